@@ -1,0 +1,102 @@
+"""Assertions that speak to a student: what was checked, what was expected, what came out, a hint.
+
+Every grader uses these instead of bare asserts. The torch functions they rely on are bound here,
+when the grader is imported, before any student code runs (and the tamper guard watches them).
+"""
+from __future__ import annotations
+
+import torch
+
+_Tensor = torch.Tensor
+_DEFAULT_TOLERANCE = {  # (rtol, atol): loose enough for a correct solution computed another way
+    torch.float16: (1e-2, 1e-3), torch.bfloat16: (2e-2, 1e-2),
+    torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-8),
+    torch.complex64: (1e-4, 1e-5), torch.complex128: (1e-7, 1e-8),
+}
+
+
+def check(condition: bool, message: str, hint: str = "") -> None:
+    """A promise of the student's code; `message` says what was expected and what came out."""
+    if not condition:
+        raise AssertionError(_with_hint(message, hint))
+
+
+def expect_tensor(value, what: str, hint: str = "") -> torch.Tensor:
+    """`value` must be exactly a torch.Tensor: a list, an ndarray, None or a Tensor subclass is not."""
+    if type(value) is not _Tensor and type(value) is not torch.nn.Parameter:
+        kind = "None" if value is None else f"a {type(value).__module__}.{type(value).__qualname__}"
+        raise AssertionError(_with_hint(f"{what} should be a torch.Tensor, got {kind}.",
+                                        hint or "Build the result with torch operations and return it."))
+    return value
+
+
+def expect_type(value, kind: type | tuple[type, ...], what: str, hint: str = ""):
+    if not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise AssertionError(_with_hint(f"{what} should be a {names}, got {type(value).__name__}.", hint))
+    return value
+
+
+def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | None = None,
+                  atol: float | None = None, hint: str = "", check_dtype: bool = True,
+                  check_device: bool = True) -> torch.Tensor:
+    """`actual` is a tensor of `expected`'s shape (and dtype and device) with values close to it."""
+    actual = expect_tensor(actual, what, hint)
+    check(tuple(actual.shape) == tuple(expected.shape),
+          f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}.", hint)
+    if check_dtype:
+        check(actual.dtype == expected.dtype, f"{what}: expected dtype {expected.dtype}, got {actual.dtype}.",
+              hint)
+    if check_device:
+        check(actual.device == expected.device,
+              f"{what}: expected a tensor on {expected.device}, got one on {actual.device}.", hint)
+    if actual.device.type == "meta":
+        return actual
+    got = actual.detach().to("cpu")
+    want = expected.detach().to("cpu")
+    if not (got.is_floating_point() or got.is_complex()) and not (want.is_floating_point() or want.is_complex()):
+        mismatched = got.to(want.dtype) != want
+    else:
+        default_rtol, default_atol = _DEFAULT_TOLERANCE.get(want.dtype, (1e-4, 1e-5))
+        rtol = default_rtol if rtol is None else rtol
+        atol = default_atol if atol is None else atol
+        got, want = got.to(torch.promote_types(got.dtype, want.dtype)), want.to(torch.promote_types(got.dtype, want.dtype))
+        error = (got - want).abs()
+        mismatched = (error > atol + rtol * want.abs()) | (got.isnan() != want.isnan())
+        mismatched &= ~(got.isnan() & want.isnan())
+        mismatched |= (got.isinf() | want.isinf()) & (got != want)
+    count = int(mismatched.sum())
+    if count:
+        index = tuple(int(i) for i in mismatched.nonzero()[0])
+        at = f" at index {index}" if index else ""
+        raise AssertionError(_with_hint(
+            f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
+            f"got {_value(got, index)}.{_preview(want, got)}", hint))
+    return actual
+
+
+def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6,
+                  hint: str = "") -> float:
+    """A Python number (or a 0-d tensor) close to `expected`."""
+    if type(actual) is _Tensor and actual.numel() == 1:
+        actual = actual.item()
+    check(isinstance(actual, (int, float)) and not isinstance(actual, bool),
+          f"{what} should be a number, got {type(actual).__name__}.", hint)
+    check(abs(actual - expected) <= atol + rtol * abs(expected), f"{what}: expected {expected:.6g}, got {actual:.6g}.",
+          hint)
+    return float(actual)
+
+
+def _value(tensor: torch.Tensor, index: tuple) -> str:
+    value = tensor[index] if index else tensor
+    return f"{value.item():.6g}" if value.numel() == 1 else str(value)
+
+
+def _preview(want: torch.Tensor, got: torch.Tensor) -> str:
+    if want.numel() > 12:
+        return ""
+    return f"\nexpected: {want.flatten().tolist()}\ngot:      {got.flatten().tolist()}"
+
+
+def _with_hint(message: str, hint: str) -> str:
+    return f"{message}\nHint: {hint}" if hint else message

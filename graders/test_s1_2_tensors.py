@@ -1,0 +1,169 @@
+"""1.2 Tensors: the promises each function of exercises/s1_2_tensors.py must keep."""
+import pytest
+import torch
+
+from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.data import random_shapes
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_describe_reports_attributes(impl):
+    t = torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).transpose(0, 2)
+    report = expect_type(impl.describe(t), dict, "describe(t)")
+    expected = {"shape": (4, 3, 2), "dtype": torch.float64, "device": torch.device("cpu"),
+                "stride": (1, 4, 12), "is_contiguous": False, "numel": 24}
+    check(set(report) == set(expected), f"describe(t) should have the keys {sorted(expected)}, "
+          f"got {sorted(report)}.")
+    for key, want in expected.items():
+        got = report[key]
+        if key in ("shape", "stride"):
+            got = tuple(got) if isinstance(got, (tuple, list, torch.Size)) else got
+        exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
+        check(got == want and (not exact_type or type(got) is type(want)),
+              f"describe(t)[{key!r}] for a transposed (4, 3, 2) float64 tensor: expected {want!r}, got {got!r}.",
+              "Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
+              "t.is_contiguous(), t.numel().")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_seeded_normal_is_reproducible(impl):
+    for shape, seed in (((3, 4), 0), ((2, 5, 2), 1234)):
+        expected = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
+        torch.manual_seed(seed + 1)  # a different global seed must not matter
+        assert_tensor(impl.seeded_normal(shape, seed), expected, f"seeded_normal({shape}, seed={seed})",
+                      hint="Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.")
+    before = torch.random.get_rng_state()
+    impl.seeded_normal((4,), 7)
+    check(torch.equal(before, torch.random.get_rng_state()),
+          "seeded_normal changed the global random state; it should only use its own generator.",
+          "Do not call torch.manual_seed here: make a local torch.Generator.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.device
+def test_eye_like_follows_dtype_and_device(impl):
+    for dtype in (torch.float64, torch.float16, torch.int64):
+        x = torch.empty(3, 5, dtype=dtype, device="meta")
+        out = expect_tensor(impl.eye_like(x), "eye_like(x)")
+        check(out.device.type == "meta" and out.dtype == dtype and tuple(out.shape) == (5, 5),
+              f"eye_like(x) for x on the meta device with dtype {dtype}: expected a (5, 5) {dtype} tensor "
+              f"on meta, got a {tuple(out.shape)} {out.dtype} tensor on {out.device}.",
+              "Create new tensors with dtype=x.dtype and device=x.device; torch.eye alone gives float32 on the CPU.")
+    x = torch.randn(4, 4, dtype=torch.float64)
+    assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64), "eye_like(x) for a 4x4 float64 x")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_flatten_last_two_handles_any_layout(impl):
+    generator = torch.Generator().manual_seed(0)
+    for shape in random_shapes(generator, count=4, min_dims=2, max_dims=4):
+        x = torch.randn(shape, generator=generator)
+        out = impl.flatten_last_two(x)
+        assert_tensor(out, x.flatten(-2), f"flatten_last_two(x) for x of shape {shape}")
+        check(out.untyped_storage().data_ptr() == x.untyped_storage().data_ptr(),
+              f"flatten_last_two(x) for a contiguous x of shape {shape} copied the data; it should return a view.",
+              "reshape (and view) on a contiguous tensor return views; do not clone.")
+        xt = x.transpose(-1, -2)
+        try:
+            out = impl.flatten_last_two(xt)
+        except NotImplementedError:
+            raise
+        except RuntimeError as error:
+            raise AssertionError(
+                f"flatten_last_two(x.transpose(-1, -2)) raised RuntimeError: {str(error).splitlines()[0]}\n"
+                "Hint: a transposed tensor is not contiguous, so `view` cannot merge its axes; use `reshape` "
+                "(it copies only when it must).") from None
+        assert_tensor(out, xt.flatten(-2), f"flatten_last_two(x) for a non-contiguous x of shape {tuple(xt.shape)}")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_split_heads_moves_heads_before_time(impl):
+    x = torch.arange(2 * 3 * 8, dtype=torch.float32).reshape(2, 3, 8)
+    expected = torch.stack([x[:, :, h * 2:(h + 1) * 2] for h in range(4)], dim=1)
+    assert_tensor(impl.split_heads(x, 4), expected, "split_heads(x, 4) for x of shape (2, 3, 8)",
+                  hint="Split the features first, view(batch, time, n_heads, d), then transpose(1, 2); "
+                       "viewing straight to (batch, n_heads, time, d) mixes time steps into heads.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_to_column_and_drop_singletons(impl):
+    v = torch.randn(5)
+    column = assert_tensor(impl.to_column(v), v.reshape(5, 1), "to_column(v) for v of shape (5,)")
+    check(column.untyped_storage().data_ptr() == v.untyped_storage().data_ptr(),
+          "to_column(v) copied the data; unsqueeze returns a view.")
+    x = torch.randn(1, 3, 1, 4)
+    assert_tensor(impl.drop_singletons(x), x.reshape(3, 4), "drop_singletons(x) for x of shape (1, 3, 1, 4)")
+    y = torch.randn(2, 1, 1)
+    assert_tensor(impl.drop_singletons(y), y.reshape(2), "drop_singletons(x) for x of shape (2, 1, 1)")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_normalize_rows_broadcasts_per_row(impl):
+    generator = torch.Generator().manual_seed(1)
+    for shape in ((4, 4), (3, 7), (6, 2)):  # a square input first: it hides axis mistakes from shapes
+        x = torch.randn(shape, generator=generator, dtype=torch.float64) * 3 + torch.arange(shape[0]).unsqueeze(1)
+        expected = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True, correction=0)
+        assert_tensor(impl.normalize_rows(x), expected, f"normalize_rows(x) for x of shape {shape}",
+                      hint="Reduce with keepdim=True so the (rows, 1) statistics broadcast along each row; "
+                           "without it a (rows,) vector lines up with the columns. Use the population std "
+                           "(correction=0).")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_pairwise_sq_dists_against_cdist(impl):
+    generator = torch.Generator().manual_seed(2)
+    for n, m, d in ((4, 4, 3), (5, 2, 6), (1, 3, 2)):
+        a = torch.randn(n, d, generator=generator, dtype=torch.float64)
+        b = torch.randn(m, d, generator=generator, dtype=torch.float64)
+        assert_tensor(impl.pairwise_sq_dists(a, b), torch.cdist(a, b) ** 2,
+                      f"pairwise_sq_dists(a, b) for a of shape {(n, d)} and b of shape {(m, d)}",
+                      hint="a.unsqueeze(1) is (n, 1, d) and b.unsqueeze(0) is (1, m, d): their difference is "
+                           "(n, m, d); sum over the last axis.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_einsum_products(impl):
+    generator = torch.Generator().manual_seed(3)
+    a = torch.randn(3, 4, 5, generator=generator, dtype=torch.float64)
+    b = torch.randn(3, 5, 2, generator=generator, dtype=torch.float64)
+    assert_tensor(impl.batched_matmul(a, b), torch.bmm(a, b), "batched_matmul(a, b) for (3, 4, 5) @ (3, 5, 2)")
+    m = torch.randn(4, 4, generator=generator, dtype=torch.float64)
+    assert_tensor(impl.trace(m), torch.trace(m), "trace(m) for a 4x4 m",
+                  hint="'ii->' sums the diagonal; 'ij->' would sum every element.")
+    x = torch.randn(6, 3, generator=generator, dtype=torch.float64)
+    w = torch.randn(3, 4, generator=generator, dtype=torch.float64)
+    y = torch.randn(6, 4, generator=generator, dtype=torch.float64)
+    assert_tensor(impl.bilinear(x, w, y), ((x @ w) * y).sum(-1), "bilinear(x, w, y) for x (6, 3), w (3, 4), y (6, 4)",
+                  hint="'bi,ij,bj->b': the batch index b stays, i and j are summed.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.device
+def test_shape_functions_follow_the_input_device(impl):
+    x = torch.empty(2, 6, 8, dtype=torch.float16, device="meta")
+    for name, out, shape in (("flatten_last_two(x)", impl.flatten_last_two(x), (2, 48)),
+                             ("split_heads(x, 2)", impl.split_heads(x, 2), (2, 2, 6, 4)),
+                             ("batched_matmul(x, x^T)", impl.batched_matmul(x, x.transpose(1, 2)), (2, 6, 6))):
+        out = expect_tensor(out, name)
+        check(out.device.type == "meta" and out.dtype == torch.float16 and tuple(out.shape) == shape,
+              f"{name} for a float16 tensor on the meta device: expected a {shape} float16 tensor on meta, "
+              f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
+              "Keep to tensor operations on the input; do not rebuild it with torch.tensor(...) or .tolist().")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+def test_functions_run_on_cuda(impl):
+    x = torch.randn(3, 4, 5, device="cuda")
+    assert_tensor(impl.flatten_last_two(x.transpose(-1, -2)), x.transpose(-1, -2).flatten(-2),
+                  "flatten_last_two(x) for a non-contiguous CUDA x")
+    assert_tensor(impl.eye_like(x), torch.eye(5, device="cuda"), "eye_like(x) for a CUDA x")

@@ -1,0 +1,164 @@
+"""Load the file under test and turn whatever it does into one sentence a student can act on."""
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+MAX_MESSAGE = 1500
+
+
+class NotStarted(Exception):
+    """The student's code raised NotImplementedError: the stub is untouched."""
+
+
+class ImplementationError(Exception):
+    """The file under test cannot be used as it is (missing, syntax error, crash at import, patching)."""
+
+
+class MissingName(ImplementationError, AttributeError):
+    """The graded name is not defined in the file (an AttributeError, so `hasattr` still works)."""
+
+
+class Implementation:
+    """The module under test, seen by a grader as `impl.name`; a missing name is a clear error.
+
+    Only dunder and `_ptgrade_` attributes live on the proxy, so no student name is shadowed.
+    """
+
+    def __init__(self, path: Path, module: types.ModuleType | None, problem: Exception | None):
+        self._ptgrade_path = path
+        self._ptgrade_module = module
+        self._ptgrade_problem = problem
+
+    def checked(self) -> "Implementation":
+        if self._ptgrade_problem is not None:
+            raise self._ptgrade_problem
+        return self
+
+    def __getattr__(self, name: str):
+        if name.startswith("_ptgrade_"):
+            raise AttributeError(name)
+        try:
+            return getattr(self._ptgrade_module, name)
+        except AttributeError:
+            raise MissingName(f"{display(self._ptgrade_path)} defines no `{name}`; "
+                              "add it with the name and signature the stub gives.") from None
+
+    def __repr__(self) -> str:
+        return f"<implementation {display(self._ptgrade_path)}>"
+
+
+def display(path: Path) -> str:
+    """A path as the student knows it: relative to the current folder where possible."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load(path: Path) -> Implementation:
+    """Import `path` as a fresh module named after its stem; record, never raise, what goes wrong."""
+    path = Path(path)
+    name = path.stem
+    if not path.is_file():
+        return Implementation(path, None, ImplementationError(f"{display(path)} does not exist."))
+    try:
+        code = compile(path.read_bytes(), str(path), "exec")
+    except SyntaxError as error:
+        return Implementation(path, None, ImplementationError(
+            f"{display(path)} has a syntax error on line {error.lineno}: {error.msg}."))
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    # Spawned worker processes (DataLoader workers, torch.multiprocessing) re-import the module by
+    # name, so it must be importable: registered here and its folder at the end of sys.path.
+    sys.modules[name] = module
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))
+    try:
+        exec(code, module.__dict__)
+    except BaseException as error:  # noqa: B902 - sys.exit and timeouts in student code included
+        return Implementation(path, module, _import_problem(error, path))
+    return Implementation(path, module, None)
+
+
+def _import_problem(error: BaseException, path: Path) -> Exception:
+    where = display(path)
+    if isinstance(error, NotImplementedError):
+        return NotStarted(f"{where} raises NotImplementedError while being imported.")
+    if isinstance(error, SystemExit):
+        return ImplementationError(f"{where} calls sys.exit() while being imported; put script code "
+                                   "under `if __name__ == \"__main__\":`.")
+    if _is_timeout(error):
+        return ImplementationError(f"{where} did not finish importing before the time limit "
+                                   "(an infinite loop at module level?).")
+    return ImplementationError(f"importing {where} raised {_describe(error)}{_location(error, path)}.")
+
+
+def _is_timeout(error: BaseException) -> bool:
+    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _location(error: BaseException, path: Path) -> str:
+    """` (line 12: `code`)` for the deepest frame of the traceback inside the student's file."""
+    tb, found = error.__traceback__, None
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename) == path:
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    line = ""
+    try:
+        line = path.read_text(encoding="utf-8").splitlines()[found.tb_lineno - 1].strip()
+    except (OSError, IndexError, UnicodeDecodeError):
+        pass
+    return f" (line {found.tb_lineno}: `{line}`)" if line else f" (line {found.tb_lineno})"
+
+
+def _chain(error: BaseException):
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def classify(excinfo, report, path: Path) -> tuple[str, str]:
+    """(outcome, message) of a check from its pytest report."""
+    if report.passed:
+        return "passed", ""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "skipped", reason.removeprefix("Skipped: ")
+    error = excinfo.value if excinfo is not None else None
+    if error is None:
+        return "error", str(report.longrepr)[-MAX_MESSAGE:]
+    for link in _chain(error):
+        if isinstance(link, (NotImplementedError, NotStarted)):
+            text = str(link).strip()
+            if isinstance(link, NotStarted):
+                return "not_started", _clip(text)
+            if text.isidentifier():  # the stubs' convention: raise NotImplementedError("name")
+                text = f"`{text}` still raises NotImplementedError"
+            return "not_started", _clip(text or "your code still raises NotImplementedError")
+    if isinstance(error, ImplementationError):
+        return "error", _clip(str(error))
+    if _is_timeout(error):
+        return "error", _clip(f"timed out: {str(error).splitlines()[0]} (an infinite loop, or far too "
+                              "much work for this check?)")
+    if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
+        return "failed", _clip(str(error).strip() or "a check failed")
+    if isinstance(error, SystemExit):
+        return "error", _clip(f"your code called sys.exit(){_location(error, path)}; a function "
+                              "should return or raise instead.")
+    return "error", _clip(f"your code raised {_describe(error)}{_location(error, path)}.")
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

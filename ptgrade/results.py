@@ -1,0 +1,71 @@
+"""The one result type: every renderer (rich, --json, Gradescope, nbgrader, CSV) reads these."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+OUTCOMES = ("passed", "failed", "not_started", "skipped", "error")
+
+
+@dataclass
+class CheckResult:
+    name: str
+    dimension: str
+    max_score: float
+    outcome: str = "error"
+    message: str = ""
+    gpu: bool = False
+
+    @property
+    def score(self) -> float:
+        return self.max_score if self.outcome == "passed" else 0.0
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["score"] = self.score
+        return data
+
+
+@dataclass
+class ItemResult:
+    id: str
+    title: str
+    checks: list[CheckResult] = field(default_factory=list)
+    # A problem with the item as a whole (not built, grader missing, run could not start).
+    problem: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(check.score for check in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.max_score for check in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        """Every check that ran passed; a skipped check (no GPU here) does not count against it."""
+        return (not self.problem and bool(self.checks)
+                and all(c.outcome in ("passed", "skipped") for c in self.checks)
+                and any(c.outcome == "passed" for c in self.checks))
+
+    @property
+    def status(self) -> str:
+        if self.problem:
+            return "problem"
+        if self.passed:
+            return "done"
+        if all(c.outcome in ("not_started", "skipped") for c in self.checks):
+            return "not started"
+        return f"{self.score:g} of {self.max_score:g}"
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "score": self.score, "max_score": self.max_score,
+                "status": self.status, "problem": self.problem,
+                "checks": [check.to_json() for check in self.checks]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ItemResult":
+        checks = [CheckResult(name=c["name"], dimension=c["dimension"], max_score=c["max_score"],
+                              outcome=c["outcome"], message=c.get("message", ""), gpu=c.get("gpu", False))
+                  for c in data.get("checks", [])]
+        return cls(id=data["id"], title=data["title"], checks=checks, problem=data.get("problem", ""))
