@@ -39,7 +39,8 @@ class ItemResult:
 
     @property
     def max_score(self) -> float:
-        return sum(check.max_score for check in self.checks)
+        """Points that could be earned here: a check skipped for want of a GPU is not counted."""
+        return sum(check.max_score for check in self.checks if check.outcome != "skipped")
 
     @property
     def passed(self) -> bool:

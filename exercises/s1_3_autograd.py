@@ -1,0 +1,114 @@
+"""1.3 Autograd — requires_grad, leaves, backward, .grad, accumulation, no_grad, detach, custom Functions.
+
+Autograd records every operation on tensors that require gradients and builds a graph from the
+inputs to the result. `loss.backward()` walks that graph backwards (the chain rule) and *adds* the
+gradient of `loss` with respect to each **leaf** tensor (one you created yourself with
+`requires_grad=True`, not the result of an operation) into that leaf's `.grad`.
+
+Three facts cause most autograd bugs:
+
+- `.grad` **accumulates**: a second `backward()` adds to what is already there. That is what makes
+  gradient accumulation over micro-batches work, and it is why a training loop must zero the gradients
+  (`w.grad = None`, or `optimizer.zero_grad()`) before each step.
+- Only leaves keep `.grad`. An intermediate (non-leaf) tensor's gradient is thrown away unless you
+  call `.retain_grad()` on it before `backward()`, or ask for it with `torch.autograd.grad`.
+- Updating parameters is not something to differentiate: do it inside `with torch.no_grad():`.
+  `.detach()` returns a tensor that shares the data but is cut from the graph: no gradient flows
+  through it, which is what you want in a few precise places and a silent bug everywhere else.
+
+When autograd has no formula you want (numerical stability, a straight-through estimator, a fused
+kernel), subclass `torch.autograd.Function` and write `forward` and `backward` yourself.
+`backward` receives the gradient of the loss with respect to your output (`grad_output`) and must
+return the gradient with respect to each input of `forward`: the chain rule is *your* job there.
+
+Replace each `raise NotImplementedError` with your code, then run `ptgrade check 1.3`.
+"""
+from typing import Callable, Sequence
+
+import torch
+
+
+def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """The gradient of the scalar `fn(x)` with respect to `x`, a tensor of `x`'s shape and dtype.
+
+    Leave `x` exactly as you found it: do not switch on its `requires_grad`, and do not write into its
+    `.grad` (the caller may be accumulating gradients there). Work on a fresh leaf made from it,
+    `x.detach().requires_grad_()`, or use `torch.autograd.grad`.
+    Example: `grad_of(lambda t: (t ** 2).sum(), torch.tensor([1., 2.]))` is `tensor([2., 4.])`.
+    """
+    raise NotImplementedError("grad_of")
+
+
+def tanh_layer_grads(x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """For h = x @ w and loss = tanh(h).sum(), return (d loss / d w, d loss / d h).
+
+    `w` is a leaf (it may or may not require grad on entry; make your own leaf from it), `h` is not:
+    its gradient is only kept if you call `h.retain_grad()` before `backward()` (or if you ask
+    `torch.autograd.grad` for it). Shapes: x (n, i), w (i, j), so both results have the shape of
+    w and of h respectively.
+    """
+    raise NotImplementedError("tanh_layer_grads")
+
+
+def accumulated_grad(w: torch.Tensor, xs: Sequence[torch.Tensor], ys: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Gradient accumulation: the gradient of the average micro-batch loss, built up in `w.grad`.
+
+    `w` is a leaf with `requires_grad=True` (shape (d,)); `xs[k]` is (n_k, d) and `ys[k]` is (n_k,).
+    The loss of micro-batch k is `((xs[k] @ w - ys[k]) ** 2).mean()`, and the loss we want the gradient
+    of is the mean of those K losses. Do not concatenate the micro-batches (pretend they do not fit in
+    memory together): for each one compute its loss, divide it by K, and call `backward()`, letting
+    `.grad` add the contributions up.
+
+    `w.grad` may hold a stale gradient from earlier work: clear it first (`w.grad = None`), and do not
+    clear it again inside the loop. Return `w.grad`.
+    """
+    raise NotImplementedError("accumulated_grad")
+
+
+def sgd_fit(w0: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> torch.Tensor:
+    """Fit y ≈ x @ w by `steps` steps of plain gradient descent on the loss ((x @ w - y) ** 2).mean().
+
+    Start from a leaf `w = w0.detach().clone().requires_grad_()` (do not modify `w0`). Each step:
+    compute the loss, `backward()`, update `w -= lr * w.grad` inside `torch.no_grad()` (an in-place
+    update of a leaf that requires grad is refused outside it, and `w = w - lr * w.grad` would make `w`
+    a non-leaf with no `.grad` at the next step), then zero the gradient for the next step.
+    Return `w`: still a leaf, requiring grad, with no `grad_fn`.
+    """
+    raise NotImplementedError("sgd_fit")
+
+
+def straight_through_round(x: torch.Tensor) -> torch.Tensor:
+    """`x.round()` in the forward pass, the identity in the backward pass (a straight-through estimator).
+
+    `round` has zero gradient almost everywhere, so a quantised network would never learn through it.
+    The trick: `x + (x.round() - x).detach()`. Its value is `x.round()`, but the detached part is a
+    constant to autograd, so d out / d x = 1. Where you put `detach` decides everything.
+    """
+    raise NotImplementedError("straight_through_round")
+
+
+class Softplus(torch.autograd.Function):
+    """softplus_beta(x) = log(1 + exp(beta * x)) / beta, with a hand-written backward.
+
+    `forward(ctx, x, beta)`: the naive formula overflows (`exp(1000.)` is inf); use the stable form
+    `(relu(beta * x) + log1p(exp(-|beta * x|))) / beta`, which never exponentiates a positive number.
+    Save what backward needs with `ctx.save_for_backward(...)` (tensors only: autograd then frees them
+    after backward and detects in-place changes to them); keep the plain float `beta` as `ctx.beta`.
+
+    `backward(ctx, grad_output)`: d softplus_beta(x) / dx = sigmoid(beta * x). Multiply it by
+    `grad_output` (the chain rule) and return one gradient per input of `forward`: `None` for `beta`,
+    which is a float, not a tensor.
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, beta: float) -> torch.Tensor:
+        raise NotImplementedError("Softplus")
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        raise NotImplementedError("Softplus")
+
+
+def softplus(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """Apply your Function: `Softplus.apply(x, beta)` (never call `forward` directly)."""
+    raise NotImplementedError("softplus")

@@ -1,0 +1,97 @@
+"""Rich views of results: one small function per view, each over ItemResult / Finding."""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from ptgrade.manifest import Manifest
+from ptgrade.results import ItemResult
+
+OUTCOME_STYLE = {
+    "passed": ("✓ passed", "green"),
+    "failed": ("✗ failed", "red"),
+    "error": ("! error", "bold red"),
+    "not_started": ("· not started", "dim"),
+    "skipped": ("↷ skipped", "yellow"),
+}
+STATUS_STYLE = {"done": "green", "not started": "dim", "problem": "red"}
+
+
+def check_label(name: str) -> str:
+    """`test_flatten_last_two_handles_any_layout` -> `flatten last two handles any layout`."""
+    return name.removeprefix("test_").replace("_", " ")
+
+
+def item_view(result: ItemResult, title: str) -> Group:
+    header = Text.assemble((f"{result.id} ", "bold"), (title, "bold"), "  ")
+    if result.problem:
+        return Group(header, Padding(Text(result.problem, style="yellow"), (0, 0, 1, 2)))
+    header.append(f"{result.score:g} / {result.max_score:g} points", style=STATUS_STYLE.get(result.status, "cyan"))
+    skipped = sum(1 for check in result.checks if check.outcome == "skipped")
+    if skipped:
+        header.append(f"  ({skipped} skipped)", style="yellow")
+    width = max([len(check_label(c.name)) for c in result.checks] + [10])
+    rows: list = [header]
+    for check in result.checks:
+        label, style = OUTCOME_STYLE.get(check.outcome, (check.outcome, ""))
+        dimension = check.dimension + (" (gpu)" if check.gpu else "")
+        rows.append(Text.assemble(f"  {check_label(check.name):<{width}}  ", (f"{dimension:<14}", "cyan"),
+                                  f"{check.score:>3g}/{check.max_score:<3g} ", (label, style)))
+        if check.message and check.outcome != "not_started":
+            rows.append(Padding(Text(check.message, style="yellow" if check.outcome == "skipped" else "red"),
+                                (0, 0, 0, 6)))
+    rows.append(Text(""))
+    return Group(*rows)
+
+
+def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: str) -> Group:
+    parts = []
+    earned = total = 0.0
+    for section in manifest.sections:
+        table = Table(title=f"{section.id}. {section.title_in(lang)}", title_justify="left", box=None,
+                      show_header=False, padding=(0, 1), title_style="bold")
+        table.add_column("id", style="bold", width=5)
+        table.add_column("title", ratio=1)
+        table.add_column("status", justify="right")
+        for item in section.items:
+            result = results.get(item.id)
+            if not item.available:
+                status = Text("not available yet", style="dim italic")
+            elif result is None:
+                status = Text("not checked", style="dim")
+            else:
+                status = Text(result.status, style=STATUS_STYLE.get(result.status, "cyan"))
+                earned += result.score
+            if item.available:
+                total += result.max_score if result is not None else 0
+            table.add_row(item.id, item.title_in(lang), status)
+        parts.append(table)
+        parts.append(Text(""))
+    available = [item for item in manifest.items if item.available]
+    done = sum(1 for item in available if (r := results.get(item.id)) is not None and r.status == "done")
+    bar = ProgressBar(total=max(len(available), 1), completed=done, width=40)
+    summary = Table.grid(padding=(0, 1))
+    summary.add_row(bar, Text(f"{done} of {len(available)} items done"
+                              + (f", {earned:g} of {total:g} points checked" if total else "")))
+    parts.append(summary)
+    return Group(*parts)
+
+
+def verify_view(findings) -> Table:
+    table = Table(title="ptgrade verify", title_justify="left", show_lines=False)
+    table.add_column("item", style="bold")
+    table.add_column("subject")
+    table.add_column("result", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for finding in findings:
+        table.add_row(finding.item, finding.subject,
+                      Text("ok", style="green") if finding.ok else Text("VIOLATION", style="bold red"),
+                      finding.detail)
+    return table
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)

@@ -1,0 +1,148 @@
+"""`ptgrade verify`: the graders are measured, not trusted. For each built item: the reference
+solution earns full marks, the untouched stub earns zero with every check "not started", and every
+mutant in solutions/mutants/<item>/ is caught by the check it declares, with a message that
+contains the word it declares (the mistake is named to the student)."""
+from __future__ import annotations
+
+import ast
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptgrade import runner
+from ptgrade.manifest import Item, Manifest
+from ptgrade.results import ItemResult
+
+
+@dataclass(frozen=True)
+class Mutant:
+    path: Path
+    mistake: str
+    caught_by: str
+    mentions: str
+
+
+@dataclass
+class Finding:
+    item: str
+    subject: str          # "solution", "stub" or the mutant's file name
+    ok: bool
+    detail: str
+
+
+class MutantFormatError(Exception):
+    pass
+
+
+def read_mutant(path: Path) -> Mutant:
+    """A mutant's declarations, read with `ast` (the file is not executed to read them)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError as error:
+        raise MutantFormatError(f"{path.name}: syntax error on line {error.lineno}") from None
+    values = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    mistake = ast.get_docstring(tree) or ""
+    if not mistake or not isinstance(values.get("CAUGHT_BY"), str):
+        raise MutantFormatError(f"{path.name}: needs a docstring naming the mistake and CAUGHT_BY = \"test_...\"")
+    return Mutant(path=path, mistake=mistake.splitlines()[0], caught_by=values["CAUGHT_BY"],
+                  mentions=str(values.get("MESSAGE_MENTIONS", "")))
+
+
+def mutants(manifest: Manifest, item: Item) -> list[Path]:
+    folder = manifest.mutants_dir(item)
+    return sorted(folder.glob("*.py")) if folder.is_dir() else []
+
+
+def _judge_solution(item: Item, result: ItemResult) -> Finding:
+    wrong = [f"{c.name}: {c.outcome} ({c.message.splitlines()[0] if c.message else ''})"
+             for c in result.checks if c.outcome not in ("passed", "skipped")]
+    skipped = [c.name for c in result.checks if c.outcome == "skipped" and not c.gpu]
+    ok = not result.problem and not wrong and not skipped and result.passed
+    detail = (result.problem or "; ".join(wrong + [f"{n}: skipped without needing a GPU" for n in skipped])
+              or f"{result.score:g}/{result.max_score:g}")
+    return Finding(item.id, "solution", ok, detail)
+
+
+def _judge_stub(item: Item, result: ItemResult) -> Finding:
+    wrong = [f"{c.name}: {c.outcome}" for c in result.checks if c.outcome not in ("not_started", "skipped")]
+    ok = not result.problem and bool(result.checks) and not wrong and result.score == 0
+    return Finding(item.id, "stub", ok, result.problem or "; ".join(wrong) or "0 points, all not started")
+
+
+def _judge_mutant(item: Item, mutant: Mutant, result: ItemResult) -> Finding:
+    subject = mutant.path.name
+    check = next((c for c in result.checks if c.name == mutant.caught_by), None)
+    if result.problem or check is None:
+        return Finding(item.id, subject, False, result.problem or f"declares {mutant.caught_by}, "
+                       "which the grader does not have")
+    if check.outcome not in ("failed", "error"):
+        return Finding(item.id, subject, False, f"not caught: {check.name} {check.outcome} ({mutant.mistake})")
+    if mutant.mentions and mutant.mentions.lower() not in check.message.lower():
+        return Finding(item.id, subject, False, f"caught by {check.name}, but its message does not say "
+                       f"{mutant.mentions!r}: {check.message.splitlines()[0] if check.message else ''}")
+    return Finding(item.id, subject, True, f"caught by {check.name} ({check.outcome})")
+
+
+def plan(manifest: Manifest, items: list[Item]) -> list[tuple[Item, str, callable]]:
+    """The runs `verify` makes: (item, subject, job), each job returning a Finding."""
+    jobs = []
+    for item in items:
+        if not item.available:
+            continue
+        solution = manifest.solutions_dir / item.file_name
+        stub = manifest.exercises_dir / item.file_name
+        jobs.append((item, "solution", lambda i=item, p=solution: _judge_solution(i, runner.grade(manifest, i, p))))
+        jobs.append((item, "stub", lambda i=item, p=stub: _judge_stub(i, runner.grade(manifest, i, p))))
+        for path in mutants(manifest, item):
+            jobs.append((item, path.name, lambda i=item, p=path: _run_mutant(manifest, i, p)))
+    return jobs
+
+
+def _run_mutant(manifest: Manifest, item: Item, path: Path) -> Finding:
+    try:
+        mutant = read_mutant(path)
+    except MutantFormatError as error:
+        return Finding(item.id, path.name, False, str(error))
+    # Only the declared check runs: it is what the bank promises, and CI time stays bounded.
+    return _judge_mutant(item, mutant, runner.grade(manifest, item, path, only=[mutant.caught_by]))
+
+
+def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:
+    """The manifest against the tree: every built item has its files, hints and a mutant bank."""
+    findings = []
+    for item in items:
+        if not item.available:
+            continue
+        for label, path in (("stub", manifest.exercises_dir / item.file_name),
+                            ("solution", manifest.solutions_dir / item.file_name),
+                            ("grader", manifest.grader_path(item))):
+            if not path.is_file():
+                findings.append(Finding(item.id, label, False, f"missing {path.relative_to(manifest.root)}"))
+        if not mutants(manifest, item):
+            findings.append(Finding(item.id, "mutants", False, "no known-wrong solutions in "
+                                    f"{manifest.mutants_dir(item).relative_to(manifest.root)}"))
+    known = {item.file_name for item in manifest.items}
+    for folder in (manifest.exercises_dir, manifest.solutions_dir):
+        for path in sorted(folder.glob("s*.py")):
+            if path.name not in known:
+                findings.append(Finding("-", path.name, False, f"{folder.name}/{path.name} is not in curriculum.toml"))
+    return findings
+
+
+def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None) -> list[Finding]:
+    findings = structure_findings(manifest, items)
+    jobs = plan(manifest, items)
+    with ThreadPoolExecutor(max_workers=max(1, jobs_count)) as pool:
+        futures = [pool.submit(job) for _, _, job in jobs]
+        for future in futures:
+            finding = future.result()
+            findings.append(finding)
+            if on_done:
+                on_done(finding)
+    return findings
