@@ -47,8 +47,8 @@ def child_command(manifest: Manifest, item: Item, impl_path: Path, device: str,
                "--noconftest", "-p", "ptgrade.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider",
                "-q", "--no-header", "-o", f"timeout={item.timeout}",
                "--ptgrade-impl", str(impl_path), "--ptgrade-device", device]
-    for name in deselect:
-        command += ["--deselect", f"{grader}::{name}"]
+    for name in deselect:  # node ids are relative to --rootdir
+        command += ["--deselect", f"{grader.relative_to(manifest.root).as_posix()}::{name}"]
     return command
 
 

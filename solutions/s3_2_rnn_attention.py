@@ -72,7 +72,7 @@ def causal_mask(n, device=None):
     return torch.ones(n, n, dtype=torch.bool, device=device).tril()
 
 
-def key_padding_mask(lengths, max_len):
+def make_key_padding_mask(lengths, max_len):
     return torch.arange(max_len, device=lengths.device) >= lengths.unsqueeze(1)
 
 

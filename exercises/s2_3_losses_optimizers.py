@@ -1,0 +1,84 @@
+"""2.3 Loss functions and optimizers — written by hand, then compared with torch's.
+
+`nn.MSELoss`, `nn.CrossEntropyLoss`, `torch.optim.SGD` and `torch.optim.Adam` are a few lines of
+arithmetic each. Writing them yourself shows what the options mean (`reduction`, `ignore_index`,
+`label_smoothing`, `momentum`, Adam's bias correction) and where the numerical traps are:
+`exp(1000.)` is `inf` in float32, so a softmax must subtract the maximum first.
+
+Use torch tensor operations only (no `torch.nn.functional` losses, no `torch.optim` inside your
+code: the grader compares you with them). Replace each `raise NotImplementedError`, then run
+`ptgrade check 2.3`.
+"""
+from __future__ import annotations
+
+import torch
+
+
+def mse_loss(prediction: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """Mean squared error, like `nn.MSELoss(reduction=...)`.
+
+    The squared differences (prediction - target) ** 2, then: "mean" averages over every element
+    (a 0-d tensor), "sum" adds them (0-d), "none" returns them unreduced (prediction's shape).
+    """
+    raise NotImplementedError("mse_loss")
+
+
+def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """log(softmax(logits)) along `dim`, numerically stable.
+
+    log softmax(x)_i = x_i - log(sum_j exp(x_j)). Computing `exp` directly overflows to inf for
+    logits around 100 in float32 (89 is the limit) and gives nan. Subtract the maximum along `dim`
+    first (m = max_j x_j, keep the dimension): x_i - m - log(sum_j exp(x_j - m)) is the same number,
+    and every exp is now at most 1. Must be exact for logits in the thousands.
+    """
+    raise NotImplementedError("log_softmax")
+
+
+def cross_entropy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -100,
+                  label_smoothing: float = 0.0) -> torch.Tensor:
+    """Cross-entropy of (N, C) logits against (N,) int64 class indices, like
+    `nn.CrossEntropyLoss(ignore_index=..., label_smoothing=...)` with its default mean reduction.
+
+    Per row n with class y = target[n] and log-probabilities lp = log_softmax(logits[n]):
+        loss_n = -(1 - label_smoothing) * lp[y] - label_smoothing * mean_c(lp[c])
+    (label smoothing mixes the one-hot target with the uniform distribution over all C classes,
+    the true class included). Rows whose target equals `ignore_index` (e.g. padding) count for
+    nothing: the result is the mean of loss_n over the other rows only. Use your `log_softmax`.
+    Note `ignore_index` is not a valid class: do not index with it (mask those rows first or
+    replace their target by 0 before gathering).
+    """
+    raise NotImplementedError("cross_entropy")
+
+
+def sgd_momentum_step(params: list[torch.Tensor], velocities: list[torch.Tensor], lr: float,
+                      momentum: float, weight_decay: float = 0.0) -> None:
+    """One step of SGD with momentum, in place, exactly as `torch.optim.SGD(params, lr, momentum,
+    weight_decay=weight_decay)` (dampening 0, not Nesterov).
+
+    For each parameter p (its gradient is p.grad) and its velocity v (a tensor of p's shape that
+    you update in place; the caller starts it at zeros):
+        g = p.grad + weight_decay * p
+        v = momentum * v + g
+        p = p - lr * v
+    Update p and v *in place* (`p.sub_(...)`, `v.mul_(...).add_(...)`) inside `torch.no_grad()`:
+    rebinding the name (`p = p - ...`) changes nothing outside the function, and an in-place change
+    of a parameter that requires grad is an error unless autograd is off.
+    """
+    raise NotImplementedError("sgd_momentum_step")
+
+
+def adam_step(params: list[torch.Tensor], exp_avgs: list[torch.Tensor], exp_avg_sqs: list[torch.Tensor],
+              step: int, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+              weight_decay: float = 0.0) -> None:
+    """One step of Adam, in place, exactly as `torch.optim.Adam(params, lr, betas, eps, weight_decay)`.
+
+    `step` is the number of this step, starting at 1. For each parameter p with gradient p.grad and
+    its moment estimates m (exp_avgs) and v (exp_avg_sqs), both updated in place, starting at zeros:
+        g = p.grad + weight_decay * p            (Adam's L2 penalty; AdamW would decay p directly)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1 ** step)          (bias correction: m and v start at 0)
+        v_hat = v / (1 - beta2 ** step)
+        p = p - lr * m_hat / (sqrt(v_hat) + eps) (eps outside the square root)
+    """
+    raise NotImplementedError("adam_step")

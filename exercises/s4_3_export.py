@@ -1,0 +1,131 @@
+"""4.3 ONNX and TorchScript export — shipping a model outside of Python training code.
+
+A trained model is usually run somewhere else: a C++ server, a phone, a browser, another framework.
+Three ways out of PyTorch, from current to legacy:
+
+- **torch.export** (`torch.export.export(model, args, dynamic_shapes=...)`) captures the whole
+  forward pass as an `ExportedProgram`: a graph of ATen operators plus the weights. `.module()`
+  turns it back into a callable module; `torch.export.save` / `torch.export.load` store it as a
+  `.pt2` archive. This is the current path, and the base of the other exporters.
+- **ONNX** (`torch.onnx.export`) writes a graph any ONNX runtime can execute. In this PyTorch the
+  exporter is built on torch.export (`dynamo=True` is the default): it returns an `ONNXProgram`,
+  which you `.save(path)`. Check the file with `onnx.checker.check_model` and run it with
+  `onnxruntime.InferenceSession`.
+- **TorchScript** (`torch.jit.trace`, `torch.jit.script`) is *deprecated* in this PyTorch (it warns
+  and points to torch.compile / torch.export). It is still in many deployed systems, so learn how it
+  behaves — and what it gets wrong — but prefer torch.export for new work.
+
+Pitfalls this item trains you to avoid:
+
+1. **Training mode.** Dropout and BatchNorm behave differently in training and in evaluation. Export
+   a model still in training mode and the artifact keeps the training behaviour (random dropout,
+   batch statistics): call `model.eval()` before exporting, tracing or scripting.
+2. **A frozen batch size.** Exported graphs are specialised to the example's shapes unless you say
+   which dimensions may vary: `dynamic_shapes={"features": {0: torch.export.Dim("batch")}}`. The
+   keys are the names of `forward`'s arguments (a tuple in argument order, `({0: batch},)`, also
+   works). A dynamic dimension cannot be 0 or 1 in the example input: give an example batch of 2
+   or more. (`dynamic_axes=` belongs to the legacy exporter.)
+3. **Tracing records one path.** `torch.jit.trace` runs the model once and records the operations
+   that happened; Python `if`s on tensor values are evaluated once and frozen. `torch.jit.script`
+   compiles the Python source instead and keeps the control flow.
+4. **Saving the wrong way.** An `ONNXProgram` is saved with `.save(path)`, an `ExportedProgram` with
+   `torch.export.save(program, path)` (a `.pt2` archive), a TorchScript module with
+   `torch.jit.save`. `torch.save` pickles Python objects: it cannot store an ONNX model, and the
+   file it makes from an ExportedProgram is not a `.pt2` archive that other tools can read.
+
+`Classifier` and `GatedNet` below are models to try your functions on (the grader uses its own,
+of other sizes). Replace each `raise NotImplementedError` and run `ptgrade check 4.3`.
+"""
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+class Classifier(nn.Module):
+    """A small MLP with BatchNorm and Dropout; its forward takes one argument named `features`."""
+
+    def __init__(self, in_features: int = 8, hidden: int = 16, classes: int = 3):
+        super().__init__()
+        self.hidden = nn.Linear(in_features, hidden)
+        self.norm = nn.BatchNorm1d(hidden)
+        self.dropout = nn.Dropout(0.5)
+        self.out = nn.Linear(hidden, classes)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.out(self.dropout(torch.relu(self.norm(self.hidden(features)))))
+
+
+class GatedNet(nn.Module):
+    """Dropout, then a branch on the data: doubles h when its mean is positive, else negates it."""
+
+    def __init__(self, size: int = 6):
+        super().__init__()
+        self.linear = nn.Linear(size, size)
+        self.dropout = nn.Dropout(0.3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.dropout(self.linear(x))
+        if h.mean() > 0:
+            return h * 2
+        return -h
+
+
+def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> None:
+    """Export `model` to an ONNX file at `path`, with a dynamic batch dimension.
+
+    `model.forward` takes one tensor; `example` is a (batch, features) input with batch >= 2.
+    Put the model in evaluation mode, call `torch.onnx.export(model, (example,), dynamic_shapes=...)`
+    with dimension 0 dynamic, and save the returned `ONNXProgram` to `path`. The file must pass
+    `onnx.checker.check_model` and give the eval-mode model's outputs in onnxruntime for any
+    batch size.
+    """
+    raise NotImplementedError("export_onnx")
+
+
+def run_onnx(path: str | Path, x: torch.Tensor) -> torch.Tensor:
+    """Run the ONNX model at `path` on `x` with onnxruntime and return its first output as a tensor.
+
+    Open an `onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])`. Its
+    input names are those of the exported graph, not always "x": ask the session
+    (`session.get_inputs()[0].name`). onnxruntime takes and returns NumPy arrays: feed
+    `x.detach().cpu().numpy()` and turn the result back with `torch.from_numpy`.
+    """
+    raise NotImplementedError("run_onnx")
+
+
+def trace_model(model: nn.Module, example: torch.Tensor) -> torch.jit.ScriptModule:
+    """`torch.jit.trace` the model in evaluation mode on `example` and return the traced module.
+
+    This shows the tracing pitfall: on `GatedNet` the trace keeps only the branch `example` took.
+    """
+    raise NotImplementedError("trace_model")
+
+
+def to_torchscript(model: nn.Module, example: torch.Tensor) -> torch.jit.ScriptModule:
+    """The TorchScript module to ship for `model`: in evaluation mode, and correct for EVERY input,
+    not only for inputs that take the same branches as `example`.
+
+    `example` is offered in case tracing were safe; for a model whose forward branches on tensor
+    values (like `GatedNet`) it is not. The result must survive `torch.jit.save` / `torch.jit.load`.
+    """
+    raise NotImplementedError("to_torchscript")
+
+
+def export_program(model: nn.Module, example: torch.Tensor) -> torch.export.ExportedProgram:
+    """`torch.export.export` the eval-mode model on `(example,)` with a dynamic batch dimension.
+
+    The program's `.module()` must accept any batch size (2 or more) and give the eval-mode
+    model's outputs.
+    """
+    raise NotImplementedError("export_program")
+
+
+def save_program(program: torch.export.ExportedProgram, path: str | Path) -> None:
+    """Write `program` to `path` (a file ending in `.pt2`) so that `torch.export.load` reads it."""
+    raise NotImplementedError("save_program")
+
+
+def load_program(path: str | Path) -> torch.export.ExportedProgram:
+    """Read back an ExportedProgram that `save_program` wrote."""
+    raise NotImplementedError("load_program")

@@ -1,0 +1,162 @@
+"""4.4 Distributed training — processes, process groups, DDP, DistributedSampler, FSDP, DeepSpeed.
+
+Data-parallel training runs one process per device (a *rank*); each rank holds a full copy of the
+model, sees its own part of every batch, and the ranks average their gradients before each
+optimizer step, so every copy takes the same step, the step one process would take on the whole
+batch. `torch.distributed` connects the ranks in a *process group*: every rank calls
+`init_process_group` with the same address and port, its own rank and the world size. The backend
+is "gloo" on CPUs (what you use here) and "nccl" between CUDA GPUs.
+
+The pitfalls this item is about:
+- every rank must start from the *same* weights (seed model creation identically on every rank);
+- gradients are *averaged*: an all-reduce sums, so divide by the world size, exactly once
+  (`DistributedDataParallel` already averages for you: don't divide again);
+- `DistributedSampler` gives every epoch the same order unless you call `set_epoch(epoch)`;
+- a collective that one rank never reaches waits forever: give `init_process_group` a `timeout`;
+- a process group must be torn down with `destroy_process_group` when the work is done.
+
+The grader starts 2 processes on your CPU with the "spawn" method and calls your functions inside
+them (spawned children import this file by its name, so keep work out of module level). You can do
+the same: `python exercises/s4_4_distributed.py` runs `demo` below on 2 ranks.
+
+Replace each `raise NotImplementedError` with your code, then run `ptgrade check 4.4`.
+"""
+import datetime
+import os
+import socket
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DistributedSampler
+
+
+class TinyNet(nn.Module):
+    """The small regression model `build_model` creates (given; do not change it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(4, 16)
+        self.out = nn.Linear(16, 1)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.hidden(x)))
+
+
+def find_free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now, found at run time (never a fixed number:
+    two runs at once, or a run that has not yet released its port, would collide).
+
+    Bind a socket to port 0 (the system picks a free one), read the port it got, close the socket.
+    """
+    raise NotImplementedError("find_free_port")
+
+
+def setup(rank: int, world_size: int, port: int, backend: str = "gloo", timeout_s: float = 30.0) -> None:
+    """Join this process to the default process group as `rank` of `world_size`.
+
+    Rendezvous on 127.0.0.1:`port` (set MASTER_ADDR and MASTER_PORT, or pass
+    init_method=f"tcp://127.0.0.1:{port}"), and pass
+    `timeout=datetime.timedelta(seconds=timeout_s)`: without it a collective that another rank
+    never joins blocks for 30 minutes instead of failing.
+    """
+    raise NotImplementedError("setup")
+
+
+def cleanup() -> None:
+    """Leave and destroy the default process group (`dist.destroy_process_group()`)."""
+    raise NotImplementedError("cleanup")
+
+
+def build_model(seed: int) -> TinyNet:
+    """A TinyNet whose initial weights depend on `seed` alone: the same on every rank.
+
+    Called on every rank with the same seed. Seed the global generator with `seed` (not with
+    `seed + rank`: ranks that start apart never meet again under hand-written averaging).
+    """
+    raise NotImplementedError("build_model")
+
+
+def epoch_indices(dataset_size: int, world_size: int, rank: int, epochs: int, seed: int = 0) -> list[list[int]]:
+    """The dataset indices that rank `rank` of `world_size` visits in each of `epochs` epochs.
+
+    Use `DistributedSampler` over a dataset of `dataset_size` items with `num_replicas=world_size`,
+    `rank=rank`, `shuffle=True`, `seed=seed`, and iterate it once per epoch the way a training loop
+    does, calling `sampler.set_epoch(epoch)` before each epoch. Returns one list of ints per epoch.
+    Across the ranks, each epoch visits every index exactly once (for a size divisible by
+    `world_size`) and each epoch has a new order. Take the rank from the argument: `torchrun` sets
+    the RANK environment variable, `torch.multiprocessing.spawn` does not.
+    """
+    raise NotImplementedError("epoch_indices")
+
+
+def average_gradients(model: nn.Module) -> None:
+    """Data parallelism by hand: after `loss.backward()` on every rank, replace each parameter's
+    `.grad` with its mean over all ranks, in place.
+
+    `dist.all_reduce(tensor)` sums a tensor over the ranks, in place; divide by
+    `dist.get_world_size()` once (with `op=dist.ReduceOp.AVG` it already averages: don't divide
+    again). Skip parameters whose `.grad` is None.
+    """
+    raise NotImplementedError("average_gradients")
+
+
+def train_ddp(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int, lr: float) -> nn.Module:
+    """Train `model` with `DistributedDataParallel` on this rank's part (x, y) of the batch.
+
+    Wrap the model in `DistributedDataParallel` (on CUDA pass `device_ids=[x.device.index]`), make
+    `torch.optim.SGD(..., lr=lr)`, and take `steps` full-batch steps on (x, y) minimising
+    `F.mse_loss` (mean). DDP all-reduces and averages the gradients during `backward()`, so with
+    equal parts on every rank each step equals one step of a single process on the whole batch.
+    Return the trained model, unwrapped (`ddp_model.module`).
+    """
+    raise NotImplementedError("train_ddp")
+
+
+def fsdp_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float) -> dict[str, torch.Tensor]:
+    """One fully-sharded SGD step (FSDP2) on this rank's part (x, y) of the batch.
+
+    Apply `torch.distributed.fsdp.fully_shard` to every `nn.Linear` inside `model`, then to `model`
+    itself; each rank then keeps only a slice of each parameter (a DTensor). Take one
+    `torch.optim.SGD(..., lr=lr)` step minimising `F.mse_loss` (mean) on (x, y): FSDP gathers
+    the weights for the forward pass and averages gradients across ranks. Return
+    `{name: full parameter}` for every named parameter, each the whole (unsharded), detached, plain
+    tensor: `p.full_tensor()` gathers a DTensor, `p.to_local()` would give this rank's slice only.
+    """
+    raise NotImplementedError("fsdp_step")
+
+
+def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: int, zero_stage: int,
+                     bf16: bool) -> dict:
+    """A DeepSpeed configuration dict (what `deepspeed.initialize(config=...)` takes) with:
+
+    - "train_micro_batch_size_per_gpu": samples per rank per forward/backward;
+    - "gradient_accumulation_steps";
+    - "train_batch_size": samples per optimizer step over all ranks: micro batch size times
+      accumulation steps times world size (DeepSpeed refuses a config where these disagree);
+    - "zero_optimization": {"stage": zero_stage} (1 shards optimizer state, 2 also gradients,
+      3 also parameters: the FSDP idea);
+    - "bf16": {"enabled": bf16}.
+    """
+    raise NotImplementedError("deepspeed_config")
+
+
+def demo(rank: int, world_size: int, port: int) -> None:
+    """What one rank does in `python exercises/s4_4_distributed.py` (given)."""
+    setup(rank, world_size, port)
+    try:
+        generator = torch.Generator().manual_seed(0)
+        x, y = torch.randn(8, 4, generator=generator), torch.randn(8, 1, generator=generator)
+        model = train_ddp(build_model(seed=0), x.chunk(world_size)[rank], y.chunk(world_size)[rank], 20, 0.1)
+        if rank == 0:
+            print("epoch orders of rank 0:", epoch_indices(8, world_size, rank, epochs=2))
+            with torch.no_grad():
+                print("loss after DDP training:", nn.functional.mse_loss(model(x), y).item())
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    mp.spawn(demo, args=(2, find_free_port()), nprocs=2, join=True)

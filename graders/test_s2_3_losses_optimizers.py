@@ -1,0 +1,209 @@
+"""2.3 Losses and optimizers: hand-written versions against nn.MSELoss, nn.CrossEntropyLoss,
+F.log_softmax, torch.optim.SGD and torch.optim.Adam (values and gradients)."""
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from graders.support.assertions import assert_tensor, check, expect_tensor
+
+STABLE_HINT = ("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
+               "exp of a logit above ~89 is inf in float32.")
+SMOOTHING_HINT = ("With label smoothing the target is (1 - eps) * one_hot + eps / C on every class, the true one "
+                  "included: loss = (1 - eps) * nll + eps * mean over classes of -log p.")
+IGNORE_HINT = ("Rows whose target is ignore_index count for nothing: sum the losses of the other rows and divide by "
+               "how many there are (not by N).")
+
+
+def _logits(seed, n=6, c=5, scale=1.0, dtype=torch.float64):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(n, c, generator=generator, dtype=dtype) * scale, torch.randint(0, c, (n,), generator=generator)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_mse_matches_torch_for_every_reduction(impl):
+    generator = torch.Generator().manual_seed(0)
+    pred, target = torch.randn(4, 3, generator=generator), torch.randn(4, 3, generator=generator)
+    for reduction in ("mean", "sum", "none"):
+        assert_tensor(impl.mse_loss(pred, target, reduction=reduction), nn.MSELoss(reduction=reduction)(pred, target),
+                      f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
+                      hint="'mean' divides the sum of squares by the number of elements, 'none' keeps every element.")
+    assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target), "mse_loss(pred, target) with the default",
+                  hint="The default reduction is 'mean'.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+def test_mse_gradients_match_torch(impl):
+    generator = torch.Generator().manual_seed(1)
+    pred = torch.randn(5, 2, generator=generator, dtype=torch.float64, requires_grad=True)
+    target = torch.randn(5, 2, generator=generator, dtype=torch.float64)
+    loss = expect_tensor(impl.mse_loss(pred, target), "mse_loss(pred, target)")
+    check(loss.requires_grad, "mse_loss(pred, target) does not require grad.", "Use tensor operations only, no .item().")
+    (got,) = torch.autograd.grad(loss, pred)
+    (want,) = torch.autograd.grad(F.mse_loss(pred, target), pred)
+    assert_tensor(got, want, "d mse_loss / d prediction")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_log_softmax_matches_torch(impl):
+    generator = torch.Generator().manual_seed(2)
+    x = torch.randn(3, 4, 5, generator=generator, dtype=torch.float64) * 4
+    for dim in (-1, 1, 0):
+        assert_tensor(impl.log_softmax(x, dim=dim), F.log_softmax(x, dim=dim), f"log_softmax(x, dim={dim}) for x of shape (3, 4, 5)",
+                      hint="Reduce along `dim` with keepdim=True so the result broadcasts back.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_log_softmax_is_stable_on_large_logits(impl):
+    x = torch.tensor([[1000.0, 2000.0, 3000.0], [-3000.0, -2000.0, -2999.0], [0.0, 100.0, 89.0]])
+    assert_tensor(impl.log_softmax(x, dim=-1), F.log_softmax(x, dim=-1), "log_softmax(x) for float32 logits in the thousands",
+                  hint=STABLE_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_cross_entropy_matches_torch(impl):
+    for seed, (n, c) in enumerate(((6, 5), (1, 3), (9, 2))):
+        logits, target = _logits(seed, n, c, scale=3.0)
+        assert_tensor(impl.cross_entropy(logits, target), F.cross_entropy(logits, target),
+                      f"cross_entropy(logits, target) for ({n}, {c}) logits",
+                      hint="Mean over rows of -log_softmax(logits)[n, target[n]]; gather picks each row's class.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_cross_entropy_skips_ignore_index(impl):
+    logits, target = _logits(10, 8, 4)
+    padded = target.clone()
+    padded[[1, 4, 5]] = -100
+    assert_tensor(impl.cross_entropy(logits, padded), F.cross_entropy(logits, padded),
+                  "cross_entropy(logits, target) with 3 of 8 targets = -100 (the default ignore_index)", hint=IGNORE_HINT)
+    padded[[1, 4, 5]] = 3
+    padded[0] = 2
+    padded[padded == 3] = 2
+    assert_tensor(impl.cross_entropy(logits, padded, ignore_index=2), F.cross_entropy(logits, padded, ignore_index=2),
+                  "cross_entropy(logits, target, ignore_index=2), where 2 is also a valid class index", hint=IGNORE_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_cross_entropy_label_smoothing_matches_torch(impl):
+    logits, target = _logits(20, 7, 6, scale=2.0)
+    target[2] = -100
+    for eps in (0.1, 0.5):
+        assert_tensor(impl.cross_entropy(logits, target, label_smoothing=eps),
+                      F.cross_entropy(logits, target, label_smoothing=eps),
+                      f"cross_entropy(logits, target, label_smoothing={eps}) with one ignored row", hint=SMOOTHING_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+def test_cross_entropy_gradients_match_torch(impl):
+    logits, target = _logits(30, 6, 4, scale=2.0)
+    target[3] = -100
+    logits.requires_grad_(True)
+    loss = expect_tensor(impl.cross_entropy(logits, target, label_smoothing=0.2), "cross_entropy(...)")
+    check(loss.requires_grad, "cross_entropy(logits, target) does not require grad.", "Use tensor operations only.")
+    (got,) = torch.autograd.grad(loss, logits)
+    (want,) = torch.autograd.grad(F.cross_entropy(logits, target, label_smoothing=0.2), logits)
+    assert_tensor(got, want, "d cross_entropy / d logits (label_smoothing=0.2, one ignored row)",
+                  hint="An ignored row gets a zero gradient; the others get (softmax - smoothed target) / kept rows.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+def test_cross_entropy_stable_on_large_logits(impl):
+    logits, target = _logits(40, 5, 4, scale=2000.0, dtype=torch.float32)
+    logits.requires_grad_(True)
+    loss = expect_tensor(impl.cross_entropy(logits, target), "cross_entropy(logits, target)")
+    want = F.cross_entropy(logits, target)
+    assert_tensor(loss, want, "cross_entropy for float32 logits in the thousands", hint=STABLE_HINT)
+    (got,) = torch.autograd.grad(loss, logits)
+    (want_grad,) = torch.autograd.grad(want, logits)
+    assert_tensor(got, want_grad, "d cross_entropy / d logits for logits in the thousands", atol=1e-5, hint=STABLE_HINT)
+
+
+def _params(seed):
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.randn(shape, generator=generator, dtype=torch.float64) for shape in ((3, 4), (4,), (2, 2, 2))]
+
+
+def _loss(params, step):
+    return sum(((p.sin() * (k + 1) + p ** 2 * (0.3 + step)).sum()) for k, p in enumerate(params))
+
+
+def _compare_with_torch(impl_step, make_optimizer, n_steps, what, hint):
+    """Run torch's optimizer and the student's step on copies of the same parameters, same gradients."""
+    start = _params(50)
+    ours = [p.clone().requires_grad_(True) for p in start]
+    theirs = [p.clone().requires_grad_(True) for p in start]
+    optimizer = make_optimizer(ours)
+    state = [[torch.zeros_like(p) for p in start] for _ in range(2)]
+    for step in range(1, n_steps + 1):
+        optimizer.zero_grad()
+        _loss(ours, step).backward()
+        optimizer.step()
+        for p in theirs:
+            p.grad = None
+        _loss(theirs, step).backward()
+        before = [p.detach().clone() for p in theirs]
+        impl_step(theirs, state, step)
+        for k, (p, old, want) in enumerate(zip(theirs, before, ours)):
+            check(not torch.equal(p.detach(), old), f"{what}: parameter {k} did not change at step {step}.",
+                  "Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
+                  "local name.")
+            assert_tensor(p.detach(), want.detach(), f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
+                          hint=hint)
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+def test_sgd_momentum_steps_match_torch(impl):
+    def step(params, state, _):
+        impl.sgd_momentum_step(params, state[0], lr=0.05, momentum=0.9, weight_decay=0.01)
+    _compare_with_torch(step, lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.01), 3,
+                        "sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01) against torch.optim.SGD",
+                        "v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
+                        "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.")
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+def test_adam_steps_match_torch(impl):
+    def step(params, state, t):
+        impl.adam_step(params, state[0], state[1], t, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)
+    _compare_with_torch(step, lambda ps: torch.optim.Adam(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05), 3,
+                        "adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05) against torch.optim.Adam",
+                        "Check the bias correction m / (1 - beta1 ** step) and v / (1 - beta2 ** step), eps added after "
+                        "the square root, and Adam's weight_decay added to the gradient (not AdamW's decoupled decay).")
+
+
+@pytest.mark.points(1)
+@pytest.mark.device
+def test_losses_follow_input_device_and_dtype(impl):
+    x = torch.empty(4, 3, device="meta", dtype=torch.float16)
+    for what, out in (("mse_loss(x, x)", impl.mse_loss(x, x)), ("log_softmax(x)", impl.log_softmax(x))):
+        out = expect_tensor(out, what)
+        check(out.device.type == "meta" and out.dtype == torch.float16,
+              f"{what} for a float16 x on the meta device gave a {out.dtype} tensor on {out.device}.",
+              "Use tensor operations on the inputs; do not build new tensors with torch.tensor(...) or .item().")
+    logits, target = _logits(60, 4, 3)
+    out = expect_tensor(impl.cross_entropy(logits, target), "cross_entropy(float64 logits)")
+    check(out.dtype == torch.float64 and out.dim() == 0,
+          f"cross_entropy for float64 logits should give a 0-d float64 tensor, got {tuple(out.shape)} {out.dtype}.",
+          "Reduce to a scalar tensor with tensor operations; do not go through Python floats.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+def test_losses_run_on_cuda(impl):
+    logits, target = _logits(70, 6, 4, scale=1000.0, dtype=torch.float32)
+    logits, target = logits.cuda(), target.cuda()
+    target[0] = -100
+    assert_tensor(impl.cross_entropy(logits, target, label_smoothing=0.1),
+                  F.cross_entropy(logits, target, label_smoothing=0.1), "cross_entropy on CUDA", hint=STABLE_HINT)

@@ -1,0 +1,130 @@
+"""Fixtures for testing the kit itself: a miniature kit in a temporary folder, so every outcome and
+every kind of bad input can be produced on purpose without touching the real curriculum."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ptgrade import manifest as manifest_module
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+
+MINI_MANIFEST = """
+[[section]]
+id = "1"
+title = "Basics"
+title_ko = "기본"
+
+[[item]]
+id = "1.1"
+slug = "demo"
+title = "Demo"
+title_ko = "데모"
+timeout = {timeout}
+hints = ["First hint.", "Second hint.", "Third hint."]
+
+[[item]]
+id = "1.2"
+slug = "later"
+title = "Later"
+title_ko = "나중"
+available = false
+"""
+
+MINI_GRADER = '''
+import pytest
+import torch
+
+from graders.support.assertions import assert_tensor
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_double_doubles(impl):
+    assert_tensor(impl.double(torch.ones(3)), torch.full((3,), 2.0), "double(torch.ones(3))",
+                  hint="multiply by two")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+def test_square_gradient(impl):
+    x = torch.tensor([3.0], requires_grad=True)
+    impl.square(x).sum().backward()
+    assert_tensor(x.grad, torch.tensor([6.0]), "the gradient of square at 3")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+def test_double_on_cuda(impl):
+    assert_tensor(impl.double(torch.ones(2, device="cuda")), torch.full((2,), 2.0, device="cuda"), "on cuda")
+'''
+
+SOLUTION = '''
+def double(x):
+    return x * 2
+
+
+def square(x):
+    return x ** 2
+'''
+
+STUB = '''
+def double(x):
+    """Return 2 * x."""
+    raise NotImplementedError("double")
+
+
+def square(x):
+    """Return x squared."""
+    raise NotImplementedError("square")
+'''
+
+
+class MiniKit:
+    def __init__(self, root: Path, timeout: int):
+        self.root = root
+        (root / "graders" / "support").mkdir(parents=True)
+        for name in ("__init__.py", "assertions.py"):
+            shutil.copy(KIT_ROOT / "graders" / "support" / name, root / "graders" / "support" / name)
+        (root / "graders" / "__init__.py").write_text("")
+        (root / "curriculum.toml").write_text(MINI_MANIFEST.format(timeout=timeout), encoding="utf-8")
+        (root / "graders" / "test_s1_1_demo.py").write_text(MINI_GRADER)
+        for folder in ("exercises", "solutions", "solutions/mutants/s1_1_demo"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / "exercises" / "s1_1_demo.py").write_text(STUB)
+        (root / "solutions" / "s1_1_demo.py").write_text(SOLUTION)
+        self.manifest = manifest_module.load(root)
+        self.item = self.manifest.item("1.1")
+
+    def write(self, relative: str, source: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+        return path
+
+    def submission(self, source: str) -> Path:
+        """A student's copy of the item's file, in its own folder laid out like exercises/."""
+        return self.write("submission/s1_1_demo.py", source)
+
+    def cli(self, *args: str, input_env: dict | None = None) -> subprocess.CompletedProcess:
+        env = {**__import__("os").environ, "PTGRADE_ROOT": str(self.root),
+               "PTGRADE_STATE": str(self.root / "state.json"), **(input_env or {})}
+        return subprocess.run([sys.executable, str(KIT_ROOT / "cli.py"), *args], capture_output=True,
+                              text=True, env=env, cwd=self.root, stdin=subprocess.DEVNULL, timeout=300)
+
+
+@pytest.fixture
+def kit(tmp_path) -> MiniKit:
+    return MiniKit(tmp_path / "kit", timeout=60)
+
+
+@pytest.fixture
+def quick_kit(tmp_path) -> MiniKit:
+    """A kit whose checks time out after 3 s, for hang tests."""
+    return MiniKit(tmp_path / "kit", timeout=3)

@@ -1,0 +1,208 @@
+"""The runner and the plugin: every outcome, and every kind of bad input a student can send."""
+from ptgrade import runner
+
+
+def outcomes(result):
+    return {check.name: check.outcome for check in result.checks}
+
+
+def grade(kit, path, **kwargs):
+    return runner.grade(kit.manifest, kit.item, path, **kwargs)
+
+
+def test_solution_passes_every_check_and_gpu_check_skips_with_reason(kit):
+    result = grade(kit, kit.root / "solutions" / "s1_1_demo.py")
+    assert outcomes(result) == {"test_double_doubles": "passed", "test_square_gradient": "passed",
+                                "test_double_on_cuda": "skipped"}
+    gpu = result.checks[2]
+    assert gpu.gpu and "CUDA" in gpu.message
+    assert (result.score, result.max_score, result.passed) == (3.0, 3.0, True)
+
+
+def test_untouched_stub_is_not_started_and_scores_zero(kit):
+    result = grade(kit, kit.root / "exercises" / "s1_1_demo.py")
+    assert outcomes(result)["test_double_doubles"] == "not_started"
+    assert outcomes(result)["test_square_gradient"] == "not_started"
+    assert "`double` still raises NotImplementedError" in result.checks[0].message
+    assert result.score == 0 and result.status == "not started"
+
+
+def test_wrong_value_fails_with_expected_and_got(kit):
+    path = kit.submission("def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n")
+    result = grade(kit, path)
+    check = result.checks[0]
+    assert check.outcome == "failed"
+    assert "expected 2, got 3" in check.message and "Hint: multiply by two" in check.message
+    assert outcomes(result)["test_square_gradient"] == "passed"
+
+
+def test_syntax_error_is_one_clear_sentence_for_every_check(kit):
+    result = grade(kit, kit.submission("def double(x)\n    return x\n"))
+    assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
+    assert "syntax error on line 1" in result.checks[0].message
+
+
+def test_missing_function_names_it_and_other_checks_still_run(kit):
+    result = grade(kit, kit.submission("def double(x):\n    return x * 2\n"))
+    assert outcomes(result)["test_double_doubles"] == "passed"
+    square = result.checks[1]
+    assert square.outcome == "error" and "defines no `square`" in square.message
+
+
+def test_wrong_return_types_are_named(kit):
+    for body, word in (("return [2.0, 2.0, 2.0]", "list"), ("return x.numpy() * 2", "numpy.ndarray"),
+                       ("return None", "None")):
+        result = grade(kit, kit.submission(f"def double(x):\n    {body}\n\ndef square(x):\n    return x ** 2\n"))
+        check = result.checks[0]
+        assert check.outcome == "failed" and "should be a torch.Tensor" in check.message and word in check.message
+
+
+def test_tensor_subclass_that_compares_equal_to_anything_is_refused(kit):
+    path = kit.submission("""
+        import torch
+        class Liar(torch.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return True
+        def double(x):
+            return x.as_subclass(Liar)
+        def square(x):
+            return x ** 2
+    """)
+    check = grade(kit, path).checks[0]
+    assert check.outcome == "failed" and "should be a torch.Tensor" in check.message
+
+
+def test_exception_in_student_code_names_line(kit):
+    path = kit.submission("def double(x):\n    return x / undefined_name\n\ndef square(x):\n    return x ** 2\n")
+    check = grade(kit, path).checks[0]
+    assert check.outcome == "error"
+    assert "NameError" in check.message and "line 2" in check.message
+
+
+def test_infinite_loop_times_out_and_other_checks_still_run(quick_kit):
+    path = quick_kit.submission("def double(x):\n    while True:\n        pass\n\ndef square(x):\n    return x ** 2\n")
+    result = grade(quick_kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error"
+    assert "timed out" in result.checks[0].message
+    assert outcomes(result)["test_square_gradient"] == "passed"
+
+
+def test_loop_that_swallows_the_timeout_is_killed_by_the_watchdog(quick_kit, monkeypatch):
+    monkeypatch.setattr(runner, "GRACE_SECONDS", 2)
+    path = quick_kit.submission("""
+        def double(x):
+            while True:
+                try:
+                    while True:
+                        pass
+                except BaseException:
+                    pass
+
+        def square(x):
+            return x ** 2
+    """)
+    result = grade(quick_kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error"
+    assert "timed out" in result.checks[0].message
+    assert outcomes(result)["test_square_gradient"] == "passed"
+
+
+def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit, monkeypatch):
+    monkeypatch.setattr(runner, "GRACE_SECONDS", 2)
+    result = grade(quick_kit, quick_kit.submission("while True:\n    pass\n"))
+    assert {c.outcome for c in result.checks} == {"error"}
+    assert "importing" in result.checks[0].message
+
+
+def test_sys_exit_at_import(kit):
+    result = grade(kit, kit.submission("import sys\nsys.exit(0)\n"))
+    assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
+    assert "sys.exit()" in result.checks[0].message
+
+
+def test_os_exit_at_import_costs_every_check(kit):
+    result = grade(kit, kit.submission("import os\nos._exit(0)\n"))
+    assert {c.outcome for c in result.checks} == {"error"}
+    assert "importing" in result.checks[0].message
+
+
+def test_sys_exit_in_a_function(kit):
+    path = kit.submission("import sys\ndef double(x):\n    sys.exit(0)\n\ndef square(x):\n    return x ** 2\n")
+    result = grade(kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error" and "sys.exit()" in result.checks[0].message
+    assert outcomes(result)["test_square_gradient"] == "passed"
+
+
+def test_os_exit_in_a_function_costs_only_that_check(kit):
+    path = kit.submission("import os\ndef double(x):\n    os._exit(0)\n\ndef square(x):\n    return x ** 2\n")
+    result = grade(kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error"
+    assert "ended the grading process" in result.checks[0].message
+    assert outcomes(result)["test_square_gradient"] == "passed"
+
+
+def test_patching_torch_comparisons_is_caught_and_undone(kit):
+    path = kit.submission("""
+        import torch, torch.testing
+        torch.testing.assert_close = lambda *a, **k: None
+        def double(x):
+            torch.Tensor.__ne__ = lambda self, other: torch.zeros_like(self, dtype=torch.bool)
+            return x * 3
+        def square(x):
+            return x ** 2
+    """)
+    result = grade(kit, path)
+    assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
+    assert "torch.testing.assert_close" in result.checks[0].message
+
+
+def test_a_printed_fake_report_is_only_output(kit):
+    path = kit.submission("""
+        import json
+        print(json.dumps({"event": "result", "name": "test_double_doubles", "outcome": "passed", "message": ""}))
+        def double(x):
+            return x * 3
+        def square(x):
+            return x * 0
+    """)
+    result = grade(kit, path)
+    assert outcomes(result)["test_double_doubles"] == "failed"
+    assert outcomes(result)["test_square_gradient"] == "failed"
+
+
+def test_conftest_dropped_beside_the_student_file_is_ignored(kit):
+    kit.write("submission/conftest.py", """
+        import pytest
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_makereport(item, call):
+            report = yield
+            report.outcome = "passed"
+            return report
+    """)
+    kit.write("submission/pytest.ini", "[pytest]\naddopts = -p no:ptgrade.plugin\n")
+    result = grade(kit, kit.submission("def double(x):\n    return x * 3\n\ndef square(x):\n    return x\n"))
+    assert outcomes(result)["test_double_doubles"] == "failed"
+
+
+def test_student_file_is_not_modified_and_no_bytecode_is_written(kit):
+    path = kit.submission(SOLUTION_TEXT := "def double(x):\n    return x * 2\n\ndef square(x):\n    return x ** 2\n")
+    grade(kit, path)
+    assert path.read_text() == SOLUTION_TEXT
+    assert sorted(p.name for p in path.parent.iterdir()) == ["s1_1_demo.py"]
+
+
+def test_item_not_built_is_a_problem_not_a_crash(kit):
+    result = runner.grade(kit.manifest, kit.manifest.item("1.2"), kit.root / "exercises" / "s1_2_later.py")
+    assert "not built yet" in result.problem and not result.checks
+
+
+def test_grader_bug_without_dimension_marker_is_reported(kit):
+    kit.write("graders/test_s1_1_demo.py", "import pytest\n\n@pytest.mark.points(1)\ndef test_x(impl):\n    pass\n")
+    result = grade(kit, kit.root / "solutions" / "s1_1_demo.py")
+    assert "could not start" in result.problem and "dimension marker" in result.problem
+
+
+def test_only_runs_the_named_checks(kit):
+    result = grade(kit, kit.root / "solutions" / "s1_1_demo.py", only=["test_square_gradient"])
+    assert outcomes(result) == {"test_square_gradient": "passed"}
