@@ -108,8 +108,12 @@ def test_embedding_reserves_the_pad_row(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
-def test_rnn_classifier_ignores_padding(impl, cell):
+def test_rnn_classifier_ignores_padding(impl):
+    for cell in ("lstm", "gru"):
+        _check_padding_invariance(impl, cell)
+
+
+def _check_padding_invariance(impl, cell):
     generator = torch.Generator().manual_seed(1)
     sequences = _sequences(generator, (5, 2, 7, 3))  # batch 4 != time 7: batch_first mistakes show
     lengths = torch.tensor([len(s) for s in sequences])

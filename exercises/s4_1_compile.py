@@ -1,0 +1,119 @@
+"""4.1 torch.compile — graphs, graph breaks, dynamic shapes, and honest timing.
+
+`torch.compile(model_or_function)` returns a wrapper that, on its first call, lets TorchDynamo read
+the Python bytecode, record the tensor operations as an FX graph, and hand that graph to a
+*backend*: "inductor" (the default: generates fused C++/Triton kernels), "aot_eager" (traces
+forward and backward but runs the ops as usual: good for checking that a model compiles), or
+"eager" (the captured graph runs as is). Later calls reuse the compiled code as long as its
+*guards* (assumptions about shapes, dtypes, Python values) still hold; otherwise it recompiles.
+
+**Graph breaks.** Where Dynamo meets something it cannot put in a graph, it stops the graph, runs
+that piece in plain Python and starts a new graph after it: correct, but slower and less fused.
+Common causes: `.item()` / `.tolist()` (a tensor becomes a Python number), an `if` on a tensor's
+value (`if x.sum() > 0:` — the branch depends on data), `print`, and calls into non-PyTorch
+libraries. `torch._dynamo.explain(fn)(*args)` reports them (`graph_break_count`, `break_reasons`);
+`torch.compile(..., fullgraph=True)` turns any graph break into an error. Remove a data-dependent
+`if` with `torch.where(condition, a, b)` (both sides computed, one selected, inside the graph) and
+keep numbers as 0-d tensors instead of calling `.item()`.
+
+**Dynamic shapes.** A graph is first compiled for the exact shapes it saw. A new batch size fails
+the shape guard and triggers a recompile (the second time, Dynamo guesses that dimension is dynamic
+and compiles once more). `torch._dynamo.mark_dynamic(x, 0)` on an input says up front that
+dimension 0 varies, so one compile serves every batch size (sizes 0 and 1 are still special).
+
+**Timing.** The first calls of a compiled model include compilation (seconds to minutes) and are
+not representative: warm up, then time many calls, and on CUDA call `torch.cuda.synchronize()`
+before reading the clock (kernels run asynchronously, so the clock would stop before they finish).
+
+**Saving.** A compiled module is an `OptimizedModule` that wraps the original as `_orig_mod`, so its
+`state_dict()` keys start with `_orig_mod.` and do not load into a plain model. Save the original.
+
+On the CPU, the default backend needs a C++ compiler (`InvalidCxxCompiler` otherwise), and its
+first compile takes a while. Replace each `raise NotImplementedError` and run `ptgrade check 4.1`.
+"""
+import time
+
+import torch
+from torch import nn
+
+
+def compile_model(model: nn.Module, backend: str = "inductor") -> nn.Module:
+    """Compile `model` with `torch.compile` and the given `backend` (a name or a backend callable);
+    return the compiled module. It must compute exactly what `model` computes."""
+    raise NotImplementedError("compile_model")
+
+
+def compile_function(fn, backend: str = "inductor"):
+    """Compile the plain function `fn` with the given `backend` and `fullgraph=True`, so that a
+    graph break in `fn` raises an error when the compiled function is called, instead of silently
+    splitting it into several graphs."""
+    raise NotImplementedError("compile_function")
+
+
+def count_graph_breaks(fn, *args) -> int:
+    """The number of graph breaks TorchDynamo finds when `fn(*args)` runs: use
+    `torch._dynamo.explain(fn)(*args)`. (A function with one break is captured as two graphs.)"""
+    raise NotImplementedError("count_graph_breaks")
+
+
+class BreakyNet(nn.Module):
+    """A model that works in eager mode but breaks the graph three times under torch.compile."""
+
+    def __init__(self, features: int = 8, hidden: int = 16):
+        super().__init__()
+        self.proj = nn.Linear(features, hidden)
+        self.head = nn.Linear(hidden, features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = torch.tanh(self.proj(x))
+        scale = h.abs().max().item()          # graph break: a tensor becomes a Python float
+        h = h / (scale + 1e-6)
+        print("mean activation:", h.mean())   # graph break: print
+        if h.sum() > 0:                       # graph break: the branch depends on the data
+            return self.head(h)
+        return self.head(-h)
+
+
+class SmoothNet(BreakyNet):
+    """BreakyNet rewritten to compile as ONE graph (`fullgraph=True`, zero graph breaks).
+
+    Same constructor and parameters as BreakyNet (call `super().__init__(features, hidden)`), and the
+    same outputs for every input, whichever branch BreakyNet would take: the branch is decided by
+    the sum over the WHOLE tensor `h`, not element by element. No `.item()`, no `print`, no `if` on
+    tensor values.
+    """
+
+    def __init__(self, features: int = 8, hidden: int = 16):
+        raise NotImplementedError("SmoothNet")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("SmoothNet")
+
+
+def predict_batches(model: nn.Module, batches: list[torch.Tensor], backend: str = "inductor") -> list[torch.Tensor]:
+    """Compile `model` once (with `backend`) and return its outputs for each tensor in `batches`.
+
+    The batches have different sizes along dimension 0 (each at least 2); the whole call must cost
+    exactly ONE compilation, not one per new batch size: mark dimension 0 of the inputs as dynamic
+    with `torch._dynamo.mark_dynamic(x, 0)` (or compile with `dynamic=True`).
+    """
+    raise NotImplementedError("predict_batches")
+
+
+def eager_state_dict(model: nn.Module) -> dict:
+    """The state_dict of `model` with the keys of the plain module, whether `model` was compiled or
+    not: it must load with `load_state_dict(..., strict=True)` into a new, uncompiled instance.
+    (A compiled module's own state_dict has every key prefixed with `_orig_mod.`.)"""
+    raise NotImplementedError("eager_state_dict")
+
+
+def benchmark(fn, warmup: int = 3, iters: int = 20, timer=time.perf_counter) -> float:
+    """Mean seconds per call of `fn()` (no arguments), measured honestly.
+
+    Call `fn()` `warmup` times untimed (compilation and caches happen there), then time `iters`
+    further calls with `timer()` (read it only through this argument: the grader gives you a fake
+    clock). Call `fn` exactly `warmup + iters` times. When `torch.cuda.is_available()`, call
+    `torch.cuda.synchronize()` after the calls and before each reading of the clock that follows them.
+    Return a Python float.
+    """
+    raise NotImplementedError("benchmark")

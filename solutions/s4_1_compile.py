@@ -1,0 +1,72 @@
+"""Reference solution for 4.1 (the task is in exercises/s4_1_compile.py)."""
+import time
+
+import torch
+from torch import nn
+
+
+def compile_model(model, backend="inductor"):
+    return torch.compile(model, backend=backend)
+
+
+def compile_function(fn, backend="inductor"):
+    return torch.compile(fn, backend=backend, fullgraph=True)
+
+
+def count_graph_breaks(fn, *args):
+    return torch._dynamo.explain(fn)(*args).graph_break_count
+
+
+class BreakyNet(nn.Module):
+    def __init__(self, features=8, hidden=16):
+        super().__init__()
+        self.proj = nn.Linear(features, hidden)
+        self.head = nn.Linear(hidden, features)
+
+    def forward(self, x):
+        h = torch.tanh(self.proj(x))
+        scale = h.abs().max().item()
+        h = h / (scale + 1e-6)
+        print("mean activation:", h.mean())
+        if h.sum() > 0:
+            return self.head(h)
+        return self.head(-h)
+
+
+class SmoothNet(BreakyNet):
+    def __init__(self, features=8, hidden=16):
+        super().__init__(features, hidden)
+
+    def forward(self, x):
+        h = torch.tanh(self.proj(x))
+        h = h / (h.abs().max() + 1e-6)
+        return torch.where(h.sum() > 0, self.head(h), self.head(-h))
+
+
+def predict_batches(model, batches, backend="inductor"):
+    compiled = torch.compile(model, backend=backend)
+    outputs = []
+    for x in batches:
+        torch._dynamo.mark_dynamic(x, 0)
+        outputs.append(compiled(x))
+    return outputs
+
+
+def eager_state_dict(model):
+    return getattr(model, "_orig_mod", model).state_dict()
+
+
+def _sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def benchmark(fn, warmup=3, iters=20, timer=time.perf_counter):
+    for _ in range(warmup):
+        fn()
+    _sync()
+    start = timer()
+    for _ in range(iters):
+        fn()
+    _sync()
+    return (timer() - start) / iters
