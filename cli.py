@@ -146,6 +146,38 @@ def cmd_watch(args, manifest) -> int:
     return EXIT_OK
 
 
+def cmd_release(args, manifest) -> int:
+    from ptgrade import release
+    try:
+        out = release.write(manifest, Path(args.out))
+    except FileExistsError as error:
+        raise UsageProblem(str(error)) from None
+    print(f"Student edition written to {out}")
+    return EXIT_OK
+
+
+def cmd_grade(args, manifest) -> int:
+    from rich.progress import Progress as Bar
+
+    from ptgrade import batch
+    folder = Path(args.submissions)
+    if not folder.is_dir():
+        raise UsageProblem(f"{folder} is not a folder of submissions.")
+    items = manifest.select(args.items) if args.items else None
+    with Bar(transient=True) as bar:
+        task = bar.add_task("grading", total=len(batch.students(folder)))
+        grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items,
+                           on_done=lambda name: bar.advance(task))
+    print(f"{len(grades)} students graded: {args.out}")
+    return EXIT_OK
+
+
+def cmd_gradescope_build(args, manifest) -> int:
+    from ptgrade import gradescope
+    print(f"Gradescope autograder written to {gradescope.build_bundle(manifest, Path(args.out))}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("en", "ko"), help="titles in English or Korean (or PTGRADE_LANG)")
@@ -182,6 +214,23 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--source", default="exercises")
     watch.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
     watch.set_defaults(run=cmd_watch)
+
+    release = add("release", help="instructors: write the student edition (no solutions, no hidden checks)")
+    release.add_argument("out", help="an empty or new folder")
+    release.set_defaults(run=cmd_release)
+
+    grade = add("grade", help="instructors: grade a folder of submissions into a CSV")
+    grade.add_argument("submissions", help="one folder (laid out like exercises/) or zip per student")
+    grade.add_argument("--out", default="grades.csv", help="the CSV to write (feedback goes beside it)")
+    grade.add_argument("--jobs", type=int, default=2, help="students graded at once")
+    grade.add_argument("--items", nargs="*", help="items or sections (default: all built items)")
+    grade.set_defaults(run=cmd_grade)
+
+    gradescope = add("gradescope", help="instructors: Gradescope autograder bundle")
+    gradescope_commands = gradescope.add_subparsers(dest="gradescope_command", required=True)
+    bundle = gradescope_commands.add_parser("build", help="write the autograder zip")
+    bundle.add_argument("out", help="the zip to write, e.g. autograder.zip")
+    bundle.set_defaults(run=cmd_gradescope_build)
     return parser
 
 

@@ -24,6 +24,7 @@ MARKERS = {
     **{name: f"dimension: {name}" for name in DIMENSIONS},
     "gpu": "needs CUDA; skipped, with the reason shown, where there is none",
     "slow": "a long check (real pretrained models, long training)",
+    "hidden": "an instructor-only check, removed from the student edition by `ptgrade release`",
 }
 
 # Taken at import, before any student code exists in this process.

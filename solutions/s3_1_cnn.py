@@ -47,9 +47,9 @@ class SmallCNN(nn.Module):
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.AdaptiveAvgPool2d(1),
+            nn.AdaptiveAvgPool2d(2),
         )
-        self.classifier = nn.Linear(32, num_classes)
+        self.classifier = nn.Linear(32 * 4, num_classes)
 
     def forward(self, x):
         return self.classifier(self.features(x).flatten(1))

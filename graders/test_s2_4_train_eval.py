@@ -1,0 +1,297 @@
+"""2.4 Training and evaluation: the loop against a reference loop with torch.optim, eval mode and
+no_grad observed from inside the model, a bit-exact resume, and convergence on scikit-learn's digits."""
+import copy
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from graders.support.assertions import assert_scalar, assert_tensor, check, expect_type
+from graders.support.data import digits
+
+CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 seeds reached 0.915
+
+
+class Probe(nn.Module):
+    """Wraps a model and records, at every forward, whether autograd was on and the training flag."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+        self.seen = []
+
+    def forward(self, x):
+        self.seen.append((torch.is_grad_enabled(), self.training))
+        return self.inner(x)
+
+
+def _toy_data(seed, n=50, features=8, classes=3):
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, features, generator=generator)
+    y = (x[:, 0] > 0).long() + (x[:, 1] > 0.5).long()
+    return TensorDataset(x, y % classes)
+
+
+def _mlp(seed, features=8, classes=3, hidden=16, extra=()):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(features, hidden), *extra, nn.ReLU(), nn.Linear(hidden, classes))
+
+
+def _reference_epoch(model, loader, optimizer, mistake=None):
+    """One epoch the right way, or with a known mistake (to name it when a student's run matches)."""
+    model.train()
+    losses = []
+    for x, y in loader:
+        if mistake != "no_zero_grad":
+            optimizer.zero_grad()
+        logits = model(x)
+        if mistake == "softmax":
+            logits = logits.softmax(dim=1)
+        loss = F.cross_entropy(logits, y)
+        loss.backward()
+        if mistake == "zero_grad_after_backward":
+            optimizer.zero_grad()
+        optimizer.step()
+        losses.append(loss.item() * len(y))
+    return sum(losses) / len(loader.dataset)
+
+
+def _params(model):
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+
+def _sgd(model):
+    return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+
+MISTAKES = {
+    "no_zero_grad": "optimizer.zero_grad() is never called, so gradients add up across batches; call it before "
+                    "loss.backward() in every step.",
+    "zero_grad_after_backward": "optimizer.zero_grad() runs between loss.backward() and optimizer.step(), so every step "
+                                "uses zero gradients; call zero_grad before backward.",
+    "softmax": "softmax is applied before CrossEntropyLoss; the loss expects raw logits (it applies log_softmax itself).",
+}
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_accuracy_is_fraction_of_argmax_hits(impl):
+    logits = torch.tensor([[0.1, 2.0, -1.0], [3.0, 0.0, 0.5], [0.0, 0.2, 0.1], [1.0, 1.5, 2.0]])
+    targets = torch.tensor([1, 0, 2, 2])
+    got = impl.accuracy(logits, targets)
+    check(type(got) is float, f"accuracy(logits, targets) should return a Python float, got {type(got).__name__}.",
+          "Turn the result into a number with .item().")
+    assert_scalar(got, 0.75, "accuracy for 4 rows, 3 predicted right (argmax over classes)",
+                  hint="Compare logits.argmax(dim=1) (the class axis, not the batch axis) with targets and take the mean.")
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+def test_train_one_epoch_matches_reference_loop(impl):
+    loader = DataLoader(_toy_data(0), batch_size=16, shuffle=False)
+    theirs = _mlp(1)
+    impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
+    got = _params(theirs)
+    outcomes = {}
+    for mistake in (None, *MISTAKES):
+        model = _mlp(1)
+        _reference_epoch(model, loader, _sgd(model), mistake)
+        outcomes[mistake] = _params(model)
+    for mistake, hint in MISTAKES.items():
+        check(not torch.allclose(got, outcomes[mistake], rtol=1e-5, atol=1e-7),
+              "After one epoch of train_one_epoch (SGD, momentum 0.9, 4 batches, no shuffling) the parameters match a "
+              "loop with a known mistake, not torch's correct loop.", hint)
+    assert_tensor(got, outcomes[None], "all parameters after one epoch of train_one_epoch, against a reference loop",
+                  hint="Each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y) on raw logits, loss.backward(), "
+                       "optimizer.step(): exactly once each, in that order.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_train_one_epoch_returns_mean_loss_as_float(impl):
+    loader = DataLoader(_toy_data(2), batch_size=16, shuffle=False)  # 16 + 16 + 16 + 2 samples
+    theirs = _mlp(3)
+    got = impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
+    check(type(got) is float, f"train_one_epoch should return a Python float, got {type(got).__name__}"
+          + (" that still holds the autograd graph of the whole epoch" if isinstance(got, torch.Tensor) and got.requires_grad else "")
+          + ".", "Accumulate loss.item() * batch_size, not the loss tensor: a tensor sum keeps every batch's graph alive.")
+    model = _mlp(3)
+    want = _reference_epoch(model, loader, _sgd(model))
+    assert_scalar(got, want, "train_one_epoch's mean loss per sample (batches of 16, 16, 16, 2)", rtol=1e-5,
+                  hint="Weight each batch's loss.item() (taken before the step) by its size and divide by the number of samples.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_train_one_epoch_sets_train_mode(impl):
+    probe = Probe(_mlp(4))
+    probe.eval()  # as evaluate() leaves it
+    loader = DataLoader(_toy_data(4), batch_size=25)
+    impl.train_one_epoch(probe, loader, nn.CrossEntropyLoss(), _sgd(probe))
+    check(len(probe.seen) == 2 and all(grad and training for grad, training in probe.seen),
+          f"train_one_epoch on a model left in eval mode: every forward should run in training mode with autograd on; "
+          f"saw (grad enabled, training) = {probe.seen}.",
+          "Call model.train() at the start of every epoch: evaluate() switched Dropout and BatchNorm to eval mode.")
+
+
+def _eval_setup():
+    model = _mlp(5, extra=(nn.BatchNorm1d(16), nn.Dropout(0.5)))
+    dataset = _toy_data(6, n=45)
+    with torch.no_grad():  # give BatchNorm non-trivial running statistics
+        model.train()
+        model(dataset.tensors[0] * 2 + 1)
+    return model, dataset
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_evaluate_uses_eval_mode(impl):
+    model, dataset = _eval_setup()
+    x, y = dataset.tensors
+    reference = copy.deepcopy(model).eval()
+    with torch.no_grad():
+        logits = reference(x)
+    want_loss, want_acc = F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
+    model.train()
+    result = expect_type(impl.evaluate(model, DataLoader(dataset, batch_size=20), nn.CrossEntropyLoss()), tuple,
+                         "evaluate(model, loader, loss_fn)", "Return (mean_loss, accuracy) as a tuple of floats.")
+    check(len(result) == 2, f"evaluate should return (mean_loss, accuracy), got {len(result)} values.")
+    hint = ("Call model.eval() first: in training mode Dropout drops units at random and BatchNorm uses (and updates) "
+            "batch statistics instead of its running ones.")
+    assert_tensor(model[1].running_mean, reference[1].running_mean, "BatchNorm's running_mean after evaluate", hint=hint)
+    assert_scalar(result[0], want_loss, "evaluate's mean loss (batches of 20, 20, 5) against one eval-mode pass",
+                  rtol=1e-5, hint=hint + " Weight each batch's loss by its size.")
+    assert_scalar(result[1], want_acc, "evaluate's accuracy against one eval-mode pass", rtol=1e-6, hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+def test_evaluate_runs_without_grad(impl):
+    probe = Probe(_mlp(7))
+    impl.evaluate(probe, DataLoader(_toy_data(8), batch_size=25), nn.CrossEntropyLoss())
+    check(len(probe.seen) == 2, f"evaluate over 2 batches called the model {len(probe.seen)} times.",
+          "One forward per batch.")
+    check(not any(grad for grad, _ in probe.seen),
+          "evaluate ran the model with autograd on: every forward records a graph that is never used.",
+          "Wrap the loop in `with torch.no_grad():` (or torch.inference_mode()).")
+    check(all(p.grad is None for p in probe.parameters()), "evaluate left gradients in the parameters' .grad.",
+          "Evaluation never calls backward.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_early_stopping_waits_for_patience(impl):
+    cases = (([1.0, 0.9, 0.95, 0.91, 0.89, 0.92, 0.93, 0.94, 0.95], 3, 0.0, 7, 0.89),
+             ([1.0, 0.96, 0.94, 0.93, 0.92, 0.91], 2, 0.05, 4, 0.94),
+             ([3.0, 2.0, 1.0, 0.5], 1, 0.0, None, 0.5))
+    for losses, patience, min_delta, stop_at, best in cases:
+        stopper = impl.EarlyStopping(patience, min_delta=min_delta)
+        decisions = [bool(stopper.step(loss)) for loss in losses]
+        first = decisions.index(True) if True in decisions else None
+        check(first == stop_at and not any(decisions[:stop_at or len(losses)]),
+              f"EarlyStopping(patience={patience}, min_delta={min_delta}) fed {losses}: expected the first True at "
+              f"epoch {stop_at}, got {first} (decisions {decisions}).",
+              "Count epochs without an improvement (loss < best - min_delta), reset the count when it improves, "
+              "and stop once the count reaches patience (>=, not >).")
+        assert_scalar(stopper.best, best, f"EarlyStopping.best after {losses[:stop_at and stop_at + 1]}",
+                      hint="best is the lowest loss that counted as an improvement.")
+
+
+def _train_run(impl, path, stop_after=None):
+    """3 epochs on toy data with Adam (its moments are state); reseeded per epoch so dropout and
+    shuffling depend only on the epoch. With `stop_after`, checkpoint then resume in a fresh model."""
+    dataset = _toy_data(9, n=40)
+    model = _mlp(10, extra=(nn.Dropout(0.2),))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    epoch = 0
+    while epoch < 3:
+        torch.manual_seed(100 + epoch)
+        loader = DataLoader(dataset, batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(epoch))
+        impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer)
+        epoch += 1
+        if epoch == stop_after:
+            impl.save_checkpoint(path, model, optimizer, epoch)
+            model = _mlp(11, extra=(nn.Dropout(0.2),))  # other weights: all must come from the file
+            optimizer = torch.optim.Adam(model.parameters(), lr=0.5)
+            epoch = impl.load_checkpoint(path, model, optimizer)
+            stop_after = None
+    return model, optimizer, epoch
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_checkpoint_loads_with_weights_only(impl, tmp_path):
+    model, optimizer = _mlp(12), None
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    impl.save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, 4)
+    try:
+        torch.load(tmp_path / "ckpt.pt", weights_only=True)
+    except Exception as error:  # noqa: BLE001 - any failure is the student's checkpoint
+        raise AssertionError(
+            f"torch.load(checkpoint) (weights_only=True, the default) failed: {str(error).splitlines()[0][:200]}\n"
+            "Hint: save model.state_dict() and optimizer.state_dict() (tensors, numbers, dicts), not the model or "
+            "optimizer object: unpickling arbitrary objects is refused by default.") from None
+    fresh = _mlp(13)
+    fresh_opt = torch.optim.Adam(fresh.parameters(), lr=0.3)
+    epoch = impl.load_checkpoint(tmp_path / "ckpt.pt", fresh, fresh_opt)
+    check(epoch == 4, f"load_checkpoint should return the saved epoch 4, got {epoch!r}.", "Store the epoch in the checkpoint.")
+    assert_tensor(_params(fresh), _params(model), "the parameters of a fresh model after load_checkpoint",
+                  hint="model.load_state_dict(checkpoint[...]) copies the saved weights into the model you are given.")
+    check(fresh_opt.param_groups[0]["lr"] == 0.01, "after load_checkpoint the optimizer's lr is "
+          f"{fresh_opt.param_groups[0]['lr']}, expected the saved 0.01.", "Also call optimizer.load_state_dict(...).")
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+def test_resumed_run_equals_uninterrupted(impl, tmp_path):
+    straight, straight_opt, _ = _train_run(impl, tmp_path / "unused.pt")
+    resumed, resumed_opt, epoch = _train_run(impl, tmp_path / "ckpt.pt", stop_after=1)
+    check(epoch == 3, f"the resumed run should end at epoch 3, ran to {epoch}.", "load_checkpoint returns the saved epoch.")
+    hint = ("Save and restore both state_dicts: the model's and the optimizer's (Adam's moment estimates and step "
+            "count live in optimizer.state_dict(); a fresh optimizer restarts them from zero).")
+    check(torch.equal(_params(resumed), _params(straight)),
+          "3 epochs with a checkpoint saved and loaded after epoch 1 do not give bit-for-bit the parameters of 3 epochs "
+          f"in one go (max difference {(_params(resumed) - _params(straight)).abs().max().item():.3g}).", hint)
+
+
+@pytest.fixture(scope="module")
+def digits_run(impl):
+    """One bounded training run on the digits, shared by the convergence checks."""
+    x_train, y_train, x_val, y_val = digits(seed=0)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=32, shuffle=True,
+                        generator=torch.Generator().manual_seed(0))
+    losses = [impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer) for _ in range(CONVERGENCE_EPOCHS)]
+    val = impl.evaluate(model, DataLoader(TensorDataset(x_val, y_val), batch_size=128), nn.CrossEntropyLoss())
+    return losses, val
+
+
+@pytest.mark.points(3)
+@pytest.mark.convergence
+def test_training_reaches_accuracy_on_digits(impl, digits_run):
+    losses, (val_loss, val_acc) = digits_run
+    check(losses[-1] < losses[0], f"the mean training loss did not fall over {CONVERGENCE_EPOCHS} epochs: {losses}.",
+          "Check the order zero_grad, backward, step, and that the loss sees raw logits.")
+    check(val_acc >= CONVERGENCE_THRESHOLD,
+          f"after {CONVERGENCE_EPOCHS} epochs (129 SGD steps) on the digits the validation accuracy is {val_acc:.3f}; "
+          f"a correct loop reaches at least {CONVERGENCE_THRESHOLD}.",
+          "Check the training step (zero_grad, backward, step) and that evaluate compares argmax(dim=1) with the labels.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+def test_train_one_epoch_moves_batches_to_the_model_device(impl):
+    loader = DataLoader(_toy_data(14), batch_size=16)  # batches stay on the CPU
+    theirs = _mlp(15).cuda()
+    impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
+    model = _mlp(15)
+    _reference_epoch(model, loader, _sgd(model))
+    assert_tensor(_params(theirs).cpu(), _params(model), "parameters after one CUDA epoch", rtol=1e-4, atol=1e-5,
+                  hint="Move each batch to the model's device: x.to(next(model.parameters()).device).")
+    loss, _ = impl.evaluate(theirs, loader, nn.CrossEntropyLoss())
+    check(isinstance(loss, float), "evaluate on a CUDA model should return float numbers.", "Use .item().")
