@@ -82,6 +82,14 @@ def load(path: Path) -> Implementation:
     return Implementation(path, module, None)
 
 
+def from_namespace(namespace: dict, path: Path) -> Implementation:
+    """A namespace already run elsewhere (a notebook's `globals()`) as the implementation under
+    test, named `path` in messages; nothing is imported or executed here."""
+    module = types.ModuleType(Path(path).stem)
+    module.__dict__.update({k: v for k, v in namespace.items() if not k.startswith("__")})
+    return Implementation(Path(path), module, None)
+
+
 def _import_problem(error: BaseException, path: Path) -> Exception:
     where = display(path)
     if isinstance(error, NotImplementedError):
