@@ -178,6 +178,22 @@ def cmd_gradescope_build(args, manifest) -> int:
     return EXIT_OK
 
 
+def cmd_nbgrader_build(args, manifest) -> int:
+    from ptgrade import nbgrader
+    items = manifest.select(args.items) if args.items else [i for i in manifest.items if i.available]
+    missing = [i.id for i in items if not i.available or not (manifest.solutions_dir / i.file_name).is_file()]
+    if missing:
+        raise UsageProblem(f"No reference solution to build from for {', '.join(missing)} "
+                           "(not built yet, or this is a student edition without solutions/).")
+    try:
+        paths = nbgrader.build(manifest, Path(args.course_dir), items)
+    except nbgrader.BuildError as problem:
+        raise UsageProblem(str(problem)) from None
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("en", "ko"), help="titles in English or Korean (or PTGRADE_LANG)")
@@ -231,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     bundle = gradescope_commands.add_parser("build", help="write the autograder zip")
     bundle.add_argument("out", help="the zip to write, e.g. autograder.zip")
     bundle.set_defaults(run=cmd_gradescope_build)
+
+    classroom = add("nbgrader", help="instructors: an nbgrader course built from the items")
+    nb_build = classroom.add_subparsers(dest="nbgrader_command", required=True).add_parser(
+        "build", help="write nbgrader_config.py and one source notebook per item")
+    nb_build.add_argument("course_dir", help="the nbgrader course folder to write")
+    nb_build.add_argument("--items", nargs="+", help="items or sections (default: all built items)")
+    nb_build.set_defaults(run=cmd_nbgrader_build)
     return parser
 
 

@@ -77,9 +77,11 @@ class SmallCNN(nn.Module):
     """A small CNN classifier: (batch, in_channels, H, W) -> logits (batch, num_classes).
 
     Suggested: [Conv2d(3x3, padding=1) -> ReLU -> MaxPool2d(2)] twice (16 then 32 channels), then
-    `nn.AdaptiveAvgPool2d(1)`, flatten, and a Linear head. The adaptive pool makes the head's input
-    size independent of H and W: it must work for 16x16 and 32x32 inputs alike (H, W >= 8).
-    It must learn the 10 digits (upsampled to 16x16) to 90% validation accuracy in 120 Adam steps.
+    `nn.AdaptiveAvgPool2d(2)`, flatten (32*2*2 features), and a Linear head. The adaptive pool makes the
+    head's input size independent of H and W: it must work for 16x16 and 32x32 inputs alike
+    (H, W >= 8). (Pooling all the way to 1x1 also works, but forgets *where* strokes are and learns
+    digits much more slowly.) It must reach 85% validation accuracy on the digits, upsampled to 16x16,
+    after 200 Adam steps (lr 1e-2, batch 64).
     """
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10):

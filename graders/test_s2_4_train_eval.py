@@ -78,13 +78,21 @@ MISTAKES = {
 @pytest.mark.points(1)
 @pytest.mark.numerics
 def test_accuracy_is_fraction_of_argmax_hits(impl):
-    logits = torch.tensor([[0.1, 2.0, -1.0], [3.0, 0.0, 0.5], [0.0, 0.2, 0.1], [1.0, 1.5, 2.0]])
-    targets = torch.tensor([1, 0, 2, 2])
-    got = impl.accuracy(logits, targets)
-    check(type(got) is float, f"accuracy(logits, targets) should return a Python float, got {type(got).__name__}.",
-          "Turn the result into a number with .item().")
-    assert_scalar(got, 0.75, "accuracy for 4 rows, 3 predicted right (argmax over classes)",
-                  hint="Compare logits.argmax(dim=1) (the class axis, not the batch axis) with targets and take the mean.")
+    hint = "Compare logits.argmax(dim=1) (the class axis, not the batch axis) with targets and take the mean."
+    square = torch.tensor([[0.1, 2.0, -1.0, 0.0], [3.0, 0.0, 0.5, 0.2], [3.5, 0.2, 0.9, 0.1], [1.0, 1.5, 0.3, 2.0]])
+    wide = torch.tensor([[0.1, 2.0, -1.0, 0.0, 0.3], [3.0, 0.0, 0.5, 0.2, 0.1], [0.0, 0.2, 0.1, 0.0, 0.9]])
+    for logits, targets, want in ((square, torch.tensor([1, 0, 3, 3]), 0.75), (wide, torch.tensor([1, 2, 4]), 2 / 3)):
+        n, c = logits.shape
+        try:
+            got = impl.accuracy(logits, targets)
+        except NotImplementedError:
+            raise
+        except RuntimeError as error:
+            raise AssertionError(f"accuracy for ({n}, {c}) logits raised RuntimeError: {str(error).splitlines()[0]}\n"
+                                 f"Hint: {hint}") from None
+        check(type(got) is float, f"accuracy(logits, targets) should return a Python float, got {type(got).__name__}.",
+              "Turn the result into a number with .item().")
+        assert_scalar(got, want, f"accuracy for ({n}, {c}) logits with {round(want * n)} of {n} rows right", hint=hint)
 
 
 @pytest.mark.points(3)

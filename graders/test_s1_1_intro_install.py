@@ -1,0 +1,235 @@
+"""1.1 Introduction and installation: the promises each function of exercises/s1_1_intro_install.py must keep.
+
+The report is compared with what torch itself says on this machine; other machines (with CUDA GPUs,
+with MPS, without a package) are faked with monkeypatch, undone inside each check.
+"""
+import importlib
+import importlib.machinery
+import platform
+import sys
+import types
+
+import pytest
+import torch
+
+from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+
+KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
+        "device_count", "device_names", "best_device")
+
+
+def _installed(name):
+    try:
+        return str(importlib.import_module(name).__version__)
+    except ImportError:
+        return None
+
+
+# Taken before any student code runs.
+TRUTH = {"python": platform.python_version(), "torch": str(torch.__version__),
+         "torchvision": _installed("torchvision"), "torchaudio": _installed("torchaudio"),
+         "cuda_built": torch.version.cuda, "mps_available": bool(torch.backends.mps.is_available())}
+
+
+def _fake_module(name, version):
+    """An imported package as Python knows one: in sys.modules, with a spec and a __version__."""
+    module = types.ModuleType(name)
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
+    module.__version__ = version
+    return module
+
+
+def _fake_machine(m, cuda: int, mps: bool = False) -> None:
+    """Make torch report `cuda` CUDA devices named "Fake GPU <i>" (0: none, names then raise) and MPS or not."""
+    def index(device=None):
+        i = 0 if device is None else (device if isinstance(device, int) else torch.device(device).index or 0)
+        if not 0 <= i < cuda:
+            raise RuntimeError(f"CUDA error: invalid device ordinal {i} (the faked machine has {cuda} CUDA devices)")
+        return i
+    m.setattr(torch.cuda, "is_available", lambda: cuda > 0)
+    m.setattr(torch.cuda, "device_count", lambda: cuda)
+    m.setattr(torch.cuda, "current_device", lambda: index())
+    m.setattr(torch.cuda, "get_device_name", lambda device=None: f"Fake GPU {index(device)}")
+    m.setattr(torch.cuda, "get_device_properties",
+              lambda device=None: types.SimpleNamespace(name=f"Fake GPU {index(device)}", total_memory=2 ** 34,
+                                                        major=9, minor=0, multi_processor_count=132))
+    m.setattr(torch.backends.mps, "is_available", lambda: mps)
+
+
+def _report(impl, setting):
+    """environment_report() in `setting`; a crash becomes a failure that names the likely cause."""
+    try:
+        report = impl.environment_report()
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any crash is the failure this check reports
+        raise AssertionError(
+            f"environment_report() on {setting} raised {type(error).__name__}: {str(error).strip().splitlines()[0]}\n"
+            "Hint: a missing package is reported as None (catch ImportError), and GPU names are asked for only "
+            "for i in range(torch.cuda.device_count()) when torch.cuda.is_available().") from None
+    report = expect_type(report, dict, "environment_report()")
+    check(set(report) == set(KEYS), f"environment_report() should have exactly the keys {sorted(KEYS)}; got "
+          f"{sorted(report)}.", "Use the key names the docstring lists.")
+    return report
+
+
+def _field(report, key, want, setting, hint):
+    got = report[key]
+    same_type = type(got) is type(want) or (want is None and got is None)
+    check(got == want and same_type, f"environment_report()[{key!r}] on {setting}: expected {want!r}, got {got!r}.",
+          hint)
+
+
+# -- versions -----------------------------------------------------------------------------------
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_package_version_matches_the_module(impl, monkeypatch):
+    for name in ("torch", "torchvision", "numpy"):
+        want = TRUTH.get(name) or _installed(name)
+        got = impl.package_version(name)
+        check(got == want and type(got) is str, f"package_version({name!r}): expected {want!r} "
+              f"({name}.__version__), got {got!r}.", "Import the module and return str(module.__version__).")
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "ptgrade_fake_pkg", _fake_module("ptgrade_fake_pkg", "9.8.7"))
+        got = impl.package_version("ptgrade_fake_pkg")
+    check(got == "9.8.7", f"package_version of an installed package whose __version__ is '9.8.7': got {got!r}.",
+          "Read the version from the imported module's __version__ (importlib.import_module(name)).")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_package_version_reports_missing_packages_as_none(impl, monkeypatch):
+    hint = "Wrap the import in try/except ImportError and return None: a missing optional package is not an error."
+    for name, fake in (("torchvision", True), ("torchaudio", True), ("ptgrade_no_such_package", False)):
+        with monkeypatch.context() as m:
+            if fake:
+                m.setitem(sys.modules, name, None)  # `import name` now raises ModuleNotFoundError
+            try:
+                got = impl.package_version(name)
+            except NotImplementedError:
+                raise
+            except Exception as error:  # noqa: BLE001
+                raise AssertionError(f"package_version({name!r}) for a package that is not installed raised "
+                                     f"{type(error).__name__}: {error}\nHint: {hint}") from None
+        check(got is None, f"package_version({name!r}) for a package that is not installed: expected None, got "
+              f"{got!r}.", hint)
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_report_matches_what_torch_says_here(impl):
+    report = _report(impl, "this machine")
+    for key in ("python", "torch", "torchvision", "torchaudio", "cuda_built", "mps_available"):
+        _field(report, key, TRUTH[key], "this machine", f"Ask Python and torch for {key}; see the docstring.")
+    cuda = torch.cuda.is_available()
+    count = torch.cuda.device_count() if cuda else 0
+    _field(report, "cuda_available", cuda, "this machine", "torch.cuda.is_available(), a bool.")
+    _field(report, "device_count", count, "this machine", "torch.cuda.device_count() (0 without CUDA), an int.")
+    _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)], "this machine",
+           "[torch.cuda.get_device_name(i) for i in range(count)], a list.")
+    want = "cuda" if cuda else ("mps" if TRUTH["mps_available"] else "cpu")
+    _field(report, "best_device", want, "this machine", "best_device().type: a str such as 'cpu'.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.device
+def test_report_lists_every_gpu_of_a_cuda_machine(impl, monkeypatch):
+    setting = "a faked machine with 2 CUDA GPUs"
+    with monkeypatch.context() as m:
+        _fake_machine(m, 2)
+        report = _report(impl, setting)
+    hint = ("Ask torch at call time: count = torch.cuda.device_count(), names = [torch.cuda.get_device_name(i) for i "
+            "in range(count)]; get_device_name() with no index names the current device only.")
+    _field(report, "cuda_available", True, setting, hint)
+    _field(report, "device_count", 2, setting, hint)
+    _field(report, "device_names", ["Fake GPU 0", "Fake GPU 1"], setting, hint)
+    _field(report, "best_device", "cuda", setting, "CUDA comes first when torch.cuda.is_available().")
+
+
+@pytest.mark.points(2)
+@pytest.mark.device
+def test_report_on_a_machine_without_cuda(impl, monkeypatch):
+    setting = "a faked machine without CUDA but with MPS"
+    with monkeypatch.context() as m:
+        _fake_machine(m, 0, mps=True)
+        report = _report(impl, setting)
+    hint = ("Without CUDA there are no CUDA devices: device_count 0 and device_names [] (asking for a name raises). "
+            "torch.version.cuda only says how torch was built.")
+    _field(report, "cuda_available", False, setting, hint)
+    _field(report, "device_count", 0, setting, hint)
+    _field(report, "device_names", [], setting, hint)
+    _field(report, "mps_available", True, setting, "torch.backends.mps.is_available(), a bool.")
+    _field(report, "best_device", "mps", setting, "Without CUDA, MPS comes before the CPU.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_report_handles_present_and_missing_optional_packages(impl, monkeypatch):
+    setting = "a machine with torchaudio 2.99.0 installed"
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "torchaudio", _fake_module("torchaudio", "2.99.0"))
+        report = _report(impl, setting)
+    _field(report, "torchaudio", "2.99.0", setting, "Report torchaudio with package_version('torchaudio') like the "
+           "others: it is optional, not always absent.")
+    setting = "a machine without torchvision and torchaudio"
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "torchvision", None)
+        m.setitem(sys.modules, "torchaudio", None)
+        report = _report(impl, setting)
+    hint = "Report a package that cannot be imported as None (package_version catches ImportError)."
+    _field(report, "torchvision", None, setting, hint)
+    _field(report, "torchaudio", None, setting, hint)
+    _field(report, "torch", TRUTH["torch"], setting, "The other fields do not change.")
+
+
+# -- choosing and using a device ----------------------------------------------------------------
+
+@pytest.mark.points(2)
+@pytest.mark.device
+def test_best_device_is_right_whatever_the_machine(impl, monkeypatch):
+    for cuda, mps, want in ((1, False, "cuda"), (4, True, "cuda"), (0, True, "mps"), (0, False, "cpu")):
+        machine = f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}"
+        with monkeypatch.context() as m:
+            _fake_machine(m, cuda, mps)
+            got = impl.best_device()
+        check(isinstance(got, torch.device) and got.type == want and got.index in (None, 0),
+              f"best_device() on a faked machine with {machine}: expected torch.device({want!r}), got {got!r}.",
+              "Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "
+              "torch.version.cuda is how torch was built, not whether a GPU is there.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.device
+def test_smoke_test_computes_on_the_given_device(impl):
+    expected = torch.tensor([[5.0, 14.0], [14.0, 50.0]])
+    assert_tensor(impl.smoke_test(torch.device("cpu")), expected, "smoke_test(cpu)",
+                  hint="x = torch.arange(6., device=device).reshape(2, 3); return x @ x.T.")
+    try:
+        out = impl.smoke_test(torch.device("meta"))
+    except NotImplementedError:
+        raise
+    except RuntimeError as error:
+        raise AssertionError(f"smoke_test(meta) raised RuntimeError: {str(error).splitlines()[0]}\n"
+                             "Hint: keep the result a tensor on the device (no .item(), .tolist() or .cpu()).") \
+            from None
+    out = expect_tensor(out, "smoke_test(meta)")
+    check(out.device.type == "meta" and tuple(out.shape) == (2, 2) and out.dtype == torch.float32,
+          f"smoke_test(meta): expected a (2, 2) float32 tensor on meta, got {tuple(out.shape)} {out.dtype} on "
+          f"{out.device}.", "Create x with device=device; torch.arange alone makes it on the CPU.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+def test_report_and_smoke_test_on_a_real_gpu(impl):
+    report = _report(impl, "this CUDA machine")
+    count = torch.cuda.device_count()
+    _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)], "this CUDA machine",
+           "[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]")
+    device = impl.best_device()
+    check(isinstance(device, torch.device) and device.type == "cuda", f"best_device() on a CUDA machine: got {device!r}.")
+    assert_tensor(impl.smoke_test(device), torch.tensor([[5.0, 14.0], [14.0, 50.0]], device=device),
+                  "smoke_test(best_device()) on CUDA")

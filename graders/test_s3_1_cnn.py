@@ -1,0 +1,314 @@
+"""3.1 Convolutional networks: the promises each part of exercises/s3_1_cnn.py keeps."""
+import pytest
+import torch
+import torch.nn.functional as F
+import torchvision
+from torch import nn
+
+from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.data import digits
+
+CONV_HINT = ("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
+             "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
+             "per axis (use stride[0] for rows, stride[1] for columns); add the bias per output channel.")
+
+# (batch, in, H, W, out, kh, kw, stride, padding, dilation, bias)
+CONV_CASES = (
+    (2, 3, 7, 6, 4, 3, 3, 1, 0, 1, True),
+    (1, 2, 9, 8, 3, 3, 2, 2, 1, 1, True),
+    (2, 1, 10, 11, 2, 3, 3, (2, 1), (1, 2), 2, True),
+    (1, 3, 8, 8, 5, 1, 1, 1, 0, 1, False),
+    (2, 2, 12, 9, 3, 2, 3, 3, 2, (2, 1), True),
+)
+
+
+def _no_download(*args, **kwargs):
+    raise AssertionError("your code tried to download pretrained weights.\nHint: build with weights=None; "
+                         "nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for your own projects).")
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """torchvision fetches weights through this function; make any attempt a clear failure."""
+    monkeypatch.setattr(torchvision.models._api, "load_state_dict_from_url", _no_download)
+
+
+def _conv_inputs(case, seed, dtype=torch.float64):
+    batch, cin, h, w, cout, kh, kw, stride, padding, dilation, use_bias = case
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, cin, h, w, generator=generator, dtype=dtype)
+    weight = torch.randn(cout, cin, kh, kw, generator=generator, dtype=dtype)
+    bias = torch.randn(cout, generator=generator, dtype=dtype) if use_bias else None
+    return x, weight, bias, dict(stride=stride, padding=padding, dilation=dilation)
+
+
+def _int(value, what, hint):
+    check(isinstance(value, int) and not isinstance(value, bool), f"{what} should be a Python int, got "
+          f"{type(value).__name__} {value!r}.", hint)
+    return value
+
+
+# -- output-size arithmetic -------------------------------------------------------------------------
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_conv_output_size_matches_conv2d(impl):
+    hint = "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel)."
+    generator = torch.Generator().manual_seed(0)
+    cases = [(32, 3, 2, 1, 1), (7, 3, 1, 0, 2)]
+    while len(cases) < 12:
+        size, k, s, p, d = (int(torch.randint(lo, hi, (1,), generator=generator))
+                            for lo, hi in ((5, 21), (1, 5), (1, 4), (0, 3), (1, 4)))
+        if size + 2 * p - d * (k - 1) - 1 >= 0:
+            cases.append((size, k, s, p, d))
+    for size, k, s, p, d in cases:
+        conv = nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d, device="meta")
+        want = conv(torch.empty(1, 1, size, size, device="meta")).shape[-1]
+        what = f"conv2d_output_size({size}, kernel_size={k}, stride={s}, padding={p}, dilation={d})"
+        got = _int(impl.conv2d_output_size(size, k, stride=s, padding=p, dilation=d), what, hint)
+        check(got == want, f"{what}: nn.Conv2d gives {want}, got {got}.", hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_pool_output_size_matches_maxpool2d(impl):
+    hint = ("A pool's stride defaults to its kernel_size (stride=None), not 1. With ceil_mode=True round the division "
+            "up, then drop the last window if (out - 1) * stride >= size + padding.")
+    cases = [(8, 2, None, 0, 1, False), (7, 3, None, 1, 1, False), (5, 2, 2, 1, 1, True), (10, 3, 2, 0, 1, True),
+             (9, 2, 1, 0, 2, False), (11, 3, 2, 1, 2, True), (6, 2, None, 0, 1, True), (13, 4, 3, 2, 1, False)]
+    for size, k, s, p, d, ceil in cases:
+        pool = nn.MaxPool2d(k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
+        want = pool(torch.zeros(1, 1, size, size)).shape[-1]
+        what = f"pool2d_output_size({size}, kernel_size={k}, stride={s}, padding={p}, dilation={d}, ceil_mode={ceil})"
+        got = _int(impl.pool2d_output_size(size, k, stride=s, padding=p, dilation=d, ceil_mode=ceil), what, hint)
+        check(got == want, f"{what}: nn.MaxPool2d gives {want}, got {got}.", hint)
+
+
+# -- convolution by hand ----------------------------------------------------------------------------
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_conv2d_matches_f_conv2d(impl):
+    for seed, case in enumerate(CONV_CASES):
+        x, weight, bias, options = _conv_inputs(case, seed)
+        what = (f"conv2d(x {tuple(x.shape)}, weight {tuple(weight.shape)}, bias {'given' if bias is not None else None}, "
+                + ", ".join(f"{k}={v}" for k, v in options.items()) + ")")
+        try:
+            got = impl.conv2d(x, weight, bias, **options)
+        except NotImplementedError:
+            raise
+        except (RuntimeError, ValueError, TypeError, IndexError) as error:
+            raise AssertionError(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
+                                 f"Hint: {CONV_HINT} stride, padding and dilation may be ints or (h, w) pairs.") from None
+        assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+def test_conv2d_gradients_match(impl):
+    x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=10)
+    leaves = [t.requires_grad_(True) for t in (x, weight, bias)]
+    want_out = F.conv2d(x, weight, bias, **options)
+    r = torch.randn(want_out.shape, generator=torch.Generator().manual_seed(11), dtype=torch.float64)
+    want = torch.autograd.grad((want_out * r).sum(), leaves)
+    got_out = expect_tensor(impl.conv2d(x, weight, bias, **options), "conv2d(...)")
+    check(got_out.requires_grad, "conv2d's output carries no gradient.",
+          "Build the output from torch operations on x and weight: no .item(), .tolist(), NumPy, "
+          "torch.tensor(...) of computed values, or .detach().")
+    check(tuple(got_out.shape) == tuple(want_out.shape), f"conv2d output: expected shape {tuple(want_out.shape)}, "
+          f"got {tuple(got_out.shape)}.", CONV_HINT)
+    got = torch.autograd.grad((got_out * r).sum(), leaves, allow_unused=True)
+    for name, g, w in zip(("x", "weight", "bias"), got, want):
+        check(g is not None, f"no gradient reached {name}.", CONV_HINT)
+        assert_tensor(g, w, f"gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2) with respect to {name}",
+                      hint=CONV_HINT)
+
+
+@pytest.mark.points(1)
+@pytest.mark.device
+def test_conv2d_follows_dtype_and_device(impl):
+    x, weight, bias, options = _conv_inputs(CONV_CASES[1], seed=12, dtype=torch.float32)
+    out = expect_tensor(impl.conv2d(x, weight, bias, **options), "conv2d(...) in float32")
+    check(out.dtype == torch.float32, f"conv2d on float32 inputs returned {out.dtype}.",
+          "Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).")
+    meta = [t.to("meta") for t in (x, weight, bias)]
+    out = expect_tensor(impl.conv2d(*meta, **options), "conv2d(...) on the meta device")
+    want = F.conv2d(*meta, **options)
+    check(out.device.type == "meta" and tuple(out.shape) == tuple(want.shape),
+          f"conv2d on meta tensors: expected a {tuple(want.shape)} tensor on meta, got {tuple(out.shape)} on {out.device}.",
+          "Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).")
+
+
+# -- a small CNN on real images ---------------------------------------------------------------------
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_prepare_digits_upsamples_one_channel(impl):
+    x = torch.rand(5, 64, generator=torch.Generator().manual_seed(13))
+    want = F.interpolate(x.reshape(5, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
+    assert_tensor(impl.prepare_digits(x, 16), want, "prepare_digits(x (5, 64), 16)",
+                  hint="reshape(-1, 1, 8, 8): the channel axis comes second (N, C, H, W); then F.interpolate with "
+                       "mode='bilinear', align_corners=False.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_small_cnn_works_for_any_image_size(impl):
+    hint = ("End the feature extractor with nn.AdaptiveAvgPool2d, so the head's input size does not depend on H and W; "
+            "the first conv takes in_channels.")
+    for channels, size, classes in ((1, 16, 10), (3, 32, 4), (1, 9, 10)):
+        model = impl.SmallCNN(in_channels=channels, num_classes=classes)
+        x = torch.randn(2, channels, size, size, generator=torch.Generator().manual_seed(size))
+        try:
+            out = model(x)
+        except NotImplementedError:
+            raise
+        except RuntimeError as error:
+            raise AssertionError(f"SmallCNN(in_channels={channels}, num_classes={classes}) on a (2, {channels}, "
+                                 f"{size}, {size}) batch raised RuntimeError: {str(error).splitlines()[0]}\n"
+                                 f"Hint: {hint}") from None
+        out = expect_tensor(out, "SmallCNN(...)(x)")
+        check(tuple(out.shape) == (2, classes), f"SmallCNN(in_channels={channels}, num_classes={classes}) on "
+              f"{size}x{size} images: expected logits (2, {classes}), got {tuple(out.shape)}.", hint)
+
+
+STEPS = 200
+
+
+@pytest.mark.points(2)
+@pytest.mark.convergence
+def test_small_cnn_learns_digits(impl):
+    x_train, y_train, x_val, y_val = digits()
+    x_train, x_val = impl.prepare_digits(x_train, 16), impl.prepare_digits(x_val, 16)
+    generator = torch.Generator().manual_seed(3)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small convolutions run faster on one thread than on shared cores
+    try:
+        model = impl.SmallCNN()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(STEPS):
+            index = torch.randint(0, len(y_train), (64,), generator=generator)
+            loss = F.cross_entropy(expect_tensor(model(x_train[index]), "SmallCNN()(x)"), y_train[index])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            accuracy = (model(x_val).argmax(1) == y_val).float().mean().item()
+    finally:
+        torch.set_num_threads(threads)
+    check(accuracy >= 0.85, f"SmallCNN after {STEPS} Adam steps (lr 1e-2, batch 64) on the digits at 16x16: validation "
+          f"accuracy should reach 0.85, got {accuracy:.3f}.",
+          "Conv -> ReLU -> MaxPool twice, then AdaptiveAvgPool2d(2) (not 1: digits need to know where strokes are), "
+          "flatten, Linear; no softmax before cross_entropy.")
+
+
+# -- torchvision models -----------------------------------------------------------------------------
+def _spatial_after(model, layer, x):
+    seen = {}
+    def record(module, args, out):
+        seen["shape"] = tuple(out.shape)  # returns None: a hook's return value would replace the output
+
+    handle = layer.register_forward_hook(record)
+    try:
+        with torch.no_grad():
+            logits = model(x)
+    finally:
+        handle.remove()
+    return logits, seen.get("shape")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_resnet18_adapted_to_small_images(impl, offline):
+    hint = ("Start from torchvision.models.resnet18(weights=None); replace conv1 with a 3x3 stride-1 padding-1 conv, "
+            "maxpool with nn.Identity(), fc with nn.Linear(512, num_classes).")
+    model = expect_type(impl.resnet18_for_small_images(num_classes=10), torchvision.models.ResNet,
+                        "resnet18_for_small_images(10)", hint)
+    model.eval()
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
+    logits, shape = _spatial_after(model, model.layer4, x)
+    logits = expect_tensor(logits, "the adapted ResNet-18's output")
+    check(tuple(logits.shape) == (2, 10), f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
+          f"got {tuple(logits.shape)}.", hint)
+    check(shape == (2, 512, 4, 4), f"layer4 of the adapted ResNet-18 on 32x32 images should give (2, 512, 4, 4) "
+          f"feature maps, got {shape}.", "The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced "
+          "by nn.Identity(); the original stem shrinks 32x32 to 8x8 before layer1.")
+    check(sum(p.numel() for p in model.parameters()) == 11_173_962, "the adapted ResNet-18 should have 11,173,962 "
+          f"parameters (ResNet-18 with a 3x3 stem and a 10-class head), got {sum(p.numel() for p in model.parameters()):,}.",
+          hint + " The new conv1 has bias=False (BatchNorm follows it).")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_efficientnet_b0_adapted_to_small_images(impl, offline):
+    hint = ("Start from torchvision.models.efficientnet_b0(weights=None); replace features[0][0] by a 3x3 stride-1 "
+            "padding-1 nn.Conv2d(3, 32, bias=False), and classifier[-1] by nn.Linear(1280, num_classes).")
+    model = expect_type(impl.efficientnet_b0_for_small_images(num_classes=10), torchvision.models.EfficientNet,
+                        "efficientnet_b0_for_small_images(10)", hint)
+    model.eval()
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(15))
+    logits, shape = _spatial_after(model, model.features, x)
+    logits = expect_tensor(logits, "the adapted EfficientNet-B0's output")
+    check(tuple(logits.shape) == (2, 10), f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
+          f"(2, 10), got {tuple(logits.shape)}.", hint)
+    check(shape == (2, 1280, 2, 2), f"features of the adapted EfficientNet-B0 on 32x32 images should give "
+          f"(2, 1280, 2, 2) maps, got {shape}.", "The stem convolution must have stride 1 (the original has stride 2).")
+    check(any(isinstance(m, nn.Dropout) for m in model.classifier), "the classifier lost its Dropout.",
+          "Replace only classifier[-1]; keep the Dropout before it.")
+
+
+def _frozen_resnet(impl):
+    model = impl.resnet18_for_small_images(num_classes=10)
+    returned = impl.freeze_backbone(model)
+    check(returned is model, "freeze_backbone(model) should return the same model it froze in place.",
+          "Set requires_grad_(False) on the model's own parameters and return model.")
+    return model
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+def test_frozen_backbone_gets_no_gradient(impl, offline):
+    model = _frozen_resnet(impl)
+    hint = ("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
+            "torch.no_grad() freeze nothing.")
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
+    model(x).sum().backward()
+    leaked = [name for name, p in model.named_parameters() if not name.startswith("fc.") and p.grad is not None]
+    check(not leaked, f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
+          "should have .grad None.", hint)
+    head = [name for name, p in model.named_parameters() if name.startswith("fc.") and p.grad is None]
+    check(not head, f"the head fc should still train, but {head} got no gradient.", hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_finetune_optimizer_holds_only_trainable_parameters(impl, offline):
+    model = _frozen_resnet(impl)
+    optimizer = expect_type(impl.finetune_optimizer(model, lr=0.1), torch.optim.SGD, "finetune_optimizer(model, 0.1)")
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    trainable = {id(p) for p in model.parameters() if p.requires_grad}
+    hint = "Pass [p for p in model.parameters() if p.requires_grad] to torch.optim.SGD(..., lr=lr, momentum=0.9)."
+    check(held == trainable, f"the optimizer should hold exactly the {len(trainable)} trainable tensors, got "
+          f"{len(held)} ({len(held - trainable)} of them frozen, {len(trainable - held)} trainable ones missing).", hint)
+    group = optimizer.param_groups[0]
+    check(group["lr"] == 0.1 and group["momentum"] == 0.9, f"expected lr 0.1 and momentum 0.9, got lr {group['lr']} "
+          f"and momentum {group['momentum']}.", hint)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    model(torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17))).logsumexp(1).sum().backward()
+    optimizer.step()
+    moved = [name for name, p in model.named_parameters() if not torch.equal(p, before[name])]
+    check(moved and all(name.startswith("fc.") for name in moved), f"one optimizer step should change fc and nothing "
+          f"else; it changed {moved[:4]}{' ...' if len(moved) > 4 else ''}.", hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+def test_cnn_parts_run_on_cuda(impl, offline):
+    x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=18, dtype=torch.float32)
+    x, weight, bias = x.cuda(), weight.cuda(), bias.cuda()
+    assert_tensor(impl.conv2d(x, weight, bias, **options), F.conv2d(x, weight, bias, **options),
+                  "conv2d on CUDA tensors", rtol=1e-3, atol=1e-4, hint=CONV_HINT)
+    model = impl.resnet18_for_small_images(num_classes=10).cuda().eval()
+    with torch.no_grad():
+        logits = expect_tensor(model(torch.randn(2, 3, 32, 32, device="cuda")), "the adapted ResNet-18 on CUDA")
+    check(logits.device.type == "cuda" and tuple(logits.shape) == (2, 10),
+          f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.")

@@ -1,0 +1,18 @@
+"""Evaluates without model.eval(): dropout stays on and BatchNorm uses and updates batch statistics."""
+CAUGHT_BY = "test_evaluate_uses_eval_mode"
+MESSAGE_MENTIONS = "model.eval()"
+from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
+from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
+
+
+def evaluate(model, loader, loss_fn):
+    device = _device_of(model)
+    total, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for x, y in loader:
+            x, y = x.to(device), y.to(device)
+            logits = model(x)
+            total += loss_fn(logits, y).item() * len(y)
+            correct += (logits.argmax(dim=1) == y).sum().item()
+            count += len(y)
+    return total / count, correct / count

@@ -1,0 +1,8 @@
+"""Always compiles with the default backend, ignoring the `backend` argument."""
+CAUGHT_BY = "test_compiled_module_matches_eager_with_the_given_backend"
+MESSAGE_MENTIONS = "backend"
+from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
+
+
+def compile_model(model, backend="inductor"):
+    return torch.compile(model, backend="eager")

@@ -1,0 +1,75 @@
+"""4.1 written another way: torch.compile used as a decorator factory, a sign multiplier instead of
+selecting between two heads, dynamic=True instead of mark_dynamic, prefix stripping for the
+state_dict, and a benchmark that times each call and sums."""
+import time
+
+import torch
+import torch._dynamo
+from torch import nn
+
+
+def compile_model(model, backend="inductor"):
+    return torch.compile(backend=backend)(model)
+
+
+def compile_function(fn, backend="inductor"):
+    return torch.compile(fn, fullgraph=True, backend=backend, mode=None)
+
+
+def count_graph_breaks(fn, *args):
+    explanation = torch._dynamo.explain(fn)(*args)
+    return int(explanation.graph_break_count)
+
+
+class BreakyNet(nn.Module):
+    def __init__(self, features=8, hidden=16):
+        super().__init__()
+        self.proj = nn.Linear(features, hidden)
+        self.head = nn.Linear(hidden, features)
+
+    def forward(self, x):
+        h = torch.tanh(self.proj(x))
+        scale = h.abs().max().item()
+        h = h / (scale + 1e-6)
+        print("mean activation:", h.mean())
+        if h.sum() > 0:
+            return self.head(h)
+        return self.head(-h)
+
+
+class SmoothNet(BreakyNet):
+    def __init__(self, features=8, hidden=16):
+        super().__init__(features=features, hidden=hidden)
+
+    def forward(self, x):
+        h = torch.tanh(self.proj(x))
+        h = h / (torch.amax(torch.abs(h)) + 1e-6)
+        sign = (h.sum() > 0).to(h.dtype) * 2 - 1   # +1 or -1, decided once for the whole tensor
+        return self.head(sign * h)
+
+
+def predict_batches(model, batches, backend="inductor"):
+    compiled = torch.compile(model, backend=backend, dynamic=True)
+    return list(map(compiled, batches))
+
+
+def eager_state_dict(model):
+    prefix = "_orig_mod."
+    return {key[len(prefix):] if key.startswith(prefix) else key: value
+            for key, value in model.state_dict().items()}
+
+
+def benchmark(fn, warmup=3, iters=20, timer=time.perf_counter):
+    cuda = torch.cuda.is_available()
+    for _ in range(warmup):
+        fn()
+    total = 0.0
+    for _ in range(iters):
+        if cuda:
+            torch.cuda.synchronize()
+        start = timer()
+        fn()
+        if cuda:
+            torch.cuda.synchronize()
+        total += timer() - start
+    return float(total / iters)

@@ -1,0 +1,104 @@
+"""4.4 another way: tcp:// rendezvous, one flat all-reduce, a DataLoader over the sampler, DCP full state."""
+import datetime
+import socket
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
+from torch.distributed.fsdp import fully_shard
+from torch.nn.parallel import DistributedDataParallel as DDP
+from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+
+class TinyNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(4, 16)
+        self.out = nn.Linear(16, 1)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.hidden(x)))
+
+
+def find_free_port():
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    server.close()
+    return port
+
+
+def setup(rank, world_size, port, backend="gloo", timeout_s=30.0):
+    dist.init_process_group(backend=backend, init_method=f"tcp://127.0.0.1:{port}", world_size=world_size,
+                            rank=rank, timeout=datetime.timedelta(seconds=timeout_s))
+
+
+def cleanup():
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+def build_model(seed):
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = TinyNet()
+    return model
+
+
+def epoch_indices(dataset_size, world_size, rank, epochs, seed=0):
+    ids = TensorDataset(torch.arange(dataset_size))
+    sampler = DistributedSampler(ids, world_size, rank, shuffle=True, seed=seed)
+    loader = DataLoader(ids, batch_size=3, sampler=sampler)
+    result = []
+    for epoch in range(epochs):
+        sampler.set_epoch(epoch)
+        result.append([int(i) for (batch,) in loader for i in batch])
+    return result
+
+
+def average_gradients(model):
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat, op=dist.ReduceOp.AVG)
+    offset = 0
+    for g in grads:
+        g.copy_(flat[offset:offset + g.numel()].view_as(g))
+        offset += g.numel()
+
+
+def train_ddp(model, x, y, steps, lr):
+    wrapped = DDP(model, device_ids=[x.device.index] if x.device.type == "cuda" else None)
+    opt = torch.optim.SGD(wrapped.parameters(), lr)
+    step = 0
+    while step < steps:
+        loss = ((wrapped(x) - y) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+    return model
+
+
+def fsdp_step(model, x, y, lr):
+    linears = [m for m in model.modules() if type(m) is nn.Linear]
+    for layer in linears:
+        fully_shard(layer)
+    fully_shard(model)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, foreach=False)
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    state = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True))
+    names = {name for name, _ in model.named_parameters()}
+    return {name: tensor.detach().clone() for name, tensor in state.items() if name in names}
+
+
+def deepspeed_config(micro_batch_size, grad_accum_steps, world_size, zero_stage, bf16):
+    config = dict(train_micro_batch_size_per_gpu=micro_batch_size, gradient_accumulation_steps=grad_accum_steps)
+    config["train_batch_size"] = world_size * config["train_micro_batch_size_per_gpu"] * grad_accum_steps
+    config["zero_optimization"] = dict(stage=zero_stage, overlap_comm=False)
+    config["bf16"] = dict(enabled=bool(bf16))
+    config["gradient_clipping"] = 1.0
+    return config
