@@ -164,6 +164,10 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
 
 
 def _could_not_start(item: Item, run: _Run) -> str:
+    if "ModuleNotFoundError" in run.output and item.extras:
+        extras = ",".join(item.extras)
+        return (f"Item {item.id} needs optional packages that are not installed: "
+                f"python -m pip install -e \".[{extras}]\"")
     tail = "\n".join(run.output.strip().splitlines()[-15:])
     return (f"The grader for {item.id} could not start (exit code {run.returncode}). "
             f"This is a problem with the kit, not your code; its output ends:\n{tail}")
