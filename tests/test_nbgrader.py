@@ -94,8 +94,10 @@ def course(tmp_path_factory):
     submissions = {"full": _with_cells(release, reference),
                    "untouched": release,
                    "mistake": _with_cells(_with_cells(release, reference), _mutant_cells(MUTANT))}
+    # `db student import` is `db student add` for a list: one nbgrader start instead of three.
+    (tmp / "students.csv").write_text("id\n" + "\n".join(submissions) + "\n", encoding="utf-8")
+    _nbgrader(root, env, "db", "student", "import", str(tmp / "students.csv"))
     for student, notebook in submissions.items():
-        _nbgrader(root, env, "db", "student", "add", student)
         _submit(root, student, notebook)
     _nbgrader(root, env, "autograde", ASSIGNMENT)
     _nbgrader(root, env, "export")

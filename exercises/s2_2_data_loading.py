@@ -1,0 +1,93 @@
+"""2.2 Dataset and DataLoader — real data, transforms, a seeded split, batching, padding.
+
+A map-style `Dataset` answers two questions: how many samples (`__len__`) and what is sample i
+(`__getitem__`). A `DataLoader` draws indices (in order, or shuffled by a sampler), fetches the
+samples and *collates* them into batches. Three things to get right:
+
+- Reproducibility: shuffling draws from a random generator. Give the DataLoader its own
+  `torch.Generator` seeded once; then its order depends on that seed only, not on whatever else
+  used the global RNG before. Each epoch (each new iteration) is a new permutation.
+- Transforms: `torchvision.transforms.v2` works on tensors; `v2.Compose` applies steps in order,
+  and the order matters (normalising and then padding leaves a border of raw zeros).
+- Variable-length data (sentences, time series) cannot be stacked: a `collate_fn` pads each batch
+  to its longest item and returns the true lengths beside it.
+
+The data are scikit-learn's handwritten digits (1797 grey 8x8 images, labels 0-9), which ship with
+scikit-learn: `sklearn.datasets.load_digits()` reads them from disk, nothing is downloaded.
+
+Replace each `raise NotImplementedError`, then run `ptgrade check 2.2`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch.utils.data import DataLoader, Dataset, Subset
+from torchvision.transforms import v2
+
+
+class DigitsDataset(Dataset):
+    """scikit-learn's digits as a map-style Dataset.
+
+    In `__init__`, load `sklearn.datasets.load_digits()` once and keep its `images` (1797, 8, 8),
+    values 0..16) as a float32 tensor scaled to [0, 1] (divide by 16), and its `target` labels.
+    `__len__` is the number of images. `__getitem__(i)` returns `(image, label)`: `image` the i-th
+    image as a float32 tensor of shape (1, 8, 8) (one channel first, as torchvision expects), passed
+    through `transform` when one was given; `label` a Python int.
+    """
+
+    def __init__(self, transform: Callable | None = None):
+        raise NotImplementedError("DigitsDataset")
+
+    def __len__(self) -> int:
+        raise NotImplementedError("DigitsDataset.__len__")
+
+    def __getitem__(self, index: int):
+        raise NotImplementedError("DigitsDataset.__getitem__")
+
+
+def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:
+    """A `v2.Compose` for (1, 8, 8) float images (or batches of them) that returns (1, 12, 12):
+
+    1. `v2.Pad(2)`: a border of 2 zero pixels (room for the augmentation to move the digit);
+    2. only when `augment` is True: `v2.RandomAffine(degrees=10, translate=(0.1, 0.1))`;
+    3. `v2.Normalize([mean], [std])`: (x - mean) / std per channel.
+
+    Pad before normalising: then the border holds (0 - mean) / std like any blank pixel, not raw 0.
+    """
+    raise NotImplementedError("make_transform")
+
+
+def split_train_val(dataset: Dataset, val_fraction: float, seed: int) -> tuple[Subset, Subset]:
+    """A random (train, validation) split, reproducible from `seed` alone.
+
+    The validation part has `int(len(dataset) * val_fraction)` samples, the training part the rest;
+    every sample is in exactly one part. Use `torch.utils.data.random_split` (or `torch.randperm`)
+    with `generator=torch.Generator().manual_seed(seed)`: do not touch the global RNG.
+    """
+    raise NotImplementedError("split_train_val")
+
+
+def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int,
+                collate_fn: Callable | None = None) -> DataLoader:
+    """A `DataLoader` over `dataset` in batches of `batch_size` (the last batch may be smaller:
+    keep it), shuffled each epoch when `shuffle` is True, with `collate_fn` when one is given.
+
+    Its order must depend only on `seed`: pass `generator=torch.Generator().manual_seed(seed)`.
+    Two loaders made with the same seed give the same batches; each new epoch of one loader is a
+    new permutation that still visits every sample exactly once.
+    """
+    raise NotImplementedError("make_loader")
+
+
+def pad_collate(batch: list[tuple[torch.Tensor, int]], padding_value: int = 0):
+    """Collate a list of (sequence, label) pairs whose 1-D sequences have different lengths.
+
+    Returns `(padded, lengths, labels)`:
+      padded:  (batch, longest) with each sequence at the start of its row and `padding_value`
+               after it, same dtype and device as the sequences (`nn.utils.rnn.pad_sequence` with
+               `batch_first=True` does this; its default puts time first);
+      lengths: (batch,) int64 on the CPU, the true lengths (what `pack_padded_sequence` needs);
+      labels:  (batch,) int64.
+    """
+    raise NotImplementedError("pad_collate")
