@@ -112,6 +112,15 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+def _raised_in(error: BaseException, path: Path) -> bool:
+    tb = error.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename) == path:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _location(error: BaseException, path: Path) -> str:
     """` (line 12: `code`)` for the deepest frame of the traceback inside the student's file."""
     tb, found = error.__traceback__, None
@@ -141,6 +150,8 @@ def classify(excinfo, report, path: Path) -> tuple[str, str]:
     """(outcome, message) of a check from its pytest report."""
     if report.passed:
         return "passed", ""
+    if report.skipped and excinfo is not None and _raised_in(excinfo.value, path):
+        return "error", "your code called pytest.skip() or pytest.xfail(); a graded function must not skip its check."
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         return "skipped", reason.removeprefix("Skipped: ")

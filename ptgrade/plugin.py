@@ -27,20 +27,23 @@ MARKERS = {
     "hidden": "an instructor-only check, removed from the student edition by `ptgrade release`",
 }
 
-# Taken at import, before any student code exists in this process.
-_CHANNEL_FD = os.environ.pop("PTGRADE_CHANNEL_FD", None)
-_NONCE = os.environ.pop("PTGRADE_NONCE", "")
-_channel = None
-if _CHANNEL_FD is not None:
-    _fd = os.dup(int(_CHANNEL_FD))
-    os.close(int(_CHANNEL_FD))
-    _channel = os.fdopen(_fd, "w", buffering=1, encoding="utf-8")
+def _open_channel():
+    """The result channel, taken from the environment at import, before any student code exists in
+    this process; the fd and nonce are kept only in this closure (the dup'd fd is not inherited by
+    processes that student code starts)."""
+    fd, nonce = os.environ.pop("PTGRADE_CHANNEL_FD", None), os.environ.pop("PTGRADE_NONCE", "")
+    if fd is None:
+        return lambda event, **data: None
+    stream = os.fdopen(os.dup(int(fd)), "w", buffering=1, encoding="utf-8")
+    os.close(int(fd))
+
+    def send(event: str, **data) -> None:
+        stream.write(json.dumps({"nonce": nonce, "event": event, **data}) + "\n")
+        stream.flush()
+    return send
 
 
-def _send(event: str, **data) -> None:
-    if _channel is not None:
-        _channel.write(json.dumps({"nonce": _NONCE, "event": event, **data}) + "\n")
-        _channel.flush()
+_send = _open_channel()
 
 
 def pytest_addoption(parser):

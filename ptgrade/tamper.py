@@ -13,7 +13,8 @@ from ptgrade.loader import ImplementationError
 
 WATCHED_MODULES = ("builtins", "pytest", "torch", "torch.nn", "torch.nn.functional", "torch.testing",
                    "torch.autograd", "torch.optim", "torch.linalg", "numpy", "numpy.testing", "math")
-WATCHED_PREFIXES = ("ptgrade", "graders.support")
+# The grader's helpers, and pytest's own machinery that turns a check into a report.
+WATCHED_PREFIXES = ("ptgrade", "graders.support", "_pytest", "pluggy")
 
 
 class TamperError(ImplementationError):

@@ -206,3 +206,25 @@ def test_grader_bug_without_dimension_marker_is_reported(kit):
 def test_only_runs_the_named_checks(kit):
     result = grade(kit, kit.root / "solutions" / "s1_1_demo.py", only=["test_square_gradient"])
     assert outcomes(result) == {"test_square_gradient": "passed"}
+
+
+def test_skipping_from_student_code_is_an_error_not_a_skip(kit):
+    path = kit.submission("import pytest\ndef double(x):\n    pytest.skip('no')\n\ndef square(x):\n    pytest.xfail('no')\n")
+    result = grade(kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error" and "pytest.skip()" in result.checks[0].message
+    assert outcomes(result)["test_square_gradient"] == "error"
+    assert result.max_score == 3.0
+
+
+def test_patching_pytest_machinery_is_caught(kit):
+    path = kit.submission("""
+        import _pytest.runner
+        def double(x):
+            _pytest.runner.call_and_report = lambda *a, **k: None
+            return x * 3
+        def square(x):
+            return x ** 2
+    """)
+    result = grade(kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error" and "_pytest.runner" in result.checks[0].message
+    assert outcomes(result)["test_square_gradient"] == "passed"
