@@ -30,7 +30,8 @@ MUTANT = KIT_ROOT / "solutions" / "mutants" / ASSIGNMENT / "mean_without_keepdim
 def _env(tmp: Path) -> dict:
     env = dict(os.environ)
     env.update(HOME=str(tmp / "home"), JUPYTER_CONFIG_DIR=str(tmp / "jupyter" / "config"),
-               JUPYTER_DATA_DIR=str(tmp / "jupyter" / "data"), JUPYTER_RUNTIME_DIR=str(tmp / "jupyter" / "runtime"),
+               JUPYTER_DATA_DIR=str(tmp / "jupyter" / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp / "jupyter" / "runtime"),
                IPYTHONDIR=str(tmp / "ipython"), PTGRADE_ROOT=str(KIT_ROOT), PYTHONDONTWRITEBYTECODE="1",
                PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]))
     env.pop("JUPYTER_PATH", None)
@@ -86,7 +87,8 @@ def course(tmp_path_factory):
     """The whole pipeline once: build, generate_assignment, three submissions, autograde, export."""
     tmp = tmp_path_factory.mktemp("nbgrader")
     env, root = _env(tmp), tmp / "course"
-    _run([sys.executable, str(KIT_ROOT / "cli.py"), "nbgrader", "build", str(root), "--items", ITEM], KIT_ROOT, env)
+    _run([sys.executable, str(KIT_ROOT / "cli.py"), "nbgrader", "build", str(root), "--items", ITEM],
+         KIT_ROOT, env)
     _nbgrader(root, env, "generate_assignment", ASSIGNMENT, "--force")
     source = nbformat.read(str(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
     release = nbformat.read(str(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
