@@ -22,6 +22,15 @@ CONV_CASES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small models step many times faster on one thread than on busy shared cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _no_download(*args, **kwargs):
     raise AssertionError("your code tried to download pretrained weights.\nHint: build with weights=None; "
                          "nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for your own projects).")
@@ -178,22 +187,17 @@ def test_small_cnn_learns_digits(impl):
     x_train, y_train, x_val, y_val = digits()
     x_train, x_val = impl.prepare_digits(x_train, 16), impl.prepare_digits(x_val, 16)
     generator = torch.Generator().manual_seed(3)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small convolutions run faster on one thread than on shared cores
-    try:
-        model = impl.SmallCNN()
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-        for _ in range(STEPS):
-            index = torch.randint(0, len(y_train), (64,), generator=generator)
-            loss = F.cross_entropy(expect_tensor(model(x_train[index]), "SmallCNN()(x)"), y_train[index])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            accuracy = (model(x_val).argmax(1) == y_val).float().mean().item()
-    finally:
-        torch.set_num_threads(threads)
+    model = impl.SmallCNN()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(STEPS):
+        index = torch.randint(0, len(y_train), (64,), generator=generator)
+        loss = F.cross_entropy(expect_tensor(model(x_train[index]), "SmallCNN()(x)"), y_train[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(x_val).argmax(1) == y_val).float().mean().item()
     check(accuracy >= 0.85, f"SmallCNN after {STEPS} Adam steps (lr 1e-2, batch 64) on the digits at 16x16: validation "
           f"accuracy should reach 0.85, got {accuracy:.3f}.",
           "Conv -> ReLU -> MaxPool twice, then AdaptiveAvgPool2d(2) (not 1: digits need to know where strokes are), "

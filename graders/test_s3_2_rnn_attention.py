@@ -14,6 +14,15 @@ MHA_HINT = ("Split heads with view(batch, time, heads, head_dim).transpose(1, 2)
             "the causal mask hides keys after the query (future).")
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small models step many times faster on one thread than on busy shared cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _calling(what, hint, function, *args, **kwargs):
     """Call student code; a crash (other than 'not started') becomes a failure with a hint."""
     try:
@@ -150,23 +159,18 @@ def test_rnn_classifier_learns_order_task(impl):
         tokens[rows, first], tokens[rows, second] = 4, 5
         return tokens.masked_fill(padding, 0), lengths, (first < second).long()
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small recurrent steps run faster on one thread than on shared cores
-    try:
-        model = impl.RNNClassifier(12, 16, 32, 2)
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-        for _ in range(STEPS):
-            tokens, lengths, labels = batch(32)
-            loss = F.cross_entropy(expect_tensor(model(tokens, lengths), "model(tokens, lengths)"), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        tokens, lengths, labels = batch(512)
-        model.eval()
-        with torch.no_grad():
-            accuracy = (model(tokens, lengths).argmax(1) == labels).float().mean().item()
-    finally:
-        torch.set_num_threads(threads)
+    model = impl.RNNClassifier(12, 16, 32, 2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(STEPS):
+        tokens, lengths, labels = batch(32)
+        loss = F.cross_entropy(expect_tensor(model(tokens, lengths), "model(tokens, lengths)"), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    tokens, lengths, labels = batch(512)
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(tokens, lengths).argmax(1) == labels).float().mean().item()
     check(accuracy >= 0.9, f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
           f"held-out accuracy should reach 0.90; got {accuracy:.3f}.",
           "The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "

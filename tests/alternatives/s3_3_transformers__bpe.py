@@ -1,0 +1,119 @@
+"""3.3 written another way: a BPE tokenizer, a pre-norm encoder with a boolean key mask and the
+[CLS]-less masked-sum pooling, a decoder with an explicit boolean triu mask, Auto* classes for
+loading, a manual epoch-free loop with index permutation, and a generation loop with torch.where."""
+import torch
+from torch import nn
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification,
+                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast)
+
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+class TransformerClassifier(nn.Module):
+    def __init__(self, vocab_size, d_model, nhead, num_layers, num_classes, max_len=128, pad_id=0):
+        super().__init__()
+        self.pad_id = pad_id
+        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
+        self.pos = nn.Parameter(torch.randn(max_len, d_model) * 0.02)
+        self.layers = nn.ModuleList(nn.TransformerEncoderLayer(d_model, nhead, 2 * d_model, dropout=0.0,
+                                                               batch_first=True, norm_first=True)
+                                    for _ in range(num_layers))
+        self.out = nn.Sequential(nn.LayerNorm(d_model), nn.Linear(d_model, num_classes))
+
+    def forward(self, tokens):
+        ignore = tokens.eq(self.pad_id)
+        h = self.embed(tokens) + self.pos[: tokens.size(1)]
+        for layer in self.layers:
+            h = layer(h, src_key_padding_mask=ignore)
+        h = h.masked_fill(ignore[..., None], 0.0)
+        return self.out(h.sum(1) / (~ignore).sum(1, keepdim=True))
+
+
+class DecoderLM(nn.Module):
+    def __init__(self, vocab_size, d_model, nhead, num_layers, max_len=128):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, d_model)
+        self.pos = nn.Embedding(max_len, d_model)
+        self.stack = nn.ModuleList(nn.TransformerEncoderLayer(d_model, nhead, 2 * d_model, batch_first=True)
+                                   for _ in range(num_layers))
+        self.head = nn.Linear(d_model, vocab_size, bias=False)
+
+    def forward(self, tokens):
+        t = tokens.size(1)
+        future = torch.ones(t, t, dtype=torch.bool, device=tokens.device).triu(1)  # True = ignore
+        h = self.embed(tokens) + self.pos.weight[:t]
+        for layer in self.stack:
+            h = layer(h, src_mask=future)
+        return self.head(h)
+
+
+def train_tokenizer(texts, vocab_size=200):
+    tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+    tok.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.Lowercase()])
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Whitespace()])
+    tok.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS))
+    tok.post_processor = processors.TemplateProcessing(single="[CLS] $0 [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    wrapped = PreTrainedTokenizerFast(tokenizer_object=tok)
+    wrapped.add_special_tokens({"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]",
+                                "sep_token": "[SEP]", "mask_token": "[MASK]"})
+    return wrapped
+
+
+def bert_classifier(tokenizer, num_labels=2):
+    return BertForSequenceClassification(BertConfig(
+        vocab_size=len(tokenizer), hidden_size=48, num_hidden_layers=1, num_attention_heads=4, intermediate_size=96,
+        max_position_embeddings=32, pad_token_id=tokenizer.pad_token_id, num_labels=num_labels))
+
+
+def gpt2_lm(tokenizer):
+    return GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_embd=24, n_layer=1, n_head=3, n_positions=32,
+                                      pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.cls_token_id,
+                                      eos_token_id=tokenizer.sep_token_id))
+
+
+def save_and_reload(model, tokenizer, directory):
+    tokenizer.save_pretrained(directory)
+    model.save_pretrained(directory)
+    return AutoModelForSequenceClassification.from_pretrained(directory), AutoTokenizer.from_pretrained(directory)
+
+
+def fine_tune(model, tokenizer, texts, labels, steps=100, lr=1e-3, batch_size=16, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    order = torch.randperm(len(texts), generator=generator)
+    position = 0
+    model.train()
+    for _ in range(steps):
+        if position + batch_size > len(order):
+            order, position = torch.randperm(len(texts), generator=generator), 0
+        index = order[position:position + batch_size].tolist()
+        position += batch_size
+        encoded = tokenizer([texts[i] for i in index], padding="longest", return_tensors="pt")
+        outputs = model(input_ids=encoded["input_ids"].to(model.device),
+                        attention_mask=encoded["attention_mask"].to(model.device))
+        target = torch.tensor([labels[i] for i in index], device=model.device)
+        loss = nn.functional.cross_entropy(outputs.logits, target)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+    model.eval()
+    return model
+
+
+def load_pretrained_classifier(path, num_labels=2):
+    return AutoModelForSequenceClassification.from_pretrained(path, num_labels=num_labels, dtype=torch.float32)
+
+
+def greedy_generate(model, input_ids, max_new_tokens):
+    was_training = model.training
+    model.eval()
+    out = torch.empty(input_ids.size(0), input_ids.size(1) + max_new_tokens, dtype=input_ids.dtype,
+                      device=input_ids.device)
+    out[:, :input_ids.size(1)] = input_ids
+    with torch.inference_mode():
+        for step in range(max_new_tokens):
+            end = input_ids.size(1) + step
+            out[:, end] = model(input_ids=out[:, :end]).logits[:, -1, :].argmax(dim=-1)
+    model.train(was_training)
+    return out
