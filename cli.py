@@ -194,6 +194,28 @@ def cmd_nbgrader_build(args, manifest) -> int:
     return EXIT_OK
 
 
+def cmd_mutate(args, manifest) -> int:
+    from rich.table import Table
+
+    from ptgrade import mutate, render
+    out = render.console()
+    survivors = 0
+    for item in manifest.select(args.ids):
+        with render.console(stderr=True).status(f"mutating {item.id} ..."):
+            outcomes = mutate.run(manifest, item, limit=args.limit, seed=args.seed, jobs=args.jobs)
+        table = Table(title=f"{item.id} automatic mutants", title_justify="left")
+        for column in ("line", "mutation", "result", "caught by"):
+            table.add_column(column)
+        for outcome in sorted(outcomes, key=lambda o: o.mutation.line):
+            table.add_row(str(outcome.mutation.line), outcome.mutation.description,
+                          "killed" if outcome.killed else "[bold red]survived[/]", outcome.by)
+        killed = sum(o.killed for o in outcomes)
+        survivors += len(outcomes) - killed
+        out.print(table)
+        out.print(f"{item.id}: {killed} of {len(outcomes)} mutants killed")
+    return EXIT_FAILED if survivors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("en", "ko"), help="titles in English or Korean (or PTGRADE_LANG)")
@@ -230,6 +252,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--source", default="exercises")
     watch.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
     watch.set_defaults(run=cmd_watch)
+
+    mutate = add("mutate", help="instructors: grade small automatic mutations of the reference solutions")
+    mutate.add_argument("ids", nargs="+", help="items or sections")
+    mutate.add_argument("--limit", type=int, default=20, help="mutants per item (a seeded sample)")
+    mutate.add_argument("--seed", type=int, default=0)
+    mutate.add_argument("--jobs", type=int, default=2)
+    mutate.set_defaults(run=cmd_mutate)
 
     release = add("release", help="instructors: write the student edition (no solutions, no hidden checks)")
     release.add_argument("out", help="an empty or new folder")

@@ -51,8 +51,9 @@ def test_eye_like_follows_dtype_and_device(impl):
               f"eye_like(x) for x on the meta device with dtype {dtype}: expected a (5, 5) {dtype} tensor "
               f"on meta, got a {tuple(out.shape)} {out.dtype} tensor on {out.device}.",
               "Create new tensors with dtype=x.dtype and device=x.device; torch.eye alone gives float32 on the CPU.")
-    x = torch.randn(4, 4, dtype=torch.float64)
-    assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64), "eye_like(x) for a 4x4 float64 x")
+    x = torch.randn(2, 3, 4, dtype=torch.float64)
+    assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64), "eye_like(x) for a (2, 3, 4) float64 x",
+                  hint="The size is the last axis, x.shape[-1].")
 
 
 @pytest.mark.points(2)

@@ -46,7 +46,7 @@ class Guard:
     def _replaced(self, owner: object, snapshot: dict) -> list[str]:
         current = vars(owner)
         return [key for key, value in snapshot.items()
-                if current.get(key, _MISSING) is not value and not _torch_wrapper(current.get(key), value)]
+                if current.get(key, _MISSING) is not value and not _library_wrapper(current.get(key), value)]
 
     def changes(self) -> list[str]:
         """Names replaced or deleted since the snapshot."""
@@ -68,12 +68,15 @@ class Guard:
                               "torch, Python's builtins or the grader.")
 
 
-def _torch_wrapper(new: object, old: object) -> bool:
-    """torch itself wraps a few of its functions on first use (torch._dynamo wraps
-    `torch.manual_seed`); such a wrapper holds the original and its code lives inside torch."""
+def _library_wrapper(new: object, old: object) -> bool:
+    """Libraries wrap a few torch functions on first use (torch._dynamo wraps `torch.manual_seed`,
+    pytorch_lightning wraps `torch.compile`). Such a wrapper holds the original as `__wrapped__` and
+    its code lives in an installed package, never in the student's file."""
     code = getattr(new, "__code__", None)
     return (getattr(new, "__wrapped__", None) is old and code is not None
-            and code.co_filename.startswith(os.path.dirname(torch.__file__) + os.sep))
+            and code.co_filename.startswith(_LIBRARY_DIRS))
 
 
 _MISSING = object()
+_LIBRARY_DIRS = tuple({os.path.dirname(os.path.dirname(torch.__file__)) + os.sep,
+                       *(p + os.sep for p in sys.path if p.endswith(("site-packages", "dist-packages")))})
