@@ -19,11 +19,6 @@ from torch.nn import functional as F
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
 from graders.support.data import digits
 
-try:  # imported here, before the student's file: both packages wrap torch.compile when first imported,
-    import pytorch_lightning  # noqa: F401 - and a student who mixes them should hear why, not see a tamper error
-except ImportError:
-    pass
-
 MAX_EPOCHS = 5
 MIN_VAL_ACC = 0.88   # the reference reaches 0.94-0.96 after 5 epochs over seeds
 LOG_HINT = ("Log with self.log('train_loss', loss) in training_step and self.log('val_loss', ...) and "

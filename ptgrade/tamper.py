@@ -69,14 +69,19 @@ class Guard:
 
 
 def _library_wrapper(new: object, old: object) -> bool:
-    """Libraries wrap a few torch functions on first use (torch._dynamo wraps `torch.manual_seed`,
-    pytorch_lightning wraps `torch.compile`). Such a wrapper holds the original as `__wrapped__` and
-    its code lives in an installed package, never in the student's file."""
+    """Libraries replace a few torch functions on first use: torch._dynamo wraps `torch.manual_seed`
+    and swaps `nn.Module.__init__` on the first compile, pytorch_lightning wraps `torch.compile`.
+    Accepted: a wrapper holding the original as `__wrapped__` whose code lives in an installed package,
+    or a replacement made by torch._dynamo itself. Code in the student's file is never accepted."""
     code = getattr(new, "__code__", None)
-    return (getattr(new, "__wrapped__", None) is old and code is not None
-            and code.co_filename.startswith(_LIBRARY_DIRS))
+    if code is None:
+        return False
+    if getattr(new, "__wrapped__", None) is old and code.co_filename.startswith(_LIBRARY_DIRS):
+        return True
+    return code.co_filename.startswith(_DYNAMO_DIR)
 
 
 _MISSING = object()
+_DYNAMO_DIR = os.path.join(os.path.dirname(torch.__file__), "_dynamo") + os.sep
 _LIBRARY_DIRS = tuple({os.path.dirname(os.path.dirname(torch.__file__)) + os.sep,
                        *(p + os.sep for p in sys.path if p.endswith(("site-packages", "dist-packages")))})
