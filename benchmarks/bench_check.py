@@ -2,10 +2,12 @@
 
 - floor:   the same checks of an item, called in one plain Python process (import torch, import the
            grader module and the solution, call each check function) — no pytest, no child process;
-- ptgrade: `ptgrade check <item> --source solutions` (CLI, child pytest process, plugin, tamper guard).
+- ptgrade: `ptgrade check <item> --source solutions` (CLI, child pytest process, plugin, tamper guard);
+- nbgrader (with --nbgrader): `nbgrader autograde` of one notebook holding the reference code, from the
+  course `ptgrade nbgrader build` writes (the same checks, as autograded test cells).
 
 Each is run --repeat times and the median reported, with the ratio to the floor.
-Run: python benchmarks/bench_check.py 1.2 --repeat 5
+Run: python benchmarks/bench_check.py 1.2 --repeat 5 --nbgrader
 """
 from __future__ import annotations
 
@@ -47,10 +49,38 @@ def timed(command: list[str], env: dict | None = None) -> float:
     return elapsed
 
 
+def nbgrader_autograde(item_id: str, module: str, scratch: Path) -> list[str]:
+    """Prepare an nbgrader course with one reference submission; return the autograde command."""
+    import json
+
+    import nbformat
+    course = scratch / "course"
+    env = {**os.environ, "HOME": str(scratch), "JUPYTER_CONFIG_DIR": str(scratch / "jupyter"),
+           "JUPYTER_DATA_DIR": str(scratch / "jupyter-data"), "IPYTHONDIR": str(scratch / "ipython")}
+    os.environ.update(env)
+    nb = [sys.executable, "-m", "nbgrader"]
+    where = f"--CourseDirectory.root={course}"
+    subprocess.run([sys.executable, str(ROOT / "cli.py"), "nbgrader", "build", str(course), "--items", item_id],
+                   check=True, capture_output=True)
+    subprocess.run([*nb, "generate_assignment", module, "--force", where], check=True, capture_output=True)
+    source = nbformat.read(str(course / "source" / module / f"{module}.ipynb"), as_version=4)
+    release = nbformat.read(str(course / "release" / module / f"{module}.ipynb"), as_version=4)
+    reference = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in release.cells:
+        cell.source = reference.get(cell.metadata.get("nbgrader", {}).get("grade_id"), cell.source)
+    (course / "submitted" / "student" / module).mkdir(parents=True)
+    nbformat.write(nbformat.from_dict(json.loads(json.dumps(release))),
+                   str(course / "submitted" / "student" / module / f"{module}.ipynb"))
+    subprocess.run([*nb, "db", "student", "add", "student", where], check=True, capture_output=True)
+    return [*nb, "autograde", module, "--force", where]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("item", nargs="?", default="1.2")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--nbgrader", action="store_true", help="also time nbgrader autograde")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from ptgrade import manifest as manifest_module
@@ -63,6 +93,9 @@ def main() -> None:
         "floor (plain Python)": [sys.executable, "-c", floor_script],
         "ptgrade check": [sys.executable, str(ROOT / "cli.py"), "check", args.item, "--source", "solutions"],
     }
+    if args.nbgrader:
+        import tempfile
+        runs["nbgrader autograde"] = nbgrader_autograde(args.item, item.module_name, Path(tempfile.mkdtemp()))
     timed(runs["floor (plain Python)"])  # warm the OS file cache for both
     medians = {}
     for name, command in runs.items():
