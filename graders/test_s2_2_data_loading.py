@@ -104,6 +104,13 @@ def test_augmenting_transform_is_random_but_seeded(impl):
     check(sum(not torch.equal(o, outputs[0]) for o in outputs[2:]) >= 2,
           "make_transform(..., augment=True) gave the same image for different seeds: no random augmentation.",
           "Add v2.RandomAffine(degrees=10, translate=(0.1, 0.1)) between Pad and Normalize when augment is True.")
+    from torchvision.transforms import v2
+    pipeline = v2.Compose([v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), v2.Normalize([0.3], [0.2])])
+    for seed, out in zip((0, 0, 1, 2, 3), outputs):
+        torch.manual_seed(seed)
+        assert_tensor(out, pipeline(x), f"make_transform(0.3, 0.2, augment=True)(image) after torch.manual_seed({seed}), "
+                      "against the same v2 pipeline", hint="Exactly v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
+                      "v2.Normalize([mean], [std]), in that order.")
     corners = [o[0, 0, 0].item() for o in outputs]
     check(all(abs(c - (0 - 0.3) / 0.2) < 1e-5 for c in corners),
           f"after augmentation a corner pixel should be blank, (0 - 0.3) / 0.2 = -1.5; got {corners}.",

@@ -54,6 +54,8 @@ def test_log_softmax_matches_torch(impl):
     for dim in (-1, 1, 0):
         assert_tensor(impl.log_softmax(x, dim=dim), F.log_softmax(x, dim=dim), f"log_softmax(x, dim={dim}) for x of shape (3, 4, 5)",
                       hint="Reduce along `dim` with keepdim=True so the result broadcasts back.")
+    assert_tensor(impl.log_softmax(x), F.log_softmax(x, dim=-1), "log_softmax(x) with the default dim",
+                  hint="The default is dim=-1, the last axis.")
 
 
 @pytest.mark.points(2)

@@ -274,7 +274,9 @@ def test_frozen_backbone_gets_no_gradient(impl, offline):
     hint = ("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
             "torch.no_grad() freeze nothing.")
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
-    model(x).sum().backward()
+    out = expect_tensor(model(x), "the frozen ResNet-18's output")
+    check(out.requires_grad, "the frozen model's output carries no gradient at all: the head was frozen too.", hint)
+    out.sum().backward()
     leaked = [name for name, p in model.named_parameters() if not name.startswith("fc.") and p.grad is not None]
     check(not leaked, f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
           "should have .grad None.", hint)

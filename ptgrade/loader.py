@@ -1,6 +1,8 @@
 """Load the file under test and turn whatever it does into one sentence a student can act on."""
 from __future__ import annotations
 
+import linecache
+import os
 import sys
 import types
 from pathlib import Path
@@ -112,6 +114,29 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+_KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple({os.path.dirname(os.__file__) + os.sep, os.path.join(_KIT, "ptgrade") + os.sep,
+                       os.path.join(_KIT, "graders") + os.sep,
+                       *(p + os.sep for p in sys.path if p.endswith(("site-packages", "dist-packages")))})
+
+
+def _raised_by_student(error: BaseException, path: Path) -> bool:
+    """The exception was raised in the student's code: the file under test, or (a notebook's cells)
+    any file that is neither a library, the standard library nor the kit itself."""
+    tb, last = error.__traceback__, None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    if last is None:
+        return True
+    filename = last.tb_frame.f_code.co_filename
+    if not (Path(filename) == path or not os.path.abspath(filename).startswith(_LIBRARY_DIRS)):
+        return False
+    # A C function called from the student's line leaves that line as the deepest frame: require
+    # the line itself to raise NotImplementedError (a stub's `raise NotImplementedError(...)`).
+    line = linecache.getline(filename, last.tb_lineno)
+    return not line or "NotImplementedError" in line
+
+
 def _raised_in(error: BaseException, path: Path) -> bool:
     tb = error.__traceback__
     while tb is not None:
@@ -159,10 +184,12 @@ def classify(excinfo, report, path: Path) -> tuple[str, str]:
     if error is None:
         return "error", str(report.longrepr)[-MAX_MESSAGE:]
     for link in _chain(error):
-        if isinstance(link, (NotImplementedError, NotStarted)):
+        if isinstance(link, NotStarted):
+            return "not_started", _clip(str(link))
+        # Only the student's own NotImplementedError means "not started": torch raises one too
+        # (e.g. copying out of a meta tensor), and that is a mistake to report, not a stub.
+        if isinstance(link, NotImplementedError) and _raised_by_student(link, path):
             text = str(link).strip()
-            if isinstance(link, NotStarted):
-                return "not_started", _clip(text)
             if text.isidentifier():  # the stubs' convention: raise NotImplementedError("name")
                 text = f"`{text}` still raises NotImplementedError"
             return "not_started", _clip(text or "your code still raises NotImplementedError")

@@ -228,3 +228,12 @@ def test_patching_pytest_machinery_is_caught(kit):
     result = grade(kit, path)
     assert outcomes(result)["test_double_doubles"] == "error" and "_pytest.runner" in result.checks[0].message
     assert outcomes(result)["test_square_gradient"] == "passed"
+
+
+def test_torch_not_implemented_error_is_a_mistake_not_a_stub(kit):
+    # Copying out of a meta tensor raises torch's own NotImplementedError: that is an error to report.
+    path = kit.submission("import torch\ndef double(x):\n    return torch.empty(3, device='meta').cpu() * 0 + 2\n\n"
+                          "def square(x):\n    return x ** 2\n")
+    result = grade(kit, path)
+    assert outcomes(result)["test_double_doubles"] == "error"
+    assert "NotImplementedError" in result.checks[0].message
