@@ -57,6 +57,12 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # One thread unless asked otherwise: the checks use small models, for which threads cost more
+    # than they give, and a run's numbers then do not depend on the machine's core count.
+    threads = os.environ.get("PTGRADE_THREADS", "1")
+    if threads.isdigit() and int(threads) > 0:
+        import torch
+        torch.set_num_threads(int(threads))
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
     config.pluginmanager.register(_Grading(config), "ptgrade-grading")
