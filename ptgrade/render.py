@@ -33,12 +33,12 @@ def item_view(result: ItemResult, title: str) -> Group:
     skipped = sum(1 for check in result.checks if check.outcome == "skipped")
     if skipped:
         header.append(f"  ({skipped} skipped)", style="yellow")
-    width = max([len(check_label(c.name)) for c in result.checks] + [10])
+    width = min(max([len(check_label(c.name)) for c in result.checks] + [10]), 42)
     rows: list = [header]
     for check in result.checks:
         label, style = OUTCOME_STYLE.get(check.outcome, (check.outcome, ""))
         dimension = check.dimension + (" (gpu)" if check.gpu else "")
-        rows.append(Text.assemble(f"  {check_label(check.name):<{width}}  ", (f"{dimension:<14}", "cyan"),
+        rows.append(Text.assemble(f"  {check_label(check.name)[:width]:<{width}}  ", (f"{dimension:<13}", "cyan"),
                                   f"{check.score:>3g}/{check.max_score:<3g} ", (label, style)))
         if check.message and check.outcome != "not_started":
             rows.append(Padding(Text(check.message, style="yellow" if check.outcome == "skipped" else "red"),
