@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type
 
 SDPA_HINT = ("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
              "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
@@ -12,15 +12,6 @@ SDPA_HINT = ("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (
 MHA_HINT = ("Split heads with view(batch, time, heads, head_dim).transpose(1, 2); mind the mask convention: "
             "key_padding_mask is True for padding (ignore), so an attend-mask is ~key_padding_mask[:, None, None, :]; "
             "the causal mask hides keys after the query (future).")
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small models step many times faster on one thread than on busy shared cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def _calling(what, hint, function, *args, **kwargs):
@@ -222,10 +213,8 @@ def test_lstm_cell_gradients_match(impl):
     check(expect_tensor(got_h, "h_next").requires_grad and expect_tensor(got_c, "c_next").requires_grad,
           "lstm_cell's outputs carry no gradient.", "Compute with torch operations on the given tensors; "
           "no .detach(), .item() or torch.no_grad().")
-    got = torch.autograd.grad((got_h * r1).sum() + (got_c * r2).sum(), leaves, allow_unused=True)
-    for name, g, w in zip(names, got, want):
-        check(g is not None, f"lstm_cell: no gradient reached {name}.", LSTM_HINT)
-        assert_tensor(g, w, f"gradient of lstm_cell's outputs with respect to {name}", hint=LSTM_HINT)
+    assert_gradients((got_h * r1).sum() + (got_c * r2).sum(), leaves, want, names,
+                     "gradient of lstm_cell's outputs", hint=LSTM_HINT)
 
 
 # -- attention --------------------------------------------------------------------------------------
@@ -275,10 +264,7 @@ def test_sdpa_gradients_match_torch(impl):
     want = torch.autograd.grad((F.scaled_dot_product_attention(q, k, v, attn_mask=mask) * r).sum(), (q, k, v))
     out = expect_tensor(impl.scaled_dot_product_attention(q, k, v, mask)[0], "attention output")
     check(out.requires_grad, "the attention output carries no gradient.", "Do not detach anything.")
-    got = torch.autograd.grad((out * r).sum(), (q, k, v), allow_unused=True)
-    for name, g, w in zip("qkv", got, want):
-        check(g is not None, f"no gradient reached {name}.", SDPA_HINT)
-        assert_tensor(g, w, f"gradient of masked attention with respect to {name}", hint=SDPA_HINT)
+    assert_gradients((out * r).sum(), (q, k, v), want, "qkv", "gradient of masked attention", hint=SDPA_HINT)
 
 
 @pytest.mark.points(2)
@@ -360,11 +346,9 @@ def test_multi_head_attention_gradients_match(impl):
     leaves = (x, mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight)
     real = (~pad).unsqueeze(-1).double()
     want = torch.autograd.grad((_torch_mha(mha, x, pad, True) * real).sum(), leaves)
-    got = torch.autograd.grad((_student_mha(impl, mha, x, pad, True) * real).sum(), leaves, allow_unused=True)
-    for name, g, w in zip(("x", "in_proj_weight", "in_proj_bias", "out_proj.weight"), got, want):
-        check(g is not None, f"no gradient reached {name}.", MHA_HINT)
-        assert_tensor(g, w, f"gradient of multi_head_attention (padding and causal masks) with respect to {name}",
-                      hint=MHA_HINT)
+    assert_gradients((_student_mha(impl, mha, x, pad, True) * real).sum(), leaves, want,
+                     ("x", "in_proj_weight", "in_proj_bias", "out_proj.weight"),
+                     "gradient of multi_head_attention (padding and causal masks)", hint=MHA_HINT)
 
 
 @pytest.mark.points(2)

@@ -41,15 +41,6 @@ def sentiment_corpus(count, seed):
 CORPUS, _ = sentiment_corpus(300, seed=100)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small models step many times faster on one thread than on busy shared cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def tokenizer(impl):
     return impl.train_tokenizer(CORPUS, vocab_size=200)

@@ -83,6 +83,15 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
     return actual
 
 
+def assert_gradients(loss: torch.Tensor, leaves, expected, names, what: str, hint: str = "") -> None:
+    """The gradients of the student's scalar `loss` with respect to `leaves` equal `expected`
+    (computed by the grader through torch's own operators), each named in the message."""
+    got = torch.autograd.grad(loss, leaves, allow_unused=True)
+    for name, gradient, want in zip(names, got, expected):
+        check(gradient is not None, f"{what}: no gradient reached {name}.", hint)
+        assert_tensor(gradient, want, f"{what} with respect to {name}", hint=hint)
+
+
 def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6,
                   hint: str = "") -> float:
     """A Python number (or a 0-d tensor) close to `expected`."""
