@@ -1,0 +1,57 @@
+"""1.2 written another way: flatten/permute/indexing and explicit broadcasting instead of the
+reference's reshape/transpose/einsum choices (einsum kept where the task asks for it)."""
+import torch
+
+
+def describe(t):
+    return dict(shape=tuple(t.size()), dtype=t.dtype, device=t.device, stride=tuple(t.stride()),
+                is_contiguous=bool(t.is_contiguous()), numel=int(t.numel()))
+
+
+def seeded_normal(shape, seed):
+    g = torch.Generator(device="cpu")
+    g.manual_seed(seed)
+    return torch.normal(0.0, 1.0, size=tuple(shape), generator=g)
+
+
+def eye_like(x):
+    n = x.size(-1)
+    return torch.diag(torch.ones(n, dtype=x.dtype, device=x.device))
+
+
+def flatten_last_two(x):
+    return torch.flatten(x, start_dim=-2)
+
+
+def split_heads(x, n_heads):
+    b, t, f = x.size()
+    return x.unflatten(-1, (n_heads, f // n_heads)).permute(0, 2, 1, 3)
+
+
+def to_column(v):
+    return v[:, None]
+
+
+def drop_singletons(x):
+    return x.reshape([s for s in x.shape if s != 1])
+
+
+def normalize_rows(x):
+    centred = x - x.mean(-1)[:, None]
+    return centred / centred.pow(2).mean(-1).sqrt()[:, None]
+
+
+def pairwise_sq_dists(a, b):
+    return (a * a).sum(1)[:, None] - 2 * a @ b.T + (b * b).sum(1)[None, :]
+
+
+def batched_matmul(a, b):
+    return torch.einsum("nxy,nyz->nxz", a, b)
+
+
+def trace(m):
+    return torch.einsum("jj", m)
+
+
+def bilinear(x, w, y):
+    return torch.einsum("ni,ij,nj->n", x, w, y)
