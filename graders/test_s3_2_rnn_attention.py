@@ -312,7 +312,9 @@ def _student_mha(impl, mha, x, pad, causal):
     arguments = (x, mha.num_heads, mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias)
     out = _calling("multi_head_attention(...)", "After transpose(1, 2) the tensor is not contiguous: view fails; "
                    "use reshape or .contiguous().view. " + MHA_HINT,
-                   impl.multi_head_attention, *arguments, key_padding_mask=pad, causal=causal)
+                   impl.multi_head_attention, *arguments,
+                   # no masks asked for: rely on the documented defaults (None, False)
+                   **({} if pad is None and not causal else {"key_padding_mask": pad, "causal": causal}))
     return expect_tensor(out, "multi_head_attention(...)", MHA_HINT)
 
 
