@@ -1,4 +1,5 @@
-"""Load the file under test and turn whatever it does into one sentence a student can act on."""
+"""Load the file under test (in the student's process) and turn whatever it raises into data the
+judge reads: one sentence a student can act on, and whether it means *not started*."""
 from __future__ import annotations
 
 import linecache
@@ -51,8 +52,14 @@ class Implementation:
         return f"<implementation {display(self._ptgrade_path)}>"
 
 
+# The worker grades a copy of the student's file; messages name the original.
+DISPLAY_NAMES: dict[str, str] = {}
+
+
 def display(path: Path) -> str:
     """A path as the student knows it: relative to the current folder where possible."""
+    if str(path) in DISPLAY_NAMES:
+        return DISPLAY_NAMES[str(path)]
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -171,40 +178,28 @@ def _chain(error: BaseException):
         error = error.__cause__ or error.__context__
 
 
-def classify(excinfo, report, path: Path) -> tuple[str, str]:
-    """(outcome, message) of a check from its pytest report."""
-    if report.passed:
-        return "passed", ""
-    if report.skipped and excinfo is not None and _raised_in(excinfo.value, path):
-        return "error", "your code called pytest.skip() or pytest.xfail(); a graded function must not skip its check."
-    if report.skipped:
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return "skipped", reason.removeprefix("Skipped: ")
-    error = excinfo.value if excinfo is not None else None
-    if error is None:
-        return "error", str(report.longrepr)[-MAX_MESSAGE:]
+def _clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
+
+
+def describe_error(error: BaseException, path: Path) -> dict:
+    """An exception raised by student code, as data for the judge (see ptgrade/outcomes.py)."""
+    info = {"type": type(error).__name__,
+            "mro": [f"{c.__module__}.{c.__qualname__}" for c in type(error).__mro__],
+            "message": _clip(str(error)), "summary": _clip(_describe(error)), "location": _location(error, path),
+            "not_started": "", "implementation": isinstance(error, ImplementationError),
+            "missing_name": isinstance(error, MissingName),
+            "memory": isinstance(error, MemoryError) or "can't allocate memory" in str(error)}
     for link in _chain(error):
         if isinstance(link, NotStarted):
-            return "not_started", _clip(str(link))
+            info["not_started"] = _clip(str(link))
+            break
         # Only the student's own NotImplementedError means "not started": torch raises one too
         # (e.g. copying out of a meta tensor), and that is a mistake to report, not a stub.
         if isinstance(link, NotImplementedError) and _raised_by_student(link, path):
             text = str(link).strip()
             if text.isidentifier():  # the stubs' convention: raise NotImplementedError("name")
                 text = f"`{text}` still raises NotImplementedError"
-            return "not_started", _clip(text or "your code still raises NotImplementedError")
-    if isinstance(error, ImplementationError):
-        return "error", _clip(str(error))
-    if _is_timeout(error):
-        return "error", _clip(f"timed out: {str(error).splitlines()[0]} (an infinite loop, or far too "
-                              "much work for this check?)")
-    if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
-        return "failed", _clip(str(error).strip() or "a check failed")
-    if isinstance(error, SystemExit):
-        return "error", _clip(f"your code called sys.exit(){_location(error, path)}; a function "
-                              "should return or raise instead.")
-    return "error", _clip(f"your code raised {_describe(error)}{_location(error, path)}.")
-
-
-def _clip(message: str) -> str:
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
+            info["not_started"] = _clip(text or "your code still raises NotImplementedError")
+            break
+    return info

@@ -1,22 +1,23 @@
-"""The pytest plugin every grader runs under: the `impl` fixture, the kit's markers, outcome
-classification, the tamper guard and the result channel.
+"""The pytest plugin of the judge: the `impl` fixture, the kit's markers, per-check deadlines and
+seeds, outcome classification and the result channel.
 
-A grader module still runs under plain `pytest graders/test_s1_2_tensors.py` (pyproject.toml loads
-this plugin; it only acts on grader modules, `test_s<section>_<n>_*.py`). Under `ptgrade`, the runner also hands the child a private channel (a pipe whose
-fd and nonce arrive in the environment, taken and cleared here before any student code runs); only
-what arrives there counts as a result: a report that student code prints is just output.
+The judge never imports the file under test. `impl` is a proxy (ptgrade/remote.py) to a sandboxed
+worker process (ptgrade/worker.py, started through ptgrade/sandbox.py) that imports it; graders
+compute expected values here and compare them with the data the worker sends back. A grader module
+still runs under plain `pytest graders/test_s1_2_tensors.py` (pyproject.toml loads this plugin; it
+only acts on grader modules, `test_s<section>_<n>_*.py`).
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from ptgrade import loader, tamper
+from ptgrade import contract, loader, outcomes, remote, sandbox
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export")
 MARKERS = {
@@ -26,24 +27,9 @@ MARKERS = {
     "slow": "a long check (real pretrained models, long training)",
     "hidden": "an instructor-only check, removed from the student edition by `ptgrade release`",
 }
+SEED = 0
 
-def _open_channel():
-    """The result channel, taken from the environment at import, before any student code exists in
-    this process; the fd and nonce are kept only in this closure (the dup'd fd is not inherited by
-    processes that student code starts)."""
-    fd, nonce = os.environ.pop("PTGRADE_CHANNEL_FD", None), os.environ.pop("PTGRADE_NONCE", "")
-    if fd is None:
-        return lambda event, **data: None
-    stream = os.fdopen(os.dup(int(fd)), "w", buffering=1, encoding="utf-8")
-    os.close(int(fd))
-
-    def send(event: str, **data) -> None:
-        stream.write(json.dumps({"nonce": nonce, "event": event, **data}) + "\n")
-        stream.flush()
-    return send
-
-
-_send = _open_channel()
+_send = contract.open_channel()
 
 
 def pytest_addoption(parser):
@@ -54,18 +40,32 @@ def pytest_addoption(parser):
                     help="folder laid out like exercises/ to take the file from")
     group.addoption("--ptgrade-device", default="auto", choices=("cpu", "cuda", "auto"),
                     help="device the `device` fixture gives checks")
+    group.addoption("--ptgrade-check-seconds", type=float, default=None,
+                    help="time the student's code has per check (default: the timeout ini value)")
+    group.addoption("--ptgrade-display", default=None, help="how messages name the graded file")
+
+
+def _threads() -> int:
+    threads = os.environ.get("PTGRADE_THREADS", "1")
+    return int(threads) if threads.isdigit() and int(threads) > 0 else 1
 
 
 def pytest_configure(config):
-    # One thread unless asked otherwise: the checks use small models, for which threads cost more
-    # than they give, and a run's numbers then do not depend on the machine's core count.
-    threads = os.environ.get("PTGRADE_THREADS", "1")
-    if threads.isdigit() and int(threads) > 0:
-        import torch
-        torch.set_num_threads(int(threads))
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
-    config.pluginmanager.register(_Grading(config), "ptgrade-grading")
+    grading = _Grading(config)
+    config.pluginmanager.register(grading, "ptgrade-grading")
+    explicit = config.getoption("ptgrade_impl")
+    if explicit:  # start the student's process now: it imports torch while pytest collects
+        grading.connection(Path(explicit).resolve())
+    import torch
+    torch.set_num_threads(_threads())
+
+
+def pytest_unconfigure(config):
+    grading = config.pluginmanager.get_plugin("ptgrade-grading")
+    if grading is not None:
+        grading.close()
 
 
 GRADER_FILE = re.compile(r"^test_s\d+_\d+_\w+\.py$")
@@ -87,41 +87,51 @@ def check_spec(item: pytest.Item) -> dict:
 
 
 class _Grading:
-    """State of one grading session: which file is graded, its loaded module, the guard."""
+    """One judge session: a sandboxed worker per graded file, and the results it reports."""
 
     def __init__(self, config):
         self.config = config
-        self.guard: tamper.Guard | None = None
-        self.implementations: dict[Path, loader.Implementation] = {}
+        self.connections: dict[Path, remote.Connection] = {}
+        self.scratches: list[sandbox.Scratch] = []
+        self.current: remote.Connection | None = None
+        self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
+        os.chmod(self.shared_tmp, 0o777)  # the worker may run as another user
+        if not config.option.basetemp:  # tmp_path lives where the student's process can write too
+            config.option.basetemp = str(self.shared_tmp / "pytest")
 
-    # -- collection: validate the checks, announce them, then import the student's file once ----
-    def pytest_collection_modifyitems(self, session, config, items):
-        specs = [check_spec(item) for item in items if is_check(item)]
-        _send("collected", checks=specs)
+    def root(self) -> Path:
+        return Path(str(self.config.rootpath))
 
-    def pytest_collection_finish(self, session):
-        device = self.config.getoption("ptgrade_device")
-        if device == "cuda":
-            import torch
-            if not torch.cuda.is_available():
-                message = "--device cuda was asked for, but torch.cuda.is_available() is False here."
-                _send("fatal", message=message)
-                raise pytest.UsageError(message)
-        checks = [item for item in session.items if is_check(item)]
-        if not checks:
-            return
-        self.guard = tamper.Guard()
-        # An implementation registered before the session (a notebook's namespace, see
-        # ptgrade/notebook.py) is graded as it is: nothing to import.
-        paths = {self.impl_path(item) for item in checks} - set(self.implementations)
-        for path in sorted(paths):
-            _send("importing", path=str(path))
-            implementation = loader.load(path)
-            try:
-                self.guard.verify("while your module was imported")
-            except tamper.TamperError as error:
-                implementation._ptgrade_problem = error
-            self.implementations[path] = implementation
+    def connection(self, path: Path) -> remote.Connection:
+        if path not in self.connections:
+            scratch = sandbox.prepare(Path(__file__).resolve().parent.parent, path)
+            self.scratches.append(scratch)
+            display = self.config.getoption("ptgrade_display") or loader.display(path)
+            connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
+                                           writable=[self.shared_tmp])
+            connection.start()
+            self.connections[path] = connection
+        return self.connections[path]
+
+    def check_seconds(self) -> float:
+        seconds = self.config.getoption("ptgrade_check_seconds")
+        if seconds:
+            return float(seconds)
+        try:  # pytest-timeout's limit, less the judge's own grace
+            return max(1.0, float(self.config.getini("timeout")) - contract.JUDGE_GRACE_SECONDS)
+        except (ValueError, TypeError):
+            from ptgrade.manifest import DEFAULT_TIMEOUT
+            return float(DEFAULT_TIMEOUT)
+
+    def _cpu_seconds(self) -> int:
+        return int(os.environ.get("PTGRADE_CPU_SECONDS", "1800"))
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.stop()
+        for scratch in self.scratches:
+            sandbox.remove(scratch)
+        sandbox.remove(sandbox.Scratch(self.shared_tmp))
 
     def impl_path(self, node) -> Path:
         """The file graded for a grader module (or a check in it)."""
@@ -131,33 +141,43 @@ class _Grading:
         grader = Path(str(node.fspath))
         source = self.config.getoption("ptgrade_source")
         folder = Path(source) if source else grader.parent.parent / "exercises"
-        module_file = grader.name.removeprefix("test_")
-        return (folder / module_file).resolve()
+        return (folder / grader.name.removeprefix("test_")).resolve()
 
-    # -- each check -----------------------------------------------------------------------------
+    # -- collection ---------------------------------------------------------------------------------
+    def pytest_collection_modifyitems(self, session, config, items):
+        specs = [check_spec(item) for item in items if is_check(item)]
+        _send("collected", checks=specs)
+
+    def pytest_collection_finish(self, session):
+        if self.config.getoption("ptgrade_device") == "cuda":
+            import torch
+            if not torch.cuda.is_available():
+                message = "--device cuda was asked for, but torch.cuda.is_available() is False here."
+                _send("fatal", message=message)
+                raise pytest.UsageError(message)
+
+    # -- each check -----------------------------------------------------------------------------------
     def pytest_runtest_setup(self, item):
         if not is_check(item):
             return
         _send("start", name=item.name)
-        # Seed every source of randomness so a check sees the same inputs on every run.
-        random.seed(0)
+        # The same seeds in the judge and (before its next request) in the student's process.
+        random.seed(SEED)
         try:
             import numpy
-            numpy.random.seed(0)
+            numpy.random.seed(SEED)
         except ImportError:
             pass
         import torch
-        torch.manual_seed(0)
+        torch.manual_seed(SEED)
+        self.current = self.connection(self.impl_path(item))
+        self.current.begin_check(SEED, self.check_seconds())
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
             pytest.skip("needs a CUDA GPU; torch.cuda.is_available() is False on this machine")
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_call(self, item):
-        try:
-            return (yield)
-        finally:
-            if self.guard is not None:
-                self.guard.verify("during this check")
+    def pytest_runtest_teardown(self, item):
+        if self.current is not None:
+            self.current.end_check()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -165,7 +185,7 @@ class _Grading:
         if not is_check(item):
             return report
         if call.when == "call" or (call.when == "setup" and not report.passed):
-            outcome, message = loader.classify(call.excinfo, report, self.impl_path(item))
+            outcome, message = outcomes.classify(call.excinfo, report)
             report.ptgrade = (outcome, message)
             _send("result", name=item.name, outcome=outcome, message=message)
             if outcome == "not_started":
@@ -174,13 +194,12 @@ class _Grading:
 
 
 @pytest.fixture(scope="module")
-def impl(request) -> loader.Implementation:
-    """The implementation under test: the student's module, a solution, a mutant or a notebook."""
+def impl(request) -> remote.RemoteImplementation:
+    """The implementation under test, in its sandboxed process: the student's module, a solution, a
+    mutant or a notebook's exported code."""
     grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
     path = grading.impl_path(request.node)
-    if path not in grading.implementations:
-        grading.implementations[path] = loader.load(path)
-    return grading.implementations[path].checked()
+    return remote.RemoteImplementation(grading.connection(path), path)
 
 
 @pytest.fixture

@@ -1,0 +1,98 @@
+"""The grading contract, in one place: how the judge is started (its pytest arguments) and the events
+it reports on its private channel. The runner (a terminal, batch grading, Gradescope) and the
+notebook path (nbgrader) both grade through `judge_command` and read results with `Events`.
+
+The judge is a pytest process that runs the graders and never imports student code; it starts the
+student's sandboxed worker itself (ptgrade/plugin.py). Its events, one JSON object a line tagged with
+a nonce:
+    {"event": "collected", "checks": [{"name", "dimension", "max_score", "gpu"}, ...]}
+    {"event": "start", "name": check}
+    {"event": "result", "name": check, "outcome": ..., "message": ...}
+    {"event": "fatal", "message": ...}        (the run cannot proceed: e.g. --device cuda without CUDA)
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INI = Path(__file__).with_name("grader.ini")
+# pytest plugins grading does without: the cache writes beside the kit, and unraisableexception runs
+# a full garbage collection after every check (about half a second each with torch loaded).
+NOT_NEEDED = ("cacheprovider", "unraisableexception", "threadexception", "doctest", "junitxml", "pastebin",
+              "logging")
+# pytest-timeout guards the judge's own work; the student's process has the item's limit per check
+# (enforced by the judge), so pytest-timeout gets this much more.
+JUDGE_GRACE_SECONDS = 30
+CHANNEL_FD, CHANNEL_NONCE = "PTGRADE_CHANNEL_FD", "PTGRADE_NONCE"
+
+
+def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, device: str = "auto",
+                  only: list[str] | None = None, display: str | None = None) -> list[str]:
+    """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`."""
+    targets = [f"{grader}::{name}" for name in only] if only else [str(grader)]
+    command = [sys.executable, "-m", "pytest", *targets, "-c", str(INI), "--rootdir", str(root), "--noconftest",
+               "-p", "ptgrade.plugin", "-p", "pytest_timeout"]
+    for name in NOT_NEEDED:
+        command += ["-p", f"no:{name}"]
+    command += ["-q", "--no-header", "--assert=plain",  # graders assert through graders/support
+                "-o", f"timeout={timeout + JUDGE_GRACE_SECONDS}", "--ptgrade-check-seconds", str(timeout),
+                "--ptgrade-impl", str(impl_path), "--ptgrade-device", device]
+    if display:
+        command += ["--ptgrade-display", display]
+    return command
+
+
+def judge_env(root: Path, fd: int, nonce: str) -> dict:
+    env = dict(os.environ)
+    env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1", **{CHANNEL_FD: str(fd)},
+               **{CHANNEL_NONCE: nonce},
+               PYTHONPATH=os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")])))
+    return env
+
+
+def open_channel():
+    """The judge's sender, from the environment the runner set (a no-op under plain pytest)."""
+    fd, nonce = os.environ.pop(CHANNEL_FD, None), os.environ.pop(CHANNEL_NONCE, "")
+    if fd is None:
+        return lambda event, **data: None
+    stream = os.fdopen(int(fd), "w", buffering=1, encoding="utf-8")
+
+    def send(event: str, **data) -> None:
+        stream.write(json.dumps({"nonce": nonce, "event": event, **data}) + "\n")
+        stream.flush()
+    return send
+
+
+@dataclass
+class Events:
+    """What one judge reported; `accept` takes one line of its channel."""
+    nonce: str
+    collected: list[dict] | None = None
+    results: dict[str, tuple[str, str]] = field(default_factory=dict)
+    current: str | None = None
+    fatal: str = ""
+
+    def accept(self, line: bytes) -> None:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(event, dict) or event.get("nonce") != self.nonce:
+            return
+        kind = event.get("event")
+        if kind == "collected" and self.collected is None:
+            self.collected = [c for c in event.get("checks", []) if isinstance(c, dict)]
+        elif kind == "start":
+            self.current = event.get("name")
+        elif kind == "result":
+            name = event.get("name")
+            asked = {c.get("name") for c in self.collected or []}
+            # One result per check, and only for a check that was collected.
+            if name in asked and name not in self.results:
+                self.results[name] = (str(event.get("outcome")), str(event.get("message", "")))
+            self.current = None
+        elif kind == "fatal":
+            self.fatal = str(event.get("message", ""))

@@ -1,0 +1,66 @@
+"""A check's outcome and the sentence the student reads, decided in the judge from pytest's report.
+
+Outcomes: passed, failed (a promise the grader checked was broken), not_started (the student's own
+NotImplementedError), error (student code raised, hung, crashed or returned something unusable),
+skipped (only the judge skips: a `gpu` check on a machine without CUDA).
+"""
+from __future__ import annotations
+
+from ptgrade.loader import ImplementationError, NotStarted
+from ptgrade.remote import WorkerProblem
+
+MAX_MESSAGE = 1500
+
+
+def _chain(error: BaseException):
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _is_timeout(error: BaseException) -> bool:
+    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+
+
+def classify(excinfo, report) -> tuple[str, str]:
+    """(outcome, message) of a check from its pytest report."""
+    if report.passed:
+        return "passed", ""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "skipped", reason.removeprefix("Skipped: ")
+    error = excinfo.value if excinfo is not None else None
+    if error is None:
+        return "error", clip(str(report.longrepr))
+    for link in _chain(error):
+        if isinstance(link, NotStarted):
+            return "not_started", clip(str(link))
+        started = getattr(link, "ptgrade", None)
+        if isinstance(started, dict) and started.get("not_started"):
+            return "not_started", clip(str(started["not_started"]))
+    if isinstance(error, (ImplementationError, WorkerProblem)):
+        return "error", clip(str(error))
+    if _is_timeout(error):
+        return "error", clip(f"timed out: {str(error).splitlines()[0]} (an infinite loop, or far too much work "
+                             "for this check?)")
+    info = getattr(error, "ptgrade", None)
+    if isinstance(info, dict):
+        if "builtins.SystemExit" in info.get("mro", []):
+            return "error", clip(f"your code called sys.exit(){info.get('location', '')}; a function should "
+                                 "return or raise instead.")
+        if "_pytest.outcomes.OutcomeException" in info.get("mro", []):
+            return "error", "your code called pytest.skip(), pytest.fail() or pytest.exit(); a graded function " \
+                            "must not decide its own check."
+        return "error", clip(f"your code raised {info.get('summary', '')}{info.get('location', '')}.")
+    if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
+        return "failed", clip(str(error).strip() or "a check failed")
+    # Raised in the judge while it used what the student's code returned (a wrong type or shape).
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return "error", clip(f"the grader could not use what your code returned ({type(error).__name__}"
+                         f"{': ' + text if text else ''}).")
+
+
+def clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

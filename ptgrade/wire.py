@@ -1,0 +1,180 @@
+"""What crosses the boundary between the judge and the student's process, and how.
+
+Judge -> worker: requests, pickled (the worker is allowed to trust the judge). Worker -> judge:
+observations only, written with `torch.save` and read back with `torch.load(weights_only=True)`,
+which rebuilds tensors, numbers, strings and containers and refuses everything else. A value the
+worker cannot send as data (a module, a dataset, a function) stays in the worker and is sent as a
+*handle*: a number the judge can name in later requests. Every frame is length-prefixed, bounded in
+size and read against a deadline, so a worker that lies, floods or stalls costs the judge nothing.
+"""
+from __future__ import annotations
+
+import collections
+import io
+import os
+import select
+import struct
+import time
+
+import torch
+
+HEADER = struct.Struct("!Q")
+MAX_FRAME = 512 * 1024 * 1024  # an observation larger than this is refused, not read
+TAG = "__ptgrade__"
+MAX_DEPTH = 64
+
+
+class WireError(Exception):
+    """The other side sent something unreadable, too large, or nothing before the deadline."""
+
+
+class Timeout(WireError):
+    pass
+
+
+class Closed(WireError):
+    pass
+
+
+class HandleRef:
+    """A judge-side name for an object that lives in the worker (pickled into requests)."""
+    __slots__ = ("id",)
+
+    def __init__(self, id: int):
+        self.id = id
+
+    def __reduce__(self):
+        return (HandleRef, (self.id,))
+
+
+# -- framing ------------------------------------------------------------------------------------
+def write_frame(fd: int, payload: bytes) -> None:
+    data = HEADER.pack(len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_frame(fd: int, deadline: float | None, limit: int = MAX_FRAME) -> bytes:
+    header = _read_exactly(fd, HEADER.size, deadline)
+    (size,) = HEADER.unpack(header)
+    if size > limit:
+        raise WireError(f"a message of {size} bytes, over the limit of {limit}")
+    return _read_exactly(fd, size, deadline)
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            raise Timeout("no answer before the deadline")
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise Closed("the other side closed the channel")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+# -- worker side: any value -> data ----------------------------------------------------------------
+_PLAIN = (type(None), bool, int, float, complex, str, bytes)
+
+
+def to_data(value, keep, depth: int = 0):
+    """`value` as data `torch.save` can write and `weights_only` can read; `keep(obj)` stores an
+    object the judge cannot receive and returns its handle id."""
+    if depth > MAX_DEPTH:
+        raise ValueError("the value is nested too deeply to send")
+    kind = type(value)
+    if kind in _PLAIN or kind in (torch.dtype, torch.device, torch.Size):
+        return value
+    if isinstance(value, torch.Tensor):
+        if kind is torch.nn.Parameter:
+            return value
+        # A Tensor subclass is sent as a plain tensor: its overrides stay in the worker.
+        return value.as_subclass(torch.Tensor) if kind is not torch.Tensor else value
+    if kind is list:
+        return [to_data(v, keep, depth + 1) for v in value]
+    if kind is tuple:
+        return tuple(to_data(v, keep, depth + 1) for v in value)
+    if isinstance(value, tuple) and hasattr(kind, "_fields"):  # namedtuple, torch.return_types
+        return {TAG: "record", "type": kind.__name__, "fields": list(kind._fields),
+                "values": [to_data(v, keep, depth + 1) for v in value]}
+    if kind in (dict, collections.OrderedDict) and all(type(k) in _PLAIN or type(k) is tuple for k in value):
+        items = {k: to_data(v, keep, depth + 1) for k, v in value.items()}
+        return items if kind is dict else collections.OrderedDict(items)
+    if kind in (set, frozenset) and all(type(k) in _PLAIN for k in value):
+        return {TAG: "set", "frozen": kind is frozenset, "items": list(value)}
+    numpy = _numpy()
+    if numpy is not None and isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
+        return {TAG: "ndarray", "tensor": torch.from_numpy(numpy.ascontiguousarray(value))}
+    if numpy is not None and isinstance(value, numpy.generic) and value.dtype.kind in "biufc":
+        return {TAG: "npscalar", "dtype": value.dtype.str, "value": value.item()}
+    return {TAG: "handle", "id": keep(value), "type": f"{kind.__module__}.{kind.__qualname__}",
+            "callable": callable(value)}
+
+
+def _numpy():
+    import sys
+    return sys.modules.get("numpy")
+
+
+def dump(value) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    return buffer.getvalue()
+
+
+# -- judge side: data -> values ---------------------------------------------------------------------
+def load(payload: bytes):
+    """Read an observation; only what `weights_only` allows can come out."""
+    try:
+        return torch.load(io.BytesIO(payload), weights_only=True, map_location=_map_location)
+    except Exception as error:  # noqa: BLE001 - anything unreadable is the sender's fault
+        raise WireError(f"an unreadable message ({type(error).__name__})") from None
+
+
+def _map_location(storage, location):
+    # A CUDA tensor from a worker on a machine without CUDA cannot happen honestly; keep it on the CPU.
+    return storage if location == "cpu" or torch.cuda.is_available() else storage.cpu()
+
+
+def from_data(value, make_handle, depth: int = 0):
+    """Rebuild tagged values; `make_handle(id, type, callable)` makes the judge's proxy."""
+    if depth > MAX_DEPTH:
+        raise WireError("a message nested too deeply")
+    kind = type(value)
+    if kind is list:
+        return [from_data(v, make_handle, depth + 1) for v in value]
+    if kind is tuple:
+        return tuple(from_data(v, make_handle, depth + 1) for v in value)
+    if kind in (dict, collections.OrderedDict):
+        tag = value.get(TAG) if kind is dict else None
+        if tag is None:
+            return kind((k, from_data(v, make_handle, depth + 1)) for k, v in value.items())
+        return _untag(tag, value, make_handle, depth)
+    return value
+
+
+def _untag(tag, value, make_handle, depth):
+    try:
+        if tag == "handle":
+            return make_handle(int(value["id"]), str(value["type"]), bool(value["callable"]))
+        if tag == "set":
+            items = [from_data(v, make_handle, depth + 1) for v in value["items"]]
+            return frozenset(items) if value["frozen"] else set(items)
+        if tag == "record":
+            fields = [str(f) for f in value["fields"]]
+            record = collections.namedtuple(str(value["type"]), fields, rename=True)
+            return record(*[from_data(v, make_handle, depth + 1) for v in value["values"]])
+        if tag == "ndarray":
+            return value["tensor"].numpy()
+        if tag == "npscalar":
+            import numpy
+            return numpy.dtype(str(value["dtype"])).type(value["value"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise WireError(f"a malformed {tag!r} value ({error})") from None
+    raise WireError(f"an unknown tag {tag!r}")
