@@ -4,6 +4,15 @@ import torch
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
 from graders.support.data import random_shapes
+from ptgrade.remote import observation
+
+
+@observation
+def global_rng_changed_by_seeded_normal(impl) -> bool:
+    """Whether seeded_normal touched the global generator of the student's process."""
+    before = torch.random.get_rng_state()
+    impl.seeded_normal((4,), 7)
+    return not torch.equal(before, torch.random.get_rng_state())
 
 
 @pytest.mark.points(1)
@@ -34,9 +43,7 @@ def test_seeded_normal_is_reproducible(impl):
         torch.manual_seed(seed + 1)  # a different global seed must not matter
         assert_tensor(impl.seeded_normal(shape, seed), expected, f"seeded_normal({shape}, seed={seed})",
                       hint="Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.")
-    before = torch.random.get_rng_state()
-    impl.seeded_normal((4,), 7)
-    check(torch.equal(before, torch.random.get_rng_state()),
+    check(not global_rng_changed_by_seeded_normal(impl),
           "seeded_normal changed the global random state; it should only use its own generator.",
           "Do not call torch.manual_seed here: make a local torch.Generator.")
 

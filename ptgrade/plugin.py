@@ -104,7 +104,7 @@ class _Grading:
 
     def connection(self, path: Path) -> remote.Connection:
         if path not in self.connections:
-            scratch = sandbox.prepare(Path(__file__).resolve().parent.parent, path)
+            scratch = sandbox.prepare(self.root() / "graders", path)
             self.scratches.append(scratch)
             display = self.config.getoption("ptgrade_display") or loader.display(path)
             connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),

@@ -198,6 +198,13 @@ class Connection:
         return self.request_raw(op, **fields)[0]
 
     def request_raw(self, op: str, **fields):
+        """(value, the tensors passed in as they are after the call, the call's graph id or None)."""
+        answer = self._request(op, **fields)
+        value = wire.from_data(answer["value"], self._handle)
+        graph = answer.get("graph")
+        return value, answer.get("args"), graph if isinstance(graph, int) else None
+
+    def _request(self, op: str, **fields) -> dict:
         try:
             if self.process is None:
                 self.start()
@@ -217,13 +224,15 @@ class Connection:
         except wire.Closed:
             importing = not self.ready
             self._kill()
-            raise WorkerProblem(f"your code ended the grading process{' while being imported' if importing else ''}"
+            raise WorkerProblem(f"your code ended the grading process{' while importing your module' if importing else ''}"
                                 f" ({self.last_exit}).")
         except (wire.WireError, OSError) as error:
             self._kill()
             raise WorkerProblem(f"your code's process sent something the grader cannot read ({error}).")
-        value = wire.from_data(answer["value"], self._handle)
-        return value, answer.get("args")
+        except BaseException:  # pytest-timeout or an interrupt mid-request: the channel is out of step
+            self._kill()
+            raise
+        return answer
 
     def _check(self, answer: dict) -> dict:
         if answer["ok"]:
@@ -257,6 +266,8 @@ def _exit_reason(code: int | None, cpu_seconds: int) -> str:
 # -- what graders hold ---------------------------------------------------------------------------
 def _refs(value, depth: int = 0):
     """Request arguments with the judge's Handles replaced by references the worker resolves."""
+    if isinstance(value, torch.Tensor) and value.requires_grad and not value.is_leaf:
+        return value.detach().requires_grad_()  # sent as a leaf; gradients flow back through _Bridge
     if isinstance(value, Handle):
         value._ptgrade_live()
         return wire.HandleRef(value._ptgrade_key)
@@ -319,8 +330,51 @@ def _reattach(value, storages, depth: int = 0):
 
 def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields):
     sent = _sent_tensors((args, kwargs), [])
-    value, returned = connection.request_raw(op, args=_refs(args), kwargs=_refs(kwargs), **fields)
-    return _replay(sent, returned, value)
+    value, returned, graph = connection.request_raw(op, args=_refs(args), kwargs=_refs(kwargs), **fields)
+    value = _replay(sent, returned, value)
+    if graph is not None and torch.is_grad_enabled():
+        value = _connect(connection, graph, [t for t in sent if t.requires_grad], value)
+    return value
+
+
+class _Bridge(torch.autograd.Function):
+    """Autograd across the boundary: the backward of a call's outputs asks the worker for the
+    vector-Jacobian product through the student's graph (an observation, like any other)."""
+
+    @staticmethod
+    def forward(ctx, connection, graph, generation, count, *tensors):
+        ctx.connection, ctx.graph, ctx.generation, ctx.count = connection, graph, generation, count
+        return tuple(t.detach().clone() for t in tensors[count:])
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        if ctx.generation != ctx.connection.generation:
+            raise StaleHandle("not run: your code's process was restarted, so the gradient of an earlier "
+                              "result cannot be computed any more.")
+        grads = ctx.connection.request("backward", graph=ctx.graph, grad_outputs=list(grad_outputs))
+        if not isinstance(grads, list) or len(grads) != ctx.count:
+            raise WorkerProblem("your code's process answered a gradient request with something else.")
+        return (None, None, None, None, *[g if isinstance(g, torch.Tensor) else None for g in grads],
+                *([None] * (len(grad_outputs))))
+
+
+def _connect(connection: Connection, graph: int, inputs: list[torch.Tensor], value):
+    outputs = [t for t in _sent_tensors(value, []) if t.requires_grad]
+    if not outputs:
+        return value
+    bridged = _Bridge.apply(connection, graph, connection.generation, len(inputs), *inputs, *outputs)
+    swap = {id(old): new for old, new in zip(outputs, bridged)}
+    return _swap(value, swap)
+
+
+def _swap(value, swap, depth: int = 0):
+    if isinstance(value, torch.Tensor):
+        return swap.get(id(value), value)
+    if depth < wire.MAX_DEPTH and type(value) in (list, tuple):
+        return type(value)(_swap(v, swap, depth + 1) for v in value)
+    if depth < wire.MAX_DEPTH and type(value) is dict:
+        return {k: _swap(v, swap, depth + 1) for k, v in value.items()}
+    return value
 
 
 class Handle:

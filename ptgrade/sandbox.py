@@ -20,7 +20,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-KIT_PARTS = ("ptgrade", "graders")
 NOBODY = 65534
 GIB = 1024 ** 3
 
@@ -55,14 +54,15 @@ class Scratch:
         return self.root / "home"
 
 
-def prepare(kit_root: Path, impl_path: Path) -> Scratch:
+def prepare(graders_dir: Path, impl_path: Path) -> Scratch:
+    """A fresh scratch folder holding a copy of the file under test and a read-only copy of the
+    engine and of `graders_dir` (observation functions and the classes graders hand over)."""
     scratch = Scratch(Path(tempfile.mkdtemp(prefix="ptgrade-run-")))
     os.chmod(scratch.root, 0o755)
     for folder in (scratch.src, scratch.kit, scratch.work, scratch.tmp, scratch.home):
         folder.mkdir()
-    for part in KIT_PARTS:
-        shutil.copytree(kit_root / part, scratch.kit / part,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for source, name in ((Path(__file__).resolve().parent, "ptgrade"), (graders_dir, "graders")):
+        shutil.copytree(source, scratch.kit / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     if impl_path.is_file():
         shutil.copyfile(impl_path, scratch.src / impl_path.name)
     _read_only(scratch.kit)

@@ -73,7 +73,20 @@ class Worker:
             value = function(*args, **kwargs)
             # Tensors passed in come back as they are now: in-place changes and views of them are
             # replayed on the judge's copies.
-            return {"value": value, "args": _tensors((args, kwargs))}
+            sent = _tensors((args, kwargs), keep_graph=True)
+            answer = {"value": value, "args": [t.detach() for t in sent]}
+            inputs = [t for t in sent if t.requires_grad]
+            outputs = [t for t in _tensors(value, keep_graph=True) if t.requires_grad]
+            if inputs and outputs:  # the judge may call backward through this call's graph
+                answer["graph"] = self.keep((inputs, outputs))
+            return answer
+        if op == "backward":
+            inputs, outputs = self.handles[request["graph"]]
+            pairs = [(o, g) for o, g in zip(outputs, request["grad_outputs"]) if g is not None]
+            import torch
+            grads = torch.autograd.grad([o for o, _ in pairs], inputs, [g for _, g in pairs],
+                                        retain_graph=True, allow_unused=True)
+            return {"value": list(grads)}
         raise ValueError(f"unknown request {op!r}")
 
     def reply(self, request: dict) -> bytes:
@@ -95,11 +108,12 @@ def _observation(module: str, name: str):
     return inner
 
 
-def _tensors(value, found=None, depth: int = 0) -> list:
+def _tensors(value, found=None, depth: int = 0, keep_graph: bool = False) -> list:
+    """Tensors in `value`, through lists, tuples and dicts, in the order the judge walks them."""
     import torch
     found = [] if found is None else found
     if isinstance(value, torch.Tensor):
-        found.append(value.detach())
+        found.append(value)
     elif depth < wire.MAX_DEPTH and type(value) in (list, tuple):
         for v in value:
             _tensors(v, found, depth + 1)

@@ -57,7 +57,7 @@ def test_wrong_return_types_are_named(kit):
         assert check.outcome == "failed" and "should be a torch.Tensor" in check.message and word in check.message
 
 
-def test_tensor_subclass_that_compares_equal_to_anything_is_refused(kit):
+def test_tensor_subclass_that_compares_equal_to_anything_earns_nothing(kit):
     path = kit.submission("""
         import torch
         class Liar(torch.Tensor):
@@ -70,7 +70,8 @@ def test_tensor_subclass_that_compares_equal_to_anything_is_refused(kit):
             return x ** 2
     """)
     check = grade(kit, path).checks[0]
-    assert check.outcome == "failed" and "should be a torch.Tensor" in check.message
+    # Its overrides stay in the student's process: the judge receives a plain tensor of ones.
+    assert check.outcome == "failed" and "expected 2, got 1" in check.message
 
 
 def test_exception_in_student_code_names_line(kit):
@@ -88,8 +89,7 @@ def test_infinite_loop_times_out_and_other_checks_still_run(quick_kit):
     assert outcomes(result)["test_square_gradient"] == "passed"
 
 
-def test_loop_that_swallows_the_timeout_is_killed_by_the_watchdog(quick_kit, monkeypatch):
-    monkeypatch.setattr(runner, "GRACE_SECONDS", 2)
+def test_loop_that_swallows_every_exception_is_killed_at_the_deadline(quick_kit):
     path = quick_kit.submission("""
         def double(x):
             while True:
@@ -108,8 +108,7 @@ def test_loop_that_swallows_the_timeout_is_killed_by_the_watchdog(quick_kit, mon
     assert outcomes(result)["test_square_gradient"] == "passed"
 
 
-def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit, monkeypatch):
-    monkeypatch.setattr(runner, "GRACE_SECONDS", 2)
+def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit):
     result = grade(quick_kit, quick_kit.submission("while True:\n    pass\n"))
     assert {c.outcome for c in result.checks} == {"error"}
     assert "importing" in result.checks[0].message
@@ -140,21 +139,6 @@ def test_os_exit_in_a_function_costs_only_that_check(kit):
     assert outcomes(result)["test_double_doubles"] == "error"
     assert "ended the grading process" in result.checks[0].message
     assert outcomes(result)["test_square_gradient"] == "passed"
-
-
-def test_patching_torch_comparisons_is_caught_and_undone(kit):
-    path = kit.submission("""
-        import torch, torch.testing
-        torch.testing.assert_close = lambda *a, **k: None
-        def double(x):
-            torch.Tensor.__ne__ = lambda self, other: torch.zeros_like(self, dtype=torch.bool)
-            return x * 3
-        def square(x):
-            return x ** 2
-    """)
-    result = grade(kit, path)
-    assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
-    assert "torch.testing.assert_close" in result.checks[0].message
 
 
 def test_a_printed_fake_report_is_only_output(kit):
@@ -214,20 +198,6 @@ def test_skipping_from_student_code_is_an_error_not_a_skip(kit):
     assert outcomes(result)["test_double_doubles"] == "error" and "pytest.skip()" in result.checks[0].message
     assert outcomes(result)["test_square_gradient"] == "error"
     assert result.max_score == 3.0
-
-
-def test_patching_pytest_machinery_is_caught(kit):
-    path = kit.submission("""
-        import _pytest.runner
-        def double(x):
-            _pytest.runner.call_and_report = lambda *a, **k: None
-            return x * 3
-        def square(x):
-            return x ** 2
-    """)
-    result = grade(kit, path)
-    assert outcomes(result)["test_double_doubles"] == "error" and "_pytest.runner" in result.checks[0].message
-    assert outcomes(result)["test_square_gradient"] == "passed"
 
 
 def test_torch_not_implemented_error_is_a_mistake_not_a_stub(kit):
