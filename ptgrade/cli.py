@@ -63,6 +63,10 @@ def _selected(args, manifest):
 
 
 def grade_items(args, manifest, items) -> list[ItemResult]:
+    from ptgrade import sandbox
+    missing = sandbox.missing_protections()
+    if missing:  # said once, on stderr, so --json stays JSON
+        print(f"ptgrade: {missing}", file=sys.stderr)
     results = []
     for item in items:
         path = _source_path(manifest, args.source, item)

@@ -29,6 +29,7 @@ from ptgrade import loader, sandbox, wire
 from ptgrade.worker import BOOT
 
 OUTPUT_TAIL = 64 * 1024
+BOOT_SECONDS = 180  # starting Python and importing torch, on a machine busy grading others
 
 
 class WorkerProblem(Exception):
@@ -131,7 +132,7 @@ class Connection:
             os.close(from_worker_w)
         self.to_worker, self.from_worker = to_worker_w, from_worker_r
         self.generation += 1
-        self.ready = False
+        self.booted = self.ready = False
         threading.Thread(target=self._read_output, args=(self.process,), daemon=True).start()
 
     def _read_output(self, process) -> None:
@@ -187,6 +188,18 @@ class Connection:
         wire.write_frame(self.to_worker, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
         return self._receive()
 
+    def _boot(self) -> None:
+        """Wait for Python and torch to start in the worker; that time is not the student's, so a
+        check during which the worker (re)started gets its whole limit from here."""
+        deadline, self.deadline = self.deadline, time.monotonic() + BOOT_SECONDS
+        try:
+            self._receive()
+        finally:
+            self.deadline = deadline
+        self.booted = True
+        if self.deadline is not None:
+            self.deadline = max(self.deadline, time.monotonic() + self.limit_seconds)
+
     def _receive(self):
         answer = wire.load(wire.read_frame(self.from_worker, self.deadline))
         if not isinstance(answer, dict) or "ok" not in answer:
@@ -208,6 +221,8 @@ class Connection:
         try:
             if self.process is None:
                 self.start()
+            if not self.booted:
+                self._boot()
             if not self.ready:
                 self._receive()  # "ready": the student's module has been imported
                 self.ready = True

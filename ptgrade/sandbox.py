@@ -80,8 +80,15 @@ def _read_only(folder: Path) -> None:
 
 
 def remove(scratch: Scratch) -> None:
+    """Delete a scratch folder the worker may have filled with anything (read-only folders, links
+    pointing at the kit: a link is removed, never followed)."""
     def writable(function, path, _info):
-        os.chmod(os.path.dirname(path), 0o755)
+        parent = os.path.dirname(path)
+        if not os.path.islink(parent):
+            os.chmod(parent, 0o755)
+        if os.path.islink(path):
+            os.unlink(path)
+            return
         os.chmod(path, 0o755)
         function(path)
     shutil.rmtree(scratch.root, onexc=writable) if sys.version_info >= (3, 12) else \

@@ -138,6 +138,8 @@ def main(argv: list[str]) -> None:
     torch.set_num_threads(threads)
     _seed(0)
     loader.DISPLAY_NAMES[str(path)] = display
+    # Started (Python and torch imported): the student's time begins with their module's import.
+    wire.write_frame(out_fd, wire.dump({"ok": True, "value": "booted"}))
     worker = Worker(path)
     wire.write_frame(out_fd, wire.dump({"ok": True, "value": "ready"}))
     while True:

@@ -126,5 +126,5 @@ def kit(tmp_path) -> MiniKit:
 
 @pytest.fixture
 def quick_kit(tmp_path) -> MiniKit:
-    """A kit whose checks time out after 3 s, for hang tests."""
-    return MiniKit(tmp_path / "kit", timeout=3)
+    """A kit whose checks time out after 5 s, for hang tests."""
+    return MiniKit(tmp_path / "kit", timeout=5)

@@ -97,7 +97,7 @@ def test_other_processes_cannot_be_seen_through_proc(kit):
         def _judge_visible():
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 try:
-                    if b"pytest" in open(f"/proc/{pid}/cmdline", "rb").read():
+                    if b"ptgrade.plugin" in open(f"/proc/{pid}/cmdline", "rb").read():  # the judge
                         return True
                 except OSError:
                     pass
@@ -254,7 +254,7 @@ def test_a_hang_swallowing_every_exception_costs_one_check_and_the_run_ends(quic
     assert time.monotonic() - started < 180
     assert outcomes(result) == {"test_double_doubles": "error", "test_square_gradient": "passed",
                                 "test_double_on_cuda": "skipped"}
-    assert "timed out after 3 s" in result.checks[0].message
+    assert "timed out after 5 s" in result.checks[0].message
 
 
 # -- resources ------------------------------------------------------------------------------------
