@@ -2,7 +2,9 @@
 
 - floor:   the same checks of an item, called in one plain Python process (import torch, import the
            grader module and the solution, call each check function) — no pytest, no child process;
-- ptgrade: `ptgrade check <item> --source solutions` (CLI, child pytest process, plugin, tamper guard);
+- ptgrade: `ptgrade check <item> --source solutions` (CLI, the judge's pytest process, the sandboxed
+           worker that runs the solution and answers with data);
+- ptgrade without namespaces: the same with PTGRADE_NO_BWRAP=1, to show what bubblewrap costs;
 - nbgrader (with --nbgrader): `nbgrader autograde` of one notebook holding the reference code, from the
   course `ptgrade nbgrader build` writes (the same checks, as autograded test cells).
 
@@ -92,14 +94,16 @@ def main() -> None:
     runs = {
         "floor (plain Python)": [sys.executable, "-c", floor_script],
         "ptgrade check": [sys.executable, str(ROOT / "cli.py"), "check", args.item, "--source", "solutions"],
+        "ptgrade, no namespaces": [sys.executable, str(ROOT / "cli.py"), "check", args.item, "--source", "solutions"],
     }
+    envs = {"ptgrade, no namespaces": {**env, "PTGRADE_NO_BWRAP": "1"}}
     if args.nbgrader:
         import tempfile
         runs["nbgrader autograde"] = nbgrader_autograde(args.item, item.module_name, Path(tempfile.mkdtemp()))
     timed(runs["floor (plain Python)"])  # warm the OS file cache for both
     medians = {}
     for name, command in runs.items():
-        samples = [timed(command, env) for _ in range(args.repeat)]
+        samples = [timed(command, envs.get(name, env)) for _ in range(args.repeat)]
         medians[name] = statistics.median(samples)
     floor = medians["floor (plain Python)"]
     print(f"item {args.item}, median of {args.repeat} runs, {os.cpu_count()} CPUs")

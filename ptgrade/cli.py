@@ -12,7 +12,9 @@ import sys
 import threading
 from pathlib import Path
 
+from ptgrade import i18n
 from ptgrade import manifest as manifest_module
+from ptgrade.i18n import _
 from ptgrade import runner
 from ptgrade.manifest import ManifestError, UnknownItem
 from ptgrade.results import ItemResult
@@ -30,18 +32,35 @@ def _warm_render() -> None:
 
 
 def _lang(args) -> str:
-    return args.lang or os.environ.get("PTGRADE_LANG", "en")
+    return i18n.current()
+
+
+def _early_lang(argv: list[str]) -> str:
+    """The language, chosen before the parser is built (its help is translated too)."""
+    explicit = None
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            explicit = argv[index + 1]
+        elif arg.startswith("--lang="):
+            explicit = arg.split("=", 1)[1]
+    stored = None
+    try:
+        from ptgrade.progress import Progress
+        stored = Progress(manifest_module.find_root()).lang
+    except Exception:  # noqa: BLE001 - no kit here yet: the parser still works
+        pass
+    return i18n.choose(explicit, stored)
 
 
 def _source_path(manifest, source: str, item) -> Path:
-    if source == "exercises":
-        return manifest.exercises_dir / item.file_name
+    if source == "exercises":  # a Korean learner's stubs are exercises/ko/
+        return manifest.stubs_dir(i18n.current()) / item.file_name
     if source == "solutions":
         return manifest.solutions_dir / item.file_name
     folder = Path(source)
     if not folder.is_dir():
-        raise UsageProblem(f"--source {source}: no such folder (give exercises, solutions, or a folder "
-                           "laid out like exercises/).")
+        raise UsageProblem(_("--source {source}: no such folder (give exercises, solutions, or a folder "
+                             "laid out like exercises/).").format(source=source))
     return folder.resolve() / item.file_name
 
 
@@ -58,7 +77,7 @@ def _selected(args, manifest):
     if args.all:
         return [item for item in manifest.items if item.available]
     if not args.ids:
-        raise UsageProblem("Name an item (ptgrade check 1.2), a section (ptgrade check 1) or use --all.")
+        raise UsageProblem(_("Name an item (ptgrade check 1.2), a section (ptgrade check 1) or use --all."))
     return manifest.select(args.ids)
 
 
@@ -103,18 +122,21 @@ def cmd_hint(args, manifest) -> int:
     from ptgrade.progress import Progress
     item = manifest.item(args.id)
     out = render.console()
-    if not item.hints:
-        raise UsageProblem(f"Item {item.id} has no hints yet (it is not built).")
+    hints = item.hints_in(_lang(args))
+    if not hints:
+        raise UsageProblem(_("Item {id} has no hints yet (it is not built).").format(id=item.id))
     if args.all:
-        for number, hint in enumerate(item.hints, 1):
-            out.print(f"[bold]{item.id} hint {number}/{len(item.hints)}[/bold]  {hint}")
+        for number, hint in enumerate(hints, 1):
+            label = _("{id} hint {n}/{total}").format(id=item.id, n=number, total=len(hints))
+            out.print(f"[bold]{label}[/bold]  {hint}")
         return EXIT_OK
     progress = Progress(manifest.root)
-    index = progress.next_hint(item.id, len(item.hints))
+    index = progress.next_hint(item.id, len(hints))
     progress.save()
-    out.print(f"[bold]{item.id} hint {index + 1}/{len(item.hints)}[/bold]  {item.hints[index]}")
-    if index + 1 < len(item.hints):
-        out.print("[dim]Run it again for the next hint.[/dim]")
+    label = _("{id} hint {n}/{total}").format(id=item.id, n=index + 1, total=len(hints))
+    out.print(f"[bold]{label}[/bold]  {hints[index]}")
+    if index + 1 < len(hints):
+        out.print("[dim]" + _("Run it again for the next hint.") + "[/dim]")
     return EXIT_OK
 
 
@@ -122,16 +144,17 @@ def cmd_verify(args, manifest) -> int:
     from ptgrade import render, verify
     items = manifest.select(args.ids) if args.ids else list(manifest.items)
     err = render.console(stderr=True)
-    with err.status("verifying ...") as status:
+    with err.status(_("verifying ...")) as status:
         def done(finding):
-            status.update(f"verifying ... {finding.item} {finding.subject}: {'ok' if finding.ok else 'VIOLATION'}")
+            status.update(_("verifying ... {item} {subject}: {result}").format(
+                item=finding.item, subject=finding.subject, result="ok" if finding.ok else "VIOLATION"))
         findings = verify.run(manifest, items, jobs_count=args.jobs, on_done=done)
     bad = [f for f in findings if not f.ok]
     if args.json:  # JSON only: the summary is in the data
         print(json.dumps([vars(f) for f in findings], indent=1))
     else:
         render.console().print(render.verify_view(findings))
-        render.console().print(f"{len(findings) - len(bad)} ok, {len(bad)} violations")
+        render.console().print(_("{ok} ok, {bad} violations").format(ok=len(findings) - len(bad), bad=len(bad)))
     return EXIT_FAILED if bad else EXIT_OK
 
 
@@ -141,7 +164,7 @@ def cmd_watch(args, manifest) -> int:
     path = _source_path(manifest, args.source, item)
     args.json, args.gradescope, args.ids, args.all = False, None, [item.id], False
     cmd_check(args, manifest)
-    print(f"Watching {path}; Ctrl+C to stop.")
+    print(_("Watching {path}; Ctrl+C to stop.").format(path=path))
     try:
         for _ in watch(path):
             cmd_check(args, manifest)
@@ -153,10 +176,10 @@ def cmd_watch(args, manifest) -> int:
 def cmd_release(args, manifest) -> int:
     from ptgrade import release
     try:
-        out = release.write(manifest, Path(args.out))
+        out = release.write(manifest, Path(args.out), lang=_lang(args))
     except FileExistsError as error:
         raise UsageProblem(str(error)) from None
-    print(f"Student edition written to {out}")
+    print(_("Student edition written to {out}").format(out=out))
     return EXIT_OK
 
 
@@ -166,19 +189,19 @@ def cmd_grade(args, manifest) -> int:
     from ptgrade import batch
     folder = Path(args.submissions)
     if not folder.is_dir():
-        raise UsageProblem(f"{folder} is not a folder of submissions.")
+        raise UsageProblem(_("{folder} is not a folder of submissions.").format(folder=folder))
     items = manifest.select(args.items) if args.items else None
     with Bar(transient=True) as bar:
         task = bar.add_task("grading", total=len(batch.students(folder)))
         grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items,
                            on_done=lambda name: bar.advance(task))
-    print(f"{len(grades)} students graded: {args.out}")
+    print(_("{count} students graded: {out}").format(count=len(grades), out=args.out))
     return EXIT_OK
 
 
 def cmd_gradescope_build(args, manifest) -> int:
     from ptgrade import gradescope
-    print(f"Gradescope autograder written to {gradescope.build_bundle(manifest, Path(args.out))}")
+    print(_("Gradescope autograder written to {path}").format(path=gradescope.build_bundle(manifest, Path(args.out))))
     return EXIT_OK
 
 
@@ -187,8 +210,8 @@ def cmd_nbgrader_build(args, manifest) -> int:
     items = manifest.select(args.items) if args.items else [i for i in manifest.items if i.available]
     missing = [i.id for i in items if not i.available or not (manifest.solutions_dir / i.file_name).is_file()]
     if missing:
-        raise UsageProblem(f"No reference solution to build from for {', '.join(missing)} "
-                           "(not built yet, or this is a student edition without solutions/).")
+        raise UsageProblem(_("No reference solution to build from for {items} (not built yet, or this is a "
+                             "student edition without solutions/).").format(items=", ".join(missing)))
     try:
         paths = nbgrader.build(manifest, Path(args.course_dir), items)
     except nbgrader.BuildError as problem:
@@ -205,9 +228,9 @@ def cmd_mutate(args, manifest) -> int:
     out = render.console()
     survivors = 0
     for item in manifest.select(args.ids):
-        with render.console(stderr=True).status(f"mutating {item.id} ..."):
+        with render.console(stderr=True).status(_("mutating {id} ...").format(id=item.id)):
             outcomes = mutate.run(manifest, item, limit=args.limit, seed=args.seed, jobs=args.jobs)
-        table = Table(title=f"{item.id} automatic mutants", title_justify="left")
+        table = Table(title=_("{id} automatic mutants").format(id=item.id), title_justify="left")
         for column in ("line", "mutation", "result", "caught by"):
             table.add_column(column)
         for outcome in sorted(outcomes, key=lambda o: o.mutation.line):
@@ -216,84 +239,92 @@ def cmd_mutate(args, manifest) -> int:
         killed = sum(o.killed for o in outcomes)
         survivors += len(outcomes) - killed
         out.print(table)
-        out.print(f"{item.id}: {killed} of {len(outcomes)} mutants killed")
+        out.print(_("{id}: {killed} of {count} mutants killed").format(id=item.id, killed=killed, count=len(outcomes)))
     return EXIT_FAILED if survivors else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("en", "ko"), help="titles in English or Korean (or PTGRADE_LANG)")
-    parser = argparse.ArgumentParser(prog="ptgrade", description="Auto-graded PyTorch exercises.")
+    common.add_argument("--lang", choices=("en", "ko"), help=_("titles in English or Korean (or PTGRADE_LANG)"))
+    parser = argparse.ArgumentParser(prog="ptgrade", description=_("Auto-graded PyTorch exercises."))
     commands = parser.add_subparsers(dest="command", required=True)
     add = lambda name, **kw: commands.add_parser(name, parents=[common], **kw)  # noqa: E731
 
-    listing = add("list", help="the curriculum and your progress")
+    listing = add("list", help=_("the curriculum and your progress"))
     listing.set_defaults(run=cmd_list)
 
-    check = add("check", help="grade items: ptgrade check 2.4 | ptgrade check 1 | --all")
-    check.add_argument("ids", nargs="*", help="item ids (1.2) or section numbers (1)")
-    check.add_argument("--all", action="store_true", help="every item that is built")
+    check = add("check", help=_("grade items: ptgrade check 2.4 | ptgrade check 1 | --all"))
+    check.add_argument("ids", nargs="*", help=_("item ids (1.2) or section numbers (1)"))
+    check.add_argument("--all", action="store_true", help=_("every item that is built"))
     check.add_argument("--source", default="exercises",
-                       help="exercises (default), solutions, or a folder laid out like exercises/")
+                       help=_("exercises (default), solutions, or a folder laid out like exercises/"))
     check.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
-    check.add_argument("--json", action="store_true", help="print results as JSON")
-    check.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
+    check.add_argument("--json", action="store_true", help=_("print results as JSON"))
+    check.add_argument("--gradescope", metavar="FILE", help=_("also write Gradescope's results.json to FILE"))
     check.set_defaults(run=cmd_check)
 
-    hint = add("hint", help="the next hint for an item")
+    hint = add("hint", help=_("the next hint for an item"))
     hint.add_argument("id")
-    hint.add_argument("--all", action="store_true", help="every hint at once")
+    hint.add_argument("--all", action="store_true", help=_("every hint at once"))
     hint.set_defaults(run=cmd_hint)
 
-    verify = add("verify", help="instructors: solutions pass, stubs score 0, mutants are caught")
-    verify.add_argument("ids", nargs="*", help="items or sections (default: all built items)")
-    verify.add_argument("--jobs", type=int, default=2, help="gradings run at once")
+    verify = add("verify", help=_("instructors: solutions pass, stubs score 0, mutants are caught"))
+    verify.add_argument("ids", nargs="*", help=_("items or sections (default: all built items)"))
+    verify.add_argument("--jobs", type=int, default=2, help=_("gradings run at once"))
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=cmd_verify)
 
-    watch = add("watch", help="re-grade an item each time its file is saved")
+    watch = add("watch", help=_("re-grade an item each time its file is saved"))
     watch.add_argument("id")
     watch.add_argument("--source", default="exercises")
     watch.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
     watch.set_defaults(run=cmd_watch)
 
-    mutate = add("mutate", help="instructors: grade small automatic mutations of the reference solutions")
-    mutate.add_argument("ids", nargs="+", help="items or sections")
-    mutate.add_argument("--limit", type=int, default=20, help="mutants per item (a seeded sample)")
+    mutate = add("mutate", help=_("instructors: grade small automatic mutations of the reference solutions"))
+    mutate.add_argument("ids", nargs="+", help=_("items or sections"))
+    mutate.add_argument("--limit", type=int, default=20, help=_("mutants per item (a seeded sample)"))
     mutate.add_argument("--seed", type=int, default=0)
     mutate.add_argument("--jobs", type=int, default=2)
     mutate.set_defaults(run=cmd_mutate)
 
-    release = add("release", help="instructors: write the student edition (no solutions, no hidden checks)")
-    release.add_argument("out", help="an empty or new folder")
+    release = add("release", help=_("instructors: write the student edition (no solutions, no hidden checks)"))
+    release.add_argument("out", help=_("an empty or new folder"))
     release.set_defaults(run=cmd_release)
 
-    grade = add("grade", help="instructors: grade a folder of submissions into a CSV")
-    grade.add_argument("submissions", help="one folder (laid out like exercises/) or zip per student")
-    grade.add_argument("--out", default="grades.csv", help="the CSV to write (feedback goes beside it)")
-    grade.add_argument("--jobs", type=int, default=2, help="students graded at once")
-    grade.add_argument("--items", nargs="*", help="items or sections (default: all built items)")
+    grade = add("grade", help=_("instructors: grade a folder of submissions into a CSV"))
+    grade.add_argument("submissions", help=_("one folder (laid out like exercises/) or zip per student"))
+    grade.add_argument("--out", default="grades.csv", help=_("the CSV to write (feedback goes beside it)"))
+    grade.add_argument("--jobs", type=int, default=2, help=_("students graded at once"))
+    grade.add_argument("--items", nargs="*", help=_("items or sections (default: all built items)"))
     grade.set_defaults(run=cmd_grade)
 
-    gradescope = add("gradescope", help="instructors: Gradescope autograder bundle")
+    gradescope = add("gradescope", help=_("instructors: Gradescope autograder bundle"))
     gradescope_commands = gradescope.add_subparsers(dest="gradescope_command", required=True)
-    bundle = gradescope_commands.add_parser("build", help="write the autograder zip")
-    bundle.add_argument("out", help="the zip to write, e.g. autograder.zip")
+    bundle = gradescope_commands.add_parser("build", help=_("write the autograder zip"))
+    bundle.add_argument("out", help=_("the zip to write, e.g. autograder.zip"))
     bundle.set_defaults(run=cmd_gradescope_build)
 
-    classroom = add("nbgrader", help="instructors: an nbgrader course built from the items")
+    classroom = add("nbgrader", help=_("instructors: an nbgrader course built from the items"))
     nb_build = classroom.add_subparsers(dest="nbgrader_command", required=True).add_parser(
-        "build", help="write nbgrader_config.py and one source notebook per item")
-    nb_build.add_argument("course_dir", help="the nbgrader course folder to write")
-    nb_build.add_argument("--items", nargs="+", help="items or sections (default: all built items)")
+        "build", help=_("write nbgrader_config.py and one source notebook per item"))
+    nb_build.add_argument("course_dir", help=_("the nbgrader course folder to write"))
+    nb_build.add_argument("--items", nargs="+", help=_("items or sections (default: all built items)"))
     nb_build.set_defaults(run=cmd_nbgrader_build)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.use(_early_lang(argv))
     args = build_parser().parse_args(argv)
     try:
         manifest = manifest_module.load()
+        if args.lang:  # chosen once, remembered
+            from ptgrade.progress import Progress
+            progress = Progress(manifest.root)
+            if progress.lang != args.lang:
+                progress.lang = args.lang
+                progress.save()
         return args.run(args, manifest)
     except (ManifestError, UnknownItem, UsageProblem) as problem:
         print(f"ptgrade: {problem}", file=sys.stderr)

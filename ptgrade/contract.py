@@ -47,7 +47,9 @@ def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, devic
 
 def judge_env(root: Path, fd: int, nonce: str) -> dict:
     env = dict(os.environ)
+    from ptgrade import i18n
     env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1", **{CHANNEL_FD: str(fd)},
+               PTGRADE_LANG=i18n.current(),
                **{CHANNEL_NONCE: nonce},
                PYTHONPATH=os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")])))
     return env

@@ -8,6 +8,8 @@ import sys
 import types
 from pathlib import Path
 
+from ptgrade.i18n import _
+
 MAX_MESSAGE = 1500
 
 
@@ -45,8 +47,8 @@ class Implementation:
         try:
             return getattr(self._ptgrade_module, name)
         except AttributeError:
-            raise MissingName(f"{display(self._ptgrade_path)} defines no `{name}`; "
-                              "add it with the name and signature the stub gives.") from None
+            raise MissingName(_("{file} defines no `{name}`; add it with the name and signature the stub "
+                                "gives.").format(file=display(self._ptgrade_path), name=name)) from None
 
     def __repr__(self) -> str:
         return f"<implementation {display(self._ptgrade_path)}>"
@@ -71,12 +73,13 @@ def load(path: Path) -> Implementation:
     path = Path(path)
     name = path.stem
     if not path.is_file():
-        return Implementation(path, None, ImplementationError(f"{display(path)} does not exist."))
+        return Implementation(path, None, ImplementationError(_("{file} does not exist.").format(file=display(path))))
     try:
         code = compile(path.read_bytes(), str(path), "exec")
     except SyntaxError as error:
         return Implementation(path, None, ImplementationError(
-            f"{display(path)} has a syntax error on line {error.lineno}: {error.msg}."))
+            _("{file} has a syntax error on line {line}: {error}.").format(file=display(path), line=error.lineno,
+                                                                           error=error.msg)))
     module = types.ModuleType(name)
     module.__file__ = str(path)
     # Spawned worker processes (DataLoader workers, torch.multiprocessing) re-import the module by
@@ -102,13 +105,13 @@ def from_namespace(namespace: dict, path: Path) -> Implementation:
 def _import_problem(error: BaseException, path: Path) -> Exception:
     where = display(path)
     if isinstance(error, NotImplementedError):
-        return NotStarted(f"{where} raises NotImplementedError while being imported.")
+        return NotStarted(_("{file} raises NotImplementedError while being imported.").format(file=where))
     if isinstance(error, SystemExit):
-        return ImplementationError(f"{where} calls sys.exit() while being imported; put script code "
-                                   "under `if __name__ == \"__main__\":`.")
+        return ImplementationError(_("{file} calls sys.exit() while being imported; put script code under "
+                                     "`if __name__ == \"__main__\":`.").format(file=where))
     if _is_timeout(error):
-        return ImplementationError(f"{where} did not finish importing before the time limit "
-                                   "(an infinite loop at module level?).")
+        return ImplementationError(_("{file} did not finish importing before the time limit (an infinite loop "
+                                     "at module level?).").format(file=where))
     return ImplementationError(f"importing {where} raised {_describe(error)}{_location(error, path)}.")
 
 
@@ -199,7 +202,7 @@ def describe_error(error: BaseException, path: Path) -> dict:
         if isinstance(link, NotImplementedError) and _raised_by_student(link, path):
             text = str(link).strip()
             if text.isidentifier():  # the stubs' convention: raise NotImplementedError("name")
-                text = f"`{text}` still raises NotImplementedError"
-            info["not_started"] = _clip(text or "your code still raises NotImplementedError")
+                text = _("`{name}` still raises NotImplementedError").format(name=text)
+            info["not_started"] = _clip(text or _("your code still raises NotImplementedError"))
             break
     return info

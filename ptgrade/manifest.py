@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ptgrade.i18n import _
+
 ID_PATTERN = re.compile(r"^[1-9]\.[1-9][0-9]?$")
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 DEFAULT_TIMEOUT = 60
@@ -28,6 +30,7 @@ class Item:
     title_ko: str
     hints: tuple[str, ...]
     available: bool = True
+    hints_ko: tuple[str, ...] = ()
     extras: tuple[str, ...] = ()
     timeout: int = DEFAULT_TIMEOUT
 
@@ -50,6 +53,9 @@ class Item:
 
     def title_in(self, lang: str) -> str:
         return self.title_ko if lang == "ko" else self.title
+
+    def hints_in(self, lang: str) -> tuple[str, ...]:
+        return self.hints_ko if lang == "ko" and self.hints_ko else self.hints
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,8 @@ class Manifest:
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise UnknownItem(f"There is no item {item_id!r}; `ptgrade list` shows the ids (for example 1.2).")
+        raise UnknownItem(_("There is no item {id}; `ptgrade list` shows the ids (for example 1.2).").format(
+            id=repr(item_id)))
 
     def select(self, selectors: list[str] | tuple[str, ...]) -> list[Item]:
         """Items named by ids (`1.2`) or section numbers (`1`), in curriculum order, without repeats."""
@@ -88,8 +95,8 @@ class Manifest:
             else:
                 found = [item for item in self.items if item.section == selector]
                 if not found:
-                    raise UnknownItem(f"There is no section {selector!r}; sections are "
-                                      + ", ".join(s.id for s in self.sections) + ".")
+                    raise UnknownItem(_("There is no section {id}; sections are {ids}.").format(
+                        id=repr(selector), ids=", ".join(s.id for s in self.sections)))
             chosen += [item for item in found if item not in chosen]
         return chosen
 
@@ -97,6 +104,12 @@ class Manifest:
     @property
     def exercises_dir(self) -> Path:
         return self.root / "exercises"
+
+    def stubs_dir(self, lang: str = "en") -> Path:
+        """The stubs in `lang`: exercises/ (English) or exercises/ko/ (the same code, Korean text)."""
+        korean = self.exercises_dir / "ko"
+        # A Korean student edition (`ptgrade release --lang ko`) has its Korean stubs in exercises/.
+        return korean if lang == "ko" and korean.is_dir() else self.exercises_dir
 
     @property
     def solutions_dir(self) -> Path:
@@ -150,17 +163,22 @@ def _parse_item(entry: dict, index: int) -> Item:
         raise ManifestError(f"curriculum.toml: {where} has `available` that is not true or false.")
     if available and len(hints) < 2:
         raise ManifestError(f"curriculum.toml: {where} is available but has fewer than 2 hints.")
+    hints_ko = entry.get("hints_ko", [])
+    if not isinstance(hints_ko, list) or not all(isinstance(h, str) and h.strip() for h in hints_ko):
+        raise ManifestError(f"curriculum.toml: {where} has `hints_ko` that are not a list of non-empty strings.")
+    if hints_ko and len(hints_ko) != len(hints):
+        raise ManifestError(f"curriculum.toml: {where} has {len(hints_ko)} Korean hints for {len(hints)} English ones.")
     extras = entry.get("extras", [])
     if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
         raise ManifestError(f"curriculum.toml: {where} has `extras` that are not a list of strings.")
     timeout = entry.get("timeout", DEFAULT_TIMEOUT)
     if not isinstance(timeout, int) or timeout <= 0:
         raise ManifestError(f"curriculum.toml: {where} has `timeout` that is not a positive integer.")
-    unknown = set(entry) - {"id", "slug", "title", "title_ko", "hints", "available", "extras", "timeout"}
+    unknown = set(entry) - {"id", "slug", "title", "title_ko", "hints", "hints_ko", "available", "extras", "timeout"}
     if unknown:
         raise ManifestError(f"curriculum.toml: {where} has unknown keys: {', '.join(sorted(unknown))}.")
     return Item(id=item_id, slug=slug, title=_require(entry, "title", str, where),
-                title_ko=_require(entry, "title_ko", str, where), hints=tuple(hints),
+                title_ko=_require(entry, "title_ko", str, where), hints=tuple(hints), hints_ko=tuple(hints_ko),
                 available=available, extras=tuple(extras), timeout=timeout)
 
 

@@ -6,6 +6,7 @@ skipped (only the judge skips: a `gpu` check on a machine without CUDA).
 """
 from __future__ import annotations
 
+from ptgrade.i18n import _
 from ptgrade.loader import ImplementationError, NotStarted
 from ptgrade.remote import WorkerProblem
 
@@ -43,23 +44,24 @@ def classify(excinfo, report) -> tuple[str, str]:
     if isinstance(error, (ImplementationError, WorkerProblem)):
         return "error", clip(str(error))
     if _is_timeout(error):
-        return "error", clip(f"timed out: {str(error).splitlines()[0]} (an infinite loop, or far too much work "
-                             "for this check?)")
+        return "error", clip(_("timed out: {detail} (an infinite loop, or far too much work for this check?)").format(
+            detail=str(error).splitlines()[0]))
     info = getattr(error, "ptgrade", None)
     if isinstance(info, dict):
         if "builtins.SystemExit" in info.get("mro", []):
-            return "error", clip(f"your code called sys.exit(){info.get('location', '')}; a function should "
-                                 "return or raise instead.")
+            return "error", clip(_("your code called sys.exit(){where}; a function should return or raise "
+                                   "instead.").format(where=info.get("location", "")))
         if "_pytest.outcomes.OutcomeException" in info.get("mro", []):
-            return "error", "your code called pytest.skip(), pytest.fail() or pytest.exit(); a graded function " \
-                            "must not decide its own check."
-        return "error", clip(f"your code raised {info.get('summary', '')}{info.get('location', '')}.")
+            return "error", _("your code called pytest.skip(), pytest.fail() or pytest.exit(); a graded function "
+                              "must not decide its own check.")
+        return "error", clip(_("your code raised {error}{where}.").format(error=info.get("summary", ""),
+                                                                       where=info.get("location", "")))
     if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
-        return "failed", clip(str(error).strip() or "a check failed")
+        return "failed", clip(str(error).strip() or _("a check failed"))
     # Raised in the judge while it used what the student's code returned (a wrong type or shape).
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return "error", clip(f"the grader could not use what your code returned ({type(error).__name__}"
-                         f"{': ' + text if text else ''}).")
+    return "error", clip(_("the grader could not use what your code returned ({error}).").format(
+        error=type(error).__name__ + (": " + text if text else "")))
 
 
 def clip(message: str) -> str:

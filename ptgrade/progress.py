@@ -18,6 +18,8 @@ class Progress:
             data = {}
         self.results: dict = data.get("results", {}) if isinstance(data, dict) else {}
         self.hints: dict = data.get("hints", {}) if isinstance(data, dict) else {}
+        lang = data.get("lang") if isinstance(data, dict) else None
+        self.lang: str | None = lang if lang in ("en", "ko") else None
 
     def last_result(self, item_id: str) -> ItemResult | None:
         try:
@@ -38,6 +40,6 @@ class Progress:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"results": self.results, "hints": self.hints}, indent=1),
+        temporary.write_text(json.dumps({"results": self.results, "hints": self.hints, "lang": self.lang}, indent=1),
                              encoding="utf-8")
         temporary.replace(self.path)

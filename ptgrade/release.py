@@ -9,11 +9,13 @@ from pathlib import Path
 
 from ptgrade.manifest import Manifest
 
-SHIPPED = ("cli.py", "curriculum.toml", "pyproject.toml", "README.md", "ptgrade", "graders", "exercises")
+SHIPPED = ("cli.py", "curriculum.toml", "pyproject.toml", "README.md", "README.ko.md", "ptgrade", "graders",
+           "exercises")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
 
 
-def write(manifest: Manifest, out: Path) -> Path:
+def write(manifest: Manifest, out: Path, lang: str = "en") -> Path:
+    """The student edition in `out`; with lang="ko" its exercises/ holds the Korean stubs."""
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; choose a new folder for the release.")
@@ -24,6 +26,11 @@ def write(manifest: Manifest, out: Path) -> Path:
             shutil.copytree(source, out / name, ignore=IGNORED)
         elif source.is_file():
             shutil.copy2(source, out / name)
+    korean = out / "exercises" / "ko"
+    if lang == "ko" and korean.is_dir():
+        for stub in korean.glob("s*.py"):
+            shutil.copy2(stub, out / "exercises" / stub.name)
+        shutil.rmtree(korean)
     for grader in (out / "graders").glob("test_*.py"):
         grader.write_text(strip_hidden(grader.read_text(encoding="utf-8")), encoding="utf-8")
     return out

@@ -26,6 +26,7 @@ from pathlib import Path
 import torch
 
 from ptgrade import loader, sandbox, wire
+from ptgrade.i18n import _
 from ptgrade.worker import BOOT
 
 OUTPUT_TAIL = 64 * 1024
@@ -233,17 +234,20 @@ class Connection:
         except wire.Timeout:
             importing = not self.ready
             self._kill()
-            raise CheckTimeout(f"timed out after {self.limit_seconds:g} s and had to be stopped"
-                               + (" while importing your module (an infinite loop at module level?)"
-                                  if importing else " (an infinite loop, or far too much work for this check?)"))
+            raise CheckTimeout((_("timed out after {seconds} s and had to be stopped while importing your module (an "
+                                  "infinite loop at module level?)") if importing else
+                                _("timed out after {seconds} s and had to be stopped (an infinite loop, or far too "
+                                  "much work for this check?)")).format(seconds=f"{self.limit_seconds:g}"))
         except wire.Closed:
             importing = not self.ready
             self._kill()
-            raise WorkerProblem(f"your code ended the grading process{' while importing your module' if importing else ''}"
-                                f" ({self.last_exit}).")
+            raise WorkerProblem((_("your code ended the grading process while importing your module ({why}).")
+                                 if importing else _("your code ended the grading process ({why}).")).format(
+                why=self.last_exit))
         except (wire.WireError, OSError) as error:
             self._kill()
-            raise WorkerProblem(f"your code's process sent something the grader cannot read ({error}).")
+            raise WorkerProblem(_("your code's process sent something the grader cannot read ({error}).").format(
+                error=error))
         except BaseException:  # pytest-timeout or an interrupt mid-request: the channel is out of step
             self._kill()
             raise
@@ -256,8 +260,8 @@ class Connection:
         if not isinstance(info, dict):
             raise wire.WireError("a malformed error")
         if info.get("memory"):
-            raise WorkerProblem(f"your code used more than {sandbox.memory_limit_gib():g} GiB of memory "
-                                f"({str(info.get('summary', ''))[:200]}).")
+            raise WorkerProblem(_("your code used more than {limit} GiB of memory ({error}).").format(
+                limit=f"{sandbox.memory_limit_gib():g}", error=str(info.get("summary", ""))[:200]))
         raise rebuild_error(info)
 
     def _handle(self, key: int, type_name: str, is_callable: bool) -> "Handle":
@@ -266,16 +270,16 @@ class Connection:
 
 def _exit_reason(code: int | None, cpu_seconds: int) -> str:
     if code is None:
-        return "still running"
+        return _("still running")
     if code < 0:
         signal_number = -code
         if signal_number == signal.SIGXCPU:
-            return f"it used more than {cpu_seconds} s of CPU time"
+            return _("it used more than {seconds} s of CPU time").format(seconds=cpu_seconds)
         if signal_number == signal.SIGXFSZ:
-            return "it wrote a file larger than 512 MB"
-        return f"os._exit, a crash, or signal {signal.Signals(signal_number).name}" \
-            if signal_number in signal.valid_signals() else f"signal {signal_number}"
-    return f"os._exit({code}), sys.exit or a crash"
+            return _("it wrote a file larger than 512 MB")
+        name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
+        return _("os._exit, a crash, or signal {name}").format(name=name)
+    return _("os._exit({code}), sys.exit or a crash").format(code=code)
 
 
 # -- what graders hold ---------------------------------------------------------------------------
@@ -364,11 +368,11 @@ class _Bridge(torch.autograd.Function):
     @staticmethod
     def backward(ctx, *grad_outputs):
         if ctx.generation != ctx.connection.generation:
-            raise StaleHandle("not run: your code's process was restarted, so the gradient of an earlier "
-                              "result cannot be computed any more.")
+            raise StaleHandle(_("not run: your code's process was restarted, so the gradient of an earlier "
+                                "result cannot be computed any more."))
         grads = ctx.connection.request("backward", graph=ctx.graph, grad_outputs=list(grad_outputs))
         if not isinstance(grads, list) or len(grads) != ctx.count:
-            raise WorkerProblem("your code's process answered a gradient request with something else.")
+            raise WorkerProblem(_("your code's process answered a gradient request with something else."))
         return (None, None, None, None, *[g if isinstance(g, torch.Tensor) else None for g in grads],
                 *([None] * (len(grad_outputs))))
 
@@ -404,8 +408,8 @@ class Handle:
 
     def _ptgrade_live(self) -> None:
         if self._ptgrade_generation != self._ptgrade_connection.generation:
-            raise StaleHandle("not run: your code's process was restarted after an earlier check timed out "
-                              "or crashed, and this check depended on an object made before that.")
+            raise StaleHandle(_("not run: your code's process was restarted after an earlier check timed out "
+                                "or crashed, and this check depended on an object made before that."))
 
     def _ptgrade_request(self, op: str, **fields):
         self._ptgrade_live()

@@ -7,17 +7,28 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from ptgrade.i18n import _
 from ptgrade.manifest import Manifest
 from ptgrade.results import ItemResult
 
-OUTCOME_STYLE = {
-    "passed": ("✓ passed", "green"),
-    "failed": ("✗ failed", "red"),
-    "error": ("! error", "bold red"),
-    "not_started": ("· not started", "dim"),
-    "skipped": ("↷ skipped", "yellow"),
-}
+def _outcomes() -> dict[str, tuple[str, str]]:
+    return {"passed": ("✓ " + _("passed"), "green"), "failed": ("✗ " + _("failed"), "red"),
+            "error": ("! " + _("error"), "bold red"), "not_started": ("· " + _("not started"), "dim"),
+            "skipped": ("↷ " + _("skipped"), "yellow")}
+
+
 STATUS_STYLE = {"done": "green", "not started": "dim", "problem": "red"}
+
+
+def status_text(result: ItemResult) -> str:
+    """An item's status in the reader's language."""
+    if result.status == "done":
+        return _("done")
+    if result.status == "not started":
+        return _("not started")
+    if result.status == "problem":
+        return _("problem")
+    return _("{score} of {total}").format(score=f"{result.score:g}", total=f"{result.max_score:g}")
 
 
 def check_label(name: str) -> str:
@@ -29,14 +40,16 @@ def item_view(result: ItemResult, title: str) -> Group:
     header = Text.assemble((f"{result.id} ", "bold"), (title, "bold"), "  ")
     if result.problem:
         return Group(header, Padding(Text(result.problem, style="yellow"), (0, 0, 1, 2)))
-    header.append(f"{result.score:g} / {result.max_score:g} points", style=STATUS_STYLE.get(result.status, "cyan"))
+    header.append(_("{score} / {total} points").format(score=f"{result.score:g}", total=f"{result.max_score:g}"),
+                  style=STATUS_STYLE.get(result.status, "cyan"))
     skipped = sum(1 for check in result.checks if check.outcome == "skipped")
     if skipped:
-        header.append(f"  ({skipped} skipped)", style="yellow")
+        header.append("  " + _("({count} skipped)").format(count=skipped), style="yellow")
     width = min(max([len(check_label(c.name)) for c in result.checks] + [10]), 42)
     rows: list = [header]
+    styles = _outcomes()
     for check in result.checks:
-        label, style = OUTCOME_STYLE.get(check.outcome, (check.outcome, ""))
+        label, style = styles.get(check.outcome, (check.outcome, ""))
         dimension = check.dimension + (" (gpu)" if check.gpu else "")
         rows.append(Text.assemble(f"  {check_label(check.name)[:width]:<{width}}  ", (f"{dimension:<13}", "cyan"),
                                   f"{check.score:>3g}/{check.max_score:<3g} ", (label, style)))
@@ -59,11 +72,11 @@ def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: s
         for item in section.items:
             result = results.get(item.id)
             if not item.available:
-                status = Text("not available yet", style="dim italic")
+                status = Text(_("not available yet"), style="dim italic")
             elif result is None:
-                status = Text("not checked", style="dim")
+                status = Text(_("not checked"), style="dim")
             else:
-                status = Text(result.status, style=STATUS_STYLE.get(result.status, "cyan"))
+                status = Text(status_text(result), style=STATUS_STYLE.get(result.status, "cyan"))
                 earned += result.score
             if item.available:
                 total += result.max_score if result is not None else 0
@@ -74,18 +87,20 @@ def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: s
     done = sum(1 for item in available if (r := results.get(item.id)) is not None and r.status == "done")
     bar = ProgressBar(total=max(len(available), 1), completed=done, width=40)
     summary = Table.grid(padding=(0, 1))
-    summary.add_row(bar, Text(f"{done} of {len(available)} items done"
-                              + (f", {earned:g} of {total:g} points checked" if total else "")))
+    line = _("{done} of {count} items done").format(done=done, count=len(available))
+    if total:
+        line += _(", {earned} of {total} points checked").format(earned=f"{earned:g}", total=f"{total:g}")
+    summary.add_row(bar, Text(line))
     parts.append(summary)
     return Group(*parts)
 
 
 def verify_view(findings) -> Table:
     table = Table(title="ptgrade verify", title_justify="left", show_lines=False)
-    table.add_column("item", style="bold")
-    table.add_column("subject")
-    table.add_column("result", no_wrap=True)
-    table.add_column("detail", overflow="fold")
+    table.add_column(_("item"), style="bold")
+    table.add_column(_("subject"))
+    table.add_column(_("result"), no_wrap=True)
+    table.add_column(_("detail"), overflow="fold")
     for finding in findings:
         table.add_row(finding.item, finding.subject,
                       Text("ok", style="green") if finding.ok else Text("VIOLATION", style="bold red"),

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from ptgrade import contract, loader
+from ptgrade.i18n import _
 from ptgrade.manifest import Item, Manifest
 from ptgrade.results import CheckResult, ItemResult
 
@@ -81,11 +82,11 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
     """Grade `impl_path` against the item's grader; `only` limits the run to the named checks."""
     result = ItemResult(id=item.id, title=item.title)
     if not item.available:
-        result.problem = f"Item {item.id} is not built yet; it is listed so you can see what is coming."
+        result.problem = _("Item {id} is not built yet; it is listed so you can see what is coming.").format(id=item.id)
         return result
     grader = manifest.grader_path(item)
     if not grader.is_file():
-        result.problem = f"The grader for {item.id} is missing ({grader.name})."
+        result.problem = _("The grader for {id} is missing ({name}).").format(id=item.id, name=grader.name)
         return result
     command = contract.judge_command(manifest.root, grader, Path(impl_path).resolve(), item.timeout, device, only,
                                      display or loader.display(Path(impl_path)))
@@ -100,7 +101,7 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
         name = spec.get("name")
         outcome, message = events.results.get(name, ("error", _not_run(killed, item)))
         if outcome not in ("passed", "failed", "not_started", "skipped", "error"):
-            outcome, message = "error", "an unknown outcome"
+            outcome, message = "error", _("an unknown outcome")
         result.checks.append(CheckResult(name=str(name), dimension=str(spec.get("dimension")),
                                          max_score=float(spec.get("max_score", 0)), outcome=outcome,
                                          message=message, gpu=bool(spec.get("gpu", False))))
@@ -109,15 +110,15 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
 
 def _not_run(killed: bool, item: Item) -> str:
     if killed:
-        return f"not run: the grading of {item.id} ran past its deadline and was stopped."
-    return "not run: the grader ended before this check (a problem with the kit, not your code)."
+        return _("not run: the grading of {id} ran past its deadline and was stopped.").format(id=item.id)
+    return _("not run: the grader ended before this check (a problem with the kit, not your code).")
 
 
 def _could_not_start(item: Item, returncode: int | None, output: str) -> str:
     if "ModuleNotFoundError" in output and item.extras:
         extras = ",".join(item.extras)
-        return (f"Item {item.id} needs optional packages that are not installed: "
-                f"python -m pip install -e \".[{extras}]\"")
+        return _("Item {id} needs optional packages that are not installed: {command}").format(
+            id=item.id, command=f"python -m pip install -e \".[{extras}]\"")
     tail = "\n".join(output.strip().splitlines()[-15:])
-    return (f"The grader for {item.id} could not start (exit code {returncode}). "
-            f"This is a problem with the kit, not your code; its output ends:\n{tail}")
+    return _("The grader for {id} could not start (exit code {code}). This is a problem with the kit, not your "
+             "code; its output ends:").format(id=item.id, code=returncode) + "\n" + tail

@@ -20,6 +20,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ptgrade import i18n
+from ptgrade.i18n import _
+
 NOBODY = 65534
 GIB = 1024 ** 3
 
@@ -121,10 +124,11 @@ def missing_protections() -> str:
     """One line naming what this machine cannot give the student's process, or ''."""
     if bwrap():
         return ""
-    lost = "its own namespaces (bubblewrap is unavailable here): it can see other processes and the network"
     if os.geteuid() == 0 and not _nobody_can_run(sys.executable):
-        lost += ", and it runs as the grading user"
-    return f"The student's process runs without {lost}."
+        return _("The student's process runs without its own namespaces (bubblewrap is unavailable here): it can "
+                 "see other processes and the network, and it runs as the grading user.")
+    return _("The student's process runs without its own namespaces (bubblewrap is unavailable here): it can see "
+             "other processes and the network.")
 
 
 @functools.cache
@@ -190,7 +194,8 @@ def environment(scratch: Scratch, extra: dict[str, str]) -> dict[str, str]:
            "PYTHONNOUSERSITE": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "HF_DATASETS_OFFLINE": "1", "MPLCONFIGDIR": str(scratch.home / ".matplotlib"),
            "TORCHINDUCTOR_CACHE_DIR": str(scratch.home / ".inductor"),
-           "TRITON_CACHE_DIR": str(scratch.home / ".triton"), "OMP_NUM_THREADS": "1"}
+           "TRITON_CACHE_DIR": str(scratch.home / ".triton"), "OMP_NUM_THREADS": "1",
+           "PTGRADE_LANG": i18n.current()}
     if not bwrap():
         env["TMPDIR"] = str(scratch.home)
     for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):

@@ -69,10 +69,10 @@ def _judge_solution(item: Item, result: ItemResult) -> Finding:
     return Finding(item.id, "solution", ok, detail)
 
 
-def _judge_stub(item: Item, result: ItemResult) -> Finding:
+def _judge_stub(item: Item, result: ItemResult, subject: str = "stub") -> Finding:
     wrong = [f"{c.name}: {c.outcome}" for c in result.checks if c.outcome not in ("not_started", "skipped")]
     ok = not result.problem and bool(result.checks) and not wrong and result.score == 0
-    return Finding(item.id, "stub", ok, result.problem or "; ".join(wrong) or "0 points, all not started")
+    return Finding(item.id, subject, ok, result.problem or "; ".join(wrong) or "0 points, all not started")
 
 
 def _judge_mutant(item: Item, mutant: Mutant, result: ItemResult) -> Finding:
@@ -99,6 +99,8 @@ def plan(manifest: Manifest, items: list[Item]) -> list[tuple[Item, str, callabl
         stub = manifest.exercises_dir / item.file_name
         jobs.append((item, "solution", lambda i=item, p=solution: _judge_solution(i, runner.grade(manifest, i, p))))
         jobs.append((item, "stub", lambda i=item, p=stub: _judge_stub(i, runner.grade(manifest, i, p))))
+        korean = manifest.stubs_dir("ko") / item.file_name  # the same code with Korean text: also zero
+        jobs.append((item, "stub (ko)", lambda i=item, p=korean: _judge_stub(i, runner.grade(manifest, i, p), "stub (ko)")))
         for path in mutants(manifest, item):
             jobs.append((item, path.name, lambda i=item, p=path: _run_mutant(manifest, i, p)))
     return jobs
@@ -120,15 +122,18 @@ def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:
         if not item.available:
             continue
         for label, path in (("stub", manifest.exercises_dir / item.file_name),
+                            ("stub (ko)", manifest.stubs_dir("ko") / item.file_name),
                             ("solution", manifest.solutions_dir / item.file_name),
                             ("grader", manifest.grader_path(item))):
             if not path.is_file():
                 findings.append(Finding(item.id, label, False, f"missing {path.relative_to(manifest.root)}"))
+        if not item.hints_ko:
+            findings.append(Finding(item.id, "hints (ko)", False, "no hints_ko in curriculum.toml"))
         if not mutants(manifest, item):
             findings.append(Finding(item.id, "mutants", False, "no known-wrong solutions in "
                                     f"{manifest.mutants_dir(item).relative_to(manifest.root)}"))
     known = {item.file_name for item in manifest.items}
-    for folder in (manifest.exercises_dir, manifest.solutions_dir):
+    for folder in (manifest.exercises_dir, manifest.stubs_dir("ko"), manifest.solutions_dir):
         for path in sorted(folder.glob("s*.py")):
             if path.name not in known:
                 findings.append(Finding("-", path.name, False, f"{folder.name}/{path.name} is not in curriculum.toml"))

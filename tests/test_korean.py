@@ -1,0 +1,99 @@
+"""Korean, the curriculum's own language: every engine message in both languages, Korean stubs that
+are the English stubs' code with Korean text, Korean hints, and the language chosen as promised."""
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from ptgrade import i18n
+from ptgrade import manifest as manifest_module
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = manifest_module.load(KIT_ROOT)
+BUILT = [item for item in MANIFEST.items if item.available]
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _engine_messages() -> set[str]:
+    found = extract_from_dir(str(KIT_ROOT / "ptgrade"), method_map=[("**.py", "python")], keywords={"_": None})
+    return {message for _file, _line, message, _comments, _context in found}
+
+
+def test_every_engine_message_has_korean_with_the_same_placeholders():
+    with i18n.CATALOGUE.open("rb") as handle:
+        catalogue = {m.id: m for m in read_po(handle) if m.id}
+    messages = _engine_messages()
+    assert messages, "no _() messages found: the extraction is broken"
+    missing = sorted(m for m in messages if m not in catalogue or not catalogue[m].string or catalogue[m].fuzzy)
+    assert not missing, f"messages without Korean (pybabel extract + update, then translate): {missing}"
+    for message in messages:
+        assert sorted(PLACEHOLDER.findall(message)) == sorted(PLACEHOLDER.findall(catalogue[message].string)), message
+        assert re.search("[가-힣]", catalogue[message].string), f"not Korean: {catalogue[message].string!r}"
+
+
+def _code_without_docstrings(path: Path) -> str:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+@pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])
+def test_korean_stub_is_the_english_code_with_korean_text(item):
+    english, korean = MANIFEST.exercises_dir / item.file_name, MANIFEST.stubs_dir("ko") / item.file_name
+    assert korean.is_file(), f"{korean.relative_to(KIT_ROOT)} is missing"
+    assert _code_without_docstrings(korean) == _code_without_docstrings(english), \
+        "the Korean stub's code (names, signatures, defaults, bodies) differs from the English stub's"
+    docstring = ast.get_docstring(ast.parse(korean.read_text(encoding="utf-8"))) or ""
+    assert re.search("[가-힣]", docstring), "the Korean stub's task statement is not in Korean"
+
+
+@pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])
+def test_korean_hints_match_the_english_ladder(item):
+    assert len(item.hints_ko) == len(item.hints) and all(re.search("[가-힣]", h) for h in item.hints_ko)
+
+
+def test_language_is_chosen_flag_then_environment_then_stored_then_locale(monkeypatch):
+    for name in ("PTGRADE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert i18n.choose() == "en"
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert i18n.choose() == "ko"
+    assert i18n.choose(stored="en") == "en"
+    monkeypatch.setenv("PTGRADE_LANG", "en")
+    assert i18n.choose(stored="ko") == "en"
+    assert i18n.choose("ko") == "ko"
+
+
+def test_korean_learner_meets_korean_from_the_cli_and_the_choice_is_remembered(kit):
+    done = kit.cli("check", "9.9", "--lang", "ko")
+    assert done.returncode == 2 and "항목이 없습니다" in done.stderr and "Traceback" not in done.stderr
+    assert json.loads((kit.root / "state.json").read_text())["lang"] == "ko"
+    hint = kit.cli("hint", "1.1")  # no flag now: the stored choice holds
+    assert "첫째 힌트입니다." in hint.stdout and "힌트 1/3" in hint.stdout
+    listing = kit.cli("list")
+    assert "기본" in listing.stdout and "채점 전" in listing.stdout
+    english = kit.cli("hint", "1.1", "--lang", "en")
+    assert "Second hint." in english.stdout
+
+
+def test_korean_stub_is_what_a_korean_learner_checks_and_it_scores_zero(kit):
+    done = kit.cli("check", "1.1", "--lang", "ko", "--json")
+    result = json.loads(done.stdout)["items"][0]
+    assert result["score"] == 0 and {c["outcome"] for c in result["checks"]} <= {"not_started", "skipped"}
+    shown = kit.cli("check", "1.1").stdout  # the stored choice: the view speaks Korean too
+    assert "시작 전" in shown and "점 중" in shown
+
+
+def test_release_in_korean_puts_the_korean_stubs_in_exercises(kit, tmp_path):
+    from ptgrade import release
+    out = release.write(kit.manifest, tmp_path / "edition", lang="ko")
+    assert "2 * x를 반환합니다." in (out / "exercises" / "s1_1_demo.py").read_text(encoding="utf-8")
+    assert not (out / "exercises" / "ko").exists()
