@@ -1,7 +1,8 @@
 """1.1 Introduction and installation: the promises each function of exercises/s1_1_intro_install.py must keep.
 
 The report is compared with what torch itself says on this machine; other machines (with CUDA GPUs,
-with MPS, without a package) are faked with monkeypatch, undone inside each check.
+with MPS, without a package) are faked beside the student's code (in the worker, by the observation
+`call_on_faked_machine`) with monkeypatch, undone before it returns.
 """
 import importlib
 import importlib.machinery
@@ -13,6 +14,7 @@ import pytest
 import torch
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from ptgrade.remote import WorkerProblem, observation
 
 KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
         "device_count", "device_names", "best_device")
@@ -39,6 +41,12 @@ def _fake_module(name, version):
     return module
 
 
+def _kind(error: BaseException) -> str:
+    """The class name of an exception of student code, as the student's process named it."""
+    info = getattr(error, "ptgrade", None)
+    return str(info.get("type")) if isinstance(info, dict) and info.get("type") else type(error).__name__
+
+
 def _fake_machine(m, cuda: int, mps: bool = False) -> None:
     """Make torch report `cuda` CUDA devices named "Fake GPU <i>" (0: none, names then raise) and MPS or not."""
     def index(device=None):
@@ -56,15 +64,30 @@ def _fake_machine(m, cuda: int, mps: bool = False) -> None:
     m.setattr(torch.backends.mps, "is_available", lambda: mps)
 
 
-def _report(impl, setting):
-    """environment_report() in `setting`; a crash becomes a failure that names the likely cause."""
+@observation
+def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | None = None, mps: bool = False,
+                          modules: tuple = ()):
+    """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not (cuda None: this machine as
+    it is) and each (name, version) of `modules` stands in sys.modules (version None: not installed); what it
+    returned. Everything faked is undone before this returns."""
+    with pytest.MonkeyPatch.context() as m:
+        if cuda is not None:
+            _fake_machine(m, cuda, mps)
+        for name, version in modules:
+            m.setitem(sys.modules, name, None if version is None else _fake_module(name, version))
+        return getattr(impl, function)(*args)
+
+
+def _report(impl, setting, cuda=None, mps=False, modules=()):
+    """environment_report() in `setting` (faked as call_on_faked_machine does); a crash becomes a failure that
+    names the likely cause."""
     try:
-        report = impl.environment_report()
-    except NotImplementedError:
+        report = call_on_faked_machine(impl, "environment_report", (), cuda, mps, modules)
+    except (NotImplementedError, WorkerProblem):
         raise
     except Exception as error:  # noqa: BLE001 - any crash is the failure this check reports
         raise AssertionError(
-            f"environment_report() on {setting} raised {type(error).__name__}: {str(error).strip().splitlines()[0]}\n"
+            f"environment_report() on {setting} raised {_kind(error)}: {str(error).strip().splitlines()[0]}\n"
             "Hint: a missing package is reported as None (catch ImportError), and GPU names are asked for only "
             "for i in range(torch.cuda.device_count()) when torch.cuda.is_available().") from None
     report = expect_type(report, dict, "environment_report()")
@@ -84,34 +107,31 @@ def _field(report, key, want, setting, hint):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
-def test_package_version_matches_the_module(impl, monkeypatch):
+def test_package_version_matches_the_module(impl):
     for name in ("torch", "torchvision", "numpy"):
         want = TRUTH.get(name) or _installed(name)
         got = impl.package_version(name)
         check(got == want and type(got) is str, f"package_version({name!r}): expected {want!r} "
               f"({name}.__version__), got {got!r}.", "Import the module and return str(module.__version__).")
-    with monkeypatch.context() as m:
-        m.setitem(sys.modules, "ptgrade_fake_pkg", _fake_module("ptgrade_fake_pkg", "9.8.7"))
-        got = impl.package_version("ptgrade_fake_pkg")
+    got = call_on_faked_machine(impl, "package_version", ("ptgrade_fake_pkg",),
+                                modules=(("ptgrade_fake_pkg", "9.8.7"),))
     check(got == "9.8.7", f"package_version of an installed package whose __version__ is '9.8.7': got {got!r}.",
           "Read the version from the imported module's __version__ (importlib.import_module(name)).")
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
-def test_package_version_reports_missing_packages_as_none(impl, monkeypatch):
+def test_package_version_reports_missing_packages_as_none(impl):
     hint = "Wrap the import in try/except ImportError and return None: a missing optional package is not an error."
     for name, fake in (("torchvision", True), ("torchaudio", True), ("ptgrade_no_such_package", False)):
-        with monkeypatch.context() as m:
-            if fake:
-                m.setitem(sys.modules, name, None)  # `import name` now raises ModuleNotFoundError
-            try:
-                got = impl.package_version(name)
-            except NotImplementedError:
-                raise
-            except Exception as error:  # noqa: BLE001
-                raise AssertionError(f"package_version({name!r}) for a package that is not installed raised "
-                                     f"{type(error).__name__}: {error}\nHint: {hint}") from None
+        # sys.modules[name] = None beside the student's code: `import name` there raises ModuleNotFoundError
+        try:
+            got = call_on_faked_machine(impl, "package_version", (name,), modules=((name, None),) if fake else ())
+        except (NotImplementedError, WorkerProblem):
+            raise
+        except Exception as error:  # noqa: BLE001
+            raise AssertionError(f"package_version({name!r}) for a package that is not installed raised "
+                                 f"{_kind(error)}: {error}\nHint: {hint}") from None
         check(got is None, f"package_version({name!r}) for a package that is not installed: expected None, got "
               f"{got!r}.", hint)
 
@@ -136,11 +156,9 @@ def test_report_matches_what_torch_says_here(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
-def test_report_lists_every_gpu_of_a_cuda_machine(impl, monkeypatch):
+def test_report_lists_every_gpu_of_a_cuda_machine(impl):
     setting = "a faked machine with 2 CUDA GPUs"
-    with monkeypatch.context() as m:
-        _fake_machine(m, 2)
-        report = _report(impl, setting)
+    report = _report(impl, setting, cuda=2)
     hint = ("Ask torch at call time: count = torch.cuda.device_count(), names = [torch.cuda.get_device_name(i) for i "
             "in range(count)]; get_device_name() with no index names the current device only.")
     _field(report, "cuda_available", True, setting, hint)
@@ -151,11 +169,9 @@ def test_report_lists_every_gpu_of_a_cuda_machine(impl, monkeypatch):
 
 @pytest.mark.points(2)
 @pytest.mark.device
-def test_report_on_a_machine_without_cuda(impl, monkeypatch):
+def test_report_on_a_machine_without_cuda(impl):
     setting = "a faked machine without CUDA but with MPS"
-    with monkeypatch.context() as m:
-        _fake_machine(m, 0, mps=True)
-        report = _report(impl, setting)
+    report = _report(impl, setting, cuda=0, mps=True)
     hint = ("Without CUDA there are no CUDA devices: device_count 0 and device_names [] (asking for a name raises). "
             "torch.version.cuda only says how torch was built.")
     _field(report, "cuda_available", False, setting, hint)
@@ -167,18 +183,13 @@ def test_report_on_a_machine_without_cuda(impl, monkeypatch):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
-def test_report_handles_present_and_missing_optional_packages(impl, monkeypatch):
+def test_report_handles_present_and_missing_optional_packages(impl):
     setting = "a machine with torchaudio 2.99.0 installed"
-    with monkeypatch.context() as m:
-        m.setitem(sys.modules, "torchaudio", _fake_module("torchaudio", "2.99.0"))
-        report = _report(impl, setting)
+    report = _report(impl, setting, modules=(("torchaudio", "2.99.0"),))
     _field(report, "torchaudio", "2.99.0", setting, "Report torchaudio with package_version('torchaudio') like the "
            "others: it is optional, not always absent.")
     setting = "a machine without torchvision and torchaudio"
-    with monkeypatch.context() as m:
-        m.setitem(sys.modules, "torchvision", None)
-        m.setitem(sys.modules, "torchaudio", None)
-        report = _report(impl, setting)
+    report = _report(impl, setting, modules=(("torchvision", None), ("torchaudio", None)))
     hint = "Report a package that cannot be imported as None (package_version catches ImportError)."
     _field(report, "torchvision", None, setting, hint)
     _field(report, "torchaudio", None, setting, hint)
@@ -189,12 +200,10 @@ def test_report_handles_present_and_missing_optional_packages(impl, monkeypatch)
 
 @pytest.mark.points(2)
 @pytest.mark.device
-def test_best_device_is_right_whatever_the_machine(impl, monkeypatch):
+def test_best_device_is_right_whatever_the_machine(impl):
     for cuda, mps, want in ((1, False, "cuda"), (4, True, "cuda"), (0, True, "mps"), (0, False, "cpu")):
         machine = f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}"
-        with monkeypatch.context() as m:
-            _fake_machine(m, cuda, mps)
-            got = impl.best_device()
+        got = call_on_faked_machine(impl, "best_device", (), cuda, mps)
         check(isinstance(got, torch.device) and got.type == want and got.index in (None, 0),
               f"best_device() on a faked machine with {machine}: expected torch.device({want!r}), got {got!r}.",
               "Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "

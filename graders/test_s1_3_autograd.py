@@ -1,10 +1,16 @@
-"""1.3 Autograd: the promises each function of exercises/s1_3_autograd.py must keep."""
+"""1.3 Autograd: the promises each function of exercises/s1_3_autograd.py must keep.
+
+Gradients, `requires_grad`, `.grad`, `is_leaf` and `grad_fn` belong to the process that made them: every
+backward() through the student's code runs beside it, in an observation, and comes back as data; the
+expected values are computed here with torch's own operators.
+"""
 import pytest
 import torch
 import torch.nn.functional as F
 from torch.autograd.gradcheck import GradcheckError as _GradcheckError
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from ptgrade.remote import observation
 
 _gradcheck = torch.autograd.gradcheck
 _saved_tensors_hooks = torch.autograd.graph.saved_tensors_hooks
@@ -14,18 +20,128 @@ def _randn(*shape, seed, dtype=torch.float64):
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
 
 
-def _backward_through(what, out, x, upstream, hint):
-    """(out * upstream).sum().backward() into the leaf x; a graph cut is a failure, not a crash."""
-    out = expect_tensor(out, what)
-    check(out.requires_grad, f"{what} does not require grad: no gradient can flow back to its input.", hint)
-    try:
-        (out * upstream).sum().backward()
-    except NotImplementedError:
-        raise
-    except RuntimeError as error:
-        raise AssertionError(f"backward() through {what} raised RuntimeError: {str(error).splitlines()[0]}\n"
-                             f"Hint: {hint}") from None
+# -- the functions grad_of differentiates (module level: they travel to the student's process by name) --
+
+def _cube_sum(t):
+    return (t ** 3).sum()
+
+
+def _x_sin_x_sum(t):
+    return (t * t.sin()).sum()
+
+
+def _row_product_sum(t):
+    return (t[0] * t[1]).sum()
+
+
+def _square_sum(t):
+    return (t ** 2).sum()
+
+
+def _snapshot(value):
+    """A tensor as it is now (a later call must not change what an earlier one returned)."""
+    return value.detach().clone() if isinstance(value, torch.Tensor) else value
+
+
+# -- observations: what the student's code did, seen beside it ----------------------------------------
+
+@observation
+def backward_through(impl, function: str, x, upstream, *args):
+    """out = impl.<function>(x, *args) for a leaf x that requires grad, then (out * upstream).sum().backward():
+    out, whether it required grad, the first line of what backward() raised (a RuntimeError), and x.grad."""
+    x = x.detach().requires_grad_()
+    out = getattr(impl, function)(x, *args)
+    requires_grad = isinstance(out, torch.Tensor) and out.requires_grad
+    seen = {"out": _snapshot(out), "requires_grad": requires_grad, "backward_error": None, "grad": None}
+    if requires_grad:
+        try:
+            (out * upstream).sum().backward()
+        except RuntimeError as error:
+            seen["backward_error"] = (str(error).strip().splitlines() or [""])[0]
+            return seen
+        seen["grad"] = x.grad
+    return seen
+
+
+@observation
+def grad_of_and_its_inputs(impl, x, w, stale_grad):
+    """grad_of(sum of squares) on x (no grad) and on w (a leaf that requires grad, whose .grad holds stale_grad):
+    what came out, and the autograd state of x and w afterwards."""
+    w = w.detach().requires_grad_()
+    w.grad = stale_grad.clone()
+    out_x = _snapshot(impl.grad_of(_square_sum, x))
+    out_w = _snapshot(impl.grad_of(_square_sum, w))
+    return {"out_x": out_x, "x_requires_grad": x.requires_grad, "x_grad_is_none": x.grad is None,
+            "out_w": out_w, "w_grad": w.grad}
+
+
+@observation
+def accumulated_grad_calls(impl, w, xs, ys, stale_grad=None, calls=1):
+    """accumulated_grad(w, xs, ys) `calls` times on one leaf w that requires grad (its .grad holding stale_grad
+    first, if given): each result as it was when returned, and w.grad at the end."""
+    w = w.detach().requires_grad_()
+    if stale_grad is not None:
+        w.grad = stale_grad.clone()
+    results = [_snapshot(impl.accumulated_grad(w, xs, ys)) for _ in range(calls)]
+    return {"results": results, "w_grad": w.grad}
+
+
+@observation
+def sgd_fit_result(impl, *args):
+    """sgd_fit(*args): the tensor it returned and its autograd state (is_leaf, requires_grad, grad_fn's class)."""
+    w = impl.sgd_fit(*args)
+    if not isinstance(w, torch.Tensor):
+        return {"w": w}
+    return {"w": w.detach(), "is_leaf": w.is_leaf, "requires_grad": w.requires_grad,
+            "grad_fn": type(w.grad_fn).__name__ if w.grad_fn is not None else None}
+
+
+@observation
+def softplus_vjp(impl, x, beta, grad_output):
+    """x.grad after softplus(x, beta).backward(grad_output) for a leaf x: what the student's backward gives."""
+    x = x.detach().requires_grad_()
+    impl.softplus(x, beta).backward(grad_output)
     return x.grad
+
+
+@observation
+def softplus_saved_tensors(impl, x, beta):
+    """softplus(x, beta) for a leaf x under saved_tensors_hooks: its output, whether it has a grad_fn, how many
+    tensors went through save_for_backward, and the names of tensor attributes kept on its ctx."""
+    x = x.detach().requires_grad_()
+    packed = []
+    with _saved_tensors_hooks(lambda t: (packed.append(t), t)[1], lambda t: t):
+        out = impl.softplus(x, beta)
+    grad_fn = out.grad_fn if isinstance(out, torch.Tensor) else None
+    stashed = sorted(k for k, v in vars(grad_fn).items() if isinstance(v, torch.Tensor)) \
+        if hasattr(grad_fn, "__dict__") else []
+    return {"out": _snapshot(out), "has_grad_fn": grad_fn is not None, "saved": len(packed), "stashed": stashed}
+
+
+class _SoftplusBesideTheStudent(torch.autograd.Function):
+    """softplus whose forward and backward are the student's, each run in the student's process: what gradcheck
+    (run here) probes with finite differences."""
+
+    @staticmethod
+    def forward(ctx, x, impl, beta):
+        ctx.save_for_backward(x)
+        ctx.impl, ctx.beta = impl, beta
+        return impl.softplus(x.detach(), beta)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return softplus_vjp(ctx.impl, x.detach(), ctx.beta, grad_output.detach()), None, None
+
+
+def _backward_through(what, seen, hint):
+    """What backward_through saw; a graph cut is a failure, not a crash. Returns x.grad."""
+    expect_tensor(seen["out"], what)
+    check(seen["requires_grad"], f"{what} does not require grad: no gradient can flow back to its input.", hint)
+    if seen["backward_error"] is not None:
+        raise AssertionError(f"backward() through {what} raised RuntimeError: {seen['backward_error']}\n"
+                             f"Hint: {hint}")
+    return seen["grad"]
 
 
 # -- grad_of ------------------------------------------------------------------------------------
@@ -34,9 +150,9 @@ def _backward_through(what, out, x, upstream, hint):
 @pytest.mark.gradients
 def test_grad_of_matches_analytic_derivative(impl):
     x = _randn(3, 4, seed=0)
-    cases = (("(x ** 3).sum()", lambda t: (t ** 3).sum(), 3 * x ** 2),
-             ("(x * sin(x)).sum()", lambda t: (t * t.sin()).sum(), x.sin() + x * x.cos()),
-             ("(x[0] * x[1]).sum()", lambda t: (t[0] * t[1]).sum(),
+    cases = (("(x ** 3).sum()", _cube_sum, 3 * x ** 2),
+             ("(x * sin(x)).sum()", _x_sin_x_sum, x.sin() + x * x.cos()),
+             ("(x[0] * x[1]).sum()", _row_product_sum,
               torch.cat([x[1:2], x[0:1], torch.zeros(1, 4, dtype=x.dtype)])))
     for text, fn, expected in cases:
         assert_tensor(impl.grad_of(fn, x), expected, f"grad_of(fn, x) for fn(x) = {text}, x float64 (3, 4)",
@@ -48,16 +164,18 @@ def test_grad_of_matches_analytic_derivative(impl):
 @pytest.mark.gradients
 def test_grad_of_leaves_the_input_untouched(impl):
     x = _randn(5, seed=1)
-    expect_tensor(impl.grad_of(lambda t: (t ** 2).sum(), x), "grad_of(fn, x)")
-    check(not x.requires_grad and x.grad is None,
-          f"grad_of(fn, x) changed its input: afterwards x.requires_grad is {x.requires_grad} and x.grad is "
-          f"{'None' if x.grad is None else 'set'} (both were off).",
-          "Do not call x.requires_grad_() on the caller's tensor: make your own leaf, x.detach().requires_grad_().")
     w = _randn(5, seed=2).requires_grad_()
-    w.grad = torch.ones(5, dtype=w.dtype)
-    assert_tensor(impl.grad_of(lambda t: (t ** 2).sum(), w), 2 * w.detach(), "grad_of(fn, w) for a w that "
+    stale = torch.ones(5, dtype=w.dtype)  # w.grad before the call
+    seen = grad_of_and_its_inputs(impl, x, w, stale)
+    assert_tensor(seen["out_x"], 2 * x, "grad_of(fn, x) for fn(x) = (x ** 2).sum()",
+                  hint="Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), return leaf.grad.")
+    check(not seen["x_requires_grad"] and seen["x_grad_is_none"],
+          f"grad_of(fn, x) changed its input: afterwards x.requires_grad is {seen['x_requires_grad']} and x.grad is "
+          f"{'None' if seen['x_grad_is_none'] else 'set'} (both were off).",
+          "Do not call x.requires_grad_() on the caller's tensor: make your own leaf, x.detach().requires_grad_().")
+    assert_tensor(seen["out_w"], 2 * w.detach(), "grad_of(fn, w) for a w that "
                   "already requires grad", hint="Work on w.detach().requires_grad_() so w.grad is not involved.")
-    assert_tensor(w.grad, torch.ones(5, dtype=w.dtype), "w.grad after grad_of(fn, w)",
+    assert_tensor(seen["w_grad"], stale, "w.grad after grad_of(fn, w)",
                   hint="grad_of must not add into the caller's .grad (requires_grad and .grad belong to the "
                        "caller): differentiate a detached copy, or use torch.autograd.grad.")
 
@@ -100,11 +218,10 @@ _ACCUMULATE_HINT = ("Clear w.grad once before the loop, not inside it: every bac
 @pytest.mark.gradients
 def test_accumulated_grad_sums_every_micro_batch(impl):
     w, xs, ys, expected = _micro_batches(5)
-    w.requires_grad_()
-    result = impl.accumulated_grad(w, xs, ys)
-    assert_tensor(result, expected, "accumulated_grad(w, xs, ys) for 3 micro-batches of sizes 5, 2, 3",
+    seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys)
+    assert_tensor(seen["results"][0], expected, "accumulated_grad(w, xs, ys) for 3 micro-batches of sizes 5, 2, 3",
                   hint=_ACCUMULATE_HINT)
-    assert_tensor(w.grad, expected, "w.grad after accumulated_grad(w, xs, ys)",
+    assert_tensor(seen["w_grad"], expected, "w.grad after accumulated_grad(w, xs, ys)",
                   hint="Accumulate with backward() into w.grad and return w.grad.")
 
 
@@ -112,13 +229,13 @@ def test_accumulated_grad_sums_every_micro_batch(impl):
 @pytest.mark.gradients
 def test_accumulated_grad_clears_stale_gradients(impl):
     w, xs, ys, expected = _micro_batches(6)
-    w.requires_grad_()
-    w.grad = torch.full_like(w, 100.0)  # left over from an earlier step
+    # w.grad holds 100.0 left over from an earlier step; then a second call on the same w
+    seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys, torch.full_like(w, 100.0), 2)
     hint = ("w.grad held a stale gradient from earlier work and backward() added onto it: set w.grad = None "
             "(or zero it) once before the loop.")
-    assert_tensor(impl.accumulated_grad(w, xs, ys), expected, "accumulated_grad(w, xs, ys) when w.grad already "
+    assert_tensor(seen["results"][0], expected, "accumulated_grad(w, xs, ys) when w.grad already "
                   "held 100.0 everywhere", hint=hint)
-    assert_tensor(impl.accumulated_grad(w, xs, ys), expected, "a second accumulated_grad(w, xs, ys) call",
+    assert_tensor(seen["results"][1], expected, "a second accumulated_grad(w, xs, ys) call",
                   hint=hint)
 
 
@@ -129,9 +246,9 @@ def _gd_reference(w0, x, y, lr, steps):
     return w
 
 
-def _fit(impl, *args):
+def _fit(fit, *args):
     try:
-        return impl.sgd_fit(*args)
+        return fit(*args)
     except NotImplementedError:
         raise
     except (RuntimeError, TypeError) as error:
@@ -150,7 +267,7 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
     w0 = torch.randn(3, generator=generator, dtype=torch.float64)
     kept = w0.clone()
     for steps in (1, 6):
-        w = expect_tensor(_fit(impl, w0, x, y, 0.1, steps), f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
+        w = expect_tensor(_fit(impl.sgd_fit, w0, x, y, 0.1, steps), f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
         assert_tensor(w.detach(), _gd_reference(w0, x, y, 0.1, steps),
                       f"w after {steps} gradient-descent step(s) on a 12x3 least-squares problem",
                       hint="Zero the gradient after every step (w.grad = None or w.grad.zero_()): .grad accumulates, "
@@ -162,11 +279,14 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
 @pytest.mark.gradients
 def test_sgd_fit_returns_a_trainable_leaf(impl):
     x, y, w0 = _randn(8, 2, seed=8), _randn(8, seed=9), torch.zeros(2, dtype=torch.float64)
-    w = expect_tensor(_fit(impl, w0, x, y, 0.05, 3), "sgd_fit(w0, x, y, lr=0.05, steps=3)")
-    check(w.is_leaf and w.requires_grad and w.grad_fn is None,
-          f"sgd_fit should return a leaf that requires grad and has no history; got is_leaf={w.is_leaf}, "
-          f"requires_grad={w.requires_grad}, grad_fn={type(w.grad_fn).__name__ if w.grad_fn else None}.",
+    seen = _fit(lambda *args: sgd_fit_result(impl, *args), w0, x, y, 0.05, 3)
+    w = expect_tensor(seen["w"], "sgd_fit(w0, x, y, lr=0.05, steps=3)")
+    check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
+          f"sgd_fit should return a leaf that requires grad and has no history; got is_leaf={seen['is_leaf']}, "
+          f"requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
           "Do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.")
+    assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3), "w after 3 gradient-descent steps on an 8x2 least-squares "
+                  "problem", hint="Zero the gradient after every step (w.grad = None or w.grad.zero_()).")
 
 
 # -- detach -------------------------------------------------------------------------------------
@@ -176,12 +296,12 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
 def test_straight_through_round_passes_gradient(impl):
     x = (_randn(4, 5, seed=10) * 3).requires_grad_()
     upstream = _randn(4, 5, seed=11)
-    out = impl.straight_through_round(x)
+    seen = backward_through(impl, "straight_through_round", x, upstream)
     hint = ("Detach only the correction: x + (x.round() - x).detach(). Detaching the whole result (or x itself) "
             "cuts the path that carries the gradient back to x.")
-    out = expect_tensor(out, "straight_through_round(x)")
+    out = expect_tensor(seen["out"], "straight_through_round(x)")
     assert_tensor(out.detach(), x.detach().round(), "straight_through_round(x) values", hint=hint)
-    grad = _backward_through("straight_through_round(x)", out, x, upstream, hint)
+    grad = _backward_through("straight_through_round(x)", seen, hint)
     assert_tensor(grad, upstream, "x.grad after (straight_through_round(x) * g).sum().backward() "
                   "(the identity passes g through)", hint=hint)
 
@@ -205,10 +325,11 @@ def test_softplus_is_stable_for_large_inputs(impl):
     x = torch.tensor([-1000.0, -60.0, 0.0, 60.0, 1000.0], requires_grad=True)
     hint = ("exp(beta * x) overflows to inf in float32 past about 88: use the stable form relu(z) + log1p(exp(-|z|)) "
             "in forward, and sigmoid (not exp(z) / (1 + exp(z))) in backward.")
-    out = expect_tensor(impl.softplus(x, 1.0), "softplus(x) for x = [-1000, -60, 0, 60, 1000]")
+    seen = backward_through(impl, "softplus", x, torch.ones(5), 1.0)
+    out = expect_tensor(seen["out"], "softplus(x) for x = [-1000, -60, 0, 60, 1000]")
     assert_tensor(out.detach(), F.softplus(x.detach()), "softplus(x) for x = [-1000, -60, 0, 60, 1000] (float32)",
                   hint=hint)
-    grad = _backward_through("softplus(x)", out, x, torch.ones(5), hint)
+    grad = _backward_through("softplus(x)", seen, hint)
     assert_tensor(grad, torch.sigmoid(x.detach()), "d softplus / dx for x = [-1000, -60, 0, 60, 1000]", hint=hint)
 
 
@@ -219,7 +340,7 @@ def test_softplus_backward_multiplies_upstream_gradient(impl):
     upstream = _randn(3, 7, seed=14)
     hint = ("backward gets grad_output = d loss / d out and must return grad_output * sigmoid(beta * x): "
             "forgetting to multiply by grad_output is right only when the loss is out.sum().")
-    grad = _backward_through("softplus(x, beta=1.5)", impl.softplus(x, 1.5), x, upstream, hint)
+    grad = _backward_through("softplus(x, beta=1.5)", backward_through(impl, "softplus", x, upstream, 1.5), hint)
     assert_tensor(grad, upstream * torch.sigmoid(1.5 * x.detach()), "x.grad after (softplus(x, 1.5) * g).sum()"
                   ".backward() with a random g", hint=hint)
 
@@ -230,7 +351,9 @@ def test_softplus_passes_gradcheck(impl):
     for beta in (1.0, 2.5):
         x = (_randn(4, 3, seed=15) * 3).requires_grad_()
         try:
-            ok = _gradcheck(lambda t: impl.softplus(t, beta), (x,), eps=1e-6, atol=1e-5, rtol=1e-4)
+            # the student's forward and backward, each run beside the student's code (_SoftplusBesideTheStudent)
+            ok = _gradcheck(lambda t: _SoftplusBesideTheStudent.apply(t, impl, beta), (x,), eps=1e-6, atol=1e-5,
+                            rtol=1e-4)
         except NotImplementedError:
             raise
         except _GradcheckError as error:
@@ -251,16 +374,15 @@ def test_softplus_passes_gradcheck(impl):
 @pytest.mark.gradients
 def test_softplus_saves_tensors_with_save_for_backward(impl):
     x = _randn(6, seed=16).requires_grad_()
-    packed = []
-    with _saved_tensors_hooks(lambda t: (packed.append(t), t)[1], lambda t: t):
-        out = expect_tensor(impl.softplus(x, 1.0), "softplus(x)")
+    seen = softplus_saved_tensors(impl, x, 1.0)
+    out = expect_tensor(seen["out"], "softplus(x)")
     hint = ("Pass the tensors backward needs to ctx.save_for_backward(...) and read them from ctx.saved_tensors; "
             "a tensor kept as ctx.x = x escapes autograd's checks for in-place changes and is never freed.")
-    check(out.grad_fn is not None, "softplus(x) of an x that requires grad has no grad_fn.",
+    assert_tensor(out, F.softplus(x.detach()), "softplus(x) for float64 x of shape (6,)")
+    check(seen["has_grad_fn"], "softplus(x) of an x that requires grad has no grad_fn.",
           "Call Softplus.apply(x, beta), not Softplus.forward(...).")
-    check(len(packed) >= 1, "softplus(x) saved no tensor with ctx.save_for_backward.", hint)
-    stashed = sorted(k for k, v in vars(out.grad_fn).items() if isinstance(v, torch.Tensor)) \
-        if hasattr(out.grad_fn, "__dict__") else []
+    check(seen["saved"] >= 1, "softplus(x) saved no tensor with ctx.save_for_backward.", hint)
+    stashed = seen["stashed"]
     check(not stashed, f"softplus(x) keeps tensors as ctx attributes ({', '.join('ctx.' + k for k in stashed)}).", hint)
 
 
@@ -285,9 +407,10 @@ def test_functions_follow_the_input_dtype_and_device(impl):
 def test_autograd_runs_on_cuda(impl):
     x = torch.randn(4, 5, device="cuda", dtype=torch.float64, requires_grad=True)
     upstream = torch.randn(4, 5, device="cuda", dtype=torch.float64)
-    grad = _backward_through("softplus(x) on CUDA", impl.softplus(x, 1.0), x, upstream, "Keep every tensor on x.device.")
+    grad = _backward_through("softplus(x) on CUDA", backward_through(impl, "softplus", x, upstream, 1.0),
+                             "Keep every tensor on x.device.")
     assert_tensor(grad, upstream * torch.sigmoid(x.detach()), "x.grad for softplus on CUDA")
     w = torch.randn(4, device="cuda", dtype=torch.float64, requires_grad=True)
     xs, ys = [torch.randn(3, 4, device="cuda", dtype=torch.float64)], [torch.randn(3, device="cuda", dtype=torch.float64)]
-    assert_tensor(impl.accumulated_grad(w, xs, ys), 2 / 3 * xs[0].T @ (xs[0] @ w.detach() - ys[0]),
-                  "accumulated_grad on CUDA")
+    assert_tensor(accumulated_grad_calls(impl, w, xs, ys)["results"][0],
+                  2 / 3 * xs[0].T @ (xs[0] @ w.detach() - ys[0]), "accumulated_grad on CUDA")

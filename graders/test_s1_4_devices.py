@@ -1,16 +1,25 @@
 """1.4 Devices: the promises each function of exercises/s1_4_devices.py must keep.
 
-Without a GPU the grader fakes what torch reports (monkeypatch, undone inside each check) and
-proves device-following on the `meta` device; the `gpu` checks move real tensors on CUDA.
+Without a GPU the grader fakes what torch reports (monkeypatch beside the student's code, in the
+observations below, undone before they return) and proves device-following on the `meta` device;
+the `gpu` checks move real tensors on CUDA. Models are built beside the student's code too (an
+nn.Module cannot travel): the observations report where their tensors ended up.
 """
 import pytest
 import torch
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import assert_tensor, check, expect_tensor
+from ptgrade.remote import StudentError, WorkerProblem, observation
 
 META = torch.device("meta")
 _real_pin_memory = torch.Tensor.pin_memory
+
+
+def _kind(error: BaseException) -> str:
+    """The class name of an exception of student code, as the student's process named it."""
+    info = getattr(error, "ptgrade", None)
+    return str(info.get("type")) if isinstance(info, dict) and info.get("type") else type(error).__name__
 
 
 def _fake_machine(m, cuda: int, mps: bool = False) -> None:
@@ -20,15 +29,90 @@ def _fake_machine(m, cuda: int, mps: bool = False) -> None:
     m.setattr(torch.backends.mps, "is_available", lambda: mps)
 
 
+def _model():
+    return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+
+
+def _devices(module) -> list:
+    """(kind, name, device type) of every parameter and buffer of `module`."""
+    return [(kind, name, tensor.device.type)
+            for kind, named in (("parameter", module.named_parameters()), ("buffer", module.named_buffers()))
+            for name, tensor in named]
+
+
+# -- observations: the student's code run beside it, on a faked machine or on a live model -----------
+
+@observation
+def call_on_faked_machine(impl, function: str, args: tuple, cuda: int, mps: bool = False):
+    """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not; what it returned."""
+    with pytest.MonkeyPatch.context() as m:
+        _fake_machine(m, cuda, mps)
+        return getattr(impl, function)(*args)
+
+
+@observation
+def to_device_and_its_batch(impl, batch, device):
+    """to_device(batch, device): what it returned, and the caller's batch as it is afterwards."""
+    return {"moved": impl.to_device(batch, device), "batch": batch}
+
+
+@observation
+def move_model_devices(impl, device):
+    """move_model(model, device) for a fresh _model(): the class of what it returned (and whether it is an
+    nn.Module), and where each parameter and buffer of the returned model and of the model passed in is."""
+    model = _model()
+    moved = impl.move_model(model, device)
+    is_module = isinstance(moved, nn.Module)
+    return {"type": type(moved).__name__, "is_module": is_module, "model": _devices(model),
+            "returned": _devices(moved) if is_module else []}
+
+
+@observation
+def stage_counting_pins(impl, x, devices: list, cuda: int | None = None, pin: bool = False):
+    """stage_for_device(x, d) for each d while Tensor.pin_memory counts its calls (pin: and pins for real, else it
+    returns the tensor as it is) and, unless cuda is None, torch reports `cuda` CUDA devices: the results and how
+    many times pin_memory was called."""
+    pinned = []
+    with pytest.MonkeyPatch.context() as m:
+        if cuda is not None:
+            _fake_machine(m, cuda)
+        m.setattr(torch.Tensor, "pin_memory", lambda self, *a, **k: (
+            pinned.append(1), _real_pin_memory(self, *a, **k) if pin else self)[1])
+        results = [impl.stage_for_device(x, device) for device in devices]
+    return {"results": results, "pinned": len(pinned)}
+
+
+@observation
+def batch_and_model_on(impl, state, batch, device):
+    """to_device(batch, device), then move_model(model, device) for an eval-mode _model() holding `state`: the
+    moved batch, where the returned model's parameters and buffers are, and that model (a handle)."""
+    model = _model()
+    model.load_state_dict(state)
+    model.eval()
+    moved = impl.to_device(batch, device)
+    model = impl.move_model(model, device)
+    return {"moved": moved, "devices": _devices(model), "model": model}
+
+
+def _device_error(error: BaseException) -> bool:
+    """A RuntimeError, or the AssertionError torch raises without CUDA ("Torch not compiled with CUDA
+    enabled"), which arrives as a StudentError (the judge never rebuilds an AssertionError of student code)."""
+    if isinstance(error, StudentError):
+        return "builtins.AssertionError" in getattr(error, "ptgrade", {}).get("mro", [])
+    return isinstance(error, (RuntimeError, AssertionError))
+
+
 def _call(what, fn, *args, hint):
     """Call student code; a device error (mixed devices, no driver) becomes a failure with a hint."""
     try:
         return fn(*args)
-    except NotImplementedError:
+    except (NotImplementedError, WorkerProblem):
         raise
-    except (RuntimeError, AssertionError) as error:
-        raise AssertionError(f"{what} raised {type(error).__name__}: {str(error).strip().splitlines()[0]}\n"
-                             f"Hint: {hint}") from None
+    except (RuntimeError, AssertionError, StudentError) as error:
+        if not _device_error(error):
+            raise
+        failure = f"{what} raised {_kind(error)}: {(str(error).strip().splitlines() or [''])[0]}\nHint: {hint}"
+    raise AssertionError(failure)  # outside the except block: the student's error is not this failure's cause
 
 
 def _same_device(device, expected: torch.device) -> bool:
@@ -40,7 +124,7 @@ def _same_device(device, expected: torch.device) -> bool:
 
 @pytest.mark.points(2)
 @pytest.mark.device
-def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl, monkeypatch):
+def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
     if torch.cuda.is_available():
         real = torch.device("cuda")
     else:
@@ -51,9 +135,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl, monkeypatch):
           "do not hard-code 'cuda'.")
     for cuda, mps, expected in ((2, True, torch.device("cuda")), (0, True, torch.device("mps")),
                                 (0, False, torch.device("cpu")), (1, False, torch.device("cuda"))):
-        with monkeypatch.context() as m:
-            _fake_machine(m, cuda, mps)
-            got = impl.resolve_device("auto")
+        got = call_on_faked_machine(impl, "resolve_device", ("auto",), cuda, mps)
         machine = f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}"
         check(_same_device(got, expected), f"resolve_device('auto') on a machine with {machine}: expected "
               f"{expected}, got {got!r}.",
@@ -61,15 +143,16 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl, monkeypatch):
               "hard-code 'cuda' or decide once at import.")
 
 
-def _expect_value_error(impl, spec, machine):
+def _expect_value_error(impl, spec, machine, cuda):
+    """resolve_device(spec) on a machine faked with `cuda` CUDA devices must raise ValueError."""
     try:
-        got = impl.resolve_device(spec)
-    except NotImplementedError:
+        got = call_on_faked_machine(impl, "resolve_device", (spec,), cuda)
+    except (NotImplementedError, WorkerProblem):
         raise
     except ValueError:
         return
     except Exception as error:  # noqa: BLE001 - any other exception is the wrong promise
-        got = f"{type(error).__name__}: {error}"
+        got = f"{_kind(error)}: {error}"
     raise AssertionError(f"resolve_device({spec!r}) on a machine with {machine}: expected a ValueError, got "
                          f"{got!r}.\nHint: check torch.cuda.is_available() and the index against "
                          "torch.cuda.device_count(), and raise ValueError with a sentence a user can act on.")
@@ -77,18 +160,14 @@ def _expect_value_error(impl, spec, machine):
 
 @pytest.mark.points(1)
 @pytest.mark.device
-def test_resolve_device_refuses_a_gpu_that_is_not_there(impl, monkeypatch):
-    with monkeypatch.context() as m:
-        _fake_machine(m, 0)
-        _expect_value_error(impl, "cuda", "no CUDA")
-        got = impl.resolve_device("cpu")
-        check(_same_device(got, torch.device("cpu")), f"resolve_device('cpu'): expected cpu, got {got!r}.")
-    with monkeypatch.context() as m:
-        _fake_machine(m, 2)
-        got = impl.resolve_device("cuda:1")
-        check(_same_device(got, torch.device("cuda", 1)), f"resolve_device('cuda:1') with 2 CUDA devices: "
-              f"expected cuda:1, got {got!r}.", "Keep the index the user asked for: torch.device(spec).")
-        _expect_value_error(impl, "cuda:2", "2 CUDA devices (indices 0 and 1)")
+def test_resolve_device_refuses_a_gpu_that_is_not_there(impl):
+    _expect_value_error(impl, "cuda", "no CUDA", 0)
+    got = call_on_faked_machine(impl, "resolve_device", ("cpu",), 0)
+    check(_same_device(got, torch.device("cpu")), f"resolve_device('cpu'): expected cpu, got {got!r}.")
+    got = call_on_faked_machine(impl, "resolve_device", ("cuda:1",), 2)
+    check(_same_device(got, torch.device("cuda", 1)), f"resolve_device('cuda:1') with 2 CUDA devices: "
+          f"expected cuda:1, got {got!r}.", "Keep the index the user asked for: torch.device(spec).")
+    _expect_value_error(impl, "cuda:2", "2 CUDA devices (indices 0 and 1)", 2)
     got = impl.resolve_device("meta")
     check(_same_device(got, META), f"resolve_device('meta'): expected meta, got {got!r}.")
 
@@ -132,10 +211,10 @@ def _walk(got, want, where):
 @pytest.mark.points(2)
 @pytest.mark.device
 def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
-    batch = _batch()
-    moved = _call("to_device(batch, meta)", impl.to_device, batch, META,
-                  hint="Move tensors with .to(device); never .cuda(), which only knows one kind of device.")
-    _walk(moved, _batch(), "")
+    seen = _call("to_device(batch, meta)", to_device_and_its_batch, impl, _batch(), META,
+                 hint="Move tensors with .to(device); never .cuda(), which only knows one kind of device.")
+    _walk(seen["moved"], _batch(), "")
+    batch = seen["batch"]  # the caller's batch after the call, as the student's process has it
     check(batch["x"].device.type == "cpu" and batch["extra"]["ids"][0].device.type == "cpu",
           "to_device(batch, meta) changed the caller's batch; it should return a new structure.")
     single = expect_tensor(impl.to_device(torch.ones(3, dtype=torch.int32), META), "to_device(tensor, meta)")
@@ -147,17 +226,16 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
 @pytest.mark.points(1)
 @pytest.mark.device
 def test_move_model_moves_parameters_and_buffers(impl):
-    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
-    moved = expect_type(_call("move_model(model, meta)", impl.move_model, model, META,
-                              hint="Use model.to(device); never .cuda()."), nn.Module, "move_model(model, meta)")
-    for label, module in (("the returned model", moved), ("the model passed in", model)):
-        for kind, named in (("parameter", module.named_parameters()), ("buffer", module.named_buffers())):
-            for name, tensor in named:
-                check(tensor.device.type == "meta",
-                      f"after move_model(model, meta), {label}'s {kind} {name} is on {tensor.device}, expected meta.",
-                      "model.to(device) moves every parameter and buffer (BatchNorm's running_mean, running_var) "
-                      "in place. p.to(device) on one parameter returns a copy and moves nothing, and moving only "
-                      "model.parameters() leaves the buffers behind.")
+    # model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)), built beside the code
+    seen = _call("move_model(model, meta)", move_model_devices, impl, META, hint="Use model.to(device); never .cuda().")
+    check(seen["is_module"], f"move_model(model, meta) should be a Module, got {seen['type']}.")
+    for label, devices in (("the returned model", seen["returned"]), ("the model passed in", seen["model"])):
+        for kind, name, device in devices:
+            check(device == "meta",
+                  f"after move_model(model, meta), {label}'s {kind} {name} is on {device}, expected meta.",
+                  "model.to(device) moves every parameter and buffer (BatchNorm's running_mean, running_var) "
+                  "in place. p.to(device) on one parameter returns a copy and moves nothing, and moving only "
+                  "model.parameters() leaves the buffers behind.")
 
 
 # -- new tensors follow the input ---------------------------------------------------------------
@@ -213,16 +291,13 @@ def test_normalize_channels_follows_input_dtype_and_device(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
-def test_stage_for_device_pins_only_for_cuda(impl, monkeypatch):
+def test_stage_for_device_pins_only_for_cuda(impl):
     x = torch.randn(4, 3, generator=torch.Generator().manual_seed(3))
-    pinned = []
-    with monkeypatch.context() as m:
-        _fake_machine(m, 1)  # even where CUDA exists, a copy to the CPU or meta needs no pinning
-        m.setattr(torch.Tensor, "pin_memory", lambda self, *a, **k: (pinned.append(1), self)[1])
-        to_cpu = impl.stage_for_device(x, torch.device("cpu"))
-        to_meta = impl.stage_for_device(x, META)
+    # even where CUDA exists (1 faked device), a copy to the CPU or meta needs no pinning
+    seen = stage_counting_pins(impl, x, [torch.device("cpu"), META], 1)
+    to_cpu, to_meta = seen["results"]
     hint = "Pin only when device.type == 'cuda': pinning needs CUDA and is pure overhead for any other target."
-    check(not pinned, f"stage_for_device(x, cpu/meta) called pin_memory() {len(pinned)} time(s).", hint)
+    check(not seen["pinned"], f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s).", hint)
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
     to_meta = expect_tensor(to_meta, "stage_for_device(x, meta)")
     check(to_meta.device.type == "meta" and to_meta.shape == x.shape and to_meta.dtype == x.dtype,
@@ -237,12 +312,13 @@ def test_stage_for_device_pins_only_for_cuda(impl, monkeypatch):
 @pytest.mark.device
 def test_batch_and_model_run_on_cuda(impl):
     cuda = torch.device("cuda")
-    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)).eval()
+    model = _model().eval()
     batch = _batch()
     expected = model(batch["x"])
-    moved = impl.to_device(batch, cuda)
-    model = impl.move_model(model, cuda)
-    check(all(t.is_cuda for t in list(model.parameters()) + list(model.buffers())),
+    # the same model (its state) built beside the student's code, moved there with to_device and move_model
+    seen = batch_and_model_on(impl, model.state_dict(), batch, cuda)
+    moved, model = seen["moved"], seen["model"]
+    check(all(device == "cuda" for _, _, device in seen["devices"]),
           "move_model(model, cuda) left some parameters or buffers off the GPU.")
     x = expect_tensor(moved["x"], "to_device(batch, cuda)['x']")
     check(x.is_cuda and moved["extra"]["ids"][1].is_cuda, "to_device(batch, cuda) left tensors off the GPU.")
@@ -257,12 +333,10 @@ def test_batch_and_model_run_on_cuda(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
-def test_stage_for_device_pins_and_copies_to_cuda(impl, monkeypatch):
+def test_stage_for_device_pins_and_copies_to_cuda(impl):
     x = torch.randn(64, 32)
-    pinned = []
-    with monkeypatch.context() as m:
-        m.setattr(torch.Tensor, "pin_memory", lambda self, *a, **k: (pinned.append(1), _real_pin_memory(self, *a, **k))[1])
-        out = impl.stage_for_device(x, torch.device("cuda"))
-    check(len(pinned) >= 1, "stage_for_device(x, cuda) did not pin the tensor before copying.",
+    seen = stage_counting_pins(impl, x, [torch.device("cuda")], pin=True)  # pin_memory pins for real, counted
+    out = seen["results"][0]
+    check(seen["pinned"] >= 1, "stage_for_device(x, cuda) did not pin the tensor before copying.",
           "x.pin_memory().to(device, non_blocking=True).")
     assert_tensor(out, x.cuda(), "stage_for_device(x, cuda)")

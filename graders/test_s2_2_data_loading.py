@@ -8,6 +8,7 @@ from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import Dataset
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from ptgrade.remote import observation
 
 SEED_HINT = ("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
              "comes from that seed alone, whatever else used the global RNG.")
@@ -24,6 +25,60 @@ class Indices(Dataset):
 
     def __getitem__(self, index):
         return index
+
+
+class RecordingTransform:
+    """The affine map 2x + 1, remembering the shape of every image it was called on."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, image):
+        self.seen.append(tuple(image.shape))
+        return image * 2 + 1
+
+
+@observation
+def item_through_recording_transform(impl, index):
+    """DigitsDataset(transform=t)[index][0] for t(x) = 2x + 1, and the shapes t was called on (construction
+    included)."""
+    transform = RecordingTransform()
+    dataset = impl.DigitsDataset(transform=transform)
+    image = dataset[index][0]
+    return image, transform.seen
+
+
+@observation
+def augmentations_after_global_seeds(impl, image, mean, std, seeds):
+    """make_transform(mean, std, augment=True)(image) after torch.manual_seed(seed), for each seed, in the student's
+    process (torchvision's random transforms draw from that process's global RNG)."""
+    transform = impl.make_transform(mean, std, augment=True)
+    outputs = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        outputs.append(transform(image))
+    return outputs
+
+
+@observation
+def split_samples(impl, n, val_fraction, seed, global_seed=None):
+    """The samples of both parts of split_train_val(Indices(n), ...) and whether the call changed the global random
+    state; with `global_seed`, torch.manual_seed(global_seed) runs first (whatever else used the global RNG)."""
+    if global_seed is not None:
+        torch.manual_seed(global_seed)
+    before = torch.random.get_rng_state()
+    train, val = impl.split_train_val(Indices(n), val_fraction, seed=seed)
+    changed = not torch.equal(before, torch.random.get_rng_state())
+    return [train[i] for i in range(len(train))], [val[i] for i in range(len(val))], changed
+
+
+@observation
+def two_epochs_after_global_seed(impl, n, batch_size, seed, global_seed):
+    """The batches of two epochs of make_loader(Indices(n), shuffle=True, seed=seed) when torch.manual_seed(global_seed)
+    runs between building the loader and iterating it."""
+    loader = impl.make_loader(Indices(n), batch_size=batch_size, shuffle=True, seed=seed)
+    torch.manual_seed(global_seed)  # whatever the rest of the program did with the global RNG
+    return [list(loader), list(loader)]
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +117,8 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
 @pytest.mark.numerics
 def test_dataset_applies_the_transform(impl, sklearn_digits):
     images, _ = sklearn_digits
-    seen = []
-
-    def transform(image):
-        seen.append(tuple(image.shape))
-        return image * 2 + 1
-
-    dataset = impl.DigitsDataset(transform=transform)
-    assert_tensor(dataset[7][0], images[7] * 2 + 1, "DigitsDataset(transform=t)[7][0] for t(x) = 2x + 1",
+    image, seen = item_through_recording_transform(impl, 7)
+    assert_tensor(image, images[7] * 2 + 1, "DigitsDataset(transform=t)[7][0] for t(x) = 2x + 1",
                   hint="Apply self.transform to the image in __getitem__ (once, after scaling).")
     check(seen == [(1, 8, 8)], f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen}.",
           "Call the transform in __getitem__, not in __init__ over all images.")
@@ -91,11 +140,8 @@ def test_transform_pads_then_normalizes(impl):
 @pytest.mark.numerics
 def test_augmenting_transform_is_random_but_seeded(impl):
     x = torch.rand(1, 8, 8, generator=torch.Generator().manual_seed(1))
-    transform = impl.make_transform(0.3, 0.2, augment=True)
-    outputs = []
-    for seed in (0, 0, 1, 2, 3):
-        torch.manual_seed(seed)
-        outputs.append(expect_tensor(transform(x), "make_transform(..., augment=True)(image)"))
+    outputs = augmentations_after_global_seeds(impl, x, 0.3, 0.2, (0, 0, 1, 2, 3))
+    outputs = [expect_tensor(o, "make_transform(..., augment=True)(image)") for o in outputs]
     check(all(tuple(o.shape) == (1, 12, 12) and o.dtype == torch.float32 for o in outputs),
           f"make_transform(0.3, 0.2, augment=True) should give (1, 12, 12) float32, got {tuple(outputs[0].shape)} "
           f"{outputs[0].dtype}.", "Pad(2) makes 8 -> 12.")
@@ -120,25 +166,19 @@ def test_augmenting_transform_is_random_but_seeded(impl):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 def test_split_is_disjoint_complete_and_seeded(impl):
-    dataset = Indices(103)
-    before = torch.random.get_rng_state()
-    train, val = impl.split_train_val(dataset, 0.2, seed=7)
-    check(torch.equal(before, torch.random.get_rng_state()), "split_train_val changed the global random state.",
-          SEED_HINT)
-    train_ids, val_ids = [train[i] for i in range(len(train))], [val[i] for i in range(len(val))]
+    train_ids, val_ids, changed_global_rng = split_samples(impl, 103, 0.2, 7)
+    check(not changed_global_rng, "split_train_val changed the global random state.", SEED_HINT)
     check(len(val_ids) == 20 and len(train_ids) == 83, f"split_train_val(103 samples, 0.2): expected 83 train and 20 "
           f"validation samples, got {len(train_ids)} and {len(val_ids)}.", "n_val = int(len(dataset) * val_fraction).")
     check(sorted(train_ids + val_ids) == list(range(103)), "the train and validation parts should hold every sample "
           "exactly once.", "Split a permutation of the indices; do not sample with replacement.")
     check(val_ids != list(range(83, 103)) and val_ids != list(range(20)), "the validation part is a contiguous block of "
           "the dataset, not a random split.", "Shuffle the indices (random_split or torch.randperm) before cutting.")
-    torch.manual_seed(999)
-    again = impl.split_train_val(dataset, 0.2, seed=7)[1]
-    other = impl.split_train_val(dataset, 0.2, seed=8)[1]
-    check([again[i] for i in range(len(again))] == val_ids, "split_train_val with the same seed gave another split "
-          "after the global seed changed.", SEED_HINT)
-    check([other[i] for i in range(len(other))] != val_ids, "split_train_val gave the same split for seeds 7 and 8.",
+    again = split_samples(impl, 103, 0.2, 7, global_seed=999)[1]
+    other = split_samples(impl, 103, 0.2, 8)[1]
+    check(again == val_ids, "split_train_val with the same seed gave another split after the global seed changed.",
           SEED_HINT)
+    check(other != val_ids, "split_train_val gave the same split for seeds 7 and 8.", SEED_HINT)
 
 
 @pytest.mark.points(2)
@@ -166,9 +206,8 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
 def test_loader_order_depends_only_on_seed(impl):
     orders = []
     for seed, global_seed in ((3, 100), (3, 200), (4, 100)):
-        loader = impl.make_loader(Indices(40), batch_size=8, shuffle=True, seed=seed)
-        torch.manual_seed(global_seed)  # whatever the rest of the program did with the global RNG
-        orders.append(_epoch(loader) + _epoch(loader))
+        first, second = two_epochs_after_global_seed(impl, 40, 8, seed, global_seed)
+        orders.append(_epoch(first) + _epoch(second))
     check(orders[0] == orders[1], "two loaders made with seed=3 gave different orders once the global RNG had been "
           "used differently.", SEED_HINT)
     check(orders[0] != orders[2], "loaders made with seeds 3 and 4 gave the same order.", SEED_HINT)

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor
+from ptgrade.remote import observation
 
 STABLE_HINT = ("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
                "exp of a logit above ~89 is inf in float32.")
@@ -13,6 +14,19 @@ SMOOTHING_HINT = ("With label smoothing the target is (1 - eps) * one_hot + eps 
                   "included: loss = (1 - eps) * nll + eps * mean over classes of -log p.")
 IGNORE_HINT = ("Rows whose target is ignore_index count for nothing: sum the losses of the other rows and divide by "
                "how many there are (not by N).")
+
+
+@observation
+def loss_and_gradient(impl, function, inputs, kwargs):
+    """impl.<function>(*inputs, **kwargs) with inputs[0] a leaf that requires grad, in the student's process: the
+    loss (detached), whether it required grad, and the gradient of the loss with respect to inputs[0] (None when the
+    loss carries no graph)."""
+    leaf = inputs[0].detach().clone().requires_grad_(True)
+    loss = getattr(impl, function)(leaf, *inputs[1:], **kwargs)
+    if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+        return loss, False, None
+    (grad,) = torch.autograd.grad(loss, leaf)
+    return loss.detach(), True, grad
 
 
 def _logits(seed, n=6, c=5, scale=1.0, dtype=torch.float64):
@@ -39,9 +53,9 @@ def test_mse_gradients_match_torch(impl):
     generator = torch.Generator().manual_seed(1)
     pred = torch.randn(5, 2, generator=generator, dtype=torch.float64, requires_grad=True)
     target = torch.randn(5, 2, generator=generator, dtype=torch.float64)
-    loss = expect_tensor(impl.mse_loss(pred, target), "mse_loss(pred, target)")
-    check(loss.requires_grad, "mse_loss(pred, target) does not require grad.", "Use tensor operations only, no .item().")
-    (got,) = torch.autograd.grad(loss, pred)
+    loss, requires_grad, got = loss_and_gradient(impl, "mse_loss", (pred, target), {})
+    loss = expect_tensor(loss, "mse_loss(pred, target)")
+    check(requires_grad, "mse_loss(pred, target) does not require grad.", "Use tensor operations only, no .item().")
     (want,) = torch.autograd.grad(F.mse_loss(pred, target), pred)
     assert_tensor(got, want, "d mse_loss / d prediction")
 
@@ -108,9 +122,9 @@ def test_cross_entropy_gradients_match_torch(impl):
     logits, target = _logits(30, 6, 4, scale=2.0)
     target[3] = -100
     logits.requires_grad_(True)
-    loss = expect_tensor(impl.cross_entropy(logits, target, label_smoothing=0.2), "cross_entropy(...)")
-    check(loss.requires_grad, "cross_entropy(logits, target) does not require grad.", "Use tensor operations only.")
-    (got,) = torch.autograd.grad(loss, logits)
+    loss, requires_grad, got = loss_and_gradient(impl, "cross_entropy", (logits, target), {"label_smoothing": 0.2})
+    loss = expect_tensor(loss, "cross_entropy(...)")
+    check(requires_grad, "cross_entropy(logits, target) does not require grad.", "Use tensor operations only.")
     (want,) = torch.autograd.grad(F.cross_entropy(logits, target, label_smoothing=0.2), logits)
     assert_tensor(got, want, "d cross_entropy / d logits (label_smoothing=0.2, one ignored row)",
                   hint="An ignored row gets a zero gradient; the others get (softmax - smoothed target) / kept rows.")
@@ -121,10 +135,11 @@ def test_cross_entropy_gradients_match_torch(impl):
 def test_cross_entropy_stable_on_large_logits(impl):
     logits, target = _logits(40, 5, 4, scale=2000.0, dtype=torch.float32)
     logits.requires_grad_(True)
-    loss = expect_tensor(impl.cross_entropy(logits, target), "cross_entropy(logits, target)")
+    loss, requires_grad, got = loss_and_gradient(impl, "cross_entropy", (logits, target), {})
+    loss = expect_tensor(loss, "cross_entropy(logits, target)")
     want = F.cross_entropy(logits, target)
     assert_tensor(loss, want, "cross_entropy for float32 logits in the thousands", hint=STABLE_HINT)
-    (got,) = torch.autograd.grad(loss, logits)
+    check(requires_grad, "cross_entropy(logits, target) does not require grad.", "Use tensor operations only.")
     (want_grad,) = torch.autograd.grad(want, logits)
     assert_tensor(got, want_grad, "d cross_entropy / d logits for logits in the thousands", atol=1e-5, hint=STABLE_HINT)
 
@@ -138,22 +153,46 @@ def _loss(params, step):
     return sum(((p.sin() * (k + 1) + p ** 2 * (0.3 + step)).sum()) for k, p in enumerate(params))
 
 
-def _compare_with_torch(impl_step, make_optimizer, n_steps, what, hint):
-    """Run torch's optimizer and the student's step on copies of the same parameters, same gradients."""
-    start = _params(50)
-    ours = [p.clone().requires_grad_(True) for p in start]
+def _sgd_step(impl, params, state, _):
+    impl.sgd_momentum_step(params, state[0], lr=0.05, momentum=0.9, weight_decay=0.01)
+
+
+def _adam_step(impl, params, state, t):
+    impl.adam_step(params, state[0], state[1], t, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)
+
+
+STEPS = {"sgd": _sgd_step, "adam": _adam_step}
+
+
+@observation
+def student_trajectory(impl, kind, start, n_steps):
+    """The student's optimizer step (STEPS[kind]) run n_steps times in its process on copies of `start` (state
+    starting at zeros, gradients of _loss at each step): the parameters after every step."""
     theirs = [p.clone().requires_grad_(True) for p in start]
-    optimizer = make_optimizer(ours)
     state = [[torch.zeros_like(p) for p in start] for _ in range(2)]
+    trajectory = []
     for step in range(1, n_steps + 1):
-        optimizer.zero_grad()
-        _loss(ours, step).backward()
-        optimizer.step()
         for p in theirs:
             p.grad = None
         _loss(theirs, step).backward()
-        before = [p.detach().clone() for p in theirs]
-        impl_step(theirs, state, step)
+        STEPS[kind](impl, theirs, state, step)
+        trajectory.append([p.detach().clone() for p in theirs])
+    return trajectory
+
+
+def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
+    """Run torch's optimizer here and the student's step in its process on copies of the same parameters, same
+    gradients."""
+    start = _params(50)
+    ours = [p.clone().requires_grad_(True) for p in start]
+    optimizer = make_optimizer(ours)
+    trajectory = student_trajectory(impl, kind, start, n_steps)
+    check(isinstance(trajectory, list) and len(trajectory) == n_steps, f"{what}: expected {n_steps} steps.")
+    for step, theirs in enumerate(trajectory, start=1):
+        optimizer.zero_grad()
+        _loss(ours, step).backward()
+        optimizer.step()
+        before = start if step == 1 else trajectory[step - 2]
         for k, (p, old, want) in enumerate(zip(theirs, before, ours)):
             check(not torch.equal(p.detach(), old), f"{what}: parameter {k} did not change at step {step}.",
                   "Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
@@ -165,9 +204,7 @@ def _compare_with_torch(impl_step, make_optimizer, n_steps, what, hint):
 @pytest.mark.points(3)
 @pytest.mark.numerics
 def test_sgd_momentum_steps_match_torch(impl):
-    def step(params, state, _):
-        impl.sgd_momentum_step(params, state[0], lr=0.05, momentum=0.9, weight_decay=0.01)
-    _compare_with_torch(step, lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.01), 3,
+    _compare_with_torch(impl, "sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.01), 3,
                         "sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01) against torch.optim.SGD",
                         "v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
                         "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.")
@@ -176,9 +213,7 @@ def test_sgd_momentum_steps_match_torch(impl):
 @pytest.mark.points(3)
 @pytest.mark.numerics
 def test_adam_steps_match_torch(impl):
-    def step(params, state, t):
-        impl.adam_step(params, state[0], state[1], t, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)
-    _compare_with_torch(step, lambda ps: torch.optim.Adam(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05), 3,
+    _compare_with_torch(impl, "adam", lambda ps: torch.optim.Adam(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05), 3,
                         "adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05) against torch.optim.Adam",
                         "Check the bias correction m / (1 - beta1 ** step) and v / (1 - beta2 ** step), eps added after "
                         "the square root, and Adam's weight_decay added to the gradient (not AdamW's decoupled decay).")

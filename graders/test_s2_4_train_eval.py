@@ -10,6 +10,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_type
 from graders.support.data import digits
+from ptgrade.remote import observation
 
 CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 seeds reached 0.915
 
@@ -66,6 +67,89 @@ def _sgd(model):
     return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 
 
+# -- what the student's loop does to models built here: run in its process, reported as data ------------------
+@observation
+def one_training_epoch(impl, model_seed, data_seed, batch_size, probe=False, eval_first=False):
+    """train_one_epoch(model, loader, CrossEntropyLoss(), SGD) on _mlp(model_seed) (inside a Probe with `probe`, left
+    in eval mode first with `eval_first`) over _toy_data(data_seed) in unshuffled batches: what it returned, all
+    parameters after it, and the Probe's (grad enabled, training) at every forward (None without a Probe)."""
+    model = Probe(_mlp(model_seed)) if probe else _mlp(model_seed)
+    if eval_first:
+        model.eval()  # as evaluate() leaves it
+    loader = DataLoader(_toy_data(data_seed), batch_size=batch_size, shuffle=False)
+    returned = impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), _sgd(model))
+    return returned, _params(model), model.seen if probe else None
+
+
+@observation
+def evaluate_after_train_mode(impl):
+    """evaluate(model, loader of 45 samples in batches of 20, CrossEntropyLoss()) for _eval_setup()'s model left in
+    training mode: what it returned and BatchNorm's running_mean after it."""
+    model, dataset = _eval_setup()
+    model.train()
+    result = impl.evaluate(model, DataLoader(dataset, batch_size=20), nn.CrossEntropyLoss())
+    return result, model[1].running_mean.detach().clone()
+
+
+@observation
+def evaluate_through_probe(impl):
+    """evaluate(Probe(_mlp(7)), 2 batches of _toy_data(8), CrossEntropyLoss()): the Probe's (grad enabled, training)
+    at every forward, and whether each parameter's .grad is still None."""
+    probe = Probe(_mlp(7))
+    impl.evaluate(probe, DataLoader(_toy_data(8), batch_size=25), nn.CrossEntropyLoss())
+    return probe.seen, [p.grad is None for p in probe.parameters()]
+
+
+@observation
+def save_toy_checkpoint(impl, path, epoch):
+    """save_checkpoint(path, _mlp(12), Adam(lr=0.01), epoch)."""
+    model = _mlp(12)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    impl.save_checkpoint(path, model, optimizer, epoch)
+
+
+@observation
+def load_into_fresh_model(impl, path):
+    """load_checkpoint(path, _mlp(13), Adam(lr=0.3)): what it returned, the model's parameters and the optimizer's
+    lr after it."""
+    fresh = _mlp(13)
+    fresh_opt = torch.optim.Adam(fresh.parameters(), lr=0.3)
+    epoch = impl.load_checkpoint(path, fresh, fresh_opt)
+    return epoch, _params(fresh), fresh_opt.param_groups[0]["lr"]
+
+
+@observation
+def toy_training_run(impl, path, stop_after=None):
+    """_train_run in the student's process: all parameters at the end and the epoch it ended at."""
+    model, _, epoch = _train_run(impl, path, stop_after)
+    return _params(model), epoch
+
+
+@observation
+def digits_training_run(impl):
+    """CONVERGENCE_EPOCHS epochs of train_one_epoch on the digits, then evaluate on the validation part: the mean
+    losses it returned per epoch, and what evaluate returned."""
+    x_train, y_train, x_val, y_val = digits(seed=0)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=32, shuffle=True,
+                        generator=torch.Generator().manual_seed(0))
+    losses = [impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer) for _ in range(CONVERGENCE_EPOCHS)]
+    val = impl.evaluate(model, DataLoader(TensorDataset(x_val, y_val), batch_size=128), nn.CrossEntropyLoss())
+    return losses, val
+
+
+@observation
+def one_cuda_epoch(impl):
+    """One train_one_epoch of _mlp(15) moved to CUDA over CPU batches of _toy_data(14), then evaluate on the same
+    loader: the parameters (on the CPU) and what evaluate returned."""
+    loader = DataLoader(_toy_data(14), batch_size=16)  # batches stay on the CPU
+    theirs = _mlp(15).cuda()
+    impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
+    return _params(theirs).cpu(), impl.evaluate(theirs, loader, nn.CrossEntropyLoss())
+
+
 MISTAKES = {
     "no_zero_grad": "optimizer.zero_grad() is never called, so gradients add up across batches; call it before "
                     "loss.backward() in every step.",
@@ -99,9 +183,7 @@ def test_accuracy_is_fraction_of_argmax_hits(impl):
 @pytest.mark.gradients
 def test_train_one_epoch_matches_reference_loop(impl):
     loader = DataLoader(_toy_data(0), batch_size=16, shuffle=False)
-    theirs = _mlp(1)
-    impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
-    got = _params(theirs)
+    _, got, _ = one_training_epoch(impl, 1, 0, 16)
     outcomes = {}
     for mistake in (None, *MISTAKES):
         model = _mlp(1)
@@ -120,8 +202,7 @@ def test_train_one_epoch_matches_reference_loop(impl):
 @pytest.mark.numerics
 def test_train_one_epoch_returns_mean_loss_as_float(impl):
     loader = DataLoader(_toy_data(2), batch_size=16, shuffle=False)  # 16 + 16 + 16 + 2 samples
-    theirs = _mlp(3)
-    got = impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
+    got, _, _ = one_training_epoch(impl, 3, 2, 16)
     check(type(got) is float, f"train_one_epoch should return a Python float, got {type(got).__name__}"
           + (" that still holds the autograd graph of the whole epoch" if isinstance(got, torch.Tensor) and got.requires_grad else "")
           + ".", "Accumulate loss.item() * batch_size, not the loss tensor: a tensor sum keeps every batch's graph alive.")
@@ -134,13 +215,10 @@ def test_train_one_epoch_returns_mean_loss_as_float(impl):
 @pytest.mark.points(1)
 @pytest.mark.numerics
 def test_train_one_epoch_sets_train_mode(impl):
-    probe = Probe(_mlp(4))
-    probe.eval()  # as evaluate() leaves it
-    loader = DataLoader(_toy_data(4), batch_size=25)
-    impl.train_one_epoch(probe, loader, nn.CrossEntropyLoss(), _sgd(probe))
-    check(len(probe.seen) == 2 and all(grad and training for grad, training in probe.seen),
+    _, _, seen = one_training_epoch(impl, 4, 4, 25, probe=True, eval_first=True)
+    check(len(seen) == 2 and all(grad and training for grad, training in seen),
           f"train_one_epoch on a model left in eval mode: every forward should run in training mode with autograd on; "
-          f"saw (grad enabled, training) = {probe.seen}.",
+          f"saw (grad enabled, training) = {seen}.",
           "Call model.train() at the start of every epoch: evaluate() switched Dropout and BatchNorm to eval mode.")
 
 
@@ -162,13 +240,13 @@ def test_evaluate_uses_eval_mode(impl):
     with torch.no_grad():
         logits = reference(x)
     want_loss, want_acc = F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
-    model.train()
-    result = expect_type(impl.evaluate(model, DataLoader(dataset, batch_size=20), nn.CrossEntropyLoss()), tuple,
-                         "evaluate(model, loader, loss_fn)", "Return (mean_loss, accuracy) as a tuple of floats.")
+    result, running_mean = evaluate_after_train_mode(impl)
+    result = expect_type(result, tuple, "evaluate(model, loader, loss_fn)",
+                         "Return (mean_loss, accuracy) as a tuple of floats.")
     check(len(result) == 2, f"evaluate should return (mean_loss, accuracy), got {len(result)} values.")
     hint = ("Call model.eval() first: in training mode Dropout drops units at random and BatchNorm uses (and updates) "
             "batch statistics instead of its running ones.")
-    assert_tensor(model[1].running_mean, reference[1].running_mean, "BatchNorm's running_mean after evaluate", hint=hint)
+    assert_tensor(running_mean, reference[1].running_mean, "BatchNorm's running_mean after evaluate", hint=hint)
     assert_scalar(result[0], want_loss, "evaluate's mean loss (batches of 20, 20, 5) against one eval-mode pass",
                   rtol=1e-5, hint=hint + " Weight each batch's loss by its size.")
     assert_scalar(result[1], want_acc, "evaluate's accuracy against one eval-mode pass", rtol=1e-6, hint=hint)
@@ -177,14 +255,12 @@ def test_evaluate_uses_eval_mode(impl):
 @pytest.mark.points(2)
 @pytest.mark.gradients
 def test_evaluate_runs_without_grad(impl):
-    probe = Probe(_mlp(7))
-    impl.evaluate(probe, DataLoader(_toy_data(8), batch_size=25), nn.CrossEntropyLoss())
-    check(len(probe.seen) == 2, f"evaluate over 2 batches called the model {len(probe.seen)} times.",
-          "One forward per batch.")
-    check(not any(grad for grad, _ in probe.seen),
+    seen, grad_is_none = evaluate_through_probe(impl)
+    check(len(seen) == 2, f"evaluate over 2 batches called the model {len(seen)} times.", "One forward per batch.")
+    check(not any(grad for grad, _ in seen),
           "evaluate ran the model with autograd on: every forward records a graph that is never used.",
           "Wrap the loop in `with torch.no_grad():` (or torch.inference_mode()).")
-    check(all(p.grad is None for p in probe.parameters()), "evaluate left gradients in the parameters' .grad.",
+    check(all(grad_is_none), "evaluate left gradients in the parameters' .grad.",
           "Evaluation never calls backward.")
 
 
@@ -231,9 +307,7 @@ def _train_run(impl, path, stop_after=None):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 def test_checkpoint_loads_with_weights_only(impl, tmp_path):
-    model, optimizer = _mlp(12), None
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    impl.save_checkpoint(tmp_path / "ckpt.pt", model, optimizer, 4)
+    save_toy_checkpoint(impl, tmp_path / "ckpt.pt", 4)
     try:
         torch.load(tmp_path / "ckpt.pt", weights_only=True)
     except Exception as error:  # noqa: BLE001 - any failure is the student's checkpoint
@@ -241,41 +315,31 @@ def test_checkpoint_loads_with_weights_only(impl, tmp_path):
             f"torch.load(checkpoint) (weights_only=True, the default) failed: {str(error).splitlines()[0][:200]}\n"
             "Hint: save model.state_dict() and optimizer.state_dict() (tensors, numbers, dicts), not the model or "
             "optimizer object: unpickling arbitrary objects is refused by default.") from None
-    fresh = _mlp(13)
-    fresh_opt = torch.optim.Adam(fresh.parameters(), lr=0.3)
-    epoch = impl.load_checkpoint(tmp_path / "ckpt.pt", fresh, fresh_opt)
+    epoch, loaded, lr = load_into_fresh_model(impl, tmp_path / "ckpt.pt")
     check(epoch == 4, f"load_checkpoint should return the saved epoch 4, got {epoch!r}.", "Store the epoch in the checkpoint.")
-    assert_tensor(_params(fresh), _params(model), "the parameters of a fresh model after load_checkpoint",
+    assert_tensor(loaded, _params(_mlp(12)), "the parameters of a fresh model after load_checkpoint",
                   hint="model.load_state_dict(checkpoint[...]) copies the saved weights into the model you are given.")
-    check(fresh_opt.param_groups[0]["lr"] == 0.01, "after load_checkpoint the optimizer's lr is "
-          f"{fresh_opt.param_groups[0]['lr']}, expected the saved 0.01.", "Also call optimizer.load_state_dict(...).")
+    check(lr == 0.01, f"after load_checkpoint the optimizer's lr is {lr}, expected the saved 0.01.",
+          "Also call optimizer.load_state_dict(...).")
 
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
 def test_resumed_run_equals_uninterrupted(impl, tmp_path):
-    straight, straight_opt, _ = _train_run(impl, tmp_path / "unused.pt")
-    resumed, resumed_opt, epoch = _train_run(impl, tmp_path / "ckpt.pt", stop_after=1)
+    straight, _ = toy_training_run(impl, tmp_path / "unused.pt")
+    resumed, epoch = toy_training_run(impl, tmp_path / "ckpt.pt", stop_after=1)
     check(epoch == 3, f"the resumed run should end at epoch 3, ran to {epoch}.", "load_checkpoint returns the saved epoch.")
     hint = ("Save and restore both state_dicts: the model's and the optimizer's (Adam's moment estimates and step "
             "count live in optimizer.state_dict(); a fresh optimizer restarts them from zero).")
-    check(torch.equal(_params(resumed), _params(straight)),
+    check(torch.equal(resumed, straight),
           "3 epochs with a checkpoint saved and loaded after epoch 1 do not give bit-for-bit the parameters of 3 epochs "
-          f"in one go (max difference {(_params(resumed) - _params(straight)).abs().max().item():.3g}).", hint)
+          f"in one go (max difference {(resumed - straight).abs().max().item():.3g}).", hint)
 
 
 @pytest.fixture(scope="module")
 def digits_run(impl):
     """One bounded training run on the digits, shared by the convergence checks."""
-    x_train, y_train, x_val, y_val = digits(seed=0)
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=32, shuffle=True,
-                        generator=torch.Generator().manual_seed(0))
-    losses = [impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer) for _ in range(CONVERGENCE_EPOCHS)]
-    val = impl.evaluate(model, DataLoader(TensorDataset(x_val, y_val), batch_size=128), nn.CrossEntropyLoss())
-    return losses, val
+    return digits_training_run(impl)
 
 
 @pytest.mark.points(3)
@@ -295,11 +359,10 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
 @pytest.mark.device
 def test_train_one_epoch_moves_batches_to_the_model_device(impl):
     loader = DataLoader(_toy_data(14), batch_size=16)  # batches stay on the CPU
-    theirs = _mlp(15).cuda()
-    impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
+    got, evaluated = one_cuda_epoch(impl)
     model = _mlp(15)
     _reference_epoch(model, loader, _sgd(model))
-    assert_tensor(_params(theirs).cpu(), _params(model), "parameters after one CUDA epoch", rtol=1e-4, atol=1e-5,
+    assert_tensor(got, _params(model), "parameters after one CUDA epoch", rtol=1e-4, atol=1e-5,
                   hint="Move each batch to the model's device: x.to(next(model.parameters()).device).")
-    loss, _ = impl.evaluate(theirs, loader, nn.CrossEntropyLoss())
+    loss, _ = evaluated
     check(isinstance(loss, float), "evaluate on a CUDA model should return float numbers.", "Use .item().")

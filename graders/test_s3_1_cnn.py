@@ -1,12 +1,15 @@
 """3.1 Convolutional networks: the promises each part of exercises/s3_1_cnn.py keeps."""
+import contextlib
+
 import pytest
 import torch
 import torch.nn.functional as F
 import torchvision
 from torch import nn
 
-from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import assert_tensor, check, expect_tensor
 from graders.support.data import digits
+from ptgrade.remote import observation
 
 CONV_HINT = ("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
              "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
@@ -22,15 +25,43 @@ CONV_CASES = (
 )
 
 
+DOWNLOAD_MESSAGE = "your code tried to download pretrained weights."
+DOWNLOAD_HINT = ("build with weights=None; nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for "
+                 "your own projects).")
+
+
+class DownloadAttempt(Exception):
+    """Raised in the student's process where torchvision would fetch pretrained weights."""
+
+
 def _no_download(*args, **kwargs):
-    raise AssertionError("your code tried to download pretrained weights.\nHint: build with weights=None; "
-                         "nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for your own projects).")
+    raise DownloadAttempt("pretrained weights requested")
 
 
-@pytest.fixture
-def offline(monkeypatch):
-    """torchvision fetches weights through this function; make any attempt a clear failure."""
-    monkeypatch.setattr(torchvision.models._api, "load_state_dict_from_url", _no_download)
+@contextlib.contextmanager
+def _offline():
+    """torchvision fetches weights through this function; any attempt raises DownloadAttempt (in the worker, where
+    the student's code builds its models)."""
+    api = torchvision.models._api
+    saved = api.load_state_dict_from_url
+    api.load_state_dict_from_url = _no_download
+    try:
+        yield
+    finally:
+        api.load_state_dict_from_url = saved
+
+
+def _build_offline(impl, builder, **kwargs):
+    """impl.<builder>(**kwargs) with downloads refused: (model, False), or (None, True) when it tried to download."""
+    try:
+        with _offline():
+            return getattr(impl, builder)(**kwargs), False
+    except DownloadAttempt:
+        return None, True
+
+
+def _check_no_download(downloaded: bool) -> None:
+    check(not downloaded, DOWNLOAD_MESSAGE, DOWNLOAD_HINT)
 
 
 def _conv_inputs(case, seed, dtype=torch.float64):
@@ -101,6 +132,20 @@ def test_conv2d_matches_f_conv2d(impl):
         assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
 
 
+@observation
+def conv2d_gradients(impl, x, weight, bias, options, r):
+    """conv2d(x, weight, bias, **options) on leaves that require grad, in the student's process: the output
+    (detached), whether it carries a graph, and the gradients of (output * r).sum() with respect to x, weight and
+    bias (None for one it does not reach; no gradients at all when the output's shape is not r's)."""
+    leaves = [t.detach().clone().requires_grad_(True) for t in (x, weight, bias)]
+    out = impl.conv2d(*leaves, **options)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return out, False, None
+    if out.shape != r.shape:
+        return out.detach(), True, None
+    return out.detach(), True, list(torch.autograd.grad((out * r).sum(), leaves, allow_unused=True))
+
+
 @pytest.mark.points(2)
 @pytest.mark.gradients
 def test_conv2d_gradients_match(impl):
@@ -109,14 +154,17 @@ def test_conv2d_gradients_match(impl):
     want_out = F.conv2d(x, weight, bias, **options)
     r = torch.randn(want_out.shape, generator=torch.Generator().manual_seed(11), dtype=torch.float64)
     want = torch.autograd.grad((want_out * r).sum(), leaves)
-    got_out = expect_tensor(impl.conv2d(x, weight, bias, **options), "conv2d(...)")
-    check(got_out.requires_grad, "conv2d's output carries no gradient.",
+    got_out, requires_grad, got = conv2d_gradients(impl, x, weight, bias, options, r)
+    got_out = expect_tensor(got_out, "conv2d(...)")
+    check(requires_grad, "conv2d's output carries no gradient.",
           "Build the output from torch operations on x and weight: no .item(), .tolist(), NumPy, "
           "torch.tensor(...) of computed values, or .detach().")
     check(tuple(got_out.shape) == tuple(want_out.shape), f"conv2d output: expected shape {tuple(want_out.shape)}, "
           f"got {tuple(got_out.shape)}.", CONV_HINT)
-    assert_gradients((got_out * r).sum(), leaves, want, ("x", "weight", "bias"),
-                     "gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2)", hint=CONV_HINT)
+    what = "gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2)"
+    for name, gradient, expected in zip(("x", "weight", "bias"), got, want):
+        check(gradient is not None, f"{what}: no gradient reached {name}.", CONV_HINT)
+        assert_tensor(gradient, expected, f"{what} with respect to {name}", hint=CONV_HINT)
 
 
 @pytest.mark.points(1)
@@ -169,30 +217,48 @@ def test_small_cnn_works_for_any_image_size(impl):
 STEPS = 200
 
 
-@pytest.mark.points(2)
-@pytest.mark.convergence
-def test_small_cnn_learns_digits(impl):
-    x_train, y_train, x_val, y_val = digits()
+@observation
+def small_cnn_trained_on_digits(impl):
+    """SmallCNN() trained here for STEPS Adam steps (lr 1e-2, batches of 64 drawn with seed 3) on prepare_digits(x, 16)
+    of the digits' training part, in the student's process: its eval-mode logits on the validation part, or the first
+    output that was not a tensor."""
+    x_train, y_train, x_val, _ = digits()
     x_train, x_val = impl.prepare_digits(x_train, 16), impl.prepare_digits(x_val, 16)
     generator = torch.Generator().manual_seed(3)
     model = impl.SmallCNN()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     for _ in range(STEPS):
         index = torch.randint(0, len(y_train), (64,), generator=generator)
-        loss = F.cross_entropy(expect_tensor(model(x_train[index]), "SmallCNN()(x)"), y_train[index])
+        out = model(x_train[index])
+        if not isinstance(out, torch.Tensor):
+            return {"training_output": out}
+        loss = F.cross_entropy(out, y_train[index])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     model.eval()
     with torch.no_grad():
-        accuracy = (model(x_val).argmax(1) == y_val).float().mean().item()
+        return {"validation_logits": model(x_val)}
+
+
+@pytest.mark.points(2)
+@pytest.mark.convergence
+def test_small_cnn_learns_digits(impl):
+    _, _, _, y_val = digits()
+    seen = small_cnn_trained_on_digits(impl)
+    if "validation_logits" not in seen:
+        expect_tensor(seen.get("training_output"), "SmallCNN()(x)")
+    logits = expect_tensor(seen["validation_logits"], "SmallCNN()(x) on the validation digits")
+    check(tuple(logits.shape) == (len(y_val), 10), f"SmallCNN()(x) on {len(y_val)} validation digits: expected logits "
+          f"({len(y_val)}, 10), got {tuple(logits.shape)}.")
+    accuracy = (logits.argmax(1) == y_val).float().mean().item()
     check(accuracy >= 0.85, f"SmallCNN after {STEPS} Adam steps (lr 1e-2, batch 64) on the digits at 16x16: validation "
           f"accuracy should reach 0.85, got {accuracy:.3f}.",
           "Conv -> ReLU -> MaxPool twice, then AdaptiveAvgPool2d(2) (not 1: digits need to know where strokes are), "
           "flatten, Linear; no softmax before cross_entropy.")
 
 
-# -- torchvision models -----------------------------------------------------------------------------
+# -- torchvision models (built, run and frozen in the student's process, with downloads refused) ------------
 def _spatial_after(model, layer, x):
     seen = {}
     def record(module, args, out):
@@ -207,102 +273,188 @@ def _spatial_after(model, layer, x):
     return logits, seen.get("shape")
 
 
+@observation
+def adapted_model_on_batch(impl, builder, x):
+    """impl.<builder>(num_classes=10) with downloads refused, in eval mode on the batch x: whether it tried to download,
+    its class, the logits, the shape of the feature maps (layer4 for a ResNet, features for an EfficientNet), its
+    number of parameters, and whether its classifier holds a Dropout."""
+    model, downloaded = _build_offline(impl, builder, num_classes=10)
+    seen = {"downloaded": downloaded, "type": type(model).__name__,
+            "resnet": isinstance(model, torchvision.models.ResNet),
+            "efficientnet": isinstance(model, torchvision.models.EfficientNet)}
+    if downloaded or not (seen["resnet"] or seen["efficientnet"]):
+        return seen
+    model.eval()
+    seen["logits"], seen["feature_shape"] = _spatial_after(model, model.layer4 if seen["resnet"] else model.features, x)
+    seen["parameters"] = sum(p.numel() for p in model.parameters())
+    seen["classifier_dropout"] = seen["efficientnet"] and any(isinstance(m, nn.Dropout) for m in model.classifier)
+    return seen
+
+
+def _expect_model(seen, kind, what, hint):
+    _check_no_download(seen["downloaded"])
+    check(seen[kind], f"{what} should be a {'ResNet' if kind == 'resnet' else 'EfficientNet'}, got {seen['type']}.", hint)
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
-def test_resnet18_adapted_to_small_images(impl, offline):
+def test_resnet18_adapted_to_small_images(impl):
     hint = ("Start from torchvision.models.resnet18(weights=None); replace conv1 with a 3x3 stride-1 padding-1 conv, "
             "maxpool with nn.Identity(), fc with nn.Linear(512, num_classes).")
-    model = expect_type(impl.resnet18_for_small_images(num_classes=10), torchvision.models.ResNet,
-                        "resnet18_for_small_images(10)", hint)
-    model.eval()
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
-    logits, shape = _spatial_after(model, model.layer4, x)
+    seen = adapted_model_on_batch(impl, "resnet18_for_small_images", x)
+    _expect_model(seen, "resnet", "resnet18_for_small_images(10)", hint)
+    logits, shape = seen["logits"], seen["feature_shape"]
     logits = expect_tensor(logits, "the adapted ResNet-18's output")
     check(tuple(logits.shape) == (2, 10), f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
           f"got {tuple(logits.shape)}.", hint)
     check(shape == (2, 512, 4, 4), f"layer4 of the adapted ResNet-18 on 32x32 images should give (2, 512, 4, 4) "
           f"feature maps, got {shape}.", "The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced "
           "by nn.Identity(); the original stem shrinks 32x32 to 8x8 before layer1.")
-    check(sum(p.numel() for p in model.parameters()) == 11_173_962, "the adapted ResNet-18 should have 11,173,962 "
-          f"parameters (ResNet-18 with a 3x3 stem and a 10-class head), got {sum(p.numel() for p in model.parameters()):,}.",
+    check(seen["parameters"] == 11_173_962, "the adapted ResNet-18 should have 11,173,962 "
+          f"parameters (ResNet-18 with a 3x3 stem and a 10-class head), got {seen['parameters']:,}.",
           hint + " The new conv1 has bias=False (BatchNorm follows it).")
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
-def test_efficientnet_b0_adapted_to_small_images(impl, offline):
+def test_efficientnet_b0_adapted_to_small_images(impl):
     hint = ("Start from torchvision.models.efficientnet_b0(weights=None); replace features[0][0] by a 3x3 stride-1 "
             "padding-1 nn.Conv2d(3, 32, bias=False), and classifier[-1] by nn.Linear(1280, num_classes).")
-    model = expect_type(impl.efficientnet_b0_for_small_images(num_classes=10), torchvision.models.EfficientNet,
-                        "efficientnet_b0_for_small_images(10)", hint)
-    model.eval()
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(15))
-    logits, shape = _spatial_after(model, model.features, x)
+    seen = adapted_model_on_batch(impl, "efficientnet_b0_for_small_images", x)
+    _expect_model(seen, "efficientnet", "efficientnet_b0_for_small_images(10)", hint)
+    logits, shape = seen["logits"], seen["feature_shape"]
     logits = expect_tensor(logits, "the adapted EfficientNet-B0's output")
     check(tuple(logits.shape) == (2, 10), f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
           f"(2, 10), got {tuple(logits.shape)}.", hint)
     check(shape == (2, 1280, 2, 2), f"features of the adapted EfficientNet-B0 on 32x32 images should give "
           f"(2, 1280, 2, 2) maps, got {shape}.", "The stem convolution must have stride 1 (the original has stride 2).")
-    check(any(isinstance(m, nn.Dropout) for m in model.classifier), "the classifier lost its Dropout.",
+    check(seen["classifier_dropout"], "the classifier lost its Dropout.",
           "Replace only classifier[-1]; keep the Dropout before it.")
 
 
 def _frozen_resnet(impl):
-    model = impl.resnet18_for_small_images(num_classes=10)
+    """resnet18_for_small_images(10) through freeze_backbone, in the student's process: the model (None when building
+    it tried to download), whether it tried to download, and whether freeze_backbone returned that same model."""
+    model, downloaded = _build_offline(impl, "resnet18_for_small_images", num_classes=10)
+    if downloaded:
+        return None, True, False
     returned = impl.freeze_backbone(model)
-    check(returned is model, "freeze_backbone(model) should return the same model it froze in place.",
+    return model, False, returned is model
+
+
+def _check_frozen(downloaded, same):
+    _check_no_download(downloaded)
+    check(same, "freeze_backbone(model) should return the same model it froze in place.",
           "Set requires_grad_(False) on the model's own parameters and return model.")
-    return model
+
+
+@observation
+def frozen_resnet_backward(impl, x):
+    """A frozen ResNet-18 (see _frozen_resnet) on the batch x, then backward of the output's sum: the output (detached),
+    whether it carried a graph, the names of all parameters and of those whose .grad was set."""
+    model, downloaded, same = _frozen_resnet(impl)
+    seen = {"downloaded": downloaded, "same": same}
+    if downloaded or not same:
+        return seen
+    out = model(x)
+    seen["output"] = out.detach() if isinstance(out, torch.Tensor) else out
+    seen["requires_grad"] = isinstance(out, torch.Tensor) and out.requires_grad
+    if seen["requires_grad"]:
+        out.sum().backward()
+        seen["names"] = [name for name, _ in model.named_parameters()]
+        seen["with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
+    return seen
 
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
-def test_frozen_backbone_gets_no_gradient(impl, offline):
-    model = _frozen_resnet(impl)
+def test_frozen_backbone_gets_no_gradient(impl):
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
+    seen = frozen_resnet_backward(impl, x)
+    _check_frozen(seen["downloaded"], seen["same"])
     hint = ("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
             "torch.no_grad() freeze nothing.")
-    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
-    out = expect_tensor(model(x), "the frozen ResNet-18's output")
-    check(out.requires_grad, "the frozen model's output carries no gradient at all: the head was frozen too.", hint)
-    out.sum().backward()
-    leaked = [name for name, p in model.named_parameters() if not name.startswith("fc.") and p.grad is not None]
+    expect_tensor(seen["output"], "the frozen ResNet-18's output")
+    check(seen["requires_grad"], "the frozen model's output carries no gradient at all: the head was frozen too.", hint)
+    leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
     check(not leaked, f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
           "should have .grad None.", hint)
-    head = [name for name, p in model.named_parameters() if name.startswith("fc.") and p.grad is None]
+    head = [name for name in seen["names"] if name.startswith("fc.") and name not in seen["with_grad"]]
     check(not head, f"the head fc should still train, but {head} got no gradient.", hint)
+
+
+@observation
+def finetune_step(impl, x, lr):
+    """finetune_optimizer(frozen ResNet-18, lr) in the student's process: its class, the parameter names of the tensors
+    it holds (None for a tensor that is not one of the model's parameters), the names of the parameters that require
+    grad, the first group's lr and momentum, and the names of the parameters one step changed (after backward of
+    model(x).logsumexp(1).sum())."""
+    model, downloaded, same = _frozen_resnet(impl)
+    seen = {"downloaded": downloaded, "same": same}
+    if downloaded or not same:
+        return seen
+    optimizer = impl.finetune_optimizer(model, lr=lr)
+    seen["type"] = type(optimizer).__name__
+    seen["sgd"] = isinstance(optimizer, torch.optim.SGD)
+    if not seen["sgd"]:
+        return seen
+    names = {id(p): name for name, p in model.named_parameters()}
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    seen["held"] = [names.get(key) for key in held]
+    seen["trainable"] = [name for name, p in model.named_parameters() if p.requires_grad]
+    group = optimizer.param_groups[0]
+    seen["lr"], seen["momentum"] = group["lr"], group.get("momentum")
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    model(x).logsumexp(1).sum().backward()
+    optimizer.step()
+    seen["moved"] = [name for name, p in model.named_parameters() if not torch.equal(p, before[name])]
+    return seen
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
-def test_finetune_optimizer_holds_only_trainable_parameters(impl, offline):
-    model = _frozen_resnet(impl)
-    optimizer = expect_type(impl.finetune_optimizer(model, lr=0.1), torch.optim.SGD, "finetune_optimizer(model, 0.1)")
-    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    trainable = {id(p) for p in model.parameters() if p.requires_grad}
+def test_finetune_optimizer_holds_only_trainable_parameters(impl):
+    seen = finetune_step(impl, torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17)), 0.1)
+    _check_frozen(seen["downloaded"], seen["same"])
+    check(seen["sgd"], f"finetune_optimizer(model, 0.1) should be a SGD, got {seen['type']}.")
+    held = {name for name in seen["held"] if name is not None}
+    strangers = sum(name is None for name in seen["held"])  # tensors that are not the model's parameters
+    trainable = set(seen["trainable"])
     hint = "Pass [p for p in model.parameters() if p.requires_grad] to torch.optim.SGD(..., lr=lr, momentum=0.9)."
-    check(held == trainable, f"the optimizer should hold exactly the {len(trainable)} trainable tensors, got "
-          f"{len(held)} ({len(held - trainable)} of them frozen, {len(trainable - held)} trainable ones missing).", hint)
-    group = optimizer.param_groups[0]
-    check(group["lr"] == 0.1 and group["momentum"] == 0.9, f"expected lr 0.1 and momentum 0.9, got lr {group['lr']} "
-          f"and momentum {group['momentum']}.", hint)
-    before = {name: p.detach().clone() for name, p in model.named_parameters()}
-    model(torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17))).logsumexp(1).sum().backward()
-    optimizer.step()
-    moved = [name for name, p in model.named_parameters() if not torch.equal(p, before[name])]
+    check(held == trainable and not strangers, f"the optimizer should hold exactly the {len(trainable)} trainable "
+          f"tensors, got {len(held) + strangers} ({len(held - trainable) + strangers} of them frozen, "
+          f"{len(trainable - held)} trainable ones missing).", hint)
+    check(seen["lr"] == 0.1 and seen["momentum"] == 0.9, f"expected lr 0.1 and momentum 0.9, got lr {seen['lr']} "
+          f"and momentum {seen['momentum']}.", hint)
+    moved = seen["moved"]
     check(moved and all(name.startswith("fc.") for name in moved), f"one optimizer step should change fc and nothing "
           f"else; it changed {moved[:4]}{' ...' if len(moved) > 4 else ''}.", hint)
+
+
+@observation
+def resnet_on_cuda(impl, x):
+    """resnet18_for_small_images(10) with downloads refused, moved to CUDA in eval mode, on the CUDA batch x: whether
+    it tried to download, and its output."""
+    model, downloaded = _build_offline(impl, "resnet18_for_small_images", num_classes=10)
+    if downloaded:
+        return True, None
+    model = model.cuda().eval()
+    with torch.no_grad():
+        return False, model(x)
 
 
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
-def test_cnn_parts_run_on_cuda(impl, offline):
+def test_cnn_parts_run_on_cuda(impl):
     x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=18, dtype=torch.float32)
     x, weight, bias = x.cuda(), weight.cuda(), bias.cuda()
     assert_tensor(impl.conv2d(x, weight, bias, **options), F.conv2d(x, weight, bias, **options),
                   "conv2d on CUDA tensors", rtol=1e-3, atol=1e-4, hint=CONV_HINT)
-    model = impl.resnet18_for_small_images(num_classes=10).cuda().eval()
-    with torch.no_grad():
-        logits = expect_tensor(model(torch.randn(2, 3, 32, 32, device="cuda")), "the adapted ResNet-18 on CUDA")
+    downloaded, logits = resnet_on_cuda(impl, torch.randn(2, 3, 32, 32, device="cuda"))
+    _check_no_download(downloaded)
+    logits = expect_tensor(logits, "the adapted ResNet-18 on CUDA")
     check(logits.device.type == "cuda" and tuple(logits.shape) == (2, 10),
           f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.")

@@ -30,7 +30,8 @@ CHANNEL_FD, CHANNEL_NONCE = "PTGRADE_CHANNEL_FD", "PTGRADE_NONCE"
 
 
 def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, device: str = "auto",
-                  only: list[str] | None = None, display: str | None = None) -> list[str]:
+                  only: list[str] | None = None, display: str | None = None,
+                  reference: Path | None = None) -> list[str]:
     """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`."""
     targets = [f"{grader}::{name}" for name in only] if only else [str(grader)]
     command = [sys.executable, "-m", "pytest", *targets, "-c", str(INI), "--rootdir", str(root), "--noconftest",
@@ -42,6 +43,8 @@ def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, devic
                 "--ptgrade-impl", str(impl_path), "--ptgrade-device", device]
     if display:
         command += ["--ptgrade-display", display]
+    if reference:
+        command += ["--ptgrade-reference", str(reference)]
     return command
 
 

@@ -8,8 +8,16 @@ A notebook holds, in order:
   markers; `generate_assignment` replaces each region with `raise NotImplementedError()`. Code the
   stub gives without a NotImplementedError is copied as it is. Helpers and imports only the
   reference has are inlined in the regions that use them, so none is left in the student release;
-- one locked, autograded test cell per check, worth its @pytest.mark.points, that runs the same
-  grader on the notebook's namespace (ptgrade/notebook.py).
+- one locked, autograded test cell per check, worth its @pytest.mark.points, calling
+  `ptgrade.notebook.run_check`: advisory feedback in Jupyter, from the same judge.
+
+Scores come from the judge, never from the kernel. The course config puts `JudgeCells` into
+nbgrader's autograde preprocessors, right after `Execute`: it exports the executed notebook's code
+cells to a temporary `<module>.py`, grades it once with `runner.grade` (the judge and its sandboxed
+worker, as for a .py file) and rewrites every test cell's outputs from that result (none for a
+passed check, one `error` with the student-facing message otherwise), discarding whatever the
+kernel printed there. `SaveAutoGrades` then scores those outputs, so no cell can earn points by
+replacing `run_check`, hiding tracebacks or printing into a test cell.
 
 Checks marked `gpu` get no test cell: nbgrader gives points to a cell that raises nothing, so a
 skipped check would be free points on a CPU-only grader, and a failing one would take points a
@@ -23,7 +31,10 @@ import json
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
+from ptgrade import manifest as manifest_module
 from ptgrade import notebook
 from ptgrade.manifest import Item, Manifest
 
@@ -32,13 +43,17 @@ CODE_STUB = "raise NotImplementedError()"
 EXECUTE_MARGIN = 60  # seconds a test cell may take beyond the item's per-check timeout
 
 CONFIG = '''\
-# Written by `ptgrade nbgrader build`. The test cells call the kit's graders (ptgrade/notebook.py),
-# so ptgrade must be importable by the kernel that autogrades (and PTGRADE_ROOT set, or the kit
-# installed in editable mode, so that it finds curriculum.toml and graders/).
+# Written by `ptgrade nbgrader build`. Autograde grades each notebook with the kit's judge
+# (ptgrade.nbgrader.JudgeCells, after nbgrader's Execute), so ptgrade must be importable by nbgrader
+# and by the kernel (and PTGRADE_ROOT set, or the kit installed in editable mode, so that it finds
+# curriculum.toml and graders/).
+from ptgrade.nbgrader import autograde_preprocessors
+
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "ptgrade"
 c.ClearSolutions.code_stub = {{"python": {stub}}}
 c.Execute.timeout = {timeout}
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
 '''
 
 
@@ -89,6 +104,74 @@ def item_notebook(manifest: Manifest, item: Item, checks: list[dict]) -> nbforma
     return nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
+
+
+class GradingProblem(Exception):
+    """The judge could not grade a notebook (a problem with the kit or the course, not the student's
+    code): autograde of that submission fails loudly instead of recording zeros."""
+
+
+def autograde_preprocessors() -> list:
+    """nbgrader's own autograde preprocessors, with `JudgeCells` right after `Execute`."""
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    at = steps.index(Execute) + 1 if Execute in steps else len(steps)
+    return steps[:at] + [JudgeCells] + steps[at:]
+
+
+def is_test_cell(cell) -> bool:
+    """An autograded test cell: a code cell nbgrader grades that is not a student's answer."""
+    data = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(data.get("grade")) and not data.get("solution")
+
+
+class JudgeCells(Preprocessor):
+    """The authoritative grade of a notebook under `nbgrader autograde` (after `Execute`, before
+    `SaveAutoGrades`): its code cells but the test cells, exported as ptgrade.notebook.export does,
+    graded once by the judge; each test cell (grade_id = check name) gets no output when its check
+    passed and one `error` output with the student-facing message otherwise. What the kernel left in
+    test cells is discarded. A notebook whose name is no item's module is left as it is."""
+
+    enabled = Bool(True)  # nbconvert's preprocessors are off unless enabled; this one always runs
+
+    def preprocess(self, nb, resources):
+        name = (resources.get("nbgrader") or {}).get("notebook") or resources.get("unique_key")
+        manifest = manifest_module.load()
+        item = next((i for i in manifest.items if i.module_name == name), None)
+        tests = [cell for cell in nb.cells if is_test_cell(cell)]
+        if item is None:
+            self.log.warning("ptgrade: %s is no item's notebook; its test cells keep what the kernel did", name)
+            return nb, resources
+        if not tests:
+            return nb, resources
+        exported = notebook.export([
+            (f"In [{cell.execution_count}]" if cell.get("execution_count") else f"cell {index}", cell.source)
+            for index, cell in enumerate(nb.cells, 1) if cell.cell_type == "code" and not is_test_cell(cell)])
+        wanted = {cell.metadata["nbgrader"].get("grade_id") for cell in tests}
+        only = [c["name"] for c in notebook.collect(manifest, item) if not c["gpu"] and c["name"] in wanted]
+        checks = {}
+        if only:
+            self.log.info("ptgrade: grading %s (item %s, %d checks) with the judge", name, item.id, len(only))
+            result = notebook.grade(manifest, item, exported, f"{name}.ipynb", only)
+            if result.problem:
+                raise GradingProblem(f"{name}.ipynb could not be graded: {result.problem}")
+            checks = {check.name: check for check in result.checks}
+        for cell in tests:
+            grade_id = cell.metadata["nbgrader"].get("grade_id")
+            check = checks.get(grade_id)
+            if check is None:
+                cell.outputs = [_error("GradingProblem", f"{grade_id}: not a check of item {item.id}'s grader "
+                                       "that runs in notebooks (an outdated course?); no points.")]
+            elif check.outcome == "passed":
+                cell.outputs = []
+            else:
+                cell.outputs = [_error("AssertionError", notebook.message(check, exported))]
+        return nb, resources
+
+
+def _error(ename: str, text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
 
 
 def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:

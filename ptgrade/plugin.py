@@ -43,6 +43,8 @@ def pytest_addoption(parser):
     group.addoption("--ptgrade-check-seconds", type=float, default=None,
                     help="time the student's code has per check (default: the timeout ini value)")
     group.addoption("--ptgrade-display", default=None, help="how messages name the graded file")
+    group.addoption("--ptgrade-reference", default=None,
+                    help="instructors' mutants only: the reference module they import the rest from")
 
 
 def _threads() -> int:
@@ -104,7 +106,8 @@ class _Grading:
 
     def connection(self, path: Path) -> remote.Connection:
         if path not in self.connections:
-            scratch = sandbox.prepare(self.root() / "graders", path)
+            reference = self.config.getoption("ptgrade_reference")
+            scratch = sandbox.prepare(self.root() / "graders", path, Path(reference) if reference else None)
             self.scratches.append(scratch)
             display = self.config.getoption("ptgrade_display") or loader.display(path)
             connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),

@@ -78,7 +78,7 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
-          only: list[str] | None = None, display: str | None = None) -> ItemResult:
+          only: list[str] | None = None, display: str | None = None, reference: Path | None = None) -> ItemResult:
     """Grade `impl_path` against the item's grader; `only` limits the run to the named checks."""
     result = ItemResult(id=item.id, title=item.title)
     if not item.available:
@@ -89,7 +89,7 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
         result.problem = _("The grader for {id} is missing ({name}).").format(id=item.id, name=grader.name)
         return result
     command = contract.judge_command(manifest.root, grader, Path(impl_path).resolve(), item.timeout, device, only,
-                                     display or loader.display(Path(impl_path)))
+                                     display or loader.display(Path(impl_path)), reference)
     events, returncode, output, killed = _run_judge(command, manifest.root, item, manifest.root)
     if events.fatal:
         result.problem = events.fatal

@@ -57,9 +57,11 @@ class Scratch:
         return self.root / "home"
 
 
-def prepare(graders_dir: Path, impl_path: Path) -> Scratch:
+def prepare(graders_dir: Path, impl_path: Path, reference: Path | None = None) -> Scratch:
     """A fresh scratch folder holding a copy of the file under test and a read-only copy of the
-    engine and of `graders_dir` (observation functions and the classes graders hand over)."""
+    engine and of `graders_dir` (observation functions and the classes graders hand over). Only an
+    instructor's mutant (`ptgrade verify`), which imports the rest of the reference, gets
+    `reference` as `solutions/<name>.py` beside them; a student's run never does."""
     scratch = Scratch(Path(tempfile.mkdtemp(prefix="ptgrade-run-")))
     os.chmod(scratch.root, 0o755)
     for folder in (scratch.src, scratch.kit, scratch.work, scratch.tmp, scratch.home):
@@ -68,6 +70,10 @@ def prepare(graders_dir: Path, impl_path: Path) -> Scratch:
         shutil.copytree(source, scratch.kit / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     if impl_path.is_file():
         shutil.copyfile(impl_path, scratch.src / impl_path.name)
+    if reference is not None:
+        (scratch.kit / "solutions").mkdir()
+        (scratch.kit / "solutions" / "__init__.py").write_text("")
+        shutil.copyfile(reference, scratch.kit / "solutions" / reference.name)
     _read_only(scratch.kit)
     _read_only(scratch.src)
     if os.geteuid() == 0 and not bwrap():  # the worker runs as nobody: let it write where it may

@@ -2,9 +2,15 @@
 it, in a temporary course with its own sqlite gradebook and Jupyter folders (the user's Jupyter
 config is never read or written).
 
-Three submissions made from the released notebook: the reference code (full marks), the untouched
-release (zero), and one known mistake from the wrong-solution bank (loses exactly the points of the
-check that catches it).
+Submissions made from the released notebook: the reference code (full marks), the untouched release
+(zero), one known mistake from the wrong-solution bank (loses exactly the points of the check that
+catches it), and two hostile notebooks whose extra cell attacks the kernel's side of grading: one
+replaces `ptgrade.notebook.run_check` with a no-op (on the untouched release: still zero), one
+silences tracebacks (IPython's showtraceback, sys.excepthook) on top of the known mistake (still
+loses that check). Scores are read from nbgrader's gradebook: the judge decides them
+(ptgrade.nbgrader.JudgeCells), never the kernel.
+
+The export and `run_check` (the advisory path in Jupyter) are tested on the mini kit.
 """
 from __future__ import annotations
 
@@ -14,12 +20,17 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
+
+# The course fixture runs nbgrader itself: five kernels and five judged gradings of item 1.2 (about
+# 10 minutes on a busy 2-core machine, a fraction of that on an idle one).
+pytestmark = pytest.mark.timeout(2400)
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 ITEM = "1.2"
@@ -68,6 +79,28 @@ def _with_cells(notebook, sources: dict[str, str]):
     return copy
 
 
+HOSTILE_RUN_CHECK = """\
+import ptgrade.notebook
+ptgrade.notebook.run_check = lambda *args, **kwargs: None
+"""
+
+HOSTILE_TRACEBACKS = """\
+import sys
+ip = get_ipython()
+ip.showtraceback = lambda *args, **kwargs: None
+ip._showtraceback = lambda *args, **kwargs: None
+sys.excepthook = lambda *args: None
+"""
+
+
+def _with_cell_before_tests(notebook, source: str):
+    """A copy of `notebook` with a student's code cell just before the first test cell."""
+    copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    first = next(i for i, c in enumerate(copy.cells) if c.metadata.get("nbgrader", {}).get("grade"))
+    copy.cells.insert(first, nbformat.v4.new_code_cell(source))
+    return copy
+
+
 def _mutant_cells(path: Path) -> dict[str, str]:
     """The functions the mutant (re)defines, each as the source of the cell of that function."""
     text = path.read_text(encoding="utf-8")
@@ -93,17 +126,22 @@ def course(tmp_path_factory):
     source = nbformat.read(str(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
     release = nbformat.read(str(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
     reference = {_grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    mistake = _with_cells(_with_cells(release, reference), _mutant_cells(MUTANT))
     submissions = {"full": _with_cells(release, reference),
                    "untouched": release,
-                   "mistake": _with_cells(_with_cells(release, reference), _mutant_cells(MUTANT))}
+                   "mistake": mistake,
+                   "hostile_noop": _with_cell_before_tests(release, HOSTILE_RUN_CHECK),
+                   "hostile_silent": _with_cell_before_tests(mistake, HOSTILE_TRACEBACKS)}
     # `db student import` is `db student add` for a list: one nbgrader start instead of three.
     (tmp / "students.csv").write_text("id\n" + "\n".join(submissions) + "\n", encoding="utf-8")
     _nbgrader(root, env, "db", "student", "import", str(tmp / "students.csv"))
     for student, notebook in submissions.items():
         _submit(root, student, notebook)
+    started = time.monotonic()
     _nbgrader(root, env, "autograde", ASSIGNMENT)
+    print(f"\nnbgrader autograde of {len(submissions)} submissions: {time.monotonic() - started:.0f} s")
     _nbgrader(root, env, "export")
-    return {"root": root, "source": source, "release": release,
+    return {"root": root, "source": source, "release": release, "students": list(submissions),
             "points": {_grade_id(c): c.metadata["nbgrader"]["points"] for c in source.cells
                        if c.metadata.get("nbgrader", {}).get("grade")}}
 
@@ -115,9 +153,12 @@ def _cell_grades(root: Path, student: str) -> dict[str, float]:
         return {grade.name: grade.score for grade in notebook.grades}
 
 
+def _autograded(root: Path, student: str):
+    return nbformat.read(str(root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+
+
 def _autograded_error(root: Path, student: str, grade_id: str) -> str:
-    notebook = nbformat.read(str(root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
-    cell = next(c for c in notebook.cells if _grade_id(c) == grade_id)
+    cell = next(c for c in _autograded(root, student).cells if _grade_id(c) == grade_id)
     return "\n".join(f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs if o.output_type == "error")
 
 
@@ -154,11 +195,128 @@ def test_known_mistake_loses_exactly_the_points_of_its_check(course):
     assert _mutant_declares(MUTANT, "MESSAGE_MENTIONS") in _autograded_error(course["root"], "mistake", caught_by)
 
 
+def test_a_cell_that_replaces_run_check_earns_nothing(course):
+    grades = _cell_grades(course["root"], "hostile_noop")
+    assert set(grades) == set(course["points"]) and set(grades.values()) == {0}
+    notebook = _autograded(course["root"], "hostile_noop")
+    hostile = next(c for c in notebook.cells if c.cell_type == "code" and "lambda *args" in c.source)
+    assert not [o for o in hostile.outputs if o.output_type == "error"]  # the patch ran in the kernel
+    assert "not started" in _autograded_error(course["root"], "hostile_noop", "test_describe_reports_attributes")
+
+
+def test_a_cell_that_silences_tracebacks_still_loses_its_mistake(course):
+    caught_by = _mutant_declares(MUTANT, "CAUGHT_BY")
+    assert _cell_grades(course["root"], "hostile_silent") == {**course["points"], caught_by: 0}
+    assert _mutant_declares(MUTANT, "MESSAGE_MENTIONS") in _autograded_error(course["root"], "hostile_silent",
+                                                                              caught_by)
+
+
+def test_test_cells_hold_the_judges_verdict_only(course):
+    """A passed check's cell has no output at all; a failed one, only the judge's error."""
+    for student in ("full", "untouched"):
+        for cell in _autograded(course["root"], student).cells:
+            if _grade_id(cell) in course["points"]:
+                if student == "full":
+                    assert cell.outputs == []
+                else:
+                    assert [o.output_type for o in cell.outputs] == ["error"]
+                    assert cell.outputs[0].evalue.startswith(f"{_grade_id(cell)}: ")
+
+
 def test_export_writes_the_expected_csv(course):
     with open(course["root"] / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
     total = sum(course["points"].values())
     lost = course["points"][_mutant_declares(MUTANT, "CAUGHT_BY")]
     assert {s: (float(r["score"]), float(r["max_score"])) for s, r in rows.items()} == {
-        "full": (total, total), "untouched": (0, total), "mistake": (total - lost, total)}
+        "full": (total, total), "untouched": (0, total), "mistake": (total - lost, total),
+        "hostile_noop": (0, total), "hostile_silent": (total - lost, total)}
     assert {r["assignment"] for r in rows.values()} == {ASSIGNMENT}
+
+
+# -- the export and run_check, on the mini kit (tests/conftest.py) ------------------------------------
+from ptgrade import notebook as notebook_module  # noqa: E402
+
+TEST_CELL = "from ptgrade.notebook import run_check\nrun_check('1.1', {check!r}, globals())"
+
+
+def test_export_strips_magics_and_test_plumbing_and_names_cells():
+    exported = notebook_module.export([
+        ("In [1]", "%matplotlib inline\nimport torch\n!pip install nothing\ntext = '''\n%not a magic\n'''"),
+        ("In [2]", TEST_CELL.format(check="test_double_doubles")),
+        ("In [3]", "def double(x):\n    %time y = 1\n    return x * 2\nimport ptgrade.notebook\n"
+                   "ptgrade.notebook.run_check = lambda *a, **k: None"),
+        ("In [4]", "def broken(:\n    pass"),
+        ("In [5]", "%%time\nz = double(1)"),
+        ("In [6]", "%%bash\necho hi"),
+    ])
+    code = exported.code
+    compile(code, "exported.py", "exec")
+    assert "%not a magic" in code and "matplotlib" not in code and "pip" not in code and "echo" not in code
+    assert "run_check" not in code.split("# -- In [1] --")[1] and "broken" not in code
+    assert "    y = 1\n    return x * 2" in code and "z = double(1)" in code
+    assert exported.left_out == ["In [4] (not valid Python: invalid syntax, line 1)"]
+    line = code.split("\n").index("    return x * 2") + 1
+    assert exported.where(line) == "In [3], line 3"
+    assert notebook_module._cells_named(f"raised (line {line}: `return x * 2`)", exported) == \
+        "raised (In [3], line 3: `return x * 2`)"
+
+
+def test_collect_lists_the_checks_with_their_gpu_mark(kit):
+    checks = notebook_module.collect(kit.manifest, kit.item)
+    assert [(c["name"], c["max_score"], c["gpu"]) for c in checks] == [
+        ("test_double_doubles", 2.0, False), ("test_square_gradient", 1.0, False), ("test_double_on_cuda", 1.0, True)]
+
+
+@pytest.fixture
+def kernel(kit, monkeypatch):
+    """run_check as a kernel would call it, in the mini kit; counts the gradings."""
+    monkeypatch.setenv("PTGRADE_ROOT", str(kit.root))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    gradings = []
+    real = notebook_module.runner.grade
+
+    def counted(*args, **kwargs):
+        gradings.append(kwargs.get("only"))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(notebook_module.runner, "grade", counted)
+    return gradings
+
+
+def _kit_file(kit, folder: str) -> str:
+    return (kit.root / folder / "s1_1_demo.py").read_text(encoding="utf-8")
+
+
+def test_run_check_grades_the_kernels_history_once(kit, kernel):
+    history = ["", "import torch", _kit_file(kit, "solutions"), TEST_CELL.format(check="test_double_doubles")]
+    notebook_module.run_check("1.1", "test_double_doubles", {"In": history})
+    history.append(TEST_CELL.format(check="test_square_gradient"))
+    notebook_module.run_check("1.1", "test_square_gradient", {"In": history})
+    assert kernel == [["test_double_doubles", "test_square_gradient"]]  # one grading, no gpu check
+
+
+def test_run_check_reports_what_the_judge_says(kit, kernel):
+    history = ["", _kit_file(kit, "exercises"), "def square(x):\n    return x ** 2"]
+    with pytest.raises(AssertionError) as failure:
+        notebook_module.run_check("1.1", "test_double_doubles", {"In": history})
+    assert "test_double_doubles: not started" in str(failure.value)
+    assert "Restart & Run All" in str(failure.value)
+    notebook_module.run_check("1.1", "test_square_gradient", {"In": history})  # square is done
+    assert len(kernel) == 1
+
+
+def test_run_check_leaves_autograde_to_the_preprocessor(kit, kernel, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    notebook_module.run_check("1.1", "test_double_doubles", {"In": ["", _kit_file(kit, "exercises")]})
+    assert kernel == []
+
+
+def test_the_course_config_puts_the_judge_between_execute_and_save_autogrades(tmp_path):
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+
+    from ptgrade import nbgrader as course_module
+    steps = course_module.autograde_preprocessors()
+    assert steps.index(course_module.JudgeCells) == steps.index(Execute) + 1 < steps.index(SaveAutoGrades)
+    assert course_module.JudgeCells().enabled
+    config = course_module.CONFIG.format(stub='"x"', timeout=1)
+    assert "c.Autograde.autograde_preprocessors = autograde_preprocessors()" in config

@@ -1,0 +1,113 @@
+"""1.3 Autograd & 자동 미분 — requires_grad, 잎(leaf), backward, .grad, 누적, no_grad, detach, 사용자 정의 Function.
+
+Autograd는 변화도(gradient)가 필요한 Tensor에 대한 모든 연산을 기록하고, 입력에서 결과까지 이어지는 그래프를
+만듭니다. `loss.backward()`는 그 그래프를 거꾸로 따라가면서(연쇄 법칙(chain rule)) 각 **잎(leaf)** Tensor(연산의
+결과가 아니라 여러분이 `requires_grad=True`로 직접 만든 Tensor)에 대한 `loss`의 변화도를 그 잎의 `.grad`에
+*더합니다*.
+
+Autograd 버그의 대부분은 다음 세 가지 사실에서 생깁니다:
+
+- `.grad`는 **누적됩니다(accumulate)**: 두 번째 `backward()`는 이미 들어 있는 값에 더합니다.
+  마이크로 배치(micro-batch)에 걸친 변화도 누적이 동작하는 것도, 학습 루프가 매 단계 전에 변화도를 0으로
+  만들어야(`w.grad = None` 또는 `optimizer.zero_grad()`) 하는 것도 이 때문입니다.
+- 잎만 `.grad`를 유지합니다. 중간(잎이 아닌) Tensor의 변화도는 `backward()` 전에 그 Tensor에서 `.retain_grad()`를
+  호출하거나 `torch.autograd.grad`로 요청하지 않으면 버려집니다.
+- 매개변수(parameter) 갱신은 미분할 대상이 아닙니다: `with torch.no_grad():` 안에서 하세요.
+  `.detach()`는 데이터는 공유하지만 그래프에서 잘려 나간 Tensor를 반환합니다: 그 Tensor를 통해서는 변화도가
+  흐르지 않습니다. 몇몇 정확한 자리에서는 바로 이것이 필요하지만, 그 밖의 모든 곳에서는 조용한 버그가 됩니다.
+
+Autograd의 공식으로는 원하는 결과를 얻을 수 없을 때(수치 안정성, straight-through 추정기(estimator), 융합(fused)
+커널)는 `torch.autograd.Function`의 하위 클래스를 만들어 `forward`와 `backward`를 직접 작성하세요.
+`backward`는 출력에 대한 손실(loss)의 변화도(`grad_output`)를 받아, `forward`의 각 입력에 대한 변화도를 반환해야
+합니다: 거기서는 연쇄 법칙이 *여러분의* 몫입니다.
+
+각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 1.3`을 실행하세요.
+"""
+from typing import Callable, Sequence
+
+import torch
+
+
+def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """스칼라 `fn(x)`의 `x`에 대한 변화도로, `x`와 shape, dtype이 같은 Tensor입니다.
+
+    `x`는 받은 그대로 두세요: `requires_grad`를 켜지 말고, `.grad`에 쓰지도 마세요(호출한 쪽이 거기에 변화도를
+    누적하고 있을 수 있습니다). `x`로 만든 새 잎 `x.detach().requires_grad_()`에서 작업하거나,
+    `torch.autograd.grad`를 사용하세요.
+    예: `grad_of(lambda t: (t ** 2).sum(), torch.tensor([1., 2.]))`는 `tensor([2., 4.])`입니다.
+    """
+    raise NotImplementedError("grad_of")
+
+
+def tanh_layer_grads(x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """h = x @ w, loss = tanh(h).sum()일 때 (d loss / d w, d loss / d h)를 반환합니다.
+
+    `w`는 잎입니다(들어올 때 변화도를 요구할 수도, 요구하지 않을 수도 있으니 이것으로 직접 잎을 새로 만드세요).
+    `h`는 잎이 아닙니다: `backward()` 전에 `h.retain_grad()`를 호출해야만(또는 `torch.autograd.grad`에 요청해야만)
+    그 변화도가 남습니다. shape: x는 (n, i), w는 (i, j)이며, 두 결과의 shape는 각각 w, h와 같습니다.
+    """
+    raise NotImplementedError("tanh_layer_grads")
+
+
+def accumulated_grad(w: torch.Tensor, xs: Sequence[torch.Tensor], ys: Sequence[torch.Tensor]) -> torch.Tensor:
+    """변화도 누적: 마이크로 배치 손실들의 평균에 대한 변화도를 `w.grad`에 쌓아 갑니다.
+
+    `w`는 `requires_grad=True`인 잎입니다(shape (d,)). `xs[k]`는 (n_k, d), `ys[k]`는 (n_k,)입니다.
+    마이크로 배치 k의 손실은 `((xs[k] @ w - ys[k]) ** 2).mean()`이고, 변화도를 구하려는 손실은 이 K개 손실의
+    평균입니다. 마이크로 배치들을 이어 붙이지 마세요(한꺼번에는 메모리에 들어가지 않는다고 가정합니다): 배치마다
+    손실을 계산하고, K로 나눈 뒤 `backward()`를 호출해서 `.grad`가 기여분을 더해 가게 하세요.
+
+    `w.grad`에는 이전 작업에서 남은 오래된 변화도가 들어 있을 수 있습니다: 먼저 지우고(`w.grad = None`), 반복문
+    안에서는 다시 지우지 마세요. `w.grad`를 반환합니다.
+    """
+    raise NotImplementedError("accumulated_grad")
+
+
+def sgd_fit(w0: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> torch.Tensor:
+    """손실 ((x @ w - y) ** 2).mean()에 단순 경사 하강법(gradient descent)을 `steps`번 적용해 y ≈ x @ w를 맞춥니다.
+
+    잎 `w = w0.detach().clone().requires_grad_()`에서 시작하세요(`w0`는 수정하지 마세요). 각 단계에서는 손실을
+    계산하고, `backward()`를 호출하고, `torch.no_grad()` 안에서 `w -= lr * w.grad`로 갱신한 다음(변화도를 요구하는
+    잎의 제자리(in-place) 갱신은 그 밖에서는 거부되고, `w = w - lr * w.grad`는 `w`를 다음 단계에서 `.grad`가 없는
+    잎이 아닌 Tensor로 만들어 버립니다), 다음 단계를 위해 변화도를 0으로 만드세요.
+    `w`를 반환합니다: 여전히 잎이고, 변화도를 요구하며, `grad_fn`이 없어야 합니다.
+    """
+    raise NotImplementedError("sgd_fit")
+
+
+def straight_through_round(x: torch.Tensor) -> torch.Tensor:
+    """순전파(forward)에서는 `x.round()`, 역전파(backward)에서는 항등 함수입니다(straight-through 추정기).
+
+    `round`의 변화도는 거의 모든 곳에서 0이므로, 양자화(quantization)된 신경망은 이를 거쳐서는 결코 학습하지
+    못합니다. 요령은 `x + (x.round() - x).detach()`입니다. 그 값은 `x.round()`이지만, detach된 부분은 Autograd에게
+    상수이므로 d out / d x = 1이 됩니다. `detach`를 어디에 두느냐가 모든 것을 결정합니다.
+    """
+    raise NotImplementedError("straight_through_round")
+
+
+class Softplus(torch.autograd.Function):
+    """softplus_beta(x) = log(1 + exp(beta * x)) / beta를 구현하되, backward는 직접 작성합니다.
+
+    `forward(ctx, x, beta)`: 단순한 공식은 오버플로(overflow)가 납니다(`exp(1000.)`은 inf입니다). 양수를 지수 함수에
+    넣는 일이 없는 안정적인 형태 `(relu(beta * x) + log1p(exp(-|beta * x|))) / beta`를 사용하세요.
+    backward에 필요한 것은 `ctx.save_for_backward(...)`로 저장하세요(Tensor만 저장합니다: 그래야 Autograd가
+    backward 뒤에 이들을 해제하고, 이들에 대한 제자리 변경을 감지합니다). 일반 float인 `beta`는 `ctx.beta`로
+    보관하세요.
+
+    `backward(ctx, grad_output)`: d softplus_beta(x) / dx = sigmoid(beta * x)입니다. 이것을 `grad_output`과
+    곱하고(연쇄 법칙), `forward`의 입력마다 변화도를 하나씩 반환하세요: Tensor가 아니라 float인 `beta`에는
+    `None`을 반환합니다.
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, beta: float) -> torch.Tensor:
+        raise NotImplementedError("Softplus")
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        raise NotImplementedError("Softplus")
+
+
+def softplus(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """여러분의 Function을 적용합니다: `Softplus.apply(x, beta)` (`forward`를 직접 호출하지 마세요)."""
+    raise NotImplementedError("softplus")

@@ -1,0 +1,97 @@
+"""2.2 Dataset과 DataLoader — 실제 데이터, 변형(transform), 시드를 고정한 분할, 배치 구성, 패딩(padding).
+
+맵 스타일(map-style) `Dataset`은 두 가지 질문에 답합니다: 샘플이 몇 개인가(`__len__`), 그리고
+i번째 샘플은 무엇인가(`__getitem__`). `DataLoader`는 인덱스를 (순서대로, 또는 샘플러(sampler)가
+섞어서) 뽑고, 그 샘플들을 가져와 배치로 *병합(collate)*합니다. 제대로 해야 할 것은 세 가지입니다:
+
+- 재현성(reproducibility): 섞기(shuffle)는 난수 생성기에서 값을 뽑습니다. 한 번만 시드를 준
+  `torch.Generator`를 DataLoader에 따로 건네세요. 그러면 순서는 그 시드에만 달려 있고, 앞서 다른
+  코드가 전역 난수 생성기(RNG)를 썼는지와는 무관해집니다. 에폭(epoch)마다(새로 반복할 때마다)
+  새로운 순열이 나옵니다.
+- 변형: `torchvision.transforms.v2`는 Tensor에 동작합니다. `v2.Compose`는 단계들을 순서대로
+  적용하며, 순서가 중요합니다(정규화(normalize)한 다음에 패딩하면 가장자리에 날것의 0이 남습니다).
+- 길이가 제각각인 데이터(문장, 시계열)는 그대로 쌓을 수 없습니다: `collate_fn`이 각 배치를 가장 긴
+  항목에 맞춰 패딩하고, 실제 길이를 함께 반환합니다.
+
+데이터는 scikit-learn의 손글씨 숫자(digits)입니다(회색조 8x8 이미지 1797장, 레이블(label) 0-9).
+scikit-learn에 포함되어 있어서 `sklearn.datasets.load_digits()`는 디스크에서 읽기만 하고, 아무것도
+내려받지 않습니다.
+
+각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 2.2`를 실행하세요.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch.utils.data import DataLoader, Dataset, Subset
+from torchvision.transforms import v2
+
+
+class DigitsDataset(Dataset):
+    """scikit-learn의 digits를 맵 스타일 Dataset으로 제공합니다.
+
+    `__init__`에서 `sklearn.datasets.load_digits()`를 한 번 불러와, `images`((1797, 8, 8), 값은
+    0..16)는 [0, 1]로 스케일한(16으로 나눈) float32 Tensor로, `target`은 레이블로 보관하세요.
+    `__len__`은 이미지 수입니다. `__getitem__(i)`는 `(image, label)`을 반환합니다: `image`는 i번째
+    이미지로, shape이 (1, 8, 8)인 float32 Tensor이며(torchvision이 기대하는 대로 채널 하나가 맨 앞),
+    `transform`이 주어졌다면 그것을 거친 결과입니다. `label`은 Python int입니다.
+    """
+
+    def __init__(self, transform: Callable | None = None):
+        raise NotImplementedError("DigitsDataset")
+
+    def __len__(self) -> int:
+        raise NotImplementedError("DigitsDataset.__len__")
+
+    def __getitem__(self, index: int):
+        raise NotImplementedError("DigitsDataset.__getitem__")
+
+
+def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:
+    """(1, 8, 8) float 이미지(또는 그 배치)를 받아 (1, 12, 12)를 반환하는 `v2.Compose`입니다:
+
+    1. `v2.Pad(2)`: 두께 2픽셀의 0 테두리(증강(augmentation)이 숫자를 움직일 여유 공간);
+    2. `augment`가 True일 때만: `v2.RandomAffine(degrees=10, translate=(0.1, 0.1))`;
+    3. `v2.Normalize([mean], [std])`: 채널마다 (x - mean) / std.
+
+    정규화하기 전에 패딩하세요. 그래야 테두리가 날것의 0이 아니라, 다른 빈 픽셀처럼
+    (0 - mean) / std 값을 갖습니다.
+    """
+    raise NotImplementedError("make_transform")
+
+
+def split_train_val(dataset: Dataset, val_fraction: float, seed: int) -> tuple[Subset, Subset]:
+    """`seed`만으로 재현할 수 있는 무작위 (학습, 검증) 분할입니다.
+
+    검증(validation) 쪽은 `int(len(dataset) * val_fraction)`개의 샘플을, 학습 쪽은 나머지를 갖고,
+    모든 샘플은 정확히 한쪽에만 들어갑니다. `torch.utils.data.random_split`(또는 `torch.randperm`)를
+    `generator=torch.Generator().manual_seed(seed)`와 함께 사용하세요. 전역 난수 생성기는 건드리지
+    마세요.
+    """
+    raise NotImplementedError("split_train_val")
+
+
+def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int,
+                collate_fn: Callable | None = None) -> DataLoader:
+    """`dataset`을 `batch_size`개씩 배치로 묶는 `DataLoader`입니다(마지막 배치는 더 작을 수 있으니
+    버리지 마세요). `shuffle`이 True이면 에폭마다 섞고, `collate_fn`이 주어지면 그것을 사용합니다.
+
+    순서는 오직 `seed`에만 달려 있어야 합니다: `generator=torch.Generator().manual_seed(seed)`를
+    넘기세요. 같은 시드로 만든 두 로더는 같은 배치들을 내놓습니다. 한 로더의 새 에폭은 매번 새로운
+    순열이지만, 여전히 모든 샘플을 정확히 한 번씩 방문합니다.
+    """
+    raise NotImplementedError("make_loader")
+
+
+def pad_collate(batch: list[tuple[torch.Tensor, int]], padding_value: int = 0):
+    """1-D 시퀀스의 길이가 서로 다른 (sequence, label) 쌍의 리스트를 하나의 배치로 병합합니다.
+
+    `(padded, lengths, labels)`를 반환합니다:
+      padded:  (batch, longest). 각 시퀀스는 자기 행의 앞부분에 두고 그 뒤는 `padding_value`로
+               채우며, dtype과 device는 시퀀스와 같습니다(`batch_first=True`로 호출한
+               `nn.utils.rnn.pad_sequence`가 이렇게 해 줍니다. 기본값은 시간 축을 앞에 둡니다);
+      lengths: (batch,) int64, CPU에 있는 실제 길이들(`pack_padded_sequence`에 필요한 값);
+      labels:  (batch,) int64.
+    """
+    raise NotImplementedError("pad_collate")

@@ -1,0 +1,86 @@
+"""2.3 손실 함수(loss function)와 옵티마이저(optimizer) — 직접 작성한 뒤 torch의 것과 비교합니다.
+
+`nn.MSELoss`, `nn.CrossEntropyLoss`, `torch.optim.SGD`, `torch.optim.Adam`은 각각 몇 줄짜리 산술
+연산입니다. 직접 작성해 보면 옵션들(`reduction`, `ignore_index`, `label_smoothing`, `momentum`,
+Adam의 편향 보정(bias correction))이 무슨 뜻인지, 수치적인 함정이 어디에 있는지 알게 됩니다:
+float32에서 `exp(1000.)`은 `inf`이므로, 소프트맥스(softmax)는 먼저 최댓값을 빼야 합니다.
+
+torch Tensor 연산만 사용하세요(코드 안에서 `torch.nn.functional`의 손실 함수나 `torch.optim`을 쓰지
+마세요: 채점기가 여러분의 결과를 바로 그것들과 비교합니다). 각 `raise NotImplementedError`를 여러분의
+코드로 바꾼 다음 `ptgrade check 2.3`을 실행하세요.
+"""
+from __future__ import annotations
+
+import torch
+
+
+def mse_loss(prediction: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """`nn.MSELoss(reduction=...)`와 같은 평균제곱오차(mean-squared error)입니다.
+
+    차이의 제곱 (prediction - target) ** 2를 구한 다음: "mean"은 모든 원소의 평균(0-d Tensor),
+    "sum"은 합(0-d)을 반환하고, "none"은 축소하지 않은 그대로(prediction의 shape) 반환합니다.
+    """
+    raise NotImplementedError("mse_loss")
+
+
+def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """`dim`을 따라 구한 log(softmax(logits))로, 수치적으로 안정적이어야 합니다.
+
+    log softmax(x)_i = x_i - log(sum_j exp(x_j)). `exp`를 그대로 계산하면 float32에서는 로짓(logit)이
+    100 정도만 돼도 inf로 넘쳐서(한계는 89) nan이 나옵니다. 먼저 `dim`을 따라 최댓값을 빼세요
+    (m = max_j x_j, 차원은 유지): x_i - m - log(sum_j exp(x_j - m))은 같은 값이면서, 이제 모든 exp가
+    1 이하입니다. 로짓이 수천 단위여도 정확해야 합니다.
+    """
+    raise NotImplementedError("log_softmax")
+
+
+def cross_entropy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int = -100,
+                  label_smoothing: float = 0.0) -> torch.Tensor:
+    """(N, C) 로짓과 (N,) int64 클래스 인덱스 사이의 교차 엔트로피(cross-entropy)로, 기본 평균
+    축소를 쓰는 `nn.CrossEntropyLoss(ignore_index=..., label_smoothing=...)`와 같습니다.
+
+    클래스가 y = target[n]이고 로그 확률이 lp = log_softmax(logits[n])인 각 행 n에 대해:
+        loss_n = -(1 - label_smoothing) * lp[y] - label_smoothing * mean_c(lp[c])
+    (레이블 스무딩(label smoothing)은 One-Hot 정답을, 정답 클래스를 포함한 C개 클래스 전체의 균등
+    분포와 섞습니다.) 정답이 `ignore_index`인 행(예: 패딩)은 전혀 반영되지 않습니다: 결과는 나머지
+    행들에 대한 loss_n의 평균입니다. 여러분의 `log_softmax`를 사용하세요.
+    `ignore_index`는 유효한 클래스가 아니므로 그것으로 인덱싱하지 마세요(먼저 그 행들을 마스킹하거나,
+    gather하기 전에 그 행들의 정답을 0으로 바꾸세요).
+    """
+    raise NotImplementedError("cross_entropy")
+
+
+def sgd_momentum_step(params: list[torch.Tensor], velocities: list[torch.Tensor], lr: float,
+                      momentum: float, weight_decay: float = 0.0) -> None:
+    """모멘텀(momentum)을 쓰는 SGD 한 단계를 제자리(in-place)에서 수행하며,
+    `torch.optim.SGD(params, lr, momentum, weight_decay=weight_decay)`(dampening 0, Nesterov 아님)와
+    정확히 같아야 합니다.
+
+    각 매개변수(parameter) p(그 변화도(gradient)는 p.grad)와 그 속도 v(p와 shape이 같은 Tensor로,
+    여러분이 제자리에서 갱신합니다. 호출하는 쪽에서 0으로 시작합니다)에 대해:
+        g = p.grad + weight_decay * p
+        v = momentum * v + g
+        p = p - lr * v
+    p와 v는 `torch.no_grad()` 안에서 *제자리에서* 갱신하세요(`p.sub_(...)`, `v.mul_(...).add_(...)`):
+    이름을 다시 바인딩하면(`p = p - ...`) 함수 밖에서는 아무것도 바뀌지 않고, `requires_grad=True`인
+    매개변수를 제자리에서 바꾸는 것은 Autograd를 끄지 않는 한 오류입니다.
+    """
+    raise NotImplementedError("sgd_momentum_step")
+
+
+def adam_step(params: list[torch.Tensor], exp_avgs: list[torch.Tensor], exp_avg_sqs: list[torch.Tensor],
+              step: int, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+              weight_decay: float = 0.0) -> None:
+    """Adam 한 단계를 제자리에서 수행하며, `torch.optim.Adam(params, lr, betas, eps, weight_decay)`와
+    정확히 같아야 합니다.
+
+    `step`은 이번 단계의 번호로, 1부터 시작합니다. 변화도가 p.grad인 각 매개변수 p와 그 모멘트
+    추정값 m(exp_avgs), v(exp_avg_sqs)에 대해(둘 다 제자리에서 갱신하며, 0에서 시작합니다):
+        g = p.grad + weight_decay * p            (Adam의 L2 페널티; AdamW라면 p를 직접 감쇠시킵니다)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1 ** step)          (편향 보정: m과 v가 0에서 시작하기 때문입니다)
+        v_hat = v / (1 - beta2 ** step)
+        p = p - lr * m_hat / (sqrt(v_hat) + eps) (eps는 제곱근 바깥에 둡니다)
+    """
+    raise NotImplementedError("adam_step")

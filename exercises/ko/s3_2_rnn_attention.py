@@ -1,0 +1,178 @@
+"""3.2 RNN, LSTM, GRU와 어텐션 — 날것의 텍스트에서 마스킹된 멀티 헤드 어텐션까지.
+
+텍스트는 정수가 되어 신경망에 들어갑니다: 텍스트를 토큰(token)으로 나누고, 각 토큰을 (특수 토큰 몇 개가
+포함된) 어휘(vocabulary)의 인덱스로 바꾸고, 길이가 제각각인 배치를 패딩(padding)해 하나의 직사각형으로
+만듭니다. 그러면 순환 신경망(LSTM, GRU)은 시퀀스를 한 단계씩 읽고, 어텐션(attention)은 그 대신 모든
+위치가 다른 모든 위치를 유사도 점수에 대한 소프트맥스(softmax)로 가중해 보게 합니다.
+
+조용히 잘못되는 것이 두 가지 있으며, 여기서 채점합니다:
+- *패딩 누수.* `<pad>` 단계까지 돌아가는 RNN이나 패딩된 키(key)까지 보는 어텐션은, 배치에 우연히 패딩이
+  얼마나 필요했느냐에 따라 답이 달라집니다. 시퀀스를 패킹하고(`pack_padded_sequence`) 패딩된 키를
+  마스킹하세요.
+- *마스크에는 두 가지 규약이 있습니다.* `F.scaled_dot_product_attention`에서 불리언 마스크의 `True`는
+  "볼 수 있음"을 뜻하고, `nn.MultiheadAttention` / `nn.Transformer`(`key_padding_mask`, `attn_mask`)에서
+  `True`는 "무시"를 뜻합니다. 한 라이브러리의 마스크를 다른 쪽에 넘기면 뜻이 뒤집힙니다.
+
+torchtext는 개발이 중단되었습니다: 여기서는 전처리를 직접 작성합니다(또는 항목 3.3에서 `tokenizers`로
+합니다). 모든 Tensor는 배치 우선(batch-first)입니다: (batch, time, ...). 각 `raise NotImplementedError`를
+여러분의 코드로 바꾼 다음 `ptgrade check 3.2`를 실행하세요.
+"""
+import math  # noqa: F401 - math.sqrt / math.log가 필요할 것입니다
+import re  # noqa: F401
+from collections import Counter  # noqa: F401
+
+import torch
+import torch.nn.functional as F  # noqa: F401
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence  # noqa: F401
+
+SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")  # 항상 이 순서대로 인덱스 0, 1, 2, 3
+PAD, UNK, BOS, EOS = range(4)
+
+
+def tokenize(text: str) -> list[str]:
+    """`text`를 소문자로 바꾸고 토큰으로 나눕니다: 단어 문자(`\\w+`: 글자, 숫자, 밑줄)가 이어진
+    덩어리 하나가 토큰 하나이고, 그 밖의 공백이 아닌 문자는 한 글자씩 각각 토큰이 됩니다.
+
+    >>> tokenize("Don't panic, 42!")
+    ['don', "'", 't', 'panic', ',', '42', '!']
+
+    `re.findall`과 정규 표현식 하나면 됩니다.
+    """
+    raise NotImplementedError("tokenize")
+
+
+def build_vocab(texts: list[str], min_freq: int = 1) -> dict[str, int]:
+    """`tokenize`한 `texts`로 만든 어휘(토큰 -> 인덱스)입니다.
+
+    인덱스 0..3은 `SPECIALS`의 특수 토큰이 이 순서대로 차지합니다: `<pad>`는 짧은 시퀀스를 채우고,
+    `<unk>`는 어휘에 없는 모든 토큰을 대신하며, `<bos>` / `<eos>`는 시퀀스의 시작과 끝을 표시합니다.
+    그다음에 `min_freq`번 이상 나온 토큰들이 빈도가 높은 순으로, 빈도가 같으면 알파벳 순으로 옵니다.
+    그래야 어휘가 실행할 때마다 같습니다.
+    """
+    raise NotImplementedError("build_vocab")
+
+
+def numericalize(text: str, vocab: dict[str, int]) -> torch.Tensor:
+    """`text`에 대한 int64 Tensor [<bos>, 토큰 id..., <eos>]입니다. `vocab`에 없는 토큰은 `<unk>`가
+    됩니다(KeyError가 나서는 절대 안 됩니다: 실제 텍스트에는 언제나 처음 보는 단어가 있습니다)."""
+    raise NotImplementedError("numericalize")
+
+
+def pad_batch(sequences: list[torch.Tensor], pad_id: int = PAD) -> tuple[torch.Tensor, torch.Tensor]:
+    """길이가 서로 다른 1-D int64 시퀀스들을 배치 우선 Tensor 하나로 패딩합니다.
+
+    `(padded, lengths)`를 반환합니다: `padded`는 (batch, max_len) int64로, 각 시퀀스가 자기 행의
+    앞부분에 있고 그 뒤는 `pad_id`입니다. `lengths`는 실제 길이를 담은 (batch,) int64 Tensor입니다.
+    (패딩은 `torch.nn.utils.rnn.pad_sequence(..., batch_first=True)`가 해 줍니다. batch_first에
+    주의하세요.)
+    """
+    raise NotImplementedError("pad_batch")
+
+
+class RNNClassifier(nn.Module):
+    """임베딩(embedding) -> 한 층짜리 LSTM(또는 GRU) -> 마지막 은닉 상태(hidden state) 위의 선형 헤드(head).
+
+    - `nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)`: pad 행은 모두 0이고 변화도(gradient)를
+      받지 않으므로, `<pad>`는 결코 의미를 배우지 않습니다.
+    - `cell`은 "lstm"(`nn.LSTM`) 또는 "gru"(`nn.GRU`)이며, `batch_first=True`로 만듭니다.
+    - `forward(tokens, lengths)`: tokens는 `pad_id`로 패딩된 (batch, time) int64, lengths는 (batch,)
+      int64입니다. 임베딩된 배치를 `pack_padded_sequence(emb, lengths.cpu(),
+      batch_first=True, enforce_sorted=False)`로 패킹하면 RNN이 각 시퀀스의 실제 끝에서 멈추고, 최종
+      은닉 상태 `h_n`(layers, batch, hidden)은 각 시퀀스의 마지막 *실제* 단계를 담게
+      됩니다. 로짓(logit) (batch, num_classes)를 반환하세요.
+
+    함정: 패딩된 Tensor 위로 RNN을 돌리고 마지막 시간 단계를 취하면, 한 시퀀스의 로짓이 같은 배치의
+    다른 시퀀스들 때문에 붙은 패딩에 따라 달라집니다. 여기서는 조금도 달라져서는 안 됩니다.
+    """
+
+    def __init__(self, vocab_size: int, embed_dim: int, hidden_dim: int, num_classes: int,
+                 pad_id: int = PAD, cell: str = "lstm"):
+        super().__init__()
+        raise NotImplementedError("RNNClassifier")
+
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("RNNClassifier.forward")
+
+
+def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_ih: torch.Tensor,
+              weight_hh: torch.Tensor, bias_ih: torch.Tensor, bias_hh: torch.Tensor):
+    """`nn.LSTMCell`이 계산하는 것과 정확히 같은 LSTM 한 단계를 직접 구현합니다. `(h_next, c_next)`를
+    반환합니다.
+
+    x (batch, input), state = (h, c) 각각 (batch, hidden); weight_ih (4*hidden, input),
+    weight_hh (4*hidden, hidden), 편향(bias) (4*hidden,) — `nn.LSTMCell` 매개변수(parameter)와 같은
+    구성입니다. 네 게이트의 활성화 전 값 `x W_ih^T + b_ih + h W_hh^T + b_hh`는 input, forget,
+    cell (g), output 순서로 쌓여 있습니다:
+        i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)
+        c_next = f * c + i * g,   h_next = o * tanh(c_next)
+    미분 가능한 torch 연산만 사용하세요: 변화도도 nn.LSTMCell의 것과 비교합니다.
+    """
+    raise NotImplementedError("lstm_cell")
+
+
+def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                                 mask: torch.Tensor | None = None):
+    """직접 구현한 어텐션입니다. `(output, weights)`를 반환합니다.
+
+    q (..., Lq, d), k (..., Lk, d), v (..., Lk, dv). 점수는 `q k^T / sqrt(d)`입니다(sqrt(d)로 나누면
+    점수의 퍼짐이 d와 무관해져서 소프트맥스가 포화되지 않습니다). `weights` (..., Lq, Lk)는 *키*에 대한
+    소프트맥스이고(마지막 축: 각 쿼리(query)의 가중치 합이 1), 출력 (..., Lq, dv)는 `weights @ v`입니다.
+
+    `mask`는 None이거나, (..., Lq, Lk)로 브로드캐스트할 수 있는 불리언 Tensor이며
+    `F.scaled_dot_product_attention`의 규약을 따릅니다: True = 볼 수 있음. 마스킹된 점수는 소프트맥스
+    전에 -inf가 되므로 그 가중치는 정확히 0입니다. 출력은
+    `F.scaled_dot_product_attention(q, k, v, attn_mask=mask)`와 같아야 합니다.
+    """
+    raise NotImplementedError("scaled_dot_product_attention")
+
+
+def causal_mask(n: int, device: torch.device | None = None) -> torch.Tensor:
+    """scaled_dot_product_attention 규약(True = 볼 수 있음)을 따르는 (n, n) 불리언 인과 마스크(causal
+    mask)입니다: 쿼리 i는 키 0..i(자기 자신 포함)를 볼 수 있고, 그 뒤의 것은 볼 수 없습니다. `device`에
+    만드세요."""
+    raise NotImplementedError("causal_mask")
+
+
+def make_key_padding_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
+    """`nn.MultiheadAttention`에 넘길 (batch, max_len) 불리언 `key_padding_mask`를 *그 모듈의* 규약으로
+    만듭니다: True = 패딩, 이 키는 무시. 행 b는 처음 lengths[b]개 위치에서 False이고 그 뒤로는
+    True입니다. (`causal_mask`의 규약과 정반대입니다: 바로 그것이 이번 교훈입니다.)
+    `lengths.device`에 만드세요."""
+    raise NotImplementedError("make_key_padding_mask")
+
+
+def multi_head_attention(x: torch.Tensor, num_heads: int, in_proj_weight: torch.Tensor,
+                         in_proj_bias: torch.Tensor, out_proj_weight: torch.Tensor,
+                         out_proj_bias: torch.Tensor, key_padding_mask: torch.Tensor | None = None,
+                         causal: bool = False) -> torch.Tensor:
+    """직접 구현한 멀티 헤드 셀프 어텐션(multi-head self-attention)으로, 같은 매개변수를 가진
+    `nn.MultiheadAttention(embed, num_heads, batch_first=True)`를
+    `mha(x, x, x, key_padding_mask=..., attn_mask=...)[0]`으로 호출한 결과와 같아야 합니다.
+
+    x (batch, time, embed). `in_proj_weight` (3*embed, embed)와 `in_proj_bias` (3*embed,)는 쿼리, 키,
+    값의 투영(projection)을 이 순서로 쌓은 것이고, `out_proj_*`는 출력 투영입니다.
+    1. 투영한 뒤 q, k, v로 나눕니다. 각각 (batch, time, embed).
+    2. 헤드를 나눕니다: (batch, time, heads, head_dim)으로 바꾼 뒤 (batch, heads, time, head_dim)으로
+       transpose합니다.
+    3. 패딩된 키(`key_padding_mask`: True = 패딩, nn.MultiheadAttention의 규약 — "볼 수 있음" 마스크로
+       쓰기 전에 변환하세요)와, `causal`이면 미래까지 가리는 마스크로 어텐션합니다.
+    4. 헤드를 다시 (batch, time, embed)로 합칩니다 — transpose한 Tensor는 연속적(contiguous)이지 않아서
+       `view`가 실패하므로 `reshape`(또는 `.contiguous().view`)를 쓰세요 — 그리고 출력 투영을
+       적용합니다.
+    """
+    raise NotImplementedError("multi_head_attention")
+
+
+def sinusoidal_positional_encoding(max_len: int, d_model: int) -> torch.Tensor:
+    """논문 "Attention Is All You Need"의 (max_len, d_model) float32 사인파 위치 인코딩(positional
+    encoding)입니다:
+
+        PE[pos, 2i]   = sin(pos / 10000^(2i / d_model))
+        PE[pos, 2i+1] = cos(pos / 10000^(2i / d_model))
+
+    짝수 열에는 사인, 홀수 열에는 코사인이 번갈아 들어갑니다(사인 덩어리 다음에 코사인 덩어리가 오는
+    것이 아닙니다). d_model은 짝수입니다. 어텐션만으로는 위치를 구별할 수 없습니다: 이 값을 임베딩에
+    더하면 각 위치가 서로 다르고 부드럽게 변하는 고유한 표식을 갖게 됩니다.
+    """
+    raise NotImplementedError("sinusoidal_positional_encoding")
