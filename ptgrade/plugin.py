@@ -26,6 +26,7 @@ MARKERS = {
     "gpu": "needs CUDA; skipped, with the reason shown, where there is none",
     "slow": "a long check (real pretrained models, long training)",
     "hidden": "an instructor-only check, removed from the student edition by `ptgrade release`",
+    "title(en, ko=...)": "the check's title for the student, in English and Korean",
 }
 SEED = 0
 
@@ -84,8 +85,10 @@ def check_spec(item: pytest.Item) -> dict:
     if len(dims) != 1 or points is None or not points.args:
         raise pytest.UsageError(f"grader bug: {item.nodeid} needs one dimension marker "
                                 f"({', '.join(DIMENSIONS)}) and @pytest.mark.points(n).")
+    title = item.get_closest_marker("title")
+    titles = {"en": str(title.args[0]), "ko": str(title.kwargs.get("ko", ""))} if title and title.args else {}
     return {"name": item.name, "dimension": dims[0], "max_score": float(points.args[0]),
-            "gpu": item.get_closest_marker("gpu") is not None}
+            "gpu": item.get_closest_marker("gpu") is not None, "titles": titles}
 
 
 class _Grading:

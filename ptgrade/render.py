@@ -7,6 +7,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from ptgrade import i18n
 from ptgrade.i18n import _
 from ptgrade.manifest import Manifest
 from ptgrade.results import ItemResult
@@ -31,11 +32,6 @@ def status_text(result: ItemResult) -> str:
     return _("{score} of {total}").format(score=f"{result.score:g}", total=f"{result.max_score:g}")
 
 
-def check_label(name: str) -> str:
-    """`test_flatten_last_two_handles_any_layout` -> `flatten last two handles any layout`."""
-    return name.removeprefix("test_").replace("_", " ")
-
-
 def item_view(result: ItemResult, title: str) -> Group:
     header = Text.assemble((f"{result.id} ", "bold"), (title, "bold"), "  ")
     if result.problem:
@@ -45,14 +41,21 @@ def item_view(result: ItemResult, title: str) -> Group:
     skipped = sum(1 for check in result.checks if check.outcome == "skipped")
     if skipped:
         header.append("  " + _("({count} skipped)").format(count=skipped), style="yellow")
-    width = min(max([len(check_label(c.name)) for c in result.checks] + [10]), 42)
     rows: list = [header]
     styles = _outcomes()
+    lang = i18n.current()
     for check in result.checks:
         label, style = styles.get(check.outcome, (check.outcome, ""))
+        # A grid row per check: rich measures Hangul as double width and wraps titles between words.
+        line = Table.grid(padding=(0, 1), expand=True)
+        line.add_column(ratio=1)
+        line.add_column(width=13, no_wrap=True)
+        line.add_column(width=7, no_wrap=True)
+        line.add_column(width=14, no_wrap=True)
         dimension = check.dimension + (" (gpu)" if check.gpu else "")
-        rows.append(Text.assemble(f"  {check_label(check.name)[:width]:<{width}}  ", (f"{dimension:<13}", "cyan"),
-                                  f"{check.score:>3g}/{check.max_score:<3g} ", (label, style)))
+        line.add_row(Text(check.title(lang)), Text(dimension, style="cyan"),
+                     Text(f"{check.score:>3g}/{check.max_score:<3g}"), Text(label, style=style))
+        rows.append(Padding(line, (0, 0, 0, 2)))
         if check.message and check.outcome != "not_started":
             rows.append(Padding(Text(check.message, style="yellow" if check.outcome == "skipped" else "red"),
                                 (0, 0, 0, 6)))

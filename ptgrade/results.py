@@ -14,10 +14,15 @@ class CheckResult:
     outcome: str = "error"
     message: str = ""
     gpu: bool = False
+    titles: dict = field(default_factory=dict)  # {"en": ..., "ko": ...} from @pytest.mark.title
 
     @property
     def score(self) -> float:
         return self.max_score if self.outcome == "passed" else 0.0
+
+    def title(self, lang: str) -> str:
+        """The check's human title in `lang`; without one, its name in words."""
+        return self.titles.get(lang) or self.titles.get("en") or self.name.removeprefix("test_").replace("_", " ")
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -67,6 +72,7 @@ class ItemResult:
     @classmethod
     def from_json(cls, data: dict) -> "ItemResult":
         checks = [CheckResult(name=c["name"], dimension=c["dimension"], max_score=c["max_score"],
-                              outcome=c["outcome"], message=c.get("message", ""), gpu=c.get("gpu", False))
+                              outcome=c["outcome"], message=c.get("message", ""), gpu=c.get("gpu", False),
+                              titles=c.get("titles") or {})
                   for c in data.get("checks", [])]
         return cls(id=data["id"], title=data["title"], checks=checks, problem=data.get("problem", ""))

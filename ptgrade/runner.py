@@ -104,7 +104,8 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
             outcome, message = "error", _("an unknown outcome")
         result.checks.append(CheckResult(name=str(name), dimension=str(spec.get("dimension")),
                                          max_score=float(spec.get("max_score", 0)), outcome=outcome,
-                                         message=message, gpu=bool(spec.get("gpu", False))))
+                                         message=message, gpu=bool(spec.get("gpu", False)),
+                                         titles=spec.get("titles") if isinstance(spec.get("titles"), dict) else {}))
     return result
 
 
