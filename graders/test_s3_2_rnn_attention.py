@@ -5,6 +5,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type
+from ptgrade.remote import observation
 
 SDPA_HINT = ("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
              "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
@@ -34,6 +35,14 @@ def _pad(sequences, width, pad_id=0):
     for row, sequence in enumerate(sequences):
         out[row, :len(sequence)] = sequence
     return out
+
+
+@observation
+def without_grad(impl, model, *args):
+    """model(*args) under torch.no_grad() in the student's process, as inference runs (the judge's own no_grad
+    does not reach that process)."""
+    with torch.no_grad():
+        return model(*args)
 
 
 # -- text preprocessing ------------------------------------------------------------------------------
@@ -85,24 +94,43 @@ def test_pad_batch_is_batch_first_with_lengths(impl):
 
 
 # -- recurrent classifier ---------------------------------------------------------------------------
+@observation
+def embedding_padding_indices(impl, model) -> list:
+    """The padding_idx of each nn.Embedding inside the student's model."""
+    return [m.padding_idx for m in model.modules() if isinstance(m, nn.Embedding)]
+
+
+@observation
+def pad_row_after_backward(impl, model, tokens, lengths, pad_id) -> dict:
+    """The model's logits; after logits.sum().backward(), the embedding's <pad> row and its gradient."""
+    logits = model(tokens, lengths)
+    if type(logits) is not torch.Tensor:
+        return {"logits": logits}
+    logits.sum().backward()
+    embedding = next(m for m in model.modules() if isinstance(m, nn.Embedding))
+    grad = embedding.weight.grad
+    return {"logits": logits.detach(), "weight": embedding.weight[pad_id].detach(),
+            "grad": None if grad is None else grad[pad_id]}
+
+
 @pytest.mark.points(1)
 @pytest.mark.gradients
 def test_embedding_reserves_the_pad_row(impl):
     model = impl.RNNClassifier(20, 8, 16, 3, pad_id=5)
-    embeddings = [m for m in model.modules() if isinstance(m, nn.Embedding)]
+    padding_indices = embedding_padding_indices(impl, model)
     hint = "Build nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)."
-    check(len(embeddings) == 1, f"RNNClassifier should hold one nn.Embedding, found {len(embeddings)}.", hint)
-    embedding = embeddings[0]
-    check(embedding.padding_idx == 5, f"RNNClassifier(pad_id=5): the embedding's padding_idx should be 5, "
-          f"got {embedding.padding_idx}.", hint)
+    check(len(padding_indices) == 1, f"RNNClassifier should hold one nn.Embedding, found {len(padding_indices)}.",
+          hint)
+    check(padding_indices[0] == 5, f"RNNClassifier(pad_id=5): the embedding's padding_idx should be 5, "
+          f"got {padding_indices[0]}.", hint)
     tokens = torch.tensor([[4, 5, 6, 5], [7, 5, 8, 9]])  # the pad id inside real text: padding_idx blocks its gradient
-    logits = _calling("RNNClassifier on a (2, 4) batch", "Pack with batch_first=True; " + hint, model, tokens,
-                      torch.tensor([4, 4]))
-    logits = expect_tensor(logits, "model(tokens, lengths)")
-    logits.sum().backward()
-    row = embedding.weight.grad[5]
-    check(bool((embedding.weight[5] == 0).all()) and bool((row == 0).all()),
-          f"the <pad> row of the embedding should be zeros and get no gradient; got weight {embedding.weight[5][:4]}... "
+    seen = _calling("RNNClassifier on a (2, 4) batch", "Pack with batch_first=True; " + hint, pad_row_after_backward,
+                    impl, model, tokens, torch.tensor([4, 4]), 5)
+    expect_tensor(seen["logits"], "model(tokens, lengths)")
+    weight, row = seen["weight"], seen["grad"]
+    check(row is not None, "logits.sum().backward() left no gradient on the embedding's weight.", hint)
+    check(bool((weight == 0).all()) and bool((row == 0).all()),
+          f"the <pad> row of the embedding should be zeros and get no gradient; got weight {weight[:4]}... "
           f"and gradient {row[:4]}...", hint)
 
 
@@ -120,18 +148,50 @@ def _check_padding_invariance(impl, cell):
     model = impl.RNNClassifier(30, 8, 16, 3, cell=cell).eval()
     hint = ("Pack the embedded batch: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, "
             "enforce_sorted=False), and classify from h_n[-1], the last real step; the RNN too needs batch_first=True.")
+    tight = _calling(f"RNNClassifier(cell={cell!r}) on a padded batch", hint, without_grad, impl, model,
+                     _pad(sequences, 7), lengths)
+    tight = expect_tensor(tight, "model(tokens, lengths)", hint)
+    check(tuple(tight.shape) == (4, 3), f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
+          f"got {tuple(tight.shape)}.", hint)
+    loose = _calling("the model on the same batch with 4 more pad columns", hint, without_grad, impl, model,
+                     _pad(sequences, 11), lengths)
+    assert_tensor(loose, tight, f"{cell} logits with 4 extra pad columns vs without", hint=hint)
+    for row, sequence in enumerate(sequences):
+        alone = _calling("the model on one unpadded sequence", hint, without_grad, impl, model, sequence.unsqueeze(0),
+                         torch.tensor([len(sequence)]))
+        assert_tensor(alone, tight[row:row + 1], f"{cell} logits of sequence {row} (length {len(sequence)}) "
+                      "alone vs inside a padded batch", hint=hint)
+
+
+def _order_batch(generator, size):
+    """Each sequence (3-12 tokens) holds token 4 and token 5 once; label 1 when 4 comes first."""
+    lengths = torch.randint(3, 13, (size,), generator=generator)
+    padding = torch.arange(12) >= lengths.unsqueeze(1)
+    tokens = torch.randint(6, 12, (size, 12), generator=generator)
+    order = torch.rand(size, 12, generator=generator).masked_fill(padding, 2.0)
+    first, second = order.topk(2, dim=1, largest=False).indices.unbind(1)  # two distinct real positions
+    rows = torch.arange(size)
+    tokens[rows, first], tokens[rows, second] = 4, 5
+    return tokens.masked_fill(padding, 0), lengths, (first < second).long()
+
+
+@observation
+def order_task_logits(impl, batches, tokens, lengths):
+    """Train a fresh RNNClassifier(12, 16, 32, 2) with Adam (lr 1e-2) on `batches`; its eval-mode logits for
+    `tokens` (or the first thing its forward returned that is not a tensor)."""
+    model = impl.RNNClassifier(12, 16, 32, 2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for batch_tokens, batch_lengths, labels in batches:
+        logits = model(batch_tokens, batch_lengths)
+        if type(logits) is not torch.Tensor:
+            return logits
+        loss = F.cross_entropy(logits, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
     with torch.no_grad():
-        tight = _calling(f"RNNClassifier(cell={cell!r}) on a padded batch", hint, model, _pad(sequences, 7), lengths)
-        tight = expect_tensor(tight, "model(tokens, lengths)", hint)
-        check(tuple(tight.shape) == (4, 3), f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
-              f"got {tuple(tight.shape)}.", hint)
-        loose = _calling("the model on the same batch with 4 more pad columns", hint, model, _pad(sequences, 11), lengths)
-        assert_tensor(loose, tight, f"{cell} logits with 4 extra pad columns vs without", hint=hint)
-        for row, sequence in enumerate(sequences):
-            alone = _calling("the model on one unpadded sequence", hint, model, sequence.unsqueeze(0),
-                             torch.tensor([len(sequence)]))
-            assert_tensor(alone, tight[row:row + 1], f"{cell} logits of sequence {row} (length {len(sequence)}) "
-                          "alone vs inside a padded batch", hint=hint)
+        return model(tokens, lengths)
 
 
 @pytest.mark.points(2)
@@ -139,29 +199,10 @@ def _check_padding_invariance(impl, cell):
 def test_rnn_classifier_learns_order_task(impl):
     """Each sequence (3-12 tokens) holds token 4 and token 5 once; label 1 when 4 comes first."""
     generator = torch.Generator().manual_seed(2)
-
-    def batch(size):
-        lengths = torch.randint(3, 13, (size,), generator=generator)
-        padding = torch.arange(12) >= lengths.unsqueeze(1)
-        tokens = torch.randint(6, 12, (size, 12), generator=generator)
-        order = torch.rand(size, 12, generator=generator).masked_fill(padding, 2.0)
-        first, second = order.topk(2, dim=1, largest=False).indices.unbind(1)  # two distinct real positions
-        rows = torch.arange(size)
-        tokens[rows, first], tokens[rows, second] = 4, 5
-        return tokens.masked_fill(padding, 0), lengths, (first < second).long()
-
-    model = impl.RNNClassifier(12, 16, 32, 2)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(STEPS):
-        tokens, lengths, labels = batch(32)
-        loss = F.cross_entropy(expect_tensor(model(tokens, lengths), "model(tokens, lengths)"), labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    tokens, lengths, labels = batch(512)
-    model.eval()
-    with torch.no_grad():
-        accuracy = (model(tokens, lengths).argmax(1) == labels).float().mean().item()
+    batches = [_order_batch(generator, 32) for _ in range(STEPS)]
+    tokens, lengths, labels = _order_batch(generator, 512)
+    logits = expect_tensor(order_task_logits(impl, batches, tokens, lengths), "model(tokens, lengths)")
+    accuracy = (logits.argmax(1) == labels).float().mean().item()
     check(accuracy >= 0.9, f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
           f"held-out accuracy should reach 0.90; got {accuracy:.3f}.",
           "The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "
@@ -411,7 +452,7 @@ def test_attention_runs_on_cuda(impl):
     assert_tensor(got[~pad], want[~pad], "multi_head_attention on CUDA vs nn.MultiheadAttention", hint=MHA_HINT)
     model = impl.RNNClassifier(30, 8, 16, 3).cuda().eval()
     tokens = _pad(_sequences(torch.Generator().manual_seed(1), (5, 2, 7)), 7).cuda()
-    with torch.no_grad():
-        logits = expect_tensor(model(tokens, torch.tensor([5, 2, 7], device="cuda")), "RNNClassifier on CUDA")
+    logits = expect_tensor(without_grad(impl, model, tokens, torch.tensor([5, 2, 7], device="cuda")),
+                           "RNNClassifier on CUDA")
     check(logits.device.type == "cuda", f"RNNClassifier logits on CUDA inputs came back on {logits.device}.",
           "pack_padded_sequence needs lengths on the CPU (lengths.cpu()), the data stays on the GPU.")

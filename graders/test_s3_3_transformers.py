@@ -9,10 +9,11 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
-from transformers import (BertForSequenceClassification, GPT2Config, GPT2LMHeadModel,  # noqa: E402
+from transformers import (BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel,  # noqa: E402
                           PreTrainedTokenizerFast)
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type  # noqa: E402
+from ptgrade.remote import observation  # noqa: E402
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 SUBJECTS = ["the movie", "this film", "the food", "our trip", "the book", "that show", "the service", "my day",
@@ -56,6 +57,66 @@ def _calling(what, hint, function, *args, **kwargs):
                              f"Hint: {hint}") from None
 
 
+# -- what the student's process reports about its objects (models and tokenizers live there) --------
+@observation
+def class_names(impl, value) -> list:
+    """`module.qualname` of each class along the MRO of an object in the student's process."""
+    return [f"{c.__module__}.{c.__qualname__}" for c in type(value).__mro__]
+
+
+def _is_instance(impl, value, kind: type) -> bool:
+    """isinstance(value, kind) for an object that lives in the student's process (a Handle here)."""
+    return f"{kind.__module__}.{kind.__qualname__}" in class_names(impl, value)
+
+
+def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
+    """expect_type for an object that lives in the student's process."""
+    check(_is_instance(impl, value, kind), f"{what} should be a {kind.__name__}, got "
+          f"{class_names(impl, value)[0].rpartition('.')[2]}.", hint)
+    return value
+
+
+@observation
+def parameter_count(impl, model) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+@observation
+def first_parameter_device(impl, model) -> str:
+    return next(model.parameters()).device.type
+
+
+@observation
+def encode(impl, tokenizer, texts) -> dict:
+    """tokenizer(texts, padding=True, return_tensors="pt") as a plain dict of tensors."""
+    return dict(tokenizer(texts, padding=True, return_tensors="pt"))
+
+
+@observation
+def call_after_seeding(impl, seed, name, *args, **kwargs):
+    """impl.<name>(*args, **kwargs) right after torch.manual_seed(seed) in the student's process (the judge's
+    own seeding does not reach it): the model it builds or trains, as a handle."""
+    torch.manual_seed(seed)
+    return getattr(impl, name)(*args, **kwargs)
+
+
+@observation
+def without_grad(impl, model, *args, **kwargs):
+    """model(*args, **kwargs) under torch.no_grad() in the student's process, as inference runs (the judge's own
+    no_grad does not reach that process; an eval-mode nn.TransformerEncoder takes its fast path only there)."""
+    with torch.no_grad():
+        return model(*args, **kwargs)
+
+
+@observation
+def eval_logits(impl, model, tokenizer, texts):
+    """The model's logits for `texts` (padded batch from the tokenizer, on model.device), in eval mode."""
+    model.eval()
+    batch = tokenizer(texts, padding=True, return_tensors="pt").to(model.device)
+    with torch.no_grad():
+        return model(**batch).logits.cpu()
+
+
 # -- torch.nn transformers --------------------------------------------------------------------------
 def _tokens(seed, lengths, width, vocab=40, pad_id=0):
     generator = torch.Generator().manual_seed(seed)
@@ -74,14 +135,13 @@ ENCODER_HINT = ("Pass src_key_padding_mask = (tokens == pad_id) (True = ignore, 
 def test_transformer_classifier_ignores_padding(impl):
     model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
     tight = _tokens(0, (5, 2, 7), 7)
-    with torch.no_grad():
-        want = expect_tensor(_calling("TransformerClassifier on a padded batch", ENCODER_HINT, model, tight),
-                             "model(tokens)")
-        check(tuple(want.shape) == (3, 3), f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
-              f"{tuple(want.shape)}.", ENCODER_HINT)
-        loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
-        assert_tensor(model(loose), want, "TransformerClassifier logits with 5 extra pad columns vs without",
-                      rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
+    want = expect_tensor(_calling("TransformerClassifier on a padded batch", ENCODER_HINT, without_grad, impl, model,
+                                  tight), "model(tokens)")
+    check(tuple(want.shape) == (3, 3), f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
+          f"{tuple(want.shape)}.", ENCODER_HINT)
+    loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
+    assert_tensor(without_grad(impl, model, loose), want, "TransformerClassifier logits with 5 extra pad columns vs "
+                  "without", rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
 
 
 @pytest.mark.points(1)
@@ -91,11 +151,11 @@ def test_transformer_classifier_keeps_batch_items_apart(impl):
     tokens = _tokens(1, (6, 6, 6, 6), 6)
     hint = ("A sequence's logits must not depend on the other sequences of its batch: nn.TransformerEncoderLayer "
             "reads (time, batch, features) unless batch_first=True.")
-    with torch.no_grad():
-        together = expect_tensor(_calling("TransformerClassifier", hint, model, tokens), "model(tokens)")
-        for row in range(4):
-            assert_tensor(model(tokens[row:row + 1]), together[row:row + 1],
-                          f"logits of sequence {row} alone vs inside a batch of 4", rtol=1e-4, atol=1e-5, hint=hint)
+    together = expect_tensor(_calling("TransformerClassifier", hint, without_grad, impl, model, tokens),
+                             "model(tokens)")
+    for row in range(4):
+        assert_tensor(without_grad(impl, model, tokens[row:row + 1]), together[row:row + 1],
+                      f"logits of sequence {row} alone vs inside a batch of 4", rtol=1e-4, atol=1e-5, hint=hint)
 
 
 CAUSAL_HINT = ("nn.TransformerEncoder reads a boolean mask as True = ignore: use "
@@ -110,11 +170,10 @@ def test_decoder_lm_does_not_see_the_future(impl):
     tokens = _tokens(2, (8, 8), 8)
     changed = tokens.clone()
     changed[:, 5:] = _tokens(3, (3, 3), 3)
-    with torch.no_grad():
-        before = expect_tensor(_calling("DecoderLM", CAUSAL_HINT, model, tokens), "model(tokens)")
-        check(tuple(before.shape) == (2, 8, 40), f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
-              f"{tuple(before.shape)}.", CAUSAL_HINT)
-        after = expect_tensor(model(changed), "model(tokens)")
+    before = expect_tensor(_calling("DecoderLM", CAUSAL_HINT, without_grad, impl, model, tokens), "model(tokens)")
+    check(tuple(before.shape) == (2, 8, 40), f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
+          f"{tuple(before.shape)}.", CAUSAL_HINT)
+    after = expect_tensor(without_grad(impl, model, changed), "model(tokens)")
     check(bool(before.isfinite().all()), "DecoderLM logits contain NaN or inf: some position may attend to no key "
           "at all.", CAUSAL_HINT + " Masking the diagonal too leaves position 0 with nothing to attend to.")
     assert_tensor(after[:, :5], before[:, :5], "DecoderLM logits at positions 0-4 after changing tokens 5-7 (the future)",
@@ -123,12 +182,13 @@ def test_decoder_lm_does_not_see_the_future(impl):
           "their own tokens changed.", CAUSAL_HINT)
 
 
-@pytest.mark.points(1)
-@pytest.mark.gradients
-def test_decoder_lm_gradients_stay_causal(impl):
-    model = impl.DecoderLM(40, 16, 2, 2, max_len=32).eval()
-    embeddings = [m for m in model.modules() if isinstance(m, nn.Embedding) and m.num_embeddings == 40]
-    check(len(embeddings) >= 1, "DecoderLM should embed its tokens with an nn.Embedding(vocab_size, d_model).")
+@observation
+def token_embedding_gradient(impl, model, tokens, vocab_size, early) -> dict:
+    """How many nn.Embedding(vocab_size, ...) the model holds; with a hook on the first, the model's logits
+    and, after logits[:, :early].square().sum().backward(), the gradient at that embedding's output."""
+    embeddings = [m for m in model.modules() if isinstance(m, nn.Embedding) and m.num_embeddings == vocab_size]
+    if not embeddings:
+        return {"embeddings": 0}
     captured = []
 
     def keep(module, args, out):
@@ -137,12 +197,26 @@ def test_decoder_lm_gradients_stay_causal(impl):
 
     handle = embeddings[0].register_forward_hook(keep)
     try:
-        logits = expect_tensor(model(_tokens(4, (8, 8), 8)), "model(tokens)")
+        logits = model(tokens)
     finally:
         handle.remove()
-    logits[:, :4].square().sum().backward()
-    grad = captured[0].grad
+    if type(logits) is not torch.Tensor:
+        return {"embeddings": len(embeddings), "logits": logits}
+    logits[:, :early].square().sum().backward()
+    return {"embeddings": len(embeddings), "logits": logits.detach(),
+            "grad": captured[0].grad if captured else None}
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+def test_decoder_lm_gradients_stay_causal(impl):
+    model = impl.DecoderLM(40, 16, 2, 2, max_len=32).eval()
+    seen = token_embedding_gradient(impl, model, _tokens(4, (8, 8), 8), 40, 4)
+    check(seen["embeddings"] >= 1, "DecoderLM should embed its tokens with an nn.Embedding(vocab_size, d_model).")
+    expect_tensor(seen["logits"], "model(tokens)")
+    grad = seen["grad"]
     check(grad is not None, "no gradient reached the token embeddings.", CAUSAL_HINT)
+    grad = expect_tensor(grad, "the gradient at the token embeddings")
     future = grad[:, 4:].abs().max().item()
     past = grad[:, :4].abs().max().item()
     check(future == 0.0 and past > 0, f"the loss on positions 0-3 should get gradient from tokens 0-3 only; gradient "
@@ -159,7 +233,7 @@ TOKENIZER_HINT = ("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]'
 @pytest.mark.points(1)
 @pytest.mark.numerics
 def test_tokenizer_has_special_tokens(impl, tokenizer):
-    tokenizer = expect_type(tokenizer, PreTrainedTokenizerFast, "train_tokenizer(corpus)", TOKENIZER_HINT)
+    tokenizer = _expect_instance(impl, tokenizer, PreTrainedTokenizerFast, "train_tokenizer(corpus)", TOKENIZER_HINT)
     ids = {token: tokenizer.convert_tokens_to_ids(token) for token in SPECIALS}
     check(ids == {token: i for i, token in enumerate(SPECIALS)}, f"special token ids should be 0-4 in the order "
           f"{SPECIALS}, got {ids}.", TOKENIZER_HINT)
@@ -198,24 +272,43 @@ def test_models_built_from_small_configs(impl, tokenizer):
     hint = ("Build from a config: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
             "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...) and "
             "BertForSequenceClassification(config); likewise GPT2Config / GPT2LMHeadModel. Nothing from the hub.")
-    bert = expect_type(impl.bert_classifier(tokenizer, num_labels=3), BertForSequenceClassification,
-                       "bert_classifier(tokenizer, 3)", hint)
-    gpt = expect_type(impl.gpt2_lm(tokenizer), GPT2LMHeadModel, "gpt2_lm(tokenizer)", hint)
+    bert = _expect_instance(impl, impl.bert_classifier(tokenizer, num_labels=3), BertForSequenceClassification,
+                            "bert_classifier(tokenizer, 3)", hint)
+    gpt = _expect_instance(impl, impl.gpt2_lm(tokenizer), GPT2LMHeadModel, "gpt2_lm(tokenizer)", hint)
     for name, model in (("BERT", bert), ("GPT-2", gpt)):
-        size = sum(p.numel() for p in model.parameters())
+        size = parameter_count(impl, model)
         check(model.config.vocab_size == len(tokenizer) and size < 1_000_000,
               f"the {name} model should match the tokenizer (vocab_size {len(tokenizer)}) and be small (< 1M "
               f"parameters); got vocab_size {model.config.vocab_size} and {size:,} parameters.", hint)
         check(model.config.pad_token_id == tokenizer.pad_token_id, f"the {name} config's pad_token_id should be the "
               f"tokenizer's ({tokenizer.pad_token_id}), got {model.config.pad_token_id}.", hint)
-    batch = tokenizer(["the film was fun", "our trip"], padding=True, return_tensors="pt")
-    with torch.no_grad():
-        logits = bert.eval()(**batch).logits
-        check(tuple(logits.shape) == (2, 3), f"bert_classifier(num_labels=3) logits: expected (2, 3), got "
-              f"{tuple(logits.shape)}.", hint)
-        logits = gpt.eval()(input_ids=batch["input_ids"]).logits
+    batch = encode(impl, tokenizer, ["the film was fun", "our trip"])
+    logits = without_grad(impl, bert.eval(), **batch).logits
+    check(tuple(logits.shape) == (2, 3), f"bert_classifier(num_labels=3) logits: expected (2, 3), got "
+          f"{tuple(logits.shape)}.", hint)
+    logits = without_grad(impl, gpt.eval(), input_ids=batch["input_ids"]).logits
     check(tuple(logits.shape) == (2, batch["input_ids"].shape[1], len(tokenizer)), "gpt2_lm logits should be "
           f"(batch, time, vocab) = (2, {batch['input_ids'].shape[1]}, {len(tokenizer)}), got {tuple(logits.shape)}.", hint)
+
+
+def _saved_classifier(directory, hint):
+    """The classifier saved in `directory`, loaded by the grader from data only (config.json and
+    model.safetensors, never a pickle) and only when its config describes a small model."""
+    try:
+        config = BertConfig.from_pretrained(directory)
+        with torch.device("meta"):  # sizes only: nothing allocated
+            size = sum(p.numel() for p in BertForSequenceClassification(config).parameters())
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as error:
+        raise AssertionError(f"the grader could not read the config.json in the directory ({type(error).__name__}: "
+                             f"{str(error).splitlines()[0] if str(error) else ''}).\nHint: {hint}") from None
+    check(size < 10_000_000, f"the config.json saved in the directory describes a model of {size:,} parameters, "
+          "not the small BERT that was saved.", hint)
+    try:
+        return BertForSequenceClassification.from_pretrained(directory, config=config, use_safetensors=True).eval()
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as error:
+        raise AssertionError(f"the grader could not load the model saved in the directory (config.json + "
+                             f"model.safetensors): {type(error).__name__}: "
+                             f"{str(error).splitlines()[0] if str(error) else ''}\nHint: {hint}") from None
 
 
 @pytest.mark.points(2)
@@ -230,19 +323,24 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
                                   model, tokenizer, str(tmp_path)), tuple, "save_and_reload(...)", hint)
     check(len(result) == 2, f"save_and_reload should return (model, tokenizer), got {len(result)} items.", hint)
     loaded, loaded_tokenizer = result
-    check(type(loaded) is type(model), f"the reloaded model should be a {type(model).__name__}, got "
-          f"{type(loaded).__name__}.", hint)
+    loaded_class, model_class = class_names(impl, loaded)[0], class_names(impl, model)[0]
+    check(loaded_class == model_class, f"the reloaded model should be a {model_class.rpartition('.')[2]}, got "
+          f"{loaded_class.rpartition('.')[2]}.", hint)
     files = sorted(p.name for p in tmp_path.iterdir())
     check("config.json" in files and "model.safetensors" in files and "tokenizer.json" in files,
           f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.", hint)
-    batch = tokenizer(texts, padding=True, return_tensors="pt")
-    again = _calling("the reloaded tokenizer", hint, loaded_tokenizer, texts, padding=True, return_tensors="pt")
+    batch = encode(impl, tokenizer, texts)
+    again = _calling("the reloaded tokenizer", hint, encode, impl, loaded_tokenizer, texts)
     assert_tensor(again["input_ids"], batch["input_ids"], "input_ids from the reloaded tokenizer", hint=hint)
-    with torch.no_grad():
-        want = model(**batch).logits
-        got = loaded.eval()(**batch).logits
+    want = without_grad(impl, model, **batch).logits
+    got = without_grad(impl, loaded.eval(), **batch).logits
     assert_tensor(got, want, "logits of the reloaded model (eval mode) vs the original", hint=hint + " Building a "
                   "fresh model from the config gives new random weights: from_pretrained loads the saved ones.")
+    with torch.no_grad():  # what the directory holds, read by the grader itself (JSON and safetensors only)
+        saved = _saved_classifier(tmp_path, hint)(**batch).logits
+    assert_tensor(saved, want, "logits of the model saved in the directory (config.json + model.safetensors, "
+                  "loaded by the grader) vs the original", hint=hint + " Save the model you were given: its own "
+                  "weights, not a new model's.")
 
 
 @pytest.mark.points(2)
@@ -250,23 +348,19 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
 def test_fine_tuned_classifier_reaches_accuracy(impl, tokenizer):
     train_texts, train_labels = sentiment_corpus(240, seed=1)
     test_texts, test_labels = sentiment_corpus(200, seed=2)
-    torch.manual_seed(0)
-    model = impl.bert_classifier(tokenizer, num_labels=2)
+    model = call_after_seeding(impl, 0, "bert_classifier", tokenizer, num_labels=2)
     model = impl.fine_tune(model, tokenizer, train_texts, train_labels, steps=100, lr=1e-3, batch_size=16)
-    check(isinstance(model, BertForSequenceClassification), "fine_tune should return the fine-tuned model.")
-    accuracy = _accuracy(model, tokenizer, test_texts, test_labels)
+    check(_is_instance(impl, model, BertForSequenceClassification), "fine_tune should return the fine-tuned model.")
+    accuracy = _accuracy(impl, model, tokenizer, test_texts, test_labels)
     check(accuracy >= 0.9, f"a tiny BERT after fine_tune(steps=100, lr=1e-3, batch_size=16) should classify 90% of "
           f"200 held-out sentences; got {accuracy:.3f}.",
           "Each step: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
           "(the attention_mask keeps padding out), zero_grad, backward, step; model.train() before, eval() after.")
 
 
-def _accuracy(model, tokenizer, texts, labels):
-    model.eval()
-    batch = tokenizer(texts, padding=True, return_tensors="pt").to(model.device)
-    with torch.no_grad():
-        predicted = model(**batch).logits.argmax(-1).cpu()
-    return (predicted == torch.tensor(labels)).float().mean().item()
+def _accuracy(impl, model, tokenizer, texts, labels):
+    logits = expect_tensor(eval_logits(impl, model, tokenizer, texts), "the model's logits")
+    return (logits.argmax(-1) == torch.tensor(labels)).float().mean().item()
 
 
 # -- generation -------------------------------------------------------------------------------------
@@ -279,14 +373,22 @@ def _generator_model(seed):
     return model
 
 
+@observation
+def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="cpu"):
+    """The student's greedy_generate on the grader's GPT-2 (_generator_model(seed) on `device`), handed over
+    in train mode, as a model is left after training: greedy_generate must switch to eval itself."""
+    model = _generator_model(seed).to(device)
+    model.train()
+    return impl.greedy_generate(model, prompt, max_new_tokens)
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 def test_greedy_generation_matches_generate(impl):
-    model = _generator_model(5)
+    model = _generator_model(5)  # the same seeded model as the one built in the student's process
     prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(6))
-    model.train()  # as a model is left after training: greedy_generate must switch to eval itself
     got = _calling("greedy_generate(model, prompt, 8)", "Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
-                   impl.greedy_generate, model, prompt, 8)
+                   greedy_generate_from_train_mode, impl, 5, prompt, 8)
     model.eval()
     with torch.no_grad():
         want = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, do_sample=False)
@@ -318,14 +420,14 @@ def test_pretrained_minilm_fine_tunes(impl):
     model = _calling("load_pretrained_classifier(path, 2)", "AutoModelForSequenceClassification.from_pretrained("
                      "path, num_labels=2): the encoder is pretrained, the classification head is new.",
                      impl.load_pretrained_classifier, path, num_labels=2)
-    check(isinstance(model, nn.Module) and model.config.num_labels == 2 and model.config.hidden_size == 384,
+    check(_is_instance(impl, model, nn.Module) and model.config.num_labels == 2 and model.config.hidden_size == 384,
           "load_pretrained_classifier should return the MiniLM (hidden size 384) with a 2-label head.",
           "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2).")
     train_texts, train_labels = sentiment_corpus(160, seed=3)
     test_texts, test_labels = sentiment_corpus(100, seed=4)
-    torch.manual_seed(0)
-    model = impl.fine_tune(model, tokenizer, train_texts, train_labels, steps=15, lr=5e-5, batch_size=16)
-    accuracy = _accuracy(model, tokenizer, test_texts, test_labels)
+    model = call_after_seeding(impl, 0, "fine_tune", model, tokenizer, train_texts, train_labels, steps=15, lr=5e-5,
+                               batch_size=16)
+    accuracy = _accuracy(impl, model, tokenizer, test_texts, test_labels)
     check(accuracy >= 0.9, f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
           f"sentences; got {accuracy:.3f}.", "A pretrained encoder learns this in a few steps: check fine_tune's loop.")
 
@@ -337,11 +439,11 @@ def test_hf_models_run_on_cuda(impl, tokenizer):
     model = impl.bert_classifier(tokenizer, num_labels=2).cuda()
     texts, labels = sentiment_corpus(64, seed=7)
     model = impl.fine_tune(model, tokenizer, texts, labels, steps=3, lr=1e-3, batch_size=8)
-    check(next(model.parameters()).device.type == "cuda", "fine_tune moved the model off the GPU.",
+    check(first_parameter_device(impl, model) == "cuda", "fine_tune moved the model off the GPU.",
           "Move each batch to model.device (batch.to(model.device)); do not move the model.")
-    gpt = _generator_model(8).cuda()
+    gpt = _generator_model(8).cuda()  # the same seeded model as the one built in the student's process
     prompt = torch.randint(5, 60, (2, 3), device="cuda")
-    got = impl.greedy_generate(gpt, prompt, 5)
+    got = greedy_generate_from_train_mode(impl, 8, prompt, 5, "cuda")
     with torch.no_grad():
         want = gpt.eval().generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=5, do_sample=False)
     assert_tensor(got, want, "greedy_generate on CUDA vs generate")

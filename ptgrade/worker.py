@@ -90,8 +90,10 @@ class Worker:
         raise ValueError(f"unknown request {op!r}")
 
     def reply(self, request: dict) -> bytes:
+        import torch
         try:
-            answer = self.handle(request)
+            with torch.set_grad_enabled(bool(request.get("grad", True))):
+                answer = self.handle(request)
             answer["value"] = wire.to_data(answer["value"], self.keep)
             return wire.dump({"ok": True, **answer})
         except BaseException as error:  # noqa: B902 - whatever student code raises is reported
