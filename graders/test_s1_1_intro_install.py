@@ -107,6 +107,8 @@ def _field(report, key, want, setting, hint):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("package_version returns the installed module's __version__",
+                   ko="package_version은 설치된 모듈의 __version__을 반환합니다")
 def test_package_version_matches_the_module(impl):
     for name in ("torch", "torchvision", "numpy"):
         want = TRUTH.get(name) or _installed(name)
@@ -121,6 +123,8 @@ def test_package_version_matches_the_module(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("package_version returns None for a package that is not installed",
+                   ko="package_version은 설치되지 않은 패키지에 대해 None을 반환합니다")
 def test_package_version_reports_missing_packages_as_none(impl):
     hint = "Wrap the import in try/except ImportError and return None: a missing optional package is not an error."
     for name, fake in (("torchvision", True), ("torchaudio", True), ("ptgrade_no_such_package", False)):
@@ -140,6 +144,8 @@ def test_package_version_reports_missing_packages_as_none(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("environment_report agrees with what torch says on this machine",
+                   ko="environment_report는 이 컴퓨터에서 torch가 알려주는 값과 일치합니다")
 def test_report_matches_what_torch_says_here(impl):
     report = _report(impl, "this machine")
     for key in ("python", "torch", "torchvision", "torchaudio", "cuda_built", "mps_available"):
@@ -156,6 +162,8 @@ def test_report_matches_what_torch_says_here(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("environment_report lists every GPU of a CUDA machine",
+                   ko="environment_report는 CUDA 컴퓨터의 모든 GPU를 나열합니다")
 def test_report_lists_every_gpu_of_a_cuda_machine(impl):
     setting = "a faked machine with 2 CUDA GPUs"
     report = _report(impl, setting, cuda=2)
@@ -169,6 +177,8 @@ def test_report_lists_every_gpu_of_a_cuda_machine(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("Without CUDA, environment_report lists no GPUs and picks MPS",
+                   ko="CUDA가 없으면 environment_report는 GPU를 나열하지 않고 MPS를 고릅니다")
 def test_report_on_a_machine_without_cuda(impl):
     setting = "a faked machine without CUDA but with MPS"
     report = _report(impl, setting, cuda=0, mps=True)
@@ -183,6 +193,8 @@ def test_report_on_a_machine_without_cuda(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("environment_report reports optional packages, present or missing",
+                   ko="environment_report는 선택적 패키지가 있든 없든 올바르게 보고합니다")
 def test_report_handles_present_and_missing_optional_packages(impl):
     setting = "a machine with torchaudio 2.99.0 installed"
     report = _report(impl, setting, modules=(("torchaudio", "2.99.0"),))
@@ -200,6 +212,8 @@ def test_report_handles_present_and_missing_optional_packages(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("best_device picks CUDA, then MPS, then the CPU, on any machine",
+                   ko="best_device는 어떤 컴퓨터에서든 CUDA, MPS, CPU 순으로 장치를 고릅니다")
 def test_best_device_is_right_whatever_the_machine(impl):
     for cuda, mps, want in ((1, False, "cuda"), (4, True, "cuda"), (0, True, "mps"), (0, False, "cpu")):
         machine = f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}"
@@ -212,6 +226,8 @@ def test_best_device_is_right_whatever_the_machine(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("smoke_test computes x @ x.T on the device it is given",
+                   ko="smoke_test는 주어진 장치에서 x @ x.T를 계산합니다")
 def test_smoke_test_computes_on_the_given_device(impl):
     expected = torch.tensor([[5.0, 14.0], [14.0, 50.0]])
     assert_tensor(impl.smoke_test(torch.device("cpu")), expected, "smoke_test(cpu)",
@@ -233,6 +249,8 @@ def test_smoke_test_computes_on_the_given_device(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("environment_report and smoke_test work on a real GPU",
+                   ko="environment_report와 smoke_test는 실제 GPU에서 동작합니다")
 def test_report_and_smoke_test_on_a_real_gpu(impl):
     report = _report(impl, "this CUDA machine")
     count = torch.cuda.device_count()

@@ -17,6 +17,8 @@ def global_rng_changed_by_seeded_normal(impl) -> bool:
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("describe reports a tensor's shape, dtype, device, stride and more",
+                   ko="describe는 Tensor의 shape, dtype, 장치, stride 등 속성을 알려줍니다")
 def test_describe_reports_attributes(impl):
     t = torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).transpose(0, 2)
     report = expect_type(impl.describe(t), dict, "describe(t)")
@@ -37,6 +39,8 @@ def test_describe_reports_attributes(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("seeded_normal is reproducible from its seed, sparing the global RNG",
+                   ko="seeded_normal은 전역 난수 생성기를 건드리지 않고 seed만으로 같은 값을 재현합니다")
 def test_seeded_normal_is_reproducible(impl):
     for shape, seed in (((3, 4), 0), ((2, 5, 2), 1234)):
         expected = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
@@ -50,6 +54,8 @@ def test_seeded_normal_is_reproducible(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("eye_like makes an identity matrix with the input's dtype and device",
+                   ko="eye_like는 입력과 같은 dtype과 장치에 단위 행렬을 만듭니다")
 def test_eye_like_follows_dtype_and_device(impl):
     for dtype in (torch.float64, torch.float16, torch.int64):
         x = torch.empty(3, 5, dtype=dtype, device="meta")
@@ -65,6 +71,8 @@ def test_eye_like_follows_dtype_and_device(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("flatten_last_two flattens any layout, copying only when it must",
+                   ko="flatten_last_two는 어떤 메모리 배치든 펼치고, 꼭 필요할 때만 복사합니다")
 def test_flatten_last_two_handles_any_layout(impl):
     generator = torch.Generator().manual_seed(0)
     for shape in random_shapes(generator, count=4, min_dims=2, max_dims=4):
@@ -89,6 +97,8 @@ def test_flatten_last_two_handles_any_layout(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("split_heads splits the features into heads and puts heads before time",
+                   ko="split_heads는 특징을 헤드로 나누고 헤드 축을 시간 축 앞으로 옮깁니다")
 def test_split_heads_moves_heads_before_time(impl):
     x = torch.arange(2 * 3 * 8, dtype=torch.float32).reshape(2, 3, 8)
     expected = torch.stack([x[:, :, h * 2:(h + 1) * 2] for h in range(4)], dim=1)
@@ -99,6 +109,8 @@ def test_split_heads_moves_heads_before_time(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("to_column adds an axis as a view; drop_singletons removes size-1 axes",
+                   ko="to_column은 뷰로 축을 추가하고, drop_singletons는 크기가 1인 축을 없앱니다")
 def test_to_column_and_drop_singletons(impl):
     v = torch.randn(5)
     column = assert_tensor(impl.to_column(v), v.reshape(5, 1), "to_column(v) for v of shape (5,)")
@@ -112,6 +124,8 @@ def test_to_column_and_drop_singletons(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("normalize_rows standardises each row with its own mean and std",
+                   ko="normalize_rows는 각 행을 그 행의 평균과 표준편차로 표준화합니다")
 def test_normalize_rows_broadcasts_per_row(impl):
     generator = torch.Generator().manual_seed(1)
     for shape in ((4, 4), (3, 7), (6, 2)):  # a square input first: it hides axis mistakes from shapes
@@ -125,6 +139,8 @@ def test_normalize_rows_broadcasts_per_row(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("pairwise_sq_dists gives the squared distance of every pair of rows",
+                   ko="pairwise_sq_dists는 모든 행 쌍 사이의 거리 제곱을 계산합니다")
 def test_pairwise_sq_dists_against_cdist(impl):
     generator = torch.Generator().manual_seed(2)
     for n, m, d in ((4, 4, 3), (5, 2, 6), (1, 3, 2)):
@@ -138,6 +154,8 @@ def test_pairwise_sq_dists_against_cdist(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("batched_matmul, trace and bilinear compute the right einsum products",
+                   ko="batched_matmul, trace, bilinear는 올바른 einsum 곱을 계산합니다")
 def test_einsum_products(impl):
     generator = torch.Generator().manual_seed(3)
     a = torch.randn(3, 4, 5, generator=generator, dtype=torch.float64)
@@ -155,6 +173,8 @@ def test_einsum_products(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("The shape functions keep the input's dtype and device",
+                   ko="shape을 다루는 함수들은 입력의 dtype과 장치를 그대로 유지합니다")
 def test_shape_functions_follow_the_input_device(impl):
     x = torch.empty(2, 6, 8, dtype=torch.float16, device="meta")
     for name, out, shape in (("flatten_last_two(x)", impl.flatten_last_two(x), (2, 48)),
@@ -170,6 +190,8 @@ def test_shape_functions_follow_the_input_device(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("flatten_last_two and eye_like work on CUDA tensors",
+                   ko="flatten_last_two와 eye_like는 CUDA Tensor에서도 동작합니다")
 def test_functions_run_on_cuda(impl):
     x = torch.randn(3, 4, 5, device="cuda")
     assert_tensor(impl.flatten_last_two(x.transpose(-1, -2)), x.transpose(-1, -2).flatten(-2),

@@ -148,6 +148,8 @@ def _backward_through(what, seen, hint):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("grad_of returns the analytic gradient of fn at x",
+                   ko="grad_of는 해석적으로 구한 도함수와 같은 변화도를 반환합니다")
 def test_grad_of_matches_analytic_derivative(impl):
     x = _randn(3, 4, seed=0)
     cases = (("(x ** 3).sum()", _cube_sum, 3 * x ** 2),
@@ -162,6 +164,8 @@ def test_grad_of_matches_analytic_derivative(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("grad_of leaves the caller's tensor and its .grad untouched",
+                   ko="grad_of는 호출한 쪽의 Tensor와 그 .grad를 건드리지 않습니다")
 def test_grad_of_leaves_the_input_untouched(impl):
     x = _randn(5, seed=1)
     w = _randn(5, seed=2).requires_grad_()
@@ -184,6 +188,8 @@ def test_grad_of_leaves_the_input_untouched(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("tanh_layer_grads returns the gradients of w and of the hidden h",
+                   ko="tanh_layer_grads는 w와 중간 Tensor h의 변화도를 함께 반환합니다")
 def test_tanh_layer_grads_include_the_hidden_gradient(impl):
     x, w = _randn(6, 4, seed=3), _randn(4, 3, seed=4)
     result = expect_type(impl.tanh_layer_grads(x, w), tuple, "tanh_layer_grads(x, w)")
@@ -216,6 +222,8 @@ _ACCUMULATE_HINT = ("Clear w.grad once before the loop, not inside it: every bac
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("accumulated_grad averages the gradients of every micro-batch",
+                   ko="accumulated_grad는 모든 마이크로 배치의 변화도를 누적해 평균을 냅니다")
 def test_accumulated_grad_sums_every_micro_batch(impl):
     w, xs, ys, expected = _micro_batches(5)
     seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys)
@@ -227,6 +235,8 @@ def test_accumulated_grad_sums_every_micro_batch(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("accumulated_grad clears stale gradients before it accumulates",
+                   ko="accumulated_grad는 누적하기 전에 이전에 남아 있던 변화도를 비웁니다")
 def test_accumulated_grad_clears_stale_gradients(impl):
     w, xs, ys, expected = _micro_batches(6)
     # w.grad holds 100.0 left over from an earlier step; then a second call on the same w
@@ -260,6 +270,8 @@ def _fit(fit, *args):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("sgd_fit takes exact gradient-descent steps and leaves w0 as it was",
+                   ko="sgd_fit은 정확한 경사 하강 단계를 밟고 w0는 그대로 둡니다")
 def test_sgd_fit_follows_exact_gradient_descent(impl):
     generator = torch.Generator().manual_seed(7)
     x = torch.randn(12, 3, generator=generator, dtype=torch.float64)
@@ -277,6 +289,8 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("sgd_fit returns a leaf with requires_grad=True and no history",
+                   ko="sgd_fit은 연산 기록이 없고 requires_grad=True인 leaf Tensor를 반환합니다")
 def test_sgd_fit_returns_a_trainable_leaf(impl):
     x, y, w0 = _randn(8, 2, seed=8), _randn(8, seed=9), torch.zeros(2, dtype=torch.float64)
     seen = _fit(lambda *args: sgd_fit_result(impl, *args), w0, x, y, 0.05, 3)
@@ -293,6 +307,8 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("straight_through_round rounds but lets the gradient pass unchanged",
+                   ko="straight_through_round는 값을 반올림하되 변화도는 그대로 통과시킵니다")
 def test_straight_through_round_passes_gradient(impl):
     x = (_randn(4, 5, seed=10) * 3).requires_grad_()
     upstream = _randn(4, 5, seed=11)
@@ -310,6 +326,8 @@ def test_straight_through_round_passes_gradient(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("softplus computes the same values as F.softplus for any beta",
+                   ko="softplus는 어떤 beta에서도 F.softplus와 같은 값을 계산합니다")
 def test_softplus_forward_matches_torch(impl):
     x = _randn(5, 6, seed=12) * 4
     for beta in (1.0, 2.0, 0.5):
@@ -321,6 +339,8 @@ def test_softplus_forward_matches_torch(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("softplus and its gradient stay exact for very large inputs",
+                   ko="softplus와 그 변화도는 아주 큰 입력에서도 오버플로 없이 정확합니다")
 def test_softplus_is_stable_for_large_inputs(impl):
     x = torch.tensor([-1000.0, -60.0, 0.0, 60.0, 1000.0], requires_grad=True)
     hint = ("exp(beta * x) overflows to inf in float32 past about 88: use the stable form relu(z) + log1p(exp(-|z|)) "
@@ -335,6 +355,8 @@ def test_softplus_is_stable_for_large_inputs(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("softplus backward scales the upstream gradient by sigmoid(beta * x)",
+                   ko="softplus의 역전파는 위에서 전달된 변화도에 sigmoid(beta * x)를 곱합니다")
 def test_softplus_backward_multiplies_upstream_gradient(impl):
     x = (_randn(3, 7, seed=13) * 3).requires_grad_()
     upstream = _randn(3, 7, seed=14)
@@ -347,6 +369,8 @@ def test_softplus_backward_multiplies_upstream_gradient(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("softplus backward agrees with finite differences in gradcheck",
+                   ko="softplus의 역전파는 gradcheck의 유한 차분 검사를 통과합니다")
 def test_softplus_passes_gradcheck(impl):
     for beta in (1.0, 2.5):
         x = (_randn(4, 3, seed=15) * 3).requires_grad_()
@@ -372,6 +396,8 @@ def test_softplus_passes_gradcheck(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("softplus keeps what backward needs with ctx.save_for_backward",
+                   ko="softplus는 역전파에 필요한 Tensor를 ctx.save_for_backward로 저장합니다")
 def test_softplus_saves_tensors_with_save_for_backward(impl):
     x = _randn(6, seed=16).requires_grad_()
     seen = softplus_saved_tensors(impl, x, 1.0)
@@ -388,6 +414,8 @@ def test_softplus_saves_tensors_with_save_for_backward(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("softplus and straight_through_round keep the input's dtype and device",
+                   ko="softplus와 straight_through_round는 입력의 dtype과 장치를 유지합니다")
 def test_functions_follow_the_input_dtype_and_device(impl):
     for dtype in (torch.float16, torch.float64):
         x = torch.empty(3, 4, dtype=dtype, device="meta")
@@ -404,6 +432,8 @@ def test_functions_follow_the_input_dtype_and_device(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("softplus and accumulated_grad compute gradients on CUDA",
+                   ko="softplus와 accumulated_grad는 CUDA에서도 변화도를 계산합니다")
 def test_autograd_runs_on_cuda(impl):
     x = torch.randn(4, 5, device="cuda", dtype=torch.float64, requires_grad=True)
     upstream = torch.randn(4, 5, device="cuda", dtype=torch.float64)

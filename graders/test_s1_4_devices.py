@@ -124,6 +124,8 @@ def _same_device(device, expected: torch.device) -> bool:
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("resolve_device('auto') picks CUDA, then MPS, then the CPU",
+                   ko="resolve_device('auto')는 CUDA, MPS, CPU 순으로 장치를 고릅니다")
 def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
     if torch.cuda.is_available():
         real = torch.device("cuda")
@@ -160,6 +162,8 @@ def _expect_value_error(impl, spec, machine, cuda):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("resolve_device raises ValueError for a GPU that is not there",
+                   ko="resolve_device는 없는 GPU를 요청받으면 ValueError를 발생시킵니다")
 def test_resolve_device_refuses_a_gpu_that_is_not_there(impl):
     _expect_value_error(impl, "cuda", "no CUDA", 0)
     got = call_on_faked_machine(impl, "resolve_device", ("cpu",), 0)
@@ -210,6 +214,8 @@ def _walk(got, want, where):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("to_device returns a nested batch with every tensor moved",
+                   ko="to_device는 중첩된 배치의 모든 Tensor를 옮긴 새 구조를 반환합니다")
 def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
     seen = _call("to_device(batch, meta)", to_device_and_its_batch, impl, _batch(), META,
                  hint="Move tensors with .to(device); never .cuda(), which only knows one kind of device.")
@@ -225,6 +231,8 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("move_model moves every parameter and buffer of the model",
+                   ko="move_model은 모델의 모든 매개변수와 버퍼를 옮깁니다")
 def test_move_model_moves_parameters_and_buffers(impl):
     # model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)), built beside the code
     seen = _call("move_model(model, meta)", move_model_devices, impl, META, hint="Use model.to(device); never .cuda().")
@@ -242,6 +250,8 @@ def test_move_model_moves_parameters_and_buffers(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("positions_like creates the positions on the tokens' device",
+                   ko="positions_like는 tokens와 같은 장치에 위치 인덱스를 만듭니다")
 def test_positions_follow_the_tokens_device(impl):
     tokens = torch.randint(0, 100, (3, 5))
     assert_tensor(impl.positions_like(tokens), torch.arange(5).repeat(3, 1), "positions_like(tokens) for (3, 5) "
@@ -261,6 +271,8 @@ _NORMALIZE_HINT = ("Create mean and std with torch.tensor(..., dtype=x.dtype, de
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("normalize_channels normalizes each channel by its own mean and std",
+                   ko="normalize_channels는 각 채널을 그 채널의 평균과 표준편차로 정규화합니다")
 def test_normalize_channels_values(impl):
     generator = torch.Generator().manual_seed(1)
     mean, std = [0.5, -1.0, 2.0], [0.25, 2.0, 4.0]
@@ -273,6 +285,8 @@ def test_normalize_channels_values(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("normalize_channels keeps the input's dtype and device",
+                   ko="normalize_channels는 입력의 dtype과 장치를 유지합니다")
 def test_normalize_channels_follows_input_dtype_and_device(impl):
     mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
     x = torch.empty(2, 3, 4, 4, dtype=torch.bfloat16, device=META)
@@ -291,6 +305,8 @@ def test_normalize_channels_follows_input_dtype_and_device(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("stage_for_device pins memory only when the target is CUDA",
+                   ko="stage_for_device는 CUDA로 보낼 때만 pin_memory를 호출합니다")
 def test_stage_for_device_pins_only_for_cuda(impl):
     x = torch.randn(4, 3, generator=torch.Generator().manual_seed(3))
     # even where CUDA exists (1 faked device), a copy to the CPU or meta needs no pinning
@@ -310,6 +326,8 @@ def test_stage_for_device_pins_only_for_cuda(impl):
 @pytest.mark.points(2)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("The batch, the model and new tensors all work on a real GPU",
+                   ko="배치, 모델, 새로 만든 Tensor가 모두 실제 GPU에서 동작합니다")
 def test_batch_and_model_run_on_cuda(impl):
     cuda = torch.device("cuda")
     model = _model().eval()
@@ -333,6 +351,8 @@ def test_batch_and_model_run_on_cuda(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("stage_for_device pins the tensor, then copies it to CUDA",
+                   ko="stage_for_device는 Tensor를 pin_memory로 고정한 뒤 CUDA로 복사합니다")
 def test_stage_for_device_pins_and_copies_to_cuda(impl):
     x = torch.randn(64, 32)
     seen = stage_counting_pins(impl, x, [torch.device("cuda")], pin=True)  # pin_memory pins for real, counted

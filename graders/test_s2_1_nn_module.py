@@ -212,6 +212,8 @@ def _forward(model, x, what):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("MLP registers a weight and a bias for every Linear layer",
+                   ko="MLP는 모든 Linear 계층의 가중치와 편향을 매개변수로 등록합니다")
 def test_mlp_parameters_are_registered(impl):
     model = _build_mlp(impl)
     seen = parameters_of(impl, model)
@@ -227,6 +229,8 @@ def test_mlp_parameters_are_registered(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("MLP applies Linear then ReLU, with no ReLU after the last layer",
+                   ko="MLP는 Linear와 ReLU를 차례로 적용하고, 마지막 계층 뒤에는 ReLU를 두지 않습니다")
 def test_mlp_matches_functional_recomputation(impl):
     generator = torch.Generator().manual_seed(0)
     for hidden in (HIDDEN, []):
@@ -242,6 +246,8 @@ def test_mlp_matches_functional_recomputation(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("make_sequential_mlp builds the same network as an nn.Sequential",
+                   ko="make_sequential_mlp는 같은 신경망을 nn.Sequential로 만듭니다")
 def test_sequential_matches_functional_recomputation(impl):
     model = impl.make_sequential_mlp(IN, HIDDEN, OUT)
     kind = _type_name(model)
@@ -259,6 +265,8 @@ def test_sequential_matches_functional_recomputation(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("MLP passes gradients back to every layer",
+                   ko="MLP는 역전파 때 모든 계층에 변화도를 전달합니다")
 def test_mlp_gradients_reach_every_layer(impl):
     model = _build_mlp(impl)
     layers = _linears_in_order(model, IN, 3, "MLP(5, [7, 6], 3)", impl)
@@ -281,6 +289,8 @@ def test_mlp_gradients_reach_every_layer(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("count_parameters counts each parameter once, or the trainable ones",
+                   ko="count_parameters는 각 매개변수를 한 번씩 세고, 학습 가능한 것만 셀 수도 있습니다")
 def test_count_parameters_counts_each_parameter_once(impl):
     # Linear(4, 3), BatchNorm1d(3), Linear(3, 4), Linear(4, 3) with the last weight tied to the first (_tied_model)
     total = 4 * 3 + 3 + 3 + 3 + 3 * 4 + 4 + 3
@@ -300,6 +310,8 @@ def test_count_parameters_counts_each_parameter_once(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("init_weights gives every Linear Kaiming-normal weights and zero bias",
+                   ko="init_weights는 모든 Linear의 가중치를 Kaiming 정규분포로, 편향을 0으로 초기화합니다")
 def test_init_weights_kaiming_normal_and_zero_bias(impl):
     # Linear(512, 256), ReLU, Sequential(LayerNorm(256) with weight 2.0, Linear(256, 384)) (_init_model)
     seen = init_weights_result(impl, 2.0)
@@ -327,6 +339,8 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("decay_groups decays only matrices and leaves out frozen parameters",
+                   ko="decay_groups는 2차원 이상의 매개변수에만 가중치 감쇠를 적용하고 고정된 매개변수는 뺍니다")
 def test_decay_groups_split_by_parameter_dimension(impl):
     # Embedding(10, 4), Linear(4, 6), LayerNorm(6), Linear(6, 2, bias=False) frozen (_decay_model); the groups
     # go to torch.optim.AdamW(groups, lr=1e-3) beside the model, which reports its param_groups
@@ -345,6 +359,8 @@ def test_decay_groups_split_by_parameter_dimension(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("Standardize keeps mean and std as its own buffers, not parameters",
+                   ko="Standardize는 mean과 std를 매개변수가 아닌 자체 버퍼로 보관합니다")
 def test_standardize_keeps_buffers_not_parameters(impl):
     generator = torch.Generator().manual_seed(4)
     mean, std = torch.randn(5, generator=generator), torch.rand(5, generator=generator) + 0.5
@@ -371,6 +387,8 @@ def _three_models(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("Each module moves wholly with .to('meta') and runs there",
+                   ko="각 모듈은 .to('meta')로 통째로 옮겨지고 그 장치에서 실행됩니다")
 def test_modules_follow_to_meta_device(impl):
     for what, model, width in _three_models(impl):
         states = moved_to(impl, model, "meta")  # (device type, dtype) of each parameter and buffer afterwards
@@ -385,6 +403,8 @@ def test_modules_follow_to_meta_device(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("Each module converts wholly with .to(torch.float64) and runs",
+                   ko="각 모듈은 .to(torch.float64)로 모두 변환되어 float64로 실행됩니다")
 def test_modules_follow_to_dtype(impl):
     x = torch.randn(2, IN, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     for what, model, width in _three_models(impl):
@@ -400,6 +420,8 @@ def test_modules_follow_to_dtype(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("MLP moves to CUDA and computes the same outputs there",
+                   ko="MLP는 CUDA로 옮겨도 같은 출력을 계산합니다")
 def test_mlp_runs_on_cuda(impl):
     model = _build_mlp(impl)
     moved_to(impl, model, "cuda")

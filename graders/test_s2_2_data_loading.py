@@ -98,6 +98,8 @@ def _epoch(loader):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("DigitsDataset returns sklearn's digits: (1, 8, 8) images, int labels",
+                   ko="DigitsDataset은 sklearn의 digits를 (1, 8, 8) 이미지와 int 레이블로 반환합니다")
 def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
     images, labels = sklearn_digits
     dataset = impl.DigitsDataset()
@@ -115,6 +117,8 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("DigitsDataset applies its transform once to each item",
+                   ko="DigitsDataset은 각 항목에 transform을 한 번씩 적용합니다")
 def test_dataset_applies_the_transform(impl, sklearn_digits):
     images, _ = sklearn_digits
     image, seen = item_through_recording_transform(impl, 7)
@@ -126,6 +130,8 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("make_transform pads first, then normalizes",
+                   ko="make_transform은 먼저 패딩한 뒤 정규화합니다")
 def test_transform_pads_then_normalizes(impl):
     x = torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(0))
     want = (F.pad(x, (2, 2, 2, 2)) - 0.3) / 0.2
@@ -138,6 +144,8 @@ def test_transform_pads_then_normalizes(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("make_transform's augmentation is random but repeats under one seed",
+                   ko="make_transform의 데이터 증강은 무작위이지만 같은 시드에서는 똑같이 재현됩니다")
 def test_augmenting_transform_is_random_but_seeded(impl):
     x = torch.rand(1, 8, 8, generator=torch.Generator().manual_seed(1))
     outputs = augmentations_after_global_seeds(impl, x, 0.3, 0.2, (0, 0, 1, 2, 3))
@@ -165,6 +173,8 @@ def test_augmenting_transform_is_random_but_seeded(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("split_train_val puts each sample in one part, shuffled by its seed",
+                   ko="split_train_val은 모든 샘플을 두 부분 중 한 곳에만 넣고, 시드에 따라 섞습니다")
 def test_split_is_disjoint_complete_and_seeded(impl):
     train_ids, val_ids, changed_global_rng = split_samples(impl, 103, 0.2, 7)
     check(not changed_global_rng, "split_train_val changed the global random state.", SEED_HINT)
@@ -183,6 +193,8 @@ def test_split_is_disjoint_complete_and_seeded(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("make_loader visits every sample once per epoch, reshuffling each time",
+                   ko="make_loader는 에폭마다 새로 섞어 모든 샘플을 한 번씩 방문합니다")
 def test_loader_visits_every_sample_once_per_epoch(impl):
     loader = impl.make_loader(Indices(23), batch_size=5, shuffle=True, seed=0)
     sizes = [len(batch) for batch in loader]
@@ -203,6 +215,8 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("make_loader's order depends only on its seed",
+                   ko="make_loader가 섞는 순서는 오직 시드로만 정해집니다")
 def test_loader_order_depends_only_on_seed(impl):
     orders = []
     for seed, global_seed in ((3, 100), (3, 200), (4, 100)):
@@ -215,6 +229,8 @@ def test_loader_order_depends_only_on_seed(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("Digit batches are (64, 1, 12, 12) float32 images and int64 labels",
+                   ko="digits 배치는 (64, 1, 12, 12) float32 이미지와 int64 레이블로 이루어집니다")
 def test_digit_batches_have_shapes_and_dtypes(impl):
     dataset = impl.DigitsDataset(transform=impl.make_transform(0.3, 0.2))
     train, val = impl.split_train_val(dataset, 0.25, seed=0)
@@ -239,6 +255,8 @@ def _sequences(seed, lengths, dtype=torch.int64, device="cpu"):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("pad_collate pads like pad_sequence and returns lengths and labels",
+                   ko="pad_collate는 pad_sequence처럼 패딩하고 길이와 레이블을 함께 반환합니다")
 def test_pad_collate_matches_pad_sequence(impl):
     batch = _sequences(0, (3, 6, 1, 4))
     out = expect_type(impl.pad_collate(batch), tuple, "pad_collate(batch)", "Return (padded, lengths, labels).")
@@ -257,6 +275,8 @@ def test_pad_collate_matches_pad_sequence(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("pad_collate pads each DataLoader batch to its longest sequence",
+                   ko="pad_collate는 DataLoader의 각 배치를 그 안의 가장 긴 시퀀스에 맞춰 패딩합니다")
 def test_pad_collate_works_in_a_dataloader(impl):
     data = _sequences(1, (5, 2, 7, 3, 3, 1, 6))
     batches = list(impl.make_loader(data, batch_size=3, shuffle=False, seed=0, collate_fn=impl.pad_collate))
@@ -268,6 +288,8 @@ def test_pad_collate_works_in_a_dataloader(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("pad_collate keeps the sequences' dtype and device, lengths on the CPU",
+                   ko="pad_collate는 시퀀스의 dtype과 장치를 유지하고, 길이는 CPU에 둡니다")
 def test_pad_collate_follows_sequence_device_and_dtype(impl):
     hint = ("pad_sequence keeps the sequences' dtype and device; do not build the padded tensor with torch.zeros(...) "
             "on the default device.")
@@ -291,6 +313,8 @@ def test_pad_collate_follows_sequence_device_and_dtype(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("pad_collate keeps CUDA sequences on CUDA and lengths on the CPU",
+                   ko="pad_collate는 CUDA 시퀀스를 CUDA에 두고, 길이는 CPU에 둡니다")
 def test_pad_collate_keeps_cuda_sequences_on_cuda(impl):
     batch = _sequences(3, (4, 2, 6), device="cuda")
     padded, lengths, _ = impl.pad_collate(batch)

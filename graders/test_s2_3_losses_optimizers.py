@@ -36,6 +36,8 @@ def _logits(seed, n=6, c=5, scale=1.0, dtype=torch.float64):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("mse_loss matches nn.MSELoss for every reduction",
+                   ko="mse_loss는 모든 reduction에서 nn.MSELoss와 같은 값을 냅니다")
 def test_mse_matches_torch_for_every_reduction(impl):
     generator = torch.Generator().manual_seed(0)
     pred, target = torch.randn(4, 3, generator=generator), torch.randn(4, 3, generator=generator)
@@ -49,6 +51,8 @@ def test_mse_matches_torch_for_every_reduction(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("mse_loss has the same gradient as F.mse_loss",
+                   ko="mse_loss의 변화도는 F.mse_loss의 변화도와 같습니다")
 def test_mse_gradients_match_torch(impl):
     generator = torch.Generator().manual_seed(1)
     pred = torch.randn(5, 2, generator=generator, dtype=torch.float64, requires_grad=True)
@@ -62,6 +66,8 @@ def test_mse_gradients_match_torch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("log_softmax matches F.log_softmax along any dim",
+                   ko="log_softmax는 어느 dim에서든 F.log_softmax와 같은 값을 냅니다")
 def test_log_softmax_matches_torch(impl):
     generator = torch.Generator().manual_seed(2)
     x = torch.randn(3, 4, 5, generator=generator, dtype=torch.float64) * 4
@@ -74,6 +80,8 @@ def test_log_softmax_matches_torch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("log_softmax stays accurate for very large logits",
+                   ko="log_softmax는 아주 큰 로짓에서도 안정적으로 계산됩니다")
 def test_log_softmax_is_stable_on_large_logits(impl):
     x = torch.tensor([[1000.0, 2000.0, 3000.0], [-3000.0, -2000.0, -2999.0], [0.0, 100.0, 89.0]])
     assert_tensor(impl.log_softmax(x, dim=-1), F.log_softmax(x, dim=-1), "log_softmax(x) for float32 logits in the thousands",
@@ -82,6 +90,8 @@ def test_log_softmax_is_stable_on_large_logits(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("cross_entropy matches F.cross_entropy",
+                   ko="cross_entropy는 F.cross_entropy와 같은 값을 냅니다")
 def test_cross_entropy_matches_torch(impl):
     for seed, (n, c) in enumerate(((6, 5), (1, 3), (9, 2))):
         logits, target = _logits(seed, n, c, scale=3.0)
@@ -92,6 +102,8 @@ def test_cross_entropy_matches_torch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("cross_entropy skips rows whose target is ignore_index",
+                   ko="cross_entropy는 정답이 ignore_index인 행을 건너뜁니다")
 def test_cross_entropy_skips_ignore_index(impl):
     logits, target = _logits(10, 8, 4)
     padded = target.clone()
@@ -107,6 +119,8 @@ def test_cross_entropy_skips_ignore_index(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("cross_entropy applies label smoothing as PyTorch does",
+                   ko="cross_entropy는 PyTorch와 똑같이 레이블 스무딩을 적용합니다")
 def test_cross_entropy_label_smoothing_matches_torch(impl):
     logits, target = _logits(20, 7, 6, scale=2.0)
     target[2] = -100
@@ -118,6 +132,8 @@ def test_cross_entropy_label_smoothing_matches_torch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("cross_entropy has the same gradients as F.cross_entropy",
+                   ko="cross_entropy의 변화도는 F.cross_entropy의 변화도와 같습니다")
 def test_cross_entropy_gradients_match_torch(impl):
     logits, target = _logits(30, 6, 4, scale=2.0)
     target[3] = -100
@@ -132,6 +148,8 @@ def test_cross_entropy_gradients_match_torch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("cross_entropy and its gradient stay stable for huge logits",
+                   ko="cross_entropy와 그 변화도는 아주 큰 로짓에서도 안정적입니다")
 def test_cross_entropy_stable_on_large_logits(impl):
     logits, target = _logits(40, 5, 4, scale=2000.0, dtype=torch.float32)
     logits.requires_grad_(True)
@@ -203,6 +221,8 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
+@pytest.mark.title("sgd_momentum_step updates parameters exactly as torch.optim.SGD",
+                   ko="sgd_momentum_step은 torch.optim.SGD와 똑같이 매개변수를 갱신합니다")
 def test_sgd_momentum_steps_match_torch(impl):
     _compare_with_torch(impl, "sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.01), 3,
                         "sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01) against torch.optim.SGD",
@@ -212,6 +232,8 @@ def test_sgd_momentum_steps_match_torch(impl):
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
+@pytest.mark.title("adam_step updates parameters exactly as torch.optim.Adam",
+                   ko="adam_step은 torch.optim.Adam과 똑같이 매개변수를 갱신합니다")
 def test_adam_steps_match_torch(impl):
     _compare_with_torch(impl, "adam", lambda ps: torch.optim.Adam(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05), 3,
                         "adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05) against torch.optim.Adam",
@@ -221,6 +243,8 @@ def test_adam_steps_match_torch(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("The losses keep their inputs' device and dtype",
+                   ko="손실 함수는 입력의 장치와 dtype을 그대로 따릅니다")
 def test_losses_follow_input_device_and_dtype(impl):
     x = torch.empty(4, 3, device="meta", dtype=torch.float16)
     for what, out in (("mse_loss(x, x)", impl.mse_loss(x, x)), ("log_softmax(x)", impl.log_softmax(x))):
@@ -238,6 +262,8 @@ def test_losses_follow_input_device_and_dtype(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("cross_entropy works on CUDA tensors",
+                   ko="cross_entropy는 CUDA Tensor에서도 동작합니다")
 def test_losses_run_on_cuda(impl):
     logits, target = _logits(70, 6, 4, scale=1000.0, dtype=torch.float32)
     logits, target = logits.cuda(), target.cuda()

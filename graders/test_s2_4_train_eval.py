@@ -161,6 +161,8 @@ MISTAKES = {
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("accuracy is the fraction of rows whose argmax is the target",
+                   ko="accuracy는 argmax가 정답과 같은 행의 비율을 반환합니다")
 def test_accuracy_is_fraction_of_argmax_hits(impl):
     hint = "Compare logits.argmax(dim=1) (the class axis, not the batch axis) with targets and take the mean."
     square = torch.tensor([[0.1, 2.0, -1.0, 0.0], [3.0, 0.0, 0.5, 0.2], [3.5, 0.2, 0.9, 0.1], [1.0, 1.5, 0.3, 2.0]])
@@ -181,6 +183,8 @@ def test_accuracy_is_fraction_of_argmax_hits(impl):
 
 @pytest.mark.points(3)
 @pytest.mark.gradients
+@pytest.mark.title("train_one_epoch updates the model exactly as a correct loop does",
+                   ko="train_one_epoch은 올바른 학습 루프와 똑같이 모델을 갱신합니다")
 def test_train_one_epoch_matches_reference_loop(impl):
     loader = DataLoader(_toy_data(0), batch_size=16, shuffle=False)
     _, got, _ = one_training_epoch(impl, 1, 0, 16)
@@ -200,6 +204,8 @@ def test_train_one_epoch_matches_reference_loop(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("train_one_epoch returns the mean loss per sample as a float",
+                   ko="train_one_epoch은 샘플당 평균 손실을 float로 반환합니다")
 def test_train_one_epoch_returns_mean_loss_as_float(impl):
     loader = DataLoader(_toy_data(2), batch_size=16, shuffle=False)  # 16 + 16 + 16 + 2 samples
     got, _, _ = one_training_epoch(impl, 3, 2, 16)
@@ -214,6 +220,8 @@ def test_train_one_epoch_returns_mean_loss_as_float(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("train_one_epoch puts the model in training mode",
+                   ko="train_one_epoch은 모델을 학습 모드로 전환합니다")
 def test_train_one_epoch_sets_train_mode(impl):
     _, _, seen = one_training_epoch(impl, 4, 4, 25, probe=True, eval_first=True)
     check(len(seen) == 2 and all(grad and training for grad, training in seen),
@@ -233,6 +241,8 @@ def _eval_setup():
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("evaluate measures loss and accuracy with the model in eval mode",
+                   ko="evaluate는 모델을 평가 모드로 두고 손실과 정확도를 계산합니다")
 def test_evaluate_uses_eval_mode(impl):
     model, dataset = _eval_setup()
     x, y = dataset.tensors
@@ -254,6 +264,8 @@ def test_evaluate_uses_eval_mode(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("evaluate runs without autograd and leaves no gradients",
+                   ko="evaluate는 Autograd 없이 실행되며 변화도를 남기지 않습니다")
 def test_evaluate_runs_without_grad(impl):
     seen, grad_is_none = evaluate_through_probe(impl)
     check(len(seen) == 2, f"evaluate over 2 batches called the model {len(seen)} times.", "One forward per batch.")
@@ -266,6 +278,8 @@ def test_evaluate_runs_without_grad(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("EarlyStopping stops after patience epochs without improvement",
+                   ko="EarlyStopping은 개선 없는 에폭이 patience만큼 이어지면 멈춥니다")
 def test_early_stopping_waits_for_patience(impl):
     cases = (([1.0, 0.9, 0.95, 0.91, 0.89, 0.92, 0.93, 0.94, 0.95], 3, 0.0, 7, 0.89),
              ([1.0, 0.96, 0.94, 0.93, 0.92, 0.91], 2, 0.05, 4, 0.94),
@@ -306,6 +320,8 @@ def _train_run(impl, path, stop_after=None):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("Checkpoints load with weights_only=True and restore the training state",
+                   ko="체크포인트는 weights_only=True로 불러올 수 있고 모델과 옵티마이저를 복원합니다")
 def test_checkpoint_loads_with_weights_only(impl, tmp_path):
     save_toy_checkpoint(impl, tmp_path / "ckpt.pt", 4)
     try:
@@ -325,6 +341,8 @@ def test_checkpoint_loads_with_weights_only(impl, tmp_path):
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
+@pytest.mark.title("A resumed run ends bit-for-bit where an uninterrupted one does",
+                   ko="체크포인트에서 재개한 학습은 중단 없는 학습과 비트 단위까지 같은 결과를 냅니다")
 def test_resumed_run_equals_uninterrupted(impl, tmp_path):
     straight, _ = toy_training_run(impl, tmp_path / "unused.pt")
     resumed, epoch = toy_training_run(impl, tmp_path / "ckpt.pt", stop_after=1)
@@ -344,6 +362,8 @@ def digits_run(impl):
 
 @pytest.mark.points(3)
 @pytest.mark.convergence
+@pytest.mark.title("Training on the digits reaches 85% validation accuracy",
+                   ko="digits로 학습하면 검증 정확도가 85% 이상이 됩니다")
 def test_training_reaches_accuracy_on_digits(impl, digits_run):
     losses, (val_loss, val_acc) = digits_run
     check(losses[-1] < losses[0], f"the mean training loss did not fall over {CONVERGENCE_EPOCHS} epochs: {losses}.",
@@ -357,6 +377,8 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("train_one_epoch moves each batch to the model's device",
+                   ko="train_one_epoch은 각 배치를 모델이 있는 장치로 옮깁니다")
 def test_train_one_epoch_moves_batches_to_the_model_device(impl):
     loader = DataLoader(_toy_data(14), batch_size=16)  # batches stay on the CPU
     got, evaluated = one_cuda_epoch(impl)

@@ -82,6 +82,8 @@ def _int(value, what, hint):
 # -- output-size arithmetic -------------------------------------------------------------------------
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("conv2d_output_size gives the output size of nn.Conv2d",
+                   ko="conv2d_output_size는 nn.Conv2d와 같은 출력 크기를 계산합니다")
 def test_conv_output_size_matches_conv2d(impl):
     hint = "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel)."
     generator = torch.Generator().manual_seed(0)
@@ -101,6 +103,8 @@ def test_conv_output_size_matches_conv2d(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("pool2d_output_size matches nn.MaxPool2d, ceil_mode included",
+                   ko="pool2d_output_size는 ceil_mode까지 포함해 nn.MaxPool2d와 같은 출력 크기를 계산합니다")
 def test_pool_output_size_matches_maxpool2d(impl):
     hint = ("A pool's stride defaults to its kernel_size (stride=None), not 1. With ceil_mode=True round the division "
             "up, then drop the last window if (out - 1) * stride >= size + padding.")
@@ -117,6 +121,8 @@ def test_pool_output_size_matches_maxpool2d(impl):
 # -- convolution by hand ----------------------------------------------------------------------------
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("conv2d matches F.conv2d for any stride, padding and dilation",
+                   ko="conv2d는 어떤 stride, padding, dilation에서도 F.conv2d와 같은 값을 냅니다")
 def test_conv2d_matches_f_conv2d(impl):
     for seed, case in enumerate(CONV_CASES):
         x, weight, bias, options = _conv_inputs(case, seed)
@@ -148,6 +154,8 @@ def conv2d_gradients(impl, x, weight, bias, options, r):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("conv2d gives x, weight and bias the same gradients as F.conv2d",
+                   ko="conv2d는 x, weight, bias에 F.conv2d와 같은 변화도를 전달합니다")
 def test_conv2d_gradients_match(impl):
     x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=10)
     leaves = [t.requires_grad_(True) for t in (x, weight, bias)]
@@ -169,6 +177,8 @@ def test_conv2d_gradients_match(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("conv2d keeps its inputs' dtype and device",
+                   ko="conv2d는 입력의 dtype과 장치를 그대로 유지합니다")
 def test_conv2d_follows_dtype_and_device(impl):
     x, weight, bias, options = _conv_inputs(CONV_CASES[1], seed=12, dtype=torch.float32)
     out = expect_tensor(impl.conv2d(x, weight, bias, **options), "conv2d(...) in float32")
@@ -185,6 +195,8 @@ def test_conv2d_follows_dtype_and_device(impl):
 # -- a small CNN on real images ---------------------------------------------------------------------
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("prepare_digits makes one-channel images and upsamples them bilinearly",
+                   ko="prepare_digits는 1채널 이미지로 바꾼 뒤 쌍선형 보간으로 확대합니다")
 def test_prepare_digits_upsamples_one_channel(impl):
     x = torch.rand(5, 64, generator=torch.Generator().manual_seed(13))
     want = F.interpolate(x.reshape(5, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
@@ -195,6 +207,8 @@ def test_prepare_digits_upsamples_one_channel(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("SmallCNN gives class logits for any image size and channel count",
+                   ko="SmallCNN은 어떤 이미지 크기와 채널 수에서도 클래스 로짓을 출력합니다")
 def test_small_cnn_works_for_any_image_size(impl):
     hint = ("End the feature extractor with nn.AdaptiveAvgPool2d, so the head's input size does not depend on H and W; "
             "the first conv takes in_channels.")
@@ -243,6 +257,8 @@ def small_cnn_trained_on_digits(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
+@pytest.mark.title("SmallCNN learns the digits to 85% validation accuracy",
+                   ko="SmallCNN은 digits를 학습해 검증 정확도 85% 이상을 달성합니다")
 def test_small_cnn_learns_digits(impl):
     _, _, _, y_val = digits()
     seen = small_cnn_trained_on_digits(impl)
@@ -298,6 +314,8 @@ def _expect_model(seen, kind, what, hint):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("resnet18_for_small_images adapts ResNet-18 to 32x32 images",
+                   ko="resnet18_for_small_images는 ResNet-18을 32x32 이미지에 맞게 바꿉니다")
 def test_resnet18_adapted_to_small_images(impl):
     hint = ("Start from torchvision.models.resnet18(weights=None); replace conv1 with a 3x3 stride-1 padding-1 conv, "
             "maxpool with nn.Identity(), fc with nn.Linear(512, num_classes).")
@@ -318,6 +336,8 @@ def test_resnet18_adapted_to_small_images(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("efficientnet_b0_for_small_images fits EfficientNet-B0 to 32x32 images",
+                   ko="efficientnet_b0_for_small_images는 EfficientNet-B0를 32x32 이미지에 맞게 바꿉니다")
 def test_efficientnet_b0_adapted_to_small_images(impl):
     hint = ("Start from torchvision.models.efficientnet_b0(weights=None); replace features[0][0] by a 3x3 stride-1 "
             "padding-1 nn.Conv2d(3, 32, bias=False), and classifier[-1] by nn.Linear(1280, num_classes).")
@@ -370,6 +390,8 @@ def frozen_resnet_backward(impl, x):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("After freeze_backbone only the head fc receives gradients",
+                   ko="freeze_backbone을 거치면 헤드 fc만 변화도를 받습니다")
 def test_frozen_backbone_gets_no_gradient(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
     seen = frozen_resnet_backward(impl, x)
@@ -415,6 +437,8 @@ def finetune_step(impl, x, lr):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("finetune_optimizer holds and updates only trainable parameters",
+                   ko="finetune_optimizer는 학습할 매개변수만 담아 갱신합니다")
 def test_finetune_optimizer_holds_only_trainable_parameters(impl):
     seen = finetune_step(impl, torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17)), 0.1)
     _check_frozen(seen["downloaded"], seen["same"])
@@ -448,6 +472,8 @@ def resnet_on_cuda(impl, x):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("conv2d and the adapted ResNet-18 run on CUDA",
+                   ko="conv2d와 32x32용으로 바꾼 ResNet-18은 CUDA에서도 동작합니다")
 def test_cnn_parts_run_on_cuda(impl):
     x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=18, dtype=torch.float32)
     x, weight, bias = x.cuda(), weight.cuda(), bias.cuda()

@@ -48,6 +48,8 @@ def without_grad(impl, model, *args):
 # -- text preprocessing ------------------------------------------------------------------------------
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("tokenize lower-cases text and splits words from punctuation",
+                   ko="tokenize는 텍스트를 소문자로 바꾸고 단어와 문장 부호를 나눕니다")
 def test_tokenize_splits_words_and_punctuation(impl):
     for text, want in (("Don't panic, 42!", ["don", "'", "t", "panic", ",", "42", "!"]),
                        ("Hello,   WORLD...\n new_line", ["hello", ",", "world", ".", ".", ".", "new_line"])):
@@ -58,6 +60,8 @@ def test_tokenize_splits_words_and_punctuation(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("build_vocab puts special tokens first, then tokens by frequency",
+                   ko="build_vocab은 특수 토큰을 맨 앞에 두고, 나머지 토큰을 빈도순으로 놓습니다")
 def test_vocab_puts_special_tokens_first(impl):
     texts = ["the cat sat", "the dog sat!", "a cat"]
     specials = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3}
@@ -71,6 +75,8 @@ def test_vocab_puts_special_tokens_first(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("numericalize adds <bos> and <eos> and maps unknown words to <unk>",
+                   ko="numericalize는 <bos>와 <eos>를 붙이고 모르는 단어를 <unk>로 바꿉니다")
 def test_numericalize_adds_bos_eos_and_unk(impl):
     vocab = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3, "cat": 4, "sat": 5, "the": 6, "!": 7}
     got = _calling("numericalize('The cat flew!', vocab)", "Use vocab.get(token, vocab['<unk>']).",
@@ -81,6 +87,8 @@ def test_numericalize_adds_bos_eos_and_unk(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("pad_batch pads batch-first and returns the lengths",
+                   ko="pad_batch는 배치 차원을 앞에 두고 패딩하며 길이를 함께 반환합니다")
 def test_pad_batch_is_batch_first_with_lengths(impl):
     sequences = _sequences(torch.Generator().manual_seed(0), (3, 5, 2))
     for pad_id in (0, 9):
@@ -115,6 +123,8 @@ def pad_row_after_backward(impl, model, tokens, lengths, pad_id) -> dict:
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("RNNClassifier's embedding keeps the pad row at zero, with no gradient",
+                   ko="RNNClassifier의 임베딩은 패딩 행을 0으로 두고 변화도를 받지 않습니다")
 def test_embedding_reserves_the_pad_row(impl):
     model = impl.RNNClassifier(20, 8, 16, 3, pad_id=5)
     padding_indices = embedding_padding_indices(impl, model)
@@ -136,6 +146,8 @@ def test_embedding_reserves_the_pad_row(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("RNNClassifier's logits do not change with padding, for LSTM and GRU",
+                   ko="RNNClassifier의 로짓은 LSTM과 GRU 모두 패딩에 따라 달라지지 않습니다")
 def test_rnn_classifier_ignores_padding(impl):
     for cell in ("lstm", "gru"):
         _check_padding_invariance(impl, cell)
@@ -196,6 +208,8 @@ def order_task_logits(impl, batches, tokens, lengths):
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
+@pytest.mark.title("RNNClassifier learns whether token 4 comes before token 5",
+                   ko="RNNClassifier는 토큰 4가 토큰 5보다 먼저 오는지 학습합니다")
 def test_rnn_classifier_learns_order_task(impl):
     """Each sequence (3-12 tokens) holds token 4 and token 5 once; label 1 when 4 comes first."""
     generator = torch.Generator().manual_seed(2)
@@ -226,6 +240,8 @@ def _lstm_inputs(batch, inputs, hidden, seed):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("lstm_cell computes the same h and c as nn.LSTMCell",
+                   ko="lstm_cell은 nn.LSTMCell과 같은 h와 c를 계산합니다")
 def test_lstm_cell_matches_nn_lstmcell(impl):
     for seed, (batch, inputs, hidden) in enumerate(((3, 5, 4), (1, 2, 6))):
         cell, x, h, c = _lstm_inputs(batch, inputs, hidden, seed)
@@ -241,6 +257,8 @@ def test_lstm_cell_matches_nn_lstmcell(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("lstm_cell's gradients match those of nn.LSTMCell",
+                   ko="lstm_cell의 변화도는 nn.LSTMCell의 변화도와 일치합니다")
 def test_lstm_cell_gradients_match(impl):
     cell, x, h, c = _lstm_inputs(3, 5, 4, seed=7)
     for t in (x, h, c):
@@ -274,6 +292,8 @@ def _random_mask(seed, lq, lk):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("scaled_dot_product_attention matches torch, with or without a mask",
+                   ko="scaled_dot_product_attention은 마스크가 있든 없든 torch와 같은 결과를 냅니다")
 def test_sdpa_matches_torch(impl):
     q, k, v = _qkv(0)
     causal = torch.ones(4, 6, dtype=torch.bool).tril()
@@ -298,6 +318,8 @@ def test_sdpa_matches_torch(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("scaled_dot_product_attention's gradients match torch's under a mask",
+                   ko="scaled_dot_product_attention의 변화도는 마스크가 있어도 torch와 일치합니다")
 def test_sdpa_gradients_match_torch(impl):
     q, k, v = (t.requires_grad_(True) for t in _qkv(3))
     mask = _random_mask(4, 4, 6)
@@ -310,6 +332,8 @@ def test_sdpa_gradients_match_torch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("causal_mask lets each position attend to itself and the past only",
+                   ko="causal_mask는 각 위치가 자기 자신과 이전 위치만 볼 수 있게 합니다")
 def test_causal_mask_hides_the_future(impl):
     hint = ("In the scaled_dot_product_attention convention True means attend: query i may attend keys 0..i, "
             "the diagonal (itself) included, i.e. torch.ones(n, n, dtype=torch.bool).tril().")
@@ -329,6 +353,8 @@ def test_causal_mask_hides_the_future(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("make_key_padding_mask marks padding True, as nn.MultiheadAttention does",
+                   ko="make_key_padding_mask는 nn.MultiheadAttention처럼 패딩 위치를 True로 표시합니다")
 def test_key_padding_mask_uses_multihead_convention(impl):
     lengths = torch.tensor([3, 1, 5])
     want = torch.tensor([[False, False, False, True, True], [False, True, True, True, True], [False] * 5])
@@ -367,6 +393,8 @@ def _torch_mha(mha, x, pad, causal):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("multi_head_attention matches nn.MultiheadAttention, with any masks",
+                   ko="multi_head_attention은 어떤 마스크를 쓰든 nn.MultiheadAttention과 같은 결과를 냅니다")
 def test_multi_head_attention_matches_nn_multihead_attention(impl):
     mha, x, pad = _mha_setup(0)
     for use_pad, causal in ((False, False), (True, False), (False, True), (True, True)):
@@ -383,6 +411,8 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("multi_head_attention's gradients match nn.MultiheadAttention's",
+                   ko="multi_head_attention의 변화도는 nn.MultiheadAttention의 변화도와 일치합니다")
 def test_multi_head_attention_gradients_match(impl):
     mha, x, pad = _mha_setup(1)
     x.requires_grad_(True)
@@ -396,6 +426,8 @@ def test_multi_head_attention_gradients_match(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("multi_head_attention ignores padded and future tokens",
+                   ko="multi_head_attention은 패딩 토큰과 미래 토큰을 무시합니다")
 def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
     mha, x, pad = _mha_setup(2)
     noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(9), dtype=torch.float64) * 10
@@ -415,6 +447,8 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
 # -- positional encoding ----------------------------------------------------------------------------
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("sinusoidal_positional_encoding builds the interleaved sin/cos table",
+                   ko="sinusoidal_positional_encoding은 sin과 cos을 번갈아 담은 표를 만듭니다")
 def test_positional_encoding_is_sinusoidal(impl):
     for max_len, d_model in ((50, 16), (7, 6)):
         position = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
@@ -430,6 +464,8 @@ def test_positional_encoding_is_sinusoidal(impl):
 # -- devices ----------------------------------------------------------------------------------------
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("causal_mask and make_key_padding_mask follow the requested device",
+                   ko="causal_mask와 make_key_padding_mask는 요청한 장치에 마스크를 만듭니다")
 def test_masks_follow_the_device(impl):
     meta = torch.device("meta")
     for what, mask, shape in (("causal_mask(4, device=meta)", impl.causal_mask(4, device=meta), (4, 4)),
@@ -444,6 +480,8 @@ def test_masks_follow_the_device(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("multi_head_attention and RNNClassifier work on CUDA",
+                   ko="multi_head_attention과 RNNClassifier는 CUDA에서도 동작합니다")
 def test_attention_runs_on_cuda(impl):
     mha, x, pad = _mha_setup(3)
     mha, x, pad = mha.cuda(), x.cuda(), pad.cuda()

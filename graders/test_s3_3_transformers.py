@@ -132,6 +132,8 @@ ENCODER_HINT = ("Pass src_key_padding_mask = (tokens == pad_id) (True = ignore, 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("TransformerClassifier's logits do not change with extra padding",
+                   ko="TransformerClassifier의 로짓은 패딩을 더 붙여도 달라지지 않습니다")
 def test_transformer_classifier_ignores_padding(impl):
     model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
     tight = _tokens(0, (5, 2, 7), 7)
@@ -146,6 +148,8 @@ def test_transformer_classifier_ignores_padding(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("TransformerClassifier keeps the sequences of a batch apart",
+                   ko="TransformerClassifier는 배치 안의 시퀀스들을 서로 섞지 않고 처리합니다")
 def test_transformer_classifier_keeps_batch_items_apart(impl):
     model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
     tokens = _tokens(1, (6, 6, 6, 6), 6)
@@ -165,6 +169,8 @@ CAUSAL_HINT = ("nn.TransformerEncoder reads a boolean mask as True = ignore: use
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("DecoderLM's predictions never look at future tokens",
+                   ko="DecoderLM의 예측은 미래 토큰을 보지 않습니다")
 def test_decoder_lm_does_not_see_the_future(impl):
     model = impl.DecoderLM(40, 16, 2, 2, max_len=32).eval()
     tokens = _tokens(2, (8, 8), 8)
@@ -209,6 +215,8 @@ def token_embedding_gradient(impl, model, tokens, vocab_size, early) -> dict:
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
+@pytest.mark.title("In DecoderLM, a position's loss sends no gradient to future tokens",
+                   ko="DecoderLM에서 각 위치의 손실은 미래 토큰으로 변화도를 보내지 않습니다")
 def test_decoder_lm_gradients_stay_causal(impl):
     model = impl.DecoderLM(40, 16, 2, 2, max_len=32).eval()
     seen = token_embedding_gradient(impl, model, _tokens(4, (8, 8), 8), 40, 4)
@@ -232,6 +240,8 @@ TOKENIZER_HINT = ("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]'
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("train_tokenizer gives the five special tokens ids 0-4 and their roles",
+                   ko="train_tokenizer는 다섯 가지 특수 토큰에 id 0-4와 각자의 역할을 줍니다")
 def test_tokenizer_has_special_tokens(impl, tokenizer):
     tokenizer = _expect_instance(impl, tokenizer, PreTrainedTokenizerFast, "train_tokenizer(corpus)", TOKENIZER_HINT)
     ids = {token: tokenizer.convert_tokens_to_ids(token) for token in SPECIALS}
@@ -246,6 +256,8 @@ def test_tokenizer_has_special_tokens(impl, tokenizer):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("The tokenizer wraps sentences in [CLS] ... [SEP] and pads them",
+                   ko="토크나이저는 문장을 [CLS] ... [SEP]로 감싸고 패딩합니다")
 def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
     texts = ["The movie was great!", "My day seemed really boring and sad"]
     batch = _calling("tokenizer(texts, padding=True, return_tensors='pt')", TOKENIZER_HINT,
@@ -268,6 +280,8 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("bert_classifier and gpt2_lm build small models matching the tokenizer",
+                   ko="bert_classifier와 gpt2_lm은 토크나이저에 맞는 작은 모델을 만듭니다")
 def test_models_built_from_small_configs(impl, tokenizer):
     hint = ("Build from a config: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
             "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...) and "
@@ -313,6 +327,8 @@ def _saved_classifier(directory, hint):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("save_and_reload saves to disk and reloads a model with the same outputs",
+                   ko="save_and_reload는 디스크에 저장한 뒤 같은 출력을 내는 모델을 다시 불러옵니다")
 def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path):
     hint = ("model.save_pretrained(directory) and tokenizer.save_pretrained(directory), then "
             "type(model).from_pretrained(directory) (or AutoModelFor...) and "
@@ -345,6 +361,8 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
+@pytest.mark.title("fine_tune trains a tiny BERT to 90% accuracy on unseen sentences",
+                   ko="fine_tune은 작은 BERT가 처음 보는 문장의 90% 이상을 맞히도록 학습시킵니다")
 def test_fine_tuned_classifier_reaches_accuracy(impl, tokenizer):
     train_texts, train_labels = sentiment_corpus(240, seed=1)
     test_texts, test_labels = sentiment_corpus(200, seed=2)
@@ -384,6 +402,8 @@ def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("greedy_generate matches model.generate without sampling",
+                   ko="greedy_generate는 샘플링 없는 model.generate와 같은 결과를 냅니다")
 def test_greedy_generation_matches_generate(impl):
     model = _generator_model(5)  # the same seeded model as the one built in the student's process
     prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(6))
@@ -410,6 +430,8 @@ def _minilm_path():
 @pytest.mark.points(1)
 @pytest.mark.slow
 @pytest.mark.convergence
+@pytest.mark.title("load_pretrained_classifier's MiniLM fine-tunes to 90% in 15 steps",
+                   ko="load_pretrained_classifier로 불러온 MiniLM은 15단계 미세조정만으로 정확도 90%에 도달합니다")
 def test_pretrained_minilm_fine_tunes(impl):
     path = _minilm_path()
     if path is None:
@@ -435,6 +457,8 @@ def test_pretrained_minilm_fine_tunes(impl):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("fine_tune and greedy_generate work on a CUDA model",
+                   ko="fine_tune과 greedy_generate는 CUDA 모델에서도 동작합니다")
 def test_hf_models_run_on_cuda(impl, tokenizer):
     model = impl.bert_classifier(tokenizer, num_labels=2).cuda()
     texts, labels = sentiment_corpus(64, seed=7)
