@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from ptgrade import release
+from ptgrade import i18n, release
 from ptgrade.manifest import Manifest
 from ptgrade.results import ItemResult
 
@@ -29,7 +29,8 @@ exit 0
 
 
 def results_json(results: list[ItemResult]) -> dict:
-    """Gradescope's format: one test per check, named `<item> <check>`, with its points and feedback."""
+    """Gradescope's format: one test per check, named `<item> <check title>` in the current language,
+    with its points and feedback."""
     tests = []
     for result in results:
         if result.problem:
@@ -39,7 +40,7 @@ def results_json(results: list[ItemResult]) -> dict:
         for check in result.checks:
             if check.outcome == "skipped":
                 continue  # e.g. a GPU check on a CPU autograder: not gradable here, not counted
-            tests.append({"name": f"{result.id} {check.name.removeprefix('test_').replace('_', ' ')}",
+            tests.append({"name": f"{result.id} {check.title(i18n.current())}",
                           "number": result.id, "score": check.score, "max_score": check.max_score,
                           "status": "passed" if check.outcome == "passed" else "failed",
                           "output": check.message if check.outcome != "passed" else "",

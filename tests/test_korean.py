@@ -97,3 +97,21 @@ def test_release_in_korean_puts_the_korean_stubs_in_exercises(kit, tmp_path):
     out = release.write(kit.manifest, tmp_path / "edition", lang="ko")
     assert "2 * x를 반환합니다." in (out / "exercises" / "s1_1_demo.py").read_text(encoding="utf-8")
     assert not (out / "exercises" / "ko").exists()
+
+
+def _checks(grader: Path):
+    tree = ast.parse(grader.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any("points" in ast.unparse(d) for d in node.decorator_list):
+            yield node
+
+
+@pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])
+def test_every_check_has_a_title_in_both_languages(item):
+    untitled = []
+    for check in _checks(MANIFEST.grader_path(item)):
+        titles = [d for d in check.decorator_list if isinstance(d, ast.Call) and ast.unparse(d.func).endswith("mark.title")]
+        korean = [k.value for t in titles for k in t.keywords if k.arg == "ko"]
+        if len(titles) != 1 or not titles[0].args or not korean or not re.search("[가-힣]", ast.literal_eval(korean[0])):
+            untitled.append(check.name)
+    assert not untitled, f"checks without a title in English and Korean: {untitled}"
