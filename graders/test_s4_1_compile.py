@@ -1,27 +1,30 @@
 """4.1 torch.compile: the promises of exercises/s4_1_compile.py.
 
 Compiles are counted with a backend that records each graph it is handed and runs it as is; only
-one check uses the default (inductor) backend. Dynamo's caches are reset before every check.
+one check uses the default (inductor) backend. Everything that compiles runs beside the student's
+code (the @observation functions below, in the student's process), each time with empty compile
+caches and Dynamo's default settings. Expected outputs come from the grader's own copies of the
+models, built here from the same seeds: nothing the student's code does to its model (compiling it
+in place, say) can reach them.
 """
+import contextlib
+
 import pytest
 import torch
 import torch._dynamo
 from torch import nn
 
-from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, expect_type
-
-_reset = torch._dynamo.reset
-_explain = torch._dynamo.explain
-_patch_config = torch._dynamo.config.patch
+from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor
+from ptgrade.remote import Handle, observation
 
 
-@pytest.fixture(autouse=True)
-def fresh_dynamo():
-    """Each check starts with empty compile caches and Dynamo's default settings."""
-    _reset()
-    with _patch_config(capture_scalar_outputs=False, automatic_dynamic_shapes=True):
+@contextlib.contextmanager
+def _fresh_dynamo():
+    """Empty compile caches and Dynamo's default settings (whatever the student's module set)."""
+    torch._dynamo.reset()
+    with torch._dynamo.config.patch(capture_scalar_outputs=False, automatic_dynamic_shapes=True):
         yield
-    _reset()
+    torch._dynamo.reset()
 
 
 class CountingBackend:
@@ -48,19 +51,36 @@ def _raised(error):
     return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
 
 
+def _kind(value):
+    """The type of what the student's code returned, as a student would name it."""
+    return value.type_name.rpartition(".")[2] if isinstance(value, Handle) else type(value).__name__
+
+
 # -- compiling a module and a function ------------------------------------------------------------
+@observation
+def compiled_mlp_outputs(impl, seed, inputs):
+    """compile_model on an _mlp(seed) built beside the student's code, with a counting backend: its
+    outputs on `inputs` (without gradients) and how many graphs the backend was handed."""
+    with _fresh_dynamo():
+        backend = CountingBackend()
+        compiled = impl.compile_model(_mlp(seed), backend=backend)
+        with torch.no_grad():
+            outputs = [compiled(x) for x in inputs]
+        return {"outputs": outputs, "graphs": backend.graphs}
+
+
 @pytest.mark.points(2)
 @pytest.mark.compile
 def test_compiled_module_matches_eager_with_the_given_backend(impl):
-    model = _mlp()
-    backend = CountingBackend()
-    compiled = impl.compile_model(model, backend=backend)
-    for batch in (4, 4, 7):
-        x = _randn(batch, 6, seed=batch)
+    sizes = (4, 4, 7)
+    inputs = [_randn(batch, 6, seed=batch) for batch in sizes]
+    run = compiled_mlp_outputs(impl, 0, inputs)
+    reference = _mlp()  # the grader's own copy: compile_model may compile the student's copy in place
+    for batch, x, out in zip(sizes, inputs, run["outputs"]):
         with torch.no_grad():
-            expected = model(x)
-            assert_tensor(compiled(x), expected, f"compile_model(model)(x) for a batch of {batch}")
-    check(backend.graphs >= 1, "compile_model(model, backend=b) never handed a graph to the backend b.",
+            expected = reference(x)
+        assert_tensor(out, expected, f"compile_model(model)(x) for a batch of {batch}")
+    check(run["graphs"] >= 1, "compile_model(model, backend=b) never handed a graph to the backend b.",
           "Pass the backend on: torch.compile(model, backend=backend).")
 
 
@@ -70,37 +90,57 @@ def _prints(x):
     return y + 1
 
 
+@observation
+def compiled_function_run(impl, x):
+    """compile_function on cos(x) * x with a counting backend (its output, the graphs compiled), and
+    whether compiling a function with a print in it raised Dynamo's error when called."""
+    with _fresh_dynamo():
+        backend = CountingBackend()
+        compiled = impl.compile_function(lambda v: torch.cos(v) * v, backend=backend)
+        out = compiled(x)
+        graphs = backend.graphs
+        strict = impl.compile_function(_prints, backend="eager")
+        try:
+            strict(x)
+        except torch._dynamo.exc.TorchDynamoException:
+            refused = True
+        else:
+            refused = False
+        return {"out": out, "graphs": graphs, "graph_break_refused": refused}
+
+
 @pytest.mark.points(1)
 @pytest.mark.compile
 def test_compiled_function_refuses_graph_breaks(impl):
-    backend = CountingBackend()
-    compiled = impl.compile_function(lambda x: torch.cos(x) * x, backend=backend)
     x = _randn(5, seed=1)
-    assert_tensor(compiled(x), torch.cos(x) * x, "compile_function(fn)(x) for fn(x) = cos(x) * x")
-    check(backend.graphs == 1, f"compile_function(fn, backend=b) should hand b one graph, it handed {backend.graphs}.",
+    run = compiled_function_run(impl, x)
+    assert_tensor(run["out"], torch.cos(x) * x, "compile_function(fn)(x) for fn(x) = cos(x) * x")
+    check(run["graphs"] == 1, f"compile_function(fn, backend=b) should hand b one graph, it handed {run['graphs']}.",
           "Pass the backend on: torch.compile(fn, backend=backend, fullgraph=True).")
-    strict = impl.compile_function(_prints, backend="eager")
-    try:
-        strict(x)
-    except NotImplementedError:
-        raise
-    except torch._dynamo.exc.TorchDynamoException:
-        return
-    raise AssertionError("compile_function(fn)(x) ran a function that calls print (a graph break) without an "
-                         "error.\nHint: compile with fullgraph=True: a graph break then raises instead of "
-                         "silently splitting the function into several graphs.")
+    check(run["graph_break_refused"],
+          "compile_function(fn)(x) ran a function that calls print (a graph break) without an error.",
+          "compile with fullgraph=True: a graph break then raises instead of silently splitting the function "
+          "into several graphs.")
+
+
+def _gelu_gate(x, w):
+    return torch.nn.functional.gelu(x @ w) * torch.sigmoid(x).sum(-1, keepdim=True)
+
+
+@observation
+def default_compiled_output(impl, fn, args):
+    """compile_function(fn) with the default backend, called on `args`."""
+    with _fresh_dynamo():
+        return impl.compile_function(fn)(*args)
 
 
 @pytest.mark.points(1)
 @pytest.mark.compile
 @pytest.mark.slow
 def test_default_inductor_compile_matches_eager(impl):
-    def gelu_gate(x, w):
-        return torch.nn.functional.gelu(x @ w) * torch.sigmoid(x).sum(-1, keepdim=True)
-
-    compiled = impl.compile_function(gelu_gate)
     x, w = _randn(4, 8, seed=2), _randn(8, 8, seed=3)
-    assert_tensor(compiled(x, w), gelu_gate(x, w), "compile_function(fn) with the default backend (inductor)",
+    assert_tensor(default_compiled_output(impl, _gelu_gate, (x, w)), _gelu_gate(x, w),
+                  "compile_function(fn) with the default backend (inductor)",
                   atol=1e-4, hint="The default backend is inductor: torch.compile(fn, fullgraph=True).")
 
 
@@ -121,14 +161,20 @@ def _item(x):
     return x * x.sum().item()
 
 
+@observation
+def graph_breaks_counted(impl, fn, x):
+    """count_graph_breaks(fn, x), from empty caches and Dynamo's default settings."""
+    with _fresh_dynamo():
+        return impl.count_graph_breaks(fn, x)
+
+
 @pytest.mark.points(2)
 @pytest.mark.compile
 def test_count_graph_breaks_matches_dynamo(impl):
     for fn, breaks, what in ((_no_break, 0, "relu(x) * 3"), (_item, 1, "x * x.sum().item()"),
                              (_prints, 1, "a function with one print"), (_two_prints, 2, "a function with two prints")):
-        _reset()
-        got = impl.count_graph_breaks(fn, _randn(3, 4, seed=4))
-        check(type(got) is int, f"count_graph_breaks should return an int, got {type(got).__name__}.",
+        got = graph_breaks_counted(impl, fn, _randn(3, 4, seed=4))
+        check(type(got) is int, f"count_graph_breaks should return an int, got {_kind(got)}.",
               "Return torch._dynamo.explain(fn)(*args).graph_break_count.")
         check(got == breaks, f"count_graph_breaks for {what}: expected {breaks} graph break(s), got {got}.",
               "graph_break_count counts the breaks; graph_count counts the graphs (one more than the breaks).")
@@ -150,17 +196,39 @@ class BreakyNet(nn.Module):
         return self.head(-h)
 
 
-def _smooth_net(impl):
+def _built_smooth_net(impl):
+    """(model or None, facts): SmoothNet(5, 12) built after torch.manual_seed(5), in eval mode."""
     torch.manual_seed(5)
-    model = expect_type(impl.SmoothNet(5, 12), nn.Module, "SmoothNet(5, 12)")
-    reference = BreakyNet(5, 12)
+    model = impl.SmoothNet(5, 12)
+    if not isinstance(model, nn.Module):
+        return None, {"module": False, "type": type(model).__name__}
+    return model.eval(), {"module": True, "type": type(model).__name__,
+                          "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+
+
+def _reference(facts, dtype=torch.float32):
+    """The grader's BreakyNet(5, 12) in `dtype`, carrying the weights of the student's SmoothNet(5, 12)."""
+    check(facts["module"], f"SmoothNet(5, 12) should be a Module, got {facts['type']}.")
+    reference = BreakyNet(5, 12).to(dtype)
     try:
-        reference.load_state_dict(model.state_dict())
+        reference.load_state_dict(facts["state"])
     except RuntimeError as error:
         raise AssertionError(f"SmoothNet(5, 12)'s parameters do not match BreakyNet(5, 12)'s: "
                              f"{str(error).splitlines()[0][:300]}\nHint: call super().__init__(features, hidden) "
                              "and add no parameters of your own.") from None
-    return model.eval(), reference.eval()
+    return reference.eval()
+
+
+@observation
+def smooth_net_explained(impl, x):
+    """SmoothNet(5, 12)'s weights, and what torch._dynamo.explain saw when it ran on x."""
+    with _fresh_dynamo():
+        model, facts = _built_smooth_net(impl)
+        if model is not None:
+            explanation = torch._dynamo.explain(model)(x)
+            facts.update(graph_break_count=explanation.graph_break_count, graph_count=explanation.graph_count,
+                         reasons=[str(reason.reason).strip() for reason in explanation.break_reasons])
+        return facts
 
 
 _BREAK_HINTS = (
@@ -174,45 +242,71 @@ _BREAK_HINTS = (
 @pytest.mark.points(2)
 @pytest.mark.compile
 def test_smooth_net_has_no_graph_breaks(impl):
-    model, _ = _smooth_net(impl)
-    explanation = _explain(model)(_randn(4, 5, seed=6))
-    texts = [reason.reason.strip() for reason in explanation.break_reasons]
+    facts = smooth_net_explained(impl, _randn(4, 5, seed=6))
+    _reference(facts)
+    texts = facts["reasons"]
     reasons = [" ".join(line.strip() for line in text.splitlines()[:2]) for text in texts]
     hints = [hint for key, hint in _BREAK_HINTS if any(key in text.lower() for text in texts)]
-    check(explanation.graph_break_count == 0 and explanation.graph_count == 1,
-          f"torch._dynamo.explain(SmoothNet) found {explanation.graph_break_count} graph break(s): "
+    check(facts["graph_break_count"] == 0 and facts["graph_count"] == 1,
+          f"torch._dynamo.explain(SmoothNet) found {facts['graph_break_count']} graph break(s): "
           + "; ".join(reasons),
           " ".join(hints) or "Find each break's cause in the reasons above and replace it with tensor operations.")
+
+
+@observation
+def smooth_net_double_outputs(impl, inputs):
+    """SmoothNet(5, 12) in float64 with proj.bias zeroed: its weights, its eager outputs on `inputs`,
+    and those of torch.compile(model, backend="eager", fullgraph=True) (or what that raised)."""
+    with _fresh_dynamo():
+        model, facts = _built_smooth_net(impl)
+        if model is None:
+            return facts
+        model = model.double()
+        with torch.no_grad():
+            model.proj.bias.zero_()  # then tanh is odd: x and -x take opposite branches
+            facts["state"] = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            compiled = torch.compile(model, backend="eager", fullgraph=True)
+            facts["eager"], facts["compiled"] = [], []
+            for x in inputs:
+                facts["eager"].append(model(x))
+                try:
+                    facts["compiled"].append(compiled(x))
+                except torch._dynamo.exc.TorchDynamoException as error:
+                    facts["compiled"].append(_raised(error))
+        return facts
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 def test_smooth_net_matches_breaky_net_on_both_branches(impl):
-    model, reference = _smooth_net(impl)
-    model, reference = model.double(), reference.double()  # float64: even the 1e-6 in the scale shows
-    with torch.no_grad():
-        reference.proj.bias.zero_()  # then tanh is odd: x and -x take opposite branches
-        model.proj.bias.zero_()
-        compiled = torch.compile(model, backend="eager", fullgraph=True)
-        x = _randn(6, 5, seed=7).double() + 0.3
-        for sign, what in ((1, "x"), (-1, "-x")):
-            xs = x * sign
+    x = _randn(6, 5, seed=7).double() + 0.3  # float64: even the 1e-6 in the scale shows
+    inputs = [x, -x]
+    facts = smooth_net_double_outputs(impl, inputs)
+    reference = _reference(facts, torch.float64)  # the student's weights in float64, proj.bias zeroed
+    for xs, what, eager, out in zip(inputs, ("x", "-x"), facts["eager"], facts["compiled"]):
+        with torch.no_grad():
             branch = "the `h` branch" if bool(torch.tanh(reference.proj(xs)).sum() > 0) else "the `-h` branch"
-            hint = ("BreakyNet branches on h.sum() > 0 over the whole tensor, one condition for every element: "
-                    "torch.where(h.sum() > 0, head(h), head(-h)), not an element-wise condition like h > 0.")
             expected = reference(xs)
-            assert_tensor(model(xs), expected, f"SmoothNet(5, 12)({what}) in eager mode ({branch})", hint=hint)
-            try:
-                out = compiled(xs)
-            except NotImplementedError:
-                raise
-            except torch._dynamo.exc.TorchDynamoException as error:
-                raise AssertionError(f"torch.compile(SmoothNet, fullgraph=True) failed: {_raised(error)}\n"
-                                     "Hint: a graph break remains; see the graph-break check.") from None
-            assert_tensor(out, expected, f"torch.compile(SmoothNet, fullgraph=True)({what}) ({branch})", hint=hint)
+        hint = ("BreakyNet branches on h.sum() > 0 over the whole tensor, one condition for every element: "
+                "torch.where(h.sum() > 0, head(h), head(-h)), not an element-wise condition like h > 0.")
+        assert_tensor(eager, expected, f"SmoothNet(5, 12)({what}) in eager mode ({branch})", hint=hint)
+        if isinstance(out, str):
+            raise AssertionError(f"torch.compile(SmoothNet, fullgraph=True) failed: {out}\n"
+                                 "Hint: a graph break remains; see the graph-break check.")
+        assert_tensor(out, expected, f"torch.compile(SmoothNet, fullgraph=True)({what}) ({branch})", hint=hint)
 
 
 # -- dynamic shapes -----------------------------------------------------------------------------
+@observation
+def predicted_batches(impl, seed, batches):
+    """predict_batches on an _mlp(seed) built beside the student's code, with a counting backend:
+    what it returned and how many graphs the backend was handed."""
+    with _fresh_dynamo():
+        backend = CountingBackend()
+        outputs = impl.predict_batches(_mlp(seed), batches, backend=backend)
+        return {"outputs": outputs, "graphs": backend.graphs}
+
+
 @pytest.mark.points(2)
 @pytest.mark.compile
 def test_predict_batches_compiles_once_for_any_batch_size(impl):
@@ -221,26 +315,36 @@ def test_predict_batches_compiles_once_for_any_batch_size(impl):
     batches = [_randn(size, 6, seed=10 + size) for size in sizes]
     with torch.no_grad():
         expected = [model(x) for x in batches]
-    backend = CountingBackend()
-    outputs = expect_type(impl.predict_batches(model, [x.clone() for x in batches], backend=backend), (list, tuple),
-                          "predict_batches(model, batches)")
+    run = predicted_batches(impl, 8, [x.clone() for x in batches])
+    outputs, graphs = run["outputs"], run["graphs"]
+    check(isinstance(outputs, (list, tuple)),
+          f"predict_batches(model, batches) should be a list or tuple, got {_kind(outputs)}.")
     check(len(outputs) == len(sizes), f"predict_batches returned {len(outputs)} outputs for {len(sizes)} batches.")
     for size, out, want in zip(sizes, outputs, expected):
         assert_tensor(out, want, f"predict_batches: the output for the batch of {size}")
-    check(backend.graphs == 1,
-          f"predict_batches compiled {backend.graphs} graphs for batch sizes {list(sizes)}; expected exactly 1.",
+    check(graphs == 1,
+          f"predict_batches compiled {graphs} graphs for batch sizes {list(sizes)}; expected exactly 1.",
           "Each new batch size fails the shape guard and recompiles: call torch._dynamo.mark_dynamic(x, 0) on "
           "the inputs (or torch.compile(..., dynamic=True)), and compile once, outside the loop."
-          if backend.graphs > 1 else "Compile the model with the backend given and call the compiled model.")
+          if graphs > 1 else "Compile the model with the backend given and call the compiled model.")
 
 
 # -- saving a compiled model --------------------------------------------------------------------
+@observation
+def eager_state_dicts(impl, seed):
+    """eager_state_dict of an _mlp(seed) compiled (eager backend), then of the same model plain."""
+    with _fresh_dynamo():
+        model = _mlp(seed)
+        return [impl.eager_state_dict(torch.compile(model, backend="eager")), impl.eager_state_dict(model)]
+
+
 @pytest.mark.points(1)
 @pytest.mark.compile
 def test_eager_state_dict_loads_into_a_plain_model(impl):
     model = _mlp(seed=9)
-    for what, candidate in (("a compiled model", torch.compile(model, backend="eager")), ("a plain model", model)):
-        state = expect_type(impl.eager_state_dict(candidate), dict, f"eager_state_dict({what})")
+    states = eager_state_dicts(impl, 9)
+    for what, state in zip(("a compiled model", "a plain model"), states):
+        check(isinstance(state, dict), f"eager_state_dict({what}) should be a dict, got {_kind(state)}.")
         check(sorted(state) == sorted(model.state_dict()),
               f"eager_state_dict({what}) should have the keys {sorted(model.state_dict())}, got {sorted(state)}.",
               "A compiled module wraps the original as `_orig_mod`: its keys gain an `_orig_mod.` prefix. "
@@ -275,19 +379,41 @@ class FakeClock:
         self.events.append("sync")
 
 
+@observation
+def benchmarked_on_a_fake_clock(impl, costs, warmup, iters, cuda=False):
+    """benchmark(clock.fn, warmup, iters, timer=clock.timer) on a FakeClock(costs): what it returned,
+    how many times it called fn and the clock's log. With cuda=True, CUDA is made to look available
+    and its synchronize calls are logged."""
+    clock = FakeClock(costs)
+    patches = []
+    if cuda:
+        patches = [(torch.cuda, "is_available", lambda: True), (torch.cuda, "synchronize", clock.sync)]
+        if hasattr(torch, "accelerator") and hasattr(torch.accelerator, "synchronize"):
+            patches.append((torch.accelerator, "synchronize", clock.sync))
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    try:
+        for owner, name, value in patches:
+            setattr(owner, name, value)
+        result = impl.benchmark(clock.fn, warmup=warmup, iters=iters, timer=clock.timer)
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+    return {"result": result, "calls": clock.calls, "events": list(clock.events)}
+
+
 @pytest.mark.points(2)
 @pytest.mark.compile
 def test_benchmark_excludes_warmup_calls(impl):
     for warmup, iters in ((3, 20), (2, 5)):
-        clock = FakeClock([30.0] + [0.5] * (warmup - 1) + [0.01])  # compile, still warming, then steady
-        result = impl.benchmark(clock.fn, warmup=warmup, iters=iters, timer=clock.timer)
-        check(clock.calls == warmup + iters,
-              f"benchmark(fn, warmup={warmup}, iters={iters}) called fn {clock.calls} times; expected {warmup + iters}.",
-              "Call fn `warmup` times untimed, then `iters` times timed.")
-        check("read" in clock.events, "benchmark never read the clock it was given (the `timer` argument).",
+        costs = [30.0] + [0.5] * (warmup - 1) + [0.01]  # compile, still warming, then steady
+        run = benchmarked_on_a_fake_clock(impl, costs, warmup, iters)
+        check(run["calls"] == warmup + iters,
+              f"benchmark(fn, warmup={warmup}, iters={iters}) called fn {run['calls']} times; expected "
+              f"{warmup + iters}.", "Call fn `warmup` times untimed, then `iters` times timed.")
+        check("read" in run["events"], "benchmark never read the clock it was given (the `timer` argument).",
               "Measure with timer(), the argument, not time.perf_counter directly.")
-        assert_scalar(result, 0.01, f"benchmark(fn, warmup={warmup}, iters={iters}) where the first {warmup} calls "
-                      "are slow (compilation) and every later call takes 0.01 s", rtol=1e-6, atol=1e-9,
+        assert_scalar(run["result"], 0.01, f"benchmark(fn, warmup={warmup}, iters={iters}) where the first {warmup} "
+                      "calls are slow (compilation) and every later call takes 0.01 s", rtol=1e-6, atol=1e-9,
                       hint="Run the warm-up calls before the first reading of the clock: the first calls of a "
                            "compiled function include compilation and must not be timed.")
 
@@ -296,25 +422,21 @@ def test_benchmark_excludes_warmup_calls(impl):
 @pytest.mark.compile
 def test_benchmark_reports_seconds_per_timed_call(impl):
     for warmup, iters in ((1, 4), (0, 7)):
-        clock = FakeClock([0.25])
-        result = impl.benchmark(clock.fn, warmup=warmup, iters=iters, timer=clock.timer)
+        result = benchmarked_on_a_fake_clock(impl, [0.25], warmup, iters)["result"]
         assert_scalar(result, 0.25, f"benchmark(fn, warmup={warmup}, iters={iters}) for calls of 0.25 s each",
                       rtol=1e-6, atol=1e-9,
                       hint="Return the mean time per timed call: the total timed time divided by iters.")
-        check(type(result) is float, f"benchmark should return a Python float, got {type(result).__name__}.")
+        check(type(result) is float, f"benchmark should return a Python float, got {_kind(result)}.")
 
 
 @pytest.mark.points(1)
 @pytest.mark.device
-def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, monkeypatch):
-    clock = FakeClock([0.1])
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "synchronize", clock.sync)
-    if hasattr(torch, "accelerator") and hasattr(torch.accelerator, "synchronize"):
-        monkeypatch.setattr(torch.accelerator, "synchronize", clock.sync)
-    impl.benchmark(clock.fn, warmup=2, iters=3, timer=clock.timer)
+def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl):
+    events = benchmarked_on_a_fake_clock(impl, [0.1], 2, 3, cuda=True)["events"]
+    check(events.count("call") == 5, f"benchmark(fn, warmup=2, iters=3) called fn {events.count('call')} times; "
+          "expected 5.", "Call fn `warmup` times untimed, then `iters` times timed.")
     pending = False  # a call whose (asynchronous, on CUDA) work has not been waited for
-    for index, event in enumerate(clock.events):
+    for index, event in enumerate(events):
         if event == "call":
             pending = True
         elif event == "sync":
@@ -322,21 +444,32 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, monkeypatch)
         elif pending:
             raise AssertionError(
                 f"With CUDA available, benchmark read the clock right after calling fn without "
-                f"torch.cuda.synchronize() (events: {' '.join(clock.events[:index + 1])}).\n"
+                f"torch.cuda.synchronize() (events: {' '.join(events[:index + 1])}).\n"
                 "Hint: CUDA kernels run asynchronously; call torch.cuda.synchronize() after the calls and "
                 "before each reading of the clock that follows them (after the warm-up too).")
+
+
+@observation
+def cuda_compiled_and_timed(impl, seed, x):
+    """compile_model (aot_eager) on a CUDA _mlp(seed): its output on x, and benchmark of that call."""
+    with _fresh_dynamo():
+        model = _mlp(seed).cuda()
+        compiled = impl.compile_model(model, backend="aot_eager")
+        with torch.no_grad():
+            out = compiled(x)
+        return {"out": out, "seconds": impl.benchmark(lambda: compiled(x), warmup=2, iters=5)}
 
 
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
 def test_compiled_module_matches_eager_on_cuda(impl):
-    model = _mlp(seed=12).cuda()
-    compiled = impl.compile_model(model, backend="aot_eager")
     x = _randn(5, 6, seed=13).cuda()
+    run = cuda_compiled_and_timed(impl, 12, x)
+    reference = _mlp(seed=12).cuda()  # the grader's own copy: compile_model may compile in place
     with torch.no_grad():
-        out = expect_tensor(compiled(x), "compile_model(model)(x) on CUDA")
-        assert_tensor(out, model(x), "compile_model(model)(x) for a CUDA model", atol=1e-5)
-    seconds = impl.benchmark(lambda: compiled(x), warmup=2, iters=5)
+        out = expect_tensor(run["out"], "compile_model(model)(x) on CUDA")
+        assert_tensor(out, reference(x), "compile_model(model)(x) for a CUDA model", atol=1e-5)
+    seconds = run["seconds"]
     check(type(seconds) is float and seconds > 0, f"benchmark of a CUDA model should give a positive float, got "
           f"{seconds!r}.")

@@ -1,7 +1,10 @@
 """4.3 ONNX and TorchScript export: the promises of exercises/s4_3_export.py.
 
-Student functions always receive a deep copy of the grader's model; expected outputs come from the
-grader's own copy in evaluation mode, so nothing the student does to the model moves the target.
+Student functions run beside the student's code (the @observation functions below) on a model
+built there from a seed; expected outputs come from the grader's own copy, built here from the same
+seed and run in evaluation mode, so nothing the student does to the model moves the target. The
+ONNX files the student's code writes are checked and run here with onnx and onnxruntime; TorchScript
+and torch.export files are loaded and run in the student's process, never here.
 """
 import copy
 import re
@@ -14,7 +17,8 @@ import torch
 from onnx import helper, numpy_helper
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import assert_tensor, check, expect_tensor
+from ptgrade.remote import WorkerProblem, observation
 
 IN_FEATURES = 10
 EXAMPLE_BATCH = 4
@@ -101,14 +105,41 @@ def _call(what, function, *args, hint=""):
         raise AssertionError(f"{what} raised {_summary(error)}" + (f"\nHint: {hint}" if hint else "")) from None
 
 
+def _attempt(function, *args):
+    """(In the student's process) {"value": function(*args)} or {"raised": what it raised, summarised};
+    NotImplementedError goes through (the check is not started)."""
+    try:
+        return {"value": function(*args)}
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - reported by the check, as _call does
+        return {"raised": _summary(error)}
+
+
+def _value(attempt, what, hint=""):
+    """The value of an _attempt, or the failed check _call would have reported."""
+    if "raised" in attempt:
+        raise AssertionError(f"{what} raised {attempt['raised']}" + (f"\nHint: {hint}" if hint else ""))
+    return attempt["value"]
+
+
 # -- ONNX: one export per grader run, shared by the checks below ----------------------------------
+@observation
+def onnx_exported(impl, seed, example, path):
+    """export_onnx(model, example, path) on a _classifier(seed) built beside the student's code."""
+    impl.export_onnx(_classifier(seed), example, path)
+
+
 @pytest.fixture(scope="module")
 def onnx_export(impl, tmp_path_factory):
-    """(model, path, problem): the student's export of a Classifier; problem is the exception it raised."""
+    """(model, path, problem): the student's export of a Classifier (the grader's copy of which is
+    `model`); problem is the exception it raised."""
     model = _classifier()
     path = tmp_path_factory.mktemp("onnx") / "classifier.onnx"
     try:
-        impl.export_onnx(copy.deepcopy(model), _inputs(EXAMPLE_BATCH, 0), path)
+        onnx_exported(impl, 0, _inputs(EXAMPLE_BATCH, 0), path)
+    except WorkerProblem:  # a timeout or a crash: every check that needs the file reports it
+        raise
     except Exception as error:  # noqa: BLE001 - replayed by each check that needs the file
         return model, path, error
     return model, path, None
@@ -241,66 +272,155 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path):
                       hint="Return the session's first output, converted with torch.from_numpy.")
 
 
+def _gated_outputs(module, inputs):
+    """(In the student's process) module(x) for each x, without gradients, each as an _attempt."""
+    with torch.no_grad():
+        return [_attempt(module, x) for x in inputs]
+
+
+@observation
+def traced_gated(impl, positive, negative):
+    """trace_model(model, positive) on a _gated() model built beside the student's code: whether it
+    is a ScriptModule, and its outputs on positive and negative."""
+    traced = _attempt(impl.trace_model, _gated()[0], positive)
+    if "raised" in traced:
+        return {"made": traced}
+    module = traced["value"]
+    facts = {"made": {"value": None}, "script": isinstance(module, torch.jit.ScriptModule),
+             "type": type(module).__name__}
+    if facts["script"]:
+        facts["outputs"] = _gated_outputs(module, (positive, negative))
+    return facts
+
+
+def _script_kind(facts, what, hint):
+    check(facts["script"], f"{what} should be a ScriptModule, got {facts['type']}.", hint)
+
+
 @pytest.mark.points(2)
 @pytest.mark.export
 def test_trace_freezes_the_example_branch(impl):
     model, positive, negative = _gated()
-    traced = _call("trace_model(model, example)", impl.trace_model, copy.deepcopy(model), positive)
-    expect_type(traced, torch.jit.ScriptModule, "trace_model(model, example)",
-                "Return what torch.jit.trace returns.")
+    facts = traced_gated(impl, positive, negative)
+    _value(facts["made"], "trace_model(model, example)")
+    _script_kind(facts, "trace_model(model, example)", "Return what torch.jit.trace returns.")
+    on_positive, on_negative = facts["outputs"]
     with torch.no_grad():
-        assert_tensor(traced(positive), _eval_outputs(model, positive),
-                      "the traced GatedNet on its own example input",
+        assert_tensor(_value(on_positive, "the traced GatedNet on its own example input"),
+                      _eval_outputs(model, positive), "the traced GatedNet on its own example input",
                       hint="Dropout is still active in the trace: call model.eval() before torch.jit.trace.")
         frozen = _eval_outputs(model.linear, negative) * 2  # the example's branch, applied to the other input
-        got = traced(negative)
+        got = expect_tensor(_value(on_negative, "the traced GatedNet on an input with h.mean() < 0"),
+                            "the traced GatedNet on an input with h.mean() < 0")
         eager = _eval_outputs(model, negative)
-    check(torch.allclose(got, frozen, atol=1e-5) and not torch.allclose(got, eager, atol=1e-3),
+    check(tuple(got.shape) == tuple(frozen.shape) and torch.allclose(got, frozen, atol=1e-5)
+          and not torch.allclose(got, eager, atol=1e-3),
           "On an input whose h.mean() < 0, a trace of GatedNet made on a positive example should still "
-          f"return h * 2 (the frozen branch: {frozen[0, :3].tolist()} ...); got {got[0, :3].tolist()} ..., "
+          f"return h * 2 (the frozen branch: {frozen[0, :3].tolist()} ...); got {got.reshape(-1)[:3].tolist()} ..., "
           f"eager gives {eager[0, :3].tolist()} ....",
           "trace_model must use torch.jit.trace on the example given: it records one path through the `if`.")
+
+
+@observation
+def scripted_gated_reloaded(impl, positive, negative, path):
+    """to_torchscript(model, positive) on a _gated() model built beside the student's code: whether it
+    is a ScriptModule, then torch.jit.save to `path`, torch.jit.load, and the reloaded module's outputs
+    on positive and negative."""
+    scripted = _attempt(impl.to_torchscript, _gated()[0], positive)
+    if "raised" in scripted:
+        return {"made": scripted}
+    module = scripted["value"]
+    facts = {"made": {"value": None}, "script": isinstance(module, torch.jit.ScriptModule),
+             "type": type(module).__name__}
+    if facts["script"]:
+        torch.jit.save(module, str(path))
+        facts["outputs"] = _gated_outputs(torch.jit.load(str(path)), (positive, negative))
+    return facts
 
 
 @pytest.mark.points(2)
 @pytest.mark.export
 def test_torchscript_follows_both_branches_after_reload(impl, tmp_path):
     model, positive, negative = _gated()
-    scripted = _call("to_torchscript(model, example)", impl.to_torchscript, copy.deepcopy(model), positive)
-    expect_type(scripted, torch.jit.ScriptModule, "to_torchscript(model, example)",
-                "Return a TorchScript module (torch.jit.script's result), not the nn.Module itself.")
-    path = tmp_path / "gated.pt"
-    torch.jit.save(scripted, str(path))
-    reloaded = torch.jit.load(str(path))
-    with torch.no_grad():
-        on_example = reloaded(positive)
-        assert_tensor(on_example, _eval_outputs(model, positive),
-                      "the reloaded TorchScript GatedNet on its example (h.mean() > 0)",
-                      hint="Dropout is still active: call model.eval() before converting.")
-        assert_tensor(reloaded(negative), _eval_outputs(model, negative),
-                      "the reloaded TorchScript GatedNet on an input with h.mean() < 0",
-                      hint="It returned the example's branch: a trace froze the `if`. Use torch.jit.script, "
-                           "which compiles the source and keeps the control flow.")
+    facts = scripted_gated_reloaded(impl, positive, negative, tmp_path / "gated.pt")
+    _value(facts["made"], "to_torchscript(model, example)")
+    _script_kind(facts, "to_torchscript(model, example)",
+                 "Return a TorchScript module (torch.jit.script's result), not the nn.Module itself.")
+    on_example, on_negative = facts["outputs"]
+    what = "the reloaded TorchScript GatedNet on its example (h.mean() > 0)"
+    assert_tensor(_value(on_example, what), _eval_outputs(model, positive), what,
+                  hint="Dropout is still active: call model.eval() before converting.")
+    what = "the reloaded TorchScript GatedNet on an input with h.mean() < 0"
+    assert_tensor(_value(on_negative, what), _eval_outputs(model, negative), what,
+                  hint="It returned the example's branch: a trace froze the `if`. Use torch.jit.script, "
+                       "which compiles the source and keeps the control flow.")
+
+
+@observation
+def exported_program_outputs(impl, seed, example, inputs, cuda=False):
+    """export_program(model, example) on a _classifier(seed) built beside the student's code (on CUDA
+    with cuda=True): whether it is an ExportedProgram, and program.module()(x) for each input."""
+    model = _classifier(seed=seed)
+    exported = _attempt(impl.export_program, model.cuda() if cuda else model, example)
+    if "raised" in exported:
+        return {"made": exported}
+    program = exported["value"]
+    facts = {"made": {"value": None}, "program": isinstance(program, torch.export.ExportedProgram),
+             "type": type(program).__name__}
+    if facts["program"]:
+        module = program.module()
+        facts["outputs"] = [_attempt(module, x) for x in inputs]
+    return facts
+
+
+def _program_kind(facts, what, hint):
+    check(facts["program"], f"{what} should be a ExportedProgram, got {facts['type']}.", hint)
 
 
 @pytest.mark.points(2)
 @pytest.mark.export
 def test_exported_program_accepts_other_batch_sizes(impl):
     model = _classifier(seed=4)
-    program = _call("export_program(model, example)", impl.export_program, copy.deepcopy(model),
-                    _inputs(EXAMPLE_BATCH, 1),
-                    hint="Use dynamic_shapes keyed by forward's argument name ('features'); example batch >= 2.")
-    expect_type(program, torch.export.ExportedProgram, "export_program(model, example)",
-                "Return what torch.export.export returns.")
-    module = program.module()
-    for batch in PROGRAM_BATCHES:
-        x = _inputs(batch, 20 + batch)
-        out = _call(f"program.module()(x) for a batch of {batch}", module, x,
-                    hint=f"The batch dimension was fixed to the example's ({EXAMPLE_BATCH}): pass dynamic_shapes="
-                         "{'features': {0: torch.export.Dim('batch')}} to torch.export.export.")
+    inputs = [_inputs(batch, 20 + batch) for batch in PROGRAM_BATCHES]
+    facts = exported_program_outputs(impl, 4, _inputs(EXAMPLE_BATCH, 1), inputs)
+    _value(facts["made"], "export_program(model, example)",
+           hint="Use dynamic_shapes keyed by forward's argument name ('features'); example batch >= 2.")
+    _program_kind(facts, "export_program(model, example)", "Return what torch.export.export returns.")
+    for batch, x, attempt in zip(PROGRAM_BATCHES, inputs, facts["outputs"]):
+        out = _value(attempt, f"program.module()(x) for a batch of {batch}",
+                     hint=f"The batch dimension was fixed to the example's ({EXAMPLE_BATCH}): pass dynamic_shapes="
+                          "{'features': {0: torch.export.Dim('batch')}} to torch.export.export.")
         assert_tensor(out, _eval_outputs(model, x), f"the exported program's output for a batch of {batch}",
                       hint="The program recorded training-mode dropout and batch statistics: call model.eval() "
                            "before torch.export.export.")
+
+
+@observation
+def program_saved_and_loaded(impl, seed, example, path, x):
+    """The grader's torch.export of a _classifier(seed) in eval mode, saved by save_program(program,
+    path); then whether torch.export.load(path) can read the file, and if so load_program(path):
+    whether it gave an ExportedProgram, and each loaded program's module()(x)."""
+    model = _classifier(seed=seed).eval()
+    program = torch.export.export(copy.deepcopy(model), (example,),
+                                  dynamic_shapes={"features": {0: torch.export.Dim("batch")}})
+    facts = {"saved": _attempt(impl.save_program, program, path)}
+    if "raised" in facts["saved"]:
+        return facts
+    facts["saved"] = {"value": None}
+    try:
+        ours = torch.export.load(str(path))
+    except Exception as error:  # noqa: BLE001 - whatever the file is, it is not a .pt2 archive
+        facts["unreadable"] = type(error).__name__
+        return facts
+    facts["ours"] = _attempt(ours.module(), x)
+    facts["loaded"] = _attempt(impl.load_program, path)
+    if "raised" in facts["loaded"]:
+        return facts
+    program, facts["loaded"] = facts["loaded"]["value"], {"value": None}
+    facts.update(program=isinstance(program, torch.export.ExportedProgram), type=type(program).__name__)
+    if facts["program"]:
+        facts["theirs"] = _attempt(program.module(), x)
+    return facts
 
 
 @pytest.mark.points(2)
@@ -308,24 +428,22 @@ def test_exported_program_accepts_other_batch_sizes(impl):
 def test_saved_program_is_a_pt2_archive(impl, tmp_path):
     model = _classifier(seed=5).eval()
     example = _inputs(EXAMPLE_BATCH, 2)
-    program = torch.export.export(copy.deepcopy(model), (example,),
-                                  dynamic_shapes={"features": {0: torch.export.Dim("batch")}})
     path = tmp_path / "classifier.pt2"
-    _call("save_program(program, path)", impl.save_program, program, path)
-    try:
-        ours = torch.export.load(str(path))
-    except Exception as error:  # noqa: BLE001 - whatever the file is, it is not a .pt2 archive
-        raise AssertionError(
-            f"torch.export.load could not read the file save_program wrote ({type(error).__name__}).\n"
-            "Hint: write it with torch.export.save(program, path); torch.save pickles the object into a "
-            "file that only your own load function can read.") from None
-    theirs = _call("load_program(path)", impl.load_program, path)
-    expect_type(theirs, torch.export.ExportedProgram, "load_program(path)",
-                "Return torch.export.load(path).")
     x = _inputs(6, 30)
+    facts = program_saved_and_loaded(impl, 5, example, path, x)
+    _value(facts["saved"], "save_program(program, path)")
+    if "unreadable" in facts:
+        raise AssertionError(
+            f"torch.export.load could not read the file save_program wrote ({facts['unreadable']}).\n"
+            "Hint: write it with torch.export.save(program, path); torch.save pickles the object into a "
+            "file that only your own load function can read.")
+    _value(facts["loaded"], "load_program(path)")
+    _program_kind(facts, "load_program(path)", "Return torch.export.load(path).")
     expected = _eval_outputs(model, x)
-    assert_tensor(ours.module()(x), expected, "torch.export.load(path).module()(x) for a batch of 6")
-    assert_tensor(theirs.module()(x), expected, "load_program(path).module()(x) for a batch of 6")
+    assert_tensor(_value(facts["ours"], "torch.export.load(path).module()(x)"), expected,
+                  "torch.export.load(path).module()(x) for a batch of 6")
+    assert_tensor(_value(facts["theirs"], "load_program(path).module()(x)"), expected,
+                  "load_program(path).module()(x) for a batch of 6")
 
 
 @pytest.mark.points(1)
@@ -333,8 +451,10 @@ def test_saved_program_is_a_pt2_archive(impl, tmp_path):
 @pytest.mark.device
 def test_exported_program_from_a_cuda_model(impl):
     model = _classifier(seed=6).cuda()
-    program = _call("export_program(model, example) for a CUDA model", impl.export_program,
-                    copy.deepcopy(model), _inputs(EXAMPLE_BATCH, 3).cuda())
     x = _inputs(5, 31).cuda()
-    assert_tensor(program.module()(x), _eval_outputs(model, x), "the exported CUDA program for a batch of 5",
+    facts = exported_program_outputs(impl, 6, _inputs(EXAMPLE_BATCH, 3).cuda(), [x], cuda=True)
+    _value(facts["made"], "export_program(model, example) for a CUDA model")
+    _program_kind(facts, "export_program(model, example)", "Return what torch.export.export returns.")
+    assert_tensor(_value(facts["outputs"][0], "the exported CUDA program for a batch of 5"),
+                  _eval_outputs(model, x), "the exported CUDA program for a batch of 5",
                   atol=1e-4, hint="Export on the device the model lives on, in eval mode.")

@@ -1,9 +1,11 @@
 """4.4 Distributed training: the promises of exercises/s4_4_distributed.py.
 
-The process-group checks share one 2-rank run on the CPU (gloo): `_rank_main` below is what each
-spawned rank executes. It imports the student's module by name, calls each of its functions in
-turn, and writes what came out (or what was raised) to a file per rank; the checks compare those
-records with a single process computing the same step on the whole batch.
+The process-group checks share one 2-rank run on the CPU (gloo): the student's process spawns the
+ranks (`ranks_run`, an @observation) and `_rank_main` below is what each spawned rank executes. It
+imports the student's module by name, calls each of its functions in turn, and writes what came out
+(or what was raised) to a file per rank; the grader reads those files as data (torch.load with
+weights_only=True) and compares them with a single process computing the same step on the whole
+batch, here.
 """
 import datetime
 import importlib
@@ -23,6 +25,7 @@ from torch.nn import functional as F
 from torch.utils.data import DistributedSampler
 
 from graders.support.assertions import assert_tensor, check, expect_type, not_started
+from ptgrade.remote import observation
 
 WORLD_SIZE = 2
 COLLECTIVE_TIMEOUT_S = 20   # what the grader asks `setup` for: a stuck collective fails after this
@@ -170,7 +173,9 @@ class _Ranks:
         return values
 
 
-def _spawn(module_name, out_dir, backend, world_size=WORLD_SIZE):
+def _start_ranks(module_name, out_dir, backend, world_size):
+    """(In the student's process) spawn the ranks and wait for them, bounded: what went wrong with the
+    run as a whole (or None), and each rank's exit code."""
     context = mp.get_context("spawn")
     port = _free_port()
     processes = [context.Process(target=_rank_main, daemon=True,
@@ -193,21 +198,40 @@ def _spawn(module_name, out_dir, backend, world_size=WORLD_SIZE):
             if process.is_alive():
                 process.kill()
                 process.join(5)
+    return {"problem": problem, "exit_codes": [process.exitcode for process in processes]}
+
+
+@observation
+def ranks_run(impl, out_dir, backend, world_size):
+    """A `world_size`-process run of `_rank_main` on the student's module (imported by its name in
+    each spawned rank), records written under out_dir: what went wrong with the run as a whole, and
+    the ranks' exit codes."""
+    return _start_ranks(impl._ptgrade_module.__name__, out_dir, backend, world_size)
+
+
+def _spawn(impl, out_dir, backend, world_size=WORLD_SIZE):
+    run = ranks_run(impl, str(out_dir), backend, world_size)
+    problem, exit_codes = run["problem"], run["exit_codes"]
     records = []
     for rank in range(world_size):
         path = Path(out_dir) / f"rank{rank}.pt"
         if not path.exists():
-            problem = problem or (f"rank {rank} wrote no results (it exited with code {processes[rank].exitcode} "
+            problem = problem or (f"rank {rank} wrote no results (it exited with code {exit_codes[rank]} "
                                   "before its first step: a crash while importing your module?).")
             records.append({})
         else:
-            records.append(torch.load(path, weights_only=True))
+            try:
+                records.append(torch.load(path, weights_only=True))
+            except Exception as error:  # noqa: BLE001 - a file the grader's rank code did not write
+                problem = problem or (f"rank {rank}'s results cannot be read ({type(error).__name__}): something "
+                                      "other than the grader wrote them.")
+                records.append({})
     return _Ranks(records, problem)
 
 
 @pytest.fixture(scope="module")
 def gloo_ranks(impl, tmp_path_factory):
-    return _spawn(impl._ptgrade_module.__name__, tmp_path_factory.mktemp("gloo_ranks"), "gloo")
+    return _spawn(impl, tmp_path_factory.mktemp("gloo_ranks"), "gloo")
 
 
 def _single_process_training(steps):
@@ -231,25 +255,48 @@ def _compare(got, expected, what, hint):
 
 
 # -- checks without processes ---------------------------------------------------------------------
+@observation
+def ports_found(impl):
+    """find_free_port() once, then again while the grader holds the first port (bound and listening),
+    and a port returned that could not be bound (with what binding it raised): all in the student's
+    process, whose network is not the grader's."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        first = impl.find_free_port()
+        facts = {"first": first}
+        if not (type(first) is int and 1024 <= first < 65536):
+            return facts
+        try:
+            held.bind(("127.0.0.1", first))
+        except OSError as error:
+            facts["unbindable"] = (first, str(error))
+            return facts
+        held.listen()
+        second = facts["second"] = impl.find_free_port()
+        if type(second) is int and second != first:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                try:
+                    probe.bind(("127.0.0.1", second))
+                except OSError as error:
+                    facts["unbindable"] = (second, str(error))
+        return facts
+
+
 @pytest.mark.points(1)
 @pytest.mark.device
 def test_free_port_is_found_at_run_time(impl):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
-        first = impl.find_free_port()
-        check(type(first) is int and 1024 <= first < 65536,
-              f"find_free_port() should return a port number (an int in 1024..65535), got {first!r}.")
-        held.bind(("127.0.0.1", first))
-        held.listen()
-        second = impl.find_free_port()
+    facts = ports_found(impl)
+    first = facts["first"]
+    check(type(first) is int and 1024 <= first < 65536,
+          f"find_free_port() should return a port number (an int in 1024..65535), got {first!r}.")
+    if "second" in facts:
+        second = facts["second"]
         check(type(second) is int and second != first,
               f"find_free_port() returned {second!r} while port {first} was taken: it must find a port free now.",
               "Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].")
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", second))
-            except OSError as error:
-                raise AssertionError(f"find_free_port() returned {second}, which cannot be bound: {error}.\n"
-                                     "Hint: close the socket (a `with` block) before returning its port.") from None
+    if "unbindable" in facts:
+        port, error = facts["unbindable"]
+        raise AssertionError(f"find_free_port() returned {port}, which cannot be bound: {error}.\n"
+                             "Hint: close the socket (a `with` block) before returning its port.")
 
 
 @pytest.mark.points(2)
@@ -393,7 +440,7 @@ def test_cleanup_destroys_process_group(impl, gloo_ranks):
 @pytest.mark.device
 def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
     # NCCL wants one GPU per rank: on a one-GPU machine this is a 1-rank run (still NCCL, DDP and CUDA).
-    ranks = _spawn(impl._ptgrade_module.__name__, tmp_path, "nccl", min(WORLD_SIZE, torch.cuda.device_count()))
+    ranks = _spawn(impl, tmp_path, "nccl", min(WORLD_SIZE, torch.cuda.device_count()))
     ranks.stage("setup")
     expected = _single_process_training(STEPS)
     for rank, state in enumerate(ranks.stage("train_ddp")):

@@ -232,8 +232,10 @@ class Connection:
                 self.ready = True
             if self.pending_seed is not None:
                 seed, self.pending_seed = self.pending_seed, None
-                self._check(self._exchange({"op": "begin", "seed": seed}))
-            answer = self._check(self._exchange({"op": op, **fields}))
+                self._exchange({"op": "begin", "seed": seed})
+            answer = self._exchange({"op": op, **fields})
+            if not answer["ok"] and not isinstance(answer.get("error"), dict):
+                raise wire.WireError("a malformed error")
         except wire.Timeout:
             importing = not self.ready
             self._kill()
@@ -254,14 +256,13 @@ class Connection:
         except BaseException:  # pytest-timeout or an interrupt mid-request: the channel is out of step
             self._kill()
             raise
-        return answer
+        # Outside the transport's handlers: what the student's code raised is raised here as it was.
+        return self._check(answer)
 
     def _check(self, answer: dict) -> dict:
         if answer["ok"]:
             return answer
-        info = answer.get("error")
-        if not isinstance(info, dict):
-            raise wire.WireError("a malformed error")
+        info = answer["error"]
         if info.get("memory"):
             raise WorkerProblem(_("your code used more than {limit} GiB of memory ({error}).").format(
                 limit=f"{sandbox.memory_limit_gib():g}", error=str(info.get("summary", ""))[:200]))

@@ -110,7 +110,7 @@ def test_loop_that_swallows_every_exception_is_killed_at_the_deadline(quick_kit)
 
 def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit):
     result = grade(quick_kit, quick_kit.submission("while True:\n    pass\n"))
-    assert {c.outcome for c in result.checks} == {"error"}
+    assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
     assert "importing" in result.checks[0].message
 
 
@@ -122,7 +122,7 @@ def test_sys_exit_at_import(kit):
 
 def test_os_exit_at_import_costs_every_check(kit):
     result = grade(kit, kit.submission("import os\nos._exit(0)\n"))
-    assert {c.outcome for c in result.checks} == {"error"}
+    assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
     assert "importing" in result.checks[0].message
 
 
