@@ -71,6 +71,8 @@ def compiled_mlp_outputs(impl, seed, inputs):
 
 @pytest.mark.points(2)
 @pytest.mark.compile
+@pytest.mark.title("compile_model matches eager outputs and uses the given backend",
+                   ko="compile_model은 eager와 같은 출력을 내고 주어진 백엔드를 사용합니다")
 def test_compiled_module_matches_eager_with_the_given_backend(impl):
     sizes = (4, 4, 7)
     inputs = [_randn(batch, 6, seed=batch) for batch in sizes]
@@ -111,6 +113,8 @@ def compiled_function_run(impl, x):
 
 @pytest.mark.points(1)
 @pytest.mark.compile
+@pytest.mark.title("compile_function compiles one graph and refuses graph breaks",
+                   ko="compile_function은 하나의 그래프로 컴파일하고 그래프 중단을 거부합니다")
 def test_compiled_function_refuses_graph_breaks(impl):
     x = _randn(5, seed=1)
     run = compiled_function_run(impl, x)
@@ -137,6 +141,8 @@ def default_compiled_output(impl, fn, args):
 @pytest.mark.points(1)
 @pytest.mark.compile
 @pytest.mark.slow
+@pytest.mark.title("compile_function with the default inductor backend matches eager",
+                   ko="기본 inductor 백엔드로 컴파일한 compile_function은 eager와 일치합니다")
 def test_default_inductor_compile_matches_eager(impl):
     x, w = _randn(4, 8, seed=2), _randn(8, 8, seed=3)
     assert_tensor(default_compiled_output(impl, _gelu_gate, (x, w)), _gelu_gate(x, w),
@@ -170,6 +176,8 @@ def graph_breaks_counted(impl, fn, x):
 
 @pytest.mark.points(2)
 @pytest.mark.compile
+@pytest.mark.title("count_graph_breaks counts the graph breaks Dynamo finds",
+                   ko="count_graph_breaks는 Dynamo가 찾은 그래프 중단 수를 셉니다")
 def test_count_graph_breaks_matches_dynamo(impl):
     for fn, breaks, what in ((_no_break, 0, "relu(x) * 3"), (_item, 1, "x * x.sum().item()"),
                              (_prints, 1, "a function with one print"), (_two_prints, 2, "a function with two prints")):
@@ -241,6 +249,8 @@ _BREAK_HINTS = (
 
 @pytest.mark.points(2)
 @pytest.mark.compile
+@pytest.mark.title("SmoothNet compiles as one graph with no graph breaks",
+                   ko="SmoothNet은 그래프 중단 없이 하나의 그래프로 컴파일됩니다")
 def test_smooth_net_has_no_graph_breaks(impl):
     facts = smooth_net_explained(impl, _randn(4, 5, seed=6))
     _reference(facts)
@@ -278,6 +288,8 @@ def smooth_net_double_outputs(impl, inputs):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("SmoothNet gives the same outputs as BreakyNet on both branches",
+                   ko="SmoothNet은 두 분기 모두에서 BreakyNet과 같은 출력을 냅니다")
 def test_smooth_net_matches_breaky_net_on_both_branches(impl):
     x = _randn(6, 5, seed=7).double() + 0.3  # float64: even the 1e-6 in the scale shows
     inputs = [x, -x]
@@ -309,6 +321,8 @@ def predicted_batches(impl, seed, batches):
 
 @pytest.mark.points(2)
 @pytest.mark.compile
+@pytest.mark.title("predict_batches compiles once and serves any batch size",
+                   ko="predict_batches는 한 번만 컴파일하고 어떤 배치 크기든 처리합니다")
 def test_predict_batches_compiles_once_for_any_batch_size(impl):
     model = _mlp(seed=8)
     sizes = (2, 3, 5, 8, 13)
@@ -340,6 +354,8 @@ def eager_state_dicts(impl, seed):
 
 @pytest.mark.points(1)
 @pytest.mark.compile
+@pytest.mark.title("eager_state_dict gives a state_dict a plain model can load",
+                   ko="eager_state_dict는 일반 모델이 불러올 수 있는 state_dict를 반환합니다")
 def test_eager_state_dict_loads_into_a_plain_model(impl):
     model = _mlp(seed=9)
     states = eager_state_dicts(impl, 9)
@@ -403,6 +419,8 @@ def benchmarked_on_a_fake_clock(impl, costs, warmup, iters, cuda=False):
 
 @pytest.mark.points(2)
 @pytest.mark.compile
+@pytest.mark.title("benchmark leaves the warm-up calls out of the timing",
+                   ko="benchmark는 워밍업 호출을 시간 측정에서 제외합니다")
 def test_benchmark_excludes_warmup_calls(impl):
     for warmup, iters in ((3, 20), (2, 5)):
         costs = [30.0] + [0.5] * (warmup - 1) + [0.01]  # compile, still warming, then steady
@@ -420,6 +438,8 @@ def test_benchmark_excludes_warmup_calls(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.compile
+@pytest.mark.title("benchmark returns the mean seconds per timed call as a float",
+                   ko="benchmark는 측정한 호출당 평균 시간(초)을 float로 반환합니다")
 def test_benchmark_reports_seconds_per_timed_call(impl):
     for warmup, iters in ((1, 4), (0, 7)):
         result = benchmarked_on_a_fake_clock(impl, [0.25], warmup, iters)["result"]
@@ -431,6 +451,8 @@ def test_benchmark_reports_seconds_per_timed_call(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("benchmark synchronizes CUDA before it reads the clock",
+                   ko="benchmark는 시간을 읽기 전에 CUDA를 동기화합니다")
 def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl):
     events = benchmarked_on_a_fake_clock(impl, [0.1], 2, 3, cuda=True)["events"]
     check(events.count("call") == 5, f"benchmark(fn, warmup=2, iters=3) called fn {events.count('call')} times; "
@@ -463,6 +485,8 @@ def cuda_compiled_and_timed(impl, seed, x):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("compile_model matches eager on CUDA and benchmark times it",
+                   ko="compile_model은 CUDA에서 eager와 일치하고 benchmark로 시간을 잽니다")
 def test_compiled_module_matches_eager_on_cuda(impl):
     x = _randn(5, 6, seed=13).cuda()
     run = cuda_compiled_and_timed(impl, 12, x)

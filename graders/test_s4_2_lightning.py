@@ -162,6 +162,8 @@ def lightning_bases(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("The model and data module subclass Lightning 2 classes",
+                   ko="모델과 데이터 모듈은 Lightning 2의 클래스를 상속합니다")
 def test_classes_are_lightning_2_classes(impl):
     for facts in lightning_bases(impl):
         check(facts["subclass"],
@@ -185,6 +187,8 @@ def datamodule_batches(impl, batch_size, seed):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("DigitsDataModule shuffles training data and keeps validation order",
+                   ko="DigitsDataModule은 학습 데이터를 섞고 검증 데이터의 순서는 유지합니다")
 def test_datamodule_shuffles_train_and_keeps_val_order(impl):
     _, _, x_val, y_val = digits(seed=3)
     facts = datamodule_batches(impl, 32, 3)
@@ -227,6 +231,8 @@ def training_step_facts(impl, x, y):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("training_step returns the cross-entropy loss of the batch",
+                   ko="training_step은 배치의 교차 엔트로피 손실을 반환합니다")
 def test_training_step_returns_cross_entropy(impl):
     x, y, _, _ = digits(seed=1)
     x, y = x[:16], y[:16]
@@ -268,6 +274,8 @@ def configured_optimizers(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("configure_optimizers returns Adam over all parameters",
+                   ko="configure_optimizers는 모든 매개변수에 대한 Adam 옵티마이저를 반환합니다")
 def test_configure_optimizers_returns_adam_over_all_parameters(impl):
     facts = configured_optimizers(impl)
     check(facts["count"] == 1, f"configure_optimizers() should return one optimizer, got {facts['returned']}.",
@@ -300,6 +308,8 @@ def trainer_settings(impl, log_dir, max_epochs):
 
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("make_trainer builds a quiet CPU Trainer with a CSV logger",
+                   ko="make_trainer는 CSV 로거를 쓰는 조용한 CPU Trainer를 만듭니다")
 def test_trainer_is_quiet_bounded_and_on_cpu(impl, tmp_path):
     settings = trainer_settings(impl, str(tmp_path), 3)
     check(settings["trainer"], f"make_trainer(log_dir, 3) should be a Trainer, got {settings['type']}.",
@@ -321,6 +331,8 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, tmp_path):
 # -- the training run -----------------------------------------------------------------------------
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("metrics.csv logs train_loss, val_loss and val_acc each epoch",
+                   ko="metrics.csv에는 에폭마다 train_loss, val_loss, val_acc가 기록됩니다")
 def test_metrics_csv_has_expected_names(impl, fitted):
     rows = fitted.metrics()
     columns = sorted({key for row in rows for key, value in row.items() if value not in (None, "")})
@@ -336,6 +348,8 @@ def test_metrics_csv_has_expected_names(impl, fitted):
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
+@pytest.mark.title("The best checkpoint is the one with the lowest val_loss",
+                   ko="가장 좋은 체크포인트는 val_loss가 가장 낮은 체크포인트입니다")
 def test_best_checkpoint_has_lowest_val_loss(impl, fitted):
     callback = fitted.require()["checkpoint"]
     hint = ("Pass callbacks=[ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1)] to the Trainer; "
@@ -370,6 +384,8 @@ def best_reloaded(impl, path, x):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("A reloaded checkpoint reproduces the model's outputs",
+                   ko="다시 불러온 체크포인트는 모델의 출력을 그대로 재현합니다")
 def test_reloaded_checkpoint_reproduces_outputs(impl, fitted):
     path = fitted.require()["checkpoint"]["best_model_path"]
     saved = _checkpoint(impl, path)
@@ -392,6 +408,8 @@ def test_reloaded_checkpoint_reproduces_outputs(impl, fitted):
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
+@pytest.mark.title("Training raises val_acc and lowers val_loss",
+                   ko="학습하면 val_acc는 오르고 val_loss는 내려갑니다")
 def test_training_converges(impl, fitted):
     val_loss, val_acc = fitted.per_epoch("val_loss"), fitted.per_epoch("val_acc")
     check(len(val_acc) > 0 and len(val_loss) > 0, "metrics.csv holds no val_acc / val_loss values.", LOG_HINT)
@@ -407,6 +425,8 @@ def test_training_converges(impl, fitted):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("make_trainer trains on CUDA when asked for the GPU",
+                   ko="make_trainer는 GPU를 요청하면 CUDA에서 학습합니다")
 def test_trains_on_cuda(impl, tmp_path):
     facts = fit_digits(impl, str(tmp_path), 2, "gpu")
     check(facts["root_device"] == "cuda",

@@ -166,6 +166,8 @@ def _session(path):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("export_onnx writes a file that passes the ONNX checker",
+                   ko="export_onnx는 ONNX 검사기를 통과하는 파일을 저장합니다")
 def test_onnx_file_loads_and_passes_the_checker(impl, onnx_export):
     _, path = _exported_file(onnx_export)
     try:
@@ -184,6 +186,8 @@ def test_onnx_file_loads_and_passes_the_checker(impl, onnx_export):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("The exported ONNX model has a dynamic batch dimension",
+                   ko="내보낸 ONNX 모델의 배치 차원은 동적입니다")
 def test_onnx_batch_dimension_is_dynamic(impl, onnx_export):
     _, path = _exported_file(onnx_export)
     dims = onnx.load(str(path)).graph.input[0].type.tensor_type.shape.dim
@@ -196,6 +200,8 @@ def test_onnx_batch_dimension_is_dynamic(impl, onnx_export):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("ONNX Runtime matches eager outputs for several batch sizes",
+                   ko="ONNX Runtime은 여러 배치 크기에서 eager와 같은 출력을 냅니다")
 def test_onnx_runtime_matches_eager_for_several_batch_sizes(impl, onnx_export):
     model, path = _exported_file(onnx_export)
     session = _session(path)
@@ -227,6 +233,8 @@ def _constant(proto, name):
 
 @pytest.mark.points(1)
 @pytest.mark.export
+@pytest.mark.title("The ONNX graph holds no training-mode operations",
+                   ko="ONNX 그래프에는 학습 모드 연산이 없습니다")
 def test_onnx_graph_has_no_training_mode_ops(impl, onnx_export):
     _, path = _exported_file(onnx_export)
     proto = onnx.load(str(path))
@@ -247,6 +255,8 @@ def test_onnx_graph_has_no_training_mode_ops(impl, onnx_export):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("run_onnx feeds the input under the session's input name",
+                   ko="run_onnx는 세션의 입력 이름으로 입력을 전달합니다")
 def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path):
     generator = torch.Generator().manual_seed(3)
     weight = torch.randn(3, 2, generator=generator)
@@ -299,6 +309,8 @@ def _script_kind(facts, what, hint):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("trace_model records only the example input's branch",
+                   ko="trace_model은 예제 입력이 지나간 분기만 기록합니다")
 def test_trace_freezes_the_example_branch(impl):
     model, positive, negative = _gated()
     facts = traced_gated(impl, positive, negative)
@@ -340,6 +352,8 @@ def scripted_gated_reloaded(impl, positive, negative, path):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("to_torchscript keeps both branches, even after reloading",
+                   ko="to_torchscript는 다시 불러온 뒤에도 두 분기를 모두 따릅니다")
 def test_torchscript_follows_both_branches_after_reload(impl, tmp_path):
     model, positive, negative = _gated()
     facts = scripted_gated_reloaded(impl, positive, negative, tmp_path / "gated.pt")
@@ -379,6 +393,8 @@ def _program_kind(facts, what, hint):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("export_program accepts batch sizes other than the example's",
+                   ko="export_program은 예제와 다른 배치 크기도 받습니다")
 def test_exported_program_accepts_other_batch_sizes(impl):
     model = _classifier(seed=4)
     inputs = [_inputs(batch, 20 + batch) for batch in PROGRAM_BATCHES]
@@ -425,6 +441,8 @@ def program_saved_and_loaded(impl, seed, example, path, x):
 
 @pytest.mark.points(2)
 @pytest.mark.export
+@pytest.mark.title("save_program writes a .pt2 archive torch.export.load reads",
+                   ko="save_program은 torch.export.load로 읽을 수 있는 .pt2 파일을 저장합니다")
 def test_saved_program_is_a_pt2_archive(impl, tmp_path):
     model = _classifier(seed=5).eval()
     example = _inputs(EXAMPLE_BATCH, 2)
@@ -449,6 +467,8 @@ def test_saved_program_is_a_pt2_archive(impl, tmp_path):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("export_program exports a CUDA model that matches eager",
+                   ko="export_program은 eager와 일치하는 CUDA 모델을 내보냅니다")
 def test_exported_program_from_a_cuda_model(impl):
     model = _classifier(seed=6).cuda()
     x = _inputs(5, 31).cuda()

@@ -283,6 +283,8 @@ def ports_found(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("find_free_port finds a port that is free right now",
+                   ko="find_free_port는 지금 비어 있는 포트를 찾습니다")
 def test_free_port_is_found_at_run_time(impl):
     facts = ports_found(impl)
     first = facts["first"]
@@ -301,6 +303,8 @@ def test_free_port_is_found_at_run_time(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("Together the ranks visit every sample once per epoch",
+                   ko="모든 랭크가 함께 에폭마다 모든 샘플을 한 번씩 방문합니다")
 def test_sampler_covers_every_sample_once_per_epoch(impl):
     for world_size, size in ((2, 12), (3, 12), (4, 8)):
         orders = [impl.epoch_indices(size, world_size, rank, 3, seed=0) for rank in range(world_size)]
@@ -318,6 +322,8 @@ def test_sampler_covers_every_sample_once_per_epoch(impl):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("epoch_indices reshuffles the order every epoch",
+                   ko="epoch_indices는 에폭마다 순서를 새로 섞습니다")
 def test_sampler_reshuffles_each_epoch(impl):
     for world_size, rank, seed in ((2, 0, 0), (2, 1, 0), (3, 2, 5)):
         got = impl.epoch_indices(12, world_size, rank, 3, seed=seed)
@@ -340,6 +346,8 @@ def test_sampler_reshuffles_each_epoch(impl):
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
+@pytest.mark.title("deepspeed_config gives batch sizes that agree",
+                   ko="deepspeed_config의 배치 크기 설정이 서로 맞아떨어집니다")
 def test_deepspeed_config_batch_sizes_agree(impl):
     for micro, accum, world_size, stage, bf16 in ((4, 2, 8, 2, True), (3, 5, 2, 3, False)):
         config = expect_type(impl.deepspeed_config(micro, accum, world_size, stage, bf16), dict, "deepspeed_config(...)")
@@ -360,6 +368,8 @@ def test_deepspeed_config_batch_sizes_agree(impl):
 # -- checks on the 2-process gloo run --------------------------------------------------------------
 @pytest.mark.points(2)
 @pytest.mark.device
+@pytest.mark.title("setup joins the process group with the given timeout",
+                   ko="setup은 주어진 타임아웃으로 프로세스 그룹에 참여합니다")
 def test_setup_joins_group_with_a_timeout(impl, gloo_ranks):
     for rank, facts in enumerate(gloo_ranks.stage("setup")):
         check(facts["initialized"], f"after setup({rank}, ...) on rank {rank}, dist.is_initialized() is False.",
@@ -376,6 +386,8 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks):
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
+@pytest.mark.title("build_model gives every rank the same starting weights",
+                   ko="build_model은 모든 랭크에 같은 초기 가중치를 줍니다")
 def test_ranks_start_from_identical_weights(impl, gloo_ranks):
     built = gloo_ranks.stage("build_model")
     hint = ("Call torch.manual_seed(seed) (the same seed on every rank, not seed + rank) right before creating "
@@ -390,6 +402,8 @@ def test_ranks_start_from_identical_weights(impl, gloo_ranks):
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
+@pytest.mark.title("average_gradients averages the gradients across ranks",
+                   ko="average_gradients는 랭크 간 변화도의 평균을 구합니다")
 def test_hand_allreduce_averages_gradients(impl, gloo_ranks):
     model = _net()
     x, y = _batch()
@@ -404,6 +418,8 @@ def test_hand_allreduce_averages_gradients(impl, gloo_ranks):
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
+@pytest.mark.title("DDP training matches one process on the whole batch",
+                   ko="DDP 학습은 전체 배치로 학습한 단일 프로세스와 일치합니다")
 def test_ddp_matches_single_process_full_batch(impl, gloo_ranks):
     expected = _single_process_training(STEPS)
     hint = ("DistributedDataParallel averages the gradients across ranks during backward: use the mean loss on "
@@ -416,6 +432,8 @@ def test_ddp_matches_single_process_full_batch(impl, gloo_ranks):
 
 @pytest.mark.points(3)
 @pytest.mark.numerics
+@pytest.mark.title("fsdp_step matches an unsharded training step",
+                   ko="fsdp_step은 샤딩하지 않은 학습 단계와 일치합니다")
 def test_fsdp_step_matches_unsharded_step(impl, gloo_ranks):
     expected = _single_process_training(1)
     hint = ("Shard with fully_shard (each Linear, then the root), take one SGD step on the mean loss, and return "
@@ -428,6 +446,8 @@ def test_fsdp_step_matches_unsharded_step(impl, gloo_ranks):
 
 @pytest.mark.points(1)
 @pytest.mark.device
+@pytest.mark.title("cleanup destroys the process group",
+                   ko="cleanup은 프로세스 그룹을 해제합니다")
 def test_cleanup_destroys_process_group(impl, gloo_ranks):
     for rank, still_initialized in enumerate(gloo_ranks.stage("cleanup")):
         check(not still_initialized, f"after cleanup() on rank {rank}, dist.is_initialized() is still True.",
@@ -438,6 +458,8 @@ def test_cleanup_destroys_process_group(impl, gloo_ranks):
 @pytest.mark.points(2)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("DDP over NCCL on the GPU matches a single process",
+                   ko="GPU에서 NCCL로 실행한 DDP는 단일 프로세스와 일치합니다")
 def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
     # NCCL wants one GPU per rank: on a one-GPU machine this is a 1-rank run (still NCCL, DDP and CUDA).
     ranks = _spawn(impl, tmp_path, "nccl", min(WORLD_SIZE, torch.cuda.device_count()))
@@ -452,6 +474,8 @@ def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
+@pytest.mark.title("DeepSpeed accepts the config deepspeed_config builds",
+                   ko="DeepSpeed는 deepspeed_config가 만든 설정을 받아들입니다")
 def test_deepspeed_accepts_the_config(impl, monkeypatch):
     deepspeed = pytest.importorskip("deepspeed", reason="DeepSpeed is not installed")
     config = impl.deepspeed_config(2, 2, 1, 2, torch.cuda.is_bf16_supported())
