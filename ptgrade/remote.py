@@ -186,9 +186,11 @@ class Connection:
         self.deadline = None
 
     def _exchange(self, request: dict):
-        # The judge's autograd mode travels with each request: `with torch.no_grad(): impl.model(x)`
-        # runs the student's model without autograd, as it reads.
-        request.setdefault("grad", torch.is_grad_enabled())
+        # The judge's autograd mode travels with each call of student code: `with torch.no_grad():
+        # impl.model(x)` runs the student's model without autograd, as it reads. An observation sets
+        # its own (it may run inside the judge's backward, where autograd is off).
+        if request["op"] == "call":
+            request.setdefault("grad", torch.is_grad_enabled())
         wire.write_frame(self.to_worker, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
         return self._receive()
 
