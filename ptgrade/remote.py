@@ -308,18 +308,6 @@ def _refs(value, depth: int = 0):
     return value
 
 
-def _sent_tensors(value, found, depth: int = 0):
-    if isinstance(value, torch.Tensor):
-        found.append(value)
-    elif depth < wire.MAX_DEPTH and type(value) in (list, tuple):
-        for v in value:
-            _sent_tensors(v, found, depth + 1)
-    elif depth < wire.MAX_DEPTH and type(value) is dict:
-        for v in value.values():
-            _sent_tensors(v, found, depth + 1)
-    return found
-
-
 def _replay(sent: list[torch.Tensor], returned, value):
     """Copy in-place changes back into the judge's tensors and rebuild views of them."""
     if not isinstance(returned, list) or len(returned) != len(sent):
@@ -354,7 +342,7 @@ def _reattach(value, storages, depth: int = 0):
 
 
 def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields):
-    sent = _sent_tensors((args, kwargs), [])
+    sent = wire.tensors_in((args, kwargs))
     value, returned, graph = connection.request_raw(op, args=_refs(args), kwargs=_refs(kwargs), **fields)
     value = _replay(sent, returned, value)
     if graph is not None and torch.is_grad_enabled():
@@ -384,7 +372,7 @@ class _Bridge(torch.autograd.Function):
 
 
 def _connect(connection: Connection, graph: int, inputs: list[torch.Tensor], value):
-    outputs = [t for t in _sent_tensors(value, []) if t.requires_grad]
+    outputs = [t for t in wire.tensors_in(value) if t.requires_grad]
     if not outputs:
         return value
     bridged = _Bridge.apply(connection, graph, connection.generation, len(inputs), *inputs, *outputs)

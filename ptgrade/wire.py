@@ -122,6 +122,21 @@ def _numpy():
     return sys.modules.get("numpy")
 
 
+def tensors_in(value, depth: int = 0) -> list:
+    """Tensors in `value`, through exact lists, tuples and dicts, in order. The judge and the worker
+    both walk arguments and results with this, so the i-th tensor means the same on both sides."""
+    if isinstance(value, torch.Tensor):
+        return [value]
+    found = []
+    if depth < MAX_DEPTH and type(value) in (list, tuple):
+        for v in value:
+            found += tensors_in(v, depth + 1)
+    elif depth < MAX_DEPTH and type(value) is dict:
+        for v in value.values():
+            found += tensors_in(v, depth + 1)
+    return found
+
+
 def dump(value) -> bytes:
     buffer = io.BytesIO()
     torch.save(value, buffer)

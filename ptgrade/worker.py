@@ -73,10 +73,10 @@ class Worker:
             value = function(*args, **kwargs)
             # Tensors passed in come back as they are now: in-place changes and views of them are
             # replayed on the judge's copies.
-            sent = _tensors((args, kwargs), keep_graph=True)
+            sent = wire.tensors_in((args, kwargs))
             answer = {"value": value, "args": [t.detach() for t in sent]}
             inputs = [t for t in sent if t.requires_grad]
-            outputs = [t for t in _tensors(value, keep_graph=True) if t.requires_grad]
+            outputs = [t for t in wire.tensors_in(value) if t.requires_grad]
             if inputs and outputs:  # the judge may call backward through this call's graph
                 answer["graph"] = self.keep((inputs, outputs))
             return answer
@@ -108,21 +108,6 @@ def _observation(module: str, name: str):
     if inner is None:
         raise ValueError(f"{module}.{name} is not an observation")
     return inner
-
-
-def _tensors(value, found=None, depth: int = 0, keep_graph: bool = False) -> list:
-    """Tensors in `value`, through lists, tuples and dicts, in the order the judge walks them."""
-    import torch
-    found = [] if found is None else found
-    if isinstance(value, torch.Tensor):
-        found.append(value)
-    elif depth < wire.MAX_DEPTH and type(value) in (list, tuple):
-        for v in value:
-            _tensors(v, found, depth + 1)
-    elif depth < wire.MAX_DEPTH and type(value) is dict:
-        for v in value.values():
-            _tensors(v, found, depth + 1)
-    return found
 
 
 def _seed(seed: int) -> None:

@@ -89,25 +89,6 @@ def test_infinite_loop_times_out_and_other_checks_still_run(quick_kit):
     assert outcomes(result)["test_square_gradient"] == "passed"
 
 
-def test_loop_that_swallows_every_exception_is_killed_at_the_deadline(quick_kit):
-    path = quick_kit.submission("""
-        def double(x):
-            while True:
-                try:
-                    while True:
-                        pass
-                except BaseException:
-                    pass
-
-        def square(x):
-            return x ** 2
-    """)
-    result = grade(quick_kit, path)
-    assert outcomes(result)["test_double_doubles"] == "error"
-    assert "timed out" in result.checks[0].message
-    assert outcomes(result)["test_square_gradient"] == "passed"
-
-
 def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit):
     result = grade(quick_kit, quick_kit.submission("while True:\n    pass\n"))
     assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
