@@ -158,6 +158,42 @@ def cmd_verify(args, manifest) -> int:
     return EXIT_FAILED if bad else EXIT_OK
 
 
+def cmd_run(args, manifest) -> int:
+    from ptgrade import projects, render
+    item = manifest.item(args.id)
+    driver = projects.driver_for(item)
+    if driver is None or not item.available:
+        raise UsageProblem(_("Item {id} has no training run; `ptgrade run` trains the projects (section 5).").format(
+            id=item.id))
+    if args.epochs is not None and args.epochs < 1:
+        raise UsageProblem(_("--epochs must be 1 or more."))
+    source = _source_path(manifest, args.source, item)
+    out = Path(args.out) if args.out else manifest.root / "runs" / item.module_name
+    try:
+        options = projects.RunOptions(item_id=item.id, source=source, out=out.resolve(),
+                                      data=Path(args.data).resolve() if args.data else None, epochs=args.epochs,
+                                      smoke=args.smoke, device=projects.resolve_device(args.device), seed=args.seed)
+        student = projects.load_student(source, manifest.root)
+        report = projects.Report(options.out)
+        report.say(_("{id} {title}: training {file} on {device}; results go to {out}").format(
+            id=item.id, title=item.title_in(_lang(args)), file=source, device=options.device, out=options.out))
+        try:
+            figures = driver.run(student, options, report)
+        except projects.RunProblem:
+            raise
+        except KeyboardInterrupt:
+            report.say(_("Stopped; run the same command again to resume from {path}.").format(path=report.checkpoint))
+            return EXIT_FAILED
+        except Exception as error:  # noqa: BLE001 - the student's code failed mid-run: one sentence
+            raise projects.RunProblem(projects.student_problem(error, source)) from None
+    except projects.RunProblem as problem:
+        print(f"ptgrade: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    report.write_summary(figures)
+    render.console().print(render.figures_view(figures))
+    return EXIT_OK
+
+
 def cmd_watch(args, manifest) -> int:
     from watchfiles import watch
     item = manifest.item(args.id)
@@ -279,6 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--source", default="exercises")
     watch.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
     watch.set_defaults(run=cmd_watch)
+
+    run = add("run", help=_("train a project for real: ptgrade run 5.1 [--smoke]"))
+    run.add_argument("id")
+    run.add_argument("--source", default="exercises",
+                     help=_("exercises (default), solutions, or a folder laid out like exercises/"))
+    run.add_argument("--data", help=_("a local copy of the data set (otherwise it is downloaded where the "
+                                      "project can)"))
+    run.add_argument("--epochs", type=int, help=_("epochs to train (the project's default otherwise)"))
+    run.add_argument("--out", help=_("folder for the checkpoint, plots and summary (default runs/<item>/)"))
+    run.add_argument("--smoke", action="store_true", help=_("a few steps on data the kit makes: proves the "
+                                                            "pipeline in under a minute"))
+    run.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
+    run.add_argument("--seed", type=int, default=0)
+    run.set_defaults(run=cmd_run)
 
     mutate = add("mutate", help=_("instructors: grade small automatic mutations of the reference solutions"))
     mutate.add_argument("ids", nargs="+", help=_("items or sections"))

@@ -48,11 +48,12 @@ def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, devic
     return command
 
 
-def judge_env(root: Path, fd: int, nonce: str) -> dict:
+def judge_env(root: Path, fd: int, nonce: str, lang: str | None = None) -> dict:
+    """The judge's environment; `lang` is the language its feedback is written in (the CLI's by default)."""
     env = dict(os.environ)
     from ptgrade import i18n
     env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1", **{CHANNEL_FD: str(fd)},
-               PTGRADE_LANG=i18n.current(),
+               PTGRADE_LANG=lang or i18n.current(),
                **{CHANNEL_NONCE: nonce},
                PYTHONPATH=os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")])))
     return env

@@ -113,3 +113,11 @@ def verify_view(findings) -> Table:
 
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
+
+
+def figures_view(figures: dict) -> Table:
+    """The figures a project's run ends with (accuracy, BLEU, time ...), one per row."""
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    for name, value in figures.items():
+        table.add_row(f"[bold]{name}[/bold]", f"{value:.4g}" if isinstance(value, float) else str(value))
+    return table

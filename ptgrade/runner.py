@@ -30,12 +30,12 @@ def run_budget(item: Item, checks: int) -> float:
     return STARTUP_SECONDS + (checks + 1) * (item.timeout + contract.JUDGE_GRACE_SECONDS)
 
 
-def _run_judge(command: list[str], root: Path, item: Item, cwd: Path) -> tuple[contract.Events, int | None, str, bool]:
+def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None) -> tuple[contract.Events, int | None, str, bool]:
     nonce = secrets.token_hex(16)
     events = contract.Events(nonce)
     read_fd, write_fd = os.pipe()
     with tempfile.TemporaryFile() as output:
-        judge = subprocess.Popen(command, env=contract.judge_env(root, write_fd, nonce), pass_fds=(write_fd,),
+        judge = subprocess.Popen(command, env=contract.judge_env(root, write_fd, nonce, lang), pass_fds=(write_fd,),
                                  cwd=cwd, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                  start_new_session=True)
         os.close(write_fd)
@@ -78,8 +78,10 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
-          only: list[str] | None = None, display: str | None = None, reference: Path | None = None) -> ItemResult:
-    """Grade `impl_path` against the item's grader; `only` limits the run to the named checks."""
+          only: list[str] | None = None, display: str | None = None, reference: Path | None = None,
+          lang: str | None = None) -> ItemResult:
+    """Grade `impl_path` against the item's grader; `only` limits the run to the named checks; `lang`
+    is the language of the feedback (the CLI's by default)."""
     result = ItemResult(id=item.id, title=item.title)
     if not item.available:
         result.problem = _("Item {id} is not built yet; it is listed so you can see what is coming.").format(id=item.id)
@@ -90,7 +92,7 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
         return result
     command = contract.judge_command(manifest.root, grader, Path(impl_path).resolve(), item.timeout, device, only,
                                      display or loader.display(Path(impl_path)), reference)
-    events, returncode, output, killed = _run_judge(command, manifest.root, item, manifest.root)
+    events, returncode, output, killed = _run_judge(command, manifest.root, item, manifest.root, lang)
     if events.fatal:
         result.problem = events.fatal
         return result

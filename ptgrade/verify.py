@@ -112,8 +112,9 @@ def _run_mutant(manifest: Manifest, item: Item, path: Path) -> Finding:
     except MutantFormatError as error:
         return Finding(item.id, path.name, False, str(error))
     # Only the declared check runs: it is what the bank promises, and CI time stays bounded.
+    # MESSAGE_MENTIONS is written against the English feedback.
     return _judge_mutant(item, mutant, runner.grade(manifest, item, path, only=[mutant.caught_by],
-                                                    reference=manifest.solutions_dir / item.file_name))
+                                                    reference=manifest.solutions_dir / item.file_name, lang="en"))
 
 
 def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import torch
 
+from ptgrade import i18n
 from ptgrade.loader import NotStarted
 
 _Tensor = torch.Tensor
@@ -15,6 +16,12 @@ _DEFAULT_TOLERANCE = {  # (rtol, atol): loose enough for a correct solution comp
     torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-8),
     torch.complex64: (1e-4, 1e-5), torch.complex128: (1e-7, 1e-8),
 }
+
+
+def say(en: str, ko: str) -> str:
+    """A sentence for the student in the judge's language, written in English and Korean side by side
+    (terms as in the PyTorch Korea translation guide; code names stay as they are)."""
+    return ko if i18n.current() == "ko" else en
 
 
 def check(condition: bool, message: str, hint: str = "") -> None:
@@ -26,22 +33,27 @@ def check(condition: bool, message: str, hint: str = "") -> None:
 def not_started(name: str) -> None:
     """Report the check as *not started* when the student's stub ran somewhere the grader cannot see
     it raise (a spawned process, say). A NotImplementedError raised by grader code would not count."""
-    raise NotStarted(f"`{name}` still raises NotImplementedError")
+    raise NotStarted(say(f"`{name}` still raises NotImplementedError",
+                         f"`{name}`이(가) 아직 NotImplementedError를 발생시킵니다"))
 
 
 def expect_tensor(value, what: str, hint: str = "") -> torch.Tensor:
     """`value` must be exactly a torch.Tensor: a list, an ndarray, None or a Tensor subclass is not."""
     if type(value) is not _Tensor and type(value) is not torch.nn.Parameter:
-        kind = "None" if value is None else f"a {type(value).__module__}.{type(value).__qualname__}"
-        raise AssertionError(_with_hint(f"{what} should be a torch.Tensor, got {kind}.",
-                                        hint or "Build the result with torch operations and return it."))
+        kind = "None" if value is None else f"{type(value).__module__}.{type(value).__qualname__}"
+        raise AssertionError(_with_hint(
+            say(f"{what} should be a torch.Tensor, got {'' if value is None else 'a '}{kind}.",
+                f"{what}은(는) torch.Tensor여야 하는데 {kind}입니다."),
+            hint or say("Build the result with torch operations and return it.",
+                        "torch 연산으로 결과를 만들어 반환하세요.")))
     return value
 
 
 def expect_type(value, kind: type | tuple[type, ...], what: str, hint: str = ""):
     if not isinstance(value, kind):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-        raise AssertionError(_with_hint(f"{what} should be a {names}, got {type(value).__name__}.", hint))
+        raise AssertionError(_with_hint(say(f"{what} should be a {names}, got {type(value).__name__}.",
+                                            f"{what}은(는) {names}여야 하는데 {type(value).__name__}입니다."), hint))
     return value
 
 
@@ -51,13 +63,16 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
     """`actual` is a tensor of `expected`'s shape (and dtype and device) with values close to it."""
     actual = expect_tensor(actual, what, hint)
     check(tuple(actual.shape) == tuple(expected.shape),
-          f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}.", hint)
+          say(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}.",
+              f"{what}: shape가 {tuple(expected.shape)}여야 하는데 {tuple(actual.shape)}입니다."), hint)
     if check_dtype:
-        check(actual.dtype == expected.dtype, f"{what}: expected dtype {expected.dtype}, got {actual.dtype}.",
-              hint)
+        check(actual.dtype == expected.dtype,
+              say(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}.",
+                  f"{what}: dtype이 {expected.dtype}여야 하는데 {actual.dtype}입니다."), hint)
     if check_device:
         check(actual.device == expected.device,
-              f"{what}: expected a tensor on {expected.device}, got one on {actual.device}.", hint)
+              say(f"{what}: expected a tensor on {expected.device}, got one on {actual.device}.",
+                  f"{what}: {expected.device}에 있는 텐서여야 하는데 {actual.device}에 있습니다."), hint)
     if actual.device.type == "meta":
         return actual
     got = actual.detach().to("cpu")
@@ -76,10 +91,12 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
     count = int(mismatched.sum())
     if count:
         index = tuple(int(i) for i in mismatched.nonzero()[0])
-        at = f" at index {index}" if index else ""
-        raise AssertionError(_with_hint(
+        at = say(f" at index {index}", f" (인덱스 {index})") if index else ""
+        raise AssertionError(_with_hint(say(
             f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
-            f"got {_value(got, index)}.{_preview(want, got)}", hint))
+            f"got {_value(got, index)}.{_preview(want, got)}",
+            f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: {_value(want, index)}이어야 하는데 "
+            f"{_value(got, index)}입니다.{_preview(want, got)}"), hint))
     return actual
 
 
@@ -88,8 +105,9 @@ def assert_gradients(loss: torch.Tensor, leaves, expected, names, what: str, hin
     (computed by the grader through torch's own operators), each named in the message."""
     got = torch.autograd.grad(loss, leaves, allow_unused=True)
     for name, gradient, want in zip(names, got, expected):
-        check(gradient is not None, f"{what}: no gradient reached {name}.", hint)
-        assert_tensor(gradient, want, f"{what} with respect to {name}", hint=hint)
+        check(gradient is not None, say(f"{what}: no gradient reached {name}.",
+                                        f"{what}: {name}에 변화도(gradient)가 전달되지 않았습니다."), hint)
+        assert_tensor(gradient, want, say(f"{what} with respect to {name}", f"{name}에 대한 {what}"), hint=hint)
 
 
 def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6,
@@ -98,9 +116,11 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
     if type(actual) is _Tensor and actual.numel() == 1:
         actual = actual.item()
     check(isinstance(actual, (int, float)) and not isinstance(actual, bool),
-          f"{what} should be a number, got {type(actual).__name__}.", hint)
-    check(abs(actual - expected) <= atol + rtol * abs(expected), f"{what}: expected {expected:.6g}, got {actual:.6g}.",
-          hint)
+          say(f"{what} should be a number, got {type(actual).__name__}.",
+              f"{what}은(는) 숫자여야 하는데 {type(actual).__name__}입니다."), hint)
+    check(abs(actual - expected) <= atol + rtol * abs(expected),
+          say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
+              f"{what}: {expected:.6g}이어야 하는데 {actual:.6g}입니다."), hint)
     return float(actual)
 
 
@@ -112,8 +132,9 @@ def _value(tensor: torch.Tensor, index: tuple) -> str:
 def _preview(want: torch.Tensor, got: torch.Tensor) -> str:
     if want.numel() > 12:
         return ""
-    return f"\nexpected: {want.flatten().tolist()}\ngot:      {got.flatten().tolist()}"
+    return say(f"\nexpected: {want.flatten().tolist()}\ngot:      {got.flatten().tolist()}",
+               f"\n기대값: {want.flatten().tolist()}\n결과값: {got.flatten().tolist()}")
 
 
 def _with_hint(message: str, hint: str) -> str:
-    return f"{message}\nHint: {hint}" if hint else message
+    return f"{message}\n{say('Hint', '힌트')}: {hint}" if hint else message
