@@ -102,3 +102,21 @@ class Events:
             self.current = None
         elif kind == "fatal":
             self.fatal = str(event.get("message", ""))
+
+
+# -- the worker: its command line, and what goes wrong with it ---------------------------------------
+# Kept free of torch, like the rest of this module: the judge starts the worker before it imports torch.
+WORKER_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); sys.dont_write_bytecode = True; "
+               "from ptgrade.worker import main; main(sys.argv[2:])")
+
+
+class WorkerProblem(Exception):
+    """The worker could not answer: it ran out of time, died, or sent something unreadable."""
+
+
+class CheckTimeout(WorkerProblem):
+    pass
+
+
+class StaleHandle(WorkerProblem):
+    pass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ptgrade.i18n import _
 from ptgrade.loader import ImplementationError, NotStarted
-from ptgrade.remote import WorkerProblem
+from ptgrade.contract import WorkerProblem
 
 MAX_MESSAGE = 1500
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ptgrade import contract, loader, outcomes, remote, sandbox
+# Nothing here imports torch: the worker is launched first, so its torch import overlaps the judge's.
+from ptgrade import contract, loader, outcomes, sandbox
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export")
 MARKERS = {
@@ -59,8 +60,8 @@ def pytest_configure(config):
     grading = _Grading(config)
     config.pluginmanager.register(grading, "ptgrade-grading")
     explicit = config.getoption("ptgrade_impl")
-    if explicit:  # start the student's process now: it imports torch while pytest collects
-        grading.connection(Path(explicit).resolve())
+    if explicit:  # start the student's process now: it imports torch while the judge does
+        grading.launch(Path(explicit).resolve())
     import torch
     torch.set_num_threads(_threads())
 
@@ -97,6 +98,7 @@ class _Grading:
     def __init__(self, config):
         self.config = config
         self.connections: dict[Path, remote.Connection] = {}
+        self.launched: dict[Path, tuple] = {}  # started, not yet taken over by a Connection
         self.scratches: list[sandbox.Scratch] = []
         self.current: remote.Connection | None = None
         self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
@@ -107,15 +109,24 @@ class _Grading:
     def root(self) -> Path:
         return Path(str(self.config.rootpath))
 
+    def launch(self, path: Path) -> None:
+        """Start the worker for `path` (torch-free); `connection` takes it over later."""
+        reference = self.config.getoption("ptgrade_reference")
+        scratch = sandbox.prepare(self.root() / "graders", path, Path(reference) if reference else None)
+        self.scratches.append(scratch)
+        display = self.config.getoption("ptgrade_display") or loader.display(path)
+        self.launched[path] = (scratch, display, sandbox.launch_worker(
+            scratch, path.name, display, _threads(), self._cpu_seconds(), [self.shared_tmp]))
+
     def connection(self, path: Path) -> remote.Connection:
         if path not in self.connections:
-            reference = self.config.getoption("ptgrade_reference")
-            scratch = sandbox.prepare(self.root() / "graders", path, Path(reference) if reference else None)
-            self.scratches.append(scratch)
-            display = self.config.getoption("ptgrade_display") or loader.display(path)
+            from ptgrade import remote
+            if path not in self.launched:
+                self.launch(path)
+            scratch, display, launched = self.launched.pop(path)
             connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
                                            writable=[self.shared_tmp])
-            connection.start()
+            connection.start(launched)
             self.connections[path] = connection
         return self.connections[path]
 
@@ -135,6 +146,10 @@ class _Grading:
     def close(self) -> None:
         for connection in self.connections.values():
             connection.stop()
+        for _scratch, _display, launched in self.launched.values():  # never needed (nothing was collected)
+            sandbox.kill(launched.process)
+            for fd in (launched.to_worker, launched.from_worker):
+                os.close(fd)
         for scratch in self.scratches:
             sandbox.remove(scratch)
         sandbox.remove(sandbox.Scratch(self.shared_tmp))
@@ -205,6 +220,7 @@ def impl(request) -> remote.RemoteImplementation:
     mutant or a notebook's exported code."""
     grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
     path = grading.impl_path(request.node)
+    from ptgrade import remote
     return remote.RemoteImplementation(grading.connection(path), path)
 
 

@@ -27,22 +27,10 @@ import torch
 
 from ptgrade import loader, sandbox, wire
 from ptgrade.i18n import _
-from ptgrade.worker import BOOT
+from ptgrade.contract import CheckTimeout, StaleHandle, WorkerProblem  # noqa: F401 - graders catch them here
 
 OUTPUT_TAIL = 64 * 1024
 BOOT_SECONDS = 180  # starting Python and importing torch, on a machine busy grading others
-
-
-class WorkerProblem(Exception):
-    """The worker could not answer: it ran out of time, died, or sent something unreadable."""
-
-
-class CheckTimeout(WorkerProblem):
-    pass
-
-
-class StaleHandle(WorkerProblem):
-    pass
 
 
 class StudentError(Exception):
@@ -119,19 +107,11 @@ class Connection:
         self.last_exit = ""
 
     # -- life cycle ---------------------------------------------------------------------------------
-    def start(self) -> None:
-        to_worker_r, to_worker_w = os.pipe()
-        from_worker_r, from_worker_w = os.pipe()
-        argv = [sys.executable, "-I", "-c", BOOT, str(self.scratch.kit), str(to_worker_r), str(from_worker_w),
-                str(self.scratch.src / self.impl_path.name), self.display, str(self.threads)]
-        env = sandbox.environment(self.scratch, {"PTGRADE_THREADS": str(self.threads)})
-        try:
-            self.process = sandbox.start(self.scratch, argv, env, (to_worker_r, from_worker_w),
-                                         self.cpu_seconds, self.writable)
-        finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
-        self.to_worker, self.from_worker = to_worker_w, from_worker_r
+    def start(self, launched: "sandbox.Launched | None" = None) -> None:
+        """Start a fresh worker, or take over one the judge launched before importing torch."""
+        launched = launched or sandbox.launch_worker(self.scratch, self.impl_path.name, self.display, self.threads,
+                                                     self.cpu_seconds, self.writable)
+        self.process, self.to_worker, self.from_worker = launched
         self.generation += 1
         self.booted = self.ready = False
         threading.Thread(target=self._read_output, args=(self.process,), daemon=True).start()

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from ptgrade import i18n
@@ -269,6 +270,33 @@ def start(scratch: Scratch, argv: list[str], env: dict[str, str], pass_fds: tupl
     return subprocess.Popen(command, env=popen_env, cwd=cwd, pass_fds=pass_fds, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             preexec_fn=lambda: _limits(limits, as_nobody))
+
+
+class Launched(NamedTuple):
+    process: subprocess.Popen
+    to_worker: int      # the judge writes requests here
+    from_worker: int    # and reads answers here
+
+
+def launch_worker(scratch: Scratch, file_name: str, display: str, threads: int, cpu_seconds: int,
+                  writable: list[Path] = ()) -> Launched:
+    """Start ptgrade/worker.py on the copy of the student's file, sandboxed, with two private pipes."""
+    from ptgrade.contract import WORKER_BOOT
+    to_worker_r, to_worker_w = os.pipe()
+    from_worker_r, from_worker_w = os.pipe()
+    argv = [sys.executable, "-I", "-c", WORKER_BOOT, str(scratch.kit), str(to_worker_r), str(from_worker_w),
+            str(scratch.src / file_name), display, str(threads)]
+    try:
+        process = start(scratch, argv, environment(scratch, {"PTGRADE_THREADS": str(threads)}),
+                        (to_worker_r, from_worker_w), cpu_seconds, writable)
+    except BaseException:
+        os.close(to_worker_w)
+        os.close(from_worker_r)
+        raise
+    finally:
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+    return Launched(process, to_worker_w, from_worker_r)
 
 
 def kill(process: subprocess.Popen) -> None:

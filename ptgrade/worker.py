@@ -139,6 +139,3 @@ def main(argv: list[str]) -> None:
         wire.write_frame(out_fd, worker.reply(request))
     os._exit(0)  # no atexit hooks, no waiting for threads student code started
 
-
-BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); sys.dont_write_bytecode = True; "
-        "from ptgrade.worker import main; main(sys.argv[2:])")
