@@ -237,7 +237,8 @@ def cmd_grade(args, manifest) -> int:
 
 def cmd_gradescope_build(args, manifest) -> int:
     from ptgrade import gradescope
-    print(_("Gradescope autograder written to {path}").format(path=gradescope.build_bundle(manifest, Path(args.out))))
+    bundle = gradescope.build_bundle(manifest, Path(args.out), lang=_lang(args))
+    print(_("Gradescope autograder written to {path}").format(path=bundle))
     return EXIT_OK
 
 
@@ -249,7 +250,7 @@ def cmd_nbgrader_build(args, manifest) -> int:
         raise UsageProblem(_("No reference solution to build from for {items} (not built yet, or this is a "
                              "student edition without solutions/).").format(items=", ".join(missing)))
     try:
-        paths = nbgrader.build(manifest, Path(args.course_dir), items)
+        paths = nbgrader.build(manifest, Path(args.course_dir), items, lang=_lang(args))
     except nbgrader.BuildError as problem:
         raise UsageProblem(str(problem)) from None
     for path in paths:
@@ -280,8 +281,14 @@ def cmd_mutate(args, manifest) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ptgrade import argparse_text
+    argparse_text.install()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("en", "ko"), help=_("titles in English or Korean (or PTGRADE_LANG)"))
+    # The same option on sub-commands' own sub-commands, without overwriting one given before them.
+    inner = argparse.ArgumentParser(add_help=False)
+    inner.add_argument("--lang", choices=("en", "ko"), default=argparse.SUPPRESS,
+                       help=_("titles in English or Korean (or PTGRADE_LANG)"))
     parser = argparse.ArgumentParser(prog="ptgrade", description=_("Auto-graded PyTorch exercises."))
     commands = parser.add_subparsers(dest="command", required=True)
     add = lambda name, **kw: commands.add_parser(name, parents=[common], **kw)  # noqa: E731
@@ -350,13 +357,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     gradescope = add("gradescope", help=_("instructors: Gradescope autograder bundle"))
     gradescope_commands = gradescope.add_subparsers(dest="gradescope_command", required=True)
-    bundle = gradescope_commands.add_parser("build", help=_("write the autograder zip"))
+    bundle = gradescope_commands.add_parser("build", parents=[inner], help=_("write the autograder zip"))
     bundle.add_argument("out", help=_("the zip to write, e.g. autograder.zip"))
     bundle.set_defaults(run=cmd_gradescope_build)
 
     classroom = add("nbgrader", help=_("instructors: an nbgrader course built from the items"))
     nb_build = classroom.add_subparsers(dest="nbgrader_command", required=True).add_parser(
-        "build", help=_("write nbgrader_config.py and one source notebook per item"))
+        "build", parents=[inner], help=_("write nbgrader_config.py and one source notebook per item"))
     nb_build.add_argument("course_dir", help=_("the nbgrader course folder to write"))
     nb_build.add_argument("--items", nargs="+", help=_("items or sections (default: all built items)"))
     nb_build.set_defaults(run=cmd_nbgrader_build)

@@ -22,7 +22,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: the student's files are in /autograder/submission.
 set -uo pipefail
 cd /autograder/source/kit
-/autograder/venv/bin/ptgrade check --all --source /autograder/submission \\
+/autograder/venv/bin/ptgrade check --all --source /autograder/submission --lang {lang} \\
     --gradescope /autograder/results/results.json > /autograder/results/ptgrade.log 2>&1
 exit 0
 """
@@ -54,14 +54,15 @@ def write(results: list[ItemResult], path: Path) -> None:
     path.write_text(json.dumps(results_json(results), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def build_bundle(manifest: Manifest, out_zip: Path) -> Path:
-    """A zip with setup.sh, run_autograder and the student edition of the kit under kit/."""
+def build_bundle(manifest: Manifest, out_zip: Path, lang: str = "en") -> Path:
+    """A zip with setup.sh, run_autograder and the student edition of the kit under kit/; titles and
+    feedback in `lang`."""
     import tempfile
     with tempfile.TemporaryDirectory() as scratch:
         kit = Path(scratch) / "kit"
-        release.write(manifest, kit)
+        release.write(manifest, kit, lang=lang)
         with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as bundle:
-            for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER.format(lang=lang))):
                 info = zipfile.ZipInfo(name)
                 info.external_attr = 0o755 << 16
                 bundle.writestr(info, text)

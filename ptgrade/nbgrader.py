@@ -47,8 +47,11 @@ CONFIG = '''\
 # (ptgrade.nbgrader.JudgeCells, after nbgrader's Execute), so ptgrade must be importable by nbgrader
 # and by the kernel (and PTGRADE_ROOT set, or the kit installed in editable mode, so that it finds
 # curriculum.toml and graders/).
+import os
+
 from ptgrade.nbgrader import autograde_preprocessors
 
+os.environ.setdefault("PTGRADE_LANG", "{lang}")  # feedback in the course's language (the kernel inherits it)
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "ptgrade"
 c.ClearSolutions.code_stub = {{"python": {stub}}}
@@ -61,27 +64,28 @@ class BuildError(Exception):
     """A stub and its reference solution cannot be put in one notebook; the message says why."""
 
 
-def build(manifest: Manifest, course: Path, items: list[Item]) -> list[Path]:
-    """Write `course`/nbgrader_config.py and `course`/source/<module>/<module>.ipynb per item."""
+def build(manifest: Manifest, course: Path, items: list[Item], lang: str = "en") -> list[Path]:
+    """Write `course`/nbgrader_config.py and `course`/source/<module>/<module>.ipynb per item, with the
+    lesson text and feedback in `lang`."""
     course.mkdir(parents=True, exist_ok=True)
     timeout = max(item.timeout for item in items) + EXECUTE_MARGIN
     (course / "nbgrader_config.py").write_text(
-        CONFIG.format(stub=json.dumps(CODE_STUB), timeout=timeout), encoding="utf-8")
+        CONFIG.format(stub=json.dumps(CODE_STUB), timeout=timeout, lang=lang), encoding="utf-8")
     written = []
     for item in items:
         checks = [check for check in notebook.collect(manifest, item) if not check["gpu"]]
         path = course / "source" / item.module_name / f"{item.module_name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(item_notebook(manifest, item, checks), str(path))
+        nbformat.write(item_notebook(manifest, item, checks, lang), str(path))
         written.append(path)
     return written
 
 
-def item_notebook(manifest: Manifest, item: Item, checks: list[dict]) -> nbformat.NotebookNode:
-    stub_path = manifest.exercises_dir / item.file_name
+def item_notebook(manifest: Manifest, item: Item, checks: list[dict], lang: str = "en") -> nbformat.NotebookNode:
+    stub_path = manifest.stubs_dir(lang) / item.file_name
     solution_path = manifest.solutions_dir / item.file_name
     stub, solution = _Source(stub_path), _Source(solution_path)
-    cells = [nbformat.v4.new_markdown_cell(inspect.cleandoc(ast.get_docstring(stub.tree) or item.title),
+    cells = [nbformat.v4.new_markdown_cell(inspect.cleandoc(ast.get_docstring(stub.tree) or item.title_in(lang)),
                                            metadata=_meta("task_description", locked=True))]
     extras = _reference_only(stub, solution)
     plain: list[str] = []

@@ -15,7 +15,7 @@ from ptgrade import manifest as manifest_module
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)
 BUILT = [item for item in MANIFEST.items if item.available]
-PLACEHOLDER = re.compile(r"\{(\w*)\}")
+PLACEHOLDER = re.compile(r"\{(\w*)\}|%\((\w+)\)[sr]|%[sr]")  # str.format's and argparse's
 
 
 def _engine_messages() -> set[str]:
@@ -115,3 +115,28 @@ def test_every_check_has_a_title_in_both_languages(item):
         if len(titles) != 1 or not titles[0].args or not korean or not re.search("[가-힣]", ast.literal_eval(korean[0])):
             untitled.append(check.name)
     assert not untitled, f"checks without a title in English and Korean: {untitled}"
+
+
+def test_argparse_speaks_korean_too(kit):
+    done = kit.cli("check", "--no-such-option", "--lang", "ko")
+    assert done.returncode == 2 and "알 수 없는 인자입니다: --no-such-option" in done.stderr
+    assert "사용법:" in done.stderr and "usage:" not in done.stderr
+
+
+def test_gradescope_bundle_in_korean_grades_and_teaches_in_korean(tmp_path):
+    import zipfile
+
+    from ptgrade import gradescope
+    bundle = zipfile.ZipFile(gradescope.build_bundle(MANIFEST, tmp_path / "autograder.zip", lang="ko"))
+    assert "--lang ko" in bundle.read("run_autograder").decode()
+    stub = bundle.read(f"kit/exercises/{BUILT[0].file_name}").decode("utf-8")
+    assert re.search("[가-힣]", ast.get_docstring(ast.parse(stub)) or ""), "the bundle's stub is not the Korean one"
+
+
+def test_nbgrader_course_in_korean_has_the_korean_lesson_and_feedback(tmp_path):
+    from ptgrade import nbgrader
+    item = BUILT[1]
+    notebook = nbgrader.item_notebook(MANIFEST, item, [], lang="ko")
+    assert re.search("[가-힣]", notebook.cells[0].source), "the task description is not Korean"
+    config = nbgrader.CONFIG.format(stub='"x"', timeout=1, lang="ko")
+    assert 'os.environ.setdefault("PTGRADE_LANG", "ko")' in config
