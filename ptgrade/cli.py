@@ -46,7 +46,7 @@ def _early_lang(argv: list[str]) -> str:
     stored = None
     try:
         from ptgrade.progress import Progress
-        stored = Progress(manifest_module.find_root()).lang
+        stored = Progress(manifest_module.find_root(), repair=False).lang
     except Exception:  # noqa: BLE001 - no kit here yet: the parser still works
         pass
     return i18n.choose(explicit, stored)
@@ -64,12 +64,20 @@ def _source_path(manifest, source: str, item) -> Path:
     return folder.resolve() / item.file_name
 
 
-def cmd_list(args, manifest) -> int:
-    from ptgrade import render
+def _progress(manifest):
     from ptgrade.progress import Progress
     progress = Progress(manifest.root)
-    results = {item.id: progress.last_result(item.id) for item in manifest.items}
-    render.console().print(render.list_view(manifest, results, _lang(args)))
+    if progress.problem:
+        print(f"ptgrade: {progress.problem}", file=sys.stderr)
+    return progress
+
+
+def cmd_list(args, manifest) -> int:
+    from ptgrade import render
+    progress = _progress(manifest)
+    results = {item.id: progress.last_result(item.id, args.source) for item in manifest.items}
+    bests = {item.id: progress.best(item.id, args.source) for item in manifest.items}
+    render.console().print(render.list_view(manifest, results, _lang(args), bests))
     return EXIT_OK
 
 
@@ -98,16 +106,19 @@ def grade_items(args, manifest, items) -> list[ItemResult]:
     return results
 
 
+def grade_and_record(args, manifest, items) -> list[ItemResult]:
+    results = grade_items(args, manifest, items)
+    progress = _progress(manifest)
+    for result in results:
+        progress.record(result, args.source)
+    progress.save()
+    return results
+
+
 def cmd_check(args, manifest) -> int:
     _warm_render()
     items = _selected(args, manifest)
-    results = grade_items(args, manifest, items)
-    if args.source == "exercises":
-        from ptgrade.progress import Progress
-        progress = Progress(manifest.root)
-        for result in results:
-            progress.record(result)
-        progress.save()
+    results = grade_and_record(args, manifest, items)
     if args.json:
         print(json.dumps({"items": [r.to_json() for r in results]}, ensure_ascii=False, indent=1))
     if args.gradescope:
@@ -130,13 +141,42 @@ def cmd_hint(args, manifest) -> int:
             label = _("{id} hint {n}/{total}").format(id=item.id, n=number, total=len(hints))
             out.print(f"[bold]{label}[/bold]  {hint}")
         return EXIT_OK
-    progress = Progress(manifest.root)
+    progress = _progress(manifest)
     index = progress.next_hint(item.id, len(hints))
     progress.save()
     label = _("{id} hint {n}/{total}").format(id=item.id, n=index + 1, total=len(hints))
     out.print(f"[bold]{label}[/bold]  {hints[index]}")
     if index + 1 < len(hints):
         out.print("[dim]" + _("Run it again for the next hint.") + "[/dim]")
+    return EXIT_OK
+
+
+def cmd_reset(args, manifest) -> int:
+    from ptgrade import stubs
+    item = manifest.item(args.id)
+    if not item.available:
+        raise UsageProblem(_("Item {id} is not built yet; there is nothing to reset.").format(id=item.id))
+    stub = _source_path(manifest, "exercises", item)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageProblem(_("Resetting replaces {file} with the untouched stub; add --yes to do it without "
+                                 "being asked.").format(file=stub))
+        answer = input(_("Replace {file} with the untouched stub? Your file is kept in .ptgrade/backup/. "
+                         "[y/N] ").format(file=stub))
+        if answer.strip().lower() not in ("y", "yes", "예", "네", "ㅇ"):
+            print(_("Nothing changed."))
+            return EXIT_OK
+    try:
+        backup = stubs.restore(manifest, item, stub)
+    except stubs.NoOriginal as problem:
+        raise UsageProblem(str(problem)) from None
+    progress = _progress(manifest)
+    progress.forget(item.id)
+    progress.save()
+    if backup is None:
+        print(_("{file} is the untouched stub.").format(file=stub))
+    else:
+        print(_("{file} is the untouched stub again; your version is in {backup}.").format(file=stub, backup=backup))
     return EXIT_OK
 
 
@@ -195,15 +235,31 @@ def cmd_run(args, manifest) -> int:
 
 
 def cmd_watch(args, manifest) -> int:
-    from watchfiles import watch
-    item = manifest.item(args.id)
-    path = _source_path(manifest, args.source, item)
-    args.json, args.gradescope, args.ids, args.all = False, None, [item.id], False
-    cmd_check(args, manifest)
-    print(_("Watching {path}; Ctrl+C to stop.").format(path=path))
+    from ptgrade import render, watching
+    if args.id:
+        item = manifest.item(args.id)
+    else:  # the first built item not done yet
+        progress = _progress(manifest)
+        built = [i for i in manifest.items if i.available]
+        item = next((i for i in built if (r := progress.last_result(i.id, args.source)) is None or not r.passed),
+                    built[-1])
+    _source_path(manifest, args.source, item)  # a bad --source is said before watching starts
+
+    def grade(chosen):
+        args.json, args.gradescope, args.ids, args.all = False, None, [chosen.id], False
+        return grade_and_record(args, manifest, [chosen])[0]
+
+    def show_hint(chosen):
+        hint_args = argparse.Namespace(id=chosen.id, all=False, lang=args.lang)
+        try:
+            cmd_hint(hint_args, manifest)
+        except UsageProblem as problem:
+            print(problem)
+
+    out = render.console()
     try:
-        for _ in watch(path):
-            cmd_check(args, manifest)
+        watching.run(manifest, item, lambda chosen: _source_path(manifest, args.source, chosen), grade, show_hint,
+                     lambda text: out.print(f"[dim]{text}[/dim]"))
     except KeyboardInterrupt:
         pass
     return EXIT_OK
@@ -294,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     add = lambda name, **kw: commands.add_parser(name, parents=[common], **kw)  # noqa: E731
 
     listing = add("list", help=_("the curriculum and your progress"))
+    listing.add_argument("--source", default="exercises", help=_("whose progress: exercises (default), "
+                                                                 "solutions, or a folder you checked"))
     listing.set_defaults(run=cmd_list)
 
     check = add("check", help=_("grade items: ptgrade check 2.4 | ptgrade check 1 | --all"))
@@ -311,14 +369,19 @@ def build_parser() -> argparse.ArgumentParser:
     hint.add_argument("--all", action="store_true", help=_("every hint at once"))
     hint.set_defaults(run=cmd_hint)
 
+    reset = add("reset", help=_("start an item again from its untouched stub (your file is kept)"))
+    reset.add_argument("id")
+    reset.add_argument("--yes", action="store_true", help=_("do not ask first"))
+    reset.set_defaults(run=cmd_reset)
+
     verify = add("verify", help=_("instructors: solutions pass, stubs score 0, mutants are caught"))
     verify.add_argument("ids", nargs="*", help=_("items or sections (default: all built items)"))
     verify.add_argument("--jobs", type=int, default=2, help=_("gradings run at once"))
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=cmd_verify)
 
-    watch = add("watch", help=_("re-grade an item each time its file is saved"))
-    watch.add_argument("id")
+    watch = add("watch", help=_("re-grade an item each time its file is saved; n: next item, h: hint, q: quit"))
+    watch.add_argument("id", nargs="?", help=_("the item (default: the first one not done yet)"))
     watch.add_argument("--source", default="exercises")
     watch.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
     watch.set_defaults(run=cmd_watch)
@@ -377,8 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         manifest = manifest_module.load()
         if args.lang:  # chosen once, remembered
-            from ptgrade.progress import Progress
-            progress = Progress(manifest.root)
+            progress = _progress(manifest)
             if progress.lang != args.lang:
                 progress.lang = args.lang
                 progress.save()

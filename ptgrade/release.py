@@ -33,6 +33,8 @@ def write(manifest: Manifest, out: Path, lang: str = "en") -> Path:
         shutil.rmtree(korean)
     for grader in (out / "graders").glob("test_*.py"):
         grader.write_text(strip_hidden(grader.read_text(encoding="utf-8")), encoding="utf-8")
+    from ptgrade import stubs
+    stubs.keep_originals(out)
     return out
 
 

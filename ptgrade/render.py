@@ -63,7 +63,17 @@ def item_view(result: ItemResult, title: str) -> Group:
     return Group(*rows)
 
 
-def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: str) -> Group:
+def _when(iso: str | None) -> str:
+    """An ISO time (UTC) as the learner's local date and minute."""
+    from datetime import datetime
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M") if iso else ""
+    except ValueError:
+        return ""
+
+
+def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: str,
+              bests: dict[str, tuple[float, str | None] | None] | None = None) -> Group:
     parts = []
     earned = total = 0.0
     for section in manifest.sections:
@@ -72,6 +82,7 @@ def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: s
         table.add_column("id", style="bold", width=5)
         table.add_column("title", ratio=1)
         table.add_column("status", justify="right")
+        table.add_column("best", justify="right", style="dim")
         for item in section.items:
             result = results.get(item.id)
             if not item.available:
@@ -83,7 +94,12 @@ def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: s
                 earned += result.score
             if item.available:
                 total += result.max_score if result is not None else 0
-            table.add_row(item.id, item.title_in(lang), status)
+            best = (bests or {}).get(item.id)
+            best_text = ""
+            if best is not None and result is not None and item.available:
+                best_text = _("best {score} of {total}, {when}").format(
+                    score=f"{best[0]:g}", total=f"{result.max_score:g}", when=_when(best[1]) or "-")
+            table.add_row(item.id, item.title_in(lang), status, best_text)
         parts.append(table)
         parts.append(Text(""))
     available = [item for item in manifest.items if item.available]
