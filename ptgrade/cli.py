@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 from pathlib import Path
@@ -89,7 +88,8 @@ def _selected(args, manifest):
     return manifest.select(args.ids)
 
 
-def grade_items(args, manifest, items) -> list[ItemResult]:
+def grade_items(args, manifest, items, standby=None) -> list[ItemResult]:
+    """Grade and show each item; `standby` is a judge already loaded for the one item (watch)."""
     from ptgrade import sandbox
     missing = sandbox.missing_protections()
     if missing:  # said once, on stderr, so --json stays JSON
@@ -97,7 +97,10 @@ def grade_items(args, manifest, items) -> list[ItemResult]:
     results = []
     for item in items:
         path = _source_path(manifest, args.source, item)
-        result = runner.grade(manifest, item, path, device=args.device)
+        if standby is not None and standby.item == item:
+            result = standby.grade()
+        else:
+            result = runner.grade(manifest, item, path, device=args.device)
         result.title = item.title_in(_lang(args))
         results.append(result)
         if not args.json:
@@ -106,8 +109,8 @@ def grade_items(args, manifest, items) -> list[ItemResult]:
     return results
 
 
-def grade_and_record(args, manifest, items) -> list[ItemResult]:
-    results = grade_items(args, manifest, items)
+def grade_and_record(args, manifest, items, standby=None) -> list[ItemResult]:
+    results = grade_items(args, manifest, items, standby)
     progress = _progress(manifest)
     for result in results:
         progress.record(result, args.source)
@@ -130,7 +133,6 @@ def cmd_check(args, manifest) -> int:
 
 def cmd_hint(args, manifest) -> int:
     from ptgrade import render
-    from ptgrade.progress import Progress
     item = manifest.item(args.id)
     out = render.console()
     hints = item.hints_in(_lang(args))
@@ -245,9 +247,18 @@ def cmd_watch(args, manifest) -> int:
                     built[-1])
     _source_path(manifest, args.source, item)  # a bad --source is said before watching starts
 
+    ready = {}  # a judge loaded ahead of the next save: a re-grade skips starting Python, torch and pytest
+
     def grade(chosen):
         args.json, args.gradescope, args.ids, args.all = False, None, [chosen.id], False
-        return grade_and_record(args, manifest, [chosen])[0]
+        standby = ready.pop("judge", None)
+        if standby is not None and standby.item != chosen:
+            standby.cancel()
+            standby = None
+        result = grade_and_record(args, manifest, [chosen], standby)[0]
+        ready["judge"] = runner.Standby(manifest, chosen, _source_path(manifest, args.source, chosen),
+                                        device=args.device)
+        return result
 
     def show_hint(chosen):
         hint_args = argparse.Namespace(id=chosen.id, all=False, lang=args.lang)
@@ -262,6 +273,9 @@ def cmd_watch(args, manifest) -> int:
                      lambda text: out.print(f"[dim]{text}[/dim]"))
     except KeyboardInterrupt:
         pass
+    finally:
+        if "judge" in ready:
+            ready.pop("judge").cancel()
     return EXIT_OK
 
 

@@ -27,12 +27,15 @@ NOT_NEEDED = ("cacheprovider", "unraisableexception", "threadexception", "doctes
 # (enforced by the judge), so pytest-timeout gets this much more.
 JUDGE_GRACE_SECONDS = 30
 CHANNEL_FD, CHANNEL_NONCE = "PTGRADE_CHANNEL_FD", "PTGRADE_NONCE"
+GO_FD = "PTGRADE_GO_FD"  # a standby judge reads "go" here (not stdin: pytest's capture owns fd 0)
 
 
 def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, device: str = "auto",
                   only: list[str] | None = None, display: str | None = None,
-                  reference: Path | None = None) -> list[str]:
-    """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`."""
+                  reference: Path | None = None, standby: bool = False) -> list[str]:
+    """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`.
+    With `standby`, the judge loads everything, then waits for the word on $PTGRADE_GO_FD to grade the
+    file as it is at that moment (`ptgrade watch` keeps one ready before the next save)."""
     targets = [f"{grader}::{name}" for name in only] if only else [str(grader)]
     command = [sys.executable, "-m", "pytest", *targets, "-c", str(INI), "--rootdir", str(root), "--noconftest",
                "-p", "ptgrade.plugin", "-p", "pytest_timeout"]
@@ -45,6 +48,8 @@ def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, devic
         command += ["--ptgrade-display", display]
     if reference:
         command += ["--ptgrade-reference", str(reference)]
+    if standby:
+        command += ["--ptgrade-standby"]
     return command
 
 

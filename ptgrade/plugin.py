@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ptgrade import remote
 # Nothing here imports torch: the worker is launched first, so its torch import overlaps the judge's.
 from ptgrade import contract, loader, outcomes, sandbox
 
@@ -45,6 +49,8 @@ def pytest_addoption(parser):
     group.addoption("--ptgrade-check-seconds", type=float, default=None,
                     help="time the student's code has per check (default: the timeout ini value)")
     group.addoption("--ptgrade-display", default=None, help="how messages name the graded file")
+    group.addoption("--ptgrade-standby", action="store_true", default=False,
+                    help="load everything, then grade when told to on $PTGRADE_GO_FD (ptgrade watch)")
     group.addoption("--ptgrade-reference", default=None,
                     help="instructors' mutants only: the reference module they import the rest from")
 
@@ -61,7 +67,7 @@ def pytest_configure(config):
     config.pluginmanager.register(grading, "ptgrade-grading")
     explicit = config.getoption("ptgrade_impl")
     if explicit:  # start the student's process now: it imports torch while the judge does
-        grading.launch(Path(explicit).resolve())
+        grading.launch(Path(explicit).resolve(), standby=config.getoption("ptgrade_standby"))
     import torch
     torch.set_num_threads(_threads())
 
@@ -109,14 +115,29 @@ class _Grading:
     def root(self) -> Path:
         return Path(str(self.config.rootpath))
 
-    def launch(self, path: Path) -> None:
+    def launch(self, path: Path, standby: bool = False) -> None:
         """Start the worker for `path` (torch-free); `connection` takes it over later."""
         reference = self.config.getoption("ptgrade_reference")
         scratch = sandbox.prepare(self.root() / "graders", path, Path(reference) if reference else None)
         self.scratches.append(scratch)
         display = self.config.getoption("ptgrade_display") or loader.display(path)
         self.launched[path] = (scratch, display, sandbox.launch_worker(
-            scratch, path.name, display, _threads(), self._cpu_seconds(), [self.shared_tmp]))
+            scratch, path.name, display, _threads(), self._cpu_seconds(), [self.shared_tmp], standby))
+
+    def wait_for_go(self) -> None:
+        """A standby judge: everything is loaded; grade the file as it is when the word comes."""
+        go_fd = os.environ.pop(contract.GO_FD, None)
+        word = b""
+        if go_fd is not None:
+            with os.fdopen(int(go_fd), "rb", buffering=0) as go:
+                word = go.readline().strip()
+        if word != b"go":
+            pytest.exit("standby judge released without grading", returncode=0)
+        from ptgrade import wire
+        import pickle
+        for path, (scratch, _display, launched) in self.launched.items():
+            sandbox.refresh(scratch, path)
+            wire.write_frame(launched.to_worker, pickle.dumps({"op": "load"}))
 
     def connection(self, path: Path) -> remote.Connection:
         if path not in self.connections:
@@ -170,6 +191,8 @@ class _Grading:
         _send("collected", checks=specs)
 
     def pytest_collection_finish(self, session):
+        if self.config.getoption("ptgrade_standby"):
+            self.wait_for_go()
         if self.config.getoption("ptgrade_device") == "cuda":
             import torch
             if not torch.cuda.is_available():

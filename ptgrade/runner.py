@@ -30,26 +30,48 @@ def run_budget(item: Item, checks: int) -> float:
     return STARTUP_SECONDS + (checks + 1) * (item.timeout + contract.JUDGE_GRACE_SECONDS)
 
 
-def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None) -> tuple[contract.Events, int | None, str, bool]:
-    nonce = secrets.token_hex(16)
-    events = contract.Events(nonce)
-    read_fd, write_fd = os.pipe()
-    with tempfile.TemporaryFile() as output:
-        judge = subprocess.Popen(command, env=contract.judge_env(root, write_fd, nonce, lang), pass_fds=(write_fd,),
-                                 cwd=cwd, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
-        os.close(write_fd)
-        buffer, killed = b"", False
-        deadline = time.monotonic() + run_budget(item, 1)
-        with os.fdopen(read_fd, "rb", buffering=0) as channel:
+class _Judge:
+    """One judge process and its private event channel."""
+
+    def __init__(self, command: list[str], root: Path, cwd: Path, lang: str | None = None, standby: bool = False):
+        self.nonce = secrets.token_hex(16)
+        self.events = contract.Events(self.nonce)
+        read_fd, write_fd = os.pipe()
+        env = contract.judge_env(root, write_fd, self.nonce, lang)
+        pass_fds, self.go = [write_fd], None
+        if standby:
+            go_read, go_write = os.pipe()
+            env[contract.GO_FD] = str(go_read)
+            pass_fds.append(go_read)
+            self.go = go_write
+        self.output = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, env=env, pass_fds=tuple(pass_fds), cwd=cwd, stdin=subprocess.DEVNULL,
+                                        stdout=self.output, stderr=subprocess.STDOUT, start_new_session=True)
+        for fd in pass_fds:
+            os.close(fd)
+        self.channel = os.fdopen(read_fd, "rb", buffering=0)
+
+    def release(self, word: bytes) -> None:
+        try:
+            os.write(self.go, word + b"\n")
+        except OSError:  # the judge is gone: its events say why
+            pass
+        os.close(self.go)
+        self.go = None
+
+    def finish(self, item: Item) -> tuple[contract.Events, int | None, str, bool]:
+        """Read events until the judge ends or the run's deadline passes; then kill what is left."""
+        events, buffer, killed = self.events, b"", False
+        deadline = time.monotonic() + run_budget(item, len(events.collected) if events.collected else 1)
+        with self.channel:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     killed = True
                     break
-                ready, _, _ = select.select([channel], [], [], min(remaining, 1.0))
+                ready, _, _ = select.select([self.channel], [], [], min(remaining, 1.0))
                 if ready:
-                    chunk = channel.read(65536)
+                    chunk = self.channel.read(65536)
                     if not chunk:
                         break
                     buffer += chunk
@@ -61,12 +83,24 @@ def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str 
                             deadline = time.monotonic() + run_budget(item, len(events.collected))
                     if len(buffer) > OUTPUT_TAIL:
                         buffer = b""
-                elif judge.poll() is not None:
+                elif self.process.poll() is not None:
                     break
-        _kill_group(judge)
-        output.seek(max(0, output.seek(0, 2) - OUTPUT_TAIL))
-        text = output.read().decode("utf-8", "replace")
-    return events, judge.returncode, text, killed
+        _kill_group(self.process)
+        with self.output:
+            self.output.seek(max(0, self.output.seek(0, 2) - OUTPUT_TAIL))
+            text = self.output.read().decode("utf-8", "replace")
+        return events, self.process.returncode, text, killed
+
+    def cancel(self) -> None:
+        _kill_group(self.process)
+        self.channel.close()
+        self.output.close()
+        if self.go is not None:
+            os.close(self.go)
+
+
+def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None) -> tuple[contract.Events, int | None, str, bool]:
+    return _Judge(command, root, cwd, lang).finish(item)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -82,6 +116,42 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
           lang: str | None = None) -> ItemResult:
     """Grade `impl_path` against the item's grader; `only` limits the run to the named checks; `lang`
     is the language of the feedback (the CLI's by default)."""
+    problem = _unavailable(manifest, item)
+    if problem:
+        return problem
+    command = contract.judge_command(manifest.root, manifest.grader_path(item), Path(impl_path).resolve(),
+                                     item.timeout, device, only, display or loader.display(Path(impl_path)),
+                                     reference)
+    return _result(item, *_run_judge(command, manifest.root, item, manifest.root, lang))
+
+
+class Standby:
+    """A judge started before the student saves (`ptgrade watch`): Python, torch, pytest and the grader
+    loaded, its sandboxed worker booted with torch. `grade()` grades the file as it is at that moment,
+    in that fresh worker, exactly as `grade` would; a standby is used once."""
+
+    def __init__(self, manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
+                 lang: str | None = None):
+        self.item, self.problem = item, _unavailable(manifest, item)
+        self.judge = None
+        if self.problem is None:
+            command = contract.judge_command(manifest.root, manifest.grader_path(item), Path(impl_path).resolve(),
+                                             item.timeout, device, None, loader.display(Path(impl_path)),
+                                             standby=True)
+            self.judge = _Judge(command, manifest.root, manifest.root, lang, standby=True)
+
+    def grade(self) -> ItemResult:
+        if self.judge is None:
+            return self.problem
+        self.judge.release(b"go")
+        return _result(self.item, *self.judge.finish(self.item))
+
+    def cancel(self) -> None:
+        if self.judge is not None:
+            self.judge.cancel()
+
+
+def _unavailable(manifest: Manifest, item: Item) -> ItemResult | None:
     result = ItemResult(id=item.id, title=item.title)
     if not item.available:
         result.problem = _("Item {id} is not built yet; it is listed so you can see what is coming.").format(id=item.id)
@@ -90,9 +160,11 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
     if not grader.is_file():
         result.problem = _("The grader for {id} is missing ({name}).").format(id=item.id, name=grader.name)
         return result
-    command = contract.judge_command(manifest.root, grader, Path(impl_path).resolve(), item.timeout, device, only,
-                                     display or loader.display(Path(impl_path)), reference)
-    events, returncode, output, killed = _run_judge(command, manifest.root, item, manifest.root, lang)
+    return None
+
+
+def _result(item: Item, events: contract.Events, returncode: int | None, output: str, killed: bool) -> ItemResult:
+    result = ItemResult(id=item.id, title=item.title)
     if events.fatal:
         result.problem = events.fatal
         return result

@@ -83,6 +83,16 @@ def prepare(graders_dir: Path, impl_path: Path, reference: Path | None = None) -
     return scratch
 
 
+def refresh(scratch: Scratch, impl_path: Path) -> None:
+    """Copy the file under test into the scratch again (a standby judge grades the file as saved now)."""
+    os.chmod(scratch.src, 0o755)
+    for old in scratch.src.iterdir():
+        old.unlink()
+    if impl_path.is_file():
+        shutil.copyfile(impl_path, scratch.src / impl_path.name)
+    _read_only(scratch.src)
+
+
 def _read_only(folder: Path) -> None:
     for path in sorted(folder.rglob("*"), reverse=True):
         os.chmod(path, 0o555 if path.is_dir() else 0o444)
@@ -279,13 +289,14 @@ class Launched(NamedTuple):
 
 
 def launch_worker(scratch: Scratch, file_name: str, display: str, threads: int, cpu_seconds: int,
-                  writable: list[Path] = ()) -> Launched:
-    """Start ptgrade/worker.py on the copy of the student's file, sandboxed, with two private pipes."""
+                  writable: list[Path] = (), standby: bool = False) -> Launched:
+    """Start ptgrade/worker.py on the copy of the student's file, sandboxed, with two private pipes.
+    With `standby` it imports torch and then waits for a `load` request before importing the file."""
     from ptgrade.contract import WORKER_BOOT
     to_worker_r, to_worker_w = os.pipe()
     from_worker_r, from_worker_w = os.pipe()
     argv = [sys.executable, "-I", "-c", WORKER_BOOT, str(scratch.kit), str(to_worker_r), str(from_worker_w),
-            str(scratch.src / file_name), display, str(threads)]
+            str(scratch.src / file_name), display, str(threads), "standby" if standby else "now"]
     try:
         process = start(scratch, argv, environment(scratch, {"PTGRADE_THREADS": str(threads)}),
                         (to_worker_r, from_worker_w), cpu_seconds, writable)

@@ -121,12 +121,19 @@ def _seed(seed: int) -> None:
 
 def main(argv: list[str]) -> None:
     in_fd, out_fd, path, display, threads = int(argv[0]), int(argv[1]), Path(argv[2]), argv[3], int(argv[4])
+    standby = argv[5:6] == ["standby"]
     import torch
     torch.set_num_threads(threads)
     _seed(0)
     loader.DISPLAY_NAMES[str(path)] = display
     # Started (Python and torch imported): the student's time begins with their module's import.
     wire.write_frame(out_fd, wire.dump({"ok": True, "value": "booted"}))
+    if standby:  # started ahead of a save: the file is imported when the judge says it is there
+        try:
+            if pickle.loads(wire.read_frame(in_fd, None)).get("op") != "load":
+                os._exit(0)
+        except wire.Closed:
+            os._exit(0)
     worker = Worker(path)
     wire.write_frame(out_fd, wire.dump({"ok": True, "value": "ready"}))
     while True:

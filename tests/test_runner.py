@@ -188,3 +188,27 @@ def test_torch_not_implemented_error_is_a_mistake_not_a_stub(kit):
     result = grade(kit, path)
     assert outcomes(result)["test_double_doubles"] == "error"
     assert "NotImplementedError" in result.checks[0].message
+
+
+def test_a_standby_judge_grades_the_file_as_saved_when_released_not_as_it_was_started(kit):
+    from conftest import SOLUTION
+    path = kit.submission("raise RuntimeError('the file as it was when the judge started')\n")
+    standby = runner.Standby(kit.manifest, kit.item, path)
+    path.write_text(SOLUTION)  # the save happens while the judge and its worker are loading
+    result = standby.grade()
+    assert (result.score, result.max_score) == (3.0, 3.0), [c.message for c in result.checks]
+    assert path.read_text() == SOLUTION  # graded from a copy, as always
+
+
+def test_a_standby_judge_that_is_never_used_leaves_no_process(kit):
+    import os
+    import signal
+    standby = runner.Standby(kit.manifest, kit.item, kit.root / "exercises" / "s1_1_demo.py")
+    group = standby.judge.process.pid
+    standby.cancel()
+    try:
+        os.killpg(group, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    assert not alive and standby.judge.process.poll() == -signal.SIGKILL
