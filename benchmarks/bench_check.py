@@ -1,60 +1,89 @@
-"""How much does ptgrade's isolation cost? Times, in one run on one machine:
+"""What does ptgrade's isolation cost, and how fast is the learner's loop? Measured in one run on one
+machine, as seconds and as ratios to the floor:
 
-- floor:   the same checks of an item, called in one plain Python process (import torch, import the
-           grader module and the solution, call each check function) — no pytest, no child process;
-- ptgrade: `ptgrade check <item> --source solutions` (CLI, the judge's pytest process, the sandboxed
-           worker that runs the solution and answers with data);
-- ptgrade without namespaces: the same with PTGRADE_NO_BWRAP=1, to show what bubblewrap costs;
-- nbgrader (with --nbgrader): `nbgrader autograde` of one notebook holding the reference code, from the
-  course `ptgrade nbgrader build` writes (the same checks, as autograded test cells).
+- floor:        one plain Python process runs the item's checks with pytest against the reference
+                imported directly (torch, pytest, the grader, the checks, their fixtures): no judge,
+                no worker, no sandbox. What grading would cost if the student's code were trusted.
+- check:        `ptgrade check <item> --source solutions`, cold (CLI, judge, sandboxed worker), for one
+                light item and one heavy item.
+- warm:         the re-grade `ptgrade watch` does after a save: a standby judge already loaded grades the
+                file (runner.Standby), from release to result.
+- no namespaces: the cold check with PTGRADE_NO_BWRAP=1, to show what bubblewrap itself costs.
+- nbgrader:     `nbgrader autograde` of one notebook holding the reference, from the course
+                `ptgrade nbgrader build` writes (the same checks as autograded test cells).
+- verify_all:   `ptgrade verify` of every built item (solutions, stubs, mutants), once.
+- batch100:     `ptgrade grade` of 100 submissions of the light item (each its own sandboxed worker), once.
 
-Each is run --repeat times and the median reported, with the ratio to the floor.
-Run: python benchmarks/bench_check.py 1.2 --repeat 5 --nbgrader
+Each of the first five is run --repeat times and the median reported. The last line is one JSON object
+of seconds (floor_s, floor_heavy_s, check_s, check_heavy_s, warm_s, no_namespaces_s, nbgrader_s, verify_all_s,
+batch100_s); a part left out with --quick is null.
+
+Run: python benchmarks/bench_check.py            (everything; about an hour on 2 cores)
+     python benchmarks/bench_check.py --quick    (floor, cold checks and the warm re-grade)
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 FLOOR = """
-import inspect, sys, importlib.util, random
+import importlib.util, sys
 sys.path.insert(0, {root!r})
-import torch, numpy
-import graders.{grader} as grader
-spec = importlib.util.spec_from_file_location("impl", {solution!r})
-impl = importlib.util.module_from_spec(spec); spec.loader.exec_module(impl)
-for name, check in vars(grader).items():
-    if name.startswith("test_") and callable(check):
-        if any(m.name == "gpu" for m in getattr(check, "pytestmark", [])) and not torch.cuda.is_available():
-            continue
-        random.seed(0); numpy.random.seed(0); torch.manual_seed(0)
-        params = inspect.signature(check).parameters
-        kwargs = {{"impl": impl}}
-        if "device" in params: kwargs["device"] = torch.device("cpu")
-        check(**{{k: v for k, v in kwargs.items() if k in params}})
+import pytest, torch
+spec = importlib.util.spec_from_file_location({module!r}, {solution!r})
+solution = importlib.util.module_from_spec(spec); spec.loader.exec_module(solution)
+
+class Floor:  # the fixtures ptgrade's plugin gives, without a worker: the reference itself
+    @pytest.fixture(scope="module")
+    def impl(self):
+        return solution
+
+    @pytest.fixture
+    def device(self):
+        return torch.device("cpu")
+
+sys.exit(pytest.main([{grader!r}, "-q", "-p", "no:cacheprovider", "-c", "/dev/null", "--rootdir", {root!r},
+                      "-m", "not gpu", "-W", "ignore"], plugins=[Floor()]))
 """
 
 
-def timed(command: list[str], env: dict | None = None) -> float:
+def timed(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return elapsed
 
 
+def warm_regrade(item_id: str) -> float:
+    """Start a standby judge, let it load (as it does while the learner edits), time the re-grade."""
+    from ptgrade import manifest as manifest_module
+    from ptgrade import runner
+    manifest = manifest_module.load(ROOT)
+    item = manifest.item(item_id)
+    standby = runner.Standby(manifest, item, manifest.solutions_dir / item.file_name)
+    time.sleep(20)  # an edit takes longer than loading Python, torch, pytest and the grader
+    start = time.perf_counter()
+    result = standby.grade()
+    elapsed = time.perf_counter() - start
+    if not result.passed:
+        raise SystemExit(f"the warm re-grade of {item_id} did not pass: {result.problem or result.status}")
+    return elapsed
+
+
 def nbgrader_autograde(item_id: str, module: str, scratch: Path) -> list[str]:
     """Prepare an nbgrader course with one reference submission; return the autograde command."""
-    import json
-
     import nbformat
     course = scratch / "course"
     env = {**os.environ, "HOME": str(scratch), "JUPYTER_CONFIG_DIR": str(scratch / "jupyter"),
@@ -78,37 +107,65 @@ def nbgrader_autograde(item_id: str, module: str, scratch: Path) -> list[str]:
     return [*nb, "autograde", module, "--force", where]
 
 
+def batch_of(count: int, item, manifest, scratch: Path) -> list[str]:
+    """`count` student folders holding the reference of `item`; the `ptgrade grade` command for them."""
+    folder = scratch / "submissions"
+    for n in range(count):
+        (folder / f"student{n:03d}").mkdir(parents=True)
+        shutil.copyfile(manifest.solutions_dir / item.file_name, folder / f"student{n:03d}" / item.file_name)
+    return [sys.executable, str(ROOT / "cli.py"), "grade", str(folder), "--items", item.id, "--jobs", "2",
+            "--out", str(scratch / "grades.csv")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("item", nargs="?", default="1.2")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--nbgrader", action="store_true", help="also time nbgrader autograde")
+    parser.add_argument("--light", default="1.2", help="the light item (floor, checks, warm, nbgrader, batch)")
+    parser.add_argument("--heavy", default="2.4", help="the heavy item (a cold check)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="leave out nbgrader, verify of everything, batch100")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from ptgrade import manifest as manifest_module
     manifest = manifest_module.load(ROOT)
-    item = manifest.item(args.item)
-    floor_script = FLOOR.format(root=str(ROOT), grader=item.grader_name[:-3],
-                                solution=str(manifest.solutions_dir / item.file_name))
-    env = {**os.environ, "PTGRADE_STATE": "/tmp/ptgrade-bench-state.json"}
-    runs = {
-        "floor (plain Python)": [sys.executable, "-c", floor_script],
-        "ptgrade check": [sys.executable, str(ROOT / "cli.py"), "check", args.item, "--source", "solutions"],
-        "ptgrade, no namespaces": [sys.executable, str(ROOT / "cli.py"), "check", args.item, "--source", "solutions"],
-    }
-    envs = {"ptgrade, no namespaces": {**env, "PTGRADE_NO_BWRAP": "1"}}
-    if args.nbgrader:
-        import tempfile
-        runs["nbgrader autograde"] = nbgrader_autograde(args.item, item.module_name, Path(tempfile.mkdtemp()))
-    timed(runs["floor (plain Python)"])  # warm the OS file cache for both
-    medians = {}
-    for name, command in runs.items():
-        samples = [timed(command, envs.get(name, env)) for _ in range(args.repeat)]
-        medians[name] = statistics.median(samples)
-    floor = medians["floor (plain Python)"]
-    print(f"item {args.item}, median of {args.repeat} runs, {os.cpu_count()} CPUs")
-    for name, seconds in medians.items():
-        print(f"  {name:<22} {seconds:6.2f} s   {seconds / floor:5.2f}x the floor")
+    light, heavy = manifest.item(args.light), manifest.item(args.heavy)
+    env = {**os.environ, "PTGRADE_STATE": "/tmp/ptgrade-bench-state.json", "HF_HUB_OFFLINE": "1"}
+    check = [sys.executable, str(ROOT / "cli.py"), "check"]
+    def floor_of(item):
+        return [sys.executable, "-c", FLOOR.format(root=str(ROOT), module=item.module_name,
+                                                   grader=str(manifest.grader_path(item)),
+                                                   solution=str(manifest.solutions_dir / item.file_name))]
+    floor = floor_of(light)
+    runs = {"floor_s": lambda: timed(floor, env),
+            "floor_heavy_s": lambda: timed(floor_of(heavy), env),
+            "check_s": lambda: timed([*check, light.id, "--source", "solutions"], env),
+            "check_heavy_s": lambda: timed([*check, heavy.id, "--source", "solutions"], env),
+            "warm_s": lambda: warm_regrade(light.id),
+            "no_namespaces_s": lambda: timed([*check, light.id, "--source", "solutions"],
+                                             {**env, "PTGRADE_NO_BWRAP": "1"})}
+    scratch = Path(tempfile.mkdtemp(prefix="ptgrade-bench-"))
+    if not args.quick:
+        autograde = nbgrader_autograde(light.id, light.module_name, scratch)
+        runs["nbgrader_s"] = lambda: timed(autograde)
+    timed(floor, env)  # warm the OS file cache
+    seconds: dict[str, float | None] = {name: statistics.median(run() for _ in range(args.repeat))
+                                        for name, run in runs.items()}
+    seconds.setdefault("nbgrader_s", None)
+    once = {"verify_all_s": lambda: timed([sys.executable, str(ROOT / "cli.py"), "verify"], env),
+            "batch100_s": lambda: timed(batch_of(100, light, manifest, scratch), env)}
+    for name, run in once.items():
+        seconds[name] = None if args.quick else run()
+    shutil.rmtree(scratch, ignore_errors=True)
+    base = {name: seconds["floor_heavy_s"] if name.endswith("heavy_s") else seconds["floor_s"] for name in seconds}
+    print(f"light item {light.id}, heavy item {heavy.id}, median of {args.repeat} runs, {os.cpu_count()} CPUs")
+    labels = {"floor_s": f"floor {light.id} (plain pytest)", "floor_heavy_s": f"floor {heavy.id} (plain pytest)",
+              "check_s": f"check {light.id}, cold",
+              "check_heavy_s": f"check {heavy.id}, cold", "warm_s": f"re-grade {light.id}, warm",
+              "no_namespaces_s": f"check {light.id}, no namespaces", "nbgrader_s": "nbgrader autograde",
+              "verify_all_s": "verify, every item", "batch100_s": f"grade 100 x {light.id}"}
+    for name, label in labels.items():
+        if seconds[name] is not None:
+            print(f"  {label:<28} {seconds[name]:8.2f} s   {seconds[name] / base[name]:6.2f}x its floor")
+    print(json.dumps({name: (round(value, 3) if value is not None else None) for name, value in seconds.items()}))
 
 
 if __name__ == "__main__":
