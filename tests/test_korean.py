@@ -140,3 +140,54 @@ def test_nbgrader_course_in_korean_has_the_korean_lesson_and_feedback(tmp_path):
     assert re.search("[가-힣]", notebook.cells[0].source), "the task description is not Korean"
     config = nbgrader.CONFIG.format(stub='"x"', timeout=1, lang="ko")
     assert 'os.environ.setdefault("PTGRADE_LANG", "ko")' in config
+
+
+PROSE = re.compile(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+")  # three English words in a row: a sentence, not a code label
+
+
+def _english_only_messages(grader: Path) -> list[str]:
+    """Messages and hints a grader writes as a bare English literal instead of say(en, ko)."""
+    tree = ast.parse(grader.read_text(encoding="utf-8"))
+    found = []
+
+    def prose(node) -> bool:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return bool(PROSE.search(node.value))
+        if isinstance(node, ast.JoinedStr):
+            return bool(PROSE.search("".join(v.value for v in node.values if isinstance(v, ast.Constant))))
+        if isinstance(node, ast.BinOp):
+            return prose(node.left) or prose(node.right)
+        return False
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        spoken = []
+        if name == "check":
+            spoken = node.args[1:3]
+        elif name in ("pytest.fail", "pytest.skip", "AssertionError", "not_started"):
+            spoken = node.args[:1]
+        spoken += [k.value for k in node.keywords if k.arg in ("hint", "reason", "msg")]
+        found += [f"line {node.lineno}: {ast.unparse(arg)[:60]}" for arg in spoken if prose(arg)]
+    for node in tree.body:  # module-level hints: HINT = "..." must be say(...)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and "HINT" in t.id for t in node.targets):
+            if prose(node.value):
+                found.append(f"line {node.lineno}: {ast.unparse(node.targets[0])}")
+    return found
+
+
+@pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])
+def test_every_grader_message_is_written_in_both_languages(item):
+    english_only = _english_only_messages(MANIFEST.grader_path(item))
+    assert not english_only, "feedback in English only (write say(english, korean)):\n" + "\n".join(english_only)
+
+
+def test_say_speaks_the_judges_language(monkeypatch):
+    from graders.support.assertions import say
+    i18n.use("ko")
+    try:
+        assert say("the loss", "손실") == "손실"
+    finally:
+        i18n.use("en")
+    assert say("the loss", "손실") == "the loss"
