@@ -13,7 +13,13 @@ import types
 import pytest
 import torch
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import (
+    assert_tensor,
+    check,
+    expect_tensor,
+    expect_type,
+    say,
+)
 from ptgrade.remote import WorkerProblem, observation
 
 KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
@@ -52,7 +58,8 @@ def _fake_machine(m, cuda: int, mps: bool = False) -> None:
     def index(device=None):
         i = 0 if device is None else (device if isinstance(device, int) else torch.device(device).index or 0)
         if not 0 <= i < cuda:
-            raise RuntimeError(f"CUDA error: invalid device ordinal {i} (the faked machine has {cuda} CUDA devices)")
+            raise RuntimeError(say(f"CUDA error: invalid device ordinal {i} (the faked machine has {cuda} CUDA devices)",
+                                   f"CUDA error: invalid device ordinal {i} (가짜로 꾸민 컴퓨터의 CUDA 장치는 {cuda}개입니다)"))
         return i
     m.setattr(torch.cuda, "is_available", lambda: cuda > 0)
     m.setattr(torch.cuda, "device_count", lambda: cuda)
@@ -86,20 +93,29 @@ def _report(impl, setting, cuda=None, mps=False, modules=()):
     except (NotImplementedError, WorkerProblem):
         raise
     except Exception as error:  # noqa: BLE001 - any crash is the failure this check reports
-        raise AssertionError(
+        raise AssertionError(say(
             f"environment_report() on {setting} raised {_kind(error)}: {str(error).strip().splitlines()[0]}\n"
             "Hint: a missing package is reported as None (catch ImportError), and GPU names are asked for only "
-            "for i in range(torch.cuda.device_count()) when torch.cuda.is_available().") from None
+            "for i in range(torch.cuda.device_count()) when torch.cuda.is_available().",
+            f"{setting}에서 environment_report()가 {_kind(error)}을(를) 발생시켰습니다: "
+            f"{str(error).strip().splitlines()[0]}\n"
+            "힌트: 설치되지 않은 패키지는 None으로 보고하세요(ImportError를 잡으세요). GPU 이름은 "
+            "torch.cuda.is_available()일 때만 for i in range(torch.cuda.device_count())로 물어보세요.")) from None
     report = expect_type(report, dict, "environment_report()")
-    check(set(report) == set(KEYS), f"environment_report() should have exactly the keys {sorted(KEYS)}; got "
-          f"{sorted(report)}.", "Use the key names the docstring lists.")
+    check(set(report) == set(KEYS), say(f"environment_report() should have exactly the keys {sorted(KEYS)}; got "
+                                        f"{sorted(report)}.",
+                                        f"environment_report()의 키는 정확히 {sorted(KEYS)}여야 하는데 "
+                                        f"{sorted(report)}입니다."),
+          say("Use the key names the docstring lists.", "docstring에 나열된 키 이름을 사용하세요."))
     return report
 
 
 def _field(report, key, want, setting, hint):
     got = report[key]
     same_type = type(got) is type(want) or (want is None and got is None)
-    check(got == want and same_type, f"environment_report()[{key!r}] on {setting}: expected {want!r}, got {got!r}.",
+    check(got == want and same_type, say(f"environment_report()[{key!r}] on {setting}: expected {want!r}, got {got!r}.",
+                                         f"{setting}에서 environment_report()[{key!r}]: {want!r}이어야 하는데 "
+                                         f"{got!r}입니다."),
           hint)
 
 
@@ -113,12 +129,18 @@ def test_package_version_matches_the_module(impl):
     for name in ("torch", "torchvision", "numpy"):
         want = TRUTH.get(name) or _installed(name)
         got = impl.package_version(name)
-        check(got == want and type(got) is str, f"package_version({name!r}): expected {want!r} "
-              f"({name}.__version__), got {got!r}.", "Import the module and return str(module.__version__).")
+        check(got == want and type(got) is str,
+              say(f"package_version({name!r}): expected {want!r} "
+                  f"({name}.__version__), got {got!r}.",
+                  f"package_version({name!r}): {want!r}({name}.__version__)이어야 하는데 {got!r}입니다."),
+              say("Import the module and return str(module.__version__).",
+                  "모듈을 import하고 str(module.__version__)을 반환하세요."))
     got = call_on_faked_machine(impl, "package_version", ("ptgrade_fake_pkg",),
                                 modules=(("ptgrade_fake_pkg", "9.8.7"),))
-    check(got == "9.8.7", f"package_version of an installed package whose __version__ is '9.8.7': got {got!r}.",
-          "Read the version from the imported module's __version__ (importlib.import_module(name)).")
+    check(got == "9.8.7", say(f"package_version of an installed package whose __version__ is '9.8.7': got {got!r}.",
+                              f"__version__이 '9.8.7'인 설치된 패키지의 package_version: {got!r}입니다."),
+          say("Read the version from the imported module's __version__ (importlib.import_module(name)).",
+              "import한 모듈의 __version__에서 버전을 읽으세요(importlib.import_module(name))."))
 
 
 @pytest.mark.points(2)
@@ -126,7 +148,8 @@ def test_package_version_matches_the_module(impl):
 @pytest.mark.title("package_version returns None for a package that is not installed",
                    ko="package_version은 설치되지 않은 패키지에 대해 None을 반환합니다")
 def test_package_version_reports_missing_packages_as_none(impl):
-    hint = "Wrap the import in try/except ImportError and return None: a missing optional package is not an error."
+    hint = say("Wrap the import in try/except ImportError and return None: a missing optional package is not an error.",
+               "import를 try/except ImportError로 감싸고 None을 반환하세요: 선택적 패키지가 없는 것은 오류가 아닙니다.")
     for name, fake in (("torchvision", True), ("torchaudio", True), ("ptgrade_no_such_package", False)):
         # sys.modules[name] = None beside the student's code: `import name` there raises ModuleNotFoundError
         try:
@@ -134,10 +157,14 @@ def test_package_version_reports_missing_packages_as_none(impl):
         except (NotImplementedError, WorkerProblem):
             raise
         except Exception as error:  # noqa: BLE001
-            raise AssertionError(f"package_version({name!r}) for a package that is not installed raised "
-                                 f"{_kind(error)}: {error}\nHint: {hint}") from None
-        check(got is None, f"package_version({name!r}) for a package that is not installed: expected None, got "
-              f"{got!r}.", hint)
+            raise AssertionError(say(f"package_version({name!r}) for a package that is not installed raised "
+                                     f"{_kind(error)}: {error}\nHint: {hint}",
+                                     f"설치되지 않은(not installed) 패키지에 대해 package_version({name!r})이(가) "
+                                     f"{_kind(error)}을(를) 발생시켰습니다: {error}\n힌트: {hint}")) from None
+        check(got is None, say(f"package_version({name!r}) for a package that is not installed: expected None, got "
+                               f"{got!r}.",
+                               f"설치되지 않은(not installed) 패키지에 대한 package_version({name!r}): None이어야 하는데 "
+                               f"{got!r}입니다."), hint)
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -147,17 +174,24 @@ def test_package_version_reports_missing_packages_as_none(impl):
 @pytest.mark.title("environment_report agrees with what torch says on this machine",
                    ko="environment_report는 이 컴퓨터에서 torch가 알려주는 값과 일치합니다")
 def test_report_matches_what_torch_says_here(impl):
-    report = _report(impl, "this machine")
+    report = _report(impl, say("this machine", "이 컴퓨터"))
     for key in ("python", "torch", "torchvision", "torchaudio", "cuda_built", "mps_available"):
-        _field(report, key, TRUTH[key], "this machine", f"Ask Python and torch for {key}; see the docstring.")
+        _field(report, key, TRUTH[key], say("this machine", "이 컴퓨터"),
+               say(f"Ask Python and torch for {key}; see the docstring.",
+                   f"{key} 값은 Python과 torch에 물어보세요; docstring을 참고하세요."))
     cuda = torch.cuda.is_available()
     count = torch.cuda.device_count() if cuda else 0
-    _field(report, "cuda_available", cuda, "this machine", "torch.cuda.is_available(), a bool.")
-    _field(report, "device_count", count, "this machine", "torch.cuda.device_count() (0 without CUDA), an int.")
-    _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)], "this machine",
-           "[torch.cuda.get_device_name(i) for i in range(count)], a list.")
+    _field(report, "cuda_available", cuda, say("this machine", "이 컴퓨터"),
+           say("torch.cuda.is_available(), a bool.", "torch.cuda.is_available(), bool 값입니다."))
+    _field(report, "device_count", count, say("this machine", "이 컴퓨터"),
+           say("torch.cuda.device_count() (0 without CUDA), an int.",
+               "torch.cuda.device_count()(CUDA가 없으면 0), int 값입니다."))
+    _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)], say("this machine", "이 컴퓨터"),
+           say("[torch.cuda.get_device_name(i) for i in range(count)], a list.",
+               "[torch.cuda.get_device_name(i) for i in range(count)], list입니다."))
     want = "cuda" if cuda else ("mps" if TRUTH["mps_available"] else "cpu")
-    _field(report, "best_device", want, "this machine", "best_device().type: a str such as 'cpu'.")
+    _field(report, "best_device", want, say("this machine", "이 컴퓨터"),
+           say("best_device().type: a str such as 'cpu'.", "best_device().type: 'cpu' 같은 str입니다."))
 
 
 @pytest.mark.points(2)
@@ -165,14 +199,18 @@ def test_report_matches_what_torch_says_here(impl):
 @pytest.mark.title("environment_report lists every GPU of a CUDA machine",
                    ko="environment_report는 CUDA 컴퓨터의 모든 GPU를 나열합니다")
 def test_report_lists_every_gpu_of_a_cuda_machine(impl):
-    setting = "a faked machine with 2 CUDA GPUs"
+    setting = say("a faked machine with 2 CUDA GPUs", "CUDA GPU 2개가 있는 것으로 꾸민 컴퓨터")
     report = _report(impl, setting, cuda=2)
-    hint = ("Ask torch at call time: count = torch.cuda.device_count(), names = [torch.cuda.get_device_name(i) for i "
-            "in range(count)]; get_device_name() with no index names the current device only.")
+    hint = say("Ask torch at call time: count = torch.cuda.device_count(), names = [torch.cuda.get_device_name(i) for i "
+               "in range(count)]; get_device_name() with no index names the current device only.",
+               "호출할 때 torch에 물어보세요: count = torch.cuda.device_count(), names = "
+               "[torch.cuda.get_device_name(i) for i in range(count)]; 인덱스 없이 get_device_name()을 부르면 "
+               "현재 장치(current device)의 이름만 알려줍니다.")
     _field(report, "cuda_available", True, setting, hint)
     _field(report, "device_count", 2, setting, hint)
     _field(report, "device_names", ["Fake GPU 0", "Fake GPU 1"], setting, hint)
-    _field(report, "best_device", "cuda", setting, "CUDA comes first when torch.cuda.is_available().")
+    _field(report, "best_device", "cuda", setting, say("CUDA comes first when torch.cuda.is_available().",
+                                                       "torch.cuda.is_available()이면 CUDA가 먼저입니다."))
 
 
 @pytest.mark.points(2)
@@ -180,15 +218,19 @@ def test_report_lists_every_gpu_of_a_cuda_machine(impl):
 @pytest.mark.title("Without CUDA, environment_report lists no GPUs and picks MPS",
                    ko="CUDA가 없으면 environment_report는 GPU를 나열하지 않고 MPS를 고릅니다")
 def test_report_on_a_machine_without_cuda(impl):
-    setting = "a faked machine without CUDA but with MPS"
+    setting = say("a faked machine without CUDA but with MPS", "CUDA는 없고 MPS는 있는 것으로 꾸민 컴퓨터")
     report = _report(impl, setting, cuda=0, mps=True)
-    hint = ("Without CUDA there are no CUDA devices: device_count 0 and device_names [] (asking for a name raises). "
-            "torch.version.cuda only says how torch was built.")
+    hint = say("Without CUDA there are no CUDA devices: device_count 0 and device_names [] (asking for a name raises). "
+               "torch.version.cuda only says how torch was built.",
+               "CUDA가 없으면 CUDA 장치도 없습니다: device_count는 0, device_names는 []입니다(이름을 물으면 예외가 "
+               "발생합니다). torch.version.cuda는 torch가 어떻게 빌드되었는지만 알려줍니다.")
     _field(report, "cuda_available", False, setting, hint)
     _field(report, "device_count", 0, setting, hint)
     _field(report, "device_names", [], setting, hint)
-    _field(report, "mps_available", True, setting, "torch.backends.mps.is_available(), a bool.")
-    _field(report, "best_device", "mps", setting, "Without CUDA, MPS comes before the CPU.")
+    _field(report, "mps_available", True, setting, say("torch.backends.mps.is_available(), a bool.",
+                                                       "torch.backends.mps.is_available(), bool 값입니다."))
+    _field(report, "best_device", "mps", setting, say("Without CUDA, MPS comes before the CPU.",
+                                                      "CUDA가 없으면 CPU보다 MPS가 먼저입니다."))
 
 
 @pytest.mark.points(1)
@@ -196,16 +238,20 @@ def test_report_on_a_machine_without_cuda(impl):
 @pytest.mark.title("environment_report reports optional packages, present or missing",
                    ko="environment_report는 선택적 패키지가 있든 없든 올바르게 보고합니다")
 def test_report_handles_present_and_missing_optional_packages(impl):
-    setting = "a machine with torchaudio 2.99.0 installed"
+    setting = say("a machine with torchaudio 2.99.0 installed", "torchaudio 2.99.0이 설치된 컴퓨터")
     report = _report(impl, setting, modules=(("torchaudio", "2.99.0"),))
-    _field(report, "torchaudio", "2.99.0", setting, "Report torchaudio with package_version('torchaudio') like the "
-           "others: it is optional, not always absent.")
-    setting = "a machine without torchvision and torchaudio"
+    _field(report, "torchaudio", "2.99.0", setting, say("Report torchaudio with package_version('torchaudio') like the "
+                                                        "others: it is optional, not always absent.",
+                                                        "torchaudio도 다른 패키지처럼 package_version('torchaudio')로 "
+                                                        "보고하세요: 선택적일 뿐, 늘 없는 것은 아닙니다."))
+    setting = say("a machine without torchvision and torchaudio", "torchvision과 torchaudio가 없는 컴퓨터")
     report = _report(impl, setting, modules=(("torchvision", None), ("torchaudio", None)))
-    hint = "Report a package that cannot be imported as None (package_version catches ImportError)."
+    hint = say("Report a package that cannot be imported as None (package_version catches ImportError).",
+               "import할 수 없는 패키지는 None으로 보고하세요(package_version이 ImportError를 잡습니다).")
     _field(report, "torchvision", None, setting, hint)
     _field(report, "torchaudio", None, setting, hint)
-    _field(report, "torch", TRUTH["torch"], setting, "The other fields do not change.")
+    _field(report, "torch", TRUTH["torch"], setting, say("The other fields do not change.",
+                                                         "다른 필드는 바뀌지 않습니다."))
 
 
 # -- choosing and using a device ----------------------------------------------------------------
@@ -216,12 +262,17 @@ def test_report_handles_present_and_missing_optional_packages(impl):
                    ko="best_device는 어떤 컴퓨터에서든 CUDA, MPS, CPU 순으로 장치를 고릅니다")
 def test_best_device_is_right_whatever_the_machine(impl):
     for cuda, mps, want in ((1, False, "cuda"), (4, True, "cuda"), (0, True, "mps"), (0, False, "cpu")):
-        machine = f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}"
+        machine = say(f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}",
+                      f"CUDA 장치 {cuda}개, MPS {'있음' if mps else '없음'}")
         got = call_on_faked_machine(impl, "best_device", (), cuda, mps)
         check(isinstance(got, torch.device) and got.type == want and got.index in (None, 0),
-              f"best_device() on a faked machine with {machine}: expected torch.device({want!r}), got {got!r}.",
-              "Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "
-              "torch.version.cuda is how torch was built, not whether a GPU is there.")
+              say(f"best_device() on a faked machine with {machine}: expected torch.device({want!r}), got {got!r}.",
+                  f"{machine}인 것으로 꾸민 컴퓨터에서 best_device(): torch.device({want!r})여야 하는데 "
+                  f"{got!r}입니다."),
+              say("Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "
+                  "torch.version.cuda is how torch was built, not whether a GPU is there.",
+                  "호출할 때 torch.cuda.is_available(), 그다음 torch.backends.mps.is_available()로 정하세요; "
+                  "torch.version.cuda는 torch가 어떻게 빌드되었는지일 뿐, GPU가 있는지는 알려주지 않습니다."))
 
 
 @pytest.mark.points(1)
@@ -231,19 +282,26 @@ def test_best_device_is_right_whatever_the_machine(impl):
 def test_smoke_test_computes_on_the_given_device(impl):
     expected = torch.tensor([[5.0, 14.0], [14.0, 50.0]])
     assert_tensor(impl.smoke_test(torch.device("cpu")), expected, "smoke_test(cpu)",
-                  hint="x = torch.arange(6., device=device).reshape(2, 3); return x @ x.T.")
+                  hint=say("x = torch.arange(6., device=device).reshape(2, 3); return x @ x.T.",
+                           "x = torch.arange(6., device=device).reshape(2, 3); x @ x.T를 반환하세요."))
     try:
         out = impl.smoke_test(torch.device("meta"))
     except NotImplementedError:
         raise
     except RuntimeError as error:
-        raise AssertionError(f"smoke_test(meta) raised RuntimeError: {str(error).splitlines()[0]}\n"
-                             "Hint: keep the result a tensor on the device (no .item(), .tolist() or .cpu()).") \
+        raise AssertionError(say(f"smoke_test(meta) raised RuntimeError: {str(error).splitlines()[0]}\n"
+                                 "Hint: keep the result a tensor on the device (no .item(), .tolist() or .cpu()).",
+                                 f"smoke_test(meta)에서 RuntimeError가 발생했습니다: {str(error).splitlines()[0]}\n"
+                                 "힌트: 결과는 그 장치에 있는 텐서로 두세요(.item(), .tolist(), .cpu() 금지).")) \
             from None
     out = expect_tensor(out, "smoke_test(meta)")
     check(out.device.type == "meta" and tuple(out.shape) == (2, 2) and out.dtype == torch.float32,
-          f"smoke_test(meta): expected a (2, 2) float32 tensor on meta, got {tuple(out.shape)} {out.dtype} on "
-          f"{out.device}.", "Create x with device=device; torch.arange alone makes it on the CPU.")
+          say(f"smoke_test(meta): expected a (2, 2) float32 tensor on meta, got {tuple(out.shape)} {out.dtype} on "
+              f"{out.device}.",
+              f"smoke_test(meta): meta에 있는 (2, 2) float32 텐서여야 하는데 {out.device}에 있는 "
+              f"{tuple(out.shape)} {out.dtype}입니다."),
+          say("Create x with device=device; torch.arange alone makes it on the CPU.",
+              "x를 device=device로 만드세요; torch.arange만 쓰면 CPU에 만들어집니다."))
 
 
 @pytest.mark.points(1)
@@ -252,11 +310,14 @@ def test_smoke_test_computes_on_the_given_device(impl):
 @pytest.mark.title("environment_report and smoke_test work on a real GPU",
                    ko="environment_report와 smoke_test는 실제 GPU에서 동작합니다")
 def test_report_and_smoke_test_on_a_real_gpu(impl):
-    report = _report(impl, "this CUDA machine")
+    report = _report(impl, say("this CUDA machine", "이 CUDA 컴퓨터"))
     count = torch.cuda.device_count()
-    _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)], "this CUDA machine",
-           "[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]")
+    _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)],
+           say("this CUDA machine", "이 CUDA 컴퓨터"),
+           say("[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]",
+               "[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]를 쓰세요."))
     device = impl.best_device()
-    check(isinstance(device, torch.device) and device.type == "cuda", f"best_device() on a CUDA machine: got {device!r}.")
+    check(isinstance(device, torch.device) and device.type == "cuda",
+          say(f"best_device() on a CUDA machine: got {device!r}.", f"CUDA 컴퓨터에서 best_device(): {device!r}입니다."))
     assert_tensor(impl.smoke_test(device), torch.tensor([[5.0, 14.0], [14.0, 50.0]], device=device),
-                  "smoke_test(best_device()) on CUDA")
+                  say("smoke_test(best_device()) on CUDA", "CUDA에서 smoke_test(best_device())"))

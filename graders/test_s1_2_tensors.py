@@ -2,7 +2,13 @@
 import pytest
 import torch
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import (
+    assert_tensor,
+    check,
+    expect_tensor,
+    expect_type,
+    say,
+)
 from graders.support.data import random_shapes
 from ptgrade.remote import observation
 
@@ -24,17 +30,21 @@ def test_describe_reports_attributes(impl):
     report = expect_type(impl.describe(t), dict, "describe(t)")
     expected = {"shape": (4, 3, 2), "dtype": torch.float64, "device": torch.device("cpu"),
                 "stride": (1, 4, 12), "is_contiguous": False, "numel": 24}
-    check(set(report) == set(expected), f"describe(t) should have the keys {sorted(expected)}, "
-          f"got {sorted(report)}.")
+    check(set(report) == set(expected), say(f"describe(t) should have the keys {sorted(expected)}, "
+                                            f"got {sorted(report)}.",
+                                            f"describe(t)의 키는 {sorted(expected)}여야 하는데 {sorted(report)}입니다."))
     for key, want in expected.items():
         got = report[key]
         if key in ("shape", "stride"):
             got = tuple(got) if isinstance(got, (tuple, list, torch.Size)) else got
         exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
         check(got == want and (not exact_type or type(got) is type(want)),
-              f"describe(t)[{key!r}] for a transposed (4, 3, 2) float64 tensor: expected {want!r}, got {got!r}.",
-              "Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
-              "t.is_contiguous(), t.numel().")
+              say(f"describe(t)[{key!r}] for a transposed (4, 3, 2) float64 tensor: expected {want!r}, got {got!r}.",
+                  f"전치된 (4, 3, 2) float64 텐서의 describe(t)[{key!r}]: {want!r}이어야 하는데 {got!r}입니다."),
+              say("Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
+                  "t.is_contiguous(), t.numel().",
+                  "속성은 텐서 자신에게서 읽으세요: t.shape, t.dtype, t.device, t.stride(), "
+                  "t.is_contiguous(), t.numel()."))
 
 
 @pytest.mark.points(1)
@@ -46,10 +56,13 @@ def test_seeded_normal_is_reproducible(impl):
         expected = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
         torch.manual_seed(seed + 1)  # a different global seed must not matter
         assert_tensor(impl.seeded_normal(shape, seed), expected, f"seeded_normal({shape}, seed={seed})",
-                      hint="Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.")
+                      hint=say("Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.",
+                               "torch.Generator().manual_seed(seed)를 만들고 torch.randn에 generator=로 넘기세요."))
     check(not global_rng_changed_by_seeded_normal(impl),
-          "seeded_normal changed the global random state; it should only use its own generator.",
-          "Do not call torch.manual_seed here: make a local torch.Generator.")
+          say("seeded_normal changed the global random state; it should only use its own generator.",
+              "seeded_normal이 전역 난수 상태를 바꿨습니다; 자신만의 생성기(generator)만 사용해야 합니다."),
+          say("Do not call torch.manual_seed here: make a local torch.Generator.",
+              "여기서 torch.manual_seed를 호출하지 마세요: 지역 torch.Generator를 만드세요."))
 
 
 @pytest.mark.points(2)
@@ -61,12 +74,16 @@ def test_eye_like_follows_dtype_and_device(impl):
         x = torch.empty(3, 5, dtype=dtype, device="meta")
         out = expect_tensor(impl.eye_like(x), "eye_like(x)")
         check(out.device.type == "meta" and out.dtype == dtype and tuple(out.shape) == (5, 5),
-              f"eye_like(x) for x on the meta device with dtype {dtype}: expected a (5, 5) {dtype} tensor "
-              f"on meta, got a {tuple(out.shape)} {out.dtype} tensor on {out.device}.",
-              "Create new tensors with dtype=x.dtype and device=x.device; torch.eye alone gives float32 on the CPU.")
+              say(f"eye_like(x) for x on the meta device with dtype {dtype}: expected a (5, 5) {dtype} tensor "
+                  f"on meta, got a {tuple(out.shape)} {out.dtype} tensor on {out.device}.",
+                  f"meta 장치에 있는 dtype {dtype}의 x에 대한 eye_like(x): meta에 있는 (5, 5) {dtype} 텐서여야 하는데 "
+                  f"{out.device}에 있는 {tuple(out.shape)} {out.dtype} 텐서입니다."),
+              say("Create new tensors with dtype=x.dtype and device=x.device; torch.eye alone gives float32 on the CPU.",
+                  "새 텐서는 dtype=x.dtype, device=x.device로 만드세요; torch.eye만 쓰면 CPU에 float32로 만들어집니다."))
     x = torch.randn(2, 3, 4, dtype=torch.float64)
-    assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64), "eye_like(x) for a (2, 3, 4) float64 x",
-                  hint="The size is the last axis, x.shape[-1].")
+    assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64),
+                  say("eye_like(x) for a (2, 3, 4) float64 x", "(2, 3, 4) float64 x에 대한 eye_like(x)"),
+                  hint=say("The size is the last axis, x.shape[-1].", "크기는 마지막 축의 길이, x.shape[-1]입니다."))
 
 
 @pytest.mark.points(2)
@@ -78,21 +95,30 @@ def test_flatten_last_two_handles_any_layout(impl):
     for shape in random_shapes(generator, count=4, min_dims=2, max_dims=4):
         x = torch.randn(shape, generator=generator)
         out = impl.flatten_last_two(x)
-        assert_tensor(out, x.flatten(-2), f"flatten_last_two(x) for x of shape {shape}")
+        assert_tensor(out, x.flatten(-2), say(f"flatten_last_two(x) for x of shape {shape}",
+                                              f"shape이 {shape}인 x에 대한 flatten_last_two(x)"))
         check(out.untyped_storage().data_ptr() == x.untyped_storage().data_ptr(),
-              f"flatten_last_two(x) for a contiguous x of shape {shape} copied the data; it should return a view.",
-              "reshape (and view) on a contiguous tensor return views; do not clone.")
+              say(f"flatten_last_two(x) for a contiguous x of shape {shape} copied the data; it should return a view.",
+                  f"shape이 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다; "
+                  f"뷰(view)를 반환해야 합니다."),
+              say("reshape (and view) on a contiguous tensor return views; do not clone.",
+                  "연속(contiguous) 텐서에 reshape(그리고 view)를 쓰면 뷰를 반환합니다; clone하지 마세요."))
         xt = x.transpose(-1, -2)
         try:
             out = impl.flatten_last_two(xt)
         except NotImplementedError:
             raise
         except RuntimeError as error:
-            raise AssertionError(
+            raise AssertionError(say(
                 f"flatten_last_two(x.transpose(-1, -2)) raised RuntimeError: {str(error).splitlines()[0]}\n"
                 "Hint: a transposed tensor is not contiguous, so `view` cannot merge its axes; use `reshape` "
-                "(it copies only when it must).") from None
-        assert_tensor(out, xt.flatten(-2), f"flatten_last_two(x) for a non-contiguous x of shape {tuple(xt.shape)}")
+                "(it copies only when it must).",
+                f"flatten_last_two(x.transpose(-1, -2))에서 RuntimeError가 발생했습니다: {str(error).splitlines()[0]}\n"
+                "힌트: 전치된 텐서는 연속(contiguous)이 아니어서 `view`로는 축을 합칠 수 없습니다; `reshape`를 쓰세요 "
+                "(꼭 필요할 때만 복사합니다).")) from None
+        assert_tensor(out, xt.flatten(-2), say(f"flatten_last_two(x) for a non-contiguous x of shape {tuple(xt.shape)}",
+                                               f"shape이 {tuple(xt.shape)}인 비연속(non-contiguous) x에 대한 "
+                                               f"flatten_last_two(x)"))
 
 
 @pytest.mark.points(2)
@@ -102,9 +128,12 @@ def test_flatten_last_two_handles_any_layout(impl):
 def test_split_heads_moves_heads_before_time(impl):
     x = torch.arange(2 * 3 * 8, dtype=torch.float32).reshape(2, 3, 8)
     expected = torch.stack([x[:, :, h * 2:(h + 1) * 2] for h in range(4)], dim=1)
-    assert_tensor(impl.split_heads(x, 4), expected, "split_heads(x, 4) for x of shape (2, 3, 8)",
-                  hint="Split the features first, view(batch, time, n_heads, d), then transpose(1, 2); "
-                       "viewing straight to (batch, n_heads, time, d) mixes time steps into heads.")
+    assert_tensor(impl.split_heads(x, 4), expected,
+                  say("split_heads(x, 4) for x of shape (2, 3, 8)", "shape이 (2, 3, 8)인 x에 대한 split_heads(x, 4)"),
+                  hint=say("Split the features first, view(batch, time, n_heads, d), then transpose(1, 2); "
+                           "viewing straight to (batch, n_heads, time, d) mixes time steps into heads.",
+                           "먼저 특징을 view(batch, time, n_heads, d)로 나눈 뒤 transpose(1, 2)하세요; "
+                           "곧바로 (batch, n_heads, time, d)로 view하면 시간 단계가 헤드에 뒤섞입니다."))
 
 
 @pytest.mark.points(1)
@@ -113,13 +142,17 @@ def test_split_heads_moves_heads_before_time(impl):
                    ko="to_column은 뷰로 축을 추가하고, drop_singletons는 크기가 1인 축을 없앱니다")
 def test_to_column_and_drop_singletons(impl):
     v = torch.randn(5)
-    column = assert_tensor(impl.to_column(v), v.reshape(5, 1), "to_column(v) for v of shape (5,)")
+    column = assert_tensor(impl.to_column(v), v.reshape(5, 1),
+                           say("to_column(v) for v of shape (5,)", "shape이 (5,)인 v에 대한 to_column(v)"))
     check(column.untyped_storage().data_ptr() == v.untyped_storage().data_ptr(),
-          "to_column(v) copied the data; unsqueeze returns a view.")
+          say("to_column(v) copied the data; unsqueeze returns a view.",
+              "to_column(v)가 데이터를 복사했습니다; unsqueeze는 뷰(view)를 반환합니다."))
     x = torch.randn(1, 3, 1, 4)
-    assert_tensor(impl.drop_singletons(x), x.reshape(3, 4), "drop_singletons(x) for x of shape (1, 3, 1, 4)")
+    assert_tensor(impl.drop_singletons(x), x.reshape(3, 4),
+                  say("drop_singletons(x) for x of shape (1, 3, 1, 4)", "shape이 (1, 3, 1, 4)인 x에 대한 drop_singletons(x)"))
     y = torch.randn(2, 1, 1)
-    assert_tensor(impl.drop_singletons(y), y.reshape(2), "drop_singletons(x) for x of shape (2, 1, 1)")
+    assert_tensor(impl.drop_singletons(y), y.reshape(2),
+                  say("drop_singletons(x) for x of shape (2, 1, 1)", "shape이 (2, 1, 1)인 x에 대한 drop_singletons(x)"))
 
 
 @pytest.mark.points(2)
@@ -131,10 +164,14 @@ def test_normalize_rows_broadcasts_per_row(impl):
     for shape in ((4, 4), (3, 7), (6, 2)):  # a square input first: it hides axis mistakes from shapes
         x = torch.randn(shape, generator=generator, dtype=torch.float64) * 3 + torch.arange(shape[0]).unsqueeze(1)
         expected = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True, correction=0)
-        assert_tensor(impl.normalize_rows(x), expected, f"normalize_rows(x) for x of shape {shape}",
-                      hint="Reduce with keepdim=True so the (rows, 1) statistics broadcast along each row; "
-                           "without it a (rows,) vector lines up with the columns. Use the population std "
-                           "(correction=0).")
+        assert_tensor(impl.normalize_rows(x), expected,
+                      say(f"normalize_rows(x) for x of shape {shape}", f"shape이 {shape}인 x에 대한 normalize_rows(x)"),
+                      hint=say("Reduce with keepdim=True so the (rows, 1) statistics broadcast along each row; "
+                               "without it a (rows,) vector lines up with the columns. Use the population std "
+                               "(correction=0).",
+                               "keepdim=True로 축소(reduce)해서 (rows, 1) 통계값이 각 행을 따라 브로드캐스트되게 하세요; "
+                               "keepdim이 없으면 (rows,) 벡터가 열 방향으로 맞춰집니다. 모집단 표준편차"
+                               "(correction=0)를 쓰세요."))
 
 
 @pytest.mark.points(2)
@@ -147,9 +184,12 @@ def test_pairwise_sq_dists_against_cdist(impl):
         a = torch.randn(n, d, generator=generator, dtype=torch.float64)
         b = torch.randn(m, d, generator=generator, dtype=torch.float64)
         assert_tensor(impl.pairwise_sq_dists(a, b), torch.cdist(a, b) ** 2,
-                      f"pairwise_sq_dists(a, b) for a of shape {(n, d)} and b of shape {(m, d)}",
-                      hint="a.unsqueeze(1) is (n, 1, d) and b.unsqueeze(0) is (1, m, d): their difference is "
-                           "(n, m, d); sum over the last axis.")
+                      say(f"pairwise_sq_dists(a, b) for a of shape {(n, d)} and b of shape {(m, d)}",
+                          f"shape이 {(n, d)}인 a와 {(m, d)}인 b에 대한 pairwise_sq_dists(a, b)"),
+                      hint=say("a.unsqueeze(1) is (n, 1, d) and b.unsqueeze(0) is (1, m, d): their difference is "
+                               "(n, m, d); sum over the last axis.",
+                               "a.unsqueeze(1)은 (n, 1, d), b.unsqueeze(0)은 (1, m, d)이므로 둘의 차는 "
+                               "(n, m, d)입니다; 마지막 축을 따라 합하세요."))
 
 
 @pytest.mark.points(2)
@@ -160,15 +200,20 @@ def test_einsum_products(impl):
     generator = torch.Generator().manual_seed(3)
     a = torch.randn(3, 4, 5, generator=generator, dtype=torch.float64)
     b = torch.randn(3, 5, 2, generator=generator, dtype=torch.float64)
-    assert_tensor(impl.batched_matmul(a, b), torch.bmm(a, b), "batched_matmul(a, b) for (3, 4, 5) @ (3, 5, 2)")
+    assert_tensor(impl.batched_matmul(a, b), torch.bmm(a, b),
+                  say("batched_matmul(a, b) for (3, 4, 5) @ (3, 5, 2)", "(3, 4, 5) @ (3, 5, 2)에 대한 batched_matmul(a, b)"))
     m = torch.randn(4, 4, generator=generator, dtype=torch.float64)
-    assert_tensor(impl.trace(m), torch.trace(m), "trace(m) for a 4x4 m",
-                  hint="'ii->' sums the diagonal; 'ij->' would sum every element.")
+    assert_tensor(impl.trace(m), torch.trace(m), say("trace(m) for a 4x4 m", "4x4 m에 대한 trace(m)"),
+                  hint=say("'ii->' sums the diagonal; 'ij->' would sum every element.",
+                           "'ii->'는 대각선(diagonal)을 합합니다; 'ij->'는 모든 원소를 합하게 됩니다."))
     x = torch.randn(6, 3, generator=generator, dtype=torch.float64)
     w = torch.randn(3, 4, generator=generator, dtype=torch.float64)
     y = torch.randn(6, 4, generator=generator, dtype=torch.float64)
-    assert_tensor(impl.bilinear(x, w, y), ((x @ w) * y).sum(-1), "bilinear(x, w, y) for x (6, 3), w (3, 4), y (6, 4)",
-                  hint="'bi,ij,bj->b': the batch index b stays, i and j are summed.")
+    assert_tensor(impl.bilinear(x, w, y), ((x @ w) * y).sum(-1),
+                  say("bilinear(x, w, y) for x (6, 3), w (3, 4), y (6, 4)",
+                      "x (6, 3), w (3, 4), y (6, 4)에 대한 bilinear(x, w, y)"),
+                  hint=say("'bi,ij,bj->b': the batch index b stays, i and j are summed.",
+                           "'bi,ij,bj->b': 배치 인덱스 b는 남고, i와 j는 합해집니다."))
 
 
 @pytest.mark.points(1)
@@ -182,9 +227,12 @@ def test_shape_functions_follow_the_input_device(impl):
                              ("batched_matmul(x, x^T)", impl.batched_matmul(x, x.transpose(1, 2)), (2, 6, 6))):
         out = expect_tensor(out, name)
         check(out.device.type == "meta" and out.dtype == torch.float16 and tuple(out.shape) == shape,
-              f"{name} for a float16 tensor on the meta device: expected a {shape} float16 tensor on meta, "
-              f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
-              "Keep to tensor operations on the input; do not rebuild it with torch.tensor(...) or .tolist().")
+              say(f"{name} for a float16 tensor on the meta device: expected a {shape} float16 tensor on meta, "
+                  f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
+                  f"meta 장치에 있는 float16 텐서에 대한 {name}: meta에 있는 {shape} float16 텐서여야 하는데 "
+                  f"{out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."),
+              say("Keep to tensor operations on the input; do not rebuild it with torch.tensor(...) or .tolist().",
+                  "입력에 대한 텐서 연산만 사용하세요; torch.tensor(...)나 .tolist()로 다시 만들지 마세요."))
 
 
 @pytest.mark.points(1)
@@ -195,5 +243,7 @@ def test_shape_functions_follow_the_input_device(impl):
 def test_functions_run_on_cuda(impl):
     x = torch.randn(3, 4, 5, device="cuda")
     assert_tensor(impl.flatten_last_two(x.transpose(-1, -2)), x.transpose(-1, -2).flatten(-2),
-                  "flatten_last_two(x) for a non-contiguous CUDA x")
-    assert_tensor(impl.eye_like(x), torch.eye(5, device="cuda"), "eye_like(x) for a CUDA x")
+                  say("flatten_last_two(x) for a non-contiguous CUDA x",
+                      "비연속(non-contiguous) CUDA x에 대한 flatten_last_two(x)"))
+    assert_tensor(impl.eye_like(x), torch.eye(5, device="cuda"), say("eye_like(x) for a CUDA x",
+                                                                     "CUDA x에 대한 eye_like(x)"))

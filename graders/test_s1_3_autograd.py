@@ -9,7 +9,13 @@ import torch
 import torch.nn.functional as F
 from torch.autograd.gradcheck import GradcheckError as _GradcheckError
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import (
+    assert_tensor,
+    check,
+    expect_tensor,
+    expect_type,
+    say,
+)
 from ptgrade.remote import observation
 
 _gradcheck = torch.autograd.gradcheck
@@ -137,10 +143,14 @@ class _SoftplusBesideTheStudent(torch.autograd.Function):
 def _backward_through(what, seen, hint):
     """What backward_through saw; a graph cut is a failure, not a crash. Returns x.grad."""
     expect_tensor(seen["out"], what)
-    check(seen["requires_grad"], f"{what} does not require grad: no gradient can flow back to its input.", hint)
+    check(seen["requires_grad"], say(f"{what} does not require grad: no gradient can flow back to its input.",
+                                     f"{what}의 requires_grad가 False입니다: 변화도(gradient)가 입력까지 거꾸로 "
+                                     f"흐를 수 없습니다."), hint)
     if seen["backward_error"] is not None:
-        raise AssertionError(f"backward() through {what} raised RuntimeError: {seen['backward_error']}\n"
-                             f"Hint: {hint}")
+        raise AssertionError(say(f"backward() through {what} raised RuntimeError: {seen['backward_error']}\n"
+                                 f"Hint: {hint}",
+                                 f"{what}을(를) 거치는 backward()에서 RuntimeError가 발생했습니다: "
+                                 f"{seen['backward_error']}\n힌트: {hint}"))
     return seen["grad"]
 
 
@@ -157,9 +167,12 @@ def test_grad_of_matches_analytic_derivative(impl):
              ("(x[0] * x[1]).sum()", _row_product_sum,
               torch.cat([x[1:2], x[0:1], torch.zeros(1, 4, dtype=x.dtype)])))
     for text, fn, expected in cases:
-        assert_tensor(impl.grad_of(fn, x), expected, f"grad_of(fn, x) for fn(x) = {text}, x float64 (3, 4)",
-                      hint="Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), "
-                           "return leaf.grad.")
+        assert_tensor(impl.grad_of(fn, x), expected, say(f"grad_of(fn, x) for fn(x) = {text}, x float64 (3, 4)",
+                                                         f"fn(x) = {text}, x float64 (3, 4)에 대한 grad_of(fn, x)"),
+                      hint=say("Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), "
+                               "return leaf.grad.",
+                               "x.detach().requires_grad_()로 leaf를 만들고, fn(leaf).backward()를 호출한 뒤 "
+                               "leaf.grad를 반환하세요."))
 
 
 @pytest.mark.points(1)
@@ -171,17 +184,29 @@ def test_grad_of_leaves_the_input_untouched(impl):
     w = _randn(5, seed=2).requires_grad_()
     stale = torch.ones(5, dtype=w.dtype)  # w.grad before the call
     seen = grad_of_and_its_inputs(impl, x, w, stale)
-    assert_tensor(seen["out_x"], 2 * x, "grad_of(fn, x) for fn(x) = (x ** 2).sum()",
-                  hint="Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), return leaf.grad.")
+    assert_tensor(seen["out_x"], 2 * x, say("grad_of(fn, x) for fn(x) = (x ** 2).sum()",
+                                            "fn(x) = (x ** 2).sum()에 대한 grad_of(fn, x)"),
+                  hint=say("Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), return leaf.grad.",
+                           "x.detach().requires_grad_()로 leaf를 만들고, fn(leaf).backward()를 호출한 뒤 "
+                           "leaf.grad를 반환하세요."))
     check(not seen["x_requires_grad"] and seen["x_grad_is_none"],
-          f"grad_of(fn, x) changed its input: afterwards x.requires_grad is {seen['x_requires_grad']} and x.grad is "
-          f"{'None' if seen['x_grad_is_none'] else 'set'} (both were off).",
-          "Do not call x.requires_grad_() on the caller's tensor: make your own leaf, x.detach().requires_grad_().")
-    assert_tensor(seen["out_w"], 2 * w.detach(), "grad_of(fn, w) for a w that "
-                  "already requires grad", hint="Work on w.detach().requires_grad_() so w.grad is not involved.")
-    assert_tensor(seen["w_grad"], stale, "w.grad after grad_of(fn, w)",
-                  hint="grad_of must not add into the caller's .grad (requires_grad and .grad belong to the "
-                       "caller): differentiate a detached copy, or use torch.autograd.grad.")
+          say(f"grad_of(fn, x) changed its input: afterwards x.requires_grad is {seen['x_requires_grad']} and x.grad is "
+              f"{'None' if seen['x_grad_is_none'] else 'set'} (both were off).",
+              f"grad_of(fn, x)가 입력을 바꿨습니다: 호출 뒤 x.requires_grad는 {seen['x_requires_grad']}, x.grad는 "
+              f"{'None' if seen['x_grad_is_none'] else '설정됨'}입니다(호출 전에는 둘 다 꺼져 있었습니다)."),
+          say("Do not call x.requires_grad_() on the caller's tensor: make your own leaf, x.detach().requires_grad_().",
+              "호출한 쪽의 텐서에 x.requires_grad_()를 호출하지 마세요: x.detach().requires_grad_()로 "
+              "자신만의 leaf를 만드세요."))
+    assert_tensor(seen["out_w"], 2 * w.detach(), say("grad_of(fn, w) for a w that "
+                                                     "already requires grad",
+                                                     "이미 requires_grad=True인 w에 대한 grad_of(fn, w)"),
+                  hint=say("Work on w.detach().requires_grad_() so w.grad is not involved.",
+                           "w.grad가 끼어들지 않도록 w.detach().requires_grad_()로 작업하세요."))
+    assert_tensor(seen["w_grad"], stale, say("w.grad after grad_of(fn, w)", "grad_of(fn, w) 호출 뒤의 w.grad"),
+                  hint=say("grad_of must not add into the caller's .grad (requires_grad and .grad belong to the "
+                           "caller): differentiate a detached copy, or use torch.autograd.grad.",
+                           "grad_of는 호출한 쪽의 .grad에 더하면 안 됩니다(requires_grad와 .grad는 호출한 쪽의 "
+                           "것입니다): detach한 복사본을 미분하거나 torch.autograd.grad를 쓰세요."))
 
 
 # -- leaves and non-leaves ----------------------------------------------------------------------
@@ -193,14 +218,20 @@ def test_grad_of_leaves_the_input_untouched(impl):
 def test_tanh_layer_grads_include_the_hidden_gradient(impl):
     x, w = _randn(6, 4, seed=3), _randn(4, 3, seed=4)
     result = expect_type(impl.tanh_layer_grads(x, w), tuple, "tanh_layer_grads(x, w)")
-    check(len(result) == 2, f"tanh_layer_grads(x, w) should return (grad_w, grad_h), got {len(result)} items.")
+    check(len(result) == 2, say(f"tanh_layer_grads(x, w) should return (grad_w, grad_h), got {len(result)} items.",
+                                f"tanh_layer_grads(x, w)는 (grad_w, grad_h)를 반환해야 하는데 항목이 "
+                                f"{len(result)}개입니다."))
     grad_w, grad_h = result
     expected_h = 1 - torch.tanh(x @ w) ** 2
-    hint = ("h = x @ w is not a leaf, so autograd drops its gradient: call h.retain_grad() before backward() "
-            "(or torch.autograd.grad(loss, [w, h])).")
-    assert_tensor(grad_h, expected_h, "grad_h (d loss / d h = 1 - tanh(h)^2) for x (6, 4), w (4, 3)", hint=hint)
+    hint = say("h = x @ w is not a leaf, so autograd drops its gradient: call h.retain_grad() before backward() "
+               "(or torch.autograd.grad(loss, [w, h])).",
+               "h = x @ w는 leaf가 아니어서 Autograd가 그 변화도를 버립니다: backward() 전에 h.retain_grad()를 "
+               "호출하세요(또는 torch.autograd.grad(loss, [w, h])).")
+    assert_tensor(grad_h, expected_h, say("grad_h (d loss / d h = 1 - tanh(h)^2) for x (6, 4), w (4, 3)",
+                                          "x (6, 4), w (4, 3)에 대한 grad_h (d loss / d h = 1 - tanh(h)^2)"), hint=hint)
     assert_tensor(grad_w, x.T @ expected_h, "grad_w (d loss / d w = x^T (1 - tanh(h)^2))",
-                  hint="Make w a leaf with w.detach().requires_grad_() and read its .grad after backward().")
+                  hint=say("Make w a leaf with w.detach().requires_grad_() and read its .grad after backward().",
+                           "w.detach().requires_grad_()로 w를 leaf로 만들고, backward() 뒤에 그 .grad를 읽으세요."))
 
 
 # -- accumulation and zeroing -------------------------------------------------------------------
@@ -215,9 +246,12 @@ def _micro_batches(seed):
     return w, xs, ys, expected
 
 
-_ACCUMULATE_HINT = ("Clear w.grad once before the loop, not inside it: every backward() adds into .grad, so "
-                    "zeroing inside the loop keeps only the last micro-batch. Divide each loss by K "
-                    "(the number of micro-batches) before backward().")
+_ACCUMULATE_HINT = say("Clear w.grad once before the loop, not inside it: every backward() adds into .grad, so "
+                       "zeroing inside the loop keeps only the last micro-batch. Divide each loss by K "
+                       "(the number of micro-batches) before backward().",
+                       "w.grad는 루프 안(not inside it)이 아니라 루프 전에 한 번 비우세요: backward()는 매번 .grad에 "
+                       "더하므로, 루프 안에서 0으로 만들면 마지막 마이크로 배치만 남습니다. backward() 전에 각 손실을 "
+                       "K(마이크로 배치 수)로 나누세요(Divide each loss by K).")
 
 
 @pytest.mark.points(2)
@@ -227,10 +261,13 @@ _ACCUMULATE_HINT = ("Clear w.grad once before the loop, not inside it: every bac
 def test_accumulated_grad_sums_every_micro_batch(impl):
     w, xs, ys, expected = _micro_batches(5)
     seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys)
-    assert_tensor(seen["results"][0], expected, "accumulated_grad(w, xs, ys) for 3 micro-batches of sizes 5, 2, 3",
+    assert_tensor(seen["results"][0], expected, say("accumulated_grad(w, xs, ys) for 3 micro-batches of sizes 5, 2, 3",
+                                                    "크기 5, 2, 3인 마이크로 배치 3개에 대한 accumulated_grad(w, xs, ys)"),
                   hint=_ACCUMULATE_HINT)
-    assert_tensor(seen["w_grad"], expected, "w.grad after accumulated_grad(w, xs, ys)",
-                  hint="Accumulate with backward() into w.grad and return w.grad.")
+    assert_tensor(seen["w_grad"], expected, say("w.grad after accumulated_grad(w, xs, ys)",
+                                                "accumulated_grad(w, xs, ys) 호출 뒤의 w.grad"),
+                  hint=say("Accumulate with backward() into w.grad and return w.grad.",
+                           "backward()로 w.grad에 누적하고 w.grad를 반환하세요."))
 
 
 @pytest.mark.points(1)
@@ -241,11 +278,16 @@ def test_accumulated_grad_clears_stale_gradients(impl):
     w, xs, ys, expected = _micro_batches(6)
     # w.grad holds 100.0 left over from an earlier step; then a second call on the same w
     seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys, torch.full_like(w, 100.0), 2)
-    hint = ("w.grad held a stale gradient from earlier work and backward() added onto it: set w.grad = None "
-            "(or zero it) once before the loop.")
-    assert_tensor(seen["results"][0], expected, "accumulated_grad(w, xs, ys) when w.grad already "
-                  "held 100.0 everywhere", hint=hint)
-    assert_tensor(seen["results"][1], expected, "a second accumulated_grad(w, xs, ys) call",
+    hint = say("w.grad held a stale gradient from earlier work and backward() added onto it: set w.grad = None "
+               "(or zero it) once before the loop.",
+               "w.grad에 이전 작업에서 남은 오래된(stale) 변화도가 있었고 backward()가 그 위에 더했습니다: "
+               "루프 전에 한 번 w.grad = None으로 두세요(또는 0으로 만드세요).")
+    assert_tensor(seen["results"][0], expected, say("accumulated_grad(w, xs, ys) when w.grad already "
+                                                    "held 100.0 everywhere",
+                                                    "w.grad가 이미 모두 100.0이었을 때의 accumulated_grad(w, xs, ys)"),
+                  hint=hint)
+    assert_tensor(seen["results"][1], expected, say("a second accumulated_grad(w, xs, ys) call",
+                                                    "두 번째 accumulated_grad(w, xs, ys) 호출"),
                   hint=hint)
 
 
@@ -262,10 +304,13 @@ def _fit(fit, *args):
     except NotImplementedError:
         raise
     except (RuntimeError, TypeError) as error:
-        raise AssertionError(
+        raise AssertionError(say(
             f"sgd_fit raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
             "Hint: update in place inside `with torch.no_grad():` (w -= lr * w.grad); outside no_grad an in-place "
-            "update of a leaf is refused, and w = w - lr * w.grad makes w a non-leaf whose .grad is None.") from None
+            "update of a leaf is refused, and w = w - lr * w.grad makes w a non-leaf whose .grad is None.",
+            f"sgd_fit에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
+            "힌트: `with torch.no_grad():` 안에서 제자리(in-place)로 갱신하세요(w -= lr * w.grad); no_grad 밖에서는 "
+            "leaf의 제자리 갱신이 거부되고, w = w - lr * w.grad는 w를 .grad가 None인 non-leaf로 만듭니다.")) from None
 
 
 @pytest.mark.points(2)
@@ -281,10 +326,16 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
     for steps in (1, 6):
         w = expect_tensor(_fit(impl.sgd_fit, w0, x, y, 0.1, steps), f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
         assert_tensor(w.detach(), _gd_reference(w0, x, y, 0.1, steps),
-                      f"w after {steps} gradient-descent step(s) on a 12x3 least-squares problem",
-                      hint="Zero the gradient after every step (w.grad = None or w.grad.zero_()): .grad accumulates, "
-                           "so without zeroing each step also applies all the earlier gradients.")
-    assert_tensor(w0, kept, "w0 after sgd_fit", hint="Train a copy: w0.detach().clone().requires_grad_().")
+                      say(f"w after {steps} gradient-descent step(s) on a 12x3 least-squares problem",
+                          f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"),
+                      hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()): .grad accumulates, "
+                               "so without zeroing each step also applies all the earlier gradients.",
+                               "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
+                               "w.grad.zero_()): .grad는 누적되므로, 비우지 않으면 각 단계가 이전 변화도까지 모두 "
+                               "적용합니다."))
+    assert_tensor(w0, kept, say("w0 after sgd_fit", "sgd_fit 호출 뒤의 w0"),
+                  hint=say("Train a copy: w0.detach().clone().requires_grad_().",
+                           "복사본을 학습하세요: w0.detach().clone().requires_grad_()."))
 
 
 @pytest.mark.points(1)
@@ -296,11 +347,17 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
     seen = _fit(lambda *args: sgd_fit_result(impl, *args), w0, x, y, 0.05, 3)
     w = expect_tensor(seen["w"], "sgd_fit(w0, x, y, lr=0.05, steps=3)")
     check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
-          f"sgd_fit should return a leaf that requires grad and has no history; got is_leaf={seen['is_leaf']}, "
-          f"requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
-          "Do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.")
-    assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3), "w after 3 gradient-descent steps on an 8x2 least-squares "
-                  "problem", hint="Zero the gradient after every step (w.grad = None or w.grad.zero_()).")
+          say(f"sgd_fit should return a leaf that requires grad and has no history; got is_leaf={seen['is_leaf']}, "
+              f"requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
+              f"sgd_fit은 requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 is_leaf={seen['is_leaf']}, "
+              f"requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}입니다."),
+          say("Do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.",
+              "갱신은 torch.no_grad() 안에서 제자리(in place)로 하세요(w -= ...). 그래야 w가 같은 leaf로 남습니다."))
+    assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3), say("w after 3 gradient-descent steps on an 8x2 least-squares "
+                                                           "problem", "8x2 최소제곱 문제에서 경사 하강 3단계 뒤의 w"),
+                  hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()).",
+                           "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
+                           "w.grad.zero_())."))
 
 
 # -- detach -------------------------------------------------------------------------------------
@@ -313,13 +370,18 @@ def test_straight_through_round_passes_gradient(impl):
     x = (_randn(4, 5, seed=10) * 3).requires_grad_()
     upstream = _randn(4, 5, seed=11)
     seen = backward_through(impl, "straight_through_round", x, upstream)
-    hint = ("Detach only the correction: x + (x.round() - x).detach(). Detaching the whole result (or x itself) "
-            "cuts the path that carries the gradient back to x.")
+    hint = say("Detach only the correction: x + (x.round() - x).detach(). Detaching the whole result (or x itself) "
+               "cuts the path that carries the gradient back to x.",
+               "보정값만 detach하세요(detach only the correction): x + (x.round() - x).detach(). 결과 전체(또는 "
+               "x 자체)를 detach하면 변화도를 x로 되돌려 보내는 경로가 끊깁니다.")
     out = expect_tensor(seen["out"], "straight_through_round(x)")
-    assert_tensor(out.detach(), x.detach().round(), "straight_through_round(x) values", hint=hint)
+    assert_tensor(out.detach(), x.detach().round(), say("straight_through_round(x) values",
+                                                        "straight_through_round(x)의 값"), hint=hint)
     grad = _backward_through("straight_through_round(x)", seen, hint)
-    assert_tensor(grad, upstream, "x.grad after (straight_through_round(x) * g).sum().backward() "
-                  "(the identity passes g through)", hint=hint)
+    assert_tensor(grad, upstream, say("x.grad after (straight_through_round(x) * g).sum().backward() "
+                                      "(the identity passes g through)",
+                                      "(straight_through_round(x) * g).sum().backward() 뒤의 x.grad "
+                                      "(항등 함수는 g를 그대로 통과시킵니다)"), hint=hint)
 
 
 # -- the custom Function ------------------------------------------------------------------------
@@ -332,9 +394,12 @@ def test_softplus_forward_matches_torch(impl):
     x = _randn(5, 6, seed=12) * 4
     for beta in (1.0, 2.0, 0.5):
         out = impl.softplus(x, beta)
-        assert_tensor(out, F.softplus(x, beta=beta), f"softplus(x, beta={beta}) for float64 x in about [-15, 15]",
-                      hint="softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta; do not forget the "
-                           "division by beta.")
+        assert_tensor(out, F.softplus(x, beta=beta), say(f"softplus(x, beta={beta}) for float64 x in about [-15, 15]",
+                                                         f"대략 [-15, 15] 범위의 float64 x에 대한 softplus(x, beta={beta})"),
+                      hint=say("softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta; do not forget the "
+                               "division by beta.",
+                               "softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta; beta로 나누는 것을 "
+                               "잊지 마세요."))
 
 
 @pytest.mark.points(1)
@@ -343,14 +408,21 @@ def test_softplus_forward_matches_torch(impl):
                    ko="softplus와 그 변화도는 아주 큰 입력에서도 오버플로 없이 정확합니다")
 def test_softplus_is_stable_for_large_inputs(impl):
     x = torch.tensor([-1000.0, -60.0, 0.0, 60.0, 1000.0], requires_grad=True)
-    hint = ("exp(beta * x) overflows to inf in float32 past about 88: use the stable form relu(z) + log1p(exp(-|z|)) "
-            "in forward, and sigmoid (not exp(z) / (1 + exp(z))) in backward.")
+    hint = say("exp(beta * x) overflows to inf in float32 past about 88: use the stable form relu(z) + log1p(exp(-|z|)) "
+               "in forward, and sigmoid (not exp(z) / (1 + exp(z))) in backward.",
+               "float32에서 exp(beta * x)는 약 88을 넘으면 inf로 오버플로(overflows)됩니다: 순전파(forward)에서는 "
+               "안정적인 형태 relu(z) + log1p(exp(-|z|))를, 역전파(backward)에서는 (exp(z) / (1 + exp(z))가 아닌) "
+               "sigmoid를 쓰세요.")
     seen = backward_through(impl, "softplus", x, torch.ones(5), 1.0)
-    out = expect_tensor(seen["out"], "softplus(x) for x = [-1000, -60, 0, 60, 1000]")
-    assert_tensor(out.detach(), F.softplus(x.detach()), "softplus(x) for x = [-1000, -60, 0, 60, 1000] (float32)",
+    out = expect_tensor(seen["out"], say("softplus(x) for x = [-1000, -60, 0, 60, 1000]",
+                                         "x = [-1000, -60, 0, 60, 1000]에 대한 softplus(x)"))
+    assert_tensor(out.detach(), F.softplus(x.detach()), say("softplus(x) for x = [-1000, -60, 0, 60, 1000] (float32)",
+                                                            "x = [-1000, -60, 0, 60, 1000](float32)에 대한 softplus(x)"),
                   hint=hint)
     grad = _backward_through("softplus(x)", seen, hint)
-    assert_tensor(grad, torch.sigmoid(x.detach()), "d softplus / dx for x = [-1000, -60, 0, 60, 1000]", hint=hint)
+    assert_tensor(grad, torch.sigmoid(x.detach()), say("d softplus / dx for x = [-1000, -60, 0, 60, 1000]",
+                                                       "x = [-1000, -60, 0, 60, 1000]에 대한 d softplus / dx"),
+                  hint=hint)
 
 
 @pytest.mark.points(2)
@@ -360,11 +432,15 @@ def test_softplus_is_stable_for_large_inputs(impl):
 def test_softplus_backward_multiplies_upstream_gradient(impl):
     x = (_randn(3, 7, seed=13) * 3).requires_grad_()
     upstream = _randn(3, 7, seed=14)
-    hint = ("backward gets grad_output = d loss / d out and must return grad_output * sigmoid(beta * x): "
-            "forgetting to multiply by grad_output is right only when the loss is out.sum().")
+    hint = say("backward gets grad_output = d loss / d out and must return grad_output * sigmoid(beta * x): "
+               "forgetting to multiply by grad_output is right only when the loss is out.sum().",
+               "backward는 grad_output = d loss / d out을 받아 grad_output * sigmoid(beta * x)를 반환해야 합니다: "
+               "grad_output을 곱하지 않아도 맞는 경우는 손실(loss)이 out.sum()일 때뿐입니다.")
     grad = _backward_through("softplus(x, beta=1.5)", backward_through(impl, "softplus", x, upstream, 1.5), hint)
-    assert_tensor(grad, upstream * torch.sigmoid(1.5 * x.detach()), "x.grad after (softplus(x, 1.5) * g).sum()"
-                  ".backward() with a random g", hint=hint)
+    assert_tensor(grad, upstream * torch.sigmoid(1.5 * x.detach()), say("x.grad after (softplus(x, 1.5) * g).sum()"
+                                                                        ".backward() with a random g",
+                                                                        "무작위 g로 (softplus(x, 1.5) * g).sum()"
+                                                                        ".backward()를 한 뒤의 x.grad"), hint=hint)
 
 
 @pytest.mark.points(2)
@@ -382,16 +458,24 @@ def test_softplus_passes_gradcheck(impl):
             raise
         except _GradcheckError as error:
             detail = "\n".join(str(error).strip().splitlines()[:8])
-            raise AssertionError(
+            raise AssertionError(say(
                 f"torch.autograd.gradcheck(softplus, x) in float64 with beta={beta}: your backward disagrees with "
                 f"finite differences.\n{detail}\nHint: d softplus_beta(x)/dx = sigmoid(beta * x) of forward's input x, "
-                "not its output y (from y it is 1 - exp(-beta * y)); and the beta inside the sigmoid matters.") from None
+                "not its output y (from y it is 1 - exp(-beta * y)); and the beta inside the sigmoid matters.",
+                f"float64, beta={beta}에서 torch.autograd.gradcheck(softplus, x): 작성한 backward가 유한 차분 결과와 "
+                f"다릅니다.\n{detail}\n힌트: d softplus_beta(x)/dx = sigmoid(beta * x)이며, 여기서 x는 forward의 "
+                "출력 y가 아니라 입력 x입니다(y로 쓰면 1 - exp(-beta * y)); sigmoid 안의 beta도 중요합니다.")) from None
         except RuntimeError as error:
-            raise AssertionError(
+            raise AssertionError(say(
                 f"gradcheck(softplus, x) with beta={beta} raised RuntimeError: {str(error).splitlines()[0]}\n"
-                "Hint: backward returns one value per input of forward: (grad_x, None), None for the float beta.") \
+                "Hint: backward returns one value per input of forward: (grad_x, None), None for the float beta.",
+                f"beta={beta}에서 gradcheck(softplus, x)가 RuntimeError를 발생시켰습니다: "
+                f"{str(error).splitlines()[0]}\n"
+                "힌트: backward는 forward의 입력마다 값을 하나씩 반환합니다: (grad_x, None), float인 beta에는 "
+                "None을 반환하세요.")) \
                 from None
-        check(ok is True, f"gradcheck(softplus, x) with beta={beta} returned {ok!r}.")
+        check(ok is True, say(f"gradcheck(softplus, x) with beta={beta} returned {ok!r}.",
+                              f"beta={beta}에서 gradcheck(softplus, x)가 {ok!r}을(를) 반환했습니다."))
 
 
 @pytest.mark.points(1)
@@ -402,14 +486,23 @@ def test_softplus_saves_tensors_with_save_for_backward(impl):
     x = _randn(6, seed=16).requires_grad_()
     seen = softplus_saved_tensors(impl, x, 1.0)
     out = expect_tensor(seen["out"], "softplus(x)")
-    hint = ("Pass the tensors backward needs to ctx.save_for_backward(...) and read them from ctx.saved_tensors; "
-            "a tensor kept as ctx.x = x escapes autograd's checks for in-place changes and is never freed.")
-    assert_tensor(out, F.softplus(x.detach()), "softplus(x) for float64 x of shape (6,)")
-    check(seen["has_grad_fn"], "softplus(x) of an x that requires grad has no grad_fn.",
-          "Call Softplus.apply(x, beta), not Softplus.forward(...).")
-    check(seen["saved"] >= 1, "softplus(x) saved no tensor with ctx.save_for_backward.", hint)
+    hint = say("Pass the tensors backward needs to ctx.save_for_backward(...) and read them from ctx.saved_tensors; "
+               "a tensor kept as ctx.x = x escapes autograd's checks for in-place changes and is never freed.",
+               "backward에 필요한 텐서는 ctx.save_for_backward(...)에 넘기고 ctx.saved_tensors에서 읽으세요; "
+               "ctx.x = x처럼 보관한 텐서는 Autograd의 제자리(in-place) 변경 검사를 벗어나고 메모리에서 해제되지도 "
+               "않습니다.")
+    assert_tensor(out, F.softplus(x.detach()), say("softplus(x) for float64 x of shape (6,)",
+                                                   "shape이 (6,)인 float64 x에 대한 softplus(x)"))
+    check(seen["has_grad_fn"], say("softplus(x) of an x that requires grad has no grad_fn.",
+                                   "requires_grad=True인 x에 대한 softplus(x)에 grad_fn이 없습니다."),
+          say("Call Softplus.apply(x, beta), not Softplus.forward(...).",
+              "Softplus.forward(...)가 아니라 Softplus.apply(x, beta)를 호출하세요."))
+    check(seen["saved"] >= 1, say("softplus(x) saved no tensor with ctx.save_for_backward.",
+                                  "softplus(x)가 ctx.save_for_backward로 저장한 텐서가 없습니다."), hint)
     stashed = seen["stashed"]
-    check(not stashed, f"softplus(x) keeps tensors as ctx attributes ({', '.join('ctx.' + k for k in stashed)}).", hint)
+    check(not stashed, say(f"softplus(x) keeps tensors as ctx attributes ({', '.join('ctx.' + k for k in stashed)}).",
+                           f"softplus(x)가 텐서를 ctx 속성으로 보관합니다({', '.join('ctx.' + k for k in stashed)})."),
+          hint)
 
 
 @pytest.mark.points(1)
@@ -423,10 +516,14 @@ def test_functions_follow_the_input_dtype_and_device(impl):
                          ("straight_through_round(x)", impl.straight_through_round)):
             out = expect_tensor(fn(x), name)
             check(out.device.type == "meta" and out.dtype == dtype and tuple(out.shape) == (3, 4),
-                  f"{name} for a (3, 4) {dtype} tensor on the meta device: expected a (3, 4) {dtype} tensor on meta, "
-                  f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
-                  "Use tensor operations on x only; a new tensor (torch.tensor, torch.zeros) must get "
-                  "dtype=x.dtype and device=x.device.")
+                  say(f"{name} for a (3, 4) {dtype} tensor on the meta device: expected a (3, 4) {dtype} tensor on meta, "
+                      f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
+                      f"meta 장치에 있는 (3, 4) {dtype} 텐서에 대한 {name}: meta에 있는 (3, 4) {dtype} 텐서여야 하는데 "
+                      f"{out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."),
+                  say("Use tensor operations on x only; a new tensor (torch.tensor, torch.zeros) must get "
+                      "dtype=x.dtype and device=x.device.",
+                      "x에 대한 텐서 연산만 쓰세요; 새 텐서(torch.tensor, torch.zeros)를 만들 때는 "
+                      "dtype=x.dtype, device=x.device를 지정해야 합니다."))
 
 
 @pytest.mark.points(1)
@@ -437,10 +534,13 @@ def test_functions_follow_the_input_dtype_and_device(impl):
 def test_autograd_runs_on_cuda(impl):
     x = torch.randn(4, 5, device="cuda", dtype=torch.float64, requires_grad=True)
     upstream = torch.randn(4, 5, device="cuda", dtype=torch.float64)
-    grad = _backward_through("softplus(x) on CUDA", backward_through(impl, "softplus", x, upstream, 1.0),
-                             "Keep every tensor on x.device.")
-    assert_tensor(grad, upstream * torch.sigmoid(x.detach()), "x.grad for softplus on CUDA")
+    grad = _backward_through(say("softplus(x) on CUDA", "CUDA에서의 softplus(x)"),
+                             backward_through(impl, "softplus", x, upstream, 1.0),
+                             say("Keep every tensor on x.device.", "모든 텐서를 x.device에 두세요."))
+    assert_tensor(grad, upstream * torch.sigmoid(x.detach()), say("x.grad for softplus on CUDA",
+                                                                  "CUDA에서 softplus에 대한 x.grad"))
     w = torch.randn(4, device="cuda", dtype=torch.float64, requires_grad=True)
     xs, ys = [torch.randn(3, 4, device="cuda", dtype=torch.float64)], [torch.randn(3, device="cuda", dtype=torch.float64)]
     assert_tensor(accumulated_grad_calls(impl, w, xs, ys)["results"][0],
-                  2 / 3 * xs[0].T @ (xs[0] @ w.detach() - ys[0]), "accumulated_grad on CUDA")
+                  2 / 3 * xs[0].T @ (xs[0] @ w.detach() - ys[0]), say("accumulated_grad on CUDA",
+                                                                      "CUDA에서의 accumulated_grad"))

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import StudentError, WorkerProblem, observation
 
 META = torch.device("meta")
@@ -111,7 +111,9 @@ def _call(what, fn, *args, hint):
     except (RuntimeError, AssertionError, StudentError) as error:
         if not _device_error(error):
             raise
-        failure = f"{what} raised {_kind(error)}: {(str(error).strip().splitlines() or [''])[0]}\nHint: {hint}"
+        failure = say(f"{what} raised {_kind(error)}: {(str(error).strip().splitlines() or [''])[0]}\nHint: {hint}",
+                      f"{what}에서 {_kind(error)}이(가) 발생했습니다: "
+                      f"{(str(error).strip().splitlines() or [''])[0]}\n힌트: {hint}")
     raise AssertionError(failure)  # outside the except block: the student's error is not this failure's cause
 
 
@@ -132,17 +134,25 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
     else:
         real = torch.device("mps") if torch.backends.mps.is_available() else torch.device("cpu")
     got = impl.resolve_device("auto")
-    check(_same_device(got, real), f"resolve_device('auto') on this machine: expected {real}, got {got!r}.",
-          "Return a torch.device chosen from torch.cuda.is_available() and torch.backends.mps.is_available(); "
-          "do not hard-code 'cuda'.")
+    check(_same_device(got, real), say(f"resolve_device('auto') on this machine: expected {real}, got {got!r}.",
+                                       f"이 컴퓨터에서 resolve_device('auto'): {real}이어야 하는데 {got!r}입니다."),
+          say("Return a torch.device chosen from torch.cuda.is_available() and torch.backends.mps.is_available(); "
+              "do not hard-code 'cuda'.",
+              "torch.cuda.is_available()와 torch.backends.mps.is_available()로 고른 torch.device를 반환하세요; "
+              "'cuda'를 하드코딩(hard-code)하지 마세요."))
     for cuda, mps, expected in ((2, True, torch.device("cuda")), (0, True, torch.device("mps")),
                                 (0, False, torch.device("cpu")), (1, False, torch.device("cuda"))):
         got = call_on_faked_machine(impl, "resolve_device", ("auto",), cuda, mps)
-        machine = f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}"
-        check(_same_device(got, expected), f"resolve_device('auto') on a machine with {machine}: expected "
-              f"{expected}, got {got!r}.",
-              "Ask torch.cuda.is_available() first, then torch.backends.mps.is_available(), at call time; do not "
-              "hard-code 'cuda' or decide once at import.")
+        machine = say(f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}",
+                      f"CUDA 장치 {cuda}개, MPS {'있음' if mps else '없음'}")
+        check(_same_device(got, expected), say(f"resolve_device('auto') on a machine with {machine}: expected "
+                                               f"{expected}, got {got!r}.",
+                                               f"{machine}인 컴퓨터에서 resolve_device('auto'): {expected}여야 하는데 "
+                                               f"{got!r}입니다."),
+              say("Ask torch.cuda.is_available() first, then torch.backends.mps.is_available(), at call time; do not "
+                  "hard-code 'cuda' or decide once at import.",
+                  "호출할 때 torch.cuda.is_available()를 먼저, 그다음 torch.backends.mps.is_available()를 물어보세요; "
+                  "'cuda'를 하드코딩(hard-code)하거나 import할 때 한 번만 정하지 마세요."))
 
 
 def _expect_value_error(impl, spec, machine, cuda):
@@ -155,9 +165,13 @@ def _expect_value_error(impl, spec, machine, cuda):
         return
     except Exception as error:  # noqa: BLE001 - any other exception is the wrong promise
         got = f"{_kind(error)}: {error}"
-    raise AssertionError(f"resolve_device({spec!r}) on a machine with {machine}: expected a ValueError, got "
-                         f"{got!r}.\nHint: check torch.cuda.is_available() and the index against "
-                         "torch.cuda.device_count(), and raise ValueError with a sentence a user can act on.")
+    raise AssertionError(say(f"resolve_device({spec!r}) on a machine with {machine}: expected a ValueError, got "
+                             f"{got!r}.\nHint: check torch.cuda.is_available() and the index against "
+                             "torch.cuda.device_count(), and raise ValueError with a sentence a user can act on.",
+                             f"{machine}인 컴퓨터에서 resolve_device({spec!r}): ValueError가 발생해야 하는데 "
+                             f"{got!r}입니다.\n힌트: torch.cuda.is_available()를 확인하고 인덱스를 "
+                             "torch.cuda.device_count()와 비교한 뒤, 사용자가 무엇을 해야 할지 알 수 있는 문장으로 "
+                             "ValueError를 발생시키세요."))
 
 
 @pytest.mark.points(1)
@@ -165,15 +179,21 @@ def _expect_value_error(impl, spec, machine, cuda):
 @pytest.mark.title("resolve_device raises ValueError for a GPU that is not there",
                    ko="resolve_device는 없는 GPU를 요청받으면 ValueError를 발생시킵니다")
 def test_resolve_device_refuses_a_gpu_that_is_not_there(impl):
-    _expect_value_error(impl, "cuda", "no CUDA", 0)
+    _expect_value_error(impl, "cuda", say("no CUDA", "CUDA가 없는 상태"), 0)
     got = call_on_faked_machine(impl, "resolve_device", ("cpu",), 0)
-    check(_same_device(got, torch.device("cpu")), f"resolve_device('cpu'): expected cpu, got {got!r}.")
+    check(_same_device(got, torch.device("cpu")), say(f"resolve_device('cpu'): expected cpu, got {got!r}.",
+                                                      f"resolve_device('cpu'): cpu여야 하는데 {got!r}입니다."))
     got = call_on_faked_machine(impl, "resolve_device", ("cuda:1",), 2)
-    check(_same_device(got, torch.device("cuda", 1)), f"resolve_device('cuda:1') with 2 CUDA devices: "
-          f"expected cuda:1, got {got!r}.", "Keep the index the user asked for: torch.device(spec).")
-    _expect_value_error(impl, "cuda:2", "2 CUDA devices (indices 0 and 1)", 2)
+    check(_same_device(got, torch.device("cuda", 1)), say(f"resolve_device('cuda:1') with 2 CUDA devices: "
+                                                          f"expected cuda:1, got {got!r}.",
+                                                          f"CUDA 장치가 2개일 때 resolve_device('cuda:1'): cuda:1이어야 "
+                                                          f"하는데 {got!r}입니다."),
+          say("Keep the index the user asked for: torch.device(spec).",
+              "사용자가 요청한 인덱스를 유지하세요: torch.device(spec)."))
+    _expect_value_error(impl, "cuda:2", say("2 CUDA devices (indices 0 and 1)", "CUDA 장치 2개(인덱스 0과 1)"), 2)
     got = impl.resolve_device("meta")
-    check(_same_device(got, META), f"resolve_device('meta'): expected meta, got {got!r}.")
+    check(_same_device(got, META), say(f"resolve_device('meta'): expected meta, got {got!r}.",
+                                       f"resolve_device('meta'): meta여야 하는데 {got!r}입니다."))
 
 
 # -- moving tensors and modules -----------------------------------------------------------------
@@ -192,24 +212,37 @@ def _walk(got, want, where):
     if isinstance(want, torch.Tensor):
         got = expect_tensor(got, f"to_device(batch, meta){where}")
         check(got.device.type == "meta" and got.dtype == want.dtype and got.shape == want.shape,
-              f"to_device(batch, meta){where}: expected a {tuple(want.shape)} {want.dtype} tensor on meta, got "
-              f"{tuple(got.shape)} {got.dtype} on {got.device}.",
-              "tensor.to(device) returns a moved copy and leaves the tensor where it was: use its result "
-              "(value = value.to(device)), for every tensor of the structure.")
+              say(f"to_device(batch, meta){where}: expected a {tuple(want.shape)} {want.dtype} tensor on meta, got "
+                  f"{tuple(got.shape)} {got.dtype} on {got.device}.",
+                  f"to_device(batch, meta){where}: meta에 있는 {tuple(want.shape)} {want.dtype} 텐서여야 하는데 "
+                  f"{got.device}에 있는 {tuple(got.shape)} {got.dtype}입니다."),
+              say("tensor.to(device) returns a moved copy and leaves the tensor where it was: use its result "
+                  "(value = value.to(device)), for every tensor of the structure.",
+                  "tensor.to(device)는 옮겨진 복사본을 반환하고 원래 텐서는 그 자리에 둡니다: 구조 안의 모든 텐서"
+                  "(every tensor)에 대해 그 결과를 사용하세요(use its result: value = value.to(device))."))
         return
-    check(type(got) is type(want), f"to_device(batch, meta){where}: expected a {type(want).__name__}, got "
-          f"{type(got).__name__}.", "Rebuild each container with its own type; leave non-tensors as they are.")
+    check(type(got) is type(want), say(f"to_device(batch, meta){where}: expected a {type(want).__name__}, got "
+                                       f"{type(got).__name__}.",
+                                       f"to_device(batch, meta){where}: {type(want).__name__}이어야 하는데 "
+                                       f"{type(got).__name__}입니다."),
+          say("Rebuild each container with its own type; leave non-tensors as they are.",
+              "각 컨테이너는 원래 타입으로 다시 만들고, 텐서가 아닌 값은 그대로 두세요."))
     if isinstance(want, dict):
-        check(set(got) == set(want), f"to_device(batch, meta){where}: expected keys {sorted(want)}, got "
-              f"{sorted(got)}.")
+        check(set(got) == set(want), say(f"to_device(batch, meta){where}: expected keys {sorted(want)}, got "
+                                         f"{sorted(got)}.",
+                                         f"to_device(batch, meta){where}: 키가 {sorted(want)}여야 하는데 "
+                                         f"{sorted(got)}입니다."))
         for key in want:
             _walk(got[key], want[key], f"{where}[{key!r}]")
     elif isinstance(want, (list, tuple)):
-        check(len(got) == len(want), f"to_device(batch, meta){where}: expected {len(want)} items, got {len(got)}.")
+        check(len(got) == len(want), say(f"to_device(batch, meta){where}: expected {len(want)} items, got {len(got)}.",
+                                         f"to_device(batch, meta){where}: 항목이 {len(want)}개여야 하는데 "
+                                         f"{len(got)}개입니다."))
         for index, (g, w) in enumerate(zip(got, want)):
             _walk(g, w, f"{where}[{index}]")
     else:
-        check(got == want, f"to_device(batch, meta){where}: expected {want!r} unchanged, got {got!r}.")
+        check(got == want, say(f"to_device(batch, meta){where}: expected {want!r} unchanged, got {got!r}.",
+                               f"to_device(batch, meta){where}: {want!r} 그대로여야 하는데 {got!r}입니다."))
 
 
 @pytest.mark.points(2)
@@ -218,15 +251,20 @@ def _walk(got, want, where):
                    ko="to_device는 중첩된 배치의 모든 Tensor를 옮긴 새 구조를 반환합니다")
 def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
     seen = _call("to_device(batch, meta)", to_device_and_its_batch, impl, _batch(), META,
-                 hint="Move tensors with .to(device); never .cuda(), which only knows one kind of device.")
+                 hint=say("Move tensors with .to(device); never .cuda(), which only knows one kind of device.",
+                          "텐서는 .to(device)로 옮기세요; 한 종류의 장치만 아는 .cuda()는 쓰지 마세요(never .cuda())."))
     _walk(seen["moved"], _batch(), "")
     batch = seen["batch"]  # the caller's batch after the call, as the student's process has it
     check(batch["x"].device.type == "cpu" and batch["extra"]["ids"][0].device.type == "cpu",
-          "to_device(batch, meta) changed the caller's batch; it should return a new structure.")
+          say("to_device(batch, meta) changed the caller's batch; it should return a new structure.",
+              "to_device(batch, meta)가 호출한 쪽의 배치를 바꿨습니다; 새 구조를 반환해야 합니다."))
     single = expect_tensor(impl.to_device(torch.ones(3, dtype=torch.int32), META), "to_device(tensor, meta)")
     check(single.device.type == "meta" and single.dtype == torch.int32,
-          f"to_device(t, meta) for a bare int32 tensor: expected int32 on meta, got {single.dtype} on {single.device}.",
-          "A tensor on its own is a batch too: return tensor.to(device).")
+          say(f"to_device(t, meta) for a bare int32 tensor: expected int32 on meta, got {single.dtype} on {single.device}.",
+              f"int32 텐서 하나에 대한 to_device(t, meta): meta에 있는 int32여야 하는데 {single.device}에 있는 "
+              f"{single.dtype}입니다."),
+          say("A tensor on its own is a batch too: return tensor.to(device).",
+              "텐서 하나만 있어도 배치입니다: tensor.to(device)를 반환하세요."))
 
 
 @pytest.mark.points(1)
@@ -235,15 +273,25 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
                    ko="move_model은 모델의 모든 매개변수와 버퍼를 옮깁니다")
 def test_move_model_moves_parameters_and_buffers(impl):
     # model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)), built beside the code
-    seen = _call("move_model(model, meta)", move_model_devices, impl, META, hint="Use model.to(device); never .cuda().")
-    check(seen["is_module"], f"move_model(model, meta) should be a Module, got {seen['type']}.")
-    for label, devices in (("the returned model", seen["returned"]), ("the model passed in", seen["model"])):
+    seen = _call("move_model(model, meta)", move_model_devices, impl, META,
+                 hint=say("Use model.to(device); never .cuda().", "model.to(device)를 쓰세요; .cuda()는 쓰지 마세요."))
+    check(seen["is_module"], say(f"move_model(model, meta) should be a Module, got {seen['type']}.",
+                                 f"move_model(model, meta)는 Module이어야 하는데 {seen['type']}입니다."))
+    for label, devices in ((say("the returned model", "반환된 모델"), seen["returned"]),
+                           (say("the model passed in", "전달된 모델"), seen["model"])):
         for kind, name, device in devices:
             check(device == "meta",
-                  f"after move_model(model, meta), {label}'s {kind} {name} is on {device}, expected meta.",
-                  "model.to(device) moves every parameter and buffer (BatchNorm's running_mean, running_var) "
-                  "in place. p.to(device) on one parameter returns a copy and moves nothing, and moving only "
-                  "model.parameters() leaves the buffers behind.")
+                  say(f"after move_model(model, meta), {label}'s {kind} {name} is on {device}, expected meta.",
+                      f"move_model(model, meta) 뒤에 {label}의 {({'parameter': '매개변수', 'buffer': '버퍼'}).get(kind, kind)} "
+                      f"{name}이(가) {device}에 있습니다; "
+                      f"meta에 있어야 합니다."),
+                  say("model.to(device) moves every parameter and buffer (BatchNorm's running_mean, running_var) "
+                      "in place. p.to(device) on one parameter returns a copy and moves nothing, and moving only "
+                      "model.parameters() leaves the buffers behind.",
+                      "model.to(device)는 모든 매개변수(parameter)와 버퍼(BatchNorm의 running_mean, running_var)를 "
+                      "제자리에서 옮깁니다. 매개변수 하나에 p.to(device)를 쓰면 복사본을 반환할 뿐(returns a copy) "
+                      "아무것도 옮기지 않고, model.parameters()만 옮기면 버퍼가 뒤에 남습니다(leaves the buffers "
+                      "behind)."))
 
 
 # -- new tensors follow the input ---------------------------------------------------------------
@@ -254,19 +302,30 @@ def test_move_model_moves_parameters_and_buffers(impl):
                    ko="positions_like는 tokens와 같은 장치에 위치 인덱스를 만듭니다")
 def test_positions_follow_the_tokens_device(impl):
     tokens = torch.randint(0, 100, (3, 5))
-    assert_tensor(impl.positions_like(tokens), torch.arange(5).repeat(3, 1), "positions_like(tokens) for (3, 5) "
-                  "tokens", hint="out[b, t] = t: torch.arange(time) broadcast (expand) over the batch.")
+    assert_tensor(impl.positions_like(tokens), torch.arange(5).repeat(3, 1), say("positions_like(tokens) for (3, 5) "
+                                                                                 "tokens",
+                                                                                 "(3, 5) tokens에 대한 positions_like(tokens)"),
+                  hint=say("out[b, t] = t: torch.arange(time) broadcast (expand) over the batch.",
+                           "out[b, t] = t: torch.arange(time)을 배치 방향으로 브로드캐스트(expand)하세요."))
     meta_tokens = torch.empty(2, 7, dtype=torch.int64, device=META)
-    out = expect_tensor(_call("positions_like(tokens on meta)", impl.positions_like, meta_tokens,
-                              hint="Create the positions with device=tokens.device."), "positions_like(tokens)")
+    out = expect_tensor(_call(say("positions_like(tokens on meta)", "positions_like(meta에 있는 tokens)"),
+                              impl.positions_like, meta_tokens,
+                              hint=say("Create the positions with device=tokens.device.",
+                                       "위치 인덱스를 device=tokens.device로 만드세요.")), "positions_like(tokens)")
     check(out.device.type == "meta" and out.dtype == torch.int64 and tuple(out.shape) == (2, 7),
-          f"positions_like(tokens) for (2, 7) tokens on the meta device: expected a (2, 7) int64 tensor on meta, "
-          f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
-          "torch.arange(n) alone is created on the CPU: pass device=tokens.device.")
+          say(f"positions_like(tokens) for (2, 7) tokens on the meta device: expected a (2, 7) int64 tensor on meta, "
+              f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
+              f"meta 장치에 있는 (2, 7) tokens에 대한 positions_like(tokens): meta에 있는 (2, 7) int64 텐서여야 하는데 "
+              f"{out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."),
+          say("torch.arange(n) alone is created on the CPU: pass device=tokens.device.",
+              "torch.arange(n)만 쓰면 CPU에 만들어집니다: device=tokens.device를 넘기세요."))
 
 
-_NORMALIZE_HINT = ("Create mean and std with torch.tensor(..., dtype=x.dtype, device=x.device) (or x.new_tensor(...)), "
-                   "and view them as (C, 1, 1): a plain (C,) vector broadcasts along the last axis, W, not C.")
+_NORMALIZE_HINT = say("Create mean and std with torch.tensor(..., dtype=x.dtype, device=x.device) (or x.new_tensor(...)), "
+                      "and view them as (C, 1, 1): a plain (C,) vector broadcasts along the last axis, W, not C.",
+                      "mean과 std는 torch.tensor(..., dtype=x.dtype, device=x.device)(또는 x.new_tensor(...))로 "
+                      "만들고 (C, 1, 1)로 view하세요: 그냥 (C,) 벡터는 C가 아니라 마지막 축 W를 따라 "
+                      "브로드캐스트됩니다.")
 
 
 @pytest.mark.points(1)
@@ -280,7 +339,8 @@ def test_normalize_channels_values(impl):
         x = torch.randn(shape, generator=generator, dtype=torch.float64)
         expected = torch.stack([(x[:, c] - mean[c]) / std[c] for c in range(3)], dim=1)
         assert_tensor(impl.normalize_channels(x, mean, std), expected,
-                      f"normalize_channels(x, mean, std) for float64 x of shape {shape}", hint=_NORMALIZE_HINT)
+                      say(f"normalize_channels(x, mean, std) for float64 x of shape {shape}",
+                          f"shape이 {shape}인 float64 x에 대한 normalize_channels(x, mean, std)"), hint=_NORMALIZE_HINT)
 
 
 @pytest.mark.points(2)
@@ -290,15 +350,21 @@ def test_normalize_channels_values(impl):
 def test_normalize_channels_follows_input_dtype_and_device(impl):
     mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
     x = torch.empty(2, 3, 4, 4, dtype=torch.bfloat16, device=META)
-    out = expect_tensor(_call("normalize_channels(x on meta)", impl.normalize_channels, x, mean, std,
+    out = expect_tensor(_call(say("normalize_channels(x on meta)", "normalize_channels(meta에 있는 x)"),
+                              impl.normalize_channels, x, mean, std,
                               hint=_NORMALIZE_HINT), "normalize_channels(x, mean, std)")
     check(out.device.type == "meta" and out.dtype == torch.bfloat16 and tuple(out.shape) == (2, 3, 4, 4),
-          f"normalize_channels for a (2, 3, 4, 4) bfloat16 batch on the meta device: expected bfloat16 on meta, got "
-          f"{tuple(out.shape)} {out.dtype} on {out.device}.", _NORMALIZE_HINT)
+          say(f"normalize_channels for a (2, 3, 4, 4) bfloat16 batch on the meta device: expected bfloat16 on meta, got "
+              f"{tuple(out.shape)} {out.dtype} on {out.device}.",
+              f"meta 장치에 있는 (2, 3, 4, 4) bfloat16 배치에 대한 normalize_channels: meta에 있는 bfloat16이어야 "
+              f"하는데 {out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."), _NORMALIZE_HINT)
     half = torch.rand(2, 3, 4, 4, generator=torch.Generator().manual_seed(2)).to(torch.float16)
     out = expect_tensor(impl.normalize_channels(half, mean, std), "normalize_channels(x, mean, std)")
-    check(out.dtype == torch.float16, f"normalize_channels for a float16 CPU batch returned {out.dtype}; expected "
-          "float16 (a float32 constant promotes the result).", _NORMALIZE_HINT)
+    check(out.dtype == torch.float16, say(f"normalize_channels for a float16 CPU batch returned {out.dtype}; expected "
+                                          "float16 (a float32 constant promotes the result).",
+                                          f"CPU에 있는 float16 배치에 대해 normalize_channels가 {out.dtype}을(를) "
+                                          "반환했습니다; float16이어야 합니다(float32 상수가 결과의 dtype을 "
+                                          "올려 버립니다)."), _NORMALIZE_HINT)
 
 
 # -- pinned memory ------------------------------------------------------------------------------
@@ -312,13 +378,20 @@ def test_stage_for_device_pins_only_for_cuda(impl):
     # even where CUDA exists (1 faked device), a copy to the CPU or meta needs no pinning
     seen = stage_counting_pins(impl, x, [torch.device("cpu"), META], 1)
     to_cpu, to_meta = seen["results"]
-    hint = "Pin only when device.type == 'cuda': pinning needs CUDA and is pure overhead for any other target."
-    check(not seen["pinned"], f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s).", hint)
+    hint = say("Pin only when device.type == 'cuda': pinning needs CUDA and is pure overhead for any other target.",
+               "device.type == 'cuda'일 때만 pin_memory하세요: 메모리 고정(pinning)은 CUDA가 필요하고, 다른 대상에는 "
+               "순수한 오버헤드일 뿐입니다.")
+    check(not seen["pinned"], say(f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s).",
+                                  f"stage_for_device(x, cpu/meta)가 pin_memory()를 {seen['pinned']}번 "
+                                  f"호출했습니다."), hint)
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
     to_meta = expect_tensor(to_meta, "stage_for_device(x, meta)")
     check(to_meta.device.type == "meta" and to_meta.shape == x.shape and to_meta.dtype == x.dtype,
-          f"stage_for_device(x, meta): expected a (4, 3) float32 tensor on meta, got {tuple(to_meta.shape)} "
-          f"{to_meta.dtype} on {to_meta.device}.", "Return x.to(device) (and use the result).")
+          say(f"stage_for_device(x, meta): expected a (4, 3) float32 tensor on meta, got {tuple(to_meta.shape)} "
+              f"{to_meta.dtype} on {to_meta.device}.",
+              f"stage_for_device(x, meta): meta에 있는 (4, 3) float32 텐서여야 하는데 {to_meta.device}에 있는 "
+              f"{tuple(to_meta.shape)} {to_meta.dtype}입니다."),
+          say("Return x.to(device) (and use the result).", "x.to(device)를 반환하세요(그 결과를 사용하세요)."))
 
 
 # -- real CUDA ----------------------------------------------------------------------------------
@@ -337,15 +410,21 @@ def test_batch_and_model_run_on_cuda(impl):
     seen = batch_and_model_on(impl, model.state_dict(), batch, cuda)
     moved, model = seen["moved"], seen["model"]
     check(all(device == "cuda" for _, _, device in seen["devices"]),
-          "move_model(model, cuda) left some parameters or buffers off the GPU.")
+          say("move_model(model, cuda) left some parameters or buffers off the GPU.",
+              "move_model(model, cuda) 뒤에도 일부 매개변수나 버퍼가 GPU 밖에 남아 있습니다."))
     x = expect_tensor(moved["x"], "to_device(batch, cuda)['x']")
-    check(x.is_cuda and moved["extra"]["ids"][1].is_cuda, "to_device(batch, cuda) left tensors off the GPU.")
-    assert_tensor(model(x), expected.detach().to(cuda), "the model's output on CUDA", rtol=1e-3, atol=1e-4)
+    check(x.is_cuda and moved["extra"]["ids"][1].is_cuda, say("to_device(batch, cuda) left tensors off the GPU.",
+                                                              "to_device(batch, cuda) 뒤에도 GPU 밖에 남은 텐서가 "
+                                                              "있습니다."))
+    assert_tensor(model(x), expected.detach().to(cuda), say("the model's output on CUDA", "CUDA에서 모델의 출력"),
+                  rtol=1e-3, atol=1e-4)
     images = torch.rand(2, 3, 4, 4, device=cuda)
-    out = expect_tensor(impl.normalize_channels(images, [0.5] * 3, [0.5] * 3), "normalize_channels on CUDA")
-    assert_tensor(out, images * 2 - 1, "normalize_channels for a CUDA batch")
+    out = expect_tensor(impl.normalize_channels(images, [0.5] * 3, [0.5] * 3),
+                        say("normalize_channels on CUDA", "CUDA에서의 normalize_channels"))
+    assert_tensor(out, images * 2 - 1, say("normalize_channels for a CUDA batch", "CUDA 배치에 대한 normalize_channels"))
     assert_tensor(impl.positions_like(torch.zeros(2, 3, dtype=torch.int64, device=cuda)),
-                  torch.arange(3, device=cuda).repeat(2, 1), "positions_like for CUDA tokens")
+                  torch.arange(3, device=cuda).repeat(2, 1), say("positions_like for CUDA tokens",
+                                                                 "CUDA tokens에 대한 positions_like"))
 
 
 @pytest.mark.points(1)
@@ -357,6 +436,8 @@ def test_stage_for_device_pins_and_copies_to_cuda(impl):
     x = torch.randn(64, 32)
     seen = stage_counting_pins(impl, x, [torch.device("cuda")], pin=True)  # pin_memory pins for real, counted
     out = seen["results"][0]
-    check(seen["pinned"] >= 1, "stage_for_device(x, cuda) did not pin the tensor before copying.",
-          "x.pin_memory().to(device, non_blocking=True).")
+    check(seen["pinned"] >= 1, say("stage_for_device(x, cuda) did not pin the tensor before copying.",
+                                   "stage_for_device(x, cuda)가 복사하기 전에 텐서를 pin_memory로 고정하지 "
+                                   "않았습니다."),
+          say("x.pin_memory().to(device, non_blocking=True).", "x.pin_memory().to(device, non_blocking=True)를 쓰세요."))
     assert_tensor(out, x.cuda(), "stage_for_device(x, cuda)")

@@ -10,12 +10,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import Handle, observation
 
 IN, HIDDEN, OUT = 5, [7, 6], 3   # distinct sizes: each Linear is found from the size it takes
-REGISTER_HINT = ("Keep the layers in nn.ModuleList or nn.Sequential and assign them to self in __init__; "
-                 "a Python list hides them from parameters() and .to(...).")
+REGISTER_HINT = say("Keep the layers in nn.ModuleList or nn.Sequential and assign them to self in __init__; "
+                    "a Python list hides them from parameters() and .to(...).",
+                    "계층은 nn.ModuleList나 nn.Sequential에 담아 __init__에서 self에 할당하세요; "
+                    "Python list에 두면 parameters()와 .to(...)가 그 계층을 보지 못합니다.")
 
 
 def _expected_count(sizes):
@@ -160,13 +162,18 @@ def _linears_in_order(model, in_features, n_layers, what, impl):
     """The model's nn.Linear layers (as linear_layers reports them) chained by their sizes:
     in_features -> ... -> out_features; each with its index in model.modules() order."""
     linears = linear_layers(impl, model)
-    check(len(linears) == n_layers, f"{what} should contain {n_layers} registered nn.Linear layers, found "
-          f"{len(linears)}.", REGISTER_HINT)
+    check(len(linears) == n_layers, say(f"{what} should contain {n_layers} registered nn.Linear layers, found "
+                                        f"{len(linears)}.",
+                                        f"{what}에는 등록된 nn.Linear 계층이 {n_layers}개 있어야 하는데 "
+                                        f"{len(linears)}개입니다."), REGISTER_HINT)
     ordered, size = [], in_features
     for _ in range(n_layers):
         nxt = [i for i, m in enumerate(linears) if m["in_features"] == size and i not in ordered]
-        check(len(nxt) == 1, f"{what}: no nn.Linear takes {size} features (layer sizes should chain "
-              f"{[in_features, *HIDDEN, OUT]}).", "Layer i maps sizes[i] -> sizes[i + 1].")
+        check(len(nxt) == 1, say(f"{what}: no nn.Linear takes {size} features (layer sizes should chain "
+                                 f"{[in_features, *HIDDEN, OUT]}).",
+                                 f"{what}: 특징 {size}개를 입력받는 nn.Linear가 없습니다(계층 크기는 "
+                                 f"{[in_features, *HIDDEN, OUT]} 순으로 이어져야 합니다)."),
+              say("Layer i maps sizes[i] -> sizes[i + 1].", "계층 i는 sizes[i] -> sizes[i + 1]로 변환합니다."))
         ordered.append(nxt[0])
         size = linears[nxt[0]]["out_features"]
     return [dict(linears[i], index=i) for i in ordered]
@@ -183,13 +190,15 @@ def _functional_forward(layers, x):
 def _expect_module(impl, value, what, hint=""):
     """`value` (a handle to the object the student's code made) must be an nn.Module."""
     kind = kind_of(impl, value)
-    check(kind["is_module"], f"{what} should be a Module, got {kind['type'].rpartition('.')[2]}.", hint)
+    check(kind["is_module"], say(f"{what} should be a Module, got {kind['type'].rpartition('.')[2]}.",
+                                 f"{what}은(는) Module이어야 하는데 {kind['type'].rpartition('.')[2]}입니다."), hint)
     return value
 
 
 def _build_mlp(impl, in_features=IN, hidden=HIDDEN, out_features=OUT):
     return _expect_module(impl, impl.MLP(in_features, hidden, out_features), "MLP(...)",
-                          "MLP must subclass nn.Module and call super().__init__() first.")
+                          say("MLP must subclass nn.Module and call super().__init__() first.",
+                              "MLP는 nn.Module을 상속하고 먼저 super().__init__()을 호출해야 합니다."))
 
 
 def _type_name(value) -> str:
@@ -206,8 +215,10 @@ def _forward(model, x, what):
         failure = f"NotImplementedError: {str(error).splitlines()[0]}"  # e.g. a CPU tensor meeting a meta one
     except RuntimeError as error:
         failure = f"RuntimeError: {str(error).splitlines()[0]}"
-    check(False, f"{what} raised {failure}",  # raised outside the except block: a failure, not "not started"
-          REGISTER_HINT + " Tensors the module keeps must be buffers (register_buffer).")
+    check(False, say(f"{what} raised {failure}",  # raised outside the except block: a failure, not "not started"
+                     f"{what}에서 {failure}이(가) 발생했습니다"),
+          REGISTER_HINT + say(" Tensors the module keeps must be buffers (register_buffer).",
+                              " 모듈이 보관하는 텐서는 버퍼(register_buffer)여야 합니다."))
 
 
 @pytest.mark.points(2)
@@ -220,11 +231,16 @@ def test_mlp_parameters_are_registered(impl):
     params = seen["numels"]
     total = sum(params)
     want = _expected_count([IN, *HIDDEN, OUT])
-    check(total == want, f"MLP({IN}, {HIDDEN}, {OUT}).parameters() holds {total} scalars in {len(params)} tensors; "
-          f"expected {want} in 6 (a weight and a bias per Linear).", REGISTER_HINT)
+    check(total == want, say(f"MLP({IN}, {HIDDEN}, {OUT}).parameters() holds {total} scalars in {len(params)} tensors; "
+                             f"expected {want} in 6 (a weight and a bias per Linear).",
+                             f"MLP({IN}, {HIDDEN}, {OUT}).parameters()에는 텐서 {len(params)}개에 스칼라 {total}개가 "
+                             f"있습니다; 텐서 6개(Linear마다 가중치와 편향 하나씩)에 {want}개여야 합니다."),
+          REGISTER_HINT)
     names = set(seen["names"])
     check(len(names) == 6 and sum(n.endswith("weight") for n in names) == 3,
-          f"MLP named_parameters() should give 3 weights and 3 biases, got {sorted(names)}.", REGISTER_HINT)
+          say(f"MLP named_parameters() should give 3 weights and 3 biases, got {sorted(names)}.",
+              f"MLP named_parameters()는 가중치(weight) 3개와 편향(bias) 3개를 내야 하는데 {sorted(names)}입니다."),
+          REGISTER_HINT)
 
 
 @pytest.mark.points(2)
@@ -238,10 +254,15 @@ def test_mlp_matches_functional_recomputation(impl):
         layers = _linears_in_order(model, IN, len(hidden) + 1, f"MLP({IN}, {hidden}, {OUT})", impl)
         x = torch.randn(8, IN, generator=generator)
         first = expect_tensor(model(x), f"MLP({IN}, {hidden}, {OUT})(x)")
-        assert_tensor(model(x), first, "a second call MLP(x) on the same x",
-                      hint="Create the layers in __init__, never inside forward: a new nn.Linear has new random weights.")
-        assert_tensor(first, _functional_forward(layers, x), f"MLP({IN}, {hidden}, {OUT})(x) for x of shape (8, {IN})",
-                      hint="ReLU after every Linear except the last; use the layers made in __init__.")
+        assert_tensor(model(x), first, say("a second call MLP(x) on the same x", "같은 x로 MLP(x)를 두 번째 호출한 결과"),
+                      hint=say("Create the layers in __init__, never inside forward: a new nn.Linear has new random weights.",
+                               "계층은 forward 안(inside forward)이 아니라 __init__에서 만드세요: 새 nn.Linear는 "
+                               "새로운 무작위 가중치를 가집니다."))
+        assert_tensor(first, _functional_forward(layers, x),
+                      say(f"MLP({IN}, {hidden}, {OUT})(x) for x of shape (8, {IN})",
+                          f"shape이 (8, {IN})인 x에 대한 MLP({IN}, {hidden}, {OUT})(x)"),
+                      hint=say("ReLU after every Linear except the last; use the layers made in __init__.",
+                               "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요; __init__에서 만든 계층을 사용하세요."))
 
 
 @pytest.mark.points(2)
@@ -251,16 +272,24 @@ def test_mlp_matches_functional_recomputation(impl):
 def test_sequential_matches_functional_recomputation(impl):
     model = impl.make_sequential_mlp(IN, HIDDEN, OUT)
     kind = _type_name(model)
-    check(kind == "torch.nn.modules.container.Sequential", f"make_sequential_mlp should return an nn.Sequential, "
-          f"got {kind.rpartition('.')[2]}.", "Return nn.Sequential(*layers).")
+    check(kind == "torch.nn.modules.container.Sequential", say(f"make_sequential_mlp should return an nn.Sequential, "
+                                                              f"got {kind.rpartition('.')[2]}.",
+                                                              f"make_sequential_mlp는 nn.Sequential을 반환해야 하는데 "
+                                                              f"{kind.rpartition('.')[2]}입니다."),
+          say("Return nn.Sequential(*layers).", "nn.Sequential(*layers)를 반환하세요."))
     layers = _linears_in_order(model, IN, 3, "make_sequential_mlp(5, [7, 6], 3)", impl)
     x = torch.randn(8, IN, generator=torch.Generator().manual_seed(1)) * 3
     assert_tensor(model(x), _functional_forward(layers, x), "make_sequential_mlp(5, [7, 6], 3)(x)",
-                  hint="The output is logits: no ReLU after the last Linear (negative scores must survive).")
+                  hint=say("The output is logits: no ReLU after the last Linear (negative scores must survive).",
+                           "출력은 로짓(logits)입니다: 마지막 Linear(last Linear) 뒤에는 ReLU를 두지 마세요"
+                           "(음수 점수도 살아남아야 합니다)."))
     children = children_kinds(impl, model)
     check(len([m for m in children if m["relu"]]) == 2 and bool(children) and children[-1]["linear"],
-          f"make_sequential_mlp(5, [7, 6], 3) should be Linear, ReLU, Linear, ReLU, Linear; got "
-          f"{[m['name'] for m in children]}.", "No activation after the last Linear.")
+          say(f"make_sequential_mlp(5, [7, 6], 3) should be Linear, ReLU, Linear, ReLU, Linear; got "
+              f"{[m['name'] for m in children]}.",
+              f"make_sequential_mlp(5, [7, 6], 3)는 Linear, ReLU, Linear, ReLU, Linear여야 하는데 "
+              f"{[m['name'] for m in children]}입니다."),
+          say("No activation after the last Linear.", "마지막 Linear 뒤에는 활성화 함수를 두지 마세요."))
 
 
 @pytest.mark.points(2)
@@ -273,18 +302,23 @@ def test_mlp_gradients_reach_every_layer(impl):
     x = torch.randn(6, IN, generator=torch.Generator().manual_seed(2))
     target = torch.randn(6, OUT, generator=torch.Generator().manual_seed(3))
     seen = squared_error_gradients(impl, model, x, target)  # the loss and backward() run beside the model
-    expect_tensor(seen["loss"], "the loss of MLP(x)")
-    check(seen["requires_grad"], "MLP(x) does not require grad: autograd cannot reach the weights.",
-          "Do not detach, call .data or wrap forward in torch.no_grad().")
+    expect_tensor(seen["loss"], say("the loss of MLP(x)", "MLP(x)의 손실"))
+    check(seen["requires_grad"], say("MLP(x) does not require grad: autograd cannot reach the weights.",
+                                     "MLP(x)의 requires_grad가 False입니다: Autograd가 가중치에 닿을 수 없습니다."),
+          say("Do not detach, call .data or wrap forward in torch.no_grad().",
+              "detach하거나 .data를 쓰거나 forward를 torch.no_grad()로 감싸지 마세요."))
     # the reference: the same loss through F.linear on leaf copies of the observed weights
     params = [layer[key].detach().requires_grad_() for layer in layers for key in ("weight", "bias")]
     leaves = [{"weight": w, "bias": b} for w, b in zip(params[0::2], params[1::2])]
     reference = torch.autograd.grad(((_functional_forward(leaves, x) - target) ** 2).sum(), params)
     grads = [g for layer in layers for g in seen["grads"][layer["index"]]]
     for p, grad, want, name in zip(params, grads, reference, ["weight", "bias"] * 3):
-        check(grad is not None, f"after loss.backward() a Linear {name} has no .grad.",
-              "Every layer must be used in forward through autograd (no .detach(), no .data).")
-        assert_tensor(grad, want, f"the gradient of a Linear {name} of shape {tuple(p.shape)}")
+        check(grad is not None, say(f"after loss.backward() a Linear {name} has no .grad.",
+                                    f"loss.backward() 뒤에 어떤 Linear의 {name}에 .grad가 없습니다."),
+              say("Every layer must be used in forward through autograd (no .detach(), no .data).",
+                  "모든 계층은 forward에서 Autograd를 거쳐 사용되어야 합니다(.detach()도 .data도 금지)."))
+        assert_tensor(grad, want, say(f"the gradient of a Linear {name} of shape {tuple(p.shape)}",
+                                      f"shape이 {tuple(p.shape)}인 Linear {name}의 변화도(gradient)"))
 
 
 @pytest.mark.points(2)
@@ -295,17 +329,28 @@ def test_count_parameters_counts_each_parameter_once(impl):
     # Linear(4, 3), BatchNorm1d(3), Linear(3, 4), Linear(4, 3) with the last weight tied to the first (_tied_model)
     total = 4 * 3 + 3 + 3 + 3 + 3 * 4 + 4 + 3
     got = count_parameters_of_tied_model(impl, False)
-    check(type(got) is int, f"count_parameters should return a Python int, got {type(got).__name__}.",
-          "sum(p.numel() for p in ...) is an int.")
-    check(got == total, f"count_parameters for Linear(4,3), BatchNorm1d(3), Linear(3,4), Linear(4,3) with the last "
-          f"weight tied to the first: expected {total}, got {got}.",
-          "Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
-          "a tied weight twice; len(list(...)) counts tensors, not scalars.")
+    check(type(got) is int, say(f"count_parameters should return a Python int, got {type(got).__name__}.",
+                                f"count_parameters는 Python int를 반환해야 하는데 {type(got).__name__}입니다."),
+          say("sum(p.numel() for p in ...) is an int.", "sum(p.numel() for p in ...)은 int입니다."))
+    check(got == total, say(f"count_parameters for Linear(4,3), BatchNorm1d(3), Linear(3,4), Linear(4,3) with the last "
+                            f"weight tied to the first: expected {total}, got {got}.",
+                            f"마지막 가중치를 첫 번째와 공유(tie)한 Linear(4,3), BatchNorm1d(3), Linear(3,4), "
+                            f"Linear(4,3)에 대한 count_parameters: {total}이어야 하는데 {got}입니다."),
+          say("Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
+              "a tied weight twice; len(list(...)) counts tensors, not scalars.",
+              "model.parameters()를 세세요: state_dict()에는 버퍼(BatchNorm의 running 통계)도 들어 있고 공유된 "
+              "가중치가 두 번 나옵니다; len(list(...))는 스칼라가 아니라 텐서 개수를 셉니다."))
     got = count_parameters_of_tied_model(impl, True, trainable_only=True)  # model[2].requires_grad_(False)
-    check(got == total - 16, f"count_parameters(trainable_only=True) with the middle Linear(3, 4) frozen: expected "
-          f"{total - 16}, got {got}.", "Keep only parameters with p.requires_grad.")
-    check(count_parameters_of_tied_model(impl, True) == total, "count_parameters(model) without trainable_only "
-          "must count frozen parameters too.", "trainable_only defaults to False.")
+    check(got == total - 16, say(f"count_parameters(trainable_only=True) with the middle Linear(3, 4) frozen: expected "
+                                 f"{total - 16}, got {got}.",
+                                 f"가운데 Linear(3, 4)를 고정(freeze)했을 때 count_parameters(trainable_only=True): "
+                                 f"{total - 16}이어야 하는데 {got}입니다."),
+          say("Keep only parameters with p.requires_grad.", "p.requires_grad가 True인 매개변수만 남기세요."))
+    check(count_parameters_of_tied_model(impl, True) == total, say("count_parameters(model) without trainable_only "
+                                                                   "must count frozen parameters too.",
+                                                                   "trainable_only 없이 호출한 count_parameters(model)는 "
+                                                                   "고정된 매개변수도 세야 합니다."),
+          say("trainable_only defaults to False.", "trainable_only의 기본값은 False입니다."))
 
 
 @pytest.mark.points(2)
@@ -315,26 +360,41 @@ def test_count_parameters_counts_each_parameter_once(impl):
 def test_init_weights_kaiming_normal_and_zero_bias(impl):
     # Linear(512, 256), ReLU, Sequential(LayerNorm(256) with weight 2.0, Linear(256, 384)) (_init_model)
     seen = init_weights_result(impl, 2.0)
-    check(seen["same"], "init_weights(model) should return the same model, initialised in place.",
-          "Change the parameters with nn.init.* (in place) and return model.")
+    check(seen["same"], say("init_weights(model) should return the same model, initialised in place.",
+                            "init_weights(model)는 제자리에서 초기화한 같은 모델을 반환해야 합니다."),
+          say("Change the parameters with nn.init.* (in place) and return model.",
+              "nn.init.*로 매개변수를 (제자리에서) 바꾸고 model을 반환하세요."))
     for layer in seen["linears"]:
         w = layer["weight"].detach()
         want_std = (2.0 / layer["in_features"]) ** 0.5
         std, tails = w.std().item(), (w.abs() > 2 * want_std).float().mean().item()
         check(abs(std / want_std - 1) < 0.05 and abs(w.mean().item()) < 0.1 * want_std,
-              f"the weight of a nested Linear({layer['in_features']}, {layer['out_features']}): expected mean 0 and "
-              f"std sqrt(2/{layer['in_features']}) = {want_std:.4f}, got mean {w.mean().item():.4f} and std "
-              f"{std:.4f}.",
-              "Use nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu') on every nn.Linear; visit nested "
-              "ones with model.modules() or model.apply (children() stops at the first level).")
-        check(0.03 < tails < 0.06, f"the weight of Linear({layer['in_features']}, {layer['out_features']}) has "
-              f"{tails:.1%} "
-              f"of values beyond 2 std; a normal distribution has 4.6%.",
-              "Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).")
-        check(bool((layer["bias"] == 0).all()), "after init_weights every Linear bias should be 0.",
-              "nn.init.zeros_(bias).")
-    check(bool((seen["norm_weight"] == 2.0).all()), "init_weights changed a LayerNorm's weight; only nn.Linear layers "
-          "should be re-initialised.", "Test isinstance(module, nn.Linear) before initialising.")
+              say(f"the weight of a nested Linear({layer['in_features']}, {layer['out_features']}): expected mean 0 and "
+                  f"std sqrt(2/{layer['in_features']}) = {want_std:.4f}, got mean {w.mean().item():.4f} and std "
+                  f"{std:.4f}.",
+                  f"중첩된 Linear({layer['in_features']}, {layer['out_features']})의 가중치: 평균 0, 표준편차 "
+                  f"sqrt(2/{layer['in_features']}) = {want_std:.4f}여야 하는데 평균 {w.mean().item():.4f}, 표준편차 "
+                  f"{std:.4f}입니다."),
+              say("Use nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu') on every nn.Linear; visit nested "
+                  "ones with model.modules() or model.apply (children() stops at the first level).",
+                  "모든 nn.Linear에 nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu')를 쓰세요; 중첩된 "
+                  "계층은 model.modules()나 model.apply로 방문하세요(children()은 첫 단계에서 멈춥니다)."))
+        check(0.03 < tails < 0.06, say(f"the weight of Linear({layer['in_features']}, {layer['out_features']}) has "
+                                       f"{tails:.1%} "
+                                       f"of values beyond 2 std; a normal distribution has 4.6%.",
+                                       f"Linear({layer['in_features']}, {layer['out_features']})의 가중치 중 "
+                                       f"{tails:.1%}가 표준편차의 2배를 벗어납니다; 정규분포라면 4.6%입니다."),
+              say("Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).",
+                  "kaiming_uniform_이 아니라 kaiming_normal_을 쓰세요(균등분포에는 꼬리가 없습니다)."))
+        check(bool((layer["bias"] == 0).all()), say("after init_weights every Linear bias should be 0.",
+                                                    "init_weights 뒤에는 모든 Linear의 편향(bias)이 0이어야 합니다."),
+              say("nn.init.zeros_(bias).", "nn.init.zeros_(bias)를 쓰세요."))
+    check(bool((seen["norm_weight"] == 2.0).all()), say("init_weights changed a LayerNorm's weight; only nn.Linear layers "
+                                                        "should be re-initialised.",
+                                                        "init_weights가 LayerNorm의 가중치를 바꿨습니다; nn.Linear 계층만 "
+                                                        "다시 초기화해야 합니다."),
+          say("Test isinstance(module, nn.Linear) before initialising.",
+              "초기화하기 전에 isinstance(module, nn.Linear)를 확인하세요."))
 
 
 @pytest.mark.points(2)
@@ -345,16 +405,24 @@ def test_decay_groups_split_by_parameter_dimension(impl):
     # Embedding(10, 4), Linear(4, 6), LayerNorm(6), Linear(6, 2, bias=False) frozen (_decay_model); the groups
     # go to torch.optim.AdamW(groups, lr=1e-3) beside the model, which reports its param_groups
     seen = decay_groups_in_adamw(impl, 0.05)
-    check(seen["groups"] is not None, f"decay_groups(model, 0.05) should be a list, got {seen['type']}.")
+    check(seen["groups"] is not None, say(f"decay_groups(model, 0.05) should be a list, got {seen['type']}.",
+                                          f"decay_groups(model, 0.05)는 list여야 하는데 {seen['type']}입니다."))
     got = [(g["weight_decay"], sorted(g["param_names"])) for g in seen["groups"]]
     want = [(0.05, ["0.weight", "1.weight"]), (0.0, ["1.bias", "2.bias", "2.weight"])]
-    check(got == want, f"AdamW(decay_groups(model, 0.05)).param_groups as (weight_decay, names) for Embedding, "
-          f"Linear, LayerNorm and a frozen Linear: expected {want}, got {got}.",
-          "Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
-          "weight is 1-D), and skip parameters with requires_grad=False.")
+    check(got == want, say(f"AdamW(decay_groups(model, 0.05)).param_groups as (weight_decay, names) for Embedding, "
+                           f"Linear, LayerNorm and a frozen Linear: expected {want}, got {got}.",
+                           f"Embedding, Linear, LayerNorm, 고정된 Linear에 대한 AdamW(decay_groups(model, 0.05))"
+                           f".param_groups를 (weight_decay, names)로 나타내면 {want}여야 하는데 {got}입니다."),
+          say("Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
+              "weight is 1-D), and skip parameters with requires_grad=False.",
+              "model.named_parameters()의 (name, p) 쌍을 넣으세요; p.ndim >= 2는 감쇠(decay)하고, p.ndim < 2는 "
+              "감쇠하지 않으며(LayerNorm 가중치는 1차원입니다), requires_grad=False인 매개변수는 건너뛰세요."))
     for group in seen["groups"]:
         check(group["paired"],
-              "decay_groups paired a name with another parameter.", "Keep the pairs from named_parameters() as they are.")
+              say("decay_groups paired a name with another parameter.",
+                  "decay_groups가 이름을 다른 매개변수와 짝지었습니다."),
+              say("Keep the pairs from named_parameters() as they are.",
+                  "named_parameters()에서 나온 쌍을 그대로 유지하세요."))
 
 
 @pytest.mark.points(2)
@@ -368,15 +436,20 @@ def test_standardize_keeps_buffers_not_parameters(impl):
     x = torch.randn(3, 5, generator=generator)
     assert_tensor(layer(x), (x - mean) / std, "Standardize(mean, std)(x)")
     seen = parameters_of(impl, layer)
-    check(seen["numels"] == [], "Standardize has trainable parameters; mean and std must not be trained.",
-          "Use register_buffer, not nn.Parameter.")
+    check(seen["numels"] == [], say("Standardize has trainable parameters; mean and std must not be trained.",
+                                    "Standardize에 학습 가능한 매개변수가 있습니다; mean과 std는 학습되면 안 됩니다."),
+          say("Use register_buffer, not nn.Parameter.", "nn.Parameter가 아니라 register_buffer를 쓰세요."))
     keys = seen["state_dict"]
-    check(keys == ["mean", "std"], f"Standardize.state_dict() should have the keys ['mean', 'std'], got {keys}.",
-          "Store them with self.register_buffer('mean', ...) so they are saved and moved with the module.")
+    check(keys == ["mean", "std"], say(f"Standardize.state_dict() should have the keys ['mean', 'std'], got {keys}.",
+                                       f"Standardize.state_dict()의 키는 ['mean', 'std']여야 하는데 {keys}입니다."),
+          say("Store them with self.register_buffer('mean', ...) so they are saved and moved with the module.",
+              "self.register_buffer('mean', ...)로 저장하세요. 그래야 모듈과 함께 저장되고 옮겨집니다."))
     # a new Standardize(mean, std), then the caller's mean += 100 in place, both in the student's process
     assert_tensor(standardize_after_the_caller_changes_mean(impl, mean.clone(), std, x, 100.0), (x - mean) / std,
-                  "Standardize(x) after the caller changed its mean tensor",
-                  hint="Clone the tensors you are given before registering them.")
+                  say("Standardize(x) after the caller changed its mean tensor",
+                      "호출한 쪽이 자신의 mean 텐서를 바꾼 뒤의 Standardize(x)"),
+                  hint=say("Clone the tensors you are given before registering them.",
+                           "전달받은 텐서는 등록하기 전에 clone하세요."))
 
 
 def _three_models(impl):
@@ -393,12 +466,19 @@ def test_modules_follow_to_meta_device(impl):
     for what, model, width in _three_models(impl):
         states = moved_to(impl, model, "meta")  # (device type, dtype) of each parameter and buffer afterwards
         check(len(states) > 0 and all(device == "meta" for device, _ in states),
-              f"after {what}.to('meta') some of its tensors are elsewhere or it has none: "
-              f"{sorted({device for device, _ in states})}.", REGISTER_HINT + " Fixed tensors go in register_buffer.")
-        out = expect_tensor(_forward(model, torch.empty(4, IN, device="meta"), f"{what} on meta"), f"{what}(x) on meta")
+              say(f"after {what}.to('meta') some of its tensors are elsewhere or it has none: "
+                  f"{sorted({device for device, _ in states})}.",
+                  f"{what}.to('meta') 뒤에 일부 텐서가 다른 곳에 있거나 텐서가 하나도 없습니다: "
+                  f"{sorted({device for device, _ in states})}."),
+              REGISTER_HINT + say(" Fixed tensors go in register_buffer.", " 고정된 텐서는 register_buffer에 넣으세요."))
+        out = expect_tensor(_forward(model, torch.empty(4, IN, device="meta"),
+                                     say(f"{what} on meta", f"meta 장치의 {what}")),
+                            say(f"{what}(x) on meta", f"meta 장치에서의 {what}(x)"))
         check(out.device.type == "meta" and tuple(out.shape) == (4, width),
-              f"{what}(x) for x of shape (4, 5) on meta: expected a (4, {width}) tensor on meta, got "
-              f"{tuple(out.shape)} on {out.device}.", REGISTER_HINT)
+              say(f"{what}(x) for x of shape (4, 5) on meta: expected a (4, {width}) tensor on meta, got "
+                  f"{tuple(out.shape)} on {out.device}.",
+                  f"meta에 있는 shape (4, 5)의 x에 대한 {what}(x): meta에 있는 (4, {width}) 텐서여야 하는데 "
+                  f"{out.device}에 있는 {tuple(out.shape)}입니다."), REGISTER_HINT)
 
 
 @pytest.mark.points(1)
@@ -409,12 +489,18 @@ def test_modules_follow_to_dtype(impl):
     x = torch.randn(2, IN, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     for what, model, width in _three_models(impl):
         states = moved_to(impl, model, torch.float64)
-        check(all(dtype == torch.float64 for _, dtype in states), f"after {what}.to(torch.float64) some tensors are "
-              f"{sorted({str(dtype) for _, dtype in states})}.", REGISTER_HINT + " Fixed tensors go in register_buffer.")
+        check(all(dtype == torch.float64 for _, dtype in states), say(f"after {what}.to(torch.float64) some tensors are "
+                                                                      f"{sorted({str(dtype) for _, dtype in states})}.",
+                                                                      f"{what}.to(torch.float64) 뒤에 일부 텐서가 "
+                                                                      f"{sorted({str(dtype) for _, dtype in states})}"
+                                                                      f"입니다."),
+              REGISTER_HINT + say(" Fixed tensors go in register_buffer.", " 고정된 텐서는 register_buffer에 넣으세요."))
         out = expect_tensor(_forward(model, x, f"{what}.to(torch.float64)"), f"{what}(x)")
         check(out.dtype == torch.float64 and tuple(out.shape) == (2, width),
-              f"{what}.to(torch.float64)(x) for a float64 x of shape (2, 5): expected a (2, {width}) float64 tensor, "
-              f"got {tuple(out.shape)} {out.dtype}.", REGISTER_HINT)
+              say(f"{what}.to(torch.float64)(x) for a float64 x of shape (2, 5): expected a (2, {width}) float64 tensor, "
+                  f"got {tuple(out.shape)} {out.dtype}.",
+                  f"shape (2, 5)인 float64 x에 대한 {what}.to(torch.float64)(x): (2, {width}) float64 텐서여야 하는데 "
+                  f"{tuple(out.shape)} {out.dtype}입니다."), REGISTER_HINT)
 
 
 @pytest.mark.points(1)
@@ -427,4 +513,5 @@ def test_mlp_runs_on_cuda(impl):
     moved_to(impl, model, "cuda")
     layers = _linears_in_order(model, IN, 3, "MLP(5, [7, 6], 3)", impl)
     x = torch.randn(8, IN, device="cuda")
-    assert_tensor(model(x), _functional_forward(layers, x), "MLP(x) on CUDA", hint=REGISTER_HINT)
+    assert_tensor(model(x), _functional_forward(layers, x), say("MLP(x) on CUDA", "CUDA에서의 MLP(x)"),
+                  hint=REGISTER_HINT)

@@ -7,11 +7,19 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import Dataset
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import (
+    assert_tensor,
+    check,
+    expect_tensor,
+    expect_type,
+    say,
+)
 from ptgrade.remote import observation
 
-SEED_HINT = ("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
-             "comes from that seed alone, whatever else used the global RNG.")
+SEED_HINT = say("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
+                "comes from that seed alone, whatever else used the global RNG.",
+                "DataLoader(또는 random_split)에 generator=torch.Generator().manual_seed(seed)를 넘기세요: 그러면 "
+                "다른 코드가 전역 난수 생성기를 어떻게 썼든 순서는 그 시드만으로 정해집니다.")
 
 
 class Indices(Dataset):
@@ -91,7 +99,9 @@ def sklearn_digits():
 def _epoch(loader):
     order = []
     for batch in loader:
-        batch = expect_tensor(batch, "a batch of the loader over Indices", "Use the default collate_fn when none is given.")
+        batch = expect_tensor(batch, say("a batch of the loader over Indices", "Indices에 대한 로더의 배치"),
+                              say("Use the default collate_fn when none is given.",
+                                  "collate_fn이 주어지지 않으면 기본 collate_fn을 쓰세요."))
         order += batch.tolist()
     return order
 
@@ -103,16 +113,26 @@ def _epoch(loader):
 def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
     images, labels = sklearn_digits
     dataset = impl.DigitsDataset()
-    check(len(dataset) == 1797, f"len(DigitsDataset()) should be 1797, got {len(dataset)}.", "__len__ returns the number of images.")
+    check(len(dataset) == 1797, say(f"len(DigitsDataset()) should be 1797, got {len(dataset)}.",
+                                    f"len(DigitsDataset())는 1797이어야 하는데 {len(dataset)}입니다."),
+          say("__len__ returns the number of images.", "__len__은 이미지 개수를 반환합니다."))
     for i in (0, 5, 1000, 1796):
-        item = expect_type(dataset[i], tuple, f"DigitsDataset()[{i}]", "Return (image, label).")
-        check(len(item) == 2, f"DigitsDataset()[{i}] should be (image, label), got {len(item)} values.")
+        item = expect_type(dataset[i], tuple, f"DigitsDataset()[{i}]",
+                           say("Return (image, label).", "(image, label)을 반환하세요."))
+        check(len(item) == 2, say(f"DigitsDataset()[{i}] should be (image, label), got {len(item)} values.",
+                                  f"DigitsDataset()[{i}]는 (image, label)이어야 하는데 값이 {len(item)}개입니다."))
         image, label = item
-        assert_tensor(image, images[i], f"the image of DigitsDataset()[{i}]",
-                      hint="load_digits().images as float32, divided by 16 (values 0..16 -> 0..1), with a channel axis "
-                           "first: (1, 8, 8).")
-        check(type(label) is int and label == int(labels[i]), f"the label of DigitsDataset()[{i}]: expected the int "
-              f"{int(labels[i])}, got {label!r} ({type(label).__name__}).", "Return int(target[i]).")
+        assert_tensor(image, images[i], say(f"the image of DigitsDataset()[{i}]", f"DigitsDataset()[{i}]의 이미지"),
+                      hint=say("load_digits().images as float32, divided by 16 (values 0..16 -> 0..1), with a channel axis "
+                               "first: (1, 8, 8).",
+                               "load_digits().images를 float32로 바꿔 16으로 나누고(divided by 16: 값 0..16 -> 0..1), "
+                               "채널 축을 맨 앞에 두세요: (1, 8, 8)."))
+        check(type(label) is int and label == int(labels[i]),
+              say(f"the label of DigitsDataset()[{i}]: expected the int "
+                  f"{int(labels[i])}, got {label!r} ({type(label).__name__}).",
+                  f"DigitsDataset()[{i}]의 레이블: int {int(labels[i])}이어야 하는데 "
+                  f"{label!r}({type(label).__name__})입니다."),
+              say("Return int(target[i]).", "int(target[i])를 반환하세요."))
 
 
 @pytest.mark.points(1)
@@ -122,10 +142,15 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
 def test_dataset_applies_the_transform(impl, sklearn_digits):
     images, _ = sklearn_digits
     image, seen = item_through_recording_transform(impl, 7)
-    assert_tensor(image, images[7] * 2 + 1, "DigitsDataset(transform=t)[7][0] for t(x) = 2x + 1",
-                  hint="Apply self.transform to the image in __getitem__ (once, after scaling).")
-    check(seen == [(1, 8, 8)], f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen}.",
-          "Call the transform in __getitem__, not in __init__ over all images.")
+    assert_tensor(image, images[7] * 2 + 1, say("DigitsDataset(transform=t)[7][0] for t(x) = 2x + 1",
+                                                "t(x) = 2x + 1에 대한 DigitsDataset(transform=t)[7][0]"),
+                  hint=say("Apply self.transform to the image in __getitem__ (once, after scaling).",
+                           "__getitem__에서 이미지에 self.transform을 적용하세요(스케일링 뒤에 한 번)."))
+    check(seen == [(1, 8, 8)], say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen}.",
+                                   f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape은 "
+                                   f"{seen}입니다."),
+          say("Call the transform in __getitem__, not in __init__ over all images.",
+              "transform은 __init__에서 모든 이미지에 대해 부르지 말고 __getitem__에서 호출하세요."))
 
 
 @pytest.mark.points(2)
@@ -136,10 +161,14 @@ def test_transform_pads_then_normalizes(impl):
     x = torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(0))
     want = (F.pad(x, (2, 2, 2, 2)) - 0.3) / 0.2
     transform = impl.make_transform(0.3, 0.2)
-    assert_tensor(transform(x[0]), want[0], "make_transform(0.3, 0.2)(image) for a (1, 8, 8) image",
-                  hint="v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad first, so the order leaves a border "
-                       "of (0 - mean) / std, not of raw zeros.")
-    assert_tensor(transform(x), want, "make_transform(0.3, 0.2) on a batch of shape (3, 1, 8, 8)")
+    assert_tensor(transform(x[0]), want[0], say("make_transform(0.3, 0.2)(image) for a (1, 8, 8) image",
+                                                "(1, 8, 8) 이미지에 대한 make_transform(0.3, 0.2)(image)"),
+                  hint=say("v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad first, so the order leaves a border "
+                           "of (0 - mean) / std, not of raw zeros.",
+                           "v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad를 먼저 하세요(order). 그래야 "
+                           "테두리가 그냥 0이 아니라 (0 - mean) / std가 됩니다."))
+    assert_tensor(transform(x), want, say("make_transform(0.3, 0.2) on a batch of shape (3, 1, 8, 8)",
+                                          "shape (3, 1, 8, 8)인 배치에 대한 make_transform(0.3, 0.2)"))
 
 
 @pytest.mark.points(1)
@@ -151,24 +180,40 @@ def test_augmenting_transform_is_random_but_seeded(impl):
     outputs = augmentations_after_global_seeds(impl, x, 0.3, 0.2, (0, 0, 1, 2, 3))
     outputs = [expect_tensor(o, "make_transform(..., augment=True)(image)") for o in outputs]
     check(all(tuple(o.shape) == (1, 12, 12) and o.dtype == torch.float32 for o in outputs),
-          f"make_transform(0.3, 0.2, augment=True) should give (1, 12, 12) float32, got {tuple(outputs[0].shape)} "
-          f"{outputs[0].dtype}.", "Pad(2) makes 8 -> 12.")
-    assert_tensor(outputs[1], outputs[0], "two augmentations after the same torch.manual_seed",
-                  hint="torchvision's random transforms draw from torch's global RNG.")
+          say(f"make_transform(0.3, 0.2, augment=True) should give (1, 12, 12) float32, got {tuple(outputs[0].shape)} "
+              f"{outputs[0].dtype}.",
+              f"make_transform(0.3, 0.2, augment=True)는 (1, 12, 12) float32를 내야 하는데 "
+              f"{tuple(outputs[0].shape)} {outputs[0].dtype}입니다."),
+          say("Pad(2) makes 8 -> 12.", "Pad(2)는 8을 12로 만듭니다."))
+    assert_tensor(outputs[1], outputs[0], say("two augmentations after the same torch.manual_seed",
+                                              "같은 torch.manual_seed 뒤의 두 증강 결과"),
+                  hint=say("torchvision's random transforms draw from torch's global RNG.",
+                           "torchvision의 무작위 변환은 torch의 전역 난수 생성기에서 값을 뽑습니다."))
     check(sum(not torch.equal(o, outputs[0]) for o in outputs[2:]) >= 2,
-          "make_transform(..., augment=True) gave the same image for different seeds: no random augmentation.",
-          "Add v2.RandomAffine(degrees=10, translate=(0.1, 0.1)) between Pad and Normalize when augment is True.")
+          say("make_transform(..., augment=True) gave the same image for different seeds: no random augmentation.",
+              "make_transform(..., augment=True)가 서로 다른 시드에서 같은 이미지를 냈습니다: 무작위 증강이 없습니다."),
+          say("Add v2.RandomAffine(degrees=10, translate=(0.1, 0.1)) between Pad and Normalize when augment is True.",
+              "augment가 True이면 Pad와 Normalize 사이에 v2.RandomAffine(degrees=10, translate=(0.1, 0.1))을 "
+              "넣으세요."))
     from torchvision.transforms import v2
     pipeline = v2.Compose([v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), v2.Normalize([0.3], [0.2])])
     for seed, out in zip((0, 0, 1, 2, 3), outputs):
         torch.manual_seed(seed)
-        assert_tensor(out, pipeline(x), f"make_transform(0.3, 0.2, augment=True)(image) after torch.manual_seed({seed}), "
-                      "against the same v2 pipeline", hint="Exactly v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
-                      "v2.Normalize([mean], [std]), in that order.")
+        assert_tensor(out, pipeline(x), say(f"make_transform(0.3, 0.2, augment=True)(image) after torch.manual_seed({seed}), "
+                                            "against the same v2 pipeline",
+                                            f"torch.manual_seed({seed}) 뒤의 make_transform(0.3, 0.2, augment=True)(image)"
+                                            f"를 같은 v2 파이프라인과 비교한 결과"),
+                      hint=say("Exactly v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
+                               "v2.Normalize([mean], [std]), in that order.",
+                               "정확히 v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
+                               "v2.Normalize([mean], [std]) 순서(order)여야 합니다."))
     corners = [o[0, 0, 0].item() for o in outputs]
     check(all(abs(c - (0 - 0.3) / 0.2) < 1e-5 for c in corners),
-          f"after augmentation a corner pixel should be blank, (0 - 0.3) / 0.2 = -1.5; got {corners}.",
-          "Normalize last, after Pad and RandomAffine (the affine fills with 0, which must be normalised too).")
+          say(f"after augmentation a corner pixel should be blank, (0 - 0.3) / 0.2 = -1.5; got {corners}.",
+              f"증강 뒤 모서리 픽셀은 빈 값 (0 - 0.3) / 0.2 = -1.5여야 하는데 {corners}입니다."),
+          say("Normalize last, after Pad and RandomAffine (the affine fills with 0, which must be normalised too).",
+              "Normalize는 Pad와 RandomAffine 다음, 마지막에 하세요(affine 변환은 0으로 채우며, 그 0도 정규화되어야 "
+              "합니다)."))
 
 
 @pytest.mark.points(2)
@@ -177,18 +222,32 @@ def test_augmenting_transform_is_random_but_seeded(impl):
                    ko="split_train_val은 모든 샘플을 두 부분 중 한 곳에만 넣고, 시드에 따라 섞습니다")
 def test_split_is_disjoint_complete_and_seeded(impl):
     train_ids, val_ids, changed_global_rng = split_samples(impl, 103, 0.2, 7)
-    check(not changed_global_rng, "split_train_val changed the global random state.", SEED_HINT)
-    check(len(val_ids) == 20 and len(train_ids) == 83, f"split_train_val(103 samples, 0.2): expected 83 train and 20 "
-          f"validation samples, got {len(train_ids)} and {len(val_ids)}.", "n_val = int(len(dataset) * val_fraction).")
-    check(sorted(train_ids + val_ids) == list(range(103)), "the train and validation parts should hold every sample "
-          "exactly once.", "Split a permutation of the indices; do not sample with replacement.")
-    check(val_ids != list(range(83, 103)) and val_ids != list(range(20)), "the validation part is a contiguous block of "
-          "the dataset, not a random split.", "Shuffle the indices (random_split or torch.randperm) before cutting.")
+    check(not changed_global_rng, say("split_train_val changed the global random state.",
+                                      "split_train_val이 전역 난수 상태를 바꿨습니다."), SEED_HINT)
+    check(len(val_ids) == 20 and len(train_ids) == 83, say(f"split_train_val(103 samples, 0.2): expected 83 train and 20 "
+                                                           f"validation samples, got {len(train_ids)} and {len(val_ids)}.",
+                                                           f"split_train_val(샘플 103개, 0.2): 학습 샘플 83개와 검증 샘플 "
+                                                           f"20개여야 하는데 {len(train_ids)}개와 {len(val_ids)}개입니다."),
+          say("n_val = int(len(dataset) * val_fraction).", "n_val = int(len(dataset) * val_fraction)입니다."))
+    check(sorted(train_ids + val_ids) == list(range(103)), say("the train and validation parts should hold every sample "
+                                                               "exactly once.",
+                                                               "학습 부분과 검증 부분에 모든 샘플이 정확히 한 번씩 "
+                                                               "들어 있어야 합니다."),
+          say("Split a permutation of the indices; do not sample with replacement.",
+              "인덱스의 순열을 나누세요; 복원 추출하지 마세요."))
+    check(val_ids != list(range(83, 103)) and val_ids != list(range(20)), say("the validation part is a contiguous block of "
+                                                                              "the dataset, not a random split.",
+                                                                              "검증 부분이 무작위 분할이 아니라 데이터셋의 "
+                                                                              "연속된 구간입니다."),
+          say("Shuffle the indices (random_split or torch.randperm) before cutting.",
+              "나누기 전에 인덱스를 섞으세요(random_split 또는 torch.randperm)."))
     again = split_samples(impl, 103, 0.2, 7, global_seed=999)[1]
     other = split_samples(impl, 103, 0.2, 8)[1]
-    check(again == val_ids, "split_train_val with the same seed gave another split after the global seed changed.",
+    check(again == val_ids, say("split_train_val with the same seed gave another split after the global seed changed.",
+                                "전역 시드가 바뀐 뒤 같은 시드의 split_train_val이 다른 분할을 냈습니다."),
           SEED_HINT)
-    check(other != val_ids, "split_train_val gave the same split for seeds 7 and 8.", SEED_HINT)
+    check(other != val_ids, say("split_train_val gave the same split for seeds 7 and 8.",
+                                "split_train_val이 시드 7과 8에서 같은 분할을 냈습니다."), SEED_HINT)
 
 
 @pytest.mark.points(2)
@@ -198,19 +257,31 @@ def test_split_is_disjoint_complete_and_seeded(impl):
 def test_loader_visits_every_sample_once_per_epoch(impl):
     loader = impl.make_loader(Indices(23), batch_size=5, shuffle=True, seed=0)
     sizes = [len(batch) for batch in loader]
-    check(sizes == [5, 5, 5, 5, 3], f"batch sizes over 23 samples in batches of 5: expected [5, 5, 5, 5, 3], got {sizes}.",
-          "Keep the last, smaller batch (drop_last=False, the default).")
+    check(sizes == [5, 5, 5, 5, 3], say(f"batch sizes over 23 samples in batches of 5: expected [5, 5, 5, 5, 3], got {sizes}.",
+                                        f"샘플 23개를 5개씩 나눈 배치 크기: [5, 5, 5, 5, 3]이어야 하는데 {sizes}입니다."),
+          say("Keep the last, smaller batch (drop_last=False, the default).",
+              "마지막의 더 작은 배치도 남기세요(drop_last=False, 기본값)."))
     first, second = _epoch(loader), _epoch(loader)
     for n, order in ((1, first), (2, second)):
-        check(sorted(order) == list(range(23)), f"epoch {n} of make_loader(23 samples, shuffle=True) should visit every "
-              f"sample once, got {sorted(order)}.", "Let the DataLoader's sampler draw the order; do not drop_last.")
-    check(first != list(range(23)), "make_loader(..., shuffle=True) returned the samples in order.",
-          "Pass shuffle=shuffle to the DataLoader.")
-    check(first != second, "two epochs of the same shuffled loader gave the same order.",
-          "Create the generator once in make_loader; the DataLoader advances it every epoch (do not re-seed per epoch).")
+        check(sorted(order) == list(range(23)), say(f"epoch {n} of make_loader(23 samples, shuffle=True) should visit every "
+                                                    f"sample once, got {sorted(order)}.",
+                                                    f"make_loader(샘플 23개, shuffle=True)의 에폭 {n}은 모든 샘플을 한 번씩 "
+                                                    f"방문해야 하는데 {sorted(order)}입니다."),
+              say("Let the DataLoader's sampler draw the order; do not drop_last.",
+                  "순서는 DataLoader의 sampler가 정하게 두세요; drop_last하지 마세요."))
+    check(first != list(range(23)), say("make_loader(..., shuffle=True) returned the samples in order.",
+                                        "make_loader(..., shuffle=True)가 샘플을 순서대로 반환했습니다."),
+          say("Pass shuffle=shuffle to the DataLoader.", "DataLoader에 shuffle=shuffle을 넘기세요."))
+    check(first != second, say("two epochs of the same shuffled loader gave the same order.",
+                               "섞도록 만든 같은 로더에서 두 에폭의 순서가 똑같습니다."),
+          say("Create the generator once in make_loader; the DataLoader advances it every epoch (do not re-seed per epoch).",
+              "generator는 make_loader에서 한 번만 만드세요; DataLoader가 에폭마다 그 상태를 진행시킵니다"
+              "(에폭마다 다시 시드를 주지 마세요: do not re-seed)."))
     ordered = _epoch(impl.make_loader(Indices(23), batch_size=5, shuffle=False, seed=0))
-    check(ordered == list(range(23)), f"make_loader(..., shuffle=False) should keep the dataset's order, got {ordered}.",
-          "shuffle=False means indices 0, 1, 2, ...")
+    check(ordered == list(range(23)), say(f"make_loader(..., shuffle=False) should keep the dataset's order, got {ordered}.",
+                                          f"make_loader(..., shuffle=False)는 데이터셋의 순서를 유지해야 하는데 "
+                                          f"{ordered}입니다."),
+          say("shuffle=False means indices 0, 1, 2, ...", "shuffle=False는 인덱스 0, 1, 2, ... 순서를 뜻합니다."))
 
 
 @pytest.mark.points(2)
@@ -222,9 +293,12 @@ def test_loader_order_depends_only_on_seed(impl):
     for seed, global_seed in ((3, 100), (3, 200), (4, 100)):
         first, second = two_epochs_after_global_seed(impl, 40, 8, seed, global_seed)
         orders.append(_epoch(first) + _epoch(second))
-    check(orders[0] == orders[1], "two loaders made with seed=3 gave different orders once the global RNG had been "
-          "used differently.", SEED_HINT)
-    check(orders[0] != orders[2], "loaders made with seeds 3 and 4 gave the same order.", SEED_HINT)
+    check(orders[0] == orders[1], say("two loaders made with seed=3 gave different orders once the global RNG had been "
+                                      "used differently.",
+                                      "seed=3으로 만든 두 로더가 전역 난수 생성기를 다르게 사용한 뒤 서로 다른 순서를 "
+                                      "냈습니다."), SEED_HINT)
+    check(orders[0] != orders[2], say("loaders made with seeds 3 and 4 gave the same order.",
+                                      "시드 3과 4로 만든 로더가 같은 순서를 냈습니다."), SEED_HINT)
 
 
 @pytest.mark.points(1)
@@ -235,17 +309,22 @@ def test_digit_batches_have_shapes_and_dtypes(impl):
     dataset = impl.DigitsDataset(transform=impl.make_transform(0.3, 0.2))
     train, val = impl.split_train_val(dataset, 0.25, seed=0)
     batches = list(impl.make_loader(val, batch_size=64, shuffle=False, seed=0))
-    check(len(batches) == 8, f"449 validation digits in batches of 64 should make 8 batches, got {len(batches)}.",
-          "The last batch keeps the remaining 1 sample.")
+    check(len(batches) == 8, say(f"449 validation digits in batches of 64 should make 8 batches, got {len(batches)}.",
+                                 f"검증용 digits 449개를 64개씩 나누면 배치가 8개여야 하는데 {len(batches)}개입니다."),
+          say("The last batch keeps the remaining 1 sample.", "마지막 배치에는 남은 샘플 1개가 들어갑니다."))
     images, labels = batches[0]
-    images = expect_tensor(images, "a batch of images")
-    labels = expect_tensor(labels, "a batch of labels")
+    images = expect_tensor(images, say("a batch of images", "이미지 배치"))
+    labels = expect_tensor(labels, say("a batch of labels", "레이블 배치"))
     check(tuple(images.shape) == (64, 1, 12, 12) and images.dtype == torch.float32,
-          f"a batch of transformed digits should be (64, 1, 12, 12) float32, got {tuple(images.shape)} {images.dtype}.",
-          "Each item is a (1, 12, 12) float32 image after make_transform.")
+          say(f"a batch of transformed digits should be (64, 1, 12, 12) float32, got {tuple(images.shape)} {images.dtype}.",
+              f"변환된 digits 배치는 (64, 1, 12, 12) float32여야 하는데 {tuple(images.shape)} {images.dtype}입니다."),
+          say("Each item is a (1, 12, 12) float32 image after make_transform.",
+              "make_transform을 거친 각 항목은 (1, 12, 12) float32 이미지입니다."))
     check(tuple(labels.shape) == (64,) and labels.dtype == torch.int64,
-          f"a batch of labels should be (64,) int64, got {tuple(labels.shape)} {labels.dtype}.",
-          "Return labels as Python ints; the default collate makes an int64 tensor of them.")
+          say(f"a batch of labels should be (64,) int64, got {tuple(labels.shape)} {labels.dtype}.",
+              f"레이블 배치는 (64,) int64여야 하는데 {tuple(labels.shape)} {labels.dtype}입니다."),
+          say("Return labels as Python ints; the default collate makes an int64 tensor of them.",
+              "레이블은 Python int로 반환하세요; 기본 collate가 이를 int64 텐서로 만들어 줍니다."))
 
 
 def _sequences(seed, lengths, dtype=torch.int64, device="cpu"):
@@ -259,18 +338,26 @@ def _sequences(seed, lengths, dtype=torch.int64, device="cpu"):
                    ko="pad_collate는 pad_sequence처럼 패딩하고 길이와 레이블을 함께 반환합니다")
 def test_pad_collate_matches_pad_sequence(impl):
     batch = _sequences(0, (3, 6, 1, 4))
-    out = expect_type(impl.pad_collate(batch), tuple, "pad_collate(batch)", "Return (padded, lengths, labels).")
-    check(len(out) == 3, f"pad_collate should return (padded, lengths, labels), got {len(out)} values.")
+    out = expect_type(impl.pad_collate(batch), tuple, "pad_collate(batch)",
+                      say("Return (padded, lengths, labels).", "(padded, lengths, labels)를 반환하세요."))
+    check(len(out) == 3, say(f"pad_collate should return (padded, lengths, labels), got {len(out)} values.",
+                             f"pad_collate는 (padded, lengths, labels)를 반환해야 하는데 값이 {len(out)}개입니다."))
     padded, lengths, labels = out
     want = pad_sequence([s for s, _ in batch], batch_first=True)
-    assert_tensor(padded, want, "pad_collate(4 sequences of lengths 3, 6, 1, 4)[0]",
-                  hint="pad_sequence(..., batch_first=True): its default puts time first, (longest, batch).")
-    assert_tensor(lengths, torch.tensor([3, 6, 1, 4]), "the lengths from pad_collate",
-                  hint="torch.tensor([len(s) for s in sequences]) (int64, on the CPU).")
-    assert_tensor(labels, torch.tensor([0, 1, 2, 0]), "the labels from pad_collate", hint="int64 tensor of the labels.")
+    assert_tensor(padded, want, say("pad_collate(4 sequences of lengths 3, 6, 1, 4)[0]",
+                                    "pad_collate(길이 3, 6, 1, 4인 시퀀스 4개)[0]"),
+                  hint=say("pad_sequence(..., batch_first=True): its default puts time first, (longest, batch).",
+                           "pad_sequence(..., batch_first=True)를 쓰세요: 기본값은 시간 축을 앞에 둔 "
+                           "(longest, batch)입니다."))
+    assert_tensor(lengths, torch.tensor([3, 6, 1, 4]), say("the lengths from pad_collate", "pad_collate가 반환한 길이"),
+                  hint=say("torch.tensor([len(s) for s in sequences]) (int64, on the CPU).",
+                           "torch.tensor([len(s) for s in sequences])(int64, CPU)를 쓰세요."))
+    assert_tensor(labels, torch.tensor([0, 1, 2, 0]), say("the labels from pad_collate", "pad_collate가 반환한 레이블"),
+                  hint=say("int64 tensor of the labels.", "레이블의 int64 텐서입니다."))
     padded = impl.pad_collate(batch, padding_value=-1)[0]
     assert_tensor(padded, pad_sequence([s for s, _ in batch], batch_first=True, padding_value=-1),
-                  "pad_collate(batch, padding_value=-1)[0]", hint="Pass padding_value on to pad_sequence.")
+                  "pad_collate(batch, padding_value=-1)[0]",
+                  hint=say("Pass padding_value on to pad_sequence.", "padding_value를 pad_sequence에 넘기세요."))
 
 
 @pytest.mark.points(1)
@@ -280,10 +367,15 @@ def test_pad_collate_matches_pad_sequence(impl):
 def test_pad_collate_works_in_a_dataloader(impl):
     data = _sequences(1, (5, 2, 7, 3, 3, 1, 6))
     batches = list(impl.make_loader(data, batch_size=3, shuffle=False, seed=0, collate_fn=impl.pad_collate))
-    shapes = [tuple(expect_tensor(b[0], "a padded batch").shape) for b in batches]
-    check(shapes == [(3, 7), (3, 3), (1, 6)], f"a DataLoader with collate_fn=pad_collate over lengths 5, 2, 7, 3, 3, 1, "
-          f"6 in batches of 3 should give padded shapes [(3, 7), (3, 3), (1, 6)], got {shapes}.",
-          "Pad each batch to its own longest sequence; pass collate_fn on to the DataLoader.")
+    shapes = [tuple(expect_tensor(b[0], say("a padded batch", "패딩된 배치")).shape) for b in batches]
+    check(shapes == [(3, 7), (3, 3), (1, 6)], say(f"a DataLoader with collate_fn=pad_collate over lengths 5, 2, 7, 3, 3, 1, "
+                                                  f"6 in batches of 3 should give padded shapes [(3, 7), (3, 3), (1, 6)], "
+                                                  f"got {shapes}.",
+                                                  f"길이 5, 2, 7, 3, 3, 1, 6을 3개씩 배치로 묶는 collate_fn=pad_collate "
+                                                  f"DataLoader는 패딩된 shape [(3, 7), (3, 3), (1, 6)]을 내야 하는데 "
+                                                  f"{shapes}입니다."),
+          say("Pad each batch to its own longest sequence; pass collate_fn on to the DataLoader.",
+              "각 배치는 그 안의 가장 긴 시퀀스에 맞춰 패딩하세요; collate_fn을 DataLoader에 넘기세요."))
 
 
 @pytest.mark.points(1)
@@ -291,8 +383,10 @@ def test_pad_collate_works_in_a_dataloader(impl):
 @pytest.mark.title("pad_collate keeps the sequences' dtype and device, lengths on the CPU",
                    ko="pad_collate는 시퀀스의 dtype과 장치를 유지하고, 길이는 CPU에 둡니다")
 def test_pad_collate_follows_sequence_device_and_dtype(impl):
-    hint = ("pad_sequence keeps the sequences' dtype and device; do not build the padded tensor with torch.zeros(...) "
-            "on the default device.")
+    hint = say("pad_sequence keeps the sequences' dtype and device; do not build the padded tensor with torch.zeros(...) "
+               "on the default device.",
+               "pad_sequence는 시퀀스의 dtype과 장치를 유지합니다; 패딩된 텐서를 기본 장치(default device)에 "
+               "torch.zeros(...)로 만들지 마세요.")
     failure = None
     try:
         padded, lengths, _ = impl.pad_collate(_sequences(2, (2, 5), dtype=torch.int32, device="meta"))
@@ -300,14 +394,20 @@ def test_pad_collate_follows_sequence_device_and_dtype(impl):
         if str(error).isidentifier():  # the untouched stub: reported as not started
             raise
         failure = str(error).splitlines()[0]  # raised below, outside this block, so it reads as a failure
-    check(failure is None, f"pad_collate of int32 sequences on the meta device raised: {failure}", hint)
+    check(failure is None, say(f"pad_collate of int32 sequences on the meta device raised: {failure}",
+                               f"meta 장치에 있는 int32 시퀀스에 대해 pad_collate에서 예외가 발생했습니다: {failure}"),
+          hint)
     padded, lengths = expect_tensor(padded, "padded"), expect_tensor(lengths, "lengths")
     check(padded.device.type == "meta" and padded.dtype == torch.int32 and tuple(padded.shape) == (2, 5),
-          f"pad_collate of int32 sequences on the meta device: expected a (2, 5) int32 tensor on meta, got "
-          f"{tuple(padded.shape)} {padded.dtype} on {padded.device}.", hint)
+          say(f"pad_collate of int32 sequences on the meta device: expected a (2, 5) int32 tensor on meta, got "
+              f"{tuple(padded.shape)} {padded.dtype} on {padded.device}.",
+              f"meta 장치에 있는 int32 시퀀스에 대한 pad_collate: meta에 있는 (2, 5) int32 텐서여야 하는데 "
+              f"{padded.device}에 있는 {tuple(padded.shape)} {padded.dtype}입니다."), hint)
     check(lengths.device.type == "cpu" and lengths.dtype == torch.int64,
-          f"lengths should be int64 on the CPU (pack_padded_sequence needs that), got {lengths.dtype} on {lengths.device}.",
-          "torch.tensor([len(s) for s in sequences]).")
+          say(f"lengths should be int64 on the CPU (pack_padded_sequence needs that), got {lengths.dtype} on {lengths.device}.",
+              f"lengths는 CPU에 있는 int64여야 하는데(pack_padded_sequence가 그렇게 요구합니다) {lengths.device}에 "
+              f"있는 {lengths.dtype}입니다."),
+          say("torch.tensor([len(s) for s in sequences]).", "torch.tensor([len(s) for s in sequences])를 쓰세요."))
 
 
 @pytest.mark.points(1)
@@ -318,6 +418,8 @@ def test_pad_collate_follows_sequence_device_and_dtype(impl):
 def test_pad_collate_keeps_cuda_sequences_on_cuda(impl):
     batch = _sequences(3, (4, 2, 6), device="cuda")
     padded, lengths, _ = impl.pad_collate(batch)
-    assert_tensor(padded, pad_sequence([s for s, _ in batch], batch_first=True), "pad_collate of CUDA sequences")
-    check(lengths.device.type == "cpu", f"lengths should stay on the CPU, got {lengths.device}.",
-          "pack_padded_sequence wants CPU lengths.")
+    assert_tensor(padded, pad_sequence([s for s, _ in batch], batch_first=True),
+                  say("pad_collate of CUDA sequences", "CUDA 시퀀스에 대한 pad_collate"))
+    check(lengths.device.type == "cpu", say(f"lengths should stay on the CPU, got {lengths.device}.",
+                                            f"lengths는 CPU에 있어야 하는데 {lengths.device}에 있습니다."),
+          say("pack_padded_sequence wants CPU lengths.", "pack_padded_sequence는 CPU에 있는 길이를 요구합니다."))

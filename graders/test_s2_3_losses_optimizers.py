@@ -5,15 +5,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import observation
 
-STABLE_HINT = ("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
-               "exp of a logit above ~89 is inf in float32.")
-SMOOTHING_HINT = ("With label smoothing the target is (1 - eps) * one_hot + eps / C on every class, the true one "
-                  "included: loss = (1 - eps) * nll + eps * mean over classes of -log p.")
-IGNORE_HINT = ("Rows whose target is ignore_index count for nothing: sum the losses of the other rows and divide by "
-               "how many there are (not by N).")
+STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
+                  "exp of a logit above ~89 is inf in float32.",
+                  "exp 전에 dim을 따라 최댓값(maximum)을 빼세요(keepdim=True): x - m - log(sum(exp(x - m))). "
+                  "float32에서 약 89를 넘는 로짓의 exp는 inf가 됩니다.")
+SMOOTHING_HINT = say("With label smoothing the target is (1 - eps) * one_hot + eps / C on every class, the true one "
+                     "included: loss = (1 - eps) * nll + eps * mean over classes of -log p.",
+                     "레이블 스무딩을 쓰면 목표값(target)은 정답 클래스를 포함한(the true one included) 모든 클래스에서 "
+                     "(1 - eps) * one_hot + eps / C입니다: loss = (1 - eps) * nll + eps * (클래스에 대한 -log p의 평균).")
+IGNORE_HINT = say("Rows whose target is ignore_index count for nothing: sum the losses of the other rows and divide by "
+                  "how many there are (not by N).",
+                  "정답이 ignore_index인 행은 전혀 세지 않습니다: 나머지 행의 손실을 합한 뒤 그 행의 개수로 나누세요"
+                  "(N으로 나누지 마세요: not by N).")
 
 
 @observation
@@ -43,10 +49,14 @@ def test_mse_matches_torch_for_every_reduction(impl):
     pred, target = torch.randn(4, 3, generator=generator), torch.randn(4, 3, generator=generator)
     for reduction in ("mean", "sum", "none"):
         assert_tensor(impl.mse_loss(pred, target, reduction=reduction), nn.MSELoss(reduction=reduction)(pred, target),
-                      f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
-                      hint="'mean' divides the sum of squares by the number of elements, 'none' keeps every element.")
-    assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target), "mse_loss(pred, target) with the default",
-                  hint="The default reduction is 'mean'.")
+                      say(f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
+                          f"(4, 3) 입력에 대한 mse_loss(pred, target, reduction={reduction!r})"),
+                      hint=say("'mean' divides the sum of squares by the number of elements, 'none' keeps every element.",
+                               "'mean'은 제곱의 합을 원소 개수(number of elements)로 나누고, 'none'은 모든 원소를 "
+                               "그대로 둡니다."))
+    assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target),
+                  say("mse_loss(pred, target) with the default", "기본값으로 호출한 mse_loss(pred, target)"),
+                  hint=say("The default reduction is 'mean'.", "reduction의 기본값은 'mean'입니다."))
 
 
 @pytest.mark.points(1)
@@ -59,9 +69,11 @@ def test_mse_gradients_match_torch(impl):
     target = torch.randn(5, 2, generator=generator, dtype=torch.float64)
     loss, requires_grad, got = loss_and_gradient(impl, "mse_loss", (pred, target), {})
     loss = expect_tensor(loss, "mse_loss(pred, target)")
-    check(requires_grad, "mse_loss(pred, target) does not require grad.", "Use tensor operations only, no .item().")
+    check(requires_grad, say("mse_loss(pred, target) does not require grad.",
+                             "mse_loss(pred, target)의 requires_grad가 False입니다."),
+          say("Use tensor operations only, no .item().", "텐서 연산만 쓰세요. .item()은 쓰지 마세요."))
     (want,) = torch.autograd.grad(F.mse_loss(pred, target), pred)
-    assert_tensor(got, want, "d mse_loss / d prediction")
+    assert_tensor(got, want, say("d mse_loss / d prediction", "d mse_loss / d prediction (예측값에 대한 변화도)"))
 
 
 @pytest.mark.points(2)
@@ -72,10 +84,14 @@ def test_log_softmax_matches_torch(impl):
     generator = torch.Generator().manual_seed(2)
     x = torch.randn(3, 4, 5, generator=generator, dtype=torch.float64) * 4
     for dim in (-1, 1, 0):
-        assert_tensor(impl.log_softmax(x, dim=dim), F.log_softmax(x, dim=dim), f"log_softmax(x, dim={dim}) for x of shape (3, 4, 5)",
-                      hint="Reduce along `dim` with keepdim=True so the result broadcasts back.")
-    assert_tensor(impl.log_softmax(x), F.log_softmax(x, dim=-1), "log_softmax(x) with the default dim",
-                  hint="The default is dim=-1, the last axis.")
+        assert_tensor(impl.log_softmax(x, dim=dim), F.log_softmax(x, dim=dim),
+                      say(f"log_softmax(x, dim={dim}) for x of shape (3, 4, 5)",
+                          f"shape이 (3, 4, 5)인 x에 대한 log_softmax(x, dim={dim})"),
+                      hint=say("Reduce along `dim` with keepdim=True so the result broadcasts back.",
+                               "결과가 다시 브로드캐스트되도록 keepdim=True로 `dim`을 따라 축소하세요."))
+    assert_tensor(impl.log_softmax(x), F.log_softmax(x, dim=-1),
+                  say("log_softmax(x) with the default dim", "기본 dim으로 호출한 log_softmax(x)"),
+                  hint=say("The default is dim=-1, the last axis.", "기본값은 마지막 축인 dim=-1입니다."))
 
 
 @pytest.mark.points(2)
@@ -84,7 +100,8 @@ def test_log_softmax_matches_torch(impl):
                    ko="log_softmax는 아주 큰 로짓에서도 안정적으로 계산됩니다")
 def test_log_softmax_is_stable_on_large_logits(impl):
     x = torch.tensor([[1000.0, 2000.0, 3000.0], [-3000.0, -2000.0, -2999.0], [0.0, 100.0, 89.0]])
-    assert_tensor(impl.log_softmax(x, dim=-1), F.log_softmax(x, dim=-1), "log_softmax(x) for float32 logits in the thousands",
+    assert_tensor(impl.log_softmax(x, dim=-1), F.log_softmax(x, dim=-1),
+                  say("log_softmax(x) for float32 logits in the thousands", "수천 단위 float32 로짓에 대한 log_softmax(x)"),
                   hint=STABLE_HINT)
 
 
@@ -96,8 +113,11 @@ def test_cross_entropy_matches_torch(impl):
     for seed, (n, c) in enumerate(((6, 5), (1, 3), (9, 2))):
         logits, target = _logits(seed, n, c, scale=3.0)
         assert_tensor(impl.cross_entropy(logits, target), F.cross_entropy(logits, target),
-                      f"cross_entropy(logits, target) for ({n}, {c}) logits",
-                      hint="Mean over rows of -log_softmax(logits)[n, target[n]]; gather picks each row's class.")
+                      say(f"cross_entropy(logits, target) for ({n}, {c}) logits",
+                          f"({n}, {c}) 로짓에 대한 cross_entropy(logits, target)"),
+                      hint=say("Mean over rows of -log_softmax(logits)[n, target[n]]; gather picks each row's class.",
+                               "행들에 대한 -log_softmax(logits)[n, target[n]]의 평균입니다; gather로 각 행의 클래스를 "
+                               "고르세요."))
 
 
 @pytest.mark.points(2)
@@ -109,12 +129,15 @@ def test_cross_entropy_skips_ignore_index(impl):
     padded = target.clone()
     padded[[1, 4, 5]] = -100
     assert_tensor(impl.cross_entropy(logits, padded), F.cross_entropy(logits, padded),
-                  "cross_entropy(logits, target) with 3 of 8 targets = -100 (the default ignore_index)", hint=IGNORE_HINT)
+                  say("cross_entropy(logits, target) with 3 of 8 targets = -100 (the default ignore_index)",
+                      "정답 8개 중 3개가 -100(기본 ignore_index)인 cross_entropy(logits, target)"), hint=IGNORE_HINT)
     padded[[1, 4, 5]] = 3
     padded[0] = 2
     padded[padded == 3] = 2
     assert_tensor(impl.cross_entropy(logits, padded, ignore_index=2), F.cross_entropy(logits, padded, ignore_index=2),
-                  "cross_entropy(logits, target, ignore_index=2), where 2 is also a valid class index", hint=IGNORE_HINT)
+                  say("cross_entropy(logits, target, ignore_index=2), where 2 is also a valid class index",
+                      "2가 유효한 클래스 인덱스이기도 할 때의 cross_entropy(logits, target, ignore_index=2)"),
+                  hint=IGNORE_HINT)
 
 
 @pytest.mark.points(2)
@@ -127,7 +150,9 @@ def test_cross_entropy_label_smoothing_matches_torch(impl):
     for eps in (0.1, 0.5):
         assert_tensor(impl.cross_entropy(logits, target, label_smoothing=eps),
                       F.cross_entropy(logits, target, label_smoothing=eps),
-                      f"cross_entropy(logits, target, label_smoothing={eps}) with one ignored row", hint=SMOOTHING_HINT)
+                      say(f"cross_entropy(logits, target, label_smoothing={eps}) with one ignored row",
+                          f"무시되는 행이 하나 있는 cross_entropy(logits, target, label_smoothing={eps})"),
+                      hint=SMOOTHING_HINT)
 
 
 @pytest.mark.points(2)
@@ -140,10 +165,14 @@ def test_cross_entropy_gradients_match_torch(impl):
     logits.requires_grad_(True)
     loss, requires_grad, got = loss_and_gradient(impl, "cross_entropy", (logits, target), {"label_smoothing": 0.2})
     loss = expect_tensor(loss, "cross_entropy(...)")
-    check(requires_grad, "cross_entropy(logits, target) does not require grad.", "Use tensor operations only.")
+    check(requires_grad, say("cross_entropy(logits, target) does not require grad.",
+                             "cross_entropy(logits, target)의 requires_grad가 False입니다."),
+          say("Use tensor operations only.", "텐서 연산만 쓰세요."))
     (want,) = torch.autograd.grad(F.cross_entropy(logits, target, label_smoothing=0.2), logits)
-    assert_tensor(got, want, "d cross_entropy / d logits (label_smoothing=0.2, one ignored row)",
-                  hint="An ignored row gets a zero gradient; the others get (softmax - smoothed target) / kept rows.")
+    assert_tensor(got, want, say("d cross_entropy / d logits (label_smoothing=0.2, one ignored row)",
+                                 "d cross_entropy / d logits (label_smoothing=0.2, 무시되는 행 하나)"),
+                  hint=say("An ignored row gets a zero gradient; the others get (softmax - smoothed target) / kept rows.",
+                           "무시되는 행의 변화도는 0이고, 나머지 행은 (softmax - 스무딩된 정답) / 남은 행 수입니다."))
 
 
 @pytest.mark.points(2)
@@ -156,10 +185,14 @@ def test_cross_entropy_stable_on_large_logits(impl):
     loss, requires_grad, got = loss_and_gradient(impl, "cross_entropy", (logits, target), {})
     loss = expect_tensor(loss, "cross_entropy(logits, target)")
     want = F.cross_entropy(logits, target)
-    assert_tensor(loss, want, "cross_entropy for float32 logits in the thousands", hint=STABLE_HINT)
-    check(requires_grad, "cross_entropy(logits, target) does not require grad.", "Use tensor operations only.")
+    assert_tensor(loss, want, say("cross_entropy for float32 logits in the thousands",
+                                  "수천 단위 float32 로짓에 대한 cross_entropy"), hint=STABLE_HINT)
+    check(requires_grad, say("cross_entropy(logits, target) does not require grad.",
+                             "cross_entropy(logits, target)의 requires_grad가 False입니다."),
+          say("Use tensor operations only.", "텐서 연산만 쓰세요."))
     (want_grad,) = torch.autograd.grad(want, logits)
-    assert_tensor(got, want_grad, "d cross_entropy / d logits for logits in the thousands", atol=1e-5, hint=STABLE_HINT)
+    assert_tensor(got, want_grad, say("d cross_entropy / d logits for logits in the thousands",
+                                      "수천 단위 로짓에 대한 d cross_entropy / d logits"), atol=1e-5, hint=STABLE_HINT)
 
 
 def _params(seed):
@@ -205,17 +238,23 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
     ours = [p.clone().requires_grad_(True) for p in start]
     optimizer = make_optimizer(ours)
     trajectory = student_trajectory(impl, kind, start, n_steps)
-    check(isinstance(trajectory, list) and len(trajectory) == n_steps, f"{what}: expected {n_steps} steps.")
+    check(isinstance(trajectory, list) and len(trajectory) == n_steps,
+          say(f"{what}: expected {n_steps} steps.", f"{what}: {n_steps}단계여야 합니다."))
     for step, theirs in enumerate(trajectory, start=1):
         optimizer.zero_grad()
         _loss(ours, step).backward()
         optimizer.step()
         before = start if step == 1 else trajectory[step - 2]
         for k, (p, old, want) in enumerate(zip(theirs, before, ours)):
-            check(not torch.equal(p.detach(), old), f"{what}: parameter {k} did not change at step {step}.",
-                  "Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
-                  "local name.")
-            assert_tensor(p.detach(), want.detach(), f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
+            check(not torch.equal(p.detach(), old), say(f"{what}: parameter {k} did not change at step {step}.",
+                                                        f"{what}: 매개변수 {k}이(가) {step}단계에서 바뀌지 않았습니다."),
+                  say("Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
+                      "local name.",
+                      "각 매개변수를 제자리에서(in place) 갱신하세요(torch.no_grad() 아래에서 p.sub_(...)); "
+                      "`p = p - ...`는 지역 이름을 다시 묶을 뿐입니다."))
+            assert_tensor(p.detach(), want.detach(),
+                          say(f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
+                              f"{what}: {step}단계 뒤 shape이 {tuple(p.shape)}인 매개변수 {k}"),
                           hint=hint)
 
 
@@ -225,9 +264,13 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
                    ko="sgd_momentum_step은 torch.optim.SGD와 똑같이 매개변수를 갱신합니다")
 def test_sgd_momentum_steps_match_torch(impl):
     _compare_with_torch(impl, "sgd", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, weight_decay=0.01), 3,
-                        "sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01) against torch.optim.SGD",
-                        "v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
-                        "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.")
+                        say("sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01) against torch.optim.SGD",
+                            "torch.optim.SGD와 비교한 sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01)"),
+                        say("v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
+                            "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.",
+                            "v = momentum * v + g ((1 - momentum) 인자는 없습니다: torch의 dampening은 0입니다), 그다음 "
+                            "p -= lr * v이며, g = p.grad + weight_decay * p입니다; v는 제자리에서 갱신해 단계 사이에 "
+                            "유지하세요."))
 
 
 @pytest.mark.points(3)
@@ -236,9 +279,13 @@ def test_sgd_momentum_steps_match_torch(impl):
                    ko="adam_step은 torch.optim.Adam과 똑같이 매개변수를 갱신합니다")
 def test_adam_steps_match_torch(impl):
     _compare_with_torch(impl, "adam", lambda ps: torch.optim.Adam(ps, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05), 3,
-                        "adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05) against torch.optim.Adam",
-                        "Check the bias correction m / (1 - beta1 ** step) and v / (1 - beta2 ** step), eps added after "
-                        "the square root, and Adam's weight_decay added to the gradient (not AdamW's decoupled decay).")
+                        say("adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05) against torch.optim.Adam",
+                            "torch.optim.Adam과 비교한 adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)"),
+                        say("Check the bias correction m / (1 - beta1 ** step) and v / (1 - beta2 ** step), eps added after "
+                            "the square root, and Adam's weight_decay added to the gradient (not AdamW's decoupled decay).",
+                            "편향 보정(bias correction) m / (1 - beta1 ** step)과 v / (1 - beta2 ** step), 제곱근 뒤에 "
+                            "더하는 eps, 그리고 변화도에 더하는 Adam의 weight_decay(AdamW의 분리된 감쇠가 아님)를 "
+                            "확인하세요."))
 
 
 @pytest.mark.points(1)
@@ -250,13 +297,20 @@ def test_losses_follow_input_device_and_dtype(impl):
     for what, out in (("mse_loss(x, x)", impl.mse_loss(x, x)), ("log_softmax(x)", impl.log_softmax(x))):
         out = expect_tensor(out, what)
         check(out.device.type == "meta" and out.dtype == torch.float16,
-              f"{what} for a float16 x on the meta device gave a {out.dtype} tensor on {out.device}.",
-              "Use tensor operations on the inputs; do not build new tensors with torch.tensor(...) or .item().")
+              say(f"{what} for a float16 x on the meta device gave a {out.dtype} tensor on {out.device}.",
+                  f"meta 장치에 있는 float16 x에 대해 {what}이(가) {out.device}에 있는 {out.dtype} 텐서를 "
+                  f"냈습니다."),
+              say("Use tensor operations on the inputs; do not build new tensors with torch.tensor(...) or .item().",
+                  "입력에 대한 텐서 연산을 쓰세요; torch.tensor(...)나 .item()으로 새 텐서를 만들지 마세요."))
     logits, target = _logits(60, 4, 3)
-    out = expect_tensor(impl.cross_entropy(logits, target), "cross_entropy(float64 logits)")
+    out = expect_tensor(impl.cross_entropy(logits, target),
+                        say("cross_entropy(float64 logits)", "cross_entropy(float64 로짓)"))
     check(out.dtype == torch.float64 and out.dim() == 0,
-          f"cross_entropy for float64 logits should give a 0-d float64 tensor, got {tuple(out.shape)} {out.dtype}.",
-          "Reduce to a scalar tensor with tensor operations; do not go through Python floats.")
+          say(f"cross_entropy for float64 logits should give a 0-d float64 tensor, got {tuple(out.shape)} {out.dtype}.",
+              f"float64 로짓에 대한 cross_entropy는 0차원 float64 텐서를 내야 하는데 {tuple(out.shape)} "
+              f"{out.dtype}입니다."),
+          say("Reduce to a scalar tensor with tensor operations; do not go through Python floats.",
+              "텐서 연산으로 스칼라 텐서까지 축소하세요; Python float를 거치지 마세요."))
 
 
 @pytest.mark.points(1)
@@ -269,4 +323,6 @@ def test_losses_run_on_cuda(impl):
     logits, target = logits.cuda(), target.cuda()
     target[0] = -100
     assert_tensor(impl.cross_entropy(logits, target, label_smoothing=0.1),
-                  F.cross_entropy(logits, target, label_smoothing=0.1), "cross_entropy on CUDA", hint=STABLE_HINT)
+                  F.cross_entropy(logits, target, label_smoothing=0.1), say("cross_entropy on CUDA",
+                                                                            "CUDA에서의 cross_entropy"),
+                  hint=STABLE_HINT)

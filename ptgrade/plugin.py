@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ptgrade import remote
 # Nothing here imports torch: the worker is launched first, so its torch import overlaps the judge's.
 from ptgrade import contract, loader, outcomes, sandbox
+from ptgrade.i18n import _
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export")
 MARKERS = {
@@ -196,7 +197,7 @@ class _Grading:
         if self.config.getoption("ptgrade_device") == "cuda":
             import torch
             if not torch.cuda.is_available():
-                message = "--device cuda was asked for, but torch.cuda.is_available() is False here."
+                message = _("--device cuda was asked for, but torch.cuda.is_available() is False here.")
                 _send("fatal", message=message)
                 raise pytest.UsageError(message)
 
@@ -217,7 +218,7 @@ class _Grading:
         self.current = self.connection(self.impl_path(item))
         self.current.begin_check(SEED, self.check_seconds())
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
-            pytest.skip("needs a CUDA GPU; torch.cuda.is_available() is False on this machine")
+            pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))
 
     def pytest_runtest_teardown(self, item):
         if self.current is not None:
