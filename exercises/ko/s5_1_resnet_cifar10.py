@@ -1,0 +1,161 @@
+"""5.1 프로젝트: CIFAR-10 ResNet — 데이터 파이프라인, 신경망, 학습률 스케줄, 작은 탐색.
+
+CIFAR-10은 10개 클래스의 32x32 픽셀 컬러 이미지 60,000장입니다(학습용 50,000장, 테스트용 10,000장).
+실제 학습에 필요한 모든 것을 하나씩 만듭니다:
+
+1. `channel_stats`: 학습 이미지에 대한 색 채널별 평균과 표준편차를 여러분의 코드로 계산합니다(논문에서
+   베껴 오지 마세요: 이 숫자는 여러분이 불러온 데이터의 것입니다).
+2. `build_transforms`: 학습용에만 데이터 증강(4픽셀 패딩한 이미지를 무작위로 32x32 자르기, 무작위 좌우
+   뒤집기)을 넣고, 그다음 그 통계로 `ToTensor`와 `Normalize`를 합니다. 테스트 transform은 변환과
+   정규화만 합니다: 테스트 데이터를 증강하면 다른 문제를 재는 셈입니다.
+3. `cifar10_datasets`: root 폴더를 받는 실제 `torchvision.datasets.CIFAR10` 로더.
+4. `BasicBlock`과 `ResNet`: 32x32 입력을 위한 He et al.(2016)의 ResNet. 블록이 shape를 바꾸는 곳에는
+   투영 지름길(projection shortcut, 1x1 합성곱 + BatchNorm)을 씁니다.
+5. `warmup_cosine_scheduler`: 선형 웜업(warm-up) 뒤 코사인 감소. 옵티마이저 스텝마다 한 번 진행합니다.
+6. `train_one_epoch`와 `evaluate`.
+7. `search`: 검증 정확도로 가장 좋은 설정을 고릅니다(테스트 정확도로는 절대 고르지 않습니다).
+
+채점기는 키트가 생성한, 실제 CIFAR-10과 똑같은 형식(`cifar-10-batches-py`, 피클(pickle)된 배치)의 작은
+아카이브를 여러분의 함수에 줍니다. 이 아카이브는 실제 파일의 MD5 검사를 건너뛰는 하위 클래스를 통해
+torchvision 자체의 CIFAR10 코드로 읽힙니다(`dataset_class=`). 각 `raise NotImplementedError`를 여러분의
+코드로 바꾼 다음 `ptgrade check 5.1`을 실행하세요. 모두 통과하면 GPU에서 `ptgrade run 5.1`로 실제
+학습을 해 보세요(CIFAR-10이 로컬에 있으면 `--data PATH`; `--smoke`는 CPU에서 1분 안에 전체 파이프라인을
+시험합니다).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from torchvision import transforms
+from torchvision.datasets import CIFAR10
+
+PAD = 4  # 무작위로 32x32를 자르기 전에 0으로 채우는 패딩 픽셀 수
+
+
+def channel_stats(images: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """`CIFAR10`의 `.data`가 담고 있는 형태(높이, 너비, 채널이 마지막)인 shape (N, 32, 32, 3)의 uint8
+    `images`에 대해, `ToTensor`가 만드는 [0, 1] 범위에서(255로 나눠서) 채널별 (mean, std)를 계산합니다.
+
+    shape (3,)인 float32 텐서 두 개를 반환합니다: 각 채널(R, G, B)의 N * 32 * 32개 픽셀 값 전체에 대한
+    평균과 표준편차(모표준편차, `correction=0`)입니다. float64로 계산하고 마지막에 변환하세요: 수백만
+    픽셀을 float32로 더하면 자릿수를 잃습니다.
+    """
+    raise NotImplementedError("channel_stats")
+
+
+def build_transforms(mean: torch.Tensor, std: torch.Tensor) -> tuple[Callable, Callable]:
+    """(train_transform, test_transform): PIL 이미지(CIFAR10이 transform에 넘기는 것)를 shape (3, 32, 32)의
+    정규화된 float32 텐서로 바꾸는 호출 가능한 객체(callable) 두 개입니다.
+
+    학습: `transforms.RandomCrop(32, padding=PAD)`(0으로 패딩), `transforms.RandomHorizontalFlip()`(p=0.5),
+    `transforms.ToTensor()`, `transforms.Normalize(mean, std)`를 이 순서로 적용합니다.
+    테스트: `ToTensor()`와 `Normalize(mean, std)`만 적용합니다: 무작위성이 전혀 없어야 합니다.
+    (`ToImage()` + `ToDtype(torch.float32, scale=True)`를 쓰는 `torchvision.transforms.v2`도 괜찮습니다.)
+    """
+    raise NotImplementedError("build_transforms")
+
+
+def cifar10_datasets(root: str | Path, *, download: bool = False,
+                     dataset_class: type[CIFAR10] = CIFAR10) -> tuple[Dataset, Dataset]:
+    """`root`(`cifar-10-batches-py`를 담은 폴더) 아래 CIFAR-10의 (train_set, test_set)을 반환합니다.
+
+    `dataset_class(root, train=..., download=..., transform=...)`로 만드세요(호출하는 쪽이 하위 클래스를
+    넘기지 않으면 torchvision의 CIFAR10입니다. 읽기 코드를 직접 만들지 마세요). 먼저 transform 없이 학습
+    데이터셋을 불러와 `channel_stats(train.data)`로 통계를 계산한 다음, 학습 transform을 쓴 학습 데이터셋과
+    테스트 transform을 쓴 테스트 데이터셋을 반환합니다. 두 데이터셋 모두 학습 데이터의 통계로
+    정규화합니다. `download`는 첫 번째 호출에만 넘기세요.
+    """
+    raise NotImplementedError("cifar10_datasets")
+
+
+class BasicBlock(nn.Module):
+    """기본 잔차 블록(basic residual block): out = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
+
+    conv1: 3x3, `in_channels` -> `out_channels`, stride `stride`, padding 1; conv2: 3x3, `out_channels` ->
+    `out_channels`, stride 1, padding 1; 둘 다 `bias=False`이고 각각 뒤에 `nn.BatchNorm2d`가 옵니다.
+    shortcut: shape가 바뀌지 않으면(stride 1이고 in_channels == out_channels) 항등 함수이고, 그렇지 않으면
+    투영입니다: `nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)` 다음
+    `nn.BatchNorm2d(out_channels)`(논문의 "option B"). 입력 (N, in_channels, H, W), 출력
+    (N, out_channels, H / stride, W / stride).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int = 1):
+        raise NotImplementedError("BasicBlock")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("BasicBlock.forward")
+
+
+class ResNet(nn.Module):
+    """32x32 이미지를 위한 ResNet: `ResNet(num_blocks=(3, 3, 3), widths=(16, 32, 64), num_classes=10)`은
+    He et al.(2016)의 ResNet-20이고, `num_blocks=(2, 2, 2, 2), widths=(64, 128, 256, 512)`는 CIFAR용
+    ResNet-18입니다.
+
+    스템(stem): 3x3 합성곱, 3 -> widths[0], stride 1, padding 1, bias=False, BatchNorm2d, ReLU(이미지가
+    작으므로 max-pool은 없습니다). 그다음 `num_blocks`의 항목마다 단계(stage)가 하나씩 있습니다: i번째
+    단계는 widths[i] 채널의 BasicBlock num_blocks[i]개이며, 첫 단계를 뺀 모든 단계의 첫 블록은 stride
+    2입니다(H와 W를 절반으로 줄입니다). 헤드(head): 전역 평균 풀링(global average pooling) 다음
+    `nn.Linear(widths[-1], num_classes)`. 입력 (N, 3, 32, 32) float, 출력 (N, num_classes) 날것의
+    로짓(logit). 나열한 층만 쓰세요(매개변수 개수를 셉니다).
+    """
+
+    def __init__(self, num_blocks: Sequence[int] = (3, 3, 3), widths: Sequence[int] = (16, 32, 64),
+                 num_classes: int = 10):
+        raise NotImplementedError("ResNet")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("ResNet.forward")
+
+
+def warmup_cosine_scheduler(optimizer: torch.optim.Optimizer, total_steps: int,
+                            warmup_steps: int) -> torch.optim.lr_scheduler.LRScheduler:
+    """옵티마이저 스텝 t(t = 0, 1, ..., total_steps - 1; 스케줄러를 t번 진행한 상태)의 학습률을 다음과
+    같이 정하는 스케줄러(`LambdaLR` 같은 아무 `torch.optim.lr_scheduler` 클래스)를 반환합니다.
+
+        base_lr * (t + 1) / warmup_steps                                    t < warmup_steps이면
+        base_lr * 0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps)))   그 밖에는
+
+    base_lr은 스케줄러를 만들 때 옵티마이저의 학습률입니다(매개변수 그룹마다). 만든 직후에 학습률이 이미
+    t = 0의 값이어야 합니다. 에폭마다가 아니라 옵티마이저 스텝마다 진행하도록 만든 스케줄입니다.
+    1 <= warmup_steps < total_steps입니다.
+    """
+    raise NotImplementedError("warmup_cosine_scheduler")
+
+
+def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer,
+                    scheduler: torch.optim.lr_scheduler.LRScheduler) -> float:
+    """`loader`(배치 (x, y))를 한 번 훑으며 로짓에 대한 교차 엔트로피 손실(cross-entropy loss)로
+    `model`을 학습합니다.
+
+    먼저 `model.train()`; 각 배치를 모델 매개변수의 장치로 옮기고, 배치마다: zero_grad, 순전파 +
+    `F.cross_entropy`, 역전파, `optimizer.step()`, 그다음 `scheduler.step()`.
+    샘플당 평균 손실(`loss.item() * 배치 크기`의 합을 샘플 수로 나눈 값)을 Python float로 반환합니다.
+    """
+    raise NotImplementedError("train_one_epoch")
+
+
+def evaluate(model: nn.Module, loader: DataLoader) -> tuple[float, float]:
+    """`loader`에 대한 `model`의 (샘플당 평균 교차 엔트로피, 정확도)를 Python float 두 개로 반환합니다.
+
+    `model.eval()`과 `torch.no_grad()`(또는 `torch.inference_mode()`); 배치는 모델의 장치로 옮깁니다.
+    정확도는 로짓의 argmax가 레이블과 같은 샘플의 비율입니다.
+    """
+    raise NotImplementedError("evaluate")
+
+
+def search(configs: Sequence[dict], train_and_evaluate: Callable[[dict], dict]) -> tuple[dict, list[dict]]:
+    """작은 하이퍼파라미터 탐색: 각 설정마다 순서대로 `train_and_evaluate(config)`를 한 번씩 호출합니다.
+    이 함수는 적어도 "val_acc"(검증 데이터에 대한 정확도)를 담은 지표 dict를 반환합니다. 다른 값(예:
+    "test_acc")이 들어 있을 수도 있지만, 그 값으로 고르면 안 됩니다.
+
+    (best_config, results)를 반환합니다: "val_acc"가 가장 높은 설정(같으면 앞의 것)과, `configs`의 순서대로
+    설정마다 하나씩인 지표 dict의 목록입니다.
+    """
+    raise NotImplementedError("search")

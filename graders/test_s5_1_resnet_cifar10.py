@@ -1,0 +1,737 @@
+"""5.1 Project: ResNet on CIFAR-10. The promises of the data pipeline (real torchvision CIFAR10 loader on a
+CIFAR-format archive the kit writes), the ResNet, the warm-up + cosine schedule, training, evaluation, the
+search, and convergence on the generated data in a bounded number of steps."""
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from graders.support.assertions import (
+    assert_scalar,
+    assert_tensor,
+    check,
+    expect_type,
+    say,
+)
+from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10, write_cifar_archive
+from ptgrade.remote import observation
+
+PAD = 4
+PUBLISHED_MEAN, PUBLISHED_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)  # the real CIFAR-10's
+CONVERGENCE_EPOCHS, CONVERGENCE_BATCH = 3, 20  # 75 SGD steps on 500 generated images
+CONVERGENCE_THRESHOLD = 0.80  # test accuracy; the worst of 20 seeds (data, weights, order) of the reference: 0.925 (seed 7)
+AUGMENT_SEEDS = 16
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The root folder of a seeded CIFAR-format archive (500 training, 200 test images)."""
+    root = tmp_path_factory.mktemp("cifar")
+    write_cifar_archive(root, seed=0)
+    return root
+
+
+def _raw(root, train):
+    """The split's uint8 images (N, 32, 32, 3) and labels, read by torchvision's CIFAR10 code."""
+    dataset = GeneratedCIFAR10(root, train=train)
+    return dataset.data, list(dataset.targets)
+
+
+def _stats(images):
+    pixels = torch.from_numpy(images).double() / 255
+    return pixels.mean(dim=(0, 1, 2)).float(), pixels.std(dim=(0, 1, 2), correction=0).float()
+
+
+def _to_tensor(image):
+    return torch.from_numpy(image).permute(2, 0, 1).float() / 255  # (3, 32, 32), as ToTensor
+
+
+def _normalise(x, mean, std):
+    return (x - torch.as_tensor(mean).view(3, 1, 1)) / torch.as_tensor(std).view(3, 1, 1)
+
+
+def _candidates(image):
+    """Every crop (dy, dx) of the image padded by PAD (zeros or reflection), flipped or not: (K, 3, 32, 32) and
+    their (dy, dx, flipped)."""
+    x = _to_tensor(image)
+    crops, keys = [], []
+    for mode in ("constant", "reflect"):
+        padded = F.pad(x[None], (PAD,) * 4, mode=mode)[0]
+        for dy in range(2 * PAD + 1):
+            for dx in range(2 * PAD + 1):
+                crop = padded[:, dy:dy + 32, dx:dx + 32]
+                crops += [crop, crop.flip(-1)]
+                keys += [(dy, dx, False), (dy, dx, True)]
+    return torch.stack(crops), keys
+
+
+def _zscore(x):
+    """Per-channel standardisation: equal for two images that differ by any per-channel affine normalisation."""
+    flat = x.flatten(-2)
+    return ((flat - flat.mean(-1, keepdim=True)) / (flat.std(-1, keepdim=True) + 1e-8)).view(x.shape)
+
+
+def _match(output, image):
+    """The augmentation (dy, dx, flipped) that best explains `output` (any per-channel normalisation), and its
+    distance."""
+    crops, keys = _candidates(image)
+    distance = (_zscore(crops) - _zscore(output)[None]).abs().flatten(1).amax(1)
+    best = int(distance.argmin())
+    return keys[best], float(distance[best]), crops[best]
+
+
+# -- observations: run in the worker beside the student's module, return what their code produced ------------------
+@observation
+def dataset_items(impl, root, train, indices, seeds):
+    """cifar10_datasets(root, dataset_class=GeneratedCIFAR10): for the split, its type check, its length, and
+    [image tensor for each index] for each seed (torch.manual_seed(seed) before reading), and the labels."""
+    from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10 as Generated
+    datasets = impl.cifar10_datasets(root, dataset_class=Generated)
+    dataset = datasets[0 if train else 1]
+    items = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        items.append([dataset[i] for i in indices])
+    images = [[image for image, _ in row] for row in items]
+    labels = [int(label) for _, label in items[0]]
+    return len(datasets), isinstance(dataset, Generated), len(dataset), images, labels
+
+
+@observation
+def block_with_zeroed_3x3_convs(impl, in_channels, out_channels, stride, x):
+    """BasicBlock(in, out, stride) in eval mode with fresh BatchNorm statistics and the weights of every Conv2d
+    that is not 1x1 set to zero: its output for x, and (in, out, stride, bias?, weight) of each 1x1 Conv2d."""
+    torch.manual_seed(0)
+    block = impl.BasicBlock(in_channels, out_channels, stride).eval()
+    projections = []
+    with torch.no_grad():
+        for module in block.modules():
+            if isinstance(module, nn.Conv2d):
+                if module.kernel_size == (1, 1):
+                    projections.append((module.in_channels, module.out_channels, module.stride[0],
+                                        module.bias is not None, module.weight.detach().clone()))
+                else:
+                    module.weight.zero_()
+                    if module.bias is not None:
+                        module.bias.zero_()
+        return block(x), projections
+
+
+@observation
+def resnet_facts(impl, num_blocks, widths, num_classes, x):
+    """ResNet(num_blocks, widths, num_classes): its parameter count, its output for x (eval mode), and the
+    output shape of every BasicBlock in the order they ran."""
+    torch.manual_seed(0)
+    model = impl.ResNet(num_blocks=num_blocks, widths=widths, num_classes=num_classes).eval()
+    shapes = []
+    for module in model.modules():
+        if isinstance(module, impl.BasicBlock):
+            module.register_forward_hook(lambda m, i, out: shapes.append(tuple(out.shape)))
+    with torch.no_grad():
+        out = model(x)
+    return sum(p.numel() for p in model.parameters()), out, shapes
+
+
+@observation
+def learning_rates(impl, base_lrs, total_steps, warmup_steps):
+    """An SGD over one parameter per lr in base_lrs with warmup_cosine_scheduler(optimizer, total, warmup): the
+    lrs of every group before each of total_steps optimizer steps (stepping the scheduler after each), and
+    whether it is a torch LRScheduler."""
+    params = [nn.Parameter(torch.zeros(1)) for _ in base_lrs]
+    optimizer = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)], lr=base_lrs[0])
+    scheduler = impl.warmup_cosine_scheduler(optimizer, total_steps, warmup_steps)
+    seen = []
+    for _ in range(total_steps):
+        seen.append([group["lr"] for group in optimizer.param_groups])
+        optimizer.step()
+        scheduler.step()
+    return seen, isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)
+
+
+def _decay(step):
+    return 1.0 / (1.0 + step)
+
+
+def _tiny_net(seed):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                         nn.Flatten(), nn.Linear(4, 5))
+
+
+def _images(seed, n=40):
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 3, 8, 8, generator=generator)
+    return TensorDataset(x, (x[:, 0].mean((1, 2)) > 0).long() + 2 * (x[:, 1].mean((1, 2)) > 0).long())
+
+
+def _params(model):
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+
+def _sgd_with_decay(model):
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, _decay)
+
+
+@observation
+def one_epoch_with_schedule(impl, device="cpu"):
+    """train_one_epoch(_tiny_net(1) on device, 4 unshuffled batches of _images(0), SGD, LambdaLR(_decay)): what it
+    returned, the parameters after it (on the CPU), and the lr after it."""
+    model = _tiny_net(1).to(device)
+    optimizer, scheduler = _sgd_with_decay(model)
+    loader = DataLoader(_images(0), batch_size=10, shuffle=False)  # batches stay on the CPU
+    returned = impl.train_one_epoch(model, loader, optimizer, scheduler)
+    return returned, _params(model).cpu(), optimizer.param_groups[0]["lr"]
+
+
+class _Probe(nn.Module):
+    """Records (grad enabled, training) at every forward."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner, self.seen = inner, []
+
+    def forward(self, x):
+        self.seen.append((torch.is_grad_enabled(), self.training))
+        return self.inner(x)
+
+
+def _eval_model():
+    model = _tiny_net(3)
+    model.insert(4, nn.Dropout(0.5))
+    with torch.no_grad():  # non-trivial running statistics
+        model.train()
+        model(_images(4).tensors[0] * 2 + 1)
+    return model
+
+
+@observation
+def evaluate_in_train_mode(impl):
+    """evaluate(_Probe(_eval_model()) left in training mode, 3 batches of _images(5)): what it returned, BatchNorm's
+    running_mean after it, the probe's record, and whether every .grad is still None."""
+    probe = _Probe(_eval_model()).train()
+    result = impl.evaluate(probe, DataLoader(_images(5, n=45), batch_size=20))
+    return result, probe.inner[1].running_mean.clone(), probe.seen, [p.grad is None for p in probe.parameters()]
+
+
+class _FakeEvaluator:
+    """Stands for a training run: returns the given metrics per config name and records the calls."""
+
+    def __init__(self, metrics):
+        self.metrics, self.calls = metrics, []
+
+    def __call__(self, config):
+        self.calls.append(config["name"])
+        return dict(self.metrics[config["name"]])
+
+
+@observation
+def search_with_fake_runs(impl, configs, metrics):
+    """search(configs, _FakeEvaluator(metrics)): what it returned and the names of the configs it ran, in order."""
+    evaluator = _FakeEvaluator(metrics)
+    best, results = impl.search(configs, evaluator)
+    return best, results, evaluator.calls
+
+
+@observation
+def convergence_run(impl, root, seed=0):
+    """CONVERGENCE_EPOCHS epochs of the student's pipeline on the generated archive: their datasets, ResNet((1, 1, 1),
+    (8, 16, 32)), SGD (lr 0.05, Nesterov momentum 0.9, weight decay 5e-4) with their warm-up + cosine schedule
+    (5 warm-up steps), their train_one_epoch, then their evaluate on the test set: the mean losses per epoch and
+    (test loss, test accuracy)."""
+    from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10 as Generated
+    train, test = impl.cifar10_datasets(root, dataset_class=Generated)
+    torch.manual_seed(seed)
+    model = impl.ResNet(num_blocks=(1, 1, 1), widths=(8, 16, 32), num_classes=10)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    loader = DataLoader(train, batch_size=CONVERGENCE_BATCH, shuffle=True, generator=torch.Generator().manual_seed(seed))
+    scheduler = impl.warmup_cosine_scheduler(optimizer, total_steps=CONVERGENCE_EPOCHS * len(loader), warmup_steps=5)
+    losses = []
+    for epoch in range(CONVERGENCE_EPOCHS):
+        torch.manual_seed(seed * 100 + epoch)
+        losses.append(impl.train_one_epoch(model, loader, optimizer, scheduler))
+    return losses, impl.evaluate(model, DataLoader(test, batch_size=100))
+
+
+# -- the checks -------------------------------------------------------------------------------------------------
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("channel_stats gives each channel's mean and std on the 0-1 scale",
+                   ko="channel_stats는 채널별 평균과 표준편차를 0~1 범위에서 계산합니다")
+def test_channel_stats_match_the_pixels(impl, archive):
+    generator = np.random.default_rng(5)
+    skewed = np.stack([generator.integers(0, 256, (7, 32, 32)), generator.integers(100, 140, (7, 32, 32)),
+                       generator.integers(0, 60, (7, 32, 32))], axis=-1).astype(np.uint8)  # channels differ a lot
+    for images, what in ((skewed, say("7 random images with different channel ranges",
+                                      "채널마다 범위가 다른 무작위 이미지 7장")),
+                         (_raw(archive, True)[0], say("the 500 training images of the generated archive",
+                                                      "생성된 아카이브의 학습 이미지 500장"))):
+        result = expect_type(impl.channel_stats(images), tuple, "channel_stats(images)",
+                             say("Return (mean, std), two tensors of shape (3,).",
+                                 "(mean, std) 두 텐서(shape (3,))를 반환하세요."))
+        check(len(result) == 2, say(f"channel_stats should return (mean, std), got {len(result)} values.",
+                                    f"channel_stats는 (mean, std)를 반환해야 하는데 값이 {len(result)}개입니다."))
+        mean, std = result
+        want_mean, want_std = _stats(images)
+        if isinstance(mean, torch.Tensor) and mean.shape == (3,) and torch.allclose(mean.double(), want_mean.double() * 255, rtol=1e-3):
+            raise AssertionError(say("channel_stats gives statistics on the 0-255 scale, but ToTensor feeds Normalize "
+                                     "values in [0, 1]. Hint: divide the pixels by 255.",
+                                     "channel_stats가 0~255 범위의 통계를 냅니다. ToTensor는 Normalize에 [0, 1] 범위의 "
+                                     "값을 넘깁니다. 힌트: 픽셀을 255로 나누세요."))
+        hint = say("images are (N, H, W, C): reduce over dims (0, 1, 2), keep the channel axis (the last); "
+                   "std over all pixels of a channel, correction=0, not an average of per-image stds.",
+                   "images는 (N, H, W, C)입니다: (0, 1, 2) 차원으로 줄이고 채널 축(마지막 축)은 남기세요. std는 한 "
+                   "채널의 모든 픽셀에 대해 correction=0으로 계산하며, 이미지별 std의 평균이 아닙니다.")
+        assert_tensor(mean, want_mean, say(f"the channel means of {what}", f"{what}의 채널별 평균"), rtol=1e-4,
+                      atol=1e-5, hint=hint)
+        assert_tensor(std, want_std, say(f"the channel stds of {what}", f"{what}의 채널별 표준편차"), rtol=1e-4,
+                      atol=1e-5, hint=hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("cifar10_datasets builds both splits with the given CIFAR10 class",
+                   ko="cifar10_datasets는 주어진 CIFAR10 클래스로 두 데이터셋을 만듭니다")
+def test_datasets_use_the_cifar10_loader(impl, archive):
+    hint = say("Build both splits with dataset_class(root, train=True/False, transform=...): torchvision's CIFAR10 "
+               "reader, not your own.",
+               "두 데이터셋 모두 dataset_class(root, train=True/False, transform=...)로 만드세요: 직접 만든 읽기 "
+               "코드가 아니라 torchvision의 CIFAR10입니다.")
+    for train, size in ((True, 500), (False, 200)):
+        split = say("training", "학습") if train else say("test", "테스트")
+        count, is_cifar, length, images, labels = dataset_items(impl, archive, train, [0, 7, 42], [0])
+        check(count == 2, say(f"cifar10_datasets should return (train_set, test_set), got {count} values.",
+                              f"cifar10_datasets는 (train_set, test_set)을 반환해야 하는데 값이 {count}개입니다."))
+        check(is_cifar, say(f"the {split} set is not built with dataset_class.",
+                            f"{split} 데이터셋이 dataset_class로 만들어지지 않았습니다."), hint)
+        check(length == size, say(f"the {split} set has {length} images; the archive holds {size}.",
+                                  f"{split} 데이터셋에 이미지가 {length}개 있는데 아카이브에는 {size}개가 있습니다."),
+              say("train=True reads data_batch_1..5, train=False reads test_batch.",
+                  "train=True는 data_batch_1..5를, train=False는 test_batch를 읽습니다."))
+        want_labels = [_raw(archive, train)[1][i] for i in (0, 7, 42)]
+        check(labels == want_labels, say(f"{split} labels at 0, 7, 42: expected {want_labels}, got {labels}.",
+                                         f"{split} 레이블(0, 7, 42번): {want_labels}이어야 하는데 {labels}입니다."))
+        for image in images[0]:
+            expect_tensor_shape = getattr(image, "shape", None)
+            check(isinstance(image, torch.Tensor) and tuple(image.shape) == (3, 32, 32) and image.dtype == torch.float32,
+                  say(f"a {split} item should be a float32 tensor of shape (3, 32, 32), got "
+                      f"{type(image).__name__} {tuple(expect_tensor_shape) if expect_tensor_shape is not None else ''}.",
+                      f"{split} 항목은 shape (3, 32, 32)인 float32 텐서여야 하는데 {type(image).__name__} "
+                      f"{tuple(expect_tensor_shape) if expect_tensor_shape is not None else ''}입니다."),
+                  say("End both transforms with ToTensor() and Normalize(mean, std).",
+                      "두 transform 모두 ToTensor()와 Normalize(mean, std)로 끝내세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("The test set is normalised with the training set's statistics",
+                   ko="테스트 데이터셋은 학습 데이터셋의 통계로 정규화됩니다")
+def test_test_set_is_normalised_with_training_statistics(impl, archive):
+    indices = [0, 1, 2, 3, 50, 199]
+    _, _, _, images, _ = dataset_items(impl, archive, False, indices, [0])
+    raw_test = _raw(archive, False)[0]
+    got = torch.stack(images[0])
+    plain = torch.stack([_to_tensor(raw_test[i]) for i in indices])
+    want = _normalise(plain, *_stats(_raw(archive, True)[0]))
+    if not torch.allclose(got, want, rtol=1e-4, atol=1e-4):
+        for mean, std, mistake in (
+                (*_stats(raw_test), say("the statistics of the TEST images; compute them on the training images only "
+                                        "(the test set must not shape the preprocessing).",
+                                        "테스트 이미지의 통계입니다. 통계는 학습 이미지로만 계산하세요(테스트 데이터가 "
+                                        "전처리에 영향을 주면 안 됩니다).")),
+                (PUBLISHED_MEAN, PUBLISHED_STD, say("the published statistics of the real CIFAR-10; compute them from the "
+                                                    "data you load with channel_stats(train.data).",
+                                                    "실제 CIFAR-10에 대해 알려진 통계입니다. 불러온 데이터에서 "
+                                                    "channel_stats(train.data)로 계산하세요.")),
+                ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0), say("no normalisation at all; add Normalize(mean, std) after ToTensor.",
+                                                       "정규화가 전혀 없습니다. ToTensor 뒤에 Normalize(mean, std)를 "
+                                                       "추가하세요."))):
+            if torch.allclose(got, _normalise(plain, mean, std), rtol=1e-4, atol=1e-4):
+                raise AssertionError(say(f"The test images are normalised with {mistake}",
+                                         f"테스트 이미지가 다음으로 정규화되었습니다: {mistake}"))
+    assert_tensor(got, want, say("test images 0, 1, 2, 3, 50, 199 against (ToTensor(x) - train mean) / train std",
+                                 "테스트 이미지 0, 1, 2, 3, 50, 199와 (ToTensor(x) - 학습 평균) / 학습 표준편차의 비교"),
+                  rtol=1e-4, atol=1e-4,
+                  hint=say("Test transform: ToTensor() then Normalize(mean, std), with (mean, std) = "
+                           "channel_stats(train.data) of the TRAINING set.",
+                           "테스트 transform: ToTensor() 다음 Normalize(mean, std)이고, (mean, std)는 학습 데이터셋의 "
+                           "channel_stats(train.data)입니다."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("The test set is not augmented: the same image every time",
+                   ko="테스트 데이터셋에는 증강을 적용하지 않아 항상 같은 이미지가 나옵니다")
+def test_test_set_is_not_augmented(impl, archive):
+    indices = [0, 5, 9]
+    _, _, _, images, _ = dataset_items(impl, archive, False, indices, list(range(8)))
+    raw_test = _raw(archive, False)[0]
+    hint = say("Augmentation (RandomCrop, RandomHorizontalFlip) belongs to the training transform only; the test "
+               "transform is ToTensor() and Normalize(mean, std).",
+               "데이터 증강(RandomCrop, RandomHorizontalFlip)은 학습 transform에만 넣습니다. 테스트 transform은 "
+               "ToTensor()와 Normalize(mean, std)뿐입니다.")
+    for column, index in enumerate(indices):
+        outputs = [row[column] for row in images]
+        check(all(torch.equal(outputs[0], other) for other in outputs[1:]),
+              say(f"test image {index} differs from one read to the next (8 seeds): augmentation is applied to the "
+                  "test set.", f"테스트 이미지 {index}가 읽을 때마다(시드 8개) 달라집니다: 테스트 데이터셋에 증강이 "
+                  "적용되어 있습니다."), hint)
+        (dy, dx, flipped), distance, _ = _match(outputs[0], raw_test[index])
+        check((dy, dx, flipped) == (PAD, PAD, False) and distance < 1e-3,
+              say(f"test image {index} comes out shifted by ({dy - PAD}, {dx - PAD}) pixels"
+                  f"{' and flipped' if flipped else ''}: augmentation is applied to the test set.",
+                  f"테스트 이미지 {index}가 ({dy - PAD}, {dx - PAD}) 픽셀 이동{'하고 뒤집힌' if flipped else '된'} "
+                  "채로 나옵니다: 테스트 데이터셋에 증강이 적용되어 있습니다."), hint)
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("Training images are randomly cropped (padding 4) and flipped",
+                   ko="학습 이미지는 무작위로 잘리고(padding 4) 좌우로 뒤집힙니다")
+def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
+    indices = [3, 11]
+    _, _, _, images, _ = dataset_items(impl, archive, True, indices, list(range(AUGMENT_SEEDS)))
+    raw_train = _raw(archive, True)[0]
+    mean, std = _stats(raw_train)
+    hint = say("Training transform: RandomCrop(32, padding=4), RandomHorizontalFlip(), ToTensor(), Normalize(mean, std).",
+               "학습 transform: RandomCrop(32, padding=4), RandomHorizontalFlip(), ToTensor(), Normalize(mean, std).")
+    offsets, flips = set(), set()
+    for row in images:
+        for column, index in enumerate(indices):
+            (dy, dx, flipped), distance, crop = _match(row[column], raw_train[index])
+            check(distance < 1e-3, say(f"training image {index} is not a crop of the image padded by {PAD} pixels, "
+                                       "flipped or not.",
+                                       f"학습 이미지 {index}가 {PAD} 픽셀 패딩한 이미지를 자른 것(뒤집었든 아니든)이 "
+                                       "아닙니다."), hint)
+            assert_tensor(row[column], _normalise(crop, mean, std),
+                          say(f"augmented training image {index}, normalised with the training statistics",
+                              f"학습 통계로 정규화한 증강 학습 이미지 {index}"), rtol=1e-4, atol=1e-4, hint=hint)
+            offsets.add((dy, dx))
+            flips.add(flipped)
+    check(flips == {False, True}, say(f"over {AUGMENT_SEEDS} seeds the training images were "
+                                      f"{'always' if True in flips else 'never'} flipped.",
+                                      f"시드 {AUGMENT_SEEDS}개에서 학습 이미지가 "
+                                      f"{'항상' if True in flips else '한 번도'} 뒤집혔{'습니다' if True in flips else '지 않았습니다'}."),
+          say("RandomHorizontalFlip() (p=0.5) in the training transform.",
+              "학습 transform에 RandomHorizontalFlip()(p=0.5)을 넣으세요."))
+    check(len(offsets) >= 6, say(f"over {AUGMENT_SEEDS} seeds only {len(offsets)} crop positions were seen: "
+                                 f"{sorted(offsets)}; a random crop of the padded image moves by up to {PAD} pixels.",
+                                 f"시드 {AUGMENT_SEEDS}개에서 자르는 위치가 {len(offsets)}가지뿐입니다: "
+                                 f"{sorted(offsets)}. 패딩한 이미지를 무작위로 자르면 최대 {PAD} 픽셀까지 움직입니다."),
+          say("RandomCrop(32, padding=4) in the training transform, before ToTensor.",
+              "학습 transform에서 ToTensor 앞에 RandomCrop(32, padding=4)을 넣으세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("BasicBlock adds its input through the identity shortcut",
+                   ko="BasicBlock은 항등 지름길(shortcut)로 입력을 더합니다")
+def test_basic_block_adds_identity_shortcut(impl):
+    x = torch.randn(2, 16, 8, 8, generator=torch.Generator().manual_seed(1))
+    out, projections = block_with_zeroed_3x3_convs(impl, 16, 16, 1, x)
+    check(not projections, say(f"BasicBlock(16, 16, stride=1) has {len(projections)} 1x1 convolution(s); when the "
+                               "shape does not change the shortcut is the identity.",
+                               f"BasicBlock(16, 16, stride=1)에 1x1 합성곱이 {len(projections)}개 있습니다. shape가 "
+                               "바뀌지 않으면 지름길은 항등 함수입니다."))
+    hint = say("forward: out = bn2(conv2(relu(bn1(conv1(x))))); return relu(out + shortcut(x)).",
+               "forward: out = bn2(conv2(relu(bn1(conv1(x))))); return relu(out + shortcut(x)).")
+    out = expect_type(out, torch.Tensor, "BasicBlock(16, 16)(x)")
+    check(out.abs().max() > 0, say("with its 3x3 convolutions zeroed, BasicBlock(16, 16) returns all zeros: there is "
+                                   "no residual connection (x is never added back).",
+                                   "3x3 합성곱 가중치를 0으로 만들면 BasicBlock(16, 16)이 0만 반환합니다: 잔차 연결이 "
+                                   "없습니다(x를 다시 더하지 않습니다)."), hint)
+    check(not torch.allclose(out, x), say("with its 3x3 convolutions zeroed, BasicBlock(16, 16) returns x itself: the "
+                                          "final ReLU must come after the addition.",
+                                          "3x3 합성곱 가중치를 0으로 만들면 BasicBlock(16, 16)이 x를 그대로 반환합니다: "
+                                          "마지막 ReLU는 덧셈 뒤에 와야 합니다."), hint)
+    assert_tensor(out, F.relu(x), say("BasicBlock(16, 16) with zeroed 3x3 convolutions (eval mode): relu(0 + x)",
+                                      "3x3 합성곱을 0으로 만든 BasicBlock(16, 16)(평가 모드): relu(0 + x)"), hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("A block that changes the shape projects its shortcut (1x1 conv + BN)",
+                   ko="shape가 바뀌는 블록은 지름길을 투영합니다(1x1 합성곱 + BN)")
+def test_downsampling_block_projects_shortcut(impl):
+    x = torch.randn(2, 16, 8, 8, generator=torch.Generator().manual_seed(2))
+    out, projections = block_with_zeroed_3x3_convs(impl, 16, 32, 2, x)
+    hint = say("When stride != 1 or in_channels != out_channels: shortcut = nn.Sequential(nn.Conv2d(in, out, 1, "
+               "stride=stride, bias=False), nn.BatchNorm2d(out)).",
+               "stride != 1이거나 in_channels != out_channels이면: shortcut = nn.Sequential(nn.Conv2d(in, out, 1, "
+               "stride=stride, bias=False), nn.BatchNorm2d(out)).")
+    check(len(projections) == 1, say(f"BasicBlock(16, 32, stride=2) has {len(projections)} 1x1 convolutions; the "
+                                     "shortcut needs one projection (a 1x1 convolution) when the shape changes.",
+                                     f"BasicBlock(16, 32, stride=2)에 1x1 합성곱이 {len(projections)}개 있습니다. "
+                                     "shape가 바뀌면 지름길에 투영(1x1 합성곱) 하나가 필요합니다."), hint)
+    in_channels, out_channels, stride, bias, weight = projections[0]
+    check((in_channels, out_channels, stride, bias) == (16, 32, 2, False),
+          say(f"the shortcut's 1x1 convolution is {in_channels} -> {out_channels}, stride {stride}, bias {bias}; "
+              "expected 16 -> 32, stride 2, bias False.",
+              f"지름길의 1x1 합성곱이 {in_channels} -> {out_channels}, stride {stride}, bias {bias}입니다. "
+              "16 -> 32, stride 2, bias False여야 합니다."), hint)
+    bn_scale = 1 / math.sqrt(1 + 1e-5)  # a fresh BatchNorm2d in eval mode
+    want = F.relu(F.conv2d(x, weight, stride=2) * bn_scale)
+    assert_tensor(out, want, say("BasicBlock(16, 32, 2) with zeroed 3x3 convolutions (eval mode): relu(bn(conv1x1(x)))",
+                                 "3x3 합성곱을 0으로 만든 BasicBlock(16, 32, 2)(평가 모드): relu(bn(conv1x1(x)))"),
+                  hint=hint)
+
+
+def _block_params(cin, cout, stride):
+    shortcut = cin * cout + 2 * cout if stride != 1 or cin != cout else 0
+    return 9 * cin * cout + 2 * cout + 9 * cout * cout + 2 * cout + shortcut
+
+
+def _resnet_params(num_blocks, widths, num_classes):
+    total, channels = 27 * widths[0] + 2 * widths[0], widths[0]
+    for stage, (blocks, width) in enumerate(zip(num_blocks, widths)):
+        for index in range(blocks):
+            total += _block_params(channels, width, 2 if stage and not index else 1)
+            channels = width
+    return total + channels * num_classes + num_classes
+
+
+def _block_shapes(num_blocks, widths, batch):
+    shapes, size = [], 32
+    for stage, (blocks, width) in enumerate(zip(num_blocks, widths)):
+        size = size // 2 if stage else size
+        shapes += [(batch, width, size, size)] * blocks
+    return shapes
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("ResNet has the specified stages, shapes and parameter count",
+                   ko="ResNet은 명세대로 단계, shape, 매개변수 개수를 가집니다")
+def test_resnet_shapes_and_parameter_count(impl):
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(3))
+    for num_blocks, widths, classes in (((3, 3, 3), (16, 32, 64), 10), ((1, 2, 1, 1), (8, 12, 16, 24), 7)):
+        name = f"ResNet(num_blocks={num_blocks}, widths={widths}, num_classes={classes})"
+        count, out, shapes = resnet_facts(impl, num_blocks, widths, classes, x)
+        check(isinstance(out, torch.Tensor) and tuple(out.shape) == (2, classes),
+              say(f"{name} for (2, 3, 32, 32) images should give (2, {classes}) logits, got "
+                  f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}.",
+                  f"(2, 3, 32, 32) 이미지에 대한 {name}의 출력은 (2, {classes}) 로짓이어야 하는데 "
+                  f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}입니다."),
+              say("Global average pooling, flatten, then nn.Linear(widths[-1], num_classes).",
+                  "전역 평균 풀링(global average pooling), flatten, 그다음 nn.Linear(widths[-1], num_classes)입니다."))
+        want_shapes = _block_shapes(num_blocks, widths, 2)
+        check(shapes == want_shapes,
+              say(f"{name}: the BasicBlocks' output shapes are {shapes}; expected {want_shapes}.",
+                  f"{name}: BasicBlock들의 출력 shape가 {shapes}인데 {want_shapes}여야 합니다."),
+              say("Stage i is num_blocks[i] BasicBlocks of widths[i] channels; the first block of every stage but the "
+                  "first has stride 2.",
+                  "i번째 단계는 widths[i] 채널의 BasicBlock num_blocks[i]개입니다. 첫 단계를 뺀 모든 단계의 첫 블록은 "
+                  "stride 2입니다."))
+        want = _resnet_params(num_blocks, widths, classes)
+        check(count == want, say(f"{name} has {count:,} parameters; the specified architecture has {want:,}"
+                                 f" ({count - want:+,}).", f"{name}의 매개변수는 {count:,}개인데, 명세한 구조는 "
+                                 f"{want:,}개입니다({count - want:+,})."),
+              say("3x3 convolutions with bias=False, each followed by BatchNorm2d; a 1x1 conv + BatchNorm2d shortcut "
+                  "only where the shape changes; one Linear at the end.",
+                  "3x3 합성곱은 bias=False이고 각각 뒤에 BatchNorm2d가 옵니다. shape가 바뀌는 곳에만 1x1 합성곱 + "
+                  "BatchNorm2d 지름길이 있고, 마지막에 Linear 하나가 있습니다."))
+
+
+def _schedule(base_lr, total_steps, warmup_steps, t):
+    if t < warmup_steps:
+        return base_lr * (t + 1) / warmup_steps
+    return base_lr * 0.5 * (1 + math.cos(math.pi * (t - warmup_steps) / (total_steps - warmup_steps)))
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("The schedule warms up linearly, then follows the cosine, per step",
+                   ko="학습률 스케줄은 스텝마다 선형 웜업 후 코사인 곡선을 따릅니다")
+def test_schedule_warms_up_then_follows_cosine(impl):
+    base_lrs = [0.1, 0.02]
+    for total, warmup in ((20, 5), (9, 1), (13, 4)):
+        seen, is_scheduler = learning_rates(impl, base_lrs, total, warmup)
+        check(is_scheduler, say("warmup_cosine_scheduler should return a torch.optim.lr_scheduler scheduler.",
+                                "warmup_cosine_scheduler는 torch.optim.lr_scheduler의 스케줄러를 반환해야 합니다."),
+              say("torch.optim.lr_scheduler.LambdaLR(optimizer, factor) with factor(step) from the formula.",
+                  "공식에서 얻은 factor(step)으로 torch.optim.lr_scheduler.LambdaLR(optimizer, factor)를 쓰세요."))
+        for t in range(total):
+            want = [_schedule(lr, total, warmup, t) for lr in base_lrs]
+            if all(math.isclose(g, w, rel_tol=1e-6, abs_tol=1e-12) for g, w in zip(seen[t], want)):
+                continue
+            late = t < warmup and math.isclose(seen[t][0], base_lrs[0] * t / warmup, rel_tol=1e-6, abs_tol=1e-12)
+            raise AssertionError(say(
+                f"warmup_cosine_scheduler(total_steps={total}, warmup_steps={warmup}), base lrs {base_lrs}: at step "
+                f"{t} the lrs are {seen[t]}, expected {want}"
+                + (" (the warm-up starts one step late: step t uses (t + 1) / warmup_steps)." if late else ".")
+                + "\nHint: factor(t) = (t + 1) / warmup_steps for t < warmup_steps, then "
+                  "0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps))), times each group's base lr.",
+                f"warmup_cosine_scheduler(total_steps={total}, warmup_steps={warmup}), 기본 학습률 {base_lrs}: 스텝 "
+                f"{t}의 학습률이 {seen[t]}인데 {want}이어야 합니다"
+                + (" (웜업이 한 스텝 늦게 시작합니다: 스텝 t는 (t + 1) / warmup_steps를 씁니다)." if late else ".")
+                + "\n힌트: t < warmup_steps이면 factor(t) = (t + 1) / warmup_steps, 그 뒤에는 "
+                  "0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps)))이고, 각 그룹의 기본 "
+                  "학습률을 곱합니다."))
+
+
+def _reference_epoch(model, optimizer, scheduler, per_step=True):
+    model.train()
+    total = 0.0
+    loader = DataLoader(_images(0), batch_size=10, shuffle=False)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        if per_step:
+            scheduler.step()
+        total += loss.item() * len(y)
+    if not per_step:
+        scheduler.step()
+    return total / len(loader.dataset)
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+@pytest.mark.title("train_one_epoch trains correctly and steps the schedule every batch",
+                   ko="train_one_epoch은 올바르게 학습하고 배치마다 스케줄러를 한 스텝 진행합니다")
+def test_train_one_epoch_steps_scheduler_per_batch(impl):
+    returned, got, lr = one_epoch_with_schedule(impl)
+    model = _tiny_net(1)
+    want_loss = _reference_epoch(model, *_sgd_with_decay(model))
+    want_lr = 0.2 * _decay(4)
+    check(not math.isclose(lr, 0.2 * _decay(1), rel_tol=1e-9),
+          say(f"after one epoch of 4 batches the lr is {lr:.4g}: the scheduler was stepped once per epoch, but its "
+              f"steps are optimizer steps (expected {want_lr:.4g}).",
+              f"배치 4개짜리 에폭 한 번 뒤에 학습률이 {lr:.4g}입니다: 스케줄러를 에폭마다 한 번 진행했지만, "
+              f"스케줄러의 스텝은 옵티마이저 스텝입니다({want_lr:.4g}이어야 합니다)."),
+          say("Call scheduler.step() right after optimizer.step(), inside the batch loop.",
+              "배치 루프 안에서 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
+    assert_scalar(lr, want_lr, say("the lr after one epoch of 4 batches", "배치 4개짜리 에폭 한 번 뒤의 학습률"),
+                  rtol=1e-9, hint=say("One scheduler.step() per batch, after optimizer.step().",
+                                      "배치마다 optimizer.step() 뒤에 scheduler.step()을 한 번 호출하세요."))
+    assert_tensor(got, _params(model), say("all parameters after one epoch, against a reference loop",
+                                           "에폭 한 번 뒤의 모든 매개변수를 기준 루프와 비교"),
+                  hint=say("model.train(); per batch: zero_grad, F.cross_entropy(model(x), y), backward, "
+                           "optimizer.step(), scheduler.step().",
+                           "model.train(); 배치마다: zero_grad, F.cross_entropy(model(x), y), backward, "
+                           "optimizer.step(), scheduler.step()."))
+    check(type(returned) is float, say(f"train_one_epoch should return a Python float, got {type(returned).__name__}.",
+                                       f"train_one_epoch는 Python float를 반환해야 하는데 {type(returned).__name__}입니다."),
+          say("Accumulate loss.item() * batch size.", "loss.item() * 배치 크기를 누적하세요."))
+    assert_scalar(returned, want_loss, say("the mean loss per sample returned by train_one_epoch",
+                                           "train_one_epoch이 반환한 샘플당 평균 손실"), rtol=1e-5)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("evaluate measures loss and accuracy in eval mode without autograd",
+                   ko="evaluate는 Autograd 없이 평가 모드에서 손실과 정확도를 계산합니다")
+def test_evaluate_uses_eval_mode_without_grad(impl):
+    (result, running_mean, seen, grad_is_none) = evaluate_in_train_mode(impl)
+    reference = _eval_model().eval()
+    x, y = _images(5, n=45).tensors
+    with torch.no_grad():
+        logits = reference(x)
+    result = expect_type(result, tuple, "evaluate(model, loader)",
+                         say("Return (mean_loss, accuracy) as a tuple of floats.",
+                             "(mean_loss, accuracy)를 float 두 개의 튜플로 반환하세요."))
+    check(len(result) == 2, say(f"evaluate should return (mean_loss, accuracy), got {len(result)} values.",
+                                f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
+    eval_hint = say("Call model.eval() first: in training mode Dropout drops units and BatchNorm uses and updates batch "
+                    "statistics.", "먼저 model.eval()을 호출하세요: 학습 모드에서는 Dropout이 유닛을 버리고 BatchNorm이 "
+                    "배치 통계를 쓰고 갱신합니다.")
+    check(seen and not any(training for _, training in seen),
+          say("evaluate ran the model in training mode; call model.eval().",
+              "evaluate가 모델을 학습 모드로 실행했습니다. model.eval()을 호출하세요."), eval_hint)
+    check(not any(grad for grad, _ in seen) and all(grad_is_none),
+          say("evaluate ran the model with autograd on (use torch.no_grad()).",
+              "evaluate가 Autograd를 켠 채로 모델을 실행했습니다(torch.no_grad()를 쓰세요)."),
+          say("Wrap the loop in `with torch.no_grad():` (or torch.inference_mode()).",
+              "루프를 `with torch.no_grad():`(또는 torch.inference_mode())로 감싸세요."))
+    assert_tensor(running_mean, reference[1].running_mean, say("BatchNorm's running_mean after evaluate",
+                                                               "evaluate 뒤의 BatchNorm running_mean"), hint=eval_hint)
+    assert_scalar(result[0], F.cross_entropy(logits, y).item(),
+                  say("evaluate's mean loss (batches of 20, 20, 5)", "evaluate의 평균 손실(배치 20, 20, 5)"), rtol=1e-5,
+                  hint=say("Sum F.cross_entropy(logits, y, reduction='sum') and divide by the number of samples.",
+                           "F.cross_entropy(logits, y, reduction='sum')을 더한 뒤 샘플 수로 나누세요."))
+    assert_scalar(result[1], (logits.argmax(1) == y).float().mean().item(),
+                  say("evaluate's accuracy", "evaluate의 정확도"), rtol=1e-6,
+                  hint=say("Count logits.argmax(dim=1) == y over all samples.",
+                           "모든 샘플에서 logits.argmax(dim=1) == y인 개수를 세세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("search picks the configuration with the best validation accuracy",
+                   ko="search는 검증 정확도가 가장 높은 설정을 고릅니다")
+def test_search_picks_best_validation_config(impl):
+    configs = [{"name": name, "lr": lr} for name, lr in (("a", 0.01), ("b", 0.05), ("c", 0.1), ("d", 0.2), ("e", 0.4))]
+    cases = (  # (val_acc, test_acc, val_loss) per config; the best by val_acc is neither best by test nor by loss
+        {"a": (0.61, 0.70, 1.1), "b": (0.74, 0.69, 0.9), "c": (0.71, 0.78, 0.7), "d": (0.52, 0.50, 1.5),
+         "e": (0.60, 0.80, 1.2)},
+        {"a": (0.80, 0.60, 0.5), "b": (0.80, 0.90, 0.4), "c": (0.30, 0.95, 2.0), "d": (0.10, 0.10, 3.0),
+         "e": (0.79, 0.92, 0.3)},
+    )
+    for case in cases:
+        metrics = {name: {"val_acc": v, "test_acc": t, "val_loss": loss} for name, (v, t, loss) in case.items()}
+        best, results, calls = search_with_fake_runs(impl, configs, metrics)
+        names = [c["name"] for c in configs]
+        check(calls == names, say(f"search ran the configs {calls}; expected each of {names} once, in order.",
+                                  f"search가 설정 {calls}을 실행했습니다. {names}을 순서대로 한 번씩 실행해야 합니다."),
+              say("Call train_and_evaluate(config) once per config.",
+                  "설정마다 train_and_evaluate(config)를 한 번 호출하세요."))
+        want = next(c for c in configs if case[c["name"]][0] == max(v for v, _, _ in case.values()))
+        chosen = best.get("name") if isinstance(best, dict) else best
+        by_test = max(configs, key=lambda c: case[c["name"]][1])["name"]
+        check(chosen == want["name"],
+              say(f"search chose {chosen!r}; the best validation accuracy is {want['name']!r}"
+                  + (" (you chose by test accuracy: the test set is for the final report only)." if chosen == by_test
+                     else " (on a tie, the first one)."),
+                  f"search가 {chosen!r}을 골랐는데, 검증 정확도가 가장 높은 것은 {want['name']!r}입니다"
+                  + (" (테스트 정확도로 골랐습니다: 테스트 데이터셋은 마지막 보고에만 씁니다)." if chosen == by_test
+                     else " (같으면 앞의 것).")),
+              say('Choose by results[i]["val_acc"]: max over configs, the first on a tie.',
+                  'results[i]["val_acc"]로 고르세요: 가장 큰 것, 같으면 앞의 것입니다.'))
+        check(best == want, say(f"search should return the config dict itself, got {best!r}.",
+                                f"search는 설정 dict 자체를 반환해야 하는데 {best!r}입니다."))
+        check(results == [metrics[n] for n in names],
+              say("search's results should be the metric dicts, one per config, in order.",
+                  "search의 results는 설정마다 하나씩, 순서대로 된 지표 dict 목록이어야 합니다."))
+
+
+@pytest.mark.points(3)
+@pytest.mark.convergence
+@pytest.mark.title("The ResNet pipeline reaches 80% test accuracy on the generated data",
+                   ko="ResNet 파이프라인이 생성된 데이터에서 테스트 정확도 80% 이상에 도달합니다")
+def test_resnet_learns_the_generated_cifar(impl, archive):
+    losses, result = convergence_run(impl, archive)
+    _, accuracy = result
+    check(losses[-1] < losses[0], say(f"the mean training loss did not fall over {CONVERGENCE_EPOCHS} epochs: {losses}.",
+                                      f"에폭 {CONVERGENCE_EPOCHS}번 동안 평균 학습 손실이 줄지 않았습니다: {losses}."),
+          say("Check the training step (zero_grad, backward, step, scheduler.step) and the schedule's warm-up.",
+              "학습 스텝(zero_grad, backward, step, scheduler.step)과 스케줄의 웜업을 확인하세요."))
+    check(accuracy >= CONVERGENCE_THRESHOLD,
+          say(f"after {CONVERGENCE_EPOCHS} epochs ({CONVERGENCE_EPOCHS * 25} SGD steps) on the generated archive the "
+              f"test accuracy is {accuracy:.3f}; a correct pipeline reaches at least {CONVERGENCE_THRESHOLD}.",
+              f"생성된 아카이브로 에폭 {CONVERGENCE_EPOCHS}번(SGD 스텝 {CONVERGENCE_EPOCHS * 25}번) 학습한 뒤의 테스트 "
+              f"정확도가 {accuracy:.3f}입니다. 올바른 파이프라인은 {CONVERGENCE_THRESHOLD} 이상에 도달합니다."),
+          say("The other checks name the part that is off: normalisation with the training statistics, the shortcut, "
+              "the schedule, eval mode in evaluate.",
+              "다른 검사들이 잘못된 부분을 알려 줍니다: 학습 통계로 정규화, 지름길, 스케줄, evaluate의 평가 모드."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+@pytest.mark.title("train_one_epoch trains a model on CUDA from CPU batches",
+                   ko="train_one_epoch은 CPU 배치로 CUDA의 모델을 학습합니다")
+def test_train_one_epoch_on_cuda(impl):
+    returned, got, _ = one_epoch_with_schedule(impl, "cuda")
+    model = _tiny_net(1)
+    _reference_epoch(model, *_sgd_with_decay(model))
+    assert_tensor(got, _params(model), say("parameters after one epoch on CUDA", "CUDA에서 에폭 한 번 뒤의 매개변수"),
+                  rtol=1e-4, atol=1e-5, hint=say("Move each batch to the model's device: "
+                                                 "x.to(next(model.parameters()).device).",
+                                                 "각 배치를 모델의 장치로 옮기세요: x.to(next(model.parameters()).device)."))
+    check(isinstance(returned, float), say("train_one_epoch on CUDA should return a Python float.",
+                                           "CUDA에서도 train_one_epoch는 Python float를 반환해야 합니다."), "loss.item()")
