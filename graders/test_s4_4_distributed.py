@@ -24,7 +24,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.data import DistributedSampler
 
-from graders.support.assertions import assert_tensor, check, expect_type, not_started
+from graders.support.assertions import assert_tensor, check, expect_type, not_started, say
 from ptgrade.remote import observation
 
 WORLD_SIZE = 2
@@ -128,15 +128,18 @@ def _averaged_gradients(student, x, y):
 def _plain_state(model):
     model = getattr(model, "module", model)  # a returned DDP wrapper is unwrapped
     if not isinstance(model, nn.Module):
-        return f"a {type(model).__qualname__}, not an nn.Module"
+        return say(f"a {type(model).__qualname__}, not an nn.Module",
+                   f"nn.Module이 아닌 {type(model).__qualname__}")
     return {name: t.detach().cpu().clone() for name, t in model.state_dict().items()}
 
 
 def _plain_dict(result):
     if not isinstance(result, dict):
-        return f"a {type(result).__qualname__}, not a dict"
+        return say(f"a {type(result).__qualname__}, not a dict",
+                   f"dict가 아닌 {type(result).__qualname__}")
     return {str(name): value.detach().cpu().clone() if type(value) is torch.Tensor else
-            f"a {type(value).__module__}.{type(value).__qualname__}" for name, value in result.items()}
+            say(f"a {type(value).__module__}.{type(value).__qualname__}",
+                f"{type(value).__module__}.{type(value).__qualname__} 객체") for name, value in result.items()}
 
 
 def _error_text(error, student_file):
@@ -144,7 +147,8 @@ def _error_text(error, student_file):
     where = ""
     for frame in traceback.extract_tb(error.__traceback__):
         if student_file and frame.filename == student_file:
-            where = f" (line {frame.lineno}: `{(frame.line or '').strip()}`)"
+            where = say(f" (line {frame.lineno}: `{(frame.line or '').strip()}`)",
+                        f" ({frame.lineno}번째 줄: `{(frame.line or '').strip()}`)")
     return f"{type(error).__name__}: {text}{where}" if text else f"{type(error).__name__}{where}"
 
 
@@ -159,16 +163,23 @@ class _Ranks:
         values = []
         for rank, record in enumerate(self.records):
             if "import" in record:
-                raise AssertionError(f"a spawned rank could not import your module: {record['import']['error']}\n"
-                                     "Hint: spawned processes import your code by its module name, so it must live "
-                                     "in a .py file (functions defined in a notebook cannot be spawned) and do no "
-                                     "work at import outside `if __name__ == '__main__':`.")
+                raise AssertionError(say(f"a spawned rank could not import your module: {record['import']['error']}\n"
+                                         "Hint: spawned processes import your code by its module name, so it must live "
+                                         "in a .py file (functions defined in a notebook cannot be spawned) and do no "
+                                         "work at import outside `if __name__ == '__main__':`.",
+                                         f"생성된 랭크(rank)가 여러분의 모듈을 import하지 못했습니다: {record['import']['error']}\n"
+                                         "힌트: 생성된 프로세스는 모듈 이름으로 코드를 import하므로 코드는 .py 파일에 있어야 하고(노트북에서 "
+                                         "정의한 함수로는 프로세스를 생성할 수 없습니다), import할 때 `if __name__ == '__main__':` 밖에서 "
+                                         "아무 작업도 하지 않아야 합니다."))
             entry = record.get(name)
-            check(entry is not None, f"rank {rank} never finished `{name}`: an earlier step crashed or hung that rank.",
-                  "Run `python exercises/s4_4_distributed.py` to see the ranks' own output.")
+            check(entry is not None, say(f"rank {rank} never finished `{name}`: an earlier step crashed or hung that rank.",
+                                         f"랭크 {rank}이(가) `{name}`을(를) 끝내지 못했습니다: 앞 단계에서 그 랭크가 죽었거나 멈췄습니다."),
+                  say("Run `python exercises/s4_4_distributed.py` to see the ranks' own output.",
+                      "`python exercises/s4_4_distributed.py`를 실행해 각 랭크의 출력을 직접 보세요."))
             if entry.get("not_started"):
                 not_started(name)
-            check("error" not in entry, f"`{name}` raised on rank {rank}: {entry.get('error')}.")
+            check("error" not in entry, say(f"`{name}` raised on rank {rank}: {entry.get('error')}.",
+                                            f"랭크 {rank}에서 `{name}`이(가) 예외를 발생시켰습니다: {entry.get('error')}."))
             values.append(entry["value"])
         return values
 
@@ -189,10 +200,14 @@ def _start_ranks(module_name, out_dir, backend, world_size):
         for process in processes:
             process.join(max(0.0, deadline - _monotonic()))
         if any(process.is_alive() for process in processes):
-            problem = (f"the {world_size}-process run did not finish within {JOIN_TIMEOUT_S} s: a rank is stuck, "
-                       "usually in a collective (all_reduce, barrier) that another rank never reached.\n"
-                       "Hint: every rank must make the same collective calls in the same order; pass "
-                       "`timeout=` to init_process_group so a stuck collective raises instead of waiting.")
+            problem = say(f"the {world_size}-process run did not finish within {JOIN_TIMEOUT_S} s: a rank is stuck, "
+                          "usually in a collective (all_reduce, barrier) that another rank never reached.\n"
+                          "Hint: every rank must make the same collective calls in the same order; pass "
+                          "`timeout=` to init_process_group so a stuck collective raises instead of waiting.",
+                          f"프로세스 {world_size}개의 실행이 {JOIN_TIMEOUT_S}초 안에 끝나지 않았습니다: 어떤 랭크가 멈춰 있습니다. "
+                          "보통 다른 랭크가 도달하지 못한 집합 연산(collective: all_reduce, barrier)에서 멈춥니다.\n"
+                          "힌트: 모든 랭크는 같은 집합 연산을 같은 순서로 호출해야 합니다. init_process_group에 `timeout=`을 "
+                          "넘기면 멈춘 집합 연산이 계속 기다리는 대신 예외를 발생시킵니다.")
     finally:
         for process in processes:
             if process.is_alive():
@@ -216,15 +231,19 @@ def _spawn(impl, out_dir, backend, world_size=WORLD_SIZE):
     for rank in range(world_size):
         path = Path(out_dir) / f"rank{rank}.pt"
         if not path.exists():
-            problem = problem or (f"rank {rank} wrote no results (it exited with code {exit_codes[rank]} "
-                                  "before its first step: a crash while importing your module?).")
+            problem = problem or (say(f"rank {rank} wrote no results (it exited with code {exit_codes[rank]} "
+                                      "before its first step: a crash while importing your module?).",
+                                      f"랭크 {rank}이(가) 결과를 하나도 쓰지 않았습니다(첫 단계 전에 종료 코드 {exit_codes[rank]}로 끝났습니다: "
+                                      "여러분의 모듈을 import하다가 죽었을까요?)."))
             records.append({})
         else:
             try:
                 records.append(torch.load(path, weights_only=True))
             except Exception as error:  # noqa: BLE001 - a file the grader's rank code did not write
-                problem = problem or (f"rank {rank}'s results cannot be read ({type(error).__name__}): something "
-                                      "other than the grader wrote them.")
+                problem = problem or (say(f"rank {rank}'s results cannot be read ({type(error).__name__}): something "
+                                          "other than the grader wrote them.",
+                                          f"랭크 {rank}의 결과를 읽을 수 없습니다({type(error).__name__}): 채점기가 아닌 다른 무언가가 "
+                                          "그 파일을 썼습니다."))
                 records.append({})
     return _Ranks(records, problem)
 
@@ -247,10 +266,12 @@ def _single_process_training(steps):
 
 def _compare(got, expected, what, hint):
     got = expect_type(got, dict, what, hint)
-    check(sorted(got) == sorted(expected), f"{what} should hold the parameters {sorted(expected)}, got {sorted(got)}.",
+    check(sorted(got) == sorted(expected), say(f"{what} should hold the parameters {sorted(expected)}, got {sorted(got)}.",
+                                               f"{what}에는 매개변수 {sorted(expected)}이(가) 있어야 하는데 {sorted(got)}입니다."),
           hint)
     for name, want in expected.items():
-        check(not isinstance(got[name], str), f"{what}[{name!r}] should be a plain torch.Tensor, got {got[name]}.", hint)
+        check(not isinstance(got[name], str), say(f"{what}[{name!r}] should be a plain torch.Tensor, got {got[name]}.",
+                                                  f"{what}[{name!r}]은(는) 일반 torch.Tensor여야 하는데 {got[name]}입니다."), hint)
         assert_tensor(got[name], want.detach(), f"{what}[{name!r}]", hint=hint)
 
 
@@ -289,16 +310,22 @@ def test_free_port_is_found_at_run_time(impl):
     facts = ports_found(impl)
     first = facts["first"]
     check(type(first) is int and 1024 <= first < 65536,
-          f"find_free_port() should return a port number (an int in 1024..65535), got {first!r}.")
+          say(f"find_free_port() should return a port number (an int in 1024..65535), got {first!r}.",
+              f"find_free_port()는 포트 번호(1024..65535 사이의 int)를 반환해야 하는데 {first!r}입니다."))
     if "second" in facts:
         second = facts["second"]
         check(type(second) is int and second != first,
-              f"find_free_port() returned {second!r} while port {first} was taken: it must find a port free now.",
-              "Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].")
+              say(f"find_free_port() returned {second!r} while port {first} was taken: it must find a port free now.",
+                  f"포트 {first}이(가) 사용 중인데 find_free_port()가 {second!r}을(를) 반환했습니다: 지금 비어 있는 포트를 "
+                  f"찾아야 합니다."),
+              say("Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].",
+                  "포트를 코드에 박아 넣지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요."))
     if "unbindable" in facts:
         port, error = facts["unbindable"]
-        raise AssertionError(f"find_free_port() returned {port}, which cannot be bound: {error}.\n"
-                             "Hint: close the socket (a `with` block) before returning its port.")
+        raise AssertionError(say(f"find_free_port() returned {port}, which cannot be bound: {error}.\n"
+                                 "Hint: close the socket (a `with` block) before returning its port.",
+                                 f"find_free_port()가 bind할 수 없는 포트 {port}을(를) 반환했습니다: {error}.\n"
+                                 "힌트: 포트를 반환하기 전에 소켓을 닫으세요(`with` 블록)."))
 
 
 @pytest.mark.points(2)
@@ -310,14 +337,19 @@ def test_sampler_covers_every_sample_once_per_epoch(impl):
         orders = [impl.epoch_indices(size, world_size, rank, 3, seed=0) for rank in range(world_size)]
         for rank, per_epoch in enumerate(orders):
             expect_type(per_epoch, list, f"epoch_indices({size}, {world_size}, {rank}, 3)")
-            check(len(per_epoch) == 3, f"epoch_indices(..., epochs=3) should return 3 lists, got {len(per_epoch)}.")
+            check(len(per_epoch) == 3, say(f"epoch_indices(..., epochs=3) should return 3 lists, got {len(per_epoch)}.",
+                                           f"epoch_indices(..., epochs=3)는 리스트 3개를 반환해야 하는데 {len(per_epoch)}개입니다."))
         for epoch in range(3):
             seen = sorted(int(i) for rank in range(world_size) for i in orders[rank][epoch])
             check(seen == list(range(size)),
-                  f"epoch {epoch} of a {size}-sample dataset on {world_size} ranks: together the ranks should visit "
-                  f"each index once, visited {seen}.",
-                  "Pass rank=rank (the argument) to DistributedSampler: a rank read from an unset RANK environment "
-                  "variable, or left at 0, makes every rank visit the same slice.")
+                  say(f"epoch {epoch} of a {size}-sample dataset on {world_size} ranks: together the ranks should visit "
+                      f"each index once, visited {seen}.",
+                      f"샘플 {size}개짜리 데이터셋, 랭크 {world_size}개, 에폭 {epoch}: 랭크들이 함께 각 인덱스를 한 번씩 "
+                      f"방문해야 하는데 {seen}을(를) 방문했습니다."),
+                  say("Pass rank=rank (the argument) to DistributedSampler: a rank read from an unset RANK environment "
+                      "variable, or left at 0, makes every rank visit the same slice.",
+                      "DistributedSampler에 rank=rank(인자)를 넘기세요: 설정되지 않은 RANK 환경 변수에서 읽은 랭크나 0으로 "
+                      "남겨 둔 랭크를 쓰면 모든 랭크가 같은 부분을 방문합니다."))
 
 
 @pytest.mark.points(2)
@@ -334,14 +366,21 @@ def test_sampler_reshuffles_each_epoch(impl):
             expected.append(list(sampler))
         got = [[int(i) for i in order] for order in expect_type(got, list, "epoch_indices(...)")]
         check(len({tuple(order) for order in got}) == len(got),
-              f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}) repeats an epoch's order: {got}.",
-              "Call sampler.set_epoch(epoch) before each epoch: without it DistributedSampler shuffles the same "
-              "way every epoch.")
+              say(f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}) repeats an epoch's order: {got}.",
+                  f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed})가 같은 에폭 순서를 되풀이합니다: {got}."),
+              say("Call sampler.set_epoch(epoch) before each epoch: without it DistributedSampler shuffles the same "
+                  "way every epoch.",
+                  "에폭마다 시작 전에 sampler.set_epoch(epoch)를 호출하세요: 그러지 않으면 DistributedSampler는 "
+                  "에폭마다 똑같이 섞습니다."))
         check(got == expected,
-              f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): expected DistributedSampler's orders "
-              f"{expected}, got {got}.",
-              "Build DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed) once "
-              "and call set_epoch(epoch) before iterating it each epoch.")
+              say(f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): expected DistributedSampler's orders "
+                  f"{expected}, got {got}.",
+                  f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): DistributedSampler의 순서 "
+                  f"{expected}이어야 하는데 {got}입니다."),
+              say("Build DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed) once "
+                  "and call set_epoch(epoch) before iterating it each epoch.",
+                  "DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed)를 한 번 만들고, "
+                  "에폭마다 순회하기 전에 set_epoch(epoch)를 호출하세요."))
 
 
 @pytest.mark.points(1)
@@ -358,11 +397,16 @@ def test_deepspeed_config_batch_sizes_agree(impl):
             got = config.get(key)
             if isinstance(want, dict) and isinstance(got, dict):
                 got = {k: got.get(k) for k in want}
-            check(got == want, f"deepspeed_config(micro_batch_size={micro}, grad_accum_steps={accum}, "
-                               f"world_size={world_size}, zero_stage={stage}, bf16={bf16})[{key!r}]: expected "
-                               f"{want!r}, got {got!r}.",
-                  "train_batch_size counts every sample of one optimizer step over all ranks: micro batch size x "
-                  "accumulation steps x world size.")
+            check(got == want, say(f"deepspeed_config(micro_batch_size={micro}, grad_accum_steps={accum}, "
+                                   f"world_size={world_size}, zero_stage={stage}, bf16={bf16})[{key!r}]: expected "
+                                   f"{want!r}, got {got!r}.",
+                                   f"deepspeed_config(micro_batch_size={micro}, grad_accum_steps={accum}, "
+                                   f"world_size={world_size}, zero_stage={stage}, bf16={bf16})[{key!r}]: "
+                                   f"{want!r}이어야 하는데 {got!r}입니다."),
+                  say("train_batch_size counts every sample of one optimizer step over all ranks: micro batch size x "
+                      "accumulation steps x world size.",
+                      "train_batch_size는 모든 랭크에서 옵티마이저 한 단계에 쓰는 샘플 전체의 수입니다: "
+                      "마이크로 배치 크기 x 누적 단계 수 x world size."))
 
 
 # -- checks on the 2-process gloo run --------------------------------------------------------------
@@ -372,16 +416,23 @@ def test_deepspeed_config_batch_sizes_agree(impl):
                    ko="setup은 주어진 타임아웃으로 프로세스 그룹에 참여합니다")
 def test_setup_joins_group_with_a_timeout(impl, gloo_ranks):
     for rank, facts in enumerate(gloo_ranks.stage("setup")):
-        check(facts["initialized"], f"after setup({rank}, ...) on rank {rank}, dist.is_initialized() is False.",
-              "Call dist.init_process_group inside setup.")
+        check(facts["initialized"], say(f"after setup({rank}, ...) on rank {rank}, dist.is_initialized() is False.",
+                                        f"랭크 {rank}에서 setup({rank}, ...)을 호출한 뒤에도 dist.is_initialized()가 False입니다."),
+              say("Call dist.init_process_group inside setup.",
+                  "setup 안에서 dist.init_process_group을 호출하세요."))
         check((facts["rank"], facts["world_size"], facts["backend"]) == (rank, WORLD_SIZE, "gloo"),
-              f"setup({rank}, {WORLD_SIZE}, port, 'gloo') joined as rank {facts['rank']} of {facts['world_size']} "
-              f"with backend {facts['backend']!r}; expected rank {rank} of {WORLD_SIZE} with 'gloo'.")
+              say(f"setup({rank}, {WORLD_SIZE}, port, 'gloo') joined as rank {facts['rank']} of {facts['world_size']} "
+                  f"with backend {facts['backend']!r}; expected rank {rank} of {WORLD_SIZE} with 'gloo'.",
+                  f"setup({rank}, {WORLD_SIZE}, port, 'gloo')가 백엔드 {facts['backend']!r}, 랭크 {facts['rank']}/{facts['world_size']}로 "
+                  f"참여했습니다. 백엔드 'gloo', 랭크 {rank}/{WORLD_SIZE}여야 합니다."))
         timeout = facts["timeout_s"]
         check(timeout is None or abs(timeout - COLLECTIVE_TIMEOUT_S) < 1e-3,
-              f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",
-              "Pass timeout=datetime.timedelta(seconds=timeout_s) to init_process_group; the default timeout "
-              "(30 minutes) lets a stuck collective hang the job.")
+              say(f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",
+                  f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S})이 만든 프로세스 그룹의 타임아웃이 {timeout}초입니다."),
+              say("Pass timeout=datetime.timedelta(seconds=timeout_s) to init_process_group; the default timeout "
+                  "(30 minutes) lets a stuck collective hang the job.",
+                  "init_process_group에 timeout=datetime.timedelta(seconds=timeout_s)를 넘기세요. 기본 타임아웃(30분)이면 "
+                  "멈춘 집합 연산 때문에 작업 전체가 멈춥니다."))
 
 
 @pytest.mark.points(2)
@@ -390,14 +441,19 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks):
                    ko="build_model은 모든 랭크에 같은 초기 가중치를 줍니다")
 def test_ranks_start_from_identical_weights(impl, gloo_ranks):
     built = gloo_ranks.stage("build_model")
-    hint = ("Call torch.manual_seed(seed) (the same seed on every rank, not seed + rank) right before creating "
-            "the model, so the weights depend on the seed alone.")
+    hint = say("Call torch.manual_seed(seed) (the same seed on every rank, not seed + rank) right before creating "
+               "the model, so the weights depend on the seed alone.",
+               "모델을 만들기 직전에 torch.manual_seed(seed)를 호출하세요(seed + rank가 아니라 모든 랭크에서 같은 seed). "
+               "그래야 가중치가 seed로만 정해집니다.")
     for name, want in built[0]["seed0"].items():
-        assert_tensor(built[1]["seed0"].get(name), want, f"build_model(0)'s {name} on rank 1 against rank 0", hint=hint)
-        assert_tensor(built[0]["seed0_again"].get(name), want, f"build_model(0)'s {name}, built a second time",
+        assert_tensor(built[1]["seed0"].get(name), want, say(f"build_model(0)'s {name} on rank 1 against rank 0",
+                                                             f"랭크 0과 비교한 랭크 1의 build_model(0) {name}"), hint=hint)
+        assert_tensor(built[0]["seed0_again"].get(name), want, say(f"build_model(0)'s {name}, built a second time",
+                                                                   f"두 번째로 만든 build_model(0)의 {name}"),
                       hint=hint)
     check(any(not torch.equal(built[0]["seed1"][k], v) for k, v in built[0]["seed0"].items()),
-          "build_model(1) and build_model(0) gave the same weights: the seed should decide them.", hint)
+          say("build_model(1) and build_model(0) gave the same weights: the seed should decide them.",
+              "build_model(1)과 build_model(0)의 가중치가 같습니다: 가중치는 seed에 따라 정해져야 합니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -409,11 +465,15 @@ def test_hand_allreduce_averages_gradients(impl, gloo_ranks):
     x, y = _batch()
     F.mse_loss(model(x), y).backward()
     expected = {name: p.grad for name, p in model.named_parameters()}
-    hint = ("After backward each rank holds the gradient of its own half; all_reduce with ReduceOp.SUM adds them, "
-            "so divide by the world size once (ReduceOp.AVG already divides: summing without dividing, or "
-            "dividing twice, scales the step).")
+    hint = say("After backward each rank holds the gradient of its own half; all_reduce with ReduceOp.SUM adds them, "
+               "so divide by the world size once (ReduceOp.AVG already divides: summing without dividing, or "
+               "dividing twice, scales the step).",
+               "역전파(backward) 뒤 각 랭크는 자기 몫의 절반에 대한 변화도(gradient)를 가집니다. ReduceOp.SUM으로 all_reduce하면 "
+               "더해지므로 world size로 한 번 나누세요(ReduceOp.AVG는 이미 나눕니다: 나누지 않고 더하기만 하거나 "
+               "두 번 나누면 갱신 크기가 달라집니다).")
     for rank, grads in enumerate(gloo_ranks.stage("average_gradients")):
-        _compare(grads, expected, f"the gradients on rank {rank} after average_gradients", hint)
+        _compare(grads, expected, say(f"the gradients on rank {rank} after average_gradients",
+                                      f"average_gradients 뒤 랭크 {rank}의 변화도"), hint)
 
 
 @pytest.mark.points(3)
@@ -422,12 +482,16 @@ def test_hand_allreduce_averages_gradients(impl, gloo_ranks):
                    ko="DDP 학습은 전체 배치로 학습한 단일 프로세스와 일치합니다")
 def test_ddp_matches_single_process_full_batch(impl, gloo_ranks):
     expected = _single_process_training(STEPS)
-    hint = ("DistributedDataParallel averages the gradients across ranks during backward: use the mean loss on "
-            "this rank's part and do not divide it by the world size or average again (that averages twice).")
+    hint = say("DistributedDataParallel averages the gradients across ranks during backward: use the mean loss on "
+               "this rank's part and do not divide it by the world size or average again (that averages twice).",
+               "DistributedDataParallel은 역전파 중에 랭크 간 변화도의 평균을 냅니다: 이 랭크 몫의 평균 손실(loss)을 쓰고, "
+               "world size로 나누거나 다시 평균하지 마세요(평균을 두 번 내게 됩니다).")
     for rank, state in enumerate(gloo_ranks.stage("train_ddp")):
-        check(not isinstance(state, str), f"train_ddp should return the trained nn.Module, got {state}.")
-        _compare(state, expected, f"the weights on rank {rank} after {STEPS} DDP steps (single process on the whole "
-                                  "batch as reference)", hint)
+        check(not isinstance(state, str), say(f"train_ddp should return the trained nn.Module, got {state}.",
+                                              f"train_ddp는 학습한 nn.Module을 반환해야 하는데 {state}입니다."))
+        _compare(state, expected, say(f"the weights on rank {rank} after {STEPS} DDP steps (single process on the whole "
+                                      "batch as reference)",
+                                      f"DDP {STEPS}단계 뒤 랭크 {rank}의 가중치(전체 배치로 학습한 단일 프로세스가 기준)"), hint)
 
 
 @pytest.mark.points(3)
@@ -436,12 +500,16 @@ def test_ddp_matches_single_process_full_batch(impl, gloo_ranks):
                    ko="fsdp_step은 샤딩하지 않은 학습 단계와 일치합니다")
 def test_fsdp_step_matches_unsharded_step(impl, gloo_ranks):
     expected = _single_process_training(1)
-    hint = ("Shard with fully_shard (each Linear, then the root), take one SGD step on the mean loss, and return "
-            "p.full_tensor() for each named parameter: to_local() gives only this rank's slice.")
+    hint = say("Shard with fully_shard (each Linear, then the root), take one SGD step on the mean loss, and return "
+               "p.full_tensor() for each named parameter: to_local() gives only this rank's slice.",
+               "fully_shard로 샤딩하고(각 Linear, 그다음 루트 모듈), 평균 손실로 SGD 한 단계를 진행한 뒤, 이름 붙은 "
+               "매개변수마다 p.full_tensor()를 반환하세요: to_local()은 이 랭크의 조각만 줍니다.")
     for rank, params in enumerate(gloo_ranks.stage("fsdp_step")):
-        check(not isinstance(params, str), f"fsdp_step should return a dict of tensors, got {params}.", hint)
-        _compare(params, expected, f"fsdp_step's parameters on rank {rank} (an unsharded step on the whole batch "
-                                   "as reference)", hint)
+        check(not isinstance(params, str), say(f"fsdp_step should return a dict of tensors, got {params}.",
+                                               f"fsdp_step은 텐서의 dict를 반환해야 하는데 {params}입니다."), hint)
+        _compare(params, expected, say(f"fsdp_step's parameters on rank {rank} (an unsharded step on the whole batch "
+                                       "as reference)",
+                                       f"랭크 {rank}에서 fsdp_step의 매개변수(전체 배치로 샤딩 없이 진행한 한 단계가 기준)"), hint)
 
 
 @pytest.mark.points(1)
@@ -450,8 +518,10 @@ def test_fsdp_step_matches_unsharded_step(impl, gloo_ranks):
                    ko="cleanup은 프로세스 그룹을 해제합니다")
 def test_cleanup_destroys_process_group(impl, gloo_ranks):
     for rank, still_initialized in enumerate(gloo_ranks.stage("cleanup")):
-        check(not still_initialized, f"after cleanup() on rank {rank}, dist.is_initialized() is still True.",
-              "Call dist.destroy_process_group() in cleanup: a group left open leaks its sockets and threads.")
+        check(not still_initialized, say(f"after cleanup() on rank {rank}, dist.is_initialized() is still True.",
+                                         f"랭크 {rank}에서 cleanup()을 호출한 뒤에도 dist.is_initialized()가 True입니다."),
+              say("Call dist.destroy_process_group() in cleanup: a group left open leaks its sockets and threads.",
+                  "cleanup에서 dist.destroy_process_group()을 호출하세요: 열어 둔 그룹은 소켓과 스레드를 계속 붙잡고 있습니다."))
 
 
 # -- with CUDA ------------------------------------------------------------------------------------
@@ -466,9 +536,12 @@ def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
     ranks.stage("setup")
     expected = _single_process_training(STEPS)
     for rank, state in enumerate(ranks.stage("train_ddp")):
-        check(not isinstance(state, str), f"train_ddp should return the trained nn.Module, got {state}.")
-        _compare(state, expected, f"the weights on GPU rank {rank} after {STEPS} DDP steps over NCCL",
-                 "Pass device_ids=[x.device.index] to DistributedDataParallel for a CUDA model.")
+        check(not isinstance(state, str), say(f"train_ddp should return the trained nn.Module, got {state}.",
+                                              f"train_ddp는 학습한 nn.Module을 반환해야 하는데 {state}입니다."))
+        _compare(state, expected, say(f"the weights on GPU rank {rank} after {STEPS} DDP steps over NCCL",
+                                      f"NCCL로 DDP {STEPS}단계를 진행한 뒤 GPU 랭크 {rank}의 가중치"),
+                 say("Pass device_ids=[x.device.index] to DistributedDataParallel for a CUDA model.",
+                     "CUDA 모델에는 DistributedDataParallel에 device_ids=[x.device.index]를 넘기세요."))
 
 
 @pytest.mark.points(1)
@@ -477,7 +550,8 @@ def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
 @pytest.mark.title("DeepSpeed accepts the config deepspeed_config builds",
                    ko="DeepSpeed는 deepspeed_config가 만든 설정을 받아들입니다")
 def test_deepspeed_accepts_the_config(impl, monkeypatch):
-    deepspeed = pytest.importorskip("deepspeed", reason="DeepSpeed is not installed")
+    deepspeed = pytest.importorskip("deepspeed", reason=say("DeepSpeed is not installed",
+                                                            "DeepSpeed가 설치되어 있지 않습니다"))
     config = impl.deepspeed_config(2, 2, 1, 2, torch.cuda.is_bf16_supported())
     config["optimizer"] = {"type": "SGD", "params": {"lr": LR}}
     port = _free_port()
@@ -488,8 +562,10 @@ def test_deepspeed_accepts_the_config(impl, monkeypatch):
     engine, _, _, _ = deepspeed.initialize(model=model, model_parameters=model.parameters(), config=config)
     try:
         check(engine.train_batch_size() == config["train_batch_size"] == 4,
-              f"DeepSpeed's train batch size is {engine.train_batch_size()}, the config says "
-              f"{config['train_batch_size']}; expected 4 (2 x 2 x 1).")
+              say(f"DeepSpeed's train batch size is {engine.train_batch_size()}, the config says "
+                  f"{config['train_batch_size']}; expected 4 (2 x 2 x 1).",
+                  f"DeepSpeed의 train batch size는 {engine.train_batch_size()}, 설정은 {config['train_batch_size']}입니다. "
+                  f"4(2 x 2 x 1)여야 합니다."))
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
