@@ -44,6 +44,7 @@ def item_view(result: ItemResult, title: str) -> Group:
     rows: list = [header]
     styles = _outcomes()
     lang = i18n.current()
+    shown: set[str] = set()  # a file that does not import fails every check the same way: say it once
     for check in result.checks:
         label, style = styles.get(check.outcome, (check.outcome, ""))
         # A grid row per check: rich measures Hangul as double width and wraps titles between words.
@@ -57,8 +58,10 @@ def item_view(result: ItemResult, title: str) -> Group:
                      Text(f"{check.score:>3g}/{check.max_score:<3g}"), Text(label, style=style))
         rows.append(Padding(line, (0, 0, 0, 2)))
         if check.message and check.outcome != "not_started":
-            rows.append(Padding(Text(check.message, style="yellow" if check.outcome == "skipped" else "red"),
-                                (0, 0, 0, 6)))
+            colour = "yellow" if check.outcome == "skipped" else "red"
+            text = Text(_("(the same as above)"), style="dim") if check.message in shown else Text(check.message, style=colour)
+            shown.add(check.message)
+            rows.append(Padding(text, (0, 0, 0, 6)))
     rows.append(Text(""))
     return Group(*rows)
 

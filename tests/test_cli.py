@@ -99,3 +99,10 @@ def test_verify_passes_on_a_sound_item_and_flags_each_violation(kit):
     bad = {f["subject"]: f["detail"] for f in json.loads(done.stdout[: done.stdout.rindex("]") + 1]) if not f["ok"]}
     assert "zebra" in bad["triple.py"] and "not caught" in bad["harmless.py"]
     assert "test_double_doubles: passed" in bad["stub"]
+
+
+def test_a_file_that_does_not_import_is_explained_once_not_under_every_check(kit):
+    folder = kit.submission("def double(x:\n    return x\n").parent
+    done = kit.cli("check", "1.1", "--source", str(folder))
+    assert done.returncode == 1 and done.stdout.count("syntax error") == 1, done.stdout
+    assert "(the same as above)" in done.stdout
