@@ -9,6 +9,7 @@ from the checkpoint's weights.
 """
 import csv
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import lightning
@@ -240,7 +241,9 @@ def training_step_facts(impl, x, y):
     facts = {"train_a": _detached(model(x)), "train_b": _detached(model(x))}
     model.eval()
     facts["logits"] = _detached(model(x))
-    loss = model.training_step((x, y), 0)
+    returned = model.training_step((x, y), 0)
+    # Lightning's documented return forms: the loss Tensor, or a dict holding it under "loss".
+    loss = returned.get("loss") if isinstance(returned, Mapping) else returned
     facts["loss"] = _detached(loss)
     if isinstance(loss, torch.Tensor):
         try:
@@ -267,9 +270,12 @@ def test_training_step_returns_cross_entropy(impl):
     logits = expect_tensor(facts["logits"], "model(x)")
     check(tuple(logits.shape) == (16, 10), say(f"model(x) for 16 digits should be (16, 10) logits, got {tuple(logits.shape)}.",
                                                f"digits 16개에 대한 model(x)는 (16, 10) 로짓이어야 하는데 {tuple(logits.shape)}입니다."))
-    loss = expect_tensor(facts["loss"], "training_step(batch, 0)",
-                         say("Return the loss tensor from training_step: Lightning calls backward on it.",
-                             "training_step에서 손실(loss) 텐서를 반환하세요: Lightning이 그 텐서로 backward를 호출합니다."))
+    loss = expect_tensor(facts["loss"], say("the loss training_step(batch, 0) returns (a Tensor, or a dict's \"loss\")",
+                                            "training_step(batch, 0)이 반환한 손실(텐서 또는 dict의 \"loss\")"),
+                         say("Return the loss tensor from training_step (or a dict {'loss': loss}): Lightning calls "
+                             "backward on it.",
+                             "training_step에서 손실(loss) 텐서(또는 dict {'loss': loss})를 반환하세요: Lightning이 그 "
+                             "텐서로 backward를 호출합니다."))
     assert_tensor(loss, F.cross_entropy(logits, y), say("training_step's loss (model in eval mode)",
                                                         "training_step의 손실(평가 모드의 모델)"),
                   hint=say("Use F.cross_entropy(self(x), y) on the raw logits, with no softmax before it.",
