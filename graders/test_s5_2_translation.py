@@ -1,0 +1,814 @@
+"""5.2 Transformer translation: the promises each part of exercises/s5_2_translation.py keeps.
+
+Data comes from the kit's own number corpus (ptgrade/projects/s5_2_translation.py). Decoding and the
+loss are checked on small models this grader defines (so the expected answer is computed here, with
+the same weights), the student's Seq2SeqTransformer on its own behaviour (masks, padding, order), and
+the whole pipeline on how well it learns.
+"""
+import os
+from collections import Counter
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this item may reach the Hugging Face hub
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+import pytest
+import sacrebleu
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
+from ptgrade.projects.s5_2_translation import make_splits, pair, write_tsv
+from ptgrade.remote import observation
+
+PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
+SPECIALS = ["<pad>", "<unk>", "<bos>", "<eos>"]
+# 200 AdamW steps of 32 pairs on numbers 1..999 (700 train, 150 test). 20 seeds of the reference (seed s for the
+# splits and the training): worst exact match 0.48, worst BLEU 65.5 (both seed 19); median 0.56 / 72.9.
+CONVERGENCE = {"steps": 200, "batch_size": 32, "lr": 2e-3, "high": 999, "train": 700, "test": 150}
+CONVERGENCE_EXACT, CONVERGENCE_BLEU = 0.30, 50.0
+HF_STEPS, HF_LOSS_RATIO = 40, 0.6  # 20 init seeds of the saved model: the loss fell to at worst 0.487 of the start
+
+
+def _calling(what, hint, function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except (RuntimeError, ValueError, IndexError, TypeError, KeyError, AttributeError) as error:
+        raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}",
+                                 f"{what}에서 {type(error).__name__} 오류가 났습니다: {str(error).splitlines()[0]}")
+                             + f"\n{say('Hint', '힌트')}: {hint}") from None
+
+
+# -- models this grader defines: the judge builds the same ones from the same seed -------------------------
+class RandomSeq2Seq(nn.Module):
+    """A small seq2seq model with the contract's encode / decode / forward and fixed random weights: the
+    logits at step t depend on the source and on target tokens 0..t only; EOS grows likelier with t."""
+
+    def __init__(self, seed, src_vocab=12, tgt_vocab=10, d=16, eos_slope=0.35):
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)
+        self.src_embedding = nn.Parameter(torch.randn(src_vocab, d, generator=generator))
+        self.tgt_embedding = nn.Parameter(torch.randn(tgt_vocab, d, generator=generator))
+        self.positions = nn.Parameter(torch.randn(64, d, generator=generator))
+        self.out = nn.Parameter(torch.randn(d, tgt_vocab, generator=generator) * 1.5)
+        self.eos_slope = eos_slope
+
+    def encode(self, src):
+        return self.src_embedding[src] * (src != PAD_ID).unsqueeze(-1)
+
+    def decode(self, tgt_in, memory, src):
+        real = (src != PAD_ID).sum(1).clamp(min=1).unsqueeze(-1)
+        context = memory.sum(1) / real                                      # (B, d)
+        steps = torch.arange(1, tgt_in.shape[1] + 1, device=tgt_in.device)
+        hidden = (self.tgt_embedding[tgt_in] + self.positions[: tgt_in.shape[1]]).cumsum(1) / steps[:, None]
+        logits = torch.tanh(hidden + context.unsqueeze(1)) @ self.out      # (B, T, V)
+        eos = torch.zeros(logits.shape[-1], device=logits.device)
+        eos[EOS_ID] = 1.0
+        specials = torch.zeros_like(eos)
+        specials[[PAD_ID, UNK_ID, BOS_ID]] = 1.0
+        return logits + (steps[:, None] * self.eos_slope - 2.0) * eos - 1e4 * specials
+
+    def forward(self, src, tgt_in):
+        return self.decode(tgt_in, self.encode(src), src)
+
+
+A_ID, B_ID = 4, 5
+LENGTH_TABLE = {  # next-token probabilities by (step, previous token); everything else ~0
+    "first": {EOS_ID: 0.5, A_ID: 0.3, B_ID: 0.2},
+    "after_a": {A_ID: 0.97, B_ID: 0.02, EOS_ID: 0.01},
+    "after_a_at_3": {EOS_ID: 0.9, A_ID: 0.06, B_ID: 0.04},
+    "after_b": {B_ID: 0.9, A_ID: 0.05, EOS_ID: 0.05},
+}
+
+
+class TableSeq2Seq(nn.Module):
+    """Next-token log-probabilities from LENGTH_TABLE: '<eos>' alone has the best total log-probability,
+    'a a a <eos>' the best log-probability per token."""
+
+    def __init__(self, vocab=6):
+        super().__init__()
+        self.vocab = vocab
+        self.anchor = nn.Parameter(torch.zeros(()))
+
+    def _row(self, step, previous):
+        name = "first" if previous == BOS_ID else "after_b" if previous == B_ID else \
+            "after_a_at_3" if previous == A_ID and step == 3 else "after_a" if previous == A_ID else "after_b"
+        probs = torch.full((self.vocab,), 1e-9)
+        for token, p in LENGTH_TABLE[name].items():
+            probs[token] = p
+        return probs.log()
+
+    def encode(self, src):
+        return torch.zeros(src.shape[0], src.shape[1], 1, device=src.device) + self.anchor
+
+    def decode(self, tgt_in, memory, src):
+        rows = [[self._row(t, int(tgt_in[b, t])) for t in range(tgt_in.shape[1])] for b in range(tgt_in.shape[0])]
+        return torch.stack([torch.stack(r) for r in rows]).to(tgt_in.device) + self.anchor
+
+    def forward(self, src, tgt_in):
+        return self.decode(tgt_in, self.encode(src), src)
+
+
+class LossProbe(nn.Module):
+    """forward(src, tgt_in) -> logits (B, T, V) from fixed weights; records its inputs and keeps the logits."""
+
+    def __init__(self, seed, src_vocab=12, tgt_vocab=9, d=8):
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)
+        self.src_embedding = nn.Parameter(torch.randn(src_vocab, d, generator=generator))
+        self.tgt_embedding = nn.Parameter(torch.randn(tgt_vocab, d, generator=generator))
+        self.out = nn.Parameter(torch.randn(d, tgt_vocab, generator=generator))
+        self.seen, self.logits = [], None
+
+    def forward(self, src, tgt_in):
+        self.seen.append((src.detach().clone(), tgt_in.detach().clone()))
+        logits = (self.tgt_embedding[tgt_in] + self.src_embedding[src].mean(1, keepdim=True)) @ self.out
+        if logits.requires_grad:
+            logits.retain_grad()
+        self.logits = logits
+        return logits
+
+
+def _score(model, src, tokens, length_penalty):
+    """Sum of the model's log-probabilities of `tokens` after <bos>, divided by len(tokens) ** length_penalty."""
+    if not tokens:
+        return float("-inf")
+    tgt_in = torch.tensor([[BOS_ID] + tokens[:-1]])
+    with torch.no_grad():
+        log_probs = model(src.unsqueeze(0), tgt_in)[0].log_softmax(-1)
+    total = log_probs[torch.arange(len(tokens)), torch.tensor(tokens)].sum().item()
+    return total / len(tokens) ** length_penalty
+
+
+def _greedy(model, src, max_len):
+    """The judge's greedy decoding of one source row (no padding) with a grader model."""
+    tokens = []
+    with torch.no_grad():
+        for _ in range(max_len):
+            logits = model(src.unsqueeze(0), torch.tensor([[BOS_ID] + tokens]))
+            tokens.append(int(logits[0, -1].argmax()))
+            if tokens[-1] == EOS_ID:
+                break
+    return tokens
+
+
+def _sources(seed, lengths, vocab=12):
+    generator = torch.Generator().manual_seed(seed)
+    rows = [torch.randint(4, vocab, (n,), generator=generator) for n in lengths]
+    return torch.nn.utils.rnn.pad_sequence(rows, batch_first=True, padding_value=PAD_ID), rows
+
+
+# -- observations: what the student's code did, run beside it ------------------------------------------------
+@observation
+def call_after_seeding(impl, seed, name, *args, **kwargs):
+    torch.manual_seed(seed)
+    return getattr(impl, name)(*args, **kwargs)
+
+
+@observation
+def model_outputs(impl, model, src, tgt_in) -> dict:
+    """forward(src, tgt_in) and decode(tgt_in, encode(src), src) under no_grad, in eval mode."""
+    model.eval()
+    with torch.no_grad():
+        return {"forward": model(src, tgt_in), "decode": model.decode(tgt_in, model.encode(src), src)}
+
+
+@observation
+def loss_through_probe(impl, seed, batch, label_smoothing):
+    """sequence_loss(LossProbe(seed), batch, label_smoothing): the loss, the probe's inputs and, after
+    loss.backward(), the gradient at the probe's logits."""
+    probe = LossProbe(seed)
+    loss = impl.sequence_loss(probe, batch, label_smoothing=label_smoothing)
+    if type(loss) is not torch.Tensor:
+        return {"loss": loss, "seen": probe.seen, "grad": None}
+    if loss.requires_grad:
+        loss.backward()
+    return {"loss": loss.detach(), "seen": probe.seen,
+            "grad": None if probe.logits is None or probe.logits.grad is None else probe.logits.grad}
+
+
+@observation
+def greedy_with(impl, model_seed, src, max_len):
+    return impl.greedy_decode(RandomSeq2Seq(model_seed).eval(), src, max_len)
+
+
+@observation
+def beams_with(impl, model_seed, rows, beam_size, max_len, length_penalty=1.0):
+    model = RandomSeq2Seq(model_seed).eval()
+    return [impl.beam_search(model, row, beam_size, max_len, length_penalty=length_penalty) for row in rows]
+
+
+@observation
+def beam_on_table(impl, beam_size, length_penalty):
+    return impl.beam_search(TableSeq2Seq(), torch.tensor([4, 5, 6]), beam_size, 6, length_penalty=length_penalty)
+
+
+@observation
+def translations_after_training(impl, train_pairs, test_pairs, steps, batch_size, lr, seed) -> list:
+    """Vocabularies from the training pairs, train_translator(...), then greedy_decode + decode_target on the test
+    sources: the translations as strings."""
+    src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in train_pairs])
+    tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in train_pairs])
+    model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
+                                  seed=seed)
+    model.eval()
+    src = impl.collate(impl.encode_pairs(test_pairs, src_vocab, tgt_vocab))["src"]
+    return [impl.decode_target(ids, tgt_vocab) for ids in impl.greedy_decode(model, src, 24)]
+
+
+# -- data: reading, tokenising, vocabularies -----------------------------------------------------------------
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("read_parallel reads source and target from each tab-separated line",
+                   ko="read_parallel은 탭으로 구분된 각 줄에서 원문과 번역문을 읽습니다")
+def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path):
+    pairs = [pair(n) for n in (7, 312, 40005)]
+    path = write_tsv(tmp_path / "pairs.tsv", pairs)
+    path.write_text(path.read_text(encoding="utf-8").replace("\n", " \n", 1) + "\n  \n", encoding="utf-8")
+    got = _calling("read_parallel", "", impl.read_parallel, str(path))
+    check([tuple(p) for p in got] == pairs if isinstance(got, list) else False,
+          say(f"read_parallel should return {pairs} (blank lines skipped, spaces around each side stripped), "
+              f"got {got!r}.", f"read_parallel은 {pairs}를 반환해야 합니다(빈 줄은 건너뛰고 양쪽 공백은 제거). "
+              f"결과: {got!r}"),
+          say("Split each non-blank line once on '\\t' and strip both halves.",
+              "빈 줄이 아닌 각 줄을 '\\t'에서 한 번 나누고 양쪽을 strip 하세요."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("English splits into lower-case words, Korean into characters",
+                   ko="영어는 소문자 단어로, 한국어는 글자 단위로 나눕니다")
+def test_tokenizers_split_words_and_characters(impl):
+    source = impl.tokenize_source("  Forty thousand   FIVE ")
+    check(source == ["forty", "thousand", "five"], say(
+        f"tokenize_source('  Forty thousand   FIVE ') should be ['forty', 'thousand', 'five'], got {source!r}.",
+        f"tokenize_source('  Forty thousand   FIVE ')는 ['forty', 'thousand', 'five']여야 하는데 {source!r}입니다."),
+        say("Lower-case, then str.split() with no argument.", "소문자로 바꾼 뒤 인자 없는 str.split()을 쓰세요."))
+    target = impl.tokenize_target(" 사만  오천이 ")
+    want = ["사", "만", " ", "오", "천", "이"]
+    check(target == want, say(f"tokenize_target(' 사만  오천이 ') should be {want}, got {target!r}.",
+                              f"tokenize_target(' 사만  오천이 ')는 {want}여야 하는데 {target!r}입니다."),
+          say("One token per character; runs of spaces become one ' ' token and the ends are stripped: "
+              "list(' '.join(text.split())).", "글자 하나가 토큰 하나입니다. 연속된 공백은 ' ' 토큰 하나가 되고 "
+              "양 끝 공백은 없앱니다: list(' '.join(text.split()))."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("build_vocab gives the specials ids 0-3, then tokens by frequency",
+                   ko="build_vocab은 특수 토큰에 id 0-3을 주고, 나머지는 빈도순으로 줍니다")
+def test_build_vocab_orders_specials_then_frequency(impl):
+    lists = [["b", "a", "c"], ["a", "c", "d"], ["c", "a", "e", "b"], ["<eos>", "z"]]
+    counts = Counter(t for tokens in lists for t in tokens if t not in SPECIALS)
+    want = {t: i for i, t in enumerate(SPECIALS + sorted(counts, key=lambda t: (-counts[t], t)))}
+    got = impl.build_vocab(lists)
+    check(got == want, say(f"build_vocab: expected {want}, got {got!r}.", f"build_vocab: {want}이어야 하는데 "
+                           f"{got!r}입니다."),
+          say("Start from ['<pad>', '<unk>', '<bos>', '<eos>'] (ids 0-3), skip those if they appear in the data, "
+              "then add tokens sorted by (-count, token).", "['<pad>', '<unk>', '<bos>', '<eos>'](id 0-3)로 "
+              "시작하고, 데이터에 있는 특수 토큰은 건너뛴 뒤, 나머지 토큰을 (-빈도, 토큰) 순서로 정렬해 추가하세요."))
+
+
+def _vocabs():
+    train = make_splits(3, train=200, valid=0, test=0)["train"]
+    src_counts = Counter(w for s, _ in train for w in s.split())
+    tgt_counts = Counter(c for _, t in train for c in t)
+    src = {t: i for i, t in enumerate(SPECIALS + sorted(src_counts, key=lambda t: (-src_counts[t], t)))}
+    tgt = {t: i for i, t in enumerate(SPECIALS + sorted(tgt_counts, key=lambda t: (-tgt_counts[t], t)))}
+    return src, tgt
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("encode_pairs numbers each side with its own vocabulary",
+                   ko="encode_pairs는 양쪽을 각자의 어휘집으로 번호를 매깁니다")
+def test_encode_pairs_uses_each_sides_vocabulary(impl):
+    src_vocab, tgt_vocab = _vocabs()
+    pairs = [pair(312), pair(40005), ("Ninety  gazillion", "구십 조")]
+    want = [([src_vocab.get(w, UNK_ID) for w in s.lower().split()], [tgt_vocab.get(c, UNK_ID) for c in t])
+            for s, t in pairs]
+    got = impl.encode_pairs(pairs, src_vocab, tgt_vocab)
+    got = [(list(s), list(t)) for s, t in got] if isinstance(got, list) else got
+    hint = say("Tokenise the English with tokenize_source and look it up in src_vocab; tokenise the Korean with "
+               "tokenize_target and look it up in tgt_vocab; an unknown token is <unk> (id 1). No <bos>/<eos> here.",
+               "영어는 tokenize_source로 나눠 src_vocab에서, 한국어는 tokenize_target으로 나눠 tgt_vocab에서 찾으세요. "
+               "모르는 토큰은 <unk>(id 1)입니다. 여기서는 <bos>/<eos>를 붙이지 않습니다.")
+    if isinstance(got, list) and len(got) == len(want) and got and all(x == UNK_ID for x in got[0][0]):
+        raise AssertionError(say("every source token became <unk>: are the source and target vocabularies swapped?",
+                                 "원문 토큰이 모두 <unk>가 되었습니다: 원문과 번역문의 어휘집이 뒤바뀌지 않았나요?")
+                             + f"\n{say('Hint', '힌트')}: {hint}")
+    check(got == want, say(f"encode_pairs({pairs}): expected {want}, got {got!r}.",
+                           f"encode_pairs({pairs}): {want}이어야 하는데 {got!r}입니다."), hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("decode_target turns ids back into text and stops at <eos>",
+                   ko="decode_target은 id를 다시 글로 바꾸고 <eos>에서 멈춥니다")
+def test_decode_target_stops_at_eos(impl):
+    _, tgt_vocab = _vocabs()
+    text = "사만 오천"
+    ids = [BOS_ID] + [tgt_vocab[c] for c in text] + [EOS_ID] + [tgt_vocab["구"], PAD_ID]
+    got = impl.decode_target(ids, tgt_vocab)
+    tensor_got = impl.decode_target(torch.tensor(ids[1:]), tgt_vocab)
+    hint = say("Skip <pad> and <bos>, stop at the first <eos>, and join the characters with ''.",
+               "<pad>와 <bos>는 건너뛰고, 첫 <eos>에서 멈추고, 글자들을 ''로 이어 붙이세요.")
+    check(got == text, say(f"decode_target({ids}) should be {text!r}, got {got!r}.",
+                           f"decode_target({ids})는 {text!r}여야 하는데 {got!r}입니다."), hint)
+    check(tensor_got == text, say(f"decode_target of a 1-d tensor should be {text!r} too, got {tensor_got!r}.",
+                                  f"1차원 텐서에 대한 decode_target도 {text!r}여야 하는데 {tensor_got!r}입니다."),
+          say("Turn each id into an int first (int(i)).", "먼저 각 id를 int로 바꾸세요(int(i))."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("collate pads a batch and builds the shifted decoder input and target",
+                   ko="collate는 배치를 패딩하고, 한 칸 밀린 디코더 입력과 정답을 만듭니다")
+def test_collate_pads_and_shifts_targets(impl):
+    items = [([5, 6, 7], [8, 9]), ([4], [10, 11, 12, 13]), ([9, 9], [])]
+    got = _calling("collate", "", impl.collate, items)
+    src = torch.tensor([[5, 6, 7], [4, 0, 0], [9, 9, 0]])
+    tgt_in = torch.tensor([[2, 8, 9, 0, 0], [2, 10, 11, 12, 13], [2, 0, 0, 0, 0]])
+    tgt_out = torch.tensor([[8, 9, 3, 0, 0], [10, 11, 12, 13, 3], [3, 0, 0, 0, 0]])
+    hint = say("src: sources padded with 0 to the longest; tgt_in = <bos> + target, tgt_out = target + <eos>, both "
+               "padded with 0; the masks are True at padding (nn.Transformer's convention). All int64 / bool.",
+               "src는 가장 긴 길이에 맞춰 0으로 패딩한 원문, tgt_in = <bos> + 정답, tgt_out = 정답 + <eos>이고 둘 다 0으로 "
+               "패딩합니다. 마스크는 패딩 위치에서 True입니다(nn.Transformer의 규약). 모두 int64 / bool입니다.")
+    check(isinstance(got, dict), say(f"collate should return a dict, got {type(got).__name__}.",
+                                     f"collate는 dict를 반환해야 하는데 {type(got).__name__}입니다."), hint)
+    for key, want in (("src", src), ("tgt_in", tgt_in), ("tgt_out", tgt_out), ("src_padding_mask", src == 0),
+                      ("tgt_padding_mask", tgt_out == 0)):
+        check(key in got, say(f"collate's dict has no {key!r}.", f"collate의 dict에 {key!r}가 없습니다."), hint)
+        assert_tensor(got[key], want, f"collate(...)[{key!r}]", hint=hint)
+
+
+# -- the Transformer ----------------------------------------------------------------------------------------
+MODEL_HINT = say("Embed (times sqrt(d_model)), add the positional encoding, and call nn.Transformer (batch_first=True) "
+                 "with tgt_mask = nn.Transformer.generate_square_subsequent_mask(T) and "
+                 "src_key_padding_mask = memory_key_padding_mask = (src == 0).",
+                 "임베딩(sqrt(d_model)을 곱함)에 위치 인코딩을 더하고, nn.Transformer(batch_first=True)를 "
+                 "tgt_mask = nn.Transformer.generate_square_subsequent_mask(T), "
+                 "src_key_padding_mask = memory_key_padding_mask = (src == 0)으로 호출하세요.")
+
+
+def _model(impl, seed=0):
+    return call_after_seeding(impl, seed, "Seq2SeqTransformer", 20, 15, d_model=32, nhead=4, num_encoder_layers=2,
+                              num_decoder_layers=2, dim_feedforward=64, dropout=0.0)
+
+
+def _outputs(impl, model, src, tgt_in):
+    seen = _calling("Seq2SeqTransformer", MODEL_HINT, model_outputs, impl, model, src, tgt_in)
+    return expect_tensor(seen["forward"], "model(src, tgt_in)", MODEL_HINT), \
+        expect_tensor(seen["decode"], "model.decode(tgt_in, model.encode(src), src)", MODEL_HINT)
+
+
+SRC, _ = _sources(5, (6, 4, 5), vocab=20)
+TGT_IN = torch.cat([torch.full((3, 1), BOS_ID), torch.randint(4, 15, (3, 6), generator=torch.Generator().manual_seed(6))],
+                   dim=1)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("Seq2SeqTransformer gives (batch, time, vocab) logits; forward is encode+decode",
+                   ko="Seq2SeqTransformer는 (batch, time, vocab) 로짓을 내고, forward는 encode+decode입니다")
+def test_model_shapes_and_encode_decode_agree(impl):
+    forward, decoded = _outputs(impl, _model(impl), SRC, TGT_IN)
+    check(tuple(forward.shape) == (3, 7, 15), say(f"model(src (3, 6), tgt_in (3, 7)) should be (3, 7, 15) logits over "
+                                                 f"the 15 target tokens, got {tuple(forward.shape)}.",
+                                                 f"model(src (3, 6), tgt_in (3, 7))은 목표 토큰 15개에 대한 (3, 7, 15) "
+                                                 f"로짓이어야 하는데 {tuple(forward.shape)}입니다."), MODEL_HINT)
+    assert_tensor(decoded, forward, "decode(tgt_in, encode(src), src) vs forward(src, tgt_in)", rtol=1e-4, atol=1e-5,
+                  hint=say("forward must be exactly decode(tgt_in, encode(src), src): the decoders call encode once "
+                           "and decode at every step.", "forward는 정확히 decode(tgt_in, encode(src), src)여야 합니다: "
+                           "디코딩 함수들은 encode를 한 번, decode를 매 스텝 호출합니다."))
+
+
+CAUSAL_HINT = say("Pass tgt_mask=nn.Transformer.generate_square_subsequent_mask(T, device=...) (float, -inf above the "
+                  "diagonal) with tgt_is_causal=True to the decoder: without it position t attends to tokens after t.",
+                  "디코더에 tgt_mask=nn.Transformer.generate_square_subsequent_mask(T, device=...)(대각선 위가 -inf인 "
+                  "float 마스크)와 tgt_is_causal=True를 넘기세요: 그러지 않으면 위치 t가 t 뒤의 토큰을 봅니다.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("The decoder never looks at later target tokens (causal mask)",
+                   ko="디코더는 뒤쪽 목표 토큰을 보지 않습니다(인과 마스크)")
+def test_decoder_does_not_see_future_tokens(impl):
+    model = _model(impl, 1)
+    before, _ = _outputs(impl, model, SRC, TGT_IN)
+    changed = TGT_IN.clone()
+    changed[:, 4:] = torch.randint(4, 15, (3, 3), generator=torch.Generator().manual_seed(7))
+    after, _ = _outputs(impl, model, SRC, changed)
+    check(bool(before.isfinite().all()), say("the logits contain NaN or inf: some position attends to nothing.",
+                                             "로짓에 NaN이나 inf가 있습니다: 어떤 위치가 아무것도 보지 못합니다."),
+          CAUSAL_HINT)
+    assert_tensor(after[:, :4], before[:, :4], say("logits at positions 0-3 after changing target tokens 4-6 (the "
+                                                   "future): the causal mask is missing",
+                                                   "목표 토큰 4-6(미래)을 바꾼 뒤 위치 0-3의 로짓: 인과 마스크가 "
+                                                   "빠졌습니다"), rtol=1e-4, atol=1e-5, hint=CAUSAL_HINT)
+    check(not torch.allclose(after[:, 4:], before[:, 4:]),
+          say("logits at positions 4-6 did not change when their own tokens changed.",
+              "위치 4-6의 로짓이 자기 토큰이 바뀌어도 그대로입니다."), CAUSAL_HINT)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("Extra source padding does not change the logits",
+                   ko="원문에 패딩을 더 붙여도 로짓이 달라지지 않습니다")
+def test_model_ignores_source_padding(impl):
+    model = _model(impl, 2)
+    before, _ = _outputs(impl, model, SRC, TGT_IN)
+    after, _ = _outputs(impl, model, torch.cat([SRC, torch.zeros(3, 4, dtype=torch.int64)], 1), TGT_IN)
+    assert_tensor(after, before, say("logits with 4 extra <pad> columns in src vs without",
+                                     "src에 <pad> 열 4개를 더 붙였을 때와 안 붙였을 때의 로짓"), rtol=1e-4, atol=1e-5,
+                  hint=say("Both the encoder (src_key_padding_mask) and the decoder's cross-attention "
+                           "(memory_key_padding_mask) must ignore padded source positions: mask = src == 0.",
+                           "인코더(src_key_padding_mask)와 디코더의 교차 어텐션(memory_key_padding_mask) 모두 원문 패딩 "
+                           "위치를 무시해야 합니다: mask = src == 0."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("The model knows the order of the source words (positional encoding)",
+                   ko="모델은 원문 단어의 순서를 압니다(위치 인코딩)")
+def test_model_knows_source_word_order(impl):
+    model = _model(impl, 3)
+    src = torch.tensor([[4, 5, 6, 7, 8], [9, 10, 11, 12, 13]])
+    tgt_in = TGT_IN[:2]
+    before, _ = _outputs(impl, model, src, tgt_in)
+    after, _ = _outputs(impl, model, src.flip(1), tgt_in)
+    check(not torch.allclose(before, after, atol=1e-4),
+          say("reversing the source words left the logits unchanged: without a positional encoding, attention "
+              "cannot tell 'twelve thousand' from 'thousand twelve'.",
+              "원문 단어 순서를 뒤집어도 로짓이 그대로입니다: 위치 인코딩이 없으면 어텐션은 'twelve thousand'와 "
+              "'thousand twelve'를 구별하지 못합니다."),
+          say("Add a sinusoidal (or learned) positional encoding to both embeddings before the Transformer.",
+              "Transformer에 넣기 전에 두 임베딩 모두에 사인파(또는 학습되는) 위치 인코딩을 더하세요."))
+
+
+# -- the loss: teacher forcing, label smoothing, padding ----------------------------------------------------
+def _loss_batch():
+    items = [([4, 5, 6], [4, 5, 6, 7]), ([7, 8], [8]), ([9, 10, 11, 4], [5, 6])]
+    src = torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s, _ in items], batch_first=True)
+    tgt_in = torch.nn.utils.rnn.pad_sequence([torch.tensor([BOS_ID] + t) for _, t in items], batch_first=True)
+    tgt_out = torch.nn.utils.rnn.pad_sequence([torch.tensor(t + [EOS_ID]) for _, t in items], batch_first=True)
+    return {"src": src, "src_padding_mask": src == 0, "tgt_in": tgt_in, "tgt_out": tgt_out,
+            "tgt_padding_mask": tgt_out == 0}
+
+
+def _expected_loss(seed, batch, smoothing):
+    probe = LossProbe(seed)
+    logits = probe(batch["src"], batch["tgt_in"])
+    loss = F.cross_entropy(logits.flatten(0, 1), batch["tgt_out"].flatten(), ignore_index=PAD_ID,
+                           label_smoothing=smoothing)
+    return loss.detach(), torch.autograd.grad(loss, probe.logits)[0]
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sequence_loss feeds the decoder <bos> + target, shifted right",
+                   ko="sequence_loss는 디코더에 한 칸 오른쪽으로 민 <bos> + 정답을 넣습니다")
+def test_loss_feeds_shifted_target_to_decoder(impl):
+    batch = _loss_batch()
+    seen = _calling("sequence_loss", "", loss_through_probe, impl, 11, batch, 0.1)["seen"]
+    check(len(seen) == 1, say(f"sequence_loss should call model(src, tgt_in) once, it called it {len(seen)} times.",
+                              f"sequence_loss는 model(src, tgt_in)을 한 번 호출해야 하는데 {len(seen)}번 "
+                              f"호출했습니다."))
+    src, tgt_in = seen[0]
+    hint = say("Teacher forcing: the decoder reads batch['tgt_in'] (<bos> y1 ... yn) and is scored against "
+               "batch['tgt_out'] (y1 ... yn <eos>).", "교사 강요(teacher forcing): 디코더는 batch['tgt_in'](<bos> y1 ... "
+               "yn)을 읽고 batch['tgt_out'](y1 ... yn <eos>)과 비교해 채점됩니다.")
+    if torch.equal(tgt_in, batch["tgt_out"]):
+        raise AssertionError(say("the decoder was given tgt_out, the very tokens it must predict: it sees the "
+                                 "answer, so it learns to copy and cannot translate.",
+                                 "디코더에 예측해야 할 바로 그 토큰인 tgt_out을 넣었습니다: 답을 보고 복사하는 법만 "
+                                 "배우므로 번역하지 못합니다.") + f"\n{say('Hint', '힌트')}: {hint}")
+    assert_tensor(src, batch["src"], say("the src the model was called with", "모델이 받은 src"), hint=hint)
+    assert_tensor(tgt_in, batch["tgt_in"], say("the decoder input the model was called with",
+                                               "모델이 받은 디코더 입력"), hint=hint)
+
+
+LOSS_HINT = say("F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ignore_index=0, "
+                "label_smoothing=label_smoothing): padding must not count, and the targets are smoothed.",
+                "F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ignore_index=0, "
+                "label_smoothing=label_smoothing): 패딩은 손실에 들어가면 안 되고, 정답은 평활화합니다.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sequence_loss is label-smoothed cross-entropy over real tokens only",
+                   ko="sequence_loss는 실제 토큰에만 매긴 레이블 평활화 교차 엔트로피입니다")
+def test_loss_ignores_padding_with_label_smoothing(impl):
+    batch = _loss_batch()
+    for smoothing in (0.1, 0.0):
+        got = _calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 12, batch, smoothing)["loss"]
+        want, _ = _expected_loss(12, batch, smoothing)
+        got = expect_tensor(got, "sequence_loss(...)", LOSS_HINT)
+        if smoothing:
+            with_pad, _ = _expected_loss_with_padding(12, batch, smoothing)
+            check(not torch.allclose(got, with_pad, atol=1e-6), say(
+                f"sequence_loss is {got.item():.5f}, the loss with the <pad> positions counted: padding must be "
+                f"left out with ignore_index=0.", f"sequence_loss가 {got.item():.5f}로, <pad> 위치까지 센 손실입니다: "
+                f"ignore_index=0으로 패딩을 빼야 합니다."), LOSS_HINT)
+            unsmoothed, _ = _expected_loss(12, batch, 0.0)
+            check(not torch.allclose(got, unsmoothed, atol=1e-6), say(
+                f"sequence_loss with label_smoothing=0.1 is {got.item():.5f}, the loss without label smoothing: "
+                f"pass label_smoothing on to the cross-entropy.", f"label_smoothing=0.1인 sequence_loss가 "
+                f"{got.item():.5f}로, 레이블 평활화가 없는 손실입니다: label_smoothing을 교차 엔트로피에 넘기세요."),
+                LOSS_HINT)
+        assert_tensor(got.reshape(()), want, say(f"sequence_loss with label_smoothing={smoothing}",
+                                                 f"label_smoothing={smoothing}인 sequence_loss"), rtol=1e-5,
+                      atol=1e-6, hint=LOSS_HINT)
+
+
+def _expected_loss_with_padding(seed, batch, smoothing):
+    probe = LossProbe(seed)
+    logits = probe(batch["src"], batch["tgt_in"])
+    loss = F.cross_entropy(logits.flatten(0, 1), batch["tgt_out"].flatten(), label_smoothing=smoothing)
+    return loss.detach(), None
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("The loss sends no gradient to padded positions",
+                   ko="손실은 패딩 위치로 변화도를 보내지 않습니다")
+def test_loss_gradient_skips_padding(impl):
+    batch = _loss_batch()
+    seen = _calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 13, batch, 0.1)
+    check(seen["grad"] is not None, say("after sequence_loss(...).backward() no gradient reached the model's logits: "
+                                        "keep the loss in the autograd graph (no .item(), no detach).",
+                                        "sequence_loss(...).backward() 뒤에 모델의 로짓에 변화도가 오지 않았습니다: "
+                                        "손실을 autograd 그래프 안에 두세요(.item()이나 detach 금지)."))
+    _, want = _expected_loss(13, batch, 0.1)
+    grad = expect_tensor(seen["grad"], "the gradient at the logits")
+    padded = batch["tgt_out"] == PAD_ID
+    check(tuple(grad.shape) == tuple(want.shape) and float(grad[padded].abs().max()) == 0.0,
+          say("the logits at <pad> targets received gradient: padding is being trained on.",
+              "<pad> 정답 위치의 로짓이 변화도를 받았습니다: 패딩으로 학습하고 있습니다."), LOSS_HINT)
+    assert_tensor(grad, want, say("d loss / d logits", "로짓에 대한 손실의 변화도"), rtol=1e-4, atol=1e-6,
+                  hint=LOSS_HINT)
+
+
+# -- decoding -----------------------------------------------------------------------------------------------
+DECODE_HINT = say("Encode once; start every row from [<bos>]; at each step take the argmax of the last position's "
+                  "logits, append it, and stop a row at <eos> (keep the <eos>, drop what follows).",
+                  "한 번 인코딩하고 모든 행을 [<bos>]에서 시작하세요. 매 스텝 마지막 위치 로짓의 argmax를 붙이고, 행이 "
+                  "<eos>를 내면 그 행을 멈춥니다(<eos>는 남기고 뒤는 버립니다).")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("greedy_decode picks the most likely token at every step, per row",
+                   ko="greedy_decode는 행마다 매 스텝 가장 확률이 높은 토큰을 고릅니다")
+def test_greedy_decode_picks_argmax(impl):
+    src, rows = _sources(21, (5, 3, 7, 4, 6))
+    got = _calling("greedy_decode", DECODE_HINT, greedy_with, impl, 31, src, 12)
+    model = RandomSeq2Seq(31).eval()
+    want = [_greedy(model, row, 12) for row in rows]
+    check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
+          say(f"greedy_decode on a batch of 5 (max_len 12): expected {want}, got {got!r}.",
+              f"배치 5개에 대한 greedy_decode(max_len 12): {want}이어야 하는데 {got!r}입니다."), DECODE_HINT)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("beam_search with beam 1 is greedy decoding",
+                   ko="빔 크기 1인 beam_search는 탐욕적 디코딩과 같습니다")
+def test_beam_one_equals_greedy(impl):
+    _, rows = _sources(22, (5, 3, 7, 4))
+    model = RandomSeq2Seq(32).eval()
+    want = [_greedy(model, row, 12) for row in rows]
+    got = _calling("beam_search", "", beams_with, impl, 32, rows, 1, 12)
+    check([list(map(int, g)) for g in got] == want,
+          say(f"beam_search(beam_size=1) should equal greedy decoding {want}, got {got!r}.",
+              f"beam_search(beam_size=1)는 탐욕적 디코딩 결과 {want}와 같아야 하는데 {got!r}입니다."),
+          say("Keep the beam_size best prefixes by total log-probability at every step; with one beam that is the "
+              "argmax path. Return the tokens after <bos>, ending with <eos> when it was produced.",
+              "매 스텝 전체에서 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 빼세요. 빔이 하나면 그것이 "
+              "argmax 경로입니다. "
+              "<bos> 뒤의 토큰을, <eos>가 나왔다면 <eos>까지 반환하세요."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("On these inputs, a beam of 4 scores no lower than greedy decoding",
+                   ko="이 입력들에서 빔 4개는 탐욕적 디코딩보다 낮은 점수를 내지 않습니다")
+def test_wider_beam_never_scores_below_greedy(impl):
+    _, rows = _sources(23, (5, 3, 7, 4, 6, 5))
+    model = RandomSeq2Seq(33).eval()
+    got = _calling("beam_search", "", beams_with, impl, 33, rows, 4, 12)
+    for row, tokens in zip(rows, got):
+        tokens = [int(t) for t in tokens]
+        greedy = _greedy(model, row, 12)
+        beam_score, greedy_score = _score(model, row, tokens, 1.0), _score(model, row, greedy, 1.0)
+        check(beam_score >= greedy_score - 1e-5, say(
+            f"for source {row.tolist()} beam_search(beam_size=4) returned {tokens} with log-probability per token "
+            f"{beam_score:.4f}, below greedy's {greedy} at {greedy_score:.4f}.",
+            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {beam_score:.4f}인 {tokens}를 "
+            f"반환했는데, 탐욕적 디코딩 {greedy}의 {greedy_score:.4f}보다 낮습니다."),
+            say("Score with log_softmax (not raw logits), add log-probabilities along a hypothesis, keep finished "
+                "hypotheses (ended by <eos>) and return the best by score / length ** length_penalty.",
+                "원시 로짓이 아니라 log_softmax로 점수를 매기고, 가설을 따라 로그 확률을 더하고, <eos>로 끝난 가설을 "
+                "모아 두었다가 점수 / 길이 ** length_penalty가 가장 큰 것을 반환하세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("beam_search ranks finished hypotheses by log-probability / length",
+                   ko="beam_search는 끝난 가설을 로그 확률 / 길이로 순위를 매깁니다")
+def test_beam_scores_are_length_normalised(impl):
+    hint = say("A finished hypothesis's score is its summed log-probability divided by len(tokens) ** length_penalty "
+               "(tokens after <bos>, <eos> included); length_penalty=0 means no normalisation.",
+               "끝난 가설의 점수는 로그 확률의 합을 len(tokens) ** length_penalty로 나눈 값입니다(<bos> 뒤 토큰, <eos> "
+               "포함). length_penalty=0이면 정규화하지 않습니다.")
+    normalised = [int(t) for t in _calling("beam_search", hint, beam_on_table, impl, 2, 1.0)]
+    long, short = [A_ID, A_ID, A_ID, EOS_ID], [EOS_ID]
+    check(normalised == long, say(
+        f"with length_penalty=1.0, 'a a a <eos>' ({long}, -0.34 per token) beats '<eos>' ({short}, -0.69), got "
+        f"{normalised}: the beam scores are not length-normalised.",
+        f"length_penalty=1.0이면 'a a a <eos>'({long}, 토큰당 -0.34)가 '<eos>'({short}, -0.69)보다 낫습니다. 결과는 "
+        f"{normalised}입니다: 빔 점수가 길이로 정규화되지 않았습니다."), hint)
+    raw = [int(t) for t in beam_on_table(impl, 2, 0.0)]
+    check(raw == short, say(f"with length_penalty=0.0 the best total log-probability is '<eos>' ({short}), got {raw}.",
+                            f"length_penalty=0.0이면 전체 로그 확률이 가장 높은 것은 '<eos>'({short})인데 결과는 "
+                            f"{raw}입니다."), hint)
+
+
+# -- evaluation ---------------------------------------------------------------------------------------------
+HYPOTHESES = ["사만 오", "삼백십이", "만 이천삼백사십오", "구십구", "이만"]
+REFERENCES = ["사만 오", "삼백십일", "만 이천삼백사십", "구십구", "이만 일"]
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("corpus_bleu equals sacrebleu's character-level corpus BLEU",
+                   ko="corpus_bleu는 sacrebleu의 글자 단위 corpus BLEU와 같습니다")
+def test_corpus_bleu_matches_sacrebleu(impl):
+    want = sacrebleu.corpus_bleu(HYPOTHESES, [REFERENCES], tokenize="char").score
+    hint = say("sacrebleu.corpus_bleu(hypotheses, [references], tokenize='char').score: one list per reference set, "
+               "and Korean needs character tokenisation (the default '13a' splits on spaces only).",
+               "sacrebleu.corpus_bleu(hypotheses, [references], tokenize='char').score: 참조 집합마다 리스트 하나이고, "
+               "한국어는 글자 단위 토큰화가 필요합니다(기본값 '13a'는 공백으로만 나눕니다).")
+    got = _calling("corpus_bleu", hint, impl.corpus_bleu, HYPOTHESES, REFERENCES)
+    assert_scalar(got, want, say("corpus_bleu(hypotheses, references) with tokenize='char'",
+                                 "tokenize='char'로 계산한 corpus_bleu(hypotheses, references)"), rtol=1e-6, hint=hint)
+    assert_scalar(impl.corpus_bleu(REFERENCES, REFERENCES), 100.0, "corpus_bleu(references, references)", hint=hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("exact_match is the fraction of translations equal to the reference",
+                   ko="exact_match는 참조와 똑같은 번역의 비율입니다")
+def test_exact_match_counts_identical_translations(impl):
+    got = impl.exact_match(HYPOTHESES + ["오 "], REFERENCES + ["오"])
+    assert_scalar(got, 3 / 6, "exact_match(hypotheses, references)", hint=say(
+        "Count the pairs whose texts are equal after strip(), divide by the number of references.",
+        "strip() 한 뒤 같은 쌍의 개수를 참조 개수로 나누세요."))
+
+
+# -- the whole pipeline learns --------------------------------------------------------------------------------
+@pytest.mark.points(3)
+@pytest.mark.convergence
+@pytest.mark.title("train_translator learns to translate numbers up to 999",
+                   ko="train_translator는 999까지의 수를 번역하는 법을 배웁니다")
+def test_translator_learns_numbers(impl):
+    c = CONVERGENCE
+    splits = make_splits(1, train=c["train"], valid=0, test=c["test"], high=c["high"])
+    hint = say(f"train_translator: AdamW(lr={c['lr']}), batches of {c['batch_size']} pairs through collate, "
+               f"sequence_loss, zero_grad / backward / step for exactly `steps` steps; then greedy_decode. Check the "
+               f"masks and the loss first: this check needs every earlier part.",
+               f"train_translator: AdamW(lr={c['lr']}), collate로 만든 {c['batch_size']}쌍 배치, sequence_loss, "
+               f"zero_grad / backward / step을 정확히 `steps` 스텝 반복한 뒤 greedy_decode 합니다. 마스크와 손실부터 "
+               f"확인하세요: 이 검사는 앞의 모든 부분을 씁니다.")
+    got = _calling("training and translating", hint, translations_after_training, impl, splits["train"],
+                   splits["test"], c["steps"], c["batch_size"], c["lr"], 0)
+    references = [t for _, t in splits["test"]]
+    check(isinstance(got, list) and len(got) == len(references) and all(isinstance(h, str) for h in got),
+          say(f"expected {len(references)} translations as strings, got {type(got).__name__}.",
+              f"문자열 번역 {len(references)}개가 나와야 하는데 {type(got).__name__}입니다."), hint)
+    exact = sum(h.strip() == r for h, r in zip(got, references)) / len(references)
+    bleu = sacrebleu.corpus_bleu(got, [references], tokenize="char").score
+    samples = "; ".join(f"{s} -> {h!r} ({r})" for (s, r), h in list(zip(splits["test"], got))[:3])
+    check(exact >= CONVERGENCE_EXACT and bleu >= CONVERGENCE_BLEU, say(
+        f"after {c['steps']} steps: exact match {exact:.1%} (needs {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f} (needs "
+        f"{CONVERGENCE_BLEU:.0f}). Samples: {samples}",
+        f"{c['steps']} 스텝 뒤: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f}(필요: "
+        f"{CONVERGENCE_BLEU:.0f}). 예시: {samples}"), hint)
+
+
+# -- Hugging Face: fine-tuning a seq2seq model loaded from a local directory ---------------------------------
+def _hf_pairs():
+    return make_splits(4, train=64, valid=0, test=0, high=999)["train"]
+
+
+def _hf_directory(path):
+    """A tiny BART and a word/character-level tokenizer for the number pairs, saved with save_pretrained."""
+    from tokenizers import Regex, Tokenizer, models, pre_tokenizers, processors
+    from transformers import (
+        BartConfig,
+        BartForConditionalGeneration,
+        PreTrainedTokenizerFast,
+    )
+    pairs = [pair(n) for n in range(1, 1000)]
+    words = sorted({w for s, _ in pairs for w in s.split()} | {c for _, t in pairs for c in t if c != " "})
+    vocab = {t: i for i, t in enumerate(["<pad>", "<unk>", "<s>", "</s>"] + words)}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
+                                                       pre_tokenizers.Split(Regex("[가-힣]"), "isolated")])
+    tokenizer.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 3)])
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="<pad>", unk_token="<unk>", bos_token="<s>",
+                                   eos_token="</s>")
+    config = BartConfig(vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1,
+                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
+                        decoder_ffn_dim=64, max_position_embeddings=64, dropout=0.0, attention_dropout=0.0,
+                        activation_dropout=0.0, pad_token_id=0, bos_token_id=2, eos_token_id=3,
+                        decoder_start_token_id=2, forced_eos_token_id=3)
+    torch.manual_seed(0)
+    model = BartForConditionalGeneration(config)
+    with torch.no_grad():  # like a pretrained model, it never predicts <pad>: counting padding shows in the loss
+        model.final_logits_bias[0, 0] = -4.0
+    model.save_pretrained(path)
+    fast.save_pretrained(path)
+    return path
+
+
+def _hf_loss(directory, pairs):
+    """The mean loss of the model saved in `directory` on `pairs`, padded labels ignored (-100)."""
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    model = AutoModelForSeq2SeqLM.from_pretrained(directory).train()
+    batch = tokenizer([s for s, _ in pairs], text_target=[t for _, t in pairs], padding=True, return_tensors="pt")
+    batch["labels"] = batch["labels"].masked_fill(batch["labels"] == tokenizer.pad_token_id, -100)
+    with torch.no_grad():
+        return model(**batch).loss.item()
+
+
+@pytest.fixture(scope="module")
+def fine_tuned(impl, tmp_path_factory):
+    root = tmp_path_factory.mktemp("hf")
+    source = _hf_directory(root / "pretrained")
+    out = root / "fine_tuned"
+    losses = impl.fine_tune_seq2seq(str(source), _hf_pairs(), str(out), steps=HF_STEPS, lr=3e-3, batch_size=16)
+    return source, out, losses
+
+
+HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoModelForSeq2SeqLM); tokenise with "
+              "tokenizer(sources, text_target=targets, padding=True, return_tensors='pt'), set padded labels to -100, "
+              "take batches in order (pairs[i*batch_size:(i+1)*batch_size], wrapping around), AdamW, and "
+              "save_pretrained both to out_dir.",
+              "둘 다 from_pretrained(model_dir)로 불러오세요(AutoTokenizer, AutoModelForSeq2SeqLM). "
+              "tokenizer(sources, text_target=targets, padding=True, return_tensors='pt')로 토큰화하고, 패딩된 labels는 "
+              "-100으로 바꾸고, 배치는 순서대로(pairs[i*batch_size:(i+1)*batch_size], 끝나면 처음부터) 잡아 AdamW로 "
+              "학습한 뒤, 둘 다 out_dir에 save_pretrained 하세요.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("fine_tune_seq2seq starts from the saved model, padding ignored",
+                   ko="fine_tune_seq2seq는 저장된 모델에서 시작하고 패딩은 무시합니다")
+def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
+    source, _, losses = fine_tuned
+    check(isinstance(losses, list) and len(losses) == HF_STEPS, say(
+        f"fine_tune_seq2seq should return the {HF_STEPS} step losses as a list, got {losses!r:.80}.",
+        f"fine_tune_seq2seq는 스텝 손실 {HF_STEPS}개를 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
+    want = _hf_loss(source, _hf_pairs()[:16])
+    first = float(losses[0])
+    padded = _hf_loss_with_pad(source, _hf_pairs()[:16])
+    check(abs(first - padded) > 1e-4 or abs(first - want) <= 1e-4, say(
+        f"the first step's loss {first:.5f} counts the padded label positions: replace the pad id in labels with -100.",
+        f"첫 스텝 손실 {first:.5f}에 패딩된 레이블 위치가 들어가 있습니다: labels의 패딩 id를 -100으로 바꾸세요."),
+        HF_HINT)
+    assert_scalar(first, want, say("the loss of the first step (the saved model on pairs[:16])",
+                                   "첫 스텝의 손실(저장된 모델, pairs[:16])"), rtol=1e-4, atol=1e-5, hint=HF_HINT)
+
+
+def _hf_loss_with_pad(directory, pairs):
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    model = AutoModelForSeq2SeqLM.from_pretrained(directory).train()
+    batch = tokenizer([s for s, _ in pairs], text_target=[t for _, t in pairs], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        return model(**batch).loss.item()
+
+
+@pytest.mark.points(2)
+@pytest.mark.convergence
+@pytest.mark.title("The fine-tuned model saved to out_dir reloads with a lower loss",
+                   ko="out_dir에 저장한 미세 조정 모델은 다시 불러와도 손실이 더 낮습니다")
+def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
+    source, out, _ = fine_tuned
+    check((out / "config.json").is_file(), say(f"{out.name}/config.json is missing: save the model with "
+                                               f"model.save_pretrained(out_dir).",
+                                               f"{out.name}/config.json이 없습니다: model.save_pretrained(out_dir)로 "
+                                               f"저장하세요."), HF_HINT)
+    check(any(out.glob("tokenizer*.json")), say("no tokenizer files in out_dir: tokenizer.save_pretrained(out_dir) too.",
+                                                "out_dir에 토크나이저 파일이 없습니다: tokenizer.save_pretrained(out_dir)도 "
+                                                "하세요."), HF_HINT)
+    before, after = _hf_loss(source, _hf_pairs()), _hf_loss(out, _hf_pairs())
+    check(after <= HF_LOSS_RATIO * before, say(
+        f"the reloaded model's loss on the training pairs is {after:.3f}, from {before:.3f} before fine-tuning "
+        f"(needs at most {HF_LOSS_RATIO:.0%} of it).",
+        f"다시 불러온 모델의 학습 쌍 손실이 미세 조정 전 {before:.3f}에서 {after:.3f}입니다(그 {HF_LOSS_RATIO:.0%} "
+        f"이하여야 합니다)."), HF_HINT)
