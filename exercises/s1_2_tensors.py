@@ -105,3 +105,22 @@ def bilinear(x: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     x is (batch, i), w is (i, j), y is (batch, j); returns (batch,). One `torch.einsum` call.
     """
     raise NotImplementedError("bilinear")
+
+
+def matrix_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """The product of two matrices, (n, k) @ (k, m) -> (n, m), computed with `torch.mm`.
+
+    Matrices only: when `a` or `b` is not 2-D, the RuntimeError that `torch.mm` raises reaches the
+    caller (no reshaping, no silent batching), so a shape mistake upstream is found here.
+    """
+    raise NotImplementedError("matrix_product")
+
+
+def batched_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """The matrix product of stacks of matrices: (..., n, k) @ (..., k, m) -> (..., n, m).
+
+    The batch axes (...) broadcast the way elementwise operations do: (2, 1, n, k) with (5, k, m)
+    gives (2, 5, n, m), and a 2-D `b` is shared by every matrix of `a`. `torch.mm` cannot do this;
+    `torch.matmul` (the `@` operator) can.
+    """
+    raise NotImplementedError("batched_product")

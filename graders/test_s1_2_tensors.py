@@ -247,3 +247,77 @@ def test_functions_run_on_cuda(impl):
                       "비연속(non-contiguous) CUDA x에 대한 flatten_last_two(x)"))
     assert_tensor(impl.eye_like(x), torch.eye(5, device="cuda"), say("eye_like(x) for a CUDA x",
                                                                      "CUDA x에 대한 eye_like(x)"))
+
+
+def _raised(call, *args):
+    """Run a student function; return (result, None) or (None, the exception it raised). The student's
+    own NotImplementedError still means "not started"."""
+    try:
+        return call(*args), None
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any other error is what the check reports on
+        return None, error
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("matrix_product multiplies 2-D matrices and rejects anything else",
+                   ko="matrix_product는 2차원 행렬을 곱하고 그 밖의 입력은 거부합니다")
+def test_matrix_product_is_strictly_two_dimensional(impl):
+    generator = torch.Generator().manual_seed(4)
+    a = torch.randn(3, 4, generator=generator, dtype=torch.float64)
+    b = torch.randn(4, 2, generator=generator, dtype=torch.float64)
+    assert_tensor(impl.matrix_product(a, b), a @ b,
+                  say("matrix_product(a, b) for (3, 4) @ (4, 2)", "(3, 4) @ (4, 2)에 대한 matrix_product(a, b)"))
+    for what_en, what_ko, x, y in (("a of shape (2, 3, 4) and b of shape (4, 2)", "shape (2, 3, 4)인 a와 (4, 2)인 b",
+                                    torch.randn(2, 3, 4, dtype=torch.float64), b),
+                                   ("a of shape (3, 4) and b of shape (4,)", "shape (3, 4)인 a와 (4,)인 b",
+                                    a, torch.randn(4, dtype=torch.float64))):
+        out, error = _raised(impl.matrix_product, x, y)
+        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        check(error is not None,
+              say(f"matrix_product(a, b) for {what_en} returned {shape} instead of raising: it must accept only "
+                  "2-D matrices, as torch.mm does, so a shape mistake upstream is not silently batched.",
+                  f"{what_ko}에 대한 matrix_product(a, b)가 오류를 발생시키지 않고 {shape}을(를) 반환했습니다: "
+                  "torch.mm처럼 2차원 행렬만 받아야 앞 단계의 shape 실수가 몰래 배치로 처리되지 않습니다."),
+              say("torch.matmul (and @) broadcasts and batches; torch.mm takes 2-D matrices only and raises "
+                  "RuntimeError otherwise.",
+                  "torch.matmul(그리고 @)은 브로드캐스트하고 배치로 처리합니다; torch.mm은 2차원 행렬만 받고 "
+                  "그 밖의 입력에는 RuntimeError를 발생시킵니다."))
+        check(isinstance(error, RuntimeError),
+              say(f"matrix_product(a, b) for {what_en} raised {type(error).__name__} ({error}); expected the "
+                  "RuntimeError torch.mm raises for an input that is not 2-D.",
+                  f"{what_ko}에 대한 matrix_product(a, b)가 {type(error).__name__}({error})을(를) 발생시켰습니다; "
+                  "2차원이 아닌 입력에 torch.mm이 발생시키는 RuntimeError여야 합니다."),
+              say("Let torch.mm raise its own error; do not catch it or raise another kind.",
+                  "torch.mm이 자신의 오류를 발생시키게 두세요; 오류를 잡거나 다른 종류로 바꾸지 마세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("batched_product multiplies stacks of matrices, broadcasting batch axes",
+                   ko="batched_product는 배치 축을 브로드캐스트하며 행렬 묶음을 곱합니다")
+def test_batched_product_broadcasts_batch_axes(impl):
+    generator = torch.Generator().manual_seed(5)
+    cases = (((3, 4), (4, 2)), ((6, 3, 4), (4, 2)), ((6, 3, 4), (6, 4, 2)), ((2, 1, 3, 4), (5, 4, 2)))
+    for shape_a, shape_b in cases:
+        a = torch.randn(shape_a, generator=generator, dtype=torch.float64)
+        b = torch.randn(shape_b, generator=generator, dtype=torch.float64)
+        expected = (a.unsqueeze(-1) * b.unsqueeze(-3)).sum(-2)  # broadcast by hand: (..., n, k, 1) * (..., 1, k, m)
+        out, error = _raised(impl.batched_product, a, b)
+        check(error is None,
+              say(f"batched_product(a, b) for {shape_a} @ {shape_b} raised {type(error).__name__}: {error}. "
+                  f"Expected a {tuple(expected.shape)} product: the batch axes broadcast.",
+                  f"{shape_a} @ {shape_b}에 대한 batched_product(a, b)가 {type(error).__name__}: {error}을(를) "
+                  f"발생시켰습니다. 배치 축이 브로드캐스트되어 {tuple(expected.shape)} 곱이 나와야 합니다."),
+              say("torch.mm takes 2-D matrices only and torch.bmm needs equal 3-D batches; torch.matmul (or @) "
+                  "broadcasts the batch axes.",
+                  "torch.mm은 2차원 행렬만, torch.bmm은 크기가 같은 3차원 배치만 받습니다; torch.matmul(또는 @)은 "
+                  "배치 축을 브로드캐스트합니다."))
+        assert_tensor(out, expected,
+                      say(f"batched_product(a, b) for {shape_a} @ {shape_b}",
+                          f"{shape_a} @ {shape_b}에 대한 batched_product(a, b)"),
+                      hint=say("The batch axes broadcast from the right, like elementwise operations; the last two "
+                               "axes are multiplied as matrices.",
+                               "배치 축은 원소별 연산처럼 오른쪽부터 브로드캐스트되고, 마지막 두 축은 행렬로 곱해집니다."))

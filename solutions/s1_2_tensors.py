@@ -53,3 +53,11 @@ def trace(m):
 
 def bilinear(x, w, y):
     return torch.einsum("bi,ij,bj->b", x, w, y)
+
+
+def matrix_product(a, b):
+    return torch.mm(a, b)
+
+
+def batched_product(a, b):
+    return torch.matmul(a, b)

@@ -104,3 +104,23 @@ def bilinear(x: torch.Tensor, w: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     x는 (batch, i), w는 (i, j), y는 (batch, j)이고, (batch,)를 반환합니다. `torch.einsum`을 한 번만 호출하세요.
     """
     raise NotImplementedError("bilinear")
+
+
+def matrix_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """두 행렬의 곱 (n, k) @ (k, m) -> (n, m)을 `torch.mm`으로 계산합니다.
+
+    행렬만 받습니다: `a`나 `b`가 2차원이 아니면 `torch.mm`이 발생시키는 RuntimeError가 그대로 호출한
+    쪽에 전달되어야 합니다(reshape도, 몰래 배치로 처리하는 것도 없이). 그래야 앞 단계의 shape 실수가
+    여기서 드러납니다.
+    """
+    raise NotImplementedError("matrix_product")
+
+
+def batched_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """행렬 묶음(stack)의 행렬 곱입니다: (..., n, k) @ (..., k, m) -> (..., n, m).
+
+    배치 축(...)은 원소별 연산처럼 브로드캐스트됩니다: (2, 1, n, k)와 (5, k, m)은 (2, 5, n, m)이 되고,
+    2차원 `b`는 `a`의 모든 행렬에 공유됩니다. `torch.mm`으로는 할 수 없고, `torch.matmul`(`@` 연산자)로는
+    할 수 있습니다.
+    """
+    raise NotImplementedError("batched_product")

@@ -55,3 +55,13 @@ def trace(m):
 
 def bilinear(x, w, y):
     return torch.einsum("ni,ij,nj->n", x, w, y)
+
+
+def matrix_product(a, b):
+    if a.dim() != 2 or b.dim() != 2:
+        raise RuntimeError(f"matrix_product takes 2-D matrices, got {a.dim()}-D and {b.dim()}-D")
+    return torch.einsum("nk,km->nm", a, b)
+
+
+def batched_product(a, b):
+    return a @ b
