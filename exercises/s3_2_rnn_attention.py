@@ -104,7 +104,8 @@ def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_
     input, forget, cell (g), output:
         i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)
         c_next = f * c + i * g,   h_next = o * tanh(c_next)
-    Use differentiable torch operations only: gradients are compared with nn.LSTMCell's too.
+    Use differentiable torch operations only: gradients are compared with nn.LSTMCell's too. Do not
+    call `nn.LSTMCell`, `nn.LSTM` or `torch.lstm_cell`: writing the gates is the exercise.
     """
     raise NotImplementedError("lstm_cell")
 
@@ -120,8 +121,11 @@ def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tens
 
     `mask` is None or a boolean tensor broadcastable to (..., Lq, Lk) with the convention of
     `F.scaled_dot_product_attention`: True = may attend. Masked scores become -inf before the
-    softmax, so their weight is exactly 0. Your output must equal
-    `F.scaled_dot_product_attention(q, k, v, attn_mask=mask)`.
+    softmax, so their weight is exactly 0. A query whose keys are *all* masked has nothing to
+    attend to: the softmax of a row of -inf is NaN (0/0), but its weights and its output must be 0,
+    as `F.scaled_dot_product_attention` gives. Your output must equal
+    `F.scaled_dot_product_attention(q, k, v, attn_mask=mask)`, without calling it (or
+    `nn.MultiheadAttention`): writing it is the exercise.
     """
     raise NotImplementedError("scaled_dot_product_attention")
 
@@ -146,7 +150,8 @@ def multi_head_attention(x: torch.Tensor, num_heads: int, in_proj_weight: torch.
                          causal: bool = False) -> torch.Tensor:
     """Multi-head self-attention by hand, equal to `nn.MultiheadAttention(embed, num_heads,
     batch_first=True)` called as `mha(x, x, x, key_padding_mask=..., attn_mask=...)[0]` with the
-    same parameters.
+    same parameters, without calling `nn.MultiheadAttention` or `F.scaled_dot_product_attention`
+    (attend with your own `scaled_dot_product_attention`).
 
     x (batch, time, embed). `in_proj_weight` (3*embed, embed) and `in_proj_bias` (3*embed,) stack the
     query, key and value projections in that order; `out_proj_*` is the output projection.

@@ -62,8 +62,8 @@ def backward_through(impl, function: str, x, upstream, *args):
     if requires_grad:
         try:
             (out * upstream).sum().backward()
-        except RuntimeError as error:
-            seen["backward_error"] = (str(error).strip().splitlines() or [""])[0]
+        except (RuntimeError, TypeError) as error:
+            seen["backward_error"] = (type(error).__name__, (str(error).strip().splitlines() or [""])[0])
             return seen
         seen["grad"] = x.grad
     return seen
@@ -140,6 +140,39 @@ class _SoftplusBesideTheStudent(torch.autograd.Function):
         return softplus_vjp(ctx.impl, x.detach(), ctx.beta, grad_output.detach()), None, None
 
 
+GRADIENT_COUNT_HINT = say("backward must return one gradient per input of forward (ctx aside), in the same order: "
+                          "forward(ctx, x, beta) takes two, so return (grad_x, None), None for the float beta.",
+                          "backward는 forward의 입력(ctx 제외)마다 변화도를 하나씩, 같은 순서로 반환해야 합니다: "
+                          "forward(ctx, x, beta)는 입력이 둘이므로 (grad_x, None)을 반환하세요. float인 beta에는 None입니다.")
+SAVED_TENSORS_HINT = say("ctx.saved_tensors is a tuple, even for one tensor: unpack it, `x, = ctx.saved_tensors` "
+                         "(or `(x,) = ...`); `x = ctx.saved_tensors` makes x the tuple itself.",
+                         "ctx.saved_tensors는 텐서가 하나여도 튜플입니다: `x, = ctx.saved_tensors`(또는 `(x,) = ...`)처럼 "
+                         "풀어서 받으세요. `x = ctx.saved_tensors`라고 쓰면 x는 튜플 자체가 됩니다.")
+
+
+def _backward_mistake(kind, text):
+    """The cause and its hint when an error raised by backward() is one a grader recognises, else None."""
+    if "incorrect number of gradients" in text:
+        return (say(f"Softplus.backward returned the wrong number of gradients ({text})",
+                    f"Softplus.backward가 반환한 변화도의 개수가 맞지 않습니다({text})"), GRADIENT_COUNT_HINT)
+    if kind == "TypeError" and ("tuple" in text or "sequence" in text):
+        return (say(f"backward used a tuple where it needed a tensor ({text}): ctx.saved_tensors was not unpacked",
+                    f"backward가 텐서가 필요한 곳에 튜플을 썼습니다({text}): ctx.saved_tensors를 풀어서 받지 않았습니다"),
+                SAVED_TENSORS_HINT)
+    return None
+
+
+def _backward_failure(what, kind, text, hint):
+    """The failure for an error raised by backward() through `what`: the recognised mistake, else the error."""
+    named = _backward_mistake(kind, text)
+    if named is not None:
+        cause, hint = named
+        return AssertionError(say(f"backward() through {what}: {cause}.\nHint: {hint}",
+                                  f"{what}을(를) 거치는 backward(): {cause}.\n힌트: {hint}"))
+    return AssertionError(say(f"backward() through {what} raised {kind}: {text}\nHint: {hint}",
+                              f"{what}을(를) 거치는 backward()에서 {kind}이(가) 발생했습니다: {text}\n힌트: {hint}"))
+
+
 def _backward_through(what, seen, hint):
     """What backward_through saw; a graph cut is a failure, not a crash. Returns x.grad."""
     expect_tensor(seen["out"], what)
@@ -147,11 +180,18 @@ def _backward_through(what, seen, hint):
                                      f"{what}의 requires_grad가 False입니다: 변화도(gradient)가 입력까지 거꾸로 "
                                      f"흐를 수 없습니다."), hint)
     if seen["backward_error"] is not None:
-        raise AssertionError(say(f"backward() through {what} raised RuntimeError: {seen['backward_error']}\n"
-                                 f"Hint: {hint}",
-                                 f"{what}을(를) 거치는 backward()에서 RuntimeError가 발생했습니다: "
-                                 f"{seen['backward_error']}\n힌트: {hint}"))
+        raise _backward_failure(what, *seen["backward_error"], hint)
     return seen["grad"]
+
+
+def _one_gradient(value, what):
+    """`value` as grad_of returns it: torch.autograd.grad's tuple (one gradient per input) is named as such."""
+    if isinstance(value, (tuple, list)) and len(value) == 1 and isinstance(value[0], torch.Tensor):
+        raise AssertionError(say(f"{what} returned a {type(value).__name__} holding one tensor, not the tensor: "
+                                 "torch.autograd.grad returns a tuple (one gradient per input): take [0].",
+                                 f"{what}이(가) 텐서가 아니라 텐서 하나가 든 {type(value).__name__}을(를) 반환했습니다: "
+                                 "torch.autograd.grad는 입력마다 변화도 하나씩을 담은 튜플을 반환합니다: [0]을 꺼내세요."))
+    return value
 
 
 # -- grad_of ------------------------------------------------------------------------------------
@@ -167,7 +207,8 @@ def test_grad_of_matches_analytic_derivative(impl):
              ("(x[0] * x[1]).sum()", _row_product_sum,
               torch.cat([x[1:2], x[0:1], torch.zeros(1, 4, dtype=x.dtype)])))
     for text, fn, expected in cases:
-        assert_tensor(impl.grad_of(fn, x), expected, say(f"grad_of(fn, x) for fn(x) = {text}, x float64 (3, 4)",
+        assert_tensor(_one_gradient(impl.grad_of(fn, x), "grad_of(fn, x)"), expected,
+                      say(f"grad_of(fn, x) for fn(x) = {text}, x float64 (3, 4)",
                                                          f"fn(x) = {text}, x float64 (3, 4)에 대한 grad_of(fn, x)"),
                       hint=say("Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), "
                                "return leaf.grad.",
@@ -184,7 +225,7 @@ def test_grad_of_leaves_the_input_untouched(impl):
     w = _randn(5, seed=2).requires_grad_()
     stale = torch.ones(5, dtype=w.dtype)  # w.grad before the call
     seen = grad_of_and_its_inputs(impl, x, w, stale)
-    assert_tensor(seen["out_x"], 2 * x, say("grad_of(fn, x) for fn(x) = (x ** 2).sum()",
+    assert_tensor(_one_gradient(seen["out_x"], "grad_of(fn, x)"), 2 * x, say("grad_of(fn, x) for fn(x) = (x ** 2).sum()",
                                             "fn(x) = (x ** 2).sum()에 대한 grad_of(fn, x)"),
                   hint=say("Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), return leaf.grad.",
                            "x.detach().requires_grad_()로 leaf를 만들고, fn(leaf).backward()를 호출한 뒤 "
@@ -197,9 +238,9 @@ def test_grad_of_leaves_the_input_untouched(impl):
           say("Do not call x.requires_grad_() on the caller's tensor: make your own leaf, x.detach().requires_grad_().",
               "호출한 쪽의 텐서에 x.requires_grad_()를 호출하지 마세요: x.detach().requires_grad_()로 "
               "자신만의 leaf를 만드세요."))
-    assert_tensor(seen["out_w"], 2 * w.detach(), say("grad_of(fn, w) for a w that "
-                                                     "already requires grad",
-                                                     "이미 requires_grad=True인 w에 대한 grad_of(fn, w)"),
+    assert_tensor(_one_gradient(seen["out_w"], "grad_of(fn, w)"), 2 * w.detach(),
+                  say("grad_of(fn, w) for a w that already requires grad",
+                      "이미 requires_grad=True인 w에 대한 grad_of(fn, w)"),
                   hint=say("Work on w.detach().requires_grad_() so w.grad is not involved.",
                            "w.grad가 끼어들지 않도록 w.detach().requires_grad_()로 작업하세요."))
     assert_tensor(seen["w_grad"], stale, say("w.grad after grad_of(fn, w)", "grad_of(fn, w) 호출 뒤의 w.grad"),
@@ -443,6 +484,31 @@ def test_softplus_backward_multiplies_upstream_gradient(impl):
                                                                         ".backward()를 한 뒤의 x.grad"), hint=hint)
 
 
+def _largest_jacobian_difference(impl, x, beta, eps=1e-6):
+    """Where the student's backward and central finite differences of the student's forward disagree most on
+    d softplus(x)[i] / d x[j] (both from the student's process, compared here): one sentence, not the Jacobians."""
+    n = x.numel()
+    analytic, numerical = torch.zeros(n, n, dtype=x.dtype), torch.zeros(n, n, dtype=x.dtype)
+    for i in range(n):
+        e = torch.zeros(n, dtype=x.dtype)
+        e[i] = 1.0
+        e = e.view_as(x)
+        analytic[i] = expect_tensor(softplus_vjp(impl, x, beta, e), "x.grad").reshape(-1)  # d out[i] / d x
+        numerical[:, i] = ((expect_tensor(impl.softplus(x + eps * e, beta), "softplus(x)")
+                            - impl.softplus(x - eps * e, beta)) / (2 * eps)).reshape(-1)  # d out / d x[i]
+    difference = (analytic - numerical).abs()
+    worst = int(difference.argmax())
+    i, j = divmod(worst, n)
+    at_i, at_j = tuple(int(a) for a in torch.unravel_index(torch.tensor(i), x.shape)), \
+        tuple(int(a) for a in torch.unravel_index(torch.tensor(j), x.shape))
+    return say(f"Input 0 (x, shape {tuple(x.shape)}): the largest difference, {float(difference.max()):.3g}, is at "
+               f"d out{list(at_i)} / d x{list(at_j)}: your backward gives {float(analytic[i, j]):.6g}, finite "
+               f"differences {float(numerical[i, j]):.6g} (x{list(at_j)} = {float(x[at_j]):.4g}).",
+               f"입력 0 (x, shape {tuple(x.shape)}): 가장 큰 차이 {float(difference.max()):.3g}는 "
+               f"d out{list(at_i)} / d x{list(at_j)}에서 나옵니다: 작성한 backward는 {float(analytic[i, j]):.6g}, "
+               f"유한 차분은 {float(numerical[i, j]):.6g}입니다(x{list(at_j)} = {float(x[at_j]):.4g}).")
+
+
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("softplus backward agrees with finite differences in gradcheck",
@@ -456,8 +522,8 @@ def test_softplus_passes_gradcheck(impl):
                             rtol=1e-4)
         except NotImplementedError:
             raise
-        except _GradcheckError as error:
-            detail = "\n".join(str(error).strip().splitlines()[:8])
+        except _GradcheckError:
+            detail = _largest_jacobian_difference(impl, x.detach(), beta)
             raise AssertionError(say(
                 f"torch.autograd.gradcheck(softplus, x) in float64 with beta={beta}: your backward disagrees with "
                 f"finite differences.\n{detail}\nHint: d softplus_beta(x)/dx = sigmoid(beta * x) of forward's input x, "
@@ -465,14 +531,17 @@ def test_softplus_passes_gradcheck(impl):
                 f"float64, beta={beta}에서 torch.autograd.gradcheck(softplus, x): 작성한 backward가 유한 차분 결과와 "
                 f"다릅니다.\n{detail}\n힌트: d softplus_beta(x)/dx = sigmoid(beta * x)이며, 여기서 x는 forward의 "
                 "출력 y가 아니라 입력 x입니다(y로 쓰면 1 - exp(-beta * y)); sigmoid 안의 beta도 중요합니다.")) from None
-        except RuntimeError as error:
+        except (RuntimeError, TypeError) as error:
+            text = (str(error).strip().splitlines() or [""])[0]
+            if _backward_mistake(type(error).__name__, text) is not None:
+                raise _backward_failure(f"gradcheck(softplus, x) with beta={beta}", type(error).__name__, text,
+                                        GRADIENT_COUNT_HINT) from None
             raise AssertionError(say(
-                f"gradcheck(softplus, x) with beta={beta} raised RuntimeError: {str(error).splitlines()[0]}\n"
-                "Hint: backward returns one value per input of forward: (grad_x, None), None for the float beta.",
-                f"beta={beta}에서 gradcheck(softplus, x)가 RuntimeError를 발생시켰습니다: "
-                f"{str(error).splitlines()[0]}\n"
-                "힌트: backward는 forward의 입력마다 값을 하나씩 반환합니다: (grad_x, None), float인 beta에는 "
-                "None을 반환하세요.")) \
+                f"gradcheck(softplus, x) with beta={beta} raised {type(error).__name__}: {text}\n"
+                "Hint: gradcheck runs your forward and your backward: the error came from one of them.",
+                f"beta={beta}에서 gradcheck(softplus, x)가 {type(error).__name__}을(를) 발생시켰습니다: "
+                f"{text}\n"
+                "힌트: gradcheck는 작성한 forward와 backward를 실행합니다: 오류는 그 둘 중 하나에서 발생했습니다.")) \
                 from None
         check(ok is True, say(f"gradcheck(softplus, x) with beta={beta} returned {ok!r}.",
                               f"beta={beta}에서 gradcheck(softplus, x)가 {ok!r}을(를) 반환했습니다."))

@@ -4,6 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import observation
@@ -195,6 +196,54 @@ def test_cross_entropy_stable_on_large_logits(impl):
                                       "수천 단위 로짓에 대한 d cross_entropy / d logits"), atol=1e-5, hint=STABLE_HINT)
 
 
+class _TorchCalls(TorchFunctionMode):
+    """Records the torch functions called while it is active, by torch.overrides.resolve_name (the calls
+    the student's code makes itself: inside a torch function the mode is off)."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.names.append(resolve_name(func) or getattr(func, "__qualname__", repr(func)))
+        return func(*args, **(kwargs or {}))
+
+
+@observation
+def torch_functions_called(impl, name, *args) -> list:
+    """The torch functions the student's `name`(*args) called, in first-call order."""
+    with _TorchCalls() as calls:
+        getattr(impl, name)(*args)
+    return list(dict.fromkeys(calls.names))
+
+
+TORCH_SOFTMAX = {f"{where}.{what}" for where in ("torch.nn.functional", "torch", "torch.Tensor", "torch.special")
+                 for what in ("log_softmax", "softmax")}
+TORCH_CROSS_ENTROPY = TORCH_SOFTMAX | {"torch.nn.functional.cross_entropy", "torch.nn.functional.nll_loss"}
+
+
+def _short(name):
+    return name.replace("torch.nn.functional.", "F.").replace("torch.Tensor.", "Tensor.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("log_softmax and cross_entropy are written by hand, not torch's own",
+                   ko="log_softmax와 cross_entropy는 torch의 것을 부르지 않고 직접 작성합니다")
+def test_log_softmax_and_cross_entropy_are_written_by_hand(impl):
+    logits, target = _logits(41)
+    for name, args, forbidden in (("log_softmax", (logits, 1), TORCH_SOFTMAX),
+                                  ("cross_entropy", (logits, target), TORCH_CROSS_ENTROPY)):
+        called = [_short(f) for f in torch_functions_called(impl, name, *args) if f in forbidden]
+        check(not called,
+              say(f"{name} calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
+                  f"{name}이(가) torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
+              say("Build it from tensor operations (amax, exp, sum, log, gather, ...) as its docstring describes; "
+                  "torch's version is what the grader compares you with. " + STABLE_HINT,
+                  "docstring에 설명된 대로 텐서 연산(amax, exp, sum, log, gather 등)으로 만드세요. torch의 함수는 "
+                  "채점기가 여러분의 결과와 비교하는 기준입니다. " + STABLE_HINT))
+
+
 def _params(seed):
     generator = torch.Generator().manual_seed(seed)
     return [torch.randn(shape, generator=generator, dtype=torch.float64) for shape in ((3, 4), (4,), (2, 2, 2))]
@@ -326,3 +375,243 @@ def test_losses_run_on_cuda(impl):
                   F.cross_entropy(logits, target, label_smoothing=0.1), say("cross_entropy on CUDA",
                                                                             "CUDA에서의 cross_entropy"),
                   hint=STABLE_HINT)
+
+
+BCE_STABLE_HINT = say("Do not take the log of a sigmoid: sigmoid(x) saturates to exactly 1.0 in float32 once x is above "
+                      "~17. Write both logs in terms of x: log sigmoid(x) = -(max(-x, 0) + log1p(exp(-|x|))) and "
+                      "log(1 - sigmoid(x)) = log sigmoid(x) - x.",
+                      "sigmoid에 log를 취하지 마세요: float32에서 x가 약 17을 넘으면 sigmoid(x)는 정확히 1.0으로 "
+                      "포화됩니다(saturates). 두 log를 모두 x로 쓰세요: log sigmoid(x) = -(max(-x, 0) + "
+                      "log1p(exp(-|x|))), log(1 - sigmoid(x)) = log sigmoid(x) - x.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("bce_with_logits matches nn.BCEWithLogitsLoss, with and without pos_weight",
+                   ko="bce_with_logits는 pos_weight가 있든 없든 nn.BCEWithLogitsLoss와 같은 값을 냅니다")
+def test_bce_with_logits_matches_torch(impl):
+    generator = torch.Generator().manual_seed(80)
+    logits = torch.randn(6, 3, generator=generator, dtype=torch.float64) * 3
+    soft = torch.rand(6, 3, generator=generator, dtype=torch.float64)
+    hard = (torch.rand(6, 3, generator=generator) > 0.5).to(torch.float64)
+    pos_weight = torch.tensor([0.5, 2.0, 3.0], dtype=torch.float64)
+    for target, kind_en, kind_ko in ((hard, "0/1 targets", "0/1 정답"), (soft, "soft targets in [0, 1]",
+                                                                          "[0, 1] 범위의 부드러운(soft) 정답")):
+        assert_tensor(impl.bce_with_logits(logits, target), nn.BCEWithLogitsLoss()(logits, target),
+                      say(f"bce_with_logits(logits, target) for (6, 3) logits and {kind_en}",
+                          f"(6, 3) 로짓과 {kind_ko}에 대한 bce_with_logits(logits, target)"),
+                      hint=say("The mean over every element of -(y * log(p) + (1 - y) * log(1 - p)), p = sigmoid(x).",
+                               "p = sigmoid(x)일 때 -(y * log(p) + (1 - y) * log(1 - p))의 모든 원소에 대한 평균입니다."))
+        assert_tensor(impl.bce_with_logits(logits, target, pos_weight=pos_weight),
+                      nn.BCEWithLogitsLoss(pos_weight=pos_weight)(logits, target),
+                      say(f"bce_with_logits(logits, target, pos_weight=[0.5, 2.0, 3.0]) for {kind_en}",
+                          f"{kind_ko}에 대한 bce_with_logits(logits, target, pos_weight=[0.5, 2.0, 3.0])"),
+                      hint=say("pos_weight multiplies the positive term y * log(p) only, one weight per column.",
+                               "pos_weight는 양성 항 y * log(p)에만 곱해지며, 열마다 가중치가 하나씩 있습니다."))
+    x32 = torch.randn(5, generator=generator)
+    y32 = (torch.rand(5, generator=generator) > 0.5).float()
+    assert_tensor(impl.bce_with_logits(x32, y32), nn.BCEWithLogitsLoss()(x32, y32),
+                  say("bce_with_logits(logits, target) for a 1-D float32 batch",
+                      "1차원 float32 배치에 대한 bce_with_logits(logits, target)"),
+                  hint=say("Keep the inputs' dtype and return a 0-d tensor.",
+                           "입력의 dtype을 유지하고 0차원 텐서를 반환하세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("bce_with_logits and its gradient stay exact for logits of ±100 and beyond",
+                   ko="bce_with_logits와 그 변화도는 ±100 이상의 로짓에서도 정확합니다")
+def test_bce_with_logits_is_stable_on_extreme_logits(impl):
+    logits = torch.tensor([[100.0, -100.0, 250.0, -250.0, 30.0, -30.0, 17.5, -0.5],
+                           [100.0, -100.0, 250.0, -250.0, 30.0, -30.0, 17.5, -0.5]], requires_grad=True)
+    target = torch.tensor([[0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],   # the wrong side: large, exact losses
+                           [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.75, 0.25]])  # the right side: tiny losses
+    loss, requires_grad, got = loss_and_gradient(impl, "bce_with_logits", (logits, target), {})
+    loss = expect_tensor(loss, "bce_with_logits(logits, target)")
+    check(bool(torch.isfinite(loss).all()),
+          say(f"bce_with_logits(logits, target) for float32 logits of +-100 and +-250 is {loss.tolist()}, not a "
+              "finite number: sigmoid(x) saturates to exactly 1.0 in float32, so log(1 - sigmoid(x)) is log(0) = -inf. "
+              "This is why nn.BCEWithLogitsLoss takes logits, not probabilities.",
+              f"+-100과 +-250의 float32 로짓에 대한 bce_with_logits(logits, target)가 유한한 수가 아닌 "
+              f"{loss.tolist()}입니다: float32에서 sigmoid(x)는 정확히 1.0으로 포화되어(saturates) "
+              "log(1 - sigmoid(x))가 log(0) = -inf가 됩니다. nn.BCEWithLogitsLoss가 확률이 아니라 로짓을 받는 "
+              "이유입니다."), BCE_STABLE_HINT)
+    want = nn.BCEWithLogitsLoss()(logits, target)
+    assert_tensor(loss, want, say("bce_with_logits(logits, target) for float32 logits of +-100 and +-250",
+                                  "+-100과 +-250의 float32 로짓에 대한 bce_with_logits(logits, target)"),
+                  hint=BCE_STABLE_HINT)
+    check(requires_grad, say("bce_with_logits(logits, target) does not require grad.",
+                             "bce_with_logits(logits, target)의 requires_grad가 False입니다."),
+          say("Use tensor operations only.", "텐서 연산만 쓰세요."))
+    (want_grad,) = torch.autograd.grad(want, logits)
+    assert_tensor(got, want_grad, say("d bce_with_logits / d logits for logits of +-100 and +-250 (it is "
+                                      "(sigmoid(x) - y) / N, never 0 on the wrong side)",
+                                      "+-100과 +-250 로짓에 대한 d bce_with_logits / d logits "
+                                      "((sigmoid(x) - y) / N이며, 틀린 쪽에서는 절대 0이 아닙니다)"),
+                  atol=1e-6, hint=BCE_STABLE_HINT)
+
+
+TORCH_BCE = {"torch.nn.functional.binary_cross_entropy_with_logits", "torch.binary_cross_entropy_with_logits",
+             "torch.nn.functional.binary_cross_entropy", "torch.binary_cross_entropy"}
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("bce_with_logits is written by hand, not torch's own",
+                   ko="bce_with_logits는 torch의 것을 부르지 않고 직접 작성합니다")
+def test_bce_with_logits_is_written_by_hand(impl):
+    generator = torch.Generator().manual_seed(81)
+    logits = torch.randn(4, 3, generator=generator, dtype=torch.float64)
+    target = (torch.rand(4, 3, generator=generator) > 0.5).to(torch.float64)
+    called = [_short(f) for f in torch_functions_called(impl, "bce_with_logits", logits, target) if f in TORCH_BCE]
+    check(not called,
+          say(f"bce_with_logits calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
+              f"bce_with_logits가 torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
+          say("Build it from tensor operations (clamp, abs, exp, log1p, mean, ...); nn.BCEWithLogitsLoss is what the "
+              "grader compares you with. " + BCE_STABLE_HINT,
+              "텐서 연산(clamp, abs, exp, log1p, mean 등)으로 만드세요. nn.BCEWithLogitsLoss는 채점기가 여러분의 "
+              "결과와 비교하는 기준입니다. " + BCE_STABLE_HINT))
+
+def _warmup_cosine(t, warmup_steps, total_steps, min_lr_ratio=0.0):
+    """The docstring's f(t), computed here in the judge."""
+    import math
+    if t < warmup_steps:
+        return t / warmup_steps
+    s = min(1.0, (t - warmup_steps) / (total_steps - warmup_steps))
+    return min_lr_ratio + (1 - min_lr_ratio) * (1 + math.cos(math.pi * s)) / 2
+
+
+@observation
+def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_steps):
+    """Drive the student's scheduler over a throw-away SGD with one param group per base lr: the scheduler's type,
+    whether it is an LRScheduler, and, before each of n_steps batches, every group's lr and get_last_lr()."""
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in base_lrs]
+    optimizer = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)])
+    scheduler = impl.warmup_cosine_schedule(optimizer, warmup_steps, total_steps, min_lr_ratio)
+    if not isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler):
+        return type(scheduler).__name__, False, [], []
+    group_lrs, reported = [], []
+    for _ in range(n_steps):
+        group_lrs.append([float(group["lr"]) for group in optimizer.param_groups])
+        reported.append([float(v) for v in scheduler.get_last_lr()])
+        optimizer.step()
+        scheduler.step()
+    return type(scheduler).__name__, True, group_lrs, reported
+
+
+@observation
+def scheduled_training(impl, init, batches, epochs, lr, warmup_steps):
+    """train_with_schedule on a Linear(3, 1) that starts from `init`: what it returned and the weights it left."""
+    model = nn.Linear(3, 1, dtype=torch.float64)
+    model.load_state_dict(init)
+    used = impl.train_with_schedule(model, batches, epochs, lr, warmup_steps)
+    return used, {name: value.detach().clone() for name, value in model.state_dict().items()}
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("warmup_cosine_schedule gives the documented lr at every step",
+                   ko="warmup_cosine_schedule은 매 step마다 문서에 적힌 학습률을 냅니다")
+def test_warmup_cosine_schedule_follows_the_formula(impl):
+    for base_lrs, warmup, total, ratio, n_steps in (([0.1, 0.02], 4, 12, 0.0, 16), ([1.0], 1, 7, 0.1, 9),
+                                                    ([0.5], 5, 6, 0.2, 8)):
+        name, is_scheduler, group_lrs, reported = schedule_trace(impl, base_lrs, warmup, total, ratio, n_steps)
+        call = f"warmup_cosine_schedule(optimizer, {warmup}, {total}, {ratio})"
+        check(is_scheduler, say(f"{call} returned a {name}, not a torch.optim.lr_scheduler.LRScheduler.",
+                                f"{call}이(가) torch.optim.lr_scheduler.LRScheduler가 아닌 {name}을(를) 반환했습니다."),
+              say("Build one of torch.optim.lr_scheduler's schedulers (LambdaLR, or LinearLR and CosineAnnealingLR "
+                  "joined by SequentialLR) and return it.",
+                  "torch.optim.lr_scheduler의 스케줄러(LambdaLR, 또는 SequentialLR로 이은 LinearLR과 "
+                  "CosineAnnealingLR)를 만들어 반환하세요."))
+        for t in range(n_steps):
+            want = [lr * _warmup_cosine(t, warmup, total, ratio) for lr in base_lrs]
+            got = group_lrs[t]
+            if all(abs(g - w) <= 1e-9 + 1e-7 * abs(w) for g, w in zip(got, want)):
+                continue
+            ahead = t < warmup and all(abs(g - lr * min(1.0, (t + 1) / warmup)) <= 1e-9 + 1e-7 * lr
+                                       for g, lr in zip(got, base_lrs))
+            check(False,
+                  say(f"{call}: after {t} scheduler steps the param groups' lr is {got}, expected {want} "
+                      "(base_lr * f(t))." + (" The warm-up is one step ahead: f(t) = t / warmup_steps is 0 before "
+                                             "the first step." if ahead else ""),
+                      f"{call}: 스케줄러 step {t}번 뒤 매개변수 그룹의 lr이 {want}(base_lr * f(t))여야 하는데 "
+                      f"{got}입니다." + (" 워밍업이 한 step 앞서 있습니다(one step ahead): 첫 step 전에는 "
+                                         "f(t) = t / warmup_steps = 0입니다." if ahead else "")),
+                  say("Count t from 0 before the first scheduler.step(); warm up with t / warmup_steps, then "
+                      "s = (t - warmup_steps) / (total_steps - warmup_steps), capped at 1.",
+                      "t는 첫 scheduler.step() 전에 0부터 셉니다; t / warmup_steps로 워밍업한 뒤 "
+                      "s = (t - warmup_steps) / (total_steps - warmup_steps)를 쓰고, 1에서 멈추게 하세요."))
+        for t in range(n_steps):
+            check(all(abs(r - g) <= 1e-12 + 1e-9 * abs(g) for r, g in zip(reported[t], group_lrs[t]))
+                  and len(reported[t]) == len(group_lrs[t]),
+                  say(f"{call}: after {t} steps get_last_lr() reports {reported[t]} but the param groups use "
+                      f"{group_lrs[t]}.",
+                      f"{call}: step {t}번 뒤 get_last_lr()는 {reported[t]}를 알려주지만 매개변수 그룹은 "
+                      f"{group_lrs[t]}를 씁니다."),
+                  say("Let the scheduler set the lr; do not write param_group['lr'] yourself.",
+                      "lr은 스케줄러가 정하게 하세요; param_group['lr']을 직접 쓰지 마세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("train_with_schedule steps the schedule once per batch while training",
+                   ko="train_with_schedule은 학습하면서 배치마다 한 번씩 스케줄을 진행합니다")
+def test_train_with_schedule_steps_per_batch(impl):
+    generator = torch.Generator().manual_seed(90)
+    true_w = torch.tensor([[1.5, -2.0, 0.5]], dtype=torch.float64)
+    batches = []
+    for _ in range(4):
+        x = torch.randn(8, 3, generator=generator, dtype=torch.float64)
+        batches.append((x, x @ true_w.T + 0.3))
+    epochs, lr, warmup = 3, 0.1, 5
+    model = nn.Linear(3, 1, dtype=torch.float64)
+    with torch.no_grad():
+        model.weight.copy_(torch.randn(1, 3, generator=generator, dtype=torch.float64))
+        model.bias.zero_()
+    init = {name: value.detach().clone() for name, value in model.state_dict().items()}
+    used, final = scheduled_training(impl, init, batches, epochs, lr, warmup)
+    total = epochs * len(batches)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: _warmup_cosine(t, warmup, total))
+    want = []
+    for _ in range(epochs):
+        for x, y in batches:
+            want.append(optimizer.param_groups[0]["lr"])
+            optimizer.zero_grad()
+            F.mse_loss(model(x), y).backward()
+            optimizer.step()
+            scheduler.step()
+    check(isinstance(used, (list, tuple)) and len(used) == total,
+          say(f"train_with_schedule over {epochs} epochs of {len(batches)} batches should return {total} learning "
+              f"rates, one per batch; got {used!r:.120}.",
+              f"배치 {len(batches)}개짜리 에폭 {epochs}번의 train_with_schedule은 배치마다 하나씩 학습률 {total}개를 "
+              f"반환해야 하는데 {used!r:.120}입니다."),
+          say("Append optimizer.param_groups[0]['lr'] before each optimizer.step().",
+              "각 optimizer.step() 전에 optimizer.param_groups[0]['lr']을 리스트에 추가하세요."))
+    used = [float(v) for v in used]
+    if not all(abs(u - w) <= 1e-12 + 1e-9 * abs(w) for u, w in zip(used, want)):
+        per_epoch = all(len({round(v, 12) for v in used[e * len(batches):(e + 1) * len(batches)]}) == 1
+                        for e in range(epochs))
+        check(not per_epoch,
+              say(f"train_with_schedule's learning rates only change between epochs: {[round(v, 5) for v in used]}; "
+                  f"expected one value per batch: {[round(v, 5) for v in want]}. The schedule is stepped per epoch; "
+                  "it counts batches.",
+                  f"train_with_schedule의 학습률이 에폭 사이에서만 바뀝니다: {[round(v, 5) for v in used]}; 배치마다 "
+                  f"{[round(v, 5) for v in want]}여야 합니다. 스케줄이 에폭마다(per epoch) 진행되고 있습니다; "
+                  "스케줄은 배치를 셉니다."),
+              say("Call scheduler.step() right after every optimizer.step(), inside the loop over batches.",
+                  "배치를 도는 반복문 안에서 모든 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
+        check(False,
+              say(f"train_with_schedule's learning rates, batch by batch: {[round(v, 5) for v in used]}; expected "
+                  f"{[round(v, 5) for v in want]}.",
+                  f"train_with_schedule의 배치별 학습률이 {[round(v, 5) for v in want]}여야 하는데 "
+                  f"{[round(v, 5) for v in used]}입니다."),
+              say("Make the schedule with total_steps = epochs * len(batches), read the lr before each "
+                  "optimizer.step() and call scheduler.step() after it.",
+                  "total_steps = epochs * len(batches)로 스케줄을 만들고, 각 optimizer.step() 전에 lr을 읽은 뒤 "
+                  "그 다음에 scheduler.step()을 호출하세요."))
+    for name, value in model.state_dict().items():
+        assert_tensor(final[name], value.detach(),
+                      say(f"model.{name} after train_with_schedule", f"train_with_schedule 뒤의 model.{name}"),
+                      hint=say("One SGD step per batch on F.mse_loss(model(x), y), with the scheduled lr.",
+                               "배치마다 F.mse_loss(model(x), y)에 대해 예약된 lr로 SGD step을 한 번 하세요."))

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 import torchvision
 from torch import nn
+from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.data import digits
@@ -150,6 +151,49 @@ def test_conv2d_matches_f_conv2d(impl):
                                      f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
                                      f"힌트: {CONV_HINT} stride, padding, dilation은 int일 수도, (h, w) 쌍일 수도 있습니다.")) from None
         assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
+
+
+class _TorchCalls(TorchFunctionMode):
+    """Records the torch functions called while it is active, by torch.overrides.resolve_name (the calls
+    the student's code makes itself: inside a torch function the mode is off)."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.names.append(resolve_name(func) or getattr(func, "__qualname__", repr(func)))
+        return func(*args, **(kwargs or {}))
+
+
+@observation
+def torch_functions_called(impl, name, *args, **kwargs) -> list:
+    """The torch functions the student's `name`(*args, **kwargs) called, in first-call order."""
+    with _TorchCalls() as calls:
+        getattr(impl, name)(*args, **kwargs)
+    return list(dict.fromkeys(calls.names))
+
+
+# torch's convolutions (nn.Conv2d's forward calls F.conv2d): the names resolve_name gives them
+TORCH_CONVOLUTIONS = {f"{where}.conv{n}d" for where in ("torch.nn.functional", "torch") for n in (1, 2, 3)} | {
+    "torch.convolution", "torch._convolution"}
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("conv2d is written by hand, without torch's convolution",
+                   ko="conv2d는 torch의 합성곱을 부르지 않고 직접 작성합니다")
+def test_conv2d_is_written_by_hand(impl):
+    x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=13)
+    called = [f.replace("torch.nn.functional.", "F.") for f in torch_functions_called(impl, "conv2d", x, weight, bias,
+                                                                                       **options)
+              if f in TORCH_CONVOLUTIONS]
+    check(not called,
+          say(f"conv2d calls torch's own {', '.join(called)} (nn.Conv2d calls F.conv2d too): the exercise asks you to "
+              "write the convolution by hand.",
+              f"conv2d가 torch의 {', '.join(called)}을(를) 호출합니다(nn.Conv2d도 F.conv2d를 호출합니다): 이 연습 문제는 "
+              "합성곱을 직접 작성하는 것입니다."),
+          CONV_HINT)
 
 
 @observation

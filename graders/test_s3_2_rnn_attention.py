@@ -3,6 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
 from ptgrade.remote import observation
@@ -387,6 +388,102 @@ def test_sdpa_gradients_match_torch(impl):
                                                                               "아무것도 detach하지 마세요."))
     assert_gradients((out * r).sum(), (q, k, v), want, "qkv", say("gradient of masked attention",
                                                                   "마스크를 씌운 어텐션의 변화도"), hint=SDPA_HINT)
+
+
+class _TorchCalls(TorchFunctionMode):
+    """Records the torch functions called while it is active, by torch.overrides.resolve_name (the calls
+    the student's code makes itself: inside a torch function the mode is off)."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.names.append(resolve_name(func) or getattr(func, "__qualname__", repr(func)))
+        return func(*args, **(kwargs or {}))
+
+
+@observation
+def torch_functions_called(impl, name, *args) -> list:
+    """The torch functions the student's `name`(*args) called, in first-call order."""
+    with _TorchCalls() as calls:
+        getattr(impl, name)(*args)
+    return list(dict.fromkeys(calls.names))
+
+
+# what each hand-written function must not call: torch's name -> the name the student wrote
+TORCH_ATTENTION = {"torch.nn.functional.scaled_dot_product_attention": "F.scaled_dot_product_attention",
+                   "torch.nn.functional.multi_head_attention_forward": "nn.MultiheadAttention"}
+TORCH_LSTM = {"torch.lstm_cell": "nn.LSTMCell / torch.lstm_cell", "torch.lstm": "nn.LSTM"}
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("Attention and the LSTM cell are written by hand, not torch's own",
+                   ko="어텐션과 LSTM 셀은 torch의 것을 부르지 않고 직접 작성합니다")
+def test_attention_and_lstm_cell_are_written_by_hand(impl):
+    q, k, v = _qkv(11)
+    cell, x, h, c = _lstm_inputs(2, 3, 4, seed=12)
+    mha, xm, pad = _mha_setup(13)
+    calls = (("scaled_dot_product_attention", (q, k, v, _random_mask(14, 4, 6)), TORCH_ATTENTION),
+             ("multi_head_attention", (xm, mha.num_heads, mha.in_proj_weight.detach(), mha.in_proj_bias.detach(),
+                                       mha.out_proj.weight.detach(), mha.out_proj.bias.detach(), pad, True),
+              TORCH_ATTENTION),
+             ("lstm_cell", (x, (h, c), cell.weight_ih.detach(), cell.weight_hh.detach(), cell.bias_ih.detach(),
+                            cell.bias_hh.detach()), TORCH_LSTM))
+    for name, args, forbidden in calls:
+        called = [forbidden[f] for f in torch_functions_called(impl, name, *args) if f in forbidden]
+        check(not called,
+              say(f"{name} calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
+                  f"{name}이(가) torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
+              say("Build it from basic tensor operations (matmul, softmax, sigmoid, tanh, masked_fill, ...) as its "
+                  "docstring describes; torch's version is what the grader compares you with.",
+                  "docstring에 설명된 대로 기본 텐서 연산(matmul, softmax, sigmoid, tanh, masked_fill 등)으로 만드세요. "
+                  "torch의 함수는 채점기가 여러분의 결과와 비교하는 기준입니다."))
+
+
+FULLY_MASKED_HINT = say("softmax over a row of -inf only is 0/0 = NaN. After the softmax, set the weights of masked keys to "
+                        "0 (weights.masked_fill(~mask, 0.0)): a query with no key to attend to then gets weights 0 and "
+                        "output 0, as F.scaled_dot_product_attention gives.",
+                        "-inf만 있는 행의 softmax는 0/0 = NaN입니다. softmax 다음에 마스킹된 키의 가중치를 0으로 만드세요"
+                        "(weights.masked_fill(~mask, 0.0)): 그러면 볼 수 있는 키가 없는 쿼리는 F.scaled_dot_product_attention처럼 "
+                        "가중치 0과 출력 0을 받습니다.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("A query whose keys are all masked gets weights 0 and output 0, as in torch",
+                   ko="키가 모두 마스킹된 쿼리는 torch처럼 가중치 0과 출력 0을 받습니다")
+def test_sdpa_fully_masked_query_attends_to_nothing(impl):
+    q, k, v = _qkv(9)
+    mask = _random_mask(10, 4, 6)
+    mask[0, :, 1] = False  # batch 0, query 1 and batch 1, query 3 may attend to no key
+    mask[1, :, 3] = False
+    where = say("batch 0 query 1 and batch 1 query 3", "배치 0의 쿼리 1과 배치 1의 쿼리 3")
+    result = expect_type(impl.scaled_dot_product_attention(q, k, v, mask), tuple,
+                         "scaled_dot_product_attention(q, k, v, mask)")
+    check(len(result) == 2, say(f"scaled_dot_product_attention should return (output, weights), got {len(result)} items.",
+                                f"scaled_dot_product_attention은 (output, weights)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
+    out = expect_tensor(result[0], say("attention output", "어텐션 출력"))
+    weights = expect_tensor(result[1], say("attention weights", "어텐션 가중치"))
+    check(tuple(out.shape) == (2, 3, 4, 3) and tuple(weights.shape) == (2, 3, 4, 6),
+          say(f"expected output (2, 3, 4, 3) and weights (2, 3, 4, 6), got {tuple(out.shape)} and {tuple(weights.shape)}.",
+              f"출력은 (2, 3, 4, 3), 가중치는 (2, 3, 4, 6)이어야 하는데 {tuple(out.shape)}와 {tuple(weights.shape)}입니다."),
+          SDPA_HINT)
+    empty = ~mask.any(-1).expand(2, 3, 4)  # the queries with every key masked
+    check(not out[empty].isnan().any() and not weights[empty].isnan().any(),
+          say(f"the queries whose keys are all masked ({where}) got NaN weights and output: a query with nothing to "
+              "attend to must get weights 0 and output 0, as F.scaled_dot_product_attention gives.",
+              f"키가 모두 마스킹된 쿼리({where})의 가중치와 출력이 NaN입니다: 볼 수 있는 키가 없는 쿼리는 "
+              "F.scaled_dot_product_attention처럼 가중치 0과 출력 0을 받아야 합니다."), FULLY_MASKED_HINT)
+    hidden = weights[empty]
+    assert_tensor(hidden, torch.zeros_like(hidden), say(f"attention weights of the queries whose keys are all masked ({where})",
+                                                        f"키가 모두 마스킹된 쿼리({where})의 어텐션 가중치"),
+                  hint=FULLY_MASKED_HINT)
+    assert_tensor(out, F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
+                  say(f"attention output with every key of {where} masked, against F.scaled_dot_product_attention",
+                      f"{where}의 키를 모두 마스킹했을 때의 어텐션 출력과 F.scaled_dot_product_attention 비교"),
+                  hint=FULLY_MASKED_HINT)
 
 
 @pytest.mark.points(2)

@@ -46,3 +46,37 @@ def adam_step(params, exp_avgs, exp_avg_sqs, step, lr=1e-3, betas=(0.9, 0.999), 
         m_hat = m / (1 - beta1 ** step)
         v_hat = v / (1 - beta2 ** step)
         p.sub_(lr * m_hat / (v_hat.sqrt() + eps))
+
+
+def bce_with_logits(logits, target, pos_weight=None):
+    # log sigmoid(x) = -(max(-x, 0) + log1p(exp(-|x|))): every exp is of a number <= 0
+    log_p = -(torch.clamp(-logits, min=0) + torch.log1p(torch.exp(-logits.abs())))
+    log_not_p = log_p - logits  # log(1 - sigmoid(x)) = log sigmoid(-x) = log sigmoid(x) - x
+    weight = 1.0 if pos_weight is None else pos_weight
+    return -(weight * target * log_p + (1 - target) * log_not_p).mean()
+
+
+def warmup_cosine_schedule(optimizer, warmup_steps, total_steps, min_lr_ratio=0.0):
+    import math
+
+    def factor(t):
+        if t < warmup_steps:
+            return t / warmup_steps
+        s = min(1.0, (t - warmup_steps) / (total_steps - warmup_steps))
+        return min_lr_ratio + (1 - min_lr_ratio) * (1 + math.cos(math.pi * s)) / 2
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def train_with_schedule(model, batches, epochs, lr, warmup_steps):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    scheduler = warmup_cosine_schedule(optimizer, warmup_steps, epochs * len(batches))
+    used = []
+    for _ in range(epochs):
+        for x, y in batches:
+            used.append(optimizer.param_groups[0]["lr"])
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+            scheduler.step()
+    return used

@@ -65,6 +65,8 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = scores.softmax(dim=-1)
+    if mask is not None:  # a query with every key masked: softmax gives NaN (0/0); it attends to nothing
+        weights = weights.masked_fill(~mask, 0.0)
     return weights @ v, weights
 
 

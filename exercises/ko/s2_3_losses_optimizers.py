@@ -29,7 +29,9 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     log softmax(x)_i = x_i - log(sum_j exp(x_j)). `exp`를 그대로 계산하면 float32에서는 로짓(logit)이
     100 정도만 돼도 inf로 넘쳐서(한계는 89) nan이 나옵니다. 먼저 `dim`을 따라 최댓값을 빼세요
     (m = max_j x_j, 차원은 유지): x_i - m - log(sum_j exp(x_j - m))은 같은 값이면서, 이제 모든 exp가
-    1 이하입니다. 로짓이 수천 단위여도 정확해야 합니다.
+    1 이하입니다. 로짓이 수천 단위여도 정확해야 합니다. 텐서 연산으로 작성하세요: torch의
+    `F.log_softmax` / `torch.log_softmax` / `Tensor.log_softmax`(또는 torch의 어떤 softmax든)는 채점기가
+    여러분의 결과와 비교하는 기준이므로 여기서는 쓸 수 없습니다.
     """
     raise NotImplementedError("log_softmax")
 
@@ -43,7 +45,8 @@ def cross_entropy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int 
         loss_n = -(1 - label_smoothing) * lp[y] - label_smoothing * mean_c(lp[c])
     (레이블 스무딩(label smoothing)은 One-Hot 정답을, 정답 클래스를 포함한 C개 클래스 전체의 균등
     분포와 섞습니다.) 정답이 `ignore_index`인 행(예: 패딩)은 전혀 반영되지 않습니다: 결과는 나머지
-    행들에 대한 loss_n의 평균입니다. 여러분의 `log_softmax`를 사용하세요.
+    행들에 대한 loss_n의 평균입니다. 여러분의 `log_softmax`를 사용하세요(`F.cross_entropy`, `F.nll_loss`,
+    `nn.CrossEntropyLoss`, torch의 log_softmax는 쓰지 마세요).
     `ignore_index`는 유효한 클래스가 아니므로 그것으로 인덱싱하지 마세요(먼저 그 행들을 마스킹하거나,
     gather하기 전에 그 행들의 정답을 0으로 바꾸세요).
     """
@@ -84,3 +87,50 @@ def adam_step(params: list[torch.Tensor], exp_avgs: list[torch.Tensor], exp_avg_
         p = p - lr * m_hat / (sqrt(v_hat) + eps) (eps는 제곱근 바깥에 둡니다)
     """
     raise NotImplementedError("adam_step")
+
+
+def bce_with_logits(logits: torch.Tensor, target: torch.Tensor,
+                    pos_weight: torch.Tensor | None = None) -> torch.Tensor:
+    """원시 점수(로짓)와 [0, 1] 범위의 정답 사이의 이진 교차 엔트로피(binary cross-entropy)입니다.
+    기본값인 모든 원소에 대한 평균으로, `nn.BCEWithLogitsLoss(pos_weight=pos_weight)`와 같습니다.
+
+    원소마다, p = sigmoid(x)를 양성 클래스로 예측한 확률이라 하면:
+        loss = -(w * y * log(p) + (1 - y) * log(1 - p))
+    이고, w = pos_weight입니다(None이면 1; Tensor이면 마지막 축에 맞춰 브로드캐스트되어 출력마다
+    가중치가 하나씩 붙고, w > 1이면 양성을 더 크게 셉니다). 합쳐진(fused) 형태가 있는 이유: float32에서
+    x가 약 17을 넘으면 sigmoid(x)는 정확히 1.0으로 반올림되므로 log(1 - p)는 log(0) = -inf가 되고,
+    포화된 sigmoid를 지나는 변화도는 0이 됩니다(`nn.BCELoss`는 유한한 값을 유지하려고 log를 -100에서
+    자르지만, 그래도 틀린 값입니다). x로 직접 쓰면 log(p)와 log(1 - p)는 큰 양수의 exp가 필요 없으므로,
+    손실과 그 변화도가 +-100 이상의 로짓에서도 정확합니다. 그런 로짓에서도 정확해야 하고, 변화도도
+    torch의 것과 같아야 합니다.
+    """
+    raise NotImplementedError("bce_with_logits")
+
+
+def warmup_cosine_schedule(optimizer: torch.optim.Optimizer, warmup_steps: int, total_steps: int,
+                           min_lr_ratio: float = 0.0) -> torch.optim.lr_scheduler.LRScheduler:
+    """`optimizer`를 위한 `torch.optim.lr_scheduler`의 스케줄러입니다: 선형 워밍업(warm-up) 다음에
+    코사인 감쇠가 이어지며, 배치마다 한 번씩(모든 `optimizer.step()` 뒤에 `scheduler.step()`) 호출됩니다.
+
+    `scheduler.step()`을 t번 호출한 뒤(첫 배치 전에는 t = 0) 모든 매개변수 그룹(param group)의 lr은
+    base_lr * f(t)입니다. base_lr은 스케줄러를 만들 때 그 그룹의 lr이고, r = min_lr_ratio입니다:
+        f(t) = t / warmup_steps                          (t < warmup_steps일 때)
+        f(t) = r + (1 - r) * (1 + cos(pi * s)) / 2       (t >= warmup_steps일 때),
+               s = min(1, (t - warmup_steps) / (total_steps - warmup_steps))
+    즉 lr은 처음 warmup_steps개의 배치 동안 0에서 base_lr까지 오르고, 코사인의 절반을 따라
+    t = total_steps에서 r * base_lr까지 내려간 뒤 그대로 머뭅니다. `scheduler.get_last_lr()`도 같은 값을
+    알려줍니다. (이 함수에서만 `torch.optim`을 쓰세요: 그 스케줄러를 다루는 것이 과제입니다.)
+    """
+    raise NotImplementedError("warmup_cosine_schedule")
+
+
+def train_with_schedule(model: torch.nn.Module, batches: list[tuple[torch.Tensor, torch.Tensor]], epochs: int,
+                        lr: float, warmup_steps: int) -> list[float]:
+    """`model`을 제자리에서(in place) 학습합니다: `batches`((x, y) 쌍의 리스트)를 `epochs`번 돌며,
+    model(x)와 y의 평균 제곱 오차에 `torch.optim.SGD(model.parameters(), lr=lr)`를 쓰고,
+    `warmup_cosine_schedule(optimizer, warmup_steps, total_steps)`를 적용합니다. total_steps는 전체
+    학습의 배치 수입니다(min_lr_ratio는 0). 스케줄은 에폭이 아니라 배치를 셉니다.
+
+    각 배치를 학습할 때 쓴 학습률을 순서대로 반환합니다(옵티마이저 step마다 float 하나).
+    """
+    raise NotImplementedError("train_with_schedule")

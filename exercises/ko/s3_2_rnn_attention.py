@@ -106,7 +106,8 @@ def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_
     cell (g), output 순서로 쌓여 있습니다:
         i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)
         c_next = f * c + i * g,   h_next = o * tanh(c_next)
-    미분 가능한 torch 연산만 사용하세요: 변화도도 nn.LSTMCell의 것과 비교합니다.
+    미분 가능한 torch 연산만 사용하세요: 변화도도 nn.LSTMCell의 것과 비교합니다. `nn.LSTMCell`,
+    `nn.LSTM`, `torch.lstm_cell`은 호출하지 마세요: 게이트를 직접 작성하는 것이 이 연습 문제입니다.
     """
     raise NotImplementedError("lstm_cell")
 
@@ -121,8 +122,11 @@ def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tens
 
     `mask`는 None이거나, (..., Lq, Lk)로 브로드캐스트할 수 있는 불리언 Tensor이며
     `F.scaled_dot_product_attention`의 규약을 따릅니다: True = 볼 수 있음. 마스킹된 점수는 소프트맥스
-    전에 -inf가 되므로 그 가중치는 정확히 0입니다. 출력은
-    `F.scaled_dot_product_attention(q, k, v, attn_mask=mask)`와 같아야 합니다.
+    전에 -inf가 되므로 그 가중치는 정확히 0입니다. 키가 *모두* 마스킹된 쿼리는 볼 수 있는 키가 없습니다:
+    -inf만 있는 행의 소프트맥스는 NaN(0/0)이 되지만, 그 쿼리의 가중치와 출력은
+    `F.scaled_dot_product_attention`처럼 0이어야 합니다. 출력은
+    `F.scaled_dot_product_attention(q, k, v, attn_mask=mask)`와 같아야 하지만, 그 함수(또는
+    `nn.MultiheadAttention`)를 호출하지 말고 직접 구현하세요: 그것이 이 연습 문제입니다.
     """
     raise NotImplementedError("scaled_dot_product_attention")
 
@@ -149,6 +153,8 @@ def multi_head_attention(x: torch.Tensor, num_heads: int, in_proj_weight: torch.
     """직접 구현한 멀티 헤드 셀프 어텐션(multi-head self-attention)으로, 같은 매개변수를 가진
     `nn.MultiheadAttention(embed, num_heads, batch_first=True)`를
     `mha(x, x, x, key_padding_mask=..., attn_mask=...)[0]`으로 호출한 결과와 같아야 합니다.
+    `nn.MultiheadAttention`이나 `F.scaled_dot_product_attention`은 호출하지 말고, 여러분이 작성한
+    `scaled_dot_product_attention`으로 어텐션을 계산하세요.
 
     x (batch, time, embed). `in_proj_weight` (3*embed, embed)와 `in_proj_bias` (3*embed,)는 쿼리, 키,
     값의 투영(projection)을 이 순서로 쌓은 것이고, `out_proj_*`는 출력 투영입니다.

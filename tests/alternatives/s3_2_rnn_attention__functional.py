@@ -80,6 +80,8 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     if mask is not None:
         scores = scores + torch.zeros_like(mask, dtype=scores.dtype).masked_fill(mask.logical_not(), float("-inf"))
     weights = torch.softmax(scores, -1)
+    if mask is not None:  # no key left to attend: zeros, not the NaN of softmax over -inf only
+        weights = torch.where(mask.any(-1, keepdim=True), weights, torch.zeros_like(weights))
     return torch.einsum("...qk,...kd->...qd", weights, v), weights
 
 

@@ -1,0 +1,9 @@
+"""Calls torch's own F.cross_entropy instead of writing the loss by hand."""
+CAUGHT_BY = "test_log_softmax_and_cross_entropy_are_written_by_hand"
+MESSAGE_MENTIONS = "F.cross_entropy"
+from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
+import torch.nn.functional as F  # noqa: E402
+
+
+def cross_entropy(logits, target, ignore_index=-100, label_smoothing=0.0):
+    return F.cross_entropy(logits, target, ignore_index=ignore_index, label_smoothing=label_smoothing)
