@@ -1,0 +1,153 @@
+"""5.3 Project: GAN and text-to-image.
+
+Two generative models, trained on pictures the kit draws itself (no download): 16x16 colour images of a red, green
+or blue circle or square on black, in [-1, 1], each with its caption ("red circle", "blue square", ...).
+`draw_shapes(count, seed)` makes them and `tokenize(captions)` turns captions into word ids.
+
+Part 1, a DCGAN (Radford et al., 2015): a Generator that turns noise into images with strided transposed
+convolutions and batch norm, a Discriminator that scores images with strided convolutions, the standard
+initialisation, and the alternating update: first the discriminator learns to tell real from fake (with the fakes
+detached, so the generator is left alone), then the generator learns to fool it (the non-saturating loss).
+
+Part 2, text-to-image in the style of Stable Diffusion, at toy scale, with diffusers' building blocks: a noise
+schedule and the forward noising q_sample, a small text encoder and a UNet2DConditionModel that reads the caption
+through cross-attention, the noise-prediction loss, caption dropout (so the same model also learns the
+unconditional prediction) and a DDIM sampler with classifier-free guidance.
+
+Run `ptgrade check 5.3` to grade, and `ptgrade run 5.3` to train both for real and write sample grids (PNG).
+"""
+import torch
+import torch.nn.functional as F
+from diffusers import UNet2DConditionModel
+from torch import nn
+from transformers import CLIPTextConfig, CLIPTextModel
+
+from ptgrade.projects.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS, T_STEPS, VOCAB,
+                                                     tokenize)
+
+NZ, NGF, NDF = 32, 32, 32  # noise size, generator and discriminator base widths
+TEXT_DIM = 32  # the text encoder's hidden size (the UNet's cross_attention_dim)
+
+
+# -- Part 1: DCGAN --------------------------------------------------------------------------------------------------
+def weights_init(module):
+    """DCGAN's initialisation, for `model.apply(weights_init)` (called once per submodule).
+
+    Conv2d and ConvTranspose2d weights are drawn from a normal law with mean 0 and standard deviation 0.02;
+    BatchNorm2d weights from mean 1 and standard deviation 0.02, with biases set to 0. Other modules are left
+    as they are. Works in place and returns nothing."""
+    raise NotImplementedError("weights_init")
+
+
+class Generator(nn.Module):
+    """Noise z of shape (B, nz, 1, 1) -> images (B, 3, 16, 16) with values in [-1, 1].
+
+    The DCGAN pattern: ConvTranspose2d layers (the first from 1x1 to 4x4, then stride 2 to 8x8 and 16x16), each but
+    the last followed by BatchNorm2d and ReLU, and Tanh at the end. Works for any batch size B."""
+
+    def __init__(self, nz=NZ, ngf=NGF):
+        super().__init__()
+        raise NotImplementedError("Generator.__init__")
+
+    def forward(self, z):
+        raise NotImplementedError("Generator.forward")
+
+
+class Discriminator(nn.Module):
+    """Images (B, 3, 16, 16) -> one raw logit per image, shape (B,) (no sigmoid: the losses use BCEWithLogits).
+
+    The DCGAN pattern: Conv2d layers of stride 2 (16x16 -> 8x8 -> 4x4, no pooling) with LeakyReLU(0.2), BatchNorm2d
+    after every convolution but the first, and a last Conv2d from the 4x4 map to 1 channel."""
+
+    def __init__(self, ndf=NDF):
+        super().__init__()
+        raise NotImplementedError("Discriminator.__init__")
+
+    def forward(self, x):
+        raise NotImplementedError("Discriminator.forward")
+
+
+def discriminator_step(generator, discriminator, optimizer_d, real, z):
+    """One update of the discriminator; returns its loss as a Python float.
+
+    loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake), 0), each the mean over the batch, where
+    fake = generator(z) is detached: this step must not put gradients in (or change) the generator.
+    optimizer_d holds only D's parameters, and D's .grad may still hold what the last generator step left there."""
+    raise NotImplementedError("discriminator_step")
+
+
+def generator_step(generator, discriminator, optimizer_g, z):
+    """One update of the generator; returns its loss as a Python float.
+
+    The non-saturating loss: loss = BCEWithLogits(D(generator(z)), 1), the mean over the batch: G learns to make D
+    call its images real. optimizer_g holds only G's parameters (G's .grad may hold leftovers); D must come out
+    unchanged and still trainable."""
+    raise NotImplementedError("generator_step")
+
+
+# -- Part 2: text-to-image diffusion --------------------------------------------------------------------------------
+def noise_schedule(num_steps=T_STEPS, beta_start=BETA_START, beta_end=BETA_END):
+    """The DDPM linear schedule: alphas_cumprod, a float32 tensor of shape (num_steps,).
+
+    betas rise linearly from beta_start to beta_end over num_steps; alphas_cumprod[t] is the product of
+    (1 - beta) for steps 0..t. The same numbers as diffusers' DDPMScheduler(beta_schedule="linear")."""
+    raise NotImplementedError("noise_schedule")
+
+
+def q_sample(x0, t, noise, alphas_cumprod):
+    """The forward noising: x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise.
+
+    x0 and noise have shape (B, ...); t is a LongTensor of shape (B,), one step per image, broadcast over the other
+    dimensions. Returns a tensor of x0's shape."""
+    raise NotImplementedError("q_sample")
+
+
+def make_text_encoder():
+    """A small text encoder built from a config (nothing downloaded), for token ids of shape (B, MAX_TOKENS) over
+    VOCAB, with hidden size TEXT_DIM. A transformers CLIPTextModel(CLIPTextConfig(...)) is the Stable Diffusion way;
+    any nn.Module that encode_captions can use will do."""
+    raise NotImplementedError("make_text_encoder")
+
+
+def encode_captions(text_encoder, token_ids):
+    """Token ids (B, MAX_TOKENS) -> text states (B, MAX_TOKENS, TEXT_DIM): one vector per token (for a CLIP text
+    model, its last_hidden_state), which the UNet reads with cross-attention."""
+    raise NotImplementedError("encode_captions")
+
+
+def make_unet():
+    """A diffusers UNet2DConditionModel for 3x16x16 images conditioned on text states of size TEXT_DIM
+    (cross_attention_dim). Keep it small (under 1,000,000 parameters): it trains on a CPU."""
+    raise NotImplementedError("make_unet")
+
+
+def drop_captions(token_ids, p, generator):
+    """Caption dropout for classifier-free guidance: a new tensor in which each row of token_ids is, independently
+    with probability p, replaced by the empty caption's ids (tokenize([""])[0]); the other rows are kept.
+
+    Draw the random numbers from `generator` (a torch.Generator); token_ids itself is left unchanged."""
+    raise NotImplementedError("drop_captions")
+
+
+def diffusion_loss(unet, x0, text_states, t, noise, alphas_cumprod):
+    """The noise-prediction loss, a scalar tensor that backward() can run through.
+
+    Noise x0 to step t with q_sample, let the UNet predict the noise from (x_t, t, text_states) (its output's
+    `.sample`), and return the mean squared error between that prediction and `noise`."""
+    raise NotImplementedError("diffusion_loss")
+
+
+def guidance(eps_uncond, eps_cond, scale):
+    """Classifier-free guidance: the unconditional prediction moved `scale` times the way the caption points.
+    scale 0 gives eps_uncond, scale 1 gives eps_cond; the result has their shape."""
+    raise NotImplementedError("guidance")
+
+
+def sample(unet, text_states, empty_states, scheduler, noise, guidance_scale, num_inference_steps):
+    """Images for captions, with classifier-free guidance: a tensor of noise's shape (B, 3, H, W) in [-1, 1].
+
+    text_states and empty_states (the empty caption's states) have shape (B, MAX_TOKENS, TEXT_DIM). scheduler is
+    a diffusers scheduler (a DDIMScheduler here): set num_inference_steps timesteps, start from `noise`, and at each
+    t predict the noise with the empty and the caption states, combine them with guidance(), and step the scheduler.
+    Return the last x clamped to [-1, 1]. No gradients are needed."""
+    raise NotImplementedError("sample")

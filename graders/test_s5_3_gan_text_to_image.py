@@ -1,0 +1,780 @@
+"""5.3 Project: GAN and text-to-image. DCGAN: shapes, initialisation, the two alternating steps (labels, detach,
+zero_grad, the non-saturating loss) and a bounded training run measured against the data. Diffusion: the schedule and
+q_sample against diffusers' DDPMScheduler, caption dropout, the noise-prediction loss, the guidance formula, a DDIM
+sampler against a reference loop, and captions followed after bounded training, read by the kit's detector."""
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this item may reach the Hugging Face hub
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from diffusers import DDIMScheduler, DDPMScheduler, UNet2DConditionModel  # noqa: E402
+from torch import nn  # noqa: E402
+
+from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say  # noqa: E402
+from ptgrade.projects.s5_3_gan_text_to_image import (COLOURS, MAX_TOKENS, SHAPES, detect, draw_shapes,  # noqa: E402
+                                                     gan_features, frechet_distance, tokenize)
+from ptgrade.remote import observation  # noqa: E402
+
+# An untrained generator scores about 43.2; after GAN_STEPS the reference scored 15.7-21.0 over seeds 0-9 (worst:
+# seed 0, 21.03). Only 10 of the asked 20 seeds: the shared 2-core machine was saturated while this was built.
+GAN_STEPS, GAN_FD_THRESHOLD = 300, 30.0
+# Colour only: within a CPU-sized budget the tiny UNet learns the caption's colour, not yet its shape (the shape rate
+# stays at chance after 300 steps; `ptgrade run 5.3` trains longer and reports both). 24 of 48 right by chance
+# (p = 1/3) has probability about 0.01.
+T2I_STEPS, T2I_COLOUR_THRESHOLD = 300, 0.5  # seed 0 passes; a seed sweep is still to do (see the item's report)
+NZ_TINY = 8
+
+
+# -- small models the grader builds, so the step checks test the steps alone ----------------------------------------
+class TinyGenerator(nn.Module):
+    """(B, 8, 1, 1) noise -> (B, 3, 4, 4) images in [-1, 1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(NZ_TINY, 48)
+
+    def forward(self, z):
+        return torch.tanh(self.linear(z.flatten(1))).view(-1, 3, 4, 4)
+
+
+class TinyDiscriminator(nn.Module):
+    """(B, 3, 4, 4) images -> (B,) logits."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(48, 16)
+        self.out = nn.Linear(16, 1)
+
+    def forward(self, x):
+        return self.out(F.leaky_relu(self.hidden(x.flatten(1)), 0.2)).flatten()
+
+
+def _tiny_gan(seed):
+    torch.manual_seed(seed)
+    return TinyGenerator(), TinyDiscriminator()
+
+
+def _tiny_batch(seed, n=6):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.rand(n, 3, 4, 4, generator=generator) * 2 - 1, torch.randn(n, NZ_TINY, 1, 1, generator=generator)
+
+
+def _stale_grads(model, seed):
+    """Gradients left over from the other player's step (as a real loop leaves them)."""
+    generator = torch.Generator().manual_seed(seed)
+    for p in model.parameters():
+        p.grad = torch.randn(p.shape, generator=generator)
+
+
+def _flat(model):
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+
+def _bce(logits, label):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label))
+
+
+def _reference_d_step(seed, mistake=None):
+    generator, discriminator = _tiny_gan(seed)
+    real, z = _tiny_batch(seed)
+    optimizer = torch.optim.SGD(discriminator.parameters(), lr=0.5)
+    _stale_grads(discriminator, seed)
+    fake = generator(z).detach()
+    real_label, fake_label = (0.0, 1.0) if mistake == "swapped" else (1.0, 0.0)
+    loss = _bce(discriminator(real), real_label) + _bce(discriminator(fake), fake_label)
+    if mistake != "no_zero_grad":
+        optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item(), _flat(discriminator)
+
+
+def _reference_g_step(seed, mistake=None):
+    generator, discriminator = _tiny_gan(seed)
+    _, z = _tiny_batch(seed)
+    optimizer = torch.optim.SGD(generator.parameters(), lr=0.5)
+    _stale_grads(generator, seed + 1)
+    logits = discriminator(generator(z))
+    loss = {"toward_fake": _bce(logits, 0.0), "saturating": -_bce(logits, 0.0)}.get(mistake, _bce(logits, 1.0))
+    if mistake != "no_zero_grad":
+        optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item(), _flat(generator)
+
+
+# -- a tiny UNet the grader builds, so the diffusion checks test the student's functions alone ----------------------
+def _tiny_unet(seed):
+    torch.manual_seed(seed)
+    return UNet2DConditionModel(
+        sample_size=8, in_channels=3, out_channels=3, layers_per_block=1, block_out_channels=(8, 16),
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=12, attention_head_dim=4, norm_num_groups=4)
+
+
+def _ddpm(num_steps=1000, beta_start=1e-4, beta_end=0.02):
+    return DDPMScheduler(num_train_timesteps=num_steps, beta_start=beta_start, beta_end=beta_end,
+                         beta_schedule="linear")
+
+
+def _ddim():
+    return DDIMScheduler(num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02, beta_schedule="linear")
+
+
+def _loss_case(seed):
+    generator = torch.Generator().manual_seed(seed)
+    x0 = torch.rand(4, 3, 8, 8, generator=generator) * 2 - 1
+    states = torch.randn(4, MAX_TOKENS, 12, generator=generator)
+    t = torch.randint(0, 1000, (4,), generator=generator)
+    noise = torch.randn(4, 3, 8, 8, generator=generator)
+    return x0, states, t, noise
+
+
+def _sample_case(seed, n=3):
+    generator = torch.Generator().manual_seed(seed)
+    return (torch.randn(n, MAX_TOKENS, 12, generator=generator), torch.randn(n, MAX_TOKENS, 12, generator=generator),
+            torch.randn(n, 3, 8, 8, generator=generator))
+
+
+def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0):
+    scheduler = _ddim()
+    scheduler.set_timesteps(steps)
+    x = noise.clone()
+    with torch.no_grad():
+        for t in scheduler.timesteps:
+            eps_uncond = unet(x, t, encoder_hidden_states=empty).sample
+            eps_cond = unet(x, t, encoder_hidden_states=states).sample
+            x = scheduler.step(eps_uncond + sign * scale * (eps_cond - eps_uncond), t, x).prev_sample
+    return x.clamp(-1, 1)
+
+
+# -- observations: what the student's code does, run in its process, reported as data -------------------------------
+@observation
+def gan_shapes(impl):
+    """Generator()(z) for batches of 2 and 5 in training mode and 1 in eval mode, Discriminator()(x) likewise: the
+    output shapes, the generator's output range, and each model's (layer type, stride) list."""
+    torch.manual_seed(0)
+    generator, discriminator = impl.Generator(), impl.Discriminator()
+    shapes, low, high = {}, [], []
+    for batch, train in ((2, True), (5, True), (1, False)):
+        generator.train(train)
+        discriminator.train(train)
+        with torch.no_grad():
+            images = generator(torch.randn(batch, impl.NZ, 1, 1))
+            logits = discriminator(torch.rand(batch, 3, 16, 16) * 2 - 1)
+        shapes[batch] = (tuple(images.shape), tuple(logits.shape))
+        low.append(images.min().item())
+        high.append(images.max().item())
+
+    def layers(model):
+        return [(type(m).__name__, tuple(getattr(m, "stride", ())) if hasattr(m, "stride") else ()) for m in model.modules()]
+    return shapes, min(low), max(high), layers(generator), layers(discriminator), impl.NZ
+
+
+@observation
+def initialised_weights(impl):
+    """weights_init applied (with Module.apply) to a model the grader builds, whose BatchNorm bias was first set to 0.3,
+    and to the student's Generator and Discriminator: every Conv/ConvTranspose weight and BatchNorm weight and bias."""
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Conv2d(3, 64, 4), nn.ConvTranspose2d(64, 32, 4), nn.BatchNorm2d(4096))
+    nn.init.constant_(model[2].bias, 0.3)
+    model.apply(impl.weights_init)
+    found = {"conv": model[0].weight.detach().clone(), "convT": model[1].weight.detach().clone(),
+             "bn_weight": model[2].weight.detach().clone(), "bn_bias": model[2].bias.detach().clone()}
+    theirs = []
+    for part in (impl.Generator(), impl.Discriminator()):
+        part.apply(impl.weights_init)
+        for m in part.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+                theirs.append((type(m).__name__, m.weight.detach().clone()))
+    return found, theirs
+
+
+@observation
+def discriminator_step_effects(impl, seed):
+    """discriminator_step on the grader's tiny models (SGD lr 0.5 over D, D's .grad left over from a generator step):
+    what it returned, D's and G's parameters after it, and whether each G parameter holds a gradient."""
+    generator, discriminator = _tiny_gan(seed)
+    real, z = _tiny_batch(seed)
+    optimizer = torch.optim.SGD(discriminator.parameters(), lr=0.5)
+    _stale_grads(discriminator, seed)
+    returned = impl.discriminator_step(generator, discriminator, optimizer, real, z)
+    g_grads = [p.grad is not None and bool(p.grad.abs().sum() > 0) for p in generator.parameters()]
+    return returned, _flat(discriminator), _flat(generator), g_grads
+
+
+@observation
+def generator_step_effects(impl, seed):
+    """generator_step on the grader's tiny models (SGD lr 0.5 over G, G's .grad left over): what it returned, G's and
+    D's parameters after it, and whether each D parameter still requires grad."""
+    generator, discriminator = _tiny_gan(seed)
+    _, z = _tiny_batch(seed)
+    optimizer = torch.optim.SGD(generator.parameters(), lr=0.5)
+    _stale_grads(generator, seed + 1)
+    returned = impl.generator_step(generator, discriminator, optimizer, z)
+    return returned, _flat(generator), _flat(discriminator), [p.requires_grad for p in discriminator.parameters()]
+
+
+@observation
+def gan_training_run(impl, seed):
+    """GAN_STEPS alternating steps (discriminator_step then generator_step, Adam lr 4e-4, betas (0.5, 0.999), batches
+    of 64 from 1024 drawn shapes) on the student's models after weights_init: 512 samples from fixed noise, in eval
+    mode, before and after."""
+    return _gan_run(impl, seed)
+
+
+def _gan_run(impl, seed):
+    torch.manual_seed(seed)
+    generator, discriminator = impl.Generator(), impl.Discriminator()
+    generator.apply(impl.weights_init)
+    discriminator.apply(impl.weights_init)
+    optimizer_g = torch.optim.Adam(generator.parameters(), lr=4e-4, betas=(0.5, 0.999))
+    optimizer_d = torch.optim.Adam(discriminator.parameters(), lr=4e-4, betas=(0.5, 0.999))
+    data, *_ = draw_shapes(1024, seed + 500)
+    rng = torch.Generator().manual_seed(seed)
+    fixed = torch.randn(512, impl.NZ, 1, 1, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        before = generator.eval()(fixed)
+    generator.train()
+    for _ in range(GAN_STEPS):
+        real = data[torch.randint(len(data), (64,), generator=rng)]
+        impl.discriminator_step(generator, discriminator, optimizer_d, real, torch.randn(64, impl.NZ, 1, 1, generator=rng))
+        impl.generator_step(generator, discriminator, optimizer_g, torch.randn(64, impl.NZ, 1, 1, generator=rng))
+    with torch.no_grad():
+        after = generator.eval()(fixed)
+    return before, after
+
+
+@observation
+def noise_schedules(impl):
+    """noise_schedule() with its defaults and noise_schedule(50, 1e-3, 0.05)."""
+    return impl.noise_schedule(), impl.noise_schedule(50, 1e-3, 0.05)
+
+
+@observation
+def text_to_image_parts(impl):
+    """make_text_encoder(), encode_captions on four captions and the empty one, make_unet() on a batch of 4: the
+    text states, the UNet's output, its class name and parameter count."""
+    torch.manual_seed(0)
+    encoder, unet = impl.make_text_encoder(), impl.make_unet()
+    ids = tokenize(["red circle", "blue square", "green circle", ""])
+    with torch.no_grad():
+        states = impl.encode_captions(encoder, ids)
+        out = unet(torch.randn(4, 3, 16, 16), torch.tensor([0, 10, 500, 999]), encoder_hidden_states=states).sample
+    return states, out, type(unet).__name__, sum(p.numel() for p in unet.parameters())
+
+
+@observation
+def caption_dropout(impl, ids, p, seed):
+    """drop_captions(ids, p, Generator seeded with seed): the result and ids afterwards."""
+    result = impl.drop_captions(ids, p, torch.Generator().manual_seed(seed))
+    return result, ids
+
+
+@observation
+def diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod):
+    """diffusion_loss(_tiny_unet(seed), *_loss_case(seed), alphas_cumprod): the loss and conv_in's weight gradient."""
+    unet = _tiny_unet(seed)
+    x0, states, t, noise = _loss_case(seed)
+    loss = impl.diffusion_loss(unet, x0, states, t, noise, alphas_cumprod)
+    if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+        return loss, None
+    loss.backward()
+    return loss.detach(), unet.conv_in.weight.grad.clone()
+
+
+@observation
+def sampled_images(impl, seed, scale, steps):
+    """sample(_tiny_unet(seed), states, empty states, a fresh DDIMScheduler, noise, scale, steps) on _sample_case."""
+    unet = _tiny_unet(seed)
+    states, empty, noise = _sample_case(seed)
+    return impl.sample(unet, states, empty, _ddim(), noise, scale, steps)
+
+
+@observation
+def text_to_image_run(impl, seed):
+    """T2I_STEPS training steps of the student's UNet and text encoder (AdamW lr 2e-3, batches of 32 from 2048 drawn
+    shapes, captions dropped with p=0.1 by drop_captions, diffusion_loss with the student's schedule), then sample()
+    with guidance 3 and 20 DDIM steps: 8 images for each of the 6 captions."""
+    return _t2i_run(impl, seed)
+
+
+def _t2i_run(impl, seed):
+    torch.manual_seed(seed)
+    encoder, unet = impl.make_text_encoder(), impl.make_unet()
+    alphas_cumprod = impl.noise_schedule()
+    images, captions, _, _ = draw_shapes(2048, seed + 1000)
+    ids = tokenize(captions)
+    optimizer = torch.optim.AdamW([*unet.parameters(), *encoder.parameters()], lr=2e-3)
+    rng = torch.Generator().manual_seed(seed)
+    for _ in range(T2I_STEPS):
+        index = torch.randint(len(images), (32,), generator=rng)
+        batch_ids = impl.drop_captions(ids[index], 0.1, rng)
+        t = torch.randint(0, 1000, (32,), generator=rng)
+        noise = torch.randn(32, 3, 16, 16, generator=rng)
+        loss = impl.diffusion_loss(unet, images[index], impl.encode_captions(encoder, batch_ids), t, noise,
+                                   alphas_cumprod)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    prompts = [f"{c} {s}" for c in COLOURS for s in SHAPES for _ in range(8)]
+    with torch.no_grad():
+        states = impl.encode_captions(encoder, tokenize(prompts))
+        empty = impl.encode_captions(encoder, tokenize([""] * len(prompts)))
+    noise = torch.randn(len(prompts), 3, 16, 16, generator=torch.Generator().manual_seed(seed + 7))
+    return impl.sample(unet, states, empty, _ddim(), noise, 3.0, 20)
+
+
+# -- Part 1: DCGAN ---------------------------------------------------------------------------------------------------
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("Generator turns noise into 16x16 colour images with strided layers",
+                   ko="Generator는 stride가 있는 층으로 노이즈를 16x16 컬러 이미지로 바꿉니다")
+def test_generator_maps_noise_to_images(impl):
+    shapes, low, high, g_layers, _, nz = gan_shapes(impl)
+    for batch, (image_shape, _) in shapes.items():
+        check(image_shape == (batch, 3, 16, 16),
+              say(f"Generator()(z) for z of shape ({batch}, {nz}, 1, 1) gave {image_shape}, expected ({batch}, 3, 16, 16).",
+                  f"({batch}, {nz}, 1, 1) 모양의 z에 대해 Generator()(z)가 {image_shape}를 내놓았습니다. "
+                  f"({batch}, 3, 16, 16)이어야 합니다."),
+              say("1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1).",
+                  "1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1)로 키우세요."))
+    check(-1.0 <= low and high <= 1.0,
+          say(f"Generator's pixels span [{low:.3g}, {high:.3g}]; the data lies in [-1, 1].",
+              f"Generator의 픽셀 값 범위가 [{low:.3g}, {high:.3g}]입니다. 데이터는 [-1, 1] 안에 있습니다."),
+          say("End the generator with nn.Tanh().", "생성자의 마지막에 nn.Tanh()를 두세요."))
+    names = [name for name, _ in g_layers]
+    check(any(name == "ConvTranspose2d" and stride == (2, 2) for name, stride in g_layers) and "BatchNorm2d" in names,
+          say(f"Generator's layers {sorted(set(names))} do not follow the DCGAN pattern: it upsamples with "
+              "ConvTranspose2d of stride 2, each followed by BatchNorm2d.",
+              f"Generator의 층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: stride 2인 ConvTranspose2d로 "
+              "키우고, 그 뒤에 BatchNorm2d를 둡니다."),
+          say("Use nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU blocks (no Linear, no Upsample).",
+              "nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU 블록을 쓰세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("Discriminator gives one logit per image with strided convolutions",
+                   ko="Discriminator는 stride가 있는 합성곱으로 이미지마다 로짓 하나를 냅니다")
+def test_discriminator_gives_one_logit_per_image(impl):
+    shapes, _, _, _, d_layers, _ = gan_shapes(impl)
+    for batch, (_, logit_shape) in shapes.items():
+        check(logit_shape == (batch,),
+              say(f"Discriminator()(x) for x of shape ({batch}, 3, 16, 16) gave {logit_shape}, expected ({batch},): "
+                  "one raw logit per image.",
+                  f"({batch}, 3, 16, 16) 모양의 x에 대해 Discriminator()(x)가 {logit_shape}를 내놓았습니다. "
+                  f"이미지마다 로짓 하나, 즉 ({batch},)여야 합니다."),
+              say("Finish with a Conv2d to 1 channel over the last 4x4 map, then .flatten() (or .view(-1)).",
+                  "마지막 4x4 특징 맵에 출력 채널 1개인 Conv2d를 적용한 뒤 .flatten()(또는 .view(-1))하세요."))
+    names = [name for name, _ in d_layers]
+    check(any(name == "Conv2d" and stride == (2, 2) for name, stride in d_layers)
+          and not any("Pool" in name for name in names),
+          say(f"Discriminator's layers {sorted(set(names))} do not follow the DCGAN pattern: it downsamples with "
+              "Conv2d of stride 2, not with pooling.",
+              f"Discriminator의 층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: 풀링이 아니라 stride 2인 "
+              "Conv2d로 줄입니다."),
+          say("Use nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) blocks.",
+              "nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) 블록을 쓰세요."))
+
+
+def _moments(weight):
+    values = weight.double().flatten()
+    mean, std = values.mean().item(), values.std().item()
+    kurtosis = (((values - mean) / std) ** 4).mean().item()
+    return mean, std, kurtosis
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("weights_init draws conv weights from N(0, 0.02) and BatchNorm from N(1, 0.02)",
+                   ko="weights_init은 합성곱 가중치를 N(0, 0.02), BatchNorm을 N(1, 0.02)에서 뽑습니다")
+def test_weights_init_follows_dcgan(impl):
+    found, theirs = initialised_weights(impl)
+    hint = say("nn.init.normal_(m.weight, 0.0, 0.02) for Conv2d and ConvTranspose2d; nn.init.normal_(m.weight, 1.0, "
+               "0.02) and nn.init.zeros_(m.bias) for BatchNorm2d (0.02 is the standard deviation, not the variance).",
+               "Conv2d와 ConvTranspose2d에는 nn.init.normal_(m.weight, 0.0, 0.02), BatchNorm2d에는 "
+               "nn.init.normal_(m.weight, 1.0, 0.02)와 nn.init.zeros_(m.bias)를 쓰세요(0.02는 분산이 아니라 표준편차입니다).")
+    cases = [("Conv2d(3, 64, 4)", found["conv"], 0.0), ("ConvTranspose2d(64, 32, 4)", found["convT"], 0.0),
+             ("BatchNorm2d(4096).weight", found["bn_weight"], 1.0)]
+    cases += [(f"your {name}'s weight", weight, 0.0) for name, weight in theirs if weight.numel() >= 256]
+    for what, weight, centre in cases:
+        weight = expect_tensor(weight, what)
+        n = weight.numel()
+        mean, std, kurtosis = _moments(weight)
+        check(abs(mean - centre) <= 5 * 0.02 / n ** 0.5 + 1e-4 and abs(std - 0.02) <= 0.02 * (0.05 + 5 / (2 * n) ** 0.5),
+              say(f"after weights_init, {what} has mean {mean:.4g} and standard deviation {std:.4g} over {n} values; "
+                  f"expected about {centre} and 0.02.",
+                  f"weights_init 뒤 {what}의 평균이 {mean:.4g}, 표준편차가 {std:.4g}입니다({n}개 값). "
+                  f"{centre}와 0.02 근처여야 합니다."), hint)
+        if n >= 4096:
+            check(abs(kurtosis - 3.0) <= 0.5,
+                  say(f"after weights_init, {what} has kurtosis {kurtosis:.3g}: its values are not normally "
+                      "distributed (a normal law has 3, a uniform one 1.8).",
+                      f"weights_init 뒤 {what}의 첨도가 {kurtosis:.3g}입니다: 정규분포가 아닙니다"
+                      "(정규분포는 3, 균등분포는 1.8)."), hint)
+    bias = expect_tensor(found["bn_bias"], "BatchNorm2d's bias")
+    check(bool((bias == 0).all()),
+          say("after weights_init, BatchNorm2d's bias (set to 0.3 before) is not all zeros.",
+              "weights_init 뒤에도 BatchNorm2d의 bias(미리 0.3으로 채워 둠)가 모두 0이 아닙니다."), hint)
+    check(len(theirs) >= 2,
+          say("weights_init found fewer than two Conv2d/ConvTranspose2d layers in your Generator and Discriminator.",
+              "Generator와 Discriminator에서 Conv2d/ConvTranspose2d 층이 두 개 미만입니다."))
+
+
+D_STEP_MISTAKES = {
+    "swapped": say("the labels are swapped: the discriminator's loss should call real images 1 and fakes 0.",
+                   "레이블이 뒤바뀌었습니다: 판별자의 손실에서 진짜 이미지는 1, 가짜는 0이어야 합니다."),
+    "no_zero_grad": say("optimizer_d.zero_grad() is missing: the step adds the gradients the generator step left in D.",
+                        "optimizer_d.zero_grad()가 빠졌습니다: 생성자 단계가 D에 남긴 변화도가 더해집니다."),
+}
+G_STEP_MISTAKES = {
+    "toward_fake": say("the generator is trained toward the label 'fake' (0): it should use the real label 1, so that it "
+                       "learns to fool the discriminator.",
+                       "생성자가 '가짜'(0) 레이블 쪽으로 학습됩니다: 판별자를 속이도록 진짜 레이블 1을 써야 합니다."),
+    "saturating": say("this is the saturating loss log(1 - D(G(z))); use the non-saturating one, BCE(D(G(z)), 1), whose "
+                      "gradients do not vanish while D wins.",
+                      "포화되는(saturating) 손실 log(1 - D(G(z)))입니다. D가 이기는 동안에도 변화도가 사라지지 않는 "
+                      "비포화(non-saturating) 손실 BCE(D(G(z)), 1)을 쓰세요."),
+    "no_zero_grad": say("optimizer_g.zero_grad() is missing: the step adds gradients left in G.",
+                        "optimizer_g.zero_grad()가 빠졌습니다: G에 남아 있던 변화도가 더해집니다."),
+}
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+@pytest.mark.title("discriminator_step updates D with real labelled 1 and fake labelled 0",
+                   ko="discriminator_step은 진짜를 1, 가짜를 0으로 두고 D를 갱신합니다")
+def test_discriminator_step_uses_the_right_labels(impl):
+    for seed in (0, 1):
+        returned, d_after, _, _ = discriminator_step_effects(impl, seed)
+        want_loss, want = _reference_d_step(seed)
+        for mistake, hint in D_STEP_MISTAKES.items():
+            _, wrong = _reference_d_step(seed, mistake)
+            check(not torch.allclose(d_after, wrong, rtol=1e-5, atol=1e-7),
+                  say("After discriminator_step (SGD, lr 0.5) D's parameters match a step with a known mistake: ",
+                      "discriminator_step(SGD, lr 0.5) 뒤 D의 매개변수가 알려진 실수가 있는 단계의 결과와 같습니다: ")
+                  + hint)
+        assert_tensor(d_after, want, say("D's parameters after one discriminator_step",
+                                         "discriminator_step 한 번 뒤 D의 매개변수"),
+                      hint=say("loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake.detach()), 0); zero_grad, "
+                               "backward, step.",
+                               "loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake.detach()), 0); zero_grad, "
+                               "backward, step 순서입니다."))
+        assert_scalar(returned, want_loss, say("the loss discriminator_step returned", "discriminator_step이 반환한 손실"),
+                      hint=say("Return loss.item(): the sum of the real and the fake terms, before the step.",
+                               "진짜 항과 가짜 항의 합인 loss.item()을 반환하세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("discriminator_step leaves the generator untouched (fake images detached)",
+                   ko="discriminator_step은 생성자를 건드리지 않습니다(가짜 이미지를 detach)")
+def test_discriminator_step_leaves_the_generator_alone(impl):
+    _, _, g_after, g_grads = discriminator_step_effects(impl, 2)
+    generator, _ = _tiny_gan(2)
+    check(torch.equal(g_after, _flat(generator)),
+          say("discriminator_step changed the generator's parameters.", "discriminator_step이 생성자의 매개변수를 바꿨습니다."),
+          say("Only optimizer_d steps in the discriminator step.", "판별자 단계에서는 optimizer_d만 step합니다."))
+    check(not any(g_grads),
+          say("discriminator_step left gradients in the generator: the fake images were not detached, so "
+              "backward ran through G as well.",
+              "discriminator_step이 생성자에 변화도를 남겼습니다: 가짜 이미지를 detach하지 않아 역전파가 G까지 "
+              "흘러갔습니다."),
+          say("Feed D with generator(z).detach() (or make the fakes under torch.no_grad()).",
+              "D에는 generator(z).detach()를 넣으세요(또는 torch.no_grad() 안에서 가짜를 만드세요)."))
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+@pytest.mark.title("generator_step uses the non-saturating loss with real labels",
+                   ko="generator_step은 진짜 레이블로 비포화 손실을 씁니다")
+def test_generator_step_is_non_saturating(impl):
+    for seed in (3, 4):
+        returned, g_after, _, _ = generator_step_effects(impl, seed)
+        want_loss, want = _reference_g_step(seed)
+        for mistake, hint in G_STEP_MISTAKES.items():
+            _, wrong = _reference_g_step(seed, mistake)
+            check(not torch.allclose(g_after, wrong, rtol=1e-5, atol=1e-7),
+                  say("After generator_step (SGD, lr 0.5) G's parameters match a step with a known mistake: ",
+                      "generator_step(SGD, lr 0.5) 뒤 G의 매개변수가 알려진 실수가 있는 단계의 결과와 같습니다: ")
+                  + hint)
+        assert_tensor(g_after, want, say("G's parameters after one generator_step", "generator_step 한 번 뒤 G의 매개변수"),
+                      hint=say("loss = BCEWithLogits(D(G(z)), 1), through D without detach; optimizer_g.zero_grad(), "
+                               "backward, optimizer_g.step().",
+                               "loss = BCEWithLogits(D(G(z)), 1)을 detach 없이 D를 거쳐 계산하고, "
+                               "optimizer_g.zero_grad(), backward, optimizer_g.step() 순서로 하세요."))
+        assert_scalar(returned, want_loss, say("the loss generator_step returned", "generator_step이 반환한 손실"),
+                      hint=say("Return loss.item().", "loss.item()을 반환하세요."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("generator_step leaves the discriminator unchanged and trainable",
+                   ko="generator_step은 판별자를 바꾸지 않고 학습 가능한 상태로 둡니다")
+def test_generator_step_leaves_the_discriminator_alone(impl):
+    _, _, d_after, d_trainable = generator_step_effects(impl, 5)
+    _, discriminator = _tiny_gan(5)
+    check(torch.equal(d_after, _flat(discriminator)),
+          say("generator_step changed the discriminator's parameters.", "generator_step이 판별자의 매개변수를 바꿨습니다."),
+          say("Only optimizer_g steps in the generator step.", "생성자 단계에서는 optimizer_g만 step합니다."))
+    check(all(d_trainable),
+          say("after generator_step some discriminator parameters no longer require grad: the next "
+              "discriminator_step cannot train them.",
+              "generator_step 뒤 판별자의 일부 매개변수가 더 이상 requires_grad가 아닙니다: 다음 discriminator_step이 "
+              "학습할 수 없습니다."),
+          say("If you freeze D with requires_grad_(False) during the generator step, unfreeze it before returning.",
+              "생성자 단계에서 requires_grad_(False)로 D를 얼렸다면 반환하기 전에 다시 풀어 주세요."))
+
+
+@pytest.fixture(scope="module")
+def gan_run(impl):
+    """One bounded GAN training run on the student's models and steps."""
+    return gan_training_run(impl, 0)
+
+
+@pytest.mark.points(3)
+@pytest.mark.convergence
+@pytest.mark.title("Training the DCGAN moves its samples toward the drawn shapes",
+                   ko="DCGAN을 학습하면 샘플이 그려진 도형의 분포에 가까워집니다")
+def test_gan_training_moves_samples_toward_the_data(impl, gan_run):
+    before, after = gan_run
+    data, *_ = draw_shapes(512, 99_999)
+    reference = gan_features(data)
+    after = expect_tensor(after, "the generator's samples")
+    check(bool(torch.isfinite(after).all()), say("the generator's samples after training hold NaN or inf.",
+                                                 "학습 뒤 생성자의 샘플에 NaN이나 inf가 있습니다."))
+    start, end = frechet_distance(gan_features(before), reference), frechet_distance(gan_features(after), reference)
+    check(end <= GAN_FD_THRESHOLD,
+          say(f"after {GAN_STEPS} alternating steps the Fréchet distance between the samples' and the data's 4x4 "
+              f"features is {end:.3g} (it was {start:.3g} before training); a correct GAN gets below {GAN_FD_THRESHOLD}.",
+              f"교대 단계 {GAN_STEPS}번 뒤 샘플과 데이터의 4x4 특징 사이 Fréchet 거리가 {end:.3g}입니다"
+              f"(학습 전 {start:.3g}). 올바른 GAN은 {GAN_FD_THRESHOLD} 아래로 내려갑니다."),
+          say("Check the labels (D: real 1, fake 0; G: 1), the detach in the D step and zero_grad in both steps.",
+              "레이블(D: 진짜 1, 가짜 0; G: 1), D 단계의 detach, 두 단계의 zero_grad를 확인하세요."))
+
+
+# -- Part 2: text-to-image diffusion ---------------------------------------------------------------------------------
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("noise_schedule gives DDPMScheduler's alphas_cumprod",
+                   ko="noise_schedule은 DDPMScheduler의 alphas_cumprod와 같은 값을 냅니다")
+def test_noise_schedule_matches_diffusers(impl):
+    default, short = noise_schedules(impl)
+    hint = say("betas = torch.linspace(beta_start, beta_end, num_steps); alphas_cumprod = cumprod(1 - betas).",
+               "betas = torch.linspace(beta_start, beta_end, num_steps); alphas_cumprod = cumprod(1 - betas)입니다.")
+    assert_tensor(default, _ddpm().alphas_cumprod, say("noise_schedule() against DDPMScheduler(1000 steps, linear)",
+                                                       "noise_schedule()과 DDPMScheduler(1000단계, linear) 비교"),
+                  rtol=1e-4, atol=1e-6, hint=hint)
+    assert_tensor(short, _ddpm(50, 1e-3, 0.05).alphas_cumprod,
+                  say("noise_schedule(50, 1e-3, 0.05) against DDPMScheduler", "noise_schedule(50, 1e-3, 0.05)과 DDPMScheduler 비교"),
+                  rtol=1e-4, atol=1e-6, hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("q_sample noises images exactly as DDPMScheduler.add_noise does",
+                   ko="q_sample은 DDPMScheduler.add_noise와 똑같이 이미지에 노이즈를 섞습니다")
+def test_q_sample_matches_add_noise(impl):
+    scheduler = _ddpm()
+    generator = torch.Generator().manual_seed(11)
+    hint = say("x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise, with one t per image "
+               "broadcast over its channels and pixels.",
+               "x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise이며, 이미지마다 t가 하나이고 "
+               "채널과 픽셀 전체에 브로드캐스트됩니다.")
+    for shape in ((6, 3, 16, 16), (5, 3, 8, 4)):
+        x0 = torch.rand(shape, generator=generator) * 2 - 1
+        noise = torch.randn(shape, generator=generator)
+        t = torch.tensor([0, 999, 500, 1, 250, 750][:shape[0]])
+        got = impl.q_sample(x0, t, noise, scheduler.alphas_cumprod.clone())
+        assert_tensor(got, scheduler.add_noise(x0, noise, t),
+                      say(f"q_sample on images of shape {shape} against DDPMScheduler.add_noise",
+                          f"{shape} 모양 이미지에서 q_sample과 DDPMScheduler.add_noise 비교"), rtol=1e-4, atol=1e-5,
+                      hint=hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("The text encoder and the UNet fit together on 16x16 images",
+                   ko="텍스트 인코더와 UNet은 16x16 이미지에서 서로 맞물립니다")
+def test_text_encoder_and_unet_fit_together(impl):
+    states, out, unet_class, size = text_to_image_parts(impl)
+    states = expect_tensor(states, "encode_captions(...)")
+    check(states.dim() == 3 and tuple(states.shape[:2]) == (4, MAX_TOKENS),
+          say(f"encode_captions on 4 captions of {MAX_TOKENS} token ids gave shape {tuple(states.shape)}, expected "
+              f"(4, {MAX_TOKENS}, hidden size): one vector per token, as cross-attention reads it.",
+              f"{MAX_TOKENS}개 토큰 id로 된 캡션 4개에 encode_captions가 {tuple(states.shape)} 모양을 냈습니다. "
+              f"토큰마다 벡터 하나인 (4, {MAX_TOKENS}, hidden size)여야 합니다."),
+          say("Return the encoder's last_hidden_state, not the pooled output.",
+              "pooled 출력이 아니라 인코더의 last_hidden_state를 반환하세요."))
+    check(not torch.allclose(states[0], states[1]) and not torch.allclose(states[0], states[3]),
+          say("encode_captions gives the same states for different captions.",
+              "encode_captions가 서로 다른 캡션에 같은 상태를 냅니다."))
+    check(unet_class == "UNet2DConditionModel",
+          say(f"make_unet returned a {unet_class}, expected a diffusers UNet2DConditionModel.",
+              f"make_unet이 {unet_class}을(를) 반환했습니다. diffusers의 UNet2DConditionModel이어야 합니다."))
+    check(tuple(out.shape) == (4, 3, 16, 16),
+          say(f"the UNet's output for 4 images of 3x16x16 has shape {tuple(out.shape)}; it predicts the noise, so the "
+              "shape of its input.",
+              f"3x16x16 이미지 4장에 대한 UNet 출력 모양이 {tuple(out.shape)}입니다. 노이즈를 예측하므로 입력과 같은 "
+              "모양이어야 합니다."))
+    check(size <= 1_000_000,
+          say(f"make_unet's model has {size:,} parameters; keep it under 1,000,000 so it trains on a CPU.",
+              f"make_unet의 모델에 매개변수가 {size:,}개 있습니다. CPU에서 학습되도록 1,000,000개 아래로 유지하세요."),
+          say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
+              "16, 32 채널 블록 두 개(각 층 하나)면 16x16 도형에 충분합니다."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("drop_captions blanks each caption with probability p for guidance",
+                   ko="drop_captions는 가이던스를 위해 각 캡션을 확률 p로 비웁니다")
+def test_drop_captions_rate(impl):
+    captions = [f"{c} {s}" for c in COLOURS for s in SHAPES] * 500
+    ids = tokenize(captions)
+    empty = tokenize([""])[0]
+    hint = say("Draw one torch.rand(n, generator=generator) < p per caption and replace those rows with the empty "
+               "caption's ids (tokenize(['']))."
+               , "캡션마다 torch.rand(n, generator=generator) < p를 하나씩 뽑고, 그 행을 빈 캡션의 id(tokenize(['']))로 "
+               "바꾸세요.")
+    for p in (0.1, 0.5):
+        result, after = caption_dropout(impl, ids.clone(), p, 5)
+        result = expect_tensor(result, "drop_captions(...)")
+        check(torch.equal(after, ids), say("drop_captions changed the token ids it was given; return a new tensor.",
+                                           "drop_captions가 입력받은 토큰 id를 바꿨습니다. 새 텐서를 반환하세요."), hint)
+        check(tuple(result.shape) == tuple(ids.shape),
+              say(f"drop_captions returned shape {tuple(result.shape)}, expected {tuple(ids.shape)}.",
+                  f"drop_captions가 {tuple(result.shape)} 모양을 반환했습니다. {tuple(ids.shape)}여야 합니다."), hint)
+        dropped = (result == empty).all(dim=1)
+        kept = (result == ids).all(dim=1)
+        check(bool((dropped | kept).all()),
+              say("drop_captions made rows that are neither the caption nor the empty caption.",
+                  "drop_captions가 원래 캡션도 빈 캡션도 아닌 행을 만들었습니다."), hint)
+        n, rate = len(ids), dropped.float().mean().item()
+        sigma = (p * (1 - p) / n) ** 0.5
+        check(abs(rate - p) <= 5 * sigma,
+              say(f"drop_captions(p={p}) blanked {rate:.3f} of {n} captions; expected about {p} (within {5 * sigma:.3f}).",
+                  f"drop_captions(p={p})가 캡션 {n}개 중 {rate:.3f}를 비웠습니다. {p} 근처(±{5 * sigma:.3f})여야 합니다."),
+              hint)
+    again, _ = caption_dropout(impl, ids.clone(), 0.5, 5)
+    other, _ = caption_dropout(impl, ids.clone(), 0.5, 6)
+    check(torch.equal(again, caption_dropout(impl, ids.clone(), 0.5, 5)[0]) and not torch.equal(again, other),
+          say("drop_captions does not draw from the generator it is given: the same seed should drop the same "
+              "captions, another seed others.",
+              "drop_captions가 주어진 generator에서 난수를 뽑지 않습니다: 같은 seed는 같은 캡션을, 다른 seed는 다른 "
+              "캡션을 비워야 합니다."), hint)
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+@pytest.mark.title("diffusion_loss trains the UNet to predict the added noise",
+                   ko="diffusion_loss는 UNet이 더해진 노이즈를 예측하도록 학습시킵니다")
+def test_diffusion_loss_targets_the_noise(impl):
+    alphas_cumprod = _ddpm().alphas_cumprod
+    for seed in (0, 1):
+        loss, grad = diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod)
+        check(grad is not None,
+              say("diffusion_loss should return a scalar tensor that backward() can run through.",
+                  "diffusion_loss는 backward()를 호출할 수 있는 스칼라 텐서를 반환해야 합니다."))
+        unet = _tiny_unet(seed)
+        x0, states, t, noise = _loss_case(seed)
+        noisy = _ddpm().add_noise(x0, noise, t)
+        predicted = unet(noisy, t, encoder_hidden_states=states).sample
+        wrong = {say("the target is the clean image; the UNet predicts the noise that was added.",
+                     "목표가 깨끗한 이미지입니다. UNet은 더해진 노이즈를 예측합니다."): F.mse_loss(predicted, x0).item(),
+                 say("the UNet sees the clean image instead of the noised one (q_sample first).",
+                     "UNet이 노이즈를 섞은 이미지가 아니라 깨끗한 이미지를 봅니다(먼저 q_sample하세요)."):
+                     F.mse_loss(unet(x0, t, encoder_hidden_states=states).sample, noise).item()}
+        for mistake, value in wrong.items():
+            check(abs(loss.item() - value) > 1e-6 * max(1.0, abs(value)),
+                  say("diffusion_loss matches a known mistake: ", "diffusion_loss가 알려진 실수와 일치합니다: ") + mistake)
+        want = F.mse_loss(predicted, noise)
+        hint = say("loss = F.mse_loss(unet(q_sample(x0, t, noise, alphas_cumprod), t, encoder_hidden_states="
+                   "text_states).sample, noise).",
+                   "loss = F.mse_loss(unet(q_sample(x0, t, noise, alphas_cumprod), t, encoder_hidden_states="
+                   "text_states).sample, noise)입니다.")
+        assert_scalar(loss, want.item(), say("diffusion_loss on a tiny UNet", "작은 UNet에서 diffusion_loss 값"),
+                      rtol=1e-4, hint=hint)
+        want.backward()
+        assert_tensor(grad, unet.conv_in.weight.grad, say("the gradient of diffusion_loss for the UNet's conv_in weight",
+                                                          "UNet conv_in 가중치에 대한 diffusion_loss의 변화도"),
+                      rtol=1e-3, atol=1e-6, hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("guidance moves from the unconditional prediction toward the caption",
+                   ko="guidance는 조건 없는 예측에서 캡션 쪽으로 이동합니다")
+def test_guidance_formula(impl):
+    generator = torch.Generator().manual_seed(21)
+    eps_uncond, eps_cond = torch.randn(2, 3, 8, 8, generator=generator), torch.randn(2, 3, 8, 8, generator=generator)
+    hint = say("Classifier-free guidance: eps = eps_uncond + scale * (eps_cond - eps_uncond); scale 0 gives the "
+               "unconditional prediction, 1 the conditional one, more than 1 pushes past it toward the caption.",
+               "classifier-free guidance: eps = eps_uncond + scale * (eps_cond - eps_uncond)입니다. scale 0은 조건 없는 "
+               "예측, 1은 조건부 예측이고, 1보다 크면 캡션 쪽으로 더 밀어냅니다.")
+    for scale in (0.0, 1.0, 3.5):
+        assert_tensor(impl.guidance(eps_uncond, eps_cond, scale), eps_uncond + scale * (eps_cond - eps_uncond),
+                      say(f"guidance(eps_uncond, eps_cond, {scale})", f"guidance(eps_uncond, eps_cond, {scale})"),
+                      hint=hint)
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("sample runs the DDIM loop with classifier-free guidance",
+                   ko="sample은 classifier-free guidance로 DDIM 루프를 실행합니다")
+def test_sampler_matches_a_ddim_reference(impl):
+    hint = say("scheduler.set_timesteps(num_inference_steps); for t in scheduler.timesteps: predict the noise with "
+               "the empty and the caption states, combine them with guidance, x = scheduler.step(eps, t, x)."
+               "prev_sample; return x clamped to [-1, 1].",
+               "scheduler.set_timesteps(num_inference_steps) 뒤 scheduler.timesteps의 각 t에서 빈 캡션과 캡션 상태로 "
+               "노이즈를 예측하고 guidance로 합친 다음 x = scheduler.step(eps, t, x).prev_sample; 끝으로 [-1, 1]로 "
+               "자른 x를 반환하세요.")
+    for seed, scale, steps in ((0, 2.5, 8), (1, 1.0, 5)):
+        got = expect_tensor(sampled_images(impl, seed, scale, steps), "sample(...)")
+        states, empty, noise = _sample_case(seed)
+        unet = _tiny_unet(seed)
+        want = _reference_sample(unet, states, empty, noise, scale, steps)
+        if scale != 1.0:
+            flipped = _reference_sample(unet, states, empty, noise, scale, steps, sign=-1.0)
+            check(tuple(got.shape) != tuple(flipped.shape) or not torch.allclose(got, flipped, rtol=1e-3, atol=1e-4),
+                  say("sample's images match guidance with the sign flipped: it pushes away from the caption.",
+                      "sample의 이미지가 부호가 뒤집힌 가이던스와 일치합니다: 캡션에서 멀어지는 쪽으로 밉니다."), hint)
+        assert_tensor(got, want, say(f"sample with guidance {scale} and {steps} DDIM steps on a tiny UNet",
+                                     f"작은 UNet에서 가이던스 {scale}, DDIM {steps}단계로 만든 sample 결과"),
+                      rtol=1e-3, atol=1e-4, hint=hint)
+
+
+@pytest.fixture(scope="module")
+def t2i_run(impl):
+    """One bounded text-to-image training run, then 48 samples."""
+    return text_to_image_run(impl, 0)
+
+
+@pytest.mark.points(3)
+@pytest.mark.convergence
+@pytest.mark.title("After bounded training, samples show their caption's colour",
+                   ko="제한된 학습 뒤 샘플은 캡션의 색을 우연보다 훨씬 자주 보여 줍니다")
+def test_text_to_image_follows_captions(impl, t2i_run):
+    images = expect_tensor(t2i_run, "sample(...)")
+    check(tuple(images.shape) == (48, 3, 16, 16),
+          say(f"sample returned shape {tuple(images.shape)} for 48 prompts, expected (48, 3, 16, 16).",
+              f"프롬프트 48개에 sample이 {tuple(images.shape)} 모양을 반환했습니다. (48, 3, 16, 16)이어야 합니다."))
+    want_colour = torch.arange(len(COLOURS)).repeat_interleave(len(SHAPES) * 8)
+    want_shape = torch.arange(len(SHAPES)).repeat_interleave(8).repeat(len(COLOURS))
+    colour, shape, found = detect(images)
+    colour_rate = ((colour == want_colour) & found).float().mean().item()
+    shape_rate = ((shape == want_shape) & found).float().mean().item()
+    hint = say("Check that drop_captions blanks captions (the unconditional branch must be learned), that the loss "
+               "targets the noise, and that sample combines eps_uncond + scale * (eps_cond - eps_uncond).",
+               "drop_captions가 캡션을 비우는지(조건 없는 분기도 학습되어야 합니다), 손실의 목표가 노이즈인지, sample이 "
+               "eps_uncond + scale * (eps_cond - eps_uncond)로 합치는지 확인하세요.")
+    check(colour_rate >= T2I_COLOUR_THRESHOLD,
+          say(f"after {T2I_STEPS} training steps, {colour_rate:.0%} of 48 samples show their caption's colour "
+              f"(chance is {1 / len(COLOURS):.0%}; {shape_rate:.0%} show its shape, chance {1 / len(SHAPES):.0%}); "
+              f"a correct model reaches {T2I_COLOUR_THRESHOLD:.0%}.",
+              f"학습 {T2I_STEPS}단계 뒤 샘플 48개 중 {colour_rate:.0%}만 캡션의 색을 보입니다(우연이면 "
+              f"{1 / len(COLOURS):.0%}, 모양은 {shape_rate:.0%}로 우연이면 {1 / len(SHAPES):.0%}). "
+              f"올바른 모델은 {T2I_COLOUR_THRESHOLD:.0%}에 이릅니다."), hint)
