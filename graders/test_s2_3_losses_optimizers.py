@@ -4,9 +4,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
+from graders.support.calls import torch_functions_called
 from ptgrade.remote import observation
 
 STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
@@ -194,27 +194,6 @@ def test_cross_entropy_stable_on_large_logits(impl):
     (want_grad,) = torch.autograd.grad(want, logits)
     assert_tensor(got, want_grad, say("d cross_entropy / d logits for logits in the thousands",
                                       "수천 단위 로짓에 대한 d cross_entropy / d logits"), atol=1e-5, hint=STABLE_HINT)
-
-
-class _TorchCalls(TorchFunctionMode):
-    """Records the torch functions called while it is active, by torch.overrides.resolve_name (the calls
-    the student's code makes itself: inside a torch function the mode is off)."""
-
-    def __init__(self):
-        super().__init__()
-        self.names = []
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.names.append(resolve_name(func) or getattr(func, "__qualname__", repr(func)))
-        return func(*args, **(kwargs or {}))
-
-
-@observation
-def torch_functions_called(impl, name, *args) -> list:
-    """The torch functions the student's `name`(*args) called, in first-call order."""
-    with _TorchCalls() as calls:
-        getattr(impl, name)(*args)
-    return list(dict.fromkeys(calls.names))
 
 
 TORCH_SOFTMAX = {f"{where}.{what}" for where in ("torch.nn.functional", "torch", "torch.Tensor", "torch.special")
@@ -477,8 +456,9 @@ def _warmup_cosine(t, warmup_steps, total_steps, min_lr_ratio=0.0):
     import math
     if t < warmup_steps:
         return t / warmup_steps
-    s = min(1.0, (t - warmup_steps) / (total_steps - warmup_steps))
-    return min_lr_ratio + (1 - min_lr_ratio) * (1 + math.cos(math.pi * s)) / 2
+    progress = min(1.0, (t - warmup_steps) / (total_steps - warmup_steps))
+    cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+    return min_lr_ratio + (1.0 - min_lr_ratio) * cosine
 
 
 @observation

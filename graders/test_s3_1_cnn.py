@@ -6,9 +6,9 @@ import torch
 import torch.nn.functional as F
 import torchvision
 from torch import nn
-from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
+from graders.support.calls import torch_functions_called
 from graders.support.data import digits
 from ptgrade.remote import observation
 
@@ -151,27 +151,6 @@ def test_conv2d_matches_f_conv2d(impl):
                                      f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
                                      f"힌트: {CONV_HINT} stride, padding, dilation은 int일 수도, (h, w) 쌍일 수도 있습니다.")) from None
         assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
-
-
-class _TorchCalls(TorchFunctionMode):
-    """Records the torch functions called while it is active, by torch.overrides.resolve_name (the calls
-    the student's code makes itself: inside a torch function the mode is off)."""
-
-    def __init__(self):
-        super().__init__()
-        self.names = []
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.names.append(resolve_name(func) or getattr(func, "__qualname__", repr(func)))
-        return func(*args, **(kwargs or {}))
-
-
-@observation
-def torch_functions_called(impl, name, *args, **kwargs) -> list:
-    """The torch functions the student's `name`(*args, **kwargs) called, in first-call order."""
-    with _TorchCalls() as calls:
-        getattr(impl, name)(*args, **kwargs)
-    return list(dict.fromkeys(calls.names))
 
 
 # torch's convolutions (nn.Conv2d's forward calls F.conv2d): the names resolve_name gives them

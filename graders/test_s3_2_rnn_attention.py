@@ -3,9 +3,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
+from graders.support.calls import torch_functions_called
 from ptgrade.remote import observation
 
 SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
@@ -388,27 +388,6 @@ def test_sdpa_gradients_match_torch(impl):
                                                                               "아무것도 detach하지 마세요."))
     assert_gradients((out * r).sum(), (q, k, v), want, "qkv", say("gradient of masked attention",
                                                                   "마스크를 씌운 어텐션의 변화도"), hint=SDPA_HINT)
-
-
-class _TorchCalls(TorchFunctionMode):
-    """Records the torch functions called while it is active, by torch.overrides.resolve_name (the calls
-    the student's code makes itself: inside a torch function the mode is off)."""
-
-    def __init__(self):
-        super().__init__()
-        self.names = []
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.names.append(resolve_name(func) or getattr(func, "__qualname__", repr(func)))
-        return func(*args, **(kwargs or {}))
-
-
-@observation
-def torch_functions_called(impl, name, *args) -> list:
-    """The torch functions the student's `name`(*args) called, in first-call order."""
-    with _TorchCalls() as calls:
-        getattr(impl, name)(*args)
-    return list(dict.fromkeys(calls.names))
 
 
 # what each hand-written function must not call: torch's name -> the name the student wrote

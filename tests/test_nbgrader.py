@@ -184,7 +184,7 @@ def test_release_keeps_the_stub_and_has_no_solution_and_no_gpu_check(course):
 def test_reference_gets_full_marks_and_the_untouched_release_zero(course):
     total = sum(course["points"].values())
     full, untouched = _cell_grades(course["root"], "full"), _cell_grades(course["root"], "untouched")
-    assert full == course["points"] and sum(full.values()) == total == 16
+    assert full == course["points"] and sum(full.values()) == total > 0
     assert set(untouched.values()) == {0}
     assert "not started" in _autograded_error(course["root"], "untouched", "test_describe_reports_attributes")
 
@@ -319,5 +319,5 @@ def test_the_course_config_puts_the_judge_between_execute_and_save_autogrades(tm
     steps = course_module.autograde_preprocessors()
     assert steps.index(course_module.JudgeCells) == steps.index(Execute) + 1 < steps.index(SaveAutoGrades)
     assert course_module.JudgeCells().enabled
-    config = course_module.CONFIG.format(stub='"x"', timeout=1)
+    config = course_module.CONFIG.format(stub='"x"', timeout=1, lang="en")
     assert "c.Autograde.autograde_preprocessors = autograde_preprocessors()" in config

@@ -1,7 +1,6 @@
 """The learner's loop around the checks: progress per source folder with the best score, a damaged
 progress file set aside (never fatal), `reset` that keeps the learner's file, `watch` that survives
 editors saving by rename and re-grades on every save."""
-import json
 import os
 import subprocess
 import sys

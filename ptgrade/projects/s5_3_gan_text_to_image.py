@@ -7,7 +7,6 @@ shape back: what the sampler makes for "red circle" should be read as red and ro
 """
 from __future__ import annotations
 
-import math
 
 import torch
 
