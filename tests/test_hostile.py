@@ -22,11 +22,17 @@ KIT_ROOT = Path(__file__).resolve().parent.parent
 needs_namespaces = pytest.mark.skipif(not sandbox.bwrap(), reason="bubblewrap cannot make namespaces here")
 
 
-def grade(kit, source: str, **kwargs):
-    """Grade `source`; without a `square` of its own it gets a wrong one."""
+def grade(kit, source: str, standby: bool = False, **kwargs):
+    """Grade `source`; without a `square` of its own it gets a wrong one. With `standby`, through a judge
+    started before the file was saved, as `ptgrade watch` grades."""
     source = textwrap.dedent(source)
     if "def square" not in source:
         source += WRONG_SQUARE
+    if standby:
+        path = kit.submission("")  # the judge loads before the save, as in watch
+        waiting = runner.Standby(kit.manifest, kit.item, path, **kwargs)
+        path.write_text(source)
+        return waiting.grade()
     return runner.grade(kit.manifest, kit.item, kit.submission(source), **kwargs)
 
 
@@ -61,8 +67,10 @@ def test_calling_the_plugins_sender_and_exiting_earns_nothing(kit):
     assert earned_nothing(result) and outcomes(result)["test_double_on_cuda"] == "skipped"
 
 
-def test_writing_forged_events_to_every_inherited_fd_earns_nothing(kit):
-    result = grade(kit, """
+@pytest.mark.parametrize("standby", [False, True], ids=["cold", "standby"])
+def test_writing_forged_events_to_every_inherited_fd_earns_nothing(kit, standby):
+    # A standby judge also holds the pipe it is released through: the worker must not see it either.
+    result = grade(kit, standby=standby, source="""
         import json, os
         def _flood():
             nonce = ""

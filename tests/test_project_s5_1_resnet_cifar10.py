@@ -52,7 +52,7 @@ def test_smoke_run_writes_checkpoint_plots_and_summary_then_resumes(tmp_path):
 
     again = _cli("run", "5.1", "--source", "solutions", "--smoke", "--epochs", "3", "--out", str(out))
     assert again.returncode == 0, again.stderr[-2000:]
-    assert "resumed from" in again.stdout and "after epoch 2" in again.stdout, again.stdout[-2000:]
+    assert "Resuming from" in again.stdout and "after epoch 2" in again.stdout, again.stdout[-2000:]
     assert "search picked" not in again.stdout  # the searched config came from the checkpoint
     resumed = torch.load(out / "checkpoint.pt", weights_only=True)
     assert resumed["epoch"] == 3

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from torchvision.datasets import CIFAR10
 
-from ptgrade import i18n
+from ptgrade.i18n import _
 from ptgrade.projects import Report, RunOptions, RunProblem
 
 LABEL_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -86,8 +86,8 @@ class GeneratedCIFAR10(CIFAR10):
     pickle format, the HWC uint8 `.data`, PIL images into the transform) is torchvision's own code. It never
     downloads.
     """
-    train_list = [[name, None] for name, _ in CIFAR10.train_list]
-    test_list = [[name, None] for name, _ in CIFAR10.test_list]
+    train_list = [[name, None] for name, _md5 in CIFAR10.train_list]
+    test_list = [[name, None] for name, _md5 in CIFAR10.test_list]
     meta = {**CIFAR10.meta, "md5": None}
 
     def download(self) -> None:
@@ -120,11 +120,6 @@ SMOKE_SEARCH_SPACE = SEARCH_SPACE[:2]
 DEFAULT_ROOT = Path.home() / ".cache" / "ptgrade" / "cifar10"
 
 
-def _say(en: str, ko: str) -> str:
-    """A sentence in the learner's language (the run's messages are this driver's own, not the engine's)."""
-    return ko if i18n.current() == "ko" else en
-
-
 def _datasets(student, options: RunOptions, report: Report):
     """(train, test, dataset class) from the student's cifar10_datasets, on the real data or the kit's."""
     if options.smoke:
@@ -135,34 +130,24 @@ def _datasets(student, options: RunOptions, report: Report):
     root = options.data or DEFAULT_ROOT
     present = (Path(root) / CIFAR10.base_folder / "test_batch").is_file()
     if options.data is not None and not present:
-        raise RunProblem(_say(f"{root} holds no cifar-10-batches-py folder; pass --data PATH to the folder that contains "
-                              "cifar-10-batches-py (the extracted cifar-10-python.tar.gz).",
-                              f"{root}에 cifar-10-batches-py 폴더가 없습니다. cifar-10-batches-py(cifar-10-python.tar.gz를 "
-                              "푼 것)가 들어 있는 폴더를 --data PATH로 넘기세요."))
+        raise RunProblem(_("{root} holds no cifar-10-batches-py folder; pass --data PATH to the folder that contains "
+                           "cifar-10-batches-py (the extracted cifar-10-python.tar.gz).").format(root=root))
     if options.device != "cuda" and not present:
-        raise RunProblem(_say(f"A real run needs CIFAR-10 (not in {root}) and a CUDA GPU: on a machine with a GPU pass "
-                              "--data PATH to a folder with cifar-10-batches-py (or have internet to download it), or "
-                              "pass --smoke to run the same pipeline on the kit's small generated data here.",
-                              f"실제 학습에는 CIFAR-10({root}에 없음)과 CUDA GPU가 필요합니다: GPU가 있는 컴퓨터에서 "
-                              "cifar-10-batches-py가 있는 폴더를 --data PATH로 넘기거나(인터넷이 되면 내려받습니다), "
-                              "--smoke를 넘겨 키트가 생성한 작은 데이터로 같은 파이프라인을 여기서 실행하세요."))
+        raise RunProblem(_("A real run needs CIFAR-10 (not in {root}) and a CUDA GPU: on a machine with a GPU pass "
+                           "--data PATH to a folder with cifar-10-batches-py (or have internet to download it), or "
+                           "pass --smoke to run the same pipeline on the kit's small generated data here.").format(root=root))
     if options.device != "cuda":
-        raise RunProblem(_say("Training a ResNet on CIFAR-10 needs a CUDA GPU (days on a CPU); run it on a machine with "
-                              "one, or pass --smoke to run the same pipeline on the kit's small generated data here.",
-                              "CIFAR-10으로 ResNet을 학습하려면 CUDA GPU가 필요합니다(CPU로는 며칠 걸립니다). GPU가 있는 "
-                              "컴퓨터에서 실행하거나, --smoke를 넘겨 키트가 생성한 작은 데이터로 같은 파이프라인을 "
-                              "여기서 실행하세요."))
+        raise RunProblem(_("Training a ResNet on CIFAR-10 needs a CUDA GPU (days on a CPU); run it on a machine with "
+                           "one, or pass --smoke to run the same pipeline on the kit's small generated data here."))
     try:
         train, test = student.cifar10_datasets(root, download=not present)
     except (OSError, RuntimeError) as error:
         if present:
             raise
-        raise RunProblem(_say(f"CIFAR-10 is not in {root} and could not be downloaded ({type(error).__name__}); pass "
-                              "--data PATH to a folder with cifar-10-batches-py, or run on a machine with internet.",
-                              f"CIFAR-10이 {root}에 없고 내려받을 수도 없습니다({type(error).__name__}). "
-                              "cifar-10-batches-py가 있는 폴더를 --data PATH로 넘기거나, 인터넷이 되는 컴퓨터에서 "
-                              "실행하세요.")) from None
-    report.say(f"CIFAR-10 from {root}")
+        raise RunProblem(_("CIFAR-10 is not in {root} and could not be downloaded ({error}); pass --data PATH to a "
+                           "folder with cifar-10-batches-py, or run on a machine with internet.").format(
+            root=root, error=type(error).__name__)) from None
+    report.say(_("CIFAR-10 from {root}").format(root=root))
     return train, test, "CIFAR-10"
 
 
@@ -213,15 +198,16 @@ def _search(student, setup, train, test, options, report):
         steps = setup["search_epochs"] * len(train_loader)
         model, optimizer, scheduler = _build(student, setup, config, steps, options.device, options.seed)
         for epoch in range(setup["search_epochs"]):
-            with report.progress(f"search lr={config['lr']} {epoch + 1}/{setup['search_epochs']}",
+            with report.progress(_("search lr={lr} {epoch}/{epochs}").format(
+                    lr=config["lr"], epoch=epoch + 1, epochs=setup["search_epochs"]),
                                  total=len(train_loader)) as step:
                 student.train_one_epoch(model, _Ticking(train_loader, step), optimizer, scheduler)
         val_loss, val_acc = student.evaluate(model, val_loader)
-        report.say(f"  lr={config['lr']}: validation accuracy {val_acc:.3f}")
+        report.say(_("  lr={lr}: validation accuracy {accuracy:.3f}").format(lr=config["lr"], accuracy=val_acc))
         return {"val_loss": val_loss, "val_acc": val_acc}
 
-    best, _ = student.search(SMOKE_SEARCH_SPACE if options.smoke else SEARCH_SPACE, train_and_evaluate)
-    report.say(f"search picked {best}")
+    best, _results = student.search(SMOKE_SEARCH_SPACE if options.smoke else SEARCH_SPACE, train_and_evaluate)
+    report.say(_("search picked {best}").format(best=best))
     return dict(best)
 
 
@@ -236,7 +222,7 @@ def run(student, options: RunOptions, report: Report) -> dict:
     checkpoint = report.load_checkpoint()
     if checkpoint is not None and checkpoint.get("setup") != {k: list(v) if isinstance(v, tuple) else v
                                                               for k, v in setup.items() if k != "epochs"}:
-        report.say(f"{report.checkpoint} is from another setup; starting again.")
+        report.say(_("{path} is from another setup; starting again.").format(path=report.checkpoint))
         checkpoint = None
     config = checkpoint["config"] if checkpoint else _search(student, setup, train, test, options, report)
     train_loader = _loader(train, setup["batch_size"], True, options.seed, options.device)
@@ -250,13 +236,15 @@ def run(student, options: RunOptions, report: Report) -> dict:
         optimizer.load_state_dict(checkpoint["optimizer"])
         scheduler.load_state_dict(checkpoint["scheduler"])
         history, start = checkpoint["history"], checkpoint["epoch"]
-        report.say(f"resumed from {report.checkpoint} after epoch {start} of {setup['epochs']}")
+        report.say(_("Resuming from {path} after epoch {epoch} of {epochs}.").format(
+            path=report.checkpoint, epoch=start, epochs=setup["epochs"]))
     elapsed = history["seconds"][-1] if history["seconds"] else 0.0
     for epoch in range(start, setup["epochs"]):
         torch.manual_seed(options.seed * 1000 + epoch)  # augmentation and order depend only on the epoch
         train_loader.generator.manual_seed(options.seed * 1000 + epoch)
         began = time.perf_counter()
-        with report.progress(f"epoch {epoch + 1}/{setup['epochs']}", total=len(train_loader)) as step:
+        with report.progress(_("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=setup["epochs"]),
+                             total=len(train_loader)) as step:
             train_loss = student.train_one_epoch(model, _Ticking(train_loader, step), optimizer, scheduler)
         if options.device == "cuda":
             torch.cuda.synchronize()
@@ -265,8 +253,9 @@ def run(student, options: RunOptions, report: Report) -> dict:
         for key, value in (("train_loss", train_loss), ("test_loss", test_loss), ("test_acc", test_acc),
                            ("seconds", elapsed)):
             history[key].append(float(value))
-        report.say(f"epoch {epoch + 1}: train loss {train_loss:.4f}, test loss {test_loss:.4f}, "
-                   f"test accuracy {test_acc:.4f} ({elapsed:.0f} s of training)")
+        report.say(_("epoch {epoch}: train loss {train_loss:.4f}, test loss {test_loss:.4f}, test accuracy "
+                     "{accuracy:.4f} ({seconds:.0f} s of training)").format(
+            epoch=epoch + 1, train_loss=train_loss, test_loss=test_loss, accuracy=test_acc, seconds=elapsed))
         report.save_checkpoint({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                                 "scheduler": scheduler.state_dict(), "epoch": epoch + 1, "config": config,
                                 "history": history, "setup": {k: list(v) if isinstance(v, tuple) else v

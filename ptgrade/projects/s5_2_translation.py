@@ -23,6 +23,8 @@ import random
 import time
 from pathlib import Path
 
+from ptgrade.i18n import _
+
 MAX_NUMBER = 99_999
 ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
@@ -90,7 +92,7 @@ def read_tsv(path: Path) -> list[tuple[str, str]]:
     pairs = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
-            source, _, target = line.partition("\t")
+            source, _tab, target = line.partition("\t")
             pairs.append((source.strip(), target.strip()))
     return pairs
 
@@ -108,12 +110,12 @@ def _data(options) -> dict[str, list[tuple[str, str]]]:
     if options.data is None:
         return make_splits(options.seed)
     if not options.data.is_file():
-        raise RunProblem(f"--data {options.data} is not a file; pass a tab-separated file with one "
-                         f"'source<TAB>target' pair per line, or leave --data out to use the kit's number corpus.")
+        raise RunProblem(_("--data {path} is not a file; pass a tab-separated file with one 'source<TAB>target' "
+                           "pair per line, or leave --data out to use the kit's number corpus.").format(path=options.data))
     pairs = read_tsv(options.data)
     if len(pairs) < 20:
-        raise RunProblem(f"--data {options.data} holds {len(pairs)} pairs; pass a tab-separated file with at "
-                         f"least 20 'source<TAB>target' lines.")
+        raise RunProblem(_("--data {path} holds {count} pairs; pass a tab-separated file with at least 20 "
+                           "'source<TAB>target' lines.").format(path=options.data, count=len(pairs)))
     shuffled = random.Random(options.seed).sample(pairs, len(pairs))
     cut = max(1, len(pairs) // 20)
     return {"test": shuffled[:cut], "valid": shuffled[cut:2 * cut], "train": shuffled[2 * cut:]}
@@ -153,8 +155,6 @@ def run(student, options, report) -> dict:
 
     from ptgrade.projects import RunProblem
     warnings.filterwarnings("ignore", message="The PyTorch API of nested tensors")  # nn.Transformer's eval fast path
-    if options.device == "cuda" and not torch.cuda.is_available():
-        raise RunProblem("CUDA was asked for but is not available; leave --device out to train on the CPU.")
     device = torch.device(options.device)
     if options.smoke:  # a tiny model on a few batches: one thread is fastest, and fair to a busy machine
         torch.set_num_threads(1)
@@ -162,8 +162,8 @@ def run(student, options, report) -> dict:
     epochs = options.epochs or (1 if options.smoke else 8)
     batch_size = 32 if options.smoke else 128
     steps_cap = 25 if options.smoke else None
-    src_vocab = student.build_vocab([student.tokenize_source(s) for s, _ in splits["train"]])
-    tgt_vocab = student.build_vocab([student.tokenize_target(t) for _, t in splits["train"]])
+    src_vocab = student.build_vocab([student.tokenize_source(s) for s, _target in splits["train"]])
+    tgt_vocab = student.build_vocab([student.tokenize_target(t) for _source, t in splits["train"]])
     torch.manual_seed(options.seed)
     model = student.Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3 if options.smoke else 5e-4)
@@ -172,13 +172,15 @@ def run(student, options, report) -> dict:
     saved = report.load_checkpoint()
     if saved is not None:
         if saved.get("src_vocab") != src_vocab or saved.get("tgt_vocab") != tgt_vocab:
-            raise RunProblem(f"{report.checkpoint} was trained on other data; pass another --out or delete it.")
+            raise RunProblem(_("{path} was trained on other data; pass another --out or delete it.").format(
+                path=report.checkpoint))
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         history, start_epoch = saved["history"], saved["epoch"]
-        report.say(f"Resuming from {report.checkpoint} after epoch {start_epoch}.")
+        report.say(_("Resuming from {path} after epoch {epoch} of {epochs}.").format(
+            path=report.checkpoint, epoch=start_epoch, epochs=epochs))
     generator = torch.Generator().manual_seed(options.seed)
-    for _ in range(start_epoch):  # the same shuffles as an uninterrupted run
+    for _step in range(start_epoch):  # the same shuffles as an uninterrupted run
         torch.randperm(len(splits["train"]), generator=generator)
     steps_per_epoch = -(-len(splits["train"]) // batch_size)
     if steps_cap:
@@ -186,7 +188,8 @@ def run(student, options, report) -> dict:
     for epoch in range(start_epoch, epochs):
         model.train()
         losses = []
-        with report.progress(f"epoch {epoch + 1}/{epochs}", total=steps_per_epoch) as step:
+        with report.progress(_("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=epochs),
+                             total=steps_per_epoch) as step:
             for index, batch in enumerate(_batches(student, splits["train"], src_vocab, tgt_vocab, batch_size,
                                                    generator)):
                 if index == steps_per_epoch:
@@ -200,24 +203,26 @@ def run(student, options, report) -> dict:
                 losses.append(loss.item())
                 step(loss=loss.item())
         hypotheses = _translate(student, model, splits["valid"], src_vocab, tgt_vocab, device)
-        references = [t for _, t in splits["valid"]]
+        references = [t for _source, t in splits["valid"]]
         history["train_loss"].append(sum(losses) / len(losses))
         history["valid_bleu"].append(float(student.corpus_bleu(hypotheses, references)))
         history["valid_exact"].append(float(student.exact_match(hypotheses, references)))
-        report.say(f"epoch {epoch + 1}: loss {history['train_loss'][-1]:.3f}, valid BLEU "
-                   f"{history['valid_bleu'][-1]:.1f}, exact match {history['valid_exact'][-1]:.1%}")
+        report.say(_("epoch {epoch}: loss {loss:.3f}, validation BLEU {bleu:.1f}, exact match {exact:.1%}").format(
+            epoch=epoch + 1, loss=history["train_loss"][-1], bleu=history["valid_bleu"][-1],
+            exact=history["valid_exact"][-1]))
         report.save_checkpoint({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                                 "epoch": epoch + 1, "history": history, "src_vocab": src_vocab,
                                 "tgt_vocab": tgt_vocab})
     test = splits["test"]
-    references = [t for _, t in test]
+    references = [t for _source, t in test]
     started = time.perf_counter()
     greedy = _translate(student, model, test, src_vocab, tgt_vocab, device)
     greedy_seconds = time.perf_counter() - started
     beam_pairs = test[:16] if options.smoke else test[:300]
     beam = _translate(student, model, beam_pairs, src_vocab, tgt_vocab, device, beam_size=4)
     for (source, target), hypothesis in list(zip(test, greedy))[:6]:
-        report.say(f"  {source}  ->  {hypothesis}   (reference: {target})")
+        report.say(_("  {source}  ->  {hypothesis}   (reference: {target})").format(
+            source=source, hypothesis=hypothesis, target=target))
     curve = report.plot("training_curve", {"train loss": history["train_loss"]}, "epoch", "loss")
     scores = report.plot("validation_bleu", {"valid BLEU": history["valid_bleu"],
                                              "valid exact match x100": [100 * e for e in history["valid_exact"]]},
@@ -227,8 +232,8 @@ def run(student, options, report) -> dict:
             "test_bleu_greedy": round(float(student.corpus_bleu(greedy, references)), 2),
             "test_exact_greedy": round(float(student.exact_match(greedy, references)), 4),
             f"test_bleu_beam4_first{len(beam_pairs)}": round(float(student.corpus_bleu(
-                beam, [t for _, t in beam_pairs])), 2),
+                beam, [t for _source, t in beam_pairs])), 2),
             f"test_exact_beam4_first{len(beam_pairs)}": round(float(student.exact_match(
-                beam, [t for _, t in beam_pairs])), 4),
+                beam, [t for _source, t in beam_pairs])), 4),
             "greedy_seconds": round(greedy_seconds, 2),
             "training_curve": str(curve), "validation_plot": str(scores)}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+from ptgrade.i18n import _
+
 IMAGE_SIZE = 16
 COLOURS = ("red", "green", "blue")
 SHAPES = ("circle", "square")
@@ -96,7 +98,7 @@ def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
 
 # -- the run ---------------------------------------------------------------------------------------------------------
 def _grid_prompts(per_caption: int) -> list[str]:
-    return [f"{c} {s}" for c in COLOURS for s in SHAPES for _ in range(per_caption)]
+    return [f"{c} {s}" for c in COLOURS for s in SHAPES for _copy in range(per_caption)]
 
 
 def _caption_rates(images, prompts):
@@ -114,7 +116,7 @@ def run(student, options, report):
     from ptgrade.projects import RunProblem
 
     if options.data is not None:
-        raise RunProblem("5.3 draws its own captioned shapes and reads no data set; leave out --data.")
+        raise RunProblem(_("5.3 draws its own captioned shapes and reads no data set; leave out --data."))
     device = torch.device(options.device)
     smoke = options.smoke
     epochs = options.epochs or (1 if smoke else 10)
@@ -123,7 +125,7 @@ def run(student, options, report):
     sample_steps, per_caption = (4, 2) if smoke else (25, 8)
 
     torch.manual_seed(options.seed)
-    images, captions, _, _ = draw_shapes(count, options.seed)
+    images, captions, _shapes, _colours = draw_shapes(count, options.seed)
     ids = tokenize(captions)
     generator, discriminator = student.Generator().to(device), student.Discriminator().to(device)
     generator.apply(student.weights_init)
@@ -146,8 +148,8 @@ def run(student, options, report):
         unet.load_state_dict(state["unet"])
         optimizer_t2i.load_state_dict(state["optimizer_t2i"])
         history, done = state["history"], state["done"]
-        report.say(f"Resuming from {report.checkpoint}: GAN epoch {done['gan']}, text-to-image epoch {done['t2i']} "
-                   f"of {epochs}.")
+        report.say(_("Resuming from {path}: GAN epoch {gan}, text-to-image epoch {t2i} of {epochs}.").format(
+            path=report.checkpoint, gan=done["gan"], t2i=done["t2i"], epochs=epochs))
 
     def save():
         report.save_checkpoint({
@@ -160,8 +162,9 @@ def run(student, options, report):
     for epoch in range(done["gan"], epochs):
         generator.train()
         discriminator.train()
-        with report.progress(f"DCGAN epoch {epoch + 1}/{epochs}", total=gan_steps) as step:
-            for _ in range(gan_steps):
+        with report.progress(_("DCGAN epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=epochs),
+                             total=gan_steps) as step:
+            for _step in range(gan_steps):
                 real = images[torch.randint(count, (batch,), generator=rng)].to(device)
                 z_d = torch.randn(batch, student.NZ, 1, 1, generator=rng).to(device)
                 z_g = torch.randn(batch, student.NZ, 1, 1, generator=rng).to(device)
@@ -176,8 +179,9 @@ def run(student, options, report):
     for epoch in range(done["t2i"], epochs):
         unet.train()
         encoder.train()
-        with report.progress(f"text-to-image epoch {epoch + 1}/{epochs}", total=t2i_steps) as step:
-            for _ in range(t2i_steps):
+        with report.progress(_("text-to-image epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=epochs),
+                             total=t2i_steps) as step:
+            for _step in range(t2i_steps):
                 index = torch.randint(count, (batch,), generator=rng)
                 batch_ids = student.drop_captions(ids[index], 0.1, rng).to(device)
                 t = torch.randint(0, T_STEPS, (batch,), generator=rng).to(device)
@@ -213,8 +217,9 @@ def run(student, options, report):
     report.plot("text_to_image_loss", {"noise MSE": history["t2i_loss"]}, "step", "loss")
     colour_rate, shape_rate = _caption_rates(pictures, prompts)
     real_features = gan_features(draw_shapes(512, 99_999)[0])
-    report.say(f"Samples: {options.out / 'gan_samples.png'} and {options.out / 'text_to_image_samples.png'} "
-               f"(rows: {', '.join(dict.fromkeys(prompts))}).")
+    report.say(_("Samples: {gan} and {t2i} (rows: {rows}).").format(
+        gan=options.out / "gan_samples.png", t2i=options.out / "text_to_image_samples.png",
+        rows=", ".join(dict.fromkeys(prompts))))
     return {"epochs": epochs, "gan_frechet_distance": round(frechet_distance(gan_features(fakes), real_features), 3),
             "gan_final_d_loss": round(history["d_loss"][-1], 4), "gan_final_g_loss": round(history["g_loss"][-1], 4),
             "t2i_final_loss": round(sum(history["t2i_loss"][-20:]) / len(history["t2i_loss"][-20:]), 4),
