@@ -68,22 +68,24 @@ def _copy_submission(entry: Path, target: Path, wanted: set[str]) -> None:
         raise SubmissionProblem(f"the zip cannot be read ({error}).") from None
 
 
-def grade_student(manifest: Manifest, entry: Path, items) -> list[ItemResult]:
-    with tempfile.TemporaryDirectory(prefix="ptgrade-student-") as scratch:
-        submission = Path(scratch) / "submission"
+def _copy_all(entries: list[Path], scratch: Path, items) -> dict[str, Path | SubmissionProblem]:
+    """Each student's files, copied once into a folder of their own (or why they cannot be)."""
+    copies = {}
+    for index, entry in enumerate(entries):
+        target = scratch / str(index)
         try:
-            _copy_submission(entry, submission, {item.file_name for item in items})
+            _copy_submission(entry, target, {item.file_name for item in items})
+            copies[entry.stem] = target
         except SubmissionProblem as problem:
-            return [ItemResult(id=item.id, title=item.title, problem=f"{entry.name}: {problem}") for item in items]
-        results = []
-        for item in items:
-            path = submission / item.file_name
-            if not path.is_file():
-                results.append(ItemResult(id=item.id, title=item.title, problem=f"no {item.file_name} submitted"))
-                continue
-            # Each run's processes are dead when grade returns (its sandbox dies with its judge).
-            results.append(runner.grade(manifest, item, path, display=f"{entry.name}/{item.file_name}"))
-        return results
+            copies[entry.stem] = SubmissionProblem(f"{entry.name}: {problem}")
+    return copies
+
+
+def _grade_item(manifest: Manifest, item, students: list[tuple[str, str, Path]]) -> dict[str, ItemResult]:
+    """One judge for many students' copies of one item; each student in a worker of their own (a fork of a
+    warm zygote, ended with everything it started and wrote before the next student's file is copied in)."""
+    files = [runner.Planned(name, path, display=display) for name, display, path in students]
+    return runner.grade_many(manifest, item, files, shared=True)
 
 
 def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=None, on_done=None) -> dict:
@@ -91,21 +93,39 @@ def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=No
     entries = students(folder)
     feedback_dir = out_csv.parent / (out_csv.stem + "-feedback")
     feedback_dir.mkdir(parents=True, exist_ok=True)
-    grades: dict[str, list[ItemResult]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_student, manifest, entry, items): entry for entry in entries}
-        for future, entry in futures.items():
-            grades[entry.stem] = future.result()
-            if on_done:
-                on_done(entry.stem)
-    for name, results in grades.items():
+    grades: dict[str, dict[str, ItemResult]] = {entry.stem: {} for entry in entries}
+    with tempfile.TemporaryDirectory(prefix="ptgrade-batch-") as scratch:
+        copies = _copy_all(entries, Path(scratch), items)
+        names = {entry.stem: entry.name for entry in entries}
+        work = []  # (item, a share of the students): one judge each, `jobs` at a time
+        for item in items:
+            present = []
+            for name, copy in copies.items():
+                if isinstance(copy, SubmissionProblem):
+                    grades[name][item.id] = ItemResult(id=item.id, title=item.title, problem=str(copy))
+                elif not (copy / item.file_name).is_file():
+                    grades[name][item.id] = ItemResult(id=item.id, title=item.title,
+                                                       problem=f"no {item.file_name} submitted")
+                else:
+                    present.append((name, f"{names[name]}/{item.file_name}", copy / item.file_name))
+            shares = max(1, min(jobs, len(present)))
+            work += [(item, present[i::shares]) for i in range(shares) if present[i::shares]]
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for (item, share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w), work)):
+                for name, result in results.items():
+                    grades[name][item.id] = result
+                    if on_done:
+                        on_done(name)
+    # Every grading process is dead here: results are written only now.
+    ordered = {name: [grades[name][item.id] for item in items] for name in grades}
+    for name, results in ordered.items():
         (feedback_dir / f"{name}.json").write_text(json.dumps(
             {"student": name, "items": [r.to_json() for r in results]}, ensure_ascii=False, indent=1),
             encoding="utf-8")
     with out_csv.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", *[item.id for item in items], "total"])
-        for name, results in grades.items():
+        for name, results in ordered.items():
             scores = [r.score for r in results]
             writer.writerow([name, *[f"{s:g}" for s in scores], f"{sum(scores):g}"])
-    return grades
+    return ordered

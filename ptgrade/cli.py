@@ -296,9 +296,9 @@ def cmd_grade(args, manifest) -> int:
     folder = Path(args.submissions)
     if not folder.is_dir():
         raise UsageProblem(_("{folder} is not a folder of submissions.").format(folder=folder))
-    items = manifest.select(args.items) if args.items else None
-    with Bar(transient=True) as bar:
-        task = bar.add_task("grading", total=len(batch.students(folder)))
+    items = manifest.select(args.items) if args.items else [item for item in manifest.items if item.available]
+    with Bar(transient=True) as bar:  # one step per student and item
+        task = bar.add_task("grading", total=len(batch.students(folder)) * len(items))
         grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items,
                            on_done=lambda name: bar.advance(task))
     print(_("{count} students graded: {out}").format(count=len(grades), out=args.out))

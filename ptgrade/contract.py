@@ -5,9 +5,10 @@ notebook path (nbgrader) both grade through `judge_command` and read results wit
 The judge is a pytest process that runs the graders and never imports student code; it starts the
 student's sandboxed worker itself (ptgrade/plugin.py). Its events, one JSON object a line tagged with
 a nonce:
-    {"event": "collected", "checks": [{"name", "dimension", "max_score", "gpu"}, ...]}
-    {"event": "start", "name": check}
-    {"event": "result", "name": check, "outcome": ..., "message": ...}
+    {"event": "collected", "checks": [{"name", "impl", "dimension", "max_score", "gpu", "titles"}, ...]}
+    {"event": "start", "name": check, "impl": key}
+    {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ...}
+`impl` is the plan's key of the file a check ran on, or null when the judge grades one file.
     {"event": "fatal", "message": ...}        (the run cannot proceed: e.g. --device cuda without CUDA)
 """
 from __future__ import annotations
@@ -30,12 +31,13 @@ CHANNEL_FD, CHANNEL_NONCE = "PTGRADE_CHANNEL_FD", "PTGRADE_NONCE"
 GO_FD = "PTGRADE_GO_FD"  # a standby judge reads "go" here (not stdin: pytest's capture owns fd 0)
 
 
-def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, device: str = "auto",
+def judge_command(root: Path, grader: Path, impl_path: Path | None, timeout: int, device: str = "auto",
                   only: list[str] | None = None, display: str | None = None,
-                  reference: Path | None = None, standby: bool = False) -> list[str]:
+                  reference: Path | None = None, standby: bool = False, plan: Path | None = None) -> list[str]:
     """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`.
     With `standby`, the judge loads everything, then waits for the word on $PTGRADE_GO_FD to grade the
-    file as it is at that moment (`ptgrade watch` keeps one ready before the next save)."""
+    file as it is at that moment (`ptgrade watch` keeps one ready before the next save). With `plan`
+    (a JSON file, see plugin.read_plan) it grades many files in turn instead of `impl_path`."""
     targets = [f"{grader}::{name}" for name in only] if only else [str(grader)]
     command = [sys.executable, "-m", "pytest", *targets, "-c", str(INI), "--rootdir", str(root), "--noconftest",
                "-p", "ptgrade.plugin", "-p", "pytest_timeout"]
@@ -43,7 +45,8 @@ def judge_command(root: Path, grader: Path, impl_path: Path, timeout: int, devic
         command += ["-p", f"no:{name}"]
     command += ["-q", "--no-header", "--assert=plain",  # graders assert through graders/support
                 "-o", f"timeout={timeout + JUDGE_GRACE_SECONDS}", "--ptgrade-check-seconds", str(timeout),
-                "--ptgrade-impl", str(impl_path), "--ptgrade-device", device]
+                "--ptgrade-device", device]
+    command += ["--ptgrade-plan", str(plan)] if plan else ["--ptgrade-impl", str(impl_path)]
     if display:
         command += ["--ptgrade-display", display]
     if reference:
@@ -82,7 +85,7 @@ class Events:
     """What one judge reported; `accept` takes one line of its channel."""
     nonce: str
     collected: list[dict] | None = None
-    results: dict[str, tuple[str, str]] = field(default_factory=dict)
+    results: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # (impl, check) -> (outcome, message)
     current: str | None = None
     fatal: str = ""
 
@@ -99,11 +102,11 @@ class Events:
         elif kind == "start":
             self.current = event.get("name")
         elif kind == "result":
-            name = event.get("name")
-            asked = {c.get("name") for c in self.collected or []}
+            key = (event.get("impl"), event.get("name"))
+            asked = {(c.get("impl"), c.get("name")) for c in self.collected or []}
             # One result per check, and only for a check that was collected.
-            if name in asked and name not in self.results:
-                self.results[name] = (str(event.get("outcome")), str(event.get("message", "")))
+            if key in asked and key not in self.results:
+                self.results[key] = (str(event.get("outcome")), str(event.get("message", "")))
             self.current = None
         elif kind == "fatal":
             self.fatal = str(event.get("message", ""))

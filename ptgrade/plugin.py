@@ -9,10 +9,12 @@ only acts on grader modules, `test_s<section>_<n>_*.py`).
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,8 @@ def pytest_addoption(parser):
                     help="load everything, then grade when told to on $PTGRADE_GO_FD (ptgrade watch)")
     group.addoption("--ptgrade-reference", default=None,
                     help="instructors' mutants only: the reference module they import the rest from")
+    group.addoption("--ptgrade-plan", default=None,
+                    help="a JSON plan: many files graded by this one judge (`ptgrade verify`, `ptgrade grade`)")
 
 
 def _threads() -> int:
@@ -66,8 +70,10 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{marker}: {text}")
     grading = _Grading(config)
     config.pluginmanager.register(grading, "ptgrade-grading")
-    explicit = config.getoption("ptgrade_impl")
-    if explicit:  # start the student's process now: it imports torch while the judge does
+    explicit, plan = config.getoption("ptgrade_impl"), config.getoption("ptgrade_plan")
+    if plan:
+        grading.load_plan(Path(plan))
+    elif explicit:  # start the student's process now: it imports torch while the judge does
         grading.launch(Path(explicit).resolve(), standby=config.getoption("ptgrade_standby"))
     import torch
     torch.set_num_threads(_threads())
@@ -95,8 +101,31 @@ def check_spec(item: pytest.Item) -> dict:
                                 f"({', '.join(DIMENSIONS)}) and @pytest.mark.points(n).")
     title = item.get_closest_marker("title")
     titles = {"en": str(title.args[0]), "ko": str(title.kwargs.get("ko", ""))} if title and title.args else {}
-    return {"name": item.name, "dimension": dims[0], "max_score": float(points.args[0]),
-            "gpu": item.get_closest_marker("gpu") is not None, "titles": titles}
+    return {"name": item.originalname, "impl": plan_key(item), "dimension": dims[0],
+            "max_score": float(points.args[0]), "gpu": item.get_closest_marker("gpu") is not None, "titles": titles}
+
+
+def plan_key(item: pytest.Item) -> str | None:
+    """The plan's file a check runs on (None when the judge grades one file)."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("impl") if callspec is not None else None
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One file of a plan: its key in the events, the file, how messages name it, the checks it gets."""
+    key: str
+    path: Path
+    display: str
+    only: tuple[str, ...] | None
+
+
+def read_plan(path: Path) -> tuple[list[PlanEntry], bool, tuple[str, ...]]:
+    """(entries, shared, modules to preload) from a plan the runner wrote."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entries = [PlanEntry(str(e["key"]), Path(e["path"]).resolve(), str(e["display"]),
+                         tuple(e["only"]) if e.get("only") is not None else None) for e in data["impls"]]
+    return entries, bool(data.get("shared")), tuple(data.get("preload", ()))
 
 
 class _Grading:
@@ -104,10 +133,15 @@ class _Grading:
 
     def __init__(self, config):
         self.config = config
-        self.connections: dict[Path, remote.Connection] = {}
-        self.launched: dict[Path, tuple] = {}  # started, not yet taken over by a Connection
+        # Workers by what they grade: a file's path, or a plan's key (two keys may name one path).
+        self.connections: dict[Path | str, remote.Connection] = {}
+        self.launched: dict[Path | str, tuple] = {}  # started, not yet taken over by a Connection
         self.scratches: list[sandbox.Scratch] = []
         self.current: remote.Connection | None = None
+        self.plan: dict[str, PlanEntry] = {}
+        self.order: list[str] = []          # the plan's keys in the order their checks run
+        self.active: str | None = None      # the plan's file being judged now
+        self.zygote: sandbox.Zygote | None = None
         self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
         os.chmod(self.shared_tmp, 0o777)  # the worker may run as another user
         if not config.option.basetemp:  # tmp_path lives where the student's process can write too
@@ -116,13 +150,29 @@ class _Grading:
     def root(self) -> Path:
         return Path(str(self.config.rootpath))
 
-    def launch(self, path: Path, standby: bool = False) -> None:
-        """Start the worker for `path` (torch-free); `connection` takes it over later."""
+    def _reference(self) -> Path | None:
         reference = self.config.getoption("ptgrade_reference")
-        scratch = sandbox.prepare(self.root() / "graders", path, Path(reference) if reference else None)
+        return Path(reference) if reference else None
+
+    def load_plan(self, plan: Path) -> None:
+        """Many files, one judge: each file's checks run in turn, each file in a worker of its own. With
+        `shared` (the instructor's own bank in `verify`), the workers are forks of one warm zygote; else
+        (students) each is a fresh sandboxed interpreter, started while the one before is judged."""
+        entries, shared, preload = read_plan(plan)
+        self.plan = {entry.key: entry for entry in entries}
+        if shared:  # started now, so its torch import overlaps the judge's
+            scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
+            self.scratches.append(scratch)
+            self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), [self.shared_tmp], preload)
+        elif entries:
+            self.launch(entries[0].path, display=entries[0].display, ident=entries[0].key)
+
+    def launch(self, path: Path, standby: bool = False, display: str | None = None, ident=None) -> None:
+        """Start the worker for `path` (torch-free); `connection` takes it over later."""
+        scratch = sandbox.prepare(self.root() / "graders", path, self._reference())
         self.scratches.append(scratch)
-        display = self.config.getoption("ptgrade_display") or loader.display(path)
-        self.launched[path] = (scratch, display, sandbox.launch_worker(
+        display = display or self.config.getoption("ptgrade_display") or loader.display(path)
+        self.launched[ident or path] = (scratch, display, sandbox.launch_worker(
             scratch, path.name, display, _threads(), self._cpu_seconds(), [self.shared_tmp], standby))
 
     def wait_for_go(self) -> None:
@@ -140,17 +190,62 @@ class _Grading:
             sandbox.refresh(scratch, path)
             wire.write_frame(launched.to_worker, pickle.dumps({"op": "load"}))
 
-    def connection(self, path: Path) -> remote.Connection:
-        if path not in self.connections:
+    def connection(self, path: Path, display: str | None = None, ident=None) -> remote.Connection:
+        ident = ident or path
+        if ident not in self.connections:
             from ptgrade import remote
-            if path not in self.launched:
-                self.launch(path)
-            scratch, display, launched = self.launched.pop(path)
-            connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
-                                           writable=[self.shared_tmp])
-            connection.start(launched)
-            self.connections[path] = connection
-        return self.connections[path]
+            if self.zygote is not None:
+                connection = remote.Connection(self.zygote.scratch, path, display, _threads(), self._cpu_seconds(),
+                                               launcher=lambda: self._spawn(path, display))
+                connection.start()
+            else:
+                if ident not in self.launched:
+                    self.launch(path, display=display, ident=ident)
+                scratch, display, launched = self.launched.pop(ident)
+                connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
+                                               writable=[self.shared_tmp])
+                connection.start(launched)
+            self.connections[ident] = connection
+        return self.connections[ident]
+
+    def _spawn(self, path: Path, display: str) -> sandbox.Launched:
+        """A fork of the zygote; a new zygote if a file before killed it (that costs only time)."""
+        if not self.zygote.alive():
+            old = self.zygote
+            old.close()
+            self.zygote = sandbox.Zygote(old.scratch, _threads(), self._cpu_seconds(), [self.shared_tmp], old.preload)
+        try:
+            return self.zygote.spawn(path, display)
+        except OSError:
+            self.zygote.close()
+            self.zygote = sandbox.Zygote(self.zygote.scratch, _threads(), self._cpu_seconds(), [self.shared_tmp],
+                                         self.zygote.preload)
+            return self.zygote.spawn(path, display)
+
+    def planned_connection(self, key: str) -> remote.Connection:
+        """The worker of a plan's file; the next file's worker starts now, so it is ready when its turn comes."""
+        entry = self.plan[key]
+        if self.zygote is None and key in self.order:
+            following = self.order[self.order.index(key) + 1:self.order.index(key) + 2]
+            for next_entry in (self.plan[k] for k in following):
+                if next_entry.key not in self.launched and next_entry.key not in self.connections:
+                    self.launch(next_entry.path, display=next_entry.display, ident=next_entry.key)
+        return self.connection(entry.path, entry.display, ident=key)
+
+    def finish(self, key: str) -> None:
+        """A plan's file is judged: end its worker and all it started, and empty what it could write, so the
+        next file's process finds nothing of it."""
+        connection = self.connections.pop(key, None)
+        if connection is None:
+            return
+        connection.stop()
+        if self.zygote is None:
+            self.scratches.remove(connection.scratch)
+            sandbox.remove(connection.scratch)
+        basetemp = self.shared_tmp / "pytest"
+        if basetemp.is_dir():
+            for child in basetemp.iterdir():
+                sandbox.remove(sandbox.Scratch(child)) if child.is_dir() and not child.is_symlink() else child.unlink()
 
     def check_seconds(self) -> float:
         seconds = self.config.getoption("ptgrade_check_seconds")
@@ -168,6 +263,8 @@ class _Grading:
     def close(self) -> None:
         for connection in self.connections.values():
             connection.stop()
+        if self.zygote is not None:
+            self.zygote.close()
         for _scratch, _display, launched in self.launched.values():  # never needed (nothing was collected)
             sandbox.kill(launched.process)
             for fd in (launched.to_worker, launched.from_worker):
@@ -187,9 +284,26 @@ class _Grading:
         return (folder / grader.name.removeprefix("test_")).resolve()
 
     # -- collection ---------------------------------------------------------------------------------
+    def pytest_generate_tests(self, metafunc):
+        """With a plan, every check runs once per file, grouped by file (`impl` is module-scoped)."""
+        if self.plan and "impl" in metafunc.fixturenames:
+            metafunc.parametrize("impl", list(self.plan), indirect=True, scope="module", ids=list(self.plan))
+
+    @pytest.hookimpl(trylast=True)  # after pytest has grouped the checks by file
     def pytest_collection_modifyitems(self, session, config, items):
+        if self.plan:
+            chosen = [item for item in items if not is_check(item) or self._planned(item)]
+            dropped = [item for item in items if item not in chosen]
+            if dropped:
+                config.hook.pytest_deselected(items=dropped)
+                items[:] = chosen
+            self.order = list(dict.fromkeys(plan_key(item) for item in items if is_check(item)))
         specs = [check_spec(item) for item in items if is_check(item)]
         _send("collected", checks=specs)
+
+    def _planned(self, item) -> bool:
+        entry = self.plan.get(plan_key(item))
+        return entry is not None and (entry.only is None or item.originalname in entry.only)
 
     def pytest_collection_finish(self, session):
         if self.config.getoption("ptgrade_standby"):
@@ -205,7 +319,7 @@ class _Grading:
     def pytest_runtest_setup(self, item):
         if not is_check(item):
             return
-        _send("start", name=item.name)
+        _send("start", name=item.originalname, impl=plan_key(item))
         # The same seeds in the judge and (before its next request) in the student's process.
         random.seed(SEED)
         try:
@@ -215,7 +329,14 @@ class _Grading:
             pass
         import torch
         torch.manual_seed(SEED)
-        self.current = self.connection(self.impl_path(item))
+        key = plan_key(item)
+        if key is not None:
+            if self.active is not None and self.active != key:  # the file before is done: end it first
+                self.finish(self.active)
+            self.active = key
+            self.current = self.planned_connection(key)
+        else:
+            self.current = self.connection(self.impl_path(item))
         self.current.begin_check(SEED, self.check_seconds())
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
             pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))
@@ -232,7 +353,7 @@ class _Grading:
         if call.when == "call" or (call.when == "setup" and not report.passed):
             outcome, message = outcomes.classify(call.excinfo, report)
             report.ptgrade = (outcome, message)
-            _send("result", name=item.name, outcome=outcome, message=message)
+            _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message)
             if outcome == "not_started":
                 report.longrepr = f"not started: {message}"
         return report
@@ -243,9 +364,14 @@ def impl(request) -> remote.RemoteImplementation:
     """The implementation under test, in its sandboxed process: the student's module, a solution, a
     mutant or a notebook's exported code."""
     grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
-    path = grading.impl_path(request.node)
     from ptgrade import remote
-    return remote.RemoteImplementation(grading.connection(path), path)
+    key = getattr(request, "param", None)
+    if key is None:
+        path = grading.impl_path(request.node)
+        yield remote.RemoteImplementation(grading.connection(path), path)
+        return
+    yield remote.RemoteImplementation(grading.planned_connection(key), grading.plan[key].path)
+    grading.finish(key)
 
 
 @pytest.fixture

@@ -93,8 +93,9 @@ class Connection:
     """One sandboxed worker for one file; restarted (fresh state) after a timeout or a crash."""
 
     def __init__(self, scratch: sandbox.Scratch, impl_path: Path, display: str, threads: int,
-                 cpu_seconds: int, writable: list[Path] = ()):
+                 cpu_seconds: int, writable: list[Path] = (), launcher=None):
         self.scratch, self.impl_path, self.display = scratch, impl_path, display
+        self.launcher = launcher  # a fork from a warm zygote, instead of a fresh sandboxed interpreter
         self.threads, self.cpu_seconds, self.writable = threads, cpu_seconds, list(writable)
         self.process = None
         self.generation = 0
@@ -109,6 +110,8 @@ class Connection:
     # -- life cycle ---------------------------------------------------------------------------------
     def start(self, launched: "sandbox.Launched | None" = None) -> None:
         """Start a fresh worker, or take over one the judge launched before importing torch."""
+        if launched is None and self.launcher is not None:
+            launched = self.launcher()
         launched = launched or sandbox.launch_worker(self.scratch, self.impl_path.name, self.display, self.threads,
                                                      self.cpu_seconds, self.writable)
         self.process, self.to_worker, self.from_worker = launched
@@ -227,6 +230,10 @@ class Connection:
                                   "much work for this check?)")).format(seconds=f"{self.limit_seconds:g}"))
         except wire.Closed:
             importing = not self.ready
+            try:  # it closed its end: let it finish dying, so its exit status is its own, not our kill
+                self.process.wait(timeout=5)
+            except Exception:  # noqa: BLE001 - still alive (a child holds the pipe): killed below
+                pass
             self._kill()
             raise WorkerProblem((_("your code ended the grading process while importing your module ({why}).")
                                  if importing else _("your code ended the grading process ({why}).")).format(

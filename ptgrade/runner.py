@@ -7,6 +7,7 @@ even a kit bug cannot hang `ptgrade`.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import select
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ptgrade import contract, loader
@@ -125,6 +127,37 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
     return _result(item, *_run_judge(command, manifest.root, item, manifest.root, lang))
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One file of `grade_many`: `key` names it in the results, `only` limits its checks."""
+    key: str
+    path: Path
+    display: str | None = None
+    only: tuple[str, ...] | None = None
+
+
+def grade_many(manifest: Manifest, item: Item, files: list[Planned], device: str = "auto",
+               reference: Path | None = None, lang: str | None = None, shared: bool = False) -> dict[str, ItemResult]:
+    """Grade many files against one item's grader in one judge: Python, torch, pytest and the grader start
+    once. Each file still runs in a worker of its own, which is ended, with all it started and wrote, before
+    the next file's worker is handed its file. With `shared` (only for the instructor's own files: `verify`)
+    the workers are forks of one warm zygote; otherwise each is a fresh sandboxed interpreter (`grade`).
+    Results by key, each the ItemResult `grade` would give."""
+    problem = _unavailable(manifest, item)
+    if problem or not files:
+        return {f.key: problem for f in files}
+    with tempfile.TemporaryDirectory(prefix="ptgrade-plan-") as folder:
+        plan = Path(folder) / "plan.json"
+        plan.write_text(json.dumps({
+            "shared": shared, "preload": [f"graders.{manifest.grader_path(item).stem}"],
+            "impls": [{"key": f.key, "path": str(Path(f.path).resolve()), "only": f.only,
+                       "display": f.display or loader.display(Path(f.path))} for f in files]}), encoding="utf-8")
+        command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,
+                                         reference=reference, plan=plan)
+        outcome = _run_judge(command, manifest.root, item, manifest.root, lang)
+    return {f.key: _result(item, *outcome, key=f.key) for f in files}
+
+
 class Standby:
     """A judge started before the student saves (`ptgrade watch`): Python, torch, pytest and the grader
     loaded, its sandboxed worker booted with torch. `grade()` grades the file as it is at that moment,
@@ -163,7 +196,9 @@ def _unavailable(manifest: Manifest, item: Item) -> ItemResult | None:
     return None
 
 
-def _result(item: Item, events: contract.Events, returncode: int | None, output: str, killed: bool) -> ItemResult:
+def _result(item: Item, events: contract.Events, returncode: int | None, output: str, killed: bool,
+            key: str | None = None) -> ItemResult:
+    """The result of one file (`key`, for a judge that graded many) from what its judge reported."""
     result = ItemResult(id=item.id, title=item.title)
     if events.fatal:
         result.problem = events.fatal
@@ -171,9 +206,9 @@ def _result(item: Item, events: contract.Events, returncode: int | None, output:
     if events.collected is None:
         result.problem = _could_not_start(item, returncode, output)
         return result
-    for spec in events.collected:
+    for spec in (c for c in events.collected if c.get("impl") == key):
         name = spec.get("name")
-        outcome, message = events.results.get(name, ("error", _not_run(killed, item)))
+        outcome, message = events.results.get((key, name), ("error", _not_run(killed, item)))
         if outcome not in ("passed", "failed", "not_started", "skipped", "error"):
             outcome, message = "error", _("an unknown outcome")
         result.checks.append(CheckResult(name=str(name), dimension=str(spec.get("dimension")),

@@ -89,32 +89,34 @@ def _judge_mutant(item: Item, mutant: Mutant, result: ItemResult) -> Finding:
     return Finding(item.id, subject, True, f"caught by {check.name} ({check.outcome})")
 
 
-def plan(manifest: Manifest, items: list[Item]) -> list[tuple[Item, str, callable]]:
-    """The runs `verify` makes: (item, subject, job), each job returning a Finding."""
-    jobs = []
-    for item in items:
-        if not item.available:
+def plan(manifest: Manifest, item: Item) -> tuple[list[runner.Planned], list[Finding], dict[str, callable]]:
+    """What `verify` grades for one item: the files, findings it can give without grading (a mutant
+    that does not declare itself), and how each file's result is judged."""
+    solution, stub = manifest.solutions_dir / item.file_name, manifest.exercises_dir / item.file_name
+    korean = manifest.stubs_dir("ko") / item.file_name  # the same code with Korean text: also zero
+    files = [runner.Planned("solution", solution), runner.Planned("stub", stub), runner.Planned("stub (ko)", korean)]
+    judges = {"solution": lambda r: _judge_solution(item, r), "stub": lambda r: _judge_stub(item, r),
+              "stub (ko)": lambda r: _judge_stub(item, r, "stub (ko)")}
+    early = []
+    for path in mutants(manifest, item):
+        try:
+            mutant = read_mutant(path)
+        except MutantFormatError as error:
+            early.append(Finding(item.id, path.name, False, str(error)))
             continue
-        solution = manifest.solutions_dir / item.file_name
-        stub = manifest.exercises_dir / item.file_name
-        jobs.append((item, "solution", lambda i=item, p=solution: _judge_solution(i, runner.grade(manifest, i, p))))
-        jobs.append((item, "stub", lambda i=item, p=stub: _judge_stub(i, runner.grade(manifest, i, p))))
-        korean = manifest.stubs_dir("ko") / item.file_name  # the same code with Korean text: also zero
-        jobs.append((item, "stub (ko)", lambda i=item, p=korean: _judge_stub(i, runner.grade(manifest, i, p), "stub (ko)")))
-        for path in mutants(manifest, item):
-            jobs.append((item, path.name, lambda i=item, p=path: _run_mutant(manifest, i, p)))
-    return jobs
+        # Only the declared check runs: it is what the bank promises, and CI time stays bounded.
+        files.append(runner.Planned(path.name, path, only=(mutant.caught_by,)))
+        judges[path.name] = lambda r, m=mutant: _judge_mutant(item, m, r)
+    return files, early, judges
 
 
-def _run_mutant(manifest: Manifest, item: Item, path: Path) -> Finding:
-    try:
-        mutant = read_mutant(path)
-    except MutantFormatError as error:
-        return Finding(item.id, path.name, False, str(error))
-    # Only the declared check runs: it is what the bank promises, and CI time stays bounded.
-    # MESSAGE_MENTIONS is written against the English feedback.
-    return _judge_mutant(item, mutant, runner.grade(manifest, item, path, only=[mutant.caught_by],
-                                                    reference=manifest.solutions_dir / item.file_name, lang="en"))
+def verify_item(manifest: Manifest, item: Item) -> list[Finding]:
+    """Every file of the item judged by one judge, each file in a fresh fork of one warm worker (these are the
+    kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it."""
+    files, findings, judges = plan(manifest, item)
+    results = runner.grade_many(manifest, item, files, reference=manifest.solutions_dir / item.file_name,
+                                lang="en", shared=True)
+    return findings + [judges[f.key](results[f.key]) for f in files]
 
 
 def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:
@@ -144,12 +146,14 @@ def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:
 
 def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None) -> list[Finding]:
     findings = structure_findings(manifest, items)
-    jobs = plan(manifest, items)
+    built = [item for item in items if item.available]
+    # The longest items first, so that no core is left with one long item at the end.
+    built.sort(key=lambda item: (-item.timeout, -len(mutants(manifest, item))))
     with ThreadPoolExecutor(max_workers=max(1, jobs_count)) as pool:
-        futures = [pool.submit(job) for _, _, job in jobs]
-        for future in futures:
-            finding = future.result()
-            findings.append(finding)
-            if on_done:
-                on_done(finding)
-    return findings
+        for item_findings in pool.map(lambda item: verify_item(manifest, item), built):
+            findings.extend(item_findings)
+            for finding in item_findings:
+                if on_done:
+                    on_done(finding)
+    order = {item.id: index for index, item in enumerate(items)}
+    return sorted(findings, key=lambda f: order.get(f.item, -1))

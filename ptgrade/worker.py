@@ -120,10 +120,17 @@ def _seed(seed: int) -> None:
 
 
 def main(argv: list[str]) -> None:
+    if argv[0] == "zygote":
+        return zygote(argv[1:])
     in_fd, out_fd, path, display, threads = int(argv[0]), int(argv[1]), Path(argv[2]), argv[3], int(argv[4])
     standby = argv[5:6] == ["standby"]
     import torch
     torch.set_num_threads(threads)
+    serve(in_fd, out_fd, path, display, standby)
+
+
+def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = False) -> None:
+    """Be the worker for `path`: say "booted", import it, say "ready", answer requests until told to exit."""
     _seed(0)
     loader.DISPLAY_NAMES[str(path)] = display
     # Started (Python and torch imported): the student's time begins with their module's import.
@@ -146,3 +153,184 @@ def main(argv: list[str]) -> None:
         wire.write_frame(out_fd, worker.reply(request))
     os._exit(0)  # no atexit hooks, no waiting for threads student code started
 
+
+
+# -- the zygote: one warm process that forks a fresh worker per file ---------------------------------
+# `ptgrade verify` and `ptgrade grade` judge many files of one item in one judge. Starting Python and
+# torch (and the item's libraries) once, then forking, makes each further file cost a fork, not an
+# interpreter. The zygote never imports a graded file: only its children do, one at a time, and
+# between two children everything the first left behind (processes, files) is removed.
+def zygote(argv: list[str]) -> None:
+    import socket
+    control = socket.socket(fileno=int(argv[0]))
+    threads, preload, clean_dirs, own_namespace = int(argv[1]), argv[2], argv[3], argv[4] == "namespace"
+    import torch
+    torch.set_num_threads(threads)
+    for module in filter(None, preload.split(",")):
+        try:  # the item's grader: its libraries (transformers, diffusers...) are then imported once
+            importlib.import_module(module)
+        except BaseException:  # noqa: B902 - a child imports it again and reports what goes wrong
+            pass
+    _not_dumpable()  # children cannot read or write the zygote's memory, nor trace it
+    _send(control, {"ok": True})
+    while True:
+        try:
+            request, fds = _receive(control)
+        except (OSError, EOFError, ValueError):
+            break
+        if request.get("op") == "fork" and len(fds) == 3:
+            pid = os.fork()
+            if pid == 0:
+                _child(control, fds, Path(request["path"]), str(request["display"]))
+            for fd in fds:
+                os.close(fd)
+            _send(control, {"pid": pid})
+        elif request.get("op") == "end" and isinstance(request.get("pid"), int):
+            status = _end_child(request["pid"], own_namespace)
+            _wipe([d for d in clean_dirs.split(os.pathsep) if d])
+            _send(control, {"status": status})
+        else:
+            for fd in fds:
+                os.close(fd)
+            break
+    os._exit(0)
+
+
+def _child(control, fds: list[int], path: Path, display: str) -> None:
+    try:
+        control.close()
+        os.setsid()
+        _die_with_parent()
+        in_fd, out_fd, output_fd = fds
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        os.close(output_fd)
+        serve(in_fd, out_fd, path, display)
+    finally:
+        os._exit(1)
+
+
+def _end_child(pid: int, own_namespace: bool) -> int:
+    """Kill the child and all it started; its exit status as subprocess reports it (-signal or code)."""
+    import signal
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
+        _, status = os.waitpid(pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    except ChildProcessError:
+        code = -9
+    if own_namespace:  # in the sandbox's pid namespace every other process is the child's leftover
+        _kill_all_but_us()
+    _remove_ipc_objects()
+    while True:  # reap whatever was re-parented to us
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    return code
+
+
+def _kill_all_but_us() -> None:
+    import signal
+    keep = {1, os.getpid()}
+    for _round in range(100):  # a process may fork while we look: look again until nothing is left
+        found = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in keep]
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+
+
+def _remove_ipc_objects() -> None:
+    """System V shared memory, queues and semaphores outlive their process: remove the child's."""
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return
+    ipc_rmid = 0
+    for kind, remove in (("shm", lambda i: libc.shmctl(i, ipc_rmid, None)),
+                         ("msg", lambda i: libc.msgctl(i, ipc_rmid, None)),
+                         ("sem", lambda i: libc.semctl(i, 0, ipc_rmid))):
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 1 and fields[1].isdigit():
+                remove(int(fields[1]))
+
+
+def _wipe(folders: list[str]) -> None:
+    """Empty the folders a child could write, never following a link it left and never entering a mount
+    (in the sandbox's /tmp the kit's own folders are mounted: they are not the child's to lose)."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            _remove(entry.path)
+
+
+def _remove(path: str) -> None:
+    try:
+        if os.path.ismount(path):
+            return
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            for entry in list(os.scandir(path)):
+                _remove(entry.path)
+            os.rmdir(path)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def _not_dumpable() -> None:
+    if sys.platform == "linux":
+        import ctypes
+        try:
+            ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+        except (OSError, AttributeError):
+            pass
+
+
+def _die_with_parent() -> None:
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _send(control, message: dict) -> None:
+    import json
+    control.send(json.dumps(message).encode())
+
+
+def _receive(control):
+    import json
+    import socket
+    payload, fds, _flags, _address = socket.recv_fds(control, 65536, 3)
+    if not payload:
+        raise EOFError
+    return json.loads(payload), fds

@@ -38,7 +38,7 @@ def test_events_accept_one_result_per_collected_check_with_the_nonce():
     events.accept(_line("n1", event="result", name="test_a", outcome="passed", message=""))
     events.accept(_line("n1", event="result", name="test_forged", outcome="passed", message=""))
     assert [c["name"] for c in events.collected] == ["test_a", "test_b"]
-    assert events.results == {"test_a": ("failed", "no")}
+    assert events.results == {(None, "test_a"): ("failed", "no")}
 
 
 def test_data_crosses_and_everything_else_becomes_a_handle():

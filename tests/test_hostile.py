@@ -364,3 +364,56 @@ def test_a_zip_bomb_is_refused_without_being_read(kit, tmp_path):
                 member.write(chunk)
     grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
     assert "too large" in grades["bomber"][0].problem
+
+
+def test_students_graded_from_one_warm_zygote_find_nothing_of_each_other(kit, tmp_path):
+    """`grade` forks every student's worker from one warm process: what one student leaves (files in every
+    folder it can write, a detached process, a System V segment) is gone before the next student's file
+    is even copied in; nobody sees another's file; and killing the zygote costs the next student nothing."""
+    if not sandbox.bwrap():
+        pytest.skip("needs bubblewrap: without a pid namespace the zygote cannot find a detached process")
+    submissions = tmp_path / "submissions"
+    planter = """
+import ctypes, os, pathlib, time
+for folder in ("/tmp", os.environ["HOME"], ".", "/dev/shm"):
+    try:
+        pathlib.Path(folder, "planted").write_text("from a")
+    except OSError:
+        pass
+ctypes.CDLL(None).shmget(4242, 4096, 0o1000 | 0o666)  # IPC_CREAT
+if os.fork() == 0:
+    os.setsid()
+    time.sleep(600)
+    os._exit(0)
+def double(x):
+    return x * 2
+def square(x):
+    return x ** 2
+"""
+    looker = """
+import ctypes, os, pathlib
+def _traces():
+    found = [f for f in ("/tmp", os.environ["HOME"], ".", "/dev/shm") if pathlib.Path(f, "planted").exists()]
+    if ctypes.CDLL(None).shmget(4242, 0, 0) != -1:
+        found.append("shm")
+    others = {int(p) for p in os.listdir("/proc") if p.isdigit()} - {1, os.getpid(), os.getppid()}
+    if others:
+        found.append("process")
+    if os.listdir(pathlib.Path(__file__).resolve().parent.parent) != [pathlib.Path(__file__).resolve().parent.name]:
+        found.append("another student's folder")
+    return found
+def double(x):
+    return x * 3 if _traces() else x * 2
+def square(x):
+    return x ** 2
+"""
+    killer = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+    honest = "def double(x):\n    return x * 2\n\ndef square(x):\n    return x ** 2\n"
+    for name, code in (("a_planter", planter), ("b_looker", looker), ("c_killer", killer), ("d_honest", honest)):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "s1_1_demo.py").write_text(code)
+    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    assert grades["a_planter"][0].score == 3
+    assert grades["b_looker"][0].score == 3, grades["b_looker"][0].checks[0].message
+    assert grades["c_killer"][0].score == 0
+    assert grades["d_honest"][0].score == 3, [c.message for c in grades["d_honest"][0].checks]

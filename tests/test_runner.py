@@ -212,3 +212,23 @@ def test_a_standby_judge_that_is_never_used_leaves_no_process(kit):
     except ProcessLookupError:
         alive = False
     assert not alive and standby.judge.process.poll() == -signal.SIGKILL
+
+
+def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit):
+    """`grade_many` (verify, grade) judges many files in one judge, each in a worker of its own: the results
+    are the ones `grade` gives file by file, whether the workers are fresh or forks of one warm zygote."""
+    files = {"solution": kit.root / "solutions" / "s1_1_demo.py", "stub": kit.root / "exercises" / "s1_1_demo.py",
+             "wrong": kit.write("wrong/s1_1_demo.py", "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n"),
+             "syntax": kit.write("syntax/s1_1_demo.py", "def double(x)\n"),
+             "exits": kit.write("exits/s1_1_demo.py", "import os\nos._exit(3)\n"),
+             "again": kit.root / "solutions" / "s1_1_demo.py"}  # one file under two keys
+    alone = {key: grade(kit, path) for key, path in files.items()}
+    for shared in (False, True):
+        together = runner.grade_many(kit.manifest, kit.item, [runner.Planned(k, p) for k, p in files.items()],
+                                     shared=shared)
+        for key in files:
+            assert [(c.name, c.outcome, c.message) for c in together[key].checks] == \
+                   [(c.name, c.outcome, c.message) for c in alone[key].checks], (shared, key)
+    only = runner.grade_many(kit.manifest, kit.item, [runner.Planned("wrong", files["wrong"],
+                                                                     only=("test_double_doubles",))], shared=True)
+    assert outcomes(only["wrong"]) == {"test_double_doubles": "failed"}

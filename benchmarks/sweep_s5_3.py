@@ -1,0 +1,53 @@
+"""Seed sweep of 5.3's two convergence checks on the reference (or any implementation): the Fréchet distance after
+the bounded GAN run and the colour/shape rates after the bounded text-to-image run, seed by seed, as the grader
+measures them. Prints one line per seed and the worst at the end. Run: python benchmarks/sweep_s5_3.py [gan|t2i] N"""
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+torch.set_num_threads(1)
+
+from graders import test_s5_3_gan_text_to_image as grader  # noqa: E402
+from ptgrade.projects.s5_3_gan_text_to_image import COLOURS, SHAPES, detect, draw_shapes, frechet_distance, gan_features  # noqa: E402
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location("impl", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def gan(impl, seed):
+    before, after = grader._gan_run(impl, seed)
+    reference = gan_features(draw_shapes(512, 99_999)[0])
+    return {"fd_before": frechet_distance(gan_features(before), reference),
+            "fd_after": frechet_distance(gan_features(after), reference)}
+
+
+def t2i(impl, seed):
+    images = grader._t2i_run(impl, seed)
+    want_colour = torch.arange(len(COLOURS)).repeat_interleave(len(SHAPES) * 8)
+    want_shape = torch.arange(len(SHAPES)).repeat_interleave(8).repeat(len(COLOURS))
+    colour, shape, found = detect(images)
+    return {"colour": ((colour == want_colour) & found).float().mean().item(),
+            "shape": ((shape == want_shape) & found).float().mean().item()}
+
+
+if __name__ == "__main__":
+    part, seeds = sys.argv[1], range(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+    impl = load(sys.argv[3] if len(sys.argv) > 3 else ROOT / "solutions" / "s5_3_gan_text_to_image.py")
+    rows = []
+    for seed in seeds:
+        start = time.perf_counter()
+        row = {"seed": seed, **(gan if part == "gan" else t2i)(impl, seed), "s": round(time.perf_counter() - start, 1)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    key, worst = ("fd_after", max) if part == "gan" else ("colour", min)
+    print(json.dumps({"worst": worst(rows, key=lambda r: r[key])}), flush=True)
