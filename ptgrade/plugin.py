@@ -120,12 +120,12 @@ class PlanEntry:
     only: tuple[str, ...] | None
 
 
-def read_plan(path: Path) -> tuple[list[PlanEntry], bool, tuple[str, ...]]:
-    """(entries, shared, modules to preload) from a plan the runner wrote."""
+def read_plan(path: Path) -> tuple[list[PlanEntry], bool, bool, tuple[str, ...]]:
+    """(entries, shared, strangers, modules to preload) from a plan the runner wrote."""
     data = json.loads(path.read_text(encoding="utf-8"))
     entries = [PlanEntry(str(e["key"]), Path(e["path"]).resolve(), str(e["display"]),
                          tuple(e["only"]) if e.get("only") is not None else None) for e in data["impls"]]
-    return entries, bool(data.get("shared")), tuple(data.get("preload", ()))
+    return entries, bool(data.get("shared")), bool(data.get("strangers", True)), tuple(data.get("preload", ()))
 
 
 class _Grading:
@@ -141,6 +141,8 @@ class _Grading:
         self.plan: dict[str, PlanEntry] = {}
         self.order: list[str] = []          # the plan's keys in the order their checks run
         self.active: str | None = None      # the plan's file being judged now
+        self.strangers = True               # a plan's files are different people's: nothing carries over
+        self.module_fixtures = []           # pytest's definitions of the checks' module fixtures
         self.zygote: sandbox.Zygote | None = None
         self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
         os.chmod(self.shared_tmp, 0o777)  # the worker may run as another user
@@ -158,7 +160,7 @@ class _Grading:
         """Many files, one judge: each file's checks run in turn, each file in a worker of its own. With
         `shared` (the instructor's own bank in `verify`), the workers are forks of one warm zygote; else
         (students) each is a fresh sandboxed interpreter, started while the one before is judged."""
-        entries, shared, preload = read_plan(plan)
+        entries, shared, self.strangers, preload = read_plan(plan)
         self.plan = {entry.key: entry for entry in entries}
         if shared:  # started now, so its torch import overlaps the judge's
             scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
@@ -232,7 +234,7 @@ class _Grading:
                     self.launch(next_entry.path, display=next_entry.display, ident=next_entry.key)
         return self.connection(entry.path, entry.display, ident=key)
 
-    def finish(self, key: str) -> None:
+    def finish(self, key: str, request) -> None:
         """A plan's file is judged: end its worker and all it started, and empty what it could write, so the
         next file's process finds nothing of it."""
         connection = self.connections.pop(key, None)
@@ -242,6 +244,15 @@ class _Grading:
         if self.zygote is None:
             self.scratches.remove(connection.scratch)
             sandbox.remove(connection.scratch)
+        if self.strangers:
+            self._forget_shared_files(request)
+
+    def _forget_shared_files(self, request) -> None:
+        """Between two students: the judge's files the worker could write (tmp_path, and data a grader made
+        once per module, like 5.1's CIFAR archive) are removed, and module fixtures made again for the next
+        student, so nothing one student's code wrote can reach another's grading."""
+        for definition in self.module_fixtures:
+            definition.finish(request)  # its teardown runs now; pytest makes it again when a check asks for it
         basetemp = self.shared_tmp / "pytest"
         if basetemp.is_dir():
             for child in basetemp.iterdir():
@@ -292,6 +303,10 @@ class _Grading:
     @pytest.hookimpl(trylast=True)  # after pytest has grouped the checks by file
     def pytest_collection_modifyitems(self, session, config, items):
         if self.plan:
+            self.module_fixtures = list({id(d): d for item in items
+                                         for definitions in item._fixtureinfo.name2fixturedefs.values()
+                                         for d in definitions
+                                         if d.scope in ("module", "class") and d.argname != "impl"}.values())
             chosen = [item for item in items if not is_check(item) or self._planned(item)]
             dropped = [item for item in items if item not in chosen]
             if dropped:
@@ -332,7 +347,7 @@ class _Grading:
         key = plan_key(item)
         if key is not None:
             if self.active is not None and self.active != key:  # the file before is done: end it first
-                self.finish(self.active)
+                self.finish(self.active, item._request)
             self.active = key
             self.current = self.planned_connection(key)
         else:
@@ -371,7 +386,7 @@ def impl(request) -> remote.RemoteImplementation:
         yield remote.RemoteImplementation(grading.connection(path), path)
         return
     yield remote.RemoteImplementation(grading.planned_connection(key), grading.plan[key].path)
-    grading.finish(key)
+    grading.finish(key, request)
 
 
 @pytest.fixture

@@ -137,19 +137,21 @@ class Planned:
 
 
 def grade_many(manifest: Manifest, item: Item, files: list[Planned], device: str = "auto",
-               reference: Path | None = None, lang: str | None = None, shared: bool = False) -> dict[str, ItemResult]:
+               reference: Path | None = None, lang: str | None = None, shared: bool = False,
+               strangers: bool = True) -> dict[str, ItemResult]:
     """Grade many files against one item's grader in one judge: Python, torch, pytest and the grader start
     once. Each file still runs in a worker of its own, which is ended, with all it started and wrote, before
-    the next file's worker is handed its file. With `shared` (only for the instructor's own files: `verify`)
-    the workers are forks of one warm zygote; otherwise each is a fresh sandboxed interpreter (`grade`).
-    Results by key, each the ItemResult `grade` would give."""
+    the next file's worker is handed its file. With `shared` the workers are forks of one warm zygote;
+    otherwise each is a fresh sandboxed interpreter. With `strangers` (files of different students), the
+    judge's own files a worker can write and its module fixtures are made afresh for each file; `verify`
+    (the kit's own files) keeps them. Results by key, each the ItemResult `grade` would give."""
     problem = _unavailable(manifest, item)
     if problem or not files:
         return {f.key: problem for f in files}
     with tempfile.TemporaryDirectory(prefix="ptgrade-plan-") as folder:
         plan = Path(folder) / "plan.json"
         plan.write_text(json.dumps({
-            "shared": shared, "preload": [f"graders.{manifest.grader_path(item).stem}"],
+            "shared": shared, "strangers": strangers, "preload": [f"graders.{manifest.grader_path(item).stem}"],
             "impls": [{"key": f.key, "path": str(Path(f.path).resolve()), "only": f.only,
                        "display": f.display or loader.display(Path(f.path))} for f in files]}), encoding="utf-8")
         command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,

@@ -115,7 +115,7 @@ def verify_item(manifest: Manifest, item: Item) -> list[Finding]:
     kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it."""
     files, findings, judges = plan(manifest, item)
     results = runner.grade_many(manifest, item, files, reference=manifest.solutions_dir / item.file_name,
-                                lang="en", shared=True)
+                                lang="en", shared=True, strangers=False)
     return findings + [judges[f.key](results[f.key]) for f in files]
 
 

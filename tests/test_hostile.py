@@ -417,3 +417,40 @@ def square(x):
     assert grades["b_looker"][0].score == 3, grades["b_looker"][0].checks[0].message
     assert grades["c_killer"][0].score == 0
     assert grades["d_honest"][0].score == 3, [c.message for c in grades["d_honest"][0].checks]
+
+
+def test_a_student_cannot_spoil_data_the_grader_made_once_for_the_next_student(kit, tmp_path):
+    """A grader's module fixture (5.1's CIFAR archive) lives where workers can write. When one judge grades many
+    students, it is made afresh for each student, so one who rewrites it changes nobody else's grade."""
+    kit.write("graders/test_s1_1_demo.py", '''
+import pytest
+from graders.support.assertions import check
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "factor.txt"
+    path.write_text("2")
+    return path
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_reads_the_factor(impl, data):
+    check(impl.read_factor(str(data)) == 2, "read_factor should read 2")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_reads_it_again(impl, data):
+    check(impl.read_factor(str(data)) == 2, "read_factor should read 2 again")
+''')
+    submissions = tmp_path / "submissions"
+    spoiler = "def read_factor(path):\n    open(path, 'w').write('3')\n    return 2 if open(path).read() == '3' else 0\n"
+    honest = "def read_factor(path):\n    return int(open(path).read())\n"
+    for name, code in (("a_spoiler", spoiler), ("b_honest", honest)):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "s1_1_demo.py").write_text(code)
+    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    assert grades["a_spoiler"][0].score == 2  # it did rewrite the grader's file
+    assert grades["b_honest"][0].score == 2, [c.message for c in grades["b_honest"][0].checks]
