@@ -2,8 +2,8 @@
 
 Text reaches a network as integers: split it into tokens, map each token to an index in a
 vocabulary (with a few special tokens), and pad a batch of different lengths to one rectangle.
-A recurrent network (LSTM, GRU) then reads the sequence step by step; attention instead lets every
-position look at every other one, weighted by a softmax over similarity scores.
+A recurrent network (a plain RNN, an LSTM, a GRU) then reads the sequence step by step; attention
+instead lets every position look at every other one, weighted by a softmax over similarity scores.
 
 Two things go wrong silently and are graded here:
 - *Padding leaks.* An RNN that runs over `<pad>` steps, or attention that attends to padded keys,
@@ -24,7 +24,7 @@ from collections import Counter  # noqa: F401
 import torch
 import torch.nn.functional as F  # noqa: F401
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence  # noqa: F401
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: F401
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")  # always indices 0, 1, 2, 3 in this order
 PAD, UNK, BOS, EOS = range(4)
@@ -92,6 +92,26 @@ class RNNClassifier(nn.Module):
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError("RNNClassifier.forward")
+
+
+def run_packed_rnn(rnn: nn.RNN, inputs: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Run a plain `nn.RNN` (built with `batch_first=True`) over a padded batch so that every sequence
+    stops at its own end; returns `(outputs, last)`.
+
+    A plain (Elman) RNN carries one hidden state and updates it at every step with the same weights:
+        h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh),   h_0 = 0
+    With `rnn.num_layers > 1` each layer reads the outputs of the layer below it.
+
+    inputs (batch, time, input_size) float, each sequence at the start of its row and padding after
+    it; lengths (batch,) int64, each >= 1, in any order (NOT sorted by length), on the CPU or on the
+    device of `inputs`.
+    - `outputs` (batch, time, hidden_size): the top layer's h_t at every real step of each sequence
+      and zeros at its padded steps; `time` is that of `inputs`, even when every sequence is shorter.
+    - `last` (batch, hidden_size): each sequence's top-layer hidden state after its last *real* step.
+    Both are in the order of `inputs`. Padding never reaches them: a sequence gets the same answer
+    whatever its batch-mates forced on it.
+    """
+    raise NotImplementedError("run_packed_rnn")
 
 
 def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_ih: torch.Tensor,

@@ -6,6 +6,7 @@ with MPS, without a package) are faked beside the student's code (in the worker,
 """
 import importlib
 import importlib.machinery
+import importlib.util
 import platform
 import sys
 import types
@@ -252,6 +253,64 @@ def test_report_handles_present_and_missing_optional_packages(impl):
     _field(report, "torchaudio", None, setting, hint)
     _field(report, "torch", TRUTH["torch"], setting, say("The other fields do not change.",
                                                          "다른 필드는 바뀌지 않습니다."))
+
+
+# Whether torchaudio is here, found without importing it (find_spec reads the import system only).
+TORCHAUDIO_HERE = importlib.util.find_spec("torchaudio") is not None
+TORCHAUDIO_HINT = say("torchaudio is optional: report it with package_version('torchaudio'), as torch and torchvision, so "
+                      "its own __version__ appears when it is installed and None when it is not.",
+                      "torchaudio는 선택적 패키지입니다: torch, torchvision처럼 package_version('torchaudio')로 보고하면 "
+                      "설치되어 있을 때는 torchaudio 자신의 __version__이, 없을 때는 None이 들어갑니다.")
+
+
+def _torchaudio_report(impl, setting, modules, absent):
+    """environment_report() with `modules` faked in sys.modules; when torchaudio is `absent`, an ImportError out of
+    the report is named as what it is: torchaudio imported without a guard."""
+    try:
+        return _report(impl, setting, modules=modules)
+    except AssertionError as failure:
+        # _report raised its failure `from None` while handling the student's exception: that is its __context__
+        if not (absent and isinstance(failure.__context__, ImportError)):
+            raise
+        raise AssertionError(say(
+            f"environment_report() on {setting} crashed importing torchaudio: torchaudio is imported without "
+            "catching ImportError (ModuleNotFoundError), so the report dies on every machine without it instead of "
+            "saying None.",
+            f"{setting}에서 environment_report()가 torchaudio를 import하다 멈췄습니다: torchaudio를 ImportError"
+            "(ModuleNotFoundError)를 잡지 않고 import하므로, torchaudio가 없는 컴퓨터에서는 None이라고 보고하는 대신 "
+            "보고서 전체가 실패합니다.") + "\n" + say("Hint", "힌트") + ": " + TORCHAUDIO_HINT) from None
+
+
+def _torchaudio_field(report, want, setting):
+    got = report["torchaudio"]
+    check(want == str(torch.__version__) or got != str(torch.__version__),
+          say(f"environment_report()['torchaudio'] on {setting} is {got!r}, torch's version: torchaudio is a package of "
+              f"its own, with its own __version__ (here {'None: not installed' if want is None else repr(want)}).",
+              f"{setting}에서 environment_report()['torchaudio']가 torch의 버전인 {got!r}입니다: torchaudio는 "
+              f"자기 __version__을 가진 별개의 패키지입니다(여기서는 "
+              f"{'설치되지 않았으므로 None' if want is None else repr(want)})."), TORCHAUDIO_HINT)
+    _field(report, "torchaudio", want, setting, TORCHAUDIO_HINT)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("environment_report gives torchaudio's own version, or None if missing",
+                   ko="environment_report는 torchaudio 자신의 버전을, 없으면 None을 보고합니다")
+def test_report_gives_torchaudio_its_own_version_or_none(impl):
+    setting = say("a machine with torchaudio 2.99.0 but no torchvision", "torchaudio 2.99.0은 있고 torchvision은 없는 컴퓨터")
+    report = _torchaudio_report(impl, setting, (("torchaudio", "2.99.0"), ("torchvision", None)), absent=False)
+    _torchaudio_field(report, "2.99.0", setting)
+    each = say("Report each optional package on its own, with package_version(name): one can be there without the other.",
+               "선택적 패키지는 package_version(name)으로 하나씩 따로 보고하세요: 하나만 있고 다른 하나는 없을 수도 있습니다.")
+    _field(report, "torchvision", None, setting, each)
+    setting = say("a machine without torchaudio", "torchaudio가 없는 컴퓨터")
+    report = _torchaudio_report(impl, setting, (("torchaudio", None),), absent=True)
+    _torchaudio_field(report, None, setting)
+    _field(report, "torchvision", TRUTH["torchvision"], setting, each)
+    setting = say(f"this machine (torchaudio {'installed' if TORCHAUDIO_HERE else 'not installed'})",
+                  f"이 컴퓨터(torchaudio {'설치됨' if TORCHAUDIO_HERE else '설치되지 않음'})")
+    report = _torchaudio_report(impl, setting, (), absent=not TORCHAUDIO_HERE)
+    _torchaudio_field(report, TRUTH["torchaudio"] if TORCHAUDIO_HERE else None, setting)
 
 
 # -- choosing and using a device ----------------------------------------------------------------

@@ -266,6 +266,142 @@ def test_rnn_classifier_learns_order_task(impl):
 STEPS = 60
 
 
+# -- a plain nn.RNN over a padded batch in any order -------------------------------------------------
+PACKED_RNN_HINT = say("Pack the padded inputs with pack_padded_sequence(inputs, lengths.cpu(), batch_first=True, "
+                      "enforce_sorted=False) and run the RNN on the packed batch: it stops each sequence at its own "
+                      "length, and its h_n (layers, batch, hidden) comes back in the order of inputs, so h_n[-1] is "
+                      "each sequence's top layer after its last real step. Unpack the outputs with "
+                      "pad_packed_sequence(output, batch_first=True, total_length=inputs.size(1)).",
+                      "패딩된 입력을 pack_padded_sequence(inputs, lengths.cpu(), batch_first=True, enforce_sorted=False)로 "
+                      "패킹하고 패킹된 배치에 RNN을 실행하세요: RNN은 각 시퀀스를 자기 길이에서 멈추고, h_n (layers, batch, "
+                      "hidden)은 inputs의 순서대로 돌아오므로 h_n[-1]이 각 시퀀스의 실제 마지막 단계를 마친 맨 위 계층입니다. "
+                      "출력은 pad_packed_sequence(output, batch_first=True, total_length=inputs.size(1))로 풀어 주세요.")
+RNN_LENGTHS = (3, 7, 1, 5)  # not sorted; batch 4 != time 9, and two pad columns beyond the longest sequence
+RNN_TIME = 9
+
+
+def _rnn_state(seed, layers, features=3, hidden=5):
+    """The state_dict of an nn.RNN(features, hidden, num_layers=layers) in float64, from a seed."""
+    generator = torch.Generator().manual_seed(seed)
+    state = {}
+    for layer in range(layers):
+        shapes = (("weight_ih", (hidden, features if layer == 0 else hidden)), ("weight_hh", (hidden, hidden)),
+                  ("bias_ih", (hidden,)), ("bias_hh", (hidden,)))
+        for name, shape in shapes:
+            state[f"{name}_l{layer}"] = torch.randn(shape, generator=generator, dtype=torch.float64) * 0.6
+    return state
+
+
+def _rnn_by_hand(state, inputs):
+    """h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh) step by step, layer after layer, over every column
+    (pads included: each sequence's real steps come before its pads, so they are exact)."""
+    layer_input = inputs
+    for layer in range(sum(name.startswith("weight_ih_l") for name in state)):
+        w_ih, w_hh, b_ih, b_hh = (state[f"{name}_l{layer}"] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        h = inputs.new_zeros(inputs.shape[0], w_hh.shape[0])
+        steps = []
+        for t in range(inputs.shape[1]):
+            h = torch.tanh(layer_input[:, t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh)
+            steps.append(h)
+        layer_input = torch.stack(steps, dim=1)
+    return layer_input
+
+
+@observation
+def packed_rnn_result(impl, state, inputs, lengths):
+    """What run_packed_rnn returns for an nn.RNN(batch_first=True, tanh, float64) on the device of `inputs`, holding
+    the weights `state`."""
+    layers = sum(name.startswith("weight_ih_l") for name in state)
+    hidden, features = state["weight_ih_l0"].shape
+    rnn = nn.RNN(features, hidden, num_layers=layers, batch_first=True, dtype=torch.float64, device=inputs.device)
+    rnn.load_state_dict(state)
+    with torch.no_grad():
+        return impl.run_packed_rnn(rnn, inputs, lengths)
+
+
+def _packed_rnn(impl, state, inputs, lengths):
+    try:
+        return packed_rnn_result(impl, state, inputs, lengths)
+    except RuntimeError as error:
+        if "enforce_sorted" not in str(error):
+            raise
+        raise AssertionError(say(
+            f"run_packed_rnn with lengths {list(RNN_LENGTHS)}: pack_padded_sequence refused lengths that are not "
+            "sorted in decreasing order (enforce_sorted is True by default). Real batches come in any order: pass "
+            "enforce_sorted=False (or sort, pack, and put the results back in the order of inputs).",
+            f"lengths가 {list(RNN_LENGTHS)}인 run_packed_rnn: pack_padded_sequence가 내림차순으로 정렬되지 않은 "
+            "lengths를 거부했습니다(enforce_sorted의 기본값은 True입니다). 실제 배치의 순서는 제각각입니다: "
+            "enforce_sorted=False를 넘기세요(또는 정렬해서 패킹한 뒤 결과를 inputs의 순서로 되돌리세요).")
+            + "\n" + say("Hint", "힌트") + ": " + PACKED_RNN_HINT) from None
+
+
+def _same(got, want):
+    return tuple(got.shape) == tuple(want.shape) and torch.allclose(got.double(), want.double(), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("run_packed_rnn stops each sequence at its real end, in any order",
+                   ko="run_packed_rnn은 순서와 상관없이 각 시퀀스를 실제 끝에서 멈춥니다")
+def test_packed_rnn_matches_the_recurrence_on_unsorted_lengths(impl):
+    lengths = torch.tensor(RNN_LENGTHS)
+    real = torch.arange(RNN_TIME) < lengths.unsqueeze(1)
+    rows = torch.arange(len(RNN_LENGTHS))
+    by_length = lengths.argsort(descending=True)
+    for seed, layers in ((0, 1), (1, 2)):
+        state = _rnn_state(20 + seed, layers)
+        generator = torch.Generator().manual_seed(30 + seed)
+        inputs = torch.randn(len(RNN_LENGTHS), RNN_TIME, 3, generator=generator, dtype=torch.float64)
+        loud = 5 * torch.randn(inputs.shape, generator=generator, dtype=torch.float64)
+        inputs = torch.where(real.unsqueeze(-1), inputs, loud)  # the pads hold loud noise: a leak shows
+        steps = _rnn_by_hand(state, inputs)
+        want_outputs, want_last = steps * real.unsqueeze(-1), steps[rows, lengths - 1]
+        what = say(f"run_packed_rnn({layers}-layer nn.RNN, inputs (4, {RNN_TIME}, 3), lengths {list(RNN_LENGTHS)})",
+                   f"run_packed_rnn({layers}계층 nn.RNN, inputs (4, {RNN_TIME}, 3), lengths {list(RNN_LENGTHS)})")
+        result = _calling(what, PACKED_RNN_HINT, _packed_rnn, impl, state, inputs, lengths)
+        result = expect_type(result, tuple, what, PACKED_RNN_HINT)
+        check(len(result) == 2, say(f"{what} should return (outputs, last), got {len(result)} items.",
+                                    f"{what}은(는) (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."),
+              PACKED_RNN_HINT)
+        outputs = expect_tensor(result[0], say(f"{what}[0] (outputs)", f"{what}[0] (outputs)"), PACKED_RNN_HINT)
+        last = expect_tensor(result[1], say(f"{what}[1] (last)", f"{what}[1] (last)"), PACKED_RNN_HINT)
+        check(not _same(last, steps[:, -1]) or _same(last, want_last),
+              say(f"{what}: last is the hidden state at the last time step (column {RNN_TIME - 1}), padding included: "
+                  "the shorter sequences kept running over their pad steps. It must be each sequence's state after "
+                  "its own last real step.",
+                  f"{what}: last가 패딩까지 포함한 마지막 시간 단계(열 {RNN_TIME - 1})의 은닉 상태입니다: 짧은 시퀀스들이 "
+                  "패딩 단계까지 계속 돌았습니다. 각 시퀀스가 자기의 실제 마지막 단계를 마친 뒤의 상태여야 합니다."),
+              PACKED_RNN_HINT)
+        check(not _same(last, want_last[by_length]),
+              say(f"{what}: the rows of last come back sorted by length ({sorted(RNN_LENGTHS, reverse=True)}), not in "
+                  "the order of inputs: after sorting for packing, put the results back in the original order.",
+                  f"{what}: last의 행이 inputs의 순서가 아니라 길이순({sorted(RNN_LENGTHS, reverse=True)})으로 정렬되어 "
+                  "돌아왔습니다: 패킹하려고 정렬했다면 결과를 원래 순서로 되돌리세요."),
+              PACKED_RNN_HINT)
+        assert_tensor(last, want_last, say(f"{what}[1]: each sequence's hidden state after its last real step, against "
+                                           "the recurrence computed step by step",
+                                           f"{what}[1]: 각 시퀀스의 실제 마지막 단계 뒤 은닉 상태를, 단계별로 계산한 "
+                                           "점화식과 비교"), hint=PACKED_RNN_HINT)
+        check(outputs.dim() != 3 or outputs.shape[1] == RNN_TIME,
+              say(f"{what}: outputs has {outputs.shape[1] if outputs.dim() == 3 else '?'} time steps, inputs has "
+                  f"{RNN_TIME}: the outputs must keep the time of inputs even past the longest sequence "
+                  f"({max(RNN_LENGTHS)}); pad_packed_sequence takes total_length for that.",
+                  f"{what}: outputs의 시간 단계는 {outputs.shape[1] if outputs.dim() == 3 else '?'}개인데 inputs는 "
+                  f"{RNN_TIME}개입니다: 가장 긴 시퀀스({max(RNN_LENGTHS)})보다 길더라도 outputs는 inputs의 time을 "
+                  "유지해야 합니다. pad_packed_sequence의 total_length가 그 일을 합니다."),
+              PACKED_RNN_HINT)
+        if tuple(outputs.shape) == tuple(want_outputs.shape):
+            pads = outputs.detach()[~real]
+            assert_tensor(pads, torch.zeros_like(pads),
+                          say(f"{what}[0] at the padded steps (they must be zeros: padding never reaches the outputs)",
+                              f"{what}[0]의 패딩된 단계(0이어야 합니다: 패딩은 출력에 스며들면 안 됩니다)"),
+                          hint=PACKED_RNN_HINT)
+        assert_tensor(outputs, want_outputs, say(f"{what}[0]: the top layer's h_t at every real step, against the "
+                                                 "recurrence computed step by step",
+                                                 f"{what}[0]: 실제 단계마다 맨 위 계층의 h_t를, 단계별로 계산한 점화식과 비교"),
+                      hint=PACKED_RNN_HINT)
+
+
 # -- LSTM cell by hand ------------------------------------------------------------------------------
 LSTM_HINT = say("Gates are stacked in the order i, f, g, o (input, forget, cell, output); g uses tanh, the others "
                 "sigmoid; c_next = f * c + i * g and h_next = o * tanh(c_next).",
@@ -654,3 +790,44 @@ def test_attention_runs_on_cuda(impl):
                                             f"CUDA 입력에 대한 RNNClassifier 로짓이 {logits.device}에 있습니다."),
           say("pack_padded_sequence needs lengths on the CPU (lengths.cpu()), the data stays on the GPU.",
               "pack_padded_sequence에는 CPU에 있는 lengths(lengths.cpu())가 필요하고, 데이터는 GPU에 그대로 둡니다."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+@pytest.mark.title("run_packed_rnn works on CUDA, with the lengths on the GPU too",
+                   ko="run_packed_rnn은 lengths까지 GPU에 있어도 CUDA에서 동작합니다")
+def test_packed_rnn_runs_on_cuda(impl):
+    _check_packed_rnn_on(impl, torch.device("cuda"))
+
+
+def _check_packed_rnn_on(impl, device):
+    """run_packed_rnn on inputs and lengths that live on `device`: the results stay there and are right."""
+    lengths = torch.tensor(RNN_LENGTHS)
+    real = torch.arange(RNN_TIME) < lengths.unsqueeze(1)
+    state = _rnn_state(22, 1)
+    inputs = torch.randn(len(RNN_LENGTHS), RNN_TIME, 3, generator=torch.Generator().manual_seed(32), dtype=torch.float64)
+    steps = _rnn_by_hand(state, inputs)
+    hint = say("pack_padded_sequence needs lengths on the CPU (lengths.cpu()), the data stays on the GPU. ",
+               "pack_padded_sequence에는 CPU에 있는 lengths(lengths.cpu())가 필요하고, 데이터는 GPU에 그대로 둡니다. ") \
+        + PACKED_RNN_HINT
+    what = say(f"run_packed_rnn(nn.RNN on {device.type}, inputs and lengths on {device.type})",
+               f"run_packed_rnn({device.type}에 있는 nn.RNN, {device.type}에 있는 inputs와 lengths)")
+    result = _calling(what, hint, _packed_rnn, impl, {k: v.to(device) for k, v in state.items()}, inputs.to(device),
+                      lengths.to(device))
+    result = expect_type(result, tuple, what, hint)
+    check(len(result) == 2, say(f"{what} should return (outputs, last), got {len(result)} items.",
+                                f"{what}은(는) (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."), hint)
+    outputs = expect_tensor(result[0], say(f"{what}[0] (outputs)", f"{what}[0] (outputs)"), hint)
+    last = expect_tensor(result[1], say(f"{what}[1] (last)", f"{what}[1] (last)"), hint)
+    check(outputs.device.type == device.type and last.device.type == device.type,
+          say(f"{what}: outputs came back on {outputs.device} and last on {last.device}; both should stay on "
+              f"{device.type}.",
+              f"{what}: outputs는 {outputs.device}, last는 {last.device}에 있습니다; 둘 다 {device.type}에 있어야 합니다."),
+          hint)
+    assert_tensor(last.cpu(), steps[torch.arange(len(RNN_LENGTHS)), lengths - 1],
+                  say(f"{what}[1] against the recurrence computed step by step", f"{what}[1]을 단계별로 계산한 점화식과 비교"),
+                  hint=hint)
+    assert_tensor(outputs.cpu(), steps * real.unsqueeze(-1),
+                  say(f"{what}[0] against the recurrence computed step by step", f"{what}[0]을 단계별로 계산한 점화식과 비교"),
+                  hint=hint)

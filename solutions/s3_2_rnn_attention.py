@@ -6,7 +6,7 @@ from collections import Counter
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 PAD, UNK, BOS, EOS = range(4)
@@ -49,6 +49,13 @@ class RNNClassifier(nn.Module):
         _, state = self.rnn(packed)
         h_n = state[0] if isinstance(state, tuple) else state  # (layers, batch, hidden)
         return self.head(h_n[-1])
+
+
+def run_packed_rnn(rnn, inputs, lengths):
+    packed = pack_padded_sequence(inputs, lengths.cpu(), batch_first=True, enforce_sorted=False)
+    output, h_n = rnn(packed)  # h_n (layers, batch, hidden) comes back in the order of `inputs`
+    outputs, _ = pad_packed_sequence(output, batch_first=True, total_length=inputs.size(1))
+    return outputs, h_n[-1]
 
 
 def lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh):

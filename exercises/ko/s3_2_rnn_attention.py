@@ -2,7 +2,7 @@
 
 텍스트는 정수가 되어 신경망에 들어갑니다: 텍스트를 토큰(token)으로 나누고, 각 토큰을 (특수 토큰 몇 개가
 포함된) 어휘(vocabulary)의 인덱스로 바꾸고, 길이가 제각각인 배치를 패딩(padding)해 하나의 직사각형으로
-만듭니다. 그러면 순환 신경망(LSTM, GRU)은 시퀀스를 한 단계씩 읽고, 어텐션(attention)은 그 대신 모든
+만듭니다. 그러면 순환 신경망(기본 RNN, LSTM, GRU)은 시퀀스를 한 단계씩 읽고, 어텐션(attention)은 그 대신 모든
 위치가 다른 모든 위치를 유사도 점수에 대한 소프트맥스(softmax)로 가중해 보게 합니다.
 
 조용히 잘못되는 것이 두 가지 있으며, 여기서 채점합니다:
@@ -24,7 +24,7 @@ from collections import Counter  # noqa: F401
 import torch
 import torch.nn.functional as F  # noqa: F401
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence  # noqa: F401
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: F401
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")  # 항상 이 순서대로 인덱스 0, 1, 2, 3
 PAD, UNK, BOS, EOS = range(4)
@@ -93,6 +93,26 @@ class RNNClassifier(nn.Module):
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError("RNNClassifier.forward")
+
+
+def run_packed_rnn(rnn: nn.RNN, inputs: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """패딩된 배치 위로 기본 `nn.RNN`(`batch_first=True`로 만든 것)을 실행하되, 각 시퀀스가 자기 끝에서
+    멈추게 합니다. `(outputs, last)`를 반환합니다.
+
+    기본(Elman) RNN은 은닉 상태(hidden state) 하나를 들고 다니며, 매 단계 같은 가중치로 갱신합니다:
+        h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh),   h_0 = 0
+    `rnn.num_layers > 1`이면 각 계층은 바로 아래 계층의 출력을 입력으로 읽습니다.
+
+    inputs는 (batch, time, input_size) 실수 Tensor로, 각 시퀀스가 자기 행의 앞부분에 있고 그 뒤는
+    패딩입니다. lengths는 (batch,) int64로, 모두 1 이상이며 순서는 제각각이고(길이순으로 정렬되어 있지
+    *않습니다*), CPU에 있을 수도 있고 `inputs`와 같은 장치에 있을 수도 있습니다.
+    - `outputs` (batch, time, hidden_size): 각 시퀀스의 실제 단계마다 맨 위 계층의 h_t를 담고, 패딩된
+      단계에서는 0입니다. `time`은 모든 시퀀스가 그보다 짧더라도 `inputs`의 time과 같습니다.
+    - `last` (batch, hidden_size): 각 시퀀스의 마지막 *실제* 단계를 마친 뒤 맨 위 계층의 은닉 상태입니다.
+    둘 다 `inputs`의 순서를 따릅니다. 패딩은 어디에도 스며들지 않습니다: 한 시퀀스의 답은 같은 배치의
+    다른 시퀀스들 때문에 붙은 패딩과 상관없이 같습니다.
+    """
+    raise NotImplementedError("run_packed_rnn")
 
 
 def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_ih: torch.Tensor,

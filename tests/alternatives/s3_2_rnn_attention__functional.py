@@ -2,7 +2,7 @@
 chosen at call time, a character-loop tokenizer, heads merged with flatten, pow-based encodings."""
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 PAD, UNK, BOS, EOS = range(4)
@@ -61,6 +61,16 @@ class RNNClassifier(nn.Module):
         _, state = self.layers["rnn"](packed)
         last = (state[0] if self.cell == "lstm" else state)[-1]
         return self.layers["out"](last[order.argsort()])
+
+
+def run_packed_rnn(rnn, inputs, lengths):
+    order = torch.argsort(lengths, descending=True)  # sort, pack sorted, then undo the permutation
+    packed = pack_padded_sequence(inputs.index_select(0, order), lengths[order].cpu(), batch_first=True)
+    output, _ = rnn(packed)
+    outputs, _ = pad_packed_sequence(output, batch_first=True, total_length=inputs.shape[1])
+    outputs = outputs[torch.argsort(order)]
+    last = outputs.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, outputs.shape[-1])).squeeze(1)
+    return outputs, last
 
 
 def lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh):
