@@ -126,3 +126,28 @@ def finetune_optimizer(model: nn.Module, lr: float) -> torch.optim.Optimizer:
     only those (filter `model.parameters()` on `p.requires_grad`): the optimizer should hold exactly
     what trains, so that unfreezing a layer later is an explicit new parameter group, not a surprise."""
     raise NotImplementedError("finetune_optimizer")
+
+
+def load_pretrained(path: str, num_classes: int) -> nn.Module:
+    """A ResNet-18 holding the pretrained weights saved at `path`, ready to fine-tune on `num_classes`
+    classes.
+
+    With internet you would write `torchvision.models.resnet18(weights=ResNet18_Weights.DEFAULT)`:
+    torchvision downloads the ImageNet weights once into the torch hub cache and loads them into the
+    model for you. Here the grader plays the model hub: `path` is a file written with
+    `torch.save(model.state_dict(), path)` from an ImageNet-shaped ResNet-18 (1000 classes) that was
+    trained wrapped in `DistributedDataParallel` (section 4.4), so every key carries the wrapper's
+    `module.` prefix (`module.conv1.weight`, ...).
+
+    Return a torchvision ResNet-18 (built with `weights=None`) that
+    - holds exactly those weights: every parameter and BatchNorm buffer of the backbone;
+    - has a new head `fc` with `num_classes` outputs, which trains;
+    - has a frozen backbone (no gradient for anything but `fc`);
+    - is in eval mode (BatchNorm uses the loaded running statistics).
+
+    Read the file with `torch.load(path, weights_only=True)`: a checkpoint is a pickle, and unpickling a
+    file can run any code it carries; `weights_only=True` (the default since PyTorch 2.6) rebuilds
+    only tensors and plain containers. `load_state_dict` is strict by default and says which keys do
+    not match; `strict=False` skips them silently and leaves random weights where they were missing.
+    """
+    raise NotImplementedError("load_pretrained")

@@ -5,7 +5,9 @@ token sees every real token, padding masked) and a *decoder-only* language model
 sees tokens 0..t only). Both use `nn.TransformerEncoderLayer`; only the mask differs. Remember the
 convention of `nn.Transformer*`: a boolean `mask` / `src_key_padding_mask` is True where attention
 is *forbidden* (the opposite of `F.scaled_dot_product_attention`), and layers are (time, batch, ...)
-unless built with `batch_first=True`.
+unless built with `batch_first=True`. At the end of the file, `seq2seq_logits` runs the third kind,
+the *encoder–decoder* `nn.Transformer` of translation, whose decoder also attends to the encoder's
+output (cross-attention).
 
 Part 2 uses Hugging Face `transformers` (v5) entirely offline:
 - a tokenizer trained on a small corpus with the `tokenizers` library and wrapped as a
@@ -15,7 +17,8 @@ Part 2 uses Hugging Face `transformers` (v5) entirely offline:
   `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
   (transformers 5 spells it `dtype`, no longer `torch_dtype`); the grader sets `HF_HUB_OFFLINE=1`,
   so any hub name fails here — pass local directories only;
-- `save_pretrained` / `from_pretrained` through a directory, fine-tuning, and greedy generation.
+- `save_pretrained` / `from_pretrained` through a directory, fine-tuning, greedy generation, and
+  inference with a `pipeline` over a saved classifier.
 
 Replace each `raise NotImplementedError` with your code, then run `ptgrade check 3.3`.
 """
@@ -23,7 +26,7 @@ import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers  # noqa: F401
 from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,  # noqa: F401
-                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast)
+                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, pipeline)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # ids 0, 1, 2, 3, 4
 
@@ -145,3 +148,43 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)` with eos disabled.
     """
     raise NotImplementedError("greedy_generate")
+
+
+def seq2seq_logits(transformer: nn.Transformer, embed: nn.Embedding, head: nn.Linear, src: torch.Tensor,
+                   tgt: torch.Tensor, pad_id: int = 0) -> torch.Tensor:
+    """Next-token logits (batch, tgt_len, vocab) of an encoder–decoder Transformer, the original
+    translation model of "Attention Is All You Need", for the source tokens `src` (batch, src_len) and
+    the target tokens so far `tgt` (batch, tgt_len), both int64 and padded at the end with `pad_id`.
+
+    `transformer` is an `nn.Transformer(..., batch_first=True)`. Its encoder reads the embedded source
+    and produces a *memory*; each decoder layer runs self-attention over the target, then
+    *cross-attention* from every target position to that memory, then a feed-forward block. This is
+    what the decoder-only `DecoderLM` above does not have. `embed` embeds both sides (one shared
+    vocabulary; positions are left out to keep the exercise short, a real model adds them to both
+    sides) and `head` maps d_model to the vocabulary.
+
+    The promises, as in training with teacher forcing:
+    - the logits at target position t depend on target tokens 0..t only, never on later ones;
+    - they depend on the source: changing a source token changes them;
+    - padding is invisible: neither source padding (to the encoder, and to the decoder reading the
+      memory) nor target padding changes the logits of real positions;
+    - at the real target positions, the result equals what `nn.Transformer` computes with the masks
+      that say so (its boolean masks are True where attention is *forbidden*).
+    """
+    raise NotImplementedError("seq2seq_logits")
+
+
+def classify_texts(path: str, texts: list[str]) -> list[dict]:
+    """Label `texts` with the text classifier saved in the local directory `path` (config, weights and
+    tokenizer, as `save_pretrained` writes them) through a Hugging Face `pipeline`: one
+    `{"label": str, "score": float}` dict per text, in order, holding the most likely label (the name
+    the model's `config.id2label` gives it) and its probability.
+
+    `pipeline(task, model=...)` bundles what every inference repeats: tokenize, run the model in eval
+    mode without gradients, and turn the logits into named labels (a softmax for a single-label
+    classifier). With internet, a hub name such as
+    `"distilbert/distilbert-base-uncased-finetuned-sst-2-english"` downloads a model; here pass the
+    directory. Always name the model: a task alone makes the pipeline pick a default model from the
+    hub (and fails offline).
+    """
+    raise NotImplementedError("classify_texts")

@@ -13,7 +13,8 @@ Three ways out of PyTorch, from current to legacy:
   `onnxruntime.InferenceSession`.
 - **TorchScript** (`torch.jit.trace`, `torch.jit.script`) is *deprecated* in this PyTorch (it warns
   and points to torch.compile / torch.export). It is still in many deployed systems, so learn how it
-  behaves — and what it gets wrong — but prefer torch.export for new work.
+  behaves — and what it gets wrong — but prefer torch.export for new work. Its deployment step was
+  `torch.jit.freeze`: weights inlined as constants, BatchNorm folded, dropout gone.
 
 Pitfalls this item trains you to avoid:
 
@@ -129,3 +130,25 @@ def save_program(program: torch.export.ExportedProgram, path: str | Path) -> Non
 def load_program(path: str | Path) -> torch.export.ExportedProgram:
     """Read back an ExportedProgram that `save_program` wrote."""
     raise NotImplementedError("load_program")
+
+
+def freeze_for_inference(model: nn.Module, example: torch.Tensor) -> torch.jit.ScriptModule:
+    """The optimised TorchScript artifact of `model`: a *frozen* ScriptModule that computes the
+    eval-mode model's outputs.
+
+    Freezing (`torch.jit.freeze`) is the step TorchScript deployment ended with. It takes a scripted
+    or traced module in evaluation mode and inlines its parameters and buffers into the graph as
+    constants: the frozen module has no `weight` attributes left to read, and its graph reads none
+    (`module.graph` has no `prim::GetAttr`). Knowing the weights, it then simplifies the graph: a
+    BatchNorm after a convolution is folded into the convolution's weights, and eval-mode dropout
+    disappears. `torch.jit.optimize_for_inference` freezes too, then rewrites the graph further for
+    the CPU. A frozen module can no longer be trained or switched back to training mode, which is
+    why freezing refuses a module in training mode.
+
+    `model` arrives in training mode; it has no branches on tensor values, so `example` (an input of
+    the model's shape) is there if you would rather trace than script. `torch.jit.trace`,
+    `torch.jit.script` and `torch.jit.freeze` are deprecated in this PyTorch (they warn and point to
+    torch.compile / torch.export): for new work, torch.export above is the path forward. Freezing is
+    what you will meet in the TorchScript models already deployed.
+    """
+    raise NotImplementedError("freeze_for_inference")

@@ -15,6 +15,9 @@ The pitfalls this item is about:
 - a collective that one rank never reaches waits forever: give `init_process_group` a `timeout`;
 - a process group must be torn down with `destroy_process_group` when the work is done.
 
+Two techniques for training large models, on one device or many, close the item; they need no
+process group: mixed precision (`autocast_train_step`) and activation checkpointing (`CheckpointedStack`).
+
 The grader starts 2 processes on your CPU with the "spawn" method and calls your functions inside
 them (spawned children import this file by its name, so keep work out of module level). You can do
 the same: `python exercises/s4_4_distributed.py` runs `demo` below on 2 ranks.
@@ -141,6 +144,54 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
     - "bf16": {"enabled": bf16}.
     """
     raise NotImplementedError("deepspeed_config")
+
+
+def autocast_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
+                        y: torch.Tensor) -> float:
+    """One mixed-precision training step of `model` minimising `F.mse_loss(model(x), y)` (the mean)
+    with `optimizer`; returns the loss as a Python float.
+
+    Mixed precision runs the expensive operations (matrix multiplications, convolutions) in a 16-bit
+    type, about twice as fast and half the activation memory, and keeps in float32 what needs the
+    precision: the parameters (the "master weights" the optimizer updates), their gradients, and
+    reductions such as the loss. `torch.autocast(device_type, dtype=torch.bfloat16)` chooses the type
+    operation by operation inside its `with` block, here on `x`'s device type. You do not cast the
+    model or the data yourself: in a model cast to bfloat16 the weights themselves are 16-bit, and
+    updates smaller than their precision round away. Only the forward pass and the loss belong
+    inside autocast.
+
+    bfloat16 keeps float32's 8 exponent bits (only the mantissa is short), so small gradients do not
+    underflow and no loss scaling is needed. float16, the type of older CUDA mixed precision, has 5
+    exponent bits: gradients below about 6e-8 become 0. That is why float16 training on CUDA adds
+    `torch.amp.GradScaler("cuda")`, which multiplies the loss by a large factor before backward and
+    divides the gradients by it before the step (skipping steps whose gradients overflowed).
+    """
+    raise NotImplementedError("autocast_train_step")
+
+
+class CheckpointedStack(nn.Module):
+    """`blocks` applied one after the other (`x -> blocks[-1](...(blocks[0](x)))`) with activation
+    checkpointing: the same outputs and gradients as without it, for less memory.
+
+    Backward needs the activations that forward computed inside each block; autograd normally keeps
+    them all until backward, and in a deep model they, not the weights, fill the memory. A block run
+    through `torch.utils.checkpoint.checkpoint` keeps only its input and runs its forward a second
+    time during backward to recompute the rest: each block runs twice per training step, compute
+    traded for memory. Checkpointing saves and restores the RNG state, so dropout inside a block
+    draws the same mask the second time.
+
+    Pass `use_reentrant=False`, the implementation PyTorch recommends. Leaving it out warns, and the
+    old reentrant implementation gives no gradient to a block's parameters when the block's input
+    does not require grad (a batch of data never does).
+    """
+
+    def __init__(self, blocks: list[nn.Module]):
+        super().__init__()
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """`x` through every block in order, each block under activation checkpointing."""
+        raise NotImplementedError("CheckpointedStack.forward")
 
 
 def demo(rank: int, world_size: int, port: int) -> None:

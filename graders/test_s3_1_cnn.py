@@ -10,7 +10,7 @@ from torch import nn
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.calls import torch_functions_called
 from graders.support.data import digits
-from ptgrade.remote import observation
+from ptgrade.remote import WorkerProblem, observation
 
 CONV_HINT = say("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
                 "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
@@ -590,3 +590,187 @@ def test_cnn_parts_run_on_cuda(impl):
           say(f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.",
               f"CUDA에서의 바꾼 ResNet-18: cuda에 있는 (2, 10) 로짓이어야 하는데 {logits.device}에 있는 "
               f"{tuple(logits.shape)}입니다."))
+
+
+# -- pretrained weights: the grader plays the model hub (nothing downloads) ---------------------------------
+PRETRAINED_CLASSES = 7  # the new head's size
+
+
+def _hub_resnet18():
+    """The grader's "pretrained" ResNet-18 (ImageNet-shaped, 1000 classes), seeded, with BatchNorm running statistics
+    that are not the defaults (so that loading the buffers and eval mode both show in the outputs)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(31)
+        model = torchvision.models.resnet18(weights=None)
+    generator = torch.Generator().manual_seed(32)
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.running_mean.copy_(0.1 * torch.randn(module.num_features, generator=generator))
+            module.running_var.copy_(0.5 + torch.rand(module.num_features, generator=generator))
+    return model.eval()
+
+
+@observation
+def pretrained_model_facts(impl, path, num_classes, x):
+    """load_pretrained(path, num_classes) with downloads refused, in the student's process: the calls it made to
+    load_state_dict (strict, missing and unexpected keys), the RuntimeError it raised, the model's class, the names of
+    its modules in train mode and of its parameters that require grad, then (in eval mode, whatever the student left)
+    the input of model.fc on x (the backbone's features), the logits, and the parameters whose .grad backward of
+    the logits' sum set."""
+    calls = []
+    original = nn.Module.load_state_dict
+
+    def recording(self, state_dict, *args, **kwargs):
+        strict = kwargs.get("strict", args[0] if args else True)
+        result = original(self, state_dict, *args, **kwargs)
+        calls.append({"strict": bool(strict), "missing": list(result.missing_keys),
+                      "unexpected": list(result.unexpected_keys)})
+        return result
+
+    seen = {"calls": calls}
+    nn.Module.load_state_dict = recording
+    try:
+        with _offline():
+            model = impl.load_pretrained(path, num_classes)
+    except DownloadAttempt:
+        return {**seen, "downloaded": True}
+    except NotImplementedError:  # a RuntimeError too: the stub, not started
+        raise
+    except RuntimeError as error:
+        return {**seen, "downloaded": False, "error": f"{type(error).__name__}: {str(error)[:600]}"}
+    finally:
+        nn.Module.load_state_dict = original
+    seen.update(downloaded=False, type=type(model).__name__, resnet=isinstance(model, torchvision.models.ResNet))
+    if not seen["resnet"]:
+        return seen
+    seen["training"] = [name or "(the model)" for name, module in model.named_modules() if module.training]
+    seen["names"] = [name for name, _ in model.named_parameters()]
+    seen["requires_grad"] = [name for name, p in model.named_parameters() if p.requires_grad]
+    features = {}
+    handle = model.fc.register_forward_pre_hook(lambda module, args: features.update(value=args[0].detach()))
+    model.eval()
+    try:
+        logits = model(x)
+    finally:
+        handle.remove()
+    seen["features"] = features.get("value")
+    seen["logits"] = logits.detach() if isinstance(logits, torch.Tensor) else logits
+    seen["with_grad"] = []
+    if isinstance(logits, torch.Tensor) and logits.requires_grad:
+        logits.sum().backward()
+        seen["with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
+    return seen
+
+
+@pytest.fixture(scope="module")
+def pretrained(impl, tmp_path_factory):
+    """(seen, want, problem): what load_pretrained made of the grader's checkpoint, the saved model's features on the
+    same batch (computed here), and the exception the student's code raised, replayed by each check."""
+    model = _hub_resnet18()
+    path = tmp_path_factory.mktemp("hub") / "resnet18_ddp.pt"
+    torch.save({f"module.{key}": value for key, value in model.state_dict().items()}, path)  # as a DDP model saves
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(33))
+    model.fc = nn.Identity()
+    with torch.no_grad():
+        want = model(x)
+    try:
+        return pretrained_model_facts(impl, str(path), PRETRAINED_CLASSES, x), want, None
+    except WorkerProblem:
+        raise
+    except Exception as error:  # noqa: BLE001 - replayed by each check
+        return None, want, error
+
+
+LOAD_HINT = say("Build torchvision.models.resnet18(weights=None) (its 1000-class head matches the file), read the file with "
+                "torch.load(path, weights_only=True), remove the 'module.' prefix from every key, load with the default "
+                "strict=True, and only then replace fc.",
+                "torchvision.models.resnet18(weights=None)을 만들고(1000개 클래스 헤드가 파일과 맞습니다), 파일을 "
+                "torch.load(path, weights_only=True)로 읽은 뒤, 모든 키에서 'module.' 접두사를 떼고, 기본값 strict=True로 "
+                "불러온 다음에야 fc를 바꾸세요.")
+
+
+def _loaded(pretrained):
+    """The facts about the student's model, once it was built without downloading, without an error, as a ResNet."""
+    seen, want, problem = pretrained
+    if problem is not None:
+        raise problem
+    what = f"load_pretrained(path, {PRETRAINED_CLASSES})"
+    _check_no_download(seen["downloaded"])
+    if "error" in seen:
+        raise AssertionError(say(f"{what} raised {seen['error']}\nHint: {LOAD_HINT}",
+                                 f"{what}에서 {seen['error']}이(가) 발생했습니다\n힌트: {LOAD_HINT}"))
+    check(seen["resnet"], say(f"{what} should return a torchvision ResNet, got {seen['type']}.",
+                              f"{what}은(는) torchvision ResNet을 반환해야 하는데 {seen['type']}입니다."), LOAD_HINT)
+    return seen, want
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("load_pretrained loads the saved weights and gives num_classes logits",
+                   ko="load_pretrained는 저장된 가중치를 불러오고 num_classes개의 로짓을 냅니다")
+def test_load_pretrained_loads_the_saved_weights(impl, pretrained):
+    seen, want = _loaded(pretrained)
+    what = say("the backbone's features (the input of fc) of the loaded model, in eval mode",
+               "불러온 모델을 평가 모드로 돌렸을 때 백본의 특징(fc의 입력)")
+    got = expect_tensor(seen["features"], what)
+    same = tuple(got.shape) == tuple(want.shape) and bool(torch.allclose(got, want, rtol=1e-4, atol=1e-5))
+    hidden = [call for call in seen["calls"]
+              if not call["strict"] and any(not key.startswith("fc.") for key in call["missing"])]
+    if not same and hidden:
+        missing = [key for key in hidden[0]["missing"] if not key.startswith("fc.")]
+        raise AssertionError(say(
+            f"load_state_dict(..., strict=False) skipped {len(missing)} keys of the backbone that did not match "
+            f"(missing: {missing[:2]}, unexpected: {hidden[0]['unexpected'][:2]}), so the backbone kept its random "
+            f"weights. strict=False hides a key mismatch; keep strict=True and make the keys match.\nHint: {LOAD_HINT}",
+            f"load_state_dict(..., strict=False)가 맞지 않는 백본 키 {len(missing)}개를 건너뛰어서(빠진 키: {missing[:2]}, "
+            f"예상하지 못한 키: {hidden[0]['unexpected'][:2]}) 백본이 무작위 가중치 그대로 남았습니다. strict=False는 키 "
+            f"불일치를 숨깁니다: strict=True를 유지하고 키를 맞추세요.\n힌트: {LOAD_HINT}"))
+    assert_tensor(got, want, what, hint=say("The backbone must compute what the saved model computes: load every "
+                                            "parameter and buffer from the file into the same architecture (ResNet-18 "
+                                            "with its original stem). ", "백본은 저장된 모델과 같은 값을 계산해야 합니다: "
+                                            "파일의 모든 매개변수와 버퍼를 같은 구조(원래 스템을 가진 ResNet-18)에 "
+                                            "불러오세요. ") + LOAD_HINT)
+    logits = expect_tensor(seen["logits"], say("the loaded model's output", "불러온 모델의 출력"))
+    check(tuple(logits.shape) == (2, PRETRAINED_CLASSES),
+          say(f"the head should have num_classes = {PRETRAINED_CLASSES} outputs: expected logits (2, {PRETRAINED_CLASSES}), "
+              f"got {tuple(logits.shape)} (the pretrained head has 1000).",
+              f"헤드의 출력은 num_classes = {PRETRAINED_CLASSES}개여야 합니다: 로짓의 shape가 (2, {PRETRAINED_CLASSES})여야 "
+              f"하는데 {tuple(logits.shape)}입니다(사전 학습된 헤드는 1000개입니다)."),
+          say("After loading, replace the head: model.fc = nn.Linear(model.fc.in_features, num_classes).",
+              "불러온 뒤에 헤드를 바꾸세요: model.fc = nn.Linear(model.fc.in_features, num_classes)."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("load_pretrained freezes the backbone, trains the head, in eval mode",
+                   ko="load_pretrained는 백본을 고정하고 헤드만 학습하며 평가 모드로 반환합니다")
+def test_load_pretrained_freezes_the_backbone(impl, pretrained):
+    seen, _ = _loaded(pretrained)
+    hint = say("Freeze everything with model.requires_grad_(False) before replacing fc (a new nn.Linear requires grad), "
+               "and return model.eval().",
+               "fc를 바꾸기 전에 model.requires_grad_(False)로 전부 고정하고(새 nn.Linear는 변화도가 필요한 상태로 "
+               "만들어집니다), model.eval()을 반환하세요.")
+    trainable = [name for name in seen["requires_grad"] if not name.startswith("fc.")]
+    check(not trainable, say(f"{len(trainable)} backbone parameters still require grad (first: {trainable[:3]}): the "
+                             "backbone should be frozen.",
+                             f"백본 매개변수 {len(trainable)}개가 아직 변화도를 요구합니다(앞부분: {trainable[:3]}): 백본은 "
+                             "고정되어 있어야 합니다."), hint)
+    head = [name for name in seen["names"] if name.startswith("fc.")]
+    frozen_head = [name for name in head if name not in seen["requires_grad"]]
+    check(head and not frozen_head, say(f"the new head fc should train, but {frozen_head or 'fc'} does not require grad.",
+                                        f"새 헤드 fc는 학습되어야 하는데 {frozen_head or 'fc'}이(가) 변화도를 요구하지 않습니다."),
+          hint)
+    leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
+    missed = [name for name in head if name not in seen["with_grad"]]
+    check(not leaked and not missed, say(f"backward through the loaded model: the backbone got gradients for {leaked[:3]} "
+                                         f"and the head got none for {missed}.",
+                                         f"불러온 모델로 역전파했더니 백본의 {leaked[:3]}이(가) 변화도를 받았고 헤드의 "
+                                         f"{missed}은(는) 받지 못했습니다."), hint)
+    training = seen["training"]
+    check(not training, say(f"the model should be returned in eval mode, but {len(training)} modules are in train mode "
+                            f"(first: {training[:3]}): BatchNorm would normalise with batch statistics instead of the "
+                            "loaded running statistics.",
+                            f"모델은 평가 모드로 반환되어야 하는데 모듈 {len(training)}개가 학습 모드입니다(앞부분: "
+                            f"{training[:3]}): BatchNorm이 불러온 누적 통계 대신 배치 통계로 정규화하게 됩니다."),
+          say("Return model.eval() (eval() returns the model itself).",
+              "model.eval()을 반환하세요(eval()은 모델 자신을 반환합니다)."))

@@ -564,3 +564,236 @@ def test_hf_models_run_on_cuda(impl, tokenizer):
         want = gpt.eval().generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=5, do_sample=False)
     assert_tensor(got, want, say("greedy_generate on CUDA vs generate",
                                  "CUDA에서 greedy_generate와 generate 비교"))
+
+
+# -- encoder–decoder: nn.Transformer with cross-attention (the grader builds the parts, seeded) -------------
+S2S_VOCAB, S2S_PAD = 13, 0
+S2S_HINT = say("Call transformer(embed(src), embed(tgt), ...) with tgt_mask = nn.Transformer.generate_square_subsequent_mask("
+               "tgt_len) (tgt_is_causal=True), src_key_padding_mask = src == pad_id for the encoder, the same mask again as "
+               "memory_key_padding_mask for the decoder's cross-attention, and tgt_key_padding_mask = tgt == pad_id; then "
+               "head. Give all masks one type (booleans: True = ignore).",
+               "transformer(embed(src), embed(tgt), ...)를 호출하되 tgt_mask = nn.Transformer.generate_square_subsequent_mask("
+               "tgt_len)(tgt_is_causal=True), 인코더에는 src_key_padding_mask = src == pad_id, 디코더의 크로스 어텐션에는 같은 "
+               "마스크를 memory_key_padding_mask로 한 번 더, 그리고 tgt_key_padding_mask = tgt == pad_id를 넘기고, 그다음 head를 "
+               "적용하세요. 마스크는 모두 한 가지 타입으로 맞추세요(불리언: True = 무시).")
+
+
+def _seq2seq_parts(seed):
+    """The grader's seq2seq parts, identical in the judge and in the student's process: seeded, dropout 0, eval mode."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        transformer = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+                                     dim_feedforward=32, dropout=0.0, batch_first=True)
+        embed = nn.Embedding(S2S_VOCAB, 16, padding_idx=S2S_PAD)
+        head = nn.Linear(16, S2S_VOCAB)
+    return transformer.eval(), embed.eval(), head.eval()
+
+
+@observation
+def seq2seq_outputs(impl, seed, pairs):
+    """seq2seq_logits(transformer, embed, head, src, tgt, S2S_PAD) with the grader's parts (_seq2seq_parts(seed)) for
+    each (src, tgt) in pairs, in the student's process: the outputs (detached when they are tensors)."""
+    parts = _seq2seq_parts(seed)
+    outputs = []
+    for src, tgt in pairs:
+        out = impl.seq2seq_logits(*parts, src, tgt, S2S_PAD)
+        outputs.append(out.detach() if isinstance(out, torch.Tensor) else out)
+    return outputs
+
+
+def _seq2seq_reference(seed, src, tgt, causal=True, src_padding=True, memory_padding=True, tgt_padding=True):
+    """nn.Transformer's logits with the masks named (computed here, with grad enabled as in the student's process)."""
+    transformer, embed, head = _seq2seq_parts(seed)
+    ignore_src, ignore_tgt = src == S2S_PAD, tgt == S2S_PAD
+    mask = torch.ones(tgt.shape[1], tgt.shape[1], dtype=torch.bool).triu(1) if causal else None
+    out = transformer(embed(src), embed(tgt), tgt_mask=mask, tgt_is_causal=causal,
+                      src_key_padding_mask=ignore_src if src_padding else None,
+                      tgt_key_padding_mask=ignore_tgt if tgt_padding else None,
+                      memory_key_padding_mask=ignore_src if memory_padding else None)
+    return head(out).detach()
+
+
+def _s2s_tokens(seed, lengths, width):
+    generator = torch.Generator().manual_seed(seed)
+    tokens = torch.randint(1, S2S_VOCAB, (len(lengths), width), generator=generator)
+    for row, length in enumerate(lengths):
+        tokens[row, length:] = S2S_PAD
+    return tokens
+
+
+def _s2s_logits(out, src, tgt, what):
+    """The student's output as a (batch, tgt_len, vocab) tensor, with a message naming src/tgt swapped."""
+    out = expect_tensor(out, what, S2S_HINT)
+    want = (tgt.shape[0], tgt.shape[1], S2S_VOCAB)
+    if tuple(out.shape) == (src.shape[0], src.shape[1], S2S_VOCAB) and src.shape[1] != tgt.shape[1]:
+        raise AssertionError(say(f"{what} has the source's length {src.shape[1]} instead of the target's {tgt.shape[1]}: "
+                                 "src and tgt are swapped (nn.Transformer takes the source first: transformer(src, tgt)).\n"
+                                 f"Hint: {S2S_HINT}",
+                                 f"{what}의 길이가 목표 길이 {tgt.shape[1]}가 아니라 원문 길이 {src.shape[1]}입니다: src와 tgt가 "
+                                 "뒤바뀌었습니다(nn.Transformer는 원문을 먼저 받습니다: transformer(src, tgt)).\n"
+                                 f"힌트: {S2S_HINT}"))
+    check(tuple(out.shape) == want, say(f"{what}: expected logits {want} (batch, tgt_len, vocab), got {tuple(out.shape)}.",
+                                        f"{what}: 로짓의 shape가 {want} (batch, tgt_len, vocab)여야 하는데 "
+                                        f"{tuple(out.shape)}입니다."), S2S_HINT)
+    return out
+
+
+# (variant of the reference, what the student's logits then lack) for the mistakes the grader recognises
+S2S_MISTAKES = (
+    (dict(causal=False), say("the target sees its own future: no causal mask was given to the decoder (tgt_mask).",
+                             "목표 시퀀스가 자기 미래를 봅니다: 디코더에 인과 마스크(tgt_mask)를 넘기지 않았습니다.")),
+    (dict(memory_padding=False), say("the decoder's cross-attention reads the source padding: memory_key_padding_mask is "
+                                     "missing (src_key_padding_mask reaches the encoder only).",
+                                     "디코더의 크로스 어텐션이 원문 패딩을 읽습니다: memory_key_padding_mask가 빠졌습니다"
+                                     "(src_key_padding_mask는 인코더에만 전달됩니다).")),
+    (dict(src_padding=False), say("the encoder attends to the source padding: src_key_padding_mask is missing.",
+                                  "인코더가 원문 패딩에 어텐션합니다: src_key_padding_mask가 빠졌습니다.")),
+    (dict(src_padding=False, memory_padding=False, tgt_padding=False),
+     say("no padding mask was given at all: the encoder and the decoder's cross-attention read the source padding.",
+         "패딩 마스크를 하나도 넘기지 않았습니다: 인코더와 디코더의 크로스 어텐션이 원문 패딩을 읽습니다.")),
+)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("seq2seq_logits equals nn.Transformer with causal and padding masks",
+                   ko="seq2seq_logits는 인과 마스크와 패딩 마스크를 쓴 nn.Transformer와 같은 값을 냅니다")
+def test_seq2seq_logits_match_nn_transformer(impl):
+    src, tgt = _s2s_tokens(40, (7, 5, 3), 7), _s2s_tokens(41, (5, 4, 2), 5)
+    (out,) = seq2seq_outputs(impl, 42, [(src, tgt)])
+    what = "seq2seq_logits(transformer, embed, head, src (3, 7), tgt (3, 5), pad_id=0)"
+    real = tgt != S2S_PAD  # the logits at padded target positions are never used (the loss ignores them)
+    got = _s2s_logits(out, src, tgt, what)[real]
+    want = _seq2seq_reference(42, src, tgt)[real]
+    if not torch.allclose(got, want, rtol=1e-4, atol=1e-5):
+        for variant, mistake in S2S_MISTAKES:
+            if torch.allclose(got, _seq2seq_reference(42, src, tgt, **variant)[real], rtol=1e-4, atol=1e-5):
+                raise AssertionError(say(f"{what}: {mistake}\nHint: {S2S_HINT}", f"{what}: {mistake}\n힌트: {S2S_HINT}"))
+    assert_tensor(got, want, say(f"{what} at the real (not padding) target positions",
+                                 f"실제(패딩이 아닌) 목표 위치에서의 {what}"), hint=S2S_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("seq2seq_logits is causal in the target and reads the source",
+                   ko="seq2seq_logits는 목표 쪽에서 인과적이며 원문을 읽습니다")
+def test_seq2seq_decoder_is_causal_and_reads_the_source(impl):
+    src, tgt = _s2s_tokens(43, (6, 4), 6), _s2s_tokens(44, (5, 5), 5)
+    future = tgt.clone()
+    future[:, 3:] = _s2s_tokens(45, (2, 2), 2)
+    other_source = src.clone()
+    other_source[:, 1] = (src[:, 1] % (S2S_VOCAB - 1)) + 1  # another real token
+    longer_source = torch.cat([src, torch.full((2, 3), S2S_PAD)], dim=1)
+    what = "seq2seq_logits(transformer, embed, head, src, tgt, pad_id=0)"
+    outputs = seq2seq_outputs(impl, 46, [(src, tgt), (src, future), (other_source, tgt), (longer_source, tgt)])
+    base, after_future, after_source, padded = (_s2s_logits(out, s, tgt, what)
+                                                for out, s in zip(outputs, (src, src, other_source, longer_source)))
+    # first: a memory of the target instead of the source would also leak the future
+    check(float((after_source - base).abs().max()) > 1e-3,
+          say("changing a source token did not change the logits: the decoder does not read the encoder's memory of "
+              "src (cross-attention). Encode the source, not the target, and give that memory to the decoder.",
+              "원문 토큰을 바꿔도 로짓이 바뀌지 않았습니다: 디코더가 src를 인코딩한 메모리를 읽지 않습니다(크로스 어텐션). "
+              "목표가 아니라 원문을 인코딩하고, 그 메모리를 디코더에 넘기세요."), S2S_HINT)
+    check(bool(torch.allclose(after_future[:, :3], base[:, :3], rtol=1e-4, atol=1e-5)),
+          say("the logits at target positions 0-2 changed when only target tokens 3-4 (their future) changed: the decoder "
+              "sees the future. Pass a causal mask as tgt_mask.",
+              "목표 토큰 3-4(미래)만 바꿨는데 목표 위치 0-2의 로짓이 바뀌었습니다: 디코더가 미래를 봅니다. 인과 마스크를 "
+              "tgt_mask로 넘기세요."), S2S_HINT)
+    assert_tensor(padded, base, say("the logits after padding the source with 3 more pad_id columns",
+                                    "원문 끝에 pad_id 열 3개를 더 붙인 뒤의 로짓"), rtol=1e-4, atol=1e-5,
+                  hint=say("Source padding must be invisible to the encoder (src_key_padding_mask) and to the decoder's "
+                           "cross-attention (memory_key_padding_mask). ",
+                           "원문 패딩은 인코더(src_key_padding_mask)에게도, 디코더의 크로스 어텐션(memory_key_padding_mask)"
+                           "에게도 보이지 않아야 합니다. ") + S2S_HINT)
+
+
+# -- pipeline: inference on a classifier the grader saved ----------------------------------------------------
+PIPELINE_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
+
+
+def _grader_tokenizer(texts):
+    """A WordPiece tokenizer with BERT's special tokens, trained here by the grader (not by the student's code)."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=200, special_tokens=SPECIALS))
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", SPECIALS.index("[CLS]")), ("[SEP]", SPECIALS.index("[SEP]"))])
+    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]",
+                                   sep_token="[SEP]", mask_token="[MASK]")
+
+
+@pytest.fixture(scope="module")
+def saved_classifier(tmp_path_factory):
+    """(directory, tokenizer, model): a small BERT sentiment classifier and its tokenizer, saved with save_pretrained by
+    the grader. Its head is set (seeded) so that its labels and probabilities differ from text to text."""
+    texts, _ = sentiment_corpus(120, 50)
+    tokenizer = _grader_tokenizer(texts)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=64, pad_token_id=tokenizer.pad_token_id,
+                        num_labels=2, id2label=PIPELINE_LABELS, label2id={v: k for k, v in PIPELINE_LABELS.items()})
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(51)
+        model = BertForSequenceClassification(config).eval()
+    with torch.no_grad():  # a head that spreads this corpus's pooled features: logit gaps centred on 0, spread 3
+        pooled = model.bert(**tokenizer(texts, padding=True, return_tensors="pt")).pooler_output
+        weight = torch.randn(2, pooled.shape[1], generator=torch.Generator().manual_seed(52))
+        weight *= 3.0 / (pooled @ (weight[1] - weight[0])).std()
+        model.classifier.weight.copy_(weight)
+        model.classifier.bias.copy_(-(pooled.mean(0) @ weight.T))
+    directory = tmp_path_factory.mktemp("sentiment_classifier")
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory, tokenizer, model
+
+
+PIPELINE_HINT = say("pipeline('text-classification', model=path) loads the model and its tokenizer from the directory; "
+                    "calling it on the list of texts returns one {'label', 'score'} dict per text, the score a softmax "
+                    "probability. Keep the defaults (no top_k).",
+                    "pipeline('text-classification', model=path)는 디렉터리에서 모델과 토크나이저를 불러옵니다. 글의 리스트로 "
+                    "호출하면 글마다 {'label', 'score'} dict 하나를 반환하며, score는 softmax 확률입니다. 기본값을 그대로 "
+                    "두세요(top_k 없이).")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("classify_texts labels texts with a pipeline over the saved model",
+                   ko="classify_texts는 저장된 모델의 pipeline으로 글에 레이블을 붙입니다")
+def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier):
+    directory, tokenizer, model = saved_classifier
+    texts, _ = sentiment_corpus(8, 53)
+    with torch.no_grad():
+        logits = [model(**tokenizer(text, return_tensors="pt")).logits[0] for text in texts]
+    what = "classify_texts(path, texts)"
+    got = _calling("classify_texts", PIPELINE_HINT, impl.classify_texts, str(directory), texts)
+    got = expect_type(got, list, what, PIPELINE_HINT)
+    check(len(got) == len(texts), say(f"{what} on {len(texts)} texts returned {len(got)} results.",
+                                      f"글 {len(texts)}개에 대해 {what}이(가) 결과를 {len(got)}개 반환했습니다."), PIPELINE_HINT)
+    for index, (text, item, row) in enumerate(zip(texts, got, logits)):
+        if isinstance(item, list):
+            raise AssertionError(say(f"{what}[{index}] should be one dict (the best label), got a list of {len(item)}: "
+                                     "top_k=None (or return_all_scores) returns every label.\nHint: " + PIPELINE_HINT,
+                                     f"{what}[{index}]은(는) dict 하나(가장 좋은 레이블)여야 하는데 {len(item)}개짜리 리스트입니다: "
+                                     "top_k=None(또는 return_all_scores)은 모든 레이블을 반환합니다.\n힌트: " + PIPELINE_HINT))
+        check(isinstance(item, dict) and {"label", "score"} <= set(item),
+              say(f"{what}[{index}] should be a dict with 'label' and 'score', got {item!r:.80}.",
+                  f"{what}[{index}]은(는) 'label'과 'score'가 있는 dict여야 하는데 {item!r:.80}입니다."), PIPELINE_HINT)
+        best = int(row.argmax())
+        probability = float(row.softmax(-1)[best])
+        check(item["label"] == PIPELINE_LABELS[best],
+              say(f"{what}[{index}] for {text!r}: the saved model says {PIPELINE_LABELS[best]!r}, got {item['label']!r}.",
+                  f"{text!r}에 대한 {what}[{index}]: 저장된 모델의 답은 {PIPELINE_LABELS[best]!r}인데 {item['label']!r}입니다."),
+              PIPELINE_HINT)
+        score, logit = item["score"], float(row[best])
+        number = isinstance(score, (int, float)) and not isinstance(score, bool)
+        check(not (number and abs(score - logit) < 1e-4 and abs(probability - logit) >= 1e-4),
+              say(f"{what}[{index}]: the score {score} is the raw logit, not a probability: apply a softmax over the labels "
+                  "(the pipeline does).",
+                  f"{what}[{index}]: score {score}은(는) 확률이 아니라 로짓 그대로입니다: 레이블에 대해 softmax를 적용하세요"
+                  "(pipeline은 그렇게 합니다)."), PIPELINE_HINT)
+        check(number and abs(score - probability) < 1e-4,
+              say(f"{what}[{index}] for {text!r}: expected the probability {probability:.6f} of {PIPELINE_LABELS[best]!r}, "
+                  f"got {score!r}.",
+                  f"{text!r}에 대한 {what}[{index}]: {PIPELINE_LABELS[best]!r}의 확률 {probability:.6f}이어야 하는데 "
+                  f"{score!r}입니다."), PIPELINE_HINT)

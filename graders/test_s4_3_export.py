@@ -547,3 +547,126 @@ def test_exported_program_from_a_cuda_model(impl):
                                                "크기 5인 배치에 대한 내보낸 CUDA 프로그램"),
                   atol=1e-4, hint=say("Export on the device the model lives on, in eval mode.",
                                       "모델이 있는 장치에서, 평가 모드로 내보내세요."))
+
+
+# -- TorchScript freezing: the optimisation step TorchScript deployment ended with ----------------
+FREEZE_BATCHES = (2, 5)
+TRAINING_OPERATORS = ("aten::batch_norm", "aten::native_batch_norm", "aten::_batch_norm_impl_index",
+                      "aten::dropout", "aten::dropout_", "aten::feature_dropout", "aten::alpha_dropout")
+
+
+class ConvNet(nn.Module):
+    """Conv2d + BatchNorm2d (which freezing folds into the convolution) and Dropout (which it drops)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.norm = nn.BatchNorm2d(6)
+        self.dropout = nn.Dropout(0.5)
+        self.out = nn.Linear(6, 3)
+
+    def forward(self, images):
+        h = torch.relu(self.norm(self.conv(images)))
+        return self.out(self.dropout(h.mean(dim=(2, 3))))
+
+
+def _conv_net(seed=7):
+    """A ConvNet in training mode whose BatchNorm running statistics are far from (0, 1)."""
+    torch.manual_seed(seed)
+    model = ConvNet()
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for _ in range(5):
+            model(torch.randn(8, 3, 6, 6, generator=generator) * 2 + 1)
+    return model.train()
+
+
+def _images(batch, seed):
+    return torch.randn(batch, 3, 6, 6, generator=torch.Generator().manual_seed(seed)) * 2 + 1
+
+
+def _graph_nodes(block):
+    """Every node of a TorchScript graph, those inside if/loop blocks too."""
+    for node in block.nodes():
+        yield node
+        for inner in node.blocks():
+            yield from _graph_nodes(inner)
+
+
+@observation
+def frozen_conv_net(impl, seed, example, inputs):
+    """freeze_for_inference(model, example) on a _conv_net(seed) built beside the student's code:
+    whether it is a ScriptModule, the parameters it still holds, the attributes its forward graph
+    reads (prim::GetAttr), the operators in that graph, and its outputs on each input."""
+    made = _attempt(impl.freeze_for_inference, _conv_net(seed), example)
+    if "raised" in made:
+        return {"made": made}
+    module = made["value"]
+    facts = {"made": {"value": None}, "script": isinstance(module, torch.jit.ScriptModule),
+             "type": type(module).__name__}
+    if facts["script"]:
+        nodes = list(_graph_nodes(module.graph))
+        facts["parameters"] = [name for name, _ in module.named_parameters()]
+        facts["reads"] = [node.s("name") for node in nodes if node.kind() == "prim::GetAttr"]
+        facts["operators"] = sorted({node.kind() for node in nodes})
+        facts["outputs"] = _gated_outputs(module, inputs)
+    return facts
+
+
+def _frozen_facts(impl, seed):
+    """(model, inputs, facts): the grader's copy of the model, the inputs and what frozen_conv_net saw."""
+    model = _conv_net(seed)
+    inputs = [_images(batch, 40 + batch) for batch in FREEZE_BATCHES]
+    facts = frozen_conv_net(impl, seed, _images(4, 39), inputs)
+    _value(facts["made"], "freeze_for_inference(model, example)",
+           hint=say("torch.jit.freeze only takes a module in evaluation mode: call model.eval() before "
+                    "torch.jit.script or torch.jit.trace.",
+                    "torch.jit.freeze는 평가 모드의 모듈만 받습니다: torch.jit.script나 torch.jit.trace 전에 "
+                    "model.eval()을 호출하세요."))
+    _script_kind(facts, "freeze_for_inference(model, example)",
+                 say("Return the ScriptModule torch.jit.freeze returns (it takes a scripted or traced module).",
+                     "torch.jit.freeze가 반환한 ScriptModule을 반환하세요(freeze는 script하거나 trace한 모듈을 받습니다)."))
+    return model, inputs, facts
+
+
+@pytest.mark.points(2)
+@pytest.mark.export
+@pytest.mark.title("freeze_for_inference inlines the weights and folds BatchNorm",
+                   ko="freeze_for_inference는 가중치를 인라인하고 BatchNorm을 접어 넣습니다")
+def test_frozen_module_inlines_weights_and_folds_batch_norm(impl):
+    _, _, facts = _frozen_facts(impl, seed=7)
+    training = [op for op in facts["operators"] if op in TRAINING_OPERATORS]
+    check(not training,
+          say(f"The frozen graph still runs {', '.join(training)}: frozen in evaluation mode, BatchNorm after a "
+              "convolution is folded into it and dropout disappears; this graph kept the training-mode operators.",
+              f"고정된 그래프가 아직 {', '.join(training)}을(를) 실행합니다: 평가 모드에서 고정하면 합성곱 뒤의 "
+              "BatchNorm은 합성곱에 접혀 들어가고 dropout은 사라지는데, 이 그래프에는 학습 모드 연산이 남아 있습니다."),
+          say("The module was traced or scripted in training mode (a trace records training=True as a constant, "
+              "and eval() afterwards does not change it): call model.eval() first.",
+              "모듈을 학습 모드에서 trace하거나 script했습니다(trace는 training=True를 상수로 기록하므로 나중에 "
+              "eval()을 불러도 바뀌지 않습니다): 먼저 model.eval()을 호출하세요."))
+    check(not facts["parameters"] and not facts["reads"],
+          say(f"freeze_for_inference returned a ScriptModule that is not frozen: it still holds the parameters "
+              f"{facts['parameters'][:6]} and its graph reads the attributes {facts['reads'][:6]} (prim::GetAttr).",
+              f"freeze_for_inference가 고정되지 않은 ScriptModule을 반환했습니다: 아직 매개변수 "
+              f"{facts['parameters'][:6]}를 가지고 있고, 그래프가 속성 {facts['reads'][:6]}을(를) 읽습니다(prim::GetAttr)."),
+          say("torch.jit.script and torch.jit.trace keep the weights as attributes; torch.jit.freeze(scripted) "
+              "inlines them as constants. Return what freeze returns.",
+              "torch.jit.script와 torch.jit.trace는 가중치를 속성으로 둡니다. torch.jit.freeze(scripted)가 가중치를 "
+              "상수로 인라인합니다. freeze가 반환한 것을 반환하세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("The frozen module gives the eval-mode model's outputs",
+                   ko="고정된 모듈은 평가 모드 모델과 같은 출력을 냅니다")
+def test_frozen_module_matches_eval_mode_outputs(impl):
+    model, inputs, facts = _frozen_facts(impl, seed=8)
+    for batch, x, attempt in zip(FREEZE_BATCHES, inputs, facts["outputs"]):
+        what = say(f"the frozen module's output for a batch of {batch}",
+                   f"크기 {batch}인 배치에 대한 고정된 모듈의 출력")
+        assert_tensor(_value(attempt, what), _eval_outputs(model, x), what, rtol=1e-4, atol=1e-4,
+                      hint=say("Compare against the model in eval mode: call model.eval() before scripting or "
+                               "tracing; freezing keeps the behaviour the module had when it was traced or scripted.",
+                               "평가 모드의 모델과 비교합니다: script나 trace 전에 model.eval()을 호출하세요. 고정은 "
+                               "trace나 script할 때의 동작을 그대로 유지합니다."))

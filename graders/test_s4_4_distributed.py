@@ -569,3 +569,222 @@ def test_deepspeed_accepts_the_config(impl, monkeypatch):
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
+
+
+# -- large-model training in one process: mixed precision and activation checkpointing ------------
+AMP_STEPS, AMP_LR = 8, 0.1
+
+
+def _amp_net():
+    torch.manual_seed(3)
+    return nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1))
+
+
+def _amp_batch():
+    generator = torch.Generator().manual_seed(5)
+    x = torch.randn(64, 8, generator=generator)
+    return x, x[:, :1] * 1.5 - x[:, 2:3] + 0.1 * torch.randn(64, 1, generator=generator)
+
+
+def _raised(error):
+    """What a student's call raised, in one line (NotImplementedError is re-raised by the caller)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0][:300] if lines else ''}"
+
+
+@observation
+def autocast_training(impl, x, y):
+    """AMP_STEPS calls of autocast_train_step on an _amp_net() and SGD(lr=AMP_LR) built beside the
+    student's code: the losses it returned, the dtypes the Linear layers' outputs had, the dtypes of
+    the gradients that reached the parameters, and the parameters afterwards (dtype, values)."""
+    model = _amp_net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=AMP_LR)
+    outputs, grads = set(), set()
+    for module in model.modules():
+        if isinstance(module, nn.Linear):
+            module.register_forward_hook(lambda _m, _args, out: outputs.add(str(out.dtype)))
+    for parameter in model.parameters():
+        parameter.register_hook(lambda grad: grads.add(str(grad.dtype)))
+    losses = []
+    try:
+        for _ in range(AMP_STEPS):
+            losses.append(impl.autocast_train_step(model, optimizer, x, y))
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - reported by the check
+        return {"raised": _raised(error)}
+    return {"losses": [loss if isinstance(loss, (int, float)) else repr(loss)[:80] for loss in losses],
+            "outputs": sorted(outputs), "grads": sorted(grads),
+            "dtypes": {name: str(p.dtype) for name, p in model.named_parameters()},
+            "params": {name: p.detach().float().clone() for name, p in model.named_parameters()}}
+
+
+def _autocast_reference(x, y):
+    """(losses, parameters) of AMP_STEPS bfloat16-autocast SGD steps on the grader's own _amp_net()."""
+    model = _amp_net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=AMP_LR)
+    losses = []
+    for _ in range(AMP_STEPS):
+        optimizer.zero_grad()
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            loss = F.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses, {name: p.detach().clone() for name, p in model.named_parameters()}
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("autocast_train_step computes in bfloat16 and keeps float32 weights",
+                   ko="autocast_train_step은 bfloat16으로 계산하고 가중치는 float32로 유지합니다")
+def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl):
+    x, y = _amp_batch()
+    seen = autocast_training(impl, x, y)
+    check("raised" not in seen, say(f"autocast_train_step raised {seen.get('raised')}",
+                                    f"autocast_train_step에서 {seen.get('raised')}이(가) 발생했습니다"),
+          say("Run the forward pass and the loss inside torch.autocast(device_type=x.device.type, "
+              "dtype=torch.bfloat16); the data and the model stay float32.",
+              "순전파와 손실 계산을 torch.autocast(device_type=x.device.type, dtype=torch.bfloat16) 안에서 "
+              "실행하세요. 데이터와 모델은 float32 그대로 둡니다."))
+    cast = {name: dtype for name, dtype in seen["dtypes"].items() if dtype != "torch.float32"}
+    check(not cast,
+          say(f"After autocast_train_step the parameters are {cast}: the model was cast to a 16-bit type. Mixed "
+              "precision keeps float32 master weights (and float32 gradients) and lowers only the computation.",
+              f"autocast_train_step 뒤 매개변수가 {cast}입니다: 모델을 16비트 타입으로 캐스팅했습니다. 혼합 정밀도는 "
+              "float32 마스터 가중치(와 float32 변화도)를 유지하고 계산만 낮은 정밀도로 합니다."),
+          say("Do not call model.to(torch.bfloat16) or model.bfloat16(): torch.autocast chooses the type of each "
+              "operation inside its block.",
+              "model.to(torch.bfloat16)나 model.bfloat16()을 호출하지 마세요: torch.autocast가 블록 안에서 연산마다 "
+              "타입을 고릅니다."))
+    check(seen["outputs"] == ["torch.bfloat16"],
+          say(f"The model's Linear layers produced {seen['outputs']} inside autocast_train_step; under bfloat16 "
+              "autocast they compute in torch.bfloat16: the step ran without autocast.",
+              f"autocast_train_step 안에서 모델의 Linear 층이 {seen['outputs']}을(를) 냈습니다. bfloat16 autocast에서는 "
+              "torch.bfloat16으로 계산합니다: autocast 없이 스텝을 실행했습니다."),
+          say("Wrap the forward pass and the loss in `with torch.autocast(device_type=x.device.type, "
+              "dtype=torch.bfloat16):`.",
+              "순전파와 손실 계산을 `with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16):`로 "
+              "감싸세요."))
+    check(seen["grads"] == ["torch.float32"],
+          say(f"The gradients that reached the parameters were {seen['grads']}; they should be torch.float32.",
+              f"매개변수에 도달한 변화도가 {seen['grads']}입니다. torch.float32여야 합니다."),
+          say("Call loss.backward() on the loss autocast computed, with float32 parameters.",
+              "float32 매개변수로, autocast가 계산한 손실에 loss.backward()를 호출하세요."))
+    losses, params = _autocast_reference(x, y)
+    returned = seen["losses"]
+    check(all(isinstance(loss, (int, float)) for loss in returned),
+          say(f"autocast_train_step should return the loss as a Python float, got {returned[:2]}.",
+              f"autocast_train_step은 손실을 Python float로 반환해야 하는데 {returned[:2]}입니다."),
+          say("Return loss.item().", "loss.item()을 반환하세요."))
+    check(returned[-1] < 0.5 * returned[0] and all(abs(a - b) <= 0.02 * abs(b) + 1e-3 for a, b in zip(returned, losses)),
+          say(f"Over {AMP_STEPS} SGD steps (lr={AMP_LR}) the losses returned were "
+              f"{[round(v, 4) for v in returned]}; bfloat16 autocast training gives {[round(v, 4) for v in losses]}.",
+              f"SGD {AMP_STEPS}단계(lr={AMP_LR}) 동안 반환된 손실은 {[round(v, 4) for v in returned]}입니다. bfloat16 "
+              f"autocast 학습은 {[round(v, 4) for v in losses]}입니다."),
+          say("Each call is one step: optimizer.zero_grad(), the autocast forward and mean MSE loss, "
+              "loss.backward(), optimizer.step(), and the loss of that forward pass.",
+              "호출 한 번이 한 단계입니다: optimizer.zero_grad(), autocast 순전파와 평균 MSE 손실, loss.backward(), "
+              "optimizer.step(), 그리고 그 순전파의 손실을 반환합니다."))
+    for name, want in params.items():
+        assert_tensor(seen["params"][name], want, say(f"{name} after {AMP_STEPS} autocast steps",
+                                                      f"autocast {AMP_STEPS}단계 뒤의 {name}"),
+                      rtol=2e-2, atol=2e-2)
+
+
+BLOCKS, WIDTH = 3, 8
+
+
+def _blocks():
+    torch.manual_seed(11)
+    return [nn.Sequential(nn.Linear(WIDTH, WIDTH), nn.Tanh(), nn.LayerNorm(WIDTH)) for _ in range(BLOCKS)]
+
+
+def _stack_data():
+    generator = torch.Generator().manual_seed(12)
+    return torch.randn(5, WIDTH, generator=generator), torch.randn(5, WIDTH, generator=generator)
+
+
+@observation
+def checkpointed_backward(impl, x, weights):
+    """CheckpointedStack(_blocks()) built beside the student's code, in training mode, run on x (a batch of
+    data: no requires_grad) and (out * weights).sum() backpropagated: the output, whether it requires
+    grad, how many times each block's forward started by the end of forward and of backward (a pre-hook:
+    a recomputation may stop early), and each parameter's gradient."""
+    blocks = _blocks()
+    calls = [0] * len(blocks)
+    for index, block in enumerate(blocks):
+        block.register_forward_pre_hook(lambda _m, _args, i=index: calls.__setitem__(i, calls[i] + 1))
+    try:
+        stack = impl.CheckpointedStack(blocks).train()
+        out = stack(x)
+        seen = {"out": out.detach().clone(), "requires_grad": out.requires_grad, "forward": list(calls)}
+        if out.requires_grad:
+            (out * weights).sum().backward()
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - reported by the check
+        return {"raised": _raised(error)}
+    seen["backward"] = list(calls)
+    seen["grads"] = {f"{i}.{name}": None if p.grad is None else p.grad.clone()
+                     for i, block in enumerate(blocks) for name, p in block.named_parameters()}
+    return seen
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("CheckpointedStack gives the same gradients, recomputing each block",
+                   ko="CheckpointedStack은 블록마다 다시 계산하며 같은 변화도를 냅니다")
+def test_checkpointed_stack_recomputes_blocks_with_same_gradients(impl):
+    x, weights = _stack_data()
+    seen = checkpointed_backward(impl, x, weights)
+    check("raised" not in seen, say(f"CheckpointedStack(blocks)(x) and backward raised {seen.get('raised')}",
+                                    f"CheckpointedStack(blocks)(x)와 역전파에서 {seen.get('raised')}이(가) 발생했습니다"),
+          say("Keep the given __init__ (self.blocks) and in forward pass each block and its input to "
+              "torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False).",
+              "주어진 __init__(self.blocks)을 그대로 두고, forward에서 각 블록과 그 입력을 "
+              "torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False)에 넘기세요."))
+    blocks = _blocks()
+    out = x
+    for block in blocks:
+        out = block(out)
+    (out * weights).sum().backward()
+    assert_tensor(seen["out"], out.detach(), say("CheckpointedStack's output", "CheckpointedStack의 출력"),
+                  hint=say("Apply the blocks in order, each to the previous block's output.",
+                           "블록을 차례로, 각각 앞 블록의 출력에 적용하세요."))
+    check(seen["requires_grad"],
+          say("CheckpointedStack's output does not require grad for an input that does not (a batch of data): "
+              "nothing will reach the blocks' parameters. That is the reentrant checkpoint, the one used when "
+              "use_reentrant is left out or True.",
+              "requires_grad가 아닌 입력(데이터 배치)에 대해 CheckpointedStack의 출력이 requires_grad가 아닙니다: "
+              "블록의 매개변수에 아무것도 전달되지 않습니다. use_reentrant를 빼먹거나 True로 줄 때 쓰이는 재진입(reentrant) "
+              "체크포인트입니다."),
+          say("Call checkpoint(block, h, use_reentrant=False).", "checkpoint(block, h, use_reentrant=False)를 호출하세요."))
+    for i, block in enumerate(blocks):
+        for name, p in block.named_parameters():
+            key = f"{i}.{name}"
+            what = say(f"the gradient of block {i}'s {name}", f"블록 {i}의 {name}에 대한 변화도")
+            check(seen["grads"][key] is not None, say(f"{what} is None after backward.", f"역전파 뒤 {what}가 None입니다."),
+                  say("Checkpoint every block with use_reentrant=False.",
+                      "모든 블록을 use_reentrant=False로 체크포인트하세요."))
+            assert_tensor(seen["grads"][key], p.grad, what,
+                          hint=say("Checkpointing must not change the gradients: pass the block and its input to "
+                                   "checkpoint and use what it returns.",
+                                   "체크포인팅은 변화도를 바꾸면 안 됩니다: 블록과 그 입력을 checkpoint에 넘기고 그 반환값을 "
+                                   "쓰세요."))
+    # checkpoint_sequential keeps the last segment's activations (backward starts there): the last block
+    # may run once.
+    check(seen["forward"] == [1] * BLOCKS and seen["backward"][:-1] == [2] * (BLOCKS - 1)
+          and seen["backward"][-1] in (1, 2),
+          say(f"Each block's forward should run once in forward and once more in backward (the recomputation "
+              f"checkpointing trades for memory): counts {seen['forward']} after forward, {seen['backward']} after "
+              "backward. "
+              + ("No block was recomputed: nothing was checkpointed." if seen["backward"] == seen["forward"] else ""),
+              f"각 블록의 순전파는 순전파 때 한 번, 역전파 때 한 번 더(체크포인팅이 메모리와 맞바꾸는 재계산) 실행되어야 "
+              f"합니다: 순전파 뒤 {seen['forward']}, 역전파 뒤 {seen['backward']}번입니다. "
+              + ("다시 계산된 블록이 없습니다: 아무것도 체크포인트되지 않았습니다." if seen["backward"] == seen["forward"]
+                 else "")),
+          say("Run each block through torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False) instead of "
+              "calling it directly.",
+              "각 블록을 직접 호출하지 말고 torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False)로 "
+              "실행하세요."))

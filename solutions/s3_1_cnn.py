@@ -80,3 +80,13 @@ def freeze_backbone(model):
 
 def finetune_optimizer(model, lr):
     return torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=lr, momentum=0.9)
+
+
+def load_pretrained(path, num_classes):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    state = {key.removeprefix("module."): value for key, value in state.items()}
+    model = torchvision.models.resnet18(weights=None)  # the checkpoint's architecture, 1000-class head included
+    model.load_state_dict(state)
+    model.requires_grad_(False)
+    model.fc = nn.Linear(model.fc.in_features, num_classes)  # new, trainable
+    return model.eval()

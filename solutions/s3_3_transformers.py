@@ -3,7 +3,7 @@ import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification, GPT2Config,
-                          GPT2LMHeadModel, PreTrainedTokenizerFast)
+                          GPT2LMHeadModel, PreTrainedTokenizerFast, pipeline)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
@@ -101,3 +101,18 @@ def greedy_generate(model, input_ids, max_new_tokens):
         next_id = model(input_ids=ids).logits[:, -1].argmax(-1, keepdim=True)
         ids = torch.cat([ids, next_id], dim=1)
     return ids
+
+
+def seq2seq_logits(transformer, embed, head, src, tgt, pad_id=0):
+    src_padding, tgt_padding = src == pad_id, tgt == pad_id  # True = ignore
+    # -inf above the diagonal; as booleans (True = ignore) like the padding masks: nn.Transformer wants one type
+    causal = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1], device=tgt.device) < 0
+    out = transformer(embed(src), embed(tgt), tgt_mask=causal, tgt_is_causal=True,
+                      src_key_padding_mask=src_padding, tgt_key_padding_mask=tgt_padding,
+                      memory_key_padding_mask=src_padding)  # the decoder's cross-attention must skip padding too
+    return head(out)
+
+
+def classify_texts(path, texts):
+    classifier = pipeline("text-classification", model=path, tokenizer=path)
+    return classifier(list(texts))

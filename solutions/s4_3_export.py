@@ -68,3 +68,7 @@ def save_program(program, path):
 
 def load_program(path):
     return torch.export.load(path)
+
+
+def freeze_for_inference(model, example):
+    return torch.jit.freeze(torch.jit.script(model.eval()))

@@ -10,6 +10,7 @@ from torch import nn
 from torch.distributed.fsdp import fully_shard
 from torch.nn import functional as F
 from torch.nn.parallel import DistributedDataParallel
+from torch.utils.checkpoint import checkpoint
 from torch.utils.data import DistributedSampler
 
 
@@ -91,6 +92,26 @@ def deepspeed_config(micro_batch_size, grad_accum_steps, world_size, zero_stage,
         "zero_optimization": {"stage": zero_stage},
         "bf16": {"enabled": bf16},
     }
+
+
+def autocast_train_step(model, optimizer, x, y):
+    optimizer.zero_grad()
+    with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16):
+        loss = F.mse_loss(model(x), y)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+class CheckpointedStack(nn.Module):
+    def __init__(self, blocks):
+        super().__init__()
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = checkpoint(block, x, use_reentrant=False)
+        return x
 
 
 def demo(rank, world_size, port):

@@ -131,3 +131,28 @@ def finetune_optimizer(model: nn.Module, lr: float) -> torch.optim.Optimizer:
     정확히 쥐고 있어야, 나중에 계층 하나의 고정을 풀 때 뜻밖의 일이 아니라 명시적인 새 매개변수 그룹이
     됩니다."""
     raise NotImplementedError("finetune_optimizer")
+
+
+def load_pretrained(path: str, num_classes: int) -> nn.Module:
+    """`path`에 저장된 사전 학습된 가중치를 담고, `num_classes`개 클래스로 미세 조정(fine-tuning)할
+    준비가 된 ResNet-18입니다.
+
+    인터넷이 된다면 `torchvision.models.resnet18(weights=ResNet18_Weights.DEFAULT)`라고 쓰면 됩니다:
+    torchvision이 ImageNet 가중치를 torch hub 캐시에 한 번 내려받아 모델에 불러와 줍니다. 여기서는
+    채점기가 모델 허브 역할을 합니다: `path`는 ImageNet 모양의 ResNet-18(1000개 클래스)을
+    `DistributedDataParallel`(4.4절)로 감싸 학습한 뒤 `torch.save(model.state_dict(), path)`로 쓴
+    파일이라서, 모든 키에 래퍼의 접두사 `module.`이 붙어 있습니다(`module.conv1.weight`, ...).
+
+    `weights=None`으로 만든 torchvision ResNet-18을 반환하되, 그 모델은
+    - 바로 그 가중치를 담습니다: 백본(backbone)의 모든 매개변수와 BatchNorm 버퍼;
+    - `num_classes`개를 출력하는 새 헤드 `fc`를 가지며, 이 헤드는 학습됩니다;
+    - 백본이 고정되어 있습니다(`fc` 말고는 변화도를 받지 않습니다);
+    - 평가 모드입니다(BatchNorm이 불러온 누적 통계를 씁니다).
+
+    파일은 `torch.load(path, weights_only=True)`로 읽으세요: 체크포인트는 피클(pickle)이고, 파일을
+    언피클하면 그 안에 든 어떤 코드든 실행될 수 있습니다. `weights_only=True`(PyTorch 2.6부터 기본값)는
+    텐서와 평범한 컨테이너만 다시 만듭니다. `load_state_dict`는 기본적으로 엄격해서(strict) 어떤 키가
+    맞지 않는지 알려 줍니다. `strict=False`는 그런 키를 조용히 건너뛰고, 빠진 자리에 무작위 가중치를
+    남겨 둡니다.
+    """
+    raise NotImplementedError("load_pretrained")

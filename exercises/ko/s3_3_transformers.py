@@ -6,7 +6,9 @@
 `nn.TransformerEncoderLayer`를 쓰며 마스크만 다릅니다. `nn.Transformer*`의 규칙을 기억하세요.
 불리언(boolean) `mask` / `src_key_padding_mask`는 어텐션(attention)이 *금지된* 곳이 True이고
 (`F.scaled_dot_product_attention`과 반대입니다), 계층은 `batch_first=True`로 만들지 않으면
-(time, batch, ...) 순서를 씁니다.
+(time, batch, ...) 순서를 씁니다. 파일 끝의 `seq2seq_logits`는 세 번째 종류인 번역용
+*인코더-디코더(encoder–decoder)* `nn.Transformer`를 실행합니다. 그 디코더는 인코더의 출력에도
+어텐션합니다(크로스 어텐션, cross-attention).
 
 2부에서는 Hugging Face `transformers`(v5)를 완전히 오프라인으로 사용합니다:
 - 작은 말뭉치(corpus)로 `tokenizers` 라이브러리를 써서 학습시키고 `PreTrainedTokenizerFast`로
@@ -16,7 +18,8 @@
   `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
   라고 쓸 것입니다(transformers 5에서는 `torch_dtype`이 아니라 `dtype`이라고 씁니다). 채점기(grader)는
   `HF_HUB_OFFLINE=1`을 설정하므로 허브 이름은 여기서 모두 실패합니다 — 로컬 디렉터리만 넘기세요;
-- 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning), 탐욕적(greedy) 생성.
+- 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning), 탐욕적(greedy) 생성,
+  저장된 분류기에 대한 `pipeline` 추론.
 
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 3.3`을 실행하세요.
 """
@@ -24,7 +27,7 @@ import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers  # noqa: F401
 from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,  # noqa: F401
-                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast)
+                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, pipeline)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # id 0, 1, 2, 3, 4
 
@@ -151,3 +154,43 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)`와 같아야 합니다.
     """
     raise NotImplementedError("greedy_generate")
+
+
+def seq2seq_logits(transformer: nn.Transformer, embed: nn.Embedding, head: nn.Linear, src: torch.Tensor,
+                   tgt: torch.Tensor, pad_id: int = 0) -> torch.Tensor:
+    """인코더-디코더(encoder–decoder) Transformer, 즉 "Attention Is All You Need"의 원래 번역 모델이
+    원문 토큰 `src` (batch, src_len)와 지금까지의 목표 토큰 `tgt` (batch, tgt_len)에 대해 내는 다음 토큰
+    로짓(logits) (batch, tgt_len, vocab)입니다. 두 입력 모두 int64이며 끝부분이 `pad_id`로 패딩되어
+    있습니다.
+
+    `transformer`는 `nn.Transformer(..., batch_first=True)`입니다. 인코더는 임베딩된 원문을 읽어
+    *메모리(memory)*를 만들고, 디코더의 각 계층은 목표 시퀀스에 대한 셀프 어텐션(self-attention),
+    그다음 모든 목표 위치에서 그 메모리로 향하는 *크로스 어텐션(cross-attention)*, 그다음 피드포워드
+    블록을 실행합니다. 위의 디코더 전용 `DecoderLM`에는 없는 부분입니다. `embed`는 양쪽을 모두
+    임베딩하고(어휘 하나를 공유합니다. 연습 문제를 짧게 하려고 위치 정보는 뺐으며, 실제 모델은 양쪽에
+    위치 정보를 더합니다), `head`는 d_model을 어휘 크기로 바꿉니다.
+
+    교사 강요(teacher forcing)로 학습할 때처럼, 지켜야 할 약속은 다음과 같습니다:
+    - 목표 위치 t의 로짓은 목표 토큰 0..t에만 의존하며, 그 뒤의 토큰에는 절대 의존하지 않습니다;
+    - 로짓은 원문에 의존합니다: 원문 토큰 하나를 바꾸면 로짓이 바뀝니다;
+    - 패딩은 보이지 않습니다: 원문 패딩(인코더에게도, 메모리를 읽는 디코더에게도)도, 목표 패딩도
+      실제 위치의 로짓을 바꾸지 않습니다;
+    - 실제 목표 위치에서, 결과는 그런 뜻의 마스크를 넘긴 `nn.Transformer`가 계산하는 값과 같습니다
+      (`nn.Transformer`의 불리언 마스크는 어텐션이 *금지된* 곳이 True입니다).
+    """
+    raise NotImplementedError("seq2seq_logits")
+
+
+def classify_texts(path: str, texts: list[str]) -> list[dict]:
+    """로컬 디렉터리 `path`에 저장된 텍스트 분류기(`save_pretrained`가 쓰는 config, 가중치, 토크나이저)로
+    Hugging Face `pipeline`을 통해 `texts`에 레이블을 붙입니다: 글마다 하나씩, 순서대로
+    `{"label": str, "score": float}` dict를 반환하며, 그 안에는 가장 가능성이 높은 레이블(모델의
+    `config.id2label`이 붙인 이름)과 그 확률이 들어 있습니다.
+
+    `pipeline(task, model=...)`은 모든 추론에서 반복되는 일을 묶어 줍니다: 토큰화하고, 모델을 평가
+    모드에서 변화도 없이 실행하고, 로짓을 이름 붙은 레이블로 바꿉니다(단일 레이블 분류기라면
+    softmax). 인터넷이 된다면 `"distilbert/distilbert-base-uncased-finetuned-sst-2-english"` 같은 허브
+    이름으로 모델을 내려받겠지만, 여기서는 디렉터리를 넘기세요. 모델은 언제나 이름을 지정하세요:
+    작업(task)만 주면 파이프라인이 허브에서 기본 모델을 고릅니다(그리고 오프라인에서는 실패합니다).
+    """
+    raise NotImplementedError("classify_texts")

@@ -14,7 +14,8 @@ PyTorch에서 밖으로 나가는 세 가지 길을, 현재 방식부터 레거�
 - **TorchScript**(`torch.jit.trace`, `torch.jit.script`)는 이 버전의 PyTorch에서 *지원
   중단(deprecated)*되었습니다(경고를 내고 torch.compile / torch.export를 안내합니다). 배포된 시스템에서
   아직 많이 쓰이므로 어떻게 동작하는지 — 그리고 무엇을 잘못하는지 — 알아 두되, 새 작업에는
-  torch.export를 쓰세요.
+  torch.export를 쓰세요. TorchScript의 배포 단계는 `torch.jit.freeze`였습니다: 가중치를 상수로
+  인라인하고, BatchNorm을 접어 넣고, dropout을 없앱니다.
 
 이 항목에서 피하는 법을 익힐 함정:
 
@@ -131,3 +132,24 @@ def save_program(program: torch.export.ExportedProgram, path: str | Path) -> Non
 def load_program(path: str | Path) -> torch.export.ExportedProgram:
     """`save_program`이 쓴 ExportedProgram을 다시 읽습니다."""
     raise NotImplementedError("load_program")
+
+
+def freeze_for_inference(model: nn.Module, example: torch.Tensor) -> torch.jit.ScriptModule:
+    """`model`을 최적화한 TorchScript 결과물: 평가 모드 모델과 같은 출력을 내는 *고정된(frozen)*
+    ScriptModule입니다.
+
+    고정(`torch.jit.freeze`)은 TorchScript 배포의 마지막 단계였습니다. 평가 모드로 script하거나
+    trace한 모듈을 받아서 그 매개변수와 버퍼를 그래프 안에 상수로 인라인합니다: 고정된 모듈에는
+    읽을 `weight` 속성이 남지 않고, 그래프도 속성을 읽지 않습니다(`module.graph`에 `prim::GetAttr`가
+    없습니다). 가중치를 알게 되었으니 그래프를 단순하게 만듭니다: 합성곱 뒤의 BatchNorm은 합성곱의
+    가중치에 접혀(fold) 들어가고, 평가 모드의 dropout은 사라집니다. `torch.jit.optimize_for_inference`도
+    모듈을 고정한 뒤 CPU에 맞게 그래프를 더 고쳐 씁니다. 고정된 모듈은 더 이상 학습할 수도, 학습 모드로
+    되돌릴 수도 없습니다. 그래서 학습 모드의 모듈은 고정을 거부합니다.
+
+    `model`은 학습 모드로 주어집니다. Tensor 값에 따른 분기가 없으므로, script 대신 trace하고 싶다면
+    `example`(모델 입력 shape의 입력)을 쓰면 됩니다. 이 PyTorch에서 `torch.jit.trace`,
+    `torch.jit.script`, `torch.jit.freeze`는 지원 중단(deprecated)되었습니다(경고를 내고
+    torch.compile / torch.export를 권합니다): 새 작업에서는 위의 torch.export가 앞으로의 길입니다.
+    고정은 이미 배포된 TorchScript 모델에서 만나게 될 것입니다.
+    """
+    raise NotImplementedError("freeze_for_inference")

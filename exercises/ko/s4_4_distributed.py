@@ -17,6 +17,9 @@
   `timeout`을 주세요;
 - 작업이 끝나면 프로세스 그룹을 `destroy_process_group`으로 해제해야 합니다.
 
+대형 모델 학습을 위한 두 기법으로 이 항목을 마칩니다. 장치가 하나든 여럿이든 쓰이고, 프로세스 그룹이
+필요 없습니다: 혼합 정밀도(`autocast_train_step`)와 활성값 체크포인팅(`CheckpointedStack`)입니다.
+
 채점기(grader)는 "spawn" 방식으로 CPU에서 프로세스 2개를 시작하고 그 안에서 여러분의 함수를
 호출합니다(spawn된 자식 프로세스는 이 파일을 이름으로 import하므로, 모듈 최상위에서는 작업을 하지
 마세요). 여러분도 똑같이 해 볼 수 있습니다: `python exercises/s4_4_distributed.py`는 아래의
@@ -144,6 +147,53 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
     - "bf16": {"enabled": bf16}.
     """
     raise NotImplementedError("deepspeed_config")
+
+
+def autocast_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
+                        y: torch.Tensor) -> float:
+    """`optimizer`로 `F.mse_loss(model(x), y)`(평균)를 최소화하는 `model`의 혼합 정밀도(mixed
+    precision) 학습 단계 한 번; 손실(loss)을 Python float로 반환합니다.
+
+    혼합 정밀도는 비싼 연산(행렬 곱, 합성곱)을 16비트 타입으로 실행해 약 두 배 빠르고 활성값
+    메모리를 절반만 쓰면서, 정밀도가 필요한 것은 float32로 유지합니다: 매개변수(옵티마이저가 갱신하는
+    "마스터 가중치"), 그 변화도, 그리고 손실 같은 축소(reduction) 연산입니다.
+    `torch.autocast(device_type, dtype=torch.bfloat16)`는 `with` 블록 안에서 연산마다 타입을 고릅니다.
+    여기서는 `x`의 장치 타입에서 씁니다. 모델이나 데이터를 직접 캐스팅하지 않습니다: bfloat16으로
+    캐스팅한 모델에서는 가중치 자체가 16비트라서, 그 정밀도보다 작은 갱신은 반올림되어 사라집니다.
+    autocast 안에는 순전파와 손실 계산만 들어갑니다.
+
+    bfloat16은 float32의 지수 비트 8개를 그대로 가지므로(가수만 짧습니다) 작은 변화도가 언더플로되지
+    않고, 손실 스케일링이 필요 없습니다. 예전 CUDA 혼합 정밀도의 타입인 float16은 지수 비트가 5개라서
+    약 6e-8보다 작은 변화도는 0이 됩니다. 그래서 CUDA에서 float16으로 학습할 때는
+    `torch.amp.GradScaler("cuda")`를 더합니다: 역전파 전에 손실에 큰 배수를 곱하고, 스텝 전에 변화도를
+    그 배수로 나눕니다(변화도가 오버플로한 스텝은 건너뜁니다).
+    """
+    raise NotImplementedError("autocast_train_step")
+
+
+class CheckpointedStack(nn.Module):
+    """`blocks`를 차례로 적용하되(`x -> blocks[-1](...(blocks[0](x)))`) 활성값 체크포인팅(activation
+    checkpointing)을 씁니다: 체크포인팅 없이 할 때와 같은 출력과 변화도를, 더 적은 메모리로 냅니다.
+
+    역전파에는 순전파가 각 블록 안에서 계산한 활성값이 필요합니다. autograd는 보통 이 값을 역전파 때까지
+    모두 보관하는데, 깊은 모델에서는 가중치가 아니라 이 활성값이 메모리를 채웁니다.
+    `torch.utils.checkpoint.checkpoint`로 실행한 블록은 입력만 보관하고, 역전파 중에 순전파를 한 번 더
+    실행해 나머지를 다시 계산합니다: 학습 단계마다 각 블록이 두 번 실행되니, 계산을 내주고 메모리를
+    얻는 셈입니다. 체크포인팅은 RNG 상태를 저장했다가 복원하므로, 블록 안의 dropout은 두 번째에도 같은
+    마스크를 뽑습니다.
+
+    PyTorch가 권장하는 구현인 `use_reentrant=False`를 넘기세요. 빼먹으면 경고가 나고, 예전의
+    재진입(reentrant) 구현은 블록의 입력이 requires_grad가 아닐 때(데이터 배치의 입력은 늘 그렇습니다)
+    블록의 매개변수에 변화도를 주지 않습니다.
+    """
+
+    def __init__(self, blocks: list[nn.Module]):
+        super().__init__()
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """`x`를 모든 블록에 차례로 통과시키되, 각 블록에 활성값 체크포인팅을 씁니다."""
+        raise NotImplementedError("CheckpointedStack.forward")
 
 
 def demo(rank: int, world_size: int, port: int) -> None:

@@ -1,5 +1,6 @@
 """3.1 written another way: a convolution that loops over kernel offsets with strided slices and
-einsum, closed-form pool sizes via ceil division, a BatchNorm CNN, models built with num_classes."""
+einsum, closed-form pool sizes via ceil division, a BatchNorm CNN, models built with num_classes, a
+checkpoint loaded into a model built for the new head (the old head dropped, strict=False checked)."""
 import torch
 import torch.nn.functional as F
 import torchvision
@@ -76,3 +77,18 @@ def freeze_backbone(model):
 def finetune_optimizer(model, lr):
     return torch.optim.SGD([{"params": list(filter(lambda p: p.requires_grad, model.parameters()))}],
                            lr=lr, momentum=0.9)
+
+
+def load_pretrained(path, num_classes):
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
+
+    state = torch.load(path, weights_only=True)
+    consume_prefix_in_state_dict_if_present(state, "module.")
+    for key in [key for key in state if key.startswith("fc.")]:  # the new head starts fresh
+        del state[key]
+    model = torchvision.models.resnet18(num_classes=num_classes)
+    result = model.load_state_dict(state, strict=False)
+    assert all(key.startswith("fc.") for key in result.missing_keys) and not result.unexpected_keys, result
+    for name, parameter in model.named_parameters():
+        parameter.requires_grad = name.startswith("fc.")
+    return model.train(False)

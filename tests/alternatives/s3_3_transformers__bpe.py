@@ -1,6 +1,8 @@
 """3.3 written another way: a BPE tokenizer, a pre-norm encoder with a boolean key mask and the
 [CLS]-less masked-sum pooling, a decoder with an explicit boolean triu mask, Auto* classes for
-loading, a manual epoch-free loop with index permutation, and a generation loop with torch.where."""
+loading, a manual epoch-free loop with index permutation, a generation loop with torch.where, and an
+encoder-decoder run as encoder then decoder with additive float masks, and a sentiment-analysis pipeline
+built from loaded objects, one text at a time."""
 import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
@@ -117,3 +119,24 @@ def greedy_generate(model, input_ids, max_new_tokens):
             out[:, end] = model(input_ids=out[:, :end]).logits[:, -1, :].argmax(dim=-1)
     model.train(was_training)
     return out
+
+
+def seq2seq_logits(transformer, embed, head, src, tgt, pad_id=0):
+    def additive(ignore):  # float masks everywhere: -inf where attention is forbidden, 0 elsewhere
+        return torch.zeros(ignore.shape, device=ignore.device).masked_fill(ignore, float("-inf"))
+
+    src_mask, tgt_padding = additive(src.eq(pad_id)), additive(tgt.eq(pad_id))
+    length = tgt.size(1)
+    future = additive(torch.arange(length, device=tgt.device)[None, :] > torch.arange(length, device=tgt.device)[:, None])
+    memory = transformer.encoder(embed(src), src_key_padding_mask=src_mask)
+    hidden = transformer.decoder(embed(tgt), memory, tgt_mask=future, tgt_key_padding_mask=tgt_padding,
+                                 memory_key_padding_mask=src_mask)
+    return head(hidden)
+
+
+def classify_texts(path, texts):
+    from transformers import pipeline
+
+    classify = pipeline(task="sentiment-analysis", model=AutoModelForSequenceClassification.from_pretrained(path),
+                        tokenizer=AutoTokenizer.from_pretrained(path), device="cpu")
+    return [classify(text)[0] for text in texts]

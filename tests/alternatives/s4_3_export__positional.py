@@ -42,3 +42,8 @@ def save_program(program, path):
 def load_program(path):
     with open(path, "rb") as handle:
         return torch.export.load(handle)
+
+
+def freeze_for_inference(model, example):
+    model.train(False)
+    return torch.jit.optimize_for_inference(torch.jit.trace(model, (example,)))

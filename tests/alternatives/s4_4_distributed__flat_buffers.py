@@ -1,4 +1,5 @@
-"""4.4 another way: tcp:// rendezvous, one flat all-reduce, a DataLoader over the sampler, DCP full state."""
+"""4.4 another way: tcp:// rendezvous, one flat all-reduce, a DataLoader over the sampler, DCP full state,
+autocast's positional form, checkpoint_sequential."""
 import datetime
 import socket
 
@@ -8,6 +9,7 @@ from torch import nn
 from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
 from torch.distributed.fsdp import fully_shard
 from torch.nn.parallel import DistributedDataParallel as DDP
+from torch.utils.checkpoint import checkpoint_sequential
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 
@@ -102,3 +104,24 @@ def deepspeed_config(micro_batch_size, grad_accum_steps, world_size, zero_stage,
     config["bf16"] = dict(enabled=bool(bf16))
     config["gradient_clipping"] = 1.0
     return config
+
+
+def autocast_train_step(model, optimizer, x, y):
+    with torch.autocast(x.device.type, torch.bfloat16):
+        prediction = model(x)
+        loss = ((prediction.float() - y) ** 2).mean()
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return float(loss.detach())
+
+
+class CheckpointedStack(nn.Module):
+    """checkpoint_sequential: one segment per block (it keeps the last segment's activations)."""
+
+    def __init__(self, blocks):
+        super().__init__()
+        self.stages = nn.Sequential(*blocks)
+
+    def forward(self, x):
+        return checkpoint_sequential(self.stages, len(self.stages), x, use_reentrant=False)

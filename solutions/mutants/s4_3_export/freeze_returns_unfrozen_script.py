@@ -1,0 +1,9 @@
+"""Stops at torch.jit.script: the module still reads its weights as attributes, nothing is inlined or
+folded."""
+CAUGHT_BY = "test_frozen_module_inlines_weights_and_folds_batch_norm"
+MESSAGE_MENTIONS = "not frozen"
+from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
+
+
+def freeze_for_inference(model, example):
+    return torch.jit.script(model.eval())

@@ -1,0 +1,12 @@
+"""Calls the blocks directly: gradients are right but every activation is kept, nothing is recomputed
+(each block's forward runs once)."""
+CAUGHT_BY = "test_checkpointed_stack_recomputes_blocks_with_same_gradients"
+MESSAGE_MENTIONS = "nothing was checkpointed"
+from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
+
+
+class CheckpointedStack(CheckpointedStack):
+    def forward(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return x
