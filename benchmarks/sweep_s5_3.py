@@ -41,7 +41,9 @@ def t2i(impl, seed):
 
 
 if __name__ == "__main__":
-    part, seeds = sys.argv[1], range(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+    part, chosen = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "20"
+    first, _, last = chosen.partition("-")
+    seeds = range(int(first), int(last) + 1) if last else range(int(first))
     impl = load(sys.argv[3] if len(sys.argv) > 3 else ROOT / "solutions" / "s5_3_gan_text_to_image.py")
     rows = []
     for seed in seeds:
