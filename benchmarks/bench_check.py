@@ -11,8 +11,9 @@ machine, as seconds and as ratios to the floor:
 - no namespaces: the cold check with PTGRADE_NO_BWRAP=1, to show what bubblewrap itself costs.
 - nbgrader:     `nbgrader autograde` of one notebook holding the reference, from the course
                 `ptgrade nbgrader build` writes (the same checks as autograded test cells).
-- verify_all:   `ptgrade verify` of every built item (solutions, stubs, mutants), once.
-- batch100:     `ptgrade grade` of 100 submissions of the light item (each its own sandboxed worker), once.
+- verify_all:   `ptgrade verify` of every built item (solutions, stubs, mutants; one judge per item), once.
+- batch100:     `ptgrade grade` of 100 submissions of the light item (one judge per core, each student a fresh
+                fork of a warm sandboxed zygote), once.
 
 Each of the first five is run --repeat times and the median reported. The last line is one JSON object
 of seconds (floor_s, floor_heavy_s, check_s, check_heavy_s, warm_s, no_namespaces_s, nbgrader_s, verify_all_s,

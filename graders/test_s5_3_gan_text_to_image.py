@@ -18,8 +18,8 @@ from ptgrade.projects.s5_3_gan_text_to_image import (COLOURS, MAX_TOKENS, SHAPES
                                                      gan_features, frechet_distance, tokenize)
 from ptgrade.remote import observation  # noqa: E402
 
-# An untrained generator scores about 43.2; after GAN_STEPS the reference scored 15.7-21.0 over seeds 0-9 (worst:
-# seed 0, 21.03). Only 10 of the asked 20 seeds: the shared 2-core machine was saturated while this was built.
+# An untrained generator scores about 43.2; after GAN_STEPS the reference scored 15.7-21.0 over seeds 0-19 (worst:
+# seed 0, 21.03; `python benchmarks/sweep_s5_3.py gan 20` measures it again).
 GAN_STEPS, GAN_FD_THRESHOLD = 300, 30.0
 # Colour only: within a CPU-sized budget the tiny UNet learns the caption's colour, not yet its shape (the shape rate
 # stays at chance after 300 steps; `ptgrade run 5.3` trains longer and reports both). 24 of 48 right by chance

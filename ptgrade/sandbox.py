@@ -233,7 +233,7 @@ def _limits(limits: tuple, as_nobody: bool) -> None:
             resource.setrlimit(limit, (value, value))
         except (ValueError, OSError):
             pass
-    _die_with_parent()
+    die_with_parent()
     if as_nobody:
         _become_nobody()
 
@@ -254,7 +254,7 @@ def _tasks_of_this_user() -> int:
     return count
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     if sys.platform == "linux":
         import ctypes
         try:

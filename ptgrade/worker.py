@@ -200,7 +200,8 @@ def _child(control, fds: list[int], path: Path, display: str) -> None:
     try:
         control.close()
         os.setsid()
-        _die_with_parent()
+        from ptgrade.sandbox import die_with_parent
+        die_with_parent()
         in_fd, out_fd, output_fd = fds
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
@@ -308,16 +309,6 @@ def _not_dumpable() -> None:
         import ctypes
         try:
             ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
-        except (OSError, AttributeError):
-            pass
-
-
-def _die_with_parent() -> None:
-    if sys.platform == "linux":
-        import ctypes
-        import signal
-        try:
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
 
