@@ -165,7 +165,7 @@ class _Grading:
         if shared:  # started now, so its torch import overlaps the judge's
             scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
             self.scratches.append(scratch)
-            self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), [self.shared_tmp], preload)
+            self._start_zygote(scratch, preload)
         elif entries:
             self.launch(entries[0].path, display=entries[0].display, ident=entries[0].key)
 
@@ -210,19 +210,20 @@ class _Grading:
             self.connections[ident] = connection
         return self.connections[ident]
 
+    def _start_zygote(self, scratch: sandbox.Scratch, preload: tuple[str, ...]) -> None:
+        self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), [self.shared_tmp], preload)
+
     def _spawn(self, path: Path, display: str) -> sandbox.Launched:
         """A fork of the zygote; a new zygote if a file before killed it (that costs only time)."""
-        if not self.zygote.alive():
-            old = self.zygote
-            old.close()
-            self.zygote = sandbox.Zygote(old.scratch, _threads(), self._cpu_seconds(), [self.shared_tmp], old.preload)
-        try:
-            return self.zygote.spawn(path, display)
-        except OSError:
-            self.zygote.close()
-            self.zygote = sandbox.Zygote(self.zygote.scratch, _threads(), self._cpu_seconds(), [self.shared_tmp],
-                                         self.zygote.preload)
-            return self.zygote.spawn(path, display)
+        for attempt in range(2):
+            if attempt or not self.zygote.alive():
+                self.zygote.close()
+                self._start_zygote(self.zygote.scratch, self.zygote.preload)
+            try:
+                return self.zygote.spawn(path, display)
+            except OSError:  # it died between the look and the fork
+                if attempt:
+                    raise
 
     def planned_connection(self, key: str) -> remote.Connection:
         """The worker of a plan's file; the next file's worker starts now, so it is ready when its turn comes."""
