@@ -58,10 +58,14 @@ def classify(excinfo, report) -> tuple[str, str]:
                                                                        where=info.get("location", "")))
     if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
         return "failed", clip(str(error).strip() or _("a check failed"))
-    # Raised in the judge while it used what the student's code returned (a wrong type or shape).
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return "error", clip(_("the grader could not use what your code returned ({error}).").format(
-        error=type(error).__name__ + (": " + text if text else "")))
+    error_text = type(error).__name__ + (": " + text if text else "")
+    if getattr(report, "when", None) == "setup":
+        # The grader's own preparation (fixtures, the worker's start) failed before it had any answer to use.
+        return "error", clip(_("the grader failed while preparing this check ({error}); this is a problem with "
+                               "the kit, not your code.").format(error=error_text))
+    # Raised in the judge while it used what the student's code returned (a wrong type or shape).
+    return "error", clip(_("the grader could not use what your code returned ({error}).").format(error=error_text))
 
 
 def clip(message: str) -> str:

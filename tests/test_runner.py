@@ -168,6 +168,15 @@ def test_grader_bug_without_dimension_marker_is_reported(kit):
     assert "could not start" in result.problem and "dimension marker" in result.problem
 
 
+def test_a_grader_fixture_that_fails_blames_the_kit_not_the_student(kit):
+    kit.write("graders/test_s1_1_demo.py", "import pytest\n\n@pytest.fixture\ndef table():\n    return {}['missing']\n\n"
+              "@pytest.mark.points(1)\n@pytest.mark.numerics\ndef test_x(impl, table):\n    pass\n")
+    result = grade(kit, kit.root / "solutions" / "s1_1_demo.py")
+    check = result.checks[0]
+    assert check.outcome == "error" and "KeyError" in check.message
+    assert "problem with the kit" in check.message and "your code returned" not in check.message
+
+
 def test_only_runs_the_named_checks(kit):
     result = grade(kit, kit.root / "solutions" / "s1_1_demo.py", only=["test_square_gradient"])
     assert outcomes(result) == {"test_square_gradient": "passed"}
