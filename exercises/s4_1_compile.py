@@ -117,3 +117,46 @@ def benchmark(fn, warmup: int = 3, iters: int = 20, timer=time.perf_counter) -> 
     Return a Python float.
     """
     raise NotImplementedError("benchmark")
+
+
+def compare_compile_speed(model: nn.Module, example: torch.Tensor, modes=("default", "reduce-overhead"),
+                          warmup: int = 3, iters: int = 20, timer=time.perf_counter,
+                          backend: str = "inductor") -> list[dict]:
+    """Does compiling `model` pay off? The time per call of `model(example)` in eager mode and
+    compiled in each of `modes`, and each one's speed-up over eager.
+
+    A compile mode tells the backend what to optimise for: "default" (fused kernels), "reduce-overhead"
+    (on CUDA, CUDA graphs: the whole sequence of kernels is recorded once and replayed with a single
+    launch, which pays off when a model is bound by launch overhead: many tiny operations), and
+    "max-autotune" (also tries several kernel configurations and keeps the fastest; compiles longest).
+
+    Compile `model` once per mode, with `backend` and that mode, leaving `model` itself uncompiled.
+    Time eager (`model` itself) and every compiled version on the same `example`, without gradients,
+    each with your `benchmark(fn, warmup, iters, timer)`: the compilation must happen in its untimed
+    warm-up. Return one row per measurement, eager first and then the modes in the order given:
+    `{"mode": "eager" or the mode, "seconds": seconds per call, "speedup": how many times faster
+    than eager}` (eager's own speed-up is 1.0; below 1.0 means slower than eager).
+
+    Run this file (`python exercises/s4_1_compile.py`) to read the comparison for a launch-bound model
+    on your machine.
+    """
+    raise NotImplementedError("compare_compile_speed")
+
+
+if __name__ == "__main__":
+    class LaunchBound(nn.Module):
+        """Many tiny element-wise operations on a small tensor: eager mode launches one kernel per
+        operation, so the launches, not the arithmetic, take the time."""
+
+        def forward(self, x):
+            for step in range(32):
+                x = torch.sin(x) * 0.9 + 0.01 * step
+            return x
+
+    cuda = torch.cuda.is_available()
+    modes = ("default", "reduce-overhead") if cuda else ("default",)  # CUDA graphs need CUDA
+    rows = compare_compile_speed(LaunchBound(), torch.randn(256, device="cuda" if cuda else "cpu"),
+                                 modes=modes, warmup=5, iters=100)
+    print(f"{'mode':<16}{'ms per call':>12}{'speed-up':>10}")
+    for row in rows:
+        print(f"{row['mode']:<16}{row['seconds'] * 1e3:>12.3f}{row['speedup']:>9.2f}x")

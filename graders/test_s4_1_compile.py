@@ -566,3 +566,247 @@ def test_compiled_module_matches_eager_on_cuda(impl):
     check(type(seconds) is float and seconds > 0, say(f"benchmark of a CUDA model should give a positive float, got "
                                                       f"{seconds!r}.",
                                                       f"CUDA 모델의 benchmark는 양의 float여야 하는데 {seconds!r}입니다."))
+
+
+# -- is compiling worth it? ---------------------------------------------------------------------
+_SPEED_MODES = ("max-autotune", "default", "reduce-overhead")  # not in the default order
+_SPEED_COSTS = {"eager": 0.04, "default": 0.02, "reduce-overhead": 0.005, "max-autotune": 0.01}  # virtual s per call
+_COMPILE_SECONDS = 60.0  # virtual seconds one compilation costs
+_VIRTUAL = None  # the virtual clock of the compare_compile_speed run in progress (in the student's process)
+
+
+class VirtualTime:
+    """A clock that moves only when TimedNet runs eagerly, is compiled, or runs compiled; with a log."""
+
+    def __init__(self, model, example):
+        self.now = 0.0
+        self.model, self.example = model, example
+        self.modes = []  # the mode of each graph the backend compiled
+        self.compiled_calls = {}  # mode -> calls of the graph compiled in that mode
+        self.eager_calls = self.other_model = self.other_input = 0
+
+    def timer(self):
+        return self.now
+
+    def eager(self, model, x):
+        self.now += _SPEED_COSTS["eager"]
+        self.eager_calls += 1
+        self.other_model += model is not self.model
+        self.other_input += not (isinstance(x, torch.Tensor) and x.shape == self.example.shape
+                                 and torch.equal(x, self.example))
+
+
+class TimedNet(nn.Module):
+    """A small model whose eager calls cost virtual time; its compiled graph leaves that out."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+
+    def forward(self, x):
+        if not torch.compiler.is_compiling():  # Dynamo reads this as False: not part of the graph
+            _VIRTUAL.eager(self, x)
+        return torch.tanh(self.lin(x))
+
+
+class TimingBackend:
+    """A backend that records the mode it was asked for, costs _COMPILE_SECONDS of virtual time per graph
+    and makes each call of the compiled graph cost that mode's time; the graph runs unchanged."""
+
+    def __call__(self, graph_module, example_inputs, mode="default", options=None):
+        clock = _VIRTUAL
+        clock.modes.append(mode)
+        clock.now += _COMPILE_SECONDS
+        cost = _SPEED_COSTS.get(mode, 1.0)
+
+        def run(*args):
+            clock.now += cost
+            clock.compiled_calls[mode] = clock.compiled_calls.get(mode, 0) + 1
+            return graph_module.forward(*args)
+        return run
+
+
+@observation
+def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters):
+    """compare_compile_speed(TimedNet(), x, modes, warmup, iters) with the virtual clock as `timer` and a
+    TimingBackend, from empty caches: what it returned, the modes the backend compiled, the calls of each
+    compiled version, and the eager calls (how many, how many on another model or input)."""
+    global _VIRTUAL
+    torch.manual_seed(14)
+    model = TimedNet()
+    _VIRTUAL = clock = VirtualTime(model, x)
+    try:
+        with _fresh_dynamo():
+            rows = impl.compare_compile_speed(model, x, modes=modes, warmup=warmup, iters=iters, timer=clock.timer,
+                                              backend=TimingBackend())
+    finally:
+        _VIRTUAL = None
+    return {"rows": rows, "modes": clock.modes, "compiled_calls": dict(clock.compiled_calls),
+            "eager_calls": clock.eager_calls, "other_model": clock.other_model, "other_input": clock.other_input}
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@pytest.mark.points(1)
+@pytest.mark.compile
+@pytest.mark.title("compare_compile_speed compiles the model in each mode asked",
+                   ko="compare_compile_speed는 요청한 모드마다 모델을 컴파일합니다")
+def test_compare_compile_speed_compiles_each_mode(impl):
+    warmup, iters = 2, 5
+    run = compile_speeds_on_a_virtual_clock(impl, _randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
+    seen = run["modes"]
+    check(seen, say("compare_compile_speed(model, x, modes, backend=b) never handed a graph to the backend b.",
+                    "compare_compile_speed(model, x, modes, backend=b)가 백엔드 b에 그래프를 한 번도 넘기지 않았습니다."),
+          say("Compile with the backend given: torch.compile(model, backend=backend, mode=mode).",
+              "주어진 백엔드로 컴파일하세요: torch.compile(model, backend=backend, mode=mode)."))
+    missing = [mode for mode in _SPEED_MODES if mode not in seen]
+    check(not missing,
+          say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) compiled graphs in the modes {seen}, "
+              f"never with {missing}.",
+              f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {seen}로 그래프를 컴파일했고, "
+              f"{missing}로는 한 번도 컴파일하지 않았습니다."),
+          say("Pass each mode on to torch.compile (its mode= argument); without it every version is compiled in "
+              "the default mode and the comparison compares nothing.",
+              "각 모드를 torch.compile에 넘기세요(mode= 인자). 넘기지 않으면 모든 버전이 기본 모드로 컴파일되어 "
+              "아무것도 비교하지 않게 됩니다."))
+    for mode in _SPEED_MODES:
+        calls = run["compiled_calls"].get(mode, 0)
+        check(calls >= warmup + iters,
+              say(f"compare_compile_speed(..., warmup={warmup}, iters={iters}) called the version compiled in mode "
+                  f"{mode!r} {calls} times; benchmark(fn, warmup, iters, timer) calls it {warmup + iters} times.",
+                  f"compare_compile_speed(..., warmup={warmup}, iters={iters})가 모드 {mode!r}로 컴파일한 버전을 "
+                  f"{calls}번 호출했습니다. benchmark(fn, warmup, iters, timer)는 {warmup + iters}번 호출합니다."),
+              say("Time each compiled version with your benchmark, with the warmup and iters given.",
+                  "컴파일한 각 버전을 주어진 warmup과 iters로, 여러분의 benchmark로 측정하세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.compile
+@pytest.mark.title("compare_compile_speed times after warm-up; speed-up is eager / compiled",
+                   ko="compare_compile_speed는 워밍업 뒤에 시간을 재고, speed-up은 eager 시간 / 컴파일된 시간입니다")
+def test_compare_compile_speed_times_after_warmup_against_eager(impl):
+    warmup, iters = 2, 5
+    run = compile_speeds_on_a_virtual_clock(impl, _randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
+    rows, order = run["rows"], ("eager",) + _SPEED_MODES
+    check(isinstance(rows, (list, tuple)), say(f"compare_compile_speed should return a list of rows, got {_kind(rows)}.",
+                                               f"compare_compile_speed는 행(row)의 list를 반환해야 하는데 {_kind(rows)}입니다."))
+    check(all(isinstance(row, dict) and {"mode", "seconds", "speedup"} <= set(row) for row in rows),
+          say(f"each row should be a dict with the keys mode, seconds and speedup, got {rows!r}"[:400] + ".",
+              f"각 행은 mode, seconds, speedup 키를 가진 dict여야 하는데 {rows!r}"[:400] + "입니다."))
+    got = [row["mode"] for row in rows]
+    check(got == list(order), say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) returned rows for the "
+                                  f"modes {got}; expected {list(order)}: eager first, then the modes in the order given.",
+                                  f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {got}의 행을 "
+                                  f"반환했습니다. eager가 먼저, 그다음 주어진 순서대로의 모드인 {list(order)}여야 합니다."))
+    eager_hint = say("Time `model` itself, uncompiled (torch.compile returns a new module: do not compile `model` in "
+                     "place with model.compile()), on `example`, with benchmark(fn, warmup, iters, timer).",
+                     "컴파일하지 않은 `model` 자체를 `example`로, benchmark(fn, warmup, iters, timer)로 측정하세요"
+                     "(torch.compile은 새 모듈을 반환합니다: model.compile()로 `model` 자체를 컴파일하지 마세요).")
+    check(run["eager_calls"] > 0, say("compare_compile_speed never ran `model` in eager mode, so the eager row measured "
+                                      "something else.",
+                                      "compare_compile_speed가 `model`을 eager 모드로 한 번도 실행하지 않았으므로, eager 행은 "
+                                      "다른 것을 측정했습니다."), eager_hint)
+    check(run["other_model"] == 0, say(f"{run['other_model']} eager call(s) ran another model than the `model` given.",
+                                       f"eager 호출 {run['other_model']}번이 주어진 `model`이 아닌 다른 모델을 실행했습니다."),
+          eager_hint)
+    check(run["other_input"] == 0, say(f"{run['other_input']} eager call(s) ran `model` on another input than `example`.",
+                                       f"eager 호출 {run['other_input']}번이 `example`이 아닌 다른 입력으로 `model`을 "
+                                       "실행했습니다."), eager_hint)
+    costs = say(f"on a clock where a call takes {_SPEED_COSTS['eager']} s eager, "
+                + ", ".join(f"{_SPEED_COSTS[mode]} s in mode {mode!r}" for mode in _SPEED_MODES)
+                + f" and each compilation {_COMPILE_SECONDS:g} s",
+                f"호출 한 번이 eager로 {_SPEED_COSTS['eager']}초, "
+                + ", ".join(f"모드 {mode!r}로 {_SPEED_COSTS[mode]}초" for mode in _SPEED_MODES)
+                + f" 걸리고 컴파일 한 번에 {_COMPILE_SECONDS:g}초 걸리는 시계에서")
+    for row, mode in zip(rows, order):
+        want, seconds = _SPEED_COSTS[mode], row["seconds"]
+        if mode == "eager":
+            hint = eager_hint
+        elif _number(seconds) and seconds > want + 1.0:  # calls cost at most 0.04 s: only a compile adds more
+            hint = say("The compilation was timed: it happens in the first call of a compiled model, so it belongs "
+                       "in benchmark's untimed warm-up (pass the warmup given), never in the measured calls.",
+                       "컴파일이 측정되었습니다: 컴파일은 컴파일된 모델의 첫 호출에서 일어나므로, 측정하는 호출이 아니라 "
+                       "benchmark의 시간을 재지 않는 워밍업(주어진 warmup을 넘기세요)에 들어가야 합니다.")
+        elif _number(seconds) and any(abs(seconds - cost) <= 1e-9 for other, cost in _SPEED_COSTS.items()
+                                      if other not in (mode, "eager")):
+            hint = say("This row timed a version compiled in another mode: pass the mode to torch.compile "
+                       "(mode=mode).",
+                       "이 행은 다른 모드로 컴파일한 버전을 측정했습니다: 모드를 torch.compile에 넘기세요(mode=mode).")
+        else:
+            hint = say("Time each compiled version on `example` with benchmark(fn, warmup, iters, timer), reading "
+                       "the clock only through `timer`.",
+                       "컴파일한 각 버전을 `example`로 benchmark(fn, warmup, iters, timer)로 측정하고, 시계는 "
+                       "`timer`로만 읽으세요.")
+        assert_scalar(seconds, want, say(f"the seconds of the {mode!r} row, {costs}",
+                                         f"{costs} {mode!r} 행의 seconds"), rtol=1e-6, atol=1e-9, hint=hint)
+    eager = _SPEED_COSTS["eager"]
+    for row, mode in zip(rows, order):
+        want, speedup = eager / _SPEED_COSTS[mode], row["speedup"]
+        inverted = _number(speedup) and mode != "eager" and abs(speedup - 1 / want) <= 1e-6 / want
+        hint = say("The speed-up is inverted: it is eager seconds / compiled seconds (above 1.0 when the compiled "
+                   "model is faster), not compiled / eager.",
+                   "speed-up이 뒤집혔습니다: 컴파일된 시간 / eager 시간이 아니라 eager 시간 / 컴파일된 시간입니다"
+                   "(컴파일된 모델이 더 빠르면 1.0보다 큽니다).") if inverted else \
+            say("speedup = the eager row's seconds / this row's seconds (1.0 for eager itself).",
+                "speedup = eager 행의 seconds / 이 행의 seconds입니다(eager 자신은 1.0).")
+        assert_scalar(speedup, want, say(f"the speed-up of the {mode!r} row ({eager} s per call eager, "
+                                         f"{_SPEED_COSTS[mode]} s in mode {mode!r})",
+                                         f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, 모드 {mode!r}로 "
+                                         f"{_SPEED_COSTS[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
+
+
+class LaunchBound(nn.Module):
+    """Many tiny element-wise operations on a small tensor: in eager mode each one is a kernel launch, so
+    the launches, not the arithmetic, take the time."""
+
+    def forward(self, x):
+        for step in range(32):
+            x = torch.sin(x) * 0.9 + 0.01 * step
+        return x
+
+
+@observation
+def launch_bound_speeds_on_cuda(impl, x):
+    """compare_compile_speed(LaunchBound(), x, modes=("reduce-overhead",)) with the default backend and
+    clock, from empty caches: the rows it returned."""
+    with _fresh_dynamo():
+        return impl.compare_compile_speed(LaunchBound(), x, modes=("reduce-overhead",), warmup=5, iters=200)
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.compile
+@pytest.mark.title("reduce-overhead beats eager on a launch-bound model on CUDA",
+                   ko="CUDA에서 reduce-overhead 모드는 커널 실행이 많은 모델에서 eager보다 빠릅니다")
+def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
+    x = _randn(256, seed=15).cuda()
+    rows = launch_bound_speeds_on_cuda(impl, x)
+    check(isinstance(rows, (list, tuple)) and len(rows) == 2
+          and all(isinstance(row, dict) and _number(row.get("seconds")) and row["seconds"] > 0
+                  and _number(row.get("speedup")) for row in rows),
+          say(f"compare_compile_speed(model, x, modes=('reduce-overhead',)) should return two rows (eager, "
+              f"reduce-overhead) with positive seconds and a speedup, got {rows!r}"[:400] + ".",
+              f"compare_compile_speed(model, x, modes=('reduce-overhead',))는 양수 seconds와 speedup을 가진 두 행"
+              f"(eager, reduce-overhead)을 반환해야 하는데 {rows!r}"[:400] + "입니다."))
+    eager, graphs = rows
+    ratio = eager["seconds"] / graphs["seconds"]
+    check(abs(graphs["speedup"] - ratio) <= 1e-3 * ratio,
+          say(f"the reduce-overhead row's speedup is {graphs['speedup']:.4g}, but its eager / compiled seconds give "
+              f"{ratio:.4g}.",
+              f"reduce-overhead 행의 speedup은 {graphs['speedup']:.4g}인데, eager / 컴파일된 seconds는 "
+              f"{ratio:.4g}입니다."),
+          say("speedup = the eager row's seconds / this row's seconds.",
+              "speedup = eager 행의 seconds / 이 행의 seconds입니다."))
+    check(ratio >= 2.0,
+          say(f"On CUDA, mode 'reduce-overhead' ran a launch-bound model (96 tiny element-wise operations on 256 "
+              f"numbers) only {ratio:.2f} times as fast as eager ({eager['seconds'] * 1e6:.0f} µs against "
+              f"{graphs['seconds'] * 1e6:.0f} µs per call); CUDA graphs should make it at least 2 times as fast.",
+              f"CUDA에서 'reduce-overhead' 모드가 커널 실행이 많은 모델(숫자 256개에 대한 작은 원소별 연산 96개)을 "
+              f"eager보다 {ratio:.2f}배만 빠르게 실행했습니다(호출 한 번에 {eager['seconds'] * 1e6:.0f} µs 대 "
+              f"{graphs['seconds'] * 1e6:.0f} µs). CUDA 그래프라면 적어도 2배는 빨라야 합니다."),
+          say("Compile with mode=mode and the backend given, keep the compilation and the CUDA graph recording "
+              "in the untimed warm-up, and synchronize CUDA before reading the clock.",
+              "mode=mode와 주어진 백엔드로 컴파일하고, 컴파일과 CUDA 그래프 기록은 시간을 재지 않는 워밍업에 두며, "
+              "시계를 읽기 전에 CUDA를 동기화하세요."))

@@ -70,3 +70,31 @@ def benchmark(fn, warmup=3, iters=20, timer=time.perf_counter):
         fn()
     _sync()
     return (timer() - start) / iters
+
+
+def compare_compile_speed(model, example, modes=("default", "reduce-overhead"), warmup=3, iters=20,
+                          timer=time.perf_counter, backend="inductor"):
+    with torch.no_grad():
+        eager = benchmark(lambda: model(example), warmup, iters, timer)
+        rows = [{"mode": "eager", "seconds": eager, "speedup": 1.0}]
+        for mode in modes:
+            compiled = torch.compile(model, backend=backend, mode=mode)
+            seconds = benchmark(lambda: compiled(example), warmup, iters, timer)
+            rows.append({"mode": mode, "seconds": seconds, "speedup": eager / seconds})
+    return rows
+
+
+if __name__ == "__main__":
+    class LaunchBound(nn.Module):
+        def forward(self, x):
+            for step in range(32):
+                x = torch.sin(x) * 0.9 + 0.01 * step
+            return x
+
+    cuda = torch.cuda.is_available()
+    modes = ("default", "reduce-overhead") if cuda else ("default",)
+    rows = compare_compile_speed(LaunchBound(), torch.randn(256, device="cuda" if cuda else "cpu"),
+                                 modes=modes, warmup=5, iters=100)
+    print(f"{'mode':<16}{'ms per call':>12}{'speed-up':>10}")
+    for row in rows:
+        print(f"{row['mode']:<16}{row['seconds'] * 1e3:>12.3f}{row['speedup']:>9.2f}x")

@@ -42,6 +42,13 @@ def _code_without_docstrings(path: Path) -> str:
         if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
                 and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
             node.body = body[1:] or [ast.Pass()]
+    # Text a stub prints (the words of an f-string) is the learner's language; values in it are code.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            node.value = ast.Constant("text")
+        elif isinstance(node, ast.JoinedStr):
+            node.values = [ast.Constant("text") if isinstance(v, ast.Constant) else v for v in node.values]
     return ast.dump(tree)
 
 

@@ -119,3 +119,46 @@ def benchmark(fn, warmup: int = 3, iters: int = 20, timer=time.perf_counter) -> 
     Python float을 반환합니다.
     """
     raise NotImplementedError("benchmark")
+
+
+def compare_compile_speed(model: nn.Module, example: torch.Tensor, modes=("default", "reduce-overhead"),
+                          warmup: int = 3, iters: int = 20, timer=time.perf_counter,
+                          backend: str = "inductor") -> list[dict]:
+    """`model`을 컴파일하면 정말 빨라질까요? eager 모드와 `modes`의 각 모드로 컴파일했을 때
+    `model(example)` 한 번 호출에 걸리는 시간, 그리고 각각이 eager보다 몇 배 빠른지(speed-up)를 구합니다.
+
+    컴파일 모드(mode)는 백엔드에 무엇을 최적화할지 알려 줍니다: "default"(융합된 커널),
+    "reduce-overhead"(CUDA에서는 CUDA 그래프: 커널들의 순서 전체를 한 번 기록해 두고 한 번의 실행(launch)으로
+    다시 재생합니다. 작은 연산이 많아 커널 실행 오버헤드가 시간을 차지하는 모델에서 효과가 큽니다),
+    "max-autotune"(여러 커널 설정을 시험해 가장 빠른 것을 고릅니다. 컴파일이 가장 오래 걸립니다).
+
+    `model`은 모드마다 한 번씩, `backend`와 그 모드로 컴파일하되 `model` 자체는 컴파일하지 않은 채로
+    두세요. eager(`model` 자체)와 컴파일된 각 버전을 같은 `example`로, 변화도 없이, 여러분이 만든
+    `benchmark(fn, warmup, iters, timer)`로 측정하세요: 컴파일은 시간을 재지 않는 워밍업에서 일어나야
+    합니다. 측정마다 행(row) 하나를 반환합니다. eager가 먼저, 그다음 주어진 순서대로의 모드입니다:
+    `{"mode": "eager" 또는 그 모드, "seconds": 호출 한 번의 시간(초), "speedup": eager보다 몇 배
+    빠른지}` (eager 자신의 speed-up은 1.0이고, 1.0보다 작으면 eager보다 느리다는 뜻입니다).
+
+    이 파일을 실행하면(`python exercises/s4_1_compile.py`) 여러분의 컴퓨터에서 커널 실행 오버헤드가 큰
+    모델에 대한 비교 결과를 읽을 수 있습니다.
+    """
+    raise NotImplementedError("compare_compile_speed")
+
+
+if __name__ == "__main__":
+    class LaunchBound(nn.Module):
+        """작은 Tensor에 대한 아주 작은 원소별 연산이 많은 모델: eager 모드는 연산마다 커널을 하나씩
+        실행하므로, 계산이 아니라 커널 실행이 시간을 차지합니다."""
+
+        def forward(self, x):
+            for step in range(32):
+                x = torch.sin(x) * 0.9 + 0.01 * step
+            return x
+
+    cuda = torch.cuda.is_available()
+    modes = ("default", "reduce-overhead") if cuda else ("default",)  # CUDA 그래프는 CUDA에서만 쓸 수 있습니다
+    rows = compare_compile_speed(LaunchBound(), torch.randn(256, device="cuda" if cuda else "cpu"),
+                                 modes=modes, warmup=5, iters=100)
+    print(f"{'모드':<16}{'호출당 ms':>12}{'속도 향상':>10}")
+    for row in rows:
+        print(f"{row['mode']:<16}{row['seconds'] * 1e3:>12.3f}{row['speedup']:>9.2f}x")
