@@ -19,7 +19,12 @@ def _item_for(path: Path):
     return next(item for item in MANIFEST.items if item.module_name == module)
 
 
-@pytest.mark.parametrize("path", ALTERNATIVES, ids=[p.stem for p in ALTERNATIVES])
+# Alternatives that took over 40 s in a full run of the suite on 2 busy cores (5.3 133 s, 4.1 42 s, 3.3 40 s).
+SLOW_MODULES = {"s3_3_transformers", "s4_1_compile", "s5_3_gan_text_to_image"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=[pytest.mark.slow] if p.stem.split("__")[0] in SLOW_MODULES
+                                               else []) for p in ALTERNATIVES], ids=[p.stem for p in ALTERNATIVES])
 def test_alternative_solution_earns_full_marks(path, tmp_path):
     item = _item_for(path)
     # Graded under the item's own file name, as a student's copy would be.

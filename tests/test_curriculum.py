@@ -13,8 +13,14 @@ MANIFEST = manifest_module.load(KIT_ROOT)
 BUILT = [item for item in MANIFEST.items if item.available]
 
 
+# Items whose verify took over 40 s in a full run of the suite on 2 busy cores (4.4 278 s, 5.3 184 s, 4.3 101 s,
+# 2.2 91 s, 4.1 51 s, 5.2 45 s): `slow`, so the quick command stays short; CI runs them all.
+SLOW_ITEMS = {"2.2", "4.1", "4.3", "4.4", "5.2", "5.3"}
+
+
 @pytest.mark.timeout(1800)
-@pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])
+@pytest.mark.parametrize("item", [pytest.param(item, marks=[pytest.mark.slow] if item.id in SLOW_ITEMS else [])
+                                  for item in BUILT], ids=[item.id for item in BUILT])
 def test_item_verifies(item):
     findings = verify.run(MANIFEST, [item], jobs_count=1)
     violations = [f"{f.subject}: {f.detail}" for f in findings if not f.ok]

@@ -38,6 +38,7 @@ def test_generated_archive_is_read_by_torchvisions_cifar10_code(tmp_path):
         torchvision_cifar(tmp_path, train=True)  # the real class checks the real files' MD5 sums
 
 
+@pytest.mark.slow  # a real (short) training run and its resume
 def test_smoke_run_writes_checkpoint_plots_and_summary_then_resumes(tmp_path):
     out = tmp_path / "run"
     first = _cli("run", "5.1", "--source", "solutions", "--smoke", "--out", str(out))

@@ -64,6 +64,7 @@ def _run(*args, timeout=240):
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.slow  # a real (short) training run and its resume
 def test_smoke_run_writes_checkpoint_plots_and_summary_then_resumes(tmp_path):
     out = tmp_path / "run"
     first = _run("--source", "solutions", "--smoke", "--out", str(out))

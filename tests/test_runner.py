@@ -223,6 +223,7 @@ def test_a_standby_judge_that_is_never_used_leaves_no_process(kit):
     assert not alive and standby.judge.process.poll() == -signal.SIGKILL
 
 
+@pytest.mark.slow  # grades eight files twice over (fresh workers, then zygote forks)
 def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit):
     """`grade_many` (verify, grade) judges many files in one judge, each in a worker of its own: the results
     are the ones `grade` gives file by file, whether the workers are fresh or forks of one warm zygote."""
