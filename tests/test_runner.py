@@ -1,4 +1,6 @@
 """The runner and the plugin: every outcome, and every kind of bad input a student can send."""
+import pytest
+
 from ptgrade import runner
 
 
