@@ -27,8 +27,8 @@ import torch
 def package_version(name: str) -> str | None:
     """The version of an importable package, as its `__version__` string, or None if it is missing.
 
-    Import the package by name (`importlib.import_module(name)`); if the import raises `ImportError`
-    (`ModuleNotFoundError` is one), return None. Otherwise return `str(module.__version__)`, e.g.
+    Import the package from its name when the function runs; if the import raises `ImportError`
+    (`ModuleNotFoundError` is one), return None. Otherwise return its `__version__` as a str, e.g.
     `package_version("torch")` is the same string as `torch.__version__`.
     """
     raise NotImplementedError("package_version")
@@ -62,8 +62,8 @@ def environment_report() -> dict:
 
 
 def smoke_test(device: torch.device) -> torch.Tensor:
-    """Prove that `device` computes: build x = [[0, 1, 2], [3, 4, 5]] (float32) *on* `device`
-    (`torch.arange(6., device=device)`, reshaped), and return `x @ x.T`, left on that device.
+    """Prove that `device` computes: build x = [[0, 1, 2], [3, 4, 5]] (float32) directly *on* `device`
+    (not on the CPU and then moved), and return `x @ x.T`, left on that device.
     On a working machine the values are [[5, 14], [14, 50]].
     """
     raise NotImplementedError("smoke_test")

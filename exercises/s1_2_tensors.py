@@ -57,14 +57,14 @@ def split_heads(x: torch.Tensor, n_heads: int) -> torch.Tensor:
     """Split the feature axis of a (batch, time, features) tensor into attention heads.
 
     Returns (batch, n_heads, time, features // n_heads) where head h holds the features
-    h*d ... (h+1)*d - 1 of each time step (d = features // n_heads): first split the last axis into
-    (n_heads, d), then move the head axis in front of time.
+    h*d ... (h+1)*d - 1 of each time step (d = features // n_heads). Which axis you split, and in
+    which order the new axes come, decides which features land in which head.
     """
     raise NotImplementedError("split_heads")
 
 
 def to_column(v: torch.Tensor) -> torch.Tensor:
-    """A 1-D tensor of n elements as an (n, 1) column, a view of `v` (use `unsqueeze`)."""
+    """A 1-D tensor of n elements as an (n, 1) column, a view of `v` (no copy)."""
     raise NotImplementedError("to_column")
 
 
@@ -83,8 +83,8 @@ def normalize_rows(x: torch.Tensor) -> torch.Tensor:
 def pairwise_sq_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Squared Euclidean distances between the rows of a (n, d) and the rows of b (m, d).
 
-    Returns (n, m) with out[i, j] = sum_k (a[i, k] - b[j, k]) ** 2, by broadcasting
-    (n, 1, d) against (1, m, d).
+    Returns (n, m) with out[i, j] = sum_k (a[i, k] - b[j, k]) ** 2, every pair at once by
+    broadcasting (no loop over rows).
     """
     raise NotImplementedError("pairwise_sq_dists")
 
@@ -120,7 +120,6 @@ def batched_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """The matrix product of stacks of matrices: (..., n, k) @ (..., k, m) -> (..., n, m).
 
     The batch axes (...) broadcast the way elementwise operations do: (2, 1, n, k) with (5, k, m)
-    gives (2, 5, n, m), and a 2-D `b` is shared by every matrix of `a`. `torch.mm` cannot do this;
-    `torch.matmul` (the `@` operator) can.
+    gives (2, 5, n, m), and a 2-D `b` is shared by every matrix of `a`. `torch.mm` cannot do this.
     """
     raise NotImplementedError("batched_product")

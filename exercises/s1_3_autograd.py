@@ -32,8 +32,8 @@ def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torc
     """The gradient of the scalar `fn(x)` with respect to `x`, a tensor of `x`'s shape and dtype.
 
     Leave `x` exactly as you found it: do not switch on its `requires_grad`, and do not write into its
-    `.grad` (the caller may be accumulating gradients there). Work on a fresh leaf made from it,
-    `x.detach().requires_grad_()`, or use `torch.autograd.grad`.
+    `.grad` (the caller may be accumulating gradients there). Work on a fresh leaf made from it, or
+    ask autograd for the gradient without touching any `.grad`.
     Example: `grad_of(lambda t: (t ** 2).sum(), torch.tensor([1., 2.]))` is `tensor([2., 4.])`.
     """
     raise NotImplementedError("grad_of")
@@ -68,10 +68,11 @@ def accumulated_grad(w: torch.Tensor, xs: Sequence[torch.Tensor], ys: Sequence[t
 def sgd_fit(w0: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> torch.Tensor:
     """Fit y ≈ x @ w by `steps` steps of plain gradient descent on the loss ((x @ w - y) ** 2).mean().
 
-    Start from a leaf `w = w0.detach().clone().requires_grad_()` (do not modify `w0`). Each step:
-    compute the loss, `backward()`, update `w -= lr * w.grad` inside `torch.no_grad()` (an in-place
-    update of a leaf that requires grad is refused outside it, and `w = w - lr * w.grad` would make `w`
-    a non-leaf with no `.grad` at the next step), then zero the gradient for the next step.
+    Start from a fresh leaf holding a copy of `w0` (do not modify `w0`). Each step: compute the loss,
+    backpropagate, and move `w` by `lr` times its gradient in place, where autograd does not record
+    it (an in-place update of a leaf that requires grad is refused while autograd records, and
+    `w = w - lr * w.grad` would make `w` a non-leaf with no `.grad` at the next step); then clear the
+    gradient for the next step.
     Return `w`: still a leaf, requiring grad, with no `grad_fn`.
     """
     raise NotImplementedError("sgd_fit")
@@ -81,8 +82,8 @@ def straight_through_round(x: torch.Tensor) -> torch.Tensor:
     """`x.round()` in the forward pass, the identity in the backward pass (a straight-through estimator).
 
     `round` has zero gradient almost everywhere, so a quantised network would never learn through it.
-    The trick: `x + (x.round() - x).detach()`. Its value is `x.round()`, but the detached part is a
-    constant to autograd, so d out / d x = 1. Where you put `detach` decides everything.
+    The trick: write the result as `x` plus a correction whose value makes it exactly `x.round()` but
+    which autograd treats as a constant, so d out / d x = 1. Where you put `detach` decides everything.
     """
     raise NotImplementedError("straight_through_round")
 
@@ -90,12 +91,12 @@ def straight_through_round(x: torch.Tensor) -> torch.Tensor:
 class Softplus(torch.autograd.Function):
     """softplus_beta(x) = log(1 + exp(beta * x)) / beta, with a hand-written backward.
 
-    `forward(ctx, x, beta)`: the naive formula overflows (`exp(1000.)` is inf); use the stable form
-    `(relu(beta * x) + log1p(exp(-|beta * x|))) / beta`, which never exponentiates a positive number.
+    `forward(ctx, x, beta)`: the naive formula overflows (`exp(1000.)` is inf); rewrite it into an
+    equal form that never exponentiates a positive number, so large |x| gives finite, exact values.
     Save what backward needs with `ctx.save_for_backward(...)` (tensors only: autograd then frees them
     after backward and detects in-place changes to them); keep the plain float `beta` as `ctx.beta`.
 
-    `backward(ctx, grad_output)`: d softplus_beta(x) / dx = sigmoid(beta * x). Multiply it by
+    `backward(ctx, grad_output)`: differentiate softplus_beta with respect to x yourself, multiply by
     `grad_output` (the chain rule) and return one gradient per input of `forward`: `None` for `beta`,
     which is a float, not a tensor.
     """

@@ -56,7 +56,7 @@ def to_device(batch: Any, device: torch.device) -> Any:
 
 def move_model(model: nn.Module, device: torch.device) -> nn.Module:
     """Move `model` to `device`, parameters *and buffers* (e.g. BatchNorm's running statistics), and
-    return it. `Module.to` does exactly this, in place.
+    return it (the same module object, moved in place).
     """
     raise NotImplementedError("move_model")
 
@@ -74,7 +74,7 @@ def normalize_channels(x: torch.Tensor, mean: Sequence[float], std: Sequence[flo
 
     `mean` and `std` are Python sequences of C floats. Turn them into tensors on `x`'s device and
     with `x`'s dtype (a float32 constant would turn a float16 batch into float32, and a CPU constant
-    cannot meet a CUDA batch), shaped (C, 1, 1) so they broadcast over H and W.
+    cannot meet a CUDA batch), shaped so that channel c meets mean[c] and std[c] over all of H and W.
     """
     raise NotImplementedError("normalize_channels")
 
@@ -82,8 +82,8 @@ def normalize_channels(x: torch.Tensor, mean: Sequence[float], std: Sequence[flo
 def stage_for_device(x: torch.Tensor, device: torch.device) -> torch.Tensor:
     """Copy a CPU tensor to `device` the fast way.
 
-    When `device` is a CUDA device: pin the tensor (`x.pin_memory()`), then copy with
-    `.to(device, non_blocking=True)`. For any other device: just `x.to(device)`, without pinning
-    (pinning needs CUDA and is pure overhead otherwise).
+    When `device` is a CUDA device: put the tensor in pinned (page-locked) memory, then copy it
+    without blocking the host. For any other device: a plain copy, without pinning (pinning needs
+    CUDA and is pure overhead otherwise).
     """
     raise NotImplementedError("stage_for_device")

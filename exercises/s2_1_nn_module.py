@@ -62,12 +62,12 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
 def init_weights(model: nn.Module) -> nn.Module:
     """Re-initialise every `nn.Linear` inside `model`, however deeply nested, in place; return `model`.
 
-    Weights: He (Kaiming) normal initialisation for ReLU networks, `nn.init.kaiming_normal_` with
-    `mode="fan_in", nonlinearity="relu"` (standard deviation sqrt(2 / in_features)). Biases: zeros.
+    Weights: He (Kaiming) normal initialisation for ReLU networks, computed from the fan-in: normal
+    with mean 0 and standard deviation sqrt(2 / in_features). Biases: zeros.
     Other modules (LayerNorm, BatchNorm, ...) keep their parameters.
 
-    `model.modules()` visits every submodule recursively (`model.children()` only the direct ones);
-    `model.apply(fn)` calls `fn` on each of them.
+    A Linear may sit anywhere in the tree (inside a Sequential inside a ModuleList...): visit every
+    submodule, not only the direct children.
     """
     raise NotImplementedError("init_weights")
 
@@ -91,9 +91,8 @@ class Standardize(nn.Module):
     """A fixed input normalisation layer: forward(x) = (x - mean) / std, feature-wise.
 
     `mean` and `std` are (features,) tensors given to `__init__`. They are part of the model's state
-    (saved in `state_dict()`, moved by `.to(...)`) but not trained: store them with
-    `self.register_buffer("mean", ...)` and `self.register_buffer("std", ...)` (clone what you are
-    given). Not as plain attributes (they would stay on the CPU after `.to("cuda")` and be missing
+    (saved in `state_dict()`, moved by `.to(...)`) but not trained: register them as buffers named
+    "mean" and "std" (clones of what you are given). Not as plain attributes (they would stay on the CPU after `.to("cuda")` and be missing
     from `state_dict()`), not as `nn.Parameter` (the optimizer would change them).
     """
 

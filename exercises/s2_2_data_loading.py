@@ -49,9 +49,10 @@ class DigitsDataset(Dataset):
 def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:
     """A `v2.Compose` for (1, 8, 8) float images (or batches of them) that returns (1, 12, 12):
 
-    1. `v2.Pad(2)`: a border of 2 zero pixels (room for the augmentation to move the digit);
-    2. only when `augment` is True: `v2.RandomAffine(degrees=10, translate=(0.1, 0.1))`;
-    3. `v2.Normalize([mean], [std])`: (x - mean) / std per channel.
+    1. a border of 2 zero pixels on every side (room for the augmentation to move the digit);
+    2. only when `augment` is True: a random affine transform, rotating by up to 10 degrees either
+       way and shifting by up to 10% of the width and of the height;
+    3. normalisation: (x - mean) / std per channel.
 
     Pad before normalising: then the border holds (0 - mean) / std like any blank pixel, not raw 0.
     """
@@ -62,8 +63,8 @@ def split_train_val(dataset: Dataset, val_fraction: float, seed: int) -> tuple[S
     """A random (train, validation) split, reproducible from `seed` alone.
 
     The validation part has `int(len(dataset) * val_fraction)` samples, the training part the rest;
-    every sample is in exactly one part. Use `torch.utils.data.random_split` (or `torch.randperm`)
-    with `generator=torch.Generator().manual_seed(seed)`: do not touch the global RNG.
+    every sample is in exactly one part. Draw the split from your own generator seeded with `seed`:
+    do not touch the global RNG.
     """
     raise NotImplementedError("split_train_val")
 
@@ -73,7 +74,7 @@ def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int,
     """A `DataLoader` over `dataset` in batches of `batch_size` (the last batch may be smaller:
     keep it), shuffled each epoch when `shuffle` is True, with `collate_fn` when one is given.
 
-    Its order must depend only on `seed`: pass `generator=torch.Generator().manual_seed(seed)`.
+    Its order must depend only on `seed`: the shuffling draws from a generator seeded with `seed`.
     Two loaders made with the same seed give the same batches; each new epoch of one loader is a
     new permutation that still visits every sample exactly once.
     """
@@ -85,8 +86,7 @@ def pad_collate(batch: list[tuple[torch.Tensor, int]], padding_value: int = 0):
 
     Returns `(padded, lengths, labels)`:
       padded:  (batch, longest) with each sequence at the start of its row and `padding_value`
-               after it, same dtype and device as the sequences (`nn.utils.rnn.pad_sequence` with
-               `batch_first=True` does this; its default puts time first);
+               after it, same dtype and device as the sequences (batch first, not time first);
       lengths: (batch,) int64 on the CPU, the true lengths (what `pack_padded_sequence` needs);
       labels:  (batch,) int64.
     """

@@ -27,9 +27,9 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """log(softmax(logits)) along `dim`, numerically stable.
 
     log softmax(x)_i = x_i - log(sum_j exp(x_j)). Computing `exp` directly overflows to inf for
-    logits around 100 in float32 (89 is the limit) and gives nan. Subtract the maximum along `dim`
-    first (m = max_j x_j, keep the dimension): x_i - m - log(sum_j exp(x_j - m)) is the same number,
-    and every exp is now at most 1. Must be exact for logits in the thousands. Write it with tensor
+    logits around 100 in float32 (89 is the limit) and gives nan. Softmax does not change when the
+    same constant is subtracted from every logit along `dim`: choose that constant so that no exp
+    ever sees a positive number. Must be exact for logits in the thousands. Write it with tensor
     operations: torch's own `F.log_softmax` / `torch.log_softmax` / `Tensor.log_softmax` (or any of
     its softmaxes) is what the grader compares you with, so it is not allowed here.
     """
@@ -47,8 +47,7 @@ def cross_entropy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int 
     the true class included). Rows whose target equals `ignore_index` (e.g. padding) count for
     nothing: the result is the mean of loss_n over the other rows only. Use your `log_softmax`
     (not `F.cross_entropy`, `F.nll_loss`, `nn.CrossEntropyLoss` or torch's log_softmax).
-    Note `ignore_index` is not a valid class: do not index with it (mask those rows first or
-    replace their target by 0 before gathering).
+    Note `ignore_index` is not a valid class: never index the log-probabilities with it.
     """
     raise NotImplementedError("cross_entropy")
 
@@ -63,8 +62,7 @@ def sgd_momentum_step(params: list[torch.Tensor], velocities: list[torch.Tensor]
         g = p.grad + weight_decay * p
         v = momentum * v + g
         p = p - lr * v
-    Update p and v *in place* (`p.sub_(...)`, `v.mul_(...).add_(...)`) inside `torch.no_grad()`:
-    rebinding the name (`p = p - ...`) changes nothing outside the function, and an in-place change
+    Update p and v *in place*, with autograd off: rebinding the name (`p = p - ...`) changes nothing outside the function, and an in-place change
     of a parameter that requires grad is an error unless autograd is off.
     """
     raise NotImplementedError("sgd_momentum_step")

@@ -38,8 +38,8 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module,
                     optimizer: torch.optim.Optimizer) -> float:
     """Train `model` for one pass over `loader`, one optimizer step per batch (x, y).
 
-    Put the model in training mode first (`model.train()`), move each batch to the device of the
-    model's parameters (`next(model.parameters()).device`), and run zero_grad, forward + loss,
+    Put the model in training mode first (`model.train()`), move each batch to the device the
+    model's parameters are on, and run zero_grad, forward + loss,
     backward, step, once each, in that order.
 
     Returns the mean loss per sample over the epoch as a Python float: the sum over batches of

@@ -54,12 +54,11 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
     """A 2-D convolution by hand, equal to `F.conv2d(x, weight, bias, stride, padding, dilation)`.
 
     x (batch, in, H, W), weight (out, in, kh, kw), bias (out,) or None; stride, padding and dilation
-    are an int or an (h, w) pair. No `F.conv2d`, `nn.Conv2d` or `torch.convolution` here. Two ways:
-    - `F.unfold(x, (kh, kw), dilation=, padding=, stride=)` gives every receptive field as a column,
-      (batch, in*kh*kw, L); one matmul with `weight.reshape(out, -1)` computes all outputs; reshape
-      (batch, out, L) to (batch, out, out_h, out_w).
-    - or pad with `F.pad` and loop over the kh*kw kernel offsets, adding strided slices of the input
-      times the kernel's (out, in) slice (einsum).
+    are an int or an (h, w) pair. No `F.conv2d`, `nn.Conv2d` or `torch.convolution` here.
+    Every output value is a dot product of one (in, kh, kw) kernel with the input patch under it, so
+    either gather every patch and compute all the dot products as one matrix product, or loop over
+    the kh*kw kernel offsets and add up shifted, strided slices of the (padded) input times the
+    kernel's (out, in) slice at that offset.
     Keep it differentiable (torch ops only, no `.item()` or NumPy): gradients are checked against
     F.conv2d's. Do not flip the kernel.
     """
@@ -76,10 +75,9 @@ def prepare_digits(x: torch.Tensor, size: int) -> torch.Tensor:
 class SmallCNN(nn.Module):
     """A small CNN classifier: (batch, in_channels, H, W) -> logits (batch, num_classes).
 
-    Suggested: [Conv2d(3x3, padding=1) -> ReLU -> MaxPool2d(2)] twice (16 then 32 channels), then
-    `nn.AdaptiveAvgPool2d(2)`, flatten (32*2*2 features), and a Linear head. The adaptive pool makes the
-    head's input size independent of H and W: it must work for 16x16 and 32x32 inputs alike
-    (H, W >= 8). (Pooling all the way to 1x1 also works, but forgets *where* strokes are and learns
+    Two or three convolution + ReLU + pooling stages, then an adaptive pooling layer and a Linear
+    head. The adaptive pool makes the head's input size independent of H and W: it must work for
+    16x16 and 32x32 inputs alike (H, W >= 8). (Pooling all the way to 1x1 also works, but forgets *where* strokes are and learns
     digits much more slowly.) It must reach 85% validation accuracy on the digits, upsampled to 16x16,
     after 200 Adam steps (lr 1e-2, batch 64).
     """

@@ -36,8 +36,6 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("Don't panic, 42!")
     ['don', "'", 't', 'panic', ',', '42', '!']
-
-    One regular expression with `re.findall` does it.
     """
     raise NotImplementedError("tokenize")
 
@@ -64,7 +62,6 @@ def pad_batch(sequences: list[torch.Tensor], pad_id: int = PAD) -> tuple[torch.T
 
     Returns `(padded, lengths)`: `padded` is (batch, max_len) int64 with each sequence at the start of
     its row and `pad_id` after it; `lengths` is the (batch,) int64 tensor of the true lengths.
-    (`torch.nn.utils.rnn.pad_sequence(..., batch_first=True)` does the padding; mind batch_first.)
     """
     raise NotImplementedError("pad_batch")
 
@@ -76,9 +73,9 @@ class RNNClassifier(nn.Module):
       no gradient, so `<pad>` never learns a meaning.
     - `cell` is "lstm" (`nn.LSTM`) or "gru" (`nn.GRU`), with `batch_first=True`.
     - `forward(tokens, lengths)`: tokens (batch, time) int64 padded with `pad_id`, lengths (batch,)
-      int64. Pack the embedded batch with `pack_padded_sequence(emb, lengths.cpu(),
-      batch_first=True, enforce_sorted=False)` so the RNN stops at each sequence's real end; the
-      final hidden state `h_n` (layers, batch, hidden) then holds each sequence's last *real* step.
+      int64. Pack the embedded batch (lengths in any order) so the RNN stops at each sequence's
+      real end; the final hidden state `h_n` (layers, batch, hidden) then holds each sequence's
+      last *real* step.
       Return logits (batch, num_classes).
 
     The pitfall: run the RNN over the padded tensor and take the last time step, and a sequence's
@@ -121,9 +118,10 @@ def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_
     x (batch, input), state = (h, c) each (batch, hidden); weight_ih (4*hidden, input),
     weight_hh (4*hidden, hidden), biases (4*hidden,) — the layout of `nn.LSTMCell`'s parameters.
     The four gate pre-activations `x W_ih^T + b_ih + h W_hh^T + b_hh` are stacked in the order
-    input, forget, cell (g), output:
-        i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)
-        c_next = f * c + i * g,   h_next = o * tanh(c_next)
+    input, forget, cell (g), output. The input, forget and output gates are sigmoids (between 0 and
+    1); the candidate g is a tanh. The new cell state keeps what the forget gate lets through of the
+    old one and adds what the input gate lets through of g; the new hidden state is the output gate
+    applied to the squashed (tanh) new cell state.
     Use differentiable torch operations only: gradients are compared with nn.LSTMCell's too. Do not
     call `nn.LSTMCell`, `nn.LSTM` or `torch.lstm_cell`: writing the gates is the exercise.
     """
@@ -175,13 +173,10 @@ def multi_head_attention(x: torch.Tensor, num_heads: int, in_proj_weight: torch.
 
     x (batch, time, embed). `in_proj_weight` (3*embed, embed) and `in_proj_bias` (3*embed,) stack the
     query, key and value projections in that order; `out_proj_*` is the output projection.
-    1. Project and split into q, k, v, each (batch, time, embed).
-    2. Split heads: (batch, time, heads, head_dim) -> transpose to (batch, heads, time, head_dim).
-    3. Attend with a mask that hides padded keys (`key_padding_mask`: True = padding, the
-       nn.MultiheadAttention convention — convert it before using an attend-mask) and, when `causal`,
-       the future.
-    4. Merge heads back to (batch, time, embed) — after a transpose the tensor is not contiguous, so
-       `view` fails: use `reshape` (or `.contiguous().view`) — and apply the output projection.
+    Each head attends on its own slice of head_dim = embed // num_heads features of the projected
+    q, k and v; the heads' outputs are concatenated and projected by `out_proj_*`. Padded keys
+    (`key_padding_mask`: True = padding, the nn.MultiheadAttention convention, the opposite of your
+    attend-mask) and, when `causal`, the future are hidden from every query.
     """
     raise NotImplementedError("multi_head_attention")
 

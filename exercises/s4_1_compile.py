@@ -94,8 +94,8 @@ def predict_batches(model: nn.Module, batches: list[torch.Tensor], backend: str 
     """Compile `model` once (with `backend`) and return its outputs for each tensor in `batches`.
 
     The batches have different sizes along dimension 0 (each at least 2); the whole call must cost
-    exactly ONE compilation, not one per new batch size: mark dimension 0 of the inputs as dynamic
-    with `torch._dynamo.mark_dynamic(x, 0)` (or compile with `dynamic=True`).
+    exactly ONE compilation, not one per new batch size: tell the compiler before the first call
+    that dimension 0 of the inputs varies.
     """
     raise NotImplementedError("predict_batches")
 

@@ -76,8 +76,8 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> No
     """Export `model` to an ONNX file at `path`, with a dynamic batch dimension.
 
     `model.forward` takes one tensor; `example` is a (batch, features) input with batch >= 2.
-    Put the model in evaluation mode, call `torch.onnx.export(model, (example,), dynamic_shapes=...)`
-    with dimension 0 dynamic, and save the returned `ONNXProgram` to `path`. The file must pass
+    Export the evaluation-mode model with `torch.onnx.export` (the dynamo exporter), declaring
+    dimension 0 dynamic, and save what it returns to `path`. The file must pass
     `onnx.checker.check_model` and give the eval-mode model's outputs in onnxruntime for any
     batch size.
     """
@@ -87,10 +87,9 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> No
 def run_onnx(path: str | Path, x: torch.Tensor) -> torch.Tensor:
     """Run the ONNX model at `path` on `x` with onnxruntime and return its first output as a tensor.
 
-    Open an `onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])`. Its
-    input names are those of the exported graph, not always "x": ask the session
-    (`session.get_inputs()[0].name`). onnxruntime takes and returns NumPy arrays: feed
-    `x.detach().cpu().numpy()` and turn the result back with `torch.from_numpy`.
+    Use onnxruntime's CPU execution provider. The session's input names are those of the exported
+    graph, not always "x": ask the session for them. onnxruntime takes and returns NumPy arrays, not
+    tensors, in both directions.
     """
     raise NotImplementedError("run_onnx")
 

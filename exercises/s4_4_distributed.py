@@ -52,7 +52,8 @@ def find_free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now, found at run time (never a fixed number:
     two runs at once, or a run that has not yet released its port, would collide).
 
-    Bind a socket to port 0 (the system picks a free one), read the port it got, close the socket.
+    Let the operating system choose the port rather than guessing one, and release it before
+    returning so that the process group can bind it.
     """
     raise NotImplementedError("find_free_port")
 

@@ -69,7 +69,7 @@ def tokenize_target(text: str) -> list[str]:
 def build_vocab(token_lists: list[list[str]]) -> dict[str, int]:
     """A vocabulary `token -> id`: SPECIALS get ids 0-3 in that order; then every other token that occurs
     in `token_lists`, ordered by count (most frequent first) and, for equal counts, by the token itself
-    (`sorted(..., key=lambda t: (-count[t], t))`). A special token found in the data is not added twice."""
+    (so the vocabulary is the same on every run). A special token found in the data is not added twice."""
     raise NotImplementedError("build_vocab")
 
 
@@ -140,8 +140,7 @@ class Seq2SeqTransformer(nn.Module):
 def sequence_loss(model: nn.Module, batch: dict[str, torch.Tensor], label_smoothing: float = 0.1) -> torch.Tensor:
     """Teacher forcing: call `model(batch["src"], batch["tgt_in"])` once and return the mean cross-entropy of
     its logits against `batch["tgt_out"]`, over real (non-<pad>) target positions only, with
-    `label_smoothing` — a scalar tensor that can be back-propagated.
-    (`F.cross_entropy(..., ignore_index=PAD_ID, label_smoothing=label_smoothing)`.)"""
+    `label_smoothing` — a scalar tensor that can be back-propagated."""
     raise NotImplementedError("sequence_loss")
 
 
@@ -186,8 +185,8 @@ def beam_search(model: nn.Module, src: torch.Tensor, beam_size: int = 4, max_len
 # -- evaluation ------------------------------------------------------------------------------------------
 def corpus_bleu(hypotheses: list[str], references: list[str]) -> float:
     """Corpus BLEU (0-100) of `hypotheses` against one reference each, computed by sacrebleu with
-    character tokenisation, which suits Korean: `sacrebleu.corpus_bleu(hypotheses, [references],
-    tokenize="char").score`."""
+    character tokenisation, which suits Korean: sacrebleu's own corpus score, not an average of
+    sentence scores."""
     raise NotImplementedError("corpus_bleu")
 
 
@@ -206,8 +205,8 @@ def fine_tune_seq2seq(model_dir: str, pairs: list[tuple[str, str]], out_dir: str
       `AutoModelForSeq2SeqLM.from_pretrained(model_dir)` (a local directory: nothing is downloaded);
     - step i trains on the batch `pairs[i*batch_size:(i+1)*batch_size]`, taking the pairs in order and
       starting again from the beginning when they run out;
-    - `tokenizer(sources, text_target=targets, padding=True, return_tensors="pt")` gives `input_ids`,
-      `attention_mask` and `labels`; set the padded label positions to -100 so the loss ignores them, and
+    - the tokenizer, called on the sources with the targets as its text target, pads the batch and
+      gives `input_ids`, `attention_mask` and `labels`; set the padded label positions to -100 so the loss ignores them, and
       let the model build its decoder input from the labels (`model(**batch).loss`);
     - `torch.optim.AdamW(model.parameters(), lr=lr)`, the model in train mode;
     - at the end `save_pretrained(out_dir)` both the model and the tokenizer.

@@ -132,6 +132,8 @@ def cmd_check(args, manifest) -> int:
 
 
 def cmd_hint(args, manifest) -> int:
+    from rich.markup import escape
+
     from ptgrade import render
     item = manifest.item(args.id)
     out = render.console()
@@ -141,13 +143,13 @@ def cmd_hint(args, manifest) -> int:
     if args.all:
         for number, hint in enumerate(hints, 1):
             label = _("{id} hint {n}/{total}").format(id=item.id, n=number, total=len(hints))
-            out.print(f"[bold]{label}[/bold]  {hint}")
+            out.print(f"[bold]{label}[/bold]  {escape(hint)}")  # hints hold code: [mean] is not markup
         return EXIT_OK
     progress = _progress(manifest)
     index = progress.next_hint(item.id, len(hints))
     progress.save()
     label = _("{id} hint {n}/{total}").format(id=item.id, n=index + 1, total=len(hints))
-    out.print(f"[bold]{label}[/bold]  {hints[index]}")
+    out.print(f"[bold]{label}[/bold]  {escape(hints[index])}")
     if index + 1 < len(hints):
         out.print("[dim]" + _("Run it again for the next hint.") + "[/dim]")
     return EXIT_OK

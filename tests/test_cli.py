@@ -64,6 +64,13 @@ def test_hint_advances_and_stays_on_the_last(kit):
     assert all(h in every for h in ("First hint", "Second hint", "Third hint"))
 
 
+def test_hints_holding_brackets_print_them(kit):
+    manifest = kit.root / "curriculum.toml"
+    manifest.write_text(manifest.read_text().replace("First hint.", "v2.Normalize([mean], [std]) and x[i]."))
+    assert "v2.Normalize([mean], [std]) and x[i]." in kit.cli("hint", "1.1").stdout
+    assert "[mean]" in kit.cli("hint", "1.1", "--all").stdout
+
+
 def test_malformed_manifest_is_a_clear_error(kit):
     (kit.root / "curriculum.toml").write_text("[[item]]\nid = 3\n")
     done = kit.cli("list")

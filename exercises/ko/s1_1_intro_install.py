@@ -27,8 +27,8 @@ import torch
 def package_version(name: str) -> str | None:
     """가져올(import) 수 있는 패키지의 버전을 `__version__` 문자열로 반환하고, 패키지가 없으면 None을 반환합니다.
 
-    패키지를 이름으로 가져오세요(`importlib.import_module(name)`). 가져오는 중에 `ImportError`가 발생하면
-    (`ModuleNotFoundError`도 그중 하나입니다) None을 반환합니다. 그렇지 않으면 `str(module.__version__)`을
+    함수가 실행될 때 패키지를 이름으로 가져오세요. 가져오는 중에 `ImportError`가 발생하면
+    (`ModuleNotFoundError`도 그중 하나입니다) None을 반환합니다. 그렇지 않으면 그 `__version__`을 str로
     반환합니다. 예를 들어 `package_version("torch")`는 `torch.__version__`과 같은 문자열입니다.
     """
     raise NotImplementedError("package_version")
@@ -63,8 +63,8 @@ def environment_report() -> dict:
 
 
 def smoke_test(device: torch.device) -> torch.Tensor:
-    """`device`가 실제로 계산하는지 증명합니다: x = [[0, 1, 2], [3, 4, 5]] (float32)를 `device` *위에* 만들고
-    (`torch.arange(6., device=device)`를 reshape해서), `x @ x.T`를 그 장치에 그대로 둔 채 반환하세요.
+    """`device`가 실제로 계산하는지 증명합니다: x = [[0, 1, 2], [3, 4, 5]] (float32)를 처음부터 `device` *위에*
+    만들고(CPU에서 만든 뒤 옮기지 말고), `x @ x.T`를 그 장치에 그대로 둔 채 반환하세요.
     제대로 동작하는 컴퓨터라면 값은 [[5, 14], [14, 50]]입니다.
     """
     raise NotImplementedError("smoke_test")

@@ -56,14 +56,14 @@ def split_heads(x: torch.Tensor, n_heads: int) -> torch.Tensor:
     """(batch, time, features) Tensor의 특징(feature) 축을 어텐션 헤드(attention head)들로 나눕니다.
 
     (batch, n_heads, time, features // n_heads)를 반환하며, 헤드 h는 각 시간 단계의 특징
-    h*d ... (h+1)*d - 1을 담습니다(d = features // n_heads). 먼저 마지막 축을 (n_heads, d)로 나눈 다음,
-    헤드 축을 시간 축 앞으로 옮기세요.
+    h*d ... (h+1)*d - 1을 담습니다(d = features // n_heads). 어느 축을 나누는지, 새 축들이 어떤 순서로
+    놓이는지가 어떤 특징이 어느 헤드에 들어가는지를 정합니다.
     """
     raise NotImplementedError("split_heads")
 
 
 def to_column(v: torch.Tensor) -> torch.Tensor:
-    """요소가 n개인 1차원 Tensor를 (n, 1) 열(column)로 만든 것으로, `v`의 뷰입니다(`unsqueeze`를 사용하세요)."""
+    """요소가 n개인 1차원 Tensor를 (n, 1) 열(column)로 만든 것으로, `v`의 뷰입니다(복사하지 않습니다)."""
     raise NotImplementedError("to_column")
 
 
@@ -82,8 +82,8 @@ def normalize_rows(x: torch.Tensor) -> torch.Tensor:
 def pairwise_sq_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """a (n, d)의 행들과 b (m, d)의 행들 사이의 유클리드 거리 제곱입니다.
 
-    out[i, j] = sum_k (a[i, k] - b[j, k]) ** 2인 (n, m)을 반환합니다. (n, 1, d)와 (1, m, d)를
-    브로드캐스팅해서 계산하세요.
+    out[i, j] = sum_k (a[i, k] - b[j, k]) ** 2인 (n, m)을 반환합니다. 행에 대한 반복문 없이
+    브로드캐스팅으로 모든 쌍을 한 번에 계산하세요.
     """
     raise NotImplementedError("pairwise_sq_dists")
 
@@ -120,7 +120,6 @@ def batched_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """행렬 묶음(stack)의 행렬 곱입니다: (..., n, k) @ (..., k, m) -> (..., n, m).
 
     배치 축(...)은 원소별 연산처럼 브로드캐스트됩니다: (2, 1, n, k)와 (5, k, m)은 (2, 5, n, m)이 되고,
-    2차원 `b`는 `a`의 모든 행렬에 공유됩니다. `torch.mm`으로는 할 수 없고, `torch.matmul`(`@` 연산자)로는
-    할 수 있습니다.
+    2차원 `b`는 `a`의 모든 행렬에 공유됩니다. `torch.mm`으로는 할 수 없습니다.
     """
     raise NotImplementedError("batched_product")

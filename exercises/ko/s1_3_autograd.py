@@ -32,8 +32,8 @@ def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torc
     """스칼라 `fn(x)`의 `x`에 대한 변화도로, `x`와 shape, dtype이 같은 Tensor입니다.
 
     `x`는 받은 그대로 두세요: `requires_grad`를 켜지 말고, `.grad`에 쓰지도 마세요(호출한 쪽이 거기에 변화도를
-    누적하고 있을 수 있습니다). `x`로 만든 새 잎 `x.detach().requires_grad_()`에서 작업하거나,
-    `torch.autograd.grad`를 사용하세요.
+    누적하고 있을 수 있습니다). `x`로 만든 새 잎에서 작업하거나, 어떤 `.grad`도 건드리지 않고 Autograd에
+    변화도를 직접 요청하세요.
     예: `grad_of(lambda t: (t ** 2).sum(), torch.tensor([1., 2.]))`는 `tensor([2., 4.])`입니다.
     """
     raise NotImplementedError("grad_of")
@@ -66,10 +66,10 @@ def accumulated_grad(w: torch.Tensor, xs: Sequence[torch.Tensor], ys: Sequence[t
 def sgd_fit(w0: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> torch.Tensor:
     """손실 ((x @ w - y) ** 2).mean()에 단순 경사 하강법(gradient descent)을 `steps`번 적용해 y ≈ x @ w를 맞춥니다.
 
-    잎 `w = w0.detach().clone().requires_grad_()`에서 시작하세요(`w0`는 수정하지 마세요). 각 단계에서는 손실을
-    계산하고, `backward()`를 호출하고, `torch.no_grad()` 안에서 `w -= lr * w.grad`로 갱신한 다음(변화도를 요구하는
-    잎의 제자리(in-place) 갱신은 그 밖에서는 거부되고, `w = w - lr * w.grad`는 `w`를 다음 단계에서 `.grad`가 없는
-    잎이 아닌 Tensor로 만들어 버립니다), 다음 단계를 위해 변화도를 0으로 만드세요.
+    `w0`의 복사본을 담은 새 잎에서 시작하세요(`w0`는 수정하지 마세요). 각 단계에서는 손실을 계산하고, 역전파한
+    다음, Autograd가 기록하지 않는 곳에서 `w`를 변화도의 `lr`배만큼 제자리(in-place)에서 옮기세요(변화도를 요구하는
+    잎의 제자리 갱신은 Autograd가 기록하는 동안에는 거부되고, `w = w - lr * w.grad`는 `w`를 다음 단계에서 `.grad`가
+    없는 잎이 아닌 Tensor로 만들어 버립니다). 그다음 다음 단계를 위해 변화도를 지우세요.
     `w`를 반환합니다: 여전히 잎이고, 변화도를 요구하며, `grad_fn`이 없어야 합니다.
     """
     raise NotImplementedError("sgd_fit")
@@ -79,8 +79,8 @@ def straight_through_round(x: torch.Tensor) -> torch.Tensor:
     """순전파(forward)에서는 `x.round()`, 역전파(backward)에서는 항등 함수입니다(straight-through 추정기).
 
     `round`의 변화도는 거의 모든 곳에서 0이므로, 양자화(quantization)된 신경망은 이를 거쳐서는 결코 학습하지
-    못합니다. 요령은 `x + (x.round() - x).detach()`입니다. 그 값은 `x.round()`이지만, detach된 부분은 Autograd에게
-    상수이므로 d out / d x = 1이 됩니다. `detach`를 어디에 두느냐가 모든 것을 결정합니다.
+    못합니다. 요령은 결과를 `x`에 보정값을 더한 것으로 쓰는 것입니다. 보정값은 결과를 정확히 `x.round()`로
+    만들지만 Autograd에게는 상수이므로 d out / d x = 1이 됩니다. `detach`를 어디에 두느냐가 모든 것을 결정합니다.
     """
     raise NotImplementedError("straight_through_round")
 
@@ -89,14 +89,13 @@ class Softplus(torch.autograd.Function):
     """softplus_beta(x) = log(1 + exp(beta * x)) / beta를 구현하되, backward는 직접 작성합니다.
 
     `forward(ctx, x, beta)`: 단순한 공식은 오버플로(overflow)가 납니다(`exp(1000.)`은 inf입니다). 양수를 지수 함수에
-    넣는 일이 없는 안정적인 형태 `(relu(beta * x) + log1p(exp(-|beta * x|))) / beta`를 사용하세요.
+    넣는 일이 없는, 값이 같은 안정적인 형태로 바꿔 써서 |x|가 커도 유한하고 정확한 값이 나오게 하세요.
     backward에 필요한 것은 `ctx.save_for_backward(...)`로 저장하세요(Tensor만 저장합니다: 그래야 Autograd가
     backward 뒤에 이들을 해제하고, 이들에 대한 제자리 변경을 감지합니다). 일반 float인 `beta`는 `ctx.beta`로
     보관하세요.
 
-    `backward(ctx, grad_output)`: d softplus_beta(x) / dx = sigmoid(beta * x)입니다. 이것을 `grad_output`과
-    곱하고(연쇄 법칙), `forward`의 입력마다 변화도를 하나씩 반환하세요: Tensor가 아니라 float인 `beta`에는
-    `None`을 반환합니다.
+    `backward(ctx, grad_output)`: softplus_beta를 x에 대해 직접 미분하고, `grad_output`과 곱한 다음(연쇄 법칙),
+    `forward`의 입력마다 변화도를 하나씩 반환하세요: Tensor가 아니라 float인 `beta`에는 `None`을 반환합니다.
     """
 
     @staticmethod

@@ -55,7 +55,7 @@ def to_device(batch: Any, device: torch.device) -> Any:
 
 def move_model(model: nn.Module, device: torch.device) -> nn.Module:
     """`model`을 매개변수와 *버퍼까지*(예: BatchNorm의 누적 통계(running statistics)) `device`로 옮기고
-    반환합니다. `Module.to`가 바로 이 일을 제자리에서 합니다.
+    반환합니다(제자리에서 옮긴 바로 그 모듈 객체).
     """
     raise NotImplementedError("move_model")
 
@@ -73,7 +73,7 @@ def normalize_channels(x: torch.Tensor, mean: Sequence[float], std: Sequence[flo
 
     `mean`과 `std`는 float C개로 이루어진 Python 시퀀스입니다. 이들을 `x`와 같은 장치, 같은 dtype의 Tensor로
     바꾸고(float32 상수는 float16 배치를 float32로 바꿔 버리고, CPU 상수는 CUDA 배치와 함께 계산될 수 없습니다),
-    H와 W에 걸쳐 브로드캐스트되도록 (C, 1, 1) shape로 만드세요.
+    채널 c가 H와 W 전체에서 mean[c], std[c]와 만나도록 shape를 맞추세요.
     """
     raise NotImplementedError("normalize_channels")
 
@@ -81,8 +81,8 @@ def normalize_channels(x: torch.Tensor, mean: Sequence[float], std: Sequence[flo
 def stage_for_device(x: torch.Tensor, device: torch.device) -> torch.Tensor:
     """CPU Tensor를 빠른 방법으로 `device`에 복사합니다.
 
-    `device`가 CUDA 장치이면: Tensor를 고정한 다음(`x.pin_memory()`), `.to(device, non_blocking=True)`로 복사하세요.
-    그 밖의 장치라면 고정하지 말고 그냥 `x.to(device)`를 쓰세요(메모리 고정에는 CUDA가 필요하고, 그 밖의 경우에는
+    `device`가 CUDA 장치이면: Tensor를 고정된(page-locked) 메모리에 둔 다음, 호스트를 막지 않고(non-blocking)
+    복사하세요. 그 밖의 장치라면 고정하지 말고 그냥 복사하세요(메모리 고정에는 CUDA가 필요하고, 그 밖의 경우에는
     순전히 오버헤드일 뿐입니다).
     """
     raise NotImplementedError("stage_for_device")

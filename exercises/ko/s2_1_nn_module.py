@@ -62,12 +62,12 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
 def init_weights(model: nn.Module) -> nn.Module:
     """`model` 안의 모든 `nn.Linear`를, 얼마나 깊이 중첩되어 있든 제자리에서(in place) 다시 초기화하고 `model`을 반환합니다.
 
-    가중치: ReLU 신경망을 위한 He(Kaiming) 정규 초기화, 즉 `mode="fan_in", nonlinearity="relu"`로 호출한
-    `nn.init.kaiming_normal_`입니다(표준편차 sqrt(2 / in_features)). 편향(bias): 0.
+    가중치: ReLU 신경망을 위한 He(Kaiming) 정규 초기화로, fan-in에서 계산합니다: 평균 0, 표준편차
+    sqrt(2 / in_features)인 정규 분포입니다. 편향(bias): 0.
     다른 모듈(LayerNorm, BatchNorm, ...)은 자신의 매개변수를 그대로 유지합니다.
 
-    `model.modules()`는 모든 하위 모듈을 재귀적으로 방문하고(`model.children()`은 바로 아래 모듈만),
-    `model.apply(fn)`은 그 각각에 대해 `fn`을 호출합니다.
+    Linear는 트리의 어디에든 있을 수 있습니다(ModuleList 안의 Sequential 안...): 바로 아래 자식만이 아니라
+    모든 하위 모듈을 방문하세요.
     """
     raise NotImplementedError("init_weights")
 
@@ -91,8 +91,8 @@ class Standardize(nn.Module):
     """고정된 입력 정규화 계층: 특징(feature)별로 forward(x) = (x - mean) / std.
 
     `mean`과 `std`는 `__init__`에 주어지는 (features,) Tensor입니다. 이 둘은 모델 상태의 일부이지만
-    (`state_dict()`에 저장되고 `.to(...)`로 옮겨짐) 학습되지는 않습니다: `self.register_buffer("mean", ...)`와
-    `self.register_buffer("std", ...)`로 저장하세요(받은 Tensor는 clone하세요). 일반 속성으로 두지 마세요
+    (`state_dict()`에 저장되고 `.to(...)`로 옮겨짐) 학습되지는 않습니다: "mean"과 "std"라는 이름의 버퍼(buffer)로
+    등록하세요(받은 Tensor의 clone으로). 일반 속성으로 두지 마세요
     (`.to("cuda")` 뒤에도 CPU에 남고 `state_dict()`에서 빠집니다). `nn.Parameter`로도 두지 마세요(옵티마이저가
     값을 바꿔 버립니다).
     """

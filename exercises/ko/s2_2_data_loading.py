@@ -51,9 +51,10 @@ class DigitsDataset(Dataset):
 def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:
     """(1, 8, 8) float 이미지(또는 그 배치)를 받아 (1, 12, 12)를 반환하는 `v2.Compose`입니다:
 
-    1. `v2.Pad(2)`: 두께 2픽셀의 0 테두리(증강(augmentation)이 숫자를 움직일 여유 공간);
-    2. `augment`가 True일 때만: `v2.RandomAffine(degrees=10, translate=(0.1, 0.1))`;
-    3. `v2.Normalize([mean], [std])`: 채널마다 (x - mean) / std.
+    1. 사방에 두께 2픽셀의 0 테두리(증강(augmentation)이 숫자를 움직일 여유 공간);
+    2. `augment`가 True일 때만: 무작위 아핀 변환으로, 어느 방향으로든 10도까지 회전하고 너비와 높이의
+       10%까지 이동합니다;
+    3. 정규화: 채널마다 (x - mean) / std.
 
     정규화하기 전에 패딩하세요. 그래야 테두리가 날것의 0이 아니라, 다른 빈 픽셀처럼
     (0 - mean) / std 값을 갖습니다.
@@ -65,9 +66,8 @@ def split_train_val(dataset: Dataset, val_fraction: float, seed: int) -> tuple[S
     """`seed`만으로 재현할 수 있는 무작위 (학습, 검증) 분할입니다.
 
     검증(validation) 쪽은 `int(len(dataset) * val_fraction)`개의 샘플을, 학습 쪽은 나머지를 갖고,
-    모든 샘플은 정확히 한쪽에만 들어갑니다. `torch.utils.data.random_split`(또는 `torch.randperm`)를
-    `generator=torch.Generator().manual_seed(seed)`와 함께 사용하세요. 전역 난수 생성기는 건드리지
-    마세요.
+    모든 샘플은 정확히 한쪽에만 들어갑니다. `seed`로 시드를 준 여러분만의 생성기(generator)에서 분할을
+    뽑으세요. 전역 난수 생성기는 건드리지 마세요.
     """
     raise NotImplementedError("split_train_val")
 
@@ -77,8 +77,7 @@ def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int,
     """`dataset`을 `batch_size`개씩 배치로 묶는 `DataLoader`입니다(마지막 배치는 더 작을 수 있으니
     버리지 마세요). `shuffle`이 True이면 에폭마다 섞고, `collate_fn`이 주어지면 그것을 사용합니다.
 
-    순서는 오직 `seed`에만 달려 있어야 합니다: `generator=torch.Generator().manual_seed(seed)`를
-    넘기세요. 같은 시드로 만든 두 로더는 같은 배치들을 내놓습니다. 한 로더의 새 에폭은 매번 새로운
+    순서는 오직 `seed`에만 달려 있어야 합니다: 섞기는 `seed`로 시드를 준 생성기에서 뽑습니다. 같은 시드로 만든 두 로더는 같은 배치들을 내놓습니다. 한 로더의 새 에폭은 매번 새로운
     순열이지만, 여전히 모든 샘플을 정확히 한 번씩 방문합니다.
     """
     raise NotImplementedError("make_loader")
@@ -89,8 +88,7 @@ def pad_collate(batch: list[tuple[torch.Tensor, int]], padding_value: int = 0):
 
     `(padded, lengths, labels)`를 반환합니다:
       padded:  (batch, longest). 각 시퀀스는 자기 행의 앞부분에 두고 그 뒤는 `padding_value`로
-               채우며, dtype과 device는 시퀀스와 같습니다(`batch_first=True`로 호출한
-               `nn.utils.rnn.pad_sequence`가 이렇게 해 줍니다. 기본값은 시간 축을 앞에 둡니다);
+               채우며, dtype과 device는 시퀀스와 같습니다(시간 축이 아니라 배치 축이 앞입니다);
       lengths: (batch,) int64, CPU에 있는 실제 길이들(`pack_padded_sequence`에 필요한 값);
       labels:  (batch,) int64.
     """

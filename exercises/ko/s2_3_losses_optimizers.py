@@ -27,9 +27,9 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """`dim`을 따라 구한 log(softmax(logits))로, 수치적으로 안정적이어야 합니다.
 
     log softmax(x)_i = x_i - log(sum_j exp(x_j)). `exp`를 그대로 계산하면 float32에서는 로짓(logit)이
-    100 정도만 돼도 inf로 넘쳐서(한계는 89) nan이 나옵니다. 먼저 `dim`을 따라 최댓값을 빼세요
-    (m = max_j x_j, 차원은 유지): x_i - m - log(sum_j exp(x_j - m))은 같은 값이면서, 이제 모든 exp가
-    1 이하입니다. 로짓이 수천 단위여도 정확해야 합니다. 텐서 연산으로 작성하세요: torch의
+    100 정도만 돼도 inf로 넘쳐서(한계는 89) nan이 나옵니다. `dim`을 따라 모든 로짓에서 같은 상수를 빼도
+    softmax는 바뀌지 않습니다: 어떤 exp도 양수를 받지 않도록 그 상수를 고르세요. 로짓이 수천 단위여도
+    정확해야 합니다. 텐서 연산으로 작성하세요: torch의
     `F.log_softmax` / `torch.log_softmax` / `Tensor.log_softmax`(또는 torch의 어떤 softmax든)는 채점기가
     여러분의 결과와 비교하는 기준이므로 여기서는 쓸 수 없습니다.
     """
@@ -47,8 +47,7 @@ def cross_entropy(logits: torch.Tensor, target: torch.Tensor, ignore_index: int 
     분포와 섞습니다.) 정답이 `ignore_index`인 행(예: 패딩)은 전혀 반영되지 않습니다: 결과는 나머지
     행들에 대한 loss_n의 평균입니다. 여러분의 `log_softmax`를 사용하세요(`F.cross_entropy`, `F.nll_loss`,
     `nn.CrossEntropyLoss`, torch의 log_softmax는 쓰지 마세요).
-    `ignore_index`는 유효한 클래스가 아니므로 그것으로 인덱싱하지 마세요(먼저 그 행들을 마스킹하거나,
-    gather하기 전에 그 행들의 정답을 0으로 바꾸세요).
+    `ignore_index`는 유효한 클래스가 아니므로 절대 그것으로 로그 확률을 인덱싱하지 마세요.
     """
     raise NotImplementedError("cross_entropy")
 
@@ -64,8 +63,7 @@ def sgd_momentum_step(params: list[torch.Tensor], velocities: list[torch.Tensor]
         g = p.grad + weight_decay * p
         v = momentum * v + g
         p = p - lr * v
-    p와 v는 `torch.no_grad()` 안에서 *제자리에서* 갱신하세요(`p.sub_(...)`, `v.mul_(...).add_(...)`):
-    이름을 다시 바인딩하면(`p = p - ...`) 함수 밖에서는 아무것도 바뀌지 않고, `requires_grad=True`인
+    p와 v는 Autograd를 끈 채 *제자리에서* 갱신하세요: 이름을 다시 바인딩하면(`p = p - ...`) 함수 밖에서는 아무것도 바뀌지 않고, `requires_grad=True`인
     매개변수를 제자리에서 바꾸는 것은 Autograd를 끄지 않는 한 오류입니다.
     """
     raise NotImplementedError("sgd_momentum_step")

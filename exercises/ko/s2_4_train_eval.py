@@ -38,8 +38,7 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module,
                     optimizer: torch.optim.Optimizer) -> float:
     """`loader`를 한 번 훑으며 `model`을 학습합니다. 배치 (x, y)마다 옵티마이저 단계를 한 번 밟습니다.
 
-    먼저 모델을 학습 모드로 두고(`model.train()`), 각 배치를 모델 매개변수가 있는 device
-    (`next(model.parameters()).device`)로 옮긴 다음, zero_grad, 순전파 + 손실(loss), 역전파(backward),
+    먼저 모델을 학습 모드로 두고(`model.train()`), 각 배치를 모델 매개변수가 있는 device로 옮긴 다음, zero_grad, 순전파 + 손실(loss), 역전파(backward),
     step을 이 순서대로 한 번씩 실행하세요.
 
     에폭 전체에 대한 샘플당 평균 손실을 Python float로 반환합니다: 배치마다

@@ -58,12 +58,10 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
 
     x (batch, in, H, W), weight (out, in, kh, kw), bias (out,) 또는 None; stride, padding, dilation은
     int 또는 (h, w) 쌍입니다. 여기서는 `F.conv2d`, `nn.Conv2d`, `torch.convolution`을 쓰지 마세요.
-    방법은 두 가지입니다:
-    - `F.unfold(x, (kh, kw), dilation=, padding=, stride=)`는 모든 수용 영역(receptive field)을 열
-      하나씩으로 펼친 (batch, in*kh*kw, L)을 줍니다. `weight.reshape(out, -1)`과 행렬 곱셈 한 번이면
-      모든 출력이 계산됩니다. (batch, out, L)을 (batch, out, out_h, out_w)로 reshape하세요.
-    - 또는 `F.pad`로 패딩한 뒤 kh*kw개의 커널 오프셋을 돌면서, 입력을 stride 간격으로 자른 슬라이스에
-      커널의 (out, in) 조각을 곱해(einsum) 더해 나갑니다.
+    출력 값 하나하나는 (in, kh, kw) 커널과 그 아래 입력 조각의 내적입니다. 그러니 모든 조각(수용 영역,
+    receptive field)을 모아 모든 내적을 행렬 곱셈 한 번으로 계산하거나, kh*kw개의 커널 오프셋을 돌면서
+    (패딩한) 입력을 옮기고 stride 간격으로 자른 슬라이스에 그 오프셋의 커널 (out, in) 조각을 곱해 더해
+    나가세요.
     미분 가능하게 유지하세요(torch 연산만, `.item()`이나 NumPy는 금지): 변화도를 F.conv2d의 것과
     비교합니다. 커널을 뒤집지 마세요.
     """
@@ -80,9 +78,9 @@ def prepare_digits(x: torch.Tensor, size: int) -> torch.Tensor:
 class SmallCNN(nn.Module):
     """작은 CNN 분류기(classifier): (batch, in_channels, H, W) -> 로짓(logit) (batch, num_classes).
 
-    권장 구조: [Conv2d(3x3, padding=1) -> ReLU -> MaxPool2d(2)]를 두 번(채널 16, 그다음 32), 이어서
-    `nn.AdaptiveAvgPool2d(2)`, 평탄화(특징 32*2*2개), 그리고 Linear 헤드. 적응형 풀링 덕분에 헤드의
-    입력 크기가 H와 W에 무관해집니다: 16x16 입력과 32x32 입력에서 똑같이 동작해야 합니다(H, W >= 8).
+    합성곱 + ReLU + 풀링 단계를 두세 번, 이어서 적응형 풀링(adaptive pooling) 계층과 Linear 헤드를 둡니다.
+    적응형 풀링 덕분에 헤드의 입력 크기가 H와 W에 무관해집니다: 16x16 입력과 32x32 입력에서 똑같이
+    동작해야 합니다(H, W >= 8).
     (1x1까지 풀링해도 동작은 하지만, 획이 *어디에* 있는지를 잊어서 숫자를 훨씬 느리게 배웁니다.)
     16x16으로 업샘플링한 digits에서 Adam 200단계(lr 1e-2, 배치 64) 뒤에 검증 정확도 85%에 도달해야
     합니다.

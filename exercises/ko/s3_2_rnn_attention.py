@@ -36,8 +36,6 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("Don't panic, 42!")
     ['don', "'", 't', 'panic', ',', '42', '!']
-
-    `re.findall`과 정규 표현식 하나면 됩니다.
     """
     raise NotImplementedError("tokenize")
 
@@ -64,8 +62,6 @@ def pad_batch(sequences: list[torch.Tensor], pad_id: int = PAD) -> tuple[torch.T
 
     `(padded, lengths)`를 반환합니다: `padded`는 (batch, max_len) int64로, 각 시퀀스가 자기 행의
     앞부분에 있고 그 뒤는 `pad_id`입니다. `lengths`는 실제 길이를 담은 (batch,) int64 Tensor입니다.
-    (패딩은 `torch.nn.utils.rnn.pad_sequence(..., batch_first=True)`가 해 줍니다. batch_first에
-    주의하세요.)
     """
     raise NotImplementedError("pad_batch")
 
@@ -77,9 +73,8 @@ class RNNClassifier(nn.Module):
       받지 않으므로, `<pad>`는 결코 의미를 배우지 않습니다.
     - `cell`은 "lstm"(`nn.LSTM`) 또는 "gru"(`nn.GRU`)이며, `batch_first=True`로 만듭니다.
     - `forward(tokens, lengths)`: tokens는 `pad_id`로 패딩된 (batch, time) int64, lengths는 (batch,)
-      int64입니다. 임베딩된 배치를 `pack_padded_sequence(emb, lengths.cpu(),
-      batch_first=True, enforce_sorted=False)`로 패킹하면 RNN이 각 시퀀스의 실제 끝에서 멈추고, 최종
-      은닉 상태 `h_n`(layers, batch, hidden)은 각 시퀀스의 마지막 *실제* 단계를 담게
+      int64입니다. 임베딩된 배치를 (길이 순서와 상관없이) 패킹하면 RNN이 각 시퀀스의 실제 끝에서 멈추고,
+      최종 은닉 상태 `h_n`(layers, batch, hidden)은 각 시퀀스의 마지막 *실제* 단계를 담게
       됩니다. 로짓(logit) (batch, num_classes)를 반환하세요.
 
     함정: 패딩된 Tensor 위로 RNN을 돌리고 마지막 시간 단계를 취하면, 한 시퀀스의 로짓이 같은 배치의
@@ -123,9 +118,10 @@ def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_
     x (batch, input), state = (h, c) 각각 (batch, hidden); weight_ih (4*hidden, input),
     weight_hh (4*hidden, hidden), 편향(bias) (4*hidden,) — `nn.LSTMCell` 매개변수(parameter)와 같은
     구성입니다. 네 게이트의 활성화 전 값 `x W_ih^T + b_ih + h W_hh^T + b_hh`는 input, forget,
-    cell (g), output 순서로 쌓여 있습니다:
-        i = sigmoid(.), f = sigmoid(.), g = tanh(.), o = sigmoid(.)
-        c_next = f * c + i * g,   h_next = o * tanh(c_next)
+    cell (g), output 순서로 쌓여 있습니다. input, forget, output 게이트는 sigmoid(0과 1 사이)이고,
+    후보 g는 tanh입니다. 새 셀 상태는 이전 셀 상태 가운데 forget 게이트가 통과시킨 만큼을 남기고, g 가운데
+    input 게이트가 통과시킨 만큼을 더합니다. 새 은닉 상태는 (tanh로 눌러 준) 새 셀 상태에 output 게이트를
+    적용한 것입니다.
     미분 가능한 torch 연산만 사용하세요: 변화도도 nn.LSTMCell의 것과 비교합니다. `nn.LSTMCell`,
     `nn.LSTM`, `torch.lstm_cell`은 호출하지 마세요: 게이트를 직접 작성하는 것이 이 연습 문제입니다.
     """
@@ -178,14 +174,10 @@ def multi_head_attention(x: torch.Tensor, num_heads: int, in_proj_weight: torch.
 
     x (batch, time, embed). `in_proj_weight` (3*embed, embed)와 `in_proj_bias` (3*embed,)는 쿼리, 키,
     값의 투영(projection)을 이 순서로 쌓은 것이고, `out_proj_*`는 출력 투영입니다.
-    1. 투영한 뒤 q, k, v로 나눕니다. 각각 (batch, time, embed).
-    2. 헤드를 나눕니다: (batch, time, heads, head_dim)으로 바꾼 뒤 (batch, heads, time, head_dim)으로
-       transpose합니다.
-    3. 패딩된 키(`key_padding_mask`: True = 패딩, nn.MultiheadAttention의 규약 — "볼 수 있음" 마스크로
-       쓰기 전에 변환하세요)와, `causal`이면 미래까지 가리는 마스크로 어텐션합니다.
-    4. 헤드를 다시 (batch, time, embed)로 합칩니다 — transpose한 Tensor는 연속적(contiguous)이지 않아서
-       `view`가 실패하므로 `reshape`(또는 `.contiguous().view`)를 쓰세요 — 그리고 출력 투영을
-       적용합니다.
+    각 헤드는 투영한 q, k, v에서 head_dim = embed // num_heads개의 특징 조각을 맡아 따로 어텐션하고,
+    헤드들의 출력을 이어 붙여 `out_proj_*`로 투영합니다. 패딩된 키(`key_padding_mask`: True = 패딩,
+    nn.MultiheadAttention의 규약으로 여러분의 "볼 수 있음" 마스크와 반대입니다)와, `causal`이면 미래를 모든
+    쿼리에게서 가립니다.
     """
     raise NotImplementedError("multi_head_attention")
 

@@ -96,8 +96,8 @@ def predict_batches(model: nn.Module, batches: list[torch.Tensor], backend: str 
     """`model`을 (`backend`로) 한 번 컴파일하고 `batches`의 각 Tensor에 대한 출력을 반환합니다.
 
     배치들은 0번 차원의 크기가 서로 다릅니다(각각 2 이상). 호출 전체에 드는 컴파일은 새 배치 크기마다
-    한 번이 아니라 정확히 *한 번*이어야 합니다. `torch._dynamo.mark_dynamic(x, 0)`으로 입력의 0번
-    차원을 동적이라고 표시하세요(또는 `dynamic=True`로 컴파일하세요).
+    한 번이 아니라 정확히 *한 번*이어야 합니다. 첫 호출 전에 입력의 0번 차원이 바뀐다는 것을
+    컴파일러에게 알려 주세요.
     """
     raise NotImplementedError("predict_batches")
 

@@ -77,9 +77,8 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> No
     """`model`을 배치 차원이 동적인 ONNX 파일로 `path`에 내보냅니다.
 
     `model.forward`는 Tensor 하나를 받고, `example`은 batch >= 2인 (batch, features) 입력입니다.
-    모델을 평가 모드(evaluation mode)로 두고, 0번 차원을 동적으로 지정해
-    `torch.onnx.export(model, (example,), dynamic_shapes=...)`를 호출한 뒤, 반환된 `ONNXProgram`을
-    `path`에 저장하세요. 파일은 `onnx.checker.check_model`을 통과해야 하고, onnxruntime에서 어떤 배치
+    평가 모드(evaluation mode)의 모델을 0번 차원이 동적이라고 알려 주며 `torch.onnx.export`(dynamo
+    내보내기)로 내보내고, 그 반환값을 `path`에 저장하세요. 파일은 `onnx.checker.check_model`을 통과해야 하고, onnxruntime에서 어떤 배치
     크기에 대해서든 평가 모드 모델과 같은 출력을 내야 합니다.
     """
     raise NotImplementedError("export_onnx")
@@ -88,10 +87,9 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> No
 def run_onnx(path: str | Path, x: torch.Tensor) -> torch.Tensor:
     """`path`의 ONNX 모델을 onnxruntime으로 `x`에 대해 실행하고, 첫 번째 출력을 Tensor로 반환합니다.
 
-    `onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])`를 여세요. 입력
-    이름은 내보낸 그래프가 정한 것이라 항상 "x"는 아닙니다: 세션에 물어보세요
-    (`session.get_inputs()[0].name`). onnxruntime은 NumPy 배열을 받고 NumPy 배열을 돌려줍니다.
-    `x.detach().cpu().numpy()`를 넣고, 결과는 `torch.from_numpy`로 다시 바꾸세요.
+    onnxruntime의 CPU 실행 프로바이더(execution provider)를 쓰세요. 세션의 입력 이름은 내보낸 그래프가
+    정한 것이라 항상 "x"는 아닙니다: 세션에 물어보세요. onnxruntime은 들어갈 때도 나올 때도 Tensor가
+    아니라 NumPy 배열을 주고받습니다.
     """
     raise NotImplementedError("run_onnx")
 

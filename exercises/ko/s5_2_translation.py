@@ -68,7 +68,7 @@ def tokenize_target(text: str) -> list[str]:
 def build_vocab(token_lists: list[list[str]]) -> dict[str, int]:
     """어휘집 `token -> id`: SPECIALS가 그 순서대로 id 0-3을 받고, 그다음 `token_lists`에 나오는 나머지
     토큰을 빈도가 높은 순서로, 빈도가 같으면 토큰 자체의 순서로 놓습니다
-    (`sorted(..., key=lambda t: (-count[t], t))`). 데이터에 특수 토큰이 있어도 두 번 넣지 않습니다."""
+    (그래서 어휘집은 실행할 때마다 같습니다). 데이터에 특수 토큰이 있어도 두 번 넣지 않습니다."""
     raise NotImplementedError("build_vocab")
 
 
@@ -138,8 +138,7 @@ class Seq2SeqTransformer(nn.Module):
 def sequence_loss(model: nn.Module, batch: dict[str, torch.Tensor], label_smoothing: float = 0.1) -> torch.Tensor:
     """교사 강요: `model(batch["src"], batch["tgt_in"])`을 한 번 호출하고, 그 로짓과 `batch["tgt_out"]` 사이의
     평균 교차 엔트로피를 실제(<pad>가 아닌) 목표 위치에 대해서만 `label_smoothing`을 적용해 반환합니다 —
-    역전파할 수 있는 스칼라 텐서입니다.
-    (`F.cross_entropy(..., ignore_index=PAD_ID, label_smoothing=label_smoothing)`.)"""
+    역전파할 수 있는 스칼라 텐서입니다."""
     raise NotImplementedError("sequence_loss")
 
 
@@ -183,7 +182,7 @@ def beam_search(model: nn.Module, src: torch.Tensor, beam_size: int = 4, max_len
 # -- 평가 ------------------------------------------------------------------------------------------
 def corpus_bleu(hypotheses: list[str], references: list[str]) -> float:
     """`hypotheses`의 corpus BLEU(0-100). 참조는 가설마다 하나이며, 한국어에 맞는 글자 단위 토큰화로
-    sacrebleu가 계산합니다: `sacrebleu.corpus_bleu(hypotheses, [references], tokenize="char").score`."""
+    sacrebleu가 계산합니다: 문장 점수의 평균이 아니라 sacrebleu 자신의 corpus 점수입니다."""
     raise NotImplementedError("corpus_bleu")
 
 
@@ -203,7 +202,7 @@ def fine_tune_seq2seq(model_dir: str, pairs: list[tuple[str, str]], out_dir: str
       않습니다);
     - 스텝 i는 배치 `pairs[i*batch_size:(i+1)*batch_size]`로 학습합니다. 쌍은 순서대로 쓰고, 다 쓰면
       처음부터 다시 씁니다;
-    - `tokenizer(sources, text_target=targets, padding=True, return_tensors="pt")`가 `input_ids`,
+    - 토크나이저를 원문에 대해, 번역문을 text target으로 주어 호출하면 배치를 패딩하고 `input_ids`,
       `attention_mask`, `labels`를 줍니다. 손실이 무시하도록 패딩된 레이블 위치를 -100으로 바꾸고,
       디코더 입력은 모델이 레이블로부터 만들게 하세요(`model(**batch).loss`);
     - `torch.optim.AdamW(model.parameters(), lr=lr)`, 모델은 train 모드;
