@@ -71,12 +71,16 @@ def open_channel():
     """The judge's sender, from the environment the runner set (a no-op under plain pytest)."""
     fd, nonce = os.environ.pop(CHANNEL_FD, None), os.environ.pop(CHANNEL_NONCE, "")
     if fd is None:
-        return lambda event, **data: None
+        def send(event: str, **data) -> None:
+            pass
+        send.connected = False
+        return send
     stream = os.fdopen(int(fd), "w", buffering=1, encoding="utf-8")
 
     def send(event: str, **data) -> None:
         stream.write(json.dumps({"nonce": nonce, "event": event, **data}) + "\n")
         stream.flush()
+    send.connected = True  # this process is a judge the runner started and reads
     return send
 
 
