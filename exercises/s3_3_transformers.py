@@ -17,8 +17,8 @@ Part 2 uses Hugging Face `transformers` (v5) entirely offline:
   `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
   (transformers 5 spells it `dtype`, no longer `torch_dtype`); the grader sets `HF_HUB_OFFLINE=1`,
   so any hub name fails here — pass local directories only;
-- `save_pretrained` / `from_pretrained` through a directory, fine-tuning, greedy generation, and
-  inference with a `pipeline` over a saved classifier.
+- `save_pretrained` / `from_pretrained` through a directory, fine-tuning (a loop by hand, then the
+  same with `Trainer`), greedy generation, and inference with a `pipeline` over a saved classifier.
 
 Replace each `raise NotImplementedError` with your code, then run `ptgrade check 3.3`.
 """
@@ -26,7 +26,8 @@ import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers  # noqa: F401
 from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,  # noqa: F401
-                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, pipeline)
+                          DataCollatorWithPadding, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, Trainer,
+                          TrainingArguments, pipeline)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # ids 0, 1, 2, 3, 4
 
@@ -58,9 +59,9 @@ class DecoderLM(nn.Module):
     Token and position embeddings, a stack of `nn.TransformerEncoderLayer(..., batch_first=True)`
     run with a causal mask, and `nn.Linear(d_model, vocab_size)`. "Decoder-only" (GPT) means
     self-attention with a causal mask and no cross-attention, which is exactly an encoder layer plus
-    that mask. Build the mask with `nn.Transformer.generate_square_subsequent_mask(time,
-    device=tokens.device)` (float, -inf above the diagonal) and pass `mask=..., is_causal=True`; a
-    boolean tril "attend" mask would be read inverted here. The logits at position t must not
+    that mask, built on the tokens' device in the convention of `nn.Transformer*` (it marks what is
+    *forbidden*: the positions after each query); a boolean tril "attend" mask would be read
+    inverted here. The logits at position t must not
     depend on tokens after t, and position t must see itself.
     """
 
@@ -75,17 +76,15 @@ class DecoderLM(nn.Module):
 def train_tokenizer(texts: list[str], vocab_size: int = 200) -> PreTrainedTokenizerFast:
     """Train a WordPiece tokenizer on `texts` with the `tokenizers` library and wrap it for `transformers`.
 
-    1. `Tokenizer(models.WordPiece(unk_token="[UNK]"))`, normalizer `normalizers.BertNormalizer(lowercase=True)`,
-       pre-tokenizer `pre_tokenizers.BertPreTokenizer()` (splits words and punctuation).
-    2. `tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size,
-       special_tokens=SPECIAL_TOKENS))`: the special tokens get ids 0-4 in that order.
-    3. A post-processor, so every encoding is `[CLS] ... [SEP]` like BERT's:
-       `processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-       special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])`.
-    4. `PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]",
-       cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")`. Without `pad_token`,
-       `tokenizer(texts, padding=True)` refuses to pad; without the post-processor there is no [CLS]
-       for a classifier to read.
+    - a WordPiece model with "[UNK]" for unknown words, lower-casing and splitting words and
+      punctuation the way BERT does;
+    - trained with a vocabulary of `vocab_size` and the special tokens of `SPECIAL_TOKENS`, which get
+      ids 0-4 in that order (the trainer must know them; they are not added afterwards);
+    - a post-processor, so every encoding is `[CLS] ... [SEP]` like BERT's (a pair:
+      `[CLS] A [SEP] B [SEP]`);
+    - wrapped as a `PreTrainedTokenizerFast` that knows its pad, unk, cls, sep and mask tokens.
+    Without a pad token, `tokenizer(texts, padding=True)` refuses to pad; without the post-processor
+    there is no [CLS] for a classifier to read.
     """
     raise NotImplementedError("train_tokenizer")
 
@@ -122,9 +121,9 @@ def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int 
     """Fine-tune a sequence classifier for `steps` steps of `torch.optim.AdamW(model.parameters(), lr=lr)`
     on random batches of `batch_size` drawn with `torch.Generator().manual_seed(seed)`, and return it.
 
-    Each step: `batch = tokenizer(texts_of_batch, padding=True, return_tensors="pt").to(model.device)`,
-    `loss = model(**batch, labels=labels_of_batch).loss` (passing `**batch` passes the attention_mask,
-    which keeps padding out), then zero_grad, backward, step. Call `model.train()` before the loop
+    Each step tokenizes the batch's texts into padded tensors on the model's device and lets the
+    model compute the loss from them and the batch's labels, attention mask included (it keeps the
+    padding out); then zero_grad, backward, step. Call `model.train()` before the loop
     and return the model in eval mode. Must work for the small BERT above and for a pretrained model.
     """
     raise NotImplementedError("fine_tune")
@@ -143,8 +142,8 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     the prompt followed by exactly `max_new_tokens` generated tokens (no stopping at eos).
 
     Put the model in eval mode first (in train mode dropout makes the argmax random), work under
-    `torch.no_grad()`, and at each step append `model(input_ids=ids).logits[:, -1].argmax(-1)`: the
-    last position's most likely token. The result must equal
+    `torch.no_grad()`, and at each step append, for every row, the most likely token at the last
+    position (over the whole vocabulary). The result must equal
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)` with eos disabled.
     """
     raise NotImplementedError("greedy_generate")
@@ -188,3 +187,28 @@ def classify_texts(path: str, texts: list[str]) -> list[dict]:
     hub (and fails offline).
     """
     raise NotImplementedError("classify_texts")
+
+
+def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], output_dir: str, steps: int = 60,
+                      lr: float = 3e-3, batch_size: int = 16, seed: int = 0, logging_steps: int = 5):
+    """Fine-tune a sequence classifier with Hugging Face's `Trainer` instead of a loop written by hand (compare
+    `fine_tune`) and return `(model, log_history)`: the trained model in eval mode and
+    `trainer.state.log_history`, the list of dicts the Trainer logged (every `logging_steps` steps one with a
+    `"loss"`: the mean training loss since the previous one).
+
+    The Trainer runs the loop of `fine_tune` (batches, forward, loss, backward, optimizer, learning-rate
+    schedule) from what you give it:
+    - a training dataset: anything indexable whose items are one example each, as the keyword arguments the
+      model's `forward` takes (a list of dicts is enough; no `datasets` needed): the tokenized text and its
+      class, under the name `forward` computes the loss from;
+    - `TrainingArguments` saying how: `output_dir=output_dir`, `max_steps=steps`, `learning_rate=lr`,
+      `per_device_train_batch_size=batch_size`, `seed=seed`, `logging_steps=logging_steps`, no checkpoints
+      during training (`save_strategy="no"`), no experiment tracker (`report_to="none"`), and the CPU when
+      CUDA is not available (`use_cpu`);
+    - a data collator, which turns a list of examples of different lengths into one batch of tensors.
+    When training is done, save the fine-tuned model (with its tokenizer) into `output_dir` through the
+    Trainer. Everything written goes under `output_dir`; nothing lands in the current directory.
+
+    The grader hands you a small BERT and its tokenizer loaded from a local directory: nothing is downloaded.
+    """
+    raise NotImplementedError("trainer_fine_tune")

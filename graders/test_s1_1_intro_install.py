@@ -17,11 +17,12 @@ import torch
 from graders.support.assertions import (
     assert_tensor,
     check,
-    expect_tensor,
     expect_type,
     say,
 )
-from ptgrade.remote import WorkerProblem, observation
+from graders.support import errors
+from graders.support.machines import fake_machine
+from ptgrade.remote import observation
 
 KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
         "device_count", "device_names", "best_device")
@@ -48,30 +49,6 @@ def _fake_module(name, version):
     return module
 
 
-def _kind(error: BaseException) -> str:
-    """The class name of an exception of student code, as the student's process named it."""
-    info = getattr(error, "ptgrade", None)
-    return str(info.get("type")) if isinstance(info, dict) and info.get("type") else type(error).__name__
-
-
-def _fake_machine(m, cuda: int, mps: bool = False) -> None:
-    """Make torch report `cuda` CUDA devices named "Fake GPU <i>" (0: none, names then raise) and MPS or not."""
-    def index(device=None):
-        i = 0 if device is None else (device if isinstance(device, int) else torch.device(device).index or 0)
-        if not 0 <= i < cuda:
-            raise RuntimeError(say(f"CUDA error: invalid device ordinal {i} (the faked machine has {cuda} CUDA devices)",
-                                   f"CUDA error: invalid device ordinal {i} (가짜로 꾸민 컴퓨터의 CUDA 장치는 {cuda}개입니다)"))
-        return i
-    m.setattr(torch.cuda, "is_available", lambda: cuda > 0)
-    m.setattr(torch.cuda, "device_count", lambda: cuda)
-    m.setattr(torch.cuda, "current_device", lambda: index())
-    m.setattr(torch.cuda, "get_device_name", lambda device=None: f"Fake GPU {index(device)}")
-    m.setattr(torch.cuda, "get_device_properties",
-              lambda device=None: types.SimpleNamespace(name=f"Fake GPU {index(device)}", total_memory=2 ** 34,
-                                                        major=9, minor=0, multi_processor_count=132))
-    m.setattr(torch.backends.mps, "is_available", lambda: mps)
-
-
 @observation
 def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | None = None, mps: bool = False,
                           modules: tuple = ()):
@@ -80,28 +57,27 @@ def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | Non
     returned. Everything faked is undone before this returns."""
     with pytest.MonkeyPatch.context() as m:
         if cuda is not None:
-            _fake_machine(m, cuda, mps)
+            fake_machine(m, cuda, mps)
         for name, version in modules:
             m.setitem(sys.modules, name, None if version is None else _fake_module(name, version))
         return getattr(impl, function)(*args)
 
 
-def _report(impl, setting, cuda=None, mps=False, modules=()):
+def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None):
     """environment_report() in `setting` (faked as call_on_faked_machine does); a crash becomes a failure that
-    names the likely cause."""
-    try:
-        report = call_on_faked_machine(impl, "environment_report", (), cuda, mps, modules)
-    except (NotImplementedError, WorkerProblem):
-        raise
-    except Exception as error:  # noqa: BLE001 - any crash is the failure this check reports
+    names the likely cause: `mistake(error)`'s when it recognises one, else a general one."""
+    report, error = errors.attempt(call_on_faked_machine, impl, "environment_report", (), cuda, mps, modules)
+    failure = mistake(error) if error is not None and mistake is not None else None
+    if failure is not None:
+        raise failure
+    if error is not None:  # any crash is the failure this check reports
         raise AssertionError(say(
-            f"environment_report() on {setting} raised {_kind(error)}: {str(error).strip().splitlines()[0]}\n"
+            f"environment_report() on {setting} raised {errors.summary(error)}\n"
             "Hint: a missing package is reported as None (catch ImportError), and GPU names are asked for only "
             "for i in range(torch.cuda.device_count()) when torch.cuda.is_available().",
-            f"{setting}에서 environment_report()가 {_kind(error)}을(를) 발생시켰습니다: "
-            f"{str(error).strip().splitlines()[0]}\n"
+            f"{setting}에서 environment_report()가 {errors.summary(error)}을(를) 발생시켰습니다\n"
             "힌트: 설치되지 않은 패키지는 None으로 보고하세요(ImportError를 잡으세요). GPU 이름은 "
-            "torch.cuda.is_available()일 때만 for i in range(torch.cuda.device_count())로 물어보세요.")) from None
+            "torch.cuda.is_available()일 때만 for i in range(torch.cuda.device_count())로 물어보세요."))
     report = expect_type(report, dict, "environment_report()")
     check(set(report) == set(KEYS), say(f"environment_report() should have exactly the keys {sorted(KEYS)}; got "
                                         f"{sorted(report)}.",
@@ -153,15 +129,13 @@ def test_package_version_reports_missing_packages_as_none(impl):
                "import를 try/except ImportError로 감싸고 None을 반환하세요: 선택적 패키지가 없는 것은 오류가 아닙니다.")
     for name, fake in (("torchvision", True), ("torchaudio", True), ("ptgrade_no_such_package", False)):
         # sys.modules[name] = None beside the student's code: `import name` there raises ModuleNotFoundError
-        try:
-            got = call_on_faked_machine(impl, "package_version", (name,), modules=((name, None),) if fake else ())
-        except (NotImplementedError, WorkerProblem):
-            raise
-        except Exception as error:  # noqa: BLE001
+        got, error = errors.attempt(call_on_faked_machine, impl, "package_version", (name,),
+                                    modules=((name, None),) if fake else ())
+        if error is not None:
             raise AssertionError(say(f"package_version({name!r}) for a package that is not installed raised "
-                                     f"{_kind(error)}: {error}\nHint: {hint}",
+                                     f"{errors.summary(error)}\nHint: {hint}",
                                      f"설치되지 않은(not installed) 패키지에 대해 package_version({name!r})이(가) "
-                                     f"{_kind(error)}을(를) 발생시켰습니다: {error}\n힌트: {hint}")) from None
+                                     f"{errors.summary(error)}을(를) 발생시켰습니다\n힌트: {hint}"))
         check(got is None, say(f"package_version({name!r}) for a package that is not installed: expected None, got "
                                f"{got!r}.",
                                f"설치되지 않은(not installed) 패키지에 대한 package_version({name!r}): None이어야 하는데 "
@@ -266,19 +240,17 @@ TORCHAUDIO_HINT = say("torchaudio is optional: report it with package_version('t
 def _torchaudio_report(impl, setting, modules, absent):
     """environment_report() with `modules` faked in sys.modules; when torchaudio is `absent`, an ImportError out of
     the report is named as what it is: torchaudio imported without a guard."""
-    try:
-        return _report(impl, setting, modules=modules)
-    except AssertionError as failure:
-        # _report raised its failure `from None` while handling the student's exception: that is its __context__
-        if not (absent and isinstance(failure.__context__, ImportError)):
-            raise
-        raise AssertionError(say(
+    def unguarded_import(error):
+        if not (absent and isinstance(error, ImportError)):
+            return None
+        return AssertionError(say(
             f"environment_report() on {setting} crashed importing torchaudio: torchaudio is imported without "
             "catching ImportError (ModuleNotFoundError), so the report dies on every machine without it instead of "
             "saying None.",
             f"{setting}에서 environment_report()가 torchaudio를 import하다 멈췄습니다: torchaudio를 ImportError"
             "(ModuleNotFoundError)를 잡지 않고 import하므로, torchaudio가 없는 컴퓨터에서는 None이라고 보고하는 대신 "
-            "보고서 전체가 실패합니다.") + "\n" + say("Hint", "힌트") + ": " + TORCHAUDIO_HINT) from None
+            "보고서 전체가 실패합니다.") + "\n" + say("Hint", "힌트") + ": " + TORCHAUDIO_HINT)
+    return _report(impl, setting, modules=modules, mistake=unguarded_import)
 
 
 def _torchaudio_field(report, want, setting):
@@ -343,24 +315,12 @@ def test_smoke_test_computes_on_the_given_device(impl):
     assert_tensor(impl.smoke_test(torch.device("cpu")), expected, "smoke_test(cpu)",
                   hint=say("x = torch.arange(6., device=device).reshape(2, 3); return x @ x.T.",
                            "x = torch.arange(6., device=device).reshape(2, 3); x @ x.T를 반환하세요."))
-    try:
-        out = impl.smoke_test(torch.device("meta"))
-    except NotImplementedError:
-        raise
-    except RuntimeError as error:
-        raise AssertionError(say(f"smoke_test(meta) raised RuntimeError: {str(error).splitlines()[0]}\n"
-                                 "Hint: keep the result a tensor on the device (no .item(), .tolist() or .cpu()).",
-                                 f"smoke_test(meta)에서 RuntimeError가 발생했습니다: {str(error).splitlines()[0]}\n"
-                                 "힌트: 결과는 그 장치에 있는 텐서로 두세요(.item(), .tolist(), .cpu() 금지).")) \
-            from None
-    out = expect_tensor(out, "smoke_test(meta)")
-    check(out.device.type == "meta" and tuple(out.shape) == (2, 2) and out.dtype == torch.float32,
-          say(f"smoke_test(meta): expected a (2, 2) float32 tensor on meta, got {tuple(out.shape)} {out.dtype} on "
-              f"{out.device}.",
-              f"smoke_test(meta): meta에 있는 (2, 2) float32 텐서여야 하는데 {out.device}에 있는 "
-              f"{tuple(out.shape)} {out.dtype}입니다."),
-          say("Create x with device=device; torch.arange alone makes it on the CPU.",
-              "x를 device=device로 만드세요; torch.arange만 쓰면 CPU에 만들어집니다."))
+    out = errors.calling("smoke_test(meta)", say("Keep the result a tensor on the device (no .item(), .tolist() or .cpu()).",
+                                                 "결과는 그 장치에 있는 텐서로 두세요(.item(), .tolist(), .cpu() 금지)."),
+                         impl.smoke_test, torch.device("meta"))
+    assert_tensor(out, torch.empty(2, 2, device="meta"), "smoke_test(meta)",
+                  hint=say("Create x with device=device; torch.arange alone makes it on the CPU.",
+                           "x를 device=device로 만드세요; torch.arange만 쓰면 CPU에 만들어집니다."))
 
 
 @pytest.mark.points(1)

@@ -16,14 +16,12 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
+from graders.support import errors
+from graders.support.tensors import randn
 from ptgrade.remote import observation
 
 _gradcheck = torch.autograd.gradcheck
 _saved_tensors_hooks = torch.autograd.graph.saved_tensors_hooks
-
-
-def _randn(*shape, seed, dtype=torch.float64):
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
 
 
 # -- the functions grad_of differentiates (module level: they travel to the student's process by name) --
@@ -201,7 +199,7 @@ def _one_gradient(value, what):
 @pytest.mark.title("grad_of returns the analytic gradient of fn at x",
                    ko="grad_of는 해석적으로 구한 도함수와 같은 변화도를 반환합니다")
 def test_grad_of_matches_analytic_derivative(impl):
-    x = _randn(3, 4, seed=0)
+    x = randn(3, 4, seed=0, dtype=torch.float64)
     cases = (("(x ** 3).sum()", _cube_sum, 3 * x ** 2),
              ("(x * sin(x)).sum()", _x_sin_x_sum, x.sin() + x * x.cos()),
              ("(x[0] * x[1]).sum()", _row_product_sum,
@@ -221,8 +219,8 @@ def test_grad_of_matches_analytic_derivative(impl):
 @pytest.mark.title("grad_of leaves the caller's tensor and its .grad untouched",
                    ko="grad_of는 호출한 쪽의 Tensor와 그 .grad를 건드리지 않습니다")
 def test_grad_of_leaves_the_input_untouched(impl):
-    x = _randn(5, seed=1)
-    w = _randn(5, seed=2).requires_grad_()
+    x = randn(5, seed=1, dtype=torch.float64)
+    w = randn(5, seed=2, dtype=torch.float64).requires_grad_()
     stale = torch.ones(5, dtype=w.dtype)  # w.grad before the call
     seen = grad_of_and_its_inputs(impl, x, w, stale)
     assert_tensor(_one_gradient(seen["out_x"], "grad_of(fn, x)"), 2 * x, say("grad_of(fn, x) for fn(x) = (x ** 2).sum()",
@@ -257,7 +255,7 @@ def test_grad_of_leaves_the_input_untouched(impl):
 @pytest.mark.title("tanh_layer_grads returns the gradients of w and of the hidden h",
                    ko="tanh_layer_grads는 w와 중간 Tensor h의 변화도를 함께 반환합니다")
 def test_tanh_layer_grads_include_the_hidden_gradient(impl):
-    x, w = _randn(6, 4, seed=3), _randn(4, 3, seed=4)
+    x, w = randn(6, 4, seed=3, dtype=torch.float64), randn(4, 3, seed=4, dtype=torch.float64)
     result = expect_type(impl.tanh_layer_grads(x, w), tuple, "tanh_layer_grads(x, w)")
     check(len(result) == 2, say(f"tanh_layer_grads(x, w) should return (grad_w, grad_h), got {len(result)} items.",
                                 f"tanh_layer_grads(x, w)는 (grad_w, grad_h)를 반환해야 하는데 항목이 "
@@ -340,18 +338,11 @@ def _gd_reference(w0, x, y, lr, steps):
 
 
 def _fit(fit, *args):
-    try:
-        return fit(*args)
-    except NotImplementedError:
-        raise
-    except (RuntimeError, TypeError) as error:
-        raise AssertionError(say(
-            f"sgd_fit raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
-            "Hint: update in place inside `with torch.no_grad():` (w -= lr * w.grad); outside no_grad an in-place "
-            "update of a leaf is refused, and w = w - lr * w.grad makes w a non-leaf whose .grad is None.",
-            f"sgd_fit에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
-            "힌트: `with torch.no_grad():` 안에서 제자리(in-place)로 갱신하세요(w -= lr * w.grad); no_grad 밖에서는 "
-            "leaf의 제자리 갱신이 거부되고, w = w - lr * w.grad는 w를 .grad가 None인 non-leaf로 만듭니다.")) from None
+    return errors.calling("sgd_fit", say(
+        "update in place inside `with torch.no_grad():` (w -= lr * w.grad); outside no_grad an in-place "
+        "update of a leaf is refused, and w = w - lr * w.grad makes w a non-leaf whose .grad is None.",
+        "`with torch.no_grad():` 안에서 제자리(in-place)로 갱신하세요(w -= lr * w.grad); no_grad 밖에서는 "
+        "leaf의 제자리 갱신이 거부되고, w = w - lr * w.grad는 w를 .grad가 None인 non-leaf로 만듭니다."), fit, *args)
 
 
 @pytest.mark.points(2)
@@ -384,7 +375,8 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
 @pytest.mark.title("sgd_fit returns a leaf with requires_grad=True and no history",
                    ko="sgd_fit은 연산 기록이 없고 requires_grad=True인 leaf Tensor를 반환합니다")
 def test_sgd_fit_returns_a_trainable_leaf(impl):
-    x, y, w0 = _randn(8, 2, seed=8), _randn(8, seed=9), torch.zeros(2, dtype=torch.float64)
+    x, y = randn(8, 2, seed=8, dtype=torch.float64), randn(8, seed=9, dtype=torch.float64)
+    w0 = torch.zeros(2, dtype=torch.float64)
     seen = _fit(lambda *args: sgd_fit_result(impl, *args), w0, x, y, 0.05, 3)
     w = expect_tensor(seen["w"], "sgd_fit(w0, x, y, lr=0.05, steps=3)")
     check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
@@ -408,8 +400,8 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
 @pytest.mark.title("straight_through_round rounds but lets the gradient pass unchanged",
                    ko="straight_through_round는 값을 반올림하되 변화도는 그대로 통과시킵니다")
 def test_straight_through_round_passes_gradient(impl):
-    x = (_randn(4, 5, seed=10) * 3).requires_grad_()
-    upstream = _randn(4, 5, seed=11)
+    x = (randn(4, 5, seed=10, dtype=torch.float64) * 3).requires_grad_()
+    upstream = randn(4, 5, seed=11, dtype=torch.float64)
     seen = backward_through(impl, "straight_through_round", x, upstream)
     hint = say("Detach only the correction: x + (x.round() - x).detach(). Detaching the whole result (or x itself) "
                "cuts the path that carries the gradient back to x.",
@@ -432,7 +424,7 @@ def test_straight_through_round_passes_gradient(impl):
 @pytest.mark.title("softplus computes the same values as F.softplus for any beta",
                    ko="softplus는 어떤 beta에서도 F.softplus와 같은 값을 계산합니다")
 def test_softplus_forward_matches_torch(impl):
-    x = _randn(5, 6, seed=12) * 4
+    x = randn(5, 6, seed=12, dtype=torch.float64) * 4
     for beta in (1.0, 2.0, 0.5):
         out = impl.softplus(x, beta)
         assert_tensor(out, F.softplus(x, beta=beta), say(f"softplus(x, beta={beta}) for float64 x in about [-15, 15]",
@@ -471,8 +463,8 @@ def test_softplus_is_stable_for_large_inputs(impl):
 @pytest.mark.title("softplus backward scales the upstream gradient by sigmoid(beta * x)",
                    ko="softplus의 역전파는 위에서 전달된 변화도에 sigmoid(beta * x)를 곱합니다")
 def test_softplus_backward_multiplies_upstream_gradient(impl):
-    x = (_randn(3, 7, seed=13) * 3).requires_grad_()
-    upstream = _randn(3, 7, seed=14)
+    x = (randn(3, 7, seed=13, dtype=torch.float64) * 3).requires_grad_()
+    upstream = randn(3, 7, seed=14, dtype=torch.float64)
     hint = say("backward gets grad_output = d loss / d out and must return grad_output * sigmoid(beta * x): "
                "forgetting to multiply by grad_output is right only when the loss is out.sum().",
                "backward는 grad_output = d loss / d out을 받아 grad_output * sigmoid(beta * x)를 반환해야 합니다: "
@@ -515,7 +507,7 @@ def _largest_jacobian_difference(impl, x, beta, eps=1e-6):
                    ko="softplus의 역전파는 gradcheck의 유한 차분 검사를 통과합니다")
 def test_softplus_passes_gradcheck(impl):
     for beta in (1.0, 2.5):
-        x = (_randn(4, 3, seed=15) * 3).requires_grad_()
+        x = (randn(4, 3, seed=15, dtype=torch.float64) * 3).requires_grad_()
         try:
             # the student's forward and backward, each run beside the student's code (_SoftplusBesideTheStudent)
             ok = _gradcheck(lambda t: _SoftplusBesideTheStudent.apply(t, impl, beta), (x,), eps=1e-6, atol=1e-5,
@@ -533,13 +525,13 @@ def test_softplus_passes_gradcheck(impl):
                 "출력 y가 아니라 입력 x입니다(y로 쓰면 1 - exp(-beta * y)); sigmoid 안의 beta도 중요합니다.")) from None
         except (RuntimeError, TypeError) as error:
             text = (str(error).strip().splitlines() or [""])[0]
-            if _backward_mistake(type(error).__name__, text) is not None:
-                raise _backward_failure(f"gradcheck(softplus, x) with beta={beta}", type(error).__name__, text,
+            if _backward_mistake(errors.kind(error), text) is not None:
+                raise _backward_failure(f"gradcheck(softplus, x) with beta={beta}", errors.kind(error), text,
                                         GRADIENT_COUNT_HINT) from None
             raise AssertionError(say(
-                f"gradcheck(softplus, x) with beta={beta} raised {type(error).__name__}: {text}\n"
+                f"gradcheck(softplus, x) with beta={beta} raised {errors.kind(error)}: {text}\n"
                 "Hint: gradcheck runs your forward and your backward: the error came from one of them.",
-                f"beta={beta}에서 gradcheck(softplus, x)가 {type(error).__name__}을(를) 발생시켰습니다: "
+                f"beta={beta}에서 gradcheck(softplus, x)가 {errors.kind(error)}을(를) 발생시켰습니다: "
                 f"{text}\n"
                 "힌트: gradcheck는 작성한 forward와 backward를 실행합니다: 오류는 그 둘 중 하나에서 발생했습니다.")) \
                 from None
@@ -552,7 +544,7 @@ def test_softplus_passes_gradcheck(impl):
 @pytest.mark.title("softplus keeps what backward needs with ctx.save_for_backward",
                    ko="softplus는 역전파에 필요한 Tensor를 ctx.save_for_backward로 저장합니다")
 def test_softplus_saves_tensors_with_save_for_backward(impl):
-    x = _randn(6, seed=16).requires_grad_()
+    x = randn(6, seed=16, dtype=torch.float64).requires_grad_()
     seen = softplus_saved_tensors(impl, x, 1.0)
     out = expect_tensor(seen["out"], "softplus(x)")
     hint = say("Pass the tensors backward needs to ctx.save_for_backward(...) and read them from ctx.saved_tensors; "
@@ -583,16 +575,13 @@ def test_functions_follow_the_input_dtype_and_device(impl):
         x = torch.empty(3, 4, dtype=dtype, device="meta")
         for name, fn in (("softplus(x)", lambda t: impl.softplus(t, 2.0)),
                          ("straight_through_round(x)", impl.straight_through_round)):
-            out = expect_tensor(fn(x), name)
-            check(out.device.type == "meta" and out.dtype == dtype and tuple(out.shape) == (3, 4),
-                  say(f"{name} for a (3, 4) {dtype} tensor on the meta device: expected a (3, 4) {dtype} tensor on meta, "
-                      f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
-                      f"meta 장치에 있는 (3, 4) {dtype} 텐서에 대한 {name}: meta에 있는 (3, 4) {dtype} 텐서여야 하는데 "
-                      f"{out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."),
-                  say("Use tensor operations on x only; a new tensor (torch.tensor, torch.zeros) must get "
-                      "dtype=x.dtype and device=x.device.",
-                      "x에 대한 텐서 연산만 쓰세요; 새 텐서(torch.tensor, torch.zeros)를 만들 때는 "
-                      "dtype=x.dtype, device=x.device를 지정해야 합니다."))
+            assert_tensor(fn(x), torch.empty(3, 4, dtype=dtype, device="meta"),
+                          say(f"{name} for a (3, 4) {dtype} tensor on the meta device",
+                              f"meta 장치에 있는 (3, 4) {dtype} 텐서에 대한 {name}"),
+                          hint=say("Use tensor operations on x only; a new tensor (torch.tensor, torch.zeros) must get "
+                                   "dtype=x.dtype and device=x.device.",
+                                   "x에 대한 텐서 연산만 쓰세요; 새 텐서(torch.tensor, torch.zeros)를 만들 때는 "
+                                   "dtype=x.dtype, device=x.device를 지정해야 합니다."))
 
 
 @pytest.mark.points(1)

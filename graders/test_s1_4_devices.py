@@ -10,23 +10,12 @@ import torch
 from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from ptgrade.remote import StudentError, WorkerProblem, observation
+from graders.support import errors
+from graders.support.machines import fake_machine
+from ptgrade.remote import observation
 
 META = torch.device("meta")
 _real_pin_memory = torch.Tensor.pin_memory
-
-
-def _kind(error: BaseException) -> str:
-    """The class name of an exception of student code, as the student's process named it."""
-    info = getattr(error, "ptgrade", None)
-    return str(info.get("type")) if isinstance(info, dict) and info.get("type") else type(error).__name__
-
-
-def _fake_machine(m, cuda: int, mps: bool = False) -> None:
-    """Make torch report `cuda` CUDA devices (0: none) and MPS present or not."""
-    m.setattr(torch.cuda, "is_available", lambda: cuda > 0)
-    m.setattr(torch.cuda, "device_count", lambda: cuda)
-    m.setattr(torch.backends.mps, "is_available", lambda: mps)
 
 
 def _model():
@@ -46,7 +35,7 @@ def _devices(module) -> list:
 def call_on_faked_machine(impl, function: str, args: tuple, cuda: int, mps: bool = False):
     """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not; what it returned."""
     with pytest.MonkeyPatch.context() as m:
-        _fake_machine(m, cuda, mps)
+        fake_machine(m, cuda, mps)
         return getattr(impl, function)(*args)
 
 
@@ -75,7 +64,7 @@ def stage_counting_pins(impl, x, devices: list, cuda: int | None = None, pin: bo
     pinned = []
     with pytest.MonkeyPatch.context() as m:
         if cuda is not None:
-            _fake_machine(m, cuda)
+            fake_machine(m, cuda)
         m.setattr(torch.Tensor, "pin_memory", lambda self, *a, **k: (
             pinned.append(1), _real_pin_memory(self, *a, **k) if pin else self)[1])
         results = [impl.stage_for_device(x, device) for device in devices]
@@ -92,29 +81,6 @@ def batch_and_model_on(impl, state, batch, device):
     moved = impl.to_device(batch, device)
     model = impl.move_model(model, device)
     return {"moved": moved, "devices": _devices(model), "model": model}
-
-
-def _device_error(error: BaseException) -> bool:
-    """A RuntimeError, or the AssertionError torch raises without CUDA ("Torch not compiled with CUDA
-    enabled"), which arrives as a StudentError (the judge never rebuilds an AssertionError of student code)."""
-    if isinstance(error, StudentError):
-        return "builtins.AssertionError" in getattr(error, "ptgrade", {}).get("mro", [])
-    return isinstance(error, (RuntimeError, AssertionError))
-
-
-def _call(what, fn, *args, hint):
-    """Call student code; a device error (mixed devices, no driver) becomes a failure with a hint."""
-    try:
-        return fn(*args)
-    except (NotImplementedError, WorkerProblem):
-        raise
-    except (RuntimeError, AssertionError, StudentError) as error:
-        if not _device_error(error):
-            raise
-        failure = say(f"{what} raised {_kind(error)}: {(str(error).strip().splitlines() or [''])[0]}\nHint: {hint}",
-                      f"{what}에서 {_kind(error)}이(가) 발생했습니다: "
-                      f"{(str(error).strip().splitlines() or [''])[0]}\n힌트: {hint}")
-    raise AssertionError(failure)  # outside the except block: the student's error is not this failure's cause
 
 
 def _same_device(device, expected: torch.device) -> bool:
@@ -157,14 +123,11 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
 
 def _expect_value_error(impl, spec, machine, cuda):
     """resolve_device(spec) on a machine faked with `cuda` CUDA devices must raise ValueError."""
-    try:
-        got = call_on_faked_machine(impl, "resolve_device", (spec,), cuda)
-    except (NotImplementedError, WorkerProblem):
-        raise
-    except ValueError:
+    got, error = errors.attempt(call_on_faked_machine, impl, "resolve_device", (spec,), cuda)
+    if isinstance(error, ValueError):
         return
-    except Exception as error:  # noqa: BLE001 - any other exception is the wrong promise
-        got = f"{_kind(error)}: {error}"
+    if error is not None:  # any other exception is the wrong promise
+        got = errors.summary(error)
     raise AssertionError(say(f"resolve_device({spec!r}) on a machine with {machine}: expected a ValueError, got "
                              f"{got!r}.\nHint: check torch.cuda.is_available() and the index against "
                              "torch.cuda.device_count(), and raise ValueError with a sentence a user can act on.",
@@ -210,16 +173,11 @@ def _batch():
 def _walk(got, want, where):
     """Compare the moved structure `got` with the original `want`, leaf by leaf."""
     if isinstance(want, torch.Tensor):
-        got = expect_tensor(got, f"to_device(batch, meta){where}")
-        check(got.device.type == "meta" and got.dtype == want.dtype and got.shape == want.shape,
-              say(f"to_device(batch, meta){where}: expected a {tuple(want.shape)} {want.dtype} tensor on meta, got "
-                  f"{tuple(got.shape)} {got.dtype} on {got.device}.",
-                  f"to_device(batch, meta){where}: meta에 있는 {tuple(want.shape)} {want.dtype} 텐서여야 하는데 "
-                  f"{got.device}에 있는 {tuple(got.shape)} {got.dtype}입니다."),
-              say("tensor.to(device) returns a moved copy and leaves the tensor where it was: use its result "
-                  "(value = value.to(device)), for every tensor of the structure.",
-                  "tensor.to(device)는 옮겨진 복사본을 반환하고 원래 텐서는 그 자리에 둡니다: 구조 안의 모든 텐서"
-                  "(every tensor)에 대해 그 결과를 사용하세요(use its result: value = value.to(device))."))
+        assert_tensor(got, torch.empty(want.shape, dtype=want.dtype, device=META), f"to_device(batch, meta){where}",
+                      hint=say("tensor.to(device) returns a moved copy and leaves the tensor where it was: use its "
+                               "result (value = value.to(device)), for every tensor of the structure.",
+                               "tensor.to(device)는 옮겨진 복사본을 반환하고 원래 텐서는 그 자리에 둡니다: 구조 안의 "
+                               "모든 텐서(every tensor)에 대해 그 결과를 사용하세요(use its result: value = value.to(device))."))
         return
     check(type(got) is type(want), say(f"to_device(batch, meta){where}: expected a {type(want).__name__}, got "
                                        f"{type(got).__name__}.",
@@ -250,21 +208,19 @@ def _walk(got, want, where):
 @pytest.mark.title("to_device returns a nested batch with every tensor moved",
                    ko="to_device는 중첩된 배치의 모든 Tensor를 옮긴 새 구조를 반환합니다")
 def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
-    seen = _call("to_device(batch, meta)", to_device_and_its_batch, impl, _batch(), META,
-                 hint=say("Move tensors with .to(device); never .cuda(), which only knows one kind of device.",
-                          "텐서는 .to(device)로 옮기세요; 한 종류의 장치만 아는 .cuda()는 쓰지 마세요(never .cuda())."))
+    seen = errors.calling("to_device(batch, meta)",
+                          say("Move tensors with .to(device); never .cuda(), which only knows one kind of device.",
+                              "텐서는 .to(device)로 옮기세요; 한 종류의 장치만 아는 .cuda()는 쓰지 마세요(never .cuda())."),
+                          to_device_and_its_batch, impl, _batch(), META)
     _walk(seen["moved"], _batch(), "")
     batch = seen["batch"]  # the caller's batch after the call, as the student's process has it
     check(batch["x"].device.type == "cpu" and batch["extra"]["ids"][0].device.type == "cpu",
           say("to_device(batch, meta) changed the caller's batch; it should return a new structure.",
               "to_device(batch, meta)가 호출한 쪽의 배치를 바꿨습니다; 새 구조를 반환해야 합니다."))
-    single = expect_tensor(impl.to_device(torch.ones(3, dtype=torch.int32), META), "to_device(tensor, meta)")
-    check(single.device.type == "meta" and single.dtype == torch.int32,
-          say(f"to_device(t, meta) for a bare int32 tensor: expected int32 on meta, got {single.dtype} on {single.device}.",
-              f"int32 텐서 하나에 대한 to_device(t, meta): meta에 있는 int32여야 하는데 {single.device}에 있는 "
-              f"{single.dtype}입니다."),
-          say("A tensor on its own is a batch too: return tensor.to(device).",
-              "텐서 하나만 있어도 배치입니다: tensor.to(device)를 반환하세요."))
+    assert_tensor(impl.to_device(torch.ones(3, dtype=torch.int32), META), torch.empty(3, dtype=torch.int32, device=META),
+                  say("to_device(t, meta) for a bare int32 tensor", "int32 텐서 하나에 대한 to_device(t, meta)"),
+                  hint=say("A tensor on its own is a batch too: return tensor.to(device).",
+                           "텐서 하나만 있어도 배치입니다: tensor.to(device)를 반환하세요."))
 
 
 @pytest.mark.points(1)
@@ -273,8 +229,9 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
                    ko="move_model은 모델의 모든 매개변수와 버퍼를 옮깁니다")
 def test_move_model_moves_parameters_and_buffers(impl):
     # model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)), built beside the code
-    seen = _call("move_model(model, meta)", move_model_devices, impl, META,
-                 hint=say("Use model.to(device); never .cuda().", "model.to(device)를 쓰세요; .cuda()는 쓰지 마세요."))
+    seen = errors.calling("move_model(model, meta)",
+                          say("Use model.to(device); never .cuda().", "model.to(device)를 쓰세요; .cuda()는 쓰지 마세요."),
+                          move_model_devices, impl, META)
     check(seen["is_module"], say(f"move_model(model, meta) should be a Module, got {seen['type']}.",
                                  f"move_model(model, meta)는 Module이어야 하는데 {seen['type']}입니다."))
     for label, devices in ((say("the returned model", "반환된 모델"), seen["returned"]),
@@ -308,17 +265,14 @@ def test_positions_follow_the_tokens_device(impl):
                   hint=say("out[b, t] = t: torch.arange(time) broadcast (expand) over the batch.",
                            "out[b, t] = t: torch.arange(time)을 배치 방향으로 브로드캐스트(expand)하세요."))
     meta_tokens = torch.empty(2, 7, dtype=torch.int64, device=META)
-    out = expect_tensor(_call(say("positions_like(tokens on meta)", "positions_like(meta에 있는 tokens)"),
-                              impl.positions_like, meta_tokens,
-                              hint=say("Create the positions with device=tokens.device.",
-                                       "위치 인덱스를 device=tokens.device로 만드세요.")), "positions_like(tokens)")
-    check(out.device.type == "meta" and out.dtype == torch.int64 and tuple(out.shape) == (2, 7),
-          say(f"positions_like(tokens) for (2, 7) tokens on the meta device: expected a (2, 7) int64 tensor on meta, "
-              f"got {tuple(out.shape)} {out.dtype} on {out.device}.",
-              f"meta 장치에 있는 (2, 7) tokens에 대한 positions_like(tokens): meta에 있는 (2, 7) int64 텐서여야 하는데 "
-              f"{out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."),
-          say("torch.arange(n) alone is created on the CPU: pass device=tokens.device.",
-              "torch.arange(n)만 쓰면 CPU에 만들어집니다: device=tokens.device를 넘기세요."))
+    out = errors.calling(say("positions_like(tokens on meta)", "positions_like(meta에 있는 tokens)"),
+                         say("Create the positions with device=tokens.device.",
+                             "위치 인덱스를 device=tokens.device로 만드세요."), impl.positions_like, meta_tokens)
+    assert_tensor(out, torch.empty(2, 7, dtype=torch.int64, device=META),
+                  say("positions_like(tokens) for (2, 7) tokens on the meta device",
+                      "meta 장치에 있는 (2, 7) tokens에 대한 positions_like(tokens)"),
+                  hint=say("torch.arange(n) alone is created on the CPU: pass device=tokens.device.",
+                           "torch.arange(n)만 쓰면 CPU에 만들어집니다: device=tokens.device를 넘기세요."))
 
 
 _NORMALIZE_HINT = say("Create mean and std with torch.tensor(..., dtype=x.dtype, device=x.device) (or x.new_tensor(...)), "
@@ -350,14 +304,11 @@ def test_normalize_channels_values(impl):
 def test_normalize_channels_follows_input_dtype_and_device(impl):
     mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
     x = torch.empty(2, 3, 4, 4, dtype=torch.bfloat16, device=META)
-    out = expect_tensor(_call(say("normalize_channels(x on meta)", "normalize_channels(meta에 있는 x)"),
-                              impl.normalize_channels, x, mean, std,
-                              hint=_NORMALIZE_HINT), "normalize_channels(x, mean, std)")
-    check(out.device.type == "meta" and out.dtype == torch.bfloat16 and tuple(out.shape) == (2, 3, 4, 4),
-          say(f"normalize_channels for a (2, 3, 4, 4) bfloat16 batch on the meta device: expected bfloat16 on meta, got "
-              f"{tuple(out.shape)} {out.dtype} on {out.device}.",
-              f"meta 장치에 있는 (2, 3, 4, 4) bfloat16 배치에 대한 normalize_channels: meta에 있는 bfloat16이어야 "
-              f"하는데 {out.device}에 있는 {tuple(out.shape)} {out.dtype}입니다."), _NORMALIZE_HINT)
+    out = errors.calling(say("normalize_channels(x on meta)", "normalize_channels(meta에 있는 x)"), _NORMALIZE_HINT,
+                         impl.normalize_channels, x, mean, std)
+    assert_tensor(out, torch.empty(2, 3, 4, 4, dtype=torch.bfloat16, device=META),
+                  say("normalize_channels for a (2, 3, 4, 4) bfloat16 batch on the meta device",
+                      "meta 장치에 있는 (2, 3, 4, 4) bfloat16 배치에 대한 normalize_channels"), hint=_NORMALIZE_HINT)
     half = torch.rand(2, 3, 4, 4, generator=torch.Generator().manual_seed(2)).to(torch.float16)
     out = expect_tensor(impl.normalize_channels(half, mean, std), "normalize_channels(x, mean, std)")
     check(out.dtype == torch.float16, say(f"normalize_channels for a float16 CPU batch returned {out.dtype}; expected "
@@ -385,13 +336,8 @@ def test_stage_for_device_pins_only_for_cuda(impl):
                                   f"stage_for_device(x, cpu/meta)가 pin_memory()를 {seen['pinned']}번 "
                                   f"호출했습니다."), hint)
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
-    to_meta = expect_tensor(to_meta, "stage_for_device(x, meta)")
-    check(to_meta.device.type == "meta" and to_meta.shape == x.shape and to_meta.dtype == x.dtype,
-          say(f"stage_for_device(x, meta): expected a (4, 3) float32 tensor on meta, got {tuple(to_meta.shape)} "
-              f"{to_meta.dtype} on {to_meta.device}.",
-              f"stage_for_device(x, meta): meta에 있는 (4, 3) float32 텐서여야 하는데 {to_meta.device}에 있는 "
-              f"{tuple(to_meta.shape)} {to_meta.dtype}입니다."),
-          say("Return x.to(device) (and use the result).", "x.to(device)를 반환하세요(그 결과를 사용하세요)."))
+    assert_tensor(to_meta, torch.empty(x.shape, dtype=x.dtype, device=META), "stage_for_device(x, meta)",
+                  hint=say("Return x.to(device) (and use the result).", "x.to(device)를 반환하세요(그 결과를 사용하세요)."))
 
 
 # -- real CUDA ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
+from graders.support import errors
 from ptgrade.remote import observation
 
 SEED_HINT = say("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
@@ -387,22 +388,13 @@ def test_pad_collate_follows_sequence_device_and_dtype(impl):
                "on the default device.",
                "pad_sequence는 시퀀스의 dtype과 장치를 유지합니다; 패딩된 텐서를 기본 장치(default device)에 "
                "torch.zeros(...)로 만들지 마세요.")
-    failure = None
-    try:
-        padded, lengths, _ = impl.pad_collate(_sequences(2, (2, 5), dtype=torch.int32, device="meta"))
-    except NotImplementedError as error:
-        if str(error).isidentifier():  # the untouched stub: reported as not started
-            raise
-        failure = str(error).splitlines()[0]  # raised below, outside this block, so it reads as a failure
-    check(failure is None, say(f"pad_collate of int32 sequences on the meta device raised: {failure}",
-                               f"meta 장치에 있는 int32 시퀀스에 대해 pad_collate에서 예외가 발생했습니다: {failure}"),
-          hint)
-    padded, lengths = expect_tensor(padded, "padded"), expect_tensor(lengths, "lengths")
-    check(padded.device.type == "meta" and padded.dtype == torch.int32 and tuple(padded.shape) == (2, 5),
-          say(f"pad_collate of int32 sequences on the meta device: expected a (2, 5) int32 tensor on meta, got "
-              f"{tuple(padded.shape)} {padded.dtype} on {padded.device}.",
-              f"meta 장치에 있는 int32 시퀀스에 대한 pad_collate: meta에 있는 (2, 5) int32 텐서여야 하는데 "
-              f"{padded.device}에 있는 {tuple(padded.shape)} {padded.dtype}입니다."), hint)
+    padded, lengths, _ = errors.calling(say("pad_collate of int32 sequences on the meta device",
+                                            "meta 장치에 있는 int32 시퀀스에 대한 pad_collate"), hint,
+                                        impl.pad_collate, _sequences(2, (2, 5), dtype=torch.int32, device="meta"))
+    assert_tensor(padded, torch.empty(2, 5, dtype=torch.int32, device="meta"),
+                  say("padded, from pad_collate of int32 sequences on the meta device",
+                      "meta 장치에 있는 int32 시퀀스에 대한 pad_collate의 padded"), hint=hint)
+    lengths = expect_tensor(lengths, "lengths")
     check(lengths.device.type == "cpu" and lengths.dtype == torch.int64,
           say(f"lengths should be int64 on the CPU (pack_padded_sequence needs that), got {lengths.dtype} on {lengths.device}.",
               f"lengths는 CPU에 있는 int64여야 하는데(pack_padded_sequence가 그렇게 요구합니다) {lengths.device}에 "

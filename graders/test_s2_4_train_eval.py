@@ -15,6 +15,7 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
+from graders.support import errors
 from graders.support.data import digits
 from ptgrade.remote import observation
 
@@ -183,15 +184,8 @@ def test_accuracy_is_fraction_of_argmax_hits(impl):
     wide = torch.tensor([[0.1, 2.0, -1.0, 0.0, 0.3], [3.0, 0.0, 0.5, 0.2, 0.1], [0.0, 0.2, 0.1, 0.0, 0.9]])
     for logits, targets, want in ((square, torch.tensor([1, 0, 3, 3]), 0.75), (wide, torch.tensor([1, 2, 4]), 2 / 3)):
         n, c = logits.shape
-        try:
-            got = impl.accuracy(logits, targets)
-        except NotImplementedError:
-            raise
-        except RuntimeError as error:
-            raise AssertionError(say(f"accuracy for ({n}, {c}) logits raised RuntimeError: {str(error).splitlines()[0]}\n"
-                                     f"Hint: {hint}",
-                                     f"({n}, {c}) 로짓에 대해 accuracy에서 RuntimeError가 발생했습니다: "
-                                     f"{str(error).splitlines()[0]}\n힌트: {hint}")) from None
+        got = errors.calling(say(f"accuracy for ({n}, {c}) logits", f"({n}, {c}) 로짓에 대해 accuracy"), hint,
+                             impl.accuracy, logits, targets)
         check(type(got) is float, say(f"accuracy(logits, targets) should return a Python float, got {type(got).__name__}.",
                                       f"accuracy(logits, targets)는 Python float를 반환해야 하는데 "
                                       f"{type(got).__name__}입니다."),
@@ -252,7 +246,7 @@ def test_train_one_epoch_returns_mean_loss_as_float(impl):
 
 
 @pytest.mark.points(1)
-@pytest.mark.numerics
+@pytest.mark.gradients
 @pytest.mark.title("train_one_epoch puts the model in training mode",
                    ko="train_one_epoch은 모델을 학습 모드로 전환합니다")
 def test_train_one_epoch_sets_train_mode(impl):

@@ -5,6 +5,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
+from graders.support import errors
 from graders.support.calls import torch_functions_called
 from ptgrade.remote import observation
 
@@ -20,19 +21,6 @@ MHA_HINT = say("Split heads with view(batch, time, heads, head_dim).transpose(1,
                "view(batch, time, heads, head_dim).transpose(1, 2)로 헤드를 나누세요. 마스크 규약에 주의하세요: "
                "key_padding_mask는 패딩(무시할 위치)에서 True이므로 attend 마스크는 ~key_padding_mask[:, None, None, :]입니다. "
                "causal 마스크는 쿼리보다 뒤(미래)에 있는 키를 가립니다.")
-
-
-def _calling(what, hint, function, *args, **kwargs):
-    """Call student code; a crash (other than 'not started') becomes a failure with a hint."""
-    try:
-        return function(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except (RuntimeError, ValueError, IndexError, TypeError) as error:
-        raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
-                                 f"Hint: {hint}",
-                                 f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
-                                 f"힌트: {hint}")) from None
 
 
 def _sequences(generator, lengths, low=4, high=30):
@@ -93,7 +81,7 @@ def test_vocab_puts_special_tokens_first(impl):
                    ko="numericalize는 <bos>와 <eos>를 붙이고 모르는 단어를 <unk>로 바꿉니다")
 def test_numericalize_adds_bos_eos_and_unk(impl):
     vocab = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3, "cat": 4, "sat": 5, "the": 6, "!": 7}
-    got = _calling("numericalize('The cat flew!', vocab)", say("Use vocab.get(token, vocab['<unk>']).",
+    got = errors.calling("numericalize('The cat flew!', vocab)", say("Use vocab.get(token, vocab['<unk>']).",
                                                                "vocab.get(token, vocab['<unk>'])를 쓰세요."),
                    impl.numericalize, "The cat flew!", vocab)
     assert_tensor(got, torch.tensor([2, 6, 4, 1, 7, 3]), "numericalize('The cat flew!', vocab)",
@@ -157,7 +145,7 @@ def test_embedding_reserves_the_pad_row(impl):
                                        f"got {padding_indices[0]}.",
                                        f"RNNClassifier(pad_id=5): 임베딩의 padding_idx는 5여야 하는데 {padding_indices[0]}입니다."), hint)
     tokens = torch.tensor([[4, 5, 6, 5], [7, 5, 8, 9]])  # the pad id inside real text: padding_idx blocks its gradient
-    seen = _calling(say("RNNClassifier on a (2, 4) batch",
+    seen = errors.calling(say("RNNClassifier on a (2, 4) batch",
                         "(2, 4) 배치에 대한 RNNClassifier"), say("Pack with batch_first=True; ",
                                                            "batch_first=True로 패킹(pack)하세요. ") + hint, pad_row_after_backward,
                     impl, model, tokens, torch.tensor([4, 4]), 5)
@@ -190,20 +178,20 @@ def _check_padding_invariance(impl, cell):
                "enforce_sorted=False), and classify from h_n[-1], the last real step; the RNN too needs batch_first=True.",
                "임베딩한 배치를 패킹하세요: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False). "
                "그리고 실제 마지막 단계인 h_n[-1]로 분류하세요. RNN에도 batch_first=True가 필요합니다.")
-    tight = _calling(say(f"RNNClassifier(cell={cell!r}) on a padded batch",
+    tight = errors.calling(say(f"RNNClassifier(cell={cell!r}) on a padded batch",
                          f"패딩된 배치에 대한 RNNClassifier(cell={cell!r})"), hint, without_grad, impl, model,
                      _pad(sequences, 7), lengths)
     tight = expect_tensor(tight, "model(tokens, lengths)", hint)
     check(tuple(tight.shape) == (4, 3), say(f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
                                             f"got {tuple(tight.shape)}.",
                                             f"배치 4개, 클래스 3개의 로짓(logits): shape가 (4, 3)이어야 하는데 {tuple(tight.shape)}입니다."), hint)
-    loose = _calling(say("the model on the same batch with 4 more pad columns",
+    loose = errors.calling(say("the model on the same batch with 4 more pad columns",
                          "패딩 열을 4개 더 붙인 같은 배치에 대한 모델"), hint, without_grad, impl, model,
                      _pad(sequences, 11), lengths)
     assert_tensor(loose, tight, say(f"{cell} logits with 4 extra pad columns vs without",
                                     f"패딩 열 4개를 더 붙였을 때와 붙이지 않았을 때의 {cell} 로짓 비교"), hint=hint)
     for row, sequence in enumerate(sequences):
-        alone = _calling(say("the model on one unpadded sequence",
+        alone = errors.calling(say("the model on one unpadded sequence",
                              "패딩하지 않은 시퀀스 하나에 대한 모델"), hint, without_grad, impl, model, sequence.unsqueeze(0),
                          torch.tensor([len(sequence)]))
         assert_tensor(alone, tight[row:row + 1], say(f"{cell} logits of sequence {row} (length {len(sequence)}) "
@@ -358,7 +346,7 @@ def test_packed_rnn_matches_the_recurrence_on_unsorted_lengths(impl):
         want_outputs, want_last = steps * real.unsqueeze(-1), steps[rows, lengths - 1]
         what = say(f"run_packed_rnn({layers}-layer nn.RNN, inputs (4, {RNN_TIME}, 3), lengths {list(RNN_LENGTHS)})",
                    f"run_packed_rnn({layers}계층 nn.RNN, inputs (4, {RNN_TIME}, 3), lengths {list(RNN_LENGTHS)})")
-        result = _calling(what, PACKED_RNN_HINT, _packed_rnn, impl, state, inputs, lengths)
+        result = errors.calling(what, PACKED_RNN_HINT, _packed_rnn, impl, state, inputs, lengths)
         result = expect_type(result, tuple, what, PACKED_RNN_HINT)
         check(len(result) == 2, say(f"{what} should return (outputs, last), got {len(result)} items.",
                                     f"{what}은(는) (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."),
@@ -655,7 +643,7 @@ def _mha_setup(seed, batch=3, time=5, embed=8, heads=2):
 
 def _student_mha(impl, mha, x, pad, causal):
     arguments = (x, mha.num_heads, mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias)
-    out = _calling("multi_head_attention(...)", say("After transpose(1, 2) the tensor is not contiguous: view fails; "
+    out = errors.calling("multi_head_attention(...)", say("After transpose(1, 2) the tensor is not contiguous: view fails; "
                                                     "use reshape or .contiguous().view. ",
                                                     "transpose(1, 2) 뒤의 텐서는 연속(contiguous)이 아니어서 view가 실패합니다. "
                                                     "reshape나 .contiguous().view를 쓰세요. ") + MHA_HINT,
@@ -760,13 +748,9 @@ def test_masks_follow_the_device(impl):
                               (say("make_key_padding_mask(lengths on meta, 6)",
                                    "make_key_padding_mask(meta에 있는 lengths, 6)"),
                                impl.make_key_padding_mask(torch.empty(3, dtype=torch.int64, device=meta), 6), (3, 6))):
-        mask = expect_tensor(mask, what)
-        check(mask.device.type == "meta" and mask.dtype == torch.bool and tuple(mask.shape) == shape,
-              say(f"{what}: expected a {shape} bool tensor on meta, got {tuple(mask.shape)} {mask.dtype} on {mask.device}.",
-                  f"{what}: meta에 있는 {shape} bool 텐서여야 하는데 {mask.device}에 있는 {tuple(mask.shape)} {mask.dtype} "
-                  f"텐서입니다."),
-              say("Pass device= to torch.ones / torch.arange (device=lengths.device for the padding mask).",
-                  "torch.ones / torch.arange에 device=를 넘기세요(패딩 마스크에는 device=lengths.device)."))
+        assert_tensor(mask, torch.empty(shape, dtype=torch.bool, device=meta), what,
+                      hint=say("Pass device= to torch.ones / torch.arange (device=lengths.device for the padding mask).",
+                               "torch.ones / torch.arange에 device=를 넘기세요(패딩 마스크에는 device=lengths.device)."))
 
 
 @pytest.mark.points(1)
@@ -813,7 +797,7 @@ def _check_packed_rnn_on(impl, device):
         + PACKED_RNN_HINT
     what = say(f"run_packed_rnn(nn.RNN on {device.type}, inputs and lengths on {device.type})",
                f"run_packed_rnn({device.type}에 있는 nn.RNN, {device.type}에 있는 inputs와 lengths)")
-    result = _calling(what, hint, _packed_rnn, impl, {k: v.to(device) for k, v in state.items()}, inputs.to(device),
+    result = errors.calling(what, hint, _packed_rnn, impl, {k: v.to(device) for k, v in state.items()}, inputs.to(device),
                       lengths.to(device))
     result = expect_type(result, tuple, what, hint)
     check(len(result) == 2, say(f"{what} should return (outputs, last), got {len(result)} items.",

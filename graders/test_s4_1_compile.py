@@ -14,7 +14,9 @@ import torch
 import torch._dynamo
 from torch import nn
 
+from graders.support import errors
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
+from graders.support.tensors import randn
 from ptgrade.remote import Handle, observation
 
 
@@ -43,14 +45,6 @@ def _mlp(seed=0):
     return nn.Sequential(nn.Linear(6, 12), nn.GELU(), nn.Linear(12, 3))
 
 
-def _randn(*shape, seed):
-    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
-
-
-def _raised(error):
-    return f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
-
-
 def _kind(value):
     """The type of what the student's code returned, as a student would name it."""
     return value.type_name.rpartition(".")[2] if isinstance(value, Handle) else type(value).__name__
@@ -75,7 +69,7 @@ def compiled_mlp_outputs(impl, seed, inputs):
                    ko="compile_model은 eager와 같은 출력을 내고 주어진 백엔드를 사용합니다")
 def test_compiled_module_matches_eager_with_the_given_backend(impl):
     sizes = (4, 4, 7)
-    inputs = [_randn(batch, 6, seed=batch) for batch in sizes]
+    inputs = [randn(batch, 6, seed=batch) for batch in sizes]
     run = compiled_mlp_outputs(impl, 0, inputs)
     reference = _mlp()  # the grader's own copy: compile_model may compile the student's copy in place
     for batch, x, out in zip(sizes, inputs, run["outputs"]):
@@ -119,7 +113,7 @@ def compiled_function_run(impl, x):
 @pytest.mark.title("compile_function compiles one graph and refuses graph breaks",
                    ko="compile_function은 하나의 그래프로 컴파일하고 그래프 중단을 거부합니다")
 def test_compiled_function_refuses_graph_breaks(impl):
-    x = _randn(5, seed=1)
+    x = randn(5, seed=1)
     run = compiled_function_run(impl, x)
     assert_tensor(run["out"], torch.cos(x) * x, say("compile_function(fn)(x) for fn(x) = cos(x) * x",
                                                     "fn(x) = cos(x) * x일 때의 compile_function(fn)(x)"))
@@ -153,7 +147,7 @@ def default_compiled_output(impl, fn, args):
 @pytest.mark.title("compile_function with the default inductor backend matches eager",
                    ko="기본 inductor 백엔드로 컴파일한 compile_function은 eager와 일치합니다")
 def test_default_inductor_compile_matches_eager(impl):
-    x, w = _randn(4, 8, seed=2), _randn(8, 8, seed=3)
+    x, w = randn(4, 8, seed=2), randn(8, 8, seed=3)
     assert_tensor(default_compiled_output(impl, _gelu_gate, (x, w)), _gelu_gate(x, w),
                   say("compile_function(fn) with the default backend (inductor)",
                       "기본 백엔드(inductor)를 쓴 compile_function(fn)"),
@@ -194,7 +188,7 @@ def test_count_graph_breaks_matches_dynamo(impl):
                              (_prints, 1, say("a function with one print",
                                               "print가 하나 있는 함수")), (_two_prints, 2, say("a function with two prints",
                                                                                              "print가 두 개 있는 함수"))):
-        got = graph_breaks_counted(impl, fn, _randn(3, 4, seed=4))
+        got = graph_breaks_counted(impl, fn, randn(3, 4, seed=4))
         check(type(got) is int, say(f"count_graph_breaks should return an int, got {_kind(got)}.",
                                     f"count_graph_breaks는 int를 반환해야 하는데 {_kind(got)}입니다."),
               say("Return torch._dynamo.explain(fn)(*args).graph_break_count.",
@@ -277,7 +271,7 @@ _BREAK_HINTS = (
 @pytest.mark.title("SmoothNet compiles as one graph with no graph breaks",
                    ko="SmoothNet은 그래프 중단 없이 하나의 그래프로 컴파일됩니다")
 def test_smooth_net_has_no_graph_breaks(impl):
-    facts = smooth_net_explained(impl, _randn(4, 5, seed=6))
+    facts = smooth_net_explained(impl, randn(4, 5, seed=6))
     _reference(facts)
     texts = facts["reasons"]
     reasons = [" ".join(line.strip() for line in text.splitlines()[:2]) for text in texts]
@@ -309,7 +303,7 @@ def smooth_net_double_outputs(impl, inputs):
                 try:
                     facts["compiled"].append(compiled(x))
                 except torch._dynamo.exc.TorchDynamoException as error:
-                    facts["compiled"].append(_raised(error))
+                    facts["compiled"].append(errors.summary(error))
         return facts
 
 
@@ -318,7 +312,7 @@ def smooth_net_double_outputs(impl, inputs):
 @pytest.mark.title("SmoothNet gives the same outputs as BreakyNet on both branches",
                    ko="SmoothNet은 두 분기 모두에서 BreakyNet과 같은 출력을 냅니다")
 def test_smooth_net_matches_breaky_net_on_both_branches(impl):
-    x = _randn(6, 5, seed=7).double() + 0.3  # float64: even the 1e-6 in the scale shows
+    x = randn(6, 5, seed=7).double() + 0.3  # float64: even the 1e-6 in the scale shows
     inputs = [x, -x]
     facts = smooth_net_double_outputs(impl, inputs)
     reference = _reference(facts, torch.float64)  # the student's weights in float64, proj.bias zeroed
@@ -360,7 +354,7 @@ def predicted_batches(impl, seed, batches):
 def test_predict_batches_compiles_once_for_any_batch_size(impl):
     model = _mlp(seed=8)
     sizes = (2, 3, 5, 8, 13)
-    batches = [_randn(size, 6, seed=10 + size) for size in sizes]
+    batches = [randn(size, 6, seed=10 + size) for size in sizes]
     with torch.no_grad():
         expected = [model(x) for x in batches]
     run = predicted_batches(impl, 8, [x.clone() for x in batches])
@@ -414,7 +408,7 @@ def test_eager_state_dict_loads_into_a_plain_model(impl):
                   "모델이 컴파일되어 있으면 원래 모듈(model._orig_mod)의 state_dict를 가져오세요."))
         fresh = _mlp(seed=99)
         fresh.load_state_dict(state, strict=True)
-        x = _randn(3, 6, seed=11)
+        x = randn(3, 6, seed=11)
         with torch.no_grad():
             assert_tensor(fresh(x), model(x), say(f"a plain model loaded from eager_state_dict({what})",
                                                   f"eager_state_dict({what})를 불러온 일반 모델"))
@@ -554,7 +548,7 @@ def cuda_compiled_and_timed(impl, seed, x):
 @pytest.mark.title("compile_model matches eager on CUDA and benchmark times it",
                    ko="compile_model은 CUDA에서 eager와 일치하고 benchmark로 시간을 잽니다")
 def test_compiled_module_matches_eager_on_cuda(impl):
-    x = _randn(5, 6, seed=13).cuda()
+    x = randn(5, 6, seed=13).cuda()
     run = cuda_compiled_and_timed(impl, 12, x)
     reference = _mlp(seed=12).cuda()  # the grader's own copy: compile_model may compile in place
     with torch.no_grad():
@@ -655,7 +649,7 @@ def _number(value):
                    ko="compare_compile_speed는 요청한 모드마다 모델을 컴파일합니다")
 def test_compare_compile_speed_compiles_each_mode(impl):
     warmup, iters = 2, 5
-    run = compile_speeds_on_a_virtual_clock(impl, _randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
+    run = compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
     seen = run["modes"]
     check(seen, say("compare_compile_speed(model, x, modes, backend=b) never handed a graph to the backend b.",
                     "compare_compile_speed(model, x, modes, backend=b)가 백엔드 b에 그래프를 한 번도 넘기지 않았습니다."),
@@ -688,7 +682,7 @@ def test_compare_compile_speed_compiles_each_mode(impl):
                    ko="compare_compile_speed는 워밍업 뒤에 시간을 재고, speed-up은 eager 시간 / 컴파일된 시간입니다")
 def test_compare_compile_speed_times_after_warmup_against_eager(impl):
     warmup, iters = 2, 5
-    run = compile_speeds_on_a_virtual_clock(impl, _randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
+    run = compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
     rows, order = run["rows"], ("eager",) + _SPEED_MODES
     check(isinstance(rows, (list, tuple)), say(f"compare_compile_speed should return a list of rows, got {_kind(rows)}.",
                                                f"compare_compile_speed는 행(row)의 list를 반환해야 하는데 {_kind(rows)}입니다."))
@@ -781,7 +775,7 @@ def launch_bound_speeds_on_cuda(impl, x):
 @pytest.mark.title("reduce-overhead beats eager on a launch-bound model on CUDA",
                    ko="CUDA에서 reduce-overhead 모드는 커널 실행이 많은 모델에서 eager보다 빠릅니다")
 def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
-    x = _randn(256, seed=15).cuda()
+    x = randn(256, seed=15).cuda()
     rows = launch_bound_speeds_on_cuda(impl, x)
     check(isinstance(rows, (list, tuple)) and len(rows) == 2
           and all(isinstance(row, dict) and _number(row.get("seconds")) and row["seconds"] > 0

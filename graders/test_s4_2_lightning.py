@@ -20,6 +20,7 @@ from lightning.pytorch.callbacks import ModelCheckpoint, ModelSummary
 from lightning.pytorch.loggers import CSVLogger
 from torch.nn import functional as F
 
+from graders.support import errors
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.data import digits
 from ptgrade.remote import WorkerProblem, observation
@@ -66,15 +67,11 @@ class _Fit:
 
     def require(self):
         """What the fit reported; a failure to build or fit the trainer fails the check with what was raised."""
-        if isinstance(self.error, NotImplementedError):
+        if self.error is not None and errors.passes_through(self.error):  # not started, or not the student's mistake
             raise self.error
         if self.error is not None:
-            text = str(self.error).strip().splitlines()
-            text = " ".join(text)[:400] if text else ""
-            raise AssertionError(say(f"make_trainer(...).fit(DigitsClassifier(), datamodule=DigitsDataModule()) raised "
-                                     f"{type(self.error).__name__}: {text}\nHint: {LOG_HINT}",
-                                     f"make_trainer(...).fit(DigitsClassifier(), datamodule=DigitsDataModule())에서 "
-                                     f"{type(self.error).__name__}이(가) 발생했습니다: {text}\n힌트: {LOG_HINT}"))
+            raise errors.raised("make_trainer(...).fit(DigitsClassifier(), datamodule=DigitsDataModule())", self.error,
+                                LOG_HINT)
         return self.facts
 
     def metrics(self):
@@ -249,7 +246,7 @@ def training_step_facts(impl, x, y):
         try:
             loss.backward()
         except RuntimeError as error:
-            facts["backward_error"] = f"{type(error).__name__}: {str(error).strip().splitlines()[0][:300]}"
+            facts["backward_error"] = errors.summary(error)
         facts["missing"] = [name for name, p in model.named_parameters() if p.grad is None]
     return facts
 

@@ -7,7 +7,6 @@ ONNX files the student's code writes are checked and run here with onnx and onnx
 and torch.export files are loaded and run in the student's process, never here.
 """
 import copy
-import re
 
 import numpy
 import onnx
@@ -17,6 +16,7 @@ import torch
 from onnx import helper, numpy_helper
 from torch import nn
 
+from graders.support import errors
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import WorkerProblem, observation
 
@@ -87,25 +87,6 @@ def _inputs(batch, seed):
     return torch.randn(batch, IN_FEATURES, generator=torch.Generator().manual_seed(seed)) * 2 + 1
 
 
-def _summary(error):
-    """`Type: the line that explains it` (the exporter puts its cause under '## Exception summary')."""
-    lines = [line.strip() for line in re.sub(r"\x1b\[[0-9;]*m", "", str(error)).splitlines() if line.strip()]
-    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
-        return lines[lines.index("## Exception summary") + 1][:400]
-    return f"{type(error).__name__}: {lines[0][:300] if lines else ''}"
-
-
-def _call(what, function, *args, hint=""):
-    """Call student code; an exception other than NotImplementedError becomes a failed check."""
-    try:
-        return function(*args)
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any crash in student code is reported as a failure
-        raise AssertionError(say(f"{what} raised {_summary(error)}", f"{what}에서 {_summary(error)}이(가) 발생했습니다")
-                             + (say(f"\nHint: {hint}", f"\n힌트: {hint}") if hint else "")) from None
-
-
 def _attempt(function, *args):
     """(In the student's process) {"value": function(*args)} or {"raised": what it raised, summarised};
     NotImplementedError goes through (the check is not started)."""
@@ -113,8 +94,8 @@ def _attempt(function, *args):
         return {"value": function(*args)}
     except NotImplementedError:
         raise
-    except Exception as error:  # noqa: BLE001 - reported by the check, as _call does
-        return {"raised": _summary(error)}
+    except Exception as error:  # noqa: BLE001 - reported by the check, as errors.calling does
+        return {"raised": errors.summary(error)}
 
 
 def _value(attempt, what, hint=""):
@@ -149,15 +130,15 @@ def onnx_export(impl, tmp_path_factory):
 
 def _exported_file(onnx_export):
     model, path, problem = onnx_export
-    if isinstance(problem, NotImplementedError):
+    if problem is not None and errors.passes_through(problem):  # not started, or not the student's mistake
         raise problem
     if problem is not None:
         raise AssertionError(
-            say(f"export_onnx(model, example, path) raised {_summary(problem)}\n"
+            say(f"export_onnx(model, example, path) raised {errors.summary(problem)}\n"
                 "Hint: the keys of dynamic_shapes must be the names of forward's arguments (this model's "
                 "forward(self, features) has the argument `features`), or use a tuple in argument order; "
                 "the example batch must be 2 or more.",
-                f"export_onnx(model, example, path)에서 {_summary(problem)}이(가) 발생했습니다\n"
+                f"export_onnx(model, example, path)에서 {errors.summary(problem)}이(가) 발생했습니다\n"
                 "힌트: dynamic_shapes의 키는 forward 인자의 이름이어야 합니다(이 모델의 forward(self, features)에는 "
                 "`features` 인자가 있습니다). 아니면 인자 순서대로 tuple을 쓰세요. 예제 배치 크기는 2 이상이어야 합니다."))
     check(path.is_file(), say(f"export_onnx(model, example, path) wrote no file at {path.name}.",
@@ -299,11 +280,11 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path):
     onnx.save(proto, str(path))
     for batch in (2, 5):
         x = torch.randn(batch, 3, generator=generator)
-        out = _call(say(f"run_onnx(path, x) for a model whose input is named 'pixels', batch {batch}",
-                        f"입력 이름이 'pixels'인 모델, 배치 {batch}에 대한 run_onnx(path, x)"),
-                    impl.run_onnx, path, x,
-                    hint=say("Do not hard-code the input name: read it from session.get_inputs()[0].name.",
-                             "입력 이름을 코드에 박아 넣지 마세요: session.get_inputs()[0].name에서 읽으세요."))
+        out = errors.calling(say(f"run_onnx(path, x) for a model whose input is named 'pixels', batch {batch}",
+                                 f"입력 이름이 'pixels'인 모델, 배치 {batch}에 대한 run_onnx(path, x)"),
+                             say("Do not hard-code the input name: read it from session.get_inputs()[0].name.",
+                                 "입력 이름을 코드에 박아 넣지 마세요: session.get_inputs()[0].name에서 읽으세요."),
+                             impl.run_onnx, path, x)
         out = expect_tensor(out, say(f"run_onnx(path, x) for a batch of {batch}",
                                      f"크기 {batch}인 배치에 대한 run_onnx(path, x)"),
                             say("onnxruntime returns NumPy arrays; convert with torch.from_numpy(...).",

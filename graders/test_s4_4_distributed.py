@@ -24,6 +24,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.data import DistributedSampler
 
+from graders.support import errors
 from graders.support.assertions import assert_tensor, check, expect_type, not_started, say
 from ptgrade.remote import observation
 
@@ -143,13 +144,13 @@ def _plain_dict(result):
 
 
 def _error_text(error, student_file):
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    """(In a rank's process) errors.summary of what the student's code raised, and the line of their file."""
     where = ""
     for frame in traceback.extract_tb(error.__traceback__):
         if student_file and frame.filename == student_file:
             where = say(f" (line {frame.lineno}: `{(frame.line or '').strip()}`)",
                         f" ({frame.lineno}번째 줄: `{(frame.line or '').strip()}`)")
-    return f"{type(error).__name__}: {text}{where}" if text else f"{type(error).__name__}{where}"
+    return errors.summary(error) + where
 
 
 # -- the spawned run, bounded ---------------------------------------------------------------------
@@ -308,7 +309,7 @@ def ports_found(impl):
 
 
 @pytest.mark.points(1)
-@pytest.mark.device
+@pytest.mark.distributed
 @pytest.mark.title("find_free_port finds a port that is free right now",
                    ko="find_free_port는 지금 비어 있는 포트를 찾습니다")
 def test_free_port_is_found_at_run_time(impl):
@@ -416,7 +417,7 @@ def test_deepspeed_config_batch_sizes_agree(impl):
 
 # -- checks on the 2-process gloo run --------------------------------------------------------------
 @pytest.mark.points(2)
-@pytest.mark.device
+@pytest.mark.distributed
 @pytest.mark.title("setup joins the process group with the given timeout",
                    ko="setup은 주어진 타임아웃으로 프로세스 그룹에 참여합니다")
 def test_setup_joins_group_with_a_timeout(impl, gloo_ranks):
@@ -518,7 +519,7 @@ def test_fsdp_step_matches_unsharded_step(impl, gloo_ranks):
 
 
 @pytest.mark.points(1)
-@pytest.mark.device
+@pytest.mark.distributed
 @pytest.mark.title("cleanup destroys the process group",
                    ko="cleanup은 프로세스 그룹을 해제합니다")
 def test_cleanup_destroys_process_group(impl, gloo_ranks):
@@ -532,7 +533,7 @@ def test_cleanup_destroys_process_group(impl, gloo_ranks):
 # -- with CUDA ------------------------------------------------------------------------------------
 @pytest.mark.points(2)
 @pytest.mark.gpu
-@pytest.mark.device
+@pytest.mark.distributed
 @pytest.mark.title("DDP over NCCL on the GPU matches a single process",
                    ko="GPU에서 NCCL로 실행한 DDP는 단일 프로세스와 일치합니다")
 def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
@@ -551,7 +552,7 @@ def test_ddp_over_nccl_matches_single_process(impl, tmp_path):
 
 @pytest.mark.points(1)
 @pytest.mark.gpu
-@pytest.mark.device
+@pytest.mark.distributed
 @pytest.mark.title("DeepSpeed accepts the config deepspeed_config builds",
                    ko="DeepSpeed는 deepspeed_config가 만든 설정을 받아들입니다")
 def test_deepspeed_accepts_the_config(impl, monkeypatch):
@@ -591,12 +592,6 @@ def _amp_batch():
     return x, x[:, :1] * 1.5 - x[:, 2:3] + 0.1 * torch.randn(64, 1, generator=generator)
 
 
-def _raised(error):
-    """What a student's call raised, in one line (NotImplementedError is re-raised by the caller)."""
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0][:300] if lines else ''}"
-
-
 @observation
 def autocast_training(impl, x, y):
     """AMP_STEPS calls of autocast_train_step on an _amp_net() and SGD(lr=AMP_LR) built beside the
@@ -617,7 +612,7 @@ def autocast_training(impl, x, y):
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - reported by the check
-        return {"raised": _raised(error)}
+        return {"raised": errors.summary(error)}
     return {"losses": [loss if isinstance(loss, (int, float)) else repr(loss)[:80] for loss in losses],
             "outputs": sorted(outputs), "grads": sorted(grads),
             "dtypes": {name: str(p.dtype) for name, p in model.named_parameters()},
@@ -729,7 +724,7 @@ def checkpointed_backward(impl, x, weights):
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - reported by the check
-        return {"raised": _raised(error)}
+        return {"raised": errors.summary(error)}
     seen["backward"] = list(calls)
     seen["grads"] = {f"{i}.{name}": None if p.grad is None else p.grad.clone()
                      for i, block in enumerate(blocks) for name, p in block.named_parameters()}

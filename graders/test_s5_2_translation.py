@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from graders.support import errors
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
 from ptgrade.projects.s5_2_translation import make_splits, pair, write_tsv
 from ptgrade.remote import observation
@@ -28,17 +29,6 @@ SPECIALS = ["<pad>", "<unk>", "<bos>", "<eos>"]
 CONVERGENCE = {"steps": 200, "batch_size": 32, "lr": 2e-3, "high": 999, "train": 700, "test": 150}
 CONVERGENCE_EXACT, CONVERGENCE_BLEU = 0.30, 50.0
 HF_STEPS, HF_LOSS_RATIO = 40, 0.6  # 20 init seeds of the saved model: the loss fell to at worst 0.487 of the start
-
-
-def _calling(what, hint, function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except (RuntimeError, ValueError, IndexError, TypeError, KeyError, AttributeError) as error:
-        raise AssertionError(say(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}",
-                                 f"{what}에서 {type(error).__name__} 오류가 났습니다: {str(error).splitlines()[0]}")
-                             + f"\n{say('Hint', '힌트')}: {hint}") from None
 
 
 # -- models this grader defines: the judge builds the same ones from the same seed -------------------------
@@ -227,7 +217,7 @@ def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path):
     pairs = [pair(n) for n in (7, 312, 40005)]
     path = write_tsv(tmp_path / "pairs.tsv", pairs)
     path.write_text(path.read_text(encoding="utf-8").replace("\n", " \n", 1) + "\n  \n", encoding="utf-8")
-    got = _calling("read_parallel", "", impl.read_parallel, str(path))
+    got = errors.calling("read_parallel", "", impl.read_parallel, str(path))
     check([tuple(p) for p in got] == pairs if isinstance(got, list) else False,
           say(f"read_parallel should return {pairs} (blank lines skipped, spaces around each side stripped), "
               f"got {got!r}.", f"read_parallel은 {pairs}를 반환해야 합니다(빈 줄은 건너뛰고 양쪽 공백은 제거). "
@@ -328,7 +318,7 @@ def test_decode_target_stops_at_eos(impl):
                    ko="collate는 배치를 패딩하고, 한 칸 밀린 디코더 입력과 정답을 만듭니다")
 def test_collate_pads_and_shifts_targets(impl):
     items = [([5, 6, 7], [8, 9]), ([4], [10, 11, 12, 13]), ([9, 9], [])]
-    got = _calling("collate", "", impl.collate, items)
+    got = errors.calling("collate", "", impl.collate, items)
     src = torch.tensor([[5, 6, 7], [4, 0, 0], [9, 9, 0]])
     tgt_in = torch.tensor([[2, 8, 9, 0, 0], [2, 10, 11, 12, 13], [2, 0, 0, 0, 0]])
     tgt_out = torch.tensor([[8, 9, 3, 0, 0], [10, 11, 12, 13, 3], [3, 0, 0, 0, 0]])
@@ -359,7 +349,7 @@ def _model(impl, seed=0):
 
 
 def _outputs(impl, model, src, tgt_in):
-    seen = _calling("Seq2SeqTransformer", MODEL_HINT, model_outputs, impl, model, src, tgt_in)
+    seen = errors.calling("Seq2SeqTransformer", MODEL_HINT, model_outputs, impl, model, src, tgt_in)
     return expect_tensor(seen["forward"], "model(src, tgt_in)", MODEL_HINT), \
         expect_tensor(seen["decode"], "model.decode(tgt_in, model.encode(src), src)", MODEL_HINT)
 
@@ -472,7 +462,7 @@ def _expected_loss(seed, batch, smoothing):
                    ko="sequence_loss는 디코더에 한 칸 오른쪽으로 민 <bos> + 정답을 넣습니다")
 def test_loss_feeds_shifted_target_to_decoder(impl):
     batch = _loss_batch()
-    seen = _calling("sequence_loss", "", loss_through_probe, impl, 11, batch, 0.1)["seen"]
+    seen = errors.calling("sequence_loss", "", loss_through_probe, impl, 11, batch, 0.1)["seen"]
     check(len(seen) == 1, say(f"sequence_loss should call model(src, tgt_in) once, it called it {len(seen)} times.",
                               f"sequence_loss는 model(src, tgt_in)을 한 번 호출해야 하는데 {len(seen)}번 "
                               f"호출했습니다."))
@@ -503,7 +493,7 @@ LOSS_HINT = say("F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ign
 def test_loss_ignores_padding_with_label_smoothing(impl):
     batch = _loss_batch()
     for smoothing in (0.1, 0.0):
-        got = _calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 12, batch, smoothing)["loss"]
+        got = errors.calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 12, batch, smoothing)["loss"]
         want, _ = _expected_loss(12, batch, smoothing)
         got = expect_tensor(got, "sequence_loss(...)", LOSS_HINT)
         if smoothing:
@@ -536,7 +526,7 @@ def _expected_loss_with_padding(seed, batch, smoothing):
                    ko="손실은 패딩 위치로 변화도를 보내지 않습니다")
 def test_loss_gradient_skips_padding(impl):
     batch = _loss_batch()
-    seen = _calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 13, batch, 0.1)
+    seen = errors.calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 13, batch, 0.1)
     check(seen["grad"] is not None, say("after sequence_loss(...).backward() no gradient reached the model's logits: "
                                         "keep the loss in the autograd graph (no .item(), no detach).",
                                         "sequence_loss(...).backward() 뒤에 모델의 로짓에 변화도가 오지 않았습니다: "
@@ -564,7 +554,7 @@ DECODE_HINT = say("Encode once; start every row from [<bos>]; at each step take 
                    ko="greedy_decode는 행마다 매 스텝 가장 확률이 높은 토큰을 고릅니다")
 def test_greedy_decode_picks_argmax(impl):
     src, rows = _sources(21, (5, 3, 7, 4, 6))
-    got = _calling("greedy_decode", DECODE_HINT, greedy_with, impl, 31, src, 12)
+    got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, 31, src, 12)
     model = RandomSeq2Seq(31).eval()
     want = [_greedy(model, row, 12) for row in rows]
     check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
@@ -580,7 +570,7 @@ def test_beam_one_equals_greedy(impl):
     _, rows = _sources(22, (5, 3, 7, 4))
     model = RandomSeq2Seq(32).eval()
     want = [_greedy(model, row, 12) for row in rows]
-    got = _calling("beam_search", "", beams_with, impl, 32, rows, 1, 12)
+    got = errors.calling("beam_search", "", beams_with, impl, 32, rows, 1, 12)
     check([list(map(int, g)) for g in got] == want,
           say(f"beam_search(beam_size=1) should equal greedy decoding {want}, got {got!r}.",
               f"beam_search(beam_size=1)는 탐욕적 디코딩 결과 {want}와 같아야 하는데 {got!r}입니다."),
@@ -598,7 +588,7 @@ def test_beam_one_equals_greedy(impl):
 def test_wider_beam_never_scores_below_greedy(impl):
     _, rows = _sources(23, (5, 3, 7, 4, 6, 5))
     model = RandomSeq2Seq(33).eval()
-    got = _calling("beam_search", "", beams_with, impl, 33, rows, 4, 12)
+    got = errors.calling("beam_search", "", beams_with, impl, 33, rows, 4, 12)
     for row, tokens in zip(rows, got):
         tokens = [int(t) for t in tokens]
         greedy = _greedy(model, row, 12)
@@ -623,7 +613,7 @@ def test_beam_scores_are_length_normalised(impl):
                "(tokens after <bos>, <eos> included); length_penalty=0 means no normalisation.",
                "끝난 가설의 점수는 로그 확률의 합을 len(tokens) ** length_penalty로 나눈 값입니다(<bos> 뒤 토큰, <eos> "
                "포함). length_penalty=0이면 정규화하지 않습니다.")
-    normalised = [int(t) for t in _calling("beam_search", hint, beam_on_table, impl, 2, 1.0)]
+    normalised = [int(t) for t in errors.calling("beam_search", hint, beam_on_table, impl, 2, 1.0)]
     long, short = [A_ID, A_ID, A_ID, EOS_ID], [EOS_ID]
     check(normalised == long, say(
         f"with length_penalty=1.0, 'a a a <eos>' ({long}, -0.34 per token) beats '<eos>' ({short}, -0.69), got "
@@ -651,7 +641,7 @@ def test_corpus_bleu_matches_sacrebleu(impl):
                "and Korean needs character tokenisation (the default '13a' splits on spaces only).",
                "sacrebleu.corpus_bleu(hypotheses, [references], tokenize='char').score: 참조 집합마다 리스트 하나이고, "
                "한국어는 글자 단위 토큰화가 필요합니다(기본값 '13a'는 공백으로만 나눕니다).")
-    got = _calling("corpus_bleu", hint, impl.corpus_bleu, HYPOTHESES, REFERENCES)
+    got = errors.calling("corpus_bleu", hint, impl.corpus_bleu, HYPOTHESES, REFERENCES)
     assert_scalar(got, want, say("corpus_bleu(hypotheses, references) with tokenize='char'",
                                  "tokenize='char'로 계산한 corpus_bleu(hypotheses, references)"), rtol=1e-6, hint=hint)
     assert_scalar(impl.corpus_bleu(REFERENCES, REFERENCES), 100.0, "corpus_bleu(references, references)", hint=hint)
@@ -682,7 +672,7 @@ def test_translator_learns_numbers(impl):
                f"train_translator: AdamW(lr={c['lr']}), collate로 만든 {c['batch_size']}쌍 배치, sequence_loss, "
                f"zero_grad / backward / step을 정확히 `steps` 스텝 반복한 뒤 greedy_decode 합니다. 마스크와 손실부터 "
                f"확인하세요: 이 검사는 앞의 모든 부분을 씁니다.")
-    got = _calling("training and translating", hint, translations_after_training, impl, splits["train"],
+    got = errors.calling("training and translating", hint, translations_after_training, impl, splits["train"],
                    splits["test"], c["steps"], c["batch_size"], c["lr"], 0)
     references = [t for _, t in splits["test"]]
     check(isinstance(got, list) and len(got) == len(references) and all(isinstance(h, str) for h in got),

@@ -2,8 +2,9 @@
 import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification, GPT2Config,
-                          GPT2LMHeadModel, PreTrainedTokenizerFast, pipeline)
+from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,
+                          DataCollatorWithPadding, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, Trainer,
+                          TrainingArguments, pipeline)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
@@ -116,3 +117,17 @@ def seq2seq_logits(transformer, embed, head, src, tgt, pad_id=0):
 def classify_texts(path, texts):
     classifier = pipeline("text-classification", model=path, tokenizer=path)
     return classifier(list(texts))
+
+
+def trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=60, lr=3e-3, batch_size=16, seed=0,
+                      logging_steps=5):
+    # one dict per example, unpadded: the collator pads each batch to its longest text
+    dataset = [dict(tokenizer(text), labels=label) for text, label in zip(texts, labels)]
+    args = TrainingArguments(output_dir=output_dir, max_steps=steps, learning_rate=lr,
+                             per_device_train_batch_size=batch_size, seed=seed, logging_steps=logging_steps,
+                             save_strategy="no", report_to="none", use_cpu=not torch.cuda.is_available())
+    trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=DataCollatorWithPadding(tokenizer),
+                      processing_class=tokenizer)
+    trainer.train()
+    trainer.save_model()  # into args.output_dir, with the tokenizer
+    return model.eval(), trainer.state.log_history

@@ -14,7 +14,8 @@ def test_check_json_schema_and_exit_code_on_solutions(kit):
     for check in item["checks"]:
         assert JSON_CHECK_KEYS <= set(check)
         assert check["outcome"] in {"passed", "failed", "not_started", "skipped", "error"}
-        assert check["dimension"] in {"numerics", "gradients", "device", "convergence", "compile", "export"}
+        assert check["dimension"] in {"numerics", "gradients", "device", "convergence", "compile", "export",
+                                      "distributed"}
 
 
 def test_check_on_stub_exits_one_and_shows_not_started(kit):

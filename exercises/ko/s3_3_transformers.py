@@ -18,8 +18,8 @@
   `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
   라고 쓸 것입니다(transformers 5에서는 `torch_dtype`이 아니라 `dtype`이라고 씁니다). 채점기(grader)는
   `HF_HUB_OFFLINE=1`을 설정하므로 허브 이름은 여기서 모두 실패합니다 — 로컬 디렉터리만 넘기세요;
-- 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning), 탐욕적(greedy) 생성,
-  저장된 분류기에 대한 `pipeline` 추론.
+- 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning)(직접 쓴 반복문으로, 그다음
+  같은 일을 `Trainer`로), 탐욕적(greedy) 생성, 저장된 분류기에 대한 `pipeline` 추론.
 
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 3.3`을 실행하세요.
 """
@@ -27,7 +27,8 @@ import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers  # noqa: F401
 from transformers import (AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification,  # noqa: F401
-                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, pipeline)
+                          DataCollatorWithPadding, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast, Trainer,
+                          TrainingArguments, pipeline)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # id 0, 1, 2, 3, 4
 
@@ -60,9 +61,8 @@ class DecoderLM(nn.Module):
     `nn.TransformerEncoderLayer(..., batch_first=True)` 스택, 그리고 `nn.Linear(d_model, vocab_size)`로
     이루어집니다. "디코더 전용"(GPT)이란 인과 마스크를 쓴 셀프 어텐션(self-attention)만 있고 교차
     어텐션(cross-attention)은 없다는 뜻이며, 이는 인코더 계층에 그 마스크를 더한 것과 정확히 같습니다.
-    마스크는 `nn.Transformer.generate_square_subsequent_mask(time, device=tokens.device)`로 만들고
-    (float, 대각선 위쪽이 -inf), `mask=..., is_causal=True`를 넘기세요. "볼 수 있는 곳"을 True로 둔
-    불리언 tril 마스크는 여기서 반대로 읽힙니다. 위치 t의 로짓은 t 뒤의 토큰에 의존하면 안 되며,
+    마스크는 토큰과 같은 장치에 `nn.Transformer*`의 규약대로 만드세요(*금지된* 곳, 즉 각 쿼리보다 뒤의
+    위치를 표시합니다). "볼 수 있는 곳"을 True로 둔 불리언 tril 마스크는 여기서 반대로 읽힙니다. 위치 t의 로짓은 t 뒤의 토큰에 의존하면 안 되며,
     위치 t는 자기 자신을 볼 수 있어야 합니다.
     """
 
@@ -77,18 +77,14 @@ class DecoderLM(nn.Module):
 def train_tokenizer(texts: list[str], vocab_size: int = 200) -> PreTrainedTokenizerFast:
     """`tokenizers` 라이브러리로 `texts`에 WordPiece 토크나이저를 학습시키고 `transformers`용으로 감쌉니다.
 
-    1. `Tokenizer(models.WordPiece(unk_token="[UNK]"))`, 정규화기(normalizer)
-       `normalizers.BertNormalizer(lowercase=True)`, 사전 토크나이저(pre-tokenizer)
-       `pre_tokenizers.BertPreTokenizer()`(단어와 구두점을 나눕니다).
-    2. `tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size,
-       special_tokens=SPECIAL_TOKENS))`: 특수 토큰은 그 순서대로 id 0-4를 받습니다.
-    3. 모든 인코딩이 BERT처럼 `[CLS] ... [SEP]`가 되게 하는 후처리기(post-processor):
-       `processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-       special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])`.
-    4. `PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]",
-       cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")`. `pad_token`이 없으면
-       `tokenizer(texts, padding=True)`가 패딩을 거부하고, 후처리기가 없으면 분류기가 읽을 [CLS]가
-       없습니다.
+    - 모르는 단어에 "[UNK]"를 쓰는 WordPiece 모델로, BERT처럼 소문자로 바꾸고 단어와 구두점을 나눕니다;
+    - 어휘 크기 `vocab_size`와 `SPECIAL_TOKENS`의 특수 토큰으로 학습하며, 특수 토큰은 그 순서대로 id 0-4를
+      받습니다(나중에 추가하는 것이 아니라 트레이너가 알고 있어야 합니다);
+    - 모든 인코딩이 BERT처럼 `[CLS] ... [SEP]`가 되게 하는 후처리기(post-processor)(쌍이면
+      `[CLS] A [SEP] B [SEP]`);
+    - pad, unk, cls, sep, mask 토큰을 아는 `PreTrainedTokenizerFast`로 감쌉니다.
+    pad 토큰이 없으면 `tokenizer(texts, padding=True)`가 패딩을 거부하고, 후처리기가 없으면 분류기가
+    읽을 [CLS]가 없습니다.
     """
     raise NotImplementedError("train_tokenizer")
 
@@ -126,9 +122,9 @@ def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int 
     """시퀀스 분류기를 `torch.optim.AdamW(model.parameters(), lr=lr)`로 `steps` 스텝 동안 미세 조정하고
     반환합니다. 배치는 `torch.Generator().manual_seed(seed)`로 뽑은 `batch_size` 크기의 무작위 배치입니다.
 
-    각 스텝: `batch = tokenizer(texts_of_batch, padding=True, return_tensors="pt").to(model.device)`,
-    `loss = model(**batch, labels=labels_of_batch).loss`(`**batch`를 넘기면 attention_mask도 함께
-    넘어가서 패딩이 제외됩니다), 그다음 zero_grad, backward, step. 반복문 전에 `model.train()`을
+    각 스텝은 배치의 글을 모델의 장치에 있는 패딩된 Tensor로 토큰화하고, 모델이 그 Tensor와 배치의
+    레이블로 손실을 계산하게 합니다. attention mask도 함께 넘겨야 패딩이 제외됩니다. 그다음 zero_grad,
+    backward, step. 반복문 전에 `model.train()`을
     호출하고, 모델은 평가 모드로 반환하세요. 위의 작은 BERT에서도, 사전 학습된(pretrained)
     모델에서도 동작해야 합니다.
     """
@@ -149,8 +145,8 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     `max_new_tokens`개 붙습니다(eos에서 멈추지 않습니다).
 
     먼저 모델을 평가 모드로 두고(학습 모드에서는 dropout 때문에 argmax가 무작위가 됩니다),
-    `torch.no_grad()` 안에서 작업하며, 매 스텝 `model(input_ids=ids).logits[:, -1].argmax(-1)`을
-    덧붙이세요. 마지막 위치에서 가장 가능성이 높은 토큰입니다. 결과는 eos를 끈 상태의
+    `torch.no_grad()` 안에서 작업하며, 매 스텝 행마다 마지막 위치에서 (어휘 전체 가운데) 가장 가능성이
+    높은 토큰을 덧붙이세요. 결과는 eos를 끈 상태의
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)`와 같아야 합니다.
     """
     raise NotImplementedError("greedy_generate")
@@ -194,3 +190,29 @@ def classify_texts(path: str, texts: list[str]) -> list[dict]:
     작업(task)만 주면 파이프라인이 허브에서 기본 모델을 고릅니다(그리고 오프라인에서는 실패합니다).
     """
     raise NotImplementedError("classify_texts")
+
+
+def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], output_dir: str, steps: int = 60,
+                      lr: float = 3e-3, batch_size: int = 16, seed: int = 0, logging_steps: int = 5):
+    """직접 쓴 반복문 대신 Hugging Face의 `Trainer`로 시퀀스 분류기를 미세 조정하고(`fine_tune`과 비교해
+    보세요) `(model, log_history)`를 반환합니다: 평가 모드로 둔 학습된 모델과 `trainer.state.log_history`,
+    즉 Trainer가 기록한 dict의 리스트입니다(`logging_steps` 스텝마다 `"loss"`가 담긴 dict가 하나씩
+    기록되며, 그 값은 직전 기록 이후의 평균 학습 손실(loss)입니다).
+
+    Trainer는 `fine_tune`의 반복문(배치, 순전파, 손실, 역전파, 옵티마이저, 학습률 스케줄)을 여러분이
+    건네준 것으로 실행합니다:
+    - 학습 데이터셋: 항목 하나가 예제 하나이고, 그 항목이 모델의 `forward`가 받는 키워드 인자인,
+      인덱스로 꺼낼 수 있는 것이면 됩니다(dict의 리스트로 충분하며 `datasets`는 필요 없습니다).
+      토큰화한 글과 그 클래스가 들어 있어야 하고, 클래스는 `forward`가 손실을 계산할 때 쓰는 이름으로
+      넣어야 합니다;
+    - 어떻게 학습할지 정하는 `TrainingArguments`: `output_dir=output_dir`, `max_steps=steps`,
+      `learning_rate=lr`, `per_device_train_batch_size=batch_size`, `seed=seed`,
+      `logging_steps=logging_steps`, 학습 중 체크포인트 없음(`save_strategy="no"`), 실험 추적 도구
+      없음(`report_to="none"`), CUDA를 쓸 수 없을 때는 CPU(`use_cpu`);
+    - 데이터 콜레이터(data collator): 길이가 서로 다른 예제들의 리스트를 Tensor 배치 하나로 만듭니다.
+    학습이 끝나면 미세 조정한 모델을 (토크나이저와 함께) Trainer를 통해 `output_dir`에 저장하세요.
+    쓰는 것은 모두 `output_dir` 아래에 두고, 현재 디렉터리에는 아무것도 남기지 않습니다.
+
+    채점기는 로컬 디렉터리에서 불러온 작은 BERT와 그 토크나이저를 건네줍니다: 아무것도 내려받지 않습니다.
+    """
+    raise NotImplementedError("trainer_fine_tune")

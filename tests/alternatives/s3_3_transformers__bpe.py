@@ -1,8 +1,9 @@
 """3.3 written another way: a BPE tokenizer, a pre-norm encoder with a boolean key mask and the
 [CLS]-less masked-sum pooling, a decoder with an explicit boolean triu mask, Auto* classes for
 loading, a manual epoch-free loop with index permutation, a generation loop with torch.where, and an
-encoder-decoder run as encoder then decoder with additive float masks, and a sentiment-analysis pipeline
-built from loaded objects, one text at a time."""
+encoder-decoder run as encoder then decoder with additive float masks, a sentiment-analysis pipeline
+built from loaded objects, one text at a time, and a Trainer on a torch Dataset padded up front (no collator),
+at a constant learning rate."""
 import torch
 from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
@@ -140,3 +141,33 @@ def classify_texts(path, texts):
     classify = pipeline(task="sentiment-analysis", model=AutoModelForSequenceClassification.from_pretrained(path),
                         tokenizer=AutoTokenizer.from_pretrained(path), device="cpu")
     return [classify(text)[0] for text in texts]
+
+
+class _Encoded(torch.utils.data.Dataset):
+    """Every text padded up front to the longest one, so that the default collator can stack them."""
+
+    def __init__(self, tokenizer, texts, labels):
+        self.encoded = tokenizer(list(texts), padding="longest", return_tensors="pt")
+        self.labels = torch.tensor(labels)
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, index):
+        return {"input_ids": self.encoded["input_ids"][index], "attention_mask": self.encoded["attention_mask"][index],
+                "label": self.labels[index]}  # the default collator renames "label" to "labels"
+
+
+def trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=60, lr=3e-3, batch_size=16, seed=0,
+                      logging_steps=5):
+    from transformers import Trainer, TrainingArguments
+
+    settings = TrainingArguments(output_dir, max_steps=steps, learning_rate=lr, lr_scheduler_type="constant",
+                                 per_device_train_batch_size=batch_size, seed=seed, logging_strategy="steps",
+                                 logging_steps=logging_steps, save_strategy="no", report_to=[],
+                                 use_cpu=not torch.cuda.is_available(), disable_tqdm=True)
+    trainer = Trainer(model, settings, train_dataset=_Encoded(tokenizer, texts, labels))
+    trainer.train()
+    trainer.save_model(output_dir)
+    tokenizer.save_pretrained(output_dir)
+    return trainer.model.eval(), list(trainer.state.log_history)

@@ -1,0 +1,92 @@
+"""Calling the student's code and saying what it raised: one exception list and one summary for every grader.
+
+What student code raises reaches the judge as data (ptgrade/remote.py): rebuilt as the same builtin or
+library class, or as a `StudentError` (the student's own classes, and an AssertionError, which must never
+pass for a failed promise), each carrying the worker's description in `.ptgrade` (type, message, the line
+of the student's file). Every such exception is the student's mistake and becomes a failed check that
+says what was raised. What is not the student's mistake goes through untouched, for the engine to
+classify: the student's own NotImplementedError ("not started"), a file that cannot be used, the worker
+dying or timing out, sys.exit()/pytest.* called by student code, and anything raised in the judge itself
+(no `.ptgrade`: a grader bug must not read as the student's).
+"""
+from __future__ import annotations
+
+import re
+
+from graders.support.assertions import say
+from ptgrade.loader import ImplementationError, NotStarted
+from ptgrade.remote import WorkerProblem
+
+CAP = 400  # characters of the explaining line
+_ENGINE_CLASSIFIES = ("builtins.SystemExit", "_pytest.outcomes.OutcomeException")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_LOCATION = re.compile(r"^ \(line (\d+)(?:: `(.*)`)?\)$", re.S)
+
+
+def passes_through(error: BaseException) -> bool:
+    """The exception is not a mistake to report as a failed check: the engine classifies it itself."""
+    if isinstance(error, (NotStarted, ImplementationError, WorkerProblem)):
+        return True
+    info = getattr(error, "ptgrade", None)
+    if not isinstance(info, dict):
+        return True  # raised in the judge: the grader's own problem, not the student's
+    return bool(info.get("not_started") or info.get("implementation") or info.get("missing_name")) \
+        or any(name in info.get("mro", ()) for name in _ENGINE_CLASSIFIES)
+
+
+def kind(error: BaseException) -> str:
+    """The class name of an exception, as the student's process named it (not `StudentError`)."""
+    info = getattr(error, "ptgrade", None)
+    return str(info["type"]) if isinstance(info, dict) and info.get("type") else type(error).__name__
+
+
+def summary(error: BaseException, cap: int = CAP) -> str:
+    """`Type: the line that explains it`, capped, and where in the student's file it was raised when known.
+    The first non-empty line explains it (with the next one when it ends in a colon, as load_state_dict's
+    "Error(s) in loading state_dict for Net:" does), except for torch.export's errors, whose cause is the
+    line under '## Exception summary'."""
+    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
+    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
+        text = lines[lines.index("## Exception summary") + 1][:cap]
+    elif lines:
+        first = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+        text = f"{kind(error)}: {first[:cap]}"
+    else:
+        text = kind(error)
+    return text + _where(error)
+
+
+def _where(error: BaseException) -> str:
+    info = getattr(error, "ptgrade", None)
+    found = _LOCATION.match(str(info.get("location") or "")) if isinstance(info, dict) else None
+    if found is None:
+        return ""
+    line, code = found.group(1), found.group(2)
+    return say(f" (line {line}: `{code}`)", f" ({line}번째 줄: `{code}`)") if code else \
+        say(f" (line {line})", f" ({line}번째 줄)")
+
+
+def attempt(function, *args, **kwargs):
+    """(function(*args, **kwargs), None), or (None, the exception) when the student's code raised one;
+    what `passes_through` goes through."""
+    try:
+        return function(*args, **kwargs), None
+    except Exception as error:  # noqa: BLE001 - sorted by passes_through: the student's mistakes come back
+        if passes_through(error):
+            raise
+        return None, error
+
+
+def raised(what: str, error: BaseException, hint: str = "") -> AssertionError:
+    """The failure for `what` having raised `error` (`what` already in the judge's language)."""
+    return AssertionError(say(f"{what} raised {summary(error)}", f"{what}에서 {summary(error)}이(가) 발생했습니다")
+                          + (f"\n{say('Hint', '힌트')}: {hint}" if hint else ""))
+
+
+def calling(what: str, hint: str, function, *args, **kwargs):
+    """function(*args, **kwargs); an exception of the student's code fails the check with `what raised
+    Type: line` and the hint."""
+    value, error = attempt(function, *args, **kwargs)
+    if error is not None:
+        raise raised(what, error, hint)  # outside the except block: the student's error is not its cause
+    return value
