@@ -20,11 +20,14 @@ MAX_TOKENS = 4  # <bos> colour shape <eos>; the empty caption is <bos> <eos> <pa
 T_STEPS, BETA_START, BETA_END = 1000, 1e-4, 0.02  # the DDPM linear schedule
 
 
-def draw_shapes(count: int, seed: int, size: int = IMAGE_SIZE):
+def draw_shapes(count: int, seed: int, size: int = IMAGE_SIZE, centred: bool = False):
     """`count` seeded pictures: (images (count, 3, size, size) in [-1, 1], captions, colour ids, shape ids).
 
     Each holds one filled shape of a pure colour (value 1 in its channel, -1 in the others) on black (-1): a circle
-    of radius 3.5-6 or an axis-aligned square of side 6-11, at a random place that keeps it inside the picture."""
+    of radius 3.5-6 or an axis-aligned square of side 6-11, at a random place that keeps it inside the picture.
+    `centred` (the text-to-image data) puts every shape in the middle, a circle of radius 4-5 or a square of side
+    9-11: the corners of the square's box (`CORNERS`) are lit for every square and dark for every circle, so a
+    picture's shape can be read back from a dozen pixels (`squareness`)."""
     generator = torch.Generator().manual_seed(seed)
     colours = torch.randint(len(COLOURS), (count,), generator=generator)
     shapes = torch.randint(len(SHAPES), (count,), generator=generator)
@@ -34,7 +37,15 @@ def draw_shapes(count: int, seed: int, size: int = IMAGE_SIZE):
     cols = torch.arange(size).view(1, size) + 0.5
     images = -torch.ones(count, 3, size, size)
     for i in range(count):
-        if shapes[i] == 0:  # circle
+        if centred:
+            half = size / 2
+            if shapes[i] == 0:
+                radius = 4 + extent[i].item()
+                mask = (rows - half) ** 2 + (cols - half) ** 2 <= radius ** 2
+            else:
+                side_half = (9 + int(3 * extent[i].item())) / 2
+                mask = ((rows - half).abs() <= side_half) & ((cols - half).abs() <= side_half)
+        elif shapes[i] == 0:  # circle
             radius = 3.5 + 2.5 * extent[i].item()
             cy, cx = (radius + (size - 2 * radius) * place[i]).tolist()
             mask = (rows - cy) ** 2 + (cols - cx) ** 2 <= radius ** 2
@@ -48,6 +59,25 @@ def draw_shapes(count: int, seed: int, size: int = IMAGE_SIZE):
     return images, captions, colours, shapes
 
 
+def _offsets(size: int = IMAGE_SIZE):
+    centres = torch.arange(size) + 0.5 - size / 2
+    return centres.abs().view(size, 1), centres.abs().view(1, size)
+
+
+def _regions(size: int = IMAGE_SIZE):
+    """(CORE, CORNERS) of a centred picture: the pixels within 3 of the middle (lit by every centred shape), and the
+    12 pixels 3.5-4.5 from the middle on both axes and over 5.5 from it (inside every centred square's box, outside
+    every centred circle)."""
+    dy, dx = _offsets(size)
+    distance = (dy ** 2 + dx ** 2).sqrt()
+    core = distance <= 3
+    corners = (dy >= 3.5) & (dy <= 4.5) & (dx >= 3.5) & (dx <= 4.5) & (distance > 5.5)
+    return core, corners
+
+
+CORE, CORNERS = _regions()
+
+
 def tokenize(captions: list[str]) -> torch.Tensor:
     """Word ids (len(captions), MAX_TOKENS): <bos> words <eos>, padded with <pad>; "" gives the empty caption."""
     ids = torch.zeros(len(captions), MAX_TOKENS, dtype=torch.long)
@@ -58,28 +88,39 @@ def tokenize(captions: list[str]) -> torch.Tensor:
     return ids
 
 
+def squareness(images: torch.Tensor) -> torch.Tensor:
+    """How square each centred picture is: the brightness (the largest channel, from 0 for black to 2 for lit) of its
+    `CORNERS` over that of its `CORE`. A drawn square scores 1, a drawn circle 0; a sample, something between."""
+    brightness = images.detach().float().cpu().clamp(-1, 1).amax(dim=1) + 1  # (n, h, w)
+    return brightness[:, CORNERS].mean(dim=1) / brightness[:, CORE].mean(dim=1).clamp(min=1e-3)
+
+
 def detect(images: torch.Tensor):
-    """Read each picture's colour and shape back: (colour ids, shape ids, found), each of length len(images).
+    """Read each centred picture's colour and shape back: (colour ids, shape ids, found), each of length len(images).
 
     The shape's pixels are those brighter than the midpoint (max channel > 0). Its colour is the channel with the
-    largest mean over those pixels; its shape is a square when the pixels fill their bounding box (>= 0.9), else a
-    circle (a disc fills pi/4 of it). `found` is False where fewer than 12 pixels are lit (no shape to read)."""
+    largest mean over those pixels; it is a square when its `squareness` is over 1/2. `found` is False where fewer
+    than 12 pixels are lit (no shape to read)."""
     images = images.detach().float().cpu().clamp(-1, 1)
     lit = images.amax(dim=1) > 0  # (n, h, w)
-    colours, shapes, found = [], [], []
-    for picture, mask in zip(images, lit):
-        count = int(mask.sum())
-        found.append(count >= 12)
-        if count == 0:
-            colours.append(0)
-            shapes.append(0)
-            continue
-        colours.append(int(picture[:, mask].mean(dim=1).argmax()))
-        rows = mask.any(dim=1).nonzero().flatten()
-        cols = mask.any(dim=0).nonzero().flatten()
-        box = (rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)
-        shapes.append(1 if count / box.item() >= 0.9 else 0)
-    return torch.tensor(colours), torch.tensor(shapes), torch.tensor(found)
+    colours = torch.stack([picture[:, mask].mean(dim=1).argmax() if mask.any() else torch.tensor(0)
+                           for picture, mask in zip(images, lit)])
+    return colours, (squareness(images) > 0.5).long(), lit.flatten(1).sum(dim=1) >= 12
+
+
+def grid_prompts(per_caption: int) -> list[str]:
+    """Every caption `per_caption` times, colour by colour, shape by shape: the layout `shape_pairs` reads."""
+    return [f"{c} {s}" for c in COLOURS for s in SHAPES for _copy in range(per_caption)]
+
+
+def shape_pairs(images: torch.Tensor, per_caption: int, margin: float = 0.1) -> float:
+    """The share of (colour, starting noise) pairs whose "square" sample is squarer, by `margin`, than the "circle"
+    sample drawn from the same noise. `images` are sampled for `grid_prompts(per_caption)` with the same
+    `per_caption` noises under every caption: a model that ignores the shape word draws the same picture for both
+    and scores 0, exactly; one that follows it scores 1."""
+    score = squareness(images).view(len(COLOURS), len(SHAPES), per_caption)
+    circle, square = SHAPES.index("circle"), SHAPES.index("square")
+    return (score[:, square] > score[:, circle] + margin).float().mean().item()
 
 
 def gan_features(images: torch.Tensor) -> torch.Tensor:
@@ -97,16 +138,10 @@ def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 # -- the run ---------------------------------------------------------------------------------------------------------
-def _grid_prompts(per_caption: int) -> list[str]:
-    return [f"{c} {s}" for c in COLOURS for s in SHAPES for _copy in range(per_caption)]
-
-
-def _caption_rates(images, prompts):
-    colour, shape, found = detect(images)
+def _colour_rate(images, prompts):
+    colour, _shape, found = detect(images)
     want_colour = torch.tensor([COLOURS.index(p.split()[0]) for p in prompts])
-    want_shape = torch.tensor([SHAPES.index(p.split()[1]) for p in prompts])
-    return (((colour == want_colour) & found).float().mean().item(),
-            ((shape == want_shape) & found).float().mean().item())
+    return ((colour == want_colour) & found).float().mean().item()
 
 
 def run(student, options, report):
@@ -125,7 +160,8 @@ def run(student, options, report):
     sample_steps, per_caption = (4, 2) if smoke else (25, 8)
 
     torch.manual_seed(options.seed)
-    images, captions, _shapes, _colours = draw_shapes(count, options.seed)
+    images = draw_shapes(count, options.seed)[0]
+    pictures_t2i, captions, _shapes, _colours = draw_shapes(count, options.seed + 1, centred=True)
     ids = tokenize(captions)
     generator, discriminator = student.Generator().to(device), student.Discriminator().to(device)
     generator.apply(student.weights_init)
@@ -186,7 +222,7 @@ def run(student, options, report):
                 batch_ids = student.drop_captions(ids[index], 0.1, rng).to(device)
                 t = torch.randint(0, T_STEPS, (batch,), generator=rng).to(device)
                 noise = torch.randn(batch, 3, IMAGE_SIZE, IMAGE_SIZE, generator=rng).to(device)
-                loss = student.diffusion_loss(unet, images[index].to(device), student.encode_captions(encoder, batch_ids),
+                loss = student.diffusion_loss(unet, pictures_t2i[index].to(device), student.encode_captions(encoder, batch_ids),
                                               t, noise, alphas_cumprod)
                 optimizer_t2i.zero_grad()
                 loss.backward()
@@ -203,10 +239,12 @@ def run(student, options, report):
     fixed = torch.randn(512, student.NZ, 1, 1, generator=torch.Generator().manual_seed(1)).to(device)
     with torch.no_grad():
         fakes = generator(fixed).cpu()
-        prompts = _grid_prompts(per_caption)
+        prompts = grid_prompts(per_caption)
         states = student.encode_captions(encoder, tokenize(prompts).to(device))
         empty = student.encode_captions(encoder, tokenize([""] * len(prompts)).to(device))
-    noise = torch.randn(len(prompts), 3, IMAGE_SIZE, IMAGE_SIZE, generator=torch.Generator().manual_seed(2)).to(device)
+    # The same noises under every caption: what differs between two samples is their caption alone.
+    noise = torch.randn(per_caption, 3, IMAGE_SIZE, IMAGE_SIZE, generator=torch.Generator().manual_seed(2))
+    noise = noise.repeat(len(prompts) // per_caption, 1, 1, 1).to(device)
     scheduler = DDIMScheduler(num_train_timesteps=T_STEPS, beta_start=BETA_START, beta_end=BETA_END,
                               beta_schedule="linear")
     pictures = student.sample(unet, states, empty, scheduler, noise, 3.0, sample_steps).cpu()
@@ -215,7 +253,7 @@ def run(student, options, report):
     save_image(pictures * 0.5 + 0.5, options.out / "text_to_image_samples.png", nrow=per_caption)  # one row per caption
     report.plot("gan_losses", {"discriminator": history["d_loss"], "generator": history["g_loss"]}, "step", "loss")
     report.plot("text_to_image_loss", {"noise MSE": history["t2i_loss"]}, "step", "loss")
-    colour_rate, shape_rate = _caption_rates(pictures, prompts)
+    colour_rate, shape_rate = _colour_rate(pictures, prompts), shape_pairs(pictures, per_caption)
     real_features = gan_features(draw_shapes(512, 99_999)[0])
     report.say(_("Samples: {gan} and {t2i} (rows: {rows}).").format(
         gan=options.out / "gan_samples.png", t2i=options.out / "text_to_image_samples.png",
@@ -223,5 +261,5 @@ def run(student, options, report):
     return {"epochs": epochs, "gan_frechet_distance": round(frechet_distance(gan_features(fakes), real_features), 3),
             "gan_final_d_loss": round(history["d_loss"][-1], 4), "gan_final_g_loss": round(history["g_loss"][-1], 4),
             "t2i_final_loss": round(sum(history["t2i_loss"][-20:]) / len(history["t2i_loss"][-20:]), 4),
-            "t2i_caption_colour_rate": round(colour_rate, 3), "t2i_caption_shape_rate": round(shape_rate, 3),
+            "t2i_caption_colour_rate": round(colour_rate, 3), "t2i_shape_pair_rate": round(shape_rate, 3),
             "samples": str(options.out / "text_to_image_samples.png")}
