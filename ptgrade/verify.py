@@ -5,6 +5,8 @@ contains the word it declares (the mistake is named to the student)."""
 from __future__ import annotations
 
 import ast
+import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,16 +146,50 @@ def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:
     return findings
 
 
+def _seconds_file(manifest: Manifest) -> Path:
+    return manifest.root / ".ptgrade" / "verify_seconds.json"
+
+
+def _last_seconds(manifest: Manifest) -> dict[str, float]:
+    try:
+        seconds = json.loads(_seconds_file(manifest).read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in seconds.items()} if isinstance(seconds, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _remember_seconds(manifest: Manifest, seconds: dict[str, float]) -> None:
+    path = _seconds_file(manifest)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        scratch = path.with_suffix(".tmp")
+        scratch.write_text(json.dumps({**_last_seconds(manifest), **seconds}, indent=1), encoding="utf-8")
+        scratch.replace(path)
+    except OSError:
+        pass  # only an ordering hint for the next run
+
+
 def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None) -> list[Finding]:
     findings = structure_findings(manifest, items)
     built = [item for item in items if item.available]
-    # The longest items first, so that no core is left with one long item at the end.
-    built.sort(key=lambda item: (-item.timeout, -len(mutants(manifest, item))))
+    # The longest items first, so that no core is left with one long item at the end: as long as the last
+    # run measured them, else as long as their timeout suggests.
+    last = _last_seconds(manifest)
+    built.sort(key=lambda item: (-last.get(item.id, item.timeout), -len(mutants(manifest, item))))
+    seconds = {}
+
+    def timed(item: Item) -> list[Finding]:
+        start = time.monotonic()
+        item_findings = verify_item(manifest, item)
+        seconds[item.id] = round(time.monotonic() - start, 1)
+        return item_findings
+
     with ThreadPoolExecutor(max_workers=max(1, jobs_count)) as pool:
-        for item_findings in pool.map(lambda item: verify_item(manifest, item), built):
+        for item_findings in pool.map(timed, built):
             findings.extend(item_findings)
             for finding in item_findings:
                 if on_done:
                     on_done(finding)
+    _remember_seconds(manifest, seconds)
     order = {item.id: index for index, item in enumerate(items)}
     return sorted(findings, key=lambda f: order.get(f.item, -1))
