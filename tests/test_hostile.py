@@ -309,6 +309,7 @@ def test_a_fork_bomb_is_stopped_by_the_process_limit(quick_kit):
 
 
 # -- batch grading ----------------------------------------------------------------------------------
+@pytest.mark.slow  # over 20 s: a class batch of hostile and honest students
 def test_one_student_cannot_touch_another_or_the_grades(kit, tmp_path):
     submissions = tmp_path / "submissions"
     honest = submissions / "honest" / "s1_1_demo.py"
@@ -403,7 +404,10 @@ def _traces():
         found.append("another student's folder")
     return found
 def double(x):
-    return x * 3 if _traces() else x * 2
+    found = _traces()
+    if found:  # named in the failure, so a leak says what leaked
+        raise ValueError('found ' + ', '.join(found))
+    return x * 2
 def square(x):
     return x ** 2
 """

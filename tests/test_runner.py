@@ -91,6 +91,7 @@ def test_infinite_loop_times_out_and_other_checks_still_run(quick_kit):
     assert outcomes(result)["test_square_gradient"] == "passed"
 
 
+@pytest.mark.slow  # over 20 s: waits out the import's time limit
 def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit):
     result = grade(quick_kit, quick_kit.submission("while True:\n    pass\n"))
     assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
