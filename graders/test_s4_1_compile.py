@@ -639,6 +639,15 @@ def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters):
             "eager_calls": clock.eager_calls, "other_model": clock.other_model, "other_input": clock.other_input}
 
 
+_SPEED_WARMUP, _SPEED_ITERS = 2, 5
+
+
+@pytest.fixture(scope="module")
+def speed_run(impl):
+    """One compare_compile_speed run on the virtual clock, read by both of its checks."""
+    return compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, _SPEED_WARMUP, _SPEED_ITERS)
+
+
 def _number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -647,9 +656,9 @@ def _number(value):
 @pytest.mark.compile
 @pytest.mark.title("compare_compile_speed compiles the model in each mode asked",
                    ko="compare_compile_speed는 요청한 모드마다 모델을 컴파일합니다")
-def test_compare_compile_speed_compiles_each_mode(impl):
-    warmup, iters = 2, 5
-    run = compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
+def test_compare_compile_speed_compiles_each_mode(impl, speed_run):
+    warmup, iters = _SPEED_WARMUP, _SPEED_ITERS
+    run = speed_run
     seen = run["modes"]
     check(seen, say("compare_compile_speed(model, x, modes, backend=b) never handed a graph to the backend b.",
                     "compare_compile_speed(model, x, modes, backend=b)가 백엔드 b에 그래프를 한 번도 넘기지 않았습니다."),
@@ -680,9 +689,9 @@ def test_compare_compile_speed_compiles_each_mode(impl):
 @pytest.mark.compile
 @pytest.mark.title("compare_compile_speed times after warm-up; speed-up is eager / compiled",
                    ko="compare_compile_speed는 워밍업 뒤에 시간을 재고, speed-up은 eager 시간 / 컴파일된 시간입니다")
-def test_compare_compile_speed_times_after_warmup_against_eager(impl):
-    warmup, iters = 2, 5
-    run = compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, warmup, iters)
+def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run):
+    warmup, iters = _SPEED_WARMUP, _SPEED_ITERS
+    run = speed_run
     rows, order = run["rows"], ("eager",) + _SPEED_MODES
     check(isinstance(rows, (list, tuple)), say(f"compare_compile_speed should return a list of rows, got {_kind(rows)}.",
                                                f"compare_compile_speed는 행(row)의 list를 반환해야 하는데 {_kind(rows)}입니다."))
