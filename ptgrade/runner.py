@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ptgrade import contract, loader
+from ptgrade import contract, loader, warm_judges
 from ptgrade.i18n import _
 from ptgrade.manifest import Item, Manifest
 from ptgrade.results import CheckResult, ItemResult
@@ -35,22 +35,34 @@ def run_budget(item: Item, checks: int) -> float:
 class _Judge:
     """One judge process and its private event channel."""
 
-    def __init__(self, command: list[str], root: Path, cwd: Path, lang: str | None = None, standby: bool = False):
+    def __init__(self, command: list[str], root: Path, cwd: Path, lang: str | None = None, standby: bool = False,
+                 forked: bool = False):
         self.nonce = secrets.token_hex(16)
         self.events = contract.Events(self.nonce)
         read_fd, write_fd = os.pipe()
         env = contract.judge_env(root, write_fd, self.nonce, lang)
-        pass_fds, self.go = [write_fd], None
+        named_fds, self.go = {contract.CHANNEL_FD: write_fd}, None
         if standby:
             go_read, go_write = os.pipe()
             env[contract.GO_FD] = str(go_read)
-            pass_fds.append(go_read)
+            named_fds[contract.GO_FD] = go_read
             self.go = go_write
         self.output = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(command, env=env, pass_fds=tuple(pass_fds), cwd=cwd, stdin=subprocess.DEVNULL,
-                                        stdout=self.output, stderr=subprocess.STDOUT, start_new_session=True)
-        for fd in pass_fds:
-            os.close(fd)
+        try:
+            self.process = None
+            if forked:
+                try:
+                    server = warm_judges.server(root, contract.judge_env(root, -1, "", lang))
+                    self.process = server.spawn(command, env, cwd, self.output.fileno(), named_fds)
+                except warm_judges.ServerGone:
+                    pass  # started the usual way below: slower, the same judge
+            if self.process is None:
+                self.process = subprocess.Popen(command, env=env, pass_fds=tuple(named_fds.values()), cwd=cwd,
+                                                stdin=subprocess.DEVNULL, stdout=self.output,
+                                                stderr=subprocess.STDOUT, start_new_session=True)
+        finally:
+            for fd in named_fds.values():
+                os.close(fd)
         self.channel = os.fdopen(read_fd, "rb", buffering=0)
 
     def release(self, word: bytes) -> None:
@@ -101,8 +113,9 @@ class _Judge:
             os.close(self.go)
 
 
-def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None) -> tuple[contract.Events, int | None, str, bool]:
-    return _Judge(command, root, cwd, lang).finish(item)
+def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None,
+               forked: bool = False) -> tuple[contract.Events, int | None, str, bool]:
+    return _Judge(command, root, cwd, lang, forked=forked).finish(item)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -138,13 +151,14 @@ class Planned:
 
 def grade_many(manifest: Manifest, item: Item, files: list[Planned], device: str = "auto",
                reference: Path | None = None, lang: str | None = None, shared: bool = False,
-               strangers: bool = True) -> dict[str, ItemResult]:
+               strangers: bool = True, forked: bool = False) -> dict[str, ItemResult]:
     """Grade many files against one item's grader in one judge: Python, torch, pytest and the grader start
     once. Each file still runs in a worker of its own, which is ended, with all it started and wrote, before
     the next file's worker is handed its file. With `shared` the workers are forks of one warm zygote;
     otherwise each is a fresh sandboxed interpreter. With `strangers` (files of different students), the
     judge's own files a worker can write and its module fixtures are made afresh for each file; `verify`
-    (the kit's own files) keeps them. Results by key, each the ItemResult `grade` would give."""
+    (the kit's own files) keeps them. With `forked`, the judge is a fork of a warm server (ptgrade/warm_judges.py).
+    Results by key, each the ItemResult `grade` would give."""
     problem = _unavailable(manifest, item)
     if problem or not files:
         return {f.key: problem for f in files}
@@ -156,7 +170,7 @@ def grade_many(manifest: Manifest, item: Item, files: list[Planned], device: str
                        "display": f.display or loader.display(Path(f.path))} for f in files]}), encoding="utf-8")
         command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,
                                          reference=reference, plan=plan)
-        outcome = _run_judge(command, manifest.root, item, manifest.root, lang)
+        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked)
     return {f.key: _result(item, *outcome, key=f.key) for f in files}
 
 

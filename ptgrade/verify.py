@@ -113,11 +113,11 @@ def plan(manifest: Manifest, item: Item) -> tuple[list[runner.Planned], list[Fin
 
 
 def verify_item(manifest: Manifest, item: Item) -> list[Finding]:
-    """Every file of the item judged by one judge, each file in a fresh fork of one warm worker (these are the
-    kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it."""
+    """Every file of the item judged by one judge, forked from a warm server, each file in a fresh fork of one
+    warm worker (these are the kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it."""
     files, findings, judges = plan(manifest, item)
     results = runner.grade_many(manifest, item, files, reference=manifest.solutions_dir / item.file_name,
-                                lang="en", shared=True, strangers=False)
+                                lang="en", shared=True, strangers=False, forked=True)
     return findings + [judges[f.key](results[f.key]) for f in files]
 
 

@@ -1,7 +1,10 @@
 """The runner and the plugin: every outcome, and every kind of bad input a student can send."""
+import os
+import signal
+
 import pytest
 
-from ptgrade import runner
+from ptgrade import runner, warm_judges
 
 
 def outcomes(result):
@@ -245,3 +248,28 @@ def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit)
     only = runner.grade_many(kit.manifest, kit.item, [runner.Planned("wrong", files["wrong"],
                                                                      only=("test_double_doubles",))], shared=True)
     assert outcomes(only["wrong"]) == {"test_double_doubles": "failed"}
+
+
+def test_judges_forked_from_the_warm_server_grade_as_fresh_ones_in_the_language_asked(kit):
+    """`verify` forks its judges from one warm server (ptgrade/warm_judges.py): the results are a fresh judge's,
+    in the language the run asks for (nothing of the server's state is inherited), and once the server is gone
+    judges start the usual way."""
+    wrong = kit.write("wrong/s1_1_demo.py", "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n")
+    files = [runner.Planned("wrong", wrong), runner.Planned("stub", kit.root / "exercises" / "s1_1_demo.py")]
+
+    def graded(lang, forked):
+        results = runner.grade_many(kit.manifest, kit.item, files, shared=True, lang=lang, forked=forked)
+        return {key: [(c.name, c.outcome, c.message) for c in result.checks] for key, result in results.items()}
+
+    try:
+        korean = graded("ko", forked=True)
+        assert korean == graded("ko", forked=False)
+        assert "2이어야 하는데 3" in korean["wrong"][0][2], korean["wrong"][0]
+        server = warm_judges.server(kit.manifest.root, {})
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        with pytest.raises(warm_judges.ServerGone):
+            warm_judges.server(kit.manifest.root, {})
+        assert graded("ko", forked=True) == korean
+    finally:
+        warm_judges.close_all()
