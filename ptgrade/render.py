@@ -18,6 +18,14 @@ def _outcomes() -> dict[str, tuple[str, str]]:
             "skipped": ("↷ " + _("skipped"), "yellow")}
 
 
+def dimension_label(dimension: str, gpu: bool) -> str:
+    """What a check tests (plugin.DIMENSIONS), in the reader's language."""
+    names = {"numerics": _("numerics"), "gradients": _("gradients"), "device": _("device"),
+             "convergence": _("convergence"), "compile": _("compile"), "export": _("export"),
+             "distributed": _("distributed")}
+    return names.get(dimension, dimension) + (" (gpu)" if gpu else "")
+
+
 STATUS_STYLE = {"done": "green", "not started": "dim", "problem": "red"}
 
 
@@ -50,11 +58,10 @@ def item_view(result: ItemResult, title: str) -> Group:
         # A grid row per check: rich measures Hangul as double width and wraps titles between words.
         line = Table.grid(padding=(0, 1), expand=True)
         line.add_column(ratio=1)
-        line.add_column(width=13, no_wrap=True)
+        line.add_column(width=17, no_wrap=True)  # "convergence (gpu)"; Hangul counts double
         line.add_column(width=7, no_wrap=True)
         line.add_column(width=14, no_wrap=True)
-        dimension = check.dimension + (" (gpu)" if check.gpu else "")
-        line.add_row(Text(check.title(lang)), Text(dimension, style="cyan"),
+        line.add_row(Text(check.title(lang)), Text(dimension_label(check.dimension, check.gpu), style="cyan"),
                      Text(f"{check.score:>3g}/{check.max_score:<3g}"), Text(label, style=style))
         rows.append(Padding(line, (0, 0, 0, 2)))
         if check.message and check.outcome != "not_started":

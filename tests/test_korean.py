@@ -198,3 +198,17 @@ def test_say_speaks_the_judges_language(monkeypatch):
     finally:
         i18n.use("en")
     assert say("the loss", "손실") == "the loss"
+
+
+def test_every_dimension_is_named_in_korean_too():
+    """The results table names what each check tests: in Korean mode, in Korean."""
+    from ptgrade.plugin import DIMENSIONS
+    from ptgrade.render import dimension_label
+    i18n.use("ko")
+    try:
+        labels = {name: dimension_label(name, gpu=True) for name in DIMENSIONS}
+    finally:
+        i18n.use("en")
+    assert all(re.search("[가-힣]", label) and label.endswith("(gpu)") for label in labels.values()), labels
+    assert len(set(labels.values())) == len(DIMENSIONS), labels
+    assert dimension_label("numerics", gpu=False) == "numerics"
