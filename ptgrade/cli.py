@@ -340,11 +340,11 @@ def cmd_mutate(args, manifest) -> int:
         with render.console(stderr=True).status(_("mutating {id} ...").format(id=item.id)):
             outcomes = mutate.run(manifest, item, limit=args.limit, seed=args.seed, jobs=args.jobs)
         table = Table(title=_("{id} automatic mutants").format(id=item.id), title_justify="left")
-        for column in ("line", "mutation", "result", "caught by"):
+        for column in (_("line"), _("mutation"), _("result"), _("caught by")):
             table.add_column(column)
         for outcome in sorted(outcomes, key=lambda o: o.mutation.line):
             table.add_row(str(outcome.mutation.line), outcome.mutation.description,
-                          "killed" if outcome.killed else "[bold red]survived[/]", outcome.by)
+                          _("killed") if outcome.killed else f"[bold red]{_('survived')}[/]", outcome.by)
         killed = sum(o.killed for o in outcomes)
         survivors += len(outcomes) - killed
         out.print(table)

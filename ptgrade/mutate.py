@@ -139,21 +139,34 @@ def mutations(source: str) -> list[Mutation]:
 
 def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: int = 2,
         on_done=None) -> list[Outcome]:
+    """Grade `limit` of the reference's mutations (chosen by `seed`). They are the kit's own files, so they are
+    graded as `verify` grades its bank: a few judges forked from a warm server, each mutant a fork of one warm
+    worker."""
     source = (manifest.solutions_dir / item.file_name).read_text(encoding="utf-8")
     chosen = mutations(source)
     random.Random(seed).shuffle(chosen)
     chosen = chosen[:limit]
+    size = 8  # mutants per judge: a judge's start is paid once for them, and progress shows as each ends
+    batches = [list(range(start, min(start + size, len(chosen)))) for start in range(0, len(chosen), size)]
 
-    def grade(mutation: Mutation) -> Outcome:
+    def grade(batch: list[int]) -> list[Outcome]:
         with tempfile.TemporaryDirectory(prefix="ptgrade-mutant-") as folder:
-            path = Path(folder) / item.file_name
-            path.write_text(mutation.source, encoding="utf-8")
-            result = runner.grade(manifest, item, path)
-        caught = [c.name for c in result.checks if c.outcome in ("failed", "error", "not_started")]
-        outcome = Outcome(mutation, killed=bool(caught) or bool(result.problem), by=", ".join(caught[:3]))
-        if on_done:
-            on_done(outcome)
-        return outcome
+            files = []
+            for index in batch:
+                path = Path(folder) / str(index) / item.file_name
+                path.parent.mkdir()
+                path.write_text(chosen[index].source, encoding="utf-8")
+                files.append(runner.Planned(str(index), path))
+            results = runner.grade_many(manifest, item, files, shared=True, strangers=False, forked=True)
+        outcomes = []
+        for index in batch:
+            result = results[str(index)]
+            caught = [c.name for c in result.checks if c.outcome in ("failed", "error", "not_started")]
+            outcome = Outcome(chosen[index], killed=bool(caught) or bool(result.problem), by=", ".join(caught[:3]))
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        return outcomes
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(grade, chosen))
+        return [outcome for outcomes in pool.map(grade, batches) for outcome in outcomes]

@@ -126,10 +126,12 @@ def server(root: Path, env: dict[str, str]) -> Server:
         return found
 
 
-def close_all() -> None:
+def close(root: Path) -> None:
+    """End the warm server of the kit at `root`, if there is one (a later `verify` starts another)."""
     with _servers_lock:
-        while _servers:
-            _servers.popitem()[1].close()
+        found = _servers.pop(root, None)
+    if found is not None:
+        found.close()
 
 
 # -- the server ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ptgrade import manifest as manifest_module
+from ptgrade import warm_judges
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +127,9 @@ class MiniKit:
 
 @pytest.fixture
 def kit(tmp_path) -> MiniKit:
-    return MiniKit(tmp_path / "kit", timeout=60)
+    kit = MiniKit(tmp_path / "kit", timeout=60)
+    yield kit
+    warm_judges.close(kit.manifest.root)  # started by a `verify` or `mutate` of this kit, if any
 
 
 @pytest.fixture

@@ -261,15 +261,12 @@ def test_judges_forked_from_the_warm_server_grade_as_fresh_ones_in_the_language_
         results = runner.grade_many(kit.manifest, kit.item, files, shared=True, lang=lang, forked=forked)
         return {key: [(c.name, c.outcome, c.message) for c in result.checks] for key, result in results.items()}
 
-    try:
-        korean = graded("ko", forked=True)
-        assert korean == graded("ko", forked=False)
-        assert "2이어야 하는데 3" in korean["wrong"][0][2], korean["wrong"][0]
-        server = warm_judges.server(kit.manifest.root, {})
-        os.killpg(server.process.pid, signal.SIGKILL)
-        server.process.wait()
-        with pytest.raises(warm_judges.ServerGone):
-            warm_judges.server(kit.manifest.root, {})
-        assert graded("ko", forked=True) == korean
-    finally:
-        warm_judges.close_all()
+    korean = graded("ko", forked=True)
+    assert korean == graded("ko", forked=False)
+    assert "2이어야 하는데 3" in korean["wrong"][0][2], korean["wrong"][0]
+    server = warm_judges.server(kit.manifest.root, {})
+    os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    with pytest.raises(warm_judges.ServerGone):
+        warm_judges.server(kit.manifest.root, {})
+    assert graded("ko", forked=True) == korean
