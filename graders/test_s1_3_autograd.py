@@ -80,6 +80,18 @@ def grad_of_and_its_inputs(impl, x, w, stale_grad):
 
 
 @observation
+def tanh_layer_grads_of_a_trainable_w(impl, x, w, stale_grad):
+    """tanh_layer_grads(x, w) for a w that is a leaf requiring grad, its .grad holding stale_grad: what came out,
+    and w.grad afterwards."""
+    w = w.detach().requires_grad_()
+    w.grad = stale_grad.clone()
+    result = impl.tanh_layer_grads(x, w)
+    if isinstance(result, tuple):
+        result = tuple(_snapshot(part) for part in result)
+    return {"result": result, "w_grad": w.grad}
+
+
+@observation
 def accumulated_grad_calls(impl, w, xs, ys, stale_grad=None, calls=1):
     """accumulated_grad(w, xs, ys) `calls` times on one leaf w that requires grad (its .grad holding stale_grad
     first, if given): each result as it was when returned, and w.grad at the end."""
@@ -91,9 +103,12 @@ def accumulated_grad_calls(impl, w, xs, ys, stale_grad=None, calls=1):
 
 
 @observation
-def sgd_fit_result(impl, *args):
-    """sgd_fit(*args): the tensor it returned and its autograd state (is_leaf, requires_grad, grad_fn's class)."""
-    w = impl.sgd_fit(*args)
+def sgd_fit_result(impl, w0, *args, w0_requires_grad=False):
+    """sgd_fit(w0, *args) (w0 made a leaf that requires grad first, if asked): the tensor it returned and its
+    autograd state (is_leaf, requires_grad, grad_fn's class)."""
+    if w0_requires_grad:
+        w0 = w0.detach().requires_grad_()
+    w = impl.sgd_fit(w0, *args)
     if not isinstance(w, torch.Tensor):
         return {"w": w}
     return {"w": w.detach(), "is_leaf": w.is_leaf, "requires_grad": w.requires_grad,
@@ -271,6 +286,23 @@ def test_tanh_layer_grads_include_the_hidden_gradient(impl):
     assert_tensor(grad_w, x.T @ expected_h, "grad_w (d loss / d w = x^T (1 - tanh(h)^2))",
                   hint=say("Make w a leaf with w.detach().requires_grad_() and read its .grad after backward().",
                            "w.detach().requires_grad_()로 w를 leaf로 만들고, backward() 뒤에 그 .grad를 읽으세요."))
+    # The docstring's other case: w already requires grad, and its .grad holds someone's earlier work.
+    seen = tanh_layer_grads_of_a_trainable_w(impl, x, w, torch.full_like(w, 100.0))
+    own_leaf = say("Make your own leaf from w with w.detach().requires_grad_(): w.clone() of a w that requires grad "
+                   "is not a leaf (its .grad stays None), and using w itself adds into the .grad it arrived with.",
+                   "w.detach().requires_grad_()로 w에서 여러분만의 leaf를 만드세요: requires_grad인 w의 w.clone()은 "
+                   "leaf가 아니고(.grad가 None으로 남습니다), w 자체를 쓰면 w가 가지고 온 .grad에 더해집니다.")
+    result = expect_type(seen["result"], tuple, say("tanh_layer_grads(x, w) for a w that requires grad",
+                                                    "requires_grad인 w에 대한 tanh_layer_grads(x, w)"))
+    check(len(result) == 2, say(f"tanh_layer_grads(x, w) should return (grad_w, grad_h), got {len(result)} items.",
+                                f"tanh_layer_grads(x, w)는 (grad_w, grad_h)를 반환해야 하는데 항목이 "
+                                f"{len(result)}개입니다."))
+    assert_tensor(result[0], x.T @ expected_h,
+                  say("grad_w for a w that already requires grad and whose .grad holds a stale 100",
+                      "이미 requires_grad이고 .grad에 오래된 값 100이 들어 있는 w에 대한 grad_w"), hint=own_leaf)
+    assert_tensor(seen["w_grad"], torch.full_like(w, 100.0),
+                  say("the caller's w.grad after tanh_layer_grads(x, w) (it should be left as it was)",
+                      "tanh_layer_grads(x, w) 호출 뒤 호출한 쪽의 w.grad(그대로 남아 있어야 합니다)"), hint=own_leaf)
 
 
 # -- accumulation and zeroing -------------------------------------------------------------------
@@ -337,8 +369,8 @@ def _gd_reference(w0, x, y, lr, steps):
     return w
 
 
-def _fit(fit, *args):
-    return errors.calling("sgd_fit", say(
+def _fit(fit, *args, hint=None):
+    return errors.calling("sgd_fit", hint or say(
         "update in place inside `with torch.no_grad():` (w -= lr * w.grad); outside no_grad an in-place "
         "update of a leaf is refused, and w = w - lr * w.grad makes w a non-leaf whose .grad is None.",
         "`with torch.no_grad():` 안에서 제자리(in-place)로 갱신하세요(w -= lr * w.grad); no_grad 밖에서는 "
@@ -377,20 +409,31 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
 def test_sgd_fit_returns_a_trainable_leaf(impl):
     x, y = randn(8, 2, seed=8, dtype=torch.float64), randn(8, seed=9, dtype=torch.float64)
     w0 = torch.zeros(2, dtype=torch.float64)
-    seen = _fit(lambda *args: sgd_fit_result(impl, *args), w0, x, y, 0.05, 3)
-    w = expect_tensor(seen["w"], "sgd_fit(w0, x, y, lr=0.05, steps=3)")
-    check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
-          say(f"sgd_fit should return a leaf that requires grad and has no history; got is_leaf={seen['is_leaf']}, "
-              f"requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
-              f"sgd_fit은 requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 is_leaf={seen['is_leaf']}, "
-              f"requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}입니다."),
-          say("Do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.",
-              "갱신은 torch.no_grad() 안에서 제자리(in place)로 하세요(w -= ...). 그래야 w가 같은 leaf로 남습니다."))
-    assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3), say("w after 3 gradient-descent steps on an 8x2 least-squares "
-                                                           "problem", "8x2 최소제곱 문제에서 경사 하강 3단계 뒤의 w"),
-                  hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()).",
-                           "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
-                           "w.grad.zero_())."))
+    for requires_grad in (False, True):
+        when = say(" for a w0 that requires grad", " (w0가 requires_grad일 때)") if requires_grad else ""
+        copy_hint = say("This w0 requires grad: start from w0.detach().clone().requires_grad_(). w0.clone() keeps w0's "
+                        "history, so the copy is not a leaf and its .grad stays None.",
+                        "이 w0는 requires_grad입니다: w0.detach().clone().requires_grad_()에서 시작하세요. w0.clone()은 "
+                        "w0의 연산 기록을 이어받아 leaf가 아니므로 그 .grad는 None으로 남습니다.")
+        seen = _fit(lambda *args: sgd_fit_result(impl, *args, w0_requires_grad=requires_grad), w0, x, y, 0.05, 3,
+                    hint=copy_hint if requires_grad else None)
+        w = expect_tensor(seen["w"], "sgd_fit(w0, x, y, lr=0.05, steps=3)" + when)
+        check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
+              say(f"sgd_fit{when} should return a leaf that requires grad and has no history; got "
+                  f"is_leaf={seen['is_leaf']}, requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
+                  f"sgd_fit{when}은 requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 "
+                  f"is_leaf={seen['is_leaf']}, requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}입니다."),
+              say("Start from w0.detach().clone().requires_grad_() (w0.clone() of a w0 that requires grad is not a "
+                  "leaf), and do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.",
+                  "w0.detach().clone().requires_grad_()에서 시작하고(requires_grad인 w0의 w0.clone()은 leaf가 "
+                  "아닙니다), 갱신은 torch.no_grad() 안에서 제자리(in place)로 하세요(w -= ...). 그래야 w가 같은 "
+                  "leaf로 남습니다."))
+        assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3),
+                      say(f"w after 3 gradient-descent steps on an 8x2 least-squares problem{when}",
+                          f"8x2 최소제곱 문제에서 경사 하강 3단계 뒤의 w{when}"),
+                      hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()).",
+                               "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
+                               "w.grad.zero_())."))
 
 
 # -- detach -------------------------------------------------------------------------------------
@@ -425,6 +468,10 @@ def test_straight_through_round_passes_gradient(impl):
                    ko="softplus는 어떤 beta에서도 F.softplus와 같은 값을 계산합니다")
 def test_softplus_forward_matches_torch(impl):
     x = randn(5, 6, seed=12, dtype=torch.float64) * 4
+    out = impl.softplus(x)
+    assert_tensor(out, F.softplus(x), say("softplus(x), beta left at its default (1.0)",
+                                          "beta를 기본값(1.0)으로 둔 softplus(x)"),
+                  hint=say("Keep the signature softplus(x, beta=1.0).", "시그니처 softplus(x, beta=1.0)을 유지하세요."))
     for beta in (1.0, 2.0, 0.5):
         out = impl.softplus(x, beta)
         assert_tensor(out, F.softplus(x, beta=beta), say(f"softplus(x, beta={beta}) for float64 x in about [-15, 15]",
