@@ -146,6 +146,16 @@ def test_resolve_device_refuses_a_gpu_that_is_not_there(impl):
     got = call_on_faked_machine(impl, "resolve_device", ("cpu",), 0)
     check(_same_device(got, torch.device("cpu")), say(f"resolve_device('cpu'): expected cpu, got {got!r}.",
                                                       f"resolve_device('cpu'): cpu여야 하는데 {got!r}입니다."))
+    got, error = errors.attempt(call_on_faked_machine, impl, "resolve_device", ("cuda",), 1)
+    check(error is None and _same_device(got, torch.device("cuda")),
+          say(f"resolve_device('cuda') with 1 CUDA device: expected cuda (device 0), got "
+              f"{errors.summary(error) if error else repr(got)}.",
+              f"CUDA 장치가 1개일 때 resolve_device('cuda'): cuda(장치 0)여야 하는데 "
+              f"{errors.summary(error) if error else repr(got)}입니다."),
+          say("'cuda' without an index means the current device, index 0: compare (device.index or 0) with "
+              "torch.cuda.device_count().",
+              "인덱스 없는 'cuda'는 현재 장치, 즉 인덱스 0입니다: (device.index or 0)을 torch.cuda.device_count()와 "
+              "비교하세요."))
     got = call_on_faked_machine(impl, "resolve_device", ("cuda:1",), 2)
     check(_same_device(got, torch.device("cuda", 1)), say(f"resolve_device('cuda:1') with 2 CUDA devices: "
                                                           f"expected cuda:1, got {got!r}.",

@@ -240,7 +240,16 @@ def _adam_step(impl, params, state, t):
     impl.adam_step(params, state[0], state[1], t, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)
 
 
-STEPS = {"sgd": _sgd_step, "adam": _adam_step}
+def _sgd_step_by_default(impl, params, state, _):
+    impl.sgd_momentum_step(params, state[0], lr=0.05, momentum=0.9)
+
+
+def _adam_step_by_default(impl, params, state, t):
+    impl.adam_step(params, state[0], state[1], t)
+
+
+STEPS = {"sgd": _sgd_step, "adam": _adam_step, "sgd by default": _sgd_step_by_default,
+         "adam by default": _adam_step_by_default}
 
 
 @observation
@@ -299,6 +308,13 @@ def test_sgd_momentum_steps_match_torch(impl):
                             "v = momentum * v + g ((1 - momentum) 인자는 없습니다: torch의 dampening은 0입니다), 그다음 "
                             "p -= lr * v이며, g = p.grad + weight_decay * p입니다; v는 제자리에서 갱신해 단계 사이에 "
                             "유지하세요."))
+    # then the signature's defaults, once the mistakes above are ruled out
+    _compare_with_torch(impl, "sgd by default", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), 2,
+                        say("sgd_momentum_step(lr=0.05, momentum=0.9), weight_decay left at its default (0.0), against "
+                            "torch.optim.SGD", "weight_decay를 기본값(0.0)으로 둔 sgd_momentum_step(lr=0.05, momentum=0.9)을 "
+                            "torch.optim.SGD와 비교"),
+                        say("Keep the signature's default weight_decay=0.0.", "시그니처의 기본값 weight_decay=0.0을 "
+                            "유지하세요."))
 
 
 @pytest.mark.points(3)
@@ -314,6 +330,14 @@ def test_adam_steps_match_torch(impl):
                             "편향 보정(bias correction) m / (1 - beta1 ** step)과 v / (1 - beta2 ** step), 제곱근 뒤에 "
                             "더하는 eps, 그리고 변화도에 더하는 Adam의 weight_decay(AdamW의 분리된 감쇠가 아님)를 "
                             "확인하세요."))
+    # then the signature's defaults, once the mistakes above are ruled out
+    _compare_with_torch(impl, "adam by default", torch.optim.Adam, 2,
+                        say("adam_step with every default (lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0) "
+                            "against torch.optim.Adam's defaults",
+                            "모든 기본값(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)의 adam_step을 "
+                            "torch.optim.Adam의 기본값과 비교"),
+                        say("Keep the signature's defaults: they are torch.optim.Adam's.",
+                            "시그니처의 기본값을 유지하세요: torch.optim.Adam의 기본값과 같습니다."))
 
 
 @pytest.mark.points(1)

@@ -326,20 +326,24 @@ def test_evaluate_runs_without_grad(impl):
 def test_early_stopping_waits_for_patience(impl):
     cases = (([1.0, 0.9, 0.95, 0.91, 0.89, 0.92, 0.93, 0.94, 0.95], 3, 0.0, 7, 0.89),
              ([1.0, 0.96, 0.94, 0.93, 0.92, 0.91], 2, 0.05, 4, 0.94),
-             ([3.0, 2.0, 1.0, 0.5], 1, 0.0, None, 0.5))
+             ([3.0, 2.0, 1.0, 0.5], 1, 0.0, None, 0.5),
+             ([2.0, 1.0, 1.0, 1.0], 2, None, 3, 1.0))  # min_delta at its default; an equal loss is no improvement
     for losses, patience, min_delta, stop_at, best in cases:
-        stopper = impl.EarlyStopping(patience, min_delta=min_delta)
+        if min_delta is None:
+            stopper, made = impl.EarlyStopping(patience), f"EarlyStopping(patience={patience})"
+        else:
+            stopper = impl.EarlyStopping(patience, min_delta=min_delta)
+            made = f"EarlyStopping(patience={patience}, min_delta={min_delta})"
         decisions = [bool(stopper.step(loss)) for loss in losses]
         first = decisions.index(True) if True in decisions else None
         check(first == stop_at and not any(decisions[:stop_at or len(losses)]),
-              say(f"EarlyStopping(patience={patience}, min_delta={min_delta}) fed {losses}: expected the first True at "
-                  f"epoch {stop_at}, got {first} (decisions {decisions}).",
-                  f"{losses}를 받은 EarlyStopping(patience={patience}, min_delta={min_delta}): 첫 True가 에폭 "
-                  f"{stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
-              say("Count epochs without an improvement (loss < best - min_delta), reset the count when it improves, "
-                  "and stop once the count reaches patience (>=, not >).",
-                  "개선(loss < best - min_delta)이 없는 에폭 수를 세고, 개선되면 그 수를 다시 0으로 하세요(reset the "
-                  "count). 그 수가 patience에 이르면 멈추세요(>이 아니라 >=)."))
+              say(f"{made} fed {losses}: expected the first True at epoch {stop_at}, got {first} (decisions "
+                  f"{decisions}).",
+                  f"{losses}를 받은 {made}: 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
+              say("Count epochs without an improvement (loss < best - min_delta, strictly: an equal loss is not one), "
+                  "reset the count when it improves, and stop once the count reaches patience (>=, not >).",
+                  "개선(loss < best - min_delta, 엄격하게: 같은 손실은 개선이 아닙니다)이 없는 에폭 수를 세고, 개선되면 "
+                  "그 수를 다시 0으로 하세요(reset the count). 그 수가 patience에 이르면 멈추세요(>이 아니라 >=)."))
         assert_scalar(stopper.best, best, say(f"EarlyStopping.best after {losses[:stop_at and stop_at + 1]}",
                                               f"{losses[:stop_at and stop_at + 1]} 뒤의 EarlyStopping.best"),
                       hint=say("best is the lowest loss that counted as an improvement.",
