@@ -110,6 +110,14 @@ def test_conv_output_size_matches_conv2d(impl):
         got = _int(impl.conv2d_output_size(size, k, stride=s, padding=p, dilation=d), what, hint)
         check(got == want, say(f"{what}: nn.Conv2d gives {want}, got {got}.",
                                f"{what}: nn.Conv2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
+    for size, k in ((9, 3), (12, 4)):  # the signature's defaults: stride=1, padding=0, dilation=1, as nn.Conv2d's
+        want = nn.Conv2d(1, 1, k, device="meta")(torch.empty(1, 1, size, size, device="meta")).shape[-1]
+        what = say(f"conv2d_output_size({size}, {k}) with the defaults stride=1, padding=0, dilation=1",
+                   f"기본값 stride=1, padding=0, dilation=1을 쓰는 conv2d_output_size({size}, {k})")
+        got = _int(impl.conv2d_output_size(size, k), what, hint)
+        check(got == want, say(f"{what}: nn.Conv2d gives {want}, got {got}.",
+                               f"{what}: nn.Conv2d의 결과는 {want}인데 {got}을(를) 반환했습니다."),
+              say("Keep the signature's defaults: they are nn.Conv2d's.", "시그니처의 기본값을 유지하세요: nn.Conv2d와 같습니다."))
 
 
 @pytest.mark.points(1)
@@ -130,6 +138,13 @@ def test_pool_output_size_matches_maxpool2d(impl):
         got = _int(impl.pool2d_output_size(size, k, stride=s, padding=p, dilation=d, ceil_mode=ceil), what, hint)
         check(got == want, say(f"{what}: nn.MaxPool2d gives {want}, got {got}.",
                                f"{what}: nn.MaxPool2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
+    for size, k in ((9, 2), (10, 3)):  # the signature's defaults, as nn.MaxPool2d's
+        want = nn.MaxPool2d(k)(torch.zeros(1, 1, size, size)).shape[-1]
+        what = say(f"pool2d_output_size({size}, {k}) with every other argument at its default",
+                   f"나머지 인자를 모두 기본값으로 둔 pool2d_output_size({size}, {k})")
+        got = _int(impl.pool2d_output_size(size, k), what, hint)
+        check(got == want, say(f"{what}: nn.MaxPool2d gives {want}, got {got}.",
+                               f"{what}: nn.MaxPool2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
 
 
 # -- convolution by hand ----------------------------------------------------------------------------
@@ -146,6 +161,12 @@ def test_conv2d_matches_f_conv2d(impl):
                                                    " stride, padding, dilation은 int일 수도, (h, w) 쌍일 수도 있습니다."),
                              impl.conv2d, x, weight, bias, **options)
         assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
+    x, weight, _, _ = _conv_inputs(CONV_CASES[0], seed=len(CONV_CASES))
+    what = say("conv2d(x, weight) with the defaults bias=None, stride=1, padding=0, dilation=1",
+               "기본값 bias=None, stride=1, padding=0, dilation=1을 쓰는 conv2d(x, weight)")
+    assert_tensor(errors.calling(what, CONV_HINT, impl.conv2d, x, weight), F.conv2d(x, weight), what,
+                  hint=say("Keep the signature's defaults: they are F.conv2d's.", "시그니처의 기본값을 유지하세요: "
+                           "F.conv2d와 같습니다."))
 
 
 # torch's convolutions (nn.Conv2d's forward calls F.conv2d): the names resolve_name gives them
@@ -343,7 +364,8 @@ def _spatial_after(model, layer, x):
 def adapted_model_on_batch(impl, builder, x):
     """impl.<builder>(num_classes=10) with downloads refused, in eval mode on the batch x: whether it tried to download,
     its class, the logits, the shape of the feature maps (layer4 for a ResNet, features for an EfficientNet), its
-    number of parameters, and whether its classifier holds a Dropout."""
+    number of parameters, whether its classifier holds a Dropout, and how many outputs the head of impl.<builder>() has
+    (num_classes at its default)."""
     model, downloaded = _build_offline(impl, builder, num_classes=10)
     seen = {"downloaded": downloaded, "type": type(model).__name__,
             "resnet": isinstance(model, torchvision.models.ResNet),
@@ -354,6 +376,9 @@ def adapted_model_on_batch(impl, builder, x):
     seen["logits"], seen["feature_shape"] = _spatial_after(model, model.layer4 if seen["resnet"] else model.features, x)
     seen["parameters"] = sum(p.numel() for p in model.parameters())
     seen["classifier_dropout"] = seen["efficientnet"] and any(isinstance(m, nn.Dropout) for m in model.classifier)
+    default, _ = _build_offline(impl, builder)  # num_classes left at its default
+    head = getattr(default, "fc", None) if seen["resnet"] else getattr(default, "classifier", [None])[-1]
+    seen["default_classes"] = getattr(head, "out_features", None)
     return seen
 
 
@@ -375,6 +400,10 @@ def test_resnet18_adapted_to_small_images(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
     seen = adapted_model_on_batch(impl, "resnet18_for_small_images", x)
     _expect_model(seen, "resnet", "resnet18_for_small_images(10)", hint)
+    check(seen["default_classes"] == 10,
+          say(f"resnet18_for_small_images() with num_classes left at its default (10): its head has {seen['default_classes']} outputs.",
+              f"num_classes를 기본값(10)으로 둔 resnet18_for_small_images(): 헤드의 출력이 {seen['default_classes']}개입니다."),
+          say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
     logits, shape = seen["logits"], seen["feature_shape"]
     logits = expect_tensor(logits, say("the adapted ResNet-18's output",
                                        "바꾼 ResNet-18의 출력"))
@@ -407,6 +436,10 @@ def test_efficientnet_b0_adapted_to_small_images(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(15))
     seen = adapted_model_on_batch(impl, "efficientnet_b0_for_small_images", x)
     _expect_model(seen, "efficientnet", "efficientnet_b0_for_small_images(10)", hint)
+    check(seen["default_classes"] == 10,
+          say(f"efficientnet_b0_for_small_images() with num_classes left at its default (10): its head has {seen['default_classes']} outputs.",
+              f"num_classes를 기본값(10)으로 둔 efficientnet_b0_for_small_images(): 헤드의 출력이 {seen['default_classes']}개입니다."),
+          say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
     logits, shape = seen["logits"], seen["feature_shape"]
     logits = expect_tensor(logits, say("the adapted EfficientNet-B0's output",
                                        "바꾼 EfficientNet-B0의 출력"))
@@ -721,6 +754,53 @@ def test_load_pretrained_loads_the_saved_weights(impl, pretrained):
               f"하는데 {tuple(logits.shape)}입니다(사전 학습된 헤드는 1000개입니다)."),
           say("After loading, replace the head: model.fc = nn.Linear(model.fc.in_features, num_classes).",
               "불러온 뒤에 헤드를 바꾸세요: model.fc = nn.Linear(model.fc.in_features, num_classes)."))
+
+
+class _CodeInACheckpoint:
+    """What a tampered checkpoint can carry: unpickling it calls os.makedirs(name), a harmless stand-in for any code."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __reduce__(self):
+        import os
+        return os.makedirs, (self.name,)
+
+
+@observation
+def code_ran_while_loading(impl, path, marker):
+    """load_pretrained(path, ...) on a checkpoint carrying code, in the student's process: whether that code ran (it
+    makes the folder `marker`), and what load_pretrained raised, if anything."""
+    import os
+    try:
+        with _offline():
+            impl.load_pretrained(path, PRETRAINED_CLASSES)
+        raised = None
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - refusing the file is the point; what refused it is reported
+        raised = type(error).__name__
+    return {"ran": os.path.isdir(marker), "raised": raised}
+
+
+@pytest.mark.points(1)
+@pytest.mark.export
+@pytest.mark.title("load_pretrained never runs code that a checkpoint carries",
+                   ko="load_pretrained는 체크포인트에 담긴 코드를 절대 실행하지 않습니다")
+def test_load_pretrained_never_runs_code_a_checkpoint_carries(impl, tmp_path):
+    marker = f"code_from_the_checkpoint_{torch.randint(10**9, (1,), generator=torch.Generator().manual_seed(34)).item()}"
+    path = tmp_path / "tampered.pt"
+    torch.save({"module.fc.weight": torch.zeros(1000, 512), "module.fc.bias": torch.zeros(1000),
+                "payload": _CodeInACheckpoint(marker)}, path)
+    seen = code_ran_while_loading(impl, str(path), marker)
+    check(not seen["ran"], say("load_pretrained ran code hidden in the checkpoint file: a checkpoint is a pickle, and "
+                               "torch.load(path, weights_only=False) unpickles anything, calls included.",
+                               "load_pretrained가 체크포인트 파일에 숨겨진 코드를 실행했습니다: 체크포인트는 pickle이고, "
+                               "torch.load(path, weights_only=False)는 함수 호출까지 포함해 무엇이든 unpickle합니다."),
+          say("Load with torch.load(path, weights_only=True) (the default since PyTorch 2.6): it rebuilds only tensors "
+              "and plain containers and refuses such a file. Do not fall back to weights_only=False when it refuses.",
+              "torch.load(path, weights_only=True)로 읽으세요(PyTorch 2.6부터 기본값): Tensor와 단순한 컨테이너만 다시 "
+              "만들고 이런 파일은 거부합니다. 거부당했을 때 weights_only=False로 다시 시도하지 마세요."))
 
 
 @pytest.mark.points(2)
