@@ -68,11 +68,15 @@ def test_vocab_puts_special_tokens_first(impl):
                "descending count, ties alphabetical (sort by the key (-count, token)); drop those under min_freq.",
                "특수 토큰 <pad> <unk> <bos> <eos>가 이 순서로 인덱스 0-3을 차지합니다. 그다음 토큰을 빈도 내림차순으로, "
                "빈도가 같으면 알파벳순으로 놓으세요((-count, token)을 키로 정렬). min_freq보다 적게 나온 토큰은 버리세요.")
-    for min_freq, rest in ((1, ["cat", "sat", "the", "!", "a", "dog"]), (2, ["cat", "sat", "the"])):
+    everything = ["cat", "sat", "the", "!", "a", "dog"]
+    for min_freq, rest in ((1, everything), (2, ["cat", "sat", "the"]), (None, everything)):  # None: the default, 1
         want = {**specials, **{token: 4 + i for i, token in enumerate(rest)}}
-        got = expect_type(impl.build_vocab(texts, min_freq=min_freq), dict, f"build_vocab(texts, min_freq={min_freq})")
-        check(got == want, say(f"build_vocab({texts}, min_freq={min_freq}): expected {want}, got {got}.",
-                               f"build_vocab({texts}, min_freq={min_freq}): {want}이어야 하는데 {got}입니다."), hint)
+        call = f"build_vocab({texts})" if min_freq is None else f"build_vocab({texts}, min_freq={min_freq})"
+        got = impl.build_vocab(texts) if min_freq is None else impl.build_vocab(texts, min_freq=min_freq)
+        got = expect_type(got, dict, call)
+        check(got == want, say(f"{call}: expected {want}, got {got}.", f"{call}: {want}이어야 하는데 {got}입니다."),
+              hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is kept).",
+                                                    "시그니처의 기본값 min_freq=1을 유지하세요(모든 토큰을 남깁니다)."))
 
 
 @pytest.mark.points(1)
@@ -197,6 +201,65 @@ def _check_padding_invariance(impl, cell):
         assert_tensor(alone, tight[row:row + 1], say(f"{cell} logits of sequence {row} (length {len(sequence)}) "
                                                      "alone vs inside a padded batch",
                                                      f"시퀀스 {row}(길이 {len(sequence)})만 넣었을 때와 패딩된 배치 안에 넣었을 때의 {cell} 로짓 비교"), hint=hint)
+
+
+@observation
+def head_input_and_last_hidden(impl, model, tokens, lengths):
+    """model(tokens, lengths) in eval mode, hooked in the student's process: how many nn.LSTM/nn.GRU it holds, the top
+    layer of the h_n its RNN returned, and the input of every nn.Linear it ran."""
+    rnns = [m for m in model.modules() if isinstance(m, (nn.LSTM, nn.GRU))]
+    seen = {"rnns": len(rnns), "h_last": None, "linear_inputs": []}
+    if len(rnns) != 1:
+        return seen
+
+    def keep_h_n(module, args, output):
+        state = output[1]
+        seen["h_last"] = (state[0] if isinstance(state, tuple) else state)[-1].detach().clone()
+
+    handles = [rnns[0].register_forward_hook(keep_h_n)] + [
+        m.register_forward_pre_hook(lambda module, args: seen["linear_inputs"].append(args[0].detach().clone()))
+        for m in model.modules() if isinstance(m, nn.Linear)]
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(tokens, lengths)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return seen
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("RNNClassifier's head reads h_n, the LSTM's hidden state, not its cell state",
+                   ko="RNNClassifier의 헤드는 LSTM의 셀 상태가 아니라 은닉 상태 h_n을 읽습니다")
+def test_rnn_classifier_head_reads_the_hidden_state(impl):
+    generator = torch.Generator().manual_seed(3)
+    sequences = _sequences(generator, (4, 6, 2))
+    model = impl.RNNClassifier(30, 8, 16, 3, cell="lstm")
+    hint = say("nn.LSTM returns output, (h_n, c_n): h_n is the hidden state, c_n the cell state the gates keep inside. "
+               "Classify from h_n[-1] (the top layer), e.g. `_, (h_n, _) = self.rnn(packed)`.",
+               "nn.LSTM은 output, (h_n, c_n)을 반환합니다: h_n은 은닉 상태(hidden state)이고 c_n은 게이트들이 안에 간직하는 "
+               "셀 상태(cell state)입니다. h_n[-1](맨 위 계층)로 분류하세요. 예: `_, (h_n, _) = self.rnn(packed)`.")
+    seen = errors.calling(say("RNNClassifier(cell='lstm') on a padded batch", "패딩된 배치에 대한 "
+                              "RNNClassifier(cell='lstm')"), hint, head_input_and_last_hidden, impl, model,
+                          _pad(sequences, 6), torch.tensor([len(s) for s in sequences]))
+    check(seen["rnns"] == 1, say(f"RNNClassifier(cell='lstm') should hold one nn.LSTM, found {seen['rnns']} RNN modules.",
+                                 f"RNNClassifier(cell='lstm')에는 nn.LSTM이 하나 있어야 하는데 RNN 모듈이 "
+                                 f"{seen['rnns']}개 있습니다."), hint)
+    h_last = seen["h_last"]
+
+    def same_rows(x):  # in any order: a model may run its batch sorted by length and restore the order after
+        if not isinstance(x, torch.Tensor) or x.shape != h_last.shape:
+            return False
+        distances = torch.cdist(x.double(), h_last.double())
+        return bool(distances.min(dim=1).values.max() < 1e-5) and bool(distances.min(dim=0).values.max() < 1e-5)
+
+    read = any(same_rows(x) for x in seen["linear_inputs"])
+    check(read, say("no nn.Linear of the model was given h_n[-1], the LSTM's last hidden state: the head reads something "
+                    "else (the cell state c_n?).",
+                    "모델의 어떤 nn.Linear도 LSTM의 마지막 은닉 상태 h_n[-1]을 입력으로 받지 않았습니다: 헤드가 다른 것"
+                    "(셀 상태 c_n?)을 읽고 있습니다."), hint)
 
 
 def _order_batch(generator, size):
@@ -664,8 +727,9 @@ def _torch_mha(mha, x, pad, causal):
 @pytest.mark.title("multi_head_attention matches nn.MultiheadAttention, with any masks",
                    ko="multi_head_attention은 어떤 마스크를 쓰든 nn.MultiheadAttention과 같은 결과를 냅니다")
 def test_multi_head_attention_matches_nn_multihead_attention(impl):
-    mha, x, pad = _mha_setup(0)
-    for use_pad, causal in ((False, False), (True, False), (False, True), (True, True)):
+    for heads, use_pad, causal in ((2, False, False), (2, True, False), (2, False, True), (2, True, True),
+                                   (4, True, True)):
+        mha, x, pad = _mha_setup(0, heads=heads)
         key_padding = pad if use_pad else None
         want = _torch_mha(mha, x, key_padding, causal).detach()
         got = _student_mha(impl, mha, x, key_padding, causal).detach()
@@ -673,10 +737,10 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
         check(tuple(got.shape) == tuple(want.shape), say(f"multi_head_attention: expected shape {tuple(want.shape)}, "
                                                          f"got {tuple(got.shape)}.",
                                                          f"multi_head_attention: shape가 {tuple(want.shape)}여야 하는데 {tuple(got.shape)}입니다."), MHA_HINT)
-        assert_tensor(got[real], want[real], say(f"multi_head_attention (heads 2, key_padding_mask "
+        assert_tensor(got[real], want[real], say(f"multi_head_attention (heads {heads}, key_padding_mask "
                                                  f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
                                                  "at the real positions",
-                                                 f"실제 위치에서 multi_head_attention (heads 2, key_padding_mask "
+                                                 f"실제 위치에서 multi_head_attention (heads {heads}, key_padding_mask "
                                                  f"{'있음' if use_pad else 'None'}, causal={causal})과 nn.MultiheadAttention 비교"), hint=MHA_HINT)
 
 
