@@ -398,6 +398,16 @@ def test_metrics_csv_has_expected_names(impl, fitted):
                   f"{name}은(는) {MAX_EPOCHS}에폭 동안 에폭마다 한 번씩 기록되어야 하는데 에폭 {epochs}에서만 찾았습니다."),
               say("Log it in validation_step (on_epoch is the default there), and train for max_epochs epochs.",
                   "validation_step에서 기록하고(거기서는 on_epoch가 기본값입니다), max_epochs 에폭 동안 학습하세요."))
+    accuracies = fitted.per_epoch("val_acc")
+    outside = {epoch: value for epoch, value in accuracies.items() if not 0.0 <= value <= 1.0}
+    check(not outside, say(f"val_acc should be an accuracy, between 0 and 1; epochs {sorted(outside)} logged "
+                           f"{[round(v, 3) for v in outside.values()][:3]}.",
+                           f"val_acc는 0과 1 사이의 정확도여야 하는데 에폭 {sorted(outside)}에서 "
+                           f"{[round(v, 3) for v in outside.values()][:3]}을(를) 기록했습니다."),
+          say("Log the fraction of correct predictions in the batch: (logits.argmax(-1) == y).float().mean(), not the "
+              "sum of correct answers (Lightning averages what a step logs over the epoch).",
+              "배치에서 맞힌 예측의 비율을 기록하세요: 맞힌 개수의 합이 아니라 (logits.argmax(-1) == y).float().mean()입니다"
+              "(Lightning은 스텝이 기록한 값을 에폭에 걸쳐 평균합니다)."))
 
 
 @pytest.mark.points(3)
