@@ -4,17 +4,8 @@ MESSAGE_MENTIONS = "cell state"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 
-class RNNClassifier(nn.Module):
-    def __init__(self, vocab_size, embed_dim, hidden_dim, num_classes, pad_id=PAD, cell="lstm"):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)
-        rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[cell]
-        self.rnn = rnn(embed_dim, hidden_dim, batch_first=True)
-        self.head = nn.Linear(hidden_dim, num_classes)
-
+class RNNClassifier(RNNClassifier):
     def forward(self, tokens, lengths):
-        packed = pack_padded_sequence(self.embedding(tokens), lengths.cpu(), batch_first=True,
-                                      enforce_sorted=False)
+        packed = pack_padded_sequence(self.embedding(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, state = self.rnn(packed)
-        cell_state = state[1] if isinstance(state, tuple) else state
-        return self.head(cell_state[-1])
+        return self.head((state[1] if isinstance(state, tuple) else state)[-1])
