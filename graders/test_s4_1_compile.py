@@ -313,10 +313,13 @@ def smooth_net_double_outputs(impl, inputs):
                    ko="SmoothNet은 두 분기 모두에서 BreakyNet과 같은 출력을 냅니다")
 def test_smooth_net_matches_breaky_net_on_both_branches(impl):
     x = randn(6, 5, seed=7).double() + 0.3  # float64: even the 1e-6 in the scale shows
-    inputs = [x, -x]
+    # Single rows too: their h.sum() lands near zero, where a condition other than "> 0" shows.
+    rows = list(randn(8, 5, seed=10).double().unsqueeze(1))
+    inputs = [x, -x, *rows]
+    names = ["x", "-x", *(say(f"row {k}", f"행 {k}") for k in range(len(rows)))]
     facts = smooth_net_double_outputs(impl, inputs)
     reference = _reference(facts, torch.float64)  # the student's weights in float64, proj.bias zeroed
-    for xs, what, eager, out in zip(inputs, ("x", "-x"), facts["eager"], facts["compiled"]):
+    for xs, what, eager, out in zip(inputs, names, facts["eager"], facts["compiled"]):
         with torch.no_grad():
             branch = say("the `h` branch",
                          "`h` 분기") if bool(torch.tanh(reference.proj(xs)).sum() > 0) else say("the `-h` branch",
