@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from graders.support import errors
 from graders.support.assertions import (
     assert_scalar,
     assert_tensor,
@@ -457,27 +458,29 @@ def test_basic_block_adds_identity_shortcut(impl):
 @pytest.mark.title("A block that changes the shape projects its shortcut (1x1 conv + BN)",
                    ko="shape가 바뀌는 블록은 지름길을 투영합니다(1x1 합성곱 + BN)")
 def test_downsampling_block_projects_shortcut(impl):
-    x = torch.randn(2, 16, 8, 8, generator=torch.Generator().manual_seed(2))
-    out, projections = block_with_zeroed_3x3_convs(impl, 16, 32, 2, x)
     hint = say("When stride != 1 or in_channels != out_channels: shortcut = nn.Sequential(nn.Conv2d(in, out, 1, "
                "stride=stride, bias=False), nn.BatchNorm2d(out)).",
                "stride != 1이거나 in_channels != out_channels이면: shortcut = nn.Sequential(nn.Conv2d(in, out, 1, "
                "stride=stride, bias=False), nn.BatchNorm2d(out)).")
-    check(len(projections) == 1, say(f"BasicBlock(16, 32, stride=2) has {len(projections)} 1x1 convolutions; the "
-                                     "shortcut needs one projection (a 1x1 convolution) when the shape changes.",
-                                     f"BasicBlock(16, 32, stride=2)에 1x1 합성곱이 {len(projections)}개 있습니다. "
-                                     "shape가 바뀌면 지름길에 투영(1x1 합성곱) 하나가 필요합니다."), hint)
-    in_channels, out_channels, stride, bias, weight = projections[0]
-    check((in_channels, out_channels, stride, bias) == (16, 32, 2, False),
-          say(f"the shortcut's 1x1 convolution is {in_channels} -> {out_channels}, stride {stride}, bias {bias}; "
-              "expected 16 -> 32, stride 2, bias False.",
-              f"지름길의 1x1 합성곱이 {in_channels} -> {out_channels}, stride {stride}, bias {bias}입니다. "
-              "16 -> 32, stride 2, bias False여야 합니다."), hint)
-    bn_scale = 1 / math.sqrt(1 + 1e-5)  # a fresh BatchNorm2d in eval mode
-    want = F.relu(F.conv2d(x, weight, stride=2) * bn_scale)
-    assert_tensor(out, want, say("BasicBlock(16, 32, 2) with zeroed 3x3 convolutions (eval mode): relu(bn(conv1x1(x)))",
-                                 "3x3 합성곱을 0으로 만든 BasicBlock(16, 32, 2)(평가 모드): relu(bn(conv1x1(x)))"),
-                  hint=hint)
+    # Either change alone (more channels, or a stride) changes the shape, as both together do.
+    for cin, cout, stride in ((16, 32, 2), (16, 32, 1), (16, 16, 2)):
+        block = f"BasicBlock({cin}, {cout}, stride={stride})"
+        x = torch.randn(2, cin, 8, 8, generator=torch.Generator().manual_seed(2))
+        out, projections = errors.calling(block, hint, block_with_zeroed_3x3_convs, impl, cin, cout, stride, x)
+        check(len(projections) == 1, say(f"{block} has {len(projections)} 1x1 convolutions; the shortcut needs one "
+                                         "projection (a 1x1 convolution) when the shape changes.",
+                                         f"{block}에 1x1 합성곱이 {len(projections)}개 있습니다. shape가 바뀌면 지름길에 "
+                                         "투영(1x1 합성곱) 하나가 필요합니다."), hint)
+        got = projections[0][:4]
+        check(got == (cin, cout, stride, False),
+              say(f"{block}: the shortcut's 1x1 convolution is {got[0]} -> {got[1]}, stride {got[2]}, bias {got[3]}; "
+                  f"expected {cin} -> {cout}, stride {stride}, bias False.",
+                  f"{block}: 지름길의 1x1 합성곱이 {got[0]} -> {got[1]}, stride {got[2]}, bias {got[3]}입니다. "
+                  f"{cin} -> {cout}, stride {stride}, bias False여야 합니다."), hint)
+        bn_scale = 1 / math.sqrt(1 + 1e-5)  # a fresh BatchNorm2d in eval mode
+        want = F.relu(F.conv2d(x, projections[0][4], stride=stride) * bn_scale)
+        assert_tensor(out, want, say(f"{block} with zeroed 3x3 convolutions (eval mode): relu(bn(conv1x1(x)))",
+                                     f"3x3 합성곱을 0으로 만든 {block}(평가 모드): relu(bn(conv1x1(x)))"), hint=hint)
 
 
 def _block_params(cin, cout, stride):
