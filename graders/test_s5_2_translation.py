@@ -16,6 +16,7 @@ import sacrebleu
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from graders.support import errors
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
@@ -196,16 +197,37 @@ def beam_on_table(impl, beam_size, length_penalty):
 
 
 @observation
-def translations_after_training(impl, train_pairs, test_pairs, steps, batch_size, lr, seed) -> list:
+def translations_after_training(impl, train_pairs, test_pairs, steps, batch_size, lr, seed) -> dict:
     """Vocabularies from the training pairs, train_translator(...), then greedy_decode + decode_target on the test
-    sources: the translations as strings."""
+    sources: the translations as strings. Watched while it trains: how many optimizer steps it took, and the steps
+    whose backward added into a gradient that an earlier step left (no zero_grad in between)."""
     src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in train_pairs])
     tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in train_pairs])
-    model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
-                                  seed=seed)
+    seen = {"steps": 0, "stale_steps": set()}
+    watched = set()
+
+    def stale(parameter):  # runs as a new gradient arrives, before it is added into parameter.grad
+        if parameter.grad is not None and bool(parameter.grad.any()):
+            seen["stale_steps"].add(seen["steps"] + 1)
+
+    def before_step(optimizer, args, kwargs):
+        seen["steps"] += 1
+        for group in optimizer.param_groups:
+            for parameter in group["params"]:
+                if parameter.requires_grad and id(parameter) not in watched:
+                    watched.add(id(parameter))
+                    parameter.register_hook(lambda grad, parameter=parameter: stale(parameter))
+
+    handle = register_optimizer_step_pre_hook(before_step)
+    try:
+        model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
+                                      seed=seed)
+    finally:
+        handle.remove()
     model.eval()
     src = impl.collate(impl.encode_pairs(test_pairs, src_vocab, tgt_vocab))["src"]
-    return [impl.decode_target(ids, tgt_vocab) for ids in impl.greedy_decode(model, src, 24)]
+    return {"translations": [impl.decode_target(ids, tgt_vocab) for ids in impl.greedy_decode(model, src, 24)],
+            "steps": seen["steps"], "stale_steps": sorted(seen["stale_steps"])}
 
 
 # -- data: reading, tokenising, vocabularies -----------------------------------------------------------------
@@ -659,33 +681,83 @@ def test_exact_match_counts_identical_translations(impl):
 
 
 # -- the whole pipeline learns --------------------------------------------------------------------------------
-@pytest.mark.points(3)
-@pytest.mark.convergence
-@pytest.mark.title("train_translator learns to translate numbers up to 999",
-                   ko="train_translator는 999까지의 수를 번역하는 법을 배웁니다")
-def test_translator_learns_numbers(impl):
+def _training_hint():
     c = CONVERGENCE
-    splits = make_splits(1, train=c["train"], valid=0, test=c["test"], high=c["high"])
-    hint = say(f"train_translator: AdamW(lr={c['lr']}), batches of {c['batch_size']} pairs through collate, "
+    return say(f"train_translator: AdamW(lr={c['lr']}), batches of {c['batch_size']} pairs through collate, "
                f"sequence_loss, zero_grad / backward / step for exactly `steps` steps; then greedy_decode. Check the "
                f"masks and the loss first: this check needs every earlier part.",
                f"train_translator: AdamW(lr={c['lr']}), collate로 만든 {c['batch_size']}쌍 배치, sequence_loss, "
                f"zero_grad / backward / step을 정확히 `steps` 스텝 반복한 뒤 greedy_decode 합니다. 마스크와 손실부터 "
                f"확인하세요: 이 검사는 앞의 모든 부분을 씁니다.")
-    got = errors.calling("training and translating", hint, translations_after_training, impl, splits["train"],
-                   splits["test"], c["steps"], c["batch_size"], c["lr"], 0)
-    references = [t for _, t in splits["test"]]
+
+
+@pytest.fixture(scope="module")
+def training_run(impl):
+    """One bounded training run, read by the two checks below: (test pairs, what the observation saw, the failure
+    to replay)."""
+    c = CONVERGENCE
+    splits = make_splits(1, train=c["train"], valid=0, test=c["test"], high=c["high"])
+    try:
+        seen = errors.calling("training and translating", _training_hint(), translations_after_training, impl,
+                              splits["train"], splits["test"], c["steps"], c["batch_size"], c["lr"], 0)
+        return splits["test"], seen, None
+    except AssertionError as failure:  # the student's code raised: each check reports it
+        return splits["test"], None, failure
+
+
+def _run(training_run):
+    test_pairs, seen, failure = training_run
+    if failure is not None:
+        raise failure
+    check(isinstance(seen, dict), say(f"training and translating returned {type(seen).__name__}.",
+                                      f"학습과 번역이 {type(seen).__name__}을(를) 반환했습니다."), _training_hint())
+    return test_pairs, seen
+
+
+@pytest.mark.points(3)
+@pytest.mark.convergence
+@pytest.mark.title("train_translator learns to translate numbers up to 999",
+                   ko="train_translator는 999까지의 수를 번역하는 법을 배웁니다")
+def test_translator_learns_numbers(impl, training_run):
+    c, hint = CONVERGENCE, _training_hint()
+    test_pairs, seen = _run(training_run)
+    got = seen["translations"]
+    references = [t for _, t in test_pairs]
     check(isinstance(got, list) and len(got) == len(references) and all(isinstance(h, str) for h in got),
           say(f"expected {len(references)} translations as strings, got {type(got).__name__}.",
               f"문자열 번역 {len(references)}개가 나와야 하는데 {type(got).__name__}입니다."), hint)
     exact = sum(h.strip() == r for h, r in zip(got, references)) / len(references)
     bleu = sacrebleu.corpus_bleu(got, [references], tokenize="char").score
-    samples = "; ".join(f"{s} -> {h!r} ({r})" for (s, r), h in list(zip(splits["test"], got))[:3])
+    samples = "; ".join(f"{s} -> {h!r} ({r})" for (s, r), h in list(zip(test_pairs, got))[:3])
     check(exact >= CONVERGENCE_EXACT and bleu >= CONVERGENCE_BLEU, say(
         f"after {c['steps']} steps: exact match {exact:.1%} (needs {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f} (needs "
         f"{CONVERGENCE_BLEU:.0f}). Samples: {samples}",
         f"{c['steps']} 스텝 뒤: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f}(필요: "
         f"{CONVERGENCE_BLEU:.0f}). 예시: {samples}"), hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("train_translator takes exactly `steps` steps, each from cleared gradients",
+                   ko="train_translator는 정확히 `steps`번, 매번 비운 변화도에서 시작해 스텝을 밟습니다")
+def test_translator_steps_from_cleared_gradients(impl, training_run):
+    steps = CONVERGENCE["steps"]
+    _, seen = _run(training_run)
+    check(seen["steps"] == steps, say(f"train_translator(steps={steps}) took {seen['steps']} optimizer steps.",
+                                      f"train_translator(steps={steps})가 옵티마이저 스텝을 {seen['steps']}번 "
+                                      "밟았습니다."),
+          say("Count the optimizer steps, not the epochs or the batches you skipped: exactly `steps` calls to "
+              "optimizer.step().", "에폭이나 건너뛴 배치가 아니라 옵티마이저 스텝을 세세요: optimizer.step()을 정확히 "
+              "`steps`번 호출합니다."))
+    stale = seen["stale_steps"]
+    check(not stale, say(f"at {len(stale)} of {steps} steps (first: step {stale[:1]}) backward() added the new "
+                         "gradient to the one an earlier step left in .grad: the gradients were not cleared.",
+                         f"{steps}번 중 {len(stale)}번의 스텝(처음: {stale[:1]}번째)에서 backward()가 새 변화도를 이전 "
+                         "스텝이 .grad에 남긴 변화도에 더했습니다: 변화도를 비우지 않았습니다."),
+          say("Call optimizer.zero_grad() before each backward(): .grad accumulates, so without it every step also "
+              "applies the gradients of all earlier batches.",
+              "매 backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적되므로, 그러지 않으면 매 스텝이 "
+              "이전 모든 배치의 변화도까지 적용합니다."))
 
 
 # -- Hugging Face: fine-tuning a seq2seq model loaded from a local directory ---------------------------------
