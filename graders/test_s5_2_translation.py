@@ -19,7 +19,13 @@ from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from graders.support import errors
-from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
+from graders.support.assertions import (
+    assert_scalar,
+    assert_tensor,
+    check,
+    expect_tensor,
+    say,
+)
 from ptgrade.projects.s5_2_translation import make_splits, pair, write_tsv
 from ptgrade.remote import observation
 

@@ -63,7 +63,7 @@ class Server:
         return json.loads(payload)
 
     def spawn(self, command: list[str], env: dict[str, str], cwd: Path, output_fd: int,
-              named_fds: dict[str, int]) -> "Judge":
+              named_fds: dict[str, int]) -> Judge:
         """A judge for `command` (`python -m pytest ...`); `named_fds` are the descriptors it is passed,
         by the environment variable that names them."""
         if command[1:3] != ["-m", "pytest"]:
@@ -222,7 +222,7 @@ def _judge(control: socket.socket, request: dict, fds: list[int]) -> None:
             code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
             if not isinstance(exit.code, (int, type(None))):
                 print(exit.code, file=sys.stderr)
-    except BaseException:  # noqa: B902 - reported on the judge's output, as an interpreter would
+    except BaseException:  # noqa: BLE001 - reported on the judge's output, as an interpreter would
         import traceback
         traceback.print_exc()
     finally:
