@@ -124,10 +124,11 @@ def block_with_zeroed_3x3_convs(impl, in_channels, out_channels, stride, x):
 
 @observation
 def resnet_facts(impl, num_blocks, widths, num_classes, x):
-    """ResNet(num_blocks, widths, num_classes): its parameter count, its output for x (eval mode), and the
-    output shape of every BasicBlock in the order they ran."""
+    """ResNet(num_blocks, widths, num_classes) (ResNet() when num_blocks is None): its parameter count, its output
+    for x (eval mode), and the output shape of every BasicBlock in the order they ran."""
     torch.manual_seed(0)
-    model = impl.ResNet(num_blocks=num_blocks, widths=widths, num_classes=num_classes).eval()
+    model = (impl.ResNet() if num_blocks is None else
+             impl.ResNet(num_blocks=num_blocks, widths=widths, num_classes=num_classes)).eval()
     shapes = []
     for module in model.modules():
         if isinstance(module, impl.BasicBlock):
@@ -537,6 +538,13 @@ def test_resnet_shapes_and_parameter_count(impl):
                   "only where the shape changes; one Linear at the end.",
                   "3x3 합성곱은 bias=False이고 각각 뒤에 BatchNorm2d가 옵니다. shape가 바뀌는 곳에만 1x1 합성곱 + "
                   "BatchNorm2d 지름길이 있고, 마지막에 Linear 하나가 있습니다."))
+    count, _, _ = resnet_facts(impl, None, None, None, x)
+    want = _resnet_params((3, 3, 3), (16, 32, 64), 10)
+    check(count == want, say(f"ResNet() has {count:,} parameters; with its defaults it is ResNet-20 (num_blocks=(3, 3, 3), "
+                             f"widths=(16, 32, 64), num_classes=10), {want:,} parameters.",
+                             f"ResNet()의 매개변수는 {count:,}개인데, 기본값 그대로면 ResNet-20(num_blocks=(3, 3, 3), "
+                             f"widths=(16, 32, 64), num_classes=10)으로 {want:,}개입니다."),
+          say("Keep the signature's defaults.", "시그니처의 기본값을 유지하세요."))
 
 
 def _schedule(base_lr, total_steps, warmup_steps, t):
