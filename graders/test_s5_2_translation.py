@@ -5,6 +5,7 @@ loss are checked on small models this grader defines (so the expected answer is 
 the same weights), the student's Seq2SeqTransformer on its own behaviour (masks, padding, order), and
 the whole pipeline on how well it learns.
 """
+import contextlib
 import os
 from collections import Counter
 
@@ -202,13 +203,10 @@ def beam_on_table(impl, beam_size, length_penalty):
     return impl.beam_search(TableSeq2Seq(), torch.tensor([4, 5, 6]), beam_size, 6, length_penalty=length_penalty)
 
 
-@observation
-def translations_after_training(impl, train_pairs, test_pairs, steps, batch_size, lr, seed) -> dict:
-    """Vocabularies from the training pairs, train_translator(...), then greedy_decode + decode_target on the test
-    sources: the translations as strings. Watched while it trains: how many optimizer steps it took, and the steps
-    whose backward added into a gradient that an earlier step left (no zero_grad in between)."""
-    src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in train_pairs])
-    tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in train_pairs])
+@contextlib.contextmanager
+def _watching_steps():
+    """While open, in the student's process: how many optimizer steps ran, and the steps whose backward added into a
+    gradient that an earlier step left (no zero_grad in between)."""
     seen = {"steps": 0, "stale_steps": set()}
     watched = set()
 
@@ -226,14 +224,51 @@ def translations_after_training(impl, train_pairs, test_pairs, steps, batch_size
 
     handle = register_optimizer_step_pre_hook(before_step)
     try:
-        model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
-                                      seed=seed)
+        yield seen
     finally:
         handle.remove()
+        seen["stale_steps"] = sorted(seen["stale_steps"])
+
+
+@observation
+def translations_after_training(impl, train_pairs, test_pairs, steps, batch_size, lr, seed) -> dict:
+    """Vocabularies from the training pairs, train_translator(...) (its steps watched), then greedy_decode +
+    decode_target on the test sources: the translations as strings, and what _watching_steps saw."""
+    src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in train_pairs])
+    tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in train_pairs])
+    with _watching_steps() as seen:
+        model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
+                                      seed=seed)
     model.eval()
     src = impl.collate(impl.encode_pairs(test_pairs, src_vocab, tgt_vocab))["src"]
     return {"translations": [impl.decode_target(ids, tgt_vocab) for ids in impl.greedy_decode(model, src, 24)],
-            "steps": seen["steps"], "stale_steps": sorted(seen["stale_steps"])}
+            **seen}
+
+
+@observation
+def fine_tune_watched(impl, *args, **kwargs):
+    """fine_tune_seq2seq(*args, **kwargs) with its steps watched: (its losses, what _watching_steps saw)."""
+    with _watching_steps() as seen:
+        losses = impl.fine_tune_seq2seq(*args, **kwargs)
+    return losses, seen
+
+
+def _check_cleared(seen, steps, what):
+    """`what` took exactly `steps` optimizer steps, each backward from cleared gradients."""
+    check(seen["steps"] == steps, say(f"{what} took {seen['steps']} optimizer steps.",
+                                      f"{what}가 옵티마이저 스텝을 {seen['steps']}번 밟았습니다."),
+          say("Count the optimizer steps, not the epochs or the batches you skipped: exactly `steps` calls to "
+              "optimizer.step().", "에폭이나 건너뛴 배치가 아니라 옵티마이저 스텝을 세세요: optimizer.step()을 정확히 "
+              "`steps`번 호출합니다."))
+    stale = seen["stale_steps"]
+    check(not stale, say(f"{what}: at {len(stale)} of {steps} steps (first: step {stale[:1]}) backward() added the new "
+                         "gradient to the one an earlier step left in .grad: the gradients were not cleared.",
+                         f"{what}: {steps}번 중 {len(stale)}번의 스텝(처음: {stale[:1]}번째)에서 backward()가 새 변화도를 "
+                         "이전 스텝이 .grad에 남긴 변화도에 더했습니다: 변화도를 비우지 않았습니다."),
+          say("Call optimizer.zero_grad() before each backward(): .grad accumulates, so without it every step also "
+              "applies the gradients of all earlier batches.",
+              "매 backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적되므로, 그러지 않으면 매 스텝이 "
+              "이전 모든 배치의 변화도까지 적용합니다."))
 
 
 # -- data: reading, tokenising, vocabularies -----------------------------------------------------------------
@@ -749,21 +784,7 @@ def test_translator_learns_numbers(impl, training_run):
 def test_translator_steps_from_cleared_gradients(impl, training_run):
     steps = CONVERGENCE["steps"]
     _, seen = _run(training_run)
-    check(seen["steps"] == steps, say(f"train_translator(steps={steps}) took {seen['steps']} optimizer steps.",
-                                      f"train_translator(steps={steps})가 옵티마이저 스텝을 {seen['steps']}번 "
-                                      "밟았습니다."),
-          say("Count the optimizer steps, not the epochs or the batches you skipped: exactly `steps` calls to "
-              "optimizer.step().", "에폭이나 건너뛴 배치가 아니라 옵티마이저 스텝을 세세요: optimizer.step()을 정확히 "
-              "`steps`번 호출합니다."))
-    stale = seen["stale_steps"]
-    check(not stale, say(f"at {len(stale)} of {steps} steps (first: step {stale[:1]}) backward() added the new "
-                         "gradient to the one an earlier step left in .grad: the gradients were not cleared.",
-                         f"{steps}번 중 {len(stale)}번의 스텝(처음: {stale[:1]}번째)에서 backward()가 새 변화도를 이전 "
-                         "스텝이 .grad에 남긴 변화도에 더했습니다: 변화도를 비우지 않았습니다."),
-          say("Call optimizer.zero_grad() before each backward(): .grad accumulates, so without it every step also "
-              "applies the gradients of all earlier batches.",
-              "매 backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적되므로, 그러지 않으면 매 스텝이 "
-              "이전 모든 배치의 변화도까지 적용합니다."))
+    _check_cleared(seen, steps, f"train_translator(steps={steps})")
 
 
 # -- Hugging Face: fine-tuning a seq2seq model loaded from a local directory ---------------------------------
@@ -818,8 +839,8 @@ def fine_tuned(impl, tmp_path_factory):
     root = tmp_path_factory.mktemp("hf")
     source = _hf_directory(root / "pretrained")
     out = root / "fine_tuned"
-    losses = impl.fine_tune_seq2seq(str(source), _hf_pairs(), str(out), steps=HF_STEPS, lr=3e-3, batch_size=16)
-    return source, out, losses
+    losses, seen = fine_tune_watched(impl, str(source), _hf_pairs(), str(out), steps=HF_STEPS, lr=3e-3, batch_size=16)
+    return source, out, losses, seen
 
 
 HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoModelForSeq2SeqLM); tokenise with "
@@ -837,7 +858,7 @@ HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoMod
 @pytest.mark.title("fine_tune_seq2seq starts from the saved model, padding ignored",
                    ko="fine_tune_seq2seq는 저장된 모델에서 시작하고 패딩은 무시합니다")
 def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
-    source, _, losses = fine_tuned
+    source, _, losses, _ = fine_tuned
     check(isinstance(losses, list) and len(losses) == HF_STEPS, say(
         f"fine_tune_seq2seq should return the {HF_STEPS} step losses as a list, got {losses!r:.80}.",
         f"fine_tune_seq2seq는 스텝 손실 {HF_STEPS}개를 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
@@ -866,7 +887,7 @@ def _hf_loss_with_pad(directory, pairs):
 @pytest.mark.title("The fine-tuned model saved to out_dir reloads with a lower loss",
                    ko="out_dir에 저장한 미세 조정 모델은 다시 불러와도 손실이 더 낮습니다")
 def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
-    source, out, _ = fine_tuned
+    source, out, _, _ = fine_tuned
     check((out / "config.json").is_file(), say(f"{out.name}/config.json is missing: save the model with "
                                                f"model.save_pretrained(out_dir).",
                                                f"{out.name}/config.json이 없습니다: model.save_pretrained(out_dir)로 "
@@ -880,3 +901,11 @@ def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
         f"(needs at most {HF_LOSS_RATIO:.0%} of it).",
         f"다시 불러온 모델의 학습 쌍 손실이 미세 조정 전 {before:.3f}에서 {after:.3f}입니다(그 {HF_LOSS_RATIO:.0%} "
         f"이하여야 합니다)."), HF_HINT)
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("fine_tune_seq2seq takes exactly `steps` steps, each from cleared gradients",
+                   ko="fine_tune_seq2seq는 정확히 `steps`번, 매번 비운 변화도에서 시작해 스텝을 밟습니다")
+def test_fine_tune_steps_from_cleared_gradients(impl, fine_tuned):
+    _check_cleared(fine_tuned[3], HF_STEPS, f"fine_tune_seq2seq(steps={HF_STEPS})")
