@@ -2,23 +2,13 @@
 CAUGHT_BY = "test_translator_steps_from_cleared_gradients"
 MESSAGE_MENTIONS = "zero_grad"
 from solutions.s5_2_translation import *  # noqa: E402,F401,F403 - the rest of the reference
+from solutions.s5_2_translation import train_translator as _reference  # noqa: E402
 
 
 def train_translator(pairs, src_vocab, tgt_vocab, steps=300, batch_size=64, lr=1e-3, seed=0):
-    torch.manual_seed(seed)
-    model = Seq2SeqTransformer(len(src_vocab), len(tgt_vocab))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-    encoded = encode_pairs(pairs, src_vocab, tgt_vocab)
-    generator = torch.Generator().manual_seed(seed)
-    model.train()
-    step, order = 0, []
-    while step < steps:
-        if len(order) < batch_size:
-            order += torch.randperm(len(encoded), generator=generator).tolist()
-        batch = collate([encoded[i] for i in order[:batch_size]])
-        del order[:batch_size]
-        sequence_loss(model, batch).backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        step += 1
-    return model.eval()
+    zero_grad = torch.optim.AdamW.zero_grad
+    torch.optim.AdamW.zero_grad = lambda self, set_to_none=True: None  # the mistake: nothing is cleared
+    try:
+        return _reference(pairs, src_vocab, tgt_vocab, steps, batch_size, lr, seed)
+    finally:
+        torch.optim.AdamW.zero_grad = zero_grad
