@@ -52,7 +52,7 @@ class _Judge:
             self.process = None
             if forked:
                 try:
-                    server = warm_judges.server(root, contract.judge_env(root, -1, "", lang))
+                    server = warm_judges.server(root, _server_env(root, lang))
                     self.process = server.spawn(command, env, cwd, self.output.fileno(), named_fds)
                 except warm_judges.ServerGone:
                     pass  # started the usual way below: slower, the same judge
@@ -111,6 +111,14 @@ class _Judge:
         self.output.close()
         if self.go is not None:
             os.close(self.go)
+
+
+def _server_env(root: Path, lang: str | None) -> dict:
+    """A judge's environment without its channel: what the warm server imports its libraries under."""
+    env = contract.judge_env(root, -1, "", lang)
+    for name in (contract.CHANNEL_FD, contract.CHANNEL_NONCE):
+        env.pop(name)
+    return env
 
 
 def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None,
