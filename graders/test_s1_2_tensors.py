@@ -10,7 +10,7 @@ from graders.support.assertions import (
 )
 from graders.support import errors
 from graders.support.data import random_shapes
-from ptgrade.remote import observation
+from ptgrade.remote import observation, with_inputs
 
 
 @observation
@@ -93,10 +93,10 @@ def test_flatten_last_two_handles_any_layout(impl):
     generator = torch.Generator().manual_seed(0)
     for shape in random_shapes(generator, count=4, min_dims=2, max_dims=4):
         x = torch.randn(shape, generator=generator)
-        out = impl.flatten_last_two(x)
+        out, (x_after,), _ = with_inputs(impl.flatten_last_two, x)
         assert_tensor(out, x.flatten(-2), say(f"flatten_last_two(x) for x of shape {shape}",
                                               f"shape이 {shape}인 x에 대한 flatten_last_two(x)"))
-        check(out.untyped_storage().data_ptr() == x.untyped_storage().data_ptr(),
+        check(out.untyped_storage().data_ptr() == x_after.untyped_storage().data_ptr(),
               say(f"flatten_last_two(x) for a contiguous x of shape {shape} copied the data; it should return a view.",
                   f"shape이 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다; "
                   f"뷰(view)를 반환해야 합니다."),
@@ -134,9 +134,10 @@ def test_split_heads_moves_heads_before_time(impl):
                    ko="to_column은 뷰로 축을 추가하고, drop_singletons는 크기가 1인 축을 없앱니다")
 def test_to_column_and_drop_singletons(impl):
     v = torch.randn(5)
-    column = assert_tensor(impl.to_column(v), v.reshape(5, 1),
+    column, (v_after,), _ = with_inputs(impl.to_column, v)
+    column = assert_tensor(column, v.reshape(5, 1),
                            say("to_column(v) for v of shape (5,)", "shape이 (5,)인 v에 대한 to_column(v)"))
-    check(column.untyped_storage().data_ptr() == v.untyped_storage().data_ptr(),
+    check(column.untyped_storage().data_ptr() == v_after.untyped_storage().data_ptr(),
           say("to_column(v) copied the data; unsqueeze returns a view.",
               "to_column(v)가 데이터를 복사했습니다; unsqueeze는 뷰(view)를 반환합니다."))
     x = torch.randn(1, 3, 1, 4)

@@ -6,6 +6,7 @@ skipped (only the judge skips: a `gpu` check on a machine without CUDA).
 """
 from __future__ import annotations
 
+from ptgrade import sandbox
 from ptgrade.i18n import _
 from ptgrade.loader import ImplementationError, NotStarted
 from ptgrade.contract import WorkerProblem
@@ -13,7 +14,7 @@ from ptgrade.contract import WorkerProblem
 MAX_MESSAGE = 1500
 
 
-def _chain(error: BaseException):
+def chain(error: BaseException):
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
@@ -35,7 +36,7 @@ def classify(excinfo, report) -> tuple[str, str]:
     error = excinfo.value if excinfo is not None else None
     if error is None:
         return "error", clip(str(report.longrepr))
-    for link in _chain(error):
+    for link in chain(error):
         if isinstance(link, NotStarted):
             return "not_started", clip(str(link))
         started = getattr(link, "ptgrade", None)
@@ -43,6 +44,10 @@ def classify(excinfo, report) -> tuple[str, str]:
             return "not_started", clip(str(started["not_started"]))
     if isinstance(error, (ImplementationError, WorkerProblem)):
         return "error", clip(str(error))
+    if isinstance(error, MemoryError) and getattr(error, "ptgrade", None) is None:
+        return "error", _("the grader ran out of memory while judging this check (its limit is {limit} GiB, "
+                          "PTGRADE_JUDGE_MEMORY_GIB); this is a problem with the kit, not your code.").format(
+            limit=f"{sandbox.judge_memory_gib():g}")
     if _is_timeout(error):
         return "error", clip(_("timed out: {detail} (an infinite loop, or far too much work for this check?)").format(
             detail=str(error).splitlines()[0]))

@@ -9,10 +9,12 @@ only acts on grader modules, `test_s<section>_<n>_*.py`).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import re
+import resource
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -41,6 +43,8 @@ SEED = 0
 
 _send = contract.open_channel()
 EXIT_STATUS = pytest.StashKey[int]()
+_GRADING: list = []  # this process's judge session, for helpers that are not fixtures
+JUDGE_SKIPPED = pytest.StashKey[bool]()  # the judge itself skipped this check (no CUDA): the only skip there is
 
 
 def pytest_addoption(parser):
@@ -67,11 +71,25 @@ def _threads() -> int:
     return int(threads) if threads.isdigit() and int(threads) > 0 else 1
 
 
+def _limit_own_memory() -> None:
+    """A judge lives under its own memory limit: what crosses the boundary is bounded before it is read, and
+    this catches what is not. Only the soft limit: the workers it starts set their own."""
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = int(sandbox.judge_memory_gib() * sandbox.GIB)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ValueError, OSError):
+        pass
+
+
 def pytest_configure(config):
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
+    if _send.connected:  # a judge the runner started (not the kit's own test session)
+        _limit_own_memory()
     grading = _Grading(config)
     config.pluginmanager.register(grading, "ptgrade-grading")
+    _GRADING[:] = [grading]
     explicit, plan = config.getoption("ptgrade_impl"), config.getoption("ptgrade_plan")
     if plan:
         grading.load_plan(Path(plan))
@@ -159,10 +177,20 @@ class _Grading:
         self.strangers = True               # a plan's files are different people's: nothing carries over
         self.module_fixtures = []           # pytest's definitions of the checks' module fixtures
         self.zygote: sandbox.Zygote | None = None
+        # The judge's files and the student's, apart. `tmp_path` and `tmp_path_factory` are the judge's: data a
+        # grader makes for the student's code, which its process sees read-only. `student_path` and
+        # `student_path_factory` are folders the student's code writes into and the judge reads back only through
+        # graders/support/student_files.py (regular files, no links, bounded). A new student gets new ones of both.
         self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
-        os.chmod(self.shared_tmp, 0o777)  # the worker may run as another user
-        if not config.option.basetemp:  # tmp_path lives where the student's process can write too
-            config.option.basetemp = str(self.shared_tmp / "pytest")
+        os.chmod(self.shared_tmp, 0o755)
+        self.judge_tmp, self.student_tmp = self.shared_tmp / "judge", self.shared_tmp / "student"
+        self.judge_tmp.mkdir(mode=0o755)
+        self.student_tmp.mkdir(mode=0o777)
+        os.chmod(self.student_tmp, 0o777)  # the worker may run as another user
+        self.student_dirs = itertools.count()
+        self.students = itertools.count(1)
+        if not config.option.basetemp:
+            config.option.basetemp = str(self.judge_tmp / "0")
 
     def root(self) -> Path:
         return Path(str(self.config.rootpath))
@@ -190,7 +218,7 @@ class _Grading:
         self.scratches.append(scratch)
         display = display or self.config.getoption("ptgrade_display") or loader.display(path)
         self.launched[ident or path] = (scratch, display, sandbox.launch_worker(
-            scratch, path.name, display, _threads(), self._cpu_seconds(), [self.shared_tmp], standby))
+            scratch, path.name, display, _threads(), self._cpu_seconds(), self._shared(), standby))
 
     def wait_for_go(self) -> None:
         """A standby judge: everything is loaded; grade the file as it is when the word comes."""
@@ -220,13 +248,13 @@ class _Grading:
                     self.launch(path, display=display, ident=ident)
                 scratch, display, launched = self.launched.pop(ident)
                 connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
-                                               writable=[self.shared_tmp])
+                                               shared=self._shared())
                 connection.start(launched)
             self.connections[ident] = connection
         return self.connections[ident]
 
     def _start_zygote(self, scratch: sandbox.Scratch, preload: tuple[str, ...]) -> None:
-        self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), [self.shared_tmp], preload)
+        self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), self._shared(), preload)
 
     def _spawn(self, path: Path, display: str) -> sandbox.Launched:
         """A fork of the zygote; a new zygote if a file before killed it (that costs only time)."""
@@ -263,16 +291,28 @@ class _Grading:
         if self.strangers:
             self._forget_shared_files(request)
 
+    def _shared(self) -> sandbox.Shared:
+        return sandbox.Shared(readable=(self.judge_tmp,), writable=(self.student_tmp,))
+
+    def student_dir(self, name: str) -> Path:
+        """A new folder the student's code may write into (a name never used before in this judge)."""
+        folder = self.student_tmp / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)[:40]}-{next(self.student_dirs)}"
+        folder.mkdir(mode=0o777)
+        os.chmod(folder, 0o777)  # the worker may run as another user
+        return folder
+
     def _forget_shared_files(self, request) -> None:
-        """Between two students: the judge's files the worker could write (tmp_path, and data a grader made
-        once per module, like 5.1's CIFAR archive) are removed, and module fixtures made again for the next
-        student, so nothing one student's code wrote can reach another's grading."""
+        """Between two students: module fixtures are made again (data a grader made once per module, like
+        5.1's CIFAR archive), in a new folder of pytest's temporary-path factory, and every folder the last
+        student could write is emptied without following a link, so nothing one student's code wrote or planted
+        reaches another's grading or the judge's host."""
         for definition in self.module_fixtures:
             definition.finish(request)  # its teardown runs now; pytest makes it again when a check asks for it
-        basetemp = self.shared_tmp / "pytest"
-        if basetemp.is_dir():
-            for child in basetemp.iterdir():
-                sandbox.remove(sandbox.Scratch(child)) if child.is_dir() and not child.is_symlink() else child.unlink()
+        sandbox.empty(self.student_tmp)
+        factory = getattr(self.config, "_tmp_path_factory", None)  # pytest's private API, pinned in pyproject.toml
+        if factory is not None:
+            factory._basetemp = None
+            factory._given_basetemp = self.judge_tmp / str(next(self.students))
 
     def check_seconds(self) -> float:
         seconds = self.config.getoption("ptgrade_check_seconds")
@@ -370,6 +410,7 @@ class _Grading:
             self.current = self.connection(self.impl_path(item))
         self.current.begin_check(SEED, self.check_seconds())
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
+            item.stash[JUDGE_SKIPPED] = True
             pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))
 
     def pytest_runtest_teardown(self, item):
@@ -382,12 +423,25 @@ class _Grading:
         if not is_check(item):
             return report
         if call.when == "call" or (call.when == "setup" and not report.passed):
+            if report.skipped and not _skip_is_the_judges(item, call, report):
+                report.outcome = "failed"  # whatever claimed a skip, only the judge decides one
             outcome, message = outcomes.classify(call.excinfo, report)
             report.ptgrade = (outcome, message)
             _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message)
             if outcome == "not_started":
                 report.longrepr = f"not started: {message}"
         return report
+
+
+def _skip_is_the_judges(item, call, report) -> bool:
+    """A skip the judge decided: its own `gpu` skip, or a grader's `pytest.skip` for a package missing on the
+    judge's machine. Never one that came from the student's process, an xfail, or unittest's SkipTest."""
+    if item.stash.get(JUDGE_SKIPPED, False):
+        return True
+    error = call.excinfo.value if call.excinfo is not None else None
+    if type(error) is not pytest.skip.Exception or hasattr(report, "wasxfail"):
+        return False
+    return not any(hasattr(link, "ptgrade") for link in outcomes.chain(error))
 
 
 @pytest.fixture(scope="module")
@@ -403,6 +457,55 @@ def impl(request) -> remote.RemoteImplementation:
         return
     yield remote.RemoteImplementation(grading.planned_connection(key), grading.plan[key].path)
     grading.finish(key, request)
+
+
+@pytest.fixture(scope="session")
+def run_seed() -> int:
+    """A seed the judge draws for this run (or $PTGRADE_RUN_SEED, to reproduce one): for data whose recipe
+    the student can read in graders/ but whose draw it cannot know, such as inputs a trained model is judged
+    on, sent to the student's process only after training. Checks that use it keep a margin that holds for
+    every seed (the kit's tests try several)."""
+    given = os.environ.get("PTGRADE_RUN_SEED", "")
+    if given.isdigit():
+        return int(given)
+    import secrets
+    return secrets.randbelow(2 ** 31 - 1) + 1
+
+
+_private = itertools.count()
+
+
+def private_dir() -> Path:
+    """A new folder of the judge's own, which no student's process sees (removed when the judge ends)."""
+    grading = _GRADING[0] if _GRADING else None
+    base = grading.shared_tmp / "private" if grading is not None else Path(tempfile.mkdtemp(prefix="ptgrade-private-"))
+    base.mkdir(mode=0o700, exist_ok=True)
+    folder = base / str(next(_private))
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+@pytest.fixture
+def student_path(request) -> Path:
+    """A new, empty folder the student's code may write into. Read what it wrote with
+    graders/support/student_files.py, never by opening its paths directly."""
+    grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
+    return grading.student_dir(request.node.originalname or request.node.name)
+
+
+class StudentPathFactory:
+    """`student_path` for fixtures of a wider scope: `mktemp(name)` is a new folder the student's code may write."""
+
+    def __init__(self, grading: _Grading):
+        self._grading = grading
+
+    def mktemp(self, name: str) -> Path:
+        return self._grading.student_dir(name)
+
+
+@pytest.fixture(scope="session")
+def student_path_factory(request) -> StudentPathFactory:
+    return StudentPathFactory(request.config.pluginmanager.get_plugin("ptgrade-grading"))
 
 
 @pytest.fixture

@@ -3,11 +3,12 @@ sandboxed worker (ptgrade/worker.py), answered with data.
 
 `impl.f(x)` sends `x` to the worker, runs the student's `f` there and returns the result as data
 (tensors, numbers, containers) or, for an object that cannot leave (a module, a dataset), a
-`Handle` the grader can call and query the same way. Tensors passed in are updated with what the
-student's code did to them, and a result that is a view of an input is rebuilt as a view of the
-judge's own tensor, so `data_ptr` comparisons keep their meaning. What student code raises arrives
-as data and is raised here as an exception of the same builtin or torch class (so `except
-RuntimeError` in a grader still works), carrying the worker's description in `.ptgrade`.
+`Handle` the grader can call and query the same way. Tensors passed in travel as copies: nothing the
+worker sends is written into a tensor the judge owns, so an expected value computed from the grader's
+inputs is computed from pristine ones. What the call did to its arguments is seen with `with_inputs`.
+What student code raises arrives as data and is raised here as an exception of the same builtin or
+torch class where that class is on an allowlist (so `except RuntimeError` in a grader still works),
+else as a StudentError, carrying the worker's description in `.ptgrade`.
 
 Expected values never leave the judge: requests carry inputs only.
 """
@@ -22,6 +23,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
@@ -38,23 +40,37 @@ class StudentError(Exception):
 
 
 # -- exceptions from the worker ----------------------------------------------------------------------
-# Rebuilt as their own class: builtins and libraries' exceptions, never the ones that steer pytest or
-# the grader (an AssertionError from student code is the student's, not a failed promise).
-_NEVER = {"builtins.AssertionError", "builtins.SystemExit", "builtins.KeyboardInterrupt",
-          "builtins.GeneratorExit", "builtins.BaseException", "builtins.object", "builtins.Exception"}
-_TRUSTED_MODULES = ("builtins", "torch", "numpy", "onnx", "onnxruntime", "transformers", "lightning", "json")
+# The student names the class of what it raised (its process writes the description), so only an explicit
+# allowlist is rebuilt as itself: builtin and torch exceptions a grader may catch. Never a class that steers
+# pytest or the grader (a skip, an xfail, an exit, an interrupt, an AssertionError that would read as a failed
+# promise): those, and every other class, arrive as StudentError, a failure of the check that says what was raised.
+_REBUILT_MODULES = ("builtins", "torch")
+_NEVER = {"builtins.AssertionError", "builtins.SystemExit", "builtins.KeyboardInterrupt", "builtins.GeneratorExit",
+          "builtins.BaseException", "builtins.object", "builtins.Exception", "builtins.StopIteration",
+          "builtins.StopAsyncIteration"}
+
+
+def _steers_pytest(cls: type) -> bool:
+    unittest = sys.modules.get("unittest")
+    if unittest is not None and issubclass(cls, unittest.SkipTest):
+        return True
+    return any(base.__module__.startswith(("_pytest", "pytest", "pluggy", "unittest")) for base in cls.__mro__)
 
 
 def _class(qualified: str):
     if qualified in _NEVER:
         return None
     module_name, _, qualname = qualified.rpartition(".")
-    if module_name.split(".")[0] not in _TRUSTED_MODULES or module_name not in sys.modules:
+    if module_name.split(".")[0] not in _REBUILT_MODULES or module_name not in sys.modules:
         return None
     found = sys.modules[module_name]
     for part in qualname.split("."):
         found = getattr(found, part, None)
-    return found if isinstance(found, type) and issubclass(found, Exception) else None
+    if not (isinstance(found, type) and issubclass(found, Exception)) or _steers_pytest(found):
+        return None
+    if f"{found.__module__}.{found.__qualname__}" in _NEVER or issubclass(found, (AssertionError, StopIteration)):
+        return None
+    return found
 
 
 @functools.cache
@@ -75,7 +91,8 @@ def rebuild_error(info: dict) -> BaseException:
         error = loader.ImplementationError(message)
     else:
         error = None
-        for qualified in info.get("mro", []):
+        mro = info.get("mro")
+        for qualified in (mro if isinstance(mro, list) else [])[:64]:
             cls = _class(str(qualified))
             if cls is not None:
                 try:
@@ -93,10 +110,10 @@ class Connection:
     """One sandboxed worker for one file; restarted (fresh state) after a timeout or a crash."""
 
     def __init__(self, scratch: sandbox.Scratch, impl_path: Path, display: str, threads: int,
-                 cpu_seconds: int, writable: list[Path] = (), launcher=None):
+                 cpu_seconds: int, shared: sandbox.Shared = sandbox.Shared(), launcher=None):
         self.scratch, self.impl_path, self.display = scratch, impl_path, display
         self.launcher = launcher  # a fork from a warm zygote, instead of a fresh sandboxed interpreter
-        self.threads, self.cpu_seconds, self.writable = threads, cpu_seconds, list(writable)
+        self.threads, self.cpu_seconds, self.shared = threads, cpu_seconds, shared
         self.process = None
         self.generation = 0
         self.ready = False
@@ -113,7 +130,7 @@ class Connection:
         if launched is None and self.launcher is not None:
             launched = self.launcher()
         launched = launched or sandbox.launch_worker(self.scratch, self.impl_path.name, self.display, self.threads,
-                                                     self.cpu_seconds, self.writable)
+                                                     self.cpu_seconds, self.shared)
         self.process, self.to_worker, self.from_worker = launched
         self.generation += 1
         self.booted = self.ready = False
@@ -295,46 +312,52 @@ def _refs(value, depth: int = 0):
     return value
 
 
-def _replay(sent: list[torch.Tensor], returned, value):
-    """Copy in-place changes back into the judge's tensors and rebuild views of them."""
-    if not isinstance(returned, list) or len(returned) != len(sent):
-        return value
-    storages = {}
-    for mine, theirs in zip(sent, returned):
-        if not isinstance(theirs, torch.Tensor) or mine.device.type == "meta" or theirs.device != mine.device:
-            continue
-        ours, new = mine.untyped_storage(), theirs.untyped_storage()
-        if ours.nbytes() != new.nbytes() or mine.dtype != theirs.dtype:
-            continue
-        if ours.data_ptr() != new.data_ptr():
-            with torch.no_grad():
-                ours.copy_(new)
-        storages[new.data_ptr()] = (mine, ours)
-    return _reattach(value, storages) if storages else value
+class Called(NamedTuple):
+    """One call of student code: what it returned, and the arguments as the student's code left them.
+    `args` and `kwargs` are the judge's own copies of the worker's tensors after the call (an in-place change
+    shows there; a returned view shares their storage); the tensors the grader passed are never written."""
+    value: object
+    args: tuple
+    kwargs: dict
 
 
-def _reattach(value, storages, depth: int = 0):
-    if isinstance(value, torch.Tensor) and value.device.type != "meta":
-        found = storages.get(value.untyped_storage().data_ptr())
-        if found is None or value.untyped_storage().nbytes() != found[1].nbytes():
-            return value
-        view = torch.empty(0, dtype=value.dtype, device=value.device)
-        view.set_(found[1], value.storage_offset(), value.shape, value.stride())
-        return view.requires_grad_(value.requires_grad) if value.is_floating_point() else view
-    if depth < wire.MAX_DEPTH and type(value) in (list, tuple):
-        return type(value)(_reattach(v, storages, depth + 1) for v in value)
-    if depth < wire.MAX_DEPTH and type(value) is dict:
-        return {k: _reattach(v, storages, depth + 1) for k, v in value.items()}
-    return value
+def _after(structure, returned: list, depth: int = 0):
+    """`structure` with its tensors, in `wire.tensors_in` order, replaced by the worker's after the call."""
+    if isinstance(structure, torch.Tensor):
+        return returned.pop(0)
+    if depth < wire.MAX_DEPTH and type(structure) in (list, tuple):
+        return type(structure)(_after(v, returned, depth + 1) for v in structure)
+    if depth < wire.MAX_DEPTH and type(structure) is dict:
+        return {k: _after(v, returned, depth + 1) for k, v in structure.items()}
+    return structure
 
 
-def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields):
+def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields) -> Called:
     sent = wire.tensors_in((args, kwargs))
     value, returned, graph = connection.request_raw(op, args=_refs(args), kwargs=_refs(kwargs), **fields)
-    value = _replay(sent, returned, value)
+    if not (isinstance(returned, list) and len(returned) == len(sent)
+            and all(type(t) in (torch.Tensor, torch.nn.Parameter) for t in returned)):
+        connection._kill()
+        raise WorkerProblem(_("your code's process sent something the grader cannot read ({error}).").format(
+            error="the arguments after the call"))
+    after_args, after_kwargs = _after((args, kwargs), list(returned))
     if graph is not None and torch.is_grad_enabled():
         value = _connect(connection, graph, [t for t in sent if t.requires_grad], value)
-    return value
+    return Called(value, after_args, after_kwargs)
+
+
+def with_inputs(function, *args, **kwargs) -> Called:
+    """Call student code and see what it did to its arguments: `Called(value, args, kwargs)`, the arguments
+    as the call left them. For promises about in-place changes and views (`x.add_(...)`, "returns a view of
+    x"): the grader's own tensors are never changed by a call, so compare these with what it computes from
+    its own. Under plain pytest (a function, not a Handle), the call runs on copies of the arguments."""
+    if isinstance(function, Handle):
+        function._ptgrade_live()
+        return _call(function._ptgrade_connection, "call", args, kwargs,
+                     target=wire.HandleRef(function._ptgrade_key))
+    import copy
+    args, kwargs = copy.deepcopy((args, kwargs))
+    return Called(function(*args, **kwargs), args, kwargs)
 
 
 class _Bridge(torch.autograd.Function):
@@ -398,7 +421,7 @@ class Handle:
 
     def __call__(self, *args, **kwargs):
         self._ptgrade_live()
-        return _call(self._ptgrade_connection, "call", args, kwargs, target=wire.HandleRef(self._ptgrade_key))
+        return _call(self._ptgrade_connection, "call", args, kwargs, target=wire.HandleRef(self._ptgrade_key)).value
 
     def __getattr__(self, name: str):
         if name.startswith("__") and name.endswith("__"):
@@ -455,7 +478,7 @@ def observation(function):
         if not isinstance(impl, RemoteImplementation):  # already in the worker (or a plain test)
             return function(impl, *args, **kwargs)
         return _call(impl._ptgrade_connection, "observe", args, kwargs,
-                     module=function.__module__, name=function.__qualname__)
+                     module=function.__module__, name=function.__qualname__).value
 
     run.__ptgrade_observation__ = function
     return run

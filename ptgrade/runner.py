@@ -59,7 +59,7 @@ class _Judge:
             if self.process is None:
                 self.process = subprocess.Popen(command, env=env, pass_fds=tuple(named_fds.values()), cwd=cwd,
                                                 stdin=subprocess.DEVNULL, stdout=self.output,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
+                                                stderr=subprocess.STDOUT, preexec_fn=warm_judges.own_session_dying_with_parent)
         finally:
             for fd in named_fds.values():
                 os.close(fd)

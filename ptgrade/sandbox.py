@@ -31,7 +31,21 @@ GIB = 1024 ** 3
 
 
 def memory_limit_gib() -> float:
+    """The student's process's memory limit."""
     return float(os.environ.get("PTGRADE_MEMORY_GIB", "4"))
+
+
+def judge_memory_gib() -> float:
+    """The judge's own memory limit (ptgrade/plugin.py sets it on itself)."""
+    return float(os.environ.get("PTGRADE_JUDGE_MEMORY_GIB", "8"))
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The judge's folders the student's process sees: `readable` (data graders make) and `writable` (where
+    the student's code writes what the judge reads back)."""
+    readable: tuple[Path, ...] = ()
+    writable: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -117,6 +131,24 @@ def remove(scratch: Scratch) -> None:
         shutil.rmtree(scratch.root, onerror=writable)
 
 
+def empty(folder: Path) -> None:
+    """Remove everything in `folder` (which the student's process could write), never following a link: an
+    entry is a link or file (unlinked) or a real folder (removed by shutil.rmtree, which does not follow links
+    inside it). Called once every process that could write there is dead."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            remove(Scratch(Path(entry.path)))
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
 # -- what the machine allows ------------------------------------------------------------------------
 @functools.cache
 def bwrap() -> str | None:
@@ -181,7 +213,7 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "ns
              "localtime", "alternatives", "ssl")
 
 
-def _bwrap_prefix(scratch: Scratch, writable: list[Path]) -> list[str]:
+def _bwrap_prefix(scratch: Scratch, shared: Shared) -> list[str]:
     args = [bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             "--proc", "/proc", "--tmpfs", "/tmp"]
     if os.geteuid() == 0:
@@ -199,8 +231,10 @@ def _bwrap_prefix(scratch: Scratch, writable: list[Path]) -> list[str]:
     for folder in _python_dirs():
         args += ["--ro-bind", folder, folder]
     args += ["--bind", str(scratch.root), str(scratch.root)]
-    for folder in writable:
+    for folder in shared.writable:
         args += ["--bind", str(folder), str(folder)]
+    for folder in shared.readable:
+        args += ["--ro-bind", str(folder), str(folder)]
     args += ["--ro-bind", str(scratch.kit), str(scratch.kit), "--ro-bind", str(scratch.src), str(scratch.src),
              "--chdir", str(scratch.work)]
     return args
@@ -264,14 +298,14 @@ def die_with_parent() -> None:
 
 
 def start(scratch: Scratch, argv: list[str], env: dict[str, str], pass_fds: tuple[int, ...],
-          cpu_seconds: int, writable: list[Path] = ()) -> subprocess.Popen:
+          cpu_seconds: int, shared: Shared = Shared()) -> subprocess.Popen:
     """Start `argv` sandboxed; its stdout and stderr come back on one pipe."""
     as_nobody = False
     limits = ((resource.RLIMIT_DATA, int(memory_limit_gib() * GIB)), (resource.RLIMIT_CPU, cpu_seconds),
               (resource.RLIMIT_FSIZE, 512 * 1024 * 1024), (resource.RLIMIT_CORE, 0),
               (resource.RLIMIT_NPROC, _tasks_of_this_user() + 512))
     if bwrap():
-        command = [*_bwrap_prefix(scratch, list(writable))]
+        command = [*_bwrap_prefix(scratch, shared)]
         for key, value in env.items():
             command += ["--setenv", key, value]
         command += argv
@@ -291,7 +325,7 @@ class Launched(NamedTuple):
 
 
 def launch_worker(scratch: Scratch, file_name: str, display: str, threads: int, cpu_seconds: int,
-                  writable: list[Path] = (), standby: bool = False) -> Launched:
+                  shared: Shared = Shared(), standby: bool = False) -> Launched:
     """Start ptgrade/worker.py on the copy of the student's file, sandboxed, with two private pipes.
     With `standby` it imports torch and then waits for a `load` request before importing the file."""
     from ptgrade.contract import WORKER_BOOT
@@ -301,7 +335,7 @@ def launch_worker(scratch: Scratch, file_name: str, display: str, threads: int, 
             str(scratch.src / file_name), display, str(threads), "standby" if standby else "now"]
     try:
         process = start(scratch, argv, environment(scratch, {"PTGRADE_THREADS": str(threads)}),
-                        (to_worker_r, from_worker_w), cpu_seconds, writable)
+                        (to_worker_r, from_worker_w), cpu_seconds, shared)
     except BaseException:
         os.close(to_worker_w)
         os.close(from_worker_r)
@@ -352,12 +386,16 @@ class ForkedWorker:
             self.returncode = self.zygote.end(self.child_pid)
 
 
+ZYGOTE_BOOT_SECONDS = 180   # Python, torch and the item's libraries, on a machine busy grading others
+ZYGOTE_ANSWER_SECONDS = 30  # a fork, or ending a child: killing what it left and emptying its folders
+
+
 class Zygote:
     """One sandboxed process with Python, torch and the item's grader imported, forking a fresh worker
     for each file it is given (ptgrade/worker.py: zygote). Files are copied in only when their turn
     comes, and each child's leftovers (processes, files) are removed before the next one starts."""
 
-    def __init__(self, scratch: Scratch, threads: int, cpu_seconds: int, writable: list[Path] = (),
+    def __init__(self, scratch: Scratch, threads: int, cpu_seconds: int, shared: Shared = Shared(),
                  preload: tuple[str, ...] = ()):
         import socket
         from ptgrade.contract import WORKER_BOOT
@@ -370,7 +408,7 @@ class Zygote:
                 "namespace" if bwrap() else "shared"]
         try:
             self.process = start(scratch, argv, environment(scratch, {"PTGRADE_THREADS": str(threads)}),
-                                 (theirs.fileno(),), cpu_seconds, writable)
+                                 (theirs.fileno(),), cpu_seconds, shared)
         finally:
             theirs.close()
         self.control = ours
@@ -380,12 +418,19 @@ class Zygote:
 
     def _wait_ready(self) -> None:
         if not self.ready:
-            self._answer()
+            self._answer(ZYGOTE_BOOT_SECONDS)
             self.ready = True
 
-    def _answer(self) -> dict:
+    def _answer(self, seconds: float = ZYGOTE_ANSWER_SECONDS) -> dict:
+        """The zygote's answer within `seconds`. A child may stop the zygote (SIGSTOP) or wedge it: one that does
+        not answer in time is killed, so the judge never waits on it and a new one takes its place."""
         import json
-        payload = self.control.recv(65536)
+        self.control.settimeout(seconds)
+        try:
+            payload = self.control.recv(65536)
+        except OSError:  # socket.timeout included
+            self.close()
+            raise OSError("the zygote did not answer in time") from None
         if not payload:
             raise OSError("the zygote ended")
         return json.loads(payload)

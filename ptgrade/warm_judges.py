@@ -20,11 +20,42 @@ import socket
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # What every grader's judge imports, and what is slow to: torchvision brings torch._dynamo with it.
 PRELOAD = ("torch", "torchvision", "pytest", "pytest_timeout", "_pytest.python", "_pytest.fixtures")
 BOOT = "import sys; from ptgrade.warm_judges import serve; serve(int(sys.argv[1]))"
+
+
+def _prctl():
+    if sys.platform != "linux":
+        return None
+    import ctypes
+    try:
+        return ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+_KEEPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ptgrade-server-parent")  # loaded before any fork: a forked child only calls it
+PR_SET_PDEATHSIG = 1
+
+
+def dies_with_parent() -> None:
+    """This process is killed when the one that started it dies (a runner killed with SIGKILL takes its
+    judge, and the judge its workers, with it)."""
+    if _PRCTL is not None:
+        import signal
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def own_session_dying_with_parent() -> None:
+    """preexec_fn of a judge or a server: a session of its own (the runner kills it as one), and death with
+    the runner."""
+    os.setsid()
+    dies_with_parent()
 
 
 class ServerGone(OSError):
@@ -37,10 +68,12 @@ class Server:
     def __init__(self, root: Path, env: dict[str, str]):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self.process = subprocess.Popen([sys.executable, "-c", BOOT, str(theirs.fileno())], env=env, cwd=root,
-                                            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            start_new_session=True)
+            # Started from a thread that lives as long as this process: the parent-death signal follows the
+            # thread that forked, and a `verify` pool's thread ends before the server should.
+            self.process = _KEEPER.submit(
+                subprocess.Popen, [sys.executable, "-c", BOOT, str(theirs.fileno())], env=env, cwd=root,
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, preexec_fn=own_session_dying_with_parent).result()
         finally:
             theirs.close()
         self.control, self.lock, self.ready = ours, threading.Lock(), False
@@ -199,7 +232,7 @@ def _judge(control: socket.socket, request: dict, fds: list[int]) -> None:
     code = 1
     try:
         control.close()
-        os.setsid()
+        own_session_dying_with_parent()
         output, *passed = fds
         os.dup2(output, 1)
         os.dup2(output, 2)

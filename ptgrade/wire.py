@@ -22,6 +22,9 @@ HEADER = struct.Struct("!Q")
 MAX_FRAME = 512 * 1024 * 1024  # an observation larger than this is refused, not read
 TAG = "__ptgrade__"
 MAX_DEPTH = 64
+MAX_MEMBERS = 100_000          # records in one archive (one per tensor storage, and a few more)
+MAX_NODES = 250_000            # containers and values in one message, counted as a tree
+MIN_TENSOR_BUDGET = 64 * 1024 * 1024  # bytes of tensor data a message may describe, at least; else 4x its size
 
 
 class WireError(Exception):
@@ -145,11 +148,66 @@ def dump(value) -> bytes:
 
 # -- judge side: data -> values ---------------------------------------------------------------------
 def load(payload: bytes):
-    """Read an observation; only what `weights_only` allows can come out."""
+    """Read an observation; only what `weights_only` allows can come out, and only what costs the judge about
+    what the message weighs: its records stored (never inflated), and what it describes bounded (see `bounded`)."""
+    check_archive(payload)
     try:
-        return torch.load(io.BytesIO(payload), weights_only=True, map_location=_map_location)
+        value = torch.load(io.BytesIO(payload), weights_only=True, map_location=_map_location)
     except Exception as error:  # noqa: BLE001 - anything unreadable is the sender's fault
         raise WireError(f"an unreadable message ({type(error).__name__})") from None
+    bounded(value, max(MIN_TENSOR_BUDGET, 4 * len(payload)))
+    return value
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+
+
+def check_archive(payload: bytes, budget: int | None = None) -> None:
+    """A `torch.save` archive the judge may open: every record stored as it is (torch writes them so; a
+    compressed one could inflate without limit), in the central directory and in its own header alike, and
+    the sizes it declares within `budget` (default: the archive's own size)."""
+    import zipfile
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(payload)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as error:
+        raise WireError(f"not an archive ({type(error).__name__})") from None
+    if len(infos) > MAX_MEMBERS:
+        raise WireError(f"an archive of {len(infos)} records, over the limit of {MAX_MEMBERS}")
+    declared = 0
+    for info in infos:
+        if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
+            raise WireError("a compressed record (the judge reads stored records only)")
+        header = payload[info.header_offset:info.header_offset + _LOCAL_HEADER.size]
+        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04" or _LOCAL_HEADER.unpack(header)[3] != 0:
+            raise WireError("a record whose own header says it is compressed")
+        declared += info.file_size
+    if declared > (len(payload) if budget is None else budget):
+        raise WireError(f"records declaring {declared} bytes in an archive of {len(payload)}")
+
+
+def bounded(value, tensor_bytes: int) -> None:
+    """Refuse a value that would cost the judge far more than it weighs: more than MAX_NODES containers and
+    values counted as a tree (a few shared references can stand for exponentially many), tensors describing
+    more than `tensor_bytes` bytes (a zero-stride view of one number can describe terabytes), or a tensor
+    that is not a plain strided one."""
+    stack, nodes, total = [(value, 0)], 0, 0
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise WireError(f"a message of more than {MAX_NODES} values")
+        if isinstance(item, torch.Tensor):
+            if item.layout != torch.strided or item.is_quantized or item.is_nested:
+                raise WireError(f"a tensor of layout {item.layout}")
+            total += item.numel() * item.element_size()
+            if total > tensor_bytes:
+                raise WireError(f"tensors describing more than {tensor_bytes} bytes")
+        elif depth <= MAX_DEPTH and type(item) in (list, tuple):
+            stack.extend((v, depth + 1) for v in item)
+        elif depth <= MAX_DEPTH and type(item) in (dict, collections.OrderedDict):
+            stack.extend((v, depth + 1) for pair in item.items() for v in pair)
+        elif depth > MAX_DEPTH:
+            raise WireError("a message nested too deeply")
 
 
 def _map_location(storage, location):
