@@ -1,13 +1,21 @@
 """4.2 PyTorch Lightning: the promises of exercises/s4_2_lightning.py.
 
-One training run (the module-scoped `fitted` fixture: the student's Trainer fits the student's
-module on the student's DataModule, in a temporary folder) feeds the checks on logs, checkpoints,
-reloading and convergence. Everything that needs a live Lightning object runs beside the student's
-code (the @observation functions below) and reports facts; metrics.csv and the checkpoint are read
-here, the checkpoint with torch.load(weights_only=True), and expected outputs are computed here
-from the checkpoint's weights.
+The judge believes no number the student's process reports about learning. One training run (the
+module-scoped `fitted` fixture: the student's Trainer fits the student's module on the student's
+DataModule, on a split of the digits drawn from this run's `run_seed`, in a folder the student's code
+may write) hands the judge the model's weights before and after training; the judge scores them
+itself, with its own copy of the MLP the item fixes (64 -> hidden -> ReLU -> 10), on the validation
+split. metrics.csv and the best checkpoint are read here, through graders/support/student_files.py
+(regular files inside that folder only, bounded; the checkpoint as data), and what they say is
+compared with what the judge computes from the weights: the last epoch's logged val_loss and
+val_acc with the final weights' own, the best checkpoint's logged val_loss with its weights' own.
+The Trainer's settings are measured by training a module of the grader's own (`_Probe`, a linear
+regression whose every step the judge computes) with the student's make_trainer. Everything that
+needs a live Lightning object runs beside the student's code (the @observation functions) and
+reports; what it reports is shown in messages and never decides a check alone.
 """
 import csv
+import io
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,128 +26,90 @@ import torch
 from lightning.pytorch.accelerators import CPUAccelerator
 from lightning.pytorch.callbacks import ModelCheckpoint, ModelSummary
 from lightning.pytorch.loggers import CSVLogger
+from torch import nn
 from torch.nn import functional as F
+from torch.utils.data import DataLoader, TensorDataset
 
-from graders.support import errors
+from graders.support import errors, student_files
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.data import digits
 from ptgrade.remote import WorkerProblem, observation
 
 MAX_EPOCHS = 5
-MIN_VAL_ACC = 0.88   # the reference reaches 0.94-0.96 after 5 epochs over seeds
+MIN_VAL_ACC = 0.88   # the reference's final validation accuracy, scored by the judge: 0.924-0.969 over 12 seeds
 LOG_HINT = say("Log with self.log('train_loss', loss) in training_step and self.log('val_loss', ...) and "
                "self.log('val_acc', ...) in validation_step, under exactly these names: ModelCheckpoint(monitor="
                "'val_loss') can only watch what validation_step logs.",
                "training_step에서는 self.log('train_loss', loss)로, validation_step에서는 self.log('val_loss', ...)와 "
                "self.log('val_acc', ...)로, 정확히 이 이름으로 기록하세요: ModelCheckpoint(monitor='val_loss')는 "
                "validation_step이 기록한 값만 지켜볼 수 있습니다.")
+ARCHITECTURE_HINT = say("DigitsClassifier is nn.Linear(64, hidden), ReLU, nn.Dropout(dropout), nn.Linear(hidden, 10).",
+                        "DigitsClassifier는 nn.Linear(64, hidden), ReLU, nn.Dropout(dropout), nn.Linear(hidden, 10)입니다.")
+
+
+def _generator(run_seed: int, salt: int) -> torch.Generator:
+    """A generator for this run's data (the recipe is public, the draw is not)."""
+    return torch.Generator().manual_seed((run_seed * 7919 + salt) % (2 ** 62))
+
+
+def _split_seed(run_seed: int, salt: int) -> int:
+    """A seed for load_digits_tensors: which digits are validation ones changes with the run."""
+    return 1 + (run_seed * 7919 + salt) % 100_000
 
 
 def _detached(value):
     return value.detach() if isinstance(value, torch.Tensor) else value
 
 
-@observation
-def fit_digits(impl, root, max_epochs, accelerator=None):
-    """make_trainer(root, max_epochs).fit(DigitsClassifier(), datamodule=DigitsDataModule(...)) after
-    torch.manual_seed(0): where the trainer logged, what its checkpoint callback is and holds, the
-    device it trained on and its last val_acc."""
-    torch.manual_seed(0)
-    if accelerator is None:
-        trainer = impl.make_trainer(root, max_epochs)
-        trainer.fit(impl.DigitsClassifier(), datamodule=impl.DigitsDataModule(batch_size=64, seed=0))
-    else:
-        trainer = impl.make_trainer(root, max_epochs, accelerator=accelerator)
-        trainer.fit(impl.DigitsClassifier(), datamodule=impl.DigitsDataModule())
-    callback = trainer.checkpoint_callback
-    val_acc = trainer.callback_metrics.get("val_acc", float("nan"))
-    logger = trainer.logger
-    return {"log_dir": None if logger is None or logger.log_dir is None else str(logger.log_dir),
-            "checkpoint": {"is_model_checkpoint": isinstance(callback, ModelCheckpoint),
-                           "monitor": getattr(callback, "monitor", None),
-                           "best_model_path": str(getattr(callback, "best_model_path", ""))},
-            "root_device": str(trainer.strategy.root_device.type), "val_acc": float(val_acc)}
+def _plain_state(module):
+    """(In the student's process) a module's state_dict as plain CPU tensors."""
+    return {str(name): t.detach().cpu().clone() for name, t in module.state_dict().items()
+            if isinstance(t, torch.Tensor)}
 
 
-class _Fit:
-    def __init__(self, root):
-        self.root, self.facts, self.error = root, None, None
-
-    def require(self):
-        """What the fit reported; a failure to build or fit the trainer fails the check with what was raised."""
-        if self.error is not None and errors.passes_through(self.error):  # not started, or not the student's mistake
-            raise self.error
-        if self.error is not None:
-            raise errors.raised("make_trainer(...).fit(DigitsClassifier(), datamodule=DigitsDataModule())", self.error,
-                                LOG_HINT)
-        return self.facts
-
-    def metrics(self):
-        log_dir = self.require()["log_dir"]
-        check(log_dir is not None, say("the Trainer has no logger, so no metrics.csv was written.",
-                                       "Trainer에 로거(logger)가 없어서 metrics.csv가 기록되지 않았습니다."),
-              say("Pass logger=CSVLogger(save_dir=log_dir, name='digits') to the Trainer.",
-                  "Trainer에 logger=CSVLogger(save_dir=log_dir, name='digits')를 넘기세요."))
-        path = Path(log_dir) / "metrics.csv"
-        check(path.is_file(), say(f"no metrics.csv in the logger's folder {log_dir}.",
-                                  f"로거의 폴더 {log_dir}에 metrics.csv가 없습니다."),
-              say("Pass logger=CSVLogger(save_dir=log_dir, name='digits') to the Trainer.",
-                  "Trainer에 logger=CSVLogger(save_dir=log_dir, name='digits')를 넘기세요."))
-        with open(path, newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    def per_epoch(self, name):
-        """{epoch: value} of a metric logged once per epoch."""
-        rows = [row for row in self.metrics() if row.get(name) not in (None, "")]
-        return {int(row["epoch"]): float(row[name]) for row in rows}
-
-
-@pytest.fixture(scope="module")
-def fitted(impl, tmp_path_factory):
-    fit = _Fit(tmp_path_factory.mktemp("lightning_run"))
-    try:
-        fit.facts = fit_digits(impl, str(fit.root), MAX_EPOCHS)
-    except WorkerProblem:  # a timeout or a crash: every check that needs the run reports it
-        raise
-    except Exception as error:  # noqa: BLE001 - reported by each check that needs the run
-        fit.error = error
-    return fit
-
-
-@observation
-def checkpoint_contents(impl, path):
-    """The epoch and weights the student's Trainer saved at `path` (read where the file was written,
-    for a checkpoint torch.load(weights_only=True) refuses)."""
-    saved = torch.load(path, map_location="cpu", weights_only=False)
-    return {"epoch": saved.get("epoch"), "state_dict": dict(saved.get("state_dict", {})),
-            "hyper_parameters": dict(saved.get("hyper_parameters", {}))}
-
-
-def _checkpoint(impl, path):
-    """The checkpoint at `path`: read here when it holds data only, else by the student's process."""
-    try:
-        saved = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # noqa: BLE001 - objects weights_only refuses (custom hyper-parameters, say)
-        return checkpoint_contents(impl, str(path))
-    return {"epoch": saved.get("epoch"), "state_dict": dict(saved.get("state_dict", {})),
-            "hyper_parameters": dict(saved.get("hyper_parameters", {}))}
-
-
-def _mlp_outputs(state, x, hidden=None):
-    """What the MLP 64 -> hidden -> ReLU -> 10 with these weights gives for x in eval mode (dropout
-    off), computed here from the weights alone; None when they are not that MLP's weights."""
-    tensors = [t for t in state.values() if isinstance(t, torch.Tensor) and t.is_floating_point()]
-    if hidden is None:  # no saved hyper-parameters: the output layer says how wide the hidden layer is
-        hidden = next((t.shape[1] for t in tensors if t.dim() == 2 and t.shape[0] == 10), None)
-
-    def one(shape):
-        found = [t for t in tensors if tuple(t.shape) == shape]
-        return found[0] if len(found) == 1 else None
-
-    w1, b1, w2, b2 = one((hidden, 64)), one((hidden,)), one((10, hidden)), one((10,))
-    if hidden is None or any(t is None for t in (w1, b1, w2, b2)):
+# -- the judge's own copy of the architecture -----------------------------------------------------
+def _mlp_params(state, hidden=None):
+    """{"w1", "b1", "w2", "b2": (name, tensor)} of the MLP 64 -> hidden -> 10 in a state_dict (found by their
+    shapes, whatever the student named the layers), or None when the state does not hold that MLP."""
+    if not isinstance(state, Mapping):
         return None
+    tensors = {name: t for name, t in state.items()
+               if type(t) in (torch.Tensor, nn.Parameter) and t.is_floating_point()}
+    if hidden is None:  # no saved hyper-parameters: the output layer says how wide the hidden layer is
+        hidden = next((t.shape[1] for t in tensors.values() if t.dim() == 2 and t.shape[0] == 10), None)
+    if not isinstance(hidden, int):
+        found = {}
+    else:  # each shape must be found once (hidden=10 would make both biases (10,): not told apart)
+        found = {key: [(n, t) for n, t in tensors.items() if tuple(t.shape) == shape]
+                 for key, shape in (("w1", (hidden, 64)), ("b1", (hidden,)), ("w2", (10, hidden)), ("b2", (10,)))}
+    if len(found) != 4 or any(len(v) != 1 for v in found.values()):
+        return None
+    return {key: (v[0][0], v[0][1].detach().float().cpu()) for key, v in found.items()}
+
+
+def _mlp(params, x):
+    """What the MLP with these weights gives for x in eval mode (dropout off), computed here."""
+    w1, b1, w2, b2 = (params[key][1] for key in ("w1", "b1", "w2", "b2"))
     return torch.relu(x @ w1.T + b1) @ w2.T + b2
+
+
+def _require_mlp(state, what, hidden=None):
+    params = _mlp_params(state, hidden)
+    shapes = {k: tuple(v.shape) for k, v in state.items() if isinstance(v, torch.Tensor)} if isinstance(state, Mapping) \
+        else type(state).__name__
+    check(params is not None,
+          say(f"{what} does not hold the weights of an MLP 64 -> {hidden or 'hidden'} -> 10 (one Linear layer of each): "
+              f"its tensors have the shapes {shapes}.",
+              f"{what}에 MLP 64 -> {hidden or 'hidden'} -> 10(각각 Linear 층 하나)의 가중치가 없습니다: 텐서의 shape는 "
+              f"{shapes}입니다."), ARCHITECTURE_HINT)
+    return params
+
+
+def _scores(params, x, y):
+    """(accuracy, mean cross-entropy) of the MLP with these weights on (x, y), computed here."""
+    with torch.no_grad():
+        logits = _mlp(params, x)
+    return float((logits.argmax(-1) == y).float().mean()), float(F.cross_entropy(logits, y))
 
 
 def _optimizers(returned):
@@ -154,25 +124,149 @@ def _optimizers(returned):
     return []
 
 
+def _rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _per_epoch(rows, name):
+    """{epoch: value} of a metric logged once per epoch (a value that is not a number is left out)."""
+    found = {}
+    for row in rows:
+        value = row.get(name)
+        if value in (None, ""):
+            continue
+        try:
+            found[int(float(row["epoch"]))] = float(value)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+# -- the training run -----------------------------------------------------------------------------
+@observation
+def fit_digits(impl, root, max_epochs, seed, accelerator=None):
+    """make_trainer(root, max_epochs).fit(DigitsClassifier(), datamodule=DigitsDataModule(64, seed)) after
+    torch.manual_seed(seed): the model's weights before and after, where the trainer logged, what its
+    checkpoint callback is and holds, and the device it trained on."""
+    torch.manual_seed(seed)
+    model = impl.DigitsClassifier()
+    initial = _plain_state(model)
+    if accelerator is None:
+        trainer = impl.make_trainer(root, max_epochs)
+    else:
+        trainer = impl.make_trainer(root, max_epochs, accelerator=accelerator)
+    trainer.fit(model, datamodule=impl.DigitsDataModule(batch_size=64, seed=seed))
+    callback = trainer.checkpoint_callback
+    logger = trainer.logger
+    return {"log_dir": None if logger is None or logger.log_dir is None else str(logger.log_dir),
+            "checkpoint": {"is_model_checkpoint": isinstance(callback, ModelCheckpoint),
+                           "monitor": getattr(callback, "monitor", None),
+                           "best_model_path": str(getattr(callback, "best_model_path", ""))},
+            "root_device": str(trainer.strategy.root_device.type), "initial": initial, "final": _plain_state(model),
+            "logged_val_acc": float(trainer.callback_metrics.get("val_acc", float("nan")))}
+
+
+class _Fit:
+    def __init__(self, root, seed):
+        self.root, self.seed, self.facts, self.error = root, seed, None, None
+        _, _, self.x_val, self.y_val = digits(seed=seed)  # the judge's own copy of the run's validation split
+
+    def require(self):
+        """What the fit reported; a failure to build or fit the trainer fails the check with what was raised."""
+        if self.error is not None and errors.passes_through(self.error):  # not started, or not the student's mistake
+            raise self.error
+        if self.error is not None:
+            raise errors.raised("make_trainer(...).fit(DigitsClassifier(), datamodule=DigitsDataModule())", self.error,
+                                LOG_HINT)
+        check(isinstance(self.facts, dict) and isinstance(self.facts.get("checkpoint"), dict),
+              say("the training run reported nothing the grader can read.",
+                  "학습 실행이 채점기가 읽을 수 있는 것을 아무것도 알려 주지 않았습니다."))
+        return self.facts
+
+    def metrics(self):
+        """metrics.csv's rows, read here from the run's folder."""
+        log_dir = self.require()["log_dir"]
+        check(log_dir is not None, say("the Trainer has no logger, so no metrics.csv was written.",
+                                       "Trainer에 로거(logger)가 없어서 metrics.csv가 기록되지 않았습니다."),
+              say("Pass logger=CSVLogger(save_dir=log_dir, name='digits') to the Trainer.",
+                  "Trainer에 logger=CSVLogger(save_dir=log_dir, name='digits')를 넘기세요."))
+        path = Path(str(log_dir)) / "metrics.csv"
+        check(student_files.exists(path, self.root),
+              say(f"no metrics.csv in the logger's folder {log_dir}, under log_dir ({self.root}).",
+                  f"log_dir({self.root}) 아래, 로거의 폴더 {log_dir}에 metrics.csv가 없습니다."),
+              say("Pass logger=CSVLogger(save_dir=log_dir, name='digits') to the Trainer.",
+                  "Trainer에 logger=CSVLogger(save_dir=log_dir, name='digits')를 넘기세요."))
+        return _rows(student_files.read_text(path, self.root))
+
+    def per_epoch(self, name):
+        """{epoch: value} of a metric logged once per epoch."""
+        return _per_epoch(self.metrics(), name)
+
+    def weights(self, key):
+        """The MLP in the weights the run reported ("initial" or "final"), for the judge's own copy."""
+        return _require_mlp(self.require().get(key), say(f"the model's {key} state_dict", f"모델의 {key} state_dict"))
+
+    def checkpoint(self):
+        """(path, epoch, MLP weights) of the best checkpoint, read here from the run's folder."""
+        path = Path(str(self.require()["checkpoint"]["best_model_path"]))
+        check(student_files.exists(path, self.root),
+              say(f"the best checkpoint should be a file under log_dir ({self.root}), got {str(path)!r}.",
+                  f"가장 좋은 체크포인트는 log_dir({self.root}) 아래의 파일이어야 하는데 {str(path)!r}입니다."),
+              CHECKPOINT_HINT)
+        saved = student_files.load_tensors(path, self.root)
+        check(isinstance(saved, dict) and isinstance(saved.get("state_dict"), dict),
+              say(f"{path.name} is not a Lightning checkpoint (no state_dict in it).",
+                  f"{path.name}은(는) Lightning 체크포인트가 아닙니다(state_dict가 없습니다)."), CHECKPOINT_HINT)
+        hidden = saved.get("hyper_parameters", {}).get("hidden") if isinstance(saved.get("hyper_parameters"), dict) else None
+        params = _require_mlp(saved["state_dict"], say("the best checkpoint's state_dict",
+                                                       "가장 좋은 체크포인트의 state_dict"),
+                              hidden if isinstance(hidden, int) else None)
+        return path, saved.get("epoch"), params
+
+
+CHECKPOINT_HINT = say("Pass callbacks=[ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1)] to the Trainer; "
+                      "a loss is best when lowest (mode='min').",
+                      "Trainer에 callbacks=[ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1)]을 넘기세요. "
+                      "손실은 가장 낮을 때가 가장 좋습니다(mode='min').")
+
+
+@pytest.fixture(scope="module")
+def fitted(impl, student_path_factory, run_seed):
+    fit = _Fit(student_path_factory.mktemp("lightning_run"), _split_seed(run_seed, 1))
+    try:
+        fit.facts = fit_digits(impl, str(fit.root), MAX_EPOCHS, fit.seed)
+    except WorkerProblem:  # a timeout or a crash: every check that needs the run reports it
+        raise
+    except Exception as error:  # noqa: BLE001 - reported by each check that needs the run
+        fit.error = error
+    return fit
+
+
 # -- the pieces, without training -----------------------------------------------------------------
 @observation
-def lightning_bases(impl):
-    """For DigitsClassifier() and DigitsDataModule(): the Lightning 2 class it should subclass, whether
-    it does, its class name and its first bases."""
+def lightning_bases(impl, x):
+    """For DigitsClassifier(hidden=12) and DigitsDataModule(): the Lightning 2 class it should subclass,
+    whether it does, its class name and its first bases; and the classifier's weights and its outputs on x
+    in eval mode."""
     facts = []
-    for obj, base in ((impl.DigitsClassifier(), lightning.LightningModule),
-                      (impl.DigitsDataModule(), lightning.LightningDataModule)):
+    model = impl.DigitsClassifier(hidden=12)
+    for obj, base in ((model, lightning.LightningModule), (impl.DigitsDataModule(), lightning.LightningDataModule)):
         facts.append({"base": base.__name__, "subclass": isinstance(obj, base), "type": type(obj).__name__,
                       "bases": [f"{b.__module__}.{b.__name__}" for b in type(obj).__mro__[1:4]]})
-    return facts
+    model.eval()
+    with torch.no_grad():
+        out = model(x)
+    return {"classes": facts, "state": _plain_state(model), "out": _detached(out)}
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("The model and data module subclass Lightning 2 classes",
                    ko="모델과 데이터 모듈은 Lightning 2의 클래스를 상속합니다")
-def test_classes_are_lightning_2_classes(impl):
-    for facts in lightning_bases(impl):
+def test_classes_are_lightning_2_classes(impl, run_seed):
+    x = torch.rand(8, 64, generator=_generator(run_seed, 11))
+    seen = lightning_bases(impl, x)
+    for facts in seen["classes"]:
         check(facts["subclass"],
               say(f"{facts['type']} should subclass lightning.{facts['base']}; its bases are {facts['bases']}.",
                   f"{facts['type']}은(는) lightning.{facts['base']}를 상속해야 하는데 부모 클래스가 {facts['bases']}입니다."),
@@ -180,62 +274,95 @@ def test_classes_are_lightning_2_classes(impl):
                   "classes of the older pytorch_lightning package are different classes, refused by lightning's Trainer.",
                   "`import lightning as L`로 가져와 L.LightningModule / L.LightningDataModule을 상속하세요: 예전 "
                   "pytorch_lightning 패키지의 클래스는 다른 클래스여서 lightning의 Trainer가 받아들이지 않습니다."))
+    # What the class says it is comes from the student's process; that it is the MLP the item fixes is measured here.
+    params = _require_mlp(seen["state"], say("DigitsClassifier(hidden=12)'s state_dict",
+                                             "DigitsClassifier(hidden=12)의 state_dict"), 12)
+    assert_tensor(seen["out"], _mlp(params, x), say("DigitsClassifier(hidden=12) in eval mode, against its own weights",
+                                                    "평가 모드의 DigitsClassifier(hidden=12)를 자기 가중치로 계산한 값과 비교"),
+                  hint=ARCHITECTURE_HINT)
 
 
 @observation
 def datamodule_batches(impl, batch_size, seed):
-    """DigitsDataModule(batch_size, seed) after setup('fit'): the split sizes, the first training
-    batch, the labels of the first batch of three fresh training loaders, the validation labels in
-    loader order."""
+    """DigitsDataModule(batch_size, seed) after setup('fit'): the split sizes, two whole passes over the
+    training loader (each in loader order, with its batch sizes) and one over the validation loader."""
     data = impl.DigitsDataModule(batch_size=batch_size, seed=seed)
     data.setup("fit")
+
+    def one_pass(loader):
+        batches = list(loader)
+        return {"x": torch.cat([b[0] for b in batches]), "y": torch.cat([b[1] for b in batches]),
+                "sizes": [len(b[1]) for b in batches]}
     train, val = data.train_dataloader(), data.val_dataloader()
-    return {"train_size": len(train.dataset), "val_size": len(val.dataset), "first": next(iter(train)),
-            "firsts": [next(iter(data.train_dataloader()))[1] for _ in range(3)],
-            "val_labels": torch.cat([batch[1] for batch in data.val_dataloader()])}
+    return {"train_size": len(train.dataset), "val_size": len(val.dataset),
+            "passes": [one_pass(data.train_dataloader()) for _ in range(2)], "val": one_pass(val)}
+
+
+def _row_multiset(x, y):
+    return sorted(tuple(row) for row in torch.cat([x.double(), y.double()[:, None]], 1).tolist())
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("DigitsDataModule shuffles training data and keeps validation order",
                    ko="DigitsDataModule은 학습 데이터를 섞고 검증 데이터의 순서는 유지합니다")
-def test_datamodule_shuffles_train_and_keeps_val_order(impl):
-    _, _, x_val, y_val = digits(seed=3)
-    facts = datamodule_batches(impl, 32, 3)
+def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
+    seed = _split_seed(run_seed, 3)
+    x_train, y_train, x_val, y_val = digits(seed=seed)
+    facts = datamodule_batches(impl, 32, seed)
     train_size, val_size = facts["train_size"], facts["val_size"]
     check(train_size + val_size == 1797 and val_size == len(y_val),
-          say(f"DigitsDataModule(seed=3) should split the 1797 digits into {1797 - len(y_val)} / {len(y_val)}, got "
+          say(f"DigitsDataModule(seed={seed}) should split the 1797 digits into {1797 - len(y_val)} / {len(y_val)}, got "
               f"{train_size} / {val_size}.",
-              f"DigitsDataModule(seed=3)은 digits 1797개를 {1797 - len(y_val)} / {len(y_val)}로 나눠야 하는데 "
+              f"DigitsDataModule(seed={seed})은 digits 1797개를 {1797 - len(y_val)} / {len(y_val)}로 나눠야 하는데 "
               f"{train_size} / {val_size}입니다."), say("Use load_digits_tensors(self.seed) in setup.",
                                              "setup에서 load_digits_tensors(self.seed)를 쓰세요."))
-    x, y = facts["first"]
-    check(tuple(x.shape) == (32, 64) and x.dtype == torch.float32 and y.dtype == torch.int64,
-          say(f"a training batch should be float32 (32, 64) images and int64 labels, got {x.dtype} {tuple(x.shape)} "
-              f"and {y.dtype}.",
-              f"학습 배치는 float32 (32, 64) 이미지와 int64 레이블이어야 하는데 {x.dtype} {tuple(x.shape)}와 "
-              f"{y.dtype}입니다."), say("Pass batch_size=self.batch_size to the DataLoader.",
-                                 "DataLoader에 batch_size=self.batch_size를 넘기세요."))
-    firsts = facts["firsts"]
-    check(any(not torch.equal(firsts[0], other) for other in firsts[1:]),
-          say("the training loader gives the same first batch on every pass: it does not shuffle.",
-              "학습용 로더가 매번 같은 첫 배치를 줍니다: 데이터를 섞지 않고 있습니다."),
-          say("train_dataloader should return DataLoader(..., shuffle=True).",
-              "train_dataloader는 DataLoader(..., shuffle=True)를 반환해야 합니다."))
-    assert_tensor(facts["val_labels"], y_val, say("the validation labels in loader order",
-                                                  "로더 순서대로의 검증 레이블"),
-                  hint=say("val_dataloader should not shuffle (shuffle=False, the default) and use the validation split.",
-                           "val_dataloader는 섞지 말고(shuffle=False, 기본값) 검증용 데이터를 써야 합니다."))
+    batch_hint = say("Pass batch_size=self.batch_size to the DataLoader.", "DataLoader에 batch_size=self.batch_size를 넘기세요.")
+    shuffle_hint = say("train_dataloader should return DataLoader(..., shuffle=True).",
+                       "train_dataloader는 DataLoader(..., shuffle=True)를 반환해야 합니다.")
+    passes = facts["passes"]
+    for one in passes:
+        x = expect_tensor(one["x"], say("a training batch's images", "학습 배치의 이미지"))
+        y = expect_tensor(one["y"], say("a training batch's labels", "학습 배치의 레이블"))
+        check(x.dtype == torch.float32 and y.dtype == torch.int64 and x.dim() == 2 and x.shape[1:] == (64,),
+              say(f"training batches should be float32 (batch, 64) images and int64 labels, got {x.dtype} "
+                  f"{tuple(x.shape)} and {y.dtype}.",
+                  f"학습 배치는 float32 (batch, 64) 이미지와 int64 레이블이어야 하는데 {x.dtype} {tuple(x.shape)}와 "
+                  f"{y.dtype}입니다."), batch_hint)
+        sizes = list(one["sizes"])
+        check(len(sizes) > 0 and all(s == 32 for s in sizes[:-1]) and 0 < sizes[-1] <= 32,
+              say(f"DigitsDataModule(batch_size=32) gave training batches of {sorted(set(sizes))} digits.",
+                  f"DigitsDataModule(batch_size=32)의 학습 배치 크기가 {sorted(set(sizes))}입니다."), batch_hint)
+        check(_row_multiset(x, y) == _row_multiset(x_train, y_train),
+              say(f"one pass over the training loader should give every training digit once, with its label "
+                  f"({len(y_train)} of them); it gave {len(y)} that are not the training split.",
+                  f"학습용 로더를 한 번 돌면 학습용 digit 하나하나({len(y_train)}개)를 레이블과 함께 한 번씩 주어야 하는데 "
+                  f"학습용 데이터와 다른 {len(y)}개를 주었습니다."),
+              say("setup should build self.train_set = TensorDataset(x_train, y_train) from load_digits_tensors(self.seed).",
+                  "setup은 load_digits_tensors(self.seed)로 self.train_set = TensorDataset(x_train, y_train)을 만들어야 합니다."))
+    check(not torch.equal(passes[0]["y"], passes[1]["y"]) and not torch.equal(passes[0]["x"], x_train),
+          say("the training loader gives the same order on every pass: it does not shuffle.",
+              "학습용 로더가 매번 같은 순서로 데이터를 줍니다: 데이터를 섞지 않고 있습니다."), shuffle_hint)
+    val_hint = say("val_dataloader should not shuffle (shuffle=False, the default) and use the validation split.",
+                   "val_dataloader는 섞지 말고(shuffle=False, 기본값) 검증용 데이터를 써야 합니다.")
+    assert_tensor(facts["val"]["y"], y_val, say("the validation labels in loader order", "로더 순서대로의 검증 레이블"),
+                  hint=val_hint)
+    assert_tensor(facts["val"]["x"], x_val, say("the validation images in loader order", "로더 순서대로의 검증 이미지"),
+                  hint=val_hint)
+
+
+DROPOUT_HIDDEN, DROPOUT_P = 8, 0.5
 
 
 @observation
 def training_step_facts(impl, x, y):
-    """DigitsClassifier(hidden=32, lr=0.01, dropout=0.5) on x: two forward passes in training mode,
-    the logits and training_step's loss in eval mode, and which parameters got no gradient from
-    that loss's backward (or what backward raised)."""
-    model = impl.DigitsClassifier(hidden=32, lr=0.01, dropout=0.5)
+    """DigitsClassifier(hidden=8, lr=0.01, dropout=0.5) on x: its weights, two forward passes in training
+    mode, the logits and training_step's loss in eval mode, and each parameter's gradient from that loss's
+    backward (or what backward raised)."""
+    model = impl.DigitsClassifier(hidden=DROPOUT_HIDDEN, lr=0.01, dropout=DROPOUT_P)
+    facts = {"state": _plain_state(model)}
     model.train()
-    facts = {"train_a": _detached(model(x)), "train_b": _detached(model(x))}
+    facts.update(train_a=_detached(model(x)), train_b=_detached(model(x)))
     model.eval()
     facts["logits"] = _detached(model(x))
     returned = model.training_step((x, y), 0)
@@ -247,34 +374,70 @@ def training_step_facts(impl, x, y):
             loss.backward()
         except RuntimeError as error:
             facts["backward_error"] = errors.summary(error)
-        facts["missing"] = [name for name, p in model.named_parameters() if p.grad is None]
+        facts["grads"] = {name: None if p.grad is None else p.grad.detach().clone()
+                          for name, p in model.named_parameters()}
     return facts
+
+
+def _dropout_pattern(out, params, x, p):
+    """Whether `out` (training mode) is the MLP with each hidden unit either dropped or scaled by 1 / (1 - p),
+    solved here from the output layer's weights (hidden < 10, so they determine the hidden activations), and
+    how many active units were dropped and kept."""
+    w1, b1, w2, b2 = (params[key][1].double() for key in ("w1", "b1", "w2", "b2"))
+    active = torch.relu(x.double() @ w1.T + b1)
+    solved = torch.linalg.lstsq(w2, (out.double() - b2).T).solution.T
+    scaled = active / (1 - p)
+    tolerance = 1e-3 * (1 + scaled.abs())
+    kept, dropped = (solved - scaled).abs() <= tolerance, solved.abs() <= tolerance
+    live = active > 1e-3
+    return bool((kept | dropped).all()), int((dropped & live & ~kept).sum()), int((kept & live & ~dropped).sum())
 
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("training_step returns the cross-entropy loss of the batch",
                    ko="training_step은 배치의 교차 엔트로피 손실을 반환합니다")
-def test_training_step_returns_cross_entropy(impl):
-    x, y, _, _ = digits(seed=1)
-    x, y = x[:16], y[:16]
+def test_training_step_returns_cross_entropy(impl, run_seed):
+    generator = _generator(run_seed, 21)
+    x, y = torch.rand(16, 64, generator=generator), torch.randint(0, 10, (16,), generator=generator)
     facts = training_step_facts(impl, x, y)
-    check(not torch.equal(expect_tensor(facts["train_a"], "model(x)"), expect_tensor(facts["train_b"], "model(x)")),
+    params = _require_mlp(facts["state"], say(f"DigitsClassifier(hidden={DROPOUT_HIDDEN})'s state_dict",
+                                              f"DigitsClassifier(hidden={DROPOUT_HIDDEN})의 state_dict"), DROPOUT_HIDDEN)
+    logits = assert_tensor(facts["logits"], _mlp(params, x),
+                           say("model(x) in eval mode, against the model's own weights",
+                               "평가 모드의 model(x)를 모델 자신의 가중치로 계산한 값과 비교"), hint=ARCHITECTURE_HINT)
+    dropout_hint = say("Put nn.Dropout(dropout) after the hidden layer's activation (and nowhere else).",
+                       "은닉층의 활성화 함수 뒤에(그리고 그곳에만) nn.Dropout(dropout)을 넣으세요.")
+    train_a = expect_tensor(facts["train_a"], "model(x)")
+    train_b = expect_tensor(facts["train_b"], "model(x)")
+    check(tuple(train_a.shape) == tuple(train_b.shape) == (16, 10) and not torch.equal(train_a, train_b),
           say("in training mode two forward passes gave the same logits: the model has no dropout.",
-              "학습 모드에서 순전파(forward)를 두 번 했는데 로짓이 같습니다: 모델에 dropout이 없습니다."),
-          say("Put nn.Dropout(dropout) after the hidden layer's activation.",
-              "은닉층의 활성화 함수 뒤에 nn.Dropout(dropout)을 넣으세요."))
-    logits = expect_tensor(facts["logits"], "model(x)")
-    check(tuple(logits.shape) == (16, 10), say(f"model(x) for 16 digits should be (16, 10) logits, got {tuple(logits.shape)}.",
-                                               f"digits 16개에 대한 model(x)는 (16, 10) 로짓이어야 하는데 {tuple(logits.shape)}입니다."))
+              "학습 모드에서 순전파(forward)를 두 번 했는데 로짓이 같습니다: 모델에 dropout이 없습니다."), dropout_hint)
+    dropped = kept = 0
+    for out in (train_a, train_b):
+        pattern, n_dropped, n_kept = _dropout_pattern(out, params, x, DROPOUT_P)
+        dropped, kept = dropped + n_dropped, kept + n_kept
+        check(pattern, say(f"in training mode, DigitsClassifier(dropout={DROPOUT_P})'s logits are not its hidden units "
+                           f"each either dropped or scaled by 1 / (1 - {DROPOUT_P}) = {1 / (1 - DROPOUT_P):g}, as "
+                           f"nn.Dropout({DROPOUT_P}) after the hidden ReLU gives.",
+                           f"학습 모드에서 DigitsClassifier(dropout={DROPOUT_P})의 로짓이, 은닉 ReLU 뒤의 "
+                           f"nn.Dropout({DROPOUT_P})처럼 은닉 유닛마다 버려지거나 1 / (1 - {DROPOUT_P}) = "
+                           f"{1 / (1 - DROPOUT_P):g}배가 된 결과가 아닙니다."), dropout_hint)
+    check(dropped > 0 and kept > 0,
+          say(f"in training mode {dropped} active hidden units were dropped and {kept} kept: dropout(p={DROPOUT_P}) "
+              "drops about half of them.",
+              f"학습 모드에서 활성 은닉 유닛 중 {dropped}개가 버려지고 {kept}개가 남았습니다: dropout(p={DROPOUT_P})은 "
+              "그중 절반쯤을 버립니다."), dropout_hint)
     loss = expect_tensor(facts["loss"], say("the loss training_step(batch, 0) returns (a Tensor, or a dict's \"loss\")",
                                             "training_step(batch, 0)이 반환한 손실(텐서 또는 dict의 \"loss\")"),
                          say("Return the loss tensor from training_step (or a dict {'loss': loss}): Lightning calls "
                              "backward on it.",
                              "training_step에서 손실(loss) 텐서(또는 dict {'loss': loss})를 반환하세요: Lightning이 그 "
                              "텐서로 backward를 호출합니다."))
-    assert_tensor(loss, F.cross_entropy(logits, y), say("training_step's loss (model in eval mode)",
-                                                        "training_step의 손실(평가 모드의 모델)"),
+    leaves = {key: tensor.clone().requires_grad_() for key, (_, tensor) in params.items()}
+    expected_loss = F.cross_entropy(_mlp({key: (None, leaf) for key, leaf in leaves.items()}, x), y)
+    assert_tensor(loss, expected_loss.detach(), say("training_step's loss (model in eval mode)",
+                                                    "training_step의 손실(평가 모드의 모델)"),
                   hint=say("Use F.cross_entropy(self(x), y) on the raw logits, with no softmax before it.",
                            "softmax를 거치지 않은 로짓에 F.cross_entropy(self(x), y)를 쓰세요."))
     check("backward_error" not in facts,
@@ -282,18 +445,32 @@ def test_training_step_returns_cross_entropy(impl):
               f"training_step 손실의 loss.backward()에서 {facts.get('backward_error')}이(가) 발생했습니다."),
           say("Compute the loss from self(x) without detach() or torch.no_grad().",
               "detach()나 torch.no_grad() 없이 self(x)로 손실을 계산하세요."))
-    missing = facts["missing"]
+    expected_loss.backward()
+    grads = facts.get("grads") if isinstance(facts.get("grads"), dict) else {}
+    missing = [name for key, (name, _) in params.items() if grads.get(name) is None]
     check(not missing, say(f"after training_step's loss.backward(), these parameters got no gradient: {missing}.",
                            f"training_step 손실의 loss.backward() 뒤에 다음 매개변수가 변화도(gradient)를 받지 못했습니다: {missing}."),
           say("Compute the loss from self(x) without detach() or torch.no_grad().",
               "detach()나 torch.no_grad() 없이 self(x)로 손실을 계산하세요."))
+    for key, (name, _) in params.items():
+        assert_tensor(grads[name], leaves[key].grad, say(f"the gradient of training_step's loss for {name}",
+                                                         f"training_step 손실의 {name}에 대한 변화도"),
+                      hint=say("Return F.cross_entropy(self(x), y) itself: Lightning calls backward on what "
+                               "training_step returns.",
+                               "F.cross_entropy(self(x), y)를 그대로 반환하세요: Lightning은 training_step이 반환한 "
+                               "값으로 backward를 호출합니다."))
+
+
+OPTIMIZER_HIDDEN, OPTIMIZER_LR, OPTIMIZER_STEPS = 16, 0.03, 2
 
 
 @observation
-def configured_optimizers(impl):
-    """DigitsClassifier(hidden=16, lr=0.03).configure_optimizers(): what it returned, the optimizers in
-    it and, for the first, its class, the parameters it covers and its learning rates."""
-    model = impl.DigitsClassifier(hidden=16, lr=0.03)
+def configured_optimizers(impl, grads):
+    """DigitsClassifier(hidden=16, lr=0.03).configure_optimizers(): what it returned, the optimizers in it
+    and, for the first, its class and the parameters it covers; then, for each list in `grads` (one
+    gradient per parameter shape), that gradient set on every parameter of that shape and one optimizer
+    step: the parameters before and after each step."""
+    model = impl.DigitsClassifier(hidden=OPTIMIZER_HIDDEN, lr=OPTIMIZER_LR)
     returned = model.configure_optimizers()
     optimizers = _optimizers(returned)
     facts = {"returned": repr(returned)[:500], "count": len(optimizers),
@@ -301,9 +478,15 @@ def configured_optimizers(impl):
     if optimizers:
         optimizer = optimizers[0]
         covered = {id(p) for group in optimizer.param_groups for p in group["params"]}
-        facts.update(type=type(optimizer).__name__, adam=isinstance(optimizer, torch.optim.Adam),
-                     covered=len(covered), covers_all=covered == {id(p) for p in model.parameters()},
-                     lrs=list({group["lr"] for group in optimizer.param_groups}))
+        facts.update(type=type(optimizer).__name__, covered=len(covered),
+                     lrs=list({group["lr"] for group in optimizer.param_groups}),
+                     before={name: p.detach().clone() for name, p in model.named_parameters()}, after=[])
+        for step in grads:
+            optimizer.zero_grad()
+            for p in model.parameters():
+                p.grad = next((g.clone() for g in step if tuple(g.shape) == tuple(p.shape)), None)
+            optimizer.step()
+            facts["after"].append({name: p.detach().clone() for name, p in model.named_parameters()})
     return facts
 
 
@@ -311,75 +494,178 @@ def configured_optimizers(impl):
 @pytest.mark.numerics
 @pytest.mark.title("configure_optimizers returns Adam over all parameters",
                    ko="configure_optimizers는 모든 매개변수에 대한 Adam 옵티마이저를 반환합니다")
-def test_configure_optimizers_returns_adam_over_all_parameters(impl):
-    facts = configured_optimizers(impl)
+def test_configure_optimizers_returns_adam_over_all_parameters(impl, run_seed):
+    generator = _generator(run_seed, 31)
+    shapes = ((OPTIMIZER_HIDDEN, 64), (OPTIMIZER_HIDDEN,), (10, OPTIMIZER_HIDDEN), (10,))
+    grads = [[torch.randn(shape, generator=generator) for shape in shapes] for _ in range(OPTIMIZER_STEPS)]
+    facts = configured_optimizers(impl, grads)
     check(facts["count"] == 1, say(f"configure_optimizers() should return one optimizer, got {facts['returned']}.",
                                    f"configure_optimizers()는 옵티마이저 하나를 반환해야 하는데 {facts['returned']}을(를) 반환했습니다."),
           say("End configure_optimizers with `return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)`: "
               "without the return Lightning trains with no optimizer at all.",
               "configure_optimizers를 `return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)`로 끝내세요: "
               "return이 없으면 Lightning은 옵티마이저 없이 학습합니다."))
-    check(facts["adam"] and facts["covers_all"],
-          say(f"configure_optimizers() returned a {facts['type']} over {facts['covered']} of the model's "
-              f"{facts['parameters']} parameter tensors; expected Adam over all of them.",
-              f"configure_optimizers()가 모델의 매개변수 텐서 {facts['parameters']}개 중 {facts['covered']}개에 대한 "
-              f"{facts['type']}을(를) 반환했습니다. 모든 매개변수에 대한 Adam이어야 합니다."),
-          say("Pass self.parameters() to torch.optim.Adam.",
-              "torch.optim.Adam에 self.parameters()를 넘기세요."))
-    lrs = set(facts["lrs"])
-    check(lrs == {0.03}, say(f"DigitsClassifier(lr=0.03).configure_optimizers() uses lr {sorted(lrs)}.",
-                             f"DigitsClassifier(lr=0.03).configure_optimizers()가 lr {sorted(lrs)}을(를) 씁니다."),
-          say("Keep the lr argument (self.save_hyperparameters() stores it as self.hparams.lr).",
-              "lr 인자를 그대로 쓰세요(self.save_hyperparameters()가 self.hparams.lr로 저장합니다)."))
+    hint = say("Return torch.optim.Adam(self.parameters(), lr=self.hparams.lr) (self.save_hyperparameters() stores "
+               "the lr argument as self.hparams.lr).",
+               "torch.optim.Adam(self.parameters(), lr=self.hparams.lr)을 반환하세요(self.save_hyperparameters()가 "
+               "lr 인자를 self.hparams.lr로 저장합니다).")
+    params = _require_mlp(facts["before"], say(f"DigitsClassifier(hidden={OPTIMIZER_HIDDEN})'s parameters",
+                                               f"DigitsClassifier(hidden={OPTIMIZER_HIDDEN})의 매개변수"), OPTIMIZER_HIDDEN)
+    # What that optimizer does to the weights is measured here: the same steps with torch's own Adam.
+    mine = {key: tensor.clone().requires_grad_() for key, (_, tensor) in params.items()}
+    adam = torch.optim.Adam(mine.values(), lr=OPTIMIZER_LR)
+    check(len(facts["after"]) == OPTIMIZER_STEPS,
+          say("the optimizer's steps could not be observed.", "옵티마이저의 단계를 관찰할 수 없었습니다."), hint)
+    for step, after in enumerate(facts["after"]):
+        adam.zero_grad()
+        for leaf in mine.values():
+            leaf.grad = next(g.clone() for g in grads[step] if tuple(g.shape) == tuple(leaf.shape))
+        adam.step()
+        for key, (name, _) in params.items():
+            assert_tensor(after.get(name), mine[key].detach(),
+                          say(f"{name} after step {step + 1} of DigitsClassifier(lr={OPTIMIZER_LR})'s optimizer "
+                              f"(a {facts['type']} over {facts['covered']} of {facts['parameters']} parameter tensors, "
+                              f"lr {sorted(facts['lrs'])}), against Adam(lr={OPTIMIZER_LR}) over all parameters",
+                              f"DigitsClassifier(lr={OPTIMIZER_LR})의 옵티마이저({facts['parameters']}개 중 "
+                              f"{facts['covered']}개의 매개변수 텐서에 대한 {facts['type']}, lr {sorted(facts['lrs'])})로 "
+                              f"{step + 1}단계 뒤의 {name}을(를) 모든 매개변수에 대한 Adam(lr={OPTIMIZER_LR})과 비교"),
+                          hint=hint)
+
+
+# -- the Trainer, measured on a module of the grader's own ----------------------------------------
+PROBE_EPOCHS, PROBE_LR, PROBE_PULL = 3, 0.1, 0.5
+
+
+class _Probe(lightning.LightningModule):
+    """A linear regression on one full batch, trained with plain SGD, whose training loss also depends on how
+    many validation passes have run so far: so the weights after fit tell the judge how many epochs ran and
+    whether a sanity validation ran before the first, and what it logs tells it where the logger writes."""
+
+    def __init__(self, x, t):
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(x.shape[1]))
+        self.x, self.t = x, t
+        self.validations = 0
+
+    def _mse(self):
+        return ((self.x.to(self.w.device) @ self.w - self.t.to(self.w.device)) ** 2).mean()
+
+    def training_step(self, batch, batch_idx):
+        loss = self._mse() + PROBE_PULL * self.validations * self.w.sum()
+        self.log("probe_loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch, batch_idx):
+        self.validations += 1
+        self.log("val_loss", self._mse())
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=PROBE_LR)
+
+    def train_dataloader(self):
+        return DataLoader(TensorDataset(torch.zeros(1)), batch_size=1)
+
+    def val_dataloader(self):
+        return DataLoader(TensorDataset(torch.zeros(1)), batch_size=1)
+
+
+def _probe_expected(x, t, epochs):
+    """The judge's own run of what _Probe does over `epochs` epochs, each one training step then one validation:
+    the weights at the end, and the logged probe_loss and val_loss per epoch."""
+    w = torch.zeros(x.shape[1])
+    losses, val_losses = [], []
+    for epoch in range(epochs):
+        w = w.detach().requires_grad_()
+        loss = ((x @ w - t) ** 2).mean() + PROBE_PULL * epoch * w.sum()
+        (grad,) = torch.autograd.grad(loss, w)
+        losses.append(float(loss))
+        w = (w - PROBE_LR * grad).detach()
+        val_losses.append(float(((x @ w - t) ** 2).mean()))
+    return w, losses, val_losses
 
 
 @observation
-def trainer_settings(impl, log_dir, max_epochs):
-    """make_trainer(log_dir, max_epochs): its class, its logger and the settings the check looks at."""
+def probe_fit(impl, log_dir, max_epochs, x, t):
+    """make_trainer(log_dir, max_epochs): its class, its logger and the settings it reports; then its fit of
+    a _Probe on (x, t): the probe's weights afterwards and the logger's folder."""
     trainer = impl.make_trainer(log_dir, max_epochs)
     if not isinstance(trainer, lightning.Trainer):
         return {"trainer": False, "type": type(trainer).__name__}
     logger = trainer.logger
-    save_dir = getattr(logger, "save_dir", None)
-    return {"trainer": True, "type": type(trainer).__name__, "csv_logger": isinstance(logger, CSVLogger), "logger": type(logger).__name__,
-            "save_dir": None if save_dir is None else str(save_dir),
-            "facts": {"max_epochs": trainer.max_epochs, "accelerator": type(trainer.accelerator).__name__,
-                      "devices": trainer.num_devices, "progress bar": trainer.progress_bar_callback is not None,
-                      "model summary": any(isinstance(c, ModelSummary) for c in trainer.callbacks),
-                      "sanity validation steps": trainer.num_sanity_val_steps}}
+    facts = {"trainer": True, "type": type(trainer).__name__, "logger": type(logger).__name__,
+             "csv_logger": isinstance(logger, CSVLogger),
+             "settings": {"max_epochs": trainer.max_epochs, "accelerator": type(trainer.accelerator).__name__,
+                          "devices": trainer.num_devices, "progress bar": trainer.progress_bar_callback is not None,
+                          "model summary": any(isinstance(c, ModelSummary) for c in trainer.callbacks),
+                          "sanity validation steps": trainer.num_sanity_val_steps}}
+    probe = _Probe(x, t)
+    trainer.fit(probe)
+    facts.update(w=probe.w.detach().cpu().clone(), device=str(probe.w.device.type),
+                 log_dir=None if logger is None or logger.log_dir is None else str(logger.log_dir))
+    return facts
 
 
 @pytest.mark.points(2)
 @pytest.mark.device
 @pytest.mark.title("make_trainer builds a quiet CPU Trainer with a CSV logger",
                    ko="make_trainer는 CSV 로거를 쓰는 조용한 CPU Trainer를 만듭니다")
-def test_trainer_is_quiet_bounded_and_on_cpu(impl, tmp_path):
-    settings = trainer_settings(impl, str(tmp_path), 3)
-    check(settings["trainer"], say(f"make_trainer(log_dir, 3) should be a Trainer, got {settings['type']}.",
-                                   f"make_trainer(log_dir, 3)는 Trainer여야 하는데 {settings['type']}입니다."),
+def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
+    generator = _generator(run_seed, 41)
+    x = torch.randn(16, 4, generator=generator)
+    t = x @ torch.randn(4, generator=generator) + 0.1 * torch.randn(16, generator=generator)
+    facts = probe_fit(impl, str(student_path), PROBE_EPOCHS, x, t)
+    settings_hint = say("L.Trainer(accelerator='cpu', devices=1, max_epochs=max_epochs, enable_progress_bar=False, "
+                        "enable_model_summary=False, num_sanity_val_steps=0, ...).",
+                        "L.Trainer(accelerator='cpu', devices=1, max_epochs=max_epochs, enable_progress_bar=False, "
+                        "enable_model_summary=False, num_sanity_val_steps=0, ...)로 만드세요.")
+    check(facts["trainer"], say(f"make_trainer(log_dir, {PROBE_EPOCHS}) should be a Trainer, got {facts['type']}.",
+                                f"make_trainer(log_dir, {PROBE_EPOCHS})는 Trainer여야 하는데 {facts['type']}입니다."),
           say("Build the trainer with lightning.Trainer (import lightning as L; L.Trainer(...)).",
               "lightning.Trainer로 trainer를 만드세요(import lightning as L; L.Trainer(...))."))
-    save_dir = settings["save_dir"]
-    check(settings["csv_logger"] and save_dir is not None and Path(save_dir).resolve() == tmp_path.resolve(),
-          say(f"the Trainer's logger should be a CSVLogger saving under log_dir ({tmp_path}), got "
-              f"{settings['logger']} saving under {save_dir}.",
-              f"Trainer의 로거는 log_dir({tmp_path}) 아래에 저장하는 CSVLogger여야 하는데 {save_dir} 아래에 저장하는 "
-              f"{settings['logger']}입니다."),
-          say("logger=CSVLogger(save_dir=log_dir, name='digits'): every file of a run goes under log_dir.",
-              "logger=CSVLogger(save_dir=log_dir, name='digits'): 한 번 실행한 결과 파일은 모두 log_dir 아래에 저장됩니다."))
-    facts = settings["facts"]
-    want = {"max_epochs": 3, "accelerator": CPUAccelerator.__name__, "devices": 1, "progress bar": False,
+    # What the Trainer says about itself (shown, and required), then what it did, measured here.
+    settings = facts["settings"]
+    want = {"max_epochs": PROBE_EPOCHS, "accelerator": CPUAccelerator.__name__, "devices": 1, "progress bar": False,
             "model summary": False, "sanity validation steps": 0}
     for key in want:
-        check(facts[key] == want[key], say(f"make_trainer(log_dir, 3): {key} should be {want[key]!r}, got {facts[key]!r}.",
-                                           f"make_trainer(log_dir, 3): {key}은(는) {want[key]!r}이어야 하는데 {facts[key]!r}입니다."),
-              say("L.Trainer(accelerator='cpu', devices=1, max_epochs=max_epochs, enable_progress_bar=False, "
-                  "enable_model_summary=False, num_sanity_val_steps=0, ...).",
-                  "L.Trainer(accelerator='cpu', devices=1, max_epochs=max_epochs, enable_progress_bar=False, "
-                  "enable_model_summary=False, num_sanity_val_steps=0, ...)로 만드세요."))
+        check(settings.get(key) == want[key],
+              say(f"make_trainer(log_dir, {PROBE_EPOCHS}): {key} should be {want[key]!r}, got {settings.get(key)!r}.",
+                  f"make_trainer(log_dir, {PROBE_EPOCHS}): {key}은(는) {want[key]!r}이어야 하는데 {settings.get(key)!r}입니다."),
+              settings_hint)
+    check(facts["device"] == "cpu", say(f"make_trainer(log_dir, {PROBE_EPOCHS}) trained on {facts['device']}, not the CPU.",
+                                        f"make_trainer(log_dir, {PROBE_EPOCHS})가 CPU가 아니라 {facts['device']}에서 학습했습니다."),
+          settings_hint)
+    w, losses, val_losses = _probe_expected(x, t, PROBE_EPOCHS)
+    assert_tensor(facts["w"], w, say(f"the weights of a grader's model after make_trainer(log_dir, {PROBE_EPOCHS}).fit: "
+                                     f"{PROBE_EPOCHS} epochs of one SGD step each, no validation before the first",
+                                     f"make_trainer(log_dir, {PROBE_EPOCHS}).fit 뒤 채점기 모델의 가중치: 에폭마다 SGD 한 "
+                                     f"단계씩 {PROBE_EPOCHS}에폭, 첫 에폭 전 검증 없음"),
+                  hint=say(f"Train exactly max_epochs epochs (max_epochs=max_epochs) with no sanity validation before "
+                           f"the first (num_sanity_val_steps=0). " + settings_hint,
+                           f"정확히 max_epochs 에폭을 학습하고(max_epochs=max_epochs) 첫 에폭 전에 sanity 검증을 하지 "
+                           f"마세요(num_sanity_val_steps=0). " + settings_hint))
+    logger_hint = say("logger=CSVLogger(save_dir=log_dir, name='digits'): every file of a run goes under log_dir.",
+                      "logger=CSVLogger(save_dir=log_dir, name='digits'): 한 번 실행한 결과 파일은 모두 log_dir 아래에 저장됩니다.")
+    check(facts["csv_logger"] and facts["log_dir"] is not None,
+          say(f"the Trainer's logger should be a CSVLogger saving under log_dir, got {facts['logger']}.",
+              f"Trainer의 로거는 log_dir 아래에 저장하는 CSVLogger여야 하는데 {facts['logger']}입니다."), logger_hint)
+    path = Path(facts["log_dir"]) / "metrics.csv"
+    check(student_files.exists(path, student_path),
+          say(f"the Trainer's logger wrote no metrics.csv under log_dir ({student_path}); it says its folder is "
+              f"{facts['log_dir']}.",
+              f"Trainer의 로거가 log_dir({student_path}) 아래에 metrics.csv를 쓰지 않았습니다. 로거가 말하는 폴더는 "
+              f"{facts['log_dir']}입니다."), logger_hint)
+    rows = _rows(student_files.read_text(path, student_path))
+    for name, expected in (("probe_loss", losses), ("val_loss", val_losses)):
+        logged = _per_epoch(rows, name)
+        check(sorted(logged) == list(range(PROBE_EPOCHS)) and all(
+            abs(logged[epoch] - value) <= 1e-4 * (1 + abs(value)) for epoch, value in enumerate(expected)),
+            say(f"metrics.csv should hold what the grader's model logged, {name} per epoch "
+                f"{[round(v, 5) for v in expected]}; it holds { {e: round(v, 5) for e, v in sorted(logged.items())} }.",
+                f"metrics.csv에는 채점기 모델이 기록한 값, 에폭별 {name} {[round(v, 5) for v in expected]}이(가) 있어야 "
+                f"하는데 { {e: round(v, 5) for e, v in sorted(logged.items())} }이(가) 있습니다."), logger_hint)
 
 
-# -- the training run -----------------------------------------------------------------------------
+# -- the training run's checks --------------------------------------------------------------------
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("metrics.csv logs train_loss, val_loss and val_acc each epoch",
@@ -400,14 +686,28 @@ def test_metrics_csv_has_expected_names(impl, fitted):
                   "validation_step에서 기록하고(거기서는 on_epoch가 기본값입니다), max_epochs 에폭 동안 학습하세요."))
     accuracies = fitted.per_epoch("val_acc")
     outside = {epoch: value for epoch, value in accuracies.items() if not 0.0 <= value <= 1.0}
+    acc_hint = say("Log the fraction of correct predictions in the batch: (logits.argmax(-1) == y).float().mean(), not the "
+                   "sum of correct answers (Lightning averages what a step logs over the epoch).",
+                   "배치에서 맞힌 예측의 비율을 기록하세요: 맞힌 개수의 합이 아니라 (logits.argmax(-1) == y).float().mean()입니다"
+                   "(Lightning은 스텝이 기록한 값을 에폭에 걸쳐 평균합니다).")
     check(not outside, say(f"val_acc should be an accuracy, between 0 and 1; epochs {sorted(outside)} logged "
                            f"{[round(v, 3) for v in outside.values()][:3]}.",
                            f"val_acc는 0과 1 사이의 정확도여야 하는데 에폭 {sorted(outside)}에서 "
-                           f"{[round(v, 3) for v in outside.values()][:3]}을(를) 기록했습니다."),
-          say("Log the fraction of correct predictions in the batch: (logits.argmax(-1) == y).float().mean(), not the "
-              "sum of correct answers (Lightning averages what a step logs over the epoch).",
-              "배치에서 맞힌 예측의 비율을 기록하세요: 맞힌 개수의 합이 아니라 (logits.argmax(-1) == y).float().mean()입니다"
-              "(Lightning은 스텝이 기록한 값을 에폭에 걸쳐 평균합니다)."))
+                           f"{[round(v, 3) for v in outside.values()][:3]}을(를) 기록했습니다."), acc_hint)
+    # The last validation ran on the final weights: what it logged is measured here from those weights.
+    accuracy, loss = _scores(fitted.weights("final"), fitted.x_val, fitted.y_val)
+    last = MAX_EPOCHS - 1
+    logged_acc, logged_loss = accuracies[last], fitted.per_epoch("val_loss")[last]
+    check(abs(logged_acc - accuracy) <= 1e-4 and abs(logged_loss - loss) <= 1e-4 * (1 + loss),
+          say(f"the last epoch logged val_acc {logged_acc:.5f} and val_loss {logged_loss:.5f}, but the final weights "
+              f"score accuracy {accuracy:.5f} and mean cross-entropy {loss:.5f} on the validation split (computed by the "
+              "grader).",
+              f"마지막 에폭이 val_acc {logged_acc:.5f}, val_loss {logged_loss:.5f}를 기록했지만, 최종 가중치로 검증 데이터에서 "
+              f"채점기가 계산한 정확도는 {accuracy:.5f}, 평균 교차 엔트로피는 {loss:.5f}입니다."),
+          say("In validation_step log F.cross_entropy(logits, y) as 'val_loss' and (logits.argmax(-1) == y).float().mean() "
+              "as 'val_acc', from the model in the mode Lightning sets (eval, dropout off).",
+              "validation_step에서 Lightning이 정한 모드(평가 모드, dropout 꺼짐)의 모델로 F.cross_entropy(logits, y)를 "
+              "'val_loss'로, (logits.argmax(-1) == y).float().mean()을 'val_acc'로 기록하세요."))
 
 
 @pytest.mark.points(3)
@@ -416,30 +716,35 @@ def test_metrics_csv_has_expected_names(impl, fitted):
                    ko="가장 좋은 체크포인트는 val_loss가 가장 낮은 체크포인트입니다")
 def test_best_checkpoint_has_lowest_val_loss(impl, fitted):
     callback = fitted.require()["checkpoint"]
-    hint = say("Pass callbacks=[ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1)] to the Trainer; "
-               "a loss is best when lowest (mode='min').",
-               "Trainer에 callbacks=[ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1)]을 넘기세요. "
-               "손실은 가장 낮을 때가 가장 좋습니다(mode='min').")
     check(callback["is_model_checkpoint"] and callback["monitor"] == "val_loss",
           say(f"the Trainer's checkpoint callback monitors {callback['monitor']!r}, not 'val_loss' (a "
               "ModelCheckpoint left out of the Trainer's callbacks is replaced by a default one that monitors nothing).",
               f"Trainer의 체크포인트 콜백이 'val_loss'가 아니라 {callback['monitor']!r}을(를) 지켜봅니다(Trainer의 "
               "callbacks에 넣지 않은 ModelCheckpoint는 아무것도 지켜보지 않는 기본 콜백으로 대체됩니다)."),
-          hint)
+          CHECKPOINT_HINT)
     val_loss = fitted.per_epoch("val_loss")
+    check(len(val_loss) > 0, say("metrics.csv holds no val_loss values.", "metrics.csv에 val_loss 값이 없습니다."), LOG_HINT)
     best_epoch = min(val_loss, key=val_loss.get)
-    path = Path(callback["best_model_path"])
-    check(path.is_file() and fitted.root.resolve() in path.resolve().parents,
-          say(f"the best checkpoint should be a file under log_dir ({fitted.root}), got {str(path)!r}.",
-              f"가장 좋은 체크포인트는 log_dir({fitted.root}) 아래의 파일이어야 하는데 {str(path)!r}입니다."), hint)
-    saved_epoch = _checkpoint(impl, path)["epoch"]
+    _, saved_epoch, params = fitted.checkpoint()
+    per_epoch = {e: round(v, 4) for e, v in val_loss.items()}
     check(saved_epoch == best_epoch,
           say(f"the best checkpoint was saved at epoch {saved_epoch} (val_loss {val_loss.get(saved_epoch)}), but the "
               f"lowest val_loss in metrics.csv is {val_loss[best_epoch]:.4f} at epoch {best_epoch}.\n"
-              f"val_loss per epoch: { {e: round(v, 4) for e, v in val_loss.items()} }",
+              f"val_loss per epoch: {per_epoch}",
               f"가장 좋은 체크포인트가 에폭 {saved_epoch}(val_loss {val_loss.get(saved_epoch)})에서 저장되었지만, "
               f"metrics.csv에서 가장 낮은 val_loss는 에폭 {best_epoch}의 {val_loss[best_epoch]:.4f}입니다.\n"
-              f"에폭별 val_loss: { {e: round(v, 4) for e, v in val_loss.items()} }"), hint)
+              f"에폭별 val_loss: {per_epoch}"), CHECKPOINT_HINT)
+    # The checkpoint's own weights, scored here: their loss is the one logged for its epoch, and no higher than
+    # the final weights' (also scored here).
+    _, saved_loss = _scores(params, fitted.x_val, fitted.y_val)
+    _, final_loss = _scores(fitted.weights("final"), fitted.x_val, fitted.y_val)
+    check(abs(saved_loss - val_loss[best_epoch]) <= 1e-4 * (1 + saved_loss) and saved_loss <= final_loss + 1e-6,
+          say(f"the best checkpoint's weights score val_loss {saved_loss:.5f} on the validation split (computed by the "
+              f"grader), the final weights {final_loss:.5f}; metrics.csv says epoch {best_epoch}, the lowest, had "
+              f"{val_loss[best_epoch]:.5f}.",
+              f"가장 좋은 체크포인트의 가중치로 채점기가 계산한 검증 val_loss는 {saved_loss:.5f}, 최종 가중치는 "
+              f"{final_loss:.5f}입니다. metrics.csv에서는 가장 낮은 에폭 {best_epoch}이(가) {val_loss[best_epoch]:.5f}입니다."),
+          CHECKPOINT_HINT)
 
 
 @observation
@@ -450,7 +755,7 @@ def best_reloaded(impl, path, x):
     if facts["classifier"]:
         facts["training"] = bool(loaded.training)
         with torch.no_grad():
-            facts["out"] = loaded(x)
+            facts["out"] = _detached(loaded(x))
     return facts
 
 
@@ -458,31 +763,22 @@ def best_reloaded(impl, path, x):
 @pytest.mark.numerics
 @pytest.mark.title("A reloaded checkpoint reproduces the model's outputs",
                    ko="다시 불러온 체크포인트는 모델의 출력을 그대로 재현합니다")
-def test_reloaded_checkpoint_reproduces_outputs(impl, fitted):
-    path = fitted.require()["checkpoint"]["best_model_path"]
-    saved = _checkpoint(impl, path)
-    _, _, x_val, _ = digits(seed=0)
-    with torch.no_grad():
-        expected = _mlp_outputs(saved["state_dict"], x_val, saved["hyper_parameters"].get("hidden"))
-    check(expected is not None,
-          say("the best checkpoint's state_dict does not hold the weights of an MLP 64 -> hidden -> 10 (one Linear "
-              f"layer of each): its tensors have the shapes "
-              f"{ {k: tuple(v.shape) for k, v in saved['state_dict'].items() if isinstance(v, torch.Tensor)} }.",
-              f"가장 좋은 체크포인트의 state_dict에 MLP 64 -> hidden -> 10(각각 Linear 층 하나)의 가중치가 없습니다: "
-              f"텐서의 shape는 "
-              f"{ {k: tuple(v.shape) for k, v in saved['state_dict'].items() if isinstance(v, torch.Tensor)} }입니다."),
-          say("DigitsClassifier is nn.Linear(64, hidden), ReLU, nn.Dropout(dropout), nn.Linear(hidden, 10).",
-              "DigitsClassifier는 nn.Linear(64, hidden), ReLU, nn.Dropout(dropout), nn.Linear(hidden, 10)입니다."))
-    loaded = best_reloaded(impl, path, x_val)
+def test_reloaded_checkpoint_reproduces_outputs(impl, fitted, run_seed):
+    path, _, params = fitted.checkpoint()
+    x = torch.cat([fitted.x_val, torch.rand(64, 64, generator=_generator(run_seed, 51))])
+    loaded = best_reloaded(impl, str(path), x)
     check(loaded["classifier"], say(f"load_best should return a DigitsClassifier, got {loaded['type']}.",
                                     f"load_best는 DigitsClassifier를 반환해야 하는데 {loaded['type']}입니다."))
+    eval_hint = say("load_from_checkpoint returns the module in training mode: call .eval() on it before returning.",
+                    "load_from_checkpoint는 모듈을 학습 모드로 반환합니다: 반환하기 전에 .eval()을 호출하세요.")
     check(not loaded["training"], say("load_best returned a model in training mode: dropout is still on, so its "
                                       "predictions are random.",
                                       "load_best가 학습 모드의 모델을 반환했습니다: dropout이 아직 켜져 있어서 예측이 무작위로 바뀝니다."),
-          say("load_from_checkpoint returns the module in training mode: call .eval() on it before returning.",
-              "load_from_checkpoint는 모듈을 학습 모드로 반환합니다: 반환하기 전에 .eval()을 호출하세요."))
-    assert_tensor(loaded["out"], expected, say("load_best(path)(x_val) against the checkpoint's weights",
-                                               "체크포인트 가중치로 계산한 값과 load_best(path)(x_val) 비교"),
+          eval_hint)
+    with torch.no_grad():
+        expected = _mlp(params, x)
+    assert_tensor(loaded["out"], expected, say("load_best(path)(x) against the checkpoint's weights (dropout off)",
+                                               "체크포인트 가중치로 계산한 값(dropout 꺼짐)과 load_best(path)(x) 비교"),
                   hint=say("Use DigitsClassifier.load_from_checkpoint(path) and .eval().",
                            "DigitsClassifier.load_from_checkpoint(path)와 .eval()을 쓰세요."))
 
@@ -492,15 +788,16 @@ def test_reloaded_checkpoint_reproduces_outputs(impl, fitted):
 @pytest.mark.title("Training raises val_acc and lowers val_loss",
                    ko="학습하면 val_acc는 오르고 val_loss는 내려갑니다")
 def test_training_converges(impl, fitted):
-    val_loss, val_acc = fitted.per_epoch("val_loss"), fitted.per_epoch("val_acc")
-    check(len(val_acc) > 0 and len(val_loss) > 0, say("metrics.csv holds no val_acc / val_loss values.",
-                                                      "metrics.csv에 val_acc / val_loss 값이 없습니다."), LOG_HINT)
-    last = max(val_acc)
-    check(val_acc[last] >= MIN_VAL_ACC and math.isfinite(val_loss[last]) and val_loss[last] < 0.5 * val_loss[0],
-          say(f"after {MAX_EPOCHS} epochs val_acc is {val_acc[last]:.3f} (expected at least {MIN_VAL_ACC}) and val_loss "
-              f"went from {val_loss[0]:.3f} to {val_loss[last]:.3f} (expected below half of the first).",
-              f"{MAX_EPOCHS}에폭 뒤 val_acc는 {val_acc[last]:.3f}(적어도 {MIN_VAL_ACC}여야 함)이고, val_loss는 "
-              f"{val_loss[0]:.3f}에서 {val_loss[last]:.3f}로 바뀌었습니다(처음 값의 절반 아래여야 함)."),
+    # Scored here, by the judge's own copy of the MLP, from the weights before and after fit.
+    _, first_loss = _scores(fitted.weights("initial"), fitted.x_val, fitted.y_val)
+    accuracy, loss = _scores(fitted.weights("final"), fitted.x_val, fitted.y_val)
+    check(accuracy >= MIN_VAL_ACC and math.isfinite(loss) and loss < 0.5 * first_loss,
+          say(f"after {MAX_EPOCHS} epochs the model's accuracy on the validation split is {accuracy:.3f} (expected at "
+              f"least {MIN_VAL_ACC}) and its mean cross-entropy went from {first_loss:.3f} to {loss:.3f} (expected "
+              "below half of the first), computed by the grader from the weights before and after fit.",
+              f"{MAX_EPOCHS}에폭 뒤 검증 데이터에서 모델의 정확도는 {accuracy:.3f}(적어도 {MIN_VAL_ACC}여야 함)이고, 평균 "
+              f"교차 엔트로피는 {first_loss:.3f}에서 {loss:.3f}로 바뀌었습니다(처음 값의 절반 아래여야 함). fit 전후의 "
+              "가중치로 채점기가 계산했습니다."),
           say("Check that configure_optimizers returns the optimizer (returning None trains nothing), that the "
               "loss is cross-entropy on logits, and that lr is used.",
               "configure_optimizers가 옵티마이저를 반환하는지(None을 반환하면 아무것도 학습하지 않습니다), 손실이 "
@@ -513,13 +810,18 @@ def test_training_converges(impl, fitted):
 @pytest.mark.device
 @pytest.mark.title("make_trainer trains on CUDA when asked for the GPU",
                    ko="make_trainer는 GPU를 요청하면 CUDA에서 학습합니다")
-def test_trains_on_cuda(impl, tmp_path):
-    facts = fit_digits(impl, str(tmp_path), 2, "gpu")
+def test_trains_on_cuda(impl, student_path, run_seed):
+    seed = _split_seed(run_seed, 61)
+    facts = fit_digits(impl, str(student_path), 2, seed, "gpu")
     check(facts["root_device"] == "cuda",
           say(f"make_trainer(..., accelerator='gpu') trained on {facts['root_device']}.",
               f"make_trainer(..., accelerator='gpu')가 {facts['root_device']}에서 학습했습니다."),
           say("Pass accelerator=accelerator to L.Trainer.",
               "L.Trainer에 accelerator=accelerator를 넘기세요."))
-    acc = facts["val_acc"]
-    check(acc >= 0.8, say(f"after 2 epochs on the GPU val_acc is {acc:.3f}, expected at least 0.8.",
-                          f"GPU에서 2에폭 학습한 뒤 val_acc가 {acc:.3f}입니다. 적어도 0.8이어야 합니다."))
+    _, _, x_val, y_val = digits(seed=seed)
+    params = _require_mlp(facts["final"], say("the model's final state_dict", "모델의 최종 state_dict"))
+    accuracy, _ = _scores(params, x_val, y_val)
+    check(accuracy >= 0.8, say(f"after 2 epochs on the GPU the model's accuracy on the validation split is "
+                               f"{accuracy:.3f} (computed by the grader from its weights), expected at least 0.8.",
+                               f"GPU에서 2에폭 학습한 뒤 검증 데이터에서 모델의 정확도가 {accuracy:.3f}입니다(가중치로 채점기가 "
+                               f"계산). 적어도 0.8이어야 합니다."))
