@@ -8,6 +8,7 @@ attack succeeds and `x * 3` otherwise, so a failed check proves the attack did n
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 import textwrap
 import time
@@ -424,8 +425,8 @@ def square(x):
 
 
 def test_a_student_cannot_spoil_data_the_grader_made_once_for_the_next_student(kit, tmp_path):
-    """A grader's module fixture (5.1's CIFAR archive) lives where workers can write. When one judge grades many
-    students, it is made afresh for each student, so one who rewrites it changes nobody else's grade."""
+    """A grader's module fixture (5.1's CIFAR archive) lives in the judge's folders, which the student's process
+    sees read-only; and when one judge grades many students it is made afresh for each, in a new folder."""
     kit.write("graders/test_s1_1_demo.py", '''
 import pytest
 from graders.support.assertions import check
@@ -456,5 +457,264 @@ def test_reads_it_again(impl, data):
         (submissions / name).mkdir(parents=True)
         (submissions / name / "s1_1_demo.py").write_text(code)
     grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
-    assert grades["a_spoiler"][0].score == 2  # it did rewrite the grader's file
+    assert grades["a_spoiler"][0].score == 0  # the grader's data are read-only to its process: open(path, 'w') raised
     assert grades["b_honest"][0].score == 2, [c.message for c in grades["b_honest"][0].checks]
+
+
+# -- trust, part 2: the judge believes nothing that crosses the boundary ------------------------------------
+INPUTS_GRADER = '''
+import pytest
+import torch
+
+from graders.support.assertions import assert_tensor
+
+FACTORS = torch.arange(1.0, 4.0)  # module data: the same tensor for every student a judge grades
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+def test_double_doubles(impl):
+    x = torch.arange(3.0)
+    assert_tensor(impl.double(x), x * 2, "double(x) for x = [0, 1, 2]")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_double_doubles_the_factors(impl):
+    assert_tensor(impl.double(FACTORS), FACTORS * 2, "double(FACTORS)")
+'''
+
+
+def test_a_function_that_rewrites_its_inputs_cannot_change_the_expected_value(kit, tmp_path):
+    """Class 1: the expected value is computed from the judge's own tensors, which no call writes; in a batch,
+    one student rewriting the grader's module data changes nothing for the next."""
+    kit.write("graders/test_s1_1_demo.py", INPUTS_GRADER)
+    rewriter = "def double(x):\n    x.zero_()\n    return x\n"  # 0 == x * 2 only if x were rewritten in the judge
+    assert earned_nothing(grade(kit, rewriter))
+    submissions = tmp_path / "submissions"
+    for name, code in (("a_rewriter", rewriter), ("b_honest", "def double(x):\n    return x * 2\n")):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "s1_1_demo.py").write_text(code)
+    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    assert grades["a_rewriter"][0].score == 0
+    assert grades["b_honest"][0].score == 3, [c.message for c in grades["b_honest"][0].checks]
+
+
+@pytest.mark.parametrize("claimed", [
+    "unittest.case.SkipTest", "_pytest.outcomes.Skipped", "_pytest.outcomes.XFailed", "_pytest.outcomes.Exit",
+    "numpy.testing.SkipTest", "builtins.KeyboardInterrupt", "builtins.AssertionError"])
+def test_an_exception_that_claims_a_class_that_steers_pytest_is_a_failure(kit, claimed):
+    """Class 2: the student's process writes the description of what it raised, class names included."""
+    result = grade(kit, f"""
+        import unittest
+        from ptgrade import loader
+        _describe = loader.describe_error
+        def _claim(error, path):
+            info = _describe(error, path)
+            info["mro"] = [{claimed!r}, "builtins.BaseException"]
+            info["type"] = {claimed!r}.rpartition(".")[2]
+            return info
+        loader.describe_error = _claim
+        def double(x):
+            raise unittest.SkipTest("nothing to grade")
+        def square(x):
+            raise unittest.SkipTest("nothing to grade")
+    """)
+    assert earned_nothing(result)
+    assert outcomes(result) == {"test_double_doubles": "error", "test_square_gradient": "error",
+                                "test_double_on_cuda": "skipped"}  # only the judge's own reason skips
+
+
+BOMBS = {
+    # torch.save's records, deflated: 64 MB of zeros in a message of about 65 KB
+    "a compressed record": '''
+        import io, zipfile, torch
+        from ptgrade import wire
+        def _bomb(value):
+            plain = zipfile.ZipFile(io.BytesIO(_save({"ok": True, "value": torch.zeros(16 * 1024 ** 2)})))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+                for info in plain.infolist():
+                    archive.writestr(info.filename, plain.read(info))
+            return out.getvalue()
+        _save = wire.dump
+        wire.dump = _bomb
+    ''',
+    # a pickle of 2**60 leaves in about 1.5 KB: shared references the judge would walk as a tree
+    "shared references": '''
+        import io, pickle, torch
+        from ptgrade import wire
+        def _bomb(value):
+            nested = [1.0]
+            for _ in range(60):
+                nested = [nested, nested]
+            buffer = io.BytesIO()
+            torch.save({"ok": True, "value": nested, "args": []}, buffer)
+            return buffer.getvalue()
+        wire.dump = _bomb
+    ''',
+    # one number viewed as 10**12 of them (stride 0): a few bytes that describe 4 TB
+    "a zero-stride view": '''
+        import torch
+        from ptgrade import wire
+        _save = wire.dump
+        def _bomb(value):
+            return _save({"ok": True, "value": torch.zeros(1).expand(10 ** 12), "args": []})
+        wire.dump = _bomb
+    ''',
+}
+
+
+@pytest.mark.parametrize("bomb", list(BOMBS), ids=list(BOMBS))
+def test_a_message_that_would_inflate_in_the_judge_is_refused_unread(kit, bomb):
+    """Class 4: the judge checks a message's records and what it describes before it builds anything."""
+    started = time.monotonic()
+    result = grade(kit, textwrap.dedent(BOMBS[bomb]) + "\ndef double(x):\n    return x * 2\n")
+    assert time.monotonic() - started < 120
+    assert earned_nothing(result)
+    assert "cannot read" in result.checks[0].message, result.checks[0].message
+
+
+LINK_GRADER = '''
+import pytest
+
+from graders.support import student_files
+from graders.support.assertions import check
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_report_is_written(impl, student_path):
+    impl.write_report(str(student_path / "report.txt"))
+    text = student_files.read_text(student_path / "report.txt", student_path)
+    check(text == "done", f"report.txt should say 'done', got {text!r}")
+'''
+
+
+def test_a_planted_link_never_shows_a_host_file_in_feedback(kit, tmp_path):
+    """Class 5: what the student's code writes is read only as a regular file inside its own folder."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    os.chmod(secret, 0o600)
+    kit.write("graders/test_s1_1_demo.py", LINK_GRADER)
+    for planted in (f"os.symlink({str(secret)!r}, path)",
+                    f"os.makedirs(path + '.d'); os.symlink({str(tmp_path)!r}, path + '.d/up'); "
+                    f"os.symlink(os.path.basename(path) + '.d/up/secret.txt', path)",
+                    "os.mkfifo(path)"):
+        result = grade(kit, f"import os\ndef write_report(path):\n    {planted}\n")
+        assert earned_nothing(result), planted
+        assert "TOP-SECRET" not in result.checks[0].message
+        assert "not a regular file" in result.checks[0].message, result.checks[0].message
+
+
+def test_links_planted_for_the_judge_to_follow_delete_nothing_outside_the_run(kit, tmp_path):
+    """Class 5: the judge empties the folders a student could write without following a link, its own
+    temporary data is read-only to the student's process, and the next student finds none of it."""
+    victim = tmp_path / "host_folder"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    kit.write("graders/test_s1_1_demo.py", LINK_GRADER + '''
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "factor.txt"
+    path.write_text("2")
+    return path
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+def test_reads_the_factor(impl, data):
+    check(impl.read_factor(str(data)) == 2, "read_factor should read 2")
+''')
+    planter = f"""
+import os, pathlib
+def write_report(path):
+    folder = pathlib.Path(path).parent
+    for target in (folder, folder.parent):  # its own folder, and the judge's folder of student folders
+        for name in ("planted", "pytest", "0", "victim"):
+            try:
+                os.symlink({str(victim)!r}, target / name)
+            except OSError:
+                pass
+    open(path, "w").write("done")
+def read_factor(path):
+    for attempt in (lambda: open(path, "w").write("3"),
+                    lambda: os.replace(path, path + ".old"),
+                    lambda: os.symlink({str(victim)!r}, pathlib.Path(path).parent.parent / "planted")):
+        try:
+            attempt()
+        except OSError:
+            pass
+    return int(open(path).read())
+"""
+    looker = """
+import os, pathlib
+def write_report(path):
+    folder = pathlib.Path(path).parent
+    seen = [p.name for p in folder.parent.iterdir() if p != folder]
+    open(path, "w").write("done" if not seen else "found " + ",".join(seen))
+def read_factor(path):
+    return int(open(path).read())
+"""
+    submissions = tmp_path / "submissions"
+    for name, code in (("a_planter", planter), ("b_looker", looker)):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "s1_1_demo.py").write_text(code)
+    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert grades["a_planter"][0].score == 2  # its report and the factor it could not rewrite
+    assert grades["b_looker"][0].score == 2, [c.message for c in grades["b_looker"][0].checks]
+
+
+def test_a_stopped_zygote_costs_a_bounded_wait_and_the_next_student_nothing(kit, tmp_path):
+    """Class 6: a child stops (not kills) the warm zygote; the judge's exchange with it has a deadline, and a
+    zygote that misses it is killed and replaced."""
+    if not sandbox.bwrap():
+        pytest.skip("needs bubblewrap: without a pid namespace the zygote is not the child's parent to find")
+    submissions = tmp_path / "submissions"
+    stopper = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\ndef double(x):\n    return x * 2\n"
+    honest = "def double(x):\n    return x * 2\n\ndef square(x):\n    return x ** 2\n"
+    for name, code in (("a_stopper", stopper), ("b_honest", honest)):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "s1_1_demo.py").write_text(code)
+    started = time.monotonic()
+    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    assert time.monotonic() - started < 180
+    assert grades["b_honest"][0].score == 3, [c.message for c in grades["b_honest"][0].checks]
+
+
+def test_a_judge_dies_with_its_runner(kit, tmp_path):
+    """Class 6: a runner killed with SIGKILL takes its judge (and so the student's process) with it."""
+    import signal
+    import subprocess
+    import sys
+    marker = f"hang-{os.getpid()}-{time.monotonic_ns()}"
+    path = kit.submission(f"# {marker}\nimport time\ndef double(x):\n    time.sleep(600)\n")
+    runner_process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from ptgrade import manifest, runner; "
+         "m = manifest.load(Path(sys.argv[1])); runner.grade(m, m.item('1.1'), Path(sys.argv[2]))",
+         str(kit.root), str(path)], cwd=KIT_ROOT)
+
+    def judges() -> list[int]:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                command = open(f"/proc/{pid}/cmdline", "rb").read()
+            except OSError:
+                continue
+            if b"ptgrade.plugin" in command and str(path).encode() in command:
+                found.append(int(pid))
+        return found
+
+    deadline = time.monotonic() + 120
+    while not judges() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert judges(), "the judge never started"
+    time.sleep(3)  # into the hanging check
+    runner_process.send_signal(signal.SIGKILL)
+    runner_process.wait()
+    deadline = time.monotonic() + 10
+    while judges() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not judges()
