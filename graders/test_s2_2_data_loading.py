@@ -37,57 +37,49 @@ class Indices(Dataset):
 
 
 class RecordingTransform:
-    """The affine map 2x + 1, remembering the shape of every image it was called on."""
+    """t(x) = 2x + x.dim(), remembering the shape of every image it was called on. On one (1, 8, 8) image it is
+    2x + 3; on the whole (1797, 1, 8, 8) stack it adds 4, and twice it gives 4x + 9: the numbers the judge compares
+    show where and how often the transform ran (the shapes it remembers are only shown in messages)."""
 
     def __init__(self):
         self.seen = []
 
     def __call__(self, image):
         self.seen.append(tuple(image.shape))
-        return image * 2 + 1
+        return image * 2 + image.dim()
+
+
+# The student's functions are called directly (impl.f(...), handles for what stays in its process); observations
+# only set up live objects and seed the global RNG there. What the judge grades are the values that come back,
+# compared with what it computes itself; the one flag (the global RNG untouched) sits beside the split's numbers.
+@observation
+def recording_transform(impl):
+    """A fresh RecordingTransform in the student's process (it stays there; the judge holds a handle)."""
+    return RecordingTransform()
 
 
 @observation
-def item_through_recording_transform(impl, index):
-    """DigitsDataset(transform=t)[index][0] for t(x) = 2x + 1, and the shapes t was called on (construction
-    included)."""
-    transform = RecordingTransform()
-    dataset = impl.DigitsDataset(transform=transform)
-    image = dataset[index][0]
-    return image, transform.seen
+def seed_global_rng(impl, seed):
+    """torch.manual_seed(seed) in the student's process: whatever the rest of a program did with the global RNG."""
+    torch.manual_seed(seed)
 
 
 @observation
-def augmentations_after_global_seeds(impl, image, mean, std, seeds):
-    """make_transform(mean, std, augment=True)(image) after torch.manual_seed(seed), for each seed, in the student's
-    process (torchvision's random transforms draw from that process's global RNG)."""
-    transform = impl.make_transform(mean, std, augment=True)
-    outputs = []
-    for seed in seeds:
-        torch.manual_seed(seed)
-        outputs.append(transform(image))
-    return outputs
-
-
-@observation
-def split_samples(impl, n, val_fraction, seed, global_seed=None):
-    """The samples of both parts of split_train_val(Indices(n), ...) and whether the call changed the global random
-    state; with `global_seed`, torch.manual_seed(global_seed) runs first (whatever else used the global RNG)."""
-    if global_seed is not None:
-        torch.manual_seed(global_seed)
+def split_changes_global_rng(impl, n, val_fraction, seed):
+    """Whether split_train_val(Indices(n), ...) changed the global random state: what the student's process says
+    (it counts only beside the split's numbers, which the judge checks)."""
     before = torch.random.get_rng_state()
-    train, val = impl.split_train_val(Indices(n), val_fraction, seed=seed)
-    changed = not torch.equal(before, torch.random.get_rng_state())
-    return [train[i] for i in range(len(train))], [val[i] for i in range(len(val))], changed
+    impl.split_train_val(Indices(n), val_fraction, seed=seed)
+    return not torch.equal(before, torch.random.get_rng_state())
 
 
-@observation
-def two_epochs_after_global_seed(impl, n, batch_size, seed, global_seed):
-    """The batches of two epochs of make_loader(Indices(n), shuffle=True, seed=seed) when torch.manual_seed(global_seed)
-    runs between building the loader and iterating it."""
-    loader = impl.make_loader(Indices(n), batch_size=batch_size, shuffle=True, seed=seed)
-    torch.manual_seed(global_seed)  # whatever the rest of the program did with the global RNG
-    return [list(loader), list(loader)]
+def _parts(impl, n, val_fraction, seed):
+    """The samples of both parts of split_train_val(Indices(n), val_fraction, seed), called directly."""
+    parts = impl.split_train_val(Indices(n), val_fraction, seed=seed)
+    check(isinstance(parts, (tuple, list)) and len(parts) == 2,
+          say(f"split_train_val should return (train, val), got {parts!r:.100}.",
+              f"split_train_val은 (train, val)을 반환해야 하는데 {parts!r:.100}입니다."))
+    return [list(part) for part in parts]
 
 
 @pytest.fixture(scope="module")
@@ -142,14 +134,24 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
                    ko="DigitsDataset은 각 항목에 transform을 한 번씩 적용합니다")
 def test_dataset_applies_the_transform(impl, sklearn_digits):
     images, _ = sklearn_digits
-    image, seen = item_through_recording_transform(impl, 7)
-    assert_tensor(image, images[7] * 2 + 1, say("DigitsDataset(transform=t)[7][0] for t(x) = 2x + 1",
-                                                "t(x) = 2x + 1에 대한 DigitsDataset(transform=t)[7][0]"),
-                  hint=say("Apply self.transform to the image in __getitem__ (once, after scaling).",
-                           "__getitem__에서 이미지에 self.transform을 적용하세요(스케일링 뒤에 한 번)."))
-    check(seen == [(1, 8, 8)], say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen}.",
-                                   f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape은 "
-                                   f"{seen}입니다."),
+    indices = (7, 1000, 3)
+    transform = recording_transform(impl)
+    dataset = impl.DigitsDataset(transform=transform)
+    got = [dataset[index][0] for index in indices]
+    seen = transform.seen
+    hint = say(f"Apply self.transform to the one (1, 8, 8) image in __getitem__ (once, after scaling), not in __init__ "
+               f"over all images; the transform was called on shapes {seen!r:.200}.",
+               f"__getitem__에서 (1, 8, 8) 이미지 하나에 self.transform을 적용하세요(스케일링 뒤에 한 번). __init__에서 "
+               f"모든 이미지에 적용하지 마세요; transform이 호출될 때 받은 shape은 {seen!r:.200}입니다.")
+    for index, image in zip(indices, got):
+        assert_tensor(image, images[index] * 2 + 3,
+                      say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x + x.dim() (2x + 3 on one (1, 8, 8) "
+                          f"image)",
+                          f"t(x) = 2x + x.dim()(이미지 (1, 8, 8) 하나에는 2x + 3)에 대한 "
+                          f"DigitsDataset(transform=t)[{index}][0]"), hint=hint)
+    check(seen == [(1, 8, 8)] * len(indices),
+          say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen!r:.200}.",
+              f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape은 {seen!r:.200}입니다."),
           say("Call the transform in __getitem__, not in __init__ over all images.",
               "transform은 __init__에서 모든 이미지에 대해 부르지 말고 __getitem__에서 호출하세요."))
 
@@ -178,7 +180,11 @@ def test_transform_pads_then_normalizes(impl):
                    ko="make_transform의 데이터 증강은 무작위이지만 같은 시드에서는 똑같이 재현됩니다")
 def test_augmenting_transform_is_random_but_seeded(impl):
     x = torch.rand(1, 8, 8, generator=torch.Generator().manual_seed(1))
-    outputs = augmentations_after_global_seeds(impl, x, 0.3, 0.2, (0, 0, 1, 2, 3))
+    transform = impl.make_transform(0.3, 0.2, augment=True)
+    outputs = []
+    for seed in (0, 0, 1, 2, 3):  # torchvision's random transforms draw from the student's process's global RNG
+        seed_global_rng(impl, seed)
+        outputs.append(transform(x))
     outputs = [expect_tensor(o, "make_transform(..., augment=True)(image)") for o in outputs]
     check(all(tuple(o.shape) == (1, 12, 12) and o.dtype == torch.float32 for o in outputs),
           say(f"make_transform(0.3, 0.2, augment=True) should give (1, 12, 12) float32, got {tuple(outputs[0].shape)} "
@@ -222,7 +228,8 @@ def test_augmenting_transform_is_random_but_seeded(impl):
 @pytest.mark.title("split_train_val puts each sample in one part, shuffled by its seed",
                    ko="split_train_val은 모든 샘플을 두 부분 중 한 곳에만 넣고, 시드에 따라 섞습니다")
 def test_split_is_disjoint_complete_and_seeded(impl):
-    train_ids, val_ids, changed_global_rng = split_samples(impl, 103, 0.2, 7)
+    train_ids, val_ids = _parts(impl, 103, 0.2, 7)
+    changed_global_rng = split_changes_global_rng(impl, 103, 0.2, 7)
     check(not changed_global_rng, say("split_train_val changed the global random state.",
                                       "split_train_val이 전역 난수 상태를 바꿨습니다."), SEED_HINT)
     check(len(val_ids) == 20 and len(train_ids) == 83, say(f"split_train_val(103 samples, 0.2): expected 83 train and 20 "
@@ -242,8 +249,9 @@ def test_split_is_disjoint_complete_and_seeded(impl):
                                                                               "연속된 구간입니다."),
           say("Shuffle the indices (random_split or torch.randperm) before cutting.",
               "나누기 전에 인덱스를 섞으세요(random_split 또는 torch.randperm)."))
-    again = split_samples(impl, 103, 0.2, 7, global_seed=999)[1]
-    other = split_samples(impl, 103, 0.2, 8)[1]
+    seed_global_rng(impl, 999)
+    again = _parts(impl, 103, 0.2, 7)[1]
+    other = _parts(impl, 103, 0.2, 8)[1]
     check(again == val_ids, say("split_train_val with the same seed gave another split after the global seed changed.",
                                 "전역 시드가 바뀐 뒤 같은 시드의 split_train_val이 다른 분할을 냈습니다."),
           SEED_HINT)
@@ -292,8 +300,9 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
 def test_loader_order_depends_only_on_seed(impl):
     orders = []
     for seed, global_seed in ((3, 100), (3, 200), (4, 100)):
-        first, second = two_epochs_after_global_seed(impl, 40, 8, seed, global_seed)
-        orders.append(_epoch(first) + _epoch(second))
+        loader = impl.make_loader(Indices(40), batch_size=8, shuffle=True, seed=seed)
+        seed_global_rng(impl, global_seed)  # whatever the rest of the program did with the global RNG
+        orders.append(_epoch(loader) + _epoch(loader))
     check(orders[0] == orders[1], say("two loaders made with seed=3 gave different orders once the global RNG had been "
                                       "used differently.",
                                       "seed=3으로 만든 두 로더가 전역 난수 생성기를 다르게 사용한 뒤 서로 다른 순서를 "
@@ -400,6 +409,13 @@ def test_pad_collate_follows_sequence_device_and_dtype(impl):
               f"lengths는 CPU에 있는 int64여야 하는데(pack_padded_sequence가 그렇게 요구합니다) {lengths.device}에 "
               f"있는 {lengths.dtype}입니다."),
           say("torch.tensor([len(s) for s in sequences]).", "torch.tensor([len(s) for s in sequences])를 쓰세요."))
+    batch = _sequences(4, (3, 1, 4), dtype=torch.int32)  # the same promise with values the judge can compare
+    padded, lengths, _ = errors.calling(say("pad_collate of int32 sequences on the CPU",
+                                            "CPU에 있는 int32 시퀀스에 대한 pad_collate"), hint, impl.pad_collate, batch)
+    assert_tensor(padded, pad_sequence([s for s, _ in batch], batch_first=True),
+                  say("padded, from pad_collate of int32 sequences", "int32 시퀀스에 대한 pad_collate의 padded"), hint=hint)
+    assert_tensor(lengths, torch.tensor([3, 1, 4]), say("lengths, from pad_collate of int32 sequences",
+                                                        "int32 시퀀스에 대한 pad_collate의 lengths"))
 
 
 @pytest.mark.points(1)
