@@ -8,28 +8,43 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors
+from graders.support import errors, pristine
 from graders.support.data import random_shapes
 from ptgrade.remote import observation, with_inputs
 
 
 @observation
-def global_rng_changed_by_seeded_normal(impl) -> bool:
-    """Whether seeded_normal touched the global generator of the student's process."""
-    before = torch.random.get_rng_state()
-    impl.seeded_normal((4,), 7)
-    return not torch.equal(before, torch.random.get_rng_state())
+def global_stream_around_seeded_normal(impl, global_seed: int, shape: tuple, seed: int):
+    """The student's process's default generator seeded with global_seed, seeded_normal(shape, seed) called, then
+    8 numbers drawn from that default generator: what seeded_normal returned, and the 8 draws. The seeding and the
+    draws go through torch's compiled Generator and randn (graders/support/pristine.py), not torch.manual_seed,
+    torch.randn or get_rng_state, which the student's process may have patched: the draws are numbers the judge
+    checks against an untouched generator's."""
+    pristine.seed_global(global_seed)
+    value = impl.seeded_normal(shape, seed)
+    return {"value": value, "after": pristine.global_randn(8)}
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("describe reports a tensor's shape, dtype, device, stride and more",
                    ko="describe는 Tensor의 shape, dtype, 장치, stride 등 속성을 알려줍니다")
-def test_describe_reports_attributes(impl):
-    t = torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).transpose(0, 2)
+def test_describe_reports_attributes(impl, run_seed):
+    drawn = torch.Generator().manual_seed(run_seed)
+    sizes = [int(n) for n in torch.randint(2, 6, (3,), generator=drawn)]
+    order = [int(i) for i in torch.randperm(3, generator=drawn)]
+    dtype = (torch.float64, torch.float32, torch.int64, torch.int16)[int(torch.randint(4, (1,), generator=drawn))]
+    # the docstring's kind of tensor, then one drawn for this run (a table of the first one's answer fails it)
+    for t in (torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).transpose(0, 2),
+              torch.zeros(sizes, dtype=dtype).permute(order)):
+        _describe_one(impl, t)
+
+
+def _describe_one(impl, t):
+    what = f"shape {tuple(t.shape)}, dtype {t.dtype}, stride {t.stride()}"
     report = expect_type(impl.describe(t), dict, "describe(t)")
-    expected = {"shape": (4, 3, 2), "dtype": torch.float64, "device": torch.device("cpu"),
-                "stride": (1, 4, 12), "is_contiguous": False, "numel": 24}
+    expected = {"shape": tuple(t.shape), "dtype": t.dtype, "device": torch.device("cpu"),
+                "stride": tuple(t.stride()), "is_contiguous": t.is_contiguous(), "numel": t.numel()}
     check(set(report) == set(expected), say(f"describe(t) should have the keys {sorted(expected)}, "
                                             f"got {sorted(report)}.",
                                             f"describe(t)의 키는 {sorted(expected)}여야 하는데 {sorted(report)}입니다."))
@@ -39,8 +54,8 @@ def test_describe_reports_attributes(impl):
             got = tuple(got) if isinstance(got, (tuple, list, torch.Size)) else got
         exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
         check(got == want and (not exact_type or type(got) is type(want)),
-              say(f"describe(t)[{key!r}] for a transposed (4, 3, 2) float64 tensor: expected {want!r}, got {got!r}.",
-                  f"전치된 (4, 3, 2) float64 텐서의 describe(t)[{key!r}]: {want!r}이어야 하는데 {got!r}입니다."),
+              say(f"describe(t)[{key!r}] for a tensor of {what}: expected {want!r}, got {got!r}.",
+                  f"{what}인 텐서의 describe(t)[{key!r}]: {want!r}이어야 하는데 {got!r}입니다."),
               say("Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
                   "t.is_contiguous(), t.numel().",
                   "속성은 텐서 자신에게서 읽으세요: t.shape, t.dtype, t.device, t.stride(), "
@@ -51,18 +66,31 @@ def test_describe_reports_attributes(impl):
 @pytest.mark.numerics
 @pytest.mark.title("seeded_normal is reproducible from its seed, sparing the global RNG",
                    ko="seeded_normal은 전역 난수 생성기를 건드리지 않고 seed만으로 같은 값을 재현합니다")
-def test_seeded_normal_is_reproducible(impl):
+def test_seeded_normal_is_reproducible(impl, run_seed):
+    hint = say("Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.",
+               "torch.Generator().manual_seed(seed)를 만들고 torch.randn에 generator=로 넘기세요.")
     for shape, seed in (((3, 4), 0), ((2, 5, 2), 1234)):
         expected = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
-        torch.manual_seed(seed + 1)  # a different global seed must not matter
-        assert_tensor(impl.seeded_normal(shape, seed), expected, f"seeded_normal({shape}, seed={seed})",
-                      hint=say("Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.",
-                               "torch.Generator().manual_seed(seed)를 만들고 torch.randn에 generator=로 넘기세요."))
-    check(not global_rng_changed_by_seeded_normal(impl),
-          say("seeded_normal changed the global random state; it should only use its own generator.",
-              "seeded_normal이 전역 난수 상태를 바꿨습니다; 자신만의 생성기(generator)만 사용해야 합니다."),
-          say("Do not call torch.manual_seed here: make a local torch.Generator.",
-              "여기서 torch.manual_seed를 호출하지 마세요: 지역 torch.Generator를 만드세요."))
+        assert_tensor(impl.seeded_normal(shape, seed), expected, f"seeded_normal({shape}, seed={seed})", hint=hint)
+    # The global generator, seeded with a number drawn for this run, must give after the call the numbers it gives
+    # untouched (the judge draws them from its own generator): a reseeded or consumed global stream does not.
+    for shape, seed in (((4,), 7), ((3, 2), 99)):
+        global_seed = (run_seed + seed) % 2 ** 31
+        seen = global_stream_around_seeded_normal(impl, global_seed, shape, seed)
+        assert_tensor(seen["value"], torch.randn(shape, generator=torch.Generator().manual_seed(seed)),
+                      say(f"seeded_normal({shape}, seed={seed}) after the global seed was set to {global_seed}",
+                          f"전역 seed를 {global_seed}로 둔 뒤의 seeded_normal({shape}, seed={seed})"), hint=hint)
+        untouched = torch.randn(8, generator=torch.Generator().manual_seed(global_seed))
+        after = seen["after"]
+        check(isinstance(after, torch.Tensor) and after.shape == untouched.shape and after.dtype == untouched.dtype
+              and bool((after == untouched).all()),
+              say("seeded_normal changed the global random state: after the call, the global generator no longer "
+                  "gives the numbers it gave before; it should only use its own generator.",
+                  "seeded_normal이 전역 난수 상태를 바꿨습니다: 호출 뒤 전역 생성기가 호출 전과 같은 수를 내지 "
+                  "않습니다; 자신만의 생성기(generator)만 사용해야 합니다."),
+              say("Do not call torch.manual_seed (or draw without generator=) here: make a local torch.Generator.",
+                  "여기서 torch.manual_seed를 호출하거나 generator= 없이 뽑지 마세요: 지역 torch.Generator를 "
+                  "만드세요."))
 
 
 @pytest.mark.points(2)

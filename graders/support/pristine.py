@@ -1,0 +1,206 @@
+"""What an observation reads beside the student's code without asking anything the student can patch.
+
+An observation runs in the student's process, where a submission may have replaced any Python-level name before
+the grader was imported: torch.equal, torch.randn, torch.manual_seed, torch.get_rng_state, Tensor.requires_grad
+(a property on the torch.Tensor subclass shadows the real one), Tensor.backward, nn.Module.parameters, builtins
+such as isinstance or len, or pushed a torch function or dispatch mode that rewrites what torch returns. A flag
+an observation reads through those names is the student's word.
+
+This module reads through what no such patch reaches: types derived from literals (type, object), the slots of
+`type` itself, and torch's compiled types (TensorBase, Generator, the autograd engine, _VariableFunctions), whose
+attributes Python cannot reassign. Each compiled piece is looked up once, at import, and validated: a class must
+be a static (non-heap) type with the expected name, a function a compiled builtin with the expected name. A
+stand-in a submission put in torch._C before the grader was imported (a heap type, a Python function) fails the
+validation, and the check fails with `Tampered`. Reads run with torch functions disabled, and refuse to run
+while a torch function or dispatch mode is active, so neither a mode nor a Tensor subclass's __torch_function__
+answers for torch.
+
+What it cannot stop: a submission that rewrites the kit's own code in its process (this module, the grader's
+observation functions, the worker) can still make an observation say anything. Checks built on this module pair
+every read with numbers the judge computes itself wherever the promise allows.
+"""
+from __future__ import annotations
+
+import torch
+
+TYPE = ().__class__.__class__                       # `type`, whatever builtins.type is now
+_TYPE_SLOTS = TYPE.__dict__
+_mro = _TYPE_SLOTS["__mro__"].__get__               # a class's MRO, past any metaclass property
+_class_dict = _TYPE_SLOTS["__dict__"].__get__       # a class's own namespace (read-only proxy)
+_flags = _TYPE_SLOTS["__flags__"].__get__
+_name = _TYPE_SLOTS["__name__"].__get__
+OBJECT = _mro(TYPE)[-1]                             # `object`
+_GETSET = TYPE(_TYPE_SLOTS["__dict__"])             # getset_descriptor
+_METHOD = TYPE(_class_dict(OBJECT)["__dir__"])      # method_descriptor
+_BUILTIN = TYPE([].append)                          # builtin_function_or_method
+_HEAP_TYPE = 1 << 9                                 # Py_TPFLAGS_HEAPTYPE: a class made by Python code
+
+
+class Tampered(RuntimeError):
+    """The student's process changed what the grader reads torch through: the check fails."""
+
+
+def _refuse(what: str) -> None:
+    from graders.support.assertions import say
+    raise Tampered(say(f"the grader cannot read torch in your code's process: {what} was replaced or wrapped (a "
+                       "patched torch._C, or a torch function or dispatch mode left active), so this check cannot be "
+                       "graded.",
+                       f"작성한 코드의 프로세스에서 grader가 torch를 읽을 수 없습니다: {what}이(가) 바뀌었거나 감싸져 "
+                       "있습니다(바뀐 torch._C, 또는 켜진 채 남은 torch function/dispatch 모드). 그래서 이 검사는 "
+                       "채점할 수 없습니다."))
+
+
+def _contains(items, target) -> bool:
+    for item in items:
+        if item is target:
+            return True
+    return False
+
+
+def _static_class(cls, name: str):
+    if not (_contains(_mro(TYPE(cls)), TYPE) and not _flags(cls) & _HEAP_TYPE and _name(cls) == name):
+        _refuse("torch._C." + name)
+    return cls
+
+
+def _builtin(function, name: str):
+    if not (TYPE(function) is _BUILTIN and function.__name__ == name):
+        _refuse(name)
+    return function
+
+
+def _slot(cls, name: str, kind):
+    value = _class_dict(cls).get(name)
+    if TYPE(value) is not kind:
+        _refuse(name)
+    return value
+
+
+_C = torch._C
+TENSOR_BASE = _static_class(_C.TensorBase, "TensorBase")
+_TENSOR_SLOTS = _class_dict(TENSOR_BASE)
+_GENERATOR = _static_class(_C.Generator, "Generator")
+_DEFAULT_GENERATOR = _C.default_generator
+_ENGINE_CLASS = _static_class(_C._ImperativeEngine, "_EngineBase")
+_ENGINE = _ENGINE_CLASS()
+_run_backward = _slot(_ENGINE_CLASS, "run_backward", _METHOD)
+_VARIABLE_FUNCTIONS = _C._VariableFunctions
+_static_class(TYPE(_VARIABLE_FUNCTIONS), "_VariableFunctionsClass")
+_randn = _builtin(_VARIABLE_FUNCTIONS.randn, "randn")
+_manual_seed = _slot(_GENERATOR, "manual_seed", _METHOD)
+_function_modes = _builtin(_C._len_torch_function_stack, "_len_torch_function_stack")
+_dispatch_modes = _builtin(_C._len_torch_dispatch_stack, "_len_torch_dispatch_stack")
+_NO_TORCH_FUNCTION = _static_class(_C.DisableTorchFunction, "DisableTorchFunction")
+_push_hooks = _builtin(_C._autograd._push_saved_tensors_default_hooks, "_push_saved_tensors_default_hooks")
+_pop_hooks = _builtin(_C._autograd._pop_saved_tensors_default_hooks, "_pop_saved_tensors_default_hooks")
+
+
+class _Sealed:
+    """While active: no torch function or dispatch mode may be on the stacks, and torch functions are disabled
+    (a Tensor subclass's __torch_function__ does not answer for the getters below)."""
+
+    def __enter__(self):
+        if _function_modes() != 0:
+            _refuse("torch function mode")
+        if _dispatch_modes() != 0:
+            _refuse("torch dispatch mode")
+        self._off = _NO_TORCH_FUNCTION()
+        self._off.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._off.__exit__(*exc)
+        return False
+
+
+def is_instance(value, cls) -> bool:
+    """isinstance(value, cls) read from value's real class and MRO (no metaclass, builtins or __class__ answers)."""
+    return _contains(_mro(TYPE(value)), cls)
+
+
+def is_tensor(value) -> bool:
+    return is_instance(value, TENSOR_BASE)
+
+
+def tensor_attr(value, name: str):
+    """`value.<name>` for a tensor attribute kept in torch's C++ tensor (requires_grad, is_leaf, grad, grad_fn,
+    device, dtype, shape...), read through TensorBase's own descriptor; None when value is not a tensor."""
+    if not is_tensor(value):
+        return None
+    descriptor = _TENSOR_SLOTS.get(name)
+    if TYPE(descriptor) is not _GETSET:
+        raise KeyError(name)
+    with _Sealed():
+        return descriptor.__get__(value)
+
+
+def tensor_method(name: str):
+    """TensorBase's own method `name` (detach, requires_grad_, clone...), called as tensor_method(name)(t, ...)."""
+    method = _TENSOR_SLOTS.get(name)
+    if TYPE(method) is not _METHOD:
+        raise KeyError(name)
+
+    def call(value, *args):
+        if not is_tensor(value):
+            raise TypeError(name + " of a value that is not a tensor")
+        with _Sealed():
+            return method(value, *args)
+    return call
+
+
+def leaf(value, requires_grad: bool = True):
+    """A new leaf holding value's data (TensorBase.detach, then requires_grad_), whatever Tensor's methods do now."""
+    out = tensor_method("detach")(value)
+    if requires_grad:
+        out = tensor_method("requires_grad_")(out)
+    return out
+
+
+def seed_global(seed: int) -> None:
+    """Seed the process's default CPU generator (the one torch.randn without a generator draws from)."""
+    with _Sealed():
+        _manual_seed(_DEFAULT_GENERATOR, seed)
+
+
+def global_randn(n: int):
+    """n draws from the process's default CPU generator, through torch's compiled randn."""
+    with _Sealed():
+        return _randn(n)
+
+
+def backward(outputs: tuple, grad_outputs: tuple) -> None:
+    """Run autograd's engine from `outputs` with `grad_outputs` (as Tensor.backward does, accumulating into the
+    leaves' .grad), without Tensor.backward, torch.autograd.backward or any other Python-level name."""
+    if _function_modes() != 0 or _dispatch_modes() != 0:
+        _refuse("torch function/dispatch mode")
+    for value in (*outputs, *grad_outputs):
+        if not is_tensor(value):
+            raise TypeError("backward of a value that is not a tensor")
+    _run_backward(_ENGINE, outputs, grad_outputs, False, False, (), True, True)
+
+
+class saved_tensors_hooks:
+    """torch.autograd.graph.saved_tensors_hooks, pushed through autograd's compiled functions."""
+
+    def __init__(self, pack, unpack):
+        self.pack, self.unpack = pack, unpack
+
+    def __enter__(self):
+        _push_hooks(self.pack, self.unpack)
+        return self
+
+    def __exit__(self, *exc):
+        _pop_hooks()
+        return False
+
+
+def instance_dict(value) -> dict:
+    """value.__dict__ as Python keeps it, past a class that defines its own __dict__ or __getattribute__."""
+    for cls in _mro(TYPE(value)):
+        descriptor = _class_dict(cls).get("__dict__")
+        if TYPE(descriptor) is _GETSET:
+            found = descriptor.__get__(value)
+            if TYPE(found) is not TYPE({}):
+                _refuse("__dict__")
+            return found
+    return {}
