@@ -245,9 +245,12 @@ def _untag(tag, value, make_handle, depth):
             return record(*[from_data(v, make_handle, depth + 1) for v in value["values"]])
         if tag == "ndarray":
             return value["tensor"].numpy()
-        if tag == "npscalar":
+        if tag == "npscalar":  # only the kinds to_data sends: a void or object dtype could allocate at will
             import numpy
-            return numpy.dtype(str(value["dtype"])).type(value["value"])
+            dtype = numpy.dtype(str(value["dtype"]))
+            if dtype.kind not in "biufc" or type(value["value"]) not in (bool, int, float, complex):
+                raise ValueError(f"a numpy scalar of dtype {dtype}")
+            return dtype.type(value["value"])
     except (KeyError, TypeError, ValueError) as error:
         raise WireError(f"a malformed {tag!r} value ({error})") from None
     raise WireError(f"an unknown tag {tag!r}")

@@ -66,6 +66,34 @@ def test_an_arbitrary_pickle_from_the_worker_is_refused():
         wire.load(buffer.getvalue())
 
 
+def _deflated(payload: bytes) -> bytes:
+    import zipfile
+    plain, out = zipfile.ZipFile(io.BytesIO(payload)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in plain.infolist():
+            archive.writestr(info.filename, plain.read(info))
+    return out.getvalue()
+
+
+def test_a_message_is_read_only_if_it_costs_the_judge_about_what_it_weighs():
+    honest = wire.dump({"ok": True, "value": [torch.arange(4.0), {"a": (1, 2)}, torch.zeros(3).expand(2, 3)]})
+    assert wire.load(honest)["value"][1] == {"a": (1, 2)}
+    nested = [1.0]
+    for _ in range(60):  # 2**60 leaves in 61 lists
+        nested = [nested, nested]
+    bombs = {"deflated records": _deflated(wire.dump({"ok": True, "value": torch.zeros(1 << 20)})),
+             "shared references": wire.dump({"ok": True, "value": nested}),
+             "a zero-stride view": wire.dump({"ok": True, "value": torch.zeros(1).expand(10 ** 12)}),
+             "a sparse tensor": wire.dump({"ok": True, "value": torch.eye(3).to_sparse()})}
+    for name, payload in bombs.items():
+        started = time.monotonic()
+        with pytest.raises(wire.WireError):
+            wire.load(payload)
+        assert time.monotonic() - started < 5, name
+    with pytest.raises(wire.WireError):  # a numpy scalar of a kind to_data never sends
+        wire.from_data({wire.TAG: "npscalar", "dtype": "V1000000", "value": 1}, None)
+
+
 def test_frames_are_bounded_in_size_and_time():
     read_fd, write_fd = os.pipe()
     try:
