@@ -1,4 +1,16 @@
-"""3.2 RNN, LSTM, GRU and attention: the promises each part of exercises/s3_2_rnn_attention.py keeps."""
+"""3.2 RNN, LSTM, GRU and attention: the promises each part of exercises/s3_2_rnn_attention.py keeps.
+
+What the student's process reports is never believed alone. Texts, lengths and the order task's data are drawn
+from this run's `run_seed` (their recipes are public, their draws are not), and the expected answers are computed
+here. RNNClassifier's architecture is fixed by its docstring (Embedding -> one-layer LSTM/GRU -> Linear on h_n[-1]),
+so its parameters are pulled into the judge's own copy of that architecture: its logits, one SGD step's update, and
+the training run of the order task are checked against what that copy computes from the same parameters and data.
+"""
+import random
+import re
+import threading
+from collections import Counter
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -6,8 +18,9 @@ from torch import nn
 
 from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
 from graders.support import errors
-from graders.support.calls import torch_functions_called
+from graders.support.calls import _TorchCalls
 from ptgrade.remote import observation
+from torch.nn.utils.rnn import pack_padded_sequence
 
 SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
                 "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
@@ -43,13 +56,55 @@ def without_grad(impl, model, *args):
 
 
 # -- text preprocessing ------------------------------------------------------------------------------
+def _draw(run_seed: int, salt: int) -> random.Random:
+    """A Python RNG for this run's data (`run_seed`), one stream per use (`salt`)."""
+    return random.Random(run_seed * 7919 + salt)
+
+
+_WORDS = ("the", "cat", "sat", "dog", "a", "on", "mat", "Red", "BLUE", "x_1", "42", "2024", "don", "t", "new_line",
+          "Hello", "world", "e2e", "_tmp")
+_SYMBOLS = ("!", "?", ".", ",", ";", ":", "'", '"', "-", "(", ")", "[", "]", "#", "@", "$", "%", "&", "*", "/")
+_SPACES = (" ", " ", " ", "  ", "\n", "\t", " \n ")
+
+
+def _random_text(rng: random.Random, pieces: int) -> str:
+    """Words, runs of symbols and whitespace in any mix: a symbol may touch a word or another symbol."""
+    text = rng.choice(["", " ", "\n"])
+    for _ in range(pieces):
+        kind = rng.random()
+        if kind < 0.55:
+            text += rng.choice(_WORDS)
+        elif kind < 0.8:
+            text += "".join(rng.choice(_SYMBOLS) for _ in range(rng.randint(1, 3)))
+        else:
+            text += rng.choice(_SPACES)
+        if rng.random() < 0.5:
+            text += rng.choice(_SPACES)
+    return text
+
+
+def _tokens_of(text: str) -> list[str]:
+    """The judge's tokenize: lower-case, then runs of word characters or single other non-space characters."""
+    return re.findall(r"\w+|[^\w\s]", text.lower())
+
+
+def _vocab_of(texts, min_freq: int = 1) -> dict[str, int]:
+    """The judge's build_vocab: the four specials, then tokens by (-count, token), those under min_freq dropped."""
+    counts = Counter(token for text in texts for token in _tokens_of(text))
+    kept = sorted((t for t, n in counts.items() if n >= min_freq), key=lambda t: (-counts[t], t))
+    return {token: index for index, token in enumerate(["<pad>", "<unk>", "<bos>", "<eos>"] + kept)}
+
+
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("tokenize lower-cases text and splits words from punctuation",
                    ko="tokenize는 텍스트를 소문자로 바꾸고 단어와 문장 부호를 나눕니다")
-def test_tokenize_splits_words_and_punctuation(impl):
-    for text, want in (("Don't panic, 42!", ["don", "'", "t", "panic", ",", "42", "!"]),
-                       ("Hello,   WORLD...\n new_line", ["hello", ",", "world", ".", ".", ".", "new_line"])):
+def test_tokenize_splits_words_and_punctuation(impl, run_seed):
+    rng = _draw(run_seed, 1)
+    texts = ["Don't panic, 42!", "Hello,   WORLD...\n new_line"] + [_random_text(rng, rng.randint(3, 12))
+                                                                      for _ in range(6)]
+    for text in texts:
+        want = _tokens_of(text)
         got = expect_type(impl.tokenize(text), list, f"tokenize({text!r})")
         check(got == want, say(f"tokenize({text!r}): expected {want}, got {got}.",
                                f"tokenize({text!r}): {want}이어야 하는데 {got}입니다."),
@@ -57,20 +112,27 @@ def test_tokenize_splits_words_and_punctuation(impl):
                   "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 하나씩 나뉩니다."))
 
 
+def _vocab_texts(rng: random.Random) -> list[str]:
+    """A few short texts over a small pool of words whose counts differ and tie (so the order rule shows)."""
+    pool = rng.sample(["the", "cat", "sat", "dog", "a", "mat", "on", "red", "!", ",", "ran", "big"], 8)
+    return [" ".join(rng.choice(pool[:rng.randint(2, 8)]) for _ in range(rng.randint(1, 6))) for _ in range(5)]
+
+
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("build_vocab puts special tokens first, then tokens by frequency",
                    ko="build_vocab은 특수 토큰을 맨 앞에 두고, 나머지 토큰을 빈도순으로 놓습니다")
-def test_vocab_puts_special_tokens_first(impl):
-    texts = ["the cat sat", "the dog sat!", "a cat"]
-    specials = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3}
+def test_vocab_puts_special_tokens_first(impl, run_seed):
     hint = say("The special tokens <pad> <unk> <bos> <eos> take indices 0-3 in that order; then tokens by "
                "descending count, ties alphabetical (sort by the key (-count, token)); drop those under min_freq.",
                "특수 토큰 <pad> <unk> <bos> <eos>가 이 순서로 인덱스 0-3을 차지합니다. 그다음 토큰을 빈도 내림차순으로, "
                "빈도가 같으면 알파벳순으로 놓으세요((-count, token)을 키로 정렬). min_freq보다 적게 나온 토큰은 버리세요.")
-    everything = ["cat", "sat", "the", "!", "a", "dog"]
-    for min_freq, rest in ((1, everything), (2, ["cat", "sat", "the"]), (None, everything)):  # None: the default, 1
-        want = {**specials, **{token: 4 + i for i, token in enumerate(rest)}}
+    rng = _draw(run_seed, 2)
+    cases = [(["the cat sat", "the dog sat!", "a cat"], 1), (["the cat sat", "the dog sat!", "a cat"], 2),
+             (["the cat sat", "the dog sat!", "a cat"], None)]  # None: the default, 1
+    cases += [(_vocab_texts(rng), min_freq) for min_freq in (1, 2, 3, None)]
+    for texts, min_freq in cases:
+        want = _vocab_of(texts, 1 if min_freq is None else min_freq)
         call = f"build_vocab({texts})" if min_freq is None else f"build_vocab({texts}, min_freq={min_freq})"
         got = impl.build_vocab(texts) if min_freq is None else impl.build_vocab(texts, min_freq=min_freq)
         got = expect_type(got, dict, call)
@@ -83,85 +145,204 @@ def test_vocab_puts_special_tokens_first(impl):
 @pytest.mark.numerics
 @pytest.mark.title("numericalize adds <bos> and <eos> and maps unknown words to <unk>",
                    ko="numericalize는 <bos>와 <eos>를 붙이고 모르는 단어를 <unk>로 바꿉니다")
-def test_numericalize_adds_bos_eos_and_unk(impl):
-    vocab = {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3, "cat": 4, "sat": 5, "the": 6, "!": 7}
-    got = errors.calling("numericalize('The cat flew!', vocab)", say("Use vocab.get(token, vocab['<unk>']).",
-                                                               "vocab.get(token, vocab['<unk>'])를 쓰세요."),
-                   impl.numericalize, "The cat flew!", vocab)
-    assert_tensor(got, torch.tensor([2, 6, 4, 1, 7, 3]), "numericalize('The cat flew!', vocab)",
-                  hint=say("Wrap the ids in <bos> ... <eos>, map unknown tokens ('flew') to <unk>, return int64.",
-                           "id들을 <bos> ... <eos>로 감싸고, 모르는 토큰('flew')은 <unk>로 바꾸고, int64로 반환하세요."))
+def test_numericalize_adds_bos_eos_and_unk(impl, run_seed):
+    hint = say("Wrap the ids in <bos> ... <eos>, map unknown tokens ('flew') to <unk>, return int64.",
+               "id들을 <bos> ... <eos>로 감싸고, 모르는 토큰('flew')은 <unk>로 바꾸고, int64로 반환하세요.")
+    rng = _draw(run_seed, 3)
+    known = _vocab_texts(rng)
+    vocab = _vocab_of(known)
+    words = list(vocab)[4:] + ["flew", "zebra", "?"]
+    cases = [("The cat flew!", {"<pad>": 0, "<unk>": 1, "<bos>": 2, "<eos>": 3, "cat": 4, "sat": 5, "the": 6, "!": 7})]
+    cases += [(" ".join(rng.choice(words) for _ in range(rng.randint(1, 7))), vocab) for _ in range(3)]
+    for text, table in cases:
+        want = torch.tensor([table["<bos>"], *(table.get(t, table["<unk>"]) for t in _tokens_of(text)), table["<eos>"]])
+        got = errors.calling(f"numericalize({text!r}, vocab)", say("Use vocab.get(token, vocab['<unk>']).",
+                                                                   "vocab.get(token, vocab['<unk>'])를 쓰세요."),
+                             impl.numericalize, text, dict(table))
+        assert_tensor(got, want, f"numericalize({text!r}, vocab)", hint=hint)
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("pad_batch pads batch-first and returns the lengths",
                    ko="pad_batch는 배치 차원을 앞에 두고 패딩하며 길이를 함께 반환합니다")
-def test_pad_batch_is_batch_first_with_lengths(impl):
-    sequences = _sequences(torch.Generator().manual_seed(0), (3, 5, 2))
-    for pad_id in (0, 9):
-        result = expect_type(impl.pad_batch(sequences, pad_id=pad_id), tuple, "pad_batch(sequences)")
-        check(len(result) == 2, say(f"pad_batch should return (padded, lengths), got {len(result)} items.",
-                                    f"pad_batch는 (padded, lengths)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
-        padded, lengths = result
-        hint = say("Batch-first: one row per sequence (batch, max_len), the sequence first and pad_id after it.",
-                   "배치 차원이 먼저(batch-first)입니다: 시퀀스마다 한 행씩 (batch, max_len), 시퀀스를 앞에 두고 그 뒤를 pad_id로 채우세요.")
-        assert_tensor(padded, _pad(sequences, 5, pad_id), say(f"pad_batch(3 sequences of lengths 3, 5, 2, pad_id={pad_id})"
-                                                              "[0]",
-                                                              f"pad_batch(길이 3, 5, 2인 시퀀스 3개, pad_id={pad_id})[0]"), hint=hint)
-        assert_tensor(lengths, torch.tensor([3, 5, 2]), say("pad_batch(...)[1] (the lengths)",
-                                                            "pad_batch(...)[1] (길이들)"), hint=hint)
+def test_pad_batch_is_batch_first_with_lengths(impl, run_seed):
+    rng = _draw(run_seed, 4)
+    cases = [(3, 5, 2)] + [tuple(rng.randint(1, 9) for _ in range(rng.randint(2, 6))) for _ in range(2)]
+    for case, lengths in enumerate(cases):
+        sequences = _sequences(torch.Generator().manual_seed(run_seed * 31 + case), lengths)
+        for pad_id in (0, 9):
+            result = expect_type(impl.pad_batch(sequences, pad_id=pad_id), tuple, "pad_batch(sequences)")
+            check(len(result) == 2, say(f"pad_batch should return (padded, lengths), got {len(result)} items.",
+                                        f"pad_batch는 (padded, lengths)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
+            padded, got_lengths = result
+            hint = say("Batch-first: one row per sequence (batch, max_len), the sequence first and pad_id after it.",
+                       "배치 차원이 먼저(batch-first)입니다: 시퀀스마다 한 행씩 (batch, max_len), 시퀀스를 앞에 두고 그 뒤를 pad_id로 채우세요.")
+            described = ", ".join(map(str, lengths))
+            assert_tensor(padded, _pad(sequences, max(lengths), pad_id),
+                          say(f"pad_batch({len(lengths)} sequences of lengths {described}, pad_id={pad_id})[0]",
+                              f"pad_batch(길이 {described}인 시퀀스 {len(lengths)}개, pad_id={pad_id})[0]"), hint=hint)
+            assert_tensor(got_lengths, torch.tensor(lengths), say("pad_batch(...)[1] (the lengths)",
+                                                                  "pad_batch(...)[1] (길이들)"), hint=hint)
 
 
 # -- recurrent classifier ---------------------------------------------------------------------------
-@observation
-def embedding_padding_indices(impl, model) -> list:
-    """The padding_idx of each nn.Embedding inside the student's model."""
-    return [m.padding_idx for m in model.modules() if isinstance(m, nn.Embedding)]
+# The docstring fixes the architecture, so the judge holds its own copy and reads the student's model only as
+# parameters (pulled by role: the names are the student's) and as logits on inputs the judge chose.
+PAD = 0  # the <pad> id of SPECIALS
+_RNN_PARTS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+ARCHITECTURE_HINT = say("RNNClassifier holds exactly nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id), one "
+                        "nn.LSTM or nn.GRU(embed_dim, hidden_dim, batch_first=True) and nn.Linear(hidden_dim, "
+                        "num_classes), and returns head(h_n[-1]) of the packed batch.",
+                        "RNNClassifier에는 정확히 nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id), nn.LSTM 또는 "
+                        "nn.GRU(embed_dim, hidden_dim, batch_first=True) 하나, nn.Linear(hidden_dim, num_classes)만 있고, "
+                        "패킹한 배치의 head(h_n[-1])를 반환합니다.")
+
+
+def _roles(shapes: dict, sizes: tuple, cell: str) -> dict:
+    """{role: the student's state_dict key} for Embedding -> RNN -> Linear with `sizes` (vocab, embed, hidden,
+    classes), found by the RNN's own parameter names and by shape; a failed check when the state_dict holds other
+    tensors or misses one. Runs in the judge and beside the student's code alike."""
+    vocab, embed, hidden, classes = sizes
+    gates = 4 if cell == "lstm" else 3
+    expected = {"embedding.weight": (vocab, embed), "rnn.weight_ih_l0": (gates * hidden, embed),
+                "rnn.weight_hh_l0": (gates * hidden, hidden), "rnn.bias_ih_l0": (gates * hidden,),
+                "rnn.bias_hh_l0": (gates * hidden,), "head.weight": (classes, hidden), "head.bias": (classes,)}
+    found, left = {}, dict(shapes)
+    for role, shape in expected.items():
+        part = role.split(".")[1] if role.startswith("rnn.") else None
+        matches = [key for key, got in left.items() if tuple(got) == shape
+                   and (part is None or key == part or key.endswith("." + part))
+                   and (part is not None or not any(key.endswith(p) for p in _RNN_PARTS))]
+        if len(matches) == 1:
+            found[role] = matches[0]
+            del left[matches[0]]
+    missing = [f"{role} {tuple(shape)}" for role, shape in expected.items() if role not in found]
+    described = {key: tuple(shape) for key, shape in shapes.items()}
+    check(not missing and not left,
+          say(f"RNNClassifier{sizes + (cell,)}'s state_dict should hold an embedding, one {cell.upper()} layer and a "
+              f"linear head; missing {missing}, left over {sorted(left)} (it holds {described}).",
+              f"RNNClassifier{sizes + (cell,)}의 state_dict에는 임베딩, {cell.upper()} 계층 하나, 선형 헤드만 있어야 "
+              f"하는데 {missing}이(가) 없고 {sorted(left)}이(가) 남습니다(state_dict: {described})."), ARCHITECTURE_HINT)
+    return found
+
+
+class _JudgeRNNClassifier(nn.Module):
+    """The judge's copy of the architecture: Embedding(padding_idx) -> one-layer LSTM/GRU over each sequence's real
+    steps (packed) -> Linear on the top layer of h_n (or, with read='c', on the LSTM's cell state: a known mistake)."""
+
+    def __init__(self, sizes, cell, pad_id):
+        super().__init__()
+        vocab, embed, hidden, classes = sizes
+        self.embedding = nn.Embedding(vocab, embed, padding_idx=pad_id)
+        self.rnn = (nn.LSTM if cell == "lstm" else nn.GRU)(embed, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, tokens, lengths, read="h"):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False)
+        _, state = self.rnn(packed)
+        if isinstance(state, tuple):
+            state = state[1] if read == "c" else state[0]
+        return self.head(state[-1])
+
+
+def _judge_copy(state: dict, sizes, cell, pad_id) -> _JudgeRNNClassifier:
+    """The judge's model carrying the student's parameters (`state`, as pulled)."""
+    roles = _roles({key: tuple(value.shape) for key, value in state.items()}, sizes, cell)
+    model = _JudgeRNNClassifier(sizes, cell, pad_id)
+    model.load_state_dict({role: expect_tensor(state[key], key).detach().float() for role, key in roles.items()})
+    return model.eval()
 
 
 @observation
-def pad_row_after_backward(impl, model, tokens, lengths, pad_id) -> dict:
-    """The model's logits; after logits.sum().backward(), the embedding's <pad> row and its gradient."""
+def model_state(impl, model) -> dict:
+    """The model's state_dict, as tensors."""
+    return {str(key): value.detach().clone() for key, value in model.state_dict().items()}
+
+
+@observation
+def load_state(impl, model, state: dict) -> None:
+    """model.load_state_dict(state): the judge's parameters under the student's own names."""
+    model.load_state_dict(state)
+
+
+@observation
+def sgd_step(impl, model, tokens, lengths, weights, lr) -> dict:
+    """One step in train mode: logits = model(tokens, lengths), (logits * weights).sum().backward(), p -= lr * p.grad
+    for every parameter with a gradient; the logits, and the state_dict after the step."""
+    model.train()
+    model.zero_grad()
     logits = model(tokens, lengths)
     if type(logits) is not torch.Tensor:
         return {"logits": logits}
-    logits.sum().backward()
-    embedding = next(m for m in model.modules() if isinstance(m, nn.Embedding))
-    grad = embedding.weight.grad
-    return {"logits": logits.detach(), "weight": embedding.weight[pad_id].detach(),
-            "grad": None if grad is None else grad[pad_id]}
+    (logits * weights).sum().backward()
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.grad is not None:
+                parameter -= lr * parameter.grad
+    return {"logits": logits.detach(), "state": {str(k): v.detach().clone() for k, v in model.state_dict().items()}}
+
+
+def _student_logits(impl, model, tokens, lengths, what, hint):
+    logits = errors.calling(what, hint, without_grad, impl, model, tokens, lengths)
+    return expect_tensor(logits, "model(tokens, lengths)", hint)
+
+
+def _assert_judge_logits(got, judge, tokens, lengths, what, hint):
+    """The student's logits equal the judge's copy's on the same parameters and inputs."""
+    with torch.no_grad():
+        want = judge(tokens, lengths)
+    assert_tensor(got.float(), want, say(f"{what} against Embedding -> RNN -> Linear(h_n[-1]) on each sequence's real "
+                                         "steps, with your model's own parameters",
+                                         f"{what}을(를) 여러분 모델의 매개변수로 각 시퀀스의 실제 단계만 계산한 "
+                                         "Embedding -> RNN -> Linear(h_n[-1])와 비교"), rtol=1e-4, atol=1e-5, hint=hint)
 
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("RNNClassifier's embedding keeps the pad row at zero, with no gradient",
                    ko="RNNClassifier의 임베딩은 패딩 행을 0으로 두고 변화도를 받지 않습니다")
-def test_embedding_reserves_the_pad_row(impl):
-    model = impl.RNNClassifier(20, 8, 16, 3, pad_id=5)
-    padding_indices = embedding_padding_indices(impl, model)
+def test_embedding_reserves_the_pad_row(impl, run_seed):
+    sizes, pad_id = (20, 8, 16, 3), 5
+    model = impl.RNNClassifier(*sizes, pad_id=pad_id)
     hint = say("Build nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id).",
                "nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)으로 만드세요.")
-    check(len(padding_indices) == 1, say(f"RNNClassifier should hold one nn.Embedding, found {len(padding_indices)}.",
-                                         f"RNNClassifier에는 nn.Embedding이 하나 있어야 하는데 {len(padding_indices)}개가 있습니다."),
-          hint)
-    check(padding_indices[0] == 5, say(f"RNNClassifier(pad_id=5): the embedding's padding_idx should be 5, "
-                                       f"got {padding_indices[0]}.",
-                                       f"RNNClassifier(pad_id=5): 임베딩의 padding_idx는 5여야 하는데 {padding_indices[0]}입니다."), hint)
-    tokens = torch.tensor([[4, 5, 6, 5], [7, 5, 8, 9]])  # the pad id inside real text: padding_idx blocks its gradient
-    seen = errors.calling(say("RNNClassifier on a (2, 4) batch",
-                        "(2, 4) 배치에 대한 RNNClassifier"), say("Pack with batch_first=True; ",
-                                                           "batch_first=True로 패킹(pack)하세요. ") + hint, pad_row_after_backward,
-                    impl, model, tokens, torch.tensor([4, 4]), 5)
-    expect_tensor(seen["logits"], "model(tokens, lengths)")
-    weight, row = seen["weight"], seen["grad"]
-    check(row is not None, say("logits.sum().backward() left no gradient on the embedding's weight.",
-                               "logits.sum().backward() 후에 임베딩의 가중치(weight)에 변화도(gradient)가 없습니다."), hint)
-    check(bool((weight == 0).all()) and bool((row == 0).all()),
-          say(f"the <pad> row of the embedding should be zeros and get no gradient; got weight {weight[:4]}... "
-              f"and gradient {row[:4]}...",
-              f"임베딩의 <pad> 행은 0이고 변화도를 받지 않아야 하는데 가중치는 {weight[:4]}..., "
-              f"변화도는 {row[:4]}...입니다."), hint)
+    before = model_state(impl, model)
+    roles = _roles({key: tuple(value.shape) for key, value in before.items()}, sizes, "lstm")
+    row = before[roles["embedding.weight"]][pad_id]
+    check(bool((row == 0).all()), say(f"RNNClassifier(pad_id=5): the embedding's <pad> row should start at zeros "
+                                      f"(padding_idx), got {row[:4].tolist()}...",
+                                      f"RNNClassifier(pad_id=5): 임베딩의 <pad> 행은 0에서 시작해야 하는데(padding_idx) "
+                                      f"{row[:4].tolist()}...입니다."), hint)
+    # the pad id inside real text too: padding_idx blocks its gradient wherever it appears
+    generator = torch.Generator().manual_seed(run_seed)
+    tokens = torch.randint(0, 20, (3, 6), generator=generator)
+    tokens[:, 1] = pad_id
+    lengths = torch.tensor([6, 4, 5])
+    weights = torch.randn(3, 3, generator=generator)
+    seen = errors.calling(say("one SGD step of RNNClassifier on a (3, 6) batch", "(3, 6) 배치에 대한 RNNClassifier의 "
+                              "SGD 한 단계"), say("Pack with batch_first=True; ", "batch_first=True로 패킹(pack)하세요. ")
+                          + hint, sgd_step, impl, model, tokens, lengths, weights, 0.5)
+    logits = expect_tensor(seen["logits"], "model(tokens, lengths)", hint)
+    judge = _judge_copy(before, sizes, "lstm", pad_id).train()
+    _assert_judge_logits(logits, judge, tokens, lengths, say("the logits of the SGD step", "SGD 단계의 로짓"),
+                         ARCHITECTURE_HINT)
+    judge.zero_grad()
+    (judge(tokens, lengths) * weights).sum().backward()
+    after = seen["state"]
+    got_row = after[roles["embedding.weight"]][pad_id] if roles["embedding.weight"] in after else None
+    check(got_row is not None and bool((got_row == 0).all()),
+          say(f"after one SGD step (lr 0.5) on a batch holding the <pad> id, the embedding's <pad> row moved: "
+              f"{None if got_row is None else got_row[:4].tolist()}... It must get no gradient.",
+              f"<pad> id가 든 배치로 SGD 한 단계(lr 0.5)를 밟았더니 임베딩의 <pad> 행이 움직였습니다: "
+              f"{None if got_row is None else got_row[:4].tolist()}... 이 행은 변화도를 받지 않아야 합니다."), hint)
+    for role, key in roles.items():
+        parameter = dict(judge.named_parameters())[role]
+        want = (parameter - 0.5 * parameter.grad).detach()
+        assert_tensor(expect_tensor(after.get(key), key).float(), want,
+                      say(f"{key} after one SGD step, against the step the judge computes from the same parameters",
+                          f"SGD 한 단계 뒤의 {key}를 같은 매개변수로 채점기가 계산한 단계와 비교"),
+                      rtol=1e-4, atol=1e-5, hint=hint)
 
 
 @pytest.mark.points(2)
@@ -177,56 +358,30 @@ def _check_padding_invariance(impl, cell):
     generator = torch.Generator().manual_seed(1)
     sequences = _sequences(generator, (5, 2, 7, 3))  # batch 4 != time 7: batch_first mistakes show
     lengths = torch.tensor([len(s) for s in sequences])
-    model = impl.RNNClassifier(30, 8, 16, 3, cell=cell).eval()
+    sizes = (30, 8, 16, 3)
+    model = impl.RNNClassifier(*sizes, cell=cell).eval()
     hint = say("Pack the embedded batch: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, "
                "enforce_sorted=False), and classify from h_n[-1], the last real step; the RNN too needs batch_first=True.",
                "임베딩한 배치를 패킹하세요: pack_padded_sequence(emb, lengths.cpu(), batch_first=True, enforce_sorted=False). "
                "그리고 실제 마지막 단계인 h_n[-1]로 분류하세요. RNN에도 batch_first=True가 필요합니다.")
-    tight = errors.calling(say(f"RNNClassifier(cell={cell!r}) on a padded batch",
-                         f"패딩된 배치에 대한 RNNClassifier(cell={cell!r})"), hint, without_grad, impl, model,
-                     _pad(sequences, 7), lengths)
-    tight = expect_tensor(tight, "model(tokens, lengths)", hint)
+    tight = _student_logits(impl, model, _pad(sequences, 7), lengths, say(f"RNNClassifier(cell={cell!r}) on a padded batch",
+                                                                          f"패딩된 배치에 대한 RNNClassifier(cell={cell!r})"), hint)
     check(tuple(tight.shape) == (4, 3), say(f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
                                             f"got {tuple(tight.shape)}.",
                                             f"배치 4개, 클래스 3개의 로짓(logits): shape가 (4, 3)이어야 하는데 {tuple(tight.shape)}입니다."), hint)
-    loose = errors.calling(say("the model on the same batch with 4 more pad columns",
-                         "패딩 열을 4개 더 붙인 같은 배치에 대한 모델"), hint, without_grad, impl, model,
-                     _pad(sequences, 11), lengths)
+    loose = _student_logits(impl, model, _pad(sequences, 11), lengths, say("the model on the same batch with 4 more pad "
+                                                                           "columns", "패딩 열을 4개 더 붙인 같은 배치에 대한 모델"), hint)
     assert_tensor(loose, tight, say(f"{cell} logits with 4 extra pad columns vs without",
                                     f"패딩 열 4개를 더 붙였을 때와 붙이지 않았을 때의 {cell} 로짓 비교"), hint=hint)
     for row, sequence in enumerate(sequences):
-        alone = errors.calling(say("the model on one unpadded sequence",
-                             "패딩하지 않은 시퀀스 하나에 대한 모델"), hint, without_grad, impl, model, sequence.unsqueeze(0),
-                         torch.tensor([len(sequence)]))
+        alone = _student_logits(impl, model, sequence.unsqueeze(0), torch.tensor([len(sequence)]),
+                                say("the model on one unpadded sequence", "패딩하지 않은 시퀀스 하나에 대한 모델"), hint)
         assert_tensor(alone, tight[row:row + 1], say(f"{cell} logits of sequence {row} (length {len(sequence)}) "
                                                      "alone vs inside a padded batch",
                                                      f"시퀀스 {row}(길이 {len(sequence)})만 넣었을 때와 패딩된 배치 안에 넣었을 때의 {cell} 로짓 비교"), hint=hint)
-
-
-@observation
-def head_input_and_last_hidden(impl, model, tokens, lengths):
-    """model(tokens, lengths) in eval mode, hooked in the student's process: how many nn.LSTM/nn.GRU it holds, the top
-    layer of the h_n its RNN returned, and the input of every nn.Linear it ran."""
-    rnns = [m for m in model.modules() if isinstance(m, (nn.LSTM, nn.GRU))]
-    seen = {"rnns": len(rnns), "h_last": None, "linear_inputs": []}
-    if len(rnns) != 1:
-        return seen
-
-    def keep_h_n(module, args, output):
-        state = output[1]
-        seen["h_last"] = (state[0] if isinstance(state, tuple) else state)[-1].detach().clone()
-
-    handles = [rnns[0].register_forward_hook(keep_h_n)] + [
-        m.register_forward_pre_hook(lambda module, args: seen["linear_inputs"].append(args[0].detach().clone()))
-        for m in model.modules() if isinstance(m, nn.Linear)]
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(tokens, lengths)
-    finally:
-        for handle in handles:
-            handle.remove()
-    return seen
+    judge = _judge_copy(model_state(impl, model), sizes, cell, PAD)
+    _assert_judge_logits(tight, judge, _pad(sequences, 7), lengths, say(f"{cell} logits of a padded batch",
+                                                                        f"패딩된 배치의 {cell} 로짓"), hint)
 
 
 @pytest.mark.points(1)
@@ -236,30 +391,22 @@ def head_input_and_last_hidden(impl, model, tokens, lengths):
 def test_rnn_classifier_head_reads_the_hidden_state(impl):
     generator = torch.Generator().manual_seed(3)
     sequences = _sequences(generator, (4, 6, 2))
-    model = impl.RNNClassifier(30, 8, 16, 3, cell="lstm")
+    tokens, lengths = _pad(sequences, 6), torch.tensor([len(s) for s in sequences])
+    sizes = (30, 8, 16, 3)
+    model = impl.RNNClassifier(*sizes, cell="lstm")
     hint = say("nn.LSTM returns output, (h_n, c_n): h_n is the hidden state, c_n the cell state the gates keep inside. "
                "Classify from h_n[-1] (the top layer), e.g. `_, (h_n, _) = self.rnn(packed)`.",
                "nn.LSTM은 output, (h_n, c_n)을 반환합니다: h_n은 은닉 상태(hidden state)이고 c_n은 게이트들이 안에 간직하는 "
                "셀 상태(cell state)입니다. h_n[-1](맨 위 계층)로 분류하세요. 예: `_, (h_n, _) = self.rnn(packed)`.")
-    seen = errors.calling(say("RNNClassifier(cell='lstm') on a padded batch", "패딩된 배치에 대한 "
-                              "RNNClassifier(cell='lstm')"), hint, head_input_and_last_hidden, impl, model,
-                          _pad(sequences, 6), torch.tensor([len(s) for s in sequences]))
-    check(seen["rnns"] == 1, say(f"RNNClassifier(cell='lstm') should hold one nn.LSTM, found {seen['rnns']} RNN modules.",
-                                 f"RNNClassifier(cell='lstm')에는 nn.LSTM이 하나 있어야 하는데 RNN 모듈이 "
-                                 f"{seen['rnns']}개 있습니다."), hint)
-    h_last = seen["h_last"]
-
-    def same_rows(x):  # in any order: a model may run its batch sorted by length and restore the order after
-        if not isinstance(x, torch.Tensor) or x.shape != h_last.shape:
-            return False
-        distances = torch.cdist(x.double(), h_last.double())
-        return bool(distances.min(dim=1).values.max() < 1e-5) and bool(distances.min(dim=0).values.max() < 1e-5)
-
-    read = any(same_rows(x) for x in seen["linear_inputs"])
-    check(read, say("no nn.Linear of the model was given h_n[-1], the LSTM's last hidden state: the head reads something "
-                    "else (the cell state c_n?).",
-                    "모델의 어떤 nn.Linear도 LSTM의 마지막 은닉 상태 h_n[-1]을 입력으로 받지 않았습니다: 헤드가 다른 것"
-                    "(셀 상태 c_n?)을 읽고 있습니다."), hint)
+    logits = _student_logits(impl, model.eval(), tokens, lengths, say("RNNClassifier(cell='lstm') on a padded batch",
+                                                                      "패딩된 배치에 대한 RNNClassifier(cell='lstm')"), hint)
+    judge = _judge_copy(model_state(impl, model), sizes, "lstm", PAD)
+    with torch.no_grad():
+        from_cell = judge(tokens, lengths, read="c")
+    check(not (logits.shape == from_cell.shape and torch.allclose(logits.float(), from_cell, rtol=1e-4, atol=1e-5)),
+          say("the logits are the head applied to c_n[-1], the LSTM's cell state, not to h_n[-1], its last hidden "
+              "state.", "로짓이 LSTM의 마지막 은닉 상태 h_n[-1]이 아니라 셀 상태 c_n[-1]에 헤드를 적용한 값입니다."), hint)
+    _assert_judge_logits(logits, judge, tokens, lengths, say("the LSTM classifier's logits", "LSTM 분류기의 로짓"), hint)
 
 
 def _order_batch(generator, size):
@@ -274,12 +421,14 @@ def _order_batch(generator, size):
     return tokens.masked_fill(padding, 0), lengths, (first < second).long()
 
 
-@observation
-def order_task_logits(impl, batches, tokens, lengths):
-    """Train a fresh RNNClassifier(12, 16, 32, 2) with Adam (lr 1e-2) on `batches`; its eval-mode logits for
-    `tokens` (or the first thing its forward returned that is not a tensor)."""
-    model = impl.RNNClassifier(12, 16, 32, 2)
+ORDER_SIZES = (12, 16, 32, 2)
+
+
+def _order_training(model, batches):
+    """The order task's training loop: Adam (lr 1e-2) over `batches`, cross-entropy on the logits; the first thing
+    the model's forward returned that is not a tensor, else None."""
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    model.train()
     for batch_tokens, batch_lengths, labels in batches:
         logits = model(batch_tokens, batch_lengths)
         if type(logits) is not torch.Tensor:
@@ -289,29 +438,75 @@ def order_task_logits(impl, batches, tokens, lengths):
         loss.backward()
         optimizer.step()
     model.eval()
-    with torch.no_grad():
-        return model(tokens, lengths)
+    return None
+
+
+@observation
+def order_task_training(impl, model, batches):
+    """Train the student's RNNClassifier (already holding the judge's starting parameters) with the order task's loop
+    on `batches`; its state_dict after training (or what its forward returned that is not a tensor)."""
+    odd = _order_training(model, batches)
+    if odd is not None:
+        return {"odd": odd}
+    return {"state": {str(k): v.detach().clone() for k, v in model.state_dict().items()}}
 
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
 @pytest.mark.title("RNNClassifier learns whether token 4 comes before token 5",
                    ko="RNNClassifier는 토큰 4가 토큰 5보다 먼저 오는지 학습합니다")
-def test_rnn_classifier_learns_order_task(impl):
-    """Each sequence (3-12 tokens) holds token 4 and token 5 once; label 1 when 4 comes first."""
-    generator = torch.Generator().manual_seed(2)
+def test_rnn_classifier_learns_order_task(impl, run_seed):
+    """Each sequence (3-12 tokens) holds token 4 and token 5 once; label 1 when 4 comes first. The run starts from
+    parameters the judge draws and trains on batches it draws (run_seed); the trained parameters are pulled into the
+    judge's copy of the architecture, which must reproduce the training the judge replays from the same start, and
+    reach the accuracy on sequences drawn after training."""
+    hint = say("The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "
+               "check the embedding, the RNN and the head are all registered submodules.",
+               "로짓은 각 시퀀스의 실제 마지막 단계(패킹한 h_n[-1])에서 학습 가능한 헤드를 거쳐 나와야 합니다. "
+               "임베딩, RNN, 헤드가 모두 등록된 하위 모듈(submodule)인지 확인하세요.")
+    generator = torch.Generator().manual_seed(run_seed)
     batches = [_order_batch(generator, 32) for _ in range(STEPS)]
-    tokens, lengths, labels = _order_batch(generator, 512)
-    logits = expect_tensor(order_task_logits(impl, batches, tokens, lengths), "model(tokens, lengths)")
-    accuracy = (logits.argmax(1) == labels).float().mean().item()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(run_seed)
+        replay = _JudgeRNNClassifier(ORDER_SIZES, "lstm", PAD)
+    start = {role: value.detach().clone() for role, value in replay.state_dict().items()}
+    model = impl.RNNClassifier(*ORDER_SIZES)
+    roles = _roles({key: tuple(value.shape) for key, value in model_state(impl, model).items()}, ORDER_SIZES, "lstm")
+    load_state(impl, model, {key: start[role] for role, key in roles.items()})
+    # the judge's own run, from the same start on the same batches, while the student's process trains
+    replaying = threading.Thread(target=_order_training, args=(replay, batches))
+    replaying.start()
+    try:
+        trained = errors.calling(say(f"training RNNClassifier{ORDER_SIZES} with Adam",
+                                     f"Adam으로 RNNClassifier{ORDER_SIZES} 학습"), hint, order_task_training, impl, model,
+                                 batches)
+    finally:
+        replaying.join()
+    if "odd" in trained:
+        expect_tensor(trained["odd"], "model(tokens, lengths)", hint)
+    state = trained["state"]
+    tokens, lengths, labels = _order_batch(generator, 512)  # drawn now: never seen by the student's process
+    judge = _judge_copy(state, ORDER_SIZES, "lstm", PAD)
+    logits = _student_logits(impl, model.eval(), tokens, lengths, say("the trained model on new sequences",
+                                                                      "학습한 모델에 새 시퀀스를 넣은 결과"), hint)
+    _assert_judge_logits(logits, judge, tokens, lengths, say("the trained model's logits on new sequences",
+                                                             "학습한 모델이 새 시퀀스에 낸 로짓"), ARCHITECTURE_HINT)
+    with torch.no_grad():
+        ours, theirs = replay(tokens, lengths), judge(tokens, lengths)
+    gap = (ours - theirs).abs().max().item()
+    check(gap <= 0.05, say(f"the trained parameters are not what {STEPS} Adam steps from the given start on the given "
+                           f"batches give: on 512 new sequences, their logits differ by up to {gap:.3g} from those of the "
+                           "judge's replay of the same training (0.05 allowed). Train the model you were given, "
+                           "starting from the parameters it holds.",
+                           f"학습된 매개변수가 주어진 시작점에서 주어진 배치로 Adam {STEPS}단계를 밟은 결과와 다릅니다: 새 시퀀스 "
+                           f"512개에서 채점기가 같은 학습을 다시 실행한 모델과 로짓이 최대 {gap:.3g}만큼 다릅니다(0.05까지 "
+                           "허용). 받은 모델을, 그 모델이 가진 매개변수에서 시작해 학습하세요."), hint)
+    theirs = theirs.argmax(1)
+    accuracy = (theirs == labels).float().mean().item()
     check(accuracy >= 0.9, say(f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
                                f"held-out accuracy should reach 0.90; got {accuracy:.3f}.",
                                f"'토큰 4가 토큰 5보다 먼저 오는가?'를 Adam {STEPS}단계(lr 1e-2, 배치 32)로 학습한 뒤 "
-                               f"검증 정확도는 0.90 이상이어야 하는데 {accuracy:.3f}입니다."),
-          say("The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "
-              "check the embedding, the RNN and the head are all registered submodules.",
-              "로짓은 각 시퀀스의 실제 마지막 단계(패킹한 h_n[-1])에서 학습 가능한 헤드를 거쳐 나와야 합니다. "
-              "임베딩, RNN, 헤드가 모두 등록된 하위 모듈(submodule)인지 확인하세요."))
+                               f"검증 정확도는 0.90 이상이어야 하는데 {accuracy:.3f}입니다."), hint)
 
 
 STEPS = 60
@@ -583,22 +778,40 @@ TORCH_ATTENTION = {"torch.nn.functional.scaled_dot_product_attention": "F.scaled
 TORCH_LSTM = {"torch.lstm_cell": "nn.LSTMCell / torch.lstm_cell", "torch.lstm": "nn.LSTM"}
 
 
+@observation
+def calls_and_result(impl, name, *args) -> dict:
+    """The torch functions the student's `name`(*args) called (names only, in first-call order) and what it returned."""
+    with _TorchCalls() as calls:
+        value = getattr(impl, name)(*args)
+    return {"names": list(dict.fromkeys(calls.names)), "value": value}
+
+
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("Attention and the LSTM cell are written by hand, not torch's own",
                    ko="어텐션과 LSTM 셀은 torch의 것을 부르지 않고 직접 작성합니다")
 def test_attention_and_lstm_cell_are_written_by_hand(impl):
+    """Which functions were called is what the student's process says; the point also needs the right answers,
+    computed here, from the same calls."""
     q, k, v = _qkv(11)
     cell, x, h, c = _lstm_inputs(2, 3, 4, seed=12)
     mha, xm, pad = _mha_setup(13)
-    calls = (("scaled_dot_product_attention", (q, k, v, _random_mask(14, 4, 6)), TORCH_ATTENTION),
+    mask = _random_mask(14, 4, 6)
+    with torch.no_grad():
+        want_h, want_c = cell(x, (h, c))
+        want_mha = _torch_mha(mha, xm, pad, True)
+    calls = (("scaled_dot_product_attention", (q, k, v, mask), TORCH_ATTENTION,
+              lambda got: [(expect_type(got, tuple, "scaled_dot_product_attention(...)")[0],
+                            F.scaled_dot_product_attention(q, k, v, attn_mask=mask), None)]),
              ("multi_head_attention", (xm, mha.num_heads, mha.in_proj_weight.detach(), mha.in_proj_bias.detach(),
                                        mha.out_proj.weight.detach(), mha.out_proj.bias.detach(), pad, True),
-              TORCH_ATTENTION),
+              TORCH_ATTENTION, lambda got: [(got, want_mha, ~pad)]),
              ("lstm_cell", (x, (h, c), cell.weight_ih.detach(), cell.weight_hh.detach(), cell.bias_ih.detach(),
-                            cell.bias_hh.detach()), TORCH_LSTM))
-    for name, args, forbidden in calls:
-        called = [forbidden[f] for f in torch_functions_called(impl, name, *args) if f in forbidden]
+                            cell.bias_hh.detach()), TORCH_LSTM,
+              lambda got: [(expect_type(got, tuple, "lstm_cell(...)")[0], want_h, None), (got[1], want_c, None)]))
+    for name, args, forbidden, answers in calls:
+        seen = errors.calling(f"{name}(...)", "", calls_and_result, impl, name, *args)
+        called = [forbidden[f] for f in seen["names"] if f in forbidden]
         check(not called,
               say(f"{name} calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
                   f"{name}이(가) torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
@@ -606,6 +819,14 @@ def test_attention_and_lstm_cell_are_written_by_hand(impl):
                   "docstring describes; torch's version is what the grader compares you with.",
                   "docstring에 설명된 대로 기본 텐서 연산(matmul, softmax, sigmoid, tanh, masked_fill 등)으로 만드세요. "
                   "torch의 함수는 채점기가 여러분의 결과와 비교하는 기준입니다."))
+        for got, want, real in answers(seen["value"]):
+            got = expect_tensor(got, f"{name}(...)")
+            if real is not None and tuple(got.shape) == tuple(want.shape):
+                got, want = got[real], want[real]
+            assert_tensor(got.detach(), want.detach(), say(f"{name}(...) written by hand, against torch's own",
+                                                           f"직접 작성한 {name}(...)과 torch의 결과 비교"),
+                          hint=say("A function written by hand earns this point when it also gives torch's answer.",
+                                   "직접 작성한 함수가 torch와 같은 답을 낼 때 이 점수를 받습니다."))
 
 
 FULLY_MASKED_HINT = say("softmax over a row of -inf only is 0/0 = NaN. After the softmax, set the weights of masked keys to "
@@ -682,14 +903,21 @@ def test_causal_mask_hides_the_future(impl):
 @pytest.mark.numerics
 @pytest.mark.title("make_key_padding_mask marks padding True, as nn.MultiheadAttention does",
                    ko="make_key_padding_mask는 nn.MultiheadAttention처럼 패딩 위치를 True로 표시합니다")
-def test_key_padding_mask_uses_multihead_convention(impl):
-    lengths = torch.tensor([3, 1, 5])
-    want = torch.tensor([[False, False, False, True, True], [False, True, True, True, True], [False] * 5])
-    assert_tensor(impl.make_key_padding_mask(lengths, 5), want, "make_key_padding_mask(tensor([3, 1, 5]), 5)",
-                  hint=say("nn.MultiheadAttention's key_padding_mask is True where the key is padding (ignore it), the "
-                           "opposite of scaled_dot_product_attention: torch.arange(max_len) >= lengths.unsqueeze(1).",
-                           "nn.MultiheadAttention의 key_padding_mask는 키가 패딩인 곳(무시할 곳)에서 True로, "
-                           "scaled_dot_product_attention과 반대입니다: torch.arange(max_len) >= lengths.unsqueeze(1)."))
+def test_key_padding_mask_uses_multihead_convention(impl, run_seed):
+    hint = say("nn.MultiheadAttention's key_padding_mask is True where the key is padding (ignore it), the "
+               "opposite of scaled_dot_product_attention: torch.arange(max_len) >= lengths.unsqueeze(1).",
+               "nn.MultiheadAttention의 key_padding_mask는 키가 패딩인 곳(무시할 곳)에서 True로, "
+               "scaled_dot_product_attention과 반대입니다: torch.arange(max_len) >= lengths.unsqueeze(1).")
+    generator = torch.Generator().manual_seed(run_seed)
+    cases = [(torch.tensor([3, 1, 5]), 5)]
+    for _ in range(2):
+        max_len = int(torch.randint(2, 9, (1,), generator=generator))
+        cases.append((torch.randint(1, max_len + 1, (int(torch.randint(2, 6, (1,), generator=generator)),),
+                                    generator=generator), max_len))
+    for lengths, max_len in cases:
+        want = torch.tensor([[position >= length for position in range(max_len)] for length in lengths.tolist()])
+        assert_tensor(impl.make_key_padding_mask(lengths, max_len), want,
+                      f"make_key_padding_mask(tensor({lengths.tolist()}), {max_len})", hint=hint)
 
 
 def _mha_setup(seed, batch=3, time=5, embed=8, heads=2):
@@ -770,6 +998,10 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
     with torch.no_grad():
         before = _student_mha(impl, mha, x, pad, False)
         after = _student_mha(impl, mha, torch.where(pad.unsqueeze(-1), noise, x), pad, False)
+        check(tuple(before.shape) == tuple(x.shape), say(f"multi_head_attention: expected shape {tuple(x.shape)}, got "
+                                                         f"{tuple(before.shape)}.",
+                                                         f"multi_head_attention: shape가 {tuple(x.shape)}여야 하는데 "
+                                                         f"{tuple(before.shape)}입니다."), MHA_HINT)
         assert_tensor(after[~pad], before[~pad], say("multi_head_attention outputs at real positions after changing "
                                                      "the padded positions",
                                                      "패딩 위치를 바꾼 뒤 실제 위치의 multi_head_attention 출력"), hint=MHA_HINT)
@@ -780,6 +1012,15 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
         assert_tensor(after[:, :3], before[:, :3], say("causal multi_head_attention outputs at positions 0-2 after "
                                                        "changing positions 3-4 (the future)",
                                                        "위치 3-4(미래)를 바꾼 뒤 위치 0-2의 causal multi_head_attention 출력"), hint=MHA_HINT)
+        # the same outputs are nn.MultiheadAttention's: an answer that ignores everything ignores padding too
+        for pad_mask, causal, inputs, got in ((pad, False, x, None), (None, True, changed, after)):
+            got = _student_mha(impl, mha, inputs, pad_mask, causal) if got is None else got
+            real = ~pad_mask if pad_mask is not None else torch.ones(x.shape[:2], dtype=torch.bool)
+            assert_tensor(got[real], _torch_mha(mha, inputs, pad_mask, causal)[real],
+                          say(f"multi_head_attention ({'key_padding_mask' if causal is False else 'causal'}) vs "
+                              "nn.MultiheadAttention at the real positions",
+                              f"실제 위치에서 multi_head_attention({'key_padding_mask' if causal is False else 'causal'})과 "
+                              "nn.MultiheadAttention 비교"), hint=MHA_HINT)
 
 
 # -- positional encoding ----------------------------------------------------------------------------
@@ -815,6 +1056,11 @@ def test_masks_follow_the_device(impl):
         assert_tensor(mask, torch.empty(shape, dtype=torch.bool, device=meta), what,
                       hint=say("Pass device= to torch.ones / torch.arange (device=lengths.device for the padding mask).",
                                "torch.ones / torch.arange에 device=를 넘기세요(패딩 마스크에는 device=lengths.device)."))
+    # a mask on the right device must still be the mask: the same calls on the CPU give the values
+    assert_tensor(impl.causal_mask(4, device=torch.device("cpu")), torch.ones(4, 4, dtype=torch.bool).tril(),
+                  "causal_mask(4, device=cpu)")
+    assert_tensor(impl.make_key_padding_mask(torch.tensor([2, 6, 1]), 6),
+                  torch.arange(6) >= torch.tensor([2, 6, 1]).unsqueeze(1), "make_key_padding_mask(tensor([2, 6, 1]), 6)")
 
 
 @pytest.mark.points(1)
