@@ -7,7 +7,7 @@ from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.calls import torch_functions_called
-from ptgrade.remote import observation
+from ptgrade.remote import Handle, StudentError, observation, with_inputs
 
 STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
                   "exp of a logit above ~89 is inf in float32.",
@@ -23,16 +23,18 @@ IGNORE_HINT = say("Rows whose target is ignore_index count for nothing: sum the 
                   "(N으로 나누지 마세요: not by N).")
 
 
-@observation
 def loss_and_gradient(impl, function, inputs, kwargs):
-    """impl.<function>(*inputs, **kwargs) with inputs[0] a leaf that requires grad, in the student's process: the
-    loss (detached), whether it required grad, and the gradient of the loss with respect to inputs[0] (None when the
-    loss carries no graph)."""
+    """impl.<function>(*inputs, **kwargs), called directly with inputs[0] a leaf that requires grad: the loss
+    (detached), whether it carries a graph, and the gradient of the loss with respect to inputs[0], computed here by
+    backward through the student's graph across the boundary (None when the loss carries no graph to inputs[0] or
+    is not one number)."""
     leaf = inputs[0].detach().clone().requires_grad_(True)
     loss = getattr(impl, function)(leaf, *inputs[1:], **kwargs)
-    if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+    if type(loss) is not torch.Tensor or not loss.requires_grad:
         return loss, False, None
-    (grad,) = torch.autograd.grad(loss, leaf)
+    if loss.numel() != 1:
+        return loss.detach(), True, None
+    (grad,) = torch.autograd.grad(loss.reshape(()), leaf, allow_unused=True)
     return loss.detach(), True, grad
 
 
@@ -209,8 +211,16 @@ def _short(name):
 @pytest.mark.numerics
 @pytest.mark.title("log_softmax and cross_entropy are written by hand, not torch's own",
                    ko="log_softmax와 cross_entropy는 torch의 것을 부르지 않고 직접 작성합니다")
-def test_log_softmax_and_cross_entropy_are_written_by_hand(impl):
-    logits, target = _logits(41)
+def test_log_softmax_and_cross_entropy_are_written_by_hand(impl, run_seed):
+    # Which functions ran is what the student's process says; it counts only beside values the judge computes, on
+    # inputs drawn for this run.
+    logits, target = _logits(run_seed, n=7, c=4, scale=3.0)
+    assert_tensor(impl.log_softmax(logits, 1), F.log_softmax(logits, 1),
+                  say("log_softmax(logits, 1) for (7, 4) logits", "(7, 4) 로짓에 대한 log_softmax(logits, 1)"),
+                  hint=STABLE_HINT)
+    assert_tensor(impl.cross_entropy(logits, target), F.cross_entropy(logits, target),
+                  say("cross_entropy(logits, target) for (7, 4) logits", "(7, 4) 로짓에 대한 cross_entropy(logits, target)"),
+                  hint=STABLE_HINT)
     for name, args, forbidden in (("log_softmax", (logits, 1), TORCH_SOFTMAX),
                                   ("cross_entropy", (logits, target), TORCH_CROSS_ENTROPY)):
         called = [_short(f) for f in torch_functions_called(impl, name, *args) if f in forbidden]
@@ -232,57 +242,59 @@ def _loss(params, step):
     return sum(((p.sin() * (k + 1) + p ** 2 * (0.3 + step)).sum()) for k, p in enumerate(params))
 
 
-def _sgd_step(impl, params, state, _):
-    impl.sgd_momentum_step(params, state[0], lr=0.05, momentum=0.9, weight_decay=0.01)
+# kind -> (the student's function, its arguments after the parameters given the state lists and the step t)
+STEPS = {
+    "sgd": ("sgd_momentum_step", lambda state, t: ((state[0],), {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01})),
+    "adam": ("adam_step", lambda state, t: ((state[0], state[1], t),
+                                            {"lr": 0.1, "betas": (0.8, 0.9), "eps": 1e-3, "weight_decay": 0.05})),
+    "sgd by default": ("sgd_momentum_step", lambda state, t: ((state[0],), {"lr": 0.05, "momentum": 0.9})),
+    "adam by default": ("adam_step", lambda state, t: ((state[0], state[1], t), {})),
+}
 
 
-def _adam_step(impl, params, state, t):
-    impl.adam_step(params, state[0], state[1], t, lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)
-
-
-def _sgd_step_by_default(impl, params, state, _):
-    impl.sgd_momentum_step(params, state[0], lr=0.05, momentum=0.9)
-
-
-def _adam_step_by_default(impl, params, state, t):
-    impl.adam_step(params, state[0], state[1], t)
-
-
-STEPS = {"sgd": _sgd_step, "adam": _adam_step, "sgd by default": _sgd_step_by_default,
-         "adam by default": _adam_step_by_default}
+class _Live(list):
+    """A list that stays in the student's process (the judge holds a handle): parameters with their .grad, as an
+    optimizer step gets them (a tensor's .grad does not travel)."""
 
 
 @observation
-def student_trajectory(impl, kind, start, n_steps):
-    """The student's optimizer step (STEPS[kind]) run n_steps times in its process on copies of `start` (state
-    starting at zeros, gradients of _loss at each step): the parameters after every step."""
-    theirs = [p.clone().requires_grad_(True) for p in start]
-    state = [[torch.zeros_like(p) for p in start] for _ in range(2)]
-    trajectory = []
-    for step in range(1, n_steps + 1):
-        for p in theirs:
-            p.grad = None
-        _loss(theirs, step).backward()
-        STEPS[kind](impl, theirs, state, step)
-        trajectory.append([p.detach().clone() for p in theirs])
-    return trajectory
+def parameters_with_grads(impl, values, grads):
+    """Leaf tensors holding `values`, each with .grad = the matching `grads`, in a list that stays in the student's
+    process."""
+    params = _Live()
+    for value, grad in zip(values, grads):
+        leaf = value.detach().clone().requires_grad_(True)
+        leaf.grad = grad.detach().clone()
+        params.append(leaf)
+    return params
 
 
 def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
-    """Run torch's optimizer here and the student's step in its process on copies of the same parameters, same
-    gradients."""
+    """torch's optimizer runs here; the student's step is called directly, each step on the student's parameters as
+    its last step left them with the gradients of _loss there (computed here), and with its own state tensors as its
+    last step left them (what the call did to its arguments, seen with with_inputs). Nothing the student's process
+    reports is believed but the tensors it returns, compared with torch's."""
     start = _params(50)
     ours = [p.clone().requires_grad_(True) for p in start]
     optimizer = make_optimizer(ours)
-    trajectory = student_trajectory(impl, kind, start, n_steps)
-    check(isinstance(trajectory, list) and len(trajectory) == n_steps,
-          say(f"{what}: expected {n_steps} steps.", f"{what}: {n_steps}단계여야 합니다."))
-    for step, theirs in enumerate(trajectory, start=1):
+    name, arguments = STEPS[kind]
+    theirs = [p.clone() for p in start]
+    state = [[torch.zeros_like(p) for p in start] for _ in range(2)]
+    for step in range(1, n_steps + 1):
         optimizer.zero_grad()
         _loss(ours, step).backward()
         optimizer.step()
-        before = start if step == 1 else trajectory[step - 2]
-        for k, (p, old, want) in enumerate(zip(theirs, before, ours)):
+        leaves = [p.clone().requires_grad_(True) for p in theirs]
+        grads = torch.autograd.grad(_loss(leaves, step), leaves)
+        live = parameters_with_grads(impl, theirs, list(grads))
+        args, kwargs = arguments(state, step)
+        _, args_after, _ = with_inputs(getattr(impl, name), live, *args, **kwargs)
+        state = [list(args_after[1]), list(args_after[2]) if name == "adam_step" else state[1]]
+        after = list(live)
+        check(len(after) == len(theirs) and all(type(p) in (torch.Tensor, torch.nn.Parameter) for p in after),
+              say(f"{what}: the parameter list changed its length or holds something else after step {step}.",
+                  f"{what}: {step}단계 뒤 매개변수 리스트의 길이가 바뀌었거나 텐서가 아닌 것이 들어 있습니다."))
+        for k, (p, old, want) in enumerate(zip(after, theirs, ours)):
             check(not torch.equal(p.detach(), old), say(f"{what}: parameter {k} did not change at step {step}.",
                                                         f"{what}: 매개변수 {k}이(가) {step}단계에서 바뀌지 않았습니다."),
                   say("Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
@@ -293,6 +305,7 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
                           say(f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
                               f"{what}: {step}단계 뒤 shape이 {tuple(p.shape)}인 매개변수 {k}"),
                           hint=hint)
+        theirs = [p.detach().clone() for p in after]
 
 
 @pytest.mark.points(3)
@@ -461,10 +474,15 @@ TORCH_BCE = {"torch.nn.functional.binary_cross_entropy_with_logits", "torch.bina
 @pytest.mark.numerics
 @pytest.mark.title("bce_with_logits is written by hand, not torch's own",
                    ko="bce_with_logits는 torch의 것을 부르지 않고 직접 작성합니다")
-def test_bce_with_logits_is_written_by_hand(impl):
-    generator = torch.Generator().manual_seed(81)
-    logits = torch.randn(4, 3, generator=generator, dtype=torch.float64)
+def test_bce_with_logits_is_written_by_hand(impl, run_seed):
+    # Which functions ran is what the student's process says; it counts only beside values the judge computes, on
+    # inputs drawn for this run.
+    generator = torch.Generator().manual_seed(run_seed)
+    logits = torch.randn(4, 3, generator=generator, dtype=torch.float64) * 3
     target = (torch.rand(4, 3, generator=generator) > 0.5).to(torch.float64)
+    assert_tensor(impl.bce_with_logits(logits, target), nn.BCEWithLogitsLoss()(logits, target),
+                  say("bce_with_logits(logits, target) for (4, 3) logits", "(4, 3) 로짓에 대한 bce_with_logits(logits, target)"),
+                  hint=BCE_STABLE_HINT)
     called = [_short(f) for f in torch_functions_called(impl, "bce_with_logits", logits, target) if f in TORCH_BCE]
     check(not called,
           say(f"bce_with_logits calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
@@ -485,30 +503,33 @@ def _warmup_cosine(t, warmup_steps, total_steps, min_lr_ratio=0.0):
 
 
 @observation
-def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_steps):
-    """Drive the student's scheduler over a throw-away SGD with one param group per base lr: the scheduler's type,
-    whether it is an LRScheduler, and, before each of n_steps batches, every group's lr and get_last_lr()."""
+def throwaway_sgd(impl, base_lrs):
+    """A throw-away SGD with one param group per base lr, in the student's process (the judge holds a handle)."""
     params = [torch.nn.Parameter(torch.zeros(1)) for _ in base_lrs]
-    optimizer = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)])
+    return torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)])
+
+
+def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_steps):
+    """The student's scheduler, called directly on a throw-away SGD, driven from here: its type (as its process names
+    it), and, before each of n_steps batches, every group's lr and get_last_lr()."""
+    optimizer = throwaway_sgd(impl, base_lrs)
     scheduler = impl.warmup_cosine_schedule(optimizer, warmup_steps, total_steps, min_lr_ratio)
-    if not isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler):
-        return type(scheduler).__name__, False, [], []
+    name = scheduler.type_name if isinstance(scheduler, Handle) else type(scheduler).__name__
     group_lrs, reported = [], []
     for _ in range(n_steps):
         group_lrs.append([float(group["lr"]) for group in optimizer.param_groups])
         reported.append([float(v) for v in scheduler.get_last_lr()])
         optimizer.step()
         scheduler.step()
-    return type(scheduler).__name__, True, group_lrs, reported
+    return name, group_lrs, reported
 
 
 @observation
-def scheduled_training(impl, init, batches, epochs, lr, warmup_steps):
-    """train_with_schedule on a Linear(3, 1) that starts from `init`: what it returned and the weights it left."""
+def linear_from(impl, init):
+    """nn.Linear(3, 1, float64) holding `init`, in the student's process (the judge holds a handle)."""
     model = nn.Linear(3, 1, dtype=torch.float64)
     model.load_state_dict(init)
-    used = impl.train_with_schedule(model, batches, epochs, lr, warmup_steps)
-    return used, {name: value.detach().clone() for name, value in model.state_dict().items()}
+    return model
 
 
 @pytest.mark.points(2)
@@ -518,14 +539,19 @@ def scheduled_training(impl, init, batches, epochs, lr, warmup_steps):
 def test_warmup_cosine_schedule_follows_the_formula(impl):
     for base_lrs, warmup, total, ratio, n_steps in (([0.1, 0.02], 4, 12, 0.0, 16), ([1.0], 1, 7, 0.1, 9),
                                                     ([0.5], 5, 6, 0.2, 8)):
-        name, is_scheduler, group_lrs, reported = schedule_trace(impl, base_lrs, warmup, total, ratio, n_steps)
         call = f"warmup_cosine_schedule(optimizer, {warmup}, {total}, {ratio})"
-        check(is_scheduler, say(f"{call} returned a {name}, not a torch.optim.lr_scheduler.LRScheduler.",
-                                f"{call}이(가) torch.optim.lr_scheduler.LRScheduler가 아닌 {name}을(를) 반환했습니다."),
-              say("Build one of torch.optim.lr_scheduler's schedulers (LambdaLR, or LinearLR and CosineAnnealingLR "
-                  "joined by SequentialLR) and return it.",
-                  "torch.optim.lr_scheduler의 스케줄러(LambdaLR, 또는 SequentialLR로 이은 LinearLR과 "
-                  "CosineAnnealingLR)를 만들어 반환하세요."))
+        try:
+            name, group_lrs, reported = schedule_trace(impl, base_lrs, warmup, total, ratio, n_steps)
+        except (AttributeError, TypeError, StudentError) as error:
+            if isinstance(error, NotImplementedError):
+                raise
+            raise AssertionError(say(
+                f"{call} did not return a working torch.optim.lr_scheduler.LRScheduler ({str(error)[:160]}).\n"
+                "Hint: build one of torch.optim.lr_scheduler's schedulers (LambdaLR, or LinearLR and CosineAnnealingLR "
+                "joined by SequentialLR) and return it.",
+                f"{call}이(가) 동작하는 torch.optim.lr_scheduler.LRScheduler를 반환하지 않았습니다({str(error)[:160]}).\n"
+                "힌트: torch.optim.lr_scheduler의 스케줄러(LambdaLR, 또는 SequentialLR로 이은 LinearLR과 "
+                "CosineAnnealingLR)를 만들어 반환하세요.")) from None
         for t in range(n_steps):
             want = [lr * _warmup_cosine(t, warmup, total, ratio) for lr in base_lrs]
             got = group_lrs[t]
@@ -572,7 +598,9 @@ def test_train_with_schedule_steps_per_batch(impl):
         model.weight.copy_(torch.randn(1, 3, generator=generator, dtype=torch.float64))
         model.bias.zero_()
     init = {name: value.detach().clone() for name, value in model.state_dict().items()}
-    used, final = scheduled_training(impl, init, batches, epochs, lr, warmup)
+    trained = linear_from(impl, init)
+    used = impl.train_with_schedule(trained, batches, epochs, lr, warmup)
+    final = trained.state_dict()
     total = epochs * len(batches)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: _warmup_cosine(t, warmup, total))
