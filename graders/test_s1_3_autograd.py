@@ -16,12 +16,11 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors
+from graders.support import errors, pristine
 from graders.support.tensors import randn
-from ptgrade.remote import observation
+from ptgrade.remote import observation, with_inputs
 
 _gradcheck = torch.autograd.gradcheck
-_saved_tensors_hooks = torch.autograd.graph.saved_tensors_hooks
 
 
 # -- the functions grad_of differentiates (module level: they travel to the student's process by name) --
@@ -42,28 +41,32 @@ def _square_sum(t):
     return (t ** 2).sum()
 
 
-def _snapshot(value):
-    """A tensor as it is now (a later call must not change what an earlier one returned)."""
-    return value.detach().clone() if isinstance(value, torch.Tensor) else value
-
-
 # -- observations: what the student's code did, seen beside it ----------------------------------------
+# They read autograd's state (requires_grad, is_leaf, grad, grad_fn, what went through save_for_backward) and run
+# backward through graders/support/pristine.py: TensorBase's own descriptors and methods, autograd's compiled
+# engine and hooks, never Tensor.requires_grad, Tensor.backward or torch.autograd.graph.saved_tensors_hooks, which
+# the student's process may have patched to report what the grader looks for.
+
+_snapshot = pristine.snapshot  # a tensor as it is now (a later call must not change what an earlier one returned)
+_attr = pristine.tensor_attr
+
 
 @observation
 def backward_through(impl, function: str, x, upstream, *args):
-    """out = impl.<function>(x, *args) for a leaf x that requires grad, then (out * upstream).sum().backward():
-    out, whether it required grad, the first line of what backward() raised (a RuntimeError), and x.grad."""
-    x = x.detach().requires_grad_()
+    """out = impl.<function>(x, *args) for a leaf x that requires grad, then backward from out with upstream as its
+    gradient (what (out * upstream).sum().backward() does): out, whether it required grad, the first line of what
+    backward raised (a RuntimeError), and x.grad."""
+    x = pristine.leaf(x)
     out = getattr(impl, function)(x, *args)
-    requires_grad = isinstance(out, torch.Tensor) and out.requires_grad
+    requires_grad = _attr(out, "requires_grad") is True
     seen = {"out": _snapshot(out), "requires_grad": requires_grad, "backward_error": None, "grad": None}
     if requires_grad:
         try:
-            (out * upstream).sum().backward()
+            pristine.backward((out,), (upstream,))
         except (RuntimeError, TypeError) as error:
             seen["backward_error"] = (type(error).__name__, (str(error).strip().splitlines() or [""])[0])
             return seen
-        seen["grad"] = x.grad
+        seen["grad"] = _snapshot(_attr(x, "grad"))
     return seen
 
 
@@ -71,35 +74,35 @@ def backward_through(impl, function: str, x, upstream, *args):
 def grad_of_and_its_inputs(impl, x, w, stale_grad):
     """grad_of(sum of squares) on x (no grad) and on w (a leaf that requires grad, whose .grad holds stale_grad):
     what came out, and the autograd state of x and w afterwards."""
-    w = w.detach().requires_grad_()
-    w.grad = stale_grad.clone()
+    w = pristine.leaf(w)
+    pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
     out_x = _snapshot(impl.grad_of(_square_sum, x))
     out_w = _snapshot(impl.grad_of(_square_sum, w))
-    return {"out_x": out_x, "x_requires_grad": x.requires_grad, "x_grad_is_none": x.grad is None,
-            "out_w": out_w, "w_grad": w.grad}
+    return {"out_x": out_x, "x_requires_grad": _attr(x, "requires_grad"), "x_grad_is_none": _attr(x, "grad") is None,
+            "out_w": out_w, "w_grad": _snapshot(_attr(w, "grad"))}
 
 
 @observation
 def tanh_layer_grads_of_a_trainable_w(impl, x, w, stale_grad):
     """tanh_layer_grads(x, w) for a w that is a leaf requiring grad, its .grad holding stale_grad: what came out,
     and w.grad afterwards."""
-    w = w.detach().requires_grad_()
-    w.grad = stale_grad.clone()
+    w = pristine.leaf(w)
+    pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
     result = impl.tanh_layer_grads(x, w)
-    if isinstance(result, tuple):
+    if pristine.is_instance(result, tuple):
         result = tuple(_snapshot(part) for part in result)
-    return {"result": result, "w_grad": w.grad}
+    return {"result": result, "w_grad": _snapshot(_attr(w, "grad"))}
 
 
 @observation
 def accumulated_grad_calls(impl, w, xs, ys, stale_grad=None, calls=1):
     """accumulated_grad(w, xs, ys) `calls` times on one leaf w that requires grad (its .grad holding stale_grad
     first, if given): each result as it was when returned, and w.grad at the end."""
-    w = w.detach().requires_grad_()
+    w = pristine.leaf(w)
     if stale_grad is not None:
-        w.grad = stale_grad.clone()
+        pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
     results = [_snapshot(impl.accumulated_grad(w, xs, ys)) for _ in range(calls)]
-    return {"results": results, "w_grad": w.grad}
+    return {"results": results, "w_grad": _snapshot(_attr(w, "grad"))}
 
 
 @observation
@@ -107,34 +110,57 @@ def sgd_fit_result(impl, w0, *args, w0_requires_grad=False):
     """sgd_fit(w0, *args) (w0 made a leaf that requires grad first, if asked): the tensor it returned and its
     autograd state (is_leaf, requires_grad, grad_fn's class)."""
     if w0_requires_grad:
-        w0 = w0.detach().requires_grad_()
+        w0 = pristine.leaf(w0)
     w = impl.sgd_fit(w0, *args)
-    if not isinstance(w, torch.Tensor):
+    if not pristine.is_tensor(w):
         return {"w": w}
-    return {"w": w.detach(), "is_leaf": w.is_leaf, "requires_grad": w.requires_grad,
-            "grad_fn": type(w.grad_fn).__name__ if w.grad_fn is not None else None}
+    grad_fn = _attr(w, "grad_fn")
+    return {"w": _snapshot(w), "is_leaf": _attr(w, "is_leaf"), "requires_grad": _attr(w, "requires_grad"),
+            "grad_fn": None if grad_fn is None else pristine.class_name(grad_fn)}
 
 
 @observation
 def softplus_vjp(impl, x, beta, grad_output):
-    """x.grad after softplus(x, beta).backward(grad_output) for a leaf x: what the student's backward gives."""
-    x = x.detach().requires_grad_()
-    impl.softplus(x, beta).backward(grad_output)
-    return x.grad
+    """x.grad after backward from softplus(x, beta) with grad_output, for a leaf x: what the student's backward
+    gives."""
+    x = pristine.leaf(x)
+    pristine.backward((impl.softplus(x, beta),), (grad_output,))
+    return _snapshot(_attr(x, "grad"))
+
+
+def _tensors_in(value, depth=0):
+    """Whether value is a tensor, or a list, tuple or dict holding one (two levels deep)."""
+    if pristine.is_tensor(value):
+        return True
+    if depth < 2 and pristine.is_instance(value, dict):
+        value = value.values()
+    elif not (depth < 2 and (pristine.is_instance(value, list) or pristine.is_instance(value, tuple))):
+        return False
+    for item in value:
+        if _tensors_in(item, depth + 1):
+            return True
+    return False
 
 
 @observation
 def softplus_saved_tensors(impl, x, beta):
-    """softplus(x, beta) for a leaf x under saved_tensors_hooks: its output, whether it has a grad_fn, how many
-    tensors went through save_for_backward, and the names of tensor attributes kept on its ctx."""
-    x = x.detach().requires_grad_()
+    """softplus(x, beta) for a leaf x under saved-tensor hooks pushed through autograd's compiled functions: its
+    output, whether its grad_fn is a custom autograd.Function's node, how many tensors went through
+    save_for_backward, and the names of ctx attributes that hold tensors."""
+    x = pristine.leaf(x)
     packed = []
-    with _saved_tensors_hooks(lambda t: (packed.append(t), t)[1], lambda t: t):
+
+    def pack(t):
+        packed.append(None)
+        return t
+
+    with pristine.saved_tensors_hooks(pack, lambda t: t):
         out = impl.softplus(x, beta)
-    grad_fn = out.grad_fn if isinstance(out, torch.Tensor) else None
-    stashed = sorted(k for k, v in vars(grad_fn).items() if isinstance(v, torch.Tensor)) \
-        if hasattr(grad_fn, "__dict__") else []
-    return {"out": _snapshot(out), "has_grad_fn": grad_fn is not None, "saved": len(packed), "stashed": stashed}
+    grad_fn = _attr(out, "grad_fn")
+    stashed = [k for k, v in pristine.instance_dict(grad_fn).items() if _tensors_in(v)] if grad_fn is not None else []
+    return {"out": _snapshot(out), "has_grad_fn": grad_fn is not None,
+            "function_node": grad_fn is not None and pristine.is_instance(grad_fn, pristine.FUNCTION_NODE),
+            "saved": packed.__len__(), "stashed": stashed}
 
 
 class _SoftplusBesideTheStudent(torch.autograd.Function):
@@ -386,9 +412,9 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
     x = torch.randn(12, 3, generator=generator, dtype=torch.float64)
     y = torch.randn(12, generator=generator, dtype=torch.float64)
     w0 = torch.randn(3, generator=generator, dtype=torch.float64)
-    kept = w0.clone()
     for steps in (1, 6):
-        w = expect_tensor(_fit(impl.sgd_fit, w0, x, y, 0.1, steps), f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
+        w, (w0_after, *_), _ = _fit(lambda *args: with_inputs(impl.sgd_fit, *args), w0, x, y, 0.1, steps)
+        w = expect_tensor(w, f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
         assert_tensor(w.detach(), _gd_reference(w0, x, y, 0.1, steps),
                       say(f"w after {steps} gradient-descent step(s) on a 12x3 least-squares problem",
                           f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"),
@@ -397,9 +423,10 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
                                "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
                                "w.grad.zero_()): .grad는 누적되므로, 비우지 않으면 각 단계가 이전 변화도까지 모두 "
                                "적용합니다."))
-    assert_tensor(w0, kept, say("w0 after sgd_fit", "sgd_fit 호출 뒤의 w0"),
-                  hint=say("Train a copy: w0.detach().clone().requires_grad_().",
-                           "복사본을 학습하세요: w0.detach().clone().requires_grad_()."))
+        assert_tensor(w0_after, w0, say("w0 after sgd_fit (as the call left the caller's tensor)",
+                                        "sgd_fit 호출 뒤의 w0(호출이 호출한 쪽의 텐서를 남긴 그대로)"),
+                      hint=say("Train a copy: w0.detach().clone().requires_grad_().",
+                               "복사본을 학습하세요: w0.detach().clone().requires_grad_()."))
 
 
 @pytest.mark.points(1)
@@ -601,13 +628,16 @@ def test_softplus_saves_tensors_with_save_for_backward(impl):
                "않습니다.")
     assert_tensor(out, F.softplus(x.detach()), say("softplus(x) for float64 x of shape (6,)",
                                                    "shape이 (6,)인 float64 x에 대한 softplus(x)"))
-    check(seen["has_grad_fn"], say("softplus(x) of an x that requires grad has no grad_fn.",
-                                   "requires_grad=True인 x에 대한 softplus(x)에 grad_fn이 없습니다."),
+    check(seen["has_grad_fn"] and seen["function_node"],
+          say("softplus(x) of an x that requires grad has no grad_fn." if not seen["has_grad_fn"] else
+              "softplus(x) was not computed by your autograd.Function: its grad_fn is the node of a built-in operation.",
+              "requires_grad=True인 x에 대한 softplus(x)에 grad_fn이 없습니다." if not seen["has_grad_fn"] else
+              "softplus(x)가 작성한 autograd.Function으로 계산되지 않았습니다: grad_fn이 내장 연산의 노드입니다."),
           say("Call Softplus.apply(x, beta), not Softplus.forward(...).",
               "Softplus.forward(...)가 아니라 Softplus.apply(x, beta)를 호출하세요."))
     check(seen["saved"] >= 1, say("softplus(x) saved no tensor with ctx.save_for_backward.",
                                   "softplus(x)가 ctx.save_for_backward로 저장한 텐서가 없습니다."), hint)
-    stashed = seen["stashed"]
+    stashed = sorted(seen["stashed"])
     check(not stashed, say(f"softplus(x) keeps tensors as ctx attributes ({', '.join('ctx.' + k for k in stashed)}).",
                            f"softplus(x)가 텐서를 ctx 속성으로 보관합니다({', '.join('ctx.' + k for k in stashed)})."),
           hint)

@@ -90,6 +90,7 @@ _randn = _builtin(_VARIABLE_FUNCTIONS.randn, "randn")
 _manual_seed = _slot(_GENERATOR, "manual_seed", _METHOD)
 _function_modes = _builtin(_C._len_torch_function_stack, "_len_torch_function_stack")
 _dispatch_modes = _builtin(_C._len_torch_dispatch_stack, "_len_torch_dispatch_stack")
+FUNCTION_NODE = _static_class(_C._FunctionBase, "_FunctionBase")  # a custom autograd.Function's grad_fn
 _NO_TORCH_FUNCTION = _static_class(_C.DisableTorchFunction, "DisableTorchFunction")
 _push_hooks = _builtin(_C._autograd._push_saved_tensors_default_hooks, "_push_saved_tensors_default_hooks")
 _pop_hooks = _builtin(_C._autograd._pop_saved_tensors_default_hooks, "_pop_saved_tensors_default_hooks")
@@ -134,6 +135,20 @@ def tensor_attr(value, name: str):
         return descriptor.__get__(value)
 
 
+def set_tensor_attr(value, name: str, new) -> None:
+    """`value.<name> = new` through TensorBase's own descriptor (e.g. a leaf's .grad)."""
+    descriptor = _TENSOR_SLOTS.get(name)
+    if not is_tensor(value) or TYPE(descriptor) is not _GETSET:
+        raise TypeError(name)
+    with _Sealed():
+        descriptor.__set__(value, new)
+
+
+def class_name(value) -> str:
+    """The __name__ of value's real class (no __class__ property answers)."""
+    return _name(TYPE(value))
+
+
 def tensor_method(name: str):
     """TensorBase's own method `name` (detach, requires_grad_, clone...), called as tensor_method(name)(t, ...)."""
     method = _TENSOR_SLOTS.get(name)
@@ -154,6 +169,13 @@ def leaf(value, requires_grad: bool = True):
     if requires_grad:
         out = tensor_method("requires_grad_")(out)
     return out
+
+
+def snapshot(value):
+    """A tensor's data as it is now, detached and cloned by TensorBase's own methods; anything else as it is."""
+    if not is_tensor(value):
+        return value
+    return tensor_method("clone")(tensor_method("detach")(value))
 
 
 def seed_global(seed: int) -> None:
