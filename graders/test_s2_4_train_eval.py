@@ -1,5 +1,8 @@
-"""2.4 Training and evaluation: the loop against a reference loop with torch.optim, eval mode and
-no_grad observed from inside the model, a bit-exact resume, and convergence on scikit-learn's digits."""
+"""2.4 Training and evaluation: the student's functions called directly on models, loaders and optimizers that live in
+its process; the judge pulls the state they leave and compares it with its own runs of the same loop (eval and train
+mode read from BatchNorm's numbers, a checkpoint read by the judge itself, a bit-exact resume against the judge's own
+uninterrupted run), and scores the weights trained on scikit-learn's digits (labels renamed per run) in its own copy of
+the model."""
 import copy
 
 import pytest
@@ -15,11 +18,11 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors
+from graders.support import errors, student_files
 from graders.support.data import digits
 from ptgrade.remote import observation
 
-CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 seeds reached 0.915
+CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 label permutations (run_seed 1..20) reached 0.935
 
 
 class Probe(nn.Module):
@@ -74,87 +77,118 @@ def _sgd(model):
     return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 
 
-# -- what the student's loop does to models built here: run in its process, reported as data ------------------
+# -- live objects in the student's process ----------------------------------------------------------------------------
+# Observations only build the models, loaders and optimizers the student's functions get (they stay in its process:
+# the judge holds handles) and seed its global RNG. The student's functions are called directly; the judge pulls the
+# state they leave (state_dict, as tensors) and compares it with what its own copy of the same run gives. Nothing the
+# student's process reports is graded alone: the returned losses and the probes' flags sit beside those numbers.
 @observation
-def one_training_epoch(impl, model_seed, data_seed, batch_size, probe=False, eval_first=False):
-    """train_one_epoch(model, loader, CrossEntropyLoss(), SGD) on _mlp(model_seed) (inside a Probe with `probe`, left
-    in eval mode first with `eval_first`) over _toy_data(data_seed) in unshuffled batches: what it returned, all
-    parameters after it, and the Probe's (grad enabled, training) at every forward (None without a Probe)."""
-    model = Probe(_mlp(model_seed)) if probe else _mlp(model_seed)
+def toy_setup(impl, model_seed, data_seed, batch_size, probe=False, eval_first=False, batch_norm=False, n=50):
+    """_mlp(model_seed) (with a BatchNorm1d with `batch_norm`, inside a Probe with `probe`, in eval mode with
+    `eval_first`), an unshuffled loader over _toy_data(data_seed, n), CrossEntropyLoss and _sgd(model)."""
+    model = _toy_model(model_seed, probe, eval_first, batch_norm)
+    loader = DataLoader(_toy_data(data_seed, n=n), batch_size=batch_size, shuffle=False)
+    return {"model": model, "loader": loader, "loss_fn": nn.CrossEntropyLoss(), "optimizer": _sgd(model)}
+
+
+def _toy_model(model_seed, probe=False, eval_first=False, batch_norm=False):
+    model = _mlp(model_seed, extra=(nn.BatchNorm1d(16),) if batch_norm else ())
+    model = Probe(model) if probe else model
     if eval_first:
         model.eval()  # as evaluate() leaves it
-    loader = DataLoader(_toy_data(data_seed), batch_size=batch_size, shuffle=False)
-    returned = impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), _sgd(model))
-    return returned, _params(model), model.seen if probe else None
+    return model
 
 
 @observation
-def evaluate_after_train_mode(impl):
-    """evaluate(model, loader of 45 samples in batches of 20, CrossEntropyLoss()) for _eval_setup()'s model left in
-    training mode: what it returned and BatchNorm's running_mean after it."""
+def eval_setup(impl, probe=False):
+    """For evaluate: _eval_setup()'s model left in training mode with a loader of its 45 samples in batches of 20, or
+    (with `probe`) Probe(_mlp(7)) with 2 batches of _toy_data(8); and CrossEntropyLoss."""
+    if probe:
+        return {"model": Probe(_mlp(7)), "loader": DataLoader(_toy_data(8), batch_size=25),
+                "loss_fn": nn.CrossEntropyLoss()}
     model, dataset = _eval_setup()
     model.train()
-    result = impl.evaluate(model, DataLoader(dataset, batch_size=20), nn.CrossEntropyLoss())
-    return result, model[1].running_mean.detach().clone()
+    return {"model": model, "loader": DataLoader(dataset, batch_size=20), "loss_fn": nn.CrossEntropyLoss()}
 
 
 @observation
-def evaluate_through_probe(impl):
-    """evaluate(Probe(_mlp(7)), 2 batches of _toy_data(8), CrossEntropyLoss()): the Probe's (grad enabled, training)
-    at every forward, and whether each parameter's .grad is still None."""
-    probe = Probe(_mlp(7))
-    impl.evaluate(probe, DataLoader(_toy_data(8), batch_size=25), nn.CrossEntropyLoss())
-    return probe.seen, [p.grad is None for p in probe.parameters()]
+def grads_left(impl, model):
+    """Whether each parameter's .grad is None (what the student's process says)."""
+    return [p.grad is None for p in model.parameters()]
 
 
 @observation
-def save_toy_checkpoint(impl, path, epoch):
-    """save_checkpoint(path, _mlp(12), Adam(lr=0.01), epoch)."""
-    model = _mlp(12)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    impl.save_checkpoint(path, model, optimizer, epoch)
+def mlp_with_adam(impl, state, lr, dropout=False):
+    """_mlp's architecture (with Dropout(0.2) with `dropout`) holding `state`, and Adam(lr) over it."""
+    model = _mlp(0, extra=(nn.Dropout(0.2),) if dropout else ())
+    model.load_state_dict(state)
+    return {"model": model, "optimizer": torch.optim.Adam(model.parameters(), lr=lr)}
 
 
 @observation
-def load_into_fresh_model(impl, path):
-    """load_checkpoint(path, _mlp(13), Adam(lr=0.3)): what it returned, the model's parameters and the optimizer's
-    lr after it."""
-    fresh = _mlp(13)
-    fresh_opt = torch.optim.Adam(fresh.parameters(), lr=0.3)
-    epoch = impl.load_checkpoint(path, fresh, fresh_opt)
-    return epoch, _params(fresh), fresh_opt.param_groups[0]["lr"]
+def shuffled_toy_loader(impl, epoch):
+    """A loader over _toy_data(9, n=40) in shuffled batches of 16 drawn from a generator seeded with `epoch`, and
+    CrossEntropyLoss."""
+    loader = DataLoader(_toy_data(9, n=40), batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(epoch))
+    return {"loader": loader, "loss_fn": nn.CrossEntropyLoss()}
 
 
 @observation
-def toy_training_run(impl, path, stop_after=None):
-    """_train_run in the student's process: all parameters at the end and the epoch it ended at."""
-    model, _, epoch = _train_run(impl, path, stop_after)
-    return _params(model), epoch
+def seed_global_rng(impl, seed):
+    """torch.manual_seed(seed) in the student's process (dropout draws from its global RNG)."""
+    torch.manual_seed(seed)
 
 
 @observation
-def digits_training_run(impl):
-    """CONVERGENCE_EPOCHS epochs of train_one_epoch on the digits, then evaluate on the validation part: the mean
-    losses it returned per epoch, and what evaluate returned."""
+def digits_setup(impl, permutation):
+    """The digits' training part with its labels renamed by `permutation` (label y becomes permutation[y]), in
+    shuffled batches of 32 (seed 0); the validation part the same way in batches of 128; the model
+    nn.Sequential(Linear(64, 64), ReLU, Linear(64, 10)) made after torch.manual_seed(0); SGD(lr 0.1, momentum 0.9)."""
     x_train, y_train, x_val, y_val = digits(seed=0)
+    rename = torch.tensor(permutation)
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=32, shuffle=True,
-                        generator=torch.Generator().manual_seed(0))
-    losses = [impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer) for _ in range(CONVERGENCE_EPOCHS)]
-    val = impl.evaluate(model, DataLoader(TensorDataset(x_val, y_val), batch_size=128), nn.CrossEntropyLoss())
-    return losses, val
+    model = _digits_model()
+    return {"model": model, "optimizer": torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+            "loader": DataLoader(TensorDataset(x_train, rename[y_train]), batch_size=32, shuffle=True,
+                                 generator=torch.Generator().manual_seed(0)),
+            "val_loader": DataLoader(TensorDataset(x_val, rename[y_val]), batch_size=128),
+            "loss_fn": nn.CrossEntropyLoss()}
+
+
+def _digits_model():
+    return nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
 
 
 @observation
-def one_cuda_epoch(impl):
-    """One train_one_epoch of _mlp(15) moved to CUDA over CPU batches of _toy_data(14), then evaluate on the same
-    loader: the parameters (on the CPU) and what evaluate returned."""
-    loader = DataLoader(_toy_data(14), batch_size=16)  # batches stay on the CPU
-    theirs = _mlp(15).cuda()
-    impl.train_one_epoch(theirs, loader, nn.CrossEntropyLoss(), _sgd(theirs))
-    return _params(theirs).cpu(), impl.evaluate(theirs, loader, nn.CrossEntropyLoss())
+def cuda_setup(impl):
+    """_mlp(15) moved to CUDA with _sgd, CPU batches of 16 of _toy_data(14), and CrossEntropyLoss."""
+    model = _mlp(15).cuda()
+    return {"model": model, "optimizer": _sgd(model), "loader": DataLoader(_toy_data(14), batch_size=16),
+            "loss_fn": nn.CrossEntropyLoss()}
+
+
+def _pulled(model, what):
+    """The state_dict of a model in the student's process, as the judge's own tensors (on the CPU)."""
+    state = model.state_dict()
+    check(isinstance(state, dict) and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in state.values()),
+          say(f"{what}: the model's state_dict() did not come back as tensors.",
+              f"{what}: 모델의 state_dict()가 텐서로 돌아오지 않았습니다."))
+    return {name: value.detach().cpu() for name, value in state.items()}
+
+
+def _assert_state(got, model, what, hint, rtol=None, atol=None):
+    """The pulled state `got` is the state of the judge's `model`, key by key."""
+    want = {name: value.detach() for name, value in model.state_dict().items()}
+    check(list(got) == list(want), say(f"{what}: the model's state_dict has keys {list(got)[:6]}, expected "
+                                       f"{list(want)[:6]}.",
+                                       f"{what}: 모델의 state_dict 키가 {list(want)[:6]}여야 하는데 {list(got)[:6]}입니다."),
+          hint)
+    for name, value in want.items():
+        assert_tensor(got[name], value, say(f"{what}: {name}", f"{what}: {name}"), hint=hint, rtol=rtol, atol=atol)
+
+
+def _flat(state):
+    return torch.cat([v.detach().flatten().float() for v in state.values()])
 
 
 MISTAKES = {
@@ -177,12 +211,17 @@ MISTAKES = {
 @pytest.mark.numerics
 @pytest.mark.title("accuracy is the fraction of rows whose argmax is the target",
                    ko="accuracy는 argmax가 정답과 같은 행의 비율을 반환합니다")
-def test_accuracy_is_fraction_of_argmax_hits(impl):
+def test_accuracy_is_fraction_of_argmax_hits(impl, run_seed):
     hint = say("Compare logits.argmax(dim=1) (the class axis, not the batch axis) with targets and take the mean.",
                "logits.argmax(dim=1)(배치 축이 아니라 클래스 축, class axis)을 targets와 비교하고 평균을 내세요.")
     square = torch.tensor([[0.1, 2.0, -1.0, 0.0], [3.0, 0.0, 0.5, 0.2], [3.5, 0.2, 0.9, 0.1], [1.0, 1.5, 0.3, 2.0]])
     wide = torch.tensor([[0.1, 2.0, -1.0, 0.0, 0.3], [3.0, 0.0, 0.5, 0.2, 0.1], [0.0, 0.2, 0.1, 0.0, 0.9]])
-    for logits, targets, want in ((square, torch.tensor([1, 0, 3, 3]), 0.75), (wide, torch.tensor([1, 2, 4]), 2 / 3)):
+    generator = torch.Generator().manual_seed(run_seed)  # and a case drawn for this run: no table of answers
+    drawn = torch.randn(11, 6, generator=generator)
+    drawn_targets = torch.where(torch.rand(11, generator=generator) < 0.5, drawn.argmax(1),
+                                torch.randint(0, 6, (11,), generator=generator))
+    for logits, targets, want in ((square, torch.tensor([1, 0, 3, 3]), 0.75), (wide, torch.tensor([1, 2, 4]), 2 / 3),
+                                  (drawn, drawn_targets, (drawn.argmax(1) == drawn_targets).double().mean().item())):
         n, c = logits.shape
         got = errors.calling(say(f"accuracy for ({n}, {c}) logits", f"({n}, {c}) 로짓에 대해 accuracy"), hint,
                              impl.accuracy, logits, targets)
@@ -201,14 +240,16 @@ def test_accuracy_is_fraction_of_argmax_hits(impl):
                    ko="train_one_epoch은 올바른 학습 루프와 똑같이 모델을 갱신합니다")
 def test_train_one_epoch_matches_reference_loop(impl):
     loader = DataLoader(_toy_data(0), batch_size=16, shuffle=False)
-    _, got, _ = one_training_epoch(impl, 1, 0, 16)
+    live = toy_setup(impl, 1, 0, 16)
+    impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
+    got = _flat(_pulled(live["model"], say("the model after train_one_epoch", "train_one_epoch 뒤의 모델")))
     outcomes = {}
     for mistake in (None, *MISTAKES):
         model = _mlp(1)
         _reference_epoch(model, loader, _sgd(model), mistake)
-        outcomes[mistake] = _params(model)
+        outcomes[mistake] = _flat(model.state_dict())
     for mistake, hint in MISTAKES.items():
-        check(not torch.allclose(got, outcomes[mistake], rtol=1e-5, atol=1e-7),
+        check(got.shape != outcomes[mistake].shape or not torch.allclose(got, outcomes[mistake], rtol=1e-5, atol=1e-7),
               say("After one epoch of train_one_epoch (SGD, momentum 0.9, 4 batches, no shuffling) the parameters match a "
                   "loop with a known mistake, not torch's correct loop.",
                   "train_one_epoch으로 한 에폭(SGD, momentum 0.9, 배치 4개, 섞지 않음)을 학습한 뒤의 매개변수가 torch의 "
@@ -227,7 +268,8 @@ def test_train_one_epoch_matches_reference_loop(impl):
                    ko="train_one_epoch은 샘플당 평균 손실을 float로 반환합니다")
 def test_train_one_epoch_returns_mean_loss_as_float(impl):
     loader = DataLoader(_toy_data(2), batch_size=16, shuffle=False)  # 16 + 16 + 16 + 2 samples
-    got, _, _ = one_training_epoch(impl, 3, 2, 16)
+    live = toy_setup(impl, 3, 2, 16)
+    got = impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
     check(type(got) is float, say(f"train_one_epoch should return a Python float, got {type(got).__name__}"
                                   + (" that still holds the autograd graph of the whole epoch" if isinstance(got, torch.Tensor) and got.requires_grad else "")
                                   + ".",
@@ -239,6 +281,11 @@ def test_train_one_epoch_returns_mean_loss_as_float(impl):
               "남습니다."))
     model = _mlp(3)
     want = _reference_epoch(model, loader, _sgd(model))
+    _assert_state(_pulled(live["model"], "train_one_epoch"), model,
+                  say("the model after the train_one_epoch whose mean loss is checked",
+                      "평균 손실을 확인하는 train_one_epoch 뒤의 모델"),
+                  say("Each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step().",
+                      "배치마다: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step()."))
     assert_scalar(got, want, say("train_one_epoch's mean loss per sample (batches of 16, 16, 16, 2)",
                                  "train_one_epoch의 샘플당 평균 손실(배치 크기 16, 16, 16, 2)"), rtol=1e-5,
                   hint=say("Weight each batch's loss.item() (taken before the step) by its size and divide by the number of samples.",
@@ -250,14 +297,25 @@ def test_train_one_epoch_returns_mean_loss_as_float(impl):
 @pytest.mark.title("train_one_epoch puts the model in training mode",
                    ko="train_one_epoch은 모델을 학습 모드로 전환합니다")
 def test_train_one_epoch_sets_train_mode(impl):
-    _, _, seen = one_training_epoch(impl, 4, 4, 25, probe=True, eval_first=True)
-    check(len(seen) == 2 and all(grad and training for grad, training in seen),
+    # A BatchNorm layer shows the mode in the numbers: in training mode it normalises with batch statistics and
+    # updates its running ones; left in eval mode, it does neither. The probe's flags are only shown beside them.
+    hint = say("Call model.train() at the start of every epoch: evaluate() switched Dropout and BatchNorm to eval mode.",
+               "매 에폭 시작에 model.train()을 호출하세요: evaluate()가 Dropout과 BatchNorm을 평가 모드로 바꿨습니다.")
+    live = toy_setup(impl, 4, 4, 25, probe=True, eval_first=True, batch_norm=True)
+    impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
+    got = _pulled(live["model"], "train_one_epoch")
+    seen = live["model"].seen
+    model = _toy_model(4, probe=True, eval_first=True, batch_norm=True)
+    _reference_epoch(model, DataLoader(_toy_data(4), batch_size=25, shuffle=False), _sgd(model))
+    _assert_state(got, model, say(f"a BatchNorm model left in eval mode, after train_one_epoch (its forwards saw (grad "
+                                  f"enabled, training) = {seen!r:.80})",
+                                  f"평가 모드로 남아 있던 BatchNorm 모델에 train_one_epoch을 한 뒤(순전파가 본 (grad enabled, "
+                                  f"training) = {seen!r:.80})"), hint)
+    check(isinstance(seen, list) and len(seen) == 2 and all(grad and training for grad, training in seen),
           say(f"train_one_epoch on a model left in eval mode: every forward should run in training mode with autograd on; "
-              f"saw (grad enabled, training) = {seen}.",
+              f"saw (grad enabled, training) = {seen!r:.200}.",
               f"평가 모드로 남아 있던 모델에 대한 train_one_epoch: 모든 순전파(forward)는 Autograd가 켜진 학습 모드에서 "
-              f"실행되어야 하는데, 관찰한 (grad enabled, training) = {seen}입니다."),
-          say("Call model.train() at the start of every epoch: evaluate() switched Dropout and BatchNorm to eval mode.",
-              "매 에폭 시작에 model.train()을 호출하세요: evaluate()가 Dropout과 BatchNorm을 평가 모드로 바꿨습니다."))
+              f"실행되어야 하는데, 관찰한 (grad enabled, training) = {seen!r:.200}입니다."), hint)
 
 
 def _eval_setup():
@@ -280,7 +338,9 @@ def test_evaluate_uses_eval_mode(impl):
     with torch.no_grad():
         logits = reference(x)
     want_loss, want_acc = F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
-    result, running_mean = evaluate_after_train_mode(impl)
+    live = eval_setup(impl)
+    result = impl.evaluate(live["model"], live["loader"], live["loss_fn"])
+    running_mean = _pulled(live["model"], "evaluate").get("1.running_mean")
     result = expect_type(result, tuple, "evaluate(model, loader, loss_fn)",
                          say("Return (mean_loss, accuracy) as a tuple of floats.",
                              "(mean_loss, accuracy)를 float의 tuple로 반환하세요."))
@@ -305,9 +365,25 @@ def test_evaluate_uses_eval_mode(impl):
 @pytest.mark.title("evaluate runs without autograd and leaves no gradients",
                    ko="evaluate는 Autograd 없이 실행되며 변화도를 남기지 않습니다")
 def test_evaluate_runs_without_grad(impl):
-    seen, grad_is_none = evaluate_through_probe(impl)
-    check(len(seen) == 2, say(f"evaluate over 2 batches called the model {len(seen)} times.",
-                              f"배치 2개에 대한 evaluate가 모델을 {len(seen)}번 호출했습니다."),
+    # Whether autograd was on is what the student's process says (a probe in its model); it counts only beside
+    # evaluate's numbers for the same run, which the judge computes.
+    live = eval_setup(impl, probe=True)
+    result = impl.evaluate(live["model"], live["loader"], live["loss_fn"])
+    seen, grad_is_none = live["model"].seen, grads_left(impl, live["model"])
+    model, (x, y) = _mlp(7), _toy_data(8).tensors
+    with torch.no_grad():
+        logits = model.eval()(x)
+    result = expect_type(result, tuple, "evaluate(model, loader, loss_fn)",
+                         say("Return (mean_loss, accuracy) as a tuple of floats.",
+                             "(mean_loss, accuracy)를 float의 tuple로 반환하세요."))
+    check(len(result) == 2, say(f"evaluate should return (mean_loss, accuracy), got {len(result)} values.",
+                                f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
+    assert_scalar(result[0], F.cross_entropy(logits, y).item(), say("evaluate's mean loss (2 batches of 25)",
+                                                                    "evaluate의 평균 손실(배치 크기 25, 2개)"), rtol=1e-5)
+    assert_scalar(result[1], (logits.argmax(1) == y).double().mean().item(),
+                  say("evaluate's accuracy (2 batches of 25)", "evaluate의 정확도(배치 크기 25, 2개)"), rtol=1e-6)
+    check(isinstance(seen, list) and len(seen) == 2, say(f"evaluate over 2 batches called the model {len(seen)} times.",
+                                                         f"배치 2개에 대한 evaluate가 모델을 {len(seen)}번 호출했습니다."),
           say("One forward per batch.", "배치마다 순전파(forward)는 한 번입니다."))
     check(not any(grad for grad, _ in seen),
           say("evaluate ran the model with autograd on: every forward records a graph that is never used.",
@@ -319,15 +395,34 @@ def test_evaluate_runs_without_grad(impl):
           say("Evaluation never calls backward.", "평가에서는 backward를 호출하지 않습니다."))
 
 
+def _early_stopping_rule(losses, patience, min_delta):
+    """The docstring's rule, here in the judge: (the epoch of the first True or None, best after every loss)."""
+    best, bad, first = float("inf"), 0, None
+    for epoch, loss in enumerate(losses):
+        if loss < best - min_delta:
+            best, bad = loss, 0
+        else:
+            bad += 1
+        if bad >= patience and first is None:
+            first = epoch
+    return first, best
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("EarlyStopping stops after patience epochs without improvement",
                    ko="EarlyStopping은 개선 없는 에폭이 patience만큼 이어지면 멈춥니다")
-def test_early_stopping_waits_for_patience(impl):
-    cases = (([1.0, 0.9, 0.95, 0.91, 0.89, 0.92, 0.93, 0.94, 0.95], 3, 0.0, 7, 0.89),
+def test_early_stopping_waits_for_patience(impl, run_seed):
+    cases = [([1.0, 0.9, 0.95, 0.91, 0.89, 0.92, 0.93, 0.94, 0.95], 3, 0.0, 7, 0.89),
              ([1.0, 0.96, 0.94, 0.93, 0.92, 0.91], 2, 0.05, 4, 0.94),
              ([3.0, 2.0, 1.0, 0.5], 1, 0.0, None, 0.5),
-             ([2.0, 1.0, 1.0, 1.0], 2, None, 3, 1.0))  # min_delta at its default; an equal loss is no improvement
+             ([2.0, 1.0, 1.0, 1.0], 2, None, 3, 1.0)]  # min_delta at its default; an equal loss is no improvement
+    generator = torch.Generator().manual_seed(run_seed)  # and sequences drawn for this run: no table of answers
+    for min_delta in (0.0, 0.0125):  # losses on a grid of 0.001 never sit exactly min_delta = 0.0125 apart
+        steps = torch.randint(-30, 20, (12,), generator=generator) * (torch.rand(12, generator=generator) < 0.8)
+        losses = [round(2.0 + 0.001 * int(v), 3) for v in steps.cumsum(0)]
+        patience = int(torch.randint(1, 4, (1,), generator=generator))
+        cases.append((losses, patience, min_delta, *_early_stopping_rule(losses, patience, min_delta)))
     for losses, patience, min_delta, stop_at, best in cases:
         if min_delta is None:
             stopper, made = impl.EarlyStopping(patience), f"EarlyStopping(patience={patience})"
@@ -350,51 +445,103 @@ def test_early_stopping_waits_for_patience(impl):
                                "best는 개선으로 인정된 가장 낮은 손실입니다."))
 
 
-def _train_run(impl, path, stop_after=None):
-    """3 epochs on toy data with Adam (its moments are state); reseeded per epoch so dropout and
-    shuffling depend only on the epoch. With `stop_after`, checkpoint then resume in a fresh model."""
-    dataset = _toy_data(9, n=40)
+def _reference_run():
+    """The judge's own uninterrupted run: 3 epochs of _toy_data(9, n=40) with Adam (its moments are state), from
+    _mlp(10) with Dropout(0.2), reseeded per epoch so that dropout and shuffling depend only on the epoch."""
     model = _mlp(10, extra=(nn.Dropout(0.2),))
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    for epoch in range(3):
+        loader = DataLoader(_toy_data(9, n=40), batch_size=16, shuffle=True,
+                            generator=torch.Generator().manual_seed(epoch))
+        torch.manual_seed(100 + epoch)
+        _reference_epoch(model, loader, optimizer)
+    return model
+
+
+def _student_run(impl, folder, stop_after=None):
+    """The same run with the student's functions, called from here on objects in its process: train_one_epoch per
+    epoch and, with `stop_after`, save_checkpoint into `folder` then load_checkpoint into a fresh model (other weights,
+    another lr: all must come from the file). The state it ends with (pulled) and the epoch it ended at."""
+    live = mlp_with_adam(impl, _mlp(10, extra=(nn.Dropout(0.2),)).state_dict(), 0.01, dropout=True)
+    model, optimizer = live["model"], live["optimizer"]
     epoch = 0
     while epoch < 3:
-        torch.manual_seed(100 + epoch)
-        loader = DataLoader(dataset, batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(epoch))
-        impl.train_one_epoch(model, loader, nn.CrossEntropyLoss(), optimizer)
+        data = shuffled_toy_loader(impl, epoch)
+        seed_global_rng(impl, 100 + epoch)
+        impl.train_one_epoch(model, data["loader"], data["loss_fn"], optimizer)
         epoch += 1
         if epoch == stop_after:
+            path = str(folder / "ckpt.pt")
             impl.save_checkpoint(path, model, optimizer, epoch)
-            model = _mlp(11, extra=(nn.Dropout(0.2),))  # other weights: all must come from the file
-            optimizer = torch.optim.Adam(model.parameters(), lr=0.5)
+            fresh = mlp_with_adam(impl, _mlp(11, extra=(nn.Dropout(0.2),)).state_dict(), 0.5, dropout=True)
+            model, optimizer = fresh["model"], fresh["optimizer"]
             epoch = impl.load_checkpoint(path, model, optimizer)
+            check(type(epoch) is int, say(f"load_checkpoint should return the saved epoch as an int, got {epoch!r:.60}.",
+                                          f"load_checkpoint는 저장된 에폭을 int로 반환해야 하는데 {epoch!r:.60}입니다."))
             stop_after = None
-    return model, optimizer, epoch
+    return _pulled(model, say("the model after training", "학습 뒤의 모델")), epoch
+
+
+STATE_DICT_HINT = say("save model.state_dict() and optimizer.state_dict() (tensors, numbers, dicts), not the model or "
+                      "optimizer object: unpickling arbitrary objects is refused by default.",
+                      "모델이나 옵티마이저 객체가 아니라 model.state_dict()와 optimizer.state_dict()(텐서, 숫자, dict)를 "
+                      "저장하세요: 임의 객체의 unpickling은 기본적으로 거부됩니다.")
+
+
+def _read_checkpoint(path, folder):
+    """The student's checkpoint, read by the judge as torch.load(weights_only=True) would (graders/support/
+    student_files.py: a regular file inside the check's folder, bounded)."""
+    try:
+        return student_files.load_tensors(path, folder)
+    except AssertionError as error:
+        raise AssertionError(say(f"the checkpoint does not load with torch.load(path) (weights_only=True, the default): "
+                                 f"{str(error).splitlines()[0][:300]}\nHint: {STATE_DICT_HINT}",
+                                 f"체크포인트를 torch.load(path)(weights_only=True, 기본값)로 불러올 수 없습니다: "
+                                 f"{str(error).splitlines()[0][:300]}\n힌트: {STATE_DICT_HINT}")) from None
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("Checkpoints load with weights_only=True and restore the training state",
                    ko="체크포인트는 weights_only=True로 불러올 수 있고 모델과 옵티마이저를 복원합니다")
-def test_checkpoint_loads_with_weights_only(impl, tmp_path):
-    save_toy_checkpoint(impl, tmp_path / "ckpt.pt", 4)
-    try:
-        torch.load(tmp_path / "ckpt.pt", weights_only=True)
-    except Exception as error:  # noqa: BLE001 - any failure is the student's checkpoint
-        raise AssertionError(say(
-            f"torch.load(checkpoint) (weights_only=True, the default) failed: {str(error).splitlines()[0][:200]}\n"
-            "Hint: save model.state_dict() and optimizer.state_dict() (tensors, numbers, dicts), not the model or "
-            "optimizer object: unpickling arbitrary objects is refused by default.",
-            f"torch.load(checkpoint)(weights_only=True, 기본값)가 실패했습니다: {str(error).splitlines()[0][:200]}\n"
-            "힌트: 모델이나 옵티마이저 객체가 아니라 model.state_dict()와 optimizer.state_dict()(텐서, 숫자, dict)를 "
-            "저장하세요: 임의 객체의 unpickling은 기본적으로 거부됩니다.")) from None
-    epoch, loaded, lr = load_into_fresh_model(impl, tmp_path / "ckpt.pt")
-    check(epoch == 4, say(f"load_checkpoint should return the saved epoch 4, got {epoch!r}.",
-                          f"load_checkpoint는 저장된 에폭 4를 반환해야 하는데 {epoch!r}입니다."),
+def test_checkpoint_loads_with_weights_only(impl, student_path, run_seed):
+    generator = torch.Generator().manual_seed(run_seed)  # weights drawn for this run: only the file can hold them
+    weights = {name: torch.randn(value.shape, generator=generator) for name, value in _mlp(12).state_dict().items()}
+    live = mlp_with_adam(impl, weights, 0.01)
+    path = student_path / "ckpt.pt"
+    impl.save_checkpoint(str(path), live["model"], live["optimizer"], 4)
+    saved = _read_checkpoint(path, student_path)
+    saved_what = say("the checkpoint save_checkpoint wrote", "save_checkpoint가 쓴 체크포인트")
+    hint = say("torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch}, path).",
+               "torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch}, path)를 "
+               "쓰세요.")
+    check(isinstance(saved, dict), say(f"{saved_what} should be a dict, got {type(saved).__name__}.",
+                                       f"{saved_what}은(는) dict여야 하는데 {type(saved).__name__}입니다."), hint)
+    values = list(saved.values())
+    check(any(isinstance(v, dict) and set(v) == set(weights)
+              and all(type(v[k]) in (torch.Tensor, torch.nn.Parameter) and v[k].shape == weights[k].shape
+                      and torch.equal(v[k].cpu(), weights[k]) for k in weights) for v in values),
+          say(f"{saved_what} holds no model.state_dict() with the model's weights.",
+              f"{saved_what}에 모델의 가중치를 담은 model.state_dict()가 없습니다."), hint)
+    check(any(isinstance(v, dict) and "state" in v and isinstance(v.get("param_groups"), list) and v["param_groups"]
+              and isinstance(v["param_groups"][0], dict) and v["param_groups"][0].get("lr") == 0.01 for v in values),
+          say(f"{saved_what} holds no optimizer.state_dict() (with the optimizer's lr 0.01).",
+              f"{saved_what}에 optimizer.state_dict()(옵티마이저의 lr 0.01)가 없습니다."), hint)
+    check(any(type(v) is int and v == 4 for v in values), say(f"{saved_what} does not hold the epoch 4.",
+                                                               f"{saved_what}에 에폭 4가 없습니다."), hint)
+    fresh = mlp_with_adam(impl, _mlp(13).state_dict(), 0.3)
+    epoch = impl.load_checkpoint(str(path), fresh["model"], fresh["optimizer"])
+    check(epoch == 4 and type(epoch) is int, say(f"load_checkpoint should return the saved epoch 4, got {epoch!r:.60}.",
+                                                 f"load_checkpoint는 저장된 에폭 4를 반환해야 하는데 {epoch!r:.60}입니다."),
           say("Store the epoch in the checkpoint.", "체크포인트에 에폭을 저장하세요."))
-    assert_tensor(loaded, _params(_mlp(12)), say("the parameters of a fresh model after load_checkpoint",
-                                                 "load_checkpoint 뒤 새 모델의 매개변수"),
+    loaded = _pulled(fresh["model"], "load_checkpoint")
+    check(list(loaded) == list(weights), say(f"after load_checkpoint the model's state_dict has keys {list(loaded)[:6]}.",
+                                             f"load_checkpoint 뒤 모델의 state_dict 키가 {list(loaded)[:6]}입니다."))
+    assert_tensor(_flat(loaded), _flat(weights), say("the parameters of a fresh model after load_checkpoint",
+                                                     "load_checkpoint 뒤 새 모델의 매개변수"),
                   hint=say("model.load_state_dict(checkpoint[...]) copies the saved weights into the model you are given.",
                            "model.load_state_dict(checkpoint[...])는 저장된 가중치를 전달받은 모델에 복사합니다."))
+    lr = fresh["optimizer"].param_groups[0]["lr"]
     check(lr == 0.01, say(f"after load_checkpoint the optimizer's lr is {lr}, expected the saved 0.01.",
                           f"load_checkpoint 뒤 옵티마이저의 학습률(lr)이 {lr}입니다; 저장된 0.01이어야 합니다."),
           say("Also call optimizer.load_state_dict(...).", "optimizer.load_state_dict(...)도 호출하세요."))
@@ -404,9 +551,9 @@ def test_checkpoint_loads_with_weights_only(impl, tmp_path):
 @pytest.mark.numerics
 @pytest.mark.title("A resumed run ends bit-for-bit where an uninterrupted one does",
                    ko="체크포인트에서 재개한 학습은 중단 없는 학습과 비트 단위까지 같은 결과를 냅니다")
-def test_resumed_run_equals_uninterrupted(impl, tmp_path):
-    straight, _ = toy_training_run(impl, tmp_path / "unused.pt")
-    resumed, epoch = toy_training_run(impl, tmp_path / "ckpt.pt", stop_after=1)
+def test_resumed_run_equals_uninterrupted(impl, student_path):
+    straight, _ = _student_run(impl, student_path)
+    resumed, epoch = _student_run(impl, student_path, stop_after=1)
     check(epoch == 3, say(f"the resumed run should end at epoch 3, ran to {epoch}.",
                           f"재개한 학습은 에폭 3에서 끝나야 하는데 {epoch}까지 실행되었습니다."),
           say("load_checkpoint returns the saved epoch.", "load_checkpoint는 저장된 에폭을 반환합니다."))
@@ -414,17 +561,34 @@ def test_resumed_run_equals_uninterrupted(impl, tmp_path):
                "count live in optimizer.state_dict(); a fresh optimizer restarts them from zero).",
                "모델과 옵티마이저의 state_dict를 모두 저장하고 복원하세요(Adam의 moment 추정값과 step 수는 "
                "optimizer.state_dict()에 있습니다; 새 옵티마이저는 이를 0부터 다시 시작합니다).")
-    check(torch.equal(resumed, straight),
+    check(list(resumed) == list(straight), say("the resumed model's state_dict has other keys than the uninterrupted one's.",
+                                               "재개한 모델의 state_dict 키가 중단 없이 학습한 모델과 다릅니다."), hint)
+    difference = (_flat(resumed) - _flat(straight)).abs().max().item()
+    check(all(torch.equal(resumed[k], straight[k]) for k in straight),
           say("3 epochs with a checkpoint saved and loaded after epoch 1 do not give bit-for-bit the parameters of 3 epochs "
-              f"in one go (max difference {(resumed - straight).abs().max().item():.3g}).",
+              f"in one go (max difference {difference:.3g}).",
               "에폭 1 뒤에 체크포인트를 저장하고 불러와 학습한 3 에폭의 매개변수가 한 번에 학습한 3 에폭의 매개변수와 "
-              f"비트 단위까지 같지 않습니다(최대 차이 {(resumed - straight).abs().max().item():.3g})."), hint)
+              f"비트 단위까지 같지 않습니다(최대 차이 {difference:.3g})."), hint)
+    # both runs of the student's process against the judge's own uninterrupted run
+    _assert_state(resumed, _reference_run(), say("the resumed run's model, against the judge's own uninterrupted run",
+                                                 "채점기가 직접 중단 없이 학습한 결과와 비교한, 재개한 학습의 모델"),
+                  say("Each epoch: train_one_epoch as in its own check; the checkpoint restores both state_dicts.",
+                      "에폭마다 train_one_epoch은 그 자체 검사와 같이 동작해야 하고, 체크포인트는 두 state_dict를 모두 "
+                      "복원해야 합니다."))
 
 
 @pytest.fixture(scope="module")
-def digits_run(impl):
-    """One bounded training run on the digits, shared by the convergence checks."""
-    return digits_training_run(impl)
+def digits_run(impl, run_seed):
+    """One bounded training run on the digits whose labels are renamed by a permutation drawn for this run (so that
+    no table of the public labels scores): the permutation, the losses train_one_epoch returned, what evaluate
+    returned, and the model's state at the end, pulled by the judge."""
+    permutation = torch.randperm(10, generator=torch.Generator().manual_seed(run_seed)).tolist()
+    live = digits_setup(impl, permutation)
+    losses = [impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
+              for _ in range(CONVERGENCE_EPOCHS)]
+    reported = impl.evaluate(live["model"], live["val_loader"], live["loss_fn"])
+    return permutation, losses, reported, _pulled(live["model"], say("the model trained on the digits",
+                                                                     "digits로 학습한 모델"))
 
 
 @pytest.mark.points(3)
@@ -432,18 +596,40 @@ def digits_run(impl):
 @pytest.mark.title("Training on the digits reaches 85% validation accuracy",
                    ko="digits로 학습하면 검증 정확도가 85% 이상이 됩니다")
 def test_training_reaches_accuracy_on_digits(impl, digits_run):
-    losses, (val_loss, val_acc) = digits_run
-    check(losses[-1] < losses[0], say(f"the mean training loss did not fall over {CONVERGENCE_EPOCHS} epochs: {losses}.",
-                                      f"{CONVERGENCE_EPOCHS} 에폭 동안 평균 학습 손실이 줄지 않았습니다: {losses}."),
+    # The judge scores the trained weights itself, in its own copy of the model; the losses and the accuracy the
+    # student's functions returned are only shown.
+    permutation, losses, reported, state = digits_run
+    x_train, y_train, x_val, y_val = digits(seed=0)
+    rename = torch.tensor(permutation)
+    y_train, y_val = rename[y_train], rename[y_val]
+    torch.manual_seed(0)
+    start = _digits_model()
+    model = _digits_model()
+    shapes = {name: tuple(value.shape) for name, value in model.state_dict().items()}
+    check({name: tuple(value.shape) for name, value in state.items()} == shapes,
+          say(f"the trained model's state_dict should hold {shapes}.", f"학습한 모델의 state_dict에는 {shapes}가 있어야 합니다."))
+    model.load_state_dict(state)
+    with torch.no_grad():
+        before, after = (F.cross_entropy(m(x_train), y_train).item() for m in (start, model))
+        val_acc = (model(x_val).argmax(1) == y_val).float().mean().item()
+    shown = say(f" (train_one_epoch returned the losses {[round(v, 4) if isinstance(v, float) else v for v in losses]!r:.120}"
+                f" and evaluate {reported!r:.80}.)",
+                f" (train_one_epoch이 반환한 손실은 {[round(v, 4) if isinstance(v, float) else v for v in losses]!r:.120}, "
+                f"evaluate는 {reported!r:.80}입니다.)")
+    check(after < before, say(f"the training loss the judge computes from the weights did not fall over "
+                              f"{CONVERGENCE_EPOCHS} epochs: {before:.4f} -> {after:.4f}." + shown,
+                              f"{CONVERGENCE_EPOCHS} 에폭 동안, 채점기가 가중치로 계산한 학습 손실이 줄지 않았습니다: "
+                              f"{before:.4f} -> {after:.4f}." + shown),
           say("Check the order zero_grad, backward, step, and that the loss sees raw logits.",
               "zero_grad, backward, step의 순서와, 손실 함수가 가공하지 않은 로짓을 받는지 확인하세요."))
     check(val_acc >= CONVERGENCE_THRESHOLD,
-          say(f"after {CONVERGENCE_EPOCHS} epochs (129 SGD steps) on the digits the validation accuracy is {val_acc:.3f}; "
-              f"a correct loop reaches at least {CONVERGENCE_THRESHOLD}.",
-              f"digits로 {CONVERGENCE_EPOCHS} 에폭(SGD 129단계) 학습한 뒤 검증 정확도가 {val_acc:.3f}입니다; "
-              f"올바른 루프라면 최소 {CONVERGENCE_THRESHOLD}에 이릅니다."),
-          say("Check the training step (zero_grad, backward, step) and that evaluate compares argmax(dim=1) with the labels.",
-              "학습 단계(zero_grad, backward, step)와, evaluate가 argmax(dim=1)를 레이블과 비교하는지 확인하세요."))
+          say(f"after {CONVERGENCE_EPOCHS} epochs (129 SGD steps) on the digits the validation accuracy of the trained "
+              f"weights is {val_acc:.3f}; a correct loop reaches at least {CONVERGENCE_THRESHOLD}." + shown,
+              f"digits로 {CONVERGENCE_EPOCHS} 에폭(SGD 129단계) 학습한 가중치의 검증 정확도가 {val_acc:.3f}입니다; "
+              f"올바른 루프라면 최소 {CONVERGENCE_THRESHOLD}에 이릅니다." + shown),
+          say("Check the training step (zero_grad, backward, step): one optimizer step per batch on loss_fn(model(x), y).",
+              "학습 단계(zero_grad, backward, step)를 확인하세요: 배치마다 loss_fn(model(x), y)에 대해 옵티마이저 step을 "
+              "한 번 합니다."))
 
 
 @pytest.mark.points(1)
@@ -453,14 +639,20 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
                    ko="train_one_epoch은 각 배치를 모델이 있는 장치로 옮깁니다")
 def test_train_one_epoch_moves_batches_to_the_model_device(impl):
     loader = DataLoader(_toy_data(14), batch_size=16)  # batches stay on the CPU
-    got, evaluated = one_cuda_epoch(impl)
+    live = cuda_setup(impl)
+    impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
+    got = _pulled(live["model"], say("the model after one CUDA epoch", "CUDA에서 한 에폭 학습한 뒤의 모델"))
+    loss, acc = impl.evaluate(live["model"], live["loader"], live["loss_fn"])
     model = _mlp(15)
     _reference_epoch(model, loader, _sgd(model))
-    assert_tensor(got, _params(model), say("parameters after one CUDA epoch", "CUDA에서 한 에폭 학습한 뒤의 매개변수"),
-                  rtol=1e-4, atol=1e-5,
-                  hint=say("Move each batch to the model's device: x.to(next(model.parameters()).device).",
-                           "각 배치를 모델이 있는 장치로 옮기세요: x.to(next(model.parameters()).device)."))
-    loss, _ = evaluated
-    check(isinstance(loss, float), say("evaluate on a CUDA model should return float numbers.",
-                                       "CUDA 모델에 대한 evaluate는 float 숫자를 반환해야 합니다."),
+    _assert_state(got, model, say("parameters after one CUDA epoch", "CUDA에서 한 에폭 학습한 뒤의 매개변수"),
+                  say("Move each batch to the model's device: x.to(next(model.parameters()).device).",
+                      "각 배치를 모델이 있는 장치로 옮기세요: x.to(next(model.parameters()).device)."), rtol=1e-4, atol=1e-5)
+    check(isinstance(loss, float) and isinstance(acc, float),
+          say("evaluate on a CUDA model should return float numbers.", "CUDA 모델에 대한 evaluate는 float 숫자를 반환해야 합니다."),
           say("Use .item().", ".item()을 쓰세요."))
+    x, y = _toy_data(14).tensors
+    with torch.no_grad():
+        logits = model.eval()(x)
+    assert_scalar(loss, F.cross_entropy(logits, y).item(), say("evaluate's mean loss on CUDA", "CUDA에서 evaluate의 평균 손실"),
+                  rtol=1e-3)
