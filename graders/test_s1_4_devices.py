@@ -10,12 +10,11 @@ import torch
 from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from graders.support import errors
+from graders.support import errors, pristine
 from graders.support.machines import fake_machine
-from ptgrade.remote import observation
+from ptgrade.remote import observation, with_inputs
 
 META = torch.device("meta")
-_real_pin_memory = torch.Tensor.pin_memory
 
 
 def _model():
@@ -23,52 +22,65 @@ def _model():
 
 
 def _devices(module) -> list:
-    """(kind, name, device type) of every parameter and buffer of `module`."""
-    return [(kind, name, tensor.device.type)
-            for kind, named in (("parameter", module.named_parameters()), ("buffer", module.named_buffers()))
-            for name, tensor in named]
+    """(kind, name, device type) of every parameter and buffer of `module`, read from the module tree as Python
+    stores it and from torch's C++ tensors (graders/support/pristine.py): not named_parameters(), named_buffers()
+    or Tensor.device, which the student's process may have patched."""
+    return [(kind, name, pristine.device_type(tensor)) for kind, name, tensor in pristine.module_tensors(module)]
 
 
 # -- observations: the student's code run beside it, on a faked machine or on a live model -----------
 
 @observation
 def call_on_faked_machine(impl, function: str, args: tuple, cuda: int, mps: bool = False):
-    """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not; what it returned."""
+    """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not; what it returned. The
+    machine is described only by what torch reports: the arguments are gone from this frame before the call."""
+    call = getattr(impl, function)
     with pytest.MonkeyPatch.context() as m:
         fake_machine(m, cuda, mps)
-        return getattr(impl, function)(*args)
-
-
-@observation
-def to_device_and_its_batch(impl, batch, device):
-    """to_device(batch, device): what it returned, and the caller's batch as it is afterwards."""
-    return {"moved": impl.to_device(batch, device), "batch": batch}
+        del cuda, mps, function
+        return call(*args)
 
 
 @observation
 def move_model_devices(impl, device):
-    """move_model(model, device) for a fresh _model(): the class of what it returned (and whether it is an
-    nn.Module), and where each parameter and buffer of the returned model and of the model passed in is."""
+    """move_model(model, device) for a fresh _model(): whether it returned that model itself (and if not, the class
+    of what it returned and whether it is an nn.Module), and where each parameter and buffer of the model is before
+    the call, and of the returned model and of the model passed in after it."""
     model = _model()
+    before = _devices(model)
     moved = impl.move_model(model, device)
-    is_module = isinstance(moved, nn.Module)
-    return {"type": type(moved).__name__, "is_module": is_module, "model": _devices(model),
-            "returned": _devices(moved) if is_module else []}
+    is_module = pristine.is_instance(moved, nn.Module)
+    return {"same": moved is model, "type": pristine.class_name(moved), "is_module": is_module, "before": before,
+            "model": _devices(model), "returned": _devices(moved) if is_module else []}
 
 
 @observation
 def stage_counting_pins(impl, x, devices: list, cuda: int | None = None, pin: bool = False):
     """stage_for_device(x, d) for each d while Tensor.pin_memory counts its calls (pin: and pins for real, else it
-    returns the tensor as it is) and, unless cuda is None, torch reports `cuda` CUDA devices: the results and how
-    many times pin_memory was called."""
+    returns the tensor as it is) and, unless cuda is None, torch reports `cuda` CUDA devices: the results, how many
+    times pin_memory was called, and whether each CPU result is in pinned memory. A torch function mode (pushed
+    through torch's compiled functions) counts the calls that reach TensorBase.pin_memory by any other path (a
+    reference taken before the grader patched it), so the count is not the patched name's alone."""
     pinned = []
+
+    def counting_pin(self, *a, **k):
+        pinned.append(1)
+        return pristine.tensor_method("pin_memory", inside_mode=True)(self, *a) if pin else self
+
+    def handler(func, types, args, kwargs):
+        if func is counting_pin:  # TensorBase.pin_memory reached from C: torch passes Tensor.pin_memory, ours
+            return counting_pin(*args, **kwargs)
+        return func(*args, **kwargs)
+
     with pytest.MonkeyPatch.context() as m:
         if cuda is not None:
             fake_machine(m, cuda)
-        m.setattr(torch.Tensor, "pin_memory", lambda self, *a, **k: (
-            pinned.append(1), _real_pin_memory(self, *a, **k) if pin else self)[1])
-        results = [impl.stage_for_device(x, device) for device in devices]
-    return {"results": results, "pinned": len(pinned)}
+        m.setattr(torch.Tensor, "pin_memory", counting_pin)
+        with pristine.function_mode(handler):
+            results = [impl.stage_for_device(x, device) for device in devices]
+    in_pinned_memory = [pristine.device_type(r) == "cpu" and pristine.tensor_method("is_pinned")(r)
+                        if pristine.is_tensor(r) else False for r in results]
+    return {"results": results, "pinned": pinned.__len__(), "in_pinned_memory": in_pinned_memory}
 
 
 @observation
@@ -218,13 +230,19 @@ def _walk(got, want, where):
 @pytest.mark.title("to_device returns a nested batch with every tensor moved",
                    ko="to_device는 중첩된 배치의 모든 Tensor를 옮긴 새 구조를 반환합니다")
 def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
-    seen = errors.calling("to_device(batch, meta)",
-                          say("Move tensors with .to(device); never .cuda(), which only knows one kind of device.",
-                              "텐서는 .to(device)로 옮기세요; 한 종류의 장치만 아는 .cuda()는 쓰지 마세요(never .cuda())."),
-                          to_device_and_its_batch, impl, _batch(), META)
-    _walk(seen["moved"], _batch(), "")
-    batch = seen["batch"]  # the caller's batch after the call, as the student's process has it
-    check(batch["x"].device.type == "cpu" and batch["extra"]["ids"][0].device.type == "cpu",
+    moved, (batch, _), _ = errors.calling("to_device(batch, meta)",
+                                        say("Move tensors with .to(device); never .cuda(), which only knows one kind "
+                                            "of device.",
+                                            "텐서는 .to(device)로 옮기세요; 한 종류의 장치만 아는 .cuda()는 쓰지 "
+                                            "마세요(never .cuda())."),
+                                        lambda *args: with_inputs(impl.to_device, *args), _batch(), META)
+    _walk(moved, _batch(), "")
+    # the caller's batch as the call left it (with_inputs): every tensor still on the CPU, with its values
+    original = _batch()
+    kept = [(batch["x"], original["x"]), (batch["y"], original["y"]), (batch["extra"]["ids"][0], original["extra"]["ids"][0]),
+            (batch["extra"]["ids"][1], original["extra"]["ids"][1]), (batch["pair"][0], original["pair"][0])]
+    check(all(isinstance(got, torch.Tensor) and got.device.type == "cpu" and got.dtype == want.dtype
+              and got.shape == want.shape and bool((got == want).all()) for got, want in kept),
           say("to_device(batch, meta) changed the caller's batch; it should return a new structure.",
               "to_device(batch, meta)가 호출한 쪽의 배치를 바꿨습니다; 새 구조를 반환해야 합니다."))
     assert_tensor(impl.to_device(torch.ones(3, dtype=torch.int32), META), torch.empty(3, dtype=torch.int32, device=META),
@@ -242,10 +260,31 @@ def test_move_model_moves_parameters_and_buffers(impl):
     seen = errors.calling("move_model(model, meta)",
                           say("Use model.to(device); never .cuda().", "model.to(device)를 쓰세요; .cuda()는 쓰지 마세요."),
                           move_model_devices, impl, META)
+    want = {(kind, name) for kind, name, _ in _devices(_model())}
+    check({(kind, name) for kind, name, _ in seen["before"]} == want and
+          all(device == "cpu" for _, _, device in seen["before"]),
+          say("the model built beside your code is not the grader's: nn.Sequential, nn.Linear or nn.BatchNorm1d were "
+              "changed in your code's process, so move_model cannot be graded.",
+              "작성한 코드 옆에서 만든 모델이 grader의 모델과 다릅니다: 작성한 코드의 프로세스에서 nn.Sequential, "
+              "nn.Linear 또는 nn.BatchNorm1d가 바뀌어 move_model을 채점할 수 없습니다."))
     check(seen["is_module"], say(f"move_model(model, meta) should be a Module, got {seen['type']}.",
                                  f"move_model(model, meta)는 Module이어야 하는데 {seen['type']}입니다."))
+    check(seen["same"], say(f"move_model(model, meta) returned another {seen['type']}, not the model it was given "
+                            "(moved in place).",
+                            f"move_model(model, meta)가 전달받은 모델(제자리에서 옮긴 모델)이 아닌 다른 "
+                            f"{seen['type']}을(를) 반환했습니다."),
+          say("model.to(device) moves the module in place and returns it: return that.",
+              "model.to(device)는 모듈을 제자리에서 옮기고 그 모듈을 반환합니다: 그것을 반환하세요."))
     for label, devices in ((say("the returned model", "반환된 모델"), seen["returned"]),
                            (say("the model passed in", "전달된 모델"), seen["model"])):
+        names = {(kind, name) for kind, name, _ in devices}
+        check(names == want, say(f"after move_model(model, meta), {label} has the parameters and buffers "
+                                 f"{sorted(name for _, name in names)}; expected {sorted(name for _, name in want)}.",
+                                 f"move_model(model, meta) 뒤에 {label}의 매개변수와 버퍼는 "
+                                 f"{sorted(name for _, name in names)}입니다; "
+                                 f"{sorted(name for _, name in want)}여야 합니다."),
+              say("Move the model with model.to(device); do not remove or replace its tensors.",
+                  "model.to(device)로 모델을 옮기세요; 텐서를 지우거나 바꾸지 마세요."))
         for kind, name, device in devices:
             check(device == "meta",
                   say(f"after move_model(model, meta), {label}'s {kind} {name} is on {device}, expected meta.",
@@ -342,9 +381,12 @@ def test_stage_for_device_pins_only_for_cuda(impl):
     hint = say("Pin only when device.type == 'cuda': pinning needs CUDA and is pure overhead for any other target.",
                "device.type == 'cuda'일 때만 pin_memory하세요: 메모리 고정(pinning)은 CUDA가 필요하고, 다른 대상에는 "
                "순수한 오버헤드일 뿐입니다.")
-    check(not seen["pinned"], say(f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s).",
-                                  f"stage_for_device(x, cpu/meta)가 pin_memory()를 {seen['pinned']}번 "
-                                  f"호출했습니다."), hint)
+    check(not seen["pinned"] and not any(seen["in_pinned_memory"]),
+          say(f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s)"
+              + (" and returned a tensor in pinned memory." if any(seen["in_pinned_memory"]) else "."),
+              f"stage_for_device(x, cpu/meta)가 pin_memory()를 {seen['pinned']}번 호출했습니다"
+              + ("; 그리고 고정(pinned) 메모리에 있는 텐서를 반환했습니다." if any(seen["in_pinned_memory"]) else ".")),
+          hint)
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
     assert_tensor(to_meta, torch.empty(x.shape, dtype=x.dtype, device=META), "stage_for_device(x, meta)",
                   hint=say("Return x.to(device) (and use the result).", "x.to(device)를 반환하세요(그 결과를 사용하세요)."))

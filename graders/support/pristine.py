@@ -92,6 +92,8 @@ _function_modes = _builtin(_C._len_torch_function_stack, "_len_torch_function_st
 _dispatch_modes = _builtin(_C._len_torch_dispatch_stack, "_len_torch_dispatch_stack")
 FUNCTION_NODE = _static_class(_C._FunctionBase, "_FunctionBase")  # a custom autograd.Function's grad_fn
 _NO_TORCH_FUNCTION = _static_class(_C.DisableTorchFunction, "DisableTorchFunction")
+_push_mode = _builtin(_C._push_on_torch_function_stack, "_push_on_torch_function_stack")
+_pop_mode = _builtin(_C._pop_torch_function_stack, "_pop_torch_function_stack")
 _push_hooks = _builtin(_C._autograd._push_saved_tensors_default_hooks, "_push_saved_tensors_default_hooks")
 _pop_hooks = _builtin(_C._autograd._pop_saved_tensors_default_hooks, "_pop_saved_tensors_default_hooks")
 
@@ -149,8 +151,10 @@ def class_name(value) -> str:
     return _name(TYPE(value))
 
 
-def tensor_method(name: str):
-    """TensorBase's own method `name` (detach, requires_grad_, clone...), called as tensor_method(name)(t, ...)."""
+def tensor_method(name: str, inside_mode: bool = False):
+    """TensorBase's own method `name` (detach, requires_grad_, clone...), called as tensor_method(name)(t, ...).
+    inside_mode: called from the grader's own function_mode, which is then on the stack (torch functions are still
+    disabled for the call)."""
     method = _TENSOR_SLOTS.get(name)
     if TYPE(method) is not _METHOD:
         raise KeyError(name)
@@ -158,6 +162,9 @@ def tensor_method(name: str):
     def call(value, *args):
         if not is_tensor(value):
             raise TypeError(name + " of a value that is not a tensor")
+        if inside_mode:
+            with _NO_TORCH_FUNCTION():
+                return method(value, *args)
         with _Sealed():
             return method(value, *args)
     return call
@@ -226,3 +233,59 @@ def instance_dict(value) -> dict:
                 _refuse("__dict__")
             return found
     return {}
+
+
+_DICT = TYPE({})
+_dict_items = _slot(_DICT, "items", _METHOD)
+
+
+def items(table) -> list:
+    """The (key, value) pairs a dict really holds (dict.items itself, past a subclass's items)."""
+    return list(_dict_items(table)) if is_instance(table, _DICT) else []
+
+
+def module_tensors(module) -> list:
+    """(kind, dotted name, tensor) of every parameter and buffer a module tree holds, read from each module's
+    _parameters, _buffers and _modules as Python stores them (no parameters(), named_buffers() or __getattr__)."""
+    found, seen, stack = [], set(), [("", module, 0)]
+    while stack:
+        prefix, current, depth = stack.pop(0)
+        if id(current) in seen or depth > 32:
+            continue
+        seen.add(id(current))
+        namespace = instance_dict(current)
+        for kind, key in (("parameter", "_parameters"), ("buffer", "_buffers")):
+            for name, tensor in items(namespace.get(key)):
+                if tensor is not None:
+                    found.append((kind, prefix + str(name), tensor))
+        for name, child in items(namespace.get("_modules")):
+            if child is not None:
+                stack.append((prefix + str(name) + ".", child, depth + 1))
+    return found
+
+
+def device_type(tensor) -> str | None:
+    """The type of the device a tensor's data is on ("cpu", "meta", "cuda"), read from torch's C++ tensor."""
+    device = tensor_attr(tensor, "device")
+    return None if device is None else device.type
+
+
+class function_mode:
+    """A torch function mode pushed through torch's compiled functions: handler(func, types, args, kwargs) answers
+    every torch call made while it is active, including calls of TensorBase's methods through references the
+    student's code captured. Leaving it, the mode popped must be this one (the student's code did not pop it)."""
+
+    def __init__(self, handler):
+        self._handler = handler
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return self._handler(func, types, args, {} if kwargs is None else kwargs)
+
+    def __enter__(self):
+        _push_mode(self)
+        return self
+
+    def __exit__(self, *exc):
+        if _function_modes() == 0 or _pop_mode() is not self:
+            _refuse("the grader's torch function mode")
+        return False
