@@ -376,11 +376,26 @@ def ports_found(impl):
 @pytest.mark.title("find_free_port finds a port that is free right now",
                    ko="find_free_port는 지금 비어 있는 포트를 찾습니다")
 def test_free_port_is_found_at_run_time(impl):
+    hard_coded = say("Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].",
+                     "포트를 코드에 박아 넣지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요.")
+    ports = [impl.find_free_port() for _ in range(3)]
+    for port in ports:
+        check(type(port) is int and 1024 <= port < 65536,
+              say(f"find_free_port() should return a port number (an int in 1024..65535), got {port!r}.",
+                  f"find_free_port()는 포트 번호(1024..65535 사이의 int)를 반환해야 하는데 {port!r}입니다."))
+    check(len(set(ports)) > 1, say(f"find_free_port() returned {ports[0]} three times in a row: the system picks a new "
+                                   "free port each time a socket binds port 0.",
+                                   f"find_free_port()가 세 번 연속 {ports[0]}을(를) 반환했습니다: 소켓이 포트 0에 bind할 "
+                                   "때마다 시스템은 새로운 빈 포트를 고릅니다."), hard_coded)
+    # Whether a port is free is a fact of the student's own network namespace, seen only there (reported).
     facts = ports_found(impl)
     first = facts["first"]
     check(type(first) is int and 1024 <= first < 65536,
           say(f"find_free_port() should return a port number (an int in 1024..65535), got {first!r}.",
               f"find_free_port()는 포트 번호(1024..65535 사이의 int)를 반환해야 하는데 {first!r}입니다."))
+    check("second" in facts or "unbindable" in facts,
+          say("find_free_port() could not be called a second time while its first port was held.",
+              "첫 번째 포트를 잡아 둔 동안 find_free_port()를 다시 호출할 수 없었습니다."))
     if "second" in facts:
         second = facts["second"]
         check(type(second) is int and second != first,
@@ -422,6 +437,20 @@ def test_sampler_covers_every_sample_once_per_epoch(impl, run_seed):
                       "variable, or left at 0, makes every rank visit the same slice.",
                       "DistributedSampler에 rank=rank(인자)를 넘기세요: 설정되지 않은 RANK 환경 변수에서 읽은 랭크나 0으로 "
                       "남겨 둔 랭크를 쓰면 모든 랭크가 같은 부분을 방문합니다."))
+        # Any partition covers the data; the one promised is DistributedSampler's shuffled one (its first epoch
+        # here; the later ones are the next check's).
+        for rank in range(world_size):
+            first = [int(i) for i in orders[rank][0]]
+            expected = _sampler_orders(size, world_size, rank, seed, epochs=1)[0]
+            check(first == expected,
+                  say(f"epoch_indices({size}, {world_size}, {rank}, 3, seed={seed}): the first epoch should be "
+                      f"DistributedSampler's shuffled order {expected}, got {first}.",
+                      f"epoch_indices({size}, {world_size}, {rank}, 3, seed={seed}): 첫 에폭은 DistributedSampler가 섞은 "
+                      f"순서 {expected}이어야 하는데 {first}입니다."),
+                  say("Build DistributedSampler(range(dataset_size), num_replicas=world_size, rank=rank, shuffle=True, "
+                      "seed=seed) and list its indices each epoch.",
+                      "DistributedSampler(range(dataset_size), num_replicas=world_size, rank=rank, shuffle=True, "
+                      "seed=seed)를 만들고 에폭마다 그 인덱스를 나열하세요."))
 
 
 def _sampler_orders(size, world_size, rank, seed, epochs=3):
