@@ -4,6 +4,7 @@ The report is compared with what torch itself says on this machine; other machin
 with MPS, without a package) are faked beside the student's code (in the worker, by the observation
 `call_on_faked_machine`) with monkeypatch, undone before it returns.
 """
+import functools
 import importlib
 import importlib.machinery
 import importlib.util
@@ -20,7 +21,7 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors
+from graders.support import errors, pristine
 from graders.support.machines import fake_machine
 from ptgrade.remote import observation
 
@@ -35,10 +36,14 @@ def _installed(name):
         return None
 
 
-# Taken before any student code runs.
-TRUTH = {"python": platform.python_version(), "torch": str(torch.__version__),
-         "torchvision": _installed("torchvision"), "torchaudio": _installed("torchaudio"),
-         "cuda_built": torch.version.cuda, "mps_available": bool(torch.backends.mps.is_available())}
+@functools.cache
+def _truth() -> dict:
+    """This machine as the judge sees it. Computed in the judge only, when a check first asks (never at import: the
+    grader module is imported beside the student's code too, where a table computed at import would be an answer
+    key the student's code could read)."""
+    return {"python": platform.python_version(), "torch": str(torch.__version__),
+            "torchvision": _installed("torchvision"), "torchaudio": _installed("torchaudio"),
+            "cuda_built": torch.version.cuda, "mps_available": bool(torch.backends.mps.is_available())}
 
 
 def _fake_module(name, version):
@@ -49,24 +54,58 @@ def _fake_module(name, version):
     return module
 
 
+def _install_fakes(m, cuda, mps, modules, names):
+    """The faked machine: fake_machine's CUDA devices (renamed `names`, when given) and MPS, and `modules` in
+    sys.modules."""
+    if cuda is not None:
+        fake_machine(m, cuda, mps)
+        if names is not None:
+            numbered = torch.cuda.get_device_name  # fake_machine's: "Fake GPU <i>", raising for a device not there
+            rename = dict(zip((f"Fake GPU {i}" for i in range(len(names))), names))
+            m.setattr(torch.cuda, "get_device_name", lambda device=None: rename[numbered(device)])
+            numbered_properties = torch.cuda.get_device_properties
+            m.setattr(torch.cuda, "get_device_properties", lambda device=None: types.SimpleNamespace(
+                **{**vars(numbered_properties(device)), "name": rename[numbered(device)]}))
+    for name, version in modules:
+        m.setitem(sys.modules, name, None if version is None else _fake_module(name, version))
+
+
 @observation
-def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | None = None, mps: bool = False,
-                          modules: tuple = ()):
-    """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not (cuda None: this machine as
-    it is) and each (name, version) of `modules` stands in sys.modules (version None: not installed); what it
-    returned. Everything faked is undone before this returns."""
+def faked_machine_call(impl, function: str, args: tuple, machine):
+    """impl.<function>(*args) on the machine `machine` describes (sealed: pristine.seal of (cuda, mps, modules,
+    names)): torch reports `cuda` CUDA devices (named `names`, else "Fake GPU <i>") and MPS or not (cuda None: this
+    machine as it is) and each (name, version) of `modules` stands in sys.modules (version None: not installed);
+    what it returned. The description is unsealed, which wipes it from the worker's request, and dropped from this
+    frame before the call: the student's code learns the machine only from what torch and sys.modules report.
+    Everything faked is undone before this returns."""
+    call = getattr(impl, function)
     with pytest.MonkeyPatch.context() as m:
-        if cuda is not None:
-            fake_machine(m, cuda, mps)
-        for name, version in modules:
-            m.setitem(sys.modules, name, None if version is None else _fake_module(name, version))
-        return getattr(impl, function)(*args)
+        _install_fakes(m, *pristine.unseal(machine))
+        del function, machine
+        return call(*args)
 
 
-def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None):
+def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | None = None, mps: bool = False,
+                          modules: tuple = (), names: tuple | None = None):
+    """In the judge: faked_machine_call with the machine sealed."""
+    return faked_machine_call(impl, function, tuple(args), pristine.seal((cuda, mps, tuple(modules), names)))
+
+
+def _drawn(run_seed):
+    """What the faked machines report in this run (drawn per run: a table built from this file's literals fails):
+    an installed package's name and version, a torchaudio version, and the names of two GPUs."""
+    generator = torch.Generator().manual_seed(run_seed)
+    numbers = [int(n) for n in torch.randint(0, 100, (8,), generator=generator)]
+    tag = "".join("abcdefghijklmnopqrstuvwxyz"[n % 26] for n in numbers[:5])
+    return {"package": (f"ptgrade_fake_{tag}", f"{numbers[0] % 9 + 1}.{numbers[1]}.{numbers[2]}"),
+            "torchaudio": f"2.{numbers[3] % 40 + 50}.{numbers[4] % 10}",
+            "gpus": (f"Fake GPU 0 ({tag})", f"Fake GPU 1 ({tag[::-1]}{numbers[5]})")}
+
+
+def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None, names=None):
     """environment_report() in `setting` (faked as call_on_faked_machine does); a crash becomes a failure that
     names the likely cause: `mistake(error)`'s when it recognises one, else a general one."""
-    report, error = errors.attempt(call_on_faked_machine, impl, "environment_report", (), cuda, mps, modules)
+    report, error = errors.attempt(call_on_faked_machine, impl, "environment_report", (), cuda, mps, modules, names)
     failure = mistake(error) if error is not None and mistake is not None else None
     if failure is not None:
         raise failure
@@ -102,9 +141,9 @@ def _field(report, key, want, setting, hint):
 @pytest.mark.numerics
 @pytest.mark.title("package_version returns the installed module's __version__",
                    ko="package_version은 설치된 모듈의 __version__을 반환합니다")
-def test_package_version_matches_the_module(impl):
+def test_package_version_matches_the_module(impl, run_seed):
     for name in ("torch", "torchvision", "numpy"):
-        want = TRUTH.get(name) or _installed(name)
+        want = _truth().get(name) or _installed(name)
         got = impl.package_version(name)
         check(got == want and type(got) is str,
               say(f"package_version({name!r}): expected {want!r} "
@@ -112,10 +151,12 @@ def test_package_version_matches_the_module(impl):
                   f"package_version({name!r}): {want!r}({name}.__version__)이어야 하는데 {got!r}입니다."),
               say("Import the module and return str(module.__version__).",
                   "모듈을 import하고 str(module.__version__)을 반환하세요."))
-    got = call_on_faked_machine(impl, "package_version", ("ptgrade_fake_pkg",),
-                                modules=(("ptgrade_fake_pkg", "9.8.7"),))
-    check(got == "9.8.7", say(f"package_version of an installed package whose __version__ is '9.8.7': got {got!r}.",
-                              f"__version__이 '9.8.7'인 설치된 패키지의 package_version: {got!r}입니다."),
+    package, version = _drawn(run_seed)["package"]
+    got = call_on_faked_machine(impl, "package_version", (package,), modules=((package, version),))
+    check(got == version, say(f"package_version({package!r}) of an installed package whose __version__ is "
+                              f"{version!r}: got {got!r}.",
+                              f"__version__이 {version!r}인 설치된 패키지의 package_version({package!r}): "
+                              f"{got!r}입니다."),
           say("Read the version from the imported module's __version__ (importlib.import_module(name)).",
               "import한 모듈의 __version__에서 버전을 읽으세요(importlib.import_module(name))."))
 
@@ -124,7 +165,7 @@ def test_package_version_matches_the_module(impl):
 @pytest.mark.numerics
 @pytest.mark.title("package_version returns None for a package that is not installed",
                    ko="package_version은 설치되지 않은 패키지에 대해 None을 반환합니다")
-def test_package_version_reports_missing_packages_as_none(impl):
+def test_package_version_reports_missing_packages_as_none(impl, run_seed):
     hint = say("Wrap the import in try/except ImportError and return None: a missing optional package is not an error.",
                "import를 try/except ImportError로 감싸고 None을 반환하세요: 선택적 패키지가 없는 것은 오류가 아닙니다.")
     for name, fake in (("torchvision", True), ("torchaudio", True), ("ptgrade_no_such_package", False)):
@@ -140,6 +181,19 @@ def test_package_version_reports_missing_packages_as_none(impl):
                                f"{got!r}.",
                                f"설치되지 않은(not installed) 패키지에 대한 package_version({name!r}): None이어야 하는데 "
                                f"{got!r}입니다."), hint)
+    # and the same function says the version of a package that is there (a None for everything is not this promise)
+    package, version = _drawn(run_seed)["package"]
+    got, error = errors.attempt(call_on_faked_machine, impl, "package_version", (package,),
+                                modules=((package, version),))
+    check(error is None and got == version,
+          say(f"package_version({package!r}) for an installed package whose __version__ is {version!r}: got "
+              f"{errors.summary(error) if error is not None else repr(got)}; None is only for a package that cannot "
+              "be imported.",
+              f"__version__이 {version!r}인 설치된 패키지에 대한 package_version({package!r}): "
+              f"{errors.summary(error) if error is not None else repr(got)}입니다; None은 import할 수 없는 패키지에만 "
+              "씁니다."),
+          say("Return str(module.__version__) when the import succeeds.",
+              "import가 성공하면 str(module.__version__)을 반환하세요."))
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -148,10 +202,10 @@ def test_package_version_reports_missing_packages_as_none(impl):
 @pytest.mark.numerics
 @pytest.mark.title("environment_report agrees with what torch says on this machine",
                    ko="environment_report는 이 컴퓨터에서 torch가 알려주는 값과 일치합니다")
-def test_report_matches_what_torch_says_here(impl):
+def test_report_matches_what_torch_says_here(impl, run_seed):
     report = _report(impl, say("this machine", "이 컴퓨터"))
     for key in ("python", "torch", "torchvision", "torchaudio", "cuda_built", "mps_available"):
-        _field(report, key, TRUTH[key], say("this machine", "이 컴퓨터"),
+        _field(report, key, _truth()[key], say("this machine", "이 컴퓨터"),
                say(f"Ask Python and torch for {key}; see the docstring.",
                    f"{key} 값은 Python과 torch에 물어보세요; docstring을 참고하세요."))
     cuda = torch.cuda.is_available()
@@ -164,18 +218,35 @@ def test_report_matches_what_torch_says_here(impl):
     _field(report, "device_names", [torch.cuda.get_device_name(i) for i in range(count)], say("this machine", "이 컴퓨터"),
            say("[torch.cuda.get_device_name(i) for i in range(count)], a list.",
                "[torch.cuda.get_device_name(i) for i in range(count)], list입니다."))
-    want = "cuda" if cuda else ("mps" if TRUTH["mps_available"] else "cpu")
+    want = "cuda" if cuda else ("mps" if _truth()["mps_available"] else "cpu")
     _field(report, "best_device", want, say("this machine", "이 컴퓨터"),
            say("best_device().type: a str such as 'cpu'.", "best_device().type: 'cpu' 같은 str입니다."))
+    # The same report when torch's answers change (a machine drawn for this run): a report written for this machine
+    # only (no CUDA, say) instead of asked of torch at call time does not follow.
+    generator = torch.Generator().manual_seed(run_seed + 1)
+    count, mps = int(torch.randint(1, 4, (1,), generator=generator)), bool(torch.randint(2, (1,), generator=generator))
+    names = tuple(f"{name} #{count}" for name in _drawn(run_seed)["gpus"])[:count] + \
+        tuple(f"Fake GPU {i}" for i in range(2, count))
+    setting = say(f"a faked machine with {count} CUDA GPU(s), MPS {'present' if mps else 'absent'}",
+                  f"CUDA GPU {count}개, MPS {'있음' if mps else '없음'}인 것으로 꾸민 컴퓨터")
+    report = _report(impl, setting, cuda=count, mps=mps, names=names)
+    hint = say("Ask torch at call time (torch.cuda.is_available(), device_count(), get_device_name(i), "
+               "torch.backends.mps.is_available()); do not write down what this machine has.",
+               "호출할 때 torch에 물어보세요(torch.cuda.is_available(), device_count(), get_device_name(i), "
+               "torch.backends.mps.is_available()); 이 컴퓨터에 있는 것을 그대로 적어 두지 마세요.")
+    for key, want in (("cuda_available", True), ("device_count", count), ("device_names", list(names)),
+                      ("mps_available", mps), ("best_device", "cuda"), ("torch", _truth()["torch"])):
+        _field(report, key, want, setting, hint)
 
 
 @pytest.mark.points(2)
 @pytest.mark.device
 @pytest.mark.title("environment_report lists every GPU of a CUDA machine",
                    ko="environment_report는 CUDA 컴퓨터의 모든 GPU를 나열합니다")
-def test_report_lists_every_gpu_of_a_cuda_machine(impl):
+def test_report_lists_every_gpu_of_a_cuda_machine(impl, run_seed):
     setting = say("a faked machine with 2 CUDA GPUs", "CUDA GPU 2개가 있는 것으로 꾸민 컴퓨터")
-    report = _report(impl, setting, cuda=2)
+    gpus = _drawn(run_seed)["gpus"]
+    report = _report(impl, setting, cuda=2, names=gpus)
     hint = say("Ask torch at call time: count = torch.cuda.device_count(), names = [torch.cuda.get_device_name(i) for i "
                "in range(count)]; get_device_name() with no index names the current device only.",
                "호출할 때 torch에 물어보세요: count = torch.cuda.device_count(), names = "
@@ -183,7 +254,7 @@ def test_report_lists_every_gpu_of_a_cuda_machine(impl):
                "현재 장치(current device)의 이름만 알려줍니다.")
     _field(report, "cuda_available", True, setting, hint)
     _field(report, "device_count", 2, setting, hint)
-    _field(report, "device_names", ["Fake GPU 0", "Fake GPU 1"], setting, hint)
+    _field(report, "device_names", list(gpus), setting, hint)
     _field(report, "best_device", "cuda", setting, say("CUDA comes first when torch.cuda.is_available().",
                                                        "torch.cuda.is_available()이면 CUDA가 먼저입니다."))
 
@@ -212,10 +283,11 @@ def test_report_on_a_machine_without_cuda(impl):
 @pytest.mark.numerics
 @pytest.mark.title("environment_report reports optional packages, present or missing",
                    ko="environment_report는 선택적 패키지가 있든 없든 올바르게 보고합니다")
-def test_report_handles_present_and_missing_optional_packages(impl):
-    setting = say("a machine with torchaudio 2.99.0 installed", "torchaudio 2.99.0이 설치된 컴퓨터")
-    report = _report(impl, setting, modules=(("torchaudio", "2.99.0"),))
-    _field(report, "torchaudio", "2.99.0", setting, say("Report torchaudio with package_version('torchaudio') like the "
+def test_report_handles_present_and_missing_optional_packages(impl, run_seed):
+    audio = _drawn(run_seed)["torchaudio"]
+    setting = say(f"a machine with torchaudio {audio} installed", f"torchaudio {audio}이 설치된 컴퓨터")
+    report = _report(impl, setting, modules=(("torchaudio", audio),))
+    _field(report, "torchaudio", audio, setting, say("Report torchaudio with package_version('torchaudio') like the "
                                                         "others: it is optional, not always absent.",
                                                         "torchaudio도 다른 패키지처럼 package_version('torchaudio')로 "
                                                         "보고하세요: 선택적일 뿐, 늘 없는 것은 아닙니다."))
@@ -225,7 +297,7 @@ def test_report_handles_present_and_missing_optional_packages(impl):
                "import할 수 없는 패키지는 None으로 보고하세요(package_version이 ImportError를 잡습니다).")
     _field(report, "torchvision", None, setting, hint)
     _field(report, "torchaudio", None, setting, hint)
-    _field(report, "torch", TRUTH["torch"], setting, say("The other fields do not change.",
+    _field(report, "torch", _truth()["torch"], setting, say("The other fields do not change.",
                                                          "다른 필드는 바뀌지 않습니다."))
 
 
@@ -268,21 +340,23 @@ def _torchaudio_field(report, want, setting):
 @pytest.mark.numerics
 @pytest.mark.title("environment_report gives torchaudio's own version, or None if missing",
                    ko="environment_report는 torchaudio 자신의 버전을, 없으면 None을 보고합니다")
-def test_report_gives_torchaudio_its_own_version_or_none(impl):
-    setting = say("a machine with torchaudio 2.99.0 but no torchvision", "torchaudio 2.99.0은 있고 torchvision은 없는 컴퓨터")
-    report = _torchaudio_report(impl, setting, (("torchaudio", "2.99.0"), ("torchvision", None)), absent=False)
-    _torchaudio_field(report, "2.99.0", setting)
+def test_report_gives_torchaudio_its_own_version_or_none(impl, run_seed):
+    audio = _drawn(run_seed)["torchaudio"]
+    setting = say(f"a machine with torchaudio {audio} but no torchvision",
+                  f"torchaudio {audio}은 있고 torchvision은 없는 컴퓨터")
+    report = _torchaudio_report(impl, setting, (("torchaudio", audio), ("torchvision", None)), absent=False)
+    _torchaudio_field(report, audio, setting)
     each = say("Report each optional package on its own, with package_version(name): one can be there without the other.",
                "선택적 패키지는 package_version(name)으로 하나씩 따로 보고하세요: 하나만 있고 다른 하나는 없을 수도 있습니다.")
     _field(report, "torchvision", None, setting, each)
     setting = say("a machine without torchaudio", "torchaudio가 없는 컴퓨터")
     report = _torchaudio_report(impl, setting, (("torchaudio", None),), absent=True)
     _torchaudio_field(report, None, setting)
-    _field(report, "torchvision", TRUTH["torchvision"], setting, each)
+    _field(report, "torchvision", _truth()["torchvision"], setting, each)
     setting = say(f"this machine (torchaudio {'installed' if TORCHAUDIO_HERE else 'not installed'})",
                   f"이 컴퓨터(torchaudio {'설치됨' if TORCHAUDIO_HERE else '설치되지 않음'})")
     report = _torchaudio_report(impl, setting, (), absent=not TORCHAUDIO_HERE)
-    _torchaudio_field(report, TRUTH["torchaudio"] if TORCHAUDIO_HERE else None, setting)
+    _torchaudio_field(report, _truth()["torchaudio"] if TORCHAUDIO_HERE else None, setting)
 
 
 # -- choosing and using a device ----------------------------------------------------------------

@@ -31,14 +31,20 @@ def _devices(module) -> list:
 # -- observations: the student's code run beside it, on a faked machine or on a live model -----------
 
 @observation
-def call_on_faked_machine(impl, function: str, args: tuple, cuda: int, mps: bool = False):
-    """impl.<function>(*args) while torch reports `cuda` CUDA devices and MPS or not; what it returned. The
-    machine is described only by what torch reports: the arguments are gone from this frame before the call."""
+def faked_machine_call(impl, function: str, args: tuple, machine):
+    """impl.<function>(*args) while torch reports the CUDA devices and MPS `machine` describes (sealed: pristine.seal
+    of (cuda, mps)); what it returned. The description is unsealed, which wipes it from the worker's request, and
+    dropped from this frame before the call: the student's code learns the machine only from what torch reports."""
     call = getattr(impl, function)
     with pytest.MonkeyPatch.context() as m:
-        fake_machine(m, cuda, mps)
-        del cuda, mps, function
+        fake_machine(m, *pristine.unseal(machine))
+        del function, machine
         return call(*args)
+
+
+def call_on_faked_machine(impl, function: str, args: tuple, cuda: int, mps: bool = False):
+    """In the judge: faked_machine_call with the machine sealed."""
+    return faked_machine_call(impl, function, tuple(args), pristine.seal((cuda, mps)))
 
 
 @observation

@@ -289,3 +289,60 @@ class function_mode:
         if _function_modes() == 0 or _pop_mode() is not self:
             _refuse("the grader's torch function mode")
         return False
+
+
+# -- arguments an observation reads once and then wipes ----------------------------------------------------------
+# What an observation is called with stays in the worker's request (the frames of ptgrade/worker.py) while the
+# student's code runs: a faked machine described there could be read from the stack instead of asked of torch. A
+# sealed argument travels as a uint8 tensor, the one kind of argument the worker hands to the observation as the
+# very object in its request; unseal() decodes it with str, int and tuple methods taken from literals and zeroes
+# the tensor in place, so afterwards the description lives only in the fakes it was used to install.
+_INT, _BYTES, _TUPLE, _LIST = (0).__class__, b"".__class__, ().__class__, [].__class__
+_SEP = "\x1f"
+
+
+def _tokens(value, out: list) -> None:
+    if value is None or value is True or value is False:
+        out.append({None: "n", True: "t", False: "f"}[value])
+    elif isinstance(value, int):
+        out.append("i" + str(value))
+    elif isinstance(value, str):
+        if _SEP in value:
+            raise ValueError("a sealed string cannot hold \\x1f")
+        out.append("s" + value)
+    elif isinstance(value, (tuple, list)):
+        out.append("(")
+        for item in value:
+            _tokens(item, out)
+        out.append(")")
+    else:
+        raise TypeError(f"cannot seal {type(value).__name__}")
+
+
+def seal(value):
+    """In the judge: `value` (None, bools, ints, strs and tuples of them) as a uint8 tensor for unseal()."""
+    out: list = []
+    _tokens(value, out)
+    return torch.tensor(list(_SEP.join(out).encode("utf-8")), dtype=torch.uint8)
+
+
+def unseal(sealed):
+    """In the observation: the value seal() encoded; the tensor it came in is zeroed in place."""
+    if not is_tensor(sealed):
+        raise TypeError("unseal of a value that is not a tensor")
+    codes = tensor_method("tolist")(sealed)
+    tensor_method("zero_")(sealed)
+    tokens = _BYTES(codes).decode("utf-8").split(_SEP)
+    stack = [_LIST()]
+    for token in tokens:
+        head, rest = token[:1], token[1:]
+        if head == "(":
+            stack.append(_LIST())
+            continue
+        if head == ")":
+            done = _TUPLE(stack.pop())
+            stack[-1].append(done)
+            continue
+        stack[-1].append(None if head == "n" else True if head == "t" else False if head == "f"
+                         else _INT(rest) if head == "i" else rest)
+    return stack[0][0]
