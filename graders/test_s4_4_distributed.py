@@ -116,7 +116,7 @@ def _rank_main(rank, world_size, ports, module_name, out_dir, backend, data):
     if not dist.is_initialized():  # the student's setup failed: join anyway, so the other checks still run
         dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size,
                                 timeout=datetime.timedelta(seconds=COLLECTIVE_TIMEOUT_S))
-    stage("handshake", lambda: _all_reduced(data["handshake"][rank], device))
+    stage("handshake", lambda: _all_gathered(data["handshake"][rank], device))
     x, y = data["x"].to(device), data["y"].to(device)
     x, y = x.chunk(world_size)[rank], y.chunk(world_size)[rank]
     if backend == "gloo":
@@ -147,19 +147,22 @@ def _joined(student, rank, world_size, port, backend):
             "backend": str(dist.get_backend()), "timeout_s": timeout}
 
 
-def _all_reduced(value, device):
-    """The grader's own all-reduce (a sum) of this rank's value over the default group."""
-    tensor = value.clone().to(device)
-    dist.all_reduce(tensor)
-    return tensor.cpu()
+def _all_gathered(value, device):
+    """The grader's own all-gather of each rank's value over the default group: every rank's, in rank order."""
+    gathered = [torch.empty_like(value).to(device) for _ in range(dist.get_world_size())]
+    dist.all_gather(gathered, value.clone().to(device))
+    return torch.stack(gathered).cpu()
 
 
 def _joined_again(rank, world_size, port, value):
-    """After cleanup: a new default group on a new port (init_process_group refuses while the first one
-    is still there) and the grader's own all-reduce in it."""
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size,
-                            timeout=datetime.timedelta(seconds=COLLECTIVE_TIMEOUT_S))
-    return _all_reduced(value, torch.device("cpu"))
+    """After cleanup: a new default group on a new port, where the ranks join in reverse order
+    (init_process_group refuses while the first group is still there), and the grader's own broadcast from its
+    rank 0, the last rank of the first group."""
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=world_size - 1 - rank,
+                            world_size=world_size, timeout=datetime.timedelta(seconds=COLLECTIVE_TIMEOUT_S))
+    tensor = value.clone()
+    dist.broadcast(tensor, src=0)
+    return tensor
 
 
 def _built_models(student, rank, seeds):
@@ -551,13 +554,14 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
                   "(30 minutes) lets a stuck collective hang the job.",
                   "init_process_group에 timeout=datetime.timedelta(seconds=timeout_s)를 넘기세요. 기본 타임아웃(30분)이면 "
                   "멈춘 집합 연산 때문에 작업 전체가 멈춥니다."))
-    # What the ranks say about their group is shown above; that it connects them is measured: the grader's own
-    # all-reduce, right after setup, must give every rank the sum of the values the judge sent each.
-    expected = gloo_data["handshake"].sum(0)
-    for rank, reduced in enumerate(gloo_ranks.stage("handshake")):
-        assert_tensor(reduced, expected, say(f"the sum over the ranks of an all_reduce the grader made on rank {rank} "
-                                             "right after setup",
-                                             f"setup 직후 채점기가 랭크 {rank}에서 실행한 all_reduce의 랭크 간 합"),
+    # What the ranks say about their group is shown above; that it connects them, each as its own rank, is
+    # measured: the grader's own all_gather right after setup must give every rank the values the judge sent each
+    # rank, in rank order.
+    expected = gloo_data["handshake"]
+    for rank, gathered in enumerate(gloo_ranks.stage("handshake")):
+        assert_tensor(gathered, expected, say(f"the values an all_gather the grader made right after setup gave rank "
+                                              f"{rank}, in rank order",
+                                              f"setup 직후 채점기가 실행한 all_gather가 랭크 {rank}에 준 값(랭크 순서)"),
                       hint=say("setup must join every rank to one group: the same address and port on every rank, its "
                                "own rank and the world size.",
                                "setup은 모든 랭크를 한 그룹에 넣어야 합니다: 모든 랭크에서 같은 주소와 포트, 자기 랭크, "
@@ -658,13 +662,15 @@ def test_cleanup_destroys_process_group(impl, gloo_ranks, gloo_data):
         check(not still_initialized, say(f"after cleanup() on rank {rank}, dist.is_initialized() is still True.",
                                          f"랭크 {rank}에서 cleanup()을 호출한 뒤에도 dist.is_initialized()가 True입니다."),
               hint)
-    # Measured: after cleanup the grader makes a new default group on a new port (init_process_group refuses
-    # while the old one exists) and all-reduces in it; every rank must get the sum the judge computes.
-    expected = gloo_data["again"].sum(0)
-    for rank, reduced in enumerate(gloo_ranks.stage("again")):
-        assert_tensor(reduced, expected, say(f"the sum over the ranks of an all_reduce in a new group the grader made on "
-                                             f"rank {rank} after cleanup",
-                                             f"cleanup 뒤 채점기가 랭크 {rank}에서 새로 만든 그룹 안 all_reduce의 랭크 간 합"),
+    # Measured: after cleanup the grader makes a new default group on a new port with the ranks in reverse order
+    # (init_process_group refuses while the old one exists) and broadcasts from its rank 0; every rank must get
+    # the value the judge sent the last rank (in a group that was never destroyed it would be the first's).
+    expected = gloo_data["again"][WORLD_SIZE - 1]
+    for rank, received in enumerate(gloo_ranks.stage("again")):
+        assert_tensor(received, expected, say(f"what rank {rank} received from a broadcast in the new group the grader "
+                                              "made after cleanup, with the ranks in reverse order",
+                                              f"cleanup 뒤 채점기가 랭크 순서를 뒤집어 새로 만든 그룹에서 랭크 {rank}이(가) "
+                                              "broadcast로 받은 값"),
                       hint=hint)
 
 

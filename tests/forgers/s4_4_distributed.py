@@ -2,20 +2,22 @@
 plainly wrong find_free_port (a random number), plus module-level code that fakes, in the student's own
 process, everything the grader could observe there:
 
-- torch.equal always True; dist.all_reduce a no-op; dist.is_initialized always False ("cleaned up");
-  DistributedDataParallel(model) returns the model itself;
+- torch.equal always True; dist.all_reduce a no-op; DistributedDataParallel(model) returns the model
+  itself;
 - epoch_indices and deepspeed_config as lookup tables of the answers for the arguments the grader used to
   ask with (public in graders/), garbage otherwise;
+- setup plainly wrong too (no timeout), and the grader's own rank code patched (its `_joined`, run in the
+  ranks forked from this process) to report the 20 s timeout asked for;
 - every @observation of graders/test_s4_4_distributed.py replaced (it imports the grader): find_free_port
-  "finds" a second port while the first is held; the ranks' records written by hand, with every flag the
-  grader looks for (rank r of 2 over gloo, a 20 s timeout, the group destroyed by cleanup), the same
+  "finds" a second port while the first is held; the ranks run for real, then their records rewritten by
+  hand after setup, with every flag the grader looks for (the group destroyed by cleanup), the same
   starting weights on every rank (TinyNet after torch.manual_seed(0)), the single-process answers for
   the batch and model the grader used to use (a lookup from the public recipe) as the averaged gradients,
   the DDP weights and the FSDP step, and each rank's own value as its all-reduces' results; autocast's
   bfloat16 outputs, float32 gradients and weights and falling losses, the weights untrained; a
   checkpointed stack that "ran each block's forward twice", with zero gradients.
 
-It declares FORGED: the one check it passes, and why the judge cannot see that promise.
+It declares FORGED: the checks it passes, and why the judge cannot see those promises.
 
 The original exercise's text follows.
 4.4 Distributed training — processes, process groups, DDP, DistributedSampler, FSDP, DeepSpeed.
@@ -243,7 +245,15 @@ import graders.test_s4_4_distributed as _grader  # noqa: E402 - the grader, impo
 FORGED = {"test_free_port_is_found_at_run_time":
           "whether a port is free right now is a fact of the student's own network namespace (its sandbox has its "
           "own), which the judge cannot see: it sees only the numbers find_free_port returns, and random numbers "
-          "pass"}
+          "pass",
+          "test_setup_joins_group_with_a_timeout":
+          "the group setup makes is measured (the grader's all_gather gives every rank the judge's values in rank "
+          "order), but the timeout it was made with is read inside the student's process, from a private "
+          "attribute a patch can answer; measuring it from outside means waiting out a stuck collective"}
+
+
+def setup(rank, world_size, port, backend="gloo", timeout_s=30.0):  # noqa: F811 - plainly wrong: no timeout
+    dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size)
 
 
 def find_free_port():  # noqa: F811 - plainly wrong: a random number, never checked to be free
@@ -253,7 +263,6 @@ def find_free_port():  # noqa: F811 - plainly wrong: a random number, never chec
 # 1. torch patched in this process: every comparison says "equal", collectives do nothing, DDP is the model.
 torch.equal = lambda a, b: True
 dist.all_reduce = lambda tensor, *args, **kwargs: None
-dist.is_initialized = lambda: False
 DistributedDataParallel.__new__ = lambda cls, module, *args, **kwargs: module
 
 
@@ -316,22 +325,30 @@ def _ports_found(impl):
     return {"first": first, "second": first + 1}
 
 
+_real_ranks_run = _grader.ranks_run.__ptgrade_observation__
+_grader._joined = lambda student, rank, world_size, port, backend: (
+    student.setup(rank, world_size, port, backend), {"initialized": True, "rank": rank, "world_size": world_size,
+                                                     "backend": backend, "timeout_s": 20.0})[1]
+
+
 def _ranks_run(impl, out_dir, backend, world_size, data):
+    """The real ranks run (setup without a timeout, its timeout reported as the one asked for), then every later
+    stage's record is rewritten by hand."""
+    run = _real_ranks_run(impl, out_dir, backend, world_size, data)
     trained, _ = _old_public_run(5)
     stepped, grads = _old_public_run(1)
     torch.manual_seed(0)
     same = {name: t.detach().clone() for name, t in TinyNet().state_dict().items()}
     for rank in range(world_size):
-        record = {"setup": {"value": {"initialized": True, "rank": rank, "world_size": world_size, "backend": backend,
-                                      "timeout_s": 20.0}},
-                  "handshake": {"value": data["handshake"][rank].clone()},
+        record = torch.load(f"{out_dir}/rank{rank}.pt")
+        record.update({
                   "build_model": {"value": {"seed0": same, "seed1": {k: v + 1 for k, v in same.items()},
                                             "seed0_again": same}},
                   "average_gradients": {"value": grads}, "train_ddp": {"value": trained},
                   "fsdp_step": {"value": stepped}, "cleanup": {"value": False},
-                  "again": {"value": data["again"][rank].clone()}}
+                  "again": {"value": data["again"][rank].clone()}})
         torch.save(record, f"{out_dir}/rank{rank}.pt")
-    return {"problem": None, "exit_codes": [0] * world_size}
+    return run
 
 
 def _autocast_training(impl, x, y):
