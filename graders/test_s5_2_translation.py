@@ -4,9 +4,19 @@ Data comes from the kit's own number corpus (ptgrade/projects/s5_2_translation.p
 loss are checked on small models this grader defines (so the expected answer is computed here, with
 the same weights), the student's Seq2SeqTransformer on its own behaviour (masks, padding, order), and
 the whole pipeline on how well it learns.
+
+What the judge believes: only what it computes. Every check's inputs are drawn from the judge's run seed
+(`run_seed`), so no answer can be looked up from this file's recipes. The translator learns a corpus enciphered
+for this run (the English words and the Korean characters each permuted by a draw of the run seed), and is judged
+on sources drawn for the run and sent only after training, scored here: the public number rule cannot pass it.
+Its optimizer steps are measured on a stand-in model whose one parameter's path the judge computes. The
+fine-tuned Hugging Face model is read back from the files it saved (never through a path the student's process
+could steer) and compared with the judge's own fine-tuning of the same model on the same batches. Losses the
+student's code returns are shown, never graded.
 """
 import contextlib
 import os
+import random
 from collections import Counter
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this item may reach the Hugging Face hub
@@ -19,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
-from graders.support import errors
+from graders.support import errors, student_files
 from graders.support.assertions import (
     assert_scalar,
     assert_tensor,
@@ -27,16 +37,24 @@ from graders.support.assertions import (
     expect_tensor,
     say,
 )
-from ptgrade.projects.s5_2_translation import make_splits, pair, write_tsv
+from ptgrade.projects.s5_2_translation import english_words, korean_words, make_splits, pair, write_tsv
 from ptgrade.remote import observation
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 SPECIALS = ["<pad>", "<unk>", "<bos>", "<eos>"]
-# 200 AdamW steps of 32 pairs on numbers 1..999 (700 train, 150 test). 20 seeds of the reference (seed s for the
-# splits and the training): worst exact match 0.48, worst BLEU 65.5 (both seed 19); median 0.56 / 72.9.
+# 200 AdamW steps of 32 pairs on numbers 1..999 (700 train, 150 test), enciphered for the run. 20 run seeds of the
+# reference (the cipher, the splits and the training all drawn from it): worst exact match 0.49 (run seed 1), worst
+# BLEU 63.4 (run seed 14); median 0.56 / 71.8. The alternative (tests/alternatives), run seeds 1-5: worst 0.95 / 93.6.
 CONVERGENCE = {"steps": 200, "batch_size": 32, "lr": 2e-3, "high": 999, "train": 700, "test": 150}
 CONVERGENCE_EXACT, CONVERGENCE_BLEU = 0.30, 50.0
+PROBE_STEPS = 10  # train_translator's steps on the stand-in model (tests its loop, not its learning)
 HF_STEPS, HF_LOSS_RATIO = 40, 0.6  # 20 init seeds of the saved model: the loss fell to at worst 0.487 of the start
+HF_TOLERANCE = 1e-2  # |saved - judge's| / |judge's - start| over all weights; a known mistake moves it by 0.3 or more
+
+
+def _derived(run_seed, salt):
+    """A seed for one purpose, drawn from the judge's run seed (public recipes, draws the student cannot know)."""
+    return (run_seed * 7919 + salt * 104729) % (2 ** 31 - 1)
 
 
 # -- models this grader defines: the judge builds the same ones from the same seed -------------------------
@@ -85,17 +103,18 @@ class TableSeq2Seq(nn.Module):
     """Next-token log-probabilities from LENGTH_TABLE: '<eos>' alone has the best total log-probability,
     'a a a <eos>' the best log-probability per token."""
 
-    def __init__(self, vocab=6):
+    def __init__(self, vocab=6, a_id=A_ID, b_id=B_ID):
         super().__init__()
-        self.vocab = vocab
+        self.vocab, self.a_id, self.b_id = vocab, a_id, b_id
         self.anchor = nn.Parameter(torch.zeros(()))
 
     def _row(self, step, previous):
-        name = "first" if previous == BOS_ID else "after_b" if previous == B_ID else \
-            "after_a_at_3" if previous == A_ID and step == 3 else "after_a" if previous == A_ID else "after_b"
+        a_id, b_id = self.a_id, self.b_id
+        name = "first" if previous == BOS_ID else "after_b" if previous == b_id else \
+            "after_a_at_3" if previous == a_id and step == 3 else "after_a" if previous == a_id else "after_b"
         probs = torch.full((self.vocab,), 1e-9)
         for token, p in LENGTH_TABLE[name].items():
-            probs[token] = p
+            probs[{A_ID: a_id, B_ID: b_id}.get(token, token)] = p
         return probs.log()
 
     def encode(self, src):
@@ -138,6 +157,27 @@ def _score(model, src, tokens, length_penalty):
         log_probs = model(src.unsqueeze(0), tgt_in)[0].log_softmax(-1)
     total = log_probs[torch.arange(len(tokens)), torch.tensor(tokens)].sum().item()
     return total / len(tokens) ** length_penalty
+
+
+def _beam(model, src, beam_size, max_len, length_penalty=1.0):
+    """The judge's beam search of one source row with a grader model, as the docstring describes it."""
+    beams, finished = [([BOS_ID], 0.0)], []
+    with torch.no_grad():
+        memory = model.encode(src.unsqueeze(0))
+        for _ in range(max_len):
+            prefixes = torch.tensor([tokens for tokens, _ in beams])
+            rows = model.decode(prefixes, memory.expand(len(beams), -1, -1),
+                                src.unsqueeze(0).expand(len(beams), -1))[:, -1].log_softmax(-1)
+            candidates = [(tokens + [index], score + float(row[index]))
+                          for (tokens, score), row in zip(beams, rows) for index in range(row.shape[0])]
+            candidates.sort(key=lambda c: c[1], reverse=True)
+            beams = []
+            for tokens, score in candidates[:beam_size]:
+                (finished if tokens[-1] == EOS_ID else beams).append((tokens, score))
+            if not beams:
+                break
+    best = max(finished or beams, key=lambda h: h[1] / (len(h[0]) - 1) ** length_penalty)
+    return best[0][1:]
 
 
 def _greedy(model, src, max_len):
@@ -199,8 +239,8 @@ def beams_with(impl, model_seed, rows, beam_size, max_len, length_penalty=1.0):
 
 
 @observation
-def beam_on_table(impl, beam_size, length_penalty):
-    return impl.beam_search(TableSeq2Seq(), torch.tensor([4, 5, 6]), beam_size, 6, length_penalty=length_penalty)
+def beam_on_table(impl, beam_size, length_penalty, table=(6, A_ID, B_ID), src=(4, 5, 6)):
+    return impl.beam_search(TableSeq2Seq(*table), torch.tensor(src), beam_size, 6, length_penalty=length_penalty)
 
 
 @contextlib.contextmanager
@@ -231,19 +271,76 @@ def _watching_steps():
 
 
 @observation
-def translations_after_training(impl, train_pairs, test_sources, steps, batch_size, lr, seed) -> dict:
-    """Vocabularies from the training pairs, train_translator(...) (its steps watched), then greedy_decode +
-    decode_target on the test sources: the translations as strings, and what _watching_steps saw. Only the
-    sources travel here: the reference translations stay in the judge."""
+def trained_translator(impl, train_pairs, steps, batch_size, lr, seed):
+    """Vocabularies from the training pairs and train_translator(...): (the model, which stays in the student's
+    process as a handle, the source vocabulary, the target vocabulary)."""
     src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in train_pairs])
     tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in train_pairs])
-    with _watching_steps() as seen:
-        model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
-                                      seed=seed)
+    model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
+                                  seed=seed)
+    return model, src_vocab, tgt_vocab
+
+
+@observation
+def translations_of(impl, model, src_vocab, tgt_vocab, sources):
+    """greedy_decode + decode_target of sources the judge sends only now, after training: the translations. The
+    reference translations stay in the judge."""
     model.eval()
-    src = impl.collate(impl.encode_pairs([(source, "") for source in test_sources], src_vocab, tgt_vocab))["src"]
-    return {"translations": [impl.decode_target(ids, tgt_vocab) for ids in impl.greedy_decode(model, src, 24)],
-            **seen}
+    src = impl.collate(impl.encode_pairs([(source, "") for source in sources], src_vocab, tgt_vocab))["src"]
+    return [impl.decode_target(ids, tgt_vocab) for ids in impl.greedy_decode(model, src, 24)]
+
+
+class _Tap(torch.autograd.Function):
+    """Zeros of the logits' shape; their backward gives the probe's weight the judge's gradient for that backward
+    (row k of its `grads` at the k-th backward), whatever loss was made of them."""
+
+    @staticmethod
+    def forward(ctx, weight, probe, shape):
+        ctx.probe = probe
+        return weight.new_zeros(shape)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        probe = ctx.probe
+        row = probe.grads[probe.backwards % len(probe.grads)]
+        probe.backwards += 1
+        return row.clone(), None, None
+
+
+class StepProbe(nn.Module):
+    """Stands for Seq2SeqTransformer inside train_translator: one parameter, logits of zeros, and at the k-th backward
+    the gradient the judge chose. The judge computes where AdamW takes that parameter in `steps` steps from cleared
+    gradients; a loop that skips zero_grad, or takes another number of steps, ends elsewhere."""
+
+    def __init__(self, start, grads, tgt_vocab_size):
+        super().__init__()
+        self.weight = nn.Parameter(start.clone())
+        self.grads, self.backwards, self.vocab = grads, 0, tgt_vocab_size
+
+    def forward(self, src, tgt_in):
+        return _Tap.apply(self.weight, self, (tgt_in.shape[0], tgt_in.shape[1], self.vocab))
+
+
+@observation
+def steps_on_a_probe(impl, pairs, steps, lr, start, grads):
+    """train_translator(pairs, steps=steps, batch_size=8, lr=lr) with the module's Seq2SeqTransformer standing for a
+    StepProbe(start, grads): the weight of every probe it built, after training, and what _watching_steps saw."""
+    module = getattr(impl, "_ptgrade_module", impl)
+    made = []
+
+    def stand_in(src_vocab_size, tgt_vocab_size, *args, **kwargs):
+        made.append(StepProbe(start, grads, tgt_vocab_size))
+        return made[-1]
+
+    src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in pairs])
+    tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in pairs])
+    original, module.Seq2SeqTransformer = module.Seq2SeqTransformer, stand_in
+    try:
+        with _watching_steps() as seen:
+            impl.train_translator(pairs, src_vocab, tgt_vocab, steps=steps, batch_size=8, lr=lr, seed=0)
+    finally:
+        module.Seq2SeqTransformer = original
+    return [probe.weight.detach().clone() for probe in made], seen
 
 
 @observation
@@ -277,8 +374,8 @@ def _check_cleared(seen, steps, what):
 @pytest.mark.numerics
 @pytest.mark.title("read_parallel reads source and target from each tab-separated line",
                    ko="read_parallel은 탭으로 구분된 각 줄에서 원문과 번역문을 읽습니다")
-def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path):
-    pairs = [pair(n) for n in (7, 312, 40005)]
+def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path, run_seed):
+    pairs = [pair(n) for n in (7, 312, 40005, *random.Random(_derived(run_seed, 1)).sample(range(1, 100_000), 3))]
     path = write_tsv(tmp_path / "pairs.tsv", pairs)
     path.write_text(path.read_text(encoding="utf-8").replace("\n", " \n", 1) + "\n  \n", encoding="utf-8")
     got = errors.calling("read_parallel", "", impl.read_parallel, str(path))
@@ -294,7 +391,7 @@ def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path):
 @pytest.mark.numerics
 @pytest.mark.title("English splits into lower-case words, Korean into characters",
                    ko="영어는 소문자 단어로, 한국어는 글자 단위로 나눕니다")
-def test_tokenizers_split_words_and_characters(impl):
+def test_tokenizers_split_words_and_characters(impl, run_seed):
     source = impl.tokenize_source("  Forty thousand   FIVE ")
     check(source == ["forty", "thousand", "five"], say(
         f"tokenize_source('  Forty thousand   FIVE ') should be ['forty', 'thousand', 'five'], got {source!r}.",
@@ -307,17 +404,35 @@ def test_tokenizers_split_words_and_characters(impl):
           say("One token per character; runs of spaces become one ' ' token and the ends are stripped: "
               "list(' '.join(text.split())).", "글자 하나가 토큰 하나입니다. 연속된 공백은 ' ' 토큰 하나가 되고 "
               "양 끝 공백은 없앱니다: list(' '.join(text.split()))."))
+    draw = random.Random(_derived(run_seed, 2))  # and a pair drawn for this run
+    english, korean = pair(draw.randint(10_001, 99_999))
+    messy = "  " + "   ".join(w.upper() if draw.random() < 0.5 else w.capitalize() for w in english.split()) + " \t"
+    source = impl.tokenize_source(messy)
+    check(source == english.split(), say(f"tokenize_source({messy!r}) should be {english.split()}, got {source!r}.",
+                                         f"tokenize_source({messy!r})는 {english.split()}여야 하는데 {source!r}입니다."),
+          say("Lower-case, then str.split() with no argument.", "소문자로 바꾼 뒤 인자 없는 str.split()을 쓰세요."))
+    spaced = "  " + korean.replace(" ", "  \t ") + " "
+    target = impl.tokenize_target(spaced)
+    check(target == list(korean), say(f"tokenize_target({spaced!r}) should be {list(korean)}, got {target!r}.",
+                                      f"tokenize_target({spaced!r})는 {list(korean)}여야 하는데 {target!r}입니다."),
+          say("list(' '.join(text.split())).", "list(' '.join(text.split()))."))
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("build_vocab gives the specials ids 0-3, then tokens by frequency",
                    ko="build_vocab은 특수 토큰에 id 0-3을 주고, 나머지는 빈도순으로 줍니다")
-def test_build_vocab_orders_specials_then_frequency(impl):
-    lists = [["b", "a", "c"], ["a", "c", "d"], ["c", "a", "e", "b"], ["<eos>", "z"]]
-    counts = Counter(t for tokens in lists for t in tokens if t not in SPECIALS)
-    want = {t: i for i, t in enumerate(SPECIALS + sorted(counts, key=lambda t: (-counts[t], t)))}
-    got = impl.build_vocab(lists)
+def test_build_vocab_orders_specials_then_frequency(impl, run_seed):
+    draw = random.Random(_derived(run_seed, 3))
+    drawn = [english_words(draw.randint(1, 99_999)).split() for _ in range(8)] + [["<unk>", draw.choice("xyz")]]
+    for lists in ([["b", "a", "c"], ["a", "c", "d"], ["c", "a", "e", "b"], ["<eos>", "z"]], drawn):
+        counts = Counter(t for tokens in lists for t in tokens if t not in SPECIALS)
+        want = {t: i for i, t in enumerate(SPECIALS + sorted(counts, key=lambda t: (-counts[t], t)))}
+        got = impl.build_vocab(lists)
+        _vocab_is(got, want)
+
+
+def _vocab_is(got, want):
     check(got == want, say(f"build_vocab: expected {want}, got {got!r}.", f"build_vocab: {want}이어야 하는데 "
                            f"{got!r}입니다."),
           say("Start from ['<pad>', '<unk>', '<bos>', '<eos>'] (ids 0-3), skip those if they appear in the data, "
@@ -325,8 +440,8 @@ def test_build_vocab_orders_specials_then_frequency(impl):
               "시작하고, 데이터에 있는 특수 토큰은 건너뛴 뒤, 나머지 토큰을 (-빈도, 토큰) 순서로 정렬해 추가하세요."))
 
 
-def _vocabs():
-    train = make_splits(3, train=200, valid=0, test=0)["train"]
+def _vocabs(seed):
+    train = make_splits(seed, train=200, valid=0, test=0)["train"]
     src_counts = Counter(w for s, _ in train for w in s.split())
     tgt_counts = Counter(c for _, t in train for c in t)
     src = {t: i for i, t in enumerate(SPECIALS + sorted(src_counts, key=lambda t: (-src_counts[t], t)))}
@@ -338,9 +453,9 @@ def _vocabs():
 @pytest.mark.numerics
 @pytest.mark.title("encode_pairs numbers each side with its own vocabulary",
                    ko="encode_pairs는 양쪽을 각자의 어휘집으로 번호를 매깁니다")
-def test_encode_pairs_uses_each_sides_vocabulary(impl):
-    src_vocab, tgt_vocab = _vocabs()
-    pairs = [pair(312), pair(40005), ("Ninety  gazillion", "구십 조")]
+def test_encode_pairs_uses_each_sides_vocabulary(impl, run_seed):
+    src_vocab, tgt_vocab = _vocabs(_derived(run_seed, 4))
+    pairs = [pair(312), pair(40005), ("Ninety  gazillion", "구십 조"), pair(random.Random(_derived(run_seed, 5)).randint(1, 99_999))]
     want = [([src_vocab.get(w, UNK_ID) for w in s.lower().split()], [tgt_vocab.get(c, UNK_ID) for c in t])
             for s, t in pairs]
     got = impl.encode_pairs(pairs, src_vocab, tgt_vocab)
@@ -361,10 +476,11 @@ def test_encode_pairs_uses_each_sides_vocabulary(impl):
 @pytest.mark.numerics
 @pytest.mark.title("decode_target turns ids back into text and stops at <eos>",
                    ko="decode_target은 id를 다시 글로 바꾸고 <eos>에서 멈춥니다")
-def test_decode_target_stops_at_eos(impl):
-    _, tgt_vocab = _vocabs()
-    text = "사만 오천"
-    ids = [BOS_ID] + [tgt_vocab[c] for c in text] + [EOS_ID] + [tgt_vocab["구"], PAD_ID]
+def test_decode_target_stops_at_eos(impl, run_seed):
+    _, tgt_vocab = _vocabs(_derived(run_seed, 6))
+    draw = random.Random(_derived(run_seed, 7))
+    text = next(t for t in (korean_words(draw.randint(10_001, 99_999)) for _ in range(100)) if set(t) <= set(tgt_vocab))
+    ids = [BOS_ID] + [tgt_vocab[c] for c in text] + [EOS_ID] + [tgt_vocab[draw.choice(text.replace(" ", ""))], PAD_ID]
     got = impl.decode_target(ids, tgt_vocab)
     tensor_got = impl.decode_target(torch.tensor(ids[1:]), tgt_vocab)
     hint = say("Skip <pad> and <bos>, stop at the first <eos>, and join the characters with ''.",
@@ -380,12 +496,27 @@ def test_decode_target_stops_at_eos(impl):
 @pytest.mark.numerics
 @pytest.mark.title("collate pads a batch and builds the shifted decoder input and target",
                    ko="collate는 배치를 패딩하고, 한 칸 밀린 디코더 입력과 정답을 만듭니다")
-def test_collate_pads_and_shifts_targets(impl):
+def test_collate_pads_and_shifts_targets(impl, run_seed):
     items = [([5, 6, 7], [8, 9]), ([4], [10, 11, 12, 13]), ([9, 9], [])]
-    got = errors.calling("collate", "", impl.collate, items)
     src = torch.tensor([[5, 6, 7], [4, 0, 0], [9, 9, 0]])
     tgt_in = torch.tensor([[2, 8, 9, 0, 0], [2, 10, 11, 12, 13], [2, 0, 0, 0, 0]])
     tgt_out = torch.tensor([[8, 9, 3, 0, 0], [10, 11, 12, 13, 3], [3, 0, 0, 0, 0]])
+    _collates(impl, items, src, tgt_in, tgt_out)
+    draw = random.Random(_derived(run_seed, 8))  # and a batch drawn for this run
+    items = [([draw.randint(4, 30) for _ in range(draw.randint(1, 7))], [draw.randint(4, 30) for _ in range(draw.randint(0, 7))])
+             for _ in range(draw.randint(2, 5))]
+    _collates(impl, items, *_padded(items))
+
+
+def _padded(items):
+    """(src, tgt_in, tgt_out) of `items`, padded by the judge."""
+    def pad(rows):
+        return torch.nn.utils.rnn.pad_sequence([torch.tensor(r, dtype=torch.int64) for r in rows], batch_first=True)
+    return (pad([s for s, _ in items]), pad([[BOS_ID] + t for _, t in items]), pad([t + [EOS_ID] for _, t in items]))
+
+
+def _collates(impl, items, src, tgt_in, tgt_out):
+    got = errors.calling("collate", "", impl.collate, items)
     hint = say("src: sources padded with 0 to the longest; tgt_in = <bos> + target, tgt_out = target + <eos>, both "
                "padded with 0; the masks are True at padding (nn.Transformer's convention). All int64 / bool.",
                "src는 가장 긴 길이에 맞춰 0으로 패딩한 원문, tgt_in = <bos> + 정답, tgt_out = 정답 + <eos>이고 둘 다 0으로 "
@@ -418,17 +549,42 @@ def _outputs(impl, model, src, tgt_in):
         expect_tensor(seen["decode"], "model.decode(tgt_in, model.encode(src), src)", MODEL_HINT)
 
 
-SRC, _ = _sources(5, (6, 4, 5), vocab=20)
-TGT_IN = torch.cat([torch.full((3, 1), BOS_ID), torch.randint(4, 15, (3, 6), generator=torch.Generator().manual_seed(6))],
-                   dim=1)
+def _model_inputs(run_seed):
+    """(src (3, 6) with padded rows of 6, 4 and 5 tokens over 20 ids, tgt_in (3, 7) starting with <bos>), drawn from
+    the run seed, made afresh for each check."""
+    src, _ = _sources(_derived(run_seed, 20), (6, 4, 5), vocab=20)
+    generator = torch.Generator().manual_seed(_derived(run_seed, 21))
+    return src, torch.cat([torch.full((3, 1), BOS_ID), torch.randint(4, 15, (3, 6), generator=generator)], dim=1)
+
+
+def _another_token(tokens, low, high):
+    """`tokens` with its first entry replaced by another id in low..high-1."""
+    changed = tokens.clone()
+    changed.view(-1)[0] = (changed.view(-1)[0] - low + 1) % (high - low) + low
+    return changed
+
+
+def _reads(impl, model, src, tgt_in, before, what):
+    """The model's logits change when one real source token, and when one target token, changes."""
+    for name, (other_src, other_tgt) in ((say("source", "원문"), (_another_token(src, 4, 20), tgt_in)),
+                                        (say("target", "목표"), (src, torch.cat([tgt_in[:, :1], _another_token(
+                                            tgt_in[:, 1:], 4, 15)], dim=1)))):
+        after, _ = _outputs(impl, model, other_src, other_tgt)
+        check(tuple(after.shape) != tuple(before.shape) or not torch.allclose(after, before, atol=1e-6),
+              say(f"{what}: changing one {name} token left every logit as it was: the model must read both the "
+                  "source and the target tokens.",
+                  f"{what}: {name} 토큰 하나를 바꿔도 로짓이 모두 그대로입니다: 모델은 원문과 목표 토큰을 모두 읽어야 "
+                  "합니다."), MODEL_HINT)
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("Seq2SeqTransformer gives (batch, time, vocab) logits; forward is encode+decode",
                    ko="Seq2SeqTransformer는 (batch, time, vocab) 로짓을 내고, forward는 encode+decode입니다")
-def test_model_shapes_and_encode_decode_agree(impl):
-    forward, decoded = _outputs(impl, _model(impl), SRC, TGT_IN)
+def test_model_shapes_and_encode_decode_agree(impl, run_seed):
+    src, tgt_in = _model_inputs(run_seed)
+    model = _model(impl)
+    forward, decoded = _outputs(impl, model, src, tgt_in)
     check(tuple(forward.shape) == (3, 7, 15), say(f"model(src (3, 6), tgt_in (3, 7)) should be (3, 7, 15) logits over "
                                                  f"the 15 target tokens, got {tuple(forward.shape)}.",
                                                  f"model(src (3, 6), tgt_in (3, 7))은 목표 토큰 15개에 대한 (3, 7, 15) "
@@ -437,6 +593,7 @@ def test_model_shapes_and_encode_decode_agree(impl):
                   hint=say("forward must be exactly decode(tgt_in, encode(src), src): the decoders call encode once "
                            "and decode at every step.", "forward는 정확히 decode(tgt_in, encode(src), src)여야 합니다: "
                            "디코딩 함수들은 encode를 한 번, decode를 매 스텝 호출합니다."))
+    _reads(impl, model, src, tgt_in, forward, "model(src, tgt_in)")
 
 
 CAUSAL_HINT = say("Pass tgt_mask=nn.Transformer.generate_square_subsequent_mask(T, device=...) (float, -inf above the "
@@ -449,12 +606,13 @@ CAUSAL_HINT = say("Pass tgt_mask=nn.Transformer.generate_square_subsequent_mask(
 @pytest.mark.numerics
 @pytest.mark.title("The decoder never looks at later target tokens (causal mask)",
                    ko="디코더는 뒤쪽 목표 토큰을 보지 않습니다(인과 마스크)")
-def test_decoder_does_not_see_future_tokens(impl):
+def test_decoder_does_not_see_future_tokens(impl, run_seed):
+    src, tgt_in = _model_inputs(run_seed)
     model = _model(impl, 1)
-    before, _ = _outputs(impl, model, SRC, TGT_IN)
-    changed = TGT_IN.clone()
-    changed[:, 4:] = torch.randint(4, 15, (3, 3), generator=torch.Generator().manual_seed(7))
-    after, _ = _outputs(impl, model, SRC, changed)
+    before, _ = _outputs(impl, model, src, tgt_in)
+    changed = tgt_in.clone()
+    changed[:, 4:] = torch.randint(4, 15, (3, 3), generator=torch.Generator().manual_seed(_derived(run_seed, 22)))
+    after, _ = _outputs(impl, model, src, changed)
     check(bool(before.isfinite().all()), say("the logits contain NaN or inf: some position attends to nothing.",
                                              "로짓에 NaN이나 inf가 있습니다: 어떤 위치가 아무것도 보지 못합니다."),
           CAUSAL_HINT)
@@ -471,26 +629,30 @@ def test_decoder_does_not_see_future_tokens(impl):
 @pytest.mark.numerics
 @pytest.mark.title("Extra source padding does not change the logits",
                    ko="원문에 패딩을 더 붙여도 로짓이 달라지지 않습니다")
-def test_model_ignores_source_padding(impl):
+def test_model_ignores_source_padding(impl, run_seed):
+    src, tgt_in = _model_inputs(run_seed)
     model = _model(impl, 2)
-    before, _ = _outputs(impl, model, SRC, TGT_IN)
-    after, _ = _outputs(impl, model, torch.cat([SRC, torch.zeros(3, 4, dtype=torch.int64)], 1), TGT_IN)
+    before, _ = _outputs(impl, model, src, tgt_in)
+    after, _ = _outputs(impl, model, torch.cat([src, torch.zeros(3, 4, dtype=torch.int64)], 1), tgt_in)
     assert_tensor(after, before, say("logits with 4 extra <pad> columns in src vs without",
                                      "src에 <pad> 열 4개를 더 붙였을 때와 안 붙였을 때의 로짓"), rtol=1e-4, atol=1e-5,
                   hint=say("Both the encoder (src_key_padding_mask) and the decoder's cross-attention "
                            "(memory_key_padding_mask) must ignore padded source positions: mask = src == 0.",
                            "인코더(src_key_padding_mask)와 디코더의 교차 어텐션(memory_key_padding_mask) 모두 원문 패딩 "
                            "위치를 무시해야 합니다: mask = src == 0."))
+    _reads(impl, model, src, tgt_in, before, "model(src, tgt_in)")
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("The model knows the order of the source words (positional encoding)",
                    ko="모델은 원문 단어의 순서를 압니다(위치 인코딩)")
-def test_model_knows_source_word_order(impl):
+def test_model_knows_source_word_order(impl, run_seed):
+    _, tgt_all = _model_inputs(run_seed)
     model = _model(impl, 3)
-    src = torch.tensor([[4, 5, 6, 7, 8], [9, 10, 11, 12, 13]])
-    tgt_in = TGT_IN[:2]
+    src = torch.stack([4 + torch.randperm(16, generator=torch.Generator().manual_seed(_derived(run_seed, 23 + row)))[:5]
+                       for row in range(2)])
+    tgt_in = tgt_all[:2]
     before, _ = _outputs(impl, model, src, tgt_in)
     after, _ = _outputs(impl, model, src.flip(1), tgt_in)
     check(not torch.allclose(before, after, atol=1e-4),
@@ -503,8 +665,11 @@ def test_model_knows_source_word_order(impl):
 
 
 # -- the loss: teacher forcing, label smoothing, padding ----------------------------------------------------
-def _loss_batch():
-    items = [([4, 5, 6], [4, 5, 6, 7]), ([7, 8], [8]), ([9, 10, 11, 4], [5, 6])]
+def _loss_batch(run_seed):
+    """Three pairs of different lengths (ids drawn from the run seed), collated by the judge."""
+    draw = random.Random(_derived(run_seed, 10))
+    items = [([draw.randint(4, 11) for _ in range(n)], [draw.randint(4, 8) for _ in range(m)])
+             for n, m in ((3, 4), (2, 1), (4, 2))]
     src = torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s, _ in items], batch_first=True)
     tgt_in = torch.nn.utils.rnn.pad_sequence([torch.tensor([BOS_ID] + t) for _, t in items], batch_first=True)
     tgt_out = torch.nn.utils.rnn.pad_sequence([torch.tensor(t + [EOS_ID]) for _, t in items], batch_first=True)
@@ -524,9 +689,9 @@ def _expected_loss(seed, batch, smoothing):
 @pytest.mark.numerics
 @pytest.mark.title("sequence_loss feeds the decoder <bos> + target, shifted right",
                    ko="sequence_loss는 디코더에 한 칸 오른쪽으로 민 <bos> + 정답을 넣습니다")
-def test_loss_feeds_shifted_target_to_decoder(impl):
-    batch = _loss_batch()
-    seen = errors.calling("sequence_loss", "", loss_through_probe, impl, 11, batch, 0.1)["seen"]
+def test_loss_feeds_shifted_target_to_decoder(impl, run_seed):
+    batch = _loss_batch(run_seed)
+    seen = errors.calling("sequence_loss", "", loss_through_probe, impl, _derived(run_seed, 11), batch, 0.1)["seen"]
     check(len(seen) == 1, say(f"sequence_loss should call model(src, tgt_in) once, it called it {len(seen)} times.",
                               f"sequence_loss는 model(src, tgt_in)을 한 번 호출해야 하는데 {len(seen)}번 "
                               f"호출했습니다."))
@@ -554,19 +719,19 @@ LOSS_HINT = say("F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ign
 @pytest.mark.numerics
 @pytest.mark.title("sequence_loss is label-smoothed cross-entropy over real tokens only",
                    ko="sequence_loss는 실제 토큰에만 매긴 레이블 평활화 교차 엔트로피입니다")
-def test_loss_ignores_padding_with_label_smoothing(impl):
-    batch = _loss_batch()
+def test_loss_ignores_padding_with_label_smoothing(impl, run_seed):
+    batch, seed = _loss_batch(run_seed), _derived(run_seed, 12)
     for smoothing in (0.1, 0.0):
-        got = errors.calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 12, batch, smoothing)["loss"]
-        want, _ = _expected_loss(12, batch, smoothing)
+        got = errors.calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, seed, batch, smoothing)["loss"]
+        want, _ = _expected_loss(seed, batch, smoothing)
         got = expect_tensor(got, "sequence_loss(...)", LOSS_HINT)
         if smoothing:
-            with_pad, _ = _expected_loss_with_padding(12, batch, smoothing)
+            with_pad, _ = _expected_loss_with_padding(seed, batch, smoothing)
             check(not torch.allclose(got, with_pad, atol=1e-6), say(
                 f"sequence_loss is {got.item():.5f}, the loss with the <pad> positions counted: padding must be "
                 f"left out with ignore_index=0.", f"sequence_loss가 {got.item():.5f}로, <pad> 위치까지 센 손실입니다: "
                 f"ignore_index=0으로 패딩을 빼야 합니다."), LOSS_HINT)
-            unsmoothed, _ = _expected_loss(12, batch, 0.0)
+            unsmoothed, _ = _expected_loss(seed, batch, 0.0)
             check(not torch.allclose(got, unsmoothed, atol=1e-6), say(
                 f"sequence_loss with label_smoothing=0.1 is {got.item():.5f}, the loss without label smoothing: "
                 f"pass label_smoothing on to the cross-entropy.", f"label_smoothing=0.1인 sequence_loss가 "
@@ -588,14 +753,14 @@ def _expected_loss_with_padding(seed, batch, smoothing):
 @pytest.mark.gradients
 @pytest.mark.title("The loss sends no gradient to padded positions",
                    ko="손실은 패딩 위치로 변화도를 보내지 않습니다")
-def test_loss_gradient_skips_padding(impl):
-    batch = _loss_batch()
-    seen = errors.calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, 13, batch, 0.1)
+def test_loss_gradient_skips_padding(impl, run_seed):
+    batch, seed = _loss_batch(run_seed), _derived(run_seed, 13)
+    seen = errors.calling("sequence_loss", LOSS_HINT, loss_through_probe, impl, seed, batch, 0.1)
     check(seen["grad"] is not None, say("after sequence_loss(...).backward() no gradient reached the model's logits: "
                                         "keep the loss in the autograd graph (no .item(), no detach).",
                                         "sequence_loss(...).backward() 뒤에 모델의 로짓에 변화도가 오지 않았습니다: "
                                         "손실을 autograd 그래프 안에 두세요(.item()이나 detach 금지)."))
-    _, want = _expected_loss(13, batch, 0.1)
+    _, want = _expected_loss(seed, batch, 0.1)
     grad = expect_tensor(seen["grad"], "the gradient at the logits")
     padded = batch["tgt_out"] == PAD_ID
     check(tuple(grad.shape) == tuple(want.shape) and float(grad[padded].abs().max()) == 0.0,
@@ -616,10 +781,11 @@ DECODE_HINT = say("Encode once; start every row from [<bos>]; at each step take 
 @pytest.mark.numerics
 @pytest.mark.title("greedy_decode picks the most likely token at every step, per row",
                    ko="greedy_decode는 행마다 매 스텝 가장 확률이 높은 토큰을 고릅니다")
-def test_greedy_decode_picks_argmax(impl):
-    src, rows = _sources(21, (5, 3, 7, 4, 6))
-    got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, 31, src, 12)
-    model = RandomSeq2Seq(31).eval()
+def test_greedy_decode_picks_argmax(impl, run_seed):
+    src, rows = _sources(_derived(run_seed, 30), (5, 3, 7, 4, 6))
+    model_seed = _derived(run_seed, 31)
+    got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, model_seed, src, 12)
+    model = RandomSeq2Seq(model_seed).eval()
     want = [_greedy(model, row, 12) for row in rows]
     check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
           say(f"greedy_decode on a batch of 5 (max_len 12): expected {want}, got {got!r}.",
@@ -630,11 +796,12 @@ def test_greedy_decode_picks_argmax(impl):
 @pytest.mark.numerics
 @pytest.mark.title("beam_search with beam 1 is greedy decoding",
                    ko="빔 크기 1인 beam_search는 탐욕적 디코딩과 같습니다")
-def test_beam_one_equals_greedy(impl):
-    _, rows = _sources(22, (5, 3, 7, 4))
-    model = RandomSeq2Seq(32).eval()
+def test_beam_one_equals_greedy(impl, run_seed):
+    _, rows = _sources(_derived(run_seed, 32), (5, 3, 7, 4))
+    model_seed = _derived(run_seed, 33)
+    model = RandomSeq2Seq(model_seed).eval()
     want = [_greedy(model, row, 12) for row in rows]
-    got = errors.calling("beam_search", "", beams_with, impl, 32, rows, 1, 12)
+    got = errors.calling("beam_search", "", beams_with, impl, model_seed, rows, 1, 12)
     check([list(map(int, g)) for g in got] == want,
           say(f"beam_search(beam_size=1) should equal greedy decoding {want}, got {got!r}.",
               f"beam_search(beam_size=1)는 탐욕적 디코딩 결과 {want}와 같아야 하는데 {got!r}입니다."),
@@ -649,10 +816,55 @@ def test_beam_one_equals_greedy(impl):
 @pytest.mark.numerics
 @pytest.mark.title("On these inputs, a beam of 4 scores no lower than greedy decoding",
                    ko="이 입력들에서 빔 4개는 탐욕적 디코딩보다 낮은 점수를 내지 않습니다")
-def test_wider_beam_never_scores_below_greedy(impl):
+def test_wider_beam_never_scores_below_greedy(impl, run_seed):
     _, rows = _sources(23, (5, 3, 7, 4, 6, 5))
     model = RandomSeq2Seq(33).eval()
     got = errors.calling("beam_search", "", beams_with, impl, 33, rows, 4, 12)
+    _no_lower_than_greedy(model, rows, got)
+    # Inputs drawn for this run, half of them where the beam the docstring describes ends elsewhere than greedy
+    # decoding: theirs must score as that beam does (a greedy answer, or one from a table, does not).
+    model_seed = _derived(run_seed, 35)
+    model = RandomSeq2Seq(model_seed).eval()
+    rows, best = _beam_rows(model, _derived(run_seed, 34))
+    got = errors.calling("beam_search", "", beams_with, impl, model_seed, rows, 4, 12)
+    check(isinstance(got, list) and len(got) == len(rows),
+          say(f"beam_search should return one hypothesis per source, got {got!r:.80}.",
+              f"beam_search는 원문마다 가설 하나를 반환해야 하는데 {got!r:.80}입니다."))
+    for row, tokens, want in zip(rows, got, best):
+        tokens = [int(t) for t in tokens]
+        score, best_score = _score(model, row, tokens, 1.0), _score(model, row, want, 1.0)
+        check(abs(score - best_score) <= 1e-4, say(
+            f"for source {row.tolist()} beam_search(beam_size=4) returned {tokens} with log-probability per token "
+            f"{score:.4f}; the beam search the docstring describes ends with {want} at {best_score:.4f}.",
+            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {score:.4f}인 {tokens}를 "
+            f"반환했는데, 독스트링이 설명하는 빔 탐색은 {best_score:.4f}인 {want}로 끝납니다."),
+            say("Keep the beam_size best extensions over the whole beam at every step (by total log-probability), let "
+                "those ending in <eos> leave the beam, and return the best finished one by score / length ** "
+                "length_penalty (the best prefix of the last beam only when none finished).",
+                "매 스텝 빔 전체에서 (전체 로그 확률로) 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 "
+                "빼고, 끝난 것 가운데 점수 / 길이 ** length_penalty가 가장 좋은 것을 반환하세요(끝난 것이 없을 때만 "
+                "마지막 빔의 가장 좋은 접두사)."))
+
+
+def _beam_rows(model, seed, count=6):
+    """Source rows drawn from seed for a grader model, at least half of them (when 200 draws allow) rows where the
+    judge's beam search (beam 4, max_len 12) ends elsewhere than greedy decoding; and the judge's beam results."""
+    generator = torch.Generator().manual_seed(seed)
+    differ, same = [], []
+    for _ in range(200):
+        row = torch.randint(4, 12, (int(torch.randint(3, 8, (1,), generator=generator)),), generator=generator)
+        best = _beam(model, row, 4, 12)
+        (differ if best != _greedy(model, row, 12) else same).append((row, best))
+        if len(differ) >= count // 2 and len(differ) + len(same) >= count:
+            break
+    chosen = (differ + same)[:count]
+    return [row for row, _ in chosen], [best for _, best in chosen]
+
+
+def _no_lower_than_greedy(model, rows, got):
+    check(isinstance(got, list) and len(got) == len(rows),
+          say(f"beam_search should return one hypothesis per source, got {got!r:.80}.",
+              f"beam_search는 원문마다 가설 하나를 반환해야 하는데 {got!r:.80}입니다."))
     for row, tokens in zip(rows, got):
         tokens = [int(t) for t in tokens]
         greedy = _greedy(model, row, 12)
@@ -672,7 +884,7 @@ def test_wider_beam_never_scores_below_greedy(impl):
 @pytest.mark.numerics
 @pytest.mark.title("beam_search ranks finished hypotheses by log-probability / length",
                    ko="beam_search는 끝난 가설을 로그 확률 / 길이로 순위를 매깁니다")
-def test_beam_scores_are_length_normalised(impl):
+def test_beam_scores_are_length_normalised(impl, run_seed):
     hint = say("A finished hypothesis's score is its summed log-probability divided by len(tokens) ** length_penalty "
                "(tokens after <bos>, <eos> included); length_penalty=0 means no normalisation.",
                "끝난 가설의 점수는 로그 확률의 합을 len(tokens) ** length_penalty로 나눈 값입니다(<bos> 뒤 토큰, <eos> "
@@ -688,38 +900,72 @@ def test_beam_scores_are_length_normalised(impl):
     check(raw == short, say(f"with length_penalty=0.0 the best total log-probability is '<eos>' ({short}), got {raw}.",
                             f"length_penalty=0.0이면 전체 로그 확률이 가장 높은 것은 '<eos>'({short})인데 결과는 "
                             f"{raw}입니다."), hint)
+    draw = random.Random(_derived(run_seed, 36))  # the same table with token ids drawn for this run
+    vocab = draw.randint(7, 12)
+    a_id, b_id = draw.sample(range(4, vocab), 2)
+    src = tuple(draw.randint(4, 20) for _ in range(draw.randint(2, 6)))
+    for penalty, want in ((1.0, [a_id, a_id, a_id, EOS_ID]), (0.0, [EOS_ID])):
+        got = [int(t) for t in errors.calling("beam_search", hint, beam_on_table, impl, 2, penalty, (vocab, a_id, b_id),
+                                              src)]
+        check(got == want, say(f"on the same table with 'a' = {a_id}, 'b' = {b_id} and length_penalty={penalty}, the best "
+                               f"hypothesis is {want}, got {got}.",
+                               f"'a' = {a_id}, 'b' = {b_id}인 같은 표에서 length_penalty={penalty}이면 가장 좋은 가설은 "
+                               f"{want}인데 결과는 {got}입니다."), hint)
 
 
 # -- evaluation ---------------------------------------------------------------------------------------------
-HYPOTHESES = ["사만 오", "삼백십이", "만 이천삼백사십오", "구십구", "이만"]
-REFERENCES = ["사만 오", "삼백십일", "만 이천삼백사십", "구십구", "이만 일"]
+HYPOTHESES = ("사만 오", "삼백십이", "만 이천삼백사십오", "구십구", "이만")
+REFERENCES = ("사만 오", "삼백십일", "만 이천삼백사십", "구십구", "이만 일")
+
+
+def _drawn_translations(run_seed, salt, count=8):
+    """(hypotheses, references) drawn for this run: Korean numbers, about half of the hypotheses altered."""
+    draw = random.Random(_derived(run_seed, salt))
+    references = [korean_words(draw.randint(1, 99_999)) for _ in range(count)]
+    hypotheses = []
+    for text in references:
+        if draw.random() < 0.5:
+            cut = draw.randint(0, len(text) - 1)
+            text = text[:cut] + draw.choice("일이삼사오육칠팔구십백천만") + text[cut + 1:]
+        hypotheses.append(text + (" " if draw.random() < 0.3 else ""))
+    return hypotheses, references
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("corpus_bleu equals sacrebleu's character-level corpus BLEU",
                    ko="corpus_bleu는 sacrebleu의 글자 단위 corpus BLEU와 같습니다")
-def test_corpus_bleu_matches_sacrebleu(impl):
-    want = sacrebleu.corpus_bleu(HYPOTHESES, [REFERENCES], tokenize="char").score
+def test_corpus_bleu_matches_sacrebleu(impl, run_seed):
+    want = sacrebleu.corpus_bleu(list(HYPOTHESES), [list(REFERENCES)], tokenize="char").score
     hint = say("sacrebleu.corpus_bleu(hypotheses, [references], tokenize='char').score: one list per reference set, "
                "and Korean needs character tokenisation (the default '13a' splits on spaces only).",
                "sacrebleu.corpus_bleu(hypotheses, [references], tokenize='char').score: 참조 집합마다 리스트 하나이고, "
                "한국어는 글자 단위 토큰화가 필요합니다(기본값 '13a'는 공백으로만 나눕니다).")
-    got = errors.calling("corpus_bleu", hint, impl.corpus_bleu, HYPOTHESES, REFERENCES)
+    got = errors.calling("corpus_bleu", hint, impl.corpus_bleu, list(HYPOTHESES), list(REFERENCES))
     assert_scalar(got, want, say("corpus_bleu(hypotheses, references) with tokenize='char'",
                                  "tokenize='char'로 계산한 corpus_bleu(hypotheses, references)"), rtol=1e-6, hint=hint)
-    assert_scalar(impl.corpus_bleu(REFERENCES, REFERENCES), 100.0, "corpus_bleu(references, references)", hint=hint)
+    assert_scalar(impl.corpus_bleu(list(REFERENCES), list(REFERENCES)), 100.0, "corpus_bleu(references, references)",
+                  hint=hint)
+    hypotheses, references = _drawn_translations(run_seed, 40)
+    assert_scalar(impl.corpus_bleu(hypotheses, references),
+                  sacrebleu.corpus_bleu(hypotheses, [references], tokenize="char").score,
+                  say(f"corpus_bleu({hypotheses}, {references})", f"corpus_bleu({hypotheses}, {references})"), rtol=1e-6,
+                  hint=hint)
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("exact_match is the fraction of translations equal to the reference",
                    ko="exact_match는 참조와 똑같은 번역의 비율입니다")
-def test_exact_match_counts_identical_translations(impl):
-    got = impl.exact_match(HYPOTHESES + ["오 "], REFERENCES + ["오"])
-    assert_scalar(got, 3 / 6, "exact_match(hypotheses, references)", hint=say(
-        "Count the pairs whose texts are equal after strip(), divide by the number of references.",
-        "strip() 한 뒤 같은 쌍의 개수를 참조 개수로 나누세요."))
+def test_exact_match_counts_identical_translations(impl, run_seed):
+    hint = say("Count the pairs whose texts are equal after strip(), divide by the number of references.",
+               "strip() 한 뒤 같은 쌍의 개수를 참조 개수로 나누세요.")
+    got = impl.exact_match([*HYPOTHESES, "오 "], [*REFERENCES, "오"])
+    assert_scalar(got, 3 / 6, "exact_match(hypotheses, references)", hint=hint)
+    hypotheses, references = _drawn_translations(run_seed, 41)
+    want = sum(h.strip() == r.strip() for h, r in zip(hypotheses, references)) / len(references)
+    assert_scalar(impl.exact_match(hypotheses, references), want,
+                  f"exact_match({hypotheses}, {references})", hint=hint)
 
 
 # -- the whole pipeline learns --------------------------------------------------------------------------------
@@ -733,16 +979,37 @@ def _training_hint():
                f"확인하세요: 이 검사는 앞의 모든 부분을 씁니다.")
 
 
+def _cipher(run_seed, high):
+    """(word map, character map): a permutation of the English words, and one of the Korean characters, that the
+    numbers 1..high use, drawn from the run seed. The enciphered corpus is the same task to a model that learns it
+    (the same structure under other names), and none that the public number rule answers."""
+    draw = random.Random(_derived(run_seed, 50))
+    words = sorted({w for n in range(1, high + 1) for w in english_words(n).split()})
+    chars = sorted({c for n in range(1, high + 1) for c in korean_words(n)} - {" "})
+    return dict(zip(words, draw.sample(words, len(words)))), dict(zip(chars, draw.sample(chars, len(chars))))
+
+
+def _enciphered(pairs, cipher):
+    words, chars = cipher
+    return [(" ".join(words[w] for w in source.split()), "".join(chars.get(c, c) for c in target))
+            for source, target in pairs]
+
+
 @pytest.fixture(scope="module")
-def training_run(impl):
-    """One bounded training run, read by the two checks below: (test pairs, what the observation saw). A failure
-    of the student's code is raised once and reported by both checks (pytest keeps a module fixture's error)."""
+def training_run(impl, run_seed):
+    """One bounded training run on a corpus enciphered for this run, then translations of test sources drawn for this
+    run and sent only after training: (the enciphered test pairs, the translations). A failure of the student's code
+    is raised once (pytest keeps a module fixture's error)."""
     c = CONVERGENCE
-    splits = make_splits(1, train=c["train"], valid=0, test=c["test"], high=c["high"])
-    seen = errors.calling("training and translating", _training_hint(), translations_after_training, impl,
-                          splits["train"], [source for source, _ in splits["test"]], c["steps"], c["batch_size"],
-                          c["lr"], 0)
-    return splits["test"], seen
+    cipher = _cipher(run_seed, c["high"])
+    splits = make_splits(_derived(run_seed, 51), train=c["train"], valid=0, test=c["test"], high=c["high"])
+    train, test = _enciphered(splits["train"], cipher), _enciphered(splits["test"], cipher)
+    model, src_vocab, tgt_vocab = errors.calling(
+        "training", _training_hint(), trained_translator, impl, train, c["steps"], c["batch_size"], c["lr"],
+        _derived(run_seed, 52) % 10_000)
+    translations = errors.calling("translating", _training_hint(), translations_of, impl, model, src_vocab, tgt_vocab,
+                                  [source for source, _ in test])
+    return test, translations
 
 
 @pytest.mark.points(3)
@@ -751,8 +1018,7 @@ def training_run(impl):
                    ko="train_translator는 999까지의 수를 번역하는 법을 배웁니다")
 def test_translator_learns_numbers(impl, training_run):
     c, hint = CONVERGENCE, _training_hint()
-    test_pairs, seen = training_run
-    got = seen["translations"]
+    test_pairs, got = training_run
     references = [t for _, t in test_pairs]
     check(isinstance(got, list) and len(got) == len(references) and all(isinstance(h, str) for h in got),
           say(f"expected {len(references)} translations as strings, got {type(got).__name__}.",
@@ -761,29 +1027,77 @@ def test_translator_learns_numbers(impl, training_run):
     bleu = sacrebleu.corpus_bleu(got, [references], tokenize="char").score
     samples = "; ".join(f"{s} -> {h!r} ({r})" for (s, r), h in list(zip(test_pairs, got))[:3])
     check(exact >= CONVERGENCE_EXACT and bleu >= CONVERGENCE_BLEU, say(
-        f"after {c['steps']} steps: exact match {exact:.1%} (needs {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f} (needs "
-        f"{CONVERGENCE_BLEU:.0f}). Samples: {samples}",
-        f"{c['steps']} 스텝 뒤: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f}(필요: "
-        f"{CONVERGENCE_BLEU:.0f}). 예시: {samples}"), hint)
+        f"after {c['steps']} steps on the corpus enciphered for this run (each English word and each Korean character "
+        f"replaced by another, the same way everywhere), the translations of {len(references)} new sources: exact "
+        f"match {exact:.1%} (needs {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f} (needs {CONVERGENCE_BLEU:.0f}). Samples: "
+        f"{samples}",
+        f"이번 채점용으로 암호화한 말뭉치(영어 단어와 한국어 글자를 저마다 다른 것으로 똑같이 바꾼 것)로 {c['steps']} "
+        f"스텝 학습한 뒤 새 원문 {len(references)}개의 번역: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), "
+        f"BLEU {bleu:.1f}(필요: {CONVERGENCE_BLEU:.0f}). 예시: {samples}"), hint)
 
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("train_translator takes exactly `steps` steps, each from cleared gradients",
                    ko="train_translator는 정확히 `steps`번, 매번 비운 변화도에서 시작해 스텝을 밟습니다")
-def test_translator_steps_from_cleared_gradients(impl, training_run):
-    steps = CONVERGENCE["steps"]
-    _, seen = training_run
-    _check_cleared(seen, steps, f"train_translator(steps={steps})")
+def test_translator_steps_from_cleared_gradients(impl, run_seed):
+    steps, lr = PROBE_STEPS, 0.01
+    generator = torch.Generator().manual_seed(_derived(run_seed, 60))
+    start = torch.randn(4, generator=generator)
+    grads = torch.randn(steps + 4, 4, generator=generator) * 0.1  # row k for the k-th backward; norms well under 1
+    pairs = make_splits(_derived(run_seed, 61), train=64, valid=0, test=0, high=999)["train"]
+    what = f"train_translator(steps={steps})"
+    hint = say("Build the model as Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)); per step: "
+               "optimizer.zero_grad(), sequence_loss(...).backward(), (clip,) optimizer.step(), exactly `steps` times.",
+               "모델은 Seq2SeqTransformer(len(src_vocab), len(tgt_vocab))로 만드세요. 스텝마다 optimizer.zero_grad(), "
+               "sequence_loss(...).backward(), (clip,) optimizer.step()을 정확히 `steps`번 합니다.")
+    weights, seen = errors.calling(what, hint, steps_on_a_probe, impl, pairs, steps, lr, start, grads)
+    check(isinstance(weights, list) and len(weights) == 1,
+          say(f"{what} built {len(weights) if isinstance(weights, list) else '?'} models through the module's "
+              "Seq2SeqTransformer; it should build one, Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)), and train it.",
+              f"{what}가 모듈의 Seq2SeqTransformer로 모델을 {len(weights) if isinstance(weights, list) else '?'}개 "
+              "만들었습니다. Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)) 하나를 만들어 학습해야 합니다."), hint)
+    got = expect_tensor(weights[0], say("the stand-in model's parameter", "대역 모델의 매개변수"), hint)
+    want = _adamw_path(start, grads, steps, lr)
+    if tuple(got.shape) == tuple(want.shape) and torch.allclose(got, want, rtol=1e-5, atol=1e-7):
+        return
+    _check_cleared(seen, steps, what)  # what the student's process saw names the mistake, when it tells the truth
+    for clip in (None, 1.0):
+        stale = _adamw_path(start, grads, steps, lr, stale=True, clip=clip)
+        check(tuple(got.shape) != tuple(stale.shape) or not torch.allclose(got, stale, rtol=1e-5, atol=1e-7),
+              say(f"{what}: the parameter ended where gradients that add up over the steps take it: the gradients "
+                  "were not cleared (zero_grad) before each backward().",
+                  f"{what}: 매개변수가 스텝마다 변화도가 쌓일 때 가는 곳에 있습니다: 매 backward() 전에 변화도를 "
+                  "비우지(zero_grad) 않았습니다."), hint)
+    assert_tensor(got, want, say(f"{what}, on a stand-in model whose gradient at each backward the grader chose: its "
+                                 f"parameter against {steps} AdamW(lr={lr}) steps from cleared gradients",
+                                 f"{what}, 매 backward의 변화도를 채점기가 정한 대역 모델에서: 매개변수와 비운 변화도에서 "
+                                 f"시작한 AdamW(lr={lr}) {steps}스텝의 비교"), rtol=1e-5, atol=1e-7, hint=hint)
+
+
+def _adamw_path(start, grads, steps, lr, stale=False, clip=None):
+    """Where AdamW(lr) takes a parameter from `start` in `steps` steps whose gradients are grads[0], grads[1], ...
+    (with stale=True: their running sums, as a loop without zero_grad gets them; clip: clip_grad_norm_)."""
+    weight = nn.Parameter(start.clone())
+    optimizer = torch.optim.AdamW([weight], lr=lr)
+    total = torch.zeros_like(start)
+    for k in range(steps):
+        total = total + grads[k] if stale else grads[k].clone()
+        weight.grad = total.clone()
+        if clip is not None:
+            nn.utils.clip_grad_norm_([weight], clip)
+        optimizer.step()
+    return weight.detach()
 
 
 # -- Hugging Face: fine-tuning a seq2seq model loaded from a local directory ---------------------------------
-def _hf_pairs():
-    return make_splits(4, train=64, valid=0, test=0, high=999)["train"]
+def _hf_pairs(run_seed):
+    return make_splits(_derived(run_seed, 70), train=64, valid=0, test=0, high=999)["train"]
 
 
-def _hf_directory(path):
-    """A tiny BART and a word/character-level tokenizer for the number pairs, saved with save_pretrained."""
+def _hf_directory(path, seed):
+    """A tiny BART (its weights drawn from seed) and a word/character-level tokenizer for the number pairs, saved with
+    save_pretrained in the judge's folder (read-only to the student's process)."""
     from tokenizers import Regex, Tokenizer, models, pre_tokenizers, processors
     from transformers import (
         BartConfig,
@@ -804,7 +1118,7 @@ def _hf_directory(path):
                         decoder_ffn_dim=64, max_position_embeddings=64, dropout=0.0, attention_dropout=0.0,
                         activation_dropout=0.0, pad_token_id=0, bos_token_id=2, eos_token_id=3,
                         decoder_start_token_id=2, forced_eos_token_id=3)
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = BartForConditionalGeneration(config)
     with torch.no_grad():  # like a pretrained model, it never predicts <pad>: counting padding shows in the loss
         model.final_logits_bias[0, 0] = -4.0
@@ -813,24 +1127,88 @@ def _hf_directory(path):
     return path
 
 
-def _hf_loss(directory, pairs):
-    """The mean loss of the model saved in `directory` on `pairs`, padded labels ignored (-100)."""
+def _hf_batch(tokenizer, chunk, mask_padding=True):
+    batch = tokenizer([s for s, _ in chunk], text_target=[t for _, t in chunk], padding=True, return_tensors="pt")
+    if mask_padding:
+        batch["labels"] = batch["labels"].masked_fill(batch["labels"] == tokenizer.pad_token_id, -100)
+    return batch
+
+
+def _hf_loss(model, tokenizer, pairs, mask_padding=True):
+    """The mean loss of `model` (train mode, no dropout in this config) on `pairs`."""
+    with torch.no_grad():
+        return model.train()(**_hf_batch(tokenizer, pairs, mask_padding)).loss.item()
+
+
+def _hf_fine_tuned(directory, pairs, steps, lr=3e-3, batch_size=16, mask_padding=True):
+    """The judge's own fine-tuning, as the docstring specifies it: the state_dict after `steps` AdamW steps."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(directory)
     model = AutoModelForSeq2SeqLM.from_pretrained(directory).train()
-    batch = tokenizer([s for s, _ in pairs], text_target=[t for _, t in pairs], padding=True, return_tensors="pt")
-    batch["labels"] = batch["labels"].masked_fill(batch["labels"] == tokenizer.pad_token_id, -100)
-    with torch.no_grad():
-        return model(**batch).loss.item()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    for step in range(steps):
+        chunk = [pairs[(step * batch_size + j) % len(pairs)] for j in range(batch_size)]
+        loss = model(**_hf_batch(tokenizer, chunk, mask_padding)).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _weights_file(directory):
+    """The saved weights of the judge's own pretrained model: {name: tensor}, the names save_pretrained writes."""
+    from safetensors.torch import load
+    return load((directory / "model.safetensors").read_bytes())
+
+
+def _saved_weights(out, names):
+    """The weights the student's code saved in `out` (a student folder), read through student_files: the tensors of
+    model.safetensors (or pytorch_model.bin), which must hold every name the judge's own save writes."""
+    from safetensors.torch import load
+    files = student_files.listing(out, out)
+    if "model.safetensors" in files:
+        payload = student_files.read_bytes(out / "model.safetensors", out)
+        try:
+            saved = load(payload)
+        except Exception as error:  # noqa: BLE001 - the student's bytes: any parse failure is their file's
+            check(False, say(f"model.safetensors in out_dir cannot be read ({type(error).__name__}).",
+                             f"out_dir의 model.safetensors를 읽을 수 없습니다({type(error).__name__})."), HF_HINT)
+    else:
+        check("pytorch_model.bin" in files, say(f"out_dir holds no model weights ({files[:8]}): save the model with "
+                                                "model.save_pretrained(out_dir).",
+                                                f"out_dir에 모델 가중치가 없습니다({files[:8]}): "
+                                                "model.save_pretrained(out_dir)로 저장하세요."), HF_HINT)
+        saved = student_files.load_tensors(out / "pytorch_model.bin", out)
+    check(isinstance(saved, dict), say("the saved weights are not a dictionary of tensors.",
+                                       "저장된 가중치가 텐서 사전이 아닙니다."), HF_HINT)
+    missing = [n for n, t in names.items() if type(saved.get(n)) is not torch.Tensor or saved[n].shape != t.shape]
+    check(not missing, say(f"the saved weights lack {missing[:3]} (or hold another shape): save the model you fine-tuned "
+                           "with model.save_pretrained(out_dir).",
+                           f"저장된 가중치에 {missing[:3]}이(가) 없습니다(또는 shape가 다릅니다): 미세 조정한 모델을 "
+                           "model.save_pretrained(out_dir)로 저장하세요."), HF_HINT)
+    return {n: saved[n].detach().float() for n in names}
+
+
+def _distance(saved, want, start):
+    """|saved - want| / |want - start| over the named weights: 0 for the same fine-tuning, about 1 for none."""
+    num = sum(float(((saved[n] - want[n].float()) ** 2).sum()) for n in saved) ** 0.5
+    den = sum(float(((want[n].float() - start[n].float()) ** 2).sum()) for n in saved) ** 0.5
+    return num / max(den, 1e-12)
 
 
 @pytest.fixture(scope="module")
-def fine_tuned(impl, tmp_path_factory):
-    root = tmp_path_factory.mktemp("hf")
-    source = _hf_directory(root / "pretrained")
-    out = root / "fine_tuned"
-    losses, seen = fine_tune_watched(impl, str(source), _hf_pairs(), str(out), steps=HF_STEPS, lr=3e-3, batch_size=16)
-    return source, out, losses, seen
+def fine_tuned(impl, tmp_path_factory, student_path_factory, run_seed):
+    """fine_tune_seq2seq on a tiny BART drawn for this run: once for one step and once for HF_STEPS steps, each saving
+    into a folder of its own that the student's code may write (read back only through student_files)."""
+    source = _hf_directory(tmp_path_factory.mktemp("hf") / "pretrained", _derived(run_seed, 71))
+    pairs = _hf_pairs(run_seed)
+    one, full = student_path_factory.mktemp("first_step"), student_path_factory.mktemp("fine_tuned")
+    first = errors.calling("fine_tune_seq2seq", HF_HINT, fine_tune_watched, impl, str(source), pairs, str(one), steps=1,
+                           lr=3e-3, batch_size=16)
+    losses, seen = errors.calling("fine_tune_seq2seq", HF_HINT, fine_tune_watched, impl, str(source), pairs, str(full),
+                                  steps=HF_STEPS, lr=3e-3, batch_size=16)
+    return {"source": source, "pairs": pairs, "one": one, "full": full, "first": first, "losses": losses,
+            "seen": seen}
 
 
 HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoModelForSeq2SeqLM); tokenise with "
@@ -848,28 +1226,33 @@ HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoMod
 @pytest.mark.title("fine_tune_seq2seq starts from the saved model, padding ignored",
                    ko="fine_tune_seq2seq는 저장된 모델에서 시작하고 패딩은 무시합니다")
 def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
-    source, _, losses, _ = fine_tuned
-    check(isinstance(losses, list) and len(losses) == HF_STEPS, say(
-        f"fine_tune_seq2seq should return the {HF_STEPS} step losses as a list, got {losses!r:.80}.",
-        f"fine_tune_seq2seq는 스텝 손실 {HF_STEPS}개를 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
-    want = _hf_loss(source, _hf_pairs()[:16])
-    first = float(losses[0])
-    padded = _hf_loss_with_pad(source, _hf_pairs()[:16])
-    check(abs(first - padded) > 1e-4 or abs(first - want) <= 1e-4, say(
-        f"the first step's loss {first:.5f} counts the padded label positions: replace the pad id in labels with -100.",
-        f"첫 스텝 손실 {first:.5f}에 패딩된 레이블 위치가 들어가 있습니다: labels의 패딩 id를 -100으로 바꾸세요."),
-        HF_HINT)
-    assert_scalar(first, want, say("the loss of the first step (the saved model on pairs[:16])",
-                                   "첫 스텝의 손실(저장된 모델, pairs[:16])"), rtol=1e-4, atol=1e-5, hint=HF_HINT)
+    source, pairs = fine_tuned["source"], fine_tuned["pairs"]
+    losses = fine_tuned["first"][0]
+    check(isinstance(losses, list) and len(losses) == 1, say(
+        f"fine_tune_seq2seq(steps=1) should return the step losses as a list of 1, got {losses!r:.80}.",
+        f"fine_tune_seq2seq(steps=1)는 스텝 손실을 길이 1인 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
+    start = _weights_file(source)
+    saved = _saved_weights(fine_tuned["one"], start)
+    distance = _distance(saved, _hf_fine_tuned(source, pairs, 1), start)
+    if distance > HF_TOLERANCE:
+        padded = _distance(saved, _hf_fine_tuned(source, pairs, 1, mask_padding=False), start)
+        check(padded > HF_TOLERANCE, say(
+            "after one step the saved model is the one a loss over the padded label positions gives: replace the pad "
+            "id in labels with -100.",
+            "한 스텝 뒤 저장된 모델이 패딩된 레이블 위치까지 넣은 손실이 만드는 모델입니다: labels의 패딩 id를 -100으로 "
+            "바꾸세요."), HF_HINT)
+    check(distance <= HF_TOLERANCE, say(
+        f"after fine_tune_seq2seq(steps=1) the saved weights differ from one AdamW step of the saved model on "
+        f"pairs[:16] (the grader's own step) by {distance:.3g} of that step (allowed: {HF_TOLERANCE}); your code "
+        f"reported a first loss of {_shown(losses)}.",
+        f"fine_tune_seq2seq(steps=1) 뒤 저장된 가중치가 저장된 모델을 pairs[:16]로 AdamW 한 스텝 학습한 결과(채점기의 "
+        f"스텝)와 그 스텝의 {distance:.3g}만큼 다릅니다(허용: {HF_TOLERANCE}). 코드가 보고한 첫 손실은 "
+        f"{_shown(losses)}입니다."), HF_HINT)
 
 
-def _hf_loss_with_pad(directory, pairs):
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-    tokenizer = AutoTokenizer.from_pretrained(directory)
-    model = AutoModelForSeq2SeqLM.from_pretrained(directory).train()
-    batch = tokenizer([s for s, _ in pairs], text_target=[t for _, t in pairs], padding=True, return_tensors="pt")
-    with torch.no_grad():
-        return model(**batch).loss.item()
+def _shown(value):
+    """What the student's process reported, for a message only: short, whatever it is."""
+    return repr(value)[:120]
 
 
 @pytest.mark.points(2)
@@ -877,20 +1260,27 @@ def _hf_loss_with_pad(directory, pairs):
 @pytest.mark.title("The fine-tuned model saved to out_dir reloads with a lower loss",
                    ko="out_dir에 저장한 미세 조정 모델은 다시 불러와도 손실이 더 낮습니다")
 def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
-    source, out, _, _ = fine_tuned
-    check((out / "config.json").is_file(), say(f"{out.name}/config.json is missing: save the model with "
-                                               f"model.save_pretrained(out_dir).",
-                                               f"{out.name}/config.json이 없습니다: model.save_pretrained(out_dir)로 "
-                                               f"저장하세요."), HF_HINT)
-    check(any(out.glob("tokenizer*.json")), say("no tokenizer files in out_dir: tokenizer.save_pretrained(out_dir) too.",
-                                                "out_dir에 토크나이저 파일이 없습니다: tokenizer.save_pretrained(out_dir)도 "
-                                                "하세요."), HF_HINT)
-    before, after = _hf_loss(source, _hf_pairs()), _hf_loss(out, _hf_pairs())
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    source, out, pairs = fine_tuned["source"], fine_tuned["full"], fine_tuned["pairs"]
+    check(student_files.exists(out / "config.json", out),
+          say(f"{out.name}/config.json is missing: save the model with model.save_pretrained(out_dir).",
+              f"{out.name}/config.json이 없습니다: model.save_pretrained(out_dir)로 저장하세요."), HF_HINT)
+    check(any(name.startswith("tokenizer") and student_files.exists(out / name, out)
+              for name in student_files.listing(out, out)),
+          say("no tokenizer files in out_dir: tokenizer.save_pretrained(out_dir) too.",
+              "out_dir에 토크나이저 파일이 없습니다: tokenizer.save_pretrained(out_dir)도 하세요."), HF_HINT)
+    start = _weights_file(source)
+    saved = _saved_weights(out, start)
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = AutoModelForSeq2SeqLM.from_pretrained(source)
+    before = _hf_loss(model, tokenizer, pairs)
+    model.load_state_dict(saved, strict=False)  # the judge's own model (config, ties) with the saved weights
+    after = _hf_loss(model, tokenizer, pairs)
     check(after <= HF_LOSS_RATIO * before, say(
-        f"the reloaded model's loss on the training pairs is {after:.3f}, from {before:.3f} before fine-tuning "
-        f"(needs at most {HF_LOSS_RATIO:.0%} of it).",
-        f"다시 불러온 모델의 학습 쌍 손실이 미세 조정 전 {before:.3f}에서 {after:.3f}입니다(그 {HF_LOSS_RATIO:.0%} "
-        f"이하여야 합니다)."), HF_HINT)
+        f"the saved weights, loaded into the grader's copy of the model, give a loss of {after:.3f} on the training "
+        f"pairs, from {before:.3f} before fine-tuning (needs at most {HF_LOSS_RATIO:.0%} of it).",
+        f"저장된 가중치를 채점기의 모델에 불러오면 학습 쌍 손실이 미세 조정 전 {before:.3f}에서 {after:.3f}입니다(그 "
+        f"{HF_LOSS_RATIO:.0%} 이하여야 합니다)."), HF_HINT)
 
 
 @pytest.mark.points(1)
@@ -898,4 +1288,17 @@ def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
 @pytest.mark.title("fine_tune_seq2seq takes exactly `steps` steps, each from cleared gradients",
                    ko="fine_tune_seq2seq는 정확히 `steps`번, 매번 비운 변화도에서 시작해 스텝을 밟습니다")
 def test_fine_tune_steps_from_cleared_gradients(impl, fine_tuned):
-    _check_cleared(fine_tuned[3], HF_STEPS, f"fine_tune_seq2seq(steps={HF_STEPS})")
+    source, pairs = fine_tuned["source"], fine_tuned["pairs"]
+    start = _weights_file(source)
+    saved = _saved_weights(fine_tuned["full"], start)
+    distance = _distance(saved, _hf_fine_tuned(source, pairs, HF_STEPS), start)
+    if distance <= HF_TOLERANCE:
+        return
+    _check_cleared(fine_tuned["seen"], HF_STEPS, f"fine_tune_seq2seq(steps={HF_STEPS})")  # names it, if told true
+    check(False, say(
+        f"after fine_tune_seq2seq(steps={HF_STEPS}) the saved weights differ from the grader's own {HF_STEPS} steps "
+        f"by {distance:.3g} of their change (allowed: {HF_TOLERANCE}): exactly {HF_STEPS} optimizer steps, each after "
+        "optimizer.zero_grad(), on the batches in order.",
+        f"fine_tune_seq2seq(steps={HF_STEPS}) 뒤 저장된 가중치가 채점기의 {HF_STEPS}스텝 결과와 그 변화량의 "
+        f"{distance:.3g}만큼 다릅니다(허용: {HF_TOLERANCE}): 순서대로 잡은 배치로, 매번 optimizer.zero_grad() 뒤에, "
+        f"정확히 {HF_STEPS}번 옵티마이저 스텝을 밟으세요."), HF_HINT)
