@@ -396,6 +396,12 @@ def _rebuilt_tokenizer(text, what, hint) -> Tokenizer:
               f"{type(text).__name__}{f' of {len(text):,} characters' if isinstance(text, str) else ''}).",
               f"{what}은(는) 채점기가 읽을 수 있는 Hugging Face fast 토크나이저가 아닙니다(backend_tokenizer.to_str()가 "
               f"{type(text).__name__}{f', {len(text):,}자' if isinstance(text, str) else ''}을(를) 주었습니다)."), hint)
+    check(not _has_regex(text),
+          say(f"{what} uses a regular expression of its own (a Split or Replace with a \"Regex\" pattern): the grader "
+              "does not run patterns a submission chooses. Use the built-in BertNormalizer / BertPreTokenizer (or "
+              "Lowercase / Whitespace).",
+              f"{what}이(가) 자체 정규 표현식(\"Regex\" 패턴을 쓴 Split이나 Replace)을 씁니다: 채점기는 제출물이 고른 패턴을 "
+              "실행하지 않습니다. 내장 BertNormalizer / BertPreTokenizer(또는 Lowercase / Whitespace)를 쓰세요."), hint)
     try:
         rebuilt = Tokenizer.from_str(text)
     except Exception as error:  # noqa: BLE001 - whatever the JSON is, it is not a tokenizer
@@ -406,6 +412,25 @@ def _rebuilt_tokenizer(text, what, hint) -> Tokenizer:
     rebuilt.no_truncation()
     rebuilt.enable_padding(pad_id=0, pad_token="[PAD]")
     return rebuilt
+
+
+def _has_regex(text: str) -> bool:
+    """The tokenizer JSON names a regular expression of its own anywhere (a pattern the judge would run: one that
+    backtracks without end would hang it), or is not JSON at all."""
+    import json
+    try:
+        pending = [json.loads(text)]
+    except ValueError:
+        return True
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if "Regex" in node:
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return False
 
 
 def _judge_tokenizer(impl, tokenizer, hint=TOKENIZER_HINT):
