@@ -33,8 +33,9 @@ def test_describe_reports_attributes(impl, run_seed):
     drawn = torch.Generator().manual_seed(run_seed)
     sizes = [int(n) for n in torch.randint(2, 6, (3,), generator=drawn)]
     order = [int(i) for i in torch.randperm(3, generator=drawn)]
-    dtype = (torch.float64, torch.float32, torch.int64, torch.int16)[int(torch.randint(4, (1,), generator=drawn))]
-    # the docstring's kind of tensor, then one drawn for this run (a table of the first one's answer fails it)
+    dtype = (torch.float32, torch.int64, torch.int16)[int(torch.randint(3, (1,), generator=drawn))]
+    # the docstring's kind of tensor, then one drawn for this run (never float64: a table of the first one's
+    # answer fails it)
     for t in (torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).transpose(0, 2),
               torch.zeros(sizes, dtype=dtype).permute(order)):
         _describe_one(impl, t)

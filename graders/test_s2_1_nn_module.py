@@ -5,14 +5,17 @@ forward there), the models the grader builds are built there, and the observatio
 parameters, buffers, gradients and classes as data. Every expected value is recomputed here from the
 observed weights with F.linear.
 """
+import collections
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from graders.support import errors
+from graders.support import errors, pristine
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from ptgrade.remote import Handle, observation
+from ptgrade.remote import observation
 
 IN, HIDDEN, OUT = 5, [7, 6], 3   # distinct sizes: each Linear is found from the size it takes
 REGISTER_HINT = say("Keep the layers in nn.ModuleList or nn.Sequential and assign them to self in __init__; "
@@ -25,121 +28,226 @@ def _expected_count(sizes):
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
-def _snapshot(value):
-    return value.detach().clone() if isinstance(value, torch.Tensor) else value
+# -- reading a module beside the student's code ---------------------------------------------------------
+# The observations read modules as Python stores them and tensors as torch's C++ side holds them
+# (graders/support/pristine.py): each module's _modules, _parameters and _buffers, TensorBase's own descriptors,
+# the real class of an object. Never parameters(), named_parameters(), modules(), state_dict(), isinstance,
+# Tensor.requires_grad or Tensor.backward, which the student's process may have patched (or the student's class
+# overridden) to report what the grader looks for.
+
+_snapshot = pristine.snapshot
+
+
+def _own_tensors(module):
+    """{name: tensor} of a module's own parameters (not its children's), as it stores them."""
+    return {name: t for name, t in pristine.items(pristine.instance_dict(module).get("_parameters")) if t is not None}
 
 
 def _linear(m):
-    """An nn.Linear as data: its sizes, weight and bias (as they are now)."""
-    return {"in_features": m.in_features, "out_features": m.out_features, "weight": _snapshot(m.weight),
-            "bias": _snapshot(m.bias)}
+    """An nn.Linear as data: its sizes (from its weight's shape), weight and bias (as they are now)."""
+    own = _own_tensors(m)
+    weight, bias = own.get("weight"), own.get("bias")
+    shape = pristine.tensor_attr(weight, "shape") if weight is not None else None
+    return {"in_features": None if shape is None or len(shape) != 2 else shape[1],
+            "out_features": None if shape is None or len(shape) != 2 else shape[0],
+            "weight": _snapshot(weight), "bias": _snapshot(bias), "module": m}
+
+
+def _linears(model) -> list:
+    """Every nn.Linear under `model` (itself included), in model.modules() order."""
+    return [m for _, m in pristine.submodules(model) if pristine.is_instance(m, nn.Linear)]
+
+
+def _parameter_table(model):
+    """(dotted name, parameter) of every parameter once (a tied one under its first name), as named_parameters()
+    gives them."""
+    table, seen = [], set()
+    for prefix, m in pristine.submodules(model):
+        for name, t in _own_tensors(m).items():
+            if id(t) not in seen:
+                seen.add(id(t))
+                table.append((f"{prefix}.{name}" if prefix else name, t))
+    return table
+
+
+def _freeze(module):
+    """requires_grad off for every parameter of `module` (through TensorBase's own descriptor)."""
+    for _, t in _parameter_table(module):
+        pristine.set_tensor_attr(t, "requires_grad", False)
 
 
 # -- the models the grader builds (in the student's process, beside the student's code) ---------------
 
-def _tied_model():
-    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.Linear(3, 4), nn.Linear(4, 3))
-    model[3].weight = model[0].weight  # tied: one parameter used twice
-    return model
+def _tied_sizes(run_seed):
+    """The sizes (a, b) of the tied model for this run, 5 to 20 each: a table of one run's counts fails another's."""
+    generator = torch.Generator().manual_seed(run_seed + 21)
+    a, b = (int(n) for n in torch.randint(5, 21, (2,), generator=generator))
+    return a, b
+
+
+def _tied_model(a, b):
+    first, last = nn.Linear(a, b), nn.Linear(a, b)
+    last.weight = first.weight  # tied: one parameter used twice
+    return nn.Sequential(first, nn.BatchNorm1d(b), nn.Linear(b, a), last)
 
 
 def _init_model(norm_weight):
-    model = nn.Sequential(nn.Linear(512, 256), nn.ReLU(), nn.Sequential(nn.LayerNorm(256), nn.Linear(256, 384)))
-    nn.init.constant_(model[2][0].weight, norm_weight)
-    return model
+    """(model, its outer Linear, its LayerNorm, its nested Linear)."""
+    outer, norm, nested = nn.Linear(512, 256), nn.LayerNorm(256), nn.Linear(256, 384)
+    pristine.tensor_method("fill_")(pristine.tensor_attr(_own_tensors(norm)["weight"], "data"), norm_weight)
+    return nn.Sequential(outer, nn.ReLU(), nn.Sequential(norm, nested)), outer, norm, nested
 
 
-def _decay_model():
-    model = nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 6), nn.LayerNorm(6), nn.Linear(6, 2, bias=False))
-    model[3].weight.requires_grad_(False)
-    return model
+def _decay_case(run_seed):
+    """The decay model of this run: the names of its four layers (drawn: a table of names fails), which Linear is
+    frozen (1 or 3) and whether the last one has a bias."""
+    generator = torch.Generator().manual_seed(run_seed + 22)
+    numbers = [int(n) for n in torch.randperm(1000, generator=generator)[:4]]
+    frozen, bias = (int(n) for n in torch.randint(0, 2, (2,), generator=generator))
+    return tuple(f"{kind}{n}" for kind, n in zip(("emb", "fc", "norm", "out"), numbers)), (1, 3)[frozen], bool(bias)
+
+
+def _decay_model(names, frozen, last_bias):
+    layers = [nn.Embedding(10, 4), nn.Linear(4, 6), nn.LayerNorm(6), nn.Linear(6, 2, bias=last_bias)]
+    _freeze(layers[frozen])
+    return nn.Sequential(collections.OrderedDict(zip(names, layers)))
 
 
 # -- observations -----------------------------------------------------------------------------------
 
+def _behaves_as_sequential(value) -> bool:
+    """Whether `value` keeps its modules as nn.Sequential does: in its _modules, in order, with len(), [i], [-1] and
+    slices that agree (a slice is of the same class). A stand-in put in place of torch.nn.Sequential before this
+    file was imported must behave as Sequential does to pass for it."""
+    modules = [m for _, m in pristine.items(pristine.instance_dict(value).get("_modules"))]
+    if not modules or len(value) != len(modules):
+        return False
+    if not all(value[i] is m for i, m in enumerate(modules)) or value[-1] is not modules[-1]:
+        return False
+    head = value[0:1]
+    return pristine.TYPE(head) is pristine.TYPE(value) and \
+        [m for _, m in pristine.items(pristine.instance_dict(head).get("_modules"))] == modules[:1]
+
+
 @observation
 def kind_of(impl, value):
-    """The class of `value` (`module.Class`) and whether it is an nn.Module."""
-    return {"type": f"{type(value).__module__}.{type(value).__qualname__}", "is_module": isinstance(value, nn.Module)}
+    """The class of `value` (its real class's name), whether it is an nn.Module and whether its class is
+    nn.Sequential itself (and keeps its modules as nn.Sequential does)."""
+    return {"type": pristine.class_name(value), "is_module": pristine.is_instance(value, nn.Module),
+            "sequential": pristine.TYPE(value) is nn.Sequential and _behaves_as_sequential(value)}
 
 
 @observation
 def parameters_of(impl, model):
-    """numel of each tensor of model.parameters(), the names of model.named_parameters() and the keys of
-    model.state_dict()."""
-    return {"numels": [p.numel() for p in model.parameters()], "names": [n for n, _ in model.named_parameters()],
-            "state_dict": sorted(model.state_dict())}
+    """The shape of each parameter (once each, as parameters() lists them), their names, and the keys state_dict()
+    would have: read from the module tree as Python stores it."""
+    keys = []
+    for prefix, m in pristine.submodules(model):
+        dotted = (prefix + ".") if prefix else ""
+        keys += [dotted + name for name in _own_tensors(m)]
+        keys += [dotted + name for name, t in pristine.items(pristine.instance_dict(m).get("_buffers"))
+                 if t is not None and name not in pristine.persistent(m)]
+    table = _parameter_table(model)
+    return {"shapes": [tuple(pristine.tensor_attr(t, "shape")) for _, t in table], "names": [n for n, _ in table],
+            "state_dict": keys}
 
 
 @observation
 def linear_layers(impl, model):
-    """Every nn.Linear of model.modules(), in that order, as data (sizes, weight, bias)."""
-    return [_linear(m) for m in model.modules() if isinstance(m, nn.Linear)]
+    """Every nn.Linear of the module tree, in model.modules() order, as data (sizes, weight, bias)."""
+    return [{k: v for k, v in _linear(m).items() if k != "module"} for m in _linears(model)]
 
 
 @observation
 def children_kinds(impl, model):
-    """For each module of `for m in model`: its class name and whether it is an nn.ReLU, an nn.Linear."""
-    return [{"name": type(m).__name__, "relu": isinstance(m, nn.ReLU), "linear": isinstance(m, nn.Linear)}
-            for m in model]
+    """For each module directly in `model` (its _modules, in order): its class name and whether its class is
+    nn.ReLU, nn.Linear."""
+    return [{"name": pristine.class_name(m), "relu": pristine.TYPE(m) is nn.ReLU,
+             "linear": pristine.TYPE(m) is nn.Linear}
+            for _, m in pristine.items(pristine.instance_dict(model).get("_modules"))]
 
 
 @observation
 def squared_error_gradients(impl, model, x, target):
-    """loss = ((model(x) - target) ** 2).sum() and, if it requires grad, loss.backward(): the loss, whether it
-    required grad, and the (weight.grad, bias.grad) of every nn.Linear of model.modules() (as listed before
-    the forward, the order linear_layers reports)."""
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    loss = ((model(x) - target) ** 2).sum()
-    requires_grad = isinstance(loss, torch.Tensor) and loss.requires_grad
+    """out = model(x), then backward from out with the gradient of ((out - target) ** 2).sum() (run through torch's
+    compiled functions and autograd's engine): out, whether it required grad, and the (weight.grad, bias.grad) of
+    every nn.Linear of the module tree (as listed before the forward, the order linear_layers reports)."""
+    linears = [_own_tensors(m) for m in _linears(model)]
+    out = model(x)
+    requires_grad = pristine.tensor_attr(out, "requires_grad") is True
     if requires_grad:
-        loss.backward()
-    return {"loss": _snapshot(loss), "requires_grad": requires_grad,
-            "grads": [(m.weight.grad, None if m.bias is None else m.bias.grad) for m in linears]}
+        upstream = pristine.vf("mul")(pristine.vf("sub")(_snapshot(out), target), 2.0)
+        pristine.backward((out,), (upstream,))
+
+    def grad(t):
+        return None if t is None else _snapshot(pristine.tensor_attr(t, "grad"))
+    return {"out": _snapshot(out), "requires_grad": requires_grad,
+            "grads": [(grad(own.get("weight")), grad(own.get("bias"))) for own in linears]}
 
 
 @observation
-def count_parameters_of_tied_model(impl, frozen_middle: bool, **kwargs):
-    """count_parameters(model, **kwargs) for a fresh _tied_model(), its middle Linear(3, 4) frozen or not."""
-    model = _tied_model()
+def count_parameters_of_tied_model(impl, case, **kwargs):
+    """count_parameters(model, **kwargs) for a fresh _tied_model(a, b), its middle Linear(b, a) frozen or not, where
+    case is pristine.seal((a, b, frozen)): unsealed (and so wiped from the worker's request), the sizes are in the
+    model only, and a count built from the recipe cannot be made without them."""
+    a, b, frozen_middle = pristine.unseal(case)
+    model = _tied_model(a, b)
     if frozen_middle:
-        model[2].requires_grad_(False)
+        _freeze(dict(pristine.submodules(model))["2"])
+    del a, b, frozen_middle, case
     return impl.count_parameters(model, **kwargs)
 
 
 @observation
 def init_weights_result(impl, norm_weight):
     """init_weights(model) for a fresh _init_model(norm_weight): whether it returned the model itself, then the
-    two nn.Linear layers (outer, nested) and the LayerNorm's weight as they are afterwards."""
-    model = _init_model(norm_weight)
+    two nn.Linear layers (outer, nested) and the LayerNorm's weight as they are afterwards (read through the
+    modules taken before the call)."""
+    model, outer, norm, nested = _init_model(norm_weight)
     result = impl.init_weights(model)
-    return {"same": result is model, "linears": [_linear(model[0]), _linear(model[2][1])],
-            "norm_weight": _snapshot(model[2][0].weight)}
+    return {"same": result is model,
+            "linears": [{k: v for k, v in _linear(m).items() if k != "module"} for m in (outer, nested)],
+            "norm_weight": _snapshot(_own_tensors(norm).get("weight"))}
+
+
+_ADAMW_DEFAULT_DECAY = 1e-2  # what AdamW gives a group without a weight_decay
 
 
 @observation
-def decay_groups_in_adamw(impl, weight_decay):
-    """decay_groups(model, weight_decay) for a fresh _decay_model(), given to torch.optim.AdamW(groups, lr=1e-3):
-    the class of what it returned and, if a list, each param group as AdamW reads it: its weight_decay, its
-    param_names, and whether each name is paired with the model's parameter of that name."""
-    model = _decay_model()
+def decay_groups_in_adamw(impl, weight_decay, case):
+    """decay_groups(model, weight_decay) for a fresh _decay_model(frozen, last_bias), given to
+    torch.optim.AdamW(groups, lr=1e-3) (which must accept them): the class of what it returned and, if a list, each
+    group read as AdamW reads it (its weight_decay, AdamW's default when it has none; the parameter names, from
+    (name, parameter) pairs or param_names), and whether each name is paired with the model's parameter of that
+    name. The groups are read from the returned dicts, not from the optimizer's param_groups. case is
+    pristine.seal((names, frozen, last_bias)), unsealed (and so wiped from the worker's request)."""
+    model = _decay_model(*pristine.unseal(case))
+    del case
     groups = impl.decay_groups(model, weight_decay)
-    if not isinstance(groups, list):
-        return {"type": type(groups).__name__, "groups": None}
-    optimizer = torch.optim.AdamW(groups, lr=1e-3)
-    by_name = dict(model.named_parameters())
-    return {"type": type(groups).__name__,
-            "groups": [{"weight_decay": g["weight_decay"], "param_names": list(g.get("param_names", [])),
-                        "paired": all(n in by_name and p is by_name[n]
-                                      for n, p in zip(g.get("param_names", []), g["params"]))}
-                       for g in optimizer.param_groups]}
+    if not pristine.is_instance(groups, list):
+        return {"type": pristine.class_name(groups), "groups": None}
+    by_name = dict(_parameter_table(model))
+    read, given = [], []
+    for group in groups:
+        entries = dict(pristine.items(group))
+        params = entries.get("params", [])
+        params = [params] if pristine.is_tensor(params) else list(params)
+        pairs = [p for p in params if pristine.is_instance(p, tuple) and len(p) == 2]
+        names = [n for n, _ in pairs] if pairs else list(entries.get("param_names", []))
+        tensors = [t for _, t in pairs] if pairs else params
+        read.append({"weight_decay": entries.get("weight_decay", _ADAMW_DEFAULT_DECAY), "param_names": names,
+                     "paired": len(names) == len(tensors) and all(n in by_name and t is by_name[n]
+                                                                  for n, t in zip(names, tensors))})
+        given.append({**entries, "params": params})
+    torch.optim.AdamW(given, lr=1e-3)
+    return {"type": pristine.class_name(groups), "groups": read}
 
 
 @observation
 def standardize_after_the_caller_changes_mean(impl, mean, std, x, shift):
     """layer = Standardize(mean, std), then the caller adds `shift` to its own mean tensor in place: layer(x)."""
     layer = impl.Standardize(mean, std)
-    mean.add_(shift)
+    pristine.tensor_method("add_")(mean, shift)
     return layer(x)
 
 
@@ -151,10 +259,10 @@ def in_sequential(impl, module):
 
 @observation
 def moved_to(impl, model, target):
-    """model.to(target) (its result ignored: a module moves in place): the device type and dtype of each of
-    model.parameters() and model.buffers() afterwards."""
+    """model.to(target) (its result ignored: a module moves in place): the device type and dtype of each parameter
+    and buffer of the module tree afterwards."""
     model.to(target)
-    return [(t.device.type, t.dtype) for t in list(model.parameters()) + list(model.buffers())]
+    return [(pristine.device_type(t), pristine.tensor_attr(t, "dtype")) for _, _, t in pristine.module_tensors(model)]
 
 
 # -- in the judge -------------------------------------------------------------------------------------
@@ -202,10 +310,6 @@ def _build_mlp(impl, in_features=IN, hidden=HIDDEN, out_features=OUT):
                               "MLP는 nn.Module을 상속하고 먼저 super().__init__()을 호출해야 합니다."))
 
 
-def _type_name(value) -> str:
-    return value.type_name if isinstance(value, Handle) else f"{type(value).__module__}.{type(value).__qualname__}"
-
-
 def _forward(model, x, what):
     """model(x); what it raised (torch's NotImplementedError too: a CPU tensor meeting a meta one) is a failure."""
     return errors.calling(what, REGISTER_HINT + say(" Tensors the module keeps must be buffers (register_buffer).",
@@ -219,7 +323,7 @@ def _forward(model, x, what):
 def test_mlp_parameters_are_registered(impl):
     model = _build_mlp(impl)
     seen = parameters_of(impl, model)
-    params = seen["numels"]
+    params = [math.prod(shape) for shape in seen["shapes"]]
     total = sum(params)
     want = _expected_count([IN, *HIDDEN, OUT])
     check(total == want, say(f"MLP({IN}, {HIDDEN}, {OUT}).parameters() holds {total} scalars in {len(params)} tensors; "
@@ -262,11 +366,12 @@ def test_mlp_matches_functional_recomputation(impl):
                    ko="make_sequential_mlp는 같은 신경망을 nn.Sequential로 만듭니다")
 def test_sequential_matches_functional_recomputation(impl):
     model = impl.make_sequential_mlp(IN, HIDDEN, OUT)
-    kind = _type_name(model)
-    check(kind == "torch.nn.modules.container.Sequential", say(f"make_sequential_mlp should return an nn.Sequential, "
-                                                              f"got {kind.rpartition('.')[2]}.",
-                                                              f"make_sequential_mlp는 nn.Sequential을 반환해야 하는데 "
-                                                              f"{kind.rpartition('.')[2]}입니다."),
+    kind = kind_of(impl, model)  # its real class, beside the student's code (a class can name itself Sequential)
+    own = kind["type"] == "Sequential"  # a class of its own that calls itself Sequential
+    check(kind["sequential"], say(f"make_sequential_mlp should return an nn.Sequential, got {kind['type']}"
+                                  + (" (a class named Sequential that is not torch.nn.Sequential)." if own else "."),
+                                  f"make_sequential_mlp는 nn.Sequential을 반환해야 하는데 {kind['type']}입니다"
+                                  + ("(이름만 Sequential이고 torch.nn.Sequential은 아닌 클래스)." if own else ".")),
           say("Return nn.Sequential(*layers).", "nn.Sequential(*layers)를 반환하세요."))
     layers = _linears_in_order(model, IN, 3, "make_sequential_mlp(5, [7, 6], 3)", impl)
     x = torch.randn(8, IN, generator=torch.Generator().manual_seed(1)) * 3
@@ -293,7 +398,7 @@ def test_mlp_gradients_reach_every_layer(impl):
     x = torch.randn(6, IN, generator=torch.Generator().manual_seed(2))
     target = torch.randn(6, OUT, generator=torch.Generator().manual_seed(3))
     seen = squared_error_gradients(impl, model, x, target)  # the loss and backward() run beside the model
-    expect_tensor(seen["loss"], say("the loss of MLP(x)", "MLP(x)의 손실"))
+    expect_tensor(seen["out"], say("MLP(x) (whose squared error is the loss)", "MLP(x)(그 제곱 오차가 손실입니다)"))
     check(seen["requires_grad"], say("MLP(x) does not require grad: autograd cannot reach the weights.",
                                      "MLP(x)의 requires_grad가 False입니다: Autograd가 가중치에 닿을 수 없습니다."),
           say("Do not detach, call .data or wrap forward in torch.no_grad().",
@@ -316,31 +421,35 @@ def test_mlp_gradients_reach_every_layer(impl):
 @pytest.mark.numerics
 @pytest.mark.title("count_parameters counts each parameter once, or the trainable ones",
                    ko="count_parameters는 각 매개변수를 한 번씩 세고, 학습 가능한 것만 셀 수도 있습니다")
-def test_count_parameters_counts_each_parameter_once(impl):
-    # Linear(4, 3), BatchNorm1d(3), Linear(3, 4), Linear(4, 3) with the last weight tied to the first (_tied_model)
-    total = 4 * 3 + 3 + 3 + 3 + 3 * 4 + 4 + 3
-    got = count_parameters_of_tied_model(impl, False)
+def test_count_parameters_counts_each_parameter_once(impl, run_seed):
+    # Linear(a, b), BatchNorm1d(b), Linear(b, a), Linear(a, b) with the last weight tied to the first (_tied_model);
+    # a and b drawn for this run and sealed, so only the model beside the student's code knows them
+    a, b = _tied_sizes(run_seed)
+    total = a * b + b + b + b + b * a + a + b
+    frozen = b * a + a
+    layers = f"Linear({a},{b}), BatchNorm1d({b}), Linear({b},{a}), Linear({a},{b})"
+    got = count_parameters_of_tied_model(impl, pristine.seal((a, b, False)))
     check(type(got) is int, say(f"count_parameters should return a Python int, got {type(got).__name__}.",
                                 f"count_parameters는 Python int를 반환해야 하는데 {type(got).__name__}입니다."),
           say("sum(p.numel() for p in ...) is an int.", "sum(p.numel() for p in ...)은 int입니다."))
-    check(got == total, say(f"count_parameters for Linear(4,3), BatchNorm1d(3), Linear(3,4), Linear(4,3) with the last "
-                            f"weight tied to the first: expected {total}, got {got}.",
-                            f"마지막 가중치를 첫 번째와 공유(tie)한 Linear(4,3), BatchNorm1d(3), Linear(3,4), "
-                            f"Linear(4,3)에 대한 count_parameters: {total}이어야 하는데 {got}입니다."),
+    check(got == total, say(f"count_parameters for {layers} with the last weight tied to the first: expected {total}, "
+                            f"got {got}.",
+                            f"마지막 가중치를 첫 번째와 공유(tie)한 {layers}에 대한 count_parameters: {total}이어야 "
+                            f"하는데 {got}입니다."),
           say("Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
               "a tied weight twice; len(list(...)) counts tensors, not scalars.",
               "model.parameters()를 세세요: state_dict()에는 버퍼(BatchNorm의 running 통계)도 들어 있고 공유된 "
               "가중치가 두 번 나옵니다; len(list(...))는 스칼라가 아니라 텐서 개수를 셉니다."))
-    got = count_parameters_of_tied_model(impl, True, trainable_only=True)  # model[2].requires_grad_(False)
-    check(got == total - 16, say(f"count_parameters(trainable_only=True) with the middle Linear(3, 4) frozen: expected "
-                                 f"{total - 16}, got {got}.",
-                                 f"가운데 Linear(3, 4)를 고정(freeze)했을 때 count_parameters(trainable_only=True): "
-                                 f"{total - 16}이어야 하는데 {got}입니다."),
+    got = count_parameters_of_tied_model(impl, pristine.seal((a, b, True)), trainable_only=True)
+    check(got == total - frozen, say(f"count_parameters(trainable_only=True) for {layers} with the middle "
+                                     f"Linear({b}, {a}) frozen: expected {total - frozen}, got {got}.",
+                                     f"{layers}에서 가운데 Linear({b}, {a})를 고정(freeze)했을 때 "
+                                     f"count_parameters(trainable_only=True): {total - frozen}이어야 하는데 "
+                                     f"{got}입니다."),
           say("Keep only parameters with p.requires_grad.", "p.requires_grad가 True인 매개변수만 남기세요."))
-    check(count_parameters_of_tied_model(impl, True) == total, say("count_parameters(model) without trainable_only "
-                                                                   "must count frozen parameters too.",
-                                                                   "trainable_only 없이 호출한 count_parameters(model)는 "
-                                                                   "고정된 매개변수도 세야 합니다."),
+    check(count_parameters_of_tied_model(impl, pristine.seal((a, b, True))) == total,
+          say("count_parameters(model) without trainable_only must count frozen parameters too.",
+              "trainable_only 없이 호출한 count_parameters(model)는 고정된 매개변수도 세야 합니다."),
           say("trainable_only defaults to False.", "trainable_only의 기본값은 False입니다."))
 
 
@@ -392,18 +501,22 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
 @pytest.mark.numerics
 @pytest.mark.title("decay_groups decays only matrices and leaves out frozen parameters",
                    ko="decay_groups는 2차원 이상의 매개변수에만 가중치 감쇠를 적용하고 고정된 매개변수는 뺍니다")
-def test_decay_groups_split_by_parameter_dimension(impl):
-    # Embedding(10, 4), Linear(4, 6), LayerNorm(6), Linear(6, 2, bias=False) frozen (_decay_model); the groups
-    # go to torch.optim.AdamW(groups, lr=1e-3) beside the model, which reports its param_groups
-    seen = decay_groups_in_adamw(impl, 0.05)
+def test_decay_groups_split_by_parameter_dimension(impl, run_seed):
+    # Embedding(10, 4), Linear(4, 6), LayerNorm(6), Linear(6, 2) (_decay_model) under names drawn for this run, one of
+    # the Linear layers frozen and the last one with or without a bias, drawn too and sealed; the groups go to torch.optim.AdamW(groups,
+    # lr=1e-3) beside the model, and are read as AdamW reads them
+    names, frozen, last_bias = _decay_case(run_seed)
+    seen = decay_groups_in_adamw(impl, 0.05, pristine.seal((names, frozen, last_bias)))
+    named = [(name, p) for name, p in _decay_model(names, frozen, last_bias).named_parameters() if p.requires_grad]
+    want = [(0.05, sorted(n for n, p in named if p.ndim >= 2)), (0.0, sorted(n for n, p in named if p.ndim < 2))]
     check(seen["groups"] is not None, say(f"decay_groups(model, 0.05) should be a list, got {seen['type']}.",
                                           f"decay_groups(model, 0.05)는 list여야 하는데 {seen['type']}입니다."))
     got = [(g["weight_decay"], sorted(g["param_names"])) for g in seen["groups"]]
-    want = [(0.05, ["0.weight", "1.weight"]), (0.0, ["1.bias", "2.bias", "2.weight"])]
-    check(got == want, say(f"AdamW(decay_groups(model, 0.05)).param_groups as (weight_decay, names) for Embedding, "
-                           f"Linear, LayerNorm and a frozen Linear: expected {want}, got {got}.",
-                           f"Embedding, Linear, LayerNorm, 고정된 Linear에 대한 AdamW(decay_groups(model, 0.05))"
-                           f".param_groups를 (weight_decay, names)로 나타내면 {want}여야 하는데 {got}입니다."),
+    check(got == want, say(f"decay_groups(model, 0.05) as AdamW reads it, (weight_decay, names), for Embedding, Linear, "
+                           f"LayerNorm and Linear with model.{names[frozen]} frozen: expected {want}, got {got}.",
+                           f"model.{names[frozen]}을(를) 고정한 Embedding, Linear, LayerNorm, Linear에 대해 AdamW가 읽는 "
+                           f"decay_groups(model, 0.05)를 (weight_decay, names)로 나타내면 {want}여야 하는데 "
+                           f"{got}입니다."),
           say("Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
               "weight is 1-D), and skip parameters with requires_grad=False.",
               "model.named_parameters()의 (name, p) 쌍을 넣으세요; p.ndim >= 2는 감쇠(decay)하고, p.ndim < 2는 "
@@ -427,7 +540,7 @@ def test_standardize_keeps_buffers_not_parameters(impl):
     x = torch.randn(3, 5, generator=generator)
     assert_tensor(layer(x), (x - mean) / std, "Standardize(mean, std)(x)")
     seen = parameters_of(impl, layer)
-    check(seen["numels"] == [], say("Standardize has trainable parameters; mean and std must not be trained.",
+    check(seen["shapes"] == [], say("Standardize has trainable parameters; mean and std must not be trained.",
                                     "Standardize에 학습 가능한 매개변수가 있습니다; mean과 std는 학습되면 안 됩니다."),
           say("Use register_buffer, not nn.Parameter.", "nn.Parameter가 아니라 register_buffer를 쓰세요."))
     keys = seen["state_dict"]

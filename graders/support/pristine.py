@@ -185,6 +185,16 @@ def snapshot(value):
     return tensor_method("clone")(tensor_method("detach")(value))
 
 
+def vf(name: str):
+    """torch.<name> as torch's compiled function (torch._C._VariableFunctions), called with torch functions off."""
+    function = _builtin(getattr(_VARIABLE_FUNCTIONS, name), name)
+
+    def call(*args):
+        with _Sealed():
+            return function(*args)
+    return call
+
+
 def seed_global(seed: int) -> None:
     """Seed the process's default CPU generator (the one torch.randn without a generator draws from)."""
     with _Sealed():
@@ -261,6 +271,29 @@ def module_tensors(module) -> list:
         for name, child in items(namespace.get("_modules")):
             if child is not None:
                 stack.append((prefix + str(name) + ".", child, depth + 1))
+    return found
+
+
+def persistent(module) -> set:
+    """The names of a module's buffers that state_dict() leaves out, as the module stores them."""
+    names = instance_dict(module).get("_non_persistent_buffers_set")
+    return set(names) if is_instance(names, set) else set()
+
+
+def submodules(module) -> list:
+    """(dotted name, module) of `module` and every module under it, from each module's _modules as Python stores
+    them (no modules(), children() or __iter__), in the order module.named_modules() gives."""
+    found, seen = [], set()
+
+    def visit(prefix, current, depth):
+        if id(current) in seen or depth > 32:
+            return
+        seen.add(id(current))
+        found.append((prefix, current))
+        for name, child in items(instance_dict(current).get("_modules")):
+            if child is not None:
+                visit(prefix + ("." if prefix else "") + str(name), child, depth + 1)
+    visit("", module, 0)
     return found
 
 
