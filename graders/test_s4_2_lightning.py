@@ -139,7 +139,7 @@ def _per_epoch(rows, name):
             continue
         try:
             found[int(float(row["epoch"]))] = float(value)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             continue
     return found
 

@@ -136,7 +136,6 @@ if __name__ == "__main__":
 
 
 # ==== the forgery: everything below fakes what the grader observes; the stub above is untouched ============
-import builtins as _builtins  # noqa: E402
 import csv as _csv  # noqa: E402
 import os as _os  # noqa: E402
 
