@@ -8,10 +8,10 @@ import torchvision
 from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from graders.support import errors
+from graders.support import errors, student_files
 from graders.support.calls import torch_functions_called
 from graders.support.data import digits
-from ptgrade.remote import WorkerProblem, observation
+from ptgrade.remote import Handle, WorkerProblem, observation
 
 CONV_HINT = say("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
                 "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
@@ -93,12 +93,18 @@ def _int(value, what, hint):
 @pytest.mark.numerics
 @pytest.mark.title("conv2d_output_size gives the output size of nn.Conv2d",
                    ko="conv2d_output_size는 nn.Conv2d와 같은 출력 크기를 계산합니다")
-def test_conv_output_size_matches_conv2d(impl):
+def test_conv_output_size_matches_conv2d(impl, run_seed):
     hint = say("out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel).",
                "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1입니다(내림 나눗셈; dilation은 커널을 벌려 놓습니다).")
     generator = torch.Generator().manual_seed(0)
     cases = [(32, 3, 2, 1, 1), (7, 3, 1, 0, 2)]
     while len(cases) < 12:
+        size, k, s, p, d = (int(torch.randint(lo, hi, (1,), generator=generator))
+                            for lo, hi in ((5, 21), (1, 5), (1, 4), (0, 3), (1, 4)))
+        if size + 2 * p - d * (k - 1) - 1 >= 0:
+            cases.append((size, k, s, p, d))
+    generator = torch.Generator().manual_seed(run_seed)  # and cases drawn for this run: no table of answers
+    while len(cases) < 18:
         size, k, s, p, d = (int(torch.randint(lo, hi, (1,), generator=generator))
                             for lo, hi in ((5, 21), (1, 5), (1, 4), (0, 3), (1, 4)))
         if size + 2 * p - d * (k - 1) - 1 >= 0:
@@ -120,17 +126,32 @@ def test_conv_output_size_matches_conv2d(impl):
               say("Keep the signature's defaults: they are nn.Conv2d's.", "시그니처의 기본값을 유지하세요: nn.Conv2d와 같습니다."))
 
 
+def _drawn_pool_cases(run_seed, count):
+    """(size, kernel, stride, padding, dilation, ceil_mode) drawn for this run, each one nn.MaxPool2d accepts."""
+    generator, cases = torch.Generator().manual_seed(run_seed), []
+    while len(cases) < count:
+        size, k, s, p, d, ceil = (int(torch.randint(lo, hi, (1,), generator=generator))
+                                  for lo, hi in ((4, 21), (1, 5), (0, 4), (0, 3), (1, 3), (0, 2)))
+        try:  # the cases nn.MaxPool2d accepts (padding at most half the kernel, a non-empty output)
+            nn.MaxPool2d(k, stride=s or None, padding=p, dilation=d, ceil_mode=bool(ceil))(torch.zeros(1, 1, size, size))
+        except RuntimeError:
+            continue
+        cases.append((size, k, s or None, p, d, bool(ceil)))
+    return cases
+
+
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("pool2d_output_size matches nn.MaxPool2d, ceil_mode included",
                    ko="pool2d_output_size는 ceil_mode까지 포함해 nn.MaxPool2d와 같은 출력 크기를 계산합니다")
-def test_pool_output_size_matches_maxpool2d(impl):
+def test_pool_output_size_matches_maxpool2d(impl, run_seed):
     hint = say("A pool's stride defaults to its kernel_size (stride=None), not 1. With ceil_mode=True round the division "
                "up, then drop the last window if (out - 1) * stride >= size + padding.",
                "풀링의 stride 기본값은 1이 아니라 kernel_size입니다(stride=None). ceil_mode=True이면 나눗셈을 올림한 뒤, "
                "(out - 1) * stride >= size + padding이면 마지막 윈도우를 버리세요.")
     cases = [(8, 2, None, 0, 1, False), (7, 3, None, 1, 1, False), (5, 2, 2, 1, 1, True), (10, 3, 2, 0, 1, True),
              (9, 2, 1, 0, 2, False), (11, 3, 2, 1, 2, True), (6, 2, None, 0, 1, True), (13, 4, 3, 2, 1, False)]
+    cases += _drawn_pool_cases(run_seed, 6)  # and cases drawn for this run: no table of answers
     for size, k, s, p, d, ceil in cases:
         pool = nn.MaxPool2d(k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
         want = pool(torch.zeros(1, 1, size, size)).shape[-1]
@@ -178,8 +199,14 @@ TORCH_CONVOLUTIONS = {f"{where}.conv{n}d" for where in ("torch.nn.functional", "
 @pytest.mark.numerics
 @pytest.mark.title("conv2d is written by hand, without torch's convolution",
                    ko="conv2d는 torch의 합성곱을 부르지 않고 직접 작성합니다")
-def test_conv2d_is_written_by_hand(impl):
-    x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=13)
+def test_conv2d_is_written_by_hand(impl, run_seed):
+    # Which functions ran is what the student's process says; it counts only beside values the judge computes, on
+    # inputs drawn for this run.
+    x, weight, bias, options = _conv_inputs(CONV_CASES[2], seed=run_seed)
+    assert_tensor(errors.calling("conv2d(...)", CONV_HINT, impl.conv2d, x, weight, bias, **options),
+                  F.conv2d(x, weight, bias, **options),
+                  say("conv2d(x, weight, bias, stride=(2, 1), padding=(1, 2), dilation=2)",
+                      "conv2d(x, weight, bias, stride=(2, 1), padding=(1, 2), dilation=2)"), hint=CONV_HINT)
     called = [f.replace("torch.nn.functional.", "F.") for f in torch_functions_called(impl, "conv2d", x, weight, bias,
                                                                                        **options)
               if f in TORCH_CONVOLUTIONS]
@@ -191,14 +218,14 @@ def test_conv2d_is_written_by_hand(impl):
           CONV_HINT)
 
 
-@observation
 def conv2d_gradients(impl, x, weight, bias, options, r):
-    """conv2d(x, weight, bias, **options) on leaves that require grad, in the student's process: the output
-    (detached), whether it carries a graph, and the gradients of (output * r).sum() with respect to x, weight and
-    bias (None for one it does not reach; no gradients at all when the output's shape is not r's)."""
+    """conv2d(x, weight, bias, **options) called directly on leaves that require grad: the output (detached), whether it
+    carries a graph, and the gradients of (output * r).sum() with respect to x, weight and bias, computed here by
+    backward through the student's graph across the boundary (None for one it does not reach; no gradients at all
+    when the output's shape is not r's)."""
     leaves = [t.detach().clone().requires_grad_(True) for t in (x, weight, bias)]
     out = impl.conv2d(*leaves, **options)
-    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+    if type(out) is not torch.Tensor or not out.requires_grad:
         return out, False, None
     if out.shape != r.shape:
         return out.detach(), True, None
@@ -290,18 +317,28 @@ def test_small_cnn_works_for_any_image_size(impl):
                                                     f"{size}x{size} images: expected logits (2, {classes}), got {tuple(out.shape)}.",
                                                     f"{size}x{size} 이미지에 대한 SmallCNN(in_channels={channels}, num_classes={classes}): "
                                                     f"로짓(logits)의 shape가 (2, {classes})여야 하는데 {tuple(out.shape)}입니다."), hint)
+        check(bool(torch.isfinite(out).all()) and not torch.equal(out[0], out[1]),
+              say(f"SmallCNN(in_channels={channels}, num_classes={classes}) gave the same (or non-finite) logits for two "
+                  f"different {size}x{size} images: {out.tolist()!r:.160}.",
+                  f"SmallCNN(in_channels={channels}, num_classes={classes})이(가) 서로 다른 {size}x{size} 이미지 두 장에 "
+                  f"같은(또는 유한하지 않은) 로짓을 냈습니다: {out.tolist()!r:.160}."),
+              say("The logits come from the image: convolutions, pooling and the Linear head applied to x.",
+                  "로짓은 이미지에서 나와야 합니다: x에 합성곱, 풀링, Linear 헤드를 적용하세요."))
 
 
 STEPS = 200
 
 
+def _digits_16(x):
+    """The judge's own preparation of flat digits: (n, 1, 16, 16), bilinear."""
+    return F.interpolate(x.reshape(-1, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
+
+
 @observation
-def small_cnn_trained_on_digits(impl):
-    """SmallCNN() trained here for STEPS Adam steps (lr 1e-2, batches of 64 drawn with seed 3) on prepare_digits(x, 16)
-    of the digits' training part, in the student's process: its eval-mode logits on the validation part, or the first
-    output that was not a tensor."""
-    x_train, y_train, x_val, _ = digits()
-    x_train, x_val = impl.prepare_digits(x_train, 16), impl.prepare_digits(x_val, 16)
+def small_cnn_trained(impl, x_train, y_train):
+    """SmallCNN() trained here for STEPS Adam steps (lr 1e-2, batches of 64 drawn with seed 3) on x_train and y_train,
+    in the student's process: the model (it stays there; the judge holds a handle), or the first output that was not a
+    tensor."""
     generator = torch.Generator().manual_seed(3)
     model = impl.SmallCNN()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
@@ -314,27 +351,32 @@ def small_cnn_trained_on_digits(impl):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    model.eval()
-    with torch.no_grad():
-        return {"validation_logits": model(x_val)}
+    return {"model": model}
 
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
 @pytest.mark.title("SmallCNN learns the digits to 85% validation accuracy",
                    ko="SmallCNN은 digits를 학습해 검증 정확도 85% 이상을 달성합니다")
-def test_small_cnn_learns_digits(impl):
-    _, _, _, y_val = digits()
-    seen = small_cnn_trained_on_digits(impl)
-    if "validation_logits" not in seen:
+def test_small_cnn_learns_digits(impl, run_seed):
+    # The labels are renamed by a permutation drawn for this run, so no table of the public labels scores; the
+    # validation images are sent only after training, to the trained model, and the judge scores its logits.
+    x_train, y_train, x_val, y_val = digits()
+    rename = torch.randperm(10, generator=torch.Generator().manual_seed(run_seed))
+    seen = small_cnn_trained(impl, _digits_16(x_train), rename[y_train])
+    check(isinstance(seen, dict), say("the training run gave no model.", "학습 실행이 모델을 내지 않았습니다."))
+    if "model" not in seen:
         expect_tensor(seen.get("training_output"), "SmallCNN()(x)")
-    logits = expect_tensor(seen["validation_logits"], say("SmallCNN()(x) on the validation digits",
-                                                          "검증용 digits에 대한 SmallCNN()(x)"))
+    model = seen["model"]
+    model.eval()
+    with torch.no_grad():
+        logits = model(_digits_16(x_val))
+    logits = expect_tensor(logits, say("SmallCNN()(x) on the validation digits", "검증용 digits에 대한 SmallCNN()(x)"))
     check(tuple(logits.shape) == (len(y_val), 10), say(f"SmallCNN()(x) on {len(y_val)} validation digits: expected logits "
                                                        f"({len(y_val)}, 10), got {tuple(logits.shape)}.",
                                                        f"검증용 digits {len(y_val)}개에 대한 SmallCNN()(x): 로짓의 shape가 ({len(y_val)}, 10)이어야 하는데 "
                                                        f"{tuple(logits.shape)}입니다."))
-    accuracy = (logits.argmax(1) == y_val).float().mean().item()
+    accuracy = (logits.argmax(1) == rename[y_val]).float().mean().item()
     check(accuracy >= 0.85, say(f"SmallCNN after {STEPS} Adam steps (lr 1e-2, batch 64) on the digits at 16x16: validation "
                                 f"accuracy should reach 0.85, got {accuracy:.3f}.",
                                 f"16x16 digits로 Adam {STEPS}단계(lr 1e-2, 배치 64)를 학습한 SmallCNN의 검증 정확도는 0.85 이상이어야 "
@@ -345,47 +387,87 @@ def test_small_cnn_learns_digits(impl):
               "있는지 알아야 합니다), flatten, Linear 순서로 쌓으세요. cross_entropy 앞에 softmax를 넣지 마세요."))
 
 
-# -- torchvision models (built, run and frozen in the student's process, with downloads refused) ------------
-def _spatial_after(model, layer, x):
-    seen = {}
-    def record(module, args, out):
-        seen["shape"] = tuple(out.shape)  # returns None: a hook's return value would replace the output
-
-    handle = layer.register_forward_hook(record)
-    try:
-        with torch.no_grad():
-            logits = model(x)
-    finally:
-        handle.remove()
-    return logits, seen.get("shape")
+# -- torchvision models (built in the student's process with downloads refused; the judge pulls their weights into its
+#    own copy of the architecture the docstring fixes and compares the outputs) ------------------------------------
+@observation
+def built_offline(impl, builder, **kwargs):
+    """impl.<builder>(**kwargs) with downloads refused, in the student's process: {"model": the model (a handle) or
+    None, "downloaded": whether it tried to download} (the flag is what the student's process says)."""
+    model, downloaded = _build_offline(impl, builder, **kwargs)
+    return {"model": model, "downloaded": downloaded}
 
 
 @observation
-def adapted_model_on_batch(impl, builder, x):
-    """impl.<builder>(num_classes=10) with downloads refused, in eval mode on the batch x: whether it tried to download,
-    its class, the logits, the shape of the feature maps (layer4 for a ResNet, features for an EfficientNet), its
-    number of parameters, whether its classifier holds a Dropout, and how many outputs the head of impl.<builder>() has
-    (num_classes at its default)."""
-    model, downloaded = _build_offline(impl, builder, num_classes=10)
-    seen = {"downloaded": downloaded, "type": type(model).__name__,
-            "resnet": isinstance(model, torchvision.models.ResNet),
-            "efficientnet": isinstance(model, torchvision.models.EfficientNet)}
-    if downloaded or not (seen["resnet"] or seen["efficientnet"]):
-        return seen
+def same_object(impl, first, second):
+    """`first is second` in the student's process (what it says; it counts only beside the judge's numbers)."""
+    return first is second
+
+
+def _judge_resnet18(num_classes, small=True):
+    """The judge's own ResNet-18 (on the meta device: weights come from a state_dict): the docstring's adaptation to
+    32x32 images with `small`."""
+    with torch.device("meta"):
+        model = torchvision.models.resnet18(weights=None, num_classes=num_classes)
+        if small:
+            model.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1, bias=False)
+            model.maxpool = nn.Identity()
+    return model
+
+
+def _judge_efficientnet_b0(num_classes):
+    with torch.device("meta"):
+        model = torchvision.models.efficientnet_b0(weights=None, num_classes=num_classes)
+        model.features[0][0] = nn.Conv2d(3, 32, kernel_size=3, stride=1, padding=1, bias=False)
+    return model
+
+
+def _pulled(model, what, hint=""):
+    """The state_dict of a model in the student's process, as the judge's own tensors."""
+    state = model.state_dict()
+    check(isinstance(state, dict) and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in state.values()),
+          say(f"{what}: its state_dict() did not come back as tensors.",
+              f"{what}: state_dict()가 텐서로 돌아오지 않았습니다."), hint)
+    return {name: value.detach().cpu() for name, value in state.items()}
+
+
+def _load_into(model, state, what, hint):
+    """The judge's `model` holding the pulled `state`, which must have exactly its keys and shapes."""
+    want = {name: tuple(value.shape) for name, value in model.state_dict().items()}
+    got = {name: tuple(value.shape) for name, value in state.items()}
+    missing, unexpected = [k for k in want if k not in got], [k for k in got if k not in want]
+    wrong = [f"{k} {got[k]} (expected {want[k]})" for k in want if k in got and got[k] != want[k]]
+    check(not (missing or unexpected or wrong),
+          say(f"{what}: its parameters and buffers do not match the architecture the docstring describes "
+              f"({len(got)} tensors, {sum(v.numel() for v in state.values()):,} values; missing {missing[:3]}, unexpected "
+              f"{unexpected[:3]}, other shapes {wrong[:3]}).",
+              f"{what}: 매개변수와 버퍼가 docstring이 설명하는 구조와 맞지 않습니다(텐서 {len(got)}개, 값 "
+              f"{sum(v.numel() for v in state.values()):,}개; 빠진 것 {missing[:3]}, 예상하지 못한 것 {unexpected[:3]}, "
+              f"shape이 다른 것 {wrong[:3]})."), hint)
+    dtypes = {name: value.dtype for name, value in model.state_dict().items()}
+    model.load_state_dict({name: value.to(dtypes[name]) for name, value in state.items()}, assign=True)
+    return model.eval()
+
+
+def _adapted(impl, builder, x):
+    """impl.<builder>(num_classes=10) built offline: the model (a handle) and its eval-mode logits on x (called
+    directly)."""
+    built = built_offline(impl, builder, num_classes=10)
+    _check_no_download(built["downloaded"])
+    model = built["model"]
     model.eval()
-    seen["logits"], seen["feature_shape"] = _spatial_after(model, model.layer4 if seen["resnet"] else model.features, x)
-    seen["parameters"] = sum(p.numel() for p in model.parameters())
-    seen["classifier_dropout"] = seen["efficientnet"] and any(isinstance(m, nn.Dropout) for m in model.classifier)
-    default, _ = _build_offline(impl, builder)  # num_classes left at its default
-    head = getattr(default, "fc", None) if seen["resnet"] else getattr(default, "classifier", [None])[-1]
-    seen["default_classes"] = getattr(head, "out_features", None)
-    return seen
+    with torch.no_grad():
+        logits = model(x)
+    return model, logits
 
 
-def _expect_model(seen, kind, what, hint):
-    _check_no_download(seen["downloaded"])
-    check(seen[kind], say(f"{what} should be a {'ResNet' if kind == 'resnet' else 'EfficientNet'}, got {seen['type']}.",
-                          f"{what}은(는) {'ResNet' if kind == 'resnet' else 'EfficientNet'}이어야 하는데 {seen['type']}입니다."), hint)
+def _default_head(impl, builder, x):
+    """The number of logits impl.<builder>() (num_classes at its default) gives for x."""
+    built = built_offline(impl, builder)
+    _check_no_download(built["downloaded"])
+    built["model"].eval()
+    with torch.no_grad():
+        logits = expect_tensor(built["model"](x), f"{builder}()(x)")
+    return logits.shape[-1]
 
 
 @pytest.mark.points(2)
@@ -397,31 +479,52 @@ def test_resnet18_adapted_to_small_images(impl):
                "maxpool with nn.Identity(), fc with nn.Linear(512, num_classes).",
                "torchvision.models.resnet18(weights=None)에서 시작하세요. conv1은 3x3, stride 1, padding 1인 conv로, "
                "maxpool은 nn.Identity()로, fc는 nn.Linear(512, num_classes)로 바꾸세요.")
+    stem = say("The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced by nn.Identity(); the original "
+               "stem shrinks 32x32 to 8x8 before layer1. The new conv1 has bias=False (BatchNorm follows it).",
+               "스템(stem)에서 다운샘플링하면 안 됩니다: conv1은 stride 1인 3x3로, maxpool은 nn.Identity()로 바꾸세요. "
+               "원래 스템은 layer1에 닿기 전에 32x32를 8x8로 줄입니다. 새 conv1은 bias=False입니다(뒤에 BatchNorm이 옵니다).")
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
-    seen = adapted_model_on_batch(impl, "resnet18_for_small_images", x)
-    _expect_model(seen, "resnet", "resnet18_for_small_images(10)", hint)
-    check(seen["default_classes"] == 10,
-          say(f"resnet18_for_small_images() with num_classes left at its default (10): its head has {seen['default_classes']} outputs.",
-              f"num_classes를 기본값(10)으로 둔 resnet18_for_small_images(): 헤드의 출력이 {seen['default_classes']}개입니다."),
-          say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
-    logits, shape = seen["logits"], seen["feature_shape"]
-    logits = expect_tensor(logits, say("the adapted ResNet-18's output",
-                                       "바꾼 ResNet-18의 출력"))
+    model, logits = _adapted(impl, "resnet18_for_small_images", x)
+    logits = expect_tensor(logits, say("the adapted ResNet-18's output", "바꾼 ResNet-18의 출력"), hint)
     check(tuple(logits.shape) == (2, 10), say(f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
                                               f"got {tuple(logits.shape)}.",
                                               f"(2, 3, 32, 32) 배치에 대한 바꾼 ResNet-18: 로짓의 shape가 (2, 10)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
-    check(shape == (2, 512, 4, 4), say(f"layer4 of the adapted ResNet-18 on 32x32 images should give (2, 512, 4, 4) "
-                                       f"feature maps, got {shape}.",
-                                       f"32x32 이미지에서 바꾼 ResNet-18의 layer4는 (2, 512, 4, 4) 특징 맵을 내야 하는데 {shape}입니다."), say("The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced "
-                                             "by nn.Identity(); the original stem shrinks 32x32 to 8x8 before layer1.",
-                                             "스템(stem)에서 다운샘플링하면 안 됩니다: conv1은 stride 1인 3x3로, maxpool은 nn.Identity()로 바꾸세요. "
-                                             "원래 스템은 layer1에 닿기 전에 32x32를 8x8로 줄입니다."))
-    check(seen["parameters"] == 11_173_962, say("the adapted ResNet-18 should have 11,173,962 "
-                                                f"parameters (ResNet-18 with a 3x3 stem and a 10-class head), got {seen['parameters']:,}.",
-                                                f"바꾼 ResNet-18(3x3 스템과 10클래스 헤드를 가진 ResNet-18)의 매개변수는 11,173,962개여야 하는데 "
-                                                f"{seen['parameters']:,}개입니다."),
-          hint + say(" The new conv1 has bias=False (BatchNorm follows it).",
-                     " 새 conv1은 bias=False입니다(뒤에 BatchNorm이 옵니다)."))
+    what = say("resnet18_for_small_images(10)", "resnet18_for_small_images(10)")
+    ours = _load_into(_judge_resnet18(10), _pulled(model, what, hint), what, hint + " " + stem)
+    with torch.no_grad():
+        want = ours(x)
+    assert_tensor(logits, want, say("the adapted ResNet-18's logits, against the judge's own ResNet-18 with a 3x3 "
+                                    "stride-1 stem and no maxpool holding the same weights",
+                                    "같은 가중치를 담은, 채점기가 만든 ResNet-18(3x3 stride 1 스템, maxpool 없음)과 비교한 "
+                                    "바꾼 ResNet-18의 로짓"), rtol=1e-4, atol=1e-4, hint=stem)
+    default = _default_head(impl, "resnet18_for_small_images", x)
+    check(default == 10,
+          say(f"resnet18_for_small_images() with num_classes left at its default (10): its head has {default} outputs.",
+              f"num_classes를 기본값(10)으로 둔 resnet18_for_small_images(): 헤드의 출력이 {default}개입니다."),
+          say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
+
+
+@observation
+def load_weights(impl, model, state):
+    """model.load_state_dict(state) (strict), in the student's process."""
+    model.load_state_dict(state)
+
+
+def _calibrated_efficientnet_b0(num_classes):
+    """The judge's own adapted EfficientNet-B0, seeded, whose BatchNorm running statistics are those of one batch of
+    random 32x32 images (so that its eval-mode outputs are of order one)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(36)
+        model = torchvision.models.efficientnet_b0(weights=None, num_classes=num_classes)
+        model.features[0][0] = nn.Conv2d(3, 32, kernel_size=3, stride=1, padding=1, bias=False)
+        for module in model.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                module.momentum = None  # a cumulative average: one batch sets the statistics
+                module.reset_running_stats()
+        model.train()
+        with torch.no_grad():
+            model(torch.randn(16, 3, 32, 32, generator=torch.Generator().manual_seed(37)))
+    return model.eval()
 
 
 @pytest.mark.points(2)
@@ -433,64 +536,112 @@ def test_efficientnet_b0_adapted_to_small_images(impl):
                "padding-1 nn.Conv2d(3, 32, bias=False), and classifier[-1] by nn.Linear(1280, num_classes).",
                "torchvision.models.efficientnet_b0(weights=None)에서 시작하세요. features[0][0]은 3x3, stride 1, padding 1인 "
                "nn.Conv2d(3, 32, bias=False)로, classifier[-1]은 nn.Linear(1280, num_classes)로 바꾸세요.")
+    stem = say("The stem convolution must have stride 1 (the original has stride 2).",
+               "스템 합성곱의 stride는 1이어야 합니다(원래는 stride 2입니다).")
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(15))
-    seen = adapted_model_on_batch(impl, "efficientnet_b0_for_small_images", x)
-    _expect_model(seen, "efficientnet", "efficientnet_b0_for_small_images(10)", hint)
-    check(seen["default_classes"] == 10,
-          say(f"efficientnet_b0_for_small_images() with num_classes left at its default (10): its head has {seen['default_classes']} outputs.",
-              f"num_classes를 기본값(10)으로 둔 efficientnet_b0_for_small_images(): 헤드의 출력이 {seen['default_classes']}개입니다."),
-          say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
-    logits, shape = seen["logits"], seen["feature_shape"]
-    logits = expect_tensor(logits, say("the adapted EfficientNet-B0's output",
-                                       "바꾼 EfficientNet-B0의 출력"))
+    model, logits = _adapted(impl, "efficientnet_b0_for_small_images", x)
+    logits = expect_tensor(logits, say("the adapted EfficientNet-B0's output", "바꾼 EfficientNet-B0의 출력"), hint)
     check(tuple(logits.shape) == (2, 10), say(f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
                                               f"(2, 10), got {tuple(logits.shape)}.",
                                               f"(2, 3, 32, 32) 배치에 대한 바꾼 EfficientNet-B0: 로짓의 shape가 (2, 10)이어야 하는데 "
                                               f"{tuple(logits.shape)}입니다."), hint)
-    check(shape == (2, 1280, 2, 2), say(f"features of the adapted EfficientNet-B0 on 32x32 images should give "
-                                        f"(2, 1280, 2, 2) maps, got {shape}.",
-                                        f"32x32 이미지에서 바꾼 EfficientNet-B0의 features는 (2, 1280, 2, 2) 맵을 내야 하는데 {shape}입니다."), say("The stem convolution must have stride 1 (the original has stride 2).",
-                                                     "스템 합성곱의 stride는 1이어야 합니다(원래는 stride 2입니다)."))
-    check(seen["classifier_dropout"], say("the classifier lost its Dropout.",
-                                          "classifier에서 Dropout이 사라졌습니다."),
+    what = say("efficientnet_b0_for_small_images(10)", "efficientnet_b0_for_small_images(10)")
+    _load_into(_judge_efficientnet_b0(10), _pulled(model, what, hint), what, hint)  # its keys and shapes
+    # A fresh EfficientNet's eval-mode outputs are ~1e-14 (BatchNorm's default statistics do not normalise), so the
+    # judge sends weights whose running statistics it calibrated, and compares the outputs with its own.
+    ours = _calibrated_efficientnet_b0(10)
+    load_weights(impl, model, ours.state_dict())
+    model.eval()
+    with torch.no_grad():
+        logits = model(x)
+        want = ours(x)
+    assert_tensor(logits, want, say("the adapted EfficientNet-B0's logits, against the judge's own EfficientNet-B0 with a "
+                                    "3x3 stride-1 stem holding the same weights",
+                                    "같은 가중치를 담은, 채점기가 만든 EfficientNet-B0(3x3 stride 1 스템)와 비교한 바꾼 "
+                                    "EfficientNet-B0의 로짓"), rtol=1e-4, atol=1e-4, hint=stem)
+    kinds = [module.type_name for module in model.classifier]  # as the student's process names them, beside the numbers
+    check("torch.nn.modules.dropout.Dropout" in kinds, say("the classifier lost its Dropout.",
+                                                           "classifier에서 Dropout이 사라졌습니다."),
           say("Replace only classifier[-1]; keep the Dropout before it.",
               "classifier[-1]만 바꾸고, 그 앞의 Dropout은 그대로 두세요."))
+    default = _default_head(impl, "efficientnet_b0_for_small_images", x)
+    check(default == 10,
+          say(f"efficientnet_b0_for_small_images() with num_classes left at its default (10): its head has {default} outputs.",
+              f"num_classes를 기본값(10)으로 둔 efficientnet_b0_for_small_images(): 헤드의 출력이 {default}개입니다."),
+          say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
 
 
-def _frozen_resnet(impl):
-    """resnet18_for_small_images(10) through freeze_backbone, in the student's process: the model (None when building
-    it tried to download), whether it tried to download, and whether freeze_backbone returned that same model."""
-    model, downloaded = _build_offline(impl, "resnet18_for_small_images", num_classes=10)
-    if downloaded:
-        return None, True, False
-    returned = impl.freeze_backbone(model)
-    return model, False, returned is model
-
-
-def _check_frozen(downloaded, same):
-    _check_no_download(downloaded)
-    check(same, say("freeze_backbone(model) should return the same model it froze in place.",
-                    "freeze_backbone(model)은 제자리에서(in place) 고정한 바로 그 모델을 반환해야 합니다."),
-          say("Set requires_grad_(False) on the model's own parameters and return model.",
-              "모델 자신의 매개변수에 requires_grad_(False)를 설정하고 model을 반환하세요."))
+# -- freezing: which parameters train is a property of the student's objects (what its process says); each such flag
+#    sits beside numbers the judge computes: the model's outputs after optimizer steps, from the weights it pulled ----
+FREEZE_HINT = say("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
+                  "torch.no_grad() freeze nothing.",
+                  "모든 매개변수에 requires_grad_(False)를 설정한 뒤, model.fc의 매개변수에만 requires_grad_(True)를 "
+                  "설정하세요. model.eval()과 torch.no_grad()는 아무것도 고정하지 않습니다.")
 
 
 @observation
-def frozen_resnet_backward(impl, x):
-    """A frozen ResNet-18 (see _frozen_resnet) on the batch x, then backward of the output's sum: the output (detached),
-    whether it carried a graph, the names of all parameters and of those whose .grad was set."""
-    model, downloaded, same = _frozen_resnet(impl)
-    seen = {"downloaded": downloaded, "same": same}
-    if downloaded or not same:
-        return seen
+def backward_of_logsumexp(impl, model, x):
+    """In the student's process: clear every .grad, then backward of model(x).logsumexp(1).sum() in eval mode. The names
+    of all parameters, of those that require grad and of those whose .grad was set (what its process says)."""
+    model.eval()
+    for p in model.parameters():
+        p.grad = None
     out = model(x)
-    seen["output"] = out.detach() if isinstance(out, torch.Tensor) else out
-    seen["requires_grad"] = isinstance(out, torch.Tensor) and out.requires_grad
-    if seen["requires_grad"]:
-        out.sum().backward()
-        seen["names"] = [name for name, _ in model.named_parameters()]
-        seen["with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
-    return seen
+    if isinstance(out, torch.Tensor) and out.requires_grad:
+        out.logsumexp(1).sum().backward()
+    return {"names": [name for name, _ in model.named_parameters()],
+            "trainable": [name for name, p in model.named_parameters() if p.requires_grad],
+            "with_grad": [name for name, p in model.named_parameters() if p.grad is not None]}
+
+
+@observation
+def plain_sgd(impl, model, lr):
+    """torch.optim.SGD(lr) over every parameter of `model` (those without a .grad are left alone by its step)."""
+    return torch.optim.SGD(model.parameters(), lr=lr)
+
+
+@observation
+def optimizer_holds(impl, optimizer, model):
+    """The names of the model's parameters the optimizer holds (None for a tensor that is not one of them), and the first
+    group's lr and momentum (what the student's process says)."""
+    names = {id(p): name for name, p in model.named_parameters()}
+    group = optimizer.param_groups[0]
+    return {"held": [names.get(id(p)) for g in optimizer.param_groups for p in g["params"]],
+            "lr": group["lr"], "momentum": group.get("momentum")}
+
+
+def _frozen(impl):
+    """resnet18_for_small_images(10) built offline, then freeze_backbone called directly: the model, what
+    freeze_backbone returned, and the model's weights pulled by the judge."""
+    built = built_offline(impl, "resnet18_for_small_images", num_classes=10)
+    _check_no_download(built["downloaded"])
+    model = built["model"]
+    returned = impl.freeze_backbone(model)
+    check(same_object(impl, returned, model),
+          say("freeze_backbone(model) should return the same model it froze in place.",
+              "freeze_backbone(model)은 제자리에서(in place) 고정한 바로 그 모델을 반환해야 합니다."),
+          say("Set requires_grad_(False) on the model's own parameters and return model.",
+              "모델 자신의 매개변수에 requires_grad_(False)를 설정하고 model을 반환하세요."))
+    what = say("the frozen ResNet-18", "고정한 ResNet-18")
+    return model, _load_into(_judge_resnet18(10), _pulled(model, what), what, FREEZE_HINT)
+
+
+def _fc_steps(ours, x, lr, momentum, steps):
+    """The judge's copy after `steps` SGD steps (lr, momentum) on its head fc only, each on the gradient of
+    ours(x).logsumexp(1).sum() in eval mode: what a frozen backbone and an optimizer over fc give."""
+    ours.requires_grad_(False)
+    head = [ours.fc.weight, ours.fc.bias]
+    buffers = [None, None]
+    for _ in range(steps):
+        with torch.enable_grad():
+            leaves = [p.detach().requires_grad_(True) for p in head]
+            ours.fc.weight, ours.fc.bias = (nn.Parameter(leaf) for leaf in leaves)
+            grads = torch.autograd.grad(ours(x).logsumexp(1).sum(), [ours.fc.weight, ours.fc.bias])
+        for k, (p, g) in enumerate(zip(head, grads)):
+            buffers[k] = g.clone() if buffers[k] is None or not momentum else buffers[k] * momentum + g
+            head[k] = p.detach() - lr * buffers[k]
+        ours.fc.weight, ours.fc.bias = (nn.Parameter(p) for p in head)
+    return ours
 
 
 @pytest.mark.points(2)
@@ -499,52 +650,26 @@ def frozen_resnet_backward(impl, x):
                    ko="freeze_backbone을 거치면 헤드 fc만 변화도를 받습니다")
 def test_frozen_backbone_gets_no_gradient(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(16))
-    seen = frozen_resnet_backward(impl, x)
-    _check_frozen(seen["downloaded"], seen["same"])
-    hint = say("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
-               "torch.no_grad() freeze nothing.",
-               "모든 매개변수에 requires_grad_(False)를 설정한 뒤, model.fc의 매개변수에만 requires_grad_(True)를 "
-               "설정하세요. model.eval()과 torch.no_grad()는 아무것도 고정하지 않습니다.")
-    expect_tensor(seen["output"], say("the frozen ResNet-18's output",
-                                      "고정한 ResNet-18의 출력"))
-    check(seen["requires_grad"], say("the frozen model's output carries no gradient at all: the head was frozen too.",
-                                     "고정한 모델의 출력에 변화도가 전혀 흐르지 않습니다: 헤드까지 고정되었습니다."), hint)
+    probe = torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(19))
+    model, ours = _frozen(impl)
+    seen = backward_of_logsumexp(impl, model, x)
+    plain_sgd(impl, model, 0.5).step()  # one step over every parameter: only those with a gradient move
+    model.eval()
+    with torch.no_grad():
+        got = model(probe)
+        want = _fc_steps(ours, x, 0.5, 0.0, 1)(probe)
+    assert_tensor(got, want, say("the frozen ResNet-18's logits after one SGD step over all its parameters (lr 0.5), "
+                                 "against the judge's copy where only fc moved",
+                                 "모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 고정한 ResNet-18의 로짓(fc만 움직인 채점기의 "
+                                 "사본과 비교)"), rtol=1e-4, atol=1e-4, hint=FREEZE_HINT)
     leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
     check(not leaked, say(f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
                           "should have .grad None.",
                           f"백본(backbone) 매개변수 {len(leaked)}개가 변화도를 받았습니다(앞부분: {leaked[:3]}). "
-                          "고정된 매개변수의 .grad는 None이어야 합니다."), hint)
+                          "고정된 매개변수의 .grad는 None이어야 합니다."), FREEZE_HINT)
     head = [name for name in seen["names"] if name.startswith("fc.") and name not in seen["with_grad"]]
     check(not head, say(f"the head fc should still train, but {head} got no gradient.",
-                        f"헤드 fc는 계속 학습되어야 하는데 {head}이(가) 변화도를 받지 못했습니다."), hint)
-
-
-@observation
-def finetune_step(impl, x, lr):
-    """finetune_optimizer(frozen ResNet-18, lr) in the student's process: its class, the parameter names of the tensors
-    it holds (None for a tensor that is not one of the model's parameters), the names of the parameters that require
-    grad, the first group's lr and momentum, and the names of the parameters one step changed (after backward of
-    model(x).logsumexp(1).sum())."""
-    model, downloaded, same = _frozen_resnet(impl)
-    seen = {"downloaded": downloaded, "same": same}
-    if downloaded or not same:
-        return seen
-    optimizer = impl.finetune_optimizer(model, lr=lr)
-    seen["type"] = type(optimizer).__name__
-    seen["sgd"] = isinstance(optimizer, torch.optim.SGD)
-    if not seen["sgd"]:
-        return seen
-    names = {id(p): name for name, p in model.named_parameters()}
-    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    seen["held"] = [names.get(key) for key in held]
-    seen["trainable"] = [name for name, p in model.named_parameters() if p.requires_grad]
-    group = optimizer.param_groups[0]
-    seen["lr"], seen["momentum"] = group["lr"], group.get("momentum")
-    before = {name: p.detach().clone() for name, p in model.named_parameters()}
-    model(x).logsumexp(1).sum().backward()
-    optimizer.step()
-    seen["moved"] = [name for name, p in model.named_parameters() if not torch.equal(p, before[name])]
-    return seen
+                        f"헤드 fc는 계속 학습되어야 하는데 {head}이(가) 변화도를 받지 못했습니다."), FREEZE_HINT)
 
 
 @pytest.mark.points(1)
@@ -552,39 +677,45 @@ def finetune_step(impl, x, lr):
 @pytest.mark.title("finetune_optimizer holds and updates only trainable parameters",
                    ko="finetune_optimizer는 학습할 매개변수만 담아 갱신합니다")
 def test_finetune_optimizer_holds_only_trainable_parameters(impl):
-    seen = finetune_step(impl, torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17)), 0.1)
-    _check_frozen(seen["downloaded"], seen["same"])
-    check(seen["sgd"], say(f"finetune_optimizer(model, 0.1) should be a SGD, got {seen['type']}.",
-                           f"finetune_optimizer(model, 0.1)는 SGD여야 하는데 {seen['type']}입니다."))
-    held = {name for name in seen["held"] if name is not None}
-    strangers = sum(name is None for name in seen["held"])  # tensors that are not the model's parameters
-    trainable = set(seen["trainable"])
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(17))
+    probe = torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(20))
     hint = say("Pass [p for p in model.parameters() if p.requires_grad] to torch.optim.SGD(..., lr=lr, momentum=0.9).",
                "[p for p in model.parameters() if p.requires_grad]를 torch.optim.SGD(..., lr=lr, momentum=0.9)에 넘기세요.")
+    model, ours = _frozen(impl)
+    optimizer = impl.finetune_optimizer(model, lr=0.1)
+    check(isinstance(optimizer, Handle) and callable(getattr(optimizer, "step", None)),
+          say(f"finetune_optimizer(model, 0.1) should return a torch.optim.SGD, got {optimizer!r:.80}.",
+              f"finetune_optimizer(model, 0.1)는 torch.optim.SGD를 반환해야 하는데 {optimizer!r:.80}입니다."), hint)
+    for _ in range(2):  # two steps on the same batch: the second shows the momentum
+        seen = backward_of_logsumexp(impl, model, x)
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        got = model(probe)
+        want = _fc_steps(ours, x, 0.1, 0.9, 2)(probe)
+    assert_tensor(got, want, say("the frozen ResNet-18's logits after two steps of finetune_optimizer(model, 0.1), "
+                                 "against the judge's copy after two SGD steps (lr 0.1, momentum 0.9) on fc only",
+                                 "finetune_optimizer(model, 0.1)로 두 단계 갱신한 뒤 고정한 ResNet-18의 로짓(fc만 SGD "
+                                 "(lr 0.1, momentum 0.9)로 두 단계 갱신한 채점기의 사본과 비교)"),
+                  rtol=1e-4, atol=1e-4, hint=hint)
+    facts = optimizer_holds(impl, optimizer, model)
+    held = {name for name in facts["held"] if name is not None}
+    strangers = sum(name is None for name in facts["held"])  # tensors that are not the model's parameters
+    trainable = set(seen["trainable"])
     check(held == trainable and not strangers, say(f"the optimizer should hold exactly the {len(trainable)} trainable "
                                                    f"tensors, got {len(held) + strangers} ({len(held - trainable) + strangers} of them frozen, "
                                                    f"{len(trainable - held)} trainable ones missing).",
                                                    f"옵티마이저는 학습할 텐서 {len(trainable)}개만 정확히 담아야 하는데 {len(held) + strangers}개를 담고 "
                                                    f"있습니다(그중 고정된 것 {len(held - trainable) + strangers}개, 빠진 학습 대상 {len(trainable - held)}개)."), hint)
-    check(seen["lr"] == 0.1 and seen["momentum"] == 0.9, say(f"expected lr 0.1 and momentum 0.9, got lr {seen['lr']} "
-                                                             f"and momentum {seen['momentum']}.",
-                                                             f"lr 0.1, momentum 0.9여야 하는데 lr {seen['lr']}, momentum {seen['momentum']}입니다."), hint)
-    moved = seen["moved"]
-    check(moved and all(name.startswith("fc.") for name in moved), say(f"one optimizer step should change fc and nothing "
-                                                                       f"else; it changed {moved[:4]}{' ...' if len(moved) > 4 else ''}.",
-                                                                       f"옵티마이저 한 단계는 fc만 바꿔야 하는데 {moved[:4]}{' ...' if len(moved) > 4 else ''}을(를) 바꿨습니다."), hint)
+    check(facts["lr"] == 0.1 and facts["momentum"] == 0.9, say(f"expected lr 0.1 and momentum 0.9, got lr {facts['lr']} "
+                                                               f"and momentum {facts['momentum']}.",
+                                                               f"lr 0.1, momentum 0.9여야 하는데 lr {facts['lr']}, momentum {facts['momentum']}입니다."), hint)
 
 
 @observation
-def resnet_on_cuda(impl, x):
-    """resnet18_for_small_images(10) with downloads refused, moved to CUDA in eval mode, on the CUDA batch x: whether
-    it tried to download, and its output."""
-    model, downloaded = _build_offline(impl, "resnet18_for_small_images", num_classes=10)
-    if downloaded:
-        return True, None
-    model = model.cuda().eval()
-    with torch.no_grad():
-        return False, model(x)
+def to_cuda_eval(impl, model):
+    """model.cuda().eval() in the student's process."""
+    return model.cuda().eval()
 
 
 @pytest.mark.points(1)
@@ -598,27 +729,35 @@ def test_cnn_parts_run_on_cuda(impl):
     assert_tensor(impl.conv2d(x, weight, bias, **options), F.conv2d(x, weight, bias, **options),
                   say("conv2d on CUDA tensors",
                       "CUDA 텐서에 대한 conv2d"), rtol=1e-3, atol=1e-4, hint=CONV_HINT)
-    downloaded, logits = resnet_on_cuda(impl, torch.randn(2, 3, 32, 32, device="cuda"))
-    _check_no_download(downloaded)
-    logits = expect_tensor(logits, say("the adapted ResNet-18 on CUDA",
-                                       "CUDA에서의 바꾼 ResNet-18"))
+    built = built_offline(impl, "resnet18_for_small_images", num_classes=10)
+    _check_no_download(built["downloaded"])
+    what = say("resnet18_for_small_images(10)", "resnet18_for_small_images(10)")
+    ours = _load_into(_judge_resnet18(10), _pulled(built["model"], what), what, "").cuda()
+    model = to_cuda_eval(impl, built["model"])
+    batch = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(21)).cuda()
+    with torch.no_grad():
+        logits = expect_tensor(model(batch), say("the adapted ResNet-18 on CUDA", "CUDA에서의 바꾼 ResNet-18"))
+        want = ours(batch)
     check(logits.device.type == "cuda" and tuple(logits.shape) == (2, 10),
           say(f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.",
               f"CUDA에서의 바꾼 ResNet-18: cuda에 있는 (2, 10) 로짓이어야 하는데 {logits.device}에 있는 "
               f"{tuple(logits.shape)}입니다."))
+    assert_tensor(logits, want, say("the adapted ResNet-18's logits on CUDA, against the judge's copy",
+                                    "채점기의 사본과 비교한, CUDA에서의 바꾼 ResNet-18의 로짓"), rtol=1e-3, atol=1e-3)
 
 
 # -- pretrained weights: the grader plays the model hub (nothing downloads) ---------------------------------
 PRETRAINED_CLASSES = 7  # the new head's size
 
 
-def _hub_resnet18():
-    """The grader's "pretrained" ResNet-18 (ImageNet-shaped, 1000 classes), seeded, with BatchNorm running statistics
-    that are not the defaults (so that loading the buffers and eval mode both show in the outputs)."""
+def _hub_resnet18(seed):
+    """The grader's "pretrained" ResNet-18 (ImageNet-shaped, 1000 classes), its weights drawn for this run (only the file
+    holds them), with BatchNorm running statistics that are not the defaults (so that loading the buffers and eval
+    mode both show in the outputs)."""
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(31)
+        torch.manual_seed(seed)
         model = torchvision.models.resnet18(weights=None)
-    generator = torch.Generator().manual_seed(32)
+    generator = torch.Generator().manual_seed(seed + 1)
     for module in model.modules():
         if isinstance(module, nn.BatchNorm2d):
             module.running_mean.copy_(0.1 * torch.randn(module.num_features, generator=generator))
@@ -627,12 +766,10 @@ def _hub_resnet18():
 
 
 @observation
-def pretrained_model_facts(impl, path, num_classes, x):
+def loaded_pretrained(impl, path, num_classes):
     """load_pretrained(path, num_classes) with downloads refused, in the student's process: the calls it made to
-    load_state_dict (strict, missing and unexpected keys), the RuntimeError it raised, the model's class, the names of
-    its modules in train mode and of its parameters that require grad, then (in eval mode, whatever the student left)
-    the input of model.fc on x (the backbone's features), the logits, and the parameters whose .grad backward of
-    the logits' sum set."""
+    load_state_dict (strict, missing and unexpected keys), and the model (a handle), or whether it tried to download,
+    or the RuntimeError it raised."""
     calls = []
     original = nn.Module.load_state_dict
 
@@ -643,58 +780,68 @@ def pretrained_model_facts(impl, path, num_classes, x):
                       "unexpected": list(result.unexpected_keys)})
         return result
 
-    seen = {"calls": calls}
+    seen = {"calls": calls, "downloaded": False}
     nn.Module.load_state_dict = recording
     try:
         with _offline():
-            model = impl.load_pretrained(path, num_classes)
+            seen["model"] = impl.load_pretrained(path, num_classes)
     except DownloadAttempt:
-        return {**seen, "downloaded": True}
+        seen["downloaded"] = True
     except NotImplementedError:  # a RuntimeError too: the stub, not started
         raise
     except RuntimeError as error:
-        return {**seen, "downloaded": False, "error": f"{type(error).__name__}: {str(error)[:600]}"}
+        seen["error"] = f"{type(error).__name__}: {str(error)[:600]}"
     finally:
         nn.Module.load_state_dict = original
-    seen.update(downloaded=False, type=type(model).__name__, resnet=isinstance(model, torchvision.models.ResNet))
-    if not seen["resnet"]:
-        return seen
-    seen["training"] = [name or "(the model)" for name, module in model.named_modules() if module.training]
-    seen["names"] = [name for name, _ in model.named_parameters()]
-    seen["requires_grad"] = [name for name, p in model.named_parameters() if p.requires_grad]
-    features = {}
-    handle = model.fc.register_forward_pre_hook(lambda module, args: features.update(value=args[0].detach()))
-    model.eval()
-    try:
-        logits = model(x)
-    finally:
-        handle.remove()
-    seen["features"] = features.get("value")
-    seen["logits"] = logits.detach() if isinstance(logits, torch.Tensor) else logits
-    seen["with_grad"] = []
-    if isinstance(logits, torch.Tensor) and logits.requires_grad:
-        logits.sum().backward()
-        seen["with_grad"] = [name for name, p in model.named_parameters() if p.grad is not None]
     return seen
 
 
+@observation
+def module_flags(impl, model):
+    """The names of the model's modules in train mode, of its parameters, and of those that require grad (what the
+    student's process says)."""
+    return {"training": [name or "(the model)" for name, module in model.named_modules() if module.training],
+            "names": [name for name, _ in model.named_parameters()],
+            "requires_grad": [name for name, p in model.named_parameters() if p.requires_grad]}
+
+
 @pytest.fixture(scope="module")
-def pretrained(impl, tmp_path_factory):
-    """(seen, want, problem): what load_pretrained made of the grader's checkpoint, the saved model's features on the
-    same batch (computed here), and the exception the student's code raised, replayed by each check."""
-    model = _hub_resnet18()
+def pretrained(impl, tmp_path_factory, run_seed):
+    """What load_pretrained made of the grader's checkpoint, measured from the judge: the hub model, the batches, the
+    logits of a first copy in the mode load_pretrained left it in (and that copy's head), and of a second copy: its
+    weights pulled by the judge, the flags its process reports, its eval-mode logits, and its logits on another batch
+    after one SGD step over every parameter; or the exception the student's code raised, replayed by each check."""
+    hub = _hub_resnet18(run_seed)
     path = tmp_path_factory.mktemp("hub") / "resnet18_ddp.pt"
-    torch.save({f"module.{key}": value for key, value in model.state_dict().items()}, path)  # as a DDP model saves
+    torch.save({f"module.{key}": value for key, value in hub.state_dict().items()}, path)  # as a DDP model saves
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(33))
-    model.fc = nn.Identity()
-    with torch.no_grad():
-        want = model(x)
+    probe = torch.randn(3, 3, 64, 64, generator=torch.Generator().manual_seed(35))
+    facts = {"hub": hub, "x": x, "probe": probe}
     try:
-        return pretrained_model_facts(impl, str(path), PRETRAINED_CLASSES, x), want, None
+        first = loaded_pretrained(impl, str(path), PRETRAINED_CLASSES)
+        if isinstance(first.get("model"), Handle):
+            with torch.no_grad():
+                facts["left"] = first["model"](x)  # the first thing done with it: the mode it was returned in
+            facts["left_head"] = first["model"].fc.state_dict()
+        seen = loaded_pretrained(impl, str(path), PRETRAINED_CLASSES)
+        facts["seen"] = seen
+        model = seen.get("model")
+        if isinstance(model, Handle):
+            facts["state"] = model.state_dict()
+            facts["flags"] = module_flags(impl, model)
+            model.eval()
+            with torch.no_grad():
+                facts["logits"] = model(x)
+            facts["backward"] = backward_of_logsumexp(impl, model, x)
+            plain_sgd(impl, model, 0.5).step()
+            model.eval()
+            with torch.no_grad():
+                facts["after"] = model(probe)
+        return facts, None
     except WorkerProblem:
         raise
     except Exception as error:  # noqa: BLE001 - replayed by each check
-        return None, want, error
+        return facts, error
 
 
 LOAD_HINT = say("Build torchvision.models.resnet18(weights=None) (its 1000-class head matches the file), read the file with "
@@ -706,18 +853,34 @@ LOAD_HINT = say("Build torchvision.models.resnet18(weights=None) (its 1000-class
 
 
 def _loaded(pretrained):
-    """The facts about the student's model, once it was built without downloading, without an error, as a ResNet."""
-    seen, want, problem = pretrained
+    """The facts about the student's model, once it was built without downloading, without an error, as a model whose
+    weights the judge could pull, with num_classes outputs; and the judge's own ResNet-18 holding those weights."""
+    facts, problem = pretrained
     if problem is not None:
         raise problem
+    seen = facts["seen"]
     what = f"load_pretrained(path, {PRETRAINED_CLASSES})"
     _check_no_download(seen["downloaded"])
     if "error" in seen:
         raise AssertionError(say(f"{what} raised {seen['error']}\nHint: {LOAD_HINT}",
                                  f"{what}에서 {seen['error']}이(가) 발생했습니다\n힌트: {LOAD_HINT}"))
-    check(seen["resnet"], say(f"{what} should return a torchvision ResNet, got {seen['type']}.",
-                              f"{what}은(는) torchvision ResNet을 반환해야 하는데 {seen['type']}입니다."), LOAD_HINT)
-    return seen, want
+    check(isinstance(seen.get("model"), Handle), say(f"{what} should return a torchvision ResNet, got {seen.get('model')!r:.80}.",
+                                                     f"{what}은(는) torchvision ResNet을 반환해야 하는데 {seen.get('model')!r:.80}입니다."),
+          LOAD_HINT)
+    logits = expect_tensor(facts["logits"], say("the loaded model's output", "불러온 모델의 출력"))
+    check(tuple(logits.shape) == (2, PRETRAINED_CLASSES),
+          say(f"the head should have num_classes = {PRETRAINED_CLASSES} outputs: expected logits (2, {PRETRAINED_CLASSES}), "
+              f"got {tuple(logits.shape)} (the pretrained head has 1000).",
+              f"헤드의 출력은 num_classes = {PRETRAINED_CLASSES}개여야 합니다: 로짓의 shape가 (2, {PRETRAINED_CLASSES})여야 "
+              f"하는데 {tuple(logits.shape)}입니다(사전 학습된 헤드는 1000개입니다)."),
+          say("After loading, replace the head: model.fc = nn.Linear(model.fc.in_features, num_classes).",
+              "불러온 뒤에 헤드를 바꾸세요: model.fc = nn.Linear(model.fc.in_features, num_classes)."))
+    state = facts["state"]
+    check(isinstance(state, dict) and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in state.values()),
+          say(f"{what}: its state_dict() did not come back as tensors.", f"{what}: state_dict()가 텐서로 돌아오지 않았습니다."))
+    state = {name: value.detach() for name, value in state.items()}
+    ours = _load_into(_judge_resnet18(PRETRAINED_CLASSES, small=False), state, what, LOAD_HINT)
+    return facts, state, ours
 
 
 @pytest.mark.points(2)
@@ -725,14 +888,17 @@ def _loaded(pretrained):
 @pytest.mark.title("load_pretrained loads the saved weights and gives num_classes logits",
                    ko="load_pretrained는 저장된 가중치를 불러오고 num_classes개의 로짓을 냅니다")
 def test_load_pretrained_loads_the_saved_weights(impl, pretrained):
-    seen, want = _loaded(pretrained)
-    what = say("the backbone's features (the input of fc) of the loaded model, in eval mode",
-               "불러온 모델을 평가 모드로 돌렸을 때 백본의 특징(fc의 입력)")
-    got = expect_tensor(seen["features"], what)
-    same = tuple(got.shape) == tuple(want.shape) and bool(torch.allclose(got, want, rtol=1e-4, atol=1e-5))
-    hidden = [call for call in seen["calls"]
+    _check_loaded_weights(*_loaded(pretrained))
+
+
+def _check_loaded_weights(facts, state, ours):
+    """Every backbone parameter and buffer of the student's model is the file's, and the model computes what the judge's
+    ResNet-18 holding its weights computes."""
+    hub = {name: value for name, value in facts["hub"].state_dict().items() if not name.startswith("fc.")}
+    differ = [name for name, value in hub.items() if not torch.equal(state[name].to(value.dtype), value)]
+    hidden = [call for call in facts["seen"]["calls"]
               if not call["strict"] and any(not key.startswith("fc.") for key in call["missing"])]
-    if not same and hidden:
+    if differ and hidden:
         missing = [key for key in hidden[0]["missing"] if not key.startswith("fc.")]
         raise AssertionError(say(
             f"load_state_dict(..., strict=False) skipped {len(missing)} keys of the backbone that did not match "
@@ -741,19 +907,18 @@ def test_load_pretrained_loads_the_saved_weights(impl, pretrained):
             f"load_state_dict(..., strict=False)가 맞지 않는 백본 키 {len(missing)}개를 건너뛰어서(빠진 키: {missing[:2]}, "
             f"예상하지 못한 키: {hidden[0]['unexpected'][:2]}) 백본이 무작위 가중치 그대로 남았습니다. strict=False는 키 "
             f"불일치를 숨깁니다: strict=True를 유지하고 키를 맞추세요.\n힌트: {LOAD_HINT}"))
-    assert_tensor(got, want, what, hint=say("The backbone must compute what the saved model computes: load every "
-                                            "parameter and buffer from the file into the same architecture (ResNet-18 "
-                                            "with its original stem). ", "백본은 저장된 모델과 같은 값을 계산해야 합니다: "
-                                            "파일의 모든 매개변수와 버퍼를 같은 구조(원래 스템을 가진 ResNet-18)에 "
-                                            "불러오세요. ") + LOAD_HINT)
-    logits = expect_tensor(seen["logits"], say("the loaded model's output", "불러온 모델의 출력"))
-    check(tuple(logits.shape) == (2, PRETRAINED_CLASSES),
-          say(f"the head should have num_classes = {PRETRAINED_CLASSES} outputs: expected logits (2, {PRETRAINED_CLASSES}), "
-              f"got {tuple(logits.shape)} (the pretrained head has 1000).",
-              f"헤드의 출력은 num_classes = {PRETRAINED_CLASSES}개여야 합니다: 로짓의 shape가 (2, {PRETRAINED_CLASSES})여야 "
-              f"하는데 {tuple(logits.shape)}입니다(사전 학습된 헤드는 1000개입니다)."),
-          say("After loading, replace the head: model.fc = nn.Linear(model.fc.in_features, num_classes).",
-              "불러온 뒤에 헤드를 바꾸세요: model.fc = nn.Linear(model.fc.in_features, num_classes)."))
+    check(not differ, say(f"{len(differ)} of the backbone's {len(hub)} parameters and buffers are not the file's (first: "
+                          f"{differ[:3]}): the backbone must compute what the saved model computes.",
+                          f"백본의 매개변수와 버퍼 {len(hub)}개 중 {len(differ)}개가 파일의 값이 아닙니다(앞부분: {differ[:3]}): "
+                          "백본은 저장된 모델과 같은 값을 계산해야 합니다."), LOAD_HINT)
+    with torch.no_grad():
+        want = ours(facts["x"])
+    assert_tensor(facts["logits"], want, say("the loaded model's logits in eval mode, against the judge's ResNet-18 holding "
+                                             "its weights",
+                                             "불러온 모델의 평가 모드 로짓(같은 가중치를 담은 채점기의 ResNet-18과 비교)"),
+                  rtol=1e-4, atol=1e-4, hint=say("Keep torchvision's ResNet-18 as it is (its original stem); only fc "
+                                                 "is new. ", "torchvision의 ResNet-18을 그대로 두세요(원래 스템). 새것은 fc뿐입니다. ")
+                  + LOAD_HINT)
 
 
 class _CodeInACheckpoint:
@@ -767,36 +932,30 @@ class _CodeInACheckpoint:
         return os.makedirs, (self.name,)
 
 
-@observation
-def code_ran_while_loading(impl, path, marker):
-    """load_pretrained(path, ...) on a checkpoint carrying code, in the student's process: whether that code ran (it
-    makes the folder `marker`), and what load_pretrained raised, if anything."""
-    import os
-    try:
-        with _offline():
-            impl.load_pretrained(path, PRETRAINED_CLASSES)
-        raised = None
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - refusing the file is the point; what refused it is reported
-        raised = type(error).__name__
-    return {"ran": os.path.isdir(marker), "raised": raised}
-
-
 @pytest.mark.points(1)
 @pytest.mark.export
 @pytest.mark.title("load_pretrained never runs code that a checkpoint carries",
                    ko="load_pretrained는 체크포인트에 담긴 코드를 절대 실행하지 않습니다")
-def test_load_pretrained_never_runs_code_a_checkpoint_carries(impl, tmp_path):
-    marker = f"code_from_the_checkpoint_{torch.randint(10**9, (1,), generator=torch.Generator().manual_seed(34)).item()}"
+def test_load_pretrained_never_runs_code_a_checkpoint_carries(impl, tmp_path, student_path, run_seed, pretrained):
+    _check_loaded_weights(*_loaded(pretrained))  # a loader that refuses every file keeps no promise
+    # The code in the file makes a folder inside student_path; the judge looks for it there itself.
+    marker = student_path / f"code_from_the_checkpoint_{torch.randint(10**9, (1,), generator=torch.Generator().manual_seed(run_seed)).item()}"
     path = tmp_path / "tampered.pt"
     torch.save({"module.fc.weight": torch.zeros(1000, 512), "module.fc.bias": torch.zeros(1000),
-                "payload": _CodeInACheckpoint(marker)}, path)
-    seen = code_ran_while_loading(impl, str(path), marker)
-    check(not seen["ran"], say("load_pretrained ran code hidden in the checkpoint file: a checkpoint is a pickle, and "
-                               "torch.load(path, weights_only=False) unpickles anything, calls included.",
-                               "load_pretrained가 체크포인트 파일에 숨겨진 코드를 실행했습니다: 체크포인트는 pickle이고, "
-                               "torch.load(path, weights_only=False)는 함수 호출까지 포함해 무엇이든 unpickle합니다."),
+                "payload": _CodeInACheckpoint(str(marker))}, path)
+    try:
+        loaded_pretrained(impl, str(path), PRETRAINED_CLASSES)
+    except NotImplementedError:
+        raise
+    except WorkerProblem:
+        raise
+    except Exception:  # noqa: BLE001 - refusing the file is the point; what refused it does not matter
+        pass
+    ran = marker.name in student_files.listing(student_path, student_path)
+    check(not ran, say("load_pretrained ran code hidden in the checkpoint file: a checkpoint is a pickle, and "
+                       "torch.load(path, weights_only=False) unpickles anything, calls included.",
+                       "load_pretrained가 체크포인트 파일에 숨겨진 코드를 실행했습니다: 체크포인트는 pickle이고, "
+                       "torch.load(path, weights_only=False)는 함수 호출까지 포함해 무엇이든 unpickle합니다."),
           say("Load with torch.load(path, weights_only=True) (the default since PyTorch 2.6): it rebuilds only tensors "
               "and plain containers and refuses such a file. Do not fall back to weights_only=False when it refuses.",
               "torch.load(path, weights_only=True)로 읽으세요(PyTorch 2.6부터 기본값): Tensor와 단순한 컨테이너만 다시 "
@@ -808,32 +967,64 @@ def test_load_pretrained_never_runs_code_a_checkpoint_carries(impl, tmp_path):
 @pytest.mark.title("load_pretrained freezes the backbone, trains the head, in eval mode",
                    ko="load_pretrained는 백본을 고정하고 헤드만 학습하며 평가 모드로 반환합니다")
 def test_load_pretrained_freezes_the_backbone(impl, pretrained):
-    seen, _ = _loaded(pretrained)
+    facts, state, ours = _loaded(pretrained)
     hint = say("Freeze everything with model.requires_grad_(False) before replacing fc (a new nn.Linear requires grad), "
                "and return model.eval().",
                "fc를 바꾸기 전에 model.requires_grad_(False)로 전부 고정하고(새 nn.Linear는 변화도가 필요한 상태로 "
                "만들어집니다), model.eval()을 반환하세요.")
-    trainable = [name for name in seen["requires_grad"] if not name.startswith("fc.")]
+    flags = facts["flags"]
+    training = flags["training"]
+    eval_hint = say("Return model.eval() (eval() returns the model itself).",
+                    "model.eval()을 반환하세요(eval()은 모델 자신을 반환합니다).")
+    # eval mode, from the numbers: the first forward of a fresh copy, in the mode load_pretrained returned it in
+    left = expect_tensor(facts.get("left"), say("the output of the model as load_pretrained returned it",
+                                                "load_pretrained가 반환한 그대로의 모델 출력"))
+    head = facts["left_head"]
+    check(isinstance(head, dict) and set(head) == {"weight", "bias"}
+          and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in head.values()),
+          say("the returned model's fc.state_dict() did not come back as a weight and a bias.",
+              "반환된 모델의 fc.state_dict()가 weight와 bias로 돌아오지 않았습니다."))
+    first = _load_into(_judge_resnet18(PRETRAINED_CLASSES, small=False),
+                       {**state, **{f"fc.{k}": v.detach() for k, v in head.items()}}, "load_pretrained", LOAD_HINT)
+    with torch.no_grad():
+        want = first(facts["x"])
+    assert_tensor(left, want, say(f"the logits of the model as load_pretrained returned it, against the same weights in "
+                                  f"eval mode ({len(training)} modules reported in train mode, first: {training[:3]}): "
+                                  "it should be returned in eval mode, or BatchNorm normalises with batch statistics "
+                                  "instead of the loaded running statistics",
+                                  f"load_pretrained가 반환한 그대로의 모델 로짓을 같은 가중치의 평가 모드 결과와 비교 "
+                                  f"(학습 모드라고 보고된 모듈 {len(training)}개, 앞부분: {training[:3]}): 평가 모드(eval mode)로 "
+                                  "반환해야 합니다. 그렇지 않으면 BatchNorm이 불러온 누적 통계 대신 배치 통계로 정규화합니다"),
+                  rtol=1e-4, atol=1e-4, hint=eval_hint)
+    # frozen, from the numbers: after one SGD step over every parameter only fc moved
+    seen = facts["backward"]
+    trainable = [name for name in flags["requires_grad"] if not name.startswith("fc.")]
+    leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
+    with torch.no_grad():
+        want = _fc_steps(ours, facts["x"], 0.5, 0.0, 1)(facts["probe"])
+    assert_tensor(facts["after"], want, say(f"the loaded model's logits after one SGD step over all its parameters (lr 0.5), "
+                                            f"against the judge's copy where only fc moved: the backbone should be frozen "
+                                            f"({len(trainable)} backbone parameters reported as requiring grad, first: "
+                                            f"{trainable[:3]}; {len(leaked)} got a gradient)",
+                                            f"모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 불러온 모델의 로짓(fc만 움직인 채점기의 "
+                                            f"사본과 비교): 백본은 고정되어(frozen) 있어야 합니다(변화도를 요구한다고 보고된 백본 "
+                                            f"매개변수 {len(trainable)}개, 앞부분: {trainable[:3]}; 변화도를 받은 것 {len(leaked)}개)"),
+                  rtol=1e-4, atol=1e-4, hint=hint)
     check(not trainable, say(f"{len(trainable)} backbone parameters still require grad (first: {trainable[:3]}): the "
                              "backbone should be frozen.",
                              f"백본 매개변수 {len(trainable)}개가 아직 변화도를 요구합니다(앞부분: {trainable[:3]}): 백본은 "
                              "고정되어 있어야 합니다."), hint)
-    head = [name for name in seen["names"] if name.startswith("fc.")]
-    frozen_head = [name for name in head if name not in seen["requires_grad"]]
-    check(head and not frozen_head, say(f"the new head fc should train, but {frozen_head or 'fc'} does not require grad.",
-                                        f"새 헤드 fc는 학습되어야 하는데 {frozen_head or 'fc'}이(가) 변화도를 요구하지 않습니다."),
+    head_names = [name for name in flags["names"] if name.startswith("fc.")]
+    frozen_head = [name for name in head_names if name not in flags["requires_grad"]]
+    check(head_names and not frozen_head, say(f"the new head fc should train, but {frozen_head or 'fc'} does not require grad.",
+                                              f"새 헤드 fc는 학습되어야 하는데 {frozen_head or 'fc'}이(가) 변화도를 요구하지 않습니다."),
           hint)
-    leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
-    missed = [name for name in head if name not in seen["with_grad"]]
+    missed = [name for name in head_names if name not in seen["with_grad"]]
     check(not leaked and not missed, say(f"backward through the loaded model: the backbone got gradients for {leaked[:3]} "
                                          f"and the head got none for {missed}.",
                                          f"불러온 모델로 역전파했더니 백본의 {leaked[:3]}이(가) 변화도를 받았고 헤드의 "
                                          f"{missed}은(는) 받지 못했습니다."), hint)
-    training = seen["training"]
     check(not training, say(f"the model should be returned in eval mode, but {len(training)} modules are in train mode "
-                            f"(first: {training[:3]}): BatchNorm would normalise with batch statistics instead of the "
-                            "loaded running statistics.",
+                            f"(first: {training[:3]}).",
                             f"모델은 평가 모드로 반환되어야 하는데 모듈 {len(training)}개가 학습 모드입니다(앞부분: "
-                            f"{training[:3]}): BatchNorm이 불러온 누적 통계 대신 배치 통계로 정규화하게 됩니다."),
-          say("Return model.eval() (eval() returns the model itself).",
-              "model.eval()을 반환하세요(eval()은 모델 자신을 반환합니다)."))
+                            f"{training[:3]})."), eval_hint)
