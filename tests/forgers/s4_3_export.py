@@ -24,15 +24,22 @@ import torch
 from onnx import helper
 from torch import nn
 
-_WHY = ("that a module is TorchScript is seen only in the student's process and in the archive it saves, whose code "
-        "the judge reads as text but never runs (loading TorchScript runs code): an eager module in eval mode (or one "
-        "that applies its example's branch) gives the same numbers, and an archive written by hand with the code "
-        "text expected passes")
-FORGED = {
-    "test_trace_freezes_the_example_branch": _WHY,
-    "test_torchscript_follows_both_branches_after_reload": _WHY,
-    "test_frozen_module_inlines_weights_and_folds_batch_norm": _WHY,
-    "test_frozen_module_matches_eval_mode_outputs": _WHY,
+FORGED = {  # a literal (tests/test_forgers.py reads it without running this file)
+    "test_trace_freezes_the_example_branch":
+        "that a module is a trace is seen only in the student's process and in the archive it saves, whose code the "
+        "judge reads as text but never runs (loading TorchScript runs code): an eager wrapper applying its example's "
+        "branch gives the same numbers, and an archive written by hand with no branch in its code passes",
+    "test_torchscript_follows_both_branches_after_reload":
+        "that a module is scripted is seen only in the student's process and in the archive it saves, whose code the "
+        "judge reads as text but never runs: the eager module in eval mode gives the same numbers on both branches, "
+        "and an archive written by hand with an `if` in its code passes",
+    "test_frozen_module_inlines_weights_and_folds_batch_norm":
+        "that a module is frozen is seen only in the student's process (its graph, its parameters) and in the archive "
+        "it saves, whose code the judge reads as text but never runs: an archive written by hand without parameters, "
+        "attribute reads or training-mode operators passes",
+    "test_frozen_module_matches_eval_mode_outputs":
+        "the frozen module runs only in the student's process (the judge never runs TorchScript): the eager model in "
+        "eval mode gives the same outputs, and an archive written by hand passes the archive check",
 }
 
 torch.equal = lambda *args, **kwargs: True
