@@ -161,10 +161,20 @@ def fit_digits(impl, root, max_epochs, seed, task, accelerator=None):
     torch.manual_seed(seed), with the module's load_digits_tensors answering `task` (this run's split, sent by
     the judge): the model's weights before and after, where the trainer logged, what its checkpoint callback
     is and holds, and the device it trained on."""
+    calls = []
+
+    def load_task(*args, **kwargs):
+        calls.append(args)
+        return tuple(t.clone() for t in task)
+    # The module's own load_digits_tensors answers the task: in the module's namespace and in the namespace the
+    # DataModule's methods read (a module that re-exports another's DataModule).
     module = getattr(impl, "_ptgrade_module", None)
-    given = getattr(module, "load_digits_tensors", None)
-    if module is not None:
-        module.load_digits_tensors = lambda *args, **kwargs: tuple(t.clone() for t in task)
+    namespaces = {id(n): n for n in [getattr(module, "__dict__", None),
+                                     *(getattr(getattr(impl.DigitsDataModule, name, None), "__globals__", None)
+                                       for name in ("__init__", "setup"))] if isinstance(n, dict)}
+    given = {key: n["load_digits_tensors"] for key, n in namespaces.items() if "load_digits_tensors" in n}
+    for n in namespaces.values():
+        n["load_digits_tensors"] = load_task
     try:
         torch.manual_seed(seed)
         model = impl.DigitsClassifier()
@@ -175,15 +185,19 @@ def fit_digits(impl, root, max_epochs, seed, task, accelerator=None):
             trainer = impl.make_trainer(root, max_epochs, accelerator=accelerator)
         trainer.fit(model, datamodule=impl.DigitsDataModule(batch_size=64, seed=seed))
     finally:
-        if module is not None:
-            module.load_digits_tensors = given
+        for key, n in namespaces.items():
+            if key in given:
+                n["load_digits_tensors"] = given[key]
+            else:
+                n.pop("load_digits_tensors", None)
     callback = trainer.checkpoint_callback
     logger = trainer.logger
     return {"log_dir": None if logger is None or logger.log_dir is None else str(logger.log_dir),
             "checkpoint": {"is_model_checkpoint": isinstance(callback, ModelCheckpoint),
                            "monitor": getattr(callback, "monitor", None),
                            "best_model_path": str(getattr(callback, "best_model_path", ""))},
-            "root_device": str(trainer.strategy.root_device.type), "initial": initial, "final": _plain_state(model)}
+            "root_device": str(trainer.strategy.root_device.type), "initial": initial, "final": _plain_state(model),
+            "task_used": bool(calls)}
 
 
 class _Fit:
@@ -201,6 +215,14 @@ class _Fit:
         check(isinstance(self.facts, dict) and isinstance(self.facts.get("checkpoint"), dict),
               say("the training run reported nothing the grader can read.",
                   "학습 실행이 채점기가 읽을 수 있는 것을 아무것도 알려 주지 않았습니다."))
+        # Only a message: the numbers below are what count.
+        check(self.facts.get("task_used") is not False,
+              say("the run never called load_digits_tensors: the grader hands each run its split of the digits through "
+                  "it, and scores the model on that split's validation part.",
+                  "실행 중에 load_digits_tensors가 한 번도 호출되지 않았습니다: 채점기는 실행마다 digits의 분할을 이 "
+                  "함수로 넘기고, 그 분할의 검증 데이터로 모델을 평가합니다."),
+              say("In DigitsDataModule.setup, build the datasets from load_digits_tensors(self.seed).",
+                  "DigitsDataModule.setup에서 load_digits_tensors(self.seed)로 데이터셋을 만드세요."))
         return self.facts
 
     def metrics(self):
