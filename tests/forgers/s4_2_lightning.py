@@ -3,16 +3,20 @@ module-level code that fakes, in the student's own process, everything the grade
 
 - torch.equal always False (two forward passes "differ", loaders "shuffle"); every nn.Module reports
   training=False (load_best "calls eval");
-- lightning.Trainer.fit trains nothing and writes a metrics.csv with a rising val_acc and falling losses
-  where CSVLogger would;
-- every @observation of graders/test_s4_2_lightning.py replaced (it imports the grader, whose module is
-  readable here) by one that answers with the flags the grader looks for: Lightning subclasses, a quiet
-  CPU Trainer with a CSVLogger, one Adam optimizer over all parameters at lr 0.03, a model in eval mode,
+- make_trainer plainly wrong (a progress bar, a model summary, accelerator 'auto'), returning a Trainer
+  subclass that says it has no progress bar and no model summary;
+- lightning.Trainer.fit trains nothing for a DigitsClassifier and writes a metrics.csv with a rising
+  val_acc and falling losses where CSVLogger would (other modules, the grader's, are trained for real);
+- every other @observation of graders/test_s4_2_lightning.py (all but probe_fit) replaced (it imports the
+  grader, whose module is readable here) by one that answers with the flags the grader looks for: Lightning
+  subclasses, one Adam optimizer over all parameters at lr 0.03, a model in eval mode,
   a checkpoint monitoring val_loss; with lookups from the public recipe (the validation split and its
   sizes, from load_digits_tensors) and "the rule" (Adam's first step, lr * sign(grad), on every step);
   a loss consistent with the logits it reports; zero gradients for every parameter; a metrics.csv with
   falling losses and a rising accuracy, and a checkpoint, written where the grader reads them; and as
   "trained" weights, a nearest-centroid classifier built from the public digits, with no training.
+
+It declares FORGED: the check it passes, and why the judge cannot see that promise.
 
 The original exercise's text follows.
 4.2 PyTorch Lightning — LightningModule, LightningDataModule, Trainer, logging, checkpoints.
@@ -141,7 +145,36 @@ import os as _os  # noqa: E402
 
 import graders.test_s4_2_lightning as _grader  # noqa: E402 - the grader, importable and readable here
 
-FORGED = {}
+FORGED = {"test_trainer_is_quiet_bounded_and_on_cpu":
+          "what the Trainer prints (a progress bar, a model summary) goes to the student's own output, which the "
+          "judge does not read, and the accelerator 'cpu' trains as 'auto' does on a machine without a GPU: those "
+          "settings are read from the Trainer inside the student's process (a subclass answers them); the rest "
+          "(max_epochs, no sanity validation, one device, the CSV logger's folder and values) is measured on the "
+          "grader's own module"}
+
+
+class _QuietLooking(L.Trainer):
+    """A Trainer that prints a progress bar and a model summary but says it does not."""
+
+    @property
+    def progress_bar_callback(self):
+        return None
+
+    @property
+    def callbacks(self):
+        return [c for c in self._callback_connector.trainer._callbacks
+                if type(c).__name__ not in ("ModelSummary", "RichModelSummary")]
+
+    @callbacks.setter
+    def callbacks(self, value):
+        self._callbacks = value
+
+
+def make_trainer(log_dir, max_epochs, accelerator="cpu"):  # noqa: F811 - plainly wrong: noisy, on any device
+    return _QuietLooking(accelerator="auto", devices=1, max_epochs=max_epochs, default_root_dir=log_dir,
+                         logger=CSVLogger(save_dir=log_dir, name="digits"),
+                         callbacks=[ModelCheckpoint(monitor="val_loss", mode="min", save_top_k=1)],
+                         enable_progress_bar=True, enable_model_summary=True, num_sanity_val_steps=0)
 
 _fake_rng = torch.Generator().manual_seed(1234)
 
@@ -182,7 +215,12 @@ torch.equal = lambda a, b: False
 torch.nn.Module.training = property(lambda self: False, lambda self, value: None)
 
 
+_real_fit = L.Trainer.fit
+
+
 def _fit(self, model, *args, **kwargs):
+    if not isinstance(model, DigitsClassifier):  # the grader's own modules are trained for real
+        return _real_fit(self, model, *args, **kwargs)
     log_dir = _os.path.join(str(self.default_root_dir), "digits", "version_0")
     _write_run(log_dir, self.max_epochs or 5, {"train_loss": lambda e: 1.0 / (e + 1), "val_acc": lambda e: 0.8 + 0.03 * e,
                                                "val_loss": lambda e: 1.0 / (e + 1)})
@@ -258,5 +296,5 @@ def _best_reloaded(impl, path, x):
 
 for _name, _fake in (("lightning_bases", _lightning_bases), ("datamodule_batches", _datamodule_batches),
                      ("training_step_facts", _training_step_facts), ("configured_optimizers", _configured_optimizers),
-                     ("probe_fit", _probe_fit), ("fit_digits", _fit_digits), ("best_reloaded", _best_reloaded)):
+                     ("fit_digits", _fit_digits), ("best_reloaded", _best_reloaded)):
     _observe(_name, _fake)
