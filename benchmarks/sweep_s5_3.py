@@ -1,6 +1,8 @@
 """Seed sweep of 5.3's two convergence checks on the reference (or any implementation): the Fréchet distance after
-the bounded GAN run and the colour/shape rates after the bounded text-to-image run, seed by seed, as the grader
-measures them. Prints one line per seed and the worst at the end. Run: python benchmarks/sweep_s5_3.py [gan|t2i] N"""
+the bounded GAN run and the colour/shape rates after the bounded text-to-image run, run seed by run seed (the
+grader's `run_seed`: data, weights, noise), measured as the grader measures them (the judge's own forward and
+sampler on the pulled weights). Prints one line per seed and the worst at the end.
+Run: python benchmarks/sweep_s5_3.py [gan|t2i] N (run seeds 1..N) or FIRST-LAST [implementation.py]"""
 import importlib.util
 import json
 import sys
@@ -14,8 +16,7 @@ sys.path.insert(0, str(ROOT))
 torch.set_num_threads(1)
 
 from graders import test_s5_3_gan_text_to_image as grader  # noqa: E402
-from ptgrade.projects.s5_3_gan_text_to_image import (COLOURS, SHAPES, detect, draw_shapes, frechet_distance,  # noqa: E402
-                                                     gan_features, shape_pairs)
+from ptgrade.projects.s5_3_gan_text_to_image import COLOURS, SHAPES, detect, shape_pairs  # noqa: E402
 
 
 def load(path):
@@ -25,15 +26,13 @@ def load(path):
     return module
 
 
-def gan(impl, seed):
-    before, after = grader._gan_run(impl, seed)
-    reference = gan_features(draw_shapes(512, 99_999)[0])
-    return {"fd_before": frechet_distance(gan_features(before), reference),
-            "fd_after": frechet_distance(gan_features(after), reference)}
+def gan(impl, run_seed):
+    before, after = grader._gan_distances(grader._gan_run(impl, grader._derived(run_seed, 10) % 100_000), run_seed)
+    return {"fd_before": before, "fd_after": after}
 
 
-def t2i(impl, seed):
-    images = grader._t2i_run(impl, seed)
+def t2i(impl, run_seed):
+    images = grader._t2i_images(grader._t2i_run(impl, grader._derived(run_seed, 31) % 100_000), run_seed)
     want_colour = torch.arange(len(COLOURS)).repeat_interleave(len(SHAPES) * 8)
     colour, _shape, found = detect(images)
     return {"colour": ((colour == want_colour) & found).float().mean().item(), "shape_pairs": shape_pairs(images, 8)}
@@ -42,7 +41,7 @@ def t2i(impl, seed):
 if __name__ == "__main__":
     part, chosen = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "20"
     first, _, last = chosen.partition("-")
-    seeds = range(int(first), int(last) + 1) if last else range(int(first))
+    seeds = range(int(first), int(last) + 1) if last else range(1, int(first) + 1)
     impl = load(sys.argv[3] if len(sys.argv) > 3 else ROOT / "solutions" / "s5_3_gan_text_to_image.py")
     rows = []
     for seed in seeds:

@@ -1,8 +1,20 @@
 """5.3 Project: GAN and text-to-image. DCGAN: shapes, initialisation, the two alternating steps (labels, detach,
 zero_grad, the non-saturating loss) and a bounded training run measured against the data. Diffusion: the schedule and
 q_sample against diffusers' DDPMScheduler, caption dropout, the noise-prediction loss, the guidance formula, a DDIM
-sampler against a reference loop, and captions followed after bounded training, read by the kit's detector."""
+sampler against a reference loop, and captions followed after bounded training, read by the kit's detector.
+
+What the judge believes: only what it computes. Every check's inputs, and the data both models learn from, are drawn
+from the judge's run seed (`run_seed`), so no answer can be looked up from this file's recipes. The Generator and the
+Discriminator are measured with the judge's own forward of the specified pattern: for the structure checks the judge
+puts its weights into the student's layers (matched by the order they run) and compares the outputs; after the bounded
+GAN run it pulls the generator's weights out and draws the samples itself, from noise that never reaches the student's
+process. The UNet is rebuilt in the judge from its config and weights (a diffusers UNet2DConditionModel, under the size
+limit): after the bounded text-to-image run the judge samples it with its own DDIM loop, from the caption states the
+student's encoder gives and noise of its own, and reads the pictures with the kit's detector. Samples the student's
+process draws are never graded.
+"""
 import os
+import random
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this item may reach the Hugging Face hub
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -13,6 +25,7 @@ import torch.nn.functional as F  # noqa: E402
 from diffusers import DDIMScheduler, DDPMScheduler, UNet2DConditionModel  # noqa: E402
 from torch import nn  # noqa: E402
 
+from graders.support import errors  # noqa: E402
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say  # noqa: E402
 from ptgrade.projects.s5_3_gan_text_to_image import (COLOURS, MAX_TOKENS, SHAPES, detect, draw_shapes,  # noqa: E402
                                                      frechet_distance, gan_features, grid_prompts, shape_pairs,
@@ -32,6 +45,244 @@ GAN_STEPS, GAN_FD_THRESHOLD = 300, 30.0
 T2I_STEPS, T2I_COLOUR_THRESHOLD = 300, 0.4  # at least 20 of 48: four more than ignoring the caption allows
 T2I_SHAPE_THRESHOLD = 0.4  # at least 10 of the 24 pairs, where ignoring the shape word gets none
 NZ_TINY = 8
+UNET_LIMIT = 1_000_000  # parameters: make_unet's model must train on a CPU
+
+
+def _derived(run_seed, salt):
+    """A seed for one purpose, drawn from the judge's run seed (public recipes, draws the student cannot know)."""
+    return (run_seed * 7919 + salt * 104729) % (2 ** 31 - 1)
+
+
+# -- the judge's own forward of the DCGAN pattern --------------------------------------------------------------------
+# A Generator or Discriminator's layers are matched with the pattern by the order they run (forward hooks, in the
+# student's process): its convolutions in order, each with the BatchNorm2d that read its output. The student's process
+# describes them (kind, channels, kernel, stride, padding: data only); the judge draws weights for that description,
+# has them put into the layers and compares the student's output with its own forward, or pulls the trained weights
+# out and runs its own forward. What the student's process says only decides which tensors travel: the numbers the
+# judge grades are computed here.
+_CONVS = (nn.Conv2d, nn.ConvTranspose2d)
+_BN_KEYS = ("weight", "bias", "running_mean", "running_var")
+
+
+def _gan_layers(model, x):
+    """In the student's process: ([(conv, bn or None)] in the order they ran on x (eval mode, no autograd; the
+    training mode is restored), the number of other layers with weights that ran)."""
+    calls, others = [], []
+
+    def hook(module, args, out):
+        calls.append((module, args[0] if args else None, out))
+
+    hooks = []
+    for module in model.modules():
+        if isinstance(module, (*_CONVS, nn.BatchNorm2d)):
+            hooks.append(module.register_forward_hook(hook))
+        elif any(True for _ in module.parameters(recurse=False)):
+            hooks.append(module.register_forward_hook(lambda m, args, out: others.append(m)))
+    training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(x)
+    finally:
+        for handle in hooks:
+            handle.remove()
+        model.train(training)
+    convs = [(i, m, out) for i, (m, _, out) in enumerate(calls) if isinstance(m, _CONVS)]
+    norms = [(i, m, seen) for i, (m, seen, _) in enumerate(calls) if isinstance(m, nn.BatchNorm2d)]
+    paired, taken = {}, set()
+    for index, _, out in convs:
+        match = next((i for i, _, seen in norms if seen is out and i not in taken), None)
+        if match is not None:
+            paired[index] = match
+            taken.add(match)
+    return [(conv, calls[paired[i]][0] if i in paired else None) for i, conv, _ in convs], len(others)
+
+
+def _describe(conv, bn):
+    """A layer as data: what the judge needs to draw its weights and run it."""
+    transposed = isinstance(conv, nn.ConvTranspose2d)
+    return {"kind": "convT" if transposed else "conv", "in": conv.in_channels, "out": conv.out_channels,
+            "kernel": tuple(conv.kernel_size), "stride": tuple(conv.stride), "padding": tuple(conv.padding),
+            "output_padding": tuple(conv.output_padding) if transposed else (0, 0), "dilation": tuple(conv.dilation),
+            "groups": conv.groups, "bias": conv.bias is not None,
+            "bn": None if bn is None else {"features": bn.num_features, "eps": float(bn.eps), "affine": bn.affine,
+                                           "stats": bn.track_running_stats}}
+
+
+def _layer_state(conv, bn):
+    return {"weight": conv.weight.detach().clone(), "bias": None if conv.bias is None else conv.bias.detach().clone(),
+            "bn": None if bn is None else {k: (None if getattr(bn, k) is None else getattr(bn, k).detach().clone())
+                                           for k in _BN_KEYS}}
+
+
+def _random_layer_weights(description, seed):
+    """Weights for described layers, drawn from seed (by the judge, and the same again wherever this runs)."""
+    generator = torch.Generator().manual_seed(seed)
+    weights = []
+    for layer in description:
+        shape = ((layer["in"], layer["out"] // layer["groups"]) if layer["kind"] == "convT" else
+                 (layer["out"], layer["in"] // layer["groups"])) + tuple(layer["kernel"])
+        fan_in = shape[1] * layer["kernel"][0] * layer["kernel"][1]
+        state = {"weight": torch.randn(shape, generator=generator) * (1.5 / fan_in) ** 0.5,
+                 "bias": 0.1 * torch.randn(layer["out"], generator=generator) if layer["bias"] else None, "bn": None}
+        if layer["bn"] is not None:
+            features = layer["bn"]["features"]
+            state["bn"] = {"weight": 0.5 + torch.rand(features, generator=generator),
+                           "bias": 0.2 * torch.randn(features, generator=generator),
+                           "running_mean": 0.2 * torch.randn(features, generator=generator),
+                           "running_var": 0.5 + torch.rand(features, generator=generator)}
+        weights.append(state)
+    return weights
+
+
+def _push_layers(layers, weights):
+    with torch.no_grad():
+        for (conv, bn), state in zip(layers, weights):
+            conv.weight.copy_(state["weight"])
+            if conv.bias is not None:
+                conv.bias.copy_(state["bias"])
+            if bn is not None:
+                for name in _BN_KEYS:
+                    if getattr(bn, name) is not None:
+                        getattr(bn, name).copy_(state["bn"][name])
+
+
+_PATTERNS = {  # (kind of every convolution, which ones have a BatchNorm after them)
+    "Generator": ("convT", (True, True, False)),
+    "Discriminator": ("conv", (False, True, False)),
+}
+
+
+def _pattern_problem(part, description, others):
+    """None when the described layers follow the docstring's pattern for `part`, else what is off (for a message)."""
+    kind, norms = _PATTERNS[part]
+    ok = (isinstance(description, list) and len(description) == len(norms) and others == 0
+          and all(isinstance(layer, dict) and layer.get("kind") == kind and (layer.get("bn") is not None) == norm
+                  for layer, norm in zip(description, norms)))
+    if ok:
+        for layer in description:
+            numbers = [layer.get("in"), layer.get("out"), layer.get("groups"), *layer.get("kernel", ()),
+                       *layer.get("stride", ()), *layer.get("padding", ()), *layer.get("output_padding", ()),
+                       *layer.get("dilation", ())]
+            ok = ok and all(type(n) is int and 0 <= n <= 4096 for n in numbers) and layer["groups"] >= 1 \
+                and all(len(layer.get(k, ())) == 2 for k in ("kernel", "stride", "padding", "output_padding", "dilation"))
+            bn = layer.get("bn")
+            ok = ok and (bn is None or (isinstance(bn, dict) and bn.get("features") == layer.get("out")
+                                        and bn.get("stats") is True and isinstance(bn.get("eps"), float)))
+    if ok:
+        return None
+    seen = [f"{layer.get('kind')}{'+BatchNorm2d' if layer.get('bn') else ''}" if isinstance(layer, dict) else "?"
+            for layer in (description if isinstance(description, list) else [])]
+    want = [f"{kind}{'+BatchNorm2d' if norm else ''}" for norm in norms]
+    return say(f"{part}'s layers, in the order they ran: {seen}, and {others} other layer(s) with weights; the DCGAN "
+               f"pattern is {want} (conv = Conv2d, convT = ConvTranspose2d, each BatchNorm2d with running statistics), "
+               "and nothing else with weights.",
+               f"{part}의 층(실행 순서): {seen}, 그리고 가중치가 있는 다른 층 {others}개. DCGAN 패턴은 {want}이고(conv = "
+               "Conv2d, convT = ConvTranspose2d, BatchNorm2d는 running 통계를 가짐), 가중치가 있는 다른 층은 없습니다.")
+
+
+def _checked_weights(description, weights):
+    """The pulled weights as the judge's own float32 tensors, each of the described shape; None if any is not."""
+    expected = _random_layer_weights(description, 0)  # only the shapes are used
+    if not isinstance(weights, list) or len(weights) != len(expected):
+        return None
+    checked = []
+    for got, want in zip(weights, expected):
+        if not isinstance(got, dict):
+            return None
+
+        def tensor(value, like):
+            if like is None:
+                return None
+            if type(value) not in (torch.Tensor, nn.Parameter) or value.shape != like.shape or not value.is_floating_point():
+                raise ValueError
+            return value.detach().float().contiguous()
+        try:
+            state = {"weight": tensor(got.get("weight"), want["weight"]), "bias": tensor(got.get("bias"), want["bias"]),
+                     "bn": None if want["bn"] is None else {k: tensor((got.get("bn") or {}).get(k), want["bn"][k])
+                                                            for k in _BN_KEYS}}
+        except ValueError:
+            return None
+        checked.append(state)
+    return checked
+
+
+_SIZES = {"Generator": [4, 8, 16], "Discriminator": [8, 4, 1]}  # each layer's output size, as the docstrings say
+
+
+def _judge_gan(part, x, description, weights):
+    """The judge's forward of the DCGAN pattern with the given weights, eval mode: the Generator's images (tanh at the
+    end, ReLU between) or the Discriminator's logits (LeakyReLU(0.2) between, flattened); an AssertionError when the
+    layers do not take 1x1 to 4x4, 8x8 and 16x16 (or 16x16 to 8x8, 4x4 and one logit)."""
+    generator = part == "Generator"
+    sizes = []
+    with torch.no_grad():
+        for index, (layer, state) in enumerate(zip(description, weights)):
+            if layer["kind"] == "convT":
+                x = F.conv_transpose2d(x, state["weight"], state["bias"], layer["stride"], layer["padding"],
+                                       layer["output_padding"], layer["groups"], layer["dilation"])
+            else:
+                x = F.conv2d(x, state["weight"], state["bias"], layer["stride"], layer["padding"], layer["dilation"],
+                             layer["groups"])
+            if state["bn"] is not None:
+                bn = state["bn"]
+                x = F.batch_norm(x, bn["running_mean"], bn["running_var"], bn["weight"], bn["bias"], False, 0.0,
+                                 layer["bn"]["eps"])
+            last = index == len(description) - 1
+            x = (torch.tanh(x) if last else F.relu(x)) if generator else (x if last else F.leaky_relu(x, 0.2))
+            sizes.append(tuple(x.shape[1:]))
+    want = [(layer["out"], size, size) for layer, size in zip(description, _SIZES[part])]
+    check(sizes == want and (not generator or sizes[-1][0] == 3) and (generator or sizes[-1][0] == 1), say(
+        f"{part}'s layers give maps of {sizes}; the DCGAN pattern gives {[s[-1] for s in want]} pixels a side"
+        f"{' and 3 channels at the end' if generator else ' and one channel at the end'}.",
+        f"{part}의 층이 {sizes} 크기의 맵을 냅니다. DCGAN 패턴은 한 변이 {[s[-1] for s in want]} 픽셀이고 마지막 채널이 "
+        f"{3 if generator else 1}개입니다."),
+        say("Generator: ConvTranspose2d(nz, ..., 4, 1, 0) to 4x4, then ConvTranspose2d(..., 4, 2, 1) to 8x8 and 16x16. "
+            "Discriminator: Conv2d(..., 4, 2, 1) to 8x8 and 4x4, then Conv2d(..., 1, 4, 1, 0).",
+            "Generator: ConvTranspose2d(nz, ..., 4, 1, 0)로 4x4, 그다음 ConvTranspose2d(..., 4, 2, 1)로 8x8과 16x16. "
+            "Discriminator: Conv2d(..., 4, 2, 1)로 8x8과 4x4, 그다음 Conv2d(..., 1, 4, 1, 0)."))
+    return x if generator else x.flatten()
+
+
+# -- the judge's own UNet: rebuilt from the config and the weights the student's model holds ------------------------
+def _unet_state(unet):
+    """In the student's process: (class name, config as plain data, state_dict); None for what the model lacks."""
+    config = getattr(unet, "config", None)
+    config = ({k: (list(v) if isinstance(v, tuple) else v) for k, v in dict(config).items() if not k.startswith("_")}
+              if isinstance(config, dict) else None)
+    return type(unet).__name__, config, {k: v.detach().clone() for k, v in unet.state_dict().items()}
+
+
+def _judge_unet(name, config, state, what):
+    """A diffusers UNet2DConditionModel built in the judge from the pulled config (at most UNET_LIMIT parameters,
+    counted on the meta device first) with the pulled weights, in eval mode; an AssertionError that says what is off."""
+    check(name == "UNet2DConditionModel",
+          say(f"{what} is a {name}, expected a diffusers UNet2DConditionModel.",
+              f"{what}이(가) {name}입니다. diffusers의 UNet2DConditionModel이어야 합니다."))
+    plain = (int, float, str, bool, type(None))
+    check(isinstance(config, dict) and all(type(k) is str and (type(v) in plain or (type(v) is list and all(
+        type(i) in plain for i in v))) for k, v in config.items()),
+          say(f"{what}'s config is not plain data.", f"{what}의 config가 평범한 데이터가 아닙니다."))
+    try:
+        with torch.device("meta"):
+            size = sum(p.numel() for p in UNet2DConditionModel.from_config(config).parameters())
+    except Exception as error:  # noqa: BLE001 - the student's config: whatever diffusers says of it is theirs
+        raise AssertionError(say(f"{what}'s config does not build a UNet2DConditionModel ({type(error).__name__}).",
+                                 f"{what}의 config로 UNet2DConditionModel을 만들 수 없습니다({type(error).__name__}).")) from None
+    check(size <= UNET_LIMIT,
+          say(f"{what} has {size:,} parameters; keep it under {UNET_LIMIT:,} so it trains on a CPU.",
+              f"{what}의 매개변수가 {size:,}개입니다. CPU에서 학습되도록 {UNET_LIMIT:,}개 아래로 유지하세요."),
+          say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
+              "16, 32 채널 블록 두 개(각 층 하나)면 16x16 도형에 충분합니다."))
+    unet = UNet2DConditionModel.from_config(config)
+    check(isinstance(state, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in state.values()),
+          say(f"{what}'s weights are not tensors.", f"{what}의 가중치가 텐서가 아닙니다."))
+    try:
+        unet.load_state_dict(state)
+    except RuntimeError as error:
+        raise AssertionError(say(f"{what}'s weights do not fit its config: {str(error)[:200]}",
+                                 f"{what}의 가중치가 config와 맞지 않습니다: {str(error)[:200]}")) from None
+    return unet.eval()
 
 
 # -- small models the grader builds, so the step checks test the steps alone ----------------------------------------
@@ -181,6 +432,29 @@ def gan_shapes(impl):
 
 
 @observation
+def gan_part_with_weights(impl, part, seed, batch):
+    """Generator() or Discriminator() (torch.manual_seed(0) first) with weights drawn from seed put into its layers
+    (matched by the order they run), in eval mode: (its layers described, how many other layers with weights ran, its
+    output for the input drawn from seed)."""
+    torch.manual_seed(0)
+    model = impl.Generator() if part == "Generator" else impl.Discriminator()
+    x = _gan_input(part, impl.NZ, seed, batch)
+    layers, others = _gan_layers(model, x)
+    description = [_describe(conv, bn) for conv, bn in layers]
+    if _pattern_problem(part, description, others) is None:
+        _push_layers(layers, _random_layer_weights(description, seed))
+    with torch.no_grad():
+        return description, others, model.eval()(x)
+
+
+def _gan_input(part, nz, seed, batch):
+    generator = torch.Generator().manual_seed(seed + 1)
+    if part == "Generator":
+        return torch.randn(batch, nz, 1, 1, generator=generator)
+    return torch.rand(batch, 3, 16, 16, generator=generator) * 2 - 1
+
+
+@observation
 def initialised_weights(impl):
     """weights_init applied (with Module.apply) to a model the grader builds, whose BatchNorm bias was first set to 0.3,
     and to the student's Generator and Discriminator: every Conv/ConvTranspose weight and BatchNorm weight and bias."""
@@ -215,20 +489,35 @@ def discriminator_step_effects(impl, seed):
 @observation
 def generator_step_effects(impl, seed):
     """generator_step on the grader's tiny models (SGD lr 0.5 over G, G's .grad left over): what it returned, G's and
-    D's parameters after it, and whether each D parameter still requires grad."""
+    D's parameters after it, whether each D parameter still requires grad, and D's parameters after one more plain
+    step of D (_d_probe_step) that a frozen D cannot take."""
     generator, discriminator = _tiny_gan(seed)
     _, z = _tiny_batch(seed)
     optimizer = torch.optim.SGD(generator.parameters(), lr=0.5)
     _stale_grads(generator, seed + 1)
     returned = impl.generator_step(generator, discriminator, optimizer, z)
-    return returned, _flat(generator), _flat(discriminator), [p.requires_grad for p in discriminator.parameters()]
+    g_after, d_after = _flat(generator), _flat(discriminator)
+    trainable = [p.requires_grad for p in discriminator.parameters()]
+    return returned, g_after, d_after, trainable, _d_probe_step(discriminator, seed)
+
+
+def _d_probe_step(discriminator, seed):
+    """One SGD step (lr 0.1) of D on the sum of its logits for a batch drawn from seed: D's parameters after it."""
+    optimizer = torch.optim.SGD([p for p in discriminator.parameters()], lr=0.1)
+    optimizer.zero_grad()
+    real, _ = _tiny_batch(seed + 7)
+    if any(p.requires_grad for p in discriminator.parameters()):
+        discriminator(real).sum().backward()
+    optimizer.step()
+    return _flat(discriminator)
 
 
 @observation
 def gan_training_run(impl, seed):
     """GAN_STEPS alternating steps (discriminator_step then generator_step, Adam lr 4e-4, betas (0.5, 0.999), batches
-    of 64 from 1024 drawn shapes) on the student's models after weights_init: 512 samples from fixed noise, in eval
-    mode, before and after."""
+    of 64 from 1024 shapes drawn from seed) on the student's models after weights_init: the generator's layers
+    described, how many other layers with weights ran, and its weights before and after training (which the judge
+    runs with its own forward)."""
     return _gan_run(impl, seed)
 
 
@@ -241,36 +530,36 @@ def _gan_run(impl, seed):
     optimizer_d = torch.optim.Adam(discriminator.parameters(), lr=4e-4, betas=(0.5, 0.999))
     data, *_ = draw_shapes(1024, seed + 500)
     rng = torch.Generator().manual_seed(seed)
-    fixed = torch.randn(512, impl.NZ, 1, 1, generator=torch.Generator().manual_seed(1))
-    with torch.no_grad():
-        before = generator.eval()(fixed)
+    probe = torch.zeros(2, impl.NZ, 1, 1)
+    layers, others = _gan_layers(generator, probe)
+    before = [_layer_state(conv, bn) for conv, bn in layers]
     generator.train()
     for _ in range(GAN_STEPS):
         real = data[torch.randint(len(data), (64,), generator=rng)]
         impl.discriminator_step(generator, discriminator, optimizer_d, real, torch.randn(64, impl.NZ, 1, 1, generator=rng))
         impl.generator_step(generator, discriminator, optimizer_g, torch.randn(64, impl.NZ, 1, 1, generator=rng))
-    with torch.no_grad():
-        after = generator.eval()(fixed)
-    return before, after
+    layers, others = _gan_layers(generator, probe)
+    return ([_describe(conv, bn) for conv, bn in layers], others, before,
+            [_layer_state(conv, bn) for conv, bn in layers])
 
 
 @observation
-def noise_schedules(impl):
-    """noise_schedule() with its defaults and noise_schedule(50, 1e-3, 0.05)."""
-    return impl.noise_schedule(), impl.noise_schedule(50, 1e-3, 0.05)
+def noise_schedules(impl, drawn):
+    """noise_schedule() with its defaults, noise_schedule(50, 1e-3, 0.05) and noise_schedule(*drawn)."""
+    return impl.noise_schedule(), impl.noise_schedule(50, 1e-3, 0.05), impl.noise_schedule(*drawn)
 
 
 @observation
-def text_to_image_parts(impl):
-    """make_text_encoder(), encode_captions on four captions and the empty one, make_unet() on a batch of 4: the
-    text states, the UNet's output, its class name and parameter count."""
+def text_to_image_parts(impl, x, t):
+    """make_text_encoder(), encode_captions on three captions and the empty one, make_unet() on (x, t) with those
+    states: the text states, the UNet's output, and the UNet's class name, config and weights (_unet_state)."""
     torch.manual_seed(0)
     encoder, unet = impl.make_text_encoder(), impl.make_unet()
     ids = tokenize(["red circle", "blue square", "green circle", ""])
     with torch.no_grad():
         states = impl.encode_captions(encoder, ids)
-        out = unet(torch.randn(4, 3, 16, 16), torch.tensor([0, 10, 500, 999]), encoder_hidden_states=states).sample
-    return states, out, type(unet).__name__, sum(p.numel() for p in unet.parameters())
+        out = unet(x, t, encoder_hidden_states=states).sample
+    return states, out, *_unet_state(unet)
 
 
 @observation
@@ -289,7 +578,8 @@ def diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod):
     if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
         return loss, None
     loss.backward()
-    return loss.detach(), unet.conv_in.weight.grad.clone()
+    grad = unet.conv_in.weight.grad
+    return loss.detach(), None if grad is None else grad.clone()
 
 
 @observation
@@ -302,9 +592,10 @@ def sampled_images(impl, seed, scale, steps):
 
 @observation
 def text_to_image_run(impl, seed):
-    """T2I_STEPS training steps of the student's UNet and text encoder (AdamW lr 2e-3, batches of 32 from 2048 drawn
-    shapes, captions dropped with p=0.1 by drop_captions, diffusion_loss with the student's schedule), then sample()
-    with guidance 3 and 20 DDIM steps: 8 images for each of the 6 captions, from the same 8 noises for every caption."""
+    """T2I_STEPS training steps of the student's UNet and text encoder (AdamW lr 2e-3, batches of 32 from 2048 shapes
+    drawn from seed, captions dropped with p=0.1 by drop_captions, diffusion_loss with the student's schedule), then:
+    encode_captions of the 6 captions and of the empty one, and the UNet's class name, config and weights. The judge
+    samples from them itself."""
     return _t2i_run(impl, seed)
 
 
@@ -326,12 +617,10 @@ def _t2i_run(impl, seed):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    prompts = grid_prompts(8)
     with torch.no_grad():
-        states = impl.encode_captions(encoder, tokenize(prompts))
-        empty = impl.encode_captions(encoder, tokenize([""] * len(prompts)))
-    noise = torch.randn(8, 3, 16, 16, generator=torch.Generator().manual_seed(seed + 7)).repeat(len(prompts) // 8, 1, 1, 1)
-    return impl.sample(unet, states, empty, _ddim(), noise, 3.0, 20)
+        states = impl.encode_captions(encoder, tokenize(grid_prompts(1)))  # one per caption, in grid_prompts' order
+        empty = impl.encode_captions(encoder, tokenize([""]))
+    return states, empty, *_unet_state(unet)
 
 
 # -- Part 1: DCGAN ---------------------------------------------------------------------------------------------------
@@ -339,7 +628,7 @@ def _t2i_run(impl, seed):
 @pytest.mark.numerics
 @pytest.mark.title("Generator turns noise into 16x16 colour images with strided layers",
                    ko="Generator는 stride가 있는 층으로 노이즈를 16x16 컬러 이미지로 바꿉니다")
-def test_generator_maps_noise_to_images(impl):
+def test_generator_maps_noise_to_images(impl, run_seed):
     shapes, low, high, g_layers, _, nz = gan_shapes(impl)
     for batch, (image_shape, _) in shapes.items():
         check(image_shape == (batch, 3, 16, 16),
@@ -360,13 +649,29 @@ def test_generator_maps_noise_to_images(impl):
               "키우고, 그 뒤에 BatchNorm2d를 둡니다."),
           say("Use nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU blocks (no Linear, no Upsample).",
               "nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU 블록을 쓰세요."))
+    _part_matches_the_judges(impl, "Generator", _derived(run_seed, 1), say(
+        "ConvTranspose2d -> BatchNorm2d -> ReLU, twice, then ConvTranspose2d -> Tanh.",
+        "ConvTranspose2d -> BatchNorm2d -> ReLU를 두 번, 그다음 ConvTranspose2d -> Tanh입니다."))
+
+
+def _part_matches_the_judges(impl, part, seed, hint):
+    """The student's Generator or Discriminator with the judge's weights (drawn from seed) in its layers, against the
+    judge's own forward of the DCGAN pattern."""
+    description, others, out = errors.calling(f"{part}()", hint, gan_part_with_weights, impl, part, seed, 3)
+    problem = _pattern_problem(part, description, others)
+    check(problem is None, problem, hint)
+    x = _gan_input(part, description[0]["in"], seed, 3)
+    want = _judge_gan(part, x, description, _random_layer_weights(description, seed))
+    assert_tensor(out, want, say(f"{part}() with random weights in its layers (eval mode) against the DCGAN pattern",
+                                 f"층에 무작위 가중치를 넣은 {part}()(평가 모드)와 DCGAN 패턴의 비교"), rtol=1e-3,
+                  atol=1e-4, hint=hint)
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("Discriminator gives one logit per image with strided convolutions",
                    ko="Discriminator는 stride가 있는 합성곱으로 이미지마다 로짓 하나를 냅니다")
-def test_discriminator_gives_one_logit_per_image(impl):
+def test_discriminator_gives_one_logit_per_image(impl, run_seed):
     shapes, _, _, _, d_layers, _ = gan_shapes(impl)
     for batch, (_, logit_shape) in shapes.items():
         check(logit_shape == (batch,),
@@ -385,6 +690,10 @@ def test_discriminator_gives_one_logit_per_image(impl):
               "Conv2d로 줄입니다."),
           say("Use nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) blocks.",
               "nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) 블록을 쓰세요."))
+    _part_matches_the_judges(impl, "Discriminator", _derived(run_seed, 2), say(
+        "Conv2d -> LeakyReLU(0.2), Conv2d -> BatchNorm2d -> LeakyReLU(0.2), then Conv2d to one channel, flattened.",
+        "Conv2d -> LeakyReLU(0.2), Conv2d -> BatchNorm2d -> LeakyReLU(0.2), 그다음 채널 하나로 가는 Conv2d, 그리고 "
+        "flatten입니다."))
 
 
 def _moments(weight):
@@ -454,8 +763,8 @@ G_STEP_MISTAKES = {
 @pytest.mark.gradients
 @pytest.mark.title("discriminator_step updates D with real labelled 1 and fake labelled 0",
                    ko="discriminator_step은 진짜를 1, 가짜를 0으로 두고 D를 갱신합니다")
-def test_discriminator_step_uses_the_right_labels(impl):
-    for seed in (0, 1):
+def test_discriminator_step_uses_the_right_labels(impl, run_seed):
+    for seed in (_derived(run_seed, 3) % 100_000, _derived(run_seed, 4) % 100_000):
         returned, d_after, _, _ = discriminator_step_effects(impl, seed)
         want_loss, want = _reference_d_step(seed)
         for mistake, hint in D_STEP_MISTAKES.items():
@@ -479,12 +788,20 @@ def test_discriminator_step_uses_the_right_labels(impl):
 @pytest.mark.gradients
 @pytest.mark.title("discriminator_step leaves the generator untouched (fake images detached)",
                    ko="discriminator_step은 생성자를 건드리지 않습니다(가짜 이미지를 detach)")
-def test_discriminator_step_leaves_the_generator_alone(impl):
-    _, _, g_after, g_grads = discriminator_step_effects(impl, 2)
-    generator, _ = _tiny_gan(2)
+def test_discriminator_step_leaves_the_generator_alone(impl, run_seed):
+    seed = _derived(run_seed, 5) % 100_000
+    _, d_after, g_after, g_grads = discriminator_step_effects(impl, seed)
+    generator, _ = _tiny_gan(seed)
     check(torch.equal(g_after, _flat(generator)),
           say("discriminator_step changed the generator's parameters.", "discriminator_step이 생성자의 매개변수를 바꿨습니다."),
           say("Only optimizer_d steps in the discriminator step.", "판별자 단계에서는 optimizer_d만 step합니다."))
+    assert_tensor(d_after, _reference_d_step(seed)[1], say("D's parameters after one discriminator_step (the step itself "
+                                                          "must still be taken)",
+                                                          "discriminator_step 한 번 뒤 D의 매개변수(단계 자체는 밟아야 "
+                                                          "합니다)"),
+                  hint=say("loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake.detach()), 0); zero_grad, backward, "
+                           "step.", "loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake.detach()), 0); zero_grad, "
+                           "backward, step 순서입니다."))
     check(not any(g_grads),
           say("discriminator_step left gradients in the generator: the fake images were not detached, so "
               "backward ran through G as well.",
@@ -498,9 +815,9 @@ def test_discriminator_step_leaves_the_generator_alone(impl):
 @pytest.mark.gradients
 @pytest.mark.title("generator_step uses the non-saturating loss with real labels",
                    ko="generator_step은 진짜 레이블로 비포화 손실을 씁니다")
-def test_generator_step_is_non_saturating(impl):
-    for seed in (3, 4):
-        returned, g_after, _, _ = generator_step_effects(impl, seed)
+def test_generator_step_is_non_saturating(impl, run_seed):
+    for seed in (_derived(run_seed, 6) % 100_000, _derived(run_seed, 7) % 100_000):
+        returned, g_after, *_ = generator_step_effects(impl, seed)
         want_loss, want = _reference_g_step(seed)
         for mistake, hint in G_STEP_MISTAKES.items():
             _, wrong = _reference_g_step(seed, mistake)
@@ -521,9 +838,10 @@ def test_generator_step_is_non_saturating(impl):
 @pytest.mark.gradients
 @pytest.mark.title("generator_step leaves the discriminator unchanged and trainable",
                    ko="generator_step은 판별자를 바꾸지 않고 학습 가능한 상태로 둡니다")
-def test_generator_step_leaves_the_discriminator_alone(impl):
-    _, _, d_after, d_trainable = generator_step_effects(impl, 5)
-    _, discriminator = _tiny_gan(5)
+def test_generator_step_leaves_the_discriminator_alone(impl, run_seed):
+    seed = _derived(run_seed, 8) % 100_000
+    _, g_after, d_after, d_trainable, d_probed = generator_step_effects(impl, seed)
+    _, discriminator = _tiny_gan(seed)
     check(torch.equal(d_after, _flat(discriminator)),
           say("generator_step changed the discriminator's parameters.", "generator_step이 판별자의 매개변수를 바꿨습니다."),
           say("Only optimizer_g steps in the generator step.", "생성자 단계에서는 optimizer_g만 step합니다."))
@@ -534,31 +852,58 @@ def test_generator_step_leaves_the_discriminator_alone(impl):
               "학습할 수 없습니다."),
           say("If you freeze D with requires_grad_(False) during the generator step, unfreeze it before returning.",
               "생성자 단계에서 requires_grad_(False)로 D를 얼렸다면 반환하기 전에 다시 풀어 주세요."))
+    hint = say("loss = BCEWithLogits(D(G(z)), 1), through D without detach; optimizer_g.zero_grad(), backward, "
+               "optimizer_g.step(); D comes out as it went in, trainable.",
+               "loss = BCEWithLogits(D(G(z)), 1)을 detach 없이 D를 거쳐 계산하고, optimizer_g.zero_grad(), backward, "
+               "optimizer_g.step() 순서로 하세요. D는 들어온 그대로, 학습 가능한 상태로 나가야 합니다.")
+    assert_tensor(g_after, _reference_g_step(seed)[1], say("G's parameters after one generator_step (the step itself must "
+                                                          "still be taken)",
+                                                          "generator_step 한 번 뒤 G의 매개변수(단계 자체는 밟아야 "
+                                                          "합니다)"), hint=hint)
+    assert_tensor(d_probed, _d_probe_step(discriminator, seed),
+                  say("D's parameters after generator_step and then one plain SGD step of D: a discriminator that no "
+                      "longer requires grad does not move",
+                      "generator_step 뒤 D를 평범한 SGD로 한 스텝 학습한 매개변수: 더 이상 requires_grad가 아닌 판별자는 "
+                      "움직이지 않습니다"), hint=hint)
+
+
+def _gan_distances(gan_run, run_seed):
+    """(before, after): the Fréchet distances to drawn data of 512 samples the judge draws with the generator's pulled
+    weights, before and after training (its own forward, eval mode, noise drawn for this run)."""
+    description, others, before, after = gan_run
+    problem = _pattern_problem("Generator", description, others)
+    check(problem is None, problem)
+    before, after = _checked_weights(description, before), _checked_weights(description, after)
+    check(before is not None and after is not None,
+          say("the trained generator's weights do not have the shapes of its layers.",
+              "학습한 생성자의 가중치가 층의 shape와 맞지 않습니다."))
+    noise = torch.randn(512, description[0]["in"], 1, 1, generator=torch.Generator().manual_seed(_derived(run_seed, 11)))
+    reference = gan_features(draw_shapes(512, _derived(run_seed, 12) % 100_000)[0])
+    samples = [_judge_gan("Generator", noise, description, weights) for weights in (before, after)]
+    check(bool(torch.isfinite(samples[1]).all()), say("the generator's samples after training hold NaN or inf.",
+                                                      "학습 뒤 생성자의 샘플에 NaN이나 inf가 있습니다."))
+    return tuple(frechet_distance(gan_features(images), reference) for images in samples)
 
 
 @pytest.fixture(scope="module")
-def gan_run(impl):
-    """One bounded GAN training run on the student's models and steps."""
-    return gan_training_run(impl, 0)
+def gan_run(impl, run_seed):
+    """One bounded GAN training run on the student's models and steps, on data drawn for this run."""
+    return gan_training_run(impl, _derived(run_seed, 10) % 100_000)
 
 
 @pytest.mark.points(3)
 @pytest.mark.convergence
 @pytest.mark.title("Training the DCGAN moves its samples toward the drawn shapes",
                    ko="DCGAN을 학습하면 샘플이 그려진 도형의 분포에 가까워집니다")
-def test_gan_training_moves_samples_toward_the_data(impl, gan_run):
-    before, after = gan_run
-    data, *_ = draw_shapes(512, 99_999)
-    reference = gan_features(data)
-    after = expect_tensor(after, "the generator's samples")
-    check(bool(torch.isfinite(after).all()), say("the generator's samples after training hold NaN or inf.",
-                                                 "학습 뒤 생성자의 샘플에 NaN이나 inf가 있습니다."))
-    start, end = frechet_distance(gan_features(before), reference), frechet_distance(gan_features(after), reference)
+def test_gan_training_moves_samples_toward_the_data(impl, gan_run, run_seed):
+    start, end = _gan_distances(gan_run, run_seed)
     check(end <= GAN_FD_THRESHOLD,
-          say(f"after {GAN_STEPS} alternating steps the Fréchet distance between the samples' and the data's 4x4 "
-              f"features is {end:.3g} (it was {start:.3g} before training); a correct GAN gets below {GAN_FD_THRESHOLD}.",
-              f"교대 단계 {GAN_STEPS}번 뒤 샘플과 데이터의 4x4 특징 사이 Fréchet 거리가 {end:.3g}입니다"
-              f"(학습 전 {start:.3g}). 올바른 GAN은 {GAN_FD_THRESHOLD} 아래로 내려갑니다."),
+          say(f"after {GAN_STEPS} alternating steps, 512 samples the grader draws with the trained generator's weights "
+              f"(eval mode, new noise) are at a Fréchet distance of {end:.3g} from the data on 4x4 features (it was "
+              f"{start:.3g} before training); a correct GAN gets below {GAN_FD_THRESHOLD}.",
+              f"교대 단계 {GAN_STEPS}번 뒤 학습한 생성자의 가중치로 채점기가 (평가 모드, 새 노이즈로) 그린 샘플 512개와 "
+              f"데이터 사이 4x4 특징의 Fréchet 거리가 {end:.3g}입니다(학습 전 {start:.3g}). 올바른 GAN은 "
+              f"{GAN_FD_THRESHOLD} 아래로 내려갑니다."),
           say("Check the labels (D: real 1, fake 0; G: 1), the detach in the D step and zero_grad in both steps.",
               "레이블(D: 진짜 1, 가짜 0; G: 1), D 단계의 detach, 두 단계의 zero_grad를 확인하세요."))
 
@@ -568,8 +913,10 @@ def test_gan_training_moves_samples_toward_the_data(impl, gan_run):
 @pytest.mark.numerics
 @pytest.mark.title("noise_schedule gives DDPMScheduler's alphas_cumprod",
                    ko="noise_schedule은 DDPMScheduler의 alphas_cumprod와 같은 값을 냅니다")
-def test_noise_schedule_matches_diffusers(impl):
-    default, short = noise_schedules(impl)
+def test_noise_schedule_matches_diffusers(impl, run_seed):
+    draw = random.Random(_derived(run_seed, 20))
+    drawn = (draw.randint(20, 2000), round(draw.uniform(1e-5, 1e-3), 6), round(draw.uniform(0.01, 0.05), 5))
+    default, short, other = noise_schedules(impl, drawn)
     hint = say("betas = torch.linspace(beta_start, beta_end, num_steps); alphas_cumprod = cumprod(1 - betas).",
                "betas = torch.linspace(beta_start, beta_end, num_steps); alphas_cumprod = cumprod(1 - betas)입니다.")
     assert_tensor(default, _ddpm().alphas_cumprod, say("noise_schedule() against DDPMScheduler(1000 steps, linear)",
@@ -578,15 +925,18 @@ def test_noise_schedule_matches_diffusers(impl):
     assert_tensor(short, _ddpm(50, 1e-3, 0.05).alphas_cumprod,
                   say("noise_schedule(50, 1e-3, 0.05) against DDPMScheduler", "noise_schedule(50, 1e-3, 0.05)과 DDPMScheduler 비교"),
                   rtol=1e-4, atol=1e-6, hint=hint)
+    assert_tensor(other, _ddpm(*drawn).alphas_cumprod,
+                  say(f"noise_schedule{drawn} against DDPMScheduler", f"noise_schedule{drawn}과 DDPMScheduler 비교"),
+                  rtol=1e-4, atol=1e-6, hint=hint)
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("q_sample noises images exactly as DDPMScheduler.add_noise does",
                    ko="q_sample은 DDPMScheduler.add_noise와 똑같이 이미지에 노이즈를 섞습니다")
-def test_q_sample_matches_add_noise(impl):
+def test_q_sample_matches_add_noise(impl, run_seed):
     scheduler = _ddpm()
-    generator = torch.Generator().manual_seed(11)
+    generator = torch.Generator().manual_seed(_derived(run_seed, 21))
     hint = say("x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise, with one t per image "
                "broadcast over its channels and pixels.",
                "x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise이며, 이미지마다 t가 하나이고 "
@@ -594,7 +944,7 @@ def test_q_sample_matches_add_noise(impl):
     for shape in ((6, 3, 16, 16), (5, 3, 8, 4)):
         x0 = torch.rand(shape, generator=generator) * 2 - 1
         noise = torch.randn(shape, generator=generator)
-        t = torch.tensor([0, 999, 500, 1, 250, 750][:shape[0]])
+        t = torch.cat([torch.tensor([0, 999]), torch.randint(1, 999, (shape[0] - 2,), generator=generator)])
         got = impl.q_sample(x0, t, noise, scheduler.alphas_cumprod.clone())
         assert_tensor(got, scheduler.add_noise(x0, noise, t),
                       say(f"q_sample on images of shape {shape} against DDPMScheduler.add_noise",
@@ -606,8 +956,10 @@ def test_q_sample_matches_add_noise(impl):
 @pytest.mark.numerics
 @pytest.mark.title("The text encoder and the UNet fit together on 16x16 images",
                    ko="텍스트 인코더와 UNet은 16x16 이미지에서 서로 맞물립니다")
-def test_text_encoder_and_unet_fit_together(impl):
-    states, out, unet_class, size = text_to_image_parts(impl)
+def test_text_encoder_and_unet_fit_together(impl, run_seed):
+    generator = torch.Generator().manual_seed(_derived(run_seed, 22))
+    x, t = torch.randn(4, 3, 16, 16, generator=generator), torch.randint(0, 1000, (4,), generator=generator)
+    states, out, unet_class, config, weights = text_to_image_parts(impl, x, t)
     states = expect_tensor(states, "encode_captions(...)")
     check(states.dim() == 3 and tuple(states.shape[:2]) == (4, MAX_TOKENS),
           say(f"encode_captions on 4 captions of {MAX_TOKENS} token ids gave shape {tuple(states.shape)}, expected "
@@ -619,26 +971,30 @@ def test_text_encoder_and_unet_fit_together(impl):
     check(not torch.allclose(states[0], states[1]) and not torch.allclose(states[0], states[3]),
           say("encode_captions gives the same states for different captions.",
               "encode_captions가 서로 다른 캡션에 같은 상태를 냅니다."))
-    check(unet_class == "UNet2DConditionModel",
-          say(f"make_unet returned a {unet_class}, expected a diffusers UNet2DConditionModel.",
-              f"make_unet이 {unet_class}을(를) 반환했습니다. diffusers의 UNet2DConditionModel이어야 합니다."))
+    out = expect_tensor(out, "unet(x, t, encoder_hidden_states=states).sample")
     check(tuple(out.shape) == (4, 3, 16, 16),
           say(f"the UNet's output for 4 images of 3x16x16 has shape {tuple(out.shape)}; it predicts the noise, so the "
               "shape of its input.",
               f"3x16x16 이미지 4장에 대한 UNet 출력 모양이 {tuple(out.shape)}입니다. 노이즈를 예측하므로 입력과 같은 "
               "모양이어야 합니다."))
-    check(size <= 1_000_000,
-          say(f"make_unet's model has {size:,} parameters; keep it under 1,000,000 so it trains on a CPU.",
-              f"make_unet의 모델에 매개변수가 {size:,}개 있습니다. CPU에서 학습되도록 1,000,000개 아래로 유지하세요."),
-          say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
-              "16, 32 채널 블록 두 개(각 층 하나)면 16x16 도형에 충분합니다."))
+    unet = _judge_unet(unet_class, config, weights, say("make_unet()'s model", "make_unet()의 모델"))
+    with torch.no_grad():
+        want = unet(x, t, encoder_hidden_states=states.float()).sample
+    assert_tensor(out, want, say("the UNet's output against a UNet2DConditionModel the grader builds from its config and "
+                                 "weights, on the same inputs",
+                                 "UNet 출력과, 채점기가 그 config와 가중치로 만든 UNet2DConditionModel의 같은 입력에 대한 "
+                                 "출력의 비교"), rtol=1e-3, atol=1e-4,
+                  hint=say("make_unet returns diffusers' UNet2DConditionModel(...) itself, with cross_attention_dim = "
+                           "TEXT_DIM.", "make_unet은 cross_attention_dim = TEXT_DIM인 diffusers의 "
+                           "UNet2DConditionModel(...) 자체를 반환합니다."))
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("drop_captions blanks each caption with probability p for guidance",
                    ko="drop_captions는 가이던스를 위해 각 캡션을 확률 p로 비웁니다")
-def test_drop_captions_rate(impl):
+def test_drop_captions_rate(impl, run_seed):
+    seed, other_seed = _derived(run_seed, 23) % 100_000, _derived(run_seed, 24) % 100_000
     captions = [f"{c} {s}" for c in COLOURS for s in SHAPES] * 500
     ids = tokenize(captions)
     empty = tokenize([""])[0]
@@ -647,7 +1003,7 @@ def test_drop_captions_rate(impl):
                , "캡션마다 torch.rand(n, generator=generator) < p를 하나씩 뽑고, 그 행을 빈 캡션의 id(tokenize(['']))로 "
                "바꾸세요.")
     for p in (0.1, 0.5):
-        result, after = caption_dropout(impl, ids.clone(), p, 5)
+        result, after = caption_dropout(impl, ids.clone(), p, seed)
         result = expect_tensor(result, "drop_captions(...)")
         check(torch.equal(after, ids), say("drop_captions changed the token ids it was given; return a new tensor.",
                                            "drop_captions가 입력받은 토큰 id를 바꿨습니다. 새 텐서를 반환하세요."), hint)
@@ -665,9 +1021,9 @@ def test_drop_captions_rate(impl):
               say(f"drop_captions(p={p}) blanked {rate:.3f} of {n} captions; expected about {p} (within {5 * sigma:.3f}).",
                   f"drop_captions(p={p})가 캡션 {n}개 중 {rate:.3f}를 비웠습니다. {p} 근처(±{5 * sigma:.3f})여야 합니다."),
               hint)
-    again, _ = caption_dropout(impl, ids.clone(), 0.5, 5)
-    other, _ = caption_dropout(impl, ids.clone(), 0.5, 6)
-    check(torch.equal(again, caption_dropout(impl, ids.clone(), 0.5, 5)[0]) and not torch.equal(again, other),
+    again, _ = caption_dropout(impl, ids.clone(), 0.5, seed)
+    other, _ = caption_dropout(impl, ids.clone(), 0.5, other_seed)
+    check(torch.equal(again, caption_dropout(impl, ids.clone(), 0.5, seed)[0]) and not torch.equal(again, other),
           say("drop_captions does not draw from the generator it is given: the same seed should drop the same "
               "captions, another seed others.",
               "drop_captions가 주어진 generator에서 난수를 뽑지 않습니다: 같은 seed는 같은 캡션을, 다른 seed는 다른 "
@@ -678,9 +1034,9 @@ def test_drop_captions_rate(impl):
 @pytest.mark.gradients
 @pytest.mark.title("diffusion_loss trains the UNet to predict the added noise",
                    ko="diffusion_loss는 UNet이 더해진 노이즈를 예측하도록 학습시킵니다")
-def test_diffusion_loss_targets_the_noise(impl):
+def test_diffusion_loss_targets_the_noise(impl, run_seed):
     alphas_cumprod = _ddpm().alphas_cumprod
-    for seed in (0, 1):
+    for seed in (_derived(run_seed, 25) % 100_000, _derived(run_seed, 26) % 100_000):
         loss, grad = diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod)
         check(grad is not None,
               say("diffusion_loss should return a scalar tensor that backward() can run through.",
@@ -714,14 +1070,14 @@ def test_diffusion_loss_targets_the_noise(impl):
 @pytest.mark.numerics
 @pytest.mark.title("guidance moves from the unconditional prediction toward the caption",
                    ko="guidance는 조건 없는 예측에서 캡션 쪽으로 이동합니다")
-def test_guidance_formula(impl):
-    generator = torch.Generator().manual_seed(21)
+def test_guidance_formula(impl, run_seed):
+    generator = torch.Generator().manual_seed(_derived(run_seed, 27))
     eps_uncond, eps_cond = torch.randn(2, 3, 8, 8, generator=generator), torch.randn(2, 3, 8, 8, generator=generator)
     hint = say("Classifier-free guidance: eps = eps_uncond + scale * (eps_cond - eps_uncond); scale 0 gives the "
                "unconditional prediction, 1 the conditional one, more than 1 pushes past it toward the caption.",
                "classifier-free guidance: eps = eps_uncond + scale * (eps_cond - eps_uncond)입니다. scale 0은 조건 없는 "
                "예측, 1은 조건부 예측이고, 1보다 크면 캡션 쪽으로 더 밀어냅니다.")
-    for scale in (0.0, 1.0, 3.5):
+    for scale in (0.0, 1.0, 3.5, round(random.Random(_derived(run_seed, 28)).uniform(1.5, 9.0), 3)):
         assert_tensor(impl.guidance(eps_uncond, eps_cond, scale), eps_uncond + scale * (eps_cond - eps_uncond),
                       say(f"guidance(eps_uncond, eps_cond, {scale})", f"guidance(eps_uncond, eps_cond, {scale})"),
                       hint=hint)
@@ -731,14 +1087,14 @@ def test_guidance_formula(impl):
 @pytest.mark.numerics
 @pytest.mark.title("sample runs the DDIM loop with classifier-free guidance",
                    ko="sample은 classifier-free guidance로 DDIM 루프를 실행합니다")
-def test_sampler_matches_a_ddim_reference(impl):
+def test_sampler_matches_a_ddim_reference(impl, run_seed):
     hint = say("scheduler.set_timesteps(num_inference_steps); for t in scheduler.timesteps: predict the noise with "
                "the empty and the caption states, combine them with guidance, x = scheduler.step(eps, t, x)."
                "prev_sample; return x clamped to [-1, 1].",
                "scheduler.set_timesteps(num_inference_steps) 뒤 scheduler.timesteps의 각 t에서 빈 캡션과 캡션 상태로 "
                "노이즈를 예측하고 guidance로 합친 다음 x = scheduler.step(eps, t, x).prev_sample; 끝으로 [-1, 1]로 "
                "자른 x를 반환하세요.")
-    for seed, scale, steps in ((0, 2.5, 8), (1, 1.0, 5)):
+    for seed, scale, steps in ((_derived(run_seed, 29) % 100_000, 2.5, 8), (_derived(run_seed, 30) % 100_000, 1.0, 5)):
         got = expect_tensor(sampled_images(impl, seed, scale, steps), "sample(...)")
         states, empty, noise = _sample_case(seed)
         unet = _tiny_unet(seed)
@@ -754,25 +1110,46 @@ def test_sampler_matches_a_ddim_reference(impl):
 
 
 @pytest.fixture(scope="module")
-def t2i_run(impl):
-    """One bounded text-to-image training run, then 48 samples."""
-    return text_to_image_run(impl, 0)
+def t2i_run(impl, run_seed):
+    """One bounded text-to-image training run on data drawn for this run; then the judge samples the trained UNet
+    itself: 8 images for each of the 6 captions, from the same 8 noises (drawn for this run) under every caption, with
+    guidance 3 and 20 DDIM steps. The 48 images, or what kept the judge from drawing them (an AssertionError)."""
+    try:
+        return _t2i_images(text_to_image_run(impl, _derived(run_seed, 31) % 100_000), run_seed)
+    except AssertionError as error:
+        return error
+
+
+def _t2i_images(result, run_seed):
+    """The 48 images the judge samples from the trained UNet (rebuilt here) and the student's caption states."""
+    states, empty, name, config, weights = result
+    unet = _judge_unet(name, config, weights, say("the trained make_unet() model", "학습한 make_unet() 모델"))
+    width = unet.config.cross_attention_dim
+    for value, rows, what in ((states, 6, "encode_captions(6 captions)"), (empty, 1, "encode_captions([''])")):
+        value = expect_tensor(value, what)
+        check(tuple(value.shape) == (rows, MAX_TOKENS, width) and value.is_floating_point()
+              and bool(value.isfinite().all()),
+              say(f"{what} gave {tuple(value.shape)}, expected ({rows}, {MAX_TOKENS}, {width}) finite states.",
+                  f"{what}가 {tuple(value.shape)}을(를) 냈습니다. 유한한 값의 ({rows}, {MAX_TOKENS}, {width})여야 "
+                  "합니다."))
+    per_caption = 8
+    noise = torch.randn(per_caption, 3, 16, 16, generator=torch.Generator().manual_seed(_derived(run_seed, 32)))
+    return _reference_sample(unet, states.float().repeat_interleave(per_caption, 0),
+                             empty.float().expand(6 * per_caption, -1, -1), noise.repeat(6, 1, 1, 1), 3.0, 20)
 
 
 def _t2i_samples(t2i_run):
-    images = expect_tensor(t2i_run, "sample(...)")
-    check(tuple(images.shape) == (48, 3, 16, 16),
-          say(f"sample returned shape {tuple(images.shape)} for 48 prompts, expected (48, 3, 16, 16).",
-              f"프롬프트 48개에 sample이 {tuple(images.shape)} 모양을 반환했습니다. (48, 3, 16, 16)이어야 합니다."))
-    return images
+    if isinstance(t2i_run, AssertionError):
+        raise AssertionError(str(t2i_run))
+    return t2i_run
 
 
-_T2I_HINT = say("Check that drop_captions blanks captions (the unconditional branch must be learned), that the loss "
-                "targets the noise, that encode_captions keeps every token's state, and that sample combines "
-                "eps_uncond + scale * (eps_cond - eps_uncond).",
-                "drop_captions가 캡션을 비우는지(조건 없는 분기도 학습되어야 합니다), 손실의 목표가 노이즈인지, "
-                "encode_captions가 모든 토큰의 상태를 그대로 두는지, sample이 eps_uncond + scale * (eps_cond - eps_uncond)로 "
-                "합치는지 확인하세요.")
+_T2I_HINT = say("The grader samples your trained UNet itself (its own DDIM loop with guidance, from the states your "
+                "encode_captions gives). Check that drop_captions blanks captions (the unconditional branch must be "
+                "learned), that the loss targets the noise, and that encode_captions keeps every token's state.",
+                "채점기가 학습한 UNet을 직접 샘플링합니다(encode_captions가 주는 상태로, 가이던스를 쓰는 채점기의 DDIM "
+                "루프). drop_captions가 캡션을 비우는지(조건 없는 분기도 학습되어야 합니다), 손실의 목표가 노이즈인지, "
+                "encode_captions가 모든 토큰의 상태를 그대로 두는지 확인하세요.")
 
 
 @pytest.mark.points(3)
@@ -785,10 +1162,10 @@ def test_text_to_image_follows_captions(impl, t2i_run):
     colour, _shape, found = detect(images)
     colour_rate = ((colour == want_colour) & found).float().mean().item()
     check(colour_rate >= T2I_COLOUR_THRESHOLD,
-          say(f"after {T2I_STEPS} training steps, {colour_rate:.0%} of 48 samples show their caption's colour "
+          say(f"after {T2I_STEPS} training steps, {colour_rate:.0%} of 48 samples the grader draws show their caption's colour "
               f"(every caption starts from the same 8 noises, so a model that ignores the caption gets at most "
               f"{1 / len(COLOURS):.0%}); a correct model reaches {T2I_COLOUR_THRESHOLD:.0%}.",
-              f"학습 {T2I_STEPS}단계 뒤 샘플 48개 중 {colour_rate:.0%}만 캡션의 색을 보입니다(모든 캡션이 같은 노이즈 "
+              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 중 {colour_rate:.0%}만 캡션의 색을 보입니다(모든 캡션이 같은 노이즈 "
               f"8개에서 시작하므로 캡션을 무시하는 모델은 많아야 {1 / len(COLOURS):.0%}입니다). 올바른 모델은 "
               f"{T2I_COLOUR_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
 
