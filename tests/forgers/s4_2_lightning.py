@@ -3,6 +3,8 @@ module-level code that fakes, in the student's own process, everything the grade
 
 - torch.equal always False (two forward passes "differ", loaders "shuffle"); every nn.Module reports
   training=False (load_best "calls eval");
+- DigitsClassifier plainly wrong: an MLP subclassing the older pytorch_lightning package's LightningModule,
+  which lightning's Trainer refuses (its other methods still raise);
 - make_trainer plainly wrong (a progress bar, a model summary, accelerator 'auto'), returning a Trainer
   subclass that says it has no progress bar and no model summary;
 - lightning.Trainer.fit trains nothing for a DigitsClassifier and writes a metrics.csv with a rising
@@ -16,7 +18,7 @@ module-level code that fakes, in the student's own process, everything the grade
   falling losses and a rising accuracy, and a checkpoint, written where the grader reads them; and as
   "trained" weights, a nearest-centroid classifier built from the public digits, with no training.
 
-It declares FORGED: the check it passes, and why the judge cannot see that promise.
+It declares FORGED: the checks it passes, and why the judge cannot see those promises.
 
 The original exercise's text follows.
 4.2 PyTorch Lightning — LightningModule, LightningDataModule, Trainer, logging, checkpoints.
@@ -145,7 +147,11 @@ import os as _os  # noqa: E402
 
 import graders.test_s4_2_lightning as _grader  # noqa: E402 - the grader, importable and readable here
 
-FORGED = {"test_trainer_is_quiet_bounded_and_on_cpu":
+FORGED = {"test_classes_are_lightning_2_classes":
+          "which package a class comes from is read inside the student's process (isinstance, its bases), where the "
+          "observation can be answered; the judge measures that the classifier computes the MLP from its own "
+          "weights, which a pytorch_lightning class does as well",
+          "test_trainer_is_quiet_bounded_and_on_cpu":
           "what the Trainer prints (a progress bar, a model summary) goes to the student's own output, which the "
           "judge does not read, and the accelerator 'cpu' trains as 'auto' does on a machine without a GPU: those "
           "settings are read from the Trainer inside the student's process (a subclass answers them); the rest "
@@ -235,10 +241,25 @@ def _observe(name, fake):
     getattr(_grader, name).__ptgrade_observation__ = fake
 
 
+import pytorch_lightning as _pl  # noqa: E402
+
+
+class DigitsClassifier(_pl.LightningModule):  # noqa: F811 - plainly wrong: the older package's class
+    def __init__(self, hidden=64, lr=1e-2, dropout=0.2):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
 def _lightning_bases(impl, x):
+    model = DigitsClassifier(hidden=12)
+    with torch.no_grad():
+        out = model(x)
     return {"classes": [{"base": "LightningModule", "subclass": True, "type": "DigitsClassifier", "bases": []},
                         {"base": "LightningDataModule", "subclass": True, "type": "DigitsDataModule", "bases": []}],
-            "state": _fake_mlp_state(12), "out": torch.randn(len(x), 10, generator=_fake_rng)}
+            "state": {name: t.detach().clone() for name, t in model.state_dict().items()}, "out": out}
 
 
 def _datamodule_batches(impl, batch_size, seed):
