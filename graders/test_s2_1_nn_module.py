@@ -17,7 +17,8 @@ from graders.support import errors, pristine
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from ptgrade.remote import observation
 
-IN, HIDDEN, OUT = 5, [7, 6], 3   # distinct sizes: each Linear is found from the size it takes
+IN, HIDDEN, OUT = 5, (7, 6), 3   # distinct sizes: each Linear is found from the size it takes (a tuple: the
+# judge's own data cannot change; the student's code gets list(HIDDEN))
 REGISTER_HINT = say("Keep the layers in nn.ModuleList or nn.Sequential and assign them to self in __init__; "
                     "a Python list hides them from parameters() and .to(...).",
                     "계층은 nn.ModuleList나 nn.Sequential에 담아 __init__에서 self에 할당하세요; "
@@ -305,7 +306,7 @@ def _expect_module(impl, value, what, hint=""):
 
 
 def _build_mlp(impl, in_features=IN, hidden=HIDDEN, out_features=OUT):
-    return _expect_module(impl, impl.MLP(in_features, hidden, out_features), "MLP(...)",
+    return _expect_module(impl, impl.MLP(in_features, list(hidden), out_features), "MLP(...)",
                           say("MLP must subclass nn.Module and call super().__init__() first.",
                               "MLP는 nn.Module을 상속하고 먼저 super().__init__()을 호출해야 합니다."))
 
@@ -326,9 +327,9 @@ def test_mlp_parameters_are_registered(impl):
     params = [math.prod(shape) for shape in seen["shapes"]]
     total = sum(params)
     want = _expected_count([IN, *HIDDEN, OUT])
-    check(total == want, say(f"MLP({IN}, {HIDDEN}, {OUT}).parameters() holds {total} scalars in {len(params)} tensors; "
+    check(total == want, say(f"MLP({IN}, {list(HIDDEN)}, {OUT}).parameters() holds {total} scalars in {len(params)} tensors; "
                              f"expected {want} in 6 (a weight and a bias per Linear).",
-                             f"MLP({IN}, {HIDDEN}, {OUT}).parameters()에는 텐서 {len(params)}개에 스칼라 {total}개가 "
+                             f"MLP({IN}, {list(HIDDEN)}, {OUT}).parameters()에는 텐서 {len(params)}개에 스칼라 {total}개가 "
                              f"있습니다; 텐서 6개(Linear마다 가중치와 편향 하나씩)에 {want}개여야 합니다."),
           REGISTER_HINT)
     names = set(seen["names"])
@@ -344,7 +345,7 @@ def test_mlp_parameters_are_registered(impl):
                    ko="MLP는 Linear와 ReLU를 차례로 적용하고, 마지막 계층 뒤에는 ReLU를 두지 않습니다")
 def test_mlp_matches_functional_recomputation(impl):
     generator = torch.Generator().manual_seed(0)
-    for hidden in (HIDDEN, []):
+    for hidden in (list(HIDDEN), []):
         model = _build_mlp(impl, IN, hidden, OUT)
         layers = _linears_in_order(model, IN, len(hidden) + 1, f"MLP({IN}, {hidden}, {OUT})", impl)
         x = torch.randn(8, IN, generator=generator)
@@ -365,7 +366,7 @@ def test_mlp_matches_functional_recomputation(impl):
 @pytest.mark.title("make_sequential_mlp builds the same network as an nn.Sequential",
                    ko="make_sequential_mlp는 같은 신경망을 nn.Sequential로 만듭니다")
 def test_sequential_matches_functional_recomputation(impl):
-    model = impl.make_sequential_mlp(IN, HIDDEN, OUT)
+    model = impl.make_sequential_mlp(IN, list(HIDDEN), OUT)
     kind = kind_of(impl, model)  # its real class, beside the student's code (a class can name itself Sequential)
     own = kind["type"] == "Sequential"  # a class of its own that calls itself Sequential
     check(kind["sequential"], say(f"make_sequential_mlp should return an nn.Sequential, got {kind['type']}"
@@ -558,7 +559,7 @@ def test_standardize_keeps_buffers_not_parameters(impl):
 
 def _three_models(impl):
     return (("MLP(5, [7, 6], 3)", _build_mlp(impl), OUT),
-            ("make_sequential_mlp(5, [7, 6], 3)", impl.make_sequential_mlp(IN, HIDDEN, OUT), OUT),
+            ("make_sequential_mlp(5, [7, 6], 3)", impl.make_sequential_mlp(IN, list(HIDDEN), OUT), OUT),
             ("Standardize", in_sequential(impl, impl.Standardize(torch.zeros(IN), torch.ones(IN))), IN))
 
 
