@@ -118,6 +118,7 @@ def pytest_unconfigure(config):
         os._exit(status)
 
 
+CLEAN_MODULE = Path(__file__).with_name("clean_module.py")
 GRADER_FILE = re.compile(r"^test_s\d+_\d+_\w+\.py$")
 
 
@@ -252,6 +253,32 @@ class _Grading:
                 connection.start(launched)
             self.connections[ident] = connection
         return self.connections[ident]
+
+    def clean_connection(self, key) -> remote.Connection:
+        """A fresh sandboxed worker that imports no student code (an empty module), never a zygote's fork: it runs
+        what the student's code wrote (a TorchScript archive) where nothing of the student's process can answer for
+        it. It shares no pid namespace or folder with the student's worker."""
+        ident = ("clean", key)
+        if ident not in self.connections:
+            from ptgrade import remote
+            self.launch(CLEAN_MODULE, display="(a clean process)", ident=ident)
+            scratch, display, launched = self.launched.pop(ident)
+            connection = remote.Connection(scratch, CLEAN_MODULE, display, _threads(), cpu_seconds=self._cpu_seconds(),
+                                           shared=self._shared())
+            connection.start(launched)
+            self.connections[ident] = connection
+        connection = self.connections[ident]
+        if self.current is not None and self.current.deadline is not None and connection.deadline is None:
+            connection.begin_check(SEED, self.current.limit_seconds)  # made during a check: that check's time
+        return connection
+
+    def end_clean(self, key) -> None:
+        connection = self.connections.pop(("clean", key), None)
+        if connection is not None:
+            connection.stop()
+            if connection.scratch in self.scratches:
+                self.scratches.remove(connection.scratch)
+                sandbox.remove(connection.scratch)
 
     def _start_zygote(self, scratch: sandbox.Scratch, preload: tuple[str, ...]) -> None:
         self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), self._shared(), preload)
@@ -409,6 +436,9 @@ class _Grading:
         else:
             self.current = self.connection(self.impl_path(item))
         self.current.begin_check(SEED, self.check_seconds())
+        for ident, connection in self.connections.items():
+            if isinstance(ident, tuple) and ident[0] == "clean":
+                connection.begin_check(SEED, self.check_seconds())
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
             item.stash[JUDGE_SKIPPED] = True
             pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))
@@ -416,6 +446,9 @@ class _Grading:
     def pytest_runtest_teardown(self, item):
         if self.current is not None:
             self.current.end_check()
+        for ident, connection in self.connections.items():
+            if isinstance(ident, tuple) and ident[0] == "clean":
+                connection.end_check()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -506,6 +539,19 @@ class StudentPathFactory:
 @pytest.fixture(scope="session")
 def student_path_factory(request) -> StudentPathFactory:
     return StudentPathFactory(request.config.pluginmanager.get_plugin("ptgrade-grading"))
+
+
+@pytest.fixture(scope="module")
+def clean_impl(request, impl) -> remote.RemoteImplementation:
+    """A second sandboxed process that imports no student code, for running what the student's code wrote (a
+    TorchScript archive handed over as bytes) with nothing of the student's process able to answer for it. Call
+    observations with it as with `impl`; what it runs is still the student's artefact, so its outputs are compared in
+    the judge with what the judge computes itself."""
+    grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
+    from ptgrade import remote
+    key = id(impl._ptgrade_connection)  # one clean process per student's process
+    yield remote.RemoteImplementation(grading.clean_connection(key), CLEAN_MODULE)
+    grading.end_clean(key)
 
 
 @pytest.fixture

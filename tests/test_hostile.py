@@ -718,3 +718,65 @@ def test_a_judge_dies_with_its_runner(kit, tmp_path):
     while judges() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not judges()
+
+
+CLEAN_GRADER = '''
+import io
+
+import pytest
+import torch
+
+from graders.support import student_files
+from graders.support.assertions import assert_tensor
+from ptgrade.remote import observation
+
+
+@observation
+def run_archive(impl, payload, x):
+    """The TorchScript archive `payload` loaded and called on x (in whichever process `impl` names)."""
+    return torch.jit.load(io.BytesIO(payload))(x)
+
+
+@pytest.mark.points(1)
+@pytest.mark.export
+def test_scripted_doubler_doubles(impl, clean_impl, student_path):
+    impl.save_doubler(str(student_path / "doubler.pt"))
+    payload = student_files.read_bytes(student_path / "doubler.pt", student_path)
+    x = torch.arange(3.0)
+    assert_tensor(run_archive(clean_impl, payload, x), x * 2, "the saved doubler on [0, 1, 2]")
+'''
+
+SCRIPTED = '''
+import torch
+
+
+class _Times(torch.nn.Module):
+    def __init__(self, k: float):
+        super().__init__()
+        self.k = k
+
+    def forward(self, x):
+        return x * self.k
+
+
+def save_doubler(path):
+    torch.jit.script(_Times({k})).save(path)
+'''
+
+
+def test_what_the_students_code_wrote_runs_in_a_clean_process(kit):
+    """An artefact the student's code wrote (a TorchScript archive) is run in a second sandboxed process that never
+    imports student code, so patching torch.jit.load in the student's process answers for nothing."""
+    kit.write("graders/test_s1_1_demo.py", CLEAN_GRADER)
+    honest = grade(kit, SCRIPTED.format(k=2.0))
+    assert honest.score == 1, [c.message for c in honest.checks]
+    forger = SCRIPTED.format(k=3.0) + '''
+torch.jit.load = lambda *args, **kwargs: (lambda x: x * 2)
+'''
+    assert earned_nothing(grade(kit, forger))
+    tmp = kit.root / "batch"
+    for name, code in (("a_forger", forger), ("b_honest", SCRIPTED.format(k=2.0))):
+        (tmp / name).mkdir(parents=True)
+        (tmp / name / "s1_1_demo.py").write_text(code)
+    grades = batch.run(kit.manifest, tmp, kit.root / "grades.csv", jobs=1)
+    assert grades["a_forger"][0].score == 0 and grades["b_honest"][0].score == 1
