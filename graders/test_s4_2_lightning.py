@@ -611,19 +611,48 @@ class _Probe(lightning.LightningModule):
         return DataLoader(TensorDataset(torch.zeros(1)), batch_size=1)
 
 
-def _probe_expected(x, t, epochs):
+def _probe_expected(x, t, epochs, per_epoch=False, pull=PROBE_PULL):
     """The judge's own run of what _Probe does over `epochs` epochs, each one training step then one validation:
-    the weights at the end, and the logged probe_loss and val_loss per epoch."""
+    the weights at the end (or after each epoch), and the logged probe_loss and val_loss per epoch."""
     w = torch.zeros(x.shape[1])
-    losses, val_losses = [], []
+    losses, val_losses, weights = [], [], []
     for epoch in range(epochs):
         w = w.detach().requires_grad_()
-        loss = ((x @ w - t) ** 2).mean() + PROBE_PULL * epoch * w.sum()
+        loss = ((x @ w - t) ** 2).mean() + pull * epoch * w.sum()
         (grad,) = torch.autograd.grad(loss, w)
         losses.append(float(loss))
         w = (w - PROBE_LR * grad).detach()
         val_losses.append(float(((x @ w - t) ** 2).mean()))
-    return w, losses, val_losses
+        weights.append(w)
+    return weights if per_epoch else w, losses, val_losses
+
+
+CHECKPOINT_PROBE_VAL_LOSSES = (0.5, 0.2, 0.4)  # the lowest in the middle: mode="max" saves the first epoch,
+CHECKPOINT_PROBE_BEST = 1                        # a train_loss monitor or none at all the last
+
+
+class _CheckpointProbe(_Probe):
+    """_Probe without the pull of validations, logging its training loss as train_loss and a val_loss the grader
+    chose per epoch: the checkpoint make_trainer's callback keeps tells the judge what it monitors and in which
+    direction (and nothing else about the Trainer's settings changes it)."""
+
+    def training_step(self, batch, batch_idx):
+        loss = self._mse()
+        self.log("train_loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch, batch_idx):
+        epoch = min(self.current_epoch, len(CHECKPOINT_PROBE_VAL_LOSSES) - 1)
+        self.log("val_loss", CHECKPOINT_PROBE_VAL_LOSSES[epoch])
+
+
+@observation
+def probe_checkpoint(impl, log_dir, x, t):
+    """make_trainer(log_dir, 3).fit of a _CheckpointProbe on (x, t): where its checkpoint callback says the best
+    checkpoint is."""
+    trainer = impl.make_trainer(log_dir, len(CHECKPOINT_PROBE_VAL_LOSSES))
+    trainer.fit(_CheckpointProbe(x, t))
+    return str(getattr(trainer.checkpoint_callback, "best_model_path", ""))
 
 
 @observation
@@ -756,13 +785,36 @@ def test_metrics_csv_has_expected_names(impl, fitted):
 @pytest.mark.numerics
 @pytest.mark.title("The best checkpoint is the one with the lowest val_loss",
                    ko="가장 좋은 체크포인트는 val_loss가 가장 낮은 체크포인트입니다")
-def test_best_checkpoint_has_lowest_val_loss(impl, fitted):
+def test_best_checkpoint_has_lowest_val_loss(impl, fitted, student_path, run_seed):
     callback = fitted.require()["checkpoint"]
     check(callback["is_model_checkpoint"] and callback["monitor"] == "val_loss",
           say(f"the Trainer's checkpoint callback monitors {callback['monitor']!r}, not 'val_loss' (a "
               "ModelCheckpoint left out of the Trainer's callbacks is replaced by a default one that monitors nothing).",
               f"Trainer의 체크포인트 콜백이 'val_loss'가 아니라 {callback['monitor']!r}을(를) 지켜봅니다(Trainer의 "
               "callbacks에 넣지 않은 ModelCheckpoint는 아무것도 지켜보지 않는 기본 콜백으로 대체됩니다)."),
+          CHECKPOINT_HINT)
+    # What the callback monitors, measured: the grader's own module logs a val_loss lowest in its middle epoch, and
+    # the checkpoint make_trainer's callback keeps must hold that epoch's weights (computed here).
+    generator = _generator(run_seed, 45)
+    x = torch.randn(16, 4, generator=generator)
+    t = x @ torch.randn(4, generator=generator) + 0.1 * torch.randn(16, generator=generator)
+    path = Path(probe_checkpoint(impl, str(student_path), x, t))
+    weights, _, _ = _probe_expected(x, t, len(CHECKPOINT_PROBE_VAL_LOSSES), per_epoch=True, pull=0.0)
+    kept = student_files.load_tensors(path, student_path) if student_files.exists(path, student_path) else None
+    kept_state = kept.get("state_dict") if isinstance(kept, dict) else None
+    kept_w = kept_state.get("w") if isinstance(kept_state, dict) else None
+    matches = [epoch for epoch, w in enumerate(weights)
+               if type(kept_w) in (torch.Tensor, nn.Parameter) and kept_w.shape == w.shape
+               and torch.allclose(kept_w.float(), w, rtol=1e-4, atol=1e-5)]
+    check(matches == [CHECKPOINT_PROBE_BEST],
+          say(f"on a grader's model that logged val_loss {list(CHECKPOINT_PROBE_VAL_LOSSES)} over "
+              f"{len(CHECKPOINT_PROBE_VAL_LOSSES)} epochs, the best checkpoint make_trainer's callback kept holds "
+              + (f"the weights of epoch {matches[0]}" if matches else "no epoch's weights")
+              + f", not those of epoch {CHECKPOINT_PROBE_BEST}, the lowest.",
+              f"채점기 모델이 {len(CHECKPOINT_PROBE_VAL_LOSSES)}에폭 동안 val_loss "
+              f"{list(CHECKPOINT_PROBE_VAL_LOSSES)}을(를) 기록했는데, make_trainer의 콜백이 남긴 가장 좋은 체크포인트에는 "
+              + (f"에폭 {matches[0]}의 가중치가" if matches else "어느 에폭의 가중치도 아닌 값이")
+              + f" 들어 있습니다. 가장 낮은 에폭 {CHECKPOINT_PROBE_BEST}의 가중치여야 합니다."),
           CHECKPOINT_HINT)
     val_loss = fitted.per_epoch("val_loss")
     check(len(val_loss) > 0, say("metrics.csv holds no val_loss values.", "metrics.csv에 val_loss 값이 없습니다."), LOG_HINT)
