@@ -11,9 +11,9 @@ This module reads through what no such patch reaches: types derived from literal
 attributes Python cannot reassign. Each compiled piece is looked up once, at import, and validated: a class must
 be a static (non-heap) type with the expected name, a function a compiled builtin with the expected name. A
 stand-in a submission put in torch._C before the grader was imported (a heap type, a Python function) fails the
-validation, and the check fails with `Tampered`. Reads run with torch functions disabled, and refuse to run
-while a torch function or dispatch mode is active, so neither a mode nor a Tensor subclass's __torch_function__
-answers for torch.
+validation, and the check fails with `Tampered`. Reads run with torch functions disabled (so neither a torch
+function mode nor a Tensor subclass's __torch_function__ answers for torch) and refuse to run while a torch dispatch
+mode is active.
 
 What it cannot stop: a submission that rewrites the kit's own code in its process (this module, the grader's
 observation functions, the worker) can still make an observation say anything. Checks built on this module pair
@@ -99,12 +99,11 @@ _pop_hooks = _builtin(_C._autograd._pop_saved_tensors_default_hooks, "_pop_saved
 
 
 class _Sealed:
-    """While active: no torch function or dispatch mode may be on the stacks, and torch functions are disabled
-    (a Tensor subclass's __torch_function__ does not answer for the getters below)."""
+    """While active: torch functions are disabled, so neither a torch function mode (torch.set_default_device's, or
+    one a submission pushed) nor a Tensor subclass's __torch_function__ answers for the calls below; and no torch
+    dispatch mode may be on its stack (none is in an ordinary process)."""
 
     def __enter__(self):
-        if _function_modes() != 0:
-            _refuse("torch function mode")
         if _dispatch_modes() != 0:
             _refuse("torch dispatch mode")
         self._off = _NO_TORCH_FUNCTION()
@@ -210,8 +209,8 @@ def global_randn(n: int):
 def backward(outputs: tuple, grad_outputs: tuple) -> None:
     """Run autograd's engine from `outputs` with `grad_outputs` (as Tensor.backward does, accumulating into the
     leaves' .grad), without Tensor.backward, torch.autograd.backward or any other Python-level name."""
-    if _function_modes() != 0 or _dispatch_modes() != 0:
-        _refuse("torch function/dispatch mode")
+    if _dispatch_modes() != 0:
+        _refuse("torch dispatch mode")
     for value in (*outputs, *grad_outputs):
         if not is_tensor(value):
             raise TypeError("backward of a value that is not a tensor")
