@@ -219,7 +219,12 @@ class _Grading:
         self.scratches.append(scratch)
         display = display or self.config.getoption("ptgrade_display") or loader.display(path)
         self.launched[ident or path] = (scratch, display, sandbox.launch_worker(
-            scratch, path.name, display, _threads(), self._cpu_seconds(), self._shared(), standby))
+            scratch, path.name, display, _threads(), self._cpu_seconds(), self._shared(), standby, self._graders()))
+
+    def _graders(self) -> tuple[str, ...]:
+        """The grader modules this judge runs, imported by its workers before the student's file."""
+        names = [Path(str(arg).split("::")[0]).name for arg in self.config.args]
+        return tuple(dict.fromkeys(f"graders.{Path(n).stem}" for n in names if GRADER_FILE.match(n)))
 
     def wait_for_go(self) -> None:
         """A standby judge: everything is loaded; grade the file as it is when the word comes."""

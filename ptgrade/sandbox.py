@@ -325,14 +325,14 @@ class Launched(NamedTuple):
 
 
 def launch_worker(scratch: Scratch, file_name: str, display: str, threads: int, cpu_seconds: int,
-                  shared: Shared = Shared(), standby: bool = False) -> Launched:
+                  shared: Shared = Shared(), standby: bool = False, preload: tuple[str, ...] = ()) -> Launched:
     """Start ptgrade/worker.py on the copy of the student's file, sandboxed, with two private pipes.
     With `standby` it imports torch and then waits for a `load` request before importing the file."""
     from ptgrade.contract import WORKER_BOOT
     to_worker_r, to_worker_w = os.pipe()
     from_worker_r, from_worker_w = os.pipe()
     argv = [sys.executable, "-I", "-c", WORKER_BOOT, str(scratch.kit), str(to_worker_r), str(from_worker_w),
-            str(scratch.src / file_name), display, str(threads), "standby" if standby else "now"]
+            str(scratch.src / file_name), display, str(threads), "standby" if standby else "now", ",".join(preload)]
     try:
         process = start(scratch, argv, environment(scratch, {"PTGRADE_THREADS": str(threads)}),
                         (to_worker_r, from_worker_w), cpu_seconds, shared)

@@ -134,11 +134,23 @@ def main(argv: list[str]) -> None:
     standby = argv[5:6] == ["standby"]
     import torch
     torch.set_num_threads(threads)
+    _preload(argv[6] if len(argv) > 6 else "")
     serve(in_fd, out_fd, path, display, standby)
+
+
+def _preload(modules: str) -> None:
+    """Import the item's grader before the student's file, as the zygote does: what its observations take from
+    torch at import (graders/support/pristine.py) is taken before any student code can replace it."""
+    for module in filter(None, modules.split(",")):
+        try:
+            importlib.import_module(module)
+        except BaseException:  # noqa: B902 - the observation that needs it imports it again and reports why
+            pass
 
 
 def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = False) -> None:
     """Be the worker for `path`: say "booted", import it, say "ready", answer requests until told to exit."""
+    loads = pickle.loads  # taken before the student's file runs (it could replace pickle.loads to read requests)
     _seed(0)
     loader.DISPLAY_NAMES[str(path)] = display
     # Started (Python and torch imported): the student's time begins with their module's import.
@@ -146,7 +158,7 @@ def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = Fal
     if standby:  # started ahead of a save: the file is imported when the judge says it is there
         _warm_torch()
         try:
-            if pickle.loads(wire.read_frame(in_fd, None)).get("op") != "load":
+            if loads(wire.read_frame(in_fd, None)).get("op") != "load":
                 os._exit(0)
         except wire.Closed:
             os._exit(0)
@@ -154,7 +166,7 @@ def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = Fal
     wire.write_frame(out_fd, wire.dump({"ok": True, "value": "ready"}))
     while True:
         try:
-            request = pickle.loads(wire.read_frame(in_fd, None))
+            request = loads(wire.read_frame(in_fd, None))
         except wire.Closed:
             break
         if request.get("op") == "exit":
@@ -176,11 +188,7 @@ def zygote(argv: list[str]) -> None:
     import torch
     torch.set_num_threads(threads)
     _warm_torch()
-    for module in filter(None, preload.split(",")):
-        try:  # the item's grader: its libraries (transformers, diffusers...) are then imported once
-            importlib.import_module(module)
-        except BaseException:  # noqa: B902 - a child imports it again and reports what goes wrong
-            pass
+    _preload(preload)  # the item's grader: its libraries (transformers, diffusers...) are then imported once
     _not_dumpable()  # children cannot read or write the zygote's memory, nor trace it
     _send(control, {"ok": True})
     while True:
