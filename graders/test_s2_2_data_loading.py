@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pad_sequence
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset
 
 from graders.support.assertions import (
     assert_tensor,
@@ -309,6 +309,18 @@ def test_loader_order_depends_only_on_seed(impl):
                                       "냈습니다."), SEED_HINT)
     check(orders[0] != orders[2], say("loaders made with seeds 3 and 4 gave the same order.",
                                       "시드 3과 4로 만든 로더가 같은 순서를 냈습니다."), SEED_HINT)
+    # The reseeding of the global RNG above runs in the student's process; the order a loader that reseeds the global
+    # RNG itself (torch.manual_seed(seed), then no generator) gives when nothing else touches it, the judge computes.
+    for seed, order in ((3, orders[0]), (4, orders[2])):
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            reseeding = DataLoader(Indices(40), batch_size=8, shuffle=True)
+            global_order = _epoch(reseeding) + _epoch(reseeding)
+        check(order != global_order, say(f"make_loader(..., seed={seed}) gave exactly the order of torch.manual_seed({seed}) "
+                                         "followed by a DataLoader without a generator: it draws from the global RNG.",
+                                         f"make_loader(..., seed={seed})가 torch.manual_seed({seed}) 다음 generator 없는 "
+                                         "DataLoader의 순서와 정확히 같은 순서를 냈습니다: 전역 난수 생성기에서 값을 "
+                                         "뽑고 있습니다."), SEED_HINT)
 
 
 @pytest.mark.points(1)
