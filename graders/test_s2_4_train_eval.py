@@ -642,15 +642,17 @@ def test_train_one_epoch_moves_batches_to_the_model_device(impl):
     live = cuda_setup(impl)
     impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
     got = _pulled(live["model"], say("the model after one CUDA epoch", "CUDA에서 한 에폭 학습한 뒤의 모델"))
-    loss, acc = impl.evaluate(live["model"], live["loader"], live["loss_fn"])
+    evaluated = impl.evaluate(live["model"], live["loader"], live["loss_fn"])
     model = _mlp(15)
     _reference_epoch(model, loader, _sgd(model))
     _assert_state(got, model, say("parameters after one CUDA epoch", "CUDA에서 한 에폭 학습한 뒤의 매개변수"),
                   say("Move each batch to the model's device: x.to(next(model.parameters()).device).",
                       "각 배치를 모델이 있는 장치로 옮기세요: x.to(next(model.parameters()).device)."), rtol=1e-4, atol=1e-5)
-    check(isinstance(loss, float) and isinstance(acc, float),
-          say("evaluate on a CUDA model should return float numbers.", "CUDA 모델에 대한 evaluate는 float 숫자를 반환해야 합니다."),
+    check(isinstance(evaluated, tuple) and len(evaluated) == 2 and all(isinstance(v, float) for v in evaluated),
+          say("evaluate on a CUDA model should return two float numbers.",
+              "CUDA 모델에 대한 evaluate는 float 숫자 두 개를 반환해야 합니다."),
           say("Use .item().", ".item()을 쓰세요."))
+    loss = evaluated[0]
     x, y = _toy_data(14).tensors
     with torch.no_grad():
         logits = model.eval()(x)
