@@ -509,6 +509,13 @@ def throwaway_sgd(impl, base_lrs):
     return torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)])
 
 
+@observation
+def is_lr_scheduler(impl, scheduler):
+    """Whether `scheduler` is a torch.optim.lr_scheduler.LRScheduler (what the student's process says; it counts only
+    beside the learning rates the judge checks)."""
+    return isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)
+
+
 def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_steps):
     """The student's scheduler, called directly on a throw-away SGD, driven from here: its type (as its process names
     it), and, before each of n_steps batches, every group's lr and get_last_lr()."""
@@ -521,7 +528,7 @@ def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_st
         reported.append([float(v) for v in scheduler.get_last_lr()])
         optimizer.step()
         scheduler.step()
-    return name, group_lrs, reported
+    return name, group_lrs, reported, isinstance(scheduler, Handle) and is_lr_scheduler(impl, scheduler)
 
 
 @observation
@@ -541,7 +548,7 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                                                     ([0.5], 5, 6, 0.2, 8)):
         call = f"warmup_cosine_schedule(optimizer, {warmup}, {total}, {ratio})"
         try:
-            name, group_lrs, reported = schedule_trace(impl, base_lrs, warmup, total, ratio, n_steps)
+            name, group_lrs, reported, is_scheduler = schedule_trace(impl, base_lrs, warmup, total, ratio, n_steps)
         except (AttributeError, TypeError, StudentError) as error:
             if isinstance(error, NotImplementedError):
                 raise
@@ -570,6 +577,12 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                       "s = (t - warmup_steps) / (total_steps - warmup_steps), capped at 1.",
                       "t는 첫 scheduler.step() 전에 0부터 셉니다; t / warmup_steps로 워밍업한 뒤 "
                       "s = (t - warmup_steps) / (total_steps - warmup_steps)를 쓰고, 1에서 멈추게 하세요."))
+        check(is_scheduler, say(f"{call} returned a {name}, not a torch.optim.lr_scheduler.LRScheduler.",
+                                f"{call}이(가) torch.optim.lr_scheduler.LRScheduler가 아닌 {name}을(를) 반환했습니다."),
+              say("Build one of torch.optim.lr_scheduler's schedulers (LambdaLR, or LinearLR and CosineAnnealingLR "
+                  "joined by SequentialLR) and return it.",
+                  "torch.optim.lr_scheduler의 스케줄러(LambdaLR, 또는 SequentialLR로 이은 LinearLR과 "
+                  "CosineAnnealingLR)를 만들어 반환하세요."))
         for t in range(n_steps):
             check(all(abs(r - g) <= 1e-12 + 1e-9 * abs(g) for r, g in zip(reported[t], group_lrs[t]))
                   and len(reported[t]) == len(group_lrs[t]),
