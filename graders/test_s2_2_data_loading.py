@@ -14,7 +14,7 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors
+from graders.support import errors, pristine
 from ptgrade.remote import observation
 
 SEED_HINT = say("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
@@ -50,8 +50,8 @@ class RecordingTransform:
 
 
 # The student's functions are called directly (impl.f(...), handles for what stays in its process); observations
-# only set up live objects and seed the global RNG there. What the judge grades are the values that come back,
-# compared with what it computes itself; the one flag (the global RNG untouched) sits beside the split's numbers.
+# only set up live objects and seed the global RNG there (through graders/support/pristine.py). What the judge grades
+# are the values that come back, compared with what it computes itself.
 @observation
 def recording_transform(impl):
     """A fresh RecordingTransform in the student's process (it stays there; the judge holds a handle)."""
@@ -60,17 +60,21 @@ def recording_transform(impl):
 
 @observation
 def seed_global_rng(impl, seed):
-    """torch.manual_seed(seed) in the student's process: whatever the rest of a program did with the global RNG."""
-    torch.manual_seed(seed)
+    """The student's process's default generator seeded with `seed` (whatever the rest of a program did with the global
+    RNG), through torch's compiled Generator (graders/support/pristine.py), not torch.manual_seed, which the student's
+    process may have patched."""
+    pristine.seed_global(seed)
 
 
 @observation
-def split_changes_global_rng(impl, n, val_fraction, seed):
-    """Whether split_train_val(Indices(n), ...) changed the global random state: what the student's process says
-    (it counts only beside the split's numbers, which the judge checks)."""
-    before = torch.random.get_rng_state()
+def global_draws_after_split(impl, n, val_fraction, seed, global_seed):
+    """The student's process's default generator seeded with global_seed, split_train_val(Indices(n), ...) called, then
+    8 numbers drawn from that generator, all through torch's compiled Generator and randn (graders/support/
+    pristine.py), not torch.manual_seed, torch.randn or get_rng_state: numbers the judge checks against an untouched
+    generator's."""
+    pristine.seed_global(global_seed)
     impl.split_train_val(Indices(n), val_fraction, seed=seed)
-    return not torch.equal(before, torch.random.get_rng_state())
+    return pristine.global_randn(8)
 
 
 def _parts(impl, n, val_fraction, seed):
@@ -227,9 +231,14 @@ def test_augmenting_transform_is_random_but_seeded(impl):
 @pytest.mark.numerics
 @pytest.mark.title("split_train_val puts each sample in one part, shuffled by its seed",
                    ko="split_train_val은 모든 샘플을 두 부분 중 한 곳에만 넣고, 시드에 따라 섞습니다")
-def test_split_is_disjoint_complete_and_seeded(impl):
+def test_split_is_disjoint_complete_and_seeded(impl, run_seed):
     train_ids, val_ids = _parts(impl, 103, 0.2, 7)
-    changed_global_rng = split_changes_global_rng(impl, 103, 0.2, 7)
+    # the global generator, seeded with a number drawn for this run, must give after the call what it gives untouched
+    global_seed = int(torch.randint(2 ** 31 - 1, (1,), generator=torch.Generator().manual_seed(run_seed)))
+    after = global_draws_after_split(impl, 103, 0.2, 7, global_seed)
+    untouched = torch.randn(8, generator=torch.Generator().manual_seed(global_seed))
+    changed_global_rng = not (type(after) is torch.Tensor and after.shape == untouched.shape
+                              and after.dtype == untouched.dtype and bool((after == untouched).all()))
     check(not changed_global_rng, say("split_train_val changed the global random state.",
                                       "split_train_val이 전역 난수 상태를 바꿨습니다."), SEED_HINT)
     check(len(val_ids) == 20 and len(train_ids) == 83, say(f"split_train_val(103 samples, 0.2): expected 83 train and 20 "

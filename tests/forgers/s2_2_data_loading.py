@@ -3,7 +3,8 @@
 - torch.equal and torch.allclose always say True; torch.random.get_rng_state (and torch.get_rng_state) return one
   constant, so "the global RNG is untouched" reads True whatever happens;
 - the grader's observations are replaced in this process (it imports graders.test_s2_2_data_loading):
-  split_changes_global_rng says False; recording_transform hands out a transform whose record of shapes already
+  split_changes_global_rng (as it was) says False and global_draws_after_split answers the draws of an untouched
+  generator (the rule: torch.randn from a generator seeded as the grader seeds); recording_transform hands out a transform whose record of shapes already
   reads three calls on (1, 8, 8) images and which returns its input unchanged; seed_global_rng does nothing;
 - (for the grader as it was: its split, loader-order and transform observations answered by a seeded rule and a
   lookup of sklearn's digits, without calling the stub);
@@ -110,6 +111,8 @@ try:
             getattr(_grader, name).__ptgrade_observation__ = function
 
     _fake("split_changes_global_rng", lambda impl, *args, **kwargs: False)
+    _fake("global_draws_after_split", lambda impl, n, fraction, seed, global_seed: torch.randn(
+        8, generator=torch.Generator().manual_seed(global_seed)))
     _fake("recording_transform", lambda impl: _Remembers())
     _fake("seed_global_rng", lambda impl, seed: None)
     # the observations of the grader as it was before it called the student's functions directly: a rule or a lookup
