@@ -1,13 +1,22 @@
 """4.1 torch.compile: the promises of exercises/s4_1_compile.py.
 
-Compiles are counted with a backend that records each graph it is handed and runs it as is; only
-one check uses the default (inductor) backend. Everything that compiles runs beside the student's
-code (the @observation functions below, in the student's process), each time with empty compile
-caches and Dynamo's default settings. Expected outputs come from the grader's own copies of the
-models, built here from the same seeds: nothing the student's code does to its model (compiling it
-in place, say) can reach them.
+Everything that compiles runs beside the student's code (the @observation functions below, in the student's
+process), each time with empty compile caches and Dynamo's default settings. Expected outputs come from the
+grader's own copies of the models, built here from the same seeds: nothing the student's code does to its model
+(compiling it in place, say) can reach them.
+
+What a backend counts in the student's process is that process's word, so graphs are not counted: they are
+*marked*. The backend the student's code is given runs each graph it is handed unchanged and adds k * delta to the
+outputs of the k-th graph, delta drawn from this run's `run_seed`; the judge then reads from the numbers alone
+whether outputs went through a compiled graph, and through which one (one graph for every batch size, say). The
+functions whose graph breaks are counted or refused are drawn for this run too, their breaks counted by Dynamo in
+the judge; the clocks' costs are drawn for this run. What is left is declared: a process that reads the grader's
+own backend or clock objects in its memory (the delta, the costs) can compute the marks without compiling.
 """
 import contextlib
+import functools
+import random
+import textwrap
 
 import pytest
 import torch
@@ -40,6 +49,56 @@ class CountingBackend:
         return graph_module.forward
 
 
+def marking_backend(delta: float):
+    """A torch.compile backend that runs each graph it is handed unchanged and adds k * delta to every floating-point
+    output of the k-th graph it compiled (k = 1, 2, ...): an output that carries a mark went through that graph."""
+    compiled = [0]
+
+    def backend(graph_module, example_inputs):
+        compiled[0] += 1
+        mark = compiled[0] * delta
+
+        def run(*args):
+            outputs = graph_module.forward(*args)
+            marked = [o + mark if isinstance(o, torch.Tensor) and o.is_floating_point() else o for o in outputs]
+            return type(outputs)(marked) if isinstance(outputs, tuple) else marked
+        return run
+    return backend
+
+
+def _delta(run_seed: int) -> float:
+    """This run's mark: a number far above rounding, different from run to run."""
+    return 0.25 + (run_seed % 9973) / 9973
+
+
+def _mark(out, plain, delta):
+    """k when `out` is `plain` + k * delta for one whole number k (the graph `out` went through), else None."""
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != tuple(plain.shape) or not out.is_floating_point():
+        return None
+    steps = (out.detach().double() - plain.detach().double()) / delta
+    k = round(float(steps.flatten()[0])) if steps.numel() else 0
+    return k if bool(torch.allclose(steps, torch.full_like(steps, float(k)), atol=1e-3)) else None
+
+
+def _marked(out, plain, delta, what, hint, graph=None):
+    """`out` carries the mark of a compiled graph (of the `graph`-th one when given): the outputs of the backend the
+    student's code was given, not of the model run as it is."""
+    expect_tensor(out, what)
+    k = _mark(out, plain, delta)
+    if k is None or k < 1:
+        assert_tensor(out, plain, what, hint=hint)  # the wrong numbers first: the plainest message
+        raise AssertionError(say(f"{what}: the outputs are right but did not come through the backend it was given: "
+                                 "a graph compiled by that backend leaves its mark on them.\nHint: " + hint,
+                                 f"{what}: 출력은 맞지만 주어진 백엔드를 거쳐 나오지 않았습니다: 그 백엔드가 컴파일한 "
+                                 "그래프는 출력에 표시를 남깁니다.\n힌트: " + hint))
+    if graph is not None:
+        check(k == graph, say(f"{what} came from compiled graph number {k}, not number {graph}: the model was compiled "
+                              f"again ({k - 1} more time(s)).",
+                              f"{what}이(가) {graph}번째가 아니라 {k}번째로 컴파일된 그래프에서 나왔습니다: 모델이 "
+                              f"{k - 1}번 더 컴파일되었습니다."), hint)
+    return k
+
+
 def _mlp(seed=0):
     torch.manual_seed(seed)
     return nn.Sequential(nn.Linear(6, 12), nn.GELU(), nn.Linear(12, 3))
@@ -50,37 +109,82 @@ def _kind(value):
     return value.type_name.rpartition(".")[2] if isinstance(value, Handle) else type(value).__name__
 
 
+# -- functions drawn for this run: their graph breaks are counted by Dynamo in the judge ----------------------
+_SMOOTH = ("y = torch.sin(y) * 0.5 + 0.25",
+           "y = torch.where(y > 0, y, -y) + 0.1",
+           "y = y * y.shape[-1] / 4",
+           "y = y.relu() - y.mean() * 0.5  # print(y) and y.item() here would break the graph",
+           "note = 'y.item(), y.tolist() and print(y) in a string'\ny = y + len(note) * 0.01",
+           "if y.dim() > 1:  # a branch on a shape, not on data\n    y = y.sum(-1, keepdim=True) * 0.5 + y")
+_BREAKING = ("print('step', y.shape)",
+             "y = y * (1.0 + 0.01 * y.abs().max().item())",
+             "if y.sum() > 0:\n    y = y + 1\nelse:\n    y = y - 1",
+             "torch._dynamo.graph_break()",
+             "y = y + len(y.flatten()[:2].tolist())",
+             "y = _helper(y)")
+_HELPER = "def _helper(v):\n    print('inside a helper')\n    return v * 3\n"
+
+
+def _breaks_input():
+    return randn(3, 4, seed=4)
+
+
+def drawn_source(rng: random.Random, breaks: int) -> str:
+    """The source of a function `f(x)` made of smooth tensor lines and `breaks` lines that Dynamo may not put in a
+    graph, in an order drawn by `rng` (look-alikes in comments and strings included)."""
+    lines = [rng.choice(_BREAKING) for _ in range(breaks)] + [rng.choice(_SMOOTH) for _ in range(rng.randint(2, 4))]
+    rng.shuffle(lines)
+    body = "\n".join(textwrap.indent(line, "    ") for line in ["y = x * 1.0", *lines, "return y"])
+    return _HELPER + "\n\ndef f(x):\n" + body + "\n"
+
+
+def drawn_function(source: str):
+    """The function `f` the drawn source defines (with torch in its globals), wherever it runs."""
+    namespace = {"torch": torch}
+    exec(compile(source, f"<drawn {abs(hash(source)) % 10 ** 8}>", "exec"), namespace)  # noqa: S102 - the grader's own
+    return namespace["f"]
+
+
+@functools.lru_cache(maxsize=64)
+def _breaks_in_the_judge(source: str) -> int:
+    """The graph breaks torch._dynamo.explain finds in the drawn function, counted in the judge (on _breaks_input;
+    once per run and function: every file graded by this judge gets the same functions)."""
+    x = _breaks_input()
+    with _fresh_dynamo():
+        return int(torch._dynamo.explain(drawn_function(source))(x).graph_break_count)
+
+
 # -- compiling a module and a function ------------------------------------------------------------
 @observation
-def compiled_mlp_outputs(impl, seed, inputs):
-    """compile_model on an _mlp(seed) built beside the student's code, with a counting backend: its
-    outputs on `inputs` (without gradients) and how many graphs the backend was handed."""
+def compiled_mlp_outputs(impl, seed, inputs, delta):
+    """compile_model on an _mlp(seed) built beside the student's code, with a marking backend: its outputs on
+    `inputs` (without gradients)."""
     with _fresh_dynamo():
-        backend = CountingBackend()
-        compiled = impl.compile_model(_mlp(seed), backend=backend)
+        compiled = impl.compile_model(_mlp(seed), backend=marking_backend(delta))
         with torch.no_grad():
-            outputs = [compiled(x) for x in inputs]
-        return {"outputs": outputs, "graphs": backend.graphs}
+            return {"outputs": [compiled(x) for x in inputs]}
 
 
 @pytest.mark.points(2)
 @pytest.mark.compile
 @pytest.mark.title("compile_model matches eager outputs and uses the given backend",
                    ko="compile_model은 eager와 같은 출력을 내고 주어진 백엔드를 사용합니다")
-def test_compiled_module_matches_eager_with_the_given_backend(impl):
+def test_compiled_module_matches_eager_with_the_given_backend(impl, run_seed):
     sizes = (4, 4, 7)
     inputs = [randn(batch, 6, seed=batch) for batch in sizes]
-    run = compiled_mlp_outputs(impl, 0, inputs)
+    delta = _delta(run_seed)
+    run = compiled_mlp_outputs(impl, 0, inputs, delta)
     reference = _mlp()  # the grader's own copy: compile_model may compile the student's copy in place
+    hint = say("Pass the backend on: torch.compile(model, backend=backend).",
+               "백엔드를 그대로 넘기세요: torch.compile(model, backend=backend).")
+    check(isinstance(run["outputs"], list) and len(run["outputs"]) == len(sizes),
+          say("compile_model(model)(x) did not give one output per input.",
+              "compile_model(model)(x)가 입력마다 출력 하나를 내지 않았습니다."), hint)
     for batch, x, out in zip(sizes, inputs, run["outputs"]):
         with torch.no_grad():
             expected = reference(x)
-        assert_tensor(out, expected, say(f"compile_model(model)(x) for a batch of {batch}",
-                                         f"배치 {batch}개에 대한 compile_model(model)(x)"))
-    check(run["graphs"] >= 1, say("compile_model(model, backend=b) never handed a graph to the backend b.",
-                                  "compile_model(model, backend=b)가 백엔드 b에 그래프를 한 번도 넘기지 않았습니다."),
-          say("Pass the backend on: torch.compile(model, backend=backend).",
-              "백엔드를 그대로 넘기세요: torch.compile(model, backend=backend)."))
+        _marked(out, expected, delta, say(f"compile_model(model, backend=b)(x) for a batch of {batch}",
+                                          f"배치 {batch}개에 대한 compile_model(model, backend=b)(x)"), hint)
 
 
 def _prints(x):
@@ -90,54 +194,89 @@ def _prints(x):
 
 
 @observation
-def compiled_function_run(impl, x):
-    """compile_function on cos(x) * x with a counting backend (its output, the graphs compiled), and
-    whether compiling a function with a print in it raised Dynamo's error when called."""
+def compiled_function_run(impl, x, delta, breaking):
+    """compile_function on cos(x) * x with a marking backend (its output), and, for the function with a print and each
+    drawn function with a graph break (sources), whether calling its compile_function raised Dynamo's error."""
     with _fresh_dynamo():
-        backend = CountingBackend()
-        compiled = impl.compile_function(lambda v: torch.cos(v) * v, backend=backend)
-        out = compiled(x)
-        graphs = backend.graphs
-        strict = impl.compile_function(_prints, backend="eager")
-        try:
-            strict(x)
-        except torch._dynamo.exc.TorchDynamoException:
-            refused = True
-        else:
-            refused = False
-        return {"out": out, "graphs": graphs, "graph_break_refused": refused}
+        out = impl.compile_function(lambda v: torch.cos(v) * v, backend=marking_backend(delta))(x)
+    refused = []
+    for source in [None, *breaking]:
+        with _fresh_dynamo():
+            strict = impl.compile_function(_prints if source is None else drawn_function(source),
+                                           backend=marking_backend(delta))
+            try:
+                strict(x)
+            except torch._dynamo.exc.TorchDynamoException:
+                refused.append(True)
+            else:
+                refused.append(False)
+    return {"out": out, "refused": refused}
 
 
 @pytest.mark.points(1)
 @pytest.mark.compile
 @pytest.mark.title("compile_function compiles one graph and refuses graph breaks",
                    ko="compile_function은 하나의 그래프로 컴파일하고 그래프 중단을 거부합니다")
-def test_compiled_function_refuses_graph_breaks(impl):
+def test_compiled_function_refuses_graph_breaks(impl, run_seed):
     x = randn(5, seed=1)
-    run = compiled_function_run(impl, x)
-    assert_tensor(run["out"], torch.cos(x) * x, say("compile_function(fn)(x) for fn(x) = cos(x) * x",
-                                                    "fn(x) = cos(x) * x일 때의 compile_function(fn)(x)"))
-    check(run["graphs"] == 1, say(f"compile_function(fn, backend=b) should hand b one graph, it handed {run['graphs']}.",
-                                  f"compile_function(fn, backend=b)는 b에 그래프 하나를 넘겨야 하는데 {run['graphs']}개를 넘겼습니다."),
-          say("Pass the backend on: torch.compile(fn, backend=backend, fullgraph=True).",
-              "백엔드를 그대로 넘기세요: torch.compile(fn, backend=backend, fullgraph=True)."))
-    check(run["graph_break_refused"],
-          say("compile_function(fn)(x) ran a function that calls print (a graph break) without an error.",
-              "compile_function(fn)(x)가 print를 호출하는 함수(그래프 중단, graph break)를 오류 없이 실행했습니다."),
-          say("compile with fullgraph=True: a graph break then raises instead of silently splitting the function "
-              "into several graphs.",
-              "fullgraph=True로 컴파일하세요: 그러면 그래프 중단이 생길 때 함수를 조용히 여러 그래프로 나누는 대신 "
-              "오류를 발생시킵니다."))
+    delta = _delta(run_seed)
+    rng = random.Random(run_seed)
+    breaking = [drawn_source(rng, breaks=rng.randint(1, 2)) for _ in range(2)]
+    run = compiled_function_run(impl, x, delta, breaking)
+    _marked(run["out"], torch.cos(x) * x, delta, say("compile_function(fn, backend=b)(x) for fn(x) = cos(x) * x",
+                                                     "fn(x) = cos(x) * x일 때의 compile_function(fn, backend=b)(x)"),
+            say("Pass the backend on: torch.compile(fn, backend=backend, fullgraph=True).",
+                "백엔드를 그대로 넘기세요: torch.compile(fn, backend=backend, fullgraph=True)."), graph=1)
+    names = [say("a function that calls print", "print를 호출하는 함수")] + [say(f"a function with a graph break:\n{source}",
+                                                                           f"그래프 중단이 있는 함수:\n{source}")
+                                                                       for source in breaking]
+    for what, refused in zip(names, run["refused"]):
+        check(refused,
+              say(f"compile_function(fn)(x) ran {what} (a graph break) without an error.",
+                  f"compile_function(fn)(x)가 {what}(그래프 중단, graph break)를 오류 없이 실행했습니다."),
+              say("compile with fullgraph=True: a graph break then raises instead of silently splitting the function "
+                  "into several graphs.",
+                  "fullgraph=True로 컴파일하세요: 그러면 그래프 중단이 생길 때 함수를 조용히 여러 그래프로 나누는 대신 "
+                  "오류를 발생시킵니다."))
 
 
 def _gelu_gate(x, w):
     return torch.nn.functional.gelu(x @ w) * torch.sigmoid(x).sum(-1, keepdim=True)
 
 
+try:  # a CustomGraphPass with a uuid keeps inductor's FX graph cache on (a plain callable turns it off)
+    from torch._inductor.custom_graph_pass import CustomGraphPass as _GraphPass
+except ImportError:  # pragma: no cover - older torch
+    _GraphPass = object
+
+
+class InductorMark(_GraphPass):
+    """An inductor post-grad pass (torch._inductor.config.post_grad_custom_post_pass) that adds `delta` to every
+    floating-point output of the graph inductor compiles: the outputs carry it only if inductor compiled them."""
+
+    def __init__(self, delta: float):
+        self.delta = delta
+
+    def __call__(self, graph):
+        output = next(node for node in graph.nodes if node.op == "output")
+        marked = []
+        for value in output.args[0]:
+            meta = getattr(value, "meta", {}).get("val") if isinstance(value, torch.fx.Node) else None
+            if isinstance(meta, torch.Tensor) and meta.is_floating_point():
+                with graph.inserting_before(output):
+                    value = graph.call_function(torch.ops.aten.add.Tensor, (value, self.delta))
+            marked.append(value)
+        output.args = (tuple(marked),)
+
+    def uuid(self):
+        return ("ptgrade-inductor-mark", self.delta)
+
+
 @observation
-def default_compiled_output(impl, fn, args):
-    """compile_function(fn) with the default backend, called on `args`."""
-    with _fresh_dynamo():
+def default_compiled_output(impl, fn, args, delta):
+    """compile_function(fn) with the default backend, called on `args`, with inductor marking what it compiles."""
+    import torch._inductor.config
+    with _fresh_dynamo(), torch._inductor.config.patch(post_grad_custom_post_pass=InductorMark(delta)):
         return impl.compile_function(fn)(*args)
 
 
@@ -146,13 +285,20 @@ def default_compiled_output(impl, fn, args):
 @pytest.mark.slow
 @pytest.mark.title("compile_function with the default inductor backend matches eager",
                    ko="기본 inductor 백엔드로 컴파일한 compile_function은 eager와 일치합니다")
-def test_default_inductor_compile_matches_eager(impl):
+def test_default_inductor_compile_matches_eager(impl, run_seed):
+    """Inductor adds this run's mark to the outputs of what it compiles (a custom post-grad pass): the outputs must be
+    eager's plus the mark, which a function that was not compiled by inductor does not carry."""
     x, w = randn(4, 8, seed=2), randn(8, 8, seed=3)
-    assert_tensor(default_compiled_output(impl, _gelu_gate, (x, w)), _gelu_gate(x, w),
-                  say("compile_function(fn) with the default backend (inductor)",
-                      "기본 백엔드(inductor)를 쓴 compile_function(fn)"),
-                  atol=1e-4, hint=say("The default backend is inductor: torch.compile(fn, fullgraph=True).",
-                                      "기본 백엔드는 inductor입니다: torch.compile(fn, fullgraph=True)."))
+    delta = _delta(run_seed)
+    hint = say("The default backend is inductor: torch.compile(fn, fullgraph=True).",
+               "기본 백엔드는 inductor입니다: torch.compile(fn, fullgraph=True).")
+    out = expect_tensor(default_compiled_output(impl, _gelu_gate, (x, w), delta),
+                        say("compile_function(fn) with the default backend (inductor)",
+                            "기본 백엔드(inductor)를 쓴 compile_function(fn)"), hint)
+    assert_tensor(out - delta, _gelu_gate(x, w), say("compile_function(fn) with the default backend (inductor), "
+                                                     "whose compiled outputs carry the run's mark",
+                                                     "기본 백엔드(inductor)를 쓴 compile_function(fn)(컴파일된 출력에는 "
+                                                     "이번 실행의 표시가 붙습니다)"), atol=1e-4, hint=hint)
 
 
 # -- graph breaks -------------------------------------------------------------------------------
@@ -174,21 +320,28 @@ def _item(x):
 
 @observation
 def graph_breaks_counted(impl, fn, x):
-    """count_graph_breaks(fn, x), from empty caches and Dynamo's default settings."""
+    """count_graph_breaks(fn, x), from empty caches and Dynamo's default settings; `fn` a function, or the source of
+    a drawn one."""
     with _fresh_dynamo():
-        return impl.count_graph_breaks(fn, x)
+        return impl.count_graph_breaks(drawn_function(fn) if isinstance(fn, str) else fn, x)
 
 
 @pytest.mark.points(2)
 @pytest.mark.compile
 @pytest.mark.title("count_graph_breaks counts the graph breaks Dynamo finds",
                    ko="count_graph_breaks는 Dynamo가 찾은 그래프 중단 수를 셉니다")
-def test_count_graph_breaks_matches_dynamo(impl):
-    for fn, breaks, what in ((_no_break, 0, "relu(x) * 3"), (_item, 1, "x * x.sum().item()"),
-                             (_prints, 1, say("a function with one print",
-                                              "print가 하나 있는 함수")), (_two_prints, 2, say("a function with two prints",
-                                                                                             "print가 두 개 있는 함수"))):
-        got = graph_breaks_counted(impl, fn, randn(3, 4, seed=4))
+def test_count_graph_breaks_matches_dynamo(impl, run_seed):
+    """Four functions of the grader's, then three drawn for this run, whose breaks Dynamo counts in the judge."""
+    x = _breaks_input()
+    rng = random.Random(run_seed * 31 + 7)
+    drawn = [drawn_source(rng, breaks) for breaks in (rng.randint(0, 1), 2, 3)]
+    cases = [(_no_break, 0, "relu(x) * 3"), (_item, 1, "x * x.sum().item()"),
+             (_prints, 1, say("a function with one print", "print가 하나 있는 함수")),
+             (_two_prints, 2, say("a function with two prints", "print가 두 개 있는 함수"))]
+    cases += [(source, _breaks_in_the_judge(source), say(f"the function\n{source}", f"다음 함수\n{source}"))
+              for source in drawn]
+    for fn, breaks, what in cases:
+        got = graph_breaks_counted(impl, fn, x)
         check(type(got) is int, say(f"count_graph_breaks should return an int, got {_kind(got)}.",
                                     f"count_graph_breaks는 int를 반환해야 하는데 {_kind(got)}입니다."),
               say("Return torch._dynamo.explain(fn)(*args).graph_break_count.",
@@ -243,15 +396,24 @@ def _reference(facts, dtype=torch.float32):
 
 
 @observation
-def smooth_net_explained(impl, x):
-    """SmoothNet(5, 12)'s weights, and what torch._dynamo.explain saw when it ran on x."""
+def smooth_net_explained(impl, x, delta):
+    """SmoothNet(5, 12)'s weights; its eager output on x and that of torch.compile(model, fullgraph=True) with a
+    marking backend (or what that raised); what torch._dynamo.explain saw when it ran on x (for the message)."""
     with _fresh_dynamo():
         model, facts = _built_smooth_net(impl)
-        if model is not None:
-            explanation = torch._dynamo.explain(model)(x)
-            facts.update(graph_break_count=explanation.graph_break_count, graph_count=explanation.graph_count,
-                         reasons=[str(reason.reason).strip() for reason in explanation.break_reasons])
-        return facts
+        if model is None:
+            return facts
+        with torch.no_grad():
+            facts["eager"] = model(x)
+            try:
+                facts["compiled"] = torch.compile(model, backend=marking_backend(delta), fullgraph=True)(x)
+            except torch._dynamo.exc.TorchDynamoException as error:
+                facts["compiled"] = errors.summary(error)
+    with _fresh_dynamo():
+        explanation = torch._dynamo.explain(model)(x)
+        facts.update(graph_break_count=explanation.graph_break_count, graph_count=explanation.graph_count,
+                     reasons=[str(reason.reason).strip() for reason in explanation.break_reasons])
+    return facts
 
 
 _BREAK_HINTS = (
@@ -270,24 +432,35 @@ _BREAK_HINTS = (
 @pytest.mark.compile
 @pytest.mark.title("SmoothNet compiles as one graph with no graph breaks",
                    ko="SmoothNet은 그래프 중단 없이 하나의 그래프로 컴파일됩니다")
-def test_smooth_net_has_no_graph_breaks(impl):
-    facts = smooth_net_explained(impl, randn(4, 5, seed=6))
-    _reference(facts)
-    texts = facts["reasons"]
+def test_smooth_net_has_no_graph_breaks(impl, run_seed):
+    """One graph is read from the numbers: torch.compile(SmoothNet, fullgraph=True) with a marking backend must give
+    the reference's outputs plus the first graph's mark (explain's report only names the breaks)."""
+    x = randn(4, 5, seed=6)
+    delta = _delta(run_seed)
+    facts = smooth_net_explained(impl, x, delta)
+    reference = _reference(facts)
+    texts = facts.get("reasons", [])
     reasons = [" ".join(line.strip() for line in text.splitlines()[:2]) for text in texts]
     hints = [hint for key, hint in _BREAK_HINTS if any(key in text.lower() for text in texts)]
-    check(facts["graph_break_count"] == 0 and facts["graph_count"] == 1,
+    hint = " ".join(hints) or say("Find each break's cause in the reasons above and replace it with tensor operations.",
+                                  "위의 이유에서 각 중단의 원인을 찾아 텐서 연산으로 바꾸세요.")
+    broken = isinstance(facts["compiled"], str)
+    check(not broken and facts["graph_break_count"] == 0 and facts["graph_count"] == 1,
           say(f"torch._dynamo.explain(SmoothNet) found {facts['graph_break_count']} graph break(s): ",
               f"torch._dynamo.explain(SmoothNet)이 그래프 중단 {facts['graph_break_count']}개를 찾았습니다: ")
-          + "; ".join(reasons),
-          " ".join(hints) or say("Find each break's cause in the reasons above and replace it with tensor operations.",
-                                 "위의 이유에서 각 중단의 원인을 찾아 텐서 연산으로 바꾸세요."))
+          + ("; ".join(reasons) or (facts["compiled"] if broken else "")), hint)
+    with torch.no_grad():
+        expected = reference(x)
+    assert_tensor(expect_tensor(facts["eager"], "SmoothNet(5, 12)(x)"), expected, "SmoothNet(5, 12)(x)",
+                  hint=say("SmoothNet must compute what BreakyNet computes.", "SmoothNet은 BreakyNet과 같은 값을 계산해야 합니다."))
+    _marked(facts["compiled"], expected, delta, say("torch.compile(SmoothNet, fullgraph=True)(x)",
+                                                    "torch.compile(SmoothNet, fullgraph=True)(x)"), hint, graph=1)
 
 
 @observation
-def smooth_net_double_outputs(impl, inputs):
+def smooth_net_double_outputs(impl, inputs, delta):
     """SmoothNet(5, 12) in float64 with proj.bias zeroed: its weights, its eager outputs on `inputs`,
-    and those of torch.compile(model, backend="eager", fullgraph=True) (or what that raised)."""
+    and those of torch.compile(model, backend=<a marking backend>, fullgraph=True) (or what that raised)."""
     with _fresh_dynamo():
         model, facts = _built_smooth_net(impl)
         if model is None:
@@ -296,7 +469,7 @@ def smooth_net_double_outputs(impl, inputs):
         with torch.no_grad():
             model.proj.bias.zero_()  # then tanh is odd: x and -x take opposite branches
             facts["state"] = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            compiled = torch.compile(model, backend="eager", fullgraph=True)
+            compiled = torch.compile(model, backend=marking_backend(delta), fullgraph=True)
             facts["eager"], facts["compiled"] = [], []
             for x in inputs:
                 facts["eager"].append(model(x))
@@ -311,13 +484,14 @@ def smooth_net_double_outputs(impl, inputs):
 @pytest.mark.numerics
 @pytest.mark.title("SmoothNet gives the same outputs as BreakyNet on both branches",
                    ko="SmoothNet은 두 분기 모두에서 BreakyNet과 같은 출력을 냅니다")
-def test_smooth_net_matches_breaky_net_on_both_branches(impl):
+def test_smooth_net_matches_breaky_net_on_both_branches(impl, run_seed):
     x = randn(6, 5, seed=7).double() + 0.3  # float64: even the 1e-6 in the scale shows
     # Single rows too: their h.sum() lands near zero, where a condition other than "> 0" shows.
     rows = list(randn(8, 5, seed=10).double().unsqueeze(1))
     inputs = [x, -x, *rows]
     names = ["x", "-x", *(say(f"row {k}", f"행 {k}") for k in range(len(rows)))]
-    facts = smooth_net_double_outputs(impl, inputs)
+    delta = _delta(run_seed)
+    facts = smooth_net_double_outputs(impl, inputs, delta)
     reference = _reference(facts, torch.float64)  # the student's weights in float64, proj.bias zeroed
     for xs, what, eager, out in zip(inputs, names, facts["eager"], facts["compiled"]):
         with torch.no_grad():
@@ -336,49 +510,45 @@ def test_smooth_net_matches_breaky_net_on_both_branches(impl):
                                      "Hint: a graph break remains; see the graph-break check.",
                                      f"torch.compile(SmoothNet, fullgraph=True)이 실패했습니다: {out}\n"
                                      "힌트: 그래프 중단이 남아 있습니다. 그래프 중단 검사를 보세요."))
-        assert_tensor(out, expected, f"torch.compile(SmoothNet, fullgraph=True)({what}) ({branch})", hint=hint)
+        _marked(out, expected, delta, f"torch.compile(SmoothNet, fullgraph=True)({what}) ({branch})", hint)
 
 
 # -- dynamic shapes -----------------------------------------------------------------------------
 @observation
-def predicted_batches(impl, seed, batches):
-    """predict_batches on an _mlp(seed) built beside the student's code, with a counting backend:
-    what it returned and how many graphs the backend was handed."""
+def predicted_batches(impl, seed, batches, delta):
+    """predict_batches on an _mlp(seed) built beside the student's code, with a marking backend: what it returned."""
     with _fresh_dynamo():
-        backend = CountingBackend()
-        outputs = impl.predict_batches(_mlp(seed), batches, backend=backend)
-        return {"outputs": outputs, "graphs": backend.graphs}
+        return {"outputs": impl.predict_batches(_mlp(seed), batches, backend=marking_backend(delta))}
 
 
 @pytest.mark.points(2)
 @pytest.mark.compile
 @pytest.mark.title("predict_batches compiles once and serves any batch size",
                    ko="predict_batches는 한 번만 컴파일하고 어떤 배치 크기든 처리합니다")
-def test_predict_batches_compiles_once_for_any_batch_size(impl):
+def test_predict_batches_compiles_once_for_any_batch_size(impl, run_seed):
+    """Every output must carry the mark of the first compiled graph: one graph served every batch size."""
     model = _mlp(seed=8)
     sizes = (2, 3, 5, 8, 13)
     batches = [randn(size, 6, seed=10 + size) for size in sizes]
     with torch.no_grad():
         expected = [model(x) for x in batches]
-    run = predicted_batches(impl, 8, [x.clone() for x in batches])
-    outputs, graphs = run["outputs"], run["graphs"]
+    delta = _delta(run_seed)
+    outputs = predicted_batches(impl, 8, [x.clone() for x in batches], delta)["outputs"]
     check(isinstance(outputs, (list, tuple)),
           say(f"predict_batches(model, batches) should be a list or tuple, got {_kind(outputs)}.",
               f"predict_batches(model, batches)는 list나 tuple이어야 하는데 {_kind(outputs)}입니다."))
     check(len(outputs) == len(sizes), say(f"predict_batches returned {len(outputs)} outputs for {len(sizes)} batches.",
                                           f"predict_batches가 배치 {len(sizes)}개에 대해 출력 {len(outputs)}개를 반환했습니다."))
+    once = say("Compile the model with the backend given and call the compiled model.",
+               "주어진 백엔드로 모델을 컴파일하고, 컴파일된 모델을 호출하세요.")
+    recompiles = say("Each new batch size fails the shape guard and recompiles: call torch._dynamo.mark_dynamic(x, 0) on "
+                     "the inputs (or torch.compile(..., dynamic=True)), and compile once, outside the loop.",
+                     "새 배치 크기마다 shape 가드(guard)에 걸려 다시 컴파일됩니다: 입력에 torch._dynamo.mark_dynamic(x, 0)을 "
+                     "호출하고(또는 torch.compile(..., dynamic=True)), 반복문 밖에서 한 번만 컴파일하세요.")
     for size, out, want in zip(sizes, outputs, expected):
-        assert_tensor(out, want, say(f"predict_batches: the output for the batch of {size}",
-                                     f"predict_batches: 크기 {size}인 배치에 대한 출력"))
-    check(graphs == 1,
-          say(f"predict_batches compiled {graphs} graphs for batch sizes {list(sizes)}; expected exactly 1.",
-              f"predict_batches가 배치 크기 {list(sizes)}에 대해 그래프를 {graphs}개 컴파일했습니다. 정확히 1개여야 합니다."),
-          say("Each new batch size fails the shape guard and recompiles: call torch._dynamo.mark_dynamic(x, 0) on "
-              "the inputs (or torch.compile(..., dynamic=True)), and compile once, outside the loop.",
-              "새 배치 크기마다 shape 가드(guard)에 걸려 다시 컴파일됩니다: 입력에 torch._dynamo.mark_dynamic(x, 0)을 "
-              "호출하고(또는 torch.compile(..., dynamic=True)), 반복문 밖에서 한 번만 컴파일하세요.")
-          if graphs > 1 else say("Compile the model with the backend given and call the compiled model.",
-                                 "주어진 백엔드로 모델을 컴파일하고, 컴파일된 모델을 호출하세요."))
+        what = say(f"predict_batches: the output for the batch of {size}", f"predict_batches: 크기 {size}인 배치에 대한 출력")
+        graph = _mark(out, want, delta) if isinstance(out, torch.Tensor) else None
+        _marked(out, want, delta, what, recompiles if graph is not None and graph > 1 else once, graph=1)
 
 
 # -- saving a compiled model --------------------------------------------------------------------
@@ -462,13 +632,22 @@ def benchmarked_on_a_fake_clock(impl, costs, warmup, iters, cuda=False):
     return {"result": result, "calls": clock.calls, "events": list(clock.events)}
 
 
+def _call_costs(run_seed: int, salt: int, count: int, low: float = 0.002, high: float = 0.09) -> list[float]:
+    """The virtual seconds of `count` calls, each drawn for this run (five decimals): their mean is what a benchmark
+    of exactly those calls reports, and only timing them (or summing them) gives it."""
+    rng = random.Random(run_seed * 131 + salt)
+    return [round(rng.uniform(low, high), 5) for _ in range(count)]
+
+
 @pytest.mark.points(2)
 @pytest.mark.compile
 @pytest.mark.title("benchmark leaves the warm-up calls out of the timing",
                    ko="benchmark는 워밍업 호출을 시간 측정에서 제외합니다")
-def test_benchmark_excludes_warmup_calls(impl):
+def test_benchmark_excludes_warmup_calls(impl, run_seed):
     for warmup, iters in ((3, 20), (2, 5)):
-        costs = [30.0] + [0.5] * (warmup - 1) + [0.01]  # compile, still warming, then steady
+        timed = _call_costs(run_seed, warmup, iters)
+        steady = sum(timed) / iters
+        costs = [30.0] + [0.5] * (warmup - 1) + timed + [1.0]  # compile, still warming, the timed calls, then more
         run = benchmarked_on_a_fake_clock(impl, costs, warmup, iters)
         check(run["calls"] == warmup + iters,
               say(f"benchmark(fn, warmup={warmup}, iters={iters}) called fn {run['calls']} times; expected "
@@ -480,10 +659,12 @@ def test_benchmark_excludes_warmup_calls(impl):
                                            "benchmark가 주어진 시계(`timer` 인자)를 한 번도 읽지 않았습니다."),
               say("Measure with timer(), the argument, not time.perf_counter directly.",
                   "time.perf_counter를 직접 쓰지 말고 인자로 받은 timer()로 재세요."))
-        assert_scalar(run["result"], 0.01, say(f"benchmark(fn, warmup={warmup}, iters={iters}) where the first {warmup} "
-                                               "calls are slow (compilation) and every later call takes 0.01 s",
-                                               f"처음 {warmup}번의 호출은 (컴파일 때문에) 느리고 그 뒤 호출은 모두 0.01초 걸릴 때의 "
-                                               f"benchmark(fn, warmup={warmup}, iters={iters})"), rtol=1e-6, atol=1e-9,
+        assert_scalar(run["result"], steady, say(f"benchmark(fn, warmup={warmup}, iters={iters}) where the first {warmup} "
+                                                 f"calls are slow (compilation) and the next {iters} take {steady:.6g} s on "
+                                                 "average",
+                                                 f"처음 {warmup}번의 호출은 (컴파일 때문에) 느리고 그다음 {iters}번의 호출이 평균 "
+                                                 f"{steady:.6g}초 걸릴 때의 benchmark(fn, warmup={warmup}, iters={iters})"),
+                      rtol=1e-6, atol=1e-9,
                       hint=say("Run the warm-up calls before the first reading of the clock: the first calls of a "
                                "compiled function include compilation and must not be timed.",
                                "시계를 처음 읽기 전에 워밍업 호출을 하세요: 컴파일된 함수의 첫 호출들에는 컴파일 시간이 들어 있으므로 "
@@ -494,11 +675,15 @@ def test_benchmark_excludes_warmup_calls(impl):
 @pytest.mark.compile
 @pytest.mark.title("benchmark returns the mean seconds per timed call as a float",
                    ko="benchmark는 측정한 호출당 평균 시간(초)을 float로 반환합니다")
-def test_benchmark_reports_seconds_per_timed_call(impl):
+def test_benchmark_reports_seconds_per_timed_call(impl, run_seed):
     for warmup, iters in ((1, 4), (0, 7)):
-        result = benchmarked_on_a_fake_clock(impl, [0.25], warmup, iters)["result"]
-        assert_scalar(result, 0.25, say(f"benchmark(fn, warmup={warmup}, iters={iters}) for calls of 0.25 s each",
-                                        f"호출마다 0.25초 걸릴 때의 benchmark(fn, warmup={warmup}, iters={iters})"),
+        costs = _call_costs(run_seed, 10 + iters, warmup + iters + 1, 0.05, 0.45)
+        cost = sum(costs[warmup:warmup + iters]) / iters
+        result = benchmarked_on_a_fake_clock(impl, costs, warmup, iters)["result"]
+        assert_scalar(result, cost, say(f"benchmark(fn, warmup={warmup}, iters={iters}) for timed calls of {cost:.6g} s "
+                                        "on average",
+                                        f"측정하는 호출이 평균 {cost:.6g}초 걸릴 때의 benchmark(fn, warmup={warmup}, "
+                                        f"iters={iters})"),
                       rtol=1e-6, atol=1e-9,
                       hint=say("Return the mean time per timed call: the total timed time divided by iters.",
                                "측정한 호출당 평균 시간을 반환하세요: 측정한 전체 시간을 iters로 나눈 값입니다."))
@@ -510,8 +695,11 @@ def test_benchmark_reports_seconds_per_timed_call(impl):
 @pytest.mark.device
 @pytest.mark.title("benchmark synchronizes CUDA before it reads the clock",
                    ko="benchmark는 시간을 읽기 전에 CUDA를 동기화합니다")
-def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl):
-    events = benchmarked_on_a_fake_clock(impl, [0.1], 2, 3, cuda=True)["events"]
+def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, run_seed):
+    costs = _call_costs(run_seed, 20, 6)
+    cost = sum(costs[2:5]) / 3
+    run = benchmarked_on_a_fake_clock(impl, costs, 2, 3, cuda=True)
+    events = run["events"]
     check(events.count("call") == 5, say(f"benchmark(fn, warmup=2, iters=3) called fn {events.count('call')} times; "
                                          "expected 5.",
                                          f"benchmark(fn, warmup=2, iters=3)가 fn을 {events.count('call')}번 호출했습니다. 5번이어야 합니다."), say("Call fn `warmup` times untimed, then `iters` times timed.",
@@ -532,6 +720,13 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl):
                     f"(이벤트: {' '.join(events[:index + 1])}).\n"
                     "힌트: CUDA 커널은 비동기로 실행됩니다. 호출 뒤, 그리고 그다음 시계를 읽기 전마다 "
                     "torch.cuda.synchronize()를 호출하세요(워밍업 뒤에도)."))
+    # the log is the student's process's word: the point also needs the time those calls took
+    assert_scalar(run["result"], cost, say(f"benchmark(fn, warmup=2, iters=3) with CUDA available, for timed calls of "
+                                           f"{cost:.6g} s on average",
+                                           f"CUDA를 쓸 수 있을 때 측정하는 호출이 평균 {cost:.6g}초 걸리는 "
+                                           "benchmark(fn, warmup=2, iters=3)"),
+                  rtol=1e-6, atol=1e-9, hint=say("Return the mean time per timed call.",
+                                                 "측정한 호출당 평균 시간을 반환하세요."))
 
 
 @observation
@@ -567,17 +762,26 @@ def test_compiled_module_matches_eager_on_cuda(impl):
 
 # -- is compiling worth it? ---------------------------------------------------------------------
 _SPEED_MODES = ("max-autotune", "default", "reduce-overhead")  # not in the default order
-_SPEED_COSTS = {"eager": 0.04, "default": 0.02, "reduce-overhead": 0.005, "max-autotune": 0.01}  # virtual s per call
+_COST_RANGES = {"eager": (0.03, 0.06), "default": (0.015, 0.025), "reduce-overhead": (0.002, 0.006),
+                "max-autotune": (0.008, 0.013)}  # virtual seconds per call, apart from mode to mode
 _COMPILE_SECONDS = 60.0  # virtual seconds one compilation costs
+
+
+def _speed_costs(run_seed: int) -> dict:
+    """The virtual seconds per call of each mode, drawn for this run."""
+    rng = random.Random(run_seed * 53 + 1)
+    return {mode: round(rng.uniform(low, high), 5) for mode, (low, high) in _COST_RANGES.items()}
+
+
 _VIRTUAL = None  # the virtual clock of the compare_compile_speed run in progress (in the student's process)
 
 
 class VirtualTime:
     """A clock that moves only when TimedNet runs eagerly, is compiled, or runs compiled; with a log."""
 
-    def __init__(self, model, example):
+    def __init__(self, model, example, costs):
         self.now = 0.0
-        self.model, self.example = model, example
+        self.model, self.example, self.costs = model, example, dict(costs)
         self.modes = []  # the mode of each graph the backend compiled
         self.compiled_calls = {}  # mode -> calls of the graph compiled in that mode
         self.eager_calls = self.other_model = self.other_input = 0
@@ -586,7 +790,7 @@ class VirtualTime:
         return self.now
 
     def eager(self, model, x):
-        self.now += _SPEED_COSTS["eager"]
+        self.now += self.costs["eager"]
         self.eager_calls += 1
         self.other_model += model is not self.model
         self.other_input += not (isinstance(x, torch.Tensor) and x.shape == self.example.shape
@@ -614,7 +818,7 @@ class TimingBackend:
         clock = _VIRTUAL
         clock.modes.append(mode)
         clock.now += _COMPILE_SECONDS
-        cost = _SPEED_COSTS.get(mode, 1.0)
+        cost = clock.costs.get(mode, 1.0)
 
         def run(*args):
             clock.now += cost
@@ -624,14 +828,14 @@ class TimingBackend:
 
 
 @observation
-def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters):
+def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters, costs):
     """compare_compile_speed(TimedNet(), x, modes, warmup, iters) with the virtual clock as `timer` and a
     TimingBackend, from empty caches: what it returned, the modes the backend compiled, the calls of each
     compiled version, and the eager calls (how many, how many on another model or input)."""
     global _VIRTUAL
     torch.manual_seed(14)
     model = TimedNet()
-    _VIRTUAL = clock = VirtualTime(model, x)
+    _VIRTUAL = clock = VirtualTime(model, x, costs)
     try:
         with _fresh_dynamo():
             rows = impl.compare_compile_speed(model, x, modes=modes, warmup=warmup, iters=iters, timer=clock.timer,
@@ -646,9 +850,10 @@ _SPEED_WARMUP, _SPEED_ITERS = 2, 5
 
 
 @pytest.fixture(scope="module")
-def speed_run(impl):
-    """One compare_compile_speed run on the virtual clock, read by both of its checks."""
-    return compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, _SPEED_WARMUP, _SPEED_ITERS)
+def speed_run(impl, run_seed):
+    """One compare_compile_speed run on the virtual clock (this run's costs), read by both of its checks."""
+    return compile_speeds_on_a_virtual_clock(impl, randn(3, 4, seed=14), _SPEED_MODES, _SPEED_WARMUP, _SPEED_ITERS,
+                                             _speed_costs(run_seed))
 
 
 def _number(value):
@@ -659,7 +864,9 @@ def _number(value):
 @pytest.mark.compile
 @pytest.mark.title("compare_compile_speed compiles the model in each mode asked",
                    ko="compare_compile_speed는 요청한 모드마다 모델을 컴파일합니다")
-def test_compare_compile_speed_compiles_each_mode(impl, speed_run):
+def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
+    """The modes the backend was asked for are the student's process's word: each mode's row must also report the
+    time of a version compiled in that mode (this run's cost for it), which only running that version gives."""
     warmup, iters = _SPEED_WARMUP, _SPEED_ITERS
     run = speed_run
     seen = run["modes"]
@@ -686,15 +893,10 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run):
                   f"{calls}번 호출했습니다. benchmark(fn, warmup, iters, timer)는 {warmup + iters}번 호출합니다."),
               say("Time each compiled version with your benchmark, with the warmup and iters given.",
                   "컴파일한 각 버전을 주어진 warmup과 iters로, 여러분의 benchmark로 측정하세요."))
+    _check_row_seconds(run, _speed_costs(run_seed))
 
 
-@pytest.mark.points(2)
-@pytest.mark.compile
-@pytest.mark.title("compare_compile_speed times after warm-up; speed-up is eager / compiled",
-                   ko="compare_compile_speed는 워밍업 뒤에 시간을 재고, speed-up은 eager 시간 / 컴파일된 시간입니다")
-def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run):
-    warmup, iters = _SPEED_WARMUP, _SPEED_ITERS
-    run = speed_run
+def _check_rows(run):
     rows, order = run["rows"], ("eager",) + _SPEED_MODES
     check(isinstance(rows, (list, tuple)), say(f"compare_compile_speed should return a list of rows, got {_kind(rows)}.",
                                                f"compare_compile_speed는 행(row)의 list를 반환해야 하는데 {_kind(rows)}입니다."))
@@ -706,36 +908,34 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run)
                                   f"modes {got}; expected {list(order)}: eager first, then the modes in the order given.",
                                   f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {got}의 행을 "
                                   f"반환했습니다. eager가 먼저, 그다음 주어진 순서대로의 모드인 {list(order)}여야 합니다."))
-    eager_hint = say("Time `model` itself, uncompiled (torch.compile returns a new module: do not compile `model` in "
-                     "place with model.compile()), on `example`, with benchmark(fn, warmup, iters, timer).",
-                     "컴파일하지 않은 `model` 자체를 `example`로, benchmark(fn, warmup, iters, timer)로 측정하세요"
-                     "(torch.compile은 새 모듈을 반환합니다: model.compile()로 `model` 자체를 컴파일하지 마세요).")
-    check(run["eager_calls"] > 0, say("compare_compile_speed never ran `model` in eager mode, so the eager row measured "
-                                      "something else.",
-                                      "compare_compile_speed가 `model`을 eager 모드로 한 번도 실행하지 않았으므로, eager 행은 "
-                                      "다른 것을 측정했습니다."), eager_hint)
-    check(run["other_model"] == 0, say(f"{run['other_model']} eager call(s) ran another model than the `model` given.",
-                                       f"eager 호출 {run['other_model']}번이 주어진 `model`이 아닌 다른 모델을 실행했습니다."),
-          eager_hint)
-    check(run["other_input"] == 0, say(f"{run['other_input']} eager call(s) ran `model` on another input than `example`.",
-                                       f"eager 호출 {run['other_input']}번이 `example`이 아닌 다른 입력으로 `model`을 "
-                                       "실행했습니다."), eager_hint)
-    costs = say(f"on a clock where a call takes {_SPEED_COSTS['eager']} s eager, "
-                + ", ".join(f"{_SPEED_COSTS[mode]} s in mode {mode!r}" for mode in _SPEED_MODES)
+    return rows, order
+
+
+_EAGER_HINT = say("Time `model` itself, uncompiled (torch.compile returns a new module: do not compile `model` in "
+                  "place with model.compile()), on `example`, with benchmark(fn, warmup, iters, timer).",
+                  "컴파일하지 않은 `model` 자체를 `example`로, benchmark(fn, warmup, iters, timer)로 측정하세요"
+                  "(torch.compile은 새 모듈을 반환합니다: model.compile()로 `model` 자체를 컴파일하지 마세요).")
+
+
+def _check_row_seconds(run, table):
+    """Each row's seconds are this run's cost of its mode (what timing that version after warm-up gives)."""
+    rows, order = _check_rows(run)
+    costs = say(f"on a clock where a call takes {table['eager']} s eager, "
+                + ", ".join(f"{table[mode]} s in mode {mode!r}" for mode in _SPEED_MODES)
                 + f" and each compilation {_COMPILE_SECONDS:g} s",
-                f"호출 한 번이 eager로 {_SPEED_COSTS['eager']}초, "
-                + ", ".join(f"모드 {mode!r}로 {_SPEED_COSTS[mode]}초" for mode in _SPEED_MODES)
+                f"호출 한 번이 eager로 {table['eager']}초, "
+                + ", ".join(f"모드 {mode!r}로 {table[mode]}초" for mode in _SPEED_MODES)
                 + f" 걸리고 컴파일 한 번에 {_COMPILE_SECONDS:g}초 걸리는 시계에서")
     for row, mode in zip(rows, order):
-        want, seconds = _SPEED_COSTS[mode], row["seconds"]
+        want, seconds = table[mode], row["seconds"]
         if mode == "eager":
-            hint = eager_hint
-        elif _number(seconds) and seconds > want + 1.0:  # calls cost at most 0.04 s: only a compile adds more
+            hint = _EAGER_HINT
+        elif _number(seconds) and seconds > want + 1.0:  # calls cost at most 0.06 s: only a compile adds more
             hint = say("The compilation was timed: it happens in the first call of a compiled model, so it belongs "
                        "in benchmark's untimed warm-up (pass the warmup given), never in the measured calls.",
                        "컴파일이 측정되었습니다: 컴파일은 컴파일된 모델의 첫 호출에서 일어나므로, 측정하는 호출이 아니라 "
                        "benchmark의 시간을 재지 않는 워밍업(주어진 warmup을 넘기세요)에 들어가야 합니다.")
-        elif _number(seconds) and any(abs(seconds - cost) <= 1e-9 for other, cost in _SPEED_COSTS.items()
+        elif _number(seconds) and any(abs(seconds - cost) <= 1e-9 for other, cost in table.items()
                                       if other not in (mode, "eager")):
             hint = say("This row timed a version compiled in another mode: pass the mode to torch.compile "
                        "(mode=mode).",
@@ -747,9 +947,31 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run)
                        "`timer`로만 읽으세요.")
         assert_scalar(seconds, want, say(f"the seconds of the {mode!r} row, {costs}",
                                          f"{costs} {mode!r} 행의 seconds"), rtol=1e-6, atol=1e-9, hint=hint)
-    eager = _SPEED_COSTS["eager"]
+    return rows, order
+
+
+@pytest.mark.points(2)
+@pytest.mark.compile
+@pytest.mark.title("compare_compile_speed times after warm-up; speed-up is eager / compiled",
+                   ko="compare_compile_speed는 워밍업 뒤에 시간을 재고, speed-up은 eager 시간 / 컴파일된 시간입니다")
+def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run, run_seed):
+    run = speed_run
+    table = _speed_costs(run_seed)
+    _check_rows(run)
+    check(run["eager_calls"] > 0, say("compare_compile_speed never ran `model` in eager mode, so the eager row measured "
+                                      "something else.",
+                                      "compare_compile_speed가 `model`을 eager 모드로 한 번도 실행하지 않았으므로, eager 행은 "
+                                      "다른 것을 측정했습니다."), _EAGER_HINT)
+    check(run["other_model"] == 0, say(f"{run['other_model']} eager call(s) ran another model than the `model` given.",
+                                       f"eager 호출 {run['other_model']}번이 주어진 `model`이 아닌 다른 모델을 실행했습니다."),
+          _EAGER_HINT)
+    check(run["other_input"] == 0, say(f"{run['other_input']} eager call(s) ran `model` on another input than `example`.",
+                                       f"eager 호출 {run['other_input']}번이 `example`이 아닌 다른 입력으로 `model`을 "
+                                       "실행했습니다."), _EAGER_HINT)
+    rows, order = _check_row_seconds(run, table)
+    eager = table["eager"]
     for row, mode in zip(rows, order):
-        want, speedup = eager / _SPEED_COSTS[mode], row["speedup"]
+        want, speedup = eager / table[mode], row["speedup"]
         inverted = _number(speedup) and mode != "eager" and abs(speedup - 1 / want) <= 1e-6 / want
         hint = say("The speed-up is inverted: it is eager seconds / compiled seconds (above 1.0 when the compiled "
                    "model is faster), not compiled / eager.",
@@ -758,9 +980,9 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run)
             say("speedup = the eager row's seconds / this row's seconds (1.0 for eager itself).",
                 "speedup = eager 행의 seconds / 이 행의 seconds입니다(eager 자신은 1.0).")
         assert_scalar(speedup, want, say(f"the speed-up of the {mode!r} row ({eager} s per call eager, "
-                                         f"{_SPEED_COSTS[mode]} s in mode {mode!r})",
+                                         f"{table[mode]} s in mode {mode!r})",
                                          f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, 모드 {mode!r}로 "
-                                         f"{_SPEED_COSTS[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
+                                         f"{table[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
 
 
 class LaunchBound(nn.Module):
