@@ -18,15 +18,23 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors, student_files
+from graders.support import errors, pristine, student_files
 from graders.support.data import digits
 from ptgrade.remote import observation
 
 CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 label permutations (run_seed 1..20) reached 0.935
 
 
+# Taken when the grader is imported, before the student's file in every worker: torch's compiled grad-mode query,
+# validated as such, so that a patched torch.is_grad_enabled does not answer for it.
+_grad_enabled = torch._C.is_grad_enabled
+if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
+    _grad_enabled = None  # replaced before the grader was imported: Probe then reports nothing
+
+
 class Probe(nn.Module):
-    """Wraps a model and records, at every forward, whether autograd was on and the training flag."""
+    """Wraps a model and records, at every forward, whether autograd was on (torch's compiled query) and the training
+    flag (as the module stores it): what the student's process says, shown beside the numbers the judge checks."""
 
     def __init__(self, inner):
         super().__init__()
@@ -34,7 +42,8 @@ class Probe(nn.Module):
         self.seen = []
 
     def forward(self, x):
-        self.seen.append((torch.is_grad_enabled(), self.training))
+        training = pristine.instance_dict(self).get("training")
+        self.seen.append((None if _grad_enabled is None else bool(_grad_enabled()), training is True))
         return self.inner(x)
 
 
@@ -113,8 +122,9 @@ def eval_setup(impl, probe=False):
 
 @observation
 def grads_left(impl, model):
-    """Whether each parameter's .grad is None (what the student's process says)."""
-    return [p.grad is None for p in model.parameters()]
+    """Whether each parameter's .grad is None, read from torch's C++ tensors (graders/support/pristine.py)."""
+    return [pristine.tensor_attr(tensor, "grad") is None for kind, _, tensor in pristine.module_tensors(model)
+            if kind == "parameter"]
 
 
 @observation
@@ -135,8 +145,9 @@ def shuffled_toy_loader(impl, epoch):
 
 @observation
 def seed_global_rng(impl, seed):
-    """torch.manual_seed(seed) in the student's process (dropout draws from its global RNG)."""
-    torch.manual_seed(seed)
+    """The student's process's default generator seeded with `seed` (dropout draws from it), through torch's compiled
+    Generator (graders/support/pristine.py), not torch.manual_seed."""
+    pristine.seed_global(seed)
 
 
 @observation
