@@ -6,6 +6,7 @@ here. RNNClassifier's architecture is fixed by its docstring (Embedding -> one-l
 so its parameters are pulled into the judge's own copy of that architecture: its logits, one SGD step's update, and
 the training run of the order task are checked against what that copy computes from the same parameters and data.
 """
+import functools
 import random
 import re
 import threading
@@ -441,6 +442,33 @@ def _order_training(model, batches):
     return None
 
 
+class _OrderRun:
+    """The order task of one run_seed: the judge's starting parameters, its batches, the sequences it judges on after
+    training, and its own replay of the training (done once, whoever asks first)."""
+
+    def __init__(self, run_seed):
+        generator = torch.Generator().manual_seed(run_seed)
+        self.batches = tuple(_order_batch(generator, 32) for _ in range(STEPS))
+        self.held_out = _order_batch(generator, 512)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(run_seed)
+            self._replay = _JudgeRNNClassifier(ORDER_SIZES, "lstm", PAD)
+        self.start = {role: value.detach().clone() for role, value in self._replay.state_dict().items()}
+        self._lock, self._done = threading.Lock(), False
+
+    def replayed(self) -> "_JudgeRNNClassifier":
+        with self._lock:
+            if not self._done:
+                _order_training(self._replay, self.batches)
+                self._done = True
+        return self._replay
+
+
+@functools.lru_cache(maxsize=2)
+def _order_run(run_seed) -> _OrderRun:
+    return _OrderRun(run_seed)
+
+
 @observation
 def order_task_training(impl, model, batches):
     """Train the student's RNNClassifier (already holding the judge's starting parameters) with the order task's loop
@@ -464,28 +492,25 @@ def test_rnn_classifier_learns_order_task(impl, run_seed):
                "check the embedding, the RNN and the head are all registered submodules.",
                "로짓은 각 시퀀스의 실제 마지막 단계(패킹한 h_n[-1])에서 학습 가능한 헤드를 거쳐 나와야 합니다. "
                "임베딩, RNN, 헤드가 모두 등록된 하위 모듈(submodule)인지 확인하세요.")
-    generator = torch.Generator().manual_seed(run_seed)
-    batches = [_order_batch(generator, 32) for _ in range(STEPS)]
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(run_seed)
-        replay = _JudgeRNNClassifier(ORDER_SIZES, "lstm", PAD)
-    start = {role: value.detach().clone() for role, value in replay.state_dict().items()}
+    run = _order_run(run_seed)
     model = impl.RNNClassifier(*ORDER_SIZES)
     roles = _roles({key: tuple(value.shape) for key, value in model_state(impl, model).items()}, ORDER_SIZES, "lstm")
-    load_state(impl, model, {key: start[role] for role, key in roles.items()})
-    # the judge's own run, from the same start on the same batches, while the student's process trains
-    replaying = threading.Thread(target=_order_training, args=(replay, batches))
+    load_state(impl, model, {key: run.start[role] for role, key in roles.items()})
+    # the judge's own run, from the same start on the same batches, while the student's process trains (once per
+    # judge and run_seed: every file this judge grades gets the same start and batches)
+    replaying = threading.Thread(target=run.replayed)
     replaying.start()
     try:
         trained = errors.calling(say(f"training RNNClassifier{ORDER_SIZES} with Adam",
                                      f"Adam으로 RNNClassifier{ORDER_SIZES} 학습"), hint, order_task_training, impl, model,
-                                 batches)
+                                 run.batches)
     finally:
         replaying.join()
+    replay = run.replayed()
     if "odd" in trained:
         expect_tensor(trained["odd"], "model(tokens, lengths)", hint)
     state = trained["state"]
-    tokens, lengths, labels = _order_batch(generator, 512)  # drawn now: never seen by the student's process
+    tokens, lengths, labels = run.held_out  # sent now: never seen by the student's process before it trained
     judge = _judge_copy(state, ORDER_SIZES, "lstm", PAD)
     logits = _student_logits(impl, model.eval(), tokens, lengths, say("the trained model on new sequences",
                                                                       "학습한 모델에 새 시퀀스를 넣은 결과"), hint)
