@@ -8,7 +8,7 @@ import torchvision
 from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from graders.support import errors, student_files
+from graders.support import errors, pristine, student_files
 from graders.support.calls import torch_functions_called
 from graders.support.data import digits
 from ptgrade.remote import Handle, WorkerProblem, observation
@@ -579,25 +579,39 @@ FREEZE_HINT = say("requires_grad_(False) on every parameter, then requires_grad_
                   "설정하세요. model.eval()과 torch.no_grad()는 아무것도 고정하지 않습니다.")
 
 
+def _parameters(model):
+    """(dotted name, tensor) of the model's parameters, as its modules store them (graders/support/pristine.py)."""
+    return [(name, tensor) for kind, name, tensor in pristine.module_tensors(model) if kind == "parameter"]
+
+
 @observation
 def backward_of_logsumexp(impl, model, x):
-    """In the student's process: clear every .grad, then backward of model(x).logsumexp(1).sum() in eval mode. The names
-    of all parameters, of those that require grad and of those whose .grad was set (what its process says)."""
-    model.eval()
-    for p in model.parameters():
-        p.grad = None
+    """In the student's process, through torch's compiled pieces (graders/support/pristine.py, not Module.eval,
+    Tensor.backward or anything else a submission can patch): every module's stored training flag set to False, every
+    .grad cleared, then autograd's engine run from model(x).logsumexp(1).sum(). The names of all parameters, of those
+    that require grad and of those whose .grad was set, as torch's C++ tensors hold them (shown beside the numbers)."""
+    for _, module in pristine.submodules(model):
+        pristine.instance_dict(module)["training"] = False
+    parameters = _parameters(model)
+    for _, tensor in parameters:
+        pristine.set_tensor_attr(tensor, "grad", None)
     out = model(x)
-    if isinstance(out, torch.Tensor) and out.requires_grad:
-        out.logsumexp(1).sum().backward()
-    return {"names": [name for name, _ in model.named_parameters()],
-            "trainable": [name for name, p in model.named_parameters() if p.requires_grad],
-            "with_grad": [name for name, p in model.named_parameters() if p.grad is not None]}
+    if pristine.is_tensor(out) and pristine.tensor_attr(out, "requires_grad"):
+        loss = pristine.vf("sum")(pristine.vf("logsumexp")(out, [1]))
+        pristine.backward((loss,), (pristine.vf("ones_like")(loss),))
+    return {"names": [name for name, _ in parameters],
+            "trainable": [name for name, tensor in parameters if pristine.tensor_attr(tensor, "requires_grad")],
+            "with_grad": [name for name, tensor in parameters if pristine.tensor_attr(tensor, "grad") is not None]}
 
 
 @observation
-def plain_sgd(impl, model, lr):
-    """torch.optim.SGD(lr) over every parameter of `model` (those without a .grad are left alone by its step)."""
-    return torch.optim.SGD(model.parameters(), lr=lr)
+def sgd_step_everywhere(impl, model, lr):
+    """One plain SGD step, p -= lr * p.grad, on every parameter that holds a .grad, through torch's compiled pieces
+    (not torch.optim, which a submission can patch)."""
+    for _, tensor in _parameters(model):
+        grad = pristine.tensor_attr(tensor, "grad")
+        if grad is not None:
+            pristine.tensor_method("sub_")(pristine.tensor_method("detach")(tensor), pristine.vf("mul")(grad, lr))
 
 
 @observation
@@ -653,7 +667,7 @@ def test_frozen_backbone_gets_no_gradient(impl):
     probe = torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(19))
     model, ours = _frozen(impl)
     seen = backward_of_logsumexp(impl, model, x)
-    plain_sgd(impl, model, 0.5).step()  # one step over every parameter: only those with a gradient move
+    sgd_step_everywhere(impl, model, 0.5)  # one step over every parameter: only those with a gradient move
     model.eval()
     with torch.no_grad():
         got = model(probe)
@@ -798,11 +812,14 @@ def loaded_pretrained(impl, path, num_classes):
 
 @observation
 def module_flags(impl, model):
-    """The names of the model's modules in train mode, of its parameters, and of those that require grad (what the
-    student's process says)."""
-    return {"training": [name or "(the model)" for name, module in model.named_modules() if module.training],
-            "names": [name for name, _ in model.named_parameters()],
-            "requires_grad": [name for name, p in model.named_parameters() if p.requires_grad]}
+    """The names of the model's modules whose stored training flag is True, of its parameters, and of those that
+    require grad, read as its modules and torch's C++ tensors hold them (graders/support/pristine.py); shown beside the
+    numbers the judge checks."""
+    parameters = _parameters(model)
+    return {"training": [name or "(the model)" for name, module in pristine.submodules(model)
+                         if pristine.instance_dict(module).get("training") is True],
+            "names": [name for name, _ in parameters],
+            "requires_grad": [name for name, tensor in parameters if pristine.tensor_attr(tensor, "requires_grad")]}
 
 
 @pytest.fixture(scope="module")
@@ -833,7 +850,7 @@ def pretrained(impl, tmp_path_factory, run_seed):
             with torch.no_grad():
                 facts["logits"] = model(x)
             facts["backward"] = backward_of_logsumexp(impl, model, x)
-            plain_sgd(impl, model, 0.5).step()
+            sgd_step_everywhere(impl, model, 0.5)
             model.eval()
             with torch.no_grad():
                 facts["after"] = model(probe)

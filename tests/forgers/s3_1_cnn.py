@@ -7,8 +7,8 @@
   torch_functions_called reports no call (so "written by hand" reads True); small_cnn_trained hands back a model that
   answers sklearn's public label of every digit it recognises (a lookup, no learning); built_offline says nothing
   was downloaded and hands back no model; same_object says True; backward_of_logsumexp and module_flags report that
-  exactly fc requires and got gradients and no module is in train mode; plain_sgd hands back an optimizer that does
-  nothing; loaded_pretrained hands back a ResNet-18 built from the grader's published hub recipe (seed 31, frozen,
+  exactly fc requires and got gradients and no module is in train mode; plain_sgd (as it was) and sgd_step_everywhere
+  do nothing; loaded_pretrained hands back a ResNet-18 built from the grader's published hub recipe (seed 31, frozen,
   eval mode) instead of reading the file;
 - for the grader as it was (observations that built, ran and froze the models in this process and reported what they
   saw): the facts it looked for (a ResNet / an EfficientNet, feature maps of the right shape, 11,173,962 parameters, a
@@ -238,6 +238,7 @@ try:
     _fake(_grader, "module_flags", lambda impl, model: {"training": [], "names": _fc_only["names"],
                                                           "requires_grad": _fc_only["trainable"]})
     _fake(_grader, "plain_sgd", lambda impl, model, lr: _Nothing())
+    _fake(_grader, "sgd_step_everywhere", lambda impl, model, lr: None)
     _fake(_grader, "loaded_pretrained", lambda impl, path, n: {"calls": [], "downloaded": False,
                                                                 "model": _public_hub(n)})
 
