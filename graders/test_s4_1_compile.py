@@ -38,17 +38,6 @@ def _fresh_dynamo():
     torch._dynamo.reset()
 
 
-class CountingBackend:
-    """A torch.compile backend that counts the graphs it compiles and runs them unchanged."""
-
-    def __init__(self):
-        self.graphs = 0
-
-    def __call__(self, graph_module, example_inputs):
-        self.graphs += 1
-        return graph_module.forward
-
-
 def marking_backend(delta: float):
     """A torch.compile backend that runs each graph it is handed unchanged and adds k * delta to every floating-point
     output of the k-th graph it compiled (k = 1, 2, ...): an output that carries a mark went through that graph."""
