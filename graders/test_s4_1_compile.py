@@ -719,11 +719,11 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, run_seed):
 
 
 @observation
-def cuda_compiled_and_timed(impl, seed, x):
-    """compile_model (aot_eager) on a CUDA _mlp(seed): its output on x, and benchmark of that call."""
+def cuda_compiled_and_timed(impl, seed, x, delta):
+    """compile_model (a marking backend) on a CUDA _mlp(seed): its output on x, and benchmark of that call."""
     with _fresh_dynamo():
         model = _mlp(seed).cuda()
-        compiled = impl.compile_model(model, backend="aot_eager")
+        compiled = impl.compile_model(model, backend=marking_backend(delta))
         with torch.no_grad():
             out = compiled(x)
         return {"out": out, "seconds": impl.benchmark(lambda: compiled(x), warmup=2, iters=5)}
@@ -734,15 +734,20 @@ def cuda_compiled_and_timed(impl, seed, x):
 @pytest.mark.device
 @pytest.mark.title("compile_model matches eager on CUDA and benchmark times it",
                    ko="compile_model은 CUDA에서 eager와 일치하고 benchmark로 시간을 잽니다")
-def test_compiled_module_matches_eager_on_cuda(impl):
+def test_compiled_module_matches_eager_on_cuda(impl, run_seed):
     x = randn(5, 6, seed=13).cuda()
-    run = cuda_compiled_and_timed(impl, 12, x)
+    delta = _delta(run_seed)
+    run = cuda_compiled_and_timed(impl, 12, x, delta)
     reference = _mlp(seed=12).cuda()  # the grader's own copy: compile_model may compile in place
+    out = expect_tensor(run["out"], say("compile_model(model)(x) on CUDA", "CUDA에서의 compile_model(model)(x)"))
+    check(out.device.type == "cuda", say(f"compile_model(model)(x) for a CUDA model came back on {out.device}.",
+                                         f"CUDA 모델에 대한 compile_model(model)(x)가 {out.device}에 있습니다."))
     with torch.no_grad():
-        out = expect_tensor(run["out"], say("compile_model(model)(x) on CUDA",
-                                            "CUDA에서의 compile_model(model)(x)"))
-        assert_tensor(out, reference(x), say("compile_model(model)(x) for a CUDA model",
-                                             "CUDA 모델에 대한 compile_model(model)(x)"), atol=1e-5)
+        expected = reference(x)
+    _marked(out, expected, delta, say("compile_model(model, backend=b)(x) for a CUDA model",
+                                      "CUDA 모델에 대한 compile_model(model, backend=b)(x)"),
+            say("Pass the backend on: torch.compile(model, backend=backend).",
+                "백엔드를 그대로 넘기세요: torch.compile(model, backend=backend)."))
     seconds = run["seconds"]
     check(type(seconds) is float and seconds > 0, say(f"benchmark of a CUDA model should give a positive float, got "
                                                       f"{seconds!r}.",
