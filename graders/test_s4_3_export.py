@@ -578,15 +578,46 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
                                "세션의 첫 번째 출력을 torch.from_numpy로 변환해 반환하세요."))
 
 
-def _gated_outputs(module, inputs):
-    """(In the student's process) module(x) for each x, without gradients, each as an _attempt."""
-    with torch.no_grad():
-        return [_attempt(module, x) for x in inputs]
+# TorchScript is saved, reloaded and run beside the student's code through these, taken when the grader is imported
+# (before the student's file, in every worker): a submission that later rebinds torch.jit.ScriptModule, torch.jit.save,
+# torch.jit.load or a module's forward does not reach them. The numbers come from the C++ module itself.
+_CPP_MODULE = torch._C.ScriptModule
+_cpp_save = torch._C.ScriptModule.save
+_cpp_method = torch._C.ScriptModule._get_method
+_CompilationUnit = torch._C.CompilationUnit
+_import_ir_module = torch._C.import_ir_module
+_method_graph = torch._C.ScriptMethod.graph.fget
+_graph_nodes_of = torch._C.Graph.nodes
+_block_nodes_of = torch._C.Block.nodes
+_node_kind = torch._C.Node.kind
+_node_blocks = torch._C.Node.blocks
+_node_string = torch._C.Node.s
+_ParameterDict, _parameter_items = torch._C.ParameterDict, torch._C.ParameterDict.items
+_type, _getattr, _no_grad = type, getattr, torch.no_grad
 
 
-def _saved_script(module, path) -> dict:
-    """(In the student's process) torch.jit.save(module, path), as an _attempt."""
-    return _attempt(lambda: torch.jit.save(module, str(path)))
+def _cpp_module(value):
+    """The C++ TorchScript module behind `value` (its `_c`), or None when it has none: a ScriptModule's numbers,
+    archive and graph are read from this object, never from the Python object wrapped around it."""
+    cpp = _getattr(value, "_c", None)
+    return cpp if _type(cpp) is _CPP_MODULE else None
+
+
+def _cpp_outputs(cpp, inputs):
+    """(In the student's process) the C++ module's forward on each input, without gradients, each as an _attempt."""
+    forward = _cpp_method(cpp, "forward")
+    with _no_grad():
+        return [_attempt(forward, x) for x in inputs]
+
+
+def _saved_script(cpp, path) -> dict:
+    """(In the student's process) the C++ module saved to `path` (what torch.jit.save writes), as an _attempt."""
+    return _attempt(lambda: _cpp_save(cpp, str(path)))
+
+
+def _reloaded(path):
+    """(In the student's process) the C++ module torch.jit.load(path) would wrap."""
+    return _import_ir_module(_CompilationUnit(), str(path), None, {}, False)
 
 
 @observation
@@ -597,11 +628,11 @@ def traced_gated(impl, positive, negative, path):
     if "raised" in traced:
         return {"made": traced}
     module = traced["value"]
-    facts = {"made": {"value": None}, "script": isinstance(module, torch.jit.ScriptModule),
-             "type": type(module).__name__}
-    if facts["script"]:
-        facts["outputs"] = _gated_outputs(module, (positive, negative))
-        facts["saved"] = _saved_script(module, path)
+    cpp = _cpp_module(module)
+    facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
+    if cpp is not None:
+        facts["outputs"] = _cpp_outputs(cpp, (positive, negative))
+        facts["saved"] = _saved_script(cpp, path)
     return facts
 
 
@@ -665,12 +696,14 @@ def scripted_gated_reloaded(impl, positive, negative, path):
     if "raised" in scripted:
         return {"made": scripted}
     module = scripted["value"]
-    facts = {"made": {"value": None}, "script": isinstance(module, torch.jit.ScriptModule),
-             "type": type(module).__name__}
-    if facts["script"]:
-        facts["saved"] = _saved_script(module, path)
+    cpp = _cpp_module(module)
+    facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
+    if cpp is not None:
+        facts["saved"] = _saved_script(cpp, path)
         if "raised" not in facts["saved"]:
-            facts["outputs"] = _gated_outputs(torch.jit.load(str(path)), (positive, negative))
+            reloaded = _attempt(_reloaded, path)
+            facts["outputs"] = ([reloaded, reloaded] if "raised" in reloaded
+                                else _cpp_outputs(reloaded["value"], (positive, negative)))
     return facts
 
 
@@ -877,12 +910,13 @@ def _images(batch, seed):
     return torch.randn(batch, 3, 6, 6, generator=torch.Generator().manual_seed(seed)) * 2 + 1
 
 
-def _graph_nodes(block):
-    """Every node of a TorchScript graph, those inside if/loop blocks too."""
-    for node in block.nodes():
+def _graph_nodes(nodes):
+    """Every node of a TorchScript graph (its nodes, read through the grader's own references), those inside if/loop
+    blocks too."""
+    for node in nodes:
         yield node
-        for inner in node.blocks():
-            yield from _graph_nodes(inner)
+        for inner in _node_blocks(node):
+            yield from _graph_nodes(_block_nodes_of(inner))
 
 
 @observation
@@ -895,15 +929,15 @@ def frozen_conv_net(impl, seed, example, inputs, path):
     if "raised" in made:
         return {"made": made}
     module = made["value"]
-    facts = {"made": {"value": None}, "script": isinstance(module, torch.jit.ScriptModule),
-             "type": type(module).__name__}
-    if facts["script"]:
-        nodes = list(_graph_nodes(module.graph))
-        facts["parameters"] = [name for name, _ in module.named_parameters()]
-        facts["reads"] = [node.s("name") for node in nodes if node.kind() == "prim::GetAttr"]
-        facts["operators"] = sorted({node.kind() for node in nodes})
-        facts["outputs"] = _gated_outputs(module, inputs)
-        facts["saved"] = _saved_script(module, path)
+    cpp = _cpp_module(module)
+    facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
+    if cpp is not None:
+        nodes = list(_graph_nodes(_graph_nodes_of(_method_graph(_cpp_method(cpp, "forward")))))
+        facts["parameters"] = [name for name, _ in _parameter_items(_ParameterDict(cpp))]
+        facts["reads"] = [_node_string(node, "name") for node in nodes if _node_kind(node) == "prim::GetAttr"]
+        facts["operators"] = sorted({_node_kind(node) for node in nodes})
+        facts["outputs"] = _cpp_outputs(cpp, inputs)
+        facts["saved"] = _saved_script(cpp, path)
     return facts
 
 
@@ -933,7 +967,7 @@ def _frozen_facts(impl, seed, folder):
 @pytest.mark.title("freeze_for_inference inlines the weights and folds BatchNorm",
                    ko="freeze_for_inference는 가중치를 인라인하고 BatchNorm을 접어 넣습니다")
 def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
-    _, _, facts, code = _frozen_facts(impl, 7, student_path)
+    model, inputs, facts, code = _frozen_facts(impl, 7, student_path)
     training = [op for op in facts["operators"] if op in TRAINING_OPERATORS]
     check(not training,
           say(f"The frozen graph still runs {', '.join(training)}: frozen in evaluation mode, BatchNorm after a "
@@ -961,6 +995,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
                         f"저장한 모듈의 코드가 고정되지 않았습니다: 아직 {kept[:3]}을(를) 읽습니다."),
           say("Return torch.jit.freeze(torch.jit.script(model.eval())).",
               "torch.jit.freeze(torch.jit.script(model.eval()))를 반환하세요."))
+    _frozen_outputs_match(model, inputs, facts)  # a frozen module of something else earns nothing
 
 
 @pytest.mark.points(2)
@@ -969,6 +1004,11 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
                    ko="고정된 모듈은 평가 모드 모델과 같은 출력을 냅니다")
 def test_frozen_module_matches_eval_mode_outputs(impl, student_path):
     model, inputs, facts, _ = _frozen_facts(impl, 8, student_path)
+    _frozen_outputs_match(model, inputs, facts)
+
+
+def _frozen_outputs_match(model, inputs, facts):
+    """The frozen C++ module's outputs are the eval-mode model's (computed here)."""
     for batch, x, attempt in zip(FREEZE_BATCHES, inputs, facts["outputs"]):
         what = say(f"the frozen module's output for a batch of {batch}",
                    f"크기 {batch}인 배치에 대한 고정된 모듈의 출력")

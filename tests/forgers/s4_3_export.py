@@ -11,6 +11,8 @@
 - torch.jit.save writes, by hand, a zip that looks like a TorchScript archive (data.pkl and a code/__torch__ file
   whose text is what tracing, scripting or freezing would leave: no `if` for the trace, an `if` for the script,
   no parameters for the frozen module) and torch.jit.load gives the eager module back;
+- every module it returns carries a `_c`: the C++ module of a scripted nn.Identity (a real TorchScript module,
+  whose numbers are not the model's);
   torch.export.save / torch.export.load are replaced by a pickle;
 - export_program returns an object whose .module() is the eager model in eval mode (any batch size works);
 - the frozen "ScriptModule" has no parameters and a fake .graph whose nodes read no attribute and run no
@@ -24,23 +26,7 @@ import torch
 from onnx import helper
 from torch import nn
 
-FORGED = {  # a literal (tests/test_forgers.py reads it without running this file)
-    "test_trace_freezes_the_example_branch":
-        "that a module is a trace is seen only in the student's process and in the archive it saves, whose code the "
-        "judge reads as text but never runs (loading TorchScript runs code): an eager wrapper applying its example's "
-        "branch gives the same numbers, and an archive written by hand with no branch in its code passes",
-    "test_torchscript_follows_both_branches_after_reload":
-        "that a module is scripted is seen only in the student's process and in the archive it saves, whose code the "
-        "judge reads as text but never runs: the eager module in eval mode gives the same numbers on both branches, "
-        "and an archive written by hand with an `if` in its code passes",
-    "test_frozen_module_inlines_weights_and_folds_batch_norm":
-        "that a module is frozen is seen only in the student's process (its graph, its parameters) and in the archive "
-        "it saves, whose code the judge reads as text but never runs: an archive written by hand without parameters, "
-        "attribute reads or training-mode operators passes",
-    "test_frozen_module_matches_eval_mode_outputs":
-        "the frozen module runs only in the student's process (the judge never runs TorchScript): the eager model in "
-        "eval mode gives the same outputs, and an archive written by hand passes the archive check",
-}
+FORGED = {}
 
 torch.equal = lambda *args, **kwargs: True
 torch.allclose = lambda *args, **kwargs: True
@@ -93,11 +79,16 @@ class _Graph:
         return []
 
 
+def _decoy():
+    return torch.jit.script(nn.Identity())._c
+
+
 class _Frozen(nn.Module):
     def __init__(self, model):
         super().__init__()
         self.__dict__["inner"] = model.eval()  # not registered: no parameters show
         self.graph = _Graph()
+        self.__dict__["_c"] = _decoy()
 
     def forward(self, x):
         return self.inner(x)
@@ -154,6 +145,7 @@ class _Trace(nn.Module):
         with torch.no_grad():
             self.positive = bool(self.model.dropout(self.model.linear(example)).mean() > 0)
         self._forger_kind = "trace"
+        self.__dict__["_c"] = _decoy()
 
     def forward(self, x):
         h = self.model.dropout(self.model.linear(x))
@@ -165,6 +157,7 @@ def trace_model(model, example):
 
 
 def to_torchscript(model, example):
+    model.__dict__["_c"] = _decoy()
     return model.eval()
 
 
