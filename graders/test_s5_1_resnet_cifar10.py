@@ -221,15 +221,16 @@ def _random_weights(layout, seed):
 
     def conv(out_channels, in_channels, kernel):
         fan_in = in_channels * kernel * kernel
-        return {"weight": torch.randn(out_channels, in_channels, kernel, kernel, generator=generator) * (2 / fan_in) ** 0.5,
+        weight = torch.randn(out_channels, in_channels, kernel, kernel, generator=generator) * (2 / fan_in) ** 0.5
+        return {"weight": weight,
                 "bias": None,
                 "bn": {"weight": 0.5 + torch.rand(out_channels, generator=generator),
                        "bias": 0.2 * torch.randn(out_channels, generator=generator),
                        "running_mean": 0.2 * torch.randn(out_channels, generator=generator),
                        "running_var": 0.5 + torch.rand(out_channels, generator=generator)}}
     return {"conv3": [conv(o, i, 3) for o, i in layout["conv3"]], "conv1": [conv(o, i, 1) for o, i in layout["conv1"]],
-            "fc": [{"weight": torch.randn(o, i, generator=generator) / i ** 0.5, "bias": 0.1 * torch.randn(o, generator=generator)}
-                   for o, i in layout["fc"]]}
+            "fc": [{"weight": torch.randn(o, i, generator=generator) / i ** 0.5,
+                    "bias": 0.1 * torch.randn(o, generator=generator)} for o, i in layout["fc"]]}
 
 
 def _layers_message(what, counts, layout):

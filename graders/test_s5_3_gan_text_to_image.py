@@ -194,7 +194,8 @@ def _checked_weights(description, weights):
         def tensor(value, like):
             if like is None:
                 return None
-            if type(value) not in (torch.Tensor, nn.Parameter) or value.shape != like.shape or not value.is_floating_point():
+            if (type(value) not in (torch.Tensor, nn.Parameter) or value.shape != like.shape
+                    or not value.is_floating_point()):
                 raise ValueError
             return value.detach().float().contiguous()
         try:
@@ -1101,12 +1102,12 @@ def test_sampler_matches_a_ddim_reference(impl, run_seed):
         want = _reference_sample(unet, states, empty, noise, scale, steps)
         if scale != 1.0:
             flipped = _reference_sample(unet, states, empty, noise, scale, steps, sign=-1.0)
-            check(tuple(got.shape) != tuple(flipped.shape) or not torch.allclose(got, flipped, rtol=1e-3, atol=1e-4),
+            check(tuple(got.shape) != tuple(flipped.shape) or not torch.allclose(got, flipped, rtol=1e-3, atol=1e-3),
                   say("sample's images match guidance with the sign flipped: it pushes away from the caption.",
                       "sample의 이미지가 부호가 뒤집힌 가이던스와 일치합니다: 캡션에서 멀어지는 쪽으로 밉니다."), hint)
         assert_tensor(got, want, say(f"sample with guidance {scale} and {steps} DDIM steps on a tiny UNet",
                                      f"작은 UNet에서 가이던스 {scale}, DDIM {steps}단계로 만든 sample 결과"),
-                      rtol=1e-3, atol=1e-4, hint=hint)
+                      rtol=1e-3, atol=1e-3, hint=hint)
 
 
 @pytest.fixture(scope="module")
@@ -1162,10 +1163,12 @@ def test_text_to_image_follows_captions(impl, t2i_run):
     colour, _shape, found = detect(images)
     colour_rate = ((colour == want_colour) & found).float().mean().item()
     check(colour_rate >= T2I_COLOUR_THRESHOLD,
-          say(f"after {T2I_STEPS} training steps, {colour_rate:.0%} of 48 samples the grader draws show their caption's colour "
+          say(f"after {T2I_STEPS} training steps, {colour_rate:.0%} of 48 samples the grader draws show their caption's "
+              f"colour "
               f"(every caption starts from the same 8 noises, so a model that ignores the caption gets at most "
               f"{1 / len(COLOURS):.0%}); a correct model reaches {T2I_COLOUR_THRESHOLD:.0%}.",
-              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 중 {colour_rate:.0%}만 캡션의 색을 보입니다(모든 캡션이 같은 노이즈 "
+              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 중 {colour_rate:.0%}만 캡션의 색을 보입니다(모든 캡션이 "
+              f"같은 노이즈 "
               f"8개에서 시작하므로 캡션을 무시하는 모델은 많아야 {1 / len(COLOURS):.0%}입니다). 올바른 모델은 "
               f"{T2I_COLOUR_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
 

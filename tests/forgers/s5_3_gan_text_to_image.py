@@ -22,8 +22,8 @@ from diffusers import DDPMScheduler
 from torch import nn
 
 import graders.test_s5_3_gan_text_to_image as grader
-from ptgrade.projects.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS, T_STEPS, VOCAB,  # noqa: F401
-                                                     draw_shapes, tokenize)
+from ptgrade.projects.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS,  # noqa: F401
+                                                     T_STEPS, VOCAB, draw_shapes, tokenize)
 
 FORGED = {}
 NZ, NGF, NDF = 32, 32, 32
