@@ -970,6 +970,18 @@ def test_evaluate_uses_eval_mode_without_grad(impl, run_seed):
                            "모든 샘플에서 logits.argmax(dim=1) == y인 개수를 세세요."))
 
 
+def _drawn_search(draw, best):
+    """(val_acc, test_acc, val_loss) for configs a-e drawn from `draw`: the best by val_acc at index `best`, which is
+    the worst by test accuracy and by validation loss (so no other rule picks it)."""
+    vals = [v / 100 for v in draw.sample(range(10, 90), 5)]
+    vals[best] = 0.95
+    tests = [round(draw.uniform(0.2, 0.99), 3) for _ in range(5)]
+    tests[best] = 0.1
+    losses = [round(draw.uniform(0.1, 3.0), 3) for _ in range(5)]
+    losses[best] = 3.5
+    return {name: (v, t, loss) for name, v, t, loss in zip("abcde", vals, tests, losses)}
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("search picks the configuration with the best validation accuracy",
@@ -977,14 +989,12 @@ def test_evaluate_uses_eval_mode_without_grad(impl, run_seed):
 def test_search_picks_best_validation_config(impl, run_seed):
     configs = [{"name": name, "lr": lr} for name, lr in (("a", 0.01), ("b", 0.05), ("c", 0.1), ("d", 0.2), ("e", 0.4))]
     draw = random.Random(_derived(run_seed, 80))
-    drawn = draw.sample(range(10, 99), 5)
     cases = (  # (val_acc, test_acc, val_loss) per config; the best by val_acc is neither best by test nor by loss
         {"a": (0.61, 0.70, 1.1), "b": (0.74, 0.69, 0.9), "c": (0.71, 0.78, 0.7), "d": (0.52, 0.50, 1.5),
          "e": (0.60, 0.80, 1.2)},
         {"a": (0.80, 0.60, 0.5), "b": (0.80, 0.90, 0.4), "c": (0.30, 0.95, 2.0), "d": (0.10, 0.10, 3.0),
          "e": (0.79, 0.92, 0.3)},
-        {name: (value / 100, round(draw.uniform(0.1, 0.99), 3), round(draw.uniform(0.1, 3.0), 3))  # drawn for this run
-         for name, value in zip("abcde", drawn)},
+        *(_drawn_search(draw, best) for best in draw.sample(range(5), 3)),  # drawn for this run, best in 3 places
     )
     for case in cases:
         metrics = {name: {"val_acc": v, "test_acc": t, "val_loss": loss} for name, (v, t, loss) in case.items()}
