@@ -39,5 +39,6 @@ def test_a_forger_earns_only_what_it_declares(item):
     result = runner.grade_many(MANIFEST, item, [runner.Planned("forger", path)], forked=True)["forger"]
     assert not result.problem, result.problem
     passed = {check.name for check in result.checks if check.outcome == "passed"}
-    assert passed == set(declared(path)), {check.name: check.message for check in result.checks
-                                           if check.name in passed ^ set(declared(path))}
+    # A declared point the forger happens not to earn in a run (its fake depends on the run's draw) is no weakness.
+    assert passed <= set(declared(path)), {check.name: check.message for check in result.checks
+                                           if check.name in passed - set(declared(path))}
