@@ -908,7 +908,7 @@ def test_beam_scores_are_length_normalised(impl, run_seed):
                             f"length_penalty=0.0이면 전체 로그 확률이 가장 높은 것은 '<eos>'({short})인데 결과는 "
                             f"{raw}입니다."), hint)
     draw = random.Random(_derived(run_seed, 36))  # the same table with token ids drawn for this run
-    vocab = draw.randint(7, 12)
+    vocab = draw.randint(8, 12)
     a_id, b_id = draw.sample([i for i in range(4, vocab) if i not in (A_ID, B_ID)], 2)  # not the literal table's
     src = tuple(draw.randint(4, 20) for _ in range(draw.randint(2, 6)))
     for penalty, want in ((1.0, [a_id, a_id, a_id, EOS_ID]), (0.0, [EOS_ID])):
