@@ -339,7 +339,7 @@ def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields) 
             and all(type(t) in (torch.Tensor, torch.nn.Parameter) for t in returned)):
         connection._kill()
         raise WorkerProblem(_("your code's process sent something the grader cannot read ({error}).").format(
-            error="the arguments after the call"))
+            error=_("the arguments after the call")))
     after_args, after_kwargs = _after((args, kwargs), list(returned))
     if graph is not None and torch.is_grad_enabled():
         value = _connect(connection, graph, [t for t in sent if t.requires_grad], value)

@@ -53,6 +53,14 @@ def fingerprint(folder: Path) -> dict[str, str]:
 WRONG_SQUARE = "\ndef square(x):\n    return x * 0\n"
 
 
+def grade_class(kit, folder: Path, students: dict[str, str]) -> dict:
+    """`ptgrade grade` of a class: each student's source as their s1_1_demo.py, graded one after another."""
+    for name, code in students.items():
+        (folder / name).mkdir(parents=True)
+        (folder / name / "s1_1_demo.py").write_text(code)
+    return batch.run(kit.manifest, folder, folder.parent / "grades.csv", jobs=1)
+
+
 # -- forged results -----------------------------------------------------------------------------
 def test_calling_the_plugins_sender_and_exiting_earns_nothing(kit):
     result = grade(kit, """
@@ -414,10 +422,8 @@ def square(x):
 """
     killer = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
     honest = "def double(x):\n    return x * 2\n\ndef square(x):\n    return x ** 2\n"
-    for name, code in (("a_planter", planter), ("b_looker", looker), ("c_killer", killer), ("d_honest", honest)):
-        (submissions / name).mkdir(parents=True)
-        (submissions / name / "s1_1_demo.py").write_text(code)
-    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    grades = grade_class(kit, submissions, {"a_planter": planter, "b_looker": looker, "c_killer": killer,
+                                            "d_honest": honest})
     assert grades["a_planter"][0].score == 3
     assert grades["b_looker"][0].score == 3, grades["b_looker"][0].checks[0].message
     assert grades["c_killer"][0].score == 0
@@ -453,10 +459,7 @@ def test_reads_it_again(impl, data):
     submissions = tmp_path / "submissions"
     spoiler = "def read_factor(path):\n    open(path, 'w').write('3')\n    return 2 if open(path).read() == '3' else 0\n"
     honest = "def read_factor(path):\n    return int(open(path).read())\n"
-    for name, code in (("a_spoiler", spoiler), ("b_honest", honest)):
-        (submissions / name).mkdir(parents=True)
-        (submissions / name / "s1_1_demo.py").write_text(code)
-    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    grades = grade_class(kit, submissions, {"a_spoiler": spoiler, "b_honest": honest})
     assert grades["a_spoiler"][0].score == 0  # the grader's data are read-only to its process: open(path, 'w') raised
     assert grades["b_honest"][0].score == 2, [c.message for c in grades["b_honest"][0].checks]
 
@@ -492,10 +495,7 @@ def test_a_function_that_rewrites_its_inputs_cannot_change_the_expected_value(ki
     rewriter = "def double(x):\n    x.zero_()\n    return x\n"  # 0 == x * 2 only if x were rewritten in the judge
     assert earned_nothing(grade(kit, rewriter))
     submissions = tmp_path / "submissions"
-    for name, code in (("a_rewriter", rewriter), ("b_honest", "def double(x):\n    return x * 2\n")):
-        (submissions / name).mkdir(parents=True)
-        (submissions / name / "s1_1_demo.py").write_text(code)
-    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    grades = grade_class(kit, submissions, {"a_rewriter": rewriter, "b_honest": "def double(x):\n    return x * 2\n"})
     assert grades["a_rewriter"][0].score == 0
     assert grades["b_honest"][0].score == 3, [c.message for c in grades["b_honest"][0].checks]
 
@@ -658,10 +658,7 @@ def read_factor(path):
     return int(open(path).read())
 """
     submissions = tmp_path / "submissions"
-    for name, code in (("a_planter", planter), ("b_looker", looker)):
-        (submissions / name).mkdir(parents=True)
-        (submissions / name / "s1_1_demo.py").write_text(code)
-    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    grades = grade_class(kit, submissions, {"a_planter": planter, "b_looker": looker})
     assert (victim / "precious.txt").read_text() == "keep me"
     assert grades["a_planter"][0].score == 2  # its report and the factor it could not rewrite
     assert grades["b_looker"][0].score == 2, [c.message for c in grades["b_looker"][0].checks]
@@ -675,11 +672,8 @@ def test_a_stopped_zygote_costs_a_bounded_wait_and_the_next_student_nothing(kit,
     submissions = tmp_path / "submissions"
     stopper = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\ndef double(x):\n    return x * 2\n"
     honest = "def double(x):\n    return x * 2\n\ndef square(x):\n    return x ** 2\n"
-    for name, code in (("a_stopper", stopper), ("b_honest", honest)):
-        (submissions / name).mkdir(parents=True)
-        (submissions / name / "s1_1_demo.py").write_text(code)
     started = time.monotonic()
-    grades = batch.run(kit.manifest, submissions, tmp_path / "grades.csv", jobs=1)
+    grades = grade_class(kit, submissions, {"a_stopper": stopper, "b_honest": honest})
     assert time.monotonic() - started < 180
     assert grades["b_honest"][0].score == 3, [c.message for c in grades["b_honest"][0].checks]
 
@@ -774,9 +768,5 @@ def test_what_the_students_code_wrote_runs_in_a_clean_process(kit):
 torch.jit.load = lambda *args, **kwargs: (lambda x: x * 2)
 '''
     assert earned_nothing(grade(kit, forger))
-    tmp = kit.root / "batch"
-    for name, code in (("a_forger", forger), ("b_honest", SCRIPTED.format(k=2.0))):
-        (tmp / name).mkdir(parents=True)
-        (tmp / name / "s1_1_demo.py").write_text(code)
-    grades = batch.run(kit.manifest, tmp, kit.root / "grades.csv", jobs=1)
+    grades = grade_class(kit, kit.root / "batch", {"a_forger": forger, "b_honest": SCRIPTED.format(k=2.0)})
     assert grades["a_forger"][0].score == 0 and grades["b_honest"][0].score == 1
