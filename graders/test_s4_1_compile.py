@@ -143,6 +143,34 @@ def _breaks_in_the_judge(source: str) -> int:
         return int(torch._dynamo.explain(drawn_function(source))(x).graph_break_count)
 
 
+@functools.lru_cache(maxsize=64)
+def _refused_in_the_judge(source: str) -> bool:
+    """Whether torch.compile(fullgraph=True) refuses the drawn function on _refusal_input(), tried in the judge: not
+    every line explain counts as a break makes fullgraph raise (Tensor.item() does not, in torch 2.14)."""
+    with _fresh_dynamo():
+        try:
+            torch.compile(drawn_function(source), fullgraph=True, backend="eager")(_refusal_input())
+        except torch._dynamo.exc.TorchDynamoException:
+            return True
+    return False
+
+
+def _refusal_input():
+    return randn(5, seed=1)
+
+
+def _drawn_refused(rng: random.Random, count: int) -> list[str]:
+    """`count` drawn functions that fullgraph=True refuses in the judge (drawn until there are; bounded draws)."""
+    refused = []
+    for _ in range(50):
+        source = drawn_source(rng, breaks=rng.randint(1, 2))
+        if _refused_in_the_judge(source):
+            refused.append(source)
+            if len(refused) == count:
+                return refused
+    raise RuntimeError("the grader drew too few functions that fullgraph=True refuses")  # the kit's own problem
+
+
 # -- compiling a module and a function ------------------------------------------------------------
 @observation
 def compiled_mlp_outputs(impl, seed, inputs, delta):
@@ -207,10 +235,10 @@ def compiled_function_run(impl, x, delta, breaking):
 @pytest.mark.title("compile_function compiles one graph and refuses graph breaks",
                    ko="compile_function은 하나의 그래프로 컴파일하고 그래프 중단을 거부합니다")
 def test_compiled_function_refuses_graph_breaks(impl, run_seed):
-    x = randn(5, seed=1)
+    x = _refusal_input()
     delta = _delta(run_seed)
     rng = random.Random(run_seed)
-    breaking = [drawn_source(rng, breaks=rng.randint(1, 2)) for _ in range(2)]
+    breaking = _drawn_refused(rng, 2)
     run = compiled_function_run(impl, x, delta, breaking)
     _marked(run["out"], torch.cos(x) * x, delta, say("compile_function(fn, backend=b)(x) for fn(x) = cos(x) * x",
                                                      "fn(x) = cos(x) * x일 때의 compile_function(fn, backend=b)(x)"),
