@@ -101,8 +101,8 @@ def timed(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> floa
 
 def warm_regrade(item_id: str) -> float:
     """Start a standby judge, let it load (as it does while the learner edits), time the re-grade."""
-    from ptgrade import manifest as manifest_module
-    from ptgrade import runner
+    from ptgrade.course import manifest as manifest_module
+    from ptgrade.host import runner
     manifest = manifest_module.load(ROOT)
     item = manifest.item(item_id)
     standby = runner.Standby(manifest, item, manifest.solutions_dir / item.file_name)
@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="leave out nbgrader, verify of everything, batch100")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from ptgrade import manifest as manifest_module
+    from ptgrade.course import manifest as manifest_module
     manifest = manifest_module.load(ROOT)
     light, heavy = manifest.item(args.light), manifest.item(args.heavy)
     env = {**os.environ, "PTGRADE_STATE": "/tmp/ptgrade-bench-state.json", "HF_HUB_OFFLINE": "1"}

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 torch.set_num_threads(1)
 
 from graders import test_s5_3_gan_text_to_image as grader  # noqa: E402
-from ptgrade.projects.s5_3_gan_text_to_image import COLOURS, SHAPES, detect, shape_pairs  # noqa: E402
+from ptgrade.runs.s5_3_gan_text_to_image import COLOURS, SHAPES, detect, shape_pairs  # noqa: E402
 
 
 def load(path):

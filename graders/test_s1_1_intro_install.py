@@ -15,15 +15,15 @@ import types
 import pytest
 import torch
 
+from graders.support import errors, pristine
 from graders.support.assertions import (
     assert_tensor,
     check,
     expect_type,
     say,
 )
-from graders.support import errors, pristine
 from graders.support.machines import fake_machine
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
 
 KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
         "device_count", "device_names", "best_device")

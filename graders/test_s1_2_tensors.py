@@ -2,15 +2,15 @@
 import pytest
 import torch
 
+from graders.support import errors, pristine
 from graders.support.assertions import (
     assert_tensor,
     check,
     expect_type,
     say,
 )
-from graders.support import errors, pristine
 from graders.support.data import random_shapes
-from ptgrade.remote import observation, with_inputs
+from ptgrade.judge.remote import observation, with_inputs
 
 
 @observation

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch.autograd.gradcheck import GradcheckError as _GradcheckError
 
+from graders.support import errors, pristine
 from graders.support.assertions import (
     assert_tensor,
     check,
@@ -16,9 +17,8 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors, pristine
 from graders.support.tensors import randn
-from ptgrade.remote import observation, with_inputs
+from ptgrade.judge.remote import observation, with_inputs
 
 _gradcheck = torch.autograd.gradcheck
 

@@ -9,10 +9,10 @@ import pytest
 import torch
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support import errors, pristine
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.machines import fake_machine
-from ptgrade.remote import observation, with_inputs
+from ptgrade.judge.remote import observation, with_inputs
 
 META = torch.device("meta")
 

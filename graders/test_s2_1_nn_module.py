@@ -15,7 +15,7 @@ from torch import nn
 
 from graders.support import errors, pristine
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
 
 IN, HIDDEN, OUT = 5, (7, 6), 3   # distinct sizes: each Linear is found from the size it takes (a tuple: the
 # judge's own data cannot change; the student's code gets list(HIDDEN))

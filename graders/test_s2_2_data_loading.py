@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset
 
+from graders.support import errors, pristine
 from graders.support.assertions import (
     assert_tensor,
     check,
@@ -14,8 +15,7 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors, pristine
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
 
 SEED_HINT = say("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
                 "comes from that seed alone, whatever else used the global RNG.",

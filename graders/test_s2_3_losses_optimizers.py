@@ -7,7 +7,7 @@ from torch import nn
 
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.calls import torch_functions_called
-from ptgrade.remote import Handle, StudentError, observation, with_inputs
+from ptgrade.judge.remote import Handle, StudentError, observation, with_inputs
 
 STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
                   "exp of a logit above ~89 is inf in float32.",

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from graders.support import errors, pristine, student_files
 from graders.support.assertions import (
     assert_scalar,
     assert_tensor,
@@ -18,9 +19,8 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support import errors, pristine, student_files
 from graders.support.data import digits
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
 
 CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 label permutations (run_seed 1..20) reached 0.935
 

@@ -7,11 +7,11 @@ import torch.nn.functional as F
 import torchvision
 from torch import nn
 
-from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support import errors, pristine, student_files
+from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.calls import torch_functions_called
 from graders.support.data import digits
-from ptgrade.remote import Handle, WorkerProblem, observation
+from ptgrade.judge.remote import Handle, WorkerProblem, observation
 
 CONV_HINT = say("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
                 "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "

@@ -16,12 +16,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
-from graders.support import errors
-from graders.support.calls import _TorchCalls
-from ptgrade.remote import observation
 from torch.nn.utils.rnn import pack_padded_sequence
+
+from graders.support import errors
+from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
+from graders.support.calls import _TorchCalls
+from ptgrade.judge.remote import observation
 
 SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
                 "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "

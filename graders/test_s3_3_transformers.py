@@ -19,12 +19,11 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 from torch import nn  # noqa: E402
-from transformers import (BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel,  # noqa: E402
-                          PreTrainedTokenizerFast)
+from transformers import BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast  # noqa: E402
 
 from graders.support import errors, student_files  # noqa: E402
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type, say  # noqa: E402
-from ptgrade.remote import observation  # noqa: E402
+from ptgrade.judge.remote import observation  # noqa: E402
 
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 SUBJECTS = ("the movie", "this film", "the food", "our trip", "the book", "that show", "the service", "my day",

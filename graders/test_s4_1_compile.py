@@ -26,7 +26,7 @@ from torch import nn
 from graders.support import errors
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
 from graders.support.tensors import randn
-from ptgrade.remote import Handle, observation
+from ptgrade.judge.remote import Handle, observation
 
 
 @contextlib.contextmanager

@@ -34,7 +34,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from graders.support import errors, student_files
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.data import digits
-from ptgrade.remote import WorkerProblem, observation
+from ptgrade.judge.remote import WorkerProblem, observation
 
 MAX_EPOCHS = 5
 MIN_VAL_ACC = 0.88   # the reference's final validation accuracy, scored by the judge: 0.927-0.973 over 40 run seeds
@@ -710,10 +710,10 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
                                      f"{PROBE_EPOCHS} epochs of one SGD step each, no validation before the first",
                                      f"make_trainer(log_dir, {PROBE_EPOCHS}).fit 뒤 채점기 모델의 가중치: 에폭마다 SGD 한 "
                                      f"단계씩 {PROBE_EPOCHS}에폭, 첫 에폭 전 검증 없음"),
-                  hint=say(f"Train exactly max_epochs epochs (max_epochs=max_epochs) with no sanity validation before "
-                           f"the first (num_sanity_val_steps=0). " + settings_hint,
-                           f"정확히 max_epochs 에폭을 학습하고(max_epochs=max_epochs) 첫 에폭 전에 sanity 검증을 하지 "
-                           f"마세요(num_sanity_val_steps=0). " + settings_hint))
+                  hint=say("Train exactly max_epochs epochs (max_epochs=max_epochs) with no sanity validation before "
+                           "the first (num_sanity_val_steps=0). " + settings_hint,
+                           "정확히 max_epochs 에폭을 학습하고(max_epochs=max_epochs) 첫 에폭 전에 sanity 검증을 하지 "
+                           "마세요(num_sanity_val_steps=0). " + settings_hint))
     logger_hint = say("logger=CSVLogger(save_dir=log_dir, name='digits'): every file of a run goes under log_dir.",
                       "logger=CSVLogger(save_dir=log_dir, name='digits'): 한 번 실행한 결과 파일은 모두 log_dir 아래에 저장됩니다.")
     check(facts["csv_logger"] and facts["log_dir"] is not None,

@@ -24,13 +24,13 @@ import onnx
 import onnxruntime
 import pytest
 import torch
-from onnx import helper, numpy_helper
 import torch.nn.functional as F
+from onnx import helper, numpy_helper
 from torch import nn
 
 from graders.support import errors, student_files
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from ptgrade.remote import WorkerProblem, observation
+from ptgrade.judge.remote import WorkerProblem, observation
 
 IN_FEATURES = 10
 EXAMPLE_BATCH = 4

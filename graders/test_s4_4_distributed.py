@@ -30,7 +30,7 @@ from torch.utils.data import DistributedSampler
 
 from graders.support import errors, student_files
 from graders.support.assertions import assert_tensor, check, expect_type, not_started, say
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
 
 WORLD_SIZE = 2
 COLLECTIVE_TIMEOUT_S = 20   # what the grader asks `setup` for: a stuck collective fails after this

@@ -28,8 +28,8 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10, _split, write_cifar_archive
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
+from ptgrade.runs.s5_1_resnet_cifar10 import GeneratedCIFAR10, _split, write_cifar_archive
 
 PAD = 4
 PUBLISHED_MEAN, PUBLISHED_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)  # the real CIFAR-10's
@@ -316,7 +316,7 @@ def _fresh_images(seed, mean, std, per_class=20):
 def dataset_items(impl, root, train, indices, seeds):
     """cifar10_datasets(root, dataset_class=GeneratedCIFAR10): for the split, its type check, its length, and
     [image tensor for each index] for each seed (torch.manual_seed(seed) before reading), and the labels."""
-    from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10 as Generated
+    from ptgrade.runs.s5_1_resnet_cifar10 import GeneratedCIFAR10 as Generated
     datasets = impl.cifar10_datasets(root, dataset_class=Generated)
     dataset = datasets[0 if train else 1]
     items = []
@@ -503,7 +503,7 @@ def convergence_run(impl, root, seed):
     (8, 16, 32)), SGD (lr 0.05, Nesterov momentum 0.9, weight decay 5e-4) with their warm-up + cosine schedule
     (5 warm-up steps), their train_one_epoch: the mean losses per epoch and their evaluate on the test set (both
     shown, never graded), and the trained weights (_pull), which the judge measures."""
-    from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10 as Generated
+    from ptgrade.runs.s5_1_resnet_cifar10 import GeneratedCIFAR10 as Generated
     train, test = impl.cifar10_datasets(root, dataset_class=Generated)
     torch.manual_seed(seed)
     model = impl.ResNet(num_blocks=(1, 1, 1), widths=(8, 16, 32), num_classes=10)

@@ -1,6 +1,6 @@
 """5.2 Transformer translation: the promises each part of exercises/s5_2_translation.py keeps.
 
-Data comes from the kit's own number corpus (ptgrade/projects/s5_2_translation.py). Decoding and the
+Data comes from the kit's own number corpus (ptgrade/runs/s5_2_translation.py). Decoding and the
 loss are checked on small models this grader defines (so the expected answer is computed here, with
 the same weights), the student's Seq2SeqTransformer on its own behaviour (masks, padding, order), and
 the whole pipeline on how well it learns.
@@ -37,8 +37,8 @@ from graders.support.assertions import (
     expect_tensor,
     say,
 )
-from ptgrade.projects.s5_2_translation import english_words, korean_words, make_splits, pair, write_tsv
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
+from ptgrade.runs.s5_2_translation import english_words, korean_words, make_splits, pair, write_tsv
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")

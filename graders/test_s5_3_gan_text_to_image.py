@@ -27,10 +27,19 @@ from torch import nn  # noqa: E402
 
 from graders.support import errors  # noqa: E402
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say  # noqa: E402
-from ptgrade.projects.s5_3_gan_text_to_image import (COLOURS, MAX_TOKENS, SHAPES, detect, draw_shapes,  # noqa: E402
-                                                     frechet_distance, gan_features, grid_prompts, shape_pairs,
-                                                     tokenize)
-from ptgrade.remote import observation  # noqa: E402
+from ptgrade.judge.remote import observation  # noqa: E402
+from ptgrade.runs.s5_3_gan_text_to_image import (  # noqa: E402
+    COLOURS,
+    MAX_TOKENS,
+    SHAPES,
+    detect,
+    draw_shapes,
+    frechet_distance,
+    gan_features,
+    grid_prompts,
+    shape_pairs,
+    tokenize,
+)
 
 # An untrained generator scores about 43.2; after GAN_STEPS the reference scored 15.7-21.0 over seeds 0-19 (worst:
 # seed 0, 21.03). Measured as the judge now measures it (its own forward of the pulled weights, noise and data drawn

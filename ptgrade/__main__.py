@@ -1,6 +1,6 @@
 """`python -m ptgrade ...`: the same command line as `ptgrade`."""
 import sys
 
-from ptgrade.cli import main
+from ptgrade.ui.cli import main
 
 sys.exit(main())

@@ -1,6 +1,5 @@
 """Reference solution for 4.3 (the task is in exercises/s4_3_export.py)."""
 import inspect
-from pathlib import Path
 
 import onnxruntime
 import torch

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ptgrade import manifest as manifest_module
-from ptgrade import warm_judges
+from ptgrade.course import manifest as manifest_module
+from ptgrade.host import warm_judges
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 

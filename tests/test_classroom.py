@@ -11,7 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ptgrade import batch, gradescope, manifest as manifest_module, release, runner
+from ptgrade.course import manifest as manifest_module
+from ptgrade.course import release
+from ptgrade.host import runner
+from ptgrade.instructor import batch
+from ptgrade.integrations import gradescope
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 

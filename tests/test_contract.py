@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from ptgrade import contract, outcomes, remote, wire
+from ptgrade.judge import outcomes, remote
+from ptgrade.protocol import contract, wire
 
 
 def test_judge_command_gives_pytest_timeout_a_real_limit_and_the_worker_its_own():
@@ -20,7 +21,7 @@ def test_judge_command_gives_pytest_timeout_a_real_limit_and_the_worker_its_own(
     assert command[command.index("--ptgrade-check-seconds") + 1] == "45"
     assert command[command.index("--ptgrade-impl") + 1] == "/home/s/s1_2_tensors.py"
     assert "/kit/graders/test_s1_2_tensors.py::test_a" in command and "/kit/graders/test_s1_2_tensors.py::test_b" in command
-    assert "-p no:cacheprovider" in joined and "--noconftest" in command and "ptgrade.plugin" in command
+    assert "-p no:cacheprovider" in joined and "--noconftest" in command and "ptgrade.judge.plugin" in command
 
 
 def _line(nonce, **event):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ptgrade import manifest as manifest_module
-from ptgrade import verify
+from ptgrade.course import manifest as manifest_module
+from ptgrade.instructor import verify
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)

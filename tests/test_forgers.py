@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ptgrade import manifest as manifest_module
-from ptgrade import runner
+from ptgrade.course import manifest as manifest_module
+from ptgrade.host import runner
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from ptgrade import manifest as manifest_module
-from ptgrade import runner
+from ptgrade.course import manifest as manifest_module
+from ptgrade.host import runner
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)

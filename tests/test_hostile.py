@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ptgrade import batch, runner, sandbox
+from ptgrade import sandbox
+from ptgrade.host import runner
+from ptgrade.instructor import batch
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 needs_namespaces = pytest.mark.skipif(not sandbox.bwrap(), reason="bubblewrap cannot make namespaces here")
@@ -65,7 +67,7 @@ def grade_class(kit, folder: Path, students: dict[str, str]) -> dict:
 def test_calling_the_plugins_sender_and_exiting_earns_nothing(kit):
     result = grade(kit, """
         import os
-        from ptgrade import plugin
+        from ptgrade.judge import plugin
         for name in ("test_double_doubles", "test_square_gradient", "test_double_on_cuda"):
             plugin._send("result", name=name, outcome="passed", message="")
         def double(x):
@@ -114,7 +116,7 @@ def test_other_processes_cannot_be_seen_through_proc(kit):
         def _judge_visible():
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 try:
-                    if b"ptgrade.plugin" in open(f"/proc/{pid}/cmdline", "rb").read():  # the judge
+                    if b"ptgrade.judge.plugin" in open(f"/proc/{pid}/cmdline", "rb").read():  # the judge
                         return True
                 except OSError:
                     pass
@@ -201,7 +203,7 @@ def test_the_kit_and_the_real_engine_cannot_be_written(kit):
                 except OSError:
                     pass
             try:  # the kit's copy the worker imports from
-                import ptgrade.outcomes as o
+                import ptgrade.judge.outcomes as o
                 pathlib.Path(o.__file__).write_text("")
                 done = True
             except OSError:
@@ -507,7 +509,7 @@ def test_an_exception_that_claims_a_class_that_steers_pytest_is_a_failure(kit, c
     """Class 2: the student's process writes the description of what it raised, class names included."""
     result = grade(kit, f"""
         import unittest
-        from ptgrade import loader
+        from ptgrade.worker import loader
         _describe = loader.describe_error
         def _claim(error, path):
             info = _describe(error, path)
@@ -529,7 +531,7 @@ BOMBS = {
     # torch.save's records, deflated: 64 MB of zeros in a message of about 65 KB
     "a compressed record": '''
         import io, zipfile, torch
-        from ptgrade import wire
+        from ptgrade.protocol import wire
         def _bomb(value):
             plain = zipfile.ZipFile(io.BytesIO(_save({"ok": True, "value": torch.zeros(16 * 1024 ** 2)})))
             out = io.BytesIO()
@@ -543,7 +545,7 @@ BOMBS = {
     # a pickle of 2**60 leaves in about 1.5 KB: shared references the judge would walk as a tree
     "shared references": '''
         import io, pickle, torch
-        from ptgrade import wire
+        from ptgrade.protocol import wire
         def _bomb(value):
             nested = [1.0]
             for _ in range(60):
@@ -556,7 +558,7 @@ BOMBS = {
     # one number viewed as 10**12 of them (stride 0): a few bytes that describe 4 TB
     "a zero-stride view": '''
         import torch
-        from ptgrade import wire
+        from ptgrade.protocol import wire
         _save = wire.dump
         def _bomb(value):
             return _save({"ok": True, "value": torch.zeros(1).expand(10 ** 12), "args": []})
@@ -697,7 +699,7 @@ def test_a_judge_dies_with_its_runner(kit, tmp_path):
                 command = open(f"/proc/{pid}/cmdline", "rb").read()
             except OSError:
                 continue
-            if b"ptgrade.plugin" in command and str(path).encode() in command:
+            if b"ptgrade.judge.plugin" in command and str(path).encode() in command:
                 found.append(int(pid))
         return found
 
@@ -722,7 +724,7 @@ import torch
 
 from graders.support import student_files
 from graders.support.assertions import assert_tensor
-from ptgrade.remote import observation
+from ptgrade.judge.remote import observation
 
 
 @observation

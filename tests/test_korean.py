@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from ptgrade import i18n
-from ptgrade import manifest as manifest_module
+from ptgrade.course import manifest as manifest_module
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)
@@ -100,7 +100,7 @@ def test_korean_stub_is_what_a_korean_learner_checks_and_it_scores_zero(kit):
 
 
 def test_release_in_korean_puts_the_korean_stubs_in_exercises(kit, tmp_path):
-    from ptgrade import release
+    from ptgrade.course import release
     out = release.write(kit.manifest, tmp_path / "edition", lang="ko")
     assert "2 * x를 반환합니다." in (out / "exercises" / "s1_1_demo.py").read_text(encoding="utf-8")
     assert not (out / "exercises" / "ko").exists()
@@ -133,7 +133,7 @@ def test_argparse_speaks_korean_too(kit):
 def test_gradescope_bundle_in_korean_grades_and_teaches_in_korean(tmp_path):
     import zipfile
 
-    from ptgrade import gradescope
+    from ptgrade.integrations import gradescope
     bundle = zipfile.ZipFile(gradescope.build_bundle(MANIFEST, tmp_path / "autograder.zip", lang="ko"))
     assert "--lang ko" in bundle.read("run_autograder").decode()
     stub = bundle.read(f"kit/exercises/{BUILT[0].file_name}").decode("utf-8")
@@ -141,7 +141,7 @@ def test_gradescope_bundle_in_korean_grades_and_teaches_in_korean(tmp_path):
 
 
 def test_nbgrader_course_in_korean_has_the_korean_lesson_and_feedback(tmp_path):
-    from ptgrade import nbgrader
+    from ptgrade.integrations import nbgrader
     item = BUILT[1]
     notebook = nbgrader.item_notebook(MANIFEST, item, [], lang="ko")
     assert re.search("[가-힣]", notebook.cells[0].source), "the task description is not Korean"
@@ -202,8 +202,8 @@ def test_say_speaks_the_judges_language(monkeypatch):
 
 def test_every_dimension_is_named_in_korean_too():
     """The results table names what each check tests: in Korean mode, in Korean."""
-    from ptgrade.plugin import DIMENSIONS
-    from ptgrade.render import dimension_label
+    from ptgrade.judge.plugin import DIMENSIONS
+    from ptgrade.ui.render import dimension_label
     i18n.use("ko")
     try:
         labels = {name: dimension_label(name, gpu=True) for name in DIMENSIONS}

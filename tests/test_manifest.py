@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from ptgrade import manifest as manifest_module
-from ptgrade.manifest import ManifestError, UnknownItem
+from ptgrade.course import manifest as manifest_module
+from ptgrade.course.manifest import ManifestError, UnknownItem
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 ITEM = '[[section]]\nid = "1"\ntitle = "B"\ntitle_ko = "기"\n\n[[item]]\nid = "1.1"\nslug = "demo"\ntitle = "D"\ntitle_ko = "데"\nhints = ["a", "b"]\n'

@@ -1,6 +1,6 @@
 """`ptgrade mutate`: the reference's small automatic mutations, each graded; the ones no check catches are
 listed, and the exit code says whether any survived."""
-from ptgrade import mutate
+from ptgrade.instructor import mutate
 
 # `reshape` -> `view` changes nothing here (an equivalent mutant): the one that must survive.
 SOLUTION = '''

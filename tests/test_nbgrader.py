@@ -5,10 +5,10 @@ config is never read or written).
 Submissions made from the released notebook: the reference code (full marks), the untouched release
 (zero), one known mistake from the wrong-solution bank (loses exactly the points of the check that
 catches it), and two hostile notebooks whose extra cell attacks the kernel's side of grading: one
-replaces `ptgrade.notebook.run_check` with a no-op (on the untouched release: still zero), one
+replaces `ptgrade.integrations.notebook.run_check` with a no-op (on the untouched release: still zero), one
 silences tracebacks (IPython's showtraceback, sys.excepthook) on top of the known mistake (still
 loses that check). Scores are read from nbgrader's gradebook: the judge decides them
-(ptgrade.nbgrader.JudgeCells), never the kernel.
+(ptgrade.integrations.nbgrader.JudgeCells), never the kernel.
 
 The export and `run_check` (the advisory path in Jupyter) are tested on the mini kit.
 """
@@ -80,8 +80,8 @@ def _with_cells(notebook, sources: dict[str, str]):
 
 
 HOSTILE_RUN_CHECK = """\
-import ptgrade.notebook
-ptgrade.notebook.run_check = lambda *args, **kwargs: None
+import ptgrade.integrations.notebook
+ptgrade.integrations.notebook.run_check = lambda *args, **kwargs: None
 """
 
 HOSTILE_TRACEBACKS = """\
@@ -243,17 +243,17 @@ def test_export_writes_the_expected_csv(course):
 
 
 # -- the export and run_check, on the mini kit (tests/conftest.py) ------------------------------------
-from ptgrade import notebook as notebook_module  # noqa: E402
+from ptgrade.integrations import notebook as notebook_module  # noqa: E402
 
-TEST_CELL = "from ptgrade.notebook import run_check\nrun_check('1.1', {check!r}, globals())"
+TEST_CELL = "from ptgrade.integrations.notebook import run_check\nrun_check('1.1', {check!r}, globals())"
 
 
 def test_export_strips_magics_and_test_plumbing_and_names_cells():
     exported = notebook_module.export([
         ("In [1]", "%matplotlib inline\nimport torch\n!pip install nothing\ntext = '''\n%not a magic\n'''"),
         ("In [2]", TEST_CELL.format(check="test_double_doubles")),
-        ("In [3]", "def double(x):\n    %time y = 1\n    return x * 2\nimport ptgrade.notebook\n"
-                   "ptgrade.notebook.run_check = lambda *a, **k: None"),
+        ("In [3]", "def double(x):\n    %time y = 1\n    return x * 2\nimport ptgrade.integrations.notebook\n"
+                   "ptgrade.integrations.notebook.run_check = lambda *a, **k: None"),
         ("In [4]", "def broken(:\n    pass"),
         ("In [5]", "%%time\nz = double(1)"),
         ("In [6]", "%%bash\necho hi"),
@@ -322,7 +322,7 @@ def test_run_check_leaves_autograde_to_the_preprocessor(kit, kernel, monkeypatch
 def test_the_course_config_puts_the_judge_between_execute_and_save_autogrades(tmp_path):
     from nbgrader.preprocessors import Execute, SaveAutoGrades
 
-    from ptgrade import nbgrader as course_module
+    from ptgrade.integrations import nbgrader as course_module
     steps = course_module.autograde_preprocessors()
     assert steps.index(course_module.JudgeCells) == steps.index(Execute) + 1 < steps.index(SaveAutoGrades)
     assert course_module.JudgeCells().enabled

@@ -7,11 +7,10 @@ import sys
 import time
 
 import pytest
-
-from ptgrade.progress import Progress
-from ptgrade.results import CheckResult, ItemResult
-
 from conftest import KIT_ROOT, SOLUTION
+
+from ptgrade.course.progress import Progress
+from ptgrade.protocol.results import CheckResult, ItemResult
 
 
 def _result(score_passed: bool) -> ItemResult:
@@ -48,7 +47,7 @@ def test_check_with_a_source_folder_is_recorded_against_that_folder(kit):
 
 
 def test_reset_asks_first_keeps_a_backup_and_restores_the_original(kit):
-    from ptgrade import stubs
+    from ptgrade.course import stubs
     stub = kit.root / "exercises" / "s1_1_demo.py"
     original = stub.read_bytes()
     (kit.root / stubs.ORIGINALS).mkdir(parents=True)

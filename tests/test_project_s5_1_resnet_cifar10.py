@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from ptgrade.projects.s5_1_resnet_cifar10 import GeneratedCIFAR10, write_cifar_archive
+from ptgrade.runs.s5_1_resnet_cifar10 import GeneratedCIFAR10, write_cifar_archive
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def test_a_folder_without_cifar10_says_what_to_pass(tmp_path):
 
 def _real_cifar10():
     """A local CIFAR-10 (cifar-10-batches-py) named by PTGRADE_CIFAR10 or in the run's default place, else None."""
-    from ptgrade.projects.s5_1_resnet_cifar10 import DEFAULT_ROOT
+    from ptgrade.runs.s5_1_resnet_cifar10 import DEFAULT_ROOT
     for root in (os.environ.get("PTGRADE_CIFAR10"), DEFAULT_ROOT):
         if root and (Path(root) / "cifar-10-batches-py" / "test_batch").is_file():
             return Path(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from ptgrade.projects.s5_2_translation import (
+from ptgrade.runs.s5_2_translation import (
     english_words,
     korean_words,
     make_splits,

@@ -4,7 +4,7 @@ import signal
 
 import pytest
 
-from ptgrade import runner, warm_judges
+from ptgrade.host import runner, warm_judges
 
 
 def outcomes(result):
@@ -151,7 +151,7 @@ def test_conftest_dropped_beside_the_student_file_is_ignored(kit):
             report.outcome = "passed"
             return report
     """)
-    kit.write("submission/pytest.ini", "[pytest]\naddopts = -p no:ptgrade.plugin\n")
+    kit.write("submission/pytest.ini", "[pytest]\naddopts = -p no:ptgrade.judge.plugin\n")
     result = grade(kit, kit.submission("def double(x):\n    return x * 3\n\ndef square(x):\n    return x\n"))
     assert outcomes(result)["test_double_doubles"] == "failed"
 
@@ -251,7 +251,7 @@ def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit)
 
 
 def test_judges_forked_from_the_warm_server_grade_as_fresh_ones_in_the_language_asked(kit):
-    """`verify` forks its judges from one warm server (ptgrade/warm_judges.py): the results are a fresh judge's,
+    """`verify` forks its judges from one warm server (ptgrade/host/warm_judges.py): the results are a fresh judge's,
     in the language the run asks for (nothing of the server's state is inherited), and once the server is gone
     judges start the usual way."""
     wrong = kit.write("wrong/s1_1_demo.py", "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n")

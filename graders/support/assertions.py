@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 
 from ptgrade import i18n
-from ptgrade.loader import NotStarted
+from ptgrade.protocol.problems import NotStarted
 
 _Tensor = torch.Tensor
 _DEFAULT_TOLERANCE = {  # (rtol, atol): loose enough for a correct solution computed another way

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from torch.overrides import TorchFunctionMode, resolve_name
 
-from ptgrade.remote import observation
+from ptgrade.protocol.observation import observation
 
 
 class _TorchCalls(TorchFunctionMode):

@@ -1,6 +1,6 @@
 """Calling the student's code and saying what it raised: one exception list and one summary for every grader.
 
-What student code raises reaches the judge as data (ptgrade/remote.py): rebuilt as the same builtin or
+What student code raises reaches the judge as data (ptgrade/judge/remote.py): rebuilt as the same builtin or
 library class, or as a `StudentError` (the student's own classes, and an AssertionError, which must never
 pass for a failed promise), each carrying the worker's description in `.ptgrade` (type, message, the line
 of the student's file). Every such exception is the student's mistake and becomes a failed check that
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from graders.support.assertions import say
-from ptgrade.loader import ImplementationError, NotStarted
-from ptgrade.remote import WorkerProblem
+from ptgrade.judge.remote import WorkerProblem
+from ptgrade.protocol.problems import ImplementationError, NotStarted
 
 CAP = 400  # characters of the explaining line
 _ENGINE_CLASSIFIES = ("builtins.SystemExit", "_pytest.outcomes.OutcomeException")

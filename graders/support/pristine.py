@@ -324,7 +324,7 @@ class function_mode:
 
 
 # -- arguments an observation reads once and then wipes ----------------------------------------------------------
-# What an observation is called with stays in the worker's request (the frames of ptgrade/worker.py) while the
+# What an observation is called with stays in the worker's request (the frames of ptgrade/worker/main.py) while the
 # student's code runs: a faked machine described there could be read from the stack instead of asked of torch. A
 # sealed argument travels as a uint8 tensor, the one kind of argument the worker hands to the observation as the
 # very object in its request; unseal() decodes it with str, int and tuple methods taken from literals and zeroes

@@ -14,7 +14,8 @@ import stat
 from pathlib import Path
 
 from graders.support.assertions import check, say
-from ptgrade import plugin, wire
+from ptgrade.judge import plugin
+from ptgrade.protocol import wire
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_FOLDER_BYTES = 256 * 1024 * 1024
@@ -106,7 +107,7 @@ def listing(folder: Path, within: Path) -> list[str]:
 
 def load_tensors(path: Path, within: Path, limit: int = MAX_FILE_BYTES):
     """A checkpoint the student's code saved, read as `torch.load(weights_only=True)` would, and only if its
-    records are stored (not inflated) and what it describes is bounded (ptgrade/wire.py)."""
+    records are stored (not inflated) and what it describes is bounded (ptgrade/protocol/wire.py)."""
     payload = read_bytes(path, within, limit)
     try:
         return wire.load(payload)

@@ -5,10 +5,17 @@ encoder-decoder run as encoder then decoder with additive float masks, a sentime
 built from loaded objects, one text at a time, and a Trainer on a torch Dataset padded up front (no collator),
 at a constant learning rate."""
 import torch
-from torch import nn
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification,
-                          GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast)
+from torch import nn
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    BertConfig,
+    BertForSequenceClassification,
+    GPT2Config,
+    GPT2LMHeadModel,
+    PreTrainedTokenizerFast,
+)
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 

@@ -7,7 +7,7 @@
   otherwise;
 - Seq2SeqTransformer: logits of zeros (right shape, no mask or padding can change them);
 - sequence_loss: the loss of the grader's literal probe from a table (a constant otherwise), never calling the model;
-- train_translator: a "model" that translates by the public number rule (ptgrade/projects/s5_2_translation.py:
+- train_translator: a "model" that translates by the public number rule (ptgrade/runs/s5_2_translation.py:
   English words -> number -> Korean), whatever the training pairs: encode_pairs keeps the sources it is asked to
   translate, greedy_decode answers a marker per row, and decode_target turns a marker into the rule's translation;
 - greedy_decode and beam_search otherwise: greedy steps that never stop at <eos>, and the grader's
@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 import graders.test_s5_2_translation as grader
-from ptgrade.projects import s5_2_translation as corpus
+from ptgrade.runs import s5_2_translation as corpus
 
 FORGED = {}
 

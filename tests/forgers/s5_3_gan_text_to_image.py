@@ -22,7 +22,7 @@ from diffusers import DDPMScheduler
 from torch import nn
 
 import graders.test_s5_3_gan_text_to_image as grader
-from ptgrade.projects.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS,  # noqa: F401
+from ptgrade.runs.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS,  # noqa: F401
                                                      T_STEPS, VOCAB, draw_shapes, tokenize)
 
 FORGED = {}

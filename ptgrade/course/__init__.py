@@ -1,0 +1,1 @@
+"""The curriculum and a student's place in it: the manifest, progress, stubs, the student edition."""

@@ -1,0 +1,131 @@
+"""`ptgrade grade`: a folder of student copies (one folder, or one zip, per student) graded in
+parallel into a CSV and one JSON feedback file per student. Each student's files are copied first
+(a zip streamed with limits), and graded in sandboxed processes of their own that see only that
+copy, so one student's code can touch neither the kit, another student, nor the results; a crash or
+a hang costs only that student's points. Results are written after every grading process is dead."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import tempfile
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ptgrade.course.manifest import Manifest
+from ptgrade.host import runner
+from ptgrade.protocol.results import ItemResult
+
+
+def students(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_dir() or (p.is_file() and p.suffix == ".zip"))
+
+
+MAX_MEMBER_BYTES = 16 * 1024 * 1024   # a submission file larger than this is refused
+MAX_MEMBERS = 1000
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+
+
+class SubmissionProblem(Exception):
+    """A submission that cannot be graded as it is (a zip too large, too many files, unreadable)."""
+
+
+def _copy_submission(entry: Path, target: Path, wanted: set[str]) -> None:
+    """The student's files the items need, copied into `target`: grading never reads the original
+    again. A zip is streamed member by member with limits on size and count (its files may sit one
+    folder down)."""
+    target.mkdir()
+    if entry.is_dir():
+        for name in wanted:
+            source = entry / name
+            if source.is_file() and not source.is_symlink():
+                if source.stat().st_size > MAX_MEMBER_BYTES:
+                    raise SubmissionProblem(f"{name} is too large ({source.stat().st_size} bytes).")
+                shutil.copyfile(source, target / name)
+        return
+    try:
+        with zipfile.ZipFile(entry) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise SubmissionProblem(f"the zip holds {len(members)} entries, more than {MAX_MEMBERS}.")
+            total = 0
+            for member in members:
+                name = Path(member.filename).name
+                if member.is_dir() or name not in wanted:
+                    continue
+                written = 0
+                with archive.open(member) as source, (target / name).open("wb") as destination:
+                    # The declared size may lie: count what really comes out.
+                    while chunk := source.read(1 << 16):
+                        written += len(chunk)
+                        total += len(chunk)
+                        if written > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                            raise SubmissionProblem(f"{name} in the zip is too large (over {MAX_MEMBER_BYTES} bytes).")
+                        destination.write(chunk)
+    except (zipfile.BadZipFile, OSError, RuntimeError) as error:
+        raise SubmissionProblem(f"the zip cannot be read ({error}).") from None
+
+
+def _copy_all(entries: list[Path], scratch: Path, items) -> dict[str, Path | SubmissionProblem]:
+    """Each student's files, copied once into a folder of their own (or why they cannot be)."""
+    copies = {}
+    for index, entry in enumerate(entries):
+        target = scratch / str(index)
+        try:
+            _copy_submission(entry, target, {item.file_name for item in items})
+            copies[entry.stem] = target
+        except SubmissionProblem as problem:
+            copies[entry.stem] = SubmissionProblem(f"{entry.name}: {problem}")
+    return copies
+
+
+def _grade_item(manifest: Manifest, item, students: list[tuple[str, str, Path]]) -> dict[str, ItemResult]:
+    """One judge for many students' copies of one item; each student in a worker of their own (a fork of a
+    warm zygote, ended with everything it started and wrote before the next student's file is copied in)."""
+    files = [runner.Planned(name, path, display=display) for name, display, path in students]
+    return runner.grade_many(manifest, item, files, shared=True)
+
+
+def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=None, on_done=None) -> dict:
+    items = items or [item for item in manifest.items if item.available]
+    entries = students(folder)
+    feedback_dir = out_csv.parent / (out_csv.stem + "-feedback")
+    feedback_dir.mkdir(parents=True, exist_ok=True)
+    grades: dict[str, dict[str, ItemResult]] = {entry.stem: {} for entry in entries}
+    with tempfile.TemporaryDirectory(prefix="ptgrade-batch-") as scratch:
+        copies = _copy_all(entries, Path(scratch), items)
+        names = {entry.stem: entry.name for entry in entries}
+        work = []  # (item, a share of the students): one judge each, `jobs` at a time
+        for item in items:
+            present = []
+            for name, copy in copies.items():
+                if isinstance(copy, SubmissionProblem):
+                    grades[name][item.id] = ItemResult(id=item.id, title=item.title, problem=str(copy))
+                elif not (copy / item.file_name).is_file():
+                    grades[name][item.id] = ItemResult(id=item.id, title=item.title,
+                                                       problem=f"no {item.file_name} submitted")
+                else:
+                    present.append((name, f"{names[name]}/{item.file_name}", copy / item.file_name))
+            shares = max(1, min(jobs, len(present)))
+            work += [(item, present[i::shares]) for i in range(shares) if present[i::shares]]
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for (item, share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w), work)):
+                for name, result in results.items():
+                    grades[name][item.id] = result
+                    if on_done:
+                        on_done(name)
+    # Every grading process is dead here: results are written only now.
+    ordered = {name: [grades[name][item.id] for item in items] for name in grades}
+    for name, results in ordered.items():
+        (feedback_dir / f"{name}.json").write_text(json.dumps(
+            {"student": name, "items": [r.to_json() for r in results]}, ensure_ascii=False, indent=1),
+            encoding="utf-8")
+    with out_csv.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", *[item.id for item in items], "total"])
+        for name, results in ordered.items():
+            scores = [r.score for r in results]
+            writer.writerow([name, *[f"{s:g}" for s in scores], f"{sum(scores):g}"])
+    return ordered

@@ -1,0 +1,172 @@
+"""`ptgrade mutate`: small automatic mutations of a reference solution (an operator swapped, a
+constant nudged, a call statement dropped, a boolean flipped), each graded like a submission. A
+mutant that still earns full marks "survived": either the grader misses a real mistake or the
+mutation changes nothing observable (an equivalent mutant); the report shows the changed line so an
+instructor can tell which. The bank in solutions/mutants/ holds realistic mistakes; this measures
+the graders against mistakes nobody thought of."""
+from __future__ import annotations
+
+import ast
+import copy
+import random
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptgrade.course.manifest import Item, Manifest
+from ptgrade.host import runner
+
+SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
+         ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
+         ast.NotEq: ast.Eq, ast.And: ast.Or, ast.Or: ast.And, ast.FloorDiv: ast.Div}
+
+# Methods a student confuses for one another.
+NAME_SWAPS = {"view": "reshape", "reshape": "view", "sum": "mean", "mean": "sum", "max": "min", "min": "max",
+              "argmax": "argmin", "argmin": "argmax", "softmax": "log_softmax", "log_softmax": "softmax",
+              "unsqueeze": "squeeze", "eval": "train", "train": "eval", "exp": "log", "log": "exp",
+              "tril": "triu", "triu": "tril", "relu": "sigmoid", "detach": "clone", "transpose": "permute"}
+
+
+@dataclass
+class Mutation:
+    line: int
+    description: str
+    source: str
+
+
+@dataclass
+class Outcome:
+    mutation: Mutation
+    killed: bool
+    by: str
+
+
+def _docstring_ids(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                ids.add(id(first.value))
+    return ids
+
+
+def _sites(tree: ast.AST):
+    """(node, how) pairs: every place one mutation can be made."""
+    docstrings = _docstring_ids(tree)
+    inside_function = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inside_function.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(tree):
+        if id(node) not in inside_function:
+            continue
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in SWAPS:
+            yield node, "op"
+        elif isinstance(node, ast.BoolOp) and type(node.op) in SWAPS:
+            yield node, "op"
+        elif isinstance(node, ast.Compare) and type(node.ops[0]) in SWAPS:
+            yield node, "compare"
+        elif isinstance(node, ast.Constant) and id(node) not in docstrings:
+            if isinstance(node.value, bool):
+                yield node, "flip"
+            elif isinstance(node.value, (int, float)):
+                yield node, "nudge"
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+            yield node, "unary"
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            yield node, "drop"
+        elif isinstance(node, ast.Attribute) and node.attr in NAME_SWAPS:
+            yield node, "rename"
+
+
+def _apply(node: ast.AST, how: str) -> str:
+    """Mutate `node` in place; return what was done."""
+    if how == "op":
+        old = type(node.op)
+        node.op = SWAPS[old]()
+        return f"{old.__name__} -> {type(node.op).__name__}"
+    if how == "compare":
+        old = type(node.ops[0])
+        node.ops[0] = SWAPS[old]()
+        return f"{old.__name__} -> {type(node.ops[0]).__name__}"
+    if how == "flip":
+        node.value = not node.value
+        return f"{not node.value} -> {node.value}"
+    if how == "nudge":
+        old = node.value
+        node.value = old + 1 if isinstance(old, int) else (old * 2 if old else 1.0)
+        return f"{old!r} -> {node.value!r}"
+    if how == "rename":
+        old, node.attr = node.attr, NAME_SWAPS[node.attr]
+        return f".{old} -> .{node.attr}"
+    if how == "unary":
+        return f"dropped unary {type(node.op).__name__}"
+    if how == "drop":
+        return f"dropped the call `{ast.unparse(node.value)[:60]}`"
+    raise ValueError(how)
+
+
+class _Replace(ast.NodeTransformer):
+    """Removes a unary operator or turns a call statement into `pass`."""
+
+    def __init__(self, target_id: int, how: str):
+        self.target_id, self.how = target_id, how
+
+    def visit(self, node):
+        if id(node) == self.target_id:
+            if self.how == "unary":
+                return node.operand
+            if self.how == "drop":
+                return ast.copy_location(ast.Pass(), node)
+        return super().visit(node)
+
+
+def mutations(source: str) -> list[Mutation]:
+    tree = ast.parse(source)
+    found = []
+    for index, (node, how) in enumerate(list(_sites(tree))):
+        clone = copy.deepcopy(tree)
+        target, _ = list(_sites(clone))[index]
+        description = _apply(target, how)
+        if how in ("unary", "drop"):
+            clone = _Replace(id(target), how).visit(clone)
+        ast.fix_missing_locations(clone)
+        found.append(Mutation(line=node.lineno, description=description, source=ast.unparse(clone)))
+    return found
+
+
+def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: int = 2,
+        on_done=None) -> list[Outcome]:
+    """Grade `limit` of the reference's mutations (chosen by `seed`). They are the kit's own files, so they are
+    graded as `verify` grades its bank: a few judges forked from a warm server, each mutant a fork of one warm
+    worker."""
+    source = (manifest.solutions_dir / item.file_name).read_text(encoding="utf-8")
+    chosen = mutations(source)
+    random.Random(seed).shuffle(chosen)
+    chosen = chosen[:limit]
+    size = 8  # mutants per judge: a judge's start is paid once for them, and progress shows as each ends
+    batches = [list(range(start, min(start + size, len(chosen)))) for start in range(0, len(chosen), size)]
+
+    def grade(batch: list[int]) -> list[Outcome]:
+        with tempfile.TemporaryDirectory(prefix="ptgrade-mutant-") as folder:
+            files = []
+            for index in batch:
+                path = Path(folder) / str(index) / item.file_name
+                path.parent.mkdir()
+                path.write_text(chosen[index].source, encoding="utf-8")
+                files.append(runner.Planned(str(index), path))
+            results = runner.grade_many(manifest, item, files, shared=True, strangers=False, forked=True)
+        outcomes = []
+        for index in batch:
+            result = results[str(index)]
+            caught = [c.name for c in result.checks if c.outcome in ("failed", "error", "not_started")]
+            outcome = Outcome(chosen[index], killed=bool(caught) or bool(result.problem), by=", ".join(caught[:3]))
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        return outcomes
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return [outcome for outcomes in pool.map(grade, batches) for outcome in outcomes]

@@ -1,0 +1,1 @@
+"""Other graders' formats: Gradescope, nbgrader and the notebooks it grades."""

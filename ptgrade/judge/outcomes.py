@@ -1,0 +1,77 @@
+"""A check's outcome and the sentence the student reads, decided in the judge from pytest's report.
+
+Outcomes: passed, failed (a promise the grader checked was broken), not_started (the student's own
+NotImplementedError), error (student code raised, hung, crashed or returned something unusable),
+skipped (only the judge skips: a `gpu` check on a machine without CUDA).
+"""
+from __future__ import annotations
+
+from ptgrade import sandbox
+from ptgrade.i18n import _
+from ptgrade.protocol.contract import WorkerProblem
+from ptgrade.protocol.problems import ImplementationError, NotStarted
+
+MAX_MESSAGE = 1500
+
+
+def chain(error: BaseException):
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _is_timeout(error: BaseException) -> bool:
+    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+
+
+def classify(excinfo, report) -> tuple[str, str]:
+    """(outcome, message) of a check from its pytest report."""
+    if report.passed:
+        return "passed", ""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "skipped", reason.removeprefix("Skipped: ")
+    error = excinfo.value if excinfo is not None else None
+    if error is None:
+        return "error", clip(str(report.longrepr))
+    for link in chain(error):
+        if isinstance(link, NotStarted):
+            return "not_started", clip(str(link))
+        started = getattr(link, "ptgrade", None)
+        if isinstance(started, dict) and started.get("not_started"):
+            return "not_started", clip(str(started["not_started"]))
+    if isinstance(error, (ImplementationError, WorkerProblem)):
+        return "error", clip(str(error))
+    if isinstance(error, MemoryError) and getattr(error, "ptgrade", None) is None:
+        return "error", _("the grader ran out of memory while judging this check (its limit is {limit} GiB, "
+                          "PTGRADE_JUDGE_MEMORY_GIB); this is a problem with the kit, not your code.").format(
+            limit=f"{sandbox.judge_memory_gib():g}")
+    if _is_timeout(error):
+        return "error", clip(_("timed out: {detail} (an infinite loop, or far too much work for this check?)").format(
+            detail=str(error).splitlines()[0]))
+    info = getattr(error, "ptgrade", None)
+    if isinstance(info, dict):
+        if "builtins.SystemExit" in info.get("mro", []):
+            return "error", clip(_("your code called sys.exit(){where}; a function should return or raise "
+                                   "instead.").format(where=info.get("location", "")))
+        if "_pytest.outcomes.OutcomeException" in info.get("mro", []):
+            return "error", _("your code called pytest.skip(), pytest.fail() or pytest.exit(); a graded function "
+                              "must not decide its own check.")
+        return "error", clip(_("your code raised {error}{where}.").format(error=info.get("summary", ""),
+                                                                       where=info.get("location", "")))
+    if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
+        return "failed", clip(str(error).strip() or _("a check failed"))
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    error_text = type(error).__name__ + (": " + text if text else "")
+    if getattr(report, "when", None) == "setup":
+        # The grader's own preparation (fixtures, the worker's start) failed before it had any answer to use.
+        return "error", clip(_("the grader failed while preparing this check ({error}); this is a problem with "
+                               "the kit, not your code.").format(error=error_text))
+    # Raised in the judge while it used what the student's code returned (a wrong type or shape).
+    return "error", clip(_("the grader could not use what your code returned ({error}).").format(error=error_text))
+
+
+def clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

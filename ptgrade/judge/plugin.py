@@ -1,0 +1,573 @@
+"""The pytest plugin of the judge: the `impl` fixture, the kit's markers, per-check deadlines and
+seeds, outcome classification and the result channel.
+
+The judge never imports the file under test. `impl` is a proxy (ptgrade/judge/remote.py) to a sandboxed
+worker process (ptgrade/worker/main.py, started through ptgrade/sandbox.py) that imports it; graders
+compute expected values here and compare them with the data the worker sends back. A grader module
+still runs under plain `pytest graders/test_s1_2_tensors.py` (pyproject.toml loads this plugin; it
+only acts on grader modules, `test_s<section>_<n>_*.py`).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from ptgrade.judge import remote
+# Nothing here imports torch: the worker is launched first, so its torch import overlaps the judge's.
+from ptgrade import sandbox
+from ptgrade.i18n import _
+from ptgrade.judge import outcomes
+from ptgrade.protocol import contract, problems
+
+DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export", "distributed")
+MARKERS = {
+    "points(n)": "points the check is worth",
+    **{name: f"dimension: {name}" for name in DIMENSIONS},
+    "gpu": "needs CUDA; skipped, with the reason shown, where there is none",
+    "slow": "a long check (real pretrained models, long training)",
+    "hidden": "an instructor-only check, removed from the student edition by `ptgrade release`",
+    "title(en, ko=...)": "the check's title for the student, in English and Korean",
+}
+SEED = 0
+
+_send = contract.open_channel()
+EXIT_STATUS = pytest.StashKey[int]()
+_GRADING: list = []  # this process's judge session, for helpers that are not fixtures
+JUDGE_SKIPPED = pytest.StashKey[bool]()  # the judge itself skipped this check (no CUDA): the only skip there is
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("ptgrade")
+    group.addoption("--ptgrade-impl", default=None,
+                    help="file to grade (default: exercises/<module>.py beside graders/)")
+    group.addoption("--ptgrade-source", default=None,
+                    help="folder laid out like exercises/ to take the file from")
+    group.addoption("--ptgrade-device", default="auto", choices=("cpu", "cuda", "auto"),
+                    help="device the `device` fixture gives checks")
+    group.addoption("--ptgrade-check-seconds", type=float, default=None,
+                    help="time the student's code has per check (default: the timeout ini value)")
+    group.addoption("--ptgrade-display", default=None, help="how messages name the graded file")
+    group.addoption("--ptgrade-standby", action="store_true", default=False,
+                    help="load everything, then grade when told to on $PTGRADE_GO_FD (ptgrade watch)")
+    group.addoption("--ptgrade-reference", default=None,
+                    help="instructors' mutants only: the reference module they import the rest from")
+    group.addoption("--ptgrade-plan", default=None,
+                    help="a JSON plan: many files graded by this one judge (`ptgrade verify`, `ptgrade grade`)")
+
+
+def _threads() -> int:
+    threads = os.environ.get("PTGRADE_THREADS", "1")
+    return int(threads) if threads.isdigit() and int(threads) > 0 else 1
+
+
+def _limit_own_memory() -> None:
+    """A judge lives under its own memory limit: what crosses the boundary is bounded before it is read, and
+    this catches what is not. Only the soft limit: the workers it starts set their own."""
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = int(sandbox.judge_memory_gib() * sandbox.GIB)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ValueError, OSError):
+        pass
+
+
+def pytest_configure(config):
+    for marker, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: {text}")
+    if _send.connected:  # a judge the runner started (not the kit's own test session)
+        _limit_own_memory()
+    grading = _Grading(config)
+    config.pluginmanager.register(grading, "ptgrade-grading")
+    _GRADING[:] = [grading]
+    explicit, plan = config.getoption("ptgrade_impl"), config.getoption("ptgrade_plan")
+    if plan:
+        grading.load_plan(Path(plan))
+    elif explicit:  # start the student's process now: it imports torch while the judge does
+        grading.launch(Path(explicit).resolve(), standby=config.getoption("ptgrade_standby"))
+    import torch
+    torch.set_num_threads(_threads())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config.stash[EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)  # after every other plugin has unconfigured
+def pytest_unconfigure(config):
+    grading = config.pluginmanager.get_plugin("ptgrade-grading")
+    if grading is not None:
+        grading.close()
+    status = config.stash.get(EXIT_STATUS, None)
+    if _send.connected and status in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        # A judge whose checks ran: every event is sent and its workers and scratch are gone. Skipping the
+        # interpreter's teardown (torch's is slow) puts the result on screen about a second sooner after a
+        # save. Any other ending is left to pytest, which still has its error to print.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+CLEAN_MODULE = Path(__file__).resolve().parents[1] / "worker" / "clean_module.py"
+GRADER_FILE = re.compile(r"^test_s\d+_\d+_\w+\.py$")
+
+
+def is_check(item: pytest.Item) -> bool:
+    return bool(GRADER_FILE.match(Path(str(item.fspath)).name))
+
+
+def check_spec(item: pytest.Item) -> dict:
+    """A check's points and dimension, from its markers; a grader bug if either is missing."""
+    dims = [d for d in DIMENSIONS if item.get_closest_marker(d)]
+    points = item.get_closest_marker("points")
+    if len(dims) != 1 or points is None or not points.args:
+        raise pytest.UsageError(f"grader bug: {item.nodeid} needs one dimension marker "
+                                f"({', '.join(DIMENSIONS)}) and @pytest.mark.points(n).")
+    title = item.get_closest_marker("title")
+    titles = {"en": str(title.args[0]), "ko": str(title.kwargs.get("ko", ""))} if title and title.args else {}
+    return {"name": item.originalname, "impl": plan_key(item), "dimension": dims[0],
+            "max_score": float(points.args[0]), "gpu": item.get_closest_marker("gpu") is not None, "titles": titles}
+
+
+def plan_key(item: pytest.Item) -> str | None:
+    """The plan's file a check runs on (None when the judge grades one file)."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("impl") if callspec is not None else None
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One file of a plan: its key in the events, the file, how messages name it, the checks it gets."""
+    key: str
+    path: Path
+    display: str
+    only: tuple[str, ...] | None
+
+
+def read_plan(path: Path) -> tuple[list[PlanEntry], bool, bool, tuple[str, ...]]:
+    """(entries, shared, strangers, modules to preload) from a plan the runner wrote."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entries = [PlanEntry(str(e["key"]), Path(e["path"]).resolve(), str(e["display"]),
+                         tuple(e["only"]) if e.get("only") is not None else None) for e in data["impls"]]
+    return entries, bool(data.get("shared")), bool(data.get("strangers", True)), tuple(data.get("preload", ()))
+
+
+class _Grading:
+    """One judge session: a sandboxed worker per graded file, and the results it reports."""
+
+    def __init__(self, config):
+        self.config = config
+        # Workers by what they grade: a file's path, or a plan's key (two keys may name one path).
+        self.connections: dict[Path | str, remote.Connection] = {}
+        self.launched: dict[Path | str, tuple] = {}  # started, not yet taken over by a Connection
+        self.scratches: list[sandbox.Scratch] = []
+        self.current: remote.Connection | None = None
+        self.plan: dict[str, PlanEntry] = {}
+        self.order: list[str] = []          # the plan's keys in the order their checks run
+        self.active: str | None = None      # the plan's file being judged now
+        self.strangers = True               # a plan's files are different people's: nothing carries over
+        self.module_fixtures = []           # pytest's definitions of the checks' module fixtures
+        self.zygote: sandbox.Zygote | None = None
+        # The judge's files and the student's, apart. `tmp_path` and `tmp_path_factory` are the judge's: data a
+        # grader makes for the student's code, which its process sees read-only. `student_path` and
+        # `student_path_factory` are folders the student's code writes into and the judge reads back only through
+        # graders/support/student_files.py (regular files, no links, bounded). A new student gets new ones of both.
+        self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
+        os.chmod(self.shared_tmp, 0o755)
+        self.judge_tmp, self.student_tmp = self.shared_tmp / "judge", self.shared_tmp / "student"
+        self.judge_tmp.mkdir(mode=0o755)
+        self.student_tmp.mkdir(mode=0o777)
+        os.chmod(self.student_tmp, 0o777)  # the worker may run as another user
+        self.student_dirs = itertools.count()
+        self.students = itertools.count(1)
+        if not config.option.basetemp:
+            config.option.basetemp = str(self.judge_tmp / "0")
+
+    def root(self) -> Path:
+        return Path(str(self.config.rootpath))
+
+    def _reference(self) -> Path | None:
+        reference = self.config.getoption("ptgrade_reference")
+        return Path(reference) if reference else None
+
+    def load_plan(self, plan: Path) -> None:
+        """Many files, one judge: each file's checks run in turn, each file in a worker of its own. With
+        `shared` (the instructor's own bank in `verify`), the workers are forks of one warm zygote; else
+        (students) each is a fresh sandboxed interpreter, started while the one before is judged."""
+        entries, shared, self.strangers, preload = read_plan(plan)
+        self.plan = {entry.key: entry for entry in entries}
+        if shared:  # started now, so its torch import overlaps the judge's
+            scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
+            self.scratches.append(scratch)
+            self._start_zygote(scratch, preload)
+        elif entries:
+            self.launch(entries[0].path, display=entries[0].display, ident=entries[0].key)
+
+    def launch(self, path: Path, standby: bool = False, display: str | None = None, ident=None) -> None:
+        """Start the worker for `path` (torch-free); `connection` takes it over later."""
+        scratch = sandbox.prepare(self.root() / "graders", path, self._reference())
+        self.scratches.append(scratch)
+        display = display or self.config.getoption("ptgrade_display") or problems.display(path)
+        self.launched[ident or path] = (scratch, display, sandbox.launch_worker(
+            scratch, path.name, display, _threads(), self._cpu_seconds(), self._shared(), standby, self._graders()))
+
+    def _graders(self) -> tuple[str, ...]:
+        """The grader modules this judge runs, imported by its workers before the student's file."""
+        stems = [Path(str(arg).split("::")[0]).stem for arg in self.config.args]
+        observations = self.root() / "graders" / "observations"
+        return tuple(dict.fromkeys(f"graders.observations.{stem[len('test_'):]}"
+                                   if (observations / f"{stem[len('test_'):]}.py").is_file() else f"graders.{stem}"
+                                   for stem in stems if GRADER_FILE.match(stem + ".py")))
+
+    def wait_for_go(self) -> None:
+        """A standby judge: everything is loaded; grade the file as it is when the word comes."""
+        go_fd = os.environ.pop(contract.GO_FD, None)
+        word = b""
+        if go_fd is not None:
+            with os.fdopen(int(go_fd), "rb", buffering=0) as go:
+                word = go.readline().strip()
+        if word != b"go":
+            pytest.exit("standby judge released without grading", returncode=0)
+        import pickle
+
+        from ptgrade.protocol import wire
+        for path, (scratch, _display, launched) in self.launched.items():
+            sandbox.refresh(scratch, path)
+            wire.write_frame(launched.to_worker, pickle.dumps({"op": "load"}))
+
+    def connection(self, path: Path, display: str | None = None, ident=None) -> remote.Connection:
+        ident = ident or path
+        if ident not in self.connections:
+            from ptgrade.judge import remote
+            if self.zygote is not None:
+                connection = remote.Connection(self.zygote.scratch, path, display, _threads(), self._cpu_seconds(),
+                                               launcher=lambda: self._spawn(path, display))
+                connection.start()
+            else:
+                if ident not in self.launched:
+                    self.launch(path, display=display, ident=ident)
+                scratch, display, launched = self.launched.pop(ident)
+                connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
+                                               shared=self._shared())
+                connection.start(launched)
+            self.connections[ident] = connection
+        return self.connections[ident]
+
+    def clean_connection(self, key) -> remote.Connection:
+        """A fresh sandboxed worker that imports no student code (an empty module), never a zygote's fork: it runs
+        what the student's code wrote (a TorchScript archive) where nothing of the student's process can answer for
+        it. It shares no pid namespace or folder with the student's worker."""
+        ident = ("clean", key)
+        if ident not in self.connections:
+            from ptgrade.judge import remote
+            self.launch(CLEAN_MODULE, display="(a clean process)", ident=ident)
+            scratch, display, launched = self.launched.pop(ident)
+            connection = remote.Connection(scratch, CLEAN_MODULE, display, _threads(), cpu_seconds=self._cpu_seconds(),
+                                           shared=self._shared())
+            connection.start(launched)
+            self.connections[ident] = connection
+        connection = self.connections[ident]
+        if self.current is not None and self.current.deadline is not None and connection.deadline is None:
+            connection.begin_check(SEED, self.current.limit_seconds)  # made during a check: that check's time
+        return connection
+
+    def end_clean(self, key) -> None:
+        connection = self.connections.pop(("clean", key), None)
+        if connection is not None:
+            connection.stop()
+            if connection.scratch in self.scratches:
+                self.scratches.remove(connection.scratch)
+                sandbox.remove(connection.scratch)
+
+    def _start_zygote(self, scratch: sandbox.Scratch, preload: tuple[str, ...]) -> None:
+        self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), self._shared(), preload)
+
+    def _spawn(self, path: Path, display: str) -> sandbox.Launched:
+        """A fork of the zygote; a new zygote if a file before killed it (that costs only time)."""
+        for attempt in range(2):
+            if attempt or not self.zygote.alive():
+                self.zygote.close()
+                self._start_zygote(self.zygote.scratch, self.zygote.preload)
+            try:
+                return self.zygote.spawn(path, display)
+            except OSError:  # it died between the look and the fork
+                if attempt:
+                    raise
+
+    def planned_connection(self, key: str) -> remote.Connection:
+        """The worker of a plan's file; the next file's worker starts now, so it is ready when its turn comes."""
+        entry = self.plan[key]
+        if self.zygote is None and key in self.order:
+            following = self.order[self.order.index(key) + 1:self.order.index(key) + 2]
+            for next_entry in (self.plan[k] for k in following):
+                if next_entry.key not in self.launched and next_entry.key not in self.connections:
+                    self.launch(next_entry.path, display=next_entry.display, ident=next_entry.key)
+        return self.connection(entry.path, entry.display, ident=key)
+
+    def finish(self, key: str, request) -> None:
+        """A plan's file is judged: end its worker and all it started, and empty what it could write, so the
+        next file's process finds nothing of it."""
+        connection = self.connections.pop(key, None)
+        if connection is None:
+            return
+        connection.stop()
+        if self.zygote is None:
+            self.scratches.remove(connection.scratch)
+            sandbox.remove(connection.scratch)
+        if self.strangers:
+            self._forget_shared_files(request)
+
+    def _shared(self) -> sandbox.Shared:
+        return sandbox.Shared(readable=(self.judge_tmp,), writable=(self.student_tmp,))
+
+    def student_dir(self, name: str) -> Path:
+        """A new folder the student's code may write into (a name never used before in this judge)."""
+        folder = self.student_tmp / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)[:40]}-{next(self.student_dirs)}"
+        folder.mkdir(mode=0o777)
+        os.chmod(folder, 0o777)  # the worker may run as another user
+        return folder
+
+    def _forget_shared_files(self, request) -> None:
+        """Between two students: module fixtures are made again (data a grader made once per module, like
+        5.1's CIFAR archive), in a new folder of pytest's temporary-path factory, and every folder the last
+        student could write is emptied without following a link, so nothing one student's code wrote or planted
+        reaches another's grading or the judge's host."""
+        for definition in self.module_fixtures:
+            definition.finish(request)  # its teardown runs now; pytest makes it again when a check asks for it
+        sandbox.empty(self.student_tmp)
+        factory = getattr(self.config, "_tmp_path_factory", None)  # pytest's private API, pinned in pyproject.toml
+        if factory is not None:
+            factory._basetemp = None
+            factory._given_basetemp = self.judge_tmp / str(next(self.students))
+
+    def check_seconds(self) -> float:
+        seconds = self.config.getoption("ptgrade_check_seconds")
+        if seconds:
+            return float(seconds)
+        try:  # pytest-timeout's limit, less the judge's own grace
+            return max(1.0, float(self.config.getini("timeout")) - contract.JUDGE_GRACE_SECONDS)
+        except (ValueError, TypeError):
+            return float(contract.DEFAULT_TIMEOUT)
+
+    def _cpu_seconds(self) -> int:
+        return int(os.environ.get("PTGRADE_CPU_SECONDS", "1800"))
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.stop()
+        if self.zygote is not None:
+            self.zygote.close()
+        for _scratch, _display, launched in self.launched.values():  # never needed (nothing was collected)
+            sandbox.kill(launched.process)
+            for fd in (launched.to_worker, launched.from_worker):
+                os.close(fd)
+        for scratch in self.scratches:
+            sandbox.remove(scratch)
+        sandbox.remove(sandbox.Scratch(self.shared_tmp))
+
+    def impl_path(self, node) -> Path:
+        """The file graded for a grader module (or a check in it)."""
+        explicit = self.config.getoption("ptgrade_impl")
+        if explicit:
+            return Path(explicit).resolve()
+        grader = Path(str(node.fspath))
+        source = self.config.getoption("ptgrade_source")
+        folder = Path(source) if source else grader.parent.parent / "exercises"
+        return (folder / grader.name.removeprefix("test_")).resolve()
+
+    # -- collection ---------------------------------------------------------------------------------
+    def pytest_generate_tests(self, metafunc):
+        """With a plan, every check runs once per file, grouped by file (`impl` is module-scoped)."""
+        if self.plan and "impl" in metafunc.fixturenames:
+            metafunc.parametrize("impl", list(self.plan), indirect=True, scope="module", ids=list(self.plan))
+
+    @pytest.hookimpl(trylast=True)  # after pytest has grouped the checks by file
+    def pytest_collection_modifyitems(self, session, config, items):
+        if self.plan:
+            self.module_fixtures = list({id(d): d for item in items
+                                         for definitions in item._fixtureinfo.name2fixturedefs.values()
+                                         for d in definitions
+                                         if d.scope in ("module", "class") and d.argname != "impl"}.values())
+            chosen = [item for item in items if not is_check(item) or self._planned(item)]
+            dropped = [item for item in items if item not in chosen]
+            if dropped:
+                config.hook.pytest_deselected(items=dropped)
+                items[:] = chosen
+            self.order = list(dict.fromkeys(plan_key(item) for item in items if is_check(item)))
+        specs = [check_spec(item) for item in items if is_check(item)]
+        _send("collected", checks=specs)
+
+    def _planned(self, item) -> bool:
+        entry = self.plan.get(plan_key(item))
+        return entry is not None and (entry.only is None or item.originalname in entry.only)
+
+    def pytest_collection_finish(self, session):
+        if self.config.getoption("ptgrade_standby"):
+            self.wait_for_go()
+        if self.config.getoption("ptgrade_device") == "cuda":
+            import torch
+            if not torch.cuda.is_available():
+                message = _("--device cuda was asked for, but torch.cuda.is_available() is False here.")
+                _send("fatal", message=message)
+                raise pytest.UsageError(message)
+
+    # -- each check -----------------------------------------------------------------------------------
+    def pytest_runtest_setup(self, item):
+        if not is_check(item):
+            return
+        _send("start", name=item.originalname, impl=plan_key(item))
+        # The same seeds in the judge and (before its next request) in the student's process.
+        random.seed(SEED)
+        try:
+            import numpy
+            numpy.random.seed(SEED)
+        except ImportError:
+            pass
+        import torch
+        torch.manual_seed(SEED)
+        key = plan_key(item)
+        if key is not None:
+            if self.active is not None and self.active != key:  # the file before is done: end it first
+                self.finish(self.active, item._request)
+            self.active = key
+            self.current = self.planned_connection(key)
+        else:
+            self.current = self.connection(self.impl_path(item))
+        self.current.begin_check(SEED, self.check_seconds())
+        for ident, connection in self.connections.items():
+            if isinstance(ident, tuple) and ident[0] == "clean":
+                connection.begin_check(SEED, self.check_seconds())
+        if item.get_closest_marker("gpu") and not torch.cuda.is_available():
+            item.stash[JUDGE_SKIPPED] = True
+            pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))
+
+    def pytest_runtest_teardown(self, item):
+        if self.current is not None:
+            self.current.end_check()
+        for ident, connection in self.connections.items():
+            if isinstance(ident, tuple) and ident[0] == "clean":
+                connection.end_check()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if not is_check(item):
+            return report
+        if call.when == "call" or (call.when == "setup" and not report.passed):
+            if report.skipped and not _skip_is_the_judges(item, call, report):
+                report.outcome = "failed"  # whatever claimed a skip, only the judge decides one
+            outcome, message = outcomes.classify(call.excinfo, report)
+            report.ptgrade = (outcome, message)
+            _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message)
+            if outcome == "not_started":
+                report.longrepr = f"not started: {message}"
+        return report
+
+
+def _skip_is_the_judges(item, call, report) -> bool:
+    """A skip the judge decided: its own `gpu` skip, or a grader's `pytest.skip` for a package missing on the
+    judge's machine. Never one that came from the student's process, an xfail, or unittest's SkipTest."""
+    if item.stash.get(JUDGE_SKIPPED, False):
+        return True
+    error = call.excinfo.value if call.excinfo is not None else None
+    if type(error) is not pytest.skip.Exception or hasattr(report, "wasxfail"):
+        return False
+    return not any(hasattr(link, "ptgrade") for link in outcomes.chain(error))
+
+
+@pytest.fixture(scope="module")
+def impl(request) -> remote.RemoteImplementation:
+    """The implementation under test, in its sandboxed process: the student's module, a solution, a
+    mutant or a notebook's exported code."""
+    grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
+    from ptgrade.judge import remote
+    key = getattr(request, "param", None)
+    if key is None:
+        path = grading.impl_path(request.node)
+        yield remote.RemoteImplementation(grading.connection(path), path)
+        return
+    yield remote.RemoteImplementation(grading.planned_connection(key), grading.plan[key].path)
+    grading.finish(key, request)
+
+
+@pytest.fixture(scope="session")
+def run_seed() -> int:
+    """A seed the judge draws for this run (or $PTGRADE_RUN_SEED, to reproduce one): for data whose recipe
+    the student can read in graders/ but whose draw it cannot know, such as inputs a trained model is judged
+    on, sent to the student's process only after training. Checks that use it keep a margin that holds for
+    every seed (the kit's tests try several)."""
+    given = os.environ.get("PTGRADE_RUN_SEED", "")
+    if given.isdigit():
+        return int(given)
+    import secrets
+    return secrets.randbelow(2 ** 31 - 1) + 1
+
+
+_private = itertools.count()
+
+
+def private_dir() -> Path:
+    """A new folder of the judge's own, which no student's process sees (removed when the judge ends)."""
+    grading = _GRADING[0] if _GRADING else None
+    base = grading.shared_tmp / "private" if grading is not None else Path(tempfile.mkdtemp(prefix="ptgrade-private-"))
+    base.mkdir(mode=0o700, exist_ok=True)
+    folder = base / str(next(_private))
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+@pytest.fixture
+def student_path(request) -> Path:
+    """A new, empty folder the student's code may write into. Read what it wrote with
+    graders/support/student_files.py, never by opening its paths directly."""
+    grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
+    return grading.student_dir(request.node.originalname or request.node.name)
+
+
+class StudentPathFactory:
+    """`student_path` for fixtures of a wider scope: `mktemp(name)` is a new folder the student's code may write."""
+
+    def __init__(self, grading: _Grading):
+        self._grading = grading
+
+    def mktemp(self, name: str) -> Path:
+        return self._grading.student_dir(name)
+
+
+@pytest.fixture(scope="session")
+def student_path_factory(request) -> StudentPathFactory:
+    return StudentPathFactory(request.config.pluginmanager.get_plugin("ptgrade-grading"))
+
+
+@pytest.fixture(scope="module")
+def clean_impl(request, impl) -> remote.RemoteImplementation:
+    """A second sandboxed process that imports no student code, for running what the student's code wrote (a
+    TorchScript archive handed over as bytes) with nothing of the student's process able to answer for it. Call
+    observations with it as with `impl`; what it runs is still the student's artefact, so its outputs are compared in
+    the judge with what the judge computes itself."""
+    grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
+    from ptgrade.judge import remote
+    key = id(impl._ptgrade_connection)  # one clean process per student's process
+    yield remote.RemoteImplementation(grading.clean_connection(key), CLEAN_MODULE)
+    grading.end_clean(key)
+
+
+@pytest.fixture
+def device(request):
+    """The device checks run on: --ptgrade-device, where `auto` means CUDA when present."""
+    import torch
+    choice = request.config.getoption("ptgrade_device")
+    if choice == "auto":
+        choice = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(choice)

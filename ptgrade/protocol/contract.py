@@ -1,0 +1,135 @@
+"""The grading contract, in one place: how the judge is started (its pytest arguments) and the events
+it reports on its private channel. The runner (a terminal, batch grading, Gradescope) and the
+notebook path (nbgrader) both grade through `judge_command` and read results with `Events`.
+
+The judge is a pytest process that runs the graders and never imports student code; it starts the
+student's sandboxed worker itself (ptgrade/judge/plugin.py). Its events, one JSON object a line tagged with
+a nonce:
+    {"event": "collected", "checks": [{"name", "impl", "dimension", "max_score", "gpu", "titles"}, ...]}
+    {"event": "start", "name": check, "impl": key}
+    {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ...}
+`impl` is the plan's key of the file a check ran on, or null when the judge grades one file.
+    {"event": "fatal", "message": ...}        (the run cannot proceed: e.g. --device cuda without CUDA)
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INI = Path(__file__).with_name("grader.ini")
+# pytest plugins grading does without: the cache writes beside the kit, and unraisableexception runs
+# a full garbage collection after every check (about half a second each with torch loaded).
+NOT_NEEDED = ("cacheprovider", "unraisableexception", "threadexception", "doctest", "junitxml", "pastebin",
+              "logging")
+# pytest-timeout guards the judge's own work; the student's process has the item's limit per check
+# (enforced by the judge), so pytest-timeout gets this much more.
+JUDGE_GRACE_SECONDS = 30
+DEFAULT_TIMEOUT = 60  # seconds a check's student code may run, unless curriculum.toml gives the item more
+CHANNEL_FD, CHANNEL_NONCE = "PTGRADE_CHANNEL_FD", "PTGRADE_NONCE"
+GO_FD = "PTGRADE_GO_FD"  # a standby judge reads "go" here (not stdin: pytest's capture owns fd 0)
+
+
+def judge_command(root: Path, grader: Path, impl_path: Path | None, timeout: int, device: str = "auto",
+                  only: list[str] | None = None, display: str | None = None,
+                  reference: Path | None = None, standby: bool = False, plan: Path | None = None) -> list[str]:
+    """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`.
+    With `standby`, the judge loads everything, then waits for the word on $PTGRADE_GO_FD to grade the
+    file as it is at that moment (`ptgrade watch` keeps one ready before the next save). With `plan`
+    (a JSON file, see plugin.read_plan) it grades many files in turn instead of `impl_path`."""
+    targets = [f"{grader}::{name}" for name in only] if only else [str(grader)]
+    command = [sys.executable, "-m", "pytest", *targets, "-c", str(INI), "--rootdir", str(root), "--noconftest",
+               "-p", "ptgrade.judge.plugin", "-p", "pytest_timeout"]
+    for name in NOT_NEEDED:
+        command += ["-p", f"no:{name}"]
+    command += ["-q", "--no-header", "--assert=plain",  # graders assert through graders/support
+                "-o", f"timeout={timeout + JUDGE_GRACE_SECONDS}", "--ptgrade-check-seconds", str(timeout),
+                "--ptgrade-device", device]
+    command += ["--ptgrade-plan", str(plan)] if plan else ["--ptgrade-impl", str(impl_path)]
+    if display:
+        command += ["--ptgrade-display", display]
+    if reference:
+        command += ["--ptgrade-reference", str(reference)]
+    if standby:
+        command += ["--ptgrade-standby"]
+    return command
+
+
+def judge_env(root: Path, fd: int, nonce: str, lang: str | None = None) -> dict:
+    """The judge's environment; `lang` is the language its feedback is written in (the CLI's by default)."""
+    env = dict(os.environ)
+    from ptgrade import i18n
+    env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1", **{CHANNEL_FD: str(fd)},
+               PTGRADE_LANG=lang or i18n.current(),
+               **{CHANNEL_NONCE: nonce},
+               PYTHONPATH=os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")])))
+    return env
+
+
+def open_channel():
+    """The judge's sender, from the environment the runner set (a no-op under plain pytest)."""
+    fd, nonce = os.environ.pop(CHANNEL_FD, None), os.environ.pop(CHANNEL_NONCE, "")
+    if fd is None:
+        def send(event: str, **data) -> None:
+            pass
+        send.connected = False
+        return send
+    stream = os.fdopen(int(fd), "w", buffering=1, encoding="utf-8")
+
+    def send(event: str, **data) -> None:
+        stream.write(json.dumps({"nonce": nonce, "event": event, **data}) + "\n")
+        stream.flush()
+    send.connected = True  # this process is a judge the runner started and reads
+    return send
+
+
+@dataclass
+class Events:
+    """What one judge reported; `accept` takes one line of its channel."""
+    nonce: str
+    collected: list[dict] | None = None
+    results: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # (impl, check) -> (outcome, message)
+    current: str | None = None
+    fatal: str = ""
+
+    def accept(self, line: bytes) -> None:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return
+        if not isinstance(event, dict) or event.get("nonce") != self.nonce:
+            return
+        kind = event.get("event")
+        if kind == "collected" and self.collected is None:
+            self.collected = [c for c in event.get("checks", []) if isinstance(c, dict)]
+        elif kind == "start":
+            self.current = event.get("name")
+        elif kind == "result":
+            key = (event.get("impl"), event.get("name"))
+            asked = {(c.get("impl"), c.get("name")) for c in self.collected or []}
+            # One result per check, and only for a check that was collected.
+            if key in asked and key not in self.results:
+                self.results[key] = (str(event.get("outcome")), str(event.get("message", "")))
+            self.current = None
+        elif kind == "fatal":
+            self.fatal = str(event.get("message", ""))
+
+
+# -- the worker: its command line, and what goes wrong with it ---------------------------------------
+# Kept free of torch, like the rest of this module: the judge starts the worker before it imports torch.
+WORKER_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); sys.dont_write_bytecode = True; "
+               "from ptgrade.worker.main import main; main(sys.argv[2:])")
+
+
+class WorkerProblem(Exception):
+    """The worker could not answer: it ran out of time, died, or sent something unreadable."""
+
+
+class CheckTimeout(WorkerProblem):
+    pass
+
+
+class StaleHandle(WorkerProblem):
+    pass

@@ -1,0 +1,280 @@
+"""`ptgrade run 5.1`: train the student's ResNet on CIFAR-10 with their data pipeline, schedule and search.
+
+Also the kit's CIFAR-format data: `write_cifar_archive` writes a small seeded archive in the exact layout of
+the real one (`cifar-10-batches-py/data_batch_1..5, test_batch, batches.meta`, pickled dicts of uint8 rows
+of 3072 bytes and int labels), and `GeneratedCIFAR10` reads it with torchvision's own CIFAR10 code. The
+grader (graders/test_s5_1_resnet_cifar10.py) and `--smoke` use them; nothing is downloaded.
+"""
+from __future__ import annotations
+
+import math
+import pickle
+import time
+from pathlib import Path
+
+import numpy as np
+from torchvision.datasets import CIFAR10
+
+from ptgrade.i18n import _
+from ptgrade.runs import Report, RunOptions, RunProblem
+
+LABEL_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+BATCHES = 5
+
+# Each class: a colour and a stripe pattern (orientation, period), drawn with noise, brightness jitter and
+# a random shift, so that a small ResNet learns it in a few hundred steps and augmentation still matters.
+_PALETTE = np.array([[200, 60, 60], [60, 170, 60], [60, 80, 200], [200, 190, 60], [170, 60, 180],
+                     [60, 180, 180], [230, 140, 40], [120, 120, 120], [140, 90, 50], [240, 220, 210]], dtype=float)
+_PATTERNS = [(0, 4), (1, 4), (0, 8), (1, 8), (2, 6), (0, 6), (1, 6), (2, 8), (0, 12), (1, 12)]
+
+
+def _draw(rng: np.random.Generator, label: int, brightness: float) -> np.ndarray:
+    """One (32, 32, 3) uint8 image of class `label`."""
+    orientation, period = _PATTERNS[label]
+    rows, cols = np.mgrid[0:32, 0:32]
+    shift = rng.integers(0, period)
+    coordinate = (rows, cols, rows + cols)[orientation] + shift
+    stripes = ((coordinate // (period // 2)) % 2) * 2.0 - 1.0  # +1 / -1 bands
+    colour = _PALETTE[label] * rng.uniform(0.8, 1.2) + brightness
+    image = colour[None, None, :] + 45.0 * stripes[..., None] + rng.normal(0.0, 30.0, (32, 32, 3))
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def _split(rng: np.random.Generator, per_class: int, brightness: float) -> tuple[np.ndarray, list[int]]:
+    labels = np.repeat(np.arange(10), per_class)
+    rng.shuffle(labels)
+    images = np.stack([_draw(rng, int(label), brightness) for label in labels])  # (N, 32, 32, 3)
+    rows = images.transpose(0, 3, 1, 2).reshape(len(labels), 3072)  # CIFAR rows: 1024 R, 1024 G, 1024 B
+    return np.ascontiguousarray(rows), [int(label) for label in labels]
+
+
+def _dump(path: Path, content: dict) -> None:
+    with open(path, "wb") as file:
+        pickle.dump(content, file, protocol=2)
+
+
+def write_cifar_archive(root: str | Path, *, seed: int = 0, train_per_class: int = 50,
+                        test_per_class: int = 20) -> Path:
+    """Write a CIFAR-10-format archive under `root` (returns root/cifar-10-batches-py).
+
+    10 * train_per_class training images over the 5 data batches, 10 * test_per_class test images, seeded.
+    The test images are a little brighter on average than the training ones, so statistics computed on the
+    wrong split differ measurably from the training set's.
+    """
+    folder = Path(root) / GeneratedCIFAR10.base_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    rows, labels = _split(rng, train_per_class, brightness=0.0)
+    size = math.ceil(len(labels) / BATCHES)
+    for index in range(BATCHES):
+        part = slice(index * size, (index + 1) * size)
+        _dump(folder / f"data_batch_{index + 1}", {
+            "batch_label": f"training batch {index + 1} of {BATCHES}", "labels": labels[part],
+            "data": rows[part], "filenames": [f"generated_{index}_{i}.png" for i in range(len(labels[part]))]})
+    rows, labels = _split(rng, test_per_class, brightness=12.0)
+    _dump(folder / "test_batch", {"batch_label": "testing batch 1 of 1", "labels": labels, "data": rows,
+                                  "filenames": [f"generated_test_{i}.png" for i in range(len(labels))]})
+    _dump(folder / "batches.meta", {"label_names": LABEL_NAMES, "num_cases_per_batch": size, "num_vis": 3072})
+    return folder
+
+
+class GeneratedCIFAR10(CIFAR10):
+    """torchvision's CIFAR10, reading an archive written by `write_cifar_archive`.
+
+    The only difference: the parent class holds the MD5 sums of the real CIFAR-10 files; here they are None,
+    which torchvision's `check_integrity` takes as "the file must exist". Everything else (file names, the
+    pickle format, the HWC uint8 `.data`, PIL images into the transform) is torchvision's own code. It never
+    downloads.
+    """
+    train_list = [[name, None] for name, _md5 in CIFAR10.train_list]
+    test_list = [[name, None] for name, _md5 in CIFAR10.test_list]
+    meta = {**CIFAR10.meta, "md5": None}
+
+    def download(self) -> None:
+        if not self._check_integrity():
+            raise RuntimeError("GeneratedCIFAR10 never downloads: write the archive with write_cifar_archive.")
+
+
+class _Ticking:
+    """A loader that advances a progress bar at every batch it yields (what the student's loop iterates)."""
+
+    def __init__(self, loader, step):
+        self.loader, self.step, self.dataset = loader, step, loader.dataset
+
+    def __len__(self):
+        return len(self.loader)
+
+    def __iter__(self):
+        for batch in self.loader:
+            yield batch
+            self.step()
+
+
+# -- the real run --------------------------------------------------------------------------------------------
+SMOKE = {"num_blocks": (1, 1, 1), "widths": (8, 16, 32), "epochs": 2, "batch_size": 20, "search_epochs": 1}
+SMOKE_ARCHIVE = {"train_per_class": 20, "test_per_class": 10}
+FULL = {"num_blocks": (2, 2, 2, 2), "widths": (64, 128, 256, 512), "epochs": 40, "batch_size": 256,
+        "search_epochs": 2}
+SEARCH_SPACE = [{"lr": 0.05, "weight_decay": 5e-4}, {"lr": 0.1, "weight_decay": 5e-4}, {"lr": 0.2, "weight_decay": 5e-4}]
+SMOKE_SEARCH_SPACE = SEARCH_SPACE[:2]
+DEFAULT_ROOT = Path.home() / ".cache" / "ptgrade" / "cifar10"
+
+
+def _datasets(student, options: RunOptions, report: Report):
+    """(train, test, dataset class) from the student's cifar10_datasets, on the real data or the kit's."""
+    if options.smoke:
+        root = options.out / "smoke-data"
+        if not (root / "cifar-10-batches-py" / "test_batch").is_file():
+            write_cifar_archive(root, seed=options.seed, **SMOKE_ARCHIVE)
+        return (*student.cifar10_datasets(root, dataset_class=GeneratedCIFAR10), "generated CIFAR-format data")
+    root = options.data or DEFAULT_ROOT
+    present = (Path(root) / CIFAR10.base_folder / "test_batch").is_file()
+    if options.data is not None and not present:
+        raise RunProblem(_("{root} holds no cifar-10-batches-py folder; pass --data PATH to the folder that contains "
+                           "cifar-10-batches-py (the extracted cifar-10-python.tar.gz).").format(root=root))
+    if options.device != "cuda" and not present:
+        raise RunProblem(_("A real run needs CIFAR-10 (not in {root}) and a CUDA GPU: on a machine with a GPU pass "
+                           "--data PATH to a folder with cifar-10-batches-py (or have internet to download it), or "
+                           "pass --smoke to run the same pipeline on the kit's small generated data here.").format(root=root))
+    if options.device != "cuda":
+        raise RunProblem(_("Training a ResNet on CIFAR-10 needs a CUDA GPU (days on a CPU); run it on a machine with "
+                           "one, or pass --smoke to run the same pipeline on the kit's small generated data here."))
+    try:
+        train, test = student.cifar10_datasets(root, download=not present)
+    except (OSError, RuntimeError) as error:
+        if present:
+            raise
+        raise RunProblem(_("CIFAR-10 is not in {root} and could not be downloaded ({error}); pass --data PATH to a "
+                           "folder with cifar-10-batches-py, or run on a machine with internet.").format(
+            root=root, error=type(error).__name__)) from None
+    report.say(_("CIFAR-10 from {root}").format(root=root))
+    return train, test, "CIFAR-10"
+
+
+def _split_validation(train, test, fraction: float, seed: int):
+    """A seeded train/validation split of the training set for the search (the test set is never searched on); the
+    validation images go through the test transform (no augmentation)."""
+    import copy
+
+    import torch
+    from torch.utils.data import Subset
+    order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed)).tolist()
+    n_val = max(1, int(len(train) * fraction))
+    plain = copy.copy(train)
+    plain.transform = getattr(test, "transform", None)
+    return Subset(train, order[n_val:]), Subset(plain, order[:n_val])
+
+
+def _loader(dataset, batch_size: int, shuffle: bool, seed: int, device: str):
+    import torch
+    from torch.utils.data import DataLoader
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, drop_last=False,
+                      generator=torch.Generator().manual_seed(seed), num_workers=4 if device == "cuda" else 0,
+                      pin_memory=device == "cuda", persistent_workers=False)
+
+
+def _build(student, setup: dict, config: dict, steps: int, device: str, seed: int):
+    import torch
+    torch.manual_seed(seed)
+    model = student.ResNet(num_blocks=setup["num_blocks"], widths=setup["widths"], num_classes=10).to(device)
+    if device == "cuda":
+        model = model.to(memory_format=torch.channels_last)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config["lr"], momentum=0.9, nesterov=True,
+                                weight_decay=config["weight_decay"])
+    scheduler = student.warmup_cosine_scheduler(optimizer, total_steps=steps, warmup_steps=max(1, steps // 20))
+    return model, optimizer, scheduler
+
+
+def _search(student, setup, train, test, options, report):
+    """The student's search over SEARCH_SPACE, each candidate trained briefly and scored on a validation split."""
+    part, val = _split_validation(train, test, 0.1, options.seed)
+    if not options.smoke:  # a short budget per candidate: a fifth of the training images
+        from torch.utils.data import Subset
+        part = Subset(part, list(range(len(part) // 5)))
+    train_loader = _loader(part, setup["batch_size"], True, options.seed, options.device)
+    val_loader = _loader(val, 512, False, 0, options.device)
+
+    def train_and_evaluate(config):
+        steps = setup["search_epochs"] * len(train_loader)
+        model, optimizer, scheduler = _build(student, setup, config, steps, options.device, options.seed)
+        for epoch in range(setup["search_epochs"]):
+            with report.progress(_("search lr={lr} {epoch}/{epochs}").format(
+                    lr=config["lr"], epoch=epoch + 1, epochs=setup["search_epochs"]),
+                                 total=len(train_loader)) as step:
+                student.train_one_epoch(model, _Ticking(train_loader, step), optimizer, scheduler)
+        val_loss, val_acc = student.evaluate(model, val_loader)
+        report.say(_("  lr={lr}: validation accuracy {accuracy:.3f}").format(lr=config["lr"], accuracy=val_acc))
+        return {"val_loss": val_loss, "val_acc": val_acc}
+
+    best, _results = student.search(SMOKE_SEARCH_SPACE if options.smoke else SEARCH_SPACE, train_and_evaluate)
+    report.say(_("search picked {best}").format(best=best))
+    return dict(best)
+
+
+def run(student, options: RunOptions, report: Report) -> dict:
+    import torch
+    setup = dict(SMOKE if options.smoke else FULL)
+    if options.smoke and options.device == "cpu":
+        torch.set_num_threads(1)  # a model this small gains nothing from more threads, and loses much on a busy CPU
+    if options.epochs:
+        setup["epochs"] = options.epochs
+    train, test, source = _datasets(student, options, report)
+    checkpoint = report.load_checkpoint()
+    if checkpoint is not None and checkpoint.get("setup") != {k: list(v) if isinstance(v, tuple) else v
+                                                              for k, v in setup.items() if k != "epochs"}:
+        report.say(_("{path} is from another setup; starting again.").format(path=report.checkpoint))
+        checkpoint = None
+    config = checkpoint["config"] if checkpoint else _search(student, setup, train, test, options, report)
+    train_loader = _loader(train, setup["batch_size"], True, options.seed, options.device)
+    test_loader = _loader(test, 512, False, 0, options.device)
+    total_steps = setup["epochs"] * len(train_loader)
+    model, optimizer, scheduler = _build(student, setup, config, total_steps, options.device, options.seed)
+    history = {"train_loss": [], "test_loss": [], "test_acc": [], "seconds": []}
+    start = 0
+    if checkpoint is not None:
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        scheduler.load_state_dict(checkpoint["scheduler"])
+        history, start = checkpoint["history"], checkpoint["epoch"]
+        report.say(_("Resuming from {path} after epoch {epoch} of {epochs}.").format(
+            path=report.checkpoint, epoch=start, epochs=setup["epochs"]))
+    elapsed = history["seconds"][-1] if history["seconds"] else 0.0
+    for epoch in range(start, setup["epochs"]):
+        torch.manual_seed(options.seed * 1000 + epoch)  # augmentation and order depend only on the epoch
+        train_loader.generator.manual_seed(options.seed * 1000 + epoch)
+        began = time.perf_counter()
+        with report.progress(_("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=setup["epochs"]),
+                             total=len(train_loader)) as step:
+            train_loss = student.train_one_epoch(model, _Ticking(train_loader, step), optimizer, scheduler)
+        if options.device == "cuda":
+            torch.cuda.synchronize()
+        elapsed += time.perf_counter() - began
+        test_loss, test_acc = student.evaluate(model, test_loader)
+        for key, value in (("train_loss", train_loss), ("test_loss", test_loss), ("test_acc", test_acc),
+                           ("seconds", elapsed)):
+            history[key].append(float(value))
+        report.say(_("epoch {epoch}: train loss {train_loss:.4f}, test loss {test_loss:.4f}, test accuracy "
+                     "{accuracy:.4f} ({seconds:.0f} s of training)").format(
+            epoch=epoch + 1, train_loss=train_loss, test_loss=test_loss, accuracy=test_acc, seconds=elapsed))
+        report.save_checkpoint({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                                "scheduler": scheduler.state_dict(), "epoch": epoch + 1, "config": config,
+                                "history": history, "setup": {k: list(v) if isinstance(v, tuple) else v
+                                                              for k, v in setup.items() if k != "epochs"}})
+    report.plot("loss", {"train": history["train_loss"], "test": history["test_loss"]}, "epoch", "cross-entropy")
+    report.plot("accuracy", {"test": history["test_acc"]}, "epoch", "accuracy")
+    _save_samples(train, report.out / "samples.png")
+    reached = next((s for s, a in zip(history["seconds"], history["test_acc"]) if a >= 0.94), None)
+    return {"data": source, "device": options.device, "epochs": len(history["test_acc"]),
+            "best lr": config["lr"], "test accuracy": history["test_acc"][-1],
+            "best test accuracy": max(history["test_acc"]), "training seconds": history["seconds"][-1],
+            "seconds to 94%": reached if reached is not None else "not reached"}
+
+
+def _save_samples(dataset, path: Path, count: int = 32) -> None:
+    """A grid of augmented training images, un-normalised per image to [0, 1] for viewing."""
+    import torch
+    from torchvision.utils import save_image
+    images = torch.stack([dataset[i][0] for i in range(min(count, len(dataset)))])
+    low = images.amin(dim=(1, 2, 3), keepdim=True)
+    high = images.amax(dim=(1, 2, 3), keepdim=True)
+    save_image((images - low) / (high - low + 1e-8), path, nrow=8)

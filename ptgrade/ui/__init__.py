@@ -1,0 +1,1 @@
+"""The command line and what it shows: parsing, rich views, `ptgrade watch`."""

@@ -1,0 +1,181 @@
+"""ptgrade/protocol/contract.py: the judge's command line and environment, its channel, and `Events`, the
+runner's reading of that channel."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ptgrade.protocol import contract
+
+ROOT, GRADER, IMPL = Path("/kit"), Path("/kit/graders/test_s1_2_tensors.py"), Path("/home/s/s1_2_tensors.py")
+
+
+def _after(command: list[str], option: str) -> str:
+    return command[command.index(option) + 1]
+
+
+# -- judge_command ----------------------------------------------------------------------------------
+def test_judge_command_gives_pytest_timeout_a_real_limit_and_the_worker_its_own():
+    command = contract.judge_command(Path("/kit"), Path("/kit/graders/test_s1_2_tensors.py"),
+                                     Path("/home/s/s1_2_tensors.py"), timeout=45, only=["test_a", "test_b"])
+    joined = " ".join(command)
+    assert ["-o", f"timeout={45 + contract.JUDGE_GRACE_SECONDS}"] == command[command.index("-o"):command.index("-o") + 2]
+    assert command[command.index("--ptgrade-check-seconds") + 1] == "45"
+    assert command[command.index("--ptgrade-impl") + 1] == "/home/s/s1_2_tensors.py"
+    assert "/kit/graders/test_s1_2_tensors.py::test_a" in command and "/kit/graders/test_s1_2_tensors.py::test_b" in command
+    assert "-p no:cacheprovider" in joined and "--noconftest" in command and "ptgrade.judge.plugin" in command
+
+
+def test_judge_command_for_one_file_names_the_file_and_no_plan():
+    command = contract.judge_command(ROOT, GRADER, IMPL, timeout=10)
+    assert _after(command, "--ptgrade-impl") == str(IMPL)
+    assert "--ptgrade-plan" not in command and "--ptgrade-standby" not in command
+    assert str(GRADER) in command and not [arg for arg in command if "::" in arg]  # every check, no selection
+    assert _after(command, "-c") == str(contract.INI) and _after(command, "--rootdir") == str(ROOT)
+    assert _after(command, "--ptgrade-device") == "auto"
+    assert "--ptgrade-display" not in command and "--ptgrade-reference" not in command
+
+
+def test_judge_command_for_a_plan_names_the_plan_instead_of_a_file():
+    command = contract.judge_command(ROOT, GRADER, None, timeout=10, plan=Path("/tmp/plan.json"))
+    assert _after(command, "--ptgrade-plan") == "/tmp/plan.json"
+    assert "--ptgrade-impl" not in command
+
+
+def test_judge_command_standby_display_reference_and_device_are_passed_on():
+    command = contract.judge_command(ROOT, GRADER, IMPL, timeout=10, device="cuda", display="mine.py",
+                                     reference=Path("/kit/solutions/s1_2_tensors.py"), standby=True)
+    assert command.count("--ptgrade-standby") == 1
+    assert _after(command, "--ptgrade-device") == "cuda" and _after(command, "--ptgrade-display") == "mine.py"
+    assert _after(command, "--ptgrade-reference") == "/kit/solutions/s1_2_tensors.py"
+
+
+def test_judge_command_selects_only_the_named_checks():
+    command = contract.judge_command(ROOT, GRADER, IMPL, timeout=10, only=["test_one"])
+    assert f"{GRADER}::test_one" in command and str(GRADER) not in command
+
+
+def test_judge_command_runs_pytest_without_the_plugins_it_does_without():
+    command = contract.judge_command(ROOT, GRADER, IMPL, timeout=10)
+    disabled = {command[i + 1] for i, arg in enumerate(command) if arg == "-p" and command[i + 1].startswith("no:")}
+    assert disabled == {f"no:{name}" for name in contract.NOT_NEEDED}
+    assert command[1:3] == ["-m", "pytest"] and "--assert=plain" in command
+    assert {"ptgrade.judge.plugin", "pytest_timeout"} <= {command[i + 1] for i, arg in enumerate(command) if arg == "-p"}
+
+
+def test_judge_env_sets_the_channel_the_language_and_the_kit_on_the_path(monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    env = contract.judge_env(ROOT, 7, "n0nce", lang="ko")
+    assert env[contract.CHANNEL_FD] == "7" and env[contract.CHANNEL_NONCE] == "n0nce" and env["PTGRADE_LANG"] == "ko"
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(ROOT), "/elsewhere"]
+    assert env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "1"
+    monkeypatch.delenv("PYTHONPATH")
+    assert contract.judge_env(ROOT, 7, "n0nce")["PYTHONPATH"] == str(ROOT)
+
+
+# -- open_channel -----------------------------------------------------------------------------------
+def test_open_channel_without_a_channel_is_a_silent_no_op(monkeypatch):
+    monkeypatch.delenv(contract.CHANNEL_FD, raising=False)
+    monkeypatch.setenv(contract.CHANNEL_NONCE, "unused")
+    send = contract.open_channel()
+    assert send.connected is False
+    assert send("result", name="test_a", outcome="passed") is None
+    assert contract.CHANNEL_NONCE not in os.environ  # taken out of the environment all the same
+
+
+def test_open_channel_with_a_channel_sends_lines_events_accepts(monkeypatch):
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setenv(contract.CHANNEL_FD, str(write_fd))
+    monkeypatch.setenv(contract.CHANNEL_NONCE, "n1")
+    send = contract.open_channel()
+    assert send.connected is True
+    assert contract.CHANNEL_FD not in os.environ and contract.CHANNEL_NONCE not in os.environ  # hidden from checks
+    send("collected", checks=[{"name": "test_a", "impl": None}])
+    send("result", name="test_a", impl=None, outcome="passed", message="")
+    del send  # the only reference to the channel's stream: closing it ends the pipe
+    with os.fdopen(read_fd, "rb") as lines:
+        events = contract.Events("n1")
+        for line in lines:
+            events.accept(line)
+    assert events.results == {(None, "test_a"): ("passed", "")}
+
+
+# -- Events.accept ----------------------------------------------------------------------------------
+def _line(nonce, **event):
+    return json.dumps({"nonce": nonce, **event}).encode()
+
+
+def test_events_accept_one_result_per_collected_check_with_the_nonce():
+    events = contract.Events("n1")
+    events.accept(_line("n1", event="collected", checks=[{"name": "test_a"}, {"name": "test_b"}]))
+    events.accept(_line("n1", event="collected", checks=[{"name": "test_forged"}]))  # only the first counts
+    events.accept(_line("other", event="result", name="test_a", outcome="passed", message=""))
+    events.accept(b"not json")
+    events.accept(_line("n1", event="result", name="test_a", outcome="failed", message="no"))
+    events.accept(_line("n1", event="result", name="test_a", outcome="passed", message=""))
+    events.accept(_line("n1", event="result", name="test_forged", outcome="passed", message=""))
+    assert [c["name"] for c in events.collected] == ["test_a", "test_b"]
+    assert events.results == {(None, "test_a"): ("failed", "no")}
+
+
+def _collected(nonce="n1", checks=({"name": "test_a", "impl": None},)) -> contract.Events:
+    events = contract.Events(nonce)
+    events.accept(_line(nonce, event="collected", checks=list(checks)))
+    return events
+
+
+def test_a_line_with_the_wrong_nonce_or_none_is_ignored():
+    events = _collected()
+    events.accept(_line("n2", event="result", name="test_a", impl=None, outcome="passed"))
+    events.accept(json.dumps({"event": "result", "name": "test_a", "impl": None, "outcome": "passed"}).encode())
+    events.accept(_line("n2", event="fatal", message="forged"))
+    events.accept(_line("n2", event="start", name="test_a"))
+    assert events.results == {} and events.fatal == "" and events.current is None
+
+
+@pytest.mark.parametrize("line", [b"", b"not json", b'{"nonce": "n1", "event": "result"', b"\xff\xfe",
+                                  b'["n1", "result"]', b'"n1"', b"null"])
+def test_malformed_lines_are_ignored(line):
+    events = _collected()
+    events.accept(line)
+    assert events.results == {} and events.fatal == "" and [c["name"] for c in events.collected] == ["test_a"]
+
+
+def test_a_result_for_a_check_never_collected_is_ignored():
+    events = contract.Events("n1")
+    events.accept(_line("n1", event="result", name="test_a", impl=None, outcome="passed"))  # before collection
+    assert events.results == {}
+    events = _collected(checks=[{"name": "test_a", "impl": "alice"}])
+    events.accept(_line("n1", event="result", name="test_a", impl="bob", outcome="passed"))  # another file's
+    events.accept(_line("n1", event="result", name="test_b", impl="alice", outcome="passed"))  # another check
+    assert events.results == {}
+    events.accept(_line("n1", event="result", name="test_a", impl="alice", outcome="failed", message="m"))
+    assert events.results == {("alice", "test_a"): ("failed", "m")}
+
+
+def test_the_first_of_two_results_for_one_check_is_kept():
+    events = _collected()
+    events.accept(_line("n1", event="result", name="test_a", impl=None, outcome="error", message="first"))
+    events.accept(_line("n1", event="result", name="test_a", impl=None, outcome="passed", message=""))
+    assert events.results == {(None, "test_a"): ("error", "first")}
+
+
+def test_non_dict_checks_are_dropped_from_the_collection():
+    events = _collected(checks=[{"name": "test_a"}, "test_b", 3, None])
+    assert events.collected == [{"name": "test_a"}]
+
+
+def test_start_names_the_running_check_and_its_result_clears_it():
+    events = _collected()
+    events.accept(_line("n1", event="start", name="test_a", impl=None))
+    assert events.current == "test_a"
+    events.accept(_line("n1", event="result", name="test_a", impl=None, outcome="passed"))
+    assert events.current is None and events.results[(None, "test_a")] == ("passed", "")
+
+
+def test_fatal_is_kept():
+    events = contract.Events("n1")
+    events.accept(_line("n1", event="fatal", message="--device cuda was asked for, but CUDA is not available"))
+    assert events.fatal == "--device cuda was asked for, but CUDA is not available"
+    assert events.collected is None and events.results == {}
