@@ -1,6 +1,8 @@
 """The command line: exit codes, the JSON schema, list, hint, verify, bad input in one sentence."""
 import json
 
+import pytest
+
 JSON_ITEM_KEYS = {"id", "title", "score", "max_score", "checks"}
 JSON_CHECK_KEYS = {"name", "dimension", "score", "max_score", "outcome", "message"}
 
@@ -39,6 +41,13 @@ def test_item_not_built_yet_is_said(kit):
 def test_missing_source_folder_is_a_usage_error(kit):
     done = kit.cli("check", "1.1", "--source", "no/such/folder")
     assert done.returncode == 2 and "no such folder" in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_item_not_built_yet_fails_nothing_in_either_language(kit, lang):
+    # The exit code once read an English phrase of the (translated) problem sentence.
+    done = kit.cli("check", "1", "--source", "solutions", "--lang", lang)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_section_selector_and_all(kit):

@@ -212,6 +212,7 @@ class Standby:
 def _unavailable(manifest: Manifest, item: Item) -> ItemResult | None:
     result = ItemResult(id=item.id, title=item.title)
     if not item.available:
+        result.built = False
         result.problem = _("Item {id} is not built yet; it is listed so you can see what is coming.").format(id=item.id)
         return result
     grader = manifest.grader_path(item)

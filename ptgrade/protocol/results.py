@@ -37,6 +37,8 @@ class ItemResult:
     checks: list[CheckResult] = field(default_factory=list)
     # A problem with the item as a whole (not built, grader missing, run could not start).
     problem: str = ""
+    # False for an item the curriculum lists but has not built yet: nothing to grade, and no failure.
+    built: bool = True
 
     @property
     def score(self) -> float:
@@ -66,7 +68,7 @@ class ItemResult:
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "score": self.score, "max_score": self.max_score,
-                "status": self.status, "problem": self.problem,
+                "status": self.status, "problem": self.problem, "built": self.built,
                 "checks": [check.to_json() for check in self.checks]}
 
     @classmethod
@@ -75,4 +77,5 @@ class ItemResult:
                               outcome=c["outcome"], message=c.get("message", ""), gpu=c.get("gpu", False),
                               titles=c.get("titles") or {})
                   for c in data.get("checks", [])]
-        return cls(id=data["id"], title=data["title"], checks=checks, problem=data.get("problem", ""))
+        return cls(id=data["id"], title=data["title"], checks=checks, problem=data.get("problem", ""),
+                   built=data.get("built", True))

@@ -127,7 +127,7 @@ def cmd_check(args, manifest) -> int:
     if args.gradescope:
         from ptgrade.integrations import gradescope
         gradescope.write(results, Path(args.gradescope))
-    built = [r for r in results if not r.problem or "not built yet" not in r.problem]
+    built = [r for r in results if r.built]
     return EXIT_OK if built and all(r.passed for r in built) else EXIT_FAILED
 
 
