@@ -15,12 +15,12 @@ import re
 
 from graders.support.assertions import say
 from ptgrade.judge.remote import WorkerProblem
+from ptgrade.protocol import problems
 from ptgrade.protocol.problems import ImplementationError, NotStarted
 
 CAP = 400  # characters of the explaining line
 _ENGINE_CLASSIFIES = ("builtins.SystemExit", "_pytest.outcomes.OutcomeException")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_LOCATION = re.compile(r"^ \(line (\d+)(?:: `(.*)`)?\)$", re.S)
 
 
 def passes_through(error: BaseException) -> bool:
@@ -58,12 +58,8 @@ def summary(error: BaseException, cap: int = CAP) -> str:
 
 def _where(error: BaseException) -> str:
     info = getattr(error, "ptgrade", None)
-    found = _LOCATION.match(str(info.get("location") or "")) if isinstance(info, dict) else None
-    if found is None:
-        return ""
-    line, code = found.group(1), found.group(2)
-    return say(f" (line {line}: `{code}`)", f" ({line}번째 줄: `{code}`)") if code else \
-        say(f" (line {line})", f" ({line}번째 줄)")
+    found = problems.line_in(str(info.get("location") or "")) if isinstance(info, dict) else None
+    return "" if found is None else problems.at_line(*found)
 
 
 def attempt(function, *args, **kwargs):

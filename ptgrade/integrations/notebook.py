@@ -27,7 +27,7 @@ from pathlib import Path
 from ptgrade.course import manifest as manifest_module
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
-from ptgrade.protocol import contract
+from ptgrade.protocol import contract, problems
 from ptgrade.protocol.results import CheckResult, ItemResult
 
 OUTCOME_WORDS = {"failed": "failed", "not_started": "not started", "error": "error",
@@ -51,12 +51,12 @@ class Export:
     def digest(self) -> str:
         return hashlib.sha256(self.code.encode("utf-8")).hexdigest()
 
-    def where(self, line: int) -> str:
-        """`In [5], line 3` for a line of the exported module."""
+    def where(self, line: int, lang: str = "en") -> str:
+        """`In [5], line 3` (`In [5], 3번째 줄`) for a line of the exported module."""
         for start, label in reversed(self.starts):
             if line >= start:
-                return f"{label}, line {line - start + 1}"
-        return f"line {line}"
+                return f"{label}, {problems.at_line(line - start + 1, lang=lang)[2:-1]}"
+        return problems.at_line(line, lang=lang)[2:-1]
 
 
 def export(cells: list[tuple[str, str]]) -> Export:
@@ -202,8 +202,8 @@ def grade(manifest: Manifest, item: Item, exported: Export, display: str,
 
 
 def _cells_named(message: str, exported: Export) -> str:
-    """`(line 40: ...` in a message about the exported module -> `(In [5], line 3: ...`."""
-    return re.sub(r"\(line (\d+)(?=[:)])", lambda m: f"({exported.where(int(m.group(1)))}", message)
+    """`(line 40: ...` in a message about the exported module -> `(In [5], line 3: ...` (in either language)."""
+    return problems.relocate(message, exported.where)
 
 
 def message(check: CheckResult, exported: Export | None = None) -> str:

@@ -9,7 +9,7 @@ import types
 from pathlib import Path
 
 from ptgrade.i18n import _
-from ptgrade.protocol.problems import DISPLAY_NAMES, ImplementationError, MissingName, NotStarted, display  # noqa: F401
+from ptgrade.protocol.problems import DISPLAY_NAMES, ImplementationError, MissingName, NotStarted, at_line, display  # noqa: F401
 
 MAX_MESSAGE = 1500
 
@@ -145,7 +145,7 @@ def _location(error: BaseException, path: Path) -> str:
         line = path.read_text(encoding="utf-8").splitlines()[found.tb_lineno - 1].strip()
     except (OSError, IndexError, UnicodeDecodeError):
         pass
-    return f" (line {found.tb_lineno}: `{line}`)" if line else f" (line {found.tb_lineno})"
+    return at_line(found.tb_lineno, line)
 
 
 def _chain(error: BaseException):
