@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 from ptgrade import sandbox
 from ptgrade.i18n import _
 from ptgrade.judge import outcomes
-from ptgrade.protocol import contract, problems
+from ptgrade.protocol import contract, problems, settings
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export", "distributed")
 MARKERS = {
@@ -68,8 +68,7 @@ def pytest_addoption(parser):
 
 
 def _threads() -> int:
-    threads = os.environ.get("PTGRADE_THREADS", "1")
-    return int(threads) if threads.isdigit() and int(threads) > 0 else 1
+    return settings.current().threads
 
 
 def _limit_own_memory() -> None:
@@ -361,7 +360,7 @@ class _Grading:
             return float(contract.DEFAULT_TIMEOUT)
 
     def _cpu_seconds(self) -> int:
-        return int(os.environ.get("PTGRADE_CPU_SECONDS", "1800"))
+        return settings.current().cpu_seconds
 
     def close(self) -> None:
         for connection in self.connections.values():
@@ -507,9 +506,9 @@ def run_seed() -> int:
     the student can read in graders/ but whose draw it cannot know, such as inputs a trained model is judged
     on, sent to the student's process only after training. Checks that use it keep a margin that holds for
     every seed (the kit's tests try several)."""
-    given = os.environ.get("PTGRADE_RUN_SEED", "")
-    if given.isdigit():
-        return int(given)
+    given = settings.current().run_seed
+    if given is not None:
+        return given
     import secrets
     return secrets.randbelow(2 ** 31 - 1) + 1
 

@@ -30,7 +30,7 @@ import torch
 from ptgrade import sandbox
 from ptgrade.i18n import _
 from ptgrade.protocol import observation as observation_mark
-from ptgrade.protocol import problems, wire
+from ptgrade.protocol import problems, settings, wire
 from ptgrade.protocol.contract import CheckTimeout, StaleHandle, WorkerProblem  # noqa: F401 - graders catch them here
 from ptgrade.protocol.observation import observation  # noqa: F401 - graders import it here until they move
 
@@ -289,7 +289,7 @@ def _exit_reason(code: int | None, cpu_seconds: int) -> str:
         if signal_number == signal.SIGXCPU:
             return _("it used more than {seconds} s of CPU time").format(seconds=cpu_seconds)
         if signal_number == signal.SIGXFSZ:
-            return _("it wrote a file larger than 512 MB")
+            return _("it wrote a file larger than {size} MB").format(size=settings.current().file_mb)
         name = signal.Signals(signal_number).name if signal_number in signal.valid_signals() else str(signal_number)
         return _("os._exit, a crash, or signal {name}").format(name=name)
     return _("os._exit({code}), sys.exit or a crash").format(code=code)

@@ -61,6 +61,8 @@ def judge_env(root: Path, fd: int, nonce: str, lang: str | None = None) -> dict:
     """The judge's environment; `lang` is the language its feedback is written in (the CLI's by default)."""
     env = dict(os.environ)
     from ptgrade import i18n
+    from ptgrade.protocol import settings
+    env.update(settings.current().to_env())  # the judge's Settings are the runner's
     env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1", **{CHANNEL_FD: str(fd)},
                PTGRADE_LANG=lang or i18n.current(),
                **{CHANNEL_NONCE: nonce},

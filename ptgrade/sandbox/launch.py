@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ptgrade import i18n
+from ptgrade.protocol import settings
 from ptgrade.sandbox.machine import GIB, NOBODY, become_nobody, bwrap, memory_limit_gib, nobody_can_run
 from ptgrade.sandbox.scratch import Scratch, Shared
 
@@ -120,7 +121,7 @@ def start(scratch: Scratch, argv: list[str], env: dict[str, str], pass_fds: tupl
     """Start `argv` sandboxed; its stdout and stderr come back on one pipe."""
     as_nobody = False
     limits = ((resource.RLIMIT_DATA, int(memory_limit_gib() * GIB)), (resource.RLIMIT_CPU, cpu_seconds),
-              (resource.RLIMIT_FSIZE, 512 * 1024 * 1024), (resource.RLIMIT_CORE, 0),
+              (resource.RLIMIT_FSIZE, settings.current().file_mb * 1024 * 1024), (resource.RLIMIT_CORE, 0),
               (resource.RLIMIT_NPROC, _tasks_of_this_user() + 512))
     if bwrap():
         command = [*_bwrap_prefix(scratch, shared)]

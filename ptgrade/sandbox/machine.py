@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from ptgrade.i18n import _
+from ptgrade.protocol import settings
 
 NOBODY = 65534
 GIB = 1024 ** 3
@@ -16,19 +17,19 @@ GIB = 1024 ** 3
 
 def memory_limit_gib() -> float:
     """The student's process's memory limit."""
-    return float(os.environ.get("PTGRADE_MEMORY_GIB", "4"))
+    return settings.current().memory_gib
 
 
 def judge_memory_gib() -> float:
     """The judge's own memory limit (ptgrade/judge/plugin.py sets it on itself)."""
-    return float(os.environ.get("PTGRADE_JUDGE_MEMORY_GIB", "8"))
+    return settings.current().judge_memory_gib
 
 
 
 @functools.cache
 def bwrap() -> str | None:
     """The bubblewrap binary, if it can make namespaces here (checked once)."""
-    if sys.platform != "linux" or os.environ.get("PTGRADE_NO_BWRAP"):
+    if sys.platform != "linux" or settings.current().no_bwrap:
         return None
     candidates = [shutil.which("bwrap")]
     try:

@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from ptgrade.protocol import settings
 from ptgrade.sandbox.launch import Launched, environment, kill, start
 from ptgrade.sandbox.machine import bwrap
 from ptgrade.sandbox.scratch import Scratch, Shared, _read_only, remove
@@ -144,7 +145,7 @@ class Zygote:
 def _drain(stream) -> None:
     """The zygote's own output (a warning while importing) is not the student's: read and dropped (or kept in
     $PTGRADE_ZYGOTE_LOG, for the kit's developers)."""
-    log = os.environ.get("PTGRADE_ZYGOTE_LOG")
+    log = settings.current().zygote_log
     while chunk := stream.read(65536):
         if log:
             with open(log, "ab") as handle:
