@@ -18,10 +18,18 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from graders.observations.s3_2_rnn_attention import (
+    _order_training,
+    calls_and_result,
+    load_state,
+    model_state,
+    order_task_training,
+    packed_rnn_result,
+    sgd_step,
+    without_grad,
+)
 from graders.support import errors
 from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
-from graders.support.calls import _TorchCalls
-from ptgrade.judge.remote import observation
 
 SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
                 "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
@@ -46,14 +54,6 @@ def _pad(sequences, width, pad_id=0):
     for row, sequence in enumerate(sequences):
         out[row, :len(sequence)] = sequence
     return out
-
-
-@observation
-def without_grad(impl, model, *args):
-    """model(*args) under torch.no_grad() in the student's process, as inference runs (the judge's own no_grad
-    does not reach that process)."""
-    with torch.no_grad():
-        return model(*args)
 
 
 # -- text preprocessing ------------------------------------------------------------------------------
@@ -255,35 +255,6 @@ def _judge_copy(state: dict, sizes, cell, pad_id) -> _JudgeRNNClassifier:
     return model.eval()
 
 
-@observation
-def model_state(impl, model) -> dict:
-    """The model's state_dict, as tensors."""
-    return {str(key): value.detach().clone() for key, value in model.state_dict().items()}
-
-
-@observation
-def load_state(impl, model, state: dict) -> None:
-    """model.load_state_dict(state): the judge's parameters under the student's own names."""
-    model.load_state_dict(state)
-
-
-@observation
-def sgd_step(impl, model, tokens, lengths, weights, lr) -> dict:
-    """One step in train mode: logits = model(tokens, lengths), (logits * weights).sum().backward(), p -= lr * p.grad
-    for every parameter with a gradient; the logits, and the state_dict after the step."""
-    model.train()
-    model.zero_grad()
-    logits = model(tokens, lengths)
-    if type(logits) is not torch.Tensor:
-        return {"logits": logits}
-    (logits * weights).sum().backward()
-    with torch.no_grad():
-        for parameter in model.parameters():
-            if parameter.grad is not None:
-                parameter -= lr * parameter.grad
-    return {"logits": logits.detach(), "state": {str(k): v.detach().clone() for k, v in model.state_dict().items()}}
-
-
 def _student_logits(impl, model, tokens, lengths, what, hint):
     logits = errors.calling(what, hint, without_grad, impl, model, tokens, lengths)
     return expect_tensor(logits, "model(tokens, lengths)", hint)
@@ -425,23 +396,6 @@ def _order_batch(generator, size):
 ORDER_SIZES = (12, 16, 32, 2)
 
 
-def _order_training(model, batches):
-    """The order task's training loop: Adam (lr 1e-2) over `batches`, cross-entropy on the logits; the first thing
-    the model's forward returned that is not a tensor, else None."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    model.train()
-    for batch_tokens, batch_lengths, labels in batches:
-        logits = model(batch_tokens, batch_lengths)
-        if type(logits) is not torch.Tensor:
-            return logits
-        loss = F.cross_entropy(logits, labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    model.eval()
-    return None
-
-
 class _OrderRun:
     """The order task of one run_seed: the judge's starting parameters, its batches, the sequences it judges on after
     training, and its own replay of the training (done once, whoever asks first)."""
@@ -467,16 +421,6 @@ class _OrderRun:
 @functools.lru_cache(maxsize=2)
 def _order_run(run_seed) -> _OrderRun:
     return _OrderRun(run_seed)
-
-
-@observation
-def order_task_training(impl, model, batches):
-    """Train the student's RNNClassifier (already holding the judge's starting parameters) with the order task's loop
-    on `batches`; its state_dict after training (or what its forward returned that is not a tensor)."""
-    odd = _order_training(model, batches)
-    if odd is not None:
-        return {"odd": odd}
-    return {"state": {str(k): v.detach().clone() for k, v in model.state_dict().items()}}
 
 
 @pytest.mark.points(2)
@@ -576,18 +520,6 @@ def _rnn_by_hand(state, inputs):
             steps.append(h)
         layer_input = torch.stack(steps, dim=1)
     return layer_input
-
-
-@observation
-def packed_rnn_result(impl, state, inputs, lengths):
-    """What run_packed_rnn returns for an nn.RNN(batch_first=True, tanh, float64) on the device of `inputs`, holding
-    the weights `state`."""
-    layers = sum(name.startswith("weight_ih_l") for name in state)
-    hidden, features = state["weight_ih_l0"].shape
-    rnn = nn.RNN(features, hidden, num_layers=layers, batch_first=True, dtype=torch.float64, device=inputs.device)
-    rnn.load_state_dict(state)
-    with torch.no_grad():
-        return impl.run_packed_rnn(rnn, inputs, lengths)
 
 
 def _packed_rnn(impl, state, inputs, lengths):
@@ -801,14 +733,6 @@ def test_sdpa_gradients_match_torch(impl):
 TORCH_ATTENTION = {"torch.nn.functional.scaled_dot_product_attention": "F.scaled_dot_product_attention",
                    "torch.nn.functional.multi_head_attention_forward": "nn.MultiheadAttention"}
 TORCH_LSTM = {"torch.lstm_cell": "nn.LSTMCell / torch.lstm_cell", "torch.lstm": "nn.LSTM"}
-
-
-@observation
-def calls_and_result(impl, name, *args) -> dict:
-    """The torch functions the student's `name`(*args) called (names only, in first-call order) and what it returned."""
-    with _TorchCalls() as calls:
-        value = getattr(impl, name)(*args)
-    return {"names": list(dict.fromkeys(calls.names)), "value": value}
 
 
 @pytest.mark.points(1)
