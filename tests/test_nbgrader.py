@@ -10,7 +10,8 @@ silences tracebacks (IPython's showtraceback, sys.excepthook) on top of the know
 loses that check). Scores are read from nbgrader's gradebook: the judge decides them
 (ptgrade.integrations.nbgrader.JudgeCells), never the kernel.
 
-The export and `run_check` (the advisory path in Jupyter) are tested on the mini kit.
+`collect` and `run_check` (the advisory path in Jupyter) are tested on the mini kit; the export itself in
+tests/unit/integrations/test_notebook.py.
 """
 from __future__ import annotations
 
@@ -242,32 +243,10 @@ def test_export_writes_the_expected_csv(course):
     assert {r["assignment"] for r in rows.values()} == {ASSIGNMENT}
 
 
-# -- the export and run_check, on the mini kit (tests/conftest.py) ------------------------------------
+# -- collect and run_check, on the mini kit (tests/conftest.py) --------------------------------------------
 from ptgrade.integrations import notebook as notebook_module  # noqa: E402
 
 TEST_CELL = "from ptgrade.integrations.notebook import run_check\nrun_check('1.1', {check!r}, globals())"
-
-
-def test_export_strips_magics_and_test_plumbing_and_names_cells():
-    exported = notebook_module.export([
-        ("In [1]", "%matplotlib inline\nimport torch\n!pip install nothing\ntext = '''\n%not a magic\n'''"),
-        ("In [2]", TEST_CELL.format(check="test_double_doubles")),
-        ("In [3]", "def double(x):\n    %time y = 1\n    return x * 2\nimport ptgrade.integrations.notebook\n"
-                   "ptgrade.integrations.notebook.run_check = lambda *a, **k: None"),
-        ("In [4]", "def broken(:\n    pass"),
-        ("In [5]", "%%time\nz = double(1)"),
-        ("In [6]", "%%bash\necho hi"),
-    ])
-    code = exported.code
-    compile(code, "exported.py", "exec")
-    assert "%not a magic" in code and "matplotlib" not in code and "pip" not in code and "echo" not in code
-    assert "run_check" not in code.split("# -- In [1] --")[1] and "broken" not in code
-    assert "    y = 1\n    return x * 2" in code and "z = double(1)" in code
-    assert exported.left_out == ["In [4] (not valid Python: invalid syntax, line 1)"]
-    line = code.split("\n").index("    return x * 2") + 1
-    assert exported.where(line) == "In [3], line 3"
-    assert notebook_module._cells_named(f"raised (line {line}: `return x * 2`)", exported) == \
-        "raised (In [3], line 3: `return x * 2`)"
 
 
 def test_collect_lists_the_checks_with_their_gpu_mark(kit):

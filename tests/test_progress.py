@@ -1,6 +1,6 @@
-"""The learner's loop around the checks: progress per source folder with the best score, a damaged
-progress file set aside (never fatal), `reset` that keeps the learner's file, `watch` that survives
-editors saving by rename and re-grades on every save."""
+"""The learner's loop around the checks: progress per source folder with the best score (the Progress object
+itself: tests/unit/course/test_progress.py), a damaged progress file set aside (never fatal), `reset` that keeps
+the learner's file, `watch` that survives editors saving by rename and re-grades on every save."""
 import os
 import subprocess
 import sys
@@ -8,25 +8,6 @@ import time
 
 import pytest
 from conftest import KIT_ROOT, SOLUTION
-
-from ptgrade.course.progress import Progress
-from ptgrade.protocol.results import CheckResult, ItemResult
-
-
-def _result(score_passed: bool) -> ItemResult:
-    return ItemResult("1.1", "Demo", [CheckResult("test_a", "numerics", 2, "passed" if score_passed else "failed")])
-
-
-def test_best_score_is_kept_per_source_and_a_worse_run_does_not_lower_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("PTGRADE_STATE", str(tmp_path / "state.json"))
-    progress = Progress(tmp_path)
-    progress.record(_result(True), "exercises")
-    progress.record(_result(False), "exercises")
-    progress.record(_result(False), str(tmp_path))
-    progress.save()
-    again = Progress(tmp_path)
-    assert again.best("1.1")[0] == 2 and again.last_result("1.1").score == 0
-    assert again.best("1.1", str(tmp_path))[0] == 0  # another folder's runs are its own
 
 
 def test_a_damaged_progress_file_is_kept_aside_and_said_once(kit):

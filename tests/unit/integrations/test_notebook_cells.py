@@ -17,5 +17,6 @@ def test_a_line_in_either_language_names_its_cell(lang, cell):
 
 
 def test_a_message_without_a_line_is_left_as_it_is():
-    assert notebook._cells_named("expected 3, got 4 (line of best fit)", CELLS) == "expected 3, got 4 (line of best fit)"
+    text = "expected 3, got 4 (line of best fit)"
+    assert notebook._cells_named(text, CELLS) == text
     assert problems.line_in("no place here") is None

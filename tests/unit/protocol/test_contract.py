@@ -20,10 +20,12 @@ def test_judge_command_gives_pytest_timeout_a_real_limit_and_the_worker_its_own(
     command = contract.judge_command(Path("/kit"), Path("/kit/graders/test_s1_2_tensors.py"),
                                      Path("/home/s/s1_2_tensors.py"), timeout=45, only=["test_a", "test_b"])
     joined = " ".join(command)
-    assert ["-o", f"timeout={45 + contract.JUDGE_GRACE_SECONDS}"] == command[command.index("-o"):command.index("-o") + 2]
+    at = command.index("-o")
+    assert ["-o", f"timeout={45 + contract.JUDGE_GRACE_SECONDS}"] == command[at:at + 2]
     assert command[command.index("--ptgrade-check-seconds") + 1] == "45"
     assert command[command.index("--ptgrade-impl") + 1] == "/home/s/s1_2_tensors.py"
-    assert "/kit/graders/test_s1_2_tensors.py::test_a" in command and "/kit/graders/test_s1_2_tensors.py::test_b" in command
+    assert "/kit/graders/test_s1_2_tensors.py::test_a" in command
+    assert "/kit/graders/test_s1_2_tensors.py::test_b" in command
     assert "-p no:cacheprovider" in joined and "--noconftest" in command and "ptgrade.judge.plugin" in command
 
 
@@ -61,7 +63,8 @@ def test_judge_command_runs_pytest_without_the_plugins_it_does_without():
     disabled = {command[i + 1] for i, arg in enumerate(command) if arg == "-p" and command[i + 1].startswith("no:")}
     assert disabled == {f"no:{name}" for name in contract.NOT_NEEDED}
     assert command[1:3] == ["-m", "pytest"] and "--assert=plain" in command
-    assert {"ptgrade.judge.plugin", "pytest_timeout"} <= {command[i + 1] for i, arg in enumerate(command) if arg == "-p"}
+    plugins = {command[i + 1] for i, arg in enumerate(command) if arg == "-p"}
+    assert {"ptgrade.judge.plugin", "pytest_timeout"} <= plugins
 
 
 def test_judge_env_sets_the_channel_the_language_and_the_kit_on_the_path(monkeypatch):
