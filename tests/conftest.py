@@ -136,3 +136,39 @@ def kit(tmp_path) -> MiniKit:
 def quick_kit(tmp_path) -> MiniKit:
     """A kit whose checks time out after 5 s, for hang tests."""
     return MiniKit(tmp_path / "kit", timeout=5)
+
+
+# -- slowness, from measurement ------------------------------------------------------------------------------------
+# tests/durations.json holds each test's seconds (setup, call and teardown) in an idle full run on 2 cores, written by
+# `python -m pytest -n 2 --record-durations`. A test that took longer than SLOW_SECONDS is marked `slow`, so
+# `-m "not slow"` (the quick command) leaves it out; a test not measured yet counts as quick.
+DURATIONS = Path(__file__).with_name("durations.json")
+SLOW_SECONDS = 4.0
+_measured: dict[str, float] = {}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--record-durations", action="store_true",
+                     help="write each test's measured seconds into tests/durations.json (run the full suite idle)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    import json
+    durations = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
+    for item in items:
+        if durations.get(item.nodeid, 0.0) > SLOW_SECONDS:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_logreport(report):
+    _measured[report.nodeid] = _measured.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    if not session.config.getoption("--record-durations") or hasattr(session.config, "workerinput"):
+        return  # recorded once, by the controller that saw every test's report
+    import json
+    old = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
+    old.update({nodeid: round(seconds, 1) for nodeid, seconds in _measured.items()})
+    DURATIONS.write_text(json.dumps(dict(sorted(old.items())), indent=0) + "\n", encoding="utf-8")

@@ -5,6 +5,7 @@ import signal
 import pytest
 
 from ptgrade.host import runner, warm_judges
+from ptgrade.protocol.plan import Mode
 
 
 def outcomes(result):
@@ -239,14 +240,14 @@ def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit)
              "exits": kit.write("exits/s1_1_demo.py", "import os\nos._exit(3)\n"),
              "again": kit.root / "solutions" / "s1_1_demo.py"}  # one file under two keys
     alone = {key: grade(kit, path) for key, path in files.items()}
-    for shared in (False, True):
+    for mode in Mode:
         together = runner.grade_many(kit.manifest, kit.item, [runner.Planned(k, p) for k, p in files.items()],
-                                     shared=shared)
+                                     mode=mode)
         for key in files:
             assert [(c.name, c.outcome, c.message) for c in together[key].checks] == \
-                   [(c.name, c.outcome, c.message) for c in alone[key].checks], (shared, key)
+                   [(c.name, c.outcome, c.message) for c in alone[key].checks], (mode, key)
     only = runner.grade_many(kit.manifest, kit.item, [runner.Planned("wrong", files["wrong"],
-                                                                     only=("test_double_doubles",))], shared=True)
+                                                                     only=("test_double_doubles",))])
     assert outcomes(only["wrong"]) == {"test_double_doubles": "failed"}
 
 
@@ -257,16 +258,16 @@ def test_judges_forked_from_the_warm_server_grade_as_fresh_ones_in_the_language_
     wrong = kit.write("wrong/s1_1_demo.py", "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n")
     files = [runner.Planned("wrong", wrong), runner.Planned("stub", kit.root / "exercises" / "s1_1_demo.py")]
 
-    def graded(lang, forked):
-        results = runner.grade_many(kit.manifest, kit.item, files, shared=True, lang=lang, forked=forked)
+    def graded(lang, mode=Mode.BANK):  # the bank's judge is forked from the warm server; students' is fresh
+        results = runner.grade_many(kit.manifest, kit.item, files, mode=mode, lang=lang)
         return {key: [(c.name, c.outcome, c.message) for c in result.checks] for key, result in results.items()}
 
-    korean = graded("ko", forked=True)
-    assert korean == graded("ko", forked=False)
+    korean = graded("ko")
+    assert korean == graded("ko", Mode.STUDENTS)
     assert "2이어야 하는데 3" in korean["wrong"][0][2], korean["wrong"][0]
     server = warm_judges.server(kit.manifest.root, {})
     os.killpg(server.process.pid, signal.SIGKILL)
     server.process.wait()
     with pytest.raises(warm_judges.ServerGone):
         warm_judges.server(kit.manifest.root, {})
-    assert graded("ko", forked=True) == korean
+    assert graded("ko") == korean

@@ -7,7 +7,6 @@ even a kit bug cannot hang `ptgrade`.
 """
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import select
@@ -22,6 +21,7 @@ from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import warm_judges
 from ptgrade.i18n import _
 from ptgrade.protocol import contract, problems
+from ptgrade.protocol.plan import Mode, Plan, PlanEntry
 from ptgrade.protocol.results import CheckResult, ItemResult
 
 STARTUP_SECONDS = 120    # starting two Python processes with torch, on a busy machine
@@ -60,7 +60,8 @@ class _Judge:
             if self.process is None:
                 self.process = subprocess.Popen(command, env=env, pass_fds=tuple(named_fds.values()), cwd=cwd,
                                                 stdin=subprocess.DEVNULL, stdout=self.output,
-                                                stderr=subprocess.STDOUT, preexec_fn=warm_judges.own_session_dying_with_parent)
+                                                stderr=subprocess.STDOUT,
+                                                preexec_fn=warm_judges.own_session_dying_with_parent)
         finally:
             for fd in named_fds.values():
                 os.close(fd)
@@ -158,28 +159,23 @@ class Planned:
     only: tuple[str, ...] | None = None
 
 
-def grade_many(manifest: Manifest, item: Item, files: list[Planned], device: str = "auto",
-               reference: Path | None = None, lang: str | None = None, shared: bool = False,
-               strangers: bool = True, forked: bool = False) -> dict[str, ItemResult]:
+def grade_many(manifest: Manifest, item: Item, files: list[Planned], mode: Mode = Mode.STUDENTS,
+               device: str = "auto", reference: Path | None = None, lang: str | None = None) -> dict[str, ItemResult]:
     """Grade many files against one item's grader in one judge: Python, torch, pytest and the grader start
-    once. Each file still runs in a worker of its own, which is ended, with all it started and wrote, before
-    the next file's worker is handed its file. With `shared` the workers are forks of one warm zygote;
-    otherwise each is a fresh sandboxed interpreter. With `strangers` (files of different students), the
-    judge's own files a worker can write and its module fixtures are made afresh for each file; `verify`
-    (the kit's own files) keeps them. With `forked`, the judge is a fork of a warm server (ptgrade/host/warm_judges.py).
-    Results by key, each the ItemResult `grade` would give."""
+    once. Each file still runs in its own fork of one warm zygote, which is ended, with all it started and wrote,
+    before the next file's is handed its file. `mode` says whose files they are (protocol/plan.py): students'
+    get the judge's files and module fixtures afresh for each file; the kit's own bank keeps them and its judge
+    is forked from a warm server (ptgrade/host/warm_judges.py). Results by key, each the ItemResult `grade`
+    would give."""
     problem = _unavailable(manifest, item)
     if problem or not files:
         return {f.key: problem for f in files}
     with tempfile.TemporaryDirectory(prefix="ptgrade-plan-") as folder:
-        plan = Path(folder) / "plan.json"
-        plan.write_text(json.dumps({
-            "shared": shared, "strangers": strangers, "preload": [f"graders.{manifest.grader_path(item).stem}"],
-            "impls": [{"key": f.key, "path": str(Path(f.path).resolve()), "only": f.only,
-                       "display": f.display or problems.display(Path(f.path))} for f in files]}), encoding="utf-8")
+        plan = Plan(tuple(PlanEntry(f.key, Path(f.path).resolve(), f.display or problems.display(Path(f.path)),
+                                    f.only) for f in files), mode).write(Path(folder) / "plan.json")
         command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,
                                          reference=reference, plan=plan)
-        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked)
+        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked=mode is Mode.BANK)
     return {f.key: _result(item, *outcome, key=f.key) for f in files}
 
 

@@ -39,7 +39,8 @@ def _prctl():
 
 
 _PRCTL = _prctl()
-_KEEPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ptgrade-server-parent")  # loaded before any fork: a forked child only calls it
+# Loaded before any fork: a forked child only calls it.
+_KEEPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ptgrade-server-parent")
 PR_SET_PDEATHSIG = 1
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ptgrade.course.manifest import Manifest
 from ptgrade.host import runner
+from ptgrade.protocol.plan import Mode
 from ptgrade.protocol.results import ItemResult
 
 
@@ -85,7 +86,7 @@ def _grade_item(manifest: Manifest, item, students: list[tuple[str, str, Path]])
     """One judge for many students' copies of one item; each student in a worker of their own (a fork of a
     warm zygote, ended with everything it started and wrote before the next student's file is copied in)."""
     files = [runner.Planned(name, path, display=display) for name, display, path in students]
-    return runner.grade_many(manifest, item, files, shared=True)
+    return runner.grade_many(manifest, item, files, mode=Mode.STUDENTS)
 
 
 def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=None, on_done=None) -> dict:
@@ -111,7 +112,7 @@ def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=No
             shares = max(1, min(jobs, len(present)))
             work += [(item, present[i::shares]) for i in range(shares) if present[i::shares]]
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for (item, share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w), work)):
+            for (item, _share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w), work)):
                 for name, result in results.items():
                     grades[name][item.id] = result
                     if on_done:

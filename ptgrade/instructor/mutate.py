@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
+from ptgrade.protocol.plan import Mode
 
 SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
          ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -157,7 +158,7 @@ def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: in
                 path.parent.mkdir()
                 path.write_text(chosen[index].source, encoding="utf-8")
                 files.append(runner.Planned(str(index), path))
-            results = runner.grade_many(manifest, item, files, shared=True, strangers=False, forked=True)
+            results = runner.grade_many(manifest, item, files, mode=Mode.BANK)
         outcomes = []
         for index in batch:
             result = results[str(index)]

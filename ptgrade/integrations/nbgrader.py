@@ -102,7 +102,8 @@ def item_notebook(manifest: Manifest, item: Item, checks: list[dict], lang: str 
     if plain:
         cells.append(nbformat.v4.new_code_cell("\n".join(plain).strip()))
     for check in checks:
-        code = f'from ptgrade.integrations.notebook import run_check\nrun_check({item.id!r}, {check["name"]!r}, globals())'
+        code = (f'from ptgrade.integrations.notebook import run_check\n'
+                f'run_check({item.id!r}, {check["name"]!r}, globals())')
         cells.append(nbformat.v4.new_code_cell(code, metadata=_meta(
             check["name"], grade=True, locked=True, points=check["max_score"])))
     return nbformat.v4.new_notebook(cells=cells, metadata={

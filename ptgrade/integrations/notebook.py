@@ -67,7 +67,7 @@ def export(cells: list[tuple[str, str]]) -> Export:
     latter as a shell that does nothing); top-level statements that touch `run_check` (the test cells' plumbing) are
     left out; a cell that is not valid Python is left out, as it did nothing in the kernel either.
     """
-    result, lines = Export(), ["# The code cells of a notebook, exported by ptgrade (ptgrade/integrations/notebook.py)."]
+    result, lines = Export(), ["# The code cells of a notebook, exported by ptgrade (ptgrade/integrations/notebook.py)"]
     for label, source in cells:
         text, problem = _python(source)
         if problem:
@@ -161,7 +161,8 @@ def _touches_run_check(node: ast.AST) -> bool:
         if "run_check" in names:
             return True
         if isinstance(n, (ast.Import, ast.ImportFrom)) and any(
-                "ptgrade.integrations.notebook" in name for name in [getattr(n, "module", None) or ""] + [a.name for a in n.names]):
+                "ptgrade.integrations.notebook" in name
+                for name in [getattr(n, "module", None) or ""] + [a.name for a in n.names]):
             return True
     return False
 

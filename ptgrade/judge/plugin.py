@@ -10,14 +10,12 @@ only acts on grader modules, `test_s<section>_<n>_*.py`).
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import random
 import re
 import resource
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +28,7 @@ from ptgrade import sandbox
 from ptgrade.i18n import _
 from ptgrade.judge import outcomes
 from ptgrade.protocol import contract, problems, settings
+from ptgrade.protocol.plan import Mode, Plan, PlanEntry
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export", "distributed")
 MARKERS = {
@@ -145,23 +144,6 @@ def plan_key(item: pytest.Item) -> str | None:
     return callspec.params.get("impl") if callspec is not None else None
 
 
-@dataclass(frozen=True)
-class PlanEntry:
-    """One file of a plan: its key in the events, the file, how messages name it, the checks it gets."""
-    key: str
-    path: Path
-    display: str
-    only: tuple[str, ...] | None
-
-
-def read_plan(path: Path) -> tuple[list[PlanEntry], bool, bool, tuple[str, ...]]:
-    """(entries, shared, strangers, modules to preload) from a plan the runner wrote."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    entries = [PlanEntry(str(e["key"]), Path(e["path"]).resolve(), str(e["display"]),
-                         tuple(e["only"]) if e.get("only") is not None else None) for e in data["impls"]]
-    return entries, bool(data.get("shared")), bool(data.get("strangers", True)), tuple(data.get("preload", ()))
-
-
 class _Grading:
     """One judge session: a sandboxed worker per graded file, and the results it reports."""
 
@@ -173,9 +155,8 @@ class _Grading:
         self.scratches: list[sandbox.Scratch] = []
         self.current: remote.Connection | None = None
         self.plan: dict[str, PlanEntry] = {}
-        self.order: list[str] = []          # the plan's keys in the order their checks run
         self.active: str | None = None      # the plan's file being judged now
-        self.strangers = True               # a plan's files are different people's: nothing carries over
+        self.mode = Mode.STUDENTS           # a plan's files are different people's: nothing carries over
         self.module_fixtures = []           # pytest's definitions of the checks' module fixtures
         self.zygote: sandbox.Zygote | None = None
         # The judge's files and the student's, apart. `tmp_path` and `tmp_path_factory` are the judge's: data a
@@ -200,18 +181,14 @@ class _Grading:
         reference = self.config.getoption("ptgrade_reference")
         return Path(reference) if reference else None
 
-    def load_plan(self, plan: Path) -> None:
-        """Many files, one judge: each file's checks run in turn, each file in a worker of its own. With
-        `shared` (the instructor's own bank in `verify`), the workers are forks of one warm zygote; else
-        (students) each is a fresh sandboxed interpreter, started while the one before is judged."""
-        entries, shared, self.strangers, preload = read_plan(plan)
-        self.plan = {entry.key: entry for entry in entries}
-        if shared:  # started now, so its torch import overlaps the judge's
-            scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
-            self.scratches.append(scratch)
-            self._start_zygote(scratch, preload)
-        elif entries:
-            self.launch(entries[0].path, display=entries[0].display, ident=entries[0].key)
+    def load_plan(self, path: Path) -> None:
+        """Many files, one judge: each file's checks run in turn, each file in its own fork of one warm zygote
+        (started now, so its torch import overlaps the judge's)."""
+        plan = Plan.read(path)
+        self.plan, self.mode = {entry.key: entry for entry in plan.entries}, plan.mode
+        scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
+        self.scratches.append(scratch)
+        self._start_zygote(scratch, self._graders())
 
     def launch(self, path: Path, standby: bool = False, display: str | None = None, ident=None) -> None:
         """Start the worker for `path` (torch-free); `connection` takes it over later."""
@@ -305,13 +282,8 @@ class _Grading:
                     raise
 
     def planned_connection(self, key: str) -> remote.Connection:
-        """The worker of a plan's file; the next file's worker starts now, so it is ready when its turn comes."""
+        """The worker of a plan's file: a fork of the zygote."""
         entry = self.plan[key]
-        if self.zygote is None and key in self.order:
-            following = self.order[self.order.index(key) + 1:self.order.index(key) + 2]
-            for next_entry in (self.plan[k] for k in following):
-                if next_entry.key not in self.launched and next_entry.key not in self.connections:
-                    self.launch(next_entry.path, display=next_entry.display, ident=next_entry.key)
         return self.connection(entry.path, entry.display, ident=key)
 
     def finish(self, key: str, request) -> None:
@@ -321,10 +293,7 @@ class _Grading:
         if connection is None:
             return
         connection.stop()
-        if self.zygote is None:
-            self.scratches.remove(connection.scratch)
-            sandbox.remove(connection.scratch)
-        if self.strangers:
+        if self.mode is Mode.STUDENTS:
             self._forget_shared_files(request)
 
     def _shared(self) -> sandbox.Shared:
@@ -403,7 +372,6 @@ class _Grading:
             if dropped:
                 config.hook.pytest_deselected(items=dropped)
                 items[:] = chosen
-            self.order = list(dict.fromkeys(plan_key(item) for item in items if is_check(item)))
         specs = [check_spec(item) for item in items if is_check(item)]
         _send("collected", checks=specs)
 

@@ -247,7 +247,7 @@ class Connection:
             raise CheckTimeout((_("timed out after {seconds} s and had to be stopped while importing your module (an "
                                   "infinite loop at module level?)") if importing else
                                 _("timed out after {seconds} s and had to be stopped (an infinite loop, or far too "
-                                  "much work for this check?)")).format(seconds=f"{self.limit_seconds:g}"))
+                                  "much work for this check?)")).format(seconds=f"{self.limit_seconds:g}")) from None
         except wire.Closed:
             importing = not self.ready
             try:  # it closed its end: let it finish dying, so its exit status is its own, not our kill
@@ -257,11 +257,11 @@ class Connection:
             self._kill()
             raise WorkerProblem((_("your code ended the grading process while importing your module ({why}).")
                                  if importing else _("your code ended the grading process ({why}).")).format(
-                why=self.last_exit))
+                why=self.last_exit)) from None
         except (wire.WireError, OSError) as error:
             self._kill()
             raise WorkerProblem(_("your code's process sent something the grader cannot read ({error}).").format(
-                error=error))
+                error=error)) from None
         except BaseException:  # pytest-timeout or an interrupt mid-request: the channel is out of step
             self._kill()
             raise

@@ -49,7 +49,7 @@ def at_line(line: int, code: str = "", lang: str | None = None) -> str:
 
 def line_in(text: str) -> tuple[int, str] | None:
     """(line, code) of the first at_line() in `text`, in either language, or None."""
-    for lang, pattern in _LINE_PATTERNS.items():
+    for pattern in _LINE_PATTERNS.values():
         found = pattern.search(text)
         if found:
             rest = text[found.end():]

@@ -67,7 +67,8 @@ def item_view(result: ItemResult, title: str) -> Group:
         rows.append(Padding(line, (0, 0, 0, 2)))
         if check.message and check.outcome != "not_started":
             colour = "yellow" if check.outcome == "skipped" else "red"
-            text = Text(_("(the same as above)"), style="dim") if check.message in shown else Text(check.message, style=colour)
+            text = (Text(_("(the same as above)"), style="dim") if check.message in shown
+                    else Text(check.message, style=colour))
             shown.add(check.message)
             rows.append(Padding(text, (0, 0, 0, 6)))
     rows.append(Text(""))

@@ -21,7 +21,11 @@ SAVED, KEY, STOP = "saved", "key", "stop"
 
 def _watch_folder(path: Path, events: queue.Queue, stop: threading.Event) -> None:
     from watchfiles import watch
-    for _changes in watch(path.parent, stop_event=stop, watch_filter=lambda _change, changed: Path(changed).name == path.name,
+
+    def is_the_file(_change, changed) -> bool:
+        return Path(changed).name == path.name
+
+    for _changes in watch(path.parent, stop_event=stop, watch_filter=is_the_file,
                           debounce=300):
         events.put((SAVED, None))
 
