@@ -1,5 +1,6 @@
 """ptgrade/ui/render.py: each view renders, without error, what a learner must read in it (rich to a StringIO)."""
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,20 @@ def test_dimension_labels():
     assert render.dimension_label("numerics", False) == "numerics"
     assert render.dimension_label("convergence", True) == "convergence (gpu)"
     assert render.dimension_label("something new", False) == "something new"
+
+
+def test_every_dimension_is_named_in_korean_too():
+    """The results table names what each check tests: in Korean mode, in Korean."""
+    from ptgrade.judge.plugin import DIMENSIONS
+    from ptgrade.ui.render import dimension_label
+    i18n.use("ko")
+    try:
+        labels = {name: dimension_label(name, gpu=True) for name in DIMENSIONS}
+    finally:
+        i18n.use("en")
+    assert all(re.search("[가-힣]", label) and label.endswith("(gpu)") for label in labels.values()), labels
+    assert len(set(labels.values())) == len(DIMENSIONS), labels
+    assert dimension_label("numerics", gpu=False) == "numerics"
 
 
 def test_list_view_shows_each_items_status_best_and_the_total():
