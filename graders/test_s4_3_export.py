@@ -1,7 +1,7 @@
 """4.3 ONNX and TorchScript export: the promises of exercises/s4_3_export.py.
 
-Student functions run beside the student's code (the @observation functions below) on a model
-built there from a seed; expected outputs come from the grader's own copy, built here from the same
+Student functions run beside the student's code (the @observation functions of
+graders/observations/s4_3_export.py) on a model built there from a seed; expected outputs come from the grader's own copy, built here from the same
 seed and run in evaluation mode, so nothing the student does to the model moves the target. Seeds of the
 models and inputs the files are judged on are drawn from this run's `run_seed`.
 
@@ -26,68 +26,27 @@ import pytest
 import torch
 import torch.nn.functional as F
 from onnx import helper, numpy_helper
-from torch import nn
 
+from graders.observations.s4_3_export import (
+    IN_FEATURES,
+    _classifier,
+    _conv_net,
+    _gated,
+    exported_program_outputs,
+    frozen_conv_net,
+    onnx_exported,
+    program_saved_and_loaded,
+    scripted_gated_reloaded,
+    traced_gated,
+)
 from graders.support import errors, student_files
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from ptgrade.judge.remote import WorkerProblem, observation
+from ptgrade.judge.remote import WorkerProblem
 
-IN_FEATURES = 10
 EXAMPLE_BATCH = 4
 ONNX_BATCHES = (1, 3, 9)
 PROGRAM_BATCHES = (3, 7)
 RUN_ONNX_NAMES = ("pixels", "scan", "readings", "measurements", "signal", "batch_in")  # never "x" nor "input"
-
-
-class Classifier(nn.Module):
-    """BatchNorm + Dropout, so training and evaluation mode give different outputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.hidden = nn.Linear(IN_FEATURES, 12)
-        self.norm = nn.BatchNorm1d(12)
-        self.dropout = nn.Dropout(0.5)
-        self.out = nn.Linear(12, 3)
-
-    def forward(self, features):
-        return self.out(self.dropout(torch.relu(self.norm(self.hidden(features)))))
-
-
-class GatedNet(nn.Module):
-    """A branch on tensor values: what torch.jit.trace cannot record."""
-
-    def __init__(self, size=5):
-        super().__init__()
-        self.linear = nn.Linear(size, size)
-        self.dropout = nn.Dropout(0.3)
-
-    def forward(self, x):
-        h = self.dropout(self.linear(x))
-        if h.mean() > 0:
-            return h * 2
-        return -h
-
-
-def _classifier(seed=0):
-    """A Classifier in training mode whose BatchNorm running statistics are far from (0, 1)."""
-    torch.manual_seed(seed)
-    model = Classifier()
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for _ in range(5):
-            model(torch.randn(16, IN_FEATURES, generator=generator) * 2 + 1)
-    return model.train()
-
-
-def _gated():
-    torch.manual_seed(1)
-    model = GatedNet()
-    with torch.no_grad():
-        model.linear.weight.mul_(0.2).add_(torch.eye(5))
-        model.linear.bias.zero_()
-    generator = torch.Generator().manual_seed(2)
-    positive = torch.rand(3, 5, generator=generator) + 1  # h.mean() > 0: the `h * 2` branch
-    return model.train(), positive, -positive             # h.mean() < 0: the `-h` branch
 
 
 def _eval_outputs(model, x):
@@ -98,17 +57,6 @@ def _eval_outputs(model, x):
 
 def _inputs(batch, seed):
     return torch.randn(batch, IN_FEATURES, generator=torch.Generator().manual_seed(seed)) * 2 + 1
-
-
-def _attempt(function, *args):
-    """(In the student's process) {"value": function(*args)} or {"raised": what it raised, summarised};
-    NotImplementedError goes through (the check is not started)."""
-    try:
-        return {"value": function(*args)}
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - reported by the check, as errors.calling does
-        return {"raised": errors.summary(error)}
 
 
 def _value(attempt, what, hint=""):
@@ -287,7 +235,7 @@ class _Program:
                     positional = [_argument(argument["arg"], values) for argument in node["inputs"]]
                     args = {argument["name"]: value for argument, value in zip(node["inputs"], positional)}
                     out = _run_node(str(node["target"]), args, positional, training)
-                    for position, output in enumerate(node["outputs"]):
+                    for output in node["outputs"]:
                         kind, body = next(iter(output.items()))
                         if kind == "as_tensor":
                             values[body["name"]] = out
@@ -342,12 +290,6 @@ def _lines(code: dict) -> list[str]:
 
 
 # -- ONNX: one export per grader run, shared by the checks below ----------------------------------
-@observation
-def onnx_exported(impl, seed, example, path):
-    """export_onnx(model, example, path) on a _classifier(seed) built beside the student's code."""
-    impl.export_onnx(_classifier(seed), example, path)
-
-
 @pytest.fixture(scope="module")
 def onnx_export(impl, student_path_factory, run_seed):
     """(model, folder, path, seed, problem): the student's export of a Classifier (the grader's copy of which is
@@ -578,64 +520,6 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
                                "세션의 첫 번째 출력을 torch.from_numpy로 변환해 반환하세요."))
 
 
-# TorchScript is saved, reloaded and run beside the student's code through these, taken when the grader is imported
-# (before the student's file, in every worker): a submission that later rebinds torch.jit.ScriptModule, torch.jit.save,
-# torch.jit.load or a module's forward does not reach them. The numbers come from the C++ module itself.
-_CPP_MODULE = torch._C.ScriptModule
-_cpp_save = torch._C.ScriptModule.save
-_cpp_method = torch._C.ScriptModule._get_method
-_CompilationUnit = torch._C.CompilationUnit
-_import_ir_module = torch._C.import_ir_module
-_method_graph = torch._C.ScriptMethod.graph.fget
-_graph_nodes_of = torch._C.Graph.nodes
-_block_nodes_of = torch._C.Block.nodes
-_node_kind = torch._C.Node.kind
-_node_blocks = torch._C.Node.blocks
-_node_string = torch._C.Node.s
-_ParameterDict, _parameter_items = torch._C.ParameterDict, torch._C.ParameterDict.items
-_type, _getattr, _no_grad = type, getattr, torch.no_grad
-
-
-def _cpp_module(value):
-    """The C++ TorchScript module behind `value` (its `_c`), or None when it has none: a ScriptModule's numbers,
-    archive and graph are read from this object, never from the Python object wrapped around it."""
-    cpp = _getattr(value, "_c", None)
-    return cpp if _type(cpp) is _CPP_MODULE else None
-
-
-def _cpp_outputs(cpp, inputs):
-    """(In the student's process) the C++ module's forward on each input, without gradients, each as an _attempt."""
-    forward = _cpp_method(cpp, "forward")
-    with _no_grad():
-        return [_attempt(forward, x) for x in inputs]
-
-
-def _saved_script(cpp, path) -> dict:
-    """(In the student's process) the C++ module saved to `path` (what torch.jit.save writes), as an _attempt."""
-    return _attempt(lambda: _cpp_save(cpp, str(path)))
-
-
-def _reloaded(path):
-    """(In the student's process) the C++ module torch.jit.load(path) would wrap."""
-    return _import_ir_module(_CompilationUnit(), str(path), None, {}, False)
-
-
-@observation
-def traced_gated(impl, positive, negative, path):
-    """trace_model(model, positive) on a _gated() model built beside the student's code: whether it
-    is a ScriptModule, its outputs on positive and negative, and torch.jit.save of it to `path`."""
-    traced = _attempt(impl.trace_model, _gated()[0], positive)
-    if "raised" in traced:
-        return {"made": traced}
-    module = traced["value"]
-    cpp = _cpp_module(module)
-    facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
-    if cpp is not None:
-        facts["outputs"] = _cpp_outputs(cpp, (positive, negative))
-        facts["saved"] = _saved_script(cpp, path)
-    return facts
-
-
 def _script_kind(facts, what, hint):
     check(facts["script"], say(f"{what} should be a ScriptModule, got {facts['type']}.",
                                f"{what}은(는) ScriptModule이어야 하는데 {facts['type']}입니다."), hint)
@@ -687,26 +571,6 @@ def test_trace_freezes_the_example_branch(impl, student_path):
           say("Use torch.jit.trace(model, (example,)).", "torch.jit.trace(model, (example,))를 쓰세요."))
 
 
-@observation
-def scripted_gated_reloaded(impl, positive, negative, path):
-    """to_torchscript(model, positive) on a _gated() model built beside the student's code: whether it
-    is a ScriptModule, then torch.jit.save to `path`, torch.jit.load, and the reloaded module's outputs
-    on positive and negative."""
-    scripted = _attempt(impl.to_torchscript, _gated()[0], positive)
-    if "raised" in scripted:
-        return {"made": scripted}
-    module = scripted["value"]
-    cpp = _cpp_module(module)
-    facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
-    if cpp is not None:
-        facts["saved"] = _saved_script(cpp, path)
-        if "raised" not in facts["saved"]:
-            reloaded = _attempt(_reloaded, path)
-            facts["outputs"] = ([reloaded, reloaded] if "raised" in reloaded
-                                else _cpp_outputs(reloaded["value"], (positive, negative)))
-    return facts
-
-
 @pytest.mark.points(2)
 @pytest.mark.export
 @pytest.mark.title("to_torchscript keeps both branches, even after reloading",
@@ -741,26 +605,6 @@ def test_torchscript_follows_both_branches_after_reload(impl, student_path):
           say(f"{what}'s code has no branch left: torch.jit.script compiles the source and keeps the `if`.",
               f"{what}의 코드에 분기가 남아 있지 않습니다: torch.jit.script는 소스를 컴파일해 `if`를 유지합니다."),
           say("Use torch.jit.script, not torch.jit.trace.", "torch.jit.trace가 아니라 torch.jit.script를 쓰세요."))
-
-
-@observation
-def exported_program_outputs(impl, seed, example, inputs, cuda=False, path=None):
-    """export_program(model, example) on a _classifier(seed) built beside the student's code (on CUDA
-    with cuda=True): whether it is an ExportedProgram, program.module()(x) for each input, and (with a `path`)
-    torch.export.save(program, path) for the judge to read."""
-    model = _classifier(seed=seed)
-    exported = _attempt(impl.export_program, model.cuda() if cuda else model, example)
-    if "raised" in exported:
-        return {"made": exported}
-    program = exported["value"]
-    facts = {"made": {"value": None}, "program": isinstance(program, torch.export.ExportedProgram),
-             "type": type(program).__name__}
-    if facts["program"]:
-        module = program.module()
-        facts["outputs"] = [_attempt(module, x) for x in inputs]
-        if path is not None:
-            facts["saved"] = _attempt(lambda: torch.export.save(program, str(path)))
-    return facts
 
 
 def _program_kind(facts, what, hint):
@@ -805,27 +649,6 @@ def test_exported_program_accepts_other_batch_sizes(impl, student_path, run_seed
     _judge_runs_program(program, model, PROGRAM_BATCHES, seed + 40, say("the exported program", "내보낸 프로그램"),
                         say("Call model.eval() before torch.export.export.",
                             "torch.export.export 전에 model.eval()을 호출하세요."), dynamic)
-
-
-@observation
-def program_saved_and_loaded(impl, seed, example, path, x):
-    """The grader's torch.export of a _classifier(seed) in eval mode, saved by save_program(program,
-    path); then load_program(path): whether it gave an ExportedProgram, and its module()(x)."""
-    model = _classifier(seed=seed).eval()
-    program = torch.export.export(copy.deepcopy(model), (example,),
-                                  dynamic_shapes={"features": {0: torch.export.Dim("batch")}})
-    facts = {"saved": _attempt(impl.save_program, program, path)}
-    if "raised" in facts["saved"]:
-        return facts
-    facts["saved"] = {"value": None}
-    facts["loaded"] = _attempt(impl.load_program, path)
-    if "raised" in facts["loaded"]:
-        return facts
-    program, facts["loaded"] = facts["loaded"]["value"], {"value": None}
-    facts.update(program=isinstance(program, torch.export.ExportedProgram), type=type(program).__name__)
-    if facts["program"]:
-        facts["theirs"] = _attempt(program.module(), x)
-    return facts
 
 
 @pytest.mark.points(2)
@@ -880,65 +703,8 @@ TRAINING_OPERATORS = ("aten::batch_norm", "aten::native_batch_norm", "aten::_bat
                       "aten::dropout", "aten::dropout_", "aten::feature_dropout", "aten::alpha_dropout")
 
 
-class ConvNet(nn.Module):
-    """Conv2d + BatchNorm2d (which freezing folds into the convolution) and Dropout (which it drops)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 6, 3, padding=1)
-        self.norm = nn.BatchNorm2d(6)
-        self.dropout = nn.Dropout(0.5)
-        self.out = nn.Linear(6, 3)
-
-    def forward(self, images):
-        h = torch.relu(self.norm(self.conv(images)))
-        return self.out(self.dropout(h.mean(dim=(2, 3))))
-
-
-def _conv_net(seed=7):
-    """A ConvNet in training mode whose BatchNorm running statistics are far from (0, 1)."""
-    torch.manual_seed(seed)
-    model = ConvNet()
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for _ in range(5):
-            model(torch.randn(8, 3, 6, 6, generator=generator) * 2 + 1)
-    return model.train()
-
-
 def _images(batch, seed):
     return torch.randn(batch, 3, 6, 6, generator=torch.Generator().manual_seed(seed)) * 2 + 1
-
-
-def _graph_nodes(nodes):
-    """Every node of a TorchScript graph (its nodes, read through the grader's own references), those inside if/loop
-    blocks too."""
-    for node in nodes:
-        yield node
-        for inner in _node_blocks(node):
-            yield from _graph_nodes(_block_nodes_of(inner))
-
-
-@observation
-def frozen_conv_net(impl, seed, example, inputs, path):
-    """freeze_for_inference(model, example) on a _conv_net(seed) built beside the student's code:
-    whether it is a ScriptModule, the parameters it still holds, the attributes its forward graph
-    reads (prim::GetAttr), the operators in that graph, its outputs on each input, and torch.jit.save of it
-    to `path`."""
-    made = _attempt(impl.freeze_for_inference, _conv_net(seed), example)
-    if "raised" in made:
-        return {"made": made}
-    module = made["value"]
-    cpp = _cpp_module(module)
-    facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
-    if cpp is not None:
-        nodes = list(_graph_nodes(_graph_nodes_of(_method_graph(_cpp_method(cpp, "forward")))))
-        facts["parameters"] = [name for name, _ in _parameter_items(_ParameterDict(cpp))]
-        facts["reads"] = [_node_string(node, "name") for node in nodes if _node_kind(node) == "prim::GetAttr"]
-        facts["operators"] = sorted({_node_kind(node) for node in nodes})
-        facts["outputs"] = _cpp_outputs(cpp, inputs)
-        facts["saved"] = _saved_script(cpp, path)
-    return facts
 
 
 def _frozen_facts(impl, seed, folder):
