@@ -8,7 +8,7 @@ process, everything the grader could observe there:
   ask with (public in graders/), garbage otherwise;
 - setup plainly wrong too (no timeout), and the grader's own rank code patched (its `_joined`, run in the
   ranks forked from this process) to report the 20 s timeout asked for;
-- every @observation of graders/test_s4_4_distributed.py replaced (it imports the grader): find_free_port
+- every @observation of graders/observations/s4_4_distributed.py replaced (it imports them): find_free_port
   "finds" a second port while the first is held; the ranks run for real, then their records rewritten by
   hand after setup, with every flag the grader looks for (the group destroyed by cleanup), the same
   starting weights on every rank (TinyNet after torch.manual_seed(0)), the single-process answers for
@@ -240,7 +240,7 @@ if __name__ == "__main__":
 # find_free_port, replaced by a plainly wrong one ===========================================================
 import random as _random  # noqa: E402
 
-import graders.test_s4_4_distributed as _grader  # noqa: E402 - the grader, importable and readable here
+import graders.observations.s4_4_distributed as _grader  # noqa: E402 - the grader's observations, importable and readable here
 
 FORGED = {"test_free_port_is_found_at_run_time":
           "whether a port is free right now is a fact of the student's own network namespace (its sandbox has its "
