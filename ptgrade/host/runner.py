@@ -22,7 +22,7 @@ from ptgrade.host import warm_judges
 from ptgrade.i18n import _
 from ptgrade.protocol import contract, problems
 from ptgrade.protocol.plan import Mode, Plan, PlanEntry
-from ptgrade.protocol.results import CheckResult, ItemResult
+from ptgrade.protocol.results import OUTCOMES, CheckResult, ItemResult, Outcome
 
 STARTUP_SECONDS = 120    # starting two Python processes with torch, on a busy machine
 OUTPUT_TAIL = 64 * 1024
@@ -230,9 +230,9 @@ def _result(item: Item, events: contract.Events, returncode: int | None, output:
         return result
     for spec in (c for c in events.collected if c.get("impl") == key):
         name = spec.get("name")
-        outcome, message = events.results.get((key, name), ("error", _not_run(killed, item)))
-        if outcome not in ("passed", "failed", "not_started", "skipped", "error"):
-            outcome, message = "error", _("an unknown outcome")
+        outcome, message = events.results.get((key, name), (Outcome.ERROR, _not_run(killed, item)))
+        if outcome not in OUTCOMES:
+            outcome, message = Outcome.ERROR, _("an unknown outcome")
         result.checks.append(CheckResult(name=str(name), dimension=str(spec.get("dimension")),
                                          max_score=float(spec.get("max_score", 0)), outcome=outcome,
                                          message=message, gpu=bool(spec.get("gpu", False)),

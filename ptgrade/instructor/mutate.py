@@ -17,6 +17,9 @@ from pathlib import Path
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
 from ptgrade.protocol.plan import Mode
+from ptgrade.protocol.results import Outcome as CheckOutcome
+
+CAUGHT = (CheckOutcome.FAILED, CheckOutcome.ERROR, CheckOutcome.NOT_STARTED)  # a mutant a check did not pass
 
 SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
          ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -162,7 +165,7 @@ def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: in
         outcomes = []
         for index in batch:
             result = results[str(index)]
-            caught = [c.name for c in result.checks if c.outcome in ("failed", "error", "not_started")]
+            caught = [c.name for c in result.checks if c.outcome in CAUGHT]
             outcome = Outcome(chosen[index], killed=bool(caught) or bool(result.problem), by=", ".join(caught[:3]))
             outcomes.append(outcome)
             if on_done:

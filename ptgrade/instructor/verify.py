@@ -14,7 +14,7 @@ from pathlib import Path
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
 from ptgrade.protocol.plan import Mode
-from ptgrade.protocol.results import ItemResult
+from ptgrade.protocol.results import ItemResult, Outcome
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ def mutants(manifest: Manifest, item: Item) -> list[Path]:
 
 def _judge_solution(item: Item, result: ItemResult) -> Finding:
     wrong = [f"{c.name}: {c.outcome} ({c.message.splitlines()[0] if c.message else ''})"
-             for c in result.checks if c.outcome not in ("passed", "skipped")]
-    skipped = [c.name for c in result.checks if c.outcome == "skipped" and not c.gpu]
+             for c in result.checks if c.outcome not in (Outcome.PASSED, Outcome.SKIPPED)]
+    skipped = [c.name for c in result.checks if c.outcome == Outcome.SKIPPED and not c.gpu]
     ok = not result.problem and not wrong and not skipped and result.passed
     detail = (result.problem or "; ".join(wrong + [f"{n}: skipped without needing a GPU" for n in skipped])
               or f"{result.score:g}/{result.max_score:g}")
@@ -73,7 +73,7 @@ def _judge_solution(item: Item, result: ItemResult) -> Finding:
 
 
 def _judge_stub(item: Item, result: ItemResult, subject: str = "stub") -> Finding:
-    wrong = [f"{c.name}: {c.outcome}" for c in result.checks if c.outcome not in ("not_started", "skipped")]
+    wrong = [f"{c.name}: {c.outcome}" for c in result.checks if c.outcome not in (Outcome.NOT_STARTED, Outcome.SKIPPED)]
     ok = not result.problem and bool(result.checks) and not wrong and result.score == 0
     return Finding(item.id, subject, ok, result.problem or "; ".join(wrong) or "0 points, all not started")
 
@@ -84,7 +84,7 @@ def _judge_mutant(item: Item, mutant: Mutant, result: ItemResult) -> Finding:
     if result.problem or check is None:
         return Finding(item.id, subject, False, result.problem or f"declares {mutant.caught_by}, "
                        "which the grader does not have")
-    if check.outcome not in ("failed", "error"):
+    if check.outcome not in (Outcome.FAILED, Outcome.ERROR):
         return Finding(item.id, subject, False, f"not caught: {check.name} {check.outcome} ({mutant.mistake})")
     if mutant.mentions and mutant.mentions.lower() not in check.message.lower():
         return Finding(item.id, subject, False, f"caught by {check.name}, but its message does not say "

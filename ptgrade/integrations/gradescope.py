@@ -9,7 +9,7 @@ from pathlib import Path
 from ptgrade import i18n
 from ptgrade.course import release
 from ptgrade.course.manifest import Manifest
-from ptgrade.protocol.results import ItemResult
+from ptgrade.protocol.results import ItemResult, Outcome
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once when the autograder image is built.
@@ -39,12 +39,12 @@ def results_json(results: list[ItemResult]) -> dict:
                           "max_score": 0.0, "status": "failed", "output": result.problem,
                           "visibility": "visible"})
         for check in result.checks:
-            if check.outcome == "skipped":
+            if check.outcome == Outcome.SKIPPED:
                 continue  # e.g. a GPU check on a CPU autograder: not gradable here, not counted
             tests.append({"name": f"{result.id} {check.title(i18n.current())}",
                           "number": result.id, "score": check.score, "max_score": check.max_score,
-                          "status": "passed" if check.outcome == "passed" else "failed",
-                          "output": check.message if check.outcome != "passed" else "",
+                          "status": "passed" if check.outcome == Outcome.PASSED else "failed",
+                          "output": check.message if check.outcome != Outcome.PASSED else "",
                           "tags": [check.dimension], "visibility": "visible"})
     return {"score": sum(t["score"] for t in tests), "visibility": "visible", "stdout_visibility": "hidden",
             "tests": tests}

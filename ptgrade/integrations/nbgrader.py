@@ -37,6 +37,7 @@ from traitlets import Bool
 from ptgrade.course import manifest as manifest_module
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.integrations import notebook
+from ptgrade.protocol.results import Outcome
 
 SCHEMA_VERSION = 3
 CODE_STUB = "raise NotImplementedError()"
@@ -168,7 +169,7 @@ class JudgeCells(Preprocessor):
             if check is None:
                 cell.outputs = [_error("GradingProblem", f"{grade_id}: not a check of item {item.id}'s grader "
                                        "that runs in notebooks (an outdated course?); no points.")]
-            elif check.outcome == "passed":
+            elif check.outcome == Outcome.PASSED:
                 cell.outputs = []
             else:
                 cell.outputs = [_error("AssertionError", notebook.message(check, exported))]

@@ -28,10 +28,10 @@ from ptgrade.course import manifest as manifest_module
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
 from ptgrade.protocol import contract, problems
-from ptgrade.protocol.results import CheckResult, ItemResult
+from ptgrade.protocol.results import CheckResult, ItemResult, Outcome
 
-OUTCOME_WORDS = {"failed": "failed", "not_started": "not started", "error": "error",
-                 "skipped": "skipped (no points where it cannot run)"}
+OUTCOME_WORDS = {Outcome.FAILED: Outcome.FAILED, Outcome.NOT_STARTED: "not started", Outcome.ERROR: Outcome.ERROR,
+                 Outcome.SKIPPED: "skipped (no points where it cannot run)"}
 # Cell magics whose body is Python run in the kernel: the export keeps the body.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 PYTHON_LINE_MAGICS = {"time", "timeit", "prun"}
@@ -256,5 +256,5 @@ def run_check(item_id: str, check: str, namespace: dict) -> None:
     if found is None:
         raise RuntimeError(f"Item {item.id}'s grader has no check {check} (this notebook is older than the "
                            "kit's graders); this is a problem with the kit, not your code.")
-    if found.outcome != "passed":
+    if found.outcome != Outcome.PASSED:
         raise AssertionError(f"{message(found, exported)}\n{ADVISORY}") from None

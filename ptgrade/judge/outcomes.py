@@ -10,6 +10,7 @@ from ptgrade import sandbox
 from ptgrade.i18n import _
 from ptgrade.protocol.contract import WorkerProblem
 from ptgrade.protocol.problems import ImplementationError, NotStarted
+from ptgrade.protocol.results import Outcome
 
 MAX_MESSAGE = 1500
 
@@ -29,48 +30,49 @@ def _is_timeout(error: BaseException) -> bool:
 def classify(excinfo, report) -> tuple[str, str]:
     """(outcome, message) of a check from its pytest report."""
     if report.passed:
-        return "passed", ""
+        return Outcome.PASSED, ""
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return "skipped", reason.removeprefix("Skipped: ")
+        return Outcome.SKIPPED, reason.removeprefix("Skipped: ")
     error = excinfo.value if excinfo is not None else None
     if error is None:
-        return "error", clip(str(report.longrepr))
+        return Outcome.ERROR, clip(str(report.longrepr))
     for link in chain(error):
         if isinstance(link, NotStarted):
-            return "not_started", clip(str(link))
+            return Outcome.NOT_STARTED, clip(str(link))
         started = getattr(link, "ptgrade", None)
         if isinstance(started, dict) and started.get("not_started"):
-            return "not_started", clip(str(started["not_started"]))
+            return Outcome.NOT_STARTED, clip(str(started[Outcome.NOT_STARTED]))
     if isinstance(error, (ImplementationError, WorkerProblem)):
-        return "error", clip(str(error))
+        return Outcome.ERROR, clip(str(error))
     if isinstance(error, MemoryError) and getattr(error, "ptgrade", None) is None:
-        return "error", _("the grader ran out of memory while judging this check (its limit is {limit} GiB, "
+        return Outcome.ERROR, _("the grader ran out of memory while judging this check (its limit is {limit} GiB, "
                           "PTGRADE_JUDGE_MEMORY_GIB); this is a problem with the kit, not your code.").format(
             limit=f"{sandbox.judge_memory_gib():g}")
     if _is_timeout(error):
-        return "error", clip(_("timed out: {detail} (an infinite loop, or far too much work for this check?)").format(
-            detail=str(error).splitlines()[0]))
+        return Outcome.ERROR, clip(_("timed out: {detail} (an infinite loop, or far too much work for this check?)")
+                                   .format(detail=str(error).splitlines()[0]))
     info = getattr(error, "ptgrade", None)
     if isinstance(info, dict):
         if "builtins.SystemExit" in info.get("mro", []):
-            return "error", clip(_("your code called sys.exit(){where}; a function should return or raise "
+            return Outcome.ERROR, clip(_("your code called sys.exit(){where}; a function should return or raise "
                                    "instead.").format(where=info.get("location", "")))
         if "_pytest.outcomes.OutcomeException" in info.get("mro", []):
-            return "error", _("your code called pytest.skip(), pytest.fail() or pytest.exit(); a graded function "
+            return Outcome.ERROR, _("your code called pytest.skip(), pytest.fail() or pytest.exit(); a graded function "
                               "must not decide its own check.")
-        return "error", clip(_("your code raised {error}{where}.").format(error=info.get("summary", ""),
+        return Outcome.ERROR, clip(_("your code raised {error}{where}.").format(error=info.get("summary", ""),
                                                                        where=info.get("location", "")))
     if isinstance(error, AssertionError) or type(error).__name__ == "Failed":
-        return "failed", clip(str(error).strip() or _("a check failed"))
+        return Outcome.FAILED, clip(str(error).strip() or _("a check failed"))
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     error_text = type(error).__name__ + (": " + text if text else "")
     if getattr(report, "when", None) == "setup":
         # The grader's own preparation (fixtures, the worker's start) failed before it had any answer to use.
-        return "error", clip(_("the grader failed while preparing this check ({error}); this is a problem with "
+        return Outcome.ERROR, clip(_("the grader failed while preparing this check ({error}); this is a problem with "
                                "the kit, not your code.").format(error=error_text))
     # Raised in the judge while it used what the student's code returned (a wrong type or shape).
-    return "error", clip(_("the grader could not use what your code returned ({error}).").format(error=error_text))
+    return Outcome.ERROR, clip(_("the grader could not use what your code returned ({error}).")
+                               .format(error=error_text))
 
 
 def clip(message: str) -> str:

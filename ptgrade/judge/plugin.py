@@ -29,6 +29,7 @@ from ptgrade.i18n import _
 from ptgrade.judge import outcomes
 from ptgrade.protocol import contract, problems, settings
 from ptgrade.protocol.plan import Mode, Plan, PlanEntry
+from ptgrade.protocol.results import Outcome
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export", "distributed")
 MARKERS = {
@@ -433,11 +434,11 @@ class _Grading:
             return report
         if call.when == "call" or (call.when == "setup" and not report.passed):
             if report.skipped and not _skip_is_the_judges(item, call, report):
-                report.outcome = "failed"  # whatever claimed a skip, only the judge decides one
+                report.outcome = Outcome.FAILED  # whatever claimed a skip, only the judge decides one
             outcome, message = outcomes.classify(call.excinfo, report)
             report.ptgrade = (outcome, message)
             _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message)
-            if outcome == "not_started":
+            if outcome == Outcome.NOT_STARTED:
                 report.longrepr = f"not started: {message}"
         return report
 

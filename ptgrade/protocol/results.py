@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-OUTCOMES = ("passed", "failed", "not_started", "skipped", "error")
+
+class Outcome:
+    """A check's outcome, as every process names it (the judge decides it: ptgrade/judge/outcomes.py)."""
+    PASSED = "passed"            # the promise was kept
+    FAILED = "failed"            # a promise the grader checked was broken
+    NOT_STARTED = "not_started"  # the student's own NotImplementedError: the stub is untouched
+    SKIPPED = "skipped"          # it cannot run here (a GPU check without a GPU)
+    ERROR = "error"              # the student's code crashed, hung or sent what cannot be read, or the kit failed
+
+
+OUTCOMES = (Outcome.PASSED, Outcome.FAILED, Outcome.NOT_STARTED, Outcome.SKIPPED, Outcome.ERROR)
 
 
 @dataclass
@@ -11,14 +21,14 @@ class CheckResult:
     name: str
     dimension: str
     max_score: float
-    outcome: str = "error"
+    outcome: str = Outcome.ERROR
     message: str = ""
     gpu: bool = False
     titles: dict = field(default_factory=dict)  # {"en": ..., "ko": ...} from @pytest.mark.title
 
     @property
     def score(self) -> float:
-        return self.max_score if self.outcome == "passed" else 0.0
+        return self.max_score if self.outcome == Outcome.PASSED else 0.0
 
     def title(self, lang: str) -> str:
         """The check's human title in `lang`; without one, its name in words."""
@@ -47,14 +57,14 @@ class ItemResult:
     @property
     def max_score(self) -> float:
         """Points that could be earned here: a check skipped for want of a GPU is not counted."""
-        return sum(check.max_score for check in self.checks if check.outcome != "skipped")
+        return sum(check.max_score for check in self.checks if check.outcome != Outcome.SKIPPED)
 
     @property
     def passed(self) -> bool:
         """Every check that ran passed; a skipped check (no GPU here) does not count against it."""
         return (not self.problem and bool(self.checks)
-                and all(c.outcome in ("passed", "skipped") for c in self.checks)
-                and any(c.outcome == "passed" for c in self.checks))
+                and all(c.outcome in (Outcome.PASSED, Outcome.SKIPPED) for c in self.checks)
+                and any(c.outcome == Outcome.PASSED for c in self.checks))
 
     @property
     def status(self) -> str:
@@ -62,7 +72,7 @@ class ItemResult:
             return "problem"
         if self.passed:
             return "done"
-        if all(c.outcome in ("not_started", "skipped") for c in self.checks):
+        if all(c.outcome in (Outcome.NOT_STARTED, Outcome.SKIPPED) for c in self.checks):
             return "not started"
         return f"{self.score:g} of {self.max_score:g}"
 

@@ -103,8 +103,9 @@ def to_data(value, keep, depth: int = 0):
         return [to_data(v, keep, depth + 1) for v in value]
     if kind is tuple:
         return tuple(to_data(v, keep, depth + 1) for v in value)
-    if isinstance(value, tuple) and hasattr(kind, "_fields"):  # namedtuple, torch.return_types
-        return {TAG: "record", "type": kind.__name__, "fields": list(kind._fields),
+    fields = _record_fields(kind) if isinstance(value, tuple) else None
+    if fields is not None:  # a namedtuple, or a torch.return_types struct sequence (values, indices)
+        return {TAG: "record", "type": kind.__name__, "fields": list(fields),
                 "values": [to_data(v, keep, depth + 1) for v in value]}
     if kind in (dict, collections.OrderedDict) and all(type(k) in _PLAIN or type(k) is tuple for k in value):
         items = {k: to_data(v, keep, depth + 1) for k, v in value.items()}
@@ -118,6 +119,15 @@ def to_data(value, keep, depth: int = 0):
         return {TAG: "npscalar", "dtype": value.dtype.str, "value": value.item()}
     return {TAG: "handle", "id": keep(value), "type": f"{kind.__module__}.{kind.__qualname__}",
             "callable": callable(value)}
+
+
+def _record_fields(kind) -> tuple | None:
+    """The field names of a named tuple's type: `_fields`, or `__match_args__` for a struct sequence (torch's
+    return types have no `_fields` in torch 2.14), as long as they name every item."""
+    fields = getattr(kind, "_fields", None)
+    if fields is None and kind.__module__ == "torch.return_types":
+        fields = getattr(kind, "__match_args__", None)
+    return tuple(fields) if isinstance(fields, tuple) and all(type(f) is str for f in fields) else None
 
 
 def _numpy():
@@ -247,6 +257,8 @@ def _untag(tag, value, make_handle, depth):
             record = collections.namedtuple(str(value["type"]), fields, rename=True)
             return record(*[from_data(v, make_handle, depth + 1) for v in value["values"]])
         if tag == "ndarray":
+            if type(value["tensor"]) is not torch.Tensor:
+                raise ValueError("no tensor")
             return value["tensor"].numpy()
         if tag == "npscalar":  # only the kinds to_data sends: a void or object dtype could allocate at will
             import numpy

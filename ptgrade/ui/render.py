@@ -10,13 +10,13 @@ from rich.text import Text
 from ptgrade import i18n
 from ptgrade.course.manifest import Manifest
 from ptgrade.i18n import _
-from ptgrade.protocol.results import ItemResult
+from ptgrade.protocol.results import ItemResult, Outcome
 
 
 def _outcomes() -> dict[str, tuple[str, str]]:
-    return {"passed": ("✓ " + _("passed"), "green"), "failed": ("✗ " + _("failed"), "red"),
-            "error": ("! " + _("error"), "bold red"), "not_started": ("· " + _("not started"), "dim"),
-            "skipped": ("↷ " + _("skipped"), "yellow")}
+    return {Outcome.PASSED: ("✓ " + _(Outcome.PASSED), "green"), Outcome.FAILED: ("✗ " + _(Outcome.FAILED), "red"),
+            Outcome.ERROR: ("! " + _(Outcome.ERROR), "bold red"), Outcome.NOT_STARTED: ("· " + _("not started"), "dim"),
+            Outcome.SKIPPED: ("↷ " + _(Outcome.SKIPPED), "yellow")}
 
 
 def dimension_label(dimension: str, gpu: bool) -> str:
@@ -47,7 +47,7 @@ def item_view(result: ItemResult, title: str) -> Group:
         return Group(header, Padding(Text(result.problem, style="yellow"), (0, 0, 1, 2)))
     header.append(_("{score} / {total} points").format(score=f"{result.score:g}", total=f"{result.max_score:g}"),
                   style=STATUS_STYLE.get(result.status, "cyan"))
-    skipped = sum(1 for check in result.checks if check.outcome == "skipped")
+    skipped = sum(1 for check in result.checks if check.outcome == Outcome.SKIPPED)
     if skipped:
         header.append("  " + _("({count} skipped)").format(count=skipped), style="yellow")
     rows: list = [header]
@@ -65,8 +65,8 @@ def item_view(result: ItemResult, title: str) -> Group:
         line.add_row(Text(check.title(lang)), Text(dimension_label(check.dimension, check.gpu), style="cyan"),
                      Text(f"{check.score:>3g}/{check.max_score:<3g}"), Text(label, style=style))
         rows.append(Padding(line, (0, 0, 0, 2)))
-        if check.message and check.outcome != "not_started":
-            colour = "yellow" if check.outcome == "skipped" else "red"
+        if check.message and check.outcome != Outcome.NOT_STARTED:
+            colour = "yellow" if check.outcome == Outcome.SKIPPED else "red"
             text = (Text(_("(the same as above)"), style="dim") if check.message in shown
                     else Text(check.message, style=colour))
             shown.add(check.message)
