@@ -1,7 +1,7 @@
 """4.1 torch.compile: the promises of exercises/s4_1_compile.py.
 
-Everything that compiles runs beside the student's code (the @observation functions below, in the student's
-process), each time with empty compile caches and Dynamo's default settings. Expected outputs come from the
+Everything that compiles runs beside the student's code (the @observation functions of
+graders/observations/s4_1_compile.py, in the student's process), each time with empty compile caches and Dynamo's default settings. Expected outputs come from the
 grader's own copies of the models, built here from the same seeds: nothing the student's code does to its model
 (compiling it in place, say) can reach them.
 
@@ -13,7 +13,6 @@ functions whose graph breaks are counted or refused are drawn for this run too, 
 the judge; the clocks' costs are drawn for this run. What is left is declared: a process that reads the grader's
 own backend or clock objects in its memory (the delta, the costs) can compute the marks without compiling.
 """
-import contextlib
 import functools
 import random
 import textwrap
@@ -23,36 +22,32 @@ import torch
 import torch._dynamo
 from torch import nn
 
-from graders.support import errors
+from graders.observations.s4_1_compile import (
+    _COMPILE_SECONDS,
+    _fresh_dynamo,
+    _gelu_gate,
+    _item,
+    _mlp,
+    _no_break,
+    _prints,
+    _two_prints,
+    benchmarked_on_a_fake_clock,
+    compile_speeds_on_a_virtual_clock,
+    compiled_function_run,
+    compiled_mlp_outputs,
+    cuda_compiled_and_timed,
+    default_compiled_output,
+    drawn_function,
+    eager_state_dicts,
+    graph_breaks_counted,
+    launch_bound_speeds_on_cuda,
+    predicted_batches,
+    smooth_net_double_outputs,
+    smooth_net_explained,
+)
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
 from graders.support.tensors import randn
-from ptgrade.judge.remote import Handle, observation
-
-
-@contextlib.contextmanager
-def _fresh_dynamo():
-    """Empty compile caches and Dynamo's default settings (whatever the student's module set)."""
-    torch._dynamo.reset()
-    with torch._dynamo.config.patch(capture_scalar_outputs=False, automatic_dynamic_shapes=True):
-        yield
-    torch._dynamo.reset()
-
-
-def marking_backend(delta: float):
-    """A torch.compile backend that runs each graph it is handed unchanged and adds k * delta to every floating-point
-    output of the k-th graph it compiled (k = 1, 2, ...): an output that carries a mark went through that graph."""
-    compiled = [0]
-
-    def backend(graph_module, example_inputs):
-        compiled[0] += 1
-        mark = compiled[0] * delta
-
-        def run(*args):
-            outputs = graph_module.forward(*args)
-            marked = [o + mark if isinstance(o, torch.Tensor) and o.is_floating_point() else o for o in outputs]
-            return type(outputs)(marked) if isinstance(outputs, tuple) else marked
-        return run
-    return backend
+from ptgrade.judge.remote import Handle
 
 
 def _delta(run_seed: int) -> float:
@@ -88,11 +83,6 @@ def _marked(out, plain, delta, what, hint, graph=None):
     return k
 
 
-def _mlp(seed=0):
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(6, 12), nn.GELU(), nn.Linear(12, 3))
-
-
 def _kind(value):
     """The type of what the student's code returned, as a student would name it."""
     return value.type_name.rpartition(".")[2] if isinstance(value, Handle) else type(value).__name__
@@ -125,13 +115,6 @@ def drawn_source(rng: random.Random, breaks: int) -> str:
     rng.shuffle(lines)
     body = "\n".join(textwrap.indent(line, "    ") for line in ["y = x * 1.0", *lines, "return y"])
     return _HELPER + "\n\ndef f(x):\n" + body + "\n"
-
-
-def drawn_function(source: str):
-    """The function `f` the drawn source defines (with torch in its globals), wherever it runs."""
-    namespace = {"torch": torch}
-    exec(compile(source, f"<drawn {abs(hash(source)) % 10 ** 8}>", "exec"), namespace)  # noqa: S102 - the grader's own
-    return namespace["f"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -172,14 +155,6 @@ def _drawn_refused(rng: random.Random, count: int) -> list[str]:
 
 
 # -- compiling a module and a function ------------------------------------------------------------
-@observation
-def compiled_mlp_outputs(impl, seed, inputs, delta):
-    """compile_model on an _mlp(seed) built beside the student's code, with a marking backend: its outputs on
-    `inputs` (without gradients)."""
-    with _fresh_dynamo():
-        compiled = impl.compile_model(_mlp(seed), backend=marking_backend(delta))
-        with torch.no_grad():
-            return {"outputs": [compiled(x) for x in inputs]}
 
 
 @pytest.mark.points(2)
@@ -202,32 +177,6 @@ def test_compiled_module_matches_eager_with_the_given_backend(impl, run_seed):
             expected = reference(x)
         _marked(out, expected, delta, say(f"compile_model(model, backend=b)(x) for a batch of {batch}",
                                           f"배치 {batch}개에 대한 compile_model(model, backend=b)(x)"), hint)
-
-
-def _prints(x):
-    y = torch.sin(x) * 2
-    print("a graph break")
-    return y + 1
-
-
-@observation
-def compiled_function_run(impl, x, delta, breaking):
-    """compile_function on cos(x) * x with a marking backend (its output), and, for the function with a print and each
-    drawn function with a graph break (sources), whether calling its compile_function raised Dynamo's error."""
-    with _fresh_dynamo():
-        out = impl.compile_function(lambda v: torch.cos(v) * v, backend=marking_backend(delta))(x)
-    refused = []
-    for source in [None, *breaking]:
-        with _fresh_dynamo():
-            strict = impl.compile_function(_prints if source is None else drawn_function(source),
-                                           backend=marking_backend(delta))
-            try:
-                strict(x)
-            except torch._dynamo.exc.TorchDynamoException:
-                refused.append(True)
-            else:
-                refused.append(False)
-    return {"out": out, "refused": refused}
 
 
 @pytest.mark.points(1)
@@ -257,46 +206,6 @@ def test_compiled_function_refuses_graph_breaks(impl, run_seed):
                   "오류를 발생시킵니다."))
 
 
-def _gelu_gate(x, w):
-    return torch.nn.functional.gelu(x @ w) * torch.sigmoid(x).sum(-1, keepdim=True)
-
-
-try:  # a CustomGraphPass with a uuid keeps inductor's FX graph cache on (a plain callable turns it off)
-    from torch._inductor.custom_graph_pass import CustomGraphPass as _GraphPass
-except ImportError:  # pragma: no cover - older torch
-    _GraphPass = object
-
-
-class InductorMark(_GraphPass):
-    """An inductor post-grad pass (torch._inductor.config.post_grad_custom_post_pass) that adds `delta` to every
-    floating-point output of the graph inductor compiles: the outputs carry it only if inductor compiled them."""
-
-    def __init__(self, delta: float):
-        self.delta = delta
-
-    def __call__(self, graph):
-        output = next(node for node in graph.nodes if node.op == "output")
-        marked = []
-        for value in output.args[0]:
-            meta = getattr(value, "meta", {}).get("val") if isinstance(value, torch.fx.Node) else None
-            if isinstance(meta, torch.Tensor) and meta.is_floating_point():
-                with graph.inserting_before(output):
-                    value = graph.call_function(torch.ops.aten.add.Tensor, (value, self.delta))
-            marked.append(value)
-        output.args = (tuple(marked),)
-
-    def uuid(self):
-        return ("ptgrade-inductor-mark", self.delta)
-
-
-@observation
-def default_compiled_output(impl, fn, args, delta):
-    """compile_function(fn) with the default backend, called on `args`, with inductor marking what it compiles."""
-    import torch._inductor.config
-    with _fresh_dynamo(), torch._inductor.config.patch(post_grad_custom_post_pass=InductorMark(delta)):
-        return impl.compile_function(fn)(*args)
-
-
 @pytest.mark.points(1)
 @pytest.mark.compile
 @pytest.mark.slow
@@ -319,28 +228,6 @@ def test_default_inductor_compile_matches_eager(impl, run_seed):
 
 
 # -- graph breaks -------------------------------------------------------------------------------
-def _no_break(x):
-    return torch.relu(x) * 3
-
-
-def _two_prints(x):
-    y = x * 2
-    print("first break")
-    y = y + 1
-    print("second break")
-    return y.sin()
-
-
-def _item(x):
-    return x * x.sum().item()
-
-
-@observation
-def graph_breaks_counted(impl, fn, x):
-    """count_graph_breaks(fn, x), from empty caches and Dynamo's default settings; `fn` a function, or the source of
-    a drawn one."""
-    with _fresh_dynamo():
-        return impl.count_graph_breaks(drawn_function(fn) if isinstance(fn, str) else fn, x)
 
 
 @pytest.mark.points(2)
@@ -385,16 +272,6 @@ class BreakyNet(nn.Module):
         return self.head(-h)
 
 
-def _built_smooth_net(impl):
-    """(model or None, facts): SmoothNet(5, 12) built after torch.manual_seed(5), in eval mode."""
-    torch.manual_seed(5)
-    model = impl.SmoothNet(5, 12)
-    if not isinstance(model, nn.Module):
-        return None, {"module": False, "type": type(model).__name__}
-    return model.eval(), {"module": True, "type": type(model).__name__,
-                          "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
-
-
 def _reference(facts, dtype=torch.float32):
     """The grader's BreakyNet(5, 12) in `dtype`, carrying the weights of the student's SmoothNet(5, 12)."""
     check(facts["module"], say(f"SmoothNet(5, 12) should be a Module, got {facts['type']}.",
@@ -410,27 +287,6 @@ def _reference(facts, dtype=torch.float32):
                                  f"{str(error).splitlines()[0][:300]}\n힌트: super().__init__(features, hidden)을 호출하고 "
                                  "매개변수를 따로 추가하지 마세요.")) from None
     return reference.eval()
-
-
-@observation
-def smooth_net_explained(impl, x, delta):
-    """SmoothNet(5, 12)'s weights; its eager output on x and that of torch.compile(model, fullgraph=True) with a
-    marking backend (or what that raised); what torch._dynamo.explain saw when it ran on x (for the message)."""
-    with _fresh_dynamo():
-        model, facts = _built_smooth_net(impl)
-        if model is None:
-            return facts
-        with torch.no_grad():
-            facts["eager"] = model(x)
-            try:
-                facts["compiled"] = torch.compile(model, backend=marking_backend(delta), fullgraph=True)(x)
-            except torch._dynamo.exc.TorchDynamoException as error:
-                facts["compiled"] = errors.summary(error)
-    with _fresh_dynamo():
-        explanation = torch._dynamo.explain(model)(x)
-        facts.update(graph_break_count=explanation.graph_break_count, graph_count=explanation.graph_count,
-                     reasons=[str(reason.reason).strip() for reason in explanation.break_reasons])
-    return facts
 
 
 _BREAK_HINTS = (
@@ -474,29 +330,6 @@ def test_smooth_net_has_no_graph_breaks(impl, run_seed):
                                                     "torch.compile(SmoothNet, fullgraph=True)(x)"), hint, graph=1)
 
 
-@observation
-def smooth_net_double_outputs(impl, inputs, delta):
-    """SmoothNet(5, 12) in float64 with proj.bias zeroed: its weights, its eager outputs on `inputs`,
-    and those of torch.compile(model, backend=<a marking backend>, fullgraph=True) (or what that raised)."""
-    with _fresh_dynamo():
-        model, facts = _built_smooth_net(impl)
-        if model is None:
-            return facts
-        model = model.double()
-        with torch.no_grad():
-            model.proj.bias.zero_()  # then tanh is odd: x and -x take opposite branches
-            facts["state"] = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            compiled = torch.compile(model, backend=marking_backend(delta), fullgraph=True)
-            facts["eager"], facts["compiled"] = [], []
-            for x in inputs:
-                facts["eager"].append(model(x))
-                try:
-                    facts["compiled"].append(compiled(x))
-                except torch._dynamo.exc.TorchDynamoException as error:
-                    facts["compiled"].append(errors.summary(error))
-        return facts
-
-
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("SmoothNet gives the same outputs as BreakyNet on both branches",
@@ -531,11 +364,6 @@ def test_smooth_net_matches_breaky_net_on_both_branches(impl, run_seed):
 
 
 # -- dynamic shapes -----------------------------------------------------------------------------
-@observation
-def predicted_batches(impl, seed, batches, delta):
-    """predict_batches on an _mlp(seed) built beside the student's code, with a marking backend: what it returned."""
-    with _fresh_dynamo():
-        return {"outputs": impl.predict_batches(_mlp(seed), batches, backend=marking_backend(delta))}
 
 
 @pytest.mark.points(2)
@@ -569,12 +397,6 @@ def test_predict_batches_compiles_once_for_any_batch_size(impl, run_seed):
 
 
 # -- saving a compiled model --------------------------------------------------------------------
-@observation
-def eager_state_dicts(impl, seed):
-    """eager_state_dict of an _mlp(seed) compiled (eager backend), then of the same model plain."""
-    with _fresh_dynamo():
-        model = _mlp(seed)
-        return [impl.eager_state_dict(torch.compile(model, backend="eager")), impl.eager_state_dict(model)]
 
 
 @pytest.mark.points(1)
@@ -605,48 +427,6 @@ def test_eager_state_dict_loads_into_a_plain_model(impl):
 
 
 # -- benchmarking -------------------------------------------------------------------------------
-class FakeClock:
-    """Virtual time that only moves when the benchmarked function runs, with a log of events."""
-
-    def __init__(self, costs):
-        self.costs = costs  # seconds each call costs, by call index (the last repeats)
-        self.now = 0.0
-        self.calls = 0
-        self.events = []
-
-    def fn(self):
-        self.now += self.costs[min(self.calls, len(self.costs) - 1)]
-        self.calls += 1
-        self.events.append("call")
-
-    def timer(self):
-        self.events.append("read")
-        return self.now
-
-    def sync(self, *args, **kwargs):
-        self.events.append("sync")
-
-
-@observation
-def benchmarked_on_a_fake_clock(impl, costs, warmup, iters, cuda=False):
-    """benchmark(clock.fn, warmup, iters, timer=clock.timer) on a FakeClock(costs): what it returned,
-    how many times it called fn and the clock's log. With cuda=True, CUDA is made to look available
-    and its synchronize calls are logged."""
-    clock = FakeClock(costs)
-    patches = []
-    if cuda:
-        patches = [(torch.cuda, "is_available", lambda: True), (torch.cuda, "synchronize", clock.sync)]
-        if hasattr(torch, "accelerator") and hasattr(torch.accelerator, "synchronize"):
-            patches.append((torch.accelerator, "synchronize", clock.sync))
-    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
-    try:
-        for owner, name, value in patches:
-            setattr(owner, name, value)
-        result = impl.benchmark(clock.fn, warmup=warmup, iters=iters, timer=clock.timer)
-    finally:
-        for owner, name, value in saved:
-            setattr(owner, name, value)
-    return {"result": result, "calls": clock.calls, "events": list(clock.events)}
 
 
 def _call_costs(run_seed: int, salt: int, count: int, low: float = 0.002, high: float = 0.09) -> list[float]:
@@ -746,17 +526,6 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, run_seed):
                                                  "측정한 호출당 평균 시간을 반환하세요."))
 
 
-@observation
-def cuda_compiled_and_timed(impl, seed, x, delta):
-    """compile_model (a marking backend) on a CUDA _mlp(seed): its output on x, and benchmark of that call."""
-    with _fresh_dynamo():
-        model = _mlp(seed).cuda()
-        compiled = impl.compile_model(model, backend=marking_backend(delta))
-        with torch.no_grad():
-            out = compiled(x)
-        return {"out": out, "seconds": impl.benchmark(lambda: compiled(x), warmup=2, iters=5)}
-
-
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
@@ -786,86 +555,12 @@ def test_compiled_module_matches_eager_on_cuda(impl, run_seed):
 _SPEED_MODES = ("max-autotune", "default", "reduce-overhead")  # not in the default order
 _COST_RANGES = {"eager": (0.03, 0.06), "default": (0.015, 0.025), "reduce-overhead": (0.002, 0.006),
                 "max-autotune": (0.008, 0.013)}  # virtual seconds per call, apart from mode to mode
-_COMPILE_SECONDS = 60.0  # virtual seconds one compilation costs
 
 
 def _speed_costs(run_seed: int) -> dict:
     """The virtual seconds per call of each mode, drawn for this run."""
     rng = random.Random(run_seed * 53 + 1)
     return {mode: round(rng.uniform(low, high), 5) for mode, (low, high) in _COST_RANGES.items()}
-
-
-_VIRTUAL = None  # the virtual clock of the compare_compile_speed run in progress (in the student's process)
-
-
-class VirtualTime:
-    """A clock that moves only when TimedNet runs eagerly, is compiled, or runs compiled; with a log."""
-
-    def __init__(self, model, example, costs):
-        self.now = 0.0
-        self.model, self.example, self.costs = model, example, dict(costs)
-        self.modes = []  # the mode of each graph the backend compiled
-        self.compiled_calls = {}  # mode -> calls of the graph compiled in that mode
-        self.eager_calls = self.other_model = self.other_input = 0
-
-    def timer(self):
-        return self.now
-
-    def eager(self, model, x):
-        self.now += self.costs["eager"]
-        self.eager_calls += 1
-        self.other_model += model is not self.model
-        self.other_input += not (isinstance(x, torch.Tensor) and x.shape == self.example.shape
-                                 and torch.equal(x, self.example))
-
-
-class TimedNet(nn.Module):
-    """A small model whose eager calls cost virtual time; its compiled graph leaves that out."""
-
-    def __init__(self):
-        super().__init__()
-        self.lin = nn.Linear(4, 4)
-
-    def forward(self, x):
-        if not torch.compiler.is_compiling():  # Dynamo reads this as False: not part of the graph
-            _VIRTUAL.eager(self, x)
-        return torch.tanh(self.lin(x))
-
-
-class TimingBackend:
-    """A backend that records the mode it was asked for, costs _COMPILE_SECONDS of virtual time per graph
-    and makes each call of the compiled graph cost that mode's time; the graph runs unchanged."""
-
-    def __call__(self, graph_module, example_inputs, mode="default", options=None):
-        clock = _VIRTUAL
-        clock.modes.append(mode)
-        clock.now += _COMPILE_SECONDS
-        cost = clock.costs.get(mode, 1.0)
-
-        def run(*args):
-            clock.now += cost
-            clock.compiled_calls[mode] = clock.compiled_calls.get(mode, 0) + 1
-            return graph_module.forward(*args)
-        return run
-
-
-@observation
-def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters, costs):
-    """compare_compile_speed(TimedNet(), x, modes, warmup, iters) with the virtual clock as `timer` and a
-    TimingBackend, from empty caches: what it returned, the modes the backend compiled, the calls of each
-    compiled version, and the eager calls (how many, how many on another model or input)."""
-    global _VIRTUAL
-    torch.manual_seed(14)
-    model = TimedNet()
-    _VIRTUAL = clock = VirtualTime(model, x, costs)
-    try:
-        with _fresh_dynamo():
-            rows = impl.compare_compile_speed(model, x, modes=modes, warmup=warmup, iters=iters, timer=clock.timer,
-                                              backend=TimingBackend())
-    finally:
-        _VIRTUAL = None
-    return {"rows": rows, "modes": clock.modes, "compiled_calls": dict(clock.compiled_calls),
-            "eager_calls": clock.eager_calls, "other_model": clock.other_model, "other_input": clock.other_input}
 
 
 _SPEED_WARMUP, _SPEED_ITERS = 2, 5
@@ -1005,24 +700,6 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run,
                                          f"{table[mode]} s in mode {mode!r})",
                                          f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, 모드 {mode!r}로 "
                                          f"{table[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
-
-
-class LaunchBound(nn.Module):
-    """Many tiny element-wise operations on a small tensor: in eager mode each one is a kernel launch, so
-    the launches, not the arithmetic, take the time."""
-
-    def forward(self, x):
-        for step in range(32):
-            x = torch.sin(x) * 0.9 + 0.01 * step
-        return x
-
-
-@observation
-def launch_bound_speeds_on_cuda(impl, x):
-    """compare_compile_speed(LaunchBound(), x, modes=("reduce-overhead",)) with the default backend and
-    clock, from empty caches: the rows it returned."""
-    with _fresh_dynamo():
-        return impl.compare_compile_speed(LaunchBound(), x, modes=("reduce-overhead",), warmup=5, iters=200)
 
 
 @pytest.mark.points(1)

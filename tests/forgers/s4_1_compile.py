@@ -12,8 +12,8 @@ reading the grader's own objects in its memory:
 - benchmark calls fn warmup + iters times without reading the clock around them, and answers from the fake clock's
   own cost list (fn.__self__.costs), averaged over the calls a benchmark would time;
 - compare_compile_speed compiles nothing: it writes the modes and the calls of each "compiled" version into the
-  grader's virtual clock (graders.test_s4_1_compile._VIRTUAL, in this process) and returns rows from that clock's
-  own cost table;
+  grader's virtual clock (graders.observations.s4_1_compile._VIRTUAL, in this process) and returns rows from that
+  clock's own cost table;
 - torch.equal / torch.allclose patched to say True in this process.
 """
 import inspect
@@ -159,7 +159,7 @@ def benchmark(fn, warmup=3, iters=20, timer=time.perf_counter):
 
 def compare_compile_speed(model, example, modes=("default", "reduce-overhead"), warmup=3, iters=20,
                           timer=time.perf_counter, backend="inductor"):
-    import graders.test_s4_1_compile as g
+    import graders.observations.s4_1_compile as g
     clock = g._VIRTUAL
     for _ in range(warmup + iters):
         model(example)
