@@ -132,4 +132,5 @@ def test_batch_grading_isolates_students_and_writes_csv_and_feedback(quick_kit, 
     assert {name: rows[name]["total"] for name in rows} == {"alice": "3", "bob": "0", "carol": "2", "dave": "0"}
     feedback = json.loads((tmp_path / "grades-feedback" / "carol.json").read_text())
     assert feedback["items"][0]["checks"][1]["outcome"] == "failed"
-    assert "no s1_1_demo.py submitted" in json.loads((tmp_path / "grades-feedback" / "dave.json").read_text())["items"][0]["problem"]
+    feedback = json.loads((tmp_path / "grades-feedback" / "dave.json").read_text())
+    assert "no s1_1_demo.py submitted" in feedback["items"][0]["problem"]

@@ -110,7 +110,8 @@ def test_verify_passes_on_a_sound_item_and_flags_each_violation(kit):
     # A mutant the grader misses, a message that does not name the mistake, a stub that scores.
     kit.write("solutions/mutants/s1_1_demo/triple.py", MUTANT.format(word="zebra"))
     kit.write("solutions/mutants/s1_1_demo/harmless.py", MUTANT.format(word="").replace("x * 3", "x + x"))
-    kit.write("exercises/s1_1_demo.py", "def double(x):\n    return 2 * x\n\ndef square(x):\n    raise NotImplementedError\n")
+    kit.write("exercises/s1_1_demo.py",
+              "def double(x):\n    return 2 * x\n\ndef square(x):\n    raise NotImplementedError\n")
     done = kit.cli("verify", "1.1", "--json")
     assert done.returncode == 1
     bad = {f["subject"]: f["detail"] for f in json.loads(done.stdout[: done.stdout.rindex("]") + 1]) if not f["ok"]}

@@ -248,7 +248,8 @@ def test_no_network(kit):
     # an exit hook that never returns
     "import atexit, time\natexit.register(time.sleep, 3600)\n",
     # a thread that keeps printing
-    "import threading\nthreading.Thread(target=lambda: [print('x' * 1000) for _ in iter(int, 1)], daemon=True).start()\n",
+    "import threading\n"
+    "threading.Thread(target=lambda: [print('x' * 1000) for _ in iter(int, 1)], daemon=True).start()\n",
 ])
 def test_processes_left_behind_do_not_hold_the_run(quick_kit, trap):
     started = time.monotonic()
@@ -459,7 +460,8 @@ def test_reads_it_again(impl, data):
     check(impl.read_factor(str(data)) == 2, "read_factor should read 2 again")
 ''')
     submissions = tmp_path / "submissions"
-    spoiler = "def read_factor(path):\n    open(path, 'w').write('3')\n    return 2 if open(path).read() == '3' else 0\n"
+    spoiler = ("def read_factor(path):\n    open(path, 'w').write('3')\n"
+               "    return 2 if open(path).read() == '3' else 0\n")
     honest = "def read_factor(path):\n    return int(open(path).read())\n"
     grades = grade_class(kit, submissions, {"a_spoiler": spoiler, "b_honest": honest})
     assert grades["a_spoiler"][0].score == 0  # the grader's data are read-only to its process: open(path, 'w') raised

@@ -106,9 +106,11 @@ def _checks(grader: Path):
 def test_every_check_has_a_title_in_both_languages(item):
     untitled = []
     for check in _checks(MANIFEST.grader_path(item)):
-        titles = [d for d in check.decorator_list if isinstance(d, ast.Call) and ast.unparse(d.func).endswith("mark.title")]
+        titles = [d for d in check.decorator_list
+                  if isinstance(d, ast.Call) and ast.unparse(d.func).endswith("mark.title")]
         korean = [k.value for t in titles for k in t.keywords if k.arg == "ko"]
-        if len(titles) != 1 or not titles[0].args or not korean or not re.search("[가-힣]", ast.literal_eval(korean[0])):
+        if (len(titles) != 1 or not titles[0].args or not korean
+                or not re.search("[가-힣]", ast.literal_eval(korean[0]))):
             untitled.append(check.name)
     assert not untitled, f"checks without a title in English and Korean: {untitled}"
 

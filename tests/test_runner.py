@@ -176,7 +176,8 @@ def test_grader_bug_without_dimension_marker_is_reported(kit):
 
 
 def test_a_grader_fixture_that_fails_blames_the_kit_not_the_student(kit):
-    kit.write("graders/test_s1_1_demo.py", "import pytest\n\n@pytest.fixture\ndef table():\n    return {}['missing']\n\n"
+    kit.write("graders/test_s1_1_demo.py",
+              "import pytest\n\n@pytest.fixture\ndef table():\n    return {}['missing']\n\n"
               "@pytest.mark.points(1)\n@pytest.mark.numerics\ndef test_x(impl, table):\n    pass\n")
     result = grade(kit, kit.root / "solutions" / "s1_1_demo.py")
     check = result.checks[0]
@@ -190,7 +191,8 @@ def test_only_runs_the_named_checks(kit):
 
 
 def test_skipping_from_student_code_is_an_error_not_a_skip(kit):
-    path = kit.submission("import pytest\ndef double(x):\n    pytest.skip('no')\n\ndef square(x):\n    pytest.xfail('no')\n")
+    path = kit.submission("import pytest\ndef double(x):\n    pytest.skip('no')\n\n"
+                          "def square(x):\n    pytest.xfail('no')\n")
     result = grade(kit, path)
     assert outcomes(result)["test_double_doubles"] == "error" and "pytest.skip()" in result.checks[0].message
     assert outcomes(result)["test_square_gradient"] == "error"
@@ -235,7 +237,8 @@ def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit)
     """`grade_many` (verify, grade) judges many files in one judge, each in a worker of its own: the results
     are the ones `grade` gives file by file, whether the workers are fresh or forks of one warm zygote."""
     files = {"solution": kit.root / "solutions" / "s1_1_demo.py", "stub": kit.root / "exercises" / "s1_1_demo.py",
-             "wrong": kit.write("wrong/s1_1_demo.py", "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n"),
+             "wrong": kit.write("wrong/s1_1_demo.py",
+                                "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n"),
              "syntax": kit.write("syntax/s1_1_demo.py", "def double(x)\n"),
              "exits": kit.write("exits/s1_1_demo.py", "import os\nos._exit(3)\n"),
              "again": kit.root / "solutions" / "s1_1_demo.py"}  # one file under two keys

@@ -63,7 +63,8 @@ def train_tokenizer(texts, vocab_size=200):
     tok.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.Lowercase()])
     tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Whitespace()])
     tok.train_from_iterator(texts, trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS))
-    tok.post_processor = processors.TemplateProcessing(single="[CLS] $0 [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    tok.post_processor = processors.TemplateProcessing(single="[CLS] $0 [SEP]",
+                                                       special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
     wrapped = PreTrainedTokenizerFast(tokenizer_object=tok)
     wrapped.add_special_tokens({"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]",
                                 "sep_token": "[SEP]", "mask_token": "[MASK]"})
@@ -135,7 +136,8 @@ def seq2seq_logits(transformer, embed, head, src, tgt, pad_id=0):
 
     src_mask, tgt_padding = additive(src.eq(pad_id)), additive(tgt.eq(pad_id))
     length = tgt.size(1)
-    future = additive(torch.arange(length, device=tgt.device)[None, :] > torch.arange(length, device=tgt.device)[:, None])
+    positions = torch.arange(length, device=tgt.device)
+    future = additive(positions[None, :] > positions[:, None])
     memory = transformer.encoder(embed(src), src_key_padding_mask=src_mask)
     hidden = transformer.decoder(embed(tgt), memory, tgt_mask=future, tgt_key_padding_mask=tgt_padding,
                                  memory_key_padding_mask=src_mask)
