@@ -2,19 +2,17 @@
 
 The report is compared with what torch itself says on this machine; other machines (with CUDA GPUs,
 with MPS, without a package) are faked beside the student's code (in the worker, by the observation
-`call_on_faked_machine`) with monkeypatch, undone before it returns.
+`faked_machine_call` of graders/observations/s1_1_intro_install.py) with monkeypatch, undone before it returns.
 """
 import functools
 import importlib
-import importlib.machinery
 import importlib.util
 import platform
-import sys
-import types
 
 import pytest
 import torch
 
+from graders.observations.s1_1_intro_install import faked_machine_call
 from graders.support import errors, pristine
 from graders.support.assertions import (
     assert_tensor,
@@ -22,8 +20,6 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from graders.support.machines import fake_machine
-from ptgrade.judge.remote import observation
 
 KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
         "device_count", "device_names", "best_device")
@@ -38,51 +34,11 @@ def _installed(name):
 
 @functools.cache
 def _truth() -> dict:
-    """This machine as the judge sees it. Computed in the judge only, when a check first asks (never at import: the
-    grader module is imported beside the student's code too, where a table computed at import would be an answer
-    key the student's code could read)."""
+    """This machine as the judge sees it. Computed in the judge only, when a check first asks (this module stays
+    in the judge: the student's process imports only graders/observations/s1_1_intro_install.py)."""
     return {"python": platform.python_version(), "torch": str(torch.__version__),
             "torchvision": _installed("torchvision"), "torchaudio": _installed("torchaudio"),
             "cuda_built": torch.version.cuda, "mps_available": bool(torch.backends.mps.is_available())}
-
-
-def _fake_module(name, version):
-    """An imported package as Python knows one: in sys.modules, with a spec and a __version__."""
-    module = types.ModuleType(name)
-    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
-    module.__version__ = version
-    return module
-
-
-def _install_fakes(m, cuda, mps, modules, names):
-    """The faked machine: fake_machine's CUDA devices (renamed `names`, when given) and MPS, and `modules` in
-    sys.modules."""
-    if cuda is not None:
-        fake_machine(m, cuda, mps)
-        if names is not None:
-            numbered = torch.cuda.get_device_name  # fake_machine's: "Fake GPU <i>", raising for a device not there
-            rename = dict(zip((f"Fake GPU {i}" for i in range(len(names))), names))
-            m.setattr(torch.cuda, "get_device_name", lambda device=None: rename[numbered(device)])
-            numbered_properties = torch.cuda.get_device_properties
-            m.setattr(torch.cuda, "get_device_properties", lambda device=None: types.SimpleNamespace(
-                **{**vars(numbered_properties(device)), "name": rename[numbered(device)]}))
-    for name, version in modules:
-        m.setitem(sys.modules, name, None if version is None else _fake_module(name, version))
-
-
-@observation
-def faked_machine_call(impl, function: str, args: tuple, machine):
-    """impl.<function>(*args) on the machine `machine` describes (sealed: pristine.seal of (cuda, mps, modules,
-    names)): torch reports `cuda` CUDA devices (named `names`, else "Fake GPU <i>") and MPS or not (cuda None: this
-    machine as it is) and each (name, version) of `modules` stands in sys.modules (version None: not installed);
-    what it returned. The description is unsealed, which wipes it from the worker's request, and dropped from this
-    frame before the call: the student's code learns the machine only from what torch and sys.modules report.
-    Everything faked is undone before this returns."""
-    call = getattr(impl, function)
-    with pytest.MonkeyPatch.context() as m:
-        _install_fakes(m, *pristine.unseal(machine))
-        del function, machine
-        return call(*args)
 
 
 def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | None = None, mps: bool = False,
