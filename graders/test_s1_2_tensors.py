@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from graders.support import errors, pristine
+from graders.observations.s1_2_tensors import global_stream_around_seeded_normal
+from graders.support import errors
 from graders.support.assertions import (
     assert_tensor,
     check,
@@ -10,19 +11,7 @@ from graders.support.assertions import (
     say,
 )
 from graders.support.data import random_shapes
-from ptgrade.judge.remote import observation, with_inputs
-
-
-@observation
-def global_stream_around_seeded_normal(impl, global_seed: int, shape: tuple, seed: int):
-    """The student's process's default generator seeded with global_seed, seeded_normal(shape, seed) called, then
-    8 numbers drawn from that default generator: what seeded_normal returned, and the 8 draws. The seeding and the
-    draws go through torch's compiled Generator and randn (graders/support/pristine.py), not torch.manual_seed,
-    torch.randn or get_rng_state, which the student's process may have patched: the draws are numbers the judge
-    checks against an untouched generator's."""
-    pristine.seed_global(global_seed)
-    value = impl.seeded_normal(shape, seed)
-    return {"value": value, "after": pristine.global_randn(8)}
+from ptgrade.judge.remote import with_inputs
 
 
 @pytest.mark.points(1)
