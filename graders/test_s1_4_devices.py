@@ -1,104 +1,31 @@
 """1.4 Devices: the promises each function of exercises/s1_4_devices.py must keep.
 
-Without a GPU the grader fakes what torch reports (monkeypatch beside the student's code, in the
-observations below, undone before they return) and proves device-following on the `meta` device;
-the `gpu` checks move real tensors on CUDA. Models are built beside the student's code too (an
-nn.Module cannot travel): the observations report where their tensors ended up.
+Without a GPU the grader fakes what torch reports (monkeypatch beside the student's code, in the observations
+of graders/observations/s1_4_devices.py, undone before they return) and proves device-following on the `meta`
+device; the `gpu` checks move real tensors on CUDA. Models are built beside the student's code too (an nn.Module
+cannot travel): the observations report where their tensors ended up.
 """
 import pytest
 import torch
-from torch import nn
 
+from graders.observations.s1_4_devices import (
+    _devices,
+    _model,
+    batch_and_model_on,
+    faked_machine_call,
+    move_model_devices,
+    stage_counting_pins,
+)
 from graders.support import errors, pristine
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
-from graders.support.machines import fake_machine
-from ptgrade.judge.remote import observation, with_inputs
+from ptgrade.judge.remote import with_inputs
 
 META = torch.device("meta")
-
-
-def _model():
-    return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
-
-
-def _devices(module) -> list:
-    """(kind, name, device type) of every parameter and buffer of `module`, read from the module tree as Python
-    stores it and from torch's C++ tensors (graders/support/pristine.py): not named_parameters(), named_buffers()
-    or Tensor.device, which the student's process may have patched."""
-    return [(kind, name, pristine.device_type(tensor)) for kind, name, tensor in pristine.module_tensors(module)]
-
-
-# -- observations: the student's code run beside it, on a faked machine or on a live model -----------
-
-@observation
-def faked_machine_call(impl, function: str, args: tuple, machine):
-    """impl.<function>(*args) while torch reports the CUDA devices and MPS `machine` describes (sealed: pristine.seal
-    of (cuda, mps)); what it returned. The description is unsealed, which wipes it from the worker's request, and
-    dropped from this frame before the call: the student's code learns the machine only from what torch reports."""
-    call = getattr(impl, function)
-    with pytest.MonkeyPatch.context() as m:
-        fake_machine(m, *pristine.unseal(machine))
-        del function, machine
-        return call(*args)
 
 
 def call_on_faked_machine(impl, function: str, args: tuple, cuda: int, mps: bool = False):
     """In the judge: faked_machine_call with the machine sealed."""
     return faked_machine_call(impl, function, tuple(args), pristine.seal((cuda, mps)))
-
-
-@observation
-def move_model_devices(impl, device):
-    """move_model(model, device) for a fresh _model(): whether it returned that model itself (and if not, the class
-    of what it returned and whether it is an nn.Module), and where each parameter and buffer of the model is before
-    the call, and of the returned model and of the model passed in after it."""
-    model = _model()
-    before = _devices(model)
-    moved = impl.move_model(model, device)
-    is_module = pristine.is_instance(moved, nn.Module)
-    return {"same": moved is model, "type": pristine.class_name(moved), "is_module": is_module, "before": before,
-            "model": _devices(model), "returned": _devices(moved) if is_module else []}
-
-
-@observation
-def stage_counting_pins(impl, x, devices: list, cuda: int | None = None, pin: bool = False):
-    """stage_for_device(x, d) for each d while Tensor.pin_memory counts its calls (pin: and pins for real, else it
-    returns the tensor as it is) and, unless cuda is None, torch reports `cuda` CUDA devices: the results, how many
-    times pin_memory was called, and whether each CPU result is in pinned memory. A torch function mode (pushed
-    through torch's compiled functions) counts the calls that reach TensorBase.pin_memory by any other path (a
-    reference taken before the grader patched it), so the count is not the patched name's alone."""
-    pinned = []
-
-    def counting_pin(self, *a, **k):
-        pinned.append(1)
-        return pristine.tensor_method("pin_memory", inside_mode=True)(self, *a) if pin else self
-
-    def handler(func, types, args, kwargs):
-        if func is counting_pin:  # TensorBase.pin_memory reached from C: torch passes Tensor.pin_memory, ours
-            return counting_pin(*args, **kwargs)
-        return func(*args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as m:
-        if cuda is not None:
-            fake_machine(m, cuda)
-        m.setattr(torch.Tensor, "pin_memory", counting_pin)
-        with pristine.function_mode(handler):
-            results = [impl.stage_for_device(x, device) for device in devices]
-    in_pinned_memory = [pristine.device_type(r) == "cpu" and pristine.tensor_method("is_pinned")(r)
-                        if pristine.is_tensor(r) else False for r in results]
-    return {"results": results, "pinned": pinned.__len__(), "in_pinned_memory": in_pinned_memory}
-
-
-@observation
-def batch_and_model_on(impl, state, batch, device):
-    """to_device(batch, device), then move_model(model, device) for an eval-mode _model() holding `state`: the
-    moved batch, where the returned model's parameters and buffers are, and that model (a handle)."""
-    model = _model()
-    model.load_state_dict(state)
-    model.eval()
-    moved = impl.to_device(batch, device)
-    model = impl.move_model(model, device)
-    return {"moved": moved, "devices": _devices(model), "model": model}
 
 
 def _same_device(device, expected: torch.device) -> bool:
