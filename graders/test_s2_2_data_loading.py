@@ -5,9 +5,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pad_sequence
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
-from graders.support import errors, pristine
+from graders.observations.s2_2_data_loading import (
+    Indices,
+    global_draws_after_split,
+    recording_transform,
+    seed_global_rng,
+)
+from graders.support import errors
 from graders.support.assertions import (
     assert_tensor,
     check,
@@ -15,66 +21,11 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
-from ptgrade.judge.remote import observation
 
 SEED_HINT = say("Pass generator=torch.Generator().manual_seed(seed) to the DataLoader (or random_split): then the order "
                 "comes from that seed alone, whatever else used the global RNG.",
                 "DataLoader(또는 random_split)에 generator=torch.Generator().manual_seed(seed)를 넘기세요: 그러면 "
                 "다른 코드가 전역 난수 생성기를 어떻게 썼든 순서는 그 시드만으로 정해집니다.")
-
-
-class Indices(Dataset):
-    """Sample i is the int i: a loader's batches show its order."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def __len__(self):
-        return self.n
-
-    def __getitem__(self, index):
-        return index
-
-
-class RecordingTransform:
-    """t(x) = 2x + x.dim(), remembering the shape of every image it was called on. On one (1, 8, 8) image it is
-    2x + 3; on the whole (1797, 1, 8, 8) stack it adds 4, and twice it gives 4x + 9: the numbers the judge compares
-    show where and how often the transform ran (the shapes it remembers are only shown in messages)."""
-
-    def __init__(self):
-        self.seen = []
-
-    def __call__(self, image):
-        self.seen.append(tuple(image.shape))
-        return image * 2 + image.dim()
-
-
-# The student's functions are called directly (impl.f(...), handles for what stays in its process); observations
-# only set up live objects and seed the global RNG there (through graders/support/pristine.py). What the judge grades
-# are the values that come back, compared with what it computes itself.
-@observation
-def recording_transform(impl):
-    """A fresh RecordingTransform in the student's process (it stays there; the judge holds a handle)."""
-    return RecordingTransform()
-
-
-@observation
-def seed_global_rng(impl, seed):
-    """The student's process's default generator seeded with `seed` (whatever the rest of a program did with the global
-    RNG), through torch's compiled Generator (graders/support/pristine.py), not torch.manual_seed, which the student's
-    process may have patched."""
-    pristine.seed_global(seed)
-
-
-@observation
-def global_draws_after_split(impl, n, val_fraction, seed, global_seed):
-    """The student's process's default generator seeded with global_seed, split_train_val(Indices(n), ...) called, then
-    8 numbers drawn from that generator, all through torch's compiled Generator and randn (graders/support/
-    pristine.py), not torch.manual_seed, torch.randn or get_rng_state: numbers the judge checks against an untouched
-    generator's."""
-    pristine.seed_global(global_seed)
-    impl.split_train_val(Indices(n), val_fraction, seed=seed)
-    return pristine.global_randn(8)
 
 
 def _parts(impl, n, val_fraction, seed):

