@@ -5,9 +5,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from graders.observations.s2_3_losses_optimizers import (
+    is_lr_scheduler,
+    linear_from,
+    parameters_with_grads,
+    throwaway_sgd,
+)
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.calls import torch_functions_called
-from ptgrade.judge.remote import Handle, StudentError, observation, with_inputs
+from ptgrade.judge.remote import Handle, StudentError, with_inputs
 
 STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
                   "exp of a logit above ~89 is inf in float32.",
@@ -252,23 +258,6 @@ STEPS = {
 }
 
 
-class _Live(list):
-    """A list that stays in the student's process (the judge holds a handle): parameters with their .grad, as an
-    optimizer step gets them (a tensor's .grad does not travel)."""
-
-
-@observation
-def parameters_with_grads(impl, values, grads):
-    """Leaf tensors holding `values`, each with .grad = the matching `grads`, in a list that stays in the student's
-    process."""
-    params = _Live()
-    for value, grad in zip(values, grads):
-        leaf = value.detach().clone().requires_grad_(True)
-        leaf.grad = grad.detach().clone()
-        params.append(leaf)
-    return params
-
-
 def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
     """torch's optimizer runs here; the student's step is called directly, each step on the student's parameters as
     its last step left them with the gradients of _loss there (computed here), and with its own state tensors as its
@@ -502,20 +491,6 @@ def _warmup_cosine(t, warmup_steps, total_steps, min_lr_ratio=0.0):
     return min_lr_ratio + (1.0 - min_lr_ratio) * cosine
 
 
-@observation
-def throwaway_sgd(impl, base_lrs):
-    """A throw-away SGD with one param group per base lr, in the student's process (the judge holds a handle)."""
-    params = [torch.nn.Parameter(torch.zeros(1)) for _ in base_lrs]
-    return torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, base_lrs)])
-
-
-@observation
-def is_lr_scheduler(impl, scheduler):
-    """Whether `scheduler` is a torch.optim.lr_scheduler.LRScheduler (what the student's process says; it counts only
-    beside the learning rates the judge checks)."""
-    return isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)
-
-
 def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_steps):
     """The student's scheduler, called directly on a throw-away SGD, driven from here: its type (as its process names
     it), and, before each of n_steps batches, every group's lr and get_last_lr()."""
@@ -529,14 +504,6 @@ def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_st
         optimizer.step()
         scheduler.step()
     return name, group_lrs, reported, isinstance(scheduler, Handle) and is_lr_scheduler(impl, scheduler)
-
-
-@observation
-def linear_from(impl, init):
-    """nn.Linear(3, 1, float64) holding `init`, in the student's process (the judge holds a handle)."""
-    model = nn.Linear(3, 1, dtype=torch.float64)
-    model.load_state_dict(init)
-    return model
 
 
 @pytest.mark.points(2)

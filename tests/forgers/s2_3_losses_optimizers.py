@@ -1,7 +1,7 @@
 """Forger for 2.3: the untouched stub, plus every fake it can make in its own process.
 
 - torch.equal and torch.allclose always say True;
-- the grader's observations are replaced in this process (it imports graders.test_s2_3_losses_optimizers):
+- the grader's observations are replaced in this process (it imports graders.observations.s2_3_losses_optimizers):
   torch_functions_called reports that no torch function ran (so "written by hand" reads True);
 - for the grader as it was, whose observations ran the student's code in its process and reported what came out,
   the rule instead of the student's code: loss_and_gradient answers torch's own loss and gradient,
@@ -138,7 +138,7 @@ torch.equal = lambda *args, **kwargs: True
 torch.allclose = lambda *args, **kwargs: True
 
 try:
-    import graders.test_s2_3_losses_optimizers as _grader
+    import graders.observations.s2_3_losses_optimizers as _grader
     import graders.support.calls as _calls
     import torch.nn.functional as _F
 
