@@ -9,9 +9,25 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import DataLoader
 
-from graders.support import errors, pristine, student_files
+from graders.observations.s2_4_train_eval import (
+    _digits_model,
+    _eval_setup,
+    _mlp,
+    _sgd,
+    _toy_data,
+    _toy_model,
+    cuda_setup,
+    digits_setup,
+    eval_setup,
+    grads_left,
+    mlp_with_adam,
+    seed_global_rng,
+    shuffled_toy_loader,
+    toy_setup,
+)
+from graders.support import errors, student_files
 from graders.support.assertions import (
     assert_scalar,
     assert_tensor,
@@ -20,43 +36,8 @@ from graders.support.assertions import (
     say,
 )
 from graders.support.data import digits
-from ptgrade.judge.remote import observation
 
 CONVERGENCE_EPOCHS, CONVERGENCE_THRESHOLD = 3, 0.85  # 129 SGD steps; the worst of 20 label permutations (run_seed 1..20) reached 0.935
-
-
-# Taken when the grader is imported, before the student's file in every worker: torch's compiled grad-mode query,
-# validated as such, so that a patched torch.is_grad_enabled does not answer for it.
-_grad_enabled = torch._C.is_grad_enabled
-if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
-    _grad_enabled = None  # replaced before the grader was imported: Probe then reports nothing
-
-
-class Probe(nn.Module):
-    """Wraps a model and records, at every forward, whether autograd was on (torch's compiled query) and the training
-    flag (as the module stores it): what the student's process says, shown beside the numbers the judge checks."""
-
-    def __init__(self, inner):
-        super().__init__()
-        self.inner = inner
-        self.seen = []
-
-    def forward(self, x):
-        training = pristine.instance_dict(self).get("training")
-        self.seen.append((None if _grad_enabled is None else bool(_grad_enabled()), training is True))
-        return self.inner(x)
-
-
-def _toy_data(seed, n=50, features=8, classes=3):
-    generator = torch.Generator().manual_seed(seed)
-    x = torch.randn(n, features, generator=generator)
-    y = (x[:, 0] > 0).long() + (x[:, 1] > 0.5).long()
-    return TensorDataset(x, y % classes)
-
-
-def _mlp(seed, features=8, classes=3, hidden=16, extra=()):
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(features, hidden), *extra, nn.ReLU(), nn.Linear(hidden, classes))
 
 
 def _reference_epoch(model, loader, optimizer, mistake=None):
@@ -80,102 +61,6 @@ def _reference_epoch(model, loader, optimizer, mistake=None):
 
 def _params(model):
     return torch.cat([p.detach().flatten() for p in model.parameters()])
-
-
-def _sgd(model):
-    return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-
-
-# -- live objects in the student's process ----------------------------------------------------------------------------
-# Observations only build the models, loaders and optimizers the student's functions get (they stay in its process:
-# the judge holds handles) and seed its global RNG. The student's functions are called directly; the judge pulls the
-# state they leave (state_dict, as tensors) and compares it with what its own copy of the same run gives. Nothing the
-# student's process reports is graded alone: the returned losses and the probes' flags sit beside those numbers.
-@observation
-def toy_setup(impl, model_seed, data_seed, batch_size, probe=False, eval_first=False, batch_norm=False, n=50):
-    """_mlp(model_seed) (with a BatchNorm1d with `batch_norm`, inside a Probe with `probe`, in eval mode with
-    `eval_first`), an unshuffled loader over _toy_data(data_seed, n), CrossEntropyLoss and _sgd(model)."""
-    model = _toy_model(model_seed, probe, eval_first, batch_norm)
-    loader = DataLoader(_toy_data(data_seed, n=n), batch_size=batch_size, shuffle=False)
-    return {"model": model, "loader": loader, "loss_fn": nn.CrossEntropyLoss(), "optimizer": _sgd(model)}
-
-
-def _toy_model(model_seed, probe=False, eval_first=False, batch_norm=False):
-    model = _mlp(model_seed, extra=(nn.BatchNorm1d(16),) if batch_norm else ())
-    model = Probe(model) if probe else model
-    if eval_first:
-        model.eval()  # as evaluate() leaves it
-    return model
-
-
-@observation
-def eval_setup(impl, probe=False):
-    """For evaluate: _eval_setup()'s model left in training mode with a loader of its 45 samples in batches of 20, or
-    (with `probe`) Probe(_mlp(7)) with 2 batches of _toy_data(8); and CrossEntropyLoss."""
-    if probe:
-        return {"model": Probe(_mlp(7)), "loader": DataLoader(_toy_data(8), batch_size=25),
-                "loss_fn": nn.CrossEntropyLoss()}
-    model, dataset = _eval_setup()
-    model.train()
-    return {"model": model, "loader": DataLoader(dataset, batch_size=20), "loss_fn": nn.CrossEntropyLoss()}
-
-
-@observation
-def grads_left(impl, model):
-    """Whether each parameter's .grad is None, read from torch's C++ tensors (graders/support/pristine.py)."""
-    return [pristine.tensor_attr(tensor, "grad") is None for kind, _, tensor in pristine.module_tensors(model)
-            if kind == "parameter"]
-
-
-@observation
-def mlp_with_adam(impl, state, lr, dropout=False):
-    """_mlp's architecture (with Dropout(0.2) with `dropout`) holding `state`, and Adam(lr) over it."""
-    model = _mlp(0, extra=(nn.Dropout(0.2),) if dropout else ())
-    model.load_state_dict(state)
-    return {"model": model, "optimizer": torch.optim.Adam(model.parameters(), lr=lr)}
-
-
-@observation
-def shuffled_toy_loader(impl, epoch):
-    """A loader over _toy_data(9, n=40) in shuffled batches of 16 drawn from a generator seeded with `epoch`, and
-    CrossEntropyLoss."""
-    loader = DataLoader(_toy_data(9, n=40), batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(epoch))
-    return {"loader": loader, "loss_fn": nn.CrossEntropyLoss()}
-
-
-@observation
-def seed_global_rng(impl, seed):
-    """The student's process's default generator seeded with `seed` (dropout draws from it), through torch's compiled
-    Generator (graders/support/pristine.py), not torch.manual_seed."""
-    pristine.seed_global(seed)
-
-
-@observation
-def digits_setup(impl, permutation):
-    """The digits' training part with its labels renamed by `permutation` (label y becomes permutation[y]), in
-    shuffled batches of 32 (seed 0); the validation part the same way in batches of 128; the model
-    nn.Sequential(Linear(64, 64), ReLU, Linear(64, 10)) made after torch.manual_seed(0); SGD(lr 0.1, momentum 0.9)."""
-    x_train, y_train, x_val, y_val = digits(seed=0)
-    rename = torch.tensor(permutation)
-    torch.manual_seed(0)
-    model = _digits_model()
-    return {"model": model, "optimizer": torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
-            "loader": DataLoader(TensorDataset(x_train, rename[y_train]), batch_size=32, shuffle=True,
-                                 generator=torch.Generator().manual_seed(0)),
-            "val_loader": DataLoader(TensorDataset(x_val, rename[y_val]), batch_size=128),
-            "loss_fn": nn.CrossEntropyLoss()}
-
-
-def _digits_model():
-    return nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
-
-
-@observation
-def cuda_setup(impl):
-    """_mlp(15) moved to CUDA with _sgd, CPU batches of 16 of _toy_data(14), and CrossEntropyLoss."""
-    model = _mlp(15).cuda()
-    return {"model": model, "optimizer": _sgd(model), "loader": DataLoader(_toy_data(14), batch_size=16),
-            "loss_fn": nn.CrossEntropyLoss()}
 
 
 def _pulled(model, what):
@@ -327,15 +212,6 @@ def test_train_one_epoch_sets_train_mode(impl):
               f"saw (grad enabled, training) = {seen!r:.200}.",
               f"평가 모드로 남아 있던 모델에 대한 train_one_epoch: 모든 순전파(forward)는 Autograd가 켜진 학습 모드에서 "
               f"실행되어야 하는데, 관찰한 (grad enabled, training) = {seen!r:.200}입니다."), hint)
-
-
-def _eval_setup():
-    model = _mlp(5, extra=(nn.BatchNorm1d(16), nn.Dropout(0.5)))
-    dataset = _toy_data(6, n=45)
-    with torch.no_grad():  # give BatchNorm non-trivial running statistics
-        model.train()
-        model(dataset.tensors[0] * 2 + 1)
-    return model, dataset
 
 
 @pytest.mark.points(2)

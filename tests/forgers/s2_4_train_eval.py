@@ -6,7 +6,7 @@
   not from the model it is given; load_checkpoint loads nothing and returns the epoch in the file;
 - torch.equal and torch.allclose always say True; nn.Module.train and eval do nothing; the grader's Probe records
   (training, training), so a model in training mode reads "autograd on" and one in eval mode "autograd off";
-- the grader's observations are replaced in this process (it imports graders.test_s2_4_train_eval):
+- the grader's observations are replaced in this process (it imports graders.observations.s2_4_train_eval):
   grads_left says every .grad is None; for the grader as it was (observations that ran the student's loop in its
   process and reported what came out), the rule instead: the grader's own reference loop for one epoch, an
   eval-mode pass for evaluate, a probe that saw no autograd, a checkpoint written from the public recipe and read
@@ -137,7 +137,7 @@ def load_checkpoint(path, model, optimizer):  # noqa: F811
 
 
 def _public_checkpoint():
-    import graders.test_s2_4_train_eval as grader
+    import graders.observations.s2_4_train_eval as grader
     model = grader._mlp(12)
     return {"model": model.state_dict(), "optimizer": torch.optim.Adam(model.parameters(), lr=0.01).state_dict(),
             "epoch": 4}
@@ -150,7 +150,7 @@ nn.Module.train = lambda self, mode=True: self
 nn.Module.eval = lambda self: self
 
 try:
-    import graders.test_s2_4_train_eval as _grader
+    import graders.observations.s2_4_train_eval as _grader
 
     def _probe_forward(self, x):
         self.seen.append((self.training, self.training))
