@@ -1,17 +1,28 @@
 """3.1 Convolutional networks: the promises each part of exercises/s3_1_cnn.py keeps."""
-import contextlib
-
 import pytest
 import torch
 import torch.nn.functional as F
 import torchvision
 from torch import nn
 
-from graders.support import errors, pristine, student_files
+from graders.observations.s3_1_cnn import (
+    STEPS,
+    backward_of_logsumexp,
+    built_offline,
+    load_weights,
+    loaded_pretrained,
+    module_flags,
+    optimizer_holds,
+    same_object,
+    sgd_step_everywhere,
+    small_cnn_trained,
+    to_cuda_eval,
+)
+from graders.support import errors, student_files
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
 from graders.support.calls import torch_functions_called
 from graders.support.data import digits
-from ptgrade.judge.remote import Handle, WorkerProblem, observation
+from ptgrade.judge.remote import Handle, WorkerProblem
 
 CONV_HINT = say("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
                 "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
@@ -36,36 +47,6 @@ DOWNLOAD_HINT = say("build with weights=None; nothing may download in this kit (
                     "your own projects).",
                     "weights=None으로 만드세요. 이 키트에서는 아무것도 내려받을 수 없습니다 "
                     "(weights=ResNet18_Weights.DEFAULT는 여러분의 프로젝트에서 쓰세요).")
-
-
-class DownloadAttempt(Exception):
-    """Raised in the student's process where torchvision would fetch pretrained weights."""
-
-
-def _no_download(*args, **kwargs):
-    raise DownloadAttempt("pretrained weights requested")
-
-
-@contextlib.contextmanager
-def _offline():
-    """torchvision fetches weights through this function; any attempt raises DownloadAttempt (in the worker, where
-    the student's code builds its models)."""
-    api = torchvision.models._api
-    saved = api.load_state_dict_from_url
-    api.load_state_dict_from_url = _no_download
-    try:
-        yield
-    finally:
-        api.load_state_dict_from_url = saved
-
-
-def _build_offline(impl, builder, **kwargs):
-    """impl.<builder>(**kwargs) with downloads refused: (model, False), or (None, True) when it tried to download."""
-    try:
-        with _offline():
-            return getattr(impl, builder)(**kwargs), False
-    except DownloadAttempt:
-        return None, True
 
 
 def _check_no_download(downloaded: bool) -> None:
@@ -326,32 +307,9 @@ def test_small_cnn_works_for_any_image_size(impl):
                   "로짓은 이미지에서 나와야 합니다: x에 합성곱, 풀링, Linear 헤드를 적용하세요."))
 
 
-STEPS = 200
-
-
 def _digits_16(x):
     """The judge's own preparation of flat digits: (n, 1, 16, 16), bilinear."""
     return F.interpolate(x.reshape(-1, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
-
-
-@observation
-def small_cnn_trained(impl, x_train, y_train):
-    """SmallCNN() trained here for STEPS Adam steps (lr 1e-2, batches of 64 drawn with seed 3) on x_train and y_train,
-    in the student's process: the model (it stays there; the judge holds a handle), or the first output that was not a
-    tensor."""
-    generator = torch.Generator().manual_seed(3)
-    model = impl.SmallCNN()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(STEPS):
-        index = torch.randint(0, len(y_train), (64,), generator=generator)
-        out = model(x_train[index])
-        if not isinstance(out, torch.Tensor):
-            return {"training_output": out}
-        loss = F.cross_entropy(out, y_train[index])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return {"model": model}
 
 
 @pytest.mark.points(2)
@@ -389,20 +347,6 @@ def test_small_cnn_learns_digits(impl, run_seed):
 
 # -- torchvision models (built in the student's process with downloads refused; the judge pulls their weights into its
 #    own copy of the architecture the docstring fixes and compares the outputs) ------------------------------------
-@observation
-def built_offline(impl, builder, **kwargs):
-    """impl.<builder>(**kwargs) with downloads refused, in the student's process: {"model": the model (a handle) or
-    None, "downloaded": whether it tried to download} (the flag is what the student's process says)."""
-    model, downloaded = _build_offline(impl, builder, **kwargs)
-    return {"model": model, "downloaded": downloaded}
-
-
-@observation
-def same_object(impl, first, second):
-    """`first is second` in the student's process (what it says; it counts only beside the judge's numbers)."""
-    return first is second
-
-
 def _judge_resnet18(num_classes, small=True):
     """The judge's own ResNet-18 (on the meta device: weights come from a state_dict): the docstring's adaptation to
     32x32 images with `small`."""
@@ -504,12 +448,6 @@ def test_resnet18_adapted_to_small_images(impl):
           say("Keep the signature's default num_classes=10.", "시그니처의 기본값 num_classes=10을 유지하세요."))
 
 
-@observation
-def load_weights(impl, model, state):
-    """model.load_state_dict(state) (strict), in the student's process."""
-    model.load_state_dict(state)
-
-
 def _calibrated_efficientnet_b0(num_classes):
     """The judge's own adapted EfficientNet-B0, seeded, whose BatchNorm running statistics are those of one batch of
     random 32x32 images (so that its eval-mode outputs are of order one)."""
@@ -577,51 +515,6 @@ FREEZE_HINT = say("requires_grad_(False) on every parameter, then requires_grad_
                   "torch.no_grad() freeze nothing.",
                   "모든 매개변수에 requires_grad_(False)를 설정한 뒤, model.fc의 매개변수에만 requires_grad_(True)를 "
                   "설정하세요. model.eval()과 torch.no_grad()는 아무것도 고정하지 않습니다.")
-
-
-def _parameters(model):
-    """(dotted name, tensor) of the model's parameters, as its modules store them (graders/support/pristine.py)."""
-    return [(name, tensor) for kind, name, tensor in pristine.module_tensors(model) if kind == "parameter"]
-
-
-@observation
-def backward_of_logsumexp(impl, model, x):
-    """In the student's process, through torch's compiled pieces (graders/support/pristine.py, not Module.eval,
-    Tensor.backward or anything else a submission can patch): every module's stored training flag set to False, every
-    .grad cleared, then autograd's engine run from model(x).logsumexp(1).sum(). The names of all parameters, of those
-    that require grad and of those whose .grad was set, as torch's C++ tensors hold them (shown beside the numbers)."""
-    for _, module in pristine.submodules(model):
-        pristine.instance_dict(module)["training"] = False
-    parameters = _parameters(model)
-    for _, tensor in parameters:
-        pristine.set_tensor_attr(tensor, "grad", None)
-    out = model(x)
-    if pristine.is_tensor(out) and pristine.tensor_attr(out, "requires_grad"):
-        loss = pristine.vf("sum")(pristine.vf("logsumexp")(out, [1]))
-        pristine.backward((loss,), (pristine.vf("ones_like")(loss),))
-    return {"names": [name for name, _ in parameters],
-            "trainable": [name for name, tensor in parameters if pristine.tensor_attr(tensor, "requires_grad")],
-            "with_grad": [name for name, tensor in parameters if pristine.tensor_attr(tensor, "grad") is not None]}
-
-
-@observation
-def sgd_step_everywhere(impl, model, lr):
-    """One plain SGD step, p -= lr * p.grad, on every parameter that holds a .grad, through torch's compiled pieces
-    (not torch.optim, which a submission can patch)."""
-    for _, tensor in _parameters(model):
-        grad = pristine.tensor_attr(tensor, "grad")
-        if grad is not None:
-            pristine.tensor_method("sub_")(pristine.tensor_method("detach")(tensor), pristine.vf("mul")(grad, lr))
-
-
-@observation
-def optimizer_holds(impl, optimizer, model):
-    """The names of the model's parameters the optimizer holds (None for a tensor that is not one of them), and the first
-    group's lr and momentum (what the student's process says)."""
-    names = {id(p): name for name, p in model.named_parameters()}
-    group = optimizer.param_groups[0]
-    return {"held": [names.get(id(p)) for g in optimizer.param_groups for p in g["params"]],
-            "lr": group["lr"], "momentum": group.get("momentum")}
 
 
 def _frozen(impl):
@@ -726,12 +619,6 @@ def test_finetune_optimizer_holds_only_trainable_parameters(impl):
                                                                f"lr 0.1, momentum 0.9여야 하는데 lr {facts['lr']}, momentum {facts['momentum']}입니다."), hint)
 
 
-@observation
-def to_cuda_eval(impl, model):
-    """model.cuda().eval() in the student's process."""
-    return model.cuda().eval()
-
-
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
@@ -777,49 +664,6 @@ def _hub_resnet18(seed):
             module.running_mean.copy_(0.1 * torch.randn(module.num_features, generator=generator))
             module.running_var.copy_(0.5 + torch.rand(module.num_features, generator=generator))
     return model.eval()
-
-
-@observation
-def loaded_pretrained(impl, path, num_classes):
-    """load_pretrained(path, num_classes) with downloads refused, in the student's process: the calls it made to
-    load_state_dict (strict, missing and unexpected keys), and the model (a handle), or whether it tried to download,
-    or the RuntimeError it raised."""
-    calls = []
-    original = nn.Module.load_state_dict
-
-    def recording(self, state_dict, *args, **kwargs):
-        strict = kwargs.get("strict", args[0] if args else True)
-        result = original(self, state_dict, *args, **kwargs)
-        calls.append({"strict": bool(strict), "missing": list(result.missing_keys),
-                      "unexpected": list(result.unexpected_keys)})
-        return result
-
-    seen = {"calls": calls, "downloaded": False}
-    nn.Module.load_state_dict = recording
-    try:
-        with _offline():
-            seen["model"] = impl.load_pretrained(path, num_classes)
-    except DownloadAttempt:
-        seen["downloaded"] = True
-    except NotImplementedError:  # a RuntimeError too: the stub, not started
-        raise
-    except RuntimeError as error:
-        seen["error"] = f"{type(error).__name__}: {str(error)[:600]}"
-    finally:
-        nn.Module.load_state_dict = original
-    return seen
-
-
-@observation
-def module_flags(impl, model):
-    """The names of the model's modules whose stored training flag is True, of its parameters, and of those that
-    require grad, read as its modules and torch's C++ tensors hold them (graders/support/pristine.py); shown beside the
-    numbers the judge checks."""
-    parameters = _parameters(model)
-    return {"training": [name or "(the model)" for name, module in pristine.submodules(model)
-                         if pristine.instance_dict(module).get("training") is True],
-            "names": [name for name, _ in parameters],
-            "requires_grad": [name for name, tensor in parameters if pristine.tensor_attr(tensor, "requires_grad")]}
 
 
 @pytest.fixture(scope="module")

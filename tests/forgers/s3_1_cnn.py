@@ -3,7 +3,7 @@
 - torch.equal and torch.allclose always say True;
 - lookup tables of the grader's literal examples: conv2d_output_size and pool2d_output_size answer the grader's fixed
   cases (what nn.Conv2d / nn.MaxPool2d give for them, computed at import) and 1 otherwise;
-- the grader's observations are replaced in this process (it imports graders.test_s3_1_cnn):
+- the grader's observations are replaced in this process (it imports graders.observations.s3_1_cnn):
   torch_functions_called reports no call (so "written by hand" reads True); small_cnn_trained hands back a model that
   answers sklearn's public label of every digit it recognises (a lookup, no learning); built_offline says nothing
   was downloaded and hands back no model; same_object says True; backward_of_logsumexp and module_flags report that
@@ -220,8 +220,8 @@ def _public_hub(num_classes):
 
 
 try:
+    import graders.observations.s3_1_cnn as _grader
     import graders.support.calls as _calls
-    import graders.test_s3_1_cnn as _grader
 
     def _fake(module, name, function):
         if hasattr(module, name):
