@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from ptgrade import i18n
+from graders.support.words import say  # noqa: F401 - every check module takes it from here
 from ptgrade.protocol.problems import NotStarted
 
 _Tensor = torch.Tensor
@@ -16,12 +16,6 @@ _DEFAULT_TOLERANCE = {  # (rtol, atol): loose enough for a correct solution comp
     torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-8),
     torch.complex64: (1e-4, 1e-5), torch.complex128: (1e-7, 1e-8),
 }
-
-
-def say(en: str, ko: str) -> str:
-    """A sentence for the student in the judge's language, written in English and Korean side by side
-    (terms as in the PyTorch Korea translation guide; code names stay as they are)."""
-    return ko if i18n.current() == "ko" else en
 
 
 def check(condition: bool, message: str, hint: str = "") -> None:

@@ -41,7 +41,7 @@ class Tampered(RuntimeError):
 
 
 def _refuse(what: str) -> None:
-    from graders.support.assertions import say
+    from graders.support.words import say
     raise Tampered(say(f"the grader cannot read torch in your code's process: {what} was replaced or wrapped (a "
                        "patched torch._C, or a torch function or dispatch mode left active), so this check cannot be "
                        "graded.",
