@@ -11,16 +11,13 @@ dying or timing out, sys.exit()/pytest.* called by student code, and anything ra
 """
 from __future__ import annotations
 
-import re
-
 from graders.support.assertions import say
+from graders.support.raised import CAP, explaining_line
 from ptgrade.judge.remote import WorkerProblem
 from ptgrade.protocol import problems
 from ptgrade.protocol.problems import ImplementationError, NotStarted
 
-CAP = 400  # characters of the explaining line
 _ENGINE_CLASSIFIES = ("builtins.SystemExit", "_pytest.outcomes.OutcomeException")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def passes_through(error: BaseException) -> bool:
@@ -41,19 +38,9 @@ def kind(error: BaseException) -> str:
 
 
 def summary(error: BaseException, cap: int = CAP) -> str:
-    """`Type: the line that explains it`, capped, and where in the student's file it was raised when known.
-    The first non-empty line explains it (with the next one when it ends in a colon, as load_state_dict's
-    "Error(s) in loading state_dict for Net:" does), except for torch.export's errors, whose cause is the
-    line under '## Exception summary'."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
-    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
-        text = lines[lines.index("## Exception summary") + 1][:cap]
-    elif lines:
-        first = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-        text = f"{kind(error)}: {first[:cap]}"
-    else:
-        text = kind(error)
-    return text + _where(error)
+    """`Type: the line that explains it` (graders/support/raised.py), and where in the student's file it was
+    raised when known."""
+    return explaining_line(error, kind(error), cap) + _where(error)
 
 
 def _where(error: BaseException) -> str:
