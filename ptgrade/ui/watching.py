@@ -16,7 +16,7 @@ from pathlib import Path
 from ptgrade import i18n
 from ptgrade.i18n import _
 
-SAVED, KEY, STOP = "saved", "key", "stop"
+SAVED, KEY = "saved", "key"
 
 
 def _watch_folder(path: Path, events: queue.Queue, stop: threading.Event) -> None:

@@ -69,14 +69,6 @@ def load(path: Path) -> Implementation:
     return Implementation(path, module, None)
 
 
-def from_namespace(namespace: dict, path: Path) -> Implementation:
-    """A namespace already run elsewhere (a notebook's `globals()`) as the implementation under
-    test, named `path` in messages; nothing is imported or executed here."""
-    module = types.ModuleType(Path(path).stem)
-    module.__dict__.update({k: v for k, v in namespace.items() if not k.startswith("__")})
-    return Implementation(Path(path), module, None)
-
-
 def _import_problem(error: BaseException, path: Path) -> Exception:
     where = display(path)
     if isinstance(error, NotImplementedError):
@@ -120,15 +112,6 @@ def _raised_by_student(error: BaseException, path: Path) -> bool:
     # the line itself to raise NotImplementedError (a stub's `raise NotImplementedError(...)`).
     line = linecache.getline(filename, last.tb_lineno)
     return not line or "NotImplementedError" in line
-
-
-def _raised_in(error: BaseException, path: Path) -> bool:
-    tb = error.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename) == path:
-            return True
-        tb = tb.tb_next
-    return False
 
 
 def _location(error: BaseException, path: Path) -> str:

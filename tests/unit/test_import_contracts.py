@@ -1,7 +1,8 @@
 """The import contracts in pyproject.toml (run by `lint-imports` in .ci/run) name every item's check module: the
 observations a worker imports may import none of them. A new item's grader must be added there too."""
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from ptgrade.course import manifest as manifest_module
 

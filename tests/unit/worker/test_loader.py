@@ -212,8 +212,3 @@ def test_sys_exit_at_import_is_caught(student):
         implementation.checked()
 
 
-def test_from_namespace_keeps_the_names_but_not_the_dunders():
-    implementation = loader.from_namespace({"double": lambda x: 2 * x, "__name__": "__main__", "__builtins__": {}},
-                                           Path("notebook.ipynb"))
-    assert implementation.checked().double(2) == 4
-    assert implementation._ptgrade_module.__name__ == "notebook"
