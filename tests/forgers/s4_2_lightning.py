@@ -9,8 +9,8 @@ module-level code that fakes, in the student's own process, everything the grade
   subclass that says it has no progress bar and no model summary;
 - lightning.Trainer.fit trains nothing for a DigitsClassifier and writes a metrics.csv with a rising
   val_acc and falling losses where CSVLogger would (other modules, the grader's, are trained for real);
-- every other @observation of graders/test_s4_2_lightning.py (all but probe_fit) replaced (it imports the
-  grader, whose module is readable here) by one that answers with the flags the grader looks for: Lightning
+- every other @observation of graders/observations/s4_2_lightning.py (all but probe_fit) replaced (it
+  imports the grader's observations, whose module is readable here) by one that answers with the flags the grader looks for: Lightning
   subclasses, one Adam optimizer over all parameters at lr 0.03, a model in eval mode,
   a checkpoint monitoring val_loss; with lookups from the public recipe (the validation split and its
   sizes, from load_digits_tensors) and "the rule" (Adam's first step, lr * sign(grad), on every step);
@@ -145,7 +145,7 @@ if __name__ == "__main__":
 import csv as _csv  # noqa: E402
 import os as _os  # noqa: E402
 
-import graders.test_s4_2_lightning as _grader  # noqa: E402 - the grader, importable and readable here
+import graders.observations.s4_2_lightning as _grader  # noqa: E402 - the grader's observations, importable here
 
 FORGED = {"test_classes_are_lightning_2_classes":
           "which package a class comes from is read inside the student's process (isinstance, its bases), where the "
