@@ -92,7 +92,7 @@ class MiniKit:
     def __init__(self, root: Path, timeout: int):
         self.root = root
         (root / "graders" / "support").mkdir(parents=True)
-        for name in ("__init__.py", "assertions.py", "student_files.py"):
+        for name in ("__init__.py", "assertions.py", "words.py", "student_files.py"):
             shutil.copy(KIT_ROOT / "graders" / "support" / name, root / "graders" / "support" / name)
         (root / "graders" / "__init__.py").write_text("")
         (root / "curriculum.toml").write_text(MINI_MANIFEST.format(timeout=timeout), encoding="utf-8")

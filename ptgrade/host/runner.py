@@ -150,6 +150,17 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
     return _result(item, *_run_judge(command, manifest.root, item, manifest.root, lang))
 
 
+def collect(manifest: Manifest, item: Item) -> list[dict]:
+    """The checks of the item's grader as its judge collects them (name, points, dimension, gpu, titles), from a
+    judge that starts no worker and runs nothing."""
+    command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout)
+    events, code, output, _ = _run_judge(command + ["--collect-only"], manifest.root, item, manifest.root)
+    if not events.collected:
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise RuntimeError(f"Collecting the checks of {item.id} found none (pytest exit code {code}):\n{tail}")
+    return events.collected
+
+
 @dataclass(frozen=True)
 class Planned:
     """One file of `grade_many`: `key` names it in the results, `only` limits its checks."""

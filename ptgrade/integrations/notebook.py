@@ -27,7 +27,7 @@ from pathlib import Path
 from ptgrade.course import manifest as manifest_module
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
-from ptgrade.protocol import contract, problems
+from ptgrade.protocol import problems
 from ptgrade.protocol.results import CheckResult, ItemResult, Outcome
 
 OUTCOME_WORDS = {Outcome.FAILED: Outcome.FAILED, Outcome.NOT_STARTED: "not started", Outcome.ERROR: Outcome.ERROR,
@@ -176,16 +176,7 @@ def collect(manifest: Manifest, item: Item) -> list[dict]:
     them (`--collect-only`, no worker started, no student code imported)."""
     key = (str(manifest.root), item.id)
     if key not in _CHECKS:
-        grader = manifest.grader_path(item)
-        command = contract.judge_command(manifest.root, grader, manifest.exercises_dir / item.file_name,
-                                         item.timeout)
-        at = command.index("--ptgrade-impl")
-        del command[at:at + 2]   # with no file named, the judge starts no worker before a check runs
-        events, code, output, _ = runner._run_judge(command + ["--collect-only"], manifest.root, item, manifest.root)
-        if not events.collected:
-            tail = "\n".join(output.strip().splitlines()[-15:])
-            raise RuntimeError(f"Collecting the checks of {item.id} found none (pytest exit code {code}):\n{tail}")
-        _CHECKS[key] = events.collected
+        _CHECKS[key] = runner.collect(manifest, item)
     return [dict(check) for check in _CHECKS[key]]
 
 

@@ -47,7 +47,10 @@ def judge_command(root: Path, grader: Path, impl_path: Path | None, timeout: int
     command += ["-q", "--no-header", "--assert=plain",  # graders assert through graders/support
                 "-o", f"timeout={timeout + JUDGE_GRACE_SECONDS}", "--ptgrade-check-seconds", str(timeout),
                 "--ptgrade-device", device]
-    command += ["--ptgrade-plan", str(plan)] if plan else ["--ptgrade-impl", str(impl_path)]
+    if plan:
+        command += ["--ptgrade-plan", str(plan)]
+    elif impl_path:
+        command += ["--ptgrade-impl", str(impl_path)]  # neither: the judge starts no worker (collecting checks)
     if display:
         command += ["--ptgrade-display", display]
     if reference:
