@@ -29,6 +29,7 @@ from ptgrade.i18n import _
 from ptgrade.judge import outcomes
 from ptgrade.protocol import contract, problems, settings
 from ptgrade.protocol.plan import Mode, Plan, PlanEntry
+from ptgrade.protocol.requests import Op
 from ptgrade.protocol.results import Outcome
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export", "distributed")
@@ -221,7 +222,7 @@ class _Grading:
         from ptgrade.protocol import wire
         for path, (scratch, _display, launched) in self.launched.items():
             sandbox.refresh(scratch, path)
-            wire.write_frame(launched.to_worker, pickle.dumps({"op": "load"}))
+            wire.write_frame(launched.to_worker, pickle.dumps({"op": Op.LOAD}))
 
     def connection(self, path: Path, display: str | None = None, ident=None) -> remote.Connection:
         ident = ident or path

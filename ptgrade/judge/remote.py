@@ -33,6 +33,7 @@ from ptgrade.protocol import observation as observation_mark
 from ptgrade.protocol import problems, settings, wire
 from ptgrade.protocol.contract import CheckTimeout, StaleHandle, WorkerProblem  # noqa: F401 - graders catch them here
 from ptgrade.protocol.observation import observation  # noqa: F401 - graders import it here until they move
+from ptgrade.protocol.requests import Op
 
 OUTPUT_TAIL = 64 * 1024
 BOOT_SECONDS = 180  # starting Python and importing torch, on a machine busy grading others
@@ -158,7 +159,7 @@ class Connection:
         if self.process is None:
             return
         try:
-            wire.write_frame(self.to_worker, pickle.dumps({"op": "exit"}))
+            wire.write_frame(self.to_worker, pickle.dumps({"op": Op.EXIT}))
         except OSError:
             pass
         try:
@@ -237,7 +238,7 @@ class Connection:
                 self.ready = True
             if self.pending_seed is not None:
                 seed, self.pending_seed = self.pending_seed, None
-                self._exchange({"op": "begin", "seed": seed})
+                self._exchange({"op": Op.BEGIN, "seed": seed})
             answer = self._exchange({"op": op, **fields})
             if not answer["ok"] and not isinstance(answer.get("error"), dict):
                 raise wire.WireError("a malformed error")
@@ -356,7 +357,7 @@ def with_inputs(function, *args, **kwargs) -> Called:
     its own. Under plain pytest (a function, not a Handle), the call runs on copies of the arguments."""
     if isinstance(function, Handle):
         function._ptgrade_live()
-        return _call(function._ptgrade_connection, "call", args, kwargs,
+        return _call(function._ptgrade_connection, Op.CALL, args, kwargs,
                      target=wire.HandleRef(function._ptgrade_key))
     import copy
     args, kwargs = copy.deepcopy((args, kwargs))
@@ -377,7 +378,7 @@ class _Bridge(torch.autograd.Function):
         if ctx.generation != ctx.connection.generation:
             raise StaleHandle(_("not run: your code's process was restarted, so the gradient of an earlier "
                                 "result cannot be computed any more."))
-        grads = ctx.connection.request("backward", graph=ctx.graph, grad_outputs=list(grad_outputs))
+        grads = ctx.connection.request(Op.BACKWARD, graph=ctx.graph, grad_outputs=list(grad_outputs))
         if not isinstance(grads, list) or len(grads) != ctx.count:
             raise WorkerProblem(_("your code's process answered a gradient request with something else."))
         return (None, None, None, None, *[g if isinstance(g, torch.Tensor) else None for g in grads],
@@ -424,24 +425,24 @@ class Handle:
 
     def __call__(self, *args, **kwargs):
         self._ptgrade_live()
-        return _call(self._ptgrade_connection, "call", args, kwargs, target=wire.HandleRef(self._ptgrade_key)).value
+        return _call(self._ptgrade_connection, Op.CALL, args, kwargs, target=wire.HandleRef(self._ptgrade_key)).value
 
     def __getattr__(self, name: str):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return self._ptgrade_request("getattr", name=name)
+        return self._ptgrade_request(Op.GETATTR, name=name)
 
     def __setattr__(self, name: str, value) -> None:
-        self._ptgrade_request("setattr", name=name, value=_refs(value))
+        self._ptgrade_request(Op.SETATTR, name=name, value=_refs(value))
 
     def __getitem__(self, key):
-        return self._ptgrade_request("getitem", key=_refs(key))
+        return self._ptgrade_request(Op.GETITEM, key=_refs(key))
 
     def __len__(self) -> int:
-        return self._ptgrade_request("len")
+        return self._ptgrade_request(Op.LEN)
 
     def __iter__(self):
-        return iter(self._ptgrade_request("iter"))
+        return iter(self._ptgrade_request(Op.ITER))
 
     def __repr__(self) -> str:
         return f"<{self._ptgrade_type} in the student's process>"
@@ -465,7 +466,7 @@ class RemoteImplementation:
     def __getattr__(self, name: str):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return self._ptgrade_connection.request("getattr", target=None, name=name)
+        return self._ptgrade_connection.request(Op.GETATTR, target=None, name=name)
 
     def __repr__(self) -> str:
         return f"<implementation {problems.display(self._ptgrade_path)} in the student's process>"
@@ -480,7 +481,7 @@ class _Dispatcher:
 
     @staticmethod
     def observe(impl, function, args: tuple, kwargs: dict):
-        return _call(impl._ptgrade_connection, "observe", args, kwargs,
+        return _call(impl._ptgrade_connection, Op.OBSERVE, args, kwargs,
                      module=function.__module__, name=function.__qualname__).value
 
 

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from ptgrade.protocol import settings
+from ptgrade.protocol.requests import ZygoteOp
 from ptgrade.sandbox.launch import Launched, environment, kill, start
 from ptgrade.sandbox.machine import bwrap
 from ptgrade.sandbox.scratch import Scratch, Shared, _read_only, remove
@@ -108,7 +109,7 @@ class Zygote:
         pipes = [os.pipe() for _pipe in range(3)]  # requests, answers, output
         theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
         try:
-            socket.send_fds(self.control, [json_bytes({"op": "fork", "path": str(folder / impl_path.name),
+            socket.send_fds(self.control, [json_bytes({"op": ZygoteOp.FORK, "path": str(folder / impl_path.name),
                                                        "display": display})], theirs)
             pid = self._answer()["pid"]
         except BaseException:
@@ -124,7 +125,7 @@ class Zygote:
     def end(self, pid: int) -> int:
         """Kill a child and all it left behind; its exit status."""
         try:
-            self.control.send(json_bytes({"op": "end", "pid": pid}))
+            self.control.send(json_bytes({"op": ZygoteOp.END, "pid": pid}))
             return int(self._answer()["status"])
         except (OSError, ValueError, KeyError):  # the zygote is gone, and its children with it
             return -9

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from ptgrade.protocol import wire
+from ptgrade.protocol.requests import Op, ZygoteOp
 from ptgrade.worker import loader
 
 
@@ -49,46 +50,63 @@ class Worker:
 
     # -- requests -----------------------------------------------------------------------------------
     def handle(self, request: dict) -> dict:
-        op = request["op"]
-        if op == "begin":
-            _seed(request["seed"])
-            return {"value": None}
-        if op == "getattr":
-            return {"value": getattr(self.target(request["target"]), request["name"])}
-        if op == "getitem":
-            return {"value": self.target(request["target"])[self.resolve(request["key"])]}
-        if op == "len":
-            return {"value": len(self.target(request["target"]))}
-        if op == "iter":
-            return {"value": list(self.target(request["target"]))}
-        if op == "setattr":
-            setattr(self.target(request["target"]), request["name"], self.resolve(request["value"]))
-            return {"value": None}
-        if op in ("call", "observe"):
-            args, kwargs = self.resolve(request["args"]), self.resolve(request["kwargs"])
-            if op == "call":
-                function = self.target(request["target"])
-            else:
-                function = _observation(request["module"], request["name"])
-                args = (self.implementation.checked(), *args)
-            value = function(*args, **kwargs)
-            # Tensors passed in come back as they are now: in-place changes and views of them are
-            # replayed on the judge's copies.
-            sent = wire.tensors_in((args, kwargs))
-            answer = {"value": value, "args": [t.detach() for t in sent]}
-            inputs = [t for t in sent if t.requires_grad]
-            outputs = [t for t in wire.tensors_in(value) if t.requires_grad]
-            if inputs and outputs:  # the judge may call backward through this call's graph
-                answer["graph"] = self.keep((inputs, outputs))
-            return answer
-        if op == "backward":
-            inputs, outputs = self.handles[request["graph"]]
-            pairs = [(o, g) for o, g in zip(outputs, request["grad_outputs"]) if g is not None]
-            import torch
-            grads = torch.autograd.grad([o for o, _ in pairs], inputs, [g for _, g in pairs],
-                                        retain_graph=True, allow_unused=True)
-            return {"value": list(grads)}
-        raise ValueError(f"unknown request {op!r}")
+        answer = self._ANSWERS.get(request["op"])
+        if answer is None:
+            raise ValueError(f"unknown request {request['op']!r}")
+        return answer(self, request)
+
+    def on_begin(self, request: dict) -> dict:
+        _seed(request["seed"])
+        return {"value": None}
+
+    def on_getattr(self, request: dict) -> dict:
+        return {"value": getattr(self.target(request["target"]), request["name"])}
+
+    def on_getitem(self, request: dict) -> dict:
+        return {"value": self.target(request["target"])[self.resolve(request["key"])]}
+
+    def on_len(self, request: dict) -> dict:
+        return {"value": len(self.target(request["target"]))}
+
+    def on_iter(self, request: dict) -> dict:
+        return {"value": list(self.target(request["target"]))}
+
+    def on_setattr(self, request: dict) -> dict:
+        setattr(self.target(request["target"]), request["name"], self.resolve(request["value"]))
+        return {"value": None}
+
+    def on_call(self, request: dict) -> dict:
+        return self._called(self.target(request["target"]), *self._arguments(request))
+
+    def on_observe(self, request: dict) -> dict:
+        args, kwargs = self._arguments(request)
+        function = _observation(request["module"], request["name"])
+        return self._called(function, (self.implementation.checked(), *args), kwargs)
+
+    def _arguments(self, request: dict) -> tuple[tuple, dict]:
+        return self.resolve(request["args"]), self.resolve(request["kwargs"])
+
+    def _called(self, function, args: tuple, kwargs: dict) -> dict:
+        value = function(*args, **kwargs)
+        # Tensors passed in come back as the call left them (the judge compares, never writes them back).
+        sent = wire.tensors_in((args, kwargs))
+        answer = {"value": value, "args": [t.detach() for t in sent]}
+        inputs = [t for t in sent if t.requires_grad]
+        outputs = [t for t in wire.tensors_in(value) if t.requires_grad]
+        if inputs and outputs:  # the judge may call backward through this call's graph
+            answer["graph"] = self.keep((inputs, outputs))
+        return answer
+
+    def on_backward(self, request: dict) -> dict:
+        inputs, outputs = self.handles[request["graph"]]
+        pairs = [(o, g) for o, g in zip(outputs, request["grad_outputs"]) if g is not None]
+        import torch
+        grads = torch.autograd.grad([o for o, _ in pairs], inputs, [g for _, g in pairs],
+                                    retain_graph=True, allow_unused=True)
+        return {"value": list(grads)}
+
+    _ANSWERS = {Op.BEGIN: on_begin, Op.GETATTR: on_getattr, Op.GETITEM: on_getitem, Op.LEN: on_len, Op.ITER: on_iter,
+                Op.SETATTR: on_setattr, Op.CALL: on_call, Op.OBSERVE: on_observe, Op.BACKWARD: on_backward}
 
     def reply(self, request: dict) -> bytes:
         import torch
@@ -159,7 +177,7 @@ def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = Fal
     if standby:  # started ahead of a save: the file is imported when the judge says it is there
         _warm_torch()
         try:
-            if loads(wire.read_frame(in_fd, None)).get("op") != "load":
+            if loads(wire.read_frame(in_fd, None)).get("op") != Op.LOAD:
                 os._exit(0)
         except wire.Closed:
             os._exit(0)
@@ -170,7 +188,7 @@ def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = Fal
             request = loads(wire.read_frame(in_fd, None))
         except wire.Closed:
             break
-        if request.get("op") == "exit":
+        if request.get("op") == Op.EXIT:
             break
         wire.write_frame(out_fd, worker.reply(request))
     os._exit(0)  # no atexit hooks, no waiting for threads student code started
@@ -197,14 +215,14 @@ def zygote(argv: list[str]) -> None:
             request, fds = _receive(control)
         except (OSError, EOFError, ValueError):
             break
-        if request.get("op") == "fork" and len(fds) == 3:
+        if request.get("op") == ZygoteOp.FORK and len(fds) == 3:
             pid = os.fork()
             if pid == 0:
                 _child(control, fds, Path(request["path"]), str(request["display"]))
             for fd in fds:
                 os.close(fd)
             _send(control, {"pid": pid})
-        elif request.get("op") == "end" and isinstance(request.get("pid"), int):
+        elif request.get("op") == ZygoteOp.END and isinstance(request.get("pid"), int):
             status = _end_child(request["pid"], own_namespace)
             _wipe([d for d in clean_dirs.split(os.pathsep) if d])
             _send(control, {"status": status})
