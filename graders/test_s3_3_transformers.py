@@ -21,9 +21,28 @@ from tokenizers import Tokenizer  # noqa: E402
 from torch import nn  # noqa: E402
 from transformers import BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast  # noqa: E402
 
+from graders.observations.s3_3_transformers import (  # noqa: E402
+    ROLES,
+    S2S_PAD,
+    S2S_VOCAB,
+    _generator_model,
+    _seq2seq_parts,
+    call_after_seeding,
+    class_names,
+    encode,
+    eval_logits,
+    first_parameter_device,
+    greedy_generate_from_train_mode,
+    logits_from_embeddings,
+    model_facts,
+    seq2seq_outputs,
+    tokenizer_facts,
+    tokenizer_from_json,
+    trainer_fine_tune_run,
+    without_grad,
+)
 from graders.support import errors, student_files  # noqa: E402
 from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type, say  # noqa: E402
-from ptgrade.judge.remote import observation  # noqa: E402
 
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 SUBJECTS = ("the movie", "this film", "the food", "our trip", "the book", "that show", "the service", "my day",
@@ -76,10 +95,6 @@ def tokenizer(impl):
 
 
 # -- what the student's process reports about its objects (models and tokenizers live there) --------
-@observation
-def class_names(impl, value) -> list:
-    """`module.qualname` of each class along the MRO of an object in the student's process."""
-    return [f"{c.__module__}.{c.__qualname__}" for c in type(value).__mro__]
 
 
 def _is_instance(impl, value, kind: type) -> bool:
@@ -94,56 +109,6 @@ def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
                                                f"{what}은(는) {kind.__name__}여야 하는데 "
                                                f"{class_names(impl, value)[0].rpartition('.')[2]}입니다."), hint)
     return value
-
-
-@observation
-def first_parameter_device(impl, model) -> str:
-    return next(model.parameters()).device.type
-
-
-@observation
-def encode(impl, tokenizer, texts) -> dict:
-    """tokenizer(texts, padding=True, return_tensors="pt") as a plain dict of tensors."""
-    return dict(tokenizer(texts, padding=True, return_tensors="pt"))
-
-
-@observation
-def call_after_seeding(impl, seed, name, *args, **kwargs):
-    """impl.<name>(*args, **kwargs) right after torch.manual_seed(seed) in the student's process (the judge's
-    own seeding does not reach it): the model it builds or trains, as a handle."""
-    torch.manual_seed(seed)
-    return getattr(impl, name)(*args, **kwargs)
-
-
-@observation
-def without_grad(impl, model, *args, **kwargs):
-    """model(*args, **kwargs) under torch.no_grad() in the student's process, as inference runs (the judge's own
-    no_grad does not reach that process; an eval-mode nn.TransformerEncoder takes its fast path only there)."""
-    with torch.no_grad():
-        return model(*args, **kwargs)
-
-
-@observation
-def eval_logits(impl, model, tokenizer, texts):
-    """The model's logits for `texts` (padded batch from the tokenizer, on model.device), in eval mode."""
-    model.eval()
-    batch = tokenizer(texts, padding=True, return_tensors="pt").to(model.device)
-    with torch.no_grad():
-        return model(**batch).logits.cpu()
-
-
-@observation
-def model_facts(impl, model) -> dict:
-    """A Hugging Face model as data: its config (config.to_dict()) and its state_dict."""
-    return {"config": model.config.to_dict(),
-            "state": {str(key): value.detach().cpu().clone() for key, value in model.state_dict().items()}}
-
-
-@observation
-def tokenizer_from_json(impl, text):
-    """The judge's tokenizer rebuilt in the student's process from its JSON (training one again would not give the
-    same ids: the `tokenizers` trainer breaks ties differently from run to run)."""
-    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(text), **ROLES)
 
 
 MAX_PARAMETERS = 10_000_000
@@ -291,23 +256,6 @@ def test_decoder_lm_does_not_see_the_future(impl):
               "그 앞의 토큰들도 읽어야 합니다(0..t에 대한 셀프 어텐션)."), CAUSAL_HINT)
 
 
-@observation
-def logits_from_embeddings(impl, model, tokens, vocab_size, embedded) -> dict:
-    """The model in float64 run on `tokens` with the output of its first nn.Embedding(vocab_size, ...) replaced by
-    `embedded` (the judge's tensor: gradients flow back to it across the boundary); how many such embeddings it
-    holds, and its logits."""
-    embeddings = [m for m in model.modules() if isinstance(m, nn.Embedding) and m.num_embeddings == vocab_size]
-    if not embeddings:
-        return {"embeddings": 0}
-    model.double()
-    handle = embeddings[0].register_forward_hook(lambda module, args, out: embedded)
-    try:
-        logits = model(tokens)
-    finally:
-        handle.remove()
-    return {"embeddings": len(embeddings), "logits": logits}
-
-
 CAUSAL_GRADIENT_POSITION = 3
 
 
@@ -376,16 +324,7 @@ TOKENIZER_HINT = say("Train with special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SE
                      "TemplateProcessing 후처리기 '[CLS] $A [SEP]'를 추가한 뒤, "
                      "PreTrainedTokenizerFast(tokenizer_object=..., pad_token='[PAD]', unk_token='[UNK]', cls_token=..., "
                      "sep_token=..., mask_token=...)로 감싸세요.")
-ROLES = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
 MAX_TOKENIZER_JSON = 2 * 1024 * 1024
-
-
-@observation
-def tokenizer_facts(impl, tokenizer) -> dict:
-    """The tokenizer as data: its `tokenizers` JSON (backend_tokenizer.to_str()), its special-token roles, its length."""
-    backend = getattr(tokenizer, "backend_tokenizer", None)
-    return {"json": backend.to_str() if backend is not None else None,
-            "roles": {role: getattr(tokenizer, role, None) for role in ROLES}, "length": len(tokenizer)}
 
 
 def _rebuilt_tokenizer(text, what, hint) -> Tokenizer:
@@ -715,23 +654,6 @@ def test_fine_tuned_classifier_reaches_accuracy(impl, saved_classifier, run_seed
 
 
 # -- generation -------------------------------------------------------------------------------------
-def _generator_model(seed):
-    """The grader's small GPT-2 (dropout 0.5), the same in the judge and in the student's process."""
-    torch.manual_seed(seed)
-    config = GPT2Config(vocab_size=60, n_embd=32, n_layer=2, n_head=2, n_positions=64, resid_pdrop=0.5,
-                        embd_pdrop=0.5, attn_pdrop=0.5, bos_token_id=2, eos_token_id=3, pad_token_id=0)
-    model = GPT2LMHeadModel(config)
-    model.generation_config.eos_token_id = None  # generate exactly max_new_tokens, like the exercise
-    return model
-
-
-@observation
-def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="cpu"):
-    """The student's greedy_generate on the grader's GPT-2 (_generator_model(seed) on `device`), handed over
-    in train mode, as a model is left after training: greedy_generate must switch to eval itself."""
-    model = _generator_model(seed).to(device)
-    model.train()
-    return impl.greedy_generate(model, prompt, max_new_tokens)
 
 
 @pytest.mark.points(2)
@@ -839,7 +761,6 @@ def test_hf_models_run_on_cuda(impl, tokenizer):
 
 
 # -- encoder–decoder: nn.Transformer with cross-attention (the grader builds the parts, seeded) -------------
-S2S_VOCAB, S2S_PAD = 13, 0
 S2S_HINT = say("Call transformer(embed(src), embed(tgt), ...) with tgt_mask = nn.Transformer.generate_square_subsequent_mask("
                "tgt_len) (tgt_is_causal=True), src_key_padding_mask = src == pad_id for the encoder, the same mask again as "
                "memory_key_padding_mask for the decoder's cross-attention, and tgt_key_padding_mask = tgt == pad_id; then "
@@ -848,29 +769,6 @@ S2S_HINT = say("Call transformer(embed(src), embed(tgt), ...) with tgt_mask = nn
                "tgt_len)(tgt_is_causal=True), 인코더에는 src_key_padding_mask = src == pad_id, 디코더의 크로스 어텐션에는 같은 "
                "마스크를 memory_key_padding_mask로 한 번 더, 그리고 tgt_key_padding_mask = tgt == pad_id를 넘기고, 그다음 head를 "
                "적용하세요. 마스크는 모두 한 가지 타입으로 맞추세요(불리언: True = 무시).")
-
-
-def _seq2seq_parts(seed):
-    """The grader's seq2seq parts, identical in the judge and in the student's process: seeded, dropout 0, eval mode."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        transformer = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
-                                     dim_feedforward=32, dropout=0.0, batch_first=True)
-        embed = nn.Embedding(S2S_VOCAB, 16, padding_idx=S2S_PAD)
-        head = nn.Linear(16, S2S_VOCAB)
-    return transformer.eval(), embed.eval(), head.eval()
-
-
-@observation
-def seq2seq_outputs(impl, seed, pairs):
-    """seq2seq_logits(transformer, embed, head, src, tgt, S2S_PAD) with the grader's parts (_seq2seq_parts(seed)) for
-    each (src, tgt) in pairs, in the student's process: the outputs (detached when they are tensors)."""
-    parts = _seq2seq_parts(seed)
-    outputs = []
-    for src, tgt in pairs:
-        out = impl.seq2seq_logits(*parts, src, tgt, S2S_PAD)
-        outputs.append(out.detach() if isinstance(out, torch.Tensor) else out)
-    return outputs
 
 
 def _seq2seq_reference(seed, src, tgt, causal=True, src_padding=True, memory_padding=True, tgt_padding=True):
@@ -1114,35 +1012,6 @@ def trainer_start(saved_classifier, tmp_path_factory):
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory, tokenizer, classifier.config
-
-
-@observation
-def trainer_fine_tune_run(impl, start, texts, labels, output_dir, workdir, steps, lr, seed, logging_steps) -> dict:
-    """impl.trainer_fine_tune on the small BERT and tokenizer the grader saved in `start` (loaded here), run from the
-    empty current directory `workdir`: the type of what it returned and, when that is (model, log_history), the
-    losses logged, and the returned model and the tokenizer (handles: the judge pulls the model's weights)."""
-    tokenizer = PreTrainedTokenizerFast.from_pretrained(start)
-    model = BertForSequenceClassification.from_pretrained(start)
-    os.makedirs(workdir, exist_ok=True)
-    here = os.getcwd()
-    os.chdir(workdir)
-    try:
-        result = impl.trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=steps, lr=lr, batch_size=16,
-                                        seed=seed, logging_steps=logging_steps)
-    finally:
-        os.chdir(here)
-    seen = {"type": type(result).__name__, "length": len(result) if isinstance(result, (tuple, list)) else None}
-    if seen["length"] != 2:
-        return seen
-    trained, history = result
-    seen["model"] = type(trained).__name__
-    seen["history"] = type(history).__name__
-    if isinstance(history, list):
-        seen["losses"] = [entry["loss"] for entry in history if isinstance(entry, dict) and "loss" in entry]
-        seen["losses"] = [value if isinstance(value, (int, float)) else repr(value) for value in seen["losses"]]
-    if isinstance(trained, nn.Module):
-        seen["trained"], seen["tokenizer"] = trained, tokenizer
-    return seen
 
 
 @pytest.fixture(scope="module")

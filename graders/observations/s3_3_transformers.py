@@ -1,0 +1,177 @@
+"""3.3 Transformers: what the student's process observes.
+
+Beside the student's code it reports what its objects are (class names along the MRO, a model's device, a Hugging
+Face model's config and state_dict, a tokenizer's JSON, roles and length), runs its models and tokenizers on inputs
+the judge sends (under torch.no_grad(), in eval mode, with the token embeddings replaced by the judge's tensor), builds
+the grader's own small models beside it (a seeded GPT-2 for greedy_generate, seeded nn.Transformer parts for
+seq2seq_logits, the judge's tokenizer from its JSON, the small BERT the judge saved for trainer_fine_tune) and runs
+the student's functions on them. It returns what it saw; the checks in graders/test_s3_3_transformers.py compute the
+expected answers themselves.
+"""
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # nothing in this item may reach the Hugging Face hub
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+import torch  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
+from torch import nn  # noqa: E402
+from transformers import BertForSequenceClassification, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast  # noqa: E402
+
+from ptgrade.protocol.observation import observation  # noqa: E402
+
+# the special-token roles of a PreTrainedTokenizerFast, and the tokens they name
+ROLES = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
+S2S_VOCAB, S2S_PAD = 13, 0  # the grader's seq2seq parts: vocabulary size and <pad> id
+
+
+@observation
+def class_names(impl, value) -> list:
+    """`module.qualname` of each class along the MRO of an object in the student's process."""
+    return [f"{c.__module__}.{c.__qualname__}" for c in type(value).__mro__]
+
+
+@observation
+def first_parameter_device(impl, model) -> str:
+    return next(model.parameters()).device.type
+
+
+@observation
+def encode(impl, tokenizer, texts) -> dict:
+    """tokenizer(texts, padding=True, return_tensors="pt") as a plain dict of tensors."""
+    return dict(tokenizer(texts, padding=True, return_tensors="pt"))
+
+
+@observation
+def call_after_seeding(impl, seed, name, *args, **kwargs):
+    """impl.<name>(*args, **kwargs) right after torch.manual_seed(seed) in the student's process (the judge's
+    own seeding does not reach it): the model it builds or trains, as a handle."""
+    torch.manual_seed(seed)
+    return getattr(impl, name)(*args, **kwargs)
+
+
+@observation
+def without_grad(impl, model, *args, **kwargs):
+    """model(*args, **kwargs) under torch.no_grad() in the student's process, as inference runs (the judge's own
+    no_grad does not reach that process; an eval-mode nn.TransformerEncoder takes its fast path only there)."""
+    with torch.no_grad():
+        return model(*args, **kwargs)
+
+
+@observation
+def eval_logits(impl, model, tokenizer, texts):
+    """The model's logits for `texts` (padded batch from the tokenizer, on model.device), in eval mode."""
+    model.eval()
+    batch = tokenizer(texts, padding=True, return_tensors="pt").to(model.device)
+    with torch.no_grad():
+        return model(**batch).logits.cpu()
+
+
+@observation
+def model_facts(impl, model) -> dict:
+    """A Hugging Face model as data: its config (config.to_dict()) and its state_dict."""
+    return {"config": model.config.to_dict(),
+            "state": {str(key): value.detach().cpu().clone() for key, value in model.state_dict().items()}}
+
+
+@observation
+def tokenizer_from_json(impl, text):
+    """The judge's tokenizer rebuilt in the student's process from its JSON (training one again would not give the
+    same ids: the `tokenizers` trainer breaks ties differently from run to run)."""
+    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(text), **ROLES)
+
+
+@observation
+def logits_from_embeddings(impl, model, tokens, vocab_size, embedded) -> dict:
+    """The model in float64 run on `tokens` with the output of its first nn.Embedding(vocab_size, ...) replaced by
+    `embedded` (the judge's tensor: gradients flow back to it across the boundary); how many such embeddings it
+    holds, and its logits."""
+    embeddings = [m for m in model.modules() if isinstance(m, nn.Embedding) and m.num_embeddings == vocab_size]
+    if not embeddings:
+        return {"embeddings": 0}
+    model.double()
+    handle = embeddings[0].register_forward_hook(lambda module, args, out: embedded)
+    try:
+        logits = model(tokens)
+    finally:
+        handle.remove()
+    return {"embeddings": len(embeddings), "logits": logits}
+
+
+@observation
+def tokenizer_facts(impl, tokenizer) -> dict:
+    """The tokenizer as data: its `tokenizers` JSON (backend_tokenizer.to_str()), its special-token roles, its length."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    return {"json": backend.to_str() if backend is not None else None,
+            "roles": {role: getattr(tokenizer, role, None) for role in ROLES}, "length": len(tokenizer)}
+
+
+def _generator_model(seed):
+    """The grader's small GPT-2 (dropout 0.5), the same in the judge and in the student's process."""
+    torch.manual_seed(seed)
+    config = GPT2Config(vocab_size=60, n_embd=32, n_layer=2, n_head=2, n_positions=64, resid_pdrop=0.5,
+                        embd_pdrop=0.5, attn_pdrop=0.5, bos_token_id=2, eos_token_id=3, pad_token_id=0)
+    model = GPT2LMHeadModel(config)
+    model.generation_config.eos_token_id = None  # generate exactly max_new_tokens, like the exercise
+    return model
+
+
+@observation
+def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="cpu"):
+    """The student's greedy_generate on the grader's GPT-2 (_generator_model(seed) on `device`), handed over
+    in train mode, as a model is left after training: greedy_generate must switch to eval itself."""
+    model = _generator_model(seed).to(device)
+    model.train()
+    return impl.greedy_generate(model, prompt, max_new_tokens)
+
+
+def _seq2seq_parts(seed):
+    """The grader's seq2seq parts, identical in the judge and in the student's process: seeded, dropout 0, eval mode."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        transformer = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+                                     dim_feedforward=32, dropout=0.0, batch_first=True)
+        embed = nn.Embedding(S2S_VOCAB, 16, padding_idx=S2S_PAD)
+        head = nn.Linear(16, S2S_VOCAB)
+    return transformer.eval(), embed.eval(), head.eval()
+
+
+@observation
+def seq2seq_outputs(impl, seed, pairs):
+    """seq2seq_logits(transformer, embed, head, src, tgt, S2S_PAD) with the grader's parts (_seq2seq_parts(seed)) for
+    each (src, tgt) in pairs, in the student's process: the outputs (detached when they are tensors)."""
+    parts = _seq2seq_parts(seed)
+    outputs = []
+    for src, tgt in pairs:
+        out = impl.seq2seq_logits(*parts, src, tgt, S2S_PAD)
+        outputs.append(out.detach() if isinstance(out, torch.Tensor) else out)
+    return outputs
+
+
+@observation
+def trainer_fine_tune_run(impl, start, texts, labels, output_dir, workdir, steps, lr, seed, logging_steps) -> dict:
+    """impl.trainer_fine_tune on the small BERT and tokenizer the grader saved in `start` (loaded here), run from the
+    empty current directory `workdir`: the type of what it returned and, when that is (model, log_history), the
+    losses logged, and the returned model and the tokenizer (handles: the judge pulls the model's weights)."""
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(start)
+    model = BertForSequenceClassification.from_pretrained(start)
+    os.makedirs(workdir, exist_ok=True)
+    here = os.getcwd()
+    os.chdir(workdir)
+    try:
+        result = impl.trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=steps, lr=lr, batch_size=16,
+                                        seed=seed, logging_steps=logging_steps)
+    finally:
+        os.chdir(here)
+    seen = {"type": type(result).__name__, "length": len(result) if isinstance(result, (tuple, list)) else None}
+    if seen["length"] != 2:
+        return seen
+    trained, history = result
+    seen["model"] = type(trained).__name__
+    seen["history"] = type(history).__name__
+    if isinstance(history, list):
+        seen["losses"] = [entry["loss"] for entry in history if isinstance(entry, dict) and "loss" in entry]
+        seen["losses"] = [value if isinstance(value, (int, float)) else repr(value) for value in seen["losses"]]
+    if isinstance(trained, nn.Module):
+        seen["trained"], seen["tokenizer"] = trained, tokenizer
+    return seen
