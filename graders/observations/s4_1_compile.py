@@ -9,12 +9,12 @@ clock and compare_compile_speed on a virtual one (their costs sent by the judge)
 it saw; the checks in graders/test_s4_1_compile.py read the marks and compute the expected numbers themselves.
 """
 import contextlib
-import re
 
 import torch
 import torch._dynamo
 from torch import nn
 
+from graders.support.raised import explaining_line
 from ptgrade.protocol.observation import observation
 
 
@@ -158,20 +158,6 @@ def graph_breaks_counted(impl, fn, x):
         return impl.count_graph_breaks(drawn_function(fn) if isinstance(fn, str) else fn, x)
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _error_line(error: BaseException, cap: int = 400) -> str:
-    """`Type: the line that explains it`, capped: what graders/support/errors.summary (the judge's) says of an
-    exception raised in this process. The first non-empty line explains it, with the next one when it ends in a
-    colon; torch.export's errors, the line under '## Exception summary'."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
-    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
-        return lines[lines.index("## Exception summary") + 1][:cap]
-    if lines:
-        first = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-        return f"{type(error).__name__}: {first[:cap]}"
-    return type(error).__name__
 
 
 def _built_smooth_net(impl):
@@ -197,7 +183,7 @@ def smooth_net_explained(impl, x, delta):
             try:
                 facts["compiled"] = torch.compile(model, backend=marking_backend(delta), fullgraph=True)(x)
             except torch._dynamo.exc.TorchDynamoException as error:
-                facts["compiled"] = _error_line(error)
+                facts["compiled"] = explaining_line(error)
     with _fresh_dynamo():
         explanation = torch._dynamo.explain(model)(x)
         facts.update(graph_break_count=explanation.graph_break_count, graph_count=explanation.graph_count,
@@ -224,7 +210,7 @@ def smooth_net_double_outputs(impl, inputs, delta):
                 try:
                     facts["compiled"].append(compiled(x))
                 except torch._dynamo.exc.TorchDynamoException as error:
-                    facts["compiled"].append(_error_line(error))
+                    facts["compiled"].append(explaining_line(error))
         return facts
 
 

@@ -8,7 +8,6 @@ tensors the judge sends; the student's make_trainer fitting the grader's own pro
 and load_best. It returns what it saw; the checks in graders/test_s4_2_lightning.py score the weights and read the
 files themselves.
 """
-import re
 from collections.abc import Mapping
 
 import lightning
@@ -18,6 +17,7 @@ from lightning.pytorch.loggers import CSVLogger
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from graders.support.raised import explaining_line
 from ptgrade.protocol.observation import observation
 
 DROPOUT_HIDDEN, DROPOUT_P = 8, 0.5  # the DigitsClassifier training_step_facts builds
@@ -48,20 +48,6 @@ def _optimizers(returned):
     return []
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _error_line(error: BaseException, cap: int = 400) -> str:
-    """`Type: the line that explains it`, capped: what graders/support/errors.summary (the judge's) says of an
-    exception raised in this process. The first non-empty line explains it, with the next one when it ends in a
-    colon; torch.export's errors, the line under '## Exception summary'."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
-    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
-        return lines[lines.index("## Exception summary") + 1][:cap]
-    if lines:
-        first = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-        return f"{type(error).__name__}: {first[:cap]}"
-    return type(error).__name__
 
 
 # -- the training run ------------------------------------------------------------------------------
@@ -162,7 +148,7 @@ def training_step_facts(impl, x, y):
         try:
             loss.backward()
         except RuntimeError as error:
-            facts["backward_error"] = _error_line(error)
+            facts["backward_error"] = explaining_line(error)
         facts["grads"] = {name: None if p.grad is None else p.grad.detach().clone()
                           for name, p in model.named_parameters()}
     return facts

@@ -11,11 +11,11 @@ to read. TorchScript modules are saved, reloaded and run through torch's C++ bin
 imported (before the student's file), never through the Python objects the student's code returned.
 """
 import copy
-import re
 
 import torch
 from torch import nn
 
+from graders.support.raised import explaining_line
 from ptgrade.protocol.observation import observation
 
 IN_FEATURES = 10
@@ -99,21 +99,6 @@ def _conv_net(seed=7):
 
 
 # -- what the student's code raised, summarised in the student's process ---------------------------------------
-_CAP = 400  # characters of the explaining line
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _summary(error: BaseException) -> str:
-    """`Type: the line that explains it`, capped: what graders/support/errors.py's summary says of an exception
-    raised in this process (the first non-empty line, with the next one when it ends in a colon; for torch.export's
-    errors the line under '## Exception summary')."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
-    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
-        return lines[lines.index("## Exception summary") + 1][:_CAP]
-    if lines:
-        first = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-        return f"{type(error).__name__}: {first[:_CAP]}"
-    return type(error).__name__
 
 
 def _attempt(function, *args):
@@ -124,7 +109,7 @@ def _attempt(function, *args):
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - reported by the check, as errors.calling does
-        return {"raised": _summary(error)}
+        return {"raised": explaining_line(error)}
 
 
 # -- ONNX ---------------------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ In the student's process itself: find_free_port called while the grader holds th
 import datetime
 import importlib
 import os
-import re
 import socket
 import sys
 import time
@@ -28,7 +27,9 @@ import torch.multiprocessing as mp
 from torch import nn
 from torch.nn import functional as F
 
-from ptgrade import i18n
+from graders.support.raised import explaining_line
+from graders.support.words import say
+from ptgrade.protocol import problems
 from ptgrade.protocol.observation import observation
 
 COLLECTIVE_TIMEOUT_S = 20   # what the grader asks `setup` for: a stuck collective fails after this
@@ -37,26 +38,6 @@ STEPS, LR = 5, 0.1
 _monotonic = time.monotonic  # bound before student code is imported
 
 
-def _say(en: str, ko: str) -> str:
-    """A description for the student, in the judge's language (what graders/support/assertions.py's say gives)."""
-    return ko if i18n.current() == "ko" else en
-
-
-_CAP = 400  # characters of the explaining line
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _summary(error: BaseException) -> str:
-    """`Type: the line that explains it`, capped: what graders/support/errors.py's summary says of an exception
-    raised in this process (the first non-empty line, with the next one when it ends in a colon; for torch.export's
-    errors the line under '## Exception summary')."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
-    if "## Exception summary" in lines and lines.index("## Exception summary") + 1 < len(lines):
-        return lines[lines.index("## Exception summary") + 1][:_CAP]
-    if lines:
-        first = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-        return f"{type(error).__name__}: {first[:_CAP]}"
-    return type(error).__name__
 
 
 def _net(seed: int) -> nn.Module:
@@ -168,17 +149,17 @@ def _averaged_gradients(student, x, y, net_seed):
 def _plain_state(model):
     model = getattr(model, "module", model)  # a returned DDP wrapper is unwrapped
     if not isinstance(model, nn.Module):
-        return _say(f"a {type(model).__qualname__}, not an nn.Module",
+        return say(f"a {type(model).__qualname__}, not an nn.Module",
                    f"nn.Module이 아닌 {type(model).__qualname__}")
     return {name: t.detach().cpu().clone() for name, t in model.state_dict().items()}
 
 
 def _plain_dict(result):
     if not isinstance(result, dict):
-        return _say(f"a {type(result).__qualname__}, not a dict",
+        return say(f"a {type(result).__qualname__}, not a dict",
                    f"dict가 아닌 {type(result).__qualname__}")
     return {str(name): value.detach().cpu().clone() if type(value) is torch.Tensor else
-            _say(f"a {type(value).__module__}.{type(value).__qualname__}",
+            say(f"a {type(value).__module__}.{type(value).__qualname__}",
                 f"{type(value).__module__}.{type(value).__qualname__} 객체") for name, value in result.items()}
 
 
@@ -187,9 +168,8 @@ def _error_text(error, student_file):
     where = ""
     for frame in traceback.extract_tb(error.__traceback__):
         if student_file and frame.filename == student_file:
-            where = _say(f" (line {frame.lineno}: `{(frame.line or '').strip()}`)",
-                        f" ({frame.lineno}번째 줄: `{(frame.line or '').strip()}`)")
-    return _summary(error) + where
+            where = problems.at_line(frame.lineno, (frame.line or "").strip())
+    return explaining_line(error) + where
 
 
 # -- the spawned run, bounded ---------------------------------------------------------------------
@@ -286,7 +266,7 @@ def autocast_training(impl, x, y):
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - reported by the check
-        return {"raised": _summary(error)}
+        return {"raised": explaining_line(error)}
     return {"losses": [loss if isinstance(loss, (int, float)) else repr(loss)[:80] for loss in losses],
             "outputs": sorted(outputs), "grads": sorted(grads),
             "dtypes": {name: str(p.dtype) for name, p in model.named_parameters()},
@@ -327,7 +307,7 @@ def checkpointed_backward(impl, x, weights):
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - reported by the check
-        return {"raised": _summary(error)}
+        return {"raised": explaining_line(error)}
     seen["backward"] = list(calls)
     seen["grads"] = {f"{i}.{name}": None if p.grad is None else p.grad.clone()
                      for i, block in enumerate(blocks) for name, p in block.named_parameters()}
