@@ -19,13 +19,7 @@ def _item_for(path: Path):
     return next(item for item in MANIFEST.items if item.module_name == module)
 
 
-# Alternatives that took over 20 s in an idle full run of the suite on 2 cores (5.3 101 s, 4.1 32 s, 3.3 28 s,
-# 5.2 24 s, 3.1 21 s).
-SLOW_MODULES = {"s3_1_cnn", "s3_3_transformers", "s4_1_compile", "s5_2_translation", "s5_3_gan_text_to_image"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=[pytest.mark.slow] if p.stem.split("__")[0] in SLOW_MODULES
-                                               else []) for p in ALTERNATIVES], ids=[p.stem for p in ALTERNATIVES])
+@pytest.mark.parametrize("path", ALTERNATIVES, ids=[p.stem for p in ALTERNATIVES])
 def test_alternative_solution_earns_full_marks(path, tmp_path):
     item = _item_for(path)
     # Graded under the item's own file name, as a student's copy would be.

@@ -321,7 +321,6 @@ def test_a_fork_bomb_is_stopped_by_the_process_limit(quick_kit):
 
 
 # -- batch grading ----------------------------------------------------------------------------------
-@pytest.mark.slow  # over 20 s: a class batch of hostile and honest students
 def test_one_student_cannot_touch_another_or_the_grades(kit, tmp_path):
     submissions = tmp_path / "submissions"
     honest = submissions / "honest" / "s1_1_demo.py"

@@ -163,7 +163,6 @@ def _autograded_error(root: Path, student: str, grade_id: str) -> str:
     return "\n".join(f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs if o.output_type == "error")
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_release_keeps_the_stub_and_has_no_solution_and_no_gpu_check(course):
     release, source = course["release"], course["source"]
     code = "\n".join(c.source for c in release.cells)
@@ -183,7 +182,6 @@ def test_release_keeps_the_stub_and_has_no_solution_and_no_gpu_check(course):
     assert all(_grade_id(c).startswith("test_") for c in source.cells[first_check:])
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_reference_gets_full_marks_and_the_untouched_release_zero(course):
     total = sum(course["points"].values())
     full, untouched = _cell_grades(course["root"], "full"), _cell_grades(course["root"], "untouched")
@@ -192,7 +190,6 @@ def test_reference_gets_full_marks_and_the_untouched_release_zero(course):
     assert "not started" in _autograded_error(course["root"], "untouched", "test_describe_reports_attributes")
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_known_mistake_loses_exactly_the_points_of_its_check(course):
     caught_by = _mutant_declares(MUTANT, "CAUGHT_BY")
     grades = _cell_grades(course["root"], "mistake")
@@ -200,7 +197,6 @@ def test_known_mistake_loses_exactly_the_points_of_its_check(course):
     assert _mutant_declares(MUTANT, "MESSAGE_MENTIONS") in _autograded_error(course["root"], "mistake", caught_by)
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_a_cell_that_replaces_run_check_earns_nothing(course):
     grades = _cell_grades(course["root"], "hostile_noop")
     assert set(grades) == set(course["points"]) and set(grades.values()) == {0}
@@ -210,7 +206,6 @@ def test_a_cell_that_replaces_run_check_earns_nothing(course):
     assert "not started" in _autograded_error(course["root"], "hostile_noop", "test_describe_reports_attributes")
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_a_cell_that_silences_tracebacks_still_loses_its_mistake(course):
     caught_by = _mutant_declares(MUTANT, "CAUGHT_BY")
     assert _cell_grades(course["root"], "hostile_silent") == {**course["points"], caught_by: 0}
@@ -218,7 +213,6 @@ def test_a_cell_that_silences_tracebacks_still_loses_its_mistake(course):
                                                                               caught_by)
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_test_cells_hold_the_judges_verdict_only(course):
     """A passed check's cell has no output at all; a failed one, only the judge's error."""
     for student in ("full", "untouched"):
@@ -231,7 +225,6 @@ def test_test_cells_hold_the_judges_verdict_only(course):
                     assert cell.outputs[0].evalue.startswith(f"{_grade_id(cell)}: ")
 
 
-@pytest.mark.slow  # the course fixture runs nbgrader's release and autograde
 def test_export_writes_the_expected_csv(course):
     with open(course["root"] / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}

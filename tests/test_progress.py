@@ -6,7 +6,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from conftest import KIT_ROOT, SOLUTION
 
 
@@ -47,7 +46,6 @@ def test_reset_without_an_original_is_one_sentence(kit):
     assert done.returncode == 2 and "not kept here" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.slow  # over 20 s: a standby judge per save, three saves
 def test_watch_regrades_after_an_editor_saves_by_rename(kit):
     env = {**os.environ, "PTGRADE_ROOT": str(kit.root), "PTGRADE_STATE": str(kit.root / "state.json")}
     watcher = subprocess.Popen([sys.executable, str(KIT_ROOT / "cli.py"), "watch", "1.1"], cwd=kit.root, env=env,

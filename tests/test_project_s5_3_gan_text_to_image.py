@@ -11,7 +11,6 @@ import torch
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 # Every run imports diffusers and transformers (about 15 s on an idle core) and the smoke run trains: `slow`.
-pytestmark = pytest.mark.slow
 
 
 def _run(*args, timeout=600):

@@ -95,7 +95,6 @@ def test_infinite_loop_times_out_and_other_checks_still_run(quick_kit):
     assert outcomes(result)["test_square_gradient"] == "passed"
 
 
-@pytest.mark.slow  # over 20 s: waits out the import's time limit
 def test_infinite_loop_at_import_is_reported_for_every_check(quick_kit):
     result = grade(quick_kit, quick_kit.submission("while True:\n    pass\n"))
     assert {c.outcome for c in result.checks if not c.gpu} == {"error"}
@@ -232,7 +231,6 @@ def test_a_standby_judge_that_is_never_used_leaves_no_process(kit):
     assert not alive and standby.judge.process.poll() == -signal.SIGKILL
 
 
-@pytest.mark.slow  # grades eight files twice over (fresh workers, then zygote forks)
 def test_one_judge_for_many_files_gives_each_the_result_its_own_judge_would(kit):
     """`grade_many` (verify, grade) judges many files in one judge, each in a worker of its own: the results
     are the ones `grade` gives file by file, whether the workers are fresh or forks of one warm zygote."""
