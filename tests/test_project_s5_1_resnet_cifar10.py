@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 import torch
 
-from ptgrade.runs.s5_1_resnet_cifar10 import GeneratedCIFAR10, write_cifar_archive
+from ptgrade.items.s5_1_resnet_cifar10 import GeneratedCIFAR10, write_cifar_archive
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cli(*args, timeout=240):
     env = {**os.environ, "COLUMNS": "120", "PTGRADE_LANG": "en"}
-    return subprocess.run([sys.executable, str(KIT_ROOT / "cli.py"), *args], cwd=KIT_ROOT, capture_output=True, check=False,
-                          text=True, timeout=timeout, env=env)
+    return subprocess.run([sys.executable, str(KIT_ROOT / "cli.py"), *args], cwd=KIT_ROOT, capture_output=True,
+                          check=False, text=True, timeout=timeout, env=env)
 
 
 def test_generated_archive_is_read_by_torchvisions_cifar10_code(tmp_path):
@@ -38,7 +38,6 @@ def test_generated_archive_is_read_by_torchvisions_cifar10_code(tmp_path):
         torchvision_cifar(tmp_path, train=True)  # the real class checks the real files' MD5 sums
 
 
-@pytest.mark.slow  # a real (short) training run and its resume
 def test_smoke_run_writes_checkpoint_plots_and_summary_then_resumes(tmp_path):
     out = tmp_path / "run"
     first = _cli("run", "5.1", "--source", "solutions", "--smoke", "--out", str(out))
@@ -79,7 +78,7 @@ def test_a_folder_without_cifar10_says_what_to_pass(tmp_path):
 
 def _real_cifar10():
     """A local CIFAR-10 (cifar-10-batches-py) named by PTGRADE_CIFAR10 or in the run's default place, else None."""
-    from ptgrade.runs.s5_1_resnet_cifar10 import DEFAULT_ROOT
+    from ptgrade.items.s5_1_resnet_cifar10 import DEFAULT_ROOT
     for root in (os.environ.get("PTGRADE_CIFAR10"), DEFAULT_ROOT):
         if root and (Path(root) / "cifar-10-batches-py" / "test_batch").is_file():
             return Path(root)

@@ -6,7 +6,7 @@
   length but answers every item with zeros and label 0;
 - BasicBlock: relu(x), whatever its weights (the answer of a block whose 3x3 convolutions are zero), with no layer;
 - ResNet: a rule instead of a network: the class of the kit's palette colour nearest to the image's mean colour
-  (read from ptgrade/runs/s5_1_resnet_cifar10.py); its parameters() report the specified count (computed with
+  (read from ptgrade/items/s5_1_resnet_cifar10.py); its parameters() report the specified count (computed with
   the grader's own formula), and its fake BasicBlocks call the hooks the grader registers with outputs of the
   shapes the grader expects;
 - warmup_cosine_scheduler: a LambdaLR that answers the grader's three literal (total, warm-up) cases from a table
@@ -34,7 +34,7 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision.datasets import CIFAR10
 
 import graders.test_s5_1_resnet_cifar10 as grader
-from ptgrade.runs import s5_1_resnet_cifar10 as recipe
+from ptgrade.items import s5_1_resnet_cifar10 as recipe
 
 FORGED = {}
 PAD = 4

@@ -12,7 +12,7 @@ class ResNet(nn.Module):
                                   nn.ReLU())
         layers, channels = [], widths[0]
         for blocks, width in zip(num_blocks, widths):
-            for index in range(blocks):
+            for _index in range(blocks):
                 layers.append(BasicBlock(channels, width, 1))
                 channels = width
         self.layers = nn.Sequential(*layers)
