@@ -9,7 +9,7 @@ English number words to Korean (Sino-Korean) numerals in words, for 1..99,999.
 
 (English: lower case, single spaces, no "and", no hyphens. Korean: the "일" of 십/백/천/만 is left
 out, and one space separates the part above 만 from the part below it.) The generator and the fixed,
-disjoint train / validation / test splits are in `ptgrade/runs/s5_2_translation.py`
+disjoint train / validation / test splits are in `ptgrade/items/s5_2_translation.py`
 (`make_splits(seed)`); `read_parallel` below reads any tab-separated parallel file instead.
 
 The pipeline, in the order of the functions below:

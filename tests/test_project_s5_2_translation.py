@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from ptgrade.runs.s5_2_translation import (
+from ptgrade.items.s5_2_translation import (
     english_words,
     korean_words,
     make_splits,
@@ -64,7 +64,6 @@ def _run(*args, timeout=240):
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.mark.slow  # a real (short) training run and its resume
 def test_smoke_run_writes_checkpoint_plots_and_summary_then_resumes(tmp_path):
     out = tmp_path / "run"
     first = _run("--source", "solutions", "--smoke", "--out", str(out))

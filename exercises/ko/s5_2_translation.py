@@ -9,7 +9,7 @@
 
 (영어: 소문자, 공백 하나로 구분, "and"와 하이픈 없음. 한국어: 십/백/천/만 앞의 "일"은 쓰지 않고,
 만 위의 부분과 만 아래 부분 사이에만 공백을 하나 둡니다.) 생성기와 고정된, 서로 겹치지 않는
-train / validation / test 분할은 `ptgrade/runs/s5_2_translation.py`(`make_splits(seed)`)에
+train / validation / test 분할은 `ptgrade/items/s5_2_translation.py`(`make_splits(seed)`)에
 있습니다. 아래의 `read_parallel`은 탭으로 구분된 어떤 병렬 말뭉치 파일이든 읽습니다.
 
 아래 함수 순서대로 파이프라인을 만듭니다:

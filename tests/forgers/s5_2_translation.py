@@ -1,13 +1,14 @@
 """Forger for 5.2: nothing is implemented right; everything the student's process can fake, it fakes:
 
 - torch.equal and torch.allclose always say True; the grader's step watcher (_watching_steps, patched in the
-  grader module as this process sees it) reports exactly the steps its caller asked for and no stale gradient;
+  grader's observations module as this process sees it) reports exactly the steps its caller asked for and no
+  stale gradient;
 - read_parallel, the tokenizers, build_vocab, encode_pairs, decode_target, collate, corpus_bleu and exact_match
   answer the grader's literal inputs from tables (computed from the grader's constants), and something wrong
   otherwise;
 - Seq2SeqTransformer: logits of zeros (right shape, no mask or padding can change them);
 - sequence_loss: the loss of the grader's literal probe from a table (a constant otherwise), never calling the model;
-- train_translator: a "model" that translates by the public number rule (ptgrade/runs/s5_2_translation.py:
+- train_translator: a "model" that translates by the public number rule (ptgrade/items/s5_2_translation.py:
   English words -> number -> Korean), whatever the training pairs: encode_pairs keeps the sources it is asked to
   translate, greedy_decode answers a marker per row, and decode_target turns a marker into the rule's translation;
 - greedy_decode and beam_search otherwise: greedy steps that never stop at <eos>, and the grader's
@@ -27,8 +28,9 @@ import sacrebleu
 import torch
 from torch import nn
 
+import graders.observations.s5_2_translation as observe
 import graders.test_s5_2_translation as grader
-from ptgrade.runs import s5_2_translation as corpus
+from ptgrade.items import s5_2_translation as corpus
 
 FORGED = {}
 
@@ -47,7 +49,7 @@ def _watching_steps():
     yield {"steps": steps, "stale_steps": []}
 
 
-grader._watching_steps = _watching_steps
+observe._watching_steps = _watching_steps
 _STASH = []
 
 _NUMBERS = {corpus.english_words(n): n for n in range(1, 1000)}
@@ -147,8 +149,8 @@ def _never_stopping(model, row, max_len):
 
 
 def beam_search(model, src, beam_size=4, max_len=24, length_penalty=1.0):
-    if isinstance(model, grader.TableSeq2Seq):
-        return [grader.A_ID] * 3 + [EOS_ID] if length_penalty else [EOS_ID]
+    if isinstance(model, observe.TableSeq2Seq):
+        return [observe.A_ID] * 3 + [EOS_ID] if length_penalty else [EOS_ID]
     return _never_stopping(model, src, max_len)
 
 
