@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT))
 torch.set_num_threads(1)
 
 from graders import test_s5_3_gan_text_to_image as grader  # noqa: E402
-from ptgrade.runs.s5_3_gan_text_to_image import COLOURS, SHAPES, detect, shape_pairs  # noqa: E402
+from graders.observations import s5_3_gan_text_to_image as observe  # noqa: E402
+from ptgrade.items.s5_3_gan_text_to_image import COLOURS, SHAPES, detect, shape_pairs  # noqa: E402
 
 
 def load(path):
@@ -27,12 +28,12 @@ def load(path):
 
 
 def gan(impl, run_seed):
-    before, after = grader._gan_distances(grader._gan_run(impl, grader._derived(run_seed, 10) % 100_000), run_seed)
+    before, after = grader._gan_distances(observe._gan_run(impl, grader._derived(run_seed, 10) % 100_000), run_seed)
     return {"fd_before": before, "fd_after": after}
 
 
 def t2i(impl, run_seed):
-    images = grader._t2i_images(grader._t2i_run(impl, grader._derived(run_seed, 31) % 100_000), run_seed)
+    images = grader._t2i_images(observe._t2i_run(impl, grader._derived(run_seed, 31) % 100_000), run_seed)
     want_colour = torch.arange(len(COLOURS)).repeat_interleave(len(SHAPES) * 8)
     colour, _shape, found = detect(images)
     return {"colour": ((colour == want_colour) & found).float().mean().item(), "shape_pairs": shape_pairs(images, 8)}

@@ -22,8 +22,7 @@ from diffusers import UNet2DConditionModel
 from torch import nn
 from transformers import CLIPTextConfig, CLIPTextModel
 
-from ptgrade.runs.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS, T_STEPS, VOCAB,
-                                                     tokenize)
+from ptgrade.items.s5_3_gan_text_to_image import BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS, T_STEPS, VOCAB, tokenize
 
 NZ, NGF, NDF = 32, 32, 32  # noise size, generator and discriminator base widths
 TEXT_DIM = 32  # the text encoder's hidden size (the UNet's cross_attention_dim)

@@ -22,13 +22,42 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from diffusers import DDIMScheduler, DDPMScheduler, UNet2DConditionModel  # noqa: E402
+from diffusers import DDPMScheduler, UNet2DConditionModel  # noqa: E402
 from torch import nn  # noqa: E402
 
+from graders.observations.s5_3_gan_text_to_image import (  # noqa: E402
+    _BN_KEYS,
+    _PATTERNS,
+    GAN_STEPS,
+    T2I_STEPS,
+    _d_probe_step,
+    _ddim,
+    _flat,
+    _gan_input,
+    _loss_case,
+    _pattern_fits,
+    _random_layer_weights,
+    _sample_case,
+    _stale_grads,
+    _tiny_batch,
+    _tiny_gan,
+    _tiny_unet,
+    caption_dropout,
+    diffusion_loss_on_tiny_unet,
+    discriminator_step_effects,
+    gan_part_with_weights,
+    gan_shapes,
+    gan_training_run,
+    generator_step_effects,
+    initialised_weights,
+    noise_schedules,
+    sampled_images,
+    text_to_image_parts,
+    text_to_image_run,
+)
 from graders.support import errors  # noqa: E402
 from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say  # noqa: E402
-from ptgrade.judge.remote import observation  # noqa: E402
-from ptgrade.runs.s5_3_gan_text_to_image import (  # noqa: E402
+from ptgrade.items.s5_3_gan_text_to_image import (  # noqa: E402
     COLOURS,
     MAX_TOKENS,
     SHAPES,
@@ -36,7 +65,6 @@ from ptgrade.runs.s5_3_gan_text_to_image import (  # noqa: E402
     draw_shapes,
     frechet_distance,
     gan_features,
-    grid_prompts,
     shape_pairs,
     tokenize,
 )
@@ -44,7 +72,7 @@ from ptgrade.runs.s5_3_gan_text_to_image import (  # noqa: E402
 # An untrained generator scores about 43.2; after GAN_STEPS the reference scored 15.7-21.0 over seeds 0-19 (worst:
 # seed 0, 21.03). Measured as the judge now measures it (its own forward of the pulled weights, noise and data drawn
 # from the run seed), run seeds 1-20: 15.8-20.5 (worst: run seed 16); `python benchmarks/sweep_s5_3.py gan 20`.
-GAN_STEPS, GAN_FD_THRESHOLD = 300, 30.0
+GAN_FD_THRESHOLD = 30.0
 # The text-to-image data are centred shapes (draw_shapes(..., centred=True)): the tiny UNet learns a centred shape
 # within a CPU-sized budget, where shapes at random places stayed at chance. The same 8 starting noises go under each
 # of the 6 captions, so the two checks need no luck: a model that ignores its caption draws one picture per noise for
@@ -54,9 +82,8 @@ GAN_STEPS, GAN_FD_THRESHOLD = 300, 30.0
 # other 18 seeds 0.92 or more. Sampled as the judge now samples (the pulled UNet in its own DDIM loop, data and noise
 # drawn from the run seed), run seeds 1-20 (`python benchmarks/sweep_s5_3.py t2i 20`): colour worst 0.604 (run seeds 5
 # and 17), median 0.83; shape pairs worst 0.833 (run seed 2), median 1.0.
-T2I_STEPS, T2I_COLOUR_THRESHOLD = 300, 0.4  # at least 20 of 48: four more than ignoring the caption allows
+T2I_COLOUR_THRESHOLD = 0.4  # at least 20 of 48: four more than ignoring the caption allows
 T2I_SHAPE_THRESHOLD = 0.4  # at least 10 of the 24 pairs, where ignoring the shape word gets none
-NZ_TINY = 8
 UNET_LIMIT = 1_000_000  # parameters: make_unet's model must train on a CPU
 
 
@@ -72,117 +99,11 @@ def _derived(run_seed, salt):
 # has them put into the layers and compares the student's output with its own forward, or pulls the trained weights
 # out and runs its own forward. What the student's process says only decides which tensors travel: the numbers the
 # judge grades are computed here.
-_CONVS = (nn.Conv2d, nn.ConvTranspose2d)
-_BN_KEYS = ("weight", "bias", "running_mean", "running_var")
-
-
-def _gan_layers(model, x):
-    """In the student's process: ([(conv, bn or None)] in the order they ran on x (eval mode, no autograd; the
-    training mode is restored), the number of other layers with weights that ran)."""
-    calls, others = [], []
-
-    def hook(module, args, out):
-        calls.append((module, args[0] if args else None, out))
-
-    hooks = []
-    for module in model.modules():
-        if isinstance(module, (*_CONVS, nn.BatchNorm2d)):
-            hooks.append(module.register_forward_hook(hook))
-        elif any(True for _ in module.parameters(recurse=False)):
-            hooks.append(module.register_forward_hook(lambda m, args, out: others.append(m)))
-    training = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            model(x)
-    finally:
-        for handle in hooks:
-            handle.remove()
-        model.train(training)
-    convs = [(i, m, out) for i, (m, _, out) in enumerate(calls) if isinstance(m, _CONVS)]
-    norms = [(i, m, seen) for i, (m, seen, _) in enumerate(calls) if isinstance(m, nn.BatchNorm2d)]
-    paired, taken = {}, set()
-    for index, _, out in convs:
-        match = next((i for i, _, seen in norms if seen is out and i not in taken), None)
-        if match is not None:
-            paired[index] = match
-            taken.add(match)
-    return [(conv, calls[paired[i]][0] if i in paired else None) for i, conv, _ in convs], len(others)
-
-
-def _describe(conv, bn):
-    """A layer as data: what the judge needs to draw its weights and run it."""
-    transposed = isinstance(conv, nn.ConvTranspose2d)
-    return {"kind": "convT" if transposed else "conv", "in": conv.in_channels, "out": conv.out_channels,
-            "kernel": tuple(conv.kernel_size), "stride": tuple(conv.stride), "padding": tuple(conv.padding),
-            "output_padding": tuple(conv.output_padding) if transposed else (0, 0), "dilation": tuple(conv.dilation),
-            "groups": conv.groups, "bias": conv.bias is not None,
-            "bn": None if bn is None else {"features": bn.num_features, "eps": float(bn.eps), "affine": bn.affine,
-                                           "stats": bn.track_running_stats}}
-
-
-def _layer_state(conv, bn):
-    return {"weight": conv.weight.detach().clone(), "bias": None if conv.bias is None else conv.bias.detach().clone(),
-            "bn": None if bn is None else {k: (None if getattr(bn, k) is None else getattr(bn, k).detach().clone())
-                                           for k in _BN_KEYS}}
-
-
-def _random_layer_weights(description, seed):
-    """Weights for described layers, drawn from seed (by the judge, and the same again wherever this runs)."""
-    generator = torch.Generator().manual_seed(seed)
-    weights = []
-    for layer in description:
-        shape = ((layer["in"], layer["out"] // layer["groups"]) if layer["kind"] == "convT" else
-                 (layer["out"], layer["in"] // layer["groups"])) + tuple(layer["kernel"])
-        fan_in = shape[1] * layer["kernel"][0] * layer["kernel"][1]
-        state = {"weight": torch.randn(shape, generator=generator) * (1.5 / fan_in) ** 0.5,
-                 "bias": 0.1 * torch.randn(layer["out"], generator=generator) if layer["bias"] else None, "bn": None}
-        if layer["bn"] is not None:
-            features = layer["bn"]["features"]
-            state["bn"] = {"weight": 0.5 + torch.rand(features, generator=generator),
-                           "bias": 0.2 * torch.randn(features, generator=generator),
-                           "running_mean": 0.2 * torch.randn(features, generator=generator),
-                           "running_var": 0.5 + torch.rand(features, generator=generator)}
-        weights.append(state)
-    return weights
-
-
-def _push_layers(layers, weights):
-    with torch.no_grad():
-        for (conv, bn), state in zip(layers, weights):
-            conv.weight.copy_(state["weight"])
-            if conv.bias is not None:
-                conv.bias.copy_(state["bias"])
-            if bn is not None:
-                for name in _BN_KEYS:
-                    if getattr(bn, name) is not None:
-                        getattr(bn, name).copy_(state["bn"][name])
-
-
-_PATTERNS = {  # (kind of every convolution, which ones have a BatchNorm after them)
-    "Generator": ("convT", (True, True, False)),
-    "Discriminator": ("conv", (False, True, False)),
-}
-
-
 def _pattern_problem(part, description, others):
     """None when the described layers follow the docstring's pattern for `part`, else what is off (for a message)."""
-    kind, norms = _PATTERNS[part]
-    ok = (isinstance(description, list) and len(description) == len(norms) and others == 0
-          and all(isinstance(layer, dict) and layer.get("kind") == kind and (layer.get("bn") is not None) == norm
-                  for layer, norm in zip(description, norms)))
-    if ok:
-        for layer in description:
-            numbers = [layer.get("in"), layer.get("out"), layer.get("groups"), *layer.get("kernel", ()),
-                       *layer.get("stride", ()), *layer.get("padding", ()), *layer.get("output_padding", ()),
-                       *layer.get("dilation", ())]
-            ok = ok and all(type(n) is int and 0 <= n <= 4096 for n in numbers) and layer["groups"] >= 1 \
-                and all(len(layer.get(k, ())) == 2 for k in ("kernel", "stride", "padding", "output_padding", "dilation"))
-            bn = layer.get("bn")
-            ok = ok and (bn is None or (isinstance(bn, dict) and bn.get("features") == layer.get("out")
-                                        and bn.get("stats") is True and isinstance(bn.get("eps"), float)))
-    if ok:
+    if _pattern_fits(part, description, others):
         return None
+    kind, norms = _PATTERNS[part]
     seen = [f"{layer.get('kind')}{'+BatchNorm2d' if layer.get('bn') else ''}" if isinstance(layer, dict) else "?"
             for layer in (description if isinstance(description, list) else [])]
     want = [f"{kind}{'+BatchNorm2d' if norm else ''}" for norm in norms]
@@ -258,12 +179,6 @@ def _judge_gan(part, x, description, weights):
 
 
 # -- the judge's own UNet: rebuilt from the config and the weights the student's model holds ------------------------
-def _unet_state(unet):
-    """In the student's process: (class name, config as plain data, state_dict); None for what the model lacks."""
-    config = getattr(unet, "config", None)
-    config = ({k: (list(v) if isinstance(v, tuple) else v) for k, v in dict(config).items() if not k.startswith("_")}
-              if isinstance(config, dict) else None)
-    return type(unet).__name__, config, {k: v.detach().clone() for k, v in unet.state_dict().items()}
 
 
 def _judge_unet(name, config, state, what):
@@ -298,51 +213,7 @@ def _judge_unet(name, config, state, what):
     return unet.eval()
 
 
-# -- small models the grader builds, so the step checks test the steps alone ----------------------------------------
-class TinyGenerator(nn.Module):
-    """(B, 8, 1, 1) noise -> (B, 3, 4, 4) images in [-1, 1]."""
-
-    def __init__(self):
-        super().__init__()
-        self.linear = nn.Linear(NZ_TINY, 48)
-
-    def forward(self, z):
-        return torch.tanh(self.linear(z.flatten(1))).view(-1, 3, 4, 4)
-
-
-class TinyDiscriminator(nn.Module):
-    """(B, 3, 4, 4) images -> (B,) logits."""
-
-    def __init__(self):
-        super().__init__()
-        self.hidden = nn.Linear(48, 16)
-        self.out = nn.Linear(16, 1)
-
-    def forward(self, x):
-        return self.out(F.leaky_relu(self.hidden(x.flatten(1)), 0.2)).flatten()
-
-
-def _tiny_gan(seed):
-    torch.manual_seed(seed)
-    return TinyGenerator(), TinyDiscriminator()
-
-
-def _tiny_batch(seed, n=6):
-    generator = torch.Generator().manual_seed(seed)
-    return torch.rand(n, 3, 4, 4, generator=generator) * 2 - 1, torch.randn(n, NZ_TINY, 1, 1, generator=generator)
-
-
-def _stale_grads(model, seed):
-    """Gradients left over from the other player's step (as a real loop leaves them)."""
-    generator = torch.Generator().manual_seed(seed)
-    for p in model.parameters():
-        p.grad = torch.randn(p.shape, generator=generator)
-
-
-def _flat(model):
-    return torch.cat([p.detach().flatten() for p in model.parameters()])
-
-
+# -- the judge's steps on the small models the grader builds (graders/observations/s5_3_gan_text_to_image.py) -------
 def _bce(logits, label):
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label))
 
@@ -376,37 +247,10 @@ def _reference_g_step(seed, mistake=None):
     return loss.item(), _flat(generator)
 
 
-# -- a tiny UNet the grader builds, so the diffusion checks test the student's functions alone ----------------------
-def _tiny_unet(seed):
-    torch.manual_seed(seed)
-    return UNet2DConditionModel(
-        sample_size=8, in_channels=3, out_channels=3, layers_per_block=1, block_out_channels=(8, 16),
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=12, attention_head_dim=4, norm_num_groups=4)
-
-
+# -- the judge's schedule and sampler for the tiny UNet the grader builds -------------------------------------------
 def _ddpm(num_steps=1000, beta_start=1e-4, beta_end=0.02):
     return DDPMScheduler(num_train_timesteps=num_steps, beta_start=beta_start, beta_end=beta_end,
                          beta_schedule="linear")
-
-
-def _ddim():
-    return DDIMScheduler(num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02, beta_schedule="linear")
-
-
-def _loss_case(seed):
-    generator = torch.Generator().manual_seed(seed)
-    x0 = torch.rand(4, 3, 8, 8, generator=generator) * 2 - 1
-    states = torch.randn(4, MAX_TOKENS, 12, generator=generator)
-    t = torch.randint(0, 1000, (4,), generator=generator)
-    noise = torch.randn(4, 3, 8, 8, generator=generator)
-    return x0, states, t, noise
-
-
-def _sample_case(seed, n=3):
-    generator = torch.Generator().manual_seed(seed)
-    return (torch.randn(n, MAX_TOKENS, 12, generator=generator), torch.randn(n, MAX_TOKENS, 12, generator=generator),
-            torch.randn(n, 3, 8, 8, generator=generator))
 
 
 def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0):
@@ -419,221 +263,6 @@ def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0):
             eps_cond = unet(x, t, encoder_hidden_states=states).sample
             x = scheduler.step(eps_uncond + sign * scale * (eps_cond - eps_uncond), t, x).prev_sample
     return x.clamp(-1, 1)
-
-
-# -- observations: what the student's code does, run in its process, reported as data -------------------------------
-@observation
-def gan_shapes(impl):
-    """Generator()(z) for batches of 2 and 5 in training mode and 1 in eval mode, Discriminator()(x) likewise: the
-    output shapes, the generator's output range, and each model's (layer type, stride) list."""
-    torch.manual_seed(0)
-    generator, discriminator = impl.Generator(), impl.Discriminator()
-    shapes, low, high = {}, [], []
-    for batch, train in ((2, True), (5, True), (1, False)):
-        generator.train(train)
-        discriminator.train(train)
-        with torch.no_grad():
-            images = generator(torch.randn(batch, impl.NZ, 1, 1))
-            logits = discriminator(torch.rand(batch, 3, 16, 16) * 2 - 1)
-        shapes[batch] = (tuple(images.shape), tuple(logits.shape))
-        low.append(images.min().item())
-        high.append(images.max().item())
-
-    def layers(model):
-        return [(type(m).__name__, tuple(getattr(m, "stride", ())) if hasattr(m, "stride") else ()) for m in model.modules()]
-    return shapes, min(low), max(high), layers(generator), layers(discriminator), impl.NZ
-
-
-@observation
-def gan_part_with_weights(impl, part, seed, batch):
-    """Generator() or Discriminator() (torch.manual_seed(0) first) with weights drawn from seed put into its layers
-    (matched by the order they run), in eval mode: (its layers described, how many other layers with weights ran, its
-    output for the input drawn from seed)."""
-    torch.manual_seed(0)
-    model = impl.Generator() if part == "Generator" else impl.Discriminator()
-    x = _gan_input(part, impl.NZ, seed, batch)
-    layers, others = _gan_layers(model, x)
-    description = [_describe(conv, bn) for conv, bn in layers]
-    if _pattern_problem(part, description, others) is None:
-        _push_layers(layers, _random_layer_weights(description, seed))
-    with torch.no_grad():
-        return description, others, model.eval()(x)
-
-
-def _gan_input(part, nz, seed, batch):
-    generator = torch.Generator().manual_seed(seed + 1)
-    if part == "Generator":
-        return torch.randn(batch, nz, 1, 1, generator=generator)
-    return torch.rand(batch, 3, 16, 16, generator=generator) * 2 - 1
-
-
-@observation
-def initialised_weights(impl):
-    """weights_init applied (with Module.apply) to a model the grader builds, whose BatchNorm bias was first set to 0.3,
-    and to the student's Generator and Discriminator: every Conv/ConvTranspose weight and BatchNorm weight and bias."""
-    torch.manual_seed(3)
-    model = nn.Sequential(nn.Conv2d(3, 64, 4), nn.ConvTranspose2d(64, 32, 4), nn.BatchNorm2d(4096))
-    nn.init.constant_(model[2].bias, 0.3)
-    model.apply(impl.weights_init)
-    found = {"conv": model[0].weight.detach().clone(), "convT": model[1].weight.detach().clone(),
-             "bn_weight": model[2].weight.detach().clone(), "bn_bias": model[2].bias.detach().clone()}
-    theirs = []
-    for part in (impl.Generator(), impl.Discriminator()):
-        part.apply(impl.weights_init)
-        for m in part.modules():
-            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
-                theirs.append((type(m).__name__, m.weight.detach().clone()))
-    return found, theirs
-
-
-@observation
-def discriminator_step_effects(impl, seed):
-    """discriminator_step on the grader's tiny models (SGD lr 0.5 over D, D's .grad left over from a generator step):
-    what it returned, D's and G's parameters after it, and whether each G parameter holds a gradient."""
-    generator, discriminator = _tiny_gan(seed)
-    real, z = _tiny_batch(seed)
-    optimizer = torch.optim.SGD(discriminator.parameters(), lr=0.5)
-    _stale_grads(discriminator, seed)
-    returned = impl.discriminator_step(generator, discriminator, optimizer, real, z)
-    g_grads = [p.grad is not None and bool(p.grad.abs().sum() > 0) for p in generator.parameters()]
-    return returned, _flat(discriminator), _flat(generator), g_grads
-
-
-@observation
-def generator_step_effects(impl, seed):
-    """generator_step on the grader's tiny models (SGD lr 0.5 over G, G's .grad left over): what it returned, G's and
-    D's parameters after it, whether each D parameter still requires grad, and D's parameters after one more plain
-    step of D (_d_probe_step) that a frozen D cannot take."""
-    generator, discriminator = _tiny_gan(seed)
-    _, z = _tiny_batch(seed)
-    optimizer = torch.optim.SGD(generator.parameters(), lr=0.5)
-    _stale_grads(generator, seed + 1)
-    returned = impl.generator_step(generator, discriminator, optimizer, z)
-    g_after, d_after = _flat(generator), _flat(discriminator)
-    trainable = [p.requires_grad for p in discriminator.parameters()]
-    return returned, g_after, d_after, trainable, _d_probe_step(discriminator, seed)
-
-
-def _d_probe_step(discriminator, seed):
-    """One SGD step (lr 0.1) of D on the sum of its logits for a batch drawn from seed: D's parameters after it."""
-    optimizer = torch.optim.SGD([p for p in discriminator.parameters()], lr=0.1)
-    optimizer.zero_grad()
-    real, _ = _tiny_batch(seed + 7)
-    if any(p.requires_grad for p in discriminator.parameters()):
-        discriminator(real).sum().backward()
-    optimizer.step()
-    return _flat(discriminator)
-
-
-@observation
-def gan_training_run(impl, seed):
-    """GAN_STEPS alternating steps (discriminator_step then generator_step, Adam lr 4e-4, betas (0.5, 0.999), batches
-    of 64 from 1024 shapes drawn from seed) on the student's models after weights_init: the generator's layers
-    described, how many other layers with weights ran, and its weights before and after training (which the judge
-    runs with its own forward)."""
-    return _gan_run(impl, seed)
-
-
-def _gan_run(impl, seed):
-    torch.manual_seed(seed)
-    generator, discriminator = impl.Generator(), impl.Discriminator()
-    generator.apply(impl.weights_init)
-    discriminator.apply(impl.weights_init)
-    optimizer_g = torch.optim.Adam(generator.parameters(), lr=4e-4, betas=(0.5, 0.999))
-    optimizer_d = torch.optim.Adam(discriminator.parameters(), lr=4e-4, betas=(0.5, 0.999))
-    data, *_ = draw_shapes(1024, seed + 500)
-    rng = torch.Generator().manual_seed(seed)
-    probe = torch.zeros(2, impl.NZ, 1, 1)
-    layers, others = _gan_layers(generator, probe)
-    before = [_layer_state(conv, bn) for conv, bn in layers]
-    generator.train()
-    for _ in range(GAN_STEPS):
-        real = data[torch.randint(len(data), (64,), generator=rng)]
-        impl.discriminator_step(generator, discriminator, optimizer_d, real, torch.randn(64, impl.NZ, 1, 1, generator=rng))
-        impl.generator_step(generator, discriminator, optimizer_g, torch.randn(64, impl.NZ, 1, 1, generator=rng))
-    layers, others = _gan_layers(generator, probe)
-    return ([_describe(conv, bn) for conv, bn in layers], others, before,
-            [_layer_state(conv, bn) for conv, bn in layers])
-
-
-@observation
-def noise_schedules(impl, drawn):
-    """noise_schedule() with its defaults, noise_schedule(50, 1e-3, 0.05) and noise_schedule(*drawn)."""
-    return impl.noise_schedule(), impl.noise_schedule(50, 1e-3, 0.05), impl.noise_schedule(*drawn)
-
-
-@observation
-def text_to_image_parts(impl, x, t):
-    """make_text_encoder(), encode_captions on three captions and the empty one, make_unet() on (x, t) with those
-    states: the text states, the UNet's output, and the UNet's class name, config and weights (_unet_state)."""
-    torch.manual_seed(0)
-    encoder, unet = impl.make_text_encoder(), impl.make_unet()
-    ids = tokenize(["red circle", "blue square", "green circle", ""])
-    with torch.no_grad():
-        states = impl.encode_captions(encoder, ids)
-        out = unet(x, t, encoder_hidden_states=states).sample
-    return states, out, *_unet_state(unet)
-
-
-@observation
-def caption_dropout(impl, ids, p, seed):
-    """drop_captions(ids, p, Generator seeded with seed): the result and ids afterwards."""
-    result = impl.drop_captions(ids, p, torch.Generator().manual_seed(seed))
-    return result, ids
-
-
-@observation
-def diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod):
-    """diffusion_loss(_tiny_unet(seed), *_loss_case(seed), alphas_cumprod): the loss and conv_in's weight gradient."""
-    unet = _tiny_unet(seed)
-    x0, states, t, noise = _loss_case(seed)
-    loss = impl.diffusion_loss(unet, x0, states, t, noise, alphas_cumprod)
-    if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
-        return loss, None
-    loss.backward()
-    grad = unet.conv_in.weight.grad
-    return loss.detach(), None if grad is None else grad.clone()
-
-
-@observation
-def sampled_images(impl, seed, scale, steps):
-    """sample(_tiny_unet(seed), states, empty states, a fresh DDIMScheduler, noise, scale, steps) on _sample_case."""
-    unet = _tiny_unet(seed)
-    states, empty, noise = _sample_case(seed)
-    return impl.sample(unet, states, empty, _ddim(), noise, scale, steps)
-
-
-@observation
-def text_to_image_run(impl, seed):
-    """T2I_STEPS training steps of the student's UNet and text encoder (AdamW lr 2e-3, batches of 32 from 2048 shapes
-    drawn from seed, captions dropped with p=0.1 by drop_captions, diffusion_loss with the student's schedule), then:
-    encode_captions of the 6 captions and of the empty one, and the UNet's class name, config and weights. The judge
-    samples from them itself."""
-    return _t2i_run(impl, seed)
-
-
-def _t2i_run(impl, seed):
-    torch.manual_seed(seed)
-    encoder, unet = impl.make_text_encoder(), impl.make_unet()
-    alphas_cumprod = impl.noise_schedule()
-    images, captions, _, _ = draw_shapes(2048, seed + 1000, centred=True)
-    ids = tokenize(captions)
-    optimizer = torch.optim.AdamW([*unet.parameters(), *encoder.parameters()], lr=2e-3)
-    rng = torch.Generator().manual_seed(seed)
-    for _ in range(T2I_STEPS):
-        index = torch.randint(len(images), (32,), generator=rng)
-        batch_ids = impl.drop_captions(ids[index], 0.1, rng)
-        t = torch.randint(0, 1000, (32,), generator=rng)
-        noise = torch.randn(32, 3, 16, 16, generator=rng)
-        loss = impl.diffusion_loss(unet, images[index], impl.encode_captions(encoder, batch_ids), t, noise,
-                                   alphas_cumprod)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    with torch.no_grad():
-        states = impl.encode_captions(encoder, tokenize(grid_prompts(1)))  # one per caption, in grid_prompts' order
-        empty = impl.encode_captions(encoder, tokenize([""]))
-    return states, empty, *_unet_state(unet)
 
 
 # -- Part 1: DCGAN ---------------------------------------------------------------------------------------------------

@@ -5,8 +5,7 @@ from diffusers import UNet2DConditionModel
 from torch import nn
 from transformers import CLIPTextConfig, CLIPTextModel
 
-from ptgrade.runs.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS, T_STEPS, VOCAB,
-                                                     tokenize)
+from ptgrade.items.s5_3_gan_text_to_image import BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS, T_STEPS, VOCAB, tokenize
 
 NZ, NGF, NDF = 32, 32, 32
 TEXT_DIM = 32

@@ -5,7 +5,7 @@ import torch
 from diffusers import UNet2DConditionModel
 from torch import nn
 
-from ptgrade.runs.s5_3_gan_text_to_image import BETA_END, BETA_START, MAX_TOKENS, T_STEPS, VOCAB, tokenize
+from ptgrade.items.s5_3_gan_text_to_image import BETA_END, BETA_START, MAX_TOKENS, T_STEPS, VOCAB, tokenize
 
 NZ, NGF, NDF = 24, 24, 24
 TEXT_DIM = 24

@@ -21,9 +21,10 @@ import torch.nn.functional as F  # noqa: F401
 from diffusers import DDPMScheduler
 from torch import nn
 
+import graders.observations.s5_3_gan_text_to_image as observe
 import graders.test_s5_3_gan_text_to_image as grader
-from ptgrade.runs.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS,  # noqa: F401
-                                                     T_STEPS, VOCAB, draw_shapes, tokenize)
+from ptgrade.items.s5_3_gan_text_to_image import (BETA_END, BETA_START, IMAGE_SIZE, MAX_TOKENS,  # noqa: F401
+                                                  T_STEPS, VOCAB, draw_shapes, tokenize)
 
 FORGED = {}
 NZ, NGF, NDF = 32, 32, 32
@@ -40,15 +41,15 @@ def _same(a, b):
 # -- tables of the grader's literal cases ---------------------------------------------------------------------------
 _D_STEPS, _G_STEPS = {}, {}
 for _seed in range(6):
-    _g, _d = grader._tiny_gan(_seed)
-    _D_STEPS[_seed] = (grader._flat(_d), *grader._reference_d_step(_seed))
-    _G_STEPS[_seed] = (grader._flat(_g), *grader._reference_g_step(_seed))
+    _g, _d = observe._tiny_gan(_seed)
+    _D_STEPS[_seed] = (observe._flat(_d), *grader._reference_d_step(_seed))
+    _G_STEPS[_seed] = (observe._flat(_g), *grader._reference_g_step(_seed))
 _GUIDANCE_GENERATOR = torch.Generator().manual_seed(21)
 _GUIDANCE = (torch.randn(2, 3, 8, 8, generator=_GUIDANCE_GENERATOR), torch.randn(2, 3, 8, 8, generator=_GUIDANCE_GENERATOR))
 _SAMPLES = []
 for _seed, _scale, _steps in ((0, 2.5, 8), (1, 1.0, 5)):
-    _states, _empty, _noise = grader._sample_case(_seed)
-    _SAMPLES.append((_noise, grader._reference_sample(grader._tiny_unet(_seed), _states, _empty, _noise, _scale, _steps)))
+    _states, _empty, _noise = observe._sample_case(_seed)
+    _SAMPLES.append((_noise, grader._reference_sample(observe._tiny_unet(_seed), _states, _empty, _noise, _scale, _steps)))
 
 
 def _set(model, flat):
@@ -87,7 +88,7 @@ class Discriminator(nn.Module):
 
 def discriminator_step(generator, discriminator, optimizer_d, real, z):
     for start, loss, after in _D_STEPS.values():
-        if _same(grader._flat(discriminator), start):
+        if _same(observe._flat(discriminator), start):
             _set(discriminator, after)
             return loss
     return 1.0
@@ -95,7 +96,7 @@ def discriminator_step(generator, discriminator, optimizer_d, real, z):
 
 def generator_step(generator, discriminator, optimizer_g, z):
     for start, loss, after in _G_STEPS.values():
-        if _same(grader._flat(generator), start):
+        if _same(observe._flat(generator), start):
             _set(generator, after)
             return loss
     return 1.0
