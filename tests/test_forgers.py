@@ -12,6 +12,7 @@ import pytest
 
 from ptgrade.course import manifest as manifest_module
 from ptgrade.host import runner
+from ptgrade.protocol.plan import JudgeStart
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)
@@ -36,7 +37,7 @@ def test_a_forger_earns_only_what_it_declares(item):
     path = FORGERS / item.file_name
     if not path.is_file():
         pytest.fail(f"no forger for {item.id}: {path}")
-    result = runner.grade_many(MANIFEST, item, [runner.Planned("forger", path)])["forger"]
+    result = runner.grade_many(MANIFEST, item, [runner.Planned("forger", path)], start=JudgeStart.WARM)["forger"]
     assert not result.problem, result.problem
     passed = {check.name for check in result.checks if check.outcome == "passed"}
     # A declared point the forger happens not to earn in a run (its fake depends on the run's draw) is no weakness.

@@ -5,7 +5,7 @@ import signal
 import pytest
 
 from ptgrade.host import runner, warm_judges
-from ptgrade.protocol.plan import Mode
+from ptgrade.protocol.plan import JudgeStart, Mode
 
 
 def outcomes(result):
@@ -259,12 +259,12 @@ def test_judges_forked_from_the_warm_server_grade_as_fresh_ones_in_the_language_
     wrong = kit.write("wrong/s1_1_demo.py", "def double(x):\n    return x * 3\n\ndef square(x):\n    return x ** 2\n")
     files = [runner.Planned("wrong", wrong), runner.Planned("stub", kit.root / "exercises" / "s1_1_demo.py")]
 
-    def graded(lang, mode=Mode.BANK):  # the bank's judge is forked from the warm server; students' is fresh
-        results = runner.grade_many(kit.manifest, kit.item, files, mode=mode, lang=lang)
+    def graded(lang, start=JudgeStart.WARM):
+        results = runner.grade_many(kit.manifest, kit.item, files, mode=Mode.BANK, start=start, lang=lang)
         return {key: [(c.name, c.outcome, c.message) for c in result.checks] for key, result in results.items()}
 
     korean = graded("ko")
-    assert korean == graded("ko", Mode.STUDENTS)
+    assert korean == graded("ko", JudgeStart.FRESH)
     assert "2이어야 하는데 3" in korean["wrong"][0][2], korean["wrong"][0]
     server = warm_judges.server(kit.manifest.root, {})
     os.killpg(server.process.pid, signal.SIGKILL)

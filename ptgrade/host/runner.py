@@ -21,7 +21,7 @@ from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import warm_judges
 from ptgrade.i18n import _
 from ptgrade.protocol import contract, problems
-from ptgrade.protocol.plan import Mode, Plan, PlanEntry
+from ptgrade.protocol.plan import JudgeStart, Mode, Plan, PlanEntry
 from ptgrade.protocol.results import OUTCOMES, CheckResult, ItemResult, Outcome
 
 STARTUP_SECONDS = 120    # starting two Python processes with torch, on a busy machine
@@ -171,12 +171,13 @@ class Planned:
 
 
 def grade_many(manifest: Manifest, item: Item, files: list[Planned], mode: Mode = Mode.STUDENTS,
-               device: str = "auto", reference: Path | None = None, lang: str | None = None) -> dict[str, ItemResult]:
+               start: JudgeStart = JudgeStart.FRESH, device: str = "auto", reference: Path | None = None,
+               lang: str | None = None) -> dict[str, ItemResult]:
     """Grade many files against one item's grader in one judge: Python, torch, pytest and the grader start
     once. Each file still runs in its own fork of one warm zygote, which is ended, with all it started and wrote,
     before the next file's is handed its file. `mode` says whose files they are (protocol/plan.py): students'
-    get the judge's files and module fixtures afresh for each file; the kit's own bank keeps them and its judge
-    is forked from a warm server (ptgrade/host/warm_judges.py). Results by key, each the ItemResult `grade`
+    get the judge's files and module fixtures afresh for each file; the kit's own bank keeps them. `start` says
+    how the judge starts (fresh, or forked from a warm server). Results by key, each the ItemResult `grade`
     would give."""
     problem = _unavailable(manifest, item)
     if problem or not files:
@@ -186,7 +187,7 @@ def grade_many(manifest: Manifest, item: Item, files: list[Planned], mode: Mode 
                                     f.only) for f in files), mode).write(Path(folder) / "plan.json")
         command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,
                                          reference=reference, plan=plan)
-        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked=mode is Mode.BANK)
+        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked=start is JudgeStart.WARM)
     return {f.key: _result(item, *outcome, key=f.key) for f in files}
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
-from ptgrade.protocol.plan import Mode
+from ptgrade.protocol.plan import JudgeStart, Mode
 from ptgrade.protocol.results import Outcome as CheckOutcome
 
 CAUGHT = (CheckOutcome.FAILED, CheckOutcome.ERROR, CheckOutcome.NOT_STARTED)  # a mutant a check did not pass
@@ -161,7 +161,7 @@ def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: in
                 path.parent.mkdir()
                 path.write_text(chosen[index].source, encoding="utf-8")
                 files.append(runner.Planned(str(index), path))
-            results = runner.grade_many(manifest, item, files, mode=Mode.BANK)
+            results = runner.grade_many(manifest, item, files, mode=Mode.BANK, start=JudgeStart.WARM)
         outcomes = []
         for index in batch:
             result = results[str(index)]

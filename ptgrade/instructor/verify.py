@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
-from ptgrade.protocol.plan import Mode
+from ptgrade.protocol.plan import JudgeStart, Mode
 from ptgrade.protocol.results import ItemResult, Outcome
 
 
@@ -118,7 +118,7 @@ def verify_item(manifest: Manifest, item: Item) -> list[Finding]:
     warm worker (these are the kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it."""
     files, findings, judges = plan(manifest, item)
     results = runner.grade_many(manifest, item, files, reference=manifest.solutions_dir / item.file_name,
-                                lang="en", mode=Mode.BANK)
+                                lang="en", mode=Mode.BANK, start=JudgeStart.WARM)
     return findings + [judges[f.key](results[f.key]) for f in files]
 
 

@@ -11,8 +11,13 @@ from pathlib import Path
 class Mode(str, Enum):
     """Whose files a plan holds; every file runs in its own fork of one warm zygote either way."""
     STUDENTS = "students"  # different people's (a class): nothing one file's run leaves is seen by the next
-    BANK = "bank"          # the kit's own (verify, mutate): the graders' module fixtures are kept across files,
-    #                        and the judge is forked from a warm server (ptgrade/host/warm_judges.py)
+    BANK = "bank"          # the kit's own (verify, mutate): the graders' module fixtures are kept across files
+
+
+class JudgeStart(str, Enum):
+    """How the judge process starts: either way it gets the arguments, environment and channel a fresh one would."""
+    FRESH = "fresh"        # a new interpreter, whose torch import overlaps the worker's start (a student's check)
+    WARM = "warm"          # forked from a warm server with torch imported (ptgrade/host/warm_judges.py): many runs
 
 
 @dataclass(frozen=True)
