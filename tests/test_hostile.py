@@ -191,7 +191,7 @@ def test_the_reference_solution_cannot_be_imported_or_read(kit):
 def test_the_kit_and_the_real_engine_cannot_be_written(kit):
     before_kit, before_engine = fingerprint(kit.root / "graders"), fingerprint(KIT_ROOT / "ptgrade")
     targets = [kit.root / "graders" / "test_s1_1_demo.py", kit.root / "curriculum.toml",
-               KIT_ROOT / "ptgrade" / "outcomes.py"]
+               KIT_ROOT / "ptgrade" / "judge" / "outcomes.py"]
     result = grade(kit, f"""
         import pathlib
         def _damage():
@@ -203,7 +203,7 @@ def test_the_kit_and_the_real_engine_cannot_be_written(kit):
                 except OSError:
                     pass
             try:  # the kit's copy the worker imports from
-                import ptgrade.judge.outcomes as o
+                import ptgrade.protocol.results as o
                 pathlib.Path(o.__file__).write_text("")
                 done = True
             except OSError:
@@ -216,6 +216,31 @@ def test_the_kit_and_the_real_engine_cannot_be_written(kit):
     assert fingerprint(kit.root / "graders") == before_kit and fingerprint(KIT_ROOT / "ptgrade") == before_engine
     # And the next honest run is graded as before.
     assert runner.grade(kit.manifest, kit.item, kit.root / "solutions" / "s1_1_demo.py").score == 3
+
+
+def test_no_check_and_no_judge_code_is_on_the_workers_disk(kit):
+    """The worker's copy of the kit holds what it imports (the protocol, the worker, the items' data, the graders'
+    observations and support), never a check module, the judge or the host: nothing there to read expected values
+    or verdict logic from, or to patch."""
+    kit.write("graders/observations/__init__.py", "")
+    kit.write("graders/observations/s1_1_demo.py", "X = 1\n")
+    result = grade(kit, """
+        import importlib.util
+        def there(name):
+            try:
+                return importlib.util.find_spec(name) is not None
+            except ModuleNotFoundError:  # its package is not there either
+                return False
+        FOUND = [name for name in ("graders.test_s1_1_demo", "ptgrade.judge.plugin", "ptgrade.judge.outcomes",
+                                   "ptgrade.host.runner", "ptgrade.instructor.verify", "solutions") if there(name)]
+        HERE = [name for name in ("ptgrade.protocol.wire", "graders.observations.s1_1_demo", "graders.support.words")
+                if there(name)]
+        def double(x):
+            return x * (2 if not FOUND and len(HERE) == 3 else 3)
+        def square(x):
+            return x ** 2
+    """)
+    assert outcomes(result)["test_double_doubles"] == "passed", result.checks[0].message
 
 
 @needs_namespaces
@@ -717,21 +742,27 @@ def test_a_judge_dies_with_its_runner(kit, tmp_path):
     assert not judges()
 
 
-CLEAN_GRADER = '''
+CLEAN_OBSERVATIONS = '''
 import io
 
-import pytest
 import torch
 
-from graders.support import student_files
-from graders.support.assertions import assert_tensor
-from ptgrade.judge.remote import observation
+from ptgrade.protocol.observation import observation
 
 
 @observation
 def run_archive(impl, payload, x):
     """The TorchScript archive `payload` loaded and called on x (in whichever process `impl` names)."""
     return torch.jit.load(io.BytesIO(payload))(x)
+'''
+
+CLEAN_GRADER = '''
+import pytest
+import torch
+
+from graders.observations.s1_1_demo import run_archive
+from graders.support import student_files
+from graders.support.assertions import assert_tensor
 
 
 @pytest.mark.points(1)
@@ -764,6 +795,8 @@ def save_doubler(path):
 def test_what_the_students_code_wrote_runs_in_a_clean_process(kit):
     """An artefact the student's code wrote (a TorchScript archive) is run in a second sandboxed process that never
     imports student code, so patching torch.jit.load in the student's process answers for nothing."""
+    kit.write("graders/observations/__init__.py", "")
+    kit.write("graders/observations/s1_1_demo.py", CLEAN_OBSERVATIONS)
     kit.write("graders/test_s1_1_demo.py", CLEAN_GRADER)
     honest = grade(kit, SCRIPTED.format(k=2.0))
     assert honest.score == 1, [c.message for c in honest.checks]

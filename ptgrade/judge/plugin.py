@@ -201,12 +201,12 @@ class _Grading:
             scratch, path.name, display, _threads(), self._cpu_seconds(), self._shared(), standby, self._graders()))
 
     def _graders(self) -> tuple[str, ...]:
-        """The grader modules this judge runs, imported by its workers before the student's file."""
+        """The observations of the items this judge grades, imported by its workers before the student's file."""
         stems = [Path(str(arg).split("::")[0]).stem for arg in self.config.args]
+        names = [stem.removeprefix("test_") for stem in stems if GRADER_FILE.match(stem + ".py")]
         observations = self.root() / "graders" / "observations"
-        return tuple(dict.fromkeys(f"graders.observations.{stem[len('test_'):]}"
-                                   if (observations / f"{stem[len('test_'):]}.py").is_file() else f"graders.{stem}"
-                                   for stem in stems if GRADER_FILE.match(stem + ".py")))
+        return tuple(dict.fromkeys(f"graders.observations.{name}" for name in names
+                                   if (observations / f"{name}.py").is_file()))
 
     def wait_for_go(self) -> None:
         """A standby judge: everything is loaded; grade the file as it is when the word comes."""

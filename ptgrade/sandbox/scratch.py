@@ -46,9 +46,16 @@ class Scratch:
         return self.root / "home"
 
 
+# What the student's process may import of the kit: the protocol, the worker itself, the sandbox pieces it uses
+# (dying with its parent), the items' data, the graders' observations and their support. Never a check, the judge,
+# the host or a solution: what is not copied is not on the worker's disk.
+WORKER_KIT = {"ptgrade": ("__init__.py", "i18n.py", "locale", "protocol", "worker", "sandbox", "items"),
+              "graders": ("__init__.py", "observations", "support")}
+
+
 def prepare(graders_dir: Path, impl_path: Path | None, reference: Path | None = None) -> Scratch:
-    """A fresh scratch folder holding a copy of the file under test and a read-only copy of the
-    engine and of `graders_dir` (observation functions and the classes graders hand over). Only an
+    """A fresh scratch folder holding a copy of the file under test and a read-only copy of what the worker
+    imports of the kit (WORKER_KIT: the observations and what they need, never a check). Only an
     instructor's mutant (`ptgrade verify`), which imports the rest of the reference, gets
     `reference` as `solutions/<name>.py` beside them; a student's run never does."""
     scratch = Scratch(Path(tempfile.mkdtemp(prefix="ptgrade-run-")))
@@ -56,7 +63,13 @@ def prepare(graders_dir: Path, impl_path: Path | None, reference: Path | None = 
     for folder in (scratch.src, scratch.kit, scratch.work, scratch.tmp, scratch.home):
         folder.mkdir()
     for source, name in ((Path(__file__).resolve().parents[1], "ptgrade"), (graders_dir, "graders")):
-        shutil.copytree(source, scratch.kit / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (scratch.kit / name).mkdir()
+        for part in WORKER_KIT[name]:
+            if (source / part).is_dir():
+                shutil.copytree(source / part, scratch.kit / name / part,
+                                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            elif (source / part).is_file():
+                shutil.copyfile(source / part, scratch.kit / name / part)
     if impl_path is not None and impl_path.is_file():  # a zygote's scratch gets its files one by one
         shutil.copyfile(impl_path, scratch.src / impl_path.name)
     if reference is not None:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from ptgrade.protocol import wire
+from ptgrade.protocol.observation import may_run_from
 from ptgrade.protocol.requests import Op, ZygoteOp
 from ptgrade.worker import loader
 
@@ -120,6 +121,8 @@ class Worker:
 
 
 def _observation(module: str, name: str):
+    if not may_run_from(module):  # only the graders' observations: a check module is the judge's alone
+        raise ValueError(f"{module} holds no observations")
     function = importlib.import_module(module)
     for part in name.split("."):
         function = getattr(function, part)
