@@ -79,7 +79,7 @@ def compare_compile_speed(model, example, modes=("default", "reduce-overhead"), 
         rows = [{"mode": "eager", "seconds": eager, "speedup": 1.0}]
         for mode in modes:
             compiled = torch.compile(model, backend=backend, mode=mode)
-            seconds = benchmark(lambda: compiled(example), warmup, iters, timer)
+            seconds = benchmark(lambda compiled=compiled: compiled(example), warmup, iters, timer)
             rows.append({"mode": mode, "seconds": seconds, "speedup": eager / seconds})
     return rows
 
