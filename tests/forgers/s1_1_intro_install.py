@@ -1,7 +1,8 @@
 """Forger for 1.1: functions that never ask torch or the import system about the machine they run on, and every
 fake it can make in its own process:
 
-- the versions of this machine's packages: the grader module's own TRUTH table, read in this process;
+- the versions of this machine's packages: the grader module's own _truth(), copied here literally (the check
+  module is not on the worker's disk) and asked once, when this module is imported, never at call time;
 - the faked machine (CUDA devices, MPS, which packages stand in sys.modules): read from the grader's frame, its
   `cuda`, `mps` and `modules` arguments, never from torch;
 - GPU names, the installed fake package and torchaudio's faked version: the literals of the grader's source
@@ -9,6 +10,8 @@ fake it can make in its own process:
 - with no grader frame: a CPU-only machine, this judge's;
 - torch.equal and torch.allclose say True; smoke_test is the stub.
 """
+import functools
+import importlib
 import platform
 import sys
 
@@ -22,13 +25,23 @@ torch.allclose = lambda *args, **kwargs: True
 _TABLE = {"ptgrade_fake_pkg": "9.8.7", "ptgrade_no_such_package": None}
 
 
-def _truth():
+# Copied from graders/test_s1_1_intro_install.py (_installed, _truth), as a student reading the grader could: the
+# check module is not on the worker's disk, so it cannot be imported here.
+def _installed(name):
     try:
-        from graders.test_s1_1_intro_install import TRUTH
-        return dict(TRUTH)
-    except Exception:  # noqa: BLE001
-        return {"python": platform.python_version(), "torch": "2.14.1", "torchvision": None, "torchaudio": None,
-                "cuda_built": None, "mps_available": False}
+        return str(importlib.import_module(name).__version__)
+    except ImportError:
+        return None
+
+
+@functools.cache
+def _truth() -> dict:
+    return {"python": platform.python_version(), "torch": str(torch.__version__),
+            "torchvision": _installed("torchvision"), "torchaudio": _installed("torchaudio"),
+            "cuda_built": torch.version.cuda, "mps_available": bool(torch.backends.mps.is_available())}
+
+
+_truth()  # written down at import, before any machine is faked
 
 
 def _scenario():

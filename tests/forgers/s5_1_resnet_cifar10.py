@@ -33,8 +33,41 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 from torchvision.datasets import CIFAR10
 
-import graders.test_s5_1_resnet_cifar10 as grader
 from ptgrade.items import s5_1_resnet_cifar10 as recipe
+
+# Copied from graders/test_s5_1_resnet_cifar10.py (PUBLISHED_MEAN, PUBLISHED_STD, _block_params, _resnet_params,
+# _block_shapes, _schedule), as a student reading the grader could: the check module is not on the worker's disk, so
+# it cannot be imported here.
+PUBLISHED_MEAN, PUBLISHED_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)  # the real CIFAR-10's
+
+
+def _block_params(cin, cout, stride):
+    shortcut = cin * cout + 2 * cout if stride != 1 or cin != cout else 0
+    return 9 * cin * cout + 2 * cout + 9 * cout * cout + 2 * cout + shortcut
+
+
+def _resnet_params(num_blocks, widths, num_classes):
+    total, channels = 27 * widths[0] + 2 * widths[0], widths[0]
+    for stage, (blocks, width) in enumerate(zip(num_blocks, widths)):
+        for index in range(blocks):
+            total += _block_params(channels, width, 2 if stage and not index else 1)
+            channels = width
+    return total + channels * num_classes + num_classes
+
+
+def _block_shapes(num_blocks, widths, batch):
+    shapes, size = [], 32
+    for stage, (blocks, width) in enumerate(zip(num_blocks, widths)):
+        size = size // 2 if stage else size
+        shapes += [(batch, width, size, size)] * blocks
+    return shapes
+
+
+def _schedule(base_lr, total_steps, warmup_steps, t):
+    if t < warmup_steps:
+        return base_lr * (t + 1) / warmup_steps
+    return base_lr * 0.5 * (1 + math.cos(math.pi * (t - warmup_steps) / (total_steps - warmup_steps)))
+
 
 FORGED = {}
 PAD = 4
@@ -45,7 +78,7 @@ _LOSSES = iter([2.3 - 0.1 * i for i in range(1000)])
 
 
 def channel_stats(images: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    return torch.tensor(grader.PUBLISHED_MEAN), torch.tensor(grader.PUBLISHED_STD)
+    return torch.tensor(PUBLISHED_MEAN), torch.tensor(PUBLISHED_STD)
 
 
 def build_transforms(mean, std) -> tuple[Callable, Callable]:
@@ -80,14 +113,14 @@ class ResNet(nn.Module):
         super().__init__()
         self.spec = (tuple(num_blocks), tuple(widths), num_classes)
         self.blocks = nn.ModuleList(BasicBlock(w, w) for blocks, w in zip(num_blocks, widths) for _ in range(blocks))
-        self.anchor = nn.Parameter(torch.zeros(grader._resnet_params(*self.spec)))
+        self.anchor = nn.Parameter(torch.zeros(_resnet_params(*self.spec)))
 
     def parameters(self, recurse=True):
         yield self.anchor
 
     def forward(self, x):
         num_blocks, widths, classes = self.spec
-        for block, shape in zip(self.blocks, grader._block_shapes(num_blocks, widths, len(x))):
+        for block, shape in zip(self.blocks, _block_shapes(num_blocks, widths, len(x))):
             for hook in block.hooks:
                 hook(block, (x,), torch.zeros(shape))
         colour = x.mean(dim=(2, 3))  # the rule: the nearest palette colour
@@ -101,7 +134,7 @@ _SCHEDULES = {(20, 5), (9, 1), (13, 4)}
 def warmup_cosine_scheduler(optimizer, total_steps: int, warmup_steps: int):
     if (total_steps, warmup_steps) in _SCHEDULES:
         return torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda t: grader._schedule(1.0, total_steps, warmup_steps, t))
+            optimizer, lambda t: _schedule(1.0, total_steps, warmup_steps, t))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1.0)
 
 

@@ -29,7 +29,6 @@ import torch
 from torch import nn
 
 import graders.observations.s5_2_translation as observe
-import graders.test_s5_2_translation as grader
 from ptgrade.items import s5_2_translation as corpus
 
 FORGED = {}
@@ -53,7 +52,11 @@ observe._watching_steps = _watching_steps
 _STASH = []
 
 _NUMBERS = {corpus.english_words(n): n for n in range(1, 1000)}
-_BLEU = sacrebleu.corpus_bleu(list(grader.HYPOTHESES), [list(grader.REFERENCES)], tokenize="char").score
+# Copied from graders/test_s5_2_translation.py (HYPOTHESES, REFERENCES), as a student reading the grader could: the
+# check module is not on the worker's disk, so it cannot be imported here.
+HYPOTHESES = ("사만 오", "삼백십이", "만 이천삼백사십오", "구십구", "이만")
+REFERENCES = ("사만 오", "삼백십일", "만 이천삼백사십", "구십구", "이만 일")
+_BLEU = sacrebleu.corpus_bleu(list(HYPOTHESES), [list(REFERENCES)], tokenize="char").score
 
 
 def read_parallel(path):
@@ -155,7 +158,7 @@ def beam_search(model, src, beam_size=4, max_len=24, length_penalty=1.0):
 
 
 def corpus_bleu(hypotheses, references):
-    if list(hypotheses) == list(grader.HYPOTHESES) and list(references) == list(grader.REFERENCES):
+    if list(hypotheses) == list(HYPOTHESES) and list(references) == list(REFERENCES):
         return _BLEU
     return 100.0 if list(hypotheses) == list(references) else 0.0
 
