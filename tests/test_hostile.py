@@ -714,7 +714,8 @@ def test_a_judge_dies_with_its_runner(kit, tmp_path):
     marker = f"hang-{os.getpid()}-{time.monotonic_ns()}"
     path = kit.submission(f"# {marker}\nimport time\ndef double(x):\n    time.sleep(600)\n")
     runner_process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from ptgrade import manifest, runner; "
+        [sys.executable, "-c", "import sys; from pathlib import Path; from ptgrade.course import manifest; "
+         "from ptgrade.host import runner; "
          "m = manifest.load(Path(sys.argv[1])); runner.grade(m, m.item('1.1'), Path(sys.argv[2]))",
          str(kit.root), str(path)], cwd=KIT_ROOT)
 

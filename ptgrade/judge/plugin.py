@@ -9,7 +9,6 @@ only acts on grader modules, `test_s<section>_<n>_*.py`).
 """
 from __future__ import annotations
 
-import itertools
 import os
 import random
 import re
@@ -27,9 +26,10 @@ if TYPE_CHECKING:
 from ptgrade import sandbox
 from ptgrade.i18n import _
 from ptgrade.judge import outcomes
-from ptgrade.protocol import contract, problems, settings
+from ptgrade.judge.files import JudgeFiles
+from ptgrade.judge.workers import CLEAN_MODULE, SEED, Workers
+from ptgrade.protocol import contract, settings
 from ptgrade.protocol.plan import Mode, Plan, PlanEntry
-from ptgrade.protocol.requests import Op
 from ptgrade.protocol.results import Outcome
 
 DIMENSIONS = ("numerics", "gradients", "device", "convergence", "compile", "export", "distributed")
@@ -41,7 +41,6 @@ MARKERS = {
     "hidden": "an instructor-only check, removed from the student edition by `ptgrade release`",
     "title(en, ko=...)": "the check's title for the student, in English and Korean",
 }
-SEED = 0
 
 _send = contract.open_channel()
 EXIT_STATUS = pytest.StashKey[int]()
@@ -95,7 +94,7 @@ def pytest_configure(config):
     if plan:
         grading.load_plan(Path(plan))
     elif explicit:  # start the student's process now: it imports torch while the judge does
-        grading.launch(Path(explicit).resolve(), standby=config.getoption("ptgrade_standby"))
+        grading.workers.launch(Path(explicit).resolve(), standby=config.getoption("ptgrade_standby"))
     import torch
     torch.set_num_threads(_threads())
 
@@ -119,7 +118,6 @@ def pytest_unconfigure(config):
         os._exit(status)
 
 
-CLEAN_MODULE = Path(__file__).resolve().parents[1] / "worker" / "clean_module.py"
 GRADER_FILE = re.compile(r"^test_s\d+_\d+_\w+\.py$")
 
 
@@ -147,66 +145,40 @@ def plan_key(item: pytest.Item) -> str | None:
 
 
 class _Grading:
-    """One judge session: a sandboxed worker per graded file, and the results it reports."""
+    """One judge session: the pytest hooks that run each check against its file's worker and report its result.
+    The workers are `Workers` (ptgrade/judge/workers.py); the files, `JudgeFiles` (ptgrade/judge/files.py)."""
 
     def __init__(self, config):
         self.config = config
-        # Workers by what they grade: a file's path, or a plan's key (two keys may name one path).
-        self.connections: dict[Path | str, remote.Connection] = {}
-        self.launched: dict[Path | str, tuple] = {}  # started, not yet taken over by a Connection
-        self.scratches: list[sandbox.Scratch] = []
+        self.files = JudgeFiles()
+        if not config.option.basetemp:
+            config.option.basetemp = str(self.files.first_basetemp())
+        reference = config.getoption("ptgrade_reference")
+        self.workers = Workers(self.root() / "graders", Path(reference) if reference else None, self._observations(),
+                               self.files.shared(), _threads(), settings.current().cpu_seconds,
+                               config.getoption("ptgrade_display"))
         self.current: remote.Connection | None = None
         self.plan: dict[str, PlanEntry] = {}
         self.active: str | None = None      # the plan's file being judged now
         self.mode = Mode.STUDENTS           # a plan's files are different people's: nothing carries over
         self.module_fixtures = []           # pytest's definitions of the checks' module fixtures
-        self.zygote: sandbox.Zygote | None = None
-        # The judge's files and the student's, apart. `tmp_path` and `tmp_path_factory` are the judge's: data a
-        # grader makes for the student's code, which its process sees read-only. `student_path` and
-        # `student_path_factory` are folders the student's code writes into and the judge reads back only through
-        # graders/support/student_files.py (regular files, no links, bounded). A new student gets new ones of both.
-        self.shared_tmp = Path(tempfile.mkdtemp(prefix="ptgrade-tmp-"))
-        os.chmod(self.shared_tmp, 0o755)
-        self.judge_tmp, self.student_tmp = self.shared_tmp / "judge", self.shared_tmp / "student"
-        self.judge_tmp.mkdir(mode=0o755)
-        self.student_tmp.mkdir(mode=0o777)
-        os.chmod(self.student_tmp, 0o777)  # the worker may run as another user
-        self.student_dirs = itertools.count()
-        self.students = itertools.count(1)
-        if not config.option.basetemp:
-            config.option.basetemp = str(self.judge_tmp / "0")
 
     def root(self) -> Path:
         return Path(str(self.config.rootpath))
 
-    def _reference(self) -> Path | None:
-        reference = self.config.getoption("ptgrade_reference")
-        return Path(reference) if reference else None
-
-    def load_plan(self, path: Path) -> None:
-        """Many files, one judge: each file's checks run in turn, each file in its own fork of one warm zygote
-        (started now, so its torch import overlaps the judge's)."""
-        plan = Plan.read(path)
-        self.plan, self.mode = {entry.key: entry for entry in plan.entries}, plan.mode
-        scratch = sandbox.prepare(self.root() / "graders", None, self._reference())
-        self.scratches.append(scratch)
-        self._start_zygote(scratch, self._graders())
-
-    def launch(self, path: Path, standby: bool = False, display: str | None = None, ident=None) -> None:
-        """Start the worker for `path` (torch-free); `connection` takes it over later."""
-        scratch = sandbox.prepare(self.root() / "graders", path, self._reference())
-        self.scratches.append(scratch)
-        display = display or self.config.getoption("ptgrade_display") or problems.display(path)
-        self.launched[ident or path] = (scratch, display, sandbox.launch_worker(
-            scratch, path.name, display, _threads(), self._cpu_seconds(), self._shared(), standby, self._graders()))
-
-    def _graders(self) -> tuple[str, ...]:
+    def _observations(self) -> tuple[str, ...]:
         """The observations of the items this judge grades, imported by its workers before the student's file."""
         stems = [Path(str(arg).split("::")[0]).stem for arg in self.config.args]
         names = [stem.removeprefix("test_") for stem in stems if GRADER_FILE.match(stem + ".py")]
         observations = self.root() / "graders" / "observations"
         return tuple(dict.fromkeys(f"graders.observations.{name}" for name in names
                                    if (observations / f"{name}.py").is_file()))
+
+    def load_plan(self, path: Path) -> None:
+        """Many files, one judge: each file's checks run in turn, each file in its own fork of one warm zygote."""
+        plan = Plan.read(path)
+        self.plan, self.mode = {entry.key: entry for entry in plan.entries}, plan.mode
+        self.workers.start_zygote()
 
     def wait_for_go(self) -> None:
         """A standby judge: everything is loaded; grade the file as it is when the word comes."""
@@ -217,109 +189,18 @@ class _Grading:
                 word = go.readline().strip()
         if word != b"go":
             pytest.exit("standby judge released without grading", returncode=0)
-        import pickle
-
-        from ptgrade.protocol import wire
-        for path, (scratch, _display, launched) in self.launched.items():
-            sandbox.refresh(scratch, path)
-            wire.write_frame(launched.to_worker, pickle.dumps({"op": Op.LOAD}))
-
-    def connection(self, path: Path, display: str | None = None, ident=None) -> remote.Connection:
-        ident = ident or path
-        if ident not in self.connections:
-            from ptgrade.judge import remote
-            if self.zygote is not None:
-                connection = remote.Connection(self.zygote.scratch, path, display, _threads(), self._cpu_seconds(),
-                                               launcher=lambda: self._spawn(path, display))
-                connection.start()
-            else:
-                if ident not in self.launched:
-                    self.launch(path, display=display, ident=ident)
-                scratch, display, launched = self.launched.pop(ident)
-                connection = remote.Connection(scratch, path, display, _threads(), cpu_seconds=self._cpu_seconds(),
-                                               shared=self._shared())
-                connection.start(launched)
-            self.connections[ident] = connection
-        return self.connections[ident]
-
-    def clean_connection(self, key) -> remote.Connection:
-        """A fresh sandboxed worker that imports no student code (an empty module), never a zygote's fork: it runs
-        what the student's code wrote (a TorchScript archive) where nothing of the student's process can answer for
-        it. It shares no pid namespace or folder with the student's worker."""
-        ident = ("clean", key)
-        if ident not in self.connections:
-            from ptgrade.judge import remote
-            self.launch(CLEAN_MODULE, display="(a clean process)", ident=ident)
-            scratch, display, launched = self.launched.pop(ident)
-            connection = remote.Connection(scratch, CLEAN_MODULE, display, _threads(), cpu_seconds=self._cpu_seconds(),
-                                           shared=self._shared())
-            connection.start(launched)
-            self.connections[ident] = connection
-        connection = self.connections[ident]
-        if self.current is not None and self.current.deadline is not None and connection.deadline is None:
-            connection.begin_check(SEED, self.current.limit_seconds)  # made during a check: that check's time
-        return connection
-
-    def end_clean(self, key) -> None:
-        connection = self.connections.pop(("clean", key), None)
-        if connection is not None:
-            connection.stop()
-            if connection.scratch in self.scratches:
-                self.scratches.remove(connection.scratch)
-                sandbox.remove(connection.scratch)
-
-    def _start_zygote(self, scratch: sandbox.Scratch, preload: tuple[str, ...]) -> None:
-        self.zygote = sandbox.Zygote(scratch, _threads(), self._cpu_seconds(), self._shared(), preload)
-
-    def _spawn(self, path: Path, display: str) -> sandbox.Launched:
-        """A fork of the zygote; a new zygote if a file before killed it (that costs only time)."""
-        for attempt in range(2):
-            if attempt or not self.zygote.alive():
-                self.zygote.close()
-                self._start_zygote(self.zygote.scratch, self.zygote.preload)
-            try:
-                return self.zygote.spawn(path, display)
-            except OSError:  # it died between the look and the fork
-                if attempt:
-                    raise
-
-    def planned_connection(self, key: str) -> remote.Connection:
-        """The worker of a plan's file: a fork of the zygote."""
-        entry = self.plan[key]
-        return self.connection(entry.path, entry.display, ident=key)
+        self.workers.load_all()
 
     def finish(self, key: str, request) -> None:
-        """A plan's file is judged: end its worker and all it started, and empty what it could write, so the
-        next file's process finds nothing of it."""
-        connection = self.connections.pop(key, None)
-        if connection is None:
+        """A plan's file is judged: end its worker and all it started. Between students, module fixtures are made
+        again (data a grader made once per module, like 5.1's CIFAR archive) and the files start afresh."""
+        if key not in self.workers.connections:
             return
-        connection.stop()
+        self.workers.end(key)
         if self.mode is Mode.STUDENTS:
-            self._forget_shared_files(request)
-
-    def _shared(self) -> sandbox.Shared:
-        return sandbox.Shared(readable=(self.judge_tmp,), writable=(self.student_tmp,))
-
-    def student_dir(self, name: str) -> Path:
-        """A new folder the student's code may write into (a name never used before in this judge)."""
-        folder = self.student_tmp / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)[:40]}-{next(self.student_dirs)}"
-        folder.mkdir(mode=0o777)
-        os.chmod(folder, 0o777)  # the worker may run as another user
-        return folder
-
-    def _forget_shared_files(self, request) -> None:
-        """Between two students: module fixtures are made again (data a grader made once per module, like
-        5.1's CIFAR archive), in a new folder of pytest's temporary-path factory, and every folder the last
-        student could write is emptied without following a link, so nothing one student's code wrote or planted
-        reaches another's grading or the judge's host."""
-        for definition in self.module_fixtures:
-            definition.finish(request)  # its teardown runs now; pytest makes it again when a check asks for it
-        sandbox.empty(self.student_tmp)
-        factory = getattr(self.config, "_tmp_path_factory", None)  # pytest's private API, pinned in pyproject.toml
-        if factory is not None:
-            factory._basetemp = None
-            factory._given_basetemp = self.judge_tmp / str(next(self.students))
+            for definition in self.module_fixtures:
+                definition.finish(request)  # its teardown runs now; pytest makes it again when a check asks for it
+            self.files.next_student(self.config)
 
     def check_seconds(self) -> float:
         seconds = self.config.getoption("ptgrade_check_seconds")
@@ -330,21 +211,9 @@ class _Grading:
         except (ValueError, TypeError):
             return float(contract.DEFAULT_TIMEOUT)
 
-    def _cpu_seconds(self) -> int:
-        return settings.current().cpu_seconds
-
     def close(self) -> None:
-        for connection in self.connections.values():
-            connection.stop()
-        if self.zygote is not None:
-            self.zygote.close()
-        for _scratch, _display, launched in self.launched.values():  # never needed (nothing was collected)
-            sandbox.kill(launched.process)
-            for fd in (launched.to_worker, launched.from_worker):
-                os.close(fd)
-        for scratch in self.scratches:
-            sandbox.remove(scratch)
-        sandbox.remove(sandbox.Scratch(self.shared_tmp))
+        self.workers.close()
+        self.files.remove()
 
     def impl_path(self, node) -> Path:
         """The file graded for a grader module (or a check in it)."""
@@ -410,13 +279,13 @@ class _Grading:
             if self.active is not None and self.active != key:  # the file before is done: end it first
                 self.finish(self.active, item._request)
             self.active = key
-            self.current = self.planned_connection(key)
+            entry = self.plan[key]
+            self.current = self.workers.connection(entry.path, entry.display, ident=key)
         else:
-            self.current = self.connection(self.impl_path(item))
+            self.current = self.workers.connection(self.impl_path(item))
         self.current.begin_check(SEED, self.check_seconds())
-        for ident, connection in self.connections.items():
-            if isinstance(ident, tuple) and ident[0] == "clean":
-                connection.begin_check(SEED, self.check_seconds())
+        for connection in self.workers.clean_ones():
+            connection.begin_check(SEED, self.check_seconds())
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
             item.stash[JUDGE_SKIPPED] = True
             pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))
@@ -424,9 +293,8 @@ class _Grading:
     def pytest_runtest_teardown(self, item):
         if self.current is not None:
             self.current.end_check()
-        for ident, connection in self.connections.items():
-            if isinstance(ident, tuple) and ident[0] == "clean":
-                connection.end_check()
+        for connection in self.workers.clean_ones():
+            connection.end_check()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -464,9 +332,10 @@ def impl(request) -> remote.RemoteImplementation:
     key = getattr(request, "param", None)
     if key is None:
         path = grading.impl_path(request.node)
-        yield remote.RemoteImplementation(grading.connection(path), path)
+        yield remote.RemoteImplementation(grading.workers.connection(path), path)
         return
-    yield remote.RemoteImplementation(grading.planned_connection(key), grading.plan[key].path)
+    entry = grading.plan[key]
+    yield remote.RemoteImplementation(grading.workers.connection(entry.path, entry.display, ident=key), entry.path)
     grading.finish(key, request)
 
 
@@ -483,16 +352,12 @@ def run_seed() -> int:
     return secrets.randbelow(2 ** 31 - 1) + 1
 
 
-_private = itertools.count()
-
-
 def private_dir() -> Path:
     """A new folder of the judge's own, which no student's process sees (removed when the judge ends)."""
-    grading = _GRADING[0] if _GRADING else None
-    base = grading.shared_tmp / "private" if grading is not None else Path(tempfile.mkdtemp(prefix="ptgrade-private-"))
-    base.mkdir(mode=0o700, exist_ok=True)
-    folder = base / str(next(_private))
-    folder.mkdir(mode=0o700)
+    if _GRADING:
+        return _GRADING[0].files.private_dir()
+    folder = Path(tempfile.mkdtemp(prefix="ptgrade-private-"))  # plain pytest, no judge session
+    os.chmod(folder, 0o700)
     return folder
 
 
@@ -501,7 +366,7 @@ def student_path(request) -> Path:
     """A new, empty folder the student's code may write into. Read what it wrote with
     graders/support/student_files.py, never by opening its paths directly."""
     grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
-    return grading.student_dir(request.node.originalname or request.node.name)
+    return grading.files.student_dir(request.node.originalname or request.node.name)
 
 
 class StudentPathFactory:
@@ -511,7 +376,7 @@ class StudentPathFactory:
         self._grading = grading
 
     def mktemp(self, name: str) -> Path:
-        return self._grading.student_dir(name)
+        return self._grading.files.student_dir(name)
 
 
 @pytest.fixture(scope="session")
@@ -528,8 +393,8 @@ def clean_impl(request, impl) -> remote.RemoteImplementation:
     grading: _Grading = request.config.pluginmanager.get_plugin("ptgrade-grading")
     from ptgrade.judge import remote
     key = id(impl._ptgrade_connection)  # one clean process per student's process
-    yield remote.RemoteImplementation(grading.clean_connection(key), CLEAN_MODULE)
-    grading.end_clean(key)
+    yield remote.RemoteImplementation(grading.workers.clean(key, grading.current), CLEAN_MODULE)
+    grading.workers.end(("clean", key))
 
 
 @pytest.fixture
