@@ -97,8 +97,14 @@ class Report:
     @contextmanager
     def progress(self, description: str, total: int):
         """`with report.progress("epoch 1/3", total=len(loader)) as step: ... step(loss=0.3)`."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-            TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
         bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[figures]}"),
                        console=self.console, transient=False, disable=not self.console.is_terminal)
