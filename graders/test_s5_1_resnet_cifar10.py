@@ -54,7 +54,7 @@ PAD = 4
 PUBLISHED_MEAN, PUBLISHED_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)  # the real CIFAR-10's
 # Accuracy measured by the judge, with its own forward of the pulled weights, on 200 images drawn after training.
 # The reference over run seeds 1-20 (archive, weights, order and the fresh images all drawn from it): worst 0.895
-# (run seed 9), median 0.995; the alternative (tests/alternatives) over run seeds 1-5: worst 0.965.
+# (run seed 9), median 0.995; the alternative (solutions/alternatives) over run seeds 1-5: worst 0.965.
 CONVERGENCE_THRESHOLD = 0.80
 AUGMENT_SEEDS = 16
 

@@ -60,7 +60,7 @@ from ptgrade.items.s5_2_translation import english_words, korean_words, make_spl
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 # 200 AdamW steps of 32 pairs on numbers 1..999 (700 train, 150 test), enciphered for the run. 20 run seeds of the
 # reference (the cipher, the splits and the training all drawn from it): worst exact match 0.49 (run seed 1), worst
-# BLEU 63.4 (run seed 14); median 0.56 / 71.8. The alternative (tests/alternatives), run seeds 1-5: worst 0.95 / 93.6.
+# BLEU 63.4 (run seed 14); median 0.56 / 71.8. The alternative (solutions/alternatives), run seeds 1-5: worst 0.95 / 93.6.
 CONVERGENCE = {"steps": 200, "batch_size": 32, "lr": 2e-3, "high": 999, "train": 700, "test": 150}
 CONVERGENCE_EXACT, CONVERGENCE_BLEU = 0.30, 50.0
 PROBE_STEPS = 10  # train_translator's steps on the stand-in model (tests its loop, not its learning)

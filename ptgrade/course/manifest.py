@@ -126,6 +126,10 @@ class Manifest:
     def mutants_dir(self, item: Item) -> Path:
         return self.solutions_dir / "mutants" / item.module_name
 
+    def alternatives_dir(self, item: Item) -> Path:
+        """Correct solutions written in other styles than the reference (`verify`: each earns full marks)."""
+        return self.solutions_dir / "alternatives" / item.module_name
+
 
 def find_root() -> Path:
     """The kit's folder: $PTGRADE_ROOT, else the nearest folder up from here holding curriculum.toml,

@@ -1,7 +1,7 @@
-"""`ptgrade verify`: the graders are measured, not trusted. For each built item: the reference
-solution earns full marks, the untouched stub earns zero with every check "not started", and every
-mutant in solutions/mutants/<item>/ is caught by the check it declares, with a message that
-contains the word it declares (the mistake is named to the student)."""
+"""`ptgrade verify`: the graders are measured, not trusted. For each built item: the reference solution, and
+every correct solution written another way in solutions/alternatives/<item>/, earns full marks; the untouched
+stub earns zero with every check "not started"; and every mutant in solutions/mutants/<item>/ is caught by the
+check it declares, with a message that contains the word it declares (the mistake is named to the student)."""
 from __future__ import annotations
 
 import ast
@@ -57,19 +57,24 @@ def read_mutant(path: Path) -> Mutant:
                   mentions=str(values.get("MESSAGE_MENTIONS", "")))
 
 
+def alternatives(manifest: Manifest, item: Item) -> list[Path]:
+    folder = manifest.alternatives_dir(item)
+    return sorted(folder.glob("*.py")) if folder.is_dir() else []
+
+
 def mutants(manifest: Manifest, item: Item) -> list[Path]:
     folder = manifest.mutants_dir(item)
     return sorted(folder.glob("*.py")) if folder.is_dir() else []
 
 
-def _judge_solution(item: Item, result: ItemResult) -> Finding:
+def _judge_solution(item: Item, result: ItemResult, subject: str = "solution") -> Finding:
     wrong = [f"{c.name}: {c.outcome} ({c.message.splitlines()[0] if c.message else ''})"
              for c in result.checks if c.outcome not in (Outcome.PASSED, Outcome.SKIPPED)]
     skipped = [c.name for c in result.checks if c.outcome == Outcome.SKIPPED and not c.gpu]
     ok = not result.problem and not wrong and not skipped and result.passed
     detail = (result.problem or "; ".join(wrong + [f"{n}: skipped without needing a GPU" for n in skipped])
               or f"{result.score:g}/{result.max_score:g}")
-    return Finding(item.id, "solution", ok, detail)
+    return Finding(item.id, subject, ok, detail)
 
 
 def _judge_stub(item: Item, result: ItemResult, subject: str = "stub") -> Finding:
@@ -100,6 +105,10 @@ def plan(manifest: Manifest, item: Item) -> tuple[list[runner.Planned], list[Fin
     files = [runner.Planned("solution", solution), runner.Planned("stub", stub), runner.Planned("stub (ko)", korean)]
     judges = {"solution": lambda r: _judge_solution(item, r), "stub": lambda r: _judge_stub(item, r),
               "stub (ko)": lambda r: _judge_stub(item, r, "stub (ko)")}
+    for path in alternatives(manifest, item):  # the graders test behaviour, not the shape of our code
+        key = f"alternative {path.stem}"
+        files.append(runner.Planned(key, path))
+        judges[key] = lambda r, key=key: _judge_solution(item, r, key)
     early = []
     for path in mutants(manifest, item):
         try:
