@@ -158,7 +158,7 @@ def collect(manifest: Manifest, item: Item) -> list[dict]:
     if not events.collected:
         tail = "\n".join(output.strip().splitlines()[-15:])
         raise RuntimeError(f"Collecting the checks of {item.id} found none (pytest exit code {code}):\n{tail}")
-    return events.collected
+    return [spec.to_json() for spec in events.collected]
 
 
 @dataclass(frozen=True)
@@ -240,15 +240,13 @@ def _result(item: Item, events: contract.Events, returncode: int | None, output:
     if events.collected is None:
         result.problem = _could_not_start(item, returncode, output)
         return result
-    for spec in (c for c in events.collected if c.get("impl") == key):
-        name = spec.get("name")
+    for spec in (c for c in events.collected if c.impl == key):
+        name = spec.name
         outcome, message = events.results.get((key, name), (Outcome.ERROR, _not_run(killed, item)))
         if outcome not in OUTCOMES:
             outcome, message = Outcome.ERROR, _("an unknown outcome")
-        result.checks.append(CheckResult(name=str(name), dimension=str(spec.get("dimension")),
-                                         max_score=float(spec.get("max_score", 0)), outcome=outcome,
-                                         message=message, gpu=bool(spec.get("gpu", False)),
-                                         titles=spec.get("titles") if isinstance(spec.get("titles"), dict) else {}))
+        result.checks.append(CheckResult(name=name, dimension=spec.dimension, max_score=spec.max_score,
+                                         outcome=outcome, message=message, gpu=spec.gpu, titles=dict(spec.titles)))
     return result
 
 

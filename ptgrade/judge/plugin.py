@@ -125,7 +125,7 @@ def is_check(item: pytest.Item) -> bool:
     return bool(GRADER_FILE.match(Path(str(item.fspath)).name))
 
 
-def check_spec(item: pytest.Item) -> dict:
+def check_spec(item: pytest.Item) -> contract.CheckSpec:
     """A check's points and dimension, from its markers; a grader bug if either is missing."""
     dims = [d for d in DIMENSIONS if item.get_closest_marker(d)]
     points = item.get_closest_marker("points")
@@ -134,8 +134,9 @@ def check_spec(item: pytest.Item) -> dict:
                                 f"({', '.join(DIMENSIONS)}) and @pytest.mark.points(n).")
     title = item.get_closest_marker("title")
     titles = {"en": str(title.args[0]), "ko": str(title.kwargs.get("ko", ""))} if title and title.args else {}
-    return {"name": item.originalname, "impl": plan_key(item), "dimension": dims[0],
-            "max_score": float(points.args[0]), "gpu": item.get_closest_marker("gpu") is not None, "titles": titles}
+    return contract.CheckSpec(name=item.originalname, impl=plan_key(item), dimension=dims[0],
+                              max_score=float(points.args[0]), gpu=item.get_closest_marker("gpu") is not None,
+                              titles=titles)
 
 
 def plan_key(item: pytest.Item) -> str | None:
@@ -243,7 +244,7 @@ class _Grading:
             if dropped:
                 config.hook.pytest_deselected(items=dropped)
                 items[:] = chosen
-        specs = [check_spec(item) for item in items if is_check(item)]
+        specs = [check_spec(item).to_json() for item in items if is_check(item)]
         _send("collected", checks=specs)
 
     def _planned(self, item) -> bool:

@@ -5,7 +5,7 @@ notebook path (nbgrader) both grade through `judge_command` and read results wit
 The judge is a pytest process that runs the graders and never imports student code; it starts the
 student's sandboxed worker itself (ptgrade/judge/plugin.py). Its events, one JSON object a line tagged with
 a nonce:
-    {"event": "collected", "checks": [{"name", "impl", "dimension", "max_score", "gpu", "titles"}, ...]}
+    {"event": "collected", "checks": [CheckSpec.to_json(), ...]}
     {"event": "start", "name": check, "impl": key}
     {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ...}
 `impl` is the plan's key of the file a check ran on, or null when the judge grades one file.
@@ -90,11 +90,42 @@ def open_channel():
     return send
 
 
+@dataclass(frozen=True)
+class CheckSpec:
+    """A check as the judge announces it when collected: its name, the plan's key of the file it runs on (None when
+    the judge grades one file), its dimension, points, whether it needs CUDA, and its titles ({"en", "ko"})."""
+    name: str
+    impl: str | None
+    dimension: str
+    max_score: float
+    gpu: bool = False
+    titles: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "impl": self.impl, "dimension": self.dimension, "max_score": self.max_score,
+                "gpu": self.gpu, "titles": dict(self.titles)}
+
+    @classmethod
+    def from_json(cls, data) -> "CheckSpec | None":
+        """The spec, or None for anything that is not one (the channel is the judge's, but read it strictly)."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return None
+        impl, titles = data.get("impl"), data.get("titles")
+        try:
+            max_score = float(data.get("max_score", 0))
+        except (TypeError, ValueError):
+            return None
+        return cls(name=data["name"], impl=impl if isinstance(impl, str) else None,
+                   dimension=str(data.get("dimension", "")), max_score=max_score, gpu=data.get("gpu") is True,
+                   titles={k: str(v) for k, v in titles.items() if k in ("en", "ko")} if isinstance(titles, dict)
+                   else {})
+
+
 @dataclass
 class Events:
     """What one judge reported; `accept` takes one line of its channel."""
     nonce: str
-    collected: list[dict] | None = None
+    collected: list[CheckSpec] | None = None
     results: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # (impl, check) -> (outcome, message)
     current: str | None = None
     fatal: str = ""
@@ -108,12 +139,14 @@ class Events:
             return
         kind = event.get("event")
         if kind == "collected" and self.collected is None:
-            self.collected = [c for c in event.get("checks", []) if isinstance(c, dict)]
+            checks = event.get("checks")
+            specs = (CheckSpec.from_json(c) for c in checks) if isinstance(checks, list) else ()
+            self.collected = [spec for spec in specs if spec is not None]
         elif kind == "start":
             self.current = event.get("name")
         elif kind == "result":
             key = (event.get("impl"), event.get("name"))
-            asked = {(c.get("impl"), c.get("name")) for c in self.collected or []}
+            asked = {(c.impl, c.name) for c in self.collected or []}
             # One result per check, and only for a check that was collected.
             if key in asked and key not in self.results:
                 self.results[key] = (str(event.get("outcome")), str(event.get("message", "")))

@@ -118,7 +118,7 @@ def test_events_accept_one_result_per_collected_check_with_the_nonce():
     events.accept(_line("n1", event="result", name="test_a", outcome="failed", message="no"))
     events.accept(_line("n1", event="result", name="test_a", outcome="passed", message=""))
     events.accept(_line("n1", event="result", name="test_forged", outcome="passed", message=""))
-    assert [c["name"] for c in events.collected] == ["test_a", "test_b"]
+    assert [c.name for c in events.collected] == ["test_a", "test_b"]
     assert events.results == {(None, "test_a"): ("failed", "no")}
 
 
@@ -142,7 +142,7 @@ def test_a_line_with_the_wrong_nonce_or_none_is_ignored():
 def test_malformed_lines_are_ignored(line):
     events = _collected()
     events.accept(line)
-    assert events.results == {} and events.fatal == "" and [c["name"] for c in events.collected] == ["test_a"]
+    assert events.results == {} and events.fatal == "" and [c.name for c in events.collected] == ["test_a"]
 
 
 def test_a_result_for_a_check_never_collected_is_ignored():
@@ -164,9 +164,21 @@ def test_the_first_of_two_results_for_one_check_is_kept():
     assert events.results == {(None, "test_a"): ("error", "first")}
 
 
-def test_non_dict_checks_are_dropped_from_the_collection():
-    events = _collected(checks=[{"name": "test_a"}, "test_b", 3, None])
-    assert events.collected == [{"name": "test_a"}]
+def test_anything_but_a_check_spec_is_dropped_from_the_collection():
+    events = _collected(checks=[{"name": "test_a"}, "test_b", 3, None, {"name": 7}, {"name": "x", "max_score": "y"}])
+    assert events.collected == [contract.CheckSpec(name="test_a", impl=None, dimension="", max_score=0.0)]
+
+
+def test_a_check_spec_crosses_the_channel_unchanged():
+    spec = contract.CheckSpec(name="test_a", impl="alice", dimension="numerics", max_score=2.0, gpu=True,
+                              titles={"en": "A", "ko": "가"})
+    assert contract.CheckSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec
+
+
+def test_a_malformed_checks_list_collects_nothing():
+    events = contract.Events("n1")
+    events.accept(_line("n1", event="collected", checks={"name": "test_a"}))
+    assert events.collected == []
 
 
 def test_start_names_the_running_check_and_its_result_clears_it():
