@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptgrade import sandbox
-from ptgrade.protocol import problems, wire
+from ptgrade.protocol import problems
 from ptgrade.protocol.requests import Op
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Workers:
 
     def load_all(self) -> None:
         """A standby judge was told to grade: each launched worker imports its file as it is now."""
+        from ptgrade.protocol import wire  # torch: a standby judge has long since imported it
         for path, (scratch, _display, launched) in self.launched.items():
             sandbox.refresh(scratch, path)
             wire.write_frame(launched.to_worker, pickle.dumps({"op": Op.LOAD}))

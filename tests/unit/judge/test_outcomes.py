@@ -5,7 +5,7 @@ and its TestReport."""
 import pytest
 from _pytest.reports import TestReport
 
-from ptgrade.judge import outcomes, remote
+from ptgrade.judge import outcomes, rebuilt
 from ptgrade.protocol.contract import CheckTimeout, WorkerProblem
 from ptgrade.protocol.problems import ImplementationError, MissingName, NotStarted
 
@@ -44,17 +44,17 @@ class _ExcInfo:
 
 
 def test_classification_from_the_judges_point_of_view():
-    stub = remote.rebuild_error(_info(["builtins.NotImplementedError"],
+    stub = rebuilt.rebuild_error(_info(["builtins.NotImplementedError"],
                                       not_started="`f` still raises NotImplementedError"))
     assert outcomes.classify(_ExcInfo(stub), _Report()) == ("not_started", "`f` still raises NotImplementedError")
-    crash = remote.rebuild_error(_info(["builtins.ZeroDivisionError", "builtins.ArithmeticError"],
+    crash = rebuilt.rebuild_error(_info(["builtins.ZeroDivisionError", "builtins.ArithmeticError"],
                                        summary="ZeroDivisionError: x"))
     assert outcomes.classify(_ExcInfo(crash), _Report()) == \
         ("error", "your code raised ZeroDivisionError: x (line 3: `x`).")
     assert outcomes.classify(_ExcInfo(AssertionError("expected 2, got 3")), _Report())[0] == "failed"
-    skip = remote.rebuild_error(_info(["_pytest.outcomes.Skipped", "_pytest.outcomes.OutcomeException"]))
+    skip = rebuilt.rebuild_error(_info(["_pytest.outcomes.Skipped", "_pytest.outcomes.OutcomeException"]))
     assert outcomes.classify(_ExcInfo(skip), _Report())[0] == "error"
-    assert outcomes.classify(_ExcInfo(remote.CheckTimeout("timed out after 3 s")), _Report()) == \
+    assert outcomes.classify(_ExcInfo(CheckTimeout("timed out after 3 s")), _Report()) == \
         ("error", "timed out after 3 s")
     assert outcomes.classify(_ExcInfo(TypeError("'int' object is not subscriptable")), _Report())[1].startswith(
         "the grader could not use what your code returned")
@@ -80,7 +80,7 @@ def test_a_failure_without_an_exception_is_an_error_with_the_report():
 def test_not_started_from_the_worker_and_from_a_chain():
     assert _classify(NotStarted("s1_1_demo.py raises NotImplementedError while being imported.")) == \
         ("not_started", "s1_1_demo.py raises NotImplementedError while being imported.")
-    stub = remote.rebuild_error(_info(["builtins.NotImplementedError"], not_started="`double` still raises "
+    stub = rebuilt.rebuild_error(_info(["builtins.NotImplementedError"], not_started="`double` still raises "
                                                                                     "NotImplementedError"))
     try:
         try:
@@ -92,7 +92,7 @@ def test_not_started_from_the_worker_and_from_a_chain():
 
 
 def test_a_not_implemented_error_that_is_not_the_students_stub_is_an_error():
-    from_torch = remote.rebuild_error(_info(["builtins.NotImplementedError", "builtins.RuntimeError"],
+    from_torch = rebuilt.rebuild_error(_info(["builtins.NotImplementedError", "builtins.RuntimeError"],
                                             summary="NotImplementedError: Cannot copy out of meta tensor"))
     assert _classify(from_torch) == \
         ("error", "your code raised NotImplementedError: Cannot copy out of meta tensor (line 3: `x`).")
@@ -114,7 +114,7 @@ def test_the_judges_own_memory_error_blames_the_kit(monkeypatch):
 
 
 def test_the_students_memory_error_is_the_students():
-    student = remote.rebuild_error(_info(["builtins.MemoryError"], summary="MemoryError", memory=True))
+    student = rebuilt.rebuild_error(_info(["builtins.MemoryError"], summary="MemoryError", memory=True))
     assert _classify(student) == ("error", "your code raised MemoryError (line 3: `x`).")
 
 
@@ -126,8 +126,8 @@ def test_pytest_timeouts_say_timed_out():
 
 
 def test_sys_exit_in_student_code():
-    exited = remote.rebuild_error(_info(["builtins.SystemExit", "builtins.BaseException"]))
-    assert isinstance(exited, remote.StudentError)
+    exited = rebuilt.rebuild_error(_info(["builtins.SystemExit", "builtins.BaseException"]))
+    assert isinstance(exited, rebuilt.StudentError)
     outcome, message = _classify(exited)
     assert outcome == "error" and message.startswith("your code called sys.exit() (line 3: `x`);")
 
@@ -136,12 +136,12 @@ def test_sys_exit_in_student_code():
                                  ["_pytest.outcomes.Failed", "_pytest.outcomes.OutcomeException"],
                                  ["_pytest.outcomes.Exit", "_pytest.outcomes.OutcomeException"]])
 def test_student_code_that_tries_to_decide_its_own_check(mro):
-    outcome, message = _classify(remote.rebuild_error(_info(mro, message="Timeout: pretend")))
+    outcome, message = _classify(rebuilt.rebuild_error(_info(mro, message="Timeout: pretend")))
     assert outcome == "error" and message.startswith("your code called pytest.skip(), pytest.fail() or pytest.exit()")
 
 
 def test_a_students_assertion_error_is_an_error_not_a_failed_promise():
-    claimed = remote.rebuild_error(_info(["builtins.AssertionError", "builtins.Exception"],
+    claimed = rebuilt.rebuild_error(_info(["builtins.AssertionError", "builtins.Exception"],
                                          summary="AssertionError: all good"))
     assert _classify(claimed) == ("error", "your code raised AssertionError: all good (line 3: `x`).")
 
