@@ -11,6 +11,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from graders.support.layers import calls_in_order, norms_reading
 from ptgrade.items.s5_1_resnet_cifar10 import GeneratedCIFAR10
 from ptgrade.protocol.observation import observation
 
@@ -27,30 +28,14 @@ _BN_KEYS = ("weight", "bias", "running_mean", "running_var")
 def _layers_in_order(model, x):
     """In the student's process: {"conv3": [(conv, bn)], "conv1": [(conv, bn)], "other": n, "fc": [linear]}, the
     model's layers in the order they ran on x (eval mode, no autograd; the training mode is restored)."""
-    calls = []
-    hooks = [module.register_forward_hook(lambda module, args, out: calls.append((module, args[0] if args else None,
-                                                                                  out)))
-             for module in model.modules() if isinstance(module, (nn.Conv2d, nn.BatchNorm2d, nn.Linear))]
-    training = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            model(x)
-    finally:
-        for hook in hooks:
-            hook.remove()
-        model.train(training)
+    calls = calls_in_order(model, x, lambda module: isinstance(module, (nn.Conv2d, nn.BatchNorm2d, nn.Linear)))
     convs = [(index, module, out) for index, (module, _, out) in enumerate(calls) if isinstance(module, nn.Conv2d)]
-    norms = [(index, module, seen) for index, (module, seen, _) in enumerate(calls) if isinstance(module, nn.BatchNorm2d)]
-    paired, taken = {}, set()
-    for index, _conv, out in convs:  # first the BatchNorm that read this very output
-        match = next((i for i, _, seen in norms if seen is out and i not in taken), None)
-        if match is not None:
-            paired[index] = match
-            taken.add(match)
+    norms = [index for index, (module, _, _) in enumerate(calls) if isinstance(module, nn.BatchNorm2d)]
+    paired = norms_reading(calls, convs)  # first the BatchNorm that read this very output
+    taken = set(paired.values())
     for index, _conv, _out in convs:  # then the next one that ran after it
         if index not in paired:
-            match = next((i for i, _, _ in norms if i > index and i not in taken), None)
+            match = next((i for i in norms if i > index and i not in taken), None)
             if match is not None:
                 paired[index] = match
                 taken.add(match)

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from diffusers import DDIMScheduler, UNet2DConditionModel
 from torch import nn
 
+from graders.support.layers import calls_in_order, norms_reading
 from ptgrade.items.s5_3_gan_text_to_image import MAX_TOKENS, draw_shapes, grid_prompts, tokenize
 from ptgrade.protocol.observation import observation
 
@@ -36,35 +37,15 @@ _BN_KEYS = ("weight", "bias", "running_mean", "running_var")
 def _gan_layers(model, x):
     """In the student's process: ([(conv, bn or None)] in the order they ran on x (eval mode, no autograd; the
     training mode is restored), the number of other layers with weights that ran)."""
-    calls, others = [], []
+    def counted(module) -> bool:  # the layers matched, and every other layer with weights of its own
+        return isinstance(module, (*_CONVS, nn.BatchNorm2d)) or any(True for _ in module.parameters(recurse=False))
 
-    def hook(module, args, out):
-        calls.append((module, args[0] if args else None, out))
-
-    hooks = []
-    for module in model.modules():
-        if isinstance(module, (*_CONVS, nn.BatchNorm2d)):
-            hooks.append(module.register_forward_hook(hook))
-        elif any(True for _ in module.parameters(recurse=False)):
-            hooks.append(module.register_forward_hook(lambda m, args, out: others.append(m)))
-    training = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            model(x)
-    finally:
-        for handle in hooks:
-            handle.remove()
-        model.train(training)
+    ran = calls_in_order(model, x, counted)
+    calls = [call for call in ran if isinstance(call[0], (*_CONVS, nn.BatchNorm2d))]
+    others = len(ran) - len(calls)
     convs = [(i, m, out) for i, (m, _, out) in enumerate(calls) if isinstance(m, _CONVS)]
-    norms = [(i, m, seen) for i, (m, seen, _) in enumerate(calls) if isinstance(m, nn.BatchNorm2d)]
-    paired, taken = {}, set()
-    for index, _, out in convs:
-        match = next((i for i, _, seen in norms if seen is out and i not in taken), None)
-        if match is not None:
-            paired[index] = match
-            taken.add(match)
-    return [(conv, calls[paired[i]][0] if i in paired else None) for i, conv, _ in convs], len(others)
+    paired = norms_reading(calls, convs)
+    return [(conv, calls[paired[i]][0] if i in paired else None) for i, conv, _ in convs], others
 
 
 def _describe(conv, bn):

@@ -192,6 +192,11 @@ class _Grading:
             pytest.exit("standby judge released without grading", returncode=0)
         self.workers.load_all()
 
+    def planned_connection(self, key: str) -> remote.Connection:
+        """The worker of a plan's file (a fork of the zygote)."""
+        entry = self.plan[key]
+        return self.workers.connection(entry.path, entry.display, ident=key)
+
     def finish(self, key: str, request) -> None:
         """A plan's file is judged: end its worker and all it started. Between students, module fixtures are made
         again (data a grader made once per module, like 5.1's CIFAR archive) and the files start afresh."""
@@ -280,8 +285,7 @@ class _Grading:
             if self.active is not None and self.active != key:  # the file before is done: end it first
                 self.finish(self.active, item._request)
             self.active = key
-            entry = self.plan[key]
-            self.current = self.workers.connection(entry.path, entry.display, ident=key)
+            self.current = self.planned_connection(key)
         else:
             self.current = self.workers.connection(self.impl_path(item))
         self.current.begin_check(SEED, self.check_seconds())
@@ -335,8 +339,7 @@ def impl(request) -> remote.RemoteImplementation:
         path = grading.impl_path(request.node)
         yield remote.RemoteImplementation(grading.workers.connection(path), path)
         return
-    entry = grading.plan[key]
-    yield remote.RemoteImplementation(grading.workers.connection(entry.path, entry.display, ident=key), entry.path)
+    yield remote.RemoteImplementation(grading.planned_connection(key), grading.plan[key].path)
     grading.finish(key, request)
 
 

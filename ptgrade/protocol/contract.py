@@ -19,6 +19,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ptgrade import i18n
+from ptgrade.protocol import settings
+
 INI = Path(__file__).with_name("grader.ini")
 # pytest plugins grading does without: the cache writes beside the kit, and unraisableexception runs
 # a full garbage collection after every check (about half a second each with torch loaded).
@@ -63,8 +66,6 @@ def judge_command(root: Path, grader: Path, impl_path: Path | None, timeout: int
 def judge_env(root: Path, fd: int, nonce: str, lang: str | None = None) -> dict:
     """The judge's environment; `lang` is the language its feedback is written in (the CLI's by default)."""
     env = dict(os.environ)
-    from ptgrade import i18n
-    from ptgrade.protocol import settings
     env.update(settings.current().to_env())  # the judge's Settings are the runner's
     env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1", **{CHANNEL_FD: str(fd)},
                PTGRADE_LANG=lang or i18n.current(),
