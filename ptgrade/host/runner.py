@@ -239,14 +239,18 @@ def _result(item: Item, events: contract.Events, returncode: int | None, output:
         return result
     if events.collected is None:
         result.problem = _could_not_start(item, returncode, output)
+        result.kit_fault = True
         return result
     for spec in (c for c in events.collected if c.impl == key):
         name = spec.name
         outcome, message = events.results.get((key, name), (Outcome.ERROR, _not_run(killed, item)))
         if outcome not in OUTCOMES:
             outcome, message = Outcome.ERROR, _("an unknown outcome")
+        kit_fault = ((key, name) in events.kit_faults if (key, name) in events.results
+                     else outcome == Outcome.ERROR and not killed)  # the judge ended before it: not the student's
         result.checks.append(CheckResult(name=name, dimension=spec.dimension, max_score=spec.max_score,
-                                         outcome=outcome, message=message, gpu=spec.gpu, titles=dict(spec.titles)))
+                                         outcome=outcome, message=message, gpu=spec.gpu, titles=dict(spec.titles),
+                                         kit_fault=kit_fault, seconds=round(events.seconds.get((key, name), 0.0), 3)))
     return result
 
 

@@ -29,6 +29,22 @@ def _is_timeout(error: BaseException) -> bool:
 
 def classify(excinfo, report) -> tuple[str, str]:
     """(outcome, message) of a check from its pytest report."""
+    outcome, message, _kit_fault = verdict(excinfo, report)
+    return outcome, message
+
+
+def verdict(excinfo, report) -> tuple[str, str, bool]:
+    """(outcome, message, kit_fault) of a check from its pytest report; kit_fault: the error is the kit's
+    (the judge's memory, the grader's own preparation), never to be blamed on the student."""
+    outcome, message = _classify(excinfo, report)
+    return outcome, message, isinstance(message, _KitsFault)
+
+
+class _KitsFault(str):
+    """A message that says the kit failed, not the student's code."""
+
+
+def _classify(excinfo, report) -> tuple[str, str]:
     if report.passed:
         return Outcome.PASSED, ""
     if report.skipped:
@@ -46,9 +62,9 @@ def classify(excinfo, report) -> tuple[str, str]:
     if isinstance(error, (ImplementationError, WorkerProblem)):
         return Outcome.ERROR, clip(str(error))
     if isinstance(error, MemoryError) and getattr(error, "ptgrade", None) is None:
-        return Outcome.ERROR, _("the grader ran out of memory while judging this check (its limit is {limit} GiB, "
-                          "PTGRADE_JUDGE_MEMORY_GIB); this is a problem with the kit, not your code.").format(
-            limit=f"{sandbox.judge_memory_gib():g}")
+        return Outcome.ERROR, _KitsFault(_("the grader ran out of memory while judging this check (its limit is "
+                                           "{limit} GiB, PTGRADE_JUDGE_MEMORY_GIB); this is a problem with the kit, "
+                                           "not your code.").format(limit=f"{sandbox.judge_memory_gib():g}"))
     if _is_timeout(error):
         return Outcome.ERROR, clip(_("timed out: {detail} (an infinite loop, or far too much work for this check?)")
                                    .format(detail=str(error).splitlines()[0]))
@@ -68,8 +84,8 @@ def classify(excinfo, report) -> tuple[str, str]:
     error_text = type(error).__name__ + (": " + text if text else "")
     if getattr(report, "when", None) == "setup":
         # The grader's own preparation (fixtures, the worker's start) failed before it had any answer to use.
-        return Outcome.ERROR, clip(_("the grader failed while preparing this check ({error}); this is a problem with "
-                               "the kit, not your code.").format(error=error_text))
+        return Outcome.ERROR, _KitsFault(clip(_("the grader failed while preparing this check ({error}); this is a "
+                                                "problem with the kit, not your code.").format(error=error_text)))
     # Raised in the judge while it used what the student's code returned (a wrong type or shape).
     return Outcome.ERROR, clip(_("the grader could not use what your code returned ({error}).")
                                .format(error=error_text))

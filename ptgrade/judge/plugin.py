@@ -309,9 +309,10 @@ class _Grading:
         if call.when == "call" or (call.when == "setup" and not report.passed):
             if report.skipped and not _skip_is_the_judges(item, call, report):
                 report.outcome = Outcome.FAILED  # whatever claimed a skip, only the judge decides one
-            outcome, message = outcomes.classify(call.excinfo, report)
+            outcome, message, kit_fault = outcomes.verdict(call.excinfo, report)
             report.ptgrade = (outcome, message)
-            _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message)
+            _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message,
+                  kit_fault=kit_fault)
             if outcome == Outcome.NOT_STARTED:
                 report.longrepr = f"not started: {message}"
         return report

@@ -7,7 +7,9 @@ student's sandboxed worker itself (ptgrade/judge/plugin.py). Its events, one JSO
 a nonce:
     {"event": "collected", "checks": [CheckSpec.to_json(), ...]}
     {"event": "start", "name": check, "impl": key}
-    {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ...}
+    {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ..., "kit_fault": bool}
+`kit_fault` is true when the error is the kit's (the judge's memory, its preparation), not the student's code.
+The host times each check itself, from its "start" to its "result" as they arrive (`Events.seconds`).
 `impl` is the plan's key of the file a check ran on, or null when the judge grades one file.
     {"event": "fatal", "message": ...}        (the run cannot proceed: e.g. --device cuda without CUDA)
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +133,9 @@ class Events:
     results: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # (impl, check) -> (outcome, message)
     current: str | None = None
     fatal: str = ""
+    kit_faults: set = field(default_factory=set)  # (impl, check) whose error the judge says is the kit's
+    seconds: dict = field(default_factory=dict)   # (impl, check) -> seconds from its start to its result
+    started: float | None = None                  # when the check now running started (the host's clock)
 
     def accept(self, line: bytes) -> None:
         try:
@@ -145,12 +151,18 @@ class Events:
             self.collected = [spec for spec in specs if spec is not None]
         elif kind == "start":
             self.current = event.get("name")
+            self.started = time.monotonic()
         elif kind == "result":
             key = (event.get("impl"), event.get("name"))
             asked = {(c.impl, c.name) for c in self.collected or []}
             # One result per check, and only for a check that was collected.
             if key in asked and key not in self.results:
                 self.results[key] = (str(event.get("outcome")), str(event.get("message", "")))
+                if event.get("kit_fault") is True:
+                    self.kit_faults.add(key)
+                if self.started is not None:
+                    self.seconds[key] = time.monotonic() - self.started
+            self.started = None
             self.current = None
         elif kind == "fatal":
             self.fatal = str(event.get("message", ""))

@@ -25,6 +25,10 @@ class CheckResult:
     message: str = ""
     gpu: bool = False
     titles: dict = field(default_factory=dict)  # {"en": ..., "ko": ...} from @pytest.mark.title
+    # The kit failed here, not the student's code (the judge ran out of memory, its preparation failed, it
+    # ended early): an ERROR that reports show apart and never blame on the student.
+    kit_fault: bool = False
+    seconds: float = 0.0  # from the check's start to its result, timed by the host (never by the student's process)
 
     @property
     def score(self) -> float:
@@ -49,6 +53,7 @@ class ItemResult:
     problem: str = ""
     # False for an item the curriculum lists but has not built yet: nothing to grade, and no failure.
     built: bool = True
+    kit_fault: bool = False  # the problem is the kit's (its grader could not start), not the student's
 
     @property
     def score(self) -> float:
@@ -78,14 +83,15 @@ class ItemResult:
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "score": self.score, "max_score": self.max_score,
-                "status": self.status, "problem": self.problem, "built": self.built,
+                "status": self.status, "problem": self.problem, "built": self.built, "kit_fault": self.kit_fault,
                 "checks": [check.to_json() for check in self.checks]}
 
     @classmethod
     def from_json(cls, data: dict) -> "ItemResult":
         checks = [CheckResult(name=c["name"], dimension=c["dimension"], max_score=c["max_score"],
                               outcome=c["outcome"], message=c.get("message", ""), gpu=c.get("gpu", False),
-                              titles=c.get("titles") or {})
+                              titles=c.get("titles") or {}, kit_fault=c.get("kit_fault", False) is True,
+                              seconds=float(c.get("seconds", 0.0)))
                   for c in data.get("checks", [])]
         return cls(id=data["id"], title=data["title"], checks=checks, problem=data.get("problem", ""),
-                   built=data.get("built", True))
+                   built=data.get("built", True), kit_fault=data.get("kit_fault", False) is True)

@@ -161,6 +161,17 @@ def test_the_grader_failing_in_setup_blames_the_kit():
                        "with the kit, not your code.")
 
 
+def test_only_the_kits_own_mishaps_are_marked_as_the_kits_fault(monkeypatch):
+    monkeypatch.setattr(outcomes.sandbox, "judge_memory_gib", lambda: 3.0)
+    verdict = lambda error, when="call": outcomes.verdict(_raised(error), _report(when=when))  # noqa: E731
+    assert verdict(MemoryError())[2] and verdict(RuntimeError("fixture broke"), when="setup")[2]
+    student = rebuilt.rebuild_error(_info(["builtins.MemoryError"], summary="MemoryError", memory=True))
+    for error in (student, TypeError("not subscriptable"), AssertionError("expected 2"), CheckTimeout("timed out"),
+                  WorkerProblem("your code used more than 4 GiB")):
+        assert verdict(error)[2] is False, error
+    assert verdict(WorkerProblem("the worker died"), when="setup")[2] is False
+
+
 def test_the_grader_unable_to_use_a_return_value():
     assert _classify(TypeError("'int' object is not subscriptable")) == \
         ("error", "the grader could not use what your code returned (TypeError: 'int' object is not subscriptable).")

@@ -194,3 +194,14 @@ def test_fatal_is_kept():
     events.accept(_line("n1", event="fatal", message="--device cuda was asked for, but CUDA is not available"))
     assert events.fatal == "--device cuda was asked for, but CUDA is not available"
     assert events.collected is None and events.results == {}
+
+
+def test_the_host_times_each_check_and_keeps_the_judges_word_that_an_error_is_the_kits(monkeypatch):
+    clock = iter([10.0, 12.5, 20.0])
+    monkeypatch.setattr(contract.time, "monotonic", lambda: next(clock))
+    events = _collected(checks=[{"name": "test_a", "impl": None}, {"name": "test_b", "impl": None}])
+    events.accept(_line("n1", event="start", name="test_a", impl=None))
+    events.accept(_line("n1", event="result", name="test_a", impl=None, outcome="error", message="m", kit_fault=True))
+    events.accept(_line("n1", event="result", name="test_b", impl=None, outcome="error", message="m",
+                        kit_fault="yes"))  # only true is true; and no start: no time
+    assert events.seconds == {(None, "test_a"): 2.5} and events.kit_faults == {(None, "test_a")}

@@ -29,7 +29,18 @@ def test_a_checks_title_in_the_language_then_english_then_its_name_in_words():
 def test_check_json_has_its_score():
     data = _check("passed", 2, message="", gpu=True).to_json()
     assert data == {"name": "test_a", "dimension": "numerics", "max_score": 2, "outcome": "passed", "message": "",
-                    "gpu": True, "titles": {}, "score": 2}
+                    "gpu": True, "titles": {}, "kit_fault": False, "seconds": 0.0, "score": 2}
+
+
+def test_the_kits_fault_and_the_time_survive_json():
+    item = ItemResult("1.1", "Demo", [_check("error", kit_fault=True, seconds=1.25), _check("passed", name="test_b")],
+                      problem="", kit_fault=False)
+    again = ItemResult.from_json(json.loads(json.dumps(item.to_json())))
+    assert [(c.kit_fault, c.seconds) for c in again.checks] == [(True, 1.25), (False, 0.0)]
+    assert ItemResult.from_json({"id": "1.1", "title": "Demo", "problem": "no start", "kit_fault": True}).kit_fault
+    old = {"id": "1.1", "title": "Demo", "checks": [{"name": "test_a", "dimension": "numerics", "max_score": 1,
+                                                      "outcome": "error"}]}
+    assert not ItemResult.from_json(old).kit_fault and not ItemResult.from_json(old).checks[0].kit_fault
 
 
 def test_item_scores_and_max_score_leave_out_skipped_checks():
