@@ -85,6 +85,11 @@ class PositionalEncoding(nn.Module):
         return x + self.table[: x.shape[1]]
 
 
+def _embed(model, embedding, tokens):
+    """Token embeddings scaled by sqrt(d_model), plus positions, then dropout (as in "Attention Is All You Need")."""
+    return model.dropout(model.positions(embedding(tokens) * math.sqrt(model.d_model)))
+
+
 class Seq2SeqTransformer(nn.Module):
     def __init__(self, src_vocab_size, tgt_vocab_size, d_model=64, nhead=4, num_encoder_layers=2,
                  num_decoder_layers=2, dim_feedforward=128, dropout=0.1, max_len=64):
@@ -98,15 +103,12 @@ class Seq2SeqTransformer(nn.Module):
                                           dropout, batch_first=True)
         self.generator = nn.Linear(d_model, tgt_vocab_size)
 
-    def _embed(self, embedding, tokens):
-        return self.dropout(self.positions(embedding(tokens) * math.sqrt(self.d_model)))
-
     def encode(self, src):
-        return self.transformer.encoder(self._embed(self.src_embedding, src), src_key_padding_mask=src == PAD_ID)
+        return self.transformer.encoder(_embed(self, self.src_embedding, src), src_key_padding_mask=src == PAD_ID)
 
     def decode(self, tgt_in, memory, src):
         causal = nn.Transformer.generate_square_subsequent_mask(tgt_in.shape[1], device=tgt_in.device)
-        hidden = self.transformer.decoder(self._embed(self.tgt_embedding, tgt_in), memory, tgt_mask=causal,
+        hidden = self.transformer.decoder(_embed(self, self.tgt_embedding, tgt_in), memory, tgt_mask=causal,
                                           tgt_is_causal=True, memory_key_padding_mask=src == PAD_ID)
         return self.generator(hidden)
 

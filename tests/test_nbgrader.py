@@ -300,3 +300,36 @@ def test_the_course_config_puts_the_judge_between_execute_and_save_autogrades(tm
     assert course_module.JudgeCells().enabled
     config = course_module.CONFIG.format(stub='"x"', timeout=1, lang="en")
     assert "c.Autograde.autograde_preprocessors = autograde_preprocessors()" in config
+
+
+def _release_cell_problem(source: str) -> str | None:
+    """What is wrong with a released cell's code: nbgrader replaces each solution region with `raise
+    NotImplementedError()`, which must land inside a function body (in a class body or at module level it would
+    raise while the student's notebook merely defines the class)."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef)):
+            if any(isinstance(statement, ast.Raise) for statement in node.body):
+                return f"a raise in the body of {getattr(node, 'name', 'the module')}"
+    return None
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_whole_course_builds_and_releases(tmp_path, lang):
+    """Every built item, as `ptgrade nbgrader build COURSE` builds it by default: one notebook per item, and
+    nbgrader's own ClearSolutions leaves code that defines the item's functions and classes without raising."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    from ptgrade.course.manifest import load
+    from ptgrade.integrations import nbgrader as course_builder
+    manifest = load(KIT_ROOT)
+    items = [item for item in manifest.items if item.available]
+    paths = course_builder.build(manifest, tmp_path / "course", items, lang=lang)
+    assert sorted(path.stem for path in paths) == sorted(Path(item.file_name).stem for item in items)
+    clear = ClearSolutions()
+    for path in paths:
+        release, _ = clear.preprocess(nbformat.read(str(path), as_version=4), {})
+        for cell in release.cells:
+            if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade"):
+                problem = _release_cell_problem(cell.source)
+                assert problem is None, f"{path.name}: {problem}:\n{cell.source[:400]}"
