@@ -76,8 +76,8 @@ def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None, names
     report = expect_type(report, dict, "environment_report()")
     check(set(report) == set(KEYS), say(f"environment_report() should have exactly the keys {sorted(KEYS)}; got "
                                         f"{sorted(report)}.",
-                                        f"environment_report()의 키는 정확히 {sorted(KEYS)}여야 하는데 "
-                                        f"{sorted(report)}입니다."),
+                                        f"environment_report()의 키는 정확히 {sorted(report)}입니다. 기대값은 "
+                                        f"{sorted(KEYS)}입니다."),
           say("Use the key names the docstring lists.", "docstring에 나열된 키 이름을 사용하세요."))
     return report
 
@@ -86,7 +86,7 @@ def _field(report, key, want, setting, hint):
     got = report[key]
     same_type = type(got) is type(want) or (want is None and got is None)
     check(got == want and same_type, say(f"environment_report()[{key!r}] on {setting}: expected {want!r}, got {got!r}.",
-                                         f"{setting}에서 environment_report()[{key!r}]: {want!r}이어야 하는데 "
+                                         f"{setting}에서 environment_report()[{key!r}]: 기대값은 {want!r}인데 "
                                          f"{got!r}입니다."),
           hint)
 
@@ -241,7 +241,7 @@ def test_report_on_a_machine_without_cuda(impl):
                    ko="environment_report는 선택적 패키지가 있든 없든 올바르게 보고합니다")
 def test_report_handles_present_and_missing_optional_packages(impl, run_seed):
     audio = _drawn(run_seed)["torchaudio"]
-    setting = say(f"a machine with torchaudio {audio} installed", f"torchaudio {audio}이 설치된 컴퓨터")
+    setting = say(f"a machine with torchaudio {audio} installed", f"torchaudio {audio}이(가) 설치된 컴퓨터")
     report = _report(impl, setting, modules=(("torchaudio", audio),))
     _field(report, "torchaudio", audio, setting, say("Report torchaudio with package_version('torchaudio') like the "
                                                         "others: it is optional, not always absent.",
@@ -299,7 +299,7 @@ def _torchaudio_field(report, want, setting):
 def test_report_gives_torchaudio_its_own_version_or_none(impl, run_seed):
     audio = _drawn(run_seed)["torchaudio"]
     setting = say(f"a machine with torchaudio {audio} but no torchvision",
-                  f"torchaudio {audio}은 있고 torchvision은 없는 컴퓨터")
+                  f"torchaudio {audio}은(는) 있고 torchvision은 없는 컴퓨터")
     report = _torchaudio_report(impl, setting, (("torchaudio", audio), ("torchvision", None)), absent=False)
     _torchaudio_field(report, audio, setting)
     each = say("Report each optional package on its own, with package_version(name): one can be there without the other.",

@@ -17,7 +17,7 @@ from ptgrade.judge.remote import with_inputs
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("describe reports a tensor's shape, dtype, device, stride and more",
-                   ko="describe는 Tensor의 shape, dtype, 장치, stride 등 속성을 알려줍니다")
+                   ko="describe는 텐서의 shape, dtype, 장치, stride 등 속성을 알려줍니다")
 def test_describe_reports_attributes(impl, run_seed):
     drawn = torch.Generator().manual_seed(run_seed)
     sizes = [int(n) for n in torch.randint(2, 6, (3,), generator=drawn)]
@@ -37,7 +37,7 @@ def _describe_one(impl, t):
                 "stride": tuple(t.stride()), "is_contiguous": t.is_contiguous(), "numel": t.numel()}
     check(set(report) == set(expected), say(f"describe(t) should have the keys {sorted(expected)}, "
                                             f"got {sorted(report)}.",
-                                            f"describe(t)의 키는 {sorted(expected)}여야 하는데 {sorted(report)}입니다."))
+                                            f"describe(t)의 키는 {sorted(report)}입니다. 기대값은 {sorted(expected)}입니다."))
     for key, want in expected.items():
         got = report[key]
         if key in ("shape", "stride"):
@@ -45,7 +45,7 @@ def _describe_one(impl, t):
         exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
         check(got == want and (not exact_type or type(got) is type(want)),
               say(f"describe(t)[{key!r}] for a tensor of {what}: expected {want!r}, got {got!r}.",
-                  f"{what}인 텐서의 describe(t)[{key!r}]: {want!r}이어야 하는데 {got!r}입니다."),
+                  f"{what}인 텐서의 describe(t)[{key!r}]: {got!r}입니다. 기대값은 {want!r}입니다."),
               say("Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
                   "t.is_contiguous(), t.numel().",
                   "속성은 텐서 자신에게서 읽으세요: t.shape, t.dtype, t.device, t.stride(), "
@@ -55,7 +55,7 @@ def _describe_one(impl, t):
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("seeded_normal is reproducible from its seed, sparing the global RNG",
-                   ko="seeded_normal은 전역 난수 생성기를 건드리지 않고 seed만으로 같은 값을 재현합니다")
+                   ko="seeded_normal은 전역 난수 생성기를 건드리지 않고 시드만으로 같은 값을 재현합니다")
 def test_seeded_normal_is_reproducible(impl, run_seed):
     hint = say("Create torch.Generator().manual_seed(seed) and pass generator= to torch.randn.",
                "torch.Generator().manual_seed(seed)를 만들고 torch.randn에 generator=로 넘기세요.")
@@ -69,7 +69,7 @@ def test_seeded_normal_is_reproducible(impl, run_seed):
         seen = global_stream_around_seeded_normal(impl, global_seed, shape, seed)
         assert_tensor(seen["value"], torch.randn(shape, generator=torch.Generator().manual_seed(seed)),
                       say(f"seeded_normal({shape}, seed={seed}) after the global seed was set to {global_seed}",
-                          f"전역 seed를 {global_seed}로 둔 뒤의 seeded_normal({shape}, seed={seed})"), hint=hint)
+                          f"전역 시드를 {global_seed}(으)로 둔 뒤의 seeded_normal({shape}, seed={seed})"), hint=hint)
         untouched = torch.randn(8, generator=torch.Generator().manual_seed(global_seed))
         after = seen["after"]
         check(isinstance(after, torch.Tensor) and after.shape == untouched.shape and after.dtype == untouched.dtype
@@ -113,10 +113,10 @@ def test_flatten_last_two_handles_any_layout(impl):
         x = torch.randn(shape, generator=generator)
         out, (x_after,), _ = with_inputs(impl.flatten_last_two, x)
         assert_tensor(out, x.flatten(-2), say(f"flatten_last_two(x) for x of shape {shape}",
-                                              f"shape이 {shape}인 x에 대한 flatten_last_two(x)"))
+                                              f"shape가 {shape}인 x에 대한 flatten_last_two(x)"))
         check(out.untyped_storage().data_ptr() == x_after.untyped_storage().data_ptr(),
               say(f"flatten_last_two(x) for a contiguous x of shape {shape} copied the data; it should return a view.",
-                  f"shape이 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다; "
+                  f"shape가 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다; "
                   f"뷰(view)를 반환해야 합니다."),
               say("reshape (and view) on a contiguous tensor return views; do not clone.",
                   "연속(contiguous) 텐서에 reshape(그리고 view)를 쓰면 뷰를 반환합니다; clone하지 마세요."))
@@ -127,7 +127,7 @@ def test_flatten_last_two_handles_any_layout(impl):
                                  "전치된 텐서는 연속(contiguous)이 아니어서 `view`로는 축을 합칠 수 없습니다; `reshape`를 "
                                  "쓰세요(꼭 필요할 때만 복사합니다)."), impl.flatten_last_two, xt)
         assert_tensor(out, xt.flatten(-2), say(f"flatten_last_two(x) for a non-contiguous x of shape {tuple(xt.shape)}",
-                                               f"shape이 {tuple(xt.shape)}인 비연속(non-contiguous) x에 대한 "
+                                               f"shape가 {tuple(xt.shape)}인 비연속(non-contiguous) x에 대한 "
                                                f"flatten_last_two(x)"))
 
 
@@ -139,7 +139,7 @@ def test_split_heads_moves_heads_before_time(impl):
     x = torch.arange(2 * 3 * 8, dtype=torch.float32).reshape(2, 3, 8)
     expected = torch.stack([x[:, :, h * 2:(h + 1) * 2] for h in range(4)], dim=1)
     assert_tensor(impl.split_heads(x, 4), expected,
-                  say("split_heads(x, 4) for x of shape (2, 3, 8)", "shape이 (2, 3, 8)인 x에 대한 split_heads(x, 4)"),
+                  say("split_heads(x, 4) for x of shape (2, 3, 8)", "shape가 (2, 3, 8)인 x에 대한 split_heads(x, 4)"),
                   hint=say("Split the features first, view(batch, time, n_heads, d), then transpose(1, 2); "
                            "viewing straight to (batch, n_heads, time, d) mixes time steps into heads.",
                            "먼저 특징을 view(batch, time, n_heads, d)로 나눈 뒤 transpose(1, 2)하세요; "
@@ -154,16 +154,16 @@ def test_to_column_and_drop_singletons(impl):
     v = torch.randn(5)
     column, (v_after,), _ = with_inputs(impl.to_column, v)
     column = assert_tensor(column, v.reshape(5, 1),
-                           say("to_column(v) for v of shape (5,)", "shape이 (5,)인 v에 대한 to_column(v)"))
+                           say("to_column(v) for v of shape (5,)", "shape가 (5,)인 v에 대한 to_column(v)"))
     check(column.untyped_storage().data_ptr() == v_after.untyped_storage().data_ptr(),
           say("to_column(v) copied the data; unsqueeze returns a view.",
               "to_column(v)가 데이터를 복사했습니다; unsqueeze는 뷰(view)를 반환합니다."))
     x = torch.randn(1, 3, 1, 4)
     assert_tensor(impl.drop_singletons(x), x.reshape(3, 4),
-                  say("drop_singletons(x) for x of shape (1, 3, 1, 4)", "shape이 (1, 3, 1, 4)인 x에 대한 drop_singletons(x)"))
+                  say("drop_singletons(x) for x of shape (1, 3, 1, 4)", "shape가 (1, 3, 1, 4)인 x에 대한 drop_singletons(x)"))
     y = torch.randn(2, 1, 1)
     assert_tensor(impl.drop_singletons(y), y.reshape(2),
-                  say("drop_singletons(x) for x of shape (2, 1, 1)", "shape이 (2, 1, 1)인 x에 대한 drop_singletons(x)"))
+                  say("drop_singletons(x) for x of shape (2, 1, 1)", "shape가 (2, 1, 1)인 x에 대한 drop_singletons(x)"))
 
 
 @pytest.mark.points(2)
@@ -176,7 +176,7 @@ def test_normalize_rows_broadcasts_per_row(impl):
         x = torch.randn(shape, generator=generator, dtype=torch.float64) * 3 + torch.arange(shape[0]).unsqueeze(1)
         expected = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True, correction=0)
         assert_tensor(impl.normalize_rows(x), expected,
-                      say(f"normalize_rows(x) for x of shape {shape}", f"shape이 {shape}인 x에 대한 normalize_rows(x)"),
+                      say(f"normalize_rows(x) for x of shape {shape}", f"shape가 {shape}인 x에 대한 normalize_rows(x)"),
                       hint=say("Reduce with keepdim=True so the (rows, 1) statistics broadcast along each row; "
                                "without it a (rows,) vector lines up with the columns. Use the population std "
                                "(correction=0).",
@@ -196,7 +196,7 @@ def test_pairwise_sq_dists_against_cdist(impl):
         b = torch.randn(m, d, generator=generator, dtype=torch.float64)
         assert_tensor(impl.pairwise_sq_dists(a, b), torch.cdist(a, b) ** 2,
                       say(f"pairwise_sq_dists(a, b) for a of shape {(n, d)} and b of shape {(m, d)}",
-                          f"shape이 {(n, d)}인 a와 {(m, d)}인 b에 대한 pairwise_sq_dists(a, b)"),
+                          f"shape가 {(n, d)}인 a와 {(m, d)}인 b에 대한 pairwise_sq_dists(a, b)"),
                       hint=say("a.unsqueeze(1) is (n, 1, d) and b.unsqueeze(0) is (1, m, d): their difference is "
                                "(n, m, d); sum over the last axis.",
                                "a.unsqueeze(1)은 (n, 1, d), b.unsqueeze(0)은 (1, m, d)이므로 둘의 차는 "
@@ -216,7 +216,7 @@ def test_einsum_products(impl):
     m = torch.randn(4, 4, generator=generator, dtype=torch.float64)
     assert_tensor(impl.trace(m), torch.trace(m), say("trace(m) for a 4x4 m", "4x4 m에 대한 trace(m)"),
                   hint=say("'ii->' sums the diagonal; 'ij->' would sum every element.",
-                           "'ii->'는 대각선(diagonal)을 합합니다; 'ij->'는 모든 원소를 합하게 됩니다."))
+                           "'ii->'는 대각선(diagonal)을 합합니다; 'ij->'는 모든 요소를 합하게 됩니다."))
     x = torch.randn(6, 3, generator=generator, dtype=torch.float64)
     w = torch.randn(3, 4, generator=generator, dtype=torch.float64)
     y = torch.randn(6, 4, generator=generator, dtype=torch.float64)
@@ -230,7 +230,7 @@ def test_einsum_products(impl):
 @pytest.mark.points(1)
 @pytest.mark.device
 @pytest.mark.title("The shape functions keep the input's dtype and device",
-                   ko="shape을 다루는 함수들은 입력의 dtype과 장치를 그대로 유지합니다")
+                   ko="shape를 다루는 함수들은 입력의 dtype과 장치를 그대로 유지합니다")
 def test_shape_functions_follow_the_input_device(impl):
     x = torch.empty(2, 6, 8, dtype=torch.float16, device="meta")
     for name, out, shape in (("flatten_last_two(x)", impl.flatten_last_two(x), (2, 48)),
@@ -247,7 +247,7 @@ def test_shape_functions_follow_the_input_device(impl):
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("flatten_last_two and eye_like work on CUDA tensors",
-                   ko="flatten_last_two와 eye_like는 CUDA Tensor에서도 동작합니다")
+                   ko="flatten_last_two와 eye_like는 CUDA 텐서에서도 동작합니다")
 def test_functions_run_on_cuda(impl):
     x = torch.randn(3, 4, 5, device="cuda")
     assert_tensor(impl.flatten_last_two(x.transpose(-1, -2)), x.transpose(-1, -2).flatten(-2),
@@ -317,4 +317,4 @@ def test_batched_product_broadcasts_batch_axes(impl):
                           f"{shape_a} @ {shape_b}에 대한 batched_product(a, b)"),
                       hint=say("The batch axes broadcast from the right, like elementwise operations; the last two "
                                "axes are multiplied as matrices.",
-                               "배치 축은 원소별 연산처럼 오른쪽부터 브로드캐스트되고, 마지막 두 축은 행렬로 곱해집니다."))
+                               "배치 축은 요소별 연산처럼 오른쪽부터 브로드캐스트되고, 마지막 두 축은 행렬로 곱해집니다."))

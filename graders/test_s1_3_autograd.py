@@ -130,7 +130,7 @@ def test_grad_of_matches_analytic_derivative(impl):
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("grad_of leaves the caller's tensor and its .grad untouched",
-                   ko="grad_of는 호출한 쪽의 Tensor와 그 .grad를 건드리지 않습니다")
+                   ko="grad_of는 호출한 쪽의 텐서와 그 .grad를 건드리지 않습니다")
 def test_grad_of_leaves_the_input_untouched(impl):
     x = randn(5, seed=1, dtype=torch.float64)
     w = randn(5, seed=2, dtype=torch.float64).requires_grad_()
@@ -304,7 +304,7 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("sgd_fit returns a leaf with requires_grad=True and no history",
-                   ko="sgd_fit은 연산 기록이 없고 requires_grad=True인 leaf Tensor를 반환합니다")
+                   ko="sgd_fit은 연산 기록이 없고 requires_grad=True인 leaf 텐서를 반환합니다")
 def test_sgd_fit_returns_a_trainable_leaf(impl):
     x, y = randn(8, 2, seed=8, dtype=torch.float64), randn(8, seed=9, dtype=torch.float64)
     w0 = torch.zeros(2, dtype=torch.float64)
@@ -320,7 +320,7 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
         check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
               say(f"sgd_fit{when} should return a leaf that requires grad and has no history; got "
                   f"is_leaf={seen['is_leaf']}, requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
-                  f"sgd_fit{when}은 requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 "
+                  f"sgd_fit{when}은(는) requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 "
                   f"is_leaf={seen['is_leaf']}, requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}입니다."),
               say("Start from w0.detach().clone().requires_grad_() (w0.clone() of a w0 that requires grad is not a "
                   "leaf), and do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.",
@@ -442,7 +442,7 @@ def _largest_jacobian_difference(impl, x, beta, eps=1e-6):
     return say(f"Input 0 (x, shape {tuple(x.shape)}): the largest difference, {float(difference.max()):.3g}, is at "
                f"d out{list(at_i)} / d x{list(at_j)}: your backward gives {float(analytic[i, j]):.6g}, finite "
                f"differences {float(numerical[i, j]):.6g} (x{list(at_j)} = {float(x[at_j]):.4g}).",
-               f"입력 0 (x, shape {tuple(x.shape)}): 가장 큰 차이 {float(difference.max()):.3g}는 "
+               f"입력 0 (x, shape {tuple(x.shape)}): 가장 큰 차이 {float(difference.max()):.3g}은(는) "
                f"d out{list(at_i)} / d x{list(at_j)}에서 나옵니다: 작성한 backward는 {float(analytic[i, j]):.6g}, "
                f"유한 차분은 {float(numerical[i, j]):.6g}입니다(x{list(at_j)} = {float(x[at_j]):.4g}).")
 
@@ -488,7 +488,7 @@ def test_softplus_passes_gradcheck(impl):
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("softplus keeps what backward needs with ctx.save_for_backward",
-                   ko="softplus는 역전파에 필요한 Tensor를 ctx.save_for_backward로 저장합니다")
+                   ko="softplus는 역전파에 필요한 텐서를 ctx.save_for_backward로 저장합니다")
 def test_softplus_saves_tensors_with_save_for_backward(impl):
     x = randn(6, seed=16, dtype=torch.float64).requires_grad_()
     seen = softplus_saved_tensors(impl, x, 1.0)
@@ -499,7 +499,7 @@ def test_softplus_saves_tensors_with_save_for_backward(impl):
                "ctx.x = x처럼 보관한 텐서는 Autograd의 제자리(in-place) 변경 검사를 벗어나고 메모리에서 해제되지도 "
                "않습니다.")
     assert_tensor(out, F.softplus(x.detach()), say("softplus(x) for float64 x of shape (6,)",
-                                                   "shape이 (6,)인 float64 x에 대한 softplus(x)"))
+                                                   "shape가 (6,)인 float64 x에 대한 softplus(x)"))
     check(seen["has_grad_fn"] and seen["function_node"],
           say("softplus(x) of an x that requires grad has no grad_fn." if not seen["has_grad_fn"] else
               "softplus(x) was not computed by your autograd.Function: its grad_fn is the node of a built-in operation.",

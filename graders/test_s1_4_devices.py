@@ -46,7 +46,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
         real = torch.device("mps") if torch.backends.mps.is_available() else torch.device("cpu")
     got = impl.resolve_device("auto")
     check(_same_device(got, real), say(f"resolve_device('auto') on this machine: expected {real}, got {got!r}.",
-                                       f"이 컴퓨터에서 resolve_device('auto'): {real}이어야 하는데 {got!r}입니다."),
+                                       f"이 컴퓨터에서 resolve_device('auto'): {got!r}입니다. 기대값은 {real}입니다."),
           say("Return a torch.device chosen from torch.cuda.is_available() and torch.backends.mps.is_available(); "
               "do not hard-code 'cuda'.",
               "torch.cuda.is_available()와 torch.backends.mps.is_available()로 고른 torch.device를 반환하세요; "
@@ -58,7 +58,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
                       f"CUDA 장치 {cuda}개, MPS {'있음' if mps else '없음'}")
         check(_same_device(got, expected), say(f"resolve_device('auto') on a machine with {machine}: expected "
                                                f"{expected}, got {got!r}.",
-                                               f"{machine}인 컴퓨터에서 resolve_device('auto'): {expected}여야 하는데 "
+                                               f"{machine}인 컴퓨터에서 resolve_device('auto'): 기대값은 {expected}인데 "
                                                f"{got!r}입니다."),
               say("Ask torch.cuda.is_available() first, then torch.backends.mps.is_available(), at call time; do not "
                   "hard-code 'cuda' or decide once at import.",
@@ -136,15 +136,15 @@ def _walk(got, want, where):
         return
     check(type(got) is type(want), say(f"to_device(batch, meta){where}: expected a {type(want).__name__}, got "
                                        f"{type(got).__name__}.",
-                                       f"to_device(batch, meta){where}: {type(want).__name__}이어야 하는데 "
+                                       f"to_device(batch, meta){where}: 기대값은 {type(want).__name__}인데 "
                                        f"{type(got).__name__}입니다."),
           say("Rebuild each container with its own type; leave non-tensors as they are.",
               "각 컨테이너는 원래 타입으로 다시 만들고, 텐서가 아닌 값은 그대로 두세요."))
     if isinstance(want, dict):
         check(set(got) == set(want), say(f"to_device(batch, meta){where}: expected keys {sorted(want)}, got "
                                          f"{sorted(got)}.",
-                                         f"to_device(batch, meta){where}: 키가 {sorted(want)}여야 하는데 "
-                                         f"{sorted(got)}입니다."))
+                                         f"to_device(batch, meta){where}: 키가 {sorted(got)}입니다. 기대값은 "
+                                         f"{sorted(want)}입니다."))
         for key in want:
             _walk(got[key], want[key], f"{where}[{key!r}]")
     elif isinstance(want, (list, tuple)):
@@ -161,7 +161,7 @@ def _walk(got, want, where):
 @pytest.mark.points(2)
 @pytest.mark.device
 @pytest.mark.title("to_device returns a nested batch with every tensor moved",
-                   ko="to_device는 중첩된 배치의 모든 Tensor를 옮긴 새 구조를 반환합니다")
+                   ko="to_device는 중첩된 배치의 모든 텐서를 옮긴 새 구조를 반환합니다")
 def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
     moved, (batch, _), _ = errors.calling("to_device(batch, meta)",
                                         say("Move tensors with .to(device); never .cuda(), which only knows one kind "
@@ -215,7 +215,7 @@ def test_move_model_moves_parameters_and_buffers(impl):
                                  f"{sorted(name for _, name in names)}; expected {sorted(name for _, name in want)}.",
                                  f"move_model(model, meta) 뒤에 {label}의 매개변수와 버퍼는 "
                                  f"{sorted(name for _, name in names)}입니다; "
-                                 f"{sorted(name for _, name in want)}여야 합니다."),
+                                 f"기대값은 {sorted(name for _, name in want)}입니다."),
               say("Move the model with model.to(device); do not remove or replace its tensors.",
                   "model.to(device)로 모델을 옮기세요; 텐서를 지우거나 바꾸지 마세요."))
         for kind, name, device in devices:
@@ -276,7 +276,7 @@ def test_normalize_channels_values(impl):
         expected = torch.stack([(x[:, c] - mean[c]) / std[c] for c in range(3)], dim=1)
         assert_tensor(impl.normalize_channels(x, mean, std), expected,
                       say(f"normalize_channels(x, mean, std) for float64 x of shape {shape}",
-                          f"shape이 {shape}인 float64 x에 대한 normalize_channels(x, mean, std)"), hint=_NORMALIZE_HINT)
+                          f"shape가 {shape}인 float64 x에 대한 normalize_channels(x, mean, std)"), hint=_NORMALIZE_HINT)
 
 
 @pytest.mark.points(2)
@@ -331,7 +331,7 @@ def test_stage_for_device_pins_only_for_cuda(impl):
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("The batch, the model and new tensors all work on a real GPU",
-                   ko="배치, 모델, 새로 만든 Tensor가 모두 실제 GPU에서 동작합니다")
+                   ko="배치, 모델, 새로 만든 텐서가 모두 실제 GPU에서 동작합니다")
 def test_batch_and_model_run_on_cuda(impl):
     cuda = torch.device("cuda")
     model = _model().eval()
@@ -362,7 +362,7 @@ def test_batch_and_model_run_on_cuda(impl):
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("stage_for_device pins the tensor, then copies it to CUDA",
-                   ko="stage_for_device는 Tensor를 pin_memory로 고정한 뒤 CUDA로 복사합니다")
+                   ko="stage_for_device는 텐서를 pin_memory로 고정한 뒤 CUDA로 복사합니다")
 def test_stage_for_device_pins_and_copies_to_cuda(impl):
     x = torch.randn(64, 32)
     seen = stage_counting_pins(impl, x, [torch.device("cuda")], pin=True)  # pin_memory pins for real, counted

@@ -148,7 +148,7 @@ def test_mlp_matches_functional_recomputation(impl):
                                "새로운 무작위 가중치를 가집니다."))
         assert_tensor(first, _functional_forward(layers, x),
                       say(f"MLP({IN}, {hidden}, {OUT})(x) for x of shape (8, {IN})",
-                          f"shape이 (8, {IN})인 x에 대한 MLP({IN}, {hidden}, {OUT})(x)"),
+                          f"shape가 (8, {IN})인 x에 대한 MLP({IN}, {hidden}, {OUT})(x)"),
                       hint=say("ReLU after every Linear except the last; use the layers made in __init__.",
                                "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요; __init__에서 만든 계층을 사용하세요."))
 
@@ -207,7 +207,7 @@ def test_mlp_gradients_reach_every_layer(impl):
               say("Every layer must be used in forward through autograd (no .detach(), no .data).",
                   "모든 계층은 forward에서 Autograd를 거쳐 사용되어야 합니다(.detach()도 .data도 금지)."))
         assert_tensor(grad, want, say(f"the gradient of a Linear {name} of shape {tuple(p.shape)}",
-                                      f"shape이 {tuple(p.shape)}인 Linear {name}의 변화도(gradient)"))
+                                      f"shape가 {tuple(p.shape)}인 Linear {name}의 변화도(gradient)"))
 
 
 @pytest.mark.points(2)
@@ -227,17 +227,17 @@ def test_count_parameters_counts_each_parameter_once(impl, run_seed):
           say("sum(p.numel() for p in ...) is an int.", "sum(p.numel() for p in ...)은 int입니다."))
     check(got == total, say(f"count_parameters for {layers} with the last weight tied to the first: expected {total}, "
                             f"got {got}.",
-                            f"마지막 가중치를 첫 번째와 공유(tie)한 {layers}에 대한 count_parameters: {total}이어야 "
-                            f"하는데 {got}입니다."),
+                            f"마지막 가중치를 첫 번째와 공유(tie)한 {layers}에 대한 count_parameters: {got}입니다. 기대값은 "
+                            f"{total}입니다."),
           say("Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
               "a tied weight twice; len(list(...)) counts tensors, not scalars.",
-              "model.parameters()를 세세요: state_dict()에는 버퍼(BatchNorm의 running 통계)도 들어 있고 공유된 "
+              "model.parameters()를 세세요: state_dict()에는 버퍼(BatchNorm의 누적 통계)도 들어 있고 공유된 "
               "가중치가 두 번 나옵니다; len(list(...))는 스칼라가 아니라 텐서 개수를 셉니다."))
     got = count_parameters_of_tied_model(impl, pristine.seal((a, b, True)), trainable_only=True)
     check(got == total - frozen, say(f"count_parameters(trainable_only=True) for {layers} with the middle "
                                      f"Linear({b}, {a}) frozen: expected {total - frozen}, got {got}.",
                                      f"{layers}에서 가운데 Linear({b}, {a})를 고정(freeze)했을 때 "
-                                     f"count_parameters(trainable_only=True): {total - frozen}이어야 하는데 "
+                                     f"count_parameters(trainable_only=True): 기대값은 {total - frozen}인데 "
                                      f"{got}입니다."),
           say("Keep only parameters with p.requires_grad.", "p.requires_grad가 True인 매개변수만 남기세요."))
     check(count_parameters_of_tied_model(impl, pristine.seal((a, b, True))) == total,
@@ -266,7 +266,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
                   f"std sqrt(2/{layer['in_features']}) = {want_std:.4f}, got mean {w.mean().item():.4f} and std "
                   f"{std:.4f}.",
                   f"중첩된 Linear({layer['in_features']}, {layer['out_features']})의 가중치: 평균 0, 표준편차 "
-                  f"sqrt(2/{layer['in_features']}) = {want_std:.4f}여야 하는데 평균 {w.mean().item():.4f}, 표준편차 "
+                  f"sqrt(2/{layer['in_features']}) = {want_std:.4f}을(를) 기대했는데 평균 {w.mean().item():.4f}, 표준편차 "
                   f"{std:.4f}입니다."),
               say("Use nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu') on every nn.Linear; visit nested "
                   "ones with model.modules() or model.apply (children() stops at the first level).",
@@ -276,7 +276,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
                                        f"{tails:.1%} "
                                        f"of values beyond 2 std; a normal distribution has 4.6%.",
                                        f"Linear({layer['in_features']}, {layer['out_features']})의 가중치 중 "
-                                       f"{tails:.1%}가 표준편차의 2배를 벗어납니다; 정규분포라면 4.6%입니다."),
+                                       f"{tails:.1%}이(가) 표준편차의 2배를 벗어납니다; 정규분포라면 4.6%입니다."),
               say("Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).",
                   "kaiming_uniform_이 아니라 kaiming_normal_을 쓰세요(균등분포에는 꼬리가 없습니다)."))
         check(bool((layer["bias"] == 0).all()), say("after init_weights every Linear bias should be 0.",
@@ -308,8 +308,8 @@ def test_decay_groups_split_by_parameter_dimension(impl, run_seed):
     check(got == want, say(f"decay_groups(model, 0.05) as AdamW reads it, (weight_decay, names), for Embedding, Linear, "
                            f"LayerNorm and Linear with model.{names[frozen]} frozen: expected {want}, got {got}.",
                            f"model.{names[frozen]}을(를) 고정한 Embedding, Linear, LayerNorm, Linear에 대해 AdamW가 읽는 "
-                           f"decay_groups(model, 0.05)를 (weight_decay, names)로 나타내면 {want}여야 하는데 "
-                           f"{got}입니다."),
+                           f"decay_groups(model, 0.05)를 (weight_decay, names)로 나타내면 {got}입니다. 기대값은 "
+                           f"{want}입니다."),
           say("Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
               "weight is 1-D), and skip parameters with requires_grad=False.",
               "model.named_parameters()의 (name, p) 쌍을 넣으세요; p.ndim >= 2는 감쇠(decay)하고, p.ndim < 2는 "

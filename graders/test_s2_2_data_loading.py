@@ -78,8 +78,8 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
         check(type(label) is int and label == int(labels[i]),
               say(f"the label of DigitsDataset()[{i}]: expected the int "
                   f"{int(labels[i])}, got {label!r} ({type(label).__name__}).",
-                  f"DigitsDataset()[{i}]의 레이블: int {int(labels[i])}이어야 하는데 "
-                  f"{label!r}({type(label).__name__})입니다."),
+                  f"DigitsDataset()[{i}]의 레이블: {label!r}({type(label).__name__})입니다. "
+                  f"기대값은 int {int(labels[i])}입니다."),
               say("Return int(target[i]).", "int(target[i])를 반환하세요."))
 
 
@@ -97,7 +97,7 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
     hint = say(f"Apply self.transform to the one (1, 8, 8) image in __getitem__ (once, after scaling), not in __init__ "
                f"over all images; the transform was called on shapes {seen!r:.200}.",
                f"__getitem__에서 (1, 8, 8) 이미지 하나에 self.transform을 적용하세요(스케일링 뒤에 한 번). __init__에서 "
-               f"모든 이미지에 적용하지 마세요; transform이 호출될 때 받은 shape은 {seen!r:.200}입니다.")
+               f"모든 이미지에 적용하지 마세요; transform이 호출될 때 받은 shape는 {seen!r:.200}입니다.")
     for index, image in zip(indices, got):
         assert_tensor(image, images[index] * 2 + 3,
                       say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x + x.dim() (2x + 3 on one (1, 8, 8) "
@@ -106,7 +106,7 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
                           f"DigitsDataset(transform=t)[{index}][0]"), hint=hint)
     check(seen == [(1, 8, 8)] * len(indices),
           say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen!r:.200}.",
-              f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape은 {seen!r:.200}입니다."),
+              f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape는 {seen!r:.200}입니다."),
           say("Call the transform in __getitem__, not in __init__ over all images.",
               "transform은 __init__에서 모든 이미지에 대해 부르지 말고 __getitem__에서 호출하세요."))
 
@@ -234,7 +234,7 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
     for n, order in ((1, first), (2, second)):
         check(sorted(order) == list(range(23)), say(f"epoch {n} of make_loader(23 samples, shuffle=True) should visit every "
                                                     f"sample once, got {sorted(order)}.",
-                                                    f"make_loader(샘플 23개, shuffle=True)의 에폭 {n}은 모든 샘플을 한 번씩 "
+                                                    f"make_loader(샘플 23개, shuffle=True)의 에폭 {n}은(는) 모든 샘플을 한 번씩 "
                                                     f"방문해야 하는데 {sorted(order)}입니다."),
               say("Let the DataLoader's sampler draw the order; do not drop_last.",
                   "순서는 DataLoader의 sampler가 정하게 두세요; drop_last하지 마세요."))

@@ -61,7 +61,7 @@ def test_mse_matches_torch_for_every_reduction(impl):
                       say(f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
                           f"(4, 3) 입력에 대한 mse_loss(pred, target, reduction={reduction!r})"),
                       hint=say("'mean' divides the sum of squares by the number of elements, 'none' keeps every element.",
-                               "'mean'은 제곱의 합을 원소 개수(number of elements)로 나누고, 'none'은 모든 원소를 "
+                               "'mean'은 제곱의 합을 요소 개수(number of elements)로 나누고, 'none'은 모든 요소를 "
                                "그대로 둡니다."))
     assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target),
                   say("mse_loss(pred, target) with the default", "기본값으로 호출한 mse_loss(pred, target)"),
@@ -95,7 +95,7 @@ def test_log_softmax_matches_torch(impl):
     for dim in (-1, 1, 0):
         assert_tensor(impl.log_softmax(x, dim=dim), F.log_softmax(x, dim=dim),
                       say(f"log_softmax(x, dim={dim}) for x of shape (3, 4, 5)",
-                          f"shape이 (3, 4, 5)인 x에 대한 log_softmax(x, dim={dim})"),
+                          f"shape가 (3, 4, 5)인 x에 대한 log_softmax(x, dim={dim})"),
                       hint=say("Reduce along `dim` with keepdim=True so the result broadcasts back.",
                                "결과가 다시 브로드캐스트되도록 keepdim=True로 `dim`을 따라 축소하세요."))
     assert_tensor(impl.log_softmax(x), F.log_softmax(x, dim=-1),
@@ -292,7 +292,7 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
                       "`p = p - ...`는 지역 이름을 다시 묶을 뿐입니다."))
             assert_tensor(p.detach(), want.detach(),
                           say(f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
-                              f"{what}: {step}단계 뒤 shape이 {tuple(p.shape)}인 매개변수 {k}"),
+                              f"{what}: {step}단계 뒤 shape가 {tuple(p.shape)}인 매개변수 {k}"),
                           hint=hint)
         theirs = [p.detach().clone() for p in after]
 
@@ -370,7 +370,7 @@ def test_losses_follow_input_device_and_dtype(impl):
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("cross_entropy works on CUDA tensors",
-                   ko="cross_entropy는 CUDA Tensor에서도 동작합니다")
+                   ko="cross_entropy는 CUDA 텐서에서도 동작합니다")
 def test_losses_run_on_cuda(impl):
     logits, target = _logits(70, 6, 4, scale=1000.0, dtype=torch.float32)
     logits, target = logits.cuda(), target.cuda()
@@ -405,7 +405,7 @@ def test_bce_with_logits_matches_torch(impl):
                       say(f"bce_with_logits(logits, target) for (6, 3) logits and {kind_en}",
                           f"(6, 3) 로짓과 {kind_ko}에 대한 bce_with_logits(logits, target)"),
                       hint=say("The mean over every element of -(y * log(p) + (1 - y) * log(1 - p)), p = sigmoid(x).",
-                               "p = sigmoid(x)일 때 -(y * log(p) + (1 - y) * log(1 - p))의 모든 원소에 대한 평균입니다."))
+                               "p = sigmoid(x)일 때 -(y * log(p) + (1 - y) * log(1 - p))의 모든 요소에 대한 평균입니다."))
         assert_tensor(impl.bce_with_logits(logits, target, pos_weight=pos_weight),
                       nn.BCEWithLogitsLoss(pos_weight=pos_weight)(logits, target),
                       say(f"bce_with_logits(logits, target, pos_weight=[0.5, 2.0, 3.0]) for {kind_en}",
@@ -509,7 +509,7 @@ def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_st
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("warmup_cosine_schedule gives the documented lr at every step",
-                   ko="warmup_cosine_schedule은 매 step마다 문서에 적힌 학습률을 냅니다")
+                   ko="warmup_cosine_schedule은 매 단계마다 문서에 적힌 학습률을 냅니다")
 def test_warmup_cosine_schedule_follows_the_formula(impl):
     for base_lrs, warmup, total, ratio, n_steps in (([0.1, 0.02], 4, 12, 0.0, 16), ([1.0], 1, 7, 0.1, 9),
                                                     ([0.5], 5, 6, 0.2, 8)):
@@ -555,8 +555,8 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                   and len(reported[t]) == len(group_lrs[t]),
                   say(f"{call}: after {t} steps get_last_lr() reports {reported[t]} but the param groups use "
                       f"{group_lrs[t]}.",
-                      f"{call}: step {t}번 뒤 get_last_lr()는 {reported[t]}를 알려주지만 매개변수 그룹은 "
-                      f"{group_lrs[t]}를 씁니다."),
+                      f"{call}: step {t}번 뒤 get_last_lr()는 {reported[t]}을(를) 알려주지만 매개변수 그룹은 "
+                      f"{group_lrs[t]}을(를) 씁니다."),
                   say("Let the scheduler set the lr; do not write param_group['lr'] yourself.",
                       "lr은 스케줄러가 정하게 하세요; param_group['lr']을 직접 쓰지 마세요."))
 
@@ -608,15 +608,15 @@ def test_train_with_schedule_steps_per_batch(impl):
                   f"expected one value per batch: {[round(v, 5) for v in want]}. The schedule is stepped per epoch; "
                   "it counts batches.",
                   f"train_with_schedule의 학습률이 에폭 사이에서만 바뀝니다: {[round(v, 5) for v in used]}; 배치마다 "
-                  f"{[round(v, 5) for v in want]}여야 합니다. 스케줄이 에폭마다(per epoch) 진행되고 있습니다; "
+                  f"기대값은 {[round(v, 5) for v in want]}입니다. 스케줄이 에폭마다(per epoch) 진행되고 있습니다; "
                   "스케줄은 배치를 셉니다."),
               say("Call scheduler.step() right after every optimizer.step(), inside the loop over batches.",
                   "배치를 도는 반복문 안에서 모든 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
         check(False,
               say(f"train_with_schedule's learning rates, batch by batch: {[round(v, 5) for v in used]}; expected "
                   f"{[round(v, 5) for v in want]}.",
-                  f"train_with_schedule의 배치별 학습률이 {[round(v, 5) for v in want]}여야 하는데 "
-                  f"{[round(v, 5) for v in used]}입니다."),
+                  f"train_with_schedule의 배치별 학습률이 {[round(v, 5) for v in used]}입니다. 기대값은 "
+                  f"{[round(v, 5) for v in want]}입니다."),
               say("Make the schedule with total_steps = epochs * len(batches), read the lr before each "
                   "optimizer.step() and call scheduler.step() after it.",
                   "total_steps = epochs * len(batches)로 스케줄을 만들고, 각 optimizer.step() 전에 lr을 읽은 뒤 "
@@ -625,4 +625,4 @@ def test_train_with_schedule_steps_per_batch(impl):
         assert_tensor(final[name], value.detach(),
                       say(f"model.{name} after train_with_schedule", f"train_with_schedule 뒤의 model.{name}"),
                       hint=say("One SGD step per batch on F.mse_loss(model(x), y), with the scheduled lr.",
-                               "배치마다 F.mse_loss(model(x), y)에 대해 예약된 lr로 SGD step을 한 번 하세요."))
+                               "배치마다 F.mse_loss(model(x), y)에 대해 예약된 lr로 SGD 단계를 한 번 하세요."))

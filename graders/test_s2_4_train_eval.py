@@ -77,7 +77,7 @@ def _assert_state(got, model, what, hint, rtol=None, atol=None):
     want = {name: value.detach() for name, value in model.state_dict().items()}
     check(list(got) == list(want), say(f"{what}: the model's state_dict has keys {list(got)[:6]}, expected "
                                        f"{list(want)[:6]}.",
-                                       f"{what}: 모델의 state_dict 키가 {list(want)[:6]}여야 하는데 {list(got)[:6]}입니다."),
+                                       f"{what}: 모델의 state_dict 키가 {list(got)[:6]}입니다. 기대값은 {list(want)[:6]}입니다."),
           hint)
     for name, value in want.items():
         assert_tensor(got[name], value, say(f"{what}: {name}", f"{what}: {name}"), hint=hint, rtol=rtol, atol=atol)
@@ -196,7 +196,7 @@ def test_train_one_epoch_sets_train_mode(impl):
     # A BatchNorm layer shows the mode in the numbers: in training mode it normalises with batch statistics and
     # updates its running ones; left in eval mode, it does neither. The probe's flags are only shown beside them.
     hint = say("Call model.train() at the start of every epoch: evaluate() switched Dropout and BatchNorm to eval mode.",
-               "매 에폭 시작에 model.train()을 호출하세요: evaluate()가 Dropout과 BatchNorm을 평가 모드로 바꿨습니다.")
+               "매 에폭 시작에 model.train()을 호출하세요: evaluate()가 드롭아웃과 BatchNorm을 평가 모드로 바꿨습니다.")
     live = toy_setup(impl, 4, 4, 25, probe=True, eval_first=True, batch_norm=True)
     impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
     got = _pulled(live["model"], "train_one_epoch")
@@ -235,7 +235,7 @@ def test_evaluate_uses_eval_mode(impl):
                                 f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
     hint = say("Call model.eval() first: in training mode Dropout drops units at random and BatchNorm uses (and updates) "
                "batch statistics instead of its running ones.",
-               "먼저 model.eval()을 호출하세요: 학습 모드에서는 Dropout이 유닛을 무작위로 끄고, BatchNorm이 running "
+               "먼저 model.eval()을 호출하세요: 학습 모드에서는 드롭아웃이 유닛을 무작위로 끄고, BatchNorm이 running "
                "통계 대신 배치 통계를 사용(하고 갱신)합니다.")
     assert_tensor(running_mean, reference[1].running_mean, say("BatchNorm's running_mean after evaluate",
                                                                "evaluate 뒤 BatchNorm의 running_mean"), hint=hint)
@@ -321,7 +321,7 @@ def test_early_stopping_waits_for_patience(impl, run_seed):
         check(first == stop_at and not any(decisions[:stop_at or len(losses)]),
               say(f"{made} fed {losses}: expected the first True at epoch {stop_at}, got {first} (decisions "
                   f"{decisions}).",
-                  f"{losses}를 받은 {made}: 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
+                  f"{losses}을(를) 받은 {made}: 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
               say("Count epochs without an improvement (loss < best - min_delta, strictly: an equal loss is not one), "
                   "reset the count when it improves, and stop once the count reaches patience (>=, not >).",
                   "개선(loss < best - min_delta, 엄격하게: 같은 손실은 개선이 아닙니다)이 없는 에폭 수를 세고, 개선되면 "
@@ -494,7 +494,7 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
     model = _digits_model()
     shapes = {name: tuple(value.shape) for name, value in model.state_dict().items()}
     check({name: tuple(value.shape) for name, value in state.items()} == shapes,
-          say(f"the trained model's state_dict should hold {shapes}.", f"학습한 모델의 state_dict에는 {shapes}가 있어야 합니다."))
+          say(f"the trained model's state_dict should hold {shapes}.", f"학습한 모델의 state_dict에는 {shapes}이(가) 있어야 합니다."))
     model.load_state_dict(state)
     with torch.no_grad():
         before, after = (F.cross_entropy(m(x_train), y_train).item() for m in (start, model))
@@ -508,14 +508,14 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
                               f"{CONVERGENCE_EPOCHS} 에폭 동안, 채점기가 가중치로 계산한 학습 손실이 줄지 않았습니다: "
                               f"{before:.4f} -> {after:.4f}." + shown),
           say("Check the order zero_grad, backward, step, and that the loss sees raw logits.",
-              "zero_grad, backward, step의 순서와, 손실 함수가 가공하지 않은 로짓을 받는지 확인하세요."))
+              "zero_grad, backward, 단계의 순서와, 손실 함수가 가공하지 않은 로짓을 받는지 확인하세요."))
     check(val_acc >= CONVERGENCE_THRESHOLD,
           say(f"after {CONVERGENCE_EPOCHS} epochs (129 SGD steps) on the digits the validation accuracy of the trained "
               f"weights is {val_acc:.3f}; a correct loop reaches at least {CONVERGENCE_THRESHOLD}." + shown,
               f"digits로 {CONVERGENCE_EPOCHS} 에폭(SGD 129단계) 학습한 가중치의 검증 정확도가 {val_acc:.3f}입니다; "
               f"올바른 루프라면 최소 {CONVERGENCE_THRESHOLD}에 이릅니다." + shown),
           say("Check the training step (zero_grad, backward, step): one optimizer step per batch on loss_fn(model(x), y).",
-              "학습 단계(zero_grad, backward, step)를 확인하세요: 배치마다 loss_fn(model(x), y)에 대해 옵티마이저 step을 "
+              "학습 단계(zero_grad, backward, step)를 확인하세요: 배치마다 loss_fn(model(x), y)에 대해 옵티마이저 단계를 "
               "한 번 합니다."))
 
 

@@ -233,7 +233,7 @@ def test_conv2d_gradients_match(impl):
               "torch.tensor(...), .detach()는 쓰면 안 됩니다."))
     check(tuple(got_out.shape) == tuple(want_out.shape), say(f"conv2d output: expected shape {tuple(want_out.shape)}, "
                                                              f"got {tuple(got_out.shape)}.",
-                                                             f"conv2d 출력: shape가 {tuple(want_out.shape)}여야 하는데 {tuple(got_out.shape)}입니다."), CONV_HINT)
+                                                             f"conv2d 출력: shape가 {tuple(got_out.shape)}입니다. 기대값은 {tuple(want_out.shape)}입니다."), CONV_HINT)
     what = say("gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2)",
                "conv2d의 변화도(stride (2, 1), padding (1, 2), dilation 2)")
     for name, gradient, expected in zip(("x", "weight", "bias"), got, want):
@@ -386,7 +386,7 @@ def _load_into(model, state, what, hint):
               f"{unexpected[:3]}, other shapes {wrong[:3]}).",
               f"{what}: 매개변수와 버퍼가 docstring이 설명하는 구조와 맞지 않습니다(텐서 {len(got)}개, 값 "
               f"{sum(v.numel() for v in state.values()):,}개; 빠진 것 {missing[:3]}, 예상하지 못한 것 {unexpected[:3]}, "
-              f"shape이 다른 것 {wrong[:3]})."), hint)
+              f"shape가 다른 것 {wrong[:3]})."), hint)
     dtypes = {name: value.dtype for name, value in model.state_dict().items()}
     model.load_state_dict({name: value.to(dtypes[name]) for name, value in state.items()}, assign=True)
     return model.eval()
@@ -499,9 +499,9 @@ def test_efficientnet_b0_adapted_to_small_images(impl):
                                     "EfficientNet-B0의 로짓"), rtol=1e-4, atol=1e-4, hint=stem)
     kinds = [module.type_name for module in model.classifier]  # as the student's process names them, beside the numbers
     check("torch.nn.modules.dropout.Dropout" in kinds, say("the classifier lost its Dropout.",
-                                                           "classifier에서 Dropout이 사라졌습니다."),
+                                                           "classifier에서 드롭아웃이 사라졌습니다."),
           say("Replace only classifier[-1]; keep the Dropout before it.",
-              "classifier[-1]만 바꾸고, 그 앞의 Dropout은 그대로 두세요."))
+              "classifier[-1]만 바꾸고, 그 앞의 드롭아웃은 그대로 두세요."))
     default = _default_head(impl, "efficientnet_b0_for_small_images", x)
     check(default == 10,
           say(f"efficientnet_b0_for_small_images() with num_classes left at its default (10): its head has {default} outputs.",
@@ -819,7 +819,7 @@ def test_load_pretrained_never_runs_code_a_checkpoint_carries(impl, tmp_path, st
                        "torch.load(path, weights_only=False)는 함수 호출까지 포함해 무엇이든 unpickle합니다."),
           say("Load with torch.load(path, weights_only=True) (the default since PyTorch 2.6): it rebuilds only tensors "
               "and plain containers and refuses such a file. Do not fall back to weights_only=False when it refuses.",
-              "torch.load(path, weights_only=True)로 읽으세요(PyTorch 2.6부터 기본값): Tensor와 단순한 컨테이너만 다시 "
+              "torch.load(path, weights_only=True)로 읽으세요(PyTorch 2.6부터 기본값): 텐서와 단순한 컨테이너만 다시 "
               "만들고 이런 파일은 거부합니다. 거부당했을 때 weights_only=False로 다시 시도하지 마세요."))
 
 

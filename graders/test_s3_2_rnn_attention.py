@@ -42,7 +42,7 @@ MHA_HINT = say("Split heads with view(batch, time, heads, head_dim).transpose(1,
                "the causal mask hides keys after the query (future).",
                "view(batch, time, heads, head_dim).transpose(1, 2)로 헤드를 나누세요. 마스크 규약에 주의하세요: "
                "key_padding_mask는 패딩(무시할 위치)에서 True이므로 attend 마스크는 ~key_padding_mask[:, None, None, :]입니다. "
-               "causal 마스크는 쿼리보다 뒤(미래)에 있는 키를 가립니다.")
+               "인과 마스크는 쿼리보다 뒤(미래)에 있는 키를 가립니다.")
 
 
 def _sequences(generator, lengths, low=4, high=30):
@@ -108,7 +108,7 @@ def test_tokenize_splits_words_and_punctuation(impl, run_seed):
         want = _tokens_of(text)
         got = expect_type(impl.tokenize(text), list, f"tokenize({text!r})")
         check(got == want, say(f"tokenize({text!r}): expected {want}, got {got}.",
-                               f"tokenize({text!r}): {want}이어야 하는데 {got}입니다."),
+                               f"tokenize({text!r}): {got}입니다. 기대값은 {want}입니다."),
               say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
                   "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 하나씩 나뉩니다."))
 
@@ -137,7 +137,7 @@ def test_vocab_puts_special_tokens_first(impl, run_seed):
         call = f"build_vocab({texts})" if min_freq is None else f"build_vocab({texts}, min_freq={min_freq})"
         got = impl.build_vocab(texts) if min_freq is None else impl.build_vocab(texts, min_freq=min_freq)
         got = expect_type(got, dict, call)
-        check(got == want, say(f"{call}: expected {want}, got {got}.", f"{call}: {want}이어야 하는데 {got}입니다."),
+        check(got == want, say(f"{call}: expected {want}, got {got}.", f"{call}: {got}입니다. 기대값은 {want}입니다."),
               hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is kept).",
                                                     "시그니처의 기본값 min_freq=1을 유지하세요(모든 토큰을 남깁니다)."))
 
@@ -313,7 +313,7 @@ def test_embedding_reserves_the_pad_row(impl, run_seed):
         want = (parameter - 0.5 * parameter.grad).detach()
         assert_tensor(expect_tensor(after.get(key), key).float(), want,
                       say(f"{key} after one SGD step, against the step the judge computes from the same parameters",
-                          f"SGD 한 단계 뒤의 {key}를 같은 매개변수로 채점기가 계산한 단계와 비교"),
+                          f"SGD 한 단계 뒤의 {key}을(를) 같은 매개변수로 채점기가 계산한 단계와 비교"),
                       rtol=1e-4, atol=1e-5, hint=hint)
 
 
@@ -804,7 +804,7 @@ def test_sdpa_fully_masked_query_attends_to_nothing(impl):
     weights = expect_tensor(result[1], say("attention weights", "어텐션 가중치"))
     check(tuple(out.shape) == (2, 3, 4, 3) and tuple(weights.shape) == (2, 3, 4, 6),
           say(f"expected output (2, 3, 4, 3) and weights (2, 3, 4, 6), got {tuple(out.shape)} and {tuple(weights.shape)}.",
-              f"출력은 (2, 3, 4, 3), 가중치는 (2, 3, 4, 6)이어야 하는데 {tuple(out.shape)}와 {tuple(weights.shape)}입니다."),
+              f"출력은 (2, 3, 4, 3), 가중치는 (2, 3, 4, 6)이어야 하는데 {tuple(out.shape)}과(와) {tuple(weights.shape)}입니다."),
           SDPA_HINT)
     empty = ~mask.any(-1).expand(2, 3, 4)  # the queries with every key masked
     check(not out[empty].isnan().any() and not weights[empty].isnan().any(),
@@ -913,7 +913,7 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
         real = ~pad if use_pad else torch.ones_like(pad)  # outputs at padded queries are free
         check(tuple(got.shape) == tuple(want.shape), say(f"multi_head_attention: expected shape {tuple(want.shape)}, "
                                                          f"got {tuple(got.shape)}.",
-                                                         f"multi_head_attention: shape가 {tuple(want.shape)}여야 하는데 {tuple(got.shape)}입니다."), MHA_HINT)
+                                                         f"multi_head_attention: shape가 {tuple(got.shape)}입니다. 기대값은 {tuple(want.shape)}입니다."), MHA_HINT)
         assert_tensor(got[real], want[real], say(f"multi_head_attention (heads {heads}, key_padding_mask "
                                                  f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
                                                  "at the real positions",
@@ -934,7 +934,7 @@ def test_multi_head_attention_gradients_match(impl):
     assert_gradients((_student_mha(impl, mha, x, pad, True) * real).sum(), leaves, want,
                      ("x", "in_proj_weight", "in_proj_bias", "out_proj.weight"),
                      say("gradient of multi_head_attention (padding and causal masks)",
-                         "multi_head_attention의 변화도(패딩 마스크와 causal 마스크)"), hint=MHA_HINT)
+                         "multi_head_attention의 변화도(패딩 마스크와 인과 마스크)"), hint=MHA_HINT)
 
 
 @pytest.mark.points(2)
@@ -949,8 +949,8 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
         after = _student_mha(impl, mha, torch.where(pad.unsqueeze(-1), noise, x), pad, False)
         check(tuple(before.shape) == tuple(x.shape), say(f"multi_head_attention: expected shape {tuple(x.shape)}, got "
                                                          f"{tuple(before.shape)}.",
-                                                         f"multi_head_attention: shape가 {tuple(x.shape)}여야 하는데 "
-                                                         f"{tuple(before.shape)}입니다."), MHA_HINT)
+                                                         f"multi_head_attention: shape가 {tuple(before.shape)}입니다. 기대값은 "
+                                                         f"{tuple(x.shape)}입니다."), MHA_HINT)
         assert_tensor(after[~pad], before[~pad], say("multi_head_attention outputs at real positions after changing "
                                                      "the padded positions",
                                                      "패딩 위치를 바꾼 뒤 실제 위치의 multi_head_attention 출력"), hint=MHA_HINT)

@@ -106,8 +106,8 @@ def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
     """expect_type for an object that lives in the student's process."""
     check(_is_instance(impl, value, kind), say(f"{what} should be a {kind.__name__}, got "
                                                f"{class_names(impl, value)[0].rpartition('.')[2]}.",
-                                               f"{what}은(는) {kind.__name__}여야 하는데 "
-                                               f"{class_names(impl, value)[0].rpartition('.')[2]}입니다."), hint)
+                                               f"{what}은(는) {class_names(impl, value)[0].rpartition('.')[2]}입니다. 기대값은 "
+                                               f"{kind.__name__}입니다."), hint)
     return value
 
 
@@ -126,7 +126,7 @@ def _judge_model(kind, facts, what, hint):
         raise AssertionError(say(f"{what}: the grader could not build a {kind.__name__} from the model's config "
                                  f"({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''})."
                                  f"\nHint: {hint}",
-                                 f"{what}: 채점기가 모델의 config로 {kind.__name__}를 만들지 못했습니다"
+                                 f"{what}: 채점기가 모델의 config로 {kind.__name__}을(를) 만들지 못했습니다"
                                  f"({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''})."
                                  f"\n힌트: {hint}")) from None
     check(size < MAX_PARAMETERS, say(f"{what}: its config describes a model of {size:,} parameters, not a small one.",
@@ -158,7 +158,7 @@ def _tokens(seed, lengths, width, vocab=40, pad_id=0):
 
 ENCODER_HINT = say("Pass src_key_padding_mask = (tokens == pad_id) (True = ignore, nn.Transformer's convention), build "
                    "the layer with batch_first=True, and average only the real positions (a masked mean).",
-                   "src_key_padding_mask = (tokens == pad_id)를 넘기고(True = 무시, nn.Transformer의 규약), 층은 "
+                   "src_key_padding_mask = (tokens == pad_id)를 넘기고(True = 무시, nn.Transformer의 규약), 계층은 "
                    "batch_first=True로 만들고, 실제 위치만 평균하세요(마스크를 씌운 평균).")
 
 
@@ -299,7 +299,7 @@ def test_decoder_lm_gradients_stay_causal(impl, run_seed):
               f"gradient size at tokens {at + 1}-7 (the future) is {future:.3g}, at tokens 0-{at} "
               f"{[round(float(p), 6) for p in past]}.",
               f"위치 {at}의 손실(loss)은 토큰 0-{at} 각각에서 변화도를 받고 그 뒤의 토큰에서는 받지 않아야 합니다. "
-              f"토큰 {at + 1}-7(미래)의 변화도 크기는 {future:.3g}, 토큰 0-{at}은 "
+              f"토큰 {at + 1}-7(미래)의 변화도 크기는 {future:.3g}, 토큰 0-{at}은(는) "
               f"{[round(float(p), 6) for p in past]}입니다."), CAUSAL_HINT)
     step = 1e-6
     for direction in (torch.randn(start.shape, generator=generator, dtype=torch.float64),
@@ -390,10 +390,10 @@ def _same_encoding(impl, tokenizer, rebuilt, texts, what, hint):
     want = _judge_batch(rebuilt, texts)
     for key in ("input_ids", "attention_mask"):
         check(key in batch, say(f"{what}(texts, padding=True, return_tensors='pt') has no {key}.",
-                                f"{what}(texts, padding=True, return_tensors='pt')에 {key}가 없습니다."), hint)
+                                f"{what}(texts, padding=True, return_tensors='pt')에 {key}이(가) 없습니다."), hint)
         assert_tensor(batch[key], want[key], say(f"{key} of {what}(texts), against the same tokenizer rebuilt by the "
                                                  "grader from its JSON",
-                                                 f"{what}(texts)의 {key}를 채점기가 JSON으로 다시 만든 같은 토크나이저와 비교"),
+                                                 f"{what}(texts)의 {key}을(를) 채점기가 JSON으로 다시 만든 같은 토크나이저와 비교"),
                       hint=hint)
     return want
 
@@ -410,7 +410,7 @@ def test_tokenizer_has_special_tokens(impl, tokenizer):
                                                                      f"{list(SPECIALS)}, got {ids}.",
                                                                      f"특수 토큰의 id는 {list(SPECIALS)} 순서로 0-4여야 하는데 {ids}입니다."), TOKENIZER_HINT)
     check(facts["roles"] == ROLES, say(f"the tokenizer's special-token roles should be {ROLES}, got {facts['roles']}.",
-                                       f"토크나이저의 특수 토큰 역할은 {ROLES}여야 하는데 {facts['roles']}입니다."), TOKENIZER_HINT)
+                                       f"토크나이저의 특수 토큰 역할은 {facts['roles']}입니다. 기대값은 {ROLES}입니다."), TOKENIZER_HINT)
     size = rebuilt.get_vocab_size(with_added_tokens=True)
     check(size <= 200, say(f"vocab_size=200 was asked for, the tokenizer has {size} tokens.",
                            f"vocab_size=200을 요청했는데 토크나이저에 토큰이 {size}개 있습니다."),
@@ -449,7 +449,7 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer, run_seed):
         want = text.lower().replace(" ", "")
         check(decoded.replace(" ", "").replace("##", "") == want,
               say(f"decoding should give back the (lower-cased) text {text.lower()!r}, got {decoded!r}.",
-                  f"디코딩하면 (소문자로 바뀐) 원래 텍스트 {text.lower()!r}가 나와야 하는데 {decoded!r}입니다."),
+                  f"디코딩하면 (소문자로 바뀐) 원래 텍스트 {text.lower()!r}이(가) 나와야 하는데 {decoded!r}입니다."),
               say("Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.",
                   "normalizer에서 소문자로 바꾸고, pre-tokenizer에서 단어와 문장 부호를 나누세요."))
     unknown = _same_encoding(impl, tokenizer, rebuilt, ["the movie was ☃"], "tokenizer", TOKENIZER_HINT)["input_ids"][0]
@@ -501,7 +501,7 @@ def test_models_built_from_small_configs(impl, tokenizer):
         want = _judge_logits(copy, inputs)
         shape = (2, 3) if kind is BertForSequenceClassification else (2, batch["input_ids"].shape[1], vocab)
         check(tuple(want.shape) == shape, say(f"{name} logits should have the shape {shape}, got {tuple(want.shape)}.",
-                                              f"{name} 로짓의 shape는 {shape}여야 하는데 {tuple(want.shape)}입니다."), hint)
+                                              f"{name} 로짓의 shape는 {tuple(want.shape)}입니다. 기대값은 {shape}입니다."), hint)
         assert_tensor(got, want, say(f"the {name} model's logits, against the same config and weights run by the grader",
                                      f"{name} 모델의 로짓을 같은 config와 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
                       atol=1e-5, hint=hint)
@@ -570,8 +570,8 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, student_
     loaded_class, model_class = class_names(impl, loaded)[0], class_names(impl, model)[0]
     check(loaded_class == model_class, say(f"the reloaded model should be a {model_class.rpartition('.')[2]}, got "
                                            f"{loaded_class.rpartition('.')[2]}.",
-                                           f"다시 불러온 모델은 {model_class.rpartition('.')[2]}여야 하는데 "
-                                           f"{loaded_class.rpartition('.')[2]}입니다."), hint)
+                                           f"다시 불러온 모델은 {loaded_class.rpartition('.')[2]}입니다. 기대값은 "
+                                           f"{model_class.rpartition('.')[2]}입니다."), hint)
     files = student_files.listing(directory, student_path)
     check("config.json" in files and "model.safetensors" in files and "tokenizer.json" in files,
           say(f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.",
@@ -643,7 +643,7 @@ def test_fine_tuned_classifier_reaches_accuracy(impl, saved_classifier, run_seed
     model = call_after_seeding(impl, 0, "bert_classifier", tok, num_labels=2)
     model = impl.fine_tune(model, tok, train_texts, train_labels, steps=100, lr=1e-3, batch_size=16)
     check(_is_instance(impl, model, BertForSequenceClassification), say("fine_tune should return the fine-tuned model.",
-                                                                        "fine_tune은 미세조정한 모델을 반환해야 합니다."))
+                                                                        "fine_tune은 미세 조정한 모델을 반환해야 합니다."))
     test_texts, test_labels = labelled_corpus(200, _seed(run_seed, 3), classes)
     accuracy = _judged_accuracy(impl, model, BertForSequenceClassification, tok, judge_tokenizer, test_texts, test_labels,
                                 say("the fine-tuned model", "미세 조정한 모델"), FINE_TUNE_HINT)
@@ -693,7 +693,7 @@ def _minilm_path():
 @pytest.mark.slow
 @pytest.mark.convergence
 @pytest.mark.title("load_pretrained_classifier's MiniLM fine-tunes to 90% in 15 steps",
-                   ko="load_pretrained_classifier로 불러온 MiniLM은 15단계 미세조정만으로 정확도 90%에 도달합니다")
+                   ko="load_pretrained_classifier로 불러온 MiniLM은 15단계 미세 조정만으로 정확도 90%에 도달합니다")
 def test_pretrained_minilm_fine_tunes(impl, run_seed):
     path = _minilm_path()
     if path is None:
@@ -734,7 +734,7 @@ def test_pretrained_minilm_fine_tunes(impl, run_seed):
                              "불러온 모델을 미세 조정하세요."), hint)
     check(accuracy >= 0.9, say(f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
                                f"sentences; got {accuracy:.3f}.",
-                               f"사전 학습된 MiniLM은 미세조정 15단계(lr 5e-5) 뒤 처음 보는 문장의 90% 이상을 맞혀야 하는데 "
+                               f"사전 학습된 MiniLM은 미세 조정 15단계(lr 5e-5) 뒤 처음 보는 문장의 90% 이상을 맞혀야 하는데 "
                                f"{accuracy:.3f}입니다."), hint)
 
 
@@ -766,7 +766,7 @@ S2S_HINT = say("Call transformer(embed(src), embed(tgt), ...) with tgt_mask = nn
                "memory_key_padding_mask for the decoder's cross-attention, and tgt_key_padding_mask = tgt == pad_id; then "
                "head. Give all masks one type (booleans: True = ignore).",
                "transformer(embed(src), embed(tgt), ...)를 호출하되 tgt_mask = nn.Transformer.generate_square_subsequent_mask("
-               "tgt_len)(tgt_is_causal=True), 인코더에는 src_key_padding_mask = src == pad_id, 디코더의 크로스 어텐션에는 같은 "
+               "tgt_len)(tgt_is_causal=True), 인코더에는 src_key_padding_mask = src == pad_id, 디코더의 교차 어텐션에는 같은 "
                "마스크를 memory_key_padding_mask로 한 번 더, 그리고 tgt_key_padding_mask = tgt == pad_id를 넘기고, 그다음 head를 "
                "적용하세요. 마스크는 모두 한 가지 타입으로 맞추세요(불리언: True = 무시).")
 
@@ -799,7 +799,7 @@ def _s2s_logits(out, src, tgt, what):
         raise AssertionError(say(f"{what} has the source's length {src.shape[1]} instead of the target's {tgt.shape[1]}: "
                                  "src and tgt are swapped (nn.Transformer takes the source first: transformer(src, tgt)).\n"
                                  f"Hint: {S2S_HINT}",
-                                 f"{what}의 길이가 목표 길이 {tgt.shape[1]}가 아니라 원문 길이 {src.shape[1]}입니다: src와 tgt가 "
+                                 f"{what}의 길이가 목표 길이 {tgt.shape[1]}이(가) 아니라 원문 길이 {src.shape[1]}입니다: src와 tgt가 "
                                  "뒤바뀌었습니다(nn.Transformer는 원문을 먼저 받습니다: transformer(src, tgt)).\n"
                                  f"힌트: {S2S_HINT}"))
     check(tuple(out.shape) == want, say(f"{what}: expected logits {want} (batch, tgt_len, vocab), got {tuple(out.shape)}.",
@@ -814,13 +814,13 @@ S2S_MISTAKES = (
                              "목표 시퀀스가 자기 미래를 봅니다: 디코더에 인과 마스크(tgt_mask)를 넘기지 않았습니다.")),
     (dict(memory_padding=False), say("the decoder's cross-attention reads the source padding: memory_key_padding_mask is "
                                      "missing (src_key_padding_mask reaches the encoder only).",
-                                     "디코더의 크로스 어텐션이 원문 패딩을 읽습니다: memory_key_padding_mask가 빠졌습니다"
+                                     "디코더의 교차 어텐션이 원문 패딩을 읽습니다: memory_key_padding_mask가 빠졌습니다"
                                      "(src_key_padding_mask는 인코더에만 전달됩니다).")),
     (dict(src_padding=False), say("the encoder attends to the source padding: src_key_padding_mask is missing.",
                                   "인코더가 원문 패딩에 어텐션합니다: src_key_padding_mask가 빠졌습니다.")),
     (dict(src_padding=False, memory_padding=False, tgt_padding=False),
      say("no padding mask was given at all: the encoder and the decoder's cross-attention read the source padding.",
-         "패딩 마스크를 하나도 넘기지 않았습니다: 인코더와 디코더의 크로스 어텐션이 원문 패딩을 읽습니다.")),
+         "패딩 마스크를 하나도 넘기지 않았습니다: 인코더와 디코더의 교차 어텐션이 원문 패딩을 읽습니다.")),
 )
 
 
@@ -862,7 +862,7 @@ def test_seq2seq_decoder_is_causal_and_reads_the_source(impl):
     check(float((after_source - base).abs().max()) > 1e-3,
           say("changing a source token did not change the logits: the decoder does not read the encoder's memory of "
               "src (cross-attention). Encode the source, not the target, and give that memory to the decoder.",
-              "원문 토큰을 바꿔도 로짓이 바뀌지 않았습니다: 디코더가 src를 인코딩한 메모리를 읽지 않습니다(크로스 어텐션). "
+              "원문 토큰을 바꿔도 로짓이 바뀌지 않았습니다: 디코더가 src를 인코딩한 메모리를 읽지 않습니다(교차 어텐션). "
               "목표가 아니라 원문을 인코딩하고, 그 메모리를 디코더에 넘기세요."), S2S_HINT)
     check(bool(torch.allclose(after_future[:, :3], base[:, :3], rtol=1e-4, atol=1e-5)),
           say("the logits at target positions 0-2 changed when only target tokens 3-4 (their future) changed: the decoder "
@@ -873,7 +873,7 @@ def test_seq2seq_decoder_is_causal_and_reads_the_source(impl):
                                     "원문 끝에 pad_id 열 3개를 더 붙인 뒤의 로짓"), rtol=1e-4, atol=1e-5,
                   hint=say("Source padding must be invisible to the encoder (src_key_padding_mask) and to the decoder's "
                            "cross-attention (memory_key_padding_mask). ",
-                           "원문 패딩은 인코더(src_key_padding_mask)에게도, 디코더의 크로스 어텐션(memory_key_padding_mask)"
+                           "원문 패딩은 인코더(src_key_padding_mask)에게도, 디코더의 교차 어텐션(memory_key_padding_mask)"
                            "에게도 보이지 않아야 합니다. ") + S2S_HINT)
 
 
@@ -965,8 +965,8 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_se
         check(number and abs(score - probability) < 1e-4,
               say(f"{what}[{index}] for {text!r}: expected the probability {probability:.6f} of {PIPELINE_LABELS[best]!r}, "
                   f"got {score!r}.",
-                  f"{text!r}에 대한 {what}[{index}]: {PIPELINE_LABELS[best]!r}의 확률 {probability:.6f}이어야 하는데 "
-                  f"{score!r}입니다."), PIPELINE_HINT)
+                  f"{text!r}에 대한 {what}[{index}]: {PIPELINE_LABELS[best]!r}의 확률 {score!r}입니다. 기대값은 "
+                  f"{probability:.6f}입니다."), PIPELINE_HINT)
 
 
 # -- Trainer: the loop of fine_tune, run by Hugging Face's Trainer ---------------------------------------------------
@@ -977,7 +977,7 @@ TRAINER_HINT = say("Build one dict per example, {**tokenizer(text), 'labels': la
                    "report_to='none', use_cpu=not torch.cuda.is_available()) and Trainer(model=model, args=args, "
                    "train_dataset=examples, data_collator=DataCollatorWithPadding(tokenizer)); then trainer.train(), "
                    "trainer.save_model() and return (model.eval(), trainer.state.log_history).",
-                   "예제마다 dict 하나 {**tokenizer(text), 'labels': label}을 만들고(아직 패딩하지 않습니다), "
+                   "예제마다 dict 하나 {**tokenizer(text), 'labels': label}을(를) 만들고(아직 패딩하지 않습니다), "
                    "TrainingArguments(output_dir=output_dir, max_steps=steps, learning_rate=lr, "
                    "per_device_train_batch_size=batch_size, seed=seed, logging_steps=logging_steps, save_strategy='no', "
                    "report_to='none', use_cpu=not torch.cuda.is_available())와 Trainer(model=model, args=args, "
@@ -1074,7 +1074,7 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
     check(len(losses) >= expected - 1 and all(isinstance(loss, (int, float)) for loss in losses),
           say(f"the log history should hold a training loss every {TRAINER_LOGGING} steps ({expected} in "
               f"{TRAINER_STEPS} steps); it holds {len(losses)}: {losses[:4]}.",
-              f"기록(log history)에는 {TRAINER_LOGGING} 스텝마다 학습 손실이 하나씩({TRAINER_STEPS} 스텝이면 "
+              f"기록(log history)에는 {TRAINER_LOGGING} 단계마다 학습 손실이 하나씩({TRAINER_STEPS} 단계이면 "
               f"{expected}개) 있어야 하는데 {len(losses)}개입니다: {losses[:4]}."),
           say("Pass logging_steps=logging_steps to TrainingArguments and return trainer.state.log_history.",
               "TrainingArguments에 logging_steps=logging_steps를 넘기고 trainer.state.log_history를 반환하세요."))
@@ -1085,12 +1085,12 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
                "TrainingArguments (its default, 5e-5, is far too small for a model trained from random weights in "
                f"{TRAINER_STEPS} steps).",
                " 손실이 거의 움직이지 않았습니다: 학습률이 Trainer에 전달되지 않았습니다. TrainingArguments에 "
-               f"learning_rate=lr를 넘기세요(기본값 5e-5는 무작위 가중치에서 {TRAINER_STEPS} 스텝 만에 학습하기에는 너무 "
+               f"learning_rate=lr를 넘기세요(기본값 5e-5는 무작위 가중치에서 {TRAINER_STEPS} 단계 만에 학습하기에는 너무 "
                "작습니다).") if ratio >= 0.9 else ""
     check(ratio < 0.5,
           say(f"in {TRAINER_STEPS} steps at lr={TRAINER_LR} the logged training loss should fall below half its first "
               f"value; it went from {first:.4f} to {last:.4f} (ratio {ratio:.3f}).",
-              f"lr={TRAINER_LR}로 {TRAINER_STEPS} 스텝을 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
+              f"lr={TRAINER_LR}(으)로 {TRAINER_STEPS} 단계를 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
               f"{first:.4f}에서 {last:.4f}이(가) 되었습니다(비율 {ratio:.3f}).") + slow, TRAINER_HINT)
     texts, labels = _trainer_test_texts(run_seed, trainer_run)
     accuracy = _judged_accuracy(impl, seen["trained"], BertForSequenceClassification(config), seen["tokenizer"],
@@ -1098,7 +1098,7 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
                                 TRAINER_HINT)
     check(accuracy >= 0.9, say(f"after {TRAINER_STEPS} steps the returned model should classify 90% of "
                                f"{len(texts)} new sentences of the task it was trained on; got {accuracy:.3f}.",
-                               f"{TRAINER_STEPS} 스텝 뒤 반환된 모델은 학습한 과제의 새 문장 {len(texts)}개의 90% 이상을 "
+                               f"{TRAINER_STEPS} 단계 뒤 반환된 모델은 학습한 과제의 새 문장 {len(texts)}개의 90% 이상을 "
                                f"맞혀야 하는데 {accuracy:.3f}입니다."),
           say("Return the model the Trainer trained (the one you gave it), in eval mode.",
               "Trainer가 학습시킨 모델(여러분이 건넨 바로 그 모델)을 평가 모드로 반환하세요."))

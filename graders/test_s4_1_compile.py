@@ -351,8 +351,8 @@ def test_smooth_net_matches_breaky_net_on_both_branches(impl, run_seed):
             expected = reference(xs)
         hint = say("BreakyNet branches on h.sum() > 0 over the whole tensor, one condition for every element: "
                    "torch.where(h.sum() > 0, head(h), head(-h)), not an element-wise condition like h > 0.",
-                   "BreakyNet은 텐서 전체에 대한 h.sum() > 0 하나로 모든 원소의 분기를 정합니다: "
-                   "h > 0 같은 원소별 조건이 아니라 torch.where(h.sum() > 0, head(h), head(-h))를 쓰세요.")
+                   "BreakyNet은 텐서 전체에 대한 h.sum() > 0 하나로 모든 요소의 분기를 정합니다: "
+                   "h > 0 같은 요소별 조건이 아니라 torch.where(h.sum() > 0, head(h), head(-h))를 쓰세요.")
         assert_tensor(eager, expected, say(f"SmoothNet(5, 12)({what}) in eager mode ({branch})",
                                            f"eager 모드에서 SmoothNet(5, 12)({what}) ({branch})"), hint=hint)
         if isinstance(out, str):
@@ -413,7 +413,7 @@ def test_eager_state_dict_loads_into_a_plain_model(impl):
                                            f"eager_state_dict({what})는 dict여야 하는데 {_kind(state)}입니다."))
         check(sorted(state) == sorted(model.state_dict()),
               say(f"eager_state_dict({what}) should have the keys {sorted(model.state_dict())}, got {sorted(state)}.",
-                  f"eager_state_dict({what})의 키는 {sorted(model.state_dict())}여야 하는데 {sorted(state)}입니다."),
+                  f"eager_state_dict({what})의 키는 {sorted(state)}입니다. 기대값은 {sorted(model.state_dict())}입니다."),
               say("A compiled module wraps the original as `_orig_mod`: its keys gain an `_orig_mod.` prefix. "
                   "Take the original's state_dict (model._orig_mod) when the model is compiled.",
                   "컴파일된 모듈은 원래 모듈을 `_orig_mod`로 감쌉니다: 키 앞에 `_orig_mod.`가 붙습니다. "
@@ -595,7 +595,7 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
     check(not missing,
           say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) compiled graphs in the modes {seen}, "
               f"never with {missing}.",
-              f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {seen}로 그래프를 컴파일했고, "
+              f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {seen}(으)로 그래프를 컴파일했고, "
               f"{missing}로는 한 번도 컴파일하지 않았습니다."),
           say("Pass each mode on to torch.compile (its mode= argument); without it every version is compiled in "
               "the default mode and the comparison compares nothing.",
@@ -606,7 +606,7 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
         check(calls >= warmup + iters,
               say(f"compare_compile_speed(..., warmup={warmup}, iters={iters}) called the version compiled in mode "
                   f"{mode!r} {calls} times; benchmark(fn, warmup, iters, timer) calls it {warmup + iters} times.",
-                  f"compare_compile_speed(..., warmup={warmup}, iters={iters})가 모드 {mode!r}로 컴파일한 버전을 "
+                  f"compare_compile_speed(..., warmup={warmup}, iters={iters})가 모드 {mode!r}(으)로 컴파일한 버전을 "
                   f"{calls}번 호출했습니다. benchmark(fn, warmup, iters, timer)는 {warmup + iters}번 호출합니다."),
               say("Time each compiled version with your benchmark, with the warmup and iters given.",
                   "컴파일한 각 버전을 주어진 warmup과 iters로, 여러분의 benchmark로 측정하세요."))
@@ -624,7 +624,7 @@ def _check_rows(run):
     check(got == list(order), say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) returned rows for the "
                                   f"modes {got}; expected {list(order)}: eager first, then the modes in the order given.",
                                   f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {got}의 행을 "
-                                  f"반환했습니다. eager가 먼저, 그다음 주어진 순서대로의 모드인 {list(order)}여야 합니다."))
+                                  f"반환했습니다. eager가 먼저, 그다음 주어진 순서대로의 모드인 기대값은 {list(order)}입니다."))
     return rows, order
 
 
@@ -641,7 +641,7 @@ def _check_row_seconds(run, table):
                 + ", ".join(f"{table[mode]} s in mode {mode!r}" for mode in _SPEED_MODES)
                 + f" and each compilation {_COMPILE_SECONDS:g} s",
                 f"호출 한 번이 eager로 {table['eager']}초, "
-                + ", ".join(f"모드 {mode!r}로 {table[mode]}초" for mode in _SPEED_MODES)
+                + ", ".join(f"모드 {mode!r}(으)로 {table[mode]}초" for mode in _SPEED_MODES)
                 + f" 걸리고 컴파일 한 번에 {_COMPILE_SECONDS:g}초 걸리는 시계에서")
     for row, mode in zip(rows, order):
         want, seconds = table[mode], row["seconds"]
@@ -698,7 +698,7 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run,
                 "speedup = eager 행의 seconds / 이 행의 seconds입니다(eager 자신은 1.0).")
         assert_scalar(speedup, want, say(f"the speed-up of the {mode!r} row ({eager} s per call eager, "
                                          f"{table[mode]} s in mode {mode!r})",
-                                         f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, 모드 {mode!r}로 "
+                                         f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, 모드 {mode!r}(으)로 "
                                          f"{table[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
 
 
@@ -730,7 +730,7 @@ def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
           say(f"On CUDA, mode 'reduce-overhead' ran a launch-bound model (96 tiny element-wise operations on 256 "
               f"numbers) only {ratio:.2f} times as fast as eager ({eager['seconds'] * 1e6:.0f} µs against "
               f"{graphs['seconds'] * 1e6:.0f} µs per call); CUDA graphs should make it at least 2 times as fast.",
-              f"CUDA에서 'reduce-overhead' 모드가 커널 실행이 많은 모델(숫자 256개에 대한 작은 원소별 연산 96개)을 "
+              f"CUDA에서 'reduce-overhead' 모드가 커널 실행이 많은 모델(숫자 256개에 대한 작은 요소별 연산 96개)을 "
               f"eager보다 {ratio:.2f}배만 빠르게 실행했습니다(호출 한 번에 {eager['seconds'] * 1e6:.0f} µs 대 "
               f"{graphs['seconds'] * 1e6:.0f} µs). CUDA 그래프라면 적어도 2배는 빨라야 합니다."),
           say("Compile with mode=mode and the backend given, keep the compilation and the CUDA graph recording "

@@ -105,7 +105,7 @@ def _require_mlp(state, what, hidden=None):
     check(params is not None,
           say(f"{what} does not hold the weights of an MLP 64 -> {hidden or 'hidden'} -> 10 (one Linear layer of each): "
               f"its tensors have the shapes {shapes}.",
-              f"{what}에 MLP 64 -> {hidden or 'hidden'} -> 10(각각 Linear 층 하나)의 가중치가 없습니다: 텐서의 shape는 "
+              f"{what}에 MLP 64 -> {hidden or 'hidden'} -> 10(각각 Linear 계층 하나)의 가중치가 없습니다: 텐서의 shape는 "
               f"{shapes}입니다."), ARCHITECTURE_HINT)
     return params
 
@@ -243,7 +243,7 @@ def test_classes_are_lightning_2_classes(impl, run_seed):
     for facts in seen["classes"]:
         check(facts["subclass"],
               say(f"{facts['type']} should subclass lightning.{facts['base']}; its bases are {facts['bases']}.",
-                  f"{facts['type']}은(는) lightning.{facts['base']}를 상속해야 하는데 부모 클래스가 {facts['bases']}입니다."),
+                  f"{facts['type']}은(는) lightning.{facts['base']}을(를) 상속해야 하는데 부모 클래스가 {facts['bases']}입니다."),
               say("Import it as `import lightning as L` and subclass L.LightningModule / L.LightningDataModule: the "
                   "classes of the older pytorch_lightning package are different classes, refused by lightning's Trainer.",
                   "`import lightning as L`로 가져와 L.LightningModule / L.LightningDataModule을 상속하세요: 예전 "
@@ -272,7 +272,7 @@ def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
     check(train_size + val_size == 1797 and val_size == len(y_val),
           say(f"DigitsDataModule(seed={seed}) should split the 1797 digits into {1797 - len(y_val)} / {len(y_val)}, got "
               f"{train_size} / {val_size}.",
-              f"DigitsDataModule(seed={seed})은 digits 1797개를 {1797 - len(y_val)} / {len(y_val)}로 나눠야 하는데 "
+              f"DigitsDataModule(seed={seed})은 digits 1797개를 {1797 - len(y_val)} / {len(y_val)}(으)로 나눠야 하는데 "
               f"{train_size} / {val_size}입니다."), say("Use load_digits_tensors(self.seed) in setup.",
                                              "setup에서 load_digits_tensors(self.seed)를 쓰세요."))
     batch_hint = say("Pass batch_size=self.batch_size to the DataLoader.", "DataLoader에 batch_size=self.batch_size를 넘기세요.")
@@ -285,7 +285,7 @@ def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
         check(x.dtype == torch.float32 and y.dtype == torch.int64 and x.dim() == 2 and x.shape[1:] == (64,),
               say(f"training batches should be float32 (batch, 64) images and int64 labels, got {x.dtype} "
                   f"{tuple(x.shape)} and {y.dtype}.",
-                  f"학습 배치는 float32 (batch, 64) 이미지와 int64 레이블이어야 하는데 {x.dtype} {tuple(x.shape)}와 "
+                  f"학습 배치는 float32 (batch, 64) 이미지와 int64 레이블이어야 하는데 {x.dtype} {tuple(x.shape)}과(와) "
                   f"{y.dtype}입니다."), batch_hint)
         sizes = list(one["sizes"])
         check(len(sizes) > 0 and all(s == 32 for s in sizes[:-1]) and 0 < sizes[-1] <= 32,
@@ -337,7 +337,7 @@ def test_training_step_returns_cross_entropy(impl, run_seed):
                   say("model(x) in eval mode, against the model's own weights",
                       "평가 모드의 model(x)를 모델 자신의 가중치로 계산한 값과 비교"), hint=ARCHITECTURE_HINT)
     dropout_hint = say("Put nn.Dropout(dropout) after the hidden layer's activation (and nowhere else).",
-                       "은닉층의 활성화 함수 뒤에(그리고 그곳에만) nn.Dropout(dropout)을 넣으세요.")
+                       "은닉 계층의 활성화 함수 뒤에(그리고 그곳에만) nn.Dropout(dropout)을 넣으세요.")
     train_a = expect_tensor(facts["train_a"], "model(x)")
     train_b = expect_tensor(facts["train_b"], "model(x)")
     check(tuple(train_a.shape) == tuple(train_b.shape) == (16, 10) and not torch.equal(train_a, train_b),
@@ -485,7 +485,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
     for key in want:
         check(settings.get(key) == want[key],
               say(f"make_trainer(log_dir, {PROBE_EPOCHS}): {key} should be {want[key]!r}, got {settings.get(key)!r}.",
-                  f"make_trainer(log_dir, {PROBE_EPOCHS}): {key}은(는) {want[key]!r}이어야 하는데 {settings.get(key)!r}입니다."),
+                  f"make_trainer(log_dir, {PROBE_EPOCHS}): {key}은(는) {settings.get(key)!r}입니다. 기대값은 {want[key]!r}입니다."),
               settings_hint)
     check(facts["device"] == "cpu", say(f"make_trainer(log_dir, {PROBE_EPOCHS}) trained on {facts['device']}, not the CPU.",
                                         f"make_trainer(log_dir, {PROBE_EPOCHS})가 CPU가 아니라 {facts['device']}에서 학습했습니다."),
@@ -545,7 +545,7 @@ def test_metrics_csv_has_expected_names(impl, fitted):
     acc_hint = say("Log the fraction of correct predictions in the batch: (logits.argmax(-1) == y).float().mean(), not the "
                    "sum of correct answers (Lightning averages what a step logs over the epoch).",
                    "배치에서 맞힌 예측의 비율을 기록하세요: 맞힌 개수의 합이 아니라 (logits.argmax(-1) == y).float().mean()입니다"
-                   "(Lightning은 스텝이 기록한 값을 에폭에 걸쳐 평균합니다).")
+                   "(Lightning은 단계가 기록한 값을 에폭에 걸쳐 평균합니다).")
     check(not outside, say(f"val_acc should be an accuracy, between 0 and 1; epochs {sorted(outside)} logged "
                            f"{[round(v, 3) for v in outside.values()][:3]}.",
                            f"val_acc는 0과 1 사이의 정확도여야 하는데 에폭 {sorted(outside)}에서 "
@@ -558,7 +558,7 @@ def test_metrics_csv_has_expected_names(impl, fitted):
           say(f"the last epoch logged val_acc {logged_acc:.5f} and val_loss {logged_loss:.5f}, but the final weights "
               f"score accuracy {accuracy:.5f} and mean cross-entropy {loss:.5f} on the validation split (computed by the "
               "grader).",
-              f"마지막 에폭이 val_acc {logged_acc:.5f}, val_loss {logged_loss:.5f}를 기록했지만, 최종 가중치로 검증 데이터에서 "
+              f"마지막 에폭이 val_acc {logged_acc:.5f}, val_loss {logged_loss:.5f}을(를) 기록했지만, 최종 가중치로 검증 데이터에서 "
               f"채점기가 계산한 정확도는 {accuracy:.5f}, 평균 교차 엔트로피는 {loss:.5f}입니다."),
           say("In validation_step log F.cross_entropy(logits, y) as 'val_loss' and (logits.argmax(-1) == y).float().mean() "
               "as 'val_acc', from the model in the mode Lightning sets (eval, dropout off).",
@@ -662,8 +662,8 @@ def test_training_converges(impl, fitted):
           say(f"after {MAX_EPOCHS} epochs the model's accuracy on the validation split is {accuracy:.3f} (expected at "
               f"least {MIN_VAL_ACC}) and its mean cross-entropy went from {first_loss:.3f} to {loss:.3f} (expected "
               f"below half of the first and below {MAX_VAL_LOSS}), computed by the grader from the weights before and after fit.",
-              f"{MAX_EPOCHS}에폭 뒤 검증 데이터에서 모델의 정확도는 {accuracy:.3f}(적어도 {MIN_VAL_ACC}여야 함)이고, 평균 "
-              f"교차 엔트로피는 {first_loss:.3f}에서 {loss:.3f}로 바뀌었습니다(처음 값의 절반과 {MAX_VAL_LOSS}보다 낮아야 함). fit 전후의 "
+              f"{MAX_EPOCHS}에폭 뒤 검증 데이터에서 모델의 정확도는 {accuracy:.3f}(기준: {MIN_VAL_ACC} 이상)이고, 평균 "
+              f"교차 엔트로피는 {first_loss:.3f}에서 {loss:.3f}(으)로 바뀌었습니다(기준: 처음 값의 절반 미만, {MAX_VAL_LOSS} 미만). fit 전후의 "
               "가중치로 채점기가 계산했습니다."),
           say("Check that configure_optimizers returns the optimizer (returning None trains nothing), that the "
               "loss is cross-entropy on logits, and that lr is used.",

@@ -431,7 +431,7 @@ def test_onnx_batch_dimension_is_dynamic(impl, onnx_export):
           say(f"Without dynamic_shapes the batch is fixed to the example's ({EXAMPLE_BATCH}): pass "
               "dynamic_shapes={'features': {0: torch.export.Dim('batch')}} to torch.onnx.export.",
               f"dynamic_shapes가 없으면 배치 크기가 예제의 크기({EXAMPLE_BATCH})로 고정됩니다: torch.onnx.export에 "
-              "dynamic_shapes={'features': {0: torch.export.Dim('batch')}}를 넘기세요."))
+              "dynamic_shapes={'features': {0: torch.export.Dim('batch')}}을(를) 넘기세요."))
     _onnx_matches_eager(model, path, seed)  # a symbolic batch on a file that computes something else earns nothing
 
 
@@ -543,7 +543,7 @@ def test_trace_freezes_the_example_branch(impl, student_path):
                       _eval_outputs(model, positive), say("the traced GatedNet on its own example input",
                                                           "자신의 예제 입력에 대한 trace한 GatedNet"),
                       hint=say("Dropout is still active in the trace: call model.eval() before torch.jit.trace.",
-                               "trace에서 Dropout이 아직 활성화되어 있습니다: torch.jit.trace 전에 model.eval()을 호출하세요."))
+                               "trace에서 드롭아웃이 아직 활성화되어 있습니다: torch.jit.trace 전에 model.eval()을 호출하세요."))
         frozen = _eval_outputs(model.linear, negative) * 2  # the example's branch, applied to the other input
         got = expect_tensor(_value(on_negative, say("the traced GatedNet on an input with h.mean() < 0",
                                                     "h.mean() < 0인 입력에 대한 trace한 GatedNet")),
@@ -589,7 +589,7 @@ def test_torchscript_follows_both_branches_after_reload(impl, student_path):
                "예제(h.mean() > 0)에 대한 다시 불러온 TorchScript GatedNet")
     assert_tensor(_value(on_example, what), _eval_outputs(model, positive), what,
                   hint=say("Dropout is still active: call model.eval() before converting.",
-                           "Dropout이 아직 활성화되어 있습니다: 변환하기 전에 model.eval()을 호출하세요."))
+                           "드롭아웃이 아직 활성화되어 있습니다: 변환하기 전에 model.eval()을 호출하세요."))
     what = say("the reloaded TorchScript GatedNet on an input with h.mean() < 0",
                "h.mean() < 0인 입력에 대한 다시 불러온 TorchScript GatedNet")
     assert_tensor(_value(on_negative, what), _eval_outputs(model, negative), what,
@@ -633,7 +633,7 @@ def test_exported_program_accepts_other_batch_sizes(impl, student_path, run_seed
                      hint=say(f"The batch dimension was fixed to the example's ({EXAMPLE_BATCH}): pass dynamic_shapes="
                               "{'features': {0: torch.export.Dim('batch')}} to torch.export.export.",
                               f"배치 차원이 예제의 크기({EXAMPLE_BATCH})로 고정되었습니다: torch.export.export에 dynamic_shapes="
-                              "{'features': {0: torch.export.Dim('batch')}}를 넘기세요."))
+                              "{'features': {0: torch.export.Dim('batch')}}을(를) 넘기세요."))
         assert_tensor(out, _eval_outputs(model, x), say(f"the exported program's output for a batch of {batch}",
                                                         f"크기 {batch}인 배치에 대한 내보낸 프로그램의 출력"),
                       hint=say("The program recorded training-mode dropout and batch statistics: call model.eval() "
@@ -643,7 +643,7 @@ def test_exported_program_accepts_other_batch_sizes(impl, student_path, run_seed
     # the program itself, saved with torch.export.save and read and run by the judge
     _value(facts["saved"], "torch.export.save(export_program(model, example), path)")
     dynamic = say("pass dynamic_shapes={'features': {0: torch.export.Dim('batch')}} to torch.export.export.",
-                  "torch.export.export에 dynamic_shapes={'features': {0: torch.export.Dim('batch')}}를 넘기세요.")
+                  "torch.export.export에 dynamic_shapes={'features': {0: torch.export.Dim('batch')}}을(를) 넘기세요.")
     program = _program_file(path, student_path, say("the exported program", "내보낸 프로그램"),
                             say("Return what torch.export.export returns.", "torch.export.export가 반환한 것을 반환하세요."))
     _judge_runs_program(program, model, PROGRAM_BATCHES, seed + 40, say("the exported program", "내보낸 프로그램"),
@@ -748,7 +748,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
           say(f"freeze_for_inference returned a ScriptModule that is not frozen: it still holds the parameters "
               f"{facts['parameters'][:6]} and its graph reads the attributes {facts['reads'][:6]} (prim::GetAttr).",
               f"freeze_for_inference가 고정되지 않은 ScriptModule을 반환했습니다: 아직 매개변수 "
-              f"{facts['parameters'][:6]}를 가지고 있고, 그래프가 속성 {facts['reads'][:6]}을(를) 읽습니다(prim::GetAttr)."),
+              f"{facts['parameters'][:6]}을(를) 가지고 있고, 그래프가 속성 {facts['reads'][:6]}을(를) 읽습니다(prim::GetAttr)."),
           say("torch.jit.script and torch.jit.trace keep the weights as attributes; torch.jit.freeze(scripted) "
               "inlines them as constants. Return what freeze returns.",
               "torch.jit.script와 torch.jit.trace는 가중치를 속성으로 둡니다. torch.jit.freeze(scripted)가 가중치를 "

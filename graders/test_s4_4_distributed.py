@@ -138,7 +138,7 @@ def _spawn(impl, out_dir, backend, data, world_size=WORLD_SIZE):
         if not student_files.exists(path, out_dir):
             problem = problem or (say(f"rank {rank} wrote no results (it exited with code {exit_codes[rank]} "
                                       "before its first step: a crash while importing your module?).",
-                                      f"랭크 {rank}이(가) 결과를 하나도 쓰지 않았습니다(첫 단계 전에 종료 코드 {exit_codes[rank]}로 끝났습니다: "
+                                      f"랭크 {rank}이(가) 결과를 하나도 쓰지 않았습니다(첫 단계 전에 종료 코드 {exit_codes[rank]}(으)로 끝났습니다: "
                                       "여러분의 모듈을 import하다가 죽었을까요?)."))
             records.append({})
         else:
@@ -266,7 +266,7 @@ def test_sampler_covers_every_sample_once_per_epoch(impl, run_seed):
                   say(f"epoch_indices({size}, {world_size}, {rank}, 3, seed={seed}): the first epoch should be "
                       f"DistributedSampler's shuffled order {expected}, got {first}.",
                       f"epoch_indices({size}, {world_size}, {rank}, 3, seed={seed}): 첫 에폭은 DistributedSampler가 섞은 "
-                      f"순서 {expected}이어야 하는데 {first}입니다."),
+                      f"순서 {first}입니다. 기대값은 {expected}입니다."),
                   say("Build DistributedSampler(range(dataset_size), num_replicas=world_size, rank=rank, shuffle=True, "
                       "seed=seed) and list its indices each epoch.",
                       "DistributedSampler(range(dataset_size), num_replicas=world_size, rank=rank, shuffle=True, "
@@ -310,7 +310,7 @@ def test_sampler_reshuffles_each_epoch(impl, run_seed):
               say(f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): expected DistributedSampler's orders "
                   f"{expected}, got {got}.",
                   f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): DistributedSampler의 순서 "
-                  f"{expected}이어야 하는데 {got}입니다."),
+                  f"{got}입니다. 기대값은 {expected}입니다."),
               say("Build DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed) once "
                   "and call set_epoch(epoch) before iterating it each epoch.",
                   "DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed)를 한 번 만들고, "
@@ -339,11 +339,11 @@ def test_deepspeed_config_batch_sizes_agree(impl, run_seed):
                                    f"{want!r}, got {got!r}.",
                                    f"deepspeed_config(micro_batch_size={micro}, grad_accum_steps={accum}, "
                                    f"world_size={world_size}, zero_stage={stage}, bf16={bf16})[{key!r}]: "
-                                   f"{want!r}이어야 하는데 {got!r}입니다."),
+                                   f"{got!r}입니다. 기대값은 {want!r}입니다."),
                   say("train_batch_size counts every sample of one optimizer step over all ranks: micro batch size x "
                       "accumulation steps x world size.",
                       "train_batch_size는 모든 랭크에서 옵티마이저 한 단계에 쓰는 샘플 전체의 수입니다: "
-                      "마이크로 배치 크기 x 누적 단계 수 x world size."))
+                      "마이크로 배치 크기 x 누적 단계 수 x 월드 크기."))
 
 
 # -- checks on the 2-process gloo run --------------------------------------------------------------
@@ -361,8 +361,8 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
         check((facts["rank"], facts["world_size"], facts["backend"]) == (rank, WORLD_SIZE, "gloo"),
               say(f"setup({rank}, {WORLD_SIZE}, port, 'gloo') joined as rank {facts['rank']} of {facts['world_size']} "
                   f"with backend {facts['backend']!r}; expected rank {rank} of {WORLD_SIZE} with 'gloo'.",
-                  f"setup({rank}, {WORLD_SIZE}, port, 'gloo')가 백엔드 {facts['backend']!r}, 랭크 {facts['rank']}/{facts['world_size']}로 "
-                  f"참여했습니다. 백엔드 'gloo', 랭크 {rank}/{WORLD_SIZE}여야 합니다."))
+                  f"setup({rank}, {WORLD_SIZE}, port, 'gloo')가 백엔드 {facts['backend']!r}, 랭크 {facts['rank']}/{facts['world_size']}(으)로 "
+                  f"참여했습니다. 백엔드 'gloo', 랭크 {rank}/기대값은 {WORLD_SIZE}입니다."))
         timeout = facts["timeout_s"]
         check(timeout is None or abs(timeout - COLLECTIVE_TIMEOUT_S) < 1e-3,
               say(f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",
@@ -382,7 +382,7 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
                       hint=say("setup must join every rank to one group: the same address and port on every rank, its "
                                "own rank and the world size.",
                                "setup은 모든 랭크를 한 그룹에 넣어야 합니다: 모든 랭크에서 같은 주소와 포트, 자기 랭크, "
-                               "world size를 쓰세요."))
+                               "월드 크기를 쓰세요."))
 
 
 @pytest.mark.points(2)
@@ -394,7 +394,7 @@ def test_ranks_start_from_identical_weights(impl, gloo_ranks, gloo_data):
     hint = say("Call torch.manual_seed(seed) (the same seed on every rank, not seed + rank) right before creating "
                "the model, so the weights depend on the seed alone.",
                "모델을 만들기 직전에 torch.manual_seed(seed)를 호출하세요(seed + rank가 아니라 모든 랭크에서 같은 seed). "
-               "그래야 가중치가 seed로만 정해집니다.")
+               "그래야 가중치가 시드로만 정해집니다.")
     first, other = gloo_data["build_seeds"]
     # The judge's own TinyNet, seeded: what every rank must hold, whatever it drew before.
     for rank, models in enumerate(built):
@@ -425,7 +425,7 @@ def test_hand_allreduce_averages_gradients(impl, gloo_ranks, gloo_data):
                "so divide by the world size once (ReduceOp.AVG already divides: summing without dividing, or "
                "dividing twice, scales the step).",
                "역전파(backward) 뒤 각 랭크는 자기 몫의 절반에 대한 변화도(gradient)를 가집니다. ReduceOp.SUM으로 all_reduce하면 "
-               "더해지므로 world size로 한 번 나누세요(ReduceOp.AVG는 이미 나눕니다: 나누지 않고 더하기만 하거나 "
+               "더해지므로 월드 크기로 한 번 나누세요(ReduceOp.AVG는 이미 나눕니다: 나누지 않고 더하기만 하거나 "
                "두 번 나누면 갱신 크기가 달라집니다).")
     for rank, grads in enumerate(gloo_ranks.stage("average_gradients")):
         _compare(grads, expected, say(f"the gradients on rank {rank} after average_gradients",
@@ -441,7 +441,7 @@ def test_ddp_matches_single_process_full_batch(impl, gloo_ranks, gloo_data):
     hint = say("DistributedDataParallel averages the gradients across ranks during backward: use the mean loss on "
                "this rank's part and do not divide it by the world size or average again (that averages twice).",
                "DistributedDataParallel은 역전파 중에 랭크 간 변화도의 평균을 냅니다: 이 랭크 몫의 평균 손실(loss)을 쓰고, "
-               "world size로 나누거나 다시 평균하지 마세요(평균을 두 번 내게 됩니다).")
+               "월드 크기로 나누거나 다시 평균하지 마세요(평균을 두 번 내게 됩니다).")
     for rank, state in enumerate(gloo_ranks.stage("train_ddp")):
         check(not isinstance(state, str), say(f"train_ddp should return the trained nn.Module, got {state}.",
                                               f"train_ddp는 학습한 nn.Module을 반환해야 하는데 {state}입니다."))
@@ -589,8 +589,8 @@ def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl, run_seed):
     check(seen["outputs"] == ["torch.bfloat16"],
           say(f"The model's Linear layers produced {seen['outputs']} inside autocast_train_step; under bfloat16 "
               "autocast they compute in torch.bfloat16: the step ran without autocast.",
-              f"autocast_train_step 안에서 모델의 Linear 층이 {seen['outputs']}을(를) 냈습니다. bfloat16 autocast에서는 "
-              "torch.bfloat16으로 계산합니다: autocast 없이 스텝을 실행했습니다."),
+              f"autocast_train_step 안에서 모델의 Linear 계층이 {seen['outputs']}을(를) 냈습니다. bfloat16 autocast에서는 "
+              "torch.bfloat16으로 계산합니다: autocast 없이 단계를 실행했습니다."),
           say("Wrap the forward pass and the loss in `with torch.autocast(device_type=x.device.type, "
               "dtype=torch.bfloat16):`.",
               "순전파와 손실 계산을 `with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16):`로 "
@@ -687,7 +687,7 @@ def test_checkpointed_stack_recomputes_blocks_with_same_gradients(impl, run_seed
         for name, p in block.named_parameters():
             key = f"{i}.{name}"
             what = say(f"the gradient of block {i}'s {name}", f"블록 {i}의 {name}에 대한 변화도")
-            check(seen["grads"][key] is not None, say(f"{what} is None after backward.", f"역전파 뒤 {what}가 None입니다."),
+            check(seen["grads"][key] is not None, say(f"{what} is None after backward.", f"역전파 뒤 {what}이(가) None입니다."),
                   say("Checkpoint every block with use_reentrant=False.",
                       "모든 블록을 use_reentrant=False로 체크포인트하세요."))
             assert_tensor(seen["grads"][key], p.grad, what,
@@ -712,7 +712,7 @@ def test_checkpointed_stack_recomputes_blocks_with_same_gradients(impl, run_seed
               f"forward, {seen['backward']} after backward). "
               + ("No block was recomputed: nothing was checkpointed." if never else ""),
               f"각 블록의 순전파는 순전파 때 한 번, 역전파 때 한 번 더(체크포인팅이 메모리와 맞바꾸는 재계산) 실행되어야 "
-              f"하고, 그러면 블록마다 BatchNorm의 running 통계가 두 번 갱신됩니다. 통계는 "
+              f"하고, 그러면 블록마다 BatchNorm의 누적 통계가 두 번 갱신됩니다. 통계는 "
               f"{'모든 블록이 한 번씩 실행되었음을' if never else '둘 다 아님을'} 보여 줍니다(훅이 센 횟수: 순전파 뒤 "
               f"{seen['forward']}, 역전파 뒤 {seen['backward']}). "
               + ("다시 계산된 블록이 없습니다: 아무것도 체크포인트되지 않았습니다." if never else "")),

@@ -173,7 +173,7 @@ def _layers_message(what, counts, layout):
                f"convolution(s), {counts.get('other')} other convolution(s) and {counts.get('fc')} Linear; the specified "
                f"architecture runs {want['conv3']}, {want['conv1']}, 0 and {want['fc']}, each convolution followed by its "
                "BatchNorm2d (with the shapes of the specification).",
-               f"{what}: 실행된 층은 3x3 합성곱 {counts.get('conv3')}개, 1x1 합성곱 {counts.get('conv1')}개, 다른 합성곱 "
+               f"{what}: 실행된 계층은 3x3 합성곱 {counts.get('conv3')}개, 1x1 합성곱 {counts.get('conv1')}개, 다른 합성곱 "
                f"{counts.get('other')}개, Linear {counts.get('fc')}개입니다. 명세한 구조는 각각 {want['conv3']}, "
                f"{want['conv1']}, 0, {want['fc']}개이고, 합성곱마다 (명세한 shape의) BatchNorm2d가 뒤따릅니다.")
 
@@ -308,7 +308,7 @@ def test_datasets_use_the_cifar10_loader(impl, archive):
                   "train=True는 data_batch_1..5를, train=False는 test_batch를 읽습니다."))
         want_labels = [_raw(archive, train)[1][i] for i in (0, 7, 42)]
         check(labels == want_labels, say(f"{split} labels at 0, 7, 42: expected {want_labels}, got {labels}.",
-                                         f"{split} 레이블(0, 7, 42번): {want_labels}이어야 하는데 {labels}입니다."))
+                                         f"{split} 레이블(0, 7, 42번): {labels}입니다. 기대값은 {want_labels}입니다."))
         for image in images[0]:
             expect_tensor_shape = getattr(image, "shape", None)
             check(isinstance(image, torch.Tensor) and tuple(image.shape) == (3, 32, 32) and image.dtype == torch.float32,
@@ -372,13 +372,13 @@ def test_test_set_is_not_augmented(impl, archive):
         outputs = [row[column] for row in images]
         check(all(torch.equal(outputs[0], other) for other in outputs[1:]),
               say(f"test image {index} differs from one read to the next (8 seeds): augmentation is applied to the "
-                  "test set.", f"테스트 이미지 {index}가 읽을 때마다(시드 8개) 달라집니다: 테스트 데이터셋에 증강이 "
+                  "test set.", f"테스트 이미지 {index}이(가) 읽을 때마다(시드 8개) 달라집니다: 테스트 데이터셋에 증강이 "
                   "적용되어 있습니다."), hint)
         (dy, dx, flipped), distance, _ = _match(outputs[0], raw_test[index])
         check((dy, dx, flipped) == (PAD, PAD, False) and distance < 1e-3,
               say(f"test image {index} comes out shifted by ({dy - PAD}, {dx - PAD}) pixels"
                   f"{' and flipped' if flipped else ''}: augmentation is applied to the test set.",
-                  f"테스트 이미지 {index}가 ({dy - PAD}, {dx - PAD}) 픽셀 이동{'하고 뒤집힌' if flipped else '된'} "
+                  f"테스트 이미지 {index}이(가) ({dy - PAD}, {dx - PAD}) 픽셀 이동{'하고 뒤집힌' if flipped else '된'} "
                   "채로 나옵니다: 테스트 데이터셋에 증강이 적용되어 있습니다."), hint)
 
 
@@ -399,7 +399,7 @@ def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
             (dy, dx, flipped), distance, crop = _match(row[column], raw_train[index])
             check(distance < 1e-3, say(f"training image {index} is not a crop of the image padded by {PAD} pixels, "
                                        "flipped or not.",
-                                       f"학습 이미지 {index}가 {PAD} 픽셀 패딩한 이미지를 자른 것(뒤집었든 아니든)이 "
+                                       f"학습 이미지 {index}이(가) {PAD} 픽셀 패딩한 이미지를 자른 것(뒤집었든 아니든)이 "
                                        "아닙니다."), hint)
             assert_tensor(row[column], _normalise(crop, mean, std),
                           say(f"augmented training image {index}, normalised with the training statistics",
@@ -457,7 +457,7 @@ def _block_matches_the_judges(impl, cin, cout, stride, x, seed, hint):
     first, second = weights["conv3"]
     want = _judge_block(x, first, second, weights["conv1"][0] if weights["conv1"] else None, stride)
     assert_tensor(out, want, say(f"{block} with random weights in its layers (eval mode) against the specified block",
-                                 f"층에 무작위 가중치를 넣은 {block}(평가 모드)와 명세한 블록의 비교"), hint=hint)
+                                 f"계층에 무작위 가중치를 넣은 {block}(평가 모드)와 명세한 블록의 비교"), hint=hint)
 
 
 @pytest.mark.points(2)
@@ -536,7 +536,7 @@ def test_resnet_shapes_and_parameter_count(impl, run_seed):
         want_shapes = _block_shapes(num_blocks, widths, 2)
         check(shapes == want_shapes,
               say(f"{name}: the BasicBlocks' output shapes are {shapes}; expected {want_shapes}.",
-                  f"{name}: BasicBlock들의 출력 shape가 {shapes}인데 {want_shapes}여야 합니다."),
+                  f"{name}: BasicBlock들의 출력 shape가 {shapes}입니다(기대값 {want_shapes})."),
               say("Stage i is num_blocks[i] BasicBlocks of widths[i] channels; the first block of every stage but the "
                   "first has stride 2.",
                   "i번째 단계는 widths[i] 채널의 BasicBlock num_blocks[i]개입니다. 첫 단계를 뺀 모든 단계의 첫 블록은 "
@@ -567,7 +567,7 @@ def _resnet_matches_the_judges(impl, name, num_blocks, widths, classes, x, seed,
     check(found is None, _layers_message(name, found, layout), hint)
     assert_tensor(out, _judge_resnet(x, weights, blocks, widths),
                   say(f"{name} with random weights in its layers (eval mode) against the specified ResNet",
-                      f"층에 무작위 가중치를 넣은 {name}(평가 모드)와 명세한 ResNet의 비교"), rtol=1e-3, atol=1e-4,
+                      f"계층에 무작위 가중치를 넣은 {name}(평가 모드)와 명세한 ResNet의 비교"), rtol=1e-3, atol=1e-4,
                   hint=say("stem: conv3x3 + BatchNorm2d + ReLU; the blocks; global average pooling; Linear. Each "
                            "block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).",
                            "stem: conv3x3 + BatchNorm2d + ReLU, 블록들, 전역 평균 풀링, Linear입니다. 각 블록은 "
@@ -583,7 +583,7 @@ def _schedule(base_lr, total_steps, warmup_steps, t):
 @pytest.mark.points(3)
 @pytest.mark.numerics
 @pytest.mark.title("The schedule warms up linearly, then follows the cosine, per step",
-                   ko="학습률 스케줄은 스텝마다 선형 웜업 후 코사인 곡선을 따릅니다")
+                   ko="학습률 스케줄은 단계마다 선형 워밍업 후 코사인 곡선을 따릅니다")
 def test_schedule_warms_up_then_follows_cosine(impl, run_seed):
     draw = random.Random(_derived(run_seed, 50))
     total = draw.randint(10, 30)
@@ -606,9 +606,9 @@ def test_schedule_warms_up_then_follows_cosine(impl, run_seed):
                 + (" (the warm-up starts one step late: step t uses (t + 1) / warmup_steps)." if late else ".")
                 + "\nHint: factor(t) = (t + 1) / warmup_steps for t < warmup_steps, then "
                   "0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps))), times each group's base lr.",
-                f"warmup_cosine_scheduler(total_steps={total}, warmup_steps={warmup}), 기본 학습률 {base_lrs}: 스텝 "
-                f"{t}의 학습률이 {seen[t]}인데 {want}이어야 합니다"
-                + (" (웜업이 한 스텝 늦게 시작합니다: 스텝 t는 (t + 1) / warmup_steps를 씁니다)." if late else ".")
+                f"warmup_cosine_scheduler(total_steps={total}, warmup_steps={warmup}), 기본 학습률 {base_lrs}: 단계 "
+                f"{t}의 학습률이 {seen[t]}입니다(기대값 {want})"
+                + (" (워밍업이 한 단계 늦게 시작합니다: 단계 t는 (t + 1) / warmup_steps를 씁니다)." if late else ".")
                 + "\n힌트: t < warmup_steps이면 factor(t) = (t + 1) / warmup_steps, 그 뒤에는 "
                   "0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps)))이고, 각 그룹의 기본 "
                   "학습률을 곱합니다."))
@@ -634,7 +634,7 @@ def _reference_epoch(model, optimizer, scheduler, data_seed, per_step=True):
 @pytest.mark.points(3)
 @pytest.mark.gradients
 @pytest.mark.title("train_one_epoch trains correctly and steps the schedule every batch",
-                   ko="train_one_epoch은 올바르게 학습하고 배치마다 스케줄러를 한 스텝 진행합니다")
+                   ko="train_one_epoch은 올바르게 학습하고 배치마다 스케줄러를 한 단계 진행합니다")
 def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
     net_seed, data_seed = _derived(run_seed, 60), _derived(run_seed, 61)
     returned, got, lr = one_epoch_with_schedule(impl, net_seed, data_seed)
@@ -645,7 +645,7 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
           say(f"after one epoch of 4 batches the lr is {lr:.4g}: the scheduler was stepped once per epoch, but its "
               f"steps are optimizer steps (expected {want_lr:.4g}).",
               f"배치 4개짜리 에폭 한 번 뒤에 학습률이 {lr:.4g}입니다: 스케줄러를 에폭마다 한 번 진행했지만, "
-              f"스케줄러의 스텝은 옵티마이저 스텝입니다({want_lr:.4g}이어야 합니다)."),
+              f"스케줄러의 단계는 옵티마이저 단계입니다(기대값은 {want_lr:.4g}입니다)."),
           say("Call scheduler.step() right after optimizer.step(), inside the batch loop.",
               "배치 루프 안에서 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
     assert_scalar(lr, want_lr, say("the lr after one epoch of 4 batches", "배치 4개짜리 에폭 한 번 뒤의 학습률"),
@@ -681,7 +681,7 @@ def test_evaluate_uses_eval_mode_without_grad(impl, run_seed):
     check(len(result) == 2, say(f"evaluate should return (mean_loss, accuracy), got {len(result)} values.",
                                 f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
     eval_hint = say("Call model.eval() first: in training mode Dropout drops units and BatchNorm uses and updates batch "
-                    "statistics.", "먼저 model.eval()을 호출하세요: 학습 모드에서는 Dropout이 유닛을 버리고 BatchNorm이 "
+                    "statistics.", "먼저 model.eval()을 호출하세요: 학습 모드에서는 드롭아웃이 유닛을 버리고 BatchNorm이 "
                     "배치 통계를 쓰고 갱신합니다.")
     check(seen and not any(training for _, training in seen),
           say("evaluate ran the model in training mode; call model.eval().",
@@ -734,7 +734,7 @@ def test_search_picks_best_validation_config(impl, run_seed):
         best, results, calls = search_with_fake_runs(impl, configs, metrics)
         names = [c["name"] for c in configs]
         check(calls == names, say(f"search ran the configs {calls}; expected each of {names} once, in order.",
-                                  f"search가 설정 {calls}을 실행했습니다. {names}을 순서대로 한 번씩 실행해야 합니다."),
+                                  f"search가 설정 {calls}을(를) 실행했습니다. {names}을(를) 순서대로 한 번씩 실행해야 합니다."),
               say("Call train_and_evaluate(config) once per config.",
                   "설정마다 train_and_evaluate(config)를 한 번 호출하세요."))
         want = next(c for c in configs if case[c["name"]][0] == max(v for v, _, _ in case.values()))
@@ -744,7 +744,7 @@ def test_search_picks_best_validation_config(impl, run_seed):
               say(f"search chose {chosen!r}; the best validation accuracy is {want['name']!r}"
                   + (" (you chose by test accuracy: the test set is for the final report only)." if chosen == by_test
                      else " (on a tie, the first one)."),
-                  f"search가 {chosen!r}을 골랐는데, 검증 정확도가 가장 높은 것은 {want['name']!r}입니다"
+                  f"search가 {chosen!r}을(를) 골랐는데, 검증 정확도가 가장 높은 것은 {want['name']!r}입니다"
                   + (" (테스트 정확도로 골랐습니다: 테스트 데이터셋은 마지막 보고에만 씁니다)." if chosen == by_test
                      else " (같으면 앞의 것).")),
               say('Choose by results[i]["val_acc"]: max over configs, the first on a tie.',
@@ -775,7 +775,7 @@ def test_resnet_learns_the_generated_cifar(impl, archive, run_seed):
           say(f"after {CONVERGENCE_EPOCHS} epochs ({CONVERGENCE_EPOCHS * 25} SGD steps) on the generated archive, the "
               f"trained weights, run by the grader's own ResNet on {len(labels)} new images, classify {accuracy:.3f} of "
               f"them right; a correct pipeline reaches at least {CONVERGENCE_THRESHOLD}{said}.",
-              f"생성된 아카이브로 에폭 {CONVERGENCE_EPOCHS}번(SGD 스텝 {CONVERGENCE_EPOCHS * 25}번) 학습한 가중치를 "
+              f"생성된 아카이브로 에폭 {CONVERGENCE_EPOCHS}번(SGD 단계 {CONVERGENCE_EPOCHS * 25}번) 학습한 가중치를 "
               f"채점기의 ResNet으로 새 이미지 {len(labels)}장에 실행하니 정확도가 {accuracy:.3f}입니다. 올바른 파이프라인은 "
               f"{CONVERGENCE_THRESHOLD} 이상에 도달합니다{said}."),
           say("The other checks name the part that is off: normalisation with the training statistics, the shortcut, "

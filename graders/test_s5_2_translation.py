@@ -127,18 +127,18 @@ def _sources(seed, lengths, vocab=12):
 def _check_cleared(seen, steps, what):
     """`what` took exactly `steps` optimizer steps, each backward from cleared gradients."""
     check(seen["steps"] == steps, say(f"{what} took {seen['steps']} optimizer steps.",
-                                      f"{what}가 옵티마이저 스텝을 {seen['steps']}번 밟았습니다."),
+                                      f"{what}이(가) 옵티마이저 단계를 {seen['steps']}번 밟았습니다."),
           say("Count the optimizer steps, not the epochs or the batches you skipped: exactly `steps` calls to "
-              "optimizer.step().", "에폭이나 건너뛴 배치가 아니라 옵티마이저 스텝을 세세요: optimizer.step()을 정확히 "
+              "optimizer.step().", "에폭이나 건너뛴 배치가 아니라 옵티마이저 단계를 세세요: optimizer.step()을 정확히 "
               "`steps`번 호출합니다."))
     stale = seen["stale_steps"]
     check(not stale, say(f"{what}: at {len(stale)} of {steps} steps (first: step {stale[:1]}) backward() added the new "
                          "gradient to the one an earlier step left in .grad: the gradients were not cleared.",
-                         f"{what}: {steps}번 중 {len(stale)}번의 스텝(처음: {stale[:1]}번째)에서 backward()가 새 변화도를 "
-                         "이전 스텝이 .grad에 남긴 변화도에 더했습니다: 변화도를 비우지 않았습니다."),
+                         f"{what}: {steps}번 중 {len(stale)}번의 단계(처음: {stale[:1]}번째)에서 backward()가 새 변화도를 "
+                         "이전 단계가 .grad에 남긴 변화도에 더했습니다: 변화도를 비우지 않았습니다."),
           say("Call optimizer.zero_grad() before each backward(): .grad accumulates, so without it every step also "
               "applies the gradients of all earlier batches.",
-              "매 backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적되므로, 그러지 않으면 매 스텝이 "
+              "매 backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적되므로, 그러지 않으면 매 단계가 "
               "이전 모든 배치의 변화도까지 적용합니다."))
 
 
@@ -154,7 +154,7 @@ def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path, run_seed):
     got = errors.calling("read_parallel", "", impl.read_parallel, str(path))
     check([tuple(p) for p in got] == pairs if isinstance(got, list) else False,
           say(f"read_parallel should return {pairs} (blank lines skipped, spaces around each side stripped), "
-              f"got {got!r}.", f"read_parallel은 {pairs}를 반환해야 합니다(빈 줄은 건너뛰고 양쪽 공백은 제거). "
+              f"got {got!r}.", f"read_parallel은 {pairs}을(를) 반환해야 합니다(빈 줄은 건너뛰고 양쪽 공백은 제거). "
               f"결과: {got!r}"),
           say("Split each non-blank line once on '\\t' and strip both halves.",
               "빈 줄이 아닌 각 줄을 '\\t'에서 한 번 나누고 양쪽을 strip 하세요."))
@@ -173,7 +173,7 @@ def test_tokenizers_split_words_and_characters(impl, run_seed):
     target = impl.tokenize_target(" 사만  오천이 ")
     want = ["사", "만", " ", "오", "천", "이"]
     check(target == want, say(f"tokenize_target(' 사만  오천이 ') should be {want}, got {target!r}.",
-                              f"tokenize_target(' 사만  오천이 ')는 {want}여야 하는데 {target!r}입니다."),
+                              f"tokenize_target(' 사만  오천이 ')는 {target!r}입니다. 기대값은 {want}입니다."),
           say("One token per character; runs of spaces become one ' ' token and the ends are stripped: "
               "list(' '.join(text.split())).", "글자 하나가 토큰 하나입니다. 연속된 공백은 ' ' 토큰 하나가 되고 "
               "양 끝 공백은 없앱니다: list(' '.join(text.split()))."))
@@ -182,12 +182,12 @@ def test_tokenizers_split_words_and_characters(impl, run_seed):
     messy = "  " + "   ".join(w.upper() if draw.random() < 0.5 else w.capitalize() for w in english.split()) + " \t"
     source = impl.tokenize_source(messy)
     check(source == english.split(), say(f"tokenize_source({messy!r}) should be {english.split()}, got {source!r}.",
-                                         f"tokenize_source({messy!r})는 {english.split()}여야 하는데 {source!r}입니다."),
+                                         f"tokenize_source({messy!r})는 {source!r}입니다. 기대값은 {english.split()}입니다."),
           say("Lower-case, then str.split() with no argument.", "소문자로 바꾼 뒤 인자 없는 str.split()을 쓰세요."))
     spaced = "  " + korean.replace(" ", "  \t ") + " "
     target = impl.tokenize_target(spaced)
     check(target == list(korean), say(f"tokenize_target({spaced!r}) should be {list(korean)}, got {target!r}.",
-                                      f"tokenize_target({spaced!r})는 {list(korean)}여야 하는데 {target!r}입니다."),
+                                      f"tokenize_target({spaced!r})는 {target!r}입니다. 기대값은 {list(korean)}입니다."),
           say("list(' '.join(text.split())).", "list(' '.join(text.split()))."))
 
 
@@ -206,7 +206,7 @@ def test_build_vocab_orders_specials_then_frequency(impl, run_seed):
 
 
 def _vocab_is(got, want):
-    check(got == want, say(f"build_vocab: expected {want}, got {got!r}.", f"build_vocab: {want}이어야 하는데 "
+    check(got == want, say(f"build_vocab: expected {want}, got {got!r}.", f"build_vocab: 기대값은 {want}인데 "
                            f"{got!r}입니다."),
           say("Start from ['<pad>', '<unk>', '<bos>', '<eos>'] (ids 0-3), skip those if they appear in the data, "
               "then add tokens sorted by (-count, token).", "['<pad>', '<unk>', '<bos>', '<eos>'](id 0-3)로 "
@@ -243,7 +243,7 @@ def test_encode_pairs_uses_each_sides_vocabulary(impl, run_seed):
                                  "원문 토큰이 모두 <unk>가 되었습니다: 원문과 번역문의 어휘집이 뒤바뀌지 않았나요?")
                              + f"\n{say('Hint', '힌트')}: {hint}")
     check(got == want, say(f"encode_pairs({pairs}): expected {want}, got {got!r}.",
-                           f"encode_pairs({pairs}): {want}이어야 하는데 {got!r}입니다."), hint)
+                           f"encode_pairs({pairs}): {got!r}입니다. 기대값은 {want}입니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -260,9 +260,9 @@ def test_decode_target_stops_at_eos(impl, run_seed):
     hint = say("Skip <pad> and <bos>, stop at the first <eos>, and join the characters with ''.",
                "<pad>와 <bos>는 건너뛰고, 첫 <eos>에서 멈추고, 글자들을 ''로 이어 붙이세요.")
     check(got == text, say(f"decode_target({ids}) should be {text!r}, got {got!r}.",
-                           f"decode_target({ids})는 {text!r}여야 하는데 {got!r}입니다."), hint)
+                           f"decode_target({ids})는 {got!r}입니다. 기대값은 {text!r}입니다."), hint)
     check(tensor_got == text, say(f"decode_target of a 1-d tensor should be {text!r} too, got {tensor_got!r}.",
-                                  f"1차원 텐서에 대한 decode_target도 {text!r}여야 하는데 {tensor_got!r}입니다."),
+                                  f"1차원 텐서에 대한 decode_target도 {tensor_got!r}입니다. 기대값은 {text!r}입니다."),
           say("Turn each id into an int first (int(i)).", "먼저 각 id를 int로 바꾸세요(int(i))."))
 
 
@@ -299,7 +299,7 @@ def _collates(impl, items, src, tgt_in, tgt_out):
                                      f"collate는 dict를 반환해야 하는데 {type(got).__name__}입니다."), hint)
     for key, want in (("src", src), ("tgt_in", tgt_in), ("tgt_out", tgt_out), ("src_padding_mask", src == 0),
                       ("tgt_padding_mask", tgt_out == 0)):
-        check(key in got, say(f"collate's dict has no {key!r}.", f"collate의 dict에 {key!r}가 없습니다."), hint)
+        check(key in got, say(f"collate's dict has no {key!r}.", f"collate의 dict에 {key!r}이(가) 없습니다."), hint)
         assert_tensor(got[key], want, f"collate(...)[{key!r}]", hint=hint)
 
 
@@ -366,7 +366,7 @@ def test_model_shapes_and_encode_decode_agree(impl, run_seed):
     assert_tensor(decoded, forward, "decode(tgt_in, encode(src), src) vs forward(src, tgt_in)", rtol=1e-4, atol=1e-5,
                   hint=say("forward must be exactly decode(tgt_in, encode(src), src): the decoders call encode once "
                            "and decode at every step.", "forward는 정확히 decode(tgt_in, encode(src), src)여야 합니다: "
-                           "디코딩 함수들은 encode를 한 번, decode를 매 스텝 호출합니다."))
+                           "디코딩 함수들은 encode를 한 번, decode를 매 단계 호출합니다."))
     _reads(impl, model, src, tgt_in, forward, "model(src, tgt_in)")
 
 
@@ -492,7 +492,7 @@ LOSS_HINT = say("F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ign
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("sequence_loss is label-smoothed cross-entropy over real tokens only",
-                   ko="sequence_loss는 실제 토큰에만 매긴 레이블 평활화 교차 엔트로피입니다")
+                   ko="sequence_loss는 실제 토큰에만 매긴 레이블 스무딩 교차 엔트로피입니다")
 def test_loss_ignores_padding_with_label_smoothing(impl, run_seed):
     batch, seed = _loss_batch(run_seed), _derived(run_seed, 12)
     for smoothing in (0.1, 0.0):
@@ -503,13 +503,13 @@ def test_loss_ignores_padding_with_label_smoothing(impl, run_seed):
             with_pad, _ = _expected_loss_with_padding(seed, batch, smoothing)
             check(not torch.allclose(got, with_pad, atol=1e-6), say(
                 f"sequence_loss is {got.item():.5f}, the loss with the <pad> positions counted: padding must be "
-                f"left out with ignore_index=0.", f"sequence_loss가 {got.item():.5f}로, <pad> 위치까지 센 손실입니다: "
+                f"left out with ignore_index=0.", f"sequence_loss가 {got.item():.5f}(으)로, <pad> 위치까지 센 손실입니다: "
                 f"ignore_index=0으로 패딩을 빼야 합니다."), LOSS_HINT)
             unsmoothed, _ = _expected_loss(seed, batch, 0.0)
             check(not torch.allclose(got, unsmoothed, atol=1e-6), say(
                 f"sequence_loss with label_smoothing=0.1 is {got.item():.5f}, the loss without label smoothing: "
                 f"pass label_smoothing on to the cross-entropy.", f"label_smoothing=0.1인 sequence_loss가 "
-                f"{got.item():.5f}로, 레이블 평활화가 없는 손실입니다: label_smoothing을 교차 엔트로피에 넘기세요."),
+                f"{got.item():.5f}(으)로, 레이블 스무딩이 없는 손실입니다: label_smoothing을 교차 엔트로피에 넘기세요."),
                 LOSS_HINT)
         assert_tensor(got.reshape(()), want, say(f"sequence_loss with label_smoothing={smoothing}",
                                                  f"label_smoothing={smoothing}인 sequence_loss"), rtol=1e-5,
@@ -547,14 +547,14 @@ def test_loss_gradient_skips_padding(impl, run_seed):
 # -- decoding -----------------------------------------------------------------------------------------------
 DECODE_HINT = say("Encode once; start every row from [<bos>]; at each step take the argmax of the last position's "
                   "logits, append it, and stop a row at <eos> (keep the <eos>, drop what follows).",
-                  "한 번 인코딩하고 모든 행을 [<bos>]에서 시작하세요. 매 스텝 마지막 위치 로짓의 argmax를 붙이고, 행이 "
+                  "한 번 인코딩하고 모든 행을 [<bos>]에서 시작하세요. 매 단계 마지막 위치 로짓의 argmax를 붙이고, 행이 "
                   "<eos>를 내면 그 행을 멈춥니다(<eos>는 남기고 뒤는 버립니다).")
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("greedy_decode picks the most likely token at every step, per row",
-                   ko="greedy_decode는 행마다 매 스텝 가장 확률이 높은 토큰을 고릅니다")
+                   ko="greedy_decode는 행마다 매 단계 가장 확률이 높은 토큰을 고릅니다")
 def test_greedy_decode_picks_argmax(impl, run_seed):
     for attempt in range(50):  # a draw where some rows stop at <eos> and some do not: both are promises
         src, rows = _sources(_derived(run_seed, 30 + 100 * attempt), (5, 3, 7, 4, 6))
@@ -566,7 +566,7 @@ def test_greedy_decode_picks_argmax(impl, run_seed):
     got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, model_seed, src, 12)
     check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
           say(f"greedy_decode on a batch of 5 (max_len 12): expected {want}, got {got!r}.",
-              f"배치 5개에 대한 greedy_decode(max_len 12): {want}이어야 하는데 {got!r}입니다."), DECODE_HINT)
+              f"배치 5개에 대한 greedy_decode(max_len 12): {got!r}입니다. 기대값은 {want}입니다."), DECODE_HINT)
 
 
 @pytest.mark.points(1)
@@ -584,10 +584,10 @@ def test_beam_one_equals_greedy(impl, run_seed):
     got = errors.calling("beam_search", "", beams_with, impl, model_seed, rows, 1, 12)
     check([list(map(int, g)) for g in got] == want,
           say(f"beam_search(beam_size=1) should equal greedy decoding {want}, got {got!r}.",
-              f"beam_search(beam_size=1)는 탐욕적 디코딩 결과 {want}와 같아야 하는데 {got!r}입니다."),
+              f"beam_search(beam_size=1)는 탐욕적 디코딩 결과 {want}과(와) 같아야 하는데 {got!r}입니다."),
           say("Keep the beam_size best prefixes by total log-probability at every step; with one beam that is the "
               "argmax path. Return the tokens after <bos>, ending with <eos> when it was produced.",
-              "매 스텝 전체에서 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 빼세요. 빔이 하나면 그것이 "
+              "매 단계 전체에서 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 빼세요. 빔이 하나면 그것이 "
               "argmax 경로입니다. "
               "<bos> 뒤의 토큰을, <eos>가 나왔다면 <eos>까지 반환하세요."))
 
@@ -616,12 +616,12 @@ def test_wider_beam_never_scores_below_greedy(impl, run_seed):
         check(abs(score - best_score) <= 1e-4, say(
             f"for source {row.tolist()} beam_search(beam_size=4) returned {tokens} with log-probability per token "
             f"{score:.4f}; the beam search the docstring describes ends with {want} at {best_score:.4f}.",
-            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {score:.4f}인 {tokens}를 "
-            f"반환했는데, 독스트링이 설명하는 빔 탐색은 {best_score:.4f}인 {want}로 끝납니다."),
+            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {score:.4f}인 {tokens}을(를) "
+            f"반환했는데, 독스트링이 설명하는 빔 탐색은 {best_score:.4f}인 {want}(으)로 끝납니다."),
             say("Keep the beam_size best extensions over the whole beam at every step (by total log-probability), let "
                 "those ending in <eos> leave the beam, and return the best finished one by score / length ** "
                 "length_penalty (the best prefix of the last beam only when none finished).",
-                "매 스텝 빔 전체에서 (전체 로그 확률로) 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 "
+                "매 단계 빔 전체에서 (전체 로그 확률로) 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 "
                 "빼고, 끝난 것 가운데 점수 / 길이 ** length_penalty가 가장 좋은 것을 반환하세요(끝난 것이 없을 때만 "
                 "마지막 빔의 가장 좋은 접두사)."))
 
@@ -652,7 +652,7 @@ def _no_lower_than_greedy(model, rows, got):
         check(beam_score >= greedy_score - 1e-5, say(
             f"for source {row.tolist()} beam_search(beam_size=4) returned {tokens} with log-probability per token "
             f"{beam_score:.4f}, below greedy's {greedy} at {greedy_score:.4f}.",
-            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {beam_score:.4f}인 {tokens}를 "
+            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {beam_score:.4f}인 {tokens}을(를) "
             f"반환했는데, 탐욕적 디코딩 {greedy}의 {greedy_score:.4f}보다 낮습니다."),
             say("Score with log_softmax (not raw logits), add log-probabilities along a hypothesis, keep finished "
                 "hypotheses (ended by <eos>) and return the best by score / length ** length_penalty.",
@@ -755,7 +755,7 @@ def _training_hint():
                f"sequence_loss, zero_grad / backward / step for exactly `steps` steps; then greedy_decode. Check the "
                f"masks and the loss first: this check needs every earlier part.",
                f"train_translator: AdamW(lr={c['lr']}), collate로 만든 {c['batch_size']}쌍 배치, sequence_loss, "
-               f"zero_grad / backward / step을 정확히 `steps` 스텝 반복한 뒤 greedy_decode 합니다. 마스크와 손실부터 "
+               f"zero_grad / backward / 단계를 정확히 `steps` 단계 반복한 뒤 greedy_decode 합니다. 마스크와 손실부터 "
                f"확인하세요: 이 검사는 앞의 모든 부분을 씁니다.")
 
 
@@ -812,14 +812,14 @@ def test_translator_learns_numbers(impl, training_run):
         f"match {exact:.1%} (needs {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f} (needs {CONVERGENCE_BLEU:.0f}). Samples: "
         f"{samples}",
         f"이번 채점용으로 암호화한 말뭉치(영어 단어와 한국어 글자를 저마다 다른 것으로 똑같이 바꾼 것)로 {c['steps']} "
-        f"스텝 학습한 뒤 새 원문 {len(references)}개의 번역: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), "
+        f"단계 학습한 뒤 새 원문 {len(references)}개의 번역: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), "
         f"BLEU {bleu:.1f}(필요: {CONVERGENCE_BLEU:.0f}). 예시: {samples}"), hint)
 
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("train_translator takes exactly `steps` steps, each from cleared gradients",
-                   ko="train_translator는 정확히 `steps`번, 매번 비운 변화도에서 시작해 스텝을 밟습니다")
+                   ko="train_translator는 정확히 `steps`번, 매번 비운 변화도에서 시작해 단계를 진행합니다")
 def test_translator_steps_from_cleared_gradients(impl, run_seed):
     steps, lr = PROBE_STEPS, 0.01
     generator = torch.Generator().manual_seed(_derived(run_seed, 60))
@@ -829,13 +829,13 @@ def test_translator_steps_from_cleared_gradients(impl, run_seed):
     what = f"train_translator(steps={steps})"
     hint = say("Build the model as Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)); per step: "
                "optimizer.zero_grad(), sequence_loss(...).backward(), (clip,) optimizer.step(), exactly `steps` times.",
-               "모델은 Seq2SeqTransformer(len(src_vocab), len(tgt_vocab))로 만드세요. 스텝마다 optimizer.zero_grad(), "
+               "모델은 Seq2SeqTransformer(len(src_vocab), len(tgt_vocab))로 만드세요. 단계마다 optimizer.zero_grad(), "
                "sequence_loss(...).backward(), (clip,) optimizer.step()을 정확히 `steps`번 합니다.")
     weights, seen = errors.calling(what, hint, steps_on_a_probe, impl, pairs, steps, lr, start, grads)
     check(isinstance(weights, list) and len(weights) == 1,
           say(f"{what} built {len(weights) if isinstance(weights, list) else '?'} models through the module's "
               "Seq2SeqTransformer; it should build one, Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)), and train it.",
-              f"{what}가 모듈의 Seq2SeqTransformer로 모델을 {len(weights) if isinstance(weights, list) else '?'}개 "
+              f"{what}이(가) 모듈의 Seq2SeqTransformer로 모델을 {len(weights) if isinstance(weights, list) else '?'}개 "
               "만들었습니다. Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)) 하나를 만들어 학습해야 합니다."), hint)
     got = expect_tensor(weights[0], say("the stand-in model's parameter", "대역 모델의 매개변수"), hint)
     want = _adamw_path(start, grads, steps, lr)
@@ -847,12 +847,12 @@ def test_translator_steps_from_cleared_gradients(impl, run_seed):
         check(tuple(got.shape) != tuple(stale.shape) or not torch.allclose(got, stale, rtol=1e-5, atol=1e-7),
               say(f"{what}: the parameter ended where gradients that add up over the steps take it: the gradients "
                   "were not cleared (zero_grad) before each backward().",
-                  f"{what}: 매개변수가 스텝마다 변화도가 쌓일 때 가는 곳에 있습니다: 매 backward() 전에 변화도를 "
+                  f"{what}: 매개변수가 단계마다 변화도가 쌓일 때 가는 곳에 있습니다: 매 backward() 전에 변화도를 "
                   "비우지(zero_grad) 않았습니다."), hint)
     assert_tensor(got, want, say(f"{what}, on a stand-in model whose gradient at each backward the grader chose: its "
                                  f"parameter against {steps} AdamW(lr={lr}) steps from cleared gradients",
                                  f"{what}, 매 backward의 변화도를 채점기가 정한 대역 모델에서: 매개변수와 비운 변화도에서 "
-                                 f"시작한 AdamW(lr={lr}) {steps}스텝의 비교"), rtol=1e-5, atol=1e-7, hint=hint)
+                                 f"시작한 AdamW(lr={lr}) {steps}단계의 비교"), rtol=1e-5, atol=1e-7, hint=hint)
 
 
 def _adamw_path(start, grads, steps, lr, stale=False, clip=None):
@@ -1010,7 +1010,7 @@ def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
     losses = fine_tuned["first"][0]
     check(isinstance(losses, list) and len(losses) == 1, say(
         f"fine_tune_seq2seq(steps=1) should return the step losses as a list of 1, got {losses!r:.80}.",
-        f"fine_tune_seq2seq(steps=1)는 스텝 손실을 길이 1인 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
+        f"fine_tune_seq2seq(steps=1)는 단계 손실을 길이 1인 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
     start = _weights_file(source)
     saved = _saved_weights(fine_tuned["one"], start)
     distance = _distance(saved, _hf_fine_tuned(source, pairs, 1), start)
@@ -1019,14 +1019,14 @@ def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
         check(padded > HF_TOLERANCE, say(
             "after one step the saved model is the one a loss over the padded label positions gives: replace the pad "
             "id in labels with -100.",
-            "한 스텝 뒤 저장된 모델이 패딩된 레이블 위치까지 넣은 손실이 만드는 모델입니다: labels의 패딩 id를 -100으로 "
+            "한 단계 뒤 저장된 모델이 패딩된 레이블 위치까지 넣은 손실이 만드는 모델입니다: labels의 패딩 id를 -100으로 "
             "바꾸세요."), HF_HINT)
     check(distance <= HF_TOLERANCE, say(
         f"after fine_tune_seq2seq(steps=1) the saved weights differ from one AdamW step of the saved model on "
         f"pairs[:16] (the grader's own step) by {distance:.3g} of that step (allowed: {HF_TOLERANCE}); your code "
         f"reported a first loss of {_shown(losses)}.",
-        f"fine_tune_seq2seq(steps=1) 뒤 저장된 가중치가 저장된 모델을 pairs[:16]로 AdamW 한 스텝 학습한 결과(채점기의 "
-        f"스텝)와 그 스텝의 {distance:.3g}만큼 다릅니다(허용: {HF_TOLERANCE}). 코드가 보고한 첫 손실은 "
+        f"fine_tune_seq2seq(steps=1) 뒤 저장된 가중치가 저장된 모델을 pairs[:16]로 AdamW 한 단계 학습한 결과(채점기의 "
+        f"단계)와 그 단계의 {distance:.3g}만큼 다릅니다(허용: {HF_TOLERANCE}). 코드가 보고한 첫 손실은 "
         f"{_shown(losses)}입니다."), HF_HINT)
 
 
@@ -1066,7 +1066,7 @@ def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
 @pytest.mark.points(1)
 @pytest.mark.gradients
 @pytest.mark.title("fine_tune_seq2seq takes exactly `steps` steps, each from cleared gradients",
-                   ko="fine_tune_seq2seq는 정확히 `steps`번, 매번 비운 변화도에서 시작해 스텝을 밟습니다")
+                   ko="fine_tune_seq2seq는 정확히 `steps`번, 매번 비운 변화도에서 시작해 단계를 진행합니다")
 def test_fine_tune_steps_from_cleared_gradients(impl, fine_tuned):
     source, pairs = fine_tuned["source"], fine_tuned["pairs"]
     start = _weights_file(source)
@@ -1079,6 +1079,6 @@ def test_fine_tune_steps_from_cleared_gradients(impl, fine_tuned):
         f"after fine_tune_seq2seq(steps={HF_STEPS}) the saved weights differ from the grader's own {HF_STEPS} steps "
         f"by {distance:.3g} of their change (allowed: {HF_TOLERANCE}): exactly {HF_STEPS} optimizer steps, each after "
         "optimizer.zero_grad(), on the batches in order.",
-        f"fine_tune_seq2seq(steps={HF_STEPS}) 뒤 저장된 가중치가 채점기의 {HF_STEPS}스텝 결과와 그 변화량의 "
+        f"fine_tune_seq2seq(steps={HF_STEPS}) 뒤 저장된 가중치가 채점기의 {HF_STEPS}단계 결과와 그 변화량의 "
         f"{distance:.3g}만큼 다릅니다(허용: {HF_TOLERANCE}): 순서대로 잡은 배치로, 매번 optimizer.zero_grad() 뒤에, "
-        f"정확히 {HF_STEPS}번 옵티마이저 스텝을 밟으세요."), HF_HINT)
+        f"정확히 {HF_STEPS}번 옵티마이저 단계를 진행하세요."), HF_HINT)

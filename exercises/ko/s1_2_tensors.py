@@ -2,9 +2,9 @@
 
 `torch.Tensor`는 메모리 블록(*저장소(storage)*)과 그 위의 뷰입니다: 뷰는 `shape`, `dtype`, `device`, 그리고
 `stride`(각 축(axis)을 따라 한 칸 이동하려면 요소(element)를 몇 개 건너뛰어야 하는지)로 이루어집니다. 많은 연산
-(`view`, `transpose`, `t`, 슬라이싱(slicing), `unsqueeze`)은 복사하지 않고 *같은* 저장소 위에 새 Tensor를
+(`view`, `transpose`, `t`, 슬라이싱(slicing), `unsqueeze`)은 복사하지 않고 *같은* 저장소 위에 새 텐서를
 만듭니다. `view`는 다시 해석할 수 있는 stride 패턴이 필요하므로, 전치(transpose)처럼 연속적이지 않은
-(non-contiguous) Tensor에서는 실패합니다. `reshape`는 가능하면 뷰를 반환하고, 꼭 필요할 때만 복사합니다.
+(non-contiguous) 텐서에서는 실패합니다. `reshape`는 가능하면 뷰를 반환하고, 꼭 필요할 때만 복사합니다.
 
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 1.2`를 실행하세요.
 torch 연산만 사용하세요(요소마다 도는 Python 반복문도, NumPy도 쓰지 마세요).
@@ -13,7 +13,7 @@ import torch
 
 
 def describe(t: torch.Tensor) -> dict:
-    """Tensor의 속성을 정확히 다음 키(key)를 가진 dict로 보고합니다:
+    """텐서의 속성을 정확히 다음 키(key)를 가진 dict로 보고합니다:
 
     - "shape": int로 이루어진 tuple, 예: (2, 3)
     - "dtype": torch.dtype, 예: torch.float32
@@ -38,7 +38,7 @@ def seeded_normal(shape: tuple[int, ...], seed: int) -> torch.Tensor:
 def eye_like(x: torch.Tensor) -> torch.Tensor:
     """크기가 `x.shape[-1]`인 단위 행렬(identity matrix)로, dtype과 장치(device)는 `x`와 같습니다.
 
-    새 Tensor는 입력을 저절로 따라가지 않습니다: `dtype=`과 `device=`를 넘기세요.
+    새 텐서는 입력을 저절로 따라가지 않습니다: `dtype=`과 `device=`를 넘기세요.
     """
     raise NotImplementedError("eye_like")
 
@@ -53,7 +53,7 @@ def flatten_last_two(x: torch.Tensor) -> torch.Tensor:
 
 
 def split_heads(x: torch.Tensor, n_heads: int) -> torch.Tensor:
-    """(batch, time, features) Tensor의 특징(feature) 축을 어텐션 헤드(attention head)들로 나눕니다.
+    """(batch, time, features) 텐서의 특징(feature) 축을 어텐션 헤드(attention head)들로 나눕니다.
 
     (batch, n_heads, time, features // n_heads)를 반환하며, 헤드 h는 각 시간 단계의 특징
     h*d ... (h+1)*d - 1을 담습니다(d = features // n_heads). 어느 축을 나누는지, 새 축들이 어떤 순서로
@@ -63,7 +63,7 @@ def split_heads(x: torch.Tensor, n_heads: int) -> torch.Tensor:
 
 
 def to_column(v: torch.Tensor) -> torch.Tensor:
-    """요소가 n개인 1차원 Tensor를 (n, 1) 열(column)로 만든 것으로, `v`의 뷰입니다(복사하지 않습니다)."""
+    """요소가 n개인 1차원 텐서를 (n, 1) 열(column)로 만든 것으로, `v`의 뷰입니다(복사하지 않습니다)."""
     raise NotImplementedError("to_column")
 
 
@@ -73,7 +73,7 @@ def drop_singletons(x: torch.Tensor) -> torch.Tensor:
 
 
 def normalize_rows(x: torch.Tensor) -> torch.Tensor:
-    """2차원 Tensor의 각 행을 표준화합니다: 그 행의 평균을 빼고, 그 행의 표준편차(모표준편차,
+    """2차원 텐서의 각 행을 표준화합니다: 그 행의 평균을 빼고, 그 행의 표준편차(모표준편차,
     `unbiased=False` / `correction=0`)로 나눕니다. 반복문 없이 브로드캐스팅을 사용하세요.
     """
     raise NotImplementedError("normalize_rows")
@@ -94,7 +94,7 @@ def batched_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def trace(m: torch.Tensor) -> torch.Tensor:
-    """정사각 행렬의 대각합(trace, 대각 원소의 합)을 0차원 Tensor로 반환합니다. `torch.einsum`을 사용하세요."""
+    """정사각 행렬의 대각합(trace, 대각 요소의 합)을 0차원 텐서로 반환합니다. `torch.einsum`을 사용하세요."""
     raise NotImplementedError("trace")
 
 
@@ -119,7 +119,7 @@ def matrix_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def batched_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """행렬 묶음(stack)의 행렬 곱입니다: (..., n, k) @ (..., k, m) -> (..., n, m).
 
-    배치 축(...)은 원소별 연산처럼 브로드캐스트됩니다: (2, 1, n, k)와 (5, k, m)은 (2, 5, n, m)이 되고,
+    배치 축(...)은 요소별 연산처럼 브로드캐스트됩니다: (2, 1, n, k)와 (5, k, m)은 (2, 5, n, m)이 되고,
     2차원 `b`는 `a`의 모든 행렬에 공유됩니다. `torch.mm`으로는 할 수 없습니다.
     """
     raise NotImplementedError("batched_product")

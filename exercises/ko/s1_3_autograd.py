@@ -1,6 +1,6 @@
 """1.3 Autograd & 자동 미분 — requires_grad, 잎(leaf), backward, .grad, 누적, no_grad, detach, 사용자 정의 Function.
 
-Autograd는 변화도(gradient)가 필요한 Tensor에 대한 모든 연산을 기록하고, 입력에서 결과까지 이어지는 그래프를
+Autograd는 변화도(gradient)가 필요한 텐서에 대한 모든 연산을 기록하고, 입력에서 결과까지 이어지는 그래프를
 만듭니다. `loss.backward()`는 그 그래프를 거꾸로 따라가면서(연쇄 법칙(chain rule)) 각 **잎(leaf)** Tensor(연산의
 결과가 아니라 여러분이 `requires_grad=True`로 직접 만든 Tensor)에 대한 `loss`의 변화도를 그 잎의 `.grad`에
 *더합니다*.
@@ -10,10 +10,10 @@ Autograd 버그의 대부분은 다음 세 가지 사실에서 생깁니다:
 - `.grad`는 **누적됩니다(accumulate)**: 두 번째 `backward()`는 이미 들어 있는 값에 더합니다.
   마이크로 배치(micro-batch)에 걸친 변화도 누적이 동작하는 것도, 학습 루프가 매 단계 전에 변화도를 0으로
   만들어야(`w.grad = None` 또는 `optimizer.zero_grad()`) 하는 것도 이 때문입니다.
-- 잎만 `.grad`를 유지합니다. 중간(잎이 아닌) Tensor의 변화도는 `backward()` 전에 그 Tensor에서 `.retain_grad()`를
+- 잎만 `.grad`를 유지합니다. 중간(잎이 아닌) 텐서의 변화도는 `backward()` 전에 그 텐서에서 `.retain_grad()`를
   호출하거나 `torch.autograd.grad`로 요청하지 않으면 버려집니다.
 - 매개변수(parameter) 갱신은 미분할 대상이 아닙니다: `with torch.no_grad():` 안에서 하세요.
-  `.detach()`는 데이터는 공유하지만 그래프에서 잘려 나간 Tensor를 반환합니다: 그 Tensor를 통해서는 변화도가
+  `.detach()`는 데이터는 공유하지만 그래프에서 잘려 나간 텐서를 반환합니다: 그 텐서를 통해서는 변화도가
   흐르지 않습니다. 몇몇 정확한 자리에서는 바로 이것이 필요하지만, 그 밖의 모든 곳에서는 조용한 버그가 됩니다.
 
 Autograd의 공식으로는 원하는 결과를 얻을 수 없을 때(수치 안정성, straight-through 추정기(estimator), 융합(fused)
@@ -29,7 +29,7 @@ import torch
 
 
 def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """스칼라 `fn(x)`의 `x`에 대한 변화도로, `x`와 shape, dtype이 같은 Tensor입니다.
+    """스칼라 `fn(x)`의 `x`에 대한 변화도로, `x`와 shape, dtype이 같은 텐서입니다.
 
     `x`는 받은 그대로 두세요: `requires_grad`를 켜지 말고, `.grad`에 쓰지도 마세요(호출한 쪽이 거기에 변화도를
     누적하고 있을 수 있습니다). `x`로 만든 새 잎에서 작업하거나, 어떤 `.grad`도 건드리지 않고 Autograd에
@@ -69,7 +69,7 @@ def sgd_fit(w0: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float, steps
     `w0`의 복사본을 담은 새 잎에서 시작하세요(`w0`는 수정하지 마세요). 각 단계에서는 손실을 계산하고, 역전파한
     다음, Autograd가 기록하지 않는 곳에서 `w`를 변화도의 `lr`배만큼 제자리(in-place)에서 옮기세요(변화도를 요구하는
     잎의 제자리 갱신은 Autograd가 기록하는 동안에는 거부되고, `w = w - lr * w.grad`는 `w`를 다음 단계에서 `.grad`가
-    없는 잎이 아닌 Tensor로 만들어 버립니다). 그다음 다음 단계를 위해 변화도를 지우세요.
+    없는 잎이 아닌 텐서로 만들어 버립니다). 그다음 다음 단계를 위해 변화도를 지우세요.
     `w`를 반환합니다: 여전히 잎이고, 변화도를 요구하며, `grad_fn`이 없어야 합니다.
     """
     raise NotImplementedError("sgd_fit")
@@ -90,12 +90,12 @@ class Softplus(torch.autograd.Function):
 
     `forward(ctx, x, beta)`: 단순한 공식은 오버플로(overflow)가 납니다(`exp(1000.)`은 inf입니다). 양수를 지수 함수에
     넣는 일이 없는, 값이 같은 안정적인 형태로 바꿔 써서 |x|가 커도 유한하고 정확한 값이 나오게 하세요.
-    backward에 필요한 것은 `ctx.save_for_backward(...)`로 저장하세요(Tensor만 저장합니다: 그래야 Autograd가
+    backward에 필요한 것은 `ctx.save_for_backward(...)`로 저장하세요(텐서만 저장합니다: 그래야 Autograd가
     backward 뒤에 이들을 해제하고, 이들에 대한 제자리 변경을 감지합니다). 일반 float인 `beta`는 `ctx.beta`로
     보관하세요.
 
     `backward(ctx, grad_output)`: softplus_beta를 x에 대해 직접 미분하고, `grad_output`과 곱한 다음(연쇄 법칙),
-    `forward`의 입력마다 변화도를 하나씩 반환하세요: Tensor가 아니라 float인 `beta`에는 `None`을 반환합니다.
+    `forward`의 입력마다 변화도를 하나씩 반환하세요: 텐서가 아니라 float인 `beta`에는 `None`을 반환합니다.
     """
 
     @staticmethod

@@ -3,9 +3,9 @@
 `nn.Module`은 자신이 가진 것을 *등록하는(register)* 컨테이너입니다: `__init__`에서 (`super().__init__()` 다음에)
 `nn.Module`이나 `nn.Parameter`를 속성에 대입하면, 그것이 `parameters()`, `named_parameters()`, `state_dict()`에
 나타나고 `.to(device)` / `.to(dtype)`으로 함께 옮겨집니다. 그 밖의 것(계층(layer)을 담은 일반 Python list, 일반
-Tensor 속성)은 이 모든 것에서 보이지 않습니다: 옵티마이저(optimizer)는 그 가중치(weight)를 전혀 보지 못하고,
+텐서 속성)은 이 모든 것에서 보이지 않습니다: 옵티마이저(optimizer)는 그 가중치(weight)를 전혀 보지 못하고,
 `.to("cuda")`를 해도 그것들은 원래 장치(device)에 남습니다. 계층 목록에는 `nn.ModuleList` / `nn.Sequential`을, 학습하지는
-않지만 모델의 상태(state)인 Tensor에는 `register_buffer`를 사용하세요.
+않지만 모델의 상태(state)인 텐서에는 `register_buffer`를 사용하세요.
 
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 2.1`을 실행하세요.
 """
@@ -90,9 +90,9 @@ def decay_groups(model: nn.Module, weight_decay: float) -> list[dict]:
 class Standardize(nn.Module):
     """고정된 입력 정규화 계층: 특징(feature)별로 forward(x) = (x - mean) / std.
 
-    `mean`과 `std`는 `__init__`에 주어지는 (features,) Tensor입니다. 이 둘은 모델 상태의 일부이지만
+    `mean`과 `std`는 `__init__`에 주어지는 (features,) 텐서입니다. 이 둘은 모델 상태의 일부이지만
     (`state_dict()`에 저장되고 `.to(...)`로 옮겨짐) 학습되지는 않습니다: "mean"과 "std"라는 이름의 버퍼(buffer)로
-    등록하세요(받은 Tensor의 clone으로). 일반 속성으로 두지 마세요
+    등록하세요(받은 텐서의 clone으로). 일반 속성으로 두지 마세요
     (`.to("cuda")` 뒤에도 CPU에 남고 `state_dict()`에서 빠집니다). `nn.Parameter`로도 두지 마세요(옵티마이저가
     값을 바꿔 버립니다).
     """

@@ -8,7 +8,7 @@ i번째 샘플은 무엇인가(`__getitem__`). `DataLoader`는 인덱스를 (순
   `torch.Generator`를 DataLoader에 따로 건네세요. 그러면 순서는 그 시드에만 달려 있고, 앞서 다른
   코드가 전역 난수 생성기(RNG)를 썼는지와는 무관해집니다. 에폭(epoch)마다(새로 반복할 때마다)
   새로운 순열이 나옵니다.
-- 변형: `torchvision.transforms.v2`는 Tensor에 동작합니다. `v2.Compose`는 단계들을 순서대로
+- 변형: `torchvision.transforms.v2`는 텐서에 동작합니다. `v2.Compose`는 단계들을 순서대로
   적용하며, 순서가 중요합니다(정규화(normalize)한 다음에 패딩하면 가장자리에 날것의 0이 남습니다).
 - 길이가 제각각인 데이터(문장, 시계열)는 그대로 쌓을 수 없습니다: `collate_fn`이 각 배치를 가장 긴
   항목에 맞춰 패딩하고, 실제 길이를 함께 반환합니다.
@@ -32,9 +32,9 @@ class DigitsDataset(Dataset):
     """scikit-learn의 digits를 맵 스타일 Dataset으로 제공합니다.
 
     `__init__`에서 `sklearn.datasets.load_digits()`를 한 번 불러와, `images`((1797, 8, 8), 값은
-    0..16)는 [0, 1]로 스케일한(16으로 나눈) float32 Tensor로, `target`은 레이블로 보관하세요.
+    0..16)는 [0, 1]로 스케일한(16으로 나눈) float32 텐서로, `target`은 레이블로 보관하세요.
     `__len__`은 이미지 수입니다. `__getitem__(i)`는 `(image, label)`을 반환합니다: `image`는 i번째
-    이미지로, shape이 (1, 8, 8)인 float32 Tensor이며(torchvision이 기대하는 대로 채널 하나가 맨 앞),
+    이미지로, shape가 (1, 8, 8)인 float32 텐서이며(torchvision이 기대하는 대로 채널 하나가 맨 앞),
     `transform`이 주어졌다면 그것을 거친 결과입니다. `label`은 Python int입니다.
     """
 
@@ -88,7 +88,7 @@ def pad_collate(batch: list[tuple[torch.Tensor, int]], padding_value: int = 0):
 
     `(padded, lengths, labels)`를 반환합니다:
       padded:  (batch, longest). 각 시퀀스는 자기 행의 앞부분에 두고 그 뒤는 `padding_value`로
-               채우며, dtype과 device는 시퀀스와 같습니다(시간 축이 아니라 배치 축이 앞입니다);
+               채우며, dtype과 장치는 시퀀스와 같습니다(시간 축이 아니라 배치 축이 앞입니다);
       lengths: (batch,) int64, CPU에 있는 실제 길이들(`pack_padded_sequence`에 필요한 값);
       labels:  (batch,) int64.
     """

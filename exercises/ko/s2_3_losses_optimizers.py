@@ -5,7 +5,7 @@
 Adam의 편향 보정(bias correction))이 무슨 뜻인지, 수치적인 함정이 어디에 있는지 알게 됩니다:
 float32에서 `exp(1000.)`은 `inf`이므로, 소프트맥스(softmax)는 먼저 최댓값을 빼야 합니다.
 
-torch Tensor 연산만 사용하세요(코드 안에서 `torch.nn.functional`의 손실 함수나 `torch.optim`을 쓰지
+torch 텐서 연산만 사용하세요(코드 안에서 `torch.nn.functional`의 손실 함수나 `torch.optim`을 쓰지
 마세요: 채점기가 여러분의 결과를 바로 그것들과 비교합니다). 각 `raise NotImplementedError`를 여러분의
 코드로 바꾼 다음 `ptgrade check 2.3`을 실행하세요.
 """
@@ -17,7 +17,7 @@ import torch
 def mse_loss(prediction: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     """`nn.MSELoss(reduction=...)`와 같은 평균제곱오차(mean-squared error)입니다.
 
-    차이의 제곱 (prediction - target) ** 2를 구한 다음: "mean"은 모든 원소의 평균(0-d Tensor),
+    차이의 제곱 (prediction - target) ** 2를 구한 다음: "mean"은 모든 요소의 평균(0-d Tensor),
     "sum"은 합(0-d)을 반환하고, "none"은 축소하지 않은 그대로(prediction의 shape) 반환합니다.
     """
     raise NotImplementedError("mse_loss")
@@ -58,7 +58,7 @@ def sgd_momentum_step(params: list[torch.Tensor], velocities: list[torch.Tensor]
     `torch.optim.SGD(params, lr, momentum, weight_decay=weight_decay)`(dampening 0, Nesterov 아님)와
     정확히 같아야 합니다.
 
-    각 매개변수(parameter) p(그 변화도(gradient)는 p.grad)와 그 속도 v(p와 shape이 같은 Tensor로,
+    각 매개변수(parameter) p(그 변화도(gradient)는 p.grad)와 그 속도 v(p와 shape가 같은 텐서로,
     여러분이 제자리에서 갱신합니다. 호출하는 쪽에서 0으로 시작합니다)에 대해:
         g = p.grad + weight_decay * p
         v = momentum * v + g
@@ -90,11 +90,11 @@ def adam_step(params: list[torch.Tensor], exp_avgs: list[torch.Tensor], exp_avg_
 def bce_with_logits(logits: torch.Tensor, target: torch.Tensor,
                     pos_weight: torch.Tensor | None = None) -> torch.Tensor:
     """원시 점수(로짓)와 [0, 1] 범위의 정답 사이의 이진 교차 엔트로피(binary cross-entropy)입니다.
-    기본값인 모든 원소에 대한 평균으로, `nn.BCEWithLogitsLoss(pos_weight=pos_weight)`와 같습니다.
+    기본값인 모든 요소에 대한 평균으로, `nn.BCEWithLogitsLoss(pos_weight=pos_weight)`와 같습니다.
 
-    원소마다, p = sigmoid(x)를 양성 클래스로 예측한 확률이라 하면:
+    요소마다, p = sigmoid(x)를 양성 클래스로 예측한 확률이라 하면:
         loss = -(w * y * log(p) + (1 - y) * log(1 - p))
-    이고, w = pos_weight입니다(None이면 1; Tensor이면 마지막 축에 맞춰 브로드캐스트되어 출력마다
+    이고, w = pos_weight입니다(None이면 1; 텐서이면 마지막 축에 맞춰 브로드캐스트되어 출력마다
     가중치가 하나씩 붙고, w > 1이면 양성을 더 크게 셉니다). 합쳐진(fused) 형태가 있는 이유: float32에서
     x가 약 17을 넘으면 sigmoid(x)는 정확히 1.0으로 반올림되므로 log(1 - p)는 log(0) = -inf가 되고,
     포화된 sigmoid를 지나는 변화도는 0이 됩니다(`nn.BCELoss`는 유한한 값을 유지하려고 log를 -100에서
@@ -125,10 +125,10 @@ def warmup_cosine_schedule(optimizer: torch.optim.Optimizer, warmup_steps: int, 
 def train_with_schedule(model: torch.nn.Module, batches: list[tuple[torch.Tensor, torch.Tensor]], epochs: int,
                         lr: float, warmup_steps: int) -> list[float]:
     """`model`을 제자리에서(in place) 학습합니다: `batches`((x, y) 쌍의 리스트)를 `epochs`번 돌며,
-    model(x)와 y의 평균 제곱 오차에 `torch.optim.SGD(model.parameters(), lr=lr)`를 쓰고,
+    model(x)와 y의 평균제곱오차에 `torch.optim.SGD(model.parameters(), lr=lr)`를 쓰고,
     `warmup_cosine_schedule(optimizer, warmup_steps, total_steps)`를 적용합니다. total_steps는 전체
     학습의 배치 수입니다(min_lr_ratio는 0). 스케줄은 에폭이 아니라 배치를 셉니다.
 
-    각 배치를 학습할 때 쓴 학습률을 순서대로 반환합니다(옵티마이저 step마다 float 하나).
+    각 배치를 학습할 때 쓴 학습률을 순서대로 반환합니다(옵티마이저 단계마다 float 하나).
     """
     raise NotImplementedError("train_with_schedule")

@@ -5,15 +5,15 @@
     loss = loss_fn(model(x), y)      # 순전파(forward); nn.CrossEntropyLoss는 날것의 로짓(logit)을 받습니다(softmax 없이)
     loss.backward()                  # 모든 매개변수(parameter)의 .grad를 채웁니다
     optimizer.step()                 # .grad로 매개변수를 갱신합니다
-평가는 다릅니다: `model.eval()`은 Dropout을 끄고 BatchNorm이 누적 통계(running statistics)를 쓰게
+평가는 다릅니다: `model.eval()`은 드롭아웃을 끄고 BatchNorm이 누적 통계(running statistics)를 쓰게
 하며, `torch.no_grad()`는 아무도 쓰지 않을 그래프를 Autograd가 기록하지 않게 합니다. 둘 중 하나를
 잊어도 코드는 돌아가지만, 조용히 틀린 숫자를 내거나 메모리를 낭비합니다. 평가 뒤에 `model.train()`을
-잊으면 다음 에폭(epoch)을 Dropout 없이 학습하게 됩니다.
+잊으면 다음 에폭(epoch)을 드롭아웃 없이 학습하게 됩니다.
 
 누적 합계는 Python 숫자로 유지하세요(`loss.item()`): `total += loss`는 에폭이 끝날 때까지 모든
 배치의 그래프를 살려 둡니다.
 
-체크포인트에는 객체가 아니라 `state_dict()`(Tensor와 숫자)를 저장합니다: `torch.load`의 기본값은
+체크포인트에는 객체가 아니라 `state_dict()`(텐서와 숫자)를 저장합니다: `torch.load`의 기본값은
 `weights_only=True`이며, 모델 전체를 언피클(unpickle)하기를 거부합니다. 옵티마이저(optimizer)의
 상태도 저장하세요: Adam의 모멘트 추정값도 학습이 어디까지 왔는지의 일부입니다.
 
@@ -38,8 +38,8 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module,
                     optimizer: torch.optim.Optimizer) -> float:
     """`loader`를 한 번 훑으며 `model`을 학습합니다. 배치 (x, y)마다 옵티마이저 단계를 한 번 밟습니다.
 
-    먼저 모델을 학습 모드로 두고(`model.train()`), 각 배치를 모델 매개변수가 있는 device로 옮긴 다음, zero_grad, 순전파 + 손실(loss), 역전파(backward),
-    step을 이 순서대로 한 번씩 실행하세요.
+    먼저 모델을 학습 모드로 두고(`model.train()`), 각 배치를 모델 매개변수가 있는 장치로 옮긴 다음, zero_grad, 순전파 + 손실(loss), 역전파(backward),
+    단계를 이 순서대로 한 번씩 실행하세요.
 
     에폭 전체에 대한 샘플당 평균 손실을 Python float로 반환합니다: 배치마다
     `loss.item() * batch_size`(그 배치의 step 이전에 계산한 손실)를 더한 합을 샘플 수로 나눈 값입니다.
@@ -92,6 +92,6 @@ def load_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.O
     `load_state_dict`로 복원하고, 저장된 에폭을 반환합니다.
 
     이후 반환된 에폭부터 학습을 이어 가면, 중단 없이 실행한 결과와 비트 단위까지 같아집니다
-    (에폭마다 데이터 순서와 Dropout의 시드를 정하는 일은 호출하는 쪽이 맡습니다).
+    (에폭마다 데이터 순서와 드롭아웃의 시드를 정하는 일은 호출하는 쪽이 맡습니다).
     """
     raise NotImplementedError("load_checkpoint")

@@ -107,7 +107,7 @@ def resnet18_for_small_images(num_classes: int = 10) -> nn.Module:
 def efficientnet_b0_for_small_images(num_classes: int = 10) -> nn.Module:
     """`torchvision.models.efficientnet_b0(weights=None)`을 같은 방식으로 고칩니다:
     - 스템 합성곱 `features[0][0]`: 3x3, stride 1, padding 1인 `nn.Conv2d(3, 32, bias=False)`;
-    - `classifier`의 마지막 계층: 새 `nn.Linear(1280, num_classes)`(그 앞의 Dropout은 유지).
+    - `classifier`의 마지막 계층: 새 `nn.Linear(1280, num_classes)`(그 앞의 드롭아웃은 유지).
     그러면 32x32 입력에서 `features`가 1x1 대신 2x2 맵을 내놓습니다."""
     raise NotImplementedError("efficientnet_b0_for_small_images")
 

@@ -14,7 +14,7 @@
   `True`는 "무시"를 뜻합니다. 한 라이브러리의 마스크를 다른 쪽에 넘기면 뜻이 뒤집힙니다.
 
 torchtext는 개발이 중단되었습니다: 여기서는 전처리를 직접 작성합니다(또는 항목 3.3에서 `tokenizers`로
-합니다). 모든 Tensor는 배치 우선(batch-first)입니다: (batch, time, ...). 각 `raise NotImplementedError`를
+합니다). 모든 텐서는 배치 우선(batch-first)입니다: (batch, time, ...). 각 `raise NotImplementedError`를
 여러분의 코드로 바꾼 다음 `ptgrade check 3.2`를 실행하세요.
 """
 import math  # noqa: F401 - math.sqrt / math.log가 필요할 것입니다
@@ -58,10 +58,10 @@ def numericalize(text: str, vocab: dict[str, int]) -> torch.Tensor:
 
 
 def pad_batch(sequences: list[torch.Tensor], pad_id: int = PAD) -> tuple[torch.Tensor, torch.Tensor]:
-    """길이가 서로 다른 1-D int64 시퀀스들을 배치 우선 Tensor 하나로 패딩합니다.
+    """길이가 서로 다른 1-D int64 시퀀스들을 배치 우선 텐서 하나로 패딩합니다.
 
     `(padded, lengths)`를 반환합니다: `padded`는 (batch, max_len) int64로, 각 시퀀스가 자기 행의
-    앞부분에 있고 그 뒤는 `pad_id`입니다. `lengths`는 실제 길이를 담은 (batch,) int64 Tensor입니다.
+    앞부분에 있고 그 뒤는 `pad_id`입니다. `lengths`는 실제 길이를 담은 (batch,) int64 텐서입니다.
     """
     raise NotImplementedError("pad_batch")
 
@@ -77,7 +77,7 @@ class RNNClassifier(nn.Module):
       최종 은닉 상태 `h_n`(layers, batch, hidden)은 각 시퀀스의 마지막 *실제* 단계를 담게
       됩니다. 로짓(logit) (batch, num_classes)를 반환하세요.
 
-    함정: 패딩된 Tensor 위로 RNN을 돌리고 마지막 시간 단계를 취하면, 한 시퀀스의 로짓이 같은 배치의
+    함정: 패딩된 텐서 위로 RNN을 돌리고 마지막 시간 단계를 취하면, 한 시퀀스의 로짓이 같은 배치의
     다른 시퀀스들 때문에 붙은 패딩에 따라 달라집니다. 여기서는 조금도 달라져서는 안 됩니다.
     """
 
@@ -98,7 +98,7 @@ def run_packed_rnn(rnn: nn.RNN, inputs: torch.Tensor, lengths: torch.Tensor) -> 
         h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh),   h_0 = 0
     `rnn.num_layers > 1`이면 각 계층은 바로 아래 계층의 출력을 입력으로 읽습니다.
 
-    inputs는 (batch, time, input_size) 실수 Tensor로, 각 시퀀스가 자기 행의 앞부분에 있고 그 뒤는
+    inputs는 (batch, time, input_size) 실수 텐서로, 각 시퀀스가 자기 행의 앞부분에 있고 그 뒤는
     패딩입니다. lengths는 (batch,) int64로, 모두 1 이상이며 순서는 제각각이고(길이순으로 정렬되어 있지
     *않습니다*), CPU에 있을 수도 있고 `inputs`와 같은 장치에 있을 수도 있습니다.
     - `outputs` (batch, time, hidden_size): 각 시퀀스의 실제 단계마다 맨 위 계층의 h_t를 담고, 패딩된
@@ -136,7 +136,7 @@ def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tens
     점수의 퍼짐이 d와 무관해져서 소프트맥스가 포화되지 않습니다). `weights` (..., Lq, Lk)는 *키*에 대한
     소프트맥스이고(마지막 축: 각 쿼리(query)의 가중치 합이 1), 출력 (..., Lq, dv)는 `weights @ v`입니다.
 
-    `mask`는 None이거나, (..., Lq, Lk)로 브로드캐스트할 수 있는 불리언 Tensor이며
+    `mask`는 None이거나, (..., Lq, Lk)로 브로드캐스트할 수 있는 불리언 텐서이며
     `F.scaled_dot_product_attention`의 규약을 따릅니다: True = 볼 수 있음. 마스킹된 점수는 소프트맥스
     전에 -inf가 되므로 그 가중치는 정확히 0입니다. 키가 *모두* 마스킹된 쿼리는 볼 수 있는 키가 없습니다:
     -inf만 있는 행의 소프트맥스는 NaN(0/0)이 되지만, 그 쿼리의 가중치와 출력은

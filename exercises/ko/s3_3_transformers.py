@@ -8,7 +8,7 @@
 (`F.scaled_dot_product_attention`과 반대입니다), 계층은 `batch_first=True`로 만들지 않으면
 (time, batch, ...) 순서를 씁니다. 파일 끝의 `seq2seq_logits`는 세 번째 종류인 번역용
 *인코더-디코더(encoder–decoder)* `nn.Transformer`를 실행합니다. 그 디코더는 인코더의 출력에도
-어텐션합니다(크로스 어텐션, cross-attention).
+어텐션합니다(교차 어텐션, cross-attention).
 
 2부에서는 Hugging Face `transformers`(v5)를 완전히 오프라인으로 사용합니다:
 - 작은 말뭉치(corpus)로 `tokenizers` 라이브러리를 써서 학습시키고 `PreTrainedTokenizerFast`로
@@ -119,10 +119,10 @@ def save_and_reload(model, tokenizer, directory: str):
 
 def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int = 100, lr: float = 1e-3,
               batch_size: int = 16, seed: int = 0):
-    """시퀀스 분류기를 `torch.optim.AdamW(model.parameters(), lr=lr)`로 `steps` 스텝 동안 미세 조정하고
+    """시퀀스 분류기를 `torch.optim.AdamW(model.parameters(), lr=lr)`로 `steps` 단계 동안 미세 조정하고
     반환합니다. 배치는 `torch.Generator().manual_seed(seed)`로 뽑은 `batch_size` 크기의 무작위 배치입니다.
 
-    각 스텝은 배치의 글을 모델의 장치에 있는 패딩된 Tensor로 토큰화하고, 모델이 그 Tensor와 배치의
+    각 단계는 배치의 글을 모델의 장치에 있는 패딩된 텐서로 토큰화하고, 모델이 그 텐서와 배치의
     레이블로 손실을 계산하게 합니다. attention mask도 함께 넘겨야 패딩이 제외됩니다. 그다음 zero_grad,
     backward, step. 반복문 전에 `model.train()`을
     호출하고, 모델은 평가 모드로 반환하세요. 위의 작은 BERT에서도, 사전 학습된(pretrained)
@@ -145,7 +145,7 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     `max_new_tokens`개 붙습니다(eos에서 멈추지 않습니다).
 
     먼저 모델을 평가 모드로 두고(학습 모드에서는 dropout 때문에 argmax가 무작위가 됩니다),
-    `torch.no_grad()` 안에서 작업하며, 매 스텝 행마다 마지막 위치에서 (어휘 전체 가운데) 가장 가능성이
+    `torch.no_grad()` 안에서 작업하며, 매 단계 행마다 마지막 위치에서 (어휘 전체 가운데) 가장 가능성이
     높은 토큰을 덧붙이세요. 결과는 eos를 끈 상태의
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)`와 같아야 합니다.
     """
@@ -161,7 +161,7 @@ def seq2seq_logits(transformer: nn.Transformer, embed: nn.Embedding, head: nn.Li
 
     `transformer`는 `nn.Transformer(..., batch_first=True)`입니다. 인코더는 임베딩된 원문을 읽어
     *메모리(memory)*를 만들고, 디코더의 각 계층은 목표 시퀀스에 대한 셀프 어텐션(self-attention),
-    그다음 모든 목표 위치에서 그 메모리로 향하는 *크로스 어텐션(cross-attention)*, 그다음 피드포워드
+    그다음 모든 목표 위치에서 그 메모리로 향하는 *교차 어텐션(cross-attention)*, 그다음 피드포워드
     블록을 실행합니다. 위의 디코더 전용 `DecoderLM`에는 없는 부분입니다. `embed`는 양쪽을 모두
     임베딩하고(어휘 하나를 공유합니다. 연습 문제를 짧게 하려고 위치 정보는 뺐으며, 실제 모델은 양쪽에
     위치 정보를 더합니다), `head`는 d_model을 어휘 크기로 바꿉니다.
@@ -196,7 +196,7 @@ def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], out
                       lr: float = 3e-3, batch_size: int = 16, seed: int = 0, logging_steps: int = 5):
     """직접 쓴 반복문 대신 Hugging Face의 `Trainer`로 시퀀스 분류기를 미세 조정하고(`fine_tune`과 비교해
     보세요) `(model, log_history)`를 반환합니다: 평가 모드로 둔 학습된 모델과 `trainer.state.log_history`,
-    즉 Trainer가 기록한 dict의 리스트입니다(`logging_steps` 스텝마다 `"loss"`가 담긴 dict가 하나씩
+    즉 Trainer가 기록한 dict의 리스트입니다(`logging_steps` 단계마다 `"loss"`가 담긴 dict가 하나씩
     기록되며, 그 값은 직전 기록 이후의 평균 학습 손실(loss)입니다).
 
     Trainer는 `fine_tune`의 반복문(배치, 순전파, 손실, 역전파, 옵티마이저, 학습률 스케줄)을 여러분이
@@ -209,7 +209,7 @@ def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], out
       `learning_rate=lr`, `per_device_train_batch_size=batch_size`, `seed=seed`,
       `logging_steps=logging_steps`, 학습 중 체크포인트 없음(`save_strategy="no"`), 실험 추적 도구
       없음(`report_to="none"`), CUDA를 쓸 수 없을 때는 CPU(`use_cpu`);
-    - 데이터 콜레이터(data collator): 길이가 서로 다른 예제들의 리스트를 Tensor 배치 하나로 만듭니다.
+    - 데이터 콜레이터(data collator): 길이가 서로 다른 예제들의 리스트를 텐서 배치 하나로 만듭니다.
     학습이 끝나면 미세 조정한 모델을 (토크나이저와 함께) Trainer를 통해 `output_dir`에 저장하세요.
     쓰는 것은 모두 `output_dir` 아래에 두고, 현재 디렉터리에는 아무것도 남기지 않습니다.
 

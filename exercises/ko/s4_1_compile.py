@@ -1,7 +1,7 @@
 """4.1 torch.compile — 그래프, 그래프 중단, 동적 shape, 그리고 정직한 시간 측정.
 
 `torch.compile(model_or_function)`은 래퍼(wrapper)를 반환합니다. 이 래퍼가 처음 호출되면
-TorchDynamo가 Python 바이트코드를 읽고, Tensor 연산을 FX 그래프로 기록한 뒤, 그 그래프를
+TorchDynamo가 Python 바이트코드를 읽고, 텐서 연산을 FX 그래프로 기록한 뒤, 그 그래프를
 *백엔드(backend)*에 넘깁니다. 백엔드는 "inductor"(기본값: 융합된 C++/Triton 커널을 생성합니다),
 "aot_eager"(순전파(forward)와 역전파(backward)를 추적하지만 연산은 평소처럼 실행합니다: 모델이
 컴파일되는지 확인하기에 좋습니다), "eager"(캡처한 그래프를 그대로 실행합니다)가 있습니다. 이후의
@@ -10,12 +10,12 @@ TorchDynamo가 Python 바이트코드를 읽고, Tensor 연산을 FX 그래프�
 
 **그래프 중단(graph break).** Dynamo는 그래프에 넣을 수 없는 것을 만나면 그래프를 멈추고, 그
 부분을 일반 Python으로 실행한 뒤 그 다음부터 새 그래프를 시작합니다. 결과는 올바르지만 더 느리고
-덜 융합됩니다. 흔한 원인: `.item()` / `.tolist()`(Tensor가 Python 숫자가 됩니다), Tensor 값에 대한
+덜 융합됩니다. 흔한 원인: `.item()` / `.tolist()`(텐서가 Python 숫자가 됩니다), 텐서 값에 대한
 `if`(`if x.sum() > 0:` — 분기가 데이터에 따라 달라집니다), `print`, 그리고 PyTorch가 아닌 라이브러리
 호출. `torch._dynamo.explain(fn)(*args)`가 이를 알려 주고(`graph_break_count`, `break_reasons`),
 `torch.compile(..., fullgraph=True)`는 모든 그래프 중단을 오류로 바꿉니다. 데이터에 의존하는 `if`는
 `torch.where(condition, a, b)`로 없애고(양쪽을 모두 계산한 뒤 그래프 안에서 하나를 고릅니다),
-`.item()`을 호출하는 대신 숫자를 0차원 Tensor로 유지하세요.
+`.item()`을 호출하는 대신 숫자를 0차원 텐서로 유지하세요.
 
 **동적 shape(dynamic shapes).** 그래프는 처음에는 본 그대로의 shape에 맞춰 컴파일됩니다. 새 배치
 크기는 shape 가드를 통과하지 못해 재컴파일을 일으킵니다(두 번째에는 Dynamo가 그 차원이 동적이라고
@@ -69,7 +69,7 @@ class BreakyNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = torch.tanh(self.proj(x))
-        scale = h.abs().max().item()          # 그래프 중단: Tensor가 Python float이 됩니다
+        scale = h.abs().max().item()          # 그래프 중단: 텐서가 Python float이 됩니다
         h = h / (scale + 1e-6)
         print("mean activation:", h.mean())   # 그래프 중단: print
         if h.sum() > 0:                       # 그래프 중단: 분기가 데이터에 따라 달라집니다
@@ -81,8 +81,8 @@ class SmoothNet(BreakyNet):
     """*하나의* 그래프로(`fullgraph=True`, 그래프 중단 0개) 컴파일되도록 다시 쓴 BreakyNet.
 
     생성자와 매개변수(parameter)는 BreakyNet과 같고(`super().__init__(features, hidden)`을 호출하세요),
-    BreakyNet이 어느 분기를 택하든 모든 입력에 대해 출력도 같아야 합니다. 분기는 원소별로가 아니라
-    Tensor `h` *전체*의 합으로 정해집니다. `.item()`, `print`, Tensor 값에 대한 `if`는 쓰지 마세요.
+    BreakyNet이 어느 분기를 택하든 모든 입력에 대해 출력도 같아야 합니다. 분기는 요소별로가 아니라
+    Tensor `h` *전체*의 합으로 정해집니다. `.item()`, `print`, 텐서 값에 대한 `if`는 쓰지 마세요.
     """
 
     def __init__(self, features: int = 8, hidden: int = 16):
@@ -93,7 +93,7 @@ class SmoothNet(BreakyNet):
 
 
 def predict_batches(model: nn.Module, batches: list[torch.Tensor], backend: str = "inductor") -> list[torch.Tensor]:
-    """`model`을 (`backend`로) 한 번 컴파일하고 `batches`의 각 Tensor에 대한 출력을 반환합니다.
+    """`model`을 (`backend`로) 한 번 컴파일하고 `batches`의 각 텐서에 대한 출력을 반환합니다.
 
     배치들은 0번 차원의 크기가 서로 다릅니다(각각 2 이상). 호출 전체에 드는 컴파일은 새 배치 크기마다
     한 번이 아니라 정확히 *한 번*이어야 합니다. 첫 호출 전에 입력의 0번 차원이 바뀐다는 것을
@@ -147,7 +147,7 @@ def compare_compile_speed(model: nn.Module, example: torch.Tensor, modes=("defau
 
 if __name__ == "__main__":
     class LaunchBound(nn.Module):
-        """작은 Tensor에 대한 아주 작은 원소별 연산이 많은 모델: eager 모드는 연산마다 커널을 하나씩
+        """작은 텐서에 대한 아주 작은 요소별 연산이 많은 모델: eager 모드는 연산마다 커널을 하나씩
         실행하므로, 계산이 아니라 커널 실행이 시간을 차지합니다."""
 
         def forward(self, x):

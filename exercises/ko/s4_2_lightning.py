@@ -1,6 +1,6 @@
 """4.2 PyTorch Lightning — LightningModule, LightningDataModule, Trainer, 로깅, 체크포인트.
 
-Lightning은 학습 반복문(training loop)을 대신 맡아 줍니다. 여러분은 한 스텝이 *무엇을* 계산하는지
+Lightning은 학습 루프(training loop)을 대신 맡아 줍니다. 여러분은 한 단계가 *무엇을* 계산하는지
 (`training_step`, `validation_step`), *어떤* 옵티마이저(optimizer)를 쓸지(`configure_optimizers`),
 데이터가 *어디서* 오는지(`LightningDataModule`)만 정하면 됩니다. 그러면 `Trainer`가 에폭(epoch)을
 돌리고, 데이터를 장치(device)로 옮기고, `backward`와 `optimizer.step`을 호출하고, `self.log`로 남긴

@@ -19,7 +19,7 @@ PyTorch에서 밖으로 나가는 세 가지 길을, 현재 방식부터 레거�
 
 이 항목에서 피하는 법을 익힐 함정:
 
-1. **학습 모드.** Dropout과 BatchNorm은 학습 때와 평가 때 다르게 동작합니다. 아직 학습 모드인
+1. **학습 모드.** 드롭아웃과 BatchNorm은 학습 때와 평가 때 다르게 동작합니다. 아직 학습 모드인
    모델을 내보내면 결과물에 학습 때의 동작(무작위 dropout, 배치 통계)이 그대로 남습니다.
    내보내기, 추적(trace), 스크립팅(script) 전에 `model.eval()`을 호출하세요.
 2. **고정된 배치 크기.** 어떤 차원이 변할 수 있는지 알려 주지 않으면, 내보낸 그래프는 예제 입력의
@@ -28,7 +28,7 @@ PyTorch에서 밖으로 나가는 세 가지 길을, 현재 방식부터 레거�
    차원은 예제 입력에서 0이나 1일 수 없습니다: 예제 배치는 2 이상으로 주세요. (`dynamic_axes=`는
    레거시 내보내기 도구의 인자입니다.)
 3. **추적은 한 경로만 기록합니다.** `torch.jit.trace`는 모델을 한 번 실행해서 실제로 일어난 연산을
-   기록합니다. Tensor 값에 대한 Python `if`는 한 번 평가된 뒤 고정됩니다. `torch.jit.script`는 대신
+   기록합니다. 텐서 값에 대한 Python `if`는 한 번 평가된 뒤 고정됩니다. `torch.jit.script`는 대신
    Python 소스를 컴파일하므로 제어 흐름이 유지됩니다.
 4. **잘못된 방식으로 저장하기.** `ONNXProgram`은 `.save(path)`로, `ExportedProgram`은
    `torch.export.save(program, path)`(`.pt2` 아카이브)로, TorchScript 모듈은 `torch.jit.save`로
@@ -45,7 +45,7 @@ from torch import nn
 
 
 class Classifier(nn.Module):
-    """BatchNorm과 Dropout이 있는 작은 MLP. forward는 `features`라는 이름의 인자 하나를 받습니다."""
+    """BatchNorm과 드롭아웃이 있는 작은 MLP. forward는 `features`라는 이름의 인자 하나를 받습니다."""
 
     def __init__(self, in_features: int = 8, hidden: int = 16, classes: int = 3):
         super().__init__()
@@ -59,7 +59,7 @@ class Classifier(nn.Module):
 
 
 class GatedNet(nn.Module):
-    """Dropout 다음에 데이터에 따른 분기가 옵니다: h의 평균이 양수면 h를 두 배로, 아니면 부호를 뒤집습니다."""
+    """드롭아웃 다음에 데이터에 따른 분기가 옵니다: h의 평균이 양수면 h를 두 배로, 아니면 부호를 뒤집습니다."""
 
     def __init__(self, size: int = 6):
         super().__init__()
@@ -76,7 +76,7 @@ class GatedNet(nn.Module):
 def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> None:
     """`model`을 배치 차원이 동적인 ONNX 파일로 `path`에 내보냅니다.
 
-    `model.forward`는 Tensor 하나를 받고, `example`은 batch >= 2인 (batch, features) 입력입니다.
+    `model.forward`는 텐서 하나를 받고, `example`은 batch >= 2인 (batch, features) 입력입니다.
     평가 모드(evaluation mode)의 모델을 0번 차원이 동적이라고 알려 주며 `torch.onnx.export`(dynamo
     내보내기)로 내보내고, 그 반환값을 `path`에 저장하세요. 파일은 `onnx.checker.check_model`을 통과해야 하고, onnxruntime에서 어떤 배치
     크기에 대해서든 평가 모드 모델과 같은 출력을 내야 합니다.
@@ -85,10 +85,10 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str | Path) -> No
 
 
 def run_onnx(path: str | Path, x: torch.Tensor) -> torch.Tensor:
-    """`path`의 ONNX 모델을 onnxruntime으로 `x`에 대해 실행하고, 첫 번째 출력을 Tensor로 반환합니다.
+    """`path`의 ONNX 모델을 onnxruntime으로 `x`에 대해 실행하고, 첫 번째 출력을 텐서로 반환합니다.
 
     onnxruntime의 CPU 실행 프로바이더(execution provider)를 쓰세요. 세션의 입력 이름은 내보낸 그래프가
-    정한 것이라 항상 "x"는 아닙니다: 세션에 물어보세요. onnxruntime은 들어갈 때도 나올 때도 Tensor가
+    정한 것이라 항상 "x"는 아닙니다: 세션에 물어보세요. onnxruntime은 들어갈 때도 나올 때도 텐서가
     아니라 NumPy 배열을 주고받습니다.
     """
     raise NotImplementedError("run_onnx")
@@ -106,7 +106,7 @@ def to_torchscript(model: nn.Module, example: torch.Tensor) -> torch.jit.ScriptM
     """`model`을 배포할 때 쓸 TorchScript 모듈: 평가 모드이고, `example`과 같은 분기를 타는 입력만이
     아니라 *모든* 입력에 대해 올바라야 합니다.
 
-    `example`은 추적해도 안전한 경우에 쓰라고 주어집니다. forward가 Tensor 값에 따라 분기하는
+    `example`은 추적해도 안전한 경우에 쓰라고 주어집니다. forward가 텐서 값에 따라 분기하는
     모델(`GatedNet` 같은)에서는 안전하지 않습니다. 결과는 `torch.jit.save` / `torch.jit.load`를
     거쳐도 그대로 동작해야 합니다.
     """
@@ -144,7 +144,7 @@ def freeze_for_inference(model: nn.Module, example: torch.Tensor) -> torch.jit.S
     모듈을 고정한 뒤 CPU에 맞게 그래프를 더 고쳐 씁니다. 고정된 모듈은 더 이상 학습할 수도, 학습 모드로
     되돌릴 수도 없습니다. 그래서 학습 모드의 모듈은 고정을 거부합니다.
 
-    `model`은 학습 모드로 주어집니다. Tensor 값에 따른 분기가 없으므로, script 대신 trace하고 싶다면
+    `model`은 학습 모드로 주어집니다. 텐서 값에 따른 분기가 없으므로, script 대신 trace하고 싶다면
     `example`(모델 입력 shape의 입력)을 쓰면 됩니다. 이 PyTorch에서 `torch.jit.trace`,
     `torch.jit.script`, `torch.jit.freeze`는 지원 중단(deprecated)되었습니다(경고를 내고
     torch.compile / torch.export를 권합니다): 새 작업에서는 위의 torch.export가 앞으로의 길입니다.

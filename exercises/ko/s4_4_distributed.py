@@ -1,9 +1,9 @@
 """4.4 분산 학습 — 프로세스, 프로세스 그룹, DDP, DistributedSampler, FSDP, DeepSpeed.
 
 데이터 병렬(data-parallel) 학습은 장치마다 프로세스(*랭크(rank)*)를 하나씩 실행합니다. 각 랭크는
-모델 전체의 사본을 갖고 매 배치에서 자기 몫만 보며, 옵티마이저(optimizer) 스텝 전마다 랭크들이
-변화도(gradient)를 평균합니다. 그래서 모든 사본이 같은 스텝, 즉 한 프로세스가 배치 전체로 밟았을
-스텝을 밟습니다. `torch.distributed`는 랭크들을 *프로세스 그룹(process group)*으로 연결합니다. 모든
+모델 전체의 사본을 갖고 매 배치에서 자기 몫만 보며, 옵티마이저(optimizer) 단계 전마다 랭크들이
+변화도(gradient)를 평균합니다. 그래서 모든 사본이 같은 단계, 즉 한 프로세스가 배치 전체로 밟았을
+단계를 똑같이 밟습니다. `torch.distributed`는 랭크들을 *프로세스 그룹(process group)*으로 연결합니다. 모든
 랭크가 같은 주소와 포트, 자신의 랭크, 월드 크기(world size)로 `init_process_group`을 호출합니다.
 백엔드는 CPU에서는 "gloo"(여기서 쓰는 것), CUDA GPU 사이에서는 "nccl"입니다.
 
@@ -80,7 +80,7 @@ def cleanup() -> None:
 def build_model(seed: int) -> TinyNet:
     """초기 가중치가 오직 `seed`에만 달려 있어 모든 랭크에서 같은 TinyNet.
 
-    모든 랭크에서 같은 seed로 호출됩니다. 전역 생성기의 시드를 `seed`로 설정하세요(`seed + rank`가
+    모든 랭크에서 같은 시드로 호출됩니다. 전역 생성기의 시드를 `seed`로 설정하세요(`seed + rank`가
     아닙니다: 서로 다르게 시작한 랭크들은 직접 작성한 평균 내기로는 다시 만나지 못합니다).
     """
     raise NotImplementedError("build_model")
@@ -90,7 +90,7 @@ def epoch_indices(dataset_size: int, world_size: int, rank: int, epochs: int, se
     """`world_size`개 중 `rank`번 랭크가 `epochs`개 에폭 각각에서 방문하는 데이터셋 인덱스.
 
     크기가 `dataset_size`인 데이터셋에 `num_replicas=world_size`, `rank=rank`, `shuffle=True`,
-    `seed=seed`로 `DistributedSampler`를 만들고, 학습 반복문이 하듯 에폭마다 한 번씩 순회하되 각 에폭
+    `seed=seed`로 `DistributedSampler`를 만들고, 학습 루프가 하듯 에폭마다 한 번씩 순회하되 각 에폭
     전에 `sampler.set_epoch(epoch)`를 호출하세요. 에폭마다 int 리스트 하나씩을 반환합니다. 모든 랭크를
     합치면 각 에폭은 모든 인덱스를 정확히 한 번씩 방문하고(크기가 `world_size`로 나누어떨어질 때),
     에폭마다 순서가 새로워집니다. 랭크는 인자(argument)에서 가져오세요: `torchrun`은 RANK 환경 변수를
@@ -103,7 +103,7 @@ def average_gradients(model: nn.Module) -> None:
     """직접 구현하는 데이터 병렬: 모든 랭크에서 `loss.backward()`를 마친 뒤, 각 매개변수(parameter)의
     `.grad`를 모든 랭크에 대한 평균으로 제자리(in-place)에서 바꿉니다.
 
-    `dist.all_reduce(tensor)`는 Tensor를 랭크들에 걸쳐 제자리에서 합산합니다. `dist.get_world_size()`로
+    `dist.all_reduce(tensor)`는 텐서를 랭크들에 걸쳐 제자리에서 합산합니다. `dist.get_world_size()`로
     한 번 나누세요(`op=dist.ReduceOp.AVG`를 쓰면 이미 평균이 되니 다시 나누지 마세요). `.grad`가
     None인 매개변수는 건너뛰세요.
     """
@@ -115,22 +115,22 @@ def train_ddp(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int, lr
 
     모델을 `DistributedDataParallel`로 감싸고(CUDA에서는 `device_ids=[x.device.index]`를 넘기세요),
     `torch.optim.SGD(..., lr=lr)`를 만든 다음, (x, y)에서 `F.mse_loss`(평균)를 최소화하는 전체 배치
-    스텝을 `steps`번 밟으세요. DDP는 `backward()` 중에 변화도를 all-reduce하고 평균하므로, 모든 랭크의
-    몫이 같다면 각 스텝은 단일 프로세스가 배치 전체로 밟는 한 스텝과 같습니다. 학습된 모델은 감싼 것을
+    단계를 `steps`번 밟으세요. DDP는 `backward()` 중에 변화도를 all-reduce하고 평균하므로, 모든 랭크의
+    몫이 같다면 각 단계는 단일 프로세스가 배치 전체로 밟는 한 단계와 같습니다. 학습된 모델은 감싼 것을
     벗겨서(`ddp_model.module`) 반환하세요.
     """
     raise NotImplementedError("train_ddp")
 
 
 def fsdp_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float) -> dict[str, torch.Tensor]:
-    """이 랭크가 맡은 배치 몫 (x, y)에 대한 완전 샤딩(fully-sharded) SGD 한 스텝(FSDP2).
+    """이 랭크가 맡은 배치 몫 (x, y)에 대한 완전 샤딩(fully-sharded) SGD 한 단계(FSDP2).
 
     `model` 안의 모든 `nn.Linear`에, 그다음 `model` 자신에 `torch.distributed.fsdp.fully_shard`를
     적용하세요. 그러면 각 랭크는 매개변수마다 한 조각(DTensor)만 갖습니다. (x, y)에서
-    `F.mse_loss`(평균)를 최소화하는 `torch.optim.SGD(..., lr=lr)` 스텝을 한 번 밟으세요. FSDP가
+    `F.mse_loss`(평균)를 최소화하는 `torch.optim.SGD(..., lr=lr)` 단계를 한 번 밟으세요. FSDP가
     순전파(forward)를 위해 가중치를 모으고 랭크 간에 변화도를 평균합니다. 이름 있는 모든 매개변수에
     대해 `{name: full parameter}`를 반환하되, 각 값은 (샤딩되지 않은) 전체이자 분리된(detached) 일반
-    Tensor여야 합니다. `p.full_tensor()`는 DTensor를 모으고, `p.to_local()`은 이 랭크의 조각만 줍니다.
+    텐서여야 합니다. `p.full_tensor()`는 DTensor를 모으고, `p.to_local()`은 이 랭크의 조각만 줍니다.
     """
     raise NotImplementedError("fsdp_step")
 
@@ -141,8 +141,8 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
 
     - "train_micro_batch_size_per_gpu": 랭크 하나가 순전파/역전파 한 번에 쓰는 샘플 수;
     - "gradient_accumulation_steps";
-    - "train_batch_size": 모든 랭크를 합쳐 옵티마이저 스텝 한 번에 쓰는 샘플 수. 마이크로 배치 크기
-      × 누적 스텝 수 × 월드 크기입니다(이 값들이 맞지 않는 설정은 DeepSpeed가 거부합니다);
+    - "train_batch_size": 모든 랭크를 합쳐 옵티마이저 단계 한 번에 쓰는 샘플 수. 마이크로 배치 크기
+      × 누적 단계 수 × 월드 크기입니다(이 값들이 맞지 않는 설정은 DeepSpeed가 거부합니다);
     - "zero_optimization": {"stage": zero_stage}(1은 옵티마이저 상태를, 2는 변화도까지, 3은
       매개변수까지 샤딩합니다: FSDP와 같은 발상);
     - "bf16": {"enabled": bf16}.
@@ -166,8 +166,8 @@ def autocast_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: t
     bfloat16은 float32의 지수 비트 8개를 그대로 가지므로(가수만 짧습니다) 작은 변화도가 언더플로되지
     않고, 손실 스케일링이 필요 없습니다. 예전 CUDA 혼합 정밀도의 타입인 float16은 지수 비트가 5개라서
     약 6e-8보다 작은 변화도는 0이 됩니다. 그래서 CUDA에서 float16으로 학습할 때는
-    `torch.amp.GradScaler("cuda")`를 더합니다: 역전파 전에 손실에 큰 배수를 곱하고, 스텝 전에 변화도를
-    그 배수로 나눕니다(변화도가 오버플로한 스텝은 건너뜁니다).
+    `torch.amp.GradScaler("cuda")`를 더합니다: 역전파 전에 손실에 큰 배수를 곱하고, 단계 전에 변화도를
+    그 배수로 나눕니다(변화도가 오버플로한 단계는 건너뜁니다).
     """
     raise NotImplementedError("autocast_train_step")
 

@@ -11,7 +11,7 @@ CIFAR-10은 10개 클래스의 32x32 픽셀 컬러 이미지 60,000장입니다(
 3. `cifar10_datasets`: root 폴더를 받는 실제 `torchvision.datasets.CIFAR10` 로더.
 4. `BasicBlock`과 `ResNet`: 32x32 입력을 위한 He et al.(2016)의 ResNet. 블록이 shape를 바꾸는 곳에는
    투영 지름길(projection shortcut, 1x1 합성곱 + BatchNorm)을 씁니다.
-5. `warmup_cosine_scheduler`: 선형 웜업(warm-up) 뒤 코사인 감소. 옵티마이저 스텝마다 한 번 진행합니다.
+5. `warmup_cosine_scheduler`: 선형 워밍업(warm-up) 뒤 코사인 감쇠. 옵티마이저 단계마다 한 번 진행합니다.
 6. `train_one_epoch`와 `evaluate`.
 7. `search`: 검증 정확도로 가장 좋은 설정을 고릅니다(테스트 정확도로는 절대 고르지 않습니다).
 
@@ -116,14 +116,14 @@ class ResNet(nn.Module):
 
 def warmup_cosine_scheduler(optimizer: torch.optim.Optimizer, total_steps: int,
                             warmup_steps: int) -> torch.optim.lr_scheduler.LRScheduler:
-    """옵티마이저 스텝 t(t = 0, 1, ..., total_steps - 1; 스케줄러를 t번 진행한 상태)의 학습률을 다음과
+    """옵티마이저 단계 t(t = 0, 1, ..., total_steps - 1; 스케줄러를 t번 진행한 상태)의 학습률을 다음과
     같이 정하는 스케줄러(`LambdaLR` 같은 아무 `torch.optim.lr_scheduler` 클래스)를 반환합니다.
 
         base_lr * (t + 1) / warmup_steps                                    t < warmup_steps이면
         base_lr * 0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps)))   그 밖에는
 
     base_lr은 스케줄러를 만들 때 옵티마이저의 학습률입니다(매개변수 그룹마다). 만든 직후에 학습률이 이미
-    t = 0의 값이어야 합니다. 에폭마다가 아니라 옵티마이저 스텝마다 진행하도록 만든 스케줄입니다.
+    t = 0의 값이어야 합니다. 에폭마다가 아니라 옵티마이저 단계마다 진행하도록 만든 스케줄입니다.
     1 <= warmup_steps < total_steps입니다.
     """
     raise NotImplementedError("warmup_cosine_scheduler")

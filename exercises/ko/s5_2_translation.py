@@ -17,7 +17,7 @@ train / validation / test 분할은 `ptgrade/items/s5_2_translation.py`(`make_sp
    <eos>가 id 0-3인 어휘집을 양쪽에 하나씩 만들고, 인코딩한 뒤, `collate`로 패딩, 한 칸 밀린
    디코더 입력과 정답, 패딩 마스크를 갖춘 배치를 만듭니다;
 2. 모델: `Seq2SeqTransformer` — 임베딩 + 위치 인코딩 + `nn.Transformer`;
-3. 교사 강요(teacher forcing)로 학습: `sequence_loss`(레이블 평활화, 패딩 무시), `train_translator`;
+3. 교사 강요(teacher forcing)로 학습: `sequence_loss`(레이블 스무딩, 패딩 무시), `train_translator`;
 4. 디코딩: `greedy_decode`와 `beam_search`(길이로 정규화한 점수);
 5. 평가: `sacrebleu`로 계산한 BLEU와 완전 일치(exact match);
 6. Hugging Face: `fine_tune_seq2seq`는 로컬 디렉터리에서 `from_pretrained`로 seq2seq 모델과
@@ -91,7 +91,7 @@ def collate(batch: list[tuple[list[int], list[int]]]) -> dict[str, torch.Tensor]
 
     - `"src"`: (B, S) 원문들, S는 가장 긴 원문의 길이;
     - `"tgt_in"`: (B, T) `[BOS_ID] + target` — 디코더가 읽는 입력(교사 강요);
-    - `"tgt_out"`: (B, T) `target + [EOS_ID]` — 예측해야 할 정답, `tgt_in`보다 한 스텝 앞섭니다;
+    - `"tgt_out"`: (B, T) `target + [EOS_ID]` — 예측해야 할 정답, `tgt_in`보다 한 단계 앞섭니다;
     - `"src_padding_mask"`: `src == PAD_ID`, `"tgt_padding_mask"`: `tgt_out == PAD_ID` (bool, True = 패딩).
     T는 가장 긴 번역문의 길이에 1을 더한 값입니다.
     """
@@ -147,7 +147,7 @@ def train_translator(pairs: list[tuple[str, str]], src_vocab: dict[str, int], tg
     """`pairs`로 `Seq2SeqTransformer(len(src_vocab), len(tgt_vocab))`(기본 크기)를 학습하고 eval 모드로
     반환합니다. 먼저 `torch.manual_seed(seed)`로 시드를 고정하고, `torch.optim.AdamW(lr=lr)`를 씁니다.
     `batch_size`개씩 섞인 순서로 배치를 뽑고(`seed`로 시드를 준 `torch.Generator`, 쌍을 다 쓰면 다시
-    섞음), `collate`한 뒤, `sequence_loss`로 옵티마이저 스텝을 정확히 `steps`번 밟습니다
+    섞음), `collate`한 뒤, `sequence_loss`로 옵티마이저 단계를 정확히 `steps`번 밟습니다
     (zero_grad, backward, 원하면 변화도 노름을 1로 자르기, step)."""
     raise NotImplementedError("train_translator")
 
@@ -155,7 +155,7 @@ def train_translator(pairs: list[tuple[str, str]], src_vocab: dict[str, int], tg
 # -- 디코딩 --------------------------------------------------------------------------------------------
 def greedy_decode(model: nn.Module, src: torch.Tensor, max_len: int = 24) -> list[list[int]]:
     """패딩된 배치 `src` (B, S)의 탐욕적 디코딩: `model.encode(src)`를 한 번 호출하고, 각 행을
-    `[BOS_ID]`에서 시작해 매 스텝 `model.decode(tokens, memory, src)[:, -1]`의 argmax를 붙입니다.
+    `[BOS_ID]`에서 시작해 매 단계 `model.decode(tokens, memory, src)[:, -1]`의 argmax를 붙입니다.
     행마다 <bos> 뒤에 생성된 id를 반환합니다: 첫 <eos>까지(포함), <eos>가 나오지 않았다면
     `max_len`개. 변화도는 필요 없습니다(`torch.no_grad()`)."""
     raise NotImplementedError("greedy_decode")
@@ -166,10 +166,10 @@ def beam_search(model: nn.Module, src: torch.Tensor, beam_size: int = 4, max_len
     """패딩 없는 원문 하나 `src` (S,)에 대한 빔 검색. 가장 좋은 가설의 <bos> 뒤 id를 반환합니다
     (<eos>가 있으면 <eos>로 끝남). `greedy_decode`의 한 행과 같은 형식입니다.
 
-    빔 `[[BOS_ID]]`에서 시작합니다. 매 스텝 빔의 모든 접두사를 모든 토큰으로 늘려 보고, 각 확장을 전체
+    빔 `[[BOS_ID]]`에서 시작합니다. 매 단계 빔의 모든 접두사를 모든 토큰으로 늘려 보고, 각 확장을 전체
     로그 확률(`model.decode(...)[:, -1]`의 `log_softmax`를 접두사를 따라 더한 값)로 점수를 매겨, 전체에서
     가장 좋은 `beam_size`개를 남깁니다. 그중 <eos>로 끝난 것은 끝난 가설이 되어 빔에서 빠지고(빔이
-    줄어듭니다), 나머지가 다음 빔이 됩니다. `max_len` 스텝이 지나거나 빔이 비면 멈춥니다. 끝난 가설
+    줄어듭니다), 나머지가 다음 빔이 됩니다. `max_len` 단계가 지나거나 빔이 비면 멈춥니다. 끝난 가설
     중에서(하나도 끝나지 않았다면 마지막 빔의 접두사 중에서) 길이로 정규화한 점수
     `전체 로그 확률 / len(ids) ** length_penalty`가 가장 좋은 것을 반환합니다. `ids`는 <eos>를 포함한
     생성 토큰이며, `length_penalty=0`이면 전체 합 그대로 순위를 매깁니다.
@@ -194,13 +194,13 @@ def exact_match(hypotheses: list[str], references: list[str]) -> float:
 # -- Hugging Face ----------------------------------------------------------------------------------------
 def fine_tune_seq2seq(model_dir: str, pairs: list[tuple[str, str]], out_dir: str, steps: int = 40,
                       lr: float = 3e-3, batch_size: int = 16) -> list[float]:
-    """로컬 디렉터리 `model_dir`에 저장된 Hugging Face seq2seq 모델을 미세 조정하고 스텝마다의 손실을
+    """로컬 디렉터리 `model_dir`에 저장된 Hugging Face seq2seq 모델을 미세 조정하고 단계마다의 손실을
     반환합니다(float `steps`개의 리스트).
 
     - 토크나이저는 `AutoTokenizer.from_pretrained(model_dir)`, 모델은
       `AutoModelForSeq2SeqLM.from_pretrained(model_dir)`로 불러옵니다(로컬 디렉터리: 아무것도 내려받지
       않습니다);
-    - 스텝 i는 배치 `pairs[i*batch_size:(i+1)*batch_size]`로 학습합니다. 쌍은 순서대로 쓰고, 다 쓰면
+    - 단계 i는 배치 `pairs[i*batch_size:(i+1)*batch_size]`로 학습합니다. 쌍은 순서대로 쓰고, 다 쓰면
       처음부터 다시 씁니다;
     - 토크나이저를 원문에 대해, 번역문을 text target으로 주어 호출하면 배치를 패딩하고 `input_ids`,
       `attention_mask`, `labels`를 줍니다. 손실이 무시하도록 패딩된 레이블 위치를 -100으로 바꾸고,

@@ -10,7 +10,7 @@ stride가 있는 합성곱으로 이미지를 판정하는 Discriminator, 표준
 속이도록 배웁니다(비포화 손실).
 
 2부, 아주 작은 규모의 Stable Diffusion 방식 텍스트-이미지 생성을 diffusers의 구성 요소로 만듭니다. 노이즈
-스케줄과 순방향 노이즈 추가 q_sample, 작은 텍스트 인코더와 cross-attention으로 캡션을 읽는
+스케줄과 순방향 노이즈 추가 q_sample, 작은 텍스트 인코더와 교차 어텐션으로 캡션을 읽는
 UNet2DConditionModel, 노이즈 예측 손실, 캡션 드롭아웃(같은 모델이 조건 없는 예측도 배우도록), 그리고
 classifier-free guidance를 쓰는 DDIM 샘플러입니다.
 
@@ -41,8 +41,8 @@ def weights_init(module):
 class Generator(nn.Module):
     """(B, nz, 1, 1) 모양의 노이즈 z -> 값이 [-1, 1]인 이미지 (B, 3, 16, 16).
 
-    DCGAN 패턴: ConvTranspose2d 층들(첫 층은 1x1에서 4x4로, 이어서 stride 2로 8x8, 16x16으로)이고, 마지막을
-    뺀 각 층 뒤에 BatchNorm2d와 ReLU, 맨 끝에 Tanh를 둡니다. 어떤 배치 크기 B에서도 동작합니다."""
+    DCGAN 패턴: ConvTranspose2d 층들(첫 계층은 1x1에서 4x4로, 이어서 stride 2로 8x8, 16x16으로)이고, 마지막을
+    뺀 각 계층 뒤에 BatchNorm2d와 ReLU, 맨 끝에 Tanh를 둡니다. 어떤 배치 크기 B에서도 동작합니다."""
 
     def __init__(self, nz=NZ, ngf=NGF):
         super().__init__()
@@ -110,7 +110,7 @@ def make_text_encoder():
 
 def encode_captions(text_encoder, token_ids):
     """토큰 id (B, MAX_TOKENS) -> 텍스트 상태 (B, MAX_TOKENS, TEXT_DIM): 토큰마다 벡터 하나(CLIP 텍스트 모델이라면
-    last_hidden_state)이며, UNet이 cross-attention으로 읽습니다."""
+    last_hidden_state)이며, UNet이 교차 어텐션으로 읽습니다."""
     raise NotImplementedError("encode_captions")
 
 
@@ -132,7 +132,7 @@ def diffusion_loss(unet, x0, text_states, t, noise, alphas_cumprod):
     """노이즈 예측 손실로, backward()를 호출할 수 있는 스칼라 텐서입니다.
 
     q_sample로 x0에 단계 t만큼 노이즈를 섞고, UNet이 (x_t, t, text_states)에서 노이즈를 예측하게 한 뒤(출력의
-    `.sample`), 그 예측과 `noise` 사이의 평균 제곱 오차를 반환합니다."""
+    `.sample`), 그 예측과 `noise` 사이의 평균제곱오차를 반환합니다."""
     raise NotImplementedError("diffusion_loss")
 
 

@@ -47,7 +47,7 @@ def expect_type(value, kind: type | tuple[type, ...], what: str, hint: str = "")
     if not isinstance(value, kind):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
         raise AssertionError(_with_hint(say(f"{what} should be a {names}, got {type(value).__name__}.",
-                                            f"{what}은(는) {names}여야 하는데 {type(value).__name__}입니다."), hint))
+                                            f"{what}: {names}을(를) 기대했는데 {type(value).__name__}입니다."), hint))
     return value
 
 
@@ -58,11 +58,11 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
     actual = expect_tensor(actual, what, hint)
     check(tuple(actual.shape) == tuple(expected.shape),
           say(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}.",
-              f"{what}: shape가 {tuple(expected.shape)}여야 하는데 {tuple(actual.shape)}입니다."), hint)
+              f"{what}: shape가 {tuple(actual.shape)}입니다. 기대값은 {tuple(expected.shape)}입니다."), hint)
     if check_dtype:
         check(actual.dtype == expected.dtype,
               say(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}.",
-                  f"{what}: dtype이 {expected.dtype}여야 하는데 {actual.dtype}입니다."), hint)
+                  f"{what}: dtype이 {actual.dtype}입니다. 기대값은 {expected.dtype}입니다."), hint)
     if check_device:
         check(actual.device == expected.device,
               say(f"{what}: expected a tensor on {expected.device}, got one on {actual.device}.",
@@ -89,7 +89,7 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
         raise AssertionError(_with_hint(say(
             f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
             f"got {_value(got, index)}.{_preview(want, got)}",
-            f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: {_value(want, index)}이어야 하는데 "
+            f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: 기대값은 {_value(want, index)}인데 "
             f"{_value(got, index)}입니다.{_preview(want, got)}"), hint))
     return actual
 
@@ -114,7 +114,7 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
               f"{what}은(는) 숫자여야 하는데 {type(actual).__name__}입니다."), hint)
     check(abs(actual - expected) <= atol + rtol * abs(expected),
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
-              f"{what}: {expected:.6g}이어야 하는데 {actual:.6g}입니다."), hint)
+              f"{what}: {actual:.6g}입니다. 기대값은 {expected:.6g}입니다."), hint)
     return float(actual)
 
 
