@@ -89,19 +89,13 @@ def item_notebook(manifest: Manifest, item: Item, checks: list[dict], lang: str 
     cells = [nbformat.v4.new_markdown_cell(inspect.cleandoc(ast.get_docstring(stub.tree) or item.title_in(lang)),
                                            metadata=_meta("task_description", locked=True))]
     extras = _reference_only(stub, solution)
-    plain: list[str] = []
-    for node in _statements(stub.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if plain:
-                cells.append(nbformat.v4.new_code_cell("\n".join(plain).strip()))
-                plain = []
-            source, is_task = _task_cell(node, stub, solution, extras)
-            cells.append(nbformat.v4.new_code_cell(
-                source, metadata=_meta(f"task_{node.name}", solution=True) if is_task else {}))
-        else:
-            plain.append(stub.segment(node))
-    if plain:
-        cells.append(nbformat.v4.new_code_cell("\n".join(plain).strip()))
+    for node, source in stub_cells(stub):
+        if node is None:
+            cells.append(nbformat.v4.new_code_cell(source))
+            continue
+        source, is_task = _task_cell(node, stub, solution, extras)
+        cells.append(nbformat.v4.new_code_cell(
+            source, metadata=_meta(f"task_{node.name}", solution=True) if is_task else {}))
     for check in checks:
         code = (f'from ptgrade.integrations.notebook import run_check\n'
                 f'run_check({item.id!r}, {check["name"]!r}, globals())')
@@ -110,6 +104,25 @@ def item_notebook(manifest: Manifest, item: Item, checks: list[dict], lang: str 
     return nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
+
+
+def stub_cells(stub: _Source) -> list[tuple[ast.stmt | None, str]]:
+    """The stub's top-level code as notebook cells, in order: (None, source) for a run of plain statements
+    (imports, constants) between definitions, (node, its source as written) for each top-level def or class.
+    Shared by this course's notebooks and the self-study ones (integrations/selfstudy.py)."""
+    cells: list[tuple[ast.stmt | None, str]] = []
+    plain: list[str] = []
+    for node in _statements(stub.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if plain:
+                cells.append((None, "\n".join(plain).strip()))
+                plain = []
+            cells.append((node, stub.segment(node)))
+        else:
+            plain.append(stub.segment(node))
+    if plain:
+        cells.append((None, "\n".join(plain).strip()))
+    return cells
 
 
 class GradingProblem(Exception):
