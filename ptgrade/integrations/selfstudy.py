@@ -72,8 +72,9 @@ def build(manifest: Manifest, out: Path, items: list[Item], lang: str = "en") ->
 
 def setup_source(repository: str, item: Item) -> str:
     extras = f"[{','.join(item.extras)}]" if item.extras else ""
+    comment = _("Setup: where the kit is not installed (Colab), clone and install it; then load the %ptgrade magics.")
     return "\n".join([
-        f"# {_('Setup: where the kit is not installed (Colab), clone and install it; then load the %ptgrade magics.')}",
+        f"# {comment}",
         "import importlib.util, sys",
         'if importlib.util.find_spec("ptgrade") is None:',
         f"    !git clone --quiet --depth 1 {repository} {COLAB_FOLDER}",
