@@ -131,11 +131,11 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
         if error is not None:
             raise AssertionError(say(f"package_version({name!r}) for a package that is not installed raised "
                                      f"{errors.summary(error)}\nHint: {hint}",
-                                     f"설치되지 않은(not installed) 패키지에 대해 package_version({name!r})이(가) "
+                                     f"설치되지 않은 패키지에 대해 package_version({name!r})이(가) "
                                      f"{errors.summary(error)}을(를) 발생시켰습니다\n힌트: {hint}"))
         check(got is None, say(f"package_version({name!r}) for a package that is not installed: expected None, got "
                                f"{got!r}.",
-                               f"설치되지 않은(not installed) 패키지에 대한 package_version({name!r}): None이어야 하는데 "
+                               f"설치되지 않은 패키지에 대한 package_version({name!r}): None이어야 하는데 "
                                f"{got!r}입니다."), hint)
     # and the same function says the version of a package that is there (a None for everything is not this promise)
     package, version = _drawn(run_seed)["package"]
@@ -146,7 +146,7 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
               f"{errors.summary(error) if error is not None else repr(got)}; None is only for a package that cannot "
               "be imported.",
               f"__version__이 {version!r}인 설치된 패키지에 대한 package_version({package!r}): "
-              f"{errors.summary(error) if error is not None else repr(got)}입니다; None은 import할 수 없는 패키지에만 "
+              f"{errors.summary(error) if error is not None else repr(got)}입니다. None은 import할 수 없는 패키지에만 "
               "씁니다."),
           say("Return str(module.__version__) when the import succeeds.",
               "import가 성공하면 str(module.__version__)을 반환하세요."))
@@ -163,7 +163,7 @@ def test_report_matches_what_torch_says_here(impl, run_seed):
     for key in ("python", "torch", "torchvision", "torchaudio", "cuda_built", "mps_available"):
         _field(report, key, _truth()[key], say("this machine", "이 컴퓨터"),
                say(f"Ask Python and torch for {key}; see the docstring.",
-                   f"{key} 값은 Python과 torch에 물어보세요; docstring을 참고하세요."))
+                   f"{key} 값은 Python과 torch에 물어보세요. docstring을 참고하세요."))
     cuda = torch.cuda.is_available()
     count = torch.cuda.device_count() if cuda else 0
     _field(report, "cuda_available", cuda, say("this machine", "이 컴퓨터"),
@@ -189,7 +189,7 @@ def test_report_matches_what_torch_says_here(impl, run_seed):
     hint = say("Ask torch at call time (torch.cuda.is_available(), device_count(), get_device_name(i), "
                "torch.backends.mps.is_available()); do not write down what this machine has.",
                "호출할 때 torch에 물어보세요(torch.cuda.is_available(), device_count(), get_device_name(i), "
-               "torch.backends.mps.is_available()); 이 컴퓨터에 있는 것을 그대로 적어 두지 마세요.")
+               "torch.backends.mps.is_available()), 이 컴퓨터에 있는 것을 그대로 적어 두지 마세요.")
     for key, want in (("cuda_available", True), ("device_count", count), ("device_names", list(names)),
                       ("mps_available", mps), ("best_device", "cuda"), ("torch", _truth()["torch"])):
         _field(report, key, want, setting, hint)
@@ -207,7 +207,7 @@ def test_report_lists_every_gpu_of_a_cuda_machine(impl, run_seed):
                "in range(count)]; get_device_name() with no index names the current device only.",
                "호출할 때 torch에 물어보세요: count = torch.cuda.device_count(), names = "
                "[torch.cuda.get_device_name(i) for i in range(count)]; 인덱스 없이 get_device_name()을 부르면 "
-               "현재 장치(current device)의 이름만 알려줍니다.")
+               "현재 장치의 이름만 알려줍니다.")
     _field(report, "cuda_available", True, setting, hint)
     _field(report, "device_count", 2, setting, hint)
     _field(report, "device_names", list(gpus), setting, hint)
@@ -332,7 +332,7 @@ def test_best_device_is_right_whatever_the_machine(impl):
                   f"{got!r}입니다."),
               say("Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "
                   "torch.version.cuda is how torch was built, not whether a GPU is there.",
-                  "호출할 때 torch.cuda.is_available(), 그다음 torch.backends.mps.is_available()로 정하세요; "
+                  "호출할 때 torch.cuda.is_available(), 그다음 torch.backends.mps.is_available()로 정하세요. "
                   "torch.version.cuda는 torch가 어떻게 빌드되었는지일 뿐, GPU가 있는지는 알려주지 않습니다."))
 
 
@@ -350,7 +350,7 @@ def test_smoke_test_computes_on_the_given_device(impl):
                          impl.smoke_test, torch.device("meta"))
     assert_tensor(out, torch.empty(2, 2, device="meta"), "smoke_test(meta)",
                   hint=say("Create x with device=device; torch.arange alone makes it on the CPU.",
-                           "x를 device=device로 만드세요; torch.arange만 쓰면 CPU에 만들어집니다."))
+                           "x를 device=device로 만드세요. torch.arange만 쓰면 CPU에 만들어집니다."))
 
 
 @pytest.mark.points(1)

@@ -77,7 +77,7 @@ def test_seeded_normal_is_reproducible(impl, run_seed):
               say("seeded_normal changed the global random state: after the call, the global generator no longer "
                   "gives the numbers it gave before; it should only use its own generator.",
                   "seeded_normal이 전역 난수 상태를 바꿨습니다: 호출 뒤 전역 생성기가 호출 전과 같은 수를 내지 "
-                  "않습니다; 자신만의 생성기(generator)만 사용해야 합니다."),
+                  "않습니다. 자신만의 생성기(generator)만 사용해야 합니다."),
               say("Do not call torch.manual_seed (or draw without generator=) here: make a local torch.Generator.",
                   "여기서 torch.manual_seed를 호출하거나 generator= 없이 뽑지 마세요: 지역 torch.Generator를 "
                   "만드세요."))
@@ -95,7 +95,7 @@ def test_eye_like_follows_dtype_and_device(impl):
                           f"meta 장치에 있는 dtype {dtype}의 x에 대한 eye_like(x)"),
                       hint=say("Create new tensors with dtype=x.dtype and device=x.device; torch.eye alone gives float32 "
                                "on the CPU.",
-                               "새 텐서는 dtype=x.dtype, device=x.device로 만드세요; torch.eye만 쓰면 CPU에 float32로 "
+                               "새 텐서는 dtype=x.dtype, device=x.device로 만드세요. torch.eye만 쓰면 CPU에 float32로 "
                                "만들어집니다."))
     x = torch.randn(2, 3, 4, dtype=torch.float64)
     assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64),
@@ -116,15 +116,15 @@ def test_flatten_last_two_handles_any_layout(impl):
                                               f"shape가 {shape}인 x에 대한 flatten_last_two(x)"))
         check(out.untyped_storage().data_ptr() == x_after.untyped_storage().data_ptr(),
               say(f"flatten_last_two(x) for a contiguous x of shape {shape} copied the data; it should return a view.",
-                  f"shape가 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다; "
+                  f"shape가 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다. "
                   f"뷰(view)를 반환해야 합니다."),
               say("reshape (and view) on a contiguous tensor return views; do not clone.",
-                  "연속(contiguous) 텐서에 reshape(그리고 view)를 쓰면 뷰를 반환합니다; clone하지 마세요."))
+                  "연속(contiguous) 텐서에 reshape(그리고 view)를 쓰면 뷰를 반환합니다. clone하지 마세요."))
         xt = x.transpose(-1, -2)
         out = errors.calling("flatten_last_two(x.transpose(-1, -2))",
                              say("a transposed tensor is not contiguous, so `view` cannot merge its axes; use `reshape` "
                                  "(it copies only when it must).",
-                                 "전치된 텐서는 연속(contiguous)이 아니어서 `view`로는 축을 합칠 수 없습니다; `reshape`를 "
+                                 "전치된 텐서는 연속(contiguous)이 아니어서 `view`로는 축을 합칠 수 없습니다. `reshape`를 "
                                  "쓰세요(꼭 필요할 때만 복사합니다)."), impl.flatten_last_two, xt)
         assert_tensor(out, xt.flatten(-2), say(f"flatten_last_two(x) for a non-contiguous x of shape {tuple(xt.shape)}",
                                                f"shape가 {tuple(xt.shape)}인 비연속(non-contiguous) x에 대한 "
@@ -142,7 +142,7 @@ def test_split_heads_moves_heads_before_time(impl):
                   say("split_heads(x, 4) for x of shape (2, 3, 8)", "shape가 (2, 3, 8)인 x에 대한 split_heads(x, 4)"),
                   hint=say("Split the features first, view(batch, time, n_heads, d), then transpose(1, 2); "
                            "viewing straight to (batch, n_heads, time, d) mixes time steps into heads.",
-                           "먼저 특징을 view(batch, time, n_heads, d)로 나눈 뒤 transpose(1, 2)하세요; "
+                           "먼저 특징을 view(batch, time, n_heads, d)로 나눈 뒤 transpose(1, 2)하세요. "
                            "곧바로 (batch, n_heads, time, d)로 view하면 시간 단계가 헤드에 뒤섞입니다."))
 
 
@@ -157,7 +157,7 @@ def test_to_column_and_drop_singletons(impl):
                            say("to_column(v) for v of shape (5,)", "shape가 (5,)인 v에 대한 to_column(v)"))
     check(column.untyped_storage().data_ptr() == v_after.untyped_storage().data_ptr(),
           say("to_column(v) copied the data; unsqueeze returns a view.",
-              "to_column(v)가 데이터를 복사했습니다; unsqueeze는 뷰(view)를 반환합니다."))
+              "to_column(v)가 데이터를 복사했습니다. unsqueeze는 뷰(view)를 반환합니다."))
     x = torch.randn(1, 3, 1, 4)
     assert_tensor(impl.drop_singletons(x), x.reshape(3, 4),
                   say("drop_singletons(x) for x of shape (1, 3, 1, 4)", "shape가 (1, 3, 1, 4)인 x에 대한 drop_singletons(x)"))
@@ -180,7 +180,7 @@ def test_normalize_rows_broadcasts_per_row(impl):
                       hint=say("Reduce with keepdim=True so the (rows, 1) statistics broadcast along each row; "
                                "without it a (rows,) vector lines up with the columns. Use the population std "
                                "(correction=0).",
-                               "keepdim=True로 축소(reduce)해서 (rows, 1) 통계값이 각 행을 따라 브로드캐스트되게 하세요; "
+                               "keepdim=True로 축소(reduce)해서 (rows, 1) 통계값이 각 행을 따라 브로드캐스트되게 하세요. "
                                "keepdim이 없으면 (rows,) 벡터가 열 방향으로 맞춰집니다. 모집단 표준편차"
                                "(correction=0)를 쓰세요."))
 
@@ -200,7 +200,7 @@ def test_pairwise_sq_dists_against_cdist(impl):
                       hint=say("a.unsqueeze(1) is (n, 1, d) and b.unsqueeze(0) is (1, m, d): their difference is "
                                "(n, m, d); sum over the last axis.",
                                "a.unsqueeze(1)은 (n, 1, d), b.unsqueeze(0)은 (1, m, d)이므로 둘의 차는 "
-                               "(n, m, d)입니다; 마지막 축을 따라 합하세요."))
+                               "(n, m, d)입니다. 마지막 축을 따라 합하세요."))
 
 
 @pytest.mark.points(2)
@@ -216,7 +216,7 @@ def test_einsum_products(impl):
     m = torch.randn(4, 4, generator=generator, dtype=torch.float64)
     assert_tensor(impl.trace(m), torch.trace(m), say("trace(m) for a 4x4 m", "4x4 m에 대한 trace(m)"),
                   hint=say("'ii->' sums the diagonal; 'ij->' would sum every element.",
-                           "'ii->'는 대각선(diagonal)을 합합니다; 'ij->'는 모든 요소를 합하게 됩니다."))
+                           "'ii->'는 대각선(diagonal)을 합합니다. 'ij->'는 모든 요소를 합하게 됩니다."))
     x = torch.randn(6, 3, generator=generator, dtype=torch.float64)
     w = torch.randn(3, 4, generator=generator, dtype=torch.float64)
     y = torch.randn(6, 4, generator=generator, dtype=torch.float64)
@@ -240,7 +240,7 @@ def test_shape_functions_follow_the_input_device(impl):
                       say(f"{name} for a float16 tensor on the meta device", f"meta 장치에 있는 float16 텐서에 대한 {name}"),
                       hint=say("Keep to tensor operations on the input; do not rebuild it with torch.tensor(...) or "
                                ".tolist().",
-                               "입력에 대한 텐서 연산만 사용하세요; torch.tensor(...)나 .tolist()로 다시 만들지 마세요."))
+                               "입력에 대한 텐서 연산만 사용하세요. torch.tensor(...)나 .tolist()로 다시 만들지 마세요."))
 
 
 @pytest.mark.points(1)
@@ -280,15 +280,15 @@ def test_matrix_product_is_strictly_two_dimensional(impl):
                   "torch.mm처럼 2차원 행렬만 받아야 앞 단계의 shape 실수가 몰래 배치로 처리되지 않습니다."),
               say("torch.matmul (and @) broadcasts and batches; torch.mm takes 2-D matrices only and raises "
                   "RuntimeError otherwise.",
-                  "torch.matmul(그리고 @)은 브로드캐스트하고 배치로 처리합니다; torch.mm은 2차원 행렬만 받고 "
+                  "torch.matmul(그리고 @)은 브로드캐스트하고 배치로 처리합니다. torch.mm은 2차원 행렬만 받고 "
                   "그 밖의 입력에는 RuntimeError를 발생시킵니다."))
         check(isinstance(error, RuntimeError),
               say(f"matrix_product(a, b) for {what_en} raised {errors.summary(error)}; expected the "
                   "RuntimeError torch.mm raises for an input that is not 2-D.",
-                  f"{what_ko}에 대한 matrix_product(a, b)가 {errors.summary(error)}을(를) 발생시켰습니다; "
+                  f"{what_ko}에 대한 matrix_product(a, b)가 {errors.summary(error)}을(를) 발생시켰습니다. "
                   "2차원이 아닌 입력에 torch.mm이 발생시키는 RuntimeError여야 합니다."),
               say("Let torch.mm raise its own error; do not catch it or raise another kind.",
-                  "torch.mm이 자신의 오류를 발생시키게 두세요; 오류를 잡거나 다른 종류로 바꾸지 마세요."))
+                  "torch.mm이 자신의 오류를 발생시키게 두세요. 오류를 잡거나 다른 종류로 바꾸지 마세요."))
 
 
 @pytest.mark.points(2)
@@ -310,7 +310,7 @@ def test_batched_product_broadcasts_batch_axes(impl):
                   f"발생시켰습니다. 배치 축이 브로드캐스트되어 {tuple(expected.shape)} 곱이 나와야 합니다."),
               say("torch.mm takes 2-D matrices only and torch.bmm needs equal 3-D batches; torch.matmul (or @) "
                   "broadcasts the batch axes.",
-                  "torch.mm은 2차원 행렬만, torch.bmm은 크기가 같은 3차원 배치만 받습니다; torch.matmul(또는 @)은 "
+                  "torch.mm은 2차원 행렬만, torch.bmm은 크기가 같은 3차원 배치만 받습니다. torch.matmul(또는 @)은 "
                   "배치 축을 브로드캐스트합니다."))
         assert_tensor(out, expected,
                       say(f"batched_product(a, b) for {shape_a} @ {shape_b}",

@@ -218,9 +218,9 @@ def _micro_batches(seed):
 _ACCUMULATE_HINT = say("Clear w.grad once before the loop, not inside it: every backward() adds into .grad, so "
                        "zeroing inside the loop keeps only the last micro-batch. Divide each loss by K "
                        "(the number of micro-batches) before backward().",
-                       "w.grad는 루프 안(not inside it)이 아니라 루프 전에 한 번 비우세요: backward()는 매번 .grad에 "
+                       "w.grad는 루프 안이 아니라 루프 전에 한 번 비우세요: backward()는 매번 .grad에 "
                        "더하므로, 루프 안에서 0으로 만들면 마지막 마이크로 배치만 남습니다. backward() 전에 각 손실을 "
-                       "K(마이크로 배치 수)로 나누세요(Divide each loss by K).")
+                       "마이크로 배치 수 K로 나누세요.")
 
 
 @pytest.mark.points(2)
@@ -271,14 +271,14 @@ def _fit(fit, *args, hint=None):
     return errors.calling("sgd_fit", hint or say(
         "update in place inside `with torch.no_grad():` (w -= lr * w.grad); outside no_grad an in-place "
         "update of a leaf is refused, and w = w - lr * w.grad makes w a non-leaf whose .grad is None.",
-        "`with torch.no_grad():` 안에서 제자리(in-place)로 갱신하세요(w -= lr * w.grad); no_grad 밖에서는 "
+        "`with torch.no_grad():` 안에서 제자리(in-place)로 갱신하세요(w -= lr * w.grad). no_grad 밖에서는 "
         "leaf의 제자리 갱신이 거부되고, w = w - lr * w.grad는 w를 .grad가 None인 non-leaf로 만듭니다."), fit, *args)
 
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("sgd_fit takes exact gradient-descent steps and leaves w0 as it was",
-                   ko="sgd_fit은 정확한 경사 하강 단계를 밟고 w0는 그대로 둡니다")
+                   ko="sgd_fit은 정확한 경사 하강을 정확히 수행하고 w0는 그대로 둡니다")
 def test_sgd_fit_follows_exact_gradient_descent(impl):
     generator = torch.Generator().manual_seed(7)
     x = torch.randn(12, 3, generator=generator, dtype=torch.float64)
@@ -325,7 +325,7 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
               say("Start from w0.detach().clone().requires_grad_() (w0.clone() of a w0 that requires grad is not a "
                   "leaf), and do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.",
                   "w0.detach().clone().requires_grad_()에서 시작하고(requires_grad인 w0의 w0.clone()은 leaf가 "
-                  "아닙니다), 갱신은 torch.no_grad() 안에서 제자리(in place)로 하세요(w -= ...). 그래야 w가 같은 "
+                  "아닙니다), 갱신은 torch.no_grad() 안에서 제자리에서 하세요(w -= ...). 그래야 w가 같은 "
                   "leaf로 남습니다."))
         assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3),
                       say(f"w after 3 gradient-descent steps on an 8x2 least-squares problem{when}",
@@ -347,7 +347,7 @@ def test_straight_through_round_passes_gradient(impl):
     seen = backward_through(impl, "straight_through_round", x, upstream)
     hint = say("Detach only the correction: x + (x.round() - x).detach(). Detaching the whole result (or x itself) "
                "cuts the path that carries the gradient back to x.",
-               "보정값만 detach하세요(detach only the correction): x + (x.round() - x).detach(). 결과 전체(또는 "
+               "보정값만 detach하세요: x + (x.round() - x).detach(). 결과 전체(또는 "
                "x 자체)를 detach하면 변화도를 x로 되돌려 보내는 경로가 끊깁니다.")
     out = expect_tensor(seen["out"], "straight_through_round(x)")
     assert_tensor(out.detach(), x.detach().round(), say("straight_through_round(x) values",
@@ -468,7 +468,7 @@ def test_softplus_passes_gradcheck(impl):
                 "not its output y (from y it is 1 - exp(-beta * y)); and the beta inside the sigmoid matters.",
                 f"float64, beta={beta}에서 torch.autograd.gradcheck(softplus, x): 작성한 backward가 유한 차분 결과와 "
                 f"다릅니다.\n{detail}\n힌트: d softplus_beta(x)/dx = sigmoid(beta * x)이며, 여기서 x는 forward의 "
-                "출력 y가 아니라 입력 x입니다(y로 쓰면 1 - exp(-beta * y)); sigmoid 안의 beta도 중요합니다.")) from None
+                "출력 y가 아니라 입력 x입니다(y로 쓰면 1 - exp(-beta * y)). sigmoid 안의 beta도 중요합니다.")) from None
         except (RuntimeError, TypeError) as error:
             text = (str(error).strip().splitlines() or [""])[0]
             if _backward_mistake(errors.kind(error), text) is not None:
@@ -495,7 +495,7 @@ def test_softplus_saves_tensors_with_save_for_backward(impl):
     out = expect_tensor(seen["out"], "softplus(x)")
     hint = say("Pass the tensors backward needs to ctx.save_for_backward(...) and read them from ctx.saved_tensors; "
                "a tensor kept as ctx.x = x escapes autograd's checks for in-place changes and is never freed.",
-               "backward에 필요한 텐서는 ctx.save_for_backward(...)에 넘기고 ctx.saved_tensors에서 읽으세요; "
+               "backward에 필요한 텐서는 ctx.save_for_backward(...)에 넘기고 ctx.saved_tensors에서 읽으세요. "
                "ctx.x = x처럼 보관한 텐서는 Autograd의 제자리(in-place) 변경 검사를 벗어나고 메모리에서 해제되지도 "
                "않습니다.")
     assert_tensor(out, F.softplus(x.detach()), say("softplus(x) for float64 x of shape (6,)",
@@ -529,7 +529,7 @@ def test_functions_follow_the_input_dtype_and_device(impl):
                               f"meta 장치에 있는 (3, 4) {dtype} 텐서에 대한 {name}"),
                           hint=say("Use tensor operations on x only; a new tensor (torch.tensor, torch.zeros) must get "
                                    "dtype=x.dtype and device=x.device.",
-                                   "x에 대한 텐서 연산만 쓰세요; 새 텐서(torch.tensor, torch.zeros)를 만들 때는 "
+                                   "x에 대한 텐서 연산만 쓰세요. 새 텐서(torch.tensor, torch.zeros)를 만들 때는 "
                                    "dtype=x.dtype, device=x.device를 지정해야 합니다."))
 
 

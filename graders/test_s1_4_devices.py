@@ -49,7 +49,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
                                        f"이 컴퓨터에서 resolve_device('auto'): {got!r}입니다. 기대값은 {real}입니다."),
           say("Return a torch.device chosen from torch.cuda.is_available() and torch.backends.mps.is_available(); "
               "do not hard-code 'cuda'.",
-              "torch.cuda.is_available()와 torch.backends.mps.is_available()로 고른 torch.device를 반환하세요; "
+              "torch.cuda.is_available()와 torch.backends.mps.is_available()로 고른 torch.device를 반환하세요. "
               "'cuda'를 하드코딩(hard-code)하지 마세요."))
     for cuda, mps, expected in ((2, True, torch.device("cuda")), (0, True, torch.device("mps")),
                                 (0, False, torch.device("cpu")), (1, False, torch.device("cuda"))):
@@ -62,7 +62,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
                                                f"{got!r}입니다."),
               say("Ask torch.cuda.is_available() first, then torch.backends.mps.is_available(), at call time; do not "
                   "hard-code 'cuda' or decide once at import.",
-                  "호출할 때 torch.cuda.is_available()를 먼저, 그다음 torch.backends.mps.is_available()를 물어보세요; "
+                  "호출할 때 torch.cuda.is_available()를 먼저, 그다음 torch.backends.mps.is_available()를 물어보세요. "
                   "'cuda'를 하드코딩(hard-code)하거나 import할 때 한 번만 정하지 마세요."))
 
 
@@ -132,7 +132,7 @@ def _walk(got, want, where):
                       hint=say("tensor.to(device) returns a moved copy and leaves the tensor where it was: use its "
                                "result (value = value.to(device)), for every tensor of the structure.",
                                "tensor.to(device)는 옮겨진 복사본을 반환하고 원래 텐서는 그 자리에 둡니다: 구조 안의 "
-                               "모든 텐서(every tensor)에 대해 그 결과를 사용하세요(use its result: value = value.to(device))."))
+                               "모든 텐서에 대해 그 결과를 받아 쓰세요(value = value.to(device))."))
         return
     check(type(got) is type(want), say(f"to_device(batch, meta){where}: expected a {type(want).__name__}, got "
                                        f"{type(got).__name__}.",
@@ -166,7 +166,7 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
     moved, (batch, _), _ = errors.calling("to_device(batch, meta)",
                                         say("Move tensors with .to(device); never .cuda(), which only knows one kind "
                                             "of device.",
-                                            "텐서는 .to(device)로 옮기세요; 한 종류의 장치만 아는 .cuda()는 쓰지 "
+                                            "텐서는 .to(device)로 옮기세요. 한 종류의 장치만 아는 .cuda()는 쓰지 "
                                             "마세요(never .cuda())."),
                                         lambda *args: with_inputs(impl.to_device, *args), _batch(), META)
     _walk(moved, _batch(), "")
@@ -177,7 +177,7 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
     check(all(isinstance(got, torch.Tensor) and got.device.type == "cpu" and got.dtype == want.dtype
               and got.shape == want.shape and bool((got == want).all()) for got, want in kept),
           say("to_device(batch, meta) changed the caller's batch; it should return a new structure.",
-              "to_device(batch, meta)가 호출한 쪽의 배치를 바꿨습니다; 새 구조를 반환해야 합니다."))
+              "to_device(batch, meta)가 호출한 쪽의 배치를 바꿨습니다. 새 구조를 반환해야 합니다."))
     assert_tensor(impl.to_device(torch.ones(3, dtype=torch.int32), META), torch.empty(3, dtype=torch.int32, device=META),
                   say("to_device(t, meta) for a bare int32 tensor", "int32 텐서 하나에 대한 to_device(t, meta)"),
                   hint=say("A tensor on its own is a batch too: return tensor.to(device).",
@@ -191,7 +191,7 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
 def test_move_model_moves_parameters_and_buffers(impl):
     # model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)), built beside the code
     seen = errors.calling("move_model(model, meta)",
-                          say("Use model.to(device); never .cuda().", "model.to(device)를 쓰세요; .cuda()는 쓰지 마세요."),
+                          say("Use model.to(device); never .cuda().", "model.to(device)를 쓰세요. .cuda()는 쓰지 마세요."),
                           move_model_devices, impl, META)
     want = {(kind, name) for kind, name, _ in _devices(_model())}
     check({(kind, name) for kind, name, _ in seen["before"]} == want and
@@ -214,22 +214,22 @@ def test_move_model_moves_parameters_and_buffers(impl):
         check(names == want, say(f"after move_model(model, meta), {label} has the parameters and buffers "
                                  f"{sorted(name for _, name in names)}; expected {sorted(name for _, name in want)}.",
                                  f"move_model(model, meta) 뒤에 {label}의 매개변수와 버퍼는 "
-                                 f"{sorted(name for _, name in names)}입니다; "
+                                 f"{sorted(name for _, name in names)}입니다. "
                                  f"기대값은 {sorted(name for _, name in want)}입니다."),
               say("Move the model with model.to(device); do not remove or replace its tensors.",
-                  "model.to(device)로 모델을 옮기세요; 텐서를 지우거나 바꾸지 마세요."))
+                  "model.to(device)로 모델을 옮기세요. 텐서를 지우거나 바꾸지 마세요."))
         for kind, name, device in devices:
             check(device == "meta",
                   say(f"after move_model(model, meta), {label}'s {kind} {name} is on {device}, expected meta.",
                       f"move_model(model, meta) 뒤에 {label}의 {({'parameter': '매개변수', 'buffer': '버퍼'}).get(kind, kind)} "
-                      f"{name}이(가) {device}에 있습니다; "
+                      f"{name}이(가) {device}에 있습니다. "
                       f"meta에 있어야 합니다."),
                   say("model.to(device) moves every parameter and buffer (BatchNorm's running_mean, running_var) "
                       "in place. p.to(device) on one parameter returns a copy and moves nothing, and moving only "
                       "model.parameters() leaves the buffers behind.",
                       "model.to(device)는 모든 매개변수(parameter)와 버퍼(BatchNorm의 running_mean, running_var)를 "
-                      "제자리에서 옮깁니다. 매개변수 하나에 p.to(device)를 쓰면 복사본을 반환할 뿐(returns a copy) "
-                      "아무것도 옮기지 않고, model.parameters()만 옮기면 버퍼가 뒤에 남습니다(leaves the buffers "
+                      "제자리에서 옮깁니다. 매개변수 하나에 p.to(device)를 쓰면 복사본을 반환할 뿐 "
+                      "아무것도 옮기지 않고, model.parameters()만 옮기면 버퍼가 옮겨지지 않고 남습니다"
                       "behind)."))
 
 
@@ -296,7 +296,7 @@ def test_normalize_channels_follows_input_dtype_and_device(impl):
     check(out.dtype == torch.float16, say(f"normalize_channels for a float16 CPU batch returned {out.dtype}; expected "
                                           "float16 (a float32 constant promotes the result).",
                                           f"CPU에 있는 float16 배치에 대해 normalize_channels가 {out.dtype}을(를) "
-                                          "반환했습니다; float16이어야 합니다(float32 상수가 결과의 dtype을 "
+                                          "반환했습니다. float16이어야 합니다(float32 상수가 결과의 dtype을 "
                                           "올려 버립니다)."), _NORMALIZE_HINT)
 
 
@@ -318,7 +318,7 @@ def test_stage_for_device_pins_only_for_cuda(impl):
           say(f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s)"
               + (" and returned a tensor in pinned memory." if any(seen["in_pinned_memory"]) else "."),
               f"stage_for_device(x, cpu/meta)가 pin_memory()를 {seen['pinned']}번 호출했습니다"
-              + ("; 그리고 고정(pinned) 메모리에 있는 텐서를 반환했습니다." if any(seen["in_pinned_memory"]) else ".")),
+              + (". 게다가 고정된(pinned) 메모리에 있는 텐서를 반환했습니다." if any(seen["in_pinned_memory"]) else ".")),
           hint)
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
     assert_tensor(to_meta, torch.empty(x.shape, dtype=x.dtype, device=META), "stage_for_device(x, meta)",

@@ -32,7 +32,7 @@ IN, HIDDEN, OUT = 5, (7, 6), 3   # distinct sizes: each Linear is found from the
 # judge's own data cannot change; the student's code gets list(HIDDEN))
 REGISTER_HINT = say("Keep the layers in nn.ModuleList or nn.Sequential and assign them to self in __init__; "
                     "a Python list hides them from parameters() and .to(...).",
-                    "계층은 nn.ModuleList나 nn.Sequential에 담아 __init__에서 self에 할당하세요; "
+                    "계층은 nn.ModuleList나 nn.Sequential에 담아 __init__에서 self에 할당하세요. "
                     "Python list에 두면 parameters()와 .to(...)가 그 계층을 보지 못합니다.")
 
 
@@ -122,7 +122,7 @@ def test_mlp_parameters_are_registered(impl):
     check(total == want, say(f"MLP({IN}, {list(HIDDEN)}, {OUT}).parameters() holds {total} scalars in {len(params)} tensors; "
                              f"expected {want} in 6 (a weight and a bias per Linear).",
                              f"MLP({IN}, {list(HIDDEN)}, {OUT}).parameters()에는 텐서 {len(params)}개에 스칼라 {total}개가 "
-                             f"있습니다; 텐서 6개(Linear마다 가중치와 편향 하나씩)에 {want}개여야 합니다."),
+                             f"있습니다. 텐서 6개(Linear마다 가중치와 편향 하나씩)에 {want}개여야 합니다."),
           REGISTER_HINT)
     names = set(seen["names"])
     check(len(names) == 6 and sum(n.endswith("weight") for n in names) == 3,
@@ -144,13 +144,13 @@ def test_mlp_matches_functional_recomputation(impl):
         first = expect_tensor(model(x), f"MLP({IN}, {hidden}, {OUT})(x)")
         assert_tensor(model(x), first, say("a second call MLP(x) on the same x", "같은 x로 MLP(x)를 두 번째 호출한 결과"),
                       hint=say("Create the layers in __init__, never inside forward: a new nn.Linear has new random weights.",
-                               "계층은 forward 안(inside forward)이 아니라 __init__에서 만드세요: 새 nn.Linear는 "
+                               "계층은 forward 안이 아니라 __init__에서 만드세요: 새 nn.Linear는 "
                                "새로운 무작위 가중치를 가집니다."))
         assert_tensor(first, _functional_forward(layers, x),
                       say(f"MLP({IN}, {hidden}, {OUT})(x) for x of shape (8, {IN})",
                           f"shape가 (8, {IN})인 x에 대한 MLP({IN}, {hidden}, {OUT})(x)"),
                       hint=say("ReLU after every Linear except the last; use the layers made in __init__.",
-                               "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요; __init__에서 만든 계층을 사용하세요."))
+                               "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요. __init__에서 만든 계층을 사용하세요."))
 
 
 @pytest.mark.points(2)
@@ -170,7 +170,7 @@ def test_sequential_matches_functional_recomputation(impl):
     x = torch.randn(8, IN, generator=torch.Generator().manual_seed(1)) * 3
     assert_tensor(model(x), _functional_forward(layers, x), "make_sequential_mlp(5, [7, 6], 3)(x)",
                   hint=say("The output is logits: no ReLU after the last Linear (negative scores must survive).",
-                           "출력은 로짓(logits)입니다: 마지막 Linear(last Linear) 뒤에는 ReLU를 두지 마세요"
+                           "출력은 로짓(logits)입니다: 마지막 Linear 뒤에는 ReLU를 두지 마세요"
                            "(음수 점수도 살아남아야 합니다)."))
     children = children_kinds(impl, model)
     check(len([m for m in children if m["relu"]]) == 2 and bool(children) and children[-1]["linear"],
@@ -232,17 +232,17 @@ def test_count_parameters_counts_each_parameter_once(impl, run_seed):
           say("Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
               "a tied weight twice; len(list(...)) counts tensors, not scalars.",
               "model.parameters()를 세세요: state_dict()에는 버퍼(BatchNorm의 누적 통계)도 들어 있고 공유된 "
-              "가중치가 두 번 나옵니다; len(list(...))는 스칼라가 아니라 텐서 개수를 셉니다."))
+              "가중치가 두 번 나옵니다. len(list(...))는 스칼라가 아니라 텐서 개수를 셉니다."))
     got = count_parameters_of_tied_model(impl, pristine.seal((a, b, True)), trainable_only=True)
     check(got == total - frozen, say(f"count_parameters(trainable_only=True) for {layers} with the middle "
                                      f"Linear({b}, {a}) frozen: expected {total - frozen}, got {got}.",
-                                     f"{layers}에서 가운데 Linear({b}, {a})를 고정(freeze)했을 때 "
+                                     f"{layers}에서 가운데 Linear({b}, {a})를 동결했을 때 "
                                      f"count_parameters(trainable_only=True): 기대값은 {total - frozen}인데 "
                                      f"{got}입니다."),
           say("Keep only parameters with p.requires_grad.", "p.requires_grad가 True인 매개변수만 남기세요."))
     check(count_parameters_of_tied_model(impl, pristine.seal((a, b, True))) == total,
           say("count_parameters(model) without trainable_only must count frozen parameters too.",
-              "trainable_only 없이 호출한 count_parameters(model)는 고정된 매개변수도 세야 합니다."),
+              "trainable_only 없이 호출한 count_parameters(model)는 동결된 매개변수도 세야 합니다."),
           say("trainable_only defaults to False.", "trainable_only의 기본값은 False입니다."))
 
 
@@ -270,13 +270,13 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
                   f"{std:.4f}입니다."),
               say("Use nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu') on every nn.Linear; visit nested "
                   "ones with model.modules() or model.apply (children() stops at the first level).",
-                  "모든 nn.Linear에 nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu')를 쓰세요; 중첩된 "
+                  "모든 nn.Linear에 nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu')를 쓰세요. 중첩된 "
                   "계층은 model.modules()나 model.apply로 방문하세요(children()은 첫 단계에서 멈춥니다)."))
         check(0.03 < tails < 0.06, say(f"the weight of Linear({layer['in_features']}, {layer['out_features']}) has "
                                        f"{tails:.1%} "
                                        f"of values beyond 2 std; a normal distribution has 4.6%.",
                                        f"Linear({layer['in_features']}, {layer['out_features']})의 가중치 중 "
-                                       f"{tails:.1%}이(가) 표준편차의 2배를 벗어납니다; 정규분포라면 4.6%입니다."),
+                                       f"{tails:.1%}이(가) 표준편차의 2배를 벗어납니다. 정규분포라면 4.6%입니다."),
               say("Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).",
                   "kaiming_uniform_이 아니라 kaiming_normal_을 쓰세요(균등분포에는 꼬리가 없습니다)."))
         check(bool((layer["bias"] == 0).all()), say("after init_weights every Linear bias should be 0.",
@@ -284,7 +284,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
               say("nn.init.zeros_(bias).", "nn.init.zeros_(bias)를 쓰세요."))
     check(bool((seen["norm_weight"] == 2.0).all()), say("init_weights changed a LayerNorm's weight; only nn.Linear layers "
                                                         "should be re-initialised.",
-                                                        "init_weights가 LayerNorm의 가중치를 바꿨습니다; nn.Linear 계층만 "
+                                                        "init_weights가 LayerNorm의 가중치를 바꿨습니다. nn.Linear 계층만 "
                                                         "다시 초기화해야 합니다."),
           say("Test isinstance(module, nn.Linear) before initialising.",
               "초기화하기 전에 isinstance(module, nn.Linear)를 확인하세요."))
@@ -293,7 +293,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("decay_groups decays only matrices and leaves out frozen parameters",
-                   ko="decay_groups는 2차원 이상의 매개변수에만 가중치 감쇠를 적용하고 고정된 매개변수는 뺍니다")
+                   ko="decay_groups는 2차원 이상의 매개변수에만 가중치 감쇠를 적용하고 동결된 매개변수는 뺍니다")
 def test_decay_groups_split_by_parameter_dimension(impl, run_seed):
     # Embedding(10, 4), Linear(4, 6), LayerNorm(6), Linear(6, 2) (_decay_model) under names drawn for this run, one of
     # the Linear layers frozen and the last one with or without a bias, drawn too and sealed; the groups go to torch.optim.AdamW(groups,
@@ -312,7 +312,7 @@ def test_decay_groups_split_by_parameter_dimension(impl, run_seed):
                            f"{want}입니다."),
           say("Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
               "weight is 1-D), and skip parameters with requires_grad=False.",
-              "model.named_parameters()의 (name, p) 쌍을 넣으세요; p.ndim >= 2는 감쇠(decay)하고, p.ndim < 2는 "
+              "model.named_parameters()의 (name, p) 쌍을 넣으세요. p.ndim >= 2는 감쇠(decay)하고, p.ndim < 2는 "
               "감쇠하지 않으며(LayerNorm 가중치는 1차원입니다), requires_grad=False인 매개변수는 건너뛰세요."))
     for group in seen["groups"]:
         check(group["paired"],
@@ -334,7 +334,7 @@ def test_standardize_keeps_buffers_not_parameters(impl):
     assert_tensor(layer(x), (x - mean) / std, "Standardize(mean, std)(x)")
     seen = parameters_of(impl, layer)
     check(seen["shapes"] == [], say("Standardize has trainable parameters; mean and std must not be trained.",
-                                    "Standardize에 학습 가능한 매개변수가 있습니다; mean과 std는 학습되면 안 됩니다."),
+                                    "Standardize에 학습 가능한 매개변수가 있습니다. mean과 std는 학습되면 안 됩니다."),
           say("Use register_buffer, not nn.Parameter.", "nn.Parameter가 아니라 register_buffer를 쓰세요."))
     keys = seen["state_dict"]
     check(keys == ["mean", "std"], say(f"Standardize.state_dict() should have the keys ['mean', 'std'], got {keys}.",

@@ -97,7 +97,7 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
     hint = say(f"Apply self.transform to the one (1, 8, 8) image in __getitem__ (once, after scaling), not in __init__ "
                f"over all images; the transform was called on shapes {seen!r:.200}.",
                f"__getitem__에서 (1, 8, 8) 이미지 하나에 self.transform을 적용하세요(스케일링 뒤에 한 번). __init__에서 "
-               f"모든 이미지에 적용하지 마세요; transform이 호출될 때 받은 shape는 {seen!r:.200}입니다.")
+               f"모든 이미지에 적용하지 마세요. transform이 호출될 때 받은 shape는 {seen!r:.200}입니다.")
     for index, image in zip(indices, got):
         assert_tensor(image, images[index] * 2 + 3,
                       say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x + x.dim() (2x + 3 on one (1, 8, 8) "
@@ -202,7 +202,7 @@ def test_split_is_disjoint_complete_and_seeded(impl, run_seed):
                                                                "학습 부분과 검증 부분에 모든 샘플이 정확히 한 번씩 "
                                                                "들어 있어야 합니다."),
           say("Split a permutation of the indices; do not sample with replacement.",
-              "인덱스의 순열을 나누세요; 복원 추출하지 마세요."))
+              "인덱스의 순열을 나누세요. 복원 추출하지 마세요."))
     check(val_ids != list(range(83, 103)) and val_ids != list(range(20)), say("the validation part is a contiguous block of "
                                                                               "the dataset, not a random split.",
                                                                               "검증 부분이 무작위 분할이 아니라 데이터셋의 "
@@ -237,15 +237,15 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
                                                     f"make_loader(샘플 23개, shuffle=True)의 에폭 {n}은(는) 모든 샘플을 한 번씩 "
                                                     f"방문해야 하는데 {sorted(order)}입니다."),
               say("Let the DataLoader's sampler draw the order; do not drop_last.",
-                  "순서는 DataLoader의 sampler가 정하게 두세요; drop_last하지 마세요."))
+                  "순서는 DataLoader의 sampler가 정하게 두세요. drop_last하지 마세요."))
     check(first != list(range(23)), say("make_loader(..., shuffle=True) returned the samples in order.",
                                         "make_loader(..., shuffle=True)가 샘플을 순서대로 반환했습니다."),
           say("Pass shuffle=shuffle to the DataLoader.", "DataLoader에 shuffle=shuffle을 넘기세요."))
     check(first != second, say("two epochs of the same shuffled loader gave the same order.",
                                "섞도록 만든 같은 로더에서 두 에폭의 순서가 똑같습니다."),
           say("Create the generator once in make_loader; the DataLoader advances it every epoch (do not re-seed per epoch).",
-              "generator는 make_loader에서 한 번만 만드세요; DataLoader가 에폭마다 그 상태를 진행시킵니다"
-              "(에폭마다 다시 시드를 주지 마세요: do not re-seed)."))
+              "generator는 make_loader에서 한 번만 만드세요. DataLoader가 에폭마다 그 상태를 진행시킵니다"
+              "(에폭마다 시드를 다시 주지 마세요)."))
     ordered = _epoch(impl.make_loader(Indices(23), batch_size=5, shuffle=False, seed=0))
     check(ordered == list(range(23)), say(f"make_loader(..., shuffle=False) should keep the dataset's order, got {ordered}.",
                                           f"make_loader(..., shuffle=False)는 데이터셋의 순서를 유지해야 하는데 "
@@ -306,7 +306,7 @@ def test_digit_batches_have_shapes_and_dtypes(impl):
           say(f"a batch of labels should be (64,) int64, got {tuple(labels.shape)} {labels.dtype}.",
               f"레이블 배치는 (64,) int64여야 하는데 {tuple(labels.shape)} {labels.dtype}입니다."),
           say("Return labels as Python ints; the default collate makes an int64 tensor of them.",
-              "레이블은 Python int로 반환하세요; 기본 collate가 이를 int64 텐서로 만들어 줍니다."))
+              "레이블은 Python int로 반환하세요. 기본 collate가 이를 int64 텐서로 만들어 줍니다."))
 
 
 def _sequences(seed, lengths, dtype=torch.int64, device="cpu"):
@@ -357,7 +357,7 @@ def test_pad_collate_works_in_a_dataloader(impl):
                                                   f"DataLoader는 패딩된 shape [(3, 7), (3, 3), (1, 6)]을 내야 하는데 "
                                                   f"{shapes}입니다."),
           say("Pad each batch to its own longest sequence; pass collate_fn on to the DataLoader.",
-              "각 배치는 그 안의 가장 긴 시퀀스에 맞춰 패딩하세요; collate_fn을 DataLoader에 넘기세요."))
+              "각 배치는 그 안의 가장 긴 시퀀스에 맞춰 패딩하세요. collate_fn을 DataLoader에 넘기세요."))
 
 
 @pytest.mark.points(1)
@@ -367,7 +367,7 @@ def test_pad_collate_works_in_a_dataloader(impl):
 def test_pad_collate_follows_sequence_device_and_dtype(impl):
     hint = say("pad_sequence keeps the sequences' dtype and device; do not build the padded tensor with torch.zeros(...) "
                "on the default device.",
-               "pad_sequence는 시퀀스의 dtype과 장치를 유지합니다; 패딩된 텐서를 기본 장치(default device)에 "
+               "pad_sequence는 시퀀스의 dtype과 장치를 유지합니다. 패딩된 텐서를 기본 장치에 "
                "torch.zeros(...)로 만들지 마세요.")
     padded, lengths, _ = errors.calling(say("pad_collate of int32 sequences on the meta device",
                                             "meta 장치에 있는 int32 시퀀스에 대한 pad_collate"), hint,

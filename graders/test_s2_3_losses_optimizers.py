@@ -21,12 +21,12 @@ STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x -
                   "float32에서 약 89를 넘는 로짓의 exp는 inf가 됩니다.")
 SMOOTHING_HINT = say("With label smoothing the target is (1 - eps) * one_hot + eps / C on every class, the true one "
                      "included: loss = (1 - eps) * nll + eps * mean over classes of -log p.",
-                     "레이블 스무딩을 쓰면 목표값(target)은 정답 클래스를 포함한(the true one included) 모든 클래스에서 "
+                     "레이블 스무딩을 쓰면 목표값(target)은 정답 클래스를 포함한 모든 클래스에서 "
                      "(1 - eps) * one_hot + eps / C입니다: loss = (1 - eps) * nll + eps * (클래스에 대한 -log p의 평균).")
 IGNORE_HINT = say("Rows whose target is ignore_index count for nothing: sum the losses of the other rows and divide by "
                   "how many there are (not by N).",
                   "정답이 ignore_index인 행은 전혀 세지 않습니다: 나머지 행의 손실을 합한 뒤 그 행의 개수로 나누세요"
-                  "(N으로 나누지 마세요: not by N).")
+                  "(N으로 나누지 마세요).")
 
 
 def loss_and_gradient(impl, function, inputs, kwargs):
@@ -61,7 +61,7 @@ def test_mse_matches_torch_for_every_reduction(impl):
                       say(f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
                           f"(4, 3) 입력에 대한 mse_loss(pred, target, reduction={reduction!r})"),
                       hint=say("'mean' divides the sum of squares by the number of elements, 'none' keeps every element.",
-                               "'mean'은 제곱의 합을 요소 개수(number of elements)로 나누고, 'none'은 모든 요소를 "
+                               "'mean'은 제곱의 합을 요소 개수로 나누고, 'none'은 모든 요소를 "
                                "그대로 둡니다."))
     assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target),
                   say("mse_loss(pred, target) with the default", "기본값으로 호출한 mse_loss(pred, target)"),
@@ -125,7 +125,7 @@ def test_cross_entropy_matches_torch(impl):
                       say(f"cross_entropy(logits, target) for ({n}, {c}) logits",
                           f"({n}, {c}) 로짓에 대한 cross_entropy(logits, target)"),
                       hint=say("Mean over rows of -log_softmax(logits)[n, target[n]]; gather picks each row's class.",
-                               "행들에 대한 -log_softmax(logits)[n, target[n]]의 평균입니다; gather로 각 행의 클래스를 "
+                               "행들에 대한 -log_softmax(logits)[n, target[n]]의 평균입니다. gather로 각 행의 클래스를 "
                                "고르세요."))
 
 
@@ -288,7 +288,7 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
                                                         f"{what}: 매개변수 {k}이(가) {step}단계에서 바뀌지 않았습니다."),
                   say("Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
                       "local name.",
-                      "각 매개변수를 제자리에서(in place) 갱신하세요(torch.no_grad() 아래에서 p.sub_(...)); "
+                      "각 매개변수를 제자리에서 갱신하세요(torch.no_grad() 아래에서 p.sub_(...)). "
                       "`p = p - ...`는 지역 이름을 다시 묶을 뿐입니다."))
             assert_tensor(p.detach(), want.detach(),
                           say(f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
@@ -308,7 +308,7 @@ def test_sgd_momentum_steps_match_torch(impl):
                         say("v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
                             "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.",
                             "v = momentum * v + g ((1 - momentum) 인자는 없습니다: torch의 dampening은 0입니다), 그다음 "
-                            "p -= lr * v이며, g = p.grad + weight_decay * p입니다; v는 제자리에서 갱신해 단계 사이에 "
+                            "p -= lr * v이며, g = p.grad + weight_decay * p입니다. v는 제자리에서 갱신해 단계 사이에 "
                             "유지하세요."))
     # then the signature's defaults, once the mistakes above are ruled out
     _compare_with_torch(impl, "sgd by default", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), 2,
@@ -329,7 +329,7 @@ def test_adam_steps_match_torch(impl):
                             "torch.optim.Adam과 비교한 adam_step(lr=0.1, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.05)"),
                         say("Check the bias correction m / (1 - beta1 ** step) and v / (1 - beta2 ** step), eps added after "
                             "the square root, and Adam's weight_decay added to the gradient (not AdamW's decoupled decay).",
-                            "편향 보정(bias correction) m / (1 - beta1 ** step)과 v / (1 - beta2 ** step), 제곱근 뒤에 "
+                            "편향 보정 m / (1 - beta1 ** step)과 v / (1 - beta2 ** step), 제곱근 뒤에 "
                             "더하는 eps, 그리고 변화도에 더하는 Adam의 weight_decay(AdamW의 분리된 감쇠가 아님)를 "
                             "확인하세요."))
     # then the signature's defaults, once the mistakes above are ruled out
@@ -354,7 +354,7 @@ def test_losses_follow_input_device_and_dtype(impl):
                       say(f"{what} for a float16 x on the meta device", f"meta 장치에 있는 float16 x에 대한 {what}"),
                       hint=say("Use tensor operations on the inputs; do not build new tensors with torch.tensor(...) or "
                                ".item().",
-                               "입력에 대한 텐서 연산을 쓰세요; torch.tensor(...)나 .item()으로 새 텐서를 만들지 마세요."))
+                               "입력에 대한 텐서 연산을 쓰세요. torch.tensor(...)나 .item()으로 새 텐서를 만들지 마세요."))
     logits, target = _logits(60, 4, 3)
     out = expect_tensor(impl.cross_entropy(logits, target),
                         say("cross_entropy(float64 logits)", "cross_entropy(float64 로짓)"))
@@ -363,7 +363,7 @@ def test_losses_follow_input_device_and_dtype(impl):
               f"float64 로짓에 대한 cross_entropy는 0차원 float64 텐서를 내야 하는데 {tuple(out.shape)} "
               f"{out.dtype}입니다."),
           say("Reduce to a scalar tensor with tensor operations; do not go through Python floats.",
-              "텐서 연산으로 스칼라 텐서까지 축소하세요; Python float를 거치지 마세요."))
+              "텐서 연산으로 스칼라 텐서까지 축소하세요. Python float를 거치지 마세요."))
 
 
 @pytest.mark.points(1)
@@ -538,11 +538,11 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                       "(base_lr * f(t))." + (" The warm-up is one step ahead: f(t) = t / warmup_steps is 0 before "
                                              "the first step." if ahead else ""),
                       f"{call}: 스케줄러 step {t}번 뒤 매개변수 그룹의 lr이 {want}(base_lr * f(t))여야 하는데 "
-                      f"{got}입니다." + (" 워밍업이 한 step 앞서 있습니다(one step ahead): 첫 step 전에는 "
+                      f"{got}입니다." + (" 워밍업이 한 step 앞서 있습니다: 첫 step 전에는 "
                                          "f(t) = t / warmup_steps = 0입니다." if ahead else "")),
                   say("Count t from 0 before the first scheduler.step(); warm up with t / warmup_steps, then "
                       "s = (t - warmup_steps) / (total_steps - warmup_steps), capped at 1.",
-                      "t는 첫 scheduler.step() 전에 0부터 셉니다; t / warmup_steps로 워밍업한 뒤 "
+                      "t는 첫 scheduler.step() 전에 0부터 셉니다. t / warmup_steps로 워밍업한 뒤 "
                       "s = (t - warmup_steps) / (total_steps - warmup_steps)를 쓰고, 1에서 멈추게 하세요."))
         check(is_scheduler, say(f"{call} returned a {name}, not a torch.optim.lr_scheduler.LRScheduler.",
                                 f"{call}이(가) torch.optim.lr_scheduler.LRScheduler가 아닌 {name}을(를) 반환했습니다."),
@@ -558,7 +558,7 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                       f"{call}: step {t}번 뒤 get_last_lr()는 {reported[t]}을(를) 알려주지만 매개변수 그룹은 "
                       f"{group_lrs[t]}을(를) 씁니다."),
                   say("Let the scheduler set the lr; do not write param_group['lr'] yourself.",
-                      "lr은 스케줄러가 정하게 하세요; param_group['lr']을 직접 쓰지 마세요."))
+                      "lr은 스케줄러가 정하게 하세요. param_group['lr']을 직접 쓰지 마세요."))
 
 
 @pytest.mark.points(2)
@@ -608,7 +608,7 @@ def test_train_with_schedule_steps_per_batch(impl):
                   f"expected one value per batch: {[round(v, 5) for v in want]}. The schedule is stepped per epoch; "
                   "it counts batches.",
                   f"train_with_schedule의 학습률이 에폭 사이에서만 바뀝니다: {[round(v, 5) for v in used]}; 배치마다 "
-                  f"기대값은 {[round(v, 5) for v in want]}입니다. 스케줄이 에폭마다(per epoch) 진행되고 있습니다; "
+                  f"기대값은 {[round(v, 5) for v in want]}입니다. 스케줄이 에폭마다 진행되고 있습니다. "
                   "스케줄은 배치를 셉니다."),
               say("Call scheduler.step() right after every optimizer.step(), inside the loop over batches.",
                   "배치를 도는 반복문 안에서 모든 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
@@ -625,4 +625,4 @@ def test_train_with_schedule_steps_per_batch(impl):
         assert_tensor(final[name], value.detach(),
                       say(f"model.{name} after train_with_schedule", f"train_with_schedule 뒤의 model.{name}"),
                       hint=say("One SGD step per batch on F.mse_loss(model(x), y), with the scheduled lr.",
-                               "배치마다 F.mse_loss(model(x), y)에 대해 예약된 lr로 SGD 단계를 한 번 하세요."))
+                               "배치마다 F.mse_loss(model(x), y)에 대해 스케줄러가 정한 학습률로 SGD 단계를 한 번 하세요."))

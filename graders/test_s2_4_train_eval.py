@@ -90,15 +90,15 @@ def _flat(state):
 MISTAKES = {
     "no_zero_grad": say("optimizer.zero_grad() is never called, so gradients add up across batches; call it before "
                         "loss.backward() in every step.",
-                        "optimizer.zero_grad()가 한 번도 호출되지 않아(never called) 변화도가 배치마다 누적됩니다; "
+                        "optimizer.zero_grad()가 한 번도 호출되지 않아 변화도가 배치마다 누적됩니다. "
                         "매 단계 loss.backward() 전에 호출하세요."),
     "zero_grad_after_backward": say("optimizer.zero_grad() runs between loss.backward() and optimizer.step(), so every step "
                                     "uses zero gradients; call zero_grad before backward.",
                                     "optimizer.zero_grad()가 loss.backward()와 optimizer.step() 사이(between "
-                                    "loss.backward() and optimizer.step())에서 실행되어 매 단계가 0인 변화도를 씁니다; "
+                                    "loss.backward() and optimizer.step())에서 실행되어 매 단계가 0인 변화도를 씁니다. "
                                     "zero_grad는 backward 전에 호출하세요."),
     "softmax": say("softmax is applied before CrossEntropyLoss; the loss expects raw logits (it applies log_softmax itself).",
-                   "CrossEntropyLoss 전에 softmax가 적용되었습니다; 이 손실 함수는 가공하지 않은 로짓(raw logits)을 "
+                   "CrossEntropyLoss 전에 softmax가 적용되었습니다. 이 손실 함수는 소프트맥스를 거치지 않은 로짓을 "
                    "기대합니다(log_softmax를 스스로 적용합니다)."),
 }
 
@@ -235,7 +235,7 @@ def test_evaluate_uses_eval_mode(impl):
                                 f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
     hint = say("Call model.eval() first: in training mode Dropout drops units at random and BatchNorm uses (and updates) "
                "batch statistics instead of its running ones.",
-               "먼저 model.eval()을 호출하세요: 학습 모드에서는 드롭아웃이 유닛을 무작위로 끄고, BatchNorm이 running "
+               "먼저 model.eval()을 호출하세요: 학습 모드에서는 드롭아웃이 유닛을 무작위로 끄고, BatchNorm이 누적 "
                "통계 대신 배치 통계를 사용(하고 갱신)합니다.")
     assert_tensor(running_mean, reference[1].running_mean, say("BatchNorm's running_mean after evaluate",
                                                                "evaluate 뒤 BatchNorm의 running_mean"), hint=hint)
@@ -325,7 +325,7 @@ def test_early_stopping_waits_for_patience(impl, run_seed):
               say("Count epochs without an improvement (loss < best - min_delta, strictly: an equal loss is not one), "
                   "reset the count when it improves, and stop once the count reaches patience (>=, not >).",
                   "개선(loss < best - min_delta, 엄격하게: 같은 손실은 개선이 아닙니다)이 없는 에폭 수를 세고, 개선되면 "
-                  "그 수를 다시 0으로 하세요(reset the count). 그 수가 patience에 이르면 멈추세요(>이 아니라 >=)."))
+                  "그 수를 다시 0으로 하세요. 그 수가 patience에 이르면 멈추세요(>이 아니라 >=)."))
         assert_scalar(stopper.best, best, say(f"EarlyStopping.best after {losses[:stop_at and stop_at + 1]}",
                                               f"{losses[:stop_at and stop_at + 1]} 뒤의 EarlyStopping.best"),
                       hint=say("best is the lowest loss that counted as an improvement.",
@@ -430,7 +430,7 @@ def test_checkpoint_loads_with_weights_only(impl, student_path, run_seed):
                            "model.load_state_dict(checkpoint[...])는 저장된 가중치를 전달받은 모델에 복사합니다."))
     lr = fresh["optimizer"].param_groups[0]["lr"]
     check(lr == 0.01, say(f"after load_checkpoint the optimizer's lr is {lr}, expected the saved 0.01.",
-                          f"load_checkpoint 뒤 옵티마이저의 학습률(lr)이 {lr}입니다; 저장된 0.01이어야 합니다."),
+                          f"load_checkpoint 뒤 옵티마이저의 학습률(lr)이 {lr}입니다. 저장된 0.01이어야 합니다."),
           say("Also call optimizer.load_state_dict(...).", "optimizer.load_state_dict(...)도 호출하세요."))
 
 
@@ -447,7 +447,7 @@ def test_resumed_run_equals_uninterrupted(impl, student_path):
     hint = say("Save and restore both state_dicts: the model's and the optimizer's (Adam's moment estimates and step "
                "count live in optimizer.state_dict(); a fresh optimizer restarts them from zero).",
                "모델과 옵티마이저의 state_dict를 모두 저장하고 복원하세요(Adam의 moment 추정값과 step 수는 "
-               "optimizer.state_dict()에 있습니다; 새 옵티마이저는 이를 0부터 다시 시작합니다).")
+               "optimizer.state_dict()에 있습니다. 새 옵티마이저는 이를 0부터 다시 시작합니다).")
     check(list(resumed) == list(straight), say("the resumed model's state_dict has other keys than the uninterrupted one's.",
                                                "재개한 모델의 state_dict 키가 중단 없이 학습한 모델과 다릅니다."), hint)
     difference = (_flat(resumed) - _flat(straight)).abs().max().item()
@@ -512,7 +512,7 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
     check(val_acc >= CONVERGENCE_THRESHOLD,
           say(f"after {CONVERGENCE_EPOCHS} epochs (129 SGD steps) on the digits the validation accuracy of the trained "
               f"weights is {val_acc:.3f}; a correct loop reaches at least {CONVERGENCE_THRESHOLD}." + shown,
-              f"digits로 {CONVERGENCE_EPOCHS} 에폭(SGD 129단계) 학습한 가중치의 검증 정확도가 {val_acc:.3f}입니다; "
+              f"digits로 {CONVERGENCE_EPOCHS} 에폭(SGD 129단계) 학습한 가중치의 검증 정확도가 {val_acc:.3f}입니다. "
               f"올바른 루프라면 최소 {CONVERGENCE_THRESHOLD}에 이릅니다." + shown),
           say("Check the training step (zero_grad, backward, step): one optimizer step per batch on loss_fn(model(x), y).",
               "학습 단계(zero_grad, backward, step)를 확인하세요: 배치마다 loss_fn(model(x), y)에 대해 옵티마이저 단계를 "

@@ -76,7 +76,7 @@ def _int(value, what, hint):
                    ko="conv2d_output_size는 nn.Conv2d와 같은 출력 크기를 계산합니다")
 def test_conv_output_size_matches_conv2d(impl, run_seed):
     hint = say("out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel).",
-               "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1입니다(내림 나눗셈; dilation은 커널을 벌려 놓습니다).")
+               "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1입니다(내림 나눗셈입니다. dilation은 커널을 벌려 놓습니다).")
     generator = torch.Generator().manual_seed(0)
     cases = [(32, 3, 2, 1, 1), (7, 3, 1, 0, 2)]
     while len(cases) < 12:
@@ -385,7 +385,7 @@ def _load_into(model, state, what, hint):
               f"({len(got)} tensors, {sum(v.numel() for v in state.values()):,} values; missing {missing[:3]}, unexpected "
               f"{unexpected[:3]}, other shapes {wrong[:3]}).",
               f"{what}: 매개변수와 버퍼가 docstring이 설명하는 구조와 맞지 않습니다(텐서 {len(got)}개, 값 "
-              f"{sum(v.numel() for v in state.values()):,}개; 빠진 것 {missing[:3]}, 예상하지 못한 것 {unexpected[:3]}, "
+              f"{sum(v.numel() for v in state.values()):,}개, 빠진 것 {missing[:3]}, 예상하지 못한 것 {unexpected[:3]}, "
               f"shape가 다른 것 {wrong[:3]})."), hint)
     dtypes = {name: value.dtype for name, value in model.state_dict().items()}
     model.load_state_dict({name: value.to(dtypes[name]) for name, value in state.items()}, assign=True)
@@ -514,7 +514,7 @@ def test_efficientnet_b0_adapted_to_small_images(impl):
 FREEZE_HINT = say("requires_grad_(False) on every parameter, then requires_grad_(True) on model.fc's; model.eval() and "
                   "torch.no_grad() freeze nothing.",
                   "모든 매개변수에 requires_grad_(False)를 설정한 뒤, model.fc의 매개변수에만 requires_grad_(True)를 "
-                  "설정하세요. model.eval()과 torch.no_grad()는 아무것도 고정하지 않습니다.")
+                  "설정하세요. model.eval()과 torch.no_grad()는 아무것도 동결하지 않습니다.")
 
 
 def _frozen(impl):
@@ -526,10 +526,10 @@ def _frozen(impl):
     returned = impl.freeze_backbone(model)
     check(same_object(impl, returned, model),
           say("freeze_backbone(model) should return the same model it froze in place.",
-              "freeze_backbone(model)은 제자리에서(in place) 고정한 바로 그 모델을 반환해야 합니다."),
+              "freeze_backbone(model)은 제자리에서 동결한 바로 그 모델을 반환해야 합니다."),
           say("Set requires_grad_(False) on the model's own parameters and return model.",
               "모델 자신의 매개변수에 requires_grad_(False)를 설정하고 model을 반환하세요."))
-    what = say("the frozen ResNet-18", "고정한 ResNet-18")
+    what = say("the frozen ResNet-18", "동결한 ResNet-18")
     return model, _load_into(_judge_resnet18(10), _pulled(model, what), what, FREEZE_HINT)
 
 
@@ -567,13 +567,13 @@ def test_frozen_backbone_gets_no_gradient(impl):
         want = _fc_steps(ours, x, 0.5, 0.0, 1)(probe)
     assert_tensor(got, want, say("the frozen ResNet-18's logits after one SGD step over all its parameters (lr 0.5), "
                                  "against the judge's copy where only fc moved",
-                                 "모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 고정한 ResNet-18의 로짓(fc만 움직인 채점기의 "
+                                 "모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 동결한 ResNet-18의 로짓(fc만 움직인 채점기의 "
                                  "사본과 비교)"), rtol=1e-4, atol=1e-4, hint=FREEZE_HINT)
     leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
     check(not leaked, say(f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
                           "should have .grad None.",
                           f"백본(backbone) 매개변수 {len(leaked)}개가 변화도를 받았습니다(앞부분: {leaked[:3]}). "
-                          "고정된 매개변수의 .grad는 None이어야 합니다."), FREEZE_HINT)
+                          "동결된 매개변수의 .grad는 None이어야 합니다."), FREEZE_HINT)
     head = [name for name in seen["names"] if name.startswith("fc.") and name not in seen["with_grad"]]
     check(not head, say(f"the head fc should still train, but {head} got no gradient.",
                         f"헤드 fc는 계속 학습되어야 하는데 {head}이(가) 변화도를 받지 못했습니다."), FREEZE_HINT)
@@ -602,7 +602,7 @@ def test_finetune_optimizer_holds_only_trainable_parameters(impl):
         want = _fc_steps(ours, x, 0.1, 0.9, 2)(probe)
     assert_tensor(got, want, say("the frozen ResNet-18's logits after two steps of finetune_optimizer(model, 0.1), "
                                  "against the judge's copy after two SGD steps (lr 0.1, momentum 0.9) on fc only",
-                                 "finetune_optimizer(model, 0.1)로 두 단계 갱신한 뒤 고정한 ResNet-18의 로짓(fc만 SGD "
+                                 "finetune_optimizer(model, 0.1)로 두 단계 갱신한 뒤 동결한 ResNet-18의 로짓(fc만 SGD "
                                  "(lr 0.1, momentum 0.9)로 두 단계 갱신한 채점기의 사본과 비교)"),
                   rtol=1e-4, atol=1e-4, hint=hint)
     facts = optimizer_holds(impl, optimizer, model)
@@ -613,7 +613,7 @@ def test_finetune_optimizer_holds_only_trainable_parameters(impl):
                                                    f"tensors, got {len(held) + strangers} ({len(held - trainable) + strangers} of them frozen, "
                                                    f"{len(trainable - held)} trainable ones missing).",
                                                    f"옵티마이저는 학습할 텐서 {len(trainable)}개만 정확히 담아야 하는데 {len(held) + strangers}개를 담고 "
-                                                   f"있습니다(그중 고정된 것 {len(held - trainable) + strangers}개, 빠진 학습 대상 {len(trainable - held)}개)."), hint)
+                                                   f"있습니다(그중 동결된 것 {len(held - trainable) + strangers}개, 빠진 학습 대상 {len(trainable - held)}개)."), hint)
     check(facts["lr"] == 0.1 and facts["momentum"] == 0.9, say(f"expected lr 0.1 and momentum 0.9, got lr {facts['lr']} "
                                                                f"and momentum {facts['momentum']}.",
                                                                f"lr 0.1, momentum 0.9여야 하는데 lr {facts['lr']}, momentum {facts['momentum']}입니다."), hint)
@@ -826,12 +826,12 @@ def test_load_pretrained_never_runs_code_a_checkpoint_carries(impl, tmp_path, st
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("load_pretrained freezes the backbone, trains the head, in eval mode",
-                   ko="load_pretrained는 백본을 고정하고 헤드만 학습하며 평가 모드로 반환합니다")
+                   ko="load_pretrained는 백본을 동결하고 헤드만 학습하며 평가 모드로 반환합니다")
 def test_load_pretrained_freezes_the_backbone(impl, pretrained):
     facts, state, ours = _loaded(pretrained)
     hint = say("Freeze everything with model.requires_grad_(False) before replacing fc (a new nn.Linear requires grad), "
                "and return model.eval().",
-               "fc를 바꾸기 전에 model.requires_grad_(False)로 전부 고정하고(새 nn.Linear는 변화도가 필요한 상태로 "
+               "fc를 바꾸기 전에 model.requires_grad_(False)로 전부 동결하고(새 nn.Linear는 변화도가 필요한 상태로 "
                "만들어집니다), model.eval()을 반환하세요.")
     flags = facts["flags"]
     training = flags["training"]
@@ -854,7 +854,7 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
                                   "it should be returned in eval mode, or BatchNorm normalises with batch statistics "
                                   "instead of the loaded running statistics",
                                   f"load_pretrained가 반환한 그대로의 모델 로짓을 같은 가중치의 평가 모드 결과와 비교 "
-                                  f"(학습 모드라고 보고된 모듈 {len(training)}개, 앞부분: {training[:3]}): 평가 모드(eval mode)로 "
+                                  f"(학습 모드라고 보고된 모듈 {len(training)}개, 앞부분: {training[:3]}): 평가 모드로 "
                                   "반환해야 합니다. 그렇지 않으면 BatchNorm이 불러온 누적 통계 대신 배치 통계로 정규화합니다"),
                   rtol=1e-4, atol=1e-4, hint=eval_hint)
     # frozen, from the numbers: after one SGD step over every parameter only fc moved
@@ -868,13 +868,13 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
                                             f"({len(trainable)} backbone parameters reported as requiring grad, first: "
                                             f"{trainable[:3]}; {len(leaked)} got a gradient)",
                                             f"모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 불러온 모델의 로짓(fc만 움직인 채점기의 "
-                                            f"사본과 비교): 백본은 고정되어(frozen) 있어야 합니다(변화도를 요구한다고 보고된 백본 "
+                                            f"사본과 비교): 백본은 동결되어 있어야 합니다(변화도를 요구한다고 보고된 백본 "
                                             f"매개변수 {len(trainable)}개, 앞부분: {trainable[:3]}; 변화도를 받은 것 {len(leaked)}개)"),
                   rtol=1e-4, atol=1e-4, hint=hint)
     check(not trainable, say(f"{len(trainable)} backbone parameters still require grad (first: {trainable[:3]}): the "
                              "backbone should be frozen.",
                              f"백본 매개변수 {len(trainable)}개가 아직 변화도를 요구합니다(앞부분: {trainable[:3]}): 백본은 "
-                             "고정되어 있어야 합니다."), hint)
+                             "동결되어 있어야 합니다."), hint)
     head_names = [name for name in flags["names"] if name.startswith("fc.")]
     frozen_head = [name for name in head_names if name not in flags["requires_grad"]]
     check(head_names and not frozen_head, say(f"the new head fc should train, but {frozen_head or 'fc'} does not require grad.",

@@ -306,7 +306,7 @@ def test_embedding_reserves_the_pad_row(impl, run_seed):
     check(got_row is not None and bool((got_row == 0).all()),
           say(f"after one SGD step (lr 0.5) on a batch holding the <pad> id, the embedding's <pad> row moved: "
               f"{None if got_row is None else got_row[:4].tolist()}... It must get no gradient.",
-              f"<pad> id가 든 배치로 SGD 한 단계(lr 0.5)를 밟았더니 임베딩의 <pad> 행이 움직였습니다: "
+              f"<pad> id가 든 배치로 SGD 한 단계(lr 0.5)를 진행했더니 임베딩의 <pad> 행이 움직였습니다: "
               f"{None if got_row is None else got_row[:4].tolist()}... 이 행은 변화도를 받지 않아야 합니다."), hint)
     for role, key in roles.items():
         parameter = dict(judge.named_parameters())[role]
@@ -368,8 +368,8 @@ def test_rnn_classifier_head_reads_the_hidden_state(impl):
     model = impl.RNNClassifier(*sizes, cell="lstm")
     hint = say("nn.LSTM returns output, (h_n, c_n): h_n is the hidden state, c_n the cell state the gates keep inside. "
                "Classify from h_n[-1] (the top layer), e.g. `_, (h_n, _) = self.rnn(packed)`.",
-               "nn.LSTM은 output, (h_n, c_n)을 반환합니다: h_n은 은닉 상태(hidden state)이고 c_n은 게이트들이 안에 간직하는 "
-               "셀 상태(cell state)입니다. h_n[-1](맨 위 계층)로 분류하세요. 예: `_, (h_n, _) = self.rnn(packed)`.")
+               "nn.LSTM은 output, (h_n, c_n)을 반환합니다: h_n은 은닉 상태이고 c_n은 게이트들이 안에 간직하는 "
+               "셀 상태입니다. h_n[-1](맨 위 계층)로 분류하세요. 예: `_, (h_n, _) = self.rnn(packed)`.")
     logits = _student_logits(impl, model.eval(), tokens, lengths, say("RNNClassifier(cell='lstm') on a padded batch",
                                                                       "패딩된 배치에 대한 RNNClassifier(cell='lstm')"), hint)
     judge = _judge_copy(model_state(impl, model), sizes, "lstm", PAD)
@@ -467,7 +467,7 @@ def test_rnn_classifier_learns_order_task(impl, run_seed):
                            f"batches give: on 512 new sequences, their logits differ by up to {gap:.3g} from those of the "
                            "judge's replay of the same training (0.05 allowed). Train the model you were given, "
                            "starting from the parameters it holds.",
-                           f"학습된 매개변수가 주어진 시작점에서 주어진 배치로 Adam {STEPS}단계를 밟은 결과와 다릅니다: 새 시퀀스 "
+                           f"학습된 매개변수가 주어진 시작점에서 주어진 배치로 Adam {STEPS}단계를 진행한 결과와 다릅니다: 새 시퀀스 "
                            f"512개에서 채점기가 같은 학습을 다시 실행한 모델과 로짓이 최대 {gap:.3g}만큼 다릅니다(0.05까지 "
                            "허용). 받은 모델을, 그 모델이 가진 매개변수에서 시작해 학습하세요."), hint)
     theirs = theirs.argmax(1)
@@ -1066,7 +1066,7 @@ def _check_packed_rnn_on(impl, device):
     check(outputs.device.type == device.type and last.device.type == device.type,
           say(f"{what}: outputs came back on {outputs.device} and last on {last.device}; both should stay on "
               f"{device.type}.",
-              f"{what}: outputs는 {outputs.device}, last는 {last.device}에 있습니다; 둘 다 {device.type}에 있어야 합니다."),
+              f"{what}: outputs는 {outputs.device}, last는 {last.device}에 있습니다. 둘 다 {device.type}에 있어야 합니다."),
           hint)
     assert_tensor(last.cpu(), steps[torch.arange(len(RNN_LENGTHS)), lengths - 1],
                   say(f"{what}[1] against the recurrence computed step by step", f"{what}[1]을 단계별로 계산한 점화식과 비교"),

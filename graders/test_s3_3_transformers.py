@@ -332,7 +332,7 @@ def _rebuilt_tokenizer(text, what, hint) -> Tokenizer:
     check(isinstance(text, str) and len(text) <= MAX_TOKENIZER_JSON,
           say(f"{what} is not a Hugging Face fast tokenizer the grader can read (backend_tokenizer.to_str() gave "
               f"{type(text).__name__}{f' of {len(text):,} characters' if isinstance(text, str) else ''}).",
-              f"{what}은(는) 채점기가 읽을 수 있는 Hugging Face fast 토크나이저가 아닙니다(backend_tokenizer.to_str()가 "
+              f"{what}은(는) 채점기가 읽을 수 있는 Hugging Face의 fast 토크나이저가 아닙니다(backend_tokenizer.to_str()가 "
               f"{type(text).__name__}{f', {len(text):,}자' if isinstance(text, str) else ''}을(를) 주었습니다)."), hint)
     check(not _has_regex(text),
           say(f"{what} uses a regular expression of its own (a Split or Replace with a \"Regex\" pattern): the grader "
@@ -730,7 +730,7 @@ def test_pretrained_minilm_fine_tunes(impl, run_seed):
                              "15 steps at lr 5e-5 move each weight by about 1e-3 at most. Fine-tune the model "
                              "load_pretrained_classifier loaded.",
                              f"미세 조정한 인코더의 가중치가 사전 학습된 MiniLM의 가중치에서 최대 {moved:.3g}만큼 움직였습니다: "
-                             "lr 5e-5로 15단계를 밟으면 가중치마다 많아야 1e-3 정도 움직입니다. load_pretrained_classifier가 "
+                             "lr 5e-5로 15단계를 진행하면 가중치마다 많아야 1e-3 정도 움직입니다. load_pretrained_classifier가 "
                              "불러온 모델을 미세 조정하세요."), hint)
     check(accuracy >= 0.9, say(f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
                                f"sentences; got {accuracy:.3f}.",
@@ -1074,7 +1074,7 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
     check(len(losses) >= expected - 1 and all(isinstance(loss, (int, float)) for loss in losses),
           say(f"the log history should hold a training loss every {TRAINER_LOGGING} steps ({expected} in "
               f"{TRAINER_STEPS} steps); it holds {len(losses)}: {losses[:4]}.",
-              f"기록(log history)에는 {TRAINER_LOGGING} 단계마다 학습 손실이 하나씩({TRAINER_STEPS} 단계이면 "
+              f"기록(log_history)에는 {TRAINER_LOGGING} 단계마다 학습 손실이 하나씩({TRAINER_STEPS} 단계이면 "
               f"{expected}개) 있어야 하는데 {len(losses)}개입니다: {losses[:4]}."),
           say("Pass logging_steps=logging_steps to TrainingArguments and return trainer.state.log_history.",
               "TrainingArguments에 logging_steps=logging_steps를 넘기고 trainer.state.log_history를 반환하세요."))

@@ -477,7 +477,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
     check(facts["trainer"], say(f"make_trainer(log_dir, {PROBE_EPOCHS}) should be a Trainer, got {facts['type']}.",
                                 f"make_trainer(log_dir, {PROBE_EPOCHS})는 Trainer여야 하는데 {facts['type']}입니다."),
           say("Build the trainer with lightning.Trainer (import lightning as L; L.Trainer(...)).",
-              "lightning.Trainer로 trainer를 만드세요(import lightning as L; L.Trainer(...))."))
+              "lightning.Trainer로 trainer를 만드세요. 예: import lightning as L 다음 L.Trainer(...)."))
     # What the Trainer says about itself (shown, and required), then what it did, measured here.
     settings = facts["settings"]
     want = {"max_epochs": PROBE_EPOCHS, "accelerator": CPUAccelerator.__name__, "devices": 1, "progress bar": False,

@@ -723,7 +723,7 @@ def _frozen_facts(impl, seed, folder):
                  say("Return the ScriptModule torch.jit.freeze returns (it takes a scripted or traced module).",
                      "torch.jit.freeze가 반환한 ScriptModule을 반환하세요(freeze는 script하거나 trace한 모듈을 받습니다)."))
     _value(facts["saved"], "torch.jit.save(freeze_for_inference(model, example), path)")
-    code = _torchscript_code(path, folder, say("the saved frozen module", "저장한 고정된 모듈"),
+    code = _torchscript_code(path, folder, say("the saved frozen module", "저장한 동결된 모듈"),
                              say("Return what torch.jit.freeze returns.", "torch.jit.freeze가 반환한 것을 반환하세요."))
     return model, inputs, facts, code
 
@@ -738,7 +738,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
     check(not training,
           say(f"The frozen graph still runs {', '.join(training)}: frozen in evaluation mode, BatchNorm after a "
               "convolution is folded into it and dropout disappears; this graph kept the training-mode operators.",
-              f"고정된 그래프가 아직 {', '.join(training)}을(를) 실행합니다: 평가 모드에서 고정하면 합성곱 뒤의 "
+              f"동결된 그래프가 아직 {', '.join(training)}을(를) 실행합니다: 평가 모드에서 동결하면 합성곱 뒤의 "
               "BatchNorm은 합성곱에 접혀 들어가고 dropout은 사라지는데, 이 그래프에는 학습 모드 연산이 남아 있습니다."),
           say("The module was traced or scripted in training mode (a trace records training=True as a constant, "
               "and eval() afterwards does not change it): call model.eval() first.",
@@ -747,7 +747,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
     check(not facts["parameters"] and not facts["reads"],
           say(f"freeze_for_inference returned a ScriptModule that is not frozen: it still holds the parameters "
               f"{facts['parameters'][:6]} and its graph reads the attributes {facts['reads'][:6]} (prim::GetAttr).",
-              f"freeze_for_inference가 고정되지 않은 ScriptModule을 반환했습니다: 아직 매개변수 "
+              f"freeze_for_inference가 동결되지 않은 ScriptModule을 반환했습니다: 아직 매개변수 "
               f"{facts['parameters'][:6]}을(를) 가지고 있고, 그래프가 속성 {facts['reads'][:6]}을(를) 읽습니다(prim::GetAttr)."),
           say("torch.jit.script and torch.jit.trace keep the weights as attributes; torch.jit.freeze(scripted) "
               "inlines them as constants. Return what freeze returns.",
@@ -758,7 +758,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
     kept = [line for line in lines if (line.startswith("__parameters__ = [") and line != "__parameters__ = []")
             or re.search(r"\bself\.\w", line) or "batch_norm" in line or "dropout" in line]
     check(not kept, say(f"the saved module's code is not frozen: it still reads {kept[:3]}.",
-                        f"저장한 모듈의 코드가 고정되지 않았습니다: 아직 {kept[:3]}을(를) 읽습니다."),
+                        f"저장한 모듈의 코드가 동결되지 않았습니다: 아직 {kept[:3]}을(를) 읽습니다."),
           say("Return torch.jit.freeze(torch.jit.script(model.eval())).",
               "torch.jit.freeze(torch.jit.script(model.eval()))를 반환하세요."))
     _frozen_outputs_match(model, inputs, facts)  # a frozen module of something else earns nothing
@@ -767,7 +767,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("The frozen module gives the eval-mode model's outputs",
-                   ko="고정된 모듈은 평가 모드 모델과 같은 출력을 냅니다")
+                   ko="동결된 모듈은 평가 모드 모델과 같은 출력을 냅니다")
 def test_frozen_module_matches_eval_mode_outputs(impl, student_path):
     model, inputs, facts, _ = _frozen_facts(impl, 8, student_path)
     _frozen_outputs_match(model, inputs, facts)
@@ -777,7 +777,7 @@ def _frozen_outputs_match(model, inputs, facts):
     """The frozen C++ module's outputs are the eval-mode model's (computed here)."""
     for batch, x, attempt in zip(FREEZE_BATCHES, inputs, facts["outputs"]):
         what = say(f"the frozen module's output for a batch of {batch}",
-                   f"크기 {batch}인 배치에 대한 고정된 모듈의 출력")
+                   f"크기 {batch}인 배치에 대한 동결된 모듈의 출력")
         assert_tensor(_value(attempt, what), _eval_outputs(model, x), what, rtol=1e-4, atol=1e-4,
                       hint=say("Compare against the model in eval mode: call model.eval() before scripting or "
                                "tracing; freezing keeps the behaviour the module had when it was traced or scripted.",

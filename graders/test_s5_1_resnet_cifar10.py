@@ -532,7 +532,7 @@ def test_resnet_shapes_and_parameter_count(impl, run_seed):
                   f"(2, 3, 32, 32) 이미지에 대한 {name}의 출력은 (2, {classes}) 로짓이어야 하는데 "
                   f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}입니다."),
               say("Global average pooling, flatten, then nn.Linear(widths[-1], num_classes).",
-                  "전역 평균 풀링(global average pooling), flatten, 그다음 nn.Linear(widths[-1], num_classes)입니다."))
+                  "전역 평균 풀링, flatten, 그다음 nn.Linear(widths[-1], num_classes)입니다."))
         want_shapes = _block_shapes(num_blocks, widths, 2)
         check(shapes == want_shapes,
               say(f"{name}: the BasicBlocks' output shapes are {shapes}; expected {want_shapes}.",
@@ -655,7 +655,7 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
                                            "에폭 한 번 뒤의 모든 매개변수를 기준 루프와 비교"),
                   hint=say("model.train(); per batch: zero_grad, F.cross_entropy(model(x), y), backward, "
                            "optimizer.step(), scheduler.step().",
-                           "model.train(); 배치마다: zero_grad, F.cross_entropy(model(x), y), backward, "
+                           "model.train(), 배치마다: zero_grad, F.cross_entropy(model(x), y), backward, "
                            "optimizer.step(), scheduler.step()."))
     check(type(returned) is float, say(f"train_one_epoch should return a Python float, got {type(returned).__name__}.",
                                        f"train_one_epoch는 Python float를 반환해야 하는데 {type(returned).__name__}입니다."),

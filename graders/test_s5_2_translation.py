@@ -471,7 +471,7 @@ def test_loss_feeds_shifted_target_to_decoder(impl, run_seed):
                               f"호출했습니다."))
     src, tgt_in = seen[0]
     hint = say("Teacher forcing: the decoder reads batch['tgt_in'] (<bos> y1 ... yn) and is scored against "
-               "batch['tgt_out'] (y1 ... yn <eos>).", "교사 강요(teacher forcing): 디코더는 batch['tgt_in'](<bos> y1 ... "
+               "batch['tgt_out'] (y1 ... yn <eos>).", "교사 강요: 디코더는 batch['tgt_in'](<bos> y1 ... "
                "yn)을 읽고 batch['tgt_out'](y1 ... yn <eos>)과 비교해 채점됩니다.")
     if torch.equal(tgt_in, batch["tgt_out"]):
         raise AssertionError(say("the decoder was given tgt_out, the very tokens it must predict: it sees the "
@@ -595,7 +595,7 @@ def test_beam_one_equals_greedy(impl, run_seed):
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("On these inputs, a beam of 4 scores no lower than greedy decoding",
-                   ko="이 입력들에서 빔 4개는 탐욕적 디코딩보다 낮은 점수를 내지 않습니다")
+                   ko="이 입력들에서 빔 너비 4는 탐욕적 디코딩보다 낮은 점수를 내지 않습니다")
 def test_wider_beam_never_scores_below_greedy(impl, run_seed):
     _, rows = _sources(23, (5, 3, 7, 4, 6, 5))
     model = RandomSeq2Seq(33).eval()

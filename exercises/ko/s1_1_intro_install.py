@@ -6,7 +6,7 @@ PyTorch는 자동 미분(automatic differentiation)과 GPU 지원을 갖춘 텐�
 작성합니다. TensorFlow 1은 반대 길을 택했습니다(정적 그래프를 먼저 만든 다음 세션(session)에서 실행). TensorFlow 2는
 즉시 실행을 기본값으로 바꾸고 `tf.function`으로 그래프를 되찾습니다. PyTorch는 거꾸로 갔습니다: 즉시 실행이
 먼저이고, 그래프는 필요할 때 `torch.compile`과 `torch.export`로 얻습니다(항목 4.1과 4.3). 생태계도 다릅니다:
-PyTorch에는 torchvision(이미지), torchaudio(오디오; 지금은 유지보수 모드이며 입출력(I/O)은 TorchCodec으로 옮겨
+PyTorch에는 torchvision(이미지), torchaudio(오디오, 지금은 유지보수 모드이며 입출력(I/O)은 TorchCodec으로 옮겨
 갔습니다), Hugging Face `transformers`, PyTorch Lightning, 그리고 대부분의 연구 코드가 있습니다. TensorFlow에는
 Keras, TFX, 그리고 배포를 위한 TF Serving과 TF Lite/LiteRT가 있습니다. 둘 다 ONNX로 내보낼(export) 수 있습니다.
 

@@ -9,7 +9,7 @@ GPU), `"mps"`(Apple silicon), 또는 `"meta"`(shape와 dtype만 있고 데이터
 
 - 사용할 수 있는 것을 보고 장치를 한 번만 고른 뒤, 그 장치를 넘겨 주세요. `.cuda()`를 하드코딩하지 마세요.
 - `tensor.to(device)`는 **새** 텐서를 반환하고 원래 텐서는 있던 곳에 그대로 둡니다: 결과를 대입하세요.
-  `module.to(device)`는 예외입니다: 모듈의 매개변수(parameter)와 버퍼(buffer)를 제자리에서(in place) 옮깁니다
+  `module.to(device)`는 예외입니다: 모듈의 매개변수(parameter)와 버퍼(buffer)를 제자리에서 옮깁니다
   (그리고 모듈을 반환합니다).
 - 함수 안에서 만든 텐서는 입력을 저절로 따라가지 않습니다: `torch.zeros(shape)`는 CPU에 float32로 만들어집니다.
   `device=x.device, dtype=x.dtype`을 넘기거나, `torch.zeros_like(x)` / `x.new_zeros(shape)`를 사용하세요.

@@ -60,7 +60,7 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
 
 
 def init_weights(model: nn.Module) -> nn.Module:
-    """`model` 안의 모든 `nn.Linear`를, 얼마나 깊이 중첩되어 있든 제자리에서(in place) 다시 초기화하고 `model`을 반환합니다.
+    """`model` 안의 모든 `nn.Linear`를, 얼마나 깊이 중첩되어 있든 제자리에서 다시 초기화하고 `model`을 반환합니다.
 
     가중치: ReLU 신경망을 위한 He(Kaiming) 정규 초기화로, fan-in에서 계산합니다: 평균 0, 표준편차
     sqrt(2 / in_features)인 정규 분포입니다. 편향(bias): 0.
@@ -78,7 +78,7 @@ def decay_groups(model: nn.Module, weight_decay: float) -> list[dict]:
     `model.named_parameters()`를 순회하면서 두 그룹을 이 순서대로 반환하세요:
       [{"params": [(name, parameter), ...], "weight_decay": weight_decay},   # 행렬 (ndim >= 2)
        {"params": [(name, parameter), ...], "weight_decay": 0.0}]            # 편향, 정규화 계층의 스케일 (ndim < 2)
-    고정된(frozen) 매개변수(`requires_grad=False`)는 건너뛰세요. 이름이 아니라 `parameter.ndim`으로 판단하세요:
+    동결된(frozen) 매개변수(`requires_grad=False`)는 건너뛰세요. 이름이 아니라 `parameter.ndim`으로 판단하세요:
     LayerNorm의 `weight`는 1차원이므로, 이름에 "weight"가 들어 있더라도 감쇠를 적용하면 안 됩니다.
 
     `torch.optim.AdamW(decay_groups(model, 0.01), lr=1e-3)`는 (name, parameter) 쌍을 받아들이고, 각 그룹의

@@ -9,7 +9,7 @@ i번째 샘플은 무엇인가(`__getitem__`). `DataLoader`는 인덱스를 (순
   코드가 전역 난수 생성기(RNG)를 썼는지와는 무관해집니다. 에폭(epoch)마다(새로 반복할 때마다)
   새로운 순열이 나옵니다.
 - 변형: `torchvision.transforms.v2`는 텐서에 동작합니다. `v2.Compose`는 단계들을 순서대로
-  적용하며, 순서가 중요합니다(정규화(normalize)한 다음에 패딩하면 가장자리에 날것의 0이 남습니다).
+  적용하며, 순서가 중요합니다(정규화(normalize)한 다음에 패딩하면 가장자리에 가공하지 않은 0이 남습니다).
 - 길이가 제각각인 데이터(문장, 시계열)는 그대로 쌓을 수 없습니다: `collate_fn`이 각 배치를 가장 긴
   항목에 맞춰 패딩하고, 실제 길이를 함께 반환합니다.
 
@@ -51,12 +51,12 @@ class DigitsDataset(Dataset):
 def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:
     """(1, 8, 8) float 이미지(또는 그 배치)를 받아 (1, 12, 12)를 반환하는 `v2.Compose`입니다:
 
-    1. 사방에 두께 2픽셀의 0 테두리(증강(augmentation)이 숫자를 움직일 여유 공간);
+    1. 사방에 두께 2픽셀의 0 테두리(증강(augmentation)이 숫자를 움직일 여유 공간)
     2. `augment`가 True일 때만: 무작위 아핀 변환으로, 어느 방향으로든 10도까지 회전하고 너비와 높이의
-       10%까지 이동합니다;
+       10%까지 이동합니다.
     3. 정규화: 채널마다 (x - mean) / std.
 
-    정규화하기 전에 패딩하세요. 그래야 테두리가 날것의 0이 아니라, 다른 빈 픽셀처럼
+    정규화하기 전에 패딩하세요. 그래야 테두리가 가공하지 않은 0이 아니라, 다른 빈 픽셀처럼
     (0 - mean) / std 값을 갖습니다.
     """
     raise NotImplementedError("make_transform")
@@ -88,8 +88,8 @@ def pad_collate(batch: list[tuple[torch.Tensor, int]], padding_value: int = 0):
 
     `(padded, lengths, labels)`를 반환합니다:
       padded:  (batch, longest). 각 시퀀스는 자기 행의 앞부분에 두고 그 뒤는 `padding_value`로
-               채우며, dtype과 장치는 시퀀스와 같습니다(시간 축이 아니라 배치 축이 앞입니다);
-      lengths: (batch,) int64, CPU에 있는 실제 길이들(`pack_padded_sequence`에 필요한 값);
+               채우며, dtype과 장치는 시퀀스와 같습니다(시간 축이 아니라 배치 축이 앞입니다)
+      lengths: (batch,) int64, CPU에 있는 실제 길이들(`pack_padded_sequence`에 필요한 값)
       labels:  (batch,) int64.
     """
     raise NotImplementedError("pad_collate")

@@ -2,7 +2,7 @@
 
 `nn.MSELoss`, `nn.CrossEntropyLoss`, `torch.optim.SGD`, `torch.optim.Adam`은 각각 몇 줄짜리 산술
 연산입니다. 직접 작성해 보면 옵션들(`reduction`, `ignore_index`, `label_smoothing`, `momentum`,
-Adam의 편향 보정(bias correction))이 무슨 뜻인지, 수치적인 함정이 어디에 있는지 알게 됩니다:
+Adam의 편향 보정)이 무슨 뜻인지, 수치적인 함정이 어디에 있는지 알게 됩니다:
 float32에서 `exp(1000.)`은 `inf`이므로, 소프트맥스(softmax)는 먼저 최댓값을 빼야 합니다.
 
 torch 텐서 연산만 사용하세요(코드 안에서 `torch.nn.functional`의 손실 함수나 `torch.optim`을 쓰지
@@ -77,7 +77,7 @@ def adam_step(params: list[torch.Tensor], exp_avgs: list[torch.Tensor], exp_avg_
 
     `step`은 이번 단계의 번호로, 1부터 시작합니다. 변화도가 p.grad인 각 매개변수 p와 그 모멘트
     추정값 m(exp_avgs), v(exp_avg_sqs)에 대해(둘 다 제자리에서 갱신하며, 0에서 시작합니다):
-        g = p.grad + weight_decay * p            (Adam의 L2 페널티; AdamW라면 p를 직접 감쇠시킵니다)
+        g = p.grad + weight_decay * p            (Adam의 L2 페널티, AdamW라면 p를 직접 감쇠시킵니다)
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         m_hat = m / (1 - beta1 ** step)          (편향 보정: m과 v가 0에서 시작하기 때문입니다)
@@ -94,7 +94,7 @@ def bce_with_logits(logits: torch.Tensor, target: torch.Tensor,
 
     요소마다, p = sigmoid(x)를 양성 클래스로 예측한 확률이라 하면:
         loss = -(w * y * log(p) + (1 - y) * log(1 - p))
-    이고, w = pos_weight입니다(None이면 1; 텐서이면 마지막 축에 맞춰 브로드캐스트되어 출력마다
+    이고, w = pos_weight입니다(None이면 1, 텐서이면 마지막 축에 맞춰 브로드캐스트되어 출력마다
     가중치가 하나씩 붙고, w > 1이면 양성을 더 크게 셉니다). 합쳐진(fused) 형태가 있는 이유: float32에서
     x가 약 17을 넘으면 sigmoid(x)는 정확히 1.0으로 반올림되므로 log(1 - p)는 log(0) = -inf가 되고,
     포화된 sigmoid를 지나는 변화도는 0이 됩니다(`nn.BCELoss`는 유한한 값을 유지하려고 log를 -100에서
@@ -124,7 +124,7 @@ def warmup_cosine_schedule(optimizer: torch.optim.Optimizer, warmup_steps: int, 
 
 def train_with_schedule(model: torch.nn.Module, batches: list[tuple[torch.Tensor, torch.Tensor]], epochs: int,
                         lr: float, warmup_steps: int) -> list[float]:
-    """`model`을 제자리에서(in place) 학습합니다: `batches`((x, y) 쌍의 리스트)를 `epochs`번 돌며,
+    """`model`을 제자리에서 학습합니다: `batches`((x, y) 쌍의 리스트)를 `epochs`번 돌며,
     model(x)와 y의 평균제곱오차에 `torch.optim.SGD(model.parameters(), lr=lr)`를 쓰고,
     `warmup_cosine_schedule(optimizer, warmup_steps, total_steps)`를 적용합니다. total_steps는 전체
     학습의 배치 수입니다(min_lr_ratio는 0). 스케줄은 에폭이 아니라 배치를 셉니다.

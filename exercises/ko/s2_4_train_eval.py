@@ -2,7 +2,7 @@
 
 모든 PyTorch 학습 루프는 배치마다 다음 네 줄을 반복합니다:
     optimizer.zero_grad()            # 변화도(gradient)는 지우기 전까지 .grad에 계속 *더해집니다*
-    loss = loss_fn(model(x), y)      # 순전파(forward); nn.CrossEntropyLoss는 날것의 로짓(logit)을 받습니다(softmax 없이)
+    loss = loss_fn(model(x), y)      # 순전파(forward), nn.CrossEntropyLoss는 정규화하지 않은 로짓(logit)을 받습니다(softmax 없이)
     loss.backward()                  # 모든 매개변수(parameter)의 .grad를 채웁니다
     optimizer.step()                 # .grad로 매개변수를 갱신합니다
 평가는 다릅니다: `model.eval()`은 드롭아웃을 끄고 BatchNorm이 누적 통계(running statistics)를 쓰게
@@ -61,7 +61,7 @@ def evaluate(model: nn.Module, loader: DataLoader, loss_fn: nn.Module) -> tuple[
 class EarlyStopping:
     """검증 손실이 더는 나아지지 않을 때 학습을 멈출지 결정합니다.
 
-    `EarlyStopping(patience, min_delta=0.0)`; 에폭마다 `step(val_loss)`를 한 번 호출하면, 학습을
+    `EarlyStopping(patience, min_delta=0.0)`, 에폭마다 `step(val_loss)`를 한 번 호출하면, 학습을
     멈춰야 할 때 True를 반환합니다. 손실이 `best - min_delta`보다 작으면 개선입니다: 그러면 `best`가
     그 손실이 되고, 개선 없이 지난 에폭 수는 0으로 돌아갑니다. 그렇지 않으면 그 수가 하나 늘고, 그
     수가 `patience`에 이르면 `step`이 True를 반환합니다.

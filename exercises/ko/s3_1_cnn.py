@@ -18,7 +18,7 @@
 32배로 줄입니다. 32x32 이미지(CIFAR-10)에서는 스트라이드 2인 스템(stem)이 그림의 대부분을 버리므로,
 흔히 스트라이드 1인 스템과 10개 클래스용 새 헤드(head)로 바꿔서 맞춥니다.
 
-사전 학습된 신경망의 미세 조정(fine-tuning)은 흔히 백본(backbone)을 *고정(freeze)*하는 것에서
+사전 학습된 신경망의 미세 조정(fine-tuning)은 흔히 백본(backbone)을 *동결(freeze)*하는 것에서
 시작합니다: 백본의 매개변수(parameter)를 `requires_grad=False`로 두면 역전파(backward) 때 이들의
 변화도(gradient)를 계산하지 않고, 새 헤드만 학습됩니다.
 
@@ -56,7 +56,7 @@ def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
            dilation: int | tuple[int, int] = 1) -> torch.Tensor:
     """직접 구현한 2-D 합성곱으로, `F.conv2d(x, weight, bias, stride, padding, dilation)`과 같아야 합니다.
 
-    x (batch, in, H, W), weight (out, in, kh, kw), bias (out,) 또는 None; stride, padding, dilation은
+    x (batch, in, H, W), weight (out, in, kh, kw), bias (out,) 또는 None, stride, padding, dilation은
     int 또는 (h, w) 쌍입니다. 여기서는 `F.conv2d`, `nn.Conv2d`, `torch.convolution`을 쓰지 마세요.
     출력 값 하나하나는 (in, kh, kw) 커널과 그 아래 입력 조각의 내적입니다. 그러니 모든 조각(수용 영역,
     receptive field)을 모아 모든 내적을 행렬 곱셈 한 번으로 계산하거나, kh*kw개의 커널 오프셋을 돌면서
@@ -96,8 +96,8 @@ class SmallCNN(nn.Module):
 
 def resnet18_for_small_images(num_classes: int = 10) -> nn.Module:
     """`torchvision.models.resnet18(weights=None)`을 32x32 RGB 이미지와 `num_classes`에 맞게 고칩니다:
-    - `conv1`: 7x7 stride 2 대신 3x3, stride 1, padding 1인 합성곱(3 -> 64 채널, bias=False);
-    - `maxpool`: `nn.Identity()`(초반 다운샘플링 없음);
+    - `conv1`: 7x7 stride 2 대신 3x3, stride 1, padding 1인 합성곱(3 -> 64 채널, bias=False)
+    - `maxpool`: `nn.Identity()`(초반 다운샘플링 없음)
     - `fc`: 새 `nn.Linear(512, num_classes)`.
     그러면 32x32 입력에서 layer4가 1x1 대신 4x4 특징 맵(feature map)을 내놓습니다. torchvision의
     ResNet 클래스를 그대로 쓰세요(속성을 바꿔 끼우고, 신경망을 새로 만들지 마세요)."""
@@ -106,7 +106,7 @@ def resnet18_for_small_images(num_classes: int = 10) -> nn.Module:
 
 def efficientnet_b0_for_small_images(num_classes: int = 10) -> nn.Module:
     """`torchvision.models.efficientnet_b0(weights=None)`을 같은 방식으로 고칩니다:
-    - 스템 합성곱 `features[0][0]`: 3x3, stride 1, padding 1인 `nn.Conv2d(3, 32, bias=False)`;
+    - 스템 합성곱 `features[0][0]`: 3x3, stride 1, padding 1인 `nn.Conv2d(3, 32, bias=False)`
     - `classifier`의 마지막 계층: 새 `nn.Linear(1280, num_classes)`(그 앞의 드롭아웃은 유지).
     그러면 32x32 입력에서 `features`가 1x1 대신 2x2 맵을 내놓습니다."""
     raise NotImplementedError("efficientnet_b0_for_small_images")
@@ -142,9 +142,9 @@ def load_pretrained(path: str, num_classes: int) -> nn.Module:
     파일이라서, 모든 키에 래퍼의 접두사 `module.`이 붙어 있습니다(`module.conv1.weight`, ...).
 
     `weights=None`으로 만든 torchvision ResNet-18을 반환하되, 그 모델은
-    - 바로 그 가중치를 담습니다: 백본(backbone)의 모든 매개변수와 BatchNorm 버퍼;
-    - `num_classes`개를 출력하는 새 헤드 `fc`를 가지며, 이 헤드는 학습됩니다;
-    - 백본이 고정되어 있습니다(`fc` 말고는 변화도를 받지 않습니다);
+    - 바로 그 가중치를 담습니다: 백본(backbone)의 모든 매개변수와 BatchNorm 버퍼
+    - `num_classes`개를 출력하는 새 헤드 `fc`를 가지며, 이 헤드는 학습됩니다.
+    - 백본이 동결되어 있습니다(`fc` 말고는 변화도를 받지 않습니다)
     - 평가 모드입니다(BatchNorm이 불러온 누적 통계를 씁니다).
 
     파일은 `torch.load(path, weights_only=True)`로 읽으세요: 체크포인트는 피클(pickle)이고, 파일을

@@ -1,4 +1,4 @@
-"""3.2 RNN, LSTM, GRU와 어텐션 — 날것의 텍스트에서 마스킹된 멀티 헤드 어텐션까지.
+"""3.2 RNN, LSTM, GRU와 어텐션 — 가공하지 않은 텍스트에서 마스킹된 멀티 헤드 어텐션까지.
 
 텍스트는 정수가 되어 신경망에 들어갑니다: 텍스트를 토큰(token)으로 나누고, 각 토큰을 (특수 토큰 몇 개가
 포함된) 어휘(vocabulary)의 인덱스로 바꾸고, 길이가 제각각인 배치를 패딩(padding)해 하나의 직사각형으로
@@ -67,7 +67,7 @@ def pad_batch(sequences: list[torch.Tensor], pad_id: int = PAD) -> tuple[torch.T
 
 
 class RNNClassifier(nn.Module):
-    """임베딩(embedding) -> 한 층짜리 LSTM(또는 GRU) -> 마지막 은닉 상태(hidden state) 위의 선형 헤드(head).
+    """임베딩(embedding) -> 한 층짜리 LSTM(또는 GRU) -> 마지막 은닉 상태 위의 선형 헤드(head).
 
     - `nn.Embedding(vocab_size, embed_dim, padding_idx=pad_id)`: pad 행은 모두 0이고 변화도(gradient)를
       받지 않으므로, `<pad>`는 결코 의미를 배우지 않습니다.
@@ -94,7 +94,7 @@ def run_packed_rnn(rnn: nn.RNN, inputs: torch.Tensor, lengths: torch.Tensor) -> 
     """패딩된 배치 위로 기본 `nn.RNN`(`batch_first=True`로 만든 것)을 실행하되, 각 시퀀스가 자기 끝에서
     멈추게 합니다. `(outputs, last)`를 반환합니다.
 
-    기본(Elman) RNN은 은닉 상태(hidden state) 하나를 들고 다니며, 매 단계 같은 가중치로 갱신합니다:
+    기본(Elman) RNN은 은닉 상태 하나를 들고 다니며, 매 단계 같은 가중치로 갱신합니다:
         h_t = tanh(x_t W_ih^T + b_ih + h_(t-1) W_hh^T + b_hh),   h_0 = 0
     `rnn.num_layers > 1`이면 각 계층은 바로 아래 계층의 출력을 입력으로 읽습니다.
 
@@ -115,7 +115,7 @@ def lstm_cell(x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weight_
     """`nn.LSTMCell`이 계산하는 것과 정확히 같은 LSTM 한 단계를 직접 구현합니다. `(h_next, c_next)`를
     반환합니다.
 
-    x (batch, input), state = (h, c) 각각 (batch, hidden); weight_ih (4*hidden, input),
+    x (batch, input), state = (h, c) 각각 (batch, hidden), weight_ih (4*hidden, input),
     weight_hh (4*hidden, hidden), 편향(bias) (4*hidden,) — `nn.LSTMCell` 매개변수(parameter)와 같은
     구성입니다. 네 게이트의 활성화 전 값 `x W_ih^T + b_ih + h W_hh^T + b_hh`는 input, forget,
     cell (g), output 순서로 쌓여 있습니다. input, forget, output 게이트는 sigmoid(0과 1 사이)이고,
@@ -174,7 +174,7 @@ def multi_head_attention(x: torch.Tensor, num_heads: int, in_proj_weight: torch.
 
     x (batch, time, embed). `in_proj_weight` (3*embed, embed)와 `in_proj_bias` (3*embed,)는 쿼리, 키,
     값의 투영(projection)을 이 순서로 쌓은 것이고, `out_proj_*`는 출력 투영입니다.
-    각 헤드는 투영한 q, k, v에서 head_dim = embed // num_heads개의 특징 조각을 맡아 따로 어텐션하고,
+    각 헤드는 투영한 q, k, v에서 head_dim = embed // num_heads개의 특징 조각을 맡아 따로 어텐션을 적용하고,
     헤드들의 출력을 이어 붙여 `out_proj_*`로 투영합니다. 패딩된 키(`key_padding_mask`: True = 패딩,
     nn.MultiheadAttention의 규약으로 여러분의 "볼 수 있음" 마스크와 반대입니다)와, `causal`이면 미래를 모든
     쿼리에게서 가립니다.

@@ -12,12 +12,12 @@
 
 2부에서는 Hugging Face `transformers`(v5)를 완전히 오프라인으로 사용합니다:
 - 작은 말뭉치(corpus)로 `tokenizers` 라이브러리를 써서 학습시키고 `PreTrainedTokenizerFast`로
-  감싼 토크나이저(tokenizer). BERT 계열 모델이 기대하는 특수 토큰(special token)을 갖춥니다;
+  감싼 토크나이저(tokenizer). BERT 계열 모델이 기대하는 특수 토큰(special token)을 갖춥니다.
 - 설정(config)(`BertConfig`, `GPT2Config`)으로 만든 작은 BERT 분류기와 작은 GPT-2: 가중치(weight)는
   무작위이고, 아무것도 내려받지 않습니다. 인터넷이 된다면 대신
   `AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=2, dtype=torch.float32)`
   라고 쓸 것입니다(transformers 5에서는 `torch_dtype`이 아니라 `dtype`이라고 씁니다). 채점기(grader)는
-  `HF_HUB_OFFLINE=1`을 설정하므로 허브 이름은 여기서 모두 실패합니다 — 로컬 디렉터리만 넘기세요;
+  `HF_HUB_OFFLINE=1`을 설정하므로 허브 이름은 여기서 모두 실패합니다 — 로컬 디렉터리만 넘기세요.
 - 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning)(직접 쓴 반복문으로, 그다음
   같은 일을 `Trainer`로), 탐욕적(greedy) 생성, 저장된 분류기에 대한 `pipeline` 추론.
 
@@ -37,9 +37,9 @@ class TransformerClassifier(nn.Module):
     """인코더 분류기: `pad_id`로 패딩된 int64 토큰 (batch, time) -> 로짓(logits) (batch, num_classes).
 
     - 토큰 임베딩(embedding) `nn.Embedding(vocab_size, d_model, padding_idx=pad_id)`에,
-      `torch.arange(time)`으로 인덱싱하는 학습되는 위치 임베딩 `nn.Embedding(max_len, d_model)`을 더합니다;
+      `torch.arange(time)`으로 인덱싱하는 학습되는 위치 임베딩 `nn.Embedding(max_len, d_model)`을 더합니다.
     - `nn.TransformerEncoder(nn.TransformerEncoderLayer(d_model, nhead, 4 * d_model, batch_first=True),
-      num_layers)`를 `src_key_padding_mask = tokens == pad_id`(True = 무시)로 호출합니다;
+      num_layers)`를 `src_key_padding_mask = tokens == pad_id`(True = 무시)로 호출합니다.
     - 실제 위치에 대해서만 마스킹된 평균을 내고(패딩 위치는 제외), 그다음 `nn.Linear(d_model, num_classes)`.
     한 시퀀스의 로짓은 그 배치에 패딩을 더 넣어도 바뀌면 안 되고, 같은 배치의 다른 시퀀스에
     의존해서도 안 됩니다.
@@ -77,9 +77,9 @@ class DecoderLM(nn.Module):
 def train_tokenizer(texts: list[str], vocab_size: int = 200) -> PreTrainedTokenizerFast:
     """`tokenizers` 라이브러리로 `texts`에 WordPiece 토크나이저를 학습시키고 `transformers`용으로 감쌉니다.
 
-    - 모르는 단어에 "[UNK]"를 쓰는 WordPiece 모델로, BERT처럼 소문자로 바꾸고 단어와 구두점을 나눕니다;
+    - 모르는 단어에 "[UNK]"를 쓰는 WordPiece 모델로, BERT처럼 소문자로 바꾸고 단어와 구두점을 나눕니다.
     - 어휘 크기 `vocab_size`와 `SPECIAL_TOKENS`의 특수 토큰으로 학습하며, 특수 토큰은 그 순서대로 id 0-4를
-      받습니다(나중에 추가하는 것이 아니라 트레이너가 알고 있어야 합니다);
+      받습니다(나중에 추가하는 것이 아니라 트레이너가 알고 있어야 합니다)
     - 모든 인코딩이 BERT처럼 `[CLS] ... [SEP]`가 되게 하는 후처리기(post-processor)(쌍이면
       `[CLS] A [SEP] B [SEP]`);
     - pad, unk, cls, sep, mask 토큰을 아는 `PreTrainedTokenizerFast`로 감쌉니다.
@@ -166,11 +166,11 @@ def seq2seq_logits(transformer: nn.Transformer, embed: nn.Embedding, head: nn.Li
     임베딩하고(어휘 하나를 공유합니다. 연습 문제를 짧게 하려고 위치 정보는 뺐으며, 실제 모델은 양쪽에
     위치 정보를 더합니다), `head`는 d_model을 어휘 크기로 바꿉니다.
 
-    교사 강요(teacher forcing)로 학습할 때처럼, 지켜야 할 약속은 다음과 같습니다:
-    - 목표 위치 t의 로짓은 목표 토큰 0..t에만 의존하며, 그 뒤의 토큰에는 절대 의존하지 않습니다;
-    - 로짓은 원문에 의존합니다: 원문 토큰 하나를 바꾸면 로짓이 바뀝니다;
+    교사 강요로 학습할 때처럼, 지켜야 할 약속은 다음과 같습니다:
+    - 목표 위치 t의 로짓은 목표 토큰 0..t에만 의존하며, 그 뒤의 토큰에는 절대 의존하지 않습니다.
+    - 로짓은 원문에 의존합니다: 원문 토큰 하나를 바꾸면 로짓이 바뀝니다.
     - 패딩은 보이지 않습니다: 원문 패딩(인코더에게도, 메모리를 읽는 디코더에게도)도, 목표 패딩도
-      실제 위치의 로짓을 바꾸지 않습니다;
+      실제 위치의 로짓을 바꾸지 않습니다.
     - 실제 목표 위치에서, 결과는 그런 뜻의 마스크를 넘긴 `nn.Transformer`가 계산하는 값과 같습니다
       (`nn.Transformer`의 불리언 마스크는 어텐션이 *금지된* 곳이 True입니다).
     """
@@ -204,11 +204,11 @@ def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], out
     - 학습 데이터셋: 항목 하나가 예제 하나이고, 그 항목이 모델의 `forward`가 받는 키워드 인자인,
       인덱스로 꺼낼 수 있는 것이면 됩니다(dict의 리스트로 충분하며 `datasets`는 필요 없습니다).
       토큰화한 글과 그 클래스가 들어 있어야 하고, 클래스는 `forward`가 손실을 계산할 때 쓰는 이름으로
-      넣어야 합니다;
+      넣어야 합니다.
     - 어떻게 학습할지 정하는 `TrainingArguments`: `output_dir=output_dir`, `max_steps=steps`,
       `learning_rate=lr`, `per_device_train_batch_size=batch_size`, `seed=seed`,
       `logging_steps=logging_steps`, 학습 중 체크포인트 없음(`save_strategy="no"`), 실험 추적 도구
-      없음(`report_to="none"`), CUDA를 쓸 수 없을 때는 CPU(`use_cpu`);
+      없음(`report_to="none"`), CUDA를 쓸 수 없을 때는 CPU(`use_cpu`)
     - 데이터 콜레이터(data collator): 길이가 서로 다른 예제들의 리스트를 텐서 배치 하나로 만듭니다.
     학습이 끝나면 미세 조정한 모델을 (토크나이저와 함께) Trainer를 통해 `output_dir`에 저장하세요.
     쓰는 것은 모두 `output_dir` 아래에 두고, 현재 디렉터리에는 아무것도 남기지 않습니다.

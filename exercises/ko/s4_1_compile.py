@@ -1,4 +1,4 @@
-"""4.1 torch.compile — 그래프, 그래프 중단, 동적 shape, 그리고 정직한 시간 측정.
+"""4.1 torch.compile — 그래프, 그래프 중단, 동적 shape, 그리고 올바른 시간 측정.
 
 `torch.compile(model_or_function)`은 래퍼(wrapper)를 반환합니다. 이 래퍼가 처음 호출되면
 TorchDynamo가 Python 바이트코드를 읽고, 텐서 연산을 FX 그래프로 기록한 뒤, 그 그래프를
@@ -110,7 +110,7 @@ def eager_state_dict(model: nn.Module) -> dict:
 
 
 def benchmark(fn, warmup: int = 3, iters: int = 20, timer=time.perf_counter) -> float:
-    """`fn()`(인자 없음) 한 번 호출의 평균 시간(초)을 정직하게 측정합니다.
+    """`fn()`(인자 없음) 한 번 호출의 평균 시간(초)을 올바르게 측정합니다.
 
     먼저 `fn()`을 시간을 재지 않고 `warmup`번 호출하고(컴파일과 캐시는 여기서 일어납니다), 이어지는
     `iters`번의 호출을 `timer()`로 측정하세요(시계는 이 인자로만 읽으세요: 채점기(grader)가 가짜 시계를

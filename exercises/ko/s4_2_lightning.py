@@ -13,9 +13,9 @@ Lightning은 학습 루프(training loop)을 대신 맡아 줍니다. 여러분�
 이 항목에서 다루는 함정:
 - 지표(metric)는 `self.log`로 기록해야만 존재하며, 그것도 다른 곳에서 찾는 이름과 정확히 같아야
   합니다. `ModelCheckpoint(monitor="val_loss")`에는 `validation_step` 안의 `self.log("val_loss", ...)`가
-  필요합니다;
-- 손실(loss)은 내려갈수록 좋아지므로 `mode="min"`으로 모니터링하세요;
-- `configure_optimizers`는 옵티마이저를 *반환*해야 합니다;
+  필요합니다.
+- 손실(loss)은 내려갈수록 좋아지므로 `mode="min"`으로 모니터링하세요.
+- `configure_optimizers`는 옵티마이저를 *반환*해야 합니다.
 - `load_from_checkpoint`는 모듈을 학습 모드(dropout이 켜진 상태)로 돌려줍니다: `.eval()`을 호출하세요.
 
 과제: scikit-learn의 8x8 손글씨 숫자(내려받기 없음)를 작은 MLP로 분류합니다.
@@ -99,9 +99,9 @@ def make_trainer(log_dir: str, max_epochs: int, accelerator: str = "cpu") -> L.T
     `L.Trainer`:
 
     - `logger=CSVLogger(save_dir=log_dir, name="digits")`(metrics.csv는 `trainer.logger.log_dir`에
-      생깁니다);
+      생깁니다)
     - `callbacks=[ModelCheckpoint(monitor="val_loss", mode="min", save_top_k=1)]`: 검증 손실이 가장
-      낮은 에폭의 체크포인트를 남깁니다(로거의 폴더에 저장됩니다);
+      낮은 에폭의 체크포인트를 남깁니다(로거의 폴더에 저장됩니다)
     - 조용하고 빠르게: `enable_progress_bar=False`, `enable_model_summary=False`,
       `num_sanity_val_steps=0`, `devices=1`, `default_root_dir=log_dir`.
     """

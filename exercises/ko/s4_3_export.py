@@ -133,15 +133,15 @@ def load_program(path: str | Path) -> torch.export.ExportedProgram:
 
 
 def freeze_for_inference(model: nn.Module, example: torch.Tensor) -> torch.jit.ScriptModule:
-    """`model`을 최적화한 TorchScript 결과물: 평가 모드 모델과 같은 출력을 내는 *고정된(frozen)*
+    """`model`을 최적화한 TorchScript 결과물: 평가 모드 모델과 같은 출력을 내는 *동결된(frozen)*
     ScriptModule입니다.
 
     고정(`torch.jit.freeze`)은 TorchScript 배포의 마지막 단계였습니다. 평가 모드로 script하거나
-    trace한 모듈을 받아서 그 매개변수와 버퍼를 그래프 안에 상수로 인라인합니다: 고정된 모듈에는
+    trace한 모듈을 받아서 그 매개변수와 버퍼를 그래프 안에 상수로 인라인합니다: 동결된 모듈에는
     읽을 `weight` 속성이 남지 않고, 그래프도 속성을 읽지 않습니다(`module.graph`에 `prim::GetAttr`가
     없습니다). 가중치를 알게 되었으니 그래프를 단순하게 만듭니다: 합성곱 뒤의 BatchNorm은 합성곱의
     가중치에 접혀(fold) 들어가고, 평가 모드의 dropout은 사라집니다. `torch.jit.optimize_for_inference`도
-    모듈을 고정한 뒤 CPU에 맞게 그래프를 더 고쳐 씁니다. 고정된 모듈은 더 이상 학습할 수도, 학습 모드로
+    모듈을 고정한 뒤 CPU에 맞게 그래프를 더 고쳐 씁니다. 동결된 모듈은 더 이상 학습할 수도, 학습 모드로
     되돌릴 수도 없습니다. 그래서 학습 모드의 모듈은 고정을 거부합니다.
 
     `model`은 학습 모드로 주어집니다. 텐서 값에 따른 분기가 없으므로, script 대신 trace하고 싶다면

@@ -9,12 +9,12 @@
 
 이 항목에서 다루는 함정:
 - 모든 랭크는 *같은* 가중치(weight)에서 시작해야 합니다(모든 랭크에서 모델 생성 전에 똑같이 시드(seed)를
-  설정하세요);
+  설정하세요)
 - 변화도는 *평균*을 냅니다: all-reduce는 합을 구하므로 월드 크기로 정확히 한 번 나누세요
-  (`DistributedDataParallel`은 이미 평균을 내 주니 다시 나누지 마세요);
-- `DistributedSampler`는 `set_epoch(epoch)`를 호출하지 않으면 에폭(epoch)마다 같은 순서를 줍니다;
+  (`DistributedDataParallel`은 이미 평균을 내 주니 다시 나누지 마세요)
+- `DistributedSampler`는 `set_epoch(epoch)`를 호출하지 않으면 에폭(epoch)마다 같은 순서를 줍니다.
 - 한 랭크가 끝내 도달하지 않는 집합 연산(collective)은 영원히 기다립니다: `init_process_group`에
-  `timeout`을 주세요;
+  `timeout`을 주세요.
 - 작업이 끝나면 프로세스 그룹을 `destroy_process_group`으로 해제해야 합니다.
 
 대형 모델 학습을 위한 두 기법으로 이 항목을 마칩니다. 장치가 하나든 여럿이든 쓰이고, 프로세스 그룹이
@@ -139,12 +139,12 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
                      bf16: bool) -> dict:
     """다음 항목을 담은 DeepSpeed 설정 dict(`deepspeed.initialize(config=...)`가 받는 것):
 
-    - "train_micro_batch_size_per_gpu": 랭크 하나가 순전파/역전파 한 번에 쓰는 샘플 수;
+    - "train_micro_batch_size_per_gpu": 랭크 하나가 순전파/역전파 한 번에 쓰는 샘플 수
     - "gradient_accumulation_steps";
     - "train_batch_size": 모든 랭크를 합쳐 옵티마이저 단계 한 번에 쓰는 샘플 수. 마이크로 배치 크기
-      × 누적 단계 수 × 월드 크기입니다(이 값들이 맞지 않는 설정은 DeepSpeed가 거부합니다);
+      × 누적 단계 수 × 월드 크기입니다(이 값들이 맞지 않는 설정은 DeepSpeed가 거부합니다)
     - "zero_optimization": {"stage": zero_stage}(1은 옵티마이저 상태를, 2는 변화도까지, 3은
-      매개변수까지 샤딩합니다: FSDP와 같은 발상);
+      매개변수까지 샤딩합니다: FSDP와 같은 발상)
     - "bf16": {"enabled": bf16}.
     """
     raise NotImplementedError("deepspeed_config")
@@ -153,7 +153,7 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
 def autocast_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
                         y: torch.Tensor) -> float:
     """`optimizer`로 `F.mse_loss(model(x), y)`(평균)를 최소화하는 `model`의 혼합 정밀도(mixed
-    precision) 학습 단계 한 번; 손실(loss)을 Python float로 반환합니다.
+    precision) 학습 단계 한 번, 손실(loss)을 Python float로 반환합니다.
 
     혼합 정밀도는 비싼 연산(행렬 곱, 합성곱)을 16비트 타입으로 실행해 약 두 배 빠르고 활성값
     메모리를 절반만 쓰면서, 정밀도가 필요한 것은 float32로 유지합니다: 매개변수(옵티마이저가 갱신하는

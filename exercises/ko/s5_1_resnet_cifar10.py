@@ -19,7 +19,7 @@ CIFAR-10은 10개 클래스의 32x32 픽셀 컬러 이미지 60,000장입니다(
 아카이브를 여러분의 함수에 줍니다. 이 아카이브는 실제 파일의 MD5 검사를 건너뛰는 하위 클래스를 통해
 torchvision 자체의 CIFAR10 코드로 읽힙니다(`dataset_class=`). 각 `raise NotImplementedError`를 여러분의
 코드로 바꾼 다음 `ptgrade check 5.1`을 실행하세요. 모두 통과하면 GPU에서 `ptgrade run 5.1`로 실제
-학습을 해 보세요(CIFAR-10이 로컬에 있으면 `--data PATH`; `--smoke`는 CPU에서 1분 안에 전체 파이프라인을
+학습을 해 보세요(CIFAR-10이 로컬에 있으면 `--data PATH`, `--smoke`는 CPU에서 1분 안에 전체 파이프라인을
 시험합니다).
 """
 from __future__ import annotations
@@ -79,7 +79,7 @@ class BasicBlock(nn.Module):
     """기본 잔차 블록(basic residual block): out = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
 
     conv1: 3x3, `in_channels` -> `out_channels`, stride `stride`, padding 1; conv2: 3x3, `out_channels` ->
-    `out_channels`, stride 1, padding 1; 둘 다 `bias=False`이고 각각 뒤에 `nn.BatchNorm2d`가 옵니다.
+    `out_channels`, stride 1, padding 1, 둘 다 `bias=False`이고 각각 뒤에 `nn.BatchNorm2d`가 옵니다.
     shortcut: shape가 바뀌지 않으면(stride 1이고 in_channels == out_channels) 항등 함수이고, 그렇지 않으면
     투영입니다: `nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)` 다음
     `nn.BatchNorm2d(out_channels)`(논문의 "option B"). 입력 (N, in_channels, H, W), 출력
@@ -101,8 +101,8 @@ class ResNet(nn.Module):
     스템(stem): 3x3 합성곱, 3 -> widths[0], stride 1, padding 1, bias=False, BatchNorm2d, ReLU(이미지가
     작으므로 max-pool은 없습니다). 그다음 `num_blocks`의 항목마다 단계(stage)가 하나씩 있습니다: i번째
     단계는 widths[i] 채널의 BasicBlock num_blocks[i]개이며, 첫 단계를 뺀 모든 단계의 첫 블록은 stride
-    2입니다(H와 W를 절반으로 줄입니다). 헤드(head): 전역 평균 풀링(global average pooling) 다음
-    `nn.Linear(widths[-1], num_classes)`. 입력 (N, 3, 32, 32) float, 출력 (N, num_classes) 날것의
+    2입니다(H와 W를 절반으로 줄입니다). 헤드(head): 전역 평균 풀링 다음
+    `nn.Linear(widths[-1], num_classes)`. 입력 (N, 3, 32, 32) float, 출력 (N, num_classes) 가공하지 않은
     로짓(logit). 나열한 층만 쓰세요(매개변수 개수를 셉니다).
     """
 
@@ -116,7 +116,7 @@ class ResNet(nn.Module):
 
 def warmup_cosine_scheduler(optimizer: torch.optim.Optimizer, total_steps: int,
                             warmup_steps: int) -> torch.optim.lr_scheduler.LRScheduler:
-    """옵티마이저 단계 t(t = 0, 1, ..., total_steps - 1; 스케줄러를 t번 진행한 상태)의 학습률을 다음과
+    """옵티마이저 단계 t(t = 0, 1, ..., total_steps - 1, 스케줄러를 t번 진행한 상태)의 학습률을 다음과
     같이 정하는 스케줄러(`LambdaLR` 같은 아무 `torch.optim.lr_scheduler` 클래스)를 반환합니다.
 
         base_lr * (t + 1) / warmup_steps                                    t < warmup_steps이면
@@ -134,7 +134,7 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
     """`loader`(배치 (x, y))를 한 번 훑으며 로짓에 대한 교차 엔트로피 손실(cross-entropy loss)로
     `model`을 학습합니다.
 
-    먼저 `model.train()`; 각 배치를 모델 매개변수의 장치로 옮기고, 배치마다: zero_grad, 순전파 +
+    먼저 `model.train()`, 각 배치를 모델 매개변수의 장치로 옮기고, 배치마다: zero_grad, 순전파 +
     `F.cross_entropy`, 역전파, `optimizer.step()`, 그다음 `scheduler.step()`.
     샘플당 평균 손실(`loss.item() * 배치 크기`의 합을 샘플 수로 나눈 값)을 Python float로 반환합니다.
     """
@@ -144,7 +144,7 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
 def evaluate(model: nn.Module, loader: DataLoader) -> tuple[float, float]:
     """`loader`에 대한 `model`의 (샘플당 평균 교차 엔트로피, 정확도)를 Python float 두 개로 반환합니다.
 
-    `model.eval()`과 `torch.no_grad()`(또는 `torch.inference_mode()`); 배치는 모델의 장치로 옮깁니다.
+    `model.eval()`과 `torch.no_grad()`(또는 `torch.inference_mode()`), 배치는 모델의 장치로 옮깁니다.
     정확도는 로짓의 argmax가 레이블과 같은 샘플의 비율입니다.
     """
     raise NotImplementedError("evaluate")

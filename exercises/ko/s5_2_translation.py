@@ -15,11 +15,11 @@ train / validation / test 분할은 `ptgrade/items/s5_2_translation.py`(`make_sp
 아래 함수 순서대로 파이프라인을 만듭니다:
 1. 데이터: 쌍을 읽고, 토큰화하고(영어는 단어, 한국어는 글자 단위), 특수 토큰 <pad> <unk> <bos>
    <eos>가 id 0-3인 어휘집을 양쪽에 하나씩 만들고, 인코딩한 뒤, `collate`로 패딩, 한 칸 밀린
-   디코더 입력과 정답, 패딩 마스크를 갖춘 배치를 만듭니다;
-2. 모델: `Seq2SeqTransformer` — 임베딩 + 위치 인코딩 + `nn.Transformer`;
-3. 교사 강요(teacher forcing)로 학습: `sequence_loss`(레이블 스무딩, 패딩 무시), `train_translator`;
-4. 디코딩: `greedy_decode`와 `beam_search`(길이로 정규화한 점수);
-5. 평가: `sacrebleu`로 계산한 BLEU와 완전 일치(exact match);
+   디코더 입력과 정답, 패딩 마스크를 갖춘 배치를 만듭니다.
+2. 모델: `Seq2SeqTransformer` — 임베딩 + 위치 인코딩 + `nn.Transformer`
+3. 교사 강요로 학습: `sequence_loss`(레이블 스무딩, 패딩 무시), `train_translator`
+4. 디코딩: `greedy_decode`와 `beam_search`(길이로 정규화한 점수)
+5. 평가: `sacrebleu`로 계산한 BLEU와 완전 일치(exact match)
 6. Hugging Face: `fine_tune_seq2seq`는 로컬 디렉터리에서 `from_pretrained`로 seq2seq 모델과
    토크나이저를 불러와 미세 조정하고 `save_pretrained`로 저장합니다.
 
@@ -28,7 +28,7 @@ train / validation / test 분할은 `ptgrade/items/s5_2_translation.py`(`make_sp
 "Helsinki-NLP/opus-mt-en-ko" 같은 허브 모델을 넘길 수도 있습니다 — 코드는 같습니다.
 
 `ptgrade check 5.2`로 코드를 채점하고, `ptgrade run 5.2`로 실제로 학습하세요(`--smoke`는 1분 이내의
-짧은 실행, `--epochs N`, `--data file.tsv`, `--out DIR`; 두 번째 실행은 체크포인트에서 이어서 학습합니다).
+짧은 실행, `--epochs N`, `--data file.tsv`, `--out DIR`, 두 번째 실행은 체크포인트에서 이어서 학습합니다).
 """
 import math  # noqa: F401
 import os  # noqa: F401
@@ -89,9 +89,9 @@ def decode_target(ids, vocab: dict[str, int]) -> str:
 def collate(batch: list[tuple[list[int], list[int]]]) -> dict[str, torch.Tensor]:
     """`(원문 id, 번역문 id)` 배치를 패딩된 int64 텐서로 만듭니다(패딩 값 PAD_ID):
 
-    - `"src"`: (B, S) 원문들, S는 가장 긴 원문의 길이;
-    - `"tgt_in"`: (B, T) `[BOS_ID] + target` — 디코더가 읽는 입력(교사 강요);
-    - `"tgt_out"`: (B, T) `target + [EOS_ID]` — 예측해야 할 정답, `tgt_in`보다 한 단계 앞섭니다;
+    - `"src"`: (B, S) 원문들, S는 가장 긴 원문의 길이
+    - `"tgt_in"`: (B, T) `[BOS_ID] + target` — 디코더가 읽는 입력(교사 강요)
+    - `"tgt_out"`: (B, T) `target + [EOS_ID]` — 예측해야 할 정답, `tgt_in`보다 한 단계 앞섭니다.
     - `"src_padding_mask"`: `src == PAD_ID`, `"tgt_padding_mask"`: `tgt_out == PAD_ID` (bool, True = 패딩).
     T는 가장 긴 번역문의 길이에 1을 더한 값입니다.
     """
@@ -103,13 +103,13 @@ class Seq2SeqTransformer(nn.Module):
     """인코더-디코더 Transformer: `forward(src (B, S), tgt_in (B, T)) -> logits (B, T, tgt_vocab_size)`.
 
     - 양쪽에 따로 둔 토큰 임베딩(`nn.Embedding(..., d_model, padding_idx=PAD_ID)`, sqrt(d_model)을
-      곱함)에 위치 인코딩(사인파 또는 학습되는 것, `max_len` 위치까지)을 더하고 dropout을 적용합니다;
+      곱함)에 위치 인코딩(사인파 또는 학습되는 것, `max_len` 위치까지)을 더하고 dropout을 적용합니다.
     - `nn.Transformer(d_model, nhead, num_encoder_layers, num_decoder_layers, dim_feedforward, dropout,
-      batch_first=True)` (또는 같은 동작을 하는 직접 만든 블록);
+      batch_first=True)` (또는 같은 동작을 하는 직접 만든 블록)
     - 디코더 출력에 `nn.Linear(d_model, tgt_vocab_size)`.
 
     디코딩 함수들이 쓰는 두 부분도 제공하세요:
-    - `encode(src) -> memory (B, S, d_model)`: `src_key_padding_mask = src == PAD_ID`로 인코더를 실행;
+    - `encode(src) -> memory (B, S, d_model)`: `src_key_padding_mask = src == PAD_ID`로 인코더를 실행
     - `decode(tgt_in, memory, src) -> logits (B, T, tgt_vocab_size)`: 인과 `tgt_mask`
       (`nn.Transformer.generate_square_subsequent_mask(T, device=...)`, `tgt_is_causal=True`)와
       `memory_key_padding_mask = src == PAD_ID`로 디코더를 실행.
@@ -173,7 +173,7 @@ def beam_search(model: nn.Module, src: torch.Tensor, beam_size: int = 4, max_len
     중에서(하나도 끝나지 않았다면 마지막 빔의 접두사 중에서) 길이로 정규화한 점수
     `전체 로그 확률 / len(ids) ** length_penalty`가 가장 좋은 것을 반환합니다. `ids`는 <eos>를 포함한
     생성 토큰이며, `length_penalty=0`이면 전체 합 그대로 순위를 매깁니다.
-    `beam_size=1`이면 정확히 탐욕적 디코딩입니다. 더 넓은 빔은 대개 탐욕적 디코딩만큼 이상 좋은 점수의
+    `beam_size=1`이면 정확히 탐욕적 디코딩입니다. 더 넓은 빔은 대개 탐욕적 디코딩 이상 좋은 점수의
     가설을 찾습니다(채점기는 자신의 입력으로 이를 확인합니다). 다만 일반적으로 보장되지는 않습니다:
     탐욕적 경로가 빔에서 밀려날 수 있기 때문입니다."""
     raise NotImplementedError("beam_search")
@@ -199,13 +199,13 @@ def fine_tune_seq2seq(model_dir: str, pairs: list[tuple[str, str]], out_dir: str
 
     - 토크나이저는 `AutoTokenizer.from_pretrained(model_dir)`, 모델은
       `AutoModelForSeq2SeqLM.from_pretrained(model_dir)`로 불러옵니다(로컬 디렉터리: 아무것도 내려받지
-      않습니다);
+      않습니다)
     - 단계 i는 배치 `pairs[i*batch_size:(i+1)*batch_size]`로 학습합니다. 쌍은 순서대로 쓰고, 다 쓰면
-      처음부터 다시 씁니다;
+      처음부터 다시 씁니다.
     - 토크나이저를 원문에 대해, 번역문을 text target으로 주어 호출하면 배치를 패딩하고 `input_ids`,
       `attention_mask`, `labels`를 줍니다. 손실이 무시하도록 패딩된 레이블 위치를 -100으로 바꾸고,
-      디코더 입력은 모델이 레이블로부터 만들게 하세요(`model(**batch).loss`);
-    - `torch.optim.AdamW(model.parameters(), lr=lr)`, 모델은 train 모드;
+      디코더 입력은 모델이 레이블로부터 만들게 하세요(`model(**batch).loss`)
+    - `torch.optim.AdamW(model.parameters(), lr=lr)`, 모델은 train 모드
     - 마지막에 모델과 토크나이저 둘 다 `save_pretrained(out_dir)` 합니다.
     """
     raise NotImplementedError("fine_tune_seq2seq")

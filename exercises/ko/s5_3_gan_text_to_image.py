@@ -53,7 +53,7 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """이미지 (B, 3, 16, 16) -> 이미지마다 날것의 로짓 하나, 모양 (B,)(sigmoid 없음: 손실이 BCEWithLogits를 씁니다).
+    """이미지 (B, 3, 16, 16) -> 이미지마다 정규화하지 않은 로짓 하나, 모양 (B,)(sigmoid 없음: 손실이 BCEWithLogits를 씁니다).
 
     DCGAN 패턴: stride 2인 Conv2d 층들(16x16 -> 8x8 -> 4x4, 풀링 없음)과 LeakyReLU(0.2), 첫 합성곱을 뺀 모든
     합성곱 뒤의 BatchNorm2d, 그리고 4x4 특징 맵을 채널 1개로 바꾸는 마지막 Conv2d입니다."""
