@@ -1,6 +1,6 @@
 """1.1 PyTorch 소개 및 설치 — 무엇을 설치했는지, 그리고 그것으로 무엇을 쓸 수 있는지 알아봅니다.
 
-PyTorch는 자동 미분(automatic differentiation)과 GPU 지원을 갖춘 텐서 라이브러리로, 평범한 Python 코드에서
+PyTorch는 자동 미분(automatic differentiation)과 GPU 지원을 갖춘 텐서(tensor) 라이브러리로, 평범한 Python 코드에서
 그대로 사용합니다. PyTorch를 가장 잘 보여 주는 설계 선택은 **즉시 실행(eager execution)**입니다: Python이 각 줄에
 닿는 순간 그 줄이 실행되므로, 모델을 `print`와 `pdb`로 디버깅하고 제어 흐름(control flow)도 평범한 `if`와 `for`로
 작성합니다. TensorFlow 1은 반대 길을 택했습니다(정적 그래프를 먼저 만든 다음 세션(session)에서 실행). TensorFlow 2는

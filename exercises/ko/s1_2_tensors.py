@@ -2,7 +2,7 @@
 
 `torch.Tensor`는 메모리 블록(*저장소(storage)*)과 그 위의 뷰입니다: 뷰는 `shape`, `dtype`, `device`, 그리고
 `stride`(각 축(axis)을 따라 한 칸 이동하려면 요소(element)를 몇 개 건너뛰어야 하는지)로 이루어집니다. 많은 연산
-(`view`, `transpose`, `t`, 슬라이싱(slicing), `unsqueeze`)은 복사하지 않고 *같은* 저장소 위에 새 텐서를
+(`view`, `transpose`, `t`, 슬라이싱(slicing), `unsqueeze`)은 복사하지 않고 *같은* 저장소 위에 새 텐서(tensor)를
 만듭니다. `view`는 다시 해석할 수 있는 stride 패턴이 필요하므로, 전치(transpose)처럼 연속적이지 않은
 (non-contiguous) 텐서에서는 실패합니다. `reshape`는 가능하면 뷰를 반환하고, 꼭 필요할 때만 복사합니다.
 

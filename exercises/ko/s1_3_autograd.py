@@ -1,6 +1,6 @@
 """1.3 Autograd & 자동 미분 — requires_grad, 잎(leaf), backward, .grad, 누적, no_grad, detach, 사용자 정의 Function.
 
-Autograd는 변화도(gradient)가 필요한 텐서에 대한 모든 연산을 기록하고, 입력에서 결과까지 이어지는 그래프를
+Autograd는 변화도(gradient)가 필요한 텐서(tensor)에 대한 모든 연산을 기록하고, 입력에서 결과까지 이어지는 그래프를
 만듭니다. `loss.backward()`는 그 그래프를 거꾸로 따라가면서(연쇄 법칙(chain rule)) 각 **잎(leaf)** Tensor(연산의
 결과가 아니라 여러분이 `requires_grad=True`로 직접 만든 Tensor)에 대한 `loss`의 변화도를 그 잎의 `.grad`에
 *더합니다*.

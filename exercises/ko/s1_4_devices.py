@@ -1,4 +1,4 @@
-"""1.4 장치 설정 (CPU vs GPU) — torch.device, 장치 고르기, 텐서와 모듈 옮기기, 고정 메모리(pinned memory).
+"""1.4 장치 설정 (CPU vs GPU) — torch.device, 장치 고르기, 텐서(tensor)와 모듈 옮기기, 고정 메모리(pinned memory).
 
 모든 텐서는 하나의 장치(device)에 있습니다: `torch.device("cpu")`, `torch.device("cuda", 0)`(첫 번째 NVIDIA
 GPU), `"mps"`(Apple silicon), 또는 `"meta"`(shape와 dtype만 있고 데이터는 없음: GPU가 없는 컴퓨터에서 장치를

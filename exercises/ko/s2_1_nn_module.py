@@ -3,7 +3,7 @@
 `nn.Module`은 자신이 가진 것을 *등록하는(register)* 컨테이너입니다: `__init__`에서 (`super().__init__()` 다음에)
 `nn.Module`이나 `nn.Parameter`를 속성에 대입하면, 그것이 `parameters()`, `named_parameters()`, `state_dict()`에
 나타나고 `.to(device)` / `.to(dtype)`으로 함께 옮겨집니다. 그 밖의 것(계층(layer)을 담은 일반 Python list, 일반
-텐서 속성)은 이 모든 것에서 보이지 않습니다: 옵티마이저(optimizer)는 그 가중치(weight)를 전혀 보지 못하고,
+텐서(tensor) 속성)은 이 모든 것에서 보이지 않습니다: 옵티마이저(optimizer)는 그 가중치(weight)를 전혀 보지 못하고,
 `.to("cuda")`를 해도 그것들은 원래 장치(device)에 남습니다. 계층 목록에는 `nn.ModuleList` / `nn.Sequential`을, 학습하지는
 않지만 모델의 상태(state)인 텐서에는 `register_buffer`를 사용하세요.
 

@@ -8,7 +8,7 @@ i번째 샘플은 무엇인가(`__getitem__`). `DataLoader`는 인덱스를 (순
   `torch.Generator`를 DataLoader에 따로 건네세요. 그러면 순서는 그 시드에만 달려 있고, 앞서 다른
   코드가 전역 난수 생성기(RNG)를 썼는지와는 무관해집니다. 에폭(epoch)마다(새로 반복할 때마다)
   새로운 순열이 나옵니다.
-- 변형: `torchvision.transforms.v2`는 텐서에 동작합니다. `v2.Compose`는 단계들을 순서대로
+- 변형: `torchvision.transforms.v2`는 텐서(tensor)에 동작합니다. `v2.Compose`는 단계들을 순서대로
   적용하며, 순서가 중요합니다(정규화(normalize)한 다음에 패딩하면 가장자리에 가공하지 않은 0이 남습니다).
 - 길이가 제각각인 데이터(문장, 시계열)는 그대로 쌓을 수 없습니다: `collate_fn`이 각 배치를 가장 긴
   항목에 맞춰 패딩하고, 실제 길이를 함께 반환합니다.

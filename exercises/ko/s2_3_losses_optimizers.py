@@ -5,7 +5,7 @@
 Adam의 편향 보정)이 무슨 뜻인지, 수치적인 함정이 어디에 있는지 알게 됩니다:
 float32에서 `exp(1000.)`은 `inf`이므로, 소프트맥스(softmax)는 먼저 최댓값을 빼야 합니다.
 
-torch 텐서 연산만 사용하세요(코드 안에서 `torch.nn.functional`의 손실 함수나 `torch.optim`을 쓰지
+torch 텐서(tensor) 연산만 사용하세요(코드 안에서 `torch.nn.functional`의 손실 함수나 `torch.optim`을 쓰지
 마세요: 채점기가 여러분의 결과를 바로 그것들과 비교합니다). 각 `raise NotImplementedError`를 여러분의
 코드로 바꾼 다음 `ptgrade check 2.3`을 실행하세요.
 """

@@ -13,7 +13,7 @@
 누적 합계는 Python 숫자로 유지하세요(`loss.item()`): `total += loss`는 에폭이 끝날 때까지 모든
 배치의 그래프를 살려 둡니다.
 
-체크포인트에는 객체가 아니라 `state_dict()`(텐서와 숫자)를 저장합니다: `torch.load`의 기본값은
+체크포인트에는 객체가 아니라 `state_dict()`(텐서(tensor)와 숫자)를 저장합니다: `torch.load`의 기본값은
 `weights_only=True`이며, 모델 전체를 언피클(unpickle)하기를 거부합니다. 옵티마이저(optimizer)의
 상태도 저장하세요: Adam의 모멘트 추정값도 학습이 어디까지 왔는지의 일부입니다.
 

@@ -14,7 +14,7 @@
   `True`는 "무시"를 뜻합니다. 한 라이브러리의 마스크를 다른 쪽에 넘기면 뜻이 뒤집힙니다.
 
 torchtext는 개발이 중단되었습니다: 여기서는 전처리를 직접 작성합니다(또는 항목 3.3에서 `tokenizers`로
-합니다). 모든 텐서는 배치 우선(batch-first)입니다: (batch, time, ...). 각 `raise NotImplementedError`를
+합니다). 모든 텐서(tensor)는 배치 우선(batch-first)입니다: (batch, time, ...). 각 `raise NotImplementedError`를
 여러분의 코드로 바꾼 다음 `ptgrade check 3.2`를 실행하세요.
 """
 import math  # noqa: F401 - math.sqrt / math.log가 필요할 것입니다

@@ -8,7 +8,7 @@
 (`F.scaled_dot_product_attention`과 반대입니다), 계층은 `batch_first=True`로 만들지 않으면
 (time, batch, ...) 순서를 씁니다. 파일 끝의 `seq2seq_logits`는 세 번째 종류인 번역용
 *인코더-디코더(encoder–decoder)* `nn.Transformer`를 실행합니다. 그 디코더는 인코더의 출력에도
-어텐션합니다(교차 어텐션, cross-attention).
+어텐션합니다(교차 어텐션(cross-attention), cross-attention).
 
 2부에서는 Hugging Face `transformers`(v5)를 완전히 오프라인으로 사용합니다:
 - 작은 말뭉치(corpus)로 `tokenizers` 라이브러리를 써서 학습시키고 `PreTrainedTokenizerFast`로

@@ -1,7 +1,7 @@
 """4.1 torch.compile — 그래프, 그래프 중단, 동적 shape, 그리고 올바른 시간 측정.
 
 `torch.compile(model_or_function)`은 래퍼(wrapper)를 반환합니다. 이 래퍼가 처음 호출되면
-TorchDynamo가 Python 바이트코드를 읽고, 텐서 연산을 FX 그래프로 기록한 뒤, 그 그래프를
+TorchDynamo가 Python 바이트코드를 읽고, 텐서(tensor) 연산을 FX 그래프로 기록한 뒤, 그 그래프를
 *백엔드(backend)*에 넘깁니다. 백엔드는 "inductor"(기본값: 융합된 C++/Triton 커널을 생성합니다),
 "aot_eager"(순전파(forward)와 역전파(backward)를 추적하지만 연산은 평소처럼 실행합니다: 모델이
 컴파일되는지 확인하기에 좋습니다), "eager"(캡처한 그래프를 그대로 실행합니다)가 있습니다. 이후의

@@ -28,7 +28,7 @@ PyTorch에서 밖으로 나가는 세 가지 길을, 현재 방식부터 레거�
    차원은 예제 입력에서 0이나 1일 수 없습니다: 예제 배치는 2 이상으로 주세요. (`dynamic_axes=`는
    레거시 내보내기 도구의 인자입니다.)
 3. **추적은 한 경로만 기록합니다.** `torch.jit.trace`는 모델을 한 번 실행해서 실제로 일어난 연산을
-   기록합니다. 텐서 값에 대한 Python `if`는 한 번 평가된 뒤 고정됩니다. `torch.jit.script`는 대신
+   기록합니다. 텐서(tensor) 값에 대한 Python `if`는 한 번 평가된 뒤 고정됩니다. `torch.jit.script`는 대신
    Python 소스를 컴파일하므로 제어 흐름이 유지됩니다.
 4. **잘못된 방식으로 저장하기.** `ONNXProgram`은 `.save(path)`로, `ExportedProgram`은
    `torch.export.save(program, path)`(`.pt2` 아카이브)로, TorchScript 모듈은 `torch.jit.save`로

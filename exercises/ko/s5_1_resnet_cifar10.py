@@ -11,7 +11,7 @@ CIFAR-10은 10개 클래스의 32x32 픽셀 컬러 이미지 60,000장입니다(
 3. `cifar10_datasets`: root 폴더를 받는 실제 `torchvision.datasets.CIFAR10` 로더.
 4. `BasicBlock`과 `ResNet`: 32x32 입력을 위한 He et al.(2016)의 ResNet. 블록이 shape를 바꾸는 곳에는
    투영 지름길(projection shortcut, 1x1 합성곱 + BatchNorm)을 씁니다.
-5. `warmup_cosine_scheduler`: 선형 워밍업(warm-up) 뒤 코사인 감쇠. 옵티마이저 단계마다 한 번 진행합니다.
+5. `warmup_cosine_scheduler`: 선형 워밍업(warm-up) 뒤 코사인 감쇠. 옵티마이저(optimizer) 단계마다 한 번 진행합니다.
 6. `train_one_epoch`와 `evaluate`.
 7. `search`: 검증 정확도로 가장 좋은 설정을 고릅니다(테스트 정확도로는 절대 고르지 않습니다).
 

@@ -10,7 +10,7 @@ stride가 있는 합성곱으로 이미지를 판정하는 Discriminator, 표준
 속이도록 배웁니다(비포화 손실).
 
 2부, 아주 작은 규모의 Stable Diffusion 방식 텍스트-이미지 생성을 diffusers의 구성 요소로 만듭니다. 노이즈
-스케줄과 순방향 노이즈 추가 q_sample, 작은 텍스트 인코더와 교차 어텐션으로 캡션을 읽는
+스케줄과 순방향 노이즈 추가 q_sample, 작은 텍스트 인코더와 교차 어텐션(cross-attention)으로 캡션을 읽는
 UNet2DConditionModel, 노이즈 예측 손실, 캡션 드롭아웃(같은 모델이 조건 없는 예측도 배우도록), 그리고
 classifier-free guidance를 쓰는 DDIM 샘플러입니다.
 
