@@ -75,8 +75,9 @@ class _Judge:
         os.close(self.go)
         self.go = None
 
-    def finish(self, item: Item) -> tuple[contract.Events, int | None, str, bool]:
-        """Read events until the judge ends or the run's deadline passes; then kill what is left."""
+    def finish(self, item: Item, on_event=None) -> tuple[contract.Events, int | None, str, bool]:
+        """Read events until the judge ends or the run's deadline passes; then kill what is left. `on_event` is
+        shown the events after each line (a progress display; it decides nothing)."""
         events, buffer, killed = self.events, b"", False
         deadline = time.monotonic() + run_budget(item, len(events.collected) if events.collected else 1)
         with self.channel:
@@ -95,6 +96,8 @@ class _Judge:
                     for line in lines:
                         was_collected = events.collected is not None
                         events.accept(line)
+                        if on_event is not None:
+                            on_event(events)
                         if not was_collected and events.collected is not None:
                             deadline = time.monotonic() + run_budget(item, len(events.collected))
                     if len(buffer) > OUTPUT_TAIL:
@@ -124,8 +127,8 @@ def _server_env(root: Path, lang: str | None) -> dict:
 
 
 def _run_judge(command: list[str], root: Path, item: Item, cwd: Path, lang: str | None = None,
-               forked: bool = False) -> tuple[contract.Events, int | None, str, bool]:
-    return _Judge(command, root, cwd, lang, forked=forked).finish(item)
+               forked: bool = False, on_event=None) -> tuple[contract.Events, int | None, str, bool]:
+    return _Judge(command, root, cwd, lang, forked=forked).finish(item, on_event)
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -172,13 +175,13 @@ class Planned:
 
 def grade_many(manifest: Manifest, item: Item, files: list[Planned], mode: Mode = Mode.STUDENTS,
                start: JudgeStart = JudgeStart.FRESH, device: str = "auto", reference: Path | None = None,
-               lang: str | None = None) -> dict[str, ItemResult]:
+               lang: str | None = None, on_event=None) -> dict[str, ItemResult]:
     """Grade many files against one item's grader in one judge: Python, torch, pytest and the grader start
     once. Each file still runs in its own fork of one warm zygote, which is ended, with all it started and wrote,
     before the next file's is handed its file. `mode` says whose files they are (protocol/plan.py): students'
     get the judge's files and module fixtures afresh for each file; the kit's own bank keeps them. `start` says
-    how the judge starts (fresh, or forked from a warm server). Results by key, each the ItemResult `grade`
-    would give."""
+    how the judge starts (fresh, or forked from a warm server); `on_event(events)` follows its progress. Results
+    by key, each the ItemResult `grade` would give."""
     problem = _unavailable(manifest, item)
     if problem or not files:
         return {f.key: problem for f in files}
@@ -187,7 +190,8 @@ def grade_many(manifest: Manifest, item: Item, files: list[Planned], mode: Mode 
                                     f.only) for f in files), mode).write(Path(folder) / "plan.json")
         command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,
                                          reference=reference, plan=plan)
-        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked=start is JudgeStart.WARM)
+        outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked=start is JudgeStart.WARM,
+                             on_event=on_event)
     return {f.key: _result(item, *outcome, key=f.key) for f in files}
 
 

@@ -82,14 +82,59 @@ def _copy_all(entries: list[Path], scratch: Path, items) -> dict[str, Path | Sub
     return copies
 
 
-def _grade_item(manifest: Manifest, item, students: list[tuple[str, str, Path]]) -> dict[str, ItemResult]:
+def _grade_item(manifest: Manifest, item, students: list[tuple[str, str, Path]],
+                progress=None) -> dict[str, ItemResult]:
     """One judge for many students' copies of one item; each student in a worker of their own (a fork of a
     warm zygote, ended with everything it started and wrote before the next student's file is copied in)."""
     files = [runner.Planned(name, path, display=display) for name, display, path in students]
-    return runner.grade_many(manifest, item, files, mode=Mode.STUDENTS)
+    follow = _Follow(item.id, [name for name, _display, _path in students], progress) if progress else None
+    results = runner.grade_many(manifest, item, files, mode=Mode.STUDENTS, on_event=follow)
+    if follow:
+        follow.finish()
+    return results
 
 
-def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=None, on_done=None) -> dict:
+class _Follow:
+    """Tells `progress` which student of a judge's plan is being graded and when each is done, from the judge's
+    events as they arrive (the judge grades the plan in order). For the display only: it decides nothing."""
+
+    def __init__(self, item_id: str, names: list[str], progress):
+        self.item_id, self.names, self.progress, self.done = item_id, names, progress, set()
+        self.progress.started(self.names[0], item_id)
+
+    def __call__(self, events) -> None:
+        if events.collected is None:
+            return
+        for name in self.names:
+            if name in self.done:
+                continue
+            asked = sum(1 for check in events.collected if check.impl == name)
+            if asked and sum(1 for key in events.results if key[0] == name) < asked:
+                self.progress.started(name, self.item_id)
+                return
+            self.done.add(name)
+            self.progress.finished(name, self.item_id)
+
+    def finish(self) -> None:
+        for name in self.names:
+            if name not in self.done:
+                self.done.add(name)
+                self.progress.finished(name, self.item_id)
+
+
+class Progress:
+    """What `run` tells a progress display: a student's item started, and finished (each exactly once)."""
+
+    def started(self, student: str, item_id: str) -> None:
+        pass
+
+    def finished(self, student: str, item_id: str) -> None:
+        pass
+
+
+def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=None,
+        progress: Progress | None = None) -> dict:
+    """Grade every student's copy of `items`; each student's results in the order of the items."""
     items = items or [item for item in manifest.items if item.available]
     entries = students(folder)
     feedback_dir = out_csv.parent / (out_csv.stem + "-feedback")
@@ -104,19 +149,21 @@ def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=No
             for name, copy in copies.items():
                 if isinstance(copy, SubmissionProblem):
                     grades[name][item.id] = ItemResult(id=item.id, title=item.title, problem=str(copy))
+                    if progress:
+                        progress.finished(name, item.id)
                 elif not (copy / item.file_name).is_file():
                     grades[name][item.id] = ItemResult(id=item.id, title=item.title,
                                                        problem=f"no {item.file_name} submitted")
+                    if progress:
+                        progress.finished(name, item.id)
                 else:
                     present.append((name, f"{names[name]}/{item.file_name}", copy / item.file_name))
             shares = max(1, min(jobs, len(present)))
             work += [(item, present[i::shares]) for i in range(shares) if present[i::shares]]
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for (item, _share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w), work)):
+            for (item, _share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w, progress), work)):
                 for name, result in results.items():
                     grades[name][item.id] = result
-                    if on_done:
-                        on_done(name)
     # Every grading process is dead here: results are written only now.
     ordered = {name: [grades[name][item.id] for item in items] for name in grades}
     for name, results in ordered.items():

@@ -179,7 +179,10 @@ def _remember_seconds(manifest: Manifest, seconds: dict[str, float]) -> None:
         pass  # only an ordering hint for the next run
 
 
-def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None) -> list[Finding]:
+def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None, on_start=None,
+        on_item=None) -> list[Finding]:
+    """Every item's findings; `on_start(item)` and `on_item(item)` are told as each item's grading starts and
+    ends (from the grading threads), `on_done(finding)` of each finding."""
     findings = structure_findings(manifest, items)
     built = [item for item in items if item.available]
     # The longest items first, so that no core is left with one long item at the end: as long as the last
@@ -189,9 +192,13 @@ def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None
     seconds = {}
 
     def timed(item: Item) -> list[Finding]:
+        if on_start:
+            on_start(item)
         start = time.monotonic()
         item_findings = verify_item(manifest, item)
         seconds[item.id] = round(time.monotonic() - start, 1)
+        if on_item:
+            on_item(item)
         return item_findings
 
     with ThreadPoolExecutor(max_workers=max(1, jobs_count)) as pool:

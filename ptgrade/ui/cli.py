@@ -186,14 +186,11 @@ def cmd_reset(args, manifest) -> int:
 
 def cmd_verify(args, manifest) -> int:
     from ptgrade.instructor import verify
-    from ptgrade.ui import render
+    from ptgrade.ui import progress_bars, render
     items = manifest.select(args.ids) if args.ids else list(manifest.items)
-    err = render.console(stderr=True)
-    with err.status(_("verifying ...")) as status:
-        def done(finding):
-            status.update(_("verifying ... {item} {subject}: {result}").format(
-                item=finding.item, subject=finding.subject, result="ok" if finding.ok else "VIOLATION"))
-        findings = verify.run(manifest, items, jobs_count=args.jobs, on_done=done)
+    with progress_bars.bar() as bar:
+        shown = progress_bars.VerifyProgress(bar, total=sum(1 for item in items if item.available))
+        findings = verify.run(manifest, items, jobs_count=args.jobs, on_start=shown.started, on_item=shown.finished)
     bad = [f for f in findings if not f.ok]
     if args.json:  # JSON only: the summary is in the data
         print(json.dumps([vars(f) for f in findings], indent=1))
@@ -294,18 +291,21 @@ def cmd_release(args, manifest) -> int:
 
 
 def cmd_grade(args, manifest) -> int:
-    from rich.progress import Progress as Bar
-
     from ptgrade.instructor import batch
+    from ptgrade.ui import progress_bars
     folder = Path(args.submissions)
     if not folder.is_dir():
         raise UsageProblem(_("{folder} is not a folder of submissions.").format(folder=folder))
     items = manifest.select(args.items) if args.items else [item for item in manifest.items if item.available]
-    with Bar(transient=True) as bar:  # one step per student and item
-        task = bar.add_task("grading", total=len(batch.students(folder)) * len(items))
-        grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items,
-                           on_done=lambda name: bar.advance(task))
+    with progress_bars.bar() as bar:  # one step per student and item
+        shown = progress_bars.GradeProgress(bar, total=len(batch.students(folder)) * len(items))
+        grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items, progress=shown)
     print(_("{count} students graded: {out}").format(count=len(grades), out=args.out))
+    if args.report:
+        from ptgrade.instructor import report
+        titles = {item.id: item.title_in(_lang(args)) for item in items}
+        Path(args.report).write_text(report.build(grades, _lang(args), titles), encoding="utf-8")
+        print(_("Class report: {path}").format(path=args.report))
     return EXIT_OK
 
 
@@ -443,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", default="grades.csv", help=_("the CSV to write (feedback goes beside it)"))
     grade.add_argument("--jobs", type=int, default=2, help=_("students graded at once"))
     grade.add_argument("--items", nargs="*", help=_("items or sections (default: all built items)"))
+    grade.add_argument("--report", metavar="FILE", help=_("also write the class report, one HTML page, to FILE "
+                                                         "(in the --lang language)"))
     grade.set_defaults(run=cmd_grade)
 
     gradescope = add("gradescope", help=_("instructors: Gradescope autograder bundle"))

@@ -1,0 +1,1 @@
+"""Helpers the kit's own tests share (not graders: graders/support/ is the checks' own)."""
