@@ -110,8 +110,8 @@ def _pattern_problem(part, description, others):
     return say(f"{part}'s layers, in the order they ran: {seen}, and {others} other layer(s) with weights; the DCGAN "
                f"pattern is {want} (conv = Conv2d, convT = ConvTranspose2d, each BatchNorm2d with running statistics), "
                "and nothing else with weights.",
-               f"{part}의 층(실행 순서): {seen}, 그리고 가중치가 있는 다른 층 {others}개. DCGAN 패턴은 {want}이고(conv = "
-               "Conv2d, convT = ConvTranspose2d, BatchNorm2d는 running 통계를 가짐), 가중치가 있는 다른 층은 없습니다.")
+               f"{part}의 계층(실행 순서): {seen}, 그리고 가중치가 있는 다른 계층 {others}개. DCGAN 패턴은 {want}이고(conv = "
+               "Conv2d, convT = ConvTranspose2d, BatchNorm2d는 누적 통계를 가짐), 가중치가 있는 다른 계층은 없습니다.")
 
 
 def _checked_weights(description, weights):
@@ -169,7 +169,7 @@ def _judge_gan(part, x, description, weights):
     check(sizes == want and (not generator or sizes[-1][0] == 3) and (generator or sizes[-1][0] == 1), say(
         f"{part}'s layers give maps of {sizes}; the DCGAN pattern gives {[s[-1] for s in want]} pixels a side"
         f"{' and 3 channels at the end' if generator else ' and one channel at the end'}.",
-        f"{part}의 층이 {sizes} 크기의 맵을 냅니다. DCGAN 패턴은 한 변이 {[s[-1] for s in want]} 픽셀이고 마지막 채널이 "
+        f"{part}의 계층이 {sizes} 크기의 맵을 냅니다. DCGAN 패턴은 한 변이 {[s[-1] for s in want]} 픽셀이고 마지막 채널이 "
         f"{3 if generator else 1}개입니다."),
         say("Generator: ConvTranspose2d(nz, ..., 4, 1, 0) to 4x4, then ConvTranspose2d(..., 4, 2, 1) to 8x8 and 16x16. "
             "Discriminator: Conv2d(..., 4, 2, 1) to 8x8 and 4x4, then Conv2d(..., 1, 4, 1, 0).",
@@ -201,7 +201,7 @@ def _judge_unet(name, config, state, what):
           say(f"{what} has {size:,} parameters; keep it under {UNET_LIMIT:,} so it trains on a CPU.",
               f"{what}의 매개변수가 {size:,}개입니다. CPU에서 학습되도록 {UNET_LIMIT:,}개 아래로 유지하세요."),
           say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
-              "16, 32 채널 블록 두 개(각 층 하나)면 16x16 도형에 충분합니다."))
+              "16, 32 채널 블록 두 개(각 계층 하나)면 16x16 도형에 충분합니다."))
     unet = UNet2DConditionModel.from_config(config)
     check(isinstance(state, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in state.values()),
           say(f"{what}'s weights are not tensors.", f"{what}의 가중치가 텐서가 아닙니다."))
@@ -269,13 +269,13 @@ def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("Generator turns noise into 16x16 colour images with strided layers",
-                   ko="Generator는 stride가 있는 층으로 노이즈를 16x16 컬러 이미지로 바꿉니다")
+                   ko="Generator는 stride가 있는 계층으로 노이즈를 16x16 컬러 이미지로 바꿉니다")
 def test_generator_maps_noise_to_images(impl, run_seed):
     shapes, low, high, g_layers, _, nz = gan_shapes(impl)
     for batch, (image_shape, _) in shapes.items():
         check(image_shape == (batch, 3, 16, 16),
               say(f"Generator()(z) for z of shape ({batch}, {nz}, 1, 1) gave {image_shape}, expected ({batch}, 3, 16, 16).",
-                  f"({batch}, {nz}, 1, 1) 모양의 z에 대해 Generator()(z)가 {image_shape}를 내놓았습니다. "
+                  f"({batch}, {nz}, 1, 1) 모양의 z에 대해 Generator()(z)가 {image_shape}을(를) 내놓았습니다. "
                   f"({batch}, 3, 16, 16)이어야 합니다."),
               say("1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1).",
                   "1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1)로 키우세요."))
@@ -287,7 +287,7 @@ def test_generator_maps_noise_to_images(impl, run_seed):
     check(any(name == "ConvTranspose2d" and stride == (2, 2) for name, stride in g_layers) and "BatchNorm2d" in names,
           say(f"Generator's layers {sorted(set(names))} do not follow the DCGAN pattern: it upsamples with "
               "ConvTranspose2d of stride 2, each followed by BatchNorm2d.",
-              f"Generator의 층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: stride 2인 ConvTranspose2d로 "
+              f"Generator의 계층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: stride 2인 ConvTranspose2d로 "
               "키우고, 그 뒤에 BatchNorm2d를 둡니다."),
           say("Use nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU blocks (no Linear, no Upsample).",
               "nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU 블록을 쓰세요."))
@@ -305,7 +305,7 @@ def _part_matches_the_judges(impl, part, seed, hint):
     x = _gan_input(part, description[0]["in"], seed, 3)
     want = _judge_gan(part, x, description, _random_layer_weights(description, seed))
     assert_tensor(out, want, say(f"{part}() with random weights in its layers (eval mode) against the DCGAN pattern",
-                                 f"층에 무작위 가중치를 넣은 {part}()(평가 모드)와 DCGAN 패턴의 비교"), rtol=1e-3,
+                                 f"계층에 무작위 가중치를 넣은 {part}()(평가 모드)와 DCGAN 패턴의 비교"), rtol=1e-3,
                   atol=1e-4, hint=hint)
 
 
@@ -319,7 +319,7 @@ def test_discriminator_gives_one_logit_per_image(impl, run_seed):
         check(logit_shape == (batch,),
               say(f"Discriminator()(x) for x of shape ({batch}, 3, 16, 16) gave {logit_shape}, expected ({batch},): "
                   "one raw logit per image.",
-                  f"({batch}, 3, 16, 16) 모양의 x에 대해 Discriminator()(x)가 {logit_shape}를 내놓았습니다. "
+                  f"({batch}, 3, 16, 16) 모양의 x에 대해 Discriminator()(x)가 {logit_shape}을(를) 내놓았습니다. "
                   f"이미지마다 로짓 하나, 즉 ({batch},)여야 합니다."),
               say("Finish with a Conv2d to 1 channel over the last 4x4 map, then .flatten() (or .view(-1)).",
                   "마지막 4x4 특징 맵에 출력 채널 1개인 Conv2d를 적용한 뒤 .flatten()(또는 .view(-1))하세요."))
@@ -328,7 +328,7 @@ def test_discriminator_gives_one_logit_per_image(impl, run_seed):
           and not any("Pool" in name for name in names),
           say(f"Discriminator's layers {sorted(set(names))} do not follow the DCGAN pattern: it downsamples with "
               "Conv2d of stride 2, not with pooling.",
-              f"Discriminator의 층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: 풀링이 아니라 stride 2인 "
+              f"Discriminator의 계층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: 풀링이 아니라 stride 2인 "
               "Conv2d로 줄입니다."),
           say("Use nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) blocks.",
               "nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) 블록을 쓰세요."))
@@ -366,7 +366,7 @@ def test_weights_init_follows_dcgan(impl):
               say(f"after weights_init, {what} has mean {mean:.4g} and standard deviation {std:.4g} over {n} values; "
                   f"expected about {centre} and 0.02.",
                   f"weights_init 뒤 {what}의 평균이 {mean:.4g}, 표준편차가 {std:.4g}입니다({n}개 값). "
-                  f"{centre}와 0.02 근처여야 합니다."), hint)
+                  f"{centre}과(와) 0.02 근처여야 합니다."), hint)
         if n >= 4096:
             check(abs(kurtosis - 3.0) <= 0.5,
                   say(f"after weights_init, {what} has kurtosis {kurtosis:.3g}: its values are not normally "
@@ -379,7 +379,7 @@ def test_weights_init_follows_dcgan(impl):
               "weights_init 뒤에도 BatchNorm2d의 bias(미리 0.3으로 채워 둠)가 모두 0이 아닙니다."), hint)
     check(len(theirs) >= 2,
           say("weights_init found fewer than two Conv2d/ConvTranspose2d layers in your Generator and Discriminator.",
-              "Generator와 Discriminator에서 Conv2d/ConvTranspose2d 층이 두 개 미만입니다."))
+              "Generator와 Discriminator에서 Conv2d/ConvTranspose2d 계층이 두 개 미만입니다."))
 
 
 D_STEP_MISTAKES = {
@@ -436,7 +436,7 @@ def test_discriminator_step_leaves_the_generator_alone(impl, run_seed):
     generator, _ = _tiny_gan(seed)
     check(torch.equal(g_after, _flat(generator)),
           say("discriminator_step changed the generator's parameters.", "discriminator_step이 생성자의 매개변수를 바꿨습니다."),
-          say("Only optimizer_d steps in the discriminator step.", "판별자 단계에서는 optimizer_d만 step합니다."))
+          say("Only optimizer_d steps in the discriminator step.", "판별자 단계에서는 optimizer_d.step()만 호출합니다."))
     assert_tensor(d_after, _reference_d_step(seed)[1], say("D's parameters after one discriminator_step (the step itself "
                                                           "must still be taken)",
                                                           "discriminator_step 한 번 뒤 D의 매개변수(단계 자체는 밟아야 "
@@ -486,7 +486,7 @@ def test_generator_step_leaves_the_discriminator_alone(impl, run_seed):
     _, discriminator = _tiny_gan(seed)
     check(torch.equal(d_after, _flat(discriminator)),
           say("generator_step changed the discriminator's parameters.", "generator_step이 판별자의 매개변수를 바꿨습니다."),
-          say("Only optimizer_g steps in the generator step.", "생성자 단계에서는 optimizer_g만 step합니다."))
+          say("Only optimizer_g steps in the generator step.", "생성자 단계에서는 optimizer_g.step()만 호출합니다."))
     check(all(d_trainable),
           say("after generator_step some discriminator parameters no longer require grad: the next "
               "discriminator_step cannot train them.",
@@ -505,7 +505,7 @@ def test_generator_step_leaves_the_discriminator_alone(impl, run_seed):
     assert_tensor(d_probed, _d_probe_step(discriminator, seed),
                   say("D's parameters after generator_step and then one plain SGD step of D: a discriminator that no "
                       "longer requires grad does not move",
-                      "generator_step 뒤 D를 평범한 SGD로 한 스텝 학습한 매개변수: 더 이상 requires_grad가 아닌 판별자는 "
+                      "generator_step 뒤 D를 평범한 SGD로 한 단계 학습한 매개변수: 더 이상 requires_grad가 아닌 판별자는 "
                       "움직이지 않습니다"), hint=hint)
 
 
@@ -518,7 +518,7 @@ def _gan_distances(gan_run, run_seed):
     before, after = _checked_weights(description, before), _checked_weights(description, after)
     check(before is not None and after is not None,
           say("the trained generator's weights do not have the shapes of its layers.",
-              "학습한 생성자의 가중치가 층의 shape와 맞지 않습니다."))
+              "학습한 생성자의 가중치가 계층의 shape와 맞지 않습니다."))
     noise = torch.randn(512, description[0]["in"], 1, 1, generator=torch.Generator().manual_seed(_derived(run_seed, 11)))
     reference = gan_features(draw_shapes(512, _derived(run_seed, 12) % 100_000)[0])
     samples = [_judge_gan("Generator", noise, description, weights) for weights in (before, after)]
@@ -547,7 +547,7 @@ def test_gan_training_moves_samples_toward_the_data(impl, gan_run, run_seed):
               f"데이터 사이 4x4 특징의 Fréchet 거리가 {end:.3g}입니다(학습 전 {start:.3g}). 올바른 GAN은 "
               f"{GAN_FD_THRESHOLD} 아래로 내려갑니다."),
           say("Check the labels (D: real 1, fake 0; G: 1), the detach in the D step and zero_grad in both steps.",
-              "레이블(D: 진짜 1, 가짜 0; G: 1), D 단계의 detach, 두 단계의 zero_grad를 확인하세요."))
+              "레이블(D는 진짜 1, 가짜 0, G는 1), D 단계의 detach, 두 단계의 zero_grad를 확인하세요."))
 
 
 # -- Part 2: text-to-image diffusion ---------------------------------------------------------------------------------
@@ -568,7 +568,7 @@ def test_noise_schedule_matches_diffusers(impl, run_seed):
                   say("noise_schedule(50, 1e-3, 0.05) against DDPMScheduler", "noise_schedule(50, 1e-3, 0.05)과 DDPMScheduler 비교"),
                   rtol=1e-4, atol=1e-6, hint=hint)
     assert_tensor(other, _ddpm(*drawn).alphas_cumprod,
-                  say(f"noise_schedule{drawn} against DDPMScheduler", f"noise_schedule{drawn}과 DDPMScheduler 비교"),
+                  say(f"noise_schedule{drawn} against DDPMScheduler", f"noise_schedule{drawn}과(와) DDPMScheduler 비교"),
                   rtol=1e-4, atol=1e-6, hint=hint)
 
 
@@ -651,7 +651,7 @@ def test_drop_captions_rate(impl, run_seed):
                                            "drop_captions가 입력받은 토큰 id를 바꿨습니다. 새 텐서를 반환하세요."), hint)
         check(tuple(result.shape) == tuple(ids.shape),
               say(f"drop_captions returned shape {tuple(result.shape)}, expected {tuple(ids.shape)}.",
-                  f"drop_captions가 {tuple(result.shape)} 모양을 반환했습니다. {tuple(ids.shape)}여야 합니다."), hint)
+                  f"drop_captions가 {tuple(result.shape)} 모양을 반환했습니다. 기대값은 {tuple(ids.shape)}입니다."), hint)
         dropped = (result == empty).all(dim=1)
         kept = (result == ids).all(dim=1)
         check(bool((dropped | kept).all()),
@@ -661,14 +661,14 @@ def test_drop_captions_rate(impl, run_seed):
         sigma = (p * (1 - p) / n) ** 0.5
         check(abs(rate - p) <= 5 * sigma,
               say(f"drop_captions(p={p}) blanked {rate:.3f} of {n} captions; expected about {p} (within {5 * sigma:.3f}).",
-                  f"drop_captions(p={p})가 캡션 {n}개 중 {rate:.3f}를 비웠습니다. {p} 근처(±{5 * sigma:.3f})여야 합니다."),
+                  f"drop_captions(p={p})가 캡션 {n}개 중 비운 비율이 {rate:.3f}입니다. 기대값은 {p} 근처(±{5 * sigma:.3f})입니다."),
               hint)
     again, _ = caption_dropout(impl, ids.clone(), 0.5, seed)
     other, _ = caption_dropout(impl, ids.clone(), 0.5, other_seed)
     check(torch.equal(again, caption_dropout(impl, ids.clone(), 0.5, seed)[0]) and not torch.equal(again, other),
           say("drop_captions does not draw from the generator it is given: the same seed should drop the same "
               "captions, another seed others.",
-              "drop_captions가 주어진 generator에서 난수를 뽑지 않습니다: 같은 seed는 같은 캡션을, 다른 seed는 다른 "
+              "drop_captions가 주어진 generator에서 난수를 뽑지 않습니다: 같은 시드는 같은 캡션을, 다른 시드는 다른 "
               "캡션을 비워야 합니다."), hint)
 
 
@@ -734,7 +734,7 @@ def test_sampler_matches_a_ddim_reference(impl, run_seed):
                "the empty and the caption states, combine them with guidance, x = scheduler.step(eps, t, x)."
                "prev_sample; return x clamped to [-1, 1].",
                "scheduler.set_timesteps(num_inference_steps) 뒤 scheduler.timesteps의 각 t에서 빈 캡션과 캡션 상태로 "
-               "노이즈를 예측하고 guidance로 합친 다음 x = scheduler.step(eps, t, x).prev_sample; 끝으로 [-1, 1]로 "
+               "노이즈를 예측하고 guidance로 합친 다음 x = scheduler.step(eps, t, x).prev_sample로 갱신합니다. 끝으로 [-1, 1]로 "
                "자른 x를 반환하세요.")
     for seed, scale, steps in ((_derived(run_seed, 29) % 100_000, 2.5, 8), (_derived(run_seed, 30) % 100_000, 1.0, 5)):
         got = expect_tensor(sampled_images(impl, seed, scale, steps), "sample(...)")
@@ -772,7 +772,7 @@ def _t2i_images(result, run_seed):
         check(tuple(value.shape) == (rows, MAX_TOKENS, width) and value.is_floating_point()
               and bool(value.isfinite().all()),
               say(f"{what} gave {tuple(value.shape)}, expected ({rows}, {MAX_TOKENS}, {width}) finite states.",
-                  f"{what}가 {tuple(value.shape)}을(를) 냈습니다. 유한한 값의 ({rows}, {MAX_TOKENS}, {width})여야 "
+                  f"{what}이(가) {tuple(value.shape)}을(를) 냈습니다. 유한한 값의 ({rows}, {MAX_TOKENS}, {width})여야 "
                   "합니다."))
     per_caption = 8
     noise = torch.randn(per_caption, 3, 16, 16, generator=torch.Generator().manual_seed(_derived(run_seed, 32)))
