@@ -753,13 +753,33 @@ def test_sampler_matches_a_ddim_reference(impl, run_seed):
 
 @pytest.fixture(scope="module")
 def t2i_run(impl, run_seed):
-    """One bounded text-to-image training run on data drawn for this run; then the judge samples the trained UNet
-    itself: 8 images for each of the 6 captions, from the same 8 noises (drawn for this run) under every caption, with
-    guidance 3 and 20 DDIM steps. The 48 images, or what kept the judge from drawing them (an AssertionError)."""
-    try:
-        return _t2i_images(text_to_image_run(impl, _derived(run_seed, 31) % 100_000), run_seed)
-    except AssertionError as error:
-        return error
+    """Bounded text-to-image training on data drawn for this run; then the judge samples the trained UNet itself:
+    8 images for each of the 6 captions, from the same 8 noises (drawn for this run) under every caption, with
+    guidance 3 and 20 DDIM steps. A list of the 48 images of each training run, or what kept the judge from drawing
+    them (an AssertionError).
+
+    A second, independent run (its own data, weights and noise) is trained only when the first misses a threshold:
+    whether a 300-step run learns the shape word is a matter of its draw (the reference's first runs: 49 of 50 seeds
+    pass, one reached 17%), and each check passes when either run meets it. A model that ignores its caption gets
+    the same bounded score from every run, so a second run cannot lift it over a threshold."""
+    attempts = []
+    for salt in (31, 41):
+        try:
+            attempts.append(_t2i_images(text_to_image_run(impl, _derived(run_seed, salt) % 100_000),
+                                        run_seed if salt == 31 else _derived(run_seed, salt)))
+        except AssertionError as error:
+            return error
+        colour, shape = _t2i_rates(attempts[-1])
+        if colour >= T2I_COLOUR_THRESHOLD and shape >= T2I_SHAPE_THRESHOLD:
+            break
+    return attempts
+
+
+def _t2i_rates(images):
+    """(the share of the 48 samples showing their caption's colour, the share of shape pairs drawn right)."""
+    want_colour = torch.arange(len(COLOURS)).repeat_interleave(len(SHAPES) * 8)
+    colour, _shape, found = detect(images)
+    return ((colour == want_colour) & found).float().mean().item(), shape_pairs(images, 8)
 
 
 def _t2i_images(result, run_seed):
@@ -780,10 +800,12 @@ def _t2i_images(result, run_seed):
                              empty.float().expand(6 * per_caption, -1, -1), noise.repeat(6, 1, 1, 1), 3.0, 20)
 
 
-def _t2i_samples(t2i_run):
+def _t2i_best(t2i_run, rate_index):
+    """The best of the runs' rates for one check (0: colour, 1: shape pairs), and each run's rate for its message."""
     if isinstance(t2i_run, AssertionError):
         raise AssertionError(str(t2i_run))
-    return t2i_run
+    rates = [_t2i_rates(images)[rate_index] for images in t2i_run]
+    return max(rates), " / ".join(f"{rate:.0%}" for rate in rates)
 
 
 _T2I_HINT = say("The grader samples your trained UNet itself (its own DDIM loop with guidance, from the states your "
@@ -799,19 +821,15 @@ _T2I_HINT = say("The grader samples your trained UNet itself (its own DDIM loop 
 @pytest.mark.title("After bounded training, samples show their caption's colour",
                    ko="제한된 학습 뒤 샘플은 캡션을 무시하는 모델보다 캡션의 색을 더 자주 보여 줍니다")
 def test_text_to_image_follows_captions(impl, t2i_run):
-    images = _t2i_samples(t2i_run)
-    want_colour = torch.arange(len(COLOURS)).repeat_interleave(len(SHAPES) * 8)
-    colour, _shape, found = detect(images)
-    colour_rate = ((colour == want_colour) & found).float().mean().item()
+    colour_rate, each = _t2i_best(t2i_run, 0)
     check(colour_rate >= T2I_COLOUR_THRESHOLD,
-          say(f"after {T2I_STEPS} training steps, {colour_rate:.0%} of 48 samples the grader draws show their caption's "
-              f"colour "
-              f"(every caption starts from the same 8 noises, so a model that ignores the caption gets at most "
-              f"{1 / len(COLOURS):.0%}); a correct model reaches {T2I_COLOUR_THRESHOLD:.0%}.",
-              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 중 {colour_rate:.0%}만 캡션의 색을 보입니다(모든 캡션이 "
-              f"같은 노이즈 "
-              f"8개에서 시작하므로 캡션을 무시하는 모델은 많아야 {1 / len(COLOURS):.0%}입니다). 올바른 모델은 "
-              f"{T2I_COLOUR_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
+          say(f"after {T2I_STEPS} training steps, {each} of the 48 samples the grader draws show their caption's "
+              f"colour (in each training run; every caption starts from the same 8 noises, so a model that ignores "
+              f"the caption gets at most {1 / len(COLOURS):.0%}); a correct model reaches {T2I_COLOUR_THRESHOLD:.0%} "
+              f"in at least one of two runs.",
+              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 중 캡션의 색을 보이는 샘플은 {each}입니다(학습 실행마다. "
+              f"모든 캡션이 같은 노이즈 8개에서 시작하므로 캡션을 무시하는 모델은 많아야 {1 / len(COLOURS):.0%}입니다). "
+              f"올바른 모델은 두 번의 실행 중 적어도 한 번 {T2I_COLOUR_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
 
 
 @pytest.mark.points(2)
@@ -819,12 +837,13 @@ def test_text_to_image_follows_captions(impl, t2i_run):
 @pytest.mark.title("After bounded training, a \"square\" sample is squarer than the \"circle\" one from the same noise",
                    ko="제한된 학습 뒤 같은 노이즈에서 그린 \"square\" 샘플이 \"circle\" 샘플보다 더 네모납니다")
 def test_text_to_image_draws_the_captions_shape(impl, t2i_run):
-    rate = shape_pairs(_t2i_samples(t2i_run), 8)
+    rate, each = _t2i_best(t2i_run, 1)
     check(rate >= T2I_SHAPE_THRESHOLD,
-          say(f"after {T2I_STEPS} training steps, in {rate:.0%} of the 24 (colour, noise) pairs the \"square\" sample "
-              f"is squarer than the \"circle\" sample drawn from the same noise (its box's corners are brighter). A "
-              f"model that ignores the shape word draws the same picture for both and scores 0%; a correct model "
-              f"reaches {T2I_SHAPE_THRESHOLD:.0%}.",
-              f"학습 {T2I_STEPS}단계 뒤, (색, 노이즈) 쌍 24개 중 {rate:.0%}에서만 \"square\" 샘플이 같은 노이즈에서 그린 "
-              f"\"circle\" 샘플보다 더 네모납니다(상자 모서리가 더 밝습니다). 모양 단어를 무시하는 모델은 두 캡션에 같은 "
-              f"그림을 그려 0%를 받습니다. 올바른 모델은 {T2I_SHAPE_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
+          say(f"after {T2I_STEPS} training steps, the \"square\" sample is squarer than the \"circle\" sample drawn "
+              f"from the same noise (its box's corners are brighter) in {each} of the 24 (colour, noise) pairs (in "
+              f"each training run). A model that ignores the shape word draws the same picture for both and scores "
+              f"0%; a correct model reaches {T2I_SHAPE_THRESHOLD:.0%} in at least one of two runs.",
+              f"학습 {T2I_STEPS}단계 뒤, (색, 노이즈) 쌍 24개 중 \"square\" 샘플이 같은 노이즈에서 그린 \"circle\" "
+              f"샘플보다 더 네모난(상자 모서리가 더 밝은) 쌍은 {each}입니다(학습 실행마다). 모양 단어를 무시하는 모델은 "
+              f"두 캡션에 같은 그림을 그려 0%를 받습니다. 올바른 모델은 두 번의 실행 중 적어도 한 번 "
+              f"{T2I_SHAPE_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)

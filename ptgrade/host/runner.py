@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ptgrade.course import limits
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import warm_judges
 from ptgrade.i18n import _
@@ -149,7 +150,7 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
         return problem
     command = contract.judge_command(manifest.root, manifest.grader_path(item), Path(impl_path).resolve(),
                                      item.timeout, device, only, display or problems.display(Path(impl_path)),
-                                     reference)
+                                     reference, check_seconds=limits.check_seconds(manifest, item, device))
     return _result(item, *_run_judge(command, manifest.root, item, manifest.root, lang))
 
 
@@ -189,7 +190,8 @@ def grade_many(manifest: Manifest, item: Item, files: list[Planned], mode: Mode 
         plan = Plan(tuple(PlanEntry(f.key, Path(f.path).resolve(), f.display or problems.display(Path(f.path)),
                                     f.only) for f in files), mode).write(Path(folder) / "plan.json")
         command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout, device,
-                                         reference=reference, plan=plan)
+                                         reference=reference, plan=plan,
+                                         check_seconds=limits.check_seconds(manifest, item, device))
         outcome = _run_judge(command, manifest.root, item, manifest.root, lang, forked=start is JudgeStart.WARM,
                              on_event=on_event)
     return {f.key: _result(item, *outcome, key=f.key) for f in files}
@@ -207,7 +209,7 @@ class Standby:
         if self.problem is None:
             command = contract.judge_command(manifest.root, manifest.grader_path(item), Path(impl_path).resolve(),
                                              item.timeout, device, None, problems.display(Path(impl_path)),
-                                             standby=True)
+                                             standby=True, check_seconds=limits.check_seconds(manifest, item, device))
             self.judge = _Judge(command, manifest.root, manifest.root, lang, standby=True)
 
     def grade(self) -> ItemResult:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ptgrade.course import limits
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
 from ptgrade.protocol.plan import JudgeStart, Mode
@@ -122,12 +123,16 @@ def plan(manifest: Manifest, item: Item) -> tuple[list[runner.Planned], list[Fin
     return files, early, judges
 
 
-def verify_item(manifest: Manifest, item: Item) -> list[Finding]:
+def verify_item(manifest: Manifest, item: Item, longest: dict[str, float] | None = None) -> list[Finding]:
     """Every file of the item judged by one judge, forked from a warm server, each file in a fresh fork of one
-    warm worker (these are the kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it."""
+    warm worker (these are the kit's own files). Feedback is in English: MESSAGE_MENTIONS is written against it.
+    `longest`, when given, gets the item's longest check among the correct solutions (course/limits.py)."""
     files, findings, judges = plan(manifest, item)
     results = runner.grade_many(manifest, item, files, reference=manifest.solutions_dir / item.file_name,
                                 lang="en", mode=Mode.BANK, start=JudgeStart.WARM)
+    if longest is not None:
+        correct = [results[f.key] for f in files if f.key == "solution" or f.key.startswith("alternative ")]
+        longest[item.id] = max((c.seconds for r in correct for c in r.checks), default=0.0)
     return findings + [judges[f.key](results[f.key]) for f in files]
 
 
@@ -180,22 +185,23 @@ def _remember_seconds(manifest: Manifest, seconds: dict[str, float]) -> None:
 
 
 def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None, on_start=None,
-        on_item=None) -> list[Finding]:
+        on_item=None, record_seconds: bool = False) -> list[Finding]:
     """Every item's findings; `on_start(item)` and `on_item(item)` are told as each item's grading starts and
-    ends (from the grading threads), `on_done(finding)` of each finding."""
+    ends (from the grading threads), `on_done(finding)` of each finding. `record_seconds` keeps each item's longest
+    check of a correct solution, from which students' per-check limits derive (course/limits.py)."""
     findings = structure_findings(manifest, items)
     built = [item for item in items if item.available]
     # The longest items first, so that no core is left with one long item at the end: as long as the last
     # run measured them, else as long as their timeout suggests.
     last = _last_seconds(manifest)
     built.sort(key=lambda item: (-last.get(item.id, item.timeout), -len(mutants(manifest, item))))
-    seconds = {}
+    seconds, longest = {}, {}
 
     def timed(item: Item) -> list[Finding]:
         if on_start:
             on_start(item)
         start = time.monotonic()
-        item_findings = verify_item(manifest, item)
+        item_findings = verify_item(manifest, item, longest)
         seconds[item.id] = round(time.monotonic() - start, 1)
         if on_item:
             on_item(item)
@@ -208,5 +214,8 @@ def run(manifest: Manifest, items: list[Item], jobs_count: int = 2, on_done=None
                 if on_done:
                     on_done(finding)
     _remember_seconds(manifest, seconds)
+    if record_seconds:  # only where every correct solution earned full marks: a failed run measures nothing
+        failed = {f.item for f in findings if not f.ok and (f.subject == "solution" or f.subject.startswith("alt"))}
+        limits.record(manifest, {k: v for k, v in longest.items() if k not in failed})
     order = {item.id: index for index, item in enumerate(items)}
     return sorted(findings, key=lambda f: order.get(f.item, -1))

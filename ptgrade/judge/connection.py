@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 OUTPUT_TAIL = 64 * 1024
 BOOT_SECONDS = 180  # starting Python and importing torch, on a machine busy grading others
+IMPORTING = "(import)"  # the subject of a timeout while the student's module was being imported
 
 
 class Connection:
@@ -41,7 +42,12 @@ class Connection:
         self.ready = False
         self.deadline: float | None = None
         self.limit_seconds = 0.0
+        self.import_seconds = 0.0  # importing the student's module has its own limit (its imports may be slow)
         self.pending_seed: int | None = None
+        # What timed out in an earlier check of this file, and after how long: a later check that asks for the same
+        # function (or the import) fails at once instead of waiting the whole limit again.
+        self.timed_out: dict[str, float] = {}
+        self.names: dict[tuple[int, int], str] = {}  # (generation, handle key) -> the module attribute it is
         self.tail = collections.deque()
         self.tail_size = 0
         self.last_exit = ""
@@ -99,9 +105,10 @@ class Connection:
                 pass
 
     # -- requests -----------------------------------------------------------------------------------
-    def begin_check(self, seed: int, seconds: float) -> None:
+    def begin_check(self, seed: int, seconds: float, import_seconds: float | None = None) -> None:
         self.deadline = time.monotonic() + seconds
         self.limit_seconds = seconds
+        self.import_seconds = max(seconds, import_seconds or 0.0)
         self.pending_seed = seed
 
     def end_check(self) -> None:
@@ -138,10 +145,40 @@ class Connection:
         """Send one request; return the answer's decoded value, or raise what the student's code raised."""
         return self.request_raw(op, **fields)[0]
 
+    def _subject(self, op: str, fields: dict) -> str | None:
+        """What a request runs of the student's, by name (a module function, an observation), for `timed_out`."""
+        target = fields.get("target")
+        if op == Op.GETATTR and target is None:  # `impl.f`: refused before a worker is started again for it
+            return fields.get("name")
+        if op == Op.CALL and target is not None:
+            return self.names.get((self.generation, getattr(target, "id", None)))
+        if op == Op.OBSERVE:
+            return f"{fields.get('name')}"
+        return None
+
+    def _already_timed_out(self, subject: str | None) -> None:
+        if not self.ready and IMPORTING in self.timed_out:
+            raise CheckTimeout(_("not run: importing your module timed out in an earlier check (after {seconds} s); "
+                                 "fix that first (an infinite loop at module level?).").format(
+                seconds=f"{self.timed_out[IMPORTING]:g}"))
+        if subject in self.timed_out:
+            raise CheckTimeout(_("not run: {name} timed out in an earlier check (after {seconds} s) and would be "
+                                 "waited for again; fix that first (an infinite loop?).").format(
+                name=subject, seconds=f"{self.timed_out[subject]:g}"))
+
     def request_raw(self, op: str, **fields):
         """(value, the tensors passed in as they are after the call, the call's graph id or None)."""
-        answer = self._request(op, **fields)
+        subject = self._subject(op, fields)
+        self._already_timed_out(subject)
+        try:
+            answer = self._request(op, **fields)
+        except CheckTimeout as timeout:
+            self.timed_out[timeout.subject or subject or ""] = timeout.seconds
+            self.timed_out.pop("", None)  # a request that names nothing (an attribute) is not remembered
+            raise
         value = wire.from_data(answer["value"], self._handle)
+        if op == Op.GETATTR and fields.get("target") is None and type(value).__name__ == "Handle":
+            self.names[(self.generation, value._ptgrade_key)] = fields["name"]
         graph = answer.get("graph")
         return value, answer.get("args"), graph if isinstance(graph, int) else None
 
@@ -151,9 +188,14 @@ class Connection:
                 self.start()
             if not self.booted:
                 self._boot()
-            if not self.ready:
-                self._receive()  # "ready": the student's module has been imported
+            if not self.ready:  # "ready": the student's module has been imported, under the import limit
+                deadline = self.deadline
+                if deadline is not None:
+                    self.deadline = max(deadline, time.monotonic() + self.import_seconds)
+                self._receive()
                 self.ready = True
+                if deadline is not None:  # the check's own limit starts after the import
+                    self.deadline = max(deadline, time.monotonic() + self.limit_seconds)
             if self.pending_seed is not None:
                 seed, self.pending_seed = self.pending_seed, None
                 self._exchange({"op": Op.BEGIN, "seed": seed})
@@ -162,11 +204,13 @@ class Connection:
                 raise wire.WireError("a malformed error")
         except wire.Timeout:
             importing = not self.ready
+            seconds = self.import_seconds if importing else self.limit_seconds
             self._kill()
             raise CheckTimeout((_("timed out after {seconds} s and had to be stopped while importing your module (an "
                                   "infinite loop at module level?)") if importing else
                                 _("timed out after {seconds} s and had to be stopped (an infinite loop, or far too "
-                                  "much work for this check?)")).format(seconds=f"{self.limit_seconds:g}")) from None
+                                  "much work for this check?)")).format(seconds=f"{seconds:g}"),
+                               subject=IMPORTING if importing else None, seconds=seconds) from None
         except wire.Closed:
             importing = not self.ready
             try:  # it closed its end: let it finish dying, so its exit status is its own, not our kill

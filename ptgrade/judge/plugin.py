@@ -58,6 +58,8 @@ def pytest_addoption(parser):
                     help="device the `device` fixture gives checks")
     group.addoption("--ptgrade-check-seconds", type=float, default=None,
                     help="time the student's code has per check (default: the timeout ini value)")
+    group.addoption("--ptgrade-import-seconds", type=float, default=None,
+                    help="time importing the student's module may take (default: the check's time)")
     group.addoption("--ptgrade-display", default=None, help="how messages name the graded file")
     group.addoption("--ptgrade-standby", action="store_true", default=False,
                     help="load everything, then grade when told to on $PTGRADE_GO_FD (ptgrade watch)")
@@ -288,9 +290,10 @@ class _Grading:
             self.current = self.planned_connection(key)
         else:
             self.current = self.workers.connection(self.impl_path(item))
-        self.current.begin_check(SEED, self.check_seconds())
+        limits = self.check_seconds(), self.config.getoption("ptgrade_import_seconds")
+        self.current.begin_check(SEED, *limits)
         for connection in self.workers.clean_ones():
-            connection.begin_check(SEED, self.check_seconds())
+            connection.begin_check(SEED, *limits)
         if item.get_closest_marker("gpu") and not torch.cuda.is_available():
             item.stash[JUDGE_SKIPPED] = True
             pytest.skip(_("needs a CUDA GPU; torch.cuda.is_available() is False on this machine"))

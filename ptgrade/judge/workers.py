@@ -100,7 +100,7 @@ class Workers:
             self.connections[ident] = connection
         connection = self.connections[ident]
         if current is not None and current.deadline is not None and connection.deadline is None:
-            connection.begin_check(SEED, current.limit_seconds)
+            connection.begin_check(SEED, current.limit_seconds, current.import_seconds)
         return connection
 
     def clean_ones(self) -> list[remote.Connection]:

@@ -40,18 +40,22 @@ GO_FD = "PTGRADE_GO_FD"  # a standby judge reads "go" here (not stdin: pytest's 
 
 def judge_command(root: Path, grader: Path, impl_path: Path | None, timeout: int, device: str = "auto",
                   only: list[str] | None = None, display: str | None = None,
-                  reference: Path | None = None, standby: bool = False, plan: Path | None = None) -> list[str]:
+                  reference: Path | None = None, standby: bool = False, plan: Path | None = None,
+                  check_seconds: int | None = None) -> list[str]:
     """The judge's command line: one item's grader against `impl_path`, run from the kit at `root`.
     With `standby`, the judge loads everything, then waits for the word on $PTGRADE_GO_FD to grade the
     file as it is at that moment (`ptgrade watch` keeps one ready before the next save). With `plan`
-    (a JSON file, see plugin.read_plan) it grades many files in turn instead of `impl_path`."""
+    (a JSON file, see plugin.read_plan) it grades many files in turn instead of `impl_path`. `timeout` is the
+    limit on importing the student's module, and on each check's code unless `check_seconds` is given."""
     targets = [f"{grader}::{name}" for name in only] if only else [str(grader)]
     command = [sys.executable, "-m", "pytest", *targets, "-c", str(INI), "--rootdir", str(root), "--noconftest",
                "-p", "ptgrade.judge.plugin", "-p", "pytest_timeout"]
     for name in NOT_NEEDED:
         command += ["-p", f"no:{name}"]
     command += ["-q", "--no-header", "--assert=plain",  # graders assert through graders/support
-                "-o", f"timeout={timeout + JUDGE_GRACE_SECONDS}", "--ptgrade-check-seconds", str(timeout),
+                "-o", f"timeout={timeout + JUDGE_GRACE_SECONDS}",
+                "--ptgrade-check-seconds", str(check_seconds or timeout),
+                "--ptgrade-import-seconds", str(timeout),
                 "--ptgrade-device", device]
     if plan:
         command += ["--ptgrade-plan", str(plan)]
@@ -179,7 +183,11 @@ class WorkerProblem(Exception):
 
 
 class CheckTimeout(WorkerProblem):
-    pass
+    """The student's code ran past its check's limit (`subject`: what timed out, if the judge knows it by name)."""
+
+    def __init__(self, message: str = "", subject: str | None = None, seconds: float = 0.0):
+        super().__init__(message)
+        self.subject, self.seconds = subject, seconds
 
 
 class StaleHandle(WorkerProblem):

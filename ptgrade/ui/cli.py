@@ -190,7 +190,8 @@ def cmd_verify(args, manifest) -> int:
     items = manifest.select(args.ids) if args.ids else list(manifest.items)
     with progress_bars.bar() as bar:
         shown = progress_bars.VerifyProgress(bar, total=sum(1 for item in items if item.available))
-        findings = verify.run(manifest, items, jobs_count=args.jobs, on_start=shown.started, on_item=shown.finished)
+        findings = verify.run(manifest, items, jobs_count=args.jobs, on_start=shown.started, on_item=shown.finished,
+                              record_seconds=args.record_seconds)
     bad = [f for f in findings if not f.ok]
     if args.json:  # JSON only: the summary is in the data
         print(json.dumps([vars(f) for f in findings], indent=1))
@@ -405,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("ids", nargs="*", help=_("items or sections (default: all built items)"))
     verify.add_argument("--jobs", type=int, default=2, help=_("gradings run at once"))
     verify.add_argument("--json", action="store_true")
+    verify.add_argument("--record-seconds", action="store_true",
+                        help=_("keep each item's longest check of a correct solution in graders/check_seconds.json, "
+                               "from which students' time limits derive"))
     verify.set_defaults(run=cmd_verify)
 
     watch = add("watch", help=_("re-grade an item each time its file is saved; n: next item, h: hint, q: quit"))
