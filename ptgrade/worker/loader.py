@@ -79,7 +79,8 @@ def _import_problem(error: BaseException, path: Path) -> Exception:
     if _is_timeout(error):
         return ImplementationError(_("{file} did not finish importing before the time limit (an infinite loop "
                                      "at module level?).").format(file=where))
-    return ImplementationError(f"importing {where} raised {_describe(error)}{_location(error, path)}.")
+    return ImplementationError(_("importing {file} raised {error}{where}.").format(
+        file=where, error=_describe(error), where=_location(error, path)))
 
 
 def _is_timeout(error: BaseException) -> bool:
