@@ -758,12 +758,14 @@ def t2i_run(impl, run_seed):
     guidance 3 and 20 DDIM steps. A list of the 48 images of each training run, or what kept the judge from drawing
     them (an AssertionError).
 
-    A second, independent run (its own data, weights and noise) is trained only when the first misses a threshold:
-    whether a 300-step run learns the shape word is a matter of its draw (the reference's first runs: 49 of 50 seeds
-    pass, one reached 17%), and each check passes when either run meets it. A model that ignores its caption gets
-    the same bounded score from every run, so a second run cannot lift it over a threshold."""
+    Another, independent run (its own data, weights and noise) is trained only when the last one missed a threshold,
+    up to three: whether a 300-step run learns the shape word is a matter of its draw. The reference's first runs,
+    run seeds 1-29 (`python benchmarks/sweep_s5_3.py t2i 29`): 28 met both thresholds (shape pairs 0.83 or more),
+    run seed 29 reached 0.33; one CI run drew a seed where it reached 0.17. Each check passes when any run meets it. A
+    model that ignores its caption gets the same bounded score from every run (at most 1/3 for colour, exactly 0 for
+    shape pairs), so more runs cannot lift it over a threshold."""
     attempts = []
-    for salt in (31, 41):
+    for salt in (31, 41, 51):
         try:
             attempts.append(_t2i_images(text_to_image_run(impl, _derived(run_seed, salt) % 100_000),
                                         run_seed if salt == 31 else _derived(run_seed, salt)))
@@ -805,7 +807,7 @@ def _t2i_best(t2i_run, rate_index):
     if isinstance(t2i_run, AssertionError):
         raise AssertionError(str(t2i_run))
     rates = [_t2i_rates(images)[rate_index] for images in t2i_run]
-    return max(rates), " / ".join(f"{rate:.0%}" for rate in rates)
+    return max(rates), ", ".join(f"{rate:.0%}" for rate in rates)
 
 
 _T2I_HINT = say("The grader samples your trained UNet itself (its own DDIM loop with guidance, from the states your "
@@ -823,13 +825,14 @@ _T2I_HINT = say("The grader samples your trained UNet itself (its own DDIM loop 
 def test_text_to_image_follows_captions(impl, t2i_run):
     colour_rate, each = _t2i_best(t2i_run, 0)
     check(colour_rate >= T2I_COLOUR_THRESHOLD,
-          say(f"after {T2I_STEPS} training steps, {each} of the 48 samples the grader draws show their caption's "
-              f"colour (in each training run; every caption starts from the same 8 noises, so a model that ignores "
-              f"the caption gets at most {1 / len(COLOURS):.0%}); a correct model reaches {T2I_COLOUR_THRESHOLD:.0%} "
-              f"in at least one of two runs.",
-              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 중 캡션의 색을 보이는 샘플은 {each}입니다(학습 실행마다. "
-              f"모든 캡션이 같은 노이즈 8개에서 시작하므로 캡션을 무시하는 모델은 많아야 {1 / len(COLOURS):.0%}입니다). "
-              f"올바른 모델은 두 번의 실행 중 적어도 한 번 {T2I_COLOUR_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
+          say(f"after {T2I_STEPS} training steps, the share of the 48 samples the grader draws that show their "
+              f"caption's colour was {each} (one figure per training run). Every caption starts from the same 8 "
+              f"noises, so a model that ignores the caption gets at most {1 / len(COLOURS):.0%}; a correct model "
+              f"reaches {T2I_COLOUR_THRESHOLD:.0%} in at least one of three runs.",
+              f"학습 {T2I_STEPS}단계 뒤 채점기가 그린 샘플 48개 가운데 캡션의 색을 보이는 샘플의 비율은 학습 실행별로 "
+              f"{each}입니다. 모든 캡션이 같은 노이즈 8개에서 시작하므로 캡션을 무시하는 모델은 많아야 "
+              f"{1 / len(COLOURS):.0%}입니다. 올바른 모델은 세 번의 실행 중 적어도 한 번 {T2I_COLOUR_THRESHOLD:.0%}에 "
+              f"이릅니다."), _T2I_HINT)
 
 
 @pytest.mark.points(2)
@@ -839,11 +842,11 @@ def test_text_to_image_follows_captions(impl, t2i_run):
 def test_text_to_image_draws_the_captions_shape(impl, t2i_run):
     rate, each = _t2i_best(t2i_run, 1)
     check(rate >= T2I_SHAPE_THRESHOLD,
-          say(f"after {T2I_STEPS} training steps, the \"square\" sample is squarer than the \"circle\" sample drawn "
-              f"from the same noise (its box's corners are brighter) in {each} of the 24 (colour, noise) pairs (in "
-              f"each training run). A model that ignores the shape word draws the same picture for both and scores "
-              f"0%; a correct model reaches {T2I_SHAPE_THRESHOLD:.0%} in at least one of two runs.",
-              f"학습 {T2I_STEPS}단계 뒤, (색, 노이즈) 쌍 24개 중 \"square\" 샘플이 같은 노이즈에서 그린 \"circle\" "
-              f"샘플보다 더 네모난(상자 모서리가 더 밝은) 쌍은 {each}입니다(학습 실행마다). 모양 단어를 무시하는 모델은 "
-              f"두 캡션에 같은 그림을 그려 0%를 받습니다. 올바른 모델은 두 번의 실행 중 적어도 한 번 "
+          say(f"after {T2I_STEPS} training steps, the share of the 24 (colour, noise) pairs whose \"square\" sample "
+              f"is squarer than the \"circle\" sample drawn from the same noise (its box's corners are brighter) was "
+              f"{each} (one figure per training run). A model that ignores the shape word draws the same picture for "
+              f"both and scores 0%; a correct model reaches {T2I_SHAPE_THRESHOLD:.0%} in at least one of three runs.",
+              f"학습 {T2I_STEPS}단계 뒤 (색, 노이즈) 쌍 24개 가운데 \"square\" 샘플이 같은 노이즈에서 그린 \"circle\" "
+              f"샘플보다 더 네모난(상자 모서리가 더 밝은) 쌍의 비율은 학습 실행별로 {each}입니다. 모양 단어를 무시하는 "
+              f"모델은 두 캡션에 같은 그림을 그려 0%를 받습니다. 올바른 모델은 세 번의 실행 중 적어도 한 번 "
               f"{T2I_SHAPE_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
