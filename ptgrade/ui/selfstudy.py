@@ -21,6 +21,7 @@ from ptgrade.integrations.notebook import Export
 from ptgrade.protocol.results import ItemResult, Outcome
 from ptgrade.ui import render
 
+CELL = "padding: 2px 8px; text-align: left"   # Jupyter's own table style aligns cells right
 COLOURS = {Outcome.PASSED: "#1a7f37", Outcome.FAILED: "#cf222e", Outcome.ERROR: "#cf222e",
            Outcome.NOT_STARTED: "#6e7781", Outcome.SKIPPED: "#9a6700"}
 
@@ -44,7 +45,7 @@ def html_view(result: ItemResult, item: Item, lang: str, notes: list[str] = ()) 
     esc = html.escape
     title = f"{esc(item.id)} {esc(item.title_in(lang))}"
     parts = [f'<div class="ptgrade-result" data-item="{esc(item.id)}" data-score="{result.score:g}" '
-             f'data-max-score="{result.max_score:g}" style="font-family: sans-serif">']
+             f'data-max-score="{result.max_score:g}">']
     if result.problem:
         parts.append(f"<p><b>{title}</b></p><pre style=\"color: #9a6700; white-space: pre-wrap\">"
                      f"{esc(result.problem)}</pre></div>")
@@ -53,19 +54,19 @@ def html_view(result: ItemResult, item: Item, lang: str, notes: list[str] = ()) 
     parts.append(f"<p><b>{title}</b> &nbsp; <b style=\"color: {COLOURS.get(_status(result), '#0969da')}\">"
                  f"{esc(points)}</b> ({esc(render.status_text(result))})</p>")
     parts.append('<table class="ptgrade-checks" style="border-collapse: collapse; text-align: left">')
-    parts.append("<thead><tr>" + "".join(f"<th style=\"padding: 2px 8px\">{esc(h)}</th>" for h in (
+    parts.append("<thead><tr>" + "".join(f"<th style=\"{CELL}\">{esc(h)}</th>" for h in (
         _("check"), _("dimension"), _("points"), _("outcome"))) + "</tr></thead><tbody>")
     labels = render._outcomes()
     for check in result.checks:
         label = labels.get(check.outcome, (check.outcome, ""))[0]
         colour = COLOURS.get(check.outcome, "")
         parts.append(f'<tr class="ptgrade-check" data-outcome="{esc(check.outcome)}" style="border-top: 1px solid '
-                     f'#d0d7de"><td style="padding: 2px 8px">{esc(check.title(lang))}</td>'
-                     f'<td style="padding: 2px 8px">{esc(render.dimension_label(check.dimension, check.gpu))}</td>'
-                     f'<td style="padding: 2px 8px">{check.score:g}/{check.max_score:g}</td>'
-                     f'<td style="padding: 2px 8px; color: {colour}; white-space: nowrap">{esc(label)}</td></tr>')
+                     f'#d0d7de"><td style="{CELL}">{esc(check.title(lang))}</td>'
+                     f'<td style="{CELL}">{esc(render.dimension_label(check.dimension, check.gpu))}</td>'
+                     f'<td style="{CELL}">{check.score:g}/{check.max_score:g}</td>'
+                     f'<td style="{CELL}; color: {colour}; white-space: nowrap">{esc(label)}</td></tr>')
         if check.message and check.outcome != Outcome.NOT_STARTED:
-            parts.append(f'<tr><td colspan="4" style="padding: 0 8px 4px 24px"><pre style="margin: 0; color: '
+            parts.append(f'<tr><td colspan="4" style="{CELL}; padding-left: 24px"><pre style="margin: 0; color: '
                          f'{colour}; white-space: pre-wrap">{esc(check.message)}</pre></td></tr>')
     parts.append("</tbody></table>")
     hints = item.hints_in(lang) if not result.passed else ()
