@@ -105,7 +105,7 @@ class _Ranks:
             check(isinstance(entry, dict), say(f"rank {rank} never finished `{name}`: an earlier step crashed or hung that rank.",
                                          f"랭크 {rank}이(가) `{name}`을(를) 끝내지 못했습니다: 앞 단계에서 그 랭크가 죽었거나 멈췄습니다."),
                   say("Run `python exercises/s4_4_distributed.py` to see the ranks' own output.",
-                      "`python exercises/s4_4_distributed.py`를 실행해 각 랭크의 출력을 직접 보세요."))
+                      "`python exercises/ko/s4_4_distributed.py`를 실행해 각 랭크의 출력을 직접 보세요."))
             if entry.get("not_started"):
                 not_started(name)
             check("error" not in entry, say(f"`{name}` raised on rank {rank}: {entry.get('error')}.",

@@ -139,7 +139,7 @@ def compare_compile_speed(model: nn.Module, example: torch.Tensor, modes=("defau
     `{"mode": "eager" 또는 그 모드, "seconds": 호출 한 번의 시간(초), "speedup": eager보다 몇 배
     빠른지}` (eager 자신의 speed-up은 1.0이고, 1.0보다 작으면 eager보다 느리다는 뜻입니다).
 
-    이 파일을 실행하면(`python exercises/s4_1_compile.py`) 여러분의 컴퓨터에서 커널 실행 오버헤드가 큰
+    이 파일을 실행하면(`python exercises/ko/s4_1_compile.py`) 여러분의 컴퓨터에서 커널 실행 오버헤드가 큰
     모델에 대한 비교 결과를 읽을 수 있습니다.
     """
     raise NotImplementedError("compare_compile_speed")

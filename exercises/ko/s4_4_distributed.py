@@ -22,7 +22,7 @@
 
 채점기(grader)는 "spawn" 방식으로 CPU에서 프로세스 2개를 시작하고 그 안에서 여러분의 함수를
 호출합니다(spawn된 자식 프로세스는 이 파일을 이름으로 import하므로, 모듈 최상위에서는 작업을 하지
-마세요). 여러분도 똑같이 해 볼 수 있습니다: `python exercises/s4_4_distributed.py`는 아래의
+마세요). 여러분도 똑같이 해 볼 수 있습니다: `python exercises/ko/s4_4_distributed.py`는 아래의
 `demo`를 랭크 2개로 실행합니다.
 
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 4.4`를 실행하세요.
@@ -198,7 +198,7 @@ class CheckpointedStack(nn.Module):
 
 
 def demo(rank: int, world_size: int, port: int) -> None:
-    """`python exercises/s4_4_distributed.py`에서 랭크 하나가 하는 일(주어진 코드)."""
+    """`python exercises/ko/s4_4_distributed.py`에서 랭크 하나가 하는 일(주어진 코드)."""
     setup(rank, world_size, port)
     try:
         generator = torch.Generator().manual_seed(0)
