@@ -9,7 +9,7 @@ pasted into their cells earn full marks; the untouched Korean 1.2 scores 0 with 
 hostile cell that patches the kit in the kernel (the runner, the export, the results, the progress file, the
 environment of the process it starts) earns nothing. Then two executed notebooks, English and Korean, rendered
 to HTML by nbconvert and opened in headless Chromium: the results table is in the page, and a screenshot is
-kept in test-artifacts/.
+kept in tests/artifacts/ (tests/support/browser.py).
 """
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ import ast
 import json
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from support import browser
 
 from ptgrade.course import manifest as manifest_module
 from ptgrade.integrations import selfstudy
@@ -31,8 +30,6 @@ nbformat = pytest.importorskip("nbformat")
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = manifest_module.load(KIT_ROOT)
 BUILT = [item for item in MANIFEST.items if item.available]
-ARTIFACTS = KIT_ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 # -- every item, no grading -------------------------------------------------------------------------
@@ -193,8 +190,7 @@ def test_a_cell_that_patches_the_kit_in_the_kernel_earns_nothing(executed):
 
 
 # -- in a browser -----------------------------------------------------------------------------------
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (apt-get install chromium): the browser test "
-                                             "of the rendered notebook needs it")
+@pytest.mark.skipif(browser.skip_reason() is not None, reason=str(browser.skip_reason()))
 @pytest.mark.parametrize("name, words", [("reference", "✓ passed"), ("untouched_ko", "시작 전")])
 def test_an_executed_notebook_shows_its_results_table_in_a_browser(executed, name, words, tmp_path):
     from nbconvert import HTMLExporter
@@ -202,13 +198,8 @@ def test_an_executed_notebook_shows_its_results_table_in_a_browser(executed, nam
     page, _resources = HTMLExporter().from_notebook_node(notebook)
     html = tmp_path / f"{name}.html"
     html.write_text(page, encoding="utf-8")
-    ARTIFACTS.mkdir(exist_ok=True)
-    screenshot = ARTIFACTS / f"notebook_{item.module_name}_{name}.png"
-    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars"]
-    dom = subprocess.run(browser + ["--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120)
-    assert 'class="ptgrade-checks"' in dom.stdout and words in dom.stdout, dom.stderr[-2000:]
-    assert dom.stdout.count('class="ptgrade-check"') == len(_table(notebook)["outcomes"])
-    subprocess.run(browser + ["--window-size=1280,4000", f"--screenshot={screenshot}", html.as_uri()],
-                   capture_output=True, timeout=120)
-    assert screenshot.is_file() and screenshot.stat().st_size > 10_000
+    dom = browser.dump_dom(html)
+    assert 'class="ptgrade-checks"' in dom and words in dom
+    assert dom.count('class="ptgrade-check"') == len(_table(notebook)["outcomes"])
+    shot = browser.screenshot(html, f"notebook_{item.module_name}_{name}.png", size=(1280, 4000))
+    assert shot.is_file() and shot.stat().st_size > 10_000
