@@ -16,6 +16,7 @@ import torch
 
 from ptgrade import sandbox
 from ptgrade.i18n import _
+from ptgrade.judge.hangs import IMPORTING, Hangs
 from ptgrade.judge.rebuilt import rebuild_error
 from ptgrade.protocol import settings, wire
 from ptgrade.protocol.contract import CheckTimeout, WorkerProblem
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 OUTPUT_TAIL = 64 * 1024
 BOOT_SECONDS = 180  # starting Python and importing torch, on a machine busy grading others
-IMPORTING = "(import)"  # the subject of a timeout while the student's module was being imported
 
 
 class Connection:
@@ -44,10 +44,7 @@ class Connection:
         self.limit_seconds = 0.0
         self.import_seconds = 0.0  # importing the student's module has its own limit (its imports may be slow)
         self.pending_seed: int | None = None
-        # What timed out in an earlier check of this file, and after how long: a later check that asks for the same
-        # function (or the import) fails at once instead of waiting the whole limit again.
-        self.timed_out: dict[str, float] = {}
-        self.names: dict[tuple[int, int], str] = {}  # (generation, handle key) -> the module attribute it is
+        self.hangs = Hangs()  # what timed out in an earlier check of this file is not waited for again
         self.tail = collections.deque()
         self.tail_size = 0
         self.last_exit = ""
@@ -145,40 +142,18 @@ class Connection:
         """Send one request; return the answer's decoded value, or raise what the student's code raised."""
         return self.request_raw(op, **fields)[0]
 
-    def _subject(self, op: str, fields: dict) -> str | None:
-        """What a request runs of the student's, by name (a module function, an observation), for `timed_out`."""
-        target = fields.get("target")
-        if op == Op.GETATTR and target is None:  # `impl.f`: refused before a worker is started again for it
-            return fields.get("name")
-        if op == Op.CALL and target is not None:
-            return self.names.get((self.generation, getattr(target, "id", None)))
-        if op == Op.OBSERVE:
-            return f"{fields.get('name')}"
-        return None
-
-    def _already_timed_out(self, subject: str | None) -> None:
-        if not self.ready and IMPORTING in self.timed_out:
-            raise CheckTimeout(_("not run: importing your module timed out in an earlier check (after {seconds} s); "
-                                 "fix that first (an infinite loop at module level?).").format(
-                seconds=f"{self.timed_out[IMPORTING]:g}"))
-        if subject in self.timed_out:
-            raise CheckTimeout(_("not run: {name} timed out in an earlier check (after {seconds} s) and would be "
-                                 "waited for again; fix that first (an infinite loop?).").format(
-                name=subject, seconds=f"{self.timed_out[subject]:g}"))
-
     def request_raw(self, op: str, **fields):
         """(value, the tensors passed in as they are after the call, the call's graph id or None)."""
-        subject = self._subject(op, fields)
-        self._already_timed_out(subject)
+        subject = self.hangs.subject(op, fields, self.generation)
+        self.hangs.refuse(subject, importing=not self.ready)
         try:
             answer = self._request(op, **fields)
         except CheckTimeout as timeout:
-            self.timed_out[timeout.subject or subject or ""] = timeout.seconds
-            self.timed_out.pop("", None)  # a request that names nothing (an attribute) is not remembered
+            self.hangs.remember(timeout, subject)
             raise
         value = wire.from_data(answer["value"], self._handle)
         if op == Op.GETATTR and fields.get("target") is None and type(value).__name__ == "Handle":
-            self.names[(self.generation, value._ptgrade_key)] = fields["name"]
+            self.hangs.named(self.generation, value._ptgrade_key, fields["name"])
         graph = answer.get("graph")
         return value, answer.get("args"), graph if isinstance(graph, int) else None
 
