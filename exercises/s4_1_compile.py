@@ -153,10 +153,21 @@ if __name__ == "__main__":
                 x = torch.sin(x) * 0.9 + 0.01 * step
             return x
 
+    def row_of(*cells):
+        """One table row: each (text, width) cell padded to its width (a negative width aligns left), each
+        character counted as the columns a terminal gives it: Hangul and other wide characters take two."""
+        import unicodedata
+        line = ""
+        for text, width in cells:
+            columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+            padding = " " * max(0, abs(width) - columns)
+            line += text + padding if width < 0 else padding + text
+        return line
+
     cuda = torch.cuda.is_available()
     modes = ("default", "reduce-overhead") if cuda else ("default",)  # CUDA graphs need CUDA
     rows = compare_compile_speed(LaunchBound(), torch.randn(256, device="cuda" if cuda else "cpu"),
                                  modes=modes, warmup=5, iters=100)
-    print(f"{'mode':<16}{'ms per call':>12}{'speed-up':>10}")
+    print(row_of(("mode", -16), ("ms per call", 12), ("speed-up", 10)))
     for row in rows:
-        print(f"{row['mode']:<16}{row['seconds'] * 1e3:>12.3f}{row['speedup']:>9.2f}x")
+        print(row_of((row["mode"], -16), (f"{row['seconds'] * 1e3:.3f}", 12), (f"{row['speedup']:.2f}x", 10)))

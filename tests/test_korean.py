@@ -43,14 +43,32 @@ def _code_without_docstrings(path: Path) -> str:
         if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
                 and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
             node.body = body[1:] or [ast.Pass()]
-    # Text a stub prints (the words of an f-string) is the learner's language; values in it are code.
+    # Text a stub prints (the words of an f-string, a string passed to print) is the learner's language;
+    # values in it are code.
     for node in ast.walk(tree):
         if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Constant) \
                 and isinstance(node.value.value, str):
             node.value = ast.Constant("text")
         elif isinstance(node, ast.JoinedStr):
             node.values = [ast.Constant("text") if isinstance(v, ast.Constant) else v for v in node.values]
+    for text in _printed_text(tree):
+        text.value = "text"
     return ast.dump(tree)
+
+
+def _printed_text(tree: ast.AST) -> list[ast.Constant]:
+    """The string literals a print(...) call shows, at any depth of its arguments (print(_row(("mode", -16))))
+    but not a key (row["mode"]) or a format spec: those are code."""
+    code = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            code.update(id(n) for n in ast.walk(node.slice))
+        elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            code.update(id(n) for n in ast.walk(node.format_spec))
+    return [node for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
+            for arg in call.args for node in ast.walk(arg)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in code]
 
 
 @pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])
@@ -61,6 +79,9 @@ def test_korean_stub_is_the_english_code_with_korean_text(item):
         "the Korean stub's code (names, signatures, defaults, bodies) differs from the English stub's"
     docstring = ast.get_docstring(ast.parse(korean.read_text(encoding="utf-8"))) or ""
     assert re.search("[가-힣]", docstring), "the Korean stub's task statement is not in Korean"
+    english_printed = [t.value for t in _printed_text(ast.parse(korean.read_text(encoding="utf-8")))
+                       if re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", t.value)]
+    assert not english_printed, f"the Korean stub prints English: {english_printed}"
 
 
 @pytest.mark.parametrize("item", BUILT, ids=[item.id for item in BUILT])

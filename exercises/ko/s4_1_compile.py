@@ -71,7 +71,7 @@ class BreakyNet(nn.Module):
         h = torch.tanh(self.proj(x))
         scale = h.abs().max().item()          # 그래프 중단: 텐서가 Python float이 됩니다
         h = h / (scale + 1e-6)
-        print("mean activation:", h.mean())   # 그래프 중단: print
+        print("평균 활성값:", h.mean())       # 그래프 중단: print
         if h.sum() > 0:                       # 그래프 중단: 분기가 데이터에 따라 달라집니다
             return self.head(h)
         return self.head(-h)
@@ -155,10 +155,21 @@ if __name__ == "__main__":
                 x = torch.sin(x) * 0.9 + 0.01 * step
             return x
 
+    def row_of(*cells):
+        """표의 한 줄: (텍스트, 너비) 칸마다 그 너비까지 공백을 채웁니다(너비가 음수면 왼쪽 정렬). 글자마다
+        터미널이 차지하는 칸 수로 셉니다: 한글처럼 넓은 글자는 두 칸입니다."""
+        import unicodedata
+        line = ""
+        for text, width in cells:
+            columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+            padding = " " * max(0, abs(width) - columns)
+            line += text + padding if width < 0 else padding + text
+        return line
+
     cuda = torch.cuda.is_available()
     modes = ("default", "reduce-overhead") if cuda else ("default",)  # CUDA 그래프는 CUDA에서만 쓸 수 있습니다
     rows = compare_compile_speed(LaunchBound(), torch.randn(256, device="cuda" if cuda else "cpu"),
                                  modes=modes, warmup=5, iters=100)
-    print(f"{'모드':<16}{'호출당 ms':>12}{'속도 향상':>10}")
+    print(row_of(("모드", -16), ("호출당 ms", 12), ("속도 향상", 10)))
     for row in rows:
-        print(f"{row['mode']:<16}{row['seconds'] * 1e3:>12.3f}{row['speedup']:>9.2f}x")
+        print(row_of((row["mode"], -16), (f"{row['seconds'] * 1e3:.3f}", 12), (f"{row['speedup']:.2f}x", 10)))

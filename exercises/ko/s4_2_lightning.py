@@ -120,5 +120,5 @@ def load_best(checkpoint_path: str) -> DigitsClassifier:
 if __name__ == "__main__":
     trainer = make_trainer("lightning_runs", max_epochs=5)
     trainer.fit(DigitsClassifier(), datamodule=DigitsDataModule())
-    print("best checkpoint:", trainer.checkpoint_callback.best_model_path,
+    print("최적 체크포인트:", trainer.checkpoint_callback.best_model_path,
           "val_loss:", float(trainer.checkpoint_callback.best_model_score))

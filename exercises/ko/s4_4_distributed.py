@@ -205,9 +205,9 @@ def demo(rank: int, world_size: int, port: int) -> None:
         x, y = torch.randn(8, 4, generator=generator), torch.randn(8, 1, generator=generator)
         model = train_ddp(build_model(seed=0), x.chunk(world_size)[rank], y.chunk(world_size)[rank], 20, 0.1)
         if rank == 0:
-            print("epoch orders of rank 0:", epoch_indices(8, world_size, rank, epochs=2))
+            print("랭크 0의 에폭별 순서:", epoch_indices(8, world_size, rank, epochs=2))
             with torch.no_grad():
-                print("loss after DDP training:", nn.functional.mse_loss(model(x), y).item())
+                print("DDP 학습 후 손실:", nn.functional.mse_loss(model(x), y).item())
     finally:
         cleanup()
 
