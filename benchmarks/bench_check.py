@@ -11,13 +11,16 @@ machine, as seconds and as ratios to the floor:
 - no namespaces: the cold check with PTGRADE_NO_BWRAP=1, to show what bubblewrap itself costs.
 - nbgrader:     `nbgrader autograde` of one notebook holding the reference, from the course
                 `ptgrade nbgrader build` writes (the same checks as autograded test cells).
+- notebook:     the check cell (`%ptgrade check <item>`) of the item's self-study notebook with the reference
+                pasted in, in a kernel that has run the cells above it: the kernel's cells handed to a fresh
+                process that grades them with the judge. Also shown as a ratio to the cold check (target 1.3x).
 - verify_all:   `ptgrade verify` of every built item (solutions, stubs, mutants; one judge per item), once.
 - batch100:     `ptgrade grade` of 100 submissions of the light item (one judge per core, each student a fresh
                 fork of a warm sandboxed zygote), once.
 
-Each of the first five is run --repeat times and the median reported. The last line is one JSON object
-of seconds (floor_s, floor_heavy_s, check_s, check_heavy_s, warm_s, no_namespaces_s, nbgrader_s, verify_all_s,
-batch100_s); a part left out with --quick is null.
+Each of the first six is run --repeat times and the median reported. The last line is one JSON object
+of seconds (floor_s, floor_heavy_s, check_s, check_heavy_s, warm_s, no_namespaces_s, notebook_s, nbgrader_s,
+verify_all_s, batch100_s); a part left out with --quick is null.
 
 Run: python benchmarks/bench_check.py            (everything; about an hour on 2 cores)
      python benchmarks/bench_check.py --quick    (floor, cold checks and the warm re-grade)
@@ -140,6 +143,33 @@ def nbgrader_autograde(item_id: str, module: str, scratch: Path) -> list[str]:
     return [*nb, "autograde", module, "--force", where]
 
 
+def notebook_check(item, manifest, env: dict) -> float:
+    """Seconds of the check cell of `item`'s self-study notebook (the reference in one cell instead of the task
+    cells), in a kernel that has already run every cell above it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from ptgrade.integrations import selfstudy
+    nb = selfstudy.item_notebook(manifest, item)
+    nb.cells = [cell for cell in nb.cells if "task" not in cell.metadata.get("ptgrade", {})]
+    solution = (manifest.solutions_dir / item.file_name).read_text(encoding="utf-8")
+    nb.cells.insert(2, nbformat.v4.new_code_cell(solution.split('if __name__ == "__main__"')[0]))
+    before = dict(os.environ)
+    os.environ.update(env)  # the kernel inherits it
+    try:
+        client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                start = time.perf_counter()
+                client.execute_cell(cell, index)
+                if "check" in cell.metadata.get("ptgrade", {}):
+                    return time.perf_counter() - start
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+    raise RuntimeError("the notebook has no check cell")
+
+
 def batch_of(count: int, item, manifest, scratch: Path) -> list[str]:
     """`count` student folders holding the reference of `item`; the `ptgrade grade` command for them."""
     folder = scratch / "submissions"
@@ -174,7 +204,8 @@ def main() -> None:
             "check_heavy_s": lambda: timed([*check, heavy.id, "--source", "solutions"], env),
             "warm_s": lambda: warm_regrade(light.id),
             "no_namespaces_s": lambda: timed([*check, light.id, "--source", "solutions"],
-                                             {**env, "PTGRADE_NO_BWRAP": "1"})}
+                                             {**env, "PTGRADE_NO_BWRAP": "1"}),
+            "notebook_s": lambda: notebook_check(light, manifest, env)}
     scratch = Path(tempfile.mkdtemp(prefix="ptgrade-bench-"))
     if not args.quick:
         autograde = nbgrader_autograde(light.id, light.module_name, scratch)
@@ -193,11 +224,13 @@ def main() -> None:
     labels = {"floor_s": f"floor {light.id} (plain pytest)", "floor_heavy_s": f"floor {heavy.id} (plain pytest)",
               "check_s": f"check {light.id}, cold",
               "check_heavy_s": f"check {heavy.id}, cold", "warm_s": f"re-grade {light.id}, warm",
-              "no_namespaces_s": f"check {light.id}, no namespaces", "nbgrader_s": "nbgrader autograde",
+              "no_namespaces_s": f"check {light.id}, no namespaces", "notebook_s": f"notebook check {light.id}",
+              "nbgrader_s": "nbgrader autograde",
               "verify_all_s": "verify, every item", "batch100_s": f"grade 100 x {light.id}"}
     for name, label in labels.items():
         if seconds[name] is not None:
-            print(f"  {label:<28} {seconds[name]:8.2f} s   {seconds[name] / base[name]:6.2f}x its floor")
+            print(f"  {label:<28} {seconds[name]:8.2f} s   {seconds[name] / base[name]:6.2f}x its floor"
+                  + (f"   {seconds[name] / seconds['check_s']:.2f}x a cold check" if name == "notebook_s" else ""))
     print(json.dumps({name: (round(value, 3) if value is not None else None) for name, value in seconds.items()}))
 
 
