@@ -1,5 +1,7 @@
-"""`ptgrade mutate`: small automatic mutations of a reference solution (an operator swapped, a
-constant nudged, a call statement dropped, a boolean flipped), each graded like a submission. A
+"""`ptgrade mutate`: small automatic mutations of a reference solution, each graded like a submission: one
+token changed (an operator swapped, a constant nudged, a call statement dropped, a boolean flipped) and the
+mistakes learners make (mistakes.py: a call forgotten, an activation added, a mask inverted, a size off by
+one, the wrong dim, `zero_grad` after `backward`, a statement across a loop's boundary). A
 mutant that still earns full marks "survived": either the grader misses a real mistake or the
 mutation changes nothing observable (an equivalent mutant); the report shows the changed line so an
 instructor can tell which. The bank in solutions/mutants/ holds realistic mistakes; this measures
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
+from ptgrade.instructor import mistakes
 from ptgrade.protocol.plan import JudgeStart, Mode
 from ptgrade.protocol.results import Outcome as CheckOutcome
 
@@ -32,11 +35,15 @@ NAME_SWAPS = {"view": "reshape", "reshape": "view", "sum": "mean", "mean": "sum"
               "tril": "triu", "triu": "tril", "relu": "sigmoid", "detach": "clone", "transpose": "permute"}
 
 
+KINDS = ("token", "learner")
+
+
 @dataclass
 class Mutation:
     line: int
     description: str
     source: str
+    kind: str = "token"  # "token": one token changed; "learner": a learner's mistake (mistakes.py)
 
 
 @dataclass
@@ -79,8 +86,8 @@ def _sites(tree: ast.AST):
                 yield node, "nudge"
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
             yield node, "unary"
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            yield node, "drop"
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and not mistakes.only_that(node):
+            yield node, "drop"  # (`model.eval()` and its kind are a learner's forgotten call)
         elif isinstance(node, ast.Attribute) and node.attr in NAME_SWAPS:
             yield node, "rename"
 
@@ -127,8 +134,7 @@ class _Replace(ast.NodeTransformer):
         return super().visit(node)
 
 
-def mutations(source: str) -> list[Mutation]:
-    tree = ast.parse(source)
+def _token_mutations(tree: ast.AST) -> list[Mutation]:
     found = []
     for index, (node, how) in enumerate(list(_sites(tree))):
         clone = copy.deepcopy(tree)
@@ -141,13 +147,44 @@ def mutations(source: str) -> list[Mutation]:
     return found
 
 
+def _inside_functions(tree: ast.AST) -> set[int]:
+    return {id(n) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for n in ast.walk(node)}
+
+
+def _learner_mutations(tree: ast.AST) -> list[Mutation]:
+    found = []
+    for site in mistakes.sites(tree, _inside_functions(tree)):
+        clone = copy.deepcopy(tree)
+        site.edit(clone, list(ast.walk(clone))[site.node])
+        ast.fix_missing_locations(clone)
+        found.append(Mutation(line=site.line, description=site.description, source=ast.unparse(clone),
+                              kind="learner"))
+    return found
+
+
+def mutations(source: str, kinds: tuple[str, ...] = KINDS) -> list[Mutation]:
+    """The mutants of `source`, in a fixed order: one token changed, then learners' mistakes. A mutant whose code
+    is the reference's, or another mutant's, is left out (the same program graded twice tells nothing)."""
+    tree = ast.parse(source)
+    seen, found = {ast.unparse(tree)}, []
+    for kind, make in (("token", _token_mutations), ("learner", _learner_mutations)):
+        if kind not in kinds:
+            continue
+        for mutation in make(tree):
+            if mutation.source not in seen:
+                seen.add(mutation.source)
+                found.append(mutation)
+    return found
+
+
 def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: int = 2,
-        on_done=None) -> list[Outcome]:
-    """Grade `limit` of the reference's mutations (chosen by `seed`). They are the kit's own files, so they are
-    graded as `verify` grades its bank: a few judges forked from a warm server, each mutant a fork of one warm
-    worker."""
+        on_done=None, kinds: tuple[str, ...] = KINDS) -> list[Outcome]:
+    """Grade `limit` of the reference's mutations of `kinds` (chosen by `seed`). They are the kit's own files, so
+    they are graded as `verify` grades its bank: a few judges forked from a warm server, each mutant a fork of one
+    warm worker."""
     source = (manifest.solutions_dir / item.file_name).read_text(encoding="utf-8")
-    chosen = mutations(source)
+    chosen = mutations(source, kinds)
     random.Random(seed).shuffle(chosen)
     chosen = chosen[:limit]
     size = 8  # mutants per judge: a judge's start is paid once for them, and progress shows as each ends

@@ -350,7 +350,8 @@ def cmd_mutate(args, manifest) -> int:
     survivors = 0
     for item in manifest.select(args.ids):
         with render.console(stderr=True).status(_("mutating {id} ...").format(id=item.id)):
-            outcomes = mutate.run(manifest, item, limit=args.limit, seed=args.seed, jobs=args.jobs)
+            outcomes = mutate.run(manifest, item, limit=args.limit, seed=args.seed, jobs=args.jobs,
+                                  kinds=mutate.KINDS if args.kind == "all" else (args.kind,))
         table = Table(title=_("{id} automatic mutants").format(id=item.id), title_justify="left")
         for column in (_("line"), _("mutation"), _("result"), _("caught by")):
             table.add_column(column)
@@ -436,6 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
     mutate.add_argument("--limit", type=int, default=20, help=_("mutants per item (a seeded sample)"))
     mutate.add_argument("--seed", type=int, default=0)
     mutate.add_argument("--jobs", type=int, default=2)
+    mutate.add_argument("--kind", choices=("token", "learner", "all"), default="all",
+                        help=_("which mutants: one token changed, learners' mistakes, or both"))
     mutate.set_defaults(run=cmd_mutate)
 
     release = add("release", help=_("instructors: write the student edition (no solutions, no hidden checks)"))

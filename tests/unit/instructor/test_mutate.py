@@ -72,15 +72,16 @@ def test_a_boolean_is_flipped_not_nudged():
 def test_a_call_statement_is_dropped():
     source = "def f(model, x):\n    model.eval()\n    print(x)\n    return model(x)\n"
     mutants = _mutants(source)
-    assert mutants["dropped the call `model.eval()`"] == [_normal("def f(model, x):\n    pass\n    print(x)\n"
-                                                                  "    return model(x)\n")]
+    # `model.eval()` is a learner's forgotten call (mistakes.py): described as one, and made once
+    assert "dropped the call `model.eval()`" not in mutants
+    assert mutants["forgot `model.eval()`"] == [_normal("def f(model, x):\n    print(x)\n    return model(x)\n")]
     assert mutants["dropped the call `print(x)`"] == [_normal("def f(model, x):\n    model.eval()\n    pass\n"
                                                               "    return model(x)\n")]
     assert not [d for d in mutants if "model(x)" in d]  # a call whose value is used is not a statement
 
 
 def test_the_only_statement_of_a_body_becomes_pass():
-    mutant = _only("def f(xs):\n    for x in xs:\n        x.backward()\n", "dropped the call `x.backward()`")
+    mutant = _only("def f(xs):\n    for x in xs:\n        print(x)\n", "dropped the call `print(x)`")
     assert mutant == _normal("def f(xs):\n    for x in xs:\n        pass\n")
 
 
