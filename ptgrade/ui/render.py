@@ -58,7 +58,7 @@ def item_view(result: ItemResult, title: str) -> Group:
         label, style = styles.get(check.outcome, (check.outcome, ""))
         # A grid row per check: rich measures Hangul as double width and wraps titles between words.
         line = Table.grid(padding=(0, 1), expand=True)
-        line.add_column(ratio=1)
+        line.add_column(ratio=1, overflow="fold")  # rich's "ellipsis" cuts a line that only its last space overflows
         line.add_column(width=17, no_wrap=True)  # "convergence (gpu)"; Hangul counts double
         line.add_column(width=7, no_wrap=True)
         line.add_column(width=14, no_wrap=True)
@@ -89,10 +89,11 @@ def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: s
     parts = []
     earned = total = 0.0
     for section in manifest.sections:
-        table = Table(title=f"{section.id}. {section.title_in(lang)}", title_justify="left", box=None,
-                      show_header=False, padding=(0, 1), title_style="bold")
+        title = Text(f"{section.id}. {section.title_in(lang)}", overflow="fold")
+        table = Table(title=title, title_justify="left", box=None, show_header=False, padding=(0, 1),
+                      title_style="bold")
         table.add_column("id", style="bold", width=5)
-        table.add_column("title", ratio=1)
+        table.add_column("title", ratio=1, overflow="fold")
         table.add_column("status", justify="right")
         table.add_column("best", justify="right", style="dim")
         for item in section.items:
@@ -116,8 +117,11 @@ def list_view(manifest: Manifest, results: dict[str, ItemResult | None], lang: s
         parts.append(Text(""))
     available = [item for item in manifest.items if item.available]
     done = sum(1 for item in available if (r := results.get(item.id)) is not None and r.status == "done")
-    bar = ProgressBar(total=max(len(available), 1), completed=done, width=40)
+    # A bar of fixed width beside words that wrap: at 80 columns the longest Korean line still fits beside it.
+    bar = ProgressBar(total=max(len(available), 1), completed=done, width=24)
     summary = Table.grid(padding=(0, 1))
+    summary.add_column(width=24, no_wrap=True)
+    summary.add_column()
     line = _("{done} of {count} items done").format(done=done, count=len(available))
     if total:
         line += _(", {earned} of {total} points checked").format(earned=f"{earned:g}", total=f"{total:g}")
