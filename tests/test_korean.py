@@ -210,3 +210,14 @@ def test_say_speaks_the_judges_language(monkeypatch):
     finally:
         i18n.use("en")
     assert say("the loss", "손실") == "the loss"
+
+
+def test_nbgrader_build_errors_and_notebook_messages_speak_korean():
+    from ptgrade.integrations import nbgrader, notebook
+    i18n.use("ko")
+    try:
+        with pytest.raises(nbgrader.BuildError, match="스텁에 있는 `f` 정의가 없습니다"):
+            nbgrader._find([], "f", Path("s1_1_demo.py"))
+        assert "올바른 Python 코드가 아닙니다" in notebook.export([("In [1]", "def f(:\n")]).left_out[0]
+    finally:
+        i18n.use("en")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ptgrade.course.manifest import Manifest
 from ptgrade.host import runner
+from ptgrade.i18n import _
 from ptgrade.protocol.plan import Mode
 from ptgrade.protocol.results import ItemResult
 
@@ -43,14 +44,16 @@ def _copy_submission(entry: Path, target: Path, wanted: set[str]) -> None:
             source = entry / name
             if source.is_file() and not source.is_symlink():
                 if source.stat().st_size > MAX_MEMBER_BYTES:
-                    raise SubmissionProblem(f"{name} is too large ({source.stat().st_size} bytes).")
+                    raise SubmissionProblem(_("{file} is too large ({size} bytes).").format(
+                        file=name, size=source.stat().st_size))
                 shutil.copyfile(source, target / name)
         return
     try:
         with zipfile.ZipFile(entry) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise SubmissionProblem(f"the zip holds {len(members)} entries, more than {MAX_MEMBERS}.")
+                raise SubmissionProblem(_("the zip holds {count} entries, more than {limit}.").format(
+                    count=len(members), limit=MAX_MEMBERS))
             total = 0
             for member in members:
                 name = Path(member.filename).name
@@ -63,10 +66,11 @@ def _copy_submission(entry: Path, target: Path, wanted: set[str]) -> None:
                         written += len(chunk)
                         total += len(chunk)
                         if written > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                            raise SubmissionProblem(f"{name} in the zip is too large (over {MAX_MEMBER_BYTES} bytes).")
+                            raise SubmissionProblem(_("{file} in the zip is too large (over {limit} bytes).").format(
+                                file=name, limit=MAX_MEMBER_BYTES))
                         destination.write(chunk)
     except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-        raise SubmissionProblem(f"the zip cannot be read ({error}).") from None
+        raise SubmissionProblem(_("the zip cannot be read ({error}).").format(error=error)) from None
 
 
 def _copy_all(entries: list[Path], scratch: Path, items) -> dict[str, Path | SubmissionProblem]:
@@ -153,7 +157,7 @@ def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=No
                         progress.finished(name, item.id)
                 elif not (copy / item.file_name).is_file():
                     grades[name][item.id] = ItemResult(id=item.id, title=item.title,
-                                                       problem=f"no {item.file_name} submitted")
+                                                       problem=_("no {file} submitted").format(file=item.file_name))
                     if progress:
                         progress.finished(name, item.id)
                 else:

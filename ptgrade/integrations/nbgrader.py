@@ -36,6 +36,7 @@ from traitlets import Bool
 
 from ptgrade.course import manifest as manifest_module
 from ptgrade.course.manifest import Item, Manifest
+from ptgrade.i18n import _
 from ptgrade.integrations import notebook
 from ptgrade.protocol.results import Outcome
 
@@ -174,14 +175,16 @@ class JudgeCells(Preprocessor):
             self.log.info("ptgrade: grading %s (item %s, %d checks) with the judge", name, item.id, len(only))
             result = notebook.grade(manifest, item, exported, f"{name}.ipynb", only)
             if result.problem:
-                raise GradingProblem(f"{name}.ipynb could not be graded: {result.problem}")
+                raise GradingProblem(_("{notebook} could not be graded: {problem}").format(
+                    notebook=f"{name}.ipynb", problem=result.problem))
             checks = {check.name: check for check in result.checks}
         for cell in tests:
             grade_id = cell.metadata["nbgrader"].get("grade_id")
             check = checks.get(grade_id)
             if check is None:
-                cell.outputs = [_error("GradingProblem", f"{grade_id}: not a check of item {item.id}'s grader "
-                                       "that runs in notebooks (an outdated course?); no points.")]
+                cell.outputs = [_error("GradingProblem", _(
+                    "{check}: not a check of item {id}'s grader that runs in notebooks (an outdated course?); "
+                    "no points.").format(check=grade_id, id=item.id))]
             elif check.outcome == Outcome.PASSED:
                 cell.outputs = []
             else:
@@ -294,8 +297,9 @@ def _task_cell(node, stub: _Source, solution: _Source, extras) -> tuple[str, boo
         unknown = [m.name for m in reference.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
                    and m.name not in {s.name for s in node.body if hasattr(s, "name")}]
         if unknown:
-            raise BuildError(f"{solution.path.name}: {node.name} has methods the stub lacks "
-                             f"({', '.join(unknown)}); give them a stub or make them module-level helpers.")
+            raise BuildError(_("{file}: {name} has methods the stub lacks ({methods}); give them a stub or make "
+                               "them module-level helpers.").format(file=solution.path.name, name=node.name,
+                                                                    methods=", ".join(unknown)))
         regions = [(method, _find(reference.body, method.name, solution.path)) for method in node.body
                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
                    and _raises_not_implemented(method)]
@@ -314,19 +318,21 @@ def _find(body: list[ast.stmt], name: str, path: Path):
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
             return node
-    raise BuildError(f"{path.name} defines no `{name}`, which the stub has.")
+    raise BuildError(_("{file} defines no `{name}`, which the stub has.").format(file=path.name, name=name))
 
 
 def _region(stub_fn, ref_fn, stub: _Source, solution: _Source, extras) -> tuple[int, int, str]:
     """(first line, last line) of the stub function's body to replace, and the replacement: the
     statements the stub and the reference share first stay outside the solution region."""
     if isinstance(ref_fn, ast.ClassDef):
-        raise BuildError(f"{solution.path.name}: `{ref_fn.name}` is a class, the stub's is a function.")
+        raise BuildError(_("{file}: `{name}` is a class, the stub's is a function.").format(
+            file=solution.path.name, name=ref_fn.name))
     stub_args = [a.arg for a in stub_fn.args.posonlyargs + stub_fn.args.args + stub_fn.args.kwonlyargs]
     ref_args = [a.arg for a in ref_fn.args.posonlyargs + ref_fn.args.args + ref_fn.args.kwonlyargs]
     if stub_args != ref_args:
-        raise BuildError(f"{solution.path.name}: `{ref_fn.name}` takes ({', '.join(ref_args)}), the stub "
-                         f"({', '.join(stub_args)}); the names must match.")
+        raise BuildError(_("{file}: `{name}` takes ({arguments}), the stub ({stub_arguments}); the names must "
+                           "match.").format(file=solution.path.name, name=ref_fn.name,
+                                            arguments=", ".join(ref_args), stub_arguments=", ".join(stub_args)))
     stub_body, ref_body = _after_docstring(stub_fn), _after_docstring(ref_fn)
     shared = 0
     while (shared < min(len(stub_body), len(ref_body)) - 1

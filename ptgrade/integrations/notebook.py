@@ -27,16 +27,24 @@ from pathlib import Path
 from ptgrade.course import manifest as manifest_module
 from ptgrade.course.manifest import Item, Manifest
 from ptgrade.host import runner
+from ptgrade.i18n import _
 from ptgrade.protocol import problems
 from ptgrade.protocol.results import CheckResult, ItemResult, Outcome
 
-OUTCOME_WORDS = {Outcome.FAILED: Outcome.FAILED, Outcome.NOT_STARTED: "not started", Outcome.ERROR: Outcome.ERROR,
-                 Outcome.SKIPPED: "skipped (no points where it cannot run)"}
 # Cell magics whose body is Python run in the kernel: the export keeps the body.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 PYTHON_LINE_MAGICS = {"time", "timeit", "prun"}
-ADVISORY = ("(graded from the cells this kernel has run, in that order; after editing or deleting cells, "
-            "use Restart & Run All to see what `nbgrader autograde` will grade)")
+
+
+def _outcome_words(outcome: str) -> str:
+    words = {Outcome.FAILED: _("failed"), Outcome.NOT_STARTED: _("not started"), Outcome.ERROR: _("error"),
+             Outcome.SKIPPED: _("skipped (no points where it cannot run)")}
+    return words.get(outcome, outcome)
+
+
+def _advisory() -> str:
+    return _("(graded from the cells this kernel has run, in that order; after editing or deleting cells, "
+             "use Restart & Run All to see what `nbgrader autograde` will grade)")
 
 
 # -- export -----------------------------------------------------------------------------------------
@@ -103,7 +111,7 @@ def _python(source: str) -> tuple[str, str]:
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
-        return "", f"not valid Python: {error.msg}, line {error.lineno}"
+        return "", _("not valid Python: {error}, line {line}").format(error=error.msg, line=error.lineno)
     lines = text.split("\n")
     replaced: dict[int, list[str]] = {}
     for node in tree.body:
@@ -200,9 +208,9 @@ def _cells_named(message: str, exported: Export) -> str:
 
 def message(check: CheckResult, exported: Export | None = None) -> str:
     """What a student reads for a check that did not pass."""
-    text = f"{check.name}: {OUTCOME_WORDS.get(check.outcome, check.outcome)}: {check.message}"
+    text = f"{check.name}: {_outcome_words(check.outcome)}: {check.message}"
     if exported is not None and exported.left_out:
-        text += "\n(left out of grading, not valid Python: " + "; ".join(exported.left_out) + ")"
+        text += "\n" + _("(left out of grading, not valid Python: {cells})").format(cells="; ".join(exported.left_out))
     return text
 
 
@@ -227,8 +235,8 @@ def run_check(item_id: str, check: str, namespace: dict) -> None:
         return
     history = namespace.get("In")
     if not isinstance(history, list):
-        raise RuntimeError("run_check grades a notebook from its Jupyter kernel's input history (`In`), which "
-                           "this namespace lacks; outside Jupyter, grade a .py file with `ptgrade check`.")
+        raise RuntimeError(_("run_check grades a notebook from its Jupyter kernel's input history (`In`), which "
+                             "this namespace lacks; outside Jupyter, grade a .py file with `ptgrade check`."))
     manifest = manifest_module.load()
     item = manifest.item(item_id)
     exported = export([(f"In [{number}]", source) for number, source in enumerate(history)
@@ -245,7 +253,8 @@ def run_check(item_id: str, check: str, namespace: dict) -> None:
         _RESULTS[key] = result
     found = next((c for c in result.checks if c.name == check), None)
     if found is None:
-        raise RuntimeError(f"Item {item.id}'s grader has no check {check} (this notebook is older than the "
-                           "kit's graders); this is a problem with the kit, not your code.")
+        raise RuntimeError(_("Item {id}'s grader has no check {check} (this notebook is older than the kit's "
+                             "graders); this is a problem with the kit, not your code.").format(
+                                 id=item.id, check=check))
     if found.outcome != Outcome.PASSED:
-        raise AssertionError(f"{message(found, exported)}\n{ADVISORY}") from None
+        raise AssertionError(f"{message(found, exported)}\n{_advisory()}") from None
