@@ -101,6 +101,16 @@ def test_korean_learner_meets_korean_from_the_cli_and_the_choice_is_remembered(k
     assert "Second hint." in english.stdout
 
 
+def test_lang_en_undoes_a_remembered_korean_choice(kit):
+    kit.cli("list", "--lang", "ko")
+    assert "채점 전" in kit.cli("list").stdout and "사용법" in kit.cli("--help").stdout  # remembered
+    assert kit.cli("list", "--lang", "en").returncode == 0
+    assert json.loads((kit.root / "state.json").read_text())["lang"] == "en"
+    listing, usage = kit.cli("list").stdout, kit.cli("--help").stdout  # no flag: English is remembered now
+    assert "not checked" in listing and "채점 전" not in listing
+    assert "usage:" in usage and "사용법" not in usage
+
+
 def test_korean_stub_is_what_a_korean_learner_checks_and_it_scores_zero(kit):
     done = kit.cli("check", "1.1", "--lang", "ko", "--json")
     result = json.loads(done.stdout)["items"][0]
