@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from ptgrade.course.manifest import Manifest
@@ -32,6 +33,11 @@ MAX_TOTAL_BYTES = 64 * 1024 * 1024
 
 class SubmissionProblem(Exception):
     """A submission that cannot be graded as it is (a zip too large, too many files, unreadable)."""
+
+
+class ClusterProblem(Exception):
+    """`--cluster`: the cluster cannot grade this batch (no scheduler there, its nodes hold another kit, Dask is
+    not installed): one sentence why (instructor/cluster.py)."""
 
 
 def _copy_submission(entry: Path, target: Path, wanted: set[str]) -> None:
@@ -73,29 +79,60 @@ def _copy_submission(entry: Path, target: Path, wanted: set[str]) -> None:
         raise SubmissionProblem(_("the zip cannot be read ({error}).").format(error=error)) from None
 
 
-def _copy_all(entries: list[Path], scratch: Path, items) -> dict[str, Path | SubmissionProblem]:
+@dataclass(frozen=True)
+class Student:
+    """One student of a batch: `name` keys their results, `entry` is their folder's or zip's name (how messages
+    name their files), `copy` the folder holding the copy of their files (or why it could not be made)."""
+    name: str
+    entry: str
+    copy: Path | SubmissionProblem
+
+
+def _copy_all(entries: list[Path], scratch: Path, items) -> list[Student]:
     """Each student's files, copied once into a folder of their own (or why they cannot be)."""
-    copies = {}
+    copies = []
     for index, entry in enumerate(entries):
         target = scratch / str(index)
         try:
             _copy_submission(entry, target, {item.file_name for item in items})
-            copies[entry.stem] = target
+            copies.append(Student(entry.stem, entry.name, target))
         except SubmissionProblem as problem:
-            copies[entry.stem] = SubmissionProblem(f"{entry.name}: {problem}")
+            copies.append(Student(entry.stem, entry.name, SubmissionProblem(f"{entry.name}: {problem}")))
     return copies
 
 
-def _grade_item(manifest: Manifest, item, students: list[tuple[str, str, Path]],
-                progress=None) -> dict[str, ItemResult]:
-    """One judge for many students' copies of one item; each student in a worker of their own (a fork of a
-    warm zygote, ended with everything it started and wrote before the next student's file is copied in)."""
-    files = [runner.Planned(name, path, display=display) for name, display, path in students]
-    follow = _Follow(item.id, [name for name, _display, _path in students], progress) if progress else None
-    results = runner.grade_many(manifest, item, files, mode=Mode.STUDENTS, on_event=follow)
-    if follow:
-        follow.finish()
-    return results
+def grade_students(manifest: Manifest, items, students: list[Student], progress=None,
+                   lang: str | None = None) -> dict[str, dict[str, ItemResult]]:
+    """The one grading of students both `run` and a cluster's node (instructor/cluster.py) do: per item, one
+    judge for every student who submitted its file, each student in a worker of their own (a fork of a warm
+    zygote, ended with everything it started and wrote before the next student's file is copied in); a student
+    whose copy could not be made, or who did not submit the item's file, gets a result that says so. `lang` is
+    the feedback's language (the CLI's by default)."""
+    grades: dict[str, dict[str, ItemResult]] = {student.name: {} for student in students}
+    for item in items:
+        present = []
+        for student in students:
+            if isinstance(student.copy, SubmissionProblem):
+                problem = str(student.copy)
+            elif not (student.copy / item.file_name).is_file():
+                problem = _("no {file} submitted").format(file=item.file_name)
+            else:
+                present.append(student)
+                continue
+            grades[student.name][item.id] = ItemResult(id=item.id, title=item.title, problem=problem)
+            if progress:
+                progress.finished(student.name, item.id)
+        if not present:
+            continue
+        files = [runner.Planned(s.name, s.copy / item.file_name, display=f"{s.entry}/{item.file_name}")
+                 for s in present]
+        follow = _Follow(item.id, [s.name for s in present], progress) if progress else None
+        results = runner.grade_many(manifest, item, files, mode=Mode.STUDENTS, lang=lang, on_event=follow)
+        if follow:
+            follow.finish()
+        for name, result in results.items():
+            grades[name][item.id] = result
+    return grades
 
 
 class _Follow:
@@ -137,39 +174,42 @@ class Progress:
 
 
 def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=None,
-        progress: Progress | None = None) -> dict:
-    """Grade every student's copy of `items`; each student's results in the order of the items."""
+        progress: Progress | None = None, cluster: str | None = None, per_task: int | None = None) -> dict:
+    """Grade every student's copy of `items`, here in `jobs` judges at a time, or with `cluster` (a Dask
+    scheduler's address) on that cluster's nodes, `per_task` students in each of its tasks (instructor/cluster.py);
+    each student's results in the order of the items, written here once every grading has ended."""
     items = items or [item for item in manifest.items if item.available]
     entries = students(folder)
-    feedback_dir = out_csv.parent / (out_csv.stem + "-feedback")
-    feedback_dir.mkdir(parents=True, exist_ok=True)
-    grades: dict[str, dict[str, ItemResult]] = {entry.stem: {} for entry in entries}
     with tempfile.TemporaryDirectory(prefix="ptgrade-batch-") as scratch:
         copies = _copy_all(entries, Path(scratch), items)
-        names = {entry.stem: entry.name for entry in entries}
-        work = []  # (item, a share of the students): one judge each, `jobs` at a time
-        for item in items:
-            present = []
-            for name, copy in copies.items():
-                if isinstance(copy, SubmissionProblem):
-                    grades[name][item.id] = ItemResult(id=item.id, title=item.title, problem=str(copy))
-                    if progress:
-                        progress.finished(name, item.id)
-                elif not (copy / item.file_name).is_file():
-                    grades[name][item.id] = ItemResult(id=item.id, title=item.title,
-                                                       problem=_("no {file} submitted").format(file=item.file_name))
-                    if progress:
-                        progress.finished(name, item.id)
-                else:
-                    present.append((name, f"{names[name]}/{item.file_name}", copy / item.file_name))
-            shares = max(1, min(jobs, len(present)))
-            work += [(item, present[i::shares]) for i in range(shares) if present[i::shares]]
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for (item, _share), results in zip(work, pool.map(lambda w: _grade_item(manifest, *w, progress), work)):
-                for name, result in results.items():
-                    grades[name][item.id] = result
+        if cluster:
+            from ptgrade.instructor import cluster as on_cluster
+            grades = on_cluster.grade(manifest, items, copies, cluster, per_task=per_task, progress=progress)
+        else:
+            grades = _grade_here(manifest, items, copies, jobs, progress)
     # Every grading process is dead here: results are written only now.
-    ordered = {name: [grades[name][item.id] for item in items] for name in grades}
+    ordered = {student.name: [grades[student.name][item.id] for item in items] for student in copies}
+    write(ordered, items, out_csv)
+    return ordered
+
+
+def _grade_here(manifest: Manifest, items, copies: list[Student], jobs: int,
+                progress: Progress | None) -> dict[str, dict[str, ItemResult]]:
+    """This machine: each item's students in `jobs` shares, one judge per share, `jobs` judges at a time."""
+    grades: dict[str, dict[str, ItemResult]] = {student.name: {} for student in copies}
+    shares = max(1, jobs)
+    work = [([item], copies[i::shares]) for item in items for i in range(shares) if copies[i::shares]]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for results in pool.map(lambda w: grade_students(manifest, *w, progress), work):
+            for name, by_item in results.items():
+                grades[name].update(by_item)
+    return grades
+
+
+def write(ordered: dict[str, list[ItemResult]], items, out_csv: Path) -> None:
+    """The CSV, and one JSON feedback file per student in a folder beside it."""
+    feedback_dir = out_csv.parent / (out_csv.stem + "-feedback")
+    feedback_dir.mkdir(parents=True, exist_ok=True)
     for name, results in ordered.items():
         (feedback_dir / f"{name}.json").write_text(json.dumps(
             {"student": name, "items": [r.to_json() for r in results]}, ensure_ascii=False, indent=1),
@@ -180,4 +220,3 @@ def run(manifest: Manifest, folder: Path, out_csv: Path, jobs: int = 2, items=No
         for name, results in ordered.items():
             scores = [r.score for r in results]
             writer.writerow([name, *[f"{s:g}" for s in scores], f"{sum(scores):g}"])
-    return ordered

@@ -300,7 +300,11 @@ def cmd_grade(args, manifest) -> int:
     items = manifest.select(args.items) if args.items else [item for item in manifest.items if item.available]
     with progress_bars.bar() as bar:  # one step per student and item
         shown = progress_bars.GradeProgress(bar, total=len(batch.students(folder)) * len(items))
-        grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items, progress=shown)
+        try:
+            grades = batch.run(manifest, folder, Path(args.out), jobs=args.jobs, items=items, progress=shown,
+                               cluster=args.cluster, per_task=args.per_task)
+        except batch.ClusterProblem as problem:
+            raise UsageProblem(str(problem)) from None
     print(_("{count} students graded: {out}").format(count=len(grades), out=args.out))
     if args.report:
         from ptgrade.instructor import report
@@ -452,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--items", nargs="*", help=_("items or sections (default: all built items)"))
     grade.add_argument("--report", metavar="FILE", help=_("also write the class report, one HTML page, to FILE "
                                                          "(in the --lang language)"))
+    grade.add_argument("--cluster", metavar="ADDRESS", help=_("grade on the nodes of a Dask cluster, e.g. "
+                                                              "tcp://host:8786 (needs .[cluster])"))
+    grade.add_argument("--per-task", type=int, metavar="N", help=_("with --cluster: students per task (default: "
+                                                                   "about four tasks per worker thread)"))
     grade.set_defaults(run=cmd_grade)
 
     gradescope = add("gradescope", help=_("instructors: Gradescope autograder bundle"))
