@@ -70,7 +70,7 @@ def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None, names
             f"environment_report() on {setting} raised {errors.summary(error)}\n"
             "Hint: a missing package is reported as None (catch ImportError), and GPU names are asked for only "
             "for i in range(torch.cuda.device_count()) when torch.cuda.is_available().",
-            f"{setting}에서 environment_report()가 {errors.summary(error)}을(를) 발생시켰습니다\n"
+            f"{setting}에서 environment_report()가 예외를 발생시켰습니다: {errors.summary(error)}\n"
             "힌트: 설치되지 않은 패키지는 None으로 보고하세요(ImportError를 잡으세요). GPU 이름은 "
             "torch.cuda.is_available()일 때만 for i in range(torch.cuda.device_count())로 물어보세요."))
     report = expect_type(report, dict, "environment_report()")
@@ -132,7 +132,7 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
             raise AssertionError(say(f"package_version({name!r}) for a package that is not installed raised "
                                      f"{errors.summary(error)}\nHint: {hint}",
                                      f"설치되지 않은 패키지에 대해 package_version({name!r})이(가) "
-                                     f"{errors.summary(error)}을(를) 발생시켰습니다\n힌트: {hint}"))
+                                     f"예외를 발생시켰습니다: {errors.summary(error)}\n힌트: {hint}"))
         check(got is None, say(f"package_version({name!r}) for a package that is not installed: expected None, got "
                                f"{got!r}.",
                                f"설치되지 않은 패키지에 대한 package_version({name!r}): None이어야 하는데 "
@@ -241,7 +241,7 @@ def test_report_on_a_machine_without_cuda(impl):
                    ko="environment_report는 선택적 패키지가 있든 없든 올바르게 보고합니다")
 def test_report_handles_present_and_missing_optional_packages(impl, run_seed):
     audio = _drawn(run_seed)["torchaudio"]
-    setting = say(f"a machine with torchaudio {audio} installed", f"torchaudio {audio}이(가) 설치된 컴퓨터")
+    setting = say(f"a machine with torchaudio {audio} installed", f"torchaudio {audio} 버전이 설치된 컴퓨터")
     report = _report(impl, setting, modules=(("torchaudio", audio),))
     _field(report, "torchaudio", audio, setting, say("Report torchaudio with package_version('torchaudio') like the "
                                                         "others: it is optional, not always absent.",
@@ -299,7 +299,7 @@ def _torchaudio_field(report, want, setting):
 def test_report_gives_torchaudio_its_own_version_or_none(impl, run_seed):
     audio = _drawn(run_seed)["torchaudio"]
     setting = say(f"a machine with torchaudio {audio} but no torchvision",
-                  f"torchaudio {audio}은(는) 있고 torchvision은 없는 컴퓨터")
+                  f"torchaudio {audio} 버전은 있고 torchvision은 없는 컴퓨터")
     report = _torchaudio_report(impl, setting, (("torchaudio", audio), ("torchvision", None)), absent=False)
     _torchaudio_field(report, audio, setting)
     each = say("Report each optional package on its own, with package_version(name): one can be there without the other.",

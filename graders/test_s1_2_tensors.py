@@ -69,7 +69,7 @@ def test_seeded_normal_is_reproducible(impl, run_seed):
         seen = global_stream_around_seeded_normal(impl, global_seed, shape, seed)
         assert_tensor(seen["value"], torch.randn(shape, generator=torch.Generator().manual_seed(seed)),
                       say(f"seeded_normal({shape}, seed={seed}) after the global seed was set to {global_seed}",
-                          f"전역 시드를 {global_seed}(으)로 둔 뒤의 seeded_normal({shape}, seed={seed})"), hint=hint)
+                          f"전역 시드를 {global_seed} 값으로 둔 뒤의 seeded_normal({shape}, seed={seed})"), hint=hint)
         untouched = torch.randn(8, generator=torch.Generator().manual_seed(global_seed))
         after = seen["after"]
         check(isinstance(after, torch.Tensor) and after.shape == untouched.shape and after.dtype == untouched.dtype
@@ -276,7 +276,7 @@ def test_matrix_product_is_strictly_two_dimensional(impl):
         check(error is not None,
               say(f"matrix_product(a, b) for {what_en} returned {shape} instead of raising: it must accept only "
                   "2-D matrices, as torch.mm does, so a shape mistake upstream is not silently batched.",
-                  f"{what_ko}에 대한 matrix_product(a, b)가 오류를 발생시키지 않고 {shape}을(를) 반환했습니다: "
+                  f"{what_ko}에 대한 matrix_product(a, b)가 오류를 발생시키지 않고 shape {shape}인 결과를 반환했습니다: "
                   "torch.mm처럼 2차원 행렬만 받아야 앞 단계의 shape 실수가 몰래 배치로 처리되지 않습니다."),
               say("torch.matmul (and @) broadcasts and batches; torch.mm takes 2-D matrices only and raises "
                   "RuntimeError otherwise.",
@@ -285,7 +285,7 @@ def test_matrix_product_is_strictly_two_dimensional(impl):
         check(isinstance(error, RuntimeError),
               say(f"matrix_product(a, b) for {what_en} raised {errors.summary(error)}; expected the "
                   "RuntimeError torch.mm raises for an input that is not 2-D.",
-                  f"{what_ko}에 대한 matrix_product(a, b)가 {errors.summary(error)}을(를) 발생시켰습니다. "
+                  f"{what_ko}에 대한 matrix_product(a, b)가 예외를 발생시켰습니다: {errors.summary(error)}. "
                   "2차원이 아닌 입력에 torch.mm이 발생시키는 RuntimeError여야 합니다."),
               say("Let torch.mm raise its own error; do not catch it or raise another kind.",
                   "torch.mm이 자신의 오류를 발생시키게 두세요. 오류를 잡거나 다른 종류로 바꾸지 마세요."))

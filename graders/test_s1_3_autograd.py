@@ -81,7 +81,7 @@ def _backward_failure(what, kind, text, hint):
         return AssertionError(say(f"backward() through {what}: {cause}.\nHint: {hint}",
                                   f"{what}을(를) 거치는 backward(): {cause}.\n힌트: {hint}"))
     return AssertionError(say(f"backward() through {what} raised {kind}: {text}\nHint: {hint}",
-                              f"{what}을(를) 거치는 backward()에서 {kind}이(가) 발생했습니다: {text}\n힌트: {hint}"))
+                              f"{what}을(를) 거치는 backward()에서 예외가 발생했습니다: {kind}: {text}\n힌트: {hint}"))
 
 
 def _backward_through(what, seen, hint):
@@ -477,12 +477,12 @@ def test_softplus_passes_gradcheck(impl):
             raise AssertionError(say(
                 f"gradcheck(softplus, x) with beta={beta} raised {errors.kind(error)}: {text}\n"
                 "Hint: gradcheck runs your forward and your backward: the error came from one of them.",
-                f"beta={beta}에서 gradcheck(softplus, x)가 {errors.kind(error)}을(를) 발생시켰습니다: "
+                f"beta={beta}에서 gradcheck(softplus, x)가 예외를 발생시켰습니다: {errors.kind(error)}: "
                 f"{text}\n"
                 "힌트: gradcheck는 작성한 forward와 backward를 실행합니다: 오류는 그 둘 중 하나에서 발생했습니다.")) \
                 from None
         check(ok is True, say(f"gradcheck(softplus, x) with beta={beta} returned {ok!r}.",
-                              f"beta={beta}에서 gradcheck(softplus, x)가 {ok!r}을(를) 반환했습니다."))
+                              f"beta={beta}에서 gradcheck(softplus, x)의 반환값이 {ok!r}입니다."))
 
 
 @pytest.mark.points(1)

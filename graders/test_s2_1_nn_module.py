@@ -265,8 +265,8 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
               say(f"the weight of a nested Linear({layer['in_features']}, {layer['out_features']}): expected mean 0 and "
                   f"std sqrt(2/{layer['in_features']}) = {want_std:.4f}, got mean {w.mean().item():.4f} and std "
                   f"{std:.4f}.",
-                  f"중첩된 Linear({layer['in_features']}, {layer['out_features']})의 가중치: 평균 0, 표준편차 "
-                  f"sqrt(2/{layer['in_features']}) = {want_std:.4f}을(를) 기대했는데 평균 {w.mean().item():.4f}, 표준편차 "
+                  f"중첩된 Linear({layer['in_features']}, {layer['out_features']})의 가중치: 기대값은 평균 0, 표준편차 "
+                  f"sqrt(2/{layer['in_features']}) = {want_std:.4f}인데 실제로는 평균 {w.mean().item():.4f}, 표준편차 "
                   f"{std:.4f}입니다."),
               say("Use nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu') on every nn.Linear; visit nested "
                   "ones with model.modules() or model.apply (children() stops at the first level).",
@@ -276,7 +276,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
                                        f"{tails:.1%} "
                                        f"of values beyond 2 std; a normal distribution has 4.6%.",
                                        f"Linear({layer['in_features']}, {layer['out_features']})의 가중치 중 "
-                                       f"{tails:.1%}이(가) 표준편차의 2배를 벗어납니다. 정규분포라면 4.6%입니다."),
+                                       f"표준편차의 2배를 벗어나는 값의 비율이 {tails:.1%}입니다. 정규분포라면 4.6%입니다."),
               say("Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).",
                   "kaiming_uniform_이 아니라 kaiming_normal_을 쓰세요(균등분포에는 꼬리가 없습니다)."))
         check(bool((layer["bias"] == 0).all()), say("after init_weights every Linear bias should be 0.",

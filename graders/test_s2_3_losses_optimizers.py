@@ -285,7 +285,7 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
                   f"{what}: {step}단계 뒤 매개변수 리스트의 길이가 바뀌었거나 텐서가 아닌 것이 들어 있습니다."))
         for k, (p, old, want) in enumerate(zip(after, theirs, ours)):
             check(not torch.equal(p.detach(), old), say(f"{what}: parameter {k} did not change at step {step}.",
-                                                        f"{what}: 매개변수 {k}이(가) {step}단계에서 바뀌지 않았습니다."),
+                                                        f"{what}: {step}단계에서 매개변수 {k} 값이 바뀌지 않았습니다."),
                   say("Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
                       "local name.",
                       "각 매개변수를 제자리에서 갱신하세요(torch.no_grad() 아래에서 p.sub_(...)). "

@@ -494,7 +494,7 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
     model = _digits_model()
     shapes = {name: tuple(value.shape) for name, value in model.state_dict().items()}
     check({name: tuple(value.shape) for name, value in state.items()} == shapes,
-          say(f"the trained model's state_dict should hold {shapes}.", f"학습한 모델의 state_dict에는 {shapes}이(가) 있어야 합니다."))
+          say(f"the trained model's state_dict should hold {shapes}.", f"학습한 모델의 state_dict에 있어야 하는 것: {shapes}."))
     model.load_state_dict(state)
     with torch.no_grad():
         before, after = (F.cross_entropy(m(x_train), y_train).item() for m in (start, model))

@@ -252,7 +252,7 @@ def test_conv2d_follows_dtype_and_device(impl):
     out = expect_tensor(impl.conv2d(x, weight, bias, **options), say("conv2d(...) in float32",
                                                                      "float32 입력에 대한 conv2d(...)"))
     check(out.dtype == torch.float32, say(f"conv2d on float32 inputs returned {out.dtype}.",
-                                          f"float32 입력에 대해 conv2d가 {out.dtype}을(를) 반환했습니다."),
+                                          f"float32 입력에 대해 conv2d가 반환한 dtype이 {out.dtype}입니다."),
           say("Create any new tensor with dtype=x.dtype, device=x.device (or avoid creating any).",
               "새 텐서를 만들 때는 dtype=x.dtype, device=x.device를 지정하세요(아니면 새 텐서를 만들지 마세요)."))
     meta = [t.to("meta") for t in (x, weight, bias)]
@@ -724,7 +724,7 @@ def _loaded(pretrained):
     _check_no_download(seen["downloaded"])
     if "error" in seen:
         raise AssertionError(say(f"{what} raised {seen['error']}\nHint: {LOAD_HINT}",
-                                 f"{what}에서 {seen['error']}이(가) 발생했습니다\n힌트: {LOAD_HINT}"))
+                                 f"{what}에서 예외가 발생했습니다: {seen['error']}\n힌트: {LOAD_HINT}"))
     check(isinstance(seen.get("model"), Handle), say(f"{what} should return a torchvision ResNet, got {seen.get('model')!r:.80}.",
                                                      f"{what}은(는) torchvision ResNet을 반환해야 하는데 {seen.get('model')!r:.80}입니다."),
           LOAD_HINT)

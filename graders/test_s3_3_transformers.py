@@ -390,7 +390,7 @@ def _same_encoding(impl, tokenizer, rebuilt, texts, what, hint):
     want = _judge_batch(rebuilt, texts)
     for key in ("input_ids", "attention_mask"):
         check(key in batch, say(f"{what}(texts, padding=True, return_tensors='pt') has no {key}.",
-                                f"{what}(texts, padding=True, return_tensors='pt')에 {key}이(가) 없습니다."), hint)
+                                f"{what}(texts, padding=True, return_tensors='pt')의 결과에 {key} 항목이 없습니다."), hint)
         assert_tensor(batch[key], want[key], say(f"{key} of {what}(texts), against the same tokenizer rebuilt by the "
                                                  "grader from its JSON",
                                                  f"{what}(texts)의 {key}을(를) 채점기가 JSON으로 다시 만든 같은 토크나이저와 비교"),
@@ -575,7 +575,7 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, student_
     files = student_files.listing(directory, student_path)
     check("config.json" in files and "model.safetensors" in files and "tokenizer.json" in files,
           say(f"the directory should hold config.json, model.safetensors and tokenizer.json, holds {files}.",
-              f"디렉터리에는 config.json, model.safetensors, tokenizer.json이 있어야 하는데 {files}이(가) 있습니다."), hint)
+              f"디렉터리에는 config.json, model.safetensors, tokenizer.json이 있어야 하는데 들어 있는 파일은 {files}입니다."), hint)
     saved_tokenizer = _rebuilt_tokenizer(student_files.read_text(directory / "tokenizer.json", student_path,
                                                                  MAX_TOKENIZER_JSON),
                                          say("the saved tokenizer.json", "저장된 tokenizer.json"), hint)
@@ -1040,7 +1040,7 @@ def _trainer_seen(trainer_run):
         for words, mistake in TRAINER_MISTAKES:
             if any(word in str(error) for word in words):
                 raise AssertionError(say(f"{what} raised {errors.kind(error)}: {mistake}\nHint: {TRAINER_HINT}",
-                                         f"{what}에서 {errors.kind(error)}이(가) 발생했습니다: {mistake}\n힌트: "
+                                         f"{what}에서 예외가 발생했습니다: {errors.kind(error)}: {mistake}\n힌트: "
                                          f"{TRAINER_HINT}"))
         raise errors.raised(what, error, TRAINER_HINT)
     seen = run["seen"]
@@ -1090,8 +1090,8 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
     check(ratio < 0.5,
           say(f"in {TRAINER_STEPS} steps at lr={TRAINER_LR} the logged training loss should fall below half its first "
               f"value; it went from {first:.4f} to {last:.4f} (ratio {ratio:.3f}).",
-              f"lr={TRAINER_LR}(으)로 {TRAINER_STEPS} 단계를 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
-              f"{first:.4f}에서 {last:.4f}이(가) 되었습니다(비율 {ratio:.3f}).") + slow, TRAINER_HINT)
+              f"lr={TRAINER_LR}에서 {TRAINER_STEPS} 단계를 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
+              f"{first:.4f}에서 {last:.4f}까지 바뀌었습니다(비율 {ratio:.3f}).") + slow, TRAINER_HINT)
     texts, labels = _trainer_test_texts(run_seed, trainer_run)
     accuracy = _judged_accuracy(impl, seen["trained"], BertForSequenceClassification(config), seen["tokenizer"],
                                 judge_tokenizer, texts, labels, say("the fine-tuned model", "미세 조정한 모델"),
@@ -1124,7 +1124,7 @@ def test_trainer_fine_tune_saves_into_output_dir(impl, trainer_start, trainer_ru
     files = student_files.listing(folder / "output", folder)
     check("config.json" in files and "model.safetensors" in files,
           say(f"output_dir should hold the fine-tuned model (config.json and model.safetensors); it holds {files}.",
-              f"output_dir에는 미세 조정한 모델(config.json과 model.safetensors)이 있어야 하는데 {files}이(가) 있습니다."),
+              f"output_dir에는 미세 조정한 모델(config.json과 model.safetensors)이 있어야 하는데 들어 있는 파일은 {files}입니다."),
           hint)
     texts, labels = _trainer_test_texts(run_seed, trainer_run)
     batch = dict(judge_tokenizer(texts, padding=True, return_tensors="pt"))

@@ -595,7 +595,7 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
     check(not missing,
           say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) compiled graphs in the modes {seen}, "
               f"never with {missing}.",
-              f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {seen}(으)로 그래프를 컴파일했고, "
+              f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 {seen} 모드로 그래프를 컴파일했고, "
               f"{missing}로는 한 번도 컴파일하지 않았습니다."),
           say("Pass each mode on to torch.compile (its mode= argument); without it every version is compiled in "
               "the default mode and the comparison compares nothing.",
@@ -606,7 +606,7 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
         check(calls >= warmup + iters,
               say(f"compare_compile_speed(..., warmup={warmup}, iters={iters}) called the version compiled in mode "
                   f"{mode!r} {calls} times; benchmark(fn, warmup, iters, timer) calls it {warmup + iters} times.",
-                  f"compare_compile_speed(..., warmup={warmup}, iters={iters})가 모드 {mode!r}(으)로 컴파일한 버전을 "
+                  f"compare_compile_speed(..., warmup={warmup}, iters={iters})가 {mode!r} 모드로 컴파일한 버전을 "
                   f"{calls}번 호출했습니다. benchmark(fn, warmup, iters, timer)는 {warmup + iters}번 호출합니다."),
               say("Time each compiled version with your benchmark, with the warmup and iters given.",
                   "컴파일한 각 버전을 주어진 warmup과 iters로, 여러분의 benchmark로 측정하세요."))
@@ -641,7 +641,7 @@ def _check_row_seconds(run, table):
                 + ", ".join(f"{table[mode]} s in mode {mode!r}" for mode in _SPEED_MODES)
                 + f" and each compilation {_COMPILE_SECONDS:g} s",
                 f"호출 한 번이 eager로 {table['eager']}초, "
-                + ", ".join(f"모드 {mode!r}(으)로 {table[mode]}초" for mode in _SPEED_MODES)
+                + ", ".join(f"{mode!r} 모드로 {table[mode]}초" for mode in _SPEED_MODES)
                 + f" 걸리고 컴파일 한 번에 {_COMPILE_SECONDS:g}초 걸리는 시계에서")
     for row, mode in zip(rows, order):
         want, seconds = table[mode], row["seconds"]
@@ -698,7 +698,7 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run,
                 "speedup = eager 행의 seconds / 이 행의 seconds입니다(eager 자신은 1.0).")
         assert_scalar(speedup, want, say(f"the speed-up of the {mode!r} row ({eager} s per call eager, "
                                          f"{table[mode]} s in mode {mode!r})",
-                                         f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, 모드 {mode!r}(으)로 "
+                                         f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, {mode!r} 모드로 "
                                          f"{table[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
 
 

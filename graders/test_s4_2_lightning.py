@@ -372,7 +372,7 @@ def test_training_step_returns_cross_entropy(impl, run_seed):
                            "softmax를 거치지 않은 로짓에 F.cross_entropy(self(x), y)를 쓰세요."))
     check("backward_error" not in facts,
           say(f"training_step's loss.backward() raised {facts.get('backward_error')}.",
-              f"training_step 손실의 loss.backward()에서 {facts.get('backward_error')}이(가) 발생했습니다."),
+              f"training_step 손실의 loss.backward()에서 예외가 발생했습니다: {facts.get('backward_error')}."),
           say("Compute the loss from self(x) without detach() or torch.no_grad().",
               "detach()나 torch.no_grad() 없이 self(x)로 손실을 계산하세요."))
     expected_loss.backward()
@@ -404,7 +404,7 @@ def test_configure_optimizers_returns_adam_over_all_parameters(impl, run_seed):
     grads = [[torch.randn(shape, generator=generator) for shape in shapes] for _ in range(OPTIMIZER_STEPS)]
     facts = configured_optimizers(impl, grads)
     check(facts["count"] == 1, say(f"configure_optimizers() should return one optimizer, got {facts['returned']}.",
-                                   f"configure_optimizers()는 옵티마이저 하나를 반환해야 하는데 {facts['returned']}을(를) 반환했습니다."),
+                                   f"configure_optimizers()는 옵티마이저 하나를 반환해야 하는데 반환값이 {facts['returned']}입니다."),
           say("End configure_optimizers with `return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)`: "
               "without the return Lightning trains with no optimizer at all.",
               "configure_optimizers를 `return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)`로 끝내세요: "
@@ -622,7 +622,7 @@ def test_best_checkpoint_has_lowest_val_loss(impl, fitted, student_path, run_see
               f"grader), the final weights {final_loss:.5f}; metrics.csv says epoch {best_epoch}, the lowest, had "
               f"{val_loss[best_epoch]:.5f}.",
               f"가장 좋은 체크포인트의 가중치로 채점기가 계산한 검증 val_loss는 {saved_loss:.5f}, 최종 가중치는 "
-              f"{final_loss:.5f}입니다. metrics.csv에서는 가장 낮은 에폭 {best_epoch}이(가) {val_loss[best_epoch]:.5f}입니다."),
+              f"{final_loss:.5f}입니다. metrics.csv에서는 가장 낮은 값은 에폭 {best_epoch}의 {val_loss[best_epoch]:.5f}입니다."),
           CHECKPOINT_HINT)
 
 
@@ -663,7 +663,7 @@ def test_training_converges(impl, fitted):
               f"least {MIN_VAL_ACC}) and its mean cross-entropy went from {first_loss:.3f} to {loss:.3f} (expected "
               f"below half of the first and below {MAX_VAL_LOSS}), computed by the grader from the weights before and after fit.",
               f"{MAX_EPOCHS}에폭 뒤 검증 데이터에서 모델의 정확도는 {accuracy:.3f}(기준: {MIN_VAL_ACC} 이상)이고, 평균 "
-              f"교차 엔트로피는 {first_loss:.3f}에서 {loss:.3f}(으)로 바뀌었습니다(기준: 처음 값의 절반 미만, {MAX_VAL_LOSS} 미만). fit 전후의 "
+              f"교차 엔트로피는 {first_loss:.3f}에서 {loss:.3f}까지 바뀌었습니다(기준: 처음 값의 절반 미만, {MAX_VAL_LOSS} 미만). fit 전후의 "
               "가중치로 채점기가 계산했습니다."),
           say("Check that configure_optimizers returns the optimizer (returning None trains nothing), that the "
               "loss is cross-entropy on logits, and that lr is used.",

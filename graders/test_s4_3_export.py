@@ -62,7 +62,7 @@ def _inputs(batch, seed):
 def _value(attempt, what, hint=""):
     """The value of an _attempt, or the failed check _call would have reported."""
     if "raised" in attempt:
-        raise AssertionError(say(f"{what} raised {attempt['raised']}", f"{what}에서 {attempt['raised']}이(가) 발생했습니다")
+        raise AssertionError(say(f"{what} raised {attempt['raised']}", f"{what}에서 예외가 발생했습니다: {attempt['raised']}")
                              + (say(f"\nHint: {hint}", f"\n힌트: {hint}") if hint else ""))
     return attempt["value"]
 
@@ -319,7 +319,7 @@ def _exported_file(onnx_export):
                 "Hint: the keys of dynamic_shapes must be the names of forward's arguments (this model's "
                 "forward(self, features) has the argument `features`), or use a tuple in argument order; "
                 "the example batch must be 2 or more.",
-                f"export_onnx(model, example, path)에서 {errors.summary(problem)}이(가) 발생했습니다\n"
+                f"export_onnx(model, example, path)에서 예외가 발생했습니다: {errors.summary(problem)}\n"
                 "힌트: dynamic_shapes의 키는 forward 인자의 이름이어야 합니다(이 모델의 forward(self, features)에는 "
                 "`features` 인자가 있습니다). 아니면 인자 순서대로 tuple을 쓰세요. 예제 배치 크기는 2 이상이어야 합니다."))
     check(student_files.exists(path, folder),

@@ -103,7 +103,7 @@ class _Ranks:
                                          "아무 작업도 하지 않아야 합니다."))
             entry = record.get(name)
             check(isinstance(entry, dict), say(f"rank {rank} never finished `{name}`: an earlier step crashed or hung that rank.",
-                                         f"랭크 {rank}이(가) `{name}`을(를) 끝내지 못했습니다: 앞 단계에서 그 랭크가 죽었거나 멈췄습니다."),
+                                         f"랭크 {rank}에서 `{name}` 실행이 끝나지 않았습니다: 앞 단계에서 그 랭크가 죽었거나 멈췄습니다."),
                   say("Run `python exercises/s4_4_distributed.py` to see the ranks' own output.",
                       "`python exercises/ko/s4_4_distributed.py`를 실행해 각 랭크의 출력을 직접 보세요."))
             if entry.get("not_started"):
@@ -138,7 +138,7 @@ def _spawn(impl, out_dir, backend, data, world_size=WORLD_SIZE):
         if not student_files.exists(path, out_dir):
             problem = problem or (say(f"rank {rank} wrote no results (it exited with code {exit_codes[rank]} "
                                       "before its first step: a crash while importing your module?).",
-                                      f"랭크 {rank}이(가) 결과를 하나도 쓰지 않았습니다(첫 단계 전에 종료 코드 {exit_codes[rank]}(으)로 끝났습니다: "
+                                      f"랭크 {rank}에서 쓴 결과가 하나도 없습니다(첫 단계 전에 끝났고 종료 코드는 {exit_codes[rank]}입니다: "
                                       "여러분의 모듈을 import하다가 죽었을까요?)."))
             records.append({})
         else:
@@ -205,7 +205,7 @@ def test_free_port_is_found_at_run_time(impl):
                   f"find_free_port()는 포트 번호(1024..65535 사이의 int)를 반환해야 하는데 {port!r}입니다."))
     check(len(set(ports)) > 1, say(f"find_free_port() returned {ports[0]} three times in a row: the system picks a new "
                                    "free port each time a socket binds port 0.",
-                                   f"find_free_port()가 세 번 연속 {ports[0]}을(를) 반환했습니다: 소켓이 포트 0에 bind할 "
+                                   f"find_free_port()가 세 번 연속 같은 포트 {ports[0]}번을 반환했습니다: 소켓이 포트 0에 bind할 "
                                    "때마다 시스템은 새로운 빈 포트를 고릅니다."), hard_coded)
     # Whether a port is free is a fact of the student's own network namespace, seen only there (reported).
     facts = ports_found(impl)
@@ -220,7 +220,7 @@ def test_free_port_is_found_at_run_time(impl):
         second = facts["second"]
         check(type(second) is int and second != first,
               say(f"find_free_port() returned {second!r} while port {first} was taken: it must find a port free now.",
-                  f"포트 {first}이(가) 사용 중인데 find_free_port()가 {second!r}을(를) 반환했습니다: 지금 비어 있는 포트를 "
+                  f"포트 {first}번이 사용 중인데 find_free_port()의 반환값이 {second!r}입니다: 지금 비어 있는 포트를 "
                   f"찾아야 합니다."),
               say("Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].",
                   "포트를 코드에 박아 넣지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요."))
@@ -228,7 +228,7 @@ def test_free_port_is_found_at_run_time(impl):
         port, error = facts["unbindable"]
         raise AssertionError(say(f"find_free_port() returned {port}, which cannot be bound: {error}.\n"
                                  "Hint: close the socket (a `with` block) before returning its port.",
-                                 f"find_free_port()가 bind할 수 없는 포트 {port}을(를) 반환했습니다: {error}.\n"
+                                 f"find_free_port()가 bind할 수 없는 포트 {port}번을 반환했습니다: {error}.\n"
                                  "힌트: 포트를 반환하기 전에 소켓을 닫으세요(`with` 블록)."))
 
 
@@ -361,8 +361,8 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
         check((facts["rank"], facts["world_size"], facts["backend"]) == (rank, WORLD_SIZE, "gloo"),
               say(f"setup({rank}, {WORLD_SIZE}, port, 'gloo') joined as rank {facts['rank']} of {facts['world_size']} "
                   f"with backend {facts['backend']!r}; expected rank {rank} of {WORLD_SIZE} with 'gloo'.",
-                  f"setup({rank}, {WORLD_SIZE}, port, 'gloo')가 백엔드 {facts['backend']!r}, 랭크 {facts['rank']}/{facts['world_size']}(으)로 "
-                  f"참여했습니다. 백엔드 'gloo', 랭크 {rank}/기대값은 {WORLD_SIZE}입니다."))
+                  f"setup({rank}, {WORLD_SIZE}, port, 'gloo') 호출로 참여한 프로세스의 백엔드는 {facts['backend']!r}, 랭크는 "
+                  f"{facts['world_size']}개 중 {facts['rank']}입니다. 기대값은 백엔드 'gloo', {WORLD_SIZE}개 중 랭크 {rank}입니다."))
         timeout = facts["timeout_s"]
         check(timeout is None or abs(timeout - COLLECTIVE_TIMEOUT_S) < 1e-3,
               say(f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",
@@ -486,7 +486,7 @@ def test_cleanup_destroys_process_group(impl, gloo_ranks, gloo_data):
     for rank, received in enumerate(gloo_ranks.stage("again")):
         assert_tensor(received, expected, say(f"what rank {rank} received from a broadcast in the new group the grader "
                                               "made after cleanup, with the ranks in reverse order",
-                                              f"cleanup 뒤 채점기가 랭크 순서를 뒤집어 새로 만든 그룹에서 랭크 {rank}이(가) "
+                                              f"cleanup 뒤 채점기가 랭크 순서를 뒤집어 새로 만든 그룹에서 랭크 {rank}번 프로세스가 "
                                               "broadcast로 받은 값"),
                       hint=hint)
 
@@ -571,7 +571,7 @@ def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl, run_seed):
     x, y = _amp_batch(run_seed)
     seen = autocast_training(impl, x, y)
     check("raised" not in seen, say(f"autocast_train_step raised {seen.get('raised')}",
-                                    f"autocast_train_step에서 {seen.get('raised')}이(가) 발생했습니다"),
+                                    f"autocast_train_step에서 예외가 발생했습니다: {seen.get('raised')}"),
           say("Run the forward pass and the loss inside torch.autocast(device_type=x.device.type, "
               "dtype=torch.bfloat16); the data and the model stay float32.",
               "순전파와 손실 계산을 torch.autocast(device_type=x.device.type, dtype=torch.bfloat16) 안에서 "
@@ -662,7 +662,7 @@ def test_checkpointed_stack_recomputes_blocks_with_same_gradients(impl, run_seed
     x, weights = _stack_data(run_seed)
     seen = checkpointed_backward(impl, x, weights)
     check("raised" not in seen, say(f"CheckpointedStack(blocks)(x) and backward raised {seen.get('raised')}",
-                                    f"CheckpointedStack(blocks)(x)와 역전파에서 {seen.get('raised')}이(가) 발생했습니다"),
+                                    f"CheckpointedStack(blocks)(x)와 역전파에서 예외가 발생했습니다: {seen.get('raised')}"),
           say("Keep the given __init__ (self.blocks) and in forward pass each block and its input to "
               "torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False).",
               "주어진 __init__(self.blocks)을 그대로 두고, forward에서 각 블록과 그 입력을 "

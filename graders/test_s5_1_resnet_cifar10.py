@@ -372,13 +372,13 @@ def test_test_set_is_not_augmented(impl, archive):
         outputs = [row[column] for row in images]
         check(all(torch.equal(outputs[0], other) for other in outputs[1:]),
               say(f"test image {index} differs from one read to the next (8 seeds): augmentation is applied to the "
-                  "test set.", f"테스트 이미지 {index}이(가) 읽을 때마다(시드 8개) 달라집니다: 테스트 데이터셋에 증강이 "
+                  "test set.", f"테스트 이미지 {index}번이 읽을 때마다(시드 8개) 달라집니다: 테스트 데이터셋에 증강이 "
                   "적용되어 있습니다."), hint)
         (dy, dx, flipped), distance, _ = _match(outputs[0], raw_test[index])
         check((dy, dx, flipped) == (PAD, PAD, False) and distance < 1e-3,
               say(f"test image {index} comes out shifted by ({dy - PAD}, {dx - PAD}) pixels"
                   f"{' and flipped' if flipped else ''}: augmentation is applied to the test set.",
-                  f"테스트 이미지 {index}이(가) ({dy - PAD}, {dx - PAD}) 픽셀 이동{'하고 뒤집힌' if flipped else '된'} "
+                  f"테스트 이미지 {index}번이 ({dy - PAD}, {dx - PAD}) 픽셀 이동{'하고 뒤집힌' if flipped else '된'} "
                   "채로 나옵니다: 테스트 데이터셋에 증강이 적용되어 있습니다."), hint)
 
 
@@ -399,7 +399,7 @@ def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
             (dy, dx, flipped), distance, crop = _match(row[column], raw_train[index])
             check(distance < 1e-3, say(f"training image {index} is not a crop of the image padded by {PAD} pixels, "
                                        "flipped or not.",
-                                       f"학습 이미지 {index}이(가) {PAD} 픽셀 패딩한 이미지를 자른 것(뒤집었든 아니든)이 "
+                                       f"학습 이미지 {index}번이 {PAD} 픽셀 패딩한 이미지를 자른 것(뒤집었든 아니든)이 "
                                        "아닙니다."), hint)
             assert_tensor(row[column], _normalise(crop, mean, std),
                           say(f"augmented training image {index}, normalised with the training statistics",

@@ -127,7 +127,7 @@ def _sources(seed, lengths, vocab=12):
 def _check_cleared(seen, steps, what):
     """`what` took exactly `steps` optimizer steps, each backward from cleared gradients."""
     check(seen["steps"] == steps, say(f"{what} took {seen['steps']} optimizer steps.",
-                                      f"{what}이(가) 옵티마이저 단계를 {seen['steps']}번 밟았습니다."),
+                                      f"{what}에서 옵티마이저 단계가 {seen['steps']}번 실행되었습니다."),
           say("Count the optimizer steps, not the epochs or the batches you skipped: exactly `steps` calls to "
               "optimizer.step().", "에폭이나 건너뛴 배치가 아니라 옵티마이저 단계를 세세요: optimizer.step()을 정확히 "
               "`steps`번 호출합니다."))
@@ -299,7 +299,7 @@ def _collates(impl, items, src, tgt_in, tgt_out):
                                      f"collate는 dict를 반환해야 하는데 {type(got).__name__}입니다."), hint)
     for key, want in (("src", src), ("tgt_in", tgt_in), ("tgt_out", tgt_out), ("src_padding_mask", src == 0),
                       ("tgt_padding_mask", tgt_out == 0)):
-        check(key in got, say(f"collate's dict has no {key!r}.", f"collate의 dict에 {key!r}이(가) 없습니다."), hint)
+        check(key in got, say(f"collate's dict has no {key!r}.", f"collate의 dict에 {key!r} 키가 없습니다."), hint)
         assert_tensor(got[key], want, f"collate(...)[{key!r}]", hint=hint)
 
 
@@ -503,13 +503,13 @@ def test_loss_ignores_padding_with_label_smoothing(impl, run_seed):
             with_pad, _ = _expected_loss_with_padding(seed, batch, smoothing)
             check(not torch.allclose(got, with_pad, atol=1e-6), say(
                 f"sequence_loss is {got.item():.5f}, the loss with the <pad> positions counted: padding must be "
-                f"left out with ignore_index=0.", f"sequence_loss가 {got.item():.5f}(으)로, <pad> 위치까지 센 손실입니다: "
+                f"left out with ignore_index=0.", f"sequence_loss의 결과가 <pad> 위치까지 센 손실({got.item():.5f})입니다: "
                 f"ignore_index=0으로 패딩을 빼야 합니다."), LOSS_HINT)
             unsmoothed, _ = _expected_loss(seed, batch, 0.0)
             check(not torch.allclose(got, unsmoothed, atol=1e-6), say(
                 f"sequence_loss with label_smoothing=0.1 is {got.item():.5f}, the loss without label smoothing: "
-                f"pass label_smoothing on to the cross-entropy.", f"label_smoothing=0.1인 sequence_loss가 "
-                f"{got.item():.5f}(으)로, 레이블 스무딩이 없는 손실입니다: label_smoothing을 교차 엔트로피에 넘기세요."),
+                f"pass label_smoothing on to the cross-entropy.", f"label_smoothing=0.1인 sequence_loss의 결과가 "
+                f"레이블 스무딩이 없는 손실({got.item():.5f})입니다: label_smoothing을 교차 엔트로피에 넘기세요."),
                 LOSS_HINT)
         assert_tensor(got.reshape(()), want, say(f"sequence_loss with label_smoothing={smoothing}",
                                                  f"label_smoothing={smoothing}인 sequence_loss"), rtol=1e-5,
@@ -964,7 +964,7 @@ def _saved_weights(out, names):
     missing = [n for n, t in names.items() if type(saved.get(n)) is not torch.Tensor or saved[n].shape != t.shape]
     check(not missing, say(f"the saved weights lack {missing[:3]} (or hold another shape): save the model you fine-tuned "
                            "with model.save_pretrained(out_dir).",
-                           f"저장된 가중치에 {missing[:3]}이(가) 없습니다(또는 shape가 다릅니다): 미세 조정한 모델을 "
+                           f"저장된 가중치에 없는(또는 shape가 다른) 항목이 있습니다({missing[:3]}): 미세 조정한 모델을 "
                            "model.save_pretrained(out_dir)로 저장하세요."), HF_HINT)
     return {n: saved[n].detach().float() for n in names}
 

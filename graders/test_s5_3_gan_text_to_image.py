@@ -275,7 +275,7 @@ def test_generator_maps_noise_to_images(impl, run_seed):
     for batch, (image_shape, _) in shapes.items():
         check(image_shape == (batch, 3, 16, 16),
               say(f"Generator()(z) for z of shape ({batch}, {nz}, 1, 1) gave {image_shape}, expected ({batch}, 3, 16, 16).",
-                  f"({batch}, {nz}, 1, 1) 모양의 z에 대해 Generator()(z)가 {image_shape}을(를) 내놓았습니다. "
+                  f"({batch}, {nz}, 1, 1) 모양의 z에 대해 Generator()(z)의 출력 shape가 {image_shape}입니다. "
                   f"({batch}, 3, 16, 16)이어야 합니다."),
               say("1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1).",
                   "1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1)로 키우세요."))
@@ -319,7 +319,7 @@ def test_discriminator_gives_one_logit_per_image(impl, run_seed):
         check(logit_shape == (batch,),
               say(f"Discriminator()(x) for x of shape ({batch}, 3, 16, 16) gave {logit_shape}, expected ({batch},): "
                   "one raw logit per image.",
-                  f"({batch}, 3, 16, 16) 모양의 x에 대해 Discriminator()(x)가 {logit_shape}을(를) 내놓았습니다. "
+                  f"({batch}, 3, 16, 16) 모양의 x에 대해 Discriminator()(x)의 출력 shape가 {logit_shape}입니다. "
                   f"이미지마다 로짓 하나, 즉 ({batch},)여야 합니다."),
               say("Finish with a Conv2d to 1 channel over the last 4x4 map, then .flatten() (or .view(-1)).",
                   "마지막 4x4 특징 맵에 출력 채널 1개인 Conv2d를 적용한 뒤 .flatten()(또는 .view(-1))하세요."))
@@ -794,7 +794,7 @@ def _t2i_images(result, run_seed):
         check(tuple(value.shape) == (rows, MAX_TOKENS, width) and value.is_floating_point()
               and bool(value.isfinite().all()),
               say(f"{what} gave {tuple(value.shape)}, expected ({rows}, {MAX_TOKENS}, {width}) finite states.",
-                  f"{what}이(가) {tuple(value.shape)}을(를) 냈습니다. 유한한 값의 ({rows}, {MAX_TOKENS}, {width})여야 "
+                  f"{what}의 출력 shape가 {tuple(value.shape)}입니다. 유한한 값의 ({rows}, {MAX_TOKENS}, {width})여야 "
                   "합니다."))
     per_caption = 8
     noise = torch.randn(per_caption, 3, 16, 16, generator=torch.Generator().manual_seed(_derived(run_seed, 32)))
