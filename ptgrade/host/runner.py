@@ -256,7 +256,8 @@ def _result(item: Item, events: contract.Events, returncode: int | None, output:
                      else outcome == Outcome.ERROR and not killed)  # the judge ended before it: not the student's
         result.checks.append(CheckResult(name=name, dimension=spec.dimension, max_score=spec.max_score,
                                          outcome=outcome, message=message, gpu=spec.gpu, titles=dict(spec.titles),
-                                         kit_fault=kit_fault, seconds=round(events.seconds.get((key, name), 0.0), 3)))
+                                         kit_fault=kit_fault, seconds=round(events.seconds.get((key, name), 0.0), 3),
+                                         student_seconds=events.used.get((key, name), 0.0)))
     return result
 
 

@@ -132,7 +132,7 @@ def verify_item(manifest: Manifest, item: Item, longest: dict[str, float] | None
                                 lang="en", mode=Mode.BANK, start=JudgeStart.WARM)
     if longest is not None:
         correct = [results[f.key] for f in files if f.key == "solution" or f.key.startswith("alternative ")]
-        longest[item.id] = max((c.seconds for r in correct for c in r.checks), default=0.0)
+        longest[item.id] = max((c.student_seconds for r in correct for c in r.checks), default=0.0)
     return findings + [judges[f.key](results[f.key]) for f in files]
 
 

@@ -43,6 +43,10 @@ class Connection:
         self.deadline: float | None = None
         self.limit_seconds = 0.0
         self.import_seconds = 0.0  # importing the student's module has its own limit (its imports may be slow)
+        # How much of its limit the check has used so far: from its start (or the end of a boot or import, which
+        # are not the check's) to the last answer. `verify --record-seconds` keeps the reference's (limits.py).
+        self.clock_start = 0.0
+        self.used_seconds = 0.0
         self.pending_seed: int | None = None
         self.hangs = Hangs()  # what timed out in an earlier check of this file is not waited for again
         self.tail = collections.deque()
@@ -107,6 +111,7 @@ class Connection:
         self.limit_seconds = seconds
         self.import_seconds = max(seconds, import_seconds or 0.0)
         self.pending_seed = seed
+        self.clock_start, self.used_seconds = time.monotonic(), 0.0
 
     def end_check(self) -> None:
         self.deadline = None
@@ -131,6 +136,7 @@ class Connection:
         self.booted = True
         if self.deadline is not None:
             self.deadline = max(self.deadline, time.monotonic() + self.limit_seconds)
+        self.clock_start = max(self.clock_start, time.monotonic())
 
     def _receive(self):
         answer = wire.load(wire.read_frame(self.from_worker, self.deadline))
@@ -171,10 +177,12 @@ class Connection:
                 self.ready = True
                 if deadline is not None:  # the check's own limit starts after the import
                     self.deadline = max(deadline, time.monotonic() + self.limit_seconds)
+                self.clock_start = max(self.clock_start, time.monotonic())
             if self.pending_seed is not None:
                 seed, self.pending_seed = self.pending_seed, None
                 self._exchange({"op": Op.BEGIN, "seed": seed})
             answer = self._exchange({"op": op, **fields})
+            self.used_seconds = max(self.used_seconds, time.monotonic() - self.clock_start)
             if not answer["ok"] and not isinstance(answer.get("error"), dict):
                 raise wire.WireError("a malformed error")
         except wire.Timeout:

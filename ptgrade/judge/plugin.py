@@ -314,8 +314,9 @@ class _Grading:
                 report.outcome = Outcome.FAILED  # whatever claimed a skip, only the judge decides one
             outcome, message, kit_fault = outcomes.verdict(call.excinfo, report)
             report.ptgrade = (outcome, message)
+            used = self.current.used_seconds if self.current is not None else 0.0
             _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message,
-                  kit_fault=kit_fault)
+                  kit_fault=kit_fault, student_seconds=round(used, 3))
             if outcome == Outcome.NOT_STARTED:
                 report.longrepr = f"not started: {message}"
         return report

@@ -7,7 +7,8 @@ student's sandboxed worker itself (ptgrade/judge/plugin.py). Its events, one JSO
 a nonce:
     {"event": "collected", "checks": [CheckSpec.to_json(), ...]}
     {"event": "start", "name": check, "impl": key}
-    {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ..., "kit_fault": bool}
+    {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ..., "kit_fault": bool,
+     "student_seconds": how much of its limit the check used (the judge's clock on the student's code)}
 `kit_fault` is true when the error is the kit's (the judge's memory, its preparation), not the student's code.
 The host times each check itself, from its "start" to its "result" as they arrive (`Events.seconds`).
 `impl` is the plan's key of the file a check ran on, or null when the judge grades one file.
@@ -140,6 +141,7 @@ class Events:
     kit_faults: set = field(default_factory=set)  # (impl, check) whose error the judge says is the kit's
     seconds: dict = field(default_factory=dict)   # (impl, check) -> seconds from its start to its result
     started: float | None = None                  # when the check now running started (the host's clock)
+    used: dict = field(default_factory=dict)      # (impl, check) -> seconds of its limit used, as the judge says
 
     def accept(self, line: bytes) -> None:
         try:
@@ -166,6 +168,9 @@ class Events:
                     self.kit_faults.add(key)
                 if self.started is not None:
                     self.seconds[key] = time.monotonic() - self.started
+                used = event.get("student_seconds")
+                if isinstance(used, (int, float)) and not isinstance(used, bool) and 0 <= used < 1e6:
+                    self.used[key] = float(used)
             self.started = None
             self.current = None
         elif kind == "fatal":

@@ -29,6 +29,7 @@ class CheckResult:
     # ended early): an ERROR that reports show apart and never blame on the student.
     kit_fault: bool = False
     seconds: float = 0.0  # from the check's start to its result, timed by the host (never by the student's process)
+    student_seconds: float = 0.0  # of the check's limit, the time the student's code used (timed by the judge)
 
     @property
     def score(self) -> float:
@@ -91,7 +92,8 @@ class ItemResult:
         checks = [CheckResult(name=c["name"], dimension=c["dimension"], max_score=c["max_score"],
                               outcome=c["outcome"], message=c.get("message", ""), gpu=c.get("gpu", False),
                               titles=c.get("titles") or {}, kit_fault=c.get("kit_fault", False) is True,
-                              seconds=float(c.get("seconds", 0.0)))
+                              seconds=float(c.get("seconds", 0.0)),
+                              student_seconds=float(c.get("student_seconds", 0.0)))
                   for c in data.get("checks", [])]
         return cls(id=data["id"], title=data["title"], checks=checks, problem=data.get("problem", ""),
                    built=data.get("built", True), kit_fault=data.get("kit_fault", False) is True)

@@ -205,3 +205,18 @@ def test_the_host_times_each_check_and_keeps_the_judges_word_that_an_error_is_th
     events.accept(_line("n1", event="result", name="test_b", impl=None, outcome="error", message="m",
                         kit_fault="yes"))  # only true is true; and no start: no time
     assert events.seconds == {(None, "test_a"): 2.5} and events.kit_faults == {(None, "test_a")}
+
+
+def test_the_judges_count_of_the_limit_used_is_kept_only_as_a_plain_bounded_number():
+    events = _collected(checks=[{"name": "test_a", "impl": None}, {"name": "test_b", "impl": None},
+                                {"name": "test_c", "impl": None}])
+    events.accept(_line("n1", event="result", name="test_a", impl=None, outcome="passed", student_seconds=0.25))
+    events.accept(_line("n1", event="result", name="test_b", impl=None, outcome="passed", student_seconds=True))
+    events.accept(_line("n1", event="result", name="test_c", impl=None, outcome="passed", student_seconds=-1))
+    assert events.used == {(None, "test_a"): 0.25}
+
+
+def test_the_judge_is_told_the_checks_limit_and_the_imports_apart():
+    command = contract.judge_command(Path("/kit"), Path("/kit/graders/test_x.py"), None, 60, check_seconds=7)
+    assert command[command.index("--ptgrade-check-seconds") + 1] == "7"
+    assert command[command.index("--ptgrade-import-seconds") + 1] == "60"

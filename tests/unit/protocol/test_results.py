@@ -29,7 +29,8 @@ def test_a_checks_title_in_the_language_then_english_then_its_name_in_words():
 def test_check_json_has_its_score():
     data = _check("passed", 2, message="", gpu=True).to_json()
     assert data == {"name": "test_a", "dimension": "numerics", "max_score": 2, "outcome": "passed", "message": "",
-                    "gpu": True, "titles": {}, "kit_fault": False, "seconds": 0.0, "score": 2}
+                    "gpu": True, "titles": {}, "kit_fault": False, "seconds": 0.0, "student_seconds": 0.0,
+                    "score": 2}
 
 
 def test_the_kits_fault_and_the_time_survive_json():
