@@ -114,8 +114,13 @@ def test_verify_passes_on_a_sound_item_and_flags_each_violation(kit):
               "def double(x):\n    return 2 * x\n\ndef square(x):\n    raise NotImplementedError\n")
     done = kit.cli("verify", "1.1", "--json")
     assert done.returncode == 1
-    bad = {f["subject"]: f["detail"] for f in json.loads(done.stdout[: done.stdout.rindex("]") + 1]) if not f["ok"]}
+    findings = json.loads(done.stdout[: done.stdout.rindex("]") + 1])
+    bad = {f["subject"]: f["detail"] for f in findings if not f["ok"]}
     assert "zebra" in bad["triple.py"] and "not caught" in bad["harmless.py"]
+    mutants = {f["subject"]: f["mutant"] for f in findings if f["mutant"]}
+    assert mutants == {"triple.py": "caught", "harmless.py": "missed"}, mutants
+    (summary,) = [f["detail"] for f in findings if f["subject"] == "mutants named"]
+    assert summary == "0 of 2 named by their message, 1 only caught, 1 missed"
     assert "test_double_doubles: passed" in bad["stub"]
 
 

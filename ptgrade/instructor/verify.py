@@ -32,6 +32,7 @@ class Finding:
     subject: str          # "solution", "stub" or the mutant's file name
     ok: bool
     detail: str
+    mutant: str = ""      # a bank mutant's: "named" (caught, the message says its word), "caught" (only), "missed"
 
 
 class MutantFormatError(Exception):
@@ -89,13 +90,27 @@ def _judge_mutant(item: Item, mutant: Mutant, result: ItemResult) -> Finding:
     check = next((c for c in result.checks if c.name == mutant.caught_by), None)
     if result.problem or check is None:
         return Finding(item.id, subject, False, result.problem or f"declares {mutant.caught_by}, "
-                       "which the grader does not have")
+                       "which the grader does not have", mutant="missed")
     if check.outcome not in (Outcome.FAILED, Outcome.ERROR):
-        return Finding(item.id, subject, False, f"not caught: {check.name} {check.outcome} ({mutant.mistake})")
+        return Finding(item.id, subject, False, f"not caught: {check.name} {check.outcome} ({mutant.mistake})",
+                       mutant="missed")
     if mutant.mentions and mutant.mentions.lower() not in check.message.lower():
         return Finding(item.id, subject, False, f"caught by {check.name}, but its message does not say "
-                       f"{mutant.mentions!r}: {check.message.splitlines()[0] if check.message else ''}")
-    return Finding(item.id, subject, True, f"caught by {check.name} ({check.outcome})")
+                       f"{mutant.mentions!r}: {check.message.splitlines()[0] if check.message else ''}",
+                       mutant="caught")
+    named = "named" if mutant.mentions else "caught"  # a mutant that declares no word is only caught
+    return Finding(item.id, subject, True, f"caught by {check.name} ({check.outcome})", mutant=named)
+
+
+def naming(item: str, findings: list[Finding]) -> Finding | None:
+    """One item's bank in one line: how many mutants are named (the check that catches each says the word it
+    declares), how many only caught, how many missed. Told, not judged: the mutants' own findings judge."""
+    kinds = [f.mutant for f in findings if f.item == item and f.mutant]
+    if not kinds:
+        return None
+    named, caught, missed = (kinds.count(k) for k in ("named", "caught", "missed"))
+    return Finding(item, "mutants named", True, f"{named} of {len(kinds)} named by their message, "
+                   f"{caught} only caught, {missed} missed", mutant="")
 
 
 def plan(manifest: Manifest, item: Item) -> tuple[list[runner.Planned], list[Finding], dict[str, callable]]:
@@ -133,7 +148,9 @@ def verify_item(manifest: Manifest, item: Item, longest: dict[str, float] | None
     if longest is not None:
         correct = [results[f.key] for f in files if f.key == "solution" or f.key.startswith("alternative ")]
         longest[item.id] = max((c.student_seconds for r in correct for c in r.checks), default=0.0)
-    return findings + [judges[f.key](results[f.key]) for f in files]
+    judged = findings + [judges[f.key](results[f.key]) for f in files]
+    summary = naming(item.id, judged)
+    return judged + ([summary] if summary else [])
 
 
 def structure_findings(manifest: Manifest, items: list[Item]) -> list[Finding]:
