@@ -99,10 +99,10 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
                f"__getitem__에서 (1, 8, 8) 이미지 하나에 self.transform을 적용하세요(스케일링 뒤에 한 번). __init__에서 "
                f"모든 이미지에 적용하지 마세요. transform이 호출될 때 받은 shape는 {seen!r:.200}입니다.")
     for index, image in zip(indices, got):
-        assert_tensor(image, images[index] * 2 + 3,
-                      say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x + x.dim() (2x + 3 on one (1, 8, 8) "
+        assert_tensor(image, images[index] * 2 - 3,
+                      say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x - x.dim() (2x - 3 on one (1, 8, 8) "
                           f"image)",
-                          f"t(x) = 2x + x.dim()(이미지 (1, 8, 8) 하나에는 2x + 3)에 대한 "
+                          f"t(x) = 2x - x.dim()(이미지 (1, 8, 8) 하나에는 2x - 3)에 대한 "
                           f"DigitsDataset(transform=t)[{index}][0]"), hint=hint)
     check(seen == [(1, 8, 8)] * len(indices),
           say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen!r:.200}.",

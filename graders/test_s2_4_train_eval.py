@@ -245,6 +245,14 @@ def test_evaluate_uses_eval_mode(impl):
                                              " 각 배치의 손실에 배치 크기만큼 가중치를 주세요."))
     assert_scalar(result[1], want_acc, say("evaluate's accuracy against one eval-mode pass",
                                            "평가 모드 한 번의 계산과 비교한 evaluate의 정확도"), rtol=1e-6, hint=hint)
+    kinds = ", ".join(type(value).__name__ for value in result)
+    check(all(isinstance(value, float) for value in result),
+          say(f"evaluate should return two Python floats, got ({kinds}).",
+              f"evaluate는 Python float 두 개를 반환해야 하는데 ({kinds})입니다."),
+          say("Add up numbers, not tensors: loss.item() and the count of correct predictions .item(); a sum of "
+              "tensors stays a tensor.",
+              "텐서가 아니라 숫자를 더하세요: loss.item()과 맞힌 개수의 .item()을 더합니다. 텐서를 더하면 계속 "
+              "텐서입니다."))
 
 
 @pytest.mark.points(2)

@@ -25,16 +25,17 @@ class Indices(Dataset):
 
 
 class RecordingTransform:
-    """t(x) = 2x + x.dim(), remembering the shape of every image it was called on. On one (1, 8, 8) image it is
-    2x + 3; on the whole (1797, 1, 8, 8) stack it adds 4, and twice it gives 4x + 9: the numbers the judge compares
-    show where and how often the transform ran (the shapes it remembers are only shown in messages)."""
+    """t(x) = 2x - x.dim(), remembering the shape of every image it was called on. On one (1, 8, 8) image it is
+    2x - 3; on the whole (1797, 1, 8, 8) stack it subtracts 4, and twice it gives 4x - 9: the numbers the judge
+    compares show where and how often the transform ran (the shapes it remembers are only shown in messages). Its
+    values are negative, so that nothing can clip the transform's output (an extra relu) unseen."""
 
     def __init__(self):
         self.seen = []
 
     def __call__(self, image):
         self.seen.append(tuple(image.shape))
-        return image * 2 + image.dim()
+        return image * 2 - image.dim()
 
 
 @observation
