@@ -16,7 +16,7 @@ from ptgrade.course.manifest import Item, Manifest
 
 MEASURED = Path("graders") / "check_seconds.json"
 MARGIN = 20           # an honest solution 20 times slower than the reference's longest check still finishes
-FLOOR_SECONDS = 5     # and never less than this, for the lightest items
+FLOOR_SECONDS = 3     # and never less than this, for the lightest items (their reference checks take 0.02-0.3 s)
 CUDA_SECONDS = 30     # a CUDA context starts in the worker on the first GPU call
 
 

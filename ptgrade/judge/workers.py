@@ -65,6 +65,13 @@ class Workers:
                 if attempt:
                     raise
 
+    def _restart(self, snapshot: Path, display: str) -> sandbox.Launched:
+        """A fresh worker after a timeout or a crash: a fork of a zygote started for the first restart, so that a
+        submission whose functions all hang costs each check its limit, not its limit and a torch import."""
+        if self.zygote is None:
+            self.start_zygote()
+        return self._spawn(snapshot, display)
+
     # -- connections -------------------------------------------------------------------------------------
     def connection(self, path: Path, display: str | None = None, ident=None) -> remote.Connection:
         ident = ident or path
@@ -78,8 +85,10 @@ class Workers:
                 if ident not in self.launched:
                     self.launch(path, display=display, ident=ident)
                 scratch, display, launched = self.launched.pop(ident)
+                snapshot = scratch.src / path.name  # the file as it was when this run began
                 connection = remote.Connection(scratch, path, display, self.threads, cpu_seconds=self.cpu_seconds,
-                                               shared=self.shared)
+                                               shared=self.shared,
+                                               launcher=lambda: self._restart(snapshot, display))
                 connection.start(launched)
             self.connections[ident] = connection
         return self.connections[ident]

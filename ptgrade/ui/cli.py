@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ptgrade import i18n
@@ -94,18 +95,20 @@ def grade_items(args, manifest, items, standby=None) -> list[ItemResult]:
     missing = sandbox.missing_protections()
     if missing:  # said once, on stderr, so --json stays JSON
         print(f"ptgrade: {missing}", file=sys.stderr)
-    results = []
-    for item in items:
-        path = _source_path(manifest, args.source, item)
+    def grade(item):
         if standby is not None and standby.item == item:
-            result = standby.grade()
-        else:
-            result = runner.grade(manifest, item, path, device=args.device)
-        result.title = item.title_in(_lang(args))
-        results.append(result)
-        if not args.json:
-            from ptgrade.ui import render
-            render.console().print(render.item_view(result, result.title))
+            return standby.grade()
+        return runner.grade(manifest, item, _source_path(manifest, args.source, item), device=args.device)
+
+    results = []
+    # Several items are graded `--jobs` at a time (each in its own judge and sandbox) and shown in curriculum order.
+    with ThreadPoolExecutor(max_workers=max(1, min(getattr(args, "jobs", 1), len(items)))) as pool:
+        for item, result in zip(items, pool.map(grade, items)):
+            result.title = item.title_in(_lang(args))
+            results.append(result)
+            if not args.json:
+                from ptgrade.ui import render
+                render.console().print(render.item_view(result, result.title))
     return results
 
 
@@ -394,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("exercises (default), solutions, or a folder laid out like exercises/"))
     check.add_argument("--device", default="auto", choices=("cpu", "cuda", "auto"))
     check.add_argument("--json", action="store_true", help=_("print results as JSON"))
+    check.add_argument("--jobs", type=int, default=2, help=_("items graded at once"))
     check.add_argument("--gradescope", metavar="FILE", help=_("also write Gradescope's results.json to FILE"))
     check.set_defaults(run=cmd_check)
 

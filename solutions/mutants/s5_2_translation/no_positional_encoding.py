@@ -6,5 +6,15 @@ from solutions.s5_2_translation import Seq2SeqTransformer as _Reference  # noqa:
 
 
 class Seq2SeqTransformer(_Reference):
-    def _embed(self, embedding, tokens):
+    def _embed_without_positions(self, embedding, tokens):
         return self.dropout(embedding(tokens) * math.sqrt(self.d_model))
+
+    def encode(self, src):
+        return self.transformer.encoder(self._embed_without_positions(self.src_embedding, src),
+                                        src_key_padding_mask=src == PAD_ID)
+
+    def decode(self, tgt_in, memory, src):
+        causal = nn.Transformer.generate_square_subsequent_mask(tgt_in.shape[1], device=tgt_in.device)
+        hidden = self.transformer.decoder(self._embed_without_positions(self.tgt_embedding, tgt_in), memory,
+                                          tgt_mask=causal, tgt_is_causal=True, memory_key_padding_mask=src == PAD_ID)
+        return self.generator(hidden)
