@@ -7,6 +7,7 @@ so its parameters are pulled into the judge's own copy of that architecture: its
 the training run of the order task are checked against what that copy computes from the same parameters and data.
 """
 import functools
+import math
 import random
 import re
 import threading
@@ -676,6 +677,49 @@ def _random_mask(seed, lq, lk):
     return mask
 
 
+def _sdpa_mistakes(q, k, v, mask):
+    """What the usual mistakes of scaled dot-product attention give on these inputs (computed here, by torch), each
+    with what the student should do instead."""
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    mistakes = {
+        (say("the scores are not divided by sqrt(d_k), the size of each query and key vector.",
+             "점수를 쿼리와 키 벡터의 크기 d_k의 제곱근 sqrt(d_k)로 나누지 않았습니다."),
+         say("Scale the scores by 1 / sqrt(d_k) before the softmax: without it, large dot products make the softmax "
+             "nearly one-hot.",
+             "소프트맥스 전에 점수에 1 / sqrt(d_k)를 곱하세요. 그러지 않으면 큰 내적 때문에 소프트맥스가 거의 원-핫이 "
+             "됩니다.")):
+            F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=1.0),
+        (say("the scores are divided by d_k instead of its square root sqrt(d_k).",
+             "점수를 d_k의 제곱근 sqrt(d_k)가 아니라 d_k로 나눴습니다."),
+         say("Scale by 1 / math.sqrt(d_k): dividing by d_k flattens the softmax too much.",
+             "1 / math.sqrt(d_k)로 스케일하세요. d_k로 나누면 소프트맥스가 지나치게 평평해집니다.")):
+            F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=1.0 / q.shape[-1]),
+        (say("the softmax runs over the queries (dim=-2), so each key's weights sum to 1 instead of each query's.",
+             "소프트맥스를 쿼리 축(dim=-2)에 적용해서, 쿼리마다가 아니라 키마다 가중치의 합이 1이 됩니다."),
+         say("Normalise over the keys, the last axis: each query distributes its attention over the keys.",
+             "마지막 축인 키 축에 대해 정규화하세요. 각 쿼리가 키들에 어텐션을 나눠 줍니다.")):
+            torch.softmax(scores, dim=-2).nan_to_num() @ v,
+    }
+    if mask is not None:
+        mistakes[(say("the mask's polarity is inverted: True means attend, so the keys this mask allows were hidden "
+                      "and the ones it hides were attended to.",
+                      "마스크의 극성이 뒤집혔습니다. True는 \"볼 수 있음\"을 뜻하는데, 이 마스크가 허용한 키는 가려지고 "
+                      "가린 키를 봤습니다."),
+                  say("Hide the keys where the mask is False, not where it is True.",
+                      "마스크가 True인 곳이 아니라 False인 곳의 키를 가리세요."))] = \
+            [F.scaled_dot_product_attention(q, k, v, attn_mask=~mask),  # a query left no key: 0, as torch does
+             (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(mask, float("-inf")).softmax(-1) @ v]
+        mistakes[(say("the boolean mask is added to the scores as 0s and 1s instead of hiding keys with -inf.",
+                      "불리언 마스크를 -inf로 키를 가리는 대신 0과 1로 점수에 더했습니다."),
+                  say("Fill the scores of hidden keys with -inf before the softmax: adding True/False only shifts "
+                      "scores by 1.",
+                      "소프트맥스 전에 가린 키의 점수를 -inf로 채우세요. True/False를 더하면 점수가 1만큼 움직일 "
+                      "뿐입니다."))] = F.scaled_dot_product_attention(q, k, v, attn_mask=mask.to(q.dtype))
+    return mistakes
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("scaled_dot_product_attention matches torch, with or without a mask",
@@ -696,7 +740,7 @@ def test_sdpa_matches_torch(impl):
         out, weights = result
         what = say(f"attention output for q (2, 3, 4, 5), k (2, 3, 6, 5), v (2, 3, 6, 3) with {label}",
                    f"어텐션 출력(q (2, 3, 4, 5), k (2, 3, 6, 5), v (2, 3, 6, 3), {label})")
-        assert_tensor(out, want, what, hint=SDPA_HINT)
+        assert_tensor(out, want, what, hint=SDPA_HINT, mistakes=_sdpa_mistakes(q, k, v, mask))
         weights = expect_tensor(weights, say("attention weights",
                                              "어텐션 가중치"))
         check(tuple(weights.shape) == (2, 3, 4, 6), say(f"attention weights: expected shape (2, 3, 4, 6), got "

@@ -53,8 +53,44 @@ def expect_type(value, kind: type | tuple[type, ...], what: str, hint: str = "")
 
 def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | None = None,
                   atol: float | None = None, hint: str = "", check_dtype: bool = True,
-                  check_device: bool = True) -> torch.Tensor:
-    """`actual` is a tensor of `expected`'s shape (and dtype and device) with values close to it."""
+                  check_device: bool = True, mistakes: dict | None = None) -> torch.Tensor:
+    """`actual` is a tensor of `expected`'s shape (and dtype and device) with values close to it.
+
+    `mistakes` diagnoses a wrong value: {what the mistake is, in both languages: the tensor that mistake gives on the
+    same inputs, computed by the grader (or a list of them: the ways of writing it that differ in value)}. When `actual` is wrong and equals one of them, the message names that
+    mistake (and the mistake's own advice replaces `hint`) instead of counting the values that differ."""
+    try:
+        return _assert_tensor(actual, expected, what, rtol=rtol, atol=atol, hint=hint, check_dtype=check_dtype,
+                              check_device=check_device)
+    except AssertionError:
+        named = _diagnosed(actual, mistakes or {}, rtol, atol)
+        if named is None:
+            raise
+        mistake, advice = named
+        raise AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {mistake}",
+                                            f"{what}: 결과가 다음 실수를 했을 때의 값과 같습니다. {mistake}"),
+                                        advice or hint)) from None
+
+
+def _diagnosed(actual, mistakes: dict, rtol: float | None, atol: float | None):
+    """(mistake, advice) of the first known mistake whose value `actual` equals, or None. A key is the mistake's
+    sentence, or a (sentence, advice) pair."""
+    if type(actual) is not _Tensor or actual.device.type == "meta":
+        return None
+    for mistake, values in mistakes.items():
+        sentence, advice = mistake if isinstance(mistake, tuple) else (mistake, "")
+        for value in values if isinstance(values, (list, tuple)) else [values]:
+            try:
+                _assert_tensor(actual, value, "", rtol=rtol, atol=atol, check_dtype=False, check_device=False)
+            except AssertionError:
+                continue
+            return sentence, advice
+    return None
+
+
+def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | None = None,
+                   atol: float | None = None, hint: str = "", check_dtype: bool = True,
+                   check_device: bool = True) -> torch.Tensor:
     actual = expect_tensor(actual, what, hint)
     check(tuple(actual.shape) == tuple(expected.shape),
           say(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}.",

@@ -1,0 +1,32 @@
+"""graders/support/assertions.py: a wrong value that equals a known mistake's is named, with that mistake's advice."""
+import pytest
+import torch
+
+from graders.support.assertions import assert_tensor
+
+WANT = torch.tensor([[0.25, 0.75], [0.5, 0.5]])
+MISTAKES = {("the softmax runs over the wrong axis.", "Normalise over the last axis."): torch.tensor([[0.3, 0.7],
+                                                                                                     [0.7, 0.3]]),
+            "the mask is inverted.": [torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.full((2, 2), float("nan"))]}
+
+
+def test_a_value_a_known_mistake_gives_is_named_with_its_advice():
+    with pytest.raises(AssertionError) as error:
+        assert_tensor(torch.tensor([[0.3, 0.7], [0.7, 0.3]]), WANT, "weights", hint="fixed hint", mistakes=MISTAKES)
+    assert "weights: your result is what this mistake gives: the softmax runs over the wrong axis." in str(error.value)
+    assert "Normalise over the last axis." in str(error.value) and "fixed hint" not in str(error.value)
+
+
+def test_any_way_of_writing_the_mistake_names_it_and_nans_match_nans():
+    with pytest.raises(AssertionError, match="the mask is inverted"):
+        assert_tensor(torch.full((2, 2), float("nan")), WANT, "weights", mistakes=MISTAKES)
+
+
+def test_a_wrong_value_that_is_no_known_mistake_says_what_differs_and_the_fixed_hint():
+    with pytest.raises(AssertionError) as error:
+        assert_tensor(torch.zeros(2, 2), WANT, "weights", hint="fixed hint", mistakes=MISTAKES)
+    assert "4 of 4 values differ" in str(error.value) and "fixed hint" in str(error.value)
+
+
+def test_a_right_value_passes_even_when_a_mistake_gives_it_too():
+    assert_tensor(WANT.clone(), WANT, "weights", mistakes={"a mistake that changes nothing here.": WANT})
