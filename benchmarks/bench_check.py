@@ -17,13 +17,20 @@ machine, as seconds and as ratios to the floor:
 - verify_all:   `ptgrade verify` of every built item (solutions, stubs, mutants; one judge per item), once.
 - batch100:     `ptgrade grade` of 100 submissions of the light item (one judge per core, each student a fresh
                 fork of a warm sandboxed zygote), once.
+- cluster:      the same 100 with `--cluster ADDRESS` on a local Dask cluster (`.[cluster]`) of 1 and of 2 worker
+                processes ("nodes") of one thread each, started before the clock as a cluster is up before the
+                instructor grades: students in parcels, about two tasks per thread (cluster1_s, cluster2_s), and
+                one student per task (cluster2_per_student_s); as ratios to batch100, and each also as CPU seconds (of
+                every process it started, cluster included: what N machines would share).
 
 Each of the first six is run --repeat times and the median reported. The last line is one JSON object
 of seconds (floor_s, floor_heavy_s, check_s, check_heavy_s, warm_s, no_namespaces_s, notebook_s, nbgrader_s,
-verify_all_s, batch100_s); a part left out with --quick is null.
+verify_all_s, batch100_s, cluster1_s, cluster2_s, cluster2_per_student_s); a part left out with --quick (or
+--batch) is null.
 
 Run: python benchmarks/bench_check.py            (everything; about an hour on 2 cores)
      python benchmarks/bench_check.py --quick    (floor, cold checks and the warm re-grade)
+     python benchmarks/bench_check.py --batch    (only batch100 and the cluster rows)
 """
 from __future__ import annotations
 
@@ -180,12 +187,28 @@ def batch_of(count: int, item, manifest, scratch: Path) -> list[str]:
             "--out", str(scratch / "grades.csv")]
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished process this one started, and of theirs (judges, workers, cluster nodes)."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def on_local_cluster(nodes: int, command: list[str], env: dict) -> float:
+    """`command --cluster ADDRESS` on a local Dask cluster of `nodes` worker processes with one thread each."""
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=nodes, threads_per_worker=1, processes=True, dashboard_address=None) as dask:
+        return timed([*command, "--cluster", dask.scheduler_address], env)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--light", default="1.2", help="the light item (floor, checks, warm, nbgrader, batch)")
     parser.add_argument("--heavy", default="2.4", help="the heavy item (a cold check)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="leave out nbgrader, verify of everything, batch100")
+    parser.add_argument("--quick", action="store_true",
+                        help="leave out nbgrader, verify of everything, batch100 and the cluster")
+    parser.add_argument("--batch", action="store_true", help="only batch100 and the cluster rows")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from ptgrade.course import manifest as manifest_module
@@ -207,31 +230,53 @@ def main() -> None:
                                              {**env, "PTGRADE_NO_BWRAP": "1"}),
             "notebook_s": lambda: notebook_check(light, manifest, env)}
     scratch = Path(tempfile.mkdtemp(prefix="ptgrade-bench-"))
-    if not args.quick:
+    if args.batch:
+        runs = {}
+    elif not args.quick:
         autograde = nbgrader_autograde(light.id, light.module_name, scratch)
         runs["nbgrader_s"] = lambda: timed(autograde)
     timed(floor, env)  # warm the OS file cache
-    seconds: dict[str, float | None] = {name: statistics.median(run() for _ in range(args.repeat))
-                                        for name, run in runs.items()}
-    seconds.setdefault("nbgrader_s", None)
+    seconds: dict[str, float | None] = {name: None for name in (*runs, "floor_s", "floor_heavy_s", "check_s",
+                                                                 "check_heavy_s", "warm_s", "no_namespaces_s",
+                                                                 "notebook_s", "nbgrader_s")}
+    seconds.update({name: statistics.median(run() for _ in range(args.repeat)) for name, run in runs.items()})
+    grade100 = batch_of(100, light, manifest, scratch)
     once = {"verify_all_s": lambda: timed([sys.executable, str(ROOT / "cli.py"), "verify"], env),
-            "batch100_s": lambda: timed(batch_of(100, light, manifest, scratch), env)}
+            "batch100_s": lambda: timed(grade100, env),
+            "cluster1_s": lambda: on_local_cluster(1, grade100, env),
+            "cluster2_s": lambda: on_local_cluster(2, grade100, env),
+            "cluster2_per_student_s": lambda: on_local_cluster(2, [*grade100, "--per-task", "1"], env)}
+    cpu: dict[str, float] = {}  # the CPU seconds of the batch and cluster rows: what N machines share
     for name, run in once.items():
-        seconds[name] = None if args.quick else run()
+        skip = args.quick or (args.batch and name == "verify_all_s")
+        before = children_cpu()
+        seconds[name] = None if skip else run()
+        if not skip and name != "verify_all_s":
+            cpu[name.removesuffix("_s") + "_cpu_s"] = children_cpu() - before
+        print(f"{name}: {seconds[name]}", file=sys.stderr, flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     base = {name: seconds["floor_heavy_s"] if name.endswith("heavy_s") else seconds["floor_s"] for name in seconds}
+    base.update({name: seconds["batch100_s"] for name in seconds if name.startswith("cluster")})
     print(f"light item {light.id}, heavy item {heavy.id}, median of {args.repeat} runs, {os.cpu_count()} CPUs")
     labels = {"floor_s": f"floor {light.id} (plain pytest)", "floor_heavy_s": f"floor {heavy.id} (plain pytest)",
               "check_s": f"check {light.id}, cold",
               "check_heavy_s": f"check {heavy.id}, cold", "warm_s": f"re-grade {light.id}, warm",
               "no_namespaces_s": f"check {light.id}, no namespaces", "notebook_s": f"notebook check {light.id}",
               "nbgrader_s": "nbgrader autograde",
-              "verify_all_s": "verify, every item", "batch100_s": f"grade 100 x {light.id}"}
+              "verify_all_s": "verify, every item", "batch100_s": f"grade 100 x {light.id}",
+              "cluster1_s": f"grade 100 x {light.id}, 1 node", "cluster2_s": f"grade 100 x {light.id}, 2 nodes",
+              "cluster2_per_student_s": "the same, 1 student a task"}
     for name, label in labels.items():
-        if seconds[name] is not None:
-            print(f"  {label:<28} {seconds[name]:8.2f} s   {seconds[name] / base[name]:6.2f}x its floor"
-                  + (f"   {seconds[name] / seconds['check_s']:.2f}x a cold check" if name == "notebook_s" else ""))
-    print(json.dumps({name: (round(value, 3) if value is not None else None) for name, value in seconds.items()}))
+        if seconds[name] is None:
+            continue
+        ratio = "" if not base[name] else f"   {seconds[name] / base[name]:6.2f}x " + (
+            "the local batch" if name.startswith("cluster") else "its floor")
+        print(f"  {label:<28} {seconds[name]:8.2f} s{ratio}"
+              + (f"   {seconds[name] / seconds['check_s']:.2f}x a cold check" if name == "notebook_s" else ""))
+    for name, value in cpu.items():
+        print(f"  {labels[name.removesuffix('_cpu_s') + '_s']:<28} {value:8.2f} CPU s")
+    print(json.dumps({name: (round(value, 3) if value is not None else None)
+                      for name, value in {**seconds, **cpu}.items()}))
 
 
 if __name__ == "__main__":

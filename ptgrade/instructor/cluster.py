@@ -112,10 +112,11 @@ def _parcel_of(students: list[batch.Student], items) -> list[tuple[str, str, dic
 
 
 def per_task_for(students: int, threads: int) -> int:
-    """Students per task when the instructor does not say: about four tasks per worker thread, so the work
-    balances and a lost node costs little, and never fewer students than one per task. A judge costs seconds to
-    start, which a light item's student (a tenth of a second) would otherwise pay alone."""
-    return max(1, math.ceil(students / (4 * max(1, threads))))
+    """Students per task when the instructor does not say: about two tasks per worker thread, so that the work
+    balances and a lost node costs little, in as few judges as that allows: a judge costs about 3 s of CPU to
+    start, which a light item's student (a tenth of a second) would otherwise pay alone (benchmarks/bench_check.py:
+    one student per task made 100 students of 1.2 cost 18x the local batch)."""
+    return max(1, math.ceil(students / (2 * max(1, threads))))
 
 
 def grade(manifest: Manifest, items, copies: list[batch.Student], address: str, per_task: int | None = None,

@@ -463,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--cluster", metavar="ADDRESS", help=_("grade on the nodes of a Dask cluster, e.g. "
                                                               "tcp://host:8786 (needs .[cluster])"))
     grade.add_argument("--per-task", type=int, metavar="N", help=_("with --cluster: students per task (default: "
-                                                                   "about four tasks per worker thread)"))
+                                                                   "about two tasks per worker thread)"))
     grade.set_defaults(run=cmd_grade)
 
     gradescope = add("gradescope", help=_("instructors: Gradescope autograder bundle"))

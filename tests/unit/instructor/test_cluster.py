@@ -43,7 +43,7 @@ def test_parcels_carry_the_bytes_of_the_items_files_or_why_there_are_none(tmp_pa
                                                      ("cho", "cho.zip", "cho.zip: the zip cannot be read.")]
 
 
-def test_students_per_task_give_about_four_tasks_per_thread():
-    assert cluster.per_task_for(100, 2) == 13
+def test_students_per_task_give_about_two_tasks_per_thread():
+    assert cluster.per_task_for(100, 2) == 25
     assert cluster.per_task_for(3, 16) == 1
-    assert cluster.per_task_for(10_000, 0) == 2500
+    assert cluster.per_task_for(10_000, 0) == 5000
