@@ -154,6 +154,12 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
 
 # -- the report ---------------------------------------------------------------------------------
 
+PYTHON_HINT = say("The version alone, platform.python_version() (e.g. '3.12.3'); sys.version is a longer sentence "
+                  "with the build date and compiler.",
+                  "버전만 담긴 platform.python_version()(예: '3.12.3')을 쓰세요. sys.version은 빌드 날짜와 컴파일러까지 "
+                  "담긴 더 긴 문장입니다.")
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("environment_report agrees with what torch says on this machine",
@@ -162,8 +168,8 @@ def test_report_matches_what_torch_says_here(impl, run_seed):
     report = _report(impl, say("this machine", "이 컴퓨터"))
     for key in ("python", "torch", "torchvision", "torchaudio", "cuda_built", "mps_available"):
         _field(report, key, _truth()[key], say("this machine", "이 컴퓨터"),
-               say(f"Ask Python and torch for {key}; see the docstring.",
-                   f"{key} 값은 Python과 torch에 물어보세요. docstring을 참고하세요."))
+               PYTHON_HINT if key == "python" else say(f"Ask Python and torch for {key}; see the docstring.",
+                                                       f"{key} 값은 Python과 torch에 물어보세요. docstring을 참고하세요."))
     cuda = torch.cuda.is_available()
     count = torch.cuda.device_count() if cuda else 0
     _field(report, "cuda_available", cuda, say("this machine", "이 컴퓨터"),
@@ -326,14 +332,25 @@ def test_best_device_is_right_whatever_the_machine(impl):
         machine = say(f"{cuda} CUDA device(s), MPS {'present' if mps else 'absent'}",
                       f"CUDA 장치 {cuda}개, MPS {'있음' if mps else '없음'}")
         got = call_on_faked_machine(impl, "best_device", (), cuda, mps)
+        check(not isinstance(got, str),
+              say(f"best_device() on a faked machine with {machine} returned the string {got!r}, not a torch.device.",
+                  f"{machine}인 것으로 꾸민 컴퓨터에서 best_device()의 반환값이 torch.device가 아니라 문자열 "
+                  f"{got!r}입니다."),
+              say("A device name is not a device: wrap it, torch.device(\"cuda\"), so callers can read .type and "
+                  ".index.",
+                  "장치 이름은 장치가 아닙니다. torch.device(\"cuda\")처럼 감싸서 반환해야 호출한 쪽이 .type과 .index를 "
+                  "읽을 수 있습니다."))
         check(isinstance(got, torch.device) and got.type == want and got.index in (None, 0),
               say(f"best_device() on a faked machine with {machine}: expected torch.device({want!r}), got {got!r}.",
                   f"{machine}인 것으로 꾸민 컴퓨터에서 best_device(): torch.device({want!r})여야 하는데 "
                   f"{got!r}입니다."),
               say("Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "
-                  "torch.version.cuda is how torch was built, not whether a GPU is there.",
+                  "call them: without the parentheses, `if torch.cuda.is_available:` tests a function, which is "
+                  "always true. torch.version.cuda is how torch was built, not whether a GPU is there.",
                   "호출할 때 torch.cuda.is_available(), 그다음 torch.backends.mps.is_available()로 정하세요. "
-                  "torch.version.cuda는 torch가 어떻게 빌드되었는지일 뿐, GPU가 있는지는 알려주지 않습니다."))
+                  "괄호를 붙여 호출해야 합니다. 괄호 없는 `if torch.cuda.is_available:`는 함수 자체를 검사하므로 "
+                  "항상 참입니다. torch.version.cuda는 torch가 어떻게 빌드되었는지일 뿐, GPU가 있는지는 알려주지 "
+                  "않습니다."))
 
 
 @pytest.mark.points(1)
