@@ -154,7 +154,15 @@ def test_to_column_and_drop_singletons(impl):
     v = torch.randn(5)
     column, (v_after,), _ = with_inputs(impl.to_column, v)
     column = assert_tensor(column, v.reshape(5, 1),
-                           say("to_column(v) for v of shape (5,)", "shape가 (5,)인 v에 대한 to_column(v)"))
+                           say("to_column(v) for v of shape (5,)", "shape가 (5,)인 v에 대한 to_column(v)"),
+                           hint=say("unsqueeze(1) adds the size-1 axis after the 5 values: (5,) -> (5, 1).",
+                                    "unsqueeze(1)은 값 5개 뒤에 크기 1인 축을 추가합니다: (5,) -> (5, 1)."),
+                           mistakes={(say("v.T (or v.t()) of a 1-D tensor, which returns it unchanged: there is no "
+                                          "second axis to swap, so a vector never becomes a column by transposing.",
+                                          "1차원 텐서의 v.T(또는 v.t())는 텐서를 그대로 반환합니다. 바꿀 두 번째 축이 "
+                                          "없으니 전치(transpose)로는 벡터가 열이 되지 않습니다."),
+                                      say("Add the axis instead: v.unsqueeze(1).", "대신 축을 추가하세요: v.unsqueeze(1).")):
+                                     v})
     check(column.untyped_storage().data_ptr() == v_after.untyped_storage().data_ptr(),
           say("to_column(v) copied the data; unsqueeze returns a view.",
               "to_column(v)가 데이터를 복사했습니다. unsqueeze는 뷰(view)를 반환합니다."))
@@ -175,6 +183,7 @@ def test_normalize_rows_broadcasts_per_row(impl):
     for shape in ((4, 4), (3, 7), (6, 2)):  # a square input first: it hides axis mistakes from shapes
         x = torch.randn(shape, generator=generator, dtype=torch.float64) * 3 + torch.arange(shape[0]).unsqueeze(1)
         expected = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True, correction=0)
+        sample_std = (x - x.mean(1, keepdim=True)) / x.std(1, keepdim=True)
         assert_tensor(impl.normalize_rows(x), expected,
                       say(f"normalize_rows(x) for x of shape {shape}", f"shape가 {shape}인 x에 대한 normalize_rows(x)"),
                       hint=say("Reduce with keepdim=True so the (rows, 1) statistics broadcast along each row; "
@@ -182,7 +191,12 @@ def test_normalize_rows_broadcasts_per_row(impl):
                                "(correction=0).",
                                "keepdim=True로 축소(reduce)해서 (rows, 1) 통계값이 각 행을 따라 브로드캐스트되게 하세요. "
                                "keepdim이 없으면 (rows,) 벡터가 열 방향으로 맞춰집니다. 모집단 표준편차"
-                               "(correction=0)를 쓰세요."))
+                               "(correction=0)를 쓰세요."),
+                      mistakes={(say("the sample std, torch.std's default (divides by n - 1, correction=1), instead of "
+                                     "the population std (divides by n) that NumPy's std and the docstring use.",
+                                     "모집단 표준편차(n으로 나눔, NumPy의 std와 docstring이 쓰는 값) 대신 torch.std의 "
+                                     "기본값인 표본 표준편차(n - 1로 나눔, correction=1)를 썼습니다."),
+                                 say("Pass correction=0 to std.", "std에 correction=0을 넘기세요.")): sample_std})
 
 
 @pytest.mark.points(2)
@@ -200,7 +214,11 @@ def test_pairwise_sq_dists_against_cdist(impl):
                       hint=say("a.unsqueeze(1) is (n, 1, d) and b.unsqueeze(0) is (1, m, d): their difference is "
                                "(n, m, d); sum over the last axis.",
                                "a.unsqueeze(1)은 (n, 1, d), b.unsqueeze(0)은 (1, m, d)이므로 둘의 차는 "
-                               "(n, m, d)입니다. 마지막 축을 따라 합하세요."))
+                               "(n, m, d)입니다. 마지막 축을 따라 합하세요."),
+                      mistakes={(say("the distances themselves (torch.cdist, or the sqrt of the sum), not their squares.",
+                                     "거리의 제곱이 아니라 거리 자체(torch.cdist, 또는 합의 제곱근)를 반환했습니다."),
+                                 say("Return the sum of squared differences, without the square root.",
+                                     "제곱근 없이 차이의 제곱 합을 반환하세요.")): torch.cdist(a, b)})
 
 
 @pytest.mark.points(2)
@@ -224,7 +242,14 @@ def test_einsum_products(impl):
                   say("bilinear(x, w, y) for x (6, 3), w (3, 4), y (6, 4)",
                       "x (6, 3), w (3, 4), y (6, 4)에 대한 bilinear(x, w, y)"),
                   hint=say("'bi,ij,bj->b': the batch index b stays, i and j are summed.",
-                           "'bi,ij,bj->b': 배치 인덱스 b는 남고, i와 j는 합해집니다."))
+                           "'bi,ij,bj->b': 배치 인덱스 b는 남고, i와 j는 합해집니다."),
+                  mistakes={(say("x @ w @ y.T, the (6, 6) matrix of every pair of rows (or its sum); bilinear is one "
+                                 "number per row b, only that matrix's diagonal.",
+                                 "x @ w @ y.T는 모든 행 쌍의 (6, 6) 행렬(또는 그 합)입니다. bilinear는 행 b마다 숫자 "
+                                 "하나, 즉 그 행렬의 대각선(diagonal)뿐입니다."),
+                             say("Keep b on both sides: einsum('bi,ij,bj->b', x, w, y), or ((x @ w) * y).sum(-1).",
+                                 "양쪽에 b를 두세요: einsum('bi,ij,bj->b', x, w, y) 또는 ((x @ w) * y).sum(-1).")):
+                            [x @ w @ y.T, (x @ w @ y.T).sum()]})
 
 
 @pytest.mark.points(1)
