@@ -44,6 +44,59 @@ def loss_and_gradient(impl, function, inputs, kwargs):
     return loss.detach(), True, grad
 
 
+# Known mistakes, each with the value it gives on a check's inputs (computed here): a wrong value that equals one
+# is named to the student (assert_tensor's `mistakes`).
+MSE_HINT = say("'mean' divides the sum of squares by the number of elements, 'none' keeps every element.",
+               "'mean'은 제곱의 합을 요소 개수로 나누고, 'none'은 모든 요소를 그대로 둡니다.")
+
+
+def _mse_mistakes(pred, target, reduction):
+    if reduction != "mean":
+        return {}
+    squares = (pred - target) ** 2
+    return {(say("the squared errors are summed, not averaged.", "제곱 오차를 평균하지 않고 합했습니다."), MSE_HINT):
+            squares.sum(),
+            (say("the sum of squares is divided by the number of rows, not of elements.",
+                 "제곱의 합을 요소 개수가 아니라 행 개수로 나눴습니다."), MSE_HINT): squares.sum() / len(pred)}
+
+
+def _cross_entropy_mistakes(logits, target, **options):
+    return {(say("softmax is applied to the logits before the loss, which applies log_softmax itself (the "
+                 "probabilities are squashed twice).",
+                 "손실 함수가 log_softmax를 스스로 적용하는데, 그 전에 로짓에 softmax를 적용했습니다(확률이 두 번 "
+                 "눌립니다)."),
+             say("Pass the raw logits: cross_entropy starts from log_softmax(logits).",
+                 "가공하지 않은 로짓을 넘기세요. cross_entropy는 log_softmax(logits)에서 시작합니다.")):
+            F.cross_entropy(logits.softmax(-1), target, **options),
+            (say("the rows' losses are summed, not averaged.", "행의 손실을 평균하지 않고 합했습니다."),
+             say("Take the mean over the rows that count.", "세는 행들에 대해 평균을 내세요.")):
+            F.cross_entropy(logits, target, reduction="sum", **options)}
+
+
+def _ignore_mistakes(logits, target, ignore_index=-100):
+    kept = target != ignore_index
+    losses = F.cross_entropy(logits, target, ignore_index=ignore_index, reduction="sum")
+    return {(say("the ignored rows are left out of the sum but still counted in the mean (divided by N).",
+                  "무시한 행을 합에서는 뺐지만 평균을 낼 때는 셌습니다(N으로 나눴습니다)."), IGNORE_HINT):
+            losses / len(target),
+            (say("the rows whose target is ignore_index are not ignored.",
+                 "정답이 ignore_index인 행을 무시하지 않았습니다."), IGNORE_HINT):
+            F.cross_entropy(logits, target.where(kept, 0), ignore_index=-12345)}
+
+
+def _smoothing_mistakes(logits, target, eps):
+    log_p = F.log_softmax(logits, -1)
+    kept = target != -100
+    safe = target.where(kept, 0)
+    nll = -log_p.gather(1, safe[:, None])[:, 0]
+    others = (-log_p.sum(-1) - nll) / (logits.shape[-1] - 1)
+    per_row = (1 - eps) * nll + eps * others
+    return {(say("the smoothing mass eps is spread over the other classes only, not over every class with the true one "
+                 "included.",
+                 "스무딩 질량 eps를 정답을 포함한 모든 클래스가 아니라 나머지 클래스에만 나눴습니다."), SMOOTHING_HINT):
+            per_row[kept].mean()}
+
+
 def _logits(seed, n=6, c=5, scale=1.0, dtype=torch.float64):
     generator = torch.Generator().manual_seed(seed)
     return torch.randn(n, c, generator=generator, dtype=dtype) * scale, torch.randint(0, c, (n,), generator=generator)
@@ -60,9 +113,7 @@ def test_mse_matches_torch_for_every_reduction(impl):
         assert_tensor(impl.mse_loss(pred, target, reduction=reduction), nn.MSELoss(reduction=reduction)(pred, target),
                       say(f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
                           f"(4, 3) 입력에 대한 mse_loss(pred, target, reduction={reduction!r})"),
-                      hint=say("'mean' divides the sum of squares by the number of elements, 'none' keeps every element.",
-                               "'mean'은 제곱의 합을 요소 개수로 나누고, 'none'은 모든 요소를 "
-                               "그대로 둡니다."))
+                      hint=MSE_HINT, mistakes=_mse_mistakes(pred, target, reduction))
     assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target),
                   say("mse_loss(pred, target) with the default", "기본값으로 호출한 mse_loss(pred, target)"),
                   hint=say("The default reduction is 'mean'.", "reduction의 기본값은 'mean'입니다."))
@@ -126,7 +177,7 @@ def test_cross_entropy_matches_torch(impl):
                           f"({n}, {c}) 로짓에 대한 cross_entropy(logits, target)"),
                       hint=say("Mean over rows of -log_softmax(logits)[n, target[n]]; gather picks each row's class.",
                                "행들에 대한 -log_softmax(logits)[n, target[n]]의 평균입니다. gather로 각 행의 클래스를 "
-                               "고르세요."))
+                               "고르세요."), mistakes=_cross_entropy_mistakes(logits, target) if n > 1 else None)
 
 
 @pytest.mark.points(2)
@@ -139,7 +190,8 @@ def test_cross_entropy_skips_ignore_index(impl):
     padded[[1, 4, 5]] = -100
     assert_tensor(impl.cross_entropy(logits, padded), F.cross_entropy(logits, padded),
                   say("cross_entropy(logits, target) with 3 of 8 targets = -100 (the default ignore_index)",
-                      "정답 8개 중 3개가 -100(기본 ignore_index)인 cross_entropy(logits, target)"), hint=IGNORE_HINT)
+                      "정답 8개 중 3개가 -100(기본 ignore_index)인 cross_entropy(logits, target)"), hint=IGNORE_HINT,
+                  mistakes=_ignore_mistakes(logits, padded))
     padded[[1, 4, 5]] = 3
     padded[0] = 2
     padded[padded == 3] = 2
@@ -161,7 +213,7 @@ def test_cross_entropy_label_smoothing_matches_torch(impl):
                       F.cross_entropy(logits, target, label_smoothing=eps),
                       say(f"cross_entropy(logits, target, label_smoothing={eps}) with one ignored row",
                           f"무시되는 행이 하나 있는 cross_entropy(logits, target, label_smoothing={eps})"),
-                      hint=SMOOTHING_HINT)
+                      hint=SMOOTHING_HINT, mistakes=_smoothing_mistakes(logits, target, eps))
 
 
 @pytest.mark.points(2)
