@@ -28,7 +28,7 @@ def not_started(name: str) -> None:
     """Report the check as *not started* when the student's stub ran somewhere the grader cannot see
     it raise (a spawned process, say). A NotImplementedError raised by grader code would not count."""
     raise NotStarted(say(f"`{name}` still raises NotImplementedError",
-                         f"`{name}`이(가) 아직 NotImplementedError를 발생시킵니다"))
+                         f"`{name}`에서 아직 NotImplementedError가 발생합니다"))
 
 
 def expect_tensor(value, what: str, hint: str = "") -> torch.Tensor:
@@ -37,7 +37,7 @@ def expect_tensor(value, what: str, hint: str = "") -> torch.Tensor:
         kind = "None" if value is None else f"{type(value).__module__}.{type(value).__qualname__}"
         raise AssertionError(_with_hint(
             say(f"{what} should be a torch.Tensor, got {'' if value is None else 'a '}{kind}.",
-                f"{what}은(는) torch.Tensor여야 하는데 {kind}입니다."),
+                f"{what}: torch.Tensor여야 하는데 {kind}입니다."),
             hint or say("Build the result with torch operations and return it.",
                         "torch 연산으로 결과를 만들어 반환하세요.")))
     return value
@@ -47,7 +47,7 @@ def expect_type(value, kind: type | tuple[type, ...], what: str, hint: str = "")
     if not isinstance(value, kind):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
         raise AssertionError(_with_hint(say(f"{what} should be a {names}, got {type(value).__name__}.",
-                                            f"{what}: {names}을(를) 기대했는데 {type(value).__name__}입니다."), hint))
+                                            f"{what}: {names} 타입이어야 하는데 {type(value).__name__} 타입입니다."), hint))
     return value
 
 
@@ -68,7 +68,7 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
             raise
         mistake, advice = named
         raise AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {mistake}",
-                                            f"{what}: 결과가 다음 실수를 했을 때의 값과 같습니다. {mistake}"),
+                                            f"{what}: 결과가 다음 실수를 했을 때 나오는 값과 같습니다: {mistake}"),
                                         advice or hint)) from None
 
 
@@ -126,7 +126,7 @@ def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | N
             f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
             f"got {_value(got, index)}.{_preview(want, got)}",
             f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: 기대값은 {_value(want, index)}인데 "
-            f"{_value(got, index)}입니다.{_preview(want, got)}"), hint))
+            f"결과는 {_value(got, index)}입니다.{_preview(want, got)}"), hint))
     return actual
 
 
@@ -147,7 +147,7 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
         actual = actual.item()
     check(isinstance(actual, (int, float)) and not isinstance(actual, bool),
           say(f"{what} should be a number, got {type(actual).__name__}.",
-              f"{what}은(는) 숫자여야 하는데 {type(actual).__name__}입니다."), hint)
+              f"{what}: 숫자여야 하는데 {type(actual).__name__}입니다."), hint)
     check(abs(actual - expected) <= atol + rtol * abs(expected),
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
               f"{what}: {actual:.6g}입니다. 기대값은 {expected:.6g}입니다."), hint)

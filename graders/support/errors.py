@@ -62,7 +62,7 @@ def attempt(function, *args, **kwargs):
 
 def raised(what: str, error: BaseException, hint: str = "") -> AssertionError:
     """The failure for `what` having raised `error` (`what` already in the judge's language)."""
-    return AssertionError(say(f"{what} raised {summary(error)}", f"{what}에서 {summary(error)}이(가) 발생했습니다")
+    return AssertionError(say(f"{what} raised {summary(error)}", f"{what}에서 예외가 발생했습니다: {summary(error)}")
                           + (f"\n{say('Hint', '힌트')}: {hint}" if hint else ""))
 
 

@@ -17,7 +17,7 @@ def fake_machine(m, cuda: int, mps: bool = False) -> None:
         i = 0 if device is None else (device if isinstance(device, int) else torch.device(device).index or 0)
         if not 0 <= i < cuda:
             raise RuntimeError(say(f"CUDA error: invalid device ordinal {i} (the faked machine has {cuda} CUDA devices)",
-                                   f"CUDA error: invalid device ordinal {i} (가짜로 꾸민 컴퓨터의 CUDA 장치는 {cuda}개입니다)"))
+                                   f"CUDA error: invalid device ordinal {i} (채점기가 흉내 낸 컴퓨터의 CUDA 장치는 {cuda}개입니다)"))
         return i
     m.setattr(torch.cuda, "is_available", lambda: cuda > 0)
     m.setattr(torch.cuda, "device_count", lambda: cuda)

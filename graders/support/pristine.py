@@ -45,9 +45,9 @@ def _refuse(what: str) -> None:
     raise Tampered(say(f"the grader cannot read torch in your code's process: {what} was replaced or wrapped (a "
                        "patched torch._C, or a torch function or dispatch mode left active), so this check cannot be "
                        "graded.",
-                       f"작성한 코드의 프로세스에서 grader가 torch를 읽을 수 없습니다: {what}이(가) 바뀌었거나 감싸져 "
-                       "있습니다(바뀐 torch._C, 또는 켜진 채 남은 torch function/dispatch 모드). 그래서 이 검사는 "
-                       "채점할 수 없습니다."))
+                       f"채점기가 작성한 코드의 프로세스에서 torch를 읽을 수 없으므로 이 검사는 채점할 수 없습니다. "
+                       f"바뀌었거나 감싸진 것: {what}(torch._C가 패치되었거나, torch function 모드나 dispatch 모드가 "
+                       "켜진 채 남아 있습니다)."))
 
 
 def _contains(items, target) -> bool:

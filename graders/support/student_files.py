@@ -24,7 +24,7 @@ MAX_FOLDER_FILES = 1000
 
 def _relative(path: Path, within: Path) -> list[str]:
     parts = Path(os.path.normpath(path)).relative_to(os.path.normpath(within)).parts
-    check(bool(parts) and ".." not in parts, say(f"{path} is not inside {within}.", f"{path}은(는) {within} 안에 있지 않습니다."))
+    check(bool(parts) and ".." not in parts, say(f"{path} is not inside {within}.", f"{path} 경로가 {within} 안에 있지 않습니다."))
     return list(parts)
 
 
@@ -33,7 +33,7 @@ def _open_beneath(path: Path, within: Path, final_flags: int) -> int:
     try:
         parts = _relative(Path(path), Path(within))
     except ValueError:
-        check(False, say(f"{path} is not inside {within}.", f"{path}은(는) {within} 안에 있지 않습니다."))
+        check(False, say(f"{path} is not inside {within}.", f"{path} 경로가 {within} 안에 있지 않습니다."))
     folder = os.open(within, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
         for part in parts[:-1]:
@@ -49,7 +49,7 @@ def _not_regular(path: Path) -> str:
     name = Path(path).name
     return say(f"{name}, which your code should have written, is missing or is not a regular file (a link, a "
                f"folder or a pipe is not read).",
-               f"코드가 써야 하는 {name}이(가) 없거나 일반 파일이 아닙니다(링크, 폴더, 파이프는 읽지 않습니다).")
+               f"코드가 써야 하는 {name} 파일이 없거나 일반 파일이 아닙니다(링크, 폴더, 파이프는 읽지 않습니다).")
 
 
 def read_bytes(path: Path, within: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -62,13 +62,13 @@ def read_bytes(path: Path, within: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         info = os.fstat(fd)
         check(stat.S_ISREG(info.st_mode), _not_regular(path))
         check(info.st_size <= limit, say(f"{Path(path).name} is {info.st_size} bytes, more than the {limit} the grader reads.",
-                                         f"{Path(path).name}은(는) {info.st_size}바이트로, 채점기가 읽는 {limit}바이트보다 큽니다."))
+                                         f"{Path(path).name} 파일은 {info.st_size}바이트로, 채점기가 읽는 최대 크기인 {limit}바이트보다 큽니다."))
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
             check(size <= limit, say(f"{Path(path).name} grew past {limit} bytes while being read.",
-                                     f"{Path(path).name}이(가) 읽는 동안 {limit}바이트를 넘었습니다."))
+                                     f"{Path(path).name} 파일을 읽는 동안 파일 크기가 {limit}바이트를 넘었습니다."))
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -113,7 +113,7 @@ def load_tensors(path: Path, within: Path, limit: int = MAX_FILE_BYTES):
         return wire.load(payload)
     except wire.WireError as error:
         check(False, say(f"{Path(path).name} cannot be read as a torch.save checkpoint ({error}).",
-                         f"{Path(path).name}을(를) torch.save 체크포인트로 읽을 수 없습니다({error})."))
+                         f"{Path(path).name} 파일을 torch.save 체크포인트로 읽을 수 없습니다({error})."))
 
 
 def private_copy(path: Path, within: Path, limit: int = MAX_FOLDER_BYTES) -> Path:
@@ -142,7 +142,7 @@ def private_copy(path: Path, within: Path, limit: int = MAX_FOLDER_BYTES) -> Pat
                 data = read_bytes(child, within, limit - total)
                 total, count = total + len(data), count + 1
                 check(count <= MAX_FOLDER_FILES, say(f"{root.name} holds more than {MAX_FOLDER_FILES} files.",
-                                                     f"{root.name}에 파일이 {MAX_FOLDER_FILES}개보다 많습니다."))
+                                                     f"{root.name} 폴더에 파일이 {MAX_FOLDER_FILES}개보다 많습니다."))
                 (target / root.name / relative / name).write_bytes(data)
             elif listing(child, within) or _is_folder(child, within):
                 pending.append(relative / name)
