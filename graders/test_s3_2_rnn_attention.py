@@ -36,13 +36,13 @@ SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1
                 "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
                 "because True means attend in this convention.",
                 "점수는 q @ k.transpose(-2, -1) / sqrt(d)이고 d = q.size(-1)입니다(d 자체가 아니라 그 제곱근으로 나눕니다). "
-                "softmax는 마지막 축(키, keys)에 대해 계산하므로 쿼리마다 가중치의 합이 1입니다. 이 규약에서는 True가 "
-                "'주의를 기울인다(attend)'는 뜻이므로 masked_fill(~mask, -inf)를 쓰세요.")
+                "softmax는 마지막 축(키 축)에 대해 계산하므로 쿼리마다 가중치의 합이 1입니다. 이 규약에서는 True가 "
+                "참조할 위치를 뜻하므로 masked_fill(~mask, -inf)를 쓰세요.")
 MHA_HINT = say("Split heads with view(batch, time, heads, head_dim).transpose(1, 2); mind the mask convention: "
                "key_padding_mask is True for padding (ignore), so an attend-mask is ~key_padding_mask[:, None, None, :]; "
                "the causal mask hides keys after the query (future).",
                "view(batch, time, heads, head_dim).transpose(1, 2)로 헤드를 나누세요. 마스크 규약에 주의하세요: "
-               "key_padding_mask는 패딩(무시할 위치)에서 True이므로 attend 마스크는 ~key_padding_mask[:, None, None, :]입니다. "
+               "key_padding_mask는 패딩(무시할 위치)에서 True이므로 참조할 위치가 True인 마스크는 ~key_padding_mask[:, None, None, :]입니다. "
                "인과 마스크는 쿼리보다 뒤(미래)에 있는 키를 가립니다.")
 
 
@@ -179,7 +179,7 @@ def test_pad_batch_is_batch_first_with_lengths(impl, run_seed):
                                         f"pad_batch는 (padded, lengths)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
             padded, got_lengths = result
             hint = say("Batch-first: one row per sequence (batch, max_len), the sequence first and pad_id after it.",
-                       "배치 차원이 먼저(batch-first)입니다: 시퀀스마다 한 행씩 (batch, max_len), 시퀀스를 앞에 두고 그 뒤를 pad_id로 채우세요.")
+                       "배치 차원을 앞에 두세요(batch-first). (batch, max_len) 텐서에 시퀀스마다 한 행씩, 시퀀스를 앞에 두고 남는 뒤쪽을 pad_id로 채웁니다.")
             described = ", ".join(map(str, lengths))
             assert_tensor(padded, _pad(sequences, max(lengths), pad_id),
                           say(f"pad_batch({len(lengths)} sequences of lengths {described}, pad_id={pad_id})[0]",
@@ -225,7 +225,7 @@ def _roles(shapes: dict, sizes: tuple, cell: str) -> dict:
           say(f"RNNClassifier{sizes + (cell,)}'s state_dict should hold an embedding, one {cell.upper()} layer and a "
               f"linear head; missing {missing}, left over {sorted(left)} (it holds {described}).",
               f"RNNClassifier{sizes + (cell,)}의 state_dict에는 임베딩, {cell.upper()} 계층 하나, 선형 헤드만 있어야 "
-              f"하는데 {missing}이(가) 없고 {sorted(left)}이(가) 남습니다(state_dict: {described})."), ARCHITECTURE_HINT)
+              f"합니다. 빠진 항목은 {missing}, 남는 항목은 {sorted(left)}입니다(state_dict 전체: {described})."), ARCHITECTURE_HINT)
     return found
 
 
@@ -267,8 +267,8 @@ def _assert_judge_logits(got, judge, tokens, lengths, what, hint):
         want = judge(tokens, lengths)
     assert_tensor(got.float(), want, say(f"{what} against Embedding -> RNN -> Linear(h_n[-1]) on each sequence's real "
                                          "steps, with your model's own parameters",
-                                         f"{what}을(를) 여러분 모델의 매개변수로 각 시퀀스의 실제 단계만 계산한 "
-                                         "Embedding -> RNN -> Linear(h_n[-1])와 비교"), rtol=1e-4, atol=1e-5, hint=hint)
+                                         f"{what}: 여러분 모델의 매개변수로 각 시퀀스의 실제 단계만 계산한 "
+                                         "Embedding -> RNN -> Linear(h_n[-1])의 결과와 비교"), rtol=1e-4, atol=1e-5, hint=hint)
 
 
 @pytest.mark.points(1)
@@ -314,7 +314,7 @@ def test_embedding_reserves_the_pad_row(impl, run_seed):
         want = (parameter - 0.5 * parameter.grad).detach()
         assert_tensor(expect_tensor(after.get(key), key).float(), want,
                       say(f"{key} after one SGD step, against the step the judge computes from the same parameters",
-                          f"SGD 한 단계 뒤의 {key}을(를) 같은 매개변수로 채점기가 계산한 단계와 비교"),
+                          f"SGD 한 단계 뒤의 {key} 값을 채점기가 같은 매개변수에서 계산한 한 단계 결과와 비교"),
                       rtol=1e-4, atol=1e-5, hint=hint)
 
 
@@ -341,7 +341,7 @@ def _check_padding_invariance(impl, cell):
                                                                           f"패딩된 배치에 대한 RNNClassifier(cell={cell!r})"), hint)
     check(tuple(tight.shape) == (4, 3), say(f"logits for a batch of 4 and 3 classes: expected shape (4, 3), "
                                             f"got {tuple(tight.shape)}.",
-                                            f"배치 4개, 클래스 3개의 로짓(logits): shape가 (4, 3)이어야 하는데 {tuple(tight.shape)}입니다."), hint)
+                                            f"배치 크기 4, 클래스 3개의 로짓: shape가 (4, 3)이어야 하는데 {tuple(tight.shape)}입니다."), hint)
     loose = _student_logits(impl, model, _pad(sequences, 11), lengths, say("the model on the same batch with 4 more pad "
                                                                            "columns", "패딩 열을 4개 더 붙인 같은 배치에 대한 모델"), hint)
     assert_tensor(loose, tight, say(f"{cell} logits with 4 extra pad columns vs without",
@@ -470,7 +470,7 @@ def test_rnn_classifier_learns_order_task(impl, run_seed):
                            "starting from the parameters it holds.",
                            f"학습된 매개변수가 주어진 시작점에서 주어진 배치로 Adam {STEPS}단계를 진행한 결과와 다릅니다: 새 시퀀스 "
                            f"512개에서 채점기가 같은 학습을 다시 실행한 모델과 로짓이 최대 {gap:.3g}만큼 다릅니다(0.05까지 "
-                           "허용). 받은 모델을, 그 모델이 가진 매개변수에서 시작해 학습하세요."), hint)
+                           "허용). 주어진 모델을 지금 가진 매개변수에서 시작해 학습하세요."), hint)
     theirs = theirs.argmax(1)
     accuracy = (theirs == labels).float().mean().item()
     check(accuracy >= 0.9, say(f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
@@ -490,7 +490,7 @@ PACKED_RNN_HINT = say("Pack the padded inputs with pack_padded_sequence(inputs, 
                       "pad_packed_sequence(output, batch_first=True, total_length=inputs.size(1)).",
                       "패딩된 입력을 pack_padded_sequence(inputs, lengths.cpu(), batch_first=True, enforce_sorted=False)로 "
                       "패킹하고 패킹된 배치에 RNN을 실행하세요: RNN은 각 시퀀스를 자기 길이에서 멈추고, h_n (layers, batch, "
-                      "hidden)은 inputs의 순서대로 돌아오므로 h_n[-1]이 각 시퀀스의 실제 마지막 단계를 마친 맨 위 계층입니다. "
+                      "hidden)은 inputs의 순서대로 돌아오므로 h_n[-1]이 각 시퀀스의 실제 마지막 단계를 마친 맨 위 계층의 은닉 상태입니다. "
                       "출력은 pad_packed_sequence(output, batch_first=True, total_length=inputs.size(1))로 풀어 주세요.")
 RNN_LENGTHS = (3, 7, 1, 5)  # not sorted; batch 4 != time 9, and two pad columns beyond the longest sequence
 RNN_TIME = 9
@@ -565,7 +565,7 @@ def test_packed_rnn_matches_the_recurrence_on_unsorted_lengths(impl):
         result = errors.calling(what, PACKED_RNN_HINT, _packed_rnn, impl, state, inputs, lengths)
         result = expect_type(result, tuple, what, PACKED_RNN_HINT)
         check(len(result) == 2, say(f"{what} should return (outputs, last), got {len(result)} items.",
-                                    f"{what}은(는) (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."),
+                                    f"{what}: (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."),
               PACKED_RNN_HINT)
         outputs = expect_tensor(result[0], say(f"{what}[0] (outputs)", f"{what}[0] (outputs)"), PACKED_RNN_HINT)
         last = expect_tensor(result[1], say(f"{what}[1] (last)", f"{what}[1] (last)"), PACKED_RNN_HINT)
@@ -591,7 +591,7 @@ def test_packed_rnn_matches_the_recurrence_on_unsorted_lengths(impl):
                   f"{RNN_TIME}: the outputs must keep the time of inputs even past the longest sequence "
                   f"({max(RNN_LENGTHS)}); pad_packed_sequence takes total_length for that.",
                   f"{what}: outputs의 시간 단계는 {outputs.shape[1] if outputs.dim() == 3 else '?'}개인데 inputs는 "
-                  f"{RNN_TIME}개입니다: 가장 긴 시퀀스({max(RNN_LENGTHS)})보다 길더라도 outputs는 inputs의 time을 "
+                  f"{RNN_TIME}개입니다: 가장 긴 시퀀스({max(RNN_LENGTHS)})보다 길더라도 outputs는 inputs의 시간 길이를 "
                   "유지해야 합니다. pad_packed_sequence의 total_length가 그 일을 합니다."),
               PACKED_RNN_HINT)
         if tuple(outputs.shape) == tuple(want_outputs.shape):
@@ -609,7 +609,7 @@ def test_packed_rnn_matches_the_recurrence_on_unsorted_lengths(impl):
 # -- LSTM cell by hand ------------------------------------------------------------------------------
 LSTM_HINT = say("Gates are stacked in the order i, f, g, o (input, forget, cell, output); g uses tanh, the others "
                 "sigmoid; c_next = f * c + i * g and h_next = o * tanh(c_next).",
-                "게이트는 i, f, g, o(input, forget, cell, output) 순서로 쌓여 있습니다. g에는 tanh를, 나머지에는 "
+                "게이트는 i, f, g, o(입력, 망각, 셀, 출력 게이트) 순서로 쌓여 있습니다. g에는 tanh를, 나머지에는 "
                 "sigmoid를 쓰세요. c_next = f * c + i * g, h_next = o * tanh(c_next)입니다.")
 
 
@@ -634,7 +634,7 @@ def test_lstm_cell_matches_nn_lstmcell(impl):
         check(len(result) == 2, say(f"lstm_cell should return (h_next, c_next), got {len(result)} items.",
                                     f"lstm_cell은 (h_next, c_next)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
         what = say(f"lstm_cell for batch {batch}, input {inputs}, hidden {hidden}",
-                   f"batch {batch}, input {inputs}, hidden {hidden}에 대한 lstm_cell")
+                   f"배치 크기 {batch}, 입력 크기 {inputs}, 은닉 크기 {hidden}인 lstm_cell")
         assert_tensor(result[0], want_h, f"{what}: h_next", hint=LSTM_HINT)
         assert_tensor(result[1], want_c, f"{what}: c_next", hint=LSTM_HINT)
 
@@ -697,7 +697,7 @@ def _sdpa_mistakes(q, k, v, mask):
              "1 / math.sqrt(d_k)로 스케일하세요. d_k로 나누면 소프트맥스가 지나치게 평평해집니다.")):
             F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=1.0 / q.shape[-1]),
         (say("the softmax runs over the queries (dim=-2), so each key's weights sum to 1 instead of each query's.",
-             "소프트맥스를 쿼리 축(dim=-2)에 적용해서, 쿼리마다가 아니라 키마다 가중치의 합이 1이 됩니다."),
+             "소프트맥스를 쿼리 축(dim=-2)에 적용해서, 쿼리별이 아니라 키별로 가중치의 합이 1이 됩니다."),
          say("Normalise over the keys, the last axis: each query distributes its attention over the keys.",
              "마지막 축인 키 축에 대해 정규화하세요. 각 쿼리가 키들에 어텐션을 나눠 줍니다.")):
             torch.softmax(scores, dim=-2).nan_to_num() @ v,
@@ -706,13 +706,13 @@ def _sdpa_mistakes(q, k, v, mask):
         mistakes[(say("the mask's polarity is inverted: True means attend, so the keys this mask allows were hidden "
                       "and the ones it hides were attended to.",
                       "마스크의 극성이 뒤집혔습니다. True는 \"볼 수 있음\"을 뜻하는데, 이 마스크가 허용한 키는 가려지고 "
-                      "가린 키를 봤습니다."),
+                      "가려야 할 키는 참조되었습니다."),
                   say("Hide the keys where the mask is False, not where it is True.",
                       "마스크가 True인 곳이 아니라 False인 곳의 키를 가리세요."))] = \
             [F.scaled_dot_product_attention(q, k, v, attn_mask=~mask),  # a query left no key: 0, as torch does
              (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(mask, float("-inf")).softmax(-1) @ v]
         mistakes[(say("the boolean mask is added to the scores as 0s and 1s instead of hiding keys with -inf.",
-                      "불리언 마스크를 -inf로 키를 가리는 대신 0과 1로 점수에 더했습니다."),
+                      "-inf로 키를 가리지 않고 불리언 마스크를 0과 1로 바꿔 점수에 더했습니다."),
                   say("Fill the scores of hidden keys with -inf before the softmax: adding True/False only shifts "
                       "scores by 1.",
                       "소프트맥스 전에 가린 키의 점수를 -inf로 채우세요. True/False를 더하면 점수가 1만큼 움직일 "
@@ -748,7 +748,7 @@ def test_sdpa_matches_torch(impl):
                                                         f"어텐션 가중치: shape가 (2, 3, 4, 6)이어야 하는데 {tuple(weights.shape)}입니다."), SDPA_HINT)
         assert_tensor(weights.sum(-1), torch.ones(2, 3, 4, dtype=torch.float64),
                       say(f"attention weights summed over the keys ({label})",
-                          f"키(keys)에 대해 합한 어텐션 가중치({label})"), hint=SDPA_HINT)
+                          f"키 축으로 합한 어텐션 가중치({label})"), hint=SDPA_HINT)
         if mask is not None:
             hidden = weights.masked_select(~mask.expand_as(weights))
             assert_tensor(hidden, torch.zeros_like(hidden), say(f"attention weights on masked keys ({label})",
@@ -768,7 +768,7 @@ def test_sdpa_gradients_match_torch(impl):
                                                                                  "어텐션 출력"))
     check(out.requires_grad, say("the attention output carries no gradient.",
                                  "어텐션 출력에 변화도가 흐르지 않습니다."), say("Do not detach anything.",
-                                                                              "아무것도 detach하지 마세요."))
+                                                                              "어떤 텐서에도 .detach()를 호출하지 마세요."))
     assert_gradients((out * r).sum(), (q, k, v), want, "qkv", say("gradient of masked attention",
                                                                   "마스크를 씌운 어텐션의 변화도"), hint=SDPA_HINT)
 
@@ -782,7 +782,7 @@ TORCH_LSTM = {"torch.lstm_cell": "nn.LSTMCell / torch.lstm_cell", "torch.lstm": 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("Attention and the LSTM cell are written by hand, not torch's own",
-                   ko="어텐션과 LSTM 셀은 torch의 것을 부르지 않고 직접 작성합니다")
+                   ko="어텐션과 LSTM 셀은 torch의 구현을 호출하지 않고 직접 작성합니다")
 def test_attention_and_lstm_cell_are_written_by_hand(impl):
     """Which functions were called is what the student's process says; the point also needs the right answers,
     computed here, from the same calls."""
@@ -807,7 +807,7 @@ def test_attention_and_lstm_cell_are_written_by_hand(impl):
         called = [forbidden[f] for f in seen["names"] if f in forbidden]
         check(not called,
               say(f"{name} calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
-                  f"{name}이(가) torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
+                  f"{name}에서 torch의 {', '.join(called)} 함수를 호출합니다. 이 연습 문제에서는 직접 작성해야 합니다."),
               say("Build it from basic tensor operations (matmul, softmax, sigmoid, tanh, masked_fill, ...) as its "
                   "docstring describes; torch's version is what the grader compares you with.",
                   "docstring에 설명된 대로 기본 텐서 연산(matmul, softmax, sigmoid, tanh, masked_fill 등)으로 만드세요. "
@@ -817,7 +817,7 @@ def test_attention_and_lstm_cell_are_written_by_hand(impl):
             if real is not None and tuple(got.shape) == tuple(want.shape):
                 got, want = got[real], want[real]
             assert_tensor(got.detach(), want.detach(), say(f"{name}(...) written by hand, against torch's own",
-                                                           f"직접 작성한 {name}(...)과 torch의 결과 비교"),
+                                                           f"직접 작성한 {name}(...)의 결과를 torch의 결과와 비교"),
                           hint=say("A function written by hand earns this point when it also gives torch's answer.",
                                    "직접 작성한 함수가 torch와 같은 답을 낼 때 이 점수를 받습니다."))
 
@@ -848,7 +848,7 @@ def test_sdpa_fully_masked_query_attends_to_nothing(impl):
     weights = expect_tensor(result[1], say("attention weights", "어텐션 가중치"))
     check(tuple(out.shape) == (2, 3, 4, 3) and tuple(weights.shape) == (2, 3, 4, 6),
           say(f"expected output (2, 3, 4, 3) and weights (2, 3, 4, 6), got {tuple(out.shape)} and {tuple(weights.shape)}.",
-              f"출력은 (2, 3, 4, 3), 가중치는 (2, 3, 4, 6)이어야 하는데 {tuple(out.shape)}과(와) {tuple(weights.shape)}입니다."),
+              f"출력은 (2, 3, 4, 3), 가중치는 (2, 3, 4, 6)이어야 하는데 출력은 {tuple(out.shape)}, 가중치는 {tuple(weights.shape)}입니다."),
           SDPA_HINT)
     empty = ~mask.any(-1).expand(2, 3, 4)  # the queries with every key masked
     check(not out[empty].isnan().any() and not weights[empty].isnan().any(),
@@ -873,7 +873,7 @@ def test_sdpa_fully_masked_query_attends_to_nothing(impl):
 def test_causal_mask_hides_the_future(impl):
     hint = say("In the scaled_dot_product_attention convention True means attend: query i may attend keys 0..i, "
                "the diagonal (itself) included, i.e. torch.ones(n, n, dtype=torch.bool).tril().",
-               "scaled_dot_product_attention 규약에서 True는 attend(주의를 기울임)를 뜻합니다: 쿼리 i는 대각선(자기 자신)을 "
+               "scaled_dot_product_attention 규약에서 True는 참조할 수 있는 위치를 뜻합니다: 쿼리 i는 대각선(자기 자신)을 "
                "포함해 키 0..i만 볼 수 있습니다. 즉 torch.ones(n, n, dtype=torch.bool).tril()입니다.")
     assert_tensor(impl.causal_mask(5), torch.ones(5, 5, dtype=torch.bool).tril(), "causal_mask(5)", hint=hint)
     generator = torch.Generator().manual_seed(6)
@@ -889,7 +889,7 @@ def test_causal_mask_hides_the_future(impl):
     assert_tensor(expect_tensor(changed, say("attention output",
                                              "어텐션 출력"))[:, :3], out[:, :3],
                   say("causal attention outputs at positions 0-2 after changing positions 3-5 (the future)",
-                      "위치 3-5(미래)를 바꾼 뒤 위치 0-2의 causal 어텐션 출력"), hint=hint)
+                      "위치 3-5(미래)를 바꾼 뒤 위치 0-2의 인과 어텐션 출력"), hint=hint)
 
 
 @pytest.mark.points(1)
@@ -961,8 +961,8 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
         assert_tensor(got[real], want[real], say(f"multi_head_attention (heads {heads}, key_padding_mask "
                                                  f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
                                                  "at the real positions",
-                                                 f"실제 위치에서 multi_head_attention (heads {heads}, key_padding_mask "
-                                                 f"{'있음' if use_pad else 'None'}, causal={causal})과 nn.MultiheadAttention 비교"), hint=MHA_HINT)
+                                                 f"실제 위치에서 nn.MultiheadAttention과 multi_head_attention (heads {heads}, key_padding_mask "
+                                                 f"{'있음' if use_pad else 'None'}, causal={causal}) 비교"), hint=MHA_HINT)
 
 
 @pytest.mark.points(1)
@@ -1004,7 +1004,7 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
         after = _student_mha(impl, mha, changed, None, True)
         assert_tensor(after[:, :3], before[:, :3], say("causal multi_head_attention outputs at positions 0-2 after "
                                                        "changing positions 3-4 (the future)",
-                                                       "위치 3-4(미래)를 바꾼 뒤 위치 0-2의 causal multi_head_attention 출력"), hint=MHA_HINT)
+                                                       "위치 3-4(미래)를 바꾼 뒤 위치 0-2에서 인과 마스크를 쓴 multi_head_attention의 출력"), hint=MHA_HINT)
         # the same outputs are nn.MultiheadAttention's: an answer that ignores everything ignores padding too
         for pad_mask, causal, inputs, got in ((pad, False, x, None), (None, True, changed, after)):
             got = _student_mha(impl, mha, inputs, pad_mask, causal) if got is None else got
@@ -1012,8 +1012,8 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
             assert_tensor(got[real], _torch_mha(mha, inputs, pad_mask, causal)[real],
                           say(f"multi_head_attention ({'key_padding_mask' if causal is False else 'causal'}) vs "
                               "nn.MultiheadAttention at the real positions",
-                              f"실제 위치에서 multi_head_attention({'key_padding_mask' if causal is False else 'causal'})과 "
-                              "nn.MultiheadAttention 비교"), hint=MHA_HINT)
+                              f"실제 위치에서 nn.MultiheadAttention과 multi_head_attention({'key_padding_mask' if causal is False else 'causal'}) "
+                              "비교"), hint=MHA_HINT)
 
 
 # -- positional encoding ----------------------------------------------------------------------------
@@ -1104,7 +1104,7 @@ def _check_packed_rnn_on(impl, device):
                       lengths.to(device))
     result = expect_type(result, tuple, what, hint)
     check(len(result) == 2, say(f"{what} should return (outputs, last), got {len(result)} items.",
-                                f"{what}은(는) (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."), hint)
+                                f"{what}: (outputs, last)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."), hint)
     outputs = expect_tensor(result[0], say(f"{what}[0] (outputs)", f"{what}[0] (outputs)"), hint)
     last = expect_tensor(result[1], say(f"{what}[1] (last)", f"{what}[1] (last)"), hint)
     check(outputs.device.type == device.type and last.device.type == device.type,
