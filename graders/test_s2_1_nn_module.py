@@ -98,9 +98,13 @@ def _expect_module(impl, value, what, hint=""):
 
 
 def _build_mlp(impl, in_features=IN, hidden=HIDDEN, out_features=OUT):
-    return _expect_module(impl, impl.MLP(in_features, list(hidden), out_features), "MLP(...)",
-                          say("MLP must subclass nn.Module and call super().__init__() first.",
-                              "MLP는 nn.Module을 상속하고 먼저 super().__init__()을 호출해야 합니다."))
+    hint = say("MLP must subclass nn.Module and call super().__init__() first: nn.Module.__init__ makes the "
+               "registries that layers assigned to self are kept in.",
+               "MLP는 nn.Module을 상속하고 먼저 super().__init__()을 호출해야 합니다. self에 대입한 계층이 "
+               "보관되는 등록부를 nn.Module.__init__이 만듭니다.")
+    model = errors.calling(f"MLP({in_features}, {list(hidden)}, {out_features})", hint, impl.MLP, in_features,
+                           list(hidden), out_features)
+    return _expect_module(impl, model, "MLP(...)", hint)
 
 
 def _forward(model, x, what):
@@ -146,11 +150,24 @@ def test_mlp_matches_functional_recomputation(impl):
                       hint=say("Create the layers in __init__, never inside forward: a new nn.Linear has new random weights.",
                                "계층은 forward 안이 아니라 __init__에서 만드세요: 새 nn.Linear는 "
                                "새로운 무작위 가중치를 가집니다."))
-        assert_tensor(first, _functional_forward(layers, x),
+        want = _functional_forward(layers, x)
+        assert_tensor(first, want,
                       say(f"MLP({IN}, {hidden}, {OUT})(x) for x of shape (8, {IN})",
                           f"shape가 (8, {IN})인 x에 대한 MLP({IN}, {hidden}, {OUT})(x)"),
                       hint=say("ReLU after every Linear except the last; use the layers made in __init__.",
-                               "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요. __init__에서 만든 계층을 사용하세요."))
+                               "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요. __init__에서 만든 계층을 사용하세요."),
+                      mistakes={(say("a ReLU after the last Linear too, so every negative logit becomes 0.",
+                                     "마지막 Linear 뒤에도 ReLU를 두어 음수 로짓(logit)이 모두 0이 됩니다."),
+                                 say("The loop applies ReLU to all layers but the last: the output is raw scores.",
+                                     "반복문은 마지막을 뺀 계층에만 ReLU를 적용합니다. 출력은 가공하지 않은 점수입니다.")):
+                                F.relu(want),
+                                (say("a softmax on the output: MLP returns logits; nn.CrossEntropyLoss applies "
+                                     "log-softmax itself, so a softmax in the model is applied twice.",
+                                     "출력에 softmax를 적용했습니다. MLP는 로짓(logit)을 반환합니다. "
+                                     "nn.CrossEntropyLoss가 log-softmax를 직접 적용하므로 모델 안의 softmax는 두 번 "
+                                     "적용됩니다."),
+                                 say("Return the last Linear's output as it is.", "마지막 Linear의 출력을 그대로 반환하세요.")):
+                                [F.softmax(want, dim=-1), F.log_softmax(want, dim=-1)]})
 
 
 @pytest.mark.points(2)
