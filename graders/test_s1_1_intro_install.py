@@ -76,8 +76,8 @@ def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None, names
     report = expect_type(report, dict, "environment_report()")
     check(set(report) == set(KEYS), say(f"environment_report() should have exactly the keys {sorted(KEYS)}; got "
                                         f"{sorted(report)}.",
-                                        f"environment_report()의 키는 정확히 {sorted(report)}입니다. 기대값은 "
-                                        f"{sorted(KEYS)}입니다."),
+                                        f"environment_report()에는 정확히 {sorted(KEYS)} 키만 있어야 하는데 "
+                                        f"실제 키는 {sorted(report)}입니다."),
           say("Use the key names the docstring lists.", "docstring에 나열된 키 이름을 사용하세요."))
     return report
 
@@ -87,7 +87,7 @@ def _field(report, key, want, setting, hint):
     same_type = type(got) is type(want) or (want is None and got is None)
     check(got == want and same_type, say(f"environment_report()[{key!r}] on {setting}: expected {want!r}, got {got!r}.",
                                          f"{setting}에서 environment_report()[{key!r}]: 기대값은 {want!r}인데 "
-                                         f"{got!r}입니다."),
+                                         f"결과는 {got!r}입니다."),
           hint)
 
 
@@ -131,8 +131,8 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
         if error is not None:
             raise AssertionError(say(f"package_version({name!r}) for a package that is not installed raised "
                                      f"{errors.summary(error)}\nHint: {hint}",
-                                     f"설치되지 않은 패키지에 대해 package_version({name!r})이(가) "
-                                     f"예외를 발생시켰습니다: {errors.summary(error)}\n힌트: {hint}"))
+                                     f"설치되지 않은 패키지에 대한 package_version({name!r}) 호출에서 "
+                                     f"예외가 발생했습니다: {errors.summary(error)}\n힌트: {hint}"))
         check(got is None, say(f"package_version({name!r}) for a package that is not installed: expected None, got "
                                f"{got!r}.",
                                f"설치되지 않은 패키지에 대한 package_version({name!r}): None이어야 하는데 "
@@ -157,7 +157,7 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
 PYTHON_HINT = say("The version alone, platform.python_version() (e.g. '3.12.3'); sys.version is a longer sentence "
                   "with the build date and compiler.",
                   "버전만 담긴 platform.python_version()(예: '3.12.3')을 쓰세요. sys.version은 빌드 날짜와 컴파일러까지 "
-                  "담긴 더 긴 문장입니다.")
+                  "담긴 더 긴 문자열입니다.")
 
 
 @pytest.mark.points(2)
@@ -190,12 +190,12 @@ def test_report_matches_what_torch_says_here(impl, run_seed):
     names = tuple(f"{name} #{count}" for name in _drawn(run_seed)["gpus"])[:count] + \
         tuple(f"Fake GPU {i}" for i in range(2, count))
     setting = say(f"a faked machine with {count} CUDA GPU(s), MPS {'present' if mps else 'absent'}",
-                  f"CUDA GPU {count}개, MPS {'있음' if mps else '없음'}인 것으로 꾸민 컴퓨터")
+                  f"CUDA GPU가 {count}개 있고 MPS가 {'있는' if mps else '없는'} 것으로 꾸민 컴퓨터")
     report = _report(impl, setting, cuda=count, mps=mps, names=names)
     hint = say("Ask torch at call time (torch.cuda.is_available(), device_count(), get_device_name(i), "
                "torch.backends.mps.is_available()); do not write down what this machine has.",
                "호출할 때 torch에 물어보세요(torch.cuda.is_available(), device_count(), get_device_name(i), "
-               "torch.backends.mps.is_available()), 이 컴퓨터에 있는 것을 그대로 적어 두지 마세요.")
+               "torch.backends.mps.is_available()). 이 컴퓨터에 있는 것을 코드에 그대로 적어 두지 마세요.")
     for key, want in (("cuda_available", True), ("device_count", count), ("device_names", list(names)),
                       ("mps_available", mps), ("best_device", "cuda"), ("torch", _truth()["torch"])):
         _field(report, key, want, setting, hint)
@@ -212,7 +212,7 @@ def test_report_lists_every_gpu_of_a_cuda_machine(impl, run_seed):
     hint = say("Ask torch at call time: count = torch.cuda.device_count(), names = [torch.cuda.get_device_name(i) for i "
                "in range(count)]; get_device_name() with no index names the current device only.",
                "호출할 때 torch에 물어보세요: count = torch.cuda.device_count(), names = "
-               "[torch.cuda.get_device_name(i) for i in range(count)]; 인덱스 없이 get_device_name()을 부르면 "
+               "[torch.cuda.get_device_name(i) for i in range(count)]. 인덱스 없이 get_device_name()을 부르면 "
                "현재 장치의 이름만 알려줍니다.")
     _field(report, "cuda_available", True, setting, hint)
     _field(report, "device_count", 2, setting, hint)
@@ -281,9 +281,9 @@ def _torchaudio_report(impl, setting, modules, absent):
             f"environment_report() on {setting} crashed importing torchaudio: torchaudio is imported without "
             "catching ImportError (ModuleNotFoundError), so the report dies on every machine without it instead of "
             "saying None.",
-            f"{setting}에서 environment_report()가 torchaudio를 import하다 멈췄습니다: torchaudio를 ImportError"
-            "(ModuleNotFoundError)를 잡지 않고 import하므로, torchaudio가 없는 컴퓨터에서는 None이라고 보고하는 대신 "
-            "보고서 전체가 실패합니다.") + "\n" + say("Hint", "힌트") + ": " + TORCHAUDIO_HINT)
+            f"{setting}에서 environment_report()가 torchaudio를 import하다가 실패했습니다. ImportError"
+            "(ModuleNotFoundError)를 잡지 않고 torchaudio를 import하므로, torchaudio가 없는 컴퓨터에서는 None을 "
+            "보고하는 대신 보고서 전체가 실패합니다.") + "\n" + say("Hint", "힌트") + ": " + TORCHAUDIO_HINT)
     return _report(impl, setting, modules=modules, mistake=unguarded_import)
 
 
@@ -334,7 +334,7 @@ def test_best_device_is_right_whatever_the_machine(impl):
         got = call_on_faked_machine(impl, "best_device", (), cuda, mps)
         check(not isinstance(got, str),
               say(f"best_device() on a faked machine with {machine} returned the string {got!r}, not a torch.device.",
-                  f"{machine}인 것으로 꾸민 컴퓨터에서 best_device()의 반환값이 torch.device가 아니라 문자열 "
+                  f"꾸민 컴퓨터({machine})에서 best_device()의 반환값이 torch.device가 아니라 문자열 "
                   f"{got!r}입니다."),
               say("A device name is not a device: wrap it, torch.device(\"cuda\"), so callers can read .type and "
                   ".index.",
@@ -342,7 +342,7 @@ def test_best_device_is_right_whatever_the_machine(impl):
                   "읽을 수 있습니다."))
         check(isinstance(got, torch.device) and got.type == want and got.index in (None, 0),
               say(f"best_device() on a faked machine with {machine}: expected torch.device({want!r}), got {got!r}.",
-                  f"{machine}인 것으로 꾸민 컴퓨터에서 best_device(): torch.device({want!r})여야 하는데 "
+                  f"꾸민 컴퓨터({machine})에서 best_device(): torch.device({want!r})여야 하는데 "
                   f"{got!r}입니다."),
               say("Decide at call time from torch.cuda.is_available(), then torch.backends.mps.is_available(); "
                   "call them: without the parentheses, `if torch.cuda.is_available:` tests a function, which is "
@@ -361,7 +361,7 @@ def test_smoke_test_computes_on_the_given_device(impl):
     expected = torch.tensor([[5.0, 14.0], [14.0, 50.0]])
     assert_tensor(impl.smoke_test(torch.device("cpu")), expected, "smoke_test(cpu)",
                   hint=say("x = torch.arange(6., device=device).reshape(2, 3); return x @ x.T.",
-                           "x = torch.arange(6., device=device).reshape(2, 3); x @ x.T를 반환하세요."))
+                           "x를 torch.arange(6., device=device).reshape(2, 3)으로 만든 다음 x @ x.T를 반환하세요."))
     out = errors.calling("smoke_test(meta)", say("Keep the result a tensor on the device (no .item(), .tolist() or .cpu()).",
                                                  "결과는 그 장치에 있는 텐서로 두세요(.item(), .tolist(), .cpu() 금지)."),
                          impl.smoke_test, torch.device("meta"))
