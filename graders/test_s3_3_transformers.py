@@ -106,7 +106,7 @@ def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
     """expect_type for an object that lives in the student's process."""
     check(_is_instance(impl, value, kind), say(f"{what} should be a {kind.__name__}, got "
                                                f"{class_names(impl, value)[0].rpartition('.')[2]}.",
-                                               f"{what}은(는) {class_names(impl, value)[0].rpartition('.')[2]}입니다. 기대값은 "
+                                               f"{what}: {class_names(impl, value)[0].rpartition('.')[2]}입니다. 기대값은 "
                                                f"{kind.__name__}입니다."), hint)
     return value
 
@@ -126,7 +126,7 @@ def _judge_model(kind, facts, what, hint):
         raise AssertionError(say(f"{what}: the grader could not build a {kind.__name__} from the model's config "
                                  f"({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''})."
                                  f"\nHint: {hint}",
-                                 f"{what}: 채점기가 모델의 config로 {kind.__name__}을(를) 만들지 못했습니다"
+                                 f"{what}: 채점기가 모델의 config로 {kind.__name__} 모델을 만들지 못했습니다"
                                  f"({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''})."
                                  f"\n힌트: {hint}")) from None
     check(size < MAX_PARAMETERS, say(f"{what}: its config describes a model of {size:,} parameters, not a small one.",
@@ -174,7 +174,7 @@ def test_transformer_classifier_ignores_padding(impl):
                                   tight), "model(tokens)")
     check(tuple(want.shape) == (3, 3), say(f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
                                            f"{tuple(want.shape)}.",
-                                           f"배치 3개, 클래스 3개의 로짓(logits): shape가 (3, 3)이어야 하는데 {tuple(want.shape)}입니다."), ENCODER_HINT)
+                                           f"배치 크기 3, 클래스 3개의 로짓: shape가 (3, 3)이어야 하는데 {tuple(want.shape)}입니다."), ENCODER_HINT)
     loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
     assert_tensor(without_grad(impl, model, loose), want, say("TransformerClassifier logits with 5 extra pad columns vs "
                                                               "without",
@@ -219,7 +219,7 @@ CAUSAL_HINT = say("nn.TransformerEncoder reads a boolean mask as True = ignore: 
                   "a tril attend-mask from scaled_dot_product_attention is inverted here.",
                   "nn.TransformerEncoder는 bool 마스크를 True = 무시로 읽습니다: nn.Transformer.generate_square_subsequent_mask(T)"
                   "(또는 ~tril)를 써서 위치 t가 자기 자신을 포함해 0..t를 보게 하세요. scaled_dot_product_attention의 "
-                  "tril attend 마스크는 여기서는 반대 뜻이 됩니다.")
+                  "tril 마스크(True = 참조)는 여기서는 반대 뜻이 됩니다.")
 
 
 @pytest.mark.points(2)
@@ -234,14 +234,14 @@ def test_decoder_lm_does_not_see_the_future(impl):
     before = expect_tensor(errors.calling("DecoderLM", CAUSAL_HINT, without_grad, impl, model, tokens), "model(tokens)")
     check(tuple(before.shape) == (2, 8, 40), say(f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
                                                  f"{tuple(before.shape)}.",
-                                                 f"DecoderLM 로짓: shape가 (batch 2, time 8, vocab 40)이어야 하는데 {tuple(before.shape)}입니다."), CAUSAL_HINT)
+                                                 f"DecoderLM 로짓: shape가 (배치 2, 시간 8, 어휘 40)이어야 하는데 {tuple(before.shape)}입니다."), CAUSAL_HINT)
     after = expect_tensor(without_grad(impl, model, changed), "model(tokens)")
     check(bool(before.isfinite().all()), say("DecoderLM logits contain NaN or inf: some position may attend to no key "
                                              "at all.",
                                              "DecoderLM 로짓에 NaN이나 inf가 있습니다: 어떤 위치는 볼 수 있는 키가 하나도 없는 것 같습니다."), CAUSAL_HINT + say(" Masking the diagonal too leaves position 0 with nothing to attend to.",
                                        " 대각선까지 가리면 위치 0은 볼 수 있는 것이 아무것도 없습니다."))
     assert_tensor(after[:, :5], before[:, :5], say("DecoderLM logits at positions 0-4 after changing tokens 5-7 (the future)",
-                                                   "토큰 5-7(미래)을 바꾼 뒤 위치 0-4의 DecoderLM 로짓"),
+                                                   "토큰 5-7(미래)를 바꾼 뒤 위치 0-4의 DecoderLM 로짓"),
                   rtol=1e-4, atol=1e-5, hint=CAUSAL_HINT)
     check(not torch.allclose(after[:, 5:], before[:, 5:]), say("DecoderLM logits at positions 5-7 did not change when "
                                                                "their own tokens changed.",
@@ -280,17 +280,17 @@ def test_decoder_lm_gradients_stay_causal(impl, run_seed):
         logits = expect_tensor(seen["logits"], "model(tokens)")
         check(tuple(logits.shape) == (2, 8, 40), say(f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
                                                      f"{tuple(logits.shape)}.",
-                                                     f"DecoderLM 로짓: shape가 (batch 2, time 8, vocab 40)이어야 하는데 "
+                                                     f"DecoderLM 로짓: shape가 (배치 2, 시간 8, 어휘 40)이어야 하는데 "
                                                      f"{tuple(logits.shape)}입니다."), CAUSAL_HINT)
         return logits[:, at].double().square().sum()
 
     embedded = start.clone().requires_grad_(True)
     value = loss(embedded)
     check(value.requires_grad, say("no gradient reached the token embeddings.",
-                                   "토큰 임베딩에 변화도(gradient)가 전달되지 않았습니다."), CAUSAL_HINT)
+                                   "토큰 임베딩에 변화도가 전달되지 않았습니다."), CAUSAL_HINT)
     (grad,) = torch.autograd.grad(value, embedded, allow_unused=True)
     check(grad is not None, say("no gradient reached the token embeddings.",
-                                "토큰 임베딩에 변화도(gradient)가 전달되지 않았습니다."), CAUSAL_HINT)
+                                "토큰 임베딩에 변화도가 전달되지 않았습니다."), CAUSAL_HINT)
     grad = expect_tensor(grad, say("the gradient at the token embeddings", "토큰 임베딩에서의 변화도"))
     future = grad[:, at + 1:].abs().max().item()
     past = grad[:, :at + 1].abs().amax(dim=(0, 2))
@@ -298,8 +298,8 @@ def test_decoder_lm_gradients_stay_causal(impl, run_seed):
           say(f"the loss at position {at} should get gradient from tokens 0-{at}, each of them, and from no later one; "
               f"gradient size at tokens {at + 1}-7 (the future) is {future:.3g}, at tokens 0-{at} "
               f"{[round(float(p), 6) for p in past]}.",
-              f"위치 {at}의 손실(loss)은 토큰 0-{at} 각각에서 변화도를 받고 그 뒤의 토큰에서는 받지 않아야 합니다. "
-              f"토큰 {at + 1}-7(미래)의 변화도 크기는 {future:.3g}, 토큰 0-{at}은(는) "
+              f"위치 {at}의 손실은 토큰 0-{at} 각각에서 변화도를 받고 그 뒤의 토큰에서는 받지 않아야 합니다. "
+              f"토큰 {at + 1}-7(미래)의 변화도 크기는 {future:.3g}, 토큰 0-{at}에서는 "
               f"{[round(float(p), 6) for p in past]}입니다."), CAUSAL_HINT)
     step = 1e-6
     for direction in (torch.randn(start.shape, generator=generator, dtype=torch.float64),
@@ -311,8 +311,8 @@ def test_decoder_lm_gradients_stay_causal(impl, run_seed):
         check(abs(said - float(slope)) <= 1e-4 * max(1.0, abs(float(slope))),
               say(f"the gradient DecoderLM's backward gives does not match its own outputs: along a random direction "
                   f"it predicts a change of {said:.6g}, the outputs change by {float(slope):.6g}.",
-                  f"DecoderLM의 역전파가 준 변화도가 자기 출력과 맞지 않습니다: 무작위 방향으로 {said:.6g}만큼 바뀐다고 "
-                  f"하는데 출력은 {float(slope):.6g}만큼 바뀝니다."), CAUSAL_HINT)
+                  f"DecoderLM의 역전파로 얻은 변화도가 출력과 맞지 않습니다: 무작위 방향으로 움직였을 때 변화도로 예측한 변화량은 "
+                  f"{said:.6g}인데 실제 출력은 {float(slope):.6g}만큼 바뀝니다."), CAUSAL_HINT)
 
 
 # -- Hugging Face: tokenizer, configs, save / load -------------------------------------------------
@@ -332,13 +332,13 @@ def _rebuilt_tokenizer(text, what, hint) -> Tokenizer:
     check(isinstance(text, str) and len(text) <= MAX_TOKENIZER_JSON,
           say(f"{what} is not a Hugging Face fast tokenizer the grader can read (backend_tokenizer.to_str() gave "
               f"{type(text).__name__}{f' of {len(text):,} characters' if isinstance(text, str) else ''}).",
-              f"{what}은(는) 채점기가 읽을 수 있는 Hugging Face의 fast 토크나이저가 아닙니다(backend_tokenizer.to_str()가 "
-              f"{type(text).__name__}{f', {len(text):,}자' if isinstance(text, str) else ''}을(를) 주었습니다)."), hint)
+              f"{what}: 채점기가 읽을 수 있는 Hugging Face의 fast 토크나이저가 아닙니다(backend_tokenizer.to_str()의 결과: "
+              f"{type(text).__name__}{f', {len(text):,}자' if isinstance(text, str) else ''})."), hint)
     check(not _has_regex(text),
           say(f"{what} uses a regular expression of its own (a Split or Replace with a \"Regex\" pattern): the grader "
               "does not run patterns a submission chooses. Use the built-in BertNormalizer / BertPreTokenizer (or "
               "Lowercase / Whitespace).",
-              f"{what}이(가) 자체 정규 표현식(\"Regex\" 패턴을 쓴 Split이나 Replace)을 씁니다: 채점기는 제출물이 고른 패턴을 "
+              f"{what}: 자체 정규 표현식(\"Regex\" 패턴을 쓴 Split이나 Replace)을 씁니다. 채점기는 제출물이 고른 패턴을 "
               "실행하지 않습니다. 내장 BertNormalizer / BertPreTokenizer(또는 Lowercase / Whitespace)를 쓰세요."), hint)
     try:
         rebuilt = Tokenizer.from_str(text)
@@ -393,7 +393,7 @@ def _same_encoding(impl, tokenizer, rebuilt, texts, what, hint):
                                 f"{what}(texts, padding=True, return_tensors='pt')의 결과에 {key} 항목이 없습니다."), hint)
         assert_tensor(batch[key], want[key], say(f"{key} of {what}(texts), against the same tokenizer rebuilt by the "
                                                  "grader from its JSON",
-                                                 f"{what}(texts)의 {key}을(를) 채점기가 JSON으로 다시 만든 같은 토크나이저와 비교"),
+                                                 f"{what}(texts)의 {key} 값을 채점기가 JSON으로 다시 만든 같은 토크나이저의 결과와 비교"),
                       hint=hint)
     return want
 
@@ -449,7 +449,7 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer, run_seed):
         want = text.lower().replace(" ", "")
         check(decoded.replace(" ", "").replace("##", "") == want,
               say(f"decoding should give back the (lower-cased) text {text.lower()!r}, got {decoded!r}.",
-                  f"디코딩하면 (소문자로 바뀐) 원래 텍스트 {text.lower()!r}이(가) 나와야 하는데 {decoded!r}입니다."),
+                  f"디코딩 결과가 (소문자로 바꾼) 원래 텍스트와 같아야 하는데 {decoded!r}입니다. 기대값은 {text.lower()!r}입니다."),
               say("Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.",
                   "normalizer에서 소문자로 바꾸고, pre-tokenizer에서 단어와 문장 부호를 나누세요."))
     unknown = _same_encoding(impl, tokenizer, rebuilt, ["the movie was ☃"], "tokenizer", TOKENIZER_HINT)["input_ids"][0]
@@ -463,7 +463,7 @@ MODELS_HINT = say("Build from a config: BertConfig(vocab_size=len(tokenizer), hi
                   "BertForSequenceClassification(config); likewise GPT2Config / GPT2LMHeadModel. Nothing from the hub.",
                   "config로 만드세요: BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, "
                   "num_attention_heads=2, ..., pad_token_id=tokenizer.pad_token_id, num_labels=...)와 "
-                  "BertForSequenceClassification(config). GPT2Config / GPT2LMHeadModel도 마찬가지입니다. hub에서는 아무것도 받지 마세요.")
+                  "BertForSequenceClassification(config). GPT2Config / GPT2LMHeadModel도 마찬가지입니다. Hugging Face Hub에서는 아무것도 내려받지 마세요.")
 
 
 def _rebuilt_model(impl, model, kind, what, hint):
@@ -490,7 +490,7 @@ def test_models_built_from_small_configs(impl, tokenizer):
         check(config.vocab_size == vocab and size < 1_000_000,
               say(f"the {name} model should match the tokenizer (vocab_size {vocab}) and be small (< 1M "
                   f"parameters); got vocab_size {config.vocab_size} and {size:,} parameters.",
-                  f"{name} 모델은 토크나이저와 맞고(vocab_size {vocab}) 작아야(매개변수 1M 미만) 하는데 "
+                  f"{name} 모델은 토크나이저와 맞고(vocab_size {vocab}) 매개변수가 100만 개 미만으로 작아야 하는데 "
                   f"vocab_size는 {config.vocab_size}, 매개변수는 {size:,}개입니다."), hint)
         check(config.pad_token_id == 0, say(f"the {name} config's pad_token_id should be the "
                                             f"tokenizer's (0), got {config.pad_token_id}.",
@@ -624,7 +624,7 @@ def _judged_accuracy(impl, model, kind_or_copy, tokenizer_handle, judge_tokenize
     want = _judge_logits(copy, dict(batch))
     got = expect_tensor(eval_logits(impl, model, tokenizer_handle, list(texts)), say("the model's logits", "모델의 로짓"))
     assert_tensor(got, want, say(f"{what}'s logits on new sentences, against its weights run by the grader",
-                                 f"{what}이(가) 새 문장에 낸 로짓을 그 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
+                                 f"{what}: 새 문장에 대한 로짓을 그 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
                   atol=1e-5, hint=hint)
     return (want.argmax(-1) == torch.tensor(labels)).float().mean().item()
 
@@ -675,8 +675,8 @@ def test_greedy_generation_matches_generate(impl, run_seed):
                   hint=say("Call model.eval() first (dropout makes the next token random in train mode) and use no_grad; "
                            "each step appends logits[:, -1].argmax(-1) (the last position, over the vocabulary) and "
                            "returns prompt and new tokens together.",
-                           "먼저 model.eval()을 호출하고(학습 모드에서는 dropout 때문에 다음 토큰이 무작위가 됩니다) no_grad를 쓰세요. "
-                           "단계마다 logits[:, -1].argmax(-1)(마지막 위치, 어휘 전체에 대해)을 이어 붙이고, "
+                           "먼저 model.eval()을 호출하고(학습 모드에서는 드롭아웃 때문에 다음 토큰이 무작위가 됩니다) no_grad를 쓰세요. "
+                           "단계마다 마지막 위치에서 어휘 전체에 대해 구한 logits[:, -1].argmax(-1)을 이어 붙이고, "
                            "프롬프트와 새 토큰을 함께 반환하세요."))
 
 
@@ -710,7 +710,7 @@ def test_pretrained_minilm_fine_tunes(impl, run_seed):
                      impl.load_pretrained_classifier, path, num_labels=2)
     check(_is_instance(impl, model, nn.Module) and model.config.num_labels == 2 and model.config.hidden_size == 384,
           say("load_pretrained_classifier should return the MiniLM (hidden size 384) with a 2-label head.",
-              "load_pretrained_classifier는 레이블 2개짜리 헤드를 단 MiniLM(hidden size 384)을 반환해야 합니다."),
+              "load_pretrained_classifier는 레이블 2개짜리 헤드를 단 MiniLM(은닉 크기 384)을 반환해야 합니다."),
           say("AutoModelForSequenceClassification.from_pretrained(path, num_labels=2).",
               "AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)를 쓰세요."))
     train_texts, train_labels = sentiment_corpus(160, seed=_seed(run_seed, 7))
@@ -721,7 +721,7 @@ def test_pretrained_minilm_fine_tunes(impl, run_seed):
     pretrained = {key: value.detach().clone() for key, value in copy.state_dict().items()}
     test_texts, test_labels = sentiment_corpus(100, seed=_seed(run_seed, 8))  # drawn after training
     hint = say("A pretrained encoder learns this in a few steps: check fine_tune's loop.",
-               "사전 학습된 인코더는 몇 단계 만에 이것을 배웁니다: fine_tune의 반복문을 확인하세요.")
+               "사전 학습된 인코더는 몇 단계 만에 이것을 배웁니다: fine_tune의 학습 루프를 확인하세요.")
     accuracy = _judged_accuracy(impl, model, copy, tokenizer, tokenizer, test_texts, test_labels,
                                 say("the fine-tuned MiniLM", "미세 조정한 MiniLM"), hint)
     moved = max(float((value - pretrained[key]).abs().max()) for key, value in copy.state_dict().items()
@@ -799,12 +799,12 @@ def _s2s_logits(out, src, tgt, what):
         raise AssertionError(say(f"{what} has the source's length {src.shape[1]} instead of the target's {tgt.shape[1]}: "
                                  "src and tgt are swapped (nn.Transformer takes the source first: transformer(src, tgt)).\n"
                                  f"Hint: {S2S_HINT}",
-                                 f"{what}의 길이가 목표 길이 {tgt.shape[1]}이(가) 아니라 원문 길이 {src.shape[1]}입니다: src와 tgt가 "
+                                 f"{what}의 길이가 목표 길이({tgt.shape[1]})가 아니라 원문 길이({src.shape[1]})입니다: src와 tgt가 "
                                  "뒤바뀌었습니다(nn.Transformer는 원문을 먼저 받습니다: transformer(src, tgt)).\n"
                                  f"힌트: {S2S_HINT}"))
     check(tuple(out.shape) == want, say(f"{what}: expected logits {want} (batch, tgt_len, vocab), got {tuple(out.shape)}.",
-                                        f"{what}: 로짓의 shape가 {want} (batch, tgt_len, vocab)여야 하는데 "
-                                        f"{tuple(out.shape)}입니다."), S2S_HINT)
+                                        f"{what}: 로짓의 shape가 {tuple(out.shape)}입니다. "
+                                        f"기대값은 (batch, tgt_len, vocab) 순서의 {want}입니다."), S2S_HINT)
     return out
 
 
@@ -817,7 +817,7 @@ S2S_MISTAKES = (
                                      "디코더의 교차 어텐션이 원문 패딩을 읽습니다: memory_key_padding_mask가 빠졌습니다"
                                      "(src_key_padding_mask는 인코더에만 전달됩니다).")),
     (dict(src_padding=False), say("the encoder attends to the source padding: src_key_padding_mask is missing.",
-                                  "인코더가 원문 패딩에 어텐션합니다: src_key_padding_mask가 빠졌습니다.")),
+                                  "인코더가 원문 패딩을 참조합니다: src_key_padding_mask가 빠졌습니다.")),
     (dict(src_padding=False, memory_padding=False, tgt_padding=False),
      say("no padding mask was given at all: the encoder and the decoder's cross-attention read the source padding.",
          "패딩 마스크를 하나도 넘기지 않았습니다: 인코더와 디코더의 교차 어텐션이 원문 패딩을 읽습니다.")),
@@ -846,7 +846,7 @@ def test_seq2seq_logits_match_nn_transformer(impl):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("seq2seq_logits is causal in the target and reads the source",
-                   ko="seq2seq_logits는 목표 쪽에서 인과적이며 원문을 읽습니다")
+                   ko="seq2seq_logits는 목표 시퀀스에서 미래를 보지 않고 원문을 읽습니다")
 def test_seq2seq_decoder_is_causal_and_reads_the_source(impl):
     src, tgt = _s2s_tokens(43, (6, 4), 6), _s2s_tokens(44, (5, 5), 5)
     future = tgt.clone()
@@ -873,8 +873,8 @@ def test_seq2seq_decoder_is_causal_and_reads_the_source(impl):
                                     "원문 끝에 pad_id 열 3개를 더 붙인 뒤의 로짓"), rtol=1e-4, atol=1e-5,
                   hint=say("Source padding must be invisible to the encoder (src_key_padding_mask) and to the decoder's "
                            "cross-attention (memory_key_padding_mask). ",
-                           "원문 패딩은 인코더(src_key_padding_mask)에게도, 디코더의 교차 어텐션(memory_key_padding_mask)"
-                           "에게도 보이지 않아야 합니다. ") + S2S_HINT)
+                           "원문 패딩은 인코더(src_key_padding_mask)에도, 디코더의 교차 어텐션(memory_key_padding_mask)"
+                           "에도 보이지 않아야 합니다. ") + S2S_HINT)
 
 
 # -- pipeline: inference on a classifier the grader saved ----------------------------------------------------
@@ -921,15 +921,15 @@ def saved_classifier(tmp_path_factory):
 PIPELINE_HINT = say("pipeline('text-classification', model=path) loads the model and its tokenizer from the directory; "
                     "calling it on the list of texts returns one {'label', 'score'} dict per text, the score a softmax "
                     "probability. Keep the defaults (no top_k).",
-                    "pipeline('text-classification', model=path)는 디렉터리에서 모델과 토크나이저를 불러옵니다. 글의 리스트로 "
-                    "호출하면 글마다 {'label', 'score'} dict 하나를 반환하며, score는 softmax 확률입니다. 기본값을 그대로 "
+                    "pipeline('text-classification', model=path)는 디렉터리에서 모델과 토크나이저를 불러옵니다. 텍스트 리스트로 "
+                    "호출하면 텍스트마다 {'label', 'score'} dict 하나를 반환하며, score는 softmax 확률입니다. 기본값을 그대로 "
                     "두세요(top_k 없이).")
 
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("classify_texts labels texts with a pipeline over the saved model",
-                   ko="classify_texts는 저장된 모델의 pipeline으로 글에 레이블을 붙입니다")
+                   ko="classify_texts는 저장된 모델의 pipeline으로 텍스트에 레이블을 붙입니다")
 def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_seed):
     directory, tokenizer, model = saved_classifier
     texts = sentiment_corpus(8, 53)[0] + sentiment_corpus(4, _seed(run_seed, 9))[0]
@@ -939,16 +939,16 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_se
     got = errors.calling("classify_texts", PIPELINE_HINT, impl.classify_texts, str(directory), texts)
     got = expect_type(got, list, what, PIPELINE_HINT)
     check(len(got) == len(texts), say(f"{what} on {len(texts)} texts returned {len(got)} results.",
-                                      f"글 {len(texts)}개에 대해 {what}이(가) 결과를 {len(got)}개 반환했습니다."), PIPELINE_HINT)
+                                      f"{what}: 텍스트 {len(texts)}개에 대해 결과를 {len(got)}개 반환했습니다."), PIPELINE_HINT)
     for index, (text, item, row) in enumerate(zip(texts, got, logits)):
         if isinstance(item, list):
             raise AssertionError(say(f"{what}[{index}] should be one dict (the best label), got a list of {len(item)}: "
                                      "top_k=None (or return_all_scores) returns every label.\nHint: " + PIPELINE_HINT,
-                                     f"{what}[{index}]은(는) dict 하나(가장 좋은 레이블)여야 하는데 {len(item)}개짜리 리스트입니다: "
+                                     f"{what}[{index}]: dict 하나(가장 좋은 레이블)여야 하는데 {len(item)}개짜리 리스트입니다: "
                                      "top_k=None(또는 return_all_scores)은 모든 레이블을 반환합니다.\n힌트: " + PIPELINE_HINT))
         check(isinstance(item, dict) and {"label", "score"} <= set(item),
               say(f"{what}[{index}] should be a dict with 'label' and 'score', got {item!r:.80}.",
-                  f"{what}[{index}]은(는) 'label'과 'score'가 있는 dict여야 하는데 {item!r:.80}입니다."), PIPELINE_HINT)
+                  f"{what}[{index}]: 'label'과 'score'가 있는 dict여야 하는데 {item!r:.80}입니다."), PIPELINE_HINT)
         best = int(row.argmax())
         probability = float(row.softmax(-1)[best])
         check(item["label"] == PIPELINE_LABELS[best],
@@ -960,7 +960,7 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_se
         check(not (number and abs(score - logit) < 1e-4 and abs(probability - logit) >= 1e-4),
               say(f"{what}[{index}]: the score {score} is the raw logit, not a probability: apply a softmax over the labels "
                   "(the pipeline does).",
-                  f"{what}[{index}]: score {score}은(는) 확률이 아니라 로짓 그대로입니다: 레이블에 대해 softmax를 적용하세요"
+                  f"{what}[{index}]: score({score})가 확률이 아니라 정규화하지 않은 로짓 그대로입니다: 레이블에 대해 softmax를 적용하세요"
                   "(pipeline은 그렇게 합니다)."), PIPELINE_HINT)
         check(number and abs(score - probability) < 1e-4,
               say(f"{what}[{index}] for {text!r}: expected the probability {probability:.6f} of {PIPELINE_LABELS[best]!r}, "
@@ -988,7 +988,7 @@ TRAINER_MISTAKES = (
     (("did not return a loss",),
      say("the model returned no loss because the labels never reached it: each example must carry its class under the "
          "key 'labels', the name of the model's forward argument (the Trainer drops every key forward does not take).",
-         "레이블이 모델에 전달되지 않아 모델이 손실(loss)을 반환하지 않았습니다: 예제마다 클래스를 모델 forward의 인자 "
+         "레이블이 모델에 전달되지 않아 모델이 손실을 반환하지 않았습니다: 예제마다 클래스를 모델 forward의 인자 "
          "이름인 'labels' 키로 넣어야 합니다(Trainer는 forward가 받지 않는 키를 모두 버립니다).")),
     (("expected sequence of length", "Unable to create tensor", "stack expects each tensor to be equal size",
       "should have the same length"),
@@ -1049,7 +1049,7 @@ def _trainer_seen(trainer_run):
           say(f"trainer_fine_tune should return (model, trainer.state.log_history): the fine-tuned model it was given "
               f"and the list of logged dicts; got {got}.",
               f"trainer_fine_tune은 (model, trainer.state.log_history), 즉 받은 모델을 미세 조정한 것과 기록된 dict의 "
-              f"리스트를 반환해야 하는데 {got}을(를) 반환했습니다."), TRAINER_HINT)
+              f"리스트를 반환해야 하는데 반환값이 {got}입니다."), TRAINER_HINT)
     return run, seen
 
 
