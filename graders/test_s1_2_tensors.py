@@ -17,7 +17,7 @@ from ptgrade.judge.remote import with_inputs
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("describe reports a tensor's shape, dtype, device, stride and more",
-                   ko="describe는 텐서의 shape, dtype, 장치, stride 등 속성을 알려줍니다")
+                   ko="describe는 텐서의 shape, dtype, 장치, stride 등을 알려줍니다")
 def test_describe_reports_attributes(impl, run_seed):
     drawn = torch.Generator().manual_seed(run_seed)
     sizes = [int(n) for n in torch.randint(2, 6, (3,), generator=drawn)]
@@ -69,7 +69,7 @@ def test_seeded_normal_is_reproducible(impl, run_seed):
         seen = global_stream_around_seeded_normal(impl, global_seed, shape, seed)
         assert_tensor(seen["value"], torch.randn(shape, generator=torch.Generator().manual_seed(seed)),
                       say(f"seeded_normal({shape}, seed={seed}) after the global seed was set to {global_seed}",
-                          f"전역 시드를 {global_seed} 값으로 둔 뒤의 seeded_normal({shape}, seed={seed})"), hint=hint)
+                          f"전역 시드를 {global_seed} 값으로 설정한 뒤 호출한 seeded_normal({shape}, seed={seed})"), hint=hint)
         untouched = torch.randn(8, generator=torch.Generator().manual_seed(global_seed))
         after = seen["after"]
         check(isinstance(after, torch.Tensor) and after.shape == untouched.shape and after.dtype == untouched.dtype
@@ -77,29 +77,29 @@ def test_seeded_normal_is_reproducible(impl, run_seed):
               say("seeded_normal changed the global random state: after the call, the global generator no longer "
                   "gives the numbers it gave before; it should only use its own generator.",
                   "seeded_normal이 전역 난수 상태를 바꿨습니다: 호출 뒤 전역 생성기가 호출 전과 같은 수를 내지 "
-                  "않습니다. 자신만의 생성기(generator)만 사용해야 합니다."),
+                  "않습니다. 자신의 생성기(generator)만 사용해야 합니다."),
               say("Do not call torch.manual_seed (or draw without generator=) here: make a local torch.Generator.",
-                  "여기서 torch.manual_seed를 호출하거나 generator= 없이 뽑지 마세요: 지역 torch.Generator를 "
-                  "만드세요."))
+                  "여기서 torch.manual_seed를 호출하거나 generator= 없이 난수를 뽑지 마세요. 지역 "
+                  "torch.Generator를 만드세요."))
 
 
 @pytest.mark.points(2)
 @pytest.mark.device
 @pytest.mark.title("eye_like makes an identity matrix with the input's dtype and device",
-                   ko="eye_like는 입력과 같은 dtype과 장치에 단위 행렬을 만듭니다")
+                   ko="eye_like는 입력과 dtype, 장치가 같은 단위 행렬을 만듭니다")
 def test_eye_like_follows_dtype_and_device(impl):
     for dtype in (torch.float64, torch.float16, torch.int64):
         x = torch.empty(3, 5, dtype=dtype, device="meta")
         assert_tensor(impl.eye_like(x), torch.empty(5, 5, dtype=dtype, device="meta"),
                       say(f"eye_like(x) for x on the meta device with dtype {dtype}",
-                          f"meta 장치에 있는 dtype {dtype}의 x에 대한 eye_like(x)"),
+                          f"meta 장치에 있고 dtype이 {dtype}인 x에 대한 eye_like(x)"),
                       hint=say("Create new tensors with dtype=x.dtype and device=x.device; torch.eye alone gives float32 "
                                "on the CPU.",
                                "새 텐서는 dtype=x.dtype, device=x.device로 만드세요. torch.eye만 쓰면 CPU에 float32로 "
                                "만들어집니다."))
     x = torch.randn(2, 3, 4, dtype=torch.float64)
     assert_tensor(impl.eye_like(x), torch.eye(4, dtype=torch.float64),
-                  say("eye_like(x) for a (2, 3, 4) float64 x", "(2, 3, 4) float64 x에 대한 eye_like(x)"),
+                  say("eye_like(x) for a (2, 3, 4) float64 x", "shape가 (2, 3, 4)이고 dtype이 float64인 x에 대한 eye_like(x)"),
                   hint=say("The size is the last axis, x.shape[-1].", "크기는 마지막 축의 길이, x.shape[-1]입니다."))
 
 
@@ -119,7 +119,7 @@ def test_flatten_last_two_handles_any_layout(impl):
                   f"shape가 {shape}인 연속(contiguous) x에 대해 flatten_last_two(x)가 데이터를 복사했습니다. "
                   f"뷰(view)를 반환해야 합니다."),
               say("reshape (and view) on a contiguous tensor return views; do not clone.",
-                  "연속(contiguous) 텐서에 reshape(그리고 view)를 쓰면 뷰를 반환합니다. clone하지 마세요."))
+                  "연속(contiguous) 텐서에 쓴 reshape와 view는 뷰를 반환합니다. clone하지 마세요."))
         xt = x.transpose(-1, -2)
         out = errors.calling("flatten_last_two(x.transpose(-1, -2))",
                              say("a transposed tensor is not contiguous, so `view` cannot merge its axes; use `reshape` "
@@ -234,19 +234,19 @@ def test_einsum_products(impl):
     m = torch.randn(4, 4, generator=generator, dtype=torch.float64)
     assert_tensor(impl.trace(m), torch.trace(m), say("trace(m) for a 4x4 m", "4x4 m에 대한 trace(m)"),
                   hint=say("'ii->' sums the diagonal; 'ij->' would sum every element.",
-                           "'ii->'는 대각선(diagonal)을 합합니다. 'ij->'는 모든 요소를 합하게 됩니다."))
+                           "'ii->'는 대각 성분을 더합니다. 'ij->'는 모든 요소를 더하게 됩니다."))
     x = torch.randn(6, 3, generator=generator, dtype=torch.float64)
     w = torch.randn(3, 4, generator=generator, dtype=torch.float64)
     y = torch.randn(6, 4, generator=generator, dtype=torch.float64)
     assert_tensor(impl.bilinear(x, w, y), ((x @ w) * y).sum(-1),
                   say("bilinear(x, w, y) for x (6, 3), w (3, 4), y (6, 4)",
-                      "x (6, 3), w (3, 4), y (6, 4)에 대한 bilinear(x, w, y)"),
+                      "shape가 각각 (6, 3), (3, 4), (6, 4)인 x, w, y에 대한 bilinear(x, w, y)"),
                   hint=say("'bi,ij,bj->b': the batch index b stays, i and j are summed.",
                            "'bi,ij,bj->b': 배치 인덱스 b는 남고, i와 j는 합해집니다."),
                   mistakes={(say("x @ w @ y.T, the (6, 6) matrix of every pair of rows (or its sum); bilinear is one "
                                  "number per row b, only that matrix's diagonal.",
-                                 "x @ w @ y.T는 모든 행 쌍의 (6, 6) 행렬(또는 그 합)입니다. bilinear는 행 b마다 숫자 "
-                                 "하나, 즉 그 행렬의 대각선(diagonal)뿐입니다."),
+                                 "x @ w @ y.T는 모든 행 쌍의 (6, 6) 행렬(또는 그 합)입니다. bilinear의 결과는 행 b마다 "
+                                 "숫자 하나로, 그 행렬의 대각 성분에 해당합니다."),
                              say("Keep b on both sides: einsum('bi,ij,bj->b', x, w, y), or ((x @ w) * y).sum(-1).",
                                  "양쪽에 b를 두세요: einsum('bi,ij,bj->b', x, w, y) 또는 ((x @ w) * y).sum(-1).")):
                             [x @ w @ y.T, (x @ w @ y.T).sum()]})
@@ -292,9 +292,9 @@ def test_matrix_product_is_strictly_two_dimensional(impl):
     b = torch.randn(4, 2, generator=generator, dtype=torch.float64)
     assert_tensor(impl.matrix_product(a, b), a @ b,
                   say("matrix_product(a, b) for (3, 4) @ (4, 2)", "(3, 4) @ (4, 2)에 대한 matrix_product(a, b)"))
-    for what_en, what_ko, x, y in (("a of shape (2, 3, 4) and b of shape (4, 2)", "shape (2, 3, 4)인 a와 (4, 2)인 b",
+    for what_en, what_ko, x, y in (("a of shape (2, 3, 4) and b of shape (4, 2)", "shape가 (2, 3, 4)인 a와 (4, 2)인 b",
                                     torch.randn(2, 3, 4, dtype=torch.float64), b),
-                                   ("a of shape (3, 4) and b of shape (4,)", "shape (3, 4)인 a와 (4,)인 b",
+                                   ("a of shape (3, 4) and b of shape (4,)", "shape가 (3, 4)인 a와 (4,)인 b",
                                     a, torch.randn(4, dtype=torch.float64))):
         out, error = errors.attempt(impl.matrix_product, x, y)
         shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
@@ -302,10 +302,10 @@ def test_matrix_product_is_strictly_two_dimensional(impl):
               say(f"matrix_product(a, b) for {what_en} returned {shape} instead of raising: it must accept only "
                   "2-D matrices, as torch.mm does, so a shape mistake upstream is not silently batched.",
                   f"{what_ko}에 대한 matrix_product(a, b)가 오류를 발생시키지 않고 shape {shape}인 결과를 반환했습니다: "
-                  "torch.mm처럼 2차원 행렬만 받아야 앞 단계의 shape 실수가 몰래 배치로 처리되지 않습니다."),
+                  "torch.mm처럼 2차원 행렬만 받아야 앞 단계의 shape 실수가 아무 경고 없이 배치로 처리되지 않습니다."),
               say("torch.matmul (and @) broadcasts and batches; torch.mm takes 2-D matrices only and raises "
                   "RuntimeError otherwise.",
-                  "torch.matmul(그리고 @)은 브로드캐스트하고 배치로 처리합니다. torch.mm은 2차원 행렬만 받고 "
+                  "torch.matmul과 @ 연산자는 브로드캐스트와 배치 처리를 합니다. torch.mm은 2차원 행렬만 받고 "
                   "그 밖의 입력에는 RuntimeError를 발생시킵니다."))
         check(isinstance(error, RuntimeError),
               say(f"matrix_product(a, b) for {what_en} raised {errors.summary(error)}; expected the "
@@ -331,8 +331,8 @@ def test_batched_product_broadcasts_batch_axes(impl):
         check(error is None,
               say(f"batched_product(a, b) for {shape_a} @ {shape_b} raised {errors.summary(error)}. "
                   f"Expected a {tuple(expected.shape)} product: the batch axes broadcast.",
-                  f"{shape_a} @ {shape_b}에 대한 batched_product(a, b)가 {errors.summary(error)}을(를) "
-                  f"발생시켰습니다. 배치 축이 브로드캐스트되어 {tuple(expected.shape)} 곱이 나와야 합니다."),
+                  f"{shape_a} @ {shape_b}에 대한 batched_product(a, b)에서 예외가 발생했습니다: "
+                  f"{errors.summary(error)}. 배치 축이 브로드캐스트되어 shape가 {tuple(expected.shape)}인 곱이 나와야 합니다."),
               say("torch.mm takes 2-D matrices only and torch.bmm needs equal 3-D batches; torch.matmul (or @) "
                   "broadcasts the batch axes.",
                   "torch.mm은 2차원 행렬만, torch.bmm은 크기가 같은 3차원 배치만 받습니다. torch.matmul(또는 @)은 "
