@@ -78,7 +78,7 @@ def _marked(out, plain, delta, what, hint, graph=None):
     if graph is not None:
         check(k == graph, say(f"{what} came from compiled graph number {k}, not number {graph}: the model was compiled "
                               f"again ({k - 1} more time(s)).",
-                              f"{what}이(가) {graph}번째가 아니라 {k}번째로 컴파일된 그래프에서 나왔습니다: 모델이 "
+                              f"{what}: {graph}번째가 아니라 {k}번째로 컴파일된 그래프에서 나왔습니다. 모델이 "
                               f"{k - 1}번 더 컴파일되었습니다."), hint)
     return k
 
@@ -160,7 +160,7 @@ def _drawn_refused(rng: random.Random, count: int) -> list[str]:
 @pytest.mark.points(2)
 @pytest.mark.compile
 @pytest.mark.title("compile_model matches eager outputs and uses the given backend",
-                   ko="compile_model은 eager와 같은 출력을 내고 주어진 백엔드를 사용합니다")
+                   ko="compile_model은 eager 모드와 같은 출력을 내고 주어진 백엔드를 사용합니다")
 def test_compiled_module_matches_eager_with_the_given_backend(impl, run_seed):
     sizes = (4, 4, 7)
     inputs = [randn(batch, 6, seed=batch) for batch in sizes]
@@ -176,13 +176,13 @@ def test_compiled_module_matches_eager_with_the_given_backend(impl, run_seed):
         with torch.no_grad():
             expected = reference(x)
         _marked(out, expected, delta, say(f"compile_model(model, backend=b)(x) for a batch of {batch}",
-                                          f"배치 {batch}개에 대한 compile_model(model, backend=b)(x)"), hint)
+                                          f"크기 {batch}인 배치에 대한 compile_model(model, backend=b)(x)"), hint)
 
 
 @pytest.mark.points(1)
 @pytest.mark.compile
 @pytest.mark.title("compile_function compiles one graph and refuses graph breaks",
-                   ko="compile_function은 하나의 그래프로 컴파일하고 그래프 중단을 거부합니다")
+                   ko="compile_function은 하나의 그래프로 컴파일하고 그래프 중단을 허용하지 않습니다")
 def test_compiled_function_refuses_graph_breaks(impl, run_seed):
     x = _refusal_input()
     delta = _delta(run_seed)
@@ -199,7 +199,7 @@ def test_compiled_function_refuses_graph_breaks(impl, run_seed):
     for what, refused in zip(names, run["refused"]):
         check(refused,
               say(f"compile_function(fn)(x) ran {what} (a graph break) without an error.",
-                  f"compile_function(fn)(x)가 {what}(그래프 중단, graph break)를 오류 없이 실행했습니다."),
+                  f"compile_function(fn)(x)가 그래프 중단이 생기는 함수를 오류 없이 실행했습니다. 실행한 함수: {what}"),
               say("compile with fullgraph=True: a graph break then raises instead of silently splitting the function "
                   "into several graphs.",
                   "fullgraph=True로 컴파일하세요: 그러면 그래프 중단이 생길 때 함수를 조용히 여러 그래프로 나누는 대신 "
@@ -210,7 +210,7 @@ def test_compiled_function_refuses_graph_breaks(impl, run_seed):
 @pytest.mark.compile
 @pytest.mark.slow
 @pytest.mark.title("compile_function with the default inductor backend matches eager",
-                   ko="기본 inductor 백엔드로 컴파일한 compile_function은 eager와 일치합니다")
+                   ko="기본 inductor 백엔드로 컴파일한 compile_function은 eager 모드와 일치합니다")
 def test_default_inductor_compile_matches_eager(impl, run_seed):
     """Inductor adds this run's mark to the outputs of what it compiles (a custom post-grad pass): the outputs must be
     eager's plus the mark, which a function that was not compiled by inductor does not carry."""
@@ -293,7 +293,7 @@ _BREAK_HINTS = (
     ("item", say("`.item()` turns a tensor into a Python number: keep the maximum as a 0-d tensor (h.abs().max()).",
                  "`.item()`은 텐서를 Python 숫자로 바꿉니다: 최댓값을 0차원 텐서(h.abs().max())로 유지하세요.")),
     ("print", say("Remove the `print`: printing is not a tensor operation.",
-                  "`print`를 지우세요: 출력은 텐서 연산이 아닙니다.")),
+                  "`print`를 지우세요: 화면 출력은 텐서 연산이 아닙니다.")),
     ("jump", say("An `if` on a tensor value branches on data: compute both sides and select with "
                  "torch.where(h.sum() > 0, a, b).",
                  "텐서 값에 대한 `if`는 데이터에 따라 분기합니다: 양쪽을 모두 계산하고 "
@@ -316,7 +316,7 @@ def test_smooth_net_has_no_graph_breaks(impl, run_seed):
     reasons = [" ".join(line.strip() for line in text.splitlines()[:2]) for text in texts]
     hints = [hint for key, hint in _BREAK_HINTS if any(key in text.lower() for text in texts)]
     hint = " ".join(hints) or say("Find each break's cause in the reasons above and replace it with tensor operations.",
-                                  "위의 이유에서 각 중단의 원인을 찾아 텐서 연산으로 바꾸세요.")
+                                  "위에 나온 이유에서 각 중단의 원인을 찾아 텐서 연산으로 바꾸세요.")
     broken = isinstance(facts["compiled"], str)
     check(not broken and facts["graph_break_count"] == 0 and facts["graph_count"] == 1,
           say(f"torch._dynamo.explain(SmoothNet) found {facts['graph_break_count']} graph break(s): ",
@@ -358,7 +358,7 @@ def test_smooth_net_matches_breaky_net_on_both_branches(impl, run_seed):
         if isinstance(out, str):
             raise AssertionError(say(f"torch.compile(SmoothNet, fullgraph=True) failed: {out}\n"
                                      "Hint: a graph break remains; see the graph-break check.",
-                                     f"torch.compile(SmoothNet, fullgraph=True)이 실패했습니다: {out}\n"
+                                     f"torch.compile(SmoothNet, fullgraph=True) 호출이 실패했습니다: {out}\n"
                                      "힌트: 그래프 중단이 남아 있습니다. 그래프 중단 검사를 보세요."))
         _marked(out, expected, delta, f"torch.compile(SmoothNet, fullgraph=True)({what}) ({branch})", hint)
 
@@ -410,7 +410,7 @@ def test_eager_state_dict_loads_into_a_plain_model(impl):
                                 "컴파일된 모델"), say("a plain model",
                                                     "일반 모델")), states):
         check(isinstance(state, dict), say(f"eager_state_dict({what}) should be a dict, got {_kind(state)}.",
-                                           f"eager_state_dict({what})는 dict여야 하는데 {_kind(state)}입니다."))
+                                           f"eager_state_dict({what})의 결과는 dict여야 하는데 {_kind(state)}입니다."))
         check(sorted(state) == sorted(model.state_dict()),
               say(f"eager_state_dict({what}) should have the keys {sorted(model.state_dict())}, got {sorted(state)}.",
                   f"eager_state_dict({what})의 키는 {sorted(state)}입니다. 기대값은 {sorted(model.state_dict())}입니다."),
@@ -423,7 +423,7 @@ def test_eager_state_dict_loads_into_a_plain_model(impl):
         x = randn(3, 6, seed=11)
         with torch.no_grad():
             assert_tensor(fresh(x), model(x), say(f"a plain model loaded from eager_state_dict({what})",
-                                                  f"eager_state_dict({what})를 불러온 일반 모델"))
+                                                  f"eager_state_dict({what})의 결과를 불러온 일반 모델"))
 
 
 # -- benchmarking -------------------------------------------------------------------------------
@@ -515,7 +515,7 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, run_seed):
                     "before each reading of the clock that follows them (after the warm-up too).",
                     f"CUDA를 쓸 수 있는데 benchmark가 fn을 호출한 직후 torch.cuda.synchronize() 없이 시계를 읽었습니다 "
                     f"(이벤트: {' '.join(events[:index + 1])}).\n"
-                    "힌트: CUDA 커널은 비동기로 실행됩니다. 호출 뒤, 그리고 그다음 시계를 읽기 전마다 "
+                    "힌트: CUDA 커널은 비동기로 실행됩니다. fn을 호출한 뒤 시계를 읽을 때마다 그 전에 "
                     "torch.cuda.synchronize()를 호출하세요(워밍업 뒤에도)."))
     # the log is the student's process's word: the point also needs the time those calls took
     assert_scalar(run["result"], cost, say(f"benchmark(fn, warmup=2, iters=3) with CUDA available, for timed calls of "
@@ -530,7 +530,7 @@ def test_benchmark_synchronizes_cuda_before_reading_the_clock(impl, run_seed):
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("compile_model matches eager on CUDA and benchmark times it",
-                   ko="compile_model은 CUDA에서 eager와 일치하고 benchmark로 시간을 잽니다")
+                   ko="compile_model은 CUDA에서도 eager 모드와 일치하고, benchmark로 그 시간을 잽니다")
 def test_compiled_module_matches_eager_on_cuda(impl, run_seed):
     x = randn(5, 6, seed=13).cuda()
     delta = _delta(run_seed)
@@ -596,7 +596,7 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
           say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) compiled graphs in the modes {seen}, "
               f"never with {missing}.",
               f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 {seen} 모드로 그래프를 컴파일했고, "
-              f"{missing}로는 한 번도 컴파일하지 않았습니다."),
+              f"{missing} 모드로는 한 번도 컴파일하지 않았습니다."),
           say("Pass each mode on to torch.compile (its mode= argument); without it every version is compiled in "
               "the default mode and the comparison compares nothing.",
               "각 모드를 torch.compile에 넘기세요(mode= 인자). 넘기지 않으면 모든 버전이 기본 모드로 컴파일되어 "
@@ -609,14 +609,14 @@ def test_compare_compile_speed_compiles_each_mode(impl, speed_run, run_seed):
                   f"compare_compile_speed(..., warmup={warmup}, iters={iters})가 {mode!r} 모드로 컴파일한 버전을 "
                   f"{calls}번 호출했습니다. benchmark(fn, warmup, iters, timer)는 {warmup + iters}번 호출합니다."),
               say("Time each compiled version with your benchmark, with the warmup and iters given.",
-                  "컴파일한 각 버전을 주어진 warmup과 iters로, 여러분의 benchmark로 측정하세요."))
+                  "컴파일한 각 버전을, 주어진 warmup과 iters를 넘긴 여러분의 benchmark로 측정하세요."))
     _check_row_seconds(run, _speed_costs(run_seed))
 
 
 def _check_rows(run):
     rows, order = run["rows"], ("eager",) + _SPEED_MODES
     check(isinstance(rows, (list, tuple)), say(f"compare_compile_speed should return a list of rows, got {_kind(rows)}.",
-                                               f"compare_compile_speed는 행(row)의 list를 반환해야 하는데 {_kind(rows)}입니다."))
+                                               f"compare_compile_speed는 행의 list를 반환해야 하는데 {_kind(rows)}입니다."))
     check(all(isinstance(row, dict) and {"mode", "seconds", "speedup"} <= set(row) for row in rows),
           say(f"each row should be a dict with the keys mode, seconds and speedup, got {rows!r}"[:400] + ".",
               f"각 행은 mode, seconds, speedup 키를 가진 dict여야 하는데 {rows!r}"[:400] + "입니다."))
@@ -624,13 +624,13 @@ def _check_rows(run):
     check(got == list(order), say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) returned rows for the "
                                   f"modes {got}; expected {list(order)}: eager first, then the modes in the order given.",
                                   f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {got}의 행을 "
-                                  f"반환했습니다. eager가 먼저, 그다음 주어진 순서대로의 모드인 기대값은 {list(order)}입니다."))
+                                  f"반환했습니다. 기대값은 {list(order)}입니다(eager를 먼저, 그다음 주어진 순서대로 모드)."))
     return rows, order
 
 
 _EAGER_HINT = say("Time `model` itself, uncompiled (torch.compile returns a new module: do not compile `model` in "
                   "place with model.compile()), on `example`, with benchmark(fn, warmup, iters, timer).",
-                  "컴파일하지 않은 `model` 자체를 `example`로, benchmark(fn, warmup, iters, timer)로 측정하세요"
+                  "컴파일하지 않은 `model` 자체를 `example` 입력에 대해 benchmark(fn, warmup, iters, timer)로 측정하세요"
                   "(torch.compile은 새 모듈을 반환합니다: model.compile()로 `model` 자체를 컴파일하지 마세요).")
 
 
@@ -660,7 +660,7 @@ def _check_row_seconds(run, table):
         else:
             hint = say("Time each compiled version on `example` with benchmark(fn, warmup, iters, timer), reading "
                        "the clock only through `timer`.",
-                       "컴파일한 각 버전을 `example`로 benchmark(fn, warmup, iters, timer)로 측정하고, 시계는 "
+                       "컴파일한 각 버전을 `example` 입력에 대해 benchmark(fn, warmup, iters, timer)로 측정하고, 시계는 "
                        "`timer`로만 읽으세요.")
         assert_scalar(seconds, want, say(f"the seconds of the {mode!r} row, {costs}",
                                          f"{costs} {mode!r} 행의 seconds"), rtol=1e-6, atol=1e-9, hint=hint)
@@ -706,7 +706,7 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run,
 @pytest.mark.gpu
 @pytest.mark.compile
 @pytest.mark.title("reduce-overhead beats eager on a launch-bound model on CUDA",
-                   ko="CUDA에서 reduce-overhead 모드는 커널 실행이 많은 모델에서 eager보다 빠릅니다")
+                   ko="CUDA에서 reduce-overhead 모드는 커널 실행 비용이 지배적인 모델을 eager 모드보다 빠르게 실행합니다")
 def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
     x = randn(256, seed=15).cuda()
     rows = launch_bound_speeds_on_cuda(impl, x)
@@ -722,7 +722,7 @@ def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
     check(abs(graphs["speedup"] - ratio) <= 1e-3 * ratio,
           say(f"the reduce-overhead row's speedup is {graphs['speedup']:.4g}, but its eager / compiled seconds give "
               f"{ratio:.4g}.",
-              f"reduce-overhead 행의 speedup은 {graphs['speedup']:.4g}인데, eager / 컴파일된 seconds는 "
+              f"reduce-overhead 행의 speedup은 {graphs['speedup']:.4g}인데, eager 행과 이 행의 seconds로 계산하면 "
               f"{ratio:.4g}입니다."),
           say("speedup = the eager row's seconds / this row's seconds.",
               "speedup = eager 행의 seconds / 이 행의 seconds입니다."))
@@ -730,7 +730,7 @@ def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
           say(f"On CUDA, mode 'reduce-overhead' ran a launch-bound model (96 tiny element-wise operations on 256 "
               f"numbers) only {ratio:.2f} times as fast as eager ({eager['seconds'] * 1e6:.0f} µs against "
               f"{graphs['seconds'] * 1e6:.0f} µs per call); CUDA graphs should make it at least 2 times as fast.",
-              f"CUDA에서 'reduce-overhead' 모드가 커널 실행이 많은 모델(숫자 256개에 대한 작은 요소별 연산 96개)을 "
+              f"CUDA에서 'reduce-overhead' 모드가 커널 실행 비용이 지배적인 모델(숫자 256개에 대한 작은 요소별 연산 96개)을 "
               f"eager보다 {ratio:.2f}배만 빠르게 실행했습니다(호출 한 번에 {eager['seconds'] * 1e6:.0f} µs 대 "
               f"{graphs['seconds'] * 1e6:.0f} µs). CUDA 그래프라면 적어도 2배는 빨라야 합니다."),
           say("Compile with mode=mode and the backend given, keep the compilation and the CUDA graph recording "

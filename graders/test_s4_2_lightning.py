@@ -160,7 +160,7 @@ class _Fit:
                                 LOG_HINT)
         check(isinstance(self.facts, dict) and isinstance(self.facts.get("checkpoint"), dict),
               say("the training run reported nothing the grader can read.",
-                  "학습 실행이 채점기가 읽을 수 있는 것을 아무것도 알려 주지 않았습니다."))
+                  "학습 실행에서 채점기가 읽을 수 있는 결과가 하나도 나오지 않았습니다."))
         # Only a message: the numbers below are what count.
         check(self.facts.get("task_used") is not False,
               say("the run never called load_digits_tensors: the grader hands each run its split of the digits through "
@@ -175,7 +175,7 @@ class _Fit:
         """metrics.csv's rows, read here from the run's folder."""
         log_dir = self.require()["log_dir"]
         check(log_dir is not None, say("the Trainer has no logger, so no metrics.csv was written.",
-                                       "Trainer에 로거(logger)가 없어서 metrics.csv가 기록되지 않았습니다."),
+                                       "Trainer에 로거가 없어서 metrics.csv가 기록되지 않았습니다."),
               say("Pass logger=CSVLogger(save_dir=log_dir, name='digits') to the Trainer.",
                   "Trainer에 logger=CSVLogger(save_dir=log_dir, name='digits')를 넘기세요."))
         path = Path(str(log_dir)) / "metrics.csv"
@@ -204,7 +204,7 @@ class _Fit:
         saved = student_files.load_tensors(path, self.root)
         check(isinstance(saved, dict) and isinstance(saved.get("state_dict"), dict),
               say(f"{path.name} is not a Lightning checkpoint (no state_dict in it).",
-                  f"{path.name}은(는) Lightning 체크포인트가 아닙니다(state_dict가 없습니다)."), CHECKPOINT_HINT)
+                  f"{path.name} 파일은 Lightning 체크포인트가 아닙니다(state_dict가 없습니다)."), CHECKPOINT_HINT)
         hidden = saved.get("hyper_parameters", {}).get("hidden") if isinstance(saved.get("hyper_parameters"), dict) else None
         params = _require_mlp(saved["state_dict"], say("the best checkpoint's state_dict",
                                                        "가장 좋은 체크포인트의 state_dict"),
@@ -243,7 +243,7 @@ def test_classes_are_lightning_2_classes(impl, run_seed):
     for facts in seen["classes"]:
         check(facts["subclass"],
               say(f"{facts['type']} should subclass lightning.{facts['base']}; its bases are {facts['bases']}.",
-                  f"{facts['type']}은(는) lightning.{facts['base']}을(를) 상속해야 하는데 부모 클래스가 {facts['bases']}입니다."),
+                  f"{facts['type']} 클래스는 lightning.{facts['base']} 클래스를 상속해야 하는데 부모 클래스가 {facts['bases']}입니다."),
               say("Import it as `import lightning as L` and subclass L.LightningModule / L.LightningDataModule: the "
                   "classes of the older pytorch_lightning package are different classes, refused by lightning's Trainer.",
                   "`import lightning as L`로 가져와 L.LightningModule / L.LightningDataModule을 상속하세요: 예전 "
@@ -272,8 +272,8 @@ def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
     check(train_size + val_size == 1797 and val_size == len(y_val),
           say(f"DigitsDataModule(seed={seed}) should split the 1797 digits into {1797 - len(y_val)} / {len(y_val)}, got "
               f"{train_size} / {val_size}.",
-              f"DigitsDataModule(seed={seed})은 digits 1797개를 {1797 - len(y_val)} / {len(y_val)}(으)로 나눠야 하는데 "
-              f"{train_size} / {val_size}입니다."), say("Use load_digits_tensors(self.seed) in setup.",
+              f"DigitsDataModule(seed={seed})은 digits 1797개를 학습 {1797 - len(y_val)}개, 검증 {len(y_val)}개로 나눠야 하는데 "
+              f"학습 {train_size}개, 검증 {val_size}개입니다."), say("Use load_digits_tensors(self.seed) in setup.",
                                              "setup에서 load_digits_tensors(self.seed)를 쓰세요."))
     batch_hint = say("Pass batch_size=self.batch_size to the DataLoader.", "DataLoader에 batch_size=self.batch_size를 넘기세요.")
     shuffle_hint = say("train_dataloader should return DataLoader(..., shuffle=True).",
@@ -285,8 +285,8 @@ def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
         check(x.dtype == torch.float32 and y.dtype == torch.int64 and x.dim() == 2 and x.shape[1:] == (64,),
               say(f"training batches should be float32 (batch, 64) images and int64 labels, got {x.dtype} "
                   f"{tuple(x.shape)} and {y.dtype}.",
-                  f"학습 배치는 float32 (batch, 64) 이미지와 int64 레이블이어야 하는데 {x.dtype} {tuple(x.shape)}과(와) "
-                  f"{y.dtype}입니다."), batch_hint)
+                  f"학습 배치는 float32 (batch, 64) 이미지와 int64 레이블이어야 하는데 이미지는 {x.dtype} {tuple(x.shape)}, "
+                  f"레이블은 {y.dtype}입니다."), batch_hint)
         sizes = list(one["sizes"])
         check(len(sizes) > 0 and all(s == 32 for s in sizes[:-1]) and 0 < sizes[-1] <= 32,
               say(f"DigitsDataModule(batch_size=32) gave training batches of {sorted(set(sizes))} digits.",
@@ -294,13 +294,13 @@ def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
         check(_row_multiset(x, y) == _row_multiset(x_train, y_train),
               say(f"one pass over the training loader should give every training digit once, with its label "
                   f"({len(y_train)} of them); it gave {len(y)} that are not the training split.",
-                  f"학습용 로더를 한 번 돌면 학습용 digit 하나하나({len(y_train)}개)를 레이블과 함께 한 번씩 주어야 하는데 "
+                  f"학습용 로더를 한 번 돌면 학습용 숫자 이미지 하나하나({len(y_train)}개)를 레이블과 함께 한 번씩 주어야 하는데 "
                   f"학습용 데이터와 다른 {len(y)}개를 주었습니다."),
               say("setup should build self.train_set = TensorDataset(x_train, y_train) from load_digits_tensors(self.seed).",
                   "setup은 load_digits_tensors(self.seed)로 self.train_set = TensorDataset(x_train, y_train)을 만들어야 합니다."))
     check(not torch.equal(passes[0]["y"], passes[1]["y"]) and not torch.equal(passes[0]["x"], x_train),
           say("the training loader gives the same order on every pass: it does not shuffle.",
-              "학습용 로더가 매번 같은 순서로 데이터를 줍니다: 데이터를 섞지 않고 있습니다."), shuffle_hint)
+              "학습용 로더가 매번 같은 순서로 데이터를 줍니다: 데이터를 섞지 않습니다."), shuffle_hint)
     val_hint = say("val_dataloader should not shuffle (shuffle=False, the default) and use the validation split.",
                    "val_dataloader는 섞지 말고(shuffle=False, 기본값) 검증용 데이터를 써야 합니다.")
     assert_tensor(facts["val"]["y"], y_val, say("the validation labels in loader order", "로더 순서대로의 검증 레이블"),
@@ -342,7 +342,7 @@ def test_training_step_returns_cross_entropy(impl, run_seed):
     train_b = expect_tensor(facts["train_b"], "model(x)")
     check(tuple(train_a.shape) == tuple(train_b.shape) == (16, 10) and not torch.equal(train_a, train_b),
           say("in training mode two forward passes gave the same logits: the model has no dropout.",
-              "학습 모드에서 순전파(forward)를 두 번 했는데 로짓이 같습니다: 모델에 dropout이 없습니다."), dropout_hint)
+              "학습 모드에서 순전파를 두 번 했는데 로짓이 같습니다: 모델에 드롭아웃이 없습니다."), dropout_hint)
     dropped = kept = 0
     for out in (train_a, train_b):
         pattern, n_dropped, n_kept = _dropout_pattern(out, params, x, DROPOUT_P)
@@ -362,7 +362,7 @@ def test_training_step_returns_cross_entropy(impl, run_seed):
                                             "training_step(batch, 0)이 반환한 손실(텐서 또는 dict의 \"loss\")"),
                          say("Return the loss tensor from training_step (or a dict {'loss': loss}): Lightning calls "
                              "backward on it.",
-                             "training_step에서 손실(loss) 텐서(또는 dict {'loss': loss})를 반환하세요: Lightning이 그 "
+                             "training_step에서 손실 텐서(또는 dict {'loss': loss})를 반환하세요: Lightning이 그 "
                              "텐서로 backward를 호출합니다."))
     leaves = {key: tensor.clone().requires_grad_() for key, (_, tensor) in params.items()}
     expected_loss = F.cross_entropy(_mlp({key: (None, leaf) for key, leaf in leaves.items()}, x), y)
@@ -379,7 +379,7 @@ def test_training_step_returns_cross_entropy(impl, run_seed):
     grads = facts.get("grads") if isinstance(facts.get("grads"), dict) else {}
     missing = [name for key, (name, _) in params.items() if grads.get(name) is None]
     check(not missing, say(f"after training_step's loss.backward(), these parameters got no gradient: {missing}.",
-                           f"training_step 손실의 loss.backward() 뒤에 다음 매개변수가 변화도(gradient)를 받지 못했습니다: {missing}."),
+                           f"training_step 손실의 loss.backward() 뒤에 다음 매개변수가 변화도를 받지 못했습니다: {missing}."),
           say("Compute the loss from self(x) without detach() or torch.no_grad().",
               "detach()나 torch.no_grad() 없이 self(x)로 손실을 계산하세요."))
     for key, (name, _) in params.items():
@@ -432,7 +432,7 @@ def test_configure_optimizers_returns_adam_over_all_parameters(impl, run_seed):
                               f"lr {sorted(facts['lrs'])}), against Adam(lr={OPTIMIZER_LR}) over all parameters",
                               f"DigitsClassifier(lr={OPTIMIZER_LR})의 옵티마이저({facts['parameters']}개 중 "
                               f"{facts['covered']}개의 매개변수 텐서에 대한 {facts['type']}, lr {sorted(facts['lrs'])})로 "
-                              f"{step + 1}단계 뒤의 {name}을(를) 모든 매개변수에 대한 Adam(lr={OPTIMIZER_LR})과 비교"),
+                              f"{step + 1}단계 뒤의 {name} 값을 모든 매개변수에 대한 Adam(lr={OPTIMIZER_LR})과 비교"),
                           hint=hint)
 
 
@@ -477,7 +477,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
     check(facts["trainer"], say(f"make_trainer(log_dir, {PROBE_EPOCHS}) should be a Trainer, got {facts['type']}.",
                                 f"make_trainer(log_dir, {PROBE_EPOCHS})는 Trainer여야 하는데 {facts['type']}입니다."),
           say("Build the trainer with lightning.Trainer (import lightning as L; L.Trainer(...)).",
-              "lightning.Trainer로 trainer를 만드세요. 예: import lightning as L 다음 L.Trainer(...)."))
+              "lightning.Trainer로 trainer를 만드세요(import lightning as L로 가져온 뒤 L.Trainer(...))."))
     # What the Trainer says about itself (shown, and required), then what it did, measured here.
     settings = facts["settings"]
     want = {"max_epochs": PROBE_EPOCHS, "accelerator": CPUAccelerator.__name__, "devices": 1, "progress bar": False,
@@ -485,7 +485,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
     for key in want:
         check(settings.get(key) == want[key],
               say(f"make_trainer(log_dir, {PROBE_EPOCHS}): {key} should be {want[key]!r}, got {settings.get(key)!r}.",
-                  f"make_trainer(log_dir, {PROBE_EPOCHS}): {key}은(는) {settings.get(key)!r}입니다. 기대값은 {want[key]!r}입니다."),
+                  f"make_trainer(log_dir, {PROBE_EPOCHS})의 {key} 값은 {settings.get(key)!r}입니다. 기대값은 {want[key]!r}입니다."),
               settings_hint)
     check(facts["device"] == "cpu", say(f"make_trainer(log_dir, {PROBE_EPOCHS}) trained on {facts['device']}, not the CPU.",
                                         f"make_trainer(log_dir, {PROBE_EPOCHS})가 CPU가 아니라 {facts['device']}에서 학습했습니다."),
@@ -497,7 +497,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
                                      f"단계씩 {PROBE_EPOCHS}에폭, 첫 에폭 전 검증 없음"),
                   hint=say("Train exactly max_epochs epochs (max_epochs=max_epochs) with no sanity validation before "
                            "the first (num_sanity_val_steps=0). " + settings_hint,
-                           "정확히 max_epochs 에폭을 학습하고(max_epochs=max_epochs) 첫 에폭 전에 sanity 검증을 하지 "
+                           "정확히 max_epochs 에폭을 학습하고(max_epochs=max_epochs) 첫 에폭 전에 검증 사전 점검을 하지 "
                            "마세요(num_sanity_val_steps=0). " + settings_hint))
     logger_hint = say("logger=CSVLogger(save_dir=log_dir, name='digits'): every file of a run goes under log_dir.",
                       "logger=CSVLogger(save_dir=log_dir, name='digits'): 한 번 실행한 결과 파일은 모두 log_dir 아래에 저장됩니다.")
@@ -508,7 +508,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
     check(student_files.exists(path, student_path),
           say(f"the Trainer's logger wrote no metrics.csv under log_dir ({student_path}); it says its folder is "
               f"{facts['log_dir']}.",
-              f"Trainer의 로거가 log_dir({student_path}) 아래에 metrics.csv를 쓰지 않았습니다. 로거가 말하는 폴더는 "
+              f"Trainer의 로거가 log_dir({student_path}) 아래에 metrics.csv를 쓰지 않았습니다. 로거가 알려 준 폴더는 "
               f"{facts['log_dir']}입니다."), logger_hint)
     rows = _rows(student_files.read_text(path, student_path))
     for name, expected in (("probe_loss", losses), ("val_loss", val_losses)):
@@ -517,8 +517,8 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
             abs(logged[epoch] - value) <= 1e-4 * (1 + abs(value)) for epoch, value in enumerate(expected)),
             say(f"metrics.csv should hold what the grader's model logged, {name} per epoch "
                 f"{[round(v, 5) for v in expected]}; it holds { {e: round(v, 5) for e, v in sorted(logged.items())} }.",
-                f"metrics.csv에는 채점기 모델이 기록한 값, 에폭별 {name} {[round(v, 5) for v in expected]}이(가) 있어야 "
-                f"하는데 { {e: round(v, 5) for e, v in sorted(logged.items())} }이(가) 있습니다."), logger_hint)
+                f"metrics.csv에는 채점기 모델이 기록한 값이 있어야 합니다. 에폭별 {name}의 기대값은 {[round(v, 5) for v in expected]}인데 "
+                f"들어 있는 값은 { {e: round(v, 5) for e, v in sorted(logged.items())} }입니다."), logger_hint)
 
 
 # -- the training run's checks --------------------------------------------------------------------
@@ -537,7 +537,7 @@ def test_metrics_csv_has_expected_names(impl, fitted):
         epochs = sorted(fitted.per_epoch(name))
         check(epochs == list(range(MAX_EPOCHS)),
               say(f"{name} should be logged once per epoch for {MAX_EPOCHS} epochs, found it for epochs {epochs}.",
-                  f"{name}은(는) {MAX_EPOCHS}에폭 동안 에폭마다 한 번씩 기록되어야 하는데 에폭 {epochs}에서만 찾았습니다."),
+                  f"{name} 값은 {MAX_EPOCHS}에폭 동안 에폭마다 한 번씩 기록되어야 하는데 기록된 에폭은 {epochs}뿐입니다."),
               say("Log it in validation_step (on_epoch is the default there), and train for max_epochs epochs.",
                   "validation_step에서 기록하고(거기서는 on_epoch가 기본값입니다), max_epochs 에폭 동안 학습하세요."))
     accuracies = fitted.per_epoch("val_acc")
@@ -548,8 +548,8 @@ def test_metrics_csv_has_expected_names(impl, fitted):
                    "(Lightning은 단계가 기록한 값을 에폭에 걸쳐 평균합니다).")
     check(not outside, say(f"val_acc should be an accuracy, between 0 and 1; epochs {sorted(outside)} logged "
                            f"{[round(v, 3) for v in outside.values()][:3]}.",
-                           f"val_acc는 0과 1 사이의 정확도여야 하는데 에폭 {sorted(outside)}에서 "
-                           f"{[round(v, 3) for v in outside.values()][:3]}을(를) 기록했습니다."), acc_hint)
+                           f"val_acc는 0과 1 사이의 정확도여야 하는데 에폭 {sorted(outside)}에서 기록한 값이 "
+                           f"{[round(v, 3) for v in outside.values()][:3]}입니다."), acc_hint)
     # The last validation ran on the final weights: what it logged is measured here from those weights.
     accuracy, loss = _scores(fitted.weights("final"), fitted.x_val, fitted.y_val)
     last = MAX_EPOCHS - 1
@@ -558,11 +558,11 @@ def test_metrics_csv_has_expected_names(impl, fitted):
           say(f"the last epoch logged val_acc {logged_acc:.5f} and val_loss {logged_loss:.5f}, but the final weights "
               f"score accuracy {accuracy:.5f} and mean cross-entropy {loss:.5f} on the validation split (computed by the "
               "grader).",
-              f"마지막 에폭이 val_acc {logged_acc:.5f}, val_loss {logged_loss:.5f}을(를) 기록했지만, 최종 가중치로 검증 데이터에서 "
+              f"마지막 에폭에 기록된 값은 val_acc {logged_acc:.5f}, val_loss {logged_loss:.5f}입니다. 그런데 최종 가중치로 검증 데이터에서 "
               f"채점기가 계산한 정확도는 {accuracy:.5f}, 평균 교차 엔트로피는 {loss:.5f}입니다."),
           say("In validation_step log F.cross_entropy(logits, y) as 'val_loss' and (logits.argmax(-1) == y).float().mean() "
               "as 'val_acc', from the model in the mode Lightning sets (eval, dropout off).",
-              "validation_step에서 Lightning이 정한 모드(평가 모드, dropout 꺼짐)의 모델로 F.cross_entropy(logits, y)를 "
+              "validation_step에서 Lightning이 정한 모드(평가 모드, 드롭아웃 꺼짐)의 모델로 F.cross_entropy(logits, y)를 "
               "'val_loss'로, (logits.argmax(-1) == y).float().mean()을 'val_acc'로 기록하세요."))
 
 
@@ -575,7 +575,7 @@ def test_best_checkpoint_has_lowest_val_loss(impl, fitted, student_path, run_see
     check(callback["is_model_checkpoint"] and callback["monitor"] == "val_loss",
           say(f"the Trainer's checkpoint callback monitors {callback['monitor']!r}, not 'val_loss' (a "
               "ModelCheckpoint left out of the Trainer's callbacks is replaced by a default one that monitors nothing).",
-              f"Trainer의 체크포인트 콜백이 'val_loss'가 아니라 {callback['monitor']!r}을(를) 지켜봅니다(Trainer의 "
+              f"Trainer의 체크포인트 콜백이 지켜보는 값이 'val_loss'가 아니라 {callback['monitor']!r}입니다(Trainer의 "
               "callbacks에 넣지 않은 ModelCheckpoint는 아무것도 지켜보지 않는 기본 콜백으로 대체됩니다)."),
           CHECKPOINT_HINT)
     # What the callback monitors, measured: the grader's own module logs a val_loss lowest in its middle epoch, and
@@ -596,8 +596,8 @@ def test_best_checkpoint_has_lowest_val_loss(impl, fitted, student_path, run_see
               f"{len(CHECKPOINT_PROBE_VAL_LOSSES)} epochs, the best checkpoint make_trainer's callback kept holds "
               + (f"the weights of epoch {matches[0]}" if matches else "no epoch's weights")
               + f", not those of epoch {CHECKPOINT_PROBE_BEST}, the lowest.",
-              f"채점기 모델이 {len(CHECKPOINT_PROBE_VAL_LOSSES)}에폭 동안 val_loss "
-              f"{list(CHECKPOINT_PROBE_VAL_LOSSES)}을(를) 기록했는데, make_trainer의 콜백이 남긴 가장 좋은 체크포인트에는 "
+              f"채점기 모델이 {len(CHECKPOINT_PROBE_VAL_LOSSES)}에폭 동안 기록한 val_loss가 "
+              f"{list(CHECKPOINT_PROBE_VAL_LOSSES)}일 때, make_trainer의 콜백이 남긴 가장 좋은 체크포인트에는 "
               + (f"에폭 {matches[0]}의 가중치가" if matches else "어느 에폭의 가중치도 아닌 값이")
               + f" 들어 있습니다. 가장 낮은 에폭 {CHECKPOINT_PROBE_BEST}의 가중치여야 합니다."),
           CHECKPOINT_HINT)
@@ -621,8 +621,8 @@ def test_best_checkpoint_has_lowest_val_loss(impl, fitted, student_path, run_see
           say(f"the best checkpoint's weights score val_loss {saved_loss:.5f} on the validation split (computed by the "
               f"grader), the final weights {final_loss:.5f}; metrics.csv says epoch {best_epoch}, the lowest, had "
               f"{val_loss[best_epoch]:.5f}.",
-              f"가장 좋은 체크포인트의 가중치로 채점기가 계산한 검증 val_loss는 {saved_loss:.5f}, 최종 가중치는 "
-              f"{final_loss:.5f}입니다. metrics.csv에서는 가장 낮은 값은 에폭 {best_epoch}의 {val_loss[best_epoch]:.5f}입니다."),
+              f"가장 좋은 체크포인트의 가중치로 채점기가 계산한 검증 val_loss는 {saved_loss:.5f}, 최종 가중치로는 "
+              f"{final_loss:.5f}입니다. metrics.csv에서 가장 낮은 값은 에폭 {best_epoch}의 {val_loss[best_epoch]:.5f}입니다."),
           CHECKPOINT_HINT)
 
 
@@ -640,12 +640,12 @@ def test_reloaded_checkpoint_reproduces_outputs(impl, fitted, run_seed):
                     "load_from_checkpoint는 모듈을 학습 모드로 반환합니다: 반환하기 전에 .eval()을 호출하세요.")
     check(not loaded["training"], say("load_best returned a model in training mode: dropout is still on, so its "
                                       "predictions are random.",
-                                      "load_best가 학습 모드의 모델을 반환했습니다: dropout이 아직 켜져 있어서 예측이 무작위로 바뀝니다."),
+                                      "load_best가 학습 모드의 모델을 반환했습니다: 드롭아웃이 아직 켜져 있어서 예측이 무작위로 바뀝니다."),
           eval_hint)
     with torch.no_grad():
         expected = _mlp(params, x)
     assert_tensor(loaded["out"], expected, say("load_best(path)(x) against the checkpoint's weights (dropout off)",
-                                               "체크포인트 가중치로 계산한 값(dropout 꺼짐)과 load_best(path)(x) 비교"),
+                                               "체크포인트 가중치로 계산한 값(드롭아웃 꺼짐)과 load_best(path)(x) 비교"),
                   hint=say("Use DigitsClassifier.load_from_checkpoint(path) and .eval().",
                            "DigitsClassifier.load_from_checkpoint(path)와 .eval()을 쓰세요."))
 
