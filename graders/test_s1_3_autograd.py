@@ -79,17 +79,17 @@ def _backward_failure(what, kind, text, hint):
     if named is not None:
         cause, hint = named
         return AssertionError(say(f"backward() through {what}: {cause}.\nHint: {hint}",
-                                  f"{what}을(를) 거치는 backward(): {cause}.\n힌트: {hint}"))
+                                  f"{what}에 대한 backward(): {cause}.\n힌트: {hint}"))
     return AssertionError(say(f"backward() through {what} raised {kind}: {text}\nHint: {hint}",
-                              f"{what}을(를) 거치는 backward()에서 예외가 발생했습니다: {kind}: {text}\n힌트: {hint}"))
+                              f"{what}에 대한 backward()에서 예외가 발생했습니다: {kind}: {text}\n힌트: {hint}"))
 
 
 def _backward_through(what, seen, hint):
     """What backward_through saw; a graph cut is a failure, not a crash. Returns x.grad."""
     expect_tensor(seen["out"], what)
     check(seen["requires_grad"], say(f"{what} does not require grad: no gradient can flow back to its input.",
-                                     f"{what}의 requires_grad가 False입니다: 변화도(gradient)가 입력까지 거꾸로 "
-                                     f"흐를 수 없습니다."), hint)
+                                     f"{what}의 requires_grad가 False입니다: 변화도가 입력까지 거꾸로 "
+                                     f"전달될 수 없습니다."), hint)
     if seen["backward_error"] is not None:
         raise _backward_failure(what, *seen["backward_error"], hint)
     return seen["grad"]
@@ -100,8 +100,8 @@ def _one_gradient(value, what):
     if isinstance(value, (tuple, list)) and len(value) == 1 and isinstance(value[0], torch.Tensor):
         raise AssertionError(say(f"{what} returned a {type(value).__name__} holding one tensor, not the tensor: "
                                  "torch.autograd.grad returns a tuple (one gradient per input): take [0].",
-                                 f"{what}이(가) 텐서가 아니라 텐서 하나가 든 {type(value).__name__}을(를) 반환했습니다: "
-                                 "torch.autograd.grad는 입력마다 변화도 하나씩을 담은 튜플을 반환합니다: [0]을 꺼내세요."))
+                                 f"{what}의 반환값이 텐서가 아니라 텐서 하나를 담은 {type(value).__name__} 객체입니다. "
+                                 "torch.autograd.grad는 입력마다 변화도를 하나씩 담은 튜플을 반환하므로 [0]을 꺼내세요."))
     return value
 
 
@@ -110,7 +110,7 @@ def _one_gradient(value, what):
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("grad_of returns the analytic gradient of fn at x",
-                   ko="grad_of는 해석적으로 구한 도함수와 같은 변화도를 반환합니다")
+                   ko="grad_of는 x에서 fn의 변화도를 반환하며, 그 값은 해석적으로 구한 값과 같습니다")
 def test_grad_of_matches_analytic_derivative(impl):
     x = randn(3, 4, seed=0, dtype=torch.float64)
     cases = (("(x ** 3).sum()", _cube_sum, 3 * x ** 2),
@@ -120,7 +120,7 @@ def test_grad_of_matches_analytic_derivative(impl):
     for text, fn, expected in cases:
         assert_tensor(_one_gradient(impl.grad_of(fn, x), "grad_of(fn, x)"), expected,
                       say(f"grad_of(fn, x) for fn(x) = {text}, x float64 (3, 4)",
-                                                         f"fn(x) = {text}, x float64 (3, 4)에 대한 grad_of(fn, x)"),
+                                                         f"grad_of(fn, x)(fn(x) = {text}, x는 shape가 (3, 4)인 float64 텐서)"),
                       hint=say("Make a leaf with x.detach().requires_grad_(), call fn(leaf).backward(), "
                                "return leaf.grad.",
                                "x.detach().requires_grad_()로 leaf를 만들고, fn(leaf).backward()를 호출한 뒤 "
@@ -166,7 +166,7 @@ def test_grad_of_leaves_the_input_untouched(impl):
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("tanh_layer_grads returns the gradients of w and of the hidden h",
-                   ko="tanh_layer_grads는 w와 중간 Tensor h의 변화도를 함께 반환합니다")
+                   ko="tanh_layer_grads는 w와 은닉 텐서 h의 변화도를 함께 반환합니다")
 def test_tanh_layer_grads_include_the_hidden_gradient(impl):
     x, w = randn(6, 4, seed=3, dtype=torch.float64), randn(4, 3, seed=4, dtype=torch.float64)
     result = expect_type(impl.tanh_layer_grads(x, w), tuple, "tanh_layer_grads(x, w)")
@@ -180,7 +180,7 @@ def test_tanh_layer_grads_include_the_hidden_gradient(impl):
                "h = x @ w는 leaf가 아니어서 Autograd가 그 변화도를 버립니다: backward() 전에 h.retain_grad()를 "
                "호출하세요(또는 torch.autograd.grad(loss, [w, h])).")
     assert_tensor(grad_h, expected_h, say("grad_h (d loss / d h = 1 - tanh(h)^2) for x (6, 4), w (4, 3)",
-                                          "x (6, 4), w (4, 3)에 대한 grad_h (d loss / d h = 1 - tanh(h)^2)"), hint=hint)
+                                          "shape가 (6, 4)인 x와 (4, 3)인 w에 대한 grad_h(d loss / d h = 1 - tanh(h)^2)"), hint=hint)
     assert_tensor(grad_w, x.T @ expected_h, "grad_w (d loss / d w = x^T (1 - tanh(h)^2))",
                   hint=say("Make w a leaf with w.detach().requires_grad_() and read its .grad after backward().",
                            "w.detach().requires_grad_()로 w를 leaf로 만들고, backward() 뒤에 그 .grad를 읽으세요."))
@@ -188,16 +188,16 @@ def test_tanh_layer_grads_include_the_hidden_gradient(impl):
     seen = tanh_layer_grads_of_a_trainable_w(impl, x, w, torch.full_like(w, 100.0))
     own_leaf = say("Make your own leaf from w with w.detach().requires_grad_(): w.clone() of a w that requires grad "
                    "is not a leaf (its .grad stays None), and using w itself adds into the .grad it arrived with.",
-                   "w.detach().requires_grad_()로 w에서 여러분만의 leaf를 만드세요: requires_grad인 w의 w.clone()은 "
+                   "w.detach().requires_grad_()로 w에서 자신만의 leaf를 만드세요: requires_grad=True인 w의 w.clone()은 "
                    "leaf가 아니고(.grad가 None으로 남습니다), w 자체를 쓰면 w가 가지고 온 .grad에 더해집니다.")
     result = expect_type(seen["result"], tuple, say("tanh_layer_grads(x, w) for a w that requires grad",
-                                                    "requires_grad인 w에 대한 tanh_layer_grads(x, w)"))
+                                                    "requires_grad=True인 w에 대한 tanh_layer_grads(x, w)"))
     check(len(result) == 2, say(f"tanh_layer_grads(x, w) should return (grad_w, grad_h), got {len(result)} items.",
                                 f"tanh_layer_grads(x, w)는 (grad_w, grad_h)를 반환해야 하는데 항목이 "
                                 f"{len(result)}개입니다."))
     assert_tensor(result[0], x.T @ expected_h,
                   say("grad_w for a w that already requires grad and whose .grad holds a stale 100",
-                      "이미 requires_grad이고 .grad에 오래된 값 100이 들어 있는 w에 대한 grad_w"), hint=own_leaf)
+                      "이미 requires_grad=True이고 .grad에 오래된 값 100이 들어 있는 w에 대한 grad_w"), hint=own_leaf)
     assert_tensor(seen["w_grad"], torch.full_like(w, 100.0),
                   say("the caller's w.grad after tanh_layer_grads(x, w) (it should be left as it was)",
                       "tanh_layer_grads(x, w) 호출 뒤 호출한 쪽의 w.grad(그대로 남아 있어야 합니다)"), hint=own_leaf)
@@ -249,7 +249,7 @@ def test_accumulated_grad_clears_stale_gradients(impl):
     seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys, torch.full_like(w, 100.0), 2)
     hint = say("w.grad held a stale gradient from earlier work and backward() added onto it: set w.grad = None "
                "(or zero it) once before the loop.",
-               "w.grad에 이전 작업에서 남은 오래된(stale) 변화도가 있었고 backward()가 그 위에 더했습니다: "
+               "w.grad에 이전 작업에서 남은 오래된 변화도가 있었고 backward()가 그 위에 더했습니다: "
                "루프 전에 한 번 w.grad = None으로 두세요(또는 0으로 만드세요).")
     assert_tensor(seen["results"][0], expected, say("accumulated_grad(w, xs, ys) when w.grad already "
                                                     "held 100.0 everywhere",
@@ -278,7 +278,7 @@ def _fit(fit, *args, hint=None):
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("sgd_fit takes exact gradient-descent steps and leaves w0 as it was",
-                   ko="sgd_fit은 정확한 경사 하강을 정확히 수행하고 w0는 그대로 둡니다")
+                   ko="sgd_fit은 경사 하강 단계를 정확히 수행하고 w0는 그대로 둡니다")
 def test_sgd_fit_follows_exact_gradient_descent(impl):
     generator = torch.Generator().manual_seed(7)
     x = torch.randn(12, 3, generator=generator, dtype=torch.float64)
@@ -292,11 +292,11 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
                           f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"),
                       hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()): .grad accumulates, "
                                "so without zeroing each step also applies all the earlier gradients.",
-                               "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
-                               "w.grad.zero_()): .grad는 누적되므로, 비우지 않으면 각 단계가 이전 변화도까지 모두 "
+                               "매 단계 뒤에 변화도를 0으로 만드세요(w.grad = None 또는 "
+                               "w.grad.zero_()). .grad는 누적되므로, 비우지 않으면 각 단계가 이전 변화도까지 모두 "
                                "적용합니다."))
         assert_tensor(w0_after, w0, say("w0 after sgd_fit (as the call left the caller's tensor)",
-                                        "sgd_fit 호출 뒤의 w0(호출이 호출한 쪽의 텐서를 남긴 그대로)"),
+                                        "sgd_fit 호출 뒤 호출한 쪽에 남은 w0"),
                       hint=say("Train a copy: w0.detach().clone().requires_grad_().",
                                "복사본을 학습하세요: w0.detach().clone().requires_grad_()."))
 
@@ -309,7 +309,7 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
     x, y = randn(8, 2, seed=8, dtype=torch.float64), randn(8, seed=9, dtype=torch.float64)
     w0 = torch.zeros(2, dtype=torch.float64)
     for requires_grad in (False, True):
-        when = say(" for a w0 that requires grad", " (w0가 requires_grad일 때)") if requires_grad else ""
+        when = say(" for a w0 that requires grad", " (w0가 requires_grad=True일 때)") if requires_grad else ""
         copy_hint = say("This w0 requires grad: start from w0.detach().clone().requires_grad_(). w0.clone() keeps w0's "
                         "history, so the copy is not a leaf and its .grad stays None.",
                         "이 w0는 requires_grad입니다: w0.detach().clone().requires_grad_()에서 시작하세요. w0.clone()은 "
@@ -320,18 +320,18 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
         check(seen["is_leaf"] and seen["requires_grad"] and seen["grad_fn"] is None,
               say(f"sgd_fit{when} should return a leaf that requires grad and has no history; got "
                   f"is_leaf={seen['is_leaf']}, requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}.",
-                  f"sgd_fit{when}은(는) requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 "
+                  f"sgd_fit{when}: requires_grad=True이고 연산 기록이 없는 leaf를 반환해야 하는데 "
                   f"is_leaf={seen['is_leaf']}, requires_grad={seen['requires_grad']}, grad_fn={seen['grad_fn']}입니다."),
               say("Start from w0.detach().clone().requires_grad_() (w0.clone() of a w0 that requires grad is not a "
                   "leaf), and do the update inside torch.no_grad() and in place (w -= ...), so w stays the same leaf.",
-                  "w0.detach().clone().requires_grad_()에서 시작하고(requires_grad인 w0의 w0.clone()은 leaf가 "
+                  "w0.detach().clone().requires_grad_()에서 시작하고(requires_grad=True인 w0의 w0.clone()은 leaf가 "
                   "아닙니다), 갱신은 torch.no_grad() 안에서 제자리에서 하세요(w -= ...). 그래야 w가 같은 "
                   "leaf로 남습니다."))
         assert_tensor(w, _gd_reference(w0, x, y, 0.05, 3),
                       say(f"w after 3 gradient-descent steps on an 8x2 least-squares problem{when}",
                           f"8x2 최소제곱 문제에서 경사 하강 3단계 뒤의 w{when}"),
                       hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()).",
-                               "매 단계 뒤에 변화도를 0으로 만드세요(Zero the gradient: w.grad = None 또는 "
+                               "매 단계 뒤에 변화도를 0으로 만드세요(w.grad = None 또는 "
                                "w.grad.zero_())."))
 
 
@@ -377,7 +377,7 @@ def test_softplus_forward_matches_torch(impl):
                                                          f"대략 [-15, 15] 범위의 float64 x에 대한 softplus(x, beta={beta})"),
                       hint=say("softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta; do not forget the "
                                "division by beta.",
-                               "softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta; beta로 나누는 것을 "
+                               "softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta. beta로 나누는 것을 "
                                "잊지 마세요."))
 
 
@@ -389,7 +389,7 @@ def test_softplus_is_stable_for_large_inputs(impl):
     x = torch.tensor([-1000.0, -60.0, 0.0, 60.0, 1000.0], requires_grad=True)
     hint = say("exp(beta * x) overflows to inf in float32 past about 88: use the stable form relu(z) + log1p(exp(-|z|)) "
                "in forward, and sigmoid (not exp(z) / (1 + exp(z))) in backward.",
-               "float32에서 exp(beta * x)는 약 88을 넘으면 inf로 오버플로(overflows)됩니다: 순전파(forward)에서는 "
+               "float32에서 exp(beta * x)는 약 88을 넘으면 inf로 오버플로됩니다. 순전파(forward)에서는 "
                "안정적인 형태 relu(z) + log1p(exp(-|z|))를, 역전파(backward)에서는 (exp(z) / (1 + exp(z))가 아닌) "
                "sigmoid를 쓰세요.")
     seen = backward_through(impl, "softplus", x, torch.ones(5), 1.0)
@@ -414,7 +414,7 @@ def test_softplus_backward_multiplies_upstream_gradient(impl):
     hint = say("backward gets grad_output = d loss / d out and must return grad_output * sigmoid(beta * x): "
                "forgetting to multiply by grad_output is right only when the loss is out.sum().",
                "backward는 grad_output = d loss / d out을 받아 grad_output * sigmoid(beta * x)를 반환해야 합니다: "
-               "grad_output을 곱하지 않아도 맞는 경우는 손실(loss)이 out.sum()일 때뿐입니다.")
+               "grad_output을 곱하지 않아도 맞는 경우는 손실이 out.sum()일 때뿐입니다.")
     grad = _backward_through("softplus(x, beta=1.5)", backward_through(impl, "softplus", x, upstream, 1.5), hint)
     assert_tensor(grad, upstream * torch.sigmoid(1.5 * x.detach()), say("x.grad after (softplus(x, 1.5) * g).sum()"
                                                                         ".backward() with a random g",
@@ -442,7 +442,7 @@ def _largest_jacobian_difference(impl, x, beta, eps=1e-6):
     return say(f"Input 0 (x, shape {tuple(x.shape)}): the largest difference, {float(difference.max()):.3g}, is at "
                f"d out{list(at_i)} / d x{list(at_j)}: your backward gives {float(analytic[i, j]):.6g}, finite "
                f"differences {float(numerical[i, j]):.6g} (x{list(at_j)} = {float(x[at_j]):.4g}).",
-               f"입력 0 (x, shape {tuple(x.shape)}): 가장 큰 차이 {float(difference.max()):.3g}은(는) "
+               f"입력 0 (x, shape {tuple(x.shape)}): 가장 큰 차이({float(difference.max()):.3g})는 "
                f"d out{list(at_i)} / d x{list(at_j)}에서 나옵니다: 작성한 backward는 {float(analytic[i, j]):.6g}, "
                f"유한 차분은 {float(numerical[i, j]):.6g}입니다(x{list(at_j)} = {float(x[at_j]):.4g}).")
 
@@ -526,7 +526,7 @@ def test_functions_follow_the_input_dtype_and_device(impl):
                          ("straight_through_round(x)", impl.straight_through_round)):
             assert_tensor(fn(x), torch.empty(3, 4, dtype=dtype, device="meta"),
                           say(f"{name} for a (3, 4) {dtype} tensor on the meta device",
-                              f"meta 장치에 있는 (3, 4) {dtype} 텐서에 대한 {name}"),
+                              f"meta 장치에 있고 shape가 (3, 4), dtype이 {dtype}인 텐서에 대한 {name}"),
                           hint=say("Use tensor operations on x only; a new tensor (torch.tensor, torch.zeros) must get "
                                    "dtype=x.dtype and device=x.device.",
                                    "x에 대한 텐서 연산만 쓰세요. 새 텐서(torch.tensor, torch.zeros)를 만들 때는 "
