@@ -156,6 +156,7 @@ def main(argv: list[str]) -> None:
     standby = argv[5:6] == ["standby"]
     import torch
     torch.set_num_threads(threads)
+    _warm_torch()  # as the zygote does: a fresh worker's checks then take what a fork's take (course/limits.py)
     _preload(argv[6] if len(argv) > 6 else "")
     serve(in_fd, out_fd, path, display, standby)
 
@@ -178,7 +179,6 @@ def serve(in_fd: int, out_fd: int, path: Path, display: str, standby: bool = Fal
     # Started (Python and torch imported): the student's time begins with their module's import.
     wire.write_frame(out_fd, wire.dump({"ok": True, "value": "booted"}))
     if standby:  # started ahead of a save: the file is imported when the judge says it is there
-        _warm_torch()
         try:
             if loads(wire.read_frame(in_fd, None)).get("op") != Op.LOAD:
                 os._exit(0)
