@@ -85,7 +85,7 @@ def _archive(path, within, what, hint):
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise AssertionError(say(f"{what} is not a zip archive ({type(error).__name__}).\nHint: {hint}",
-                                 f"{what}은(는) zip 압축 파일이 아닙니다({type(error).__name__}).\n힌트: {hint}")) from None
+                                 f"{what}: zip 압축 파일이 아닙니다({type(error).__name__}).\n힌트: {hint}")) from None
     check(len(members) <= MAX_MEMBERS and all(m.file_size <= MAX_MEMBER_BYTES for m in members)
           and sum(m.file_size for m in members) <= MAX_ARCHIVE_BYTES,
           say(f"{what} holds more than the grader reads ({len(members)} members).",
@@ -98,7 +98,7 @@ def _member(archive, info, limit):
     with archive.open(info) as handle:
         blob = handle.read(min(limit, info.file_size) + 1)
     check(len(blob) <= min(limit, info.file_size), say(f"{info.filename} is larger than it says or than the grader reads.",
-                                                       f"{info.filename}이(가) 밝힌 크기나 채점기가 읽는 크기보다 큽니다."))
+                                                       f"{info.filename} 항목의 실제 크기가 기록된 크기나 채점기가 읽는 크기보다 큽니다."))
     return blob
 
 
@@ -110,14 +110,14 @@ def _tensor_from(blob: bytes, meta: dict, name: str) -> torch.Tensor:
     """A tensor from the raw storage bytes of a .pt2 weight and its tensor_meta (sizes, strides, offset checked)."""
     dtype = _SCALAR_TYPES.get(meta.get("dtype"))
     check(dtype is not None, say(f"the weight {name} has a dtype the grader does not read ({meta.get('dtype')}).",
-                                 f"가중치 {name}의 dtype({meta.get('dtype')})은 채점기가 읽지 않습니다."))
+                                 f"가중치 {name}의 dtype({meta.get('dtype')})은 채점기가 읽지 않는 dtype입니다."))
     sizes = [int(size["as_int"]) for size in meta["sizes"]]
     strides = [int(stride["as_int"]) for stride in meta["strides"]]
     offset = int(meta.get("storage_offset", {}).get("as_int", 0))
     storage = torch.frombuffer(bytearray(blob), dtype=dtype) if blob else torch.empty(0, dtype=dtype)
     reach = offset + sum((s - 1) * t for s, t in zip(sizes, strides)) if all(sizes) else -1
     check(len(sizes) == len(strides) and offset >= 0 and all(t >= 0 for t in strides) and reach < storage.numel(),
-          say(f"the weight {name} does not fit its stored bytes.", f"가중치 {name}이(가) 저장된 바이트에 맞지 않습니다."))
+          say(f"the weight {name} does not fit its stored bytes.", f"가중치 {name}의 크기가 저장된 바이트와 맞지 않습니다."))
     return storage.as_strided(sizes, strides, offset).clone()
 
 
@@ -125,7 +125,7 @@ def _argument(arg: dict, values: dict):
     kind, value = next(iter(arg.items()))
     if kind == "as_tensor":
         check(value["name"] in values, say(f"the graph reads {value['name']} before it is made.",
-                                           f"그래프가 {value['name']}을(를) 만들기 전에 읽습니다."))
+                                           f"그래프가 {value['name']} 값을 만들기 전에 읽습니다."))
         return values[value["name"]]
     if kind in ("as_bool", "as_float", "as_int"):
         return value
@@ -160,9 +160,9 @@ def _run_node(target: str, args: dict, positional: list, training: list):
     raise AssertionError(say(f"the exported graph runs {target}, which the grader does not run (an eval-mode "
                              "Linear -> BatchNorm1d -> ReLU -> Dropout -> Linear needs linear, batch_norm, relu and "
                              "dropout only).",
-                             f"내보낸 그래프가 채점기가 실행하지 않는 {target}을(를) 실행합니다(평가 모드의 Linear -> "
+                             f"내보낸 그래프가 채점기가 실행하지 않는 연산을 실행합니다: {target}. 평가 모드의 Linear -> "
                              "BatchNorm1d -> ReLU -> Dropout -> Linear에는 linear, batch_norm, relu, dropout만 "
-                             "필요합니다)."))
+                             "필요합니다."))
 
 
 class _Program:
@@ -175,7 +175,7 @@ class _Program:
         check(len(model) == 1, say(f"{what} is not a .pt2 archive of torch.export (no models/model.json in it).\n"
                                    "Hint: write it with torch.export.save(program, path); torch.save pickles the "
                                    "object into a file that only your own load function can read.",
-                                   f"{what}은(는) torch.export의 .pt2 파일이 아닙니다(models/model.json이 없습니다).\n"
+                                   f"{what}: torch.export의 .pt2 파일이 아닙니다(models/model.json이 없습니다).\n"
                                    "힌트: torch.export.save(program, path)로 저장하세요. torch.save는 객체를 pickle로 "
                                    "저장하므로 여러분의 load 함수만 그 파일을 읽을 수 있습니다."))
         root = model[0][:-len("models/model.json")]
@@ -190,7 +190,7 @@ class _Program:
             for name, entry in config.items():
                 check(not entry.get("use_pickle"), say(f"{what} stores the weight {name} as a pickle, which the grader "
                                                        "never loads.",
-                                                       f"{what}은(는) 가중치 {name}을(를) pickle로 저장합니다: 채점기는 "
+                                                       f"{what}: 가중치 {name} 값을 pickle로 저장합니다. 채점기는 "
                                                        "pickle을 읽지 않습니다."), hint)
                 blob = _member(archive, members[root + "data/weights/" + str(entry["path_name"])], MAX_MEMBER_BYTES)
                 self.weights[name] = _tensor_from(blob, entry["tensor_meta"], name)
@@ -201,7 +201,7 @@ class _Program:
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as error:
             raise AssertionError(say(f"the grader could not read {what} as an exported program ({type(error).__name__}: "
                                      f"{str(error)[:200]}).\nHint: {hint}",
-                                     f"채점기가 {what}을(를) 내보낸 프로그램으로 읽지 못했습니다({type(error).__name__}: "
+                                     f"{what}: 채점기가 내보낸 프로그램으로 읽지 못했습니다({type(error).__name__}: "
                                      f"{str(error)[:200]}).\n힌트: {hint}")) from None
 
     def user_inputs(self) -> list[str]:
@@ -217,7 +217,7 @@ class _Program:
         try:
             names = self.user_inputs()
             check(len(names) == 1, say(f"{self.what} takes {len(names)} inputs; the model takes one.",
-                                       f"{self.what}은(는) 입력을 {len(names)}개 받는데 모델은 하나를 받습니다."), self.hint)
+                                       f"{self.what}: 입력을 {len(names)}개 받는데 모델은 하나를 받습니다."), self.hint)
             for spec in self.inputs:
                 kind, body = next(iter(spec.items()))
                 if kind == "user_input":
@@ -247,7 +247,7 @@ class _Program:
         except (KeyError, TypeError, ValueError, IndexError, RuntimeError, StopIteration) as error:
             raise AssertionError(say(f"the grader could not run {self.what} ({type(error).__name__}: {str(error)[:200]})."
                                      f"\nHint: {self.hint}",
-                                     f"채점기가 {self.what}을(를) 실행하지 못했습니다({type(error).__name__}: "
+                                     f"{self.what}: 채점기가 실행하지 못했습니다({type(error).__name__}: "
                                      f"{str(error)[:200]}).\n힌트: {self.hint}")) from None
 
 
@@ -267,7 +267,7 @@ def _judge_runs_program(program: _Program, model, batches, seed, what, hint, dyn
         x = _inputs(batch, seed + batch)
         out, training = program(x)
         check(not training, say(f"{what} runs {', '.join(sorted(set(training)))} in training mode.",
-                                f"{what}이(가) {', '.join(sorted(set(training)))}을(를) 학습 모드로 실행합니다."), hint)
+                                f"{what}: {', '.join(sorted(set(training)))} 연산을 학습 모드로 실행합니다."), hint)
         assert_tensor(out, _eval_outputs(model, x), say(f"{what}, run by the grader, for a batch of {batch}",
                                                         f"채점기가 실행한 {what}, 크기 {batch}인 배치"), hint=hint)
 
@@ -280,7 +280,7 @@ def _torchscript_code(path, within, what, hint) -> dict:
     check(code and any(name.endswith("/data.pkl") for name in members),
           say(f"{what} is not a TorchScript archive (torch.jit.save writes code/__torch__/... and data.pkl; it holds "
               f"{sorted(members)[:6]}).",
-              f"{what}은(는) TorchScript 파일이 아닙니다(torch.jit.save는 code/__torch__/...와 data.pkl을 씁니다. 들어 있는 "
+              f"{what}: TorchScript 파일이 아닙니다(torch.jit.save는 code/__torch__/...와 data.pkl을 씁니다. 들어 있는 "
               f"것: {sorted(members)[:6]})."), hint)
     return {name: _member(archive, info, MAX_CODE_BYTES).decode("utf-8", "replace") for name, info in code.items()}
 
@@ -377,7 +377,7 @@ def _external_data_stays_beside(path) -> None:
         check(location and "/" not in location and "\\" not in location and location not in (".", "..")
               and (path.parent / location).is_file(),
               say(f"the ONNX file keeps the weight {tensor.name} in {location!r}, which is not a file beside it.",
-                  f"ONNX 파일이 가중치 {tensor.name}을(를) 바로 옆의 파일이 아닌 {location!r}에 둡니다."),
+                  f"ONNX 파일이 가중치 {tensor.name} 값을 바로 옆의 파일이 아닌 {location!r}에 둡니다."),
               say("Save the ONNXProgram with onnx_program.save(path).",
                   "ONNXProgram을 onnx_program.save(path)로 저장하세요."))
 
@@ -431,14 +431,14 @@ def test_onnx_batch_dimension_is_dynamic(impl, onnx_export):
           say(f"Without dynamic_shapes the batch is fixed to the example's ({EXAMPLE_BATCH}): pass "
               "dynamic_shapes={'features': {0: torch.export.Dim('batch')}} to torch.onnx.export.",
               f"dynamic_shapes가 없으면 배치 크기가 예제의 크기({EXAMPLE_BATCH})로 고정됩니다: torch.onnx.export에 "
-              "dynamic_shapes={'features': {0: torch.export.Dim('batch')}}을(를) 넘기세요."))
+              "dynamic_shapes={'features': {0: torch.export.Dim('batch')}}를 넘기세요."))
     _onnx_matches_eager(model, path, seed)  # a symbolic batch on a file that computes something else earns nothing
 
 
 @pytest.mark.points(2)
 @pytest.mark.export
 @pytest.mark.title("ONNX Runtime matches eager outputs for several batch sizes",
-                   ko="ONNX Runtime은 여러 배치 크기에서 eager와 같은 출력을 냅니다")
+                   ko="ONNX Runtime은 여러 배치 크기에서 eager 모드와 같은 출력을 냅니다")
 def test_onnx_runtime_matches_eager_for_several_batch_sizes(impl, onnx_export):
     model, path, seed = _exported_file(onnx_export)
     _onnx_matches_eager(model, path, seed)
@@ -477,7 +477,7 @@ def test_onnx_graph_has_no_training_mode_ops(impl, onnx_export):
                             "설정되어 있습니다."),
           say("The model was exported in training mode (dropout active, batch statistics); call model.eval() "
               "before torch.onnx.export.",
-              "모델을 학습 모드(dropout 활성, 배치 통계 사용)로 내보냈습니다. torch.onnx.export 전에 "
+              "모델을 학습 모드(드롭아웃 활성, 배치 통계 사용)로 내보냈습니다. torch.onnx.export 전에 "
               "model.eval()을 호출하세요."))
     _onnx_matches_eager(model, path, seed)  # no training node in a file that computes something else earns nothing
 
@@ -506,9 +506,9 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
     for batch in (2, 5):
         x = torch.randn(batch, 3, generator=generator)
         out = errors.calling(say(f"run_onnx(path, x) for a model whose input is named {input_name!r}, batch {batch}",
-                                 f"입력 이름이 {input_name!r}인 모델, 배치 {batch}에 대한 run_onnx(path, x)"),
+                                 f"입력 이름이 {input_name!r}인 모델과 크기 {batch}인 배치에 대한 run_onnx(path, x)"),
                              say("Do not hard-code the input name: read it from session.get_inputs()[0].name.",
-                                 "입력 이름을 코드에 박아 넣지 마세요: session.get_inputs()[0].name에서 읽으세요."),
+                                 "입력 이름을 코드에 고정해 쓰지 마세요: session.get_inputs()[0].name에서 읽으세요."),
                              impl.run_onnx, path, x)
         out = expect_tensor(out, say(f"run_onnx(path, x) for a batch of {batch}",
                                      f"크기 {batch}인 배치에 대한 run_onnx(path, x)"),
@@ -522,7 +522,7 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
 
 def _script_kind(facts, what, hint):
     check(facts["script"], say(f"{what} should be a ScriptModule, got {facts['type']}.",
-                               f"{what}은(는) ScriptModule이어야 하는데 {facts['type']}입니다."), hint)
+                               f"{what}: ScriptModule이어야 하는데 {facts['type']}입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -539,16 +539,16 @@ def test_trace_freezes_the_example_branch(impl, student_path):
     on_positive, on_negative = facts["outputs"]
     with torch.no_grad():
         assert_tensor(_value(on_positive, say("the traced GatedNet on its own example input",
-                                              "자신의 예제 입력에 대한 trace한 GatedNet")),
+                                              "예제 입력으로 trace한 GatedNet을 그 예제 입력으로 실행한 결과")),
                       _eval_outputs(model, positive), say("the traced GatedNet on its own example input",
-                                                          "자신의 예제 입력에 대한 trace한 GatedNet"),
+                                                          "예제 입력으로 trace한 GatedNet을 그 예제 입력으로 실행한 결과"),
                       hint=say("Dropout is still active in the trace: call model.eval() before torch.jit.trace.",
                                "trace에서 드롭아웃이 아직 활성화되어 있습니다: torch.jit.trace 전에 model.eval()을 호출하세요."))
         frozen = _eval_outputs(model.linear, negative) * 2  # the example's branch, applied to the other input
         got = expect_tensor(_value(on_negative, say("the traced GatedNet on an input with h.mean() < 0",
-                                                    "h.mean() < 0인 입력에 대한 trace한 GatedNet")),
+                                                    "trace한 GatedNet을 h.mean() < 0인 입력으로 실행한 결과")),
                             say("the traced GatedNet on an input with h.mean() < 0",
-                                "h.mean() < 0인 입력에 대한 trace한 GatedNet"))
+                                "trace한 GatedNet을 h.mean() < 0인 입력으로 실행한 결과"))
         eager = _eval_outputs(model, negative)
     check(tuple(got.shape) == tuple(frozen.shape) and torch.allclose(got, frozen, atol=1e-5)
           and not torch.allclose(got, eager, atol=1e-3),
@@ -574,7 +574,7 @@ def test_trace_freezes_the_example_branch(impl, student_path):
 @pytest.mark.points(2)
 @pytest.mark.export
 @pytest.mark.title("to_torchscript keeps both branches, even after reloading",
-                   ko="to_torchscript는 다시 불러온 뒤에도 두 분기를 모두 따릅니다")
+                   ko="to_torchscript는 다시 불러온 뒤에도 두 분기를 모두 유지합니다")
 def test_torchscript_follows_both_branches_after_reload(impl, student_path):
     model, positive, negative = _gated()
     path = student_path / "gated.pt"
@@ -586,12 +586,12 @@ def test_torchscript_follows_both_branches_after_reload(impl, student_path):
     _value(facts["saved"], "torch.jit.save(to_torchscript(model, example), path)")
     on_example, on_negative = facts["outputs"]
     what = say("the reloaded TorchScript GatedNet on its example (h.mean() > 0)",
-               "예제(h.mean() > 0)에 대한 다시 불러온 TorchScript GatedNet")
+               "다시 불러온 TorchScript GatedNet을 예제(h.mean() > 0)로 실행한 결과")
     assert_tensor(_value(on_example, what), _eval_outputs(model, positive), what,
                   hint=say("Dropout is still active: call model.eval() before converting.",
                            "드롭아웃이 아직 활성화되어 있습니다: 변환하기 전에 model.eval()을 호출하세요."))
     what = say("the reloaded TorchScript GatedNet on an input with h.mean() < 0",
-               "h.mean() < 0인 입력에 대한 다시 불러온 TorchScript GatedNet")
+               "다시 불러온 TorchScript GatedNet을 h.mean() < 0인 입력으로 실행한 결과")
     assert_tensor(_value(on_negative, what), _eval_outputs(model, negative), what,
                   hint=say("It returned the example's branch: a trace froze the `if`. Use torch.jit.script, "
                            "which compiles the source and keeps the control flow.",
@@ -609,7 +609,7 @@ def test_torchscript_follows_both_branches_after_reload(impl, student_path):
 
 def _program_kind(facts, what, hint):
     check(facts["program"], say(f"{what} should be a ExportedProgram, got {facts['type']}.",
-                                f"{what}은(는) ExportedProgram이어야 하는데 {facts['type']}입니다."), hint)
+                                f"{what}: ExportedProgram이어야 하는데 {facts['type']}입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -633,17 +633,17 @@ def test_exported_program_accepts_other_batch_sizes(impl, student_path, run_seed
                      hint=say(f"The batch dimension was fixed to the example's ({EXAMPLE_BATCH}): pass dynamic_shapes="
                               "{'features': {0: torch.export.Dim('batch')}} to torch.export.export.",
                               f"배치 차원이 예제의 크기({EXAMPLE_BATCH})로 고정되었습니다: torch.export.export에 dynamic_shapes="
-                              "{'features': {0: torch.export.Dim('batch')}}을(를) 넘기세요."))
+                              "{'features': {0: torch.export.Dim('batch')}}를 넘기세요."))
         assert_tensor(out, _eval_outputs(model, x), say(f"the exported program's output for a batch of {batch}",
                                                         f"크기 {batch}인 배치에 대한 내보낸 프로그램의 출력"),
                       hint=say("The program recorded training-mode dropout and batch statistics: call model.eval() "
                                "before torch.export.export.",
-                               "프로그램이 학습 모드의 dropout과 배치 통계를 기록했습니다: torch.export.export 전에 "
+                               "프로그램이 학습 모드의 드롭아웃과 배치 통계를 기록했습니다: torch.export.export 전에 "
                                "model.eval()을 호출하세요."))
     # the program itself, saved with torch.export.save and read and run by the judge
     _value(facts["saved"], "torch.export.save(export_program(model, example), path)")
     dynamic = say("pass dynamic_shapes={'features': {0: torch.export.Dim('batch')}} to torch.export.export.",
-                  "torch.export.export에 dynamic_shapes={'features': {0: torch.export.Dim('batch')}}을(를) 넘기세요.")
+                  "torch.export.export에 dynamic_shapes={'features': {0: torch.export.Dim('batch')}}를 넘기세요.")
     program = _program_file(path, student_path, say("the exported program", "내보낸 프로그램"),
                             say("Return what torch.export.export returns.", "torch.export.export가 반환한 것을 반환하세요."))
     _judge_runs_program(program, model, PROGRAM_BATCHES, seed + 40, say("the exported program", "내보낸 프로그램"),
@@ -680,7 +680,7 @@ def test_saved_program_is_a_pt2_archive(impl, student_path, run_seed):
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("export_program exports a CUDA model that matches eager",
-                   ko="export_program은 eager와 일치하는 CUDA 모델을 내보냅니다")
+                   ko="export_program은 CUDA 모델을 내보내고, 그 결과는 eager 모드와 일치합니다")
 def test_exported_program_from_a_cuda_model(impl):
     model = _classifier(seed=6).cuda()
     x = _inputs(5, 31).cuda()
@@ -723,7 +723,7 @@ def _frozen_facts(impl, seed, folder):
                  say("Return the ScriptModule torch.jit.freeze returns (it takes a scripted or traced module).",
                      "torch.jit.freeze가 반환한 ScriptModule을 반환하세요(freeze는 script하거나 trace한 모듈을 받습니다)."))
     _value(facts["saved"], "torch.jit.save(freeze_for_inference(model, example), path)")
-    code = _torchscript_code(path, folder, say("the saved frozen module", "저장한 동결된 모듈"),
+    code = _torchscript_code(path, folder, say("the saved frozen module", "동결해 저장한 모듈"),
                              say("Return what torch.jit.freeze returns.", "torch.jit.freeze가 반환한 것을 반환하세요."))
     return model, inputs, facts, code
 
@@ -738,17 +738,17 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
     check(not training,
           say(f"The frozen graph still runs {', '.join(training)}: frozen in evaluation mode, BatchNorm after a "
               "convolution is folded into it and dropout disappears; this graph kept the training-mode operators.",
-              f"동결된 그래프가 아직 {', '.join(training)}을(를) 실행합니다: 평가 모드에서 동결하면 합성곱 뒤의 "
-              "BatchNorm은 합성곱에 접혀 들어가고 dropout은 사라지는데, 이 그래프에는 학습 모드 연산이 남아 있습니다."),
+              f"동결된 그래프가 아직 다음 연산을 실행합니다: {', '.join(training)}. 평가 모드에서 동결하면 합성곱 뒤의 "
+              "BatchNorm은 합성곱에 접혀 들어가고 드롭아웃은 사라지는데, 이 그래프에는 학습 모드 연산이 남아 있습니다."),
           say("The module was traced or scripted in training mode (a trace records training=True as a constant, "
               "and eval() afterwards does not change it): call model.eval() first.",
               "모듈을 학습 모드에서 trace하거나 script했습니다(trace는 training=True를 상수로 기록하므로 나중에 "
-              "eval()을 불러도 바뀌지 않습니다): 먼저 model.eval()을 호출하세요."))
+              "eval()을 호출해도 바뀌지 않습니다): 먼저 model.eval()을 호출하세요."))
     check(not facts["parameters"] and not facts["reads"],
           say(f"freeze_for_inference returned a ScriptModule that is not frozen: it still holds the parameters "
               f"{facts['parameters'][:6]} and its graph reads the attributes {facts['reads'][:6]} (prim::GetAttr).",
-              f"freeze_for_inference가 동결되지 않은 ScriptModule을 반환했습니다: 아직 매개변수 "
-              f"{facts['parameters'][:6]}을(를) 가지고 있고, 그래프가 속성 {facts['reads'][:6]}을(를) 읽습니다(prim::GetAttr)."),
+              f"freeze_for_inference가 동결되지 않은 ScriptModule을 반환했습니다. 남아 있는 매개변수: "
+              f"{facts['parameters'][:6]}, 그래프가 읽는 속성(prim::GetAttr): {facts['reads'][:6]}."),
           say("torch.jit.script and torch.jit.trace keep the weights as attributes; torch.jit.freeze(scripted) "
               "inlines them as constants. Return what freeze returns.",
               "torch.jit.script와 torch.jit.trace는 가중치를 속성으로 둡니다. torch.jit.freeze(scripted)가 가중치를 "
@@ -758,7 +758,7 @@ def test_frozen_module_inlines_weights_and_folds_batch_norm(impl, student_path):
     kept = [line for line in lines if (line.startswith("__parameters__ = [") and line != "__parameters__ = []")
             or re.search(r"\bself\.\w", line) or "batch_norm" in line or "dropout" in line]
     check(not kept, say(f"the saved module's code is not frozen: it still reads {kept[:3]}.",
-                        f"저장한 모듈의 코드가 동결되지 않았습니다: 아직 {kept[:3]}을(를) 읽습니다."),
+                        f"저장한 모듈의 코드가 동결되지 않았습니다. 아직 읽는 값: {kept[:3]}."),
           say("Return torch.jit.freeze(torch.jit.script(model.eval())).",
               "torch.jit.freeze(torch.jit.script(model.eval()))를 반환하세요."))
     _frozen_outputs_match(model, inputs, facts)  # a frozen module of something else earns nothing
@@ -781,5 +781,5 @@ def _frozen_outputs_match(model, inputs, facts):
         assert_tensor(_value(attempt, what), _eval_outputs(model, x), what, rtol=1e-4, atol=1e-4,
                       hint=say("Compare against the model in eval mode: call model.eval() before scripting or "
                                "tracing; freezing keeps the behaviour the module had when it was traced or scripted.",
-                               "평가 모드의 모델과 비교합니다: script나 trace 전에 model.eval()을 호출하세요. 고정은 "
+                               "평가 모드의 모델과 비교합니다: script나 trace 전에 model.eval()을 호출하세요. 동결은 "
                                "trace나 script할 때의 동작을 그대로 유지합니다."))
