@@ -49,8 +49,8 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
                                        f"이 컴퓨터에서 resolve_device('auto'): {got!r}입니다. 기대값은 {real}입니다."),
           say("Return a torch.device chosen from torch.cuda.is_available() and torch.backends.mps.is_available(); "
               "do not hard-code 'cuda'.",
-              "torch.cuda.is_available()와 torch.backends.mps.is_available()로 고른 torch.device를 반환하세요. "
-              "'cuda'를 하드코딩(hard-code)하지 마세요."))
+              "torch.cuda.is_available(), torch.backends.mps.is_available()의 결과에 따라 고른 torch.device를 "
+              "반환하세요. 'cuda'를 하드코딩하지 마세요."))
     for cuda, mps, expected in ((2, True, torch.device("cuda")), (0, True, torch.device("mps")),
                                 (0, False, torch.device("cpu")), (1, False, torch.device("cuda"))):
         got = call_on_faked_machine(impl, "resolve_device", ("auto",), cuda, mps)
@@ -58,12 +58,12 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
                       f"CUDA 장치 {cuda}개, MPS {'있음' if mps else '없음'}")
         check(_same_device(got, expected), say(f"resolve_device('auto') on a machine with {machine}: expected "
                                                f"{expected}, got {got!r}.",
-                                               f"{machine}인 컴퓨터에서 resolve_device('auto'): 기대값은 {expected}인데 "
+                                               f"컴퓨터({machine})에서 resolve_device('auto'): 기대값은 {expected}인데 "
                                                f"{got!r}입니다."),
               say("Ask torch.cuda.is_available() first, then torch.backends.mps.is_available(), at call time; do not "
                   "hard-code 'cuda' or decide once at import.",
-                  "호출할 때 torch.cuda.is_available()를 먼저, 그다음 torch.backends.mps.is_available()를 물어보세요. "
-                  "'cuda'를 하드코딩(hard-code)하거나 import할 때 한 번만 정하지 마세요."))
+                  "호출할 때 먼저 torch.cuda.is_available()로, 그다음 torch.backends.mps.is_available()로 "
+                  "확인하세요. 'cuda'를 하드코딩하거나 import할 때 한 번만 정하지 마세요."))
 
 
 def _expect_value_error(impl, spec, machine, cuda):
@@ -76,8 +76,8 @@ def _expect_value_error(impl, spec, machine, cuda):
     raise AssertionError(say(f"resolve_device({spec!r}) on a machine with {machine}: expected a ValueError, got "
                              f"{got!r}.\nHint: check torch.cuda.is_available() and the index against "
                              "torch.cuda.device_count(), and raise ValueError with a sentence a user can act on.",
-                             f"{machine}인 컴퓨터에서 resolve_device({spec!r}): ValueError가 발생해야 하는데 "
-                             f"{got!r}입니다.\n힌트: torch.cuda.is_available()를 확인하고 인덱스를 "
+                             f"컴퓨터({machine})에서 resolve_device({spec!r}): ValueError가 발생해야 하는데 "
+                             f"{got!r}입니다.\n힌트: torch.cuda.is_available()의 결과를 확인하고 인덱스를 "
                              "torch.cuda.device_count()와 비교한 뒤, 사용자가 무엇을 해야 할지 알 수 있는 문장으로 "
                              "ValueError를 발생시키세요."))
 
@@ -87,7 +87,7 @@ def _expect_value_error(impl, spec, machine, cuda):
 @pytest.mark.title("resolve_device raises ValueError for a GPU that is not there",
                    ko="resolve_device는 없는 GPU를 요청받으면 ValueError를 발생시킵니다")
 def test_resolve_device_refuses_a_gpu_that_is_not_there(impl):
-    _expect_value_error(impl, "cuda", say("no CUDA", "CUDA가 없는 상태"), 0)
+    _expect_value_error(impl, "cuda", say("no CUDA", "CUDA 없음"), 0)
     got = call_on_faked_machine(impl, "resolve_device", ("cpu",), 0)
     check(_same_device(got, torch.device("cpu")), say(f"resolve_device('cpu'): expected cpu, got {got!r}.",
                                                       f"resolve_device('cpu'): cpu여야 하는데 {got!r}입니다."))
@@ -108,7 +108,7 @@ def test_resolve_device_refuses_a_gpu_that_is_not_there(impl):
                                                           f"하는데 {got!r}입니다."),
           say("Keep the index the user asked for: torch.device(spec).",
               "사용자가 요청한 인덱스를 유지하세요: torch.device(spec)."))
-    _expect_value_error(impl, "cuda:2", say("2 CUDA devices (indices 0 and 1)", "CUDA 장치 2개(인덱스 0과 1)"), 2)
+    _expect_value_error(impl, "cuda:2", say("2 CUDA devices (indices 0 and 1)", "CUDA 장치 2개, 인덱스 0과 1"), 2)
     got = impl.resolve_device("meta")
     check(_same_device(got, META), say(f"resolve_device('meta'): expected meta, got {got!r}.",
                                        f"resolve_device('meta'): meta여야 하는데 {got!r}입니다."))
@@ -136,8 +136,8 @@ def _walk(got, want, where):
         return
     check(type(got) is type(want), say(f"to_device(batch, meta){where}: expected a {type(want).__name__}, got "
                                        f"{type(got).__name__}.",
-                                       f"to_device(batch, meta){where}: 기대값은 {type(want).__name__}인데 "
-                                       f"{type(got).__name__}입니다."),
+                                       f"to_device(batch, meta){where}: {type(want).__name__} 타입이어야 하는데 "
+                                       f"{type(got).__name__} 타입입니다."),
           say("Rebuild each container with its own type; leave non-tensors as they are.",
               "각 컨테이너는 원래 타입으로 다시 만들고, 텐서가 아닌 값은 그대로 두세요."))
     if isinstance(want, dict):
@@ -166,8 +166,8 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
     moved, (batch, _), _ = errors.calling("to_device(batch, meta)",
                                         say("Move tensors with .to(device); never .cuda(), which only knows one kind "
                                             "of device.",
-                                            "텐서는 .to(device)로 옮기세요. 한 종류의 장치만 아는 .cuda()는 쓰지 "
-                                            "마세요(never .cuda())."),
+                                            "텐서는 .to(device)로 옮기세요. 한 종류의 장치만 아는 .cuda()는 절대 "
+                                            "쓰지 마세요."),
                                         lambda *args: with_inputs(impl.to_device, *args), _batch(), META)
     _walk(moved, _batch(), "")
     # the caller's batch as the call left it (with_inputs): every tensor still on the CPU, with its values
@@ -198,14 +198,14 @@ def test_move_model_moves_parameters_and_buffers(impl):
           all(device == "cpu" for _, _, device in seen["before"]),
           say("the model built beside your code is not the grader's: nn.Sequential, nn.Linear or nn.BatchNorm1d were "
               "changed in your code's process, so move_model cannot be graded.",
-              "작성한 코드 옆에서 만든 모델이 grader의 모델과 다릅니다: 작성한 코드의 프로세스에서 nn.Sequential, "
+              "작성한 코드와 같은 프로세스에서 만든 모델이 채점기의 모델과 다릅니다. 그 프로세스에서 nn.Sequential, "
               "nn.Linear 또는 nn.BatchNorm1d가 바뀌어 move_model을 채점할 수 없습니다."))
     check(seen["is_module"], say(f"move_model(model, meta) should be a Module, got {seen['type']}.",
                                  f"move_model(model, meta)는 Module이어야 하는데 {seen['type']}입니다."))
     check(seen["same"], say(f"move_model(model, meta) returned another {seen['type']}, not the model it was given "
                             "(moved in place).",
                             f"move_model(model, meta)가 전달받은 모델(제자리에서 옮긴 모델)이 아닌 다른 "
-                            f"{seen['type']}을(를) 반환했습니다."),
+                            f"{seen['type']} 객체를 반환했습니다."),
           say("model.to(device) moves the module in place and returns it: return that.",
               "model.to(device)는 모듈을 제자리에서 옮기고 그 모듈을 반환합니다: 그것을 반환하세요."))
     for label, devices in ((say("the returned model", "반환된 모델"), seen["returned"]),
@@ -221,16 +221,16 @@ def test_move_model_moves_parameters_and_buffers(impl):
         for kind, name, device in devices:
             check(device == "meta",
                   say(f"after move_model(model, meta), {label}'s {kind} {name} is on {device}, expected meta.",
-                      f"move_model(model, meta) 뒤에 {label}의 {({'parameter': '매개변수', 'buffer': '버퍼'}).get(kind, kind)} "
-                      f"{name}이(가) {device}에 있습니다. "
-                      f"meta에 있어야 합니다."),
+                      f"move_model(model, meta) 뒤에 {label}에서 {({'parameter': '매개변수', 'buffer': '버퍼'}).get(kind, kind)} "
+                      f"{name}의 장치가 {device}입니다. "
+                      f"meta여야 합니다."),
                   say("model.to(device) moves every parameter and buffer (BatchNorm's running_mean, running_var) "
                       "in place. p.to(device) on one parameter returns a copy and moves nothing, and moving only "
                       "model.parameters() leaves the buffers behind.",
-                      "model.to(device)는 모든 매개변수(parameter)와 버퍼(BatchNorm의 running_mean, running_var)를 "
+                      "model.to(device)는 모든 매개변수와 버퍼(BatchNorm의 running_mean, running_var)를 "
                       "제자리에서 옮깁니다. 매개변수 하나에 p.to(device)를 쓰면 복사본을 반환할 뿐 "
-                      "아무것도 옮기지 않고, model.parameters()만 옮기면 버퍼가 옮겨지지 않고 남습니다"
-                      "behind)."))
+                      "아무것도 옮기지 않고, model.parameters()만 옮기면 버퍼는 옮겨지지 않고 그대로 "
+                      "남습니다."))
 
 
 # -- new tensors follow the input ---------------------------------------------------------------
@@ -243,7 +243,7 @@ def test_positions_follow_the_tokens_device(impl):
     tokens = torch.randint(0, 100, (3, 5))
     assert_tensor(impl.positions_like(tokens), torch.arange(5).repeat(3, 1), say("positions_like(tokens) for (3, 5) "
                                                                                  "tokens",
-                                                                                 "(3, 5) tokens에 대한 positions_like(tokens)"),
+                                                                                 "shape가 (3, 5)인 tokens에 대한 positions_like(tokens)"),
                   hint=say("out[b, t] = t: torch.arange(time) broadcast (expand) over the batch.",
                            "out[b, t] = t: torch.arange(time)을 배치 방향으로 브로드캐스트(expand)하세요."))
     meta_tokens = torch.empty(2, 7, dtype=torch.int64, device=META)
@@ -252,7 +252,7 @@ def test_positions_follow_the_tokens_device(impl):
                              "위치 인덱스를 device=tokens.device로 만드세요."), impl.positions_like, meta_tokens)
     assert_tensor(out, torch.empty(2, 7, dtype=torch.int64, device=META),
                   say("positions_like(tokens) for (2, 7) tokens on the meta device",
-                      "meta 장치에 있는 (2, 7) tokens에 대한 positions_like(tokens)"),
+                      "meta 장치에 있고 shape가 (2, 7)인 tokens에 대한 positions_like(tokens)"),
                   hint=say("torch.arange(n) alone is created on the CPU: pass device=tokens.device.",
                            "torch.arange(n)만 쓰면 CPU에 만들어집니다: device=tokens.device를 넘기세요."))
 
@@ -290,14 +290,14 @@ def test_normalize_channels_follows_input_dtype_and_device(impl):
                          impl.normalize_channels, x, mean, std)
     assert_tensor(out, torch.empty(2, 3, 4, 4, dtype=torch.bfloat16, device=META),
                   say("normalize_channels for a (2, 3, 4, 4) bfloat16 batch on the meta device",
-                      "meta 장치에 있는 (2, 3, 4, 4) bfloat16 배치에 대한 normalize_channels"), hint=_NORMALIZE_HINT)
+                      "meta 장치에 있고 shape가 (2, 3, 4, 4)인 bfloat16 배치에 대한 normalize_channels"), hint=_NORMALIZE_HINT)
     half = torch.rand(2, 3, 4, 4, generator=torch.Generator().manual_seed(2)).to(torch.float16)
     out = expect_tensor(impl.normalize_channels(half, mean, std), "normalize_channels(x, mean, std)")
     check(out.dtype == torch.float16, say(f"normalize_channels for a float16 CPU batch returned {out.dtype}; expected "
                                           "float16 (a float32 constant promotes the result).",
-                                          f"CPU에 있는 float16 배치에 대해 normalize_channels가 {out.dtype}을(를) "
-                                          "반환했습니다. float16이어야 합니다(float32 상수가 결과의 dtype을 "
-                                          "올려 버립니다)."), _NORMALIZE_HINT)
+                                          f"CPU에 있는 float16 배치에 대해 normalize_channels가 반환한 결과의 dtype이 "
+                                          f"{out.dtype}입니다. float16이어야 합니다(float32 상수가 결과를 float32로 "
+                                          "승격시킵니다)."), _NORMALIZE_HINT)
 
 
 # -- pinned memory ------------------------------------------------------------------------------
@@ -312,13 +312,13 @@ def test_stage_for_device_pins_only_for_cuda(impl):
     seen = stage_counting_pins(impl, x, [torch.device("cpu"), META], 1)
     to_cpu, to_meta = seen["results"]
     hint = say("Pin only when device.type == 'cuda': pinning needs CUDA and is pure overhead for any other target.",
-               "device.type == 'cuda'일 때만 pin_memory하세요: 메모리 고정(pinning)은 CUDA가 필요하고, 다른 대상에는 "
-               "순수한 오버헤드일 뿐입니다.")
+               "device.type == 'cuda'일 때만 pin_memory()를 호출하세요. 메모리 고정에는 CUDA가 필요하고, 다른 "
+               "대상에는 불필요한 오버헤드일 뿐입니다.")
     check(not seen["pinned"] and not any(seen["in_pinned_memory"]),
           say(f"stage_for_device(x, cpu/meta) called pin_memory() {seen['pinned']} time(s)"
               + (" and returned a tensor in pinned memory." if any(seen["in_pinned_memory"]) else "."),
               f"stage_for_device(x, cpu/meta)가 pin_memory()를 {seen['pinned']}번 호출했습니다"
-              + (". 게다가 고정된(pinned) 메모리에 있는 텐서를 반환했습니다." if any(seen["in_pinned_memory"]) else ".")),
+              + (". 게다가 고정된 메모리에 있는 텐서를 반환했습니다." if any(seen["in_pinned_memory"]) else ".")),
           hint)
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
     assert_tensor(to_meta, torch.empty(x.shape, dtype=x.dtype, device=META), "stage_for_device(x, meta)",
@@ -355,7 +355,7 @@ def test_batch_and_model_run_on_cuda(impl):
     assert_tensor(out, images * 2 - 1, say("normalize_channels for a CUDA batch", "CUDA 배치에 대한 normalize_channels"))
     assert_tensor(impl.positions_like(torch.zeros(2, 3, dtype=torch.int64, device=cuda)),
                   torch.arange(3, device=cuda).repeat(2, 1), say("positions_like for CUDA tokens",
-                                                                 "CUDA tokens에 대한 positions_like"))
+                                                                 "CUDA에 있는 tokens에 대한 positions_like"))
 
 
 @pytest.mark.points(1)
