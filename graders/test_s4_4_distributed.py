@@ -97,7 +97,7 @@ class _Ranks:
                                          "Hint: spawned processes import your code by its module name, so it must live "
                                          "in a .py file (functions defined in a notebook cannot be spawned) and do no "
                                          "work at import outside `if __name__ == '__main__':`.",
-                                         f"생성된 랭크(rank)가 여러분의 모듈을 import하지 못했습니다: {record['import']['error']}\n"
+                                         f"생성된 랭크가 여러분의 모듈을 import하지 못했습니다: {record['import']['error']}\n"
                                          "힌트: 생성된 프로세스는 모듈 이름으로 코드를 import하므로 코드는 .py 파일에 있어야 하고(노트북에서 "
                                          "정의한 함수로는 프로세스를 생성할 수 없습니다), import할 때 `if __name__ == '__main__':` 밖에서 "
                                          "아무 작업도 하지 않아야 합니다."))
@@ -109,7 +109,7 @@ class _Ranks:
             if entry.get("not_started"):
                 not_started(name)
             check("error" not in entry, say(f"`{name}` raised on rank {rank}: {entry.get('error')}.",
-                                            f"랭크 {rank}에서 `{name}`이(가) 예외를 발생시켰습니다: {entry.get('error')}."))
+                                            f"랭크 {rank}의 `{name}`에서 예외가 발생했습니다: {entry.get('error')}."))
             values.append(entry["value"])
         return values
 
@@ -121,7 +121,7 @@ def _stuck(world_size):
                "Hint: every rank must make the same collective calls in the same order; pass "
                "`timeout=` to init_process_group so a stuck collective raises instead of waiting.",
                f"프로세스 {world_size}개의 실행이 {JOIN_TIMEOUT_S}초 안에 끝나지 않았습니다: 어떤 랭크가 멈춰 있습니다. "
-               "보통 다른 랭크가 도달하지 못한 집합 연산(collective: all_reduce, barrier)에서 멈춥니다.\n"
+               "보통 다른 랭크가 도달하지 못한 집합 연산(all_reduce, barrier 등)에서 멈춥니다.\n"
                "힌트: 모든 랭크는 같은 집합 연산을 같은 순서로 호출해야 합니다. init_process_group에 `timeout=`을 "
                "넘기면 멈춘 집합 연산이 계속 기다리는 대신 예외를 발생시킵니다.")
 
@@ -131,7 +131,7 @@ def _spawn(impl, out_dir, backend, data, world_size=WORLD_SIZE):
     problem, exit_codes = (_stuck(world_size) if run["stuck"] else None), run["exit_codes"]
     check(isinstance(exit_codes, list) and len(exit_codes) == world_size,
           say("the run of the ranks reported nothing the grader can read.",
-              "랭크 실행이 채점기가 읽을 수 있는 것을 아무것도 알려 주지 않았습니다."))
+              "랭크 실행에서 채점기가 읽을 수 있는 결과가 하나도 나오지 않았습니다."))
     records = []
     for rank in range(world_size):
         path = Path(out_dir) / f"rank{rank}.pt"
@@ -139,7 +139,7 @@ def _spawn(impl, out_dir, backend, data, world_size=WORLD_SIZE):
             problem = problem or (say(f"rank {rank} wrote no results (it exited with code {exit_codes[rank]} "
                                       "before its first step: a crash while importing your module?).",
                                       f"랭크 {rank}에서 쓴 결과가 하나도 없습니다(첫 단계 전에 끝났고 종료 코드는 {exit_codes[rank]}입니다: "
-                                      "여러분의 모듈을 import하다가 죽었을까요?)."))
+                                      "여러분의 모듈을 import하다가 비정상 종료되었을까요?)."))
             records.append({})
         else:
             try:
@@ -180,11 +180,11 @@ def _single_process_training(data, steps):
 def _compare(got, expected, what, hint):
     got = expect_type(got, dict, what, hint)
     check(sorted(got) == sorted(expected), say(f"{what} should hold the parameters {sorted(expected)}, got {sorted(got)}.",
-                                               f"{what}에는 매개변수 {sorted(expected)}이(가) 있어야 하는데 {sorted(got)}입니다."),
+                                               f"{what}에 있어야 할 매개변수는 {sorted(expected)}인데 실제로는 {sorted(got)}입니다."),
           hint)
     for name, want in expected.items():
         check(not isinstance(got[name], str), say(f"{what}[{name!r}] should be a plain torch.Tensor, got {got[name]}.",
-                                                  f"{what}[{name!r}]은(는) 일반 torch.Tensor여야 하는데 {got[name]}입니다."), hint)
+                                                  f"{what}[{name!r}]: 일반 torch.Tensor여야 하는데 {got[name]}입니다."), hint)
         assert_tensor(got[name], want.detach(), f"{what}[{name!r}]", hint=hint)
 
 
@@ -197,7 +197,7 @@ def _compare(got, expected, what, hint):
                    ko="find_free_port는 지금 비어 있는 포트를 찾습니다")
 def test_free_port_is_found_at_run_time(impl):
     hard_coded = say("Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].",
-                     "포트를 코드에 박아 넣지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요.")
+                     "포트를 코드에 고정해 쓰지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요.")
     ports = [impl.find_free_port() for _ in range(3)]
     for port in ports:
         check(type(port) is int and 1024 <= port < 65536,
@@ -223,7 +223,7 @@ def test_free_port_is_found_at_run_time(impl):
                   f"포트 {first}번이 사용 중인데 find_free_port()의 반환값이 {second!r}입니다: 지금 비어 있는 포트를 "
                   f"찾아야 합니다."),
               say("Do not hard-code a port: bind a socket to port 0 and read sock.getsockname()[1].",
-                  "포트를 코드에 박아 넣지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요."))
+                  "포트를 코드에 고정해 쓰지 마세요: 소켓을 포트 0에 bind하고 sock.getsockname()[1]을 읽으세요."))
     if "unbindable" in facts:
         port, error = facts["unbindable"]
         raise AssertionError(say(f"find_free_port() returned {port}, which cannot be bound: {error}.\n"
@@ -252,7 +252,7 @@ def test_sampler_covers_every_sample_once_per_epoch(impl, run_seed):
                   say(f"epoch {epoch} of a {size}-sample dataset on {world_size} ranks: together the ranks should visit "
                       f"each index once, visited {seen}.",
                       f"샘플 {size}개짜리 데이터셋, 랭크 {world_size}개, 에폭 {epoch}: 랭크들이 함께 각 인덱스를 한 번씩 "
-                      f"방문해야 하는데 {seen}을(를) 방문했습니다."),
+                      f"방문해야 하는데 실제로 방문한 인덱스는 {seen}입니다."),
                   say("Pass rank=rank (the argument) to DistributedSampler: a rank read from an unset RANK environment "
                       "variable, or left at 0, makes every rank visit the same slice.",
                       "DistributedSampler에 rank=rank(인자)를 넘기세요: 설정되지 않은 RANK 환경 변수에서 읽은 랭크나 0으로 "
@@ -355,7 +355,7 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
     joined = gloo_ranks.stage("setup")
     for rank, facts in enumerate(joined):
         check(facts["initialized"], say(f"after setup({rank}, ...) on rank {rank}, dist.is_initialized() is False.",
-                                        f"랭크 {rank}에서 setup({rank}, ...)을 호출한 뒤에도 dist.is_initialized()가 False입니다."),
+                                        f"랭크 {rank}에서 setup({rank}, ...) 호출 뒤에도 dist.is_initialized()가 False입니다."),
               say("Call dist.init_process_group inside setup.",
                   "setup 안에서 dist.init_process_group을 호출하세요."))
         check((facts["rank"], facts["world_size"], facts["backend"]) == (rank, WORLD_SIZE, "gloo"),
@@ -366,7 +366,7 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
         timeout = facts["timeout_s"]
         check(timeout is None or abs(timeout - COLLECTIVE_TIMEOUT_S) < 1e-3,
               say(f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",
-                  f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S})이 만든 프로세스 그룹의 타임아웃이 {timeout}초입니다."),
+                  f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) 호출로 만든 프로세스 그룹의 타임아웃이 {timeout}초입니다."),
               say("Pass timeout=datetime.timedelta(seconds=timeout_s) to init_process_group; the default timeout "
                   "(30 minutes) lets a stuck collective hang the job.",
                   "init_process_group에 timeout=datetime.timedelta(seconds=timeout_s)를 넘기세요. 기본 타임아웃(30분)이면 "
@@ -393,13 +393,13 @@ def test_ranks_start_from_identical_weights(impl, gloo_ranks, gloo_data):
     built = gloo_ranks.stage("build_model")
     hint = say("Call torch.manual_seed(seed) (the same seed on every rank, not seed + rank) right before creating "
                "the model, so the weights depend on the seed alone.",
-               "모델을 만들기 직전에 torch.manual_seed(seed)를 호출하세요(seed + rank가 아니라 모든 랭크에서 같은 seed). "
+               "모델을 만들기 직전에 torch.manual_seed(seed)를 호출하세요(seed + rank가 아니라 모든 랭크에서 같은 시드). "
                "그래야 가중치가 시드로만 정해집니다.")
     first, other = gloo_data["build_seeds"]
     # The judge's own TinyNet, seeded: what every rank must hold, whatever it drew before.
     for rank, models in enumerate(built):
         check(isinstance(models, dict), say(f"build_model on rank {rank} reported nothing the grader can read.",
-                                            f"랭크 {rank}의 build_model이 채점기가 읽을 수 있는 것을 알려 주지 않았습니다."))
+                                            f"랭크 {rank}의 build_model에서 채점기가 읽을 수 있는 결과가 나오지 않았습니다."))
         for key, seed, what in (("seed0", first, say(f"build_model({first}) on rank {rank}",
                                                      f"랭크 {rank}의 build_model({first})")),
                                 ("seed0_again", first, say(f"build_model({first}) built a second time on rank {rank}",
@@ -408,7 +408,7 @@ def test_ranks_start_from_identical_weights(impl, gloo_ranks, gloo_data):
                                                      f"랭크 {rank}의 build_model({other})"))):
             got = models.get(key)
             check(isinstance(got, dict), say(f"{what} should return a TinyNet, got {got}.",
-                                             f"{what}은(는) TinyNet을 반환해야 하는데 {got}입니다."), hint)
+                                             f"{what}: TinyNet을 반환해야 하는데 {got}입니다."), hint)
             _compare(got, _tiny_net_state(seed), say(f"{what} against torch.manual_seed({seed}); TinyNet()",
                                                      f"torch.manual_seed({seed}); TinyNet()과 비교한 {what}"), hint)
 
@@ -424,7 +424,7 @@ def test_hand_allreduce_averages_gradients(impl, gloo_ranks, gloo_data):
     hint = say("After backward each rank holds the gradient of its own half; all_reduce with ReduceOp.SUM adds them, "
                "so divide by the world size once (ReduceOp.AVG already divides: summing without dividing, or "
                "dividing twice, scales the step).",
-               "역전파(backward) 뒤 각 랭크는 자기 몫의 절반에 대한 변화도(gradient)를 가집니다. ReduceOp.SUM으로 all_reduce하면 "
+               "역전파 뒤 각 랭크는 배치 중 자기 몫인 절반에 대한 변화도를 가집니다. ReduceOp.SUM으로 all_reduce하면 "
                "더해지므로 월드 크기로 한 번 나누세요(ReduceOp.AVG는 이미 나눕니다: 나누지 않고 더하기만 하거나 "
                "두 번 나누면 갱신 크기가 달라집니다).")
     for rank, grads in enumerate(gloo_ranks.stage("average_gradients")):
@@ -440,7 +440,7 @@ def test_ddp_matches_single_process_full_batch(impl, gloo_ranks, gloo_data):
     expected = _single_process_training(gloo_data, STEPS)
     hint = say("DistributedDataParallel averages the gradients across ranks during backward: use the mean loss on "
                "this rank's part and do not divide it by the world size or average again (that averages twice).",
-               "DistributedDataParallel은 역전파 중에 랭크 간 변화도의 평균을 냅니다: 이 랭크 몫의 평균 손실(loss)을 쓰고, "
+               "DistributedDataParallel은 역전파 중에 랭크 간 변화도의 평균을 냅니다: 이 랭크 몫의 평균 손실을 쓰고, "
                "월드 크기로 나누거나 다시 평균하지 마세요(평균을 두 번 내게 됩니다).")
     for rank, state in enumerate(gloo_ranks.stage("train_ddp")):
         check(not isinstance(state, str), say(f"train_ddp should return the trained nn.Module, got {state}.",
@@ -533,7 +533,7 @@ def test_deepspeed_accepts_the_config(impl, monkeypatch):
         check(engine.train_batch_size() == config["train_batch_size"] == 4,
               say(f"DeepSpeed's train batch size is {engine.train_batch_size()}, the config says "
                   f"{config['train_batch_size']}; expected 4 (2 x 2 x 1).",
-                  f"DeepSpeed의 train batch size는 {engine.train_batch_size()}, 설정은 {config['train_batch_size']}입니다. "
+                  f"DeepSpeed의 학습 배치 크기는 {engine.train_batch_size()}, 설정의 train_batch_size는 {config['train_batch_size']}입니다. "
                   f"4(2 x 2 x 1)여야 합니다."))
     finally:
         if dist.is_initialized():
@@ -589,7 +589,7 @@ def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl, run_seed):
     check(seen["outputs"] == ["torch.bfloat16"],
           say(f"The model's Linear layers produced {seen['outputs']} inside autocast_train_step; under bfloat16 "
               "autocast they compute in torch.bfloat16: the step ran without autocast.",
-              f"autocast_train_step 안에서 모델의 Linear 계층이 {seen['outputs']}을(를) 냈습니다. bfloat16 autocast에서는 "
+              f"autocast_train_step 안에서 모델의 Linear 계층 출력이 {seen['outputs']}입니다. bfloat16 autocast에서는 "
               "torch.bfloat16으로 계산합니다: autocast 없이 단계를 실행했습니다."),
           say("Wrap the forward pass and the loss in `with torch.autocast(device_type=x.device.type, "
               "dtype=torch.bfloat16):`.",
@@ -599,7 +599,7 @@ def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl, run_seed):
           say(f"The gradients that reached the parameters were {seen['grads']}; they should be torch.float32.",
               f"매개변수에 도달한 변화도가 {seen['grads']}입니다. torch.float32여야 합니다."),
           say("Call loss.backward() on the loss autocast computed, with float32 parameters.",
-              "float32 매개변수로, autocast가 계산한 손실에 loss.backward()를 호출하세요."))
+              "매개변수는 float32로 둔 채, autocast가 계산한 손실에 loss.backward()를 호출하세요."))
     losses, params = _autocast_reference(x, y)
     returned = seen["losses"]
     check(all(isinstance(loss, (int, float)) for loss in returned),
@@ -610,7 +610,7 @@ def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl, run_seed):
           say(f"Over {AMP_STEPS} SGD steps (lr={AMP_LR}) the losses returned were "
               f"{[round(v, 4) for v in returned]}; bfloat16 autocast training gives {[round(v, 4) for v in losses]}.",
               f"SGD {AMP_STEPS}단계(lr={AMP_LR}) 동안 반환된 손실은 {[round(v, 4) for v in returned]}입니다. bfloat16 "
-              f"autocast 학습은 {[round(v, 4) for v in losses]}입니다."),
+              f"autocast 학습에서 나오는 손실은 {[round(v, 4) for v in losses]}입니다."),
           say("Each call is one step: optimizer.zero_grad(), the autocast forward and mean MSE loss, "
               "loss.backward(), optimizer.step(), and the loss of that forward pass.",
               "호출 한 번이 한 단계입니다: optimizer.zero_grad(), autocast 순전파와 평균 MSE 손실, loss.backward(), "
@@ -680,14 +680,14 @@ def test_checkpointed_stack_recomputes_blocks_with_same_gradients(impl, run_seed
               "nothing will reach the blocks' parameters. That is the reentrant checkpoint, the one used when "
               "use_reentrant is left out or True.",
               "requires_grad가 아닌 입력(데이터 배치)에 대해 CheckpointedStack의 출력이 requires_grad가 아닙니다: "
-              "블록의 매개변수에 아무것도 전달되지 않습니다. use_reentrant를 빼먹거나 True로 줄 때 쓰이는 재진입(reentrant) "
-              "체크포인트입니다."),
+              "블록의 매개변수에 아무것도 전달되지 않습니다. 이는 use_reentrant를 생략하거나 True로 줄 때 쓰이는 재진입(reentrant) "
+              "체크포인트의 동작입니다."),
           say("Call checkpoint(block, h, use_reentrant=False).", "checkpoint(block, h, use_reentrant=False)를 호출하세요."))
     for i, block in enumerate(blocks):
         for name, p in block.named_parameters():
             key = f"{i}.{name}"
             what = say(f"the gradient of block {i}'s {name}", f"블록 {i}의 {name}에 대한 변화도")
-            check(seen["grads"][key] is not None, say(f"{what} is None after backward.", f"역전파 뒤 {what}이(가) None입니다."),
+            check(seen["grads"][key] is not None, say(f"{what} is None after backward.", f"{what}: 역전파 뒤에도 None입니다."),
                   say("Checkpoint every block with use_reentrant=False.",
                       "모든 블록을 use_reentrant=False로 체크포인트하세요."))
             assert_tensor(seen["grads"][key], p.grad, what,
@@ -712,8 +712,8 @@ def test_checkpointed_stack_recomputes_blocks_with_same_gradients(impl, run_seed
               f"forward, {seen['backward']} after backward). "
               + ("No block was recomputed: nothing was checkpointed." if never else ""),
               f"각 블록의 순전파는 순전파 때 한 번, 역전파 때 한 번 더(체크포인팅이 메모리와 맞바꾸는 재계산) 실행되어야 "
-              f"하고, 그러면 블록마다 BatchNorm의 누적 통계가 두 번 갱신됩니다. 통계는 "
-              f"{'모든 블록이 한 번씩 실행되었음을' if never else '둘 다 아님을'} 보여 줍니다(훅이 센 횟수: 순전파 뒤 "
+              f"하고, 그러면 블록마다 BatchNorm의 누적 통계가 두 번 갱신됩니다. 그런데 통계를 보면 "
+              f"{'모든 블록이 한 번씩만 실행되었습니다' if never else '한 번 실행과도 두 번 실행과도 맞지 않습니다'}(훅이 센 횟수: 순전파 뒤 "
               f"{seen['forward']}, 역전파 뒤 {seen['backward']}). "
               + ("다시 계산된 블록이 없습니다: 아무것도 체크포인트되지 않았습니다." if never else "")),
           say("Run each block through torch.utils.checkpoint.checkpoint(block, h, use_reentrant=False) instead of "
