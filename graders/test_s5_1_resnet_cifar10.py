@@ -294,7 +294,7 @@ def test_datasets_use_the_cifar10_loader(impl, archive):
     hint = say("Build both splits with dataset_class(root, train=True/False, transform=...): torchvision's CIFAR10 "
                "reader, not your own.",
                "두 데이터셋 모두 dataset_class(root, train=True/False, transform=...)로 만드세요: 직접 만든 읽기 "
-               "코드가 아니라 torchvision의 CIFAR10입니다.")
+               "코드가 아니라 torchvision의 CIFAR10 클래스를 써야 합니다.")
     for train, size in ((True, 500), (False, 200)):
         split = say("training", "학습") if train else say("test", "테스트")
         count, is_cifar, length, images, labels = dataset_items(impl, archive, train, [0, 7, 42], [0])
@@ -385,7 +385,7 @@ def test_test_set_is_not_augmented(impl, archive):
 @pytest.mark.points(3)
 @pytest.mark.numerics
 @pytest.mark.title("Training images are randomly cropped (padding 4) and flipped",
-                   ko="학습 이미지는 무작위로 잘리고(padding 4) 좌우로 뒤집힙니다")
+                   ko="학습 이미지는 무작위로 잘리고(패딩 4) 좌우로 뒤집힙니다")
 def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
     indices = [3, 11]
     _, _, _, images, _ = dataset_items(impl, archive, True, indices, list(range(AUGMENT_SEEDS)))
@@ -409,7 +409,7 @@ def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
     check(flips == {False, True}, say(f"over {AUGMENT_SEEDS} seeds the training images were "
                                       f"{'always' if True in flips else 'never'} flipped.",
                                       f"시드 {AUGMENT_SEEDS}개에서 학습 이미지가 "
-                                      f"{'항상' if True in flips else '한 번도'} 뒤집혔{'습니다' if True in flips else '지 않았습니다'}."),
+                                      f"{'항상 뒤집혔습니다' if True in flips else '한 번도 뒤집히지 않았습니다'}."),
           say("RandomHorizontalFlip() (p=0.5) in the training transform.",
               "학습 transform에 RandomHorizontalFlip()(p=0.5)을 넣으세요."))
     check(len(offsets) >= 6, say(f"over {AUGMENT_SEEDS} seeds only {len(offsets)} crop positions were seen: "
@@ -423,7 +423,7 @@ def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("BasicBlock adds its input through the identity shortcut",
-                   ko="BasicBlock은 항등 지름길(shortcut)로 입력을 더합니다")
+                   ko="BasicBlock은 항등 지름길로 입력을 더합니다")
 def test_basic_block_adds_identity_shortcut(impl, run_seed):
     x = torch.randn(2, 16, 8, 8, generator=torch.Generator().manual_seed(_derived(run_seed, 7)))
     out, projections = block_with_zeroed_3x3_convs(impl, 16, 16, 1, x)
@@ -532,7 +532,7 @@ def test_resnet_shapes_and_parameter_count(impl, run_seed):
                   f"(2, 3, 32, 32) 이미지에 대한 {name}의 출력은 (2, {classes}) 로짓이어야 하는데 "
                   f"{tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}입니다."),
               say("Global average pooling, flatten, then nn.Linear(widths[-1], num_classes).",
-                  "전역 평균 풀링, flatten, 그다음 nn.Linear(widths[-1], num_classes)입니다."))
+                  "전역 평균 풀링, 평탄화(flatten), 그다음 nn.Linear(widths[-1], num_classes) 순서입니다."))
         want_shapes = _block_shapes(num_blocks, widths, 2)
         check(shapes == want_shapes,
               say(f"{name}: the BasicBlocks' output shapes are {shapes}; expected {want_shapes}.",
@@ -594,7 +594,7 @@ def test_schedule_warms_up_then_follows_cosine(impl, run_seed):
         check(is_scheduler, say("warmup_cosine_scheduler should return a torch.optim.lr_scheduler scheduler.",
                                 "warmup_cosine_scheduler는 torch.optim.lr_scheduler의 스케줄러를 반환해야 합니다."),
               say("torch.optim.lr_scheduler.LambdaLR(optimizer, factor) with factor(step) from the formula.",
-                  "공식에서 얻은 factor(step)으로 torch.optim.lr_scheduler.LambdaLR(optimizer, factor)를 쓰세요."))
+                  "factor(step) 함수를 공식대로 정의하고 torch.optim.lr_scheduler.LambdaLR(optimizer, factor)를 쓰세요."))
         for t in range(total):
             want = [_schedule(lr, total, warmup, t) for lr in base_lrs]
             if all(math.isclose(g, w, rel_tol=1e-6, abs_tol=1e-12) for g, w in zip(seen[t], want)):
@@ -655,10 +655,10 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
                                            "에폭 한 번 뒤의 모든 매개변수를 기준 루프와 비교"),
                   hint=say("model.train(); per batch: zero_grad, F.cross_entropy(model(x), y), backward, "
                            "optimizer.step(), scheduler.step().",
-                           "model.train(), 배치마다: zero_grad, F.cross_entropy(model(x), y), backward, "
-                           "optimizer.step(), scheduler.step()."))
+                           "model.train()을 호출한 뒤 배치마다 zero_grad, F.cross_entropy(model(x), y), backward, "
+                           "optimizer.step(), scheduler.step() 순서로 진행하세요."))
     check(type(returned) is float, say(f"train_one_epoch should return a Python float, got {type(returned).__name__}.",
-                                       f"train_one_epoch는 Python float를 반환해야 하는데 {type(returned).__name__}입니다."),
+                                       f"train_one_epoch은 Python float를 반환해야 하는데 {type(returned).__name__}입니다."),
           say("Accumulate loss.item() * batch size.", "loss.item() * 배치 크기를 누적하세요."))
     assert_scalar(returned, want_loss, say("the mean loss per sample returned by train_one_epoch",
                                            "train_one_epoch이 반환한 샘플당 평균 손실"), rtol=1e-5)
@@ -734,7 +734,7 @@ def test_search_picks_best_validation_config(impl, run_seed):
         best, results, calls = search_with_fake_runs(impl, configs, metrics)
         names = [c["name"] for c in configs]
         check(calls == names, say(f"search ran the configs {calls}; expected each of {names} once, in order.",
-                                  f"search가 설정 {calls}을(를) 실행했습니다. {names}을(를) 순서대로 한 번씩 실행해야 합니다."),
+                                  f"search가 실행한 설정은 {calls}입니다. {names} 설정을 순서대로 한 번씩 실행해야 합니다."),
               say("Call train_and_evaluate(config) once per config.",
                   "설정마다 train_and_evaluate(config)를 한 번 호출하세요."))
         want = next(c for c in configs if case[c["name"]][0] == max(v for v, _, _ in case.values()))
@@ -744,16 +744,16 @@ def test_search_picks_best_validation_config(impl, run_seed):
               say(f"search chose {chosen!r}; the best validation accuracy is {want['name']!r}"
                   + (" (you chose by test accuracy: the test set is for the final report only)." if chosen == by_test
                      else " (on a tie, the first one)."),
-                  f"search가 {chosen!r}을(를) 골랐는데, 검증 정확도가 가장 높은 것은 {want['name']!r}입니다"
+                  f"search가 고른 설정은 {chosen!r}인데, 검증 정확도가 가장 높은 것은 {want['name']!r}입니다"
                   + (" (테스트 정확도로 골랐습니다: 테스트 데이터셋은 마지막 보고에만 씁니다)." if chosen == by_test
-                     else " (같으면 앞의 것).")),
+                     else " (정확도가 같으면 앞의 것을 고릅니다).")),
               say('Choose by results[i]["val_acc"]: max over configs, the first on a tie.',
                   'results[i]["val_acc"]로 고르세요: 가장 큰 것, 같으면 앞의 것입니다.'))
         check(best == want, say(f"search should return the config dict itself, got {best!r}.",
                                 f"search는 설정 dict 자체를 반환해야 하는데 {best!r}입니다."))
         check(results == [metrics[n] for n in names],
               say("search's results should be the metric dicts, one per config, in order.",
-                  "search의 results는 설정마다 하나씩, 순서대로 된 지표 dict 목록이어야 합니다."))
+                  "search의 results는 설정 순서대로 하나씩 있는 지표 dict의 목록이어야 합니다."))
 
 
 @pytest.mark.points(3)
@@ -775,19 +775,19 @@ def test_resnet_learns_the_generated_cifar(impl, archive, run_seed):
           say(f"after {CONVERGENCE_EPOCHS} epochs ({CONVERGENCE_EPOCHS * 25} SGD steps) on the generated archive, the "
               f"trained weights, run by the grader's own ResNet on {len(labels)} new images, classify {accuracy:.3f} of "
               f"them right; a correct pipeline reaches at least {CONVERGENCE_THRESHOLD}{said}.",
-              f"생성된 아카이브로 에폭 {CONVERGENCE_EPOCHS}번(SGD 단계 {CONVERGENCE_EPOCHS * 25}번) 학습한 가중치를 "
+              f"생성된 아카이브로 {CONVERGENCE_EPOCHS}에폭(SGD {CONVERGENCE_EPOCHS * 25}단계) 학습한 가중치를 "
               f"채점기의 ResNet으로 새 이미지 {len(labels)}장에 실행하니 정확도가 {accuracy:.3f}입니다. 올바른 파이프라인은 "
               f"{CONVERGENCE_THRESHOLD} 이상에 도달합니다{said}."),
           say("The other checks name the part that is off: normalisation with the training statistics, the shortcut, "
               "the schedule, eval mode in evaluate.",
-              "다른 검사들이 잘못된 부분을 알려 줍니다: 학습 통계로 정규화, 지름길, 스케줄, evaluate의 평가 모드."))
+              "다른 검사들이 잘못된 부분을 알려 줍니다: 학습 통계를 쓴 정규화, 지름길, 스케줄, evaluate의 평가 모드."))
 
 
 @pytest.mark.points(1)
 @pytest.mark.gpu
 @pytest.mark.device
 @pytest.mark.title("train_one_epoch trains a model on CUDA from CPU batches",
-                   ko="train_one_epoch은 CPU 배치로 CUDA의 모델을 학습합니다")
+                   ko="train_one_epoch은 CPU 배치로 CUDA에 있는 모델을 학습합니다")
 def test_train_one_epoch_on_cuda(impl, run_seed):
     net_seed, data_seed = _derived(run_seed, 62), _derived(run_seed, 63)
     returned, got, _ = one_epoch_with_schedule(impl, net_seed, data_seed, "cuda")
@@ -798,4 +798,4 @@ def test_train_one_epoch_on_cuda(impl, run_seed):
                                                  "x.to(next(model.parameters()).device).",
                                                  "각 배치를 모델의 장치로 옮기세요: x.to(next(model.parameters()).device)."))
     check(isinstance(returned, float), say("train_one_epoch on CUDA should return a Python float.",
-                                           "CUDA에서도 train_one_epoch는 Python float를 반환해야 합니다."), "loss.item()")
+                                           "CUDA에서도 train_one_epoch은 Python float를 반환해야 합니다."), "loss.item()")
