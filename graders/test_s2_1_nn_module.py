@@ -33,7 +33,7 @@ IN, HIDDEN, OUT = 5, (7, 6), 3   # distinct sizes: each Linear is found from the
 REGISTER_HINT = say("Keep the layers in nn.ModuleList or nn.Sequential and assign them to self in __init__; "
                     "a Python list hides them from parameters() and .to(...).",
                     "계층은 nn.ModuleList나 nn.Sequential에 담아 __init__에서 self에 할당하세요. "
-                    "Python list에 두면 parameters()와 .to(...)가 그 계층을 보지 못합니다.")
+                    "Python 리스트에 두면 parameters()와 .to(...)가 그 계층을 보지 못합니다.")
 
 
 def _expected_count(sizes):
@@ -93,7 +93,7 @@ def _expect_module(impl, value, what, hint=""):
     """`value` (a handle to the object the student's code made) must be an nn.Module."""
     kind = kind_of(impl, value)
     check(kind["is_module"], say(f"{what} should be a Module, got {kind['type'].rpartition('.')[2]}.",
-                                 f"{what}은(는) Module이어야 하는데 {kind['type'].rpartition('.')[2]}입니다."), hint)
+                                 f"{what}: Module이어야 하는데 {kind['type'].rpartition('.')[2]}입니다."), hint)
     return value
 
 
@@ -131,7 +131,7 @@ def test_mlp_parameters_are_registered(impl):
     names = set(seen["names"])
     check(len(names) == 6 and sum(n.endswith("weight") for n in names) == 3,
           say(f"MLP named_parameters() should give 3 weights and 3 biases, got {sorted(names)}.",
-              f"MLP named_parameters()는 가중치(weight) 3개와 편향(bias) 3개를 내야 하는데 {sorted(names)}입니다."),
+              f"MLP의 named_parameters()는 가중치 3개와 편향 3개를 내야 하는데 {sorted(names)}입니다."),
           REGISTER_HINT)
 
 
@@ -157,13 +157,13 @@ def test_mlp_matches_functional_recomputation(impl):
                       hint=say("ReLU after every Linear except the last; use the layers made in __init__.",
                                "마지막을 뺀 모든 Linear 뒤에 ReLU를 두세요. __init__에서 만든 계층을 사용하세요."),
                       mistakes={(say("a ReLU after the last Linear too, so every negative logit becomes 0.",
-                                     "마지막 Linear 뒤에도 ReLU를 두어 음수 로짓(logit)이 모두 0이 됩니다."),
+                                     "마지막 Linear 뒤에도 ReLU를 두어서 음수 로짓이 모두 0이 됩니다."),
                                  say("The loop applies ReLU to all layers but the last: the output is raw scores.",
                                      "반복문은 마지막을 뺀 계층에만 ReLU를 적용합니다. 출력은 가공하지 않은 점수입니다.")):
                                 F.relu(want),
                                 (say("a softmax on the output: MLP returns logits; nn.CrossEntropyLoss applies "
                                      "log-softmax itself, so a softmax in the model is applied twice.",
-                                     "출력에 softmax를 적용했습니다. MLP는 로짓(logit)을 반환합니다. "
+                                     "출력에 softmax를 적용했습니다. MLP는 로짓을 반환합니다. "
                                      "nn.CrossEntropyLoss가 log-softmax를 직접 적용하므로 모델 안의 softmax는 두 번 "
                                      "적용됩니다."),
                                  say("Return the last Linear's output as it is.", "마지막 Linear의 출력을 그대로 반환하세요.")):
@@ -187,7 +187,7 @@ def test_sequential_matches_functional_recomputation(impl):
     x = torch.randn(8, IN, generator=torch.Generator().manual_seed(1)) * 3
     assert_tensor(model(x), _functional_forward(layers, x), "make_sequential_mlp(5, [7, 6], 3)(x)",
                   hint=say("The output is logits: no ReLU after the last Linear (negative scores must survive).",
-                           "출력은 로짓(logits)입니다: 마지막 Linear 뒤에는 ReLU를 두지 마세요"
+                           "출력은 로짓입니다. 마지막 Linear 뒤에는 ReLU를 두지 마세요"
                            "(음수 점수도 살아남아야 합니다)."))
     children = children_kinds(impl, model)
     check(len([m for m in children if m["relu"]]) == 2 and bool(children) and children[-1]["linear"],
@@ -210,7 +210,7 @@ def test_mlp_gradients_reach_every_layer(impl):
     seen = squared_error_gradients(impl, model, x, target)  # the loss and backward() run beside the model
     expect_tensor(seen["out"], say("MLP(x) (whose squared error is the loss)", "MLP(x)(그 제곱 오차가 손실입니다)"))
     check(seen["requires_grad"], say("MLP(x) does not require grad: autograd cannot reach the weights.",
-                                     "MLP(x)의 requires_grad가 False입니다: Autograd가 가중치에 닿을 수 없습니다."),
+                                     "MLP(x)의 requires_grad가 False입니다: Autograd가 가중치까지 도달할 수 없습니다."),
           say("Do not detach, call .data or wrap forward in torch.no_grad().",
               "detach하거나 .data를 쓰거나 forward를 torch.no_grad()로 감싸지 마세요."))
     # the reference: the same loss through F.linear on leaf copies of the observed weights
@@ -224,7 +224,7 @@ def test_mlp_gradients_reach_every_layer(impl):
               say("Every layer must be used in forward through autograd (no .detach(), no .data).",
                   "모든 계층은 forward에서 Autograd를 거쳐 사용되어야 합니다(.detach()도 .data도 금지)."))
         assert_tensor(grad, want, say(f"the gradient of a Linear {name} of shape {tuple(p.shape)}",
-                                      f"shape가 {tuple(p.shape)}인 Linear {name}의 변화도(gradient)"))
+                                      f"shape가 {tuple(p.shape)}인 Linear {name}의 변화도"))
 
 
 @pytest.mark.points(2)
@@ -244,7 +244,7 @@ def test_count_parameters_counts_each_parameter_once(impl, run_seed):
           say("sum(p.numel() for p in ...) is an int.", "sum(p.numel() for p in ...)은 int입니다."))
     check(got == total, say(f"count_parameters for {layers} with the last weight tied to the first: expected {total}, "
                             f"got {got}.",
-                            f"마지막 가중치를 첫 번째와 공유(tie)한 {layers}에 대한 count_parameters: {got}입니다. 기대값은 "
+                            f"마지막 가중치를 첫 번째 가중치와 공유하는 모델({layers})에 대한 count_parameters: {got}입니다. 기대값은 "
                             f"{total}입니다."),
           say("Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
               "a tied weight twice; len(list(...)) counts tensors, not scalars.",
@@ -297,7 +297,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
               say("Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).",
                   "kaiming_uniform_이 아니라 kaiming_normal_을 쓰세요(균등분포에는 꼬리가 없습니다)."))
         check(bool((layer["bias"] == 0).all()), say("after init_weights every Linear bias should be 0.",
-                                                    "init_weights 뒤에는 모든 Linear의 편향(bias)이 0이어야 합니다."),
+                                                    "init_weights 뒤에는 모든 Linear의 편향이 0이어야 합니다."),
               say("nn.init.zeros_(bias).", "nn.init.zeros_(bias)를 쓰세요."))
     check(bool((seen["norm_weight"] == 2.0).all()), say("init_weights changed a LayerNorm's weight; only nn.Linear layers "
                                                         "should be re-initialised.",
@@ -324,13 +324,13 @@ def test_decay_groups_split_by_parameter_dimension(impl, run_seed):
     got = [(g["weight_decay"], sorted(g["param_names"])) for g in seen["groups"]]
     check(got == want, say(f"decay_groups(model, 0.05) as AdamW reads it, (weight_decay, names), for Embedding, Linear, "
                            f"LayerNorm and Linear with model.{names[frozen]} frozen: expected {want}, got {got}.",
-                           f"model.{names[frozen]}을(를) 고정한 Embedding, Linear, LayerNorm, Linear에 대해 AdamW가 읽는 "
-                           f"decay_groups(model, 0.05)를 (weight_decay, names)로 나타내면 {got}입니다. 기대값은 "
-                           f"{want}입니다."),
+                           f"Embedding, Linear, LayerNorm, Linear로 이루어지고 model.{names[frozen]}만 동결된 모델에서 "
+                           f"decay_groups(model, 0.05)를 AdamW가 읽는 대로 (weight_decay, names)로 나타내면 {got}입니다. "
+                           f"기대값은 {want}입니다."),
           say("Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
               "weight is 1-D), and skip parameters with requires_grad=False.",
-              "model.named_parameters()의 (name, p) 쌍을 넣으세요. p.ndim >= 2는 감쇠(decay)하고, p.ndim < 2는 "
-              "감쇠하지 않으며(LayerNorm 가중치는 1차원입니다), requires_grad=False인 매개변수는 건너뛰세요."))
+              "model.named_parameters()의 (name, p) 쌍을 넣으세요. p.ndim >= 2인 매개변수는 감쇠하고, p.ndim < 2인 "
+              "매개변수는 감쇠하지 않으며(LayerNorm 가중치는 1차원입니다), requires_grad=False인 매개변수는 건너뛰세요."))
     for group in seen["groups"]:
         check(group["paired"],
               say("decay_groups paired a name with another parameter.",
@@ -387,7 +387,7 @@ def test_modules_follow_to_meta_device(impl):
               REGISTER_HINT + say(" Fixed tensors go in register_buffer.", " 고정된 텐서는 register_buffer에 넣으세요."))
         out = _forward(model, torch.empty(4, IN, device="meta"), say(f"{what} on meta", f"meta 장치의 {what}"))
         assert_tensor(out, torch.empty(4, width, device="meta"),
-                      say(f"{what}(x) for x of shape (4, 5) on meta", f"meta에 있는 shape (4, 5)의 x에 대한 {what}(x)"),
+                      say(f"{what}(x) for x of shape (4, 5) on meta", f"meta에 있고 shape가 (4, 5)인 x에 대한 {what}(x)"),
                       check_dtype=False, hint=REGISTER_HINT)
 
 
@@ -409,8 +409,8 @@ def test_modules_follow_to_dtype(impl):
         check(out.dtype == torch.float64 and tuple(out.shape) == (2, width),
               say(f"{what}.to(torch.float64)(x) for a float64 x of shape (2, 5): expected a (2, {width}) float64 tensor, "
                   f"got {tuple(out.shape)} {out.dtype}.",
-                  f"shape (2, 5)인 float64 x에 대한 {what}.to(torch.float64)(x): (2, {width}) float64 텐서여야 하는데 "
-                  f"{tuple(out.shape)} {out.dtype}입니다."), REGISTER_HINT)
+                  f"shape가 (2, 5)인 float64 x에 대한 {what}.to(torch.float64)(x): shape가 (2, {width})인 float64 "
+                  f"텐서여야 하는데 shape는 {tuple(out.shape)}, dtype은 {out.dtype}입니다."), REGISTER_HINT)
 
 
 @pytest.mark.points(1)
