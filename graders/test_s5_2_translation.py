@@ -134,7 +134,7 @@ def _check_cleared(seen, steps, what):
     stale = seen["stale_steps"]
     check(not stale, say(f"{what}: at {len(stale)} of {steps} steps (first: step {stale[:1]}) backward() added the new "
                          "gradient to the one an earlier step left in .grad: the gradients were not cleared.",
-                         f"{what}: {steps}번 중 {len(stale)}번의 단계(처음: {stale[:1]}번째)에서 backward()가 새 변화도를 "
+                         f"{what}: {steps}번 중 {len(stale)}번의 단계(처음: 단계 {stale[:1]})에서 backward()가 새 변화도를 "
                          "이전 단계가 .grad에 남긴 변화도에 더했습니다: 변화도를 비우지 않았습니다."),
           say("Call optimizer.zero_grad() before each backward(): .grad accumulates, so without it every step also "
               "applies the gradients of all earlier batches.",
@@ -154,10 +154,10 @@ def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path, run_seed):
     got = errors.calling("read_parallel", "", impl.read_parallel, str(path))
     check([tuple(p) for p in got] == pairs if isinstance(got, list) else False,
           say(f"read_parallel should return {pairs} (blank lines skipped, spaces around each side stripped), "
-              f"got {got!r}.", f"read_parallel은 {pairs}을(를) 반환해야 합니다(빈 줄은 건너뛰고 양쪽 공백은 제거). "
-              f"결과: {got!r}"),
+              f"got {got!r}.", f"read_parallel의 결과가 {got!r}입니다. 기대값은 {pairs}입니다"
+              f"(빈 줄은 건너뛰고 양쪽 공백은 제거)."),
           say("Split each non-blank line once on '\\t' and strip both halves.",
-              "빈 줄이 아닌 각 줄을 '\\t'에서 한 번 나누고 양쪽을 strip 하세요."))
+              "빈 줄이 아닌 각 줄을 '\\t'에서 한 번 나누고 양쪽에 strip()을 적용하세요."))
 
 
 @pytest.mark.points(1)
@@ -182,12 +182,12 @@ def test_tokenizers_split_words_and_characters(impl, run_seed):
     messy = "  " + "   ".join(w.upper() if draw.random() < 0.5 else w.capitalize() for w in english.split()) + " \t"
     source = impl.tokenize_source(messy)
     check(source == english.split(), say(f"tokenize_source({messy!r}) should be {english.split()}, got {source!r}.",
-                                         f"tokenize_source({messy!r})는 {source!r}입니다. 기대값은 {english.split()}입니다."),
+                                         f"tokenize_source({messy!r})의 결과는 {source!r}입니다. 기대값은 {english.split()}입니다."),
           say("Lower-case, then str.split() with no argument.", "소문자로 바꾼 뒤 인자 없는 str.split()을 쓰세요."))
     spaced = "  " + korean.replace(" ", "  \t ") + " "
     target = impl.tokenize_target(spaced)
     check(target == list(korean), say(f"tokenize_target({spaced!r}) should be {list(korean)}, got {target!r}.",
-                                      f"tokenize_target({spaced!r})는 {target!r}입니다. 기대값은 {list(korean)}입니다."),
+                                      f"tokenize_target({spaced!r})의 결과는 {target!r}입니다. 기대값은 {list(korean)}입니다."),
           say("list(' '.join(text.split())).", "list(' '.join(text.split()))."))
 
 
@@ -225,7 +225,7 @@ def _vocabs(seed):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("encode_pairs numbers each side with its own vocabulary",
-                   ko="encode_pairs는 양쪽을 각자의 어휘집으로 번호를 매깁니다")
+                   ko="encode_pairs는 양쪽에 각자의 어휘집으로 번호를 매깁니다")
 def test_encode_pairs_uses_each_sides_vocabulary(impl, run_seed):
     src_vocab, tgt_vocab = _vocabs(_derived(run_seed, 4))
     pairs = [pair(312), pair(40005), ("Ninety  gazillion", "구십 조"),
@@ -249,7 +249,7 @@ def test_encode_pairs_uses_each_sides_vocabulary(impl, run_seed):
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("decode_target turns ids back into text and stops at <eos>",
-                   ko="decode_target은 id를 다시 글로 바꾸고 <eos>에서 멈춥니다")
+                   ko="decode_target은 id를 다시 텍스트로 바꾸고 <eos>에서 멈춥니다")
 def test_decode_target_stops_at_eos(impl, run_seed):
     _, tgt_vocab = _vocabs(_derived(run_seed, 6))
     draw = random.Random(_derived(run_seed, 7))
@@ -260,7 +260,7 @@ def test_decode_target_stops_at_eos(impl, run_seed):
     hint = say("Skip <pad> and <bos>, stop at the first <eos>, and join the characters with ''.",
                "<pad>와 <bos>는 건너뛰고, 첫 <eos>에서 멈추고, 글자들을 ''로 이어 붙이세요.")
     check(got == text, say(f"decode_target({ids}) should be {text!r}, got {got!r}.",
-                           f"decode_target({ids})는 {got!r}입니다. 기대값은 {text!r}입니다."), hint)
+                           f"decode_target({ids})의 결과는 {got!r}입니다. 기대값은 {text!r}입니다."), hint)
     check(tensor_got == text, say(f"decode_target of a 1-d tensor should be {text!r} too, got {tensor_got!r}.",
                                   f"1차원 텐서에 대한 decode_target도 {tensor_got!r}입니다. 기대값은 {text!r}입니다."),
           say("Turn each id into an int first (int(i)).", "먼저 각 id를 int로 바꾸세요(int(i))."))
@@ -392,7 +392,7 @@ def test_decoder_does_not_see_future_tokens(impl, run_seed):
           CAUSAL_HINT)
     assert_tensor(after[:, :4], before[:, :4], say("logits at positions 0-3 after changing target tokens 4-6 (the "
                                                    "future): the causal mask is missing",
-                                                   "목표 토큰 4-6(미래)을 바꾼 뒤 위치 0-3의 로짓: 인과 마스크가 "
+                                                   "목표 토큰 4-6(미래)를 바꾼 뒤 위치 0-3의 로짓: 인과 마스크가 "
                                                    "빠졌습니다"), rtol=1e-4, atol=1e-5, hint=CAUSAL_HINT)
     check(not torch.allclose(after[:, 4:], before[:, 4:]),
           say("logits at positions 4-6 did not change when their own tokens changed.",
@@ -486,7 +486,7 @@ def test_loss_feeds_shifted_target_to_decoder(impl, run_seed):
 LOSS_HINT = say("F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ignore_index=0, "
                 "label_smoothing=label_smoothing): padding must not count, and the targets are smoothed.",
                 "F.cross_entropy(logits.reshape(-1, V), tgt_out.reshape(-1), ignore_index=0, "
-                "label_smoothing=label_smoothing): 패딩은 손실에 들어가면 안 되고, 정답은 평활화합니다.")
+                "label_smoothing=label_smoothing): 패딩은 손실에 들어가면 안 되고, 정답에는 레이블 스무딩을 적용합니다.")
 
 
 @pytest.mark.points(2)
@@ -533,7 +533,7 @@ def test_loss_gradient_skips_padding(impl, run_seed):
     check(seen["grad"] is not None, say("after sequence_loss(...).backward() no gradient reached the model's logits: "
                                         "keep the loss in the autograd graph (no .item(), no detach).",
                                         "sequence_loss(...).backward() 뒤에 모델의 로짓에 변화도가 오지 않았습니다: "
-                                        "손실을 autograd 그래프 안에 두세요(.item()이나 detach 금지)."))
+                                        "손실을 autograd 그래프 안에 두세요(.item()이나 detach()를 쓰지 마세요)."))
     _, want = _expected_loss(seed, batch, 0.1)
     grad = expect_tensor(seen["grad"], "the gradient at the logits")
     padded = batch["tgt_out"] == PAD_ID
@@ -566,7 +566,7 @@ def test_greedy_decode_picks_argmax(impl, run_seed):
     got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, model_seed, src, 12)
     check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
           say(f"greedy_decode on a batch of 5 (max_len 12): expected {want}, got {got!r}.",
-              f"배치 5개에 대한 greedy_decode(max_len 12): {got!r}입니다. 기대값은 {want}입니다."), DECODE_HINT)
+              f"크기 5인 배치에 대한 greedy_decode(max_len 12): {got!r}입니다. 기대값은 {want}입니다."), DECODE_HINT)
 
 
 @pytest.mark.points(1)
@@ -584,7 +584,7 @@ def test_beam_one_equals_greedy(impl, run_seed):
     got = errors.calling("beam_search", "", beams_with, impl, model_seed, rows, 1, 12)
     check([list(map(int, g)) for g in got] == want,
           say(f"beam_search(beam_size=1) should equal greedy decoding {want}, got {got!r}.",
-              f"beam_search(beam_size=1)는 탐욕적 디코딩 결과 {want}과(와) 같아야 하는데 {got!r}입니다."),
+              f"beam_search(beam_size=1)의 결과는 탐욕적 디코딩 결과와 같아야 하는데 {got!r}입니다. 탐욕적 디코딩 결과는 {want}입니다."),
           say("Keep the beam_size best prefixes by total log-probability at every step; with one beam that is the "
               "argmax path. Return the tokens after <bos>, ending with <eos> when it was produced.",
               "매 단계 전체에서 가장 좋은 확장 beam_size개를 남기고, <eos>로 끝난 것은 빔에서 빼세요. 빔이 하나면 그것이 "
@@ -616,8 +616,8 @@ def test_wider_beam_never_scores_below_greedy(impl, run_seed):
         check(abs(score - best_score) <= 1e-4, say(
             f"for source {row.tolist()} beam_search(beam_size=4) returned {tokens} with log-probability per token "
             f"{score:.4f}; the beam search the docstring describes ends with {want} at {best_score:.4f}.",
-            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {score:.4f}인 {tokens}을(를) "
-            f"반환했는데, 독스트링이 설명하는 빔 탐색은 {best_score:.4f}인 {want}(으)로 끝납니다."),
+            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 반환한 가설은 {tokens}(토큰당 로그 확률 {score:.4f})인데, "
+            f"독스트링이 설명하는 빔 탐색의 결과는 {want}(토큰당 로그 확률 {best_score:.4f})입니다."),
             say("Keep the beam_size best extensions over the whole beam at every step (by total log-probability), let "
                 "those ending in <eos> leave the beam, and return the best finished one by score / length ** "
                 "length_penalty (the best prefix of the last beam only when none finished).",
@@ -652,18 +652,18 @@ def _no_lower_than_greedy(model, rows, got):
         check(beam_score >= greedy_score - 1e-5, say(
             f"for source {row.tolist()} beam_search(beam_size=4) returned {tokens} with log-probability per token "
             f"{beam_score:.4f}, below greedy's {greedy} at {greedy_score:.4f}.",
-            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 토큰당 로그 확률 {beam_score:.4f}인 {tokens}을(를) "
-            f"반환했는데, 탐욕적 디코딩 {greedy}의 {greedy_score:.4f}보다 낮습니다."),
+            f"원문 {row.tolist()}에 대해 beam_search(beam_size=4)가 반환한 가설은 {tokens}, 토큰당 로그 확률은 "
+            f"{beam_score:.4f}입니다. 탐욕적 디코딩 결과 {greedy}의 {greedy_score:.4f}보다 낮습니다."),
             say("Score with log_softmax (not raw logits), add log-probabilities along a hypothesis, keep finished "
                 "hypotheses (ended by <eos>) and return the best by score / length ** length_penalty.",
-                "원시 로짓이 아니라 log_softmax로 점수를 매기고, 가설을 따라 로그 확률을 더하고, <eos>로 끝난 가설을 "
+                "정규화하지 않은 로짓이 아니라 log_softmax로 점수를 매기고, 가설을 따라 로그 확률을 더하고, <eos>로 끝난 가설을 "
                 "모아 두었다가 점수 / 길이 ** length_penalty가 가장 큰 것을 반환하세요."))
 
 
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("beam_search ranks finished hypotheses by log-probability / length",
-                   ko="beam_search는 끝난 가설을 로그 확률 / 길이로 순위를 매깁니다")
+                   ko="beam_search는 끝난 가설의 순위를 로그 확률 / 길이로 매깁니다")
 def test_beam_scores_are_length_normalised(impl, run_seed):
     hint = say("A finished hypothesis's score is its summed log-probability divided by len(tokens) ** length_penalty "
                "(tokens after <bos>, <eos> included); length_penalty=0 means no normalisation.",
@@ -739,7 +739,7 @@ def test_corpus_bleu_matches_sacrebleu(impl, run_seed):
                    ko="exact_match는 참조와 똑같은 번역의 비율입니다")
 def test_exact_match_counts_identical_translations(impl, run_seed):
     hint = say("Count the pairs whose texts are equal after strip(), divide by the number of references.",
-               "strip() 한 뒤 같은 쌍의 개수를 참조 개수로 나누세요.")
+               "strip()을 적용한 뒤 텍스트가 같은 쌍의 개수를 참조 개수로 나누세요.")
     got = impl.exact_match([*HYPOTHESES, "오 "], [*REFERENCES, "오"])
     assert_scalar(got, 3 / 6, "exact_match(hypotheses, references)", hint=hint)
     hypotheses, references = _drawn_translations(run_seed, 41, count=7)  # an odd count: never the literal case's 1/2
@@ -755,7 +755,7 @@ def _training_hint():
                f"sequence_loss, zero_grad / backward / step for exactly `steps` steps; then greedy_decode. Check the "
                f"masks and the loss first: this check needs every earlier part.",
                f"train_translator: AdamW(lr={c['lr']}), collate로 만든 {c['batch_size']}쌍 배치, sequence_loss, "
-               f"zero_grad / backward / 단계를 정확히 `steps` 단계 반복한 뒤 greedy_decode 합니다. 마스크와 손실부터 "
+               f"zero_grad / backward / optimizer.step()을 정확히 `steps`번 반복한 뒤 greedy_decode로 번역합니다. 마스크와 손실부터 "
                f"확인하세요: 이 검사는 앞의 모든 부분을 씁니다.")
 
 
@@ -811,8 +811,8 @@ def test_translator_learns_numbers(impl, training_run):
         f"replaced by another, the same way everywhere), the translations of {len(references)} new sources: exact "
         f"match {exact:.1%} (needs {CONVERGENCE_EXACT:.0%}), BLEU {bleu:.1f} (needs {CONVERGENCE_BLEU:.0f}). Samples: "
         f"{samples}",
-        f"이번 채점용으로 암호화한 말뭉치(영어 단어와 한국어 글자를 저마다 다른 것으로 똑같이 바꾼 것)로 {c['steps']} "
-        f"단계 학습한 뒤 새 원문 {len(references)}개의 번역: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), "
+        f"이번 채점용으로 암호화한 말뭉치(영어 단어와 한국어 글자를 각각 다른 것으로, 어디서나 같은 방식으로 바꾼 것)로 "
+        f"{c['steps']}단계 학습한 뒤 새 원문 {len(references)}개의 번역: 완전 일치 {exact:.1%}(필요: {CONVERGENCE_EXACT:.0%}), "
         f"BLEU {bleu:.1f}(필요: {CONVERGENCE_BLEU:.0f}). 예시: {samples}"), hint)
 
 
@@ -830,14 +830,14 @@ def test_translator_steps_from_cleared_gradients(impl, run_seed):
     hint = say("Build the model as Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)); per step: "
                "optimizer.zero_grad(), sequence_loss(...).backward(), (clip,) optimizer.step(), exactly `steps` times.",
                "모델은 Seq2SeqTransformer(len(src_vocab), len(tgt_vocab))로 만드세요. 단계마다 optimizer.zero_grad(), "
-               "sequence_loss(...).backward(), (clip,) optimizer.step()을 정확히 `steps`번 합니다.")
+               "sequence_loss(...).backward(), (필요하면 clip,) optimizer.step()을 정확히 `steps`번 반복합니다.")
     weights, seen = errors.calling(what, hint, steps_on_a_probe, impl, pairs, steps, lr, start, grads)
     check(isinstance(weights, list) and len(weights) == 1,
           say(f"{what} built {len(weights) if isinstance(weights, list) else '?'} models through the module's "
               "Seq2SeqTransformer; it should build one, Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)), and train it.",
-              f"{what}이(가) 모듈의 Seq2SeqTransformer로 모델을 {len(weights) if isinstance(weights, list) else '?'}개 "
+              f"{what}: 모듈의 Seq2SeqTransformer로 모델을 {len(weights) if isinstance(weights, list) else '?'}개 "
               "만들었습니다. Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)) 하나를 만들어 학습해야 합니다."), hint)
-    got = expect_tensor(weights[0], say("the stand-in model's parameter", "대역 모델의 매개변수"), hint)
+    got = expect_tensor(weights[0], say("the stand-in model's parameter", "대리 모델의 매개변수"), hint)
     want = _adamw_path(start, grads, steps, lr)
     if tuple(got.shape) == tuple(want.shape) and torch.allclose(got, want, rtol=1e-5, atol=1e-7):
         return
@@ -847,12 +847,12 @@ def test_translator_steps_from_cleared_gradients(impl, run_seed):
         check(tuple(got.shape) != tuple(stale.shape) or not torch.allclose(got, stale, rtol=1e-5, atol=1e-7),
               say(f"{what}: the parameter ended where gradients that add up over the steps take it: the gradients "
                   "were not cleared (zero_grad) before each backward().",
-                  f"{what}: 매개변수가 단계마다 변화도가 쌓일 때 가는 곳에 있습니다: 매 backward() 전에 변화도를 "
+                  f"{what}: 매개변수의 최종 값이 변화도가 단계마다 누적되었을 때의 값입니다: 매 backward() 전에 변화도를 "
                   "비우지(zero_grad) 않았습니다."), hint)
     assert_tensor(got, want, say(f"{what}, on a stand-in model whose gradient at each backward the grader chose: its "
                                  f"parameter against {steps} AdamW(lr={lr}) steps from cleared gradients",
-                                 f"{what}, 매 backward의 변화도를 채점기가 정한 대역 모델에서: 매개변수와 비운 변화도에서 "
-                                 f"시작한 AdamW(lr={lr}) {steps}단계의 비교"), rtol=1e-5, atol=1e-7, hint=hint)
+                                 f"{what}: 매 backward의 변화도를 채점기가 정하는 대리 모델에서, 매개변수를 매번 비운 변화도에서 "
+                                 f"시작한 AdamW(lr={lr}) {steps}단계의 결과와 비교"), rtol=1e-5, atol=1e-7, hint=hint)
 
 
 def _adamw_path(start, grads, steps, lr, stale=False, clip=None):
@@ -960,7 +960,7 @@ def _saved_weights(out, names):
                                                 "model.save_pretrained(out_dir)로 저장하세요."), HF_HINT)
         saved = student_files.load_tensors(out / "pytorch_model.bin", out)
     check(isinstance(saved, dict), say("the saved weights are not a dictionary of tensors.",
-                                       "저장된 가중치가 텐서 사전이 아닙니다."), HF_HINT)
+                                       "저장된 가중치가 텐서의 dict가 아닙니다."), HF_HINT)
     missing = [n for n, t in names.items() if type(saved.get(n)) is not torch.Tensor or saved[n].shape != t.shape]
     check(not missing, say(f"the saved weights lack {missing[:3]} (or hold another shape): save the model you fine-tuned "
                            "with model.save_pretrained(out_dir).",
@@ -998,7 +998,7 @@ HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoMod
               "둘 다 from_pretrained(model_dir)로 불러오세요(AutoTokenizer, AutoModelForSeq2SeqLM). "
               "tokenizer(sources, text_target=targets, padding=True, return_tensors='pt')로 토큰화하고, 패딩된 labels는 "
               "-100으로 바꾸고, 배치는 순서대로(pairs[i*batch_size:(i+1)*batch_size], 끝나면 처음부터) 잡아 AdamW로 "
-              "학습한 뒤, 둘 다 out_dir에 save_pretrained 하세요.")
+              "학습한 뒤, 둘 다 save_pretrained로 out_dir에 저장하세요.")
 
 
 @pytest.mark.points(2)
@@ -1010,7 +1010,7 @@ def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
     losses = fine_tuned["first"][0]
     check(isinstance(losses, list) and len(losses) == 1, say(
         f"fine_tune_seq2seq(steps=1) should return the step losses as a list of 1, got {losses!r:.80}.",
-        f"fine_tune_seq2seq(steps=1)는 단계 손실을 길이 1인 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
+        f"fine_tune_seq2seq(steps=1)은 단계 손실을 길이 1인 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)
     start = _weights_file(source)
     saved = _saved_weights(fine_tuned["one"], start)
     distance = _distance(saved, _hf_fine_tuned(source, pairs, 1), start)
@@ -1019,7 +1019,7 @@ def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
         check(padded > HF_TOLERANCE, say(
             "after one step the saved model is the one a loss over the padded label positions gives: replace the pad "
             "id in labels with -100.",
-            "한 단계 뒤 저장된 모델이 패딩된 레이블 위치까지 넣은 손실이 만드는 모델입니다: labels의 패딩 id를 -100으로 "
+            "한 단계 뒤 저장된 모델이 패딩된 레이블 위치까지 손실에 넣었을 때 나오는 모델입니다: labels의 패딩 id를 -100으로 "
             "바꾸세요."), HF_HINT)
     check(distance <= HF_TOLERANCE, say(
         f"after fine_tune_seq2seq(steps=1) the saved weights differ from one AdamW step of the saved model on "
@@ -1048,7 +1048,7 @@ def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
     check(any(name.startswith("tokenizer") and student_files.exists(out / name, out)
               for name in student_files.listing(out, out)),
           say("no tokenizer files in out_dir: tokenizer.save_pretrained(out_dir) too.",
-              "out_dir에 토크나이저 파일이 없습니다: tokenizer.save_pretrained(out_dir)도 하세요."), HF_HINT)
+              "out_dir에 토크나이저 파일이 없습니다: tokenizer.save_pretrained(out_dir)도 호출하세요."), HF_HINT)
     start = _weights_file(source)
     saved = _saved_weights(out, start)
     tokenizer = AutoTokenizer.from_pretrained(source)
@@ -1059,8 +1059,8 @@ def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
     check(after <= HF_LOSS_RATIO * before, say(
         f"the saved weights, loaded into the grader's copy of the model, give a loss of {after:.3f} on the training "
         f"pairs, from {before:.3f} before fine-tuning (needs at most {HF_LOSS_RATIO:.0%} of it).",
-        f"저장된 가중치를 채점기의 모델에 불러오면 학습 쌍 손실이 미세 조정 전 {before:.3f}에서 {after:.3f}입니다(그 "
-        f"{HF_LOSS_RATIO:.0%} 이하여야 합니다)."), HF_HINT)
+        f"저장된 가중치를 채점기의 모델에 불러오면 학습 쌍에 대한 손실이 {after:.3f}입니다. 미세 조정 전 손실({before:.3f})의 "
+        f"{HF_LOSS_RATIO:.0%} 이하여야 합니다."), HF_HINT)
 
 
 @pytest.mark.points(1)
