@@ -31,6 +31,7 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     class_names,
     encode,
     eval_logits,
+    fine_tune_steps,
     first_parameter_device,
     greedy_generate_from_train_mode,
     logits_from_embeddings,
@@ -175,11 +176,52 @@ def test_transformer_classifier_ignores_padding(impl):
     check(tuple(want.shape) == (3, 3), say(f"logits for a batch of 3 and 3 classes: expected (3, 3), got "
                                            f"{tuple(want.shape)}.",
                                            f"배치 크기 3, 클래스 3개의 로짓: shape가 (3, 3)이어야 하는데 {tuple(want.shape)}입니다."), ENCODER_HINT)
+    _check_raw_logits(want, "TransformerClassifier")
     loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
     assert_tensor(without_grad(impl, model, loose), want, say("TransformerClassifier logits with 5 extra pad columns vs "
                                                               "without",
                                                               "패딩 열 5개를 더 붙였을 때와 붙이지 않았을 때의 TransformerClassifier 로짓 비교"), rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
     _check_reads_real_tokens(impl, model, tight, want, ENCODER_HINT)
+
+
+LOGITS_HINT = say("The last layer is nn.Linear and its output is returned as it is: losses such as F.cross_entropy "
+                  "take raw scores (they apply log-softmax themselves), so no ReLU, softmax or other activation after it.",
+                  "마지막 계층은 nn.Linear이고 그 출력을 그대로 반환합니다. F.cross_entropy 같은 손실 함수는 가공하지 않은 "
+                  "점수를 받으므로(log-softmax를 직접 적용합니다) 그 뒤에 ReLU, softmax 같은 활성화 함수를 두지 마세요.")
+
+
+def _check_raw_logits(logits, what):
+    """Logits straight from an nn.Linear: not clipped at 0 (an exact 0.0 from a Linear is as good as impossible),
+    and not rows of probabilities."""
+    zeros = int((logits == 0).sum())
+    check(zeros == 0, say(f"{zeros} of {logits.numel()} {what} logits are exactly 0: the output of the last nn.Linear "
+                          "was clipped (a ReLU after the output layer).",
+                          f"{what} 로짓 {logits.numel()}개 중 {zeros}개가 정확히 0입니다. 마지막 nn.Linear의 출력이 "
+                          "잘렸습니다(출력 계층 뒤의 ReLU)."), LOGITS_HINT)
+    rows = logits.double().sum(-1)
+    check(not (bool((logits >= 0).all()) and torch.allclose(rows, torch.ones_like(rows), atol=1e-5)),
+          say(f"every row of the {what} logits is non-negative and sums to 1: they are probabilities (a softmax after "
+              "the output layer), not logits.",
+              f"{what} 로짓의 모든 행이 음수가 아니고 합이 1입니다. 로짓이 아니라 확률입니다(출력 계층 뒤의 softmax)."),
+          LOGITS_HINT)
+
+
+EMBEDDING_HINT = say("The encoder reads token embedding + position embedding as they are: no activation between the "
+                     "embeddings and the first layer (its attention and LayerNorm work on signed values).",
+                     "인코더는 토큰 임베딩 + 위치 임베딩을 그대로 읽습니다. 임베딩과 첫 계층 사이에 활성화 함수를 두지 "
+                     "마세요(어텐션과 LayerNorm은 부호가 있는 값을 다룹니다).")
+
+
+def _check_embeddings_unclipped(grad, what):
+    """`grad`, the gradient at the token embeddings of positions that all feed the loss: an exact 0.0 in a coordinate
+    means something between the embeddings and the encoder cut it (ReLU's zero slope below 0)."""
+    zeros = int((grad == 0).sum())
+    check(zeros == 0, say(f"{zeros} of {grad.numel()} coordinates of {what}'s token embeddings got exactly zero gradient "
+                          "although every position feeds the loss: an activation between the embeddings and the "
+                          "encoder (a ReLU on the embeddings) cuts them.",
+                          f"모든 위치가 손실에 기여하는데도 {what}의 토큰 임베딩 좌표 {grad.numel()}개 중 {zeros}개의 "
+                          "변화도가 정확히 0입니다. 임베딩과 인코더 사이의 활성화 함수(임베딩에 적용한 ReLU)가 "
+                          "변화도를 끊습니다."), EMBEDDING_HINT)
 
 
 def _check_reads_real_tokens(impl, model, tokens, logits, hint):
@@ -214,6 +256,32 @@ def test_transformer_classifier_keeps_batch_items_apart(impl):
     _check_reads_real_tokens(impl, model, tokens, together, hint)
 
 
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("TransformerClassifier feeds its embeddings to the encoder unclipped",
+                   ko="TransformerClassifier는 임베딩을 잘라 내지 않고 그대로 인코더에 넣습니다")
+def test_transformer_classifier_embeddings_reach_the_encoder(impl):
+    """The gradient of the logits' squares at the token embeddings (replaced by the judge's float64 tensor), on a
+    batch without padding: every coordinate of every position feeds the logits, so none may get exactly zero."""
+    model = impl.TransformerClassifier(40, 16, 2, 2, 3, max_len=32, pad_id=0).eval()
+    tokens = _tokens(6, (6, 6, 6, 6), 6)
+    embedded = torch.randn(4, 6, 16, generator=torch.Generator().manual_seed(5), dtype=torch.float64).requires_grad_(True)
+    seen = errors.calling("TransformerClassifier", EMBEDDING_HINT, logits_from_embeddings, impl, model, tokens, 40,
+                          embedded)
+    check(seen["embeddings"] >= 1, say("TransformerClassifier should embed its tokens with an "
+                                       "nn.Embedding(vocab_size, d_model).",
+                                       "TransformerClassifier는 nn.Embedding(vocab_size, d_model)으로 토큰을 임베딩해야 "
+                                       "합니다."))
+    logits = expect_tensor(seen["logits"], "model(tokens)")
+    check(logits.requires_grad, say("no gradient reached TransformerClassifier's token embeddings.",
+                                    "TransformerClassifier의 토큰 임베딩에 변화도가 전달되지 않았습니다."), EMBEDDING_HINT)
+    (grad,) = torch.autograd.grad(logits.double().square().sum(), embedded, allow_unused=True)
+    check(grad is not None, say("no gradient reached TransformerClassifier's token embeddings.",
+                                "TransformerClassifier의 토큰 임베딩에 변화도가 전달되지 않았습니다."), EMBEDDING_HINT)
+    _check_embeddings_unclipped(expect_tensor(grad, say("the gradient at the token embeddings", "토큰 임베딩에서의 변화도")),
+                                "TransformerClassifier")
+
+
 CAUSAL_HINT = say("nn.TransformerEncoder reads a boolean mask as True = ignore: use "
                   "nn.Transformer.generate_square_subsequent_mask(T) (or ~tril) so position t sees 0..t, itself included; "
                   "a tril attend-mask from scaled_dot_product_attention is inverted here.",
@@ -235,6 +303,7 @@ def test_decoder_lm_does_not_see_the_future(impl):
     check(tuple(before.shape) == (2, 8, 40), say(f"DecoderLM logits: expected (batch 2, time 8, vocab 40), got "
                                                  f"{tuple(before.shape)}.",
                                                  f"DecoderLM 로짓: shape가 (배치 2, 시간 8, 어휘 40)이어야 하는데 {tuple(before.shape)}입니다."), CAUSAL_HINT)
+    _check_raw_logits(before, "DecoderLM")
     after = expect_tensor(without_grad(impl, model, changed), "model(tokens)")
     check(bool(before.isfinite().all()), say("DecoderLM logits contain NaN or inf: some position may attend to no key "
                                              "at all.",
@@ -301,6 +370,7 @@ def test_decoder_lm_gradients_stay_causal(impl, run_seed):
               f"위치 {at}의 손실은 토큰 0-{at} 각각에서 변화도를 받고 그 뒤의 토큰에서는 받지 않아야 합니다. "
               f"토큰 {at + 1}-7(미래)의 변화도 크기는 {future:.3g}, 토큰 0-{at}에서는 "
               f"{[round(float(p), 6) for p in past]}입니다."), CAUSAL_HINT)
+    _check_embeddings_unclipped(grad[:, :at + 1], "DecoderLM")
     step = 1e-6
     for direction in (torch.randn(start.shape, generator=generator, dtype=torch.float64),
                       torch.randn(start.shape, generator=generator, dtype=torch.float64) * (torch.arange(8) <= at)
@@ -651,6 +721,77 @@ def test_fine_tuned_classifier_reaches_accuracy(impl, saved_classifier, run_seed
                                f"200 held-out sentences; got {accuracy:.3f}.",
                                f"fine_tune(steps=100, lr=1e-3, batch_size=16)을 거친 작은 BERT는 처음 보는 문장 200개의 90% 이상을 "
                                f"맞혀야 하는데 {accuracy:.3f}입니다."), FINE_TUNE_HINT)
+
+
+FINE_TUNE_WATCHED = {"steps": 7, "batch_size": 5, "lr": 1e-3, "seed": 4}
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("fine_tune takes exactly `steps` steps of `batch_size` texts, in train mode, gradients fresh each step",
+                   ko="fine_tune은 정확히 steps번, batch_size개 문장씩, 학습 모드에서 매 단계 새 변화도로 학습합니다")
+def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
+    """fine_tune watched on the grader's small BERT, handed over in eval mode as from_pretrained returns a model:
+    the model is called once per step with a batch of batch_size, in training mode, and after each backward the
+    classifier weight's .grad is that backward's gradient alone (zero_grad before it). A convergence check cannot see
+    these: a step more or less, or gradients summed over steps, still learn the easy sentences."""
+    _, judge_tokenizer, _ = saved_classifier
+    steps, batch_size = FINE_TUNE_WATCHED["steps"], FINE_TUNE_WATCHED["batch_size"]
+    texts, labels = labelled_corpus(40, _seed(run_seed, 7), drawn_classes(run_seed, 1))
+    tok = tokenizer_from_json(impl, judge_tokenizer.backend_tokenizer.to_str())
+    call = f"fine_tune(model, tokenizer, 40 texts, labels, steps={steps}, batch_size={batch_size})"
+    seen = errors.calling(call, FINE_TUNE_HINT, fine_tune_steps, impl, tok, texts, labels, steps,
+                          FINE_TUNE_WATCHED["lr"], batch_size, FINE_TUNE_WATCHED["seed"])
+    calls = seen["calls"]
+    check(len(calls) == steps,
+          say(f"{call} called the model {len(calls)} times; one call per step is {steps}.",
+              f"{call}: 모델 호출 횟수가 {len(calls)}번입니다. 단계마다 한 번이면 {steps}번입니다."),
+          say("Loop exactly `steps` times (for _ in range(steps)), one forward, backward and step each.",
+              "정확히 steps번 반복하세요(for _ in range(steps)). 반복마다 순전파, backward, step을 한 번씩 합니다."))
+    sizes = sorted({c["batch"] for c in calls}, key=str)
+    check(sizes == [batch_size],
+          say(f"{call}: the model saw batches of {sizes} texts; every batch should hold batch_size = {batch_size}.",
+              f"{call}: 모델이 받은 배치의 문장 수가 {sizes}입니다. 모든 배치는 batch_size = {batch_size}개여야 "
+              f"합니다."),
+          say("Draw batch_size indices per step: torch.randint(0, len(texts), (batch_size,), generator=generator).",
+              "단계마다 인덱스 batch_size개를 뽑으세요: torch.randint(0, len(texts), (batch_size,), "
+              "generator=generator)."))
+    in_eval = sum(not c["training"] for c in calls)
+    check(in_eval == 0,
+          say(f"{call}: {in_eval} of {len(calls)} steps ran the model in eval mode. The model was handed over in eval "
+              "mode, as from_pretrained returns one: fine_tune must call model.train() before the loop (dropout on).",
+              f"{call}: 단계 {len(calls)}번 중 {in_eval}번이 평가 모드에서 모델을 실행했습니다. 모델은 "
+              "from_pretrained가 반환하는 것처럼 평가 모드로 주어졌습니다. fine_tune은 반복문 전에 model.train()을 "
+              "호출해야 합니다(dropout 켜짐)."),
+          say("model.train() before the loop; model.eval() (or return model.eval()) after it.",
+              "반복문 전에 model.train(), 끝난 뒤에 model.eval()(또는 return model.eval())을 호출하세요."))
+    fresh, accumulated = seen["fresh"], seen["accumulated"]
+    check(len(fresh) == len(accumulated) == steps,
+          say(f"{call}: {len(fresh)} backward passes reached the classifier's weight; one per step is {steps}.",
+              f"{call}: 분류기 가중치에 도달한 backward가 {len(fresh)}번입니다. 단계마다 한 번이면 {steps}번입니다."),
+          FINE_TUNE_HINT)
+    summed = [step for step, (g, total) in enumerate(zip(fresh, accumulated))
+              if not torch.allclose(expect_tensor(total, ".grad"), expect_tensor(g, "grad"), rtol=1e-5, atol=1e-8)]
+    check(not summed,
+          say(f"{call}: after the backward of step(s) {summed} the weights' .grad held more than that step's gradient: "
+              "the gradients of earlier steps were added to it. optimizer.zero_grad() is missing (or comes after "
+              "backward).",
+              f"{call}: 단계 {summed}의 backward 뒤에 가중치의 .grad에 그 단계의 변화도보다 많은 값이 들어 있습니다. "
+              "이전 단계의 변화도가 더해졌습니다. optimizer.zero_grad()가 빠졌거나 backward 뒤에 있습니다."),
+          say("PyTorch adds each backward's gradients to .grad: call optimizer.zero_grad() before loss.backward() in "
+              "every step.",
+              "PyTorch는 backward할 때마다 변화도를 .grad에 더합니다. 매 단계 loss.backward() 전에 "
+              "optimizer.zero_grad()를 호출하세요."))
+    check(seen["same"] and seen["returned_training"] is False,
+          say(f"{call} should return the model it was given, in eval mode; it returned "
+              f"{'that model' if seen['same'] else 'another object'} in "
+              f"{'train' if seen['returned_training'] else 'eval' if seen['returned_training'] is False else 'no'} "
+              "mode.",
+              f"{call}: 받은 모델을 평가 모드로 반환해야 합니다. 반환값: "
+              f"{'그 모델' if seen['same'] else '다른 객체'}, "
+              f"{'학습' if seen['returned_training'] else '평가' if seen['returned_training'] is False else '없음'} "
+              "모드."),
+          say("return model.eval()", "return model.eval()을 쓰세요."))
 
 
 # -- generation -------------------------------------------------------------------------------------

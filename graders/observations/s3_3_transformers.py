@@ -16,7 +16,13 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 from torch import nn  # noqa: E402
-from transformers import BertForSequenceClassification, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast  # noqa: E402
+from transformers import (  # noqa: E402
+    BertConfig,
+    BertForSequenceClassification,
+    GPT2Config,
+    GPT2LMHeadModel,
+    PreTrainedTokenizerFast,
+)
 
 from ptgrade.protocol.observation import observation  # noqa: E402
 
@@ -175,3 +181,40 @@ def trainer_fine_tune_run(impl, start, texts, labels, output_dir, workdir, steps
     if isinstance(trained, nn.Module):
         seen["trained"], seen["tokenizer"] = trained, tokenizer
     return seen
+
+
+def _fine_tune_model(tokenizer, seed):
+    """The grader's small BERT for watching fine_tune (seeded, no dropout, so the steps are what the student makes of
+    them), in eval mode as from_pretrained returns a model."""
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64, pad_token_id=tokenizer.pad_token_id,
+                        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, num_labels=2)
+    return BertForSequenceClassification(config).eval()
+
+
+@observation
+def fine_tune_steps(impl, tokenizer, texts, labels, steps, lr, batch_size, seed) -> dict:
+    """impl.fine_tune on the grader's small BERT (_fine_tune_model, handed over in eval mode), watched: per call of
+    the model, whether it was in training mode and the batch size of its input_ids; per backward, the gradient the
+    backward computed for the classifier's weight and that weight's .grad once it was accumulated; whether fine_tune
+    returned that model, and its mode then."""
+    model = _fine_tune_model(tokenizer, seed + 1)
+    weight = model.classifier.weight
+    calls, fresh, accumulated = [], [], []
+
+    def before_forward(module, args, kwargs):
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        calls.append({"training": module.training,
+                      "batch": int(ids.shape[0]) if isinstance(ids, torch.Tensor) and ids.dim() > 0 else None})
+
+    handles = [model.register_forward_pre_hook(before_forward, with_kwargs=True),
+               weight.register_hook(lambda grad: fresh.append(grad.detach().cpu().clone())),
+               weight.register_post_accumulate_grad_hook(lambda p: accumulated.append(p.grad.detach().cpu().clone()))]
+    try:
+        returned = impl.fine_tune(model, tokenizer, texts, labels, steps=steps, lr=lr, batch_size=batch_size, seed=seed)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return {"calls": calls, "fresh": fresh, "accumulated": accumulated, "same": returned is model,
+            "returned_training": returned.training if isinstance(returned, nn.Module) else None}
