@@ -57,23 +57,23 @@ def _epoch(loader):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("DigitsDataset returns sklearn's digits: (1, 8, 8) images, int labels",
-                   ko="DigitsDataset은 sklearn의 digits를 (1, 8, 8) 이미지와 int 레이블로 반환합니다")
+                   ko="DigitsDataset은 sklearn의 digits를 shape가 (1, 8, 8)인 이미지와 int 레이블로 반환합니다")
 def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
     images, labels = sklearn_digits
     dataset = impl.DigitsDataset()
     check(len(dataset) == 1797, say(f"len(DigitsDataset()) should be 1797, got {len(dataset)}.",
-                                    f"len(DigitsDataset())는 1797이어야 하는데 {len(dataset)}입니다."),
+                                    f"len(DigitsDataset())의 값은 1797이어야 하는데 {len(dataset)}입니다."),
           say("__len__ returns the number of images.", "__len__은 이미지 개수를 반환합니다."))
     for i in (0, 5, 1000, 1796):
         item = expect_type(dataset[i], tuple, f"DigitsDataset()[{i}]",
                            say("Return (image, label).", "(image, label)을 반환하세요."))
         check(len(item) == 2, say(f"DigitsDataset()[{i}] should be (image, label), got {len(item)} values.",
-                                  f"DigitsDataset()[{i}]는 (image, label)이어야 하는데 값이 {len(item)}개입니다."))
+                                  f"DigitsDataset()[{i}]: (image, label)이어야 하는데 값이 {len(item)}개입니다."))
         image, label = item
         assert_tensor(image, images[i], say(f"the image of DigitsDataset()[{i}]", f"DigitsDataset()[{i}]의 이미지"),
                       hint=say("load_digits().images as float32, divided by 16 (values 0..16 -> 0..1), with a channel axis "
                                "first: (1, 8, 8).",
-                               "load_digits().images를 float32로 바꿔 16으로 나누고(divided by 16: 값 0..16 -> 0..1), "
+                               "load_digits().images를 float32로 바꿔 16으로 나누고(값 0..16 -> 0..1), "
                                "채널 축을 맨 앞에 두세요: (1, 8, 8)."))
         check(type(label) is int and label == int(labels[i]),
               say(f"the label of DigitsDataset()[{i}]: expected the int "
@@ -102,8 +102,8 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
         assert_tensor(image, images[index] * 2 - 3,
                       say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x - x.dim() (2x - 3 on one (1, 8, 8) "
                           f"image)",
-                          f"t(x) = 2x - x.dim()(이미지 (1, 8, 8) 하나에는 2x - 3)에 대한 "
-                          f"DigitsDataset(transform=t)[{index}][0]"), hint=hint)
+                          f"DigitsDataset(transform=t)[{index}][0](t(x) = 2x - x.dim(), shape가 (1, 8, 8)인 "
+                          f"이미지 하나에는 2x - 3)"), hint=hint)
     check(seen == [(1, 8, 8)] * len(indices),
           say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen!r:.200}.",
               f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape는 {seen!r:.200}입니다."),
@@ -120,13 +120,13 @@ def test_transform_pads_then_normalizes(impl):
     want = (F.pad(x, (2, 2, 2, 2)) - 0.3) / 0.2
     transform = impl.make_transform(0.3, 0.2)
     assert_tensor(transform(x[0]), want[0], say("make_transform(0.3, 0.2)(image) for a (1, 8, 8) image",
-                                                "(1, 8, 8) 이미지에 대한 make_transform(0.3, 0.2)(image)"),
+                                                "shape가 (1, 8, 8)인 이미지에 대한 make_transform(0.3, 0.2)(image)"),
                   hint=say("v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad first, so the order leaves a border "
                            "of (0 - mean) / std, not of raw zeros.",
-                           "v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad를 먼저 하세요(order). 그래야 "
-                           "테두리가 그냥 0이 아니라 (0 - mean) / std가 됩니다."))
+                           "v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad를 먼저 적용하세요. 그래야 "
+                           "테두리가 그냥 0이 아니라 (0 - mean) / std 값이 됩니다."))
     assert_tensor(transform(x), want, say("make_transform(0.3, 0.2) on a batch of shape (3, 1, 8, 8)",
-                                          "shape (3, 1, 8, 8)인 배치에 대한 make_transform(0.3, 0.2)"))
+                                          "shape가 (3, 1, 8, 8)인 배치에 대한 make_transform(0.3, 0.2)"))
 
 
 @pytest.mark.points(1)
@@ -144,8 +144,8 @@ def test_augmenting_transform_is_random_but_seeded(impl):
     check(all(tuple(o.shape) == (1, 12, 12) and o.dtype == torch.float32 for o in outputs),
           say(f"make_transform(0.3, 0.2, augment=True) should give (1, 12, 12) float32, got {tuple(outputs[0].shape)} "
               f"{outputs[0].dtype}.",
-              f"make_transform(0.3, 0.2, augment=True)는 (1, 12, 12) float32를 내야 하는데 "
-              f"{tuple(outputs[0].shape)} {outputs[0].dtype}입니다."),
+              f"make_transform(0.3, 0.2, augment=True)는 shape가 (1, 12, 12)인 float32 텐서를 내야 하는데 "
+              f"shape는 {tuple(outputs[0].shape)}, dtype은 {outputs[0].dtype}입니다."),
           say("Pad(2) makes 8 -> 12.", "Pad(2)는 8을 12로 만듭니다."))
     assert_tensor(outputs[1], outputs[0], say("two augmentations after the same torch.manual_seed",
                                               "같은 torch.manual_seed 뒤의 두 증강 결과"),
@@ -168,11 +168,11 @@ def test_augmenting_transform_is_random_but_seeded(impl):
                       hint=say("Exactly v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
                                "v2.Normalize([mean], [std]), in that order.",
                                "정확히 v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
-                               "v2.Normalize([mean], [std]) 순서(order)여야 합니다."))
+                               "v2.Normalize([mean], [std])를 이 순서대로 써야 합니다."))
     corners = [o[0, 0, 0].item() for o in outputs]
     check(all(abs(c - (0 - 0.3) / 0.2) < 1e-5 for c in corners),
           say(f"after augmentation a corner pixel should be blank, (0 - 0.3) / 0.2 = -1.5; got {corners}.",
-              f"증강 뒤 모서리 픽셀은 빈 값 (0 - 0.3) / 0.2 = -1.5여야 하는데 {corners}입니다."),
+              f"증강 뒤 모서리 픽셀은 빈 배경이므로 (0 - 0.3) / 0.2 = -1.5여야 하는데 {corners}입니다."),
           say("Normalize last, after Pad and RandomAffine (the affine fills with 0, which must be normalised too).",
               "Normalize는 Pad와 RandomAffine 다음, 마지막에 하세요(affine 변환은 0으로 채우며, 그 0도 정규화되어야 "
               "합니다)."))
@@ -213,7 +213,7 @@ def test_split_is_disjoint_complete_and_seeded(impl, run_seed):
     again = _parts(impl, 103, 0.2, 7)[1]
     other = _parts(impl, 103, 0.2, 8)[1]
     check(again == val_ids, say("split_train_val with the same seed gave another split after the global seed changed.",
-                                "전역 시드가 바뀐 뒤 같은 시드의 split_train_val이 다른 분할을 냈습니다."),
+                                "전역 시드가 바뀐 뒤 같은 시드로 호출한 split_train_val이 다른 분할을 냈습니다."),
           SEED_HINT)
     check(other != val_ids, say("split_train_val gave the same split for seeds 7 and 8.",
                                 "split_train_val이 시드 7과 8에서 같은 분할을 냈습니다."), SEED_HINT)
@@ -234,10 +234,10 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
     for n, order in ((1, first), (2, second)):
         check(sorted(order) == list(range(23)), say(f"epoch {n} of make_loader(23 samples, shuffle=True) should visit every "
                                                     f"sample once, got {sorted(order)}.",
-                                                    f"make_loader(샘플 23개, shuffle=True)의 에폭 {n}은(는) 모든 샘플을 한 번씩 "
+                                                    f"make_loader(샘플 23개, shuffle=True)의 에폭 {n}: 모든 샘플을 한 번씩 "
                                                     f"방문해야 하는데 {sorted(order)}입니다."),
               say("Let the DataLoader's sampler draw the order; do not drop_last.",
-                  "순서는 DataLoader의 sampler가 정하게 두세요. drop_last하지 마세요."))
+                  "순서는 DataLoader의 sampler가 정하게 두세요. drop_last를 쓰지 마세요."))
     check(first != list(range(23)), say("make_loader(..., shuffle=True) returned the samples in order.",
                                         "make_loader(..., shuffle=True)가 샘플을 순서대로 반환했습니다."),
           say("Pass shuffle=shuffle to the DataLoader.", "DataLoader에 shuffle=shuffle을 넘기세요."))
@@ -256,7 +256,7 @@ def test_loader_visits_every_sample_once_per_epoch(impl):
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("make_loader's order depends only on its seed",
-                   ko="make_loader가 섞는 순서는 오직 시드로만 정해집니다")
+                   ko="make_loader가 섞는 순서는 시드만으로 정해집니다")
 def test_loader_order_depends_only_on_seed(impl):
     orders = []
     for seed, global_seed in ((3, 100), (3, 200), (4, 100)):
@@ -286,7 +286,7 @@ def test_loader_order_depends_only_on_seed(impl):
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("Digit batches are (64, 1, 12, 12) float32 images and int64 labels",
-                   ko="digits 배치는 (64, 1, 12, 12) float32 이미지와 int64 레이블로 이루어집니다")
+                   ko="digits 배치는 shape가 (64, 1, 12, 12)인 float32 이미지와 int64 레이블로 이루어집니다")
 def test_digit_batches_have_shapes_and_dtypes(impl):
     dataset = impl.DigitsDataset(transform=impl.make_transform(0.3, 0.2))
     train, val = impl.split_train_val(dataset, 0.25, seed=0)
@@ -299,12 +299,12 @@ def test_digit_batches_have_shapes_and_dtypes(impl):
     labels = expect_tensor(labels, say("a batch of labels", "레이블 배치"))
     check(tuple(images.shape) == (64, 1, 12, 12) and images.dtype == torch.float32,
           say(f"a batch of transformed digits should be (64, 1, 12, 12) float32, got {tuple(images.shape)} {images.dtype}.",
-              f"변환된 digits 배치는 (64, 1, 12, 12) float32여야 하는데 {tuple(images.shape)} {images.dtype}입니다."),
+              f"변환된 digits 배치는 shape가 (64, 1, 12, 12)인 float32 텐서여야 하는데 shape는 {tuple(images.shape)}, dtype은 {images.dtype}입니다."),
           say("Each item is a (1, 12, 12) float32 image after make_transform.",
-              "make_transform을 거친 각 항목은 (1, 12, 12) float32 이미지입니다."))
+              "make_transform을 거친 각 항목은 shape가 (1, 12, 12)인 float32 이미지입니다."))
     check(tuple(labels.shape) == (64,) and labels.dtype == torch.int64,
           say(f"a batch of labels should be (64,) int64, got {tuple(labels.shape)} {labels.dtype}.",
-              f"레이블 배치는 (64,) int64여야 하는데 {tuple(labels.shape)} {labels.dtype}입니다."),
+              f"레이블 배치는 shape가 (64,)인 int64 텐서여야 하는데 shape는 {tuple(labels.shape)}, dtype은 {labels.dtype}입니다."),
           say("Return labels as Python ints; the default collate makes an int64 tensor of them.",
               "레이블은 Python int로 반환하세요. 기본 collate가 이를 int64 텐서로 만들어 줍니다."))
 
@@ -335,7 +335,7 @@ def test_pad_collate_matches_pad_sequence(impl):
                   hint=say("torch.tensor([len(s) for s in sequences]) (int64, on the CPU).",
                            "torch.tensor([len(s) for s in sequences])(int64, CPU)를 쓰세요."))
     assert_tensor(labels, torch.tensor([0, 1, 2, 0]), say("the labels from pad_collate", "pad_collate가 반환한 레이블"),
-                  hint=say("int64 tensor of the labels.", "레이블의 int64 텐서입니다."))
+                  hint=say("int64 tensor of the labels.", "레이블을 담은 int64 텐서입니다."))
     padded = impl.pad_collate(batch, padding_value=-1)[0]
     assert_tensor(padded, pad_sequence([s for s, _ in batch], batch_first=True, padding_value=-1),
                   "pad_collate(batch, padding_value=-1)[0]",
@@ -353,9 +353,9 @@ def test_pad_collate_works_in_a_dataloader(impl):
     check(shapes == [(3, 7), (3, 3), (1, 6)], say(f"a DataLoader with collate_fn=pad_collate over lengths 5, 2, 7, 3, 3, 1, "
                                                   f"6 in batches of 3 should give padded shapes [(3, 7), (3, 3), (1, 6)], "
                                                   f"got {shapes}.",
-                                                  f"길이 5, 2, 7, 3, 3, 1, 6을 3개씩 배치로 묶는 collate_fn=pad_collate "
-                                                  f"DataLoader는 패딩된 shape [(3, 7), (3, 3), (1, 6)]을 내야 하는데 "
-                                                  f"{shapes}입니다."),
+                                                  f"길이가 5, 2, 7, 3, 3, 1, 6인 시퀀스를 3개씩 묶는 "
+                                                  f"DataLoader(collate_fn=pad_collate)의 패딩된 shape는 {shapes}입니다. "
+                                                  f"기대값은 [(3, 7), (3, 3), (1, 6)]입니다."),
           say("Pad each batch to its own longest sequence; pass collate_fn on to the DataLoader.",
               "각 배치는 그 안의 가장 긴 시퀀스에 맞춰 패딩하세요. collate_fn을 DataLoader에 넘기세요."))
 
