@@ -203,3 +203,15 @@ def test_an_executed_notebook_shows_its_results_table_in_a_browser(executed, nam
     assert dom.count('class="ptgrade-check"') == len(_table(notebook)["outcomes"])
     shot = browser.screenshot(html, f"notebook_{item.module_name}_{name}.png", size=(1280, 4000))
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_a_project_notebook_runs_its_smoke_training_and_shows_the_plots(tmp_path):
+    """5.2's notebook with the reference pasted in: its `%ptgrade run 5.2 --smoke` cell trains through `ptgrade run`
+    on the notebook's own code and shows the run's PNGs inline (the check cell is left out: other tests grade)."""
+    item = MANIFEST.item("5.2")
+    notebook = _with_reference(selfstudy.item_notebook(MANIFEST, item, "en"), item)
+    notebook.cells = [cell for cell in notebook.cells if "check" not in cell.metadata.get("ptgrade", {})]
+    run_cell = next(cell for cell in notebook.cells if cell.cell_type == "code" and "%ptgrade run 5.2" in cell.source)
+    _execute(notebook, tmp_path)
+    images = [output for output in run_cell.outputs if "image/png" in output.get("data", {})]
+    assert images, f"the run cell showed no plot: {[output.get('text', '')[-500:] for output in run_cell.outputs]}"
