@@ -186,11 +186,11 @@ def _judge_unet(name, config, state, what):
     counted on the meta device first) with the pulled weights, in eval mode; an AssertionError that says what is off."""
     check(name == "UNet2DConditionModel",
           say(f"{what} is a {name}, expected a diffusers UNet2DConditionModel.",
-              f"{what}이(가) {name}입니다. diffusers의 UNet2DConditionModel이어야 합니다."))
+              f"{what}: {name}입니다. diffusers의 UNet2DConditionModel이어야 합니다."))
     plain = (int, float, str, bool, type(None))
     check(isinstance(config, dict) and all(type(k) is str and (type(v) in plain or (type(v) is list and all(
         type(i) in plain for i in v))) for k, v in config.items()),
-          say(f"{what}'s config is not plain data.", f"{what}의 config가 평범한 데이터가 아닙니다."))
+          say(f"{what}'s config is not plain data.", f"{what}의 config가 기본 자료형으로만 된 데이터가 아닙니다."))
     try:
         with torch.device("meta"):
             size = sum(p.numel() for p in UNet2DConditionModel.from_config(config).parameters())
@@ -201,7 +201,7 @@ def _judge_unet(name, config, state, what):
           say(f"{what} has {size:,} parameters; keep it under {UNET_LIMIT:,} so it trains on a CPU.",
               f"{what}의 매개변수가 {size:,}개입니다. CPU에서 학습되도록 {UNET_LIMIT:,}개 아래로 유지하세요."),
           say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
-              "16, 32 채널 블록 두 개(각 계층 하나)면 16x16 도형에 충분합니다."))
+              "16, 32 채널 블록 두 개(블록마다 계층 하나)면 16x16 도형에 충분합니다."))
     unet = UNet2DConditionModel.from_config(config)
     check(isinstance(state, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in state.values()),
           say(f"{what}'s weights are not tensors.", f"{what}의 가중치가 텐서가 아닙니다."))
@@ -275,7 +275,7 @@ def test_generator_maps_noise_to_images(impl, run_seed):
     for batch, (image_shape, _) in shapes.items():
         check(image_shape == (batch, 3, 16, 16),
               say(f"Generator()(z) for z of shape ({batch}, {nz}, 1, 1) gave {image_shape}, expected ({batch}, 3, 16, 16).",
-                  f"({batch}, {nz}, 1, 1) 모양의 z에 대해 Generator()(z)의 출력 shape가 {image_shape}입니다. "
+                  f"shape가 ({batch}, {nz}, 1, 1)인 z에 대해 Generator()(z)의 출력 shape가 {image_shape}입니다. "
                   f"({batch}, 3, 16, 16)이어야 합니다."),
               say("1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1).",
                   "1x1 -> 4x4 (kernel 4, stride 1, padding 0) -> 8x8 -> 16x16 (kernel 4, stride 2, padding 1)로 키우세요."))
@@ -287,10 +287,10 @@ def test_generator_maps_noise_to_images(impl, run_seed):
     check(any(name == "ConvTranspose2d" and stride == (2, 2) for name, stride in g_layers) and "BatchNorm2d" in names,
           say(f"Generator's layers {sorted(set(names))} do not follow the DCGAN pattern: it upsamples with "
               "ConvTranspose2d of stride 2, each followed by BatchNorm2d.",
-              f"Generator의 계층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: stride 2인 ConvTranspose2d로 "
+              f"Generator의 계층({sorted(set(names))})이 DCGAN 패턴을 따르지 않습니다: stride 2인 ConvTranspose2d로 "
               "키우고, 그 뒤에 BatchNorm2d를 둡니다."),
           say("Use nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU blocks (no Linear, no Upsample).",
-              "nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU 블록을 쓰세요."))
+              "nn.ConvTranspose2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.ReLU 블록을 쓰세요(Linear나 Upsample은 쓰지 않습니다)."))
     _part_matches_the_judges(impl, "Generator", _derived(run_seed, 1), say(
         "ConvTranspose2d -> BatchNorm2d -> ReLU, twice, then ConvTranspose2d -> Tanh.",
         "ConvTranspose2d -> BatchNorm2d -> ReLU를 두 번, 그다음 ConvTranspose2d -> Tanh입니다."))
@@ -319,16 +319,16 @@ def test_discriminator_gives_one_logit_per_image(impl, run_seed):
         check(logit_shape == (batch,),
               say(f"Discriminator()(x) for x of shape ({batch}, 3, 16, 16) gave {logit_shape}, expected ({batch},): "
                   "one raw logit per image.",
-                  f"({batch}, 3, 16, 16) 모양의 x에 대해 Discriminator()(x)의 출력 shape가 {logit_shape}입니다. "
+                  f"shape가 ({batch}, 3, 16, 16)인 x에 대해 Discriminator()(x)의 출력 shape가 {logit_shape}입니다. "
                   f"이미지마다 로짓 하나, 즉 ({batch},)여야 합니다."),
               say("Finish with a Conv2d to 1 channel over the last 4x4 map, then .flatten() (or .view(-1)).",
-                  "마지막 4x4 특징 맵에 출력 채널 1개인 Conv2d를 적용한 뒤 .flatten()(또는 .view(-1))하세요."))
+                  "마지막 4x4 특징 맵에 출력 채널 1개인 Conv2d를 적용한 뒤 .flatten()(또는 .view(-1))로 펼치세요."))
     names = [name for name, _ in d_layers]
     check(any(name == "Conv2d" and stride == (2, 2) for name, stride in d_layers)
           and not any("Pool" in name for name in names),
           say(f"Discriminator's layers {sorted(set(names))} do not follow the DCGAN pattern: it downsamples with "
               "Conv2d of stride 2, not with pooling.",
-              f"Discriminator의 계층 {sorted(set(names))}이(가) DCGAN 패턴을 따르지 않습니다: 풀링이 아니라 stride 2인 "
+              f"Discriminator의 계층({sorted(set(names))})이 DCGAN 패턴을 따르지 않습니다: 풀링이 아니라 stride 2인 "
               "Conv2d로 줄입니다."),
           say("Use nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) blocks.",
               "nn.Conv2d(in, out, 4, 2, 1) + nn.BatchNorm2d + nn.LeakyReLU(0.2) 블록을 쓰세요."))
@@ -366,12 +366,12 @@ def test_weights_init_follows_dcgan(impl):
               say(f"after weights_init, {what} has mean {mean:.4g} and standard deviation {std:.4g} over {n} values; "
                   f"expected about {centre} and 0.02.",
                   f"weights_init 뒤 {what}의 평균이 {mean:.4g}, 표준편차가 {std:.4g}입니다({n}개 값). "
-                  f"{centre}과(와) 0.02 근처여야 합니다."), hint)
+                  f"평균은 {centre}, 표준편차는 0.02 근처여야 합니다."), hint)
         if n >= 4096:
             check(abs(kurtosis - 3.0) <= 0.5,
                   say(f"after weights_init, {what} has kurtosis {kurtosis:.3g}: its values are not normally "
                       "distributed (a normal law has 3, a uniform one 1.8).",
-                      f"weights_init 뒤 {what}의 첨도가 {kurtosis:.3g}입니다: 정규분포가 아닙니다"
+                      f"weights_init 뒤 {what}의 첨도가 {kurtosis:.3g}입니다: 값이 정규분포를 따르지 않습니다"
                       "(정규분포는 3, 균등분포는 1.8)."), hint)
     bias = expect_tensor(found["bn_bias"], "BatchNorm2d's bias")
     check(bool((bias == 0).all()),
@@ -379,7 +379,7 @@ def test_weights_init_follows_dcgan(impl):
               "weights_init 뒤에도 BatchNorm2d의 bias(미리 0.3으로 채워 둠)가 모두 0이 아닙니다."), hint)
     check(len(theirs) >= 2,
           say("weights_init found fewer than two Conv2d/ConvTranspose2d layers in your Generator and Discriminator.",
-              "Generator와 Discriminator에서 Conv2d/ConvTranspose2d 계층이 두 개 미만입니다."))
+              "weights_init이 Generator와 Discriminator에서 찾은 Conv2d/ConvTranspose2d 계층이 두 개 미만입니다."))
 
 
 D_STEP_MISTAKES = {
@@ -394,8 +394,8 @@ G_STEP_MISTAKES = {
                        "생성자가 '가짜'(0) 레이블 쪽으로 학습됩니다: 판별자를 속이도록 진짜 레이블 1을 써야 합니다."),
     "saturating": say("this is the saturating loss log(1 - D(G(z))); use the non-saturating one, BCE(D(G(z)), 1), whose "
                       "gradients do not vanish while D wins.",
-                      "포화되는(saturating) 손실 log(1 - D(G(z)))입니다. D가 이기는 동안에도 변화도가 사라지지 않는 "
-                      "비포화(non-saturating) 손실 BCE(D(G(z)), 1)을 쓰세요."),
+                      "포화되는 손실 log(1 - D(G(z)))입니다. D가 이기는 동안에도 변화도가 사라지지 않는 "
+                      "비포화 손실 BCE(D(G(z)), 1)을 쓰세요."),
     "no_zero_grad": say("optimizer_g.zero_grad() is missing: the step adds gradients left in G.",
                         "optimizer_g.zero_grad()가 빠졌습니다: G에 남아 있던 변화도가 더해집니다."),
 }
@@ -423,13 +423,13 @@ def test_discriminator_step_uses_the_right_labels(impl, run_seed):
                                "backward, step 순서입니다."))
         assert_scalar(returned, want_loss, say("the loss discriminator_step returned", "discriminator_step이 반환한 손실"),
                       hint=say("Return loss.item(): the sum of the real and the fake terms, before the step.",
-                               "진짜 항과 가짜 항의 합인 loss.item()을 반환하세요."))
+                               "단계를 진행하기 전의 손실, 즉 진짜 항과 가짜 항의 합인 loss.item()을 반환하세요."))
 
 
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("discriminator_step leaves the generator untouched (fake images detached)",
-                   ko="discriminator_step은 생성자를 건드리지 않습니다(가짜 이미지를 detach)")
+                   ko="discriminator_step은 생성자를 건드리지 않습니다(가짜 이미지는 detach합니다)")
 def test_discriminator_step_leaves_the_generator_alone(impl, run_seed):
     seed = _derived(run_seed, 5) % 100_000
     _, d_after, g_after, g_grads = discriminator_step_effects(impl, seed)
@@ -439,7 +439,7 @@ def test_discriminator_step_leaves_the_generator_alone(impl, run_seed):
           say("Only optimizer_d steps in the discriminator step.", "판별자 단계에서는 optimizer_d.step()만 호출합니다."))
     assert_tensor(d_after, _reference_d_step(seed)[1], say("D's parameters after one discriminator_step (the step itself "
                                                           "must still be taken)",
-                                                          "discriminator_step 한 번 뒤 D의 매개변수(단계 자체는 밟아야 "
+                                                          "discriminator_step 한 번 뒤 D의 매개변수(단계 자체는 진행해야 "
                                                           "합니다)"),
                   hint=say("loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake.detach()), 0); zero_grad, backward, "
                            "step.", "loss = BCEWithLogits(D(real), 1) + BCEWithLogits(D(fake.detach()), 0); zero_grad, "
@@ -493,19 +493,19 @@ def test_generator_step_leaves_the_discriminator_alone(impl, run_seed):
               "generator_step 뒤 판별자의 일부 매개변수가 더 이상 requires_grad가 아닙니다: 다음 discriminator_step이 "
               "학습할 수 없습니다."),
           say("If you freeze D with requires_grad_(False) during the generator step, unfreeze it before returning.",
-              "생성자 단계에서 requires_grad_(False)로 D를 얼렸다면 반환하기 전에 다시 풀어 주세요."))
+              "생성자 단계에서 requires_grad_(False)로 D를 동결했다면 반환하기 전에 동결을 해제하세요."))
     hint = say("loss = BCEWithLogits(D(G(z)), 1), through D without detach; optimizer_g.zero_grad(), backward, "
                "optimizer_g.step(); D comes out as it went in, trainable.",
                "loss = BCEWithLogits(D(G(z)), 1)을 detach 없이 D를 거쳐 계산하고, optimizer_g.zero_grad(), backward, "
                "optimizer_g.step() 순서로 하세요. D는 들어온 그대로, 학습 가능한 상태로 나가야 합니다.")
     assert_tensor(g_after, _reference_g_step(seed)[1], say("G's parameters after one generator_step (the step itself must "
                                                           "still be taken)",
-                                                          "generator_step 한 번 뒤 G의 매개변수(단계 자체는 밟아야 "
+                                                          "generator_step 한 번 뒤 G의 매개변수(단계 자체는 진행해야 "
                                                           "합니다)"), hint=hint)
     assert_tensor(d_probed, _d_probe_step(discriminator, seed),
                   say("D's parameters after generator_step and then one plain SGD step of D: a discriminator that no "
                       "longer requires grad does not move",
-                      "generator_step 뒤 D를 평범한 SGD로 한 단계 학습한 매개변수: 더 이상 requires_grad가 아닌 판별자는 "
+                      "generator_step 뒤 D를 일반 SGD로 한 단계 학습한 매개변수: 더 이상 requires_grad가 아닌 판별자는 "
                       "움직이지 않습니다"), hint=hint)
 
 
@@ -543,7 +543,7 @@ def test_gan_training_moves_samples_toward_the_data(impl, gan_run, run_seed):
           say(f"after {GAN_STEPS} alternating steps, 512 samples the grader draws with the trained generator's weights "
               f"(eval mode, new noise) are at a Fréchet distance of {end:.3g} from the data on 4x4 features (it was "
               f"{start:.3g} before training); a correct GAN gets below {GAN_FD_THRESHOLD}.",
-              f"교대 단계 {GAN_STEPS}번 뒤 학습한 생성자의 가중치로 채점기가 (평가 모드, 새 노이즈로) 그린 샘플 512개와 "
+              f"생성자와 판별자를 번갈아 {GAN_STEPS}단계 학습한 뒤, 학습한 생성자의 가중치로 채점기가 (평가 모드, 새 노이즈로) 그린 샘플 512개와 "
               f"데이터 사이 4x4 특징의 Fréchet 거리가 {end:.3g}입니다(학습 전 {start:.3g}). 올바른 GAN은 "
               f"{GAN_FD_THRESHOLD} 아래로 내려갑니다."),
           say("Check the labels (D: real 1, fake 0; G: 1), the detach in the D step and zero_grad in both steps.",
@@ -562,13 +562,13 @@ def test_noise_schedule_matches_diffusers(impl, run_seed):
     hint = say("betas = torch.linspace(beta_start, beta_end, num_steps); alphas_cumprod = cumprod(1 - betas).",
                "betas = torch.linspace(beta_start, beta_end, num_steps); alphas_cumprod = cumprod(1 - betas)입니다.")
     assert_tensor(default, _ddpm().alphas_cumprod, say("noise_schedule() against DDPMScheduler(1000 steps, linear)",
-                                                       "noise_schedule()과 DDPMScheduler(1000단계, linear) 비교"),
+                                                       "DDPMScheduler(1000단계, linear)와 noise_schedule() 비교"),
                   rtol=1e-4, atol=1e-6, hint=hint)
     assert_tensor(short, _ddpm(50, 1e-3, 0.05).alphas_cumprod,
-                  say("noise_schedule(50, 1e-3, 0.05) against DDPMScheduler", "noise_schedule(50, 1e-3, 0.05)과 DDPMScheduler 비교"),
+                  say("noise_schedule(50, 1e-3, 0.05) against DDPMScheduler", "DDPMScheduler와 noise_schedule(50, 1e-3, 0.05) 비교"),
                   rtol=1e-4, atol=1e-6, hint=hint)
     assert_tensor(other, _ddpm(*drawn).alphas_cumprod,
-                  say(f"noise_schedule{drawn} against DDPMScheduler", f"noise_schedule{drawn}과(와) DDPMScheduler 비교"),
+                  say(f"noise_schedule{drawn} against DDPMScheduler", f"DDPMScheduler와 noise_schedule{drawn} 비교"),
                   rtol=1e-4, atol=1e-6, hint=hint)
 
 
@@ -590,7 +590,7 @@ def test_q_sample_matches_add_noise(impl, run_seed):
         got = impl.q_sample(x0, t, noise, scheduler.alphas_cumprod.clone())
         assert_tensor(got, scheduler.add_noise(x0, noise, t),
                       say(f"q_sample on images of shape {shape} against DDPMScheduler.add_noise",
-                          f"{shape} 모양 이미지에서 q_sample과 DDPMScheduler.add_noise 비교"), rtol=1e-4, atol=1e-5,
+                          f"shape가 {shape}인 이미지에서 q_sample과 DDPMScheduler.add_noise 비교"), rtol=1e-4, atol=1e-5,
                       hint=hint)
 
 
@@ -606,10 +606,10 @@ def test_text_encoder_and_unet_fit_together(impl, run_seed):
     check(states.dim() == 3 and tuple(states.shape[:2]) == (4, MAX_TOKENS),
           say(f"encode_captions on 4 captions of {MAX_TOKENS} token ids gave shape {tuple(states.shape)}, expected "
               f"(4, {MAX_TOKENS}, hidden size): one vector per token, as cross-attention reads it.",
-              f"{MAX_TOKENS}개 토큰 id로 된 캡션 4개에 encode_captions가 {tuple(states.shape)} 모양을 냈습니다. "
-              f"토큰마다 벡터 하나인 (4, {MAX_TOKENS}, hidden size)여야 합니다."),
+              f"토큰 id {MAX_TOKENS}개로 된 캡션 4개에 대한 encode_captions의 출력 shape가 {tuple(states.shape)}입니다. "
+              f"교차 어텐션이 읽을 수 있도록 토큰마다 벡터 하나인 (4, {MAX_TOKENS}, 은닉 크기)여야 합니다."),
           say("Return the encoder's last_hidden_state, not the pooled output.",
-              "pooled 출력이 아니라 인코더의 last_hidden_state를 반환하세요."))
+              "풀링된 출력이 아니라 인코더의 last_hidden_state를 반환하세요."))
     check(not torch.allclose(states[0], states[1]) and not torch.allclose(states[0], states[3]),
           say("encode_captions gives the same states for different captions.",
               "encode_captions가 서로 다른 캡션에 같은 상태를 냅니다."))
@@ -617,15 +617,15 @@ def test_text_encoder_and_unet_fit_together(impl, run_seed):
     check(tuple(out.shape) == (4, 3, 16, 16),
           say(f"the UNet's output for 4 images of 3x16x16 has shape {tuple(out.shape)}; it predicts the noise, so the "
               "shape of its input.",
-              f"3x16x16 이미지 4장에 대한 UNet 출력 모양이 {tuple(out.shape)}입니다. 노이즈를 예측하므로 입력과 같은 "
-              "모양이어야 합니다."))
+              f"3x16x16 이미지 4장에 대한 UNet 출력의 shape가 {tuple(out.shape)}입니다. 노이즈를 예측하므로 입력과 같은 "
+              "shape여야 합니다."))
     unet = _judge_unet(unet_class, config, weights, say("make_unet()'s model", "make_unet()의 모델"))
     with torch.no_grad():
         want = unet(x, t, encoder_hidden_states=states.float()).sample
     assert_tensor(out, want, say("the UNet's output against a UNet2DConditionModel the grader builds from its config and "
                                  "weights, on the same inputs",
-                                 "UNet 출력과, 채점기가 그 config와 가중치로 만든 UNet2DConditionModel의 같은 입력에 대한 "
-                                 "출력의 비교"), rtol=1e-3, atol=1e-4,
+                                 "같은 입력에서 UNet의 출력과, 채점기가 그 config와 가중치로 만든 "
+                                 "UNet2DConditionModel의 출력 비교"), rtol=1e-3, atol=1e-4,
                   hint=say("make_unet returns diffusers' UNet2DConditionModel(...) itself, with cross_attention_dim = "
                            "TEXT_DIM.", "make_unet은 cross_attention_dim = TEXT_DIM인 diffusers의 "
                            "UNet2DConditionModel(...) 자체를 반환합니다."))
@@ -651,7 +651,7 @@ def test_drop_captions_rate(impl, run_seed):
                                            "drop_captions가 입력받은 토큰 id를 바꿨습니다. 새 텐서를 반환하세요."), hint)
         check(tuple(result.shape) == tuple(ids.shape),
               say(f"drop_captions returned shape {tuple(result.shape)}, expected {tuple(ids.shape)}.",
-                  f"drop_captions가 {tuple(result.shape)} 모양을 반환했습니다. 기대값은 {tuple(ids.shape)}입니다."), hint)
+                  f"drop_captions가 반환한 텐서의 shape가 {tuple(result.shape)}입니다. 기대값은 {tuple(ids.shape)}입니다."), hint)
         dropped = (result == empty).all(dim=1)
         kept = (result == ids).all(dim=1)
         check(bool((dropped | kept).all()),
@@ -717,7 +717,7 @@ def test_guidance_formula(impl, run_seed):
     eps_uncond, eps_cond = torch.randn(2, 3, 8, 8, generator=generator), torch.randn(2, 3, 8, 8, generator=generator)
     hint = say("Classifier-free guidance: eps = eps_uncond + scale * (eps_cond - eps_uncond); scale 0 gives the "
                "unconditional prediction, 1 the conditional one, more than 1 pushes past it toward the caption.",
-               "classifier-free guidance: eps = eps_uncond + scale * (eps_cond - eps_uncond)입니다. scale 0은 조건 없는 "
+               "분류기 없는 가이던스: eps = eps_uncond + scale * (eps_cond - eps_uncond)입니다. scale 0은 조건 없는 "
                "예측, 1은 조건부 예측이고, 1보다 크면 캡션 쪽으로 더 밀어냅니다.")
     for scale in (0.0, 1.0, 3.5, round(random.Random(_derived(run_seed, 28)).uniform(1.5, 9.0), 3)):
         assert_tensor(impl.guidance(eps_uncond, eps_cond, scale), eps_uncond + scale * (eps_cond - eps_uncond),
@@ -728,7 +728,7 @@ def test_guidance_formula(impl, run_seed):
 @pytest.mark.points(3)
 @pytest.mark.numerics
 @pytest.mark.title("sample runs the DDIM loop with classifier-free guidance",
-                   ko="sample은 classifier-free guidance로 DDIM 루프를 실행합니다")
+                   ko="sample은 분류기 없는 가이던스로 DDIM 루프를 실행합니다")
 def test_sampler_matches_a_ddim_reference(impl, run_seed):
     hint = say("scheduler.set_timesteps(num_inference_steps); for t in scheduler.timesteps: predict the noise with "
                "the empty and the caption states, combine them with guidance, x = scheduler.step(eps, t, x)."
@@ -821,7 +821,7 @@ _T2I_HINT = say("The grader samples your trained UNet itself (its own DDIM loop 
 @pytest.mark.points(3)
 @pytest.mark.convergence
 @pytest.mark.title("After bounded training, samples show their caption's colour",
-                   ko="제한된 학습 뒤 샘플은 캡션을 무시하는 모델보다 캡션의 색을 더 자주 보여 줍니다")
+                   ko="제한된 학습 뒤 샘플은 캡션의 색을 보여 줍니다")
 def test_text_to_image_follows_captions(impl, t2i_run):
     colour_rate, each = _t2i_best(t2i_run, 0)
     check(colour_rate >= T2I_COLOUR_THRESHOLD,
