@@ -1118,7 +1118,7 @@ TRAINER_HINT = say("Build one dict per example, {**tokenizer(text), 'labels': la
                    "report_to='none', use_cpu=not torch.cuda.is_available()) and Trainer(model=model, args=args, "
                    "train_dataset=examples, data_collator=DataCollatorWithPadding(tokenizer)); then trainer.train(), "
                    "trainer.save_model() and return (model.eval(), trainer.state.log_history).",
-                   "예제마다 dict 하나 {**tokenizer(text), 'labels': label}을(를) 만들고(아직 패딩하지 않습니다), "
+                   "예제마다 dict {**tokenizer(text), 'labels': label}을 하나씩 만들고(아직 패딩하지 않습니다), "
                    "TrainingArguments(output_dir=output_dir, max_steps=steps, learning_rate=lr, "
                    "per_device_train_batch_size=batch_size, seed=seed, logging_steps=logging_steps, save_strategy='no', "
                    "report_to='none', use_cpu=not torch.cuda.is_available())와 Trainer(model=model, args=args, "
