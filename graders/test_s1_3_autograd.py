@@ -215,6 +215,18 @@ def _micro_batches(seed):
     return w, xs, ys, expected
 
 
+def _accumulation_mistakes(w, xs, ys, expected):
+    """What the usual accumulation mistakes give on these micro-batches (for assert_tensor's diagnosis)."""
+    last = 2 / len(ys[-1]) * xs[-1].T @ (xs[-1] @ w.detach() - ys[-1])
+    return {(say("only the last micro-batch's gradient is left: .grad is cleared inside the loop.",
+                  "마지막 마이크로 배치의 변화도만 남았습니다. 루프 안에서 .grad를 비웠습니다."), _ACCUMULATE_HINT):
+            [last / len(xs), last],
+            (say("the micro-batches' gradients are summed, not averaged: each loss was not divided by K, the number of "
+                 "micro-batches.",
+                 "마이크로 배치의 변화도를 평균하지 않고 합했습니다. 각 손실을 마이크로 배치 수 K로 나누지 않았습니다."),
+             _ACCUMULATE_HINT): expected * len(xs)}
+
+
 _ACCUMULATE_HINT = say("Clear w.grad once before the loop, not inside it: every backward() adds into .grad, so "
                        "zeroing inside the loop keeps only the last micro-batch. Divide each loss by K "
                        "(the number of micro-batches) before backward().",
@@ -232,7 +244,7 @@ def test_accumulated_grad_sums_every_micro_batch(impl):
     seen = accumulated_grad_calls(impl, w.requires_grad_(), xs, ys)
     assert_tensor(seen["results"][0], expected, say("accumulated_grad(w, xs, ys) for 3 micro-batches of sizes 5, 2, 3",
                                                     "크기 5, 2, 3인 마이크로 배치 3개에 대한 accumulated_grad(w, xs, ys)"),
-                  hint=_ACCUMULATE_HINT)
+                  hint=_ACCUMULATE_HINT, mistakes=_accumulation_mistakes(w, xs, ys, expected))
     assert_tensor(seen["w_grad"], expected, say("w.grad after accumulated_grad(w, xs, ys)",
                                                 "accumulated_grad(w, xs, ys) 호출 뒤의 w.grad"),
                   hint=say("Accumulate with backward() into w.grad and return w.grad.",
@@ -251,19 +263,25 @@ def test_accumulated_grad_clears_stale_gradients(impl):
                "(or zero it) once before the loop.",
                "w.grad에 이전 작업에서 남은 오래된 변화도가 있었고 backward()가 그 위에 더했습니다: "
                "루프 전에 한 번 w.grad = None으로 두세요(또는 0으로 만드세요).")
+    stale = {say("the stale 100.0 in w.grad is still in the result: backward() added onto it.",
+                 "w.grad에 남아 있던 100.0이 결과에 그대로 있습니다. backward()가 그 위에 더했습니다."): expected + 100.0}
     assert_tensor(seen["results"][0], expected, say("accumulated_grad(w, xs, ys) when w.grad already "
                                                     "held 100.0 everywhere",
                                                     "w.grad가 이미 모두 100.0이었을 때의 accumulated_grad(w, xs, ys)"),
-                  hint=hint)
+                  hint=hint, mistakes=stale)
     assert_tensor(seen["results"][1], expected, say("a second accumulated_grad(w, xs, ys) call",
                                                     "두 번째 accumulated_grad(w, xs, ys) 호출"),
                   hint=hint)
 
 
-def _gd_reference(w0, x, y, lr, steps):
-    w = w0.clone()
+def _gd_reference(w0, x, y, lr, steps, keep_gradients=False):
+    """Gradient descent on mean squared error; `keep_gradients`: the mistake of never clearing .grad, so each step
+    also applies every earlier step's gradient."""
+    w, kept = w0.clone(), torch.zeros_like(w0)
     for _ in range(steps):
-        w = w - lr * 2 / len(y) * x.T @ (x @ w - y)
+        gradient = 2 / len(y) * x.T @ (x @ w - y) + kept
+        kept = gradient if keep_gradients else kept
+        w = w - lr * gradient
     return w
 
 
@@ -287,9 +305,12 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
     for steps in (1, 6):
         w, (w0_after, *_), _ = _fit(lambda *args: with_inputs(impl.sgd_fit, *args), w0, x, y, 0.1, steps)
         w = expect_tensor(w, f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
+        kept = {say("w.grad is never cleared, so each step also applies every earlier step's gradient.",
+                    "w.grad를 비우지 않아서 각 단계가 이전 단계의 변화도까지 모두 적용합니다."):
+                _gd_reference(w0, x, y, 0.1, steps, keep_gradients=True)} if steps > 1 else None
         assert_tensor(w.detach(), _gd_reference(w0, x, y, 0.1, steps),
                       say(f"w after {steps} gradient-descent step(s) on a 12x3 least-squares problem",
-                          f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"),
+                          f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"), mistakes=kept,
                       hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()): .grad accumulates, "
                                "so without zeroing each step also applies all the earlier gradients.",
                                "매 단계 뒤에 변화도를 0으로 만드세요(w.grad = None 또는 "
