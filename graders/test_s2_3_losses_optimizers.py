@@ -17,11 +17,11 @@ from ptgrade.judge.remote import Handle, StudentError, with_inputs
 
 STABLE_HINT = say("Subtract the maximum along dim (keepdim=True) before exp: x - m - log(sum(exp(x - m))). "
                   "exp of a logit above ~89 is inf in float32.",
-                  "exp 전에 dim을 따라 최댓값(maximum)을 빼세요(keepdim=True): x - m - log(sum(exp(x - m))). "
+                  "exp 전에 dim을 따라 최댓값을 빼세요(keepdim=True): x - m - log(sum(exp(x - m))). "
                   "float32에서 약 89를 넘는 로짓의 exp는 inf가 됩니다.")
 SMOOTHING_HINT = say("With label smoothing the target is (1 - eps) * one_hot + eps / C on every class, the true one "
                      "included: loss = (1 - eps) * nll + eps * mean over classes of -log p.",
-                     "레이블 스무딩을 쓰면 목표값(target)은 정답 클래스를 포함한 모든 클래스에서 "
+                     "레이블 스무딩을 쓰면 목표 분포는 정답 클래스를 포함한 모든 클래스에서 "
                      "(1 - eps) * one_hot + eps / C입니다: loss = (1 - eps) * nll + eps * (클래스에 대한 -log p의 평균).")
 IGNORE_HINT = say("Rows whose target is ignore_index count for nothing: sum the losses of the other rows and divide by "
                   "how many there are (not by N).",
@@ -64,7 +64,7 @@ def _cross_entropy_mistakes(logits, target, **options):
     return {(say("softmax is applied to the logits before the loss, which applies log_softmax itself (the "
                  "probabilities are squashed twice).",
                  "손실 함수가 log_softmax를 스스로 적용하는데, 그 전에 로짓에 softmax를 적용했습니다(확률이 두 번 "
-                 "눌립니다)."),
+                 "압축됩니다)."),
              say("Pass the raw logits: cross_entropy starts from log_softmax(logits).",
                  "가공하지 않은 로짓을 넘기세요. cross_entropy는 log_softmax(logits)에서 시작합니다.")):
             F.cross_entropy(logits.softmax(-1), target, **options),
@@ -93,7 +93,7 @@ def _smoothing_mistakes(logits, target, eps):
     per_row = (1 - eps) * nll + eps * others
     return {(say("the smoothing mass eps is spread over the other classes only, not over every class with the true one "
                  "included.",
-                 "스무딩 질량 eps를 정답을 포함한 모든 클래스가 아니라 나머지 클래스에만 나눴습니다."), SMOOTHING_HINT):
+                 "스무딩에 쓰는 확률 eps를 정답을 포함한 모든 클래스가 아니라 나머지 클래스에만 나눠 주었습니다."), SMOOTHING_HINT):
             per_row[kept].mean()}
 
 
@@ -112,7 +112,7 @@ def test_mse_matches_torch_for_every_reduction(impl):
     for reduction in ("mean", "sum", "none"):
         assert_tensor(impl.mse_loss(pred, target, reduction=reduction), nn.MSELoss(reduction=reduction)(pred, target),
                       say(f"mse_loss(pred, target, reduction={reduction!r}) for (4, 3) inputs",
-                          f"(4, 3) 입력에 대한 mse_loss(pred, target, reduction={reduction!r})"),
+                          f"shape가 (4, 3)인 입력에 대한 mse_loss(pred, target, reduction={reduction!r})"),
                       hint=MSE_HINT, mistakes=_mse_mistakes(pred, target, reduction))
     assert_tensor(impl.mse_loss(pred, target), F.mse_loss(pred, target),
                   say("mse_loss(pred, target) with the default", "기본값으로 호출한 mse_loss(pred, target)"),
@@ -174,7 +174,7 @@ def test_cross_entropy_matches_torch(impl):
         logits, target = _logits(seed, n, c, scale=3.0)
         assert_tensor(impl.cross_entropy(logits, target), F.cross_entropy(logits, target),
                       say(f"cross_entropy(logits, target) for ({n}, {c}) logits",
-                          f"({n}, {c}) 로짓에 대한 cross_entropy(logits, target)"),
+                          f"shape가 ({n}, {c})인 로짓에 대한 cross_entropy(logits, target)"),
                       hint=say("Mean over rows of -log_softmax(logits)[n, target[n]]; gather picks each row's class.",
                                "행들에 대한 -log_softmax(logits)[n, target[n]]의 평균입니다. gather로 각 행의 클래스를 "
                                "고르세요."), mistakes=_cross_entropy_mistakes(logits, target) if n > 1 else None)
@@ -190,7 +190,7 @@ def test_cross_entropy_skips_ignore_index(impl):
     padded[[1, 4, 5]] = -100
     assert_tensor(impl.cross_entropy(logits, padded), F.cross_entropy(logits, padded),
                   say("cross_entropy(logits, target) with 3 of 8 targets = -100 (the default ignore_index)",
-                      "정답 8개 중 3개가 -100(기본 ignore_index)인 cross_entropy(logits, target)"), hint=IGNORE_HINT,
+                      "정답 8개 중 3개가 -100(기본 ignore_index)일 때의 cross_entropy(logits, target)"), hint=IGNORE_HINT,
                   mistakes=_ignore_mistakes(logits, padded))
     padded[[1, 4, 5]] = 3
     padded[0] = 2
@@ -212,7 +212,7 @@ def test_cross_entropy_label_smoothing_matches_torch(impl):
         assert_tensor(impl.cross_entropy(logits, target, label_smoothing=eps),
                       F.cross_entropy(logits, target, label_smoothing=eps),
                       say(f"cross_entropy(logits, target, label_smoothing={eps}) with one ignored row",
-                          f"무시되는 행이 하나 있는 cross_entropy(logits, target, label_smoothing={eps})"),
+                          f"무시되는 행이 하나 있을 때의 cross_entropy(logits, target, label_smoothing={eps})"),
                       hint=SMOOTHING_HINT, mistakes=_smoothing_mistakes(logits, target, eps))
 
 
@@ -274,17 +274,17 @@ def test_log_softmax_and_cross_entropy_are_written_by_hand(impl, run_seed):
     # inputs drawn for this run.
     logits, target = _logits(run_seed, n=7, c=4, scale=3.0)
     assert_tensor(impl.log_softmax(logits, 1), F.log_softmax(logits, 1),
-                  say("log_softmax(logits, 1) for (7, 4) logits", "(7, 4) 로짓에 대한 log_softmax(logits, 1)"),
+                  say("log_softmax(logits, 1) for (7, 4) logits", "shape가 (7, 4)인 로짓에 대한 log_softmax(logits, 1)"),
                   hint=STABLE_HINT)
     assert_tensor(impl.cross_entropy(logits, target), F.cross_entropy(logits, target),
-                  say("cross_entropy(logits, target) for (7, 4) logits", "(7, 4) 로짓에 대한 cross_entropy(logits, target)"),
+                  say("cross_entropy(logits, target) for (7, 4) logits", "shape가 (7, 4)인 로짓에 대한 cross_entropy(logits, target)"),
                   hint=STABLE_HINT)
     for name, args, forbidden in (("log_softmax", (logits, 1), TORCH_SOFTMAX),
                                   ("cross_entropy", (logits, target), TORCH_CROSS_ENTROPY)):
         called = [_short(f) for f in torch_functions_called(impl, name, *args) if f in forbidden]
         check(not called,
               say(f"{name} calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
-                  f"{name}이(가) torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
+                  f"{name}에서 torch의 함수를 호출합니다: {', '.join(called)}. 이 연습 문제에서는 직접 작성해야 합니다."),
               say("Build it from tensor operations (amax, exp, sum, log, gather, ...) as its docstring describes; "
                   "torch's version is what the grader compares you with. " + STABLE_HINT,
                   "docstring에 설명된 대로 텐서 연산(amax, exp, sum, log, gather 등)으로 만드세요. torch의 함수는 "
@@ -341,7 +341,7 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
                   say("Update each parameter in place (p.sub_(...) under torch.no_grad()); `p = p - ...` only rebinds a "
                       "local name.",
                       "각 매개변수를 제자리에서 갱신하세요(torch.no_grad() 아래에서 p.sub_(...)). "
-                      "`p = p - ...`는 지역 이름을 다시 묶을 뿐입니다."))
+                      "`p = p - ...`는 지역 변수 p가 새 텐서를 가리키게 할 뿐입니다."))
             assert_tensor(p.detach(), want.detach(),
                           say(f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
                               f"{what}: {step}단계 뒤 shape가 {tuple(p.shape)}인 매개변수 {k}"),
@@ -359,7 +359,7 @@ def test_sgd_momentum_steps_match_torch(impl):
                             "torch.optim.SGD와 비교한 sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01)"),
                         say("v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
                             "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.",
-                            "v = momentum * v + g ((1 - momentum) 인자는 없습니다: torch의 dampening은 0입니다), 그다음 "
+                            "v = momentum * v + g((1 - momentum) 계수는 곱하지 않습니다. torch의 dampening은 0입니다), 그다음 "
                             "p -= lr * v이며, g = p.grad + weight_decay * p입니다. v는 제자리에서 갱신해 단계 사이에 "
                             "유지하세요."))
     # then the signature's defaults, once the mistakes above are ruled out
@@ -388,7 +388,7 @@ def test_adam_steps_match_torch(impl):
     _compare_with_torch(impl, "adam by default", torch.optim.Adam, 2,
                         say("adam_step with every default (lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0) "
                             "against torch.optim.Adam's defaults",
-                            "모든 기본값(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)의 adam_step을 "
+                            "모든 인자를 기본값(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)으로 둔 adam_step을 "
                             "torch.optim.Adam의 기본값과 비교"),
                         say("Keep the signature's defaults: they are torch.optim.Adam's.",
                             "시그니처의 기본값을 유지하세요: torch.optim.Adam의 기본값과 같습니다."))
@@ -412,8 +412,8 @@ def test_losses_follow_input_device_and_dtype(impl):
                         say("cross_entropy(float64 logits)", "cross_entropy(float64 로짓)"))
     check(out.dtype == torch.float64 and out.dim() == 0,
           say(f"cross_entropy for float64 logits should give a 0-d float64 tensor, got {tuple(out.shape)} {out.dtype}.",
-              f"float64 로짓에 대한 cross_entropy는 0차원 float64 텐서를 내야 하는데 {tuple(out.shape)} "
-              f"{out.dtype}입니다."),
+              f"float64 로짓에 대한 cross_entropy는 0차원 float64 텐서를 내야 하는데 shape는 {tuple(out.shape)}, "
+              f"dtype은 {out.dtype}입니다."),
           say("Reduce to a scalar tensor with tensor operations; do not go through Python floats.",
               "텐서 연산으로 스칼라 텐서까지 축소하세요. Python float를 거치지 마세요."))
 
@@ -437,7 +437,7 @@ BCE_STABLE_HINT = say("Do not take the log of a sigmoid: sigmoid(x) saturates to
                       "~17. Write both logs in terms of x: log sigmoid(x) = -(max(-x, 0) + log1p(exp(-|x|))) and "
                       "log(1 - sigmoid(x)) = log sigmoid(x) - x.",
                       "sigmoid에 log를 취하지 마세요: float32에서 x가 약 17을 넘으면 sigmoid(x)는 정확히 1.0으로 "
-                      "포화됩니다(saturates). 두 log를 모두 x로 쓰세요: log sigmoid(x) = -(max(-x, 0) + "
+                      "포화됩니다. 두 log를 모두 x로 쓰세요: log sigmoid(x) = -(max(-x, 0) + "
                       "log1p(exp(-|x|))), log(1 - sigmoid(x)) = log sigmoid(x) - x.")
 
 
@@ -452,10 +452,10 @@ def test_bce_with_logits_matches_torch(impl):
     hard = (torch.rand(6, 3, generator=generator) > 0.5).to(torch.float64)
     pos_weight = torch.tensor([0.5, 2.0, 3.0], dtype=torch.float64)
     for target, kind_en, kind_ko in ((hard, "0/1 targets", "0/1 정답"), (soft, "soft targets in [0, 1]",
-                                                                          "[0, 1] 범위의 부드러운(soft) 정답")):
+                                                                          "[0, 1] 범위의 소프트 정답")):
         assert_tensor(impl.bce_with_logits(logits, target), nn.BCEWithLogitsLoss()(logits, target),
                       say(f"bce_with_logits(logits, target) for (6, 3) logits and {kind_en}",
-                          f"(6, 3) 로짓과 {kind_ko}에 대한 bce_with_logits(logits, target)"),
+                          f"shape가 (6, 3)인 로짓과 {kind_ko}에 대한 bce_with_logits(logits, target)"),
                       hint=say("The mean over every element of -(y * log(p) + (1 - y) * log(1 - p)), p = sigmoid(x).",
                                "p = sigmoid(x)일 때 -(y * log(p) + (1 - y) * log(1 - p))의 모든 요소에 대한 평균입니다."))
         assert_tensor(impl.bce_with_logits(logits, target, pos_weight=pos_weight),
@@ -488,13 +488,13 @@ def test_bce_with_logits_is_stable_on_extreme_logits(impl):
           say(f"bce_with_logits(logits, target) for float32 logits of +-100 and +-250 is {loss.tolist()}, not a "
               "finite number: sigmoid(x) saturates to exactly 1.0 in float32, so log(1 - sigmoid(x)) is log(0) = -inf. "
               "This is why nn.BCEWithLogitsLoss takes logits, not probabilities.",
-              f"+-100과 +-250의 float32 로짓에 대한 bce_with_logits(logits, target)가 유한한 수가 아닌 "
-              f"{loss.tolist()}입니다: float32에서 sigmoid(x)는 정확히 1.0으로 포화되어(saturates) "
+              f"+-100과 +-250인 float32 로짓에 대한 bce_with_logits(logits, target)의 값이 유한한 수가 아니라 "
+              f"{loss.tolist()}입니다. float32에서 sigmoid(x)는 정확히 1.0으로 포화되므로 "
               "log(1 - sigmoid(x))가 log(0) = -inf가 됩니다. nn.BCEWithLogitsLoss가 확률이 아니라 로짓을 받는 "
               "이유입니다."), BCE_STABLE_HINT)
     want = nn.BCEWithLogitsLoss()(logits, target)
     assert_tensor(loss, want, say("bce_with_logits(logits, target) for float32 logits of +-100 and +-250",
-                                  "+-100과 +-250의 float32 로짓에 대한 bce_with_logits(logits, target)"),
+                                  "+-100과 +-250인 float32 로짓에 대한 bce_with_logits(logits, target)"),
                   hint=BCE_STABLE_HINT)
     check(requires_grad, say("bce_with_logits(logits, target) does not require grad.",
                              "bce_with_logits(logits, target)의 requires_grad가 False입니다."),
@@ -502,7 +502,7 @@ def test_bce_with_logits_is_stable_on_extreme_logits(impl):
     (want_grad,) = torch.autograd.grad(want, logits)
     assert_tensor(got, want_grad, say("d bce_with_logits / d logits for logits of +-100 and +-250 (it is "
                                       "(sigmoid(x) - y) / N, never 0 on the wrong side)",
-                                      "+-100과 +-250 로짓에 대한 d bce_with_logits / d logits "
+                                      "+-100과 +-250인 로짓에 대한 d bce_with_logits / d logits "
                                       "((sigmoid(x) - y) / N이며, 틀린 쪽에서는 절대 0이 아닙니다)"),
                   atol=1e-6, hint=BCE_STABLE_HINT)
 
@@ -522,12 +522,12 @@ def test_bce_with_logits_is_written_by_hand(impl, run_seed):
     logits = torch.randn(4, 3, generator=generator, dtype=torch.float64) * 3
     target = (torch.rand(4, 3, generator=generator) > 0.5).to(torch.float64)
     assert_tensor(impl.bce_with_logits(logits, target), nn.BCEWithLogitsLoss()(logits, target),
-                  say("bce_with_logits(logits, target) for (4, 3) logits", "(4, 3) 로짓에 대한 bce_with_logits(logits, target)"),
+                  say("bce_with_logits(logits, target) for (4, 3) logits", "shape가 (4, 3)인 로짓에 대한 bce_with_logits(logits, target)"),
                   hint=BCE_STABLE_HINT)
     called = [_short(f) for f in torch_functions_called(impl, "bce_with_logits", logits, target) if f in TORCH_BCE]
     check(not called,
           say(f"bce_with_logits calls torch's own {', '.join(called)}: the exercise asks you to write it by hand.",
-              f"bce_with_logits가 torch의 {', '.join(called)}을(를) 호출합니다: 이 연습 문제는 직접 작성하는 것입니다."),
+              f"bce_with_logits에서 torch의 함수를 호출합니다: {', '.join(called)}. 이 연습 문제에서는 직접 작성해야 합니다."),
           say("Build it from tensor operations (clamp, abs, exp, log1p, mean, ...); nn.BCEWithLogitsLoss is what the "
               "grader compares you with. " + BCE_STABLE_HINT,
               "텐서 연산(clamp, abs, exp, log1p, mean 등)으로 만드세요. nn.BCEWithLogitsLoss는 채점기가 여러분의 "
@@ -575,7 +575,7 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                 f"{call} did not return a working torch.optim.lr_scheduler.LRScheduler ({str(error)[:160]}).\n"
                 "Hint: build one of torch.optim.lr_scheduler's schedulers (LambdaLR, or LinearLR and CosineAnnealingLR "
                 "joined by SequentialLR) and return it.",
-                f"{call}이(가) 동작하는 torch.optim.lr_scheduler.LRScheduler를 반환하지 않았습니다({str(error)[:160]}).\n"
+                f"{call}: 동작하는 torch.optim.lr_scheduler.LRScheduler를 반환하지 않았습니다({str(error)[:160]}).\n"
                 "힌트: torch.optim.lr_scheduler의 스케줄러(LambdaLR, 또는 SequentialLR로 이은 LinearLR과 "
                 "CosineAnnealingLR)를 만들어 반환하세요.")) from None
         for t in range(n_steps):
@@ -589,15 +589,15 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                   say(f"{call}: after {t} scheduler steps the param groups' lr is {got}, expected {want} "
                       "(base_lr * f(t))." + (" The warm-up is one step ahead: f(t) = t / warmup_steps is 0 before "
                                              "the first step." if ahead else ""),
-                      f"{call}: 스케줄러 step {t}번 뒤 매개변수 그룹의 lr이 {want}(base_lr * f(t))여야 하는데 "
-                      f"{got}입니다." + (" 워밍업이 한 step 앞서 있습니다: 첫 step 전에는 "
+                      f"{call}: 스케줄러가 {t}단계 진행한 뒤 매개변수 그룹의 lr이 {want}(base_lr * f(t))여야 하는데 "
+                      f"{got}입니다." + (" 워밍업이 한 단계 앞서 있습니다. 첫 단계 전에는 "
                                          "f(t) = t / warmup_steps = 0입니다." if ahead else "")),
                   say("Count t from 0 before the first scheduler.step(); warm up with t / warmup_steps, then "
                       "s = (t - warmup_steps) / (total_steps - warmup_steps), capped at 1.",
                       "t는 첫 scheduler.step() 전에 0부터 셉니다. t / warmup_steps로 워밍업한 뒤 "
-                      "s = (t - warmup_steps) / (total_steps - warmup_steps)를 쓰고, 1에서 멈추게 하세요."))
+                      "s = (t - warmup_steps) / (total_steps - warmup_steps)를 쓰고, 최대 1로 제한하세요."))
         check(is_scheduler, say(f"{call} returned a {name}, not a torch.optim.lr_scheduler.LRScheduler.",
-                                f"{call}이(가) torch.optim.lr_scheduler.LRScheduler가 아닌 {name}을(를) 반환했습니다."),
+                                f"{call}: torch.optim.lr_scheduler.LRScheduler가 아닌 {name} 객체를 반환했습니다."),
               say("Build one of torch.optim.lr_scheduler's schedulers (LambdaLR, or LinearLR and CosineAnnealingLR "
                   "joined by SequentialLR) and return it.",
                   "torch.optim.lr_scheduler의 스케줄러(LambdaLR, 또는 SequentialLR로 이은 LinearLR과 "
@@ -607,10 +607,10 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                   and len(reported[t]) == len(group_lrs[t]),
                   say(f"{call}: after {t} steps get_last_lr() reports {reported[t]} but the param groups use "
                       f"{group_lrs[t]}.",
-                      f"{call}: step {t}번 뒤 get_last_lr()는 {reported[t]}을(를) 알려주지만 매개변수 그룹은 "
-                      f"{group_lrs[t]}을(를) 씁니다."),
+                      f"{call}: {t}단계 뒤 get_last_lr()의 값은 {reported[t]}이지만 매개변수 그룹이 쓰는 값은 "
+                      f"{group_lrs[t]}입니다."),
                   say("Let the scheduler set the lr; do not write param_group['lr'] yourself.",
-                      "lr은 스케줄러가 정하게 하세요. param_group['lr']을 직접 쓰지 마세요."))
+                      "lr은 스케줄러가 정하게 하세요. param_group['lr']에 직접 값을 넣지 마세요."))
 
 
 @pytest.mark.points(2)
@@ -647,8 +647,8 @@ def test_train_with_schedule_steps_per_batch(impl):
     check(isinstance(used, (list, tuple)) and len(used) == total,
           say(f"train_with_schedule over {epochs} epochs of {len(batches)} batches should return {total} learning "
               f"rates, one per batch; got {used!r:.120}.",
-              f"배치 {len(batches)}개짜리 에폭 {epochs}번의 train_with_schedule은 배치마다 하나씩 학습률 {total}개를 "
-              f"반환해야 하는데 {used!r:.120}입니다."),
+              f"배치 {len(batches)}개로 된 에폭을 {epochs}번 도는 train_with_schedule은 배치마다 하나씩 학습률 "
+              f"{total}개를 반환해야 하는데 반환값은 {used!r:.120}입니다."),
           say("Append optimizer.param_groups[0]['lr'] before each optimizer.step().",
               "각 optimizer.step() 전에 optimizer.param_groups[0]['lr']을 리스트에 추가하세요."))
     used = [float(v) for v in used]
@@ -659,9 +659,9 @@ def test_train_with_schedule_steps_per_batch(impl):
               say(f"train_with_schedule's learning rates only change between epochs: {[round(v, 5) for v in used]}; "
                   f"expected one value per batch: {[round(v, 5) for v in want]}. The schedule is stepped per epoch; "
                   "it counts batches.",
-                  f"train_with_schedule의 학습률이 에폭 사이에서만 바뀝니다: {[round(v, 5) for v in used]}; 배치마다 "
-                  f"기대값은 {[round(v, 5) for v in want]}입니다. 스케줄이 에폭마다 진행되고 있습니다. "
-                  "스케줄은 배치를 셉니다."),
+                  f"train_with_schedule의 학습률이 에폭 사이에서만 바뀝니다: {[round(v, 5) for v in used]}. "
+                  f"기대값은 배치마다 값이 하나씩인 {[round(v, 5) for v in want]}입니다. 스케줄을 에폭마다 진행하고 "
+                  "있지만, 스케줄은 배치 단위로 세야 합니다."),
               say("Call scheduler.step() right after every optimizer.step(), inside the loop over batches.",
                   "배치를 도는 반복문 안에서 모든 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
         check(False,
@@ -672,7 +672,7 @@ def test_train_with_schedule_steps_per_batch(impl):
               say("Make the schedule with total_steps = epochs * len(batches), read the lr before each "
                   "optimizer.step() and call scheduler.step() after it.",
                   "total_steps = epochs * len(batches)로 스케줄을 만들고, 각 optimizer.step() 전에 lr을 읽은 뒤 "
-                  "그 다음에 scheduler.step()을 호출하세요."))
+                  "그다음에 scheduler.step()을 호출하세요."))
     for name, value in model.state_dict().items():
         assert_tensor(final[name], value.detach(),
                       say(f"model.{name} after train_with_schedule", f"train_with_schedule 뒤의 model.{name}"),
