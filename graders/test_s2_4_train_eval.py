@@ -68,7 +68,7 @@ def _pulled(model, what):
     state = model.state_dict()
     check(isinstance(state, dict) and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in state.values()),
           say(f"{what}: the model's state_dict() did not come back as tensors.",
-              f"{what}: 모델의 state_dict()가 텐서로 돌아오지 않았습니다."))
+              f"{what}: 모델의 state_dict()가 텐서로 전달되지 않았습니다."))
     return {name: value.detach().cpu() for name, value in state.items()}
 
 
@@ -94,8 +94,8 @@ MISTAKES = {
                         "매 단계 loss.backward() 전에 호출하세요."),
     "zero_grad_after_backward": say("optimizer.zero_grad() runs between loss.backward() and optimizer.step(), so every step "
                                     "uses zero gradients; call zero_grad before backward.",
-                                    "optimizer.zero_grad()가 loss.backward()와 optimizer.step() 사이(between "
-                                    "loss.backward() and optimizer.step())에서 실행되어 매 단계가 0인 변화도를 씁니다. "
+                                    "optimizer.zero_grad()가 loss.backward()와 optimizer.step() 사이에서 실행되어 "
+                                    "매 단계가 0인 변화도를 씁니다. "
                                     "zero_grad는 backward 전에 호출하세요."),
     "softmax": say("softmax is applied before CrossEntropyLoss; the loss expects raw logits (it applies log_softmax itself).",
                    "CrossEntropyLoss 전에 softmax가 적용되었습니다. 이 손실 함수는 소프트맥스를 거치지 않은 로짓을 "
@@ -109,7 +109,7 @@ MISTAKES = {
                    ko="accuracy는 argmax가 정답과 같은 행의 비율을 반환합니다")
 def test_accuracy_is_fraction_of_argmax_hits(impl, run_seed):
     hint = say("Compare logits.argmax(dim=1) (the class axis, not the batch axis) with targets and take the mean.",
-               "logits.argmax(dim=1)(배치 축이 아니라 클래스 축, class axis)을 targets와 비교하고 평균을 내세요.")
+               "logits.argmax(dim=1)(배치 축이 아니라 클래스 축)의 결과를 targets와 비교하고 평균을 내세요.")
     square = torch.tensor([[0.1, 2.0, -1.0, 0.0], [3.0, 0.0, 0.5, 0.2], [3.5, 0.2, 0.9, 0.1], [1.0, 1.5, 0.3, 2.0]])
     wide = torch.tensor([[0.1, 2.0, -1.0, 0.0, 0.3], [3.0, 0.0, 0.5, 0.2, 0.1], [0.0, 0.2, 0.1, 0.0, 0.9]])
     generator = torch.Generator().manual_seed(run_seed)  # and a case drawn for this run: no table of answers
@@ -119,14 +119,14 @@ def test_accuracy_is_fraction_of_argmax_hits(impl, run_seed):
     for logits, targets, want in ((square, torch.tensor([1, 0, 3, 3]), 0.75), (wide, torch.tensor([1, 2, 4]), 2 / 3),
                                   (drawn, drawn_targets, (drawn.argmax(1) == drawn_targets).double().mean().item())):
         n, c = logits.shape
-        got = errors.calling(say(f"accuracy for ({n}, {c}) logits", f"({n}, {c}) 로짓에 대해 accuracy"), hint,
+        got = errors.calling(say(f"accuracy for ({n}, {c}) logits", f"shape가 ({n}, {c})인 로짓에 대한 accuracy"), hint,
                              impl.accuracy, logits, targets)
         check(type(got) is float, say(f"accuracy(logits, targets) should return a Python float, got {type(got).__name__}.",
                                       f"accuracy(logits, targets)는 Python float를 반환해야 하는데 "
                                       f"{type(got).__name__}입니다."),
               say("Turn the result into a number with .item().", ".item()으로 결과를 숫자로 바꾸세요."))
         assert_scalar(got, want, say(f"accuracy for ({n}, {c}) logits with {round(want * n)} of {n} rows right",
-                                     f"{n}개 행 중 {round(want * n)}개가 맞는 ({n}, {c}) 로짓에 대한 accuracy"),
+                                     f"shape가 ({n}, {c})이고 {n}개 행 중 {round(want * n)}개가 맞는 로짓에 대한 accuracy"),
                       hint=hint)
 
 
@@ -179,13 +179,13 @@ def test_train_one_epoch_returns_mean_loss_as_float(impl):
     want = _reference_epoch(model, loader, _sgd(model))
     _assert_state(_pulled(live["model"], "train_one_epoch"), model,
                   say("the model after the train_one_epoch whose mean loss is checked",
-                      "평균 손실을 확인하는 train_one_epoch 뒤의 모델"),
+                      "평균 손실을 확인한 train_one_epoch 호출 뒤의 모델"),
                   say("Each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step().",
                       "배치마다: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step()."))
     assert_scalar(got, want, say("train_one_epoch's mean loss per sample (batches of 16, 16, 16, 2)",
                                  "train_one_epoch의 샘플당 평균 손실(배치 크기 16, 16, 16, 2)"), rtol=1e-5,
                   hint=say("Weight each batch's loss.item() (taken before the step) by its size and divide by the number of samples.",
-                           "(step 전에 구한) 각 배치의 loss.item()에 배치 크기를 곱해 더하고, 샘플 수로 나누세요."))
+                           "(optimizer.step() 전에 구한) 각 배치의 loss.item()에 배치 크기를 곱해 더하고, 샘플 수로 나누세요."))
 
 
 @pytest.mark.points(1)
@@ -205,13 +205,13 @@ def test_train_one_epoch_sets_train_mode(impl):
     _reference_epoch(model, DataLoader(_toy_data(4), batch_size=25, shuffle=False), _sgd(model))
     _assert_state(got, model, say(f"a BatchNorm model left in eval mode, after train_one_epoch (its forwards saw (grad "
                                   f"enabled, training) = {seen!r:.80})",
-                                  f"평가 모드로 남아 있던 BatchNorm 모델에 train_one_epoch을 한 뒤(순전파가 본 (grad enabled, "
-                                  f"training) = {seen!r:.80})"), hint)
+                                  f"평가 모드로 남아 있던 BatchNorm 모델에 train_one_epoch을 실행한 뒤(순전파 때 관찰한 "
+                                  f"(torch.is_grad_enabled(), model.training) = {seen!r:.80})"), hint)
     check(isinstance(seen, list) and len(seen) == 2 and all(grad and training for grad, training in seen),
           say(f"train_one_epoch on a model left in eval mode: every forward should run in training mode with autograd on; "
               f"saw (grad enabled, training) = {seen!r:.200}.",
-              f"평가 모드로 남아 있던 모델에 대한 train_one_epoch: 모든 순전파(forward)는 Autograd가 켜진 학습 모드에서 "
-              f"실행되어야 하는데, 관찰한 (grad enabled, training) = {seen!r:.200}입니다."), hint)
+              f"평가 모드로 남아 있던 모델에 대한 train_one_epoch: 모든 순전파는 Autograd가 켜진 학습 모드에서 "
+              f"실행되어야 하는데, 관찰한 (torch.is_grad_enabled(), model.training) = {seen!r:.200}입니다."), hint)
 
 
 @pytest.mark.points(2)
@@ -230,7 +230,7 @@ def test_evaluate_uses_eval_mode(impl):
     running_mean = _pulled(live["model"], "evaluate").get("1.running_mean")
     result = expect_type(result, tuple, "evaluate(model, loader, loss_fn)",
                          say("Return (mean_loss, accuracy) as a tuple of floats.",
-                             "(mean_loss, accuracy)를 float의 tuple로 반환하세요."))
+                             "(mean_loss, accuracy)를 float 두 개로 된 튜플로 반환하세요."))
     check(len(result) == 2, say(f"evaluate should return (mean_loss, accuracy), got {len(result)} values.",
                                 f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
     hint = say("Call model.eval() first: in training mode Dropout drops units at random and BatchNorm uses (and updates) "
@@ -239,12 +239,21 @@ def test_evaluate_uses_eval_mode(impl):
                "통계 대신 배치 통계를 사용(하고 갱신)합니다.")
     assert_tensor(running_mean, reference[1].running_mean, say("BatchNorm's running_mean after evaluate",
                                                                "evaluate 뒤 BatchNorm의 running_mean"), hint=hint)
+    sizes = (20, 20, 5)
+    batch_means = [F.cross_entropy(part_logits, part_y).item()
+                   for part_logits, part_y in zip(logits.split(sizes), y.split(sizes))]
+    unweighted = {(say("the batches' mean losses are averaged as equals, but the last batch holds 5 samples, not 20.",
+                        "배치별 평균 손실을 똑같은 무게로 평균했지만, 마지막 배치는 샘플이 20개가 아니라 5개입니다."),
+                    say("Weight each batch's loss by its size (loss.item() * len(y)) and divide by the number of "
+                        "samples.",
+                        "각 배치의 손실에 배치 크기만큼 가중치를 주고(loss.item() * len(y)) 샘플 수로 나누세요.")):
+                  sum(batch_means) / len(batch_means)}
     assert_scalar(result[0], want_loss, say("evaluate's mean loss (batches of 20, 20, 5) against one eval-mode pass",
-                                            "평가 모드 한 번의 계산과 비교한 evaluate의 평균 손실(배치 크기 20, 20, 5)"),
+                                            "평가 모드로 한 번에 계산한 값과 비교한 evaluate의 평균 손실(배치 크기 20, 20, 5)"),
                   rtol=1e-5, hint=hint + say(" Weight each batch's loss by its size.",
-                                             " 각 배치의 손실에 배치 크기만큼 가중치를 주세요."))
+                                             " 각 배치의 손실에 배치 크기만큼 가중치를 주세요."), mistakes=unweighted)
     assert_scalar(result[1], want_acc, say("evaluate's accuracy against one eval-mode pass",
-                                           "평가 모드 한 번의 계산과 비교한 evaluate의 정확도"), rtol=1e-6, hint=hint)
+                                           "평가 모드로 한 번에 계산한 값과 비교한 evaluate의 정확도"), rtol=1e-6, hint=hint)
     kinds = ", ".join(type(value).__name__ for value in result)
     check(all(isinstance(value, float) for value in result),
           say(f"evaluate should return two Python floats, got ({kinds}).",
@@ -270,16 +279,16 @@ def test_evaluate_runs_without_grad(impl):
         logits = model.eval()(x)
     result = expect_type(result, tuple, "evaluate(model, loader, loss_fn)",
                          say("Return (mean_loss, accuracy) as a tuple of floats.",
-                             "(mean_loss, accuracy)를 float의 tuple로 반환하세요."))
+                             "(mean_loss, accuracy)를 float 두 개로 된 튜플로 반환하세요."))
     check(len(result) == 2, say(f"evaluate should return (mean_loss, accuracy), got {len(result)} values.",
                                 f"evaluate는 (mean_loss, accuracy)를 반환해야 하는데 값이 {len(result)}개입니다."))
     assert_scalar(result[0], F.cross_entropy(logits, y).item(), say("evaluate's mean loss (2 batches of 25)",
-                                                                    "evaluate의 평균 손실(배치 크기 25, 2개)"), rtol=1e-5)
+                                                                    "evaluate의 평균 손실(크기 25인 배치 2개)"), rtol=1e-5)
     assert_scalar(result[1], (logits.argmax(1) == y).double().mean().item(),
-                  say("evaluate's accuracy (2 batches of 25)", "evaluate의 정확도(배치 크기 25, 2개)"), rtol=1e-6)
+                  say("evaluate's accuracy (2 batches of 25)", "evaluate의 정확도(크기 25인 배치 2개)"), rtol=1e-6)
     check(isinstance(seen, list) and len(seen) == 2, say(f"evaluate over 2 batches called the model {len(seen)} times.",
                                                          f"배치 2개에 대한 evaluate가 모델을 {len(seen)}번 호출했습니다."),
-          say("One forward per batch.", "배치마다 순전파(forward)는 한 번입니다."))
+          say("One forward per batch.", "순전파는 배치마다 한 번만 하세요."))
     check(not any(grad for grad, _ in seen),
           say("evaluate ran the model with autograd on: every forward records a graph that is never used.",
               "evaluate가 Autograd를 켠 채로 모델을 실행했습니다: 순전파마다 쓰이지 않을 그래프가 기록됩니다."),
@@ -329,13 +338,13 @@ def test_early_stopping_waits_for_patience(impl, run_seed):
         check(first == stop_at and not any(decisions[:stop_at or len(losses)]),
               say(f"{made} fed {losses}: expected the first True at epoch {stop_at}, got {first} (decisions "
                   f"{decisions}).",
-                  f"{losses}을(를) 받은 {made}: 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
+                  f"{made}(입력한 손실: {losses}): 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
               say("Count epochs without an improvement (loss < best - min_delta, strictly: an equal loss is not one), "
                   "reset the count when it improves, and stop once the count reaches patience (>=, not >).",
                   "개선(loss < best - min_delta, 엄격하게: 같은 손실은 개선이 아닙니다)이 없는 에폭 수를 세고, 개선되면 "
-                  "그 수를 다시 0으로 하세요. 그 수가 patience에 이르면 멈추세요(>이 아니라 >=)."))
+                  "그 수를 다시 0으로 되돌리세요. 그 수가 patience 이상이 되면(>=, > 아님) 멈추세요."))
         assert_scalar(stopper.best, best, say(f"EarlyStopping.best after {losses[:stop_at and stop_at + 1]}",
-                                              f"{losses[:stop_at and stop_at + 1]} 뒤의 EarlyStopping.best"),
+                                              f"손실 {losses[:stop_at and stop_at + 1]}까지 넣은 뒤의 EarlyStopping.best"),
                       hint=say("best is the lowest loss that counted as an improvement.",
                                "best는 개선으로 인정된 가장 낮은 손실입니다."))
 
@@ -380,7 +389,7 @@ def _student_run(impl, folder, stop_after=None):
 STATE_DICT_HINT = say("save model.state_dict() and optimizer.state_dict() (tensors, numbers, dicts), not the model or "
                       "optimizer object: unpickling arbitrary objects is refused by default.",
                       "모델이나 옵티마이저 객체가 아니라 model.state_dict()와 optimizer.state_dict()(텐서, 숫자, dict)를 "
-                      "저장하세요: 임의 객체의 unpickling은 기본적으로 거부됩니다.")
+                      "저장하세요. 임의 객체를 unpickle하는 것은 기본적으로 거부됩니다.")
 
 
 def _read_checkpoint(path, folder):
@@ -411,7 +420,7 @@ def test_checkpoint_loads_with_weights_only(impl, student_path, run_seed):
                "torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch}, path)를 "
                "쓰세요.")
     check(isinstance(saved, dict), say(f"{saved_what} should be a dict, got {type(saved).__name__}.",
-                                       f"{saved_what}은(는) dict여야 하는데 {type(saved).__name__}입니다."), hint)
+                                       f"{saved_what}는 dict여야 하는데 {type(saved).__name__}입니다."), hint)
     values = list(saved.values())
     check(any(isinstance(v, dict) and set(v) == set(weights)
               and all(type(v[k]) in (torch.Tensor, torch.nn.Parameter) and v[k].shape == weights[k].shape
@@ -421,7 +430,7 @@ def test_checkpoint_loads_with_weights_only(impl, student_path, run_seed):
     check(any(isinstance(v, dict) and "state" in v and isinstance(v.get("param_groups"), list) and v["param_groups"]
               and isinstance(v["param_groups"][0], dict) and v["param_groups"][0].get("lr") == 0.01 for v in values),
           say(f"{saved_what} holds no optimizer.state_dict() (with the optimizer's lr 0.01).",
-              f"{saved_what}에 optimizer.state_dict()(옵티마이저의 lr 0.01)가 없습니다."), hint)
+              f"{saved_what}에 옵티마이저의 lr 0.01을 담은 optimizer.state_dict()가 없습니다."), hint)
     check(any(type(v) is int and v == 4 for v in values), say(f"{saved_what} does not hold the epoch 4.",
                                                                f"{saved_what}에 에폭 4가 없습니다."), hint)
     fresh = mlp_with_adam(impl, _mlp(13).state_dict(), 0.3)
@@ -438,7 +447,7 @@ def test_checkpoint_loads_with_weights_only(impl, student_path, run_seed):
                            "model.load_state_dict(checkpoint[...])는 저장된 가중치를 전달받은 모델에 복사합니다."))
     lr = fresh["optimizer"].param_groups[0]["lr"]
     check(lr == 0.01, say(f"after load_checkpoint the optimizer's lr is {lr}, expected the saved 0.01.",
-                          f"load_checkpoint 뒤 옵티마이저의 학습률(lr)이 {lr}입니다. 저장된 0.01이어야 합니다."),
+                          f"load_checkpoint 뒤 옵티마이저의 lr이 {lr}입니다. 저장된 값인 0.01이어야 합니다."),
           say("Also call optimizer.load_state_dict(...).", "optimizer.load_state_dict(...)도 호출하세요."))
 
 
@@ -454,7 +463,7 @@ def test_resumed_run_equals_uninterrupted(impl, student_path):
           say("load_checkpoint returns the saved epoch.", "load_checkpoint는 저장된 에폭을 반환합니다."))
     hint = say("Save and restore both state_dicts: the model's and the optimizer's (Adam's moment estimates and step "
                "count live in optimizer.state_dict(); a fresh optimizer restarts them from zero).",
-               "모델과 옵티마이저의 state_dict를 모두 저장하고 복원하세요(Adam의 moment 추정값과 step 수는 "
+               "모델과 옵티마이저의 state_dict를 모두 저장하고 복원하세요(Adam의 모멘트 추정값과 단계 수는 "
                "optimizer.state_dict()에 있습니다. 새 옵티마이저는 이를 0부터 다시 시작합니다).")
     check(list(resumed) == list(straight), say("the resumed model's state_dict has other keys than the uninterrupted one's.",
                                                "재개한 모델의 state_dict 키가 중단 없이 학습한 모델과 다릅니다."), hint)
@@ -468,7 +477,7 @@ def test_resumed_run_equals_uninterrupted(impl, student_path):
     _assert_state(resumed, _reference_run(), say("the resumed run's model, against the judge's own uninterrupted run",
                                                  "채점기가 직접 중단 없이 학습한 결과와 비교한, 재개한 학습의 모델"),
                   say("Each epoch: train_one_epoch as in its own check; the checkpoint restores both state_dicts.",
-                      "에폭마다 train_one_epoch은 그 자체 검사와 같이 동작해야 하고, 체크포인트는 두 state_dict를 모두 "
+                      "각 에폭의 train_one_epoch은 해당 검사에서처럼 동작해야 하고, 체크포인트는 두 state_dict를 모두 "
                       "복원해야 합니다."))
 
 
@@ -513,17 +522,17 @@ def test_training_reaches_accuracy_on_digits(impl, digits_run):
                 f"evaluate는 {reported!r:.80}입니다.)")
     check(after < before, say(f"the training loss the judge computes from the weights did not fall over "
                               f"{CONVERGENCE_EPOCHS} epochs: {before:.4f} -> {after:.4f}." + shown,
-                              f"{CONVERGENCE_EPOCHS} 에폭 동안, 채점기가 가중치로 계산한 학습 손실이 줄지 않았습니다: "
+                              f"{CONVERGENCE_EPOCHS} 에폭 동안 채점기가 가중치로 계산한 학습 손실이 줄지 않았습니다: "
                               f"{before:.4f} -> {after:.4f}." + shown),
           say("Check the order zero_grad, backward, step, and that the loss sees raw logits.",
-              "zero_grad, backward, 단계의 순서와, 손실 함수가 가공하지 않은 로짓을 받는지 확인하세요."))
+              "zero_grad(), backward(), step()의 호출 순서와 손실 함수가 가공하지 않은 로짓을 받는지 확인하세요."))
     check(val_acc >= CONVERGENCE_THRESHOLD,
           say(f"after {CONVERGENCE_EPOCHS} epochs (129 SGD steps) on the digits the validation accuracy of the trained "
               f"weights is {val_acc:.3f}; a correct loop reaches at least {CONVERGENCE_THRESHOLD}." + shown,
               f"digits로 {CONVERGENCE_EPOCHS} 에폭(SGD 129단계) 학습한 가중치의 검증 정확도가 {val_acc:.3f}입니다. "
               f"올바른 루프라면 최소 {CONVERGENCE_THRESHOLD}에 이릅니다." + shown),
           say("Check the training step (zero_grad, backward, step): one optimizer step per batch on loss_fn(model(x), y).",
-              "학습 단계(zero_grad, backward, step)를 확인하세요: 배치마다 loss_fn(model(x), y)에 대해 옵티마이저 단계를 "
+              "학습 단계(zero_grad(), backward(), step())를 확인하세요: 배치마다 loss_fn(model(x), y)에 대해 옵티마이저 단계를 "
               "한 번 합니다."))
 
 

@@ -141,14 +141,24 @@ def assert_gradients(loss: torch.Tensor, leaves, expected, names, what: str, hin
 
 
 def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6,
-                  hint: str = "") -> float:
-    """A Python number (or a 0-d tensor) close to `expected`."""
+                  hint: str = "", mistakes: dict | None = None) -> float:
+    """A Python number (or a 0-d tensor) close to `expected`; `mistakes` as in assert_tensor ({mistake: the number
+    it gives}): a wrong number that equals one is named."""
     if type(actual) is _Tensor and actual.numel() == 1:
         actual = actual.item()
     check(isinstance(actual, (int, float)) and not isinstance(actual, bool),
           say(f"{what} should be a number, got {type(actual).__name__}.",
               f"{what}: 숫자여야 하는데 {type(actual).__name__}입니다."), hint)
-    check(abs(actual - expected) <= atol + rtol * abs(expected),
+    close = abs(actual - expected) <= atol + rtol * abs(expected)
+    if not close and mistakes:
+        named = _diagnosed(torch.tensor(float(actual), dtype=torch.float64),
+                           {mistake: torch.tensor(float(value), dtype=torch.float64)
+                            for mistake, value in mistakes.items()}, rtol, atol)
+        if named is not None:
+            raise AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {named[0]}",
+                                                f"{what}: 결과가 다음 실수를 했을 때의 값과 같습니다. {named[0]}"),
+                                            named[1] or hint))
+    check(close,
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
               f"{what}: {actual:.6g}입니다. 기대값은 {expected:.6g}입니다."), hint)
     return float(actual)

@@ -30,3 +30,11 @@ def test_a_wrong_value_that_is_no_known_mistake_says_what_differs_and_the_fixed_
 
 def test_a_right_value_passes_even_when_a_mistake_gives_it_too():
     assert_tensor(WANT.clone(), WANT, "weights", mistakes={"a mistake that changes nothing here.": WANT})
+
+
+def test_a_number_a_known_mistake_gives_is_named_too():
+    from graders.support.assertions import assert_scalar
+    with pytest.raises(AssertionError, match="your result is what this mistake gives: batch means averaged."):
+        assert_scalar(0.75, 0.5, "mean loss", mistakes={"batch means averaged.": 0.75, "summed.": 2.0})
+    with pytest.raises(AssertionError, match="expected 0.5, got 0.6"):
+        assert_scalar(0.6, 0.5, "mean loss", mistakes={"batch means averaged.": 0.75})
