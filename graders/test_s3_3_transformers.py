@@ -747,7 +747,7 @@ def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
           say(f"{call} called the model {len(calls)} times; one call per step is {steps}.",
               f"{call}: 모델 호출 횟수가 {len(calls)}번입니다. 단계마다 한 번이면 {steps}번입니다."),
           say("Loop exactly `steps` times (for _ in range(steps)), one forward, backward and step each.",
-              "정확히 steps번 반복하세요(for _ in range(steps)). 반복마다 순전파, backward, step을 한 번씩 합니다."))
+              "정확히 steps번 반복하세요(for _ in range(steps)). 반복마다 순전파, backward, optimizer.step()을 한 번씩 실행합니다."))
     sizes = sorted({c["batch"] for c in calls}, key=str)
     check(sizes == [batch_size],
           say(f"{call}: the model saw batches of {sizes} texts; every batch should hold batch_size = {batch_size}.",
@@ -761,10 +761,10 @@ def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
           say(f"{call}: {in_eval} of {len(calls)} steps ran the model in eval mode. The model was handed over in eval "
               "mode, as from_pretrained returns one: fine_tune must call model.train() before the loop (dropout on).",
               f"{call}: 단계 {len(calls)}번 중 {in_eval}번이 평가 모드에서 모델을 실행했습니다. 모델은 "
-              "from_pretrained가 반환하는 것처럼 평가 모드로 주어졌습니다. fine_tune은 반복문 전에 model.train()을 "
-              "호출해야 합니다(dropout 켜짐)."),
+              "from_pretrained가 반환하는 것처럼 평가 모드로 주어졌습니다. fine_tune은 학습 루프 전에 model.train()을 "
+              "호출해야 합니다(드롭아웃 켜짐)."),
           say("model.train() before the loop; model.eval() (or return model.eval()) after it.",
-              "반복문 전에 model.train(), 끝난 뒤에 model.eval()(또는 return model.eval())을 호출하세요."))
+              "학습 루프 전에 model.train()을, 끝난 뒤에 model.eval()(또는 return model.eval())을 호출하세요."))
     fresh, accumulated = seen["fresh"], seen["accumulated"]
     check(len(fresh) == len(accumulated) == steps,
           say(f"{call}: {len(fresh)} backward passes reached the classifier's weight; one per step is {steps}.",
@@ -788,9 +788,8 @@ def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
               f"{'train' if seen['returned_training'] else 'eval' if seen['returned_training'] is False else 'no'} "
               "mode.",
               f"{call}: 받은 모델을 평가 모드로 반환해야 합니다. 반환값: "
-              f"{'그 모델' if seen['same'] else '다른 객체'}, "
-              f"{'학습' if seen['returned_training'] else '평가' if seen['returned_training'] is False else '없음'} "
-              "모드."),
+              f"{'그 모델' if seen['same'] else '다른 객체'}, 모드: "
+              f"{'학습' if seen['returned_training'] else '평가' if seen['returned_training'] is False else '없음'}."),
           say("return model.eval()", "return model.eval()을 쓰세요."))
 
 
