@@ -420,7 +420,7 @@ def test_checkpoint_loads_with_weights_only(impl, student_path, run_seed):
                "torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epoch': epoch}, path)를 "
                "쓰세요.")
     check(isinstance(saved, dict), say(f"{saved_what} should be a dict, got {type(saved).__name__}.",
-                                       f"{saved_what}는 dict여야 하는데 {type(saved).__name__}입니다."), hint)
+                                       f"{saved_what}: dict여야 하는데 {type(saved).__name__}입니다."), hint)
     values = list(saved.values())
     check(any(isinstance(v, dict) and set(v) == set(weights)
               and all(type(v[k]) in (torch.Tensor, torch.nn.Parameter) and v[k].shape == weights[k].shape
