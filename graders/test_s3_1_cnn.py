@@ -27,9 +27,9 @@ from ptgrade.judge.remote import Handle, WorkerProblem
 CONV_HINT = say("PyTorch convolves without flipping the kernel (cross-correlation). With F.unfold pass dilation=, "
                 "padding= and stride= and multiply by weight.reshape(out, -1); out_h = (H + 2p - d(k-1) - 1) // s + 1 "
                 "per axis (use stride[0] for rows, stride[1] for columns); add the bias per output channel.",
-                "PyTorch의 합성곱은 커널을 뒤집지 않습니다(교차 상관, cross-correlation). F.unfold에 dilation=, padding=, "
-                "stride=를 넘기고 weight.reshape(out, -1)을 곱하세요. 축마다 out_h = (H + 2p - d(k-1) - 1) // s + 1입니다 "
-                "(행에는 stride[0], 열에는 stride[1]을 쓰세요). 편향(bias)은 출력 채널마다 더하세요.")
+                "PyTorch의 합성곱은 커널을 뒤집지 않습니다(교차 상관). F.unfold에 dilation=, padding=, "
+                "stride=를 넘기고 weight.reshape(out, -1)을 곱하세요. 축마다 out_h = (H + 2p - d(k-1) - 1) // s + 1입니다"
+                "(행에는 stride[0], 열에는 stride[1]을 쓰세요). 편향은 출력 채널마다 더하세요.")
 
 # (batch, in, H, W, out, kh, kw, stride, padding, dilation, bias)
 CONV_CASES = (
@@ -45,8 +45,8 @@ DOWNLOAD_MESSAGE = say("your code tried to download pretrained weights.",
                        "코드가 사전 학습된 가중치를 내려받으려 했습니다.")
 DOWNLOAD_HINT = say("build with weights=None; nothing may download in this kit (weights=ResNet18_Weights.DEFAULT is for "
                     "your own projects).",
-                    "weights=None으로 만드세요. 이 키트에서는 아무것도 내려받을 수 없습니다 "
-                    "(weights=ResNet18_Weights.DEFAULT는 여러분의 프로젝트에서 쓰세요).")
+                    "weights=None으로 만드세요. 이 키트에서는 아무것도 내려받을 수 없습니다. "
+                    "weights=ResNet18_Weights.DEFAULT는 여러분 자신의 프로젝트에서 쓰세요.")
 
 
 def _check_no_download(downloaded: bool) -> None:
@@ -65,7 +65,7 @@ def _conv_inputs(case, seed, dtype=torch.float64):
 def _int(value, what, hint):
     check(isinstance(value, int) and not isinstance(value, bool), say(f"{what} should be a Python int, got "
                                                                       f"{type(value).__name__} {value!r}.",
-                                                                      f"{what}은(는) Python int여야 하는데 {type(value).__name__} {value!r}입니다."), hint)
+                                                                      f"{what}: Python int여야 하는데 {type(value).__name__} {value!r}입니다."), hint)
     return value
 
 
@@ -96,14 +96,14 @@ def test_conv_output_size_matches_conv2d(impl, run_seed):
         what = f"conv2d_output_size({size}, kernel_size={k}, stride={s}, padding={p}, dilation={d})"
         got = _int(impl.conv2d_output_size(size, k, stride=s, padding=p, dilation=d), what, hint)
         check(got == want, say(f"{what}: nn.Conv2d gives {want}, got {got}.",
-                               f"{what}: nn.Conv2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
+                               f"{what}: nn.Conv2d의 결과는 {want}인데 반환값은 {got}입니다."), hint)
     for size, k in ((9, 3), (12, 4)):  # the signature's defaults: stride=1, padding=0, dilation=1, as nn.Conv2d's
         want = nn.Conv2d(1, 1, k, device="meta")(torch.empty(1, 1, size, size, device="meta")).shape[-1]
         what = say(f"conv2d_output_size({size}, {k}) with the defaults stride=1, padding=0, dilation=1",
                    f"기본값 stride=1, padding=0, dilation=1을 쓰는 conv2d_output_size({size}, {k})")
         got = _int(impl.conv2d_output_size(size, k), what, hint)
         check(got == want, say(f"{what}: nn.Conv2d gives {want}, got {got}.",
-                               f"{what}: nn.Conv2d의 결과는 {want}인데 {got}을(를) 반환했습니다."),
+                               f"{what}: nn.Conv2d의 결과는 {want}인데 반환값은 {got}입니다."),
               say("Keep the signature's defaults: they are nn.Conv2d's.", "시그니처의 기본값을 유지하세요: nn.Conv2d와 같습니다."))
 
 
@@ -139,14 +139,14 @@ def test_pool_output_size_matches_maxpool2d(impl, run_seed):
         what = f"pool2d_output_size({size}, kernel_size={k}, stride={s}, padding={p}, dilation={d}, ceil_mode={ceil})"
         got = _int(impl.pool2d_output_size(size, k, stride=s, padding=p, dilation=d, ceil_mode=ceil), what, hint)
         check(got == want, say(f"{what}: nn.MaxPool2d gives {want}, got {got}.",
-                               f"{what}: nn.MaxPool2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
+                               f"{what}: nn.MaxPool2d의 결과는 {want}인데 반환값은 {got}입니다."), hint)
     for size, k in ((9, 2), (10, 3)):  # the signature's defaults, as nn.MaxPool2d's
         want = nn.MaxPool2d(k)(torch.zeros(1, 1, size, size)).shape[-1]
         what = say(f"pool2d_output_size({size}, {k}) with every other argument at its default",
                    f"나머지 인자를 모두 기본값으로 둔 pool2d_output_size({size}, {k})")
         got = _int(impl.pool2d_output_size(size, k), what, hint)
         check(got == want, say(f"{what}: nn.MaxPool2d gives {want}, got {got}.",
-                               f"{what}: nn.MaxPool2d의 결과는 {want}인데 {got}을(를) 반환했습니다."), hint)
+                               f"{what}: nn.MaxPool2d의 결과는 {want}인데 반환값은 {got}입니다."), hint)
 
 
 # -- convolution by hand ----------------------------------------------------------------------------
@@ -194,8 +194,8 @@ def test_conv2d_is_written_by_hand(impl, run_seed):
     check(not called,
           say(f"conv2d calls torch's own {', '.join(called)} (nn.Conv2d calls F.conv2d too): the exercise asks you to "
               "write the convolution by hand.",
-              f"conv2d가 torch의 {', '.join(called)}을(를) 호출합니다(nn.Conv2d도 F.conv2d를 호출합니다): 이 연습 문제는 "
-              "합성곱을 직접 작성하는 것입니다."),
+              f"conv2d에서 torch의 함수를 호출합니다: {', '.join(called)}(nn.Conv2d도 F.conv2d를 호출합니다). 이 연습 "
+              "문제에서는 합성곱을 직접 작성해야 합니다."),
           CONV_HINT)
 
 
@@ -226,7 +226,7 @@ def test_conv2d_gradients_match(impl):
     got_out, requires_grad, got = conv2d_gradients(impl, x, weight, bias, options, r)
     got_out = expect_tensor(got_out, "conv2d(...)")
     check(requires_grad, say("conv2d's output carries no gradient.",
-                             "conv2d의 출력에 변화도(gradient)가 흐르지 않습니다."),
+                             "conv2d의 출력에 변화도가 흐르지 않습니다."),
           say("Build the output from torch operations on x and weight: no .item(), .tolist(), NumPy, "
               "torch.tensor(...) of computed values, or .detach().",
               "x와 weight에 torch 연산을 적용해 출력을 만드세요: .item(), .tolist(), NumPy, 계산한 값으로 만든 "
@@ -273,7 +273,7 @@ def test_prepare_digits_upsamples_one_channel(impl):
     assert_tensor(impl.prepare_digits(x, 16), want, "prepare_digits(x (5, 64), 16)",
                   hint=say("reshape(-1, 1, 8, 8): the channel axis comes second (N, C, H, W); then F.interpolate with "
                            "mode='bilinear', align_corners=False.",
-                           "reshape(-1, 1, 8, 8): 채널(channel) 축은 두 번째에 옵니다(N, C, H, W). 그다음 "
+                           "reshape(-1, 1, 8, 8): 채널 축은 두 번째에 옵니다(N, C, H, W). 그다음 "
                            "mode='bilinear', align_corners=False로 F.interpolate를 호출하세요."))
 
 
@@ -291,18 +291,18 @@ def test_small_cnn_works_for_any_image_size(impl):
         x = torch.randn(2, channels, size, size, generator=torch.Generator().manual_seed(size))
         out = errors.calling(say(f"SmallCNN(in_channels={channels}, num_classes={classes}) on a (2, {channels}, "
                                  f"{size}, {size}) batch",
-                                 f"(2, {channels}, {size}, {size}) 배치에 대해 SmallCNN(in_channels={channels}, "
+                                 f"shape가 (2, {channels}, {size}, {size})인 배치에 대한 SmallCNN(in_channels={channels}, "
                                  f"num_classes={classes})"), hint, model, x)
         out = expect_tensor(out, "SmallCNN(...)(x)")
         check(tuple(out.shape) == (2, classes), say(f"SmallCNN(in_channels={channels}, num_classes={classes}) on "
                                                     f"{size}x{size} images: expected logits (2, {classes}), got {tuple(out.shape)}.",
                                                     f"{size}x{size} 이미지에 대한 SmallCNN(in_channels={channels}, num_classes={classes}): "
-                                                    f"로짓(logits)의 shape가 (2, {classes})여야 하는데 {tuple(out.shape)}입니다."), hint)
+                                                    f"로짓의 shape가 (2, {classes})여야 하는데 {tuple(out.shape)}입니다."), hint)
         check(bool(torch.isfinite(out).all()) and not torch.equal(out[0], out[1]),
               say(f"SmallCNN(in_channels={channels}, num_classes={classes}) gave the same (or non-finite) logits for two "
                   f"different {size}x{size} images: {out.tolist()!r:.160}.",
-                  f"SmallCNN(in_channels={channels}, num_classes={classes})이(가) 서로 다른 {size}x{size} 이미지 두 장에 "
-                  f"같은(또는 유한하지 않은) 로짓을 냈습니다: {out.tolist()!r:.160}."),
+                  f"서로 다른 {size}x{size} 이미지 두 장에 대해 SmallCNN(in_channels={channels}, num_classes={classes})의 "
+                  f"로짓이 같습니다(또는 유한하지 않습니다): {out.tolist()!r:.160}."),
               say("The logits come from the image: convolutions, pooling and the Linear head applied to x.",
                   "로짓은 이미지에서 나와야 합니다: x에 합성곱, 풀링, Linear 헤드를 적용하세요."))
 
@@ -322,7 +322,7 @@ def test_small_cnn_learns_digits(impl, run_seed):
     x_train, y_train, x_val, y_val = digits()
     rename = torch.randperm(10, generator=torch.Generator().manual_seed(run_seed))
     seen = small_cnn_trained(impl, _digits_16(x_train), rename[y_train])
-    check(isinstance(seen, dict), say("the training run gave no model.", "학습 실행이 모델을 내지 않았습니다."))
+    check(isinstance(seen, dict), say("the training run gave no model.", "학습을 실행했지만 모델이 나오지 않았습니다."))
     if "model" not in seen:
         expect_tensor(seen.get("training_output"), "SmallCNN()(x)")
     model = seen["model"]
@@ -370,7 +370,7 @@ def _pulled(model, what, hint=""):
     state = model.state_dict()
     check(isinstance(state, dict) and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in state.values()),
           say(f"{what}: its state_dict() did not come back as tensors.",
-              f"{what}: state_dict()가 텐서로 돌아오지 않았습니다."), hint)
+              f"{what}: state_dict()가 텐서로 전달되지 않았습니다."), hint)
     return {name: value.detach().cpu() for name, value in state.items()}
 
 
@@ -425,14 +425,14 @@ def test_resnet18_adapted_to_small_images(impl):
                "maxpool은 nn.Identity()로, fc는 nn.Linear(512, num_classes)로 바꾸세요.")
     stem = say("The stem must not downsample: conv1 3x3 with stride 1, and maxpool replaced by nn.Identity(); the original "
                "stem shrinks 32x32 to 8x8 before layer1. The new conv1 has bias=False (BatchNorm follows it).",
-               "스템(stem)에서 다운샘플링하면 안 됩니다: conv1은 stride 1인 3x3로, maxpool은 nn.Identity()로 바꾸세요. "
+               "스템에서 다운샘플링하면 안 됩니다: conv1은 stride 1인 3x3 합성곱으로, maxpool은 nn.Identity()로 바꾸세요. "
                "원래 스템은 layer1에 닿기 전에 32x32를 8x8로 줄입니다. 새 conv1은 bias=False입니다(뒤에 BatchNorm이 옵니다).")
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
     model, logits = _adapted(impl, "resnet18_for_small_images", x)
     logits = expect_tensor(logits, say("the adapted ResNet-18's output", "바꾼 ResNet-18의 출력"), hint)
     check(tuple(logits.shape) == (2, 10), say(f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
                                               f"got {tuple(logits.shape)}.",
-                                              f"(2, 3, 32, 32) 배치에 대한 바꾼 ResNet-18: 로짓의 shape가 (2, 10)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
+                                              f"바꾼 ResNet-18에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 shape가 (2, 10)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
     what = say("resnet18_for_small_images(10)", "resnet18_for_small_images(10)")
     ours = _load_into(_judge_resnet18(10), _pulled(model, what, hint), what, hint + " " + stem)
     with torch.no_grad():
@@ -481,7 +481,7 @@ def test_efficientnet_b0_adapted_to_small_images(impl):
     logits = expect_tensor(logits, say("the adapted EfficientNet-B0's output", "바꾼 EfficientNet-B0의 출력"), hint)
     check(tuple(logits.shape) == (2, 10), say(f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
                                               f"(2, 10), got {tuple(logits.shape)}.",
-                                              f"(2, 3, 32, 32) 배치에 대한 바꾼 EfficientNet-B0: 로짓의 shape가 (2, 10)이어야 하는데 "
+                                              f"바꾼 EfficientNet-B0에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 shape가 (2, 10)이어야 하는데 "
                                               f"{tuple(logits.shape)}입니다."), hint)
     what = say("efficientnet_b0_for_small_images(10)", "efficientnet_b0_for_small_images(10)")
     _load_into(_judge_efficientnet_b0(10), _pulled(model, what, hint), what, hint)  # its keys and shapes
@@ -572,11 +572,11 @@ def test_frozen_backbone_gets_no_gradient(impl):
     leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
     check(not leaked, say(f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
                           "should have .grad None.",
-                          f"백본(backbone) 매개변수 {len(leaked)}개가 변화도를 받았습니다(앞부분: {leaked[:3]}). "
+                          f"백본 매개변수 {len(leaked)}개가 변화도를 받았습니다(앞부분: {leaked[:3]}). "
                           "동결된 매개변수의 .grad는 None이어야 합니다."), FREEZE_HINT)
     head = [name for name in seen["names"] if name.startswith("fc.") and name not in seen["with_grad"]]
     check(not head, say(f"the head fc should still train, but {head} got no gradient.",
-                        f"헤드 fc는 계속 학습되어야 하는데 {head}이(가) 변화도를 받지 못했습니다."), FREEZE_HINT)
+                        f"헤드 fc는 계속 학습되어야 하는데 {head}에 변화도가 전달되지 않았습니다."), FREEZE_HINT)
 
 
 @pytest.mark.points(1)
@@ -641,8 +641,8 @@ def test_cnn_parts_run_on_cuda(impl):
         want = ours(batch)
     check(logits.device.type == "cuda" and tuple(logits.shape) == (2, 10),
           say(f"the adapted ResNet-18 on CUDA: expected (2, 10) logits on cuda, got {tuple(logits.shape)} on {logits.device}.",
-              f"CUDA에서의 바꾼 ResNet-18: cuda에 있는 (2, 10) 로짓이어야 하는데 {logits.device}에 있는 "
-              f"{tuple(logits.shape)}입니다."))
+              f"CUDA에서의 바꾼 ResNet-18: cuda에 있고 shape가 (2, 10)인 로짓이어야 하는데 장치는 {logits.device}, "
+              f"shape는 {tuple(logits.shape)}입니다."))
     assert_tensor(logits, want, say("the adapted ResNet-18's logits on CUDA, against the judge's copy",
                                     "채점기의 사본과 비교한, CUDA에서의 바꾼 ResNet-18의 로짓"), rtol=1e-3, atol=1e-3)
 
@@ -726,7 +726,7 @@ def _loaded(pretrained):
         raise AssertionError(say(f"{what} raised {seen['error']}\nHint: {LOAD_HINT}",
                                  f"{what}에서 예외가 발생했습니다: {seen['error']}\n힌트: {LOAD_HINT}"))
     check(isinstance(seen.get("model"), Handle), say(f"{what} should return a torchvision ResNet, got {seen.get('model')!r:.80}.",
-                                                     f"{what}은(는) torchvision ResNet을 반환해야 하는데 {seen.get('model')!r:.80}입니다."),
+                                                     f"{what}: torchvision ResNet을 반환해야 하는데 {seen.get('model')!r:.80}입니다."),
           LOAD_HINT)
     logits = expect_tensor(facts["logits"], say("the loaded model's output", "불러온 모델의 출력"))
     check(tuple(logits.shape) == (2, PRETRAINED_CLASSES),
@@ -738,7 +738,7 @@ def _loaded(pretrained):
               "불러온 뒤에 헤드를 바꾸세요: model.fc = nn.Linear(model.fc.in_features, num_classes)."))
     state = facts["state"]
     check(isinstance(state, dict) and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in state.values()),
-          say(f"{what}: its state_dict() did not come back as tensors.", f"{what}: state_dict()가 텐서로 돌아오지 않았습니다."))
+          say(f"{what}: its state_dict() did not come back as tensors.", f"{what}: state_dict()가 텐서로 전달되지 않았습니다."))
     state = {name: value.detach() for name, value in state.items()}
     ours = _load_into(_judge_resnet18(PRETRAINED_CLASSES, small=False), state, what, LOAD_HINT)
     return facts, state, ours
@@ -844,7 +844,7 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
     check(isinstance(head, dict) and set(head) == {"weight", "bias"}
           and all(type(v) in (torch.Tensor, torch.nn.Parameter) for v in head.values()),
           say("the returned model's fc.state_dict() did not come back as a weight and a bias.",
-              "반환된 모델의 fc.state_dict()가 weight와 bias로 돌아오지 않았습니다."))
+              "반환된 모델의 fc.state_dict()가 weight와 bias로 전달되지 않았습니다."))
     first = _load_into(_judge_resnet18(PRETRAINED_CLASSES, small=False),
                        {**state, **{f"fc.{k}": v.detach() for k, v in head.items()}}, "load_pretrained", LOAD_HINT)
     with torch.no_grad():
@@ -853,8 +853,8 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
                                   f"eval mode ({len(training)} modules reported in train mode, first: {training[:3]}): "
                                   "it should be returned in eval mode, or BatchNorm normalises with batch statistics "
                                   "instead of the loaded running statistics",
-                                  f"load_pretrained가 반환한 그대로의 모델 로짓을 같은 가중치의 평가 모드 결과와 비교 "
-                                  f"(학습 모드라고 보고된 모듈 {len(training)}개, 앞부분: {training[:3]}): 평가 모드로 "
+                                  f"load_pretrained가 반환한 그대로의 모델 로짓(같은 가중치의 평가 모드 결과와 비교, "
+                                  f"학습 모드라고 보고된 모듈 {len(training)}개, 앞부분: {training[:3]}). 평가 모드로 "
                                   "반환해야 합니다. 그렇지 않으면 BatchNorm이 불러온 누적 통계 대신 배치 통계로 정규화합니다"),
                   rtol=1e-4, atol=1e-4, hint=eval_hint)
     # frozen, from the numbers: after one SGD step over every parameter only fc moved
@@ -869,7 +869,7 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
                                             f"{trainable[:3]}; {len(leaked)} got a gradient)",
                                             f"모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 불러온 모델의 로짓(fc만 움직인 채점기의 "
                                             f"사본과 비교): 백본은 동결되어 있어야 합니다(변화도를 요구한다고 보고된 백본 "
-                                            f"매개변수 {len(trainable)}개, 앞부분: {trainable[:3]}; 변화도를 받은 것 {len(leaked)}개)"),
+                                            f"매개변수 {len(trainable)}개, 앞부분: {trainable[:3]}, 변화도를 받은 것 {len(leaked)}개)"),
                   rtol=1e-4, atol=1e-4, hint=hint)
     check(not trainable, say(f"{len(trainable)} backbone parameters still require grad (first: {trainable[:3]}): the "
                              "backbone should be frozen.",
@@ -878,13 +878,13 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
     head_names = [name for name in flags["names"] if name.startswith("fc.")]
     frozen_head = [name for name in head_names if name not in flags["requires_grad"]]
     check(head_names and not frozen_head, say(f"the new head fc should train, but {frozen_head or 'fc'} does not require grad.",
-                                              f"새 헤드 fc는 학습되어야 하는데 {frozen_head or 'fc'}이(가) 변화도를 요구하지 않습니다."),
+                                              f"새 헤드 fc는 학습되어야 하는데 {frozen_head or 'fc'}의 requires_grad가 False입니다."),
           hint)
     missed = [name for name in head_names if name not in seen["with_grad"]]
     check(not leaked and not missed, say(f"backward through the loaded model: the backbone got gradients for {leaked[:3]} "
                                          f"and the head got none for {missed}.",
-                                         f"불러온 모델로 역전파했더니 백본의 {leaked[:3]}이(가) 변화도를 받았고 헤드의 "
-                                         f"{missed}은(는) 받지 못했습니다."), hint)
+                                         f"불러온 모델로 역전파했더니 백본에서 변화도를 받은 것: {leaked[:3]}, 헤드에서 "
+                                         f"변화도를 받지 못한 것: {missed}."), hint)
     check(not training, say(f"the model should be returned in eval mode, but {len(training)} modules are in train mode "
                             f"(first: {training[:3]}).",
                             f"모델은 평가 모드로 반환되어야 하는데 모듈 {len(training)}개가 학습 모드입니다(앞부분: "
