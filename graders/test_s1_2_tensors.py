@@ -301,7 +301,7 @@ def test_matrix_product_is_strictly_two_dimensional(impl):
         check(error is not None,
               say(f"matrix_product(a, b) for {what_en} returned {shape} instead of raising: it must accept only "
                   "2-D matrices, as torch.mm does, so a shape mistake upstream is not silently batched.",
-                  f"{what_ko}에 대한 matrix_product(a, b)가 오류를 발생시키지 않고 shape {shape}인 결과를 반환했습니다: "
+                  f"{what_ko}에 대한 matrix_product(a, b)가 오류를 발생시키지 않고 shape가 {shape}인 결과를 반환했습니다: "
                   "torch.mm처럼 2차원 행렬만 받아야 앞 단계의 shape 실수가 아무 경고 없이 배치로 처리되지 않습니다."),
               say("torch.matmul (and @) broadcasts and batches; torch.mm takes 2-D matrices only and raises "
                   "RuntimeError otherwise.",

@@ -463,7 +463,7 @@ def _largest_jacobian_difference(impl, x, beta, eps=1e-6):
     return say(f"Input 0 (x, shape {tuple(x.shape)}): the largest difference, {float(difference.max()):.3g}, is at "
                f"d out{list(at_i)} / d x{list(at_j)}: your backward gives {float(analytic[i, j]):.6g}, finite "
                f"differences {float(numerical[i, j]):.6g} (x{list(at_j)} = {float(x[at_j]):.4g}).",
-               f"입력 0 (x, shape {tuple(x.shape)}): 가장 큰 차이({float(difference.max()):.3g})는 "
+               f"입력 0(x, shape {tuple(x.shape)}): 가장 큰 차이({float(difference.max()):.3g})는 "
                f"d out{list(at_i)} / d x{list(at_j)}에서 나옵니다: 작성한 backward는 {float(analytic[i, j]):.6g}, "
                f"유한 차분은 {float(numerical[i, j]):.6g}입니다(x{list(at_j)} = {float(x[at_j]):.4g}).")
 

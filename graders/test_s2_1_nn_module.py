@@ -208,7 +208,7 @@ def test_mlp_gradients_reach_every_layer(impl):
     x = torch.randn(6, IN, generator=torch.Generator().manual_seed(2))
     target = torch.randn(6, OUT, generator=torch.Generator().manual_seed(3))
     seen = squared_error_gradients(impl, model, x, target)  # the loss and backward() run beside the model
-    expect_tensor(seen["out"], say("MLP(x) (whose squared error is the loss)", "MLP(x)(그 제곱 오차가 손실입니다)"))
+    expect_tensor(seen["out"], say("MLP(x) (whose squared error is the loss)", "MLP(x)(제곱 오차를 손실로 쓰는 출력)"))
     check(seen["requires_grad"], say("MLP(x) does not require grad: autograd cannot reach the weights.",
                                      "MLP(x)의 requires_grad가 False입니다: Autograd가 가중치까지 도달할 수 없습니다."),
           say("Do not detach, call .data or wrap forward in torch.no_grad().",

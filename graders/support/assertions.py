@@ -121,7 +121,7 @@ def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | N
     count = int(mismatched.sum())
     if count:
         index = tuple(int(i) for i in mismatched.nonzero()[0])
-        at = say(f" at index {index}", f" (인덱스 {index})") if index else ""
+        at = say(f" at index {index}", f"(인덱스 {index})") if index else ""
         raise AssertionError(_with_hint(say(
             f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
             f"got {_value(got, index)}.{_preview(want, got)}",
