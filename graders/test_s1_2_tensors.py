@@ -45,7 +45,7 @@ def _describe_one(impl, t):
         exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
         check(got == want and (not exact_type or type(got) is type(want)),
               say(f"describe(t)[{key!r}] for a tensor of {what}: expected {want!r}, got {got!r}.",
-                  f"{what}인 텐서의 describe(t)[{key!r}]: {got!r}입니다. 기대값은 {want!r}입니다."),
+                  f"텐서({what})의 describe(t)[{key!r}]: {got!r}입니다. 기대값은 {want!r}입니다."),
               say("Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
                   "t.is_contiguous(), t.numel().",
                   "속성은 텐서 자신에게서 읽으세요: t.shape, t.dtype, t.device, t.stride(), "
@@ -232,7 +232,7 @@ def test_einsum_products(impl):
     assert_tensor(impl.batched_matmul(a, b), torch.bmm(a, b),
                   say("batched_matmul(a, b) for (3, 4, 5) @ (3, 5, 2)", "(3, 4, 5) @ (3, 5, 2)에 대한 batched_matmul(a, b)"))
     m = torch.randn(4, 4, generator=generator, dtype=torch.float64)
-    assert_tensor(impl.trace(m), torch.trace(m), say("trace(m) for a 4x4 m", "4x4 m에 대한 trace(m)"),
+    assert_tensor(impl.trace(m), torch.trace(m), say("trace(m) for a 4x4 m", "4x4 행렬 m에 대한 trace(m)"),
                   hint=say("'ii->' sums the diagonal; 'ij->' would sum every element.",
                            "'ii->'는 대각 성분을 더합니다. 'ij->'는 모든 요소를 더하게 됩니다."))
     x = torch.randn(6, 3, generator=generator, dtype=torch.float64)

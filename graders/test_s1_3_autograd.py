@@ -145,7 +145,8 @@ def test_grad_of_leaves_the_input_untouched(impl):
           say(f"grad_of(fn, x) changed its input: afterwards x.requires_grad is {seen['x_requires_grad']} and x.grad is "
               f"{'None' if seen['x_grad_is_none'] else 'set'} (both were off).",
               f"grad_of(fn, x)가 입력을 바꿨습니다: 호출 뒤 x.requires_grad는 {seen['x_requires_grad']}, x.grad는 "
-              f"{'None' if seen['x_grad_is_none'] else '설정됨'}입니다(호출 전에는 둘 다 꺼져 있었습니다)."),
+              f"{'None' if seen['x_grad_is_none'] else '값이 채워진 상태'}입니다(호출 전에는 requires_grad가 False, "
+              f"grad가 None이었습니다)."),
           say("Do not call x.requires_grad_() on the caller's tensor: make your own leaf, x.detach().requires_grad_().",
               "호출한 쪽의 텐서에 x.requires_grad_()를 호출하지 마세요: x.detach().requires_grad_()로 "
               "자신만의 leaf를 만드세요."))
@@ -333,7 +334,7 @@ def test_sgd_fit_returns_a_trainable_leaf(impl):
         when = say(" for a w0 that requires grad", " (w0가 requires_grad=True일 때)") if requires_grad else ""
         copy_hint = say("This w0 requires grad: start from w0.detach().clone().requires_grad_(). w0.clone() keeps w0's "
                         "history, so the copy is not a leaf and its .grad stays None.",
-                        "이 w0는 requires_grad입니다: w0.detach().clone().requires_grad_()에서 시작하세요. w0.clone()은 "
+                        "이 w0는 requires_grad=True입니다: w0.detach().clone().requires_grad_()에서 시작하세요. w0.clone()은 "
                         "w0의 연산 기록을 이어받아 leaf가 아니므로 그 .grad는 None으로 남습니다.")
         seen = _fit(lambda *args, asked=requires_grad: sgd_fit_result(impl, *args, w0_requires_grad=asked),
                     w0, x, y, 0.05, 3, hint=copy_hint if requires_grad else None)
@@ -376,7 +377,7 @@ def test_straight_through_round_passes_gradient(impl):
     grad = _backward_through("straight_through_round(x)", seen, hint)
     assert_tensor(grad, upstream, say("x.grad after (straight_through_round(x) * g).sum().backward() "
                                       "(the identity passes g through)",
-                                      "(straight_through_round(x) * g).sum().backward() 뒤의 x.grad "
+                                      "(straight_through_round(x) * g).sum().backward() 뒤의 x.grad"
                                       "(항등 함수는 g를 그대로 통과시킵니다)"), hint=hint)
 
 

@@ -260,7 +260,7 @@ def test_positions_follow_the_tokens_device(impl):
 _NORMALIZE_HINT = say("Create mean and std with torch.tensor(..., dtype=x.dtype, device=x.device) (or x.new_tensor(...)), "
                       "and view them as (C, 1, 1): a plain (C,) vector broadcasts along the last axis, W, not C.",
                       "mean과 std는 torch.tensor(..., dtype=x.dtype, device=x.device)(또는 x.new_tensor(...))로 "
-                      "만들고 (C, 1, 1)로 view하세요: 그냥 (C,) 벡터는 C가 아니라 마지막 축 W를 따라 "
+                      "만들고 (C, 1, 1)로 view하세요: shape가 (C,)인 벡터를 그대로 쓰면 C가 아니라 마지막 축 W를 따라 "
                       "브로드캐스트됩니다.")
 
 
@@ -347,7 +347,7 @@ def test_batch_and_model_run_on_cuda(impl):
     check(x.is_cuda and moved["extra"]["ids"][1].is_cuda, say("to_device(batch, cuda) left tensors off the GPU.",
                                                               "to_device(batch, cuda) 뒤에도 GPU 밖에 남은 텐서가 "
                                                               "있습니다."))
-    assert_tensor(model(x), expected.detach().to(cuda), say("the model's output on CUDA", "CUDA에서 모델의 출력"),
+    assert_tensor(model(x), expected.detach().to(cuda), say("the model's output on CUDA", "CUDA에서의 모델 출력"),
                   rtol=1e-3, atol=1e-4)
     images = torch.rand(2, 3, 4, 4, device=cuda)
     out = expect_tensor(impl.normalize_channels(images, [0.5] * 3, [0.5] * 3),
