@@ -251,8 +251,8 @@ class _Grading:
             if dropped:
                 config.hook.pytest_deselected(items=dropped)
                 items[:] = chosen
-        specs = [check_spec(item).to_json() for item in items if is_check(item)]
-        _send("collected", checks=specs)
+        specs = [check_spec(item) for item in items if is_check(item)]
+        _send(contract.Collected(tuple(specs)))
 
     def _planned(self, item) -> bool:
         entry = self.plan.get(plan_key(item))
@@ -265,14 +265,14 @@ class _Grading:
             import torch
             if not torch.cuda.is_available():
                 message = _("--device cuda was asked for, but torch.cuda.is_available() is False here.")
-                _send("fatal", message=message)
+                _send(contract.Fatal(message))
                 raise pytest.UsageError(message)
 
     # -- each check -----------------------------------------------------------------------------------
     def pytest_runtest_setup(self, item):
         if not is_check(item):
             return
-        _send("start", name=item.originalname, impl=plan_key(item))
+        _send(contract.Started(item.originalname, plan_key(item)))
         # The same seeds in the judge and (before its next request) in the student's process.
         random.seed(SEED)
         try:
@@ -315,8 +315,8 @@ class _Grading:
             outcome, message, kit_fault = outcomes.verdict(call.excinfo, report)
             report.ptgrade = (outcome, message)
             used = self.current.used_seconds if self.current is not None else 0.0
-            _send("result", name=item.originalname, impl=plan_key(item), outcome=outcome, message=message,
-                  kit_fault=kit_fault, student_seconds=round(used, 3))
+            _send(contract.Finished(item.originalname, plan_key(item), outcome, message, kit_fault is True,
+                                    round(used, 3)))
             if outcome == Outcome.NOT_STARTED:
                 report.longrepr = f"not started: {message}"
         return report

@@ -3,8 +3,8 @@ it reports on its private channel. The runner (a terminal, batch grading, Grades
 notebook path (nbgrader) both grade through `judge_command` and read results with `Events`.
 
 The judge is a pytest process that runs the graders and never imports student code; it starts the
-student's sandboxed worker itself (ptgrade/judge/plugin.py). Its events, one JSON object a line tagged with
-a nonce:
+student's sandboxed worker itself (ptgrade/judge/plugin.py). Its events are typed records (Collected, Started,
+Finished, Fatal, below), each sent as one JSON object a line tagged with a nonce:
     {"event": "collected", "checks": [CheckSpec.to_json(), ...]}
     {"event": "start", "name": check, "impl": key}
     {"event": "result", "name": check, "impl": key, "outcome": ..., "message": ..., "kit_fault": bool,
@@ -86,14 +86,15 @@ def open_channel():
     """The judge's sender, from the environment the runner set (a no-op under plain pytest)."""
     fd, nonce = os.environ.pop(CHANNEL_FD, None), os.environ.pop(CHANNEL_NONCE, "")
     if fd is None:
-        def send(event: str, **data) -> None:
+        def send(record) -> None:
             pass
         send.connected = False
         return send
     stream = os.fdopen(int(fd), "w", buffering=1, encoding="utf-8")
 
-    def send(event: str, **data) -> None:
-        stream.write(json.dumps({"nonce": nonce, "event": event, **data}) + "\n")
+    def send(record) -> None:
+        """One typed record (Collected, Started, Finished, Fatal) as one JSON line."""
+        stream.write(json.dumps({"nonce": nonce, "event": record.KIND, **record.to_json()}) + "\n")
         stream.flush()
     send.connected = True  # this process is a judge the runner started and reads
     return send
@@ -130,6 +131,92 @@ class CheckSpec:
                    else {})
 
 
+def _name_and_impl(data) -> tuple[str, str | None] | None:
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        return None
+    impl = data.get("impl")
+    return data["name"], impl if isinstance(impl, str) else None
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The judge collected its checks (sent once, before any runs)."""
+    checks: tuple[CheckSpec, ...]
+    KIND = "collected"
+
+    def to_json(self) -> dict:
+        return {"checks": [spec.to_json() for spec in self.checks]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Collected":
+        """What could be read of the list: a malformed one collects nothing (the run then grades nothing)."""
+        checks = data.get("checks")
+        if not isinstance(checks, list):
+            return cls(())
+        return cls(tuple(spec for spec in map(CheckSpec.from_json, checks) if spec is not None))
+
+
+@dataclass(frozen=True)
+class Started:
+    """A check starts: the host's clock for it starts when this arrives."""
+    name: str
+    impl: str | None
+    KIND = "start"
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "impl": self.impl}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Started | None":
+        named = _name_and_impl(data)
+        return cls(*named) if named else None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A check's verdict: its outcome and message; `kit_fault` when the error is the kit's, not the student's;
+    `student_seconds`, how much of its limit the student's code used (the judge's clock)."""
+    name: str
+    impl: str | None
+    outcome: str
+    message: str = ""
+    kit_fault: bool = False
+    student_seconds: float = 0.0
+    KIND = "result"
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "impl": self.impl, "outcome": self.outcome, "message": self.message,
+                "kit_fault": self.kit_fault, "student_seconds": self.student_seconds}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Finished | None":
+        named = _name_and_impl(data)
+        if not named:
+            return None
+        used = data.get("student_seconds")
+        used = float(used) if isinstance(used, (int, float)) and not isinstance(used, bool) and 0 <= used < 1e6 else 0.0
+        return cls(*named, outcome=str(data.get("outcome")), message=str(data.get("message", "")),
+                   kit_fault=data.get("kit_fault") is True, student_seconds=used)
+
+
+@dataclass(frozen=True)
+class Fatal:
+    """The run cannot proceed (e.g. --device cuda without CUDA)."""
+    message: str
+    KIND = "fatal"
+
+    def to_json(self) -> dict:
+        return {"message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Fatal":
+        return cls(str(data.get("message", "")))
+
+
+RECORDS = {record.KIND: record for record in (Collected, Started, Finished, Fatal)}
+
+
+
 @dataclass
 class Events:
     """What one judge reported; `accept` takes one line of its channel."""
@@ -150,31 +237,29 @@ class Events:
             return
         if not isinstance(event, dict) or event.get("nonce") != self.nonce:
             return
-        kind = event.get("event")
-        if kind == "collected" and self.collected is None:
-            checks = event.get("checks")
-            specs = (CheckSpec.from_json(c) for c in checks) if isinstance(checks, list) else ()
-            self.collected = [spec for spec in specs if spec is not None]
-        elif kind == "start":
-            self.current = event.get("name")
+        record = RECORDS.get(event.get("event"))
+        record = record.from_json(event) if record is not None else None
+        if isinstance(record, Collected) and self.collected is None:
+            self.collected = list(record.checks)
+        elif isinstance(record, Started):
+            self.current = record.name
             self.started = time.monotonic()
-        elif kind == "result":
-            key = (event.get("impl"), event.get("name"))
+        elif isinstance(record, Finished):
+            key = (record.impl, record.name)
             asked = {(c.impl, c.name) for c in self.collected or []}
             # One result per check, and only for a check that was collected.
             if key in asked and key not in self.results:
-                self.results[key] = (str(event.get("outcome")), str(event.get("message", "")))
-                if event.get("kit_fault") is True:
+                self.results[key] = (record.outcome, record.message)
+                if record.kit_fault:
                     self.kit_faults.add(key)
                 if self.started is not None:
                     self.seconds[key] = time.monotonic() - self.started
-                used = event.get("student_seconds")
-                if isinstance(used, (int, float)) and not isinstance(used, bool) and 0 <= used < 1e6:
-                    self.used[key] = float(used)
+                if record.student_seconds:
+                    self.used[key] = record.student_seconds
             self.started = None
             self.current = None
-        elif kind == "fatal":
-            self.fatal = str(event.get("message", ""))
+        elif isinstance(record, Fatal):
+            self.fatal = record.message
 
 
 # -- the worker: its command line, and what goes wrong with it ---------------------------------------

@@ -83,7 +83,7 @@ def test_open_channel_without_a_channel_is_a_silent_no_op(monkeypatch):
     monkeypatch.setenv(contract.CHANNEL_NONCE, "unused")
     send = contract.open_channel()
     assert send.connected is False
-    assert send("result", name="test_a", outcome="passed") is None
+    assert send(contract.Finished("test_a", None, "passed")) is None
     assert contract.CHANNEL_NONCE not in os.environ  # taken out of the environment all the same
 
 
@@ -94,8 +94,8 @@ def test_open_channel_with_a_channel_sends_lines_events_accepts(monkeypatch):
     send = contract.open_channel()
     assert send.connected is True
     assert contract.CHANNEL_FD not in os.environ and contract.CHANNEL_NONCE not in os.environ  # hidden from checks
-    send("collected", checks=[{"name": "test_a", "impl": None}])
-    send("result", name="test_a", impl=None, outcome="passed", message="")
+    send(contract.Collected((contract.CheckSpec("test_a", None, "numerics", 1.0),)))
+    send(contract.Finished("test_a", None, "passed"))
     del send  # the only reference to the channel's stream: closing it ends the pipe
     with os.fdopen(read_fd, "rb") as lines:
         events = contract.Events("n1")
@@ -220,3 +220,18 @@ def test_the_judge_is_told_the_checks_limit_and_the_imports_apart():
     command = contract.judge_command(Path("/kit"), Path("/kit/graders/test_x.py"), None, 60, check_seconds=7)
     assert command[command.index("--ptgrade-check-seconds") + 1] == "7"
     assert command[command.index("--ptgrade-import-seconds") + 1] == "60"
+
+
+def test_every_record_travels_as_itself():
+    spec = contract.CheckSpec("test_a", "alice", "numerics", 2.0, gpu=True, titles={"en": "A", "ko": "가"})
+    for record in (contract.Collected((spec,)), contract.Started("test_a", "alice"),
+                   contract.Finished("test_a", None, "failed", "m", kit_fault=True, student_seconds=0.5),
+                   contract.Fatal("no CUDA")):
+        line = json.loads(json.dumps({"event": record.KIND, **record.to_json()}))
+        assert contract.RECORDS[line["event"]].from_json(line) == record
+
+
+def test_a_record_that_names_no_check_is_not_one():
+    assert contract.Started.from_json({"impl": None}) is None
+    assert contract.Finished.from_json({"name": 3, "outcome": "passed"}) is None
+    assert contract.Collected.from_json({"checks": "all"}) == contract.Collected(())
