@@ -401,9 +401,8 @@ def test_modules_follow_to_dtype(impl):
         states = moved_to(impl, model, torch.float64)
         check(all(dtype == torch.float64 for _, dtype in states), say(f"after {what}.to(torch.float64) some tensors are "
                                                                       f"{sorted({str(dtype) for _, dtype in states})}.",
-                                                                      f"{what}.to(torch.float64) 뒤에 일부 텐서가 "
-                                                                      f"{sorted({str(dtype) for _, dtype in states})}"
-                                                                      f"입니다."),
+                                                                      f"{what}.to(torch.float64) 뒤에도 float64가 아닌 텐서가 있습니다. 텐서의 dtype: "
+                                                                      f"{sorted({str(dtype) for _, dtype in states})}."),
               REGISTER_HINT + say(" Fixed tensors go in register_buffer.", " 고정된 텐서는 register_buffer에 넣으세요."))
         out = expect_tensor(_forward(model, x, f"{what}.to(torch.float64)"), f"{what}(x)")
         check(out.dtype == torch.float64 and tuple(out.shape) == (2, width),

@@ -96,7 +96,7 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
     seen = transform.seen
     hint = say(f"Apply self.transform to the one (1, 8, 8) image in __getitem__ (once, after scaling), not in __init__ "
                f"over all images; the transform was called on shapes {seen!r:.200}.",
-               f"__getitem__에서 (1, 8, 8) 이미지 하나에 self.transform을 적용하세요(스케일링 뒤에 한 번). __init__에서 "
+               f"__getitem__에서 shape가 (1, 8, 8)인 이미지 하나에 self.transform을 적용하세요(스케일링 뒤에 한 번). __init__에서 "
                f"모든 이미지에 적용하지 마세요. transform이 호출될 때 받은 shape는 {seen!r:.200}입니다.")
     for index, image in zip(indices, got):
         assert_tensor(image, images[index] * 2 - 3,
@@ -106,7 +106,7 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
                           f"이미지 하나에는 2x - 3)"), hint=hint)
     check(seen == [(1, 8, 8)] * len(indices),
           say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen!r:.200}.",
-              f"transform은 항목마다 (1, 8, 8) 이미지에 한 번씩 호출되어야 하는데, 호출 때 본 shape는 {seen!r:.200}입니다."),
+              f"transform은 항목마다 shape가 (1, 8, 8)인 이미지에 한 번씩 호출되어야 하는데, 호출될 때 받은 shape는 {seen!r:.200}입니다."),
           say("Call the transform in __getitem__, not in __init__ over all images.",
               "transform은 __init__에서 모든 이미지에 대해 부르지 말고 __getitem__에서 호출하세요."))
 
