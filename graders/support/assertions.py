@@ -66,10 +66,17 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
         named = _diagnosed(actual, mistakes or {}, rtol, atol)
         if named is None:
             raise
-        mistake, advice = named
-        raise AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {mistake}",
-                                            f"{what}: 결과가 다음 실수를 했을 때 나오는 값과 같습니다: {mistake}"),
-                                        advice or hint)) from None
+        raise _named_mistake(what, *named, hint) from None
+
+
+def _named_mistake(what: str, mistake: str, advice: str, hint: str) -> AssertionError:
+    """The failure of a value a known mistake gives. It carries the mistake (`ptgrade_mistake`) so that the judge tells
+    a later check failing for the same mistake to say so instead of repeating it (judge/outcomes.py)."""
+    error = AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {mistake}",
+                                          f"{what}: 결과가 다음 실수를 했을 때 나오는 값과 같습니다: {mistake}"),
+                                      advice or hint))
+    error.ptgrade_mistake = mistake
+    return error
 
 
 def _diagnosed(actual, mistakes: dict, rtol: float | None, atol: float | None):
@@ -155,9 +162,7 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
                            {mistake: torch.tensor(float(value), dtype=torch.float64)
                             for mistake, value in mistakes.items()}, rtol, atol)
         if named is not None:
-            raise AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {named[0]}",
-                                                f"{what}: 결과가 다음 실수를 했을 때의 값과 같습니다. {named[0]}"),
-                                            named[1] or hint))
+            raise _named_mistake(what, *named, hint)
     check(close,
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
               f"{what}: {actual:.6g}입니다. 기대값은 {expected:.6g}입니다."), hint)

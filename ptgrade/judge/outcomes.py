@@ -93,3 +93,21 @@ def _classify(excinfo, report) -> tuple[str, str]:
 
 def clip(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
+
+
+class FirstCauses:
+    """Per file, the first check whose failure named a known mistake (a grader's `mistakes`): a later check that
+    fails for the same mistake says so and points at that check, instead of repeating the diagnosis."""
+
+    def __init__(self):
+        self.first: dict[tuple, str] = {}
+
+    def message(self, key, error: BaseException | None, title: str, message: str) -> str:
+        mistake = getattr(error, "ptgrade_mistake", None)
+        if not isinstance(mistake, str):
+            return message
+        earlier = self.first.setdefault((key, mistake), title)
+        if earlier == title:
+            return message
+        return clip(_("the same mistake as in the check \"{check}\": {mistake}").format(check=earlier,
+                                                                                      mistake=mistake))

@@ -23,7 +23,7 @@ import pytest
 if TYPE_CHECKING:
     from ptgrade.judge import remote
 # Nothing here imports torch: the worker is launched first, so its torch import overlaps the judge's.
-from ptgrade import sandbox
+from ptgrade import i18n, sandbox
 from ptgrade.i18n import _
 from ptgrade.judge import outcomes
 from ptgrade.judge.files import JudgeFiles
@@ -165,6 +165,7 @@ class _Grading:
         self.active: str | None = None      # the plan's file being judged now
         self.mode = Mode.STUDENTS           # a plan's files are different people's: nothing carries over
         self.module_fixtures = []           # pytest's definitions of the checks' module fixtures
+        self.causes = outcomes.FirstCauses()  # a mistake named once, per file, is pointed at afterwards
 
     def root(self) -> Path:
         return Path(str(self.config.rootpath))
@@ -313,6 +314,10 @@ class _Grading:
             if report.skipped and not _skip_is_the_judges(item, call, report):
                 report.outcome = Outcome.FAILED  # whatever claimed a skip, only the judge decides one
             outcome, message, kit_fault = outcomes.verdict(call.excinfo, report)
+            if outcome == Outcome.FAILED:
+                spec = check_spec(item)
+                message = self.causes.message(plan_key(item), call.excinfo.value if call.excinfo else None,
+                                              spec.titles.get(i18n.current()) or spec.name, message)
             report.ptgrade = (outcome, message)
             used = self.current.used_seconds if self.current is not None else 0.0
             _send(contract.Finished(item.originalname, plan_key(item), outcome, message, kit_fault is True,

@@ -190,3 +190,14 @@ def test_chain_follows_causes_and_contexts_once():
     second.__context__ = first
     first.__cause__ = second  # a cycle
     assert list(outcomes.chain(second)) == [second, first]
+
+
+def test_a_mistake_named_once_is_pointed_at_by_later_checks_of_the_same_file():
+    causes = outcomes.FirstCauses()
+    named = AssertionError("softmax(x): your result is what this mistake gives: softmax over the batch axis.")
+    named.ptgrade_mistake = "softmax over the batch axis."
+    assert causes.message("alice", named, "softmax matches torch", "first message") == "first message"
+    later = causes.message("alice", named, "softmax keeps the shape", "second message")
+    assert later == 'the same mistake as in the check "softmax matches torch": softmax over the batch axis.'
+    assert causes.message("bob", named, "softmax keeps the shape", "bob's message") == "bob's message"  # per file
+    assert causes.message("alice", AssertionError("plain"), "another", "plain message") == "plain message"
