@@ -69,7 +69,7 @@ def _cross_entropy_mistakes(logits, target, **options):
                  "가공하지 않은 로짓을 넘기세요. cross_entropy는 log_softmax(logits)에서 시작합니다.")):
             F.cross_entropy(logits.softmax(-1), target, **options),
             (say("the rows' losses are summed, not averaged.", "행의 손실을 평균하지 않고 합했습니다."),
-             say("Take the mean over the rows that count.", "세는 행들에 대해 평균을 내세요.")):
+             say("Take the mean over the rows that count.", "계산에 포함되는 행들에 대해 평균을 내세요.")):
             F.cross_entropy(logits, target, reduction="sum", **options)}
 
 
@@ -359,9 +359,9 @@ def test_sgd_momentum_steps_match_torch(impl):
                             "torch.optim.SGD와 비교한 sgd_momentum_step(lr=0.05, momentum=0.9, weight_decay=0.01)"),
                         say("v = momentum * v + g (no (1 - momentum) factor: torch's dampening is 0), then p -= lr * v, "
                             "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.",
-                            "v = momentum * v + g((1 - momentum) 계수는 곱하지 않습니다. torch의 dampening은 0입니다), 그다음 "
-                            "p -= lr * v이며, g = p.grad + weight_decay * p입니다. v는 제자리에서 갱신해 단계 사이에 "
-                            "유지하세요."))
+                            "v = momentum * v + g로 갱신한 뒤 p -= lr * v로 갱신하세요. 여기서 g = p.grad + weight_decay * p이고, "
+                            "torch의 dampening은 0이므로 (1 - momentum) 계수는 곱하지 않습니다. v는 제자리에서 갱신해 "
+                            "단계 사이에 유지하세요."))
     # then the signature's defaults, once the mistakes above are ruled out
     _compare_with_torch(impl, "sgd by default", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), 2,
                         say("sgd_momentum_step(lr=0.05, momentum=0.9), weight_decay left at its default (0.0), against "
@@ -561,7 +561,7 @@ def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_st
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("warmup_cosine_schedule gives the documented lr at every step",
-                   ko="warmup_cosine_schedule은 매 단계마다 문서에 적힌 학습률을 냅니다")
+                   ko="warmup_cosine_schedule은 모든 단계에서 문서에 적힌 학습률을 냅니다")
 def test_warmup_cosine_schedule_follows_the_formula(impl):
     for base_lrs, warmup, total, ratio, n_steps in (([0.1, 0.02], 4, 12, 0.0, 16), ([1.0], 1, 7, 0.1, 9),
                                                     ([0.5], 5, 6, 0.2, 8)):

@@ -148,7 +148,7 @@ def test_train_one_epoch_matches_reference_loop(impl):
         check(got.shape != outcomes[mistake].shape or not torch.allclose(got, outcomes[mistake], rtol=1e-5, atol=1e-7),
               say("After one epoch of train_one_epoch (SGD, momentum 0.9, 4 batches, no shuffling) the parameters match a "
                   "loop with a known mistake, not torch's correct loop.",
-                  "train_one_epoch으로 한 에폭(SGD, momentum 0.9, 배치 4개, 섞지 않음)을 학습한 뒤의 매개변수가 torch의 "
+                  "train_one_epoch으로 한 에폭(SGD, 모멘텀 0.9, 배치 4개, 섞지 않음)을 학습한 뒤의 매개변수가 torch의 "
                   "올바른 루프가 아니라 알려진 실수가 있는 루프의 결과와 같습니다."), hint)
     assert_tensor(got, outcomes[None], say("all parameters after one epoch of train_one_epoch, against a reference loop",
                                            "train_one_epoch으로 한 에폭 학습한 뒤의 모든 매개변수(참조 루프와 비교)"),
@@ -196,7 +196,7 @@ def test_train_one_epoch_sets_train_mode(impl):
     # A BatchNorm layer shows the mode in the numbers: in training mode it normalises with batch statistics and
     # updates its running ones; left in eval mode, it does neither. The probe's flags are only shown beside them.
     hint = say("Call model.train() at the start of every epoch: evaluate() switched Dropout and BatchNorm to eval mode.",
-               "매 에폭 시작에 model.train()을 호출하세요: evaluate()가 드롭아웃과 BatchNorm을 평가 모드로 바꿨습니다.")
+               "매 에폭을 시작할 때 model.train()을 호출하세요: evaluate()가 드롭아웃과 BatchNorm을 평가 모드로 바꿨습니다.")
     live = toy_setup(impl, 4, 4, 25, probe=True, eval_first=True, batch_norm=True)
     impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
     got = _pulled(live["model"], "train_one_epoch")
@@ -243,7 +243,7 @@ def test_evaluate_uses_eval_mode(impl):
     batch_means = [F.cross_entropy(part_logits, part_y).item()
                    for part_logits, part_y in zip(logits.split(sizes), y.split(sizes))]
     unweighted = {(say("the batches' mean losses are averaged as equals, but the last batch holds 5 samples, not 20.",
-                        "배치별 평균 손실을 똑같은 무게로 평균했지만, 마지막 배치는 샘플이 20개가 아니라 5개입니다."),
+                        "배치별 평균 손실을 같은 가중치로 평균했지만, 마지막 배치는 샘플이 20개가 아니라 5개입니다."),
                     say("Weight each batch's loss by its size (loss.item() * len(y)) and divide by the number of "
                         "samples.",
                         "각 배치의 손실에 배치 크기만큼 가중치를 주고(loss.item() * len(y)) 샘플 수로 나누세요.")):

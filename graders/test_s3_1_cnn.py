@@ -76,7 +76,7 @@ def _int(value, what, hint):
                    ko="conv2d_output_size는 nn.Conv2d와 같은 출력 크기를 계산합니다")
 def test_conv_output_size_matches_conv2d(impl, run_seed):
     hint = say("out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1 (floor division; dilation spreads the kernel).",
-               "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1입니다(내림 나눗셈입니다. dilation은 커널을 벌려 놓습니다).")
+               "out = (size + 2*padding - dilation*(kernel - 1) - 1) // stride + 1입니다(//는 내림 나눗셈이고, dilation은 커널 요소 사이를 벌립니다).")
     generator = torch.Generator().manual_seed(0)
     cases = [(32, 3, 2, 1, 1), (7, 3, 1, 0, 2)]
     while len(cases) < 12:
@@ -567,7 +567,7 @@ def test_frozen_backbone_gets_no_gradient(impl):
         want = _fc_steps(ours, x, 0.5, 0.0, 1)(probe)
     assert_tensor(got, want, say("the frozen ResNet-18's logits after one SGD step over all its parameters (lr 0.5), "
                                  "against the judge's copy where only fc moved",
-                                 "모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 동결한 ResNet-18의 로짓(fc만 움직인 채점기의 "
+                                 "모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 동결한 ResNet-18의 로짓(fc만 갱신된 채점기의 "
                                  "사본과 비교)"), rtol=1e-4, atol=1e-4, hint=FREEZE_HINT)
     leaked = [name for name in seen["with_grad"] if not name.startswith("fc.")]
     check(not leaked, say(f"{len(leaked)} backbone parameters received a gradient (first: {leaked[:3]}); frozen ones "
@@ -602,8 +602,8 @@ def test_finetune_optimizer_holds_only_trainable_parameters(impl):
         want = _fc_steps(ours, x, 0.1, 0.9, 2)(probe)
     assert_tensor(got, want, say("the frozen ResNet-18's logits after two steps of finetune_optimizer(model, 0.1), "
                                  "against the judge's copy after two SGD steps (lr 0.1, momentum 0.9) on fc only",
-                                 "finetune_optimizer(model, 0.1)로 두 단계 갱신한 뒤 동결한 ResNet-18의 로짓(fc만 SGD "
-                                 "(lr 0.1, momentum 0.9)로 두 단계 갱신한 채점기의 사본과 비교)"),
+                                 "finetune_optimizer(model, 0.1)로 두 단계 갱신한 뒤 동결한 ResNet-18의 로짓(fc만 SGD"
+                                 "(lr 0.1, 모멘텀 0.9)로 두 단계 갱신한 채점기의 사본과 비교)"),
                   rtol=1e-4, atol=1e-4, hint=hint)
     facts = optimizer_holds(impl, optimizer, model)
     held = {name for name in facts["held"] if name is not None}
@@ -867,7 +867,7 @@ def test_load_pretrained_freezes_the_backbone(impl, pretrained):
                                             f"against the judge's copy where only fc moved: the backbone should be frozen "
                                             f"({len(trainable)} backbone parameters reported as requiring grad, first: "
                                             f"{trainable[:3]}; {len(leaked)} got a gradient)",
-                                            f"모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 불러온 모델의 로짓(fc만 움직인 채점기의 "
+                                            f"모든 매개변수에 대한 SGD 한 단계(lr 0.5) 뒤 불러온 모델의 로짓(fc만 갱신된 채점기의 "
                                             f"사본과 비교): 백본은 동결되어 있어야 합니다(변화도를 요구한다고 보고된 백본 "
                                             f"매개변수 {len(trainable)}개, 앞부분: {trainable[:3]}, 변화도를 받은 것 {len(leaked)}개)"),
                   rtol=1e-4, atol=1e-4, hint=hint)
