@@ -338,7 +338,7 @@ def test_early_stopping_waits_for_patience(impl, run_seed):
         check(first == stop_at and not any(decisions[:stop_at or len(losses)]),
               say(f"{made} fed {losses}: expected the first True at epoch {stop_at}, got {first} (decisions "
                   f"{decisions}).",
-                  f"{made}(입력한 손실: {losses}): 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
+                  f"{made}, 입력한 손실 {losses}: 첫 True가 에폭 {stop_at}에 나와야 하는데 {first}입니다(판정 {decisions})."),
               say("Count epochs without an improvement (loss < best - min_delta, strictly: an equal loss is not one), "
                   "reset the count when it improves, and stop once the count reaches patience (>=, not >).",
                   "개선(loss < best - min_delta, 엄격하게: 같은 손실은 개선이 아닙니다)이 없는 에폭 수를 세고, 개선되면 "
