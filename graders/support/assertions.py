@@ -178,7 +178,7 @@ def _preview(want: torch.Tensor, got: torch.Tensor) -> str:
     if want.numel() > 12:
         return ""
     return say(f"\nexpected: {want.flatten().tolist()}\ngot:      {got.flatten().tolist()}",
-               f"\n기대값: {want.flatten().tolist()}\n결과값: {got.flatten().tolist()}")
+               f"\n기대값: {want.flatten().tolist()}\n실제 값: {got.flatten().tolist()}")
 
 
 def _with_hint(message: str, hint: str) -> str:
