@@ -778,7 +778,7 @@ def _check_loaded_weights(facts, state, ours):
                                              "its weights",
                                              "불러온 모델의 평가 모드 로짓(같은 가중치를 담은 채점기의 ResNet-18과 비교)"),
                   rtol=1e-4, atol=1e-4, hint=say("Keep torchvision's ResNet-18 as it is (its original stem); only fc "
-                                                 "is new. ", "torchvision의 ResNet-18을 그대로 두세요(원래 스템). 새것은 fc뿐입니다. ")
+                                                 "is new. ", "torchvision의 ResNet-18은 원래 스템까지 그대로 두세요. 새로 만드는 것은 fc뿐입니다. ")
                   + LOAD_HINT)
 
 
