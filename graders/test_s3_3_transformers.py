@@ -212,14 +212,14 @@ EMBEDDING_HINT = say("The encoder reads token embedding + position embedding as 
                      "마세요(어텐션과 LayerNorm은 부호가 있는 값을 다룹니다).")
 
 
-def _check_embeddings_unclipped(grad, what):
+def _check_embeddings_unclipped(grad, what, kind=None):
     """`grad`, the gradient at the token embeddings of positions that all feed the loss: an exact 0.0 in a coordinate
     means something between the embeddings and the encoder cut it (ReLU's zero slope below 0)."""
-    zeros = int((grad == 0).sum())
-    check(zeros == 0, say(f"{zeros} of {grad.numel()} coordinates of {what}'s token embeddings got exactly zero gradient "
+    zeros, kind = int((grad == 0).sum()), kind or say("token", "토큰")
+    check(zeros == 0, say(f"{zeros} of {grad.numel()} coordinates of {what}'s {kind} embeddings got exactly zero gradient "
                           "although every position feeds the loss: an activation between the embeddings and the "
                           "encoder (a ReLU on the embeddings) cuts them.",
-                          f"모든 위치가 손실에 기여하는데도 {what}의 토큰 임베딩 좌표 {grad.numel()}개 중 {zeros}개의 "
+                          f"모든 위치가 손실에 기여하는데도 {what}의 {kind} 임베딩 좌표 {grad.numel()}개 중 {zeros}개의 "
                           "변화도가 정확히 0입니다. 임베딩과 인코더 사이의 활성화 함수(임베딩에 적용한 ReLU)가 "
                           "변화도를 끊습니다."), EMBEDDING_HINT)
 
@@ -383,6 +383,16 @@ def test_decoder_lm_gradients_stay_causal(impl, run_seed):
                   f"it predicts a change of {said:.6g}, the outputs change by {float(slope):.6g}.",
                   f"DecoderLM의 역전파로 얻은 변화도가 출력과 맞지 않습니다: 무작위 방향으로 움직였을 때 변화도로 예측한 변화량은 "
                   f"{said:.6g}인데 실제 출력은 {float(slope):.6g}만큼 바뀝니다."), CAUSAL_HINT)
+    positions = torch.randn(8, 16, generator=torch.Generator().manual_seed(_seed(run_seed, 5)),
+                            dtype=torch.float64).requires_grad_(True)
+    seen = errors.calling("DecoderLM", EMBEDDING_HINT, logits_from_embeddings, impl, model, tokens, 32, positions)
+    if seen["embeddings"]:  # a learned nn.Embedding(max_len, d_model) called for the positions (32 rows here)
+        logits = expect_tensor(seen["logits"], "model(tokens)")
+        (position_grad,) = torch.autograd.grad(logits[:, at].double().square().sum(), positions, allow_unused=True)
+        if position_grad is not None:  # None: the rows are read another way (its .weight sliced), which is allowed
+            _check_embeddings_unclipped(expect_tensor(position_grad, say("the gradient at the position embeddings",
+                                                                         "위치 임베딩에서의 변화도"))[:at + 1],
+                                        "DecoderLM", say("position", "위치"))
 
 
 # -- Hugging Face: tokenizer, configs, save / load -------------------------------------------------
@@ -802,14 +812,18 @@ def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
                    ko="greedy_generate는 샘플링 없는 model.generate와 같은 결과를 냅니다")
 def test_greedy_generation_matches_generate(impl, run_seed):
     seed = _seed(run_seed, 6)
-    model = _generator_model(seed)  # the same seeded model as the one built in the student's process
-    prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(seed))
+    model = _generator_model(seed).eval()  # the same seeded model as the one built in the student's process
+    # a random tiny GPT-2 often repeats one token greedily: take the first prompt one of whose rows continues with
+    # two different tokens, so that a next token computed once (not in the loop) shows
+    for attempt in range(20):
+        prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(seed + 1000 * attempt))
+        with torch.no_grad():
+            want = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, do_sample=False)
+        if any(len(set(row.tolist())) > 1 for row in want[:, 4:]):
+            break
     got = errors.calling("greedy_generate(model, prompt, 8)", say("Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
                                                             "max_new_tokens번 반복하세요: logits[:, -1].argmax(-1)을 구해 이어 붙입니다."),
                    greedy_generate_from_train_mode, impl, seed, prompt, 8)
-    model.eval()
-    with torch.no_grad():
-        want = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, do_sample=False)
     assert_tensor(got, want, say("greedy_generate(model, prompt (3, 4), max_new_tokens=8) vs model.generate(do_sample=False)",
                                  "greedy_generate(model, prompt (3, 4), max_new_tokens=8)와 model.generate(do_sample=False) 비교"),
                   hint=say("Call model.eval() first (dropout makes the next token random in train mode) and use no_grad; "
