@@ -53,54 +53,40 @@ def _verdicts(grades: dict) -> dict:
                    for r in results] for name, results in grades.items()}
 
 
-@pytest.fixture(scope="module")
-def local(submissions, tmp_path_factory):
-    manifest = manifest_module.load(KIT_ROOT)
-    out = tmp_path_factory.mktemp("local") / "grades.csv"
-    grades = batch.run(manifest, submissions, out, jobs=2, items=[manifest.item(ITEM)])
-    return grades, out
-
-
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as dask:
-        with distributed.Client(dask) as connected:
-            yield connected
-
-
-def _grade_on(client, submissions: Path, out: Path, progress=None) -> dict:
+def _grade_on(address: str, submissions: Path, out: Path, progress=None) -> dict:
     """`ptgrade grade --cluster ADDRESS --per-task 2`: four tasks, two at a time."""
     manifest = manifest_module.load(KIT_ROOT)
-    return batch.run(manifest, submissions, out, items=[manifest.item(ITEM)], cluster=client.scheduler.address,
-                     per_task=2, progress=progress)
+    return batch.run(manifest, submissions, out, items=[manifest.item(ITEM)], cluster=address, per_task=2,
+                     progress=progress)
 
 
-def test_a_two_worker_cluster_grades_as_the_local_batch_does(local, submissions, client, tmp_path):
-    grades, local_csv = local
+def test_a_two_worker_cluster_grades_as_the_local_batch_does_also_when_a_worker_is_killed(submissions, tmp_path):
+    """One test (one local batch, one cluster) for both runs: CI pays the setup once."""
+    manifest = manifest_module.load(KIT_ROOT)
+    grades = batch.run(manifest, submissions, tmp_path / "local.csv", jobs=2, items=[manifest.item(ITEM)])
     verdicts = _verdicts(grades)
     assert {outcome for _n, outcome, _s in verdicts["ana"][0][3]} <= {"passed", "skipped"}
     assert {outcome for _n, outcome, _s in verdicts["cho"][0][3]} <= {"not_started", "skipped"}
     assert any(outcome == "failed" for _n, outcome, _s in verdicts["mut0"][0][3])
     assert "no s1_2_tensors.py submitted" in verdicts["eve"][0][1]
-    out = tmp_path / "grades.csv"
-    assert _verdicts(_grade_on(client, submissions, out)) == verdicts
-    assert out.read_text() == local_csv.read_text()  # the CSV is written once, by the caller, the same
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as dask, \
+            distributed.Client(dask) as client:
+        assert _verdicts(_grade_on(dask.scheduler_address, submissions, tmp_path / "cluster.csv")) == verdicts
+        # the CSV is written once, by the caller, the same
+        assert (tmp_path / "cluster.csv").read_text() == (tmp_path / "local.csv").read_text()
 
+        pids = client.run(os.getpid)
+        killed = []
 
-def test_a_worker_killed_mid_run_loses_no_grade(local, submissions, client, tmp_path):
-    pids = client.run(os.getpid)
-    killed = []
+        class KillOnFirstResult(batch.Progress):
+            def finished(self, student, item_id):
+                if killed:
+                    return
+                busy = [address for address, keys in client.processing().items() if keys and address in pids]
+                if busy:  # a worker in the middle of a parcel: it dies with its judge, the parcel goes elsewhere
+                    os.kill(pids[busy[0]], signal.SIGKILL)
+                    killed.append(busy[0])
 
-    class KillOnFirstResult(batch.Progress):
-        def finished(self, student, item_id):
-            if killed:
-                return
-            busy = [address for address, keys in client.processing().items() if keys and address in pids]
-            if busy:  # a worker in the middle of a parcel: it dies with its judge, the parcel goes elsewhere
-                os.kill(pids[busy[0]], signal.SIGKILL)
-                killed.append(busy[0])
-
-    grades = _grade_on(client, submissions, tmp_path / "grades.csv", KillOnFirstResult())
-    assert killed, "no worker was busy after the first result"
-    assert _verdicts(grades) == _verdicts(local[0])
-
+        after_kill = _grade_on(dask.scheduler_address, submissions, tmp_path / "killed.csv", KillOnFirstResult())
+        assert killed, "no worker was busy after the first result"
+        assert _verdicts(after_kill) == verdicts

@@ -15,7 +15,6 @@ worker's tasks are retried by the scheduler with nothing to configure.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib.metadata
 import math
@@ -41,9 +40,9 @@ class KitMismatch(Exception):
     """Raised on a node whose kit is not the caller's: it grades nothing."""
 
 
-@functools.cache
 def fingerprint(root: Path) -> str:
-    """The kit's version as a hash of what decides a grade (`_KIT_PARTS`) and of the torch it runs on."""
+    """The kit's version as a hash of what decides a grade (`_KIT_PARTS`) and of the torch it runs on. Computed
+    afresh each time (a few milliseconds): a node whose kit changes mid-run refuses the tasks that follow."""
     digest = hashlib.sha256()
     files = []
     for part in _KIT_PARTS:

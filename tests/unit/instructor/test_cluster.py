@@ -16,12 +16,12 @@ def _kit(root):
 def test_the_fingerprint_follows_what_decides_a_grade_and_nothing_else(tmp_path):
     first = _kit(tmp_path / "one")
     second = _kit(tmp_path / "two")
-    assert cluster.fingerprint.__wrapped__(first) == cluster.fingerprint.__wrapped__(second)
+    assert cluster.fingerprint(first) == cluster.fingerprint(second)
     (second / "graders" / "__pycache__" / "test_a.pyc").write_bytes(b"\0")  # not the kit
     (second / "notes.txt").write_text("not the kit either")
-    assert cluster.fingerprint.__wrapped__(first) == cluster.fingerprint.__wrapped__(second)
+    assert cluster.fingerprint(first) == cluster.fingerprint(second)
     (second / "graders" / "test_a.py").write_text("def test_a(): assert False\n")
-    assert cluster.fingerprint.__wrapped__(first) != cluster.fingerprint.__wrapped__(second)
+    assert cluster.fingerprint(first) != cluster.fingerprint(second)
 
 
 def test_a_node_with_another_kit_grades_nothing_and_says_so_in_one_sentence():
