@@ -1,4 +1,5 @@
-"""1.3 Autograd — requires_grad, leaves, backward, .grad, accumulation, no_grad, detach, custom Functions.
+"""1.3 Autograd — requires_grad, leaves, backward, .grad, accumulation, no_grad, detach, custom Functions,
+vector–Jacobian products and torch.func.
 
 Autograd records every operation on tensors that require gradients and builds a graph from the
 inputs to the result. `loss.backward()` walks that graph backwards (the chain rule) and *adds* the
@@ -37,6 +38,27 @@ def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torc
     Example: `grad_of(lambda t: (t ** 2).sum(), torch.tensor([1., 2.]))` is `tensor([2., 4.])`.
     """
     raise NotImplementedError("grad_of")
+
+
+def vector_jacobian_product(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
+                            v: torch.Tensor) -> torch.Tensor:
+    """v^T J: the vector–Jacobian product of `fn` at `x`, a tensor of `x`'s shape and dtype.
+
+    `y = fn(x)` need not be a scalar. Its Jacobian J holds d y[i] / d x[j] for every pair; backpropagation
+    never builds it. What one backward pass computes is v^T J for one `v` of `y`'s shape: the gradient of
+    the scalar `(y * v).sum()`, where `v` plays the role of "d loss / d y" handed down from a loss further
+    on. That is why `y.backward()` on a non-scalar `y` refuses ("grad can be implicitly created only for
+    scalar outputs"): pass `v` yourself, `y.backward(v)`, or ask
+    `torch.autograd.grad(y, leaf, grad_outputs=v)`.
+    Example: for `fn = lambda t: t.cumsum(0)` and `x` of shape (3,), J is lower-triangular ones, so
+    `v = tensor([1., 0., 0.])` gives `tensor([1., 0., 0.])` and `v = tensor([0., 0., 1.])` gives
+    `tensor([1., 1., 1.])`.
+
+    Watch for: `fn(x).sum().backward()` is v^T J for v of ones only; J v (a Jacobian–vector product,
+    forward mode) is another thing and differs whenever J is not symmetric. As in `grad_of`, leave `x`
+    exactly as you found it: work on a fresh leaf made from it.
+    """
+    raise NotImplementedError("vector_jacobian_product")
 
 
 def tanh_layer_grads(x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -113,3 +135,24 @@ class Softplus(torch.autograd.Function):
 def softplus(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
     """Apply your Function: `Softplus.apply(x, beta)` (never call `forward` directly)."""
     raise NotImplementedError("softplus")
+
+
+def per_sample_grads(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The gradient of each sample's own loss, for every parameter: {name: tensor of shape (N, *param.shape)}.
+
+    `model` is a classifier, `x` (N, ...) a batch of N inputs and `y` (N,) their class indices. Sample i's loss
+    is `F.cross_entropy(model(x[i:i + 1]), y[i:i + 1])`, and entry [i] of each result is the gradient of that
+    loss alone. `loss.backward()` on a batch gives one gradient, of the batch's mean loss: the per-sample
+    ones (for differential privacy, or to see which samples dominate a step) are summed away.
+
+    A loop over the samples works, but runs N backward passes. `torch.func` does it in one: write the loss of
+    ONE sample as a function of the parameters, `sample_loss(params, xi, yi)`, running the model on given
+    parameters with `torch.func.functional_call(model, params, (xi.unsqueeze(0),))` (`params` a dict
+    {name: tensor}, as from `model.named_parameters()`); `torch.func.grad(sample_loss)` is a function that
+    returns d sample_loss / d params (a dict like params); and `torch.func.vmap(..., in_dims=(None, 0, 0))`
+    maps it over dimension 0 of `x` and `y` while sharing the parameters (None: not mapped).
+
+    Keys: every name of `model.named_parameters()`. Leave the model as you found it: its parameters and their
+    `.grad` unchanged (torch.func never touches `.grad`; a loop that calls backward() does).
+    """
+    raise NotImplementedError("per_sample_grads")

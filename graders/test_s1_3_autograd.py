@@ -11,15 +11,21 @@ from torch.autograd.gradcheck import GradcheckError as _GradcheckError
 
 from graders.observations.s1_3_autograd import (
     _cube_sum,
+    _cumsum,
+    _outer_square,
     _row_product_sum,
+    _softmax_rows,
     _x_sin_x_sum,
     accumulated_grad_calls,
     backward_through,
+    classifier,
     grad_of_and_its_inputs,
+    per_sample_grads_and_the_model,
     sgd_fit_result,
     softplus_saved_tensors,
     softplus_vjp,
     tanh_layer_grads_of_a_trainable_w,
+    vector_jacobian_product_and_its_input,
 )
 from graders.support import errors
 from graders.support.assertions import (
@@ -160,6 +166,95 @@ def test_grad_of_leaves_the_input_untouched(impl):
                            "caller): differentiate a detached copy, or use torch.autograd.grad.",
                            "grad_of는 호출한 쪽의 .grad에 더하면 안 됩니다(requires_grad와 .grad는 호출한 쪽의 "
                            "것입니다): detach한 복사본을 미분하거나 torch.autograd.grad를 쓰세요."))
+
+
+# -- vector-Jacobian products -------------------------------------------------------------------
+
+_VJP_HINT = say("Make a leaf with x.detach().requires_grad_(), compute y = fn(leaf), then y.backward(v) and return "
+                "leaf.grad, or torch.autograd.grad(y, leaf, grad_outputs=v)[0]. v has y's shape; the result has x's.",
+                "x.detach().requires_grad_()로 잎을 만들고 y = fn(leaf)를 계산한 뒤 y.backward(v)를 호출해 leaf.grad를 "
+                "반환하거나, torch.autograd.grad(y, leaf, grad_outputs=v)[0]을 반환하세요. v는 y와, 결과는 x와 "
+                "shape가 같습니다.")
+
+
+def _vjp_mistakes(ones_vjp, v, jv=None):
+    """What the usual mistakes give: v left out (the gradient of fn(x).sum()), v multiplied into that gradient
+    afterwards, and J v (the Jacobian-vector product) where the shapes allow it."""
+    left_out = say("the gradient of fn(x).sum(): v was left out, which is v^T J only for v of ones.",
+                   "fn(x).sum()의 변화도입니다. v를 쓰지 않았는데, 이는 v가 모두 1일 때만 v^T J와 같습니다.")
+    mistakes = {(left_out, _VJP_HINT): ones_vjp}
+    if ones_vjp.shape == v.shape:
+        mistakes[(say("the gradient of fn(x).sum() multiplied by v afterwards: v must go into backward, "
+                      "y.backward(v), so the chain rule carries it through J.",
+                      "fn(x).sum()의 변화도에 나중에 v를 곱했습니다. v는 backward에 넘겨야(y.backward(v)) 연쇄 법칙이 "
+                      "v를 J에 곱해 줍니다."), _VJP_HINT)] = ones_vjp * v
+    if jv is not None:
+        mistakes[(say("J v, the Jacobian-vector product (forward mode), not v^T J: J is not symmetric here.",
+                      "v^T J가 아니라 J v, 즉 야코비안-벡터 곱(순방향 모드)입니다. 여기서 J는 대칭이 아닙니다."),
+                  _VJP_HINT)] = jv
+    return mistakes
+
+
+def _reverse_cumsum(t):
+    return t.flip(0).cumsum(0).flip(0)  # v^T J for J = d cumsum(x) / d x (lower-triangular ones)
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("vector_jacobian_product returns v^T J for outputs that are not scalars",
+                   ko="vector_jacobian_product는 스칼라가 아닌 출력에 대해 v^T J를 반환합니다")
+def test_vector_jacobian_product_matches_v_transpose_j(impl):
+    x, v = randn(5, seed=40, dtype=torch.float64), randn(5, seed=41, dtype=torch.float64)
+    rows, w = randn(3, 4, seed=42, dtype=torch.float64), randn(3, 4, seed=43, dtype=torch.float64)
+    z, u = randn(4, seed=44, dtype=torch.float64), randn(4, 4, seed=45, dtype=torch.float64)
+    s = rows.softmax(-1)
+    cases = (("x.cumsum(0)", "x (5,), v (5,)", _cumsum, x, v, _reverse_cumsum(v),
+              _vjp_mistakes(_reverse_cumsum(torch.ones_like(v)), v, jv=v.cumsum(0))),
+             ("x.softmax(-1)", "x (3, 4), v (3, 4)", _softmax_rows, rows, w, s * (w - (s * w).sum(-1, keepdim=True)),
+              _vjp_mistakes(torch.zeros_like(rows), w)),
+             ("x[:, None] * x[None, :]", "x (4,), v (4, 4)", _outer_square, z, u, (u + u.T) @ z,
+              _vjp_mistakes(2 * z.sum() * torch.ones_like(z), u)))
+    for text, shapes, fn, at, vector, expected, mistakes in cases:
+        what = say(f"vector_jacobian_product(fn, x, v) for fn(x) = {text}, {shapes}, float64",
+                   f"fn(x) = {text}일 때 vector_jacobian_product(fn, x, v)(float64, {shapes})")
+        got = errors.calling("vector_jacobian_product(fn, x, v)", say(
+            "y.backward() with no argument works only for a scalar y: pass v, y.backward(v), or use "
+            "torch.autograd.grad(y, leaf, grad_outputs=v).",
+            "인자 없는 y.backward()는 y가 스칼라일 때만 동작합니다. v를 넘기거나(y.backward(v)) "
+            "torch.autograd.grad(y, leaf, grad_outputs=v)를 쓰세요."), impl.vector_jacobian_product, fn, at, vector)
+        assert_tensor(_one_gradient(got, "vector_jacobian_product(fn, x, v)"), expected, what, hint=_VJP_HINT,
+                      mistakes=mistakes)
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("vector_jacobian_product leaves the caller's tensor and its .grad untouched",
+                   ko="vector_jacobian_product는 호출한 쪽의 텐서와 그 .grad를 건드리지 않습니다")
+def test_vector_jacobian_product_leaves_the_input_untouched(impl):
+    x, v = randn(5, seed=46, dtype=torch.float64), randn(5, seed=47, dtype=torch.float64)
+    w, u = randn(5, seed=48, dtype=torch.float64), randn(5, seed=49, dtype=torch.float64)
+    stale = torch.ones(5, dtype=w.dtype)  # w.grad before the call
+    seen = vector_jacobian_product_and_its_input(impl, x, v, w, u, stale)
+    own_leaf = say("Work on your own leaf, x.detach().requires_grad_(), or ask torch.autograd.grad(y, leaf, "
+                   "grad_outputs=v): requires_grad and .grad belong to the caller.",
+                   "x.detach().requires_grad_()로 만든 자신만의 잎에서 작업하거나 torch.autograd.grad(y, leaf, "
+                   "grad_outputs=v)로 요청하세요. requires_grad와 .grad는 호출한 쪽의 것입니다.")
+    assert_tensor(_one_gradient(seen["out_x"], "vector_jacobian_product(fn, x, v)"), _reverse_cumsum(v),
+                  say("vector_jacobian_product(fn, x, v) for fn(x) = x.cumsum(0)",
+                      "fn(x) = x.cumsum(0)일 때 vector_jacobian_product(fn, x, v)"), hint=_VJP_HINT)
+    check(not seen["x_requires_grad"] and seen["x_grad_is_none"],
+          say(f"vector_jacobian_product(fn, x, v) changed its input: afterwards x.requires_grad is "
+              f"{seen['x_requires_grad']} and x.grad is {'None' if seen['x_grad_is_none'] else 'set'} (before the "
+              "call requires_grad was False and grad None).",
+              f"vector_jacobian_product(fn, x, v)가 입력을 바꿨습니다. 호출 뒤 x.requires_grad는 "
+              f"{seen['x_requires_grad']}, x.grad는 {'None' if seen['x_grad_is_none'] else '값이 채워진 상태'}"
+              "입니다(호출 전에는 requires_grad가 False, grad가 None이었습니다)."), own_leaf)
+    assert_tensor(_one_gradient(seen["out_w"], "vector_jacobian_product(fn, w, u)"), _reverse_cumsum(u),
+                  say("vector_jacobian_product(fn, w, u) for a w that already requires grad",
+                      "이미 requires_grad=True인 w에 대한 vector_jacobian_product(fn, w, u)"), hint=own_leaf)
+    assert_tensor(seen["w_grad"], stale, say("w.grad after vector_jacobian_product(fn, w, u) (it held ones before)",
+                                             "vector_jacobian_product(fn, w, u) 호출 뒤의 w.grad(호출 전에는 모두 "
+                                             "1이었습니다)"), hint=own_leaf)
 
 
 # -- leaves and non-leaves ----------------------------------------------------------------------
@@ -573,3 +668,116 @@ def test_autograd_runs_on_cuda(impl):
     assert_tensor(accumulated_grad_calls(impl, w, xs, ys)["results"][0],
                   2 / 3 * xs[0].T @ (xs[0] @ w.detach() - ys[0]), say("accumulated_grad on CUDA",
                                                                       "CUDA에서의 accumulated_grad"))
+
+
+# -- per-sample gradients with torch.func --------------------------------------------------------
+
+def _classifier(seed):
+    """Seeded weights for observations.classifier (Linear(4, 6), Tanh, Linear(6, 3), float64), the grader's own copy
+    of that model, and 7 samples with their classes."""
+    generator = torch.Generator().manual_seed(seed)
+    shapes = {"0.weight": (6, 4), "0.bias": (6,), "2.weight": (3, 6), "2.bias": (3,)}
+    weights = {name: torch.randn(shape, generator=generator, dtype=torch.float64) for name, shape in shapes.items()}
+    x = torch.randn(7, 4, generator=generator, dtype=torch.float64)
+    y = torch.randint(0, 3, (7,), generator=generator)
+    return weights, classifier(weights), x, y
+
+
+def _per_sample_loop(model, x, y):
+    """{name: (N, *shape)}: the gradient of each sample's own cross-entropy, one backward per sample (the loop
+    torch.func replaces), on the grader's own model."""
+    names = [name for name, _ in model.named_parameters()]
+    rows = [torch.autograd.grad(F.cross_entropy(model(x[i:i + 1]), y[i:i + 1]), list(model.parameters()))
+            for i in range(len(x))]
+    return {name: torch.stack([row[k] for row in rows]) for k, name in enumerate(names)}
+
+
+_PER_SAMPLE_HINT = say("Write the loss of ONE sample as a function of the parameters, run the model with "
+                       "torch.func.functional_call(model, params, (xi.unsqueeze(0),)), and map "
+                       "torch.func.grad(sample_loss) over the batch with torch.func.vmap(..., in_dims=(None, 0, 0)).",
+                       "샘플 하나의 손실을 매개변수의 함수로 쓰고, 모델은 torch.func.functional_call(model, params, "
+                       "(xi.unsqueeze(0),))로 실행한 다음, torch.func.vmap(..., in_dims=(None, 0, 0))으로 "
+                       "torch.func.grad(sample_loss)를 배치 전체에 적용하세요.")
+
+
+def _per_sample_mistakes(expected, n):
+    """What the usual mistakes give for one parameter: the batch's gradient for every sample, and a loop that never
+    clears .grad (row i the sum of the first i + 1 samples' gradients)."""
+    mean = expected.mean(0, keepdim=True).expand_as(expected)
+    return {(say("the batch's gradient, the same for every sample: the loss was taken over the whole batch, so the "
+                 "samples' gradients were summed (or averaged) together.",
+                 "모든 샘플에 같은 배치 전체의 변화도입니다. 손실을 배치 전체에 대해 계산해서 샘플들의 변화도가 하나로 "
+                 "합쳐졌습니다(또는 평균되었습니다)."), _PER_SAMPLE_HINT): [mean, mean * n],
+            (say("row i holds the sum of the first i + 1 samples' gradients: a loop over the samples never cleared "
+                 ".grad between backward() calls, so each one added onto the last.",
+                 "i번째 행에 처음 i + 1개 샘플의 변화도 합이 들어 있습니다. 샘플을 도는 반복문에서 backward() 호출 "
+                 "사이에 .grad를 비우지 않아 매번 앞의 값에 더해졌습니다."),
+             say("Use torch.func (nothing accumulates), or in a loop ask torch.autograd.grad(loss, params) per sample "
+                 "instead of backward() into .grad.",
+                 "torch.func를 쓰거나(아무것도 누적되지 않습니다), 반복문에서는 .grad에 쌓는 backward() 대신 샘플마다 "
+                 "torch.autograd.grad(loss, params)를 요청하세요.")): expected.cumsum(0)}
+
+
+def _per_sample_result(result, names, what):
+    """The student's result as a dict with exactly the model's parameter names."""
+    result = expect_type(result, dict, what, _PER_SAMPLE_HINT)
+    check(sorted(result) == sorted(names),
+          say(f"{what} should have one key per name of model.named_parameters(), {names}; got {sorted(result)}.",
+              f"{what}에는 model.named_parameters()의 이름마다 키가 하나씩 있어야 합니다({names}). 결과의 키는 "
+              f"{sorted(result)}입니다."),
+          say("Key the gradients by parameter name: torch.func.grad of a function of a dict {name: tensor} returns "
+              "a dict with the same keys.",
+              "변화도의 키는 매개변수 이름으로 하세요. {이름: 텐서} 딕셔너리를 받는 함수에 torch.func.grad를 쓰면 "
+              "같은 키를 가진 딕셔너리가 반환됩니다."))
+    return result
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+@pytest.mark.title("per_sample_grads gives each sample's own gradient, as a loop over the samples does",
+                   ko="per_sample_grads는 샘플을 하나씩 도는 반복문과 같은, 샘플마다의 변화도를 반환합니다")
+def test_per_sample_grads_match_a_loop_over_samples(impl):
+    weights, model, x, y = _classifier(50)
+    expected = _per_sample_loop(model, x, y)
+    seen = per_sample_grads_and_the_model(impl, weights, x, y)
+    what = say("per_sample_grads(model, x, y) for Linear(4, 6), Tanh, Linear(6, 3) in float64 and 7 samples",
+               "float64 Linear(4, 6), Tanh, Linear(6, 3) 모델과 샘플 7개에 대한 per_sample_grads(model, x, y)")
+    result = _per_sample_result(seen["result"], list(expected), what)
+    for name, want in expected.items():
+        assert_tensor(result[name], want,
+                      say(f"per_sample_grads(model, x, y)['{name}'] (shape (7, *{tuple(want.shape[1:])}), row i the "
+                          "gradient of sample i's cross-entropy alone)",
+                          f"per_sample_grads(model, x, y)['{name}'](shape가 (7, *{tuple(want.shape[1:])})이고, i번째 "
+                          "행은 샘플 i의 교차 엔트로피 하나만의 변화도)"),
+                      hint=_PER_SAMPLE_HINT, mistakes=_per_sample_mistakes(want, len(x)))
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("per_sample_grads leaves the model's parameters and their .grad untouched",
+                   ko="per_sample_grads는 모델의 매개변수와 그 .grad를 건드리지 않습니다")
+def test_per_sample_grads_leave_the_model_untouched(impl):
+    weights, model, x, y = _classifier(51)
+    expected = _per_sample_loop(model, x, y)
+    stale = {name: torch.full_like(parameter, 100.0) for name, parameter in weights.items()}
+    seen = per_sample_grads_and_the_model(impl, weights, x, y, stale)
+    what = say("per_sample_grads(model, x, y) for a model whose parameters' .grad held 100.0",
+               "매개변수의 .grad가 100.0이던 모델에 대한 per_sample_grads(model, x, y)")
+    result = _per_sample_result(seen["result"], list(expected), what)
+    untouched = say("Read the parameters without changing them: torch.func.functional_call runs the model on the "
+                    "tensors you pass and never writes .grad; a loop with backward() adds into every parameter's "
+                    ".grad, which belongs to the caller (use torch.autograd.grad there).",
+                    "매개변수는 바꾸지 말고 읽기만 하세요. torch.func.functional_call은 넘긴 텐서로 모델을 실행하고 "
+                    ".grad에 쓰지 않습니다. backward()를 쓰는 반복문은 모든 매개변수의 .grad에 더하는데, .grad는 "
+                    "호출한 쪽의 것입니다(반복문에서는 torch.autograd.grad를 쓰세요).")
+    for name, parameter in model.named_parameters():
+        assert_tensor(result[name], expected[name], say(f"per_sample_grads(model, x, y)['{name}']",
+                                                        f"per_sample_grads(model, x, y)['{name}']"),
+                      hint=_PER_SAMPLE_HINT)
+        assert_tensor(seen["parameters"][name], parameter.detach(),
+                      say(f"the model's {name} after per_sample_grads", f"per_sample_grads 호출 뒤 모델의 {name}"),
+                      hint=untouched)
+        assert_tensor(seen["grads"][name], stale[name],
+                      say(f"the model's {name}.grad after per_sample_grads (it held 100.0 before)",
+                          f"per_sample_grads 호출 뒤 모델의 {name}.grad(호출 전에는 모두 100.0이었습니다)"),
+                      hint=untouched)

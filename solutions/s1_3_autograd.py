@@ -8,6 +8,12 @@ def grad_of(fn, x):
     return leaf.grad
 
 
+def vector_jacobian_product(fn, x, v):
+    leaf = x.detach().requires_grad_()
+    (product,) = torch.autograd.grad(fn(leaf), leaf, grad_outputs=v)
+    return product
+
+
 def tanh_layer_grads(x, w):
     w = w.detach().requires_grad_()
     h = x @ w
@@ -55,3 +61,13 @@ class Softplus(torch.autograd.Function):
 
 def softplus(x, beta=1.0):
     return Softplus.apply(x, beta)
+
+
+def per_sample_grads(model, x, y):
+    params = {name: p.detach() for name, p in model.named_parameters()}
+
+    def sample_loss(params, xi, yi):
+        logits = torch.func.functional_call(model, params, (xi.unsqueeze(0),))
+        return torch.nn.functional.cross_entropy(logits, yi.unsqueeze(0))
+
+    return torch.func.vmap(torch.func.grad(sample_loss), in_dims=(None, 0, 0))(params, x, y)

@@ -1,4 +1,5 @@
-"""1.3 Autograd & 자동 미분 — requires_grad, 잎(leaf), backward, .grad, 누적, no_grad, detach, 사용자 정의 Function.
+"""1.3 Autograd & 자동 미분 — requires_grad, 잎(leaf), backward, .grad, 누적, no_grad, detach, 사용자 정의 Function,
+벡터-야코비안 곱(vector-Jacobian product)과 torch.func.
 
 Autograd는 변화도(gradient)가 필요한 텐서(tensor)에 대한 모든 연산을 기록하고, 입력에서 결과까지 이어지는 그래프를
 만듭니다. `loss.backward()`는 그 그래프를 거꾸로 따라가면서(연쇄 법칙(chain rule)) 각 **잎(leaf)** Tensor(연산의
@@ -37,6 +38,26 @@ def grad_of(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torc
     예: `grad_of(lambda t: (t ** 2).sum(), torch.tensor([1., 2.]))`는 `tensor([2., 4.])`입니다.
     """
     raise NotImplementedError("grad_of")
+
+
+def vector_jacobian_product(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
+                            v: torch.Tensor) -> torch.Tensor:
+    """v^T J: `x`에서 `fn`의 벡터-야코비안 곱으로, `x`와 shape, dtype이 같은 텐서입니다.
+
+    `y = fn(x)`는 스칼라가 아니어도 됩니다. y의 야코비안(Jacobian) 행렬 J는 모든 쌍의 d y[i] / d x[j]를 담지만,
+    역전파는 J를 만들지 않습니다. 역전파 한 번이 계산하는 것은 `y`와 shape가 같은 `v` 하나에 대한 v^T J, 즉 스칼라
+    `(y * v).sum()`의 변화도입니다. 여기서 `v`는 뒤따르는 손실에서 전달된 "d loss / d y" 역할을 합니다. 그래서
+    스칼라가 아닌 `y`에 `y.backward()`를 호출하면 거부됩니다(`grad can be implicitly created only for scalar
+    outputs`). `v`를 직접 넘기거나(`y.backward(v)`) `torch.autograd.grad(y, leaf, grad_outputs=v)`로 요청하세요.
+    예: `fn = lambda t: t.cumsum(0)`이고 `x`의 shape가 (3,)이면 J는 1로 채워진 하삼각 행렬이므로,
+    `v = tensor([1., 0., 0.])`이면 `tensor([1., 0., 0.])`이, `v = tensor([0., 0., 1.])`이면 `tensor([1., 1., 1.])`이
+    나옵니다.
+
+    주의할 점: `fn(x).sum().backward()`는 v가 모두 1일 때의 v^T J일 뿐입니다. J v(야코비안-벡터 곱, 순방향 모드)는
+    다른 값이며, J가 대칭이 아니면 결과가 달라집니다. `grad_of`에서처럼 `x`는 받은 그대로 두세요: `x`로 만든 새
+    잎에서 작업하세요.
+    """
+    raise NotImplementedError("vector_jacobian_product")
 
 
 def tanh_layer_grads(x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -110,3 +131,26 @@ class Softplus(torch.autograd.Function):
 def softplus(x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
     """여러분의 Function을 적용합니다: `Softplus.apply(x, beta)` (`forward`를 직접 호출하지 마세요)."""
     raise NotImplementedError("softplus")
+
+
+def per_sample_grads(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+    """샘플마다 그 샘플만의 손실에 대한 변화도를 모든 매개변수에 대해 구합니다: {이름: shape가 (N, *param.shape)인 텐서}.
+
+    `model`은 분류기이고, `x` (N, ...)는 입력 N개로 이루어진 배치, `y` (N,)는 그 클래스 인덱스입니다. 샘플 i의
+    손실은 `F.cross_entropy(model(x[i:i + 1]), y[i:i + 1])`이고, 각 결과의 [i] 항목은 그 손실 하나만의
+    변화도입니다. 배치에 `loss.backward()`를 호출하면 배치 평균 손실의 변화도 하나만 나옵니다. 샘플별
+    변화도(차등 프라이버시(differential privacy)에 쓰거나, 어떤 샘플이 한 단계를 좌우하는지 보려고 구합니다)는
+    합쳐져 사라집니다.
+
+    샘플을 도는 반복문으로도 되지만, 그러면 역전파를 N번 합니다. `torch.func`는 한 번에 합니다. 샘플 하나의
+    손실을 매개변수의 함수 `sample_loss(params, xi, yi)`로 쓰고, 주어진 매개변수로 모델을 실행할 때는
+    `torch.func.functional_call(model, params, (xi.unsqueeze(0),))`를 쓰세요(`params`는
+    `model.named_parameters()`에서 얻은 것 같은 {이름: 텐서} 딕셔너리입니다). `torch.func.grad(sample_loss)`는
+    d sample_loss / d params(params와 같은 꼴의 딕셔너리)를 반환하는 함수이고,
+    `torch.func.vmap(..., in_dims=(None, 0, 0))`은 매개변수는 공유한 채(None: 매핑하지 않음) 그 함수를 `x`와 `y`의
+    0번 차원을 따라 적용합니다.
+
+    키: `model.named_parameters()`의 모든 이름. 모델은 받은 그대로 두세요: 매개변수와 그 `.grad`를 바꾸면 안
+    됩니다(torch.func는 `.grad`를 건드리지 않지만, backward()를 호출하는 반복문은 건드립니다).
+    """
+    raise NotImplementedError("per_sample_grads")

@@ -5,6 +5,8 @@ through the student's code runs here, beside it, and what it did comes back as d
 .grad, the autograd state of what the student's functions returned, what went through save_for_backward). The
 functions grad_of differentiates are here too: the judge hands them to the student's code by name.
 """
+import torch
+
 from graders.support import pristine
 from ptgrade.protocol.observation import observation
 
@@ -24,6 +26,20 @@ def _row_product_sum(t):
 
 def _square_sum(t):
     return (t ** 2).sum()
+
+
+# -- the functions vector_jacobian_product differentiates: outputs that are not scalars --
+
+def _cumsum(t):
+    return t.cumsum(0)  # a lower-triangular Jacobian: v^T J and J v differ
+
+
+def _softmax_rows(t):
+    return t.softmax(-1)  # its rows sum to 1: the gradient of fn(x).sum() is zero
+
+
+def _outer_square(t):
+    return t[:, None] * t[None, :]  # (n,) -> (n, n): v has the output's shape, not x's
 
 
 # -- observations: what the student's code did, seen beside it ----------------------------------------
@@ -146,3 +162,39 @@ def softplus_saved_tensors(impl, x, beta):
     return {"out": _snapshot(out), "has_grad_fn": grad_fn is not None,
             "function_node": grad_fn is not None and pristine.is_instance(grad_fn, pristine.FUNCTION_NODE),
             "saved": packed.__len__(), "stashed": stashed}
+
+
+@observation
+def vector_jacobian_product_and_its_input(impl, x, v, w, u, stale_grad):
+    """vector_jacobian_product(cumsum, x, v) for an x that needs no grad, and (cumsum, w, u) for w a leaf that
+    requires grad, its .grad holding stale_grad: what came out, and the autograd state of x and w afterwards."""
+    w = pristine.leaf(w)
+    pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
+    out_x = _snapshot(impl.vector_jacobian_product(_cumsum, x, v))
+    out_w = _snapshot(impl.vector_jacobian_product(_cumsum, w, u))
+    return {"out_x": out_x, "x_requires_grad": _attr(x, "requires_grad"), "x_grad_is_none": _attr(x, "grad") is None,
+            "out_w": out_w, "w_grad": _snapshot(_attr(w, "grad"))}
+
+
+def classifier(weights):
+    """Linear(4, 6), Tanh, Linear(6, 3) in float64 holding `weights` (a state_dict): the model per_sample_grads
+    differentiates, built where it runs (a module cannot travel to the student's code)."""
+    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3)).double()
+    model.load_state_dict(weights)
+    return model
+
+
+@observation
+def per_sample_grads_and_the_model(impl, weights, x, y, stale_grads=None):
+    """per_sample_grads(model, x, y) on classifier(weights), its parameters' .grad holding stale_grads ({name:
+    tensor}, if given): the dict it returned ({name: tensor}, or the value itself when it is not a dict), and each
+    parameter and its .grad after the call, read from the module tree as Python stores it."""
+    model = classifier(weights)
+    parameters = [(name, tensor) for kind, name, tensor in pristine.module_tensors(model) if kind == "parameter"]
+    for name, tensor in parameters if stale_grads is not None else ():
+        pristine.set_tensor_attr(tensor, "grad", _snapshot(stale_grads[name]))
+    result = impl.per_sample_grads(model, x, y)
+    if pristine.is_instance(result, dict):
+        result = {str(name): _snapshot(value) for name, value in pristine.items(result)}
+    return {"result": result, "parameters": {name: _snapshot(tensor) for name, tensor in parameters},
+            "grads": {name: _snapshot(_attr(tensor, "grad")) for name, tensor in parameters}}

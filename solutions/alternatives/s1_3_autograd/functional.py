@@ -1,4 +1,5 @@
-"""1.3 written another way: torch.autograd.grad, torch.optim.SGD, logaddexp, and a backward from the saved output."""
+"""1.3 written another way: torch.autograd.grad, torch.optim.SGD, logaddexp, a backward from the saved output,
+y.backward(v) for the vector-Jacobian product, and per-sample gradients by a loop of torch.autograd.grad."""
 import torch
 
 
@@ -6,6 +7,13 @@ def grad_of(fn, x):
     leaf = x.detach().requires_grad_(True)
     (grad,) = torch.autograd.grad(fn(leaf), [leaf])
     return grad
+
+
+def vector_jacobian_product(fn, x, v):
+    leaf = x.detach().clone().requires_grad_(True)
+    y = fn(leaf)
+    y.backward(v)
+    return leaf.grad
 
 
 def tanh_layer_grads(x, w):
@@ -61,3 +69,12 @@ class Softplus(torch.autograd.Function):
 
 def softplus(x, beta=1.0):
     return Softplus.apply(x, beta)
+
+
+def per_sample_grads(model, x, y):
+    names, params = zip(*model.named_parameters())
+    per_sample = []
+    for xi, yi in zip(x.split(1), y.split(1)):
+        loss = torch.nn.functional.nll_loss(torch.log_softmax(model(xi), dim=-1), yi)
+        per_sample.append(torch.autograd.grad(loss, params))
+    return {name: torch.stack(column) for name, column in zip(names, zip(*per_sample))}
