@@ -773,7 +773,7 @@ def test_per_sample_grads_leave_the_model_untouched(impl):
     for name, parameter in model.named_parameters():
         assert_tensor(result[name], expected[name], say(f"per_sample_grads(model, x, y)['{name}']",
                                                         f"per_sample_grads(model, x, y)['{name}']"),
-                      hint=_PER_SAMPLE_HINT)
+                      hint=_PER_SAMPLE_HINT, mistakes=_per_sample_mistakes(expected[name], len(x)))
         assert_tensor(seen["parameters"][name], parameter.detach(),
                       say(f"the model's {name} after per_sample_grads", f"per_sample_grads 호출 뒤 모델의 {name}"),
                       hint=untouched)
