@@ -172,7 +172,7 @@ def test_grad_of_leaves_the_input_untouched(impl):
 
 _VJP_HINT = say("Make a leaf with x.detach().requires_grad_(), compute y = fn(leaf), then y.backward(v) and return "
                 "leaf.grad, or torch.autograd.grad(y, leaf, grad_outputs=v)[0]. v has y's shape; the result has x's.",
-                "x.detach().requires_grad_()로 잎을 만들고 y = fn(leaf)를 계산한 뒤 y.backward(v)를 호출해 leaf.grad를 "
+                "x.detach().requires_grad_()로 leaf를 만들고 y = fn(leaf)를 계산한 뒤 y.backward(v)를 호출해 leaf.grad를 "
                 "반환하거나, torch.autograd.grad(y, leaf, grad_outputs=v)[0]을 반환하세요. v는 y와, 결과는 x와 "
                 "shape가 같습니다.")
 
@@ -237,7 +237,7 @@ def test_vector_jacobian_product_leaves_the_input_untouched(impl):
     seen = vector_jacobian_product_and_its_input(impl, x, v, w, u, stale)
     own_leaf = say("Work on your own leaf, x.detach().requires_grad_(), or ask torch.autograd.grad(y, leaf, "
                    "grad_outputs=v): requires_grad and .grad belong to the caller.",
-                   "x.detach().requires_grad_()로 만든 자신만의 잎에서 작업하거나 torch.autograd.grad(y, leaf, "
+                   "x.detach().requires_grad_()로 만든 자신만의 leaf에서 작업하거나 torch.autograd.grad(y, leaf, "
                    "grad_outputs=v)로 요청하세요. requires_grad와 .grad는 호출한 쪽의 것입니다.")
     assert_tensor(_one_gradient(seen["out_x"], "vector_jacobian_product(fn, x, v)"), _reverse_cumsum(v),
                   say("vector_jacobian_product(fn, x, v) for fn(x) = x.cumsum(0)",
@@ -706,7 +706,7 @@ def _per_sample_mistakes(expected, n):
     mean = expected.mean(0, keepdim=True).expand_as(expected)
     return {(say("the batch's gradient, the same for every sample: the loss was taken over the whole batch, so the "
                  "samples' gradients were summed (or averaged) together.",
-                 "모든 샘플에 같은 배치 전체의 변화도입니다. 손실을 배치 전체에 대해 계산해서 샘플들의 변화도가 하나로 "
+                 "모든 샘플의 값이 배치 전체의 변화도 하나로 같습니다. 손실을 배치 전체에 대해 계산해서 샘플들의 변화도가 하나로 "
                  "합쳐졌습니다(또는 평균되었습니다)."), _PER_SAMPLE_HINT): [mean, mean * n],
             (say("row i holds the sum of the first i + 1 samples' gradients: a loop over the samples never cleared "
                  ".grad between backward() calls, so each one added onto the last.",
@@ -735,7 +735,7 @@ def _per_sample_result(result, names, what):
 @pytest.mark.points(3)
 @pytest.mark.gradients
 @pytest.mark.title("per_sample_grads gives each sample's own gradient, as a loop over the samples does",
-                   ko="per_sample_grads는 샘플을 하나씩 도는 반복문과 같은, 샘플마다의 변화도를 반환합니다")
+                   ko="per_sample_grads는 샘플을 하나씩 도는 반복문과 같은 샘플별 변화도를 반환합니다")
 def test_per_sample_grads_match_a_loop_over_samples(impl):
     weights, model, x, y = _classifier(50)
     expected = _per_sample_loop(model, x, y)
@@ -748,7 +748,7 @@ def test_per_sample_grads_match_a_loop_over_samples(impl):
                       say(f"per_sample_grads(model, x, y)['{name}'] (shape (7, *{tuple(want.shape[1:])}), row i the "
                           "gradient of sample i's cross-entropy alone)",
                           f"per_sample_grads(model, x, y)['{name}'](shape가 (7, *{tuple(want.shape[1:])})이고, i번째 "
-                          "행은 샘플 i의 교차 엔트로피 하나만의 변화도)"),
+                          "행은 샘플 i 하나의 교차 엔트로피에 대한 변화도)"),
                       hint=_PER_SAMPLE_HINT, mistakes=_per_sample_mistakes(want, len(x)))
 
 
