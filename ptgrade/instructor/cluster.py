@@ -30,9 +30,11 @@ from ptgrade.i18n import _
 from ptgrade.instructor import batch
 from ptgrade.protocol.results import ItemResult
 
-# What decides a grade: the curriculum (timeouts, items), the graders and their measured limits, the engine, and
-# the torch it runs on. Two kits whose hashes of these agree grade a file alike.
-_KIT_PARTS = ("curriculum.toml", "graders", "ptgrade")
+# What decides a grade: the curriculum (timeouts, items), the graders and their measured limits (in the kit's
+# folder), the engine (the ptgrade package this process runs), and the torch it runs on. Two kits whose hashes of
+# these agree grade a file alike.
+_KIT_PARTS = ("curriculum.toml", "graders")
+_ENGINE = Path(__file__).resolve().parent.parent
 _KIT_SUFFIXES = {".py", ".toml", ".json", ".po", ".ini"}
 
 
@@ -41,16 +43,14 @@ class KitMismatch(Exception):
 
 
 def fingerprint(root: Path) -> str:
-    """The kit's version as a hash of what decides a grade (`_KIT_PARTS`) and of the torch it runs on. Computed
-    afresh each time (a few milliseconds): a node whose kit changes mid-run refuses the tasks that follow."""
+    """The kit's version as a hash of what decides a grade (`_KIT_PARTS` of `root`, the engine) and of the torch it
+    runs on. Computed afresh each time (10 ms): a node whose kit changes mid-run refuses the tasks that follow."""
     digest = hashlib.sha256()
-    files = []
-    for part in _KIT_PARTS:
-        path = Path(root) / part
-        files += [path] if path.is_file() else sorted(
+    for base, path in [(Path(root), Path(root) / part) for part in _KIT_PARTS] + [(_ENGINE.parent, _ENGINE)]:
+        files = [path] if path.is_file() else sorted(
             p for p in path.rglob("*") if p.suffix in _KIT_SUFFIXES and "__pycache__" not in p.parts)
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        for file in files:
+            digest.update(file.relative_to(base).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
     for package in ("torch", "torchvision"):
         try:
             digest.update(f"{package}=={importlib.metadata.version(package)}\0".encode())

@@ -6,10 +6,8 @@ from ptgrade.instructor import batch, cluster
 
 def _kit(root):
     (root / "graders" / "__pycache__").mkdir(parents=True)
-    (root / "ptgrade").mkdir()
     (root / "curriculum.toml").write_text("[[section]]\n")
     (root / "graders" / "test_a.py").write_text("def test_a(): pass\n")
-    (root / "ptgrade" / "engine.py").write_text("X = 1\n")
     return root
 
 
