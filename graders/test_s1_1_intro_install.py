@@ -86,7 +86,7 @@ def _field(report, key, want, setting, hint):
     got = report[key]
     same_type = type(got) is type(want) or (want is None and got is None)
     check(got == want and same_type, say(f"environment_report()[{key!r}] on {setting}: expected {want!r}, got {got!r}.",
-                                         f"{setting}에서 environment_report()[{key!r}]: 기대값은 {want!r}인데 "
+                                         f"{setting}에서 environment_report()[{key!r}]: 기댓값은 {want!r}인데 "
                                          f"결과는 {got!r}입니다."),
           hint)
 

@@ -37,7 +37,7 @@ def _describe_one(impl, t):
                 "stride": tuple(t.stride()), "is_contiguous": t.is_contiguous(), "numel": t.numel()}
     check(set(report) == set(expected), say(f"describe(t) should have the keys {sorted(expected)}, "
                                             f"got {sorted(report)}.",
-                                            f"describe(t)의 키는 {sorted(report)}입니다. 기대값은 {sorted(expected)}입니다."))
+                                            f"describe(t)의 키는 {sorted(report)}입니다. 기댓값은 {sorted(expected)}입니다."))
     for key, want in expected.items():
         got = report[key]
         if key in ("shape", "stride"):
@@ -45,7 +45,7 @@ def _describe_one(impl, t):
         exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
         check(got == want and (not exact_type or type(got) is type(want)),
               say(f"describe(t)[{key!r}] for a tensor of {what}: expected {want!r}, got {got!r}.",
-                  f"텐서({what})의 describe(t)[{key!r}]: {got!r}입니다. 기대값은 {want!r}입니다."),
+                  f"텐서({what})의 describe(t)[{key!r}]: {got!r}입니다. 기댓값은 {want!r}입니다."),
               say("Read the attribute from the tensor itself: t.shape, t.dtype, t.device, t.stride(), "
                   "t.is_contiguous(), t.numel().",
                   "속성은 텐서 자신에게서 읽으세요: t.shape, t.dtype, t.device, t.stride(), "

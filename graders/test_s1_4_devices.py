@@ -46,7 +46,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
         real = torch.device("mps") if torch.backends.mps.is_available() else torch.device("cpu")
     got = impl.resolve_device("auto")
     check(_same_device(got, real), say(f"resolve_device('auto') on this machine: expected {real}, got {got!r}.",
-                                       f"이 컴퓨터에서 resolve_device('auto'): {got!r}입니다. 기대값은 {real}입니다."),
+                                       f"이 컴퓨터에서 resolve_device('auto'): {got!r}입니다. 기댓값은 {real}입니다."),
           say("Return a torch.device chosen from torch.cuda.is_available() and torch.backends.mps.is_available(); "
               "do not hard-code 'cuda'.",
               "torch.cuda.is_available(), torch.backends.mps.is_available()의 결과에 따라 고른 torch.device를 "
@@ -58,7 +58,7 @@ def test_resolve_device_prefers_cuda_then_mps_then_cpu(impl):
                       f"CUDA 장치 {cuda}개, MPS {'있음' if mps else '없음'}")
         check(_same_device(got, expected), say(f"resolve_device('auto') on a machine with {machine}: expected "
                                                f"{expected}, got {got!r}.",
-                                               f"컴퓨터({machine})에서 resolve_device('auto'): 기대값은 {expected}인데 "
+                                               f"컴퓨터({machine})에서 resolve_device('auto'): 기댓값은 {expected}인데 "
                                                f"{got!r}입니다."),
               say("Ask torch.cuda.is_available() first, then torch.backends.mps.is_available(), at call time; do not "
                   "hard-code 'cuda' or decide once at import.",
@@ -143,7 +143,7 @@ def _walk(got, want, where):
     if isinstance(want, dict):
         check(set(got) == set(want), say(f"to_device(batch, meta){where}: expected keys {sorted(want)}, got "
                                          f"{sorted(got)}.",
-                                         f"to_device(batch, meta){where}: 키가 {sorted(got)}입니다. 기대값은 "
+                                         f"to_device(batch, meta){where}: 키가 {sorted(got)}입니다. 기댓값은 "
                                          f"{sorted(want)}입니다."))
         for key in want:
             _walk(got[key], want[key], f"{where}[{key!r}]")
@@ -215,7 +215,7 @@ def test_move_model_moves_parameters_and_buffers(impl):
                                  f"{sorted(name for _, name in names)}; expected {sorted(name for _, name in want)}.",
                                  f"move_model(model, meta) 뒤에 {label}의 매개변수와 버퍼는 "
                                  f"{sorted(name for _, name in names)}입니다. "
-                                 f"기대값은 {sorted(name for _, name in want)}입니다."),
+                                 f"기댓값은 {sorted(name for _, name in want)}입니다."),
               say("Move the model with model.to(device); do not remove or replace its tensors.",
                   "model.to(device)로 모델을 옮기세요. 텐서를 지우거나 바꾸지 마세요."))
         for kind, name, device in devices:

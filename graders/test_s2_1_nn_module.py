@@ -244,7 +244,7 @@ def test_count_parameters_counts_each_parameter_once(impl, run_seed):
           say("sum(p.numel() for p in ...) is an int.", "sum(p.numel() for p in ...)은 int입니다."))
     check(got == total, say(f"count_parameters for {layers} with the last weight tied to the first: expected {total}, "
                             f"got {got}.",
-                            f"마지막 가중치를 첫 번째 가중치와 공유하는 모델({layers})에 대한 count_parameters: {got}입니다. 기대값은 "
+                            f"마지막 가중치를 첫 번째 가중치와 공유하는 모델({layers})에 대한 count_parameters: {got}입니다. 기댓값은 "
                             f"{total}입니다."),
           say("Count model.parameters(): state_dict() also holds buffers (BatchNorm's running statistics) and lists "
               "a tied weight twice; len(list(...)) counts tensors, not scalars.",
@@ -254,7 +254,7 @@ def test_count_parameters_counts_each_parameter_once(impl, run_seed):
     check(got == total - frozen, say(f"count_parameters(trainable_only=True) for {layers} with the middle "
                                      f"Linear({b}, {a}) frozen: expected {total - frozen}, got {got}.",
                                      f"{layers}에서 가운데 Linear({b}, {a})를 동결했을 때 "
-                                     f"count_parameters(trainable_only=True): 기대값은 {total - frozen}인데 "
+                                     f"count_parameters(trainable_only=True): 기댓값은 {total - frozen}인데 "
                                      f"{got}입니다."),
           say("Keep only parameters with p.requires_grad.", "p.requires_grad가 True인 매개변수만 남기세요."))
     check(count_parameters_of_tied_model(impl, pristine.seal((a, b, True))) == total,
@@ -282,7 +282,7 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
               say(f"the weight of a nested Linear({layer['in_features']}, {layer['out_features']}): expected mean 0 and "
                   f"std sqrt(2/{layer['in_features']}) = {want_std:.4f}, got mean {w.mean().item():.4f} and std "
                   f"{std:.4f}.",
-                  f"중첩된 Linear({layer['in_features']}, {layer['out_features']})의 가중치: 기대값은 평균 0, 표준편차 "
+                  f"중첩된 Linear({layer['in_features']}, {layer['out_features']})의 가중치: 기댓값은 평균 0, 표준편차 "
                   f"sqrt(2/{layer['in_features']}) = {want_std:.4f}인데 실제로는 평균 {w.mean().item():.4f}, 표준편차 "
                   f"{std:.4f}입니다."),
               say("Use nn.init.kaiming_normal_(w, mode='fan_in', nonlinearity='relu') on every nn.Linear; visit nested "
@@ -326,7 +326,7 @@ def test_decay_groups_split_by_parameter_dimension(impl, run_seed):
                            f"LayerNorm and Linear with model.{names[frozen]} frozen: expected {want}, got {got}.",
                            f"Embedding, Linear, LayerNorm, Linear로 이루어지고 model.{names[frozen]}만 동결된 모델에서 "
                            f"decay_groups(model, 0.05)를 AdamW가 읽는 대로 (weight_decay, names)로 나타내면 {got}입니다. "
-                           f"기대값은 {want}입니다."),
+                           f"기댓값은 {want}입니다."),
           say("Put (name, p) pairs from model.named_parameters(); decay p.ndim >= 2, no decay for p.ndim < 2 (a LayerNorm "
               "weight is 1-D), and skip parameters with requires_grad=False.",
               "model.named_parameters()의 (name, p) 쌍을 넣으세요. p.ndim >= 2인 매개변수는 감쇠하고, p.ndim < 2인 "

@@ -79,7 +79,7 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
               say(f"the label of DigitsDataset()[{i}]: expected the int "
                   f"{int(labels[i])}, got {label!r} ({type(label).__name__}).",
                   f"DigitsDataset()[{i}]의 레이블: {label!r}({type(label).__name__})입니다. "
-                  f"기대값은 int {int(labels[i])}입니다."),
+                  f"기댓값은 int {int(labels[i])}입니다."),
               say("Return int(target[i]).", "int(target[i])를 반환하세요."))
 
 
@@ -355,7 +355,7 @@ def test_pad_collate_works_in_a_dataloader(impl):
                                                   f"got {shapes}.",
                                                   f"길이가 5, 2, 7, 3, 3, 1, 6인 시퀀스를 3개씩 묶는 "
                                                   f"DataLoader(collate_fn=pad_collate)의 패딩된 shape는 {shapes}입니다. "
-                                                  f"기대값은 [(3, 7), (3, 3), (1, 6)]입니다."),
+                                                  f"기댓값은 [(3, 7), (3, 3), (1, 6)]입니다."),
           say("Pad each batch to its own longest sequence; pass collate_fn on to the DataLoader.",
               "각 배치는 그 안의 가장 긴 시퀀스에 맞춰 패딩하세요. collate_fn을 DataLoader에 넘기세요."))
 

@@ -660,14 +660,14 @@ def test_train_with_schedule_steps_per_batch(impl):
                   f"expected one value per batch: {[round(v, 5) for v in want]}. The schedule is stepped per epoch; "
                   "it counts batches.",
                   f"train_with_schedule의 학습률이 에폭 사이에서만 바뀝니다: {[round(v, 5) for v in used]}. "
-                  f"기대값은 배치마다 값이 하나씩인 {[round(v, 5) for v in want]}입니다. 스케줄을 에폭마다 진행하고 "
+                  f"기댓값은 배치마다 값이 하나씩인 {[round(v, 5) for v in want]}입니다. 스케줄을 에폭마다 진행하고 "
                   "있지만, 스케줄은 배치 단위로 세야 합니다."),
               say("Call scheduler.step() right after every optimizer.step(), inside the loop over batches.",
                   "배치를 도는 반복문 안에서 모든 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
         check(False,
               say(f"train_with_schedule's learning rates, batch by batch: {[round(v, 5) for v in used]}; expected "
                   f"{[round(v, 5) for v in want]}.",
-                  f"train_with_schedule의 배치별 학습률이 {[round(v, 5) for v in used]}입니다. 기대값은 "
+                  f"train_with_schedule의 배치별 학습률이 {[round(v, 5) for v in used]}입니다. 기댓값은 "
                   f"{[round(v, 5) for v in want]}입니다."),
               say("Make the schedule with total_steps = epochs * len(batches), read the lr before each "
                   "optimizer.step() and call scheduler.step() after it.",

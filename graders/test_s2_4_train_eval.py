@@ -77,7 +77,7 @@ def _assert_state(got, model, what, hint, rtol=None, atol=None):
     want = {name: value.detach() for name, value in model.state_dict().items()}
     check(list(got) == list(want), say(f"{what}: the model's state_dict has keys {list(got)[:6]}, expected "
                                        f"{list(want)[:6]}.",
-                                       f"{what}: 모델의 state_dict 키가 {list(got)[:6]}입니다. 기대값은 {list(want)[:6]}입니다."),
+                                       f"{what}: 모델의 state_dict 키가 {list(got)[:6]}입니다. 기댓값은 {list(want)[:6]}입니다."),
           hint)
     for name, value in want.items():
         assert_tensor(got[name], value, say(f"{what}: {name}", f"{what}: {name}"), hint=hint, rtol=rtol, atol=atol)

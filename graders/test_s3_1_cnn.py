@@ -233,7 +233,7 @@ def test_conv2d_gradients_match(impl):
               "torch.tensor(...), .detach()는 쓰면 안 됩니다."))
     check(tuple(got_out.shape) == tuple(want_out.shape), say(f"conv2d output: expected shape {tuple(want_out.shape)}, "
                                                              f"got {tuple(got_out.shape)}.",
-                                                             f"conv2d 출력: shape가 {tuple(got_out.shape)}입니다. 기대값은 {tuple(want_out.shape)}입니다."), CONV_HINT)
+                                                             f"conv2d 출력: shape가 {tuple(got_out.shape)}입니다. 기댓값은 {tuple(want_out.shape)}입니다."), CONV_HINT)
     what = say("gradient of conv2d (stride (2, 1), padding (1, 2), dilation 2)",
                "conv2d의 변화도(stride (2, 1), padding (1, 2), dilation 2)")
     for name, gradient, expected in zip(("x", "weight", "bias"), got, want):

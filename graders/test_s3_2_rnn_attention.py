@@ -109,7 +109,7 @@ def test_tokenize_splits_words_and_punctuation(impl, run_seed):
         want = _tokens_of(text)
         got = expect_type(impl.tokenize(text), list, f"tokenize({text!r})")
         check(got == want, say(f"tokenize({text!r}): expected {want}, got {got}.",
-                               f"tokenize({text!r}): {got}입니다. 기대값은 {want}입니다."),
+                               f"tokenize({text!r}): {got}입니다. 기댓값은 {want}입니다."),
               say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
                   "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 하나씩 나뉩니다."))
 
@@ -138,7 +138,7 @@ def test_vocab_puts_special_tokens_first(impl, run_seed):
         call = f"build_vocab({texts})" if min_freq is None else f"build_vocab({texts}, min_freq={min_freq})"
         got = impl.build_vocab(texts) if min_freq is None else impl.build_vocab(texts, min_freq=min_freq)
         got = expect_type(got, dict, call)
-        check(got == want, say(f"{call}: expected {want}, got {got}.", f"{call}: {got}입니다. 기대값은 {want}입니다."),
+        check(got == want, say(f"{call}: expected {want}, got {got}.", f"{call}: {got}입니다. 기댓값은 {want}입니다."),
               hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is kept).",
                                                     "시그니처의 기본값 min_freq=1을 유지하세요(모든 토큰을 남깁니다)."))
 
@@ -957,7 +957,7 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
         real = ~pad if use_pad else torch.ones_like(pad)  # outputs at padded queries are free
         check(tuple(got.shape) == tuple(want.shape), say(f"multi_head_attention: expected shape {tuple(want.shape)}, "
                                                          f"got {tuple(got.shape)}.",
-                                                         f"multi_head_attention: shape가 {tuple(got.shape)}입니다. 기대값은 {tuple(want.shape)}입니다."), MHA_HINT)
+                                                         f"multi_head_attention: shape가 {tuple(got.shape)}입니다. 기댓값은 {tuple(want.shape)}입니다."), MHA_HINT)
         assert_tensor(got[real], want[real], say(f"multi_head_attention (heads {heads}, key_padding_mask "
                                                  f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
                                                  "at the real positions",
@@ -993,7 +993,7 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
         after = _student_mha(impl, mha, torch.where(pad.unsqueeze(-1), noise, x), pad, False)
         check(tuple(before.shape) == tuple(x.shape), say(f"multi_head_attention: expected shape {tuple(x.shape)}, got "
                                                          f"{tuple(before.shape)}.",
-                                                         f"multi_head_attention: shape가 {tuple(before.shape)}입니다. 기대값은 "
+                                                         f"multi_head_attention: shape가 {tuple(before.shape)}입니다. 기댓값은 "
                                                          f"{tuple(x.shape)}입니다."), MHA_HINT)
         assert_tensor(after[~pad], before[~pad], say("multi_head_attention outputs at real positions after changing "
                                                      "the padded positions",

@@ -107,7 +107,7 @@ def _expect_instance(impl, value, kind: type, what: str, hint: str = ""):
     """expect_type for an object that lives in the student's process."""
     check(_is_instance(impl, value, kind), say(f"{what} should be a {kind.__name__}, got "
                                                f"{class_names(impl, value)[0].rpartition('.')[2]}.",
-                                               f"{what}: {class_names(impl, value)[0].rpartition('.')[2]}입니다. 기대값은 "
+                                               f"{what}: {class_names(impl, value)[0].rpartition('.')[2]}입니다. 기댓값은 "
                                                f"{kind.__name__}입니다."), hint)
     return value
 
@@ -490,7 +490,7 @@ def test_tokenizer_has_special_tokens(impl, tokenizer):
                                                                      f"{list(SPECIALS)}, got {ids}.",
                                                                      f"특수 토큰의 id는 {list(SPECIALS)} 순서로 0-4여야 하는데 {ids}입니다."), TOKENIZER_HINT)
     check(facts["roles"] == ROLES, say(f"the tokenizer's special-token roles should be {ROLES}, got {facts['roles']}.",
-                                       f"토크나이저의 특수 토큰 역할은 {facts['roles']}입니다. 기대값은 {ROLES}입니다."), TOKENIZER_HINT)
+                                       f"토크나이저의 특수 토큰 역할은 {facts['roles']}입니다. 기댓값은 {ROLES}입니다."), TOKENIZER_HINT)
     size = rebuilt.get_vocab_size(with_added_tokens=True)
     check(size <= 200, say(f"vocab_size=200 was asked for, the tokenizer has {size} tokens.",
                            f"vocab_size=200을 요청했는데 토크나이저에 토큰이 {size}개 있습니다."),
@@ -529,7 +529,7 @@ def test_tokenizer_wraps_and_pads_sentences(impl, tokenizer, run_seed):
         want = text.lower().replace(" ", "")
         check(decoded.replace(" ", "").replace("##", "") == want,
               say(f"decoding should give back the (lower-cased) text {text.lower()!r}, got {decoded!r}.",
-                  f"디코딩 결과가 (소문자로 바꾼) 원래 텍스트와 같아야 하는데 {decoded!r}입니다. 기대값은 {text.lower()!r}입니다."),
+                  f"디코딩 결과가 (소문자로 바꾼) 원래 텍스트와 같아야 하는데 {decoded!r}입니다. 기댓값은 {text.lower()!r}입니다."),
               say("Lower-case in the normalizer and split words and punctuation in the pre-tokenizer.",
                   "normalizer에서 소문자로 바꾸고, pre-tokenizer에서 단어와 문장 부호를 나누세요."))
     unknown = _same_encoding(impl, tokenizer, rebuilt, ["the movie was ☃"], "tokenizer", TOKENIZER_HINT)["input_ids"][0]
@@ -581,7 +581,7 @@ def test_models_built_from_small_configs(impl, tokenizer):
         want = _judge_logits(copy, inputs)
         shape = (2, 3) if kind is BertForSequenceClassification else (2, batch["input_ids"].shape[1], vocab)
         check(tuple(want.shape) == shape, say(f"{name} logits should have the shape {shape}, got {tuple(want.shape)}.",
-                                              f"{name} 로짓의 shape는 {tuple(want.shape)}입니다. 기대값은 {shape}입니다."), hint)
+                                              f"{name} 로짓의 shape는 {tuple(want.shape)}입니다. 기댓값은 {shape}입니다."), hint)
         assert_tensor(got, want, say(f"the {name} model's logits, against the same config and weights run by the grader",
                                      f"{name} 모델의 로짓을 같은 config와 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
                       atol=1e-5, hint=hint)
@@ -650,7 +650,7 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, student_
     loaded_class, model_class = class_names(impl, loaded)[0], class_names(impl, model)[0]
     check(loaded_class == model_class, say(f"the reloaded model should be a {model_class.rpartition('.')[2]}, got "
                                            f"{loaded_class.rpartition('.')[2]}.",
-                                           f"다시 불러온 모델은 {loaded_class.rpartition('.')[2]}입니다. 기대값은 "
+                                           f"다시 불러온 모델은 {loaded_class.rpartition('.')[2]}입니다. 기댓값은 "
                                            f"{model_class.rpartition('.')[2]}입니다."), hint)
     files = student_files.listing(directory, student_path)
     check("config.json" in files and "model.safetensors" in files and "tokenizer.json" in files,
@@ -958,7 +958,7 @@ def _s2s_logits(out, src, tgt, what):
                                  f"힌트: {S2S_HINT}"))
     check(tuple(out.shape) == want, say(f"{what}: expected logits {want} (batch, tgt_len, vocab), got {tuple(out.shape)}.",
                                         f"{what}: 로짓의 shape가 {tuple(out.shape)}입니다. "
-                                        f"기대값은 (batch, tgt_len, vocab) 순서의 {want}입니다."), S2S_HINT)
+                                        f"기댓값은 (batch, tgt_len, vocab) 순서의 {want}입니다."), S2S_HINT)
     return out
 
 
@@ -1119,7 +1119,7 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_se
         check(number and abs(score - probability) < 1e-4,
               say(f"{what}[{index}] for {text!r}: expected the probability {probability:.6f} of {PIPELINE_LABELS[best]!r}, "
                   f"got {score!r}.",
-                  f"{text!r}에 대한 {what}[{index}]: {PIPELINE_LABELS[best]!r}의 확률 {score!r}입니다. 기대값은 "
+                  f"{text!r}에 대한 {what}[{index}]: {PIPELINE_LABELS[best]!r}의 확률 {score!r}입니다. 기댓값은 "
                   f"{probability:.6f}입니다."), PIPELINE_HINT)
 
 

@@ -413,7 +413,7 @@ def test_eager_state_dict_loads_into_a_plain_model(impl):
                                            f"eager_state_dict({what})의 결과는 dict여야 하는데 {_kind(state)}입니다."))
         check(sorted(state) == sorted(model.state_dict()),
               say(f"eager_state_dict({what}) should have the keys {sorted(model.state_dict())}, got {sorted(state)}.",
-                  f"eager_state_dict({what})의 키는 {sorted(state)}입니다. 기대값은 {sorted(model.state_dict())}입니다."),
+                  f"eager_state_dict({what})의 키는 {sorted(state)}입니다. 기댓값은 {sorted(model.state_dict())}입니다."),
               say("A compiled module wraps the original as `_orig_mod`: its keys gain an `_orig_mod.` prefix. "
                   "Take the original's state_dict (model._orig_mod) when the model is compiled.",
                   "컴파일된 모듈은 원래 모듈을 `_orig_mod`로 감쌉니다: 키 앞에 `_orig_mod.`가 붙습니다. "
@@ -624,7 +624,7 @@ def _check_rows(run):
     check(got == list(order), say(f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)}) returned rows for the "
                                   f"modes {got}; expected {list(order)}: eager first, then the modes in the order given.",
                                   f"compare_compile_speed(model, x, modes={list(_SPEED_MODES)})가 모드 {got}의 행을 "
-                                  f"반환했습니다. 기대값은 {list(order)}입니다(eager를 먼저, 그다음 주어진 순서대로 모드)."))
+                                  f"반환했습니다. 기댓값은 {list(order)}입니다(eager를 먼저, 그다음 주어진 순서대로 모드)."))
     return rows, order
 
 

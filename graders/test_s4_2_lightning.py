@@ -485,7 +485,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
     for key in want:
         check(settings.get(key) == want[key],
               say(f"make_trainer(log_dir, {PROBE_EPOCHS}): {key} should be {want[key]!r}, got {settings.get(key)!r}.",
-                  f"make_trainer(log_dir, {PROBE_EPOCHS})의 {key} 값은 {settings.get(key)!r}입니다. 기대값은 {want[key]!r}입니다."),
+                  f"make_trainer(log_dir, {PROBE_EPOCHS})의 {key} 값은 {settings.get(key)!r}입니다. 기댓값은 {want[key]!r}입니다."),
               settings_hint)
     check(facts["device"] == "cpu", say(f"make_trainer(log_dir, {PROBE_EPOCHS}) trained on {facts['device']}, not the CPU.",
                                         f"make_trainer(log_dir, {PROBE_EPOCHS})가 CPU가 아니라 {facts['device']}에서 학습했습니다."),
@@ -517,7 +517,7 @@ def test_trainer_is_quiet_bounded_and_on_cpu(impl, student_path, run_seed):
             abs(logged[epoch] - value) <= 1e-4 * (1 + abs(value)) for epoch, value in enumerate(expected)),
             say(f"metrics.csv should hold what the grader's model logged, {name} per epoch "
                 f"{[round(v, 5) for v in expected]}; it holds { {e: round(v, 5) for e, v in sorted(logged.items())} }.",
-                f"metrics.csv에는 채점기 모델이 기록한 값이 있어야 합니다. 에폭별 {name}의 기대값은 {[round(v, 5) for v in expected]}인데 "
+                f"metrics.csv에는 채점기 모델이 기록한 값이 있어야 합니다. 에폭별 {name}의 기댓값은 {[round(v, 5) for v in expected]}인데 "
                 f"들어 있는 값은 { {e: round(v, 5) for e, v in sorted(logged.items())} }입니다."), logger_hint)
 
 

@@ -266,7 +266,7 @@ def test_sampler_covers_every_sample_once_per_epoch(impl, run_seed):
                   say(f"epoch_indices({size}, {world_size}, {rank}, 3, seed={seed}): the first epoch should be "
                       f"DistributedSampler's shuffled order {expected}, got {first}.",
                       f"epoch_indices({size}, {world_size}, {rank}, 3, seed={seed}): 첫 에폭은 DistributedSampler가 섞은 "
-                      f"순서 {first}입니다. 기대값은 {expected}입니다."),
+                      f"순서 {first}입니다. 기댓값은 {expected}입니다."),
                   say("Build DistributedSampler(range(dataset_size), num_replicas=world_size, rank=rank, shuffle=True, "
                       "seed=seed) and list its indices each epoch.",
                       "DistributedSampler(range(dataset_size), num_replicas=world_size, rank=rank, shuffle=True, "
@@ -310,7 +310,7 @@ def test_sampler_reshuffles_each_epoch(impl, run_seed):
               say(f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): expected DistributedSampler's orders "
                   f"{expected}, got {got}.",
                   f"epoch_indices(12, {world_size}, {rank}, 3, seed={seed}): DistributedSampler의 순서 "
-                  f"{got}입니다. 기대값은 {expected}입니다."),
+                  f"{got}입니다. 기댓값은 {expected}입니다."),
               say("Build DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed) once "
                   "and call set_epoch(epoch) before iterating it each epoch.",
                   "DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed)를 한 번 만들고, "
@@ -339,7 +339,7 @@ def test_deepspeed_config_batch_sizes_agree(impl, run_seed):
                                    f"{want!r}, got {got!r}.",
                                    f"deepspeed_config(micro_batch_size={micro}, grad_accum_steps={accum}, "
                                    f"world_size={world_size}, zero_stage={stage}, bf16={bf16})[{key!r}]: "
-                                   f"{got!r}입니다. 기대값은 {want!r}입니다."),
+                                   f"{got!r}입니다. 기댓값은 {want!r}입니다."),
                   say("train_batch_size counts every sample of one optimizer step over all ranks: micro batch size x "
                       "accumulation steps x world size.",
                       "train_batch_size는 모든 랭크에서 옵티마이저 한 단계에 쓰는 샘플 전체의 수입니다: "
@@ -362,7 +362,7 @@ def test_setup_joins_group_with_a_timeout(impl, gloo_ranks, gloo_data):
               say(f"setup({rank}, {WORLD_SIZE}, port, 'gloo') joined as rank {facts['rank']} of {facts['world_size']} "
                   f"with backend {facts['backend']!r}; expected rank {rank} of {WORLD_SIZE} with 'gloo'.",
                   f"setup({rank}, {WORLD_SIZE}, port, 'gloo') 호출로 참여한 프로세스의 백엔드는 {facts['backend']!r}, 랭크는 "
-                  f"{facts['world_size']}개 중 {facts['rank']}입니다. 기대값은 백엔드 'gloo', {WORLD_SIZE}개 중 랭크 {rank}입니다."))
+                  f"{facts['world_size']}개 중 {facts['rank']}입니다. 기댓값은 백엔드 'gloo', {WORLD_SIZE}개 중 랭크 {rank}입니다."))
         timeout = facts["timeout_s"]
         check(timeout is None or abs(timeout - COLLECTIVE_TIMEOUT_S) < 1e-3,
               say(f"setup(..., timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",

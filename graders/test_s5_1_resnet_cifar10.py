@@ -308,7 +308,7 @@ def test_datasets_use_the_cifar10_loader(impl, archive):
                   "train=True는 data_batch_1..5를, train=False는 test_batch를 읽습니다."))
         want_labels = [_raw(archive, train)[1][i] for i in (0, 7, 42)]
         check(labels == want_labels, say(f"{split} labels at 0, 7, 42: expected {want_labels}, got {labels}.",
-                                         f"{split} 레이블(0, 7, 42번): {labels}입니다. 기대값은 {want_labels}입니다."))
+                                         f"{split} 레이블(0, 7, 42번): {labels}입니다. 기댓값은 {want_labels}입니다."))
         for image in images[0]:
             expect_tensor_shape = getattr(image, "shape", None)
             check(isinstance(image, torch.Tensor) and tuple(image.shape) == (3, 32, 32) and image.dtype == torch.float32,
@@ -536,7 +536,7 @@ def test_resnet_shapes_and_parameter_count(impl, run_seed):
         want_shapes = _block_shapes(num_blocks, widths, 2)
         check(shapes == want_shapes,
               say(f"{name}: the BasicBlocks' output shapes are {shapes}; expected {want_shapes}.",
-                  f"{name}: BasicBlock들의 출력 shape가 {shapes}입니다(기대값 {want_shapes})."),
+                  f"{name}: BasicBlock들의 출력 shape가 {shapes}입니다(기댓값 {want_shapes})."),
               say("Stage i is num_blocks[i] BasicBlocks of widths[i] channels; the first block of every stage but the "
                   "first has stride 2.",
                   "i번째 단계는 widths[i] 채널의 BasicBlock num_blocks[i]개입니다. 첫 단계를 뺀 모든 단계의 첫 블록은 "
@@ -607,7 +607,7 @@ def test_schedule_warms_up_then_follows_cosine(impl, run_seed):
                 + "\nHint: factor(t) = (t + 1) / warmup_steps for t < warmup_steps, then "
                   "0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps))), times each group's base lr.",
                 f"warmup_cosine_scheduler(total_steps={total}, warmup_steps={warmup}), 기본 학습률 {base_lrs}: 단계 "
-                f"{t}의 학습률이 {seen[t]}입니다(기대값 {want})"
+                f"{t}의 학습률이 {seen[t]}입니다(기댓값 {want})"
                 + (" (워밍업이 한 단계 늦게 시작합니다: 단계 t는 (t + 1) / warmup_steps를 씁니다)." if late else ".")
                 + "\n힌트: t < warmup_steps이면 factor(t) = (t + 1) / warmup_steps, 그 뒤에는 "
                   "0.5 * (1 + cos(pi * (t - warmup_steps) / (total_steps - warmup_steps)))이고, 각 그룹의 기본 "
@@ -645,7 +645,7 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
           say(f"after one epoch of 4 batches the lr is {lr:.4g}: the scheduler was stepped once per epoch, but its "
               f"steps are optimizer steps (expected {want_lr:.4g}).",
               f"배치 4개짜리 에폭 한 번 뒤에 학습률이 {lr:.4g}입니다: 스케줄러를 에폭마다 한 번 진행했지만, "
-              f"스케줄러의 단계는 옵티마이저 단계입니다(기대값은 {want_lr:.4g}입니다)."),
+              f"스케줄러의 단계는 옵티마이저 단계입니다(기댓값은 {want_lr:.4g}입니다)."),
           say("Call scheduler.step() right after optimizer.step(), inside the batch loop.",
               "배치 루프 안에서 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
     assert_scalar(lr, want_lr, say("the lr after one epoch of 4 batches", "배치 4개짜리 에폭 한 번 뒤의 학습률"),

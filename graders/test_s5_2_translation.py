@@ -154,7 +154,7 @@ def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path, run_seed):
     got = errors.calling("read_parallel", "", impl.read_parallel, str(path))
     check([tuple(p) for p in got] == pairs if isinstance(got, list) else False,
           say(f"read_parallel should return {pairs} (blank lines skipped, spaces around each side stripped), "
-              f"got {got!r}.", f"read_parallel의 결과가 {got!r}입니다. 기대값은 {pairs}입니다"
+              f"got {got!r}.", f"read_parallel의 결과가 {got!r}입니다. 기댓값은 {pairs}입니다"
               f"(빈 줄은 건너뛰고 양쪽 공백은 제거)."),
           say("Split each non-blank line once on '\\t' and strip both halves.",
               "빈 줄이 아닌 각 줄을 '\\t'에서 한 번 나누고 양쪽에 strip()을 적용하세요."))
@@ -173,7 +173,7 @@ def test_tokenizers_split_words_and_characters(impl, run_seed):
     target = impl.tokenize_target(" 사만  오천이 ")
     want = ["사", "만", " ", "오", "천", "이"]
     check(target == want, say(f"tokenize_target(' 사만  오천이 ') should be {want}, got {target!r}.",
-                              f"tokenize_target(' 사만  오천이 ')는 {target!r}입니다. 기대값은 {want}입니다."),
+                              f"tokenize_target(' 사만  오천이 ')는 {target!r}입니다. 기댓값은 {want}입니다."),
           say("One token per character; runs of spaces become one ' ' token and the ends are stripped: "
               "list(' '.join(text.split())).", "글자 하나가 토큰 하나입니다. 연속된 공백은 ' ' 토큰 하나가 되고 "
               "양 끝 공백은 없앱니다: list(' '.join(text.split()))."))
@@ -182,12 +182,12 @@ def test_tokenizers_split_words_and_characters(impl, run_seed):
     messy = "  " + "   ".join(w.upper() if draw.random() < 0.5 else w.capitalize() for w in english.split()) + " \t"
     source = impl.tokenize_source(messy)
     check(source == english.split(), say(f"tokenize_source({messy!r}) should be {english.split()}, got {source!r}.",
-                                         f"tokenize_source({messy!r})의 결과는 {source!r}입니다. 기대값은 {english.split()}입니다."),
+                                         f"tokenize_source({messy!r})의 결과는 {source!r}입니다. 기댓값은 {english.split()}입니다."),
           say("Lower-case, then str.split() with no argument.", "소문자로 바꾼 뒤 인자 없는 str.split()을 쓰세요."))
     spaced = "  " + korean.replace(" ", "  \t ") + " "
     target = impl.tokenize_target(spaced)
     check(target == list(korean), say(f"tokenize_target({spaced!r}) should be {list(korean)}, got {target!r}.",
-                                      f"tokenize_target({spaced!r})의 결과는 {target!r}입니다. 기대값은 {list(korean)}입니다."),
+                                      f"tokenize_target({spaced!r})의 결과는 {target!r}입니다. 기댓값은 {list(korean)}입니다."),
           say("list(' '.join(text.split())).", "list(' '.join(text.split()))."))
 
 
@@ -206,7 +206,7 @@ def test_build_vocab_orders_specials_then_frequency(impl, run_seed):
 
 
 def _vocab_is(got, want):
-    check(got == want, say(f"build_vocab: expected {want}, got {got!r}.", f"build_vocab: 기대값은 {want}인데 "
+    check(got == want, say(f"build_vocab: expected {want}, got {got!r}.", f"build_vocab: 기댓값은 {want}인데 "
                            f"{got!r}입니다."),
           say("Start from ['<pad>', '<unk>', '<bos>', '<eos>'] (ids 0-3), skip those if they appear in the data, "
               "then add tokens sorted by (-count, token).", "['<pad>', '<unk>', '<bos>', '<eos>'](id 0-3)로 "
@@ -243,7 +243,7 @@ def test_encode_pairs_uses_each_sides_vocabulary(impl, run_seed):
                                  "원문 토큰이 모두 <unk>가 되었습니다: 원문과 번역문의 어휘집이 뒤바뀌지 않았나요?")
                              + f"\n{say('Hint', '힌트')}: {hint}")
     check(got == want, say(f"encode_pairs({pairs}): expected {want}, got {got!r}.",
-                           f"encode_pairs({pairs}): {got!r}입니다. 기대값은 {want}입니다."), hint)
+                           f"encode_pairs({pairs}): {got!r}입니다. 기댓값은 {want}입니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -260,9 +260,9 @@ def test_decode_target_stops_at_eos(impl, run_seed):
     hint = say("Skip <pad> and <bos>, stop at the first <eos>, and join the characters with ''.",
                "<pad>와 <bos>는 건너뛰고, 첫 <eos>에서 멈추고, 글자들을 ''로 이어 붙이세요.")
     check(got == text, say(f"decode_target({ids}) should be {text!r}, got {got!r}.",
-                           f"decode_target({ids})의 결과는 {got!r}입니다. 기대값은 {text!r}입니다."), hint)
+                           f"decode_target({ids})의 결과는 {got!r}입니다. 기댓값은 {text!r}입니다."), hint)
     check(tensor_got == text, say(f"decode_target of a 1-d tensor should be {text!r} too, got {tensor_got!r}.",
-                                  f"1차원 텐서에 대한 decode_target도 {tensor_got!r}입니다. 기대값은 {text!r}입니다."),
+                                  f"1차원 텐서에 대한 decode_target도 {tensor_got!r}입니다. 기댓값은 {text!r}입니다."),
           say("Turn each id into an int first (int(i)).", "먼저 각 id를 int로 바꾸세요(int(i))."))
 
 
@@ -566,7 +566,7 @@ def test_greedy_decode_picks_argmax(impl, run_seed):
     got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, model_seed, src, 12)
     check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
           say(f"greedy_decode on a batch of 5 (max_len 12): expected {want}, got {got!r}.",
-              f"크기 5인 배치에 대한 greedy_decode(max_len 12): {got!r}입니다. 기대값은 {want}입니다."), DECODE_HINT)
+              f"크기 5인 배치에 대한 greedy_decode(max_len 12): {got!r}입니다. 기댓값은 {want}입니다."), DECODE_HINT)
 
 
 @pytest.mark.points(1)

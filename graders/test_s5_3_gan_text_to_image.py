@@ -651,7 +651,7 @@ def test_drop_captions_rate(impl, run_seed):
                                            "drop_captions가 입력받은 토큰 id를 바꿨습니다. 새 텐서를 반환하세요."), hint)
         check(tuple(result.shape) == tuple(ids.shape),
               say(f"drop_captions returned shape {tuple(result.shape)}, expected {tuple(ids.shape)}.",
-                  f"drop_captions가 반환한 텐서의 shape가 {tuple(result.shape)}입니다. 기대값은 {tuple(ids.shape)}입니다."), hint)
+                  f"drop_captions가 반환한 텐서의 shape가 {tuple(result.shape)}입니다. 기댓값은 {tuple(ids.shape)}입니다."), hint)
         dropped = (result == empty).all(dim=1)
         kept = (result == ids).all(dim=1)
         check(bool((dropped | kept).all()),
@@ -661,7 +661,7 @@ def test_drop_captions_rate(impl, run_seed):
         sigma = (p * (1 - p) / n) ** 0.5
         check(abs(rate - p) <= 5 * sigma,
               say(f"drop_captions(p={p}) blanked {rate:.3f} of {n} captions; expected about {p} (within {5 * sigma:.3f}).",
-                  f"drop_captions(p={p})가 캡션 {n}개 중 비운 비율이 {rate:.3f}입니다. 기대값은 {p} 근처(±{5 * sigma:.3f})입니다."),
+                  f"drop_captions(p={p})가 캡션 {n}개 중 비운 비율이 {rate:.3f}입니다. 기댓값은 {p} 근처(±{5 * sigma:.3f})입니다."),
               hint)
     again, _ = caption_dropout(impl, ids.clone(), 0.5, seed)
     other, _ = caption_dropout(impl, ids.clone(), 0.5, other_seed)

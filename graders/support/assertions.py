@@ -101,11 +101,11 @@ def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | N
     actual = expect_tensor(actual, what, hint)
     check(tuple(actual.shape) == tuple(expected.shape),
           say(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}.",
-              f"{what}: shape가 {tuple(actual.shape)}입니다. 기대값은 {tuple(expected.shape)}입니다."), hint)
+              f"{what}: shape가 {tuple(actual.shape)}입니다. 기댓값은 {tuple(expected.shape)}입니다."), hint)
     if check_dtype:
         check(actual.dtype == expected.dtype,
               say(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}.",
-                  f"{what}: dtype이 {actual.dtype}입니다. 기대값은 {expected.dtype}입니다."), hint)
+                  f"{what}: dtype이 {actual.dtype}입니다. 기댓값은 {expected.dtype}입니다."), hint)
     if check_device:
         check(actual.device == expected.device,
               say(f"{what}: expected a tensor on {expected.device}, got one on {actual.device}.",
@@ -132,7 +132,7 @@ def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | N
         raise AssertionError(_with_hint(say(
             f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
             f"got {_value(got, index)}.{_preview(want, got)}",
-            f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: 기대값은 {_value(want, index)}인데 "
+            f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: 기댓값은 {_value(want, index)}인데 "
             f"결과는 {_value(got, index)}입니다.{_preview(want, got)}"), hint))
     return actual
 
@@ -165,7 +165,7 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
             raise _named_mistake(what, *named, hint)
     check(close,
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
-              f"{what}: {actual:.6g}입니다. 기대값은 {expected:.6g}입니다."), hint)
+              f"{what}: {actual:.6g}입니다. 기댓값은 {expected:.6g}입니다."), hint)
     return float(actual)
 
 
@@ -178,7 +178,7 @@ def _preview(want: torch.Tensor, got: torch.Tensor) -> str:
     if want.numel() > 12:
         return ""
     return say(f"\nexpected: {want.flatten().tolist()}\ngot:      {got.flatten().tolist()}",
-               f"\n기대값: {want.flatten().tolist()}\n실제 값: {got.flatten().tolist()}")
+               f"\n기댓값: {want.flatten().tolist()}\n실제 값: {got.flatten().tolist()}")
 
 
 def _with_hint(message: str, hint: str) -> str:
