@@ -151,3 +151,45 @@ def freeze_for_inference(model: nn.Module, example: torch.Tensor) -> torch.jit.S
     what you will meet in the TorchScript models already deployed.
     """
     raise NotImplementedError("freeze_for_inference")
+
+
+def quantize_linear_int8(model: nn.Module) -> nn.Module:
+    """Dynamic quantization: a copy of `model`, ready for inference, whose `nn.Linear` layers compute
+    with int8 weights (`torch.ao.quantization.quantize_dynamic` with `dtype=torch.qint8`).
+
+    Why: a Linear's float32 weights take 4 bytes each; stored as int8 they take 1, plus one scale per
+    tensor. *Dynamic* quantization converts the weights once, ahead of time, and quantizes each
+    activation on the fly from the range it has at run time, so it needs no calibration data. It
+    pays off where the weights dominate: MLPs, LSTMs and Transformers run on a CPU.
+
+        quantized = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        quantized[0]   # DynamicQuantizedLinear(in_features=..., dtype=torch.qint8, ...)
+
+    The promises the grader measures itself: the saved `state_dict` holds each Linear's weights as
+    int8 (every weight within half a quantization step of the float one) and is under 40% of the
+    float `state_dict`'s size; the quantized model's outputs stay within 0.05 of the eval-mode float
+    model's (outputs of order 1) and pick the same class on at least 90% of the inputs.
+
+    Watch for: `inplace=True` (it replaces the layers of the very model you passed and calls `.eval()`
+    on it, so the float model you compare against is gone; by default `quantize_dynamic` quantizes a
+    copy, which it puts in eval mode itself, dropout off, and leaves `model` as it was);
+    `dtype=torch.float16` (a different scheme: the saved weights stay float and the file does not
+    shrink). In this PyTorch (2.14, CPU build) `quantize_dynamic` works with the default x86 (fbgemm)
+    engine and with qnnpack (`torch.backends.quantized.supported_engines`); it warns that
+    `torch.ao.quantization` is deprecated in favour of torchao's `quantize_`, the API still runs and
+    is what much deployed code uses.
+    """
+    raise NotImplementedError("quantize_linear_int8")
+
+
+def saved_size(model: nn.Module, path: str | Path) -> int:
+    """Write `model.state_dict()` to `path` with `torch.save` and return the file's size in bytes.
+
+    This is how size is compared between a float and a quantized model: the bytes of the saved
+    weights, not `sys.getsizeof` (the Python object only) and not a sum over `model.parameters()`
+    (a dynamically quantized Linear keeps its int8 weights in packed parameters, which
+    `parameters()` does not list). Save the state_dict, not the module (`torch.save(model)` pickles
+    the class too), and count bytes, not kilobytes. Example: `saved_size(nn.Linear(100, 10), p)` is
+    (100 * 10 + 10) * 4 = 4040 bytes of weights plus the archive's own records: about 5900 in all.
+    """
+    raise NotImplementedError("saved_size")

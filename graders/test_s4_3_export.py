@@ -32,16 +32,20 @@ from graders.observations.s4_3_export import (
     _classifier,
     _conv_net,
     _gated,
+    _quant_net,
     exported_program_outputs,
     frozen_conv_net,
     onnx_exported,
     program_saved_and_loaded,
+    quantized_net,
+    saved_sizes,
     scripted_gated_reloaded,
     traced_gated,
 )
 from graders.support import errors, student_files
-from graders.support.assertions import assert_tensor, check, expect_tensor, say
+from graders.support.assertions import assert_scalar, assert_tensor, check, expect_tensor, say
 from ptgrade.judge.remote import WorkerProblem
+from ptgrade.protocol import wire
 
 EXAMPLE_BATCH = 4
 ONNX_BATCHES = (1, 3, 9)
@@ -783,3 +787,223 @@ def _frozen_outputs_match(model, inputs, facts):
                                "tracing; freezing keeps the behaviour the module had when it was traced or scripted.",
                                "평가 모드의 모델과 비교합니다: script나 trace 전에 model.eval()을 호출하세요. 동결은 "
                                "trace나 script할 때의 동작을 그대로 유지합니다."))
+
+
+# -- dynamic quantization: the file read, run and measured by the judge -------------------------------------------
+QUANT_BATCH = 256
+QUANT_ATOL, QUANT_AGREEMENT, QUANT_SIZE_RATIO = 0.05, 0.9, 0.4
+MAX_STATE_ELEMENTS = 1_000_000
+
+
+def _quant_setup(seed):
+    """(the grader's eval-mode float QuantNet, its own dynamic int8 quantization, the float state_dict's size in
+    bytes as torch.save writes it): everything the quantization checks compare with, computed here."""
+    model = _quant_net(seed).eval()
+    quantized = torch.ao.quantization.quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8)
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return model, quantized, len(buffer.getvalue())
+
+
+def _saved_state(path, within, what, hint):
+    """(the state_dict in the file the student's process wrote, read as torch.load(weights_only=True) reads it,
+    every record stored and every tensor bounded; the file's size in bytes, measured here)."""
+    data = student_files.read_bytes(path, within)
+    try:
+        wire.check_archive(data)
+        state = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    except Exception as error:  # noqa: BLE001 - whatever makes the file unreadable as weights
+        raise AssertionError(say(f"{what} cannot be read as a state_dict by torch.load(weights_only=True) "
+                                 f"({type(error).__name__}).\nHint: {hint}",
+                                 f"{what}: torch.load(weights_only=True)로 state_dict를 읽을 수 없습니다"
+                                 f"({type(error).__name__}).\n힌트: {hint}")) from None
+    check(isinstance(state, dict), say(f"{what} holds a {type(state).__name__}, not a state_dict.",
+                                       f"{what}: state_dict가 아니라 {type(state).__name__} 값이 들어 있습니다."), hint)
+    tensors = [v for value in state.values() for v in (value if isinstance(value, tuple) else (value,))
+               if isinstance(v, torch.Tensor)]
+    check(sum(t.numel() for t in tensors) <= MAX_STATE_ELEMENTS,
+          say(f"{what} describes more values than the grader reads.",
+              f"{what}: 채점기가 읽는 것보다 많은 값이 들어 있습니다."), hint)
+    return state, len(data)
+
+
+def _linear_names(model):
+    return [name for name, module in model.named_modules() if type(module) is torch.nn.Linear]
+
+
+def _int8_weights_of(state, model, what):
+    """Each Linear of the grader's float `model` is stored in `state` as an int8 weight within half a quantization
+    step of the float weight, with the float bias."""
+    qint8 = say("Quantize with torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8).",
+                "torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)로 양자화하세요.")
+    for name in _linear_names(model):
+        linear = model.get_submodule(name)
+        packed, dtype = state.get(f"{name}._packed_params._packed_params"), state.get(f"{name}._packed_params.dtype")
+        check(f"{name}.weight" not in state,
+              say(f"{what}: the Linear {name} is still a float Linear (its state_dict holds {name}.weight).",
+                  f"{what}: {name} 계층이 아직 float Linear입니다(state_dict에 {name}.weight 항목이 있습니다)."), qint8)
+        check(isinstance(packed, tuple) and len(packed) == 2,
+              say(f"{what} holds no packed quantized weight for the Linear {name}.",
+                  f"{what}에 Linear {name}의 패킹된 양자화 가중치가 없습니다."), qint8)
+        check(dtype == torch.qint8,
+              say(f"{what}: the Linear {name} was quantized with dtype {dtype}, not torch.qint8"
+                  + (" (float16 dynamic quantization keeps float weights, so the file does not shrink)."
+                     if dtype == torch.float16 else "."),
+                  f"{what}: {name} 계층을 torch.qint8이 아닌 dtype {dtype} 값으로 양자화했습니다"
+                  + ("(float16 동적 양자화는 가중치를 float로 두므로 파일이 작아지지 않습니다)."
+                     if dtype == torch.float16 else ".")), qint8)
+        weight, bias = packed
+        check(isinstance(weight, torch.Tensor) and weight.is_quantized and weight.dtype == torch.qint8
+              and weight.shape == linear.weight.shape,
+              say(f"{what}: the weight of the Linear {name} is not a qint8 tensor of shape "
+                  f"{tuple(linear.weight.shape)}.",
+                  f"{what}: Linear {name}의 가중치가 shape가 {tuple(linear.weight.shape)}인 qint8 텐서가 아닙니다."),
+              qint8)
+        step = (weight.q_scale() if weight.qscheme() in (torch.per_tensor_affine, torch.per_tensor_symmetric)
+                else float(weight.q_per_channel_scales().max()))
+        error = float((weight.dequantize() - linear.weight.detach()).abs().max())
+        check(error <= step / 2 + 1e-6,
+              say(f"{what}: the int8 weight of the Linear {name} is {error:.4g} away from the float weight, more "
+                  f"than half a quantization step ({step / 2:.4g}): it is not this model's weight, quantized.",
+                  f"{what}: Linear {name}의 int8 가중치가 float 가중치와 {error:.4g}만큼 떨어져 있어 양자화 간격의 "
+                  f"절반({step / 2:.4g})보다 큽니다: 이 모델의 가중치를 양자화한 것이 아닙니다."), qint8)
+        assert_tensor(bias, linear.bias.detach(), say(f"{what}: the bias of the Linear {name}",
+                                                      f"{what}: Linear {name}의 편향"), hint=qint8)
+
+
+def _close_to_float(out, expected, what, hint):
+    """Within QUANT_ATOL of the float model's outputs, the same class on QUANT_AGREEMENT of the rows."""
+    out = expect_tensor(out, what, hint)
+    check(out.shape == expected.shape and out.dtype == torch.float32,
+          say(f"{what}: expected float32 outputs of shape {tuple(expected.shape)}, got {out.dtype} of shape "
+              f"{tuple(out.shape)}.",
+              f"{what}: shape가 {tuple(expected.shape)}인 float32 출력이어야 하는데 {out.dtype}, shape "
+              f"{tuple(out.shape)}입니다."), hint)
+    gap = float((out - expected).abs().max())
+    agreement = float((out.argmax(1) == expected.argmax(1)).float().mean())
+    check(gap <= QUANT_ATOL and agreement >= QUANT_AGREEMENT,
+          say(f"{what}: the outputs are up to {gap:.3g} from the eval-mode float model's (allowed {QUANT_ATOL}) and "
+              f"pick its class on {agreement:.0%} of the inputs (at least {QUANT_AGREEMENT:.0%} needed).",
+              f"{what}: 출력이 평가 모드 float 모델의 출력과 최대 {gap:.3g}만큼 다르고(허용 {QUANT_ATOL}), 입력의 "
+              f"{agreement:.0%}에서만 같은 클래스를 고릅니다({QUANT_AGREEMENT:.0%} 이상이어야 합니다)."), hint)
+
+
+def _quantized_facts(impl, folder, run_seed, salt):
+    seed = _seed(run_seed, salt)
+    model, quantized, float_bytes = _quant_setup(seed)
+    inputs = _inputs(QUANT_BATCH, seed + 1)
+    path = folder / "quantized.pt"
+    facts = quantized_net(impl, seed, inputs, path)
+    _value(facts["made"], "quantize_linear_int8(model)")
+    check(facts["module"], say(f"quantize_linear_int8(model) should return an nn.Module, got {facts['type']}.",
+                               f"quantize_linear_int8(model): nn.Module을 반환해야 하는데 {facts['type']}입니다."),
+          say("Return what quantize_dynamic returns.", "quantize_dynamic이 반환한 것을 반환하세요."))
+    return seed, model, quantized, float_bytes, inputs, path, facts
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("quantize_linear_int8's model stays within 0.05 of the float model's outputs",
+                   ko="quantize_linear_int8이 만든 모델의 출력은 float 모델의 출력과 0.05 이내로 가깝습니다")
+def test_quantized_outputs_stay_close_to_float(impl, student_path, run_seed):
+    _, model, _, _, inputs, _, facts = _quantized_facts(impl, student_path, run_seed, 11)
+    what = say(f"the quantized model's outputs on a batch of {QUANT_BATCH}",
+               f"크기 {QUANT_BATCH}인 배치에 대한 양자화한 모델의 출력")
+    with torch.no_grad():
+        expected = model(inputs)
+    _close_to_float(_value(facts["outputs"], what), expected, what,
+                    say("Return quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8), in eval mode (dropout "
+                        "off): int8 weights move each output by a few thousandths, not more.",
+                        "quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)을 평가 모드로(드롭아웃을 끄고) "
+                        "반환하세요: int8 가중치는 각 출력을 천분의 몇 정도만 바꿉니다."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.export
+@pytest.mark.title("The quantized state_dict holds int8 Linear weights, is under 40% of the float size, and runs "
+                   "close to the float model",
+                   ko="양자화한 state_dict에는 int8 Linear 가중치가 들어 있고, float 크기의 40% 미만이며, float 모델에 "
+                      "가깝게 동작합니다")
+def test_quantized_state_is_int8_and_smaller(impl, student_path, run_seed):
+    seed, model, quantized, float_bytes, _, path, facts = _quantized_facts(impl, student_path, run_seed, 12)
+    _value(facts["saved"], "torch.save(quantize_linear_int8(model).state_dict(), path)")
+    what = say("the quantized model's saved state_dict", "양자화한 모델을 저장한 state_dict")
+    hint = say("Return quantize_dynamic(model.eval(), {nn.Linear}, dtype=torch.qint8).",
+               "quantize_dynamic(model.eval(), {nn.Linear}, dtype=torch.qint8)을 반환하세요.")
+    state, size = _saved_state(path, student_path, what, hint)
+    _int8_weights_of(state, model, what)
+    check(size <= QUANT_SIZE_RATIO * float_bytes,
+          say(f"{what} is {size} bytes, {size / float_bytes:.0%} of the float state_dict's {float_bytes} (at most "
+              f"{QUANT_SIZE_RATIO:.0%} expected).",
+              f"{what}: {size}바이트로, float state_dict {float_bytes}바이트의 {size / float_bytes:.0%}입니다"
+              f"({QUANT_SIZE_RATIO:.0%} 이하여야 합니다)."), hint)
+    # the weights in the file, run by the judge in its own quantized model, on inputs the student never saw
+    try:
+        quantized.load_state_dict(state)
+    except (RuntimeError, KeyError, TypeError, ValueError) as error:
+        raise AssertionError(say(f"{what} does not load into the grader's quantized model: {str(error)[:200]}",
+                                 f"{what}: 채점기의 양자화 모델에 불러올 수 없습니다: {str(error)[:200]}")
+                             + say(f"\nHint: {hint}", f"\n힌트: {hint}")) from None
+    x = _inputs(QUANT_BATCH, seed + 2)
+    with torch.no_grad():
+        _close_to_float(quantized(x), model(x), say("the saved quantized weights, run by the grader",
+                                                    "채점기가 실행한, 저장된 양자화 가중치"), hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("quantize_linear_int8 leaves the float model as it was",
+                   ko="quantize_linear_int8은 float 모델을 그대로 둡니다")
+def test_quantizing_leaves_the_float_model(impl, student_path, run_seed):
+    _, model, quantized, _, inputs, _, facts = _quantized_facts(impl, student_path, run_seed, 13)
+    what = say("the float model's outputs after quantize_linear_int8(model) (in eval mode)",
+               "quantize_linear_int8(model) 호출 뒤 float 모델의 출력(평가 모드)")
+    with torch.no_grad():
+        expected, in_place = model(inputs), quantized(inputs)
+    assert_tensor(_value(facts["float_after"], what), expected, what, atol=1e-5,
+                  hint=say("Quantize a copy: quantize_dynamic returns a new model unless inplace=True.",
+                           "복사본을 양자화하세요: quantize_dynamic은 inplace=True가 아니면 새 모델을 반환합니다."),
+                  mistakes={(say("the float model was quantized in place (inplace=True), so its Linears are int8 now",
+                                 "float 모델을 제자리에서(inplace=True) 양자화해 그 Linear가 이제 int8입니다"),
+                             say("Leave inplace at its default (False): the float model is the baseline the quantized "
+                                 "one is compared with.",
+                                 "inplace는 기본값(False)으로 두세요: float 모델은 양자화한 모델과 비교할 기준입니다.")):
+                            in_place})
+
+
+@pytest.mark.points(2)
+@pytest.mark.export
+@pytest.mark.title("saved_size writes the state_dict and returns the file's size in bytes",
+                   ko="saved_size는 state_dict를 저장하고 그 파일의 크기를 바이트 단위로 반환합니다")
+def test_saved_size_is_the_files_bytes(impl, student_path, run_seed):
+    seed = _seed(run_seed, 14)
+    model, quantized, _ = _quant_setup(seed)
+    paths = {"float": student_path / "float.pt", "quantized": student_path / "quantized.pt"}
+    facts = saved_sizes(impl, seed, paths["float"], paths["quantized"])
+    hint = say("torch.save(model.state_dict(), path), then return os.path.getsize(path).",
+               "torch.save(model.state_dict(), path) 다음에 os.path.getsize(path)를 반환하세요.")
+    for kind, module, ko in (("float", model, "float"), ("quantized", quantized, "양자화한")):
+        call = say(f"saved_size(model, path) on the {kind} model", f"{ko} 모델에 대한 saved_size(model, path)")
+        returned = _value(facts[kind], call)
+        state, size = _saved_state(paths[kind], student_path, say(f"the file saved_size wrote for the {kind} model",
+                                                                  f"saved_size가 {ko} 모델에 대해 저장한 파일"),
+                                   say("Save model.state_dict(), not the module: torch.save(model) pickles its class.",
+                                       "모듈이 아니라 model.state_dict()를 저장하세요: torch.save(model)은 클래스까지 "
+                                       "pickle로 저장합니다."))
+        check(sorted(state) == sorted(module.state_dict()),
+              say(f"the file saved_size wrote for the {kind} model holds the keys {sorted(state)[:4]}, not the "
+                  "model's state_dict.",
+                  f"saved_size가 {ko} 모델에 대해 저장한 파일은 모델의 state_dict가 아닙니다(키: {sorted(state)[:4]})."), hint)
+        parameter_bytes = sum(p.numel() * p.element_size() for p in module.parameters())
+        assert_scalar(returned, size, say(f"{call}, against the size of the file it wrote",
+                                          f"{call}, 저장한 파일의 크기와 비교"), rtol=0, atol=0.5, hint=hint,
+                      mistakes={say("the size in kilobytes (bytes / 1024)", "킬로바이트 단위의 크기(바이트 / 1024)"):
+                                size / 1024,
+                                say("the size in megabytes", "메가바이트 단위의 크기"): size / 1e6,
+                                say("the size in mebibytes (bytes / 2**20)", "메비바이트 단위의 크기(바이트 / 2**20)"):
+                                size / 2 ** 20,
+                                (say("the bytes of model.parameters()", "model.parameters()의 바이트 수"),
+                                 say("A dynamically quantized Linear keeps its int8 weights in packed parameters that "
+                                     "parameters() does not list: measure the saved file.",
+                                     "동적 양자화한 Linear는 int8 가중치를 parameters()가 나열하지 않는 패킹된 매개변수에 "
+                                     "둡니다: 저장한 파일의 크기를 재세요.")): parameter_bytes})

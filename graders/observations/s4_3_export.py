@@ -2,8 +2,9 @@
 
 The models the student's functions export are built here, beside the student's code, from a seed the judge
 sends (a Classifier with BatchNorm and Dropout, a GatedNet that branches on tensor values, a ConvNet whose
-BatchNorm freezing folds). The observations hand them to export_onnx, export_program, save_program /
-load_program, trace_model, to_torchscript and freeze_for_inference and report, as data: what each call raised
+BatchNorm freezing folds, a QuantNet of large Linears for dynamic quantization). The observations hand them to
+export_onnx, export_program, save_program / load_program, trace_model, to_torchscript, freeze_for_inference,
+quantize_linear_int8 and saved_size and report, as data: what each call raised
 (summarised), whether the result is an ExportedProgram or a ScriptModule, the outputs it gives on the inputs the
 judge sent, and for a frozen module the parameters it keeps and the attributes and operators its forward graph
 holds. The files they write (ONNX, .pt2, TorchScript archives) stay in the folder the judge names, for the judge
@@ -270,3 +271,59 @@ def frozen_conv_net(impl, seed, example, inputs, path):
         facts["outputs"] = _cpp_outputs(cpp, inputs)
         facts["saved"] = _saved_script(cpp, path)
     return facts
+
+
+# -- dynamic quantization -----------------------------------------------------------------------------------------
+QUANT_WIDTH = 192
+_save_tensors = torch.save  # taken when this module is imported, before the student's file could replace it
+_quantize_dynamic = torch.ao.quantization.quantize_dynamic
+
+
+class QuantNet(nn.Module):
+    """Linears that hold almost all the weights (what dynamic quantization shrinks) and a Dropout (which it keeps)."""
+
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(IN_FEATURES, QUANT_WIDTH)
+        self.dropout = nn.Dropout(0.3)
+        self.mid = nn.Linear(QUANT_WIDTH, QUANT_WIDTH)
+        self.head = nn.Linear(QUANT_WIDTH, 4)
+
+    def forward(self, features):
+        h = self.dropout(torch.relu(self.inp(features)))
+        return self.head(torch.relu(self.mid(h)))
+
+
+def _quant_net(seed):
+    """A QuantNet in training mode, its weights drawn from `seed`."""
+    torch.manual_seed(seed)
+    return QuantNet().train()
+
+
+@observation
+def quantized_net(impl, seed, inputs, path):
+    """quantize_linear_int8(model) on a _quant_net(seed) built beside the student's code: whether it gave a module,
+    its outputs on `inputs` (called as returned, without gradients), the float model's outputs after the call (put in
+    eval mode here), and the returned model's state_dict written to `path` with torch.save, for the judge to read."""
+    model = _quant_net(seed)
+    made = _attempt(impl.quantize_linear_int8, model)
+    if "raised" in made:
+        return {"made": made}
+    quantized = made["value"]
+    facts = {"made": {"value": None}, "module": isinstance(quantized, nn.Module), "type": _type(quantized).__name__}
+    if facts["module"]:
+        with _no_grad():
+            facts["outputs"] = _attempt(lambda: quantized(inputs))
+            facts["float_after"] = _attempt(lambda: model.eval()(inputs))
+        facts["saved"] = _attempt(lambda: _save_tensors(quantized.state_dict(), str(path)))
+    return facts
+
+
+@observation
+def saved_sizes(impl, seed, float_path, quantized_path):
+    """saved_size(model, path) on an eval-mode _quant_net(seed) and on the grader's own dynamic int8 quantization of
+    it: the numbers it returned, the files left in the judge's folder."""
+    model = _quant_net(seed).eval()
+    quantized = _quantize_dynamic(copy.deepcopy(model), {nn.Linear}, dtype=torch.qint8)
+    return {"float": _attempt(impl.saved_size, model, float_path),
+            "quantized": _attempt(impl.saved_size, quantized, quantized_path)}

@@ -1,5 +1,9 @@
 """4.3 written another way: dynamic_shapes as tuples in argument order, the exporter writing the file
-itself (f=path), a frozen scripted module, explicit batch bounds, and file objects for .pt2."""
+itself (f=path), a frozen scripted module, explicit batch bounds, and file objects for .pt2;
+a deep copy quantized in place through a qconfig dict, and a size counted from an in-memory buffer."""
+import copy
+import io
+
 import numpy as np
 import onnxruntime as ort
 import torch
@@ -47,3 +51,20 @@ def load_program(path):
 def freeze_for_inference(model, example):
     model.train(False)
     return torch.jit.optimize_for_inference(torch.jit.trace(model, (example,)))
+
+
+def quantize_linear_int8(model):
+    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+    frozen = copy.deepcopy(model)
+    frozen.train(False)
+    return quantize_dynamic(frozen, qconfig_spec={torch.nn.Linear: default_dynamic_qconfig}, dtype=torch.qint8,
+                            inplace=True)
+
+
+def saved_size(model, path):
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    data = buffer.getvalue()
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return len(data)
