@@ -79,7 +79,7 @@ class _Judge:
     def finish(self, item: Item, on_event=None) -> tuple[contract.Events, int | None, str, bool]:
         """Read events until the judge ends or the run's deadline passes; then kill what is left. `on_event` is
         shown the events after each line (a progress display; it decides nothing)."""
-        events, buffer, killed = self.events, b"", False
+        events, lines_of, killed = self.events, contract.Lines(), False
         deadline = time.monotonic() + run_budget(item, len(events.collected) if events.collected else 1)
         with self.channel:
             while True:
@@ -92,17 +92,13 @@ class _Judge:
                     chunk = self.channel.read(65536)
                     if not chunk:
                         break
-                    buffer += chunk
-                    *lines, buffer = buffer.split(b"\n")
-                    for line in lines:
+                    for line in lines_of.feed(chunk):
                         was_collected = events.collected is not None
                         events.accept(line)
                         if on_event is not None:
                             on_event(events)
                         if not was_collected and events.collected is not None:
                             deadline = time.monotonic() + run_budget(item, len(events.collected))
-                    if len(buffer) > OUTPUT_TAIL:
-                        buffer = b""
                 elif self.process.poll() is not None:
                     break
         _kill_group(self.process)

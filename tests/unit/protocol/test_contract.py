@@ -235,3 +235,18 @@ def test_a_record_that_names_no_check_is_not_one():
     assert contract.Started.from_json({"impl": None}) is None
     assert contract.Finished.from_json({"name": 3, "outcome": "passed"}) is None
     assert contract.Collected.from_json({"checks": "all"}) == contract.Collected(())
+
+
+def test_lines_are_cut_whole_however_the_bytes_arrive_and_a_long_one_is_kept():
+    lines = contract.Lines()
+    long = b"x" * 300_000  # a plan's "collected" line can be hundreds of KB
+    assert lines.feed(b'{"a": 1}\n{"b"') == [b'{"a": 1}']
+    assert lines.feed(b': 2}\n' + long[:100_000]) == [b'{"b": 2}']
+    assert lines.feed(long[100_000:] + b"\nend\n") == [long, b"end"]
+
+
+def test_a_line_past_the_bound_is_dropped_whole_and_the_next_ones_are_read():
+    lines = contract.Lines()
+    lines.MAX_LINE_BYTES = 10
+    assert lines.feed(b"0123456789abcdef") == []
+    assert lines.feed(b"ghi\nnext\n") == [b"next"]
