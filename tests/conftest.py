@@ -147,6 +147,14 @@ SLOW_SECONDS = 4.0
 _measured: dict[str, float] = {}
 
 
+def pytest_configure(config):
+    """The kit's tests never read or write the developer's own progress file (its remembered `--lang` would turn
+    every English expectation Korean): each test process gets an empty one of its own, unless a test sets one."""
+    import os
+    import tempfile
+    os.environ["PTGRADE_STATE"] = str(Path(tempfile.mkdtemp(prefix="ptgrade-test-state-")) / "state.json")
+
+
 def pytest_addoption(parser):
     parser.addoption("--record-durations", action="store_true",
                      help="write each test's measured seconds into tests/durations.json (run the full suite idle)")

@@ -306,7 +306,7 @@ def test_judges_forked_from_the_warm_server_grade_as_fresh_ones_in_the_language_
 
     korean = graded("ko")
     assert korean == graded("ko", JudgeStart.FRESH)
-    assert "2이어야 하는데 3" in korean["wrong"][0][2], korean["wrong"][0]
+    assert "기댓값은 2인데 결과는 3입니다" in korean["wrong"][0][2], korean["wrong"][0]
     server = warm_judges.server(kit.manifest.root, {})
     os.killpg(server.process.pid, signal.SIGKILL)
     server.process.wait()
