@@ -755,8 +755,8 @@ def test_sampler_matches_a_ddim_reference(impl, run_seed):
 def t2i_run(impl, run_seed):
     """Bounded text-to-image training on data drawn for this run; then the judge samples the trained UNet itself:
     8 images for each of the 6 captions, from the same 8 noises (drawn for this run) under every caption, with
-    guidance 3 and 20 DDIM steps. A list of the 48 images of each training run, or what kept the judge from drawing
-    them (an AssertionError).
+    guidance 3 and 20 DDIM steps. Each training run's (colour rate, shape-pair rate) read from those 48 images, or
+    what kept the judge from drawing them (an AssertionError).
 
     Another, independent run (its own data, weights and noise) is trained only when the last one missed a threshold,
     up to three: whether a 300-step run learns the shape word is a matter of its draw. The reference's first runs,
@@ -764,17 +764,17 @@ def t2i_run(impl, run_seed):
     run seed 29 reached 0.33; one CI run drew a seed where it reached 0.17. Each check passes when any run meets it. A
     model that ignores its caption gets the same bounded score from every run (at most 1/3 for colour, exactly 0 for
     shape pairs), so more runs cannot lift it over a threshold."""
-    attempts = []
+    rates = []
     for salt in (31, 41, 51):
         try:
-            attempts.append(_t2i_images(text_to_image_run(impl, _derived(run_seed, salt) % 100_000),
-                                        run_seed if salt == 31 else _derived(run_seed, salt)))
+            images = _t2i_images(text_to_image_run(impl, _derived(run_seed, salt) % 100_000),
+                                 run_seed if salt == 31 else _derived(run_seed, salt))
         except AssertionError as error:
             return error
-        colour, shape = _t2i_rates(attempts[-1])
-        if colour >= T2I_COLOUR_THRESHOLD and shape >= T2I_SHAPE_THRESHOLD:
+        rates.append(_t2i_rates(images))
+        if rates[-1][0] >= T2I_COLOUR_THRESHOLD and rates[-1][1] >= T2I_SHAPE_THRESHOLD:
             break
-    return attempts
+    return rates
 
 
 def _t2i_rates(images):
@@ -806,7 +806,7 @@ def _t2i_best(t2i_run, rate_index):
     """The best of the runs' rates for one check (0: colour, 1: shape pairs), and each run's rate for its message."""
     if isinstance(t2i_run, AssertionError):
         raise AssertionError(str(t2i_run))
-    rates = [_t2i_rates(images)[rate_index] for images in t2i_run]
+    rates = [run[rate_index] for run in t2i_run]
     return max(rates), ", ".join(f"{rate:.0%}" for rate in rates)
 
 
