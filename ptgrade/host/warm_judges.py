@@ -7,14 +7,14 @@ environment, folder, output and channel a fresh interpreter would get, in a sess
 runner kills it as one). A student's `check` keeps the fresh interpreter, whose torch import overlaps
 the booting of the student's worker.
 
-The server imports only the standard library and the libraries below, never the rest of ptgrade: a
-judge must not inherit engine state made at import (its language, its channel) from the server.
+The server imports only the standard library, the fork server (ptgrade/protocol/forkserver.py, the zygote's too)
+and the libraries below, never the rest of ptgrade: a judge must not inherit engine state made at import (its
+language, its channel) from the server.
 """
 from __future__ import annotations
 
 import gc
 import importlib
-import json
 import os
 import socket
 import subprocess
@@ -23,43 +23,25 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ptgrade.protocol import forkserver
+
 # What every grader's judge imports, and what is slow to: torchvision brings torch._dynamo with it.
 PRELOAD = ("torch", "torchvision", "pytest", "pytest_timeout", "_pytest.python", "_pytest.fixtures")
 BOOT = "import sys; from ptgrade.host.warm_judges import serve; serve(int(sys.argv[1]))"
 
 
-def _prctl():
-    if sys.platform != "linux":
-        return None
-    import ctypes
-    try:
-        return ctypes.CDLL(None).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _prctl()
 # Loaded before any fork: a forked child only calls it.
 _KEEPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ptgrade-server-parent")
-PR_SET_PDEATHSIG = 1
-
-
-def dies_with_parent() -> None:
-    """This process is killed when the one that started it dies (a runner killed with SIGKILL takes its
-    judge, and the judge its workers, with it)."""
-    if _PRCTL is not None:
-        import signal
-        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def own_session_dying_with_parent() -> None:
     """preexec_fn of a judge or a server: a session of its own (the runner kills it as one), and death with
     the runner."""
     os.setsid()
-    dies_with_parent()
+    forkserver.die_with_parent()
 
 
-class ServerGone(OSError):
+class ServerGone(forkserver.Gone):
     """The warm server is not there (it failed to start or died): start the judge the usual way."""
 
 
@@ -77,24 +59,13 @@ class Server:
                 stderr=subprocess.DEVNULL, preexec_fn=own_session_dying_with_parent).result()
         finally:
             theirs.close()
-        self.control, self.lock, self.ready = ours, threading.Lock(), False
+        self.server = forkserver.Client(ours)  # the first judge waits for the imports, however long
 
     def _exchange(self, message: dict, fds: list[int] = ()) -> dict:
-        with self.lock:
-            try:
-                if not self.ready:  # the first judge waits for the imports
-                    self._answer()
-                    self.ready = True
-                socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
-                return self._answer()
-            except (OSError, ValueError) as error:
-                raise ServerGone(f"the warm judge server is gone ({error})") from None
-
-    def _answer(self) -> dict:
-        payload = self.control.recv(65536)
-        if not payload:
-            raise ServerGone("the warm judge server ended")
-        return json.loads(payload)
+        try:
+            return self.server.request(message, fds)
+        except forkserver.Gone as error:
+            raise ServerGone(f"the warm judge server is gone ({error})") from None
 
     def spawn(self, command: list[str], env: dict[str, str], cwd: Path, output_fd: int,
               named_fds: dict[str, int]) -> Judge:
@@ -103,16 +74,16 @@ class Server:
         if command[1:3] != ["-m", "pytest"]:
             raise ValueError(f"not a judge's command: {command[:3]}")
         names = list(named_fds)
-        answer = self._exchange({"op": "fork", "args": command[3:], "env": env, "cwd": str(cwd), "names": names},
-                                [output_fd, *(named_fds[name] for name in names)])
+        answer = self._exchange({"op": forkserver.FORK, "args": command[3:], "env": env, "cwd": str(cwd),
+                                 "names": names}, [output_fd, *(named_fds[name] for name in names)])
         return Judge(self, int(answer["pid"]))
 
     def status(self, pid: int, end: bool) -> int | None:
-        answer = self._exchange({"op": "end" if end else "poll", "pid": pid})
+        answer = self._exchange({"op": forkserver.END if end else forkserver.POLL, "pid": pid})
         return answer.get("status")
 
     def close(self) -> None:
-        self.control.close()  # the server reads end-of-file and exits
+        self.server.close()  # the server reads end-of-file and exits
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -177,62 +148,13 @@ def serve(control_fd: int) -> None:
         except ImportError:  # an optional library: the judge that needs it imports it
             pass
     gc.freeze()  # what is imported now stays shared with every fork, not copied by the collector's writes
-    control.send(b'{"ready": true}')
-    exited: dict[int, int] = {}
-    while True:
-        try:
-            payload, fds, _flags, _address = socket.recv_fds(control, 1 << 20, 8)
-            if not payload:
-                break
-            request = json.loads(payload)
-        except (OSError, ValueError):
-            break
-        if request.get("op") == "fork":
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                _judge(control, request, fds)
-            for fd in fds:
-                os.close(fd)
-            answer = {"pid": pid}
-        elif request.get("op") in ("poll", "end"):
-            answer = {"status": _reap(int(request["pid"]), request["op"] == "end", exited)}
-        else:
-            break
-        control.send(json.dumps(answer).encode())
-    os._exit(0)
+    forkserver.serve(control, _judge, accepts=lambda request, fds: len(fds) == 1 + len(request.get("names", ())))
 
 
-def _reap(pid: int, end: bool, exited: dict[int, int]) -> int | None:
-    """The judge's exit status (-signal or code, as subprocess gives it), or None while it runs; `end`
-    kills its session first, as the runner does to a judge it is done with."""
-    if pid in exited:
-        return exited.pop(pid) if end else exited[pid]
-    if end:
-        import signal
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    try:
-        done, status = os.waitpid(pid, 0 if end else os.WNOHANG)
-    except ChildProcessError:
-        return -9
-    if done == 0:
-        return None
-    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-    if not end:
-        exited[pid] = code
-    return code
-
-
-def _judge(control: socket.socket, request: dict, fds: list[int]) -> None:
+def _judge(request: dict, fds: list[int]) -> None:
     """In the fork: become what `python -m pytest ARGS` started by the runner would be, and run it."""
     code = 1
     try:
-        control.close()
         own_session_dying_with_parent()
         output, *passed = fds
         os.dup2(output, 1)

@@ -1,5 +1,5 @@
 """The judge's requests to the worker, by name (ptgrade/judge/remote.py sends them, ptgrade/worker/main.py answers
-each with one method), and the zygote's (ptgrade/sandbox/zygote.py sends them, the worker's zygote loop answers)."""
+each with one method). The zygote's requests are the fork server's (ptgrade/protocol/forkserver.py)."""
 
 
 class Op:
@@ -15,7 +15,3 @@ class Op:
     LOAD = "load"            # a standby worker: import the file now
     EXIT = "exit"            # end the worker
 
-
-class ZygoteOp:
-    FORK = "fork"            # a fresh worker for a file
-    END = "end"              # end a forked worker and all it started

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ptgrade import i18n
 from ptgrade.protocol import settings
+from ptgrade.protocol.forkserver import die_with_parent
 from ptgrade.sandbox.machine import GIB, NOBODY, become_nobody, bwrap, memory_limit_gib, nobody_can_run
 from ptgrade.sandbox.scratch import Scratch, Shared
 
@@ -105,15 +106,6 @@ def _tasks_of_this_user() -> int:
     except OSError:
         return 4096
     return count
-
-
-def die_with_parent() -> None:
-    if sys.platform == "linux":
-        import ctypes
-        try:
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def start(scratch: Scratch, argv: list[str], env: dict[str, str], pass_fds: tuple[int, ...],

@@ -10,8 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from ptgrade.protocol import settings
-from ptgrade.protocol.requests import ZygoteOp
+from ptgrade.protocol import forkserver, settings
 from ptgrade.sandbox.launch import Launched, environment, kill, start
 from ptgrade.sandbox.machine import bwrap
 from ptgrade.sandbox.scratch import Scratch, Shared, _read_only, remove
@@ -68,37 +67,29 @@ class Zygote:
                                  (theirs.fileno(),), cpu_seconds, shared)
         finally:
             theirs.close()
-        self.control = ours
-        self.ready = False
+        self.server = forkserver.Client(ours, ZYGOTE_BOOT_SECONDS, ZYGOTE_ANSWER_SECONDS)
         self.folders: dict[int, Path] = {}  # each child's copy of its file, removed when it ends
         threading.Thread(target=_drain, args=(self.process.stdout,), daemon=True).start()
 
-    def _wait_ready(self) -> None:
-        if not self.ready:
-            self._answer(ZYGOTE_BOOT_SECONDS)
-            self.ready = True
-
-    def _answer(self, seconds: float = ZYGOTE_ANSWER_SECONDS) -> dict:
-        """The zygote's answer within `seconds`. A child may stop the zygote (SIGSTOP) or wedge it: one that does
-        not answer in time is killed, so the judge never waits on it and a new one takes its place."""
-        import json
-        self.control.settimeout(seconds)
+    def _request(self, message: dict, fds: list[int] = ()) -> dict:
+        """The zygote's answer in time. A child may stop the zygote (SIGSTOP) or wedge it: one that does not answer
+        in time is killed, so the judge never waits on it and a new one takes its place."""
         try:
-            payload = self.control.recv(65536)
-        except OSError:  # socket.timeout included
+            return self.server.request(message, fds)
+        except forkserver.Gone:
             self.close()
-            raise OSError("the zygote did not answer in time") from None
-        if not payload:
-            raise OSError("the zygote ended")
-        return json.loads(payload)
+            raise
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def spawn(self, impl_path: Path, display: str) -> Launched:
         """A fresh worker for a copy of `impl_path` (the copy made now, in a folder of its own)."""
-        import socket
-        self._wait_ready()
+        try:
+            self.server.wait_ready()
+        except forkserver.Gone:
+            self.close()
+            raise
         self.count += 1
         folder = self.scratch.src / secrets.token_hex(8)  # not guessable, never reused
         os.chmod(self.scratch.src, 0o755)
@@ -109,9 +100,8 @@ class Zygote:
         pipes = [os.pipe() for _pipe in range(3)]  # requests, answers, output
         theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
         try:
-            socket.send_fds(self.control, [json_bytes({"op": ZygoteOp.FORK, "path": str(folder / impl_path.name),
-                                                       "display": display})], theirs)
-            pid = self._answer()["pid"]
+            pid = self._request({"op": forkserver.FORK, "path": str(folder / impl_path.name), "display": display},
+                                theirs)["pid"]
         except BaseException:
             for fd in (pipes[0][1], pipes[1][0], pipes[2][0]):
                 os.close(fd)
@@ -125,8 +115,7 @@ class Zygote:
     def end(self, pid: int) -> int:
         """Kill a child and all it left behind; its exit status."""
         try:
-            self.control.send(json_bytes({"op": ZygoteOp.END, "pid": pid}))
-            return int(self._answer()["status"])
+            return int(self._request({"op": forkserver.END, "pid": pid})["status"])
         except (OSError, ValueError, KeyError):  # the zygote is gone, and its children with it
             return -9
         finally:
@@ -138,7 +127,7 @@ class Zygote:
 
     def close(self) -> None:
         try:
-            self.control.close()
+            self.server.close()
         finally:
             kill(self.process)
 
@@ -151,9 +140,4 @@ def _drain(stream) -> None:
         if log:
             with open(log, "ab") as handle:
                 handle.write(chunk)
-
-
-def json_bytes(message: dict) -> bytes:
-    import json
-    return json.dumps(message).encode()
 

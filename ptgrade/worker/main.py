@@ -16,9 +16,9 @@ import random
 import sys
 from pathlib import Path
 
-from ptgrade.protocol import wire
+from ptgrade.protocol import forkserver, wire
 from ptgrade.protocol.observation import may_run_from
-from ptgrade.protocol.requests import Op, ZygoteOp
+from ptgrade.protocol.requests import Op
 from ptgrade.worker import loader
 
 
@@ -211,59 +211,30 @@ def zygote(argv: list[str]) -> None:
     torch.set_num_threads(threads)
     _warm_torch()
     _preload(preload)  # the item's grader: its libraries (transformers, diffusers...) are then imported once
-    _not_dumpable()  # children cannot read or write the zygote's memory, nor trace it
-    _send(control, {"ok": True})
-    while True:
-        try:
-            request, fds = _receive(control)
-        except (OSError, EOFError, ValueError):
-            break
-        if request.get("op") == ZygoteOp.FORK and len(fds) == 3:
-            pid = os.fork()
-            if pid == 0:
-                _child(control, fds, Path(request["path"]), str(request["display"]))
-            for fd in fds:
-                os.close(fd)
-            _send(control, {"pid": pid})
-        elif request.get("op") == ZygoteOp.END and isinstance(request.get("pid"), int):
-            status = _end_child(request["pid"], own_namespace)
-            _wipe([d for d in clean_dirs.split(os.pathsep) if d])
-            _send(control, {"status": status})
-        else:
-            for fd in fds:
-                os.close(fd)
-            break
-    os._exit(0)
+    forkserver.not_dumpable()  # children cannot read or write the zygote's memory, nor trace it
+
+    def accepts(request: dict, fds: list[int]) -> bool:
+        return len(fds) == 3 and isinstance(request.get("path"), str) and isinstance(request.get("display"), str)
+
+    def after_end() -> None:  # the next child finds nothing the last one left
+        _remove_leftovers(own_namespace)
+        _wipe([d for d in clean_dirs.split(os.pathsep) if d])
+
+    forkserver.serve(control, _child, accepts, after_end)
 
 
-def _child(control, fds: list[int], path: Path, display: str) -> None:
-    try:
-        control.close()
-        os.setsid()
-        from ptgrade.sandbox import die_with_parent
-        die_with_parent()
-        in_fd, out_fd, output_fd = fds
-        os.dup2(output_fd, 1)
-        os.dup2(output_fd, 2)
-        os.close(output_fd)
-        serve(in_fd, out_fd, path, display)
-    finally:
-        os._exit(1)
+def _child(request: dict, fds: list[int]) -> None:
+    os.setsid()
+    forkserver.die_with_parent()
+    in_fd, out_fd, output_fd = fds
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    os.close(output_fd)
+    serve(in_fd, out_fd, Path(request["path"]), request["display"])
 
 
-def _end_child(pid: int, own_namespace: bool) -> int:
-    """Kill the child and all it started; its exit status as subprocess reports it (-signal or code)."""
-    import signal
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
-            target()
-        except (ProcessLookupError, PermissionError):
-            pass
-    try:
-        _, status = os.waitpid(pid, 0)
-        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-    except ChildProcessError:
-        code = -9
+def _remove_leftovers(own_namespace: bool) -> None:
+    """Kill all an ended child started and remove what outlives a process."""
     if own_namespace:  # in the sandbox's pid namespace every other process is the child's leftover
         _kill_all_but_us()
     _remove_ipc_objects()
@@ -273,7 +244,6 @@ def _end_child(pid: int, own_namespace: bool) -> int:
                 break
         except ChildProcessError:
             break
-    return code
 
 
 def _kill_all_but_us() -> None:
@@ -347,26 +317,3 @@ def _remove(path: str) -> None:
             os.unlink(path)
     except OSError:
         pass
-
-
-def _not_dumpable() -> None:
-    if sys.platform == "linux":
-        import ctypes
-        try:
-            ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
-        except (OSError, AttributeError):
-            pass
-
-
-def _send(control, message: dict) -> None:
-    import json
-    control.send(json.dumps(message).encode())
-
-
-def _receive(control):
-    import json
-    import socket
-    payload, fds, _flags, _address = socket.recv_fds(control, 65536, 3)
-    if not payload:
-        raise EOFError
-    return json.loads(payload), fds
