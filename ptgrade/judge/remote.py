@@ -29,8 +29,12 @@ from ptgrade.protocol.requests import Op
 
 
 # -- what graders hold ---------------------------------------------------------------------------
-def _refs(value, depth: int = 0):
+def _refs(value):
     """Request arguments with the judge's Handles replaced by references the worker resolves."""
+    return wire.rebuild(value, _ref)
+
+
+def _ref(value):
     if isinstance(value, torch.Tensor) and value.requires_grad and not value.is_leaf:
         return value.detach().requires_grad_()  # sent as a leaf; gradients flow back through _Bridge
     if isinstance(value, Handle):
@@ -41,10 +45,6 @@ def _refs(value, depth: int = 0):
                         "call (the worker would train a copy); run that part in an @observation function.")
     if isinstance(value, RemoteImplementation):
         raise TypeError("grader bug: pass `impl` to an @observation function, not to student code.")
-    if depth < wire.MAX_DEPTH and type(value) in (list, tuple):
-        return type(value)(_refs(v, depth + 1) for v in value)
-    if depth < wire.MAX_DEPTH and type(value) is dict:
-        return {k: _refs(v, depth + 1) for k, v in value.items()}
     return value
 
 
@@ -57,15 +57,9 @@ class Called(NamedTuple):
     kwargs: dict
 
 
-def _after(structure, returned: list, depth: int = 0):
+def _after(structure, returned: list):
     """`structure` with its tensors, in `wire.tensors_in` order, replaced by the worker's after the call."""
-    if isinstance(structure, torch.Tensor):
-        return returned.pop(0)
-    if depth < wire.MAX_DEPTH and type(structure) in (list, tuple):
-        return type(structure)(_after(v, returned, depth + 1) for v in structure)
-    if depth < wire.MAX_DEPTH and type(structure) is dict:
-        return {k: _after(v, returned, depth + 1) for k, v in structure.items()}
-    return structure
+    return wire.rebuild(structure, lambda v: returned.pop(0) if isinstance(v, torch.Tensor) else v)
 
 
 def _call(connection: Connection, op: str, args: tuple, kwargs: dict, **fields) -> Called:
@@ -126,14 +120,8 @@ def _connect(connection: Connection, graph: int, inputs: list[torch.Tensor], val
     return _swap(value, swap)
 
 
-def _swap(value, swap, depth: int = 0):
-    if isinstance(value, torch.Tensor):
-        return swap.get(id(value), value)
-    if depth < wire.MAX_DEPTH and type(value) in (list, tuple):
-        return type(value)(_swap(v, swap, depth + 1) for v in value)
-    if depth < wire.MAX_DEPTH and type(value) is dict:
-        return {k: _swap(v, swap, depth + 1) for k, v in value.items()}
-    return value
+def _swap(value, swap):
+    return wire.rebuild(value, lambda v: swap.get(id(v), v) if isinstance(v, torch.Tensor) else v)
 
 
 class Handle:

@@ -135,19 +135,32 @@ def _numpy():
     return sys.modules.get("numpy")
 
 
-def tensors_in(value, depth: int = 0) -> list:
-    """Tensors in `value`, through exact lists, tuples and dicts, in order. The judge and the worker
-    both walk arguments and results with this, so the i-th tensor means the same on both sides."""
-    if isinstance(value, torch.Tensor):
-        return [value]
-    found = []
+# -- both sides: the one walk through arguments and results -------------------------------------------
+def leaves(value, depth: int = 0):
+    """What `value` holds, through exact lists, tuples and dicts (values, not keys) down to MAX_DEPTH, in order."""
     if depth < MAX_DEPTH and type(value) in (list, tuple):
         for v in value:
-            found += tensors_in(v, depth + 1)
+            yield from leaves(v, depth + 1)
     elif depth < MAX_DEPTH and type(value) is dict:
         for v in value.values():
-            found += tensors_in(v, depth + 1)
-    return found
+            yield from leaves(v, depth + 1)
+    else:
+        yield value
+
+
+def rebuild(value, leaf, depth: int = 0):
+    """`value` with each of its `leaves` replaced by `leaf(it)`, every container rebuilt of its own type."""
+    if depth < MAX_DEPTH and type(value) in (list, tuple):
+        return type(value)(rebuild(v, leaf, depth + 1) for v in value)
+    if depth < MAX_DEPTH and type(value) is dict:
+        return {k: rebuild(v, leaf, depth + 1) for k, v in value.items()}
+    return leaf(value)
+
+
+def tensors_in(value) -> list:
+    """Tensors in `value`, in order. The judge and the worker both walk arguments and results with this, so the
+    i-th tensor means the same on both sides."""
+    return [v for v in leaves(value) if isinstance(v, torch.Tensor)]
 
 
 _SAVE = torch.save  # taken when the worker starts, before the student's file could replace torch.save

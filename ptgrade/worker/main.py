@@ -34,17 +34,9 @@ class Worker:
         self.handles[key] = value
         return key
 
-    def resolve(self, value, depth: int = 0):
+    def resolve(self, value):
         """Replace the judge's HandleRefs in request arguments by the objects they name."""
-        if isinstance(value, wire.HandleRef):
-            return self.handles[value.id]
-        if depth > wire.MAX_DEPTH:
-            return value
-        if type(value) in (list, tuple):
-            return type(value)(self.resolve(v, depth + 1) for v in value)
-        if type(value) is dict:
-            return {k: self.resolve(v, depth + 1) for k, v in value.items()}
-        return value
+        return wire.rebuild(value, lambda v: self.handles[v.id] if isinstance(v, wire.HandleRef) else v)
 
     def target(self, ref):
         return self.implementation.checked() if ref is None else self.handles[ref.id]

@@ -332,3 +332,26 @@ def test_frames_are_bounded_in_size_and_time():
 def test_a_handle_ref_pickles_to_its_id():
     ref = pickle.loads(pickle.dumps(wire.HandleRef(42)))
     assert type(ref) is wire.HandleRef and ref.id == 42
+
+
+def test_the_one_walk_visits_values_in_order_and_rebuilds_each_container_of_its_own_type():
+    t1, t2 = torch.ones(1), torch.zeros(2)
+    value = (t1, [1, {"a": t2, "b": "s"}], {"k": (3,)})
+    assert [type(v) for v in wire.leaves(value)] == [torch.Tensor, int, torch.Tensor, str, int]
+    assert wire.tensors_in(value) == [t1, t2]
+    doubled = wire.rebuild(value, lambda v: v * 2)
+    assert type(doubled) is tuple and type(doubled[1]) is list and type(doubled[1][1]) is dict
+    assert doubled[1][1]["b"] == "ss" and doubled[2] == {"k": (6,)}
+
+
+def test_the_walk_stops_at_the_depth_limit_and_does_not_open_subclasses():
+    deep = current = []
+    for _level in range(wire.MAX_DEPTH + 5):
+        current.append([])
+        current = current[0]
+    assert len(list(wire.leaves(deep))) == 1  # what lies deeper is one leaf, never walked
+
+    class Mine(list):
+        pass
+    mine = Mine([torch.ones(1)])
+    assert list(wire.leaves(mine)) == [mine] and wire.tensors_in(mine) == []
