@@ -61,6 +61,27 @@ def vector_jacobian_product(fn: Callable[[torch.Tensor], torch.Tensor], x: torch
     raise NotImplementedError("vector_jacobian_product")
 
 
+def jacobian(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """The whole Jacobian J of `fn` at `x`, built with `torch.func.jacrev`: a tensor of shape
+    `fn(x).shape + x.shape`, whose entry `J[i..., j...]` is d fn(x)[i...] / d x[j...] (output indices first).
+
+    `vector_jacobian_product` gets one v^T J per backward pass and never builds J. When you want J itself (a
+    small map, a sensitivity table, a Newton step), `torch.func.jacrev(fn)(x)` builds it from VJPs: row i of J
+    is the VJP with the one-hot v = e_i, and jacrev runs all of them at once with `vmap` instead of a Python
+    loop of backward passes. `torch.func.jacfwd(fn)(x)` builds the same J column by column from forward-mode
+    Jacobian-vector products J e_j: pick jacfwd when x has fewer elements than fn(x), jacrev otherwise.
+    Example: for `fn = lambda t: t.cumsum(0)` and `x` of shape (3,), J is
+    `tensor([[1., 0., 0.], [1., 1., 0.], [1., 1., 1.]])`, and for any `v` of fn(x)'s shape,
+    `torch.tensordot(v, J, dims=v.dim())` is `vector_jacobian_product(fn, x, v)`: J^T v is the VJP.
+
+    Watch for: the order of the indices. J with the input's indices first is the transpose, and for a map
+    from (n,) to (n,) it has the right shape and the wrong values. `torch.func.grad` is for scalar outputs
+    only: the gradient of `fn(x).sum()` is the sum of J's rows, not J. Leave `x` as you found it (torch.func
+    never touches `.grad`).
+    """
+    raise NotImplementedError("jacobian")
+
+
 def tanh_layer_grads(x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """For h = x @ w and loss = tanh(h).sum(), return (d loss / d w, d loss / d h).
 

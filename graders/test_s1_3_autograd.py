@@ -14,6 +14,7 @@ from graders.observations.s1_3_autograd import (
     _cumsum,
     _outer_square,
     _row_product_sum,
+    _sin_moments,
     _softmax_rows,
     _x_sin_x_sum,
     accumulated_grad_calls,
@@ -255,6 +256,87 @@ def test_vector_jacobian_product_leaves_the_input_untouched(impl):
     assert_tensor(seen["w_grad"], stale, say("w.grad after vector_jacobian_product(fn, w, u) (it held ones before)",
                                              "vector_jacobian_product(fn, w, u) 호출 뒤의 w.grad(호출 전에는 모두 "
                                              "1이었습니다)"), hint=own_leaf)
+
+
+# -- the whole Jacobian with torch.func ----------------------------------------------------------
+
+_JACOBIAN_HINT = say("torch.func.jacrev(fn)(x) returns J with shape fn(x).shape + x.shape, output indices first: "
+                     "J[i..., j...] = d fn(x)[i...] / d x[j...]. (torch.func.jacfwd(fn)(x) gives the same J.)",
+                     "torch.func.jacrev(fn)(x)는 shape가 fn(x).shape + x.shape인 J를 반환합니다. 출력의 인덱스가 "
+                     "먼저입니다: J[i..., j...] = d fn(x)[i...] / d x[j...]. (torch.func.jacfwd(fn)(x)도 같은 J를 "
+                     "줍니다.)")
+
+
+def _judge_jacobian(fn, x):
+    """J of fn at x, by torch.autograd.functional.jacobian, here in the judge."""
+    return torch.autograd.functional.jacobian(fn, x)
+
+
+def _jacobian_mistakes(x, expected):
+    """What the usual mistakes give for J of fn at x: the input's indices first (the transpose), the gradient of
+    fn(x).sum() (the sum of J's rows), and J flattened to a (outputs, inputs) matrix."""
+    out_dims = expected.dim() - x.dim()
+    return {(say("J with the input's indices first: that is the transpose, d fn(x)[i] / d x[j] stored at [j, i]. "
+                 "The output's indices come first.",
+                 "입력의 인덱스가 먼저 오는 J, 즉 전치된 값입니다. d fn(x)[i] / d x[j]가 [j, i]에 들어 있습니다. "
+                 "출력의 인덱스가 먼저 와야 합니다."), _JACOBIAN_HINT):
+                expected.permute(*range(out_dims, expected.dim()), *range(out_dims)),
+            (say("the gradient of fn(x).sum(), the sum of J's rows: torch.func.grad (or backward) needs a scalar "
+                 "and gives one VJP (v of ones), not J.",
+                 "fn(x).sum()의 변화도, 즉 J의 행을 모두 더한 값입니다. torch.func.grad(또는 backward)는 스칼라 출력에만 "
+                 "쓰며 VJP 하나(v가 모두 1)를 줄 뿐 J를 주지 않습니다."), _JACOBIAN_HINT):
+                expected.sum(tuple(range(out_dims))),
+            (say("J flattened to a (number of outputs, number of inputs) matrix: keep fn(x)'s and x's shapes, "
+                 "fn(x).shape + x.shape.",
+                 "J를 (출력 원소 수, 입력 원소 수) 행렬로 펼쳤습니다. fn(x)와 x의 shape를 유지해 fn(x).shape + x.shape로 "
+                 "두세요."), _JACOBIAN_HINT): expected.reshape(-1, x.numel())}
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("jacobian returns the whole Jacobian, as torch.autograd.functional.jacobian does",
+                   ko="jacobian은 torch.autograd.functional.jacobian과 같은 야코비안 전체를 반환합니다")
+def test_jacobian_matches_autograd_functional_jacobian(impl):
+    cases = (("x.cumsum(0)", _cumsum, randn(5, seed=60, dtype=torch.float64)),
+             ("x.softmax(-1)", _softmax_rows, randn(3, 4, seed=61, dtype=torch.float64)),
+             ("x[:, None] * x[None, :]", _outer_square, randn(4, seed=62, dtype=torch.float64)),
+             ("stack([sin(x).sum(), (x * x).sum(), x[0].prod(), (x[1] * cos(x[0])).sum()])", _sin_moments,
+              randn(2, 3, seed=63, dtype=torch.float64)))
+    for text, fn, x in cases:
+        expected = _judge_jacobian(fn, x)
+        what = say(f"jacobian(fn, x) for fn(x) = {text}, x float64 {tuple(x.shape)} (J of shape "
+                   f"{tuple(expected.shape)})",
+                   f"fn(x) = {text}일 때 jacobian(fn, x)(x는 shape가 {tuple(x.shape)}인 float64 텐서, J의 shape는 "
+                   f"{tuple(expected.shape)})")
+        got = errors.calling("jacobian(fn, x)", _JACOBIAN_HINT, impl.jacobian, fn, x)
+        assert_tensor(got, expected, what, hint=_JACOBIAN_HINT, mistakes=_jacobian_mistakes(x, expected))
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("jacobian's rows are VJPs: J^T v equals the vector-Jacobian product for any v",
+                   ko="jacobian의 행은 VJP입니다: 어떤 v에 대해서도 J^T v는 벡터-야코비안 곱과 같습니다")
+def test_jacobian_rows_are_vector_jacobian_products(impl):
+    x = randn(2, 3, seed=64, dtype=torch.float64)
+    leaf = x.clone().requires_grad_()
+    y = _sin_moments(leaf)
+    rows = torch.stack([torch.autograd.grad(y, leaf, grad_outputs=torch.eye(4, dtype=x.dtype)[i], retain_graph=True)[0]
+                        for i in range(4)])  # a loop of VJPs with one-hot v, here in the judge
+    got = errors.calling("jacobian(fn, x)", _JACOBIAN_HINT, impl.jacobian, _sin_moments, x)
+    text = "stack([sin(x).sum(), (x * x).sum(), x[0].prod(), (x[1] * cos(x[0])).sum()])"
+    assert_tensor(got, rows, say(f"jacobian(fn, x) for fn(x) = {text}, x float64 (2, 3) -> (4,), against a loop of 4 "
+                                 "VJPs with one-hot v (row i = e_i^T J)",
+                                 f"fn(x) = {text}(float64 (2, 3) -> (4,))일 때 jacobian(fn, x)를, 원-핫 v로 계산한 VJP "
+                                 "4개(i번째 행 = e_i^T J)와 비교"),
+                  hint=_JACOBIAN_HINT, mistakes=_jacobian_mistakes(x, rows))
+    for seed in (65, 66):
+        v = randn(4, seed=seed, dtype=torch.float64)
+        (vjp,) = torch.autograd.grad(y, leaf, grad_outputs=v, retain_graph=True)
+        assert_tensor(torch.tensordot(v, got, dims=1), vjp,
+                      say("tensordot(v, jacobian(fn, x), dims=1), J^T v for a random v, against the VJP "
+                          "torch.autograd.grad(fn(x), x, grad_outputs=v)",
+                          "무작위 v에 대한 J^T v, 즉 tensordot(v, jacobian(fn, x), dims=1)을 VJP인 "
+                          "torch.autograd.grad(fn(x), x, grad_outputs=v)와 비교"), hint=_JACOBIAN_HINT)
 
 
 # -- leaves and non-leaves ----------------------------------------------------------------------

@@ -14,6 +14,10 @@ def vector_jacobian_product(fn, x, v):
     return product
 
 
+def jacobian(fn, x):
+    return torch.func.jacrev(fn)(x.detach())
+
+
 def tanh_layer_grads(x, w):
     w = w.detach().requires_grad_()
     h = x @ w

@@ -28,7 +28,7 @@ def _square_sum(t):
     return (t ** 2).sum()
 
 
-# -- the functions vector_jacobian_product differentiates: outputs that are not scalars --
+# -- the functions vector_jacobian_product and jacobian differentiate: outputs that are not scalars --
 
 def _cumsum(t):
     return t.cumsum(0)  # a lower-triangular Jacobian: v^T J and J v differ
@@ -40,6 +40,11 @@ def _softmax_rows(t):
 
 def _outer_square(t):
     return t[:, None] * t[None, :]  # (n,) -> (n, n): v has the output's shape, not x's
+
+
+def _sin_moments(t):
+    """(2, 3) -> (4,): a map that is not square, so J (4, 2, 3) and its transposes differ in shape."""
+    return torch.stack([t.sin().sum(), (t * t).sum(), t[0].prod(), (t[1] * t[0].cos()).sum()])
 
 
 # -- observations: what the student's code did, seen beside it ----------------------------------------

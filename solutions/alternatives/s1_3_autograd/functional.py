@@ -1,5 +1,6 @@
 """1.3 written another way: torch.autograd.grad, torch.optim.SGD, logaddexp, a backward from the saved output,
-y.backward(v) for the vector-Jacobian product, and per-sample gradients by a loop of torch.autograd.grad."""
+y.backward(v) for the vector-Jacobian product, the Jacobian as a loop of one-hot VJPs, and per-sample gradients by a
+loop of torch.autograd.grad."""
 import torch
 
 
@@ -14,6 +15,19 @@ def vector_jacobian_product(fn, x, v):
     y = fn(leaf)
     y.backward(v)
     return leaf.grad
+
+
+def jacobian(fn, x):
+    leaf = x.detach().clone().requires_grad_(True)
+    y = fn(leaf)
+    rows = []
+    for i in range(y.numel()):  # row i: the VJP with the one-hot v = e_i
+        one_hot = torch.zeros_like(y).view(-1)
+        one_hot[i] = 1.0
+        one_hot = one_hot.view_as(y)
+        (row,) = torch.autograd.grad(y, leaf, grad_outputs=one_hot, retain_graph=True)
+        rows.append(row)
+    return torch.stack(rows).reshape(*y.shape, *x.shape)
 
 
 def tanh_layer_grads(x, w):
