@@ -19,10 +19,14 @@ Replace each `raise NotImplementedError`, then run `ptgrade check 2.2`.
 """
 from __future__ import annotations
 
+import csv
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader, Dataset, Subset
+from torchvision.io import decode_image
 from torchvision.transforms import v2
 
 
@@ -44,6 +48,41 @@ class DigitsDataset(Dataset):
 
     def __getitem__(self, index: int):
         raise NotImplementedError("DigitsDataset.__getitem__")
+
+
+class CustomImageDataset(Dataset):
+    """Images kept as files, their labels in a CSV file: the custom Dataset of PyTorch's "Learn the Basics".
+
+    `annotations_file` is a CSV file with no header row; each line is `file_name,label`, the name relative to
+    `img_dir` and the label an integer:
+        cat_07.png,2
+        cat_03.png,0
+    Sample i is line i, whatever the names (do not list or sort the folder: it may hold other files).
+
+    `__init__` reads the CSV only (names and labels) and keeps `img_dir`, `transform` and `target_transform`.
+    `__len__` is the number of lines. `__getitem__(i)` opens the i-th image file then, with
+    `torchvision.io.decode_image(path)` (the tutorial's `read_image` does the same): a uint8 tensor (channels,
+    height, width) holding the file's pixel values, not scaled. It returns `(image, label)` with `label` a Python
+    int; with a `transform`, the image is `transform(image)`; with a `target_transform`, the label is
+    `target_transform(label)`. With the two lines above, `len(ds) == 2` and `ds[1]` is
+    `(decode_image(os.path.join(img_dir, "cat_03.png")), 0)`.
+
+    Why read in `__getitem__` and not in `__init__`: a real image folder does not fit in memory, and a DataLoader
+    with `num_workers > 0` reads the files of the next batches in parallel while the model trains.
+
+    Watch for: `pandas.read_csv(path)` takes the first line for a header and loses a sample (pass `header=None`,
+    or use `csv.reader`); `transform` is for the image only, `target_transform` for the label only.
+    """
+
+    def __init__(self, annotations_file: str | Path, img_dir: str | Path, transform: Callable | None = None,
+                 target_transform: Callable | None = None):
+        raise NotImplementedError("CustomImageDataset")
+
+    def __len__(self) -> int:
+        raise NotImplementedError("CustomImageDataset.__len__")
+
+    def __getitem__(self, index: int):
+        raise NotImplementedError("CustomImageDataset.__getitem__")
 
 
 def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:

@@ -1,6 +1,8 @@
 """2.2 Dataset and DataLoader: sklearn's digits read directly, transforms against F.pad + normalise,
 splits and loaders by their properties (every sample once, order from the seed alone), padding
-against nn.utils.rnn.pad_sequence."""
+against nn.utils.rnn.pad_sequence; a file-backed dataset against the PNGs and CSV the judge writes itself."""
+from pathlib import Path
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -10,8 +12,10 @@ from torch.utils.data import DataLoader
 from graders.observations.s2_2_data_loading import (
     Indices,
     global_draws_after_split,
+    image_and_label_probes,
     recording_transform,
     seed_global_rng,
+    unshuffled_loader,
 )
 from graders.support import errors
 from graders.support.assertions import (
@@ -403,3 +407,185 @@ def test_pad_collate_keeps_cuda_sequences_on_cuda(impl):
     check(lengths.device.type == "cpu", say(f"lengths should stay on the CPU, got {lengths.device}.",
                                             f"lengths는 CPU에 있어야 하는데 {lengths.device}에 있습니다."),
           say("pack_padded_sequence wants CPU lengths.", "pack_padded_sequence는 CPU에 있는 길이를 요구합니다."))
+
+
+# -- a file-backed Dataset: the judge writes the folder (PNGs and a CSV of labels) and knows every pixel ---------------
+FOLDER_SIZE, IMAGE_SHAPE = 7, (3, 6, 5)  # height 6, width 5: a (height, width) swap shows in the shape
+LAZY_HINT = say("Read the image file in __getitem__ (decode_image(os.path.join(img_dir, name))); __init__ reads the CSV "
+                "only.",
+                "이미지 파일은 __getitem__에서 읽으세요(decode_image(os.path.join(img_dir, name))). __init__에서는 CSV만 "
+                "읽습니다.")
+
+
+def _write_png(image, path):
+    import warnings
+
+    from torchvision.io import write_png
+    with warnings.catch_warnings():  # torchvision 0.29 marks its image codecs deprecated (TorchCodec); they still work
+        warnings.simplefilter("ignore", DeprecationWarning)
+        write_png(image, str(path))
+
+
+def _image_folder(root, seed):
+    """The judge's own folder: FOLDER_SIZE PNGs of IMAGE_SHAPE drawn from `seed`, listed in labels.csv (no header) in an
+    order that is not the names' order, with labels drawn too, and one more PNG that the CSV does not list."""
+    generator = torch.Generator().manual_seed(seed)
+    numbers = torch.randperm(40, generator=generator)[:FOLDER_SIZE + 1].tolist()
+    if numbers[:FOLDER_SIZE] == sorted(numbers[:FOLDER_SIZE]):
+        numbers[:FOLDER_SIZE] = numbers[:FOLDER_SIZE][::-1]
+    names = [f"img_{k:02d}.png" for k in numbers]
+    images = [torch.randint(0, 256, IMAGE_SHAPE, generator=generator, dtype=torch.uint8) for _ in names]
+    labels = torch.randint(0, 5, (FOLDER_SIZE,), generator=generator).tolist()
+    img_dir = root / "images"
+    img_dir.mkdir()
+    for name, image in zip(names, images):
+        _write_png(image, img_dir / name)
+    csv_path = root / "labels.csv"
+    csv_path.write_text("".join(f"{name},{label}\n" for name, label in zip(names, labels)))
+    by_name = dict(zip(names, images))
+    listed = sorted(by_name)  # what a dataset that lists the folder instead of reading the CSV sees
+    return {"csv": str(csv_path), "dir": str(img_dir), "names": names[:FOLDER_SIZE], "images": images[:FOLDER_SIZE],
+            "labels": labels, "listed": [by_name[name] for name in listed]}
+
+
+def _item(dataset, index, what):
+    item = expect_type(dataset[index], tuple, f"{what}[{index}]", say("Return (image, label).", "(image, label)을 반환하세요."))
+    check(len(item) == 2, say(f"{what}[{index}] should be (image, label), got {len(item)} values.",
+                              f"{what}[{index}]: (image, label)이어야 하는데 값이 {len(item)}개입니다."))
+    return item
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("CustomImageDataset returns the CSV's lines: each image file's uint8 pixels and its int label",
+                   ko="CustomImageDataset은 CSV의 각 줄을 반환합니다: 이미지 파일의 uint8 픽셀과 int 레이블")
+def test_custom_dataset_reads_the_csv_and_its_images(impl, tmp_path, run_seed):
+    folder = _image_folder(tmp_path, run_seed)
+    dataset = impl.CustomImageDataset(folder["csv"], folder["dir"])
+    n = len(dataset)
+    check(n == FOLDER_SIZE,
+          say(f"len(CustomImageDataset(...)) should be {FOLDER_SIZE}, the CSV's lines, got {n}"
+              + (": the first line was taken for a header." if n == FOLDER_SIZE - 1 else
+                 ": the folder's files were counted, but it holds one file the CSV does not list." if n == FOLDER_SIZE + 1
+                 else "."),
+              f"len(CustomImageDataset(...))는 CSV의 줄 수인 {FOLDER_SIZE}여야 하는데 {n}입니다"
+              + (": 첫 줄을 헤더로 읽었습니다." if n == FOLDER_SIZE - 1 else
+                 ": 폴더의 파일 수를 셌지만, 폴더에는 CSV에 없는 파일이 하나 있습니다." if n == FOLDER_SIZE + 1 else ".")),
+          say("The CSV has no header row: csv.reader(f), or pandas.read_csv(path, header=None); __len__ is its number of "
+              "lines.",
+              "CSV에는 헤더 줄이 없습니다: csv.reader(f)나 pandas.read_csv(path, header=None)를 쓰세요. __len__은 그 줄 "
+              "수입니다."))
+    hint = say("image = decode_image(os.path.join(img_dir, name)): uint8, (channels, height, width), not scaled.",
+               "image = decode_image(os.path.join(img_dir, name)): uint8, (channels, height, width)이고, 스케일을 바꾸지 "
+               "않습니다.")
+    for i in range(FOLDER_SIZE):
+        image, label = _item(dataset, i, "CustomImageDataset(...)")
+        want = folder["images"][i]
+        assert_tensor(image, want, say(f"the image of CustomImageDataset(...)[{i}] ({folder['names'][i]}, line {i + 1} "
+                                       f"of the CSV)",
+                                       f"CustomImageDataset(...)[{i}]의 이미지(CSV의 {i + 1}번째 줄, {folder['names'][i]})"),
+                      hint=hint,
+                      mistakes={say("the pixels converted to float and divided by 255",
+                                    "픽셀을 float로 바꿔 255로 나눈 값"): want.float() / 255,
+                                (say("the channels last, (height, width, channels), as PIL and NumPy give them",
+                                     "PIL이나 NumPy처럼 채널을 마지막에 둔 (height, width, channels)"),
+                                 say("decode_image gives (channels, height, width); after PIL and NumPy, permute(2, 0, 1).",
+                                     "decode_image는 (channels, height, width)를 줍니다. PIL과 NumPy를 썼다면 "
+                                     "permute(2, 0, 1) 하세요.")): want.permute(1, 2, 0),
+                                (say("the image of the folder's files in sorted order, not of the CSV's line",
+                                     "CSV의 줄이 아니라 정렬한 폴더 파일 순서의 이미지"),
+                                 say("Sample i is line i of the CSV: open the file it names.",
+                                     "i번째 샘플은 CSV의 i번째 줄입니다: 그 줄이 가리키는 파일을 여세요.")):
+                                folder["listed"][i]})
+        check(type(label) is int and label == folder["labels"][i],
+              say(f"the label of CustomImageDataset(...)[{i}]: expected the int {folder['labels'][i]} (line {i + 1} of the "
+                  f"CSV), got {label!r:.40} ({type(label).__name__}).",
+                  f"CustomImageDataset(...)[{i}]의 레이블: CSV {i + 1}번째 줄의 int {folder['labels'][i]}여야 하는데 "
+                  f"{label!r:.40}({type(label).__name__})입니다."),
+              say("The CSV gives text: int(label).", "CSV에서 읽은 값은 문자열입니다: int(label)로 바꾸세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("CustomImageDataset applies transform to the image and target_transform to the label",
+                   ko="CustomImageDataset은 transform을 이미지에, target_transform을 레이블에 적용합니다")
+def test_custom_dataset_applies_transform_and_target_transform(impl, tmp_path, run_seed):
+    folder = _image_folder(tmp_path, run_seed + 1)
+    image_probe, label_probe = image_and_label_probes(impl)
+    dataset = impl.CustomImageDataset(folder["csv"], folder["dir"], transform=image_probe, target_transform=label_probe)
+    indices = (3, 0, 6)
+    got = [_item(dataset, i, "CustomImageDataset(..., transform=t, target_transform=u)") for i in indices]
+    seen_images, seen_labels = image_probe.seen, label_probe.seen
+    hint = say(f"In __getitem__: image = self.transform(image) and label = self.target_transform(label), each once; the "
+               f"transform was called on {seen_images!r:.120}, the target_transform on {seen_labels!r:.120}.",
+               f"__getitem__에서 image = self.transform(image), label = self.target_transform(label)을 한 번씩 하세요. "
+               f"transform은 {seen_images!r:.120}에, target_transform은 {seen_labels!r:.120}에 호출되었습니다.")
+    swapped = (say("transform was applied to the label and target_transform to the image",
+                   "transform을 레이블에, target_transform을 이미지에 적용했습니다"),
+               say("transform is for the image, target_transform for the label.",
+                   "transform은 이미지에, target_transform은 레이블에 적용합니다."))
+    for i, (image, label) in zip(indices, got):
+        want = folder["images"][i]
+        assert_tensor(image, want.to(torch.float32) * 2 - 3,
+                      say(f"CustomImageDataset(..., transform=t)[{i}][0] for t(x) = 2 * float(x) - 3",
+                          f"t(x) = 2 * float(x) - 3일 때 CustomImageDataset(..., transform=t)[{i}][0]"), hint=hint,
+                      mistakes={swapped: want * 10 + 7,
+                                say("the transform was not applied", "transform이 적용되지 않았습니다"): want})
+        check(type(label) is int and label == folder["labels"][i] * 10 + 7,
+              say(f"CustomImageDataset(..., target_transform=u)[{i}][1] for u(y) = 10 * y + 7 on the int label "
+                  f"{folder['labels'][i]}: expected {folder['labels'][i] * 10 + 7}, got {label!r:.40}"
+                  + (" (the label without target_transform)." if label == folder["labels"][i] else "."),
+                  f"int 레이블 {folder['labels'][i]}에 u(y) = 10 * y + 7을 적용한 CustomImageDataset(..., "
+                  f"target_transform=u)[{i}][1]: {folder['labels'][i] * 10 + 7}이어야 하는데 {label!r:.40}입니다"
+                  + ("(target_transform을 적용하지 않은 레이블)." if label == folder["labels"][i] else ".")), hint)
+    check(seen_images == [IMAGE_SHAPE] * len(indices) and seen_labels == ["int"] * len(indices),
+          say(f"for {len(indices)} items, transform should be called once per item on a {IMAGE_SHAPE} image and "
+              f"target_transform once on an int label; they saw {seen_images!r:.120} and {seen_labels!r:.120}.",
+              f"항목 {len(indices)}개에 대해 transform은 항목마다 shape가 {IMAGE_SHAPE}인 이미지에 한 번, "
+              f"target_transform은 int 레이블에 한 번 호출되어야 하는데, 받은 값은 {seen_images!r:.120}와 "
+              f"{seen_labels!r:.120}입니다."), hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("CustomImageDataset reads each image file when the item is asked for",
+                   ko="CustomImageDataset은 항목을 요청받을 때 이미지 파일을 읽습니다")
+def test_custom_dataset_reads_files_in_getitem(impl, tmp_path, run_seed):
+    folder = _image_folder(tmp_path, run_seed + 2)
+    dataset = impl.CustomImageDataset(folder["csv"], folder["dir"])
+    generator = torch.Generator().manual_seed(run_seed + 3)
+    for i in (5, 1):  # the judge rewrites two files after the dataset was made
+        new = torch.randint(0, 256, IMAGE_SHAPE, generator=generator, dtype=torch.uint8)
+        _write_png(new, Path(folder["dir"]) / folder["names"][i])
+        image, _ = _item(dataset, i, "CustomImageDataset(...)")
+        assert_tensor(image, new, say(f"CustomImageDataset(...)[{i}] after {folder['names'][i]} was rewritten (the "
+                                      "dataset made before)",
+                                      f"{folder['names'][i]} 파일을 다시 쓴 뒤의 CustomImageDataset(...)[{i}](데이터셋은 "
+                                      "그 전에 만듦)"), hint=LAZY_HINT,
+                      mistakes={(say("the image as it was when the dataset was made: the files were read in __init__",
+                                     "데이터셋을 만들 때의 이미지입니다: 파일을 __init__에서 읽었습니다"), LAZY_HINT):
+                                folder["images"][i]})
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("A DataLoader batches CustomImageDataset into uint8 images and int64 labels",
+                   ko="DataLoader는 CustomImageDataset을 uint8 이미지와 int64 레이블 배치로 묶습니다")
+def test_custom_dataset_batches_in_a_dataloader(impl, tmp_path, run_seed):
+    folder = _image_folder(tmp_path, run_seed + 4)
+    dataset = impl.CustomImageDataset(folder["csv"], folder["dir"])
+    batches = list(unshuffled_loader(impl, dataset, 3))
+    check(len(batches) == 3, say(f"DataLoader(CustomImageDataset(...), batch_size=3) over {FOLDER_SIZE} lines should give "
+                                 f"3 batches, got {len(batches)}.",
+                                 f"줄이 {FOLDER_SIZE}개인 DataLoader(CustomImageDataset(...), batch_size=3)는 배치 3개를 "
+                                 f"내야 하는데 {len(batches)}개입니다."))
+    for b, batch in enumerate(batches):
+        check(isinstance(batch, (list, tuple)) and len(batch) == 2,
+              say(f"batch {b} should be [images, labels], got {batch!r:.80}.",
+                  f"배치 {b}는 [images, labels]여야 하는데 {batch!r:.80}입니다."), say("Return (image, label).",
+                                                                                  "(image, label)을 반환하세요."))
+        rows = slice(3 * b, 3 * b + 3)
+        assert_tensor(batch[0], torch.stack(folder["images"][rows]), say(f"the images of batch {b}", f"배치 {b}의 이미지"))
+        assert_tensor(batch[1], torch.tensor(folder["labels"][rows]), say(f"the labels of batch {b}", f"배치 {b}의 레이블"),
+                      hint=say("Return each label as a Python int: the default collate stacks them into int64.",
+                               "레이블은 Python int로 반환하세요: 기본 collate가 int64 텐서로 쌓습니다."))

@@ -1,10 +1,14 @@
 """Reference solution for 2.2 (the task is in exercises/s2_2_data_loading.py)."""
 from __future__ import annotations
 
+import csv
+import os
+
 import torch
 from sklearn.datasets import load_digits
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset, random_split
+from torchvision.io import decode_image
 from torchvision.transforms import v2
 
 
@@ -23,6 +27,27 @@ class DigitsDataset(Dataset):
         if self.transform is not None:
             image = self.transform(image)
         return image, self.labels[index]
+
+
+class CustomImageDataset(Dataset):
+    def __init__(self, annotations_file, img_dir, transform=None, target_transform=None):
+        with open(annotations_file, newline="") as handle:
+            self.img_labels = [(name, int(label)) for name, label in csv.reader(handle)]
+        self.img_dir = img_dir
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self):
+        return len(self.img_labels)
+
+    def __getitem__(self, index):
+        name, label = self.img_labels[index]
+        image = decode_image(os.path.join(self.img_dir, name))
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            label = self.target_transform(label)
+        return image, label
 
 
 def make_transform(mean, std, augment=False):

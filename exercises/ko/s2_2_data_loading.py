@@ -21,10 +21,14 @@ scikit-learn에 포함되어 있어서 `sklearn.datasets.load_digits()`는 디�
 """
 from __future__ import annotations
 
+import csv
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader, Dataset, Subset
+from torchvision.io import decode_image
 from torchvision.transforms import v2
 
 
@@ -46,6 +50,41 @@ class DigitsDataset(Dataset):
 
     def __getitem__(self, index: int):
         raise NotImplementedError("DigitsDataset.__getitem__")
+
+
+class CustomImageDataset(Dataset):
+    """이미지는 파일로, 레이블은 CSV 파일에 둔 데이터셋: PyTorch "기본 익히기(Learn the Basics)"의 사용자 정의 Dataset입니다.
+
+    `annotations_file`은 헤더 줄이 없는 CSV 파일이고, 각 줄은 `file_name,label`입니다. 파일 이름은 `img_dir`에
+    대한 상대 경로이고, 레이블은 정수입니다:
+        cat_07.png,2
+        cat_03.png,0
+    이름이 무엇이든 i번째 샘플은 i번째 줄입니다(폴더를 나열하거나 정렬하지 마세요: 폴더에 다른 파일이 있을 수
+    있습니다).
+
+    `__init__`은 CSV만(이름과 레이블) 읽고 `img_dir`, `transform`, `target_transform`을 보관합니다. `__len__`은
+    줄 수입니다. `__getitem__(i)`는 그때 i번째 이미지 파일을 `torchvision.io.decode_image(path)`로 엽니다(튜토리얼의
+    `read_image`도 같은 일을 합니다): 파일의 픽셀 값을 스케일을 바꾸지 않고 담은, shape가 (channels, height,
+    width)인 uint8 텐서입니다. `(image, label)`을 반환하며 `label`은 Python int입니다. `transform`이 있으면 이미지는
+    `transform(image)`이고, `target_transform`이 있으면 레이블은 `target_transform(label)`입니다. 위의 두 줄이라면
+    `len(ds) == 2`이고 `ds[1]`은 `(decode_image(os.path.join(img_dir, "cat_03.png")), 0)`입니다.
+
+    `__init__`이 아니라 `__getitem__`에서 읽는 이유: 실제 이미지 폴더는 메모리에 다 들어가지 않고, `num_workers > 0`인
+    DataLoader는 모델이 학습하는 동안 다음 배치들의 파일을 병렬로 읽습니다.
+
+    주의할 점: `pandas.read_csv(path)`는 첫 줄을 헤더로 여겨 샘플 하나를 잃습니다(`header=None`을 넘기거나
+    `csv.reader`를 쓰세요). `transform`은 이미지에만, `target_transform`은 레이블에만 적용합니다.
+    """
+
+    def __init__(self, annotations_file: str | Path, img_dir: str | Path, transform: Callable | None = None,
+                 target_transform: Callable | None = None):
+        raise NotImplementedError("CustomImageDataset")
+
+    def __len__(self) -> int:
+        raise NotImplementedError("CustomImageDataset.__len__")
+
+    def __getitem__(self, index: int):
+        raise NotImplementedError("CustomImageDataset.__getitem__")
 
 
 def make_transform(mean: float, std: float, augment: bool = False) -> v2.Transform:

@@ -2,10 +2,15 @@
 labels kept as an int64 tensor and returned with .item(); the transform list built in one
 expression; the split cut from a torch.randperm into two Subsets; the loader driven by an explicit
 RandomSampler/SequentialSampler wrapped in a BatchSampler; pad_collate filling a new_full buffer
-row by row instead of calling pad_sequence."""
+row by row instead of calling pad_sequence; the image-folder dataset splitting the CSV's lines by hand and
+decoding each file with PIL and NumPy, then moving the channels first."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import torch
+from PIL import Image
 from sklearn.datasets import load_digits
 from torch.utils.data import BatchSampler, DataLoader, Dataset, RandomSampler, SequentialSampler, Subset
 from torchvision.transforms import v2
@@ -24,6 +29,26 @@ class DigitsDataset(Dataset):
     def __getitem__(self, index):
         image = self.images[index]
         return (image if self.transform is None else self.transform(image)), self.targets[index].item()
+
+
+class CustomImageDataset(Dataset):
+    def __init__(self, annotations_file, img_dir, transform=None, target_transform=None):
+        lines = Path(annotations_file).read_text().splitlines()
+        self.rows = [line.rsplit(",", 1) for line in lines if line.strip()]
+        self.root = Path(img_dir)
+        self.transform, self.target_transform = transform, target_transform
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        name, label = self.rows[index]
+        with Image.open(self.root / name.strip()) as file:
+            pixels = np.array(file)  # (height, width, channels) uint8
+        image = torch.from_numpy(pixels).permute(2, 0, 1).contiguous()
+        target = int(label)
+        return (self.transform(image) if self.transform else image,
+                self.target_transform(target) if self.target_transform else target)
 
 
 def make_transform(mean, std, augment=False):
