@@ -192,3 +192,84 @@ def sinusoidal_positional_encoding(max_len: int, d_model: int) -> torch.Tensor:
     embeddings gives each position a distinct, smoothly varying signature.
     """
     raise NotImplementedError("sinusoidal_positional_encoding")
+
+
+# -- training a recurrent network: gradient clipping, a character-level language model ---------------
+def clipped_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn, inputs: torch.Tensor,
+                       targets: torch.Tensor, max_norm: float) -> float:
+    """One training step with gradient clipping; returns the total gradient norm *before* clipping, a float.
+
+    Clear the old gradients (`optimizer.zero_grad()`), compute `loss = loss_fn(model(inputs), targets)`, call
+    `loss.backward()`, then `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)`, then
+    `optimizer.step()`. Why: an RNN multiplies its gradient by the same weights at every step back in time, so
+    one unlucky batch can give a gradient thousands of times too large (an "exploding gradient") and one step
+    ruins the model. `clip_grad_norm_` treats all the parameters' gradients as one long vector g: when its norm
+    ||g|| exceeds `max_norm` it scales every gradient by max_norm / ||g|| (the direction stays the same, only the
+    length shrinks to max_norm); below `max_norm` it changes nothing. It returns ||g|| measured before clipping:
+    log it to see how often clipping fires.
+
+    >>> clipped_train_step(model, optimizer, nn.functional.cross_entropy, x, y, max_norm=1.0)
+    3.41...     # the gradients had norm 3.41; the step used them scaled to norm 1.0
+
+    Watch the order: clipping before `backward()` clips the old gradients (or nothing), and clipping after
+    `step()` is too late, the step already used the unclipped ones. `clip_grad_value_` (each entry clamped to
+    [-v, v]) is another method: it changes the direction.
+    """
+    raise NotImplementedError("clipped_train_step")
+
+
+def char_perplexity(model: nn.Module, ids: torch.Tensor) -> float:
+    """The perplexity of a character-level language model on a text: exp(mean cross-entropy), a float.
+
+    `ids` (T,) int64 is the text, one id per character. `model` maps (batch, time) int64 ids to (batch, time,
+    vocab) logits, the logits at position t predicting the character at t + 1 (it reads ids[0..t] only). So the
+    inputs are `ids[:-1]` (as a batch of one) and the targets `ids[1:]`: T - 1 predictions. The mean
+    cross-entropy over them is the average surprise per character in nats; its exp is the perplexity, "the
+    number of characters the model hesitates between": a model that guesses uniformly over V characters has
+    perplexity V, a perfect one 1. Work under `torch.no_grad()`.
+
+    >>> char_perplexity(untrained_model, ids)   # about the vocabulary size
+    14.9...
+
+    Watch for: targets that are the inputs themselves (not shifted by one), the sum instead of the mean, and
+    the mean cross-entropy returned without its exp.
+    """
+    raise NotImplementedError("char_perplexity")
+
+
+def sample_with_temperature(logits: torch.Tensor, temperature: float, generator: torch.Generator) -> torch.Tensor:
+    """Draw one token per row of `logits` (batch, vocab) from softmax(logits / temperature); returns (batch,) int64.
+
+    Temperature T > 0 reshapes the distribution before sampling: T = 1 samples the model's own distribution,
+    T < 1 sharpens it (as T -> 0 the draw becomes the argmax, greedy decoding), T > 1 flattens it toward
+    uniform (more varied, more mistakes). Draw with `torch.multinomial(probabilities, 1, generator=generator)`:
+    the `torch.Generator` the caller seeded makes the draws reproducible, and the same seed must give the
+    same tokens.
+
+    >>> sample_with_temperature(torch.tensor([[2.0, 1.0, 0.1]]), 0.5, torch.Generator().manual_seed(0))
+    tensor([0])
+
+    Watch for: multiplying by T instead of dividing, ignoring `generator` (the global random state is not
+    the caller's seed), and writing the softmax as exp(x) / sum(exp(x)) without subtracting the maximum:
+    logits / 0.001 overflows to inf and gives NaN (`torch.softmax` is stable).
+    """
+    raise NotImplementedError("sample_with_temperature")
+
+
+def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 100, seq_len: int = 32, batch_size: int = 16,
+                  lr: float = 1e-2, max_norm: float = 1.0, seed: int = 0) -> nn.Module:
+    """Train the character-level language model `model` (as in `char_perplexity`) on the text `ids` (T,) int64,
+    in place, and return it.
+
+    Make `torch.Generator().manual_seed(seed)` and `torch.optim.Adam(model.parameters(), lr=lr)`, put the model
+    in train mode, and for each of the `steps` steps: draw `batch_size` window starts s in [0, T - seq_len)
+    with the generator; inputs are `ids[s : s + seq_len]` and targets the same window shifted by one,
+    `ids[s + 1 : s + seq_len + 1]`, each stacked into (batch_size, seq_len); then one `clipped_train_step`
+    with `max_norm` and the loss: cross-entropy over every position, the logits flattened to
+    (batch * time, vocab) and the targets to (batch * time,) in the same order.
+
+    Graded by what the model learns: with the defaults, on the grader's text of short words, the trained
+    model's perplexity on new text of the same kind must fall from about the vocabulary size (15) to below
+    3.0 (the reference reaches about 2.0).
+    """
+    raise NotImplementedError("train_char_lm")

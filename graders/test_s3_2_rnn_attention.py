@@ -20,17 +20,33 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from graders.observations.s3_2_rnn_attention import (
+    STALE_GRAD,
+    CharGRU,
     _order_training,
     calls_and_result,
+    char_lm,
+    char_lm_trained,
+    char_perplexity_of,
+    clip_net,
+    clipped_step_run,
     load_state,
     model_state,
     order_task_training,
     packed_rnn_result,
     sgd_step,
+    temperature_draws,
     without_grad,
 )
 from graders.support import errors
-from graders.support.assertions import assert_gradients, assert_tensor, check, expect_tensor, expect_type, say
+from graders.support.assertions import (
+    assert_gradients,
+    assert_scalar,
+    assert_tensor,
+    check,
+    expect_tensor,
+    expect_type,
+    say,
+)
 
 SDPA_HINT = say("Scores are q @ k.transpose(-2, -1) / sqrt(d) with d = q.size(-1) (not d itself); the softmax "
                 "runs over the last axis (the keys), so each query's weights sum to 1; masked_fill(~mask, -inf) "
@@ -1118,3 +1134,325 @@ def _check_packed_rnn_on(impl, device):
     assert_tensor(outputs.cpu(), steps * real.unsqueeze(-1),
                   say(f"{what}[0] against the recurrence computed step by step", f"{what}[0]을 단계별로 계산한 점화식과 비교"),
                   hint=hint)
+
+
+# -- gradient clipping --------------------------------------------------------------------------------------------
+# The judge builds the same seeded clip_net as the student's process, computes the gradients of the same batch, their
+# total norm, the clipped gradients and the SGD step itself, and compares what the student's step left behind.
+CLIP_HINT = say("Inside the step: optimizer.zero_grad(); loss = loss_fn(model(inputs), targets); loss.backward(); "
+                "norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm); optimizer.step(); "
+                "return float(norm).",
+                "한 단계 안에서: optimizer.zero_grad(); loss = loss_fn(model(inputs), targets); loss.backward(); "
+                "norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm); optimizer.step(); "
+                "return float(norm) 순서로 쓰세요.")
+CLIP_LR = 0.1
+
+
+class _ClipCase:
+    """One clipping case of this run: the batch, max_norm, and what the judge computes from them."""
+
+    def __init__(self, run_seed, salt, clipping):
+        generator = torch.Generator().manual_seed(run_seed * 101 + salt)
+        self.seed = run_seed * 13 + salt
+        self.inputs = 3 * torch.randn(8, 6, generator=generator)
+        self.targets = torch.randint(0, 4, (8,), generator=generator)
+        model = clip_net(self.seed)
+        F.cross_entropy(model(self.inputs), self.targets).backward()
+        self.names = [name for name, _ in model.named_parameters()]
+        self.start = torch.cat([p.detach().flatten() for p in model.parameters()])
+        self.grad = torch.cat([p.grad.flatten() for p in model.parameters()])
+        self.norm = self.grad.norm().item()
+        # clipping fires (max_norm a third of the norm), or max_norm sits above the norm and nothing changes
+        self.max_norm = round(self.norm / 3, 4) if clipping else round(self.norm * 1.5 + 0.5, 4)
+        self.clipped = self.grad * min(1.0, self.max_norm / (self.norm + 1e-6))
+
+    def run(self, impl):
+        what = say(f"clipped_train_step(model, SGD(lr={CLIP_LR}), cross_entropy, inputs (8, 6), targets, "
+                   f"max_norm={self.max_norm})",
+                   f"clipped_train_step(model, SGD(lr={CLIP_LR}), cross_entropy, inputs (8, 6), targets, "
+                   f"max_norm={self.max_norm})")
+        seen = errors.calling(what, CLIP_HINT, clipped_step_run, impl, self.seed, self.inputs, self.targets,
+                              self.max_norm, CLIP_LR)
+        return what, seen
+
+    def flat(self, parts: dict, what, hint=CLIP_HINT) -> torch.Tensor:
+        """The tensors of `parts` (by parameter name) in the model's order, as one vector."""
+        missing = [name for name in self.names if not isinstance(parts.get(name), torch.Tensor)]
+        check(not missing, say(f"{what}: the parameters {missing} have no gradient after the step.",
+                               f"{what}: 단계가 끝난 뒤 매개변수 {missing}에 변화도가 없습니다."), hint)
+        return torch.cat([expect_tensor(parts[name], name, hint).detach().float().flatten() for name in self.names])
+
+
+@functools.lru_cache(maxsize=4)
+def _clip_case(run_seed, clipping) -> _ClipCase:
+    return _ClipCase(run_seed, 1 if clipping else 2, clipping)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("clipped_train_step returns the gradients' total norm before clipping",
+                   ko="clipped_train_step은 클리핑하기 전 변화도의 전체 노름을 반환합니다")
+def test_clipped_step_returns_the_norm_before_clipping(impl, run_seed):
+    for clipping in (True, False):
+        case = _clip_case(run_seed, clipping)
+        what, seen = case.run(impl)
+        stale = (case.grad + STALE_GRAD).norm().item()
+        assert_scalar(seen["returned"], case.norm, say(f"{what}: the returned norm", f"{what}: 반환한 노름"),
+                      rtol=1e-4, atol=1e-6, hint=CLIP_HINT,
+                      mistakes={(say("the norm after clipping (max_norm when clipping fires)",
+                                     "클리핑한 뒤의 노름(클리핑이 일어나면 max_norm)"),
+                                 say("Return what clip_grad_norm_ returns: the total norm it measured before scaling.",
+                                     "clip_grad_norm_이 반환하는 값, 곧 크기를 줄이기 전에 잰 전체 노름을 반환하세요.")):
+                                case.clipped.norm().item(),
+                                (say("0: the gradients were clipped before loss.backward() (there were none yet)",
+                                     "0: loss.backward()보다 먼저 클리핑해서 아직 변화도가 없었습니다"),
+                                 say("Clip after loss.backward() and before optimizer.step().",
+                                     "loss.backward() 다음, optimizer.step() 전에 클리핑하세요.")): 0.0,
+                                (say("the norm of the new gradients added to the old ones: zero_grad() is missing",
+                                     "새 변화도가 이전 변화도에 더해진 노름: zero_grad()가 빠졌습니다"),
+                                 say("Call optimizer.zero_grad() before backward(): .grad accumulates.",
+                                     "backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적됩니다.")): stale})
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("clipped_train_step scales the gradients to max_norm, keeping their direction, and leaves smaller "
+                   "ones alone", ko="clipped_train_step은 방향을 유지한 채 변화도를 max_norm으로 줄이고, 그보다 작은 "
+                                    "변화도는 그대로 둡니다")
+def test_clipped_step_clips_gradients_keeping_their_direction(impl, run_seed):
+    for clipping in (True, False):
+        case = _clip_case(run_seed, clipping)
+        what, seen = case.run(impl)
+        grads = case.flat(seen["grads"], what)
+        norm = grads.norm().item()
+        mistakes = {(say("each entry clamped to [-max_norm, max_norm] (clip_grad_value_): the direction changed",
+                          "각 요소를 [-max_norm, max_norm]로 자른 값(clip_grad_value_): 방향이 바뀌었습니다"),
+                     say("Use torch.nn.utils.clip_grad_norm_, which scales all the gradients by one factor.",
+                         "모든 변화도를 한 배율로 줄이는 torch.nn.utils.clip_grad_norm_을 쓰세요.")):
+                    case.grad.clamp(-case.max_norm, case.max_norm),
+                    (say("the gradients scaled to norm max_norm even though they were smaller: clipping only "
+                         "shrinks", "변화도가 더 작았는데도 노름을 max_norm에 맞췄습니다: 클리핑은 줄이기만 합니다"),
+                     say("Scale only when the norm exceeds max_norm (clip_grad_norm_ does that).",
+                         "노름이 max_norm을 넘을 때만 줄이세요(clip_grad_norm_이 그렇게 합니다).")):
+                    case.grad * case.max_norm / case.norm}
+        if clipping:
+            mistakes[(say("the gradients are not clipped at all", "변화도가 전혀 클리핑되지 않았습니다"), CLIP_HINT)] = \
+                case.grad
+        try:
+            assert_tensor(grads, case.clipped, say(f"{what}: every parameter's .grad after the step, as one vector, "
+                                                   "against the judge's gradients scaled by min(1, max_norm / norm)",
+                                                   f"{what}: 단계가 끝난 뒤 모든 매개변수의 .grad를 한 벡터로 이어, 채점기가 "
+                                                   "계산한 변화도에 min(1, max_norm / norm)을 곱한 값과 비교"),
+                          rtol=1e-4, atol=1e-6, hint=CLIP_HINT, mistakes=mistakes)
+        except AssertionError as error:
+            if hasattr(error, "ptgrade_mistake"):  # a known mistake: its own message says it best
+                raise
+            check(norm <= case.max_norm * (1 + 1e-4) + 1e-6,
+                  say(f"{what}: the gradients left after the step have total norm {norm:.4g}, above max_norm "
+                      f"{case.max_norm} (before clipping: {case.norm:.4g}).",
+                      f"{what}: 단계가 끝난 뒤 남은 변화도의 전체 노름이 {norm:.4g}로 max_norm {case.max_norm}보다 "
+                      f"큽니다(클리핑 전: {case.norm:.4g})."), CLIP_HINT)
+            cosine = F.cosine_similarity(grads, case.grad, dim=0).item() if grads.shape == case.grad.shape else 0.0
+            check(cosine > 1 - 1e-5, say(f"{what}: the gradients left after the step point another way than the "
+                                         f"gradients of the batch (cosine {cosine:.6f}): clipping only scales them.",
+                                         f"{what}: 단계가 끝난 뒤 남은 변화도의 방향이 배치의 변화도와 다릅니다"
+                                         f"(코사인 {cosine:.6f}): 클리핑은 크기만 줄입니다."), CLIP_HINT)
+            raise
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("clipped_train_step's optimizer step uses the clipped gradients",
+                   ko="clipped_train_step의 옵티마이저 단계는 클리핑한 변화도를 씁니다")
+def test_clipped_step_steps_with_the_clipped_gradients(impl, run_seed):
+    case = _clip_case(run_seed, True)
+    what, seen = case.run(impl)
+    after = case.flat(seen["state"], what)
+    assert_tensor(after, case.start - CLIP_LR * case.clipped,
+                  say(f"{what}: the parameters after the step, against SGD with the clipped gradients",
+                      f"{what}: 단계가 끝난 뒤의 매개변수를, 클리핑한 변화도로 진행한 SGD 결과와 비교"),
+                  rtol=1e-4, atol=1e-6, hint=CLIP_HINT,
+                  mistakes={(say("the step used the unclipped gradients: clipping came after optimizer.step()",
+                                 "단계가 클리핑하지 않은 변화도를 썼습니다: optimizer.step() 다음에 클리핑했습니다"),
+                             say("Clip between loss.backward() and optimizer.step().",
+                                 "loss.backward()와 optimizer.step() 사이에서 클리핑하세요.")):
+                            case.start - CLIP_LR * case.grad,
+                            (say("the parameters did not move: optimizer.step() is missing",
+                                 "매개변수가 움직이지 않았습니다: optimizer.step()이 빠졌습니다"), CLIP_HINT): case.start})
+
+
+# -- a character-level language model: perplexity, temperature sampling, training ---------------------------------
+CHAR_WORDS = ("the", "cat", "sat", "on", "mat", "dog", "ran", "to", "a", "big", "red", "hat")
+CHAR_ALPHABET = " abcdeghimnorst"  # every character of CHAR_WORDS, and the space
+PERPLEXITY_BOUND = 3.0
+
+
+def _char_text(run_seed, salt, length):
+    """A text of words drawn from CHAR_WORDS (this run's draw), as (length,) int64 ids into CHAR_ALPHABET."""
+    rng, text = _draw(run_seed, salt), ""
+    while len(text) < length:
+        text += rng.choice(CHAR_WORDS) + " "
+    return torch.tensor([CHAR_ALPHABET.index(c) for c in text[:length]])
+
+
+def _perplexity(model, ids):
+    """The judge's perplexity: exp of the mean cross-entropy of the predictions of ids[1:] from ids[:-1]."""
+    with torch.no_grad():
+        return math.exp(F.cross_entropy(model(ids[:-1].unsqueeze(0))[0], ids[1:]).item())
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("char_perplexity is exp of the mean cross-entropy of each next character",
+                   ko="char_perplexity는 다음 문자마다 구한 교차 엔트로피 평균의 exp입니다")
+def test_char_perplexity_is_exp_mean_cross_entropy(impl, run_seed):
+    hint = say("logits = model(ids[:-1].unsqueeze(0))[0]; return math.exp(F.cross_entropy(logits, ids[1:]).item()).",
+               "logits = model(ids[:-1].unsqueeze(0))[0]; return math.exp(F.cross_entropy(logits, ids[1:]).item())로 "
+               "쓰세요.")
+    vocab = len(CHAR_ALPHABET)
+    for salt, length in ((10, 40), (11, 200)):
+        seed, ids = run_seed * 17 + salt, _char_text(run_seed, salt, length)
+        model = char_lm(seed, vocab).eval()
+        with torch.no_grad():
+            logits = model(ids[:-1].unsqueeze(0))[0]
+            losses = F.cross_entropy(logits, ids[1:], reduction="none")
+            unshifted = F.cross_entropy(logits, ids[:-1]).item()
+        what = say(f"char_perplexity(model, a text of {length} characters)", f"char_perplexity(model, {length}자 텍스트)")
+        got = errors.calling(what, hint, char_perplexity_of, impl, seed, vocab, ids)
+        mean = losses.mean().item()
+        assert_scalar(got, math.exp(mean), what, rtol=1e-4, hint=hint,
+                      mistakes={say("the mean cross-entropy itself, without its exp", "exp를 취하지 않은 교차 엔트로피 평균"):
+                                mean,
+                                say("exp of the summed cross-entropy, not of its mean", "평균이 아니라 합한 교차 엔트로피의 exp"):
+                                math.exp(min(losses.sum().item(), 700.0)),
+                                say("2 to the power of the cross-entropy: it is in nats, so the base is e",
+                                    "교차 엔트로피를 지수로 한 2의 거듭제곱: 교차 엔트로피는 nat 단위이므로 밑은 e입니다"):
+                                2 ** mean,
+                                (say("the targets are the inputs themselves, not the next characters",
+                                     "목표가 다음 문자가 아니라 입력 문자 그대로입니다"),
+                                 say("Position t predicts the character at t + 1: targets are ids[1:].",
+                                     "위치 t는 t + 1의 문자를 예측합니다: 목표는 ids[1:]입니다.")): math.exp(unshifted)})
+
+
+TEMPERATURE_DRAWS, TV_MARGIN = 4000, 0.05  # draws per row; the total variation allowed (a correct draw: about 0.03 at most
+# over 20 run seeds x 3 temperatures; a rival distribution sits 0.15 or more from the right one)
+
+
+def _tv(counts: torch.Tensor, probabilities: torch.Tensor) -> float:
+    """The largest total variation distance, over rows, between the draws' frequencies and `probabilities`."""
+    return (counts / counts.sum(-1, keepdim=True) - probabilities).abs().sum(-1).max().item() / 2
+
+
+def _temperature_logits(run_seed):
+    """(4, 6) logits of this run, spread (std 2) so that the rival distributions (T ignored, T multiplied) sit far
+    away, each row's best logit at least 0.5 above its second (at T = 0.001 the second's odds are e^-500)."""
+    generator = torch.Generator().manual_seed(run_seed * 29 + 3)
+    while True:
+        logits = 2.0 * torch.randn(4, 6, generator=generator)
+        top = logits.topk(2, dim=-1).values
+        if bool((top[:, 0] - top[:, 1] >= 0.5).all()):
+            return logits
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sample_with_temperature draws from softmax(logits / T), reproducibly from the seeded generator",
+                   ko="sample_with_temperature는 softmax(logits / T)에서 뽑고, 시드를 준 생성기로 같은 결과를 재현합니다")
+def test_sample_with_temperature_follows_softmax_over_t(impl, run_seed):
+    hint = say("probabilities = torch.softmax(logits / temperature, dim=-1); "
+               "return torch.multinomial(probabilities, 1, generator=generator).squeeze(-1).",
+               "probabilities = torch.softmax(logits / temperature, dim=-1); "
+               "return torch.multinomial(probabilities, 1, generator=generator).squeeze(-1)로 쓰세요.")
+    logits = _temperature_logits(run_seed)
+    batch = logits.repeat(TEMPERATURE_DRAWS, 1)  # each of the 4 rows, TEMPERATURE_DRAWS times
+    seeds = (run_seed * 7 + 1, run_seed * 7 + 1, run_seed * 7 + 2)
+    for temperature in (0.5, 1.0, 2.0):
+        what = say(f"sample_with_temperature(logits ({len(batch)}, 6), T={temperature}, seeded generator)",
+                   f"sample_with_temperature(logits ({len(batch)}, 6), T={temperature}, 시드를 준 생성기)")
+        draws = errors.calling(what, hint, temperature_draws, impl, batch, temperature, seeds)
+        first, again, other = (expect_tensor(d, what, hint) for d in expect_type(draws, list, what, hint))
+        check(tuple(first.shape) == (len(batch),) and first.dtype == torch.int64
+              and bool(((first >= 0) & (first < 6)).all()),
+              say(f"{what}: expected ({len(batch)},) int64 token ids in [0, 6), got {first.dtype} of shape "
+                  f"{tuple(first.shape)}.",
+                  f"{what}: [0, 6) 범위의 ({len(batch)},) int64 토큰 id여야 하는데 {first.dtype}, shape "
+                  f"{tuple(first.shape)}입니다."), hint)
+        check(torch.equal(first, again), say(f"{what}: two calls with generators seeded alike gave different tokens: "
+                                             "draw with generator=generator.",
+                                             f"{what}: 같은 시드를 준 생성기로 두 번 호출했는데 토큰이 다릅니다: "
+                                             "generator=generator로 뽑으세요."), hint)
+        check(not torch.equal(first, other), say(f"{what}: generators with different seeds gave the very same "
+                                                 f"{len(batch)} tokens: the generator passed in is not used.",
+                                                 f"{what}: 시드가 다른 생성기에서 똑같은 토큰 {len(batch)}개가 나왔습니다: "
+                                                 "넘겨받은 생성기를 쓰지 않습니다."), hint)
+        counts = F.one_hot(first, 6).view(TEMPERATURE_DRAWS, 4, 6).sum(0).double()
+        want = torch.softmax(logits.double() / temperature, dim=-1)
+        distance = _tv(counts, want)
+        rivals = {say("softmax(logits * T): the temperature multiplies", "softmax(logits * T): 온도를 곱했습니다"):
+                  torch.softmax(logits.double() * temperature, -1),
+                  say("softmax(logits): the temperature is ignored", "softmax(logits): 온도를 무시했습니다"):
+                  torch.softmax(logits.double(), -1),
+                  say("the argmax every time: greedy, not sampled", "매번 argmax: 뽑지 않고 탐욕적으로 골랐습니다"):
+                  F.one_hot(logits.argmax(-1), 6).double()}
+        named = [name for name, rival in rivals.items()
+                 if _tv(counts, rival) <= TV_MARGIN and _tv(rival.expand_as(want), want) > 2 * TV_MARGIN]
+        check(distance <= TV_MARGIN,
+              say(f"{what}: over {TEMPERATURE_DRAWS} draws per row, the frequencies are {distance:.3f} (total "
+                  f"variation) from softmax(logits / T); at most {TV_MARGIN} expected."
+                  + (f" They match {named[0]}." if named else ""),
+                  f"{what}: 행마다 {TEMPERATURE_DRAWS}번 뽑은 빈도가 softmax(logits / T)와 {distance:.3f}(총변동 "
+                  f"거리)만큼 다릅니다. {TV_MARGIN} 이하여야 합니다." + (f" 빈도가 {named[0]}와 맞습니다." if named else "")),
+              hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("sample_with_temperature approaches the argmax as T goes to 0",
+                   ko="sample_with_temperature는 T가 0에 가까워지면 argmax에 다가갑니다")
+def test_sample_with_temperature_near_zero_is_the_argmax(impl, run_seed):
+    logits = _temperature_logits(run_seed)
+    batch = logits.repeat(200, 1)
+    what = say(f"sample_with_temperature(logits ({len(batch)}, 6), T=0.001, seeded generator)",
+               f"sample_with_temperature(logits ({len(batch)}, 6), T=0.001, 시드를 준 생성기)")
+    hint = say("Divide by T and use torch.softmax (it subtracts the maximum, so logits / 0.001 cannot overflow).",
+               "T로 나누고 torch.softmax를 쓰세요(최댓값을 빼므로 logits / 0.001도 넘치지 않습니다).")
+    draws = errors.calling(what, hint, temperature_draws, impl, batch, 0.001, (run_seed,))
+    got = expect_tensor(expect_type(draws, list, what, hint)[0], what, hint)
+    assert_tensor(got, batch.argmax(-1), say(f"{what}: every draw against the argmax of its row",
+                                             f"{what}: 각 행에서 뽑은 토큰과 그 행의 argmax 비교"), hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.convergence
+@pytest.mark.title("train_char_lm brings the perplexity on new text from about 15 below 3.0",
+                   ko="train_char_lm은 새 텍스트에 대한 퍼플렉서티를 약 15에서 3.0 아래로 낮춥니다")
+def test_train_char_lm_lowers_perplexity(impl, run_seed):
+    """The grader's CharGRU (seeded from run_seed) trained with train_char_lm's defaults (100 Adam steps, lr 1e-2,
+    batches of 16 windows of 32 characters, clipping at 1.0) on 4000 characters of this run's words; the judge
+    pulls the trained parameters into its own CharGRU and measures the perplexity on 1500 characters drawn after
+    training. The reference: 2.00-2.04 over seeds 0-4 (untrained: 14.7-15.3); bound 3.0."""
+    hint = say("Windows ids[s:s + seq_len] as inputs and ids[s + 1:s + seq_len + 1] as targets; the loss "
+               "F.cross_entropy(logits.reshape(-1, vocab), targets.reshape(-1)); one clipped_train_step per step with "
+               "Adam(model.parameters(), lr=lr), the model in train mode.",
+               "입력은 창 ids[s:s + seq_len], 목표는 ids[s + 1:s + seq_len + 1]입니다. 손실은 "
+               "F.cross_entropy(logits.reshape(-1, vocab), targets.reshape(-1))이고, Adam(model.parameters(), lr=lr)로 "
+               "단계마다 clipped_train_step을 한 번 호출하세요. 모델은 학습 모드에 둡니다.")
+    vocab, seed = len(CHAR_ALPHABET), run_seed * 17 + 20
+    text = _char_text(run_seed, 20, 4000)
+    what = say("train_char_lm(model, 4000 characters) with its defaults", "기본값으로 train_char_lm(model, 4000자) 실행")
+    trained = errors.calling(what, hint, char_lm_trained, impl, seed, vocab, text, run_seed % 1000)
+    judge = CharGRU(vocab)
+    try:
+        judge.load_state_dict({key: expect_tensor(value, key, hint).float()
+                               for key, value in expect_type(trained, dict, what, hint)["state"].items()})
+    except (RuntimeError, KeyError) as error:
+        raise AssertionError(say(f"{what}: the trained model's state_dict does not fit the grader's CharGRU: "
+                                 f"{str(error)[:200]}", f"{what}: 학습한 모델의 state_dict가 채점기의 CharGRU에 맞지 "
+                                 f"않습니다: {str(error)[:200]}")) from None
+    held_out = _char_text(run_seed, 21, 1500)  # drawn now, after training
+    before, after = _perplexity(char_lm(seed, vocab).eval(), held_out), _perplexity(judge.eval(), held_out)
+    check(after <= PERPLEXITY_BOUND,
+          say(f"{what}: the perplexity on 1500 new characters went from {before:.2f} to {after:.2f}; it should fall "
+              f"below {PERPLEXITY_BOUND}.",
+              f"{what}: 새 텍스트 1500자에 대한 퍼플렉서티가 {before:.2f}에서 {after:.2f}가 되었습니다. "
+              f"{PERPLEXITY_BOUND} 아래로 내려가야 합니다."), hint)

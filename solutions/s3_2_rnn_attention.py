@@ -108,3 +108,39 @@ def sinusoidal_positional_encoding(max_len, d_model):
     pe[:, 0::2] = torch.sin(position * frequency)
     pe[:, 1::2] = torch.cos(position * frequency)
     return pe
+
+
+def clipped_train_step(model, optimizer, loss_fn, inputs, targets, max_norm):
+    optimizer.zero_grad()
+    loss = loss_fn(model(inputs), targets)
+    loss.backward()
+    total_norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)  # after backward, before step
+    optimizer.step()
+    return float(total_norm)
+
+
+def char_perplexity(model, ids):
+    with torch.no_grad():
+        logits = model(ids[:-1].unsqueeze(0))[0]  # (T - 1, vocab): the prediction for each next character
+        return math.exp(F.cross_entropy(logits, ids[1:]).item())
+
+
+def sample_with_temperature(logits, temperature, generator):
+    probabilities = torch.softmax(logits / temperature, dim=-1)
+    return torch.multinomial(probabilities, 1, generator=generator).squeeze(-1)
+
+
+def train_char_lm(model, ids, steps=100, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+
+    def loss_fn(logits, targets):
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
+
+    model.train()
+    for _ in range(steps):
+        starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator).tolist()
+        inputs = torch.stack([ids[s:s + seq_len] for s in starts])
+        targets = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts])
+        clipped_train_step(model, optimizer, loss_fn, inputs, targets, max_norm)
+    return model

@@ -194,3 +194,85 @@ def sinusoidal_positional_encoding(max_len: int, d_model: int) -> torch.Tensor:
     더하면 각 위치가 서로 다르고 부드럽게 변하는 고유한 표식을 갖게 됩니다.
     """
     raise NotImplementedError("sinusoidal_positional_encoding")
+
+
+# -- training a recurrent network: gradient clipping, a character-level language model ---------------
+def clipped_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn, inputs: torch.Tensor,
+                       targets: torch.Tensor, max_norm: float) -> float:
+    """변화도 클리핑(gradient clipping)을 넣은 학습 한 단계입니다. 클리핑하기 *전* 변화도의 전체 노름을
+    float로 반환합니다.
+
+    이전 변화도를 지우고(`optimizer.zero_grad()`), `loss = loss_fn(model(inputs), targets)`를 계산해
+    `loss.backward()`를 호출한 다음, `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)`, 그리고
+    `optimizer.step()`을 호출합니다. 이유: RNN은 시간을 거슬러 올라가는 단계마다 변화도에 같은 가중치를 곱하므로,
+    운 나쁜 배치 하나가 수천 배나 큰 변화도("변화도 폭발")를 만들어 한 단계 만에 모델을 망칠 수 있습니다.
+    `clip_grad_norm_`은 모든 매개변수의 변화도를 하나의 긴 벡터 g로 봅니다: 그 노름 ||g||가 `max_norm`을 넘으면
+    모든 변화도에 max_norm / ||g||를 곱하고(방향은 그대로, 길이만 max_norm으로 줄어듭니다), `max_norm` 이하이면
+    아무것도 바꾸지 않습니다. 반환값은 클리핑하기 전에 잰 ||g||입니다: 기록해 두면 클리핑이 얼마나 자주
+    일어나는지 볼 수 있습니다.
+
+    >>> clipped_train_step(model, optimizer, nn.functional.cross_entropy, x, y, max_norm=1.0)
+    3.41...     # 변화도의 노름은 3.41이었고, 이 단계는 노름 1.0으로 줄인 변화도를 썼습니다
+
+    순서에 주의하세요: `backward()`보다 먼저 클리핑하면 이전 변화도를(또는 아무것도 아닌 것을) 클리핑하게 되고,
+    `step()` 다음에 클리핑하면 너무 늦습니다. 단계가 이미 클리핑하지 않은 변화도를 썼습니다.
+    `clip_grad_value_`(요소마다 [-v, v]로 자름)는 다른 방법으로, 방향을 바꿉니다.
+    """
+    raise NotImplementedError("clipped_train_step")
+
+
+def char_perplexity(model: nn.Module, ids: torch.Tensor) -> float:
+    """문자 수준 언어 모델의 텍스트에 대한 퍼플렉서티(perplexity), 곧 exp(교차 엔트로피의 평균)를 float로
+    반환합니다.
+
+    `ids` (T,) int64는 문자마다 id 하나로 나타낸 텍스트입니다. `model`은 (batch, time) int64 id를 (batch, time,
+    vocab) 로짓으로 바꾸고, 위치 t의 로짓은 t + 1에 올 문자를 예측합니다(ids[0..t]만 읽습니다). 그래서 입력은
+    `ids[:-1]`(배치 하나로), 목표는 `ids[1:]`이고 예측은 T - 1개입니다. 이 예측들의 교차 엔트로피 평균은 문자당
+    평균 놀라움(nat 단위)이고, 그 exp가 퍼플렉서티, 곧 "모델이 망설이는 문자의 수"입니다: V개의 문자를 고르게
+    찍는 모델의 퍼플렉서티는 V이고, 완벽한 모델은 1입니다. `torch.no_grad()` 안에서 계산하세요.
+
+    >>> char_perplexity(untrained_model, ids)   # 어휘 크기 정도
+    14.9...
+
+    주의할 점: 한 칸 밀지 않고 입력 자체를 목표로 쓰는 것, 평균 대신 합을 쓰는 것, exp를 취하지 않은 교차
+    엔트로피 평균을 반환하는 것.
+    """
+    raise NotImplementedError("char_perplexity")
+
+
+def sample_with_temperature(logits: torch.Tensor, temperature: float, generator: torch.Generator) -> torch.Tensor:
+    """`logits` (batch, vocab)의 행마다 softmax(logits / temperature)에서 토큰 하나를 뽑아 (batch,) int64로
+    반환합니다.
+
+    온도(temperature) T > 0은 뽑기 전에 분포의 모양을 바꿉니다: T = 1이면 모델 자신의 분포에서 뽑고, T < 1이면
+    분포가 뾰족해지며(T -> 0이면 argmax, 곧 탐욕적 디코딩이 됩니다), T > 1이면 균등 분포 쪽으로 평평해집니다(더
+    다양하지만 실수도 많아집니다). `torch.multinomial(probabilities, 1, generator=generator)`로 뽑으세요: 호출한
+    쪽이 시드를 준 `torch.Generator`가 뽑기를 재현 가능하게 하며, 같은 시드는 같은 토큰을 내야 합니다.
+
+    >>> sample_with_temperature(torch.tensor([[2.0, 1.0, 0.1]]), 0.5, torch.Generator().manual_seed(0))
+    tensor([0])
+
+    주의할 점: T로 나누지 않고 곱하는 것, `generator`를 무시하는 것(전역 난수 상태는 호출한 쪽의 시드가
+    아닙니다), 그리고 최댓값을 빼지 않고 softmax를 exp(x) / sum(exp(x))로 직접 쓰는 것: logits / 0.001은 inf로
+    넘쳐 NaN이 됩니다(`torch.softmax`는 안정적입니다).
+    """
+    raise NotImplementedError("sample_with_temperature")
+
+
+def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 100, seq_len: int = 32, batch_size: int = 16,
+                  lr: float = 1e-2, max_norm: float = 1.0, seed: int = 0) -> nn.Module:
+    """문자 수준 언어 모델 `model`(`char_perplexity`에서와 같은 모델)을 텍스트 `ids` (T,) int64로 제자리에서
+    학습하고 반환합니다.
+
+    `torch.Generator().manual_seed(seed)`와 `torch.optim.Adam(model.parameters(), lr=lr)`를 만들고, 모델을 학습
+    모드로 둔 뒤 `steps`번의 단계마다: 생성기로 [0, T - seq_len) 범위에서 창의 시작 위치 s를 `batch_size`개
+    뽑습니다. 입력은 `ids[s : s + seq_len]`, 목표는 한 칸 민 같은 창 `ids[s + 1 : s + seq_len + 1]`이며, 각각
+    (batch_size, seq_len)으로 쌓습니다. 그런 다음 `max_norm`과 다음 손실로 `clipped_train_step`을 한 번
+    호출합니다: 모든 위치에 대한 교차 엔트로피로, 로짓은 (batch * time, vocab)으로, 목표는 (batch * time,)으로
+    같은 순서로 펼칩니다.
+
+    모델이 배운 것으로 채점합니다: 기본값으로 채점기의 짧은 단어 텍스트를 학습하면, 같은 종류의 새 텍스트에
+    대한 학습한 모델의 퍼플렉서티가 어휘 크기 정도(15)에서 3.0 아래로 내려가야 합니다(참고 답안은 약 2.0에
+    이릅니다).
+    """
+    raise NotImplementedError("train_char_lm")

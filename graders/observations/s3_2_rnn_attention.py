@@ -95,3 +95,69 @@ def calls_and_result(impl, name, *args) -> dict:
     with _TorchCalls() as calls:
         value = getattr(impl, name)(*args)
     return {"names": list(dict.fromkeys(calls.names)), "value": value}
+
+
+# -- gradient clipping and the character-level language model ----------------------------------------------------
+class CharGRU(nn.Module):
+    """The grader's character-level language model: Embedding -> GRU (batch_first) -> Linear, logits at every step."""
+
+    def __init__(self, vocab_size, embed_dim=16, hidden_dim=48):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.rnn = nn.GRU(embed_dim, hidden_dim, batch_first=True)
+        self.head = nn.Linear(hidden_dim, vocab_size)
+
+    def forward(self, tokens):
+        return self.head(self.rnn(self.embedding(tokens))[0])
+
+
+def char_lm(seed, vocab_size):
+    """A CharGRU whose parameters are drawn from `seed`, the same in the judge and in the student's process."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return CharGRU(vocab_size)
+
+
+def clip_net(seed):
+    """The small classifier of the clipping checks, its parameters drawn from `seed`."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 4))
+
+
+STALE_GRAD = 0.25  # what every .grad holds before the step: a gradient left over from an earlier step
+
+
+@observation
+def clipped_step_run(impl, seed, inputs, targets, max_norm, lr) -> dict:
+    """clipped_train_step on clip_net(seed) with SGD(lr) and cross-entropy, every .grad holding STALE_GRAD before:
+    what it returned, each parameter's .grad after the step (None where there is none) and the state_dict after."""
+    model = clip_net(seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for parameter in model.parameters():
+        parameter.grad = torch.full_like(parameter, STALE_GRAD)
+    returned = impl.clipped_train_step(model, optimizer, F.cross_entropy, inputs, targets, max_norm)
+    grads = {name: None if p.grad is None else p.grad.detach().clone() for name, p in model.named_parameters()}
+    return {"returned": returned, "grads": grads,
+            "state": {name: value.detach().clone() for name, value in model.state_dict().items()}}
+
+
+@observation
+def char_perplexity_of(impl, seed, vocab_size, ids):
+    """char_perplexity on the grader's char_lm(seed, vocab_size), handed over in train mode."""
+    return impl.char_perplexity(char_lm(seed, vocab_size).train(), ids)
+
+
+@observation
+def temperature_draws(impl, logits, temperature, seeds) -> list:
+    """sample_with_temperature(logits, temperature, torch.Generator().manual_seed(seed)) for each of `seeds`."""
+    return [impl.sample_with_temperature(logits, temperature, torch.Generator().manual_seed(seed)) for seed in seeds]
+
+
+@observation
+def char_lm_trained(impl, seed, vocab_size, ids, train_seed) -> dict:
+    """train_char_lm(model, ids, seed=train_seed) with its defaults on the grader's char_lm(seed, vocab_size): the
+    model's state_dict after training."""
+    model = char_lm(seed, vocab_size)
+    impl.train_char_lm(model, ids, seed=train_seed)
+    return {"state": {name: value.detach().clone() for name, value in model.state_dict().items()}}

@@ -1,5 +1,6 @@
 """3.2 written another way: einsum attention with additive float masks, pad_sequence, a GRU/LSTM
-chosen at call time, a character-loop tokenizer, heads merged with flatten, pow-based encodings."""
+chosen at call time, a character-loop tokenizer, heads merged with flatten, pow-based encodings;
+clipping, perplexity and the Gumbel-max draw written out by hand, training windows gathered with one index."""
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
@@ -130,3 +131,45 @@ def sinusoidal_positional_encoding(max_len, d_model):
                             .mul(2) / d_model)
     pe = torch.where(torch.arange(d_model) % 2 == 0, angle.sin(), angle.cos())
     return pe.float()
+
+
+def clipped_train_step(model, optimizer, loss_fn, inputs, targets, max_norm):
+    for parameter in model.parameters():  # the clearing, the norm and the scaling written out by hand
+        parameter.grad = None
+    loss_fn(model(inputs), targets).backward()
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    total = torch.sqrt(sum((g.double() ** 2).sum() for g in grads))
+    scale = max_norm / (total + 1e-6)
+    if scale < 1:
+        for g in grads:
+            g.mul_(scale.to(g.dtype))
+    optimizer.step()
+    return total.item()
+
+
+def char_perplexity(model, ids):
+    with torch.inference_mode():
+        log_probs = torch.log_softmax(model(ids[None, :-1]), dim=-1)[0]
+        nll = -log_probs.gather(1, ids[1:, None]).squeeze(1)
+    return nll.mean().exp().item()
+
+
+def sample_with_temperature(logits, temperature, generator):
+    # the Gumbel-max trick: argmax(logits / T + Gumbel noise) is a draw from softmax(logits / T)
+    uniform = torch.rand(logits.shape, generator=generator, dtype=torch.float64).clamp_min(1e-300)
+    return (logits.double() / temperature - torch.log(-torch.log(uniform))).argmax(dim=-1)
+
+
+def train_char_lm(model, ids, steps=100, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr)
+    offsets = torch.arange(seq_len + 1)
+    model.train()
+    for _ in range(steps):
+        windows = ids[torch.randint(len(ids) - seq_len, (batch_size, 1), generator=generator) + offsets]
+        clipped_train_step(model, optimizer,
+                           lambda logits, target: torch.nn.functional.nll_loss(
+                               torch.log_softmax(logits, -1).transpose(1, 2), target),
+                           windows[:, :-1], windows[:, 1:], max_norm)
+    return model
