@@ -29,6 +29,7 @@ title_ko = "데모"
 timeout = {timeout}
 hints = ["First hint.", "Second hint.", "Third hint."]
 hints_ko = ["첫째 힌트입니다.", "둘째 힌트입니다.", "셋째 힌트입니다."]
+answer = ["return 2 * x"]
 
 [[item]]
 id = "1.2"

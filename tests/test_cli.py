@@ -66,12 +66,13 @@ def test_list_shows_progress_after_a_check_in_both_languages(kit):
     assert "데모" in kit.cli("list", input_env={"PTGRADE_LANG": "ko"}).stdout
 
 
-def test_hint_advances_and_stays_on_the_last(kit):
+def test_hint_advances_and_stays_on_the_last_and_the_answer_needs_all(kit):
     shown = [kit.cli("hint", "1.1").stdout for _ in range(4)]
     assert "First hint" in shown[0] and "Second hint" in shown[1] and "Third hint" in shown[2]
-    assert "Third hint" in shown[3]
+    assert "Third hint" in shown[3] and "hint 1.1 --all" in shown[3]
+    assert not any("return 2 * x" in text for text in shown)  # the ladder never shows the answer's code
     every = kit.cli("hint", "1.1", "--all").stdout
-    assert all(h in every for h in ("First hint", "Second hint", "Third hint"))
+    assert all(h in every for h in ("First hint", "Second hint", "Third hint", "1.1 answer", "return 2 * x"))
 
 
 def test_hints_holding_brackets_print_them(kit):

@@ -34,6 +34,10 @@ class Item:
     hints_ko: tuple[str, ...] = ()
     extras: tuple[str, ...] = ()
     timeout: int = DEFAULT_TIMEOUT
+    # The answer's code, one line per step: shown only by `ptgrade hint ID --all`, after the whole ladder of hints
+    # (the concept, the step, the docs to read), so a learner asks for it on purpose.
+    answer: tuple[str, ...] = ()
+    answer_ko: tuple[str, ...] = ()
 
     @property
     def section(self) -> str:
@@ -57,6 +61,9 @@ class Item:
 
     def hints_in(self, lang: str) -> tuple[str, ...]:
         return self.hints_ko if lang == "ko" and self.hints_ko else self.hints
+
+    def answer_in(self, lang: str) -> tuple[str, ...]:
+        return self.answer_ko if lang == "ko" and self.answer_ko else self.answer
 
 
 @dataclass(frozen=True)
@@ -173,18 +180,27 @@ def _parse_item(entry: dict, index: int) -> Item:
         raise ManifestError(f"curriculum.toml: {where} has `hints_ko` that are not a list of non-empty strings.")
     if hints_ko and len(hints_ko) != len(hints):
         raise ManifestError(f"curriculum.toml: {where} has {len(hints_ko)} Korean hints for {len(hints)} English ones.")
+    answer, answer_ko = entry.get("answer", []), entry.get("answer_ko", [])
+    for key, lines in (("answer", answer), ("answer_ko", answer_ko)):
+        if not isinstance(lines, list) or not all(isinstance(h, str) and h.strip() for h in lines):
+            raise ManifestError(f"curriculum.toml: {where} has `{key}` that is not a list of non-empty strings.")
+    if answer_ko and len(answer_ko) != len(answer):
+        raise ManifestError(f"curriculum.toml: {where} has {len(answer_ko)} Korean answer lines for {len(answer)} "
+                            "English ones.")
     extras = entry.get("extras", [])
     if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
         raise ManifestError(f"curriculum.toml: {where} has `extras` that are not a list of strings.")
     timeout = entry.get("timeout", DEFAULT_TIMEOUT)
     if not isinstance(timeout, int) or timeout <= 0:
         raise ManifestError(f"curriculum.toml: {where} has `timeout` that is not a positive integer.")
-    unknown = set(entry) - {"id", "slug", "title", "title_ko", "hints", "hints_ko", "available", "extras", "timeout"}
+    unknown = set(entry) - {"id", "slug", "title", "title_ko", "hints", "hints_ko", "answer", "answer_ko", "available",
+                            "extras", "timeout"}
     if unknown:
         raise ManifestError(f"curriculum.toml: {where} has unknown keys: {', '.join(sorted(unknown))}.")
     return Item(id=item_id, slug=slug, title=_require(entry, "title", str, where),
                 title_ko=_require(entry, "title_ko", str, where), hints=tuple(hints), hints_ko=tuple(hints_ko),
-                available=available, extras=tuple(extras), timeout=timeout)
+                available=available, extras=tuple(extras), timeout=timeout, answer=tuple(answer),
+                answer_ko=tuple(answer_ko))
 
 
 def parse(text: str, root: Path) -> Manifest:

@@ -135,26 +135,34 @@ def cmd_check(args, manifest) -> int:
 
 
 def cmd_hint(args, manifest) -> int:
+    """The ladder, one rung per call: the concept, the step, the docs to read. The answer's code only with --all."""
     from rich.markup import escape
 
     from ptgrade.ui import render
     item = manifest.item(args.id)
     out = render.console()
-    hints = item.hints_in(_lang(args))
+    hints, answer = item.hints_in(_lang(args)), item.answer_in(_lang(args))
     if not hints:
         raise UsageProblem(_("Item {id} has no hints yet (it is not built).").format(id=item.id))
+
+    def show(label: str, text: str) -> None:
+        out.print(f"[bold]{label}[/bold]  {escape(text)}")  # hints hold code: [mean] is not markup
+
     if args.all:
         for number, hint in enumerate(hints, 1):
-            label = _("{id} hint {n}/{total}").format(id=item.id, n=number, total=len(hints))
-            out.print(f"[bold]{label}[/bold]  {escape(hint)}")  # hints hold code: [mean] is not markup
+            show(_("{id} hint {n}/{total}").format(id=item.id, n=number, total=len(hints)), hint)
+        for line in answer:
+            show(_("{id} answer").format(id=item.id), line)
         return EXIT_OK
     progress = _progress(manifest)
     index = progress.next_hint(item.id, len(hints))
     progress.save()
-    label = _("{id} hint {n}/{total}").format(id=item.id, n=index + 1, total=len(hints))
-    out.print(f"[bold]{label}[/bold]  {escape(hints[index])}")
+    show(_("{id} hint {n}/{total}").format(id=item.id, n=index + 1, total=len(hints)), hints[index])
     if index + 1 < len(hints):
         out.print("[dim]" + _("Run it again for the next hint.") + "[/dim]")
+    elif answer:
+        out.print("[dim]" + _("That was the last hint. The answer's code is shown by `ptgrade hint {id} --all`.")
+                  .format(id=item.id) + "[/dim]")
     return EXIT_OK
 
 
@@ -403,7 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     hint = add("hint", help=_("the next hint for an item"))
     hint.add_argument("id")
-    hint.add_argument("--all", action="store_true", help=_("every hint at once"))
+    hint.add_argument("--all", action="store_true", help=_("every hint at once, then the answer's code"))
     hint.set_defaults(run=cmd_hint)
 
     reset = add("reset", help=_("start an item again from its untouched stub (your file is kept)"))

@@ -76,6 +76,10 @@ def html_view(result: ItemResult, item: Item, lang: str, notes: list[str] = ()) 
         opened += (f'<details class="ptgrade-hint" style="margin-left: 12px"><summary style="cursor: pointer">'
                    f'{esc(label)}</summary><div>{esc(hint)}</div>')
         closing += "</details>"
+    if hints and item.answer_in(lang):  # the answer's code, last and on purpose: inside the last hint
+        opened += (f'<details class="ptgrade-answer" style="margin-left: 12px"><summary style="cursor: pointer">'
+                   f'{esc(_("{id} answer").format(id=item.id))}</summary>'
+                   + "".join(f"<pre>{esc(line)}</pre>" for line in item.answer_in(lang)) + "</details>")
     parts.append(opened + closing)
     parts.extend(f'<p style="color: #6e7781; font-size: smaller">{esc(note)}</p>' for note in notes)
     parts.append("</div>")

@@ -48,6 +48,8 @@ def test_selecting_items_and_sections():
     (ITEM.replace('hints = ["a", "b"]', 'hints = ["a", " "]'), "`hints` that are not a list of non-empty strings"),
     (ITEM + 'hints_ko = ["가"]\n', "1 Korean hints for 2 English ones"),
     (ITEM + 'hints_ko = "가"\n', "`hints_ko`"),
+    (ITEM + 'answer = "x = 1"\n', "`answer` that is not a list of non-empty strings"),
+    (ITEM + 'answer = ["x = 1"]\nanswer_ko = ["가", "나"]\n', "2 Korean answer lines for 1 English ones"),
     (ITEM + 'available = "yes"\n', "`available` that is not true or false"),
     (ITEM + 'extras = [1]\n', "`extras` that are not a list of strings"),
     (ITEM + "timeout = 0\n", "`timeout` that is not a positive integer"),
@@ -64,7 +66,7 @@ def test_malformed_manifest_names_the_entry(broken, words):
 
 
 def test_a_well_formed_manifest():
-    first_item = ITEM + 'hints_ko = ["가", "나"]\ntimeout = 90\nextras = ["vision"]\n'
+    first_item = ITEM + 'hints_ko = ["가", "나"]\ntimeout = 90\nextras = ["vision"]\nanswer = ["x = 1"]\n'
     manifest = manifest_module.parse('welcome = "Hi"\n' + first_item + SECOND, Path("/kit"))
     first, later = manifest.items
     assert manifest.welcome == "Hi" and [s.id for s in manifest.sections] == ["1"]
@@ -73,6 +75,7 @@ def test_a_well_formed_manifest():
     assert first.hints_in("ko") == ("가", "나") and first.hints_in("en") == ("a", "b") and first.title_in("ko") == "데"
     assert not later.available and later.hints == () and later.hints_in("ko") == ()  # not built: no hints needed
     assert later.timeout == manifest_module.DEFAULT_TIMEOUT and later.section == "1"
+    assert first.answer_in("ko") == first.answer_in("en") == ("x = 1",)  # no Korean answer: the code reads the same
 
 
 def test_an_unknown_item_or_section():

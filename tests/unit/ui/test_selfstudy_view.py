@@ -36,3 +36,11 @@ def test_a_problem_is_shown_instead_of_a_table():
     result = ItemResult(id="1.2", title="Tensors", problem="The grader for 1.2 is missing")
     page = selfstudy.html_view(result, ITEM, "en")
     assert "missing" in page and "ptgrade-checks" not in page
+
+
+def test_the_answers_code_opens_last_inside_the_hints_and_escaped():
+    import dataclasses
+    item = dataclasses.replace(ITEM, answer=("x[i] < 2",))
+    page = selfstudy.html_view(_result(Outcome.FAILED), item, "en")
+    assert page.index('class="ptgrade-answer"') > page.rindex('class="ptgrade-hint"')
+    assert "<pre>x[i] &lt; 2</pre>" in page and "1.2 answer" in page
