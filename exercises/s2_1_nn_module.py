@@ -102,3 +102,100 @@ class Standardize(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError("Standardize.forward")
+
+
+# -- why a nonlinearity, and two layers written by hand: dropout and batch normalisation ------------
+
+def collapse_linears(first: nn.Linear, second: nn.Linear) -> nn.Linear:
+    """One new `nn.Linear` that computes exactly what `second(first(x))` computes: why a network needs a nonlinearity.
+
+    A Linear computes first(x) = x @ W1.T + b1 (W1 is `first.weight`, of shape (hidden, in)). Feeding that into
+    second(h) = h @ W2.T + b2 gives
+        second(first(x)) = x @ (W2 @ W1).T + (W2 @ b1 + b2)
+    which is again one Linear(first.in_features, second.out_features), with weight W2 @ W1 and bias W2 @ b1 + b2.
+    However many Linears you stack, with nothing between them the stack is a single Linear: no deeper network can
+    draw anything but a straight decision boundary. Put a ReLU between them and no single Linear matches any more:
+    relu(h) is not linear (relu(-h) != -relu(h)), which is what lets an MLP bend its decision boundary.
+
+    Tiny example: first = Linear(1, 1) with weight 2 and bias 1, second = Linear(1, 1) with weight 3 and bias -1:
+    second(first(x)) = 3 * (2x + 1) - 1 = 6x + 2, so the collapsed Linear has weight 6 and bias 2.
+
+    Return a new nn.Linear (both arguments keep their weights), with the values copied in under torch.no_grad()
+    (or wrapped in nn.Parameter). Watch for: the order of the product (W2 @ W1, the second layer's weight on the
+    left; W1 @ W2 has the wrong shape, or for square layers the wrong values) and the first layer's bias, which goes
+    through W2 too (the bias is W2 @ b1 + b2, not b2 nor b1 + b2).
+    """
+    raise NotImplementedError("collapse_linears")
+
+
+class Dropout(nn.Module):
+    """Dropout written by hand ("inverted" dropout), computing what `nn.Dropout(p)` computes.
+
+    In training mode (`self.training` is True: a new module, or after `model.train()`) each element of x is zeroed
+    independently with probability p, and every element that survives is multiplied by 1 / (1 - p), so that each
+    output keeps its input's expected value: (1 - p) * x / (1 - p) = x. In eval mode (after `model.eval()`) forward
+    returns x unchanged: nothing dropped, nothing scaled. Read `self.training` in `forward`, on every call: the mode
+    changes after the module is made.
+
+    Why: a unit cannot count on any other unit being there, so the network learns redundant features instead of
+    ones that only work together, a regulariser against over-fitting. Scaling during training keeps the size of the
+    activations the same in both modes, so evaluation needs no correction.
+
+    Draw the mask from torch's global generator (`torch.rand_like(x) < p` marks the dropped elements, or
+    `torch.bernoulli`): after `torch.manual_seed(s)` the same call gives the same mask. 0 <= p < 1.
+
+    Tiny example: p = 0.5 and x = [2., 2., 2., 2.] in training mode give each element 0. or 4. (about half of
+    each); in eval mode [2., 2., 2., 2.].
+
+    Watch for: survivors left unscaled (the mean then shrinks to (1 - p) * x), scaling by p or 1 / p instead of
+    1 / (1 - p), dropping with probability 1 - p (keeping with p), and dropping or scaling in eval mode.
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        raise NotImplementedError("Dropout")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x of any shape -> a tensor of the same shape."""
+        raise NotImplementedError("Dropout.forward")
+
+
+class BatchNorm1d(nn.Module):
+    """Batch normalisation written by hand, computing what `nn.BatchNorm1d(num_features, eps, momentum)` computes
+    for x of shape (batch, num_features).
+
+    Training mode: normalise each feature (column) with the statistics of this batch, the biased variance
+    (divided by batch, not batch - 1):
+        mean, var = x.mean(0), x.var(0, unbiased=False)
+        out = (x - mean) / torch.sqrt(var + eps) * weight + bias
+    and update the running statistics, momentum being the weight of the new batch and the variance unbiased:
+        running_mean = (1 - momentum) * running_mean + momentum * mean
+        running_var  = (1 - momentum) * running_var  + momentum * x.var(0, unbiased=True)
+    Eval mode: normalise with running_mean and running_var instead, and update nothing.
+
+    Register `weight` (ones) and `bias` (zeros), of shape (num_features,), as nn.Parameter: they are learned.
+    Register `running_mean` (zeros) and `running_var` (ones) with `register_buffer`: they are state (saved in
+    `state_dict()`, moved by `.to(...)`) but not learned. Update them under `torch.no_grad()` (or from detached
+    statistics), in place or by assigning new tensors to the same names. The gradient must flow through the
+    batch's mean and variance: do not detach them in the normalisation.
+
+    Why: each feature reaches the next layer with mean 0 and variance 1 whatever the earlier layers did, which
+    lets deep networks train with larger learning rates; at evaluation a single example has no batch to take
+    statistics from, so the running averages seen in training stand in.
+
+    Tiny example: x = [[1.], [3.]] in training mode: mean 2, biased variance 1, out = [[-1.], [1.]] (up to eps);
+    running_mean = 0.9 * 0 + 0.1 * 2 = 0.2, running_var = 0.9 * 1 + 0.1 * 2 = 1.1 (the unbiased variance of 1 and
+    3 is 2).
+
+    Watch for: the unbiased variance in the normalisation (torch's `x.var(0)` is unbiased by default), the biased
+    one in running_var, momentum the wrong way round (0.9 on the new batch), running statistics updated in eval mode,
+    and batch statistics used in eval mode.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
+        super().__init__()
+        raise NotImplementedError("BatchNorm1d")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, num_features) -> (batch, num_features)."""
+        raise NotImplementedError("BatchNorm1d.forward")

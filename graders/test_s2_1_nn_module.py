@@ -10,17 +10,22 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from graders.observations.s2_1_nn_module import (
     _decay_model,
+    batchnorm_steps,
     children_kinds,
+    collapse_linears_result,
     count_parameters_of_tied_model,
     decay_groups_in_adamw,
+    dropout_runs,
     in_sequential,
     init_weights_result,
     kind_of,
     linear_layers,
     moved_to,
+    own_state,
     parameters_of,
     squared_error_gradients,
     standardize_after_the_caller_changes_mean,
@@ -424,3 +429,437 @@ def test_mlp_runs_on_cuda(impl):
     x = torch.randn(8, IN, device="cuda")
     assert_tensor(model(x), _functional_forward(layers, x), say("MLP(x) on CUDA", "CUDA에서의 MLP(x)"),
                   hint=REGISTER_HINT)
+
+
+# -- why a nonlinearity: two Linears with nothing between them are one Linear -------------------------
+
+_COLLAPSE_HINT = say("second(first(x)) = x @ (W2 @ W1).T + (W2 @ b1 + b2): make nn.Linear(first.in_features, "
+                     "second.out_features) and copy W2 @ W1 into its weight and W2 @ b1 + b2 into its bias under "
+                     "torch.no_grad().",
+                     "second(first(x)) = x @ (W2 @ W1).T + (W2 @ b1 + b2)입니다. nn.Linear(first.in_features, "
+                     "second.out_features)를 만들고 torch.no_grad() 안에서 가중치에 W2 @ W1을, 편향에 W2 @ b1 + b2를 "
+                     "복사하세요.")
+
+
+def _collapse_case(seed, sizes):
+    generator = torch.Generator().manual_seed(seed)
+    n_in, hidden, n_out = sizes
+    w1, b1 = torch.randn(hidden, n_in, generator=generator), torch.randn(hidden, generator=generator)
+    w2, b2 = torch.randn(n_out, hidden, generator=generator), torch.randn(n_out, generator=generator)
+    return w1, b1, w2, b2, torch.randn(6, n_in, generator=generator)
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("collapse_linears returns one Linear equal to second(first(x))",
+                   ko="collapse_linears는 second(first(x))와 같은 Linear 하나를 반환합니다")
+def test_collapse_linears_equals_the_two_layers(impl):
+    for seed, sizes in ((60, (4, 4, 4)), (61, (5, 7, 3))):
+        w1, b1, w2, b2, x = _collapse_case(seed, sizes)
+        layers = f"Linear({sizes[0]}, {sizes[1]}), Linear({sizes[1]}, {sizes[2]})"
+        seen = errors.calling(say(f"collapse_linears(first, second) for {layers}",
+                                  f"{layers}에 대한 collapse_linears(first, second)"),
+                              _COLLAPSE_HINT, collapse_linears_result, impl, w1, b1, w2, b2, x)
+        check(seen["is_linear"], say(f"collapse_linears should return an nn.Linear, got {seen['type']}.",
+                                     f"collapse_linears는 nn.Linear를 반환해야 하는데 {seen['type']}입니다."),
+              _COLLAPSE_HINT)
+        got = seen["linear"]
+        check((got["in_features"], got["out_features"]) == (sizes[0], sizes[2]),
+              say(f"collapse_linears for {layers} should be Linear({sizes[0]}, {sizes[2]}), got "
+                  f"Linear({got['in_features']}, {got['out_features']}).",
+                  f"{layers}에 대한 collapse_linears는 Linear({sizes[0]}, {sizes[2]})여야 하는데 "
+                  f"Linear({got['in_features']}, {got['out_features']})입니다."), _COLLAPSE_HINT)
+        weight_mistakes = {}
+        if sizes[0] == sizes[2]:
+            weight_mistakes[(say("W1 @ W2, the product in the wrong order: second(first(x)) applies W1 first, so W1 "
+                                 "sits on the right, W2 @ W1.",
+                                 "곱의 순서가 뒤바뀐 W1 @ W2입니다. second(first(x))는 W1을 먼저 적용하므로 W1이 "
+                                 "오른쪽에 옵니다: W2 @ W1."), _COLLAPSE_HINT)] = [w1 @ w2, (w2 @ w1).T]
+        assert_tensor(got["weight"], w2 @ w1, say(f"the weight of collapse_linears(first, second) for {layers}",
+                                                  f"{layers}에 대한 collapse_linears(first, second)의 가중치"),
+                      hint=_COLLAPSE_HINT, mistakes=weight_mistakes)
+        forgot = say("the first layer's bias b1 must go through W2 as well: the bias is W2 @ b1 + b2.",
+                     "첫 계층의 편향 b1도 W2를 거쳐야 합니다: 편향은 W2 @ b1 + b2입니다.")
+        assert_tensor(got["bias"], w2 @ b1 + b2, say(f"the bias of collapse_linears(first, second) for {layers}",
+                                                      f"{layers}에 대한 collapse_linears(first, second)의 편향"),
+                      hint=_COLLAPSE_HINT,
+                      mistakes={(say("b2 alone: the first layer's bias was forgotten.",
+                                     "b2뿐입니다: 첫 계층의 편향을 빠뜨렸습니다."), forgot): b2,
+                                (say("b1 + b2: the first layer's bias was added without going through W2.",
+                                     "b1 + b2입니다: 첫 계층의 편향을 W2에 통과시키지 않고 더했습니다."), forgot): b1 + b2
+                                if sizes[1] == sizes[2] else [],
+                                (say("W2 @ b1: the second layer's bias b2 was forgotten.",
+                                     "W2 @ b1입니다: 두 번째 계층의 편향 b2를 빠뜨렸습니다."), _COLLAPSE_HINT): w2 @ b1,
+                                (say("zeros: no bias was copied in (a new nn.Linear starts with a random bias, so "
+                                     "this one was zeroed).",
+                                     "0입니다: 편향을 복사하지 않았습니다(새 nn.Linear의 편향은 무작위로 시작하므로 "
+                                     "0으로 지운 것입니다)."), _COLLAPSE_HINT): torch.zeros_like(b2)})
+        want = F.linear(F.linear(x, w1, b1), w2, b2)
+        assert_tensor(seen["out"], want, say(f"collapse_linears(first, second)(x) against second(first(x)), {layers}",
+                                             f"{layers}에서 second(first(x))와 비교한 collapse_linears(first, second)(x)"),
+                      hint=_COLLAPSE_HINT)
+        for name, value, given in (("first.weight", seen["first"], w1), ("first.bias", seen["first_bias"], b1),
+                                   ("second.weight", seen["second"], w2), ("second.bias", seen["second_bias"], b2)):
+            assert_tensor(value, given, say(f"{name} after collapse_linears", f"collapse_linears 호출 뒤의 {name}"),
+                          hint=say("Return a new nn.Linear; leave both arguments as they were.",
+                                   "새 nn.Linear를 반환하고 두 인자는 그대로 두세요."))
+
+
+# -- dropout by hand ----------------------------------------------------------------------------------
+
+_DROPOUT_P = 0.3
+_DROPOUT_HINT = say("In training mode: keep = (torch.rand_like(x) >= p), return x * keep / (1 - p); in eval mode "
+                    "(not self.training) return x.",
+                    "학습 모드에서는 keep = (torch.rand_like(x) >= p)로 두고 x * keep / (1 - p)를 반환하세요. 평가 "
+                    "모드(self.training이 False)에서는 x를 반환하세요.")
+
+
+def _dropout_runs(impl, seed):
+    """x (200 x 500 values in [0.5, 1.5)), and dropout_runs of a new Dropout(0.3) made by the student's code."""
+    x = torch.rand(200, 500, generator=torch.Generator().manual_seed(seed)) + 0.5
+    model = errors.calling(f"Dropout({_DROPOUT_P})", _DROPOUT_HINT, impl.Dropout, _DROPOUT_P)
+    model = _expect_module(impl, model, f"Dropout({_DROPOUT_P})", _DROPOUT_HINT)
+    return x, errors.calling(say(f"Dropout({_DROPOUT_P})(x)", f"Dropout({_DROPOUT_P})(x)"), _DROPOUT_HINT,
+                             dropout_runs, impl, model, x, seed + 1000)  # not x's seed (a mask from x's
+    # own stream drops exactly its smallest elements)
+
+
+def _dropped_fraction(out, x, what):
+    """The share of `out`'s elements that are exactly 0 (x has none), once `out` is a tensor of x's shape."""
+    out = expect_tensor(out, what, _DROPOUT_HINT)
+    check(tuple(out.shape) == tuple(x.shape), say(f"{what}: expected shape {tuple(x.shape)}, got {tuple(out.shape)}.",
+                                                  f"{what}: shape가 {tuple(out.shape)}입니다. 기댓값은 "
+                                                  f"{tuple(x.shape)}입니다."), _DROPOUT_HINT)
+    return (out == 0).float().mean().item()
+
+
+def _check_drops_p(fraction, what):
+    p = _DROPOUT_P
+    check(abs(fraction - p) < 0.012,
+          say(f"{what} zeroed {fraction:.1%} of 100,000 elements; dropout with p = {p} zeroes about {p:.0%} "
+              f"(within 1.2 points)."
+              + (" That is 1 - p: the mask keeps elements with probability p instead of dropping them."
+                 if abs(fraction - (1 - p)) < 0.012 else ""),
+              f"{what}: 요소 100,000개 중 0이 된 비율이 {fraction:.1%}입니다. p = {p}인 드롭아웃은 약 {p:.0%}의 "
+              f"요소를 0으로 만듭니다(허용 오차 1.2%p)."
+              + (" 이는 1 - p입니다: 마스크가 요소를 확률 p로 버리지 않고 확률 p로 남깁니다."
+                 if abs(fraction - (1 - p)) < 0.012 else "")),
+          _DROPOUT_HINT)
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("Dropout in training mode zeroes about p of the elements and scales the rest by 1 / (1 - p)",
+                   ko="학습 모드의 Dropout(p)은 요소의 약 p만큼을 0으로 만들고 나머지에 1 / (1 - p)를 곱합니다")
+def test_dropout_zeroes_p_and_scales_survivors(impl):
+    x, runs = _dropout_runs(impl, 62)
+    p, what = _DROPOUT_P, say(f"Dropout({_DROPOUT_P})(x) in training mode", f"학습 모드의 Dropout({_DROPOUT_P})(x)")
+    first = runs["first"]
+    fraction = _dropped_fraction(first, x, what)
+    _check_drops_p(fraction, what)
+    kept = first != 0
+    assert_tensor(first[kept], x[kept] / (1 - p),
+                  say(f"the elements {what} kept (x was in [0.5, 1.5))", f"{what}에서 남은 요소(x는 [0.5, 1.5) 범위)"),
+                  hint=_DROPOUT_HINT,
+                  mistakes={(say("the survivors were not scaled: each output's mean shrinks to (1 - p) * x.",
+                                 "남은 요소에 배율을 곱하지 않았습니다: 각 출력의 평균이 (1 - p) * x로 줄어듭니다."),
+                             _DROPOUT_HINT): x[kept],
+                            (say("the survivors were scaled by p or 1 / p, not by 1 / (1 - p), the inverse of the "
+                                 "probability of being kept.",
+                                 "남은 요소에 1 / (1 - p)가 아니라 p나 1 / p를 곱했습니다. 곱할 값은 남을 확률의 "
+                                 "역수입니다."), _DROPOUT_HINT): [x[kept] * p, x[kept] / p],
+                            (say("the survivors were scaled by 1 - p, not divided by it.",
+                                 "남은 요소를 1 - p로 나누지 않고 곱했습니다."), _DROPOUT_HINT): x[kept] * (1 - p)})
+    ratio = first.mean().item() / x.mean().item()
+    check(abs(ratio - 1) < 0.02, say(f"{what}.mean() is {ratio:.3f} times x.mean(); inverted dropout keeps the mean "
+                                     "(within 2%).",
+                                     f"{what}.mean()이 x.mean()의 {ratio:.3f}배입니다. 역 드롭아웃은 평균을 "
+                                     "유지합니다(허용 오차 2%)."), _DROPOUT_HINT)
+    quarters = [q.item() for q in (first.reshape(4, -1) == 0).float().mean(1)]
+    check(all(abs(q - p) < 0.02 for q in quarters),
+          say(f"{what}: each quarter of the elements should lose about {p:.0%}, got "
+              f"{', '.join(f'{q:.1%}' for q in quarters)}: each element is dropped independently, at random.",
+              f"{what}: 요소를 네 부분으로 나누면 각 부분에서 약 {p:.0%}의 요소가 0이 되어야 하는데 "
+              f"{', '.join(f'{q:.1%}' for q in quarters)}입니다. 각 요소는 독립적으로, 무작위로 버려집니다."),
+          _DROPOUT_HINT)
+    hint = say("Draw the mask from torch's global generator on every call (torch.rand_like(x)); never reseed it "
+               "yourself and never keep a mask from an earlier call.",
+               "마스크는 호출할 때마다 torch의 전역 생성기에서 뽑으세요(torch.rand_like(x)). 직접 시드를 다시 "
+               "설정하거나 이전 호출의 마스크를 재사용하지 마세요.")
+    check(not torch.equal(expect_tensor(runs["again"], what) != 0, kept),
+          say(f"{what} called twice dropped the same elements: every call draws a new mask.",
+              f"{what}: 두 번 호출했더니 같은 요소가 버려졌습니다. 호출할 때마다 새 마스크를 뽑아야 합니다."), hint)
+    assert_tensor(runs["replay"], first, say(f"{what} after torch.manual_seed(s) again",
+                                             f"torch.manual_seed(s)를 다시 호출한 뒤의 {what}"), hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("Dropout in eval mode returns its input unchanged, and drops again after train()",
+                   ko="평가 모드의 Dropout(p)은 입력을 그대로 반환하고, train() 뒤에는 다시 요소를 버립니다")
+def test_dropout_is_the_identity_in_eval_mode(impl):
+    x, runs = _dropout_runs(impl, 63)
+    p = _DROPOUT_P
+    what = say(f"Dropout({p})(x) after model.eval()", f"model.eval() 뒤의 Dropout({p})(x)")
+    evaluated = expect_tensor(runs["evaluated"], what)
+    zeroed = int((evaluated == 0).sum()) if evaluated.shape == x.shape else 0
+    eval_hint = say("In forward, return x as it is when self.training is False (model.eval() sets it).",
+                    "forward에서 self.training이 False이면(model.eval()이 그렇게 설정합니다) x를 그대로 반환하세요.")
+    check(zeroed == 0, say(f"{what} zeroed {zeroed} of {x.numel()} elements: in eval mode dropout drops nothing.",
+                           f"{what}: 요소 {x.numel()}개 중 {zeroed}개가 0이 되었습니다. 평가 모드의 드롭아웃은 "
+                           "아무것도 버리지 않습니다."), eval_hint)
+    assert_tensor(evaluated, x, what, hint=eval_hint,
+                  mistakes={(say("x * (1 - p): the old, non-inverted dropout scales at evaluation; inverted dropout "
+                                 "scales the survivors in training and returns x unchanged in eval mode.",
+                                 "x * (1 - p)입니다. 예전의 역이 아닌 드롭아웃은 평가 때 배율을 곱합니다. 역 드롭아웃은 "
+                                 "학습 때 남은 요소에 배율을 곱하고 평가 모드에서는 x를 그대로 반환합니다."),
+                             eval_hint): x * (1 - p),
+                            (say("x / (1 - p): scaled in eval mode as in training.",
+                                 "x / (1 - p)입니다: 평가 모드에서도 학습 때처럼 배율을 곱했습니다."), eval_hint):
+                            x / (1 - p)})
+    back = say(f"Dropout({p})(x) after model.eval() and then model.train()",
+               f"model.eval() 다음 model.train()을 호출한 뒤의 Dropout({p})(x)")
+    _check_drops_p(_dropped_fraction(runs["back"], x, back), back)
+
+
+# -- batch normalisation by hand ----------------------------------------------------------------------
+
+_BN_HINT = say("Training: mean = x.mean(0), var = x.var(0, unbiased=False), out = (x - mean) / sqrt(var + eps) * "
+               "weight + bias; then under torch.no_grad() running_mean = (1 - momentum) * running_mean + momentum * "
+               "mean and running_var the same with x.var(0, unbiased=True). Eval: normalise with the running "
+               "statistics and update nothing.",
+               "학습 모드: mean = x.mean(0), var = x.var(0, unbiased=False), out = (x - mean) / sqrt(var + eps) * "
+               "weight + bias로 계산한 다음, torch.no_grad() 안에서 running_mean = (1 - momentum) * running_mean + "
+               "momentum * mean으로, running_var도 x.var(0, unbiased=True)로 같은 방식으로 갱신하세요. 평가 모드: "
+               "누적 통계로 정규화하고 아무것도 갱신하지 마세요.")
+_BN_REGISTER_HINT = say("self.weight = nn.Parameter(torch.ones(num_features)), self.bias = "
+                        "nn.Parameter(torch.zeros(num_features)), self.register_buffer('running_mean', "
+                        "torch.zeros(num_features)), self.register_buffer('running_var', torch.ones(num_features)).",
+                        "self.weight = nn.Parameter(torch.ones(num_features)), self.bias = "
+                        "nn.Parameter(torch.zeros(num_features)), self.register_buffer('running_mean', "
+                        "torch.zeros(num_features)), self.register_buffer('running_var', "
+                        "torch.ones(num_features))로 등록하세요.")
+
+
+def _batchnorm_case(seed, features, modes):
+    """weight, bias and the steps (x (8, features), the upstream gradient, training mode) of one run: every batch
+    drawn from the same per-feature scale and shift, so the running statistics settle towards them."""
+    generator = torch.Generator().manual_seed(seed)
+    weight, bias = torch.rand(features, generator=generator) + 0.5, torch.randn(features, generator=generator)
+    scale, shift = torch.rand(features, generator=generator) * 2 + 0.5, torch.randn(features, generator=generator) * 3
+    steps = [(torch.randn(8, features, generator=generator) * scale + shift,
+              torch.randn(8, features, generator=generator), train) for train in modes]
+    return weight, bias, steps
+
+
+def _batchnorm_reference(weight, bias, steps, eps, momentum):
+    """The same steps through the judge's own nn.BatchNorm1d: out, x.grad, weight.grad, bias.grad and the running
+    statistics after each step."""
+    norm = nn.BatchNorm1d(len(weight), eps=eps, momentum=momentum)
+    with torch.no_grad():
+        norm.weight.copy_(weight)
+        norm.bias.copy_(bias)
+    records = []
+    for x, upstream, train in steps:
+        norm.train(train)
+        leaf = x.clone().requires_grad_()
+        out = norm(leaf)
+        out.backward(upstream)
+        records.append({"out": out.detach(), "x_grad": leaf.grad, "weight": norm.weight.grad.clone(),
+                        "bias": norm.bias.grad.clone(), "running_mean": norm.running_mean.clone(),
+                        "running_var": norm.running_var.clone()})
+        norm.weight.grad = norm.bias.grad = None
+    return records
+
+
+def _batchnorm_mistake(weight, bias, steps, eps, momentum, *, normalise_unbiased=False, running_biased=False,
+                       swapped=False, batch_in_eval=False, update_in_eval=False, update_in_eval_first=False,
+                       detached=False, frozen=False):
+    """The same steps written by hand with one of the usual mistakes: out, x.grad and the running statistics after each
+    step."""
+    running_mean, running_var = torch.zeros(len(weight)), torch.ones(len(weight))
+    new = 1 - momentum if swapped else momentum
+    records = []
+    for x, upstream, train in steps:
+        leaf = x.clone().requires_grad_()
+        if not train and update_in_eval_first:  # the running statistics updated before they normalise x
+            running_mean = (1 - new) * running_mean + new * x.mean(0)
+            running_var = (1 - new) * running_var + new * x.var(0)
+        if train or batch_in_eval:
+            mean, var = leaf.mean(0), leaf.var(0, unbiased=normalise_unbiased)
+            if detached:
+                mean, var = mean.detach(), var.detach()
+        else:
+            mean, var = running_mean, running_var
+        out = (leaf - mean) / torch.sqrt(var + eps) * weight + bias
+        if (train or update_in_eval) and not frozen:
+            running_mean = (1 - new) * running_mean + new * x.mean(0)
+            running_var = (1 - new) * running_var + new * x.var(0, unbiased=not running_biased)
+        records.append({"out": out.detach(), "x_grad": torch.autograd.grad(out, leaf, upstream)[0],
+                        "running_mean": running_mean, "running_var": running_var})
+    return records
+
+
+def _batchnorm_run(impl, args, kwargs, seed, modes):
+    """A BatchNorm1d made by the student's code with (args, kwargs), run through the steps of _batchnorm_case; what
+    it gave, the judge's nn.BatchNorm1d's, and what each usual mistake gives, per step."""
+    features = args[0]
+    eps, momentum = kwargs.get("eps", 1e-5), kwargs.get("momentum", 0.1)
+    shown = ", ".join([*map(str, args), *(f"{k}={v}" for k, v in kwargs.items())])
+    what = f"BatchNorm1d({shown})"
+    model = _expect_module(impl, errors.calling(what, _BN_REGISTER_HINT, impl.BatchNorm1d, *args, **kwargs), what,
+                           _BN_REGISTER_HINT)
+    weight, bias, steps = _batchnorm_case(seed, features, modes)
+    seen = errors.calling(say(f"{what}(x)", f"{what}(x)"), _BN_HINT, batchnorm_steps, impl, model, weight, bias, steps)
+    check(not seen["missing"], say(f"{what} has no parameter named {' or '.join(seen['missing'])}.",
+                                   f"{what}에 이름이 {', '.join(seen['missing'])}인 매개변수가 없습니다."),
+          _BN_REGISTER_HINT)
+    reference = _batchnorm_reference(weight, bias, steps, eps, momentum)
+    mistakes = {name: _batchnorm_mistake(weight, bias, steps, eps, momentum, **{name: True})
+                for name in ("normalise_unbiased", "running_biased", "swapped", "batch_in_eval", "update_in_eval",
+                             "update_in_eval_first", "detached", "frozen")}
+    return what, seen["steps"], reference, mistakes
+
+
+_BN_UNBIASED = (say("the unbiased variance (divided by batch - 1) in the normalisation: x.var(0) is unbiased by "
+                    "default; batch normalisation divides by the batch size, x.var(0, unbiased=False).",
+                    "정규화에 불편 분산(batch - 1로 나눔)을 썼습니다. x.var(0)은 기본으로 불편 분산입니다. 배치 "
+                    "정규화는 배치 크기로 나눕니다: x.var(0, unbiased=False)."), _BN_HINT)
+_BN_SWAPPED = (say("momentum the wrong way round: momentum is the weight of the new batch, running = (1 - momentum) "
+                   "* running + momentum * batch statistic.",
+                   "momentum을 반대로 적용했습니다. momentum은 새 배치의 비중입니다: running = (1 - momentum) * "
+                   "running + momentum * 배치 통계."), _BN_HINT)
+_BN_FROZEN = (say("the running statistics never change: update them in place (running_mean.mul_(...).add_(...)) "
+                  "or assign the new tensor to self.running_mean, under torch.no_grad().",
+                  "누적 통계가 전혀 바뀌지 않습니다. torch.no_grad() 안에서 제자리에서 갱신하거나"
+                  "(running_mean.mul_(...).add_(...)) 새 텐서를 self.running_mean에 대입하세요."), _BN_HINT)
+
+
+_BN_UPDATED_IN_EVAL = (say("the running statistics were updated in eval mode: only training updates them (put the "
+                           "update inside `if self.training:`).",
+                           "평가 모드에서 누적 통계를 갱신했습니다. 누적 통계는 학습 때만 갱신합니다(갱신 코드를 "
+                           "`if self.training:` 안에 두세요)."), "")
+
+
+def _buffer(step, name, what, ko_what):
+    check(name in step["buffers"], say(f"{what} has no buffer named {name}.",
+                                       f"{ko_what}에 이름이 {name}인 버퍼가 없습니다."), _BN_REGISTER_HINT)
+    return step["buffers"][name]
+
+
+def _check_training_step(what, k, got, want, mistakes):
+    label = say(f"{what}(x) in training mode, step {k + 1}", f"학습 모드의 {what}(x), {k + 1}단계")
+    assert_tensor(got["out"], want["out"], label, hint=_BN_HINT,
+                  mistakes={_BN_UNBIASED: mistakes["normalise_unbiased"][k]["out"]})
+    for name in ("running_mean", "running_var"):
+        extra = {}
+        if name == "running_var":
+            extra[(say("the biased variance in running_var: the running variance takes the unbiased one, "
+                       "x.var(0, unbiased=True), as nn.BatchNorm1d does.",
+                       "running_var에 편향 분산을 썼습니다. 누적 분산에는 nn.BatchNorm1d처럼 불편 분산 "
+                       "x.var(0, unbiased=True)를 씁니다."), _BN_HINT)] = mistakes["running_biased"][k][name]
+        assert_tensor(_buffer(got, name, what, what), want[name],
+                      say(f"{what}.{name} after training step {k + 1}", f"학습 {k + 1}단계 뒤의 {what}.{name}"),
+                      hint=_BN_HINT, mistakes={_BN_SWAPPED: mistakes["swapped"][k][name],
+                                               _BN_FROZEN: mistakes["frozen"][k][name], **extra})
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("BatchNorm1d registers weight and bias as parameters and its running statistics as buffers",
+                   ko="BatchNorm1d는 weight와 bias를 매개변수로, 누적 통계를 버퍼로 등록합니다")
+def test_batchnorm_registers_parameters_and_buffers(impl):
+    what = "BatchNorm1d(6)"
+    model = _expect_module(impl, errors.calling(what, _BN_REGISTER_HINT, impl.BatchNorm1d, 6), what, _BN_REGISTER_HINT)
+    state = own_state(impl, model)
+    parameters, buffers = state["parameters"], state["buffers"]
+    check(sorted(parameters) == ["bias", "weight"],
+          say(f"{what} should have the parameters ['bias', 'weight'], got {sorted(parameters)}.",
+              f"{what}의 매개변수는 ['bias', 'weight']여야 하는데 {sorted(parameters)}입니다."), _BN_REGISTER_HINT)
+    check({"running_mean", "running_var"} <= set(buffers),
+          say(f"{what} should have the buffers running_mean and running_var, got {sorted(buffers)}: running "
+              "statistics are state, not learned (not nn.Parameter, not plain attributes).",
+              f"{what}에는 running_mean과 running_var 버퍼가 있어야 하는데 {sorted(buffers)}입니다. 누적 통계는 "
+              "학습하지 않는 상태입니다(nn.Parameter도 일반 속성도 아닙니다)."), _BN_REGISTER_HINT)
+    for name, value, want in (("weight", parameters["weight"], torch.ones(6)), ("bias", parameters["bias"], torch.zeros(6)),
+                              ("running_mean", buffers["running_mean"], torch.zeros(6)),
+                              ("running_var", buffers["running_var"], torch.ones(6))):
+        assert_tensor(value, want, say(f"{what}.{name} when made", f"만든 직후의 {what}.{name}"),
+                      hint=_BN_REGISTER_HINT)
+
+
+@pytest.mark.points(3)
+@pytest.mark.numerics
+@pytest.mark.title("BatchNorm1d in training mode matches nn.BatchNorm1d: outputs and running statistics",
+                   ko="학습 모드의 BatchNorm1d는 출력과 누적 통계가 nn.BatchNorm1d와 같습니다")
+def test_batchnorm_training_matches_nn_batchnorm1d(impl):
+    for args, kwargs, seed in (((4,), {}, 64), ((3,), {"eps": 0.1, "momentum": 0.3}, 65)):
+        what, seen, reference, mistakes = _batchnorm_run(impl, args, kwargs, seed, (True, True, True))
+        for k, (got, want) in enumerate(zip(seen, reference)):
+            _check_training_step(what, k, got, want, mistakes)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("BatchNorm1d in eval mode normalises with the running statistics and leaves them alone",
+                   ko="평가 모드의 BatchNorm1d는 누적 통계로 정규화하고 누적 통계를 바꾸지 않습니다")
+def test_batchnorm_eval_uses_running_statistics(impl):
+    what, seen, reference, mistakes = _batchnorm_run(impl, (4,), {}, 66, (True, True, False, True))
+    for k in (0, 1):
+        _check_training_step(what, k, seen[k], reference[k], mistakes)
+    got, want = seen[2], reference[2]
+    eval_hint = say("When self.training is False, use running_mean and running_var in the formula and update "
+                    "nothing.",
+                    "self.training이 False이면 식에 running_mean과 running_var를 쓰고 아무것도 갱신하지 마세요.")
+    assert_tensor(got["out"], want["out"], say(f"{what}(x) after model.eval()", f"model.eval() 뒤의 {what}(x)"),
+                  hint=eval_hint,
+                  mistakes={(say("the batch's own statistics in eval mode: evaluation uses the running statistics, "
+                                 "so an example's output does not depend on the rest of its batch.",
+                                 "평가 모드에서 배치 자체의 통계를 썼습니다. 평가에는 누적 통계를 쓰므로 한 예제의 "
+                                 "출력이 같은 배치의 다른 예제에 좌우되지 않습니다."), eval_hint):
+                             mistakes["batch_in_eval"][2]["out"],
+                             _BN_UPDATED_IN_EVAL: mistakes["update_in_eval_first"][2]["out"]})
+    for name in ("running_mean", "running_var"):
+        assert_tensor(_buffer(got, name, what, what), reference[1][name],
+                      say(f"{what}.{name} after a forward in eval mode (it held the value of training step 2)",
+                          f"평가 모드에서 순전파한 뒤의 {what}.{name}(학습 2단계의 값이었습니다)"), hint=eval_hint,
+                      mistakes={_BN_UPDATED_IN_EVAL: [mistakes["update_in_eval"][2][name],
+                                                      mistakes["update_in_eval_first"][2][name]]})
+    label = say(f"{what}(x) after model.eval() and then model.train()",
+                f"model.eval() 다음 model.train()을 호출한 뒤의 {what}(x)")
+    assert_tensor(seen[3]["out"], reference[3]["out"], label, hint=_BN_HINT)
+    for name in ("running_mean", "running_var"):
+        assert_tensor(_buffer(seen[3], name, what, what), reference[3][name],
+                      say(f"{what}.{name} after training again", f"다시 학습한 뒤의 {what}.{name}"), hint=_BN_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("BatchNorm1d's gradients for x, weight and bias match nn.BatchNorm1d's in both modes",
+                   ko="BatchNorm1d의 x, weight, bias에 대한 변화도는 두 모드 모두 nn.BatchNorm1d와 같습니다")
+def test_batchnorm_gradients_match_nn_batchnorm1d(impl):
+    what, seen, reference, mistakes = _batchnorm_run(impl, (5,), {"momentum": 0.2}, 67, (True, True, False))
+    grad_hint = say("Compute out from x, weight and bias with torch operations, through the batch's mean and variance "
+                    "(not detached); only the running statistics are updated without a graph.",
+                    "out은 x, weight, bias로부터 torch 연산으로, 배치의 평균과 분산을 거쳐(detach하지 말고) "
+                    "계산하세요. 그래프 없이 갱신하는 것은 누적 통계뿐입니다.")
+    for k, (got, want) in enumerate(zip(seen, reference)):
+        mode = say("training mode", "학습 모드") if k < 2 else say("eval mode", "평가 모드")
+        step = say(f"{what}(x) in {mode}, step {k + 1}", f"{mode}의 {what}(x), {k + 1}단계")
+        check(got["x_grad"] is not None, say(f"{step}: no gradient reached x (the output does not require grad).",
+                                             f"{step}: x에 변화도가 전달되지 않았습니다(출력의 requires_grad가 "
+                                             "False입니다)."), grad_hint)
+        assert_tensor(got["x_grad"], want["x_grad"], say(f"the gradient for x of {step}", f"{step}의 x에 대한 변화도"),
+                      hint=grad_hint,
+                      mistakes={(say("the batch mean and variance were detached: the gradient must also flow "
+                                     "through them, since every output depends on the whole batch.",
+                                     "배치의 평균과 분산을 detach했습니다. 모든 출력이 배치 전체에 의존하므로 변화도는 "
+                                     "평균과 분산을 거쳐서도 흘러야 합니다."), grad_hint):
+                                 mistakes["detached"][k]["x_grad"] if k < 2 else []})
+        for name in ("weight", "bias"):
+            grad = got["grads"].get(name)
+            check(grad is not None, say(f"{step}: {what}.{name} has no .grad after backward.",
+                                        f"{step}: backward 뒤에 {what}.{name}에 .grad가 없습니다."),
+                  grad_hint + " " + _BN_REGISTER_HINT)
+            assert_tensor(grad, want[name], say(f"the gradient for {name} of {step}", f"{step}의 {name}에 대한 변화도"),
+                          hint=grad_hint)

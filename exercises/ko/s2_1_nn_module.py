@@ -103,3 +103,101 @@ class Standardize(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError("Standardize.forward")
+
+
+# -- 비선형 함수가 필요한 이유, 그리고 직접 작성하는 두 계층: 드롭아웃과 배치 정규화 --------------------
+
+def collapse_linears(first: nn.Linear, second: nn.Linear) -> nn.Linear:
+    """`second(first(x))`와 정확히 같은 값을 계산하는 새 `nn.Linear` 하나를 반환합니다: 신경망에 비선형 함수가
+    필요한 이유입니다.
+
+    Linear는 first(x) = x @ W1.T + b1을 계산합니다(W1은 shape가 (hidden, in)인 `first.weight`). 이를
+    second(h) = h @ W2.T + b2에 넣으면
+        second(first(x)) = x @ (W2 @ W1).T + (W2 @ b1 + b2)
+    가 되고, 이는 다시 가중치가 W2 @ W1, 편향이 W2 @ b1 + b2인 Linear(first.in_features, second.out_features)
+    하나입니다. Linear를 몇 개 쌓든 사이에 아무것도 없으면 전체가 Linear 하나와 같습니다: 아무리 깊게 쌓아도 직선
+    결정 경계밖에 그리지 못합니다. 둘 사이에 ReLU를 넣으면 어떤 Linear 하나로도 같게 만들 수 없습니다:
+    relu(h)는 선형이 아니고(relu(-h) != -relu(h)), 이 덕분에 MLP는 결정 경계를 구부릴 수 있습니다.
+
+    작은 예: first = 가중치 2, 편향 1인 Linear(1, 1), second = 가중치 3, 편향 -1인 Linear(1, 1)이면
+    second(first(x)) = 3 * (2x + 1) - 1 = 6x + 2이므로, 합친 Linear의 가중치는 6, 편향은 2입니다.
+
+    새 nn.Linear를 반환하세요(두 인자의 가중치는 그대로 둡니다). 값은 torch.no_grad() 안에서 복사해 넣거나
+    nn.Parameter로 감싸세요. 주의할 점: 곱의 순서(W2 @ W1, 두 번째 계층의 가중치가 왼쪽입니다. W1 @ W2는 shape가
+    맞지 않거나, 정사각 계층이면 값이 틀립니다)와 첫 계층의 편향입니다. 첫 계층의 편향도 W2를 거칩니다(편향은
+    b2도 b1 + b2도 아닌 W2 @ b1 + b2입니다).
+    """
+    raise NotImplementedError("collapse_linears")
+
+
+class Dropout(nn.Module):
+    """직접 작성하는 드롭아웃("역(inverted)" 드롭아웃)으로, `nn.Dropout(p)`와 같은 값을 계산합니다.
+
+    학습 모드(`self.training`이 True: 새로 만든 모듈이거나 `model.train()`을 호출한 뒤)에서는 x의 각 요소를
+    확률 p로 서로 독립적으로 0으로 만들고, 살아남은 요소에는 모두 1 / (1 - p)를 곱합니다. 그래서 각 출력의
+    기댓값은 입력과 같습니다: (1 - p) * x / (1 - p) = x. 평가 모드(`model.eval()`을 호출한 뒤)에서는 forward가
+    x를 그대로 반환합니다: 아무것도 버리지 않고 배율도 곱하지 않습니다. `self.training`은 `forward`에서 호출될
+    때마다 읽으세요: 모드는 모듈을 만든 뒤에 바뀝니다.
+
+    이유: 어떤 유닛도 다른 유닛이 있으리라 기대할 수 없으므로, 신경망은 함께일 때만 동작하는 특징 대신 여러 곳에
+    겹쳐 있는 특징을 배웁니다. 과적합을 막는 정규화 기법입니다. 학습 때 배율을 곱해 두면 두 모드에서 활성값의
+    크기가 같으므로, 평가 때는 아무것도 보정할 필요가 없습니다.
+
+    마스크는 torch의 전역 생성기에서 뽑으세요(`torch.rand_like(x) < p`가 버릴 요소를 표시합니다. 또는
+    `torch.bernoulli`): `torch.manual_seed(s)` 뒤에 같은 호출을 하면 같은 마스크가 나옵니다. 0 <= p < 1입니다.
+
+    작은 예: 학습 모드에서 p = 0.5, x = [2., 2., 2., 2.]이면 각 요소가 0. 또는 4.가 됩니다(각각 절반 정도).
+    평가 모드에서는 [2., 2., 2., 2.]입니다.
+
+    주의할 점: 살아남은 요소에 배율을 곱하지 않는 것(평균이 (1 - p) * x로 줄어듭니다), 1 / (1 - p) 대신 p나
+    1 / p를 곱하는 것, 확률 1 - p로 버리는 것(확률 p로 남기는 것), 평가 모드에서도 요소를 버리거나 배율을 곱하는
+    것.
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        raise NotImplementedError("Dropout")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """shape가 무엇이든 x -> 같은 shape의 텐서."""
+        raise NotImplementedError("Dropout.forward")
+
+
+class BatchNorm1d(nn.Module):
+    """직접 작성하는 배치 정규화로, shape가 (batch, num_features)인 x에 대해
+    `nn.BatchNorm1d(num_features, eps, momentum)`과 같은 값을 계산합니다.
+
+    학습 모드: 각 특징(열)을 이 배치의 통계로 정규화합니다. 분산은 편향 분산(batch - 1이 아니라 batch로
+    나눔)입니다:
+        mean, var = x.mean(0), x.var(0, unbiased=False)
+        out = (x - mean) / torch.sqrt(var + eps) * weight + bias
+    그리고 누적 통계를 갱신합니다. momentum은 새 배치의 비중이고, 분산은 불편 분산입니다:
+        running_mean = (1 - momentum) * running_mean + momentum * mean
+        running_var  = (1 - momentum) * running_var  + momentum * x.var(0, unbiased=True)
+    평가 모드: 대신 running_mean과 running_var로 정규화하고, 아무것도 갱신하지 않습니다.
+
+    shape가 (num_features,)인 `weight`(1로 채움)와 `bias`(0으로 채움)는 학습하는 값이므로 nn.Parameter로
+    등록하세요. `running_mean`(0으로 채움)과 `running_var`(1로 채움)는 `register_buffer`로 등록하세요: 상태이지만
+    (`state_dict()`에 저장되고 `.to(...)`로 옮겨집니다) 학습하지 않습니다. 이 둘은 `torch.no_grad()` 안에서(또는
+    detach한 통계로) 제자리에서 갱신하거나, 같은 이름에 새 텐서를 대입해 갱신하세요. 변화도는 배치의 평균과 분산을
+    거쳐 흘러야 합니다: 정규화할 때 이 둘을 detach하지 마세요.
+
+    이유: 앞 계층이 무엇을 하든 각 특징이 평균 0, 분산 1로 다음 계층에 도달하므로, 깊은 신경망을 더 큰 학습률로
+    학습할 수 있습니다. 평가 때는 예제 하나에 통계를 낼 배치가 없으므로, 학습 중에 모은 누적 평균을 대신 씁니다.
+
+    작은 예: 학습 모드에서 x = [[1.], [3.]]이면 평균 2, 편향 분산 1이므로 out = [[-1.], [1.]](eps 차이는
+    무시)입니다. running_mean = 0.9 * 0 + 0.1 * 2 = 0.2, running_var = 0.9 * 1 + 0.1 * 2 = 1.1입니다(1과 3의
+    불편 분산은 2입니다).
+
+    주의할 점: 정규화에 불편 분산을 쓰는 것(torch의 `x.var(0)`은 기본이 불편 분산입니다), running_var에 편향
+    분산을 쓰는 것, momentum을 반대로 적용하는 것(새 배치에 0.9), 평가 모드에서 누적 통계를 갱신하는 것, 평가
+    모드에서 배치 통계를 쓰는 것.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
+        super().__init__()
+        raise NotImplementedError("BatchNorm1d")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, num_features) -> (batch, num_features)."""
+        raise NotImplementedError("BatchNorm1d.forward")

@@ -232,3 +232,87 @@ def moved_to(impl, model, target):
     and buffer of the module tree afterwards."""
     model.to(target)
     return [(pristine.device_type(t), pristine.tensor_attr(t, "dtype")) for _, _, t in pristine.module_tensors(model)]
+
+
+# -- collapse_linears, Dropout, BatchNorm1d -------------------------------------------------------------
+
+def linear_holding(weight, bias):
+    """An nn.Linear holding `weight` (out, in) and `bias` (out,): what collapse_linears is given, built where it runs
+    (a module cannot travel to the student's code)."""
+    out_features, in_features = pristine.tensor_attr(weight, "shape")
+    layer = nn.Linear(in_features, out_features)
+    layer.load_state_dict({"weight": weight, "bias": bias})
+    return layer
+
+
+@observation
+def collapse_linears_result(impl, w1, b1, w2, b2, x):
+    """collapse_linears(first, second) for first = linear_holding(w1, b1), second = linear_holding(w2, b2): the class
+    of what it returned; if an nn.Linear, its sizes, weight and bias and what it computes for x; and the weights of
+    first and second afterwards."""
+    first, second = linear_holding(w1, b1), linear_holding(w2, b2)
+    result = impl.collapse_linears(first, second)
+    is_linear = pristine.is_instance(result, nn.Linear)
+    return {"type": pristine.class_name(result), "is_linear": is_linear,
+            "linear": {k: v for k, v in _linear(result).items() if k != "module"} if is_linear else None,
+            "out": _snapshot(result(x)) if is_linear else None,
+            "first": _linear(first)["weight"], "first_bias": _linear(first)["bias"],
+            "second": _linear(second)["weight"], "second_bias": _linear(second)["bias"]}
+
+
+@observation
+def dropout_runs(impl, model, x, seed):
+    """A Dropout module made by the student's code: in training mode, model(x) after seeding the global generator with
+    `seed` (first), model(x) again without reseeding (again), model(x) after seeding with `seed` again (replay); then
+    after model.eval(), model(x) (evaluated); then after model.train(), model(x) (back)."""
+    model.train()
+    pristine.seed_global(seed)
+    first = _snapshot(model(x))
+    again = _snapshot(model(x))
+    pristine.seed_global(seed)
+    replay = _snapshot(model(x))
+    model.eval()
+    evaluated = _snapshot(model(x))
+    model.train()
+    back = _snapshot(model(x))
+    return {"first": first, "again": again, "replay": replay, "evaluated": evaluated, "back": back}
+
+
+def _own_buffers(module):
+    """{name: tensor} of a module's own buffers, as it stores them."""
+    return {name: t for name, t in pristine.items(pristine.instance_dict(module).get("_buffers")) if t is not None}
+
+
+@observation
+def own_state(impl, module):
+    """The module's own parameters and buffers ({name: tensor} each, as it stores them, not its children's)."""
+    return {"parameters": {name: _snapshot(t) for name, t in _own_tensors(module).items()},
+            "buffers": {name: _snapshot(t) for name, t in _own_buffers(module).items()}}
+
+
+@observation
+def batchnorm_steps(impl, model, weight, bias, steps):
+    """A BatchNorm1d made by the student's code, its own `weight` and `bias` parameters (as it stores them) set to the
+    given values first (the names it lacks are listed in `missing`). Then for each (x, upstream, train) of steps:
+    model.train(train), out = model(leaf) for a new leaf holding x, and when out requires grad and has x's shape,
+    backward from out with upstream through autograd's engine: out, the leaf's .grad, each own parameter's .grad
+    (cleared afterwards) and the module's own buffers after the step."""
+    own = _own_tensors(model)
+    for name, value in (("weight", weight), ("bias", bias)):
+        if name in own:
+            pristine.tensor_method("copy_")(pristine.tensor_attr(own[name], "data"), value)
+    records = []
+    for x, upstream, train in steps:
+        model.train(train)
+        leaf = pristine.leaf(x)
+        out = model(leaf)
+        if pristine.tensor_attr(out, "requires_grad") is True and \
+                tuple(pristine.tensor_attr(out, "shape")) == tuple(pristine.tensor_attr(x, "shape")):
+            pristine.backward((out,), (upstream,))
+        grads = {}
+        for name, t in _own_tensors(model).items():
+            grads[name] = _snapshot(pristine.tensor_attr(t, "grad"))
+            pristine.set_tensor_attr(t, "grad", None)
+        records.append({"out": _snapshot(out), "x_grad": _snapshot(pristine.tensor_attr(leaf, "grad")),
+                        "grads": grads, "buffers": {name: _snapshot(t) for name, t in _own_buffers(model).items()}})
+    return {"missing": [name for name in ("weight", "bias") if name not in own], "steps": records}

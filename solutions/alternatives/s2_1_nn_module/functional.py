@@ -68,3 +68,49 @@ class Standardize(nn.Module):
 
     def forward(self, x):
         return (x - self.mean) / self.std
+
+
+def collapse_linears(first, second):
+    weight = torch.einsum("oh,hi->oi", second.weight.detach(), first.weight.detach())
+    bias = torch.addmv(second.bias.detach(), second.weight.detach(), first.bias.detach())
+    merged = nn.Linear(weight.shape[1], weight.shape[0])
+    merged.weight = nn.Parameter(weight)
+    merged.bias = nn.Parameter(bias)
+    return merged
+
+
+class Dropout(nn.Module):
+    def __init__(self, p=0.5):
+        super().__init__()
+        self.keep = 1.0 - p
+
+    def forward(self, x):
+        if self.training:
+            mask = torch.bernoulli(torch.full_like(x, self.keep))
+            return torch.where(mask.bool(), x / self.keep, torch.zeros_like(x))
+        return x
+
+
+class BatchNorm1d(nn.Module):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1):
+        super().__init__()
+        self.eps = eps
+        self.momentum = momentum
+        self.register_parameter("weight", nn.Parameter(torch.full((num_features,), 1.0)))
+        self.register_parameter("bias", nn.Parameter(torch.full((num_features,), 0.0)))
+        self.register_buffer("running_mean", torch.full((num_features,), 0.0))
+        self.register_buffer("running_var", torch.full((num_features,), 1.0))
+
+    def forward(self, x):
+        if not self.training:
+            scale = self.weight * torch.rsqrt(self.running_var + self.eps)
+            return (x - self.running_mean) * scale + self.bias
+        n = x.shape[0]
+        mean = x.sum(dim=0) / n
+        centred = x - mean
+        squares = (centred * centred).sum(dim=0)
+        out = centred * torch.rsqrt(squares / n + self.eps) * self.weight + self.bias
+        m = self.momentum
+        self.running_mean = (1 - m) * self.running_mean + m * mean.detach()
+        self.running_var = (1 - m) * self.running_var + m * squares.detach() / (n - 1)
+        return out
