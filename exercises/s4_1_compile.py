@@ -25,6 +25,14 @@ dimension 0 varies, so one compile serves every batch size (sizes 0 and 1 are st
 not representative: warm up, then time many calls, and on CUDA call `torch.cuda.synchronize()`
 before reading the clock (kernels run asynchronously, so the clock would stop before they finish).
 
+**Profiling.** Before compiling anything, find out where a step spends its time. `torch.profiler.profile(
+activities=[ProfilerActivity.CPU], record_shapes=True)` records every operator that runs inside its `with`
+block (`aten::addmm`, `aten::tanh`, ...), with the shapes of its inputs when `record_shapes=True`;
+`torch.profiler.record_function("name")` adds a labelled range of your own around a part of the code, so the
+profile says which ops ran in the forward pass and which in backward. `prof.key_averages()` groups the events
+by name: each row has `key`, `count`, `self_cpu_time_total` (time in that op itself) and `cpu_time_total`
+(that op and everything it called). Timings vary from run to run; counts and shapes do not.
+
 **Saving.** A compiled module is an `OptimizedModule` that wraps the original as `_orig_mod`, so its
 `state_dict()` keys start with `_orig_mod.` and do not load into a plain model. Save the original.
 
@@ -35,6 +43,8 @@ import time
 
 import torch
 from torch import nn
+from torch.nn import functional as F
+from torch.profiler import ProfilerActivity, profile, record_function
 
 
 def compile_model(model: nn.Module, backend: str = "inductor") -> nn.Module:
@@ -141,6 +151,37 @@ def compare_compile_speed(model: nn.Module, example: torch.Tensor, modes=("defau
     on your machine.
     """
     raise NotImplementedError("compare_compile_speed")
+
+
+def profile_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
+                 optimizer: torch.optim.Optimizer) -> torch.profiler.profile:
+    """Profile ONE training step of `model` on the CPU and return the profiler.
+
+    Inside `with torch.profiler.profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:`
+    take the step `optimizer.zero_grad()`, `loss = F.mse_loss(model(x), y)`, `loss.backward()`,
+    `optimizer.step()`, with three labels of your own (`torch.profiler.record_function`):
+    "forward" around the forward pass and the loss, "backward" around `loss.backward()`, and
+    "optimizer_step" around `optimizer.step()`. Return `prof` (after its `with` block has closed).
+
+    Example: for a model of three `nn.Linear` layers, `prof.key_averages()` then has one "forward" row,
+    `aten::addmm` counted 3 times inside it (one per layer), and the gradients' `aten::mm` inside
+    "backward". Watch for: an op run outside its label is not counted under it (nest the `with` blocks),
+    and without `record_shapes=True` the profile keeps no input shapes.
+    """
+    raise NotImplementedError("profile_step")
+
+
+def dominant_op(prof) -> str:
+    """The name (`key`) of the row of `prof.key_averages()` with the largest SELF CPU time
+    (`self_cpu_time_total`): the operator that itself took the most time, where a step's time goes.
+
+    Not `cpu_time_total`: an op's total includes everything it called, so a label around the whole step,
+    or `aten::linear` around its `aten::addmm`, always has a total at least as large as what runs inside it,
+    and tells you nothing. Not the row called most often (`count`): a thousand tiny ops can cost less
+    than one large matrix product. Example: a step with one 768 x 768 matrix product and a dozen
+    small layers gives "aten::mm".
+    """
+    raise NotImplementedError("dominant_op")
 
 
 if __name__ == "__main__":

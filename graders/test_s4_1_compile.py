@@ -24,12 +24,15 @@ from torch import nn
 
 from graders.observations.s4_1_compile import (
     _COMPILE_SECONDS,
+    DOMINANT,
+    PROFILE_LABELS,
     _fresh_dynamo,
     _gelu_gate,
     _item,
     _mlp,
     _no_break,
     _prints,
+    _profile_net,
     _two_prints,
     benchmarked_on_a_fake_clock,
     compile_speeds_on_a_virtual_clock,
@@ -37,11 +40,14 @@ from graders.observations.s4_1_compile import (
     compiled_mlp_outputs,
     cuda_compiled_and_timed,
     default_compiled_output,
+    dominant_op_of_a_step,
+    dominant_ops_of_tables,
     drawn_function,
     eager_state_dicts,
     graph_breaks_counted,
     launch_bound_speeds_on_cuda,
     predicted_batches,
+    profiled_step,
     smooth_net_double_outputs,
     smooth_net_explained,
 )
@@ -737,3 +743,202 @@ def test_reduce_overhead_beats_eager_on_a_launch_bound_model(impl):
               "in the untimed warm-up, and synchronize CUDA before reading the clock.",
               "mode=mode와 주어진 백엔드로 컴파일하고, 컴파일과 CUDA 그래프 기록은 시간을 재지 않는 워밍업에 두며, "
               "시계를 읽기 전에 CUDA를 동기화하세요."))
+
+
+# -- profiling: counts, labels and shapes are graded, never a time the student's process reports --------------
+_PROFILE_LR = 0.1
+
+
+def _profile_case(run_seed):
+    """This run's model for profile_step: 2 to 4 Linear layers of distinct widths, a batch, a seed."""
+    rng = random.Random(run_seed * 41 + 3)
+    widths = rng.sample(range(3, 20), rng.randint(3, 5))
+    batch = rng.choice([n for n in range(5, 24) if n not in widths])
+    generator = torch.Generator().manual_seed(run_seed % (2 ** 31))
+    x = torch.randn(batch, widths[0], generator=generator)
+    return widths, rng.randrange(10 ** 6), x, torch.randn(batch, widths[-1], generator=generator)
+
+
+@pytest.fixture(scope="module")
+def profile_run(impl, run_seed):
+    widths, seed, x, y = _profile_case(run_seed)
+    return (widths, seed, x, y), profiled_step(impl, widths, seed, x, y, _PROFILE_LR)
+
+
+_PROFILE_HINT = say("Inside `with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:` nest "
+                    "`with record_function(\"forward\"):` around the forward pass and the loss, "
+                    "`with record_function(\"backward\"):` around loss.backward() and "
+                    "`with record_function(\"optimizer_step\"):` around optimizer.step(); return prof.",
+                    "`with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:` 안에서 순전파와 손실 "
+                    "계산은 `with record_function(\"forward\"):`로, loss.backward()는 `with record_function(\"backward\"):`"
+                    "로, optimizer.step()은 `with record_function(\"optimizer_step\"):`로 감싸고 prof를 반환하세요.")
+
+
+def _profiled(profile_run):
+    """The facts of this run's profile_step, after checking that it returned a profiler and took the step."""
+    (widths, seed, x, y), facts = profile_run
+    check("labels" in facts, say(f"profile_step should return the torch.profiler.profile it recorded with, got "
+                                 f"{facts['type']}.",
+                                 f"profile_step은 기록에 쓴 torch.profiler.profile을 반환해야 하는데 {facts['type']}입니다."),
+          _PROFILE_HINT)
+    model = _profile_net(widths, seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=_PROFILE_LR)
+    optimizer.zero_grad()
+    torch.nn.functional.mse_loss(model(x), y).backward()
+    optimizer.step()
+    got = facts["params"] if isinstance(facts.get("params"), dict) else {}
+    for name, want in model.named_parameters():
+        assert_tensor(got.get(name), want.detach(), say(f"{name} after profile_step's SGD step (lr={_PROFILE_LR})",
+                                                         f"profile_step의 SGD 단계(lr={_PROFILE_LR}) 뒤의 {name}"),
+                      hint=say("Take exactly one step: zero_grad, the mean MSE loss, backward, optimizer.step().",
+                               "정확히 한 단계를 진행하세요: zero_grad, 평균 MSE 손실, backward, optimizer.step()."))
+    return widths, x, facts
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("profile_step labels the forward pass, backward and the optimizer step",
+                   ko="profile_step은 순전파, 역전파, 옵티마이저 단계에 이름표를 붙입니다")
+def test_profile_step_labels_each_phase(impl, profile_run):
+    """From the profile returned: each label once, and the matrix products where this run's model puts them (one
+    aten::addmm per Linear layer inside "forward"; inside "backward" the gradients' aten::mm, 2 per layer but the
+    first, whose input needs no gradient), counted by the profiler, not timed; the step itself is checked against
+    the judge's own SGD step."""
+    widths, _, facts = _profiled(profile_run)
+    layers = len(widths) - 1
+    labels = facts["labels"]
+    for label in PROFILE_LABELS:
+        count = labels.get(label, 0)
+        check(count == 1, say(f"the profile of one step has {count} row(s) labelled {label!r}; expected exactly one.",
+                              f"한 단계의 프로파일에 {label!r} 이름표가 붙은 행이 {count}개 있습니다. 정확히 한 개여야 합니다."),
+              _PROFILE_HINT)
+    products = facts["products"]
+    outside = {where: n for where, n in products.items() if where not in ("aten::addmm in forward",
+                                                                         "aten::mm in backward")}
+    where_text = ", ".join(f"{n} x {where}" for where, n in sorted(products.items())) or say("none", "없음")
+    for op, label, want in (("aten::addmm", "forward", layers), ("aten::mm", "backward", 2 * layers - 1)):
+        got = products.get(f"{op} in {label}", 0)
+        check(got == want and not outside,
+              say(f"for a model of {layers} Linear layers ({widths}), {got} {op} ran inside the {label!r} label; "
+                  f"expected {want}. The matrix products recorded, by the label around them: {where_text}. "
+                  + ("Some ran outside their label (in None: no label)." if outside else ""),
+                  f"Linear 계층 {layers}개({widths})로 된 모델에서 {label!r} 이름표 안에서 실행된 {op} 연산은 {got}개입니다. "
+                  f"{want}개여야 합니다. 기록된 행렬 곱(둘러싼 이름표별): {where_text}. "
+                  + ("일부가 자기 이름표 밖에서 실행되었습니다(None: 이름표 없음)." if outside else "")),
+              say(f"Run the {label} inside `with record_function({label!r}):`, itself inside the profiler's `with` "
+                  "block: an op counts under the innermost label open when it runs.",
+                  f"{label} 부분을 `with record_function({label!r}):` 안에서, 그 블록은 다시 프로파일러의 `with` 블록 "
+                  "안에서 실행하세요: 연산은 실행될 때 열려 있는 가장 안쪽 이름표 아래로 셉니다."))
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("profile_step records the input shapes of each layer's matrix product",
+                   ko="profile_step은 계층마다 행렬 곱의 입력 shape를 기록합니다")
+def test_profile_step_records_input_shapes(impl, profile_run):
+    widths, x, facts = _profiled(profile_run)
+    batch = x.shape[0]
+    seen = sorted(shapes[1:3] for shapes in facts["addmm_shapes"] if len(shapes) >= 3)
+    expected = sorted([[batch, a], [a, b]] for a, b in zip(widths, widths[1:]))
+    check(seen == expected,
+          say(f"for a batch of {batch} through Linear layers of widths {widths}, the profile should record the "
+              f"input shapes of each aten::addmm, (input, weight transposed) = {expected}; it recorded {seen or 'none'}.",
+              f"배치 {batch}개가 너비 {widths}인 Linear 계층을 지날 때, 프로파일은 aten::addmm마다 입력 shape"
+              f"(입력, 전치한 가중치)를 기록해야 합니다. 기댓값: {expected}, 기록한 것: {seen or '없음'}."),
+          say("Pass record_shapes=True to torch.profiler.profile: without it the profile keeps no input shapes.",
+              "torch.profiler.profile에 record_shapes=True를 넘기세요: 없으면 프로파일에 입력 shape가 남지 않습니다."))
+
+
+_HEAVY = ("aten::mm", "aten::addmm", "aten::bmm", "aten::_softmax", "aten::sort", "aten::mkldnn_convolution")
+_LIGHT = ("aten::tanh", "aten::add", "aten::mul", "aten::copy_", "aten::cat", "aten::relu", "aten::sum")
+_LABELS = ("training_step", "model_inference", "step")
+
+
+def _profile_tables(run_seed):
+    """Three key_averages tables drawn for this run: (rows, the op with the largest self time, {mistake: the key
+    it gives}). The largest total is the label around the step, the largest count a cheap op, the first row never
+    the answer."""
+    rng = random.Random(run_seed * 59 + 11)
+    tables = []
+    for _ in range(3):
+        heavy = rng.choice(_HEAVY)
+        frequent, tiny, *others = rng.sample(_LIGHT, 5)
+        top = rng.randint(5_000, 20_000)
+        rows = [(heavy, rng.randint(1, 4), top, top + rng.randint(0, 300)),
+                (frequent, rng.randint(300, 900), int(top * rng.uniform(0.5, 0.9)), 0),
+                (tiny, rng.randint(2, 20), rng.randint(1, 9), 0)]
+        rows += [(op, rng.randint(2, 60), rng.randint(50, int(top * 0.8)), 0) for op in others]
+        rows = [(key, count, self_us, total or self_us) for key, count, self_us, total in rows]
+        label = rng.choice(_LABELS)
+        rows.append((label, 1, rng.randint(20, 200), 0))
+        rows[-1] = (label, 1, rows[-1][2], sum(row[2] for row in rows))
+        while True:
+            rng.shuffle(rows)
+            if rows[0][0] != heavy:
+                break
+        mistakes = {label: say("the row with the largest cpu_time_total (a label's total holds all it encloses)",
+                               "cpu_time_total이 가장 큰 행(이름표의 total에는 그 안의 모든 것이 들어 있습니다)"),
+                    frequent: say("the row called most often (count)", "가장 자주 호출된 행(count)"),
+                    tiny: say("the row with the SMALLEST self time (sorted the wrong way round)",
+                              "self 시간이 가장 작은 행(정렬 방향이 반대)")}
+        mistakes.setdefault(rows[0][0], say("the first row of key_averages() (it is not sorted)",
+                                            "key_averages()의 첫 행(정렬되어 있지 않습니다)"))
+        tables.append((rows, heavy, mistakes))
+    return tables
+
+
+_DOMINANT_HINT = say("Return max(prof.key_averages(), key=lambda row: row.self_cpu_time_total).key.",
+                     "max(prof.key_averages(), key=lambda row: row.self_cpu_time_total).key를 반환하세요.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("dominant_op picks the row with the largest self CPU time",
+                   ko="dominant_op은 self CPU 시간이 가장 큰 행을 고릅니다")
+def test_dominant_op_picks_the_largest_self_cpu_time(impl, run_seed):
+    """Tables the judge writes (the profiler's own row type, times drawn for this run): nothing here is timed."""
+    tables = _profile_tables(run_seed)
+    answers = dominant_ops_of_tables(impl, [rows for rows, _, _ in tables])
+    check(isinstance(answers, list) and len(answers) == len(tables),
+          say("dominant_op did not answer for every profile.", "dominant_op이 모든 프로파일에 답하지 않았습니다."))
+    for (rows, heavy, mistakes), answer in zip(tables, answers):
+        shown = "; ".join(f"{key} (count {count}, self {self_us} us, total {total} us)"
+                          for key, count, self_us, total in rows)
+        named = mistakes.get(answer) if isinstance(answer, str) else None
+        check(answer == heavy,
+              say(f"dominant_op for a profile whose key_averages() rows are {shown}: expected {heavy!r}, got "
+                  f"{answer!r}" + (f": {named}." if named else "."),
+                  f"key_averages() 행이 {shown}인 프로파일에 대한 dominant_op: {answer!r}입니다. 기댓값은 {heavy!r}입니다"
+                  + (f": {named}." if named else ".")),
+              _DOMINANT_HINT)
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("dominant_op finds the one large operation that dominates a real step",
+                   ko="dominant_op은 실제 단계를 지배하는 큰 연산 하나를 찾아냅니다")
+def test_dominant_op_finds_the_large_op_of_a_real_profile(impl, run_seed):
+    """The grader profiles a step of a dozen small layers and one large operation drawn for this run (a 768 x 768
+    matrix product, with or without bias, or a sort of 400,000 numbers): tens of times the rest's self CPU time, so
+    which op dominates is a fact of the step, not of the clock; the profile is taken again (at most 3 times) if
+    a stall of the machine ever made the grader's own reading disagree."""
+    rng = random.Random(run_seed * 67 + 13)
+    kind = rng.choice(sorted(DOMINANT))
+    seen = dominant_op_of_a_step(impl, kind, rng.randrange(10 ** 6))
+    if "unsettled" in seen:  # the kit's problem, never the student's: three profiles disagreed with the step
+        raise RuntimeError(f"the grader's own profile found {seen['unsettled']!r} on top, three times")
+    want, answer = DOMINANT[kind], seen["answer"]
+    label = answer == "inference_step"
+    check(answer == want,
+          say(f"dominant_op for the profile of a step of twelve small layers and one large {want} (which took "
+              f"{seen['share']:.0%} of the self CPU time in that profile): got {answer!r}."
+              + (" That is the label around the whole step: its cpu_time_total holds everything inside it."
+                 if label else ""),
+              f"작은 계층 열두 개와 큰 연산 {want} 하나로 된 단계의 프로파일(그 큰 연산이 차지한 self CPU 시간 비율: "
+              f"{seen['share']:.0%})에 대한 dominant_op: {answer!r}입니다."
+              + (" 이는 단계 전체를 감싼 이름표입니다: 그 cpu_time_total에는 안의 모든 것이 들어 있습니다."
+                 if label else "")),
+          say("Rank the rows of prof.key_averages() by self_cpu_time_total (not cpu_time_total, not count) and "
+              "return the key of the largest.",
+              "prof.key_averages()의 행을 self_cpu_time_total로(cpu_time_total이나 count가 아니라) 순위를 매겨 가장 큰 "
+              "행의 key를 반환하세요."))

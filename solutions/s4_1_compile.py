@@ -3,6 +3,8 @@ import time
 
 import torch
 from torch import nn
+from torch.nn import functional as F
+from torch.profiler import ProfilerActivity, profile, record_function
 
 
 def compile_model(model, backend="inductor"):
@@ -82,6 +84,22 @@ def compare_compile_speed(model, example, modes=("default", "reduce-overhead"), 
             seconds = benchmark(lambda compiled=compiled: compiled(example), warmup, iters, timer)
             rows.append({"mode": mode, "seconds": seconds, "speedup": eager / seconds})
     return rows
+
+
+def profile_step(model, x, y, optimizer):
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        optimizer.zero_grad()
+        with record_function("forward"):
+            loss = F.mse_loss(model(x), y)
+        with record_function("backward"):
+            loss.backward()
+        with record_function("optimizer_step"):
+            optimizer.step()
+    return prof
+
+
+def dominant_op(prof):
+    return max(prof.key_averages(), key=lambda row: row.self_cpu_time_total).key
 
 
 if __name__ == "__main__":

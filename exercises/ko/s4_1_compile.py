@@ -28,6 +28,15 @@ TorchDynamo가 Python 바이트코드를 읽고, 텐서(tensor) 연산을 FX 그
 `torch.cuda.synchronize()`를 호출하세요(커널은 비동기로 실행되므로, 그러지 않으면 커널이 끝나기
 전에 시계가 멈춥니다).
 
+**프로파일링(profiling).** 무엇이든 컴파일하기 전에, 한 단계의 시간이 어디에 쓰이는지부터 알아내세요.
+`torch.profiler.profile(activities=[ProfilerActivity.CPU], record_shapes=True)`는 `with` 블록 안에서
+실행되는 모든 연산자(`aten::addmm`, `aten::tanh`, ...)를 기록하고, `record_shapes=True`이면 입력의
+shape도 함께 기록합니다. `torch.profiler.record_function("name")`은 코드의 한 부분을 여러분이 붙인
+이름표(label)가 달린 구간으로 감싸므로, 어떤 연산이 순전파에서, 어떤 연산이 역전파에서 실행되었는지
+프로파일에 나타납니다. `prof.key_averages()`는 이벤트를 이름별로 묶습니다. 각 행에는 `key`, `count`,
+`self_cpu_time_total`(그 연산 자체에 쓴 시간), `cpu_time_total`(그 연산과 그 연산이 호출한 모든 것)이
+있습니다. 시간은 실행할 때마다 달라지지만, 횟수와 shape는 달라지지 않습니다.
+
 **저장.** 컴파일된 모듈은 원래 모듈을 `_orig_mod`로 감싼 `OptimizedModule`이므로, 그
 `state_dict()`의 키는 `_orig_mod.`로 시작하고 일반 모델에는 불러올 수 없습니다. 원래 모듈을
 저장하세요.
@@ -39,6 +48,8 @@ import time
 
 import torch
 from torch import nn
+from torch.nn import functional as F
+from torch.profiler import ProfilerActivity, profile, record_function
 
 
 def compile_model(model: nn.Module, backend: str = "inductor") -> nn.Module:
@@ -143,6 +154,36 @@ def compare_compile_speed(model: nn.Module, example: torch.Tensor, modes=("defau
     모델에 대한 비교 결과를 읽을 수 있습니다.
     """
     raise NotImplementedError("compare_compile_speed")
+
+
+def profile_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor,
+                 optimizer: torch.optim.Optimizer) -> torch.profiler.profile:
+    """`model`의 학습 단계 하나를 CPU에서 프로파일링하고 프로파일러를 반환합니다.
+
+    `with torch.profiler.profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:` 안에서
+    `optimizer.zero_grad()`, `loss = F.mse_loss(model(x), y)`, `loss.backward()`, `optimizer.step()` 단계를
+    진행하되, 여러분의 이름표 세 개(`torch.profiler.record_function`)를 붙이세요: 순전파와 손실 계산을
+    감싸는 "forward", `loss.backward()`를 감싸는 "backward", `optimizer.step()`을 감싸는
+    "optimizer_step". `prof`를 반환하세요(`with` 블록이 닫힌 뒤에).
+
+    예: `nn.Linear` 계층 세 개로 된 모델이면 `prof.key_averages()`에 "forward" 행이 하나 있고, 그 안에서
+    `aten::addmm`이 3번(계층마다 한 번), "backward" 안에는 변화도를 구하는 `aten::mm`이 기록됩니다.
+    주의: 이름표 밖에서 실행된 연산은 그 이름표 아래로 세지 않습니다(`with` 블록을 중첩하세요).
+    `record_shapes=True`가 없으면 프로파일에 입력 shape가 남지 않습니다.
+    """
+    raise NotImplementedError("profile_step")
+
+
+def dominant_op(prof) -> str:
+    """`prof.key_averages()`의 행 중에서 SELF CPU 시간(`self_cpu_time_total`)이 가장 큰 행의 이름(`key`):
+    스스로 가장 많은 시간을 쓴 연산자, 곧 한 단계의 시간이 쓰이는 곳입니다.
+
+    `cpu_time_total`이 아닙니다: 연산의 total에는 그 연산이 호출한 모든 것이 들어가므로, 단계 전체를 감싼
+    이름표나 `aten::addmm`을 감싼 `aten::linear`는 언제나 그 안에서 실행된 것 이상의 total을 가지며 아무것도
+    알려 주지 않습니다. 가장 자주 호출된 행(`count`)도 아닙니다: 아주 작은 연산 천 개가 큰 행렬 곱 하나보다
+    시간이 덜 걸릴 수 있습니다. 예: 768 x 768 행렬 곱 하나와 작은 계층 열두 개로 된 단계라면 "aten::mm"입니다.
+    """
+    raise NotImplementedError("dominant_op")
 
 
 if __name__ == "__main__":

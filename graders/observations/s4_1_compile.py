@@ -378,3 +378,120 @@ def launch_bound_speeds_on_cuda(impl, x):
     clock, from empty caches: the rows it returned."""
     with _fresh_dynamo():
         return impl.compare_compile_speed(LaunchBound(), x, modes=("reduce-overhead",), warmup=5, iters=200)
+
+
+# -- profiling -------------------------------------------------------------------------------------
+PROFILE_LABELS = ("forward", "backward", "optimizer_step")
+
+
+def _profile_net(widths, seed):
+    """The grader's model for profile_step: Linear layers of the given widths with Tanh between them."""
+    torch.manual_seed(seed)
+    layers = []
+    for index, (width_in, width_out) in enumerate(zip(widths, widths[1:])):
+        layers += [nn.Linear(width_in, width_out)] + ([nn.Tanh()] if index < len(widths) - 2 else [])
+    return nn.Sequential(*layers)
+
+
+def _enclosing_label(event):
+    """The innermost of PROFILE_LABELS that encloses a profiler event on the CPU, or None."""
+    parent = event.cpu_parent
+    while parent is not None:
+        if parent.name in PROFILE_LABELS:
+            return parent.name
+        parent = parent.cpu_parent
+    return None
+
+
+@observation
+def profiled_step(impl, widths, seed, x, y, lr):
+    """profile_step on the grader's _profile_net(widths, seed) with SGD(lr): the parameters after the step, and from
+    the profiler it returned, each label's count, where the matrix products ran (which label enclosed each
+    aten::addmm and aten::mm) and the input shapes recorded for aten::addmm."""
+    model = _profile_net(widths, seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    prof = impl.profile_step(model, x, y, optimizer)
+    facts = {"type": type(prof).__name__,
+             "params": {name: p.detach().clone() for name, p in model.named_parameters()}}
+    if not (callable(getattr(prof, "key_averages", None)) and callable(getattr(prof, "events", None))):
+        return facts
+    facts["labels"] = {row.key: int(row.count) for row in prof.key_averages() if row.key in PROFILE_LABELS}
+    products = {}
+    for event in prof.events():
+        if event.name in ("aten::addmm", "aten::mm"):
+            where = f"{event.name} in {_enclosing_label(event)}"
+            products[where] = products.get(where, 0) + 1
+    facts["products"] = products
+    facts["addmm_shapes"] = [[[int(d) for d in shape] for shape in (row.input_shapes or [])[:3]]
+                             for row in prof.key_averages(group_by_input_shape=True) for _ in range(int(row.count))
+                             if row.key == "aten::addmm"]
+    return facts
+
+
+class TableProfile:
+    """Stands in for a finished profiler: key_averages() gives the rows the judge wrote, as the profiler's own
+    FunctionEventAvg objects in an EventList (times in microseconds, as the profiler keeps them)."""
+
+    def __init__(self, rows):
+        from torch.autograd.profiler_util import EventList, FunctionEventAvg
+        averages = []
+        for key, count, self_us, total_us in rows:
+            row = FunctionEventAvg()
+            row.key, row.count = key, count
+            row.self_cpu_time_total, row.cpu_time_total = self_us, total_us
+            averages.append(row)
+        self._averages = EventList(averages)
+
+    def key_averages(self, *args, **kwargs):
+        return self._averages
+
+
+@observation
+def dominant_ops_of_tables(impl, tables):
+    """dominant_op on a TableProfile of each table the judge wrote: what it returned for each."""
+    return [impl.dominant_op(TableProfile(rows)) for rows in tables]
+
+
+class _SmallLayers(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(*[nn.Sequential(nn.Linear(16, 16), nn.Tanh()) for _ in range(12)])
+
+
+def _big_step(kind, generator):
+    """A step dominated by one large operation of `kind` ("mm", "addmm" or "sort") beside a dozen small layers."""
+    torch.manual_seed(int(torch.randint(0, 2 ** 31 - 1, (1,), generator=generator)))
+    small = _SmallLayers().layers
+    big = nn.Linear(768, 768, bias=kind == "addmm")
+    x, s = torch.randn(768, 768, generator=generator), torch.randn(64, 16, generator=generator)
+    values = torch.randn(400_000, generator=generator)
+
+    def step():
+        with torch.no_grad():
+            out = small(s)
+            return (torch.sort(values)[0] if kind == "sort" else big(x)), out
+    return step
+
+
+DOMINANT = {"mm": "aten::mm", "addmm": "aten::addmm", "sort": "aten::sort"}
+
+
+@observation
+def dominant_op_of_a_step(impl, kind, seed):
+    """The grader profiles (its own code, here) a step dominated by one large `kind` operation, until its own reading
+    of the profile agrees that the large operation took the most self CPU time (at most 3 profiles: a stalled
+    machine can slow a small op), and hands that profile to dominant_op: what it returned, and the large op's share
+    of the self CPU time (for the message)."""
+    from torch.profiler import ProfilerActivity, profile, record_function
+    step = _big_step(kind, torch.Generator().manual_seed(seed))
+    step()  # warm: the first call of each op pays for its set-up
+    for _ in range(3):
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            with record_function("inference_step"):
+                step()
+        rows = list(prof.key_averages())
+        top = max(rows, key=lambda row: row.self_cpu_time_total)
+        if top.key == DOMINANT[kind]:
+            total = sum(row.self_cpu_time_total for row in rows) or 1.0
+            return {"answer": impl.dominant_op(prof), "share": top.self_cpu_time_total / total}
+    return {"unsettled": top.key}

@@ -1,0 +1,8 @@
+"""Ranks the rows by cpu_time_total: the label around the whole step always wins."""
+CAUGHT_BY = "test_dominant_op_picks_the_largest_self_cpu_time"
+MESSAGE_MENTIONS = "largest cpu_time_total"
+from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
+
+
+def dominant_op(prof):
+    return max(prof.key_averages(), key=lambda row: row.cpu_time_total).key
