@@ -8,8 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import jsonschema
-
 from ptgrade.course import manifest as manifest_module
 from ptgrade.course import release
 from ptgrade.host import runner
@@ -44,15 +42,20 @@ GRADESCOPE_SCHEMA = {
 }
 
 
+def _validate(data) -> None:
+    import jsonschema  # here, not at collection: its format checkers take seconds to import
+    jsonschema.validate(data, GRADESCOPE_SCHEMA)
+
+
 def test_gradescope_results_follow_the_documented_schema(kit, tmp_path):
     solution = runner.grade(kit.manifest, kit.item, kit.root / "solutions" / "s1_1_demo.py")
     stub = runner.grade(kit.manifest, kit.item, kit.root / "exercises" / "s1_1_demo.py")
     for result, score in ((solution, 3.0), (stub, 0.0)):
         data = gradescope.results_json([result])
-        jsonschema.validate(data, GRADESCOPE_SCHEMA)
+        _validate(data)
         assert data["score"] == score and len(data["tests"]) == 2  # the GPU check is not counted on a CPU
     done = kit.cli("check", "1.1", "--gradescope", str(tmp_path / "results.json"))
-    jsonschema.validate(json.loads((tmp_path / "results.json").read_text()), GRADESCOPE_SCHEMA)
+    _validate(json.loads((tmp_path / "results.json").read_text()))
     assert done.returncode == 1
 
 
