@@ -664,7 +664,8 @@ def _batchnorm_reference(weight, bias, steps, eps, momentum):
         norm.train(train)
         leaf = x.clone().requires_grad_()
         out = norm(leaf)
-        out.backward(upstream)
+        (out * upstream).sum().backward()  # the vector-Jacobian product with upstream, from a scalar (an explicit
+        # gradient tensor would import sympy in the judge: seconds of a cold check)
         records.append({"out": out.detach(), "x_grad": leaf.grad, "weight": norm.weight.grad.clone(),
                         "bias": norm.bias.grad.clone(), "running_mean": norm.running_mean.clone(),
                         "running_var": norm.running_var.clone()})
@@ -695,7 +696,7 @@ def _batchnorm_mistake(weight, bias, steps, eps, momentum, *, normalise_unbiased
         if (train or update_in_eval) and not frozen:
             running_mean = (1 - new) * running_mean + new * x.mean(0)
             running_var = (1 - new) * running_var + new * x.var(0, unbiased=not running_biased)
-        records.append({"out": out.detach(), "x_grad": torch.autograd.grad(out, leaf, upstream)[0],
+        records.append({"out": out.detach(), "x_grad": torch.autograd.grad((out * upstream).sum(), leaf)[0],
                         "running_mean": running_mean, "running_var": running_var})
     return records
 
