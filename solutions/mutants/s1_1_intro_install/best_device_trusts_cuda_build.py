@@ -1,6 +1,7 @@
 """Tests torch.version.cuda (how torch was built) instead of torch.cuda.is_available()."""
 CAUGHT_BY = "test_best_device_is_right_whatever_the_machine"
 MESSAGE_MENTIONS = "torch.version.cuda"
+MESSAGE_MENTIONS_KO = "torch.version.cuda"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ float32 the docstring asks for (and a float model fed it raises "expected scalar
 # https://pytorch.org/docs/stable/generated/torch.arange.html
 CAUGHT_BY = "test_smoke_test_computes_on_the_given_device"
 MESSAGE_MENTIONS = "dtype"
+MESSAGE_MENTIONS_KO = "dtype"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

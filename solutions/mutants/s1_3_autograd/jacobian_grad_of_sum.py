@@ -2,6 +2,7 @@
 fn(x).shape + x.shape."""
 CAUGHT_BY = "test_jacobian_matches_autograd_functional_jacobian"
 MESSAGE_MENTIONS = "fn(x).sum()"
+MESSAGE_MENTIONS_KO = "fn(x).sum()"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Updates with w = w - lr * w.grad outside no_grad: w becomes a non-leaf without .grad."""
 CAUGHT_BY = "test_sgd_fit_follows_exact_gradient_descent"
 MESSAGE_MENTIONS = "no_grad"
+MESSAGE_MENTIONS_KO = "no_grad"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

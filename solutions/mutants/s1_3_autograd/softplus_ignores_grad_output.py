@@ -1,6 +1,7 @@
 """Returns the local derivative sigmoid(beta * x) without multiplying it by grad_output."""
 CAUGHT_BY = "test_softplus_backward_multiplies_upstream_gradient"
 MESSAGE_MENTIONS = "grad_output"
+MESSAGE_MENTIONS_KO = "grad_output"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Keeps the input as ctx.x = x instead of ctx.save_for_backward(x)."""
 CAUGHT_BY = "test_softplus_saves_tensors_with_save_for_backward"
 MESSAGE_MENTIONS = "save_for_backward"
+MESSAGE_MENTIONS_KO = "save_for_backward"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

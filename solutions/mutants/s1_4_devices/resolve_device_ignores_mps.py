@@ -1,6 +1,7 @@
 """Falls back from CUDA straight to the CPU, never offering Apple's MPS."""
 CAUGHT_BY = "test_resolve_device_prefers_cuda_then_mps_then_cpu"
 MESSAGE_MENTIONS = "torch.backends.mps.is_available()"
+MESSAGE_MENTIONS_KO = "torch.backends.mps.is_available()"
 import torch  # noqa: E402
 
 from solutions.s1_4_devices import *  # noqa: E402,F401,F403 - the rest of the reference

@@ -4,6 +4,7 @@ Module.__init__() call"."""
 # https://pytorch.org/tutorials/beginner/basics/buildmodel_tutorial.html#define-the-class
 CAUGHT_BY = "test_mlp_parameters_are_registered"
 MESSAGE_MENTIONS = "super().__init__()"
+MESSAGE_MENTIONS_KO = "super().__init__()"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Keeps the layers in a plain Python list, so they are not registered: no parameters, .to() misses them."""
 CAUGHT_BY = "test_mlp_parameters_are_registered"
 MESSAGE_MENTIONS = "ModuleList"
+MESSAGE_MENTIONS_KO = "ModuleList"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

@@ -4,6 +4,7 @@ double and a float32 model raises "expected scalar type Float but found Double".
 # https://yuhi-sa.github.io/en/posts/20210215_pytorch_dtype/1
 CAUGHT_BY = "test_dataset_items_match_sklearn_digits"
 MESSAGE_MENTIONS = "float32"
+MESSAGE_MENTIONS_KO = "float32"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -3,6 +3,7 @@ docstring asks for (a tensor or numpy scalar breaks `label == 3` checks and JSON
 # sklearn and NumPy datasets hand back numpy scalars; the Dataset promises Python ints.
 CAUGHT_BY = "test_dataset_items_match_sklearn_digits"
 MESSAGE_MENTIONS = "int(target[i])"
+MESSAGE_MENTIONS_KO = "int(target[i])"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ asks for the last digit."""
 # https://pytorch.org/tutorials/beginner/basics/data_tutorial.html#creating-a-custom-dataset-for-your-files
 CAUGHT_BY = "test_dataset_items_match_sklearn_digits"
 MESSAGE_MENTIONS = "__len__"
+MESSAGE_MENTIONS_KO = "__len__"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@
 # https://ai.stackexchange.com/questions/24391/should-we-also-shuffle-the-test-dataset-when-training-with-sgd
 CAUGHT_BY = "test_loader_visits_every_sample_once_per_epoch"
 MESSAGE_MENTIONS = "shuffle=False"
+MESSAGE_MENTIONS_KO = "shuffle=False"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

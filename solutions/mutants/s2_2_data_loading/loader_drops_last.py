@@ -1,6 +1,7 @@
 """Uses drop_last=True, so the samples of the last, smaller batch are never seen."""
 CAUGHT_BY = "test_loader_visits_every_sample_once_per_epoch"
 MESSAGE_MENTIONS = "drop_last"
+MESSAGE_MENTIONS_KO = "drop_last"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Calls pad_sequence without batch_first=True, which returns (longest, batch): time first."""
 CAUGHT_BY = "test_pad_collate_matches_pad_sequence"
 MESSAGE_MENTIONS = "batch_first"
+MESSAGE_MENTIONS_KO = "batch_first"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

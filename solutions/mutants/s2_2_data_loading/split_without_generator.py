@@ -1,6 +1,7 @@
 """Calls random_split without a generator: the split comes from the global RNG, not from the seed."""
 CAUGHT_BY = "test_split_is_disjoint_complete_and_seeded"
 MESSAGE_MENTIONS = "generator="
+MESSAGE_MENTIONS_KO = "generator="
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

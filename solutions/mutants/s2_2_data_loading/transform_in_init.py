@@ -4,6 +4,7 @@ __getitem__: a random augmentation is then frozen for every epoch."""
 # https://pytorch.org/tutorials/beginner/data_loading_tutorial.html#transforms
 CAUGHT_BY = "test_dataset_applies_the_transform"
 MESSAGE_MENTIONS = "__getitem__"
+MESSAGE_MENTIONS_KO = "__getitem__"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

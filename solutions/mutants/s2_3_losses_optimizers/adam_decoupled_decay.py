@@ -1,6 +1,7 @@
 """Applies AdamW's decoupled weight decay (p -= lr * wd * p) where Adam adds wd * p to the gradient."""
 CAUGHT_BY = "test_adam_steps_match_torch"
 MESSAGE_MENTIONS = "AdamW"
+MESSAGE_MENTIONS_KO = "AdamW"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Applies pos_weight to the negative term (1 - y) * log(1 - p) instead of the positive one."""
 CAUGHT_BY = "test_bce_with_logits_matches_torch"
 MESSAGE_MENTIONS = "pos_weight"
+MESSAGE_MENTIONS_KO = "pos_weight"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

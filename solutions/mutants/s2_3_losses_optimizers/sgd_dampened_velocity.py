@@ -1,6 +1,7 @@
 """Uses an exponential moving average v = m * v + (1 - m) * g, which is not torch's SGD momentum."""
 CAUGHT_BY = "test_sgd_momentum_steps_match_torch"
 MESSAGE_MENTIONS = "dampening"
+MESSAGE_MENTIONS_KO = "dampening"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Evaluates without torch.no_grad(): every forward records an autograd graph nobody uses."""
 CAUGHT_BY = "test_evaluate_runs_without_grad"
 MESSAGE_MENTIONS = "no_grad"
+MESSAGE_MENTIONS_KO = "no_grad"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

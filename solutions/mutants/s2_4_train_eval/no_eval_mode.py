@@ -1,6 +1,7 @@
 """Evaluates without model.eval(): dropout stays on and BatchNorm uses and updates batch statistics."""
 CAUGHT_BY = "test_evaluate_uses_eval_mode"
 MESSAGE_MENTIONS = "model.eval()"
+MESSAGE_MENTIONS_KO = "model.eval()"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

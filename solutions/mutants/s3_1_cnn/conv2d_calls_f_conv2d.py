@@ -1,6 +1,7 @@
 """Calls torch's own F.conv2d instead of writing the convolution by hand."""
 CAUGHT_BY = "test_conv2d_is_written_by_hand"
 MESSAGE_MENTIONS = "F.conv2d"
+MESSAGE_MENTIONS_KO = "F.conv2d"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

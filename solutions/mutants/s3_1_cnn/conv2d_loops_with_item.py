@@ -1,6 +1,7 @@
 """Loops over output pixels and stores Python floats (.item()), which cuts the autograd graph."""
 CAUGHT_BY = "test_conv2d_gradients_match"
 MESSAGE_MENTIONS = ".item()"
+MESSAGE_MENTIONS_KO = ".item()"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 from solutions.s3_1_cnn import _pair  # noqa: E402

@@ -1,6 +1,7 @@
 """Builds an nn.Conv2d with the given weights instead of writing the convolution by hand."""
 CAUGHT_BY = "test_conv2d_is_written_by_hand"
 MESSAGE_MENTIONS = "nn.Conv2d"
+MESSAGE_MENTIONS_KO = "nn.Conv2d"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

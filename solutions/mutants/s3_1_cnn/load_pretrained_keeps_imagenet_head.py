@@ -1,6 +1,7 @@
 """Loads the weights and freezes the backbone but keeps the 1000-class ImageNet head instead of a new num_classes one."""
 CAUGHT_BY = "test_load_pretrained_loads_the_saved_weights"
 MESSAGE_MENTIONS = "num_classes"
+MESSAGE_MENTIONS_KO = "num_classes"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torchvision  # noqa: E402

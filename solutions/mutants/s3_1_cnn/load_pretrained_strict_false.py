@@ -2,6 +2,7 @@
 loaded, and the backbone keeps its random initialisation without a word."""
 CAUGHT_BY = "test_load_pretrained_loads_the_saved_weights"
 MESSAGE_MENTIONS = "strict=False"
+MESSAGE_MENTIONS_KO = "strict=False"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torchvision  # noqa: E402

@@ -1,6 +1,7 @@
 """Loads the checkpoint with weights_only=False, which runs any code the pickle carries."""
 CAUGHT_BY = "test_load_pretrained_never_runs_code_a_checkpoint_carries"
 MESSAGE_MENTIONS = "weights_only=True"
+MESSAGE_MENTIONS_KO = "weights_only=True"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Rounds up in ceil_mode but keeps a last window that starts in the right padding."""
 CAUGHT_BY = "test_pool_output_size_matches_maxpool2d"
 MESSAGE_MENTIONS = "ceil_mode"
+MESSAGE_MENTIONS_KO = "ceil_mode"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import math  # noqa: E402
 

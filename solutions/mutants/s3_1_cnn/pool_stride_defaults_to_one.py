@@ -1,6 +1,7 @@
 """Treats a pool's stride=None as stride 1, like a convolution's default."""
 CAUGHT_BY = "test_pool_output_size_matches_maxpool2d"
 MESSAGE_MENTIONS = "kernel_size"
+MESSAGE_MENTIONS_KO = "kernel_size"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import math  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Builds ResNet-18 with weights=ResNet18_Weights.DEFAULT, which downloads ImageNet weights."""
 CAUGHT_BY = "test_resnet18_adapted_to_small_images"
 MESSAGE_MENTIONS = "weights=None"
+MESSAGE_MENTIONS_KO = "weights=None"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torchvision  # noqa: E402
 from torch import nn  # noqa: E402

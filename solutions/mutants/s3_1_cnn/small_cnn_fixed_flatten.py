@@ -1,6 +1,7 @@
 """Flattens the feature maps into a Linear sized for 16x16 inputs only, with no adaptive pooling."""
 CAUGHT_BY = "test_small_cnn_works_for_any_image_size"
 MESSAGE_MENTIONS = "AdaptiveAvgPool2d"
+MESSAGE_MENTIONS_KO = "AdaptiveAvgPool2d"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Never clears the old gradients: the new ones add to them."""
 CAUGHT_BY = "test_clipped_step_returns_the_norm_before_clipping"
 MESSAGE_MENTIONS = "zero_grad"
+MESSAGE_MENTIONS_KO = "zero_grad"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn as nn  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Views the projections straight to (batch, heads, time, head_dim), mixing time steps into heads."""
 CAUGHT_BY = "test_multi_head_attention_matches_nn_multihead_attention"
 MESSAGE_MENTIONS = "transpose"
+MESSAGE_MENTIONS_KO = "transpose"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Merges the heads with `view` right after `transpose`, which raises on the non-contiguous tensor."""
 CAUGHT_BY = "test_multi_head_attention_matches_nn_multihead_attention"
 MESSAGE_MENTIONS = "contiguous"
+MESSAGE_MENTIONS_KO = "contiguous"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 

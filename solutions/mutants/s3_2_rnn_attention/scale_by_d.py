@@ -1,6 +1,7 @@
 """Divides the attention scores by d instead of sqrt(d)."""
 CAUGHT_BY = "test_sdpa_matches_torch"
 MESSAGE_MENTIONS = "sqrt"
+MESSAGE_MENTIONS_KO = "sqrt"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Calls torch's F.scaled_dot_product_attention instead of writing attention by hand."""
 CAUGHT_BY = "test_attention_and_lstm_cell_are_written_by_hand"
 MESSAGE_MENTIONS = "F.scaled_dot_product_attention"
+MESSAGE_MENTIONS_KO = "F.scaled_dot_product_attention"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

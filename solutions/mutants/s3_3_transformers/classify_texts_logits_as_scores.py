@@ -2,6 +2,7 @@
 score is not a probability."""
 CAUGHT_BY = "test_pipeline_classifies_with_the_saved_model"
 MESSAGE_MENTIONS = "softmax"
+MESSAGE_MENTIONS_KO = "softmax"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from transformers import AutoModelForSequenceClassification, AutoTokenizer  # noqa: E402

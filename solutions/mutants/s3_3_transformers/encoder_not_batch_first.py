@@ -1,6 +1,7 @@
 """Builds the encoder layer without batch_first=True, so attention mixes the sequences of a batch."""
 CAUGHT_BY = "test_transformer_classifier_keeps_batch_items_apart"
 MESSAGE_MENTIONS = "batch_first"
+MESSAGE_MENTIONS_KO = "batch_first"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

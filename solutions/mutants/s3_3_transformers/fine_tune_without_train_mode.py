@@ -4,6 +4,7 @@ fine-tuned with dropout off (the tutorial's loop starts with model.train())."""
 # https://huggingface.co/docs/transformers/training#train-in-native-pytorch
 CAUGHT_BY = "test_fine_tune_takes_each_step_as_asked"
 MESSAGE_MENTIONS = "model.train()"
+MESSAGE_MENTIONS_KO = "model.train()"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Generates greedily without model.eval(), so dropout makes each next token random."""
 CAUGHT_BY = "test_greedy_generation_matches_generate"
 MESSAGE_MENTIONS = "model.eval()"
+MESSAGE_MENTIONS_KO = "model.eval()"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

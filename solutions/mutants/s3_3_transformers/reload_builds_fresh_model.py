@@ -1,6 +1,7 @@
 """Reloads by building a new model from the saved config, which has fresh random weights."""
 CAUGHT_BY = "test_save_pretrained_round_trip_reproduces_outputs"
 MESSAGE_MENTIONS = "from_pretrained"
+MESSAGE_MENTIONS_KO = "from_pretrained"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from transformers import AutoConfig, PreTrainedTokenizerFast  # noqa: E402
 

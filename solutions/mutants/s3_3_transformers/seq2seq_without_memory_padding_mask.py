@@ -2,6 +2,7 @@
 (memory_key_padding_mask): every target position attends to the encoder's outputs at padded positions."""
 CAUGHT_BY = "test_seq2seq_logits_match_nn_transformer"
 MESSAGE_MENTIONS = "memory_key_padding_mask"
+MESSAGE_MENTIONS_KO = "memory_key_padding_mask"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

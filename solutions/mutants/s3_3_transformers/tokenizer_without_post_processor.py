@@ -1,6 +1,7 @@
 """Registers the special tokens but adds no post-processor, so encodings lack [CLS] ... [SEP]."""
 CAUGHT_BY = "test_tokenizer_wraps_and_pads_sentences"
 MESSAGE_MENTIONS = "TemplateProcessing"
+MESSAGE_MENTIONS_KO = "TemplateProcessing"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers  # noqa: E402
 from transformers import PreTrainedTokenizerFast  # noqa: E402

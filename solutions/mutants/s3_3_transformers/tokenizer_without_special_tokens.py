@@ -1,6 +1,7 @@
 """Trains and wraps the tokenizer without special tokens: no [PAD] to pad with, no [CLS] / [SEP]."""
 CAUGHT_BY = "test_tokenizer_has_special_tokens"
 MESSAGE_MENTIONS = "special_tokens"
+MESSAGE_MENTIONS_KO = "special_tokens"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers  # noqa: E402
 from transformers import PreTrainedTokenizerFast  # noqa: E402

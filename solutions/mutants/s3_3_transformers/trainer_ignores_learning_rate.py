@@ -2,6 +2,7 @@
 trained from random weights in 60 steps, so the loss barely moves."""
 CAUGHT_BY = "test_trainer_fine_tune_learns"
 MESSAGE_MENTIONS = "learning_rate"
+MESSAGE_MENTIONS_KO = "learning_rate"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 directory, and trainer.save_model() writes the model there instead of into output_dir."""
 CAUGHT_BY = "test_trainer_fine_tune_saves_into_output_dir"
 MESSAGE_MENTIONS = "output_dir"
+MESSAGE_MENTIONS_KO = "output_dir"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Keeps the debugging `print` in forward: a graph break."""
 CAUGHT_BY = "test_smooth_net_has_no_graph_breaks"
 MESSAGE_MENTIONS = "print"
+MESSAGE_MENTIONS_KO = "print"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s4_1_compile import SmoothNet as _Reference  # noqa: E402
 

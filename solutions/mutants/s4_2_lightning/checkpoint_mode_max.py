@@ -1,6 +1,7 @@
 """Monitors val_loss with mode="max": the checkpoint kept is the epoch with the worst loss."""
 CAUGHT_BY = "test_best_checkpoint_has_lowest_val_loss"
 MESSAGE_MENTIONS = "mode='min'"
+MESSAGE_MENTIONS_KO = "mode='min'"
 from solutions.s4_2_lightning import *  # noqa: E402,F401,F403 - the rest of the reference
 import lightning as L  # noqa: E402
 from lightning.pytorch.callbacks import ModelCheckpoint  # noqa: E402

@@ -1,6 +1,7 @@
 """Creates the ModelCheckpoint but never passes it to the Trainer's callbacks (the default one monitors nothing)."""
 CAUGHT_BY = "test_best_checkpoint_has_lowest_val_loss"
 MESSAGE_MENTIONS = "callbacks"
+MESSAGE_MENTIONS_KO = "callbacks"
 from solutions.s4_2_lightning import *  # noqa: E402,F401,F403 - the rest of the reference
 import lightning as L  # noqa: E402
 from lightning.pytorch.callbacks import ModelCheckpoint  # noqa: E402

@@ -1,6 +1,7 @@
 """Subclasses pytorch_lightning.LightningModule (the old package) while the Trainer is lightning's."""
 CAUGHT_BY = "test_classes_are_lightning_2_classes"
 MESSAGE_MENTIONS = "pytorch_lightning"
+MESSAGE_MENTIONS_KO = "pytorch_lightning"
 from solutions.s4_2_lightning import *  # noqa: E402,F401,F403 - the rest of the reference
 import pytorch_lightning as pl  # noqa: E402
 import torch  # noqa: E402

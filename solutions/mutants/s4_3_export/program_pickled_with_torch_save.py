@@ -2,6 +2,7 @@
 is not a .pt2 archive, so torch.export.load and other tools cannot read it."""
 CAUGHT_BY = "test_saved_program_is_a_pt2_archive"
 MESSAGE_MENTIONS = "torch.export.save"
+MESSAGE_MENTIONS_KO = "torch.export.save"
 from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 packed parameters that parameters() does not list."""
 CAUGHT_BY = "test_saved_size_is_the_files_bytes"
 MESSAGE_MENTIONS = "parameters()"
+MESSAGE_MENTIONS_KO = "parameters()"
 from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 frozen to the example's branch."""
 CAUGHT_BY = "test_torchscript_follows_both_branches_after_reload"
 MESSAGE_MENTIONS = "torch.jit.script"
+MESSAGE_MENTIONS_KO = "torch.jit.script"
 from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 as input no gradient reaches the blocks' parameters."""
 CAUGHT_BY = "test_checkpointed_stack_recomputes_blocks_with_same_gradients"
 MESSAGE_MENTIONS = "use_reentrant"
+MESSAGE_MENTIONS_KO = "use_reentrant"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Returns each rank's local slice (to_local) of the sharded parameters instead of the full tensors."""
 CAUGHT_BY = "test_fsdp_step_matches_unsharded_step"
 MESSAGE_MENTIONS = "full_tensor"
+MESSAGE_MENTIONS_KO = "full_tensor"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

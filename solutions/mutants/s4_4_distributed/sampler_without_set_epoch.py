@@ -1,6 +1,7 @@
 """Iterates the DistributedSampler every epoch without calling set_epoch: every epoch repeats one order."""
 CAUGHT_BY = "test_sampler_reshuffles_each_epoch"
 MESSAGE_MENTIONS = "set_epoch"
+MESSAGE_MENTIONS_KO = "set_epoch"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch.utils.data import DistributedSampler  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Calls init_process_group without a timeout: a stuck collective would wait 30 minutes."""
 CAUGHT_BY = "test_setup_joins_group_with_a_timeout"
 MESSAGE_MENTIONS = "timeout"
+MESSAGE_MENTIONS_KO = "timeout"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 import os  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Evaluates without model.eval(): Dropout stays on and BatchNorm uses and updates batch statistics."""
 CAUGHT_BY = "test_evaluate_uses_eval_mode_without_grad"
 MESSAGE_MENTIONS = "model.eval()"
+MESSAGE_MENTIONS_KO = "model.eval()"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

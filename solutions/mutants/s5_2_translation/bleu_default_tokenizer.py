@@ -1,6 +1,7 @@
 """Calls sacrebleu with its default '13a' tokeniser, which splits Korean only at spaces: whole words must match."""
 CAUGHT_BY = "test_corpus_bleu_matches_sacrebleu"
 MESSAGE_MENTIONS = "tokenize='char'"
+MESSAGE_MENTIONS_KO = "tokenize='char'"
 from solutions.s5_2_translation import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """fine_tune_seq2seq never clears the gradients, so every step also applies those of all earlier batches."""
 CAUGHT_BY = "test_fine_tune_steps_from_cleared_gradients"
 MESSAGE_MENTIONS = "zero_grad"
+MESSAGE_MENTIONS_KO = "zero_grad"
 from solutions.s5_2_translation import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_2_translation import fine_tune_seq2seq as _reference  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Fine-tunes the Hugging Face model with the pad id left in the labels: the loss trains on padding."""
 CAUGHT_BY = "test_fine_tune_starts_from_saved_model"
 MESSAGE_MENTIONS = "-100"
+MESSAGE_MENTIONS_KO = "-100"
 from solutions.s5_2_translation import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

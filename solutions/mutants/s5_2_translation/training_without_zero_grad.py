@@ -1,6 +1,7 @@
 """Never clears the gradients between steps, so every step also applies the gradients of all earlier batches."""
 CAUGHT_BY = "test_translator_steps_from_cleared_gradients"
 MESSAGE_MENTIONS = "zero_grad"
+MESSAGE_MENTIONS_KO = "zero_grad"
 from solutions.s5_2_translation import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_2_translation import train_translator as _reference  # noqa: E402
 
