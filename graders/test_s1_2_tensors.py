@@ -1,12 +1,19 @@
 """1.2 Tensors: the promises each function of exercises/s1_2_tensors.py must keep."""
+import numpy
 import pytest
 import torch
 
-from graders.observations.s1_2_tensors import global_stream_around_seeded_normal
+from graders.observations.s1_2_tensors import (
+    array_after_writing_the_tensor,
+    global_stream_around_seeded_normal,
+    step_seen_through_a_view,
+    tensor_after_writing_the_array,
+)
 from graders.support import errors
 from graders.support.assertions import (
     assert_tensor,
     check,
+    expect_tensor,
     expect_type,
     say,
 )
@@ -343,3 +350,251 @@ def test_batched_product_broadcasts_batch_axes(impl):
                       hint=say("The batch axes broadcast from the right, like elementwise operations; the last two "
                                "axes are multiplied as matrices.",
                                "배치 축은 요소별 연산처럼 오른쪽부터 브로드캐스트되고, 마지막 두 축은 행렬로 곱해집니다."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("shared_tensor shares the NumPy array's memory: a write to the array shows in the tensor",
+                   ko="shared_tensor는 NumPy 배열과 메모리를 공유합니다: 배열에 쓴 값이 텐서에 보입니다")
+def test_shared_tensor_sees_writes_to_the_array(impl):
+    generator = torch.Generator().manual_seed(6)
+    hint = say("torch.from_numpy(array) (or torch.as_tensor(array)) wraps the array's memory; torch.tensor(array) and "
+               "every dtype conversion copy it.",
+               "torch.from_numpy(array)(또는 torch.as_tensor(array))는 배열의 메모리를 그대로 감쌉니다. "
+               "torch.tensor(array)와 모든 dtype 변환은 메모리를 복사합니다.")
+    for dtype in (torch.float64, torch.float32, torch.int64):
+        original = (torch.randn(3, 4, generator=generator, dtype=torch.float64) * 10).to(dtype)
+        written = original + 100  # differs from the original everywhere
+        kind = str(original.numpy().dtype)
+        what = say(f"shared_tensor(array) for a {kind} array of shape (3, 4), read after the grader wrote new values "
+                   "into the array",
+                   f"dtype이 {kind}이고 shape가 (3, 4)인 배열에 대한 shared_tensor(array)를 채점기가 배열에 새 값을 쓴 "
+                   "뒤에 읽은 결과")
+        seen = errors.calling(what, hint, tensor_after_writing_the_array, impl, original.numpy(), written.numpy())
+        result = expect_tensor(seen["result"], what, hint)
+        check(result.dtype == original.dtype,
+              say(f"{what}: expected dtype {original.dtype}, got {result.dtype}. A dtype conversion (.float(), "
+                  ".to(...), torch.Tensor(array)) makes a copy, so the tensor no longer shares the array's memory.",
+                  f"{what}: dtype이 {result.dtype}입니다. 기댓값은 {original.dtype}입니다. dtype 변환(.float(), "
+                  ".to(...), torch.Tensor(array))은 복사본을 만들기 때문에 텐서가 더 이상 배열과 메모리를 공유하지 "
+                  "않습니다."), hint)
+        assert_tensor(result, written, what, hint=hint,
+                      mistakes={(say("a copy: the tensor still holds the array's old values after the array changed. "
+                                     "torch.tensor(array) always copies.",
+                                     "복사본입니다: 배열이 바뀐 뒤에도 텐서는 배열의 예전 값을 그대로 가지고 있습니다. "
+                                     "torch.tensor(array)는 언제나 복사합니다."),
+                                 say("Wrap the array instead: torch.from_numpy(array).",
+                                     "대신 배열을 감싸세요: torch.from_numpy(array).")): original})
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("shared_array shares a CPU tensor's memory, also when the tensor requires grad",
+                   ko="shared_array는 CPU 텐서와 메모리를 공유하며, 텐서가 변화도를 요구할 때도 그렇습니다")
+def test_shared_array_sees_writes_to_the_tensor(impl):
+    generator = torch.Generator().manual_seed(7)
+    hint = say("t.detach() is the same memory without autograd's history, and its .numpy() shares that memory: "
+               "t.detach().cpu().numpy() (.cpu() returns a CPU tensor itself).",
+               "t.detach()는 Autograd 기록이 없는 같은 메모리이고, 그 .numpy()는 그 메모리를 공유합니다: "
+               "t.detach().cpu().numpy()(.cpu()는 CPU 텐서를 그대로 반환합니다).")
+    for requires_grad in (False, True):
+        values = torch.randn(2, 5, generator=generator)
+        written = values + 10
+        what = (say("shared_array(t) for a float32 t that requires grad, read after the grader changed t in place",
+                    "변화도를 요구하는 float32 t에 대한 shared_array(t)를 채점기가 t를 제자리에서 바꾼 뒤에 읽은 결과")
+                if requires_grad else
+                say("shared_array(t) for a float32 t, read after the grader changed t in place",
+                    "float32 t에 대한 shared_array(t)를 채점기가 t를 제자리에서 바꾼 뒤에 읽은 결과"))
+        seen = errors.calling(what, hint, array_after_writing_the_tensor, impl, values, written, requires_grad)
+        result = seen["result"]
+        check(isinstance(result, numpy.ndarray),
+              say(f"{what} should be a numpy.ndarray, got {type(result).__module__}.{type(result).__qualname__}.",
+                  f"{what}: numpy.ndarray여야 하는데 {type(result).__module__}.{type(result).__qualname__}입니다."),
+              hint)
+        assert_tensor(torch.from_numpy(result), written, what, hint=hint,
+                      mistakes={(say("a copy: the array still holds the tensor's old values after the tensor changed "
+                                     "(numpy.array(...), .clone(), .copy() or .astype(...) copy).",
+                                     "복사본입니다: 텐서가 바뀐 뒤에도 배열은 텐서의 예전 값을 그대로 가지고 있습니다"
+                                     "(numpy.array(...), .clone(), .copy(), .astype(...)은 복사합니다)."),
+                                 hint): values})
+
+
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+@pytest.mark.title("shared_array copies a CUDA tensor to the CPU",
+                   ko="shared_array는 CUDA 텐서를 CPU로 복사합니다")
+def test_shared_array_copies_a_cuda_tensor(impl):
+    x = torch.randn(3, 4, device="cuda", requires_grad=True)
+    what = say("shared_array(t) for a CUDA t that requires grad", "변화도를 요구하는 CUDA t에 대한 shared_array(t)")
+    hint = say("NumPy reads CPU memory only: .cpu() copies the tensor there first (t.detach().cpu().numpy()).",
+               "NumPy는 CPU 메모리만 읽습니다: 먼저 .cpu()로 텐서를 CPU에 복사하세요(t.detach().cpu().numpy()).")
+    result = errors.calling(what, hint, impl.shared_array, x)
+    check(isinstance(result, numpy.ndarray),
+          say(f"{what} should be a numpy.ndarray, got {type(result).__module__}.{type(result).__qualname__}.",
+              f"{what}: numpy.ndarray여야 하는데 {type(result).__module__}.{type(result).__qualname__}입니다."), hint)
+    assert_tensor(torch.from_numpy(result), x.detach().cpu(), what, hint=hint)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("gather_rows looks rows up by index and zeroes padding, leaving the table untouched",
+                   ko="gather_rows는 인덱스로 행을 찾고 패딩 위치를 0으로 만들며, table은 그대로 둡니다")
+def test_gather_rows_indexes_and_masks(impl):
+    generator = torch.Generator().manual_seed(8)
+    table = torch.randn(6, 3, generator=generator, dtype=torch.float64)
+    hint = say("table[ids] gathers the rows (a copy); then zero where ids == pad_id without writing into table: "
+               "rows.masked_fill((ids == pad_id).unsqueeze(-1), 0) or torch.where.",
+               "table[ids]로 행을 모은 다음(복사본입니다), table에 쓰지 않고 ids == pad_id인 곳을 0으로 만드세요: "
+               "rows.masked_fill((ids == pad_id).unsqueeze(-1), 0) 또는 torch.where.")
+    for ids, pad_id in ((torch.tensor([[1, 0, 5, 0], [2, 2, 0, 4]]), 0), (torch.tensor([3, 5, 3, 1, 2]), 3)):
+        what = say(f"gather_rows(table, ids, pad_id={pad_id}) for a (6, 3) table and ids of shape {tuple(ids.shape)}",
+                   f"shape가 (6, 3)인 table과 shape가 {tuple(ids.shape)}인 ids에 대한 "
+                   f"gather_rows(table, ids, pad_id={pad_id})")
+        rows = table[ids]
+        padding = (ids == pad_id).unsqueeze(-1)
+        out, (table_after, _ids_after, _pad), _ = with_inputs(impl.gather_rows, table, ids, pad_id)
+        assert_tensor(out, rows.masked_fill(padding, 0), what, hint=hint,
+                      mistakes={(say("the padding positions hold table[pad_id] instead of zeros: nothing zeroed them "
+                                     "(F.embedding's padding_idx only stops their gradient, it does not zero the "
+                                     "output).",
+                                     "패딩 위치에 0 대신 table[pad_id]가 들어 있습니다: 아무것도 0으로 만들지 않았습니다"
+                                     "(F.embedding의 padding_idx는 그 위치의 변화도만 막고, 출력을 0으로 만들지 "
+                                     "않습니다)."), hint): rows,
+                                 (say("the mask is the wrong way round: the rows that are not padding were zeroed.",
+                                      "마스크가 반대입니다: 패딩이 아닌 행을 0으로 만들었습니다."),
+                                  say("Zero where ids == pad_id.", "ids == pad_id인 곳을 0으로 만드세요.")):
+                                 rows.masked_fill(~padding, 0)})
+        check(table_after.shape == table.shape and bool((table_after == table).all()),
+              say(f"{what} changed table in place (its row {pad_id} now holds {table_after[pad_id].tolist()}): the "
+                  "lookup must not write into its input, which the model keeps using.",
+                  f"{what}이(가) table을 제자리에서 바꿨습니다(행 {pad_id}의 값이 이제 {table_after[pad_id].tolist()}"
+                  "입니다): 조회는 모델이 계속 쓰는 입력에 값을 쓰면 안 됩니다."),
+              say("table[pad_id] = 0 writes into table (a basic index is a view); zero the gathered rows instead, "
+                  "out of place.",
+                  "table[pad_id] = 0은 table에 값을 씁니다(기본 인덱싱은 뷰입니다). 대신 모은 행을 제자리가 아닌 "
+                  "연산으로 0으로 만드세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("batch_sequences joins chunks along time (cat) and batches sequences on a new axis (stack)",
+                   ko="batch_sequences는 조각을 시간 축으로 잇고(cat) 시퀀스를 새 축으로 묶습니다(stack)")
+def test_batch_sequences_cats_then_stacks(impl):
+    generator = torch.Generator().manual_seed(9)
+    hint = say("torch.cat(chunks, dim=0) joins a sequence's chunks along time, (t1, F) + (t2, F) -> (t1 + t2, F); "
+               "torch.stack(sequences, dim=0) puts the B sequences on a new first axis.",
+               "torch.cat(chunks, dim=0)은 한 시퀀스의 조각을 시간 축으로 잇습니다: (t1, F) + (t2, F) -> "
+               "(t1 + t2, F). torch.stack(sequences, dim=0)은 B개의 시퀀스를 새 첫 번째 축에 놓습니다.")
+    for lengths in (((2, 3), (4, 1), (1, 1, 3)), ((1, 1), (2,))):
+        sequences = [[torch.randn(t, 3, generator=generator) for t in chunk_lengths] for chunk_lengths in lengths]
+        expected = torch.stack([torch.cat(chunks) for chunks in sequences])
+        batch, time = expected.shape[:2]
+        what = say(f"batch_sequences(sequences) for {batch} sequences of chunk lengths {list(map(list, lengths))} "
+                   "and 3 features",
+                   f"조각 길이가 {list(map(list, lengths))}이고 특징이 3개인 시퀀스 {batch}개에 대한 "
+                   "batch_sequences(sequences)")
+        out = errors.calling(what, say("torch.stack needs tensors of one shape: the chunks of a sequence differ in "
+                                       "length, so join them with torch.cat along time first.",
+                                       "torch.stack은 shape가 모두 같은 텐서가 필요합니다: 한 시퀀스의 조각들은 "
+                                       "길이가 다르므로 먼저 torch.cat으로 시간 축을 따라 이으세요."),
+                             impl.batch_sequences, sequences)
+        assert_tensor(out, expected, what, hint=hint,
+                      mistakes={(say(f"every chunk end to end, ({batch * time}, 3): torch.cat joined the sequences "
+                                     "too, so there is no batch axis.",
+                                     f"모든 조각이 끝과 끝이 이어진 ({batch * time}, 3)입니다: torch.cat이 시퀀스까지 "
+                                     "이어서 배치 축이 없습니다."),
+                                 say("Join the sequences with torch.stack, which adds the batch axis.",
+                                     "시퀀스는 배치 축을 추가하는 torch.stack으로 묶으세요.")):
+                                expected.reshape(batch * time, 3),
+                                (say(f"time-major ({time}, {batch}, 3): the sequences were stacked on axis 1.",
+                                     f"시간 축이 먼저인 ({time}, {batch}, 3)입니다: 시퀀스를 1번 축에 쌓았습니다."),
+                                 say("Stack on dim=0, so that the batch comes first.",
+                                     "배치 축이 먼저 오도록 dim=0에 쌓으세요.")): expected.transpose(0, 1)})
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("clamped_probabilities clamps out of place, so backward works and its gradient is clamp's",
+                   ko="clamped_probabilities는 제자리가 아닌 연산으로 제한해서 역전파가 동작하고 변화도가 clamp의 것입니다")
+def test_clamped_probabilities_backward_survives(impl):
+    generator = torch.Generator().manual_seed(10)
+    eps = 0.05
+    logits = (torch.randn(4, 6, generator=generator, dtype=torch.float64) * 4).requires_grad_()
+    weights = torch.randn(4, 6, generator=generator, dtype=torch.float64)
+    what = say(f"clamped_probabilities(logits, {eps}) for (4, 6) float64 logits",
+               f"shape가 (4, 6)인 float64 logits에 대한 clamped_probabilities(logits, {eps})")
+    hint = say("torch.sigmoid(logits).clamp(eps, 1 - eps): clamp returns a new tensor and leaves sigmoid's saved "
+               "output alone.",
+               "torch.sigmoid(logits).clamp(eps, 1 - eps): clamp는 새 텐서를 반환하고 sigmoid가 저장한 출력은 "
+               "건드리지 않습니다.")
+    leaf = logits.detach().requires_grad_()
+    expected = torch.sigmoid(leaf).clamp(eps, 1 - eps)
+    (expected_grad,) = torch.autograd.grad((expected * weights).sum(), leaf)
+    clamped = expected.detach()
+    out = errors.calling(what, hint, impl.clamped_probabilities, logits, eps)
+    assert_tensor(out, clamped, what, hint=hint)
+    check(out.requires_grad, say(f"{what} does not require grad: no gradient can reach logits.",
+                                 f"{what}이(가) 변화도를 요구하지 않습니다: logits에 변화도가 전달될 수 없습니다."),
+          say("Compute it with torch operations on logits, with no detach() and no torch.no_grad().",
+              "detach()나 torch.no_grad() 없이 logits에 대한 torch 연산으로 계산하세요."))
+    grads, error = errors.attempt(torch.autograd.grad, (out * weights).sum(), logits)
+    check(error is None,
+          say(f"backward through {what} raised {errors.summary(error)}. torch.sigmoid saves its output for "
+              "backward; an operation that changes that output in place (clamp_, or an indexed assignment) "
+              "breaks the gradient.",
+              f"{what}을(를) 거치는 역전파에서 예외가 발생했습니다: {errors.summary(error)}. torch.sigmoid는 역전파를 "
+              "위해 출력을 저장합니다. 그 출력을 제자리에서 바꾸는 연산(clamp_, 인덱스 대입)은 변화도 계산을 "
+              "망가뜨립니다."), hint)
+    assert_tensor(grads[0], expected_grad, say(f"the gradient through {what}", f"{what}을(를) 거친 변화도"),
+                  hint=hint,
+                  mistakes={(say("sigmoid's gradient computed from the clamped values, with nothing for the clamp: "
+                                 "the values were changed behind autograd's back (through .data), so autograd never "
+                                 "saw the clamp.",
+                                 "clamp를 빼고 제한된 값으로 계산한 sigmoid의 변화도입니다: .data를 거쳐 Autograd "
+                                 "모르게 값을 바꿔서 Autograd가 clamp를 보지 못했습니다."), hint):
+                            weights * clamped * (1 - clamped)})
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sgd_step_ updates the parameter in place, under no_grad, keeping it the same leaf",
+                   ko="sgd_step_은 no_grad 안에서 매개변수를 제자리에서 갱신하고, 같은 잎 텐서로 유지합니다")
+def test_sgd_step_updates_in_place(impl):
+    generator = torch.Generator().manual_seed(11)
+    values = torch.randn(3, 4, generator=generator)
+    grad = torch.randn(3, 4, generator=generator)
+    lr = 0.1
+    expected = values - lr * grad
+    what = say(f"param after sgd_step_(param, grad, {lr}) on a (3, 4) leaf that requires grad",
+               f"변화도를 요구하는 (3, 4) 잎 텐서에 sgd_step_(param, grad, {lr})을 호출한 뒤의 param")
+    hint = say("with torch.no_grad(): param.sub_(lr * grad) (or param -= lr * grad): an in-place operation that "
+               "autograd does not record.",
+               "with torch.no_grad(): param.sub_(lr * grad)(또는 param -= lr * grad): Autograd가 기록하지 않는 "
+               "제자리 연산입니다.")
+    seen = errors.calling(what, say("An in-place change to a leaf that requires grad must happen inside "
+                                    "`with torch.no_grad():`; outside it autograd refuses.",
+                                    "변화도를 요구하는 잎 텐서는 `with torch.no_grad():` 안에서만 제자리에서 바꿀 수 "
+                                    "있습니다. 그 밖에서는 Autograd가 거부합니다."),
+                          step_seen_through_a_view, impl, values, grad, lr)
+    assert_tensor(seen["param"], expected, what, hint=hint,
+                  mistakes={(say("param is unchanged: `param = param - lr * grad` rebinds your local name to a new "
+                                 "tensor, and the caller's tensor never sees it.",
+                                 "param이 그대로입니다: `param = param - lr * grad`는 지역 이름을 새 텐서에 다시 "
+                                 "묶을 뿐이라 호출한 쪽의 텐서는 바뀌지 않습니다."), hint): values})
+    assert_tensor(seen["view"], expected,
+                  say("a view of param taken before sgd_step_, read after it",
+                      "sgd_step_ 전에 만든 param의 뷰를 호출 뒤에 읽은 값"), hint=hint,
+                  mistakes={(say("param holds the new values in new memory (param.data = ...): a view taken before "
+                                 "the step, as a model or an optimizer holds it, still sees the old values.",
+                                 "param이 새 값을 새 메모리에 담고 있습니다(param.data = ...): 모델이나 옵티마이저처럼 "
+                                 "갱신 전에 만든 뷰는 여전히 예전 값을 봅니다."), hint): values})
+    check(seen["requires_grad"] is True and seen["is_leaf"] is True,
+          say(f"after sgd_step_, param is {'' if seen['is_leaf'] is True else 'not '}a leaf and "
+              f"{'requires' if seen['requires_grad'] is True else 'does not require'} grad; it must stay a leaf that "
+              "requires grad, so that the next backward fills its .grad.",
+              f"sgd_step_ 뒤에 param은 잎 텐서{'입니다' if seen['is_leaf'] is True else '가 아닙니다'}, 변화도를 "
+              f"{'요구합니다' if seen['requires_grad'] is True else '요구하지 않습니다'}. 다음 역전파가 .grad를 "
+              "채우도록 변화도를 요구하는 잎 텐서로 남아야 합니다."),
+          say("Do not call requires_grad_(False) or replace param: update it inside torch.no_grad().",
+              "requires_grad_(False)를 호출하거나 param을 바꿔치지 말고 torch.no_grad() 안에서 갱신하세요."))

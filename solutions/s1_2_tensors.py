@@ -61,3 +61,29 @@ def matrix_product(a, b):
 
 def batched_product(a, b):
     return torch.matmul(a, b)
+
+
+def shared_tensor(array):
+    return torch.from_numpy(array)
+
+
+def shared_array(t):
+    return t.detach().cpu().numpy()
+
+
+def gather_rows(table, ids, pad_id):
+    rows = table[ids]
+    return rows.masked_fill((ids == pad_id).unsqueeze(-1), 0)
+
+
+def batch_sequences(sequences):
+    return torch.stack([torch.cat(chunks, dim=0) for chunks in sequences], dim=0)
+
+
+def clamped_probabilities(logits, eps):
+    return torch.sigmoid(logits).clamp(eps, 1 - eps)
+
+
+def sgd_step_(param, grad, lr):
+    with torch.no_grad():
+        param.sub_(lr * grad)

@@ -65,3 +65,31 @@ def matrix_product(a, b):
 
 def batched_product(a, b):
     return a @ b
+
+
+def shared_tensor(array):
+    return torch.as_tensor(array)
+
+
+def shared_array(t):
+    return t.numpy(force=True)
+
+
+def gather_rows(table, ids, pad_id):
+    flat = torch.index_select(table, 0, ids.reshape(-1)).reshape(*ids.shape, table.shape[-1])
+    keep = (ids != pad_id)[..., None]
+    return torch.where(keep, flat, torch.zeros((), dtype=table.dtype, device=table.device))
+
+
+def batch_sequences(sequences):
+    return torch.cat([torch.cat(tuple(chunks))[None] for chunks in sequences])
+
+
+def clamped_probabilities(logits, eps):
+    p = 1 / (1 + torch.exp(-logits))
+    return torch.clamp(p, min=eps, max=1 - eps)
+
+
+def sgd_step_(param, grad, lr):
+    with torch.no_grad():
+        param.add_(grad, alpha=-lr)
