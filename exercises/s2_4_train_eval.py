@@ -1,4 +1,4 @@
-"""2.4 Training and evaluation — the training loop, evaluation, early stopping, checkpoints.
+"""2.4 Training and evaluation — the training loop, evaluation, logging, over-fitting, early stopping, checkpoints.
 
 Every PyTorch training loop repeats four lines per batch:
     optimizer.zero_grad()            # gradients ADD UP in .grad until you clear them
@@ -17,6 +17,11 @@ A checkpoint stores `state_dict()`s (tensors and numbers), not objects: `torch.l
 `weights_only=True` and refuses to unpickle a whole model. Save the optimizer's state too: Adam's
 moment estimates are part of where training is.
 
+Watch a run as it goes: TensorBoard draws the curves a `SummaryWriter` logs (a loss per step, the weights'
+spread per epoch). The two curves that matter most are training and validation loss side by side: when the
+training loss keeps falling while the validation loss turns up, the model is over-fitting (learning its
+training samples, noise included); the epoch with the lowest validation loss holds the weights to keep.
+
 Replace each `raise NotImplementedError`, then run `ptgrade check 2.4`.
 """
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
+from torch.utils.tensorboard import SummaryWriter
 
 
 def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> float:
@@ -59,6 +65,26 @@ def evaluate(model: nn.Module, loader: DataLoader, loss_fn: nn.Module) -> tuple[
     raise NotImplementedError("evaluate")
 
 
+def log_training(log_dir: str | Path, model: nn.Module, loader: DataLoader, loss_fn: nn.Module,
+                 optimizer: torch.optim.Optimizer, epochs: int) -> None:
+    """Train for `epochs` epochs, each as `train_one_epoch` does (training mode, batches on the model's device,
+    zero_grad, loss, backward, step), and log the run for TensorBoard with
+    `torch.utils.tensorboard.SummaryWriter(log_dir)`:
+
+    - every step: `writer.add_scalar("Loss/train", loss.item(), step)`, the batch's loss (computed before its
+      step), where `step` counts the optimizer steps done before it over the whole run: 0, 1, 2, ... (it does not
+      start again at 0 with each epoch, or the curve folds back on itself);
+    - after every epoch: `writer.add_histogram(f"weights/{name}", param, epoch)` for each `name, param` in
+      `model.named_parameters()`, `epoch` the number of epochs done (1, 2, ...): how the weights spread out as
+      they train;
+    - at the end, `writer.close()`: events are buffered, and a file that is never closed may hold none of them.
+
+    Example: 2 epochs of 4 batches log "Loss/train" at steps 0..7 and "weights/0.weight" at steps 1 and 2. Then
+    `tensorboard --logdir <log_dir>` draws the loss curve (Scalars) and the weights (Histograms).
+    """
+    raise NotImplementedError("log_training")
+
+
 class EarlyStopping:
     """Decides when to stop training because the validation loss stopped improving.
 
@@ -76,6 +102,24 @@ class EarlyStopping:
 
     def step(self, val_loss: float) -> bool:
         raise NotImplementedError("EarlyStopping.step")
+
+
+def overfitting_report(train_losses: list[float], val_losses: list[float]) -> tuple[int, bool]:
+    """Read a run's per-epoch curves (one training and one validation loss per epoch, epoch 0 first) and return
+    `(best_epoch, overfitting)`:
+
+    - `best_epoch`: the epoch with the lowest validation loss, the first of equal ones: the weights worth keeping
+      (what early stopping's checkpoint holds), as an int;
+    - `overfitting`: True when, after `best_epoch`, the validation loss ended higher than its best
+      (`val_losses[-1] > val_losses[best_epoch]`) while the training loss kept falling
+      (`train_losses[-1] < train_losses[best_epoch]`): the model goes on fitting its training samples, noise and
+      all, and gets worse on new ones. A bool.
+
+    A validation loss above the training loss is not over-fitting by itself: nearly every model has that gap.
+    Example: train [1.0, 0.6, 0.4, 0.3] with validation [1.1, 0.8, 0.9, 1.0] gives (1, True);
+    train [1.0, 0.7, 0.5] with validation [1.2, 1.0, 0.9] gives (2, False).
+    """
+    raise NotImplementedError("overfitting_report")
 
 
 def save_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int) -> None:

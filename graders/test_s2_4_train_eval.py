@@ -562,3 +562,281 @@ def test_train_one_epoch_moves_batches_to_the_model_device(impl):
         logits = model.eval()(x)
     assert_scalar(loss, F.cross_entropy(logits, y).item(), say("evaluate's mean loss on CUDA", "CUDA에서 evaluate의 평균 손실"),
                   rtol=1e-3)
+
+
+# -- TensorBoard: the event files the student's run wrote, read back by the judge ---------------------------------------
+LOG_EPOCHS, LOG_BATCH = 2, 16  # 50 samples: batches of 16, 16, 16, 2, so 8 steps in all
+LOG_LIMIT = 4 * 1024 * 1024  # the reference's run writes about 72 KB
+PARAMETERS = ("0.weight", "0.bias", "2.weight", "2.bias")
+
+
+def _logged_steps(model, loader, optimizer, epochs):
+    """The judge's own run of log_training's loop: each step's loss, and after each epoch the parameters and their .grad."""
+    losses, epochs_done = [], []
+    for _ in range(epochs):
+        model.train()
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        epochs_done.append({name: (p.detach().clone(), p.grad.detach().clone()) for name, p in model.named_parameters()})
+    return losses, epochs_done
+
+
+def _read_events(folder, within):
+    """The scalars and histograms in the event files under `folder`, read by the judge with tensorboard's
+    EventAccumulator from a private copy (regular files only, LOG_LIMIT bytes in all: the files are the student's)."""
+    hint = say("writer = SummaryWriter(log_dir), the add_scalar and add_histogram calls, then writer.close().",
+               "writer = SummaryWriter(log_dir), add_scalar와 add_histogram 호출, 그다음 writer.close()를 하세요.")
+    check(bool(student_files.listing(folder, within)),
+          say("log_training wrote nothing into log_dir.", "log_training이 log_dir에 아무것도 쓰지 않았습니다."), hint)
+    copy = student_files.private_copy(folder, within, limit=LOG_LIMIT)
+    from tensorboard.backend.event_processing import event_accumulator
+    guidance = {kind: 0 for kind in (event_accumulator.SCALARS, event_accumulator.HISTOGRAMS,
+                                     event_accumulator.COMPRESSED_HISTOGRAMS, event_accumulator.TENSORS)}
+    accumulator = event_accumulator.EventAccumulator(str(copy), size_guidance=guidance, purge_orphaned_data=False)
+    try:
+        accumulator.Reload()
+        tags = accumulator.Tags()
+        scalars = {tag: [(e.step, e.value) for e in accumulator.Scalars(tag)] for tag in tags["scalars"]}
+        histograms = {tag: [(e.step, e.histogram_value) for e in accumulator.Histograms(tag)]
+                      for tag in tags["histograms"]}
+    except Exception as error:  # noqa: BLE001 - whatever makes the files unreadable as events
+        raise AssertionError(say(f"log_dir's files cannot be read as TensorBoard event files ({type(error).__name__}).",
+                                 f"log_dir의 파일을 TensorBoard 이벤트 파일로 읽을 수 없습니다({type(error).__name__}).")
+                             + say(f"\nHint: {hint}", f"\n힌트: {hint}")) from None
+    return scalars, histograms
+
+
+def _histogram_stats(tensor):
+    """What a TensorBoard histogram stores beside its buckets, computed by the judge: count, min, max, sum."""
+    return torch.tensor([tensor.numel(), tensor.min().item(), tensor.max().item(), tensor.double().sum().item()],
+                        dtype=torch.float64)
+
+
+@pytest.fixture(scope="module")
+def tensorboard_run(impl, student_path_factory, run_seed):
+    """log_training for LOG_EPOCHS epochs on a toy model and data drawn for this run, into a folder of the student's;
+    what the judge reads back from it, the judge's own run of the same loop, and the model's state at the end."""
+    generator = torch.Generator().manual_seed(run_seed)
+    model_seed, data_seed = (int(v) for v in torch.randint(1000, 10 ** 6, (2,), generator=generator))
+    within = student_path_factory.mktemp("tensorboard")
+    folder = within / "runs"  # SummaryWriter makes it
+    live = toy_setup(impl, model_seed, data_seed, LOG_BATCH)
+    impl.log_training(str(folder), live["model"], live["loader"], live["loss_fn"], live["optimizer"], LOG_EPOCHS)
+    model = _mlp(model_seed)
+    losses, epochs_done = _logged_steps(model, DataLoader(_toy_data(data_seed), batch_size=LOG_BATCH, shuffle=False),
+                                        _sgd(model), LOG_EPOCHS)
+    return {"within": within, "folder": folder, "live": live, "losses": losses, "epochs_done": epochs_done,
+            "model": model}
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("log_training logs each step's loss as Loss/train at steps 0, 1, 2, ... in TensorBoard's event file",
+                   ko="log_training은 단계마다 손실을 TensorBoard 이벤트 파일에 Loss/train으로 단계 0, 1, 2, ...에 기록합니다")
+def test_log_training_logs_each_steps_loss(impl, tensorboard_run):
+    run = tensorboard_run
+    _assert_state(_pulled(run["live"]["model"], "log_training"), run["model"],
+                  say("the model after log_training, against the judge's own run of the same steps",
+                      "같은 단계를 채점기가 직접 실행한 결과와 비교한, log_training 뒤의 모델"),
+                  say("Each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step().",
+                      "배치마다: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step()."))
+    scalars, _ = _read_events(run["folder"], run["within"])
+    losses = run["losses"]
+    n = len(losses)
+    check("Loss/train" in scalars, say(f"the event files hold no scalar tagged Loss/train; their scalar tags are "
+                                       f"{sorted(scalars)!r:.160}.",
+                                       f"이벤트 파일에 Loss/train 태그의 스칼라가 없습니다. 스칼라 태그는 "
+                                       f"{sorted(scalars)!r:.160}입니다."),
+          say('writer.add_scalar("Loss/train", loss.item(), step) after every step, then writer.close().',
+              '단계마다 writer.add_scalar("Loss/train", loss.item(), step)을 하고, 마지막에 writer.close()를 하세요.'))
+    events = scalars["Loss/train"]
+    steps = [step for step, _ in events]
+    per_epoch = n // LOG_EPOCHS
+    named = {tuple(range(per_epoch)) * LOG_EPOCHS: say(" (it starts again at 0 with each epoch)", "(에폭마다 0부터 다시 셉니다)"),
+             tuple(range(1, n + 1)): say(" (it counts from 1: the first step is step 0)", "(1부터 셉니다: 첫 단계는 단계 0입니다)"),
+             tuple(range(LOG_EPOCHS)): say(" (once per epoch, not once per step)", "(단계마다가 아니라 에폭마다 한 번)"),
+             tuple(range(1, LOG_EPOCHS + 1)): say(" (once per epoch, not once per step)", "(단계마다가 아니라 에폭마다 한 번)")}
+    check(steps == list(range(n)),
+          say(f"Loss/train should be logged at steps 0..{n - 1} ({LOG_EPOCHS} epochs of {per_epoch} batches), got steps "
+              f"{steps!r:.160}", f"Loss/train은 단계 0..{n - 1}에 기록되어야 하는데({LOG_EPOCHS} 에폭, 에폭마다 배치 "
+              f"{per_epoch}개) 기록된 단계는 {steps!r:.160}입니다")
+          + named.get(tuple(steps), say(".", ".")),
+          say("Keep one step counter for the whole run: add_scalar(..., step) then step += 1 after every optimizer step.",
+              "학습 전체에 단계 카운터 하나를 두세요: 옵티마이저 단계마다 add_scalar(..., step) 다음 step += 1."))
+    got = torch.tensor([value for _, value in events], dtype=torch.float32)
+    want = torch.tensor(losses, dtype=torch.float32)
+    sizes = [len(y) for _, y in DataLoader(_toy_data(0), batch_size=LOG_BATCH)]
+    running = [sum(losses[e * per_epoch:i + 1]) / (i + 1 - e * per_epoch) for e in range(LOG_EPOCHS)
+               for i in range(e * per_epoch, (e + 1) * per_epoch)]
+    assert_tensor(got, want, say("the values of Loss/train, against each batch's loss in the judge's own run",
+                                 "채점기가 직접 실행한 각 배치의 손실과 비교한 Loss/train 값"),
+                  hint=say("Log loss.item() of each batch, the loss computed before that batch's optimizer.step().",
+                           "각 배치의 loss.item()을 기록하세요. 그 배치의 optimizer.step() 전에 계산한 손실입니다."),
+                  mistakes={say("each value is the loss times the batch size", "각 값이 손실에 배치 크기를 곱한 값입니다"):
+                            want * torch.tensor(sizes * LOG_EPOCHS, dtype=torch.float32),
+                            say("each value is the running mean of the epoch's losses so far, not the batch's loss",
+                                "각 값이 배치의 손실이 아니라 그 에폭의 지금까지 손실의 누적 평균입니다"):
+                            torch.tensor(running, dtype=torch.float32)})
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("log_training logs a histogram of every parameter after each epoch",
+                   ko="log_training은 에폭마다 모든 매개변수의 히스토그램을 기록합니다")
+def test_log_training_logs_weight_histograms(impl, tensorboard_run):
+    run = tensorboard_run
+    _, histograms = _read_events(run["folder"], run["within"])
+    hint = say('After each epoch: for name, param in model.named_parameters(): writer.add_histogram(f"weights/{name}", '
+               'param, epoch), with epoch the number of epochs done (1, 2, ...).',
+               '에폭이 끝날 때마다: for name, param in model.named_parameters(): writer.add_histogram(f"weights/{name}", '
+               'param, epoch). epoch은 마친 에폭 수(1, 2, ...)입니다.')
+    for name in PARAMETERS:
+        tag = f"weights/{name}"
+        check(tag in histograms, say(f"the event files hold no histogram tagged {tag}; their histogram tags are "
+                                     f"{sorted(histograms)!r:.160}.",
+                                     f"이벤트 파일에 {tag} 태그의 히스토그램이 없습니다. 히스토그램 태그는 "
+                                     f"{sorted(histograms)!r:.160}입니다."), hint)
+        steps = [step for step, _ in histograms[tag]]
+        check(steps == list(range(1, LOG_EPOCHS + 1)),
+              say(f"{tag} should be logged at steps {list(range(1, LOG_EPOCHS + 1))} (after each of {LOG_EPOCHS} epochs), "
+                  f"got {steps!r:.120}" + (" (the epoch's index from 0, not the number of epochs done)."
+                                           if steps == list(range(LOG_EPOCHS)) else "."),
+                  f"{tag}는 단계 {list(range(1, LOG_EPOCHS + 1))}에({LOG_EPOCHS} 에폭 각각이 끝난 뒤) 기록되어야 하는데 "
+                  f"{steps!r:.120}입니다" + ("(마친 에폭 수가 아니라 0부터 센 에폭 번호입니다)."
+                                           if steps == list(range(LOG_EPOCHS)) else ".")), hint)
+        for (step, value), done in zip(histograms[tag], run["epochs_done"]):
+            weight, grad = done[name]
+            got = torch.tensor([value.num, value.min, value.max, value.sum], dtype=torch.float64)
+            assert_tensor(got, _histogram_stats(weight),
+                          say(f"the histogram {tag} at step {step} (count, min, max, sum), against the judge's weights "
+                              f"after epoch {step}",
+                              f"채점기의 에폭 {step} 뒤 가중치와 비교한 단계 {step}의 히스토그램 {tag}(개수, 최솟값, "
+                              f"최댓값, 합)"), rtol=1e-5, atol=1e-6, hint=hint,
+                          mistakes={(say("the histogram of the gradients (param.grad), not of the weights",
+                                         "가중치가 아니라 변화도(param.grad)의 히스토그램입니다"),
+                                     say("add_histogram(f\"weights/{name}\", param, epoch): the parameter itself.",
+                                         "add_histogram(f\"weights/{name}\", param, epoch): 매개변수 자체를 넘기세요.")):
+                                    _histogram_stats(grad)})
+
+
+# -- over-fitting read from the curves: cases the judge owns, one drawn for this run, and its own run that over-fits ---
+def _first_lowest(values):
+    return min(range(len(values)), key=lambda epoch: (values[epoch], epoch))
+
+
+def _report(train, val, best=None):
+    """overfitting_report as the docstring states it, computed by the judge (or the flag it gives from another `best`)."""
+    best = _first_lowest(val) if best is None else best
+    return best, val[-1] > val[best] and train[-1] < train[best]
+
+
+def _either(train, val, best):
+    """What a mistaken best epoch gives: with the flag computed from it, or from the right one."""
+    flag = _report(train, val)[1]
+    return [_report(train, val, best), (best, flag)] if 0 <= best < len(val) else [(best, flag)]
+
+
+REPORT_MISTAKES = {
+    (say("best_epoch is where the training loss is lowest; the weights to keep are where the validation loss is lowest",
+         "best_epoch를 학습 손실이 가장 낮은 곳으로 골랐습니다. 남길 가중치는 검증 손실이 가장 낮은 곳에 있습니다"),
+     say("best_epoch = the index of min(val_losses).", "best_epoch = min(val_losses)의 인덱스입니다.")):
+    lambda train, val: _either(train, val, _first_lowest(train)),
+    (say("best_epoch is the last of equal lowest validation losses, not the first",
+         "best_epoch가 같은 최저 검증 손실 중 첫 번째가 아니라 마지막입니다"),
+     say("Keep the first epoch that reaches the minimum: compare with <, not <=.",
+         "최솟값에 처음 이른 에폭을 남기세요: <=가 아니라 <로 비교하세요.")):
+    lambda train, val: _either(train, val, max(i for i, v in enumerate(val) if v == min(val))),
+    (say("best_epoch counts epochs from 1", "best_epoch가 에폭을 1부터 셉니다"),
+     say("Epochs are list indices: the first epoch is 0.", "에폭은 리스트 인덱스입니다: 첫 에폭은 0입니다.")):
+    lambda train, val: _either(train, val, _report(train, val)[0] + 1),
+    (say("overfitting is taken to mean that the validation loss ended above the training loss; that gap is normal",
+         "overfitting을 검증 손실이 학습 손실보다 높게 끝났다는 뜻으로 보았습니다. 그 차이는 정상입니다"),
+     say("Compare each curve with itself at best_epoch: the validation loss went up from its best while the training "
+         "loss kept going down.",
+         "각 곡선을 best_epoch에서의 자기 값과 비교하세요: 검증 손실은 최저에서 올라갔고 학습 손실은 계속 내려갔습니다.")):
+    lambda train, val: [(_report(train, val)[0], val[-1] > train[-1])],
+    (say("overfitting ignores the training loss: a validation loss that rises while the training loss rises too is not "
+         "over-fitting", "overfitting이 학습 손실을 보지 않습니다: 학습 손실도 함께 오를 때 검증 손실이 오르는 것은 "
+         "과적합이 아닙니다"),
+     say("Also require train_losses[-1] < train_losses[best_epoch].",
+         "train_losses[-1] < train_losses[best_epoch]도 함께 요구하세요.")):
+    lambda train, val: [(_report(train, val)[0], val[-1] > val[_report(train, val)[0]])],
+}
+
+
+def _overfitting_run(epochs=60, n=16):
+    """The judge's own tiny run that over-fits: an MLP of 64 hidden units on 16 training samples, a quarter of their
+    labels flipped, validated on 200 clean ones; one full-batch Adam step (lr 0.003) per epoch. Per-epoch losses, taken
+    after each step in eval mode. (Seed 1: the validation loss is lowest at epoch 27, 0.57, and ends at 0.74, while the
+    training loss falls from 0.30 there to 0.07.)"""
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randn(n + 200, 8, generator=generator)
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).long()
+    y[:n] = torch.where(torch.rand(n, generator=generator) < 0.25, 1 - y[:n], y[:n])
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 2))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
+    train, val = [], []
+    for _ in range(epochs):
+        model.train()
+        optimizer.zero_grad()
+        F.cross_entropy(model(x[:n]), y[:n]).backward()
+        optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            train.append(F.cross_entropy(model(x[:n]), y[:n]).item())
+            val.append(F.cross_entropy(model(x[n:]), y[n:]).item())
+    return train, val
+
+
+def _drawn_curves(run_seed, epochs=12):
+    """A falling training curve and a U-shaped validation curve with noise, drawn for this run (no table of answers)."""
+    generator = torch.Generator().manual_seed(run_seed)
+    train = (1.0 - torch.rand(epochs, generator=generator).cumsum(0) / (epochs + 2)).tolist()
+    turn = int(torch.randint(2, epochs - 2, (1,), generator=generator))
+    val = [1.2 - 0.05 * min(e, turn) + 0.04 * max(0, e - turn) + 0.01 * float(torch.rand(1, generator=generator))
+           for e in range(epochs)]
+    return [round(v, 4) for v in train], [round(v, 4) for v in val]
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("overfitting_report finds the best epoch and tells over-fitting from the usual train/validation gap",
+                   ko="overfitting_report는 최적의 에폭을 찾고, 과적합을 흔한 학습/검증 손실 차이와 구별합니다")
+def test_overfitting_report_reads_the_curves(impl, run_seed):
+    cases = [
+        ([1.0, 0.6, 0.4, 0.3], [1.1, 0.8, 0.9, 1.0]),  # the docstring's first example
+        ([1.0, 0.7, 0.5], [1.2, 1.0, 0.9]),  # a gap, but the validation loss still falls
+        ([0.9, 0.7, 0.5, 0.4, 0.3], [1.0, 0.8, 0.95, 0.8, 0.9]),  # two equal minima
+        ([1.0, 0.5, 0.6, 0.7], [1.0, 0.6, 0.8, 0.9]),  # both curves rise: training went wrong, not over-fitting
+        ([0.5], [0.7]),
+        _drawn_curves(run_seed),
+        _overfitting_run(),
+    ]
+    hint = say("best = the index of the first lowest val_losses; overfitting = val_losses[-1] > val_losses[best] and "
+               "train_losses[-1] < train_losses[best]; return (best, overfitting) as (int, bool).",
+               "best = val_losses에서 처음으로 가장 낮은 값의 인덱스, overfitting = val_losses[-1] > val_losses[best] and "
+               "train_losses[-1] < train_losses[best]. (best, overfitting)을 (int, bool)로 반환하세요.")
+    for train, val in cases:
+        want = _report(train, val)
+        shown = say(f"overfitting_report(train={train!r:.100}, val={val!r:.100})",
+                    f"overfitting_report(train={train!r:.100}, val={val!r:.100})")
+        got = expect_type(errors.calling(shown, hint, impl.overfitting_report, list(train), list(val)), tuple, shown, hint)
+        check(len(got) == 2 and type(got[0]) is int and type(got[1]) is bool,
+              say(f"{shown} should return (int, bool), got {got!r:.80} "
+                  f"({', '.join(type(v).__name__ for v in got)}).",
+                  f"{shown}: (int, bool)을 반환해야 하는데 {got!r:.80}({', '.join(type(v).__name__ for v in got)})입니다."),
+              say("int(...) and bool(...): a tensor's argmin and comparisons are not Python numbers.",
+                  "int(...)와 bool(...)을 쓰세요: 텐서의 argmin과 비교 결과는 Python 숫자가 아닙니다."))
+        if got == want:
+            continue
+        for (mistake, advice), rule in REPORT_MISTAKES.items():
+            if got in rule(train, val):
+                raise AssertionError(say(f"{shown}: expected {want}, got {got}: {mistake}.\nHint: {advice}",
+                                         f"{shown}: 기댓값은 {want}인데 결과는 {got}입니다: {mistake}.\n힌트: {advice}"))
+        check(False, say(f"{shown}: expected (best_epoch, overfitting) = {want}, got {got}.",
+                         f"{shown}: (best_epoch, overfitting)의 기댓값은 {want}인데 결과는 {got}입니다."), hint)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import torch
+from torch.utils.tensorboard import SummaryWriter
 
 
 def _device_of(model):
@@ -41,6 +42,25 @@ def evaluate(model, loader, loss_fn):
     return total / count, correct / count
 
 
+def log_training(log_dir, model, loader, loss_fn, optimizer, epochs):
+    writer = SummaryWriter(log_dir)
+    device = _device_of(model)
+    step = 0
+    for epoch in range(epochs):
+        model.train()
+        for x, y in loader:
+            x, y = x.to(device), y.to(device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            writer.add_scalar("Loss/train", loss.item(), step)
+            step += 1
+        for name, param in model.named_parameters():
+            writer.add_histogram(f"weights/{name}", param, epoch + 1)
+    writer.close()
+
+
 class EarlyStopping:
     def __init__(self, patience, min_delta=0.0):
         self.patience = patience
@@ -55,6 +75,12 @@ class EarlyStopping:
         else:
             self.bad_epochs += 1
         return self.bad_epochs >= self.patience
+
+
+def overfitting_report(train_losses, val_losses):
+    best = min(range(len(val_losses)), key=lambda epoch: val_losses[epoch])
+    overfitting = val_losses[-1] > val_losses[best] and train_losses[-1] < train_losses[best]
+    return best, bool(overfitting)
 
 
 def save_checkpoint(path, model, optimizer, epoch):

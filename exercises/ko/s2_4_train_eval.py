@@ -1,4 +1,4 @@
-"""2.4 학습과 평가 — 학습 루프, 평가, 조기 종료(early stopping), 체크포인트(checkpoint).
+"""2.4 학습과 평가 — 학습 루프, 평가, 기록(logging), 과적합, 조기 종료(early stopping), 체크포인트(checkpoint).
 
 모든 PyTorch 학습 루프는 배치마다 다음 네 줄을 반복합니다:
     optimizer.zero_grad()            # 변화도(gradient)는 지우기 전까지 .grad에 계속 *더해집니다*
@@ -17,6 +17,11 @@
 `weights_only=True`이며, 모델 전체를 언피클(unpickle)하기를 거부합니다. 옵티마이저(optimizer)의
 상태도 저장하세요: Adam의 모멘트 추정값도 학습이 어디까지 왔는지의 일부입니다.
 
+학습은 진행되는 동안 지켜보세요: TensorBoard는 `SummaryWriter`가 기록한 곡선(단계마다의 손실, 에폭마다
+가중치의 분포)을 그려 줍니다. 가장 중요한 두 곡선은 나란히 놓은 학습 손실과 검증 손실입니다: 학습 손실은
+계속 줄어드는데 검증 손실이 다시 올라가면 모델이 과적합(overfitting)하고 있는 것이고(잡음까지 포함해 학습
+샘플을 외우는 중), 검증 손실이 가장 낮은 에폭에 남겨 둘 가중치가 있습니다.
+
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 2.4`를 실행하세요.
 """
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
+from torch.utils.tensorboard import SummaryWriter
 
 
 def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> float:
@@ -58,6 +64,25 @@ def evaluate(model: nn.Module, loader: DataLoader, loss_fn: nn.Module) -> tuple[
     raise NotImplementedError("evaluate")
 
 
+def log_training(log_dir: str | Path, model: nn.Module, loader: DataLoader, loss_fn: nn.Module,
+                 optimizer: torch.optim.Optimizer, epochs: int) -> None:
+    """`epochs` 에폭 동안 에폭마다 `train_one_epoch`처럼 학습하고(학습 모드, 배치를 모델의 장치로, zero_grad, 손실,
+    backward, step), `torch.utils.tensorboard.SummaryWriter(log_dir)`로 TensorBoard용 기록을 남기세요:
+
+    - 단계마다: `writer.add_scalar("Loss/train", loss.item(), step)`. 값은 (그 단계의 step 전에 계산한) 배치의
+      손실이고, `step`은 학습 전체에서 그 전까지 한 옵티마이저 단계 수입니다: 0, 1, 2, ...(에폭마다 0부터 다시
+      세지 않습니다. 그러면 곡선이 제자리로 접힙니다);
+    - 에폭이 끝날 때마다: `model.named_parameters()`의 각 `name, param`에 대해
+      `writer.add_histogram(f"weights/{name}", param, epoch)`. `epoch`은 마친 에폭 수(1, 2, ...)입니다: 학습하면서
+      가중치가 어떻게 퍼져 가는지 보여 줍니다;
+    - 마지막에 `writer.close()`: 이벤트는 버퍼에 쌓이므로, 닫지 않은 파일에는 아무것도 없을 수 있습니다.
+
+    예: 배치 4개짜리 에폭 2번이면 "Loss/train"을 단계 0..7에, "weights/0.weight"를 단계 1과 2에 기록합니다.
+    그다음 `tensorboard --logdir <log_dir>`이 손실 곡선(Scalars)과 가중치(Histograms)를 그려 줍니다.
+    """
+    raise NotImplementedError("log_training")
+
+
 class EarlyStopping:
     """검증 손실이 더는 나아지지 않을 때 학습을 멈출지 결정합니다.
 
@@ -75,6 +100,23 @@ class EarlyStopping:
 
     def step(self, val_loss: float) -> bool:
         raise NotImplementedError("EarlyStopping.step")
+
+
+def overfitting_report(train_losses: list[float], val_losses: list[float]) -> tuple[int, bool]:
+    """학습의 에폭별 곡선(에폭마다 학습 손실 하나와 검증 손실 하나, 에폭 0부터)을 읽어
+    `(best_epoch, overfitting)`을 반환하세요:
+
+    - `best_epoch`: 검증 손실이 가장 낮은 에폭, 같은 값이 여럿이면 그중 첫 번째: 남겨 둘 가치가 있는 가중치
+      (조기 종료의 체크포인트에 담기는 것)이며, int입니다;
+    - `overfitting`: `best_epoch` 뒤로 검증 손실이 최저보다 높게 끝났고(`val_losses[-1] > val_losses[best_epoch]`)
+      학습 손실은 계속 줄었다면(`train_losses[-1] < train_losses[best_epoch]`) True입니다: 모델이 학습 샘플을
+      잡음까지 계속 맞추면서 새 샘플에서는 나빠지는 것입니다. bool입니다.
+
+    검증 손실이 학습 손실보다 높다는 것만으로는 과적합이 아닙니다: 거의 모든 모델에 그 차이가 있습니다.
+    예: 학습 [1.0, 0.6, 0.4, 0.3], 검증 [1.1, 0.8, 0.9, 1.0]이면 (1, True)이고,
+    학습 [1.0, 0.7, 0.5], 검증 [1.2, 1.0, 0.9]이면 (2, False)입니다.
+    """
+    raise NotImplementedError("overfitting_report")
 
 
 def save_checkpoint(path: str | Path, model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int) -> None:

@@ -1,6 +1,9 @@
 """2.4 in another style: zero_grad after each step (set_to_none), detached tensor totals converted
-once per epoch, inference_mode, an iterator loop, a history-based EarlyStopping, other checkpoint keys."""
+once per epoch, inference_mode, an iterator loop, a history-based EarlyStopping, other checkpoint keys;
+TensorBoard's writer as a context manager with the step computed from the epoch and batch index (the tutorial's
+epoch * len(loader) + i); the curves read with torch's argmin in float64."""
 import torch
+from torch.utils.tensorboard import SummaryWriter
 
 
 def accuracy(logits, targets):
@@ -45,6 +48,22 @@ def evaluate(model, loader, loss_fn):
     return (torch.stack(losses).sum() / n).item(), torch.stack(hits).sum().item() / n
 
 
+def log_training(log_dir, model, loader, loss_fn, optimizer, epochs):
+    device = next(iter(model.parameters())).device
+    with SummaryWriter(log_dir=str(log_dir)) as writer:
+        for epoch in range(1, epochs + 1):
+            model.train(True)
+            for i, (inputs, labels) in enumerate(loader):
+                optimizer.zero_grad(set_to_none=True)
+                batch_loss = loss_fn(model(inputs.to(device)), labels.to(device))
+                batch_loss.backward()
+                optimizer.step()
+                writer.add_scalar(tag="Loss/train", scalar_value=float(batch_loss.detach()),
+                                  global_step=(epoch - 1) * len(loader) + i)
+            for name, param in model.named_parameters():
+                writer.add_histogram(tag="weights/" + name, values=param.detach().cpu(), global_step=epoch)
+
+
 class EarlyStopping:
     def __init__(self, patience, min_delta=0.0):
         self.patience = patience
@@ -61,6 +80,15 @@ class EarlyStopping:
             self.best_epoch = len(self.history)
         self.history.append(val_loss)
         return len(self.history) - 1 - self.best_epoch >= self.patience
+
+
+def overfitting_report(train_losses, val_losses):
+    val = torch.tensor(val_losses, dtype=torch.float64)
+    train = torch.tensor(train_losses, dtype=torch.float64)
+    best = int(val.argmin())  # the first of equal minima
+    went_up = bool(val[-1] > val[best])
+    still_learning = bool(train[-1] < train[best])
+    return best, went_up and still_learning
 
 
 def save_checkpoint(path, model, optimizer, epoch):
