@@ -14,11 +14,17 @@ schedule and the forward noising q_sample, a small text encoder and a UNet2DCond
 through cross-attention, the noise-prediction loss, caption dropout (so the same model also learns the
 unconditional prediction) and a DDIM sampler with classifier-free guidance.
 
+Part 3, latent diffusion: what makes Stable Diffusion "latent". A variational autoencoder (diffusers' AutoencoderKL,
+tiny, built from a config) compresses each 16x16 picture into an 8x8 grid of latents; Part 2's diffusion runs on those
+latents instead of on pixels (four times fewer positions), and the VAE's decoder turns sampled latents back into a
+picture. The VAE is frozen: only the UNet learns. Part 2's pixel-space model is the first step; Part 3 moves it into
+the latent space.
+
 Run `ptgrade check 5.3` to grade, and `ptgrade run 5.3` to train both for real and write sample grids (PNG).
 """
 import torch
 import torch.nn.functional as F
-from diffusers import UNet2DConditionModel
+from diffusers import AutoencoderKL, UNet2DConditionModel
 from torch import nn
 from transformers import CLIPTextConfig, CLIPTextModel
 
@@ -150,3 +156,64 @@ def sample(unet, text_states, empty_states, scheduler, noise, guidance_scale, nu
     t predict the noise with the empty and the caption states, combine them with guidance(), and step the scheduler.
     Return the last x clamped to [-1, 1]. No gradients are needed."""
     raise NotImplementedError("sample")
+
+
+# -- Part 3: latent diffusion ---------------------------------------------------------------------------------------
+def make_autoencoder():
+    """A tiny diffusers AutoencoderKL (Stable Diffusion's VAE) built from a config, nothing downloaded: 3x16x16
+    pictures in [-1, 1] <-> latents of shape (latent_channels, 8, 8) (Stable Diffusion uses 4 latent channels).
+
+    The encoder halves the size after every down block but the last, so two DownEncoderBlock2D (and two
+    UpDecoderBlock2D to come back) give 16x16 -> 8x8. Keep it small (under 500,000 parameters): for example
+    block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8 (every block's channels must divide by it).
+    Its config's scaling_factor (diffusers' default 0.18215, what Stable Diffusion's VAE uses) is the number latents
+    are multiplied by so that they have about unit variance, like the scheduler's noise.
+
+    Stable Diffusion loads a trained one (AutoencoderKL.from_pretrained("stabilityai/sd-vae-ft-mse")); here its
+    weights are random: it still maps pictures to latents and back, only not faithfully.
+
+    Example: make_autoencoder().encode(torch.zeros(2, 3, 16, 16)).latent_dist.mode().shape == (2, 4, 8, 8)"""
+    raise NotImplementedError("make_autoencoder")
+
+
+def encode_to_latents(vae, images, generator=None):
+    """Pictures (B, 3, H, W) in [-1, 1] -> scaled latents (B, latent_channels, H/2, W/2), ready for diffusion.
+
+    vae.encode(images).latent_dist is the posterior, a diagonal Gaussian for every latent value. With no `generator`,
+    take its mode() (its mean: the same latents every time); with one, a sample drawn from it,
+    latent_dist.sample(generator) (as Stable Diffusion's training does). Then multiply by vae.config.scaling_factor,
+    once. The VAE is frozen: no gradient should reach it (work under torch.no_grad()).
+
+    Watch for: the scaling factor forgotten, applied twice, or divided by (dividing is decode_latents' job).
+
+    Example: encode_to_latents(vae, images).shape == (B, 4, 8, 8) for 16x16 pictures."""
+    raise NotImplementedError("encode_to_latents")
+
+
+def decode_latents(vae, latents):
+    """Scaled latents (B, latent_channels, h, w) -> pictures (B, 3, 2h, 2w) in [-1, 1]: encode_to_latents undone.
+
+    Divide by vae.config.scaling_factor first (undo what encode_to_latents multiplied in), decode with
+    vae.decode(...).sample, and clamp to [-1, 1] (the decoder's output is not bounded). No gradients are needed.
+
+    Watch for: decoding the scaled latents as they are (with 0.18215 the decoder sees latents 5.5 times too small),
+    or multiplying by the factor again.
+
+    Example: decode_latents(vae, encode_to_latents(vae, images)).shape == images.shape"""
+    raise NotImplementedError("decode_latents")
+
+
+def latent_diffusion_loss(unet, vae, x0, text_states, t, noise, alphas_cumprod):
+    """diffusion_loss moved into the VAE's latent space, as Stable Diffusion trains: a scalar tensor.
+
+    x0 are pictures (B, 3, H, W); noise has the latents' shape (B, latent_channels, H/2, W/2), and unet is a
+    UNet2DConditionModel whose in_channels and out_channels are vae.config.latent_channels. Encode x0 with
+    encode_to_latents (no generator), with no gradient into the VAE; noise the latents to step t with q_sample; let
+    the UNet predict the noise from (noisy latents, t, text_states) (its output's `.sample`); return the mean squared
+    error to `noise`. backward() on it reaches the UNet only.
+
+    Watch for: noising the pixels and then encoding them (the noise lives in latent space), the VAE receiving
+    gradients (encoding with autograd on: backward runs through the frozen encoder), the scaling factor forgotten.
+
+    Example: latent_diffusion_loss(unet, vae, images, states, t, torch.randn(B, 4, 8, 8), alphas_cumprod)"""
+    raise NotImplementedError("latent_diffusion_loss")

@@ -1,7 +1,10 @@
 """5.3 Project: GAN and text-to-image. DCGAN: shapes, initialisation, the two alternating steps (labels, detach,
 zero_grad, the non-saturating loss) and a bounded training run measured against the data. Diffusion: the schedule and
 q_sample against diffusers' DDPMScheduler, caption dropout, the noise-prediction loss, the guidance formula, a DDIM
-sampler against a reference loop, and captions followed after bounded training, read by the kit's detector.
+sampler against a reference loop, and captions followed after bounded training, read by the kit's detector. Latent
+diffusion: the student's AutoencoderKL (rebuilt in the judge from its config and weights), latents scaled on the way in
+and unscaled on the way out of a tiny VAE the grader builds, the latent loss against the judge's own (the VAE frozen),
+and a short run on the grader's tiny models that must lower the loss the judge measures.
 
 What the judge believes: only what it computes. Every check's inputs, and the data both models learn from, are drawn
 from the judge's run seed (`run_seed`), so no answer can be looked up from this file's recipes. The Generator and the
@@ -22,18 +25,20 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from diffusers import DDPMScheduler, UNet2DConditionModel  # noqa: E402
+from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel  # noqa: E402
 from torch import nn  # noqa: E402
 
 from graders.observations.s5_3_gan_text_to_image import (  # noqa: E402
     _BN_KEYS,
     _PATTERNS,
     GAN_STEPS,
+    LATENT_STEPS,
     T2I_STEPS,
     _d_probe_step,
     _ddim,
     _flat,
     _gan_input,
+    _latent_case,
     _loss_case,
     _pattern_fits,
     _random_layer_weights,
@@ -41,7 +46,10 @@ from graders.observations.s5_3_gan_text_to_image import (  # noqa: E402
     _stale_grads,
     _tiny_batch,
     _tiny_gan,
+    _tiny_latent_unet,
     _tiny_unet,
+    _tiny_vae,
+    autoencoder_parts,
     caption_dropout,
     diffusion_loss_on_tiny_unet,
     discriminator_step_effects,
@@ -50,6 +58,10 @@ from graders.observations.s5_3_gan_text_to_image import (  # noqa: E402
     gan_training_run,
     generator_step_effects,
     initialised_weights,
+    latent_loss_effects,
+    latent_training_run,
+    latents_decoded,
+    latents_encoded,
     noise_schedules,
     sampled_images,
     text_to_image_parts,
@@ -85,6 +97,11 @@ GAN_FD_THRESHOLD = 30.0
 T2I_COLOUR_THRESHOLD = 0.4  # at least 20 of 48: four more than ignoring the caption allows
 T2I_SHAPE_THRESHOLD = 0.4  # at least 10 of the 24 pairs, where ignoring the shape word gets none
 UNET_LIMIT = 1_000_000  # parameters: make_unet's model must train on a CPU
+VAE_LIMIT = 500_000  # parameters: make_autoencoder's model (the reference has 167,959)
+# The short latent run (LATENT_STEPS Adam steps on the grader's tiny UNet and VAE) must bring the judge's own loss,
+# averaged over 8 draws of t and noise, to LATENT_RATIO of where it started. The reference: 0.64-0.69 over seeds 1-6
+# (see the check's docstring for the run seeds measured); a loss that does not train the UNet stays at 1.0.
+LATENT_RATIO = 0.85
 
 
 def _derived(run_seed, salt):
@@ -850,3 +867,275 @@ def test_text_to_image_draws_the_captions_shape(impl, t2i_run):
               f"샘플보다 더 네모난(상자 모서리가 더 밝은) 쌍의 비율은 학습 실행별로 {each}입니다. 모양 단어를 무시하는 "
               f"모델은 두 캡션에 같은 그림을 그려 0%를 받습니다. 올바른 모델은 세 번의 실행 중 적어도 한 번 "
               f"{T2I_SHAPE_THRESHOLD:.0%}에 이릅니다."), _T2I_HINT)
+
+
+# -- Part 3: latent diffusion ----------------------------------------------------------------------------------------
+def _judge_vae(name, config, state, what):
+    """A diffusers AutoencoderKL built in the judge from the pulled config (at most VAE_LIMIT parameters, counted on
+    the meta device first) with the pulled weights, in eval mode; an AssertionError that says what is off."""
+    check(name == "AutoencoderKL",
+          say(f"{what} is a {name}, expected a diffusers AutoencoderKL.",
+              f"{what}: {name}입니다. diffusers의 AutoencoderKL이어야 합니다."))
+    plain = (int, float, str, bool, type(None))
+    check(isinstance(config, dict) and all(type(k) is str and (type(v) in plain or (type(v) is list and all(
+        type(i) in plain for i in v))) for k, v in config.items()),
+          say(f"{what}'s config is not plain data.", f"{what}의 config가 기본 자료형으로만 된 데이터가 아닙니다."))
+    try:
+        with torch.device("meta"):
+            size = sum(p.numel() for p in AutoencoderKL.from_config(config).parameters())
+    except Exception as error:  # noqa: BLE001 - the student's config: whatever diffusers says of it is theirs
+        raise AssertionError(say(f"{what}'s config does not build an AutoencoderKL ({type(error).__name__}).",
+                                 f"{what}의 config로 AutoencoderKL을 만들 수 없습니다({type(error).__name__}).")) from None
+    check(size <= VAE_LIMIT,
+          say(f"{what} has {size:,} parameters; keep it under {VAE_LIMIT:,}: it only has to map 16x16 pictures.",
+              f"{what}의 매개변수가 {size:,}개입니다. 16x16 그림만 다루면 되므로 {VAE_LIMIT:,}개 아래로 유지하세요."),
+          say("block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8 is enough (Stable Diffusion's own "
+              "VAE has 128 to 512 channels and 84 million parameters).",
+              "block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8이면 충분합니다(Stable Diffusion의 "
+              "VAE는 채널이 128~512개이고 매개변수가 8,400만 개입니다)."))
+    vae = AutoencoderKL.from_config(config)
+    check(isinstance(state, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in state.values()),
+          say(f"{what}'s weights are not tensors.", f"{what}의 가중치가 텐서가 아닙니다."))
+    try:
+        vae.load_state_dict(state)
+    except RuntimeError as error:
+        raise AssertionError(say(f"{what}'s weights do not fit its config: {str(error)[:200]}",
+                                 f"{what}의 가중치가 config와 맞지 않습니다: {str(error)[:200]}")) from None
+    return vae.eval()
+
+
+def _scaling_factor(run_seed):
+    """The tiny VAE's scaling factor for this run: far enough from 1 that applying it once, twice or not at all differ."""
+    return round(random.Random(_derived(run_seed, 60)).uniform(0.3, 0.7), 4)
+
+
+def _judge_latents(vae, images, scale, generator=None):
+    with torch.no_grad():
+        posterior = vae.encode(images).latent_dist
+        return (posterior.mode() if generator is None else posterior.sample(generator)) * scale
+
+
+def _judge_pixels(vae, latents, scale, clamp=True):
+    with torch.no_grad():
+        pixels = vae.decode(latents / scale).sample
+    return pixels.clamp(-1, 1) if clamp else pixels
+
+
+_ENCODE_HINT = say("latents = vae.encode(images).latent_dist.mode() (or .sample(generator) when a generator is given), "
+                   "then times vae.config.scaling_factor, once; under torch.no_grad().",
+                   "latents = vae.encode(images).latent_dist.mode()(generator가 주어지면 .sample(generator)) 다음 "
+                   "vae.config.scaling_factor를 한 번 곱합니다. torch.no_grad() 안에서 하세요.")
+_DECODE_HINT = say("pixels = vae.decode(latents / vae.config.scaling_factor).sample, clamped to [-1, 1].",
+                   "pixels = vae.decode(latents / vae.config.scaling_factor).sample을 [-1, 1]로 자릅니다.")
+_LATENT_LOSS_HINT = say("latents = encode_to_latents(vae, x0) (no gradient into the VAE); noisy = q_sample(latents, t, "
+                        "noise, alphas_cumprod) in latent space; loss = F.mse_loss(unet(noisy, t, "
+                        "encoder_hidden_states=text_states).sample, noise).",
+                        "latents = encode_to_latents(vae, x0)(VAE로는 변화도가 가지 않게), 잠재 공간에서 noisy = "
+                        "q_sample(latents, t, noise, alphas_cumprod), loss = F.mse_loss(unet(noisy, t, "
+                        "encoder_hidden_states=text_states).sample, noise)입니다.")
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("make_autoencoder builds a small AutoencoderKL that maps 16x16 pictures to 8x8 latents",
+                   ko="make_autoencoder는 16x16 그림을 8x8 잠재 표현으로 바꾸는 작은 AutoencoderKL을 만듭니다")
+def test_make_autoencoder_gives_8x8_latents(impl, run_seed):
+    vae = _judge_vae(*autoencoder_parts(impl), say("make_autoencoder()'s model", "make_autoencoder()의 모델"))
+    images = draw_shapes(3, _derived(run_seed, 61) % 100_000)[0]
+    with torch.no_grad():
+        latents = vae.encode(images).latent_dist.mode()
+        pixels = vae.decode(latents).sample
+    channels = vae.config.latent_channels
+    hint = say("Two DownEncoderBlock2D (the encoder halves the size after every block but the last) and two "
+               "UpDecoderBlock2D, in_channels=out_channels=3.",
+               "DownEncoderBlock2D 두 개(인코더는 마지막 블록을 뺀 블록마다 크기를 절반으로 줄입니다)와 UpDecoderBlock2D 두 "
+               "개, in_channels=out_channels=3입니다.")
+    check(tuple(latents.shape) == (3, channels, 8, 8),
+          say(f"the grader's copy of your VAE encodes 3 pictures of 3x16x16 to latents of shape {tuple(latents.shape)}; "
+              f"expected (3, {channels}, 8, 8): one halving of the size.",
+              f"채점기가 만든 VAE 사본이 3x16x16 그림 3장을 shape {tuple(latents.shape)}의 잠재 표현으로 바꿉니다. 크기를 "
+              f"한 번 절반으로 줄인 (3, {channels}, 8, 8)이어야 합니다."), hint)
+    check(tuple(pixels.shape) == (3, 3, 16, 16),
+          say(f"decoding those latents gives shape {tuple(pixels.shape)}; expected the pictures' (3, 3, 16, 16).",
+              f"그 잠재 표현을 디코딩한 shape가 {tuple(pixels.shape)}입니다. 그림과 같은 (3, 3, 16, 16)이어야 합니다."), hint)
+    scale = vae.config.scaling_factor
+    check(isinstance(scale, float) and 0 < scale < float("inf"),
+          say(f"the VAE's scaling_factor is {scale!r}; it must be a positive number (diffusers' default is 0.18215).",
+              f"VAE의 scaling_factor가 {scale!r}입니다. 양수여야 합니다(diffusers의 기본값은 0.18215)."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("encode_to_latents takes the posterior and multiplies it by the scaling factor",
+                   ko="encode_to_latents는 사후 분포에서 잠재 표현을 얻어 스케일링 계수를 곱합니다")
+def test_encode_to_latents_scales_the_posterior(impl, run_seed):
+    seed, scale = _derived(run_seed, 62) % 100_000, _scaling_factor(run_seed)
+    sample_seed = _derived(run_seed, 63) % 100_000
+    images = F.avg_pool2d(draw_shapes(5, seed)[0], 2)
+    got, got_sampled = latents_encoded(impl, seed, scale, images, sample_seed)
+    vae = _tiny_vae(seed, scale)
+    mode = _judge_latents(vae, images, 1.0)
+    sampled = _judge_latents(vae, images, 1.0, torch.Generator().manual_seed(sample_seed))
+    forgot = say("the scaling factor is left out: multiply the latents by vae.config.scaling_factor.",
+                 "스케일링 계수가 빠졌습니다: 잠재 표현에 vae.config.scaling_factor를 곱하세요.")
+    twice = say("the scaling factor is applied twice: multiply by vae.config.scaling_factor once.",
+                "스케일링 계수를 두 번 곱했습니다: vae.config.scaling_factor는 한 번만 곱하세요.")
+    divided = say("the latents are divided by the scaling factor: encoding multiplies by it, decoding divides.",
+                  "잠재 표현을 스케일링 계수로 나눴습니다: 인코딩에서는 곱하고, 디코딩에서 나눕니다.")
+    assert_tensor(got, mode * scale, say(f"encode_to_latents on 5 pictures (scaling_factor {scale}, no generator)",
+                                         f"그림 5장에 대한 encode_to_latents(scaling_factor {scale}, generator 없음)"),
+                  rtol=1e-4, atol=1e-5, hint=_ENCODE_HINT,
+                  mistakes={forgot: mode, twice: mode * scale ** 2, divided: mode / scale})
+    assert_tensor(got_sampled, sampled * scale,
+                  say("encode_to_latents with a seeded generator: a sample of the posterior, scaled",
+                      "시드를 준 generator로 encode_to_latents: 사후 분포의 표본에 스케일링 계수를 곱한 값"),
+                  rtol=1e-4, atol=1e-5, hint=_ENCODE_HINT,
+                  mistakes={say("the generator is ignored: with one, draw latent_dist.sample(generator).",
+                                "generator를 무시했습니다: generator가 주어지면 latent_dist.sample(generator)로 "
+                                "뽑으세요."): mode * scale,
+                            forgot: sampled, twice: sampled * scale ** 2, divided: sampled / scale})
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("decode_latents undoes the scaling, decodes and clamps to [-1, 1]",
+                   ko="decode_latents는 스케일링을 되돌리고 디코딩한 뒤 [-1, 1]로 자릅니다")
+def test_decode_latents_undoes_the_scaling(impl, run_seed):
+    seed, scale = _derived(run_seed, 64) % 100_000, _scaling_factor(run_seed)
+    generator = torch.Generator().manual_seed(_derived(run_seed, 65))
+    vae = _tiny_vae(seed, scale)
+    images = F.avg_pool2d(draw_shapes(4, seed)[0], 2)
+    cases = [torch.randn(3, 4, 4, 4, generator=generator), _judge_latents(vae, images, scale)]
+    outs = latents_decoded(impl, seed, scale, cases)
+    check(isinstance(outs, list) and len(outs) == 2, say("decode_latents did not answer for both latents.",
+                                                          "decode_latents가 두 잠재 표현에 모두 답하지 않았습니다."))
+    what = [say("decode_latents on random scaled latents (3, 4, 4, 4)", "무작위 스케일 잠재 표현 (3, 4, 4, 4)에 대한 decode_latents"),
+            say("decode_latents(vae, latents of 4 pictures of 3x8x8): the round trip back to pixels",
+                "decode_latents(vae, 3x8x8 그림 4장의 잠재 표현): 픽셀로 돌아오는 왕복")]
+    for got, latents, title in zip(outs, cases, what):
+        got = expect_tensor(got, "decode_latents(...)")
+        check(tuple(got.shape) == (len(latents), 3, 8, 8),
+              say(f"decode_latents on latents of shape {tuple(latents.shape)} gave {tuple(got.shape)}; expected the "
+                  f"pictures' shape ({len(latents)}, 3, 8, 8).",
+                  f"shape {tuple(latents.shape)}의 잠재 표현에 대한 decode_latents의 출력 shape가 {tuple(got.shape)}입니다. "
+                  f"그림의 shape ({len(latents)}, 3, 8, 8)이어야 합니다."), _DECODE_HINT)
+        assert_tensor(got, _judge_pixels(vae, latents, scale), title, rtol=1e-4, atol=1e-5, hint=_DECODE_HINT,
+                      mistakes={say("the latents are decoded without dividing by the scaling factor first.",
+                                    "스케일링 계수로 먼저 나누지 않고 잠재 표현을 디코딩했습니다."):
+                                    _judge_pixels(vae, latents, 1.0),
+                                say("the latents are multiplied by the scaling factor again before decoding: divide.",
+                                    "디코딩 전에 스케일링 계수를 다시 곱했습니다: 나눠야 합니다."):
+                                    _judge_pixels(vae, latents * scale * scale, scale),
+                                say("the pictures are not clamped to [-1, 1]: the decoder's output is not bounded.",
+                                    "그림을 [-1, 1]로 자르지 않았습니다: 디코더의 출력에는 범위 제한이 없습니다."):
+                                    _judge_pixels(vae, latents, scale, clamp=False)})
+
+
+def _latent_loss(unet, vae, scale, x0, states, t, noise, mistake=None):
+    """The judge's latent diffusion loss, or what a known mistake gives."""
+    factor = {"forgot": 1.0, "twice": scale * scale}.get(mistake, scale)
+    latents = _judge_latents(vae, x0, factor)
+    noisy = latents if mistake == "clean" else _ddpm().add_noise(latents, noise, t)
+    target = latents if mistake == "target" else noise
+    return F.mse_loss(unet(noisy, t, encoder_hidden_states=states).sample, target)
+
+
+@pytest.mark.points(3)
+@pytest.mark.gradients
+@pytest.mark.title("latent_diffusion_loss noises the scaled latents and trains the UNet on them",
+                   ko="latent_diffusion_loss는 스케일한 잠재 표현에 노이즈를 섞고 그것으로 UNet을 학습시킵니다")
+def test_latent_diffusion_loss_matches_the_judges(impl, run_seed):
+    scale, alphas_cumprod = _scaling_factor(run_seed), _ddpm().alphas_cumprod
+    for seed in (_derived(run_seed, 66) % 100_000, _derived(run_seed, 67) % 100_000):
+        loss, grad, _, _ = latent_loss_effects(impl, seed, scale, alphas_cumprod)
+        check(grad is not None,
+              say("latent_diffusion_loss should return a scalar tensor that backward() runs through into the UNet.",
+                  "latent_diffusion_loss는 backward()가 UNet까지 흘러갈 수 있는 스칼라 텐서를 반환해야 합니다."),
+              _LATENT_LOSS_HINT)
+        unet, vae = _tiny_latent_unet(seed), _tiny_vae(seed + 1, scale)
+        case = _latent_case(seed)
+        with torch.no_grad():
+            wrong = {say("the scaling factor is left out: the UNet learns latents of another scale than "
+                         "encode_to_latents gives.",
+                         "스케일링 계수가 빠졌습니다: UNet이 encode_to_latents가 주는 것과 다른 크기의 잠재 표현을 "
+                         "배웁니다."): _latent_loss(unet, vae, scale, *case, "forgot").item(),
+                     say("the scaling factor is applied twice (encode_to_latents already multiplies by it).",
+                         "스케일링 계수를 두 번 곱했습니다(encode_to_latents가 이미 곱합니다)."):
+                         _latent_loss(unet, vae, scale, *case, "twice").item(),
+                     say("the UNet sees the clean latents: q_sample them first.",
+                         "UNet이 깨끗한 잠재 표현을 봅니다: 먼저 q_sample하세요."):
+                         _latent_loss(unet, vae, scale, *case, "clean").item(),
+                     say("the target is the latents; the UNet predicts the noise that was added.",
+                         "목표가 잠재 표현입니다. UNet은 더해진 노이즈를 예측합니다."):
+                         _latent_loss(unet, vae, scale, *case, "target").item()}
+        want = _latent_loss(unet, vae, scale, *case)
+        assert_scalar(loss, want.item(), say("latent_diffusion_loss on the grader's tiny UNet and VAE",
+                                             "채점기의 작은 UNet과 VAE에서 latent_diffusion_loss 값"),
+                      rtol=1e-4, hint=_LATENT_LOSS_HINT, mistakes=wrong)
+        want.backward()
+        assert_tensor(grad, unet.conv_in.weight.grad,
+                      say("the gradient of latent_diffusion_loss for the UNet's conv_in weight",
+                          "UNet conv_in 가중치에 대한 latent_diffusion_loss의 변화도"),
+                      rtol=1e-3, atol=1e-6, hint=_LATENT_LOSS_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.gradients
+@pytest.mark.title("latent_diffusion_loss leaves the VAE frozen: no gradient, no change",
+                   ko="latent_diffusion_loss는 VAE를 동결된 채로 둡니다: 변화도도, 변경도 없습니다")
+def test_latent_diffusion_loss_leaves_the_vae_frozen(impl, run_seed):
+    seed, scale = _derived(run_seed, 68) % 100_000, _scaling_factor(run_seed)
+    _, grad, vae_grads, vae_after = latent_loss_effects(impl, seed, scale, _ddpm().alphas_cumprod)
+    check(grad is not None,
+          say("latent_diffusion_loss should return a scalar tensor that backward() runs through into the UNet.",
+              "latent_diffusion_loss는 backward()가 UNet까지 흘러갈 수 있는 스칼라 텐서를 반환해야 합니다."),
+          _LATENT_LOSS_HINT)
+    check(not any(vae_grads),
+          say(f"after backward() on latent_diffusion_loss, {sum(vae_grads)} of the VAE's {len(vae_grads)} parameter "
+              "tensors hold gradients: x0 was encoded with autograd on, so backward ran through the frozen VAE.",
+              f"latent_diffusion_loss에 backward()를 호출한 뒤 VAE의 매개변수 텐서 {len(vae_grads)}개 중 {sum(vae_grads)}"
+              "개에 변화도가 있습니다: autograd가 켜진 채로 x0를 인코딩해서 역전파가 동결된 VAE까지 흘러갔습니다."),
+          say("Encode under torch.no_grad() (or detach the latents): the VAE is a fixed map, only the UNet learns.",
+              "torch.no_grad() 안에서 인코딩하세요(또는 잠재 표현을 detach하세요): VAE는 고정된 변환이고 UNet만 "
+              "학습합니다."))
+    check(torch.equal(vae_after, _flat(_tiny_vae(seed + 1, scale))),
+          say("latent_diffusion_loss changed the VAE's parameters.", "latent_diffusion_loss가 VAE의 매개변수를 바꿨습니다."),
+          _LATENT_LOSS_HINT)
+
+
+@pytest.mark.points(2)
+@pytest.mark.convergence
+@pytest.mark.title("A short run on latent_diffusion_loss lowers the latent loss",
+                   ko="latent_diffusion_loss로 짧게 학습하면 잠재 공간의 손실이 내려갑니다")
+def test_latent_training_lowers_the_loss(impl, run_seed):
+    """LATENT_STEPS Adam steps (lr 3e-3) of the grader's tiny latent UNet on the student's loss, with the grader's
+    tiny VAE, 8 pictures and their states: the judge's own latent loss on those pictures, averaged over 8 draws of t
+    and noise it makes, must come down to LATENT_RATIO (0.85) of the untrained UNet's. The reference reached 0.64-0.69
+    (seeds 1-6 of the training alone); a loss that does not train the UNet stays at 1.0."""
+    seed, scale = _derived(run_seed, 69) % 100_000, _scaling_factor(run_seed)
+    weights = latent_training_run(impl, seed, scale, _ddpm().alphas_cumprod)
+    trained = _tiny_latent_unet(seed)
+    check(isinstance(weights, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in weights.values()),
+          say("the trained UNet's weights are not tensors.", "학습한 UNet의 가중치가 텐서가 아닙니다."))
+    try:
+        trained.load_state_dict(weights)
+    except RuntimeError as error:
+        raise AssertionError(say(f"the trained UNet's weights do not fit it: {str(error)[:200]}",
+                                 f"학습한 UNet의 가중치가 모델과 맞지 않습니다: {str(error)[:200]}")) from None
+    vae, untrained = _tiny_vae(seed + 1, scale), _tiny_latent_unet(seed)
+    images, states, _, _ = _latent_case(seed, 8)
+    draw = torch.Generator().manual_seed(_derived(run_seed, 70))
+    losses = torch.zeros(2)
+    with torch.no_grad():
+        for _ in range(8):
+            t, noise = torch.randint(0, 1000, (8,), generator=draw), torch.randn(8, 4, 4, 4, generator=draw)
+            for index, unet in enumerate((untrained, trained)):
+                losses[index] += _latent_loss(unet, vae, scale, images, states, t, noise).item() / 8
+    before, after = losses.tolist()
+    check(after == after and after <= LATENT_RATIO * before,
+          say(f"after {LATENT_STEPS} Adam steps on latent_diffusion_loss, the grader's latent loss went from "
+              f"{before:.3g} to {after:.3g} ({after / before:.0%} of it); a correct loss brings it under "
+              f"{LATENT_RATIO:.0%}.",
+              f"latent_diffusion_loss로 Adam {LATENT_STEPS}단계를 학습한 뒤 채점기가 잰 잠재 공간의 손실이 {before:.3g}에서 "
+              f"{after:.3g}(처음의 {after / before:.0%})가 되었습니다. 올바른 손실이면 {LATENT_RATIO:.0%} 아래로 "
+              f"내려갑니다."), _LATENT_LOSS_HINT)

@@ -1,7 +1,7 @@
 """5.3 Project: GAN and text-to-image (reference)."""
 import torch
 import torch.nn.functional as F
-from diffusers import UNet2DConditionModel
+from diffusers import AutoencoderKL, UNet2DConditionModel
 from torch import nn
 from transformers import CLIPTextConfig, CLIPTextModel
 
@@ -129,3 +129,29 @@ def sample(unet, text_states, empty_states, scheduler, noise, guidance_scale, nu
         eps_uncond, eps_cond = unet(torch.cat([x, x]), t, encoder_hidden_states=states).sample.chunk(2)
         x = scheduler.step(guidance(eps_uncond, eps_cond, guidance_scale), t, x).prev_sample
     return x.clamp(-1, 1)
+
+
+# -- Part 3: latent diffusion ---------------------------------------------------------------------------------------
+def make_autoencoder():
+    return AutoencoderKL(
+        in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), block_out_channels=(16, 32), layers_per_block=1,
+        latent_channels=4, norm_num_groups=8, sample_size=IMAGE_SIZE)
+
+
+def encode_to_latents(vae, images, generator=None):
+    with torch.no_grad():
+        posterior = vae.encode(images).latent_dist
+        latents = posterior.mode() if generator is None else posterior.sample(generator)
+    return latents * vae.config.scaling_factor
+
+
+def decode_latents(vae, latents):
+    with torch.no_grad():
+        return vae.decode(latents / vae.config.scaling_factor).sample.clamp(-1, 1)
+
+
+def latent_diffusion_loss(unet, vae, x0, text_states, t, noise, alphas_cumprod):
+    latents = encode_to_latents(vae, x0)  # under no_grad: the VAE stays frozen
+    noisy = q_sample(latents, t, noise, alphas_cumprod)
+    return F.mse_loss(unet(noisy, t, encoder_hidden_states=text_states).sample, noise)

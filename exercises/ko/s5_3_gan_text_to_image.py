@@ -14,11 +14,17 @@ stride가 있는 합성곱으로 이미지를 판정하는 Discriminator, 표준
 UNet2DConditionModel, 노이즈 예측 손실, 캡션 드롭아웃(같은 모델이 조건 없는 예측도 배우도록), 그리고
 classifier-free guidance를 쓰는 DDIM 샘플러입니다.
 
+3부, 잠재 확산(latent diffusion): Stable Diffusion을 "잠재" 확산 모델로 만드는 부분입니다. 설정(config)으로 만든
+아주 작은 변분 오토인코더(VAE, diffusers의 AutoencoderKL)가 16x16 그림을 8x8 격자의 잠재 표현(latent)으로
+압축합니다. 2부의 확산은 픽셀 대신 이 잠재 표현 위에서 돌아가고(위치가 4분의 1로 줄어듭니다), 샘플링한 잠재
+표현은 VAE의 디코더가 다시 그림으로 바꿉니다. VAE는 동결(freeze)되어 있고 UNet만 학습합니다. 2부의 픽셀 공간
+모델이 첫 단계이고, 3부는 그것을 잠재 공간으로 옮깁니다.
+
 `ptgrade check 5.3`으로 채점하고, `ptgrade run 5.3`으로 두 모델을 실제로 학습해 샘플 격자(PNG)를 저장하세요.
 """
 import torch
 import torch.nn.functional as F
-from diffusers import UNet2DConditionModel
+from diffusers import AutoencoderKL, UNet2DConditionModel
 from torch import nn
 from transformers import CLIPTextConfig, CLIPTextModel
 
@@ -150,3 +156,67 @@ def sample(unet, text_states, empty_states, scheduler, noise, guidance_scale, nu
     빈 캡션과 캡션 상태로 노이즈를 예측하고, guidance()로 합치고, 스케줄러를 한 단계 진행합니다. 마지막 x를
     [-1, 1]로 잘라 반환합니다. 변화도는 필요 없습니다."""
     raise NotImplementedError("sample")
+
+
+# -- 3부: 잠재 확산 ---------------------------------------------------------------------------------------------------
+def make_autoencoder():
+    """설정(config)으로 만든 아주 작은 diffusers AutoencoderKL(Stable Diffusion의 VAE)이며, 아무것도 내려받지
+    않습니다: 값이 [-1, 1]인 3x16x16 그림 <-> shape (latent_channels, 8, 8)인 잠재 표현(Stable Diffusion은 잠재 채널
+    4개를 씁니다).
+
+    인코더는 마지막 블록을 뺀 다운 블록마다 크기를 절반으로 줄이므로, DownEncoderBlock2D 두 개(돌아올 때는
+    UpDecoderBlock2D 두 개)면 16x16 -> 8x8이 됩니다. 작게 유지하세요(매개변수 500,000개 미만): 예를 들어
+    block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8(각 블록의 채널 수가 이 값으로 나누어떨어져야
+    합니다). config의 scaling_factor(diffusers 기본값 0.18215, Stable Diffusion의 VAE가 쓰는 값)는 잠재 표현의
+    분산이 스케줄러의 노이즈처럼 1 정도가 되도록 곱하는 수입니다.
+
+    Stable Diffusion은 학습된 VAE를 불러옵니다(AutoencoderKL.from_pretrained("stabilityai/sd-vae-ft-mse")). 여기서는
+    가중치가 무작위입니다: 그래도 그림을 잠재 표현으로 바꾸고 되돌리지만, 충실하게 복원하지는 못합니다.
+
+    예: make_autoencoder().encode(torch.zeros(2, 3, 16, 16)).latent_dist.mode().shape == (2, 4, 8, 8)"""
+    raise NotImplementedError("make_autoencoder")
+
+
+def encode_to_latents(vae, images, generator=None):
+    """값이 [-1, 1]인 그림 (B, 3, H, W) -> 확산에 바로 쓸 수 있게 스케일한 잠재 표현 (B, latent_channels, H/2, W/2).
+
+    vae.encode(images).latent_dist는 사후 분포(posterior)로, 잠재 값마다 대각 가우시안입니다. `generator`가 없으면
+    그 mode()(평균이므로 매번 같은 잠재 표현)를, 있으면 그것으로 뽑은 표본 latent_dist.sample(generator)를
+    씁니다(Stable Diffusion의 학습이 이렇게 합니다). 그다음 vae.config.scaling_factor를 한 번 곱합니다. VAE는
+    동결되어 있으므로 변화도가 VAE로 가면 안 됩니다(torch.no_grad() 안에서 하세요).
+
+    주의할 점: 스케일링 계수를 빠뜨리거나, 두 번 곱하거나, 곱하는 대신 나누는 실수(나누기는 decode_latents의
+    일입니다).
+
+    예: 16x16 그림이면 encode_to_latents(vae, images).shape == (B, 4, 8, 8)"""
+    raise NotImplementedError("encode_to_latents")
+
+
+def decode_latents(vae, latents):
+    """스케일한 잠재 표현 (B, latent_channels, h, w) -> 값이 [-1, 1]인 그림 (B, 3, 2h, 2w): encode_to_latents를
+    되돌립니다.
+
+    먼저 vae.config.scaling_factor로 나누고(encode_to_latents가 곱한 것을 되돌립니다), vae.decode(...).sample로
+    디코딩한 뒤 [-1, 1]로 자릅니다(디코더의 출력에는 범위 제한이 없습니다). 변화도는 필요 없습니다.
+
+    주의할 점: 스케일한 잠재 표현을 그대로 디코딩하는 실수(0.18215이면 디코더가 5.5배 작은 잠재 표현을 봅니다),
+    또는 계수를 한 번 더 곱하는 실수.
+
+    예: decode_latents(vae, encode_to_latents(vae, images)).shape == images.shape"""
+    raise NotImplementedError("decode_latents")
+
+
+def latent_diffusion_loss(unet, vae, x0, text_states, t, noise, alphas_cumprod):
+    """diffusion_loss를 VAE의 잠재 공간으로 옮긴 것으로, Stable Diffusion이 학습하는 방식입니다: 스칼라 텐서.
+
+    x0는 그림 (B, 3, H, W)이고, noise는 잠재 표현의 shape (B, latent_channels, H/2, W/2)이며, unet은 in_channels와
+    out_channels가 vae.config.latent_channels인 UNet2DConditionModel입니다. VAE로 변화도가 가지 않게
+    encode_to_latents(generator 없이)로 x0를 인코딩하고, q_sample로 잠재 표현에 단계 t만큼 노이즈를 섞고, UNet이
+    (노이즈 섞인 잠재 표현, t, text_states)에서 노이즈를 예측하게 한 뒤(출력의 `.sample`), `noise`와의
+    평균제곱오차를 반환합니다. 여기에 backward()를 호출하면 UNet에만 변화도가 갑니다.
+
+    주의할 점: 픽셀에 노이즈를 섞은 다음 인코딩하는 실수(노이즈는 잠재 공간에 있습니다), VAE가 변화도를 받는
+    실수(autograd를 켠 채로 인코딩하면 역전파가 동결된 인코더까지 흘러갑니다), 스케일링 계수를 빠뜨리는 실수.
+
+    예: latent_diffusion_loss(unet, vae, images, states, t, torch.randn(B, 4, 8, 8), alphas_cumprod)"""
+    raise NotImplementedError("latent_diffusion_loss")

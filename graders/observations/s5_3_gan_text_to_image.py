@@ -1,8 +1,9 @@
 """What the student's process observes for 5.3 (GAN and text-to-image): their Generator's and Discriminator's output
 shapes and layers, their outputs with weights drawn from the judge's seed put into their layers (matched by the order
 they run), weights_init's effect, one discriminator_step or generator_step on tiny models the grader builds, their
-noise schedule, text encoder and UNet, caption dropout, diffusion_loss on a tiny UNet, their sampler, and the two
-bounded training runs, whose weights (the generator's layers; the UNet's config and state, with the caption states)
+noise schedule, text encoder and UNet, caption dropout, diffusion_loss on a tiny UNet, their sampler, their
+autoencoder, their latents and pictures from a tiny VAE the grader builds, latent_diffusion_loss and a short latent run
+on the grader's tiny models, and the two bounded training runs, whose weights (the generator's layers; the UNet's config and state, with the caption states)
 are pulled out for the judge to run itself.
 
 Everything here returns what the student's code did, as data; the judge (graders/test_s5_3_gan_text_to_image.py)
@@ -15,7 +16,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import torch
 import torch.nn.functional as F
-from diffusers import DDIMScheduler, UNet2DConditionModel
+from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
 from torch import nn
 
 from graders.support.layers import calls_in_order, norms_reading
@@ -24,6 +25,7 @@ from ptgrade.protocol.observation import observation
 
 GAN_STEPS = 300  # the bounded GAN run's alternating steps
 T2I_STEPS = 300  # the bounded text-to-image run's steps
+LATENT_STEPS = 20  # the short latent-diffusion run's steps (on the grader's tiny models: seconds)
 NZ_TINY = 8  # the noise size of the tiny generator
 
 
@@ -413,3 +415,93 @@ def _t2i_run(impl, seed):
         states = impl.encode_captions(encoder, tokenize(grid_prompts(1)))  # one per caption, in grid_prompts' order
         empty = impl.encode_captions(encoder, tokenize([""]))
     return states, empty, *_unet_state(unet)
+
+
+# -- Part 3: latent diffusion on the grader's tiny VAE and latent UNet ----------------------------------------------
+def _tiny_vae(seed, scaling_factor):
+    """An AutoencoderKL for 3x8x8 pictures -> 4x4x4 latents, with the judge's scaling factor; its decoder's last
+    convolution is scaled up so that its pictures go past [-1, 1] (a clamp left out shows). Eval mode."""
+    torch.manual_seed(seed)
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), block_out_channels=(8, 8), layers_per_block=1,
+        latent_channels=4, norm_num_groups=4, sample_size=8, scaling_factor=scaling_factor)
+    with torch.no_grad():
+        vae.decoder.conv_out.weight.mul_(3.0)
+    return vae.eval()
+
+
+def _tiny_latent_unet(seed):
+    """A UNet2DConditionModel for the tiny VAE's 4x4x4 latents, reading states of width 12."""
+    torch.manual_seed(seed)
+    return UNet2DConditionModel(
+        sample_size=4, in_channels=4, out_channels=4, layers_per_block=1, block_out_channels=(8, 16),
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=12, attention_head_dim=4, norm_num_groups=4)
+
+
+def _latent_case(seed, n=4):
+    """(pictures (n, 3, 8, 8) in [-1, 1], states (n, MAX_TOKENS, 12), t (n,), latent noise (n, 4, 4, 4))."""
+    generator = torch.Generator().manual_seed(seed)
+    images = F.avg_pool2d(draw_shapes(n, seed % 100_000)[0], 2)
+    states = torch.randn(n, MAX_TOKENS, 12, generator=generator)
+    t = torch.randint(0, 1000, (n,), generator=generator)
+    return images, states, t, torch.randn(n, 4, 4, 4, generator=generator)
+
+
+@observation
+def autoencoder_parts(impl):
+    """make_autoencoder() (torch.manual_seed(0) first): its class name, config and weights (_unet_state)."""
+    torch.manual_seed(0)
+    return _unet_state(impl.make_autoencoder())
+
+
+@observation
+def latents_encoded(impl, seed, scaling_factor, images, sample_seed):
+    """encode_to_latents(_tiny_vae(seed, scaling_factor), images), then the same with a generator seeded with
+    sample_seed."""
+    vae = _tiny_vae(seed, scaling_factor)
+    return (impl.encode_to_latents(vae, images),
+            impl.encode_to_latents(vae, images, torch.Generator().manual_seed(sample_seed)))
+
+
+@observation
+def latents_decoded(impl, seed, scaling_factor, latents):
+    """decode_latents(_tiny_vae(seed, scaling_factor), latents) for each latents given."""
+    vae = _tiny_vae(seed, scaling_factor)
+    return [impl.decode_latents(vae, each) for each in latents]
+
+
+@observation
+def latent_loss_effects(impl, seed, scaling_factor, alphas_cumprod):
+    """latent_diffusion_loss(_tiny_latent_unet(seed), _tiny_vae(seed + 1, scaling_factor), *_latent_case(seed),
+    alphas_cumprod), then backward: the loss, the UNet's conv_in weight gradient (None when the loss cannot be
+    backpropagated), whether each VAE parameter holds a gradient, and the VAE's parameters afterwards."""
+    unet, vae = _tiny_latent_unet(seed), _tiny_vae(seed + 1, scaling_factor)
+    images, states, t, noise = _latent_case(seed)
+    loss = impl.latent_diffusion_loss(unet, vae, images, states, t, noise, alphas_cumprod)
+    if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+        return loss, None, [], _flat(vae)
+    loss.backward()
+    grad = unet.conv_in.weight.grad
+    vae_grads = [p.grad is not None and bool(p.grad.abs().sum() > 0) for p in vae.parameters()]
+    return loss.detach(), None if grad is None else grad.clone(), vae_grads, _flat(vae)
+
+
+@observation
+def latent_training_run(impl, seed, scaling_factor, alphas_cumprod):
+    """LATENT_STEPS steps of Adam (lr 3e-3, over the UNet's parameters only) on latent_diffusion_loss with
+    _tiny_latent_unet(seed) and _tiny_vae(seed + 1, scaling_factor), on _latent_case(seed, 8)'s pictures and states
+    with t and noise drawn afresh each step: the UNet's weights afterwards (the judge measures the loss itself)."""
+    unet, vae = _tiny_latent_unet(seed), _tiny_vae(seed + 1, scaling_factor)
+    images, states, _, _ = _latent_case(seed, 8)
+    optimizer = torch.optim.Adam(unet.parameters(), lr=3e-3)
+    rng = torch.Generator().manual_seed(seed + 2)
+    for _ in range(LATENT_STEPS):
+        t = torch.randint(0, 1000, (len(images),), generator=rng)
+        noise = torch.randn(len(images), 4, 4, 4, generator=rng)
+        loss = impl.latent_diffusion_loss(unet, vae, images, states, t, noise, alphas_cumprod)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return {k: v.detach().clone() for k, v in unet.state_dict().items()}

@@ -1,8 +1,10 @@
 """5.3 written another way: explicit layers, class-name initialisation, fakes made under no_grad, D frozen (and
 unfrozen) in the generator step, a schedule computed in float64, torch.lerp for guidance, two UNet calls per sampling
-step and an own small Transformer text encoder instead of CLIP."""
+step and an own small Transformer text encoder instead of CLIP; for the latent part, a VAE built with from_config (3
+latent channels, its own scaling factor), its encoder, quant convolutions and decoder called by hand with detach
+instead of no_grad, and the posterior's sample drawn by hand."""
 import torch
-from diffusers import UNet2DConditionModel
+from diffusers import AutoencoderKL, UNet2DConditionModel
 from torch import nn
 
 from ptgrade.items.s5_3_gan_text_to_image import BETA_END, BETA_START, MAX_TOKENS, T_STEPS, VOCAB, tokenize
@@ -146,3 +148,33 @@ def sample(unet, text_states, empty_states, scheduler, noise, guidance_scale, nu
             uncond = unet(model_input, t, encoder_hidden_states=empty_states).sample
             x = scheduler.step(guidance(uncond, cond, guidance_scale), t, x).prev_sample
     return torch.clamp(x, -1.0, 1.0)
+
+
+def make_autoencoder():
+    return AutoencoderKL.from_config({
+        "block_out_channels": [8, 16], "down_block_types": ["DownEncoderBlock2D"] * 2,
+        "up_block_types": ["UpDecoderBlock2D"] * 2, "latent_channels": 3, "norm_num_groups": 4,
+        "layers_per_block": 1, "scaling_factor": 0.5})
+
+
+def encode_to_latents(vae, images, generator=None):
+    moments = vae.encoder(images)
+    if vae.quant_conv is not None:
+        moments = vae.quant_conv(moments)
+    mean, logvar = moments.detach().chunk(2, dim=1)
+    if generator is not None:
+        draw = torch.randn(mean.shape, generator=generator, dtype=mean.dtype).to(mean.device)
+        mean = mean + torch.exp(0.5 * logvar.clamp(-30.0, 20.0)) * draw
+    return vae.config.scaling_factor * mean
+
+
+def decode_latents(vae, latents):
+    z = latents * (1.0 / vae.config.scaling_factor)
+    if vae.post_quant_conv is not None:
+        z = vae.post_quant_conv(z)
+    return torch.clamp(vae.decoder(z), min=-1.0, max=1.0).detach()
+
+
+def latent_diffusion_loss(unet, vae, x0, text_states, t, noise, alphas_cumprod):
+    z_t = q_sample(encode_to_latents(vae, x0), t, noise, alphas_cumprod)
+    return ((unet(z_t, t, encoder_hidden_states=text_states, return_dict=False)[0] - noise) ** 2).mean()
