@@ -89,7 +89,8 @@ def run_onnx(path: str | Path, x: torch.Tensor) -> torch.Tensor:
 
     Use onnxruntime's CPU execution provider. The session's input names are those of the exported
     graph, not always "x": ask the session for them. onnxruntime takes and returns NumPy arrays, not
-    tensors, in both directions.
+    tensors, in both directions. `x` may require grad (the output of a layer before the exported part):
+    NumPy holds no autograd graph, so `.numpy()` refuses such a tensor until it is detached.
     """
     raise NotImplementedError("run_onnx")
 

@@ -524,6 +524,31 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
                                "세션의 첫 번째 출력을 torch.from_numpy로 변환해 반환하세요."))
 
 
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("run_onnx takes a tensor that requires grad, as a model's output does",
+                   ko="run_onnx는 모델의 출력처럼 변화도를 추적하는 텐서도 받습니다")
+def test_run_onnx_takes_a_tensor_that_requires_grad(impl, tmp_path, run_seed):
+    """The docstring's promise: `x` may require grad (the output of a layer before the exported part); NumPy holds no
+    autograd graph, so `.numpy()` refuses such a tensor until it is detached."""
+    generator = torch.Generator().manual_seed(_seed(run_seed, 3))
+    weight = torch.randn(3, 2, generator=generator)
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "weight"], ["scores"])], "linear",
+                              [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["batch", 3])],
+                              [helper.make_tensor_value_info("scores", onnx.TensorProto.FLOAT, ["batch", 2])],
+                              [numpy_helper.from_array(weight.numpy(), "weight")])
+    path = tmp_path / "linear.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    x = torch.randn(4, 3, generator=generator).requires_grad_()
+    hint = say("NumPy cannot hold autograd's graph: x.detach().cpu().numpy() before handing x to onnxruntime.",
+               "NumPy는 autograd 그래프를 담을 수 없습니다: onnxruntime에 넘기기 전에 x.detach().cpu().numpy()를 쓰세요.")
+    out = errors.calling(say("run_onnx(path, x) for an x that requires grad", "변화도를 추적하는 x에 대한 run_onnx(path, x)"),
+                         hint, impl.run_onnx, path, x)
+    assert_tensor(expect_tensor(out, "run_onnx(path, x)", hint), (x @ weight).detach(),
+                  say("run_onnx(path, x) for an x that requires grad", "변화도를 추적하는 x에 대한 run_onnx(path, x)"),
+                  hint=hint)
+
+
 def _script_kind(facts, what, hint):
     check(facts["script"], say(f"{what} should be a ScriptModule, got {facts['type']}.",
                                f"{what}: ScriptModule이어야 하는데 {facts['type']}입니다."), hint)

@@ -89,7 +89,9 @@ def run_onnx(path: str | Path, x: torch.Tensor) -> torch.Tensor:
 
     onnxruntime의 CPU 실행 프로바이더(execution provider)를 쓰세요. 세션의 입력 이름은 내보낸 그래프가
     정한 것이라 항상 "x"는 아닙니다: 세션에 물어보세요. onnxruntime은 들어갈 때도 나올 때도 텐서가
-    아니라 NumPy 배열을 주고받습니다.
+    아니라 NumPy 배열을 주고받습니다. `x`는 변화도를 추적하는 텐서일 수도 있습니다(내보낸 부분 앞에 있는
+    계층의 출력). NumPy는 autograd 그래프를 담지 못하므로, 그런 텐서는 분리(detach)하기 전에는 `.numpy()`가
+    거부합니다.
     """
     raise NotImplementedError("run_onnx")
 
