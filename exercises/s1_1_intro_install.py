@@ -17,10 +17,14 @@ GPU is the `mps` device (`torch.backends.mps.is_available()`).
 
 In this item you write the report you would paste into a bug report: versions, what accelerators
 exist, and which device your code should use. Optional packages may be missing: report them as
-`None`, never crash.
+`None`, never crash. Then you see eager against graph with code: a function with an `if` on its
+data, captured once by tracing (which keeps one branch) and once with `torch.export` and `torch.cond`
+(which keeps both).
 
 Replace each `raise NotImplementedError` with your code, then run `ptgrade check 1.1`.
 """
+from typing import Callable
+
 import torch
 
 
@@ -67,3 +71,64 @@ def smoke_test(device: torch.device) -> torch.Tensor:
     On a working machine the values are [[5, 14], [14, 50]].
     """
     raise NotImplementedError("smoke_test")
+
+
+# -- eager execution against a captured graph ---------------------------------------------------
+
+def scale_by_sign(x: torch.Tensor) -> torch.Tensor:
+    """Given (nothing to write here): eager PyTorch with a Python `if` on a tensor's value.
+
+    Doubles `x` when its elements sum to more than 0, negates it otherwise. In eager mode the `if` runs on
+    every call, so each input takes its own branch: `scale_by_sign(torch.tensor([1., 2.]))` is
+    `tensor([2., 4.])` and `scale_by_sign(torch.tensor([-1., -2.]))` is `tensor([1., 2.])`.
+    """
+    if x.sum() > 0:
+        return x * 2
+    return -x
+
+
+def trace_graph(fn: Callable[[torch.Tensor], torch.Tensor], example: torch.Tensor) -> Callable:
+    """Capture `fn` as a graph by tracing it on `example`: return `torch.jit.trace(fn, (example,))`, a callable
+    that replays, on any input of `example`'s shape, the tensor operations `fn` ran on `example`.
+
+    A trace records operations, not the Python that chose them. The `if` of `scale_by_sign` runs once, while
+    tracing, on `example`; the graph keeps only the branch `example` took and replays it for every later
+    input, even one that eager mode would send down the other branch. Traced on `torch.ones(3)`, the graph
+    doubles `torch.tensor([-1., -2., -3.])` into `tensor([-2., -4., -6.])`, where eager gives
+    `tensor([1., 2., 3.])`. torch.jit.trace warns about it ("Converting a tensor to a Python boolean might
+    cause the trace to be incorrect"): that warning is this lesson.
+
+    TensorFlow 2 traces too: `tf.function` runs the Python function once per new input signature and keeps the
+    graph. Its AutoGraph rewrites an `if` on a tensor into `tf.cond`, so both branches stay in the graph; what
+    it freezes is a Python value (a Python bool or int argument, a `.numpy()` read inside), and a new Python
+    value or input shape makes it trace again. PyTorch's newer capture refuses rather than guess:
+    `torch.fx.symbolic_trace` raises `TraceError` ("symbolically traced variables cannot be used as inputs to
+    control flow") and `torch.export.export` raises on data-dependent branching, asking for `torch.cond` (next
+    function); `torch.compile` (item 4.1) breaks the graph at the `if` and lets Python decide, so it follows
+    the data as eager does.
+
+    `torch.jit.trace` is deprecated in this PyTorch (2.14): it warns and points to torch.compile and
+    torch.export. It is used here because it shows plainly what tracing does; item 4.3 returns to it. Watch for:
+    trace on `example` itself, not on a tensor you made, since the branch recorded is your tracing input's.
+    """
+    raise NotImplementedError("trace_graph")
+
+
+def export_scale_by_sign(example: torch.Tensor) -> torch.export.ExportedProgram:
+    """`scale_by_sign` captured with `torch.export` so that the graph keeps both branches and follows the data
+    as eager does: return the `torch.export.ExportedProgram` of a module computing it, exported on `(example,)`.
+
+    Exporting `scale_by_sign` as written fails: torch.export traces with symbolic tensors that have no
+    values, so `if x.sum() > 0` cannot be decided ("Data-dependent branching"). Say in the graph that the
+    choice depends on the data: `torch.cond(pred, true_fn, false_fn, (x,))` keeps `true_fn` and `false_fn` as
+    two subgraphs and runs one of them at run time, from `pred`, a boolean tensor of one element (here
+    `x.sum() > 0`). Both branches take the same operands and return tensors of the same shape and dtype. It is
+    torch.export's counterpart of TensorFlow's `tf.cond`. (`torch.where(x.sum() > 0, x * 2, -x)` follows the
+    data too: it computes both branches and keeps one, fine for cheap branches like these.)
+
+    `torch.export.export` takes an `nn.Module`: write a small one whose `forward(self, x)` uses torch.cond, and
+    export an instance of it. The program is specialised to `example`'s shape (item 4.3 shows `dynamic_shapes`);
+    run it with `program.module()(x)`. Example: `program = export_scale_by_sign(torch.ones(3))`, then
+    `program.module()(torch.tensor([-1., -2., -3.]))` is `tensor([1., 2., 3.])`, as in eager mode.
+    """
+    raise NotImplementedError("export_scale_by_sign")

@@ -12,7 +12,13 @@ import platform
 import pytest
 import torch
 
-from graders.observations.s1_1_intro_install import faked_machine_call
+from graders.observations.s1_1_intro_install import (
+    _flip_or_square,
+    _scale_by_sign,
+    exported_outputs,
+    faked_machine_call,
+    traced_outputs,
+)
 from graders.support import errors, pristine
 from graders.support.assertions import (
     assert_tensor,
@@ -20,6 +26,7 @@ from graders.support.assertions import (
     expect_type,
     say,
 )
+from graders.support.tensors import randn
 
 KEYS = ("python", "torch", "torchvision", "torchaudio", "cuda_built", "cuda_available", "mps_available",
         "device_count", "device_names", "best_device")
@@ -387,3 +394,105 @@ def test_report_and_smoke_test_on_a_real_gpu(impl):
           say(f"best_device() on a CUDA machine: got {device!r}.", f"CUDA 컴퓨터에서 best_device(): {device!r}입니다."))
     assert_tensor(impl.smoke_test(device), torch.tensor([[5.0, 14.0], [14.0, 50.0]], device=device),
                   say("smoke_test(best_device()) on CUDA", "CUDA에서 smoke_test(best_device())"))
+
+
+# -- eager execution against a captured graph ---------------------------------------------------
+
+def _positive(seed, n=5):
+    """n values whose sum is positive (scale_by_sign doubles them), drawn from `seed`."""
+    return randn(n, seed=seed).abs() + 0.1
+
+
+_TRACE_HINT = say("Return torch.jit.trace(fn, (example,)): it runs fn once on example and records the operations "
+                  "that ran, so the `if` is decided once, by example, and the graph replays that branch for every "
+                  "input.",
+                  "torch.jit.trace(fn, (example,))를 반환하세요. fn을 example로 한 번 실행하며 실행된 연산을 기록하므로, "
+                  "`if`는 example에 따라 한 번만 결정되고 그래프는 모든 입력에 그 분기를 다시 실행합니다.")
+
+
+def _trace_cases():
+    """(fn as text, fn, example, the branch example takes and the other branch, each (text, function), [an input
+    that takes example's branch, one that takes the other]): scale_by_sign traced on a positive and on a negative
+    example, and a second function, so that a trace_graph written for scale_by_sign alone does not pass."""
+    double, negate = ("x * 2", lambda t: t * 2), ("-x", lambda t: -t)
+    flip_plus_one, square = ("x.flip(0) + 1", lambda t: t.flip(0) + 1), ("x * x", lambda t: t * t)
+    descending = [randn(5, seed=seed).sort(descending=True).values for seed in (72, 78)]
+    return (("x * 2 if x.sum() > 0 else -x", _scale_by_sign, _positive(70), double, negate,
+             [_positive(74), -_positive(75)]),
+            ("x * 2 if x.sum() > 0 else -x", _scale_by_sign, -_positive(71), negate, double,
+             [-_positive(76), _positive(77)]),
+            ("x.flip(0) + 1 if x[0] > x[-1] else x * x", _flip_or_square, descending[0], flip_plus_one, square,
+             [descending[1], randn(5, seed=73).sort().values]))
+
+
+@pytest.mark.points(2)
+@pytest.mark.export
+@pytest.mark.title("trace_graph records only the branch its example took; eager follows the data",
+                   ko="trace_graph는 예제가 지나간 분기만 기록하고, 즉시 실행은 데이터를 따릅니다")
+def test_trace_graph_keeps_only_the_branch_it_saw(impl):
+    for text, fn, example, (taken_text, taken), (other_text, other), (same, across) in _trace_cases():
+        outputs = errors.calling("trace_graph(fn, example)", _TRACE_HINT, traced_outputs, impl, fn, example,
+                                 [same, across])
+        check(isinstance(outputs, list) and len(outputs) == 2,
+              say("trace_graph(fn, example) should return a callable graph.",
+                  "trace_graph(fn, example)는 호출할 수 있는 그래프를 반환해야 합니다."), _TRACE_HINT)
+        what = say(f"the trace of fn(x) = {text}, made on an example that takes the branch {taken_text}, called "
+                   "on an input that takes the same branch",
+                   f"fn(x) = {text}일 때, 분기({taken_text})를 지나는 예제로 trace한 그래프를 같은 분기를 지나는 "
+                   "입력으로 실행한 결과")
+        assert_tensor(outputs[0], taken(same), what, hint=_TRACE_HINT, mistakes={
+            (say("the branch recorded is not the one example takes: the trace was made on another tensor.",
+                 "기록된 분기가 example이 지나는 분기가 아닙니다: 다른 텐서로 trace했습니다."),
+             say("Trace on example itself, torch.jit.trace(fn, (example,)): the branch recorded is the tracing "
+                 "input's.",
+                 "example 자체로 trace하세요(torch.jit.trace(fn, (example,))): 기록되는 분기는 trace할 때 넣은 입력의 "
+                 "분기입니다.")): other(same)})
+        what = say(f"the same trace called on an input that takes the other branch ({other_text} in eager mode)",
+                   f"같은 trace를 다른 분기(즉시 실행이라면 {other_text})를 지나는 입력으로 실행한 결과")
+        assert_tensor(outputs[1], taken(across), what, hint=_TRACE_HINT, mistakes={
+            (say("it follows the data, as eager execution does: a trace replays the branch example took for every "
+                 "input. trace_graph returned fn itself (or torch.compile or torch.jit.script of it), not a trace.",
+                 "즉시 실행처럼 데이터를 따릅니다. trace는 모든 입력에 example이 지나간 분기를 다시 실행합니다. "
+                 "trace_graph가 trace가 아니라 fn 자체(또는 그것의 torch.compile이나 torch.jit.script)를 "
+                 "반환했습니다."), _TRACE_HINT): other(across)})
+
+
+_EXPORT_HINT = say("torch.export cannot decide a Python `if` on a tensor's value: in a small nn.Module, return "
+                   "torch.cond(x.sum() > 0, lambda t: t * 2, lambda t: -t, (x,)) from forward, and return "
+                   "torch.export.export(module, (example,)).",
+                   "torch.export는 텐서 값에 대한 Python `if`를 결정할 수 없습니다. 작은 nn.Module의 forward에서 "
+                   "torch.cond(x.sum() > 0, lambda t: t * 2, lambda t: -t, (x,))를 반환하고, "
+                   "torch.export.export(module, (example,))를 반환하세요.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.export
+@pytest.mark.title("export_scale_by_sign keeps both branches: the program follows the data as eager does",
+                   ko="export_scale_by_sign은 두 분기를 모두 유지합니다: 프로그램이 즉시 실행처럼 데이터를 따릅니다")
+def test_export_scale_by_sign_follows_the_data(impl):
+    # One export, on an example with x.sum() > 0 (the first export in a process is slow: torch.export loads its
+    # tracer); the trace check above covers both signs of example.
+    example, same, across = _positive(80), _positive(82), -_positive(83)
+    seen = errors.calling("export_scale_by_sign(example)", _EXPORT_HINT, exported_outputs, impl, example, [same, across])
+    kind = seen["kind"]
+    check(kind == "ExportedProgram",
+          say(f"export_scale_by_sign(example) returned a {kind}, not the ExportedProgram torch.export.export returns."
+              + (" program.module() is its runnable module: return the program itself." if kind == "GraphModule"
+                 else ""),
+              f"export_scale_by_sign(example)가 torch.export.export가 반환하는 ExportedProgram이 아니라 {kind} 객체를 "
+              "반환했습니다." + (" program.module()은 실행할 수 있는 모듈일 뿐이니 프로그램 자체를 반환하세요."
+                               if kind == "GraphModule" else "")), _EXPORT_HINT)
+    what = say("program.module()(x) for the program exported on an example with x.sum() > 0, x taking the same branch",
+               "x.sum() > 0인 예제로 export한 프로그램의 program.module()(x) (x는 같은 분기를 지남)")
+    assert_tensor(seen["outputs"][0], 2 * same, what, hint=_EXPORT_HINT, mistakes={
+        (say("the branches are swapped: torch.cond runs true_fn where pred is True, here x.sum() > 0 (x * 2).",
+             "분기가 뒤바뀌었습니다: torch.cond는 pred가 True일 때 true_fn을 실행합니다. 여기서는 x.sum() > 0일 때 "
+             "x * 2입니다."), _EXPORT_HINT): -same})
+    what = say("program.module()(x) for the program exported on an example with x.sum() > 0, x taking the other branch "
+               "(x.sum() < 0)",
+               "x.sum() > 0인 예제로 export한 프로그램의 program.module()(x) (x는 다른 분기를 지남: x.sum() < 0)")
+    assert_tensor(seen["outputs"][1], -across, what, hint=_EXPORT_HINT, mistakes={
+        (say("only the branch example took: the program was specialised to example's branch, as a trace is. "
+             "The choice must be in the graph, with torch.cond (or torch.where).",
+             "example이 지나간 분기만 있습니다: trace처럼 프로그램이 example의 분기에 특수화되었습니다. 선택은 "
+             "torch.cond(또는 torch.where)로 그래프 안에 있어야 합니다."), _EXPORT_HINT): 2 * across})

@@ -288,7 +288,7 @@ def _jacobian_mistakes(x, expected):
                 expected.sum(tuple(range(out_dims))),
             (say("J flattened to a (number of outputs, number of inputs) matrix: keep fn(x)'s and x's shapes, "
                  "fn(x).shape + x.shape.",
-                 "J를 (출력 원소 수, 입력 원소 수) 행렬로 펼쳤습니다. fn(x)와 x의 shape를 유지해 fn(x).shape + x.shape로 "
+                 "J를 (출력 요소 수, 입력 요소 수) 행렬로 펼쳤습니다. fn(x)와 x의 shape를 유지해 fn(x).shape + x.shape로 "
                  "두세요."), _JACOBIAN_HINT): expected.reshape(-1, x.numel())}
 
 

@@ -41,3 +41,22 @@ def environment_report():
 def smoke_test(device):
     x = torch.arange(6.0, device=device).reshape(2, 3)
     return x @ x.T
+
+
+def scale_by_sign(x):
+    if x.sum() > 0:
+        return x * 2
+    return -x
+
+
+def trace_graph(fn, example):
+    return torch.jit.trace(fn, (example,))
+
+
+class _ScaleBySign(torch.nn.Module):
+    def forward(self, x):
+        return torch.cond(x.sum() > 0, lambda t: t * 2, lambda t: -t, (x,))
+
+
+def export_scale_by_sign(example):
+    return torch.export.export(_ScaleBySign(), (example,))

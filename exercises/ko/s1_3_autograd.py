@@ -62,13 +62,13 @@ def vector_jacobian_product(fn: Callable[[torch.Tensor], torch.Tensor], x: torch
 
 def jacobian(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     """`x`에서 `fn`의 야코비안 J 전체를 `torch.func.jacrev`로 만들어 반환합니다. shape는
-    `fn(x).shape + x.shape`이고, 원소 `J[i..., j...]`는 d fn(x)[i...] / d x[j...]입니다(출력의 인덱스가 먼저).
+    `fn(x).shape + x.shape`이고, 요소 `J[i..., j...]`는 d fn(x)[i...] / d x[j...]입니다(출력의 인덱스가 먼저).
 
     `vector_jacobian_product`는 역전파 한 번에 v^T J 하나를 얻을 뿐 J를 만들지 않습니다. J 자체가 필요할 때(작은
     함수, 민감도 표, 뉴턴 방법의 한 단계) `torch.func.jacrev(fn)(x)`는 VJP로 J를 만듭니다: J의 i번째 행은 원-핫
     벡터 v = e_i에 대한 VJP이고, jacrev는 역전파를 Python 반복문으로 여러 번 도는 대신 `vmap`으로 한꺼번에
     실행합니다. `torch.func.jacfwd(fn)(x)`는 순방향 모드의 야코비안-벡터 곱 J e_j로 같은 J를 열 단위로 만듭니다:
-    x의 원소가 fn(x)보다 적으면 jacfwd를, 그렇지 않으면 jacrev를 고르세요.
+    x의 요소가 fn(x)보다 적으면 jacfwd를, 그렇지 않으면 jacrev를 고르세요.
     예: `fn = lambda t: t.cumsum(0)`이고 `x`의 shape가 (3,)이면 J는
     `tensor([[1., 0., 0.], [1., 1., 0.], [1., 1., 1.]])`이고, fn(x)와 shape가 같은 어떤 `v`에 대해서도
     `torch.tensordot(v, J, dims=v.dim())`은 `vector_jacobian_product(fn, x, v)`와 같습니다: J^T v가 곧 VJP입니다.

@@ -8,6 +8,7 @@ code learns it only from what torch and sys.modules report.
 import importlib.machinery
 import sys
 import types
+import warnings
 
 import pytest
 import torch
@@ -54,3 +55,42 @@ def faked_machine_call(impl, function: str, args: tuple, machine):
         _install_fakes(m, *pristine.unseal(machine))
         del function, machine
         return call(*args)
+
+
+# -- eager against a captured graph: the functions the student's trace_graph captures (module level: they travel to
+# the student's code by name) --
+
+def _scale_by_sign(t):
+    if t.sum() > 0:
+        return t * 2
+    return -t
+
+
+def _flip_or_square(t):
+    if t[0] > t[-1]:
+        return t.flip(0) + 1
+    return t * t
+
+
+_EXPORTED_PROGRAM = torch.export.ExportedProgram  # taken before the student's file is imported
+
+
+@observation
+def traced_outputs(impl, fn, example, inputs):
+    """trace_graph(fn, example), then what the captured graph returns on each of `inputs` (the warnings of tracing,
+    expected in this lesson, silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        captured = impl.trace_graph(fn, example)
+        return [pristine.snapshot(captured(x)) for x in inputs]
+
+
+@observation
+def exported_outputs(impl, example, inputs):
+    """export_scale_by_sign(example): the class of what it returned, and when that is an ExportedProgram, what
+    program.module() returns on each of `inputs`."""
+    program = impl.export_scale_by_sign(example)
+    if not pristine.is_instance(program, _EXPORTED_PROGRAM):
+        return {"kind": pristine.class_name(program), "outputs": None}
+    module = program.module()
+    return {"kind": "ExportedProgram", "outputs": [pristine.snapshot(module(x)) for x in inputs]}

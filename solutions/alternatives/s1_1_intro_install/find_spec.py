@@ -1,7 +1,9 @@
-"""1.1 written another way: find_spec before importing, device properties, a report built step by step."""
+"""1.1 written another way: find_spec before importing, device properties, a report built step by step, a trace
+with its warnings silenced and checks off, and an export of torch.where (both branches computed) in non-strict mode."""
 import importlib
 import importlib.util
 import sys
+import warnings
 
 import torch
 
@@ -42,3 +44,25 @@ def environment_report():
 def smoke_test(device):
     x = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], device=device)
     return torch.mm(x, x.t())
+
+
+def scale_by_sign(x):
+    if x.sum() > 0:
+        return x * 2
+    return -x
+
+
+def trace_graph(fn, example):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the deprecation and the TracerWarning: expected here
+        return torch.jit.trace(fn, example_inputs=example, check_trace=False)
+
+
+class SignScaler(torch.nn.Module):
+    def forward(self, x):
+        positive = x.sum() > 0
+        return torch.where(positive, 2 * x, x.neg())
+
+
+def export_scale_by_sign(example):
+    return torch.export.export(SignScaler().eval(), args=(example,), strict=False)
