@@ -77,7 +77,8 @@ def log_training(log_dir: str | Path, model: nn.Module, loader: DataLoader, loss
     - after every epoch: `writer.add_histogram(f"weights/{name}", param, epoch)` for each `name, param` in
       `model.named_parameters()`, `epoch` the number of epochs done (1, 2, ...): how the weights spread out as
       they train;
-    - at the end, `writer.close()`: events are buffered, and a file that is never closed may hold none of them.
+    - at the end, `writer.close()`: events are buffered, and a file that is never closed may not hold them
+      all yet.
 
     Example: 2 epochs of 4 batches log "Loss/train" at steps 0..7 and "weights/0.weight" at steps 1 and 2. Then
     `tensorboard --logdir <log_dir>` draws the loss curve (Scalars) and the weights (Histograms).

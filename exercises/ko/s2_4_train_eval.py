@@ -69,13 +69,13 @@ def log_training(log_dir: str | Path, model: nn.Module, loader: DataLoader, loss
     """`epochs` 에폭 동안 에폭마다 `train_one_epoch`처럼 학습하고(학습 모드, 배치를 모델의 장치로, zero_grad, 손실,
     backward, step), `torch.utils.tensorboard.SummaryWriter(log_dir)`로 TensorBoard용 기록을 남기세요:
 
-    - 단계마다: `writer.add_scalar("Loss/train", loss.item(), step)`. 값은 (그 단계의 step 전에 계산한) 배치의
-      손실이고, `step`은 학습 전체에서 그 전까지 한 옵티마이저 단계 수입니다: 0, 1, 2, ...(에폭마다 0부터 다시
-      세지 않습니다. 그러면 곡선이 제자리로 접힙니다);
+    - 단계마다: `writer.add_scalar("Loss/train", loss.item(), step)`. 값은 배치의 손실(그 배치의
+      `optimizer.step()` 전에 계산한 값)이고, `step`은 학습 전체에서 그 전까지 한 옵티마이저 단계 수입니다:
+      0, 1, 2, ...(에폭마다 0부터 다시 세지 않습니다. 그러면 곡선이 처음으로 되돌아가 겹칩니다);
     - 에폭이 끝날 때마다: `model.named_parameters()`의 각 `name, param`에 대해
       `writer.add_histogram(f"weights/{name}", param, epoch)`. `epoch`은 마친 에폭 수(1, 2, ...)입니다: 학습하면서
       가중치가 어떻게 퍼져 가는지 보여 줍니다;
-    - 마지막에 `writer.close()`: 이벤트는 버퍼에 쌓이므로, 닫지 않은 파일에는 아무것도 없을 수 있습니다.
+    - 마지막에 `writer.close()`: 이벤트는 버퍼에 쌓이므로, 닫지 않은 파일에는 아직 일부만 들어 있을 수 있습니다.
 
     예: 배치 4개짜리 에폭 2번이면 "Loss/train"을 단계 0..7에, "weights/0.weight"를 단계 1과 2에 기록합니다.
     그다음 `tensorboard --logdir <log_dir>`이 손실 곡선(Scalars)과 가중치(Histograms)를 그려 줍니다.
