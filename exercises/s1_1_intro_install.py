@@ -100,8 +100,8 @@ def trace_graph(fn: Callable[[torch.Tensor], torch.Tensor], example: torch.Tenso
 
     TensorFlow 2 traces too: `tf.function` runs the Python function once per new input signature and keeps the
     graph. Its AutoGraph rewrites an `if` on a tensor into `tf.cond`, so both branches stay in the graph; what
-    it freezes is a Python value (a Python bool or int argument, a `.numpy()` read inside), and a new Python
-    value or input shape makes it trace again. PyTorch's newer capture refuses rather than guess:
+    it freezes is a Python value (a Python bool or int argument, a Python global), and a new Python value or
+    input shape makes it trace again. PyTorch's newer capture refuses rather than guess:
     `torch.fx.symbolic_trace` raises `TraceError` ("symbolically traced variables cannot be used as inputs to
     control flow") and `torch.export.export` raises on data-dependent branching, asking for `torch.cond` (next
     function); `torch.compile` (item 4.1) breaks the graph at the `if` and lets Python decide, so it follows
@@ -119,7 +119,8 @@ def export_scale_by_sign(example: torch.Tensor) -> torch.export.ExportedProgram:
     as eager does: return the `torch.export.ExportedProgram` of a module computing it, exported on `(example,)`.
 
     Exporting `scale_by_sign` as written fails: torch.export traces with symbolic tensors that have no
-    values, so `if x.sum() > 0` cannot be decided ("Data-dependent branching"). Say in the graph that the
+    values, so `if x.sum() > 0` cannot be decided (`Could not guard on data-dependent expression`; with
+    `strict=True`, `Data-dependent branching`). Say in the graph that the
     choice depends on the data: `torch.cond(pred, true_fn, false_fn, (x,))` keeps `true_fn` and `false_fn` as
     two subgraphs and runs one of them at run time, from `pred`, a boolean tensor of one element (here
     `x.sum() > 0`). Both branches take the same operands and return tensors of the same shape and dtype. It is

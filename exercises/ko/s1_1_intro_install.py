@@ -103,8 +103,8 @@ def trace_graph(fn: Callable[[torch.Tensor], torch.Tensor], example: torch.Tenso
 
     TensorFlow 2도 추적합니다: `tf.function`은 새로운 입력 시그니처마다 Python 함수를 한 번 실행해 그래프를 만들어
     둡니다. AutoGraph가 텐서에 대한 `if`를 `tf.cond`로 바꾸므로 두 분기가 모두 그래프에 남습니다. 고정되는 것은
-    Python 값(Python bool이나 int 인자, 함수 안에서 읽은 `.numpy()`)이며, 새로운 Python 값이나 입력 shape가 오면
-    다시 추적합니다. PyTorch의 새로운 그래프 캡처는 짐작하는 대신 거부합니다: `torch.fx.symbolic_trace`는
+    Python 값(Python bool이나 int 인자, Python 전역 변수)이며, 새로운 Python 값이나 입력 shape가 오면 다시
+    추적합니다. PyTorch의 새로운 그래프 캡처는 짐작하는 대신 거부합니다: `torch.fx.symbolic_trace`는
     `TraceError`("symbolically traced variables cannot be used as inputs to control flow")를 발생시키고,
     `torch.export.export`는 데이터에 따른 분기에서 예외를 발생시키며 `torch.cond`를 쓰라고 합니다(다음 함수).
     `torch.compile`(항목 4.1)은 `if`에서 그래프를 나누고(graph break) Python이 결정하게 하므로, 즉시 실행처럼
@@ -123,7 +123,8 @@ def export_scale_by_sign(example: torch.Tensor) -> torch.export.ExportedProgram:
     이를 계산하는 모듈을 `(example,)`로 내보낸(export) `torch.export.ExportedProgram`을 반환합니다.
 
     `scale_by_sign`을 쓰인 그대로 내보내면 실패합니다: torch.export는 값이 없는 기호 텐서로 추적하므로
-    `if x.sum() > 0`을 결정할 수 없습니다("Data-dependent branching"). 선택이 데이터에 달려 있다는 것을
+    `if x.sum() > 0`을 결정할 수 없습니다(`Could not guard on data-dependent expression`. `strict=True`이면
+    `Data-dependent branching`). 선택이 데이터에 달려 있다는 것을
     그래프 안에서 말하세요: `torch.cond(pred, true_fn, false_fn, (x,))`는 `true_fn`과 `false_fn`을 두 개의
     하위 그래프로 유지하고, 실행할 때 요소가 하나인 불리언 텐서 `pred`(여기서는 `x.sum() > 0`)에 따라 그중 하나를
     실행합니다. 두 분기는 같은 피연산자를 받고 shape와 dtype이 같은 텐서를 반환해야 합니다. TensorFlow의
