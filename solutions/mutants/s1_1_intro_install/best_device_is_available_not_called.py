@@ -4,6 +4,7 @@ machine, CPU-only included, gets CUDA."""
 # https://theneuralbase.com/pytorch/learn/beginner/cuda-version-matching-the-critical-step/
 CAUGHT_BY = "test_best_device_is_right_whatever_the_machine"
 MESSAGE_MENTIONS = "without the parentheses"
+MESSAGE_MENTIONS_KO = "괄호 없는"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ so a caller reading best_device().type or .index fails."""
 # accepts: https://pytorch.org/tutorials/beginner/basics/quickstart_tutorial.html
 CAUGHT_BY = "test_best_device_is_right_whatever_the_machine"
 MESSAGE_MENTIONS = "returned the string"
+MESSAGE_MENTIONS_KO = "torch.device가 아니라 문자열"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

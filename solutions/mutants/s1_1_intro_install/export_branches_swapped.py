@@ -2,6 +2,7 @@
 rest doubles."""
 CAUGHT_BY = "test_export_scale_by_sign_follows_the_data"
 MESSAGE_MENTIONS = "swapped"
+MESSAGE_MENTIONS_KO = "분기가 뒤바뀌었습니다"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 branch, as a trace is, and gets every input of the other sign wrong."""
 CAUGHT_BY = "test_export_scale_by_sign_follows_the_data"
 MESSAGE_MENTIONS = "only the branch example took"
+MESSAGE_MENTIONS_KO = "example이 지나간 분기만"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

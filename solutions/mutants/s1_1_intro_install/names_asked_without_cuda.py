@@ -1,6 +1,7 @@
 """Asks for the name of GPU 0 whether or not CUDA is available, which raises on a CPU-only machine."""
 CAUGHT_BY = "test_report_on_a_machine_without_cuda"
 MESSAGE_MENTIONS = "only for i in range"
+MESSAGE_MENTIONS_KO = "is_available()일 때만"
 import platform  # noqa: E402
 
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference

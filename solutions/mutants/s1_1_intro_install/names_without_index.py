@@ -1,6 +1,7 @@
 """Calls torch.cuda.get_device_name() without an index, naming the current GPU once per device."""
 CAUGHT_BY = "test_report_lists_every_gpu_of_a_cuda_machine"
 MESSAGE_MENTIONS = "current device"
+MESSAGE_MENTIONS_KO = "현재 장치의 이름만"
 import platform  # noqa: E402
 
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference

@@ -2,6 +2,7 @@
 (x.sum() > 0), whatever example's is."""
 CAUGHT_BY = "test_trace_graph_keeps_only_the_branch_it_saw"
 MESSAGE_MENTIONS = "another tensor"
+MESSAGE_MENTIONS_KO = "다른 텐서로 trace했습니다"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -3,6 +3,7 @@
 # https://pytorch.org/docs/stable/generated/torch.cdist.html
 CAUGHT_BY = "test_pairwise_sq_dists_against_cdist"
 MESSAGE_MENTIONS = "not their squares"
+MESSAGE_MENTIONS_KO = "거리의 제곱이 아니라"
 from solutions.s1_2_tensors import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ docstring, like NumPy's np.std, asks for the population std (divides by n)."""
 # https://runebook.dev/en/docs/pytorch/generated/torch.std ("Forgetting to set unbiased=False")
 CAUGHT_BY = "test_normalize_rows_broadcasts_per_row"
 MESSAGE_MENTIONS = "sample std"
+MESSAGE_MENTIONS_KO = "표본 표준편차"
 from solutions.s1_2_tensors import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 stored at [j, i], which for a map from (n,) to (n,) has the right shape and the wrong values."""
 CAUGHT_BY = "test_jacobian_matches_autograd_functional_jacobian"
 MESSAGE_MENTIONS = "transpose"
+MESSAGE_MENTIONS_KO = "전치된 값입니다"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """A loop that clears and fills the model's own .grad for each sample: right values, the caller's .grad lost."""
 CAUGHT_BY = "test_per_sample_grads_leave_the_model_untouched"
 MESSAGE_MENTIONS = ".grad after per_sample_grads"
+MESSAGE_MENTIONS_KO = "per_sample_grads 호출 뒤 모델의"
 import torch  # noqa: E402
 
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference

@@ -1,6 +1,7 @@
 """Never zeroes the gradient between steps: each step applies the sum of all earlier gradients."""
 CAUGHT_BY = "test_sgd_fit_follows_exact_gradient_descent"
 MESSAGE_MENTIONS = "Zero the gradient"
+MESSAGE_MENTIONS_KO = "변화도를 0으로 만드세요"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 most, not print the whole Jacobians."""
 CAUGHT_BY = "test_softplus_passes_gradcheck"
 MESSAGE_MENTIONS = "largest difference"
+MESSAGE_MENTIONS_KO = "가장 큰 차이"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

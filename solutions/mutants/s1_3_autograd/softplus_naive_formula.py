@@ -1,6 +1,7 @@
 """Uses the textbook log(1 + exp(beta x)) and exp/(1 + exp): inf and nan for large inputs."""
 CAUGHT_BY = "test_softplus_is_stable_for_large_inputs"
 MESSAGE_MENTIONS = "overflows"
+MESSAGE_MENTIONS_KO = "inf로 오버플로됩니다"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

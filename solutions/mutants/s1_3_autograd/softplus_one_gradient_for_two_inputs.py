@@ -2,6 +2,7 @@
 name that mistake, not overflow."""
 CAUGHT_BY = "test_softplus_is_stable_for_large_inputs"
 MESSAGE_MENTIONS = "one gradient per input of forward"
+MESSAGE_MENTIONS_KO = "변화도를 하나씩, 같은 순서로"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

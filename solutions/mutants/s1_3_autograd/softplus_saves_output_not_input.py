@@ -1,6 +1,7 @@
 """Saves the output for backward but then uses it as if it were the input: sigmoid(beta * y)."""
 CAUGHT_BY = "test_softplus_passes_gradcheck"
 MESSAGE_MENTIONS = "not its output"
+MESSAGE_MENTIONS_KO = "출력 y가 아니라 입력 x입니다"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

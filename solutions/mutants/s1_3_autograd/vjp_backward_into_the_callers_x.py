@@ -1,6 +1,7 @@
 """Switches on requires_grad on the caller's x and backpropagates into its .grad."""
 CAUGHT_BY = "test_vector_jacobian_product_leaves_the_input_untouched"
 MESSAGE_MENTIONS = "changed its input"
+MESSAGE_MENTIONS_KO = "입력을 바꿨습니다"
 from solutions.s1_3_autograd import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Normalises with the batch's own statistics in eval mode too (the running ones are only kept)."""
 CAUGHT_BY = "test_batchnorm_eval_uses_running_statistics"
 MESSAGE_MENTIONS = "batch's own statistics"
+MESSAGE_MENTIONS_KO = "배치 자체의 통계"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

@@ -1,6 +1,7 @@
 """Keeps the biased batch variance in running_var (nn.BatchNorm1d keeps the unbiased one)."""
 CAUGHT_BY = "test_batchnorm_training_matches_nn_batchnorm1d"
 MESSAGE_MENTIONS = "biased variance in running_var"
+MESSAGE_MENTIONS_KO = "running_var에 편향 분산"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

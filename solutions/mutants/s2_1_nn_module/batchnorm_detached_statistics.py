@@ -1,6 +1,7 @@
 """Detaches the batch mean and variance: the gradient for x misses their part."""
 CAUGHT_BY = "test_batchnorm_gradients_match_nn_batchnorm1d"
 MESSAGE_MENTIONS = "detached"
+MESSAGE_MENTIONS_KO = "평균과 분산을 detach했습니다"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

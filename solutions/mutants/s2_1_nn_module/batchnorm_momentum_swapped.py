@@ -1,6 +1,7 @@
 """Applies momentum the wrong way round: 1 - momentum (0.9) on the new batch."""
 CAUGHT_BY = "test_batchnorm_training_matches_nn_batchnorm1d"
 MESSAGE_MENTIONS = "wrong way round"
+MESSAGE_MENTIONS_KO = "momentum을 반대로"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

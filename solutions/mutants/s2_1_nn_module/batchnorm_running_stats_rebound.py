@@ -1,6 +1,7 @@
 """Updates copies of the running statistics that are never stored: running_mean = ... on a local name."""
 CAUGHT_BY = "test_batchnorm_training_matches_nn_batchnorm1d"
 MESSAGE_MENTIONS = "never change"
+MESSAGE_MENTIONS_KO = "누적 통계가 전혀 바뀌지 않습니다"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

@@ -1,6 +1,7 @@
 """Normalises with x.var(0), torch's default unbiased variance, instead of the biased one."""
 CAUGHT_BY = "test_batchnorm_training_matches_nn_batchnorm1d"
 MESSAGE_MENTIONS = "unbiased variance"
+MESSAGE_MENTIONS_KO = "불편 분산(batch - 1로 나눔)"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

@@ -1,6 +1,7 @@
 """Updates the running statistics on every forward, eval mode included, before normalising."""
 CAUGHT_BY = "test_batchnorm_eval_uses_running_statistics"
 MESSAGE_MENTIONS = "updated in eval mode"
+MESSAGE_MENTIONS_KO = "평가 모드에서 누적 통계를 갱신했습니다"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

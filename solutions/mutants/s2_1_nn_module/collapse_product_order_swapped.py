@@ -1,6 +1,7 @@
 """Multiplies the weights in the wrong order, W1 @ W2: right shape only for square layers, and wrong values there."""
 CAUGHT_BY = "test_collapse_linears_equals_the_two_layers"
 MESSAGE_MENTIONS = "wrong order"
+MESSAGE_MENTIONS_KO = "곱의 순서가 뒤바뀐"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

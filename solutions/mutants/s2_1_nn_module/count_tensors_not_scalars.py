@@ -3,6 +3,7 @@
 # https://discuss.pytorch.org/t/how-do-i-check-the-number-of-parameters-of-a-model/4325
 CAUGHT_BY = "test_count_parameters_counts_each_parameter_once"
 MESSAGE_MENTIONS = "counts tensors"
+MESSAGE_MENTIONS_KO = "텐서 개수를 셉니다"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -3,6 +3,7 @@ the same std, but a uniform distribution with no tails."""
 # kaiming_uniform_ and kaiming_normal_ side by side: https://pytorch.org/docs/stable/nn.init.html
 CAUGHT_BY = "test_init_weights_kaiming_normal_and_zero_bias"
 MESSAGE_MENTIONS = "not kaiming_uniform_"
+MESSAGE_MENTIONS_KO = "kaiming_uniform_이 아니라"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

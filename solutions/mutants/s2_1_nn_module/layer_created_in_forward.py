@@ -1,6 +1,7 @@
 """Creates the output layer inside forward, so it has fresh random weights on every call."""
 CAUGHT_BY = "test_mlp_matches_functional_recomputation"
 MESSAGE_MENTIONS = "inside forward"
+MESSAGE_MENTIONS_KO = "forward 안이 아니라 __init__에서"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

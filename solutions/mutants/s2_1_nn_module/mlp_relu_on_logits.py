@@ -3,6 +3,7 @@
 # https://pytorch.org/tutorials/beginner/basics/buildmodel_tutorial.html (the last Linear returns raw logits)
 CAUGHT_BY = "test_mlp_matches_functional_recomputation"
 MESSAGE_MENTIONS = "ReLU after the last Linear"
+MESSAGE_MENTIONS_KO = "마지막 Linear 뒤에도 ReLU"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ log-softmax itself."""
 # https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html
 CAUGHT_BY = "test_mlp_matches_functional_recomputation"
 MESSAGE_MENTIONS = "softmax on the output"
+MESSAGE_MENTIONS_KO = "출력에 softmax를 적용했습니다"
 from solutions.s2_1_nn_module import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

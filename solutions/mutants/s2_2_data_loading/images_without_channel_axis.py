@@ -4,6 +4,7 @@ shape (N, 8, 8) and raises "Expected 4-dimensional input" (or takes N for channe
 # https://e-com-net.com/article/1743708265516122112.htm (MNIST flattened, then fed to a Conv2d)
 CAUGHT_BY = "test_dataset_items_match_sklearn_digits"
 MESSAGE_MENTIONS = "channel axis"
+MESSAGE_MENTIONS_KO = "채널 축을 맨 앞에"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Re-seeds a sampler each time it is iterated, so every epoch repeats the same permutation."""
 CAUGHT_BY = "test_loader_visits_every_sample_once_per_epoch"
 MESSAGE_MENTIONS = "re-seed"
+MESSAGE_MENTIONS_KO = "에폭마다 시드를 다시 주지 마세요"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch.utils.data import Sampler  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Builds the padded batch with torch.zeros on the default device and dtype, then copies sequences in."""
 CAUGHT_BY = "test_pad_collate_follows_sequence_device_and_dtype"
 MESSAGE_MENTIONS = "default device"
+MESSAGE_MENTIONS_KO = "기본 장치에 torch.zeros"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ on data sorted by class the validation part holds only the last classes."""
 # https://kiwix.lema.org/stackoverflow.com_en_all_2023-11/questions/61215675/data-shuffling-for-image-classification
 CAUGHT_BY = "test_split_is_disjoint_complete_and_seeded"
 MESSAGE_MENTIONS = "contiguous block"
+MESSAGE_MENTIONS_KO = "데이터셋의 연속된 구간"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch.utils.data import Subset  # noqa: E402
 

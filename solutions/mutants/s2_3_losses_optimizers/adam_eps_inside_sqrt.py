@@ -1,6 +1,7 @@
 """Puts eps inside the square root: sqrt(v_hat + eps) instead of sqrt(v_hat) + eps."""
 CAUGHT_BY = "test_adam_steps_match_torch"
 MESSAGE_MENTIONS = "eps added after"
+MESSAGE_MENTIONS_KO = "제곱근 뒤에 더하는 eps"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

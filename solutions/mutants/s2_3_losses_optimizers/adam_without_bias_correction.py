@@ -1,6 +1,7 @@
 """Forgets Adam's bias correction, so the first steps are far too small (m and v start at zero)."""
 CAUGHT_BY = "test_adam_steps_match_torch"
 MESSAGE_MENTIONS = "bias correction"
+MESSAGE_MENTIONS_KO = "편향 보정"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 wrong for logits beyond +-100, and the gradient through the saturated sigmoid is 0."""
 CAUGHT_BY = "test_bce_with_logits_is_stable_on_extreme_logits"
 MESSAGE_MENTIONS = "saturate"
+MESSAGE_MENTIONS_KO = "정확히 1.0으로 포화"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

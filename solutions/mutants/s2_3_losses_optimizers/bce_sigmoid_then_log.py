@@ -2,6 +2,7 @@
 for large logits, so log(1 - p) is -inf and the loss is inf."""
 CAUGHT_BY = "test_bce_with_logits_is_stable_on_extreme_logits"
 MESSAGE_MENTIONS = "saturate"
+MESSAGE_MENTIONS_KO = "정확히 1.0으로 포화"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Zeroes the ignored rows but still divides by N, so padding drags the mean loss down."""
 CAUGHT_BY = "test_cross_entropy_skips_ignore_index"
 MESSAGE_MENTIONS = "not by N"
+MESSAGE_MENTIONS_KO = "N으로 나누지 마세요"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_3_losses_optimizers import log_softmax  # noqa: E402
 

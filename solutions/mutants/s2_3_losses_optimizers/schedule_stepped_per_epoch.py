@@ -2,6 +2,7 @@
 (and stays 0 for the whole first epoch of the warm-up)."""
 CAUGHT_BY = "test_train_with_schedule_steps_per_batch"
 MESSAGE_MENTIONS = "per epoch"
+MESSAGE_MENTIONS_KO = "스케줄을 에폭마다 진행"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

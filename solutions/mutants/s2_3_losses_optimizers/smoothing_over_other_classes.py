@@ -1,6 +1,7 @@
 """Spreads the smoothing mass eps / (C - 1) over the wrong classes only, not eps / C over all of them."""
 CAUGHT_BY = "test_cross_entropy_label_smoothing_matches_torch"
 MESSAGE_MENTIONS = "true one included"
+MESSAGE_MENTIONS_KO = "정답을 포함한 모든 클래스"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_3_losses_optimizers import log_softmax  # noqa: E402
 

@@ -2,6 +2,7 @@
 and the loss barely moves (one of the most asked questions about nn.CrossEntropyLoss on the PyTorch forums)."""
 CAUGHT_BY = "test_cross_entropy_matches_torch"
 MESSAGE_MENTIONS = "softmax is applied to the logits before the loss"
+MESSAGE_MENTIONS_KO = "그 전에 로짓에 softmax를 적용했습니다"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_3_losses_optimizers import log_softmax  # noqa: E402
 

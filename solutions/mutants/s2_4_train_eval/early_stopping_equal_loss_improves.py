@@ -1,6 +1,7 @@
 """Counts a loss equal to the best as an improvement (<=), so a flat plateau never stops training."""
 CAUGHT_BY = "test_early_stopping_waits_for_patience"
 MESSAGE_MENTIONS = "equal loss"
+MESSAGE_MENTIONS_KO = "같은 손실은 개선이 아닙니다"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

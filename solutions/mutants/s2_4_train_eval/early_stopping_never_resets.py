@@ -1,6 +1,7 @@
 """Counts every epoch that is not a new best without resetting the count on an improvement."""
 CAUGHT_BY = "test_early_stopping_waits_for_patience"
 MESSAGE_MENTIONS = "reset the count"
+MESSAGE_MENTIONS_KO = "다시 0으로 되돌리세요"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

@@ -2,6 +2,7 @@
 samples weigh four times as much (a classic of "why does my validation loss depend on the batch size?")."""
 CAUGHT_BY = "test_evaluate_uses_eval_mode"
 MESSAGE_MENTIONS = "the batches' mean losses are averaged as equals"
+MESSAGE_MENTIONS_KO = "같은 가중치로 평균했지만"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402
 

@@ -2,6 +2,7 @@
 returns 0-d tensors where the docstring promises two Python floats."""
 CAUGHT_BY = "test_evaluate_uses_eval_mode"
 MESSAGE_MENTIONS = "two Python floats"
+MESSAGE_MENTIONS_KO = "Python float 두 개"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402
 

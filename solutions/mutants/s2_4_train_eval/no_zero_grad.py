@@ -1,6 +1,7 @@
 """Never calls optimizer.zero_grad(), so each step uses the sum of all gradients so far."""
 CAUGHT_BY = "test_train_one_epoch_matches_reference_loop"
 MESSAGE_MENTIONS = "never called"
+MESSAGE_MENTIONS_KO = "한 번도 호출되지 않아"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Applies softmax to the logits before nn.CrossEntropyLoss, which applies log_softmax itself."""
 CAUGHT_BY = "test_train_one_epoch_matches_reference_loop"
 MESSAGE_MENTIONS = "raw logits"
+MESSAGE_MENTIONS_KO = "소프트맥스를 거치지 않은 로짓"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Calls optimizer.zero_grad() after loss.backward(), wiping the gradients before step() uses them."""
 CAUGHT_BY = "test_train_one_epoch_matches_reference_loop"
 MESSAGE_MENTIONS = "between loss.backward() and optimizer.step()"
+MESSAGE_MENTIONS_KO = "loss.backward()와 optimizer.step() 사이"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s2_4_train_eval import _device_of  # noqa: E402,F401
 

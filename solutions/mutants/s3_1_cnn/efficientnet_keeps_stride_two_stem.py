@@ -1,6 +1,7 @@
 """Changes only the classifier of EfficientNet-B0, leaving the stride-2 stem."""
 CAUGHT_BY = "test_efficientnet_b0_adapted_to_small_images"
 MESSAGE_MENTIONS = "stride 1"
+MESSAGE_MENTIONS_KO = "스템 합성곱의 stride는 1이어야"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torchvision  # noqa: E402
 

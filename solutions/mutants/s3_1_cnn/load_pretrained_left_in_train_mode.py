@@ -2,6 +2,7 @@
 batch statistics instead of the loaded running ones (requires_grad_(False) does not change the mode)."""
 CAUGHT_BY = "test_load_pretrained_freezes_the_backbone"
 MESSAGE_MENTIONS = "eval mode"
+MESSAGE_MENTIONS_KO = "평가 모드로 반환"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torchvision  # noqa: E402

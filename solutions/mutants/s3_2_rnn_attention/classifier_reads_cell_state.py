@@ -1,6 +1,7 @@
 """Classifies from the LSTM's cell state c_n instead of its hidden state h_n (state[1] for state[0])."""
 CAUGHT_BY = "test_rnn_classifier_head_reads_the_hidden_state"
 MESSAGE_MENTIONS = "cell state"
+MESSAGE_MENTIONS_KO = "셀 상태 c_n[-1]"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

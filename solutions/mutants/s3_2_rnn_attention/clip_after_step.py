@@ -1,6 +1,7 @@
 """Clips the gradients after optimizer.step(): the step used the unclipped ones."""
 CAUGHT_BY = "test_clipped_step_steps_with_the_clipped_gradients"
 MESSAGE_MENTIONS = "after optimizer.step()"
+MESSAGE_MENTIONS_KO = "optimizer.step() 다음에 클리핑"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn as nn  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Clips the gradients before loss.backward(), when there are none yet."""
 CAUGHT_BY = "test_clipped_step_returns_the_norm_before_clipping"
 MESSAGE_MENTIONS = "before loss.backward()"
+MESSAGE_MENTIONS_KO = "loss.backward()보다 먼저 클리핑"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn as nn  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Returns the gradients' norm measured after clipping."""
 CAUGHT_BY = "test_clipped_step_returns_the_norm_before_clipping"
 MESSAGE_MENTIONS = "after clipping"
+MESSAGE_MENTIONS_KO = "클리핑한 뒤의 노름"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402

@@ -1,6 +1,7 @@
 """Splits the LSTM gates in the order i, f, o, g instead of nn.LSTMCell's i, f, g, o."""
 CAUGHT_BY = "test_lstm_cell_matches_nn_lstmcell"
 MESSAGE_MENTIONS = "order"
+MESSAGE_MENTIONS_KO = "i, f, g, o(입력, 망각, 셀, 출력 게이트) 순서로"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Uses key_padding_mask (True = padding) directly as an attend-mask, without inverting the convention."""
 CAUGHT_BY = "test_multi_head_attention_ignores_padded_and_future_tokens"
 MESSAGE_MENTIONS = "convention"
+MESSAGE_MENTIONS_KO = "마스크 규약에 주의하세요"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 

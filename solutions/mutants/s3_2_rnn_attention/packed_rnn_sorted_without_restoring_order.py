@@ -2,6 +2,7 @@
 order instead of the order of inputs."""
 CAUGHT_BY = "test_packed_rnn_matches_the_recurrence_on_unsorted_lengths"
 MESSAGE_MENTIONS = "sorted by length"
+MESSAGE_MENTIONS_KO = "길이순"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Takes exp of the summed cross-entropy instead of its mean."""
 CAUGHT_BY = "test_char_perplexity_is_exp_mean_cross_entropy"
 MESSAGE_MENTIONS = "summed"
+MESSAGE_MENTIONS_KO = "합한 교차 엔트로피의 exp"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import math  # noqa: E402
 

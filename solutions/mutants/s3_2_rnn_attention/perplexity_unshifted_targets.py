@@ -1,6 +1,7 @@
 """Scores each position against its own input character, not the next one."""
 CAUGHT_BY = "test_char_perplexity_is_exp_mean_cross_entropy"
 MESSAGE_MENTIONS = "next characters"
+MESSAGE_MENTIONS_KO = "목표가 다음 문자가 아니라"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import math  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Puts all sines in the first half of the columns and all cosines in the second, not interleaved."""
 CAUGHT_BY = "test_positional_encoding_is_sinusoidal"
 MESSAGE_MENTIONS = "interleaved"
+MESSAGE_MENTIONS_KO = "번갈아 넣으세요"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import math  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Leaves the softmax of a query whose keys are all masked as it is: NaN weights and output, not 0."""
 CAUGHT_BY = "test_sdpa_fully_masked_query_attends_to_nothing"
 MESSAGE_MENTIONS = "all masked"
+MESSAGE_MENTIONS_KO = "가중치와 출력이 NaN"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

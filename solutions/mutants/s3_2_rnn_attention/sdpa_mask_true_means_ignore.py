@@ -1,6 +1,7 @@
 """Reads the boolean mask with nn.MultiheadAttention's convention (True = ignore) inside scaled_dot_product_attention."""
 CAUGHT_BY = "test_sdpa_matches_torch"
 MESSAGE_MENTIONS = "True means attend"
+MESSAGE_MENTIONS_KO = "마스크의 극성이 뒤집혔습니다"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import math  # noqa: E402
 

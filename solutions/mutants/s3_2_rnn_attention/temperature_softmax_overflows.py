@@ -1,6 +1,7 @@
 """Writes the softmax as exp(x) / sum(exp(x)): logits / 0.001 overflows to inf, NaN."""
 CAUGHT_BY = "test_sample_with_temperature_near_zero_is_the_argmax"
 MESSAGE_MENTIONS = "subtracts the maximum"
+MESSAGE_MENTIONS_KO = "최댓값을 빼므로"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Trains each position to predict its own input character (targets not shifted by one)."""
 CAUGHT_BY = "test_train_char_lm_lowers_perplexity"
 MESSAGE_MENTIONS = "perplexity"
+MESSAGE_MENTIONS_KO = "퍼플렉서티"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402

@@ -1,6 +1,7 @@
 """Builds the vocabulary from the corpus alone, without the <pad> <unk> <bos> <eos> special tokens."""
 CAUGHT_BY = "test_vocab_puts_special_tokens_first"
 MESSAGE_MENTIONS = "special"
+MESSAGE_MENTIONS_KO = "특수 토큰"
 from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
 from collections import Counter  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Masks the diagonal as well as the future, so position 0 has no key to attend to."""
 CAUGHT_BY = "test_decoder_lm_does_not_see_the_future"
 MESSAGE_MENTIONS = "diagonal"
+MESSAGE_MENTIONS_KO = "대각선까지 가리면"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Passes a boolean tril 'attend' mask to nn.TransformerEncoder, which reads True as 'ignore'."""
 CAUGHT_BY = "test_decoder_lm_does_not_see_the_future"
 MESSAGE_MENTIONS = "inverted"
+MESSAGE_MENTIONS_KO = "여기서는 반대 뜻이 됩니다"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -4,6 +4,7 @@ so half of every embedding's coordinates reach the encoder as 0."""
 # https://pytorch.org/tutorials/beginner/transformer_tutorial.html
 CAUGHT_BY = "test_transformer_classifier_embeddings_reach_the_encoder"
 MESSAGE_MENTIONS = "ReLU on the embeddings"
+MESSAGE_MENTIONS_KO = "임베딩에 적용한 ReLU"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -3,6 +3,7 @@ takes one step more than asked."""
 # range(n) stops before n: an off-by-one of the training loop, invisible to an accuracy threshold.
 CAUGHT_BY = "test_fine_tune_takes_each_step_as_asked"
 MESSAGE_MENTIONS = "one call per step"
+MESSAGE_MENTIONS_KO = "단계마다 한 번이면"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s3_3_transformers import fine_tune as _reference  # noqa: E402
 

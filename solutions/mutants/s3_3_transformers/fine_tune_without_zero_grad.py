@@ -4,6 +4,7 @@ steps, so each update uses their running sum (the easy sentences are still learn
 # https://pytorch.org/tutorials/recipes/recipes/zeroing_out_gradients.html
 CAUGHT_BY = "test_fine_tune_takes_each_step_as_asked"
 MESSAGE_MENTIONS = "zero_grad() is missing"
+MESSAGE_MENTIONS_KO = "optimizer.zero_grad()가 빠졌거나"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

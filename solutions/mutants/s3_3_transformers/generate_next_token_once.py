@@ -3,6 +3,7 @@ the model is never run on the tokens it generated."""
 # Autoregressive decoding feeds each new token back in: https://huggingface.co/docs/transformers/llm_tutorial
 CAUGHT_BY = "test_greedy_generation_matches_generate"
 MESSAGE_MENTIONS = "each step appends"
+MESSAGE_MENTIONS_KO = "argmax(-1)을 이어 붙이고"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 decoder's cross-attention reads a memory of the target, so the source is never used."""
 CAUGHT_BY = "test_seq2seq_decoder_is_causal_and_reads_the_source"
 MESSAGE_MENTIONS = "cross-attention"
+MESSAGE_MENTIONS_KO = "디코더의 교차 어텐션"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

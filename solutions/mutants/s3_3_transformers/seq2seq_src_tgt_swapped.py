@@ -2,6 +2,7 @@
 target, the decoder the source, and the logits come out with the source's length."""
 CAUGHT_BY = "test_seq2seq_logits_match_nn_transformer"
 MESSAGE_MENTIONS = "swapped"
+MESSAGE_MENTIONS_KO = "src와 tgt가 뒤바뀌었습니다"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 from torch import nn  # noqa: E402
 

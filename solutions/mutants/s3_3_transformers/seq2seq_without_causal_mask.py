@@ -2,6 +2,7 @@
 after it, which at generation time do not exist yet."""
 CAUGHT_BY = "test_seq2seq_decoder_is_causal_and_reads_the_source"
 MESSAGE_MENTIONS = "causal"
+MESSAGE_MENTIONS_KO = "인과 마스크"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

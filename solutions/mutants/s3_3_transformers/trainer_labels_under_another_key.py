@@ -2,6 +2,7 @@
 forward does not take, so the labels never reach the model and it returns no loss."""
 CAUGHT_BY = "test_trainer_fine_tune_learns"
 MESSAGE_MENTIONS = "labels"
+MESSAGE_MENTIONS_KO = "'labels': label"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 and texts of different lengths cannot be stacked into one batch."""
 CAUGHT_BY = "test_trainer_fine_tune_learns"
 MESSAGE_MENTIONS = "pad"
+MESSAGE_MENTIONS_KO = "DataCollatorWithPadding"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Divides the compiled time by the eager time: the speed-up is inverted (below 1.0 when compiling helps)."""
 CAUGHT_BY = "test_compare_compile_speed_times_after_warmup_against_eager"
 MESSAGE_MENTIONS = "inverted"
+MESSAGE_MENTIONS_KO = "speed-up이 뒤집혔습니다"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Never passes the mode to torch.compile: every version is compiled in the default mode."""
 CAUGHT_BY = "test_compare_compile_speed_compiles_each_mode"
 MESSAGE_MENTIONS = "never with"
+MESSAGE_MENTIONS_KO = "한 번도 컴파일하지 않았습니다"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Times the compiled model from its very first call: the compilation is counted as run time."""
 CAUGHT_BY = "test_compare_compile_speed_times_after_warmup_against_eager"
 MESSAGE_MENTIONS = "warm-up"
+MESSAGE_MENTIONS_KO = "컴파일이 측정되었습니다"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

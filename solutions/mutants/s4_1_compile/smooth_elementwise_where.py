@@ -2,6 +2,7 @@
 (that is |h|), where the original made one decision for the whole tensor from h.sum()."""
 CAUGHT_BY = "test_smooth_net_matches_breaky_net_on_both_branches"
 MESSAGE_MENTIONS = "element-wise"
+MESSAGE_MENTIONS_KO = "요소별 조건"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s4_1_compile import SmoothNet as _Reference  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Keys dynamic_shapes by "x", but the model's forward argument is called `features`."""
 CAUGHT_BY = "test_onnx_file_loads_and_passes_the_checker"
 MESSAGE_MENTIONS = "names of forward's arguments"
+MESSAGE_MENTIONS_KO = "forward 인자의 이름"
 from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

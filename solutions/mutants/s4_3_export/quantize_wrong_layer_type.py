@@ -2,6 +2,7 @@
 comes back float."""
 CAUGHT_BY = "test_quantized_state_is_int8_and_smaller"
 MESSAGE_MENTIONS = "still a float Linear"
+MESSAGE_MENTIONS_KO = "아직 float Linear"
 from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

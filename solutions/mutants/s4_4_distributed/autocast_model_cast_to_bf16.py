@@ -2,6 +2,7 @@
 16-bit, so no float32 master weights are left and small updates round away."""
 CAUGHT_BY = "test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights"
 MESSAGE_MENTIONS = "master weights"
+MESSAGE_MENTIONS_KO = "float32 마스터 가중치"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

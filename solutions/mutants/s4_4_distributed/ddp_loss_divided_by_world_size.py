@@ -1,6 +1,7 @@
 """Divides the loss by the world size under DDP, which already averages gradients: the step is halved."""
 CAUGHT_BY = "test_ddp_matches_single_process_full_batch"
 MESSAGE_MENTIONS = "averages twice"
+MESSAGE_MENTIONS_KO = "평균을 두 번 내게 됩니다"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torch.distributed as dist  # noqa: E402

@@ -1,6 +1,7 @@
 """Sets train_batch_size to micro batch x accumulation steps, forgetting that every rank adds a micro batch."""
 CAUGHT_BY = "test_deepspeed_config_batch_sizes_agree"
 MESSAGE_MENTIONS = "world size"
+MESSAGE_MENTIONS_KO = "누적 단계 수 x 월드 크기"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Reads the sampler's rank from the RANK environment variable (set by torchrun, not by mp.spawn): every rank is 0."""
 CAUGHT_BY = "test_sampler_covers_every_sample_once_per_epoch"
 MESSAGE_MENTIONS = "environment"
+MESSAGE_MENTIONS_KO = "설정되지 않은 RANK 환경 변수"
 import os  # noqa: E402
 
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference

@@ -1,6 +1,7 @@
 """Uses the training transform (random crop and flip) for the test set too."""
 CAUGHT_BY = "test_test_set_is_not_augmented"
 MESSAGE_MENTIONS = "augmentation is applied to the test set"
+MESSAGE_MENTIONS_KO = "테스트 데이터셋에 증강이 적용되어"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Gives every block stride 1: the stages never halve the feature maps (same parameters, 4x-16x the compute)."""
 CAUGHT_BY = "test_resnet_shapes_and_parameter_count"
 MESSAGE_MENTIONS = "output shapes"
+MESSAGE_MENTIONS_KO = "BasicBlock들의 출력 shape"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Forgets the shortcut: the block is two plain convolutions (no x added back)."""
 CAUGHT_BY = "test_basic_block_adds_identity_shortcut"
 MESSAGE_MENTIONS = "no residual connection"
+MESSAGE_MENTIONS_KO = "잔차 연결이 없습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

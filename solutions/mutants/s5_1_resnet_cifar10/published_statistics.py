@@ -1,6 +1,7 @@
 """Normalises with the published CIFAR-10 statistics copied from a tutorial instead of the loaded data's."""
 CAUGHT_BY = "test_test_set_is_normalised_with_training_statistics"
 MESSAGE_MENTIONS = "published statistics"
+MESSAGE_MENTIONS_KO = "알려진 통계"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Picks the configuration with the best TEST accuracy: the test set is used for model selection."""
 CAUGHT_BY = "test_search_picks_best_validation_config"
 MESSAGE_MENTIONS = "you chose by test accuracy"
+MESSAGE_MENTIONS_KO = "테스트 정확도로 골랐습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

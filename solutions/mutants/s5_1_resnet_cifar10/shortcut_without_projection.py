@@ -2,6 +2,7 @@
 (the paper's option A), so the block has no 1x1 convolution and the parameter count is off."""
 CAUGHT_BY = "test_downsampling_block_projects_shortcut"
 MESSAGE_MENTIONS = "needs one projection"
+MESSAGE_MENTIONS_KO = "지름길에 투영(1x1 합성곱) 하나가 필요"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

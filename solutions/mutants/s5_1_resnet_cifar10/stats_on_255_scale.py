@@ -1,6 +1,7 @@
 """Computes the channel statistics on raw 0-255 pixel values, but ToTensor feeds Normalize values in [0, 1]."""
 CAUGHT_BY = "test_channel_stats_match_the_pixels"
 MESSAGE_MENTIONS = "0-255 scale"
+MESSAGE_MENTIONS_KO = "0~255 범위의 통계"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Leaves out the positional encoding: attention alone cannot tell 'twelve thousand' from 'thousand twelve'."""
 CAUGHT_BY = "test_model_knows_source_word_order"
 MESSAGE_MENTIONS = "positional encoding"
+MESSAGE_MENTIONS_KO = "위치 인코딩이 없으면"
 from solutions.s5_2_translation import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_2_translation import Seq2SeqTransformer as _Reference  # noqa: E402
 

@@ -1,6 +1,7 @@
 """make_autoencoder has one down block and one up block: the encoder never halves the size, so the latents stay 16x16."""
 CAUGHT_BY = "test_make_autoencoder_gives_8x8_latents"
 MESSAGE_MENTIONS = "one halving"
+MESSAGE_MENTIONS_KO = "한 번 절반으로 줄인"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 from diffusers import AutoencoderKL  # noqa: E402

@@ -1,6 +1,7 @@
 """make_autoencoder takes wide blocks in the manner of Stable Diffusion's VAE (64 and 128 channels, two layers each): 3.3 million parameters for 16x16 pictures."""
 CAUGHT_BY = "test_make_autoencoder_gives_8x8_latents"
 MESSAGE_MENTIONS = "parameters"
+MESSAGE_MENTIONS_KO = "CPU에서 학습되도록"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 from diffusers import AutoencoderKL  # noqa: E402

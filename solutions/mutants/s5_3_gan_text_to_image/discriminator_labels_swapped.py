@@ -1,6 +1,7 @@
 """The discriminator's loss calls real images 0 and fakes 1."""
 CAUGHT_BY = "test_discriminator_step_uses_the_right_labels"
 MESSAGE_MENTIONS = "labels are swapped"
+MESSAGE_MENTIONS_KO = "레이블이 뒤바뀌었습니다"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

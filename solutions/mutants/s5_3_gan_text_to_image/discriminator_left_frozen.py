@@ -1,6 +1,7 @@
 """The generator step freezes D with requires_grad_(False) and never unfreezes it: D stops learning."""
 CAUGHT_BY = "test_generator_step_leaves_the_discriminator_alone"
 MESSAGE_MENTIONS = "no longer require grad"
+MESSAGE_MENTIONS_KO = "더 이상 requires_grad가 아닙니다"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """The discriminator step never calls optimizer_d.zero_grad(): the generator step's gradients in D leak in."""
 CAUGHT_BY = "test_discriminator_step_uses_the_right_labels"
 MESSAGE_MENTIONS = "optimizer_d.zero_grad() is missing"
+MESSAGE_MENTIONS_KO = "optimizer_d.zero_grad()가 빠졌습니다"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

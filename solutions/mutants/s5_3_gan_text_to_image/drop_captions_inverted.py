@@ -1,6 +1,7 @@
 """drop_captions keeps each caption with probability p instead of dropping it with probability p."""
 CAUGHT_BY = "test_drop_captions_rate"
 MESSAGE_MENTIONS = "blanked"
+MESSAGE_MENTIONS_KO = "비운 비율"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

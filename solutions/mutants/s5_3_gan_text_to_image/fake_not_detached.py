@@ -1,6 +1,7 @@
 """The discriminator step feeds D the fake images without detach: backward runs through the generator too."""
 CAUGHT_BY = "test_discriminator_step_leaves_the_generator_alone"
 MESSAGE_MENTIONS = "not detached"
+MESSAGE_MENTIONS_KO = "가짜 이미지를 detach하지 않아"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """The diffusion loss compares the UNet's prediction with the clean image instead of the added noise."""
 CAUGHT_BY = "test_diffusion_loss_targets_the_noise"
 MESSAGE_MENTIONS = "the target is the clean image"
+MESSAGE_MENTIONS_KO = "목표가 깨끗한 이미지입니다"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 
