@@ -1,5 +1,7 @@
 """The say(English, Korean) pairs a grader can speak, read from its source: the check module, its observations and the
-graders' shared support. A formatted value is a `{}` in the text."""
+graders' shared support. A formatted value, or a name or call joined into the text with `+`, is a `{}`; a part chosen
+by a condition (`"..." + (" more" if case else "")`, or `{'always' if case else 'never'}` in an f-string) gives one
+text per branch, the English and the Korean paired branch by branch."""
 from __future__ import annotations
 
 import ast
@@ -9,14 +11,29 @@ from pathlib import Path
 GRADERS = Path(__file__).resolve().parents[2] / "graders"
 
 
-def _text(node: ast.AST) -> str | None:
+def _texts(node: ast.AST) -> list[str] | None:
+    """The texts `node` can make, one per branch of its conditional parts; None where it holds no text at all."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
+        return [node.value]
     if isinstance(node, ast.JoinedStr):
-        return "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in node.values)
+        texts = [""]
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                options = [part.value]
+            elif isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.IfExp):
+                options = _texts(part.value) or ["{}"]
+            else:
+                options = ["{}"]
+            texts = [text + option for text in texts for option in options]
+        return texts
+    if isinstance(node, ast.IfExp):
+        body, orelse = _texts(node.body), _texts(node.orelse)
+        return None if body is None and orelse is None else [*(body or ["{}"]), *(orelse or ["{}"])]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _text(node.left), _text(node.right)
-        return None if left is None or right is None else left + right
+        left, right = _texts(node.left), _texts(node.right)
+        if left is None and right is None:
+            return None
+        return [a + b for a in (left or ["{}"]) for b in (right or ["{}"])]
     return None
 
 
@@ -26,9 +43,10 @@ def pairs_in(path: Path) -> list[tuple[str, str]]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "say"
                 and len(node.args) == 2):
-            english, korean = _text(node.args[0]), _text(node.args[1])
+            english, korean = _texts(node.args[0]), _texts(node.args[1])
             if english is not None and korean is not None:
-                found.append((english, korean))
+                found.extend(zip(english, korean) if len(english) == len(korean)
+                             else ((en, ko) for en in english for ko in korean))
     return found
 
 

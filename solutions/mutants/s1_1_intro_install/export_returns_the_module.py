@@ -2,6 +2,7 @@
 other exporters take."""
 CAUGHT_BY = "test_export_scale_by_sign_follows_the_data"
 MESSAGE_MENTIONS = "ExportedProgram"
+MESSAGE_MENTIONS_KO = "ExportedProgram이 아니라"
 from solutions.s1_1_intro_install import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Normalises before padding, so the border is raw 0 instead of a normalised blank pixel."""
 CAUGHT_BY = "test_transform_pads_then_normalizes"
 MESSAGE_MENTIONS = "order"
+MESSAGE_MENTIONS_KO = "Pad를 먼저 적용하세요"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

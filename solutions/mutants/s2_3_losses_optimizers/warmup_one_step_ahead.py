@@ -2,6 +2,7 @@
 the warm-up ends one step early."""
 CAUGHT_BY = "test_warmup_cosine_schedule_follows_the_formula"
 MESSAGE_MENTIONS = "one step ahead"
+MESSAGE_MENTIONS_KO = "워밍업이 한 단계 앞서 있습니다"
 from solutions.s2_3_losses_optimizers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Logs the weight histograms at the epoch's index from 0 (0, 1, ...) instead of the number of epochs done."""
 CAUGHT_BY = "test_log_training_logs_weight_histograms"
 MESSAGE_MENTIONS = "index from 0"
+MESSAGE_MENTIONS_KO = "0부터 센 에폭 번호"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Monitors the training loss instead of the validation loss for the best checkpoint."""
 CAUGHT_BY = "test_best_checkpoint_has_lowest_val_loss"
-MESSAGE_MENTIONS = "monitors 'train_loss'"
+MESSAGE_MENTIONS = "checkpoint callback monitors"
+MESSAGE_MENTIONS_KO = "체크포인트 콜백이 지켜보는 값이 'val_loss'가 아니라"
 from solutions.s4_2_lightning import *  # noqa: E402,F401,F403 - the rest of the reference
 import lightning as L  # noqa: E402
 from lightning.pytorch.callbacks import ModelCheckpoint  # noqa: E402

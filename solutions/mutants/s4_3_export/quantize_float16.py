@@ -2,6 +2,7 @@
 shrink."""
 CAUGHT_BY = "test_quantized_state_is_int8_and_smaller"
 MESSAGE_MENTIONS = "float16"
+MESSAGE_MENTIONS_KO = "float16 동적 양자화"
 from solutions.s4_3_export import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Forgets RandomHorizontalFlip: the training images are only cropped."""
 CAUGHT_BY = "test_training_set_is_augmented_with_crop_and_flip"
 MESSAGE_MENTIONS = "never flipped"
+MESSAGE_MENTIONS_KO = "한 번도 뒤집히지 않았습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """The sampler steps with the conditional prediction alone, never combining it with the unconditional one."""
 CAUGHT_BY = "test_sampler_matches_a_ddim_reference"
-MESSAGE_MENTIONS = "sample with guidance 2.5"
+MESSAGE_MENTIONS = "sample with guidance"
+MESSAGE_MENTIONS_KO = "작은 UNet에서 가이던스"
 from solutions.s5_3_gan_text_to_image import *  # noqa: E402,F401,F403 - the rest of the reference
 
 
