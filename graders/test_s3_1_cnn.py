@@ -162,13 +162,39 @@ def test_conv2d_matches_f_conv2d(impl):
         got = errors.calling(what, CONV_HINT + say(" stride, padding and dilation may be ints or (h, w) pairs.",
                                                    " stride, padding, dilation은 int일 수도, (h, w) 쌍일 수도 있습니다."),
                              impl.conv2d, x, weight, bias, **options)
-        assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT)
+        assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT,
+                      mistakes=_conv_mistakes(x, weight, bias, options))
     x, weight, _, _ = _conv_inputs(CONV_CASES[0], seed=len(CONV_CASES))
     what = say("conv2d(x, weight) with the defaults bias=None, stride=1, padding=0, dilation=1",
                "기본값 bias=None, stride=1, padding=0, dilation=1을 쓰는 conv2d(x, weight)")
     assert_tensor(errors.calling(what, CONV_HINT, impl.conv2d, x, weight), F.conv2d(x, weight), what,
                   hint=say("Keep the signature's defaults: they are F.conv2d's.", "시그니처의 기본값을 유지하세요: "
                            "F.conv2d와 같습니다."))
+
+
+def _conv_mistakes(x, weight, bias, options) -> dict:
+    """What conv2d's usual mistakes give on these inputs, for the message to name the one made."""
+    def without(name):
+        return {k: v for k, v in options.items() if k != name}
+    table = {
+        (say("the kernel is flipped (a textbook convolution; PyTorch's conv2d is a cross-correlation).",
+             "커널을 뒤집었습니다(교과서의 합성곱. PyTorch의 conv2d는 교차 상관입니다)."),
+         say("Multiply the patches by the kernel as it is, without flipping it.",
+             "커널을 뒤집지 말고 그대로 패치에 곱하세요.")): F.conv2d(x, weight.flip(-2, -1), bias, **options),
+    }
+    if bias is not None:
+        table[(say("the bias is left out.", "편향(bias)을 빠뜨렸습니다."),
+               say("Add bias[c] to every position of output channel c: bias.view(1, -1, 1, 1).",
+                   "출력 채널 c의 모든 위치에 bias[c]를 더하세요: bias.view(1, -1, 1, 1)."))] = F.conv2d(x, weight, None,
+                                                                                               **options)
+    ignored = {"dilation": (1, say("dilation= is ignored (computed as dilation=1).", "dilation=를 무시했습니다(dilation=1로 계산됨).")),
+               "padding": (0, say("padding= is ignored (computed as padding=0).", "padding=를 무시했습니다(padding=0으로 계산됨).")),
+               "stride": (1, say("stride= is ignored (computed as stride=1).", "stride=를 무시했습니다(stride=1로 계산됨)."))}
+    for name, (fixed, sentence) in ignored.items():
+        if options.get(name, fixed) != fixed:
+            table[(sentence, say("Pass it to F.unfold and use it in the output size.",
+                                 "F.unfold에 넘기고 출력 크기 계산에도 쓰세요."))] = F.conv2d(x, weight, bias, **without(name))
+    return table
 
 
 # torch's convolutions (nn.Conv2d's forward calls F.conv2d): the names resolve_name gives them
@@ -270,7 +296,24 @@ def test_conv2d_follows_dtype_and_device(impl):
 def test_prepare_digits_upsamples_one_channel(impl):
     x = torch.rand(5, 64, generator=torch.Generator().manual_seed(13))
     want = F.interpolate(x.reshape(5, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
-    assert_tensor(impl.prepare_digits(x, 16), want, "prepare_digits(x (5, 64), 16)",
+    images = x.reshape(5, 1, 8, 8)
+    mistakes = {
+        (say("the images are upsampled with mode='nearest' (pixels repeated, not interpolated).",
+             "mode='nearest'로 확대했습니다(보간하지 않고 픽셀을 반복합니다)."),
+         say("Pass mode='bilinear' to F.interpolate.", "F.interpolate에 mode='bilinear'를 넘기세요.")):
+            F.interpolate(images, size=(16, 16), mode="nearest"),
+        (say("align_corners=True stretches the corner pixels' centres onto the corners.",
+             "align_corners=True는 모서리 픽셀의 중심을 모서리에 맞춰 늘립니다."),
+         say("Use align_corners=False, as the docstring asks.", "독스트링대로 align_corners=False를 쓰세요.")):
+            F.interpolate(images, size=(16, 16), mode="bilinear", align_corners=True),
+        (say("the image comes out transposed (rows and columns swapped): its axes were reordered, as by a channel-last "
+             "(n, 8, 8, 1) reshape permuted back.",
+             "이미지가 전치되어 나왔습니다(행과 열이 바뀜): 축의 순서가 바뀌었습니다. 채널을 마지막에 둔 (n, 8, 8, 1) "
+             "reshape를 다시 permute한 경우가 그렇습니다."),
+         say("reshape(-1, 1, 8, 8) keeps rows first, as the flat digits store them.",
+             "reshape(-1, 1, 8, 8)로 평탄화된 digits가 저장된 대로 행을 먼저 둡니다.")): want.transpose(-2, -1),
+    }
+    assert_tensor(impl.prepare_digits(x, 16), want, "prepare_digits(x (5, 64), 16)", mistakes=mistakes,
                   hint=say("reshape(-1, 1, 8, 8): the channel axis comes second (N, C, H, W); then F.interpolate with "
                            "mode='bilinear', align_corners=False.",
                            "reshape(-1, 1, 8, 8): 채널 축은 두 번째에 옵니다(N, C, H, W). 그다음 "

@@ -366,8 +366,25 @@ def test_training_step_returns_cross_entropy(impl, run_seed):
                              "텐서로 backward를 호출합니다."))
     leaves = {key: tensor.clone().requires_grad_() for key, (_, tensor) in params.items()}
     expected_loss = F.cross_entropy(_mlp({key: (None, leaf) for key, leaf in leaves.items()}, x), y)
+    with torch.no_grad():
+        logits = _mlp(params, x)
+    mistakes = {
+        (say("softmax is applied before F.cross_entropy, which applies log-softmax itself (a softmax twice).",
+             "F.cross_entropy 앞에서 softmax를 적용했습니다. F.cross_entropy가 log-softmax를 직접 적용하므로 softmax가 "
+             "두 번 적용됩니다."),
+         say("Pass the raw logits to F.cross_entropy.", "F.cross_entropy에는 softmax를 거치지 않은 로짓을 넘기세요.")):
+            F.cross_entropy(F.softmax(logits, dim=-1), y),
+        (say("F.nll_loss is given raw logits: it expects log-probabilities.",
+             "F.nll_loss에 로짓을 그대로 넘겼습니다: F.nll_loss는 로그 확률을 받습니다."),
+         say("Use F.cross_entropy(logits, y), or F.nll_loss(F.log_softmax(logits, -1), y).",
+             "F.cross_entropy(logits, y)를 쓰거나 F.nll_loss(F.log_softmax(logits, -1), y)를 쓰세요.")):
+            F.nll_loss(logits, y),
+        (say("the loss is summed over the batch instead of averaged.", "손실을 배치에 대해 평균하지 않고 합했습니다."),
+         say("Keep F.cross_entropy's default reduction='mean'.", "F.cross_entropy의 기본값 reduction='mean'을 유지하세요.")):
+            F.cross_entropy(logits, y, reduction="sum"),
+    }
     assert_tensor(loss, expected_loss.detach(), say("training_step's loss (model in eval mode)",
-                                                    "training_step의 손실(평가 모드의 모델)"),
+                                                    "training_step의 손실(평가 모드의 모델)"), mistakes=mistakes,
                   hint=say("Use F.cross_entropy(self(x), y) on the raw logits, with no softmax before it.",
                            "softmax를 거치지 않은 로짓에 F.cross_entropy(self(x), y)를 쓰세요."))
     check("backward_error" not in facts,

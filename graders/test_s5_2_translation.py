@@ -723,7 +723,8 @@ def test_corpus_bleu_matches_sacrebleu(impl, run_seed):
                "한국어는 글자 단위 토큰화가 필요합니다(기본값 '13a'는 공백으로만 나눕니다).")
     got = errors.calling("corpus_bleu", hint, impl.corpus_bleu, list(HYPOTHESES), list(REFERENCES))
     assert_scalar(got, want, say("corpus_bleu(hypotheses, references) with tokenize='char'",
-                                 "tokenize='char'로 계산한 corpus_bleu(hypotheses, references)"), rtol=1e-6, hint=hint)
+                                 "tokenize='char'로 계산한 corpus_bleu(hypotheses, references)"), rtol=1e-6, hint=hint,
+                  mistakes=_bleu_mistakes(list(HYPOTHESES), list(REFERENCES)))
     assert_scalar(impl.corpus_bleu(list(REFERENCES), list(REFERENCES)), 100.0, "corpus_bleu(references, references)",
                   hint=hint)
     hypotheses, references = _drawn_translations(run_seed, 40)
@@ -731,6 +732,26 @@ def test_corpus_bleu_matches_sacrebleu(impl, run_seed):
                   sacrebleu.corpus_bleu(hypotheses, [references], tokenize="char").score,
                   say(f"corpus_bleu({hypotheses}, {references})", f"corpus_bleu({hypotheses}, {references})"), rtol=1e-6,
                   hint=hint)
+
+
+def _bleu_mistakes(hypotheses, references) -> dict:
+    """What corpus_bleu's usual mistakes give on these translations, for the message to name the one made."""
+    return {
+        (say("sacrebleu's default tokenizer ('13a') splits Korean only at spaces, so whole words must match.",
+             "sacrebleu의 기본 토크나이저('13a')는 한국어를 공백에서만 나누므로 단어 전체가 같아야 합니다."),
+         say("Pass tokenize='char'.", "tokenize='char'를 넘기세요.")):
+            sacrebleu.corpus_bleu(hypotheses, [references]).score,
+        (say("the mean of sentence-level BLEU scores is not corpus BLEU (n-gram counts are summed over the corpus first).",
+             "문장 단위 BLEU의 평균은 corpus BLEU가 아닙니다(n-gram 개수를 코퍼스 전체에서 먼저 더합니다)."),
+         say("Call sacrebleu.corpus_bleu once on all the translations.",
+             "모든 번역에 대해 sacrebleu.corpus_bleu를 한 번 호출하세요.")):
+            sum(sacrebleu.sentence_bleu(h, [r], tokenize="char").score for h, r in zip(hypotheses, references))
+            / len(references),
+        (say("the score is on a 0-1 scale; sacrebleu's BLEU is 0-100.",
+             "점수가 0~1 범위입니다. sacrebleu의 BLEU는 0~100 범위입니다."),
+         say("Return .score as it is.", ".score를 그대로 반환하세요.")):
+            sacrebleu.corpus_bleu(hypotheses, [references], tokenize="char").score / 100,
+    }
 
 
 @pytest.mark.points(1)

@@ -1,6 +1,7 @@
 """Flips the kernel, computing a textbook convolution where PyTorch computes a cross-correlation."""
 CAUGHT_BY = "test_conv2d_matches_f_conv2d"
-MESSAGE_MENTIONS = "flip"
+MESSAGE_MENTIONS = "the kernel is flipped"
+MESSAGE_MENTIONS_KO = "커널을 뒤집었습니다"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 from solutions.s3_1_cnn import _pair  # noqa: E402

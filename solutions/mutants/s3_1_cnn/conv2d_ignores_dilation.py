@@ -1,7 +1,7 @@
 """Unfolds without dilation=, so a dilated kernel reads neighbouring pixels."""
 CAUGHT_BY = "test_conv2d_matches_f_conv2d"
-MESSAGE_MENTIONS = "dilation"
-MESSAGE_MENTIONS_KO = "dilation"
+MESSAGE_MENTIONS = "dilation= is ignored"
+MESSAGE_MENTIONS_KO = "dilation=를 무시했습니다"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 from solutions.s3_1_cnn import _pair  # noqa: E402

@@ -1,6 +1,7 @@
 """Reshapes the flat digits channel-last (n, 8, 8, 1) before interpolating, so width is read as channels."""
 CAUGHT_BY = "test_prepare_digits_upsamples_one_channel"
-MESSAGE_MENTIONS = "channel"
+MESSAGE_MENTIONS = "the image comes out transposed"
+MESSAGE_MENTIONS_KO = "이미지가 전치되어 나왔습니다"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch.nn.functional as F  # noqa: E402
 
