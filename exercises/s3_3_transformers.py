@@ -18,7 +18,8 @@ Part 2 uses Hugging Face `transformers` (v5) entirely offline:
   (transformers 5 spells it `dtype`, no longer `torch_dtype`); the grader sets `HF_HUB_OFFLINE=1`,
   so any hub name fails here — pass local directories only;
 - `save_pretrained` / `from_pretrained` through a directory, fine-tuning (a loop by hand, then the
-  same with `Trainer`), greedy generation, and inference with a `pipeline` over a saved classifier.
+  same with `Trainer`), greedy and sampled generation (temperature, top-k, top-p), and
+  inference with a `pipeline` over a saved classifier.
 
 Replace each `raise NotImplementedError` with your code, then run `ptgrade check 3.3`.
 """
@@ -147,6 +148,69 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)` with eos disabled.
     """
     raise NotImplementedError("greedy_generate")
+
+
+def filter_top_k(logits: torch.Tensor, k: int) -> torch.Tensor:
+    """Top-k filtering: `logits` (batch, vocab) with every logit outside each row's k largest set to -inf.
+
+    Sampling from the whole vocabulary sometimes picks one of the thousands of unlikely tokens, and one bad
+    token derails the rest of the text. Top-k sampling draws only among the k most likely tokens: setting
+    the others to -inf gives them probability exactly 0 after the softmax. Keep by value: a row keeps every
+    logit at least as large as its k-th largest (`logits.topk(k).values[..., -1:]`), so tokens tied with
+    the k-th are all kept (the kept set never depends on how a sort orders equal values). k >= vocab keeps
+    everything; k >= 1. Return a new tensor (the kept logits unchanged), leaving `logits` as it was.
+
+    >>> filter_top_k(torch.tensor([[1.0, 3.0, 2.0, 3.0]]), 2)
+    tensor([[-inf, 3., -inf, 3.]])
+    """
+    raise NotImplementedError("filter_top_k")
+
+
+def filter_top_p(logits: torch.Tensor, p: float) -> torch.Tensor:
+    """Top-p (nucleus) filtering: `logits` (batch, vocab) with every logit outside each row's nucleus set to -inf.
+
+    The nucleus is the smallest set of the most likely tokens whose probabilities (softmax of the row) add
+    up to at least p: sort the probabilities in decreasing order and keep tokens while the mass *before*
+    each one is still below p. So the token whose probability makes the running total cross p is kept, and
+    the most likely token is always kept, however small p is. Unlike top-k, the number kept adapts: one
+    token when the model is sure, many when it hesitates. Ties, as in `filter_top_k`: keep every logit at
+    least as large as the smallest one in the nucleus. p = 1 keeps every token. Return a new tensor.
+
+    >>> filter_top_p(torch.log(torch.tensor([[0.1, 0.5, 0.15, 0.25]])), 0.7)   # 0.5, then 0.5 + 0.25 >= 0.7
+    tensor([[   -inf, -0.6931,    -inf, -1.3863]])
+
+    Watch for: stopping *before* the crossing token (the kept mass is then below p), cumulating logits
+    instead of probabilities, and a row left with no token at all.
+    """
+    raise NotImplementedError("filter_top_p")
+
+
+def sample_next_token(logits: torch.Tensor, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+                      generator: torch.Generator | None = None) -> torch.Tensor:
+    """Draw the next token of each row of `logits` (batch, vocab) the way `generate(do_sample=True, ...)` does;
+    returns (batch,) int64.
+
+    In this order: divide by `temperature`; if `top_k > 0`, `filter_top_k`; if `top_p < 1`, `filter_top_p`
+    (the nucleus of the tempered distribution); then draw from the softmax with
+    `torch.multinomial(..., 1, generator=generator)`. `top_k=0` and `top_p=1.0` turn a filter off, as in
+    Hugging Face. A token a filter removed can never be drawn, and the same seeded `generator` gives the
+    same tokens.
+    """
+    raise NotImplementedError("sample_next_token")
+
+
+def sample_generate(model, input_ids: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
+                    top_k: int = 0, top_p: float = 1.0, seed: int = 0) -> torch.Tensor:
+    """Sampled decoding through Hugging Face: returns `model.generate`'s (batch, time + max_new_tokens) ids.
+
+    Put the model in eval mode (dropout would make the draws depend on more than the seed), call
+    `torch.manual_seed(seed)` right before generating (`generate` draws from torch's global random state),
+    and under `torch.no_grad()` call `model.generate(input_ids, attention_mask=torch.ones_like(input_ids),
+    max_new_tokens=max_new_tokens, do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p)`.
+    Without `do_sample=True`, `generate` decodes greedily and ignores the other three; `generate`'s own
+    defaults are not "off" (top_k is 50 unless you pass it). The same seed gives the same text.
+    """
+    raise NotImplementedError("sample_generate")
 
 
 def seq2seq_logits(transformer: nn.Transformer, embed: nn.Embedding, head: nn.Linear, src: torch.Tensor,

@@ -26,6 +26,7 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     S2S_PAD,
     S2S_VOCAB,
     _generator_model,
+    _sampling_model,
     _seq2seq_parts,
     call_after_seeding,
     class_names,
@@ -36,6 +37,8 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     greedy_generate_from_train_mode,
     logits_from_embeddings,
     model_facts,
+    next_token_draws,
+    sample_generate_from_train_mode,
     seq2seq_outputs,
     tokenizer_facts,
     tokenizer_from_json,
@@ -1297,3 +1300,292 @@ def test_trainer_fine_tune_saves_into_output_dir(impl, trainer_start, trainer_ru
                                f"{len(texts)} new sentences of the task (0.90 needed).",
                                f"output_dir에 저장된 모델은 학습된 모델이어야 합니다: 과제의 새 문장 {len(texts)}개 중 "
                                f"{accuracy:.3f}만 맞힙니다(0.90 필요)."), hint)
+
+
+# -- sampled decoding: temperature, top-k, top-p ------------------------------------------------------------------
+# The kept sets and the distributions are the judge's own (_top_k, _top_p: Hugging Face's TopKLogitsWarper and
+# TopPLogitsWarper agree with them on tie-free logits, and they keep every token tied with a kept one); the student's
+# draws come from generators seeded in the student's process with seeds the judge sends.
+NEG_INF = float("-inf")
+TOP_K_HINT = say("kth = logits.topk(k, dim=-1).values[..., -1:]; return logits.masked_fill(logits < kth, "
+                 "float('-inf')): every logit at least the k-th largest stays, ties included.",
+                 "kth = logits.topk(k, dim=-1).values[..., -1:]; return logits.masked_fill(logits < kth, "
+                 "float('-inf'))로 쓰세요: k번째로 큰 값 이상인 로짓은 같은 값까지 모두 남습니다.")
+TOP_P_HINT = say("Sort the logits in decreasing order, probabilities = sorted.softmax(-1), before = probabilities.cumsum(-1) "
+                 "- probabilities (the mass ahead of each token); keep the tokens with before < p (at least one), then "
+                 "keep every logit at least as large as the smallest kept one.",
+                 "로짓을 내림차순으로 정렬하고 probabilities = sorted.softmax(-1), before = probabilities.cumsum(-1) - "
+                 "probabilities(각 토큰 앞까지 쌓인 확률)를 구하세요. before < p인 토큰을 남기고(적어도 하나), 남긴 것 "
+                 "가운데 가장 작은 로짓 이상인 로짓을 모두 남기세요.")
+
+
+def _top_k(logits, k):
+    """The judge's top-k: every logit at least the row's k-th largest is kept, the rest -inf."""
+    kth = logits.topk(min(k, logits.size(-1)), dim=-1).values[..., -1:]
+    return logits.masked_fill(logits < kth, NEG_INF)
+
+
+def _mass_ahead(logits):
+    """(the logits sorted in decreasing order, the probability mass ahead of each of them)."""
+    ordered = logits.sort(dim=-1, descending=True).values
+    probabilities = ordered.softmax(dim=-1)
+    return ordered, probabilities.cumsum(dim=-1) - probabilities
+
+
+def _top_p(logits, p):
+    """The judge's nucleus: the tokens whose mass ahead is below p (the first always), and every token tied with them."""
+    if p >= 1:
+        return logits.clone()
+    ordered, ahead = _mass_ahead(logits)
+    smallest = ordered.gather(-1, (ahead < p).sum(-1, keepdim=True).clamp(min=1) - 1)
+    return logits.masked_fill(logits < smallest, NEG_INF)
+
+
+def _clear_of_p(logits, p, margin=1e-4):
+    """No token's mass ahead lies within `margin` of p: the nucleus cannot hang on float rounding."""
+    if p >= 1:
+        return True
+    _, ahead = _mass_ahead(logits.double())
+    return bool(((ahead - p).abs() > margin).all())
+
+
+def _filtered(logits, temperature, top_k, top_p):
+    """The logits generate(do_sample=True) draws from: tempered, then top-k, then top-p."""
+    scores = logits / temperature
+    if top_k > 0:
+        scores = _top_k(scores, top_k)
+    return _top_p(scores, top_p) if top_p < 1 else scores
+
+
+def _random_logits(seed, rows, vocab, scale=2.0, decimals=None):
+    logits = scale * torch.randn(rows, vocab, generator=torch.Generator().manual_seed(seed))
+    return logits.round(decimals=decimals) if decimals is not None else logits
+
+
+@pytest.mark.points(1)
+@pytest.mark.numerics
+@pytest.mark.title("filter_top_k keeps each row's k largest logits, ties included, and sets the rest to -inf",
+                   ko="filter_top_k는 행마다 가장 큰 k개의 로짓을 같은 값까지 남기고 나머지를 -inf로 바꿉니다")
+def test_filter_top_k_keeps_the_k_largest(impl, run_seed):
+    cases = [(torch.tensor([[1.0, 3.0, 2.0, 3.0]]), 2), (torch.tensor([[0.5, 0.5, 0.5, -1.0]]), 1)]
+    ties = _random_logits(_seed(run_seed, 21), 6, 20, decimals=0)  # rounded: many ties
+    cases += [(ties, k) for k in (1, 3, 7)] + [(_random_logits(_seed(run_seed, 22), 5, 20), k) for k in (4, 20, 25)]
+    for logits, k in cases:
+        what = say(f"filter_top_k(logits {tuple(logits.shape)}, k={k})", f"filter_top_k(logits {tuple(logits.shape)}, k={k})")
+        got = errors.calling(what, TOP_K_HINT, impl.filter_top_k, logits, k)
+        order = logits.topk(min(k, logits.size(-1)), dim=-1).indices
+        exactly_k = torch.full_like(logits, NEG_INF).scatter(-1, order, logits.gather(-1, order))
+        assert_tensor(got, _top_k(logits, k), what, hint=TOP_K_HINT,
+                      mistakes={(say("exactly k tokens per row, from topk's indices: a token tied with the k-th was "
+                                     "dropped", "topk의 인덱스로 고른, 행마다 정확히 k개의 토큰: k번째와 값이 같은 토큰이 "
+                                     "빠졌습니다"),
+                                 say("Keep by value, not by index: logits >= the k-th largest value.",
+                                     "인덱스가 아니라 값으로 남기세요: k번째로 큰 값 이상인 로짓.")): exactly_k,
+                                (say("0 instead of -inf outside the top k: a logit of 0 still has probability",
+                                     "top k 밖에 -inf 대신 0을 넣었습니다: 로짓 0에도 확률이 있습니다"), TOP_K_HINT):
+                                _top_k(logits, k).masked_fill(_top_k(logits, k) == NEG_INF, 0.0),
+                                (say("the k smallest logits kept", "가장 작은 로짓 k개를 남겼습니다"), TOP_K_HINT):
+                                -_top_k(-logits, k)})
+
+
+def _sorted_prefix(logits, count):
+    """The first `count` (per row) logits of the decreasing sort kept, whatever their ties; the rest -inf."""
+    ordered, index = logits.sort(dim=-1, descending=True)
+    kept = torch.arange(logits.size(-1)) < count
+    return torch.full_like(logits, NEG_INF).scatter(-1, index, ordered.masked_fill(~kept, NEG_INF))
+
+
+def _nucleus_cases(run_seed):
+    """(logits, p) pairs: the docstring's example, ties at the edge of the nucleus, a p below every probability, and
+    random rows clear of the boundary (drawn again while a row's mass ahead lies within 1e-4 of p)."""
+    cases = [(torch.log(torch.tensor([[0.1, 0.5, 0.15, 0.25]])), 0.7), (torch.tensor([[2.0, 2.0, 1.0, 1.0, 0.0]]), 0.3),
+             (torch.tensor([[1.0, 0.0, 3.0, 3.0, 2.0]]), 0.9)]
+    cases.append((_random_logits(_seed(run_seed, 23), 4, 20), 1e-6))
+    for index, p in enumerate((0.3, 0.6, 0.9)):
+        attempt = 0
+        while not _clear_of_p(logits := _random_logits(_seed(run_seed, 24 + index) + 1000 * attempt, 8, 20), p):
+            attempt += 1
+        cases.append((logits, p))
+    return cases
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("filter_top_p keeps the nucleus: the token crossing p included, ties included, at least one token",
+                   ko="filter_top_p는 nucleus를 남깁니다: p를 넘어서게 만드는 토큰과 같은 값의 토큰을 포함하고, 적어도 "
+                      "토큰 하나를 남깁니다")
+def test_filter_top_p_keeps_the_nucleus(impl, run_seed):
+    for logits, p in _nucleus_cases(run_seed):
+        what = say(f"filter_top_p(logits {tuple(logits.shape)}, p={p})", f"filter_top_p(logits {tuple(logits.shape)}, p={p})")
+        got = errors.calling(what, TOP_P_HINT, impl.filter_top_p, logits, p)
+        ordered, ahead = _mass_ahead(logits)
+        probabilities = ordered.softmax(-1)
+
+        before_crossing = (probabilities.cumsum(-1) < p).sum(-1, keepdim=True)
+        smallest = ordered.gather(-1, before_crossing.clamp(min=1) - 1)
+        mistakes = {(say("the token that makes the total cross p was dropped: the kept probability is below p",
+                          "누적 합이 p를 넘어서게 만드는 토큰이 빠졌습니다: 남긴 확률의 합이 p보다 작습니다"),
+                     say("Keep a token while the mass *before* it is below p: cumsum(probabilities) - probabilities < p.",
+                         "토큰 *앞*까지 쌓인 확률이 p보다 작은 동안 남기세요: cumsum(probabilities) - probabilities < p.")):
+                    logits.masked_fill(logits < smallest, NEG_INF),
+                    (say("no token left in a row: the most likely token must always stay",
+                         "토큰이 하나도 남지 않은 행이 있습니다: 가장 가능성이 높은 토큰은 항상 남아야 합니다"),
+                     TOP_P_HINT): torch.where((ahead < p).sum(-1, keepdim=True) > 0, _top_p(logits, p), NEG_INF),
+                    (say("a token tied with the last one of the nucleus was dropped (the sort's order decided)",
+                         "nucleus의 마지막 토큰과 값이 같은 토큰이 빠졌습니다(정렬 순서가 결정했습니다)"),
+                     say("Keep every logit at least as large as the smallest one in the nucleus.",
+                         "nucleus에서 가장 작은 로짓 이상인 로짓을 모두 남기세요.")):
+                    _sorted_prefix(logits, (ahead < p).sum(-1, keepdim=True).clamp(min=1))}
+        assert_tensor(got, _top_p(logits, p), what, hint=TOP_P_HINT, mistakes=mistakes)
+
+
+NEXT_TOKEN_DRAWS, NEXT_TOKEN_TV = 4000, 0.05  # draws per row, the total variation allowed
+SAMPLING_SETTINGS = ((0.7, 5, 1.0), (1.5, 0, 0.8), (1.0, 4, 0.6))  # (temperature, top_k, top_p)
+
+
+def _tv(counts, probabilities):
+    """The largest total variation distance, over rows, between the draws' frequencies and `probabilities`."""
+    return (counts / counts.sum(-1, keepdim=True) - probabilities).abs().sum(-1).max().item() / 2
+
+
+def _sampling_logits(run_seed):
+    """(4, 12) logits whose nucleus, in every setting, is clear of p by 1e-4 and differs from the nucleus of the
+    untempered logits (so a top-p taken before the temperature shows)."""
+    for attempt in range(200):
+        logits = _random_logits(_seed(run_seed, 27) + 1000 * attempt, 4, 12)
+        clear = all(_clear_of_p(_filtered(logits, t, k, 1.0), p) and _clear_of_p(_filtered(logits, 1.0, k, 1.0), p)
+                    for t, k, p in SAMPLING_SETTINGS)
+        differs = any(not torch.equal(_filtered(logits, t, k, p).isinf(), _filtered(logits, 1.0, k, p).isinf())
+                      for t, k, p in SAMPLING_SETTINGS)
+        if clear and differs:
+            return logits
+    raise RuntimeError("no sampling logits clear of the nucleus boundary")  # pragma: no cover - 200 draws suffice
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sample_next_token draws from the tempered, top-k and top-p filtered distribution, reproducibly",
+                   ko="sample_next_token은 온도, top-k, top-p를 적용한 분포에서 뽑고, 같은 시드로 같은 결과를 냅니다")
+def test_sample_next_token_follows_the_filtered_distribution(impl, run_seed):
+    hint = say("scores = logits / temperature; then filter_top_k(scores, top_k) if top_k > 0; then "
+               "filter_top_p(scores, top_p) if top_p < 1; torch.multinomial(scores.softmax(-1), 1, "
+               "generator=generator).squeeze(-1).",
+               "scores = logits / temperature; top_k > 0이면 filter_top_k(scores, top_k); top_p < 1이면 "
+               "filter_top_p(scores, top_p); 그다음 torch.multinomial(scores.softmax(-1), 1, "
+               "generator=generator).squeeze(-1)로 쓰세요.")
+    logits = _sampling_logits(run_seed)
+    batch = logits.repeat(NEXT_TOKEN_DRAWS, 1)
+    seeds = (_seed(run_seed, 28), _seed(run_seed, 28), _seed(run_seed, 29))
+    for temperature, top_k, top_p in SAMPLING_SETTINGS:
+        what = say(f"sample_next_token(logits ({len(batch)}, 12), temperature={temperature}, top_k={top_k}, "
+                   f"top_p={top_p}, seeded generator)",
+                   f"sample_next_token(logits ({len(batch)}, 12), temperature={temperature}, top_k={top_k}, "
+                   f"top_p={top_p}, 시드를 준 생성기)")
+        draws = expect_type(errors.calling(what, hint, next_token_draws, impl, batch, temperature, top_k, top_p, seeds),
+                            list, what, hint)
+        first, again, other = (expect_tensor(d, what, hint) for d in draws)
+        check(tuple(first.shape) == (len(batch),) and first.dtype == torch.int64
+              and bool(((first >= 0) & (first < 12)).all()),
+              say(f"{what}: expected ({len(batch)},) int64 token ids in [0, 12), got {first.dtype} of shape "
+                  f"{tuple(first.shape)}.",
+                  f"{what}: [0, 12) 범위의 ({len(batch)},) int64 토큰 id여야 하는데 {first.dtype}, shape "
+                  f"{tuple(first.shape)}입니다."), hint)
+        check(torch.equal(first, again), say(f"{what}: two calls with generators seeded alike gave different tokens: "
+                                             "draw with generator=generator.",
+                                             f"{what}: 같은 시드를 준 생성기로 두 번 호출했는데 토큰이 다릅니다: "
+                                             "generator=generator로 뽑으세요."), hint)
+        check(not torch.equal(first, other), say(f"{what}: generators with different seeds gave the very same tokens: "
+                                                 "the generator passed in is not used.",
+                                                 f"{what}: 시드가 다른 생성기에서 똑같은 토큰이 나왔습니다: 넘겨받은 "
+                                                 "생성기를 쓰지 않습니다."), hint)
+        want = _filtered(logits, temperature, top_k, top_p).double().softmax(-1)
+        counts = torch.nn.functional.one_hot(first, 12).view(NEXT_TOKEN_DRAWS, 4, 12).sum(0).double()
+        outside = int(counts[want == 0].sum())
+        rivals = {say("the top-p nucleus taken before dividing by the temperature",
+                      "온도로 나누기 전에 top-p nucleus를 골랐습니다"):
+                  (_top_p(_top_k(logits, top_k) if top_k else logits, top_p) / temperature).double().softmax(-1),
+                  say("the temperature ignored", "온도를 무시했습니다"): _filtered(logits, 1.0, top_k, top_p).double()
+                  .softmax(-1),
+                  say("no top-k / top-p filtering", "top-k / top-p 필터링을 하지 않았습니다"):
+                  (logits / temperature).double().softmax(-1)}
+        named = [name for name, rival in rivals.items()
+                 if _tv(counts, rival) <= NEXT_TOKEN_TV and _tv(rival, want) > 2 * NEXT_TOKEN_TV]
+        check(outside == 0, say(f"{what}: {outside} of the draws are tokens the filters remove."
+                                + (f" They match {named[0]}." if named else ""),
+                                f"{what}: 뽑은 토큰 가운데 {outside}개가 필터가 지우는 토큰입니다."
+                                + (f" 빈도가 {named[0]}와 맞습니다." if named else "")), hint)
+        distance = _tv(counts, want)
+        check(distance <= NEXT_TOKEN_TV,
+              say(f"{what}: over {NEXT_TOKEN_DRAWS} draws per row, the frequencies are {distance:.3f} (total "
+                  f"variation) from the filtered softmax; at most {NEXT_TOKEN_TV} expected."
+                  + (f" They match {named[0]}." if named else ""),
+                  f"{what}: 행마다 {NEXT_TOKEN_DRAWS}번 뽑은 빈도가 필터링한 softmax와 {distance:.3f}(총변동 거리)만큼 "
+                  f"다릅니다. {NEXT_TOKEN_TV} 이하여야 합니다." + (f" 빈도가 {named[0]}와 맞습니다." if named else "")),
+              hint)
+
+
+SAMPLE_ARGS = {"temperature": 0.7, "top_k": 8, "top_p": 0.8}
+
+
+def _judge_generate(model, prompt, sample_seed, train=False, **kwargs):
+    """The judge's own model.generate from torch.manual_seed(sample_seed), in eval (or train) mode."""
+    model.train(train)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(sample_seed)
+        with torch.no_grad():
+            return model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, **kwargs)
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sample_generate samples through model.generate with the seed, temperature, top-k and top-p given",
+                   ko="sample_generate는 주어진 시드, 온도, top-k, top-p로 model.generate를 통해 샘플링합니다")
+def test_sample_generate_matches_seeded_generate(impl, run_seed):
+    hint = say("model.eval(); torch.manual_seed(seed); then under torch.no_grad(): model.generate(input_ids, "
+               "attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens, do_sample=True, "
+               "temperature=temperature, top_k=top_k, top_p=top_p).",
+               "model.eval(); torch.manual_seed(seed); 그다음 torch.no_grad() 안에서 model.generate(input_ids, "
+               "attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens, do_sample=True, "
+               "temperature=temperature, top_k=top_k, top_p=top_p)를 호출하세요.")
+    seed = _seed(run_seed, 30)
+    model = _sampling_model(seed)
+    sample_seeds = (_seed(run_seed, 31), _seed(run_seed, 32))
+    # a prompt on which leaving out any one of the arguments changes what is drawn, so each mistake shows
+    for attempt in range(20):
+        prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(seed + 1000 * attempt))
+        want = _judge_generate(model, prompt, sample_seeds[0], do_sample=True, **SAMPLE_ARGS)
+        rivals = {(say("greedy decoding: do_sample=True is missing", "탐욕적 디코딩: do_sample=True가 빠졌습니다"),
+                   say("Pass do_sample=True: without it generate takes the argmax and ignores the sampling arguments.",
+                       "do_sample=True를 넘기세요: 없으면 generate는 argmax를 고르고 샘플링 인자를 무시합니다.")):
+                  _judge_generate(model, prompt, sample_seeds[0], do_sample=False),
+                  (say("the temperature was not passed", "온도(temperature)를 넘기지 않았습니다"), hint):
+                  _judge_generate(model, prompt, sample_seeds[0], do_sample=True, top_k=8, top_p=0.8),
+                  (say("top_k was not passed (generate then keeps its default, 50)",
+                       "top_k를 넘기지 않았습니다(그러면 generate는 기본값 50을 씁니다)"), hint):
+                  _judge_generate(model, prompt, sample_seeds[0], do_sample=True, temperature=0.7, top_p=0.8),
+                  (say("top_p was not passed", "top_p를 넘기지 않았습니다"), hint):
+                  _judge_generate(model, prompt, sample_seeds[0], do_sample=True, temperature=0.7, top_k=8),
+                  (say("the model sampled in train mode: dropout changed the draws", "모델이 학습 모드에서 샘플링해 "
+                       "드롭아웃이 뽑기를 바꿨습니다"), say("Call model.eval() first.", "먼저 model.eval()을 호출하세요.")):
+                  _judge_generate(model, prompt, sample_seeds[0], train=True, do_sample=True, **SAMPLE_ARGS)}
+        if not any(torch.equal(want, rival) for rival in rivals.values()):
+            break
+    for sample_seed in sample_seeds:
+        what = say(f"sample_generate(model, prompt (3, 4), 8, temperature=0.7, top_k=8, top_p=0.8, seed={sample_seed})",
+                   f"sample_generate(model, prompt (3, 4), 8, temperature=0.7, top_k=8, top_p=0.8, seed={sample_seed})")
+        got = expect_tensor(errors.calling(what, hint, sample_generate_from_train_mode, impl, seed, prompt, 8,
+                                           SAMPLE_ARGS["temperature"], SAMPLE_ARGS["top_k"], SAMPLE_ARGS["top_p"],
+                                           sample_seed), what, hint)
+        check(tuple(got.shape) == (3, 12), say(f"{what}: expected shape (3, 12), the prompt and 8 new tokens, got "
+                                               f"{tuple(got.shape)}.",
+                                               f"{what}: 프롬프트와 새 토큰 8개로 shape가 (3, 12)여야 하는데 "
+                                               f"{tuple(got.shape)}입니다."), hint)
+        check(torch.equal(got[:, :4], prompt), say(f"{what}: the output does not start with the prompt.",
+                                                   f"{what}: 출력이 프롬프트로 시작하지 않습니다."), hint)
+        if sample_seed != sample_seeds[0]:
+            want = _judge_generate(model, prompt, sample_seed, do_sample=True, **SAMPLE_ARGS)
+            rivals = {}
+        assert_tensor(got, want, say(f"{what} against the judge's model.generate(do_sample=True, ...) from "
+                                     "torch.manual_seed(seed)",
+                                     f"{what}: torch.manual_seed(seed)에서 시작한 채점기의 model.generate(do_sample=True, "
+                                     "...)와 비교"), hint=hint, mistakes=rivals)

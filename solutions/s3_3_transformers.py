@@ -131,3 +131,36 @@ def trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=60, lr=
     trainer.train()
     trainer.save_model()  # into args.output_dir, with the tokenizer
     return model.eval(), trainer.state.log_history
+
+
+def filter_top_k(logits, k):
+    kth = logits.topk(min(k, logits.size(-1)), dim=-1).values[..., -1:]  # each row's k-th largest value
+    return logits.masked_fill(logits < kth, float("-inf"))
+
+
+def filter_top_p(logits, p):
+    if p >= 1:
+        return logits.clone()
+    ordered = logits.sort(dim=-1, descending=True).values
+    probabilities = ordered.softmax(dim=-1)
+    before = probabilities.cumsum(dim=-1) - probabilities  # the mass of the tokens ahead of each one
+    kept = (before < p).sum(dim=-1, keepdim=True).clamp(min=1)  # the crossing token included, at least one
+    smallest = ordered.gather(-1, kept - 1)
+    return logits.masked_fill(logits < smallest, float("-inf"))
+
+
+def sample_next_token(logits, temperature=1.0, top_k=0, top_p=1.0, generator=None):
+    scores = logits / temperature
+    if top_k > 0:
+        scores = filter_top_k(scores, top_k)
+    if top_p < 1.0:
+        scores = filter_top_p(scores, top_p)
+    return torch.multinomial(scores.softmax(dim=-1), 1, generator=generator).squeeze(-1)
+
+
+def sample_generate(model, input_ids, max_new_tokens, temperature=1.0, top_k=0, top_p=1.0, seed=0):
+    model.eval()
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        return model.generate(input_ids, attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens,
+                              do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p)

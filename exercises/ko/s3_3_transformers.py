@@ -19,7 +19,8 @@
   라고 쓸 것입니다(transformers 5에서는 `torch_dtype`이 아니라 `dtype`이라고 씁니다). 채점기(grader)는
   `HF_HUB_OFFLINE=1`을 설정하므로 허브 이름은 여기서 모두 실패합니다 — 로컬 디렉터리만 넘기세요.
 - 디렉터리를 거치는 `save_pretrained` / `from_pretrained`, 미세 조정(fine-tuning)(직접 쓴 반복문으로, 그다음
-  같은 일을 `Trainer`로), 탐욕적(greedy) 생성, 저장된 분류기에 대한 `pipeline` 추론.
+  같은 일을 `Trainer`로), 탐욕적(greedy) 생성과 샘플링 생성(온도, top-k, top-p), 저장된 분류기에 대한
+  `pipeline` 추론.
 
 각 `raise NotImplementedError`를 여러분의 코드로 바꾼 다음 `ptgrade check 3.3`을 실행하세요.
 """
@@ -150,6 +151,70 @@ def greedy_generate(model, input_ids: torch.Tensor, max_new_tokens: int) -> torc
     `model.generate(input_ids, max_new_tokens=..., do_sample=False)`와 같아야 합니다.
     """
     raise NotImplementedError("greedy_generate")
+
+
+def filter_top_k(logits: torch.Tensor, k: int) -> torch.Tensor:
+    """Top-k 필터링: `logits` (batch, vocab)에서 행마다 가장 큰 k개 밖의 로짓을 모두 -inf로 바꿉니다.
+
+    어휘 전체에서 샘플링하면 가끔 가능성이 낮은 수천 개의 토큰 가운데 하나를 뽑게 되고, 나쁜 토큰 하나가
+    나머지 텍스트를 망칩니다. Top-k 샘플링은 가장 가능성이 높은 k개의 토큰 가운데서만 뽑습니다: 나머지를
+    -inf로 두면 softmax 뒤에 확률이 정확히 0이 됩니다. 값으로 남기세요: 각 행은 k번째로 큰 값
+    (`logits.topk(k).values[..., -1:]`) 이상인 로짓을 모두 남기므로, k번째와 값이 같은 토큰은 모두
+    남습니다(남는 집합이 정렬이 같은 값을 어떤 순서로 놓는지에 따라 달라지지 않습니다). k >= vocab이면
+    모두 남깁니다. k >= 1입니다. 새 텐서를 반환하고(남긴 로짓은 그대로), `logits`는 바꾸지 마세요.
+
+    >>> filter_top_k(torch.tensor([[1.0, 3.0, 2.0, 3.0]]), 2)
+    tensor([[-inf, 3., -inf, 3.]])
+    """
+    raise NotImplementedError("filter_top_k")
+
+
+def filter_top_p(logits: torch.Tensor, p: float) -> torch.Tensor:
+    """Top-p(nucleus) 필터링: `logits` (batch, vocab)에서 행마다 nucleus 밖의 로짓을 모두 -inf로 바꿉니다.
+
+    Nucleus는 확률(행의 softmax)의 합이 p 이상이 되는, 가장 가능성이 높은 토큰들의 가장 작은 집합입니다:
+    확률을 내림차순으로 정렬하고, 각 토큰 *앞*까지 쌓인 확률이 아직 p보다 작은 동안 토큰을 남깁니다. 그래서
+    누적 합이 p를 넘어서게 만드는 토큰도 남고, p가 아무리 작아도 가장 가능성이 높은 토큰은 항상 남습니다.
+    Top-k와 달리 남는 개수가 상황에 맞춰 바뀝니다: 모델이 확신할 때는 토큰 하나, 망설일 때는 여러 개입니다.
+    같은 값은 `filter_top_k`처럼 처리합니다: nucleus에서 가장 작은 로짓 이상인 로짓을 모두 남깁니다.
+    p = 1이면 모든 토큰을 남깁니다. 새 텐서를 반환하세요.
+
+    >>> filter_top_p(torch.log(torch.tensor([[0.1, 0.5, 0.15, 0.25]])), 0.7)   # 0.5, 그다음 0.5 + 0.25 >= 0.7
+    tensor([[   -inf, -0.6931,    -inf, -1.3863]])
+
+    주의할 점: p를 넘어서게 만드는 토큰 *앞*에서 멈추는 것(그러면 남긴 확률의 합이 p보다 작습니다), 확률이
+    아니라 로짓을 누적하는 것, 그리고 토큰이 하나도 남지 않은 행.
+    """
+    raise NotImplementedError("filter_top_p")
+
+
+def sample_next_token(logits: torch.Tensor, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+                      generator: torch.Generator | None = None) -> torch.Tensor:
+    """`generate(do_sample=True, ...)`가 하는 방식으로 `logits` (batch, vocab)의 행마다 다음 토큰을 뽑아
+    (batch,) int64로 반환합니다.
+
+    순서는 다음과 같습니다: `temperature`로 나누고, `top_k > 0`이면 `filter_top_k`, `top_p < 1`이면
+    `filter_top_p`(온도를 적용한 분포의 nucleus)를 적용한 다음, softmax에서
+    `torch.multinomial(..., 1, generator=generator)`로 뽑습니다. Hugging Face에서처럼 `top_k=0`과
+    `top_p=1.0`은 필터를 끕니다. 필터가 지운 토큰은 절대 뽑히지 않고, 같은 시드를 준 `generator`는 같은
+    토큰을 냅니다.
+    """
+    raise NotImplementedError("sample_next_token")
+
+
+def sample_generate(model, input_ids: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
+                    top_k: int = 0, top_p: float = 1.0, seed: int = 0) -> torch.Tensor:
+    """Hugging Face를 통한 샘플링 디코딩: `model.generate`가 반환한 (batch, time + max_new_tokens) id를
+    반환합니다.
+
+    모델을 평가 모드로 두고(드롭아웃이 있으면 뽑기가 시드 말고 다른 것에도 좌우됩니다), 생성 직전에
+    `torch.manual_seed(seed)`를 호출한 뒤(`generate`는 torch의 전역 난수 상태에서 뽑습니다),
+    `torch.no_grad()` 안에서 `model.generate(input_ids, attention_mask=torch.ones_like(input_ids),
+    max_new_tokens=max_new_tokens, do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p)`를
+    호출하세요. `do_sample=True`가 없으면 `generate`는 탐욕적으로 디코딩하고 나머지 셋을 무시합니다.
+    `generate`의 기본값은 "꺼짐"이 아닙니다(top_k를 넘기지 않으면 50입니다). 같은 시드는 같은 텍스트를 냅니다.
+    """
+    raise NotImplementedError("sample_generate")
 
 
 def seq2seq_logits(transformer: nn.Transformer, embed: nn.Embedding, head: nn.Linear, src: torch.Tensor,

@@ -218,3 +218,32 @@ def fine_tune_steps(impl, tokenizer, texts, labels, steps, lr, batch_size, seed)
             handle.remove()
     return {"calls": calls, "fresh": fresh, "accumulated": accumulated, "same": returned is model,
             "returned_training": returned.training if isinstance(returned, nn.Module) else None}
+
+
+def _sampling_model(seed):
+    """The grader's small GPT-2 for sampled decoding: _generator_model's shape and dropout, with weights drawn 10x
+    wider (initializer_range 0.2) so that its next-token distributions are peaked enough for temperature, top-k and
+    top-p to change what is drawn. The same in the judge and in the student's process."""
+    torch.manual_seed(seed)
+    config = GPT2Config(vocab_size=60, n_embd=32, n_layer=2, n_head=2, n_positions=64, resid_pdrop=0.5,
+                        embd_pdrop=0.5, attn_pdrop=0.5, bos_token_id=2, eos_token_id=3, pad_token_id=0,
+                        initializer_range=0.2)
+    model = GPT2LMHeadModel(config)
+    model.generation_config.eos_token_id = None  # generate exactly max_new_tokens
+    return model
+
+
+@observation
+def sample_generate_from_train_mode(impl, seed, prompt, max_new_tokens, temperature, top_k, top_p, sample_seed):
+    """The student's sample_generate on the grader's _sampling_model(seed), handed over in train mode."""
+    model = _sampling_model(seed)
+    model.train()
+    return impl.sample_generate(model, prompt, max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
+                                seed=sample_seed)
+
+
+@observation
+def next_token_draws(impl, logits, temperature, top_k, top_p, seeds) -> list:
+    """sample_next_token(logits, temperature, top_k, top_p, torch.Generator().manual_seed(seed)) for each of `seeds`."""
+    return [impl.sample_next_token(logits, temperature=temperature, top_k=top_k, top_p=top_p,
+                                   generator=torch.Generator().manual_seed(seed)) for seed in seeds]

@@ -3,7 +3,8 @@
 loading, a manual epoch-free loop with index permutation, a generation loop with torch.where, and an
 encoder-decoder run as encoder then decoder with additive float masks, a sentiment-analysis pipeline
 built from loaded objects, one text at a time, and a Trainer on a torch Dataset padded up front (no collator),
-at a constant learning rate."""
+at a constant learning rate; top-p the ascending way Hugging Face writes it, Gumbel-max draws, and generate
+given a GenerationConfig."""
 import torch
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
 from torch import nn
@@ -180,3 +181,40 @@ def trainer_fine_tune(model, tokenizer, texts, labels, output_dir, steps=60, lr=
     trainer.save_model(output_dir)
     tokenizer.save_pretrained(output_dir)
     return trainer.model.eval(), list(trainer.state.log_history)
+
+
+def filter_top_k(logits, k):
+    ranked = logits.sort(dim=-1, descending=True).values
+    kth = ranked[..., min(k, logits.shape[-1]) - 1].unsqueeze(-1)
+    return torch.where(logits >= kth, logits, torch.full_like(logits, float("-inf")))
+
+
+def filter_top_p(logits, p):
+    if p >= 1:
+        return logits.clone()
+    # Hugging Face's way round: sort ascending and drop the tail whose total stays within 1 - p
+    ascending = logits.sort(dim=-1).values
+    tail = ascending.softmax(dim=-1).cumsum(dim=-1) <= 1 - p
+    tail[..., -1] = False  # the most likely token always stays
+    smallest = ascending.masked_fill(tail, float("inf")).amin(dim=-1, keepdim=True)
+    return torch.where(logits >= smallest, logits, torch.full_like(logits, float("-inf")))
+
+
+def sample_next_token(logits, temperature=1.0, top_k=0, top_p=1.0, generator=None):
+    scores = logits / temperature
+    scores = filter_top_k(scores, top_k) if top_k else scores
+    scores = filter_top_p(scores, top_p) if top_p < 1 else scores
+    # Gumbel-max: the argmax of the scores plus Gumbel noise is a draw from their softmax (-inf stays out)
+    uniform = torch.rand(scores.shape, generator=generator, dtype=torch.float64)
+    return (scores.double() - (-uniform.log()).log()).argmax(dim=-1)
+
+
+def sample_generate(model, input_ids, max_new_tokens, temperature=1.0, top_k=0, top_p=1.0, seed=0):
+    config = model.generation_config.__class__.from_dict(
+        {**model.generation_config.to_dict(), "do_sample": True, "temperature": temperature, "top_k": top_k,
+         "top_p": top_p, "max_new_tokens": max_new_tokens})
+    model.train(False)
+    torch.random.manual_seed(seed)
+    with torch.inference_mode():
+        return model.generate(input_ids=input_ids, attention_mask=input_ids.new_ones(input_ids.shape),
+                              generation_config=config)

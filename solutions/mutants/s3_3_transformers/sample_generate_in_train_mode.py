@@ -1,0 +1,12 @@
+"""Samples with the model left in train mode: dropout changes the draws."""
+CAUGHT_BY = "test_sample_generate_matches_seeded_generate"
+MESSAGE_MENTIONS = "train mode"
+from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
+import torch  # noqa: E402
+
+
+def sample_generate(model, input_ids, max_new_tokens, temperature=1.0, top_k=0, top_p=1.0, seed=0):
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        return model.generate(input_ids, attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens,
+                              do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p)

@@ -1,0 +1,9 @@
+"""Puts 0 instead of -inf outside the top k."""
+CAUGHT_BY = "test_filter_top_k_keeps_the_k_largest"
+MESSAGE_MENTIONS = "instead of -inf"
+from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
+
+
+def filter_top_k(logits, k):
+    kth = logits.topk(min(k, logits.size(-1)), dim=-1).values[..., -1:]
+    return logits.masked_fill(logits < kth, 0.0)
