@@ -32,7 +32,7 @@ def _catalogue_pairs() -> list[tuple[str, str]]:
 CATALOGUE = _catalogue_pairs()
 DECLARED = {path: _declared(path) for path in BANK}
 WITH_KOREAN = [path for path in BANK if "MESSAGE_MENTIONS_KO" in DECLARED[path]]
-KOREAN_FLOOR = 0.0  # the share of the bank that names its mistake in Korean too: raised as the bank is written
+KOREAN_FLOOR = 0.90  # the share of the bank that names its mistake in Korean too: raised as the bank is written
 
 
 def test_the_bank_names_its_mistakes_in_korean_too():
