@@ -16,7 +16,13 @@ The pitfalls this item is about:
 - a process group must be torn down with `destroy_process_group` when the work is done.
 
 Two techniques for training large models, on one device or many, close the item; they need no
-process group: mixed precision (`autocast_train_step`) and activation checkpointing (`CheckpointedStack`).
+process group: mixed precision (`autocast_train_step` in bfloat16, `fp16_scaled_train_step` in float16
+with loss scaling) and activation checkpointing (`CheckpointedStack`).
+
+On a real cluster the processes are started by `torchrun`, which tells each one its place through
+environment variables (`setup_from_env`). DeepSpeed is not installed with this kit and nothing here
+runs it: only its configuration is taught and graded (`deepspeed_config`); one extra check hands your
+config to `deepspeed.initialize` where DeepSpeed and a CUDA GPU are present, and is skipped elsewhere.
 
 The grader starts 2 processes on your CPU with the "spawn" method and calls your functions inside
 them (spawned children import this file by its name, so keep work out of module level). You can do
@@ -67,6 +73,33 @@ def setup(rank: int, world_size: int, port: int, backend: str = "gloo", timeout_
     never joins blocks for 30 minutes instead of failing.
     """
     raise NotImplementedError("setup")
+
+
+def setup_from_env(backend: str = "gloo", timeout_s: float = 30.0) -> tuple[int, int, int]:
+    """Join the default process group the way a script started by `torchrun` does: everything comes
+    from the environment. Return `(rank, local_rank, world_size)` as ints.
+
+    `torchrun` starts the processes itself (no `mp.spawn` in your script) and gives each one its place
+    in environment variables: RANK (the global rank, 0..WORLD_SIZE-1 over all machines), LOCAL_RANK
+    (the process's index on its own machine: the GPU it should use, `torch.cuda.set_device(local_rank)`),
+    WORLD_SIZE (processes over all machines), and MASTER_ADDR / MASTER_PORT (where rank 0 listens).
+    Environment values are strings: convert them with `int(...)`. Then call
+    `dist.init_process_group(backend, rank=rank, world_size=world_size,
+    timeout=datetime.timedelta(seconds=timeout_s))`: with MASTER_ADDR and MASTER_PORT in the
+    environment, the default `init_method="env://"` finds rank 0 through them.
+
+    Launch 2 processes on this machine:
+
+        torchrun --standalone --nproc-per-node=2 train.py
+
+    Two machines with 4 GPUs each (the same command on each, with its own --node-rank):
+
+        torchrun --nnodes=2 --node-rank=0 --nproc-per-node=4 --master-addr=10.0.0.1 --master-port=29500 train.py
+
+    On the second machine LOCAL_RANK runs 0..3 again while RANK runs 4..7: LOCAL_RANK picks the
+    device, never the rank (two processes that both claim rank 0 cannot form a group).
+    """
+    raise NotImplementedError("setup_from_env")
 
 
 def cleanup() -> None:
@@ -143,6 +176,11 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
     - "zero_optimization": {"stage": zero_stage} (1 shards optimizer state, 2 also gradients,
       3 also parameters: the FSDP idea);
     - "bf16": {"enabled": bf16}.
+
+    DeepSpeed itself is not installed with this kit: this function is where it is taught, and the
+    checks grade the dict. With DeepSpeed installed, `deepspeed.initialize(model=model,
+    model_parameters=model.parameters(), config=deepspeed_config(...))` returns an engine whose
+    `engine.backward(loss)` and `engine.step()` replace `loss.backward()` and `optimizer.step()`.
     """
     raise NotImplementedError("deepspeed_config")
 
@@ -168,6 +206,35 @@ def autocast_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: t
     divides the gradients by it before the step (skipping steps whose gradients overflowed).
     """
     raise NotImplementedError("autocast_train_step")
+
+
+def fp16_scaled_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler,
+                           x: torch.Tensor, y: torch.Tensor) -> float:
+    """One float16 mixed-precision training step of `model` minimising `F.mse_loss(model(x), y)` (the
+    mean) with `optimizer` and loss scaling by `scaler`; returns the loss, unscaled, as a Python float.
+
+    float16 keeps only 5 exponent bits: gradients below about 6e-8 underflow to 0, and values above
+    65504 overflow to inf. `torch.amp.GradScaler` (the caller makes it: `torch.amp.GradScaler("cuda")`
+    on a GPU; `torch.amp.GradScaler("cpu")` exists too) multiplies the loss by a large scale S before
+    backward so that small gradients survive, and takes S out again before the step:
+
+    - `optimizer.zero_grad()`; the forward pass and the loss inside
+      `torch.autocast(device_type=x.device.type, dtype=torch.float16)` (the model stays float32);
+    - `scaler.scale(loss).backward()`: the gradients of S x loss;
+    - `scaler.step(optimizer)`: divides the gradients by S and calls `optimizer.step()` only if they
+      are all finite. If any is inf or nan (S was too large and something overflowed), the step is
+      SKIPPED: the weights stay exactly as they were;
+    - `scaler.update()`: after a skipped step it halves S; after `growth_interval` steps in a row
+      without overflow it doubles S.
+
+    Example: with S = 65536 and a batch whose gradients overflow, the weights do not change and
+    `scaler.get_scale()` goes from 65536.0 to 32768.0. A step that does not overflow gives exactly the
+    weights of the same step without scaling (S is a power of two). Watch for: `optimizer.step()`
+    instead of `scaler.step(optimizer)` applies gradients still multiplied by S, or inf; without
+    `scaler.update()` the scale is never lowered (and the next `scaler.step` raises); return
+    `loss.item()`, not the scaled loss.
+    """
+    raise NotImplementedError("fp16_scaled_train_step")
 
 
 class CheckpointedStack(nn.Module):

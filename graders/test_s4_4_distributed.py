@@ -29,6 +29,7 @@ from graders.observations.s4_4_distributed import (
     JOIN_TIMEOUT_S,
     LR,
     STEPS,
+    TORCHRUN_JOIN_TIMEOUT_S,
     WIDTH,
     _amp_net,
     _blocks,
@@ -39,6 +40,9 @@ from graders.observations.s4_4_distributed import (
     checkpointed_backward,
     ports_found,
     ranks_run,
+    scaled_training,
+    torchrun_environment,
+    torchrun_ranks_run,
 )
 from graders.support import student_files
 from graders.support.assertions import assert_tensor, check, expect_type, not_started, say
@@ -114,21 +118,24 @@ class _Ranks:
         return values
 
 
-def _stuck(world_size):
-    """What went wrong with a run whose ranks were still running after JOIN_TIMEOUT_S (and were killed)."""
-    return say(f"the {world_size}-process run did not finish within {JOIN_TIMEOUT_S} s: a rank is stuck, "
+def _stuck(world_size, join_timeout_s=JOIN_TIMEOUT_S):
+    """What went wrong with a run whose ranks were still running after join_timeout_s (and were killed)."""
+    return say(f"the {world_size}-process run did not finish within {join_timeout_s} s: a rank is stuck, "
                "usually in a collective (all_reduce, barrier) that another rank never reached.\n"
                "Hint: every rank must make the same collective calls in the same order; pass "
                "`timeout=` to init_process_group so a stuck collective raises instead of waiting.",
-               f"프로세스 {world_size}개의 실행이 {JOIN_TIMEOUT_S}초 안에 끝나지 않았습니다: 어떤 랭크가 멈춰 있습니다. "
+               f"프로세스 {world_size}개의 실행이 {join_timeout_s}초 안에 끝나지 않았습니다: 어떤 랭크가 멈춰 있습니다. "
                "보통 다른 랭크가 도달하지 못한 집합 연산(all_reduce, barrier 등)에서 멈춥니다.\n"
                "힌트: 모든 랭크는 같은 집합 연산을 같은 순서로 호출해야 합니다. init_process_group에 `timeout=`을 "
                "넘기면 멈춘 집합 연산이 계속 기다리는 대신 예외를 발생시킵니다.")
 
 
-def _spawn(impl, out_dir, backend, data, world_size=WORLD_SIZE):
-    run = ranks_run(impl, str(out_dir), backend, world_size, data)
-    problem, exit_codes = (_stuck(world_size) if run["stuck"] else None), run["exit_codes"]
+def _spawn(impl, out_dir, backend, data, world_size=WORLD_SIZE, run_ranks=ranks_run):
+    if run_ranks is ranks_run:
+        run, join_timeout_s = ranks_run(impl, str(out_dir), backend, world_size, data), JOIN_TIMEOUT_S
+    else:
+        run, join_timeout_s = run_ranks(impl, str(out_dir), world_size, data), TORCHRUN_JOIN_TIMEOUT_S
+    problem, exit_codes = (_stuck(world_size, join_timeout_s) if run["stuck"] else None), run["exit_codes"]
     check(isinstance(exit_codes, list) and len(exit_codes) == world_size,
           say("the run of the ranks reported nothing the grader can read.",
               "랭크 실행에서 채점기가 읽을 수 있는 결과가 하나도 나오지 않았습니다."))
@@ -491,6 +498,68 @@ def test_cleanup_destroys_process_group(impl, gloo_ranks, gloo_data):
                       hint=hint)
 
 
+# -- launched by torchrun: each rank's place read from its environment ------------------------------
+@pytest.mark.points(2)
+@pytest.mark.distributed
+@pytest.mark.title("setup_from_env joins the group as torchrun's environment says",
+                   ko="setup_from_env는 torchrun이 설정한 환경 변수대로 그룹에 참여합니다")
+def test_setup_from_env_joins_as_torchrun_says(impl, student_path_factory, run_seed):
+    """Two processes whose environment is set as torchrun sets it for two machines of one process each, in reverse
+    order (the first process started is RANK 1; LOCAL_RANK is 0 on both): what setup_from_env returned and the
+    group it made, which the grader's own all_gather measures (every rank must get each rank's value in RANK
+    order)."""
+    values = torch.randn(WORLD_SIZE, 3, generator=_generator(run_seed, 6))
+    ranks = _spawn(impl, student_path_factory.mktemp("torchrun_ranks"), "gloo", {"torchrun": values},
+                   run_ranks=torchrun_ranks_run)
+    env_text = "; ".join(" ".join(f"{k}={v}" for k, v in torchrun_environment(index, WORLD_SIZE, "<port>").items()
+                                  if k in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_PORT"))
+                         for index in range(WORLD_SIZE))
+    hint = say("Read RANK (the global rank), LOCAL_RANK and WORLD_SIZE from os.environ with int(...), pass rank and "
+               "world_size to dist.init_process_group with timeout=datetime.timedelta(seconds=timeout_s) (MASTER_ADDR "
+               "and MASTER_PORT are read by the default init_method, env://), and return (rank, local_rank, "
+               "world_size). LOCAL_RANK is the index on one machine: with one process per machine it is 0 "
+               "everywhere, and two processes that both join as rank 0 cannot form a group.",
+               "os.environ에서 RANK(전역 랭크), LOCAL_RANK, WORLD_SIZE를 int(...)로 읽고, rank와 world_size를 "
+               "timeout=datetime.timedelta(seconds=timeout_s)와 함께 dist.init_process_group에 넘긴 뒤(MASTER_ADDR와 "
+               "MASTER_PORT는 기본 init_method인 env://가 읽습니다) (rank, local_rank, world_size)를 반환하세요. "
+               "LOCAL_RANK는 한 머신 안에서의 번호입니다: 머신마다 프로세스가 하나면 모두 0이고, 둘 다 랭크 0으로 "
+               "참여하는 프로세스 두 개는 그룹을 만들 수 없습니다.")
+    try:
+        joined = ranks.stage("setup_from_env")
+    except AssertionError as error:
+        check(False, say(f"{error}\nThe environments were: {env_text}.", f"{error}\n환경 변수: {env_text}."), hint)
+    for index, facts in enumerate(joined):
+        rank = WORLD_SIZE - 1 - index
+        returned = facts["returned"]
+        check(returned == [rank, 0, WORLD_SIZE],
+              say(f"setup_from_env() in the process whose environment says RANK={rank} LOCAL_RANK=0 "
+                  f"WORLD_SIZE={WORLD_SIZE} returned {returned}; expected ({rank}, 0, {WORLD_SIZE}) as ints"
+                  + (": environment values are strings, convert them with int(...)." if isinstance(returned, list)
+                     and any(isinstance(v, str) for v in returned) else "."),
+                  f"환경 변수가 RANK={rank} LOCAL_RANK=0 WORLD_SIZE={WORLD_SIZE}인 프로세스에서 setup_from_env()의 "
+                  f"반환값은 {returned}입니다. 기댓값은 int ({rank}, 0, {WORLD_SIZE})입니다"
+                  + (": 환경 변수 값은 문자열이므로 int(...)로 바꾸세요." if isinstance(returned, list)
+                     and any(isinstance(v, str) for v in returned) else ".")), hint)
+        check(facts["initialized"] and (facts["rank"], facts["world_size"]) == (rank, WORLD_SIZE),
+              say(f"after setup_from_env() with RANK={rank}, the process joined as rank {facts.get('rank')} of "
+                  f"{facts.get('world_size')}; expected rank {rank} of {WORLD_SIZE}.",
+                  f"RANK={rank}일 때 setup_from_env() 뒤 프로세스는 {facts.get('world_size')}개 중 랭크 "
+                  f"{facts.get('rank')}(으)로 참여했습니다. 기댓값은 {WORLD_SIZE}개 중 랭크 {rank}입니다."), hint)
+        timeout = facts["timeout_s"]
+        check(timeout is None or abs(timeout - COLLECTIVE_TIMEOUT_S) < 1e-3,
+              say(f"setup_from_env(timeout_s={COLLECTIVE_TIMEOUT_S}) made a process group whose timeout is {timeout} s.",
+                  f"setup_from_env(timeout_s={COLLECTIVE_TIMEOUT_S}) 호출로 만든 프로세스 그룹의 타임아웃이 "
+                  f"{timeout}초입니다."),
+              say("Pass timeout=datetime.timedelta(seconds=timeout_s) to init_process_group.",
+                  "init_process_group에 timeout=datetime.timedelta(seconds=timeout_s)를 넘기세요."))
+    expected = values.flip(0)  # row r: the value of the process whose RANK is r
+    for index, gathered in enumerate(ranks.stage("gathered")):
+        assert_tensor(gathered, expected, say(f"what the grader's all_gather gave the process with RANK="
+                                              f"{WORLD_SIZE - 1 - index}, in rank order",
+                                              f"채점기의 all_gather가 RANK={WORLD_SIZE - 1 - index}인 프로세스에 준 값"
+                                              "(랭크 순서)"), hint=hint)
+
+
 # -- with CUDA ------------------------------------------------------------------------------------
 @pytest.mark.points(2)
 @pytest.mark.gpu
@@ -636,6 +705,179 @@ def test_autocast_step_runs_matmuls_in_bf16_with_fp32_weights(impl, run_seed):
               "dtype=torch.bfloat16); the data and the model stay float32.",
               "순전파와 손실 계산을 torch.autocast(device_type=x.device.type, dtype=torch.bfloat16) 안에서 "
               "실행하세요. 데이터와 모델은 float32 그대로 둡니다."))
+
+
+_SCALE, _GROWTH = 2.0 ** 12, 2  # the GradScaler the grader hands fp16_scaled_train_step: its first scale, and
+                                 # the steps without overflow after which it doubles
+
+
+def _scaled_batches(run_seed):
+    """This run's batches for fp16_scaled_train_step: first one whose targets are so far off that, at a scale of
+    2 ** 12, the gradient reaching the last layer's float16 output overflows (inf), then four ordinary ones."""
+    x, y = _amp_batch(run_seed)
+    generator = _generator(run_seed, 7)
+    far = torch.full_like(y, 2000.0) + 100 * torch.rand(y.shape, generator=generator)
+    return [(x, far)] + [(x[i::4], y[i::4]) for i in range(4)]
+
+
+def _scaled_reference(batches, scaled=True):
+    """The judge's own float16 autocast steps on _amp_net() with SGD(lr=AMP_LR): with its own GradScaler("cpu")
+    (or without any scaling): after each step, (loss, scale, parameters)."""
+    model = _amp_net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=AMP_LR)
+    scaler = torch.amp.GradScaler("cpu", init_scale=_SCALE, growth_interval=_GROWTH)
+    steps = []
+    for x, y in batches:
+        optimizer.zero_grad()
+        with torch.autocast(device_type="cpu", dtype=torch.float16):
+            loss = F.mse_loss(model(x), y)
+        if scaled:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            if all(torch.isfinite(p.grad).all() for p in model.parameters()):
+                optimizer.step()
+        steps.append((loss.item(), scaler.get_scale() if scaled else 1.0,
+                      {name: p.detach().clone() for name, p in model.named_parameters()}))
+    return steps
+
+
+@pytest.fixture(scope="module")
+def scaled_run(impl, run_seed):
+    batches = _scaled_batches(run_seed)
+    expected = _scaled_reference(batches)
+    start = {name: p.detach() for name, p in _amp_net().named_parameters()}
+    if expected[0][1] != _SCALE / 2 or any(not torch.equal(expected[0][2][k], v) for k, v in start.items()):
+        raise RuntimeError("the grader's overflowing batch did not overflow in its own run")  # the kit's problem
+    return batches, expected, scaled_training(impl, batches, _SCALE, _GROWTH)
+
+
+_SCALER_HINT = say("optimizer.zero_grad(); the forward pass and the loss inside torch.autocast(device_type="
+                   "x.device.type, dtype=torch.float16); scaler.scale(loss).backward(); scaler.step(optimizer); "
+                   "scaler.update(); return loss.item().",
+                   "optimizer.zero_grad(). 순전파와 손실 계산은 torch.autocast(device_type=x.device.type, "
+                   "dtype=torch.float16) 안에서. 그다음 scaler.scale(loss).backward(), scaler.step(optimizer), "
+                   "scaler.update(), 그리고 loss.item()을 반환하세요.")
+
+
+def _scaled_steps(seen, count):
+    steps = seen["steps"]
+    for index, step in enumerate(steps[:count]):
+        check("raised" not in step, say(f"fp16_scaled_train_step raised on call {index + 1}: {step.get('raised')}",
+                                        f"fp16_scaled_train_step의 {index + 1}번째 호출에서 예외가 발생했습니다: "
+                                        f"{step.get('raised')}"), _SCALER_HINT)
+    check(len(steps) >= count, say("fp16_scaled_train_step did not answer every call.",
+                                   "fp16_scaled_train_step이 모든 호출에 답하지 않았습니다."))
+    return steps
+
+
+def _check_loss(got, want, scale, what):
+    check(isinstance(got, (int, float)), say(f"{what}: fp16_scaled_train_step should return the loss as a Python "
+                                             f"float, got {got}.",
+                                             f"{what}: fp16_scaled_train_step은 손실을 Python float로 반환해야 하는데 "
+                                             f"{got}입니다."), say("Return loss.item().", "loss.item()을 반환하세요."))
+    scaled = abs(got - want * scale) <= 1e-3 * abs(want * scale)
+    check(abs(got - want) <= 1e-3 * abs(want) + 1e-6,
+          say(f"{what}: returned the loss {got:.6g}; the float16 autocast loss is {want:.6g}"
+              + (f": that is the scaled loss (x {scale:g})." if scaled else "."),
+              f"{what}: 반환한 손실이 {got:.6g}입니다. float16 autocast 손실은 {want:.6g}입니다"
+              + (f": 스케일링한 손실(x {scale:g})입니다." if scaled else ".")),
+          say("Return loss.item(), the loss before scaler.scale multiplies it.",
+              "scaler.scale이 곱하기 전의 손실, loss.item()을 반환하세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("fp16_scaled_train_step skips a step whose gradients overflow and lowers the scale",
+                   ko="fp16_scaled_train_step은 변화도가 오버플로한 단계를 건너뛰고 스케일을 낮춥니다")
+def test_fp16_scaled_step_skips_an_overflowing_step(impl, scaled_run):
+    """The first batch overflows float16 at the scale 2 ** 12 (checked in the judge's own run): the weights must
+    stay exactly as they were and the scale must halve."""
+    batches, expected, seen = scaled_run
+    step = _scaled_steps(seen, 1)[0]
+    want_loss, want_scale, _ = expected[0]
+    got = step["params"]
+    start = {name: p.detach() for name, p in _amp_net().named_parameters()}
+    finite = all(type(got.get(name)) is torch.Tensor and bool(torch.isfinite(got[name]).all()) for name in start)
+    check(finite,
+          say("After a step whose float16 gradients overflowed, the weights hold inf or nan: the overflowed "
+              "gradients were applied.",
+              "float16 변화도가 오버플로한 단계 뒤 가중치에 inf나 nan이 있습니다: 오버플로한 변화도가 적용되었습니다."),
+          say("Call scaler.step(optimizer), not optimizer.step(): it unscales the gradients and skips the step when "
+              "any of them is inf or nan.",
+              "optimizer.step()이 아니라 scaler.step(optimizer)를 호출하세요: 변화도를 원래 크기로 되돌리고, 하나라도 "
+              "inf나 nan이면 단계를 건너뜁니다."))
+    for name, want in start.items():
+        assert_tensor(got[name], want, say(f"{name} after a step whose gradients overflowed (the step must be "
+                                           "skipped: the weights unchanged)",
+                                           f"변화도가 오버플로한 단계 뒤의 {name}(단계를 건너뛰어야 하므로 가중치는 그대로)"),
+                      rtol=0, atol=0, hint=say("Let scaler.step(optimizer) decide whether the step is taken.",
+                                               "단계를 진행할지는 scaler.step(optimizer)가 정하게 하세요."))
+    check(step["scale"] == want_scale,
+          say(f"after the step that overflowed, scaler.get_scale() is {step['scale']:g}; expected {want_scale:g} "
+              f"(the scale {_SCALE:g} halved)"
+              + (": scaler.update() was not called, so the scale is never lowered." if step["scale"] == _SCALE
+                 else "."),
+              f"오버플로한 단계 뒤 scaler.get_scale()이 {step['scale']:g}입니다. 기댓값은 {want_scale:g}"
+              f"(스케일 {_SCALE:g}의 절반)입니다"
+              + (": scaler.update()를 호출하지 않아 스케일이 줄지 않습니다." if step["scale"] == _SCALE else ".")),
+          say("Call scaler.update() after scaler.step(optimizer), every step.",
+              "단계마다 scaler.step(optimizer) 뒤에 scaler.update()를 호출하세요."))
+    _check_loss(step["loss"], want_loss, _SCALE, say("the step that overflowed", "오버플로한 단계"))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("fp16_scaled_train_step computes in float16 and matches the same steps without scaling",
+                   ko="fp16_scaled_train_step은 float16으로 계산하고, 스케일링 없이 진행한 같은 단계와 일치합니다")
+def test_fp16_scaled_step_matches_an_unscaled_step(impl, scaled_run):
+    """After the skipped step, four ordinary ones: the judge's own GradScaler run gives the weights (the same, to
+    rounding, as the same float16 autocast steps without any scaling: the scale is a power of two), the losses and
+    the scale, which doubles after every 2 steps without overflow."""
+    batches, expected, seen = scaled_run
+    steps = _scaled_steps(seen, len(batches))
+    check(seen["outputs"] == ["torch.float16"],
+          say(f"The model's Linear layers produced {seen['outputs']} inside fp16_scaled_train_step; under float16 "
+              "autocast they compute in torch.float16"
+              + (": the step used bfloat16." if "torch.bfloat16" in seen["outputs"] else "."),
+              f"fp16_scaled_train_step 안에서 모델의 Linear 계층 출력이 {seen['outputs']}입니다. float16 autocast에서는 "
+              "torch.float16으로 계산합니다" + (": 단계가 bfloat16을 썼습니다." if "torch.bfloat16" in seen["outputs"]
+                                               else ".")),
+          say("Wrap the forward pass and the loss in `with torch.autocast(device_type=x.device.type, "
+              "dtype=torch.float16):`; the model stays float32.",
+              "순전파와 손실 계산을 `with torch.autocast(device_type=x.device.type, dtype=torch.float16):`로 감싸세요. "
+              "모델은 float32 그대로 둡니다."))
+    cast = {name: dtype for name, dtype in seen["dtypes"].items() if dtype != "torch.float32"}
+    check(not cast and seen["grads"] == ["torch.float32"],
+          say(f"after fp16_scaled_train_step the parameters are {cast or 'float32'} and their gradients "
+              f"{seen['grads']}: float16 mixed precision keeps float32 weights and gradients.",
+              f"fp16_scaled_train_step 뒤 매개변수는 {cast or 'float32'}, 그 변화도는 {seen['grads']}입니다: float16 "
+              "혼합 정밀도는 가중치와 변화도를 float32로 유지합니다."),
+          say("Do not cast the model: torch.autocast chooses each operation's type.",
+              "모델을 캐스팅하지 마세요: torch.autocast가 연산마다 타입을 고릅니다."))
+    unscaled = _scaled_reference(batches[1:], scaled=False)  # the first step is skipped
+    for index in range(1, len(batches)):
+        want_loss, want_scale, _ = expected[index]
+        what = say(f"ordinary step {index}", f"일반 단계 {index}")
+        _check_loss(steps[index]["loss"], want_loss, expected[index - 1][1], what)
+        check(steps[index]["scale"] == want_scale,
+              say(f"{what}: scaler.get_scale() is {steps[index]['scale']:g}; expected {want_scale:g} (the scale "
+                  f"doubles after {_GROWTH} steps in a row without overflow).",
+                  f"{what}: scaler.get_scale()이 {steps[index]['scale']:g}입니다. 기댓값은 {want_scale:g}입니다(오버플로 "
+                  f"없는 단계가 {_GROWTH}번 이어지면 스케일이 두 배가 됩니다)."),
+              say("Call scaler.update() once after every scaler.step(optimizer).",
+                  "scaler.step(optimizer)마다 그 뒤에 scaler.update()를 한 번 호출하세요."))
+    got = steps[-1]["params"]
+    for name, want in expected[-1][2].items():
+        assert_tensor(got.get(name), want, say(f"{name} after the skipped step and {len(batches) - 1} ordinary ones",
+                                               f"건너뛴 단계와 일반 단계 {len(batches) - 1}개 뒤의 {name}"),
+                      rtol=1e-4, atol=1e-6, hint=_SCALER_HINT)
+    # the judge's own sanity: scaling by a power of two changes nothing in a step that does not overflow
+    apart = max(float((expected[-1][2][k] - unscaled[-1][2][k]).abs().max()) for k in unscaled[-1][2])
+    if apart > 1e-5:
+        raise RuntimeError(f"the judge's scaled and unscaled float16 steps differ by {apart:.2e}")
 
 
 def _stack_data(run_seed):

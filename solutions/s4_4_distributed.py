@@ -37,6 +37,14 @@ def setup(rank, world_size, port, backend="gloo", timeout_s=30.0):
                             timeout=datetime.timedelta(seconds=timeout_s))
 
 
+def setup_from_env(backend="gloo", timeout_s=30.0):
+    rank, local_rank = int(os.environ["RANK"]), int(os.environ["LOCAL_RANK"])
+    world_size = int(os.environ["WORLD_SIZE"])
+    dist.init_process_group(backend, rank=rank, world_size=world_size,
+                            timeout=datetime.timedelta(seconds=timeout_s))
+    return rank, local_rank, world_size
+
+
 def cleanup():
     dist.destroy_process_group()
 
@@ -100,6 +108,16 @@ def autocast_train_step(model, optimizer, x, y):
         loss = F.mse_loss(model(x), y)
     loss.backward()
     optimizer.step()
+    return loss.item()
+
+
+def fp16_scaled_train_step(model, optimizer, scaler, x, y):
+    optimizer.zero_grad()
+    with torch.autocast(device_type=x.device.type, dtype=torch.float16):
+        loss = F.mse_loss(model(x), y)
+    scaler.scale(loss).backward()
+    scaler.step(optimizer)
+    scaler.update()
     return loss.item()
 
 

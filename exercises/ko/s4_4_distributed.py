@@ -18,7 +18,13 @@
 - 작업이 끝나면 프로세스 그룹을 `destroy_process_group`으로 해제해야 합니다.
 
 대형 모델 학습을 위한 두 기법으로 이 항목을 마칩니다. 장치가 하나든 여럿이든 쓰이고, 프로세스 그룹이
-필요 없습니다: 혼합 정밀도(`autocast_train_step`)와 활성값 체크포인팅(`CheckpointedStack`)입니다.
+필요 없습니다: 혼합 정밀도(bfloat16의 `autocast_train_step`, 손실 스케일링을 쓰는 float16의
+`fp16_scaled_train_step`)와 활성값 체크포인팅(`CheckpointedStack`)입니다.
+
+실제 클러스터에서는 `torchrun`이 프로세스를 시작하고, 각 프로세스에 자기 위치를 환경 변수로 알려
+줍니다(`setup_from_env`). DeepSpeed는 이 키트와 함께 설치되지 않으며 여기서는 DeepSpeed를 실행하지
+않습니다: 그 설정(`deepspeed_config`)만 가르치고 채점합니다. DeepSpeed와 CUDA GPU가 있는 곳에서는
+검사 하나가 더 여러분의 설정을 `deepspeed.initialize`에 넘기고, 그 밖의 곳에서는 건너뜁니다.
 
 채점기(grader)는 "spawn" 방식으로 CPU에서 프로세스 2개를 시작하고 그 안에서 여러분의 함수를
 호출합니다(spawn된 자식 프로세스는 이 파일을 이름으로 import하므로, 모듈 최상위에서는 작업을 하지
@@ -70,6 +76,32 @@ def setup(rank: int, world_size: int, port: int, backend: str = "gloo", timeout_
     있습니다.
     """
     raise NotImplementedError("setup")
+
+
+def setup_from_env(backend: str = "gloo", timeout_s: float = 30.0) -> tuple[int, int, int]:
+    """`torchrun`으로 시작한 스크립트처럼 기본 프로세스 그룹에 참여합니다: 필요한 값은 모두 환경
+    변수에서 읽습니다. `(rank, local_rank, world_size)`를 int로 반환합니다.
+
+    `torchrun`은 프로세스를 직접 시작하고(스크립트에 `mp.spawn`이 없습니다), 각 프로세스에 자기 위치를
+    환경 변수로 줍니다: RANK(모든 머신을 통틀은 전역 랭크, 0..WORLD_SIZE-1), LOCAL_RANK(자기 머신
+    안에서의 프로세스 번호: 쓸 GPU를 정합니다, `torch.cuda.set_device(local_rank)`), WORLD_SIZE(모든
+    머신을 통틀은 프로세스 수), MASTER_ADDR / MASTER_PORT(랭크 0이 기다리는 곳). 환경 변수 값은
+    문자열이므로 `int(...)`로 바꾸세요. 그다음 `dist.init_process_group(backend, rank=rank,
+    world_size=world_size, timeout=datetime.timedelta(seconds=timeout_s))`를 호출하세요: 환경에
+    MASTER_ADDR와 MASTER_PORT가 있으면 기본값 `init_method="env://"`가 그 값으로 랭크 0을 찾습니다.
+
+    이 머신에서 프로세스 2개로 실행:
+
+        torchrun --standalone --nproc-per-node=2 train.py
+
+    GPU가 4개씩 있는 머신 두 대(머신마다 같은 명령을, 각자의 --node-rank로 실행):
+
+        torchrun --nnodes=2 --node-rank=0 --nproc-per-node=4 --master-addr=10.0.0.1 --master-port=29500 train.py
+
+    두 번째 머신에서는 RANK가 4..7인 동안 LOCAL_RANK는 다시 0..3입니다: LOCAL_RANK는 장치를 고를 때
+    쓰고, 랭크로는 절대 쓰지 않습니다(둘 다 랭크 0이라고 하는 프로세스 두 개는 그룹을 만들 수 없습니다).
+    """
+    raise NotImplementedError("setup_from_env")
 
 
 def cleanup() -> None:
@@ -146,6 +178,11 @@ def deepspeed_config(micro_batch_size: int, grad_accum_steps: int, world_size: i
     - "zero_optimization": {"stage": zero_stage}(1은 옵티마이저 상태를, 2는 변화도까지, 3은
       매개변수까지 샤딩합니다: FSDP와 같은 발상)
     - "bf16": {"enabled": bf16}.
+
+    DeepSpeed 자체는 이 키트와 함께 설치되지 않습니다: DeepSpeed는 이 함수에서 배우고, 검사는 이 dict를
+    채점합니다. DeepSpeed를 설치했다면 `deepspeed.initialize(model=model,
+    model_parameters=model.parameters(), config=deepspeed_config(...))`가 엔진을 반환하고, 그 엔진의
+    `engine.backward(loss)`와 `engine.step()`이 `loss.backward()`와 `optimizer.step()`을 대신합니다.
     """
     raise NotImplementedError("deepspeed_config")
 
@@ -170,6 +207,34 @@ def autocast_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: t
     그 배수로 나눕니다(변화도가 오버플로한 단계는 건너뜁니다).
     """
     raise NotImplementedError("autocast_train_step")
+
+
+def fp16_scaled_train_step(model: nn.Module, optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler,
+                           x: torch.Tensor, y: torch.Tensor) -> float:
+    """`optimizer`로 `F.mse_loss(model(x), y)`(평균)를 최소화하는 `model`의 float16 혼합 정밀도 학습 단계
+    한 번을, `scaler`로 손실을 스케일링하며 진행합니다. 스케일링하지 않은 손실을 Python float로 반환합니다.
+
+    float16은 지수 비트가 5개뿐이라서 약 6e-8보다 작은 변화도는 0으로 언더플로하고, 65504보다 큰 값은
+    inf로 오버플로합니다. `torch.amp.GradScaler`(호출하는 쪽이 만듭니다: GPU에서는
+    `torch.amp.GradScaler("cuda")`, `torch.amp.GradScaler("cpu")`도 있습니다)는 역전파 전에 손실에 큰
+    스케일 S를 곱해 작은 변화도가 살아남게 하고, 단계 전에 S를 다시 나눕니다:
+
+    - `optimizer.zero_grad()`. 순전파와 손실 계산은
+      `torch.autocast(device_type=x.device.type, dtype=torch.float16)` 안에서 합니다(모델은 float32 그대로)
+    - `scaler.scale(loss).backward()`: S x 손실의 변화도를 구합니다
+    - `scaler.step(optimizer)`: 변화도를 S로 나누고, 모두 유한할 때만 `optimizer.step()`을 호출합니다.
+      하나라도 inf나 nan이면(S가 너무 커서 무언가 오버플로했다면) 단계를 건너뜁니다: 가중치는 그대로입니다
+    - `scaler.update()`: 단계를 건너뛴 뒤에는 S를 절반으로 줄이고, 오버플로 없는 단계가
+      `growth_interval`번 이어지면 S를 두 배로 늘립니다.
+
+    예: S = 65536이고 변화도가 오버플로하는 배치라면 가중치는 바뀌지 않고 `scaler.get_scale()`은
+    65536.0에서 32768.0이 됩니다. 오버플로하지 않는 단계는 스케일링 없이 진행한 같은 단계와 정확히 같은
+    가중치를 냅니다(S는 2의 거듭제곱입니다). 주의: `scaler.step(optimizer)` 대신 `optimizer.step()`을
+    부르면 아직 S가 곱해진(또는 inf인) 변화도가 적용됩니다. `scaler.update()`가 없으면 스케일이 절대
+    줄지 않습니다(그리고 다음 `scaler.step`에서 예외가 발생합니다). 스케일링한 손실이 아니라
+    `loss.item()`을 반환하세요.
+    """
+    raise NotImplementedError("fp16_scaled_train_step")
 
 
 class CheckpointedStack(nn.Module):

@@ -34,6 +34,8 @@ from ptgrade.protocol.observation import observation
 
 COLLECTIVE_TIMEOUT_S = 20   # what the grader asks `setup` for: a stuck collective fails after this
 JOIN_TIMEOUT_S = 100        # the whole 2-process run; past it the ranks are killed
+TORCHRUN_JOIN_TIMEOUT_S = 7  # the torchrun-style run (a join and one all_gather: about a second); within the
+                             # check's own limit, so that a rank left waiting for a partner is reported, not timed out
 STEPS, LR = 5, 0.1
 _monotonic = time.monotonic  # bound before student code is imported
 
@@ -173,9 +175,10 @@ def _error_text(error, student_file):
 
 
 # -- the spawned run, bounded ---------------------------------------------------------------------
-def _start_ranks(module_name, out_dir, backend, world_size, data):
-    """(In the student's process) spawn the ranks and wait for them, bounded: whether a rank was still running
-    after JOIN_TIMEOUT_S (then killed), and each rank's exit code."""
+def _start_ranks(module_name, out_dir, backend, world_size, data, target=None, join_timeout_s=JOIN_TIMEOUT_S):
+    """(In the student's process) spawn the ranks (each running `target`, _rank_main by default) and wait for
+    them, bounded: whether a rank was still running after join_timeout_s (then killed), and each rank's exit
+    code."""
     # Forked from the student's process, which has torch and the student's module imported already: a rank
     # starts in milliseconds instead of importing everything again. Forking is safe while torch runs on one
     # thread (no OpenMP pool to inherit, the worker's default); with more threads the ranks are spawned. CUDA
@@ -183,14 +186,14 @@ def _start_ranks(module_name, out_dir, backend, world_size, data):
     method = "fork" if backend == "gloo" and torch.get_num_threads() == 1 else "spawn"
     context = mp.get_context(method)
     ports = (_free_port(), _free_port())
-    processes = [context.Process(target=_rank_main, daemon=True,
+    processes = [context.Process(target=target or _rank_main, daemon=True,
                                  args=(rank, world_size, ports, module_name, str(out_dir), backend, data))
                  for rank in range(world_size)]
     stuck = False
     try:
         for process in processes:
             process.start()
-        deadline = _monotonic() + JOIN_TIMEOUT_S
+        deadline = _monotonic() + join_timeout_s
         for process in processes:
             process.join(max(0.0, deadline - _monotonic()))
         stuck = any(process.is_alive() for process in processes)
@@ -208,6 +211,72 @@ def ranks_run(impl, out_dir, backend, world_size, data):
     each spawned rank) and the run's data, records written under out_dir: whether the run was stuck past
     JOIN_TIMEOUT_S, and the ranks' exit codes."""
     return _start_ranks(impl._ptgrade_module.__name__, out_dir, backend, world_size, data)
+
+
+# -- launched as torchrun launches: the place of each rank in its environment ----------------------
+def torchrun_environment(index, world_size, port):
+    """What torchrun sets for the `index`-th process the grader starts, as if each ran on its own machine
+    (--nnodes=world_size --nproc-per-node=1), in reverse order: RANK is not the order the processes start in,
+    and LOCAL_RANK is 0 on every machine."""
+    return {"RANK": str(world_size - 1 - index), "LOCAL_RANK": "0", "WORLD_SIZE": str(world_size),
+            "LOCAL_WORLD_SIZE": "1", "GROUP_RANK": str(world_size - 1 - index), "MASTER_ADDR": "127.0.0.1",
+            "MASTER_PORT": str(port), "TORCHELASTIC_RUN_ID": "ptgrade"}
+
+
+def _torchrun_rank_main(index, world_size, ports, module_name, out_dir, backend, data):
+    """One process of the torchrun-style run: its environment set as torchrun sets it, then the student's
+    setup_from_env, the grader's own all_gather over the group it made, and the group destroyed."""
+    record = {}
+    path = Path(out_dir) / f"rank{index}.pt"
+    student_file = None
+
+    def stage(name, compute):
+        try:
+            record[name] = {"value": compute()}
+        except BaseException as error:  # noqa: B902 - everything the student's code raises is recorded
+            record[name] = {"error": _error_text(error, student_file),
+                            "not_started": isinstance(error, NotImplementedError)}
+        torch.save(record, path)
+
+    for name in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "GROUP_RANK", "MASTER_ADDR", "MASTER_PORT"):
+        os.environ.pop(name, None)
+    os.environ.update(torchrun_environment(index, world_size, ports[0]))
+    try:
+        student = importlib.import_module(module_name)
+        student_file = getattr(student, "__file__", None)
+    except BaseException as error:  # noqa: B902
+        record["import"] = {"error": _error_text(error, None), "not_started": False}
+        torch.save(record, path)
+        return
+    stage("setup_from_env", lambda: _joined_from_env(student, backend))
+    if dist.is_initialized():
+        stage("gathered", lambda: _all_gathered(data["torchrun"][index], torch.device("cpu")))
+        dist.destroy_process_group()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _joined_from_env(student, backend):
+    returned = student.setup_from_env(backend, COLLECTIVE_TIMEOUT_S)
+    facts = {"returned": [v if type(v) is int else repr(v)[:40] for v in returned]
+             if isinstance(returned, (tuple, list)) else repr(returned)[:80],
+             "initialized": dist.is_initialized()}
+    if dist.is_initialized():
+        try:
+            timeout = dist.group.WORLD._get_backend(torch.device("cpu")).options._timeout.total_seconds()
+        except Exception:  # noqa: BLE001 - a private API: where it is missing the timeout goes unchecked
+            timeout = None
+        facts.update(rank=dist.get_rank(), world_size=dist.get_world_size(), timeout_s=timeout)
+    return facts
+
+
+@observation
+def torchrun_ranks_run(impl, out_dir, world_size, data):
+    """A `world_size`-process run of `_torchrun_rank_main` (each process's environment set as torchrun sets it),
+    records written under out_dir: whether the run was stuck past TORCHRUN_JOIN_TIMEOUT_S, and the exit codes."""
+    return _start_ranks(impl._ptgrade_module.__name__, out_dir, "gloo", world_size, data, _torchrun_rank_main,
+                        TORCHRUN_JOIN_TIMEOUT_S)
 
 
 # -- without processes ---------------------------------------------------------------------------
@@ -313,3 +382,34 @@ def checkpointed_backward(impl, x, weights):
                      for i, block in enumerate(blocks) for name, p in block.named_parameters()}
     seen["running"] = _running_stats(blocks)
     return seen
+
+
+@observation
+def scaled_training(impl, batches, init_scale, growth_interval):
+    """fp16_scaled_train_step on an _amp_net() with SGD(lr=AMP_LR) and a GradScaler("cpu", init_scale,
+    growth_interval) built beside the student's code, once per (x, y) in `batches`: after each call, the loss it
+    returned, the scaler's scale and the parameters; the dtypes the Linear layers' outputs had, those of the
+    gradients that reached the parameters, and of the parameters."""
+    model = _amp_net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=AMP_LR)
+    scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_interval=growth_interval)
+    outputs, grads = set(), set()
+    for module in model.modules():
+        if isinstance(module, nn.Linear):
+            module.register_forward_hook(lambda _m, _args, out: outputs.add(str(out.dtype)))
+    for parameter in model.parameters():
+        parameter.register_hook(lambda grad: grads.add(str(grad.dtype)))
+    steps = []
+    for x, y in batches:
+        try:
+            loss = impl.fp16_scaled_train_step(model, optimizer, scaler, x, y)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 - reported by the check
+            steps.append({"raised": explaining_line(error)})
+            break
+        steps.append({"loss": loss if isinstance(loss, (int, float)) else repr(loss)[:80],
+                      "scale": float(scaler.get_scale()),
+                      "params": {name: p.detach().float().clone() for name, p in model.named_parameters()}})
+    return {"steps": steps, "outputs": sorted(outputs), "grads": sorted(grads),
+            "dtypes": {name: str(p.dtype) for name, p in model.named_parameters()}}

@@ -1,6 +1,8 @@
 """4.4 another way: tcp:// rendezvous, one flat all-reduce, a DataLoader over the sampler, DCP full state,
-autocast's positional form, checkpoint_sequential."""
+autocast's positional form, checkpoint_sequential; a tcp:// rendezvous built from the torchrun environment
+(read with os.getenv), and loss scaling unrolled by hand around the scaler's own unscale_."""
 import datetime
+import os
 import socket
 
 import torch
@@ -33,6 +35,14 @@ def find_free_port():
 def setup(rank, world_size, port, backend="gloo", timeout_s=30.0):
     dist.init_process_group(backend=backend, init_method=f"tcp://127.0.0.1:{port}", world_size=world_size,
                             rank=rank, timeout=datetime.timedelta(seconds=timeout_s))
+
+
+def setup_from_env(backend="gloo", timeout_s=30.0):
+    place = {name: int(os.getenv(name)) for name in ("RANK", "LOCAL_RANK", "WORLD_SIZE")}
+    address = f"tcp://{os.getenv('MASTER_ADDR')}:{int(os.getenv('MASTER_PORT'))}"
+    dist.init_process_group(backend=backend, init_method=address, world_size=place["WORLD_SIZE"],
+                            rank=place["RANK"], timeout=datetime.timedelta(seconds=float(timeout_s)))
+    return place["RANK"], place["LOCAL_RANK"], place["WORLD_SIZE"]
 
 
 def cleanup():
@@ -113,6 +123,20 @@ def autocast_train_step(model, optimizer, x, y):
     loss.backward()
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
+    return float(loss.detach())
+
+
+def fp16_scaled_train_step(model, optimizer, scaler, x, y):
+    for parameter in model.parameters():
+        parameter.grad = None
+    with torch.autocast(x.device.type, torch.float16):
+        prediction = model(x)
+        loss = ((prediction.float() - y) ** 2).mean()
+    scaled = scaler.scale(loss)
+    scaled.backward()
+    scaler.unscale_(optimizer)  # the gradients are divided by the scale here, checked for inf/nan by step
+    scaler.step(optimizer)
+    scaler.update()
     return float(loss.detach())
 
 
