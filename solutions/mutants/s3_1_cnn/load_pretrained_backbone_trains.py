@@ -1,7 +1,7 @@
 """Loads the weights and replaces the head but never freezes the backbone: every layer trains."""
 CAUGHT_BY = "test_load_pretrained_freezes_the_backbone"
 MESSAGE_MENTIONS = "frozen"
-MESSAGE_MENTIONS_KO = "동결"
+MESSAGE_MENTIONS_KO = "백본은 동결되어 있어야"
 from solutions.s3_1_cnn import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 import torchvision  # noqa: E402
