@@ -1,6 +1,7 @@
 """Copies the bfloat16 step: autocast to bfloat16, with the scaler around it."""
 CAUGHT_BY = "test_fp16_scaled_step_matches_an_unscaled_step"
-MESSAGE_MENTIONS = "used bfloat16"
+MESSAGE_MENTIONS = "the step used bfloat16"
+MESSAGE_MENTIONS_KO = "단계가 bfloat16을 썼습니다"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

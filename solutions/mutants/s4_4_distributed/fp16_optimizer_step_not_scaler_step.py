@@ -2,6 +2,7 @@
 scaler is never updated."""
 CAUGHT_BY = "test_fp16_scaled_step_skips_an_overflowing_step"
 MESSAGE_MENTIONS = "scaler.step(optimizer), not optimizer.step()"
+MESSAGE_MENTIONS_KO = "optimizer.step()이 아니라 scaler.step(optimizer)를"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Returns the scaled loss (loss x scale) instead of the loss."""
 CAUGHT_BY = "test_fp16_scaled_step_matches_an_unscaled_step"
-MESSAGE_MENTIONS = "scaled loss"
+MESSAGE_MENTIONS = "the scaled loss"
+MESSAGE_MENTIONS_KO = "스케일링한 손실"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Never calls scaler.update(): the scale is not lowered after an overflow (and the next scaler.step raises)."""
 CAUGHT_BY = "test_fp16_scaled_step_skips_an_overflowing_step"
 MESSAGE_MENTIONS = "scaler.update() was not called"
+MESSAGE_MENTIONS_KO = "scaler.update()를 호출하지 않아"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

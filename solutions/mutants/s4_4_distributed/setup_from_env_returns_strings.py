@@ -1,6 +1,7 @@
 """Returns the environment's values as they are: strings, not ints."""
 CAUGHT_BY = "test_setup_from_env_joins_as_torchrun_says"
 MESSAGE_MENTIONS = "convert them with int"
+MESSAGE_MENTIONS_KO = "int(...)로 바꾸세요"
 from solutions.s4_4_distributed import *  # noqa: E402,F401,F403 - the rest of the reference
 
 
