@@ -473,7 +473,10 @@ def test_export_scale_by_sign_follows_the_data(impl):
     # One export, on an example with x.sum() > 0 (the first export in a process is slow: torch.export loads its
     # tracer); the trace check above covers both signs of example.
     example, same, across = _positive(80), _positive(82), -_positive(83)
-    seen = errors.calling("export_scale_by_sign(example)", _EXPORT_HINT, exported_outputs, impl, example, [same, across])
+    small = torch.tensor([0.25, -0.5, 0.5, 0.25, 0.0])  # sum 0.5: positive, just
+    balanced = torch.tensor([1.0, -1.0, 2.0, -2.0, 0.0])  # sum exactly 0: not > 0, so negated
+    seen = errors.calling("export_scale_by_sign(example)", _EXPORT_HINT, exported_outputs, impl, example,
+                          [same, across, small, balanced])
     kind = seen["kind"]
     check(kind == "ExportedProgram",
           say(f"export_scale_by_sign(example) returned a {kind}, not the ExportedProgram torch.export.export returns."
@@ -496,3 +499,10 @@ def test_export_scale_by_sign_follows_the_data(impl):
              "The choice must be in the graph, with torch.cond (or torch.where).",
              "example이 지나간 분기만 있습니다: trace처럼 프로그램이 example의 분기에 특수화되었습니다. 선택은 "
              "torch.cond(또는 torch.where)로 그래프 안에 있어야 합니다."), _EXPORT_HINT): 2 * across})
+    condition = say("The condition is x.sum() > 0, strictly: a sum of exactly 0 negates, a sum of 0.5 doubles.",
+                    "조건은 엄격하게 x.sum() > 0입니다: 합이 정확히 0이면 부호를 뒤집고, 합이 0.5이면 두 배로 만듭니다.")
+    for x, want, text in ((small, 2 * small, "[0.25, -0.5, 0.5, 0.25, 0.0] (x.sum() = 0.5)"),
+                          (balanced, -balanced, "[1.0, -1.0, 2.0, -2.0, 0.0] (x.sum() = 0)")):
+        got = seen["outputs"][2 if x is small else 3]
+        assert_tensor(got, want, say(f"program.module()(x) for x = {text}", f"x = {text}일 때 program.module()(x)"),
+                      hint=condition)
