@@ -520,17 +520,19 @@ def test_custom_dataset_applies_transform_and_target_transform(impl, tmp_path, r
                f"transform was called on {seen_images!r:.120}, the target_transform on {seen_labels!r:.120}.",
                f"__getitem__에서 image = self.transform(image), label = self.target_transform(label)을 한 번씩 하세요. "
                f"transform은 {seen_images!r:.120}에, target_transform은 {seen_labels!r:.120}에 호출되었습니다.")
-    swapped = (say("transform was applied to the label and target_transform to the image",
-                   "transform을 레이블에, target_transform을 이미지에 적용했습니다"),
-               say("transform is for the image, target_transform for the label.",
-                   "transform은 이미지에, target_transform은 레이블에 적용합니다."))
     for i, (image, label) in zip(indices, got):
         want = folder["images"][i]
+        check(not (type(label) is int and label == -1),  # what the image transform t gives for anything but a tensor
+              say(f"CustomImageDataset(..., transform=t, target_transform=u)[{i}][1] is -1, what t gives for a label: "
+                  f"transform was applied to the label and target_transform to the image.",
+                  f"CustomImageDataset(..., transform=t, target_transform=u)[{i}][1]이 t가 레이블에 주는 값인 -1입니다: "
+                  f"transform을 레이블에, target_transform을 이미지에 적용했습니다."),
+              say("transform is for the image, target_transform for the label.",
+                  "transform은 이미지에, target_transform은 레이블에 적용합니다."))
         assert_tensor(image, want.to(torch.float32) * 2 - 3,
                       say(f"CustomImageDataset(..., transform=t)[{i}][0] for t(x) = 2 * float(x) - 3",
                           f"t(x) = 2 * float(x) - 3일 때 CustomImageDataset(..., transform=t)[{i}][0]"), hint=hint,
-                      mistakes={swapped: want * 10 + 7,
-                                say("the transform was not applied", "transform이 적용되지 않았습니다"): want})
+                      mistakes={say("the transform was not applied", "transform이 적용되지 않았습니다"): want})
         check(type(label) is int and label == folder["labels"][i] * 10 + 7,
               say(f"CustomImageDataset(..., target_transform=u)[{i}][1] for u(y) = 10 * y + 7 on the int label "
                   f"{folder['labels'][i]}: expected {folder['labels'][i] * 10 + 7}, got {label!r:.40}"
