@@ -1,6 +1,7 @@
 """Profiles only the forward pass: backward and the optimizer step run after the profiler's block has closed."""
 CAUGHT_BY = "test_profile_step_labels_each_phase"
-MESSAGE_MENTIONS = "labelled 'backward'"
+MESSAGE_MENTIONS = "row(s) labelled"
+MESSAGE_MENTIONS_KO = "이름표가 붙은 행이"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Returns prof.key_averages() (a table of rows) instead of the profiler itself."""
 CAUGHT_BY = "test_profile_step_labels_each_phase"
-MESSAGE_MENTIONS = "EventList"
+MESSAGE_MENTIONS = "should return the torch.profiler.profile it recorded with"
+MESSAGE_MENTIONS_KO = "기록에 쓴 torch.profiler.profile을 반환해야"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Profiles the step without record_shapes=True: the profile keeps no input shapes."""
 CAUGHT_BY = "test_profile_step_records_input_shapes"
-MESSAGE_MENTIONS = "record_shapes=True"
+MESSAGE_MENTIONS = "Pass record_shapes=True to torch.profiler.profile"
+MESSAGE_MENTIONS_KO = "입력 shape가 남지 않습니다"
 MESSAGE_MENTIONS_KO = "record_shapes=True"
 from solutions.s4_1_compile import *  # noqa: E402,F401,F403 - the rest of the reference
 
