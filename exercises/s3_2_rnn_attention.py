@@ -256,7 +256,7 @@ def sample_with_temperature(logits: torch.Tensor, temperature: float, generator:
     raise NotImplementedError("sample_with_temperature")
 
 
-def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 100, seq_len: int = 32, batch_size: int = 16,
+def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 60, seq_len: int = 32, batch_size: int = 16,
                   lr: float = 1e-2, max_norm: float = 1.0, seed: int = 0) -> nn.Module:
     """Train the character-level language model `model` (as in `char_perplexity`) on the text `ids` (T,) int64,
     in place, and return it.

@@ -8,6 +8,7 @@ from-scratch runs follow a split of the words drawn from this run's `run_seed`: 
 rule over the public word lists, cannot know it. Files the student's code writes (save_pretrained, the Trainer's
 output_dir) are read only through graders/support/student_files.py.
 """
+import functools
 import importlib.util
 import os
 import random
@@ -1525,6 +1526,12 @@ def test_sample_next_token_follows_the_filtered_distribution(impl, run_seed):
 
 
 SAMPLE_ARGS = {"temperature": 0.7, "top_k": 8, "top_p": 0.8}
+SAMPLE_GENERATE_HINT = say("model.eval(); torch.manual_seed(seed); then under torch.no_grad(): model.generate(input_ids, "
+                           "attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens, do_sample=True, "
+                           "temperature=temperature, top_k=top_k, top_p=top_p).",
+                           "model.eval(); torch.manual_seed(seed); 그다음 torch.no_grad() 안에서 model.generate(input_ids, "
+                           "attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens, do_sample=True, "
+                           "temperature=temperature, top_k=top_k, top_p=top_p)를 호출하세요.")
 
 
 def _judge_generate(model, prompt, sample_seed, train=False, **kwargs):
@@ -1536,20 +1543,13 @@ def _judge_generate(model, prompt, sample_seed, train=False, **kwargs):
             return model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=8, **kwargs)
 
 
-@pytest.mark.points(2)
-@pytest.mark.numerics
-@pytest.mark.title("sample_generate samples through model.generate with the seed, temperature, top-k and top-p given",
-                   ko="sample_generate는 주어진 시드, 온도, top-k, top-p로 model.generate를 통해 샘플링합니다")
-def test_sample_generate_matches_seeded_generate(impl, run_seed):
-    hint = say("model.eval(); torch.manual_seed(seed); then under torch.no_grad(): model.generate(input_ids, "
-               "attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens, do_sample=True, "
-               "temperature=temperature, top_k=top_k, top_p=top_p).",
-               "model.eval(); torch.manual_seed(seed); 그다음 torch.no_grad() 안에서 model.generate(input_ids, "
-               "attention_mask=torch.ones_like(input_ids), max_new_tokens=max_new_tokens, do_sample=True, "
-               "temperature=temperature, top_k=top_k, top_p=top_p)를 호출하세요.")
+@functools.lru_cache(maxsize=2)
+def _sampling_case(run_seed):
+    """(the model seed, the judge's model, the prompt, the sample seeds, the judge's draw from the first seed, the
+    draws of each mistake from it), once per run_seed: every file this judge grades meets the same case."""
+    sample_seeds = (_seed(run_seed, 31), _seed(run_seed, 32))
     seed = _seed(run_seed, 30)
     model = _sampling_model(seed)
-    sample_seeds = (_seed(run_seed, 31), _seed(run_seed, 32))
     # a prompt on which leaving out any one of the arguments changes what is drawn, so each mistake shows
     for attempt in range(20):
         prompt = torch.randint(5, 60, (3, 4), generator=torch.Generator().manual_seed(seed + 1000 * attempt))
@@ -1558,18 +1558,28 @@ def test_sample_generate_matches_seeded_generate(impl, run_seed):
                    say("Pass do_sample=True: without it generate takes the argmax and ignores the sampling arguments.",
                        "do_sample=True를 넘기세요: 없으면 generate는 argmax를 고르고 샘플링 인자를 무시합니다.")):
                   _judge_generate(model, prompt, sample_seeds[0], do_sample=False),
-                  (say("the temperature was not passed", "온도(temperature)를 넘기지 않았습니다"), hint):
+                  (say("the temperature was not passed", "온도(temperature)를 넘기지 않았습니다"), SAMPLE_GENERATE_HINT):
                   _judge_generate(model, prompt, sample_seeds[0], do_sample=True, top_k=8, top_p=0.8),
                   (say("top_k was not passed (generate then keeps its default, 50)",
-                       "top_k를 넘기지 않았습니다(그러면 generate는 기본값 50을 씁니다)"), hint):
+                       "top_k를 넘기지 않았습니다(그러면 generate는 기본값 50을 씁니다)"), SAMPLE_GENERATE_HINT):
                   _judge_generate(model, prompt, sample_seeds[0], do_sample=True, temperature=0.7, top_p=0.8),
-                  (say("top_p was not passed", "top_p를 넘기지 않았습니다"), hint):
+                  (say("top_p was not passed", "top_p를 넘기지 않았습니다"), SAMPLE_GENERATE_HINT):
                   _judge_generate(model, prompt, sample_seeds[0], do_sample=True, temperature=0.7, top_k=8),
                   (say("the model sampled in train mode: dropout changed the draws", "모델이 학습 모드에서 샘플링해 "
                        "드롭아웃이 뽑기를 바꿨습니다"), say("Call model.eval() first.", "먼저 model.eval()을 호출하세요.")):
                   _judge_generate(model, prompt, sample_seeds[0], train=True, do_sample=True, **SAMPLE_ARGS)}
         if not any(torch.equal(want, rival) for rival in rivals.values()):
             break
+    return seed, model, prompt, sample_seeds, want, rivals
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sample_generate samples through model.generate with the seed, temperature, top-k and top-p given",
+                   ko="sample_generate는 주어진 시드, 온도, top-k, top-p로 model.generate를 통해 샘플링합니다")
+def test_sample_generate_matches_seeded_generate(impl, run_seed):
+    hint = SAMPLE_GENERATE_HINT
+    seed, model, prompt, sample_seeds, want, rivals = _sampling_case(run_seed)
     for sample_seed in sample_seeds:
         what = say(f"sample_generate(model, prompt (3, 4), 8, temperature=0.7, top_k=8, top_p=0.8, seed={sample_seed})",
                    f"sample_generate(model, prompt (3, 4), 8, temperature=0.7, top_k=8, top_p=0.8, seed={sample_seed})")

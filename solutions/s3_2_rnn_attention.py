@@ -130,7 +130,7 @@ def sample_with_temperature(logits, temperature, generator):
     return torch.multinomial(probabilities, 1, generator=generator).squeeze(-1)
 
 
-def train_char_lm(model, ids, steps=100, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
+def train_char_lm(model, ids, steps=60, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
 

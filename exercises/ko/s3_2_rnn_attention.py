@@ -259,7 +259,7 @@ def sample_with_temperature(logits: torch.Tensor, temperature: float, generator:
     raise NotImplementedError("sample_with_temperature")
 
 
-def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 100, seq_len: int = 32, batch_size: int = 16,
+def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 60, seq_len: int = 32, batch_size: int = 16,
                   lr: float = 1e-2, max_norm: float = 1.0, seed: int = 0) -> nn.Module:
     """문자 수준 언어 모델 `model`(`char_perplexity`에서와 같은 모델)을 텍스트 `ids` (T,) int64로 제자리에서
     학습하고 반환합니다.

@@ -101,7 +101,7 @@ def calls_and_result(impl, name, *args) -> dict:
 class CharGRU(nn.Module):
     """The grader's character-level language model: Embedding -> GRU (batch_first) -> Linear, logits at every step."""
 
-    def __init__(self, vocab_size, embed_dim=16, hidden_dim=48):
+    def __init__(self, vocab_size, embed_dim=16, hidden_dim=32):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         self.rnn = nn.GRU(embed_dim, hidden_dim, batch_first=True)

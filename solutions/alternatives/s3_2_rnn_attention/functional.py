@@ -160,7 +160,7 @@ def sample_with_temperature(logits, temperature, generator):
     return (logits.double() / temperature - torch.log(-torch.log(uniform))).argmax(dim=-1)
 
 
-def train_char_lm(model, ids, steps=100, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
+def train_char_lm(model, ids, steps=60, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
     generator = torch.Generator()
     generator.manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr)

@@ -7,7 +7,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 
-def train_char_lm(model, ids, steps=100, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
+def train_char_lm(model, ids, steps=60, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0, seed=0):
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
 
