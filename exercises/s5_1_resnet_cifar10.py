@@ -14,6 +14,8 @@ build everything a real training run needs, piece by piece:
 5. `warmup_cosine_scheduler`: linear warm-up, then cosine decay, stepped once per optimizer step.
 6. `train_one_epoch` and `evaluate`.
 7. `search`: pick the best configuration by validation accuracy (never by test accuracy).
+8. Tuning as a method: `sample_config` draws a configuration from a search space with a seeded generator,
+   `random_search` tries many of them, and `successive_halving` spends a training budget where it pays.
 
 The grader gives your functions a small archive in the exact CIFAR-10 format (`cifar-10-batches-py`,
 pickled batches) that the kit generates, read by torchvision's own CIFAR10 code through a subclass that
@@ -156,3 +158,56 @@ def search(configs: Sequence[dict], train_and_evaluate: Callable[[dict], dict]) 
     the list of the metric dicts, one per config, in the order of `configs`.
     """
     raise NotImplementedError("search")
+
+
+def sample_config(space: dict, generator: torch.Generator) -> dict:
+    """One configuration drawn at random from `space`, every random number taken from `generator`.
+
+    `space` maps each hyper-parameter's name to how it is drawn:
+    - `("log_uniform", low, high)`: a float whose LOGARITHM is uniform between log(low) and log(high). Use it for
+      learning rates and weight decay: 1e-4 and 1e-3 differ as much as 1e-2 and 1e-1, so each decade should
+      be drawn equally often. A plain uniform draw in [1e-5, 1] lands above 0.1 nine times in ten.
+    - `("uniform", low, high)`: a float uniform between low and high (a dropout rate, a momentum).
+    - `("choice", options)`: one element of the list `options`, each equally likely (a batch size, an optimizer).
+    Returns {name: value} with exactly the keys of `space`, values inside their range (low <= value <= high).
+
+    Example: `sample_config({"lr": ("log_uniform", 1e-4, 1.0), "batch_size": ("choice", [64, 128])}, g)` might
+    give `{"lr": 0.0031, "batch_size": 128}`. Draw with `torch.rand((), generator=generator)` (or
+    `torch.randint(..., generator=generator)`), never the global random state: the same seed must give the same
+    configurations whatever else ran in between, and two draws from one generator must differ.
+    """
+    raise NotImplementedError("sample_config")
+
+
+def random_search(space: dict, n_trials: int, train_and_evaluate: Callable[[dict], dict],
+                  generator: torch.Generator) -> tuple[dict, list[tuple[dict, dict]]]:
+    """Random search: draw `n_trials` configurations with `sample_config(space, generator)`, one per trial, run
+    `train_and_evaluate` on each (it returns metrics with at least "val_acc", as in `search`) and keep the best by
+    validation accuracy (the first of them on a tie). `search` above does the choosing.
+
+    Returns (best_config, history): history is the list of (config, metrics) pairs, one per trial, in the order
+    they ran. Why random and not a grid: with 9 trials a 3x3 grid tries only 3 learning rates, random search 9 (the
+    hyper-parameter that matters gets every trial; Bergstra and Bengio, 2012). Watch for: drawing one
+    configuration before the loop (every trial the same), and choosing by anything but "val_acc".
+    """
+    raise NotImplementedError("random_search")
+
+
+def successive_halving(configs: Sequence[dict], train_for: Callable[[dict, int], dict], min_budget: int,
+                       eta: int = 3) -> tuple[dict, list[tuple[dict, int, dict]]]:
+    """Successive halving: many configurations briefly, the promising ones longer.
+
+    `train_for(config, budget)` trains `config` from scratch for `budget` epochs and returns metrics with at
+    least "val_acc". Start with every config alive and budget = min_budget; while more than one config is alive:
+    1. call `train_for(config, budget)` once for every alive config (a new run at this budget: never reuse a
+       result from a smaller budget: a config that starts fast may end low);
+    2. keep the best `max(1, len(alive) // eta)` of them by this round's "val_acc", highest first;
+    3. multiply the budget by eta.
+    When one config remains, it is the answer (it is not trained again). Returns (best_config, history): history
+    is the list of (config, budget, metrics), one per call of train_for, in the order of the calls.
+
+    Example: 9 configs, min_budget=1, eta=3: 9 runs of 1 epoch, the best 3 get 3 epochs each, the best of those
+    is returned: 9 * 1 + 3 * 3 = 18 epochs, where training all 9 for 3 epochs costs 27. Watch for: sorting the
+    wrong way (keeping the worst), a budget that never grows, one round too many or too few.
+    """
+    raise NotImplementedError("successive_halving")

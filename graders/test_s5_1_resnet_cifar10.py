@@ -1,6 +1,7 @@
 """5.1 Project: ResNet on CIFAR-10. The promises of the data pipeline (real torchvision CIFAR10 loader on a
 CIFAR-format archive the kit writes), the ResNet, the warm-up + cosine schedule, training, evaluation, the
-search, and convergence on the generated data in a bounded number of steps.
+search, tuning as a method (sampling a space, random search, successive halving, over stand-in runs whose results the
+judge knows), and convergence on the generated data in a bounded number of steps.
 
 What the judge believes: only what it computes. The archive, the inputs and the weights of every check are drawn
 from the judge's run seed (`run_seed`), so no answer can be looked up from this file's recipes. The ResNet is
@@ -34,11 +35,16 @@ from graders.observations.s5_1_resnet_cifar10 import (
     convergence_run,
     dataset_items,
     evaluate_in_train_mode,
+    fake_scores,
+    fake_val_acc,
     learning_rates,
     one_epoch_with_schedule,
+    random_search_with_fake_runs,
     resnet_facts,
     resnet_with_weights,
+    sampled_configs,
     search_with_fake_runs,
+    successive_halving_with_fake_runs,
 )
 from graders.support import errors
 from graders.support.assertions import (
@@ -754,6 +760,325 @@ def test_search_picks_best_validation_config(impl, run_seed):
         check(results == [metrics[n] for n in names],
               say("search's results should be the metric dicts, one per config, in order.",
                   "search의 results는 설정 순서대로 하나씩 있는 지표 dict의 목록이어야 합니다."))
+
+
+# -- tuning as a method: sampling a space, random search, successive halving ----------------------------------------
+# The runs are stand-ins the grader supplies (graders/observations: fake_scores, fake_val_acc), fixed functions of the
+# config and the budget, so the judge knows every result and computes what each method should have done.
+SPACE = {"lr": ("log_uniform", 1e-5, 1.0), "dropout": ("uniform", 0.0, 0.5), "batch_size": ("choice", [32, 64, 128, 256])}
+SAMPLES = 500  # draws for the distribution check: each band below holds its expected share +- 5 standard deviations
+DECADE_SHARE, HALF_SHARE, OPTION_SHARE = (0.1, 0.3), (0.38, 0.62), (0.15, 0.35)
+# Successive halving's fixed cases (ceiling, tau) per config: in each, keeping the worst, and ranking later rounds by
+# the first round's results, keep other configs than the right one, and the right one is not the best at min_budget.
+HALVING_CURVES = {
+    (2, 2): [(0.67, 7.7), (0.77, 5.6), (0.63, 7.6), (0.83, 7.7), (0.91, 2.7), (0.69, 1.7), (0.61, 1.0), (0.67, 5.0)],
+    (1, 3): [(0.63, 0.8), (0.74, 3.4), (0.79, 4.9), (0.65, 7.3), (0.55, 3.5), (0.66, 3.6), (0.6, 6.7), (0.7, 0.8),
+             (0.8, 1.2)],
+}
+
+
+def _outside_space(config, space):
+    """None when `config` is inside `space`, else what is off (both languages)."""
+    if not isinstance(config, dict) or set(config) != set(space):
+        return say(f"sample_config gave {config!r}; expected a dict with exactly the keys {sorted(space)}.",
+                   f"sample_config가 준 값은 {config!r}입니다. 키가 정확히 {sorted(space)}인 dict여야 합니다.")
+    for name, (kind, *args) in space.items():
+        value = config[name]
+        if kind == "choice":
+            if value not in args[0]:
+                return say(f"{name}={value!r} is not one of the options {args[0]}.",
+                           f"{name}의 값 {value!r}: 선택지 {args[0]} 중 하나가 아닙니다.")
+            continue
+        low, high = args
+        if type(value) is not float:
+            return say(f"{name} should be a Python float, got {type(value).__name__} (use .item()).",
+                       f"{name}: Python float여야 하는데 {type(value).__name__} 타입입니다(.item()을 쓰세요).")
+        if not low - 1e-9 * abs(low) - 1e-12 <= value <= high + 1e-9 * abs(high) + 1e-12:
+            return say(f"{name}={value!r} lies outside [{low}, {high}].",
+                       f"{name}의 값 {value!r}: [{low}, {high}] 범위를 벗어납니다.")
+    return None
+
+
+def _inside_space(configs, space, hint):
+    for config in configs:
+        outside = _outside_space(config, space)
+        check(outside is None, outside or "", hint)
+
+
+_SPACE_HINT = say('Draw every key of the space: ("log_uniform", low, high) -> exp(log(low) + u * (log(high) - '
+                  'log(low))), ("uniform", low, high) -> low + u * (high - low), ("choice", options) -> one of options, '
+                  "with u = torch.rand((), generator=generator).item().",
+                  '탐색 공간의 모든 키를 뽑으세요: ("log_uniform", low, high) -> exp(log(low) + u * (log(high) - '
+                  'log(low))), ("uniform", low, high) -> low + u * (high - low), ("choice", options) -> options 중 '
+                  "하나이며, u = torch.rand((), generator=generator).item()입니다.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sample_config draws inside the space, from the generator it is given",
+                   ko="sample_config는 주어진 생성기로 탐색 공간 안에서 뽑습니다")
+def test_sample_config_stays_in_the_space_and_follows_its_generator(impl, run_seed):
+    seed, other = _derived(run_seed, 100), _derived(run_seed, 101)
+    first = sampled_configs(impl, SPACE, seed, 6, seed + 1)
+    _inside_space(first, SPACE, _SPACE_HINT)
+    again = sampled_configs(impl, SPACE, seed, 6, seed + 2)
+    use_it = say("Take every random number from `generator`: torch.rand((), generator=generator), never torch.rand() "
+                 "or random.random(), and never a generator of your own.",
+                 "모든 난수를 `generator`에서 가져오세요: torch.rand((), generator=generator)를 쓰고, torch.rand()나 "
+                 "random.random(), 직접 만든 생성기는 쓰지 마세요.")
+    check(again == first,
+          say(f"Six draws with a generator seeded {seed} gave {first}, and after the global random state was seeded "
+              f"again, the same seed gave {again}: the draws come from the global random state, not from `generator`.",
+              f"시드 {seed}인 생성기로 여섯 번 뽑은 결과가 {first}였는데, 전역 난수 상태의 시드를 다시 정한 뒤 같은 "
+              f"시드로 뽑은 결과는 {again}입니다: `generator`가 아니라 전역 난수 상태에서 뽑고 있습니다."), use_it)
+    check(len({repr(c) for c in first}) == len(first),
+          say(f"Six draws from one generator gave {first}: the same configuration more than once (do not re-seed or "
+              "rebuild the generator inside sample_config).",
+              f"한 생성기에서 여섯 번 뽑은 결과가 {first}입니다: 같은 설정이 두 번 이상 나왔습니다(sample_config "
+              "안에서 생성기의 시드를 다시 정하거나 생성기를 새로 만들지 마세요)."), use_it)
+    different = sampled_configs(impl, SPACE, other, 6, seed + 1)
+    check(different != first,
+          say(f"Generators seeded {seed} and {other} gave the same configurations {first}: the draws ignore the "
+              "generator they are given.",
+              f"시드가 {seed}인 생성기와 {other}인 생성기가 같은 설정을 주었습니다({first}): 주어진 생성기를 쓰지 "
+              "않고 있습니다."), use_it)
+
+
+def _shares(values, edges):
+    """The fraction of `values` in each band [edges[i], edges[i + 1]) (the last band closed)."""
+    counts = [0] * (len(edges) - 1)
+    for value in values:
+        counts[min(max(sum(value >= e for e in edges[1:-1]), 0), len(counts) - 1)] += 1
+    return [round(count / len(values), 3) for count in counts]
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("sample_config draws learning rates log-uniformly, uniform floats and every choice evenly",
+                   ko="sample_config는 학습률을 로그 균등 분포로, uniform은 균등하게, choice는 골고루 뽑습니다")
+def test_sample_config_draws_each_kind_with_its_distribution(impl, run_seed):
+    configs = sampled_configs(impl, SPACE, _derived(run_seed, 102), SAMPLES, 7)
+    _inside_space(configs, SPACE, _SPACE_HINT)
+    decades = _shares([math.log10(c["lr"]) for c in configs], [-5, -4, -3, -2, -1, 0])
+    low, high = DECADE_SHARE
+    linear = decades[-1] > 0.6
+    check(all(low <= share <= high for share in decades),
+          say(f"Of {SAMPLES} learning rates from ('log_uniform', 1e-5, 1.0), the shares in the decades 1e-5..1e-4, "
+              f"..., 0.1..1 are {decades}; a log-uniform draw puts about 0.2 in each (between {low} and {high} here)"
+              + (": you drew lr uniformly between low and high, so nine in ten land above 0.1." if linear else "."),
+              f"('log_uniform', 1e-5, 1.0)에서 뽑은 학습률 {SAMPLES}개가 1e-5..1e-4, ..., 0.1..1 자릿수 구간에 "
+              f"들어간 비율은 {decades}입니다. 로그 균등 분포로 뽑으면 구간마다 약 0.2입니다(여기서는 {low}에서 "
+              f"{high} 사이)" + (": lr을 low와 high 사이에서 균등하게 뽑아서 열에 아홉은 0.1보다 큽니다." if linear
+                                 else ".")),
+          say("Draw the logarithm uniformly: math.exp(math.log(low) + u * (math.log(high) - math.log(low))).",
+              "로그 값을 균등하게 뽑으세요: math.exp(math.log(low) + u * (math.log(high) - math.log(low)))."))
+    halves = _shares([c["dropout"] for c in configs], [0.0, 0.25, 0.5])
+    check(HALF_SHARE[0] <= halves[0] <= HALF_SHARE[1],
+          say(f"Of {SAMPLES} values from ('uniform', 0.0, 0.5), {halves[0]} lie below 0.25; a uniform draw puts about "
+              f"half there (between {HALF_SHARE[0]} and {HALF_SHARE[1]} here).",
+              f"('uniform', 0.0, 0.5)에서 뽑은 값 {SAMPLES}개 중 0.25보다 작은 비율이 {halves[0]}입니다. 균등하게 "
+              f"뽑으면 약 절반입니다(여기서는 {HALF_SHARE[0]}에서 {HALF_SHARE[1]} 사이)."),
+          say("A 'uniform' value is low + u * (high - low), with u uniform in [0, 1).",
+              "'uniform' 값은 low + u * (high - low)이고, u는 [0, 1)에서 균등합니다."))
+    options = SPACE["batch_size"][1]
+    shares = [round(sum(c["batch_size"] == option for c in configs) / SAMPLES, 3) for option in options]
+    never = [option for option, share in zip(options, shares) if share == 0]
+    check(all(OPTION_SHARE[0] <= share <= OPTION_SHARE[1] for share in shares),
+          say(f"Of {SAMPLES} choices among {options}, the shares are {shares}; each should be about "
+              f"{1 / len(options):.2f} (between {OPTION_SHARE[0]} and {OPTION_SHARE[1]} here)"
+              + (f": {never} was never drawn, every option must be possible." if never else "."),
+              f"{options} 중에서 {SAMPLES}번 고른 비율은 {shares}입니다. 균등하게 고르면 각각 약 "
+              f"{1 / len(options):.2f}입니다(여기서는 {OPTION_SHARE[0]}에서 {OPTION_SHARE[1]} 사이)"
+              + (f": 한 번도 뽑히지 않은 선택지가 있습니다({never}). 모든 선택지가 나올 수 있어야 합니다." if never else ".")),
+          say("Pick index int(u * len(options)) (u in [0, 1)) or torch.randint(len(options), (), generator=generator).",
+              "인덱스를 int(u * len(options))(u는 [0, 1)) 또는 torch.randint(len(options), (), generator=generator)로 "
+              "고르세요."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("random_search tries n sampled configurations and keeps the best by validation accuracy",
+                   ko="random_search는 뽑은 설정 n개를 시도하고 검증 정확도가 가장 높은 것을 남깁니다")
+def test_random_search_tries_sampled_configs_and_keeps_the_best(impl, run_seed):
+    seed, trials = _derived(run_seed, 103), 12
+    (best, history, calls), (_, _, calls_again) = random_search_with_fake_runs(impl, SPACE, trials, seed)
+    check(len(calls) == trials,
+          say(f"random_search(space, {trials}, ...) ran train_and_evaluate {len(calls)} times; expected {trials}.",
+              f"random_search(space, {trials}, ...)가 train_and_evaluate를 {len(calls)}번 실행했습니다. {trials}번이어야 "
+              "합니다."), say("One trial per configuration drawn, n_trials in all.",
+                              "뽑은 설정마다 시도 한 번, 모두 n_trials번입니다."))
+    _inside_space(calls, SPACE, _SPACE_HINT)
+    check(len({repr(c) for c in calls}) == trials,
+          say(f"random_search tried {len({repr(c) for c in calls})} different configurations in {trials} trials: you "
+              "drew one configuration for all trials (draw a new one in every trial).",
+              f"random_search가 시도 {trials}번에서 서로 다른 설정을 {len({repr(c) for c in calls})}개만 시도했습니다: "
+              "모든 시도에 설정 하나를 뽑아 썼습니다(시도마다 새로 뽑으세요)."),
+          say("Call sample_config(space, generator) inside the loop, once per trial.",
+              "반복문 안에서 시도마다 sample_config(space, generator)를 한 번 호출하세요."))
+    check(calls_again == calls,
+          say("random_search with a generator of the same seed tried other configurations once the global random "
+              "state changed: draw only from the generator it is given.",
+              "같은 시드의 생성기를 주었는데 전역 난수 상태가 바뀌자 random_search가 다른 설정을 시도했습니다: "
+              "주어진 생성기에서만 뽑으세요."))
+    pairs = [tuple(entry) if isinstance(entry, (list, tuple)) else entry for entry in history]
+    check(pairs == [(c, fake_scores(c)) for c in calls],
+          say("random_search's history should be the (config, metrics) pairs of the trials, in the order they ran.",
+              "random_search의 history는 실행한 순서대로 시도마다 하나씩인 (config, metrics) 쌍의 목록이어야 합니다."))
+    vals = [fake_scores(c)["val_acc"] for c in calls]
+    want = calls[max(range(trials), key=lambda i: (vals[i], -i))]
+    by_test = calls[max(range(trials), key=lambda i: fake_scores(calls[i])["test_acc"])]
+    worst = calls[min(range(trials), key=lambda i: vals[i])]
+    why = say(" (you chose by test accuracy)", " (테스트 정확도로 골랐습니다)") if best == by_test else (
+        say(" (you kept the lowest validation accuracy)", " (검증 정확도가 가장 낮은 것을 남겼습니다)") if best == worst
+        else say(" (you returned the last trial)", " (마지막 시도를 반환했습니다)") if best == calls[-1] else "")
+    check(best == want,
+          say(f"random_search returned {best!r}; the best validation accuracy of its trials is {want!r}{why}.",
+              f"random_search가 반환한 설정은 {best!r}인데, 시도 중 검증 정확도가 가장 높은 것은 {want!r}입니다{why}."),
+          say("Let search(configs, train_and_evaluate) choose among the configurations you drew.",
+              "뽑은 설정들 가운데 고르는 일은 search(configs, train_and_evaluate)에 맡기세요."))
+
+
+def _halving_cases(run_seed):
+    """(curves, min_budget, eta) per case: the two fixed ones, then one drawn for this run (10 configs, eta 3)."""
+    draw = random.Random(_derived(run_seed, 110))
+    drawn = [(round(draw.uniform(0.5, 0.95), 4), round(draw.uniform(0.5, 10.0), 3)) for _ in range(10)]
+    return [(curves, min_budget, eta) for (min_budget, eta), curves in HALVING_CURVES.items()] + [(drawn, 1, 3)]
+
+
+def _judge_halving(curves, min_budget, eta, mode="right"):
+    """The judge's successive halving over the fake curves: ([(budget, names trained)] per round, the name kept).
+    mode "worst" keeps the lowest, "stale" ranks every round by the first round's results, "flat" never grows the
+    budget (the learner's mistakes, computed here to name them)."""
+    alive, budget, rounds, first = [f"c{i}" for i in range(len(curves))], min_budget, [], {}
+    while len(alive) > 1:
+        scores = {name: fake_val_acc(curves[int(name[1:])], budget) for name in alive}
+        first = first or dict(scores)
+        if mode == "stale":
+            scores = {name: first[name] for name in alive}
+        rounds.append((budget, list(alive)))
+        ranked = sorted(alive, key=lambda name: scores[name] if mode == "worst" else -scores[name])
+        alive = ranked[:max(1, len(alive) // eta)]
+        budget = budget if mode == "flat" else budget * eta
+    return rounds, alive[0]
+
+
+def _halving_run(impl, curves, min_budget, eta):
+    configs = [{"name": f"c{i}", "lr": round(0.01 * 1.5 ** i, 6)} for i in range(len(curves))]
+    named = {f"c{i}": curve for i, curve in enumerate(curves)}
+    best, history, calls = successive_halving_with_fake_runs(impl, configs, named, min_budget, eta)
+    return configs, best, history, calls
+
+
+def _budgets(rounds):
+    return [float(budget) for budget, names in rounds for _ in names]
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("successive_halving spends the schedule's budget: all configs at min_budget, then 1/eta of them "
+                   "at eta times more", ko="successive_halving은 일정대로 예산을 씁니다: 모든 설정을 min_budget으로, "
+                   "그다음 1/eta를 eta배 예산으로")
+def test_successive_halving_spends_the_schedules_budget(impl, run_seed):
+    for curves, min_budget, eta in _halving_cases(run_seed):
+        configs, _best, history, calls = _halving_run(impl, curves, min_budget, eta)
+        rounds, _ = _judge_halving(curves, min_budget, eta)
+        expected = _budgets(rounds)
+        try:
+            called = [float(budget) for _, budget in calls]
+        except (TypeError, ValueError):
+            called = None
+        check(called is not None, say(f"successive_halving called train_for with budgets {[b for _, b in calls]}; "
+                                      "a budget is a number of epochs.",
+                                      f"successive_halving이 train_for에 준 예산은 {[b for _, b in calls]}입니다. "
+                                      "예산은 에폭 수입니다."))
+        last = rounds[-1][0]
+        schedule = " + ".join(f"{len(names)} x {budget}" for budget, names in rounds)
+        assert_tensor(torch.tensor(called, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
+                      say(f"the budgets of train_for's calls for {len(configs)} configs, min_budget={min_budget}, "
+                          f"eta={eta} ({sum(called):g} epochs in all; the schedule spends {schedule} = "
+                          f"{sum(expected):g})",
+                          f"설정 {len(configs)}개, min_budget={min_budget}, eta={eta}일 때 train_for 호출마다의 예산"
+                          f"(모두 {sum(called):g}에폭. 일정대로라면 {schedule} = {sum(expected):g})"),
+                      mistakes={
+                          say("the budget never grew (multiply it by eta after every round)",
+                              "예산이 한 번도 늘지 않았습니다(라운드마다 예산에 eta를 곱하세요)"):
+                              torch.tensor([float(min_budget)] * len(expected), dtype=torch.float64),
+                          say(f"one round too many: the last config left was trained again at budget {last * eta} "
+                              "(stop when one config remains)",
+                              f"라운드가 하나 더 있습니다: 마지막으로 남은 설정을 다시 학습했습니다(예산 {last * eta})"
+                              "(설정이 하나 남으면 멈추세요)"):
+                              torch.tensor(expected + [float(last * eta)], dtype=torch.float64),
+                          say(f"one round too few: the last round ({len(rounds[-1][1])} configs at budget {last}) "
+                              "never ran (go on while more than one config is alive)",
+                              f"라운드가 하나 모자랍니다: 마지막 라운드(예산 {last}에서 설정 {len(rounds[-1][1])}개)가 "
+                              "실행되지 않았습니다(살아 있는 설정이 둘 이상인 동안 계속하세요)"):
+                              torch.tensor(_budgets(rounds[:-1]), dtype=torch.float64),
+                          say("only the first round trained: results from a smaller budget were reused instead of "
+                              "training the survivors again at the larger budget",
+                              "첫 라운드만 학습했습니다: 남은 설정을 더 큰 예산으로 다시 학습하지 않고 더 작은 예산의 "
+                              "결과를 다시 썼습니다"):
+                              torch.tensor(_budgets(rounds[:1]), dtype=torch.float64),
+                      },
+                      hint=say("Each round calls train_for(config, budget) once per alive config; then keep "
+                               "max(1, len(alive) // eta) and multiply the budget by eta.",
+                               "라운드마다 살아 있는 설정마다 train_for(config, budget)를 한 번 호출하고, "
+                               "max(1, len(alive) // eta)개를 남긴 뒤 예산에 eta를 곱하세요."))
+        first_round = sorted(name for name, _ in calls[:len(configs)])
+        check(first_round == sorted(c["name"] for c in configs),
+              say(f"The first round should train every config once; it trained {first_round}.",
+                  f"첫 라운드는 모든 설정을 한 번씩 학습해야 하는데 학습한 설정은 {first_round}입니다."))
+        by_name = {c["name"]: c for c in configs}
+        want = [(by_name[name], budget, {"val_acc": fake_val_acc(curves[int(name[1:])], budget)})
+                for name, budget in calls]
+        entries = [tuple(entry) if isinstance(entry, (list, tuple)) else entry for entry in history]
+        check(entries == want,
+              say("successive_halving's history should be the (config, budget, metrics) of every call of train_for, "
+                  "in the order of the calls.",
+                  "successive_halving의 history는 train_for를 호출한 순서대로 호출마다 하나씩인 (config, budget, "
+                  "metrics)의 목록이어야 합니다."))
+
+
+@pytest.mark.points(2)
+@pytest.mark.numerics
+@pytest.mark.title("successive_halving keeps the best 1/eta of every round and returns the last one left",
+                   ko="successive_halving은 라운드마다 가장 좋은 1/eta를 남기고 마지막에 남은 설정을 반환합니다")
+def test_successive_halving_keeps_the_best_of_each_round(impl, run_seed):
+    rank = say("Rank each round by the val_acc of its own budget, highest first (sorted(..., reverse=True) or "
+               "key=lambda i: -score), and keep the first max(1, len(alive) // eta).",
+               "각 라운드는 그 라운드 예산의 val_acc로 높은 것부터 정렬하고(sorted(..., reverse=True) 또는 "
+               "key=lambda i: -score), 앞의 max(1, len(alive) // eta)개를 남기세요.")
+    for curves, min_budget, eta in _halving_cases(run_seed):
+        configs, best, _history, calls = _halving_run(impl, curves, min_budget, eta)
+        rounds, kept = _judge_halving(curves, min_budget, eta)
+        variants = {mode: _judge_halving(curves, min_budget, eta, mode) for mode in ("worst", "stale")}
+        mistakes = {"worst": say(" (you kept the worst: sort by val_acc from the highest)",
+                                 " (가장 나쁜 것을 남겼습니다: val_acc가 높은 것부터 정렬하세요)"),
+                    "stale": say(" (you ranked later rounds by the first round's results: rank each round by the "
+                                 "results at its own budget)",
+                                 " (나중 라운드를 첫 라운드의 결과로 순위를 매겼습니다: 각 라운드는 그 라운드 예산의 "
+                                 "결과로 순위를 매기세요)")}
+        if _budgets(rounds) == [float(b) for _, b in calls]:  # the schedule was kept: compare each round's survivors
+            start = 0
+            for index, (budget, names) in enumerate(rounds):
+                trained = sorted(name for name, _ in calls[start:start + len(names)])
+                start += len(names)
+                why = next((text for mode, text in mistakes.items()
+                            if sorted(variants[mode][0][index][1]) == trained != sorted(names)), "")
+                check(trained == sorted(names),
+                      say(f"Round {index + 1} (budget {budget}) trained {trained}; the configs kept after the earlier "
+                          f"rounds are {sorted(names)}{why}.",
+                          f"{index + 1}번째 라운드(예산 {budget})에서 학습한 설정은 {trained}인데, 앞 라운드들 뒤에 "
+                          f"남아야 하는 설정은 {sorted(names)}입니다{why}."), rank)
+        chosen = best.get("name") if isinstance(best, dict) else best
+        why = next((text for mode, text in mistakes.items() if variants[mode][1] == chosen != kept), "")
+        check(chosen == kept,
+              say(f"successive_halving returned {chosen!r} for {len(configs)} configs, min_budget={min_budget}, "
+                  f"eta={eta}; the one left after the schedule's rounds is {kept!r}{why}.",
+                  f"설정 {len(configs)}개, min_budget={min_budget}, eta={eta}에서 successive_halving이 반환한 설정은 "
+                  f"{chosen!r}인데, 일정대로 라운드를 마치고 남는 설정은 {kept!r}입니다{why}."), rank)
+        check(best == next(c for c in configs if c["name"] == kept),
+              say(f"successive_halving should return the config dict itself, got {best!r}.",
+                  f"successive_halving은 설정 dict 자체를 반환해야 하는데 {best!r}입니다."))
 
 
 @pytest.mark.points(3)

@@ -125,3 +125,42 @@ def search(configs: Sequence[dict], train_and_evaluate: Callable[[dict], dict]) 
     results = [train_and_evaluate(config) for config in configs]
     best = max(range(len(configs)), key=lambda i: (results[i]["val_acc"], -i))
     return configs[best], results
+
+
+def sample_config(space: dict, generator: torch.Generator) -> dict:
+    config = {}
+    for name, (kind, *args) in space.items():
+        u = torch.rand((), generator=generator, dtype=torch.float64).item()  # in [0, 1)
+        if kind == "log_uniform":
+            low, high = math.log(args[0]), math.log(args[1])
+            config[name] = math.exp(low + u * (high - low))
+        elif kind == "uniform":
+            config[name] = args[0] + u * (args[1] - args[0])
+        elif kind == "choice":
+            options = args[0]
+            config[name] = options[min(int(u * len(options)), len(options) - 1)]
+        else:
+            raise ValueError(f"unknown kind {kind!r} for {name!r}")
+    return config
+
+
+def random_search(space: dict, n_trials: int, train_and_evaluate: Callable[[dict], dict],
+                  generator: torch.Generator) -> tuple[dict, list[tuple[dict, dict]]]:
+    configs = [sample_config(space, generator) for _ in range(n_trials)]
+    best, results = search(configs, train_and_evaluate)
+    return best, list(zip(configs, results))
+
+
+def successive_halving(configs: Sequence[dict], train_for: Callable[[dict, int], dict], min_budget: int,
+                       eta: int = 3) -> tuple[dict, list[tuple[dict, int, dict]]]:
+    alive, budget, history = list(configs), min_budget, []
+    while len(alive) > 1:
+        scores = []
+        for config in alive:
+            metrics = train_for(config, budget)  # a fresh run at this budget: nothing carried over
+            history.append((config, budget, metrics))
+            scores.append(metrics["val_acc"])
+        ranked = sorted(range(len(alive)), key=lambda i: -scores[i])  # best first; stable on ties
+        alive = [alive[i] for i in ranked[:max(1, len(alive) // eta)]]
+        budget *= eta
+    return alive[0], history

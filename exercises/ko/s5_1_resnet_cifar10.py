@@ -14,6 +14,8 @@ CIFAR-10은 10개 클래스의 32x32 픽셀 컬러 이미지 60,000장입니다(
 5. `warmup_cosine_scheduler`: 선형 워밍업(warm-up) 뒤 코사인 감쇠. 옵티마이저(optimizer) 단계마다 한 번 진행합니다.
 6. `train_one_epoch`와 `evaluate`.
 7. `search`: 검증 정확도로 가장 좋은 설정을 고릅니다(테스트 정확도로는 절대 고르지 않습니다).
+8. 방법으로서의 튜닝: `sample_config`는 시드를 정한 생성기로 탐색 공간에서 설정 하나를 뽑고,
+   `random_search`는 그런 설정을 여러 개 시도하며, `successive_halving`은 학습 예산을 효과가 있는 곳에 씁니다.
 
 채점기는 키트가 생성한, 실제 CIFAR-10과 똑같은 형식(`cifar-10-batches-py`, 피클(pickle)된 배치)의 작은
 아카이브를 여러분의 함수에 줍니다. 이 아카이브는 실제 파일의 MD5 검사를 건너뛰는 하위 클래스를 통해
@@ -159,3 +161,57 @@ def search(configs: Sequence[dict], train_and_evaluate: Callable[[dict], dict]) 
     설정마다 하나씩인 지표 dict의 목록입니다.
     """
     raise NotImplementedError("search")
+
+
+def sample_config(space: dict, generator: torch.Generator) -> dict:
+    """`space`에서 무작위로 뽑은 설정 하나입니다. 모든 난수는 `generator`에서 가져옵니다.
+
+    `space`는 각 하이퍼파라미터의 이름을 뽑는 방법에 대응시킵니다:
+    - `("log_uniform", low, high)`: 로그 값이 log(low)와 log(high) 사이에서 균등한 float입니다. 학습률과
+      가중치 감쇠에 씁니다: 1e-4와 1e-3의 차이는 1e-2와 1e-1의 차이만큼 크므로, 자릿수 구간마다 같은
+      빈도로 뽑혀야 합니다. [1e-5, 1]에서 그냥 균등하게 뽑으면 열에 아홉은 0.1보다 큽니다.
+    - `("uniform", low, high)`: low와 high 사이에서 균등한 float입니다(드롭아웃 비율, 모멘텀).
+    - `("choice", options)`: 목록 `options`의 요소 하나이며, 각 요소가 뽑힐 확률은 같습니다(배치 크기, 옵티마이저).
+    `space`와 키가 정확히 같고 값이 범위 안에 있는(low <= value <= high) {name: value}를 반환합니다.
+
+    예: `sample_config({"lr": ("log_uniform", 1e-4, 1.0), "batch_size": ("choice", [64, 128])}, g)`는
+    `{"lr": 0.0031, "batch_size": 128}`를 줄 수 있습니다. 전역 난수 상태가 아니라
+    `torch.rand((), generator=generator)`(또는 `torch.randint(..., generator=generator)`)로 뽑으세요: 그 사이에
+    무엇이 실행되었든 같은 시드는 같은 설정을 주어야 하고, 한 생성기에서 두 번 뽑은 설정은 달라야 합니다.
+    """
+    raise NotImplementedError("sample_config")
+
+
+def random_search(space: dict, n_trials: int, train_and_evaluate: Callable[[dict], dict],
+                  generator: torch.Generator) -> tuple[dict, list[tuple[dict, dict]]]:
+    """무작위 탐색: 시도마다 하나씩 `sample_config(space, generator)`로 설정 `n_trials`개를 뽑아 각각
+    `train_and_evaluate`를 실행하고(`search`처럼 적어도 "val_acc"를 담은 지표를 반환합니다), 검증 정확도가
+    가장 높은 것(같으면 앞의 것)을 고릅니다. 고르는 일은 위의 `search`가 합니다.
+
+    (best_config, history)를 반환합니다: history는 실행한 순서대로 시도마다 하나씩인 (config, metrics) 쌍의
+    목록입니다. 격자 대신 무작위로 하는 이유: 시도 9번이면 3x3 격자는 학습률을 3개만 시도하지만 무작위
+    탐색은 9개를 시도합니다(중요한 하이퍼파라미터가 모든 시도를 얻습니다. Bergstra와 Bengio, 2012).
+    주의할 점: 반복문 전에 설정을 한 번만 뽑는 것(모든 시도가 같아집니다), "val_acc"가 아닌 값으로 고르는 것.
+    """
+    raise NotImplementedError("random_search")
+
+
+def successive_halving(configs: Sequence[dict], train_for: Callable[[dict, int], dict], min_budget: int,
+                       eta: int = 3) -> tuple[dict, list[tuple[dict, int, dict]]]:
+    """연속 반감(successive halving): 많은 설정은 짧게, 유망한 설정은 더 길게 학습합니다.
+
+    `train_for(config, budget)`는 `config`를 처음부터 `budget` 에폭 동안 학습하고 적어도 "val_acc"를 담은
+    지표를 반환합니다. 모든 설정이 살아 있고 budget = min_budget인 상태로 시작해서, 살아 있는 설정이 둘 이상인
+    동안 다음을 반복합니다:
+    1. 살아 있는 설정마다 `train_for(config, budget)`를 한 번씩 호출합니다(이 예산으로 새로 실행합니다.
+       더 작은 예산의 결과는 다시 쓰지 마세요: 빨리 올라가는 설정이 낮게 끝날 수도 있습니다).
+    2. 이번 라운드의 "val_acc"가 높은 순서로 `max(1, len(alive) // eta)`개를 남깁니다.
+    3. 예산에 eta를 곱합니다.
+    설정이 하나 남으면 그것이 답입니다(다시 학습하지 않습니다). (best_config, history)를 반환합니다:
+    history는 train_for를 호출한 순서대로 호출마다 하나씩인 (config, budget, metrics)의 목록입니다.
+
+    예: 설정 9개, min_budget=1, eta=3이면 1에폭 실행 9번, 가장 좋은 3개가 각각 3에폭, 그중 가장 좋은 것을
+    반환합니다: 9 * 1 + 3 * 3 = 18에폭이고, 9개를 모두 3에폭 학습하면 27에폭입니다. 주의할 점: 반대로
+    정렬하는 것(가장 나쁜 것을 남깁니다), 늘지 않는 예산, 라운드를 하나 더 하거나 덜 하는 것.
+    """
+    raise NotImplementedError("successive_halving")

@@ -2,11 +2,16 @@
 judge's archive (with torchvision's CIFAR10 reader), the outputs of their BasicBlock and ResNet with the judge's
 weights put into their layers (or their zeroed 3x3 convolutions), their parameter count and block shapes, the lrs
 their schedule sets, one epoch of their train_one_epoch and their evaluate on tiny models built beside their code,
-their search over stand-in runs, and the weights of the bounded convergence run, pulled out for the judge to measure.
+their search, random search and successive halving over stand-in runs, and the weights of the bounded convergence
+run, pulled out for the judge to measure.
 
 Everything here returns what the student's code did, as data; the judge (graders/test_s5_1_resnet_cifar10.py)
 computes what it should have done.
 """
+import math
+import random
+
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
@@ -270,6 +275,75 @@ def search_with_fake_runs(impl, configs, metrics):
     evaluator = _FakeEvaluator(metrics)
     best, results = impl.search(configs, evaluator)
     return best, results, evaluator.calls
+
+
+def fake_val_acc(curve, budget):
+    """The stand-in learning curve of successive halving's runs: a config with curve (ceiling, tau) trained for
+    `budget` epochs reaches ceiling * (1 - exp(-budget / tau)) (a fast starter may end low). The judge computes the
+    same numbers itself."""
+    ceiling, tau = curve
+    return ceiling * (1.0 - math.exp(-budget / tau))
+
+
+def fake_scores(config):
+    """The stand-in metrics of random search's runs, a fixed function of the config: validation accuracy peaks at
+    lr 1e-2, dropout 0.2, batch size 128; test accuracy elsewhere (it must never choose)."""
+    try:
+        lr, dropout, batch = float(config["lr"]), float(config["dropout"]), float(config["batch_size"])
+        val = 0.9 - 0.05 * (math.log10(lr) + 2) ** 2 - 0.2 * abs(dropout - 0.2) - 0.01 * abs(math.log2(batch) - 7)
+        test = 0.9 - 0.05 * (math.log10(lr) + 4) ** 2 - 0.2 * abs(dropout - 0.45)
+    except (KeyError, TypeError, ValueError):  # a config outside the space: the judge says so
+        return {"val_acc": 0.0, "test_acc": 0.0}
+    return {"val_acc": val, "test_acc": test}
+
+
+def _disturb(seed):
+    """Re-seed every global random state, so that a draw that does not come from the given generator shows."""
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2 ** 32)
+
+
+@observation
+def sampled_configs(impl, space, seed, n, disturb):
+    """n calls of sample_config(space, g) with one generator g seeded with `seed`, after re-seeding the global random
+    states with `disturb`: the configs it returned, in order."""
+    _disturb(disturb)
+    generator = torch.Generator().manual_seed(seed)
+    return [impl.sample_config(space, generator) for _ in range(n)]
+
+
+@observation
+def random_search_with_fake_runs(impl, space, n_trials, seed):
+    """random_search(space, n_trials, fake_scores, generator seeded with `seed`), twice (the global random states
+    re-seeded differently before each): what each returned and the configs each ran, in order."""
+    runs = []
+    for disturb in (seed + 1, seed + 2):
+        _disturb(disturb)
+        calls = []
+
+        def train_and_evaluate(config, calls=calls):
+            calls.append(dict(config))
+            return fake_scores(config)
+
+        best, history = impl.random_search(space, n_trials, train_and_evaluate, torch.Generator().manual_seed(seed))
+        runs.append((best, history, calls))
+    return runs
+
+
+@observation
+def successive_halving_with_fake_runs(impl, configs, curves, min_budget, eta):
+    """successive_halving(configs, train_for, min_budget, eta) where train_for(config, budget) returns
+    {"val_acc": fake_val_acc(curves[name], budget)}: what it returned and the (name, budget) of every call, in
+    order."""
+    calls = []
+
+    def train_for(config, budget):
+        calls.append((config["name"], budget))
+        return {"val_acc": fake_val_acc(curves[config["name"]], budget)}
+
+    best, history = impl.successive_halving(configs, train_for, min_budget, eta)
+    return best, history, calls
 
 
 @observation

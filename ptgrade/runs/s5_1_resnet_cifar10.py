@@ -1,4 +1,4 @@
-"""`ptgrade run 5.1`: train the student's ResNet on CIFAR-10 with their data pipeline, schedule and search.
+"""`ptgrade run 5.1`: train the student's ResNet on CIFAR-10 with their data pipeline, schedule and tuning.
 
 The real CIFAR-10 (from --data, `DEFAULT_ROOT` or a download) on a CUDA GPU, or with `--smoke` the kit's small
 generated CIFAR-format archive (ptgrade/items/s5_1_resnet_cifar10.py), read by torchvision's own CIFAR10 code.
@@ -31,13 +31,16 @@ class _Ticking:
 
 
 # -- the real run --------------------------------------------------------------------------------------------
-SMOKE = {"num_blocks": (1, 1, 1), "widths": (8, 16, 32), "epochs": 2, "batch_size": 20, "search_epochs": 1}
+# The search: search_trials configurations drawn from SEARCH_SPACE with the student's sample_config, then their
+# successive_halving with eta 2 from search_epochs short epochs (each on a fifth of the training split): the full
+# run spends 4 x 1 + 2 x 2 = 8 short epochs (about 1.6 epochs of CIFAR-10), the smoke run 2 x 1.
+SMOKE = {"num_blocks": (1, 1, 1), "widths": (8, 16, 32), "epochs": 2, "batch_size": 20, "search_epochs": 1,
+         "search_trials": 2}
 SMOKE_ARCHIVE = {"train_per_class": 20, "test_per_class": 10}
 FULL = {"num_blocks": (2, 2, 2, 2), "widths": (64, 128, 256, 512), "epochs": 40, "batch_size": 256,
-        "search_epochs": 2}
-SEARCH_SPACE = [{"lr": 0.05, "weight_decay": 5e-4}, {"lr": 0.1, "weight_decay": 5e-4},
-                {"lr": 0.2, "weight_decay": 5e-4}]
-SMOKE_SEARCH_SPACE = SEARCH_SPACE[:2]
+        "search_epochs": 1, "search_trials": 4}
+SEARCH_SPACE = {"lr": ("log_uniform", 0.02, 0.4), "weight_decay": ("log_uniform", 1e-4, 1e-3)}
+SEARCH_ETA = 2
 
 
 def _datasets(student, options: RunOptions, report: Report):
@@ -107,28 +110,40 @@ def _build(student, setup: dict, config: dict, steps: int, device: str, seed: in
 
 
 def _search(student, setup, train, test, options, report):
-    """The student's search over SEARCH_SPACE, each candidate trained briefly and scored on a validation split."""
+    """The student's tuning: configurations drawn from SEARCH_SPACE with their sample_config (a generator seeded with
+    the run's seed), then their successive_halving, each candidate trained from scratch for its budget of short
+    epochs and scored on a validation split (the test set is never searched on)."""
+    import torch
     part, val = _split_validation(train, test, 0.1, options.seed)
-    if not options.smoke:  # a short budget per candidate: a fifth of the training images
+    if not options.smoke:  # a short epoch: a fifth of the training images
         from torch.utils.data import Subset
         part = Subset(part, list(range(len(part) // 5)))
     train_loader = _loader(part, setup["batch_size"], True, options.seed, options.device)
     val_loader = _loader(val, 512, False, 0, options.device)
+    spent = []
 
-    def train_and_evaluate(config):
-        steps = setup["search_epochs"] * len(train_loader)
-        model, optimizer, scheduler = _build(student, setup, config, steps, options.device, options.seed)
-        for epoch in range(setup["search_epochs"]):
-            with report.progress(_("search lr={lr} {epoch}/{epochs}").format(
-                    lr=config["lr"], epoch=epoch + 1, epochs=setup["search_epochs"]),
+    def train_for(config, budget):
+        budget = int(budget)
+        spent.append(budget)
+        lr, weight_decay = f"{config['lr']:.3g}", f"{config['weight_decay']:.3g}"
+        model, optimizer, scheduler = _build(student, setup, config, budget * len(train_loader), options.device,
+                                             options.seed)
+        for epoch in range(budget):
+            with report.progress(_("search lr={lr} {epoch}/{epochs}").format(lr=lr, epoch=epoch + 1, epochs=budget),
                                  total=len(train_loader)) as step:
                 student.train_one_epoch(model, _Ticking(train_loader, step), optimizer, scheduler)
         val_loss, val_acc = student.evaluate(model, val_loader)
-        report.say(_("  lr={lr}: validation accuracy {accuracy:.3f}").format(lr=config["lr"], accuracy=val_acc))
+        report.say(_("  lr={lr}, weight decay {weight_decay}, {epochs} short epochs: validation accuracy "
+                     "{accuracy:.3f}").format(lr=lr, weight_decay=weight_decay, epochs=budget, accuracy=val_acc))
         return {"val_loss": val_loss, "val_acc": val_acc}
 
-    best, _results = student.search(SMOKE_SEARCH_SPACE if options.smoke else SEARCH_SPACE, train_and_evaluate)
-    report.say(_("search picked {best}").format(best=best))
+    generator = torch.Generator().manual_seed(options.seed)
+    configs = [student.sample_config(SEARCH_SPACE, generator) for _ in range(setup["search_trials"])]
+    best, _history = student.successive_halving(configs, train_for, setup["search_epochs"], SEARCH_ETA)
+    report.say(_("successive halving over {count} sampled configurations: {epochs} short epochs in all").format(
+        count=len(configs), epochs=sum(spent)))
+    report.say(_("search picked {best}").format(best={key: float(f"{value:.3g}") if isinstance(value, float) else value
+                                                      for key, value in dict(best).items()}))
     return dict(best)
 
 

@@ -1,7 +1,10 @@
 """5.1 written another way: transforms.v2, NumPy statistics, stages in a ModuleList with an optional projection
-attribute, SequentialLR(LinearLR, CosineAnnealingLR) for the schedule, inference_mode, an explicit search loop."""
+attribute, SequentialLR(LinearLR, CosineAnnealingLR) for the schedule, inference_mode, an explicit search loop; a space sampled
+with Tensor.uniform_ and torch.randint, random search as its own loop, successive halving with heapq.nlargest."""
 from __future__ import annotations
 
+import heapq
+import math
 from pathlib import Path
 
 import numpy as np
@@ -118,3 +121,45 @@ def search(configs, train_and_evaluate):
         if metrics["val_acc"] > best_acc:
             best, best_acc = config, metrics["val_acc"]
     return best, results
+
+
+def sample_config(space, generator):
+    drawn = {}
+    for name in space:
+        spec = space[name]
+        if spec[0] == "choice":
+            drawn[name] = spec[1][torch.randint(0, len(spec[1]), (1,), generator=generator).item()]
+        elif spec[0] == "uniform":
+            drawn[name] = torch.empty((), dtype=torch.float64).uniform_(spec[1], spec[2], generator=generator).item()
+        else:  # "log_uniform": uniform in the exponent
+            exponent = torch.empty((), dtype=torch.float64).uniform_(math.log(spec[1]), math.log(spec[2]),
+                                                                     generator=generator)
+            drawn[name] = min(max(math.exp(exponent.item()), spec[1]), spec[2])
+    return drawn
+
+
+def random_search(space, n_trials, train_and_evaluate, generator):
+    history, best, best_acc = [], None, None
+    for _ in range(n_trials):
+        config = sample_config(space, generator)
+        metrics = train_and_evaluate(config)
+        history.append((config, metrics))
+        if best_acc is None or metrics["val_acc"] > best_acc:
+            best, best_acc = config, metrics["val_acc"]
+    return best, history
+
+
+def successive_halving(configs, train_for, min_budget, eta=3):
+    survivors, history = list(enumerate(configs)), []
+    rung = 0
+    while len(survivors) > 1:
+        budget = min_budget * eta ** rung
+        scored = []
+        for index, config in survivors:
+            metrics = train_for(config, budget)
+            history.append((config, budget, metrics))
+            scored.append((metrics["val_acc"], -index, index, config))
+        survivors = [(index, config) for _, _, index, config in heapq.nlargest(max(1, len(survivors) // eta), scored,
+                                                                              key=lambda s: (s[0], s[1]))]
+        rung += 1
+    return survivors[0][1], history
