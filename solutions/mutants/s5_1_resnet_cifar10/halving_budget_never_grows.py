@@ -1,6 +1,7 @@
 """Never multiplies the budget by eta: every round trains for min_budget epochs."""
 CAUGHT_BY = "test_successive_halving_spends_the_schedules_budget"
 MESSAGE_MENTIONS = "the budget never grew"
+MESSAGE_MENTIONS_KO = "예산이 한 번도 늘지 않았습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Sorts the scores from the lowest: every round keeps the worst configurations."""
 CAUGHT_BY = "test_successive_halving_keeps_the_best_of_each_round"
 MESSAGE_MENTIONS = "you kept the worst"
+MESSAGE_MENTIONS_KO = "가장 나쁜 것을 남겼습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Counts ceil(log_eta(n)) + 1 rounds: the last config left is trained once more at eta times the budget."""
 CAUGHT_BY = "test_successive_halving_spends_the_schedules_budget"
 MESSAGE_MENTIONS = "one round too many"
+MESSAGE_MENTIONS_KO = "라운드가 하나 더 있습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

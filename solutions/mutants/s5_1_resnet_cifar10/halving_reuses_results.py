@@ -1,6 +1,7 @@
 """Caches each config's first result and ranks every later round by it instead of training at the larger budget."""
 CAUGHT_BY = "test_successive_halving_spends_the_schedules_budget"
 MESSAGE_MENTIONS = "results from a smaller budget were reused"
+MESSAGE_MENTIONS_KO = "더 작은 예산의 결과를 다시 썼습니다"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Draws from the global random state instead of the generator it is given: a seed reproduces nothing."""
 CAUGHT_BY = "test_sample_config_stays_in_the_space_and_follows_its_generator"
 MESSAGE_MENTIONS = "global random state"
+MESSAGE_MENTIONS_KO = "전역 난수 상태"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 

@@ -1,6 +1,7 @@
 """Draws a log-uniform hyper-parameter uniformly between low and high: learning rates crowd into the top decade."""
 CAUGHT_BY = "test_sample_config_draws_each_kind_with_its_distribution"
 MESSAGE_MENTIONS = "uniformly between low and high"
+MESSAGE_MENTIONS_KO = "low와 high 사이에서 균등하게 뽑아서"
 from solutions.s5_1_resnet_cifar10 import *  # noqa: E402,F401,F403 - the rest of the reference
 from solutions.s5_1_resnet_cifar10 import _device_of  # noqa: E402,F401
 
