@@ -2,6 +2,7 @@
 sample is lost."""
 CAUGHT_BY = "test_custom_dataset_reads_the_csv_and_its_images"
 MESSAGE_MENTIONS = "header"
+MESSAGE_MENTIONS_KO = "첫 줄을 헤더로"
 MESSAGE_MENTIONS_KO = "header"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 

@@ -2,6 +2,7 @@
 CAUGHT_BY = "test_custom_dataset_reads_the_csv_and_its_images"
 MESSAGE_MENTIONS = "sorted"
 MESSAGE_MENTIONS_KO = "정렬한 폴더 파일 순서"
+MESSAGE_MENTIONS_KO = "정렬한 폴더 파일 순서"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -2,6 +2,7 @@
 changed afterwards is never seen."""
 CAUGHT_BY = "test_custom_dataset_reads_files_in_getitem"
 MESSAGE_MENTIONS = "__init__"
+MESSAGE_MENTIONS_KO = "__init__에서 읽었습니다"
 MESSAGE_MENTIONS_KO = "__init__"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 

@@ -1,6 +1,7 @@
 """Applies transform to the label and target_transform to the image."""
 CAUGHT_BY = "test_custom_dataset_applies_transform_and_target_transform"
 MESSAGE_MENTIONS = "target_transform"
+MESSAGE_MENTIONS_KO = "target_transform을 이미지에"
 MESSAGE_MENTIONS_KO = "target_transform"
 from solutions.s2_2_data_loading import *  # noqa: E402,F401,F403 - the rest of the reference
 

@@ -2,6 +2,7 @@
 CAUGHT_BY = "test_log_training_logs_weight_histograms"
 MESSAGE_MENTIONS = "index from 0"
 MESSAGE_MENTIONS_KO = "0부터 센 에폭 번호"
+MESSAGE_MENTIONS_KO = "0부터 센 에폭 번호"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

@@ -1,6 +1,7 @@
 """Logs the histogram of each parameter's gradient under weights/<name> instead of the weights themselves."""
 CAUGHT_BY = "test_log_training_logs_weight_histograms"
 MESSAGE_MENTIONS = "param.grad"
+MESSAGE_MENTIONS_KO = "변화도(param.grad)"
 MESSAGE_MENTIONS_KO = "변화도(param.grad)의 히스토그램"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 

@@ -2,6 +2,7 @@
 CAUGHT_BY = "test_log_training_logs_each_steps_loss"
 MESSAGE_MENTIONS = "running mean"
 MESSAGE_MENTIONS_KO = "누적 평균"
+MESSAGE_MENTIONS_KO = "누적 평균"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

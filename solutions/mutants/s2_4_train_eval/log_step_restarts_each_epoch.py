@@ -2,6 +2,7 @@
 folds back on itself."""
 CAUGHT_BY = "test_log_training_logs_each_steps_loss"
 MESSAGE_MENTIONS = "again at 0"
+MESSAGE_MENTIONS_KO = "에폭마다 0부터 다시"
 MESSAGE_MENTIONS_KO = "에폭마다 0부터 다시 셉니다"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 

@@ -2,6 +2,7 @@
 CAUGHT_BY = "test_overfitting_report_reads_the_curves"
 MESSAGE_MENTIONS = "training loss is lowest"
 MESSAGE_MENTIONS_KO = "학습 손실이 가장 낮은 곳"
+MESSAGE_MENTIONS_KO = "학습 손실이 가장 낮은 곳"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

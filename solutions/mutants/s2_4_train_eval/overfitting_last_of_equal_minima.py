@@ -2,6 +2,7 @@
 CAUGHT_BY = "test_overfitting_report_reads_the_curves"
 MESSAGE_MENTIONS = "last of equal"
 MESSAGE_MENTIONS_KO = "첫 번째가 아니라 마지막"
+MESSAGE_MENTIONS_KO = "첫 번째가 아니라 마지막"
 from solutions.s2_4_train_eval import *  # noqa: E402,F401,F403 - the rest of the reference
 
 
