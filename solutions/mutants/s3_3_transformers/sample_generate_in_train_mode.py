@@ -1,6 +1,7 @@
 """Samples with the model left in train mode: dropout changes the draws."""
 CAUGHT_BY = "test_sample_generate_matches_seeded_generate"
 MESSAGE_MENTIONS = "train mode"
+MESSAGE_MENTIONS_KO = "학습 모드에서 샘플링"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Calls generate without do_sample=True: greedy decoding."""
 CAUGHT_BY = "test_sample_generate_matches_seeded_generate"
 MESSAGE_MENTIONS = "do_sample"
+MESSAGE_MENTIONS_KO = "do_sample=True가 빠졌습니다"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Leaves top_k out of generate, which then keeps its default of 50."""
 CAUGHT_BY = "test_sample_generate_matches_seeded_generate"
 MESSAGE_MENTIONS = "top_k"
+MESSAGE_MENTIONS_KO = "top_k를 넘기지 않았습니다"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 

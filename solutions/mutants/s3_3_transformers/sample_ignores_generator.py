@@ -1,6 +1,7 @@
 """Draws from the global random state, not the generator passed in."""
 CAUGHT_BY = "test_sample_next_token_follows_the_filtered_distribution"
 MESSAGE_MENTIONS = "generator"
+MESSAGE_MENTIONS_KO = "넘겨받은 생성기를 쓰지 않습니다"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 import torch  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Puts 0 instead of -inf outside the top k."""
 CAUGHT_BY = "test_filter_top_k_keeps_the_k_largest"
 MESSAGE_MENTIONS = "instead of -inf"
+MESSAGE_MENTIONS_KO = "-inf 대신 0을"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 

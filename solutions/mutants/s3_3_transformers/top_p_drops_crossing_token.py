@@ -1,6 +1,7 @@
 """Keeps tokens while the running total, their own probability included, is below p."""
 CAUGHT_BY = "test_filter_top_p_keeps_the_nucleus"
 MESSAGE_MENTIONS = "cross p"
+MESSAGE_MENTIONS_KO = "p를 넘어서게 만드는 토큰이 빠졌습니다"
 from solutions.s3_3_transformers import *  # noqa: E402,F401,F403 - the rest of the reference
 
 
