@@ -468,7 +468,7 @@ def test_custom_dataset_reads_the_csv_and_its_images(impl, tmp_path, run_seed):
               + (": the first line was taken for a header." if n == FOLDER_SIZE - 1 else
                  ": the folder's files were counted, but it holds one file the CSV does not list." if n == FOLDER_SIZE + 1
                  else "."),
-              f"len(CustomImageDataset(...))는 CSV의 줄 수인 {FOLDER_SIZE}여야 하는데 {n}입니다"
+              f"len(CustomImageDataset(...))는 CSV의 줄 수와 같아야 합니다(기댓값 {FOLDER_SIZE}, 결과 {n})"
               + (": 첫 줄을 헤더로 읽었습니다." if n == FOLDER_SIZE - 1 else
                  ": 폴더의 파일 수를 셌지만, 폴더에는 CSV에 없는 파일이 하나 있습니다." if n == FOLDER_SIZE + 1 else ".")),
           say("The CSV has no header row: csv.reader(f), or pandas.read_csv(path, header=None); __len__ is its number of "
@@ -500,8 +500,8 @@ def test_custom_dataset_reads_the_csv_and_its_images(impl, tmp_path, run_seed):
         check(type(label) is int and label == folder["labels"][i],
               say(f"the label of CustomImageDataset(...)[{i}]: expected the int {folder['labels'][i]} (line {i + 1} of the "
                   f"CSV), got {label!r:.40} ({type(label).__name__}).",
-                  f"CustomImageDataset(...)[{i}]의 레이블: CSV {i + 1}번째 줄의 int {folder['labels'][i]}여야 하는데 "
-                  f"{label!r:.40}({type(label).__name__})입니다."),
+                  f"CustomImageDataset(...)[{i}]의 레이블은 CSV {i + 1}번째 줄의 int 값이어야 합니다(기댓값 "
+                  f"{folder['labels'][i]}, 결과 {label!r:.40}, 타입 {type(label).__name__})."),
               say("The CSV gives text: int(label).", "CSV에서 읽은 값은 문자열입니다: int(label)로 바꾸세요."))
 
 
@@ -538,14 +538,14 @@ def test_custom_dataset_applies_transform_and_target_transform(impl, tmp_path, r
                   f"{folder['labels'][i]}: expected {folder['labels'][i] * 10 + 7}, got {label!r:.40}"
                   + (" (the label without target_transform)." if label == folder["labels"][i] else "."),
                   f"int 레이블 {folder['labels'][i]}에 u(y) = 10 * y + 7을 적용한 CustomImageDataset(..., "
-                  f"target_transform=u)[{i}][1]: {folder['labels'][i] * 10 + 7}이어야 하는데 {label!r:.40}입니다"
+                  f"target_transform=u)[{i}][1]: 기댓값은 {folder['labels'][i] * 10 + 7}, 결과는 {label!r:.40}입니다"
                   + ("(target_transform을 적용하지 않은 레이블)." if label == folder["labels"][i] else ".")), hint)
     check(seen_images == [IMAGE_SHAPE] * len(indices) and seen_labels == ["int"] * len(indices),
           say(f"for {len(indices)} items, transform should be called once per item on a {IMAGE_SHAPE} image and "
               f"target_transform once on an int label; they saw {seen_images!r:.120} and {seen_labels!r:.120}.",
               f"항목 {len(indices)}개에 대해 transform은 항목마다 shape가 {IMAGE_SHAPE}인 이미지에 한 번, "
-              f"target_transform은 int 레이블에 한 번 호출되어야 하는데, 받은 값은 {seen_images!r:.120}와 "
-              f"{seen_labels!r:.120}입니다."), hint)
+              f"target_transform은 int 레이블에 한 번 호출되어야 하는데, 받은 값은 이미지 쪽 {seen_images!r:.120}, "
+              f"레이블 쪽 {seen_labels!r:.120}입니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -584,7 +584,7 @@ def test_custom_dataset_batches_in_a_dataloader(impl, tmp_path, run_seed):
     for b, batch in enumerate(batches):
         check(isinstance(batch, (list, tuple)) and len(batch) == 2,
               say(f"batch {b} should be [images, labels], got {batch!r:.80}.",
-                  f"배치 {b}는 [images, labels]여야 하는데 {batch!r:.80}입니다."), say("Return (image, label).",
+                  f"배치 {b}: [images, labels]여야 하는데 {batch!r:.80}입니다."), say("Return (image, label).",
                                                                                   "(image, label)을 반환하세요."))
         rows = slice(3 * b, 3 * b + 3)
         assert_tensor(batch[0], torch.stack(folder["images"][rows]), say(f"the images of batch {b}", f"배치 {b}의 이미지"))

@@ -705,7 +705,7 @@ def test_log_training_logs_weight_histograms(impl, tensorboard_run):
               say(f"{tag} should be logged at steps {list(range(1, LOG_EPOCHS + 1))} (after each of {LOG_EPOCHS} epochs), "
                   f"got {steps!r:.120}" + (" (the epoch's index from 0, not the number of epochs done)."
                                            if steps == list(range(LOG_EPOCHS)) else "."),
-                  f"{tag}는 단계 {list(range(1, LOG_EPOCHS + 1))}에({LOG_EPOCHS} 에폭 각각이 끝난 뒤) 기록되어야 하는데 "
+                  f"태그 {tag}: 단계 {list(range(1, LOG_EPOCHS + 1))}에({LOG_EPOCHS} 에폭 각각이 끝난 뒤) 기록되어야 하는데 "
                   f"{steps!r:.120}입니다" + ("(마친 에폭 수가 아니라 0부터 센 에폭 번호입니다)."
                                            if steps == list(range(LOG_EPOCHS)) else ".")), hint)
         for (step, value), done in zip(histograms[tag], run["epochs_done"]):

@@ -1250,7 +1250,7 @@ def test_clipped_step_clips_gradients_keeping_their_direction(impl, run_seed):
             check(norm <= case.max_norm * (1 + 1e-4) + 1e-6,
                   say(f"{what}: the gradients left after the step have total norm {norm:.4g}, above max_norm "
                       f"{case.max_norm} (before clipping: {case.norm:.4g}).",
-                      f"{what}: 단계가 끝난 뒤 남은 변화도의 전체 노름이 {norm:.4g}로 max_norm {case.max_norm}보다 "
+                      f"{what}: 단계가 끝난 뒤 남은 변화도의 전체 노름(값 {norm:.4g})이 max_norm {case.max_norm}보다 "
                       f"큽니다(클리핑 전: {case.norm:.4g})."), CLIP_HINT)
             cosine = F.cosine_similarity(grads, case.grad, dim=0).item() if grads.shape == case.grad.shape else 0.0
             check(cosine > 1 - 1e-5, say(f"{what}: the gradients left after the step point another way than the "
@@ -1401,7 +1401,7 @@ def test_sample_with_temperature_follows_softmax_over_t(impl, run_seed):
                   f"variation) from softmax(logits / T); at most {TV_MARGIN} expected."
                   + (f" They match {named[0]}." if named else ""),
                   f"{what}: 행마다 {TEMPERATURE_DRAWS}번 뽑은 빈도가 softmax(logits / T)와 {distance:.3f}(총변동 "
-                  f"거리)만큼 다릅니다. {TV_MARGIN} 이하여야 합니다." + (f" 빈도가 {named[0]}와 맞습니다." if named else "")),
+                  f"거리)만큼 다릅니다. {TV_MARGIN} 이하여야 합니다." + (f" 빈도가 다음 분포와 맞습니다: {named[0]}." if named else "")),
               hint)
 
 
@@ -1455,5 +1455,5 @@ def test_train_char_lm_lowers_perplexity(impl, run_seed):
     check(after <= PERPLEXITY_BOUND,
           say(f"{what}: the perplexity on 1500 new characters went from {before:.2f} to {after:.2f}; it should fall "
               f"below {PERPLEXITY_BOUND}.",
-              f"{what}: 새 텍스트 1500자에 대한 퍼플렉서티가 {before:.2f}에서 {after:.2f}가 되었습니다. "
+              f"{what}: 새 텍스트 1500자에 대한 퍼플렉서티가 바뀌었습니다(학습 전 {before:.2f}, 학습 후 {after:.2f}). "
               f"{PERPLEXITY_BOUND} 아래로 내려가야 합니다."), hint)
