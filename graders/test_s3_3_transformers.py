@@ -1128,7 +1128,7 @@ def test_pipeline_classifies_with_the_saved_model(impl, saved_classifier, run_se
 
 
 # -- Trainer: the loop of fine_tune, run by Hugging Face's Trainer ---------------------------------------------------
-TRAINER_STEPS, TRAINER_LR, TRAINER_LOGGING = 60, 3e-3, 5
+TRAINER_STEPS, TRAINER_LR, TRAINER_LOGGING = 80, 3e-3, 5
 TRAINER_HINT = say("Build one dict per example, {**tokenizer(text), 'labels': label} (no padding yet), "
                    "TrainingArguments(output_dir=output_dir, max_steps=steps, learning_rate=lr, "
                    "per_device_train_batch_size=batch_size, seed=seed, logging_steps=logging_steps, save_strategy='no', "
@@ -1219,12 +1219,13 @@ def _trainer_test_texts(run_seed, trainer_run):
 
 @pytest.mark.points(2)
 @pytest.mark.convergence
-@pytest.mark.title("trainer_fine_tune's Trainer lowers the loss and learns the training texts",
-                   ko="trainer_fine_tune의 Trainer는 손실을 낮추고 학습용 문장을 맞히도록 학습합니다")
+@pytest.mark.title("trainer_fine_tune's Trainer learns the task of its training texts",
+                   ko="trainer_fine_tune의 Trainer는 학습용 문장의 과제를 학습합니다")
 def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
-    """The losses the Trainer logged are shown and must fall (the learning rate's mistake shows there), but the
-    point is the judge's: the returned model's weights, pulled into the judge's BERT, must classify sentences drawn
-    after training, whose labels follow this run's split of the words."""
+    """What the model must be able to do: from the grader's seeded small BERT, 80 Trainer steps at lr 3e-3 (batch 16,
+    96 sentences whose labels follow this run's split of the words) classify 90% of 200 sentences drawn after
+    training, judged on the returned weights pulled into the judge's BERT. The losses the Trainer logged must be
+    there; they are shown, and a loss that barely moved names the learning rate's mistake."""
     run, seen = _trainer_seen(trainer_run)
     _, judge_tokenizer, config = trainer_start
     losses = seen.get("losses", [])
@@ -1238,26 +1239,25 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
               "TrainingArguments에 logging_steps=logging_steps를 넘기고 trainer.state.log_history를 반환하세요."))
     first, last = float(losses[0]), float(losses[-1])
     ratio = last / first if first > 0 else float("nan")
-    # a loss that barely moves in 60 steps: the Trainer ran at its default learning rate, not at lr
-    slow = say(" It barely moved: the learning rate did not reach the Trainer. Pass learning_rate=lr to "
+    # The losses are what the student's process logged: shown, and read only to name a likely cause. The verdict is
+    # the judge's accuracy of the returned weights on sentences drawn after training. Measured on the reference over
+    # run seeds 1-30: accuracy 0.96-1.00 after 80 steps, the least at run seed 23 (after 60 steps, seed 19 had not started learning: 0.53).
+    slow = say(" The logged loss barely moved: the learning rate did not reach the Trainer. Pass learning_rate=lr to "
                "TrainingArguments (its default, 5e-5, is far too small for a model trained from random weights in "
                f"{TRAINER_STEPS} steps).",
-               " 손실이 거의 움직이지 않았습니다: 학습률이 Trainer에 전달되지 않았습니다. TrainingArguments에 "
+               " 기록된 손실이 거의 움직이지 않았습니다: 학습률이 Trainer에 전달되지 않았습니다. TrainingArguments에 "
                f"learning_rate=lr를 넘기세요(기본값 5e-5는 무작위 가중치에서 {TRAINER_STEPS} 단계 만에 학습하기에는 너무 "
-               "작습니다).") if ratio >= 0.9 else ""
-    check(ratio < 0.5,
-          say(f"in {TRAINER_STEPS} steps at lr={TRAINER_LR} the logged training loss should fall below half its first "
-              f"value; it went from {first:.4f} to {last:.4f} (ratio {ratio:.3f}).",
-              f"lr={TRAINER_LR}에서 {TRAINER_STEPS} 단계를 학습하면 기록된 학습 손실이 처음 값의 절반 아래로 내려가야 하는데 "
-              f"{first:.4f}에서 {last:.4f}까지 바뀌었습니다(비율 {ratio:.3f}).") + slow, TRAINER_HINT)
+               "작습니다).") if not ratio < 0.9 else ""
     texts, labels = _trainer_test_texts(run_seed, trainer_run)
     accuracy = _judged_accuracy(impl, seen["trained"], BertForSequenceClassification(config), seen["tokenizer"],
                                 judge_tokenizer, texts, labels, say("the fine-tuned model", "미세 조정한 모델"),
                                 TRAINER_HINT)
-    check(accuracy >= 0.9, say(f"after {TRAINER_STEPS} steps the returned model should classify 90% of "
-                               f"{len(texts)} new sentences of the task it was trained on; got {accuracy:.3f}.",
-                               f"{TRAINER_STEPS} 단계 뒤 반환된 모델은 학습한 과제의 새 문장 {len(texts)}개의 90% 이상을 "
-                               f"맞혀야 하는데 {accuracy:.3f}입니다."),
+    check(accuracy >= 0.9, say(f"after {TRAINER_STEPS} steps at lr={TRAINER_LR} the returned model should classify 90% of "
+                               f"{len(texts)} new sentences of the task it was trained on; got {accuracy:.3f} (the "
+                               f"logged training loss went from {first:.4f} to {last:.4f}).",
+                               f"학습률 lr={TRAINER_LR}에서 {TRAINER_STEPS} 단계를 학습한 뒤 반환된 모델은 학습한 과제의 새 문장 "
+                               f"{len(texts)}개의 90% 이상을 맞혀야 하는데 결과는 {accuracy:.3f}입니다(기록된 학습 손실: "
+                               f"처음 {first:.4f}, 마지막 {last:.4f}).") + slow,
           say("Return the model the Trainer trained (the one you gave it), in eval mode.",
               "Trainer가 학습시킨 모델(여러분이 건넨 바로 그 모델)을 평가 모드로 반환하세요."))
 
@@ -1471,8 +1471,8 @@ def test_sample_next_token_follows_the_filtered_distribution(impl, run_seed):
     hint = say("scores = logits / temperature; then filter_top_k(scores, top_k) if top_k > 0; then "
                "filter_top_p(scores, top_p) if top_p < 1; torch.multinomial(scores.softmax(-1), 1, "
                "generator=generator).squeeze(-1).",
-               "scores = logits / temperature; top_k > 0이면 filter_top_k(scores, top_k); top_p < 1이면 "
-               "filter_top_p(scores, top_p); 그다음 torch.multinomial(scores.softmax(-1), 1, "
+               "scores = logits / temperature로 나눈 뒤, top_k > 0이면 filter_top_k(scores, top_k), top_p < 1이면 "
+               "filter_top_p(scores, top_p)를 적용하고, 그다음 torch.multinomial(scores.softmax(-1), 1, "
                "generator=generator).squeeze(-1)로 쓰세요.")
     logits = _sampling_logits(run_seed)
     batch = logits.repeat(NEXT_TOKEN_DRAWS, 1)
@@ -1514,14 +1514,14 @@ def test_sample_next_token_follows_the_filtered_distribution(impl, run_seed):
         check(outside == 0, say(f"{what}: {outside} of the draws are tokens the filters remove."
                                 + (f" They match {named[0]}." if named else ""),
                                 f"{what}: 뽑은 토큰 가운데 {outside}개가 필터가 지우는 토큰입니다."
-                                + (f" 빈도가 {named[0]}와 맞습니다." if named else "")), hint)
+                                + (f" 빈도가 다음 분포와 맞습니다: {named[0]}." if named else "")), hint)
         distance = _tv(counts, want)
         check(distance <= NEXT_TOKEN_TV,
               say(f"{what}: over {NEXT_TOKEN_DRAWS} draws per row, the frequencies are {distance:.3f} (total "
                   f"variation) from the filtered softmax; at most {NEXT_TOKEN_TV} expected."
                   + (f" They match {named[0]}." if named else ""),
                   f"{what}: 행마다 {NEXT_TOKEN_DRAWS}번 뽑은 빈도가 필터링한 softmax와 {distance:.3f}(총변동 거리)만큼 "
-                  f"다릅니다. {NEXT_TOKEN_TV} 이하여야 합니다." + (f" 빈도가 {named[0]}와 맞습니다." if named else "")),
+                  f"다릅니다. {NEXT_TOKEN_TV} 이하여야 합니다." + (f" 빈도가 다음 분포와 맞습니다: {named[0]}." if named else "")),
               hint)
 
 

@@ -1,5 +1,5 @@
 """Leaves learning_rate out of TrainingArguments: the Trainer uses its default 5e-5, far too small for a model
-trained from random weights in 60 steps, so the loss barely moves."""
+trained from random weights in 80 steps, so the loss barely moves."""
 CAUGHT_BY = "test_trainer_fine_tune_learns"
 MESSAGE_MENTIONS = "learning_rate"
 MESSAGE_MENTIONS_KO = "learning_rate"
