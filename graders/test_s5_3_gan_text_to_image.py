@@ -200,35 +200,42 @@ def _judge_gan(part, x, description, weights):
 
 
 def _judge_unet(name, config, state, what):
-    """A diffusers UNet2DConditionModel built in the judge from the pulled config (at most UNET_LIMIT parameters,
-    counted on the meta device first) with the pulled weights, in eval mode; an AssertionError that says what is off."""
-    check(name == "UNet2DConditionModel",
-          say(f"{what} is a {name}, expected a diffusers UNet2DConditionModel.",
-              f"{what}: {name}입니다. diffusers의 UNet2DConditionModel이어야 합니다."))
+    """The judge's UNet2DConditionModel from the pulled config (at most UNET_LIMIT parameters) and weights."""
+    return _judge_diffusers(UNet2DConditionModel, name, config, state, what, UNET_LIMIT, lambda size: say(
+        f"{what} has {size:,} parameters; keep it under {UNET_LIMIT:,} so it trains on a CPU.",
+        f"{what}의 매개변수가 {size:,}개입니다. CPU에서 학습되도록 {UNET_LIMIT:,}개 아래로 유지하세요."),
+        say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
+            "16, 32 채널 블록 두 개(블록마다 계층 하나)면 16x16 도형에 충분합니다."))
+
+
+def _judge_diffusers(kind, name, config, state, what, limit, too_big, advice):
+    """A diffusers `kind` built in the judge from the pulled config (at most `limit` parameters, counted on the meta
+    device first) with the pulled weights, in eval mode; an AssertionError that says what is off (`too_big(size)`
+    when it is too big, with `advice`)."""
+    check(name == kind.__name__,
+          say(f"{what} is a {name}, expected a diffusers {kind.__name__}.",
+              f"{what}: {name}입니다. diffusers의 {kind.__name__} 모델이어야 합니다."))
     plain = (int, float, str, bool, type(None))
     check(isinstance(config, dict) and all(type(k) is str and (type(v) in plain or (type(v) is list and all(
         type(i) in plain for i in v))) for k, v in config.items()),
           say(f"{what}'s config is not plain data.", f"{what}의 config가 기본 자료형으로만 된 데이터가 아닙니다."))
     try:
         with torch.device("meta"):
-            size = sum(p.numel() for p in UNet2DConditionModel.from_config(config).parameters())
+            size = sum(p.numel() for p in kind.from_config(config).parameters())
     except Exception as error:  # noqa: BLE001 - the student's config: whatever diffusers says of it is theirs
-        raise AssertionError(say(f"{what}'s config does not build a UNet2DConditionModel ({type(error).__name__}).",
-                                 f"{what}의 config로 UNet2DConditionModel을 만들 수 없습니다({type(error).__name__}).")) from None
-    check(size <= UNET_LIMIT,
-          say(f"{what} has {size:,} parameters; keep it under {UNET_LIMIT:,} so it trains on a CPU.",
-              f"{what}의 매개변수가 {size:,}개입니다. CPU에서 학습되도록 {UNET_LIMIT:,}개 아래로 유지하세요."),
-          say("Two blocks of 16 and 32 channels, one layer each, are enough for 16x16 shapes.",
-              "16, 32 채널 블록 두 개(블록마다 계층 하나)면 16x16 도형에 충분합니다."))
-    unet = UNet2DConditionModel.from_config(config)
+        raise AssertionError(say(f"{what}'s config does not build a {kind.__name__} ({type(error).__name__}).",
+                                 f"{what}의 config로 {kind.__name__} 모델을 만들 수 없습니다({type(error).__name__}).")
+                             ) from None
+    check(size <= limit, too_big(size), advice)
+    model = kind.from_config(config)
     check(isinstance(state, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in state.values()),
           say(f"{what}'s weights are not tensors.", f"{what}의 가중치가 텐서가 아닙니다."))
     try:
-        unet.load_state_dict(state)
+        model.load_state_dict(state)
     except RuntimeError as error:
         raise AssertionError(say(f"{what}'s weights do not fit its config: {str(error)[:200]}",
                                  f"{what}의 가중치가 config와 맞지 않습니다: {str(error)[:200]}")) from None
-    return unet.eval()
+    return model.eval()
 
 
 # -- the judge's steps on the small models the grader builds (graders/observations/s5_3_gan_text_to_image.py) -------
@@ -872,37 +879,14 @@ def test_text_to_image_draws_the_captions_shape(impl, t2i_run):
 
 # -- Part 3: latent diffusion ----------------------------------------------------------------------------------------
 def _judge_vae(name, config, state, what):
-    """A diffusers AutoencoderKL built in the judge from the pulled config (at most VAE_LIMIT parameters, counted on
-    the meta device first) with the pulled weights, in eval mode; an AssertionError that says what is off."""
-    check(name == "AutoencoderKL",
-          say(f"{what} is a {name}, expected a diffusers AutoencoderKL.",
-              f"{what}: {name}입니다. diffusers의 AutoencoderKL이어야 합니다."))
-    plain = (int, float, str, bool, type(None))
-    check(isinstance(config, dict) and all(type(k) is str and (type(v) in plain or (type(v) is list and all(
-        type(i) in plain for i in v))) for k, v in config.items()),
-          say(f"{what}'s config is not plain data.", f"{what}의 config가 기본 자료형으로만 된 데이터가 아닙니다."))
-    try:
-        with torch.device("meta"):
-            size = sum(p.numel() for p in AutoencoderKL.from_config(config).parameters())
-    except Exception as error:  # noqa: BLE001 - the student's config: whatever diffusers says of it is theirs
-        raise AssertionError(say(f"{what}'s config does not build an AutoencoderKL ({type(error).__name__}).",
-                                 f"{what}의 config로 AutoencoderKL을 만들 수 없습니다({type(error).__name__}).")) from None
-    check(size <= VAE_LIMIT,
-          say(f"{what} has {size:,} parameters; keep it under {VAE_LIMIT:,}: it only has to map 16x16 pictures.",
-              f"{what}의 매개변수가 {size:,}개입니다. 16x16 그림만 다루면 되므로 {VAE_LIMIT:,}개 아래로 유지하세요."),
-          say("block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8 is enough (Stable Diffusion's own "
-              "VAE has 128 to 512 channels and 84 million parameters).",
-              "block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8이면 충분합니다(Stable Diffusion의 "
-              "VAE는 채널이 128~512개이고 매개변수가 8,400만 개입니다)."))
-    vae = AutoencoderKL.from_config(config)
-    check(isinstance(state, dict) and all(type(v) in (torch.Tensor, nn.Parameter) for v in state.values()),
-          say(f"{what}'s weights are not tensors.", f"{what}의 가중치가 텐서가 아닙니다."))
-    try:
-        vae.load_state_dict(state)
-    except RuntimeError as error:
-        raise AssertionError(say(f"{what}'s weights do not fit its config: {str(error)[:200]}",
-                                 f"{what}의 가중치가 config와 맞지 않습니다: {str(error)[:200]}")) from None
-    return vae.eval()
+    """The judge's AutoencoderKL from the pulled config (at most VAE_LIMIT parameters) and weights."""
+    return _judge_diffusers(AutoencoderKL, name, config, state, what, VAE_LIMIT, lambda size: say(
+        f"{what} has {size:,} parameters; keep it under {VAE_LIMIT:,}: it only has to map 16x16 pictures.",
+        f"{what}의 매개변수가 {size:,}개입니다. 16x16 그림만 다루면 되므로 {VAE_LIMIT:,}개 아래로 유지하세요."),
+        say("block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8 is enough (Stable Diffusion's own "
+            "VAE has 128 to 512 channels and 84 million parameters).",
+            "block_out_channels=(16, 32), layers_per_block=1, norm_num_groups=8이면 충분합니다(Stable Diffusion의 "
+            "VAE는 채널이 128~512개이고 매개변수가 8,400만 개입니다)."))
 
 
 def _scaling_factor(run_seed):
