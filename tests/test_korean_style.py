@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from support.says import texts_of
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = KIT_ROOT / "docs" / "glossary.toml"
@@ -39,22 +40,10 @@ class Text:
 # --- where a learner reads Korean -------------------------------------------------------------------------------
 
 def _spoken(node: ast.AST) -> str | None:
-    """The words of a string expression, each computed part as VALUE (None: not a string expression)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else VALUE for v in node.values)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _spoken(node.left), _spoken(node.right)
-        if left is None and right is None:
-            return None
-        return (left if left is not None else VALUE) + (right if right is not None else VALUE)
-    if isinstance(node, ast.IfExp):
-        body, orelse = _spoken(node.body), _spoken(node.orelse)
-        if body is None and orelse is None:
-            return None
-        return (body or "") + "\n" + (orelse or "")
-    return None
+    """The words of a string expression, each computed part as VALUE, one line per branch of a conditional part
+    (None: not a string expression)."""
+    texts = texts_of(node, VALUE)
+    return None if texts is None else "\n".join(dict.fromkeys(texts))
 
 
 def grader_texts(path: Path) -> list[Text]:

@@ -11,8 +11,9 @@ from pathlib import Path
 GRADERS = Path(__file__).resolve().parents[2] / "graders"
 
 
-def _texts(node: ast.AST) -> list[str] | None:
-    """The texts `node` can make, one per branch of its conditional parts; None where it holds no text at all."""
+def texts_of(node: ast.AST, value: str = "{}") -> list[str] | None:
+    """The texts `node` can make, one per branch of its conditional parts, each computed part as `value`; None where
+    it holds no text at all."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.JoinedStr):
@@ -21,19 +22,19 @@ def _texts(node: ast.AST) -> list[str] | None:
             if isinstance(part, ast.Constant):
                 options = [part.value]
             elif isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.IfExp):
-                options = _texts(part.value) or ["{}"]
+                options = texts_of(part.value, value) or [value]
             else:
-                options = ["{}"]
+                options = [value]
             texts = [text + option for text in texts for option in options]
         return texts
     if isinstance(node, ast.IfExp):
-        body, orelse = _texts(node.body), _texts(node.orelse)
-        return None if body is None and orelse is None else [*(body or ["{}"]), *(orelse or ["{}"])]
+        body, orelse = texts_of(node.body, value), texts_of(node.orelse, value)
+        return None if body is None and orelse is None else [*(body or [value]), *(orelse or [value])]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _texts(node.left), _texts(node.right)
+        left, right = texts_of(node.left, value), texts_of(node.right, value)
         if left is None and right is None:
             return None
-        return [a + b for a in (left or ["{}"]) for b in (right or ["{}"])]
+        return [a + b for a in (left or [value]) for b in (right or [value])]
     return None
 
 
@@ -43,7 +44,7 @@ def pairs_in(path: Path) -> list[tuple[str, str]]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "say"
                 and len(node.args) == 2):
-            english, korean = _texts(node.args[0]), _texts(node.args[1])
+            english, korean = texts_of(node.args[0]), texts_of(node.args[1])
             if english is not None and korean is not None:
                 found.extend(zip(english, korean) if len(english) == len(korean)
                              else ((en, ko) for en in english for ko in korean))
