@@ -486,6 +486,19 @@ def test_onnx_graph_has_no_training_mode_ops(impl, onnx_export):
     _onnx_matches_eager(model, path, seed)  # no training node in a file that computes something else earns nothing
 
 
+def _save_affine_onnx(path, input_name, weight, bias):
+    """An ONNX file the grader writes itself: scores = input @ weight + bias, its input named `input_name`."""
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", [input_name, "weight"], ["product"]),
+         helper.make_node("Add", ["product", "bias"], ["scores"])],
+        "affine",
+        [helper.make_tensor_value_info(input_name, onnx.TensorProto.FLOAT, ["batch", weight.shape[0]])],
+        [helper.make_tensor_value_info("scores", onnx.TensorProto.FLOAT, ["batch", weight.shape[1]])],
+        [numpy_helper.from_array(weight.numpy(), "weight"), numpy_helper.from_array(bias.numpy(), "bias")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    return path
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("run_onnx feeds the input under the session's input name",
@@ -497,16 +510,7 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
     weight = torch.randn(3, 2, generator=generator)
     bias = torch.randn(2, generator=generator)
     input_name = RUN_ONNX_NAMES[int(torch.randint(len(RUN_ONNX_NAMES), (1,), generator=generator))]
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", [input_name, "weight"], ["product"]),
-         helper.make_node("Add", ["product", "bias"], ["scores"])],
-        "affine",
-        [helper.make_tensor_value_info(input_name, onnx.TensorProto.FLOAT, ["batch", 3])],
-        [helper.make_tensor_value_info("scores", onnx.TensorProto.FLOAT, ["batch", 2])],
-        [numpy_helper.from_array(weight.numpy(), "weight"), numpy_helper.from_array(bias.numpy(), "bias")])
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
-    path = tmp_path / "affine.onnx"
-    onnx.save(proto, str(path))
+    path = _save_affine_onnx(tmp_path / "affine.onnx", input_name, weight, bias)
     for batch in (2, 5):
         x = torch.randn(batch, 3, generator=generator)
         out = errors.calling(say(f"run_onnx(path, x) for a model whose input is named {input_name!r}, batch {batch}",
@@ -533,12 +537,7 @@ def test_run_onnx_takes_a_tensor_that_requires_grad(impl, tmp_path, run_seed):
     autograd graph, so `.numpy()` refuses such a tensor until it is detached."""
     generator = torch.Generator().manual_seed(_seed(run_seed, 3))
     weight = torch.randn(3, 2, generator=generator)
-    graph = helper.make_graph([helper.make_node("MatMul", ["x", "weight"], ["scores"])], "linear",
-                              [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["batch", 3])],
-                              [helper.make_tensor_value_info("scores", onnx.TensorProto.FLOAT, ["batch", 2])],
-                              [numpy_helper.from_array(weight.numpy(), "weight")])
-    path = tmp_path / "linear.onnx"
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(path))
+    path = _save_affine_onnx(tmp_path / "linear.onnx", "x", weight, torch.zeros(2))
     x = torch.randn(4, 3, generator=generator).requires_grad_()
     hint = say("NumPy cannot hold autograd's graph: x.detach().cpu().numpy() before handing x to onnxruntime.",
                "NumPy는 autograd 그래프를 담을 수 없습니다: onnxruntime에 넘기기 전에 x.detach().cpu().numpy()를 쓰세요.")
