@@ -80,10 +80,12 @@ def _named_mistake(what: str, mistake: str, advice: str, hint: str) -> Assertion
 
 
 def _diagnosed(actual, mistakes: dict, rtol: float | None, atol: float | None):
-    """(mistake, advice) of the first known mistake whose value `actual` equals, or None. A key is the mistake's
-    sentence, or a (sentence, advice) pair."""
+    """(mistake, advice) of the known mistake whose value `actual` equals, or None. A key is the mistake's sentence,
+    or a (sentence, advice) pair. When the values of two mistakes are both within tolerance (they can be close on
+    small inputs), the nearer one names it: the first listed is not the likelier."""
     if type(actual) is not _Tensor or actual.device.type == "meta":
         return None
+    matches = []
     for mistake, values in mistakes.items():
         sentence, advice = mistake if isinstance(mistake, tuple) else (mistake, "")
         for value in values if isinstance(values, (list, tuple)) else [values]:
@@ -91,8 +93,17 @@ def _diagnosed(actual, mistakes: dict, rtol: float | None, atol: float | None):
                 _assert_tensor(actual, value, "", rtol=rtol, atol=atol, check_dtype=False, check_device=False)
             except AssertionError:
                 continue
-            return sentence, advice
-    return None
+            matches.append((_distance(actual, value), len(matches), sentence, advice))
+    return min(matches)[2:] if matches else None
+
+
+def _distance(actual: torch.Tensor, value: torch.Tensor) -> float:
+    """How far `actual` is from a mistake's value it already matches within tolerance (largest absolute difference;
+    NaN and infinities that matched count as equal)."""
+    wide = torch.complex128 if actual.is_complex() or value.is_complex() else torch.float64
+    got, want = actual.detach().to("cpu", wide), value.detach().to("cpu", wide)
+    difference = (got - want).abs().nan_to_num(nan=0.0, posinf=0.0)
+    return float(difference.max()) if difference.numel() else 0.0
 
 
 def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | None = None,

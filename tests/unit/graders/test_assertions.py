@@ -38,3 +38,14 @@ def test_a_number_a_known_mistake_gives_is_named_too():
         assert_scalar(0.75, 0.5, "mean loss", mistakes={"batch means averaged.": 0.75, "summed.": 2.0})
     with pytest.raises(AssertionError, match="expected 0.5, got 0.6"):
         assert_scalar(0.6, 0.5, "mean loss", mistakes={"batch means averaged.": 0.75})
+
+
+def test_when_two_mistakes_both_match_the_nearer_one_names_it():
+    # 5.3's latent loss: leaving the scaling factor out and applying it twice can give losses within tolerance of
+    # each other; the one listed first must not win over the one the student's value equals.
+    close_mistakes = {"the factor is left out.": torch.tensor(1.0000),
+                      "the factor is applied twice.": torch.tensor(1.00004)}
+    with pytest.raises(AssertionError, match="applied twice"):
+        assert_tensor(torch.tensor(1.00004), torch.tensor(2.0), "loss", rtol=1e-4, atol=0.0, mistakes=close_mistakes)
+    with pytest.raises(AssertionError, match="left out"):
+        assert_tensor(torch.tensor(1.0), torch.tensor(2.0), "loss", rtol=1e-4, atol=0.0, mistakes=close_mistakes)
