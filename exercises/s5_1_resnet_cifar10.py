@@ -170,6 +170,8 @@ def sample_config(space: dict, generator: torch.Generator) -> dict:
     - `("uniform", low, high)`: a float uniform between low and high (a dropout rate, a momentum).
     - `("choice", options)`: one element of the list `options`, each equally likely (a batch size, an optimizer).
     Returns {name: value} with exactly the keys of `space`, values inside their range (low <= value <= high).
+    Each key is drawn independently, with a random number of its own: one number shared by every key would tie
+    them together (a high learning rate would always come with a high dropout and the largest batch).
 
     Example: `sample_config({"lr": ("log_uniform", 1e-4, 1.0), "batch_size": ("choice", [64, 128])}, g)` might
     give `{"lr": 0.0031, "batch_size": 128}`. Draw with `torch.rand((), generator=generator)` (or

@@ -759,10 +759,17 @@ def _profile_case(run_seed):
     return widths, rng.randrange(10 ** 6), x, torch.randn(batch, widths[-1], generator=generator)
 
 
+def _left_gradients(widths, seed, run_seed):
+    """What a previous training step left in each parameter's .grad when profile_step is called (drawn per run)."""
+    generator = torch.Generator().manual_seed(run_seed * 7 + 5)
+    return {name: torch.randn(p.shape, generator=generator) for name, p in _profile_net(widths, seed).named_parameters()}
+
+
 @pytest.fixture(scope="module")
 def profile_run(impl, run_seed):
     widths, seed, x, y = _profile_case(run_seed)
-    return (widths, seed, x, y), profiled_step(impl, widths, seed, x, y, _PROFILE_LR)
+    left = _left_gradients(widths, seed, run_seed)
+    return (widths, seed, x, y, left), profiled_step(impl, widths, seed, x, y, _PROFILE_LR, left)
 
 
 _PROFILE_HINT = say("Inside `with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:` nest "
@@ -776,22 +783,36 @@ _PROFILE_HINT = say("Inside `with profile(activities=[ProfilerActivity.CPU], rec
 
 def _profiled(profile_run):
     """The facts of this run's profile_step, after checking that it returned a profiler and took the step."""
-    (widths, seed, x, y), facts = profile_run
+    (widths, seed, x, y, left), facts = profile_run
     check("labels" in facts, say(f"profile_step should return the torch.profiler.profile it recorded with, got "
                                  f"{facts['type']}.",
                                  f"profile_step은 기록에 쓴 torch.profiler.profile을 반환해야 하는데 {facts['type']}입니다."),
           _PROFILE_HINT)
-    model = _profile_net(widths, seed)
-    optimizer = torch.optim.SGD(model.parameters(), lr=_PROFILE_LR)
-    optimizer.zero_grad()
-    torch.nn.functional.mse_loss(model(x), y).backward()
-    optimizer.step()
+    model, uncleared = _profile_net(widths, seed), _profile_net(widths, seed)
+    for name, parameter in uncleared.named_parameters():
+        parameter.grad = left[name].clone()
+    for net in (model, uncleared):
+        optimizer = torch.optim.SGD(net.parameters(), lr=_PROFILE_LR)
+        if net is model:
+            optimizer.zero_grad()
+        torch.nn.functional.mse_loss(net(x), y).backward()
+        optimizer.step()
     got = facts["params"] if isinstance(facts.get("params"), dict) else {}
-    for name, want in model.named_parameters():
+    not_cleared = say("the gradients were not cleared: the step added this batch's gradients to the ones a previous "
+                      "step left in .grad.",
+                      "변화도를 비우지 않았습니다: 이전 단계가 .grad에 남긴 변화도에 이번 배치의 변화도를 더해서 "
+                      "단계를 진행했습니다.")
+    for (name, want), (_, mistake) in zip(model.named_parameters(), uncleared.named_parameters()):
         assert_tensor(got.get(name), want.detach(), say(f"{name} after profile_step's SGD step (lr={_PROFILE_LR})",
                                                          f"profile_step의 SGD 단계(lr={_PROFILE_LR}) 뒤의 {name}"),
                       hint=say("Take exactly one step: zero_grad, the mean MSE loss, backward, optimizer.step().",
-                               "정확히 한 단계를 진행하세요: zero_grad, 평균 MSE 손실, backward, optimizer.step()."))
+                               "정확히 한 단계를 진행하세요: zero_grad, 평균 MSE 손실, backward, optimizer.step()."),
+                      mistakes={(not_cleared, say("Call optimizer.zero_grad() before the forward pass: profile_step "
+                                                  "runs in the middle of training, where .grad still holds the last "
+                                                  "step's gradients.",
+                                                  "순전파 전에 optimizer.zero_grad()를 호출하세요: profile_step은 학습 "
+                                                  "도중에 실행되므로 .grad에는 아직 지난 단계의 변화도가 남아 있습니다.")):
+                                mistake.detach()})
     return widths, x, facts
 
 

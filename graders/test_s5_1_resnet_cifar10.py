@@ -11,6 +11,7 @@ after the bounded training run it pulls the trained weights out and measures the
 after training that never reach the student's process. Losses and accuracies the student's code reports are shown,
 never graded.
 """
+import itertools
 import math
 import random
 
@@ -643,7 +644,16 @@ def _reference_epoch(model, optimizer, scheduler, data_seed, per_step=True):
                    ko="train_one_epoch은 올바르게 학습하고 배치마다 스케줄러를 한 단계 진행합니다")
 def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
     net_seed, data_seed = _derived(run_seed, 60), _derived(run_seed, 61)
-    returned, got, lr = one_epoch_with_schedule(impl, net_seed, data_seed)
+    returned, got, lr, modes = one_epoch_with_schedule(impl, net_seed, data_seed)
+    check(modes and all(modes),
+          say("train_one_epoch ran the model in evaluation mode: it was handed over in eval mode (as evaluate leaves "
+              "it after the previous epoch) and model.train() was not called, so BatchNorm used its running "
+              "statistics instead of the batch's and did not update them.",
+              "train_one_epoch이 모델을 평가 모드로 실행했습니다: 모델은 이전 에폭의 evaluate가 남긴 대로 평가 모드로 "
+              "주어졌는데 model.train()을 호출하지 않아서, BatchNorm이 배치 통계 대신 누적 통계를 쓰고 그 통계를 "
+              "갱신하지도 않았습니다."),
+          say("Call model.train() at the start of train_one_epoch: evaluate switches the model to eval mode.",
+              "train_one_epoch을 시작할 때 model.train()을 호출하세요: evaluate가 모델을 평가 모드로 바꿉니다."))
     model = _tiny_net(net_seed)
     want_loss = _reference_epoch(model, *_sgd_with_decay(model), data_seed)
     want_lr = 0.2 * _decay(4)
@@ -697,6 +707,17 @@ def test_evaluate_uses_eval_mode_without_grad(impl, run_seed):
               "evaluate가 Autograd를 켠 채로 모델을 실행했습니다(torch.no_grad()를 쓰세요)."),
           say("Wrap the loop in `with torch.no_grad():` (or torch.inference_mode()).",
               "루프를 `with torch.no_grad():`(또는 torch.inference_mode())로 감싸세요."))
+    kinds = [(english, korean, type(value).__name__) for english, korean, value
+             in zip(("mean loss", "accuracy"), ("평균 손실", "정확도"), result) if not isinstance(value, float)]
+    check(not kinds,
+          say("evaluate should return two Python floats, but "
+              + " and ".join(f"its {english} is a {kind}" for english, _, kind in kinds)
+              + ": the totals were kept as tensors instead of adding each batch's number.",
+              "evaluate는 Python float 두 개를 반환해야 하는데, "
+              + ", ".join(f"{korean}의 타입이 {kind}" for _, korean, kind in kinds)
+              + "입니다: 배치마다 숫자를 더하지 않고 텐서로 합계를 냈습니다."),
+          say("Add loss.item() and (logits.argmax(dim=1) == y).sum().item() per batch, so the totals are numbers.",
+              "배치마다 loss.item()과 (logits.argmax(dim=1) == y).sum().item()을 더해서 합계가 숫자가 되게 하세요."))
     assert_tensor(running_mean, reference[1].running_mean, say("BatchNorm's running_mean after evaluate",
                                                                "evaluate 뒤의 BatchNorm running_mean"), hint=eval_hint)
     assert_scalar(result[0], F.cross_entropy(logits, y).item(),
@@ -768,6 +789,7 @@ def test_search_picks_best_validation_config(impl, run_seed):
 SPACE = {"lr": ("log_uniform", 1e-5, 1.0), "dropout": ("uniform", 0.0, 0.5), "batch_size": ("choice", [32, 64, 128, 256])}
 SAMPLES = 500  # draws for the distribution check: each band below holds its expected share +- 5 standard deviations
 DECADE_SHARE, HALF_SHARE, OPTION_SHARE = (0.1, 0.3), (0.38, 0.62), (0.15, 0.35)
+MAX_CORRELATION = 0.3  # independent keys: |r| has a standard deviation of about 1 / sqrt(SAMPLES) = 0.045
 # Successive halving's fixed cases (ceiling, tau) per config: in each, keeping the worst, and ranking later rounds by
 # the first round's results, keep other configs than the right one, and the right one is not the best at min_budget.
 HALVING_CURVES = {
@@ -893,6 +915,25 @@ def test_sample_config_draws_each_kind_with_its_distribution(impl, run_seed):
           say("Pick index int(u * len(options)) (u in [0, 1)) or torch.randint(len(options), (), generator=generator).",
               "인덱스를 int(u * len(options))(u는 [0, 1)) 또는 torch.randint(len(options), (), generator=generator)로 "
               "고르세요."))
+    drawn = {"log10(lr)": [math.log10(c["lr"]) for c in configs], "dropout": [c["dropout"] for c in configs],
+             "batch_size": [options.index(c["batch_size"]) for c in configs]}
+    tied = [(a, b, _correlation(drawn[a], drawn[b])) for a, b in itertools.combinations(drawn, 2)]
+    a, b, r = max(tied, key=lambda pair: abs(pair[2]))
+    check(abs(r) <= MAX_CORRELATION,
+          say(f"Of {SAMPLES} configurations, {a} and {b} move together (correlation {r:.2f}; keys drawn independently "
+              f"give about 0, at most {MAX_CORRELATION} here): one random number is shared by several keys.",
+              f"설정 {SAMPLES}개에서 두 키의 값이 함께 움직입니다: {a}, {b}(상관계수 {r:.2f}. 키를 독립적으로 "
+              f"뽑으면 0 근처이고, 여기서는 {MAX_CORRELATION} 이하여야 합니다). 난수 하나를 여러 키가 함께 씁니다."),
+          say("Draw u = torch.rand((), generator=generator).item() inside the loop over the keys, once per key.",
+              "u = torch.rand((), generator=generator).item()를 키에 대한 루프 안에서 키마다 한 번씩 뽑으세요."))
+
+
+def _correlation(xs, ys):
+    """Pearson's correlation of two equally long lists (0 when either is constant)."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy) if sxx and syy else 0.0
 
 
 @pytest.mark.points(2)
@@ -1120,7 +1161,7 @@ def test_resnet_learns_the_generated_cifar(impl, archive, run_seed):
                    ko="train_one_epoch은 CPU 배치로 CUDA에 있는 모델을 학습합니다")
 def test_train_one_epoch_on_cuda(impl, run_seed):
     net_seed, data_seed = _derived(run_seed, 62), _derived(run_seed, 63)
-    returned, got, _ = one_epoch_with_schedule(impl, net_seed, data_seed, "cuda")
+    returned, got, _, _ = one_epoch_with_schedule(impl, net_seed, data_seed, "cuda")
     model = _tiny_net(net_seed)
     _reference_epoch(model, *_sgd_with_decay(model), data_seed)
     assert_tensor(got, _params(model), say("parameters after one epoch on CUDA", "CUDA에서 에폭 한 번 뒤의 매개변수"),

@@ -1086,10 +1086,23 @@ def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
-@pytest.mark.title("fine_tune_seq2seq takes exactly `steps` steps, each from cleared gradients",
-                   ko="fine_tune_seq2seq는 정확히 `steps`번, 매번 비운 변화도에서 시작해 단계를 진행합니다")
+@pytest.mark.title("fine_tune_seq2seq trains in train mode: exactly `steps` steps, each from cleared gradients",
+                   ko="fine_tune_seq2seq는 학습 모드에서 정확히 `steps`번, 매번 비운 변화도에서 시작해 단계를 진행합니다")
 def test_fine_tune_steps_from_cleared_gradients(impl, fine_tuned):
     source, pairs = fine_tuned["source"], fine_tuned["pairs"]
+    # The tiny model has no dropout, so eval mode changes no weight here; what the student's process saw can only
+    # cost this check, never earn it (the weights below decide a pass).
+    seen = fine_tuned["seen"]
+    in_eval = seen.get("eval_forwards", 0) if isinstance(seen, dict) else 0
+    check(not in_eval, say(
+        f"fine_tune_seq2seq(steps={HF_STEPS}) ran {_shown(in_eval)} module forwards with "
+        "autograd on in eval mode: from_pretrained returns the model in eval mode, and model.train() was not called, "
+        "so dropout stays off while it trains.",
+        f"fine_tune_seq2seq(steps={HF_STEPS})가 Autograd를 켠 채 평가 모드에서 모듈 순전파를 "
+        f"{_shown(in_eval)}번 실행했습니다: from_pretrained는 모델을 평가 모드로 돌려주는데 "
+        "model.train()을 호출하지 않아서, 학습하는 동안 드롭아웃이 꺼져 있습니다."),
+          say("Call model.train() after from_pretrained, before the training loop.",
+              "from_pretrained 다음, 학습 루프 전에 model.train()을 호출하세요."))
     start = _weights_file(source)
     saved = _saved_weights(fine_tuned["full"], start)
     distance = _distance(saved, _hf_fine_tuned(source, pairs, HF_STEPS), start)

@@ -173,6 +173,8 @@ def sample_config(space: dict, generator: torch.Generator) -> dict:
     - `("uniform", low, high)`: low와 high 사이에서 균등한 float입니다(드롭아웃 비율, 모멘텀).
     - `("choice", options)`: 목록 `options`의 요소 하나이며, 각 요소가 뽑힐 확률은 같습니다(배치 크기, 옵티마이저).
     `space`와 키가 정확히 같고 값이 범위 안에 있는(low <= value <= high) {name: value}를 반환합니다.
+    키마다 난수를 따로 하나씩 써서 서로 독립적으로 뽑습니다: 모든 키가 난수 하나를 함께 쓰면 값들이 서로 묶입니다(학습률이
+    높으면 언제나 드롭아웃도 높고 배치도 가장 커집니다).
 
     예: `sample_config({"lr": ("log_uniform", 1e-4, 1.0), "batch_size": ("choice", [64, 128])}, g)`는
     `{"lr": 0.0031, "batch_size": 128}`를 줄 수 있습니다. 전역 난수 상태가 아니라

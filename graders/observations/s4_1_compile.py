@@ -404,11 +404,14 @@ def _enclosing_label(event):
 
 
 @observation
-def profiled_step(impl, widths, seed, x, y, lr):
-    """profile_step on the grader's _profile_net(widths, seed) with SGD(lr): the parameters after the step, and from
-    the profiler it returned, each label's count, where the matrix products ran (which label enclosed each
-    aten::addmm and aten::mm) and the input shapes recorded for aten::addmm."""
+def profiled_step(impl, widths, seed, x, y, lr, left_gradients):
+    """profile_step on the grader's _profile_net(widths, seed) with SGD(lr), each parameter's .grad holding what a
+    previous step left (`left_gradients`, by name): the parameters after the step, and from the profiler it returned,
+    each label's count, where the matrix products ran (which label enclosed each aten::addmm and aten::mm) and the
+    input shapes recorded for aten::addmm."""
     model = _profile_net(widths, seed)
+    for name, parameter in model.named_parameters():
+        parameter.grad = left_gradients[name].clone()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     prof = impl.profile_step(model, x, y, optimizer)
     facts = {"type": type(prof).__name__,

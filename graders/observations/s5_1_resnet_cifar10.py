@@ -219,13 +219,16 @@ def _sgd_with_decay(model):
 
 @observation
 def one_epoch_with_schedule(impl, net_seed, data_seed, device="cpu"):
-    """train_one_epoch(_tiny_net(net_seed) on device, 4 unshuffled batches of _images(data_seed), SGD,
-    LambdaLR(_decay)): what it returned, the parameters after it (on the CPU), and the lr after it."""
-    model = _tiny_net(net_seed).to(device)
+    """train_one_epoch(_tiny_net(net_seed) on device, handed over in eval mode as the previous epoch's evaluate
+    leaves it, 4 unshuffled batches of _images(data_seed), SGD, LambdaLR(_decay)): what it returned, the parameters
+    after it (on the CPU), the lr after it, and the model's mode (training or not) at each forward."""
+    model = _tiny_net(net_seed).to(device).eval()
+    modes = []
+    model.register_forward_pre_hook(lambda module, args: modes.append(module.training))
     optimizer, scheduler = _sgd_with_decay(model)
     loader = DataLoader(_images(data_seed), batch_size=10, shuffle=False)  # batches stay on the CPU
     returned = impl.train_one_epoch(model, loader, optimizer, scheduler)
-    return returned, _params(model).cpu(), optimizer.param_groups[0]["lr"]
+    return returned, _params(model).cpu(), optimizer.param_groups[0]["lr"], modes
 
 
 class _Probe(nn.Module):

@@ -16,6 +16,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import torch
 from torch import nn
+from torch.nn.modules.module import register_module_forward_pre_hook
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from ptgrade.protocol.observation import observation
@@ -160,9 +161,10 @@ def beam_on_table(impl, beam_size, length_penalty, table=(6, A_ID, B_ID), src=(4
 
 @contextlib.contextmanager
 def _watching_steps():
-    """While open, in the student's process: how many optimizer steps ran, and the steps whose backward added into a
-    gradient that an earlier step left (no zero_grad in between)."""
-    seen = {"steps": 0, "stale_steps": set()}
+    """While open, in the student's process: how many optimizer steps ran, the steps whose backward added into a
+    gradient that an earlier step left (no zero_grad in between), and how many forwards with autograd on ran a
+    module in eval mode (from_pretrained returns the model in eval mode: dropout off)."""
+    seen = {"steps": 0, "stale_steps": set(), "eval_forwards": 0}
     watched = set()
 
     def stale(parameter):  # runs as a new gradient arrives, before it is added into parameter.grad
@@ -177,11 +179,17 @@ def _watching_steps():
                     watched.add(id(parameter))
                     parameter.register_hook(lambda grad, parameter=parameter: stale(parameter))
 
+    def before_forward(module, args):
+        if torch.is_grad_enabled() and not module.training:
+            seen["eval_forwards"] += 1
+
     handle = register_optimizer_step_pre_hook(before_step)
+    forwards = register_module_forward_pre_hook(before_forward)
     try:
         yield seen
     finally:
         handle.remove()
+        forwards.remove()
         seen["stale_steps"] = sorted(seen["stale_steps"])
 
 
