@@ -276,7 +276,29 @@ def test_normalize_channels_values(impl):
         expected = torch.stack([(x[:, c] - mean[c]) / std[c] for c in range(3)], dim=1)
         assert_tensor(impl.normalize_channels(x, mean, std), expected,
                       say(f"normalize_channels(x, mean, std) for float64 x of shape {shape}",
-                          f"shape가 {shape}인 float64 x에 대한 normalize_channels(x, mean, std)"), hint=_NORMALIZE_HINT)
+                          f"shape가 {shape}인 float64 x에 대한 normalize_channels(x, mean, std)"), hint=_NORMALIZE_HINT,
+                      mistakes=_normalize_mistakes(x, mean, std))
+
+
+def _normalize_mistakes(x, mean, std):
+    """What normalize_channels gives for the mistakes learners make with per-channel constants."""
+    m, s = torch.tensor(mean, dtype=x.dtype), torch.tensor(std, dtype=x.dtype)
+    mistakes = {
+        (say("mean and std were swapped: (x - std) / mean.", "mean과 std가 뒤바뀌었습니다: (x - std) / mean."),
+         say("Subtract the mean, then divide by the standard deviation.", "평균을 빼고 표준편차로 나누세요.")):
+            (x - s.view(3, 1, 1)) / m.view(3, 1, 1),
+        (say("the result is multiplied by std instead of divided by it.", "결과를 std로 나누지 않고 곱했습니다."),
+         say("(x - mean) / std: dividing by the spread makes each channel's values comparable.",
+             "(x - mean) / std입니다: 퍼진 정도로 나누어야 채널의 값들을 비교할 수 있습니다.")):
+            (x - m.view(3, 1, 1)) * s.view(3, 1, 1),
+        (say("the constants have shape (C, 1): they broadcast along the height, not the channels.",
+             "상수의 shape가 (C, 1)입니다: 채널이 아니라 높이를 따라 브로드캐스트됩니다."), _NORMALIZE_HINT):
+            (x - m.view(3, 1)) / s.view(3, 1) if x.shape[2] == 3 else [],
+        (say("the constants have shape (C,): they broadcast along the last axis, the width, not the channels.",
+             "상수의 shape가 (C,)입니다: 채널이 아니라 마지막 축인 너비를 따라 브로드캐스트됩니다."), _NORMALIZE_HINT):
+            (x - m) / s if x.shape[3] == 3 else [],
+    }
+    return mistakes
 
 
 @pytest.mark.points(2)
