@@ -51,6 +51,9 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module,
     Returns the mean loss per sample over the epoch as a Python float: the sum over batches of
     `loss.item() * batch_size` (the loss computed before that batch's step), divided by the number
     of samples. Batches can differ in size (the last one is often smaller).
+
+    The grader trains nn.Sequential(Linear(64, 64), ReLU, Linear(64, 10)) with it for 3 epochs on the digits
+    (batches of 32, SGD(lr=0.1, momentum=0.9): 129 steps); the trained weights must reach 85% validation accuracy.
     """
     raise NotImplementedError("train_one_epoch")
 

@@ -500,6 +500,8 @@ def digits_run(impl, run_seed):
 @pytest.mark.title("Training on the digits reaches 85% validation accuracy",
                    ko="digits로 학습하면 검증 정확도가 85% 이상이 됩니다")
 def test_training_reaches_accuracy_on_digits(impl, digits_run):
+    """Assumes a train_one_epoch that runs the docstring's step once per batch trains the judge's MLP to 85% in 3
+    epochs (129 SGD steps); measured at run seeds 1-3: reference and detached_totals both 0.953-0.958, bar 0.85."""
     # The judge scores the trained weights itself, in its own copy of the model; the losses and the accuracy the
     # student's functions returned are only shown.
     permutation, losses, reported, state = digits_run
