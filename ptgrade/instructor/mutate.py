@@ -178,36 +178,74 @@ def mutations(source: str, kinds: tuple[str, ...] = KINDS) -> list[Mutation]:
     return found
 
 
+def checks_by_function(manifest: Manifest, item: Item) -> dict[str, tuple[str, ...]]:
+    """docs/coverage.toml for one item: {stub function or class: the checks that grade it}."""
+    import tomllib
+    path = manifest.root / "docs" / "coverage.toml"
+    rows = tomllib.loads(path.read_text(encoding="utf-8")).get("row", []) if path.is_file() else []
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("item") == item.id:
+            for function in row.get("functions", []):
+                checks = found.setdefault(function, [])
+                checks += [check for check in row.get("checks", []) if check not in checks]
+    return {function: tuple(checks) for function, checks in found.items()}
+
+
+def _focus(tree: ast.Module, line: int, by_function: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The checks of the top-level function or class that holds `line`, or None (grade with every check)."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node.lineno <= line <= (node.end_lineno or node.lineno):
+            return by_function.get(node.name)
+    return None
+
+
 def run(manifest: Manifest, item: Item, limit: int = 20, seed: int = 0, jobs: int = 2,
         on_done=None, kinds: tuple[str, ...] = KINDS) -> list[Outcome]:
     """Grade `limit` of the reference's mutations of `kinds` (chosen by `seed`). They are the kit's own files, so
     they are graded as `verify` grades its bank: a few judges forked from a warm server, each mutant a fork of one
-    warm worker."""
+    warm worker.
+
+    A mutant is first graded by the checks docs/coverage.toml lists for the function it changed; one those pass is
+    graded again by every check. A mutant a check fails is killed whatever the other checks say, so the outcomes are
+    those of grading each with every check, and a long item (5.3's training runs) pays for the long checks only
+    when the short ones pass."""
     source = (manifest.solutions_dir / item.file_name).read_text(encoding="utf-8")
     chosen = mutations(source, kinds)
     random.Random(seed).shuffle(chosen)
     chosen = chosen[:limit]
+    tree, by_function = ast.parse(source), checks_by_function(manifest, item)
+    focus = [_focus(tree, mutation.line, by_function) for mutation in chosen]
     size = 8  # mutants per judge: a judge's start is paid once for them, and progress shows as each ends
-    batches = [list(range(start, min(start + size, len(chosen)))) for start in range(0, len(chosen), size)]
 
-    def grade(batch: list[int]) -> list[Outcome]:
+    def grade(batch: list[int], narrowed: bool) -> dict[int, Outcome]:
         with tempfile.TemporaryDirectory(prefix="ptgrade-mutant-") as folder:
             files = []
             for index in batch:
                 path = Path(folder) / str(index) / item.file_name
                 path.parent.mkdir()
                 path.write_text(chosen[index].source, encoding="utf-8")
-                files.append(runner.Planned(str(index), path))
+                files.append(runner.Planned(str(index), path, only=focus[index] if narrowed else None))
             results = runner.grade_many(manifest, item, files, mode=Mode.BANK, start=JudgeStart.WARM)
-        outcomes = []
+        outcomes = {}
         for index in batch:
             result = results[str(index)]
             caught = [c.name for c in result.checks if c.outcome in CAUGHT]
             outcome = Outcome(chosen[index], killed=bool(caught) or bool(result.problem), by=", ".join(caught[:3]))
-            outcomes.append(outcome)
-            if on_done:
+            outcomes[index] = outcome
+            if on_done and (outcome.killed or not narrowed or focus[index] is None):
                 on_done(outcome)
         return outcomes
 
+    def batches(indices: list[int]) -> list[list[int]]:
+        return [indices[start:start + size] for start in range(0, len(indices), size)]
+
+    final: dict[int, Outcome] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return [outcome for outcomes in pool.map(grade, batches) for outcome in outcomes]
+        for outcomes in pool.map(lambda batch: grade(batch, True), batches(list(range(len(chosen))))):
+            final.update(outcomes)
+        again = [index for index, outcome in final.items() if not outcome.killed and focus[index] is not None]
+        for outcomes in pool.map(lambda batch: grade(batch, False), batches(again)):
+            final.update(outcomes)
+    return [final[index] for index in range(len(chosen))]

@@ -154,3 +154,20 @@ def test_every_mutant_is_valid_python_that_differs_in_the_line_it_names():
 def test_mutations_are_the_same_on_every_call():
     source = "def f(x):\n    return (x + 1) * 2 - x.sum()\n"
     assert mutate.mutations(source) == mutate.mutations(source)
+
+
+def test_a_mutant_is_first_graded_by_the_checks_of_the_function_it_changed():
+    source = ("def helper(x):\n    return x\n\n\n"
+              "class Net:\n    def forward(self, x):\n        return x + 1\n\n\nY = 1\n")
+    tree, by_function = ast.parse(source), {"Net": ("test_net",), "other": ("test_other",)}
+    assert mutate._focus(tree, 7, by_function) == ("test_net",)  # inside a method: the class's checks
+    assert mutate._focus(tree, 2, by_function) is None  # a function no row names: every check
+    assert mutate._focus(tree, 10, by_function) is None  # module level: every check
+
+
+def test_the_checks_of_a_function_come_from_every_row_of_docs_coverage_toml():
+    from ptgrade.course import manifest as course
+    kit = course.load()
+    by_function = mutate.checks_by_function(kit, kit.item("5.1"))
+    assert "test_train_one_epoch_steps_scheduler_per_batch" in by_function["train_one_epoch"]
+    assert all(len(set(checks)) == len(checks) for checks in by_function.values())
