@@ -78,7 +78,20 @@ def test_dataset_items_match_sklearn_digits(impl, sklearn_digits):
                       hint=say("load_digits().images as float32, divided by 16 (values 0..16 -> 0..1), with a channel axis "
                                "first: (1, 8, 8).",
                                "load_digits().images를 float32로 바꿔 16으로 나누고(값 0..16 -> 0..1), "
-                               "채널 축을 맨 앞에 두세요: (1, 8, 8)."))
+                               "채널 축을 맨 앞에 두세요: (1, 8, 8)."),
+                      mistakes={(say("the pixels divided by 255, the range of 8-bit images (the digits' pixels run from 0 "
+                                     "to 16)",
+                                     "8비트 이미지처럼 픽셀을 255로 나눈 값입니다(digits의 픽셀 값은 0부터 16까지입니다)"),
+                                 say("load_digits().images hold 0..16: divide by 16 to scale them to [0, 1].",
+                                     "load_digits().images의 값은 0..16입니다: 16으로 나눠 [0, 1]로 맞추세요.")):
+                                images[i] * 16 / 255,
+                                (say("each image divided by its own largest pixel, not by the digits' fixed range 16",
+                                     "digits의 고정된 범위 16이 아니라 이미지마다 그 이미지의 가장 큰 픽셀 값으로 나눈 값"),
+                                 say("Divide every image by the same 16 (the range of load_digits().images), so that one "
+                                     "pixel value means the same ink in every image.",
+                                     "모든 이미지를 같은 값 16(load_digits().images의 범위)으로 나누세요. 그래야 같은 픽셀 "
+                                     "값이 어느 이미지에서나 같은 농도를 뜻합니다.")):
+                                images[i] / images[i].max()})
         check(type(label) is int and label == int(labels[i]),
               say(f"the label of DigitsDataset()[{i}]: expected the int "
                   f"{int(labels[i])}, got {label!r} ({type(label).__name__}).",
@@ -107,7 +120,21 @@ def test_dataset_applies_the_transform(impl, sklearn_digits):
                       say(f"DigitsDataset(transform=t)[{index}][0] for t(x) = 2x - x.dim() (2x - 3 on one (1, 8, 8) "
                           f"image)",
                           f"DigitsDataset(transform=t)[{index}][0](t(x) = 2x - x.dim(), shape가 (1, 8, 8)인 "
-                          f"이미지 하나에는 2x - 3)"), hint=hint)
+                          f"이미지 하나에는 2x - 3)"), hint=hint,
+                      mistakes={(say("the transform was not applied: __getitem__ returned the image unchanged",
+                                     "transform이 적용되지 않았습니다: __getitem__이 이미지를 그대로 반환했습니다"),
+                                 say("Keeping self.transform is not enough: in __getitem__, pass the image through it when "
+                                     "one was given.",
+                                     "self.transform을 저장하는 것만으로는 부족합니다: transform이 주어졌으면 __getitem__에서 "
+                                     "이미지를 그것에 통과시키세요.")): images[index],
+                                (say("the transform was applied twice to each item", "각 항목에 transform을 두 번 적용했습니다"),
+                                 hint): (images[index] * 2 - 3) * 2 - 3,
+                                (say("the transform was applied before dividing by 16, to the raw 0..16 pixels",
+                                     "16으로 나누기 전에, 0..16 범위의 원래 픽셀에 transform을 적용했습니다"),
+                                 hint): (images[index] * 16 * 2 - 3) / 16,
+                                (say("the transform was applied once to the whole (1797, 1, 8, 8) stack in __init__",
+                                     "__init__에서 shape가 (1797, 1, 8, 8)인 전체 묶음에 transform을 한 번 적용했습니다"),
+                                 hint): images[index] * 2 - 4})
     check(seen == [(1, 8, 8)] * len(indices),
           say(f"the transform should be called once per item on a (1, 8, 8) image; calls saw {seen!r:.200}.",
               f"transform은 항목마다 shape가 (1, 8, 8)인 이미지에 한 번씩 호출되어야 하는데, 호출될 때 받은 shape는 {seen!r:.200}입니다."),
@@ -123,14 +150,26 @@ def test_transform_pads_then_normalizes(impl):
     x = torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(0))
     want = (F.pad(x, (2, 2, 2, 2)) - 0.3) / 0.2
     transform = impl.make_transform(0.3, 0.2)
+    mistakes = {(say("normalised before padding: the border is raw 0, not (0 - mean) / std",
+                     "패딩하기 전에 정규화했습니다: 테두리가 (0 - mean) / std가 아니라 그냥 0입니다"),
+                 say("Mind the order of the steps: Pad first, then Normalize, so that the border is normalised like any "
+                     "blank pixel.",
+                     "단계의 순서에 주의하세요: Pad를 먼저 적용하세요. 그다음 Normalize를 해야 테두리도 다른 빈 픽셀처럼 "
+                     "정규화됩니다.")): F.pad((x - 0.3) / 0.2, (2, 2, 2, 2)),
+                (say("padded but not normalised: the Normalize step is missing",
+                     "패딩만 하고 정규화하지 않았습니다: Normalize 단계가 빠졌습니다"),
+                 say("After Pad, normalise with v2.Normalize([mean], [std]): (x - mean) / std per channel.",
+                     "Pad 다음에 v2.Normalize([mean], [std])로 정규화하세요: 채널마다 (x - mean) / std입니다.")):
+                F.pad(x, (2, 2, 2, 2))}
     assert_tensor(transform(x[0]), want[0], say("make_transform(0.3, 0.2)(image) for a (1, 8, 8) image",
                                                 "shape가 (1, 8, 8)인 이미지에 대한 make_transform(0.3, 0.2)(image)"),
+                  mistakes={mistake: value[0] for mistake, value in mistakes.items()},
                   hint=say("v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad first, so the order leaves a border "
                            "of (0 - mean) / std, not of raw zeros.",
                            "v2.Compose([v2.Pad(2), v2.Normalize([mean], [std])]): Pad를 먼저 적용하세요. 그래야 "
                            "테두리가 그냥 0이 아니라 (0 - mean) / std 값이 됩니다."))
     assert_tensor(transform(x), want, say("make_transform(0.3, 0.2) on a batch of shape (3, 1, 8, 8)",
-                                          "shape가 (3, 1, 8, 8)인 배치에 대한 make_transform(0.3, 0.2)"))
+                                          "shape가 (3, 1, 8, 8)인 배치에 대한 make_transform(0.3, 0.2)"), mistakes=mistakes)
 
 
 @pytest.mark.points(1)
@@ -162,17 +201,34 @@ def test_augmenting_transform_is_random_but_seeded(impl):
               "augment가 True이면 Pad와 Normalize 사이에 v2.RandomAffine(degrees=10, translate=(0.1, 0.1))을 "
               "넣으세요."))
     from torchvision.transforms import v2
-    pipeline = v2.Compose([v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), v2.Normalize([0.3], [0.2])])
+    affine = v2.RandomAffine(degrees=10, translate=(0.1, 0.1))
+    pipeline = v2.Compose([v2.Pad(2), affine, v2.Normalize([0.3], [0.2])])
+    misordered = {  # the same draws in another order: Pad and Normalize draw nothing from the RNG
+        (say("the random affine applied after Normalize: the pixels it moves in are raw 0, not a normalised blank",
+             "무작위 affine 변환을 Normalize 다음에 적용했습니다: 변환이 새로 채운 픽셀이 정규화된 빈 배경이 아니라 "
+             "그냥 0입니다"),
+         say("The order is Pad, then RandomAffine (only when augment is True), then Normalize last.",
+             "순서는 Pad, 그다음 RandomAffine(augment가 True일 때만), 마지막으로 Normalize입니다.")):
+        v2.Compose([v2.Pad(2), v2.Normalize([0.3], [0.2]), affine]),
+        (say("the random affine applied before Pad: the digit is moved inside its 8x8 frame and cut at its edges",
+             "무작위 affine 변환을 Pad보다 먼저 적용했습니다: 숫자가 8x8 틀 안에서 움직여 가장자리가 잘립니다"),
+         say("Pad first (it makes room for the shift), then RandomAffine, then Normalize.",
+             "먼저 Pad로 움직일 공간을 만들고, 그다음 RandomAffine, 마지막으로 Normalize를 적용하세요.")):
+        v2.Compose([affine, v2.Pad(2), v2.Normalize([0.3], [0.2])])}
     for seed, out in zip((0, 0, 1, 2, 3), outputs):
+        mistakes = {}
+        for mistake, other in misordered.items():
+            torch.manual_seed(seed)
+            mistakes[mistake] = other(x)
         torch.manual_seed(seed)
-        assert_tensor(out, pipeline(x), say(f"make_transform(0.3, 0.2, augment=True)(image) after torch.manual_seed({seed}), "
-                                            "against the same v2 pipeline",
+        assert_tensor(out, pipeline(x), say(f"make_transform(0.3, 0.2, augment=True)(image) after "
+                                            f"torch.manual_seed({seed}), against the same v2 pipeline",
                                             f"torch.manual_seed({seed}) 뒤의 make_transform(0.3, 0.2, augment=True)(image)"
                                             f"를 같은 v2 파이프라인과 비교한 결과"),
                       hint=say("Exactly v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
                                "v2.Normalize([mean], [std]), in that order.",
                                "정확히 v2.Pad(2), v2.RandomAffine(degrees=10, translate=(0.1, 0.1)), "
-                               "v2.Normalize([mean], [std])를 이 순서대로 써야 합니다."))
+                               "v2.Normalize([mean], [std])를 이 순서대로 써야 합니다."), mistakes=mistakes)
     corners = [o[0, 0, 0].item() for o in outputs]
     check(all(abs(c - (0 - 0.3) / 0.2) < 1e-5 for c in corners),
           say(f"after augmentation a corner pixel should be blank, (0 - 0.3) / 0.2 = -1.5; got {corners}.",
@@ -196,11 +252,23 @@ def test_split_is_disjoint_complete_and_seeded(impl, run_seed):
                               and after.dtype == untouched.dtype and bool((after == untouched).all()))
     check(not changed_global_rng, say("split_train_val changed the global random state.",
                                       "split_train_val이 전역 난수 상태를 바꿨습니다."), SEED_HINT)
-    check(len(val_ids) == 20 and len(train_ids) == 83, say(f"split_train_val(103 samples, 0.2): expected 83 train and 20 "
-                                                           f"validation samples, got {len(train_ids)} and {len(val_ids)}.",
-                                                           f"split_train_val(샘플 103개, 0.2): 학습 샘플 83개와 검증 샘플 "
-                                                           f"20개여야 하는데 {len(train_ids)}개와 {len(val_ids)}개입니다."),
-          say("n_val = int(len(dataset) * val_fraction).", "n_val = int(len(dataset) * val_fraction)입니다."))
+    sizes = (len(train_ids), len(val_ids))
+    swapped, rounded = sizes == (20, 83), sizes == (82, 21)  # 103 * 0.2 = 20.6: int() keeps 20, round() and ceil 21
+    check(sizes == (83, 20),
+          say(f"split_train_val(103 samples, 0.2): expected 83 train and 20 validation samples, got {sizes[0]} and "
+              f"{sizes[1]}"
+              + (": the two sizes are swapped, the training part got the validation size." if swapped else
+                 ": the validation size 103 * 0.2 = 20.6 was rounded up, not cut to int." if rounded else "."),
+              f"split_train_val(샘플 103개, 0.2): 학습 샘플 83개와 검증 샘플 20개여야 하는데 학습 {sizes[0]}개, 검증 "
+              f"{sizes[1]}개입니다"
+              + (": 두 크기가 뒤바뀌었습니다. 학습 부분이 검증 크기를 받았습니다." if swapped else
+                 ": 검증 크기 103 * 0.2 = 20.6을 int로 버리지 않고 올림했습니다." if rounded else ".")),
+          say("random_split returns its parts in the order of its lengths: [len(dataset) - n_val, n_val] for (train, val), "
+              "with n_val = int(len(dataset) * val_fraction) (int cuts 20.6 to 20)." if swapped or rounded else
+              "n_val = int(len(dataset) * val_fraction).",
+              "random_split은 lengths의 순서대로 부분을 반환합니다: (train, val)이면 [len(dataset) - n_val, n_val]이고, "
+              "n_val = int(len(dataset) * val_fraction)입니다(int는 20.6을 20으로 버립니다)." if swapped or rounded else
+              "n_val = int(len(dataset) * val_fraction)입니다."))
     check(sorted(train_ids + val_ids) == list(range(103)), say("the train and validation parts should hold every sample "
                                                                "exactly once.",
                                                                "학습 부분과 검증 부분에 모든 샘플이 정확히 한 번씩 "
@@ -329,21 +397,47 @@ def test_pad_collate_matches_pad_sequence(impl):
     check(len(out) == 3, say(f"pad_collate should return (padded, lengths, labels), got {len(out)} values.",
                              f"pad_collate는 (padded, lengths, labels)를 반환해야 하는데 값이 {len(out)}개입니다."))
     padded, lengths, labels = out
-    want = pad_sequence([s for s, _ in batch], batch_first=True)
+    sequences = [s for s, _ in batch]
+    want = pad_sequence(sequences, batch_first=True)
+    time_first = say("pad_sequence(..., batch_first=True): its default puts time first, (longest, batch).",
+                     "pad_sequence(..., batch_first=True)를 쓰세요: 기본값은 시간 축을 앞에 둔 (longest, batch)입니다.")
+    longest_first = sorted(range(len(batch)), key=lambda k: -len(sequences[k]))
+    sorted_rows = (say("the batch sorted longest first, not kept in its order",
+                       "배치를 원래 순서대로 두지 않고 긴 것부터 정렬했습니다"),
+                   say("Keep the batch's order: row i, lengths[i] and labels[i] belong to batch[i], which the caller pairs "
+                       "with other data by position (pack_padded_sequence(..., enforce_sorted=False) takes any order).",
+                       "배치 순서를 유지하세요: i번째 행, lengths[i], labels[i]는 batch[i]의 것이고, 호출하는 쪽은 위치로 "
+                       "다른 데이터와 짝을 맞춥니다(pack_padded_sequence(..., enforce_sorted=False)는 어떤 순서든 "
+                       "받습니다)."))
     assert_tensor(padded, want, say("pad_collate(4 sequences of lengths 3, 6, 1, 4)[0]",
-                                    "pad_collate(길이 3, 6, 1, 4인 시퀀스 4개)[0]"),
-                  hint=say("pad_sequence(..., batch_first=True): its default puts time first, (longest, batch).",
-                           "pad_sequence(..., batch_first=True)를 쓰세요: 기본값은 시간 축을 앞에 둔 "
-                           "(longest, batch)입니다."))
+                                    "pad_collate(길이 3, 6, 1, 4인 시퀀스 4개)[0]"), hint=time_first,
+                  mistakes={(say("time first, (longest, batch): pad_sequence's default layout",
+                                 "시간 축이 앞에 있는 (longest, batch)입니다: pad_sequence의 기본 배치입니다"),
+                             time_first): want.T,
+                            sorted_rows: want[longest_first]})
     assert_tensor(lengths, torch.tensor([3, 6, 1, 4]), say("the lengths from pad_collate", "pad_collate가 반환한 길이"),
                   hint=say("torch.tensor([len(s) for s in sequences]) (int64, on the CPU).",
-                           "torch.tensor([len(s) for s in sequences])(int64, CPU)를 쓰세요."))
+                           "torch.tensor([len(s) for s in sequences])(int64, CPU)를 쓰세요."),
+                  mistakes={(say("every length is the longest one: the lengths were measured after padding",
+                                 "모든 길이가 가장 긴 길이입니다: 길이를 패딩한 뒤에 쟀습니다"),
+                             say("Measure each sequence before padding (len(s) for each s in the batch): the padded rows "
+                                 "all have the longest length, and pack_padded_sequence would read the padding as data.",
+                                 "패딩하기 전에 시퀀스마다 길이를 재세요(배치의 각 s에 대해 len(s)). 패딩된 행은 모두 "
+                                 "가장 긴 길이이고, 그러면 pack_padded_sequence가 패딩을 데이터로 읽습니다.")):
+                            torch.full((len(batch),), want.shape[1]),
+                            sorted_rows: torch.tensor([3, 6, 1, 4])[longest_first]})
     assert_tensor(labels, torch.tensor([0, 1, 2, 0]), say("the labels from pad_collate", "pad_collate가 반환한 레이블"),
-                  hint=say("int64 tensor of the labels.", "레이블을 담은 int64 텐서입니다."))
+                  hint=say("int64 tensor of the labels.", "레이블을 담은 int64 텐서입니다."),
+                  mistakes={sorted_rows: torch.tensor([0, 1, 2, 0])[longest_first]})
     padded = impl.pad_collate(batch, padding_value=-1)[0]
-    assert_tensor(padded, pad_sequence([s for s, _ in batch], batch_first=True, padding_value=-1),
+    assert_tensor(padded, pad_sequence(sequences, batch_first=True, padding_value=-1),
                   "pad_collate(batch, padding_value=-1)[0]",
-                  hint=say("Pass padding_value on to pad_sequence.", "padding_value를 pad_sequence에 넘기세요."))
+                  hint=say("Pass padding_value on to pad_sequence.", "padding_value를 pad_sequence에 넘기세요."),
+                  mistakes={(say("padded with 0 whatever the caller asked: padding_value was not used",
+                                 "호출한 쪽이 무엇을 요청하든 0으로 패딩했습니다: padding_value를 쓰지 않았습니다"),
+                             say("Pass padding_value on to pad_sequence (or fill with it), instead of its default 0.",
+                                 "pad_sequence의 기본값 0 대신 padding_value를 넘기세요(또는 그 값으로 채우세요).")):
+                            want})
 
 
 @pytest.mark.points(1)
