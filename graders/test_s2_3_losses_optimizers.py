@@ -1,5 +1,7 @@
 """2.3 Losses and optimizers: hand-written versions against nn.MSELoss, nn.CrossEntropyLoss,
 F.log_softmax, torch.optim.SGD and torch.optim.Adam (values and gradients)."""
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -70,7 +72,29 @@ def _cross_entropy_mistakes(logits, target, **options):
             F.cross_entropy(logits.softmax(-1), target, **options),
             (say("the rows' losses are summed, not averaged.", "행의 손실을 평균하지 않고 합했습니다."),
              say("Take the mean over the rows that count.", "계산에 포함되는 행들에 대해 평균을 내세요.")):
-            F.cross_entropy(logits, target, reduction="sum", **options)}
+            F.cross_entropy(logits, target, reduction="sum", **options),
+            (say("the mean is taken over every entry of the (N, C) table of one-hot target times log-probabilities, so "
+                 "the loss is divided by N * C instead of by the N rows.",
+                 "원-핫 정답과 로그 확률을 곱한 (N, C) 표의 모든 요소에 대해 평균을 냈습니다. 그래서 손실을 행의 개수 N이 "
+                 "아니라 N * C로 나눴습니다."),
+             say("Pick each row's log-probability of its class first (gather, or sum over the classes), then average "
+                 "over the rows.",
+                 "먼저 행마다 정답 클래스의 로그 확률을 고른 뒤(gather, 또는 클래스에 대한 합) 행들에 대해 평균을 내세요.")):
+            F.cross_entropy(logits, target, **options) / logits.shape[-1],
+            (say("log_probs[:, target] takes, for every row, the log-probabilities of every row's class: an (N, N) "
+                 "table instead of one value per row. Each row needs its own class only.",
+                 "log_probs[:, target]는 행마다 모든 행의 정답 클래스에 대한 로그 확률을 가져와 행마다 값 하나가 아니라 "
+                 "(N, N) 표를 만듭니다. 각 행에는 그 행의 정답 클래스 하나만 필요합니다."),
+             say("Pair row n with target[n]: gather along dim 1, or index with (arange(N), target).",
+                 "n번째 행을 target[n]과 짝지으세요. dim 1을 따라 gather하거나 (arange(N), target)으로 인덱싱하면 "
+                 "됩니다.")):
+            _table_of_every_class(logits, target) if not options else []}
+
+
+def _table_of_every_class(logits, target):
+    """What -log_probs[:, target] (an (N, N) table) gives, averaged, or summed and divided by the N rows."""
+    table = -F.log_softmax(logits, -1)[:, target]
+    return [table.mean(), table.sum() / len(target)]
 
 
 def _ignore_mistakes(logits, target, ignore_index=-100):
@@ -95,6 +119,31 @@ def _smoothing_mistakes(logits, target, eps):
                  "included.",
                  "스무딩에 쓰는 확률 eps를 정답을 포함한 모든 클래스가 아니라 나머지 클래스에만 나눠 주었습니다."), SMOOTHING_HINT):
             per_row[kept].mean()}
+
+
+def _log_softmax_dim_mistakes(x, dim):
+    if dim in (-1, x.dim() - 1):
+        return {}
+    return {(say(f"the log-softmax is taken along the last axis, not along dim={dim}: `dim` is not passed on to the "
+                 "reductions.",
+                 f"log-softmax를 `dim` 인자(dim={dim})가 가리키는 축이 아니라 마지막 축을 따라 계산했습니다. 축소 연산에 "
+                 "`dim`을 넘기지 않았습니다."),
+             say("Pass dim=dim (with keepdim=True) to both reductions, the maximum and the sum of exp.",
+                 "최댓값과 exp의 합, 두 축소 연산 모두에 dim=dim(keepdim=True와 함께)을 넘기세요.")):
+            F.log_softmax(x, dim=-1)}
+
+
+def _global_max_mistakes(x):
+    """The maximum of the whole tensor subtracted (logits.max()): exact in theory, but a row far below it underflows to
+    exp = 0 everywhere and log(0) = -inf."""
+    shifted = x - x.max()
+    return {(say("the maximum is taken over the whole tensor, not along dim: in a row far below that maximum every exp "
+                 "underflows to 0 and log(0) = -inf.",
+                 "최댓값을 dim을 따라 구하지 않고 텐서 전체에서 구했습니다. 그 최댓값보다 훨씬 작은 행에서는 모든 exp가 "
+                 "0으로 언더플로되어 log(0) = -inf가 됩니다."),
+             say("Subtract each slice's own maximum: amax along dim with keepdim=True.",
+                 "각 슬라이스의 최댓값을 빼세요. dim을 따라 keepdim=True로 amax를 구하면 됩니다.")):
+            shifted - shifted.exp().sum(dim=-1, keepdim=True).log()}
 
 
 def _logits(seed, n=6, c=5, scale=1.0, dtype=torch.float64):
@@ -148,7 +197,8 @@ def test_log_softmax_matches_torch(impl):
                       say(f"log_softmax(x, dim={dim}) for x of shape (3, 4, 5)",
                           f"shape가 (3, 4, 5)인 x에 대한 log_softmax(x, dim={dim})"),
                       hint=say("Reduce along `dim` with keepdim=True so the result broadcasts back.",
-                               "결과가 다시 브로드캐스트되도록 keepdim=True로 `dim`을 따라 축소하세요."))
+                               "결과가 다시 브로드캐스트되도록 keepdim=True로 `dim`을 따라 축소하세요."),
+                      mistakes=_log_softmax_dim_mistakes(x, dim))
     assert_tensor(impl.log_softmax(x), F.log_softmax(x, dim=-1),
                   say("log_softmax(x) with the default dim", "기본 dim으로 호출한 log_softmax(x)"),
                   hint=say("The default is dim=-1, the last axis.", "기본값은 마지막 축인 dim=-1입니다."))
@@ -162,7 +212,7 @@ def test_log_softmax_is_stable_on_large_logits(impl):
     x = torch.tensor([[1000.0, 2000.0, 3000.0], [-3000.0, -2000.0, -2999.0], [0.0, 100.0, 89.0]])
     assert_tensor(impl.log_softmax(x, dim=-1), F.log_softmax(x, dim=-1),
                   say("log_softmax(x) for float32 logits in the thousands", "수천 단위 float32 로짓에 대한 log_softmax(x)"),
-                  hint=STABLE_HINT)
+                  hint=STABLE_HINT, mistakes=_global_max_mistakes(x))
 
 
 @pytest.mark.points(2)
@@ -310,11 +360,120 @@ STEPS = {
 }
 
 
-def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
+def _sgd(lr, momentum, weight_decay=0.0, *, decay=True, keep=True, dampening=0.0):
+    """A step of SGD with momentum as the judge writes it, with one of the mistakes learners make switched on: the
+    weight decay left out, the velocity not kept between steps (rebound, not updated in place), a dampened average."""
+    def step(params, grads, state, t):
+        for p, g, s in zip(params, grads, state):
+            g = g + weight_decay * p if decay else g
+            v = momentum * s.get("v", torch.zeros_like(p)) + (1 - dampening) * g
+            if keep:
+                s["v"] = v
+            p.sub_(lr * v)
+    return step
+
+
+def _adam(lr, betas, eps, weight_decay, *, decay="gradient", bias=True, eps_inside=False, square=True,
+          hat_in_place=False, decay_after=False):
+    """A step of Adam as the judge writes it, with one of the mistakes learners make switched on: the weight decay
+    left out (decay=None) or decoupled as AdamW's (before or after the update), no bias correction, eps inside the
+    square root, g instead of g * g in v, the bias correction written into the state (m.div_)."""
+    beta1, beta2 = betas
+
+    def step(params, grads, state, t):
+        for p, g, s in zip(params, grads, state):
+            if decay == "gradient":
+                g = g + weight_decay * p
+            if decay == "decoupled" and not decay_after:
+                p.mul_(1 - lr * weight_decay)
+            m = beta1 * s.get("m", torch.zeros_like(p)) + (1 - beta1) * g
+            v = beta2 * s.get("v", torch.zeros_like(p)) + (1 - beta2) * (g * g if square else g)
+            m_hat, v_hat = (m / (1 - beta1 ** t), v / (1 - beta2 ** t)) if bias else (m, v)
+            s["m"], s["v"] = (m_hat, v_hat) if hat_in_place else (m, v)
+            p.sub_(lr * m_hat / ((v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps))
+            if decay == "decoupled" and decay_after:
+                p.mul_(1 - lr * weight_decay)
+    return step
+
+
+def _trajectory(step, n_steps):
+    """The parameters after each of n_steps steps of `step` (a mistake's optimizer, run here) from _params(50), each
+    step with the gradients of _loss at its own parameters, as the student's steps are driven."""
+    params, state, after = [p.clone() for p in _params(50)], [{} for _ in range(3)], []
+    for t in range(1, n_steps + 1):
+        leaves = [p.clone().requires_grad_(True) for p in params]
+        grads = torch.autograd.grad(_loss(leaves, t), leaves)
+        with torch.no_grad():
+            step(params, grads, state, t)
+        after.append([p.clone() for p in params])
+    return after
+
+
+SGD_MISTAKES = {
+    (say("the velocity is rebound (`v = momentum * v + g`) instead of updated in place, so every step starts it from "
+         "zero again and the momentum is lost.",
+         "속도를 제자리에서 갱신하지 않고 `v = momentum * v + g`로 이름만 다시 묶었습니다. 그래서 단계마다 속도가 다시 "
+         "0에서 시작해 모멘텀이 사라집니다."),
+     say("The caller keeps the velocities between steps: change the tensor you were given in place (mul_, add_) "
+         "instead of making a new one.",
+         "호출한 쪽이 단계 사이에 속도를 보관합니다. 새 텐서를 만들지 말고 받은 텐서를 제자리에서 바꾸세요(mul_, "
+         "add_).")): _sgd(0.05, 0.9, 0.01, keep=False),
+    (say("weight_decay is left out: the step uses p.grad alone.",
+         "weight_decay를 빠뜨렸습니다. 단계에서 p.grad만 썼습니다."),
+     say("Add weight_decay * p to the gradient before the momentum update (an L2 penalty).",
+         "모멘텀 갱신 전에 변화도에 weight_decay * p를 더하세요(L2 페널티).")): _sgd(0.05, 0.9, 0.01, decay=False),
+    (say("the velocity is a moving average, v = momentum * v + (1 - momentum) * g, but torch's dampening is 0.",
+         "속도를 이동 평균 v = momentum * v + (1 - momentum) * g로 계산했지만 torch의 dampening은 0입니다."),
+     say("v = momentum * v + g: no (1 - momentum) factor on the gradient.",
+         "v = momentum * v + g입니다. 변화도에 (1 - momentum)을 곱하지 마세요.")): _sgd(0.05, 0.9, 0.01, dampening=0.9),
+}
+
+ADAM_ARGUMENTS = (0.1, (0.8, 0.9), 1e-3, 0.05)
+ADAM_MISTAKES = {
+    (say("Adam's bias correction is missing: m and v start at zero, so without m / (1 - beta1 ** step) and "
+         "v / (1 - beta2 ** step) the first steps are the wrong size.",
+         "Adam의 편향 보정이 빠졌습니다. m과 v가 0에서 시작하므로 m / (1 - beta1 ** step)과 "
+         "v / (1 - beta2 ** step)이 없으면 처음 단계들의 크기가 틀립니다."),
+     say("Divide m and v by (1 - beta ** step) before the update, with step counted from 1.",
+         "갱신 전에 m과 v를 (1 - beta ** step)으로 나누세요. 단계 번호 `step`은 1부터 셉니다.")): _adam(*ADAM_ARGUMENTS, bias=False),
+    (say("eps is inside the square root, sqrt(v_hat + eps); torch divides by sqrt(v_hat) + eps, eps added after the "
+         "square root.",
+         "eps를 제곱근 안에 넣어 sqrt(v_hat + eps)로 계산했습니다. torch는 sqrt(v_hat) + eps로 나눕니다"
+         "(제곱근 뒤에 더하는 eps)."),
+     say("Take the square root of v_hat first, then add eps to it.", "v_hat의 제곱근을 먼저 구한 뒤 eps를 더하세요.")):
+        _adam(*ADAM_ARGUMENTS, eps_inside=True),
+    (say("the weight decay is AdamW's, decoupled (p is shrunk directly), but Adam adds weight_decay * p to the "
+         "gradient.",
+         "가중치 감쇠를 AdamW처럼 분리해서(p를 직접 줄여서) 적용했지만, Adam은 weight_decay * p를 변화도에 더합니다."),
+     say("g = p.grad + weight_decay * p, then the moments from g.",
+         "g = p.grad + weight_decay * p로 구한 뒤 이 g로 모멘트를 갱신하세요.")):
+        [_adam(*ADAM_ARGUMENTS, decay="decoupled"), _adam(*ADAM_ARGUMENTS, decay="decoupled", decay_after=True)],
+    (say("weight_decay is left out: the moments are built from p.grad alone.",
+         "weight_decay를 빠뜨렸습니다. 모멘트를 p.grad만으로 만들었습니다."),
+     say("g = p.grad + weight_decay * p, then the moments from g.",
+         "g = p.grad + weight_decay * p로 구한 뒤 이 g로 모멘트를 갱신하세요.")): _adam(*ADAM_ARGUMENTS, decay=None),
+    (say("v averages the gradient g instead of its square g * g.",
+         "v가 변화도의 제곱 g * g가 아니라 변화도 g를 평균합니다."),
+     say("v is the moving average of the squared gradient: (1 - beta2) * g * g.",
+         "v는 변화도 제곱의 이동 평균입니다: (1 - beta2) * g * g.")): _adam(*ADAM_ARGUMENTS, square=False),
+    (say("the bias correction is written into the state (m.div_(...) or v.div_(...)), so the next step starts from the "
+         "corrected moments instead of m and v.",
+         "편향 보정을 상태에 덮어썼습니다(m.div_(...)나 v.div_(...)). 그래서 다음 단계가 m과 v가 아니라 보정된 "
+         "모멘트에서 시작합니다."),
+     say("Keep m and v as they are between steps: make m_hat and v_hat new tensors (m / (1 - beta1 ** step)).",
+         "단계 사이에 m과 v는 그대로 두세요. m_hat과 v_hat은 새 텐서로 만드세요(m / (1 - beta1 ** step)).")):
+        _adam(*ADAM_ARGUMENTS, hat_in_place=True),
+}
+
+
+def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint, mistakes=None):
     """torch's optimizer runs here; the student's step is called directly, each step on the student's parameters as
     its last step left them with the gradients of _loss there (computed here), and with its own state tensors as its
     last step left them (what the call did to its arguments, seen with with_inputs). Nothing the student's process
-    reports is believed but the tensors it returns, compared with torch's."""
+    reports is believed but the tensors it returns, compared with torch's. `mistakes` ({mistake: its step, or a list
+    of them}) are run here too, from the same start: a parameter equal to one's names it."""
+    runs = {key: [_trajectory(step, n_steps) for step in (steps if isinstance(steps, list) else [steps])]
+            for key, steps in (mistakes or {}).items()}
     start = _params(50)
     ours = [p.clone().requires_grad_(True) for p in start]
     optimizer = make_optimizer(ours)
@@ -345,7 +504,7 @@ def _compare_with_torch(impl, kind, make_optimizer, n_steps, what, hint):
             assert_tensor(p.detach(), want.detach(),
                           say(f"{what}: parameter {k} of shape {tuple(p.shape)} after step {step}",
                               f"{what}: {step}단계 뒤 shape가 {tuple(p.shape)}인 매개변수 {k}"),
-                          hint=hint)
+                          hint=hint, mistakes={key: [run[step - 1][k] for run in each] for key, each in runs.items()})
         theirs = [p.detach().clone() for p in after]
 
 
@@ -361,7 +520,7 @@ def test_sgd_momentum_steps_match_torch(impl):
                             "with g = p.grad + weight_decay * p; keep v between steps by updating it in place.",
                             "v = momentum * v + g로 갱신한 뒤 p -= lr * v로 갱신하세요. 여기서 g = p.grad + weight_decay * p이고, "
                             "torch의 dampening은 0이므로 (1 - momentum) 계수는 곱하지 않습니다. v는 제자리에서 갱신해 "
-                            "단계 사이에 유지하세요."))
+                            "단계 사이에 유지하세요."), SGD_MISTAKES)
     # then the signature's defaults, once the mistakes above are ruled out
     _compare_with_torch(impl, "sgd by default", lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), 2,
                         say("sgd_momentum_step(lr=0.05, momentum=0.9), weight_decay left at its default (0.0), against "
@@ -383,7 +542,7 @@ def test_adam_steps_match_torch(impl):
                             "the square root, and Adam's weight_decay added to the gradient (not AdamW's decoupled decay).",
                             "편향 보정 m / (1 - beta1 ** step)과 v / (1 - beta2 ** step), 제곱근 뒤에 "
                             "더하는 eps, 그리고 변화도에 더하는 Adam의 weight_decay(AdamW의 분리된 감쇠가 아님)를 "
-                            "확인하세요."))
+                            "확인하세요."), ADAM_MISTAKES)
     # then the signature's defaults, once the mistakes above are ruled out
     _compare_with_torch(impl, "adam by default", torch.optim.Adam, 2,
                         say("adam_step with every default (lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0) "
@@ -441,6 +600,13 @@ BCE_STABLE_HINT = say("Do not take the log of a sigmoid: sigmoid(x) saturates to
                       "log1p(exp(-|x|))), log(1 - sigmoid(x)) = log sigmoid(x) - x.")
 
 
+def _bce_mistakes(logits, target, pos_weight=None):
+    return {(say("the elements' losses are summed, not averaged.", "요소별 손실을 평균하지 않고 합했습니다."),
+             say("nn.BCEWithLogitsLoss's default reduction is the mean over every element.",
+                 "nn.BCEWithLogitsLoss의 기본 reduction은 모든 요소에 대한 평균입니다.")):
+            nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="sum")(logits, target)}
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("bce_with_logits matches nn.BCEWithLogitsLoss, with and without pos_weight",
@@ -457,13 +623,15 @@ def test_bce_with_logits_matches_torch(impl):
                       say(f"bce_with_logits(logits, target) for (6, 3) logits and {kind_en}",
                           f"shape가 (6, 3)인 로짓과 {kind_ko}에 대한 bce_with_logits(logits, target)"),
                       hint=say("The mean over every element of -(y * log(p) + (1 - y) * log(1 - p)), p = sigmoid(x).",
-                               "p = sigmoid(x)일 때 -(y * log(p) + (1 - y) * log(1 - p))의 모든 요소에 대한 평균입니다."))
+                               "p = sigmoid(x)일 때 -(y * log(p) + (1 - y) * log(1 - p))의 모든 요소에 대한 평균입니다."),
+                      mistakes=_bce_mistakes(logits, target))
         assert_tensor(impl.bce_with_logits(logits, target, pos_weight=pos_weight),
                       nn.BCEWithLogitsLoss(pos_weight=pos_weight)(logits, target),
                       say(f"bce_with_logits(logits, target, pos_weight=[0.5, 2.0, 3.0]) for {kind_en}",
                           f"{kind_ko}에 대한 bce_with_logits(logits, target, pos_weight=[0.5, 2.0, 3.0])"),
                       hint=say("pos_weight multiplies the positive term y * log(p) only, one weight per column.",
-                               "pos_weight는 양성 항 y * log(p)에만 곱해지며, 열마다 가중치가 하나씩 있습니다."))
+                               "pos_weight는 양성 항 y * log(p)에만 곱해지며, 열마다 가중치가 하나씩 있습니다."),
+                      mistakes=_bce_mistakes(logits, target, pos_weight))
     x32 = torch.randn(5, generator=generator)
     y32 = (torch.rand(5, generator=generator) > 0.5).float()
     assert_tensor(impl.bce_with_logits(x32, y32), nn.BCEWithLogitsLoss()(x32, y32),
@@ -535,12 +703,29 @@ def test_bce_with_logits_is_written_by_hand(impl, run_seed):
 
 def _warmup_cosine(t, warmup_steps, total_steps, min_lr_ratio=0.0):
     """The docstring's f(t), computed here in the judge."""
-    import math
     if t < warmup_steps:
         return t / warmup_steps
     progress = min(1.0, (t - warmup_steps) / (total_steps - warmup_steps))
     cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
     return min_lr_ratio + (1.0 - min_lr_ratio) * cosine
+
+
+def _schedule_mistake(got, base_lrs, t, warmup_steps, total_steps, min_lr_ratio):
+    """A sentence naming the mistake whose lr the param groups hold after t steps (computed here), or ''."""
+    def gives(factor):
+        return all(abs(g - lr * factor) <= 1e-9 + 1e-7 * lr for g, lr in zip(got, base_lrs))
+    if t >= warmup_steps and min_lr_ratio and gives(_warmup_cosine(t, warmup_steps, total_steps)):
+        return say(" The decay ends at 0, not at min_lr_ratio * base_lr: the min_lr_ratio r is left out of "
+                   "r + (1 - r) * (1 + cos(pi * s)) / 2.",
+                   " 감쇠가 min_lr_ratio * base_lr이 아니라 0에서 끝납니다. "
+                   "r + (1 - r) * (1 + cos(pi * s)) / 2에서 min_lr_ratio r을 빠뜨렸습니다.")
+    s = (t - warmup_steps) / (total_steps - warmup_steps)
+    if s > 1 and gives(min_lr_ratio + (1 - min_lr_ratio) * (1 + math.cos(math.pi * s)) / 2):
+        return say(" After total_steps the lr climbs again: s = (t - warmup_steps) / (total_steps - warmup_steps) "
+                   "is not capped at 1, so the cosine comes back up.",
+                   " total_steps 뒤에 lr이 다시 올라갑니다. s = (t - warmup_steps) / (total_steps - warmup_steps)를 "
+                   "최대 1로 제한하지 않아서 코사인이 다시 올라옵니다.")
+    return ""
 
 
 def schedule_trace(impl, base_lrs, warmup_steps, total_steps, min_lr_ratio, n_steps):
@@ -591,7 +776,8 @@ def test_warmup_cosine_schedule_follows_the_formula(impl):
                                              "the first step." if ahead else ""),
                       f"{call}: 스케줄러가 {t}단계 진행한 뒤 매개변수 그룹의 lr이 {want}(base_lr * f(t))여야 하는데 "
                       f"{got}입니다." + (" 워밍업이 한 단계 앞서 있습니다. 첫 단계 전에는 "
-                                         "f(t) = t / warmup_steps = 0입니다." if ahead else "")),
+                                         "f(t) = t / warmup_steps = 0입니다." if ahead else ""))
+                  + _schedule_mistake(got, base_lrs, t, warmup, total, ratio),
                   say("Count t from 0 before the first scheduler.step(); warm up with t / warmup_steps, then "
                       "s = (t - warmup_steps) / (total_steps - warmup_steps), capped at 1.",
                       "t는 첫 scheduler.step() 전에 0부터 셉니다. t / warmup_steps로 워밍업한 뒤 "
@@ -634,16 +820,7 @@ def test_train_with_schedule_steps_per_batch(impl):
     used = impl.train_with_schedule(trained, batches, epochs, lr, warmup)
     final = trained.state_dict()
     total = epochs * len(batches)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: _warmup_cosine(t, warmup, total))
-    want = []
-    for _ in range(epochs):
-        for x, y in batches:
-            want.append(optimizer.param_groups[0]["lr"])
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-            scheduler.step()
+    want, ahead, _ = _train_here(model, batches, epochs, lr, warmup)
     check(isinstance(used, (list, tuple)) and len(used) == total,
           say(f"train_with_schedule over {epochs} epochs of {len(batches)} batches should return {total} learning "
               f"rates, one per batch; got {used!r:.120}.",
@@ -664,6 +841,15 @@ def test_train_with_schedule_steps_per_batch(impl):
                   "있지만, 스케줄은 배치 단위로 세야 합니다."),
               say("Call scheduler.step() right after every optimizer.step(), inside the loop over batches.",
                   "배치를 도는 반복문 안에서 모든 optimizer.step() 바로 뒤에 scheduler.step()을 호출하세요."))
+        check(not all(abs(u - w) <= 1e-12 + 1e-9 * abs(w) for u, w in zip(used, ahead)),
+              say(f"train_with_schedule's learning rates, batch by batch: {[round(v, 5) for v in used]}; expected "
+                  f"{[round(v, 5) for v in want]}. Each is read after scheduler.step(), so it is the next batch's lr, "
+                  "not the one the batch was trained with.",
+                  f"train_with_schedule의 배치별 학습률이 {[round(v, 5) for v in used]}입니다. 기댓값은 "
+                  f"{[round(v, 5) for v in want]}입니다. 각 값을 scheduler.step() 뒤에 읽어서, 그 배치를 학습한 "
+                  "학습률이 아니라 다음 배치의 학습률이 들어 있습니다."),
+              say("Read optimizer.param_groups[0]['lr'] before optimizer.step(): the lr the step uses.",
+                  "optimizer.step() 전에 optimizer.param_groups[0]['lr']을 읽으세요. 그 단계가 쓰는 학습률입니다."))
         check(False,
               say(f"train_with_schedule's learning rates, batch by batch: {[round(v, 5) for v in used]}; expected "
                   f"{[round(v, 5) for v in want]}.",
@@ -673,8 +859,48 @@ def test_train_with_schedule_steps_per_batch(impl):
                   "optimizer.step() and call scheduler.step() after it.",
                   "total_steps = epochs * len(batches)로 스케줄을 만들고, 각 optimizer.step() 전에 lr을 읽은 뒤 "
                   "그다음에 scheduler.step()을 호출하세요."))
+    mistakes = {}
+    for zero_grad, mistake, advice in (
+            (None, say("optimizer.zero_grad() is never called, so each backward() adds its gradients to those of every "
+                       "batch before.",
+                       "optimizer.zero_grad()를 한 번도 호출하지 않아서 backward()를 할 때마다 이전 모든 배치의 "
+                       "변화도에 새 변화도가 더해집니다."),
+             say("Call optimizer.zero_grad() once per batch, before loss.backward().",
+                 "배치마다 loss.backward() 전에 optimizer.zero_grad()를 한 번 호출하세요.")),
+            ("between", say("optimizer.zero_grad() is called between backward() and step(), so every step finds no "
+                            "gradient and the model never changes.",
+                            "optimizer.zero_grad()를 backward()와 step() 사이에 호출해서, 모든 단계에서 변화도가 없어 "
+                            "모델이 전혀 바뀌지 않습니다."),
+             say("The order is zero_grad(), backward(), step(): clear the old gradients before computing new ones.",
+                 "순서는 zero_grad(), backward(), step()입니다. 새 변화도를 계산하기 전에 이전 변화도를 지우세요."))):
+        again = nn.Linear(3, 1, dtype=torch.float64)
+        again.load_state_dict(init)
+        mistakes[mistake, advice] = _train_here(again, batches, epochs, lr, warmup, zero_grad)[2]
     for name, value in model.state_dict().items():
         assert_tensor(final[name], value.detach(),
                       say(f"model.{name} after train_with_schedule", f"train_with_schedule 뒤의 model.{name}"),
                       hint=say("One SGD step per batch on F.mse_loss(model(x), y), with the scheduled lr.",
-                               "배치마다 F.mse_loss(model(x), y)에 대해 스케줄러가 정한 학습률로 SGD 단계를 한 번 하세요."))
+                               "배치마다 F.mse_loss(model(x), y)에 대해 스케줄러가 정한 학습률로 SGD 단계를 한 번 하세요."),
+                      mistakes={key: state[name] for key, state in mistakes.items()})
+
+
+def _train_here(model, batches, epochs, lr, warmup, zero_grad="first"):
+    """train_with_schedule as the judge writes it, on `model` here (zero_grad None: never called; "between": between
+    backward and step, two mistakes learners make): the lr of each batch, the lr after each scheduler step, and the
+    model's state at the end."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    total = epochs * len(batches)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: _warmup_cosine(t, warmup, total))
+    used, after = [], []
+    for _ in range(epochs):
+        for x, y in batches:
+            used.append(optimizer.param_groups[0]["lr"])
+            if zero_grad == "first":
+                optimizer.zero_grad()
+            F.mse_loss(model(x), y).backward()
+            if zero_grad == "between":
+                optimizer.zero_grad()
+            optimizer.step()
+            scheduler.step()
+            after.append(optimizer.param_groups[0]["lr"])
+    return used, after, {name: value.detach().clone() for name, value in model.state_dict().items()}
