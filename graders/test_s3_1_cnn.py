@@ -360,6 +360,9 @@ def _digits_16(x):
 @pytest.mark.title("SmallCNN learns the digits to 85% validation accuracy",
                    ko="SmallCNN은 digits를 학습해 검증 정확도 85% 이상을 달성합니다")
 def test_small_cnn_learns_digits(impl, run_seed):
+    """Assumes the docstring's SmallCNN (2-3 conv + ReLU + pool stages, adaptive pool to 2x2 or more, Linear) reaches 0.85
+    in 200 Adam steps. Measured at run seeds 1 and 2: reference 0.938/0.967, loops 0.982/0.969, channels 8-16
+    0.940/0.947, three stages 0.971/0.971; pooling to 1x1 (which the docstring warns off) 0.842/0.820."""
     # The labels are renamed by a permutation drawn for this run, so no table of the public labels scores; the
     # validation images are sent only after training, to the trained model, and the judge scores its logits.
     x_train, y_train, x_val, y_val = digits()
@@ -382,10 +385,10 @@ def test_small_cnn_learns_digits(impl, run_seed):
                                 f"accuracy should reach 0.85, got {accuracy:.3f}.",
                                 f"16x16 digits로 Adam {STEPS}단계(lr 1e-2, 배치 64)를 학습한 SmallCNN의 검증 정확도는 0.85 이상이어야 "
                                 f"하는데 {accuracy:.3f}입니다."),
-          say("Conv -> ReLU -> MaxPool twice, then AdaptiveAvgPool2d(2) (not 1: digits need to know where strokes are), "
-              "flatten, Linear; no softmax before cross_entropy.",
-              "Conv -> ReLU -> MaxPool을 두 번, 그다음 AdaptiveAvgPool2d(2)(1이 아닙니다: 숫자를 구별하려면 획이 어디 "
-              "있는지 알아야 합니다), flatten, Linear 순서로 쌓으세요. cross_entropy 앞에 softmax를 넣지 마세요."))
+          say("Things to check: the adaptive pool's output size (2x2 keeps where strokes are, 1x1 forgets it), a softmax "
+              "in forward (cross_entropy wants raw logits), a ReLU after the Linear head (logits must be able to go negative).",
+              "확인할 것: 적응형 풀링의 출력 크기(2x2는 획의 위치를 간직하고, 1x1은 잊습니다), forward 안의 softmax"
+              "(cross_entropy는 가공하지 않은 로짓을 받습니다), Linear 헤드 뒤에 둔 ReLU(로짓은 음수도 될 수 있어야 합니다)."))
 
 
 # -- torchvision models (built in the student's process with downloads refused; the judge pulls their weights into its
