@@ -103,7 +103,8 @@ def q_sample(x0, t, noise, alphas_cumprod):
     """The forward noising: x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise.
 
     x0 and noise have shape (B, ...); t is a LongTensor of shape (B,), one step per image, broadcast over the other
-    dimensions. Returns a tensor of x0's shape."""
+    dimensions. Returns a tensor of x0's shape, on x0's device: x0, t and noise may be on a GPU while
+    alphas_cumprod stays on the CPU, so bring the schedule to their device before indexing it with t."""
     raise NotImplementedError("q_sample")
 
 
@@ -130,7 +131,8 @@ def drop_captions(token_ids, p, generator):
     """Caption dropout for classifier-free guidance: a new tensor in which each row of token_ids is, independently
     with probability p, replaced by the empty caption's ids (tokenize([""])[0]); the other rows are kept.
 
-    Draw the random numbers from `generator` (a torch.Generator); token_ids itself is left unchanged."""
+    Draw the random numbers from `generator` (a torch.Generator on the CPU); token_ids itself is left unchanged.
+    The result is on token_ids' device (a GPU, say): move the draws and the empty caption's ids there."""
     raise NotImplementedError("drop_captions")
 
 

@@ -697,6 +697,40 @@ def test_drop_captions_rate(impl, run_seed):
               "캡션을 비워야 합니다."), hint)
 
 
+@pytest.mark.points(1)
+@pytest.mark.gpu
+@pytest.mark.device
+@pytest.mark.title("q_sample and drop_captions work on CUDA tensors, with the schedule and the generator on the CPU",
+                   ko="q_sample과 drop_captions는 스케줄과 생성기가 CPU에 있어도 CUDA 텐서에서 동작합니다")
+def test_q_sample_and_drop_captions_on_cuda(impl, run_seed):
+    cuda, scheduler = torch.device("cuda"), _ddpm()
+    generator = torch.Generator().manual_seed(_derived(run_seed, 25))
+    x0, noise = torch.rand(4, 3, 16, 16, generator=generator) * 2 - 1, torch.randn(4, 3, 16, 16, generator=generator)
+    t = torch.randint(0, 1000, (4,), generator=generator)
+    got = errors.calling(say("q_sample(x0, t, noise on CUDA, alphas_cumprod on the CPU)",
+                                     "q_sample(CUDA에 있는 x0, t, noise와 CPU에 있는 alphas_cumprod)"), say(
+        "Move alphas_cumprod to t's device before indexing: alphas_cumprod.to(x0.device)[t].",
+        "인덱싱하기 전에 alphas_cumprod를 t의 장치로 옮기세요: alphas_cumprod.to(x0.device)[t]."),
+        impl.q_sample, x0.to(cuda), t.to(cuda), noise.to(cuda), scheduler.alphas_cumprod.clone())
+    assert_tensor(got, scheduler.add_noise(x0, noise, t).to(cuda),
+                  say("q_sample on CUDA images against DDPMScheduler.add_noise", "CUDA 이미지에서 q_sample과 "
+                      "DDPMScheduler.add_noise 비교"), rtol=1e-4, atol=1e-5)
+    ids = tokenize([f"{c} {s}" for c in COLOURS for s in SHAPES])
+    result = errors.calling(say("drop_captions(token_ids on CUDA, 0.5, a CPU generator)",
+                                        "drop_captions(CUDA에 있는 token_ids, 0.5, CPU 생성기)"), say(
+        "Draw on the CPU generator, then move the mask and the empty caption's ids to token_ids.device.",
+        "CPU 생성기에서 뽑은 뒤, 마스크와 빈 캡션의 id를 token_ids.device로 옮기세요."),
+        impl.drop_captions, ids.to(cuda), 0.5, torch.Generator().manual_seed(_derived(run_seed, 26) % 100_000))
+    result = expect_tensor(result, say("drop_captions(token_ids on CUDA, ...)", "drop_captions(CUDA에 있는 token_ids, ...)"))
+    check(result.is_cuda, say(f"drop_captions for CUDA token ids returned a tensor on {result.device}.",
+                              f"CUDA에 있는 토큰 id에 대해 drop_captions가 반환한 텐서의 장치가 {result.device}입니다."))
+    rows = result.cpu()
+    check(tuple(rows.shape) == tuple(ids.shape)
+          and bool(((rows == tokenize([""])[0]).all(dim=1) | (rows == ids).all(dim=1)).all()),
+          say("drop_captions on CUDA made rows that are neither the caption nor the empty caption.",
+              "CUDA에서 drop_captions가 원래 캡션도 빈 캡션도 아닌 행을 만들었습니다."))
+
+
 @pytest.mark.points(3)
 @pytest.mark.gradients
 @pytest.mark.title("diffusion_loss trains the UNet to predict the added noise",

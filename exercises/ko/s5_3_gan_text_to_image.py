@@ -103,7 +103,8 @@ def q_sample(x0, t, noise, alphas_cumprod):
     """순방향 노이즈 추가: x_t = sqrt(alphas_cumprod[t]) * x0 + sqrt(1 - alphas_cumprod[t]) * noise.
 
     x0와 noise의 모양은 (B, ...)이고, t는 이미지마다 단계 하나씩인 (B,) 모양의 LongTensor로 나머지 차원에
-    브로드캐스트됩니다. x0와 같은 모양의 텐서를 반환합니다."""
+    브로드캐스트됩니다. x0와 같은 모양의 텐서를 x0와 같은 장치에 반환합니다: x0, t, noise는 GPU에 있고
+    alphas_cumprod는 CPU에 있을 수 있으므로, t로 인덱싱하기 전에 스케줄을 그 장치로 옮기세요."""
     raise NotImplementedError("q_sample")
 
 
@@ -130,7 +131,8 @@ def drop_captions(token_ids, p, generator):
     """classifier-free guidance를 위한 캡션 드롭아웃: token_ids의 각 행을 서로 독립적으로 확률 p로 빈 캡션의
     id(tokenize([""])[0])로 바꾼 새 텐서를 반환합니다. 나머지 행은 그대로 둡니다.
 
-    난수는 `generator`(torch.Generator)에서 뽑고, token_ids 자체는 바꾸지 않습니다."""
+    난수는 `generator`(CPU에 있는 torch.Generator)에서 뽑고, token_ids 자체는 바꾸지 않습니다. 결과는
+    token_ids와 같은 장치(예를 들어 GPU)에 있어야 하므로, 뽑은 난수와 빈 캡션의 id를 그 장치로 옮기세요."""
     raise NotImplementedError("drop_captions")
 
 
