@@ -80,6 +80,10 @@ class RNNClassifier(nn.Module):
 
     The pitfall: run the RNN over the padded tensor and take the last time step, and a sequence's
     logits change with the padding its batch-mates forced on it. Here they must not change at all.
+
+    Graded also by what it learns: the grader trains RNNClassifier(12, 16, 32, 2) (LSTM) from parameters it sets
+    for 60 Adam steps (lr 1e-2, batches of 32) on "does token 4 come before token 5?" (sequences of 3-12 tokens);
+    on 512 new sequences it must be right 90% of the time.
     """
 
     def __init__(self, vocab_size: int, embed_dim: int, hidden_dim: int, num_classes: int,
@@ -268,8 +272,9 @@ def train_char_lm(model: nn.Module, ids: torch.Tensor, steps: int = 60, seq_len:
     with `max_norm` and the loss: cross-entropy over every position, the logits flattened to
     (batch * time, vocab) and the targets to (batch * time,) in the same order.
 
-    Graded by what the model learns: with the defaults, on the grader's text of short words, the trained
-    model's perplexity on new text of the same kind must fall from about the vocabulary size (15) to below
-    3.0 (the reference reaches about 2.0).
+    Graded by what the model learns: with the defaults (60 Adam steps, lr 1e-2, 16 windows of 32 characters per
+    step), on 4000 characters of the grader's text of short words, the trained model's perplexity on 1500 new
+    characters of the same kind must fall from about the vocabulary size (15) to below 3.0 (the reference reaches
+    about 2.0).
     """
     raise NotImplementedError("train_char_lm")

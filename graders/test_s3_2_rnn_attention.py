@@ -448,7 +448,8 @@ def test_rnn_classifier_learns_order_task(impl, run_seed):
     """Each sequence (3-12 tokens) holds token 4 and token 5 once; label 1 when 4 comes first. The run starts from
     parameters the judge draws and trains on batches it draws (run_seed); the trained parameters are pulled into the
     judge's copy of the architecture, which must reproduce the training the judge replays from the same start, and
-    reach the accuracy on sequences drawn after training."""
+    reach the accuracy on sequences drawn after training. Assumes the docstring's architecture reaches 0.90 in 60 Adam
+    steps: reference and functional both 1.000 at run seeds 1-3 (the judge's replay alike), bar 0.90."""
     hint = say("The logits must come from each sequence's last real step (packed h_n[-1]) through a trainable head; "
                "check the embedding, the RNN and the head are all registered submodules.",
                "로짓은 각 시퀀스의 실제 마지막 단계(패킹한 h_n[-1])에서 학습 가능한 헤드를 거쳐 나와야 합니다. "
@@ -487,12 +488,13 @@ def test_rnn_classifier_learns_order_task(impl, run_seed):
                            f"학습된 매개변수가 주어진 시작점에서 주어진 배치로 Adam {STEPS}단계를 진행한 결과와 다릅니다: 새 시퀀스 "
                            f"512개에서 채점기가 같은 학습을 다시 실행한 모델과 로짓이 최대 {gap:.3g}만큼 다릅니다(0.05까지 "
                            "허용). 주어진 모델을 지금 가진 매개변수에서 시작해 학습하세요."), hint)
-    theirs = theirs.argmax(1)
-    accuracy = (theirs == labels).float().mean().item()
+    accuracy, replayed = ((logits.argmax(1) == labels).float().mean().item() for logits in (theirs, ours))
     check(accuracy >= 0.9, say(f"after {STEPS} Adam steps (lr 1e-2, batch 32) on 'does token 4 come before token 5?', "
-                               f"held-out accuracy should reach 0.90; got {accuracy:.3f}.",
+                               f"the accuracy on 512 new sequences should reach 0.90; got {accuracy:.3f} (the judge's "
+                               f"replay of the same training: {replayed:.3f}).",
                                f"'토큰 4가 토큰 5보다 먼저 오는가?'를 Adam {STEPS}단계(lr 1e-2, 배치 32)로 학습한 뒤 "
-                               f"검증 정확도는 0.90 이상이어야 하는데 {accuracy:.3f}입니다."), hint)
+                               f"새 시퀀스 512개에서 정확도는 0.90 이상이어야 하는데 {accuracy:.3f}입니다(채점기가 같은 학습을 "
+                               f"다시 실행한 결과: {replayed:.3f})."))
 
 
 STEPS = 60
@@ -1432,12 +1434,12 @@ def test_train_char_lm_lowers_perplexity(impl, run_seed):
     pulls the trained parameters into its own CharGRU and measures the perplexity on 1500 characters drawn after
     training. The reference and the alternative: 1.99-2.06 over run seeds 1-5 and 12345 (untrained: 14.6-15.7);
     bound 3.0. The bank's mistakes: 10.5 (targets flattened time-major), over 3000 (targets not shifted)."""
-    hint = say("Windows ids[s:s + seq_len] as inputs and ids[s + 1:s + seq_len + 1] as targets; the loss "
-               "F.cross_entropy(logits.reshape(-1, vocab), targets.reshape(-1)); one clipped_train_step per step with "
-               "Adam(model.parameters(), lr=lr), the model in train mode.",
-               "입력은 창 ids[s:s + seq_len], 목표는 ids[s + 1:s + seq_len + 1]입니다. 손실은 "
-               "F.cross_entropy(logits.reshape(-1, vocab), targets.reshape(-1))이고, Adam(model.parameters(), lr=lr)로 "
-               "단계마다 clipped_train_step을 한 번 호출하세요. 모델은 학습 모드에 둡니다.")
+    hint = say("Things to check: the targets are the inputs' windows shifted by one (ids[s + 1:s + seq_len + 1]); "
+               "logits and targets flattened in the same order (reshape(-1, vocab) and reshape(-1)); one "
+               "clipped_train_step per step with Adam(model.parameters(), lr=lr); the model in train mode.",
+               "확인할 것: 목표가 입력 창을 한 칸 민 창(ids[s + 1:s + seq_len + 1])인지, 로짓과 목표를 같은 순서로 "
+               "펼쳤는지(reshape(-1, vocab)과 reshape(-1)), Adam(model.parameters(), lr=lr)로 단계마다 "
+               "clipped_train_step을 한 번 호출하는지, 모델이 학습 모드인지.")
     vocab, seed = len(CHAR_ALPHABET), run_seed * 17 + 20
     text = _char_text(run_seed, 20, 4000)
     what = say("train_char_lm(model, 4000 characters) with its defaults", "기본값으로 train_char_lm(model, 4000자) 실행")
