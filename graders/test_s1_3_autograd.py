@@ -341,6 +341,23 @@ def test_jacobian_rows_are_vector_jacobian_products(impl):
 
 # -- leaves and non-leaves ----------------------------------------------------------------------
 
+def _tanh_mistakes(x, grad_h):
+    """{mistake: (the grad_w it gives, the grad_h it gives)}: the pair returned in the wrong order, and the mean of
+    tanh(h) differentiated instead of its sum."""
+    grad_w = x.T @ grad_h
+    return {(say("the pair is in the wrong order: (grad_h, grad_w) was returned, the docstring asks for (d loss / d w, "
+                 "d loss / d h).",
+                 "순서가 바뀌었습니다. (grad_h, grad_w)를 반환했지만 docstring은 (d loss / d w, d loss / d h)를 "
+                 "요구합니다."),
+             say("Return w's gradient first, then h's.", "w의 변화도를 먼저, 그다음 h의 변화도를 반환하세요.")):
+            (grad_h, grad_w),
+            (say("the loss is tanh(h).mean(), not tanh(h).sum(): every gradient is divided by the number of elements "
+                 "of h.",
+                 "손실이 tanh(h).sum()이 아니라 tanh(h).mean()입니다. 그래서 모든 변화도가 h의 요소 개수로 나눠졌습니다."),
+             say("loss = tanh(h).sum(), as the docstring says.", "docstring에 적힌 대로 loss = tanh(h).sum()입니다.")):
+            (grad_w / grad_h.numel(), grad_h / grad_h.numel())}
+
+
 @pytest.mark.points(2)
 @pytest.mark.gradients
 @pytest.mark.title("tanh_layer_grads returns the gradients of w and of the hidden h",
@@ -357,11 +374,14 @@ def test_tanh_layer_grads_include_the_hidden_gradient(impl):
                "(or torch.autograd.grad(loss, [w, h])).",
                "h = x @ w는 leaf가 아니어서 Autograd가 그 변화도를 버립니다: backward() 전에 h.retain_grad()를 "
                "호출하세요(또는 torch.autograd.grad(loss, [w, h])).")
+    mistakes = _tanh_mistakes(x, expected_h)
     assert_tensor(grad_h, expected_h, say("grad_h (d loss / d h = 1 - tanh(h)^2) for x (6, 4), w (4, 3)",
-                                          "shape가 (6, 4)인 x와 (4, 3)인 w에 대한 grad_h(d loss / d h = 1 - tanh(h)^2)"), hint=hint)
+                                          "shape가 (6, 4)인 x와 (4, 3)인 w에 대한 grad_h(d loss / d h = 1 - tanh(h)^2)"), hint=hint,
+                  mistakes={key: values[1] for key, values in mistakes.items()})
     assert_tensor(grad_w, x.T @ expected_h, "grad_w (d loss / d w = x^T (1 - tanh(h)^2))",
                   hint=say("Make w a leaf with w.detach().requires_grad_() and read its .grad after backward().",
-                           "w.detach().requires_grad_()로 w를 leaf로 만들고, backward() 뒤에 그 .grad를 읽으세요."))
+                           "w.detach().requires_grad_()로 w를 leaf로 만들고, backward() 뒤에 그 .grad를 읽으세요."),
+                  mistakes={key: values[0] for key, values in mistakes.items()})
     # The docstring's other case: w already requires grad, and its .grad holds someone's earlier work.
     seen = tanh_layer_grads_of_a_trainable_w(impl, x, w, torch.full_like(w, 100.0))
     own_leaf = say("Make your own leaf from w with w.detach().requires_grad_(): w.clone() of a w that requires grad "
@@ -395,14 +415,34 @@ def _micro_batches(seed):
 
 def _accumulation_mistakes(w, xs, ys, expected):
     """What the usual accumulation mistakes give on these micro-batches (for assert_tensor's diagnosis)."""
-    last = 2 / len(ys[-1]) * xs[-1].T @ (xs[-1] @ w.detach() - ys[-1])
+    per_batch = [2 / len(y) * x.T @ (x @ w.detach() - y) for x, y in zip(xs, ys)]  # each micro-batch's mean loss's
+    last = per_batch[-1]
     return {(say("only the last micro-batch's gradient is left: .grad is cleared inside the loop.",
                   "마지막 마이크로 배치의 변화도만 남았습니다. 루프 안에서 .grad를 비웠습니다."), _ACCUMULATE_HINT):
             [last / len(xs), last],
             (say("the micro-batches' gradients are summed, not averaged: each loss was not divided by K, the number of "
                  "micro-batches.",
                  "마이크로 배치의 변화도를 평균하지 않고 합했습니다. 각 손실을 마이크로 배치 수 K로 나누지 않았습니다."),
-             _ACCUMULATE_HINT): expected * len(xs)}
+             _ACCUMULATE_HINT): expected * len(xs),
+            (say("each loss is divided by its micro-batch's size, not by K, the number of micro-batches.",
+                 "각 손실을 마이크로 배치 수 K가 아니라 그 마이크로 배치의 크기로 나눴습니다."),
+             say("The loss of micro-batch k is already a mean over its samples; divide it by K = len(xs) before "
+                 "backward().",
+                 "마이크로 배치 k의 손실은 이미 샘플에 대한 평균입니다. backward() 전에 K = len(xs)로 나누세요.")):
+            sum(gradient / len(y) for gradient, y in zip(per_batch, ys)),
+            (say("the gradient of the mean over all samples (every squared error summed and divided by the total "
+                 "number of samples), which weighs the micro-batches by their size; the docstring asks for the mean "
+                 "of the K micro-batch losses.",
+                 "모든 샘플에 대한 평균(제곱 오차를 모두 더해 전체 샘플 수로 나눈 값)의 변화도입니다. 이는 마이크로 "
+                 "배치에 크기만큼 가중치를 줍니다. docstring은 마이크로 배치 손실 K개의 평균을 요구합니다."),
+             say("Take each micro-batch's own mean, ((x @ w - y) ** 2).mean(), then divide it by K.",
+                 "마이크로 배치마다 자신의 평균 ((x @ w - y) ** 2).mean()을 구한 뒤 K로 나누세요.")):
+            sum(gradient * len(y) for gradient, y in zip(per_batch, ys)) / sum(len(y) for y in ys),
+            (say("each micro-batch's squared errors are summed, not averaged: its loss is .sum(), not .mean().",
+                 "마이크로 배치마다 제곱 오차를 평균하지 않고 합했습니다. 손실에 .mean()이 아니라 .sum()을 썼습니다."),
+             say("The loss of micro-batch k is ((x @ w - y) ** 2).mean(), divided by K.",
+                 "마이크로 배치 k의 손실은 ((x @ w - y) ** 2).mean()을 K로 나눈 값입니다.")):
+            sum(gradient * len(y) for gradient, y in zip(per_batch, ys)) / len(xs)}
 
 
 _ACCUMULATE_HINT = say("Clear w.grad once before the loop, not inside it: every backward() adds into .grad, so "
@@ -463,6 +503,32 @@ def _gd_reference(w0, x, y, lr, steps, keep_gradients=False):
     return w
 
 
+def _gd_mistakes(w0, x, y, lr, steps):
+    """What sgd_fit gives for the usual mistakes of a descent step (judge-side, from the same start)."""
+    return {(say("w is still w0: no step changed it (the gradient was cleared before the update, or the loop never "
+                 "ran).",
+                 "w가 여전히 w0와 같습니다. 어떤 단계도 w를 바꾸지 않았습니다(갱신 전에 변화도를 비웠거나 반복문이 한 번도 "
+                 "돌지 않았습니다)."),
+             say("Each step: loss, backward(), the update with w.grad under torch.no_grad(), and only then clear "
+                 "w.grad.",
+                 "각 단계의 순서는 손실, backward(), torch.no_grad() 안에서 w.grad로 갱신이며, 그다음에야 w.grad를 "
+                 "비웁니다.")): w0,
+            (say("w moves up the gradient (w += lr * w.grad): that is gradient ascent, the loss grows.",
+                 "w가 변화도 방향으로 움직입니다(w += lr * w.grad). 이는 경사 상승이라 손실이 커집니다."),
+             say("Subtract: w -= lr * w.grad, a step against the gradient.",
+                 "빼세요: w -= lr * w.grad. 변화도의 반대 방향으로 한 단계 움직입니다.")):
+            _gd_reference(w0, x, y, -lr, steps),
+            (say(f"the loop runs one step too few or too many (asked for {steps}).",
+                 f"반복문이 요청한 단계 수보다 한 번 적게 또는 많이 돕니다(요청한 단계 수: {steps})."),
+             say("for _ in range(steps) runs exactly `steps` steps.", "for _ in range(steps)는 정확히 `steps`번 돕니다.")):
+            [_gd_reference(w0, x, y, lr, n) for n in (steps - 1, steps + 1) if n > 0],
+            (say("the loss sums the squared errors instead of averaging them, so every step is len(y) times too long.",
+                 "손실에서 제곱 오차를 평균하지 않고 합해서 모든 단계가 len(y)배 너무 깁니다."),
+             say("The loss is ((x @ w - y) ** 2).mean(), as the docstring says.",
+                 "docstring에 적힌 대로 손실은 ((x @ w - y) ** 2).mean()입니다.")):
+            _gd_reference(w0, x, y, lr * len(y), steps)}
+
+
 def _fit(fit, *args, hint=None):
     return errors.calling("sgd_fit", hint or say(
         "update in place inside `with torch.no_grad():` (w -= lr * w.grad); outside no_grad an in-place "
@@ -480,15 +546,16 @@ def test_sgd_fit_follows_exact_gradient_descent(impl):
     x = torch.randn(12, 3, generator=generator, dtype=torch.float64)
     y = torch.randn(12, generator=generator, dtype=torch.float64)
     w0 = torch.randn(3, generator=generator, dtype=torch.float64)
-    for steps in (1, 6):
+    for steps in (6, 1):  # the longer run first: it tells a loop one step short from a w that never moves
         w, (w0_after, *_), _ = _fit(lambda *args: with_inputs(impl.sgd_fit, *args), w0, x, y, 0.1, steps)
         w = expect_tensor(w, f"sgd_fit(w0, x, y, lr=0.1, steps={steps})")
         kept = {say("w.grad is never cleared, so each step also applies every earlier step's gradient.",
                     "w.grad를 비우지 않아서 각 단계가 이전 단계의 변화도까지 모두 적용합니다."):
-                _gd_reference(w0, x, y, 0.1, steps, keep_gradients=True)} if steps > 1 else None
+                _gd_reference(w0, x, y, 0.1, steps, keep_gradients=True)} if steps > 1 else {}
         assert_tensor(w.detach(), _gd_reference(w0, x, y, 0.1, steps),
                       say(f"w after {steps} gradient-descent step(s) on a 12x3 least-squares problem",
-                          f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"), mistakes=kept,
+                          f"12x3 최소제곱 문제에서 경사 하강 {steps}단계 뒤의 w"),
+                      mistakes={**kept, **_gd_mistakes(w0, x, y, 0.1, steps)},
                       hint=say("Zero the gradient after every step (w.grad = None or w.grad.zero_()): .grad accumulates, "
                                "so without zeroing each step also applies all the earlier gradients.",
                                "매 단계 뒤에 변화도를 0으로 만드세요(w.grad = None 또는 "
@@ -550,15 +617,47 @@ def test_straight_through_round_passes_gradient(impl):
                "x 자체)를 detach하면 변화도를 x로 되돌려 보내는 경로가 끊깁니다.")
     out = expect_tensor(seen["out"], "straight_through_round(x)")
     assert_tensor(out.detach(), x.detach().round(), say("straight_through_round(x) values",
-                                                        "straight_through_round(x)의 값"), hint=hint)
+                                                        "straight_through_round(x)의 값"), hint=hint,
+                  mistakes={(say("the values are x itself, not rounded: the detach is on the wrong term, "
+                                 "x.round() + (x - x.round()).detach() adds back what rounding removed.",
+                                 "값이 반올림되지 않은 x 그대로입니다. detach를 엉뚱한 항에 붙였습니다. "
+                                 "x.round() + (x - x.round()).detach()는 반올림으로 없앤 만큼을 다시 더합니다."), hint):
+                             x.detach()})
     grad = _backward_through("straight_through_round(x)", seen, hint)
     assert_tensor(grad, upstream, say("x.grad after (straight_through_round(x) * g).sum().backward() "
                                       "(the identity passes g through)",
                                       "(straight_through_round(x) * g).sum().backward() 뒤의 x.grad"
-                                      "(항등 함수는 g를 그대로 통과시킵니다)"), hint=hint)
+                                      "(항등 함수는 g를 그대로 통과시킵니다)"), hint=hint,
+                  mistakes={(say("the gradient is 0 everywhere: that is round's own gradient, so the result is "
+                                 "x.round() without the straight-through trick.",
+                                 "변화도가 모든 곳에서 0입니다. 이는 round 자체의 변화도이므로, 결과가 straight-through "
+                                 "기법 없이 x.round()만 계산한 것입니다."),
+                             say("Write the output as x plus a detached correction, x + (x.round() - x).detach(): its "
+                                 "value is rounded and its gradient is the identity's.",
+                                 "출력을 x에 detach한 보정값을 더한 형태로 쓰세요: x + (x.round() - x).detach(). 값은 "
+                                 "반올림되고 변화도는 항등 함수의 것이 됩니다.")): torch.zeros_like(upstream)})
 
 
 # -- the custom Function ------------------------------------------------------------------------
+
+def _softplus_mistakes(x, beta):
+    """What the usual slips in the stable form give: the division by beta forgotten, |z| written as z."""
+    z = beta * x
+    mistakes = {(say("the abs is missing: relu(z) + log1p(exp(-z)) equals softplus only for z >= 0; for z < 0 it is "
+                     "log(1 + exp(|z|)), and exp(-z) overflows for large negative z.",
+                     "절댓값이 빠졌습니다. relu(z) + log1p(exp(-z))는 z >= 0일 때만 softplus와 같습니다. z < 0이면 "
+                     "log(1 + exp(|z|))가 되고, 절댓값이 큰 음수 z에서는 exp(-z)가 오버플로됩니다."),
+                 say("relu(z) + log1p(exp(-|z|)): the exp only ever sees -|z| <= 0.",
+                     "relu(z) + log1p(exp(-|z|))입니다. exp에는 항상 -|z| <= 0만 들어갑니다.")):
+                (torch.relu(z) + torch.log1p(torch.exp(-z))) / beta}
+    if beta != 1.0:
+        mistakes[(say("the division by beta is missing: this is softplus(beta * x), not softplus(beta * x) / beta.",
+                      "beta로 나누는 부분이 빠졌습니다. softplus(beta * x) / beta가 아니라 softplus(beta * x)입니다."),
+                  say("softplus_beta(x) = log(1 + exp(beta * x)) / beta: divide the stable form by beta.",
+                      "softplus_beta(x) = log(1 + exp(beta * x)) / beta입니다. 안정적인 형태를 beta로 나누세요."))] = \
+            F.softplus(z)
+    return mistakes
+
 
 @pytest.mark.points(1)
 @pytest.mark.numerics
@@ -568,12 +667,13 @@ def test_softplus_forward_matches_torch(impl):
     x = randn(5, 6, seed=12, dtype=torch.float64) * 4
     out = impl.softplus(x)
     assert_tensor(out, F.softplus(x), say("softplus(x), beta left at its default (1.0)",
-                                          "beta를 기본값(1.0)으로 둔 softplus(x)"),
+                                          "beta를 기본값(1.0)으로 둔 softplus(x)"), mistakes=_softplus_mistakes(x, 1.0),
                   hint=say("Keep the signature softplus(x, beta=1.0).", "시그니처 softplus(x, beta=1.0)을 유지하세요."))
     for beta in (1.0, 2.0, 0.5):
         out = impl.softplus(x, beta)
         assert_tensor(out, F.softplus(x, beta=beta), say(f"softplus(x, beta={beta}) for float64 x in about [-15, 15]",
                                                          f"대략 [-15, 15] 범위의 float64 x에 대한 softplus(x, beta={beta})"),
+                      mistakes=_softplus_mistakes(x, beta),
                       hint=say("softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta; do not forget the "
                                "division by beta.",
                                "softplus_beta(x) = (relu(beta*x) + log1p(exp(-|beta*x|))) / beta. beta로 나누는 것을 "
