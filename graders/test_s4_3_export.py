@@ -17,6 +17,7 @@ import copy
 import io
 import json
 import re
+import sys
 import zipfile
 
 import numpy
@@ -499,6 +500,15 @@ def _save_affine_onnx(path, input_name, weight, bias):
     return path
 
 
+def _outputs_as_one_tensor():
+    """The mistake of wrapping session.run's whole result (a list, one array per output) in one tensor."""
+    return (say("session.run's list of outputs made into one tensor, with a leading dimension of 1",
+                "session.run이 반환한 출력 목록을 통째로 텐서로 만들어, 맨 앞에 크기 1인 차원이 생겼습니다"),
+            say("session.run returns a list with one array per output: take its first element, then torch.from_numpy.",
+                "session.run은 출력마다 배열 하나씩 담은 리스트를 반환합니다: 그 첫 번째 요소를 골라 "
+                "torch.from_numpy로 변환하세요."))
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("run_onnx feeds the input under the session's input name",
@@ -511,6 +521,7 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
     bias = torch.randn(2, generator=generator)
     input_name = RUN_ONNX_NAMES[int(torch.randint(len(RUN_ONNX_NAMES), (1,), generator=generator))]
     path = _save_affine_onnx(tmp_path / "affine.onnx", input_name, weight, bias)
+    listed = _outputs_as_one_tensor()
     for batch in (2, 5):
         x = torch.randn(batch, 3, generator=generator)
         out = errors.calling(say(f"run_onnx(path, x) for a model whose input is named {input_name!r}, batch {batch}",
@@ -525,7 +536,8 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
         assert_tensor(out, x @ weight + bias, say(f"run_onnx(path, x) for x of shape {(batch, 3)}",
                                                   f"shape가 {(batch, 3)}인 x에 대한 run_onnx(path, x)"),
                       hint=say("Return the session's first output, converted with torch.from_numpy.",
-                               "세션의 첫 번째 출력을 torch.from_numpy로 변환해 반환하세요."))
+                               "세션의 첫 번째 출력을 torch.from_numpy로 변환해 반환하세요."),
+                      mistakes={listed: (x @ weight + bias).unsqueeze(0)})
 
 
 @pytest.mark.points(1)
@@ -538,6 +550,7 @@ def test_run_onnx_takes_a_tensor_that_requires_grad(impl, tmp_path, run_seed):
     generator = torch.Generator().manual_seed(_seed(run_seed, 3))
     weight = torch.randn(3, 2, generator=generator)
     path = _save_affine_onnx(tmp_path / "linear.onnx", "x", weight, torch.zeros(2))
+    listed = _outputs_as_one_tensor()
     x = torch.randn(4, 3, generator=generator).requires_grad_()
     hint = say("NumPy cannot hold autograd's graph: x.detach().cpu().numpy() before handing x to onnxruntime.",
                "NumPy는 autograd 그래프를 담을 수 없습니다: onnxruntime에 넘기기 전에 x.detach().cpu().numpy()를 쓰세요.")
@@ -545,7 +558,7 @@ def test_run_onnx_takes_a_tensor_that_requires_grad(impl, tmp_path, run_seed):
                          hint, impl.run_onnx, path, x)
     assert_tensor(expect_tensor(out, "run_onnx(path, x)", hint), (x @ weight).detach(),
                   say("run_onnx(path, x) for an x that requires grad", "변화도를 추적하는 x에 대한 run_onnx(path, x)"),
-                  hint=hint)
+                  hint=hint, mistakes={listed: (x @ weight).detach().unsqueeze(0)})
 
 
 def _script_kind(facts, what, hint):
@@ -578,16 +591,23 @@ def test_trace_freezes_the_example_branch(impl, student_path):
                             say("the traced GatedNet on an input with h.mean() < 0",
                                 "trace한 GatedNet을 h.mean() < 0인 입력으로 실행한 결과"))
         eager = _eval_outputs(model, negative)
+    both = tuple(got.shape) == tuple(eager.shape) and torch.allclose(got, eager, atol=1e-5)  # what a script gives
     check(tuple(got.shape) == tuple(frozen.shape) and torch.allclose(got, frozen, atol=1e-5)
           and not torch.allclose(got, eager, atol=1e-3),
           say("On an input whose h.mean() < 0, a trace of GatedNet made on a positive example should still "
               f"return h * 2 (the frozen branch: {frozen[0, :3].tolist()} ...); got {got.reshape(-1)[:3].tolist()} ..., "
-              f"eager gives {eager[0, :3].tolist()} ....",
+              f"eager gives {eager[0, :3].tolist()} ...."
+              + (" The module returned follows both branches, as torch.jit.script compiles them: it was scripted, "
+                 "not traced." if both else ""),
               f"양수 예제로 만든 GatedNet의 trace는 h.mean() < 0인 입력에서도 h * 2를 반환해야 합니다(고정된 분기: "
               f"{frozen[0, :3].tolist()} ...). 결과는 {got.reshape(-1)[:3].tolist()} ...이고, "
-              f"eager 결과는 {eager[0, :3].tolist()} ...입니다."),
-          say("trace_model must use torch.jit.trace on the example given: it records one path through the `if`.",
-              "trace_model은 주어진 예제로 torch.jit.trace를 써야 합니다: trace는 `if`를 지나는 경로 하나만 기록합니다."))
+              f"eager 결과는 {eager[0, :3].tolist()} ...입니다."
+              + (" 반환한 모듈은 torch.jit.script가 컴파일한 것처럼 두 분기를 모두 따릅니다: trace가 아니라 script를 "
+                 "했습니다." if both else "")),
+          say("trace_model must use torch.jit.trace on the example given: it records one path through the `if` (to see "
+              "what tracing gets wrong; to_torchscript is where scripting belongs).",
+              "trace_model은 주어진 예제로 torch.jit.trace를 써야 합니다: trace는 `if`를 지나는 경로 하나만 기록합니다"
+              "(trace가 무엇을 놓치는지 보려는 것이고, script는 to_torchscript에서 씁니다)."))
     # what was saved, read by the judge as text: a TorchScript archive whose code took one path
     _value(facts["saved"], "torch.jit.save(trace_model(model, example), path)")
     what = say("the saved trace", "저장한 trace")
@@ -636,8 +656,16 @@ def test_torchscript_follows_both_branches_after_reload(impl, student_path):
 
 
 def _program_kind(facts, what, hint):
-    check(facts["program"], say(f"{what} should be a ExportedProgram, got {facts['type']}.",
-                                f"{what}: ExportedProgram이어야 하는데 {facts['type']}입니다."), hint)
+    module = facts.get("type") == "GraphModule"  # what program.module() gives; the name only words the message
+    check(facts["program"], say(f"{what} should be a ExportedProgram, got {facts['type']}"
+                                + (": that is what .module() returns, the callable made from the program." if module
+                                   else "."),
+                                f"{what}: ExportedProgram이어야 하는데 {facts['type']}입니다"
+                                + (": 이것은 .module()이 반환하는, 프로그램으로 만든 호출 가능한 모듈입니다." if module
+                                   else ".")),
+          say("Return the ExportedProgram itself; whoever runs it calls .module() when they need a callable.",
+              "ExportedProgram 자체를 반환하세요. 실행하는 쪽이 호출 가능한 모듈이 필요할 때 .module()을 부릅니다.")
+          if module else hint)
 
 
 @pytest.mark.points(2)
@@ -855,17 +883,24 @@ def _linear_names(model):
     return [name for name, module in model.named_modules() if type(module) is torch.nn.Linear]
 
 
-def _int8_weights_of(state, model, what):
+def _int8_weights_of(state, model, what, passed_in=False):
     """Each Linear of the grader's float `model` is stored in `state` as an int8 weight within half a quantization
-    step of the float weight, with the float bias."""
+    step of the float weight, with the float bias. `passed_in` (the function returned the model it was given) only
+    words the message."""
     qint8 = say("Quantize with torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8).",
                 "torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)로 양자화하세요.")
     for name in _linear_names(model):
         linear = model.get_submodule(name)
         packed, dtype = state.get(f"{name}._packed_params._packed_params"), state.get(f"{name}._packed_params.dtype")
         check(f"{name}.weight" not in state,
-              say(f"{what}: the Linear {name} is still a float Linear (its state_dict holds {name}.weight).",
-                  f"{what}: {name} 계층이 아직 float Linear입니다(state_dict에 {name}.weight 항목이 있습니다)."), qint8)
+              say(f"{what}: the Linear {name} is still a float Linear (its state_dict holds {name}.weight)"
+                  + (": quantize_linear_int8 returned the very model it was given." if passed_in else "."),
+                  f"{what}: {name} 계층이 아직 float Linear입니다(state_dict에 {name}.weight 항목이 있습니다)"
+                  + (": quantize_linear_int8이 받은 모델을 그대로 반환했습니다." if passed_in else ".")),
+              say("quantize_dynamic returns a new model and leaves the one passed as it was (unless inplace=True): "
+                  "return what it returns.",
+                  "quantize_dynamic은 새 모델을 반환하고, 넘긴 모델은 그대로 둡니다(inplace=True가 아니면): 그 반환값을 "
+                  "반환하세요.") if passed_in else qint8)
         check(isinstance(packed, tuple) and len(packed) == 2,
               say(f"{what} holds no packed quantized weight for the Linear {name}.",
                   f"{what}에 Linear {name}의 패킹된 양자화 가중치가 없습니다."), qint8)
@@ -955,7 +990,7 @@ def test_quantized_state_is_int8_and_smaller(impl, student_path, run_seed):
     hint = say("Return quantize_dynamic(model.eval(), {nn.Linear}, dtype=torch.qint8).",
                "quantize_dynamic(model.eval(), {nn.Linear}, dtype=torch.qint8)을 반환하세요.")
     state, size = _saved_state(path, student_path, what, hint)
-    _int8_weights_of(state, model, what)
+    _int8_weights_of(state, model, what, passed_in=facts.get("passed_in", False))
     check(size <= QUANT_SIZE_RATIO * float_bytes,
           say(f"{what} is {size} bytes, {size / float_bytes:.0%} of the float state_dict's {float_bytes} (at most "
               f"{QUANT_SIZE_RATIO:.0%} expected).",
@@ -1026,6 +1061,16 @@ def test_saved_size_is_the_files_bytes(impl, student_path, run_seed):
                                 say("the size in megabytes", "메가바이트 단위의 크기"): size / 1e6,
                                 say("the size in mebibytes (bytes / 2**20)", "메비바이트 단위의 크기(바이트 / 2**20)"):
                                 size / 2 ** 20,
+                                (say("sys.getsizeof(model), the size of the Python object alone, not of its weights",
+                                     "가중치가 아니라 Python 객체 자체의 크기인 sys.getsizeof(model)"),
+                                 say("sys.getsizeof counts the object's own few dozen bytes, never the tensors it "
+                                     "holds: save the state_dict and measure the file.",
+                                     "sys.getsizeof는 객체 자신의 몇십 바이트만 셀 뿐, 객체가 가진 텐서는 세지 않습니다: "
+                                     "state_dict를 저장하고 그 파일의 크기를 재세요.")): sys.getsizeof(module),
+                                (say("the number of parameters, not bytes", "바이트 수가 아니라 매개변수의 개수"),
+                                 say("Count bytes: the saved file's size, which os.path.getsize(path) gives.",
+                                     "바이트를 세세요: 저장한 파일의 크기는 os.path.getsize(path)가 줍니다.")):
+                                sum(p.numel() for p in module.parameters()),
                                 (say("the bytes of model.parameters()", "model.parameters()의 바이트 수"),
                                  say("A dynamically quantized Linear keeps its int8 weights in packed parameters that "
                                      "parameters() does not list: measure the saved file.",

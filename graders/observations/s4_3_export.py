@@ -304,13 +304,15 @@ def _quant_net(seed):
 def quantized_net(impl, seed, inputs, path):
     """quantize_linear_int8(model) on a _quant_net(seed) built beside the student's code: whether it gave a module,
     its outputs on `inputs` (called as returned, without gradients), the float model's outputs after the call (put in
-    eval mode here), and the returned model's state_dict written to `path` with torch.save, for the judge to read."""
+    eval mode here), and the returned model's state_dict written to `path` with torch.save, for the judge to read;
+    `passed_in` says whether the model returned is the one passed (only words a message)."""
     model = _quant_net(seed)
     made = _attempt(impl.quantize_linear_int8, model)
     if "raised" in made:
         return {"made": made}
     quantized = made["value"]
-    facts = {"made": {"value": None}, "module": isinstance(quantized, nn.Module), "type": _type(quantized).__name__}
+    facts = {"made": {"value": None}, "module": isinstance(quantized, nn.Module), "type": _type(quantized).__name__,
+             "passed_in": quantized is model}
     if facts["module"]:
         with _no_grad():
             facts["outputs"] = _attempt(lambda: quantized(inputs))
