@@ -28,7 +28,7 @@ from graders.observations.s2_1_nn_module import (
     own_state,
     parameters_of,
     squared_error_gradients,
-    standardize_after_the_caller_changes_mean,
+    standardize_after_the_caller_changes_its_tensors,
 )
 from graders.support import errors, pristine
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
@@ -201,6 +201,22 @@ def test_sequential_matches_functional_recomputation(impl):
               f"make_sequential_mlp(5, [7, 6], 3)는 Linear, ReLU, Linear, ReLU, Linear여야 하는데 "
               f"{[m['name'] for m in children]}입니다."),
           say("No activation after the last Linear.", "마지막 Linear 뒤에는 활성화 함수를 두지 마세요."))
+    # no hidden layer: the same architecture as MLP(5, [], 3), a single Linear 5 -> 3
+    what = f"make_sequential_mlp({IN}, [], {OUT})"
+    empty_hint = say(f"hidden may be empty: {what} is nn.Sequential(nn.Linear({IN}, {OUT})). Build the sizes as "
+                     "[in_features, *hidden, out_features] and pair neighbours; do not index hidden[0] or hidden[-1].",
+                     f"hidden은 비어 있을 수 있습니다. {what}의 결과는 nn.Sequential(nn.Linear({IN}, {OUT}))입니다. 크기를 "
+                     "[in_features, *hidden, out_features]로 만들고 이웃한 크기끼리 짝지으세요. hidden[0]이나 "
+                     "hidden[-1]을 인덱싱하지 마세요.")
+    model = errors.calling(what, empty_hint, impl.make_sequential_mlp, IN, [], OUT)
+    check(kind_of(impl, model)["sequential"], say(f"{what} should return an nn.Sequential.",
+                                                 f"{what}: nn.Sequential을 반환해야 합니다."), empty_hint)
+    children = children_kinds(impl, model)
+    check(len(children) == 1 and children[0]["linear"],
+          say(f"{what} should be a single Linear({IN}, {OUT}); got {[m['name'] for m in children]}.",
+              f"{what}: Linear({IN}, {OUT}) 하나여야 하는데 {[m['name'] for m in children]}입니다."), empty_hint)
+    layers = _linears_in_order(model, IN, 1, what, impl)
+    assert_tensor(_forward(model, x, what), _functional_forward(layers, x), f"{what}(x)", hint=empty_hint)
 
 
 @pytest.mark.points(2)
@@ -273,12 +289,25 @@ def test_count_parameters_counts_each_parameter_once(impl, run_seed):
 @pytest.mark.title("init_weights gives every Linear Kaiming-normal weights and zero bias",
                    ko="init_weights는 모든 Linear의 가중치를 Kaiming 정규분포로, 편향을 0으로 초기화합니다")
 def test_init_weights_kaiming_normal_and_zero_bias(impl):
-    # Linear(512, 256), ReLU, Sequential(LayerNorm(256) with weight 2.0, Linear(256, 384)) (_init_model)
+    # Linear(512, 256), ReLU, Sequential(LayerNorm(256) with weight 2.0 and bias -2.0, Linear(256, 384)),
+    # Linear(384, 64) (_init_model); then the same with Linear(384, 64, bias=False) last
     seen = init_weights_result(impl, 2.0)
     check(seen["same"], say("init_weights(model) should return the same model, initialised in place.",
                             "init_weights(model)는 제자리에서 초기화한 같은 모델을 반환해야 합니다."),
           say("Change the parameters with nn.init.* (in place) and return model.",
               "nn.init.*로 매개변수를 (제자리에서) 바꾸고 model을 반환하세요."))
+    check(not seen["replaced"],
+          say(f"init_weights replaced parameters with new tensors ({', '.join(sorted(set(seen['replaced'])))}) "
+              "instead of "
+              "re-initialising them in place: an optimizer made before holds the old ones and never sees the new "
+              "values.",
+              f"init_weights가 매개변수를 제자리에서 다시 초기화하지 않고 새 텐서로 바꿨습니다"
+              f"({', '.join(sorted(set(seen['replaced'])))}). 그 전에 만든 옵티마이저는 예전 매개변수를 가지고 있어 새 값을 보지 "
+              "못합니다."),
+          say("Fill the existing parameters: nn.init.kaiming_normal_(module.weight, ...) and "
+              "nn.init.zeros_(module.bias) change them in place; do not assign a new nn.Parameter.",
+              "기존 매개변수를 채우세요. nn.init.kaiming_normal_(module.weight, ...)와 nn.init.zeros_(module.bias)는 "
+              "제자리에서 바꿉니다. 새 nn.Parameter를 대입하지 마세요."))
     for layer in seen["linears"]:
         w = layer["weight"].detach()
         want_std = (2.0 / layer["in_features"]) ** 0.5
@@ -301,8 +330,9 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
                                        f"표준편차의 2배를 벗어나는 값의 비율이 {tails:.1%}입니다. 정규분포라면 4.6%입니다."),
               say("Use kaiming_normal_, not kaiming_uniform_ (a uniform has no tails).",
                   "kaiming_uniform_이 아니라 kaiming_normal_을 쓰세요(균등분포에는 꼬리가 없습니다)."))
-        check(bool((layer["bias"] == 0).all()), say("after init_weights every Linear bias should be 0.",
-                                                    "init_weights 뒤에는 모든 Linear의 편향이 0이어야 합니다."),
+        check(layer["bias"] is None or bool((layer["bias"] == 0).all()),
+              say("after init_weights every Linear bias should be 0.",
+                  "init_weights 뒤에는 모든 Linear의 편향이 0이어야 합니다."),
               say("nn.init.zeros_(bias).", "nn.init.zeros_(bias)를 쓰세요."))
     check(bool((seen["norm_weight"] == 2.0).all()), say("init_weights changed a LayerNorm's weight; only nn.Linear layers "
                                                         "should be re-initialised.",
@@ -310,6 +340,28 @@ def test_init_weights_kaiming_normal_and_zero_bias(impl):
                                                         "다시 초기화해야 합니다."),
           say("Test isinstance(module, nn.Linear) before initialising.",
               "초기화하기 전에 isinstance(module, nn.Linear)를 확인하세요."))
+    check(bool((seen["norm_bias"] == -2.0).all()),
+          say("init_weights changed a LayerNorm's bias (it held -2.0): the biases to zero are the nn.Linear ones only; "
+              "zeroing the bias of every module changes the other modules' parameters.",
+              "init_weights가 LayerNorm의 편향(-2.0이었습니다)을 바꿨습니다. 0으로 만들 편향은 nn.Linear의 편향뿐입니다. "
+              "모든 모듈의 편향을 0으로 만들면 다른 모듈의 매개변수가 바뀝니다."),
+          say("Zero module.bias inside the `if isinstance(module, nn.Linear):` branch, not for every module.",
+              "module.bias를 0으로 만드는 코드는 모든 모듈이 아니라 `if isinstance(module, nn.Linear):` 분기 안에 "
+              "두세요."))
+    no_bias = say("A Linear made with bias=False has module.bias None: zero the bias only when module.bias is not None.",
+                  "bias=False로 만든 Linear는 module.bias가 None입니다. module.bias가 None이 아닐 때만 편향을 0으로 "
+                  "만드세요.")
+    last = errors.calling(say("init_weights(model) for a model whose last Linear has no bias",
+                              "마지막 Linear에 편향이 없는 모델에 대한 init_weights(model)"),
+                          no_bias, init_weights_result, impl, 2.0, False)["linears"][-1]
+    check(last["bias"] is None, say("init_weights gave a bias to a Linear made with bias=False.",
+                                    "init_weights가 bias=False로 만든 Linear에 편향을 만들었습니다."), no_bias)
+    want_std = (2.0 / last["in_features"]) ** 0.5
+    std = last["weight"].std().item()
+    check(abs(std / want_std - 1) < 0.05,
+          say(f"the weight of Linear(384, 64, bias=False): expected std sqrt(2/384) = {want_std:.4f}, got {std:.4f}.",
+              f"Linear(384, 64, bias=False)의 가중치: 표준편차 기댓값은 sqrt(2/384) = {want_std:.4f}인데 실제로는 "
+              f"{std:.4f}입니다."), no_bias)
 
 
 @pytest.mark.points(2)
@@ -363,12 +415,29 @@ def test_standardize_keeps_buffers_not_parameters(impl):
                                        f"Standardize.state_dict()의 키는 ['mean', 'std']여야 하는데 {keys}입니다."),
           say("Store them with self.register_buffer('mean', ...) so they are saved and moved with the module.",
               "self.register_buffer('mean', ...)로 저장하세요. 그래야 모듈과 함께 저장되고 옮겨집니다."))
-    # a new Standardize(mean, std), then the caller's mean += 100 in place, both in the student's process
-    assert_tensor(standardize_after_the_caller_changes_mean(impl, mean.clone(), std, x, 100.0), (x - mean) / std,
-                  say("Standardize(x) after the caller changed its mean tensor",
-                      "호출한 쪽이 자신의 mean 텐서를 바꾼 뒤의 Standardize(x)"),
-                  hint=say("Clone the tensors you are given before registering them.",
-                           "전달받은 텐서는 등록하기 전에 clone하세요."))
+    # a new Standardize(mean, std), then the caller's mean += 100 and std += 100 in place, in the student's process
+    clone_hint = say("Clone the tensors you are given before registering them: register_buffer('mean', mean.clone()) "
+                     "and register_buffer('std', std.clone()).",
+                     "전달받은 텐서는 등록하기 전에 clone하세요: register_buffer('mean', mean.clone()), "
+                     "register_buffer('std', std.clone()).")
+    shift = 100.0
+    assert_tensor(standardize_after_the_caller_changes_its_tensors(impl, mean.clone(), std.clone(), x, shift),
+                  (x - mean) / std,
+                  say("Standardize(x) after the caller changed its mean and std tensors in place",
+                      "호출한 쪽이 자신의 mean과 std 텐서를 제자리에서 바꾼 뒤의 Standardize(x)"),
+                  hint=clone_hint,
+                  mistakes={(say("std was registered without clone(): the layer shares the caller's tensor, so "
+                                 "changing it changes the layer.",
+                                 "std를 clone() 없이 등록했습니다. 계층이 호출한 쪽의 텐서를 공유하므로 그 텐서를 바꾸면 "
+                                 "계층도 바뀝니다."), clone_hint): (x - mean) / (std + shift),
+                            (say("mean was registered without clone(): the layer shares the caller's tensor, so "
+                                 "changing it changes the layer.",
+                                 "mean을 clone() 없이 등록했습니다. 계층이 호출한 쪽의 텐서를 공유하므로 그 텐서를 "
+                                 "바꾸면 계층도 바뀝니다."), clone_hint): (x - mean - shift) / std,
+                            (say("mean and std were registered without clone(): the layer shares the caller's "
+                                 "tensors, so changing them changes the layer.",
+                                 "mean과 std를 clone() 없이 등록했습니다. 계층이 호출한 쪽의 텐서를 공유하므로 그 "
+                                 "텐서를 바꾸면 계층도 바뀝니다."), clone_hint): (x - mean - shift) / (std + shift)})
 
 
 def _three_models(impl):
@@ -750,6 +819,16 @@ def _buffer(step, name, what, ko_what):
 
 def _check_training_step(what, k, got, want, mistakes):
     label = say(f"{what}(x) in training mode, step {k + 1}", f"학습 모드의 {what}(x), {k + 1}단계")
+    tracked = got["buffers_requiring_grad"]
+    check(not tracked, say(f"after {label} the running statistics {tracked} require grad: they were updated outside "
+                           "torch.no_grad() from the batch's statistics, so each keeps the graph of every batch it has "
+                           "seen.",
+                           f"{label} 뒤에 누적 통계 {tracked}의 requires_grad가 True입니다. torch.no_grad() 밖에서 배치 "
+                           "통계로 갱신했으므로 지금까지 본 모든 배치의 그래프가 남습니다."),
+          say("Update running_mean and running_var inside `with torch.no_grad():` (or from mean.detach() and "
+              "var.detach()); keep the normalisation itself outside it.",
+              "running_mean과 running_var는 `with torch.no_grad():` 안에서(또는 mean.detach()와 var.detach()로) "
+              "갱신하세요. 정규화 계산 자체는 그 밖에 두세요."))
     assert_tensor(got["out"], want["out"], label, hint=_BN_HINT,
                   mistakes={_BN_UNBIASED: mistakes["normalise_unbiased"][k]["out"]})
     for name in ("running_mean", "running_var"):
@@ -782,6 +861,16 @@ def test_batchnorm_registers_parameters_and_buffers(impl):
               "statistics are state, not learned (not nn.Parameter, not plain attributes).",
               f"{what}에는 running_mean과 running_var 버퍼가 있어야 하는데 {sorted(buffers)}입니다. 누적 통계는 "
               "학습하지 않는 상태입니다(nn.Parameter도 일반 속성도 아닙니다)."), _BN_REGISTER_HINT)
+    saved = parameters_of(impl, model)["state_dict"]
+    unsaved = sorted({"running_mean", "running_var"} - set(saved))
+    check(not unsaved, say(f"{what}.state_dict() leaves out {unsaved}: a buffer registered with persistent=False is "
+                           "not saved, so a loaded model would normalise with fresh statistics.",
+                           f"{what}.state_dict()에 {unsaved}이(가) 빠져 있습니다. persistent=False로 등록한 버퍼는 "
+                           "저장되지 않으므로 불러온 모델이 처음 상태의 통계로 정규화합니다."),
+          say("register_buffer('running_mean', ...) without persistent=False: the running statistics are saved in "
+              "state_dict().",
+              "persistent=False 없이 register_buffer('running_mean', ...)로 등록하세요. 누적 통계는 state_dict()에 "
+              "저장됩니다."))
     for name, value, want in (("weight", parameters["weight"], torch.ones(6)), ("bias", parameters["bias"], torch.zeros(6)),
                               ("running_mean", buffers["running_mean"], torch.zeros(6)),
                               ("running_var", buffers["running_var"], torch.ones(6))):

@@ -69,11 +69,14 @@ def _tied_model(a, b):
     return nn.Sequential(first, nn.BatchNorm1d(b), nn.Linear(b, a), last)
 
 
-def _init_model(norm_weight):
-    """(model, its outer Linear, its LayerNorm, its nested Linear)."""
+def _init_model(norm_weight, last_bias):
+    """(model, its outer Linear, its LayerNorm, its nested Linear, its last Linear (with a bias or not)). The LayerNorm's
+    weight is filled with norm_weight and its bias with -norm_weight: neither is what an initialiser would leave."""
     outer, norm, nested = nn.Linear(512, 256), nn.LayerNorm(256), nn.Linear(256, 384)
-    pristine.tensor_method("fill_")(pristine.tensor_attr(_own_tensors(norm)["weight"], "data"), norm_weight)
-    return nn.Sequential(outer, nn.ReLU(), nn.Sequential(norm, nested)), outer, norm, nested
+    last = nn.Linear(384, 64, bias=last_bias)
+    for name, value in (("weight", norm_weight), ("bias", -norm_weight)):
+        pristine.tensor_method("fill_")(pristine.tensor_attr(_own_tensors(norm)[name], "data"), value)
+    return nn.Sequential(outer, nn.ReLU(), nn.Sequential(norm, nested), last), outer, norm, nested, last
 
 
 def _decay_model(names, frozen, last_bias):
@@ -168,15 +171,20 @@ def count_parameters_of_tied_model(impl, case, **kwargs):
 
 
 @observation
-def init_weights_result(impl, norm_weight):
-    """init_weights(model) for a fresh _init_model(norm_weight): whether it returned the model itself, then the
-    two nn.Linear layers (outer, nested) and the LayerNorm's weight as they are afterwards (read through the
-    modules taken before the call)."""
-    model, outer, norm, nested = _init_model(norm_weight)
+def init_weights_result(impl, norm_weight, last_bias=True):
+    """init_weights(model) for a fresh _init_model(norm_weight, last_bias): whether it returned the model itself, then the
+    three nn.Linear layers (outer, nested, last) and the LayerNorm's weight and bias as they are afterwards (read
+    through the modules taken before the call), and whether every parameter of the model is still the tensor it held
+    before the call (re-initialised in place, not replaced)."""
+    model, outer, norm, nested, last = _init_model(norm_weight, last_bias)
+    before = [(m, name, t) for m in (outer, norm, nested, last) for name, t in _own_tensors(m).items()]
     result = impl.init_weights(model)
     return {"same": result is model,
-            "linears": [{k: v for k, v in _linear(m).items() if k != "module"} for m in (outer, nested)],
-            "norm_weight": _snapshot(_own_tensors(norm).get("weight"))}
+            "linears": [{k: v for k, v in _linear(m).items() if k != "module"} for m in (outer, nested, last)],
+            "norm_weight": _snapshot(_own_tensors(norm).get("weight")),
+            "norm_bias": _snapshot(_own_tensors(norm).get("bias")),
+            "replaced": [f"{pristine.class_name(m)}.{name}" for m, name, t in before
+                         if _own_tensors(m).get(name) is not t]}
 
 
 _ADAMW_DEFAULT_DECAY = 1e-2  # what AdamW gives a group without a weight_decay
@@ -213,10 +221,12 @@ def decay_groups_in_adamw(impl, weight_decay, case):
 
 
 @observation
-def standardize_after_the_caller_changes_mean(impl, mean, std, x, shift):
-    """layer = Standardize(mean, std), then the caller adds `shift` to its own mean tensor in place: layer(x)."""
+def standardize_after_the_caller_changes_its_tensors(impl, mean, std, x, shift):
+    """layer = Standardize(mean, std), then the caller adds `shift` to its own mean and std tensors in place:
+    layer(x)."""
     layer = impl.Standardize(mean, std)
-    pristine.tensor_method("add_")(mean, shift)
+    for given in (mean, std):
+        pristine.tensor_method("add_")(given, shift)
     return layer(x)
 
 
@@ -296,7 +306,8 @@ def batchnorm_steps(impl, model, weight, bias, steps):
     given values first (the names it lacks are listed in `missing`). Then for each (x, upstream, train) of steps:
     model.train(train), out = model(leaf) for a new leaf holding x, and when out requires grad and has x's shape,
     backward from out with upstream through autograd's engine: out, the leaf's .grad, each own parameter's .grad
-    (cleared afterwards) and the module's own buffers after the step."""
+    (cleared afterwards), the module's own buffers after the step and the names of those that require grad (a
+    running statistic updated outside torch.no_grad() keeps the batch's graph)."""
     own = _own_tensors(model)
     for name, value in (("weight", weight), ("bias", bias)):
         if name in own:
@@ -314,5 +325,7 @@ def batchnorm_steps(impl, model, weight, bias, steps):
             grads[name] = _snapshot(pristine.tensor_attr(t, "grad"))
             pristine.set_tensor_attr(t, "grad", None)
         records.append({"out": _snapshot(out), "x_grad": _snapshot(pristine.tensor_attr(leaf, "grad")),
-                        "grads": grads, "buffers": {name: _snapshot(t) for name, t in _own_buffers(model).items()}})
+                        "grads": grads, "buffers": {name: _snapshot(t) for name, t in _own_buffers(model).items()},
+                        "buffers_requiring_grad": sorted(name for name, t in _own_buffers(model).items()
+                                                         if pristine.tensor_attr(t, "requires_grad") is True)})
     return {"missing": [name for name in ("weight", "bias") if name not in own], "steps": records}
