@@ -31,16 +31,17 @@ def test_describe_reports_attributes(impl, run_seed):
     order = [int(i) for i in torch.randperm(3, generator=drawn)]
     dtype = (torch.float32, torch.int64, torch.int16)[int(torch.randint(3, (1,), generator=drawn))]
     # the docstring's kind of tensor, then one drawn for this run (never float64: a table of the first one's
-    # answer fails it)
+    # answer fails it), then one on the meta device (its device is not the CPU's)
     for t in (torch.arange(24, dtype=torch.float64).reshape(2, 3, 4).transpose(0, 2),
-              torch.zeros(sizes, dtype=dtype).permute(order)):
+              torch.zeros(sizes, dtype=dtype).permute(order),
+              torch.empty(sizes[::-1], dtype=torch.float16, device="meta").transpose(0, 1)):
         _describe_one(impl, t)
 
 
 def _describe_one(impl, t):
-    what = f"shape {tuple(t.shape)}, dtype {t.dtype}, stride {t.stride()}"
+    what = f"shape {tuple(t.shape)}, dtype {t.dtype}, device {t.device}, stride {t.stride()}"
     report = expect_type(impl.describe(t), dict, "describe(t)")
-    expected = {"shape": tuple(t.shape), "dtype": t.dtype, "device": torch.device("cpu"),
+    expected = {"shape": tuple(t.shape), "dtype": t.dtype, "device": t.device,
                 "stride": tuple(t.stride()), "is_contiguous": t.is_contiguous(), "numel": t.numel()}
     check(set(report) == set(expected), say(f"describe(t) should have the keys {sorted(expected)}, "
                                             f"got {sorted(report)}.",
@@ -48,7 +49,21 @@ def _describe_one(impl, t):
     for key, want in expected.items():
         got = report[key]
         if key in ("shape", "stride"):
-            got = tuple(got) if isinstance(got, (tuple, list, torch.Size)) else got
+            check(isinstance(got, tuple) and all(type(n) is int for n in got),
+                  say(f"describe(t)[{key!r}] should be a tuple of ints, got {type(got).__name__} {got!r}"
+                      + (f": {type(got).__name__}(...) of the {key} is not a tuple." if isinstance(got, list) else "."),
+                      f"describe(t)[{key!r}]는 int로 이루어진 tuple이어야 하는데 {type(got).__name__} {got!r}입니다"
+                      + (f": {key}을(를) {type(got).__name__}(...)로 바꾸면 tuple이 아닙니다."
+                         if isinstance(got, list) else ".")),
+                  say("tuple(t.shape) and t.stride() are tuples of ints (torch.Size is a tuple too).",
+                      "tuple(t.shape)와 t.stride()는 int로 이루어진 tuple입니다(torch.Size도 tuple입니다)."))
+        if key == "device":
+            check(got == want, say(f"describe(t)['device'] for a tensor on {want.type} is {got!r}: the device must be "
+                                   "the tensor's own, t.device, not a fixed one.",
+                                   f"{want.type} 장치에 있는 텐서의 describe(t)['device']가 {got!r}입니다. 장치는 "
+                                   "고정된 값이 아니라 텐서 자신의 t.device여야 합니다."),
+                  say("Read it from the tensor: t.device (a torch.device, not a string).",
+                      "텐서에서 읽으세요: t.device(문자열이 아닌 torch.device)."))
         exact_type = isinstance(want, (bool, int))  # False == 0, so a bool must be a bool
         check(got == want and (not exact_type or type(got) is type(want)),
               say(f"describe(t)[{key!r}] for a tensor of {what}: expected {want!r}, got {got!r}.",
