@@ -27,7 +27,7 @@ from ptgrade import i18n, sandbox
 from ptgrade.i18n import _
 from ptgrade.judge import outcomes
 from ptgrade.judge.files import JudgeFiles
-from ptgrade.judge.workers import CLEAN_MODULE, SEED, Workers
+from ptgrade.judge.workers import CLEAN_MODULE, SEED, Workers, libraries_of
 from ptgrade.protocol import contract, settings
 from ptgrade.protocol.plan import Mode, Plan, PlanEntry
 from ptgrade.protocol.results import Outcome
@@ -182,6 +182,8 @@ class _Grading:
         """Many files, one judge: each file's checks run in turn, each file in its own fork of one warm zygote."""
         plan = Plan.read(path)
         self.plan, self.mode = {entry.key: entry for entry in plan.entries}, plan.mode
+        if plan.mode is Mode.BANK and self.workers.reference is not None:  # the kit's own files, most importing it
+            self.workers.observations += libraries_of(self.workers.reference)
         self.workers.start_zygote()
 
     def wait_for_go(self) -> None:

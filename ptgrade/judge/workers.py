@@ -18,6 +18,26 @@ if TYPE_CHECKING:
 
 SEED = 0
 CLEAN_MODULE = Path(__file__).resolve().parents[1] / "worker" / "clean_module.py"
+KIT_PACKAGES = {"__future__", "solutions", "exercises", "graders", "ptgrade"}
+
+
+def libraries_of(reference: Path) -> tuple[str, ...]:
+    """The libraries the kit's reference solution imports at module level (sklearn.datasets, torchvision.io ...),
+    read from its text, never run. A zygote that grades the kit's own files (`verify`, `mutate`) imports them once,
+    so that each fork does not import them again: most mutants import the reference."""
+    import ast
+    try:
+        tree = ast.parse(reference.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names
+                                      if alias.name != "*" and not alias.name[:1].isupper()]
+    return tuple(dict.fromkeys(name for name in names if name.split(".")[0] not in KIT_PACKAGES))
 
 
 class Workers:
