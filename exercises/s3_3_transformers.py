@@ -126,6 +126,10 @@ def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int 
     model compute the loss from them and the batch's labels, attention mask included (it keeps the
     padding out); then zero_grad, backward, step. Call `model.train()` before the loop
     and return the model in eval mode. Must work for the small BERT above and for a pretrained model.
+
+    Graded by what it learns: `bert_classifier`'s small BERT, fine-tuned with steps=100, lr=1e-3, batch_size=16 on
+    240 of the grader's sentences, must classify 90% of 200 new sentences of the same task; where the optional
+    MiniLM is installed, it must reach 90% of 100 new sentences after steps=15, lr=5e-5, batch_size=16 on 160.
     """
     raise NotImplementedError("fine_tune")
 
@@ -274,5 +278,7 @@ def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], out
     Trainer. Everything written goes under `output_dir`; nothing lands in the current directory.
 
     The grader hands you a small BERT and its tokenizer loaded from a local directory: nothing is downloaded.
+    Graded by what it learns: with steps=80, lr=3e-3, batch_size=16 on 96 sentences, the returned model must
+    classify 90% of 200 new sentences of the same task.
     """
     raise NotImplementedError("trainer_fine_tune")

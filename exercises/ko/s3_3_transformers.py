@@ -128,6 +128,11 @@ def fine_tune(model, tokenizer, texts: list[str], labels: list[int], steps: int 
     backward, step. 반복문 전에 `model.train()`을
     호출하고, 모델은 평가 모드로 반환하세요. 위의 작은 BERT에서도, 사전 학습된(pretrained)
     모델에서도 동작해야 합니다.
+
+    무엇을 배우는지로 채점합니다: `bert_classifier`의 작은 BERT를 채점기의 문장 240개로 steps=100, lr=1e-3,
+    batch_size=16으로 미세 조정하면 같은 과제의 새 문장 200개의 90% 이상을 맞혀야 합니다. 선택 패키지인
+    MiniLM이 설치되어 있으면, 문장 160개로 steps=15, lr=5e-5, batch_size=16으로 미세 조정한 뒤 새 문장 100개의
+    90% 이상을 맞혀야 합니다.
     """
     raise NotImplementedError("fine_tune")
 
@@ -279,5 +284,7 @@ def trainer_fine_tune(model, tokenizer, texts: list[str], labels: list[int], out
     쓰는 것은 모두 `output_dir` 아래에 두고, 현재 디렉터리에는 아무것도 남기지 않습니다.
 
     채점기는 로컬 디렉터리에서 불러온 작은 BERT와 그 토크나이저를 건네줍니다: 아무것도 내려받지 않습니다.
+    무엇을 배우는지로 채점합니다: 문장 96개로 steps=80, lr=3e-3, batch_size=16으로 학습하면, 반환한 모델이 같은
+    과제의 새 문장 200개의 90% 이상을 맞혀야 합니다.
     """
     raise NotImplementedError("trainer_fine_tune")
