@@ -71,6 +71,10 @@ class DigitsClassifier(L.LightningModule):
       (fraction of correct argmax predictions) as "val_acc", both per epoch (`self.log` in
       `validation_step` averages over the epoch by default).
     - `configure_optimizers()` returns `torch.optim.Adam(self.parameters(), lr=lr)`.
+
+    Graded also by what it learns: `DigitsClassifier()` with its defaults, fitted by `make_trainer`'s Trainer for 5
+    epochs on the grader's split of the digits (`DigitsDataModule(batch_size=64)`), must classify at least 88% of the
+    validation split, its mean cross-entropy there below 0.6 and below half of the untrained model's.
     """
 
     def __init__(self, hidden: int = 64, lr: float = 1e-2, dropout: float = 0.2):

@@ -672,6 +672,9 @@ def test_reloaded_checkpoint_reproduces_outputs(impl, fitted, run_seed):
 @pytest.mark.title("Training raises val_acc and lowers val_loss",
                    ko="학습하면 val_acc는 오르고 val_loss는 내려갑니다")
 def test_training_converges(impl, fitted):
+    """Assumes DigitsClassifier() with its defaults (Adam lr 1e-2, hidden 64) fitted 5 epochs reaches 0.88 accuracy
+    and a cross-entropy below 0.6 on the validation split. Measured at run seeds 1-3: reference and functional_layers
+    both 0.947-0.953, cross-entropy 0.178-0.197 (from 2.29-2.32); bars 0.88 and 0.6."""
     # Scored here, by the judge's own copy of the MLP, from the weights before and after fit.
     _, first_loss = _scores(fitted.weights("initial"), fitted.x_val, fitted.y_val)
     accuracy, loss = _scores(fitted.weights("final"), fitted.x_val, fitted.y_val)
@@ -682,8 +685,8 @@ def test_training_converges(impl, fitted):
               f"{MAX_EPOCHS}에폭 뒤 검증 데이터에서 모델의 정확도는 {accuracy:.3f}(기준: {MIN_VAL_ACC} 이상)이고, 평균 "
               f"교차 엔트로피는 {first_loss:.3f}에서 {loss:.3f}까지 바뀌었습니다(기준: 처음 값의 절반 미만, {MAX_VAL_LOSS} 미만). fit 전후의 "
               "가중치로 채점기가 계산했습니다."),
-          say("Check that configure_optimizers returns the optimizer (returning None trains nothing), that the "
-              "loss is cross-entropy on logits, and that lr is used.",
+          say("Things to check: configure_optimizers returns the optimizer (returning None trains nothing), the "
+              "loss is cross-entropy on logits, and lr is used.",
               "configure_optimizers가 옵티마이저를 반환하는지(None을 반환하면 아무것도 학습하지 않습니다), 손실이 "
               "로짓에 대한 교차 엔트로피인지, lr을 쓰는지 확인하세요."))
 

@@ -76,6 +76,10 @@ class DigitsClassifier(L.LightningModule):
       비율)를 "val_acc"로 기록하며, 둘 다 에폭 단위입니다(`validation_step` 안의 `self.log`는 기본적으로
       에폭 전체에 걸쳐 평균을 냅니다).
     - `configure_optimizers()`는 `torch.optim.Adam(self.parameters(), lr=lr)`을 반환합니다.
+
+    무엇을 배우는지로도 채점합니다: 기본값으로 만든 `DigitsClassifier()`를 `make_trainer`의 Trainer로 채점기가
+    나눈 digits(`DigitsDataModule(batch_size=64)`)에서 5 에폭 학습하면, 검증 데이터의 88% 이상을 맞히고, 그
+    데이터에서 평균 교차 엔트로피가 0.6 미만이면서 학습 전 모델의 절반 미만이어야 합니다.
     """
 
     def __init__(self, hidden: int = 64, lr: float = 1e-2, dropout: float = 0.2):
