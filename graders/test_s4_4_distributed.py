@@ -26,6 +26,7 @@ from graders.observations.s4_4_distributed import (
     AMP_STEPS,
     BLOCKS,
     COLLECTIVE_TIMEOUT_S,
+    FROZEN,
     JOIN_TIMEOUT_S,
     LR,
     STEPS,
@@ -91,8 +92,8 @@ class _Ranks:
     def __init__(self, records, problem):
         self.records, self.problem = records, problem
 
-    def stage(self, name):
-        """Each rank's value for a stage; a stage that raised fails here with what it raised."""
+    def stage(self, name, hint=""):
+        """Each rank's value for a stage; a stage that raised fails here with what it raised (and `hint`)."""
         check(self.problem is None, self.problem or "")
         values = []
         for rank, record in enumerate(self.records):
@@ -113,7 +114,8 @@ class _Ranks:
             if entry.get("not_started"):
                 not_started(name)
             check("error" not in entry, say(f"`{name}` raised on rank {rank}: {entry.get('error')}.",
-                                            f"랭크 {rank}의 `{name}`에서 예외가 발생했습니다: {entry.get('error')}."))
+                                            f"랭크 {rank}의 `{name}`에서 예외가 발생했습니다: {entry.get('error')}."),
+                  hint(entry.get("error", "")) if callable(hint) else hint)
             values.append(entry["value"])
         return values
 
@@ -253,6 +255,19 @@ def test_sampler_covers_every_sample_once_per_epoch(impl, run_seed):
             expect_type(per_epoch, list, f"epoch_indices({size}, {world_size}, {rank}, 3)")
             check(len(per_epoch) == 3, say(f"epoch_indices(..., epochs=3) should return 3 lists, got {len(per_epoch)}.",
                                            f"epoch_indices(..., epochs=3)는 리스트 3개를 반환해야 하는데 {len(per_epoch)}개입니다."))
+            for order in per_epoch:
+                kinds = sorted({type(i).__name__ for i in order}) if isinstance(order, list) else []
+                check(isinstance(order, list) and kinds in ([], ["int"]),
+                      say(f"epoch_indices({size}, {world_size}, {rank}, 3) should give each epoch as a list of ints, "
+                          f"got a {type(order).__name__}" + (f" of {', '.join(kinds)}" if kinds else "")
+                          + (": a DataLoader batches the indices into tensors; list(sampler) gives the ints."
+                             if "Tensor" in kinds else "."),
+                          f"epoch_indices({size}, {world_size}, {rank}, 3)는 에폭마다 int 리스트를 반환해야 하는데 "
+                          f"{type(order).__name__}({', '.join(kinds)})입니다"
+                          + (": DataLoader는 인덱스를 텐서 배치로 묶습니다. list(sampler)는 int를 줍니다."
+                             if "Tensor" in kinds else ".")),
+                      say("Each epoch: sampler.set_epoch(epoch), then list(sampler).",
+                          "에폭마다 sampler.set_epoch(epoch)를 호출한 다음 list(sampler)를 쓰세요."))
         for epoch in range(3):
             seen = sorted(int(i) for rank in range(world_size) for i in orders[rank][epoch])
             check(seen == list(range(size)),
@@ -425,18 +440,45 @@ def test_ranks_start_from_identical_weights(impl, gloo_ranks, gloo_data):
 @pytest.mark.title("average_gradients averages the gradients across ranks",
                    ko="average_gradients는 랭크 간 변화도의 평균을 구합니다")
 def test_hand_allreduce_averages_gradients(impl, gloo_ranks, gloo_data):
+    # the grader's model with its first bias frozen: that parameter has no .grad, which average_gradients must skip
     model = _net(gloo_data["net_seed"])
+    dict(model.named_parameters())[FROZEN].requires_grad_(False)
     F.mse_loss(model(gloo_data["x"]), gloo_data["y"]).backward()
-    expected = {name: p.grad for name, p in model.named_parameters()}
+    expected = {name: p.grad for name, p in model.named_parameters() if name != FROZEN}
     hint = say("After backward each rank holds the gradient of its own half; all_reduce with ReduceOp.SUM adds them, "
                "so divide by the world size once (ReduceOp.AVG already divides: summing without dividing, or "
                "dividing twice, scales the step).",
                "역전파 뒤 각 랭크는 배치 중 자기 몫인 절반에 대한 변화도를 가집니다. ReduceOp.SUM으로 all_reduce하면 "
                "더해지므로 월드 크기로 한 번 나누세요(ReduceOp.AVG는 이미 나눕니다: 나누지 않고 더하기만 하거나 "
                "두 번 나누면 갱신 크기가 달라집니다).")
-    for rank, grads in enumerate(gloo_ranks.stage("average_gradients")):
-        _compare(grads, expected, say(f"the gradients on rank {rank} after average_gradients",
-                                      f"average_gradients 뒤 랭크 {rank}의 변화도"), hint)
+    skip = say("Skip parameters whose .grad is None (a frozen parameter, or one the loss does not use, has none): "
+               "dist.all_reduce(None) raises. Test `if p.grad is not None:` before reducing.",
+               "변화도(.grad)가 None인 매개변수는 건너뛰세요(동결된 매개변수나 손실에 쓰이지 않는 매개변수에는 .grad가 "
+               "없습니다): dist.all_reduce(None)은 예외를 발생시킵니다. 집계하기 전에 `if p.grad is not None:`으로 "
+               "확인하세요.")
+    seen = gloo_ranks.stage("average_gradients", lambda error: skip if "None" in error or "of type torch.Tensor" in error
+                              else hint)
+    for rank, reported in enumerate(seen):
+        grads = expect_type(reported, dict, say(f"what rank {rank} reported", f"랭크 {rank}의 보고"))
+        got = grads.get("grads") if isinstance(grads.get("grads"), dict) else {}
+        check(got.get(FROZEN, "missing") is None,
+              say(f"after average_gradients on rank {rank} the frozen parameter {FROZEN} has a .grad: parameters "
+                  "without a gradient must be left as they are.",
+                  f"랭크 {rank}에서 average_gradients 뒤 동결된 매개변수에 .grad가 생겼습니다({FROZEN}). 변화도가 "
+                  "없는 매개변수는 그대로 두어야 합니다."), skip)
+        _compare({name: g for name, g in got.items() if name != FROZEN}, expected,
+                 say(f"the gradients on rank {rank} after average_gradients", f"average_gradients 뒤 랭크 {rank}의 변화도"),
+                 hint)
+        replaced = grads.get("replaced")
+        check(replaced == [],
+              say(f"average_gradients on rank {rank} replaced the .grad of {replaced} with new tensors instead of "
+                  "averaging them in place.",
+                  f"랭크 {rank}에서 average_gradients가 .grad를 제자리에서 평균하지 않고 새 텐서로 바꿨습니다"
+                  f"({replaced})."),
+              say("all_reduce works in place on p.grad; divide it in place too (p.grad /= world_size or "
+                  "p.grad.div_(world_size)), not p.grad = p.grad / world_size.",
+                  "all_reduce는 p.grad를 제자리에서 바꿉니다. 나누기도 제자리에서 하세요(p.grad /= world_size 또는 "
+                  "p.grad.div_(world_size)). p.grad = p.grad / world_size는 새 텐서를 만듭니다."))
 
 
 @pytest.mark.points(3)
@@ -464,9 +506,9 @@ def test_ddp_matches_single_process_full_batch(impl, gloo_ranks, gloo_data):
 def test_fsdp_step_matches_unsharded_step(impl, gloo_ranks, gloo_data):
     expected = _single_process_training(gloo_data, 1)
     hint = say("Shard with fully_shard (each Linear, then the root), take one SGD step on the mean loss, and return "
-               "p.full_tensor() for each named parameter: to_local() gives only this rank's slice.",
+               "p.detach().full_tensor() for each named parameter: to_local() gives only this rank's slice.",
                "fully_shard로 샤딩하고(각 Linear, 그다음 루트 모듈), 평균 손실로 SGD 한 단계를 진행한 뒤, 이름 붙은 "
-               "매개변수마다 p.full_tensor()를 반환하세요: to_local()은 이 랭크의 조각만 줍니다.")
+               "매개변수마다 p.detach().full_tensor()를 반환하세요: to_local()은 이 랭크의 조각만 줍니다.")
     for rank, params in enumerate(gloo_ranks.stage("fsdp_step")):
         check(not isinstance(params, str), say(f"fsdp_step should return a dict of tensors, got {params}.",
                                                f"fsdp_step은 텐서의 dict를 반환해야 하는데 {params}입니다."), hint)

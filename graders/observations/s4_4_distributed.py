@@ -140,16 +140,28 @@ def _built_models(student, rank, seeds):
     return {"seed0": first, "seed1": other, "seed0_again": again}
 
 
+FROZEN = "0.bias"  # the parameter of the grader's model that average_gradients gets frozen: its .grad is None
+
+
 def _averaged_gradients(student, x, y, net_seed):
+    """average_gradients on the grader's model after backward, its first bias frozen (no .grad): each parameter's
+    .grad afterwards (None where it has none), and the names of those whose .grad is no longer the tensor backward
+    left there (replaced, not averaged in place)."""
     model = _net(net_seed)
+    dict(model.named_parameters())[FROZEN].requires_grad_(False)
     F.mse_loss(model(x), y).backward()
+    before = {name: p.grad for name, p in model.named_parameters()}
     student.average_gradients(model)
-    return {name: p.grad.detach().clone() if type(p.grad) is torch.Tensor else repr(type(p.grad))
-            for name, p in model.named_parameters()}
+    return {"grads": {name: None if p.grad is None else p.grad.detach().clone() if type(p.grad) is torch.Tensor
+                      else repr(type(p.grad)) for name, p in model.named_parameters()},
+            "replaced": [name for name, p in model.named_parameters()
+                         if before[name] is not None and p.grad is not before[name]]}
 
 
 def _plain_state(model):
-    model = getattr(model, "module", model)  # a returned DDP wrapper is unwrapped
+    if isinstance(model, nn.parallel.DistributedDataParallel):
+        return say("the DistributedDataParallel wrapper, not the model it wraps: return ddp_model.module",
+                   "모델이 아니라 그 모델을 감싼 DistributedDataParallel 래퍼입니다: ddp_model.module을 반환하세요")
     if not isinstance(model, nn.Module):
         return say(f"a {type(model).__qualname__}, not an nn.Module",
                    f"nn.Module이 아닌 {type(model).__qualname__}")
@@ -160,9 +172,18 @@ def _plain_dict(result):
     if not isinstance(result, dict):
         return say(f"a {type(result).__qualname__}, not a dict",
                    f"dict가 아닌 {type(result).__qualname__}")
-    return {str(name): value.detach().cpu().clone() if type(value) is torch.Tensor else
-            say(f"a {type(value).__module__}.{type(value).__qualname__}",
-                f"{type(value).__module__}.{type(value).__qualname__} 객체") for name, value in result.items()}
+    return {str(name): _plain_tensor(value) for name, value in result.items()}
+
+
+def _plain_tensor(value):
+    """A returned value that must be a plain, detached tensor: a copy of it, or what it is instead."""
+    if type(value) is not torch.Tensor:
+        return say(f"a {type(value).__module__}.{type(value).__qualname__}",
+                   f"{type(value).__module__}.{type(value).__qualname__} 객체")
+    if value.requires_grad:
+        return say("a tensor that still requires grad (not detached): return p.detach().full_tensor()",
+                   "아직 변화도를 요구하는(detach하지 않은) 텐서입니다: p.detach().full_tensor()를 반환하세요")
+    return value.detach().cpu().clone()
 
 
 def _error_text(error, student_file):
