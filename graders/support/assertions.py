@@ -144,7 +144,7 @@ def _assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | N
             f"{what}: {count} of {want.numel()} values differ{at}: expected {_value(want, index)}, "
             f"got {_value(got, index)}.{_preview(want, got)}",
             f"{what}: 값 {want.numel()}개 중 {count}개가 다릅니다{at}: 기댓값은 {_value(want, index)}인데 "
-            f"결과는 {_value(got, index)}입니다.{_preview(want, got)}"), hint))
+            f"결과는 {_value(got, index)}입니다.{_preview(want, got)}") + _pattern(got, want, rtol, atol), hint))
     return actual
 
 
@@ -183,6 +183,53 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
 def _value(tensor: torch.Tensor, index: tuple) -> str:
     value = tensor[index] if index else tensor
     return f"{value.item():.6g}" if value.numel() == 1 else str(value)
+
+
+def _pattern(got: torch.Tensor, want: torch.Tensor, rtol: float | None, atol: float | None) -> str:
+    """How a wrong tensor relates to the expected one as a whole, when it does in a way a learner can act on: the
+    opposite sign, a constant factor or offset, the transpose, the right values in other places, NaN or infinity
+    where the expected values are finite. Said as what was measured, never as a guess at the code; "" otherwise."""
+    if not (got.is_floating_point() and want.is_floating_point()) or want.numel() < 2:
+        return ""
+    rtol = 1e-4 if rtol is None else rtol
+    atol = 1e-5 if atol is None else atol
+    got, want = got.double(), want.double()
+
+    def close(a, b):
+        return bool(((a - b).abs() <= atol + rtol * b.abs()).all())
+
+    if want.isfinite().all() and not got.isfinite().all():
+        return say(" Your result holds NaN or infinity where every expected value is finite: look for a division "
+                   "by zero, a log of 0 or of a negative number, or exp of a large number.",
+                   " 기댓값은 모두 유한한데 결과에 NaN이나 무한대가 있습니다: 0으로 나누기, 0이나 음수의 log, 큰 수의 "
+                   "exp가 있는지 살펴보세요.")
+    if not (got.isfinite().all() and want.isfinite().all()) or not want.abs().max() > 0:
+        return ""
+    if bool((got == got.flatten()[0]).all()):
+        return say(f" Every value of your result is the same, {float(got.flatten()[0]):.4g}.",
+                   f" 결과의 모든 값이 같습니다: {float(got.flatten()[0]):.4g}.")
+    if close(-got, want):
+        return say(" Every value has the opposite sign of the expected one.",
+                   " 모든 값의 부호가 기댓값과 반대입니다.")
+    ratio = float((got * want).sum() / (want * want).sum())
+    if abs(ratio - 1.0) > 1e-3 and close(got, ratio * want):
+        return say(f" Every value is {ratio:.4g} times the expected one: a factor is missing or extra (a sum for a "
+                   "mean, a scale, a size).",
+                   f" 모든 값이 기댓값의 {ratio:.4g}배입니다: 어떤 계수가 빠졌거나 더 곱해졌습니다(평균 대신 합, 스케일, "
+                   "크기 등).")
+    offset = float((got - want).mean())
+    if abs(offset) > atol and close(got - offset, want):
+        return say(f" Every value differs from the expected one by the same {offset:.4g}.",
+                   f" 모든 값이 기댓값과 똑같이 {offset:.4g}만큼 차이 납니다.")
+    if want.dim() >= 2 and want.shape[-1] == want.shape[-2] and close(got.transpose(-1, -2), want):
+        return say(" Your result is the expected one transposed (its last two dimensions swapped).",
+                   " 결과가 기댓값을 전치한 것입니다(마지막 두 차원이 뒤바뀌었습니다).")
+    if close(got.flatten().sort().values, want.flatten().sort().values):
+        return say(" Your result holds the expected values, in other places: check the order, an axis that was "
+                   "swapped or a reshape that should have been a transpose.",
+                   " 결과에 기댓값들이 모두 있지만 위치가 다릅니다: 순서, 뒤바뀐 축, transpose 대신 쓴 reshape가 있는지 "
+                   "확인하세요.")
+    return ""
 
 
 def _preview(want: torch.Tensor, got: torch.Tensor) -> str:

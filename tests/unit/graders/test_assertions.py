@@ -1,4 +1,6 @@
 """graders/support/assertions.py: a wrong value that equals a known mistake's is named, with that mistake's advice."""
+import re
+
 import pytest
 import torch
 
@@ -49,3 +51,23 @@ def test_when_two_mistakes_both_match_the_nearer_one_names_it():
         assert_tensor(torch.tensor(1.00004), torch.tensor(2.0), "loss", rtol=1e-4, atol=0.0, mistakes=close_mistakes)
     with pytest.raises(AssertionError, match="left out"):
         assert_tensor(torch.tensor(1.0), torch.tensor(2.0), "loss", rtol=1e-4, atol=0.0, mistakes=close_mistakes)
+
+
+@pytest.mark.parametrize("got, says", [
+    (-torch.tensor([[1.0, 2.0], [3.0, 4.0]]), "opposite sign"),
+    (torch.tensor([[2.0, 4.0], [6.0, 8.0]]), "Every value is 2 times the expected one"),
+    (torch.tensor([[1.5, 2.5], [3.5, 4.5]]), "by the same 0.5"),
+    (torch.tensor([[1.0, 3.0], [2.0, 4.0]]), "transposed"),
+    (torch.tensor([[4.0, 3.0], [2.0, 1.0]]), "the expected values, in other places"),
+    (torch.tensor([[1.0, float("nan")], [3.0, 4.0]]), "NaN or infinity"),
+    (torch.zeros(2, 2), "Every value of your result is the same, 0"),
+])
+def test_a_wrong_tensor_says_how_it_relates_to_the_expected_one(got, says):
+    with pytest.raises(AssertionError, match=re.escape(says)):
+        assert_tensor(got, torch.tensor([[1.0, 2.0], [3.0, 4.0]]), "result")
+
+
+def test_a_wrong_tensor_with_no_pattern_says_only_what_differs():
+    with pytest.raises(AssertionError) as error:
+        assert_tensor(torch.tensor([[1.0, 2.0], [3.0, 5.0]]), torch.tensor([[1.0, 2.0], [3.0, 4.0]]), "result")
+    assert str(error.value).rstrip().endswith("got:      [1.0, 2.0, 3.0, 5.0]")
