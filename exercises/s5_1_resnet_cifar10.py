@@ -19,7 +19,10 @@ build everything a real training run needs, piece by piece:
 
 The grader gives your functions a small archive in the exact CIFAR-10 format (`cifar-10-batches-py`,
 pickled batches) that the kit generates, read by torchvision's own CIFAR10 code through a subclass that
-skips the MD5 check of the real files (`dataset_class=`). Replace each `raise NotImplementedError`, then
+skips the MD5 check of the real files (`dataset_class=`). The whole pipeline is also graded by what it learns:
+ResNet((1, 1, 1), (8, 16, 32)) trained through your datasets, scheduler and `train_one_epoch` for 3 epochs on the
+archive's 500 training images (batches of 20: 75 steps of SGD with lr 0.05, Nesterov momentum 0.9, weight decay
+5e-4, 5 warm-up steps) must classify at least 80% of 200 new images drawn like the archive's. Replace each `raise NotImplementedError`, then
 run `ptgrade check 5.1`. When everything passes, train for real on a GPU with `ptgrade run 5.1`
 (`--data PATH` for a local copy of CIFAR-10; `--smoke` tries the whole pipeline on the CPU in a minute).
 """

@@ -19,7 +19,10 @@ CIFAR-10은 10개 클래스의 32x32 픽셀 컬러 이미지 60,000장입니다(
 
 채점기는 키트가 생성한, 실제 CIFAR-10과 똑같은 형식(`cifar-10-batches-py`, 피클(pickle)된 배치)의 작은
 아카이브를 여러분의 함수에 줍니다. 이 아카이브는 실제 파일의 MD5 검사를 건너뛰는 하위 클래스를 통해
-torchvision 자체의 CIFAR10 코드로 읽힙니다(`dataset_class=`). 각 `raise NotImplementedError`를 여러분의
+torchvision 자체의 CIFAR10 코드로 읽힙니다(`dataset_class=`). 파이프라인 전체는 무엇을 배우는지로도
+채점합니다: 여러분의 데이터셋, 스케줄러, `train_one_epoch`으로 ResNet((1, 1, 1), (8, 16, 32))을 아카이브의 학습
+이미지 500장에서 3 에폭(배치 20: lr 0.05, Nesterov 모멘텀 0.9, 가중치 감쇠 5e-4, 워밍업 5단계인 SGD 75단계)
+학습하면, 아카이브와 같은 방식으로 새로 만든 이미지 200장의 80% 이상을 맞혀야 합니다. 각 `raise NotImplementedError`를 여러분의
 코드로 바꾼 다음 `ptgrade check 5.1`을 실행하세요. 모두 통과하면 GPU에서 `ptgrade run 5.1`로 실제
 학습을 해 보세요(CIFAR-10이 로컬에 있으면 `--data PATH`, `--smoke`는 CPU에서 1분 안에 전체 파이프라인을
 시험합니다).
