@@ -5,6 +5,8 @@ when the grader is imported, before any student code runs (and the tamper guard 
 """
 from __future__ import annotations
 
+import math
+
 import torch
 
 from graders.support.words import say  # noqa: F401 - every check module takes it from here
@@ -176,8 +178,30 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
             raise _named_mistake(what, *named, hint)
     check(close,
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
-              f"{what}: {actual:.6g}입니다. 기댓값은 {expected:.6g}입니다."), hint)
+              f"{what}: {actual:.6g}입니다. 기댓값은 {expected:.6g}입니다.") + _scalar_pattern(actual, expected), hint)
     return float(actual)
+
+
+def _scalar_pattern(actual: float, expected: float) -> str:
+    """A wrong number that is the opposite, a whole multiple or a whole fraction of the expected one (the sign
+    flipped, a sum for a mean, a size divided twice) says so; "" otherwise."""
+    if not (math.isfinite(actual) and math.isfinite(expected)) or expected == 0 or actual == 0:
+        return ""
+
+    def whole(x: float) -> int:  # x as a whole number (to 1e-4 relative), or 0
+        return round(x) if abs(x - round(x)) <= 1e-4 * abs(x) else 0
+
+    ratio = actual / expected
+    if whole(ratio) == -1:
+        return say(" Your number is the opposite of the expected one (the sign is flipped).",
+                   " 결과가 기댓값과 부호만 반대입니다.")
+    if abs(whole(ratio)) >= 2:
+        return say(f" Your number is {whole(ratio)} times the expected one.",
+                   f" 결과가 기댓값의 {whole(ratio)}배입니다.")
+    if abs(whole(1 / ratio)) >= 2:
+        return say(f" Your number is 1/{whole(1 / ratio)} of the expected one.",
+                   f" 결과가 기댓값의 1/{whole(1 / ratio)}입니다.")
+    return ""
 
 
 def _value(tensor: torch.Tensor, index: tuple) -> str:

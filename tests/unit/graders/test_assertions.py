@@ -4,7 +4,7 @@ import re
 import pytest
 import torch
 
-from graders.support.assertions import assert_tensor
+from graders.support.assertions import assert_scalar, assert_tensor
 
 WANT = torch.tensor([[0.25, 0.75], [0.5, 0.5]])
 MISTAKES = {("the softmax runs over the wrong axis.", "Normalise over the last axis."): torch.tensor([[0.3, 0.7],
@@ -35,7 +35,6 @@ def test_a_right_value_passes_even_when_a_mistake_gives_it_too():
 
 
 def test_a_number_a_known_mistake_gives_is_named_too():
-    from graders.support.assertions import assert_scalar
     with pytest.raises(AssertionError, match="your result is what this mistake gives: batch means averaged."):
         assert_scalar(0.75, 0.5, "mean loss", mistakes={"batch means averaged.": 0.75, "summed.": 2.0})
     with pytest.raises(AssertionError, match="expected 0.5, got 0.6"):
@@ -71,3 +70,15 @@ def test_a_wrong_tensor_with_no_pattern_says_only_what_differs():
     with pytest.raises(AssertionError) as error:
         assert_tensor(torch.tensor([[1.0, 2.0], [3.0, 5.0]]), torch.tensor([[1.0, 2.0], [3.0, 4.0]]), "result")
     assert str(error.value).rstrip().endswith("got:      [1.0, 2.0, 3.0, 5.0]")
+
+
+@pytest.mark.parametrize("got, says", [(-0.5, "the opposite of"), (4.0, "8 times"), (0.125, "1/4 of")])
+def test_a_wrong_number_says_when_it_is_a_whole_multiple_of_the_expected_one(got, says):
+    with pytest.raises(AssertionError, match=re.escape(says)):
+        assert_scalar(got, 0.5, "mean loss")
+
+
+def test_a_wrong_number_in_no_whole_ratio_says_only_the_two_numbers():
+    with pytest.raises(AssertionError) as error:
+        assert_scalar(0.7, 0.5, "mean loss")
+    assert str(error.value) == "mean loss: expected 0.5, got 0.7."
