@@ -113,6 +113,42 @@ def _vocab_of(texts, min_freq: int = 1) -> dict[str, int]:
     return {token: index for index, token in enumerate(["<pad>", "<unk>", "<bos>", "<eos>"] + kept)}
 
 
+def _check_equal(got, want, what: str, mistakes: dict, hint: str) -> None:
+    """check(got == want) for plain values (lists, dicts); when `got` is what a known mistake gives on the same input
+    (`mistakes`: (sentence, advice) -> that value, computed here), the message names the mistake and its advice
+    replaces `hint`."""
+    if got == want:
+        return
+    named = next(((sentence, advice) for (sentence, advice), value in mistakes.items() if value != want and got == value),
+                 None)
+    expected = say(f"expected {want}, got {got}.", f"{got}입니다. 기댓값은 {want}입니다.")
+    if named is None:
+        check(False, f"{what}: {expected}", hint)
+    check(False, say(f"{what}: your result is what this mistake gives: {named[0]} ({expected})",
+                     f"{what}: 결과가 다음 실수를 했을 때 나오는 값과 같습니다: {named[0]} ({expected})"), named[1])
+
+
+def _tokenize_mistakes(text: str) -> dict:
+    """What the usual mistakes of tokenize give on `text`, computed here."""
+    return {
+        (say("the text was not lower-cased, so 'The' and 'the' would be two tokens.",
+             "텍스트를 소문자로 바꾸지 않아서 'The'와 'the'가 서로 다른 토큰이 됩니다."),
+         say("Call text.lower() before splitting.",
+             "나누기 전에 text.lower()를 호출하세요.")): re.findall(r"\w+|[^\w\s]", text),
+        (say("the text was split on whitespace only (str.split), so punctuation stays glued to the words.",
+             "텍스트를 공백으로만 나눠서(str.split) 문장 부호가 단어에 붙어 있습니다."),
+         say("Split with a regular expression that matches a run of word characters or one other non-space "
+             "character: re.findall.",
+             "단어 문자의 연속 또는 공백이 아닌 다른 문자 하나에 맞는 정규 표현식으로 나누세요: re.findall을 쓰면 됩니다.")):
+            text.lower().split(),
+        (say("the punctuation was dropped: only the runs of word characters (\\w+) were kept.",
+             "문장 부호가 빠졌습니다: 단어 문자의 연속(\\w+)만 남겼습니다."),
+         say("Each non-space symbol is a token of its own: add an alternative [^\\w\\s] to the pattern.",
+             "공백이 아닌 기호는 하나하나가 토큰입니다: 패턴에 [^\\w\\s]를 대안으로 더하세요.")):
+            re.findall(r"\w+", text.lower()),
+    }
+
+
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("tokenize lower-cases text and splits words from punctuation",
@@ -124,16 +160,47 @@ def test_tokenize_splits_words_and_punctuation(impl, run_seed):
     for text in texts:
         want = _tokens_of(text)
         got = expect_type(impl.tokenize(text), list, f"tokenize({text!r})")
-        check(got == want, say(f"tokenize({text!r}): expected {want}, got {got}.",
-                               f"tokenize({text!r}): {got}입니다. 기댓값은 {want}입니다."),
-              say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
-                  "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 하나씩 나뉩니다."))
+        _check_equal(got, want, f"tokenize({text!r})", _tokenize_mistakes(text),
+                     say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
+                         "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 "
+                         "하나씩 나뉩니다."))
 
 
 def _vocab_texts(rng: random.Random) -> list[str]:
     """A few short texts over a small pool of words whose counts differ and tie (so the order rule shows)."""
     pool = rng.sample(["the", "cat", "sat", "dog", "a", "mat", "on", "red", "!", ",", "ran", "big"], 8)
     return [" ".join(rng.choice(pool[:rng.randint(2, 8)]) for _ in range(rng.randint(1, 6))) for _ in range(5)]
+
+
+def _vocab_mistakes(texts, min_freq: int) -> dict:
+    """What the usual mistakes of build_vocab give on `texts`, computed here."""
+    counts = Counter(token for text in texts for token in _tokens_of(text))
+
+    def vocab(kept):
+        return {token: index for index, token in enumerate(["<pad>", "<unk>", "<bos>", "<eos>", *kept])}
+    return {
+        (say("tokens of equal count are in the order they were first seen (Counter.most_common keeps that order), not "
+             "in alphabetical order.",
+             "빈도가 같은 토큰이 알파벳순이 아니라 처음 나온 순서대로 놓였습니다(Counter.most_common은 그 순서를 "
+             "유지합니다)."),
+         say("Sort by a key that holds both rules, the count descending and then the token: (-count, token).",
+             "두 규칙을 모두 담은 키로 정렬하세요: 빈도 내림차순, 그다음 토큰 자체, 즉 (-count, token)입니다.")):
+            vocab(t for t, n in counts.most_common() if n >= min_freq),
+        (say("tokens of equal count are in reverse alphabetical order: sorting by (count, token) with reverse=True "
+             "reverses the tie-break too.",
+             "빈도가 같은 토큰이 알파벳 역순으로 놓였습니다: (count, token)으로 reverse=True 정렬하면 동점 규칙까지 "
+             "뒤집힙니다."),
+         say("Reverse only the count: sort by the key (-count, token), without reverse=True.",
+             "빈도만 뒤집으세요: reverse=True 없이 (-count, token)을 키로 정렬합니다.")):
+            vocab(t for t, n in sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
+                  if n >= min_freq),
+        (say("tokens seen exactly min_freq times were dropped: the test is count > min_freq instead of "
+             "count >= min_freq.",
+             "정확히 min_freq번 나온 토큰이 빠졌습니다: count >= min_freq가 아니라 count > min_freq로 비교했습니다."),
+         say("'At least min_freq times' includes min_freq itself: keep a token when count >= min_freq.",
+             "'적어도 min_freq번'에는 min_freq 자신도 들어갑니다: count >= min_freq일 때 토큰을 남기세요.")):
+            vocab(sorted((t for t, n in counts.items() if n > min_freq), key=lambda t: (-counts[t], t))),
+    }
 
 
 @pytest.mark.points(1)
@@ -154,9 +221,11 @@ def test_vocab_puts_special_tokens_first(impl, run_seed):
         call = f"build_vocab({texts})" if min_freq is None else f"build_vocab({texts}, min_freq={min_freq})"
         got = impl.build_vocab(texts) if min_freq is None else impl.build_vocab(texts, min_freq=min_freq)
         got = expect_type(got, dict, call)
-        check(got == want, say(f"{call}: expected {want}, got {got}.", f"{call}: {got}입니다. 기댓값은 {want}입니다."),
-              hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is kept).",
-                                                    "시그니처의 기본값 min_freq=1을 유지하세요(모든 토큰을 남깁니다)."))
+        _check_equal(got, want, call, _vocab_mistakes(texts, 1 if min_freq is None else min_freq),
+                     hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is "
+                                                           "kept).",
+                                                           "시그니처의 기본값 min_freq=1을 유지하세요(모든 토큰을 "
+                                                           "남깁니다)."))
 
 
 @pytest.mark.points(1)
@@ -177,7 +246,24 @@ def test_numericalize_adds_bos_eos_and_unk(impl, run_seed):
         got = errors.calling(f"numericalize({text!r}, vocab)", say("Use vocab.get(token, vocab['<unk>']).",
                                                                    "vocab.get(token, vocab['<unk>'])를 쓰세요."),
                              impl.numericalize, text, dict(table))
-        assert_tensor(got, want, f"numericalize({text!r}, vocab)", hint=hint)
+        ids = [table.get(t, table["<unk>"]) for t in _tokens_of(text)]
+        assert_tensor(got, want, f"numericalize({text!r}, vocab)", hint=hint, mistakes={
+            (say("the <bos> and <eos> ids that mark where the sequence begins and ends are missing.",
+                 "시퀀스의 시작과 끝을 표시하는 <bos>와 <eos> id가 빠졌습니다."),
+             say("Put vocab['<bos>'] before the token ids and vocab['<eos>'] after them.",
+                 "토큰 id들 앞에 vocab['<bos>']를, 뒤에 vocab['<eos>']를 붙이세요.")): torch.tensor(ids),
+            (say("only one of <bos> and <eos> was added: the sequence needs both.",
+                 "<bos>와 <eos> 가운데 하나만 붙였습니다: 시퀀스에는 둘 다 필요합니다."),
+             say("Wrap the ids: [<bos>, ids..., <eos>].",
+                 "id들을 감싸세요: [<bos>, ids..., <eos>].")): [torch.tensor([table["<bos>"], *ids]),
+                                                            torch.tensor([*ids, table["<eos>"]])],
+            (say("unknown tokens became 0, the id of <pad>, instead of the id of <unk>.",
+                 "모르는 토큰이 <unk>의 id가 아니라 <pad>의 id인 0이 되었습니다."),
+             say("A token missing from the vocabulary is <unk>: look tokens up with dict.get and the id of <unk> as "
+                 "the default.",
+                 "어휘에 없는 토큰은 <unk>입니다: dict.get으로 토큰을 찾고, 기본값으로 <unk>의 id를 주세요.")):
+                torch.tensor([table["<bos>"], *(table.get(t, 0) for t in _tokens_of(text)), table["<eos>"]]),
+        })
 
 
 @pytest.mark.points(1)
@@ -197,9 +283,26 @@ def test_pad_batch_is_batch_first_with_lengths(impl, run_seed):
             hint = say("Batch-first: one row per sequence (batch, max_len), the sequence first and pad_id after it.",
                        "배치 차원을 앞에 두세요(batch-first). (batch, max_len) 텐서에 시퀀스마다 한 행씩, 시퀀스를 앞에 두고 남는 뒤쪽을 pad_id로 채웁니다.")
             described = ", ".join(map(str, lengths))
-            assert_tensor(padded, _pad(sequences, max(lengths), pad_id),
+            want = _pad(sequences, max(lengths), pad_id)
+            mistakes = {(say("the batch is time-first (max_len, batch): pad_sequence stacks the sequences as columns "
+                             "unless batch_first=True.",
+                             "배치가 시간 차원을 앞에 둔 (max_len, batch) 모양입니다: pad_sequence는 batch_first=True가 "
+                             "아니면 시퀀스를 열로 쌓습니다."),
+                         say("Put one sequence per row: pass batch_first=True to pad_sequence, or fill a "
+                             "(batch, max_len) tensor row by row.",
+                             "시퀀스마다 한 행에 두세요: pad_sequence에 batch_first=True를 넘기거나, (batch, max_len) "
+                             "텐서를 한 행씩 채우세요.")): want.T}
+            if pad_id != 0:
+                mistakes[(say("the padding is 0 whatever pad_id is: the pad_id argument was ignored.",
+                              "pad_id가 무엇이든 패딩이 0입니다: pad_id 인자를 쓰지 않았습니다."),
+                          say("Fill the empty places with pad_id (torch.full, or padding_value=pad_id for "
+                              "pad_sequence), not with zeros.",
+                              "빈 자리를 0이 아니라 pad_id로 채우세요(torch.full, 또는 pad_sequence의 "
+                              "padding_value=pad_id)."))] = _pad(sequences, max(lengths), 0)
+            assert_tensor(padded, want,
                           say(f"pad_batch({len(lengths)} sequences of lengths {described}, pad_id={pad_id})[0]",
-                              f"pad_batch(길이 {described}인 시퀀스 {len(lengths)}개, pad_id={pad_id})[0]"), hint=hint)
+                              f"pad_batch(길이 {described}인 시퀀스 {len(lengths)}개, pad_id={pad_id})[0]"), hint=hint,
+                          mistakes=mistakes)
             assert_tensor(got_lengths, torch.tensor(lengths), say("pad_batch(...)[1] (the lengths)",
                                                                   "pad_batch(...)[1] (길이들)"), hint=hint)
 
@@ -631,6 +734,39 @@ LSTM_HINT = say("Gates are stacked in the order i, f, g, o (input, forget, cell,
                 "sigmoid를 쓰세요. c_next = f * c + i * g, h_next = o * tanh(c_next)입니다.")
 
 
+def _lstm_step(x, h, c, cell, order="ifgo", candidate=torch.tanh, squash_cell=True):
+    """The judge's LSTM step, written with the usual mistakes as options: the gates read in another `order`, another
+    `candidate` activation for g, h_next without the tanh of c_next."""
+    gates = dict(zip(order, (x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh).chunk(4, -1)))
+    c_next = torch.sigmoid(gates["f"]) * c + torch.sigmoid(gates["i"]) * candidate(gates["g"])
+    return torch.sigmoid(gates["o"]) * (torch.tanh(c_next) if squash_cell else c_next), c_next
+
+
+@torch.no_grad()
+def _lstm_mistakes(x, h, c, cell) -> dict:
+    """What the usual mistakes of lstm_cell give on these inputs, computed here: (h_next, c_next) for each."""
+    return {
+        (say("h_next is the output gate times c_next itself: the tanh of the new cell state is missing.",
+             "h_next가 출력 게이트와 c_next 자체의 곱입니다: 새 셀 상태에 적용할 tanh가 빠졌습니다."),
+         say("The hidden state is o * tanh(c_next): squash the new cell state before the output gate lets it through.",
+             "은닉 상태는 o * tanh(c_next)입니다: 출력 게이트를 통과시키기 전에 새 셀 상태를 tanh로 눌러 주세요.")):
+            _lstm_step(x, h, c, cell, squash_cell=False),
+        (say("the candidate g goes through a sigmoid: it is the one gate of the four that uses tanh.",
+             "후보 값 g에 sigmoid를 적용했습니다: 네 개 가운데 g만 tanh를 씁니다."),
+         say("g is a candidate value between -1 and 1, so it uses tanh; i, f and o are gates between 0 and 1 "
+             "(sigmoid).",
+             "g는 -1과 1 사이의 후보 값이므로 tanh를 씁니다. i, f, o는 0과 1 사이의 게이트입니다(sigmoid).")):
+            _lstm_step(x, h, c, cell, candidate=torch.sigmoid),
+        (say("the gates were read in the order i, f, o, g: nn.LSTMCell stacks them as input, forget, cell (g), "
+             "output.",
+             "게이트를 i, f, o, g 순서로 읽었습니다: nn.LSTMCell은 입력, 망각, 셀(g), 출력 게이트 순서로 쌓습니다."),
+         LSTM_HINT): _lstm_step(x, h, c, cell, order="ifog"),
+        (say("the input and forget gates were swapped: the gates were read in the order f, i, g, o.",
+             "입력 게이트와 망각 게이트가 뒤바뀌었습니다: 게이트를 f, i, g, o 순서로 읽었습니다."),
+         LSTM_HINT): _lstm_step(x, h, c, cell, order="figo"),
+    }
+
+
 def _lstm_inputs(batch, inputs, hidden, seed):
     generator = torch.Generator().manual_seed(seed)
     cell = nn.LSTMCell(inputs, hidden, dtype=torch.float64)
@@ -653,8 +789,11 @@ def test_lstm_cell_matches_nn_lstmcell(impl):
                                     f"lstm_cell은 (h_next, c_next)를 반환해야 하는데 항목 {len(result)}개를 반환했습니다."))
         what = say(f"lstm_cell for batch {batch}, input {inputs}, hidden {hidden}",
                    f"배치 크기 {batch}, 입력 크기 {inputs}, 은닉 크기 {hidden}인 lstm_cell")
-        assert_tensor(result[0], want_h, f"{what}: h_next", hint=LSTM_HINT)
-        assert_tensor(result[1], want_c, f"{what}: c_next", hint=LSTM_HINT)
+        mistakes = _lstm_mistakes(x, h, c, cell)
+        assert_tensor(result[0], want_h, f"{what}: h_next", hint=LSTM_HINT,
+                      mistakes={mistake: values[0] for mistake, values in mistakes.items()})
+        assert_tensor(result[1], want_c, f"{what}: c_next", hint=LSTM_HINT,
+                      mistakes={mistake: values[1] for mistake, values in mistakes.items()})
 
 
 @pytest.mark.points(2)
@@ -893,7 +1032,17 @@ def test_causal_mask_hides_the_future(impl):
                "the diagonal (itself) included, i.e. torch.ones(n, n, dtype=torch.bool).tril().",
                "scaled_dot_product_attention 규약에서 True는 참조할 수 있는 위치를 뜻합니다: 쿼리 i는 대각선(자기 자신)을 "
                "포함해 키 0..i만 볼 수 있습니다. 즉 torch.ones(n, n, dtype=torch.bool).tril()입니다.")
-    assert_tensor(impl.causal_mask(5), torch.ones(5, 5, dtype=torch.bool).tril(), "causal_mask(5)", hint=hint)
+    ones = torch.ones(5, 5, dtype=torch.bool)
+    assert_tensor(impl.causal_mask(5), ones.tril(), "causal_mask(5)", hint=hint, mistakes={
+        (say("the mask is True on the future keys, nn.Transformer's attn_mask convention (True = ignore): inverted "
+             "for scaled_dot_product_attention.",
+             "마스크가 미래의 키에서 True입니다. nn.Transformer의 attn_mask 규약(True = 무시)이라 "
+             "scaled_dot_product_attention에는 반대입니다."), hint): ones.triu(1),
+        (say("the diagonal is False, so no position may attend to itself.",
+             "대각선이 False라서 어떤 위치도 자기 자신을 참조할 수 없습니다."), hint): ones.tril(-1),
+        (say("the mask is the upper triangle: each query sees itself and the future instead of the past.",
+             "마스크가 상삼각 행렬입니다: 쿼리마다 과거가 아니라 자기 자신과 미래를 봅니다."), hint): ones.triu(),
+    })
     generator = torch.Generator().manual_seed(6)
     q, k, v = (torch.randn(2, 6, 4, generator=generator, dtype=torch.float64) for _ in range(3))
     out = impl.scaled_dot_product_attention(q, k, v, impl.causal_mask(6))[0]
@@ -961,6 +1110,53 @@ def _torch_mha(mha, x, pad, causal):
     return mha(x, x, x, key_padding_mask=pad, attn_mask=attn_mask, need_weights=False)[0]
 
 
+@torch.no_grad()
+def _mha_with(mha, x, pad, causal, split="transpose", project="linear"):
+    """The judge's multi-head attention written with the usual mistakes as options: heads split by a reshape with no
+    transpose, the output projection left out or its weight used untransposed."""
+    batch, time, embed = x.shape
+    heads = mha.num_heads
+    q, k, v = F.linear(x, mha.in_proj_weight, mha.in_proj_bias).chunk(3, dim=-1)
+    if split == "transpose":
+        q, k, v = (t.reshape(batch, time, heads, embed // heads).transpose(1, 2) for t in (q, k, v))
+    else:
+        q, k, v = (t.reshape(batch, heads, time, embed // heads) for t in (q, k, v))
+    mask = torch.ones(batch, 1, time, time, dtype=torch.bool)
+    if pad is not None:
+        mask = mask & ~pad[:, None, None, :]
+    if causal:
+        mask = mask & torch.ones(time, time, dtype=torch.bool).tril()
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    out = (out.transpose(1, 2) if split == "transpose" else out).reshape(batch, time, embed)
+    if project == "none":
+        return out
+    weight = mha.out_proj.weight if project == "linear" else mha.out_proj.weight.T
+    return F.linear(out, weight, mha.out_proj.bias)
+
+
+def _mha_mistakes(mha, x, pad, causal, real) -> dict:
+    """What the usual mistakes of multi_head_attention give on these inputs at the real positions, computed here."""
+    return {
+        (say("the heads were split with a reshape to (batch, heads, time, head_dim) and no transpose, so each 'head' "
+             "mixes features of different positions.",
+             "transpose 없이 (batch, heads, time, head_dim)으로 reshape해서 헤드를 나눴기 때문에, 각 '헤드'에 서로 다른 "
+             "위치의 특징이 섞였습니다."), MHA_HINT): _mha_with(mha, x, pad, causal, split="reshape")[real],
+        (say("the output projection out_proj is missing: the concatenated heads were returned as they are.",
+             "출력 투영 out_proj가 빠졌습니다: 이어 붙인 헤드 출력을 그대로 반환했습니다."),
+         say("After concatenating the heads, apply the output projection: F.linear with out_proj_weight and "
+             "out_proj_bias.",
+             "헤드 출력을 이어 붙인 뒤 출력 투영을 적용하세요: out_proj_weight와 out_proj_bias로 F.linear를 씁니다.")):
+            _mha_with(mha, x, pad, causal, project="none")[real],
+        (say("the output projection used out_proj_weight untransposed (x @ W): nn.Linear's weight is "
+             "(out_features, in_features), so it computes x @ W.T.",
+             "출력 투영에서 out_proj_weight를 전치하지 않고(x @ W) 썼습니다: nn.Linear의 가중치는 "
+             "(out_features, in_features) 모양이라 x @ W.T를 계산합니다."),
+         say("Use F.linear(out, out_proj_weight, out_proj_bias), or out @ out_proj_weight.T + out_proj_bias.",
+             "F.linear(out, out_proj_weight, out_proj_bias)나 out @ out_proj_weight.T + out_proj_bias를 쓰세요.")):
+            _mha_with(mha, x, pad, causal, project="transposed")[real],
+    }
+
+
 @pytest.mark.points(2)
 @pytest.mark.numerics
 @pytest.mark.title("multi_head_attention matches nn.MultiheadAttention, with any masks",
@@ -980,7 +1176,8 @@ def test_multi_head_attention_matches_nn_multihead_attention(impl):
                                                  f"{'given' if use_pad else 'None'}, causal={causal}) vs nn.MultiheadAttention "
                                                  "at the real positions",
                                                  f"실제 위치에서 nn.MultiheadAttention과 multi_head_attention (heads {heads}, key_padding_mask "
-                                                 f"{'있음' if use_pad else 'None'}, causal={causal}) 비교"), hint=MHA_HINT)
+                                                 f"{'있음' if use_pad else 'None'}, causal={causal}) 비교"), hint=MHA_HINT,
+                      mistakes=_mha_mistakes(mha, x, key_padding, causal, real))
 
 
 @pytest.mark.points(1)
@@ -1035,6 +1232,43 @@ def test_multi_head_attention_ignores_padded_and_future_tokens(impl):
 
 
 # -- positional encoding ----------------------------------------------------------------------------
+def _positional_mistakes(position: torch.Tensor, d_model: int) -> dict:
+    """What the usual mistakes of the sinusoidal table give, computed here (float64, compared as float32)."""
+    def interleaved(sines, cosines):
+        return torch.stack([sines, cosines], dim=-1).reshape(len(position), d_model).float()
+    angle = position / 10000 ** (torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
+    per_column = position / 10000 ** (torch.arange(d_model, dtype=torch.float64) / d_model)
+    return {
+        (say("the exponent uses i instead of 2i: the frequencies are 1 / 10000^(i / d_model), so they fall too slowly.",
+             "지수에 2i가 아니라 i를 썼습니다: 주파수가 1 / 10000^(i / d_model)이 되어 너무 천천히 줄어듭니다."),
+         say("Column pair i (columns 2i and 2i+1) uses 10000^(2i / d_model): take the even column indices, "
+             "torch.arange(0, d_model, 2), as 2i.",
+             "열 쌍 i(열 2i와 2i+1)는 10000^(2i / d_model)을 씁니다: 짝수 열 인덱스 torch.arange(0, d_model, 2)를 "
+             "2i로 쓰세요.")):
+            interleaved(*(f(position / 10000 ** (torch.arange(d_model // 2, dtype=torch.float64) / d_model))
+                          for f in (torch.sin, torch.cos))),
+        (say("each column's exponent uses its own index: the cosine in column 2i+1 got the angle of (2i+1) instead "
+             "of sharing the angle of its sine in column 2i.",
+             "열마다 자기 인덱스를 지수에 썼습니다: 열 2i+1의 cos이 열 2i의 sin과 같은 각도를 쓰지 않고 (2i+1)의 각도를 "
+             "썼습니다."),
+         say("A sine and the cosine next to it share one angle: compute the angle once per pair (index 2i = "
+             "2 * (column // 2)) and take its sin and its cos.",
+             "sin과 그 옆의 cos은 같은 각도를 씁니다: 쌍마다 각도를 한 번 계산하고(인덱스 2i = 2 * (열 // 2)) 그 sin과 "
+             "cos을 구하세요.")):
+            interleaved(per_column[:, 0::2].sin(), per_column[:, 1::2].cos()),
+        (say("sines and cosines are swapped: the even columns hold the cosines and the odd ones the sines.",
+             "sin과 cos이 뒤바뀌었습니다: 짝수 열에 cos이, 홀수 열에 sin이 들어 있습니다."),
+         say("Even columns (pe[:, 0::2]) get sin, odd columns (pe[:, 1::2]) get cos.",
+             "짝수 열(pe[:, 0::2])에는 sin을, 홀수 열(pe[:, 1::2])에는 cos을 넣으세요.")):
+            interleaved(angle.cos(), angle.sin()),
+        (say("the sines fill the first half of the columns and the cosines the second half, instead of alternating.",
+             "sin이 열의 앞쪽 절반을, cos이 뒤쪽 절반을 채웠습니다. 번갈아 들어가야 합니다."),
+         say("Keep them interleaved: sin in the even columns pe[:, 0::2], cos in the odd columns pe[:, 1::2].",
+             "번갈아 넣으세요: 짝수 열 pe[:, 0::2]에는 sin을, 홀수 열 pe[:, 1::2]에는 cos을 넣습니다.")):
+            torch.cat([angle.sin(), angle.cos()], dim=-1).float(),
+    }
+
+
 @pytest.mark.points(1)
 @pytest.mark.numerics
 @pytest.mark.title("sinusoidal_positional_encoding builds the interleaved sin/cos table",
@@ -1047,6 +1281,7 @@ def test_positional_encoding_is_sinusoidal(impl):
         want = torch.stack([angle.sin(), angle.cos()], dim=-1).reshape(max_len, d_model).float()
         assert_tensor(impl.sinusoidal_positional_encoding(max_len, d_model), want,
                       f"sinusoidal_positional_encoding({max_len}, {d_model})", atol=1e-5,
+                      mistakes=_positional_mistakes(position, d_model),
                       hint=say("Even columns 2i hold sin(pos / 10000^(2i/d_model)), odd columns 2i+1 the cos of the same "
                                "angle, interleaved (pe[:, 0::2], pe[:, 1::2]); the exponent uses 2i, not i.",
                                "짝수 열 2i에는 sin(pos / 10000^(2i/d_model))을, 홀수 열 2i+1에는 같은 각도의 cos을 번갈아 넣으세요 "

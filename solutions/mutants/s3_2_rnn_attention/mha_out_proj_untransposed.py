@@ -1,0 +1,23 @@
+"""Applies the output projection as out @ out_proj_weight + out_proj_bias, without transposing nn.Linear's weight."""
+CAUGHT_BY = "test_multi_head_attention_matches_nn_multihead_attention"
+MESSAGE_MENTIONS = "out_proj_weight untransposed"
+MESSAGE_MENTIONS_KO = "out_proj_weight를 전치하지 않고"
+from solutions.s3_2_rnn_attention import *  # noqa: E402,F401,F403 - the rest of the reference
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+def multi_head_attention(x, num_heads, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias,
+                         key_padding_mask=None, causal=False):
+    batch, time, embed = x.shape
+    head_dim = embed // num_heads
+    q, k, v = F.linear(x, in_proj_weight, in_proj_bias).chunk(3, dim=-1)
+    q, k, v = (t.view(batch, time, num_heads, head_dim).transpose(1, 2) for t in (q, k, v))
+    mask = torch.ones(batch, 1, time, time, dtype=torch.bool, device=x.device)
+    if key_padding_mask is not None:
+        mask = mask & ~key_padding_mask[:, None, None, :]
+    if causal:
+        mask = mask & causal_mask(time, x.device)
+    out, _ = scaled_dot_product_attention(q, k, v, mask)
+    out = out.transpose(1, 2).reshape(batch, time, embed)
+    return out @ out_proj_weight + out_proj_bias
