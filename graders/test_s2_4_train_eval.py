@@ -16,6 +16,7 @@ from graders.observations.s2_4_train_eval import (
     _eval_setup,
     _mlp,
     _sgd,
+    _stale_grads,
     _toy_data,
     _toy_model,
     cuda_setup,
@@ -23,6 +24,7 @@ from graders.observations.s2_4_train_eval import (
     eval_setup,
     grads_left,
     mlp_with_adam,
+    open_event_writers,
     seed_global_rng,
     shuffled_toy_loader,
     toy_setup,
@@ -45,7 +47,7 @@ def _reference_epoch(model, loader, optimizer, mistake=None):
     model.train()
     losses = []
     for x, y in loader:
-        if mistake != "no_zero_grad":
+        if mistake not in ("no_zero_grad", "zero_grad_after_step"):
             optimizer.zero_grad()
         logits = model(x)
         if mistake == "softmax":
@@ -55,8 +57,17 @@ def _reference_epoch(model, loader, optimizer, mistake=None):
         if mistake == "zero_grad_after_backward":
             optimizer.zero_grad()
         optimizer.step()
+        if mistake == "zero_grad_after_step":
+            optimizer.zero_grad()
         losses.append(loss.item() * len(y))
     return sum(losses) / len(loader.dataset)
+
+
+def _with_stale_grads(model):
+    """`model` with _stale_grads in every .grad, as toy_setup(stale_grads=True) hands it to the student's function."""
+    for parameter, grad in zip(model.parameters(), _stale_grads(model)):
+        parameter.grad = grad
+    return model
 
 
 def _params(model):
@@ -97,6 +108,12 @@ MISTAKES = {
                                     "optimizer.zero_grad()가 loss.backward()와 optimizer.step() 사이에서 실행되어 "
                                     "매 단계가 0인 변화도를 씁니다. "
                                     "zero_grad는 backward 전에 호출하세요."),
+    "zero_grad_after_step": say("optimizer.zero_grad() runs after optimizer.step() instead of first, so the first step "
+                                "trains on the gradients an earlier backward left in .grad; call zero_grad at the start of "
+                                "every step, before the forward.",
+                                "optimizer.zero_grad()가 맨 앞이 아니라 optimizer.step() 뒤에 실행되어, 첫 단계가 이전의 "
+                                "backward가 .grad에 남긴 변화도로 학습합니다. zero_grad는 매 단계의 시작, 순전파 전에 "
+                                "호출하세요."),
     "softmax": say("softmax is applied before CrossEntropyLoss; the loss expects raw logits (it applies log_softmax itself).",
                    "CrossEntropyLoss 전에 softmax가 적용되었습니다. 이 손실 함수는 소프트맥스를 거치지 않은 로짓을 "
                    "기대합니다(log_softmax를 스스로 적용합니다)."),
@@ -136,20 +153,22 @@ def test_accuracy_is_fraction_of_argmax_hits(impl, run_seed):
                    ko="train_one_epoch은 올바른 학습 루프와 똑같이 모델을 갱신합니다")
 def test_train_one_epoch_matches_reference_loop(impl):
     loader = DataLoader(_toy_data(0), batch_size=16, shuffle=False)
-    live = toy_setup(impl, 1, 0, 16)
+    live = toy_setup(impl, 1, 0, 16, stale_grads=True)  # .grad left by an earlier backward: zero_grad must clear it
     impl.train_one_epoch(live["model"], live["loader"], live["loss_fn"], live["optimizer"])
     got = _flat(_pulled(live["model"], say("the model after train_one_epoch", "train_one_epoch 뒤의 모델")))
     outcomes = {}
     for mistake in (None, *MISTAKES):
-        model = _mlp(1)
+        model = _with_stale_grads(_mlp(1))
         _reference_epoch(model, loader, _sgd(model), mistake)
         outcomes[mistake] = _flat(model.state_dict())
     for mistake, hint in MISTAKES.items():
         check(got.shape != outcomes[mistake].shape or not torch.allclose(got, outcomes[mistake], rtol=1e-5, atol=1e-7),
-              say("After one epoch of train_one_epoch (SGD, momentum 0.9, 4 batches, no shuffling) the parameters match a "
-                  "loop with a known mistake, not torch's correct loop.",
-                  "train_one_epoch으로 한 에폭(SGD, 모멘텀 0.9, 배치 4개, 섞지 않음)을 학습한 뒤의 매개변수가 torch의 "
-                  "올바른 루프가 아니라 알려진 실수가 있는 루프의 결과와 같습니다."), hint)
+              say("After one epoch of train_one_epoch (SGD, momentum 0.9, 4 batches, no shuffling, the model handed over "
+                  "with gradients left in .grad) the parameters match a loop with a known mistake, not torch's correct "
+                  "loop.",
+                  "train_one_epoch으로 한 에폭(SGD, 모멘텀 0.9, 배치 4개, 섞지 않음, .grad에 변화도가 남은 채로 넘겨받은 "
+                  "모델)을 학습한 뒤의 매개변수가 torch의 올바른 루프가 아니라 알려진 실수가 있는 루프의 결과와 "
+                  "같습니다."), hint)
     assert_tensor(got, outcomes[None], say("all parameters after one epoch of train_one_epoch, against a reference loop",
                                            "train_one_epoch으로 한 에폭 학습한 뒤의 모든 매개변수(참조 루프와 비교)"),
                   hint=say("Each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y) on raw logits, loss.backward(), "
@@ -333,7 +352,18 @@ def test_early_stopping_waits_for_patience(impl, run_seed):
         else:
             stopper = impl.EarlyStopping(patience, min_delta=min_delta)
             made = f"EarlyStopping(patience={patience}, min_delta={min_delta})"
-        decisions = [bool(stopper.step(loss)) for loss in losses]
+        returned = [stopper.step(loss) for loss in losses]
+        kinds = sorted({type(value).__name__ for value in returned})
+        check(all(value is True or value is False for value in returned),
+              say(f"{made}.step should return True or False, got {', '.join(kinds)}"
+                  + (": None where False was meant." if None in returned else "."),
+                  f"{made}.step은 True나 False를 반환해야 하는데 {', '.join(kinds)}입니다"
+                  + (": False여야 할 곳에 None입니다." if None in returned else ".")),
+              say("Return the decision on every path, e.g. return self.count >= self.patience: a function that ends "
+                  "without return gives None.",
+                  "모든 경로에서 판정을 반환하세요. 예: return self.count >= self.patience. return 없이 끝나는 함수는 "
+                  "None을 반환합니다."))
+        decisions = [bool(value) for value in returned]
         first = decisions.index(True) if True in decisions else None
         check(first == stop_at and not any(decisions[:stop_at or len(losses)]),
               say(f"{made} fed {losses}: expected the first True at epoch {stop_at}, got {first} (decisions "
@@ -568,22 +598,43 @@ def test_train_one_epoch_moves_batches_to_the_model_device(impl):
 
 # -- TensorBoard: the event files the student's run wrote, read back by the judge ---------------------------------------
 LOG_EPOCHS, LOG_BATCH = 2, 16  # 50 samples: batches of 16, 16, 16, 2, so 8 steps in all
-LOG_LIMIT = 4 * 1024 * 1024  # the reference's run writes about 72 KB
-PARAMETERS = ("0.weight", "0.bias", "2.weight", "2.bias")
+LOG_LIMIT = 4 * 1024 * 1024  # the reference's run writes about 100 KB
+PARAMETERS = ("0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias")  # Linear, BatchNorm1d, ReLU, Linear
+LOG_MISTAKES = {
+    "no_train_mode": say("log_training never calls model.train(): the model it was handed in eval mode (as evaluate() "
+                         "leaves it) trained with BatchNorm normalising by its running statistics and never updating them; "
+                         "call model.train() at the start of every epoch, as train_one_epoch does.",
+                         "log_training이 model.train()을 한 번도 호출하지 않습니다: (evaluate()가 남기는 것처럼) 평가 모드로 "
+                         "넘겨받은 모델이 BatchNorm의 누적 통계로 정규화하고 그 통계를 갱신하지 않은 채 학습했습니다. "
+                         "train_one_epoch처럼 매 에폭을 시작할 때 model.train()을 호출하세요."),
+    "zero_grad_after_step": MISTAKES["zero_grad_after_step"],
+    "no_zero_grad": MISTAKES["no_zero_grad"],
+}
 
 
-def _logged_steps(model, loader, optimizer, epochs):
-    """The judge's own run of log_training's loop: each step's loss, and after each epoch the parameters and their .grad."""
+def _log_model(model_seed):
+    """The model log_training gets, as the judge builds it: _mlp with a BatchNorm1d, in eval mode, stale .grad."""
+    return _with_stale_grads(_toy_model(model_seed, eval_first=True, batch_norm=True))
+
+
+def _logged_steps(model, loader, optimizer, epochs, mistake=None):
+    """The judge's own run of log_training's loop (or with a known mistake, to name it when a student's run matches):
+    each step's loss, and after each epoch the parameters and their .grad."""
     losses, epochs_done = [], []
     for _ in range(epochs):
-        model.train()
+        if mistake != "no_train_mode":
+            model.train()
         for x, y in loader:
-            optimizer.zero_grad()
+            if mistake not in ("no_zero_grad", "zero_grad_after_step"):
+                optimizer.zero_grad()
             loss = F.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()
+            if mistake == "zero_grad_after_step":
+                optimizer.zero_grad()
             losses.append(loss.item())
-        epochs_done.append({name: (p.detach().clone(), p.grad.detach().clone()) for name, p in model.named_parameters()})
+        epochs_done.append({name: (p.detach().clone(), None if p.grad is None else p.grad.detach().clone())
+                            for name, p in model.named_parameters()})
     return losses, epochs_done
 
 
@@ -626,13 +677,21 @@ def tensorboard_run(impl, student_path_factory, run_seed):
     model_seed, data_seed = (int(v) for v in torch.randint(1000, 10 ** 6, (2,), generator=generator))
     within = student_path_factory.mktemp("tensorboard")
     folder = within / "runs"  # SummaryWriter makes it
-    live = toy_setup(impl, model_seed, data_seed, LOG_BATCH)
+    # handed over in eval mode (as evaluate() leaves it), with BatchNorm to show the mode, and .grad left by a backward
+    live = toy_setup(impl, model_seed, data_seed, LOG_BATCH, eval_first=True, batch_norm=True, stale_grads=True)
+    writers_before = open_event_writers(impl)
     impl.log_training(str(folder), live["model"], live["loader"], live["loss_fn"], live["optimizer"], LOG_EPOCHS)
-    model = _mlp(model_seed)
-    losses, epochs_done = _logged_steps(model, DataLoader(_toy_data(data_seed), batch_size=LOG_BATCH, shuffle=False),
-                                        _sgd(model), LOG_EPOCHS)
+    writers_left = open_event_writers(impl) - writers_before
+    loader = DataLoader(_toy_data(data_seed), batch_size=LOG_BATCH, shuffle=False)
+    model = _log_model(model_seed)
+    losses, epochs_done = _logged_steps(model, loader, _sgd(model), LOG_EPOCHS)
+    mistaken = {}
+    for mistake in LOG_MISTAKES:
+        other = _log_model(model_seed)
+        _logged_steps(other, loader, _sgd(other), LOG_EPOCHS, mistake)
+        mistaken[mistake] = _flat(other.state_dict())
     return {"within": within, "folder": folder, "live": live, "losses": losses, "epochs_done": epochs_done,
-            "model": model}
+            "model": model, "mistaken": mistaken, "writers_left": writers_left}
 
 
 @pytest.mark.points(2)
@@ -641,11 +700,21 @@ def tensorboard_run(impl, student_path_factory, run_seed):
                    ko="log_training은 단계마다 손실을 TensorBoard 이벤트 파일에 Loss/train으로 단계 0, 1, 2, ...에 기록합니다")
 def test_log_training_logs_each_steps_loss(impl, tensorboard_run):
     run = tensorboard_run
-    _assert_state(_pulled(run["live"]["model"], "log_training"), run["model"],
+    got = _pulled(run["live"]["model"], "log_training")
+    for mistake, message in LOG_MISTAKES.items():
+        want = run["mistaken"][mistake]
+        check(not torch.allclose(_flat(got), want, rtol=1e-5, atol=1e-7) if _flat(got).shape == want.shape else True,
+              say(f"After log_training ({LOG_EPOCHS} epochs of 4 batches, the model handed over in eval mode with "
+                  "gradients left in .grad) the model matches a loop with a known mistake, not torch's correct loop.",
+                  f"log_training({LOG_EPOCHS} 에폭, 에폭마다 배치 4개, 평가 모드로 .grad에 변화도가 남은 채로 넘겨받은 "
+                  "모델) 뒤의 모델이 torch의 올바른 루프가 아니라 알려진 실수가 있는 루프의 결과와 같습니다."), message)
+    _assert_state(got, run["model"],
                   say("the model after log_training, against the judge's own run of the same steps",
                       "같은 단계를 채점기가 직접 실행한 결과와 비교한, log_training 뒤의 모델"),
-                  say("Each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step().",
-                      "배치마다: optimizer.zero_grad(), loss = loss_fn(model(x), y), loss.backward(), optimizer.step()."))
+                  say("Each epoch: model.train(); each batch: optimizer.zero_grad(), loss = loss_fn(model(x), y), "
+                      "loss.backward(), optimizer.step().",
+                      "에폭마다 model.train(), 배치마다 optimizer.zero_grad(), loss = loss_fn(model(x), y), "
+                      "loss.backward(), optimizer.step()."))
     scalars, _ = _read_events(run["folder"], run["within"])
     losses = run["losses"]
     n = len(losses)
@@ -683,6 +752,15 @@ def test_log_training_logs_each_steps_loss(impl, tensorboard_run):
                             say("each value is the running mean of the epoch's losses so far, not the batch's loss",
                                 "각 값이 배치의 손실이 아니라 그 에폭의 지금까지 손실의 누적 평균입니다"):
                             torch.tensor(running, dtype=torch.float32)})
+    # Whether the writer is still open is what the student's process says (its writer threads); it can only fail.
+    check(run["writers_left"] in (0, None) or run["writers_left"] < 0,
+          say("log_training returned with its SummaryWriter still open (its writer thread still runs): writer.close() was "
+              "never called, so events still queued may never reach the file.",
+              "log_training이 SummaryWriter를 연 채로 반환했습니다(기록 스레드가 아직 실행 중입니다): writer.close()를 "
+              "호출하지 않아 대기 중인 이벤트가 파일에 끝내 기록되지 않을 수 있습니다."),
+          say("Call writer.close() at the end (or write the loop inside `with SummaryWriter(log_dir) as writer:`).",
+              "마지막에 writer.close()를 호출하세요(또는 `with SummaryWriter(log_dir) as writer:` 안에서 루프를 "
+              "실행하세요)."))
 
 
 @pytest.mark.points(1)
@@ -691,6 +769,14 @@ def test_log_training_logs_each_steps_loss(impl, tensorboard_run):
                    ko="log_training은 에폭마다 모든 매개변수의 히스토그램을 기록합니다")
 def test_log_training_logs_weight_histograms(impl, tensorboard_run):
     run = tensorboard_run
+    trained, want = _flat(_pulled(run["live"]["model"], "log_training")), _flat(run["model"].state_dict())
+    check(trained.shape == want.shape and torch.allclose(trained, want, rtol=1e-5, atol=1e-6),
+          say("the model log_training trained is not the judge's run of the same steps, so its weights' histograms cannot "
+              "match either; the check of Loss/train names what differs.",
+              "log_training이 학습한 모델이 같은 단계를 채점기가 직접 실행한 결과와 달라서 가중치의 히스토그램도 맞을 수 "
+              "없습니다. 무엇이 다른지는 Loss/train 검사가 알려 줍니다."),
+          say("Fix the training loop first (model.train(), then zero_grad, loss, backward, step per batch).",
+              "먼저 학습 루프를 고치세요(model.train(), 그다음 배치마다 zero_grad, 손실, backward, step)."))
     _, histograms = _read_events(run["folder"], run["within"])
     hint = say('After each epoch: for name, param in model.named_parameters(): writer.add_histogram(f"weights/{name}", '
                'param, epoch), with epoch the number of epochs done (1, 2, ...).',

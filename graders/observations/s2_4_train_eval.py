@@ -55,12 +55,24 @@ def _sgd(model):
 # state they leave (state_dict, as tensors) and compares it with what its own copy of the same run gives. Nothing the
 # student's process reports is graded alone: the returned losses and the probes' flags sit beside those numbers.
 @observation
-def toy_setup(impl, model_seed, data_seed, batch_size, probe=False, eval_first=False, batch_norm=False, n=50):
+def toy_setup(impl, model_seed, data_seed, batch_size, probe=False, eval_first=False, batch_norm=False, n=50,
+              stale_grads=False):
     """_mlp(model_seed) (with a BatchNorm1d with `batch_norm`, inside a Probe with `probe`, in eval mode with
-    `eval_first`), an unshuffled loader over _toy_data(data_seed, n), CrossEntropyLoss and _sgd(model)."""
+    `eval_first`, with _stale_grads in every .grad with `stale_grads`), an unshuffled loader over
+    _toy_data(data_seed, n), CrossEntropyLoss and _sgd(model)."""
     model = _toy_model(model_seed, probe, eval_first, batch_norm)
+    if stale_grads:
+        for parameter, grad in zip(model.parameters(), _stale_grads(model)):
+            pristine.set_tensor_attr(parameter, "grad", grad)
     loader = DataLoader(_toy_data(data_seed, n=n), batch_size=batch_size, shuffle=False)
     return {"model": model, "loader": loader, "loss_fn": nn.CrossEntropyLoss(), "optimizer": _sgd(model)}
+
+
+def _stale_grads(model):
+    """What an earlier backward left in each parameter's .grad (a loop that clears .grad only after its step trains its
+    first step on them): one tensor per parameter, in model.parameters() order, drawn from a generator seeded here."""
+    generator = torch.Generator().manual_seed(2024)
+    return [torch.randn(parameter.shape, generator=generator) for parameter in model.parameters()]
 
 
 def _toy_model(model_seed, probe=False, eval_first=False, batch_norm=False):
@@ -88,6 +100,17 @@ def grads_left(impl, model):
     """Whether each parameter's .grad is None, read from torch's C++ tensors (graders/support/pristine.py)."""
     return [pristine.tensor_attr(tensor, "grad") is None for kind, _, tensor in pristine.module_tensors(model)
             if kind == "parameter"]
+
+
+@observation
+def open_event_writers(impl):
+    """How many TensorBoard event writers are still open in the student's process: their writer threads
+    (tensorboard's _AsyncWriterThread, which writer.close() stops and joins) still alive. It can only name a
+    SummaryWriter left open; the judge reads what the event files hold itself."""
+    import threading
+
+    from tensorboard.summary.writer.event_file_writer import _AsyncWriterThread
+    return sum(1 for thread in threading.enumerate() if isinstance(thread, _AsyncWriterThread) and thread.is_alive())
 
 
 @observation
