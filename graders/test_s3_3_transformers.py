@@ -33,6 +33,7 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     class_names,
     encode,
     eval_logits,
+    filter_seen,
     fine_tune_steps,
     first_parameter_device,
     greedy_generate_from_train_mode,
@@ -836,7 +837,13 @@ def test_greedy_generation_matches_generate(impl, run_seed):
                            "returns prompt and new tokens together.",
                            "먼저 model.eval()을 호출하고(학습 모드에서는 드롭아웃 때문에 다음 토큰이 무작위가 됩니다) no_grad를 쓰세요. "
                            "단계마다 마지막 위치에서 어휘 전체에 대해 구한 logits[:, -1].argmax(-1)을 이어 붙이고, "
-                           "프롬프트와 새 토큰을 함께 반환하세요."))
+                           "프롬프트와 새 토큰을 함께 반환하세요."),
+                  mistakes={(say("only the new tokens were returned: the prompt must come first, then the new tokens.",
+                                 "새 토큰만 반환했습니다: 프롬프트가 먼저 오고 그 뒤에 새 토큰이 와야 합니다."),
+                             say("Return the whole sequence, prompt included: the ids you appended to, as "
+                                 "model.generate does.",
+                                 "model.generate처럼 프롬프트를 포함한 전체 시퀀스, 즉 토큰을 이어 붙여 온 ids를 "
+                                 "반환하세요.")): want[:, prompt.shape[1]:]})
 
 
 # -- a real pretrained model (optional package) -----------------------------------------------------
@@ -1325,6 +1332,32 @@ TOP_P_HINT = say("Sort the logits in decreasing order, probabilities = sorted.so
                  "가운데 가장 작은 로짓 이상인 로짓을 모두 남기세요.")
 
 
+def _filter_seen(impl, name, logits, argument, what, hint) -> dict:
+    """What impl.<name>(logits, argument) returned, and the judge's logits as the student's call left them."""
+    seen = expect_type(errors.calling(what, hint, filter_seen, impl, name, logits, argument), dict, what, hint)
+    for key in ("logits_after", "logits_after_zeroing"):
+        expect_tensor(seen.get(key), what, hint)
+    return seen
+
+
+def _check_left_alone(seen, logits, what):
+    """The docstrings promise a new tensor, the caller's logits left as they were."""
+    check(torch.equal(seen["logits_after"], logits),
+          say(f"{what} changed the logits it was given: it filtered them in place (masked_fill_ or an indexed "
+              "assignment such as logits[...] = -inf), so the caller's logits are lost.",
+              f"{what}: 받은 로짓을 바꿨습니다. 제자리에서(masked_fill_나 logits[...] = -inf 같은 인덱스 대입) 걸러서 "
+              "호출한 쪽의 로짓이 사라집니다."),
+          say("Build a new tensor: masked_fill without the trailing underscore, or work on logits.clone().",
+              "새 텐서를 만드세요: 밑줄이 붙지 않은 masked_fill을 쓰거나 logits.clone()에서 작업하세요."))
+    check(torch.equal(seen["logits_after_zeroing"], seen["logits_after"]),
+          say(f"{what} returned the logits it was given (or a view of them), not a new tensor: changing the result "
+              "changes the caller's logits.",
+              f"{what}: 새 텐서가 아니라 받은 로짓 자체(또는 그 뷰)를 반환했습니다. 결과를 바꾸면 호출한 쪽의 로짓도 "
+              "바뀝니다."),
+          say("Return a new tensor in every case, also when nothing is filtered out (logits.clone()).",
+              "걸러 낼 것이 없을 때도 언제나 새 텐서를 반환하세요(logits.clone())."))
+
+
 def _top_k(logits, k):
     """The judge's top-k: every logit at least the row's k-th largest is kept, the rest -inf."""
     kth = logits.topk(min(k, logits.size(-1)), dim=-1).values[..., -1:]
@@ -1378,7 +1411,8 @@ def test_filter_top_k_keeps_the_k_largest(impl, run_seed):
     cases += [(ties, k) for k in (1, 3, 7)] + [(_random_logits(_seed(run_seed, 22), 5, 20), k) for k in (4, 20, 25)]
     for logits, k in cases:
         what = say(f"filter_top_k(logits {tuple(logits.shape)}, k={k})", f"filter_top_k(logits {tuple(logits.shape)}, k={k})")
-        got = errors.calling(what, TOP_K_HINT, impl.filter_top_k, logits, k)
+        seen = _filter_seen(impl, "filter_top_k", logits, k, what, TOP_K_HINT)
+        got = seen["result"]
         order = logits.topk(min(k, logits.size(-1)), dim=-1).indices
         exactly_k = torch.full_like(logits, NEG_INF).scatter(-1, order, logits.gather(-1, order))
         assert_tensor(got, _top_k(logits, k), what, hint=TOP_K_HINT,
@@ -1391,7 +1425,44 @@ def test_filter_top_k_keeps_the_k_largest(impl, run_seed):
                                      "top k 밖에 -inf 대신 0을 넣었습니다: 로짓 0에도 확률이 있습니다"), TOP_K_HINT):
                                 _top_k(logits, k).masked_fill(_top_k(logits, k) == NEG_INF, 0.0),
                                 (say("the k smallest logits kept", "가장 작은 로짓 k개를 남겼습니다"), TOP_K_HINT):
-                                -_top_k(-logits, k)})
+                                -_top_k(-logits, k),
+                                (say("the k-th largest logit itself was removed: the mask is logits <= kth, so only "
+                                     "k - 1 tokens (those above the k-th) stay",
+                                     "k번째로 큰 로짓 자신이 지워졌습니다: 마스크가 logits <= kth라서 k번째보다 큰 "
+                                     "k - 1개만 남습니다"),
+                                 say("Remove only what is strictly below the k-th largest: logits < kth.",
+                                     "k번째로 큰 값보다 엄격하게 작은 것만 지우세요: logits < kth.")):
+                                logits.masked_fill(logits <= logits.topk(min(k, logits.size(-1)), dim=-1)
+                                                   .values[..., -1:], NEG_INF)})
+        _check_left_alone(seen, logits, what)
+
+
+def _top_p_mistakes(logits, p) -> dict:
+    """What the usual mistakes of the nucleus give on these logits (p < 1), computed here."""
+    ordered, ahead = _mass_ahead(logits)
+    raw_ahead = ordered.cumsum(-1) - ordered
+    raw_smallest = ordered.gather(-1, (raw_ahead < p).sum(-1, keepdim=True).clamp(min=1) - 1)
+    probabilities = logits.softmax(-1)
+    return {
+        (say("the nucleus mask was computed in sorted order but applied to the logits in vocabulary order: it was "
+             "never mapped back to the token ids",
+             "nucleus 마스크를 정렬된 순서로 계산하고는 어휘 순서의 로짓에 그대로 적용했습니다: 토큰 id 순서로 되돌리지 "
+             "않았습니다"),
+         say("Map the decision back to the tokens: scatter the sorted mask with the indices of sort, or keep every "
+             "logit at least as large as the smallest one in the nucleus.",
+             "결정을 토큰으로 되돌리세요: sort의 인덱스로 정렬된 마스크를 scatter하거나, nucleus에서 가장 작은 로짓 "
+             "이상인 로짓을 모두 남기세요.")): logits.masked_fill(ahead >= p, NEG_INF),
+        (say("the running total adds up logits, not probabilities: the softmax of the sorted logits is missing",
+             "누적 합이 확률이 아니라 로짓을 더했습니다: 정렬한 로짓의 softmax가 빠졌습니다"),
+         say("p is a probability mass: cumulate softmax(sorted logits), which adds up to 1.",
+             "p는 확률의 합입니다: 합이 1이 되는 softmax(정렬한 로짓)을 누적하세요.")):
+            logits.masked_fill(logits < raw_smallest, NEG_INF),
+        (say("the probabilities were cumulated in vocabulary order, without sorting them first",
+             "확률을 먼저 정렬하지 않고 어휘 순서대로 누적했습니다"),
+         say("Sort in decreasing order first (logits.sort(descending=True)): the nucleus is the most likely tokens.",
+             "먼저 내림차순으로 정렬하세요(logits.sort(descending=True)): nucleus는 가장 가능성이 높은 토큰들입니다.")):
+            logits.masked_fill(probabilities.cumsum(-1) - probabilities >= p, NEG_INF),
+    }
 
 
 def _sorted_prefix(logits, count):
@@ -1423,7 +1494,8 @@ def _nucleus_cases(run_seed):
 def test_filter_top_p_keeps_the_nucleus(impl, run_seed):
     for logits, p in _nucleus_cases(run_seed):
         what = say(f"filter_top_p(logits {tuple(logits.shape)}, p={p})", f"filter_top_p(logits {tuple(logits.shape)}, p={p})")
-        got = errors.calling(what, TOP_P_HINT, impl.filter_top_p, logits, p)
+        seen = _filter_seen(impl, "filter_top_p", logits, p, what, TOP_P_HINT)
+        got = seen["result"]
         ordered, ahead = _mass_ahead(logits)
         probabilities = ordered.softmax(-1)
 
@@ -1442,7 +1514,9 @@ def test_filter_top_p_keeps_the_nucleus(impl, run_seed):
                      say("Keep every logit at least as large as the smallest one in the nucleus.",
                          "nucleus에서 가장 작은 로짓 이상인 로짓을 모두 남기세요.")):
                     _sorted_prefix(logits, (ahead < p).sum(-1, keepdim=True).clamp(min=1))}
+        mistakes.update(_top_p_mistakes(logits, p) if p < 1 else {})
         assert_tensor(got, _top_p(logits, p), what, hint=TOP_P_HINT, mistakes=mistakes)
+        _check_left_alone(seen, logits, what)
 
 
 NEXT_TOKEN_DRAWS, NEXT_TOKEN_TV = 4000, 0.05  # draws per row, the total variation allowed
@@ -1500,6 +1574,13 @@ def test_sample_next_token_follows_the_filtered_distribution(impl, run_seed):
                                              "draw with generator=generator.",
                                              f"{what}: 같은 시드를 준 생성기로 두 번 호출했는데 토큰이 다릅니다: "
                                              "generator=generator로 뽑으세요."), hint)
+        check(not torch.equal(first, _filtered(logits, temperature, top_k, top_p).argmax(-1).repeat(NEXT_TOKEN_DRAWS)),
+              say(f"{what}: every draw is its row's most likely token: this is argmax (greedy decoding), not a draw "
+                  "from the distribution.",
+                  f"{what}: 뽑은 토큰이 모두 그 행에서 가장 가능성이 높은 토큰입니다: 분포에서 뽑은 것이 아니라 "
+                  "argmax(탐욕적 디코딩)입니다."),
+              say("Draw from the filtered softmax with torch.multinomial(probabilities, 1, generator=generator).",
+                  "걸러 낸 softmax에서 torch.multinomial(probabilities, 1, generator=generator)로 뽑으세요."))
         check(not torch.equal(first, other), say(f"{what}: generators with different seeds gave the very same tokens: "
                                                  "the generator passed in is not used.",
                                                  f"{what}: 시드가 다른 생성기에서 똑같은 토큰이 나왔습니다: 넘겨받은 "

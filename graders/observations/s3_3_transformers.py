@@ -247,3 +247,15 @@ def next_token_draws(impl, logits, temperature, top_k, top_p, seeds) -> list:
     """sample_next_token(logits, temperature, top_k, top_p, torch.Generator().manual_seed(seed)) for each of `seeds`."""
     return [impl.sample_next_token(logits, temperature=temperature, top_k=top_k, top_p=top_p,
                                    generator=torch.Generator().manual_seed(seed)) for seed in seeds]
+
+
+@observation
+def filter_seen(impl, name, logits, argument) -> dict:
+    """impl.<name>(logits, argument) on the judge's logits: what it returned, the logits as the call left them, and the
+    logits once the returned tensor has been overwritten with zeros (they change only if it shares their memory)."""
+    result = getattr(impl, name)(logits, argument)
+    seen = {"result": result.clone() if type(result) is torch.Tensor else result, "logits_after": logits.clone()}
+    if type(result) is torch.Tensor and not result.requires_grad:
+        result.zero_()
+    seen["logits_after_zeroing"] = logits.clone()
+    return seen
