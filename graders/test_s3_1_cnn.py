@@ -164,6 +164,20 @@ def test_conv2d_matches_f_conv2d(impl):
                              impl.conv2d, x, weight, bias, **options)
         assert_tensor(got, F.conv2d(x, weight, bias, **options), what, hint=CONV_HINT,
                       mistakes=_conv_mistakes(x, weight, bias, options))
+    # the same values in transposed memory (x as a channels-last image, weight and bias as strided views): any tensor
+    x, weight, bias, options = _conv_inputs(CONV_CASES[1], seed=len(CONV_CASES) + 1)
+    strided = (x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2), weight.transpose(2, 3).contiguous().transpose(2, 3),
+               torch.stack([bias, bias], dim=1)[:, 0])
+    what = say("conv2d(...) on inputs that are not contiguous (x channels-last, weight transposed in memory, bias a "
+               "strided view): .view() refuses such tensors",
+               "연속적이지 않은 입력(채널이 마지막인 x, 메모리에서 전치된 weight, 간격을 둔 뷰인 bias)에 대한 conv2d(...): "
+               ".view()는 이런 텐서를 거부합니다")
+    hint = say("Tensors are not always contiguous (a transpose, a slice or channels-last memory): use .reshape(), which "
+               "copies when it must, not .view().",
+               "텐서가 늘 연속적인 것은 아닙니다(전치, 슬라이스, 채널이 마지막인 메모리): .view()가 아니라 필요할 때 "
+               "복사하는 .reshape()를 쓰세요.")
+    assert_tensor(errors.calling(what, hint, impl.conv2d, *strided, **options), F.conv2d(x, weight, bias, **options),
+                  what, hint=hint)
     x, weight, _, _ = _conv_inputs(CONV_CASES[0], seed=len(CONV_CASES))
     what = say("conv2d(x, weight) with the defaults bias=None, stride=1, padding=0, dilation=1",
                "기본값 bias=None, stride=1, padding=0, dilation=1을 쓰는 conv2d(x, weight)")
@@ -295,17 +309,32 @@ def test_conv2d_follows_dtype_and_device(impl):
                    ko="prepare_digits는 1채널 이미지로 바꾼 뒤 쌍선형 보간으로 확대합니다")
 def test_prepare_digits_upsamples_one_channel(impl):
     x = torch.rand(5, 64, generator=torch.Generator().manual_seed(13))
-    want = F.interpolate(x.reshape(5, 1, 8, 8), size=(16, 16), mode="bilinear", align_corners=False)
+    for size in (16, 12):
+        _check_prepared_digits(impl, x, size)
+
+
+def _check_prepared_digits(impl, x, size):
+    """prepare_digits(x, size) against F.interpolate in the judge, with the usual mistakes named."""
+    want = F.interpolate(x.reshape(5, 1, 8, 8), size=(size, size), mode="bilinear", align_corners=False)
     images = x.reshape(5, 1, 8, 8)
+    got = expect_tensor(impl.prepare_digits(x, size), f"prepare_digits(x (5, 64), {size})")
+    shape = tuple(got.shape)
+    check(shape == (5, 1, size, size),
+          say(f"prepare_digits(x (5, 64), {size}) should give (5, 1, {size}, {size}) images, got {shape}"
+              + (": the size is fixed instead of taken from `size`." if shape[-2:] == (16, 16) else "."),
+              f"prepare_digits(x (5, 64), {size})는 (5, 1, {size}, {size}) 이미지를 내야 하는데 {shape}입니다"
+              + (": 크기를 `size`에서 가져오지 않고 고정했습니다." if shape[-2:] == (16, 16) else ".")),
+          say("F.interpolate(..., size=(size, size), ...): the size is an argument.",
+              "F.interpolate(..., size=(size, size), ...): 크기는 인자로 받습니다."))
     mistakes = {
         (say("the images are upsampled with mode='nearest' (pixels repeated, not interpolated).",
              "mode='nearest'로 확대했습니다(보간하지 않고 픽셀을 반복합니다)."),
          say("Pass mode='bilinear' to F.interpolate.", "F.interpolate에 mode='bilinear'를 넘기세요.")):
-            F.interpolate(images, size=(16, 16), mode="nearest"),
+            F.interpolate(images, size=(size, size), mode="nearest"),
         (say("align_corners=True stretches the corner pixels' centres onto the corners.",
              "align_corners=True는 모서리 픽셀의 중심을 모서리에 맞춰 늘립니다."),
          say("Use align_corners=False, as the docstring asks.", "독스트링대로 align_corners=False를 쓰세요.")):
-            F.interpolate(images, size=(16, 16), mode="bilinear", align_corners=True),
+            F.interpolate(images, size=(size, size), mode="bilinear", align_corners=True),
         (say("the image comes out transposed (rows and columns swapped): its axes were reordered, as by a channel-last "
              "(n, 8, 8, 1) reshape permuted back.",
              "이미지가 전치되어 나왔습니다(행과 열이 바뀜): 축의 순서가 바뀌었습니다. 채널을 마지막에 둔 (n, 8, 8, 1) "
@@ -313,7 +342,7 @@ def test_prepare_digits_upsamples_one_channel(impl):
          say("reshape(-1, 1, 8, 8) keeps rows first, as the flat digits store them.",
              "reshape(-1, 1, 8, 8)로 평탄화된 digits가 저장된 대로 행을 먼저 둡니다.")): want.transpose(-2, -1),
     }
-    assert_tensor(impl.prepare_digits(x, 16), want, "prepare_digits(x (5, 64), 16)", mistakes=mistakes,
+    assert_tensor(got, want, f"prepare_digits(x (5, 64), {size})", mistakes=mistakes,
                   hint=say("reshape(-1, 1, 8, 8): the channel axis comes second (N, C, H, W); then F.interpolate with "
                            "mode='bilinear', align_corners=False.",
                            "reshape(-1, 1, 8, 8): 채널 축은 두 번째에 옵니다(N, C, H, W). 그다음 "
@@ -438,16 +467,35 @@ def _load_into(model, state, what, hint):
     return model.eval()
 
 
+ADAPTED_CLASSES = 6  # the adapted models' head, not the default 10: a head of fixed size shows
+
+
 def _adapted(impl, builder, x):
-    """impl.<builder>(num_classes=10) built offline: the model (a handle) and its eval-mode logits on x (called
-    directly)."""
-    built = built_offline(impl, builder, num_classes=10)
+    """impl.<builder>(num_classes=ADAPTED_CLASSES) built offline: the model (a handle) and its eval-mode logits on x
+    (called directly)."""
+    built = built_offline(impl, builder, num_classes=ADAPTED_CLASSES)
     _check_no_download(built["downloaded"])
     model = built["model"]
     model.eval()
     with torch.no_grad():
         logits = model(x)
     return model, logits
+
+
+def _check_head(logits, name, hint):
+    """The adapted model's logits for a (2, 3, 32, 32) batch have ADAPTED_CLASSES columns; a head of 10 is named."""
+    n = ADAPTED_CLASSES
+    shape = tuple(logits.shape)
+    fixed = len(shape) == 2 and shape[-1] == 10
+    check(shape == (2, n), say(f"the adapted {name} built with num_classes={n}, on a (2, 3, 32, 32) batch: expected logits "
+                               f"(2, {n}), got {shape}" + (": the new head has 10 outputs whatever num_classes says."
+                                                           if fixed else "."),
+                               f"num_classes={n}으로 만든 바꾼 {name}에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 "
+                               f"shape가 (2, {n})여야 하는데 {shape}입니다"
+                               + (": 새 헤드의 출력이 num_classes와 상관없이 10개입니다." if fixed else ".")),
+          say("The new head's outputs are num_classes: nn.Linear(in_features, num_classes), not a fixed 10. ",
+              "새 헤드의 출력 수는 num_classes입니다: 고정된 10이 아니라 nn.Linear(in_features, num_classes)입니다. ")
+          + hint)
 
 
 def _default_head(impl, builder, x):
@@ -476,11 +524,9 @@ def test_resnet18_adapted_to_small_images(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(14))
     model, logits = _adapted(impl, "resnet18_for_small_images", x)
     logits = expect_tensor(logits, say("the adapted ResNet-18's output", "바꾼 ResNet-18의 출력"), hint)
-    check(tuple(logits.shape) == (2, 10), say(f"the adapted ResNet-18 on a (2, 3, 32, 32) batch: expected logits (2, 10), "
-                                              f"got {tuple(logits.shape)}.",
-                                              f"바꾼 ResNet-18에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 shape가 (2, 10)이어야 하는데 {tuple(logits.shape)}입니다."), hint)
-    what = say("resnet18_for_small_images(10)", "resnet18_for_small_images(10)")
-    ours = _load_into(_judge_resnet18(10), _pulled(model, what, hint), what, hint + " " + stem)
+    _check_head(logits, "ResNet-18", hint)
+    what = f"resnet18_for_small_images({ADAPTED_CLASSES})"
+    ours = _load_into(_judge_resnet18(ADAPTED_CLASSES), _pulled(model, what, hint), what, hint + " " + stem)
     with torch.no_grad():
         want = ours(x)
     assert_tensor(logits, want, say("the adapted ResNet-18's logits, against the judge's own ResNet-18 with a 3x3 "
@@ -525,15 +571,12 @@ def test_efficientnet_b0_adapted_to_small_images(impl):
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(15))
     model, logits = _adapted(impl, "efficientnet_b0_for_small_images", x)
     logits = expect_tensor(logits, say("the adapted EfficientNet-B0's output", "바꾼 EfficientNet-B0의 출력"), hint)
-    check(tuple(logits.shape) == (2, 10), say(f"the adapted EfficientNet-B0 on a (2, 3, 32, 32) batch: expected logits "
-                                              f"(2, 10), got {tuple(logits.shape)}.",
-                                              f"바꾼 EfficientNet-B0에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 shape가 (2, 10)이어야 하는데 "
-                                              f"{tuple(logits.shape)}입니다."), hint)
-    what = say("efficientnet_b0_for_small_images(10)", "efficientnet_b0_for_small_images(10)")
-    _load_into(_judge_efficientnet_b0(10), _pulled(model, what, hint), what, hint)  # its keys and shapes
+    _check_head(logits, "EfficientNet-B0", hint)
+    what = f"efficientnet_b0_for_small_images({ADAPTED_CLASSES})"
+    _load_into(_judge_efficientnet_b0(ADAPTED_CLASSES), _pulled(model, what, hint), what, hint)  # its keys and shapes
     # A fresh EfficientNet's eval-mode outputs are ~1e-14 (BatchNorm's default statistics do not normalise), so the
     # judge sends weights whose running statistics it calibrated, and compares the outputs with its own.
-    ours = _calibrated_efficientnet_b0(10)
+    ours = _calibrated_efficientnet_b0(ADAPTED_CLASSES)
     load_weights(impl, model, ours.state_dict())
     model.eval()
     with torch.no_grad():
@@ -565,18 +608,30 @@ FREEZE_HINT = say("requires_grad_(False) on every parameter, then requires_grad_
 
 def _frozen(impl):
     """resnet18_for_small_images(10) built offline, then freeze_backbone called directly: the model, what
-    freeze_backbone returned, and the model's weights pulled by the judge."""
+    freeze_backbone returned, and the model's weights pulled by the judge (before and after: freezing changes none)."""
     built = built_offline(impl, "resnet18_for_small_images", num_classes=10)
     _check_no_download(built["downloaded"])
     model = built["model"]
+    what = say("the frozen ResNet-18", "동결한 ResNet-18")
+    before = _pulled(model, say("the ResNet-18 handed to freeze_backbone", "freeze_backbone에 넘긴 ResNet-18"))
     returned = impl.freeze_backbone(model)
     check(same_object(impl, returned, model),
           say("freeze_backbone(model) should return the same model it froze in place.",
               "freeze_backbone(model)은 제자리에서 동결한 바로 그 모델을 반환해야 합니다."),
           say("Set requires_grad_(False) on the model's own parameters and return model.",
               "모델 자신의 매개변수에 requires_grad_(False)를 설정하고 model을 반환하세요."))
-    what = say("the frozen ResNet-18", "동결한 ResNet-18")
-    return model, _load_into(_judge_resnet18(10), _pulled(model, what), what, FREEZE_HINT)
+    after = _pulled(model, what)
+    changed = [name for name in {**before, **after} if name not in before or name not in after
+               or before[name].shape != after[name].shape or not torch.equal(before[name], after[name])]
+    check(not changed, say(f"freeze_backbone changed the model's weights ({len(changed)} tensors, first: {changed[:3]}): "
+                           "freezing only switches requires_grad, and the head's trained weights must stay"
+                           + (" (a new head replaced model.fc)." if all(n.startswith("fc.") for n in changed) else "."),
+                           f"freeze_backbone이 모델의 가중치를 바꿨습니다(텐서 {len(changed)}개, 앞부분: {changed[:3]}): "
+                           "동결은 requires_grad만 바꾸며, 헤드가 학습한 가중치도 그대로 남아야 합니다"
+                           + ("(새 헤드가 model.fc를 대신했습니다)." if all(n.startswith("fc.") for n in changed) else ".")),
+          say("Do not build a new fc in freeze_backbone: set requires_grad_(True) on the existing model.fc's parameters.",
+              "freeze_backbone에서 새 fc를 만들지 마세요: 기존 model.fc의 매개변수에 requires_grad_(True)를 설정하세요."))
+    return model, _load_into(_judge_resnet18(10), after, what, FREEZE_HINT)
 
 
 def _fc_steps(ours, x, lr, momentum, steps):
