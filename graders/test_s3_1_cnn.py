@@ -490,7 +490,7 @@ def _check_head(logits, name, hint):
     check(shape == (2, n), say(f"the adapted {name} built with num_classes={n}, on a (2, 3, 32, 32) batch: expected logits "
                                f"(2, {n}), got {shape}" + (": the new head has 10 outputs whatever num_classes says."
                                                            if fixed else "."),
-                               f"num_classes={n}으로 만든 바꾼 {name}에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 "
+                               f"바꾼 {name}(num_classes={n})에 shape가 (2, 3, 32, 32)인 배치를 넣었을 때: 로짓의 "
                                f"shape가 (2, {n})여야 하는데 {shape}입니다"
                                + (": 새 헤드의 출력이 num_classes와 상관없이 10개입니다." if fixed else ".")),
           say("The new head's outputs are num_classes: nn.Linear(in_features, num_classes), not a fixed 10. ",
