@@ -17,6 +17,7 @@ from graders.observations.s1_1_intro_install import (
     _scale_by_sign,
     exported_outputs,
     faked_machine_call,
+    smoke_test_devices,
     traced_outputs,
 )
 from graders.support import errors, pristine
@@ -49,9 +50,11 @@ def _truth() -> dict:
 
 
 def call_on_faked_machine(impl, function: str, args: tuple = (), cuda: int | None = None, mps: bool = False,
-                          modules: tuple = (), names: tuple | None = None):
+                          modules: tuple = (), names: tuple | None = None, broken: tuple = (),
+                          cuda_built: str | None | bool = False):
     """In the judge: faked_machine_call with the machine sealed."""
-    return faked_machine_call(impl, function, tuple(args), pristine.seal((cuda, mps, tuple(modules), names)))
+    return faked_machine_call(impl, function, tuple(args),
+                              pristine.seal((cuda, mps, tuple(modules), names, tuple(broken), cuda_built)))
 
 
 def _drawn(run_seed):
@@ -65,10 +68,11 @@ def _drawn(run_seed):
             "gpus": (f"Fake GPU 0 ({tag})", f"Fake GPU 1 ({tag[::-1]}{numbers[5]})")}
 
 
-def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None, names=None):
+def _report(impl, setting, cuda=None, mps=False, modules=(), mistake=None, names=None, cuda_built=False):
     """environment_report() in `setting` (faked as call_on_faked_machine does); a crash becomes a failure that
     names the likely cause: `mistake(error)`'s when it recognises one, else a general one."""
-    report, error = errors.attempt(call_on_faked_machine, impl, "environment_report", (), cuda, mps, modules, names)
+    report, error = errors.attempt(call_on_faked_machine, impl, "environment_report", (), cuda, mps, modules, names,
+                                   cuda_built=cuda_built)
     failure = mistake(error) if error is not None and mistake is not None else None
     if failure is not None:
         raise failure
@@ -144,6 +148,26 @@ def test_package_version_reports_missing_packages_as_none(impl, run_seed):
                                f"{got!r}.",
                                f"설치되지 않은 패키지에 대한 package_version({name!r}): None이어야 하는데 "
                                f"{got!r}입니다."), hint)
+    # installed but broken: its import raises ImportError itself, not ModuleNotFoundError (a torchaudio built for
+    # another torch: "undefined symbol"); the docstring's ImportError covers it
+    got, error = errors.attempt(call_on_faked_machine, impl, "package_version", ("torchaudio",), broken=("torchaudio",))
+    if error is not None:
+        narrow = errors.kind(error) == "ImportError"
+        raise AssertionError(say(
+            f"package_version('torchaudio') for a torchaudio that is installed but fails to import raised "
+            f"{errors.summary(error)}"
+            + (": only ModuleNotFoundError is caught, but an import can also fail with a plain ImportError (a package "
+               "built for another torch), and that is None too." if narrow else "")
+            + f"\nHint: {hint}",
+            f"설치되어 있지만 import가 실패하는 torchaudio에 대한 package_version('torchaudio') 호출에서 예외가 "
+            f"발생했습니다: {errors.summary(error)}"
+            + (". ModuleNotFoundError만 잡고 있지만, import는 일반 ImportError로도 실패할 수 있으며(다른 torch용으로 "
+               "빌드된 패키지) 그때도 None입니다." if narrow else "")
+            + f"\n힌트: {hint}"))
+    check(got is None, say(f"package_version('torchaudio') for a torchaudio that is installed but fails to import "
+                           f"(ImportError): expected None, got {got!r}.",
+                           f"설치되어 있지만 import가 실패하는(ImportError) torchaudio에 대한 "
+                           f"package_version('torchaudio'): None이어야 하는데 {got!r}입니다."), hint)
     # and the same function says the version of a package that is there (a None for everything is not this promise)
     package, version = _drawn(run_seed)["package"]
     got, error = errors.attempt(call_on_faked_machine, impl, "package_version", (package,),
@@ -246,6 +270,22 @@ def test_report_on_a_machine_without_cuda(impl):
                                                        "torch.backends.mps.is_available(), bool 값입니다."))
     _field(report, "best_device", "mps", setting, say("Without CUDA, MPS comes before the CPU.",
                                                       "CUDA가 없으면 CPU보다 MPS가 먼저입니다."))
+    # a CUDA build of torch on a machine without an NVIDIA GPU (the docstring's own case): built with CUDA, none usable
+    built = "12.8"
+    setting = say(f"a faked machine without a GPU whose torch is a CUDA {built} build",
+                  f"GPU는 없고 torch는 CUDA {built} 빌드인 것으로 꾸민 컴퓨터")
+    report = _report(impl, setting, cuda=0, mps=False, cuda_built=built)
+    check(report["cuda_built"] is not None or report["cuda_available"] is not False,
+          say(f"environment_report()['cuda_built'] on {setting} is None: cuda_built says how torch was built "
+              f"(torch.version.cuda, here {built!r}), whether or not a GPU is there; whether CUDA is usable is "
+              "cuda_available.",
+              f"{setting}에서 environment_report()['cuda_built']가 None입니다: cuda_built는 GPU가 있든 없든 torch가 "
+              f"어떻게 빌드되었는지(torch.version.cuda, 여기서는 {built!r})를 알려줍니다. CUDA를 쓸 수 있는지는 "
+              "cuda_available이 알려줍니다."),
+          say("\"cuda_built\": torch.version.cuda, as it is, not only when torch.cuda.is_available().",
+              "\"cuda_built\": torch.version.cuda를 그대로 쓰세요. torch.cuda.is_available()일 때만 쓰는 것이 아닙니다."))
+    for key, want in (("cuda_built", built), ("cuda_available", False), ("device_count", 0), ("best_device", "cpu")):
+        _field(report, key, want, setting, hint)
 
 
 @pytest.mark.points(1)
@@ -375,6 +415,17 @@ def test_smoke_test_computes_on_the_given_device(impl):
     assert_tensor(out, torch.empty(2, 2, device="meta"), "smoke_test(meta)",
                   hint=say("Create x with device=device; torch.arange alone makes it on the CPU.",
                            "x를 device=device로 만드세요. torch.arange만 쓰면 CPU에 만들어집니다."))
+    # Where each tensor was made is what the student's process says (a torch function mode there); it can only fail.
+    on_cpu = [name for name, kind in smoke_test_devices(impl, torch.device("meta")) if kind == "cpu"]
+    check(not on_cpu,
+          say(f"smoke_test(meta) made a tensor on the CPU ({', '.join(dict.fromkeys(on_cpu))}) and then moved it: x "
+              "should be created directly on the device it is given.",
+              f"smoke_test(meta)가 텐서를 CPU에 만든 뒤({', '.join(dict.fromkeys(on_cpu))}) 옮겼습니다: x는 주어진 "
+              "장치에 바로 만들어야 합니다."),
+          say("Pass device=device to the function that creates x (torch.arange(6., device=device) or torch.tensor(..., "
+              "device=device)), instead of .to(device) afterwards: that builds it on the CPU and copies it.",
+              "x를 만드는 함수에 device=device를 넘기세요(torch.arange(6., device=device)나 torch.tensor(..., "
+              "device=device)). 나중에 .to(device)를 하면 CPU에 만든 뒤 복사합니다."))
 
 
 @pytest.mark.points(1)

@@ -5,6 +5,7 @@ observation returns): torch reports a number of CUDA devices (with names), MPS p
 packages stand in sys.modules with a version, or as not installed. The judge says which machine; the student's
 code learns it only from what torch and sys.modules report.
 """
+import importlib.abc
 import importlib.machinery
 import sys
 import types
@@ -12,6 +13,7 @@ import warnings
 
 import pytest
 import torch
+from torch.overrides import TorchFunctionMode, resolve_name
 
 from graders.support import pristine
 from graders.support.machines import fake_machine
@@ -26,9 +28,30 @@ def _fake_module(name, version):
     return module
 
 
-def _install_fakes(m, cuda, mps, modules, names):
-    """The faked machine: fake_machine's CUDA devices (renamed `names`, when given) and MPS, and `modules` in
-    sys.modules."""
+class _BrokenInstall(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Packages that are installed but whose import fails with a plain ImportError (not ModuleNotFoundError), as a
+    torchaudio or torchvision built for another torch does ("undefined symbol")."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, name, path=None, target=None):
+        return importlib.machinery.ModuleSpec(name, self) if name in self.names else None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        raise ImportError(f"lib{module.__name__}.so: undefined symbol: _ZN3c1017RegisterOperatorsD1Ev "
+                          "(built for another torch)")
+
+
+def _install_fakes(m, cuda, mps, modules, names, broken=(), cuda_built=False):
+    """The faked machine: fake_machine's CUDA devices (renamed `names`, when given) and MPS, `modules` in
+    sys.modules, the packages `broken` installed but failing to import with an ImportError, and torch.version.cuda
+    reading `cuda_built` (False: as it is)."""
+    if cuda_built is not False:
+        m.setattr(torch.version, "cuda", cuda_built)
     if cuda is not None:
         fake_machine(m, cuda, mps)
         if names is not None:
@@ -40,16 +63,22 @@ def _install_fakes(m, cuda, mps, modules, names):
                 **{**vars(numbered_properties(device)), "name": rename[numbered(device)]}))
     for name, version in modules:
         m.setitem(sys.modules, name, None if version is None else _fake_module(name, version))
+    if broken:
+        for name in broken:
+            m.delitem(sys.modules, name, raising=False)
+        m.setattr(sys, "meta_path", [_BrokenInstall(broken), *sys.meta_path])
 
 
 @observation
 def faked_machine_call(impl, function: str, args: tuple, machine):
     """impl.<function>(*args) on the machine `machine` describes (sealed: pristine.seal of (cuda, mps, modules,
-    names)): torch reports `cuda` CUDA devices (named `names`, else "Fake GPU <i>") and MPS or not (cuda None: this
-    machine as it is) and each (name, version) of `modules` stands in sys.modules (version None: not installed);
-    what it returned. The description is unsealed, which wipes it from the worker's request, and dropped from this
-    frame before the call: the student's code learns the machine only from what torch and sys.modules report.
-    Everything faked is undone before this returns."""
+    names, broken, cuda_built)): torch reports `cuda` CUDA devices (named `names`, else "Fake GPU <i>") and MPS or not (cuda None:
+    this machine as it is), each (name, version) of `modules` stands in sys.modules (version None: not installed), and
+    each name in `broken` is installed but its import raises ImportError (torch.version.cuda reads `cuda_built`
+    unless it is False); what it returned. The description is
+    unsealed, which wipes it from the worker's request, and dropped from this frame before the call: the student's
+    code learns the machine only from what torch and sys.modules report. Everything faked is undone before this
+    returns."""
     call = getattr(impl, function)
     with pytest.MonkeyPatch.context() as m:
         _install_fakes(m, *pristine.unseal(machine))
@@ -94,3 +123,28 @@ def exported_outputs(impl, example, inputs):
         return {"kind": pristine.class_name(program), "outputs": None}
     module = program.module()
     return {"kind": "ExportedProgram", "outputs": [pristine.snapshot(module(x)) for x in inputs]}
+
+
+class _MadeTensors(TorchFunctionMode):
+    """Records, for every torch function the student's code calls itself while active, its name and the device of the
+    tensor it returned (inside a torch function the mode is off)."""
+
+    def __init__(self):
+        super().__init__()
+        self.made = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        if pristine.is_tensor(out):
+            self.made.append((resolve_name(func) or getattr(func, "__qualname__", repr(func)),
+                              str(pristine.tensor_attr(out, "device").type)))
+        return out
+
+
+@observation
+def smoke_test_devices(impl, device):
+    """smoke_test(device), recording the torch functions it called and the device of each tensor they returned: a
+    tensor made on the CPU is named (what the student's process says; it can only fail the check)."""
+    with _MadeTensors() as seen:
+        impl.smoke_test(device)
+    return seen.made

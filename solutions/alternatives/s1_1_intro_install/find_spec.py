@@ -13,7 +13,7 @@ def package_version(name):
         return None
     try:
         module = importlib.import_module(name)
-    except ModuleNotFoundError:
+    except ImportError:  # installed but broken (built for another torch) counts as missing
         return None
     return f"{module.__version__}"
 
