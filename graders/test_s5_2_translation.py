@@ -818,6 +818,9 @@ def training_run(impl, run_seed):
 @pytest.mark.title("train_translator learns to translate numbers up to 999",
                    ko="train_translator는 999까지의 수를 번역하는 법을 배웁니다")
 def test_translator_learns_numbers(impl, training_run):
+    """200 AdamW steps on 700 enciphered pairs must give 30% exact matches and a character BLEU of 50 on 150 new
+    sources, as train_translator's docstring says. Measured at run seeds 1 and 2: reference 49.3%/71.0 and
+    56.7%/73.4, the own_layers alternative 95.3%/93.6 and 96.0%/98.9."""
     c, hint = CONVERGENCE, _training_hint()
     test_pairs, got = training_run
     references = [t for _, t in test_pairs]
@@ -1061,6 +1064,9 @@ def _shown(value):
 @pytest.mark.title("The fine-tuned model saved to out_dir reloads with a lower loss",
                    ko="out_dir에 저장한 미세 조정 모델은 다시 불러와도 손실이 더 낮습니다")
 def test_fine_tuned_model_reloads_with_lower_loss(impl, fine_tuned):
+    """40 AdamW steps must bring the training pairs' loss to at most 60% of the pretrained model's, as
+    fine_tune_seq2seq's docstring says. Measured at run seeds 1 and 2 (reference and own_layers alike, the same
+    steps): 1.734 of 3.756 and 1.794 of 3.762, ratios 0.46 and 0.48."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
     source, out, pairs = fine_tuned["source"], fine_tuned["full"], fine_tuned["pairs"]
     check(student_files.exists(out / "config.json", out),
