@@ -392,6 +392,7 @@ def _sequences(seed, lengths, dtype=torch.int64, device="cpu"):
                    ko="pad_collate는 pad_sequence처럼 패딩하고 길이와 레이블을 함께 반환합니다")
 def test_pad_collate_matches_pad_sequence(impl):
     batch = _sequences(0, (3, 6, 1, 4))
+    batch[1][0][2] = 0  # a token equal to the padding value inside a sequence: its length still counts it
     out = expect_type(impl.pad_collate(batch), tuple, "pad_collate(batch)",
                       say("Return (padded, lengths, labels).", "(padded, lengths, labels)를 반환하세요."))
     check(len(out) == 3, say(f"pad_collate should return (padded, lengths, labels), got {len(out)} values.",
@@ -425,6 +426,13 @@ def test_pad_collate_matches_pad_sequence(impl):
                                  "패딩하기 전에 시퀀스마다 길이를 재세요(배치의 각 s에 대해 len(s)). 패딩된 행은 모두 "
                                  "가장 긴 길이이고, 그러면 pack_padded_sequence가 패딩을 데이터로 읽습니다.")):
                             torch.full((len(batch),), want.shape[1]),
+                            (say("the lengths counted as the values that differ from padding_value: a token equal to it "
+                                 "inside a sequence (here a 0 in the second) was not counted",
+                                 "lengths를 padding_value와 다른 값의 개수로 셌습니다: 시퀀스 안에 있는 같은 값의 토큰"
+                                 "(여기서는 두 번째 시퀀스의 0)이 세어지지 않았습니다"),
+                             say("Take each sequence's len(s) before padding: a sequence may hold the padding value as data.",
+                                 "패딩하기 전에 시퀀스마다 len(s)를 재세요: 시퀀스가 패딩 값과 같은 값을 데이터로 가질 수 "
+                                 "있습니다.")): (want != 0).sum(dim=1),
                             sorted_rows: torch.tensor([3, 6, 1, 4])[longest_first]})
     assert_tensor(labels, torch.tensor([0, 1, 2, 0]), say("the labels from pad_collate", "pad_collate가 반환한 레이블"),
                   hint=say("int64 tensor of the labels.", "레이블을 담은 int64 텐서입니다."),
@@ -597,6 +605,23 @@ def test_custom_dataset_reads_the_csv_and_its_images(impl, tmp_path, run_seed):
                   f"CustomImageDataset(...)[{i}]의 레이블은 CSV {i + 1}번째 줄의 int 값이어야 합니다(기댓값 "
                   f"{folder['labels'][i]}, 결과 {label!r:.40}, 타입 {type(label).__name__})."),
               say("The CSV gives text: int(label).", "CSV에서 읽은 값은 문자열입니다: int(label)로 바꾸세요."))
+    grey_dir = tmp_path / "grey"  # a grey file: decode_image gives its one channel, as the file holds it
+    grey_dir.mkdir()
+    grey = torch.randint(0, 256, (1, *IMAGE_SHAPE[1:]), generator=torch.Generator().manual_seed(run_seed + 5),
+                         dtype=torch.uint8)
+    _write_png(grey, grey_dir / "grey.png")
+    (tmp_path / "grey.csv").write_text("grey.png,4\n")
+    image, _ = _item(impl.CustomImageDataset(tmp_path / "grey.csv", grey_dir), 0, "CustomImageDataset(grey.csv, ...)")
+    assert_tensor(image, grey, say("CustomImageDataset(...)[0] of a one-channel (grey) PNG",
+                                   "채널이 하나인(흑백) PNG에 대한 CustomImageDataset(...)[0]"),
+                  hint=say("decode_image(path) keeps the channels the file has (1 for grey, 3 for RGB); do not convert to "
+                           "RGB.",
+                           "decode_image(path)는 파일에 있는 채널 수를 그대로 둡니다(흑백은 1, RGB는 3). RGB로 바꾸지 "
+                           "마세요."),
+                  mistakes={say("the grey image converted to 3 channels (RGB): decode_image(path) keeps the file's one "
+                                "channel",
+                                "흑백 이미지를 채널 3개(RGB)로 바꿨습니다: decode_image(path)는 파일의 채널 하나를 그대로 "
+                                "둡니다"): grey.expand(3, -1, -1)})
 
 
 @pytest.mark.points(2)
@@ -640,6 +665,28 @@ def test_custom_dataset_applies_transform_and_target_transform(impl, tmp_path, r
               f"항목 {len(indices)}개에 대해 transform은 항목마다 shape가 {IMAGE_SHAPE}인 이미지에 한 번, "
               f"target_transform은 int 레이블에 한 번 호출되어야 하는데, 받은 값은 이미지 쪽 {seen_images!r:.120}, "
               f"레이블 쪽 {seen_labels!r:.120}입니다."), hint)
+    _, label_only = image_and_label_probes(impl)  # a target_transform alone: the label is transformed all the same
+    alone = impl.CustomImageDataset(folder["csv"], folder["dir"], target_transform=label_only)
+    for i in (2, 5):
+        image, label = _item(alone, i, "CustomImageDataset(..., target_transform=u)")
+        assert_tensor(image, folder["images"][i], say(f"CustomImageDataset(..., target_transform=u)[{i}][0], no transform "
+                                                      f"given",
+                                                      f"transform 없이 만든 CustomImageDataset(..., target_transform=u)"
+                                                      f"[{i}][0]"))
+        want = folder["labels"][i] * 10 + 7
+        check(type(label) is int and label == want,
+              say(f"CustomImageDataset(..., target_transform=u)[{i}][1] with no transform: expected u(y) = 10 * y + 7 = "
+                  f"{want}, got {label!r:.40}"
+                  + (": target_transform was applied only when a transform was given too." if label == folder["labels"][i]
+                     else "."),
+                  f"transform 없이 만든 CustomImageDataset(..., target_transform=u)[{i}][1]: 기댓값은 u(y) = 10 * y + 7 "
+                  f"= {want}, 결과는 {label!r:.40}입니다"
+                  + (": target_transform을 transform도 주어졌을 때만 적용했습니다." if label == folder["labels"][i]
+                     else ".")),
+              say("The two are independent: `if self.target_transform is not None: label = self.target_transform(label)` "
+                  "on its own, not inside the transform's if.",
+                  "두 변환은 서로 독립입니다: `if self.target_transform is not None: label = self.target_transform(label)`"
+                  "을 transform의 if 안이 아니라 따로 두세요."))
 
 
 @pytest.mark.points(1)

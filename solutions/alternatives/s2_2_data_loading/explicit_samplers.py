@@ -44,8 +44,8 @@ class CustomImageDataset(Dataset):
     def __getitem__(self, index):
         name, label = self.rows[index]
         with Image.open(self.root / name.strip()) as file:
-            pixels = np.array(file)  # (height, width, channels) uint8
-        image = torch.from_numpy(pixels).permute(2, 0, 1).contiguous()
+            pixels = np.array(file)  # (height, width, channels) uint8, or (height, width) for a grey file
+        image = torch.from_numpy(pixels.reshape(*pixels.shape[:2], -1)).permute(2, 0, 1).contiguous()
         target = int(label)
         return (self.transform(image) if self.transform else image,
                 self.target_transform(target) if self.target_transform else target)
