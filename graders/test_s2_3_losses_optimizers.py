@@ -374,10 +374,11 @@ def _sgd(lr, momentum, weight_decay=0.0, *, decay=True, keep=True, dampening=0.0
 
 
 def _adam(lr, betas, eps, weight_decay, *, decay="gradient", bias=True, eps_inside=False, square=True,
-          hat_in_place=False, decay_after=False):
+          hat_in_place=False, decay_after=False, keep=True):
     """A step of Adam as the judge writes it, with one of the mistakes learners make switched on: the weight decay
     left out (decay=None) or decoupled as AdamW's (before or after the update), no bias correction, eps inside the
-    square root, g instead of g * g in v, the bias correction written into the state (m.div_)."""
+    square root, g instead of g * g in v, the bias correction written into the state (m.div_), the moments not kept
+    between steps (rebound, not updated in place)."""
     beta1, beta2 = betas
 
     def step(params, grads, state, t):
@@ -389,7 +390,8 @@ def _adam(lr, betas, eps, weight_decay, *, decay="gradient", bias=True, eps_insi
             m = beta1 * s.get("m", torch.zeros_like(p)) + (1 - beta1) * g
             v = beta2 * s.get("v", torch.zeros_like(p)) + (1 - beta2) * (g * g if square else g)
             m_hat, v_hat = (m / (1 - beta1 ** t), v / (1 - beta2 ** t)) if bias else (m, v)
-            s["m"], s["v"] = (m_hat, v_hat) if hat_in_place else (m, v)
+            if keep:
+                s["m"], s["v"] = (m_hat, v_hat) if hat_in_place else (m, v)
             p.sub_(lr * m_hat / ((v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps))
             if decay == "decoupled" and decay_after:
                 p.mul_(1 - lr * weight_decay)
@@ -463,6 +465,14 @@ ADAM_MISTAKES = {
      say("Keep m and v as they are between steps: make m_hat and v_hat new tensors (m / (1 - beta1 ** step)).",
          "단계 사이에 m과 v는 그대로 두세요. m_hat과 v_hat은 새 텐서로 만드세요(m / (1 - beta1 ** step)).")):
         _adam(*ADAM_ARGUMENTS, hat_in_place=True),
+    (say("the moments are rebound (`m = beta1 * m + ...`, `v = beta2 * v + ...`) instead of updated in place, so every "
+         "step starts them from zero again: each step is a first step.",
+         "모멘트를 제자리에서 갱신하지 않고 `m = beta1 * m + ...`, `v = beta2 * v + ...`로 이름만 다시 묶었습니다. 그래서 "
+         "단계마다 모멘트가 다시 0에서 시작해 모든 단계가 첫 단계처럼 계산됩니다."),
+     say("The caller keeps exp_avgs and exp_avg_sqs between steps: change the tensors you were given in place (mul_, "
+         "add_), then compute m_hat and v_hat as new tensors.",
+         "호출한 쪽이 단계 사이에 exp_avgs와 exp_avg_sqs를 보관합니다. 받은 텐서를 제자리에서 바꾸고(mul_, add_), "
+         "m_hat과 v_hat은 새 텐서로 계산하세요.")): _adam(*ADAM_ARGUMENTS, keep=False),
 }
 
 
@@ -828,6 +838,15 @@ def test_train_with_schedule_steps_per_batch(impl):
               f"{total}개를 반환해야 하는데 반환값은 {used!r:.120}입니다."),
           say("Append optimizer.param_groups[0]['lr'] before each optimizer.step().",
               "각 optimizer.step() 전에 optimizer.param_groups[0]['lr']을 리스트에 추가하세요."))
+    check(all(isinstance(v, float) for v in used),
+          say(f"train_with_schedule should return Python floats, one per batch; got {type(used[0]).__name__} values "
+              f"({used[0]!r:.60}).",
+              f"train_with_schedule은 배치마다 Python float 하나씩을 반환해야 하는데 값의 타입이 {type(used[0]).__name__}"
+              f"입니다(첫 값 {used[0]!r:.60})."),
+          say("optimizer.param_groups[0]['lr'] and scheduler.get_last_lr()[0] are already floats: append them as they "
+              "are, or float(...) a tensor.",
+              "optimizer.param_groups[0]['lr']과 scheduler.get_last_lr()[0]은 이미 float입니다. 그대로 추가하거나, "
+              "텐서라면 float(...)로 바꾸세요."))
     used = [float(v) for v in used]
     if not all(abs(u - w) <= 1e-12 + 1e-9 * abs(w) for u, w in zip(used, want)):
         per_epoch = all(len({round(v, 12) for v in used[e * len(batches):(e + 1) * len(batches)]}) == 1
