@@ -25,6 +25,7 @@ from torch.utils.data import DataLoader
 from graders.observations.s5_1_resnet_cifar10 import (
     _BN_KEYS,
     CONVERGENCE_EPOCHS,
+    EPOCH_BATCH,
     _decay,
     _eval_model,
     _images,
@@ -45,6 +46,7 @@ from graders.observations.s5_1_resnet_cifar10 import (
     resnet_with_weights,
     sampled_configs,
     search_with_fake_runs,
+    stale_gradients,
     successive_halving_with_fake_runs,
 )
 from graders.support import errors
@@ -99,12 +101,12 @@ def _normalise(x, mean, std):
     return (x - torch.as_tensor(mean).view(3, 1, 1)) / torch.as_tensor(std).view(3, 1, 1)
 
 
-def _candidates(image):
+def _candidates(image, modes=("constant", "reflect")):
     """Every crop (dy, dx) of the image padded by PAD (zeros or reflection), flipped or not: (K, 3, 32, 32) and
     their (dy, dx, flipped)."""
     x = _to_tensor(image)
     crops, keys = [], []
-    for mode in ("constant", "reflect"):
+    for mode in modes:
         padded = F.pad(x[None], (PAD,) * 4, mode=mode)[0]
         for dy in range(2 * PAD + 1):
             for dx in range(2 * PAD + 1):
@@ -120,10 +122,10 @@ def _zscore(x):
     return ((flat - flat.mean(-1, keepdim=True)) / (flat.std(-1, keepdim=True) + 1e-8)).view(x.shape)
 
 
-def _match(output, image):
+def _match(output, image, modes=("constant", "reflect")):
     """The augmentation (dy, dx, flipped) that best explains `output` (any per-channel normalisation), and its
-    distance."""
-    crops, keys = _candidates(image)
+    distance (the image padded as each of `modes`)."""
+    crops, keys = _candidates(image, modes)
     distance = (_zscore(crops) - _zscore(output)[None]).abs().flatten(1).amax(1)
     best = int(distance.argmin())
     return keys[best], float(distance[best]), crops[best]
@@ -214,31 +216,36 @@ def _validated(pulled, layout, what):
     return weights
 
 
-def _bn(x, state):
+def _bn(x, state, training=False):
+    """BatchNorm2d with the state's affine parameters: the running statistics in eval mode, the batch's in training
+    mode."""
+    if training:
+        return F.batch_norm(x, None, None, state["weight"], state["bias"], True, 0.0, 1e-5)
     return F.batch_norm(x, state["running_mean"], state["running_var"], state["weight"], state["bias"], False, 0.0, 1e-5)
 
 
-def _conv_bn(x, layer, stride, padding):
-    return _bn(F.conv2d(x, layer["weight"], None, stride, padding), layer["bn"])
+def _conv_bn(x, layer, stride, padding, training=False):
+    return _bn(F.conv2d(x, layer["weight"], None, stride, padding), layer["bn"], training)
 
 
-def _judge_block(x, first, second, projection, stride):
-    """The specified BasicBlock, eval mode: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))."""
-    out = _conv_bn(F.relu(_conv_bn(x, first, stride, 1)), second, 1, 1)
-    return F.relu(out + (x if projection is None else _conv_bn(x, projection, stride, 0)))
+def _judge_block(x, first, second, projection, stride, training=False):
+    """The specified BasicBlock, eval mode (or training mode: BatchNorm with the batch's statistics):
+    relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))."""
+    out = _conv_bn(F.relu(_conv_bn(x, first, stride, 1, training)), second, 1, 1, training)
+    return F.relu(out + (x if projection is None else _conv_bn(x, projection, stride, 0, training)))
 
 
-def _judge_resnet(x, weights, num_blocks, widths):
-    """The specified ResNet, eval mode, with the given weights (in the order of _resnet_layout)."""
+def _judge_resnet(x, weights, num_blocks, widths, training=False):
+    """The specified ResNet, eval mode (or training mode), with the given weights (in the order of _resnet_layout)."""
     conv3, conv1 = iter(weights["conv3"]), iter(weights["conv1"])
     with torch.no_grad():
-        x = F.relu(_conv_bn(x, next(conv3), 1, 1))
+        x = F.relu(_conv_bn(x, next(conv3), 1, 1, training))
         channels = widths[0]
         for stage, (blocks, width) in enumerate(zip(num_blocks, widths)):
             for index in range(blocks):
                 stride = 2 if stage and not index else 1
                 projection = next(conv1) if stride != 1 or channels != width else None
-                x = _judge_block(x, next(conv3), next(conv3), projection, stride)
+                x = _judge_block(x, next(conv3), next(conv3), projection, stride, training)
                 channels = width
         return F.linear(x.mean(dim=(2, 3)), weights["fc"][0]["weight"], weights["fc"][0]["bias"])
 
@@ -408,6 +415,13 @@ def test_training_set_is_augmented_with_crop_and_flip(impl, archive):
                                        "flipped or not.",
                                        f"학습 이미지 {index}번이 {PAD} 픽셀 패딩한 이미지를 자른 것(뒤집었든 아니든)이 "
                                        "아닙니다."), hint)
+            zero_padded = _match(row[column], raw_train[index], ("constant",))[1] < 1e-3
+            check(zero_padded, say(f"training image {index} is a crop of the image padded by reflection "
+                                   "(padding_mode='reflect'); the specification pads with zeros.",
+                                   f"학습 이미지 {index}번은 반사로 패딩한(padding_mode='reflect') 이미지를 자른 것입니다. "
+                                   "명세는 0으로 패딩합니다."),
+                  say("RandomCrop(32, padding=4) with its default padding_mode='constant' (fill 0).",
+                      "RandomCrop(32, padding=4)을 기본값 padding_mode='constant'(fill 0) 그대로 쓰세요."))
             assert_tensor(row[column], _normalise(crop, mean, std),
                           say(f"augmented training image {index}, normalised with the training statistics",
                               f"학습 통계로 정규화한 증강 학습 이미지 {index}"), rtol=1e-4, atol=1e-4, hint=hint)
@@ -459,12 +473,26 @@ def _block_matches_the_judges(impl, cin, cout, stride, x, seed, hint):
     block = f"BasicBlock({cin}, {cout}, stride={stride})"
     layout = _block_layout(cin, cout, stride)
     weights = _random_weights(layout, seed)
-    out, found = errors.calling(block, hint, block_with_weights, impl, cin, cout, stride, x, weights)
+    out, trained, found = errors.calling(block, hint, block_with_weights, impl, cin, cout, stride, x, weights)
     check(found is None, _layers_message(block, found, layout), hint)
     first, second = weights["conv3"]
-    want = _judge_block(x, first, second, weights["conv1"][0] if weights["conv1"] else None, stride)
+    projection = weights["conv1"][0] if weights["conv1"] else None
+    want = _judge_block(x, first, second, projection, stride)
     assert_tensor(out, want, say(f"{block} with random weights in its layers (eval mode) against the specified block",
                                  f"계층에 무작위 가중치를 넣은 {block}(평가 모드)와 명세한 블록의 비교"), hint=hint)
+    _same_in_training_mode(trained, _judge_block(x, first, second, projection, stride, training=True), block, hint)
+
+
+def _same_in_training_mode(trained, want, name, hint):
+    """The output in training mode (BatchNorm with the batch's statistics) against the judge's: it differs from the
+    judge's, while the eval-mode output matched, only when something acts in training mode alone (a Dropout)."""
+    assert_tensor(trained, want, say(f"{name} with the same weights in training mode (BatchNorm normalises with the "
+                                     "batch's statistics) against the specified forward: it matched in eval mode, so "
+                                     "something acts only in training mode (a Dropout?); use only the layers listed",
+                                     f"{name}(같은 가중치, 학습 모드: BatchNorm이 배치 통계로 정규화합니다)와 "
+                                     "명세한 순전파의 비교: 평가 모드에서는 일치했으므로 학습 모드에서만 작동하는 것"
+                                     "(드롭아웃?)이 있습니다. 명세에 나열한 계층만 쓰세요"),
+                  rtol=1e-3, atol=1e-4, hint=hint)
 
 
 @pytest.mark.points(2)
@@ -570,15 +598,17 @@ def _resnet_matches_the_judges(impl, name, num_blocks, widths, classes, x, seed,
     blocks = num_blocks or (3, 3, 3)
     layout = _resnet_layout(blocks, widths, classes)
     weights = _random_weights(layout, seed)
-    out, found = errors.calling(name, hint, resnet_with_weights, impl, num_blocks, widths, classes, x, weights)
+    out, trained, found = errors.calling(name, hint, resnet_with_weights, impl, num_blocks, widths, classes, x, weights)
     check(found is None, _layers_message(name, found, layout), hint)
+    forward_hint = say("stem: conv3x3 + BatchNorm2d + ReLU; the blocks; global average pooling; Linear. Each "
+                       "block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).",
+                       "stem: conv3x3 + BatchNorm2d + ReLU, 블록들, 전역 평균 풀링, Linear입니다. 각 블록은 "
+                       "relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))입니다.")
     assert_tensor(out, _judge_resnet(x, weights, blocks, widths),
                   say(f"{name} with random weights in its layers (eval mode) against the specified ResNet",
                       f"계층에 무작위 가중치를 넣은 {name}(평가 모드)와 명세한 ResNet의 비교"), rtol=1e-3, atol=1e-4,
-                  hint=say("stem: conv3x3 + BatchNorm2d + ReLU; the blocks; global average pooling; Linear. Each "
-                           "block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).",
-                           "stem: conv3x3 + BatchNorm2d + ReLU, 블록들, 전역 평균 풀링, Linear입니다. 각 블록은 "
-                           "relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))입니다."))
+                  hint=forward_hint)
+    _same_in_training_mode(trained, _judge_resnet(x, weights, blocks, widths, training=True), name, forward_hint)
 
 
 def _schedule(base_lr, total_steps, warmup_steps, t):
@@ -621,21 +651,24 @@ def test_schedule_warms_up_then_follows_cosine(impl, run_seed):
                   "학습률을 곱합니다."))
 
 
-def _reference_epoch(model, optimizer, scheduler, data_seed, per_step=True):
+def _reference_epoch(model, optimizer, scheduler, data_seed, zero_grad_first=True):
+    """One epoch as specified: (the mean loss per sample, the mean of the batch means). zero_grad_first=False clears
+    the gradients after optimizer.step() instead (the learner's mistake: the stale ones reach the first step)."""
     model.train()
-    total = 0.0
-    loader = DataLoader(_images(data_seed), batch_size=10, shuffle=False)
+    total, batch_means = 0.0, []
+    loader = DataLoader(_images(data_seed), batch_size=EPOCH_BATCH, shuffle=False)
     for x, y in loader:
-        optimizer.zero_grad()
+        if zero_grad_first:
+            optimizer.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
-        if per_step:
-            scheduler.step()
-        total += loss.item() * len(y)
-    if not per_step:
+        if not zero_grad_first:
+            optimizer.zero_grad()
         scheduler.step()
-    return total / len(loader.dataset)
+        total += loss.item() * len(y)
+        batch_means.append(loss.item())
+    return total / len(loader.dataset), sum(batch_means) / len(batch_means)
 
 
 @pytest.mark.points(3)
@@ -655,7 +688,10 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
           say("Call model.train() at the start of train_one_epoch: evaluate switches the model to eval mode.",
               "train_one_epoch을 시작할 때 model.train()을 호출하세요: evaluate가 모델을 평가 모드로 바꿉니다."))
     model = _tiny_net(net_seed)
-    want_loss = _reference_epoch(model, *_sgd_with_decay(model), data_seed)
+    want_loss, mean_of_batch_means = _reference_epoch(model, *_sgd_with_decay(model), data_seed)
+    late = _tiny_net(net_seed)
+    stale_gradients(late, net_seed)
+    _reference_epoch(late, *_sgd_with_decay(late), data_seed, zero_grad_first=False)
     want_lr = 0.2 * _decay(4)
     check(not math.isclose(lr, 0.2 * _decay(1), rel_tol=1e-9),
           say(f"after one epoch of 4 batches the lr is {lr:.4g}: the scheduler was stepped once per epoch, but its "
@@ -667,8 +703,16 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
     assert_scalar(lr, want_lr, say("the lr after one epoch of 4 batches", "배치 4개짜리 에폭 한 번 뒤의 학습률"),
                   rtol=1e-9, hint=say("One scheduler.step() per batch, after optimizer.step().",
                                       "배치마다 optimizer.step() 뒤에 scheduler.step()을 한 번 호출하세요."))
+    stale = (say("the model came with gradients in its .grad from before (as the previous epoch's last backward "
+                 "leaves them), and they were added to the first batch's: zero_grad ran after optimizer.step(), not "
+                 "before the backward",
+                 "모델의 .grad에 이전 변화도가 남아 있었는데(이전 에폭의 마지막 backward가 남기듯이) 첫 배치의 변화도에 "
+                 "더해졌습니다: zero_grad를 backward 전이 아니라 optimizer.step() 뒤에 호출했습니다"),
+             say("Per batch: optimizer.zero_grad() first, then the forward, backward and optimizer.step().",
+                 "배치마다 optimizer.zero_grad()를 먼저 호출한 뒤 순전파, backward, optimizer.step()을 하세요."))
     assert_tensor(got, _params(model), say("all parameters after one epoch, against a reference loop",
                                            "에폭 한 번 뒤의 모든 매개변수를 기준 루프와 비교"),
+                  mistakes={stale: _params(late)},
                   hint=say("model.train(); per batch: zero_grad, F.cross_entropy(model(x), y), backward, "
                            "optimizer.step(), scheduler.step().",
                            "model.train()을 호출한 뒤 배치마다 zero_grad, F.cross_entropy(model(x), y), backward, "
@@ -676,8 +720,15 @@ def test_train_one_epoch_steps_scheduler_per_batch(impl, run_seed):
     check(type(returned) is float, say(f"train_one_epoch should return a Python float, got {type(returned).__name__}.",
                                        f"train_one_epoch은 Python float를 반환해야 하는데 {type(returned).__name__}입니다."),
           say("Accumulate loss.item() * batch size.", "loss.item() * 배치 크기를 누적하세요."))
+    batch_means = (say("the mean of the batch means: the last batch holds 4 images, the others 12, so each batch's "
+                       "loss must count as many times as it has samples",
+                       "배치 평균들의 평균입니다: 마지막 배치는 이미지가 4장이고 나머지는 12장이므로, 각 배치의 손실은 "
+                       "샘플 수만큼 세어야 합니다"),
+                   say("Add loss.item() * len(y) per batch and divide by the number of samples.",
+                       "배치마다 loss.item() * len(y)를 더하고 샘플 수로 나누세요."))
     assert_scalar(returned, want_loss, say("the mean loss per sample returned by train_one_epoch",
-                                           "train_one_epoch이 반환한 샘플당 평균 손실"), rtol=1e-5)
+                                           "train_one_epoch이 반환한 샘플당 평균 손실"), rtol=1e-5,
+                  mistakes={batch_means: mean_of_batch_means})
 
 
 @pytest.mark.points(2)

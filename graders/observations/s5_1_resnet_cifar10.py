@@ -135,29 +135,30 @@ def block_with_zeroed_3x3_convs(impl, in_channels, out_channels, stride, x):
 
 @observation
 def block_with_weights(impl, in_channels, out_channels, stride, x, weights):
-    """BasicBlock(in, out, stride) with the judge's weights put into its layers (_push), in eval mode: (its output for
-    x, None), or (None, the layers found) when they do not fit."""
+    """BasicBlock(in, out, stride) with the judge's weights put into its layers (_push): (its output for x in eval
+    mode, then in training mode, None), or (None, None, the layers found) when they do not fit."""
     torch.manual_seed(0)
     block = impl.BasicBlock(in_channels, out_channels, stride)
     found = _push(block, x, weights)
     if found is not None:
-        return None, found
+        return None, None, found
     with torch.no_grad():
-        return block.eval()(x), None
+        return block.eval()(x), block.train()(x), None
 
 
 @observation
 def resnet_with_weights(impl, num_blocks, widths, num_classes, x, weights):
     """ResNet(num_blocks, widths, num_classes) (ResNet() when num_blocks is None) with the judge's weights put into its
-    layers (_push), in eval mode: (its logits for x, None), or (None, the layers found)."""
+    layers (_push): (its logits for x in eval mode, then in training mode, None), or (None, None, the layers
+    found)."""
     torch.manual_seed(0)
     model = (impl.ResNet() if num_blocks is None else
              impl.ResNet(num_blocks=num_blocks, widths=widths, num_classes=num_classes))
     found = _push(model, x, weights)
     if found is not None:
-        return None, found
+        return None, None, found
     with torch.no_grad():
-        return model.eval()(x), None
+        return model.eval()(x), model.train()(x), None
 
 
 @observation
@@ -217,16 +218,28 @@ def _sgd_with_decay(model):
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, _decay)
 
 
+EPOCH_BATCH = 12  # 40 images: batches of 12, 12, 12 and 4 (a mean of the batch means is not the mean per sample)
+
+
+def stale_gradients(model, seed):
+    """Gradients left in the model's .grad from before (as a previous backward leaves them): drawn from seed."""
+    generator = torch.Generator().manual_seed(seed)
+    for p in model.parameters():
+        p.grad = torch.randn(p.shape, generator=generator).to(p.device)
+
+
 @observation
 def one_epoch_with_schedule(impl, net_seed, data_seed, device="cpu"):
     """train_one_epoch(_tiny_net(net_seed) on device, handed over in eval mode as the previous epoch's evaluate
-    leaves it, 4 unshuffled batches of _images(data_seed), SGD, LambdaLR(_decay)): what it returned, the parameters
-    after it (on the CPU), the lr after it, and the model's mode (training or not) at each forward."""
+    leaves it and with stale gradients in its .grad (stale_gradients(model, net_seed)), 4 unshuffled batches of
+    _images(data_seed) (12, 12, 12 and 4 images), SGD, LambdaLR(_decay)): what it returned, the parameters after it
+    (on the CPU), the lr after it, and the model's mode (training or not) at each forward."""
     model = _tiny_net(net_seed).to(device).eval()
+    stale_gradients(model, net_seed)
     modes = []
     model.register_forward_pre_hook(lambda module, args: modes.append(module.training))
     optimizer, scheduler = _sgd_with_decay(model)
-    loader = DataLoader(_images(data_seed), batch_size=10, shuffle=False)  # batches stay on the CPU
+    loader = DataLoader(_images(data_seed), batch_size=EPOCH_BATCH, shuffle=False)  # batches stay on the CPU
     returned = impl.train_one_epoch(model, loader, optimizer, scheduler)
     return returned, _params(model).cpu(), optimizer.param_groups[0]["lr"], modes
 
