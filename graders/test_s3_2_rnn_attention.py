@@ -1434,7 +1434,8 @@ def test_clipped_step_returns_the_norm_before_clipping(impl, run_seed):
         case = _clip_case(run_seed, clipping)
         what, seen = case.run(impl)
         stale = (case.grad + STALE_GRAD).norm().item()
-        assert_scalar(seen["returned"], case.norm, say(f"{what}: the returned norm", f"{what}: 반환한 노름"),
+        returned = seen["returned"]
+        assert_scalar(returned, case.norm, say(f"{what}: the returned norm", f"{what}: 반환한 노름"),
                       rtol=1e-4, atol=1e-6, hint=CLIP_HINT,
                       mistakes={(say("the norm after clipping (max_norm when clipping fires)",
                                      "클리핑한 뒤의 노름(클리핑이 일어나면 max_norm)"),
@@ -1449,6 +1450,13 @@ def test_clipped_step_returns_the_norm_before_clipping(impl, run_seed):
                                      "새 변화도가 이전 변화도에 더해진 노름: zero_grad()가 빠졌습니다"),
                                  say("Call optimizer.zero_grad() before backward(): .grad accumulates.",
                                      "backward() 전에 optimizer.zero_grad()를 호출하세요: .grad는 누적됩니다.")): stale})
+        check(isinstance(returned, float),
+              say(f"{what} returned the norm as a {type(returned).__name__}, not a Python float: clip_grad_norm_ returns "
+                  "a 0-d tensor.",
+                  f"{what}: 노름을 Python float가 아니라 {type(returned).__name__}(으)로 반환했습니다: clip_grad_norm_은 "
+                  "0차원 텐서를 반환합니다."),
+              say("Convert the tensor clip_grad_norm_ returns: return float(norm) (or norm.item()).",
+                  "clip_grad_norm_이 반환한 텐서를 바꾸세요: float(norm)(또는 norm.item())을 반환합니다."))
 
 
 @pytest.mark.points(2)
@@ -1555,7 +1563,8 @@ def test_char_perplexity_is_exp_mean_cross_entropy(impl, run_seed):
             losses = F.cross_entropy(logits, ids[1:], reduction="none")
             unshifted = F.cross_entropy(logits, ids[:-1]).item()
         what = say(f"char_perplexity(model, a text of {length} characters)", f"char_perplexity(model, {length}자 텍스트)")
-        got = errors.calling(what, hint, char_perplexity_of, impl, seed, vocab, ids)
+        seen = expect_type(errors.calling(what, hint, char_perplexity_of, impl, seed, vocab, ids), dict, what, hint)
+        got, grad_enabled = seen["returned"], seen["grad_enabled"]
         mean = losses.mean().item()
         assert_scalar(got, math.exp(mean), what, rtol=1e-4, hint=hint,
                       mistakes={say("the mean cross-entropy itself, without its exp", "exp를 취하지 않은 교차 엔트로피 평균"):
@@ -1569,6 +1578,18 @@ def test_char_perplexity_is_exp_mean_cross_entropy(impl, run_seed):
                                      "목표가 다음 문자가 아니라 입력 문자 그대로입니다"),
                                  say("Position t predicts the character at t + 1: targets are ids[1:].",
                                      "위치 t는 t + 1의 문자를 예측합니다: 목표는 ids[1:]입니다.")): math.exp(unshifted)})
+        check(isinstance(got, float),
+              say(f"{what} returned the perplexity as a {type(got).__name__}, not a Python float.",
+                  f"{what}: 퍼플렉서티를 Python float가 아니라 {type(got).__name__}(으)로 반환했습니다."),
+              say("Return a Python float: math.exp(loss.item()), or float(...) / .item() of a 0-d tensor.",
+                  "Python float를 반환하세요: math.exp(loss.item())이나, 0차원 텐서에 float(...) / .item()을 씁니다."))
+        check(isinstance(grad_enabled, list) and all(grad is False for grad in grad_enabled),
+              say(f"{what}: the model ran with autograd on (seen at its forwards: {grad_enabled!r:.80}): the evaluation "
+                  "is not under torch.no_grad(), so every forward builds a graph nobody uses.",
+                  f"{what}: 모델이 Autograd가 켜진 채 실행되었습니다(순전파에서 관찰한 값: {grad_enabled!r:.80}): 평가가 "
+                  "torch.no_grad() 안에서 실행되지 않아 순전파마다 쓰지 않을 그래프를 만듭니다."),
+              say("Run the model inside `with torch.no_grad():`.",
+                  "`with torch.no_grad():` 블록 안에서 모델을 실행하세요."))
 
 
 TEMPERATURE_DRAWS, TV_MARGIN = 4000, 0.05  # draws per row; the total variation allowed (a correct draw: about 0.03 at most
@@ -1659,6 +1680,28 @@ def test_sample_with_temperature_near_zero_is_the_argmax(impl, run_seed):
                                              f"{what}: 각 행에서 뽑은 토큰과 그 행의 argmax 비교"), hint=hint)
 
 
+REPLAY_GAP = 0.05  # the largest logit difference allowed from the judge's replay: other correct ways of writing the
+# loss (transposed logits, per-window means, a sum divided by the count) measured at most 2e-6 (run seeds 1-3); windows
+# drawn from the global random state or another seed, 1.7 and more
+
+
+def _replayed_char_lm(seed, vocab, ids, train_seed):
+    """The judge's run of train_char_lm's docstring on char_lm(seed, vocab): the windows torch.Generator().manual_seed(
+    train_seed) draws, Adam(lr 1e-2), 60 steps of 16 windows of 32 characters, gradients clipped at norm 1.0."""
+    model, generator = char_lm(seed, vocab), torch.Generator().manual_seed(train_seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    model.train()
+    for _ in range(60):
+        starts = torch.randint(0, len(ids) - 32, (16,), generator=generator).tolist()
+        inputs = torch.stack([ids[s:s + 32] for s in starts])
+        targets = torch.stack([ids[s + 1:s + 33] for s in starts])
+        optimizer.zero_grad()
+        F.cross_entropy(model(inputs).reshape(-1, vocab), targets.reshape(-1)).backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+    return model.eval()
+
+
 @pytest.mark.points(2)
 @pytest.mark.convergence
 @pytest.mark.title("train_char_lm brings the perplexity on new text from about 15 below 3.0",
@@ -1668,7 +1711,10 @@ def test_train_char_lm_lowers_perplexity(impl, run_seed):
     batches of 16 windows of 32 characters, clipping at 1.0) on 4000 characters of this run's words; the judge
     pulls the trained parameters into its own CharGRU and measures the perplexity on 1500 characters drawn after
     training. The reference and the alternative: 1.99-2.06 over run seeds 1-5 and 12345 (untrained: 14.6-15.7);
-    bound 3.0. The bank's mistakes: 10.5 (targets flattened time-major), over 3000 (targets not shifted)."""
+    bound 3.0. The bank's mistakes: 10.5 (targets flattened time-major), over 3000 (targets not shifted). The trained
+    model must also be the judge's replay of the same run (REPLAY_GAP), and the model, handed over in eval mode, must
+    come back as the returned value having run every forward in train mode (what the student's process says: it can
+    only name those mistakes)."""
     hint = say("Things to check: the targets are the inputs' windows shifted by one (ids[s + 1:s + seq_len + 1]); "
                "logits and targets flattened in the same order (reshape(-1, vocab) and reshape(-1)); one "
                "clipped_train_step per step with Adam(model.parameters(), lr=lr); the model in train mode.",
@@ -1694,3 +1740,32 @@ def test_train_char_lm_lowers_perplexity(impl, run_seed):
               f"below {PERPLEXITY_BOUND}.",
               f"{what}: 새 텍스트 1500자에 대한 퍼플렉서티가 바뀌었습니다(학습 전 {before:.2f}, 학습 후 {after:.2f}). "
               f"{PERPLEXITY_BOUND} 아래로 내려가야 합니다."), hint)
+    replay = _replayed_char_lm(seed, vocab, text, run_seed % 1000)
+    with torch.no_grad():
+        gap = (replay(held_out[:-1].unsqueeze(0)) - judge(held_out[:-1].unsqueeze(0))).abs().max().item()
+    check(gap <= REPLAY_GAP,
+          say(f"{what}: the trained model is not the one the docstring's run gives (its logits on 1500 new characters "
+              f"differ from the judge's replay by up to {gap:.3g}, {REPLAY_GAP} allowed): draw the window starts with "
+              "the generator made by torch.Generator().manual_seed(seed), passing generator=generator (not the global "
+              "random state, not another seed), with Adam(model.parameters(), lr=lr) for `steps` steps.",
+              f"{what}: 학습한 모델이 docstring대로 학습한 모델과 다릅니다(새 텍스트 1500자에서 채점기가 다시 실행한 학습과 "
+              f"로짓이 최대 {gap:.3g}만큼 다름, {REPLAY_GAP}까지 허용): 창의 시작 위치는 "
+              "torch.Generator().manual_seed(seed)로 만든 생성기에서 generator=generator로 뽑고(전역 난수 상태나 다른 "
+              "시드가 아니라), Adam(model.parameters(), lr=lr)로 `steps`단계 학습하세요."), hint)
+    # what the student's process says about the call: it can only name a mistake, the point needs the perplexity too
+    training = trained.get("training")
+    flags = training if isinstance(training, list) else []
+    in_eval = sum(flag is not True for flag in flags)
+    check(bool(flags) and not in_eval,
+          say(f"{what}: the model was handed over in eval mode and trained in eval mode ({in_eval} of its {len(flags)} "
+              "forwards ran with model.training False): put the model in train mode (model.train()) before the loop.",
+              f"{what}: 평가 모드로 넘겨받은 모델을 평가 모드 그대로 학습했습니다(순전파 {len(flags)}번 가운데 "
+              f"{in_eval}번이 model.training이 False인 채 실행됨): 반복문 전에 모델을 학습 모드로 바꾸세요(model.train())."),
+          say("Dropout and BatchNorm behave differently in eval mode: train_char_lm calls model.train() itself, whatever "
+              "mode the model arrives in.",
+              "드롭아웃과 BatchNorm은 평가 모드에서 다르게 동작합니다: 모델이 어떤 모드로 오든 train_char_lm이 직접 "
+              "model.train()을 호출합니다."))
+    check(trained.get("returned_model") is True,
+          say(f"{what} did not return the model it trained: return the model (the one given, trained in place).",
+              f"{what}: 학습한 모델을 반환하지 않았습니다: 넘겨받아 그 자리에서 학습한 모델을 반환하세요."),
+          say("End train_char_lm with `return model`.", "train_char_lm의 끝에 `return model`을 쓰세요."))

@@ -9,8 +9,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from graders.support import pristine
 from graders.support.calls import _TorchCalls
 from ptgrade.protocol.observation import observation
+
+# Taken when this module is imported, before the student's file: torch's compiled grad-mode query, validated as such,
+# so that a patched torch.is_grad_enabled does not answer for it.
+_grad_enabled = torch._C.is_grad_enabled
+if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
+    _grad_enabled = None  # replaced before this module was imported: CharGRU then records nothing
 
 
 @observation
@@ -99,15 +106,20 @@ def calls_and_result(impl, name, *args) -> dict:
 
 # -- gradient clipping and the character-level language model ----------------------------------------------------
 class CharGRU(nn.Module):
-    """The grader's character-level language model: Embedding -> GRU (batch_first) -> Linear, logits at every step."""
+    """The grader's character-level language model: Embedding -> GRU (batch_first) -> Linear, logits at every step.
+    Each forward records (autograd on, training flag) in `seen`: what the student's process says, which can only name a
+    mistake (a forward in the wrong mode), never pass a check."""
 
     def __init__(self, vocab_size, embed_dim=16, hidden_dim=32):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         self.rnn = nn.GRU(embed_dim, hidden_dim, batch_first=True)
         self.head = nn.Linear(hidden_dim, vocab_size)
+        self.seen = []
 
     def forward(self, tokens):
+        training = pristine.instance_dict(self).get("training")
+        self.seen.append((None if _grad_enabled is None else bool(_grad_enabled()), training is True))
         return self.head(self.rnn(self.embedding(tokens))[0])
 
 
@@ -143,9 +155,12 @@ def clipped_step_run(impl, seed, inputs, targets, max_norm, lr) -> dict:
 
 
 @observation
-def char_perplexity_of(impl, seed, vocab_size, ids):
-    """char_perplexity on the grader's char_lm(seed, vocab_size), handed over in train mode."""
-    return impl.char_perplexity(char_lm(seed, vocab_size).train(), ids)
+def char_perplexity_of(impl, seed, vocab_size, ids) -> dict:
+    """char_perplexity on the grader's char_lm(seed, vocab_size), handed over in train mode: what it returned, and
+    whether autograd was on at each of the model's forwards."""
+    model = char_lm(seed, vocab_size).train()
+    returned = impl.char_perplexity(model, ids)
+    return {"returned": returned, "grad_enabled": [grad for grad, _ in model.seen]}
 
 
 @observation
@@ -156,8 +171,10 @@ def temperature_draws(impl, logits, temperature, seeds) -> list:
 
 @observation
 def char_lm_trained(impl, seed, vocab_size, ids, train_seed) -> dict:
-    """train_char_lm(model, ids, seed=train_seed) with its defaults on the grader's char_lm(seed, vocab_size): the
-    model's state_dict after training."""
-    model = char_lm(seed, vocab_size)
-    impl.train_char_lm(model, ids, seed=train_seed)
-    return {"state": {name: value.detach().clone() for name, value in model.state_dict().items()}}
+    """train_char_lm(model, ids, seed=train_seed) with its defaults on the grader's char_lm(seed, vocab_size), handed
+    over in eval mode (as an evaluation leaves it): the model's state_dict after training, whether train_char_lm
+    returned that very model, and the training flag at each of the model's forwards."""
+    model = char_lm(seed, vocab_size).eval()
+    returned = impl.train_char_lm(model, ids, seed=train_seed)
+    return {"state": {name: value.detach().clone() for name, value in model.state_dict().items()},
+            "returned_model": returned is model, "training": [training for _, training in model.seen]}
