@@ -15,6 +15,7 @@ from graders.observations.s1_4_devices import (
     faked_machine_call,
     move_model_devices,
     stage_counting_pins,
+    to_device_on_faked_cuda,
 )
 from graders.support import errors, pristine
 from graders.support.assertions import assert_tensor, check, expect_tensor, say
@@ -70,6 +71,16 @@ def _expect_value_error(impl, spec, machine, cuda):
     """resolve_device(spec) on a machine faked with `cuda` CUDA devices must raise ValueError."""
     got, error = errors.attempt(call_on_faked_machine, impl, "resolve_device", (spec,), cuda)
     if isinstance(error, ValueError):
+        text = str(error.args[0]).strip() if error.args else ""
+        check(len(text.split()) >= 2,
+              say(f"resolve_device({spec!r}) on a machine with {machine} raised a ValueError without a sentence saying "
+                  f"why (its message: {text!r:.80}).",
+                  f"컴퓨터({machine})에서 resolve_device({spec!r})가 이유를 말하는 문장 없이 ValueError를 "
+                  f"발생시켰습니다(메시지: {text!r:.80})."),
+              say("raise ValueError(f\"{spec!r} was asked for, but ...\"): say what is missing (CUDA, or a device with "
+                  "that index), so that the user knows what to change.",
+                  "raise ValueError(f\"{spec!r} was asked for, but ...\")처럼 무엇이 없는지(CUDA, 또는 그 인덱스의 "
+                  "장치) 말하세요. 그래야 사용자가 무엇을 바꿔야 할지 압니다."))
         return
     if error is not None:  # any other exception is the wrong promise
         got = errors.summary(error)
@@ -182,6 +193,28 @@ def test_to_device_moves_every_tensor_of_a_nested_batch(impl):
                   say("to_device(t, meta) for a bare int32 tensor", "int32 텐서 하나에 대한 to_device(t, meta)"),
                   hint=say("A tensor on its own is a batch too: return tensor.to(device).",
                            "텐서 하나만 있어도 배치입니다: tensor.to(device)를 반환하세요."))
+    # a CUDA target on a faked machine: each copy to CUDA is answered with a meta tensor, and whether it was asked for
+    # non_blocking is recorded beside it (the record can only fail the check)
+    seen = errors.calling("to_device(batch, cuda)", say("Move tensors with .to(device, non_blocking=True).",
+                                                        "텐서는 .to(device, non_blocking=True)로 옮기세요."),
+                          to_device_on_faked_cuda, impl, {"x": torch.ones(2), "ids": [torch.arange(3), "a"],
+                                                          "pair": (torch.zeros(1, dtype=torch.float64), 5)})
+    moved, flags = seen["moved"], seen["non_blocking"]
+    leaves = [moved["x"], moved["ids"][0], moved["pair"][0]] if isinstance(moved, dict) else []
+    check(len(leaves) == 3 and all(isinstance(t, torch.Tensor) and t.device.type == "meta" for t in leaves),
+          say("to_device(batch, cuda) on a machine with one (faked) CUDA device did not copy every tensor with "
+              "tensor.to(device).",
+              "CUDA 장치가 하나 있는(채점기가 흉내 낸) 컴퓨터에서 to_device(batch, cuda)가 모든 텐서를 "
+              "tensor.to(device)로 복사하지 않았습니다."),
+          say("Use tensor.to(device, non_blocking=True) for every tensor of the structure.",
+              "구조 안의 모든 텐서에 tensor.to(device, non_blocking=True)를 쓰세요."))
+    check(flags and all(flags),
+          say(f"to_device(batch, cuda) copied {flags.count(False)} of {len(flags)} tensors to CUDA without "
+              "non_blocking=True: each copy waits for the GPU instead of overlapping with the host's work.",
+              f"to_device(batch, cuda)가 텐서 {len(flags)}개 중 {flags.count(False)}개를 non_blocking=True 없이 "
+              "CUDA로 복사했습니다: 복사할 때마다 호스트의 작업과 겹치지 못하고 GPU를 기다립니다."),
+          say("When the target is CUDA, pass non_blocking=True: tensor.to(device, non_blocking=device.type == 'cuda').",
+              "대상이 CUDA이면 non_blocking=True를 넘기세요: tensor.to(device, non_blocking=device.type == 'cuda')."))
 
 
 @pytest.mark.points(1)
@@ -246,6 +279,22 @@ def test_positions_follow_the_tokens_device(impl):
                                                                                  "shape가 (3, 5)인 tokens에 대한 positions_like(tokens)"),
                   hint=say("out[b, t] = t: torch.arange(time) broadcast (expand) over the batch.",
                            "out[b, t] = t: torch.arange(time)을 배치 방향으로 브로드캐스트(expand)하세요."))
+    short = torch.randint(0, 100, (2, 4), dtype=torch.int32)  # int32 token ids: the positions are int64 all the same
+    assert_tensor(impl.positions_like(short), torch.arange(4).repeat(2, 1),
+                  say("positions_like(tokens) for (2, 4) int32 tokens", "shape가 (2, 4)인 int32 tokens에 대한 "
+                                                                        "positions_like(tokens)"),
+                  hint=say("The positions are int64 whatever the tokens' dtype: torch.arange(time, device=tokens.device) "
+                           "is int64 by default.",
+                           "tokens의 dtype이 무엇이든 위치 인덱스는 int64입니다: torch.arange(time, "
+                           "device=tokens.device)의 기본 dtype이 int64입니다."),
+                  mistakes={(say("the positions take the tokens' dtype (int32), not int64 (dtype=tokens.dtype, "
+                                 "zeros_like or ones_like of the tokens)",
+                                 "위치 인덱스가 int64가 아니라 tokens의 dtype(int32)을 따릅니다(dtype=tokens.dtype, "
+                                 "또는 tokens의 zeros_like나 ones_like)"),
+                             say("Give the positions dtype int64 (torch.arange's default): only the device follows the "
+                                 "tokens.",
+                                 "위치 인덱스의 dtype은 int64(torch.arange의 기본값)로 두세요. tokens를 따르는 것은 "
+                                 "장치뿐입니다.")): torch.arange(4, dtype=torch.int32).repeat(2, 1)})
     meta_tokens = torch.empty(2, 7, dtype=torch.int64, device=META)
     out = errors.calling(say("positions_like(tokens on meta)", "positions_like(meta에 있는 tokens)"),
                          say("Create the positions with device=tokens.device.",

@@ -39,6 +39,36 @@ def faked_machine_call(impl, function: str, args: tuple, machine):
         return call(*args)
 
 
+_TENSOR_TO, _TENSOR_CUDA = torch.Tensor.to, torch.Tensor.cuda
+
+
+@observation
+def to_device_on_faked_cuda(impl, batch):
+    """to_device(batch, torch.device("cuda")) on a machine faked with one CUDA device, while a torch function mode
+    (pushed through torch's compiled functions) answers every Tensor.to whose target is CUDA, and Tensor.cuda, with a
+    copy on the meta device, recording whether it was asked for non_blocking: the moved structure and those flags. The judge reads the
+    meta tensors that come back (each went through a copy to CUDA); a flag only ever names a failure."""
+    flags = []
+
+    def handler(func, types, args, kwargs):
+        if func is _TENSOR_TO and args and pristine.is_tensor(args[0]):
+            options = {key: value for key, value in kwargs.items() if key != "copy"}
+            device, dtype, non_blocking, _ = torch._C._nn._parse_to(*args[1:], **options)
+            if device is not None and device.type == "cuda":
+                flags.append(bool(non_blocking))
+                return func(args[0], "meta") if dtype is None else func(args[0], "meta", dtype)
+        if func is _TENSOR_CUDA and args and pristine.is_tensor(args[0]):  # tensor.cuda(device, non_blocking)
+            flags.append(bool(kwargs.get("non_blocking", args[2] if len(args) > 2 else False)))
+            return _TENSOR_TO(args[0], "meta")
+        return func(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as m:
+        fake_machine(m, 1)
+        with pristine.function_mode(handler):
+            moved = impl.to_device(batch, torch.device("cuda"))
+    return {"moved": moved, "non_blocking": list(flags)}
+
+
 @observation
 def move_model_devices(impl, device):
     """move_model(model, device) for a fresh _model(): whether it returned that model itself (and if not, the class
