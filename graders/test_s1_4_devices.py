@@ -394,6 +394,32 @@ def test_stage_for_device_pins_only_for_cuda(impl):
     assert_tensor(to_cpu, x, "stage_for_device(x, cpu)", hint=hint)
     assert_tensor(to_meta, torch.empty(x.shape, dtype=x.dtype, device=META), "stage_for_device(x, meta)",
                   hint=say("Return x.to(device) (and use the result).", "x.to(device)를 반환하세요(그 결과를 사용하세요)."))
+    # a CUDA target on the faked machine: pin_memory returns a stand-in for the pinned tensor, and the copy to CUDA is
+    # answered with a meta tensor; what the student's process records beside it can only fail the check
+    seen = stage_counting_pins(impl, x, [torch.device("cuda")], 1)
+    copies = seen["copies"]
+    cuda_hint = say("x.pin_memory().to(device, non_blocking=True): pin_memory returns the pinned copy, which is the one "
+                    "to send.",
+                    "x.pin_memory().to(device, non_blocking=True)를 쓰세요: pin_memory는 고정된 메모리에 있는 "
+                    "복사본을 반환하고, 보내야 하는 것은 그 복사본입니다.")
+    assert_tensor(seen["results"][0], torch.empty(x.shape, dtype=x.dtype, device=META),
+                  say("stage_for_device(x, cuda) on a machine with one (faked) CUDA device, each copy to CUDA answered "
+                      "with a meta tensor",
+                      "CUDA 장치가 하나 있는(채점기가 흉내 낸) 컴퓨터에서 CUDA로의 복사를 meta 텐서로 대신 받은 "
+                      "stage_for_device(x, cuda)"), hint=cuda_hint)
+    check(seen["pinned"] >= 1, say("stage_for_device(x, cuda) did not pin the tensor before copying it to CUDA.",
+                                   "stage_for_device(x, cuda)가 CUDA로 복사하기 전에 텐서를 pin_memory로 고정하지 "
+                                   "않았습니다."), cuda_hint)
+    check(bool(copies) and all(from_pinned for _, from_pinned in copies),
+          say("stage_for_device(x, cuda) called pin_memory() but copied x itself, not the pinned tensor it returned: "
+              "pin_memory() returns a new tensor and leaves x where it was.",
+              "stage_for_device(x, cuda)가 pin_memory()를 호출했지만 그 반환값인 고정된 텐서가 아니라 x 자체를 "
+              "복사했습니다: pin_memory()는 새 텐서를 반환하고 x는 그대로 둡니다."), cuda_hint)
+    check(all(non_blocking for non_blocking, _ in copies),
+          say("stage_for_device(x, cuda) copied the pinned tensor to CUDA without non_blocking=True: the copy blocks "
+              "the host, and pinning bought nothing.",
+              "stage_for_device(x, cuda)가 고정된 텐서를 non_blocking=True 없이 CUDA로 복사했습니다: 복사가 호스트를 "
+              "멈추게 하므로 메모리를 고정한 이득이 없습니다."), cuda_hint)
 
 
 # -- real CUDA ----------------------------------------------------------------------------------

@@ -42,6 +42,22 @@ def faked_machine_call(impl, function: str, args: tuple, machine):
 _TENSOR_TO, _TENSOR_CUDA = torch.Tensor.to, torch.Tensor.cuda
 
 
+def _copy_to_faked_cuda(func, args, kwargs):
+    """For a call a torch function mode sees: when it is Tensor.to with a CUDA target, or Tensor.cuda, (a meta copy
+    standing for the CUDA one, whether non_blocking was asked for); None for any other call."""
+    if not args or not pristine.is_tensor(args[0]):
+        return None
+    if func is _TENSOR_TO:
+        options = {key: value for key, value in kwargs.items() if key != "copy"}
+        device, dtype, non_blocking, _ = torch._C._nn._parse_to(*args[1:], **options)
+        if device is None or device.type != "cuda":
+            return None
+        return (func(args[0], "meta") if dtype is None else func(args[0], "meta", dtype)), bool(non_blocking)
+    if func is _TENSOR_CUDA:  # tensor.cuda(device, non_blocking)
+        return _TENSOR_TO(args[0], "meta"), bool(kwargs.get("non_blocking", args[2] if len(args) > 2 else False))
+    return None
+
+
 @observation
 def to_device_on_faked_cuda(impl, batch):
     """to_device(batch, torch.device("cuda")) on a machine faked with one CUDA device, while a torch function mode
@@ -51,16 +67,11 @@ def to_device_on_faked_cuda(impl, batch):
     flags = []
 
     def handler(func, types, args, kwargs):
-        if func is _TENSOR_TO and args and pristine.is_tensor(args[0]):
-            options = {key: value for key, value in kwargs.items() if key != "copy"}
-            device, dtype, non_blocking, _ = torch._C._nn._parse_to(*args[1:], **options)
-            if device is not None and device.type == "cuda":
-                flags.append(bool(non_blocking))
-                return func(args[0], "meta") if dtype is None else func(args[0], "meta", dtype)
-        if func is _TENSOR_CUDA and args and pristine.is_tensor(args[0]):  # tensor.cuda(device, non_blocking)
-            flags.append(bool(kwargs.get("non_blocking", args[2] if len(args) > 2 else False)))
-            return _TENSOR_TO(args[0], "meta")
-        return func(*args, **kwargs)
+        copied = _copy_to_faked_cuda(func, args, kwargs)
+        if copied is None:
+            return func(*args, **kwargs)
+        flags.append(copied[1])
+        return copied[0]
 
     with pytest.MonkeyPatch.context() as m:
         fake_machine(m, 1)
@@ -88,17 +99,29 @@ def stage_counting_pins(impl, x, devices: list, cuda: int | None = None, pin: bo
     returns the tensor as it is) and, unless cuda is None, torch reports `cuda` CUDA devices: the results, how many
     times pin_memory was called, and whether each CPU result is in pinned memory. A torch function mode (pushed
     through torch's compiled functions) counts the calls that reach TensorBase.pin_memory by any other path (a
-    reference taken before the grader patched it), so the count is not the patched name's alone."""
-    pinned = []
+    reference taken before the grader patched it), so the count is not the patched name's alone. On a faked machine
+    (cuda not None) pin_memory returns a new tensor standing for the pinned one, and each copy to CUDA (Tensor.to or
+    Tensor.cuda) is answered with a meta tensor: `copies` records, per copy, whether it asked for non_blocking and
+    whether it copied a tensor pin_memory returned."""
+    pinned, stand_ins, copies = [], [], []
 
     def counting_pin(self, *a, **k):
         pinned.append(1)
-        return pristine.tensor_method("pin_memory", inside_mode=True)(self, *a) if pin else self
+        if pin:
+            return pristine.tensor_method("pin_memory", inside_mode=True)(self, *a)
+        if cuda is None:
+            return self
+        stand_ins.append(pristine.tensor_method("clone", inside_mode=True)(self))
+        return stand_ins[-1]
 
     def handler(func, types, args, kwargs):
         if func is counting_pin:  # TensorBase.pin_memory reached from C: torch passes Tensor.pin_memory, ours
             return counting_pin(*args, **kwargs)
-        return func(*args, **kwargs)
+        copied = _copy_to_faked_cuda(func, args, kwargs) if cuda is not None else None
+        if copied is None:
+            return func(*args, **kwargs)
+        copies.append((copied[1], any(args[0] is stand_in for stand_in in stand_ins)))
+        return copied[0]
 
     with pytest.MonkeyPatch.context() as m:
         if cuda is not None:
@@ -108,7 +131,7 @@ def stage_counting_pins(impl, x, devices: list, cuda: int | None = None, pin: bo
             results = [impl.stage_for_device(x, device) for device in devices]
     in_pinned_memory = [pristine.device_type(r) == "cpu" and pristine.tensor_method("is_pinned")(r)
                         if pristine.is_tensor(r) else False for r in results]
-    return {"results": results, "pinned": pinned.__len__(), "in_pinned_memory": in_pinned_memory}
+    return {"results": results, "pinned": pinned.__len__(), "in_pinned_memory": in_pinned_memory, "copies": copies}
 
 
 @observation
