@@ -46,6 +46,7 @@ from graders.observations.s5_2_translation import (
     steps_on_a_probe,
     trained_translator,
     translations_of,
+    translators_after_reseeding,
 )
 from graders.support import errors, student_files
 from graders.support.assertions import (
@@ -150,7 +151,10 @@ def _check_cleared(seen, steps, what):
 def test_read_parallel_reads_tab_separated_pairs(impl, tmp_path, run_seed):
     pairs = [pair(n) for n in (7, 312, 40005, *random.Random(_derived(run_seed, 1)).sample(range(1, 100_000), 3))]
     path = write_tsv(tmp_path / "pairs.tsv", pairs)
-    path.write_text(path.read_text(encoding="utf-8").replace("\n", " \n", 1) + "\n  \n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("\n", " \n", 1)  # a space after the first line's target
+    lines = text.split("\n")
+    lines[1] = lines[1].replace("\t", " \t  ", 1)  # and around the second line's tab: each side is stripped
+    path.write_text("\n".join(lines) + "\n  \n", encoding="utf-8")
     got = errors.calling("read_parallel", "", impl.read_parallel, str(path))
     check([tuple(p) for p in got] == pairs if isinstance(got, list) else False,
           say(f"read_parallel should return {pairs} (blank lines skipped, spaces around each side stripped), "
@@ -564,9 +568,25 @@ def test_greedy_decode_picks_argmax(impl, run_seed):
         if any(tokens[-1] == EOS_ID for tokens in want):
             break
     got = errors.calling("greedy_decode", DECODE_HINT, greedy_with, impl, model_seed, src, 12)
+    _ids_are_ints(got, "greedy_decode", True)
     check(isinstance(got, list) and [list(map(int, g)) for g in got] == want,
           say(f"greedy_decode on a batch of 5 (max_len 12): expected {want}, got {got!r}.",
               f"크기 5인 배치에 대한 greedy_decode(max_len 12): {got!r}입니다. 기댓값은 {want}입니다."), DECODE_HINT)
+
+
+def _ids_are_ints(got, name, batch):
+    """greedy_decode's rows (batch) or beam_search's hypothesis are lists of Python ints, as their signatures say."""
+    rows = got if batch else [got]
+    kinds = sorted({type(i).__name__ for row in rows if isinstance(row, list) for i in row if type(i) is not int}
+                   | {type(row).__name__ for row in rows if not isinstance(row, list)})
+    check(not kinds, say(f"{name} should give {'one list of ids per row' if batch else 'a list of ids'}, each a Python "
+                         f"int, but it holds {', '.join(kinds)}: the ids were taken from a tensor without .tolist() "
+                         "(or int()).",
+                         f"{name}: {'행마다 id의 리스트를' if batch else 'id의 리스트를'} Python int로 반환해야 "
+                         f"하는데 {', '.join(kinds)} 타입이 들어 있습니다: .tolist()(또는 int()) 없이 텐서에서 id를 "
+                         "꺼냈습니다."),
+          say("Turn the generated tensor into lists with .tolist() before cutting each row at <eos>.",
+              "각 행을 <eos>에서 자르기 전에 생성한 텐서를 .tolist()로 리스트로 바꾸세요."))
 
 
 @pytest.mark.points(1)
@@ -582,6 +602,8 @@ def test_beam_one_equals_greedy(impl, run_seed):
         if any(len(tokens) < 12 and tokens[-1] == EOS_ID for tokens in want):
             break
     got = errors.calling("beam_search", "", beams_with, impl, model_seed, rows, 1, 12)
+    for hypothesis in got if isinstance(got, list) else []:
+        _ids_are_ints(hypothesis, "beam_search", False)
     check([list(map(int, g)) for g in got] == want,
           say(f"beam_search(beam_size=1) should equal greedy decoding {want}, got {got!r}.",
               f"beam_search(beam_size=1)의 결과는 탐욕적 디코딩 결과와 같아야 하는데 {got!r}입니다. 탐욕적 디코딩 결과는 {want}입니다."),
@@ -805,12 +827,12 @@ def training_run(impl, run_seed):
     cipher = _cipher(run_seed, c["high"])
     splits = make_splits(_derived(run_seed, 51), train=c["train"], valid=0, test=c["test"], high=c["high"])
     train, test = _enciphered(splits["train"], cipher), _enciphered(splits["test"], cipher)
-    model, src_vocab, tgt_vocab = errors.calling(
+    model, src_vocab, tgt_vocab, training = errors.calling(
         "training", _training_hint(), trained_translator, impl, train, c["steps"], c["batch_size"], c["lr"],
         _derived(run_seed, 52) % 10_000)
     translations = errors.calling("translating", _training_hint(), translations_of, impl, model, src_vocab, tgt_vocab,
                                   [source for source, _ in test])
-    return test, translations
+    return test, translations, training
 
 
 @pytest.mark.points(3)
@@ -822,7 +844,14 @@ def test_translator_learns_numbers(impl, training_run):
     sources, as train_translator's docstring says. Measured at run seeds 1 and 2: reference 49.3%/71.0 and
     56.7%/73.4, the own_layers alternative 95.3%/93.6 and 96.0%/98.9."""
     c, hint = CONVERGENCE, _training_hint()
-    test_pairs, got = training_run
+    test_pairs, got, training = training_run
+    # What the student's process says about the mode can only cost this check (the translations decide a pass).
+    check(not training, say(
+        f"train_translator returned the model in training mode ({_shown(training)} of its modules have .training "
+        "True): its dropout stays on for whoever translates with it next; return it in eval mode.",
+        f"train_translator가 모델을 학습 모드로 반환했습니다(모듈 중 {_shown(training)}개의 .training이 True입니다): "
+        "다음에 이 모델로 번역하는 코드에서도 드롭아웃이 켜져 있습니다. 평가 모드로 반환하세요."),
+          say("End train_translator with return model.eval().", "train_translator를 return model.eval()로 끝내세요."))
     references = [t for _, t in test_pairs]
     check(isinstance(got, list) and len(got) == len(references) and all(isinstance(h, str) for h in got),
           say(f"expected {len(references)} translations as strings, got {type(got).__name__}.",
@@ -842,8 +871,9 @@ def test_translator_learns_numbers(impl, training_run):
 
 @pytest.mark.points(1)
 @pytest.mark.gradients
-@pytest.mark.title("train_translator takes exactly `steps` steps, each from cleared gradients",
-                   ko="train_translator는 정확히 `steps`번, 매번 비운 변화도에서 시작해 단계를 진행합니다")
+@pytest.mark.title("train_translator seeds itself and takes exactly `steps` steps, each from cleared gradients",
+                   ko="train_translator는 스스로 시드를 고정하고, 정확히 `steps`번, 매번 비운 변화도에서 시작해 단계를 "
+                      "진행합니다")
 def test_translator_steps_from_cleared_gradients(impl, run_seed):
     steps, lr = PROBE_STEPS, 0.01
     generator = torch.Generator().manual_seed(_derived(run_seed, 60))
@@ -863,6 +893,17 @@ def test_translator_steps_from_cleared_gradients(impl, run_seed):
               "만들었습니다. Seq2SeqTransformer(len(src_vocab), len(tgt_vocab)) 하나를 만들어 학습해야 합니다."), hint)
     got = expect_tensor(weights[0], say("the stand-in model's parameter", "대리 모델의 매개변수"), hint)
     want = _adamw_path(start, grads, steps, lr)
+    seed = _derived(run_seed, 62) % 10_000
+    first, second = errors.calling(what, hint, translators_after_reseeding, impl, pairs[:16], 2, seed)
+    check(tuple(first.shape) == tuple(second.shape) and torch.equal(first, second), say(
+        f"train_translator(steps=2, seed={seed}) gave two different models when torch's global random state was "
+        "seeded differently before each call: the model's initial weights (or its dropout) did not come from "
+        "torch.manual_seed(seed).",
+        f"torch의 전역 난수 상태를 매번 다르게 시드한 뒤 train_translator(steps=2, seed={seed})를 두 번 호출했더니 "
+        "서로 다른 모델이 나왔습니다: 모델의 초기 가중치(또는 드롭아웃)가 torch.manual_seed(seed)에서 나오지 "
+        "않았습니다."),
+          say("Call torch.manual_seed(seed) first in train_translator, before building the model.",
+              "train_translator에서 모델을 만들기 전에 맨 먼저 torch.manual_seed(seed)를 호출하세요."))
     if tuple(got.shape) == tuple(want.shape) and torch.allclose(got, want, rtol=1e-5, atol=1e-7):
         return
     _check_cleared(seen, steps, what)  # what the student's process saw names the mistake, when it tells the truth
@@ -1032,6 +1073,21 @@ HF_HINT = say("Load both with from_pretrained(model_dir) (AutoTokenizer, AutoMod
 def test_fine_tune_starts_from_saved_model(impl, fine_tuned):
     source, pairs = fine_tuned["source"], fine_tuned["pairs"]
     losses = fine_tuned["first"][0]
+    all_losses = fine_tuned["losses"]
+    for steps, reported in ((1, losses), (HF_STEPS, all_losses)):  # the types can only cost this check
+        kinds = sorted({type(loss).__name__ for loss in reported if type(loss) is not float}) \
+            if isinstance(reported, list) else []
+        check(not kinds, say(
+            f"fine_tune_seq2seq(steps={steps}) should return a list of Python floats, but it holds {', '.join(kinds)}: "
+            "the losses were kept as tensors instead of loss.item().",
+            f"fine_tune_seq2seq(steps={steps})는 Python float의 리스트를 반환해야 하는데 {', '.join(kinds)} 타입이 "
+            "들어 있습니다: loss.item() 대신 손실을 텐서로 모았습니다."),
+              say("Append loss.item() after each step.", "단계마다 loss.item()을 추가하세요."))
+    check(not isinstance(all_losses, list) or len(all_losses) == HF_STEPS, say(
+        f"fine_tune_seq2seq(steps={HF_STEPS}) returned {len(all_losses) if isinstance(all_losses, list) else 0} "
+        f"losses; expected one per step, {HF_STEPS}.",
+        f"fine_tune_seq2seq(steps={HF_STEPS})가 손실을 {len(all_losses) if isinstance(all_losses, list) else 0}개 "
+        f"반환했습니다. 단계마다 하나씩, {HF_STEPS}개여야 합니다."))
     check(isinstance(losses, list) and len(losses) == 1, say(
         f"fine_tune_seq2seq(steps=1) should return the step losses as a list of 1, got {losses!r:.80}.",
         f"fine_tune_seq2seq(steps=1)은 단계 손실을 길이 1인 리스트로 반환해야 하는데 {losses!r:.80}입니다."), HF_HINT)

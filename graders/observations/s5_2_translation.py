@@ -196,12 +196,28 @@ def _watching_steps():
 @observation
 def trained_translator(impl, train_pairs, steps, batch_size, lr, seed):
     """Vocabularies from the training pairs and train_translator(...): (the model, which stays in the student's
-    process as a handle, the source vocabulary, the target vocabulary)."""
+    process as a handle, the source vocabulary, the target vocabulary, how many of the model's modules were in
+    training mode as it was returned)."""
     src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in train_pairs])
     tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in train_pairs])
     model = impl.train_translator(train_pairs, src_vocab, tgt_vocab, steps=steps, batch_size=batch_size, lr=lr,
                                   seed=seed)
-    return model, src_vocab, tgt_vocab
+    training = sum(module.training for module in model.modules()) if isinstance(model, nn.Module) else None
+    return model, src_vocab, tgt_vocab, training
+
+
+@observation
+def translators_after_reseeding(impl, pairs, steps, seed):
+    """train_translator(pairs, steps=steps, batch_size=8, seed=seed) twice, torch's global random state seeded
+    differently before each: the parameters of each model, flattened (in the order of model.parameters())."""
+    src_vocab = impl.build_vocab([impl.tokenize_source(s) for s, _ in pairs])
+    tgt_vocab = impl.build_vocab([impl.tokenize_target(t) for _, t in pairs])
+    flattened = []
+    for disturb in (seed + 1, seed + 2):
+        torch.manual_seed(disturb)
+        model = impl.train_translator(pairs, src_vocab, tgt_vocab, steps=steps, batch_size=8, lr=1e-3, seed=seed)
+        flattened.append(torch.cat([p.detach().flatten() for p in model.parameters()]))
+    return flattened
 
 
 @observation
