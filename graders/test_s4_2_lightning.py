@@ -307,6 +307,14 @@ def test_datamodule_shuffles_train_and_keeps_val_order(impl, run_seed):
                   hint=val_hint)
     assert_tensor(facts["val"]["x"], x_val, say("the validation images in loader order", "로더 순서대로의 검증 이미지"),
                   hint=val_hint)
+    sizes = list(facts["val"]["sizes"])
+    check(len(sizes) > 0 and all(s == 32 for s in sizes[:-1]) and 0 < sizes[-1] <= 32,
+          say(f"DigitsDataModule(batch_size=32) gave validation batches of {sorted(set(sizes))} digits: "
+              "val_dataloader does not use batch_size.",
+              f"DigitsDataModule(batch_size=32)의 검증 배치 크기가 {sorted(set(sizes))}입니다: val_dataloader가 "
+              "batch_size를 쓰지 않습니다."),
+          say("val_dataloader should return DataLoader(self.val_set, batch_size=self.batch_size).",
+              "val_dataloader는 DataLoader(self.val_set, batch_size=self.batch_size)를 반환해야 합니다."))
 
 
 def _dropout_pattern(out, params, x, p):
@@ -608,6 +616,15 @@ def test_best_checkpoint_has_lowest_val_loss(impl, fitted, student_path, run_see
     matches = [epoch for epoch, w in enumerate(weights)
                if type(kept_w) in (torch.Tensor, nn.Parameter) and kept_w.shape == w.shape
                and torch.allclose(kept_w.float(), w, rtol=1e-4, atol=1e-5)]
+    kept_files = sorted(name for name in student_files.listing(path.parent, student_path) if name.endswith(".ckpt")) \
+        if path.name and student_files.exists(path, student_path) else []
+    check(len(kept_files) <= 1,
+          say(f"after {len(CHECKPOINT_PROBE_VAL_LOSSES)} epochs of a grader's model, make_trainer's checkpoint callback "
+              f"kept {len(kept_files)} checkpoints ({kept_files[:4]}); save_top_k=1 keeps only the best one.",
+              f"채점기의 모델을 {len(CHECKPOINT_PROBE_VAL_LOSSES)}에폭 학습한 뒤 make_trainer의 체크포인트 콜백이 "
+              f"체크포인트 {len(kept_files)}개({kept_files[:4]})를 남겼습니다. save_top_k=1이면 가장 좋은 것 하나만 "
+              "남깁니다."),
+          CHECKPOINT_HINT)
     check(matches == [CHECKPOINT_PROBE_BEST],
           say(f"on a grader's model that logged val_loss {list(CHECKPOINT_PROBE_VAL_LOSSES)} over "
               f"{len(CHECKPOINT_PROBE_VAL_LOSSES)} epochs, the best checkpoint make_trainer's callback kept holds "
