@@ -45,6 +45,7 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     tokenizer_facts,
     tokenizer_from_json,
     trainer_fine_tune_run,
+    training_flag,
     without_grad,
 )
 from graders.support import errors, student_files  # noqa: E402
@@ -647,6 +648,7 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, student_
                   say("logits of the model given to save_and_reload, against its config and weights run by the grader",
                       "save_and_reload에 넘긴 모델의 로짓을 그 config와 가중치로 채점기가 계산한 값과 비교"), rtol=1e-4,
                   atol=1e-5, hint=MODELS_HINT)
+    model.train()  # as a model is left after training: the reloaded one comes back in eval mode all the same
     result = expect_type(errors.calling("save_and_reload(model, tokenizer, directory)", hint, impl.save_and_reload,
                                         model, tokenizer, str(directory)), tuple, "save_and_reload(...)", hint)
     check(len(result) == 2, say(f"save_and_reload should return (model, tokenizer), got {len(result)} items.",
@@ -668,6 +670,13 @@ def test_save_pretrained_round_trip_reproduces_outputs(impl, tokenizer, student_
                   say("input_ids from the saved tokenizer.json (read by the grader)",
                       "저장된 tokenizer.json(채점기가 읽음)의 input_ids"), hint=hint)
     _same_encoding(impl, loaded_tokenizer, rebuilt, texts, say("the reloaded tokenizer", "다시 불러온 토크나이저"), hint)
+    check(training_flag(impl, loaded) is False,
+          say("save_and_reload was given a model in train mode and returned a model in train mode: from_pretrained "
+              "returns the model in eval mode, so the model returned is not the one loaded back from the directory.",
+              "save_and_reload가 학습 모드의 모델을 받아 학습 모드의 모델을 반환했습니다: from_pretrained는 모델을 평가 "
+              "모드로 반환하므로, 반환한 모델은 디렉터리에서 다시 불러온 모델이 아닙니다."),
+          say("Return what from_pretrained(directory) gives, not the model you were given.",
+              "받은 모델이 아니라 from_pretrained(directory)가 반환한 모델을 반환하세요."))
     got = without_grad(impl, loaded.eval(), **batch).logits
     assert_tensor(got, want, say("logits of the reloaded model (eval mode) vs the original",
                                  "다시 불러온 모델(평가 모드)과 원래 모델의 로짓 비교"), hint=hint + say(" Building a "
@@ -749,8 +758,9 @@ FINE_TUNE_WATCHED = {"steps": 7, "batch_size": 5, "lr": 1e-3, "seed": 4}
 def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
     """fine_tune watched on the grader's small BERT, handed over in eval mode as from_pretrained returns a model:
     the model is called once per step with a batch of batch_size, in training mode, and after each backward the
-    classifier weight's .grad is that backward's gradient alone (zero_grad before it). A convergence check cannot see
-    these: a step more or less, or gradients summed over steps, still learn the easy sentences."""
+    classifier weight's .grad is that backward's gradient alone (zero_grad before it), and padded batches come with an
+    attention_mask that hides the [PAD] (what the student's process says: it can only name a mistake). A convergence
+    check cannot see these: a step more or less, or gradients summed over steps, still learn the easy sentences."""
     _, judge_tokenizer, _ = saved_classifier
     steps, batch_size = FINE_TUNE_WATCHED["steps"], FINE_TUNE_WATCHED["batch_size"]
     texts, labels = labelled_corpus(40, _seed(run_seed, 7), drawn_classes(run_seed, 1))
@@ -781,6 +791,18 @@ def test_fine_tune_takes_each_step_as_asked(impl, saved_classifier, run_seed):
               "호출해야 합니다(드롭아웃 켜짐)."),
           say("model.train() before the loop; model.eval() (or return model.eval()) after it.",
               "학습 루프 전에 model.train()을, 끝난 뒤에 model.eval()(또는 return model.eval())을 호출하세요."))
+    unmasked = sum(c.get("padded") is True and c.get("masked") is not True for c in calls)
+    check(unmasked == 0,
+          say(f"{call}: {unmasked} of {len(calls)} steps called the model on padded input_ids without an "
+              "attention_mask that is 0 at the [PAD] positions: the model then attends to the padding, so what it "
+              "learns depends on how much padding each batch needed.",
+              f"{call}: 단계 {len(calls)}번 중 {unmasked}번이 패딩된 input_ids로 모델을 호출하면서 [PAD] 위치가 0인 "
+              "attention_mask를 넘기지 않았습니다: 그러면 모델이 패딩을 참조해서, 학습 결과가 배치마다 필요한 패딩의 양에 "
+              "따라 달라집니다."),
+          say("Pass everything the tokenizer returns: model(**batch, labels=...) gives the model input_ids and "
+              "attention_mask together.",
+              "토크나이저가 반환한 것을 모두 넘기세요: model(**batch, labels=...)로 호출하면 input_ids와 attention_mask가 "
+              "함께 모델에 들어갑니다."))
     fresh, accumulated = seen["fresh"], seen["accumulated"]
     check(len(fresh) == len(accumulated) == steps,
           say(f"{call}: {len(fresh)} backward passes reached the classifier's weight; one per step is {steps}.",
@@ -829,7 +851,8 @@ def test_greedy_generation_matches_generate(impl, run_seed):
             break
     got = errors.calling("greedy_generate(model, prompt, 8)", say("Loop max_new_tokens times: logits[:, -1].argmax(-1), append.",
                                                             "max_new_tokens번 반복하세요: logits[:, -1].argmax(-1)을 구해 이어 붙입니다."),
-                   greedy_generate_from_train_mode, impl, seed, prompt, 8)
+                   greedy_generate_from_train_mode, impl, seed, prompt, 8, "cpu", True)
+    got, grad_enabled = expect_type(got, dict, "greedy_generate(model, prompt, 8)")["ids"], got["grad_enabled"]
     assert_tensor(got, want, say("greedy_generate(model, prompt (3, 4), max_new_tokens=8) vs model.generate(do_sample=False)",
                                  "greedy_generate(model, prompt (3, 4), max_new_tokens=8)와 model.generate(do_sample=False) 비교"),
                   hint=say("Call model.eval() first (dropout makes the next token random in train mode) and use no_grad; "
@@ -844,6 +867,16 @@ def test_greedy_generation_matches_generate(impl, run_seed):
                                  "model.generate does.",
                                  "model.generate처럼 프롬프트를 포함한 전체 시퀀스, 즉 토큰을 이어 붙여 온 ids를 "
                                  "반환하세요.")): want[:, prompt.shape[1]:]})
+    check(isinstance(grad_enabled, list) and all(grad is False for grad in grad_enabled),
+          say(f"greedy_generate(model, prompt (3, 4), max_new_tokens=8): the model ran with autograd on at "
+              f"{sum(grad is not False for grad in grad_enabled) if isinstance(grad_enabled, list) else '?'} of its "
+              "forwards: decoding is not under torch.no_grad(), so every step builds a graph nobody uses.",
+              f"greedy_generate(model, prompt (3, 4), max_new_tokens=8): 모델의 순전파 가운데 "
+              f"{sum(grad is not False for grad in grad_enabled) if isinstance(grad_enabled, list) else '?'}번이 "
+              "Autograd가 켜진 채 실행되었습니다: 디코딩이 torch.no_grad() 안에서 실행되지 않아 단계마다 쓰지 않을 "
+              "그래프를 만듭니다."),
+          say("Decode inside `with torch.no_grad():` (or decorate greedy_generate with @torch.no_grad()).",
+              "`with torch.no_grad():` 블록 안에서 디코딩하세요(또는 greedy_generate에 @torch.no_grad()를 붙이세요)."))
 
 
 # -- a real pretrained model (optional package) -----------------------------------------------------

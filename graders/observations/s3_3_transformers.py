@@ -24,7 +24,14 @@ from transformers import (  # noqa: E402
     PreTrainedTokenizerFast,
 )
 
+from graders.support import pristine  # noqa: E402
 from ptgrade.protocol.observation import observation  # noqa: E402
+
+# Taken when this module is imported, before the student's file: torch's compiled grad-mode query, validated as such,
+# so that a patched torch.is_grad_enabled does not answer for it.
+_grad_enabled = torch._C.is_grad_enabled
+if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
+    _grad_enabled = None  # replaced before this module was imported: the watch then records nothing
 
 # the special-token roles of a PreTrainedTokenizerFast, and the tokens they name
 ROLES = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
@@ -71,6 +78,13 @@ def eval_logits(impl, model, tokenizer, texts):
     batch = tokenizer(texts, padding=True, return_tensors="pt").to(model.device)
     with torch.no_grad():
         return model(**batch).logits.cpu()
+
+
+@observation
+def training_flag(impl, model):
+    """model.training (None when `model` is not a module): what the student's process says, which can only name a
+    mistake."""
+    return model.training if isinstance(model, nn.Module) else None
 
 
 @observation
@@ -123,12 +137,18 @@ def _generator_model(seed):
 
 
 @observation
-def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="cpu"):
+def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="cpu", watch=False):
     """The student's greedy_generate on the grader's GPT-2 (_generator_model(seed) on `device`), handed over
-    in train mode, as a model is left after training: greedy_generate must switch to eval itself."""
+    in train mode, as a model is left after training: greedy_generate must switch to eval itself. With `watch`,
+    {"ids": what it returned, "grad_enabled": whether autograd was on at each of the model's forwards} (what the
+    student's process says: it can only name a mistake)."""
     model = _generator_model(seed).to(device)
     model.train()
-    return impl.greedy_generate(model, prompt, max_new_tokens)
+    seen = []
+    model.register_forward_pre_hook(lambda module, args: seen.append(None if _grad_enabled is None
+                                                                     else bool(_grad_enabled())))
+    ids = impl.greedy_generate(model, prompt, max_new_tokens)
+    return {"ids": ids, "grad_enabled": seen} if watch else ids
 
 
 def _seq2seq_parts(seed):
@@ -196,7 +216,8 @@ def _fine_tune_model(tokenizer, seed):
 @observation
 def fine_tune_steps(impl, tokenizer, texts, labels, steps, lr, batch_size, seed) -> dict:
     """impl.fine_tune on the grader's small BERT (_fine_tune_model, handed over in eval mode), watched: per call of
-    the model, whether it was in training mode and the batch size of its input_ids; per backward, the gradient the
+    the model, whether it was in training mode, the batch size of its input_ids, whether they hold [PAD] and whether
+    the attention_mask given is 0 at every [PAD]; per backward, the gradient the
     backward computed for the classifier's weight and that weight's .grad once it was accumulated; whether fine_tune
     returned that model, and its mode then."""
     model = _fine_tune_model(tokenizer, seed + 1)
@@ -205,8 +226,14 @@ def fine_tune_steps(impl, tokenizer, texts, labels, steps, lr, batch_size, seed)
 
     def before_forward(module, args, kwargs):
         ids = kwargs.get("input_ids", args[0] if args else None)
+        mask = kwargs.get("attention_mask", args[1] if len(args) > 1 else None)
+        pads = ids == tokenizer.pad_token_id if isinstance(ids, torch.Tensor) else None
         calls.append({"training": module.training,
-                      "batch": int(ids.shape[0]) if isinstance(ids, torch.Tensor) and ids.dim() > 0 else None})
+                      "batch": int(ids.shape[0]) if isinstance(ids, torch.Tensor) and ids.dim() > 0 else None,
+                      # padding in the batch, and whether the attention mask given hides every [PAD]
+                      "padded": pads is not None and bool(pads.any()),
+                      "masked": pads is not None and isinstance(mask, torch.Tensor) and mask.shape == ids.shape
+                      and bool((mask[pads] == 0).all())})
 
     handles = [model.register_forward_pre_hook(before_forward, with_kwargs=True),
                weight.register_hook(lambda grad: fresh.append(grad.detach().cpu().clone())),
