@@ -1685,19 +1685,26 @@ REPLAY_GAP = 0.05  # the largest logit difference allowed from the judge's repla
 # drawn from the global random state or another seed, 1.7 and more
 
 
-def _replayed_char_lm(seed, vocab, ids, train_seed):
+# train_char_lm's arguments other than their defaults: a run that hard-codes a default differs from the replay by 0.09
+# (batch_size) to 4.4 (steps) at run seeds 1-2. (A hard-coded max_norm is not among them: Adam's update hardly changes
+# when every gradient is scaled alike, 0.006 at most; clipped_train_step's own checks hold the clipping.)
+CHAR_LM_OPTIONS = {"steps": 6, "seq_len": 12, "batch_size": 5, "lr": 3e-3}
+
+
+def _replayed_char_lm(seed, vocab, ids, train_seed, steps=60, seq_len=32, batch_size=16, lr=1e-2, max_norm=1.0):
     """The judge's run of train_char_lm's docstring on char_lm(seed, vocab): the windows torch.Generator().manual_seed(
-    train_seed) draws, Adam(lr 1e-2), 60 steps of 16 windows of 32 characters, gradients clipped at norm 1.0."""
+    train_seed) draws, Adam(lr), `steps` steps of `batch_size` windows of `seq_len` characters, gradients clipped at
+    norm `max_norm`."""
     model, generator = char_lm(seed, vocab), torch.Generator().manual_seed(train_seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
-    for _ in range(60):
-        starts = torch.randint(0, len(ids) - 32, (16,), generator=generator).tolist()
-        inputs = torch.stack([ids[s:s + 32] for s in starts])
-        targets = torch.stack([ids[s + 1:s + 33] for s in starts])
+    for _ in range(steps):
+        starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator).tolist()
+        inputs = torch.stack([ids[s:s + seq_len] for s in starts])
+        targets = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts])
         optimizer.zero_grad()
         F.cross_entropy(model(inputs).reshape(-1, vocab), targets.reshape(-1)).backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        nn.utils.clip_grad_norm_(model.parameters(), max_norm)
         optimizer.step()
     return model.eval()
 
@@ -1769,3 +1776,25 @@ def test_train_char_lm_lowers_perplexity(impl, run_seed):
           say(f"{what} did not return the model it trained: return the model (the one given, trained in place).",
               f"{what}: 학습한 모델을 반환하지 않았습니다: 넘겨받아 그 자리에서 학습한 모델을 반환하세요."),
           say("End train_char_lm with `return model`.", "train_char_lm의 끝에 `return model`을 쓰세요."))
+    # the arguments, not only their defaults: a short run with others, against the judge's replay of it
+    options = ", ".join(f"{key}={value}" for key, value in CHAR_LM_OPTIONS.items())
+    short = say(f"train_char_lm(model, 4000 characters, {options})", f"train_char_lm(model, 4000자, {options})")
+    trained = expect_type(errors.calling(short, hint, char_lm_trained, impl, seed, vocab, text, run_seed % 1000,
+                                         **CHAR_LM_OPTIONS), dict, short, hint)
+    judge = CharGRU(vocab)
+    try:
+        judge.load_state_dict({key: expect_tensor(value, key, hint).float() for key, value in trained["state"].items()})
+    except (RuntimeError, KeyError) as error:
+        raise AssertionError(say(f"{short}: the trained model's state_dict does not fit the grader's CharGRU: "
+                                 f"{str(error)[:200]}", f"{short}: 학습한 모델의 state_dict가 채점기의 CharGRU에 맞지 "
+                                 f"않습니다: {str(error)[:200]}")) from None
+    replay = _replayed_char_lm(seed, vocab, text, run_seed % 1000, **CHAR_LM_OPTIONS)
+    with torch.no_grad():
+        gap = (replay(held_out[:-1].unsqueeze(0)) - judge.eval()(held_out[:-1].unsqueeze(0))).abs().max().item()
+    check(gap <= REPLAY_GAP,
+          say(f"{short}: the trained model is not the one these arguments give (its logits on 1500 new characters "
+              f"differ from the judge's replay by up to {gap:.3g}, {REPLAY_GAP} allowed): use the arguments you are "
+              "given (steps, seq_len, batch_size, lr), not their default values written into the code.",
+              f"{short}: 학습한 모델이 이 인자들로 학습한 모델과 다릅니다(새 텍스트 1500자에서 채점기가 다시 실행한 학습과 "
+              f"로짓이 최대 {gap:.3g}만큼 다름, {REPLAY_GAP}까지 허용): 코드에 적어 넣은 기본값이 아니라 넘겨받은 인자"
+              "(steps, seq_len, batch_size, lr)를 쓰세요."), hint)

@@ -170,11 +170,12 @@ def temperature_draws(impl, logits, temperature, seeds) -> list:
 
 
 @observation
-def char_lm_trained(impl, seed, vocab_size, ids, train_seed) -> dict:
-    """train_char_lm(model, ids, seed=train_seed) with its defaults on the grader's char_lm(seed, vocab_size), handed
+def char_lm_trained(impl, seed, vocab_size, ids, train_seed, **options) -> dict:
+    """train_char_lm(model, ids, seed=train_seed, **options) (its defaults where `options` is empty) on the grader's
+    char_lm(seed, vocab_size), handed
     over in eval mode (as an evaluation leaves it): the model's state_dict after training, whether train_char_lm
     returned that very model, and the training flag at each of the model's forwards."""
     model = char_lm(seed, vocab_size).eval()
-    returned = impl.train_char_lm(model, ids, seed=train_seed)
+    returned = impl.train_char_lm(model, ids, seed=train_seed, **options)
     return {"state": {name: value.detach().clone() for name, value in model.state_dict().items()},
             "returned_model": returned is model, "training": [training for _, training in model.seen]}
