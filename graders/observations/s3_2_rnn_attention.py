@@ -115,11 +115,12 @@ class CharGRU(nn.Module):
         self.embedding = nn.Embedding(vocab_size, embed_dim)
         self.rnn = nn.GRU(embed_dim, hidden_dim, batch_first=True)
         self.head = nn.Linear(hidden_dim, vocab_size)
-        self.seen = []
+        self.seen, self.shapes = [], []
 
     def forward(self, tokens):
         training = pristine.instance_dict(self).get("training")
         self.seen.append((None if _grad_enabled is None else bool(_grad_enabled()), training is True))
+        self.shapes.append(tuple(tokens.shape))
         return self.head(self.rnn(self.embedding(tokens))[0])
 
 
@@ -170,12 +171,15 @@ def temperature_draws(impl, logits, temperature, seeds) -> list:
 
 
 @observation
-def char_lm_trained(impl, seed, vocab_size, ids, train_seed, **options) -> dict:
+def char_lm_trained(impl, seed, vocab_size, ids, train_seed, disturb=None, **options) -> dict:
     """train_char_lm(model, ids, seed=train_seed, **options) (its defaults where `options` is empty) on the grader's
-    char_lm(seed, vocab_size), handed
-    over in eval mode (as an evaluation leaves it): the model's state_dict after training, whether train_char_lm
-    returned that very model, and the training flag at each of the model's forwards."""
+    char_lm(seed, vocab_size), handed over in eval mode (as an evaluation leaves it), after the global random state was
+    seeded with `disturb` (when given): the model's state_dict after training, whether train_char_lm returned that very
+    model, and the training flag and the input's shape at each of the model's forwards."""
+    if disturb is not None:
+        torch.manual_seed(disturb)
     model = char_lm(seed, vocab_size).eval()
     returned = impl.train_char_lm(model, ids, seed=train_seed, **options)
     return {"state": {name: value.detach().clone() for name, value in model.state_dict().items()},
-            "returned_model": returned is model, "training": [training for _, training in model.seen]}
+            "returned_model": returned is model, "training": [training for _, training in model.seen],
+            "shapes": list(model.shapes)}
