@@ -39,6 +39,7 @@ from graders.observations.s3_2_rnn_attention import (
 )
 from graders.support import errors
 from graders.support.assertions import (
+    assert_equal,
     assert_gradients,
     assert_scalar,
     assert_tensor,
@@ -113,21 +114,6 @@ def _vocab_of(texts, min_freq: int = 1) -> dict[str, int]:
     return {token: index for index, token in enumerate(["<pad>", "<unk>", "<bos>", "<eos>"] + kept)}
 
 
-def _check_equal(got, want, what: str, mistakes: dict, hint: str) -> None:
-    """check(got == want) for plain values (lists, dicts); when `got` is what a known mistake gives on the same input
-    (`mistakes`: (sentence, advice) -> that value, computed here), the message names the mistake and its advice
-    replaces `hint`."""
-    if got == want:
-        return
-    named = next(((sentence, advice) for (sentence, advice), value in mistakes.items() if value != want and got == value),
-                 None)
-    expected = say(f"expected {want}, got {got}.", f"{got}입니다. 기댓값은 {want}입니다.")
-    if named is None:
-        check(False, f"{what}: {expected}", hint)
-    check(False, say(f"{what}: your result is what this mistake gives: {named[0]} ({expected})",
-                     f"{what}: 결과가 다음 실수를 했을 때 나오는 값과 같습니다: {named[0]} ({expected})"), named[1])
-
-
 def _tokenize_mistakes(text: str) -> dict:
     """What the usual mistakes of tokenize give on `text`, computed here."""
     return {
@@ -160,8 +146,8 @@ def test_tokenize_splits_words_and_punctuation(impl, run_seed):
     for text in texts:
         want = _tokens_of(text)
         got = expect_type(impl.tokenize(text), list, f"tokenize({text!r})")
-        _check_equal(got, want, f"tokenize({text!r})", _tokenize_mistakes(text),
-                     say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
+        assert_equal(got, want, f"tokenize({text!r})", mistakes=_tokenize_mistakes(text),
+                     hint=say("Lower-case first, then re.findall(r'\\w+|[^\\w\\s]', text): words, or one non-space symbol.",
                          "먼저 소문자로 바꾼 뒤 re.findall(r'\\w+|[^\\w\\s]', text)를 쓰세요: 단어 하나, 또는 공백이 아닌 기호 "
                          "하나씩 나뉩니다."))
 
@@ -221,8 +207,8 @@ def test_vocab_puts_special_tokens_first(impl, run_seed):
         call = f"build_vocab({texts})" if min_freq is None else f"build_vocab({texts}, min_freq={min_freq})"
         got = impl.build_vocab(texts) if min_freq is None else impl.build_vocab(texts, min_freq=min_freq)
         got = expect_type(got, dict, call)
-        _check_equal(got, want, call, _vocab_mistakes(texts, 1 if min_freq is None else min_freq),
-                     hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is "
+        assert_equal(got, want, call, mistakes=_vocab_mistakes(texts, 1 if min_freq is None else min_freq),
+                     hint=hint if min_freq is not None else say("Keep the signature's default min_freq=1 (every token is "
                                                            "kept).",
                                                            "시그니처의 기본값 min_freq=1을 유지하세요(모든 토큰을 "
                                                            "남깁니다)."))

@@ -71,6 +71,19 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
         raise _named_mistake(what, *named, hint) from None
 
 
+def assert_equal(actual, expected, what: str, *, hint: str = "", mistakes: dict | None = None):
+    """`actual == expected` for plain values (lists, dicts, strings); `mistakes` as in assert_tensor ({mistake: the
+    value it gives on the same input, computed by the grader}): a wrong value that equals one is named."""
+    if actual == expected:
+        return actual
+    named = next(((key if isinstance(key, tuple) else (key, "")) for key, value in (mistakes or {}).items()
+                  if value != expected and actual == value), None)
+    if named is not None:
+        raise _named_mistake(what, *named, hint) from None
+    check(False, say(f"{what}: expected {expected!r}, got {actual!r}.",
+                     f"{what}: {actual!r}입니다. 기댓값은 {expected!r}입니다."), hint)
+
+
 def _named_mistake(what: str, mistake: str, advice: str, hint: str) -> AssertionError:
     """The failure of a value a known mistake gives. It carries the mistake (`ptgrade_mistake`) so that the judge tells
     a later check failing for the same mistake to say so instead of repeating it (judge/outcomes.py)."""

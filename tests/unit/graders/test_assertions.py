@@ -82,3 +82,14 @@ def test_a_wrong_number_in_no_whole_ratio_says_only_the_two_numbers():
     with pytest.raises(AssertionError) as error:
         assert_scalar(0.7, 0.5, "mean loss")
     assert str(error.value) == "mean loss: expected 0.5, got 0.7."
+
+
+def test_a_plain_value_a_known_mistake_gives_is_named_and_carries_its_cause():
+    from graders.support.assertions import assert_equal
+    mistakes = {("not lower-cased.", "Call lower() first."): ["The", "cat"]}
+    with pytest.raises(AssertionError, match="your result is what this mistake gives: not lower-cased") as error:
+        assert_equal(["The", "cat"], ["the", "cat"], "tokenize('The cat')", hint="fixed", mistakes=mistakes)
+    assert "Call lower() first." in str(error.value) and error.value.ptgrade_mistake == "not lower-cased."
+    with pytest.raises(AssertionError, match=re.escape("expected ['the', 'cat'], got ['a']")):
+        assert_equal(["a"], ["the", "cat"], "tokenize('The cat')", mistakes=mistakes)
+    assert assert_equal(["the"], ["the"], "tokenize('the')") == ["the"]
