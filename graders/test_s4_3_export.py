@@ -39,6 +39,7 @@ from graders.observations.s4_3_export import (
     onnx_exported,
     program_saved_and_loaded,
     quantized_net,
+    run_onnx_on_layer_output,
     saved_sizes,
     scripted_gated_reloaded,
     traced_gated,
@@ -546,19 +547,30 @@ def test_run_onnx_feeds_the_sessions_input_name(impl, tmp_path, run_seed):
                    ko="run_onnx는 모델의 출력처럼 변화도를 추적하는 텐서도 받습니다")
 def test_run_onnx_takes_a_tensor_that_requires_grad(impl, tmp_path, run_seed):
     """The docstring's promise: `x` may require grad (the output of a layer before the exported part); NumPy holds no
-    autograd graph, so `.numpy()` refuses such a tensor until it is detached."""
+    autograd graph, so `.numpy()` refuses such a tensor until it is detached. x is made as a layer's output beside the
+    student's code (not a leaf, so autograd cannot simply be switched off on it)."""
     generator = torch.Generator().manual_seed(_seed(run_seed, 3))
     weight = torch.randn(3, 2, generator=generator)
     path = _save_affine_onnx(tmp_path / "linear.onnx", "x", weight, torch.zeros(2))
     listed = _outputs_as_one_tensor()
-    x = torch.randn(4, 3, generator=generator).requires_grad_()
+    inputs, layer = torch.randn(4, 3, generator=generator), torch.randn(3, 3, generator=generator)
+    what = say("run_onnx(path, x) for an x that requires grad (the output of a layer)",
+               "변화도를 추적하는 x(계층의 출력)에 대한 run_onnx(path, x)")
     hint = say("NumPy cannot hold autograd's graph: x.detach().cpu().numpy() before handing x to onnxruntime.",
                "NumPy는 autograd 그래프를 담을 수 없습니다: onnxruntime에 넘기기 전에 x.detach().cpu().numpy()를 쓰세요.")
-    out = errors.calling(say("run_onnx(path, x) for an x that requires grad", "변화도를 추적하는 x에 대한 run_onnx(path, x)"),
-                         hint, impl.run_onnx, path, x)
-    assert_tensor(expect_tensor(out, "run_onnx(path, x)", hint), (x @ weight).detach(),
-                  say("run_onnx(path, x) for an x that requires grad", "변화도를 추적하는 x에 대한 run_onnx(path, x)"),
-                  hint=hint, mistakes={listed: (x @ weight).detach().unsqueeze(0)})
+    out, error = errors.attempt(run_onnx_on_layer_output, impl, path, inputs, layer)
+    if error is not None:
+        switched_off = "requires_grad flags of leaf" in errors.summary(error)  # only words the message
+        raise errors.raised(what, error, say(
+            "x.requires_grad_(False) (or x.requires_grad = False) switches autograd off on x itself, which PyTorch "
+            "allows only on a leaf tensor, and x here is the output of a layer. Leave x as it is and give onnxruntime "
+            "a detached copy: x.detach().cpu().numpy().",
+            "x.requires_grad_(False)(또는 x.requires_grad = False)는 x 자체의 autograd를 끄는데, PyTorch는 이를 잎 "
+            "텐서에서만 허용하고 여기서 x는 계층의 출력입니다. x는 그대로 두고 onnxruntime에는 분리한 복사본 "
+            "x.detach().cpu().numpy()를 넘기세요.") if switched_off else hint)
+    expected = inputs @ layer @ weight
+    assert_tensor(expect_tensor(out, "run_onnx(path, x)", hint), expected, what, hint=hint,
+                  mistakes={listed: expected.unsqueeze(0)})
 
 
 def _script_kind(facts, what, hint):
@@ -571,36 +583,57 @@ def _script_kind(facts, what, hint):
 @pytest.mark.title("trace_model records only the example input's branch",
                    ko="trace_model은 예제 입력이 지나간 분기만 기록합니다")
 def test_trace_freezes_the_example_branch(impl, student_path):
+    """Traced on an example of each sign in turn (h.mean() > 0, then < 0): each trace records the branch its own
+    example takes, so a trace made on any other input records the wrong one in one of the two."""
     model, positive, negative = _gated()
-    path = student_path / "traced.pt"
-    facts = traced_gated(impl, positive, negative, path)
+    branches = {"h * 2": lambda x: _eval_outputs(model.linear, x) * 2, "-h": lambda x: -_eval_outputs(model.linear, x)}
+    for example, other, took, missed, sign, other_sign, name in (
+            (positive, negative, "h * 2", "-h", "h.mean() > 0", "h.mean() < 0", "traced.pt"),
+            (negative, positive, "-h", "h * 2", "h.mean() < 0", "h.mean() > 0", "traced_negative.pt")):
+        _trace_records_its_example_branch(impl, model, student_path, name, example, other, (took, missed),
+                                          (sign, other_sign), branches)
+
+
+def _trace_records_its_example_branch(impl, model, folder, name, example, other, took_missed, signs, branches):
+    """trace_model(model, example) gives the eval-mode output on `example`, the branch `example` took (`took`) on
+    `other`, whose eager branch is `missed`, and saves as a TorchScript archive whose code has no `if`."""
+    (took, missed), (sign, other_sign) = took_missed, signs
+    path = folder / name
+    facts = traced_gated(impl, example, other, path)
     _value(facts["made"], "trace_model(model, example)")
     _script_kind(facts, "trace_model(model, example)", say("Return what torch.jit.trace returns.",
                                                            "torch.jit.trace가 반환한 것을 반환하세요."))
-    on_positive, on_negative = facts["outputs"]
+    on_example, on_other = facts["outputs"]
+    what = say(f"the GatedNet traced on an example with {sign}, run on that example",
+               f"{sign}인 예제로 trace한 GatedNet을 그 예제로 실행한 결과")
+    elsewhere = (say(f"the {missed} branch, which the example does not take: the trace was made on some other input, "
+                     "not on the example given",
+                     f"예제가 지나가지 않는 {missed} 분기입니다: 주어진 예제가 아닌 다른 입력으로 trace했습니다"),
+                 say("Trace on the example passed in, torch.jit.trace(model, (example,)): the trace records the branch "
+                     "of the input it runs, and a dummy input (torch.rand, torch.randn) may take the other one.",
+                     "전달받은 예제로 trace하세요(torch.jit.trace(model, (example,))): trace는 실행한 입력이 지나간 "
+                     "분기를 기록하므로 임의의 더미 입력(torch.rand, torch.randn)은 다른 분기를 지날 수 있습니다."))
     with torch.no_grad():
-        assert_tensor(_value(on_positive, say("the traced GatedNet on its own example input",
-                                              "예제 입력으로 trace한 GatedNet을 그 예제 입력으로 실행한 결과")),
-                      _eval_outputs(model, positive), say("the traced GatedNet on its own example input",
-                                                          "예제 입력으로 trace한 GatedNet을 그 예제 입력으로 실행한 결과"),
+        assert_tensor(_value(on_example, what), _eval_outputs(model, example), what,
                       hint=say("Dropout is still active in the trace: call model.eval() before torch.jit.trace.",
-                               "trace에서 드롭아웃이 아직 활성화되어 있습니다: torch.jit.trace 전에 model.eval()을 호출하세요."))
-        frozen = _eval_outputs(model.linear, negative) * 2  # the example's branch, applied to the other input
-        got = expect_tensor(_value(on_negative, say("the traced GatedNet on an input with h.mean() < 0",
-                                                    "trace한 GatedNet을 h.mean() < 0인 입력으로 실행한 결과")),
-                            say("the traced GatedNet on an input with h.mean() < 0",
-                                "trace한 GatedNet을 h.mean() < 0인 입력으로 실행한 결과"))
-        eager = _eval_outputs(model, negative)
+                               "trace에서 드롭아웃이 아직 활성화되어 있습니다: torch.jit.trace 전에 model.eval()을 "
+                               "호출하세요."),
+                      mistakes={elsewhere: branches[missed](example)})
+        frozen = branches[took](other)  # the example's branch, applied to the other input
+        other_what = say(f"the traced GatedNet on an input with {other_sign}",
+                         f"trace한 GatedNet을 {other_sign}인 입력으로 실행한 결과")
+        got = expect_tensor(_value(on_other, other_what), other_what)
+        eager = _eval_outputs(model, other)
     both = tuple(got.shape) == tuple(eager.shape) and torch.allclose(got, eager, atol=1e-5)  # what a script gives
     check(tuple(got.shape) == tuple(frozen.shape) and torch.allclose(got, frozen, atol=1e-5)
           and not torch.allclose(got, eager, atol=1e-3),
-          say("On an input whose h.mean() < 0, a trace of GatedNet made on a positive example should still "
-              f"return h * 2 (the frozen branch: {frozen[0, :3].tolist()} ...); got {got.reshape(-1)[:3].tolist()} ..., "
+          say(f"On an input whose {other_sign}, a trace of GatedNet made on an example with {sign} should still "
+              f"return {took} (the frozen branch: {frozen[0, :3].tolist()} ...); got {got.reshape(-1)[:3].tolist()} ..., "
               f"eager gives {eager[0, :3].tolist()} ...."
               + (" The module returned follows both branches, as torch.jit.script compiles them: it was scripted, "
                  "not traced." if both else ""),
-              f"양수 예제로 만든 GatedNet의 trace는 h.mean() < 0인 입력에서도 h * 2를 반환해야 합니다(고정된 분기: "
-              f"{frozen[0, :3].tolist()} ...). 결과는 {got.reshape(-1)[:3].tolist()} ...이고, "
+              f"{sign}인 예제로 만든 GatedNet의 trace는 {other_sign}인 입력에서도 {took} 값을 반환해야 합니다(고정된 "
+              f"분기: {frozen[0, :3].tolist()} ...). 결과는 {got.reshape(-1)[:3].tolist()} ...이고, "
               f"eager 결과는 {eager[0, :3].tolist()} ...입니다."
               + (" 반환한 모듈은 torch.jit.script가 컴파일한 것처럼 두 분기를 모두 따릅니다: trace가 아니라 script를 "
                  "했습니다." if both else "")),
@@ -610,12 +643,12 @@ def test_trace_freezes_the_example_branch(impl, student_path):
               "(trace가 무엇을 놓치는지 보려는 것이고, script는 to_torchscript에서 씁니다)."))
     # what was saved, read by the judge as text: a TorchScript archive whose code took one path
     _value(facts["saved"], "torch.jit.save(trace_model(model, example), path)")
-    what = say("the saved trace", "저장한 trace")
-    code = _torchscript_code(path, student_path, what, say("Return what torch.jit.trace returns.",
-                                                           "torch.jit.trace가 반환한 것을 반환하세요."))
+    saved = say("the saved trace", "저장한 trace")
+    code = _torchscript_code(path, folder, saved, say("Return what torch.jit.trace returns.",
+                                                      "torch.jit.trace가 반환한 것을 반환하세요."))
     branch = next((line for line in _lines(code) if line.startswith("if ")), "")
-    check(not branch, say(f"{what}'s code still branches ({branch}): a trace records the one path the example took.",
-                          f"{what}의 코드에 아직 분기가 있습니다({branch}): trace는 예제가 지나간 경로 하나만 기록합니다."),
+    check(not branch, say(f"{saved}'s code still branches ({branch}): a trace records the one path the example took.",
+                          f"{saved}의 코드에 아직 분기가 있습니다({branch}): trace는 예제가 지나간 경로 하나만 기록합니다."),
           say("Use torch.jit.trace(model, (example,)).", "torch.jit.trace(model, (example,))를 쓰세요."))
 
 

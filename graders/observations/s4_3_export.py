@@ -4,7 +4,7 @@ The models the student's functions export are built here, beside the student's c
 sends (a Classifier with BatchNorm and Dropout, a GatedNet that branches on tensor values, a ConvNet whose
 BatchNorm freezing folds, a QuantNet of large Linears for dynamic quantization). The observations hand them to
 export_onnx, export_program, save_program / load_program, trace_model, to_torchscript, freeze_for_inference,
-quantize_linear_int8 and saved_size and report, as data: what each call raised
+quantize_linear_int8 and saved_size (and run_onnx a layer's output made here) and report, as data: what each call raised
 (summarised), whether the result is an ExportedProgram or a ScriptModule, the outputs it gives on the inputs the
 judge sent, and for a frozen module the parameters it keeps and the attributes and operators its forward graph
 holds. The files they write (ONNX, .pt2, TorchScript archives) stay in the folder the judge names, for the judge
@@ -118,6 +118,14 @@ def _attempt(function, *args):
 def onnx_exported(impl, seed, example, path):
     """export_onnx(model, example, path) on a _classifier(seed) built beside the student's code."""
     impl.export_onnx(_classifier(seed), example, path)
+
+
+@observation
+def run_onnx_on_layer_output(impl, path, inputs, layer):
+    """run_onnx(path, x) on x = inputs @ layer made beside the student's code with `layer` requiring grad: the output
+    of a layer, as the docstring says x may be (a tensor that requires grad and is not a leaf; a tensor the judge
+    sends always arrives as a leaf)."""
+    return impl.run_onnx(path, inputs @ layer.detach().requires_grad_())
 
 
 # TorchScript is saved, reloaded and run beside the student's code through these, taken when this module is imported
