@@ -173,7 +173,8 @@ def per_sample_grads(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -
     returns d sample_loss / d params (a dict like params); and `torch.func.vmap(..., in_dims=(None, 0, 0))`
     maps it over dimension 0 of `x` and `y` while sharing the parameters (None: not mapped).
 
-    Keys: every name of `model.named_parameters()`. Leave the model as you found it: its parameters and their
-    `.grad` unchanged (torch.func never touches `.grad`; a loop that calls backward() does).
+    Keys: every name of `model.named_parameters()`. Leave the model as you found it: its parameters, their
+    `.grad` and its mode (train or eval) unchanged (torch.func never touches `.grad`; a loop that calls backward()
+    does).
     """
     raise NotImplementedError("per_sample_grads")

@@ -21,10 +21,12 @@ from graders.observations.s1_3_autograd import (
     backward_through,
     classifier,
     grad_of_and_its_inputs,
+    jacobian_and_its_input,
     per_sample_grads_and_the_model,
     sgd_fit_result,
     softplus_saved_tensors,
     softplus_vjp,
+    tanh_layer_grads_of_a_plain_w,
     tanh_layer_grads_of_a_trainable_w,
     vector_jacobian_product_and_its_input,
 )
@@ -339,6 +341,39 @@ def test_jacobian_rows_are_vector_jacobian_products(impl):
                           "torch.autograd.grad(fn(x), x, grad_outputs=v)와 비교"), hint=_JACOBIAN_HINT)
 
 
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("jacobian leaves the caller's tensor and its .grad untouched",
+                   ko="jacobian은 호출한 쪽의 텐서와 그 .grad를 건드리지 않습니다")
+def test_jacobian_leaves_the_input_untouched(impl):
+    x, w = randn(4, seed=67, dtype=torch.float64), randn(4, seed=68, dtype=torch.float64)
+    stale = torch.ones(4, dtype=w.dtype)  # w.grad before the call
+    seen = jacobian_and_its_input(impl, x, w, stale)
+    expected = torch.tril(torch.ones(4, 4, dtype=x.dtype))  # d cumsum(x)[i] / d x[j]
+    own_leaf = say("Use torch.func.jacrev(fn)(x), which never touches requires_grad or .grad, or work on your own leaf, "
+                   "x.detach().requires_grad_(), and ask torch.autograd.grad for each row: requires_grad and .grad "
+                   "belong to the caller.",
+                   "requires_grad와 .grad를 건드리지 않는 torch.func.jacrev(fn)(x)를 쓰거나, "
+                   "x.detach().requires_grad_()로 만든 자신만의 leaf에서 행마다 torch.autograd.grad로 요청하세요. "
+                   "requires_grad와 .grad는 호출한 쪽의 것입니다.")
+    assert_tensor(seen["out_x"], expected, say("jacobian(fn, x) for fn(x) = x.cumsum(0), x float64 (4,)",
+                                               "fn(x) = x.cumsum(0)일 때 jacobian(fn, x)(x는 shape가 (4,)인 float64 텐서)"),
+                  hint=_JACOBIAN_HINT, mistakes=_jacobian_mistakes(x, expected))
+    check(not seen["x_requires_grad"] and seen["x_grad_is_none"],
+          say(f"jacobian(fn, x) changed its input: afterwards x.requires_grad is {seen['x_requires_grad']} and x.grad "
+              f"is {'None' if seen['x_grad_is_none'] else 'set'} (before the call requires_grad was False and grad "
+              "None).",
+              f"jacobian(fn, x)가 입력을 바꿨습니다. 호출 뒤 x.requires_grad는 {seen['x_requires_grad']}, x.grad는 "
+              f"{'None' if seen['x_grad_is_none'] else '값이 채워진 상태'}입니다(호출 전에는 requires_grad가 False, "
+              "grad가 None이었습니다)."), own_leaf)
+    assert_tensor(seen["out_w"], expected, say("jacobian(fn, w) for a w that already requires grad",
+                                               "이미 requires_grad=True인 w에 대한 jacobian(fn, w)"), hint=own_leaf)
+    assert_tensor(seen["w_grad"], stale, say("w.grad after jacobian(fn, w) (it held ones before): jacobian(fn, w) "
+                                             "changed its input",
+                                             "jacobian(fn, w) 호출 뒤의 w.grad(호출 전에는 모두 1이었습니다). "
+                                             "jacobian(fn, w)가 입력을 바꿨습니다"), hint=own_leaf)
+
+
 # -- leaves and non-leaves ----------------------------------------------------------------------
 
 def _tanh_mistakes(x, grad_h):
@@ -399,6 +434,39 @@ def test_tanh_layer_grads_include_the_hidden_gradient(impl):
     assert_tensor(seen["w_grad"], torch.full_like(w, 100.0),
                   say("the caller's w.grad after tanh_layer_grads(x, w) (it should be left as it was)",
                       "tanh_layer_grads(x, w) 호출 뒤 호출한 쪽의 w.grad(그대로 남아 있어야 합니다)"), hint=own_leaf)
+
+
+@pytest.mark.points(1)
+@pytest.mark.gradients
+@pytest.mark.title("tanh_layer_grads leaves the caller's w as it was",
+                   ko="tanh_layer_grads는 호출한 쪽의 w를 그대로 둡니다")
+def test_tanh_layer_grads_leave_the_callers_w_untouched(impl):
+    x, w = randn(5, 3, seed=17, dtype=torch.float64), randn(3, 2, seed=18, dtype=torch.float64)
+    seen = tanh_layer_grads_of_a_plain_w(impl, x, w)
+    result = expect_type(seen["result"], tuple, say("tanh_layer_grads(x, w) for a w that does not require grad",
+                                                    "requires_grad=False인 w에 대한 tanh_layer_grads(x, w)"))
+    check(len(result) == 2, say(f"tanh_layer_grads(x, w) should return (grad_w, grad_h), got {len(result)} items.",
+                                f"tanh_layer_grads(x, w)는 (grad_w, grad_h)를 반환해야 하는데 항목이 "
+                                f"{len(result)}개입니다."))
+    grad_h = 1 - torch.tanh(x @ w) ** 2
+    assert_tensor(result[0], x.T @ grad_h, say("grad_w for x (5, 3), w (3, 2)",
+                                               "shape가 (5, 3)인 x와 (3, 2)인 w에 대한 grad_w"))
+    switched = seen["w_requires_grad"] is not False
+    check(not switched and seen["w_grad_is_none"],
+          say(("tanh_layer_grads(x, w) switched on requires_grad of the caller's w" if switched else
+               "tanh_layer_grads(x, w) wrote into the caller's w.grad")
+              + f": afterwards w.requires_grad is {seen['w_requires_grad']} and w.grad is "
+              f"{'None' if seen['w_grad_is_none'] else 'set'} (before the call requires_grad was False and grad None).",
+              ("tanh_layer_grads(x, w)가 호출한 쪽 w의 requires_grad를 켰습니다" if switched else
+               "tanh_layer_grads(x, w)가 호출한 쪽 w의 .grad에 값을 썼습니다")
+              + f". 호출 뒤 w.requires_grad는 {seen['w_requires_grad']}, w.grad는 "
+              f"{'None' if seen['w_grad_is_none'] else '값이 채워진 상태'}입니다(호출 전에는 requires_grad가 False, "
+              "grad가 None이었습니다)."),
+          say("Make your own leaf with w.detach().requires_grad_() and differentiate that: w.requires_grad_() on the "
+              "caller's w changes a tensor that is not yours, and every later operation on it is recorded.",
+              "w.detach().requires_grad_()로 자신만의 leaf를 만들어 그것을 미분하세요. 호출한 쪽의 w에 "
+              "w.requires_grad_()를 호출하면 내 것이 아닌 텐서를 바꾸게 되고, 그 뒤 w에 대한 모든 연산이 "
+              "기록됩니다."))
 
 
 # -- accumulation and zeroing -------------------------------------------------------------------
@@ -963,3 +1031,14 @@ def test_per_sample_grads_leave_the_model_untouched(impl):
                       say(f"the model's {name}.grad after per_sample_grads (it held 100.0 before)",
                           f"per_sample_grads 호출 뒤 모델의 {name}.grad(호출 전에는 모두 100.0이었습니다)"),
                       hint=untouched)
+    switched = sorted(name for name, training in seen["modes"].items() if not training)
+    check(not switched,
+          say(f"per_sample_grads switched the model to eval mode: afterwards training is False for {switched} (the "
+              "model came in training mode).",
+              f"per_sample_grads가 모델을 평가 모드로 바꿨습니다. 호출 뒤 training이 False인 모듈: {switched}"
+              "(모델은 학습 모드로 들어왔습니다)."),
+          say("Leave the model in the mode it came in: do not call model.eval() (or model.train()) on the caller's "
+              "model. If a mode matters for your computation, note model.training first and restore it before "
+              "returning.",
+              "모델은 들어온 모드 그대로 두세요. 호출한 쪽의 모델에 model.eval()(또는 model.train())을 호출하지 "
+              "마세요. 계산에 모드가 중요하다면 먼저 model.training을 기억해 두고 반환하기 전에 되돌리세요."))

@@ -170,7 +170,8 @@ def per_sample_grads(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -
     `torch.func.vmap(..., in_dims=(None, 0, 0))`은 매개변수는 공유한 채(None: 매핑하지 않음) 그 함수를 `x`와 `y`의
     0번 차원을 따라 적용합니다.
 
-    키: `model.named_parameters()`의 모든 이름. 모델은 받은 그대로 두세요: 매개변수와 그 `.grad`를 바꾸면 안
-    됩니다(torch.func는 `.grad`를 건드리지 않지만, backward()를 호출하는 반복문은 건드립니다).
+    키: `model.named_parameters()`의 모든 이름. 모델은 받은 그대로 두세요: 매개변수와 그 `.grad`, 그리고
+    모드(학습 또는 평가)를 바꾸면 안 됩니다(torch.func는 `.grad`를 건드리지 않지만, backward()를 호출하는 반복문은
+    건드립니다).
     """
     raise NotImplementedError("per_sample_grads")

@@ -181,6 +181,27 @@ def vector_jacobian_product_and_its_input(impl, x, v, w, u, stale_grad):
             "out_w": out_w, "w_grad": _snapshot(_attr(w, "grad"))}
 
 
+@observation
+def jacobian_and_its_input(impl, x, w, stale_grad):
+    """jacobian(cumsum, x) for an x that needs no grad, and (cumsum, w) for w a leaf that requires grad, its .grad
+    holding stale_grad: what came out, and the autograd state of x and w afterwards."""
+    w = pristine.leaf(w)
+    pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
+    out_x = _snapshot(impl.jacobian(_cumsum, x))
+    out_w = _snapshot(impl.jacobian(_cumsum, w))
+    return {"out_x": out_x, "x_requires_grad": _attr(x, "requires_grad"), "x_grad_is_none": _attr(x, "grad") is None,
+            "out_w": out_w, "w_grad": _snapshot(_attr(w, "grad"))}
+
+
+@observation
+def tanh_layer_grads_of_a_plain_w(impl, x, w):
+    """tanh_layer_grads(x, w) for a w that does not require grad: what came out, and w's autograd state afterwards."""
+    result = impl.tanh_layer_grads(x, w)
+    if pristine.is_instance(result, tuple):
+        result = tuple(_snapshot(part) for part in result)
+    return {"result": result, "w_requires_grad": _attr(w, "requires_grad"), "w_grad_is_none": _attr(w, "grad") is None}
+
+
 def classifier(weights):
     """Linear(4, 6), Tanh, Linear(6, 3) in float64 holding `weights` (a state_dict): the model per_sample_grads
     differentiates, built where it runs (a module cannot travel to the student's code)."""
@@ -193,7 +214,8 @@ def classifier(weights):
 def per_sample_grads_and_the_model(impl, weights, x, y, stale_grads=None):
     """per_sample_grads(model, x, y) on classifier(weights), its parameters' .grad holding stale_grads ({name:
     tensor}, if given): the dict it returned ({name: tensor}, or the value itself when it is not a dict), and each
-    parameter and its .grad after the call, read from the module tree as Python stores it."""
+    parameter and its .grad after the call, and each module's training flag ({name: bool}, the model itself as
+    "model"; all were True before), read from the module tree as Python stores it."""
     model = classifier(weights)
     parameters = [(name, tensor) for kind, name, tensor in pristine.module_tensors(model) if kind == "parameter"]
     for name, tensor in parameters if stale_grads is not None else ():
@@ -202,4 +224,6 @@ def per_sample_grads_and_the_model(impl, weights, x, y, stale_grads=None):
     if pristine.is_instance(result, dict):
         result = {str(name): _snapshot(value) for name, value in pristine.items(result)}
     return {"result": result, "parameters": {name: _snapshot(tensor) for name, tensor in parameters},
-            "grads": {name: _snapshot(_attr(tensor, "grad")) for name, tensor in parameters}}
+            "grads": {name: _snapshot(_attr(tensor, "grad")) for name, tensor in parameters},
+            "modes": {str(name) or "model": pristine.instance_dict(module).get("training") is True
+                      for name, module in pristine.submodules(model)}}
