@@ -130,21 +130,27 @@ class MiniKit:
 def kit(tmp_path) -> MiniKit:
     kit = MiniKit(tmp_path / "kit", timeout=60)
     yield kit
-    warm_judges.close(kit.manifest.root)  # started by a `verify` or `mutate` of this kit, if any
+    warm_judges.close(kit.manifest.root)  # started by a `verify`, `mutate` or a collection of this kit, if any
 
 
 @pytest.fixture
 def quick_kit(tmp_path) -> MiniKit:
     """A kit whose checks time out after 5 s, for hang tests."""
-    return MiniKit(tmp_path / "kit", timeout=5)
+    kit = MiniKit(tmp_path / "kit", timeout=5)
+    yield kit
+    warm_judges.close(kit.manifest.root)
 
 
 # -- slowness, from measurement ------------------------------------------------------------------------------------
 # tests/durations.json holds each test's seconds (setup, call and teardown) in an idle full run on 2 cores, written by
 # `python -m pytest -n 2 --record-durations`. A test that took longer than SLOW_SECONDS is marked `slow`, so
 # `-m "not slow"` (the quick command) leaves it out; a test not measured yet counts as quick.
+# A module- or session-scoped fixture is paid by whichever of its tests runs first, so its own setup is recorded
+# too ("fixture <scope node>::<name>"): every test that uses a slow one is slow, whichever paid it in the run measured.
 DURATIONS = Path(__file__).with_name("durations.json")
 SLOW_SECONDS = 4.0
+FIXTURE_KEY = "fixture "
+_FIXTURES = pytest.StashKey[list]()  # the shared fixtures set up during the current test's setup, with their seconds
 _measured: dict[str, float] = {}
 
 
@@ -161,17 +167,46 @@ def pytest_addoption(parser):
                      help="write each test's measured seconds into tests/durations.json (run the full suite idle)")
 
 
+def _shared_fixture_keys(item) -> list[str]:
+    """The keys a test's module- and session-scoped fixtures are recorded under (their scope's node id)."""
+    module = item.nodeid.split("::")[0]
+    return [f"{FIXTURE_KEY}{scope}::{name}" for name in item.fixturenames for scope in (module, "")]
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
     import json
     durations = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
     for item in items:
-        if durations.get(item.nodeid, 0.0) > SLOW_SECONDS:
+        seconds = [durations.get(item.nodeid, 0.0)] + [durations.get(key, 0.0) for key in _shared_fixture_keys(item)]
+        if max(seconds) > SLOW_SECONDS:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    import time
+    start = time.perf_counter()
+    yield
+    if fixturedef.scope in ("module", "session"):  # carried to the controller with the test's setup report
+        key = f"{FIXTURE_KEY}{request.node.nodeid}::{fixturedef.argname}"
+        request.node.session.config.stash.setdefault(_FIXTURES, []).append((key, time.perf_counter() - start))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    yield
+    for key, seconds in item.config.stash.get(_FIXTURES, []):
+        item.user_properties.append((key, seconds))
+    item.config.stash[_FIXTURES] = []
 
 
 def pytest_runtest_logreport(report):
     _measured[report.nodeid] = _measured.get(report.nodeid, 0.0) + report.duration
+    if report.when == "setup":
+        for key, seconds in report.user_properties:
+            if key.startswith(FIXTURE_KEY):
+                _measured[key] = max(_measured.get(key, 0.0), seconds)
 
 
 def pytest_sessionfinish(session):

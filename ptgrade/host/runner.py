@@ -152,9 +152,11 @@ def grade(manifest: Manifest, item: Item, impl_path: Path, device: str = "auto",
 
 def collect(manifest: Manifest, item: Item) -> list[dict]:
     """The checks of the item's grader as its judge collects them (name, points, dimension, gpu, titles), from a
-    judge that starts no worker and runs nothing."""
+    judge that starts no worker and runs nothing: forked from the warm server, since it runs only the kit's own
+    files (a course of 18 items collects in about 25 s instead of 100)."""
     command = contract.judge_command(manifest.root, manifest.grader_path(item), None, item.timeout)
-    events, code, output, _ = _run_judge(command + ["--collect-only"], manifest.root, item, manifest.root)
+    events, code, output, _ = _run_judge(command + ["--collect-only"], manifest.root, item, manifest.root,
+                                         forked=True)
     if not events.collected:
         tail = "\n".join(output.strip().splitlines()[-15:])
         raise RuntimeError(f"Collecting the checks of {item.id} found none (pytest exit code {code}):\n{tail}")
