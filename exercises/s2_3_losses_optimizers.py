@@ -126,6 +126,8 @@ def train_with_schedule(model: torch.nn.Module, batches: list[tuple[torch.Tensor
     `torch.optim.SGD(model.parameters(), lr=lr)` on the mean squared error of model(x) against y,
     under `warmup_cosine_schedule(optimizer, warmup_steps, total_steps)` where total_steps is the
     number of batches in the whole run (min_lr_ratio 0). The schedule counts batches, not epochs.
+    One optimizer step per batch, on that batch's gradient alone: gradients add up across backward() calls,
+    so clear them (`optimizer.zero_grad()`) before each backward().
 
     Returns the learning rate each batch was trained with, in order (one float per optimizer step).
     """

@@ -160,8 +160,10 @@ def train_translator(pairs: list[tuple[str, str]], src_vocab: dict[str, int], tg
 
 # -- decoding --------------------------------------------------------------------------------------------
 def greedy_decode(model: nn.Module, src: torch.Tensor, max_len: int = 24) -> list[list[int]]:
-    """Greedy decoding of a padded batch `src` (B, S): call `model.encode(src)` once, start each row from
-    `[BOS_ID]`, and at each step append the argmax of `model.decode(tokens, memory, src)[:, -1]`.
+    """Greedy decoding of a padded batch `src` (B, S): start each row from `[BOS_ID]`, and at each step
+    append the argmax of `model.decode(tokens, memory, src)[:, -1]`, where `memory = model.encode(src)`.
+    The memory does not change while decoding, so encode once, before the loop (calling `model(src,
+    tokens)` at each step gives the same ids, only slower: it encodes again every step).
     Return, per row, the generated ids after <bos>: up to and including the first <eos>, or `max_len`
     ids if no <eos> came. No gradients are needed (`torch.no_grad()`)."""
     raise NotImplementedError("greedy_decode")

@@ -128,6 +128,8 @@ def train_with_schedule(model: torch.nn.Module, batches: list[tuple[torch.Tensor
     model(x)와 y의 평균제곱오차에 `torch.optim.SGD(model.parameters(), lr=lr)`를 쓰고,
     `warmup_cosine_schedule(optimizer, warmup_steps, total_steps)`를 적용합니다. total_steps는 전체
     학습의 배치 수입니다(min_lr_ratio는 0). 스케줄은 에폭이 아니라 배치를 셉니다.
+    배치마다 옵티마이저 단계를 한 번, 그 배치의 변화도만으로 진행합니다. 변화도는 backward()를 호출할 때마다
+    누적되므로 각 backward() 전에 (`optimizer.zero_grad()`로) 지우세요.
 
     각 배치를 학습할 때 쓴 학습률을 순서대로 반환합니다(옵티마이저 단계마다 float 하나).
     """

@@ -158,8 +158,10 @@ def train_translator(pairs: list[tuple[str, str]], src_vocab: dict[str, int], tg
 
 # -- 디코딩 --------------------------------------------------------------------------------------------
 def greedy_decode(model: nn.Module, src: torch.Tensor, max_len: int = 24) -> list[list[int]]:
-    """패딩된 배치 `src` (B, S)의 탐욕적 디코딩: `model.encode(src)`를 한 번 호출하고, 각 행을
-    `[BOS_ID]`에서 시작해 매 단계 `model.decode(tokens, memory, src)[:, -1]`의 argmax를 붙입니다.
+    """패딩된 배치 `src` (B, S)의 탐욕적 디코딩: 각 행을 `[BOS_ID]`에서 시작해 매 단계
+    `model.decode(tokens, memory, src)[:, -1]`의 argmax를 붙입니다. 여기서 `memory = model.encode(src)`입니다.
+    디코딩하는 동안 memory는 바뀌지 않으므로 반복문 전에 한 번만 인코딩하세요(매 단계 `model(src,
+    tokens)`를 호출해도 같은 id가 나오지만, 매번 다시 인코딩하므로 느립니다).
     행마다 <bos> 뒤에 생성된 id를 반환합니다: 첫 <eos>까지(포함), <eos>가 나오지 않았다면
     `max_len`개. 변화도는 필요 없습니다(`torch.no_grad()`)."""
     raise NotImplementedError("greedy_decode")
