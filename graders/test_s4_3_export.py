@@ -1071,12 +1071,20 @@ def test_saved_size_is_the_files_bytes(impl, student_path, run_seed):
     seed = _seed(run_seed, 14)
     model, quantized, _ = _quant_setup(seed)
     paths = {"float": student_path / "float.pt", "quantized": student_path / "quantized.pt"}
-    facts = saved_sizes(impl, seed, paths["float"], paths["quantized"])
+    # path: str | Path, so one call gets a pathlib.Path and the other a str
+    facts = saved_sizes(impl, seed, paths["float"], str(paths["quantized"]))
     hint = say("torch.save(model.state_dict(), path), then return os.path.getsize(path).",
                "torch.save(model.state_dict(), path) 다음에 os.path.getsize(path)를 반환하세요.")
-    for kind, module, ko in (("float", model, "float"), ("quantized", quantized, "양자화한")):
-        call = say(f"saved_size(model, path) on the {kind} model", f"{ko} 모델에 대한 saved_size(model, path)")
-        returned = _value(facts[kind], call)
+    as_str = say("path may be a str as well as a pathlib.Path (path: str | Path), and this call got a str: "
+                 "os.path.getsize(path) takes both, path.stat() only a Path (or wrap it first: Path(path)).",
+                 "path는 pathlib.Path뿐 아니라 str일 수도 있고(path: str | Path), 이번 호출의 path는 str입니다: "
+                 "os.path.getsize(path)는 둘 다 받지만 path.stat()은 Path에만 있습니다(먼저 Path(path)로 감싸도 "
+                 "됩니다).")
+    for kind, module, ko, given in (("float", model, "float", "Path"), ("quantized", quantized, "양자화한", "str")):
+        call = say(f"saved_size(model, path) on the {kind} model (path given as a {given})",
+                   f"{ko} 모델에 대한 saved_size(model, path)(path의 타입: {given})")
+        named = given == "str" and "'str' object has no attribute" in str(facts[kind].get("raised", ""))
+        returned = _value(facts[kind], call, as_str if named else "")  # the raised text only words the hint
         state, size = _saved_state(paths[kind], student_path, say(f"the file saved_size wrote for the {kind} model",
                                                                   f"saved_size가 {ko} 모델에 대해 저장한 파일"),
                                    say("Save model.state_dict(), not the module: torch.save(model) pickles its class.",
