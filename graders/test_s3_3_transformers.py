@@ -40,6 +40,7 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     logits_from_embeddings,
     model_facts,
     next_token_draws,
+    padding_masks_given,
     sample_generate_from_train_mode,
     seq2seq_outputs,
     tokenizer_facts,
@@ -49,7 +50,14 @@ from graders.observations.s3_3_transformers import (  # noqa: E402
     without_grad,
 )
 from graders.support import errors, student_files  # noqa: E402
-from graders.support.assertions import assert_tensor, check, expect_tensor, expect_type, say  # noqa: E402
+from graders.support.assertions import (  # noqa: E402
+    assert_tensor,
+    check,
+    expect_tensor,
+    expect_type,
+    named_mistake,
+    say,
+)
 
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 SUBJECTS = ("the movie", "this film", "the food", "our trip", "the book", "that show", "the service", "my day",
@@ -183,11 +191,74 @@ def test_transformer_classifier_ignores_padding(impl):
                                            f"{tuple(want.shape)}.",
                                            f"배치 크기 3, 클래스 3개의 로짓: shape가 (3, 3)이어야 하는데 {tuple(want.shape)}입니다."), ENCODER_HINT)
     _check_raw_logits(want, "TransformerClassifier")
-    loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
-    assert_tensor(without_grad(impl, model, loose), want, say("TransformerClassifier logits with 5 extra pad columns vs "
-                                                              "without",
-                                                              "패딩 열 5개를 더 붙였을 때와 붙이지 않았을 때의 TransformerClassifier 로짓 비교"), rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
+    what = say("TransformerClassifier logits with 5 extra pad columns vs without",
+               "패딩 열 5개를 더 붙였을 때와 붙이지 않았을 때의 TransformerClassifier 로짓 비교")
+    try:
+        check(bool(torch.isfinite(want).all()),
+              say(f"TransformerClassifier's logits hold NaN or infinity: {_rows(want)} (sequence 2 has no padding).",
+                  f"TransformerClassifier의 로짓에 NaN이나 무한대가 있습니다: {_rows(want)} (시퀀스 2에는 패딩이 "
+                  "없습니다)."), ENCODER_HINT)
+        loose = torch.cat([tight, torch.zeros(3, 5, dtype=torch.int64)], dim=1)
+        assert_tensor(without_grad(impl, model, loose), want, what, rtol=1e-4, atol=1e-5, hint=ENCODER_HINT)
+    except AssertionError:
+        mistake = _padding_mistake(impl, model, tight, pad_id=0)
+        if mistake is None:
+            raise
+        raise named_mistake(what, *mistake) from None
     _check_reads_real_tokens(impl, model, tight, want, ENCODER_HINT)
+
+
+def _rows(logits):
+    return [[round(float(v), 4) for v in row] for row in logits]
+
+
+PADDING_MISTAKES = {
+    "none": (say("the encoder is called without src_key_padding_mask, so every real token also attends to the padding "
+                 "and the logits change with it.",
+                 "인코더를 src_key_padding_mask 없이 호출해서 실제 토큰마다 패딩에도 어텐션을 하고, 로짓이 패딩에 따라 "
+                 "바뀝니다."),
+             say("Call self.encoder(x, src_key_padding_mask=(tokens == pad_id)).",
+                 "self.encoder(x, src_key_padding_mask=(tokens == pad_id))로 호출하세요.")),
+    "inverted": (say("src_key_padding_mask is inverted: it is True at the real tokens, and nn.TransformerEncoder reads "
+                     "True as 'ignore', so each sequence attends only to its padding (and a sequence without padding "
+                     "to nothing: NaN).",
+                     "src_key_padding_mask가 반대로 되어 있습니다. 실제 토큰 위치가 True인데, nn.TransformerEncoder는 "
+                     "True를 '무시'로 읽으므로 각 시퀀스가 패딩에만 어텐션을 합니다(패딩이 없는 시퀀스는 아무것도 보지 "
+                     "못해 NaN이 됩니다)."),
+                 say("The mask marks what to ignore: src_key_padding_mask = (tokens == pad_id).",
+                     "마스크는 무시할 위치를 표시합니다: src_key_padding_mask = (tokens == pad_id).")),
+    "pooling": (say("the encoder gets the right src_key_padding_mask, so what changes with the padding comes after it: "
+                    "the pooling reads padded positions (a mean over every position, padded ones included).",
+                    "인코더는 올바른 src_key_padding_mask를 받으므로, 패딩에 따라 바뀌는 것은 그 뒤의 과정입니다. "
+                    "풀링이 패딩된 위치까지 읽습니다(패딩된 위치까지 포함한 모든 위치의 평균)."),
+                say("Average only the real positions: multiply the encoder's output by keep = (tokens != pad_id) "
+                    "as floats, sum over time and divide by keep's sum.",
+                    "실제 위치만 평균하세요. 인코더 출력에 keep = (tokens != pad_id)를 실수로 바꿔 곱하고, 시간 축으로 "
+                    "더한 뒤 keep의 합으로 나누세요.")),
+}
+
+
+def _padding_mistake(impl, model, tokens, pad_id):
+    """The padding mistake the model's own call of its nn.TransformerEncoder shows, from the src_key_padding_mask it
+    was given; None when that tells nothing (no nn.TransformerEncoder, a mask of another shape). Asked only once a
+    check has failed: it names the failure, it never decides one."""
+    try:
+        masks = padding_masks_given(impl, model, tokens)
+    except Exception:  # the student's forward raised here too: the failure stays as it is
+        return None
+    if not isinstance(masks, list) or not masks:
+        return None
+    mask = masks[0]
+    if mask is None:
+        return PADDING_MISTAKES["none"]
+    if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != tuple(tokens.shape):
+        return None
+    ignored = mask if mask.dtype == torch.bool else mask != 0  # a float mask adds -inf where it ignores
+    if torch.equal(ignored, tokens == pad_id):
+        return PADDING_MISTAKES["pooling"]
+    if torch.equal(ignored, tokens != pad_id):
+        return PADDING_MISTAKES["inverted"]
+    return None
 
 
 LOGITS_HINT = say("The last layer is nn.Linear and its output is returned as it is: losses such as F.cross_entropy "

@@ -72,6 +72,28 @@ def without_grad(impl, model, *args, **kwargs):
 
 
 @observation
+def padding_masks_given(impl, model, tokens) -> list:
+    """model(tokens) under torch.no_grad(), recording the src_key_padding_mask each nn.TransformerEncoder of the model
+    was called with (None when it was called without one), in call order. Only names a mistake the checks found: it
+    decides nothing."""
+    seen = []
+
+    def record(module, args, kwargs):
+        mask = args[2] if len(args) > 2 else kwargs.get("src_key_padding_mask")
+        seen.append(None if mask is None else mask.detach().clone())
+
+    encoders = [m for m in model.modules() if isinstance(m, nn.TransformerEncoder)]
+    handles = [m.register_forward_pre_hook(record, with_kwargs=True) for m in encoders]
+    try:
+        with torch.no_grad():
+            model(tokens)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return seen
+
+
+@observation
 def eval_logits(impl, model, tokenizer, texts):
     """The model's logits for `texts` (padded batch from the tokenizer, on model.device), in eval mode."""
     model.eval()

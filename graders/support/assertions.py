@@ -68,7 +68,7 @@ def assert_tensor(actual, expected: torch.Tensor, what: str, *, rtol: float | No
         named = _diagnosed(actual, mistakes or {}, rtol, atol)
         if named is None:
             raise
-        raise _named_mistake(what, *named, hint) from None
+        raise named_mistake(what, *named, hint) from None
 
 
 def assert_equal(actual, expected, what: str, *, hint: str = "", mistakes: dict | None = None):
@@ -79,12 +79,12 @@ def assert_equal(actual, expected, what: str, *, hint: str = "", mistakes: dict 
     named = next(((key if isinstance(key, tuple) else (key, "")) for key, value in (mistakes or {}).items()
                   if value != expected and actual == value), None)
     if named is not None:
-        raise _named_mistake(what, *named, hint) from None
+        raise named_mistake(what, *named, hint) from None
     check(False, say(f"{what}: expected {expected!r}, got {actual!r}.",
                      f"{what}: {actual!r}입니다. 기댓값은 {expected!r}입니다."), hint)
 
 
-def _named_mistake(what: str, mistake: str, advice: str, hint: str) -> AssertionError:
+def named_mistake(what: str, mistake: str, advice: str = "", hint: str = "") -> AssertionError:
     """The failure of a value a known mistake gives. It carries the mistake (`ptgrade_mistake`) so that the judge tells
     a later check failing for the same mistake to say so instead of repeating it (judge/outcomes.py)."""
     error = AssertionError(_with_hint(say(f"{what}: your result is what this mistake gives: {mistake}",
@@ -188,7 +188,7 @@ def assert_scalar(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
                            {mistake: torch.tensor(float(value), dtype=torch.float64)
                             for mistake, value in mistakes.items()}, rtol, atol)
         if named is not None:
-            raise _named_mistake(what, *named, hint)
+            raise named_mistake(what, *named, hint)
     check(close,
           say(f"{what}: expected {expected:.6g}, got {actual:.6g}.",
               f"{what}: {actual:.6g}입니다. 기댓값은 {expected:.6g}입니다.") + _scalar_pattern(actual, expected), hint)
