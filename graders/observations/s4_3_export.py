@@ -181,17 +181,18 @@ def _graph_nodes(nodes):
 
 # -- TorchScript: tracing and scripting ---------------------------------------------------------------------------
 @observation
-def traced_gated(impl, positive, negative, path):
-    """trace_model(model, positive) on a _gated() model built beside the student's code: whether it
-    is a ScriptModule, its outputs on positive and negative, and torch.jit.save of it to `path`."""
-    traced = _attempt(impl.trace_model, _gated()[0], positive)
+def traced_gated(impl, example, other, path):
+    """trace_model(model, example) on a _gated() model built beside the student's code: whether it
+    is a ScriptModule, its outputs on example and other (an input that takes the other branch), and torch.jit.save
+    of it to `path`."""
+    traced = _attempt(impl.trace_model, _gated()[0], example)
     if "raised" in traced:
         return {"made": traced}
     module = traced["value"]
     cpp = _cpp_module(module)
     facts = {"made": {"value": None}, "script": cpp is not None, "type": _type(module).__name__}
     if cpp is not None:
-        facts["outputs"] = _cpp_outputs(cpp, (positive, negative))
+        facts["outputs"] = _cpp_outputs(cpp, (example, other))
         facts["saved"] = _saved_script(cpp, path)
     return facts
 
