@@ -183,6 +183,15 @@ def test_compiled_module_matches_eager_with_the_given_backend(impl, run_seed):
             expected = reference(x)
         _marked(out, expected, delta, say(f"compile_model(model, backend=b)(x) for a batch of {batch}",
                                           f"크기 {batch}인 배치에 대한 compile_model(model, backend=b)(x)"), hint)
+    check(run["module"],
+          say(f"compile_model(model) returned a {run['type']}, not a module: its outputs are right, but it has no "
+              "parameters(), state_dict(), train() or eval() of the model.",
+              f"compile_model(model)이 반환한 값은 {run['type']} 객체이며 모듈이 아닙니다. 출력은 맞지만 모델의 "
+              "parameters(), state_dict(), train(), eval()이 없습니다."),
+          say("Compile the module itself: torch.compile(model, backend=backend) returns a module (an OptimizedModule) "
+              "that wraps model. torch.compile(model.forward) returns a function.",
+              "모듈 자체를 컴파일하세요. torch.compile(model, backend=backend)는 model을 감싼 모듈(OptimizedModule)을 "
+              "반환합니다. torch.compile(model.forward)는 함수를 반환합니다."))
 
 
 @pytest.mark.points(1)
@@ -385,9 +394,12 @@ def test_predict_batches_compiles_once_for_any_batch_size(impl, run_seed):
         expected = [model(x) for x in batches]
     delta = _delta(run_seed)
     outputs = predicted_batches(impl, 8, [x.clone() for x in batches], delta)["outputs"]
-    check(isinstance(outputs, (list, tuple)),
-          say(f"predict_batches(model, batches) should be a list or tuple, got {_kind(outputs)}.",
-              f"predict_batches(model, batches)는 list나 tuple이어야 하는데 {_kind(outputs)}입니다."))
+    check(isinstance(outputs, list),
+          say(f"predict_batches(model, batches) should be a list (one output per batch), got {_kind(outputs)}.",
+              f"predict_batches(model, batches)의 결과는 배치마다 출력이 하나씩 든 list여야 하는데 "
+              f"{_kind(outputs)}입니다."),
+          say("Collect the outputs in a list: outputs.append(compiled(x)) in the loop, or a list comprehension.",
+              "출력은 list에 모으세요. 반복문에서 outputs.append(compiled(x))를 쓰거나 리스트 컴프리헨션을 쓰세요."))
     check(len(outputs) == len(sizes), say(f"predict_batches returned {len(outputs)} outputs for {len(sizes)} batches.",
                                           f"predict_batches가 배치 {len(sizes)}개에 대해 출력 {len(outputs)}개를 반환했습니다."))
     once = say("Compile the model with the backend given and call the compiled model.",
@@ -706,6 +718,34 @@ def test_compare_compile_speed_times_after_warmup_against_eager(impl, speed_run,
                                          f"{table[mode]} s in mode {mode!r})",
                                          f"{mode!r} 행의 speed-up(호출 한 번에 eager로 {eager}초, {mode!r} 모드로 "
                                          f"{table[mode]}초)"), rtol=1e-6, atol=1e-9, hint=hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.compile
+@pytest.mark.title("compare_compile_speed times without gradients and leaves the model uncompiled",
+                   ko="compare_compile_speed는 변화도 없이 시간을 재고, 모델은 컴파일하지 않은 채로 둡니다")
+def test_compare_compile_speed_leaves_the_model_uncompiled_and_autograd_off(impl, speed_run):
+    run = speed_run
+    _check_rows(run)
+    check(not run["compiled_in_place"],
+          say("compare_compile_speed left the model compiled: model.compile() compiles the caller's model in place, "
+              "so every later call of it runs a compiled version.",
+              "compare_compile_speed가 모델을 컴파일된 채로 남겼습니다. model.compile()은 호출한 쪽의 모델을 제자리에서 "
+              "컴파일하므로 그 뒤 모델을 호출할 때마다 컴파일된 버전이 실행됩니다."),
+          say("Compile each mode with compiled = torch.compile(model, backend=backend, mode=mode): it returns a new "
+              "module and leaves `model` itself uncompiled.",
+              "모드마다 compiled = torch.compile(model, backend=backend, mode=mode)로 컴파일하세요. 이 함수는 새 모듈을 "
+              "반환하고 `model` 자체는 컴파일하지 않은 채로 둡니다."))
+    calls = run["eager_calls"] + sum(run["compiled_calls"].values())
+    check(run["with_grad"] == 0,
+          say(f"compare_compile_speed ran {run['with_grad']} of its {calls} calls of the model with autograd on: "
+              "each of them also recorded a graph for a backward that never comes, so the times are not those of "
+              "inference.",
+              f"compare_compile_speed가 모델 호출 {calls}번 가운데 {run['with_grad']}번을 Autograd가 켜진 채로 "
+              "실행했습니다. 그런 호출은 오지 않을 역전파를 위해 그래프까지 기록하므로 추론 시간을 잰 것이 아닙니다."),
+          say("Time every version, eager and compiled, inside `with torch.no_grad():` (or torch.inference_mode()).",
+              "eager 버전과 컴파일된 버전 모두 `with torch.no_grad():`(또는 torch.inference_mode()) 안에서 시간을 "
+              "재세요."))
 
 
 @pytest.mark.points(1)

@@ -14,8 +14,19 @@ import torch
 import torch._dynamo
 from torch import nn
 
+from graders.support import pristine
 from graders.support.raised import explaining_line
 from ptgrade.protocol.observation import observation
+
+# Taken when this module is imported, before the student's file in every worker: torch's compiled grad-mode query,
+# validated as such, so that a patched torch.is_grad_enabled does not answer for it.
+_grad_enabled = torch._C.is_grad_enabled
+if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
+    _grad_enabled = None  # replaced before this module was imported: every call then counts as one with autograd on
+
+
+def _autograd_on() -> bool:
+    return _grad_enabled is None or bool(_grad_enabled())
 
 
 @contextlib.contextmanager
@@ -60,11 +71,12 @@ def drawn_function(source: str):
 @observation
 def compiled_mlp_outputs(impl, seed, inputs, delta):
     """compile_model on an _mlp(seed) built beside the student's code, with a marking backend: its outputs on
-    `inputs` (without gradients)."""
+    `inputs` (without gradients), and whether what it returned is a module (the name of its class)."""
     with _fresh_dynamo():
         compiled = impl.compile_model(_mlp(seed), backend=marking_backend(delta))
         with torch.no_grad():
-            return {"outputs": [compiled(x) for x in inputs]}
+            return {"outputs": [compiled(x) for x in inputs], "module": pristine.is_instance(compiled, nn.Module),
+                    "type": pristine.class_name(compiled)}
 
 
 def _prints(x):
@@ -301,6 +313,7 @@ class VirtualTime:
         self.modes = []  # the mode of each graph the backend compiled
         self.compiled_calls = {}  # mode -> calls of the graph compiled in that mode
         self.eager_calls = self.other_model = self.other_input = 0
+        self.with_grad = 0  # calls of the model, eager or compiled, made with autograd on
 
     def timer(self):
         return self.now
@@ -308,6 +321,7 @@ class VirtualTime:
     def eager(self, model, x):
         self.now += self.costs["eager"]
         self.eager_calls += 1
+        self.with_grad += _autograd_on()
         self.other_model += model is not self.model
         self.other_input += not (isinstance(x, torch.Tensor) and x.shape == self.example.shape
                                  and torch.equal(x, self.example))
@@ -339,6 +353,7 @@ class TimingBackend:
         def run(*args):
             clock.now += cost
             clock.compiled_calls[mode] = clock.compiled_calls.get(mode, 0) + 1
+            clock.with_grad += _autograd_on()
             return graph_module.forward(*args)
         return run
 
@@ -347,7 +362,9 @@ class TimingBackend:
 def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters, costs):
     """compare_compile_speed(TimedNet(), x, modes, warmup, iters) with the virtual clock as `timer` and a
     TimingBackend, from empty caches: what it returned, the modes the backend compiled, the calls of each
-    compiled version, and the eager calls (how many, how many on another model or input)."""
+    compiled version, the eager calls (how many, how many on another model or input), how many calls of the model
+    ran with autograd on, and whether the model was left compiled in place (model.compile() sets its
+    _compiled_call_impl; a compiled forward may also be stored on it), as Python stores the module."""
     global _VIRTUAL
     torch.manual_seed(14)
     model = TimedNet()
@@ -358,8 +375,11 @@ def compile_speeds_on_a_virtual_clock(impl, x, modes, warmup, iters, costs):
                                               backend=TimingBackend())
     finally:
         _VIRTUAL = None
+    state = pristine.instance_dict(model)
     return {"rows": rows, "modes": clock.modes, "compiled_calls": dict(clock.compiled_calls),
-            "eager_calls": clock.eager_calls, "other_model": clock.other_model, "other_input": clock.other_input}
+            "eager_calls": clock.eager_calls, "other_model": clock.other_model, "other_input": clock.other_input,
+            "with_grad": clock.with_grad,
+            "compiled_in_place": state.get("_compiled_call_impl") is not None or "forward" in state}
 
 
 class LaunchBound(nn.Module):
