@@ -38,6 +38,7 @@ from graders.observations.s5_3_gan_text_to_image import (  # noqa: E402
     _ddim,
     _flat,
     _gan_input,
+    _init_probe,
     _latent_case,
     _loss_case,
     _pattern_fits,
@@ -51,6 +52,7 @@ from graders.observations.s5_3_gan_text_to_image import (  # noqa: E402
     _tiny_vae,
     autoencoder_parts,
     caption_dropout,
+    caption_dropout_batches,
     diffusion_loss_on_tiny_unet,
     discriminator_step_effects,
     gan_part_with_weights,
@@ -162,10 +164,11 @@ def _checked_weights(description, weights):
 _SIZES = {"Generator": [4, 8, 16], "Discriminator": [8, 4, 1]}  # each layer's output size, as the docstrings say
 
 
-def _judge_gan(part, x, description, weights):
-    """The judge's forward of the DCGAN pattern with the given weights, eval mode: the Generator's images (tanh at the
-    end, ReLU between) or the Discriminator's logits (LeakyReLU(0.2) between, flattened); an AssertionError when the
-    layers do not take 1x1 to 4x4, 8x8 and 16x16 (or 16x16 to 8x8, 4x4 and one logit)."""
+def _judge_gan(part, x, description, weights, training=False):
+    """The judge's forward of the DCGAN pattern with the given weights, eval mode (or training mode: each BatchNorm2d
+    with the batch's statistics): the Generator's images (tanh at the end, ReLU between) or the Discriminator's logits
+    (LeakyReLU(0.2) between, flattened); an AssertionError when the layers do not take 1x1 to 4x4, 8x8 and 16x16 (or
+    16x16 to 8x8, 4x4 and one logit)."""
     generator = part == "Generator"
     sizes = []
     with torch.no_grad():
@@ -178,8 +181,8 @@ def _judge_gan(part, x, description, weights):
                              layer["groups"])
             if state["bn"] is not None:
                 bn = state["bn"]
-                x = F.batch_norm(x, bn["running_mean"], bn["running_var"], bn["weight"], bn["bias"], False, 0.0,
-                                 layer["bn"]["eps"])
+                stats = (None, None) if training else (bn["running_mean"], bn["running_var"])
+                x = F.batch_norm(x, *stats, bn["weight"], bn["bias"], training, 0.0, layer["bn"]["eps"])
             last = index == len(description) - 1
             x = (torch.tanh(x) if last else F.relu(x)) if generator else (x if last else F.leaky_relu(x, 0.2))
             sizes.append(tuple(x.shape[1:]))
@@ -278,8 +281,8 @@ def _ddpm(num_steps=1000, beta_start=1e-4, beta_end=0.02):
                          beta_schedule="linear")
 
 
-def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0):
-    scheduler = _ddim()
+def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0, clip_sample=True, clamp=True):
+    scheduler = _ddim(clip_sample)
     scheduler.set_timesteps(steps)
     x = noise.clone()
     with torch.no_grad():
@@ -287,7 +290,7 @@ def _reference_sample(unet, states, empty, noise, scale, steps, sign=1.0):
             eps_uncond = unet(x, t, encoder_hidden_states=empty).sample
             eps_cond = unet(x, t, encoder_hidden_states=states).sample
             x = scheduler.step(eps_uncond + sign * scale * (eps_cond - eps_uncond), t, x).prev_sample
-    return x.clamp(-1, 1)
+    return x.clamp(-1, 1) if clamp else x
 
 
 # -- Part 1: DCGAN ---------------------------------------------------------------------------------------------------
@@ -324,14 +327,23 @@ def test_generator_maps_noise_to_images(impl, run_seed):
 def _part_matches_the_judges(impl, part, seed, hint):
     """The student's Generator or Discriminator with the judge's weights (drawn from seed) in its layers, against the
     judge's own forward of the DCGAN pattern."""
-    description, others, out = errors.calling(f"{part}()", hint, gan_part_with_weights, impl, part, seed, 3)
+    description, others, out, out_training = errors.calling(f"{part}()", hint, gan_part_with_weights, impl, part,
+                                                            seed, 3)
     problem = _pattern_problem(part, description, others)
     check(problem is None, problem, hint)
     x = _gan_input(part, description[0]["in"], seed, 3)
-    want = _judge_gan(part, x, description, _random_layer_weights(description, seed))
+    weights = _random_layer_weights(description, seed)
+    want = _judge_gan(part, x, description, weights)
     assert_tensor(out, want, say(f"{part}() with random weights in its layers (eval mode) against the DCGAN pattern",
                                  f"계층에 무작위 가중치를 넣은 {part}()(평가 모드)와 DCGAN 패턴의 비교"), rtol=1e-3,
                   atol=1e-4, hint=hint)
+    assert_tensor(out_training, _judge_gan(part, x, description, weights, training=True), say(
+        f"{part}() with the same weights in training mode (each BatchNorm2d with the batch's statistics) against the "
+        "DCGAN pattern: it matched in eval mode, so something in it acts only in training mode (a Dropout, say), "
+        "which the pattern does not have",
+        f"같은 가중치를 넣은 {part}()를 학습 모드(BatchNorm2d는 배치의 통계를 씀)에서 DCGAN 패턴과 비교: 평가 모드에서는 "
+        "일치했으므로, 학습 모드에서만 동작하는 무언가(예를 들어 Dropout)가 있습니다. DCGAN 패턴에는 없는 것입니다"),
+        rtol=1e-3, atol=1e-4, hint=hint)
 
 
 @pytest.mark.points(2)
@@ -405,6 +417,37 @@ def test_weights_init_follows_dcgan(impl):
     check(len(theirs) >= 2,
           say("weights_init found fewer than two Conv2d/ConvTranspose2d layers in your Generator and Discriminator.",
               "weights_init이 Generator와 Discriminator에서 찾은 Conv2d/ConvTranspose2d 계층이 두 개 미만입니다."))
+    untouched = _init_probe()[3]
+    linear = found["linear"]
+    check(isinstance(linear, list) and len(linear) == 2
+          and all(type(got) is torch.Tensor and got.shape == want.shape and torch.equal(got, want)
+                  for got, want in zip(linear, (untouched.weight.detach(), untouched.bias.detach()))),
+          say("weights_init changed the grader's Linear layer: it initialises Conv2d, ConvTranspose2d and BatchNorm2d "
+              "only and leaves other modules as they are.",
+              "weights_init이 채점기의 Linear 계층을 바꿨습니다: Conv2d, ConvTranspose2d, BatchNorm2d만 초기화하고 "
+              "다른 모듈은 그대로 두어야 합니다."),
+          say("Test the module's type (isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)), isinstance(m, nn.BatchNorm2d)), "
+              "not whether it has a weight.",
+              "가중치가 있는지가 아니라 모듈의 타입을 확인하세요(isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)), "
+              "isinstance(m, nn.BatchNorm2d))."))
+    check(found["returned"] is None,
+          say("weights_init(module) returned a value; it works in place and returns nothing (Module.apply throws "
+              "away what it returns: only what is changed in the module itself counts).",
+              "weights_init(module)이 값을 반환했습니다. 제자리에서 동작하고 아무것도 반환하지 않아야 합니다"
+              "(Module.apply는 반환값을 버리므로 모듈 자체에서 바뀐 것만 남습니다)."),
+          say("Change module's tensors in place (nn.init.normal_, nn.init.zeros_) and end without a return.",
+              "모듈의 텐서를 제자리에서 바꾸고(nn.init.normal_, nn.init.zeros_) return 없이 끝내세요."))
+
+
+def _python_float(returned, step):
+    """The docstrings' "returns its loss as a Python float": a 0-d tensor (loss or loss.detach()) is not one."""
+    check(isinstance(returned, float),
+          say(f"{step} returned its loss as a {type(returned).__name__}, not a Python float: a loop that keeps the "
+              "losses would keep tensors (and a loss not detached keeps its whole graph alive).",
+              f"{step}: 손실을 Python float가 아니라 {type(returned).__name__} 타입으로 반환했습니다: 손실을 모아 두는 "
+              "루프에 텐서가 쌓입니다(detach하지 않은 손실은 계산 그래프 전체를 붙잡아 둡니다)."),
+          say("Return loss.item() (a Python float), not the tensor.",
+              "텐서가 아니라 Python float인 loss.item()을 반환하세요."))
 
 
 D_STEP_MISTAKES = {
@@ -449,6 +492,7 @@ def test_discriminator_step_uses_the_right_labels(impl, run_seed):
         assert_scalar(returned, want_loss, say("the loss discriminator_step returned", "discriminator_step이 반환한 손실"),
                       hint=say("Return loss.item(): the sum of the real and the fake terms, before the step.",
                                "단계를 진행하기 전의 손실, 즉 진짜 항과 가짜 항의 합인 loss.item()을 반환하세요."))
+        _python_float(returned, "discriminator_step")
 
 
 @pytest.mark.points(2)
@@ -499,6 +543,7 @@ def test_generator_step_is_non_saturating(impl, run_seed):
                                "optimizer_g.zero_grad(), backward, optimizer_g.step() 순서로 하세요."))
         assert_scalar(returned, want_loss, say("the loss generator_step returned", "generator_step이 반환한 손실"),
                       hint=say("Return loss.item().", "loss.item()을 반환하세요."))
+        _python_float(returned, "generator_step")
 
 
 @pytest.mark.points(1)
@@ -698,6 +743,34 @@ def test_drop_captions_rate(impl, run_seed):
               "captions, another seed others.",
               "drop_captions가 주어진 generator에서 난수를 뽑지 않습니다: 같은 시드는 같은 캡션을, 다른 시드는 다른 "
               "캡션을 비워야 합니다."), hint)
+    # Each row is dropped on its own draw, so the number blanked in a batch of 10 is binomial (variance 10 p (1 - p),
+    # 2.5 at p = 0.5): the sample variance over 100 batches must lie within 0.4x-2.5x of it (1.0-6.25; 20,000
+    # simulated correct runs gave 1.38-3.98, standard deviation 0.34). Blanking a fixed round(p * n) rows of every
+    # batch gives 0; one draw for the whole batch gives about 25.
+    small = tokenize(captions[:10])
+    batches = caption_dropout_batches(impl, small.clone(), 0.5,
+                                      [_derived(run_seed, 100 + i) % 100_000 for i in range(100)])
+    check(isinstance(batches, list) and len(batches) == 100,
+          say("drop_captions did not answer for each of 100 batches.", "drop_captions가 배치 100개에 모두 답하지 않았습니다."))
+    counts = []
+    for batch in batches:
+        batch = expect_tensor(batch, "drop_captions(...)", hint)
+        check(tuple(batch.shape) == tuple(small.shape),
+              say(f"drop_captions returned shape {tuple(batch.shape)}, expected {tuple(small.shape)}.",
+                  f"drop_captions가 반환한 텐서의 shape가 {tuple(batch.shape)}입니다. 기댓값은 {tuple(small.shape)}입니다."),
+              hint)
+        counts.append(int((batch == empty).all(dim=1).sum()))
+    spread = torch.tensor(counts, dtype=torch.float64).var().item()
+    binomial = 10 * 0.5 * 0.5
+    check(0.4 * binomial <= spread <= 2.5 * binomial,
+          say(f"drop_captions(p=0.5) on 100 batches of 10 captions blanked {min(counts)} to {max(counts)} per batch, with "
+              f"a variance of {spread:.2f}; captions dropped independently, each with probability p, give a binomial "
+              f"count (variance about {binomial}). Each caption needs its own draw: not a fixed number per batch, not "
+              "one draw for the whole batch.",
+              f"drop_captions(p=0.5)를 캡션 10개짜리 배치 100개에 적용했더니 배치마다 {min(counts)}~{max(counts)}개를 "
+              f"비웠고 분산은 {spread:.2f}입니다. 캡션마다 확률 p로 독립적으로 비우면 개수가 이항분포를 따릅니다(분산 약 "
+              f"{binomial}). 배치마다 정해진 개수를 비우거나 배치 전체에 한 번만 뽑지 말고, 캡션마다 따로 뽑으세요."),
+          hint)
 
 
 @pytest.mark.points(1)
@@ -798,19 +871,31 @@ def test_sampler_matches_a_ddim_reference(impl, run_seed):
                "scheduler.set_timesteps(num_inference_steps) 뒤 scheduler.timesteps의 각 t에서 빈 캡션과 캡션 상태로 "
                "노이즈를 예측하고 guidance로 합친 다음 x = scheduler.step(eps, t, x).prev_sample로 갱신합니다. 끝으로 [-1, 1]로 "
                "자른 x를 반환하세요.")
-    for seed, scale, steps in ((_derived(run_seed, 29) % 100_000, 2.5, 8), (_derived(run_seed, 30) % 100_000, 1.0, 5)):
-        got = expect_tensor(sampled_images(impl, seed, scale, steps), "sample(...)")
+    # The third case's DDIMScheduler has clip_sample=False: the default (True) already keeps the last x in [-1, 1],
+    # so only there does sample()'s own clamp show.
+    for seed, scale, steps, clip in ((_derived(run_seed, 29) % 100_000, 2.5, 8, True),
+                                     (_derived(run_seed, 30) % 100_000, 1.0, 5, True),
+                                     (_derived(run_seed, 33) % 100_000, 2.0, 6, False)):
+        got = expect_tensor(sampled_images(impl, seed, scale, steps, clip), "sample(...)")
         states, empty, noise = _sample_case(seed)
         unet = _tiny_unet(seed)
-        want = _reference_sample(unet, states, empty, noise, scale, steps)
+        want = _reference_sample(unet, states, empty, noise, scale, steps, clip_sample=clip)
         if scale != 1.0:
             flipped = _reference_sample(unet, states, empty, noise, scale, steps, sign=-1.0)
             check(tuple(got.shape) != tuple(flipped.shape) or not torch.allclose(got, flipped, rtol=1e-3, atol=1e-3),
                   say("sample's images match guidance with the sign flipped: it pushes away from the caption.",
                       "sample의 이미지가 부호가 뒤집힌 가이던스와 일치합니다: 캡션에서 멀어지는 쪽으로 밉니다."), hint)
-        assert_tensor(got, want, say(f"sample with guidance {scale} and {steps} DDIM steps on a tiny UNet",
-                                     f"작은 UNet에서 가이던스 {scale}, DDIM {steps}단계로 만든 sample 결과"),
-                      rtol=1e-3, atol=1e-3, hint=hint)
+        unclamped = {} if clip else {say("the last x is not clamped to [-1, 1]: a scheduler that does not clip its "
+                                         "samples (clip_sample=False) leaves values outside the pictures' range.",
+                                         "마지막 x를 [-1, 1]로 자르지 않았습니다: 표본을 자르지 않는 스케줄러"
+                                         "(clip_sample=False)에서는 그림의 범위를 벗어난 값이 남습니다."):
+                                     _reference_sample(unet, states, empty, noise, scale, steps, clip_sample=clip,
+                                                       clamp=False)}
+        assert_tensor(got, want, say(f"sample with guidance {scale} and {steps} DDIM steps on a tiny UNet"
+                                     f"{'' if clip else ', with a DDIMScheduler(clip_sample=False)'}",
+                                     f"작은 UNet에서 가이던스 {scale}, DDIM {steps}단계로 만든 sample 결과"
+                                     f"{'' if clip else '(DDIMScheduler(clip_sample=False) 사용)'}"),
+                      rtol=1e-3, atol=1e-3, hint=hint, mistakes=unclamped)
 
 
 @pytest.fixture(scope="module")
@@ -1025,6 +1110,13 @@ def test_encode_to_latents_scales_the_posterior(impl, run_seed):
                                 "generator를 무시했습니다: generator가 주어지면 latent_dist.sample(generator)로 "
                                 "뽑으세요."): mode * scale,
                             forgot: sampled, twice: sampled * scale ** 2, divided: sampled / scale})
+    check(not got.requires_grad and not got_sampled.requires_grad,
+          say("encode_to_latents returned latents that require grad: the VAE ran with autograd on, so a loss built on "
+              "them would send gradients into the frozen VAE (and keep its graph alive).",
+              "encode_to_latents가 requires_grad인 잠재 표현을 반환했습니다: Autograd가 켜진 채 VAE가 실행되어, 이 "
+              "잠재 표현으로 만든 손실의 변화도가 동결된 VAE까지 흘러갑니다(그래프도 계속 남습니다)."),
+          say("Encode under torch.no_grad() (or detach the latents before returning them).",
+              "torch.no_grad() 안에서 인코딩하세요(또는 반환하기 전에 잠재 표현을 detach하세요)."))
 
 
 @pytest.mark.points(2)

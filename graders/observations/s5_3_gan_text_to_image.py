@@ -184,8 +184,11 @@ def _tiny_unet(seed):
         cross_attention_dim=12, attention_head_dim=4, norm_num_groups=4)
 
 
-def _ddim():
-    return DDIMScheduler(num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02, beta_schedule="linear")
+def _ddim(clip_sample=True):
+    """The DDIM scheduler sample() is given. Its default clip_sample=True already keeps the last x in [-1, 1]; with
+    clip_sample=False only sample()'s own clamp does."""
+    return DDIMScheduler(num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02, beta_schedule="linear",
+                         clip_sample=clip_sample)
 
 
 def _loss_case(seed):
@@ -228,8 +231,8 @@ def gan_shapes(impl):
 @observation
 def gan_part_with_weights(impl, part, seed, batch):
     """Generator() or Discriminator() (torch.manual_seed(0) first) with weights drawn from seed put into its layers
-    (matched by the order they run), in eval mode: (its layers described, how many other layers with weights ran, its
-    output for the input drawn from seed)."""
+    (matched by the order they run): (its layers described, how many other layers with weights ran, its output for the
+    input drawn from seed in eval mode, then in training mode)."""
     torch.manual_seed(0)
     model = impl.Generator() if part == "Generator" else impl.Discriminator()
     x = _gan_input(part, impl.NZ, seed, batch)
@@ -238,7 +241,8 @@ def gan_part_with_weights(impl, part, seed, batch):
     if _pattern_fits(part, description, others):
         _push_layers(layers, _random_layer_weights(description, seed))
     with torch.no_grad():
-        return description, others, model.eval()(x)
+        evaluated = model.eval()(x)
+        return description, others, evaluated, model.train()(x)
 
 
 def _gan_input(part, nz, seed, batch):
@@ -248,16 +252,26 @@ def _gan_input(part, nz, seed, batch):
     return torch.rand(batch, 3, 16, 16, generator=generator) * 2 - 1
 
 
+def _init_probe():
+    """The model weights_init is applied to: a Conv2d, a ConvTranspose2d, a BatchNorm2d whose bias is set to 0.3, and a
+    Linear that weights_init must leave as it is (the same numbers wherever this runs: torch.manual_seed(3) first)."""
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Conv2d(3, 64, 4), nn.ConvTranspose2d(64, 32, 4), nn.BatchNorm2d(4096), nn.Linear(64, 64))
+    nn.init.constant_(model[2].bias, 0.3)
+    return model
+
+
 @observation
 def initialised_weights(impl):
-    """weights_init applied (with Module.apply) to a model the grader builds, whose BatchNorm bias was first set to 0.3,
-    and to the student's Generator and Discriminator: every Conv/ConvTranspose weight and BatchNorm weight and bias."""
-    torch.manual_seed(3)
-    model = nn.Sequential(nn.Conv2d(3, 64, 4), nn.ConvTranspose2d(64, 32, 4), nn.BatchNorm2d(4096))
-    nn.init.constant_(model[2].bias, 0.3)
+    """weights_init applied (with Module.apply) to _init_probe() and to the student's Generator and Discriminator:
+    every Conv/ConvTranspose weight and BatchNorm weight and bias, the Linear's weight and bias, and what weights_init
+    returned when called on the Conv2d itself."""
+    model = _init_probe()
     model.apply(impl.weights_init)
     found = {"conv": model[0].weight.detach().clone(), "convT": model[1].weight.detach().clone(),
-             "bn_weight": model[2].weight.detach().clone(), "bn_bias": model[2].bias.detach().clone()}
+             "bn_weight": model[2].weight.detach().clone(), "bn_bias": model[2].bias.detach().clone(),
+             "linear": [model[3].weight.detach().clone(), model[3].bias.detach().clone()],
+             "returned": impl.weights_init(model[0])}
     theirs = []
     for part in (impl.Generator(), impl.Discriminator()):
         part.apply(impl.weights_init)
@@ -364,6 +378,12 @@ def caption_dropout(impl, ids, p, seed):
 
 
 @observation
+def caption_dropout_batches(impl, ids, p, seeds):
+    """drop_captions(ids, p, Generator seeded with seed) for each seed: one result per call."""
+    return [impl.drop_captions(ids, p, torch.Generator().manual_seed(seed)) for seed in seeds]
+
+
+@observation
 def diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod):
     """diffusion_loss(_tiny_unet(seed), *_loss_case(seed), alphas_cumprod): the loss and conv_in's weight gradient."""
     unet = _tiny_unet(seed)
@@ -377,11 +397,12 @@ def diffusion_loss_on_tiny_unet(impl, seed, alphas_cumprod):
 
 
 @observation
-def sampled_images(impl, seed, scale, steps):
-    """sample(_tiny_unet(seed), states, empty states, a fresh DDIMScheduler, noise, scale, steps) on _sample_case."""
+def sampled_images(impl, seed, scale, steps, clip_sample=True):
+    """sample(_tiny_unet(seed), states, empty states, a fresh DDIMScheduler (_ddim(clip_sample)), noise, scale, steps)
+    on _sample_case."""
     unet = _tiny_unet(seed)
     states, empty, noise = _sample_case(seed)
-    return impl.sample(unet, states, empty, _ddim(), noise, scale, steps)
+    return impl.sample(unet, states, empty, _ddim(clip_sample), noise, scale, steps)
 
 
 @observation
