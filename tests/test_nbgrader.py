@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
+if importlib.util.find_spec("nbformat") is None:  # found, not imported: collection stays light (jsonschema)
+    pytest.skip("nbformat is not installed", allow_module_level=True)
 if importlib.util.find_spec("nbgrader") is None:  # found, not imported: nbgrader's import takes seconds
     pytest.skip("nbgrader is not installed (the .[classroom] extra)", allow_module_level=True)
 
@@ -68,6 +69,7 @@ def _grade_id(cell) -> str | None:
 
 
 def _submit(course: Path, student: str, notebook) -> None:
+    import nbformat
     folder = course / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True)
     nbformat.write(notebook, str(folder / f"{ASSIGNMENT}.ipynb"))
@@ -75,6 +77,7 @@ def _submit(course: Path, student: str, notebook) -> None:
 
 def _with_cells(notebook, sources: dict[str, str]):
     """A copy of `notebook` whose cells with the given grade ids hold the given code."""
+    import nbformat
     copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
     for cell in copy.cells:
         if _grade_id(cell) in sources:
@@ -98,6 +101,7 @@ sys.excepthook = lambda *args: None
 
 def _with_cell_before_tests(notebook, source: str):
     """A copy of `notebook` with a student's code cell just before the first test cell."""
+    import nbformat
     copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
     first = next(i for i, c in enumerate(copy.cells) if c.metadata.get("nbgrader", {}).get("grade"))
     copy.cells.insert(first, nbformat.v4.new_code_cell(source))
@@ -121,6 +125,7 @@ def _mutant_declares(path: Path, name: str) -> str:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """The whole pipeline once: build, generate_assignment, three submissions, autograde, export."""
+    import nbformat
     tmp = tmp_path_factory.mktemp("nbgrader")
     env, root = _env(tmp), tmp / "course"
     _run([sys.executable, str(KIT_ROOT / "cli.py"), "nbgrader", "build", str(root), "--items", ITEM],
@@ -157,6 +162,7 @@ def _cell_grades(root: Path, student: str) -> dict[str, float]:
 
 
 def _autograded(root: Path, student: str):
+    import nbformat
     return nbformat.read(str(root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
 
 
@@ -320,6 +326,7 @@ def _release_cell_problem(source: str) -> str | None:
 def test_the_whole_course_builds_and_releases(tmp_path, lang, monkeypatch):
     """Every built item, as `ptgrade nbgrader build COURSE` builds it by default: one notebook per item, and
     nbgrader's own ClearSolutions leaves code that defines the item's functions and classes without raising."""
+    import nbformat
     from nbgrader.preprocessors import ClearSolutions
 
     from ptgrade.course.manifest import load
