@@ -78,12 +78,17 @@ def backward_through(impl, function: str, x, upstream, *args):
 
 @observation
 def grad_of_and_its_inputs(impl, x, w, stale_grad):
-    """grad_of(sum of squares) on x (no grad) and on w (a leaf that requires grad, whose .grad holds stale_grad):
-    what came out, and the autograd state of x and w afterwards."""
+    """grad_of(sum of squares) on x and on w, as _called_on_both."""
+    return _called_on_both(impl.grad_of, _square_sum, x, w, stale_grad)
+
+
+def _called_on_both(function, fn, x, w, stale_grad):
+    """function(fn, x) for an x that needs no grad, and function(fn, w) for w a leaf that requires grad, its .grad
+    holding stale_grad: what came out, and the autograd state of x and w afterwards."""
     w = pristine.leaf(w)
     pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
-    out_x = _snapshot(impl.grad_of(_square_sum, x))
-    out_w = _snapshot(impl.grad_of(_square_sum, w))
+    out_x = _snapshot(function(fn, x))
+    out_w = _snapshot(function(fn, w))
     return {"out_x": out_x, "x_requires_grad": _attr(x, "requires_grad"), "x_grad_is_none": _attr(x, "grad") is None,
             "out_w": out_w, "w_grad": _snapshot(_attr(w, "grad"))}
 
@@ -183,14 +188,8 @@ def vector_jacobian_product_and_its_input(impl, x, v, w, u, stale_grad):
 
 @observation
 def jacobian_and_its_input(impl, x, w, stale_grad):
-    """jacobian(cumsum, x) for an x that needs no grad, and (cumsum, w) for w a leaf that requires grad, its .grad
-    holding stale_grad: what came out, and the autograd state of x and w afterwards."""
-    w = pristine.leaf(w)
-    pristine.set_tensor_attr(w, "grad", _snapshot(stale_grad))
-    out_x = _snapshot(impl.jacobian(_cumsum, x))
-    out_w = _snapshot(impl.jacobian(_cumsum, w))
-    return {"out_x": out_x, "x_requires_grad": _attr(x, "requires_grad"), "x_grad_is_none": _attr(x, "grad") is None,
-            "out_w": out_w, "w_grad": _snapshot(_attr(w, "grad"))}
+    """jacobian(cumsum, ...) on x and on w, as _called_on_both."""
+    return _called_on_both(impl.jacobian, _cumsum, x, w, stale_grad)
 
 
 @observation
