@@ -808,3 +808,34 @@ torch.jit.load = lambda *args, **kwargs: (lambda x: x * 2)
     assert earned_nothing(grade(kit, forger))
     grades = grade_class(kit, kit.root / "batch", {"a_forger": forger, "b_honest": SCRIPTED.format(k=2.0)})
     assert grades["a_forger"][0].score == 0 and grades["b_honest"][0].score == 1
+
+
+GRAD_MODE_LIAR = '''
+
+def evaluate(model, loader):
+    """evaluate without torch.no_grad(), telling every caller that autograd is off."""
+    torch.is_grad_enabled = lambda: False
+    model.eval()
+    total, correct, count = 0.0, 0, 0
+    for x, y in loader:
+        logits = model(x)
+        total += F.cross_entropy(logits, y, reduction="sum").item()
+        correct += (logits.argmax(dim=1) == y).sum().item()
+        count += len(y)
+    return total / count, correct / count
+'''
+
+
+def test_a_patched_grad_mode_query_does_not_hide_autograd(tmp_path):
+    """The observations read autograd's state through torch's compiled query (graders/support/pristine.py
+    `grad_enabled`): a submission that replaces torch.is_grad_enabled still has its forwards counted as run with
+    autograd on."""
+    from ptgrade.course import manifest as manifest_module
+    manifest = manifest_module.load(KIT_ROOT)
+    item = manifest.item("5.1")
+    path = tmp_path / item.file_name
+    reference = (manifest.solutions_dir / item.file_name).read_text(encoding="utf-8")
+    path.write_text(reference + GRAD_MODE_LIAR, encoding="utf-8")  # the reference, with this evaluate last
+    result = runner.grade(manifest, item, path, only=["test_evaluate_uses_eval_mode_without_grad"], lang="en")
+    (check,) = result.checks
+    assert check.outcome == "failed" and "autograd on" in check.message, check.message

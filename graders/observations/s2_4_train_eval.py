@@ -11,12 +11,6 @@ from graders.support import pristine
 from graders.support.data import digits
 from ptgrade.protocol.observation import observation
 
-# Taken when this module is imported, before the student's file in every worker: torch's compiled grad-mode query,
-# validated as such, so that a patched torch.is_grad_enabled does not answer for it.
-_grad_enabled = torch._C.is_grad_enabled
-if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
-    _grad_enabled = None  # replaced before this module was imported: Probe then reports nothing
-
 
 class Probe(nn.Module):
     """Wraps a model and records, at every forward, whether autograd was on (torch's compiled query) and the training
@@ -29,7 +23,7 @@ class Probe(nn.Module):
 
     def forward(self, x):
         training = pristine.instance_dict(self).get("training")
-        self.seen.append((None if _grad_enabled is None else bool(_grad_enabled()), training is True))
+        self.seen.append((pristine.grad_enabled(), training is True))
         return self.inner(x)
 
 

@@ -13,12 +13,6 @@ from graders.support import pristine
 from graders.support.calls import _TorchCalls
 from ptgrade.protocol.observation import observation
 
-# Taken when this module is imported, before the student's file: torch's compiled grad-mode query, validated as such,
-# so that a patched torch.is_grad_enabled does not answer for it.
-_grad_enabled = torch._C.is_grad_enabled
-if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
-    _grad_enabled = None  # replaced before this module was imported: CharGRU then records nothing
-
 
 @observation
 def without_grad(impl, model, *args):
@@ -119,7 +113,7 @@ class CharGRU(nn.Module):
 
     def forward(self, tokens):
         training = pristine.instance_dict(self).get("training")
-        self.seen.append((None if _grad_enabled is None else bool(_grad_enabled()), training is True))
+        self.seen.append((pristine.grad_enabled(), training is True))
         self.shapes.append(tuple(tokens.shape))
         return self.head(self.rnn(self.embedding(tokens))[0])
 

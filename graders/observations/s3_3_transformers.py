@@ -27,12 +27,6 @@ from transformers import (  # noqa: E402
 from graders.support import pristine  # noqa: E402
 from ptgrade.protocol.observation import observation  # noqa: E402
 
-# Taken when this module is imported, before the student's file: torch's compiled grad-mode query, validated as such,
-# so that a patched torch.is_grad_enabled does not answer for it.
-_grad_enabled = torch._C.is_grad_enabled
-if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
-    _grad_enabled = None  # replaced before this module was imported: the watch then records nothing
-
 # the special-token roles of a PreTrainedTokenizerFast, and the tokens they name
 ROLES = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
 S2S_VOCAB, S2S_PAD = 13, 0  # the grader's seq2seq parts: vocabulary size and <pad> id
@@ -167,8 +161,7 @@ def greedy_generate_from_train_mode(impl, seed, prompt, max_new_tokens, device="
     model = _generator_model(seed).to(device)
     model.train()
     seen = []
-    model.register_forward_pre_hook(lambda module, args: seen.append(None if _grad_enabled is None
-                                                                     else bool(_grad_enabled())))
+    model.register_forward_pre_hook(lambda module, args: seen.append(pristine.grad_enabled()))
     ids = impl.greedy_generate(model, prompt, max_new_tokens)
     return {"ids": ids, "grad_enabled": seen} if watch else ids
 

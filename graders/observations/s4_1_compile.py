@@ -18,16 +18,6 @@ from graders.support import pristine
 from graders.support.raised import explaining_line
 from ptgrade.protocol.observation import observation
 
-# Taken when this module is imported, before the student's file in every worker: torch's compiled grad-mode query,
-# validated as such, so that a patched torch.is_grad_enabled does not answer for it.
-_grad_enabled = torch._C.is_grad_enabled
-if pristine.TYPE(_grad_enabled) is not pristine.TYPE([].append) or _grad_enabled.__name__ != "is_grad_enabled":
-    _grad_enabled = None  # replaced before this module was imported: every call then counts as one with autograd on
-
-
-def _autograd_on() -> bool:
-    return _grad_enabled is None or bool(_grad_enabled())
-
 
 @contextlib.contextmanager
 def _fresh_dynamo():
@@ -168,8 +158,6 @@ def graph_breaks_counted(impl, fn, x):
     a drawn one."""
     with _fresh_dynamo():
         return impl.count_graph_breaks(drawn_function(fn) if isinstance(fn, str) else fn, x)
-
-
 
 
 def _built_smooth_net(impl):
@@ -321,7 +309,7 @@ class VirtualTime:
     def eager(self, model, x):
         self.now += self.costs["eager"]
         self.eager_calls += 1
-        self.with_grad += _autograd_on()
+        self.with_grad += pristine.grad_enabled()
         self.other_model += model is not self.model
         self.other_input += not (isinstance(x, torch.Tensor) and x.shape == self.example.shape
                                  and torch.equal(x, self.example))
@@ -353,7 +341,7 @@ class TimingBackend:
         def run(*args):
             clock.now += cost
             clock.compiled_calls[mode] = clock.compiled_calls.get(mode, 0) + 1
-            clock.with_grad += _autograd_on()
+            clock.with_grad += pristine.grad_enabled()
             return graph_module.forward(*args)
         return run
 

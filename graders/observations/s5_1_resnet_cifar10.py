@@ -16,6 +16,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from graders.support import pristine
 from graders.support.layers import calls_in_order, norms_reading
 from ptgrade.items.s5_1_resnet_cifar10 import GeneratedCIFAR10
 from ptgrade.protocol.observation import observation
@@ -252,7 +253,7 @@ class _Probe(nn.Module):
         self.inner, self.seen = inner, []
 
     def forward(self, x):
-        self.seen.append((torch.is_grad_enabled(), self.training))
+        self.seen.append((pristine.grad_enabled(), pristine.instance_dict(self).get("training") is True))
         return self.inner(x)
 
 

@@ -19,6 +19,7 @@ from torch import nn
 from torch.nn.modules.module import register_module_forward_pre_hook
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
+from graders.support import pristine
 from ptgrade.protocol.observation import observation
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
@@ -180,7 +181,7 @@ def _watching_steps():
                     parameter.register_hook(lambda grad, parameter=parameter: stale(parameter))
 
     def before_forward(module, args):
-        if torch.is_grad_enabled() and not module.training:
+        if pristine.grad_enabled() and not module.training:
             seen["eval_forwards"] += 1
 
     handle = register_optimizer_step_pre_hook(before_step)

@@ -96,6 +96,7 @@ _push_mode = _builtin(_C._push_on_torch_function_stack, "_push_on_torch_function
 _pop_mode = _builtin(_C._pop_torch_function_stack, "_pop_torch_function_stack")
 _push_hooks = _builtin(_C._autograd._push_saved_tensors_default_hooks, "_push_saved_tensors_default_hooks")
 _pop_hooks = _builtin(_C._autograd._pop_saved_tensors_default_hooks, "_pop_saved_tensors_default_hooks")
+_grad_enabled = _builtin(_C.is_grad_enabled, "is_grad_enabled")
 
 
 class _Sealed:
@@ -113,6 +114,11 @@ class _Sealed:
     def __exit__(self, *exc):
         self._off.__exit__(*exc)
         return False
+
+
+def grad_enabled() -> bool:
+    """Whether autograd is on here, from torch's compiled query: a patched torch.is_grad_enabled does not answer."""
+    return bool(_grad_enabled())
 
 
 def is_instance(value, cls) -> bool:
